@@ -1,0 +1,158 @@
+"""Consistency checks of one reported indicator row: what a reviewer would write in the margin.
+
+:func:`check_indicator` re-scores a row and compares it with what was reported; each problem
+is a :class:`Finding` with a machine-readable ``kind`` and one Chinese sentence. ``PERF_CHECK``
+shows the sentences; recalculation of submitted workbooks lists them per cell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .errors import PerfError
+from .numbers import normalize_text, round_half_up, to_decimal
+from .profile import get_profile
+from .scoring import EQUAL, IndicatorScore, score_detail
+
+# 偏差原因 cells that say nothing.
+_EMPTY_REASONS = {"", "无", "无偏差", "/", "—", "-", "无。", "暂无"}
+
+KINDS = {
+    "unreadable": "无法读取的值",
+    "score_missing": "未填写得分",
+    "score_mismatch": "得分不一致",
+    "penalty_not_applied": "未按超额规则扣分",
+    "penalty_misapplied": "不应扣分却扣分",
+    "band_violation": "定性得分超出等级区间",
+    "missing_reason": "缺少偏差原因",
+    "over_target": "超额完成需说明",
+    "equal_mismatch": "未达到“=”指标值",
+    "exec_rate_mismatch": "执行率不一致",
+    "exec_score_mismatch": "资金得分不一致",
+    "weights_sum": "分值合计不符",
+    "total_mismatch": "总分不一致",
+    "grade_mismatch": "等级不一致",
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str                        # one of KINDS
+    message: str                     # one Chinese sentence
+    reported: Decimal | str | None = None
+    expected: Decimal | str | None = None
+
+
+def fmt(value: Decimal) -> str:
+    """A decimal as people write it: no exponent, no trailing zeros (600% → ``6``)."""
+    return format(value.normalize(), "f")
+
+
+def pct(value: Decimal) -> str:
+    return fmt(round_half_up(value * 100, 2)) + "%"
+
+
+def is_blank_reason(reason: object) -> bool:
+    return reason is None or normalize_text(str(reason)) in _EMPTY_REASONS
+
+
+def _band_finding(detail: IndicatorScore, reported: Decimal, decimals: int) -> Finding | None:
+    low, high = detail.grade.band  # type: ignore[union-attr]
+    lo = round_half_up(low * detail.weight, decimals)
+    hi = round_half_up(high * detail.weight, decimals)
+    inside = lo <= reported <= hi if high == 1 else lo <= reported < hi
+    if inside:
+        return None
+    upper = "" if high == 1 else "（不含）"
+    return Finding(
+        "band_violation",
+        f"定性等级为“{detail.grade.name}”，得分应在{fmt(lo)}–{fmt(hi)}分{upper}之间，填报为{fmt(reported)}",  # type: ignore[union-attr]
+        reported,
+        detail.score,
+    )
+
+
+def _score_finding(detail: IndicatorScore, reported: Decimal, profile) -> Finding | None:
+    if detail.grade is not None and detail.grade.band[0] != detail.grade.band[1]:
+        return _band_finding(detail, reported, profile.decimals)
+    expected = detail.score
+    if reported == expected:
+        return None
+    if detail.deduction and reported == detail.base:
+        deducted = round_half_up(detail.deduction * detail.weight, profile.decimals)
+        return Finding(
+            "penalty_not_applied",
+            f"实际完成值超出年度指标值{pct(detail.over)}，按规则应扣减分值的{pct(detail.deduction)}"
+            f"（{fmt(deducted)}分），得分应为{expected}，填报为{fmt(reported)}",
+            reported,
+            expected,
+        )
+    wrongly_deducted = {
+        round_half_up(detail.base - s.deduct * detail.weight, profile.decimals)
+        for s in profile.ladder
+        if s.deduct != detail.deduction
+    }
+    if reported in wrongly_deducted and reported < expected:
+        return Finding(
+            "penalty_misapplied",
+            f"未达到超额扣分条件或扣分档次不对，得分应为{expected}，填报为{fmt(reported)}",
+            reported,
+            expected,
+        )
+    return Finding("score_mismatch", f"得分应为{expected}，填报为{fmt(reported)}", reported, expected)
+
+
+def check_indicator(
+    nature: object,
+    target: object,
+    actual: object,
+    weight: object,
+    reported_score: object,
+    reason: object = None,
+    profile: object = None,
+    unit: object = None,
+) -> list[Finding]:
+    """Everything inconsistent in one reported row; an empty list when the row is consistent."""
+    rules = get_profile(profile)
+    try:
+        detail = score_detail(nature, target, actual, weight, rules, unit)
+    except PerfError as err:
+        return [Finding("unreadable", str(err))]
+    if reported_score is None or (isinstance(reported_score, str) and not reported_score.strip()):
+        return [Finding("score_missing", f"未填写得分，应为{detail.score}", None, detail.score)]
+    try:
+        reported = round_half_up(to_decimal(reported_score, "得分"), rules.decimals)
+    except PerfError as err:
+        return [Finding("unreadable", str(err), str(reported_score), detail.score)]
+    findings = []
+    mismatch = _score_finding(detail, reported, rules)
+    if mismatch:
+        findings.append(mismatch)
+    if is_blank_reason(reason):
+        if reported < detail.weight:
+            findings.append(
+                Finding("missing_reason", "得分低于分值，未填写偏差原因分析及改进措施", reported)
+            )
+        elif detail.over_flagged:
+            findings.append(
+                Finding(
+                    "over_target",
+                    f"实际完成值超出年度指标值{pct(detail.over)}，指标值可能设定偏低，应在偏差原因中说明",
+                    detail.actual,
+                    detail.target,
+                )
+            )
+        elif detail.nature == EQUAL and detail.actual != detail.target:
+            findings.append(
+                Finding(
+                    "equal_mismatch",
+                    f"性质为“=”，实际完成值{fmt(detail.actual)}与年度指标值{fmt(detail.target)}不一致，应说明偏差原因",  # type: ignore[arg-type]
+                    detail.actual,
+                    detail.target,
+                )
+            )
+    return findings
+
+
+

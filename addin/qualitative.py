@@ -1,0 +1,94 @@
+"""Qualitative (定性) indicators: which scale a row uses and which grade its actual value states.
+
+The 年度指标值 of a 定性 row names its scale (``优良中低差``, ``好坏``, ``合格/不合格`` …) and the
+实际完成值 states the grade in free text: ``优（按照合同要求进行运维服务）``, ``合格``,
+``已通过专家验收，验收结果为优``, ``数据共享率高``. A grade word of another scale is mapped by its
+position (the best grade of any scale is the best grade of the row's scale), so ``优（…）`` on a
+``好坏`` row reads as 好.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .errors import PerfError
+from .numbers import normalize_text
+from .profile import Grade, Profile, Scale
+
+_SEPARATORS = re.compile(r"[\s/、,，;；|]+")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_STATED = re.compile(r"(?:结果|评价|等级|评定|评级|效果|情况|结论)(?:为|是|:)\s*")
+_ACHIEVED = re.compile(r"^(?:已|均已|全部)")
+_PROPERTY_END = "率度性量果况为是均较很"
+_NEGATION = re.compile(r"未|没有|尚未|不合格|不达标|不符合|不满足|无法")
+
+
+def _key(text: str) -> str:
+    return _SEPARATORS.sub("", normalize_text(text))
+
+
+def find_scale(target: object, profile: Profile) -> Scale:
+    """The profile's scale named by a 定性 row's 年度指标值 (or by a single grade written there)."""
+    text = _key(str(target)) if target is not None else ""
+    if not text:
+        raise PerfError("定性指标的年度指标值为空，应填写评价等级，如“优良中低差”")
+    for scale in profile.scales:
+        if text in {_key(scale.name), *map(_key, scale.aliases)}:
+            return scale
+    for scale in profile.scales:
+        if any(text in grade.words for grade in scale.grades):
+            return scale
+    known = "、".join(s.name for s in profile.scales)
+    raise PerfError(f"定性指标的年度指标值“{target}”不是规则认可的评价等级（可用：{known}）")
+
+
+def _standalone(text: str, start: int, end: int) -> bool:
+    """A grade word at text[start:end] that is not part of a longer Chinese word."""
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    return not _CJK.match(after) and (start == 0 or not _CJK.match(before) or before in "为是")
+
+
+def _stated_grade(text: str, words: list[tuple[str, Grade]]) -> Grade | None:
+    """The grade stated in ``text`` using one of ``words`` (longest spelling first)."""
+    for word, grade in words:  # at the start: 优（…）, 合格, 好(…)
+        if text.startswith(word) and _standalone(text, 0, len(word)):
+            return grade
+    for match in _STATED.finditer(text):  # 验收结果为优
+        rest = text[match.end():]
+        for word, grade in words:
+            if rest.startswith(word) and _standalone(rest, 0, len(word)):
+                return grade
+    stripped = text.rstrip("。.!！ ")
+    for word, grade in words:  # at the end, after a property: 数据共享率高, 效果较好
+        before = stripped[-len(word) - 1] if len(stripped) > len(word) else ""
+        if stripped.endswith(word) and (not _CJK.match(before) or before in _PROPERTY_END):
+            return grade
+    return None
+
+
+def _words(scale: Scale) -> list[tuple[str, Grade]]:
+    pairs = [(word, grade) for grade in scale.grades for word in grade.words]
+    return sorted(pairs, key=lambda p: len(p[0]), reverse=True)
+
+
+def read_grade(actual: object, scale: Scale, profile: Profile) -> Grade:
+    """The grade of ``scale`` that a free-text 实际完成值 states."""
+    if actual is None or (isinstance(actual, str) and not actual.strip()):
+        raise PerfError("定性指标的实际完成值为空，应填写评价等级，如“优”")
+    text = normalize_text(str(actual))
+    grade = _stated_grade(text, _words(scale))
+    if grade is not None:
+        return grade
+    for other in profile.scales:  # a grade word of another scale, mapped by its position
+        if other is scale:
+            continue
+        found = _stated_grade(text, _words(other))
+        if found is other.grades[0]:
+            return scale.grades[0]
+        if found is other.grades[-1]:
+            return scale.grades[-1]
+    if profile.achieved_statement and _ACHIEVED.match(text) and not _NEGATION.search(text):
+        return scale.grades[0]
+    names = "、".join(g.name for g in scale.grades)
+    raise PerfError(f"实际完成值“{actual}”中没有找到评价等级（{scale.name}：{names}）")

@@ -1,0 +1,1 @@
+"""perfbook's workbook side: tables in and out of files, templates, recalculation, the CLI."""

@@ -1,0 +1,50 @@
+"""Tables from the parsed-table JSON (the format of ``samples/chaoyang-2024/tables_1-30.json``)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from addin.table import Funds, Indicator, Table
+
+
+def table_from_dict(data: dict) -> Table:
+    budget = data["budget"]
+    return Table(
+        project=data["project"],
+        department=data.get("department", ""),
+        implementer=data.get("implementer", ""),
+        year=data.get("year"),
+        goal_expected=data.get("goal_expected", ""),
+        goal_actual=data.get("goal_actual", ""),
+        funds=Funds(
+            annual=budget["annual"],
+            executed=budget["executed"],
+            initial=budget.get("initial"),
+            weight=budget.get("weight"),
+            rate=budget.get("rate_reported"),
+            score=budget.get("score_reported"),
+        ),
+        indicators=[
+            Indicator(
+                level1=i["level1"],
+                level2=i["level2"],
+                level3=i["level3"],
+                nature=i["op"],
+                target=i["target"],
+                unit=i["unit"],
+                actual=i["actual"],
+                weight=i["weight"],
+                score=i.get("score_reported"),
+                reason=i.get("note"),
+            )
+            for i in data["indicators"]
+        ],
+        total_weight=data.get("total_weight"),
+        total_score=data.get("total_reported"),
+    )
+
+
+def load_tables(path: str | Path) -> list[Table]:
+    """Every table in a parsed-table JSON file, in file order."""
+    return [table_from_dict(item) for item in json.loads(Path(path).read_text(encoding="utf-8"))]
