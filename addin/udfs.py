@@ -9,6 +9,7 @@ Engine errors become Excel errors in one place, :func:`_excel_error`.
 from __future__ import annotations
 
 import functools
+import inspect
 import sys
 from decimal import Decimal
 
@@ -21,12 +22,20 @@ from .scoring import exec_rate, exec_score, grade_of, score_indicator
 
 CATEGORY = "绩效评价"
 
-_DOC_NATURE = "绩效指标性质：≥（正向）、≤（反向）、= 或 定性；也接受 >=、<=、≧、＝ 等写法"
-_DOC_TARGET = "年度指标值（A）：数值或文字，如 90、99.90%；定性指标填评价等级，如 优良中低差"
-_DOC_ACTUAL = "实际完成值（B）：数值或文字，如 用户满意度为100%、优（按合同完成）"
-_DOC_WEIGHT = "该指标的分值（满分）"
-_DOC_PROFILE = "可选，计分规则编号，默认 beijing-chaoyang-2024；可用 mof-2020 等"
-_DOC_UNIT = "可选，绩效度量单位，如 万元；从文字中读数时优先取该单位的数值"
+# Help shown in Excel's function wizard for each argument, by argument name.
+ARGUMENT_HELP = {
+    "性质": "绩效指标性质：≥（正向）、≤（反向）、= 或 定性；也接受 >=、<=、≧、＝ 等写法",
+    "指标值": "年度指标值（A）：数值或文字，如 90、99.90%；定性指标填评价等级，如 优良中低差",
+    "实际完成值": "实际完成值（B）：数值或文字，如 用户满意度为100%、优（按合同完成）",
+    "分值": "该指标的分值（满分）",
+    "得分": "表中填报的得分",
+    "偏差原因": "偏差原因分析及改进措施",
+    "全年预算数": "全年预算数（万元）",
+    "全年执行数": "全年执行数（万元）",
+    "总分": "自评总分（0–100）",
+    "规则": "可选，计分规则编号，默认 beijing-chaoyang-2024；可用 mof-2020 等",
+    "单位": "可选，绩效度量单位，如 万元；从文字中读数时优先取该单位的数值",
+}
 
 
 def _excel_error(err: PerfError) -> Exception:
@@ -45,17 +54,28 @@ def _excel_error(err: PerfError) -> Exception:
     return PerfError(str(err))
 
 
-def _excel(function):
-    """Run an engine call for Excel: engine errors become :func:`_excel_error`."""
+def excel_function(**help_overrides: str):
+    """Declare an Excel function: arguments arrive as single cells (see :func:`_cell`), engine
+    errors become :func:`_excel_error`, every argument gets its Chinese help (``ARGUMENT_HELP``
+    unless overridden) and xlwings registers it under :data:`CATEGORY`. The help is also kept
+    as ``function.argument_help`` for the README."""
 
-    @functools.wraps(function)
-    def wrapper(*args):
-        try:
-            return function(*args)
-        except PerfError as err:
-            raise _excel_error(err) from None
+    def decorate(function):
+        names = list(inspect.signature(function).parameters)
 
-    return wrapper
+        @functools.wraps(function)
+        def wrapper(*args):
+            try:
+                return function(*(_cell(value, name) for value, name in zip(args, names)))
+            except PerfError as err:
+                raise _excel_error(err) from None
+
+        wrapper.argument_help = {n: help_overrides.get(n, ARGUMENT_HELP[n]) for n in names}
+        for name in reversed(names):
+            wrapper = arg(name, doc=wrapper.argument_help[name])(wrapper)
+        return func(category=CATEGORY)(wrapper)
+
+    return decorate
 
 
 def _cell(value: object, label: str) -> object:
@@ -73,95 +93,40 @@ def _number(value: Decimal) -> float:
     return float(value)
 
 
-@func(category=CATEGORY)
-@arg("性质", doc=_DOC_NATURE)
-@arg("指标值", doc=_DOC_TARGET)
-@arg("实际完成值", doc=_DOC_ACTUAL)
-@arg("分值", doc=_DOC_WEIGHT)
-@arg("规则", doc=_DOC_PROFILE)
-@arg("单位", doc=_DOC_UNIT)
-@_excel
+@excel_function()
 def PERF_SCORE(性质, 指标值, 实际完成值, 分值, 规则=None, 单位=None):
     """计算一项绩效指标的得分：正向 B/A、反向 A/B、定性按等级，封顶为分值，超额按规则扣分。"""
-    return _number(
-        score_indicator(
-            _cell(性质, "性质"),
-            _cell(指标值, "指标值"),
-            _cell(实际完成值, "实际完成值"),
-            _cell(分值, "分值"),
-            _cell(规则, "规则"),
-            _cell(单位, "单位"),
-        )
-    )
+    return _number(score_indicator(性质, 指标值, 实际完成值, 分值, 规则, 单位))
 
 
-@func(category=CATEGORY)
-@arg("全年预算数", doc="全年预算数（万元）")
-@arg("全年执行数", doc="全年执行数（万元）")
-@_excel
+@excel_function()
 def PERF_EXEC_RATE(全年预算数, 全年执行数):
     """计算预算执行率 = 全年执行数 / 全年预算数，以小数返回（如 0.9997），请设置百分比格式。"""
-    return _number(exec_rate(_cell(全年预算数, "全年预算数"), _cell(全年执行数, "全年执行数")))
+    return _number(exec_rate(全年预算数, 全年执行数))
 
 
-@func(category=CATEGORY)
-@arg("全年预算数", doc="全年预算数（万元）")
-@arg("全年执行数", doc="全年执行数（万元）")
-@arg("分值", doc="年度资金总额行的分值，通常为 10")
-@arg("规则", doc=_DOC_PROFILE)
-@_excel
+@excel_function(分值="年度资金总额行的分值，留空按规则（通常为 10）")
 def PERF_EXEC_SCORE(全年预算数, 全年执行数, 分值=None, 规则=None):
     """计算年度资金总额（预算执行率）一行的得分：执行率（不超过 100%）× 分值，保留两位小数。"""
-    return _number(
-        exec_score(
-            _cell(全年预算数, "全年预算数"),
-            _cell(全年执行数, "全年执行数"),
-            _cell(分值, "分值"),
-            _cell(规则, "规则"),
-        )
-    )
+    return _number(exec_score(全年预算数, 全年执行数, 分值, 规则))
 
 
-@func(category=CATEGORY)
-@arg("总分", doc="自评总分（0–100）")
-@arg("规则", doc=_DOC_PROFILE)
-@_excel
+@excel_function()
 def PERF_GRADE(总分, 规则=None):
     """按规则的等级区间给出自评等级：优、良、中 或 差。"""
-    return grade_of(_cell(总分, "总分"), _cell(规则, "规则"))
+    return grade_of(总分, 规则)
 
 
-@func(category=CATEGORY)
-@arg("实际完成值", doc="含数值的文字，如 项目总金额993.5559万元，2024年支出695.82万元")
-@arg("单位", doc=_DOC_UNIT)
-@_excel
+@excel_function(实际完成值="含数值的文字，如 项目总金额993.5559万元，2024年支出695.82万元")
 def PERF_VALUE(实际完成值, 单位=None):
     """从文字中读出计分所用的数值（优先取指定单位的第一个数，年份不算），读不出时报错。"""
-    return _number(read_value(_cell(实际完成值, "实际完成值"), _cell(单位, "单位")))
+    return _number(read_value(实际完成值, 单位))
 
 
-@func(category=CATEGORY)
-@arg("性质", doc=_DOC_NATURE)
-@arg("指标值", doc=_DOC_TARGET)
-@arg("实际完成值", doc=_DOC_ACTUAL)
-@arg("分值", doc=_DOC_WEIGHT)
-@arg("得分", doc="表中填报的得分")
-@arg("偏差原因", doc="偏差原因分析及改进措施")
-@arg("规则", doc=_DOC_PROFILE)
-@arg("单位", doc=_DOC_UNIT)
-@_excel
+@excel_function()
 def PERF_CHECK(性质, 指标值, 实际完成值, 分值, 得分, 偏差原因, 规则=None, 单位=None):
     """检查一行填报是否一致：一致时返回空文本，否则返回一句中文说明（如得分应为多少、缺少偏差原因）。"""
-    findings = check_indicator(
-        _cell(性质, "性质"),
-        _cell(指标值, "指标值"),
-        _cell(实际完成值, "实际完成值"),
-        _cell(分值, "分值"),
-        _cell(得分, "得分"),
-        _cell(偏差原因, "偏差原因"),
-        _cell(规则, "规则"),
-        _cell(单位, "单位"),
-    )
+    findings = check_indicator(性质, 指标值, 实际完成值, 分值, 得分, 偏差原因, 规则, 单位)
     return "；".join(f.message for f in findings)
 
 

@@ -1,0 +1,46 @@
+"""check_indicator: the sentences PERF_CHECK shows and recalculation lists."""
+
+from addin.checks import check_indicator
+
+
+def kinds(*args, **kwargs):
+    return [f.kind for f in check_indicator(*args, **kwargs)]
+
+
+def test_consistent_row_has_no_finding():
+    assert check_indicator("≥", "90", "用户满意度100%", 10, 10, "") == []
+    assert check_indicator("≥", "1", "提供实施方案7份", 10, 7, "根据实际工作需求，提供了7份实施方案") == []
+
+
+def test_penalty_not_applied_names_rule_and_expected_value():
+    [finding] = check_indicator("≥", "1", "按照既定目标提供项目总结报告7份", 10, 10, "")
+    assert finding.kind == "penalty_not_applied"
+    assert finding.message == (
+        "实际完成值超出年度指标值600%，按规则应扣减分值的30%（3分），得分应为7.00，填报为10"
+    )
+    assert (finding.reported, finding.expected) == (10, 7)
+
+
+def test_penalty_in_the_wrong_rung_or_where_none_is_due():
+    assert kinds("≥", "1", "4", 10, 7, "原因") == ["penalty_misapplied"]
+    assert kinds("≥", "1", "2", 10, 9, "原因") == ["penalty_misapplied"]
+
+
+def test_wrong_score_and_missing_reason():
+    findings = check_indicator("≥", "90", "45", 10, 6, None)
+    assert [f.kind for f in findings] == ["score_mismatch", "missing_reason"]
+    assert findings[0].message == "得分应为5.00，填报为6"
+    assert kinds("≥", "90", "45", 10, 5, "无") == ["missing_reason"]  # 无 is no reason
+
+
+def test_equal_mismatch_needs_a_reason():
+    assert kinds("=", "4", "5", 10, 8, "需求变更") == []
+    assert kinds("=", "4", "4份", 10, 10, "") == []
+
+
+def test_unreadable_and_missing_score():
+    [finding] = check_indicator("≥", "90", "待定", 10, 10, "")
+    assert finding.kind == "unreadable" and finding.message == "实际完成值“待定”中没有可用的数值"
+    [finding] = check_indicator("≥", "90", "95", 10, None, "")
+    assert finding.kind == "score_missing" and finding.message == "未填写得分，应为10.00"
+    assert kinds("≥", "90", "95", 10, "满分", "") == ["unreadable"]

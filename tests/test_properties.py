@@ -1,0 +1,55 @@
+"""Property tests: bounds and monotonicity of indicator scores, for every profile."""
+
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from addin import list_profiles, score_indicator
+
+PROFILES = [p.id for p in list_profiles()]
+amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("1000000"), places=2)
+actuals = st.decimals(min_value=Decimal("0"), max_value=Decimal("10000000"), places=2)
+weights = st.decimals(min_value=Decimal("0"), max_value=Decimal("100"), places=2)
+natures = st.sampled_from(["≥", "≤", "="])
+profiles = st.sampled_from(PROFILES)
+
+
+@given(natures, amounts, actuals, weights, profiles)
+def test_score_within_zero_and_weight(nature, target, actual, weight, profile):
+    score = score_indicator(nature, target, actual, weight, profile)
+    assert Decimal(0) <= score <= weight
+
+
+@given(
+    st.sampled_from(["定性"]),
+    st.sampled_from(["优良中低差", "好坏", "合格/不合格", "高中低"]),
+    st.sampled_from(["优", "良", "中", "低", "差", "好", "坏", "合格", "不合格", "高"]),
+    weights,
+    profiles,
+)
+def test_qualitative_within_bounds(nature, target, actual, weight, profile):
+    try:
+        score = score_indicator(nature, target, actual, weight, profile)
+    except ValueError:
+        return  # a grade that the scale does not know is an error, tested elsewhere
+    assert Decimal(0) <= score <= weight
+
+
+@settings(max_examples=200)
+@given(amounts, st.data(), weights, profiles)
+def test_positive_never_decreases_up_to_target(target, data, weight, profile):
+    low = data.draw(st.decimals(min_value=Decimal(0), max_value=target, places=2))
+    high = data.draw(st.decimals(min_value=low, max_value=target, places=2))
+    assert score_indicator("≥", target, low, weight, profile) <= score_indicator(
+        "≥", target, high, weight, profile
+    )
+
+
+@settings(max_examples=200)
+@given(amounts, actuals, actuals, weights, profiles)
+def test_reverse_never_increases_as_actual_grows(target, a, b, weight, profile):
+    low, high = min(a, b), max(a, b)
+    assert score_indicator("≤", target, low, weight, profile) >= score_indicator(
+        "≤", target, high, weight, profile
+    )

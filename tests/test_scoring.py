@@ -1,0 +1,94 @@
+"""Indicator formulas, rounding, the funds row and grades (profile-independent behaviour)."""
+
+from decimal import Decimal
+
+import pytest
+
+from addin import PerfError, exec_rate, exec_score, grade_of, parse_nature, score_indicator
+from addin.numbers import round_half_up
+
+
+@pytest.mark.parametrize(
+    "spelling, nature",
+    [
+        ("≥", "≥"), (">=", "≥"), ("≧", "≥"), ("＞＝", "≥"), ("大于等于", "≥"),
+        ("≤", "≤"), ("<=", "≤"), ("≦", "≤"), ("＜＝", "≤"), ("小于等于", "≤"),
+        ("=", "="), ("＝", "="), ("定性", "定性"), (" ≥ ", "≥"),
+    ],
+)
+def test_nature_spellings(spelling, nature):
+    assert parse_nature(spelling) == nature
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [("2.675", "2.68"), ("2.665", "2.67"), ("-2.675", "-2.68"), ("9.995", "10.00"), ("0.005", "0.01")],
+)
+def test_round_half_up_like_excel(value, expected):
+    assert round_half_up(Decimal(value), 2) == Decimal(expected)
+
+
+def test_float_inputs_are_read_as_shown():
+    # 1.005 is 1.00499999… as a binary float; Excel shows and rounds 1.005.
+    assert score_indicator("≥", 100, 100.5, 1) == Decimal("1.00")
+    assert score_indicator("=", 1, 1.0, 2.675) == Decimal("2.68")
+
+
+def test_positive_reverse_equal():
+    assert score_indicator("≥", "90", "45", 10) == Decimal("5.00")
+    assert score_indicator("≥", "99.90%", "99.9", 15) == Decimal("15.00")
+    assert score_indicator("≤", "2", "4", 10) == Decimal("5.00")
+    assert score_indicator("≤", "2", "1", 10) == Decimal("10.00")
+    assert score_indicator("≤", "2", "0", 10) == Decimal("10.00")  # zero faults: full marks
+    assert score_indicator("≤", "0", "0", 10) == Decimal("10.00")
+    assert score_indicator("≤", "0", "1", 10) == Decimal("0.00")
+    assert score_indicator("=", "12", "12份", 10) == Decimal("10.00")
+    assert score_indicator("=", "12", "10", 10) == Decimal("8.33")
+    assert score_indicator("=", "10", "12", 10) == Decimal("8.33")
+    assert score_indicator("≥", "3", "1", 10) == Decimal("3.33")
+    assert score_indicator("≥", "10", "-5", 10) == Decimal("0.00")
+
+
+def test_funds_row():
+    assert exec_rate(696.02, 695.82) == Decimal("0.9997")
+    assert exec_score(696.02, 695.82, 10) == Decimal("10.00")
+    assert exec_score(160.349, 160.329) == Decimal("10.00")  # 分值 defaults to 10
+    assert exec_score(100, 85.555, 10) == Decimal("8.56")
+    assert exec_score(100, 120, 10) == Decimal("10.00")  # capped at 分值
+    assert exec_rate(100, 120) == Decimal("1.2000")
+    assert exec_score("100", "0", 10) == Decimal("0.00")
+
+
+@pytest.mark.parametrize(
+    "total, grade",
+    [(100, "优"), (90, "优"), ("89.99", "良"), (80, "良"), (79.99, "中"), (60, "中"), (59.99, "差"), (0, "差")],
+)
+def test_grade_bands(total, grade):
+    assert grade_of(total) == grade
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: score_indicator("≥", "90", None, 10), "实际完成值为空"),
+        (lambda: score_indicator("≥", "90", "待定", 10), "实际完成值“待定”中没有可用的数值"),
+        (lambda: score_indicator("≥", None, "90", 10), "年度指标值为空"),
+        (lambda: score_indicator("约", "90", "90", 10), "未知的绩效指标性质“约”"),
+        (lambda: score_indicator("", "90", "90", 10), "绩效指标性质为空"),
+        (lambda: score_indicator("≥", "90", "90", -5), r"分值不能为负数（-5）"),
+        (lambda: score_indicator("≥", "90", "90", None), "分值为空"),
+        (lambda: score_indicator("≥", "90", "90", "十"), "分值“十”不是数值"),
+        (lambda: score_indicator("≥", "0", "5", 10), "正向指标的年度指标值为0"),
+        (lambda: score_indicator("≥", "90", "90", 10, "no-such-rule"), "未知的规则“no-such-rule”"),
+        (lambda: score_indicator("定性", "优良中低差", "待评估", 10), "没有找到评价等级"),
+        (lambda: score_indicator("定性", "很好", "优", 10), "不是规则认可的评价等级"),
+        (lambda: exec_score(0, 10, 10), "全年预算数为0，无法计算执行率"),
+        (lambda: exec_score(100, -1, 10), "全年执行数不能为负数"),
+        (lambda: exec_rate(None, 1), "全年预算数为空"),
+        (lambda: grade_of(-1), "总分不能为负数"),
+        (lambda: grade_of("优秀"), "总分“优秀”不是数值"),
+    ],
+)
+def test_bad_inputs_give_clear_messages(call, message):
+    with pytest.raises(PerfError, match=message):
+        call()

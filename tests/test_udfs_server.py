@@ -1,0 +1,93 @@
+"""addin.udfs imported the way xlwings Server imports it, in a fresh interpreter.
+
+xlwings chooses its decorators when it is first imported, from XLWINGS_ON_SERVER; so the module
+is loaded in a subprocess with that environment, and the functions are listed with
+``custom_functions_meta`` and called through ``custom_functions_call``.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+from tests.conftest import ROOT
+
+SCRIPT = textwrap.dedent(
+    """
+    import asyncio, json, sys
+    import xlwings.server as server
+    import addin.udfs as udfs
+
+    meta = server.custom_functions_meta(udfs)
+    calls = json.loads(sys.stdin.read())
+    results = []
+    for name, args in calls:
+        data = {
+            "func_name": name,
+            "args": [[[a]] for a in args],
+            "version": "perfbook-test",
+            "client": "Office.js",
+            "runtime": "1.4",
+            "culture_info_name": "zh-CN",
+            "date_format": "yyyy/m/d",
+            "caller_address": "自评表!I12",
+        }
+        try:
+            results.append({"value": asyncio.run(server.custom_functions_call(data, udfs))})
+        except Exception as err:
+            results.append({"error": type(err).__name__, "message": str(err)})
+    print(json.dumps({"meta": meta, "results": results}, ensure_ascii=False))
+    """
+)
+
+CALLS = [
+    ("PERF_SCORE", ["≥", 1, "提供实施方案7份", 10]),
+    ("PERF_SCORE", ["≥", 1, "7份", 10, "mof-2020"]),
+    ("PERF_EXEC_RATE", [696.02, 695.82]),
+    ("PERF_EXEC_SCORE", [696.02, 695.82, 10]),
+    ("PERF_GRADE", [89.99]),
+    ("PERF_VALUE", ["服务响应时间2小时内", "小时"]),
+    ("PERF_CHECK", ["≥", 1, "按照既定目标提供项目总结报告7份", 10, 10, None]),
+    ("PERF_SCORE", ["≥", 90, "待定", 10]),
+]
+
+
+def run_on_server():
+    env = dict(os.environ, XLWINGS_ON_SERVER="true", XLWINGS_LICENSE_KEY="noncommercial")
+    completed = subprocess.run(
+        [sys.executable, "-c", SCRIPT],
+        input=json.dumps(CALLS, ensure_ascii=False),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+        check=True,
+    )
+    return json.loads(completed.stdout)
+
+
+def test_metadata_and_calls_through_xlwings_server():
+    out = run_on_server()
+    functions = {f["name"]: f for f in out["meta"]["functions"]}
+    assert set(functions) == {
+        "PERF_SCORE", "PERF_EXEC_RATE", "PERF_EXEC_SCORE", "PERF_GRADE", "PERF_VALUE", "PERF_CHECK",
+    }
+    has_chinese = lambda text: any("\u4e00" <= ch <= "\u9fff" for ch in text)  # noqa: E731
+    for function in functions.values():
+        assert has_chinese(function["description"])
+        for param in function["parameters"]:
+            assert has_chinese(param["description"]), (function["name"], param["name"])
+    score_params = functions["PERF_SCORE"]["parameters"]
+    assert [p["name"] for p in score_params] == ["性质", "指标值", "实际完成值", "分值", "规则", "单位"]
+    assert [p.get("optional", False) for p in score_params] == [False] * 4 + [True] * 2
+
+    values = [r.get("value") for r in out["results"]]
+    assert values[:7] == [
+        [[7.0]], [[10.0]], [[0.9997]], [[10.0]], [["良"]], [[2.0]],
+        [["实际完成值超出年度指标值600%，按规则应扣减分值的30%（3分），得分应为7.00，填报为10"]],
+    ]
+    error = out["results"][7]
+    assert error["message"] == "实际完成值“待定”中没有可用的数值"
+    assert "Traceback" not in error["message"]
