@@ -73,17 +73,32 @@ def cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
+def _chinese(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Chinese section titles and -h help for a parser made with ``add_help=False``."""
+    parser._positionals.title = "参数"
+    parser._optionals.title = "选项"
+    parser.add_argument("-h", "--help", action="help", help="显示帮助并退出 (show this help)")
+    return parser
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="perfbook",
-        description="项目支出绩效自评表计分工具 (perfbook: scoring of project-expenditure self-evaluations)",
+    parser = _chinese(
+        argparse.ArgumentParser(
+            prog="perfbook",
+            add_help=False,
+            description="项目支出绩效自评表计分工具 (perfbook: scoring of project-expenditure self-evaluations)",
+        )
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="命令")
-    p = sub.add_parser("profiles", help="列出可用的计分规则 (list rule profiles)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="命令", title="命令")
+
+    def command(name: str, help: str, **kwargs) -> argparse.ArgumentParser:
+        return _chinese(sub.add_parser(name, help=help, add_help=False, **kwargs))
+
+    p = command("profiles", "列出可用的计分规则 (list rule profiles)")
     p.set_defaults(run=cmd_profiles)
-    p = sub.add_parser(
+    p = command(
         "score",
-        help="按规则重新计算已解析的自评表并对比填报总分 (score parsed tables)",
+        "按规则重新计算已解析的自评表并对比填报总分 (score parsed tables)",
         description="读取已解析的自评表 JSON，逐表重新计分，打印填报总分与计算总分的对比及发现的问题。",
     )
     p.add_argument("tables", help="自评表 JSON 文件，如 samples/chaoyang-2024/tables_1-30.json")

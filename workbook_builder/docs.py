@@ -1,0 +1,76 @@
+"""README sections generated from the code: the function table, the profile table, CLI help.
+
+``python -m workbook_builder.docs`` rewrites the marked sections of README.md; the test suite
+fails when they are stale, so docstrings, profiles and ``--help`` stay the single source.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import re
+import sys
+from pathlib import Path
+
+from addin import list_profiles
+from addin.profile import DEFAULT_PROFILE_ID
+from addin.udfs import FUNCTIONS
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def signature(function) -> str:
+    params = inspect.signature(function).parameters.values()
+    names = [p.name if p.default is inspect.Parameter.empty else f"[{p.name}]" for p in params]
+    return f"{function.__name__}({', '.join(names)})"
+
+
+def functions_section() -> str:
+    rows = ["| 函数 | 说明 | 参数 |", "| --- | --- | --- |"]
+    for function in FUNCTIONS:
+        args = "<br>".join(f"`{n}`：{h}" for n, h in function.argument_help.items())
+        rows.append(f"| `{signature(function)}` | {inspect.getdoc(function)} | {args} |")
+    return "\n".join(rows)
+
+
+def profiles_section() -> str:
+    rows = ["| 规则编号 | 名称 | 依据 | 测试 |", "| --- | --- | --- | --- |"]
+    for p in list_profiles():
+        default = "（默认）" if p.id == DEFAULT_PROFILE_ID else ""
+        test = f"tests/test_profile_{p.id.replace('-', '_')}.py"
+        rows.append(f"| `{p.id}`{default} | {p.name} | {p.source} | `{test}` |")
+    return "\n".join(rows)
+
+
+def cli_section() -> str:
+    from .cli import build_parser
+
+    os.environ["COLUMNS"] = "100"  # argparse wraps to the terminal; fix it for a stable README
+    parser = build_parser()
+    parts = [parser.format_help()]
+    for action in parser._subparsers._group_actions:  # the sub-command parsers, in order
+        for name, sub in action.choices.items():
+            parts.append(f"$ perfbook {name} --help\n{sub.format_help()}")
+    return "```text\n$ perfbook --help\n" + "\n".join(parts).rstrip() + "\n```"
+
+
+SECTIONS = {"functions": functions_section, "profiles": profiles_section, "cli": cli_section}
+
+
+def render(text: str) -> str:
+    """``text`` with every ``<!-- BEGIN name -->…<!-- END name -->`` section regenerated."""
+    for name, make in SECTIONS.items():
+        pattern = re.compile(rf"(<!-- BEGIN {name} -->\n)(?:.*?\n)?(<!-- END {name} -->)", re.S)
+        if not pattern.search(text):
+            raise ValueError(f"README has no section {name!r}")
+        text = pattern.sub(lambda m: m.group(1) + make() + "\n" + m.group(2), text)
+    return text
+
+
+def main() -> int:
+    README.write_text(render(README.read_text(encoding="utf-8")), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
