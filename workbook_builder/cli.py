@@ -12,9 +12,12 @@ from pathlib import Path
 
 from addin import PerfError, list_profiles
 from addin.profile import DEFAULT_PROFILE_ID
-from addin.table import TableFinding, evaluate_table
+from addin.table import Funds, Indicator, Table, TableFinding, evaluate_table
 
+from .generate import OutputExistsError, write_batch, write_template
 from .jsonfile import load_tables
+from .project_list import COLUMNS as LIST_COLUMNS
+from .project_list import ProjectListError, read_project_list
 from .textreport import clip, render
 
 
@@ -81,6 +84,46 @@ def _chinese(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     return parser
 
 
+def _blank_table(args: argparse.Namespace) -> Table:
+    if not args.name:
+        raise CliError("请用 --name 给出项目名称，或用 --spec 给出只含一个项目的项目清单")
+    if args.rows < 1:
+        raise CliError("--rows 至少为 1")
+    return Table(
+        project=args.name,
+        department=args.department or "",
+        implementer=args.implementer or "",
+        year=args.year,
+        goal_expected=args.goal or "",
+        funds=Funds(annual=args.annual, executed=None, initial=args.initial),
+        indicators=[Indicator("", "", "", "", "", "", None, "") for _ in range(args.rows)],
+    )
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    if args.spec:
+        tables = read_project_list(args.spec, args.profile, args.year)
+        if len(tables) != 1:
+            raise CliError(f"{args.spec} 含 {len(tables)} 个项目；生成多个工作簿请用 perfbook batch")
+        table = tables[0]
+    else:
+        table = _blank_table(args)
+    path = write_template(table, args.output, args.profile, args.year, overwrite=args.force)
+    print(f"已生成：{path}（{len(table.indicators)} 行指标，规则 {args.profile or DEFAULT_PROFILE_ID}）")
+    return 0
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    tables = read_project_list(args.list, args.profile, args.year)
+    results = write_batch(tables, args.output, args.profile, args.year, overwrite=args.force)
+    failed = [w for w in results if w.error]
+    for written in failed:
+        print(f"未生成：{written.table.project}：{written.error}", file=sys.stderr)
+    print(f"已在 {args.output} 生成 {len(results) - len(failed)} 个自评表模板和索引 00_索引.xlsx"
+          + (f"，{len(failed)} 个失败" if failed else ""))
+    return 1 if failed else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _chinese(
         argparse.ArgumentParser(
@@ -104,6 +147,38 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("tables", help="自评表 JSON 文件，如 samples/chaoyang-2024/tables_1-30.json")
     p.add_argument("--profile", help=f"计分规则编号（默认 {DEFAULT_PROFILE_ID}）")
     p.set_defaults(run=cmd_score)
+
+    p = command(
+        "new",
+        "生成一个项目的空白自评表模板 (one blank template)",
+        description="按命令行选项（或只含一个项目的项目清单 --spec）生成一个项目支出绩效自评表模板。",
+    )
+    p.add_argument("-o", "--output", required=True, help="输出文件，如 自评表.xlsx")
+    p.add_argument("--spec", help="项目清单 .xlsx/.csv（只含一个项目），给出后忽略以下项目选项")
+    p.add_argument("--name", help="项目名称")
+    p.add_argument("--department", help="主管部门")
+    p.add_argument("--implementer", help="实施单位")
+    p.add_argument("--initial", help="年初预算数（万元）")
+    p.add_argument("--annual", help="全年预算数（万元）")
+    p.add_argument("--goal", help="年度总体目标（预期目标）")
+    p.add_argument("--rows", type=int, default=8, help="空白指标行数（默认 8）")
+    p.add_argument("--year", type=int, help="年度（默认上一年）")
+    p.add_argument("--profile", help=f"计分规则编号（默认 {DEFAULT_PROFILE_ID}）")
+    p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
+    p.set_defaults(run=cmd_new)
+
+    p = command(
+        "batch",
+        "按项目清单批量生成自评表模板 (templates for a project list)",
+        description="读取预算系统导出的项目绩效目标清单（每行一个指标），为每个项目生成一个自评表模板，"
+        "并生成索引 00_索引.xlsx。清单有问题时列出所有问题（含行号），不写任何文件。",
+    )
+    p.add_argument("list", help="项目清单 .xlsx 或 .csv，列：" + "、".join(LIST_COLUMNS))
+    p.add_argument("-o", "--output", required=True, help="输出目录")
+    p.add_argument("--year", type=int, help="年度（默认上一年）")
+    p.add_argument("--profile", help=f"计分规则编号（默认 {DEFAULT_PROFILE_ID}）")
+    p.add_argument("--force", action="store_true", help="覆盖输出目录中的同名文件")
+    p.set_defaults(run=cmd_batch)
     return parser
 
 
@@ -112,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except (CliError, PerfError) as err:
+    except (CliError, PerfError, ProjectListError, OutputExistsError) as err:
         print(f"错误：{err}", file=sys.stderr)
         return 2
 

@@ -1,0 +1,93 @@
+"""Writing template workbooks: one project, or a whole project list with an index workbook."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from addin import get_profile
+from addin.table import Table
+
+from . import texts
+from .files import atomic_save, safe_stem, unique_names
+from .template import build_workbook
+
+INDEX_NAME = "00_索引.xlsx"
+
+
+class OutputExistsError(Exception):
+    """Refusing to overwrite files that may hold a user's work."""
+
+
+@dataclass
+class Written:
+    table: Table
+    path: Path | None
+    error: str | None = None
+
+
+def write_template(table: Table, path: str | Path, profile: object = None, year: int | None = None,
+                   overwrite: bool = False) -> Path:
+    path = Path(path)
+    if path.exists() and not overwrite:
+        raise OutputExistsError(f"文件已存在：{path}（如确需覆盖，请加 --force）")
+    workbook = build_workbook(table, profile, year)
+    return atomic_save(workbook.save, path)
+
+
+def file_names(tables: list[Table]) -> list[str]:
+    width = len(str(len(tables)))
+    stems = [f"{n:0{width}d}_{safe_stem(t.project)}" for n, t in enumerate(tables, start=1)]
+    return unique_names(stems, ".xlsx")
+
+
+def write_batch(tables: list[Table], folder: str | Path, profile: object = None,
+                year: int | None = None, overwrite: bool = False) -> list[Written]:
+    """One template per table in ``folder`` and the index workbook. A project whose workbook
+    cannot be written is reported in its :class:`Written` and the batch goes on."""
+    folder = Path(folder)
+    rules = get_profile(profile)
+    names = file_names(tables)
+    clashes = [n for n in [*names, INDEX_NAME] if (folder / n).exists()]
+    if clashes and not overwrite:
+        listed = "、".join(clashes[:5]) + ("…" if len(clashes) > 5 else "")
+        raise OutputExistsError(f"输出目录 {folder} 中已有同名文件：{listed}（如确需覆盖，请加 --force）")
+    results = []
+    for table, name in zip(tables, names):
+        try:
+            path = write_template(table, folder / name, rules, year, overwrite=True)
+            results.append(Written(table, path))
+        except OSError as err:
+            results.append(Written(table, None, f"无法写入 {folder / name}：{err.strerror or err}"))
+    atomic_save(_index(results, rules, year).save, folder / INDEX_NAME)
+    return results
+
+
+def _index(results: list[Written], profile, year: int | None) -> Workbook:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "项目清单"
+    year = year or next((w.table.year for w in results if w.table.year), None) or ""
+    ws.append([texts.index_title(year, len(results), profile)])
+    ws["A1"].font = Font(bold=True, size=13)
+    ws.append(["序号", "项目名称", "主管部门", "实施单位", "全年预算数（万元）", "指标数", "文件"])
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+    for number, written in enumerate(results, start=1):
+        t = written.table
+        annual = float(t.funds.annual) if t.funds.annual is not None else None
+        file_cell = written.path.name if written.path else f"未生成：{written.error}"
+        ws.append([number, t.project, t.department, t.implementer, annual, len(t.indicators), file_cell])
+        if written.path:
+            link = ws.cell(row=ws.max_row, column=7)
+            link.hyperlink = written.path.name
+            link.style = "Hyperlink"
+    for column, width in zip("ABCDEFG", (6, 44, 22, 22, 16, 8, 52)):
+        ws.column_dimensions[column].width = width
+    for row in ws.iter_rows(min_row=3):
+        row[1].alignment = Alignment(wrap_text=True, vertical="center")
+    ws.freeze_panes = "A3"
+    return wb

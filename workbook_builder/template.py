@@ -1,0 +1,316 @@
+"""Blank 自评表 workbooks: the official form, wired with the PERF_* functions.
+
+One table (from a project list or a spec) becomes one workbook. Cells that come from the
+budget system (names, targets, weights, budgets) are filled and locked; cells a user must fill
+(全年执行数, 实际完成情况, 实际完成值, 偏差原因) are unlocked and shaded. Score, rate, total and
+grade cells hold formulas that pass the profile from the named cell ``规则``. A hidden sheet
+records the template version, profile and project so recalculation can recognise the workbook.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from importlib.metadata import PackageNotFoundError, version
+from itertools import groupby
+
+from openpyxl import Workbook
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import quote_sheetname
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from addin.profile import Profile, get_profile
+from addin.qualitative import find_scale
+from addin.scoring import QUALITATIVE, parse_nature
+from addin.table import Table
+
+from . import layout as L
+from . import texts
+
+FONT = "宋体"
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
+MISSING_REASON_FILL = PatternFill("solid", fgColor="F8CBAD")
+CHECK_FILL = PatternFill("solid", fgColor="FFC7CE")
+THIN = Side(style="thin", color="000000")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+UNLOCKED = Protection(locked=False)
+
+AMOUNT_FORMAT = "#,##0.00####"
+SCORE_FORMAT = "0.00"
+WEIGHT_FORMAT = "0.##"
+RATE_FORMAT = "0.00%"
+LEVEL1_CHOICES = "产出指标,成本指标,效益指标,满意度指标"
+NATURE_CHOICES = "≥,≤,=,定性"
+
+
+def perfbook_version() -> str:
+    try:
+        return version("perfbook")
+    except PackageNotFoundError:  # running from a source tree that is not installed
+        return "0"
+
+
+def _set(ws, ref: str, value=None, *, align=CENTER, fmt: str | None = None, bold=False,
+         user_input=False, size=10):
+    cell = ws[ref]
+    if value is not None:
+        cell.value = float(value) if isinstance(value, Decimal) else value
+    cell.font = Font(name=FONT, size=size, bold=bold)
+    cell.alignment = align
+    if fmt:
+        cell.number_format = fmt
+    if user_input:
+        cell.fill = INPUT_FILL
+        cell.protection = UNLOCKED
+    return cell
+
+
+def _merge(ws, ref: str, value=None, **style):
+    ws.merge_cells(ref)
+    return _set(ws, ref.split(":")[0], value, **style)
+
+
+def _number(value: object) -> object:
+    """Numbers from a project list as numbers, other text as typed."""
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value).replace(",", ""))
+    except ArithmeticError:
+        return value
+
+
+def _funds(ws, table: Table, profile: Profile) -> None:
+    _merge(ws, f"A{L.FUNDS_HEADER_ROW}:A{max(L.FUNDS_ROWS.values())}", "项目资金\n（万元）", bold=True)
+    _set(ws, f"B{L.FUNDS_HEADER_ROW}", bold=True)
+    for label, column in L.FUNDS_COLUMNS.items():
+        _set(ws, f"{column}{L.FUNDS_HEADER_ROW}", label, bold=True)
+    for label, row in L.FUNDS_ROWS.items():
+        _set(ws, f"B{row}", label, align=LEFT)
+        _merge(ws, f"I{row}:K{row}")
+        for column in ("年初预算数", "全年预算数", "全年执行数"):
+            ref = f"{L.FUNDS_COLUMNS[column]}{row}"
+            _set(ws, ref, fmt=AMOUNT_FORMAT, user_input=True)
+        if row != L.FUNDS_TOTAL_ROW:
+            for column in ("分值", "得分"):
+                _set(ws, f"{L.FUNDS_COLUMNS[column]}{row}", "—")
+            _set(ws, f"{L.FUNDS_COLUMNS['执行率']}{row}")
+    _merge(ws, f"I{L.FUNDS_HEADER_ROW}:K{L.FUNDS_HEADER_ROW}")
+    lay = L.Layout(len(table.indicators))
+    budget, executed = lay.funds_cell("全年预算数"), lay.funds_cell("全年执行数")
+    ws[lay.funds_cell("年初预算数")].value = _as_cell(_number(table.funds.initial))
+    ws[budget].value = _as_cell(_number(table.funds.annual))
+    weight = table.funds.weight if table.funds.weight not in (None, "") else profile.funds_weight
+    _set(ws, lay.funds_cell("分值"), _number(weight), fmt=WEIGHT_FORMAT)
+    blank = f'OR({budget}="",{executed}="")'
+    _set(ws, lay.funds_cell("执行率"),
+         f'=IF({blank},"",PERF_EXEC_RATE({budget},{executed}))', fmt=RATE_FORMAT)
+    _set(ws, lay.funds_cell("得分"),
+         f'=IF({blank},"",PERF_EXEC_SCORE({budget},{executed},{lay.funds_cell("分值")},{L.RULE_NAME}))',
+         fmt=SCORE_FORMAT)
+
+
+def _as_cell(value: object) -> object:
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def _goal(ws, table: Table) -> None:
+    _merge(ws, f"A{L.GOAL_HEADER_ROW}:A{L.GOAL_ROW}", "年度总体目标", bold=True)
+    _merge(ws, f"B{L.GOAL_HEADER_ROW}:F{L.GOAL_HEADER_ROW}", "预期目标", bold=True)
+    _merge(ws, f"G{L.GOAL_HEADER_ROW}:K{L.GOAL_HEADER_ROW}", "实际完成情况", bold=True)
+    _merge(ws, f"B{L.GOAL_ROW}:F{L.GOAL_ROW}", table.goal_expected or None, align=LEFT,
+           user_input=not table.goal_expected)
+    _merge(ws, f"G{L.GOAL_ROW}:K{L.GOAL_ROW}", table.goal_actual or None, align=LEFT, user_input=True)
+    ws.row_dimensions[L.GOAL_ROW].height = max(30, 15 * (1 + len(table.goal_expected or "") // 40))
+
+
+def _indicators(ws, table: Table, profile: Profile, lay: L.Layout) -> None:
+    defined = bool(table.indicators) and all(i.nature not in (None, "") for i in table.indicators)
+    _merge(ws, f"A{L.INDICATOR_HEADER_ROW}:A{lay.last_indicator_row}", "绩效指标", bold=True)
+    for field, column in L.INDICATOR_COLUMNS.items():
+        _set(ws, f"{column}{L.INDICATOR_HEADER_ROW}", L.INDICATOR_HEADERS[field], bold=True)
+    nature_list = DataValidation(type="list", formula1=f'"{NATURE_CHOICES}"', allow_blank=True,
+                                 errorTitle="绩效指标性质", error="请选择 ≥、≤、= 或 定性")
+    level1_list = DataValidation(type="list", formula1=f'"{LEVEL1_CHOICES}"', allow_blank=True,
+                                 showErrorMessage=False)
+    grade_lists: dict[str, DataValidation] = {}
+    for index, ind in enumerate(table.indicators):
+        row = L.FIRST_INDICATOR_ROW + index
+        cell = lambda field: f"{L.INDICATOR_COLUMNS[field]}{row}"  # noqa: E731
+        for field in ("level1", "level2", "level3", "nature", "target", "unit", "weight"):
+            value = getattr(ind, field)
+            value = _as_cell(_number(value)) if field in ("target", "weight") else value or None
+            _set(ws, cell(field), value,
+                 align=LEFT if field == "level3" else CENTER,
+                 fmt=WEIGHT_FORMAT if field == "weight" else None, user_input=not defined)
+        _set(ws, cell("actual"), ind.actual, align=LEFT, user_input=True)
+        _set(ws, cell("reason"), ind.reason, align=LEFT, user_input=True)
+        args = ",".join(cell(f) for f in ("nature", "target", "actual", "weight"))
+        blank = f'OR({cell("nature")}="",{cell("actual")}="")'
+        _set(ws, cell("score"),
+             f'=IF({blank},"",PERF_SCORE({args},{L.RULE_NAME},{cell("unit")}))', fmt=SCORE_FORMAT)
+        _set(ws, cell("check"),
+             f'=IF({blank},"",PERF_CHECK({args},{cell("score")},{cell("reason")},'
+             f'{L.RULE_NAME},{cell("unit")}))', align=LEFT)
+        if defined:
+            if parse_nature(ind.nature) == QUALITATIVE:
+                scale = find_scale(ind.target, profile)
+                if scale.name not in grade_lists:
+                    grade_lists[scale.name] = DataValidation(
+                        type="list", formula1='"' + ",".join(g.name for g in scale.grades) + '"',
+                        allow_blank=True, showErrorMessage=False,
+                        promptTitle="定性指标", prompt="选择等级，可在等级后加括号说明，如 优（按合同完成）")
+                grade_lists[scale.name].add(cell("actual"))
+        else:
+            nature_list.add(cell("nature"))
+            level1_list.add(cell("level1"))
+    for validation in (nature_list, level1_list, *grade_lists.values()):
+        if validation.sqref:
+            ws.add_data_validation(validation)
+    if defined:
+        _merge_runs(ws, table, "level1", lambda i: i.level1)
+        _merge_runs(ws, table, "level2", lambda i: (i.level1, i.level2))
+
+
+def _merge_runs(ws, table: Table, field: str, key) -> None:
+    """Merge the 一级/二级 cells of consecutive rows with the same label, as the form does."""
+    column = L.INDICATOR_COLUMNS[field]
+    index = 0
+    for _, run in groupby(table.indicators, key=key):
+        size = len(list(run))
+        if size > 1 and getattr(table.indicators[index], field):
+            first = L.FIRST_INDICATOR_ROW + index
+            ws.merge_cells(f"{column}{first}:{column}{first + size - 1}")
+        index += size
+
+
+def _totals(ws, table: Table, profile: Profile, lay: L.Layout) -> None:
+    first, last = L.FIRST_INDICATOR_ROW, lay.last_indicator_row
+    col = L.INDICATOR_COLUMNS
+    funds_score, funds_weight = lay.funds_cell("得分"), lay.funds_cell("分值")
+    _merge(ws, f"A{lay.total_row}:H{lay.total_row}", "总分", bold=True)
+    _set(ws, lay.total_weight_cell, f"=SUM({col['weight']}{first}:{col['weight']}{last})+{funds_weight}",
+         fmt=WEIGHT_FORMAT, bold=True)
+    natures, scores = f"{col['nature']}{first}:{col['nature']}{last}", f"{col['score']}{first}:{col['score']}{last}"
+    _set(ws, lay.total_score_cell,
+         f'=IF(OR({funds_score}="",COUNTA({natures})>COUNT({scores})),"",SUM({scores})+{funds_score})',
+         fmt=SCORE_FORMAT, bold=True)
+    _set(ws, f"K{lay.total_row}")
+    _merge(ws, f"A{lay.grade_row}:I{lay.grade_row}", "自评等级", bold=True)
+    _set(ws, lay.grade_cell, f'=IF({lay.total_score_cell}="","",PERF_GRADE({lay.total_score_cell},{L.RULE_NAME}))',
+         bold=True)
+    _set(ws, f"K{lay.grade_row}")
+    _merge(ws, f"A{lay.rule_row}:B{lay.rule_row}", "计分规则", bold=True)
+    _set(ws, lay.rule_cell, profile.id)
+    _merge(ws, f"D{lay.rule_row}:K{lay.rule_row}", profile.name, align=LEFT)
+
+
+def _borders(ws, last_row: int) -> None:
+    for row in ws.iter_rows(min_row=L.PROJECT_ROW, max_row=last_row, max_col=11):
+        for cell in row:
+            cell.border = BORDER
+    for row in ws.iter_rows(min_row=L.INDICATOR_HEADER_ROW, max_row=last_row - 3, min_col=12, max_col=12):
+        for cell in row:
+            cell.border = BORDER
+
+
+def _notes(ws, profile: Profile, lay: L.Layout) -> int:
+    guide_row = lay.rule_row + 1
+    _merge(ws, f"A{guide_row}:K{guide_row}", texts.guide(profile), align=LEFT, size=9)
+    ws.row_dimensions[guide_row].height = 30
+    row = lay.notes_row
+    for line in texts.notes_lines(profile):
+        _merge(ws, f"A{row}:K{row}", line, align=LEFT, size=9, bold=line.endswith("："))
+        ws.row_dimensions[row].height = 13 * (1 + len(line) // 95)
+        row += 1
+    return row - 1
+
+
+def _conditional_formats(ws, lay: L.Layout) -> None:
+    c = L.INDICATOR_COLUMNS
+    first, last = L.FIRST_INDICATOR_ROW, lay.last_indicator_row
+    score, weight, reason = (f"${c[f]}{first}" for f in ("score", "weight", "reason"))
+    ws.conditional_formatting.add(
+        f"B{first}:K{last}",
+        FormulaRule(formula=[f"AND(ISNUMBER({score}),{score}<{weight},LEN(TRIM({reason}))=0)"],
+                    fill=MISSING_REASON_FILL),
+    )
+    check = f"${c['check']}{first}"
+    ws.conditional_formatting.add(
+        f"{c['check']}{first}:{c['check']}{last}",
+        FormulaRule(formula=[f"LEN({check})>0"], fill=CHECK_FILL),
+    )
+
+
+def _meta(wb: Workbook, table: Table, profile: Profile, year: int, now: dt.datetime) -> None:
+    ws = wb.create_sheet(L.META_SHEET)
+    ws.sheet_state = "hidden"
+    rows = [
+        ("模板", "perfbook 项目支出绩效自评表"),
+        ("模板版本", L.TEMPLATE_VERSION),
+        ("perfbook 版本", perfbook_version()),
+        ("规则", profile.id),
+        ("年度", year),
+        ("项目名称", table.project),
+        ("指标行数", len(table.indicators)),
+        ("生成时间", now.isoformat(timespec="seconds")),
+    ]
+    for row in rows:
+        ws.append(row)
+    ws.protection.sheet = True
+
+
+def build_workbook(table: Table, profile: object = None, year: int | None = None,
+                   now: dt.datetime | None = None) -> Workbook:
+    """The template workbook for one project (nothing is written to disk)."""
+    rules = get_profile(profile if profile is not None else table.profile)
+    year = year or table.year or dt.date.today().year - 1
+    now = now or dt.datetime.now().replace(microsecond=0)
+    lay = L.Layout(len(table.indicators))
+    wb = Workbook()
+    ws = wb.active
+    ws.title = L.SHEET
+    _merge(ws, f"A{L.TITLE_ROW}:K{L.TITLE_ROW}", texts.title(), bold=True, size=16)
+    _merge(ws, f"A{L.YEAR_ROW}:K{L.YEAR_ROW}", texts.year_line(year), size=11)
+    ws.row_dimensions[L.TITLE_ROW].height = 28
+    _merge(ws, f"A{L.PROJECT_ROW}:B{L.PROJECT_ROW}", "项目名称", bold=True)
+    _merge(ws, f"C{L.PROJECT_ROW}:K{L.PROJECT_ROW}", table.project, align=LEFT)
+    _merge(ws, f"A{L.DEPARTMENT_ROW}:B{L.DEPARTMENT_ROW}", "主管部门", bold=True)
+    _merge(ws, f"C{L.DEPARTMENT_ROW}:F{L.DEPARTMENT_ROW}", table.department or None, align=LEFT,
+           user_input=not table.department)
+    _merge(ws, f"G{L.DEPARTMENT_ROW}:H{L.DEPARTMENT_ROW}", "实施单位", bold=True)
+    _merge(ws, f"I{L.DEPARTMENT_ROW}:K{L.DEPARTMENT_ROW}", table.implementer or None, align=LEFT,
+           user_input=not table.implementer)
+    _funds(ws, table, rules)
+    _goal(ws, table)
+    _indicators(ws, table, rules, lay)
+    _totals(ws, table, rules, lay)
+    _borders(ws, lay.grade_row)
+    last_row = _notes(ws, rules, lay)
+    _conditional_formats(ws, lay)
+    for column, width in L.COLUMN_WIDTHS.items():
+        ws.column_dimensions[column].width = width
+    wb.defined_names[L.RULE_NAME] = DefinedName(
+        L.RULE_NAME, attr_text=f"{quote_sheetname(L.SHEET)}!${lay.rule_cell[0]}${lay.rule_cell[1:]}"
+    )
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{L.INDICATOR_HEADER_ROW}:{L.INDICATOR_HEADER_ROW}"
+    ws.print_area = f"A1:K{last_row}"
+    ws.print_options.horizontalCentered = True
+    _meta(wb, table, rules, year, now)
+    wb.properties.creator = "perfbook"
+    wb.properties.title = f"{table.project} 项目支出绩效自评表"
+    wb.properties.created = wb.properties.modified = now
+    return wb
