@@ -28,6 +28,7 @@ from addin.table import Table
 
 from . import layout as L
 from . import texts
+from .textreport import width
 
 FONT = "宋体"
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
@@ -154,6 +155,7 @@ def _indicators(ws, table: Table, profile: Profile, lay: L.Layout) -> None:
         blank = f'OR({cell("nature")}="",{cell("actual")}="")'
         _set(ws, cell("score"),
              f'=IF({blank},"",PERF_SCORE({args},{L.RULE_NAME},{cell("unit")}))', fmt=SCORE_FORMAT)
+        _fit_row(ws, row)
         _set(ws, cell("check"),
              f'=IF({blank},"",PERF_CHECK({args},{cell("score")},{cell("reason")},'
              f'{L.RULE_NAME},{cell("unit")}))', align=LEFT)
@@ -177,6 +179,17 @@ def _indicators(ws, table: Table, profile: Profile, lay: L.Layout) -> None:
         _merge_runs(ws, table, "level2", lambda i: (i.level1, i.level2))
 
 
+def _fit_row(ws, row: int, columns: str = "BCDEFGHK", minimum: float = 18) -> None:
+    """Give ``row`` the height its wrapped text needs (Excel does not autofit on open when a
+    workbook was written without heights, and never for merged cells)."""
+    lines = 1
+    for column in columns:
+        value = ws[f"{column}{row}"].value
+        if isinstance(value, str) and not value.startswith("="):
+            lines = max(lines, -(-width(value) // max(1, int(L.COLUMN_WIDTHS[column] - 1))))
+    ws.row_dimensions[row].height = max(minimum, 13.5 * lines + 4)
+
+
 def _merge_runs(ws, table: Table, field: str, key) -> None:
     """Merge the 一级/二级 cells of consecutive rows with the same label, as the form does."""
     column = L.INDICATOR_COLUMNS[field]
@@ -196,9 +209,10 @@ def _totals(ws, table: Table, profile: Profile, lay: L.Layout) -> None:
     _merge(ws, f"A{lay.total_row}:H{lay.total_row}", "总分", bold=True)
     _set(ws, lay.total_weight_cell, f"=SUM({col['weight']}{first}:{col['weight']}{last})+{funds_weight}",
          fmt=WEIGHT_FORMAT, bold=True)
-    natures, scores = f"{col['nature']}{first}:{col['nature']}{last}", f"{col['score']}{first}:{col['score']}{last}"
+    natures, actuals, scores = (f"{col[f]}{first}:{col[f]}{last}" for f in ("nature", "actual", "score"))
+    # Blank until every defined row has an actual; then SUM, so an error in a row shows here too.
     _set(ws, lay.total_score_cell,
-         f'=IF(OR({funds_score}="",COUNTA({natures})>COUNT({scores})),"",SUM({scores})+{funds_score})',
+         f'=IF(OR({funds_score}="",COUNTA({natures})>COUNTA({actuals})),"",SUM({scores})+{funds_score})',
          fmt=SCORE_FORMAT, bold=True)
     _set(ws, f"K{lay.total_row}")
     _merge(ws, f"A{lay.grade_row}:I{lay.grade_row}", "自评等级", bold=True)
@@ -206,8 +220,8 @@ def _totals(ws, table: Table, profile: Profile, lay: L.Layout) -> None:
          bold=True)
     _set(ws, f"K{lay.grade_row}")
     _merge(ws, f"A{lay.rule_row}:B{lay.rule_row}", "计分规则", bold=True)
-    _set(ws, lay.rule_cell, profile.id)
-    _merge(ws, f"D{lay.rule_row}:K{lay.rule_row}", profile.name, align=LEFT)
+    _merge(ws, f"{lay.rule_cell}:D{lay.rule_row}", profile.id)
+    _merge(ws, f"E{lay.rule_row}:K{lay.rule_row}", profile.name, align=LEFT)
 
 
 def _borders(ws, last_row: int) -> None:
@@ -226,7 +240,7 @@ def _notes(ws, profile: Profile, lay: L.Layout) -> int:
     row = lay.notes_row
     for line in texts.notes_lines(profile):
         _merge(ws, f"A{row}:K{row}", line, align=LEFT, size=9, bold=line.endswith("："))
-        ws.row_dimensions[row].height = 13 * (1 + len(line) // 95)
+        ws.row_dimensions[row].height = 12 * (1 + width(line) // 190)
         row += 1
     return row - 1
 
