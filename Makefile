@@ -17,6 +17,7 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/perfbook score samples/chaoyang-2024/tables_1-30.json
+	$(BIN)/perfbook batch samples/chaoyang-2024/project_list.xlsx -o $(OUT)/templates --year 2024 --force
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

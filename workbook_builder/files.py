@@ -16,8 +16,8 @@ MAX_STEM = 80  # characters; keeps full paths well under Windows' 260
 def safe_stem(name: str, limit: int = MAX_STEM) -> str:
     """``name`` as a Windows-safe file name stem: no ``\\/:*?"<>|``, no trailing dot or space,
     no reserved device name, at most ``limit`` characters."""
-    stem = _FORBIDDEN.sub("_", name)
-    stem = re.sub(r"\s+", " ", stem).strip(" .")[:limit].rstrip(" .")
+    stem = _FORBIDDEN.sub("_", re.sub(r"\s+", " ", name))
+    stem = stem.strip(" .")[:limit].rstrip(" .")
     if not stem:
         stem = "未命名"
     if stem.split(".")[0].upper() in _RESERVED:

@@ -1,0 +1,49 @@
+"""Windows-safe, unique output names and atomic writes."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from workbook_builder.files import MAX_STEM, atomic_save, safe_stem, unique_names
+
+
+@pytest.mark.parametrize(
+    "name, stem",
+    [
+        ('朝阳区"城市管理大脑"/一期:*?<>|', "朝阳区_城市管理大脑__一期______"),
+        ("  项目。 ", "项目。"),
+        ("项目...", "项目"),
+        ("CON", "_CON"),
+        ("", "未命名"),
+        ("a\tb\nc", "a b c"),
+    ],
+)
+def test_safe_stem(name, stem):
+    assert safe_stem(name) == stem
+
+
+@given(st.text())
+def test_safe_stem_is_always_safe(name):
+    stem = safe_stem(name)
+    assert stem and len(stem) <= MAX_STEM + 1
+    assert not set(stem) & set('\\/:*?"<>|') and stem == stem.strip(" .")
+
+
+def test_unique_names_case_insensitive():
+    assert unique_names(["a", "A", "b", "a"], ".xlsx") == ["a.xlsx", "A（2）.xlsx", "b.xlsx", "a（3）.xlsx"]
+
+
+def test_atomic_save_leaves_old_file_on_failure(tmp_path):
+    target = tmp_path / "out.xlsx"
+    target.write_text("old")
+
+    def broken(path):
+        open(path, "w").write("half")
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        atomic_save(broken, target)
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.xlsx"]
+    atomic_save(lambda p: open(p, "w").write("new"), target)
+    assert target.read_text() == "new"

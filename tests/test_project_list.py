@@ -1,0 +1,122 @@
+"""Reading project lists, and refusing bad ones with row numbers before anything is written."""
+
+import pandas as pd
+import pytest
+
+from workbook_builder.cli import main
+from workbook_builder.project_list import COLUMNS, ProjectListError, read_project_list
+
+ROW = {
+    "项目名称": "示例项目",
+    "主管部门": "北京市朝阳区数据局",
+    "实施单位": "北京市朝阳区数据局",
+    "年初预算数": "100",
+    "全年预算数": "100",
+    "年度总体目标": "保障系统稳定运行",
+    "一级指标": "产出指标",
+    "二级指标": "数量指标",
+    "三级指标": "服务报告",
+    "绩效指标性质": "≥",
+    "年度指标值": "12",
+    "绩效度量单位": "份",
+    "分值": "45",
+}
+
+
+def rows_for(name="示例项目", weights=(45, 45)):
+    first = dict(ROW, 项目名称=name, 分值=str(weights[0]))
+    second = {c: "" for c in COLUMNS} | {
+        "三级指标": "用户满意度", "绩效指标性质": "≥", "年度指标值": "90", "绩效度量单位": "%",
+        "分值": str(weights[1]), "一级指标": "满意度指标", "二级指标": "服务对象满意度指标",
+    }
+    return [first, second]
+
+
+def write(tmp_path, rows, name="list.xlsx", columns=COLUMNS):
+    path = tmp_path / name
+    frame = pd.DataFrame(rows, columns=list(columns))
+    if name.endswith(".csv"):
+        frame.to_csv(path, index=False, encoding="gb18030")
+    else:
+        frame.to_excel(path, index=False)
+    return path
+
+
+def problems(path):
+    with pytest.raises(ProjectListError) as err:
+        read_project_list(path)
+    return err.value.problems
+
+
+def test_reads_projects_with_continuation_rows(tmp_path):
+    path = write(tmp_path, rows_for("甲") + rows_for("乙", (40, 50)))
+    tables = read_project_list(path, year=2024)
+    assert [t.project for t in tables] == ["甲", "乙"]
+    assert tables[0].indicators[1].level3 == "用户满意度"
+    assert tables[1].funds.annual == 100 and tables[1].year == 2024
+
+
+def test_columns_in_any_order_and_extra_columns(tmp_path):
+    columns = ["备注", *reversed(COLUMNS)]
+    path = write(tmp_path, [dict(r, 备注="x") for r in rows_for()], columns=columns)
+    assert len(read_project_list(path)[0].indicators) == 2
+
+
+def test_gbk_csv(tmp_path):
+    path = write(tmp_path, rows_for(), name="list.csv")
+    assert read_project_list(path)[0].project == "示例项目"
+
+
+def test_level_labels_carry_down(tmp_path):
+    rows = rows_for(weights=(30, 45))
+    third = dict(rows[0], 项目名称="", 一级指标="", 二级指标="", 三级指标="响应时间", 分值="15")
+    tables = read_project_list(write(tmp_path, [rows[0], third, rows[1]]))
+    assert (tables[0].indicators[1].level1, tables[0].indicators[1].level2) == ("产出指标", "数量指标")
+
+
+def test_missing_column(tmp_path):
+    columns = [c for c in COLUMNS if c not in ("分值", "绩效指标性质")]
+    path = write(tmp_path, rows_for(), columns=columns)
+    assert problems(path) == ["缺少列：绩效指标性质、分值（表头应在第 1 行）"]
+
+
+def test_bad_nature_weight_sum_and_duplicate_names(tmp_path):
+    rows = rows_for("甲") + rows_for("乙", (40, 40)) + rows_for("甲")
+    rows[1]["绩效指标性质"] = "约等于"
+    found = problems(write(tmp_path, rows))
+    assert found == [
+        "第 3 行：“用户满意度”：未知的绩效指标性质“约等于”，应为“≥”“≤”“=”或“定性”",
+        "第 6 行：项目名称“甲”重复（第 2 行已出现）",
+        "第 4–5 行：项目“乙”的指标分值合计 80，加上年度资金总额分值 10 为 90，应为 100",
+    ]
+
+
+def test_unknown_scale_and_unreadable_target(tmp_path):
+    rows = rows_for()
+    rows[0].update(绩效指标性质="定性", 年度指标值="有效提升")
+    rows[1].update(年度指标值="待定")
+    found = problems(write(tmp_path, rows))
+    assert found[0].startswith("第 2 行：“服务报告”：定性指标的年度指标值“有效提升”不是规则认可的评价等级")
+    assert found[1] == "第 3 行：“用户满意度”：年度指标值“待定”中没有可用的数值"
+
+
+def test_empty_and_not_a_spreadsheet(tmp_path):
+    assert problems(write(tmp_path, [])) == ["没有任何数据行"]
+    empty_csv = tmp_path / "empty.csv"
+    empty_csv.write_bytes(b"")
+    assert problems(empty_csv) == ["文件是空的"]
+    text = tmp_path / "notes.txt"
+    text.write_text("hello")
+    assert problems(text) == ["不是 .xlsx 或 .csv 文件（扩展名为“.txt”）"]
+    fake = tmp_path / "fake.xlsx"
+    fake.write_text("not a zip")
+    assert problems(fake) == ["无法作为表格读取（BadZipFile）"]
+
+
+def test_batch_writes_nothing_for_a_bad_list(tmp_path, capsys):
+    rows = rows_for(weights=(45, 40))
+    out = tmp_path / "out"
+    assert main(["batch", str(write(tmp_path, rows)), "-o", str(out)]) == 2
+    assert not out.exists()
+    err = capsys.readouterr().err
+    assert "错误：项目清单" in err and "第 2–3 行" in err and "应为 100" in err
