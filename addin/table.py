@@ -148,8 +148,12 @@ def _funds(table: Table, result: TableResult, rules) -> None:
         result.findings.append(TableFinding("funds", "score", finding))
 
 
-def evaluate_table(table: Table, profile: object = None) -> TableResult:
-    """Re-score a whole table and list every inconsistency with what it reports."""
+def evaluate_table(table: Table, profile: object = None, scores_reported: bool = True) -> TableResult:
+    """Re-score a whole table and list every inconsistency with what it reports.
+
+    ``scores_reported=False`` is for tables whose score cells were never calculated (a template
+    saved by a program that does not compute formulas): missing scores are then not findings.
+    """
     rules = get_profile(profile if profile is not None else table.profile)
     result = TableResult(table, rules.id)
     _funds(table, result, rules)
@@ -189,6 +193,8 @@ def evaluate_table(table: Table, profile: object = None) -> TableResult:
         result.total = result.funds_score + sum(scores, Decimal(0))
         result.grade = grade_of(result.total, rules)
     _total_and_grade(table, result, rules)
+    if not scores_reported:
+        result.findings = [f for f in result.findings if f.finding.kind != "score_missing"]
     return result
 
 

@@ -7,17 +7,23 @@ traceback). Each sub-command's help text is what the README shows.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
-from addin import PerfError, list_profiles
+from tqdm import tqdm
+
+from addin import PerfError, get_profile, list_profiles
 from addin.profile import DEFAULT_PROFILE_ID
 from addin.table import Funds, Indicator, Table, TableFinding, evaluate_table
 
+from .files import atomic_save, safe_stem, unique_names
 from .generate import OutputExistsError, write_batch, write_template
 from .jsonfile import load_tables
 from .project_list import COLUMNS as LIST_COLUMNS
 from .project_list import ProjectListError, read_project_list
+from .recalc import FileFailure, collect, default_workers, run, to_json
+from .summary import SUMMARY_NAME, write_summary
 from .textreport import clip, render
 
 
@@ -124,6 +130,52 @@ def cmd_batch(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_recalc(args: argparse.Namespace) -> int:
+    get_profile(args.profile)  # an unknown --profile is a usage error, before any work
+    outdir = Path(args.output)
+    if outdir.exists() and not outdir.is_dir():
+        raise CliError(f"输出目录 {outdir} 是一个文件")
+    inside = outdir.resolve()
+    paths = [p for p in collect(args.paths) if inside not in p.resolve().parents]
+    if not paths:
+        raise CliError("没有找到要复核的 .xlsx/.xlsm 文件：" + "、".join(args.paths))
+    outdir.mkdir(parents=True, exist_ok=True)
+    names = unique_names([f"{safe_stem(p.stem, 60)}_复核" for p in paths], ".xlsx")
+    jobs = [(str(p), args.profile, str(outdir), n, _label(p)) for p, n in zip(paths, names)]
+    reports, failures = [], []
+    with tqdm(total=len(jobs), desc="复核", unit="个文件", disable=None, file=sys.stderr) as bar:
+        for result in run(jobs, args.jobs or default_workers(), bar):
+            if isinstance(result, FileFailure):
+                failures.append(result)
+            else:
+                reports.extend(result)
+    summary = write_summary(reports, failures, outdir / SUMMARY_NAME)
+    data = to_json(reports, failures)
+    if args.json:
+        text = json.dumps(data, ensure_ascii=False, indent=1)
+        atomic_save(lambda tmp: Path(tmp).write_text(text, encoding="utf-8"), args.json)
+    for failure in failures:
+        print(f"{failure.file}：{failure.message}")
+    counts = data["summary"]
+    print(
+        f"复核完成：{len(paths)} 个文件，{counts['tables']} 张自评表；"
+        f"{counts['tables_with_findings']} 张表共发现 {counts['findings']} 处问题；"
+        f"{counts['unreadable_files']} 个文件无法读取。汇总：{summary}"
+    )
+    for report in reports:
+        for f in report.findings:
+            print(f"  {report.file} [{report.sheet}!{f.cell}] {clip(report.project, 24)}：{f.message}")
+    problems = counts["findings"] or counts["unreadable_files"]
+    return 1 if args.strict and problems else 0
+
+
+def _label(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _chinese(
         argparse.ArgumentParser(
@@ -179,6 +231,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--profile", help=f"计分规则编号（默认 {DEFAULT_PROFILE_ID}）")
     p.add_argument("--force", action="store_true", help="覆盖输出目录中的同名文件")
     p.set_defaults(run=cmd_batch)
+
+    p = command(
+        "recalc",
+        "复核已填报的自评表：重新计分、标出问题并汇总 (recalculate submitted workbooks)",
+        description="读取已填报的自评表（perfbook 模板或其他来源的标准格式表格），按规则重新计分，"
+        "与填报值逐项比对；在输出目录写出带批注的复核副本和复核汇总.xlsx。原文件不会被修改。"
+        "计分规则取自工作簿的“计分规则”单元格，没有时用 --profile，再没有时用默认规则。",
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help="文件、文件夹（递归查找）或通配符，如 收到的自评表/*.xlsx")
+    p.add_argument("-o", "--output", required=True, help="输出目录（复核副本与复核汇总.xlsx）")
+    p.add_argument("--profile", help=f"工作簿未声明规则时使用的计分规则（默认 {DEFAULT_PROFILE_ID}）")
+    p.add_argument("--json", help="另存一份 JSON 结果（格式见 README）")
+    p.add_argument("--strict", action="store_true", help="发现任何问题或无法读取的文件时以退出码 1 结束")
+    p.add_argument("--jobs", type=int, help="并行进程数（默认为 CPU 核数）")
+    p.set_defaults(run=cmd_recalc)
     return parser
 
 

@@ -44,7 +44,7 @@ def atomic_save(save, path: str | Path) -> Path:
     half-written file and an existing file is replaced only by a complete one."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem[:20]}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem[:20]}.", suffix=f".tmp{path.suffix}", dir=path.parent)
     os.close(fd)
     try:
         save(tmp)

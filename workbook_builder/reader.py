@@ -1,0 +1,339 @@
+"""Self-evaluation tables read out of workbooks, with the cell address of every reported value.
+
+Two kinds of workbook are read:
+
+* perfbook templates (recognised by their hidden ``_perfbook`` sheet), read through the same
+  :mod:`layout` that wrote them; formula cells carry Excel's cached values, or none when the
+  workbook was never calculated;
+* workbooks in the standard layout made elsewhere, with hand-typed scores: columns are found
+  by their header labels (spaces and line breaks inside labels ignored), each indicator row is
+  read relative to its 绩效指标性质 cell (so rows shifted by a column are read right), blank or
+  misplaced 一级/二级 labels are carried down or inferred, and a sheet may hold several tables.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from addin import PerfError, parse_nature
+from addin.table import Funds, Indicator, Table
+
+from . import layout as L
+from .workbook_file import Grid, address, read_grids
+
+LEVEL2_TO_LEVEL1 = {
+    "数量指标": "产出指标", "质量指标": "产出指标", "时效指标": "产出指标",
+    "经济成本指标": "成本指标", "社会成本指标": "成本指标", "生态环境成本指标": "成本指标",
+    "生态成本指标": "成本指标",
+    "经济效益指标": "效益指标", "社会效益指标": "效益指标", "生态效益指标": "效益指标",
+    "可持续影响指标": "效益指标",
+    "服务对象满意度指标": "满意度指标", "满意度指标": "满意度指标",
+}
+FUNDS_LABELS = ("年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分")
+INDICATOR_LABELS = {
+    "level1": "一级指标", "level2": "二级指标", "level3": "三级指标", "nature": "绩效指标性质",
+    "target": "年度指标值", "unit": "绩效度量单位", "actual": "实际完成值", "weight": "分值",
+    "score": "得分", "reason": "偏差原因",
+}
+_YEAR = re.compile(r"(\d{4})\s*年度")
+
+
+class NoTable(Exception):
+    """A readable workbook in which no self-evaluation table was found."""
+
+
+@dataclass
+class ReadTable:
+    """A table and where its values are: ``cells`` maps ('funds', 'score'), ('indicator', row,
+    field), ('total', 'score'), ('total', 'weight'), ('grade', 'grade') to A1 addresses."""
+
+    table: Table
+    file: str
+    sheet: str
+    cells: dict[tuple, str] = field(default_factory=dict)
+    template: bool = False
+    uncalculated: bool = False   # a template whose formula cells hold no cached values
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (cell, Chinese message)
+
+
+def norm(value: object) -> str:
+    return re.sub(r"\s+", "", str(value)) if value is not None else ""
+
+
+def _is_number(value: object) -> bool:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return True
+    return isinstance(value, str) and re.fullmatch(r"-?[\d,]+(\.\d+)?%?", value.strip()) is not None
+
+
+def read_tables(path: str | Path) -> list[ReadTable]:
+    """Every table in a workbook. Raises ``UnreadableFile`` or :class:`NoTable`."""
+    path = Path(path)
+    grids = read_grids(path)
+    meta = next((g for g in grids if g.name == L.META_SHEET), None)
+    if meta is not None and str(meta.value(0, 1) or "").startswith("perfbook"):
+        sheet = next((g for g in grids if g.name == L.SHEET), None)
+        if sheet is not None:
+            return [_read_template(sheet, meta, str(path))]
+    found = []
+    for grid in grids:
+        if not grid.hidden:
+            found.extend(_read_standard(grid, str(path)))
+    if not found:
+        truncated = [g.name for g in grids if g.truncated]
+        extra = f"（工作表 {'、'.join(truncated)} 过大，只读了前 5000 行）" if truncated else ""
+        raise NoTable(f"没有找到自评表（未找到“三级指标”“绩效指标性质”表头）{extra}")
+    return found
+
+
+# perfbook templates -------------------------------------------------------------------------
+
+
+def _read_template(grid: Grid, meta: Grid, file: str) -> ReadTable:
+    info = {norm(meta.value(r, 0)): meta.value(r, 1) for r in range(meta.top, meta.bottom)}
+    lay = L.Layout(int(float(info.get("指标行数") or 0)))
+    at = lambda ref: _at(grid, ref)  # noqa: E731
+    indicators = []
+    for index in range(lay.indicators):
+        row = {f: at(lay.indicator_cell(f, index)) for f in L.INDICATOR_COLUMNS if f != "check"}
+        indicators.append(Indicator(**{k: v for k, v in row.items()}))
+    _carry_levels(indicators)
+    funds = Funds(
+        annual=at(lay.funds_cell("全年预算数")),
+        executed=at(lay.funds_cell("全年执行数")),
+        initial=at(lay.funds_cell("年初预算数")),
+        weight=at(lay.funds_cell("分值")),
+        rate=at(lay.funds_cell("执行率")),
+        score=at(lay.funds_cell("得分")),
+    )
+    year = _YEAR.search(str(at(f"A{L.YEAR_ROW}") or ""))
+    table = Table(
+        project=str(at(lay.project_cell) or info.get("项目名称") or ""),
+        department=str(at(lay.department_cell) or ""),
+        implementer=str(at(lay.implementer_cell) or ""),
+        year=int(year.group(1)) if year else None,
+        goal_expected=str(at(lay.goal_expected_cell) or ""),
+        goal_actual=str(at(lay.goal_actual_cell) or ""),
+        funds=funds,
+        indicators=indicators,
+        total_weight=at(lay.total_weight_cell),
+        total_score=at(lay.total_score_cell),
+        grade=at(lay.grade_cell),
+        profile=str(at(lay.rule_cell) or info.get("规则") or "") or None,
+    )
+    cells = {
+        ("funds", "score"): lay.funds_cell("得分"),
+        ("funds", "rate"): lay.funds_cell("执行率"),
+        ("total", "score"): lay.total_score_cell,
+        ("total", "weight"): lay.total_weight_cell,
+        ("grade", "grade"): lay.grade_cell,
+    }
+    for index in range(lay.indicators):
+        for f in L.INDICATOR_COLUMNS:
+            cells[("indicator", index + 1, f)] = lay.indicator_cell(f, index)
+    filled = [i for i in indicators if i.actual not in (None, "")]
+    uncalculated = bool(filled) and all(i.score is None for i in filled) and funds.score is None
+    return ReadTable(table, file, grid.name, cells, template=True, uncalculated=uncalculated)
+
+
+def _at(grid: Grid, ref: str) -> object:
+    match = re.fullmatch(r"([A-Z]+)(\d+)", ref)
+    column = 0
+    for ch in match.group(1):
+        column = column * 26 + ord(ch) - 64
+    return grid.value(int(match.group(2)) - 1, column - 1)
+
+
+# the standard layout ------------------------------------------------------------------------
+
+
+def _find(grid: Grid, rows: range, predicate) -> tuple[int, int] | None:
+    for r in rows:
+        for c in range(grid.left, grid.right):
+            if predicate(norm(grid.value(r, c))):
+                return r, c
+    return None
+
+
+def _right_of(grid: Grid, row: int, col: int) -> object:
+    for c in range(col + 1, grid.right):
+        value = grid.value(row, c)
+        if value not in (None, ""):
+            return value
+    return None
+
+
+def _read_standard(grid: Grid, file: str) -> list[ReadTable]:
+    headers = [
+        r for r in range(grid.top, grid.bottom)
+        if _find(grid, range(r, r + 1), lambda t: t == "三级指标")
+        and _find(grid, range(r, r + 1), lambda t: t == "绩效指标性质")
+    ]
+    anchors = [r for r in range(grid.top, grid.bottom) if _find(grid, range(r, r + 1), lambda t: t == "项目名称")]
+    tables = []
+    for number, header in enumerate(headers):
+        start = max([a for a in anchors if a < header], default=grid.top)
+        previous = headers[number - 1] if number else None
+        if previous is not None and start < previous:
+            start = previous + 1
+        end = headers[number + 1] if number + 1 < len(headers) else grid.bottom
+        end = min([a for a in anchors if a > header] + [end])
+        tables.append(_read_block(grid, start, header, end, file))
+    return tables
+
+
+def _header_columns(grid: Grid, row: int, labels: dict[str, str]) -> dict[str, int]:
+    columns = {}
+    for c in range(grid.left, grid.right):
+        text = norm(grid.value(row, c))
+        for key, label in labels.items():
+            if key not in columns and text.startswith(label):
+                columns[key] = c
+    return columns
+
+
+def _near(grid: Grid, row: int, col: int | None, span: tuple[int, int]) -> tuple[object, int | None]:
+    """The value under a header column; merged or shifted cells put it one column off, so the
+    nearest numeric value within the header's span is taken."""
+    if col is None:
+        return None, None
+    order = [col] + list(range(col + 1, span[1])) + list(range(col - 1, span[0] - 1, -1))
+    for c in order:
+        value = grid.value(row, c)
+        if _is_number(value):
+            return value, c
+    return grid.value(row, col), col
+
+
+def _spans(columns: dict[str, int], right: int) -> dict[str, tuple[int, int]]:
+    ordered = sorted(columns.items(), key=lambda kv: kv[1])
+    spans = {}
+    for i, (key, col) in enumerate(ordered):
+        low = ordered[i - 1][1] + 1 if i else col
+        high = ordered[i + 1][1] if i + 1 < len(ordered) else right
+        spans[key] = (low, high)
+    return spans
+
+
+def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> ReadTable:
+    rows = range(start, header)
+    cells: dict[tuple, str] = {}
+    problems: list[tuple[str, str]] = []
+
+    def labelled(label: str) -> object:
+        hit = _find(grid, rows, lambda t: t == label)
+        return _right_of(grid, *hit) if hit else None
+
+    project = labelled("项目名称") or grid.name
+    year = None
+    for r in range(max(grid.top, start - 3), header):
+        for c in range(grid.left, grid.right):
+            match = _YEAR.search(str(grid.value(r, c) or ""))
+            if match and year is None:
+                year = int(match.group(1))
+    funds = Funds(annual=None, executed=None)
+    funds_header = next(
+        (r for r in rows if _find(grid, range(r, r + 1), lambda t: t == "全年预算数")), None
+    )
+    funds_row = _find(grid, rows, lambda t: t.startswith("年度资金总额"))
+    if funds_header is not None and funds_row is not None:
+        columns = _header_columns(grid, funds_header, {k: k for k in FUNDS_LABELS})
+        spans = _spans(columns, grid.right)
+        values = {}
+        for key in FUNDS_LABELS:
+            value, col = _near(grid, funds_row[0], columns.get(key), spans.get(key, (0, 0)))
+            values[key] = value
+            if col is not None:
+                cells[("funds", {"得分": "score", "执行率": "rate"}.get(key, key))] = address(funds_row[0], col)
+        funds = Funds(
+            annual=values["全年预算数"], executed=values["全年执行数"], initial=values["年初预算数"],
+            weight=values["分值"], rate=values["执行率"], score=values["得分"],
+        )
+    else:
+        problems.append((address(header, grid.left), "没有找到“年度资金总额”一行或其表头"))
+    goal = _find(grid, rows, lambda t: t == "预期目标")
+    goal_expected = goal_actual = ""
+    if goal:
+        actual_col = _find(grid, range(goal[0], goal[0] + 1), lambda t: t == "实际完成情况")
+        goal_expected = str(grid.value(goal[0] + 1, goal[1]) or "")
+        if actual_col:
+            goal_actual = str(grid.value(goal[0] + 1, actual_col[1]) or "")
+
+    columns = _header_columns(grid, header, INDICATOR_LABELS)
+    indicators: list[Indicator] = []
+    total_row = None
+    for r in range(header + 1, end):
+        texts = [norm(grid.value(r, c)) for c in range(grid.left, grid.right)]
+        if "总分" in texts:
+            total_row = r
+            break
+        nature_col = _nature_column(grid, r, columns["nature"])
+        if nature_col is None:
+            if any(texts) and not {"一级指标", "三级指标"} & set(texts):
+                level3 = columns.get("level3", grid.left)
+                problems.append((address(r, level3), f"第 {r + 1} 行找不到绩效指标性质，未计入"))
+            continue
+        offset = nature_col - columns["nature"]
+        values = {}
+        for key, col in columns.items():
+            values[key] = grid.value(r, col + offset)
+            cells[("indicator", len(indicators) + 1, key)] = address(r, col + offset)
+        indicators.append(Indicator(**values))
+    _carry_levels(indicators)
+    total_weight = total_score = None
+    if total_row is not None:
+        spans = _spans(columns, grid.right)
+        total_weight, wcol = _near(grid, total_row, columns.get("weight"), spans.get("weight", (0, 0)))
+        total_score, scol = _near(grid, total_row, columns.get("score"), spans.get("score", (0, 0)))
+        if wcol is not None:
+            cells[("total", "weight")] = address(total_row, wcol)
+        if scol is not None:
+            cells[("total", "score")] = address(total_row, scol)
+    rule = _find(grid, range(header, end), lambda t: t == "计分规则")
+    table = Table(
+        project=str(project),
+        department=str(labelled("主管部门") or ""),
+        implementer=str(labelled("实施单位") or ""),
+        year=year,
+        goal_expected=goal_expected,
+        goal_actual=goal_actual,
+        funds=funds,
+        indicators=indicators,
+        total_weight=total_weight,
+        total_score=total_score,
+        profile=str(_right_of(grid, *rule)) if rule else None,
+    )
+    return ReadTable(table, file, grid.name, cells, problems=problems)
+
+
+def _nature_column(grid: Grid, row: int, expected: int) -> int | None:
+    """The column of the row's 绩效指标性质 cell, the nearest to where the header puts it."""
+    for distance in (0, -1, 1, -2, 2):
+        value = grid.value(row, expected + distance)
+        if isinstance(value, str) and value.strip():
+            try:
+                parse_nature(value)
+            except PerfError:
+                continue
+            return expected + distance
+    return None
+
+
+def _carry_levels(indicators: list[Indicator]) -> None:
+    """Blank 一级/二级 cells take the label above (merged cells); a 二级 label in the 一级 column
+    moves over, and a 一级 label contradicting a known 二级 label is inferred from the 二级."""
+    level1 = level2 = ""
+    for ind in indicators:
+        one, two = norm(ind.level1), norm(ind.level2)
+        if one in LEVEL2_TO_LEVEL1 and one not in ("满意度指标",) and not two:
+            one, two = "", one
+        if two:
+            level2 = two
+        if one:
+            level1 = one
+        implied = LEVEL2_TO_LEVEL1.get(level2)
+        if implied and not one and implied != level1:
+            level1 = implied
+        ind.level1, ind.level2 = level1, level2
