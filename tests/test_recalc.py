@@ -1,0 +1,136 @@
+"""perfbook recalc on the sample submissions: exactly the real anomalies, and nothing lost."""
+
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.conftest import ROOT
+from workbook_builder.cli import main
+
+sys.path.insert(0, str(ROOT / "samples"))
+import make_submitted  # noqa: E402
+
+SUBMITTED = ROOT / "samples" / "chaoyang-2024" / "submitted"
+SNAPSHOT = Path(__file__).parent / "data" / "snapshots" / "recalc_submitted.json"
+ANOMALIES = {
+    ("朝阳区“城市管理大脑”（一期）", "H6", "exec_score_mismatch"),
+    ("朝阳区公共信用信息服务平台", "H6", "exec_score_mismatch"),
+    ("朝阳区公共信用信息服务平台", "G6", "exec_rate_mismatch"),
+    ("朝阳区政府网站功能和监测服务项目", "J14", "penalty_not_applied"),
+}
+
+
+def recalc(tmp_path, *paths, extra=()):
+    out, result = tmp_path / "out", tmp_path / "result.json"
+    code = main(["recalc", *map(str, paths), "-o", str(out), "--json", str(result), "--jobs", "1", *extra])
+    return code, json.loads(result.read_text(encoding="utf-8")), out
+
+
+def located(data):
+    return {(t["project"], f["cell"], f["kind"]) for t in data["tables"] for f in t["findings"]}
+
+
+@pytest.fixture
+def in_root(monkeypatch):
+    monkeypatch.chdir(ROOT)
+
+
+def test_submitted_samples_report_exactly_the_anomalies(tmp_path, in_root):
+    code, data, _ = recalc(tmp_path, "samples/chaoyang-2024/submitted")
+    assert code == 0
+    assert len(data["tables"]) == 30 and data["unreadable"] == []
+    assert located(data) == ANOMALIES
+    if os.environ.get("PERFBOOK_UPDATE_SNAPSHOTS"):
+        SNAPSHOT.parent.mkdir(parents=True, exist_ok=True)
+        SNAPSHOT.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    snapshot = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
+    for got, want in zip(data["tables"], snapshot["tables"]):
+        assert got == want
+    assert data == snapshot
+
+
+def test_same_results_from_filled_perfbook_templates(tmp_path, chaoyang_tables):
+    folder = tmp_path / "templates"
+    tables = [t for t in chaoyang_tables]
+    make_submitted.make_templates(tables, folder, range(1, 31))
+    code, data, _ = recalc(tmp_path, folder)
+    assert code == 0 and len(data["tables"]) == 30
+    assert all(t["template"] for t in data["tables"])
+    standard = {(p, k) for p, _, k in ANOMALIES}
+    assert {(p, k) for p, _, k in located(data)} == standard
+    assert {c for _, c, _ in located(data)} == {"H6", "G6", "J14"}
+
+
+def test_uncalculated_template_has_no_findings(tmp_path, chaoyang_tables):
+    folder = tmp_path / "templates"
+    make_submitted.make_templates(chaoyang_tables, folder, (26,), uncalculated=(26,))
+    code, data, _ = recalc(tmp_path, folder)
+    [table] = data["tables"]
+    assert table["findings"] == [] and table["reported_total"] is None
+    assert table["computed_total"] == 94.0 and table["grade"] == "优"
+
+
+def test_originals_are_never_modified(tmp_path, in_root):
+    digest = lambda: {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in SUBMITTED.glob("*.xlsx")}  # noqa: E731
+    before = digest()
+    recalc(tmp_path, "samples/chaoyang-2024/submitted")
+    assert digest() == before
+
+
+def test_outputs_summary_and_annotated_copy(tmp_path, in_root):
+    _, data, out = recalc(tmp_path, "samples/chaoyang-2024/submitted/26_朝阳区政府网站功能和监测服务项目.xlsx")
+    [table] = data["tables"]
+    summary = load_workbook(out / "复核汇总.xlsx")
+    assert summary.sheetnames == ["项目", "问题", "等级分布", "无法读取"]
+    assert summary["等级分布"]._charts
+    projects = list(summary["项目"].iter_rows(values_only=True))
+    assert projects[1][2] == "朝阳区政府网站功能和监测服务项目" and projects[1][5:9] == (97, 94, "优", 1)
+    copy = load_workbook(out / table["annotated"])
+    assert copy.sheetnames[0] == "复核结果"
+    flagged = copy["自评表"]["J14"]
+    assert "得分应为7.00" in flagged.comment.text and flagged.fill.fgColor.rgb == "00FF9999"
+    computed_column = copy["自评表"].max_column - 1
+    assert copy["自评表"].cell(14, computed_column).value == 7.0
+
+
+def test_strict_exit_code(tmp_path, in_root):
+    code, _, _ = recalc(tmp_path, "samples/chaoyang-2024/submitted/05_朝阳区“城市管理大脑”（一期）.xlsx",
+                        extra=("--strict",))
+    assert code == 1
+    code, _, _ = recalc(tmp_path, "samples/chaoyang-2024/submitted/01_2022-2023年朝阳区互联网接入服务.xlsx",
+                        extra=("--strict",))
+    assert code == 0
+
+
+def test_usage_errors_exit_2(tmp_path, capsys):
+    assert main(["recalc", str(tmp_path / "nothing-here"), "-o", str(tmp_path / "o")]) == 2
+    assert "没有找到要复核的" in capsys.readouterr().err
+    assert main(["recalc", str(SUBMITTED), "-o", str(tmp_path / "o"), "--profile", "nope"]) == 2
+    assert "未知的规则“nope”" in capsys.readouterr().err
+
+
+def test_workbook_rule_cell_wins_over_option(tmp_path, chaoyang_tables):
+    folder = tmp_path / "templates"
+    make_submitted.make_templates(chaoyang_tables, folder, (26,))
+    [path] = folder.glob("*.xlsx")
+    wb = load_workbook(path)
+    wb["自评表"]["C22"] = "mof-2020"
+    wb.save(path)
+    _, data, _ = recalc(tmp_path, folder, extra=("--profile", "beijing-chaoyang-2024"))
+    [table] = data["tables"]
+    assert table["profile"] == "mof-2020"
+    # mof-2020 has no deduction: indicator 1's hand-applied penalty is now wrong, and
+    # indicator 2's over-target without a reason is a finding.
+    assert {(f["cell"], f["kind"]) for f in table["findings"]} == {
+        ("J13", "score_mismatch"), ("K14", "over_target")}
+    wb["自评表"]["C22"] = "no-such-rule"
+    wb.save(path)
+    _, data, _ = recalc(tmp_path, folder)
+    [table] = data["tables"]
+    assert table["profile"] == "beijing-chaoyang-2024"
+    assert any("未知的规则“no-such-rule”" in f["message"] for f in table["findings"])
