@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from addin import list_profiles
+from addin.checks import KINDS
 from addin.profile import DEFAULT_PROFILE_ID
 from addin.udfs import FUNCTIONS
 
@@ -54,7 +55,18 @@ def cli_section() -> str:
     return "```text\n$ perfbook --help\n" + "\n".join(parts).rstrip() + "\n```"
 
 
-SECTIONS = {"functions": functions_section, "profiles": profiles_section, "cli": cli_section}
+def kinds_section() -> str:
+    rows = ["| kind | 中文名 |", "| --- | --- |"]
+    rows += [f"| `{kind}` | {label} |" for kind, label in KINDS.items()]
+    return "\n".join(rows)
+
+
+SECTIONS = {
+    "functions": functions_section,
+    "profiles": profiles_section,
+    "cli": cli_section,
+    "kinds": kinds_section,
+}
 
 
 def render(text: str) -> str:
