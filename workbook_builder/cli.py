@@ -17,6 +17,7 @@ from addin import PerfError, get_profile, list_profiles
 from addin.profile import DEFAULT_PROFILE_ID
 from addin.table import Funds, Indicator, Table, TableFinding, evaluate_table
 
+from . import excel_addin
 from .files import atomic_save, safe_stem, unique_names
 from .generate import OutputExistsError, write_batch, write_template
 from .jsonfile import load_tables
@@ -169,6 +170,16 @@ def cmd_recalc(args: argparse.Namespace) -> int:
     return 1 if args.strict and problems else 0
 
 
+def cmd_addin(args: argparse.Namespace) -> int:
+    if args.action == "status":
+        print("\n".join(excel_addin.status()))
+    else:
+        action = excel_addin.install if args.action == "install" else excel_addin.uninstall
+        print("\n".join(action()))
+    excel_addin.require_windows()
+    return 0
+
+
 def _label(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd()))
@@ -246,6 +257,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="发现任何问题或无法读取的文件时以退出码 1 结束")
     p.add_argument("--jobs", type=int, help="并行进程数（默认为 CPU 核数）")
     p.set_defaults(run=cmd_recalc)
+
+    p = command(
+        "addin",
+        "Windows 桌面版 Excel 的传统加载项：安装、卸载、查看状态 (classic add-in)",
+        description="安装 xlwings 加载项并把 PERF_* 函数所在模块 addin.udfs 写入 ~/.xlwings/xlwings.conf。"
+        "只适用于装有本地 Python 的 Windows 桌面版 Excel；在其他系统上说明原因并以退出码 2 结束。",
+    )
+    p.add_argument("action", choices=["install", "uninstall", "status"], help="install 安装、uninstall 卸载、status 查看状态")
+    p.set_defaults(run=cmd_addin)
     return parser
 
 
@@ -254,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except (CliError, PerfError, ProjectListError, OutputExistsError) as err:
+    except (CliError, PerfError, ProjectListError, OutputExistsError, excel_addin.AddinUnavailable) as err:
         print(f"错误：{err}", file=sys.stderr)
         return 2
 
