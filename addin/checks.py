@@ -153,6 +153,3 @@ def check_indicator(
                 )
             )
     return findings
-
-
-

@@ -131,15 +131,21 @@ def _parse(data: dict) -> Profile:
     )
 
 
+def profile_texts() -> dict[str, str]:
+    """File name → TOML text of every shipped profile. A self-contained bundle (``perfbook
+    lite``) replaces this function with one returning the texts it carries."""
+    folder = resources.files("addin.profiles")
+    return {e.name: e.read_text(encoding="utf-8") for e in folder.iterdir() if e.name.endswith(".toml")}
+
+
 @cache
 def _all_profiles() -> dict[str, Profile]:
     profiles = {}
-    for entry in sorted(resources.files("addin.profiles").iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".toml"):
-            profile = _parse(tomllib.loads(entry.read_text(encoding="utf-8")))
-            if profile.id + ".toml" != entry.name:
-                raise ValueError(f"profile id {profile.id!r} does not match file {entry.name}")
-            profiles[profile.id] = profile
+    for name, text in sorted(profile_texts().items()):
+        profile = _parse(tomllib.loads(text))
+        if profile.id + ".toml" != name:
+            raise ValueError(f"profile id {profile.id!r} does not match file {name}")
+        profiles[profile.id] = profile
     return profiles
 
 

@@ -21,6 +21,7 @@ from . import excel_addin
 from .files import atomic_save, safe_stem, unique_names
 from .generate import OutputExistsError, write_batch, write_template
 from .jsonfile import load_tables
+from .lite import write_lite
 from .project_list import COLUMNS as LIST_COLUMNS
 from .project_list import ProjectListError, read_project_list
 from .recalc import FileFailure, collect, default_workers, run, to_json
@@ -180,6 +181,13 @@ def cmd_addin(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_lite(args: argparse.Namespace) -> int:
+    written = write_lite(args.output)
+    print("已生成：" + "、".join(str(p) for p in written))
+    print("把 main.py 和 requirements.txt 的内容分别粘贴到 xlwings Lite 编辑器中的同名文件即可。")
+    return 0
+
+
 def _label(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd()))
@@ -266,6 +274,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("action", choices=["install", "uninstall", "status"], help="install 安装、uninstall 卸载、status 查看状态")
     p.set_defaults(run=cmd_addin)
+
+    p = command(
+        "lite",
+        "生成 xlwings Lite 使用的 main.py 和 requirements.txt (code for xlwings Lite)",
+        description="生成自包含的 main.py（内含计分引擎和全部计分规则）和 requirements.txt，"
+        "粘贴到 xlwings Lite 编辑器后即可使用 PERF_* 函数，除 xlwings 外无需下载任何东西。",
+    )
+    p.add_argument("-o", "--output", required=True, help="输出目录")
+    p.set_defaults(run=cmd_lite)
     return parser
 
 

@@ -1,0 +1,65 @@
+"""perfbook lite: the generated main.py runs with nothing but the standard library and xlwings."""
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import xlwings
+
+from addin import exec_score, score_indicator
+from workbook_builder.cli import main
+
+RUNNER = textwrap.dedent(
+    """
+    import json, sys
+    calls = json.loads(sys.stdin.read())
+    import main, addin
+    import xlwings.server as server
+    meta = server.custom_functions_meta(main)
+    scores = [main.PERF_SCORE(*args) for args in calls["scores"]]
+    funds = [main.PERF_EXEC_SCORE(*args) for args in calls["funds"]]
+    try:
+        import openpyxl  # noqa: F401
+        isolated = False
+    except ImportError:
+        isolated = True
+    print(json.dumps({
+        "origin": addin.__spec__.origin,
+        "isolated": isolated,
+        "functions": {f["name"]: f["description"] for f in meta["functions"]},
+        "scores": scores,
+        "funds": funds,
+        "grade": main.PERF_GRADE(94, "mof-2020"),
+    }, ensure_ascii=False))
+    """
+)
+
+
+def test_generated_main_py_in_a_clean_interpreter(tmp_path, chaoyang_tables):
+    out = tmp_path / "lite"
+    assert main(["lite", "-o", str(out)]) == 0
+    assert (out / "requirements.txt").read_text() == "xlwings\n"
+    only_xlwings = tmp_path / "only-xlwings"
+    only_xlwings.mkdir()
+    (only_xlwings / "xlwings").symlink_to(Path(xlwings.__file__).parent)
+    rows = [i for t in chaoyang_tables for i in t.indicators]
+    calls = {
+        "scores": [[i.nature, i.target, i.actual, i.weight, None, i.unit] for i in rows],
+        "funds": [[t.funds.annual, t.funds.executed, t.funds.weight] for t in chaoyang_tables],
+    }
+    script = f"import sys; sys.path[:0] = [{str(only_xlwings)!r}, {str(out)!r}]\n" + RUNNER
+    env = {"PATH": os.environ.get("PATH", ""), "XLWINGS_ON_SERVER": "true",
+           "XLWINGS_LICENSE_KEY": "noncommercial"}
+    done = subprocess.run([sys.executable, "-I", "-S", "-c", script], input=json.dumps(calls, ensure_ascii=False),
+                          capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120, check=True)
+    result = json.loads(done.stdout)
+    assert result["origin"] == "perfbook-lite" and result["isolated"]
+    assert sorted(result["functions"]) == ["PERF_CHECK", "PERF_EXEC_RATE", "PERF_EXEC_SCORE",
+                                           "PERF_GRADE", "PERF_SCORE", "PERF_VALUE"]
+    assert all(any("\u4e00" <= c <= "\u9fff" for c in d) for d in result["functions"].values())
+    assert result["scores"] == [float(score_indicator(*args)) for args in calls["scores"]]
+    assert result["funds"] == [float(exec_score(*args)) for args in calls["funds"]]
+    assert result["grade"] == "优"
