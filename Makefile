@@ -19,6 +19,8 @@ run: $(STAMP)
 	$(BIN)/perfbook score samples/chaoyang-2024/tables_1-30.json
 	$(BIN)/perfbook batch samples/chaoyang-2024/project_list.xlsx -o $(OUT)/templates --year 2024 --force
 	$(BIN)/perfbook recalc samples/chaoyang-2024/submitted samples/chaoyang-2024/submitted-templates -o $(OUT)/recalc --json $(OUT)/recalc/result.json
+	@echo
+	$(BIN)/perfbook setup
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

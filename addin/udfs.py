@@ -13,7 +13,7 @@ import inspect
 import sys
 from decimal import Decimal
 
-from xlwings import arg, func
+from xlwings import XlwingsError, arg, func
 
 from .checks import check_indicator
 from .errors import PerfError
@@ -38,11 +38,16 @@ ARGUMENT_HELP = {
 }
 
 
+class ExcelInputError(PerfError, XlwingsError):
+    """An engine error on its way to Excel. As an ``XlwingsError`` it is a deliberate error to
+    xlwings Server (HTTP 400 with the message, not a retried 500) and to xlwings Lite."""
+
+
 def _excel_error(err: PerfError) -> Exception:
     """The exception Excel shows as the cell's error text: the Chinese message, no traceback.
 
-    xlwings Server and Lite turn a raised exception into ``#VALUE!`` with its message; the
-    classic Windows add-in shows a COM exception's description in the cell.
+    xlwings Server and Lite show ``#VALUE!`` with the message of an :class:`ExcelInputError`;
+    the classic Windows add-in shows a COM exception's description in the cell.
     """
     if sys.platform.startswith("win"):
         try:
@@ -51,7 +56,7 @@ def _excel_error(err: PerfError) -> Exception:
             pass
         else:
             return COMException(desc=str(err))
-    return PerfError(str(err))
+    return ExcelInputError(str(err))
 
 
 def excel_function(**help_overrides: str):

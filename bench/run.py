@@ -74,6 +74,75 @@ def bench_recalc(count: int = 1000) -> None:
               f"{count / elapsed:.0f} workbooks/s, {elapsed:.1f} s, peak memory of one process {peak:.0f} MB")
 
 
+def bench_functions(calls: int = 10_000) -> None:
+    from addin.udfs import PERF_SCORE
+
+    args = [("≥", 90.0, "用户满意度100%", 10.0), ("≤", 994.32, "项目总金额993.5559万元，2024年支出695.82万元", 10.0),
+            ("定性", "优良中低差", "优（按照合同要求进行运维服务）", 30.0), ("=", 1.0, "提交项目报告1份", 20.0)]
+    start = time.perf_counter()
+    for n in range(calls):
+        PERF_SCORE(*args[n % len(args)])
+    elapsed = time.perf_counter() - start
+    print(f"PERF_SCORE in-process: {calls} calls, {calls / elapsed:,.0f} calls/s")
+
+
+def bench_server(calls: int = 1000) -> None:
+    import http.client
+    import json
+    import os
+    import socket
+    from concurrent.futures import ThreadPoolExecutor
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XLWINGS_")}
+    with tempfile.TemporaryDirectory() as tmp:
+        server = subprocess.Popen([str(Path(sys.executable).with_name("perfbook")), "serve", "--port", str(port),
+                                   "--project-dir", tmp], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                  env=env)
+        try:
+            def call(args):
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                body = {"client": "Office.js", "func_name": "PERF_SCORE", "args": [[[a]] for a in args],
+                        "version": "bench", "runtime": "1.4", "caller_address": "自评表!J13"}
+                conn.request("POST", "/xlwings/custom-functions-call", json.dumps(body).encode(),
+                             {"Content-Type": "application/json"})
+                response = conn.getresponse()
+                response.read()
+                conn.close()
+                return response.status
+
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    if call(("≥", 1, 1, 1)) == 200:
+                        break
+                except OSError:
+                    time.sleep(0.2)
+                if time.monotonic() > deadline:
+                    raise RuntimeError("server did not start")
+            rows = [("≥", 90.0, f"用户满意度{90 + n % 10}%", 10.0) for n in range(calls)]
+            start = time.perf_counter()
+            assert all(call(r) == 200 for r in rows)
+            elapsed = time.perf_counter() - start
+            print(f"PERF_SCORE through xlwings Server: {calls} sequential calls, {calls / elapsed:,.0f} calls/s")
+            sheet = rows[:60]
+            times = []
+            for _ in range(5):
+                start = time.perf_counter()
+                with ThreadPoolExecutor(max_workers=6) as pool:
+                    assert all(status == 200 for status in pool.map(call, sheet))
+                times.append(time.perf_counter() - start)
+            print(f"60-cell sheet through xlwings Server (6 requests in flight, as Excel sends them): "
+                  f"median {statistics.median(times) * 1000:.0f} ms round trip")
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
 if __name__ == "__main__":
     bench_templates()
     bench_recalc()
+    bench_functions()
+    bench_server()

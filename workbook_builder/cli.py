@@ -17,7 +17,7 @@ from addin import PerfError, get_profile, list_profiles
 from addin.profile import DEFAULT_PROFILE_ID
 from addin.table import Funds, Indicator, Table, TableFinding, evaluate_table
 
-from . import excel_addin
+from . import excel_addin, server, texts
 from .files import atomic_save, safe_stem, unique_names
 from .generate import OutputExistsError, write_batch, write_template
 from .jsonfile import load_tables
@@ -181,6 +181,21 @@ def cmd_addin(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    if bool(args.ssl_keyfile) != bool(args.ssl_certfile):
+        raise CliError("--ssl-keyfile 和 --ssl-certfile 需要同时给出")
+    project = Path(args.project_dir) if args.project_dir else Path.home() / ".perfbook" / "xlwings-server"
+    scheme = "https" if args.ssl_certfile else "http"
+    print(f"xlwings Server 启动中：{scheme}://{args.host}:{args.port}/manifest.xml 为加载项清单；按 Ctrl+C 停止。")
+    return server.serve(args.host, args.port, project, args.ssl_keyfile, args.ssl_certfile, args.hostname)
+
+
+def cmd_setup(args: argparse.Namespace) -> int:
+    print(texts.render("setup_guide", host="127.0.0.1", port=8000,
+                       manifest="http://127.0.0.1:8000/manifest.xml"))
+    return 0
+
+
 def cmd_lite(args: argparse.Namespace) -> int:
     written = write_lite(args.output)
     print("已生成：" + "、".join(str(p) for p in written))
@@ -283,6 +298,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("-o", "--output", required=True, help="输出目录")
     p.set_defaults(run=cmd_lite)
+
+    p = command(
+        "serve",
+        "运行 xlwings Server，供 Excel 网页版、Mac 版使用 PERF_* 函数 (xlwings Server)",
+        description="运行 xlwings Server（需 pip install \"perfbook[server]\"），提供加载项清单 /manifest.xml 和 "
+        "PERF_* 自定义函数；函数名不带命名空间，与模板中的公式一致。许可：PolyForm Noncommercial（政府机构可用）"
+        "或商业许可，通过环境变量 XLWINGS_LICENSE_KEY 设置。",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）")
+    p.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+    p.add_argument("--ssl-keyfile", help="HTTPS 私钥文件（Office 加载项需要 HTTPS）")
+    p.add_argument("--ssl-certfile", help="HTTPS 证书文件")
+    p.add_argument("--hostname", help="对外的主机名，清单中的地址将使用 https://主机名")
+    p.add_argument("--project-dir", help="xlwings Server 项目目录（默认 ~/.perfbook/xlwings-server）")
+    p.set_defaults(run=cmd_serve)
+
+    p = command("setup", "说明如何在各种 Excel 中使用 PERF_* 函数 (how to load the functions)")
+    p.set_defaults(run=cmd_setup)
     return parser
 
 
@@ -291,7 +324,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except (CliError, PerfError, ProjectListError, OutputExistsError, excel_addin.AddinUnavailable) as err:
+    except (CliError, PerfError, ProjectListError, OutputExistsError, excel_addin.AddinUnavailable,
+            server.ServerUnavailable) as err:
         print(f"错误：{err}", file=sys.stderr)
         return 2
 
