@@ -133,4 +133,5 @@ def test_workbook_rule_cell_wins_over_option(tmp_path, chaoyang_tables):
     _, data, _ = recalc(tmp_path, folder)
     [table] = data["tables"]
     assert table["profile"] == "beijing-chaoyang-2024"
-    assert any("未知的规则“no-such-rule”" in f["message"] for f in table["findings"])
+    [rule] = [f for f in table["findings"] if "未知的规则“no-such-rule”" in f["message"]]
+    assert rule["cell"] == "C22" and rule["reported"] == "no-such-rule"

@@ -210,6 +210,12 @@ def _label(path: Path) -> str:
         return str(path)
 
 
+def _template_options(parser: argparse.ArgumentParser, force_help: str) -> None:
+    parser.add_argument("--year", type=int, help="年度（默认上一年）")
+    parser.add_argument("--profile", help=f"计分规则编号（默认 {DEFAULT_PROFILE_ID}）")
+    parser.add_argument("--force", action="store_true", help=force_help)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _chinese(
         argparse.ArgumentParser(
@@ -248,9 +254,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--annual", help="全年预算数（万元）")
     p.add_argument("--goal", help="年度总体目标（预期目标）")
     p.add_argument("--rows", type=int, default=8, help="空白指标行数（默认 8）")
-    p.add_argument("--year", type=int, help="年度（默认上一年）")
-    p.add_argument("--profile", help=f"计分规则编号（默认 {DEFAULT_PROFILE_ID}）")
-    p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
+    _template_options(p, "覆盖已存在的文件")
     p.set_defaults(run=cmd_new)
 
     p = command(
@@ -261,9 +265,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("list", help="项目清单 .xlsx 或 .csv，列：" + "、".join(LIST_COLUMNS))
     p.add_argument("-o", "--output", required=True, help="输出目录")
-    p.add_argument("--year", type=int, help="年度（默认上一年）")
-    p.add_argument("--profile", help=f"计分规则编号（默认 {DEFAULT_PROFILE_ID}）")
-    p.add_argument("--force", action="store_true", help="覆盖输出目录中的同名文件")
+    _template_options(p, "覆盖输出目录中的同名文件")
     p.set_defaults(run=cmd_batch)
 
     p = command(

@@ -98,7 +98,7 @@ def _read_template(grid: Grid, meta: Grid, file: str) -> ReadTable:
     indicators = []
     for index in range(lay.indicators):
         row = {f: at(lay.indicator_cell(f, index)) for f in L.INDICATOR_COLUMNS if f != "check"}
-        indicators.append(Indicator(**{k: v for k, v in row.items()}))
+        indicators.append(Indicator(**row))
     _carry_levels(indicators)
     funds = Funds(
         annual=at(lay.funds_cell("全年预算数")),
@@ -129,6 +129,7 @@ def _read_template(grid: Grid, meta: Grid, file: str) -> ReadTable:
         ("total", "score"): lay.total_score_cell,
         ("total", "weight"): lay.total_weight_cell,
         ("grade", "grade"): lay.grade_cell,
+        ("rule",): lay.rule_cell,
     }
     for index in range(lay.indicators):
         for f in L.INDICATOR_COLUMNS:
@@ -292,6 +293,8 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
         if scol is not None:
             cells[("total", "score")] = address(total_row, scol)
     rule = _find(grid, range(header, end), lambda t: t == "计分规则")
+    if rule:
+        cells[("rule",)] = address(rule[0], rule[1] + 1)
     table = Table(
         project=str(project),
         department=str(labelled("主管部门") or ""),

@@ -86,7 +86,7 @@ def _number(value: object) -> object:
         return value
 
 
-def _funds(ws, table: Table, profile: Profile) -> None:
+def _funds(ws, table: Table, profile: Profile, lay: L.Layout) -> None:
     _merge(ws, f"A{L.FUNDS_HEADER_ROW}:A{max(L.FUNDS_ROWS.values())}", "项目资金\n（万元）", bold=True)
     _set(ws, f"B{L.FUNDS_HEADER_ROW}", bold=True)
     for label, column in L.FUNDS_COLUMNS.items():
@@ -102,7 +102,6 @@ def _funds(ws, table: Table, profile: Profile) -> None:
                 _set(ws, f"{L.FUNDS_COLUMNS[column]}{row}", "—")
             _set(ws, f"{L.FUNDS_COLUMNS['执行率']}{row}")
     _merge(ws, f"I{L.FUNDS_HEADER_ROW}:K{L.FUNDS_HEADER_ROW}")
-    lay = L.Layout(len(table.indicators))
     budget, executed = lay.funds_cell("全年预算数"), lay.funds_cell("全年执行数")
     ws[lay.funds_cell("年初预算数")].value = _as_cell(_number(table.funds.initial))
     ws[budget].value = _as_cell(_number(table.funds.annual))
@@ -300,7 +299,7 @@ def build_workbook(table: Table, profile: object = None, year: int | None = None
     _merge(ws, f"G{L.DEPARTMENT_ROW}:H{L.DEPARTMENT_ROW}", "实施单位", bold=True)
     _merge(ws, f"I{L.DEPARTMENT_ROW}:K{L.DEPARTMENT_ROW}", table.implementer or None, align=LEFT,
            user_input=not table.implementer)
-    _funds(ws, table, rules)
+    _funds(ws, table, rules, lay)
     _goal(ws, table)
     _indicators(ws, table, rules, lay)
     _totals(ws, table, rules, lay)
