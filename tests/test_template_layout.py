@@ -76,6 +76,8 @@ def test_inputs_unlocked_and_marked_the_rest_protected(sheet):
         assert not ws[ref].protection.locked and ws[ref].fill.fgColor.rgb == "00FFF2CC", ref
     for ref in ("J13", "I13", "E13", "F13", "H6", "C21", "C3"):
         assert ws[ref].protection.locked, ref
+    # A typed "100%" must stay text: in a General cell Excel would store the fraction 1.
+    assert {ws[f"H{r}"].number_format for r in range(13, 19)} == {"@"}
 
 
 def test_validations_from_the_profile(sheet):

@@ -45,6 +45,7 @@ AMOUNT_FORMAT = "#,##0.00####"
 SCORE_FORMAT = "0.00"
 WEIGHT_FORMAT = "0.##"
 RATE_FORMAT = "0.00%"
+TEXT_FORMAT = "@"
 LEVEL1_CHOICES = "产出指标,成本指标,效益指标,满意度指标"
 NATURE_CHOICES = "≥,≤,=,定性"
 
@@ -148,7 +149,8 @@ def _indicators(ws, table: Table, profile: Profile, lay: L.Layout) -> None:
             _set(ws, cell(field), value,
                  align=LEFT if field == "level3" else CENTER,
                  fmt=WEIGHT_FORMAT if field == "weight" else None, user_input=not defined)
-        _set(ws, cell("actual"), ind.actual, align=LEFT, user_input=True)
+        # Text format: Excel would turn a typed "100%" into the fraction 1 in a General cell.
+        _set(ws, cell("actual"), ind.actual, align=LEFT, fmt=TEXT_FORMAT, user_input=True)
         _set(ws, cell("reason"), ind.reason, align=LEFT, user_input=True)
         args = ",".join(cell(f) for f in ("nature", "target", "actual", "weight"))
         blank = f'OR({cell("nature")}="",{cell("actual")}="")'
