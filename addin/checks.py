@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .errors import PerfError
-from .numbers import normalize_text, round_half_up, to_decimal
+from .numbers import normalize_text, read_value, round_half_up
 from .profile import get_profile
 from .scoring import EQUAL, IndicatorScore, score_detail
 
@@ -122,7 +122,7 @@ def check_indicator(
     if reported_score is None or (isinstance(reported_score, str) and not reported_score.strip()):
         return [Finding("score_missing", f"未填写得分，应为{detail.score}", None, detail.score)]
     try:
-        reported = round_half_up(to_decimal(reported_score, "得分"), rules.decimals)
+        reported = round_half_up(read_value(reported_score, None, "得分"), rules.decimals)
     except PerfError as err:
         return [Finding("unreadable", str(err), str(reported_score), detail.score)]
     findings = []

@@ -9,6 +9,7 @@ taken for the value.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -26,14 +27,17 @@ _UNIT_ALIASES = (
 # Unit cells that carry no unit information.
 _NO_UNIT = {"", "/", "其他", "无", "—", "-"}
 
+_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 _NUMBER = re.compile(r"(?<![\d.])(-?)(\d+(?:\.\d+)?)")
 _THOUSANDS = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+)(?![\d,])")
 _YEAR_AFTER = re.compile(r"^(?:年|-\d{4}年|—\d{4}年|至\d{4}年|\.\d{1,2}\.\d{1,2})")
 
 
 def normalize_text(value: str) -> str:
-    """Full-width digits, letters, ``％`` and punctuation to their ASCII forms; outer spaces off."""
-    return unicodedata.normalize("NFKC", value).strip()
+    """Full-width digits, letters, ``％`` and punctuation to their ASCII forms; HTML fragments
+    pasted from web systems (``<br/>``, ``&nbsp;``) removed; outer spaces off."""
+    text = _HTML_TAG.sub(" ", html.unescape(value)) if ("<" in value or "&" in value) else value
+    return unicodedata.normalize("NFKC", text).strip()
 
 
 def to_decimal(value: object, label: str) -> Decimal:

@@ -37,7 +37,8 @@ def parse_nature(value: object) -> str:
 
 
 def parse_weight(value: object, label: str = "分值") -> Decimal:
-    weight = to_decimal(value, label)
+    """A 分值 as typed: ``10``, ``10.0`` or ``10分``."""
+    weight = read_value(value, None, label)
     if weight < 0:
         raise PerfError(f"{label}不能为负数（{value}）")
     return weight

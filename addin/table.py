@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from .checks import Finding, check_indicator, fmt, pct
 from .errors import PerfError
-from .numbers import round_half_up, to_decimal
+from .numbers import read_value, round_half_up, to_decimal
 from .profile import get_profile
 from .scoring import IndicatorScore, exec_score, grade_of, score_detail
 
@@ -83,7 +83,7 @@ class TableResult:
     @property
     def reported_total(self) -> Decimal | None:
         try:
-            return to_decimal(self.table.total_score, "总分")
+            return read_value(self.table.total_score, None, "总分")
         except PerfError:
             return None
 
@@ -134,7 +134,7 @@ def _funds(table: Table, result: TableResult, rules) -> None:
         result.findings.append(TableFinding("funds", "score", finding))
         return
     try:
-        reported = round_half_up(to_decimal(funds.score, "资金得分"), rules.decimals)
+        reported = round_half_up(read_value(funds.score, None, "资金得分"), rules.decimals)
     except PerfError as err:
         finding = Finding("unreadable", str(err), str(funds.score), result.funds_score)
         result.findings.append(TableFinding("funds", "score", finding))
@@ -169,18 +169,18 @@ def evaluate_table(table: Table, profile: object = None, scores_reported: bool =
         ):
             result.findings.append(TableFinding("indicator", "score", finding, row))
         try:
-            weights.append(to_decimal(ind.weight, "分值"))
+            weights.append(read_value(ind.weight, None, "分值"))
         except PerfError:
             pass
     funds_weight = rules.funds_weight
     if table.funds.weight not in (None, ""):
         try:
-            funds_weight = to_decimal(table.funds.weight, "资金分值")
+            funds_weight = read_value(table.funds.weight, None, "资金分值")
         except PerfError:
             pass
     weight_sum = sum(weights, funds_weight)
     try:
-        declared = to_decimal(table.total_weight, "总分分值") if table.total_weight else None
+        declared = read_value(table.total_weight, None, "总分分值") if table.total_weight else None
     except PerfError:
         declared = None
     if len(weights) == len(table.indicators) and weight_sum != (declared or Decimal(100)):
@@ -203,7 +203,7 @@ def _total_and_grade(table: Table, result: TableResult, rules) -> None:
     reported_total = result.reported_total
     parts = [table.funds.score] + [ind.score for ind in table.indicators]
     try:
-        added = sum((to_decimal(p, "得分") for p in parts), Decimal(0))
+        added = sum((read_value(p, None, "得分") for p in parts), Decimal(0))
     except PerfError:
         added = None
     if reported_total is not None and added is not None:

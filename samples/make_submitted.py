@@ -3,8 +3,8 @@
 * ``submitted/``: workbooks in the standard layout as circulated (not perfbook templates), with
   the scores as their authors typed them and some of the layout noise seen in real tables:
   rows shifted by a column, a missing 一级 label, a 二级 label in the 一级 column, line breaks
-  inside header labels, a funds header with blank columns, two tables on one sheet, several
-  sheets in one workbook;
+  inside header labels, a funds header with blank columns, header words inside the 年度资金总额
+  line, HTML fragments in cells, two tables on one sheet, several sheets in one workbook;
 * ``submitted-templates/``: a few perfbook templates filled in: actual values typed, and the
   scores typed over the formulas (an author without the add-in), or never calculated.
 
@@ -60,13 +60,22 @@ def write_standard(ws, table: Table, top: int = 1, *, noise: set[str] = frozense
         labels = {3: "年初预算数", 4: "全年预算数", 5: "全年执行数", 6: "分值", 7: "执行率", 8: "得分"}
         values = dict(zip(labels, (f.initial, f.annual, f.executed, f.weight, f.rate, f.score)))
     ws.cell(r, 1, "项目资金 (万元)")
-    for col, label in labels.items():
-        ws.cell(r, col, label)
-    r += 1
-    ws.cell(r, 2, "年度资金总额")
-    for col, value in values.items():
-        ws.cell(r, col, typed(value))
-    r += 1
+    if "funds-inline" in noise:  # header words inside the 年度资金总额 line, each before its value
+        ws.cell(r, 2, "年度资金总额")
+        row = (("年初预算数", f.initial), ("全年预算数", f.annual), ("全年执行数", f.executed),
+               ("分值", f.weight), ("执行率", f.rate), ("得分", f.score))
+        for n, (label, value) in enumerate(row):
+            ws.cell(r, 3 + 2 * n, label)
+            ws.cell(r, 4 + 2 * n, typed(value))
+        r += 1
+    else:
+        for col, label in labels.items():
+            ws.cell(r, col, label)
+        r += 1
+        ws.cell(r, 2, "年度资金总额")
+        for col, value in values.items():
+            ws.cell(r, col, typed(value))
+        r += 1
     for label in ("其中：当年财政拨款", "上年结转资金", "其他资金"):
         ws.cell(r, 2, label)
         ws.cell(r, 6 if "funds-gaps" not in noise else 9, "—")
@@ -87,7 +96,10 @@ def write_standard(ws, table: Table, top: int = 1, *, noise: set[str] = frozense
             level1, level2 = level2, ""
         if "missing-level1" in noise and index == len(table.indicators) - 2:
             level1 = ""
-        row = [level1, level2, ind.level3, ind.nature, typed(ind.target), ind.unit, typed(ind.actual),
+        actual = typed(ind.actual)
+        if "html" in noise and isinstance(actual, str):  # pasted from a web system
+            actual = f"<p>{actual}</p>"
+        row = [level1, level2, ind.level3, ind.nature, typed(ind.target), ind.unit, actual,
                typed(ind.weight), typed(ind.score), ind.reason or None]
         start = 1 if ("shift-last" in noise and index == len(table.indicators) - 1) else 2
         for col, value in enumerate(row, start=start):
@@ -103,6 +115,8 @@ NOISE = {
     3: {"header-breaks"},
     7: {"level2-in-level1"},
     13: {"header-breaks", "funds-gaps"},
+    20: {"funds-inline", "shift-last"},
+    24: {"html"},
 }
 
 

@@ -38,6 +38,11 @@ def test_equal_mismatch_needs_a_reason():
     assert kinds("=", "4", "4份", 10, 10, "") == []
 
 
+def test_scores_and_weights_written_with_their_unit():
+    assert check_indicator("≥", "1", "7份", "10分", "7分", "原因") == []
+    assert kinds("≥", "90", "45", "10分", "6分", "原因") == ["score_mismatch"]
+
+
 def test_unreadable_and_missing_score():
     [finding] = check_indicator("≥", "90", "待定", 10, 10, "")
     assert finding.kind == "unreadable" and finding.message == "实际完成值“待定”中没有可用的数值"

@@ -50,6 +50,7 @@ def test_find_scale(target, scale):
         ("差（未按期完成）", "好坏", "坏"),
         ("已接入政务专网", "好坏", "好"),  # achieved statement, as scored in table #4
         ("较满意", "非常满意、较满意、基本满意、不满意", "较满意"),
+        ("<span>优</span>（按合同完成）", "优良中低差", "优"),
     ],
 )
 def test_read_grade(actual, target, grade):

@@ -77,7 +77,7 @@ def test_grade_bands(total, grade):
         (lambda: score_indicator("", "90", "90", 10), "绩效指标性质为空"),
         (lambda: score_indicator("≥", "90", "90", -5), r"分值不能为负数（-5）"),
         (lambda: score_indicator("≥", "90", "90", None), "分值为空"),
-        (lambda: score_indicator("≥", "90", "90", "十"), "分值“十”不是数值"),
+        (lambda: score_indicator("≥", "90", "90", "十"), "分值“十”中没有可用的数值"),
         (lambda: score_indicator("≥", "0", "5", 10), "正向指标的年度指标值为0"),
         (lambda: score_indicator("≥", "90", "90", 10, "no-such-rule"), "未知的规则“no-such-rule”"),
         (lambda: score_indicator("定性", "优良中低差", "待评估", 10), "没有找到评价等级"),

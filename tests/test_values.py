@@ -30,6 +30,8 @@ from addin import PerfError, read_value
         ("年服务费为1499.9748万元, 2024年支付项目尾款238.516万元", "万元", "1499.9748"),
         ("支出95元，另有2.5万元", "万元", "2.5"),  # the unit picks the number
         ("增长-5%", "%", "-5"),
+        ("<p>用户满意度<br/>100%</p>", "%", "100"),  # HTML fragments pasted from web systems
+        ("响应时间&nbsp;2小时", "小时", "2"),
         (12, None, "12"),
         (0.1, None, "0.1"),
         (Decimal("3.50"), None, "3.50"),

@@ -1,0 +1,63 @@
+"""Reading tables out of submitted workbooks in the standard layout, with the noise of real tables."""
+
+import pytest
+
+from tests.conftest import ROOT
+from workbook_builder.reader import read_tables
+
+SUBMITTED = ROOT / "samples" / "chaoyang-2024" / "submitted"
+
+
+def one(name):
+    [path] = SUBMITTED.glob(f"{name}_*.xlsx")
+    return read_tables(path)
+
+
+@pytest.fixture(scope="module")
+def everything(chaoyang_tables):
+    reads = [r for p in sorted(SUBMITTED.glob("*.xlsx")) for r in read_tables(p)]
+    return {r.table.project: r for r in reads}
+
+
+def test_every_sample_value_is_read_back(everything, chaoyang_tables):
+    assert len(everything) == 30
+    for sample in chaoyang_tables:
+        read = everything[sample.project].table
+        assert read.department == sample.department and read.year == 2024
+        assert len(read.indicators) == len(sample.indicators)
+        for got, want in zip(read.indicators, sample.indicators):
+            assert (got.level1, got.level2, got.level3, got.nature, got.unit) == (
+                want.level1, want.level2, want.level3, want.nature, want.unit or None)
+            assert float(got.score) == float(want.score)
+        assert float(read.funds.annual) == float(sample.funds.annual)
+        assert float(read.funds.score) == float(sample.funds.score)
+        assert float(read.total_score) == float(sample.total_score)
+
+
+def test_shifted_last_row_and_missing_level1():
+    [read] = one("01")
+    last = read.table.indicators[-1]
+    assert (last.level1, last.level3, last.score) == ("满意度指标", "用户满意度", 10.0)
+    assert read.cells[("indicator", 6, "score")][0] == "I"  # one column left of J
+    assert read.table.indicators[4].level1 == "效益指标"  # inferred from 社会效益指标
+
+
+def test_funds_header_with_gaps_and_inline_header_words():
+    [gaps] = one("02")
+    assert (gaps.table.funds.annual, gaps.table.funds.executed, gaps.table.funds.score) == (246.768, 246.768, 10.0)
+    [inline] = one("20")
+    assert inline.table.funds.rate == "100%" and inline.cells[("funds", "score")].startswith("N")
+
+
+def test_level2_label_in_the_level1_column(chaoyang_tables):
+    [read] = one("07")  # row 2's 质量指标 stands in the 一级 column
+    expected = [(i.level1, i.level2) for i in chaoyang_tables[6].indicators]
+    assert [(i.level1, i.level2) for i in read.table.indicators] == expected
+
+
+def test_two_tables_on_one_sheet_and_a_sheet_per_table():
+    pair = read_tables(next(SUBMITTED.glob("18-19_*.xlsx")))
+    assert [r.sheet for r in pair] == ["自评表", "自评表"]
+    assert pair[1].cells[("funds", "score")] != pair[0].cells[("funds", "score")]
+    four = read_tables(next(SUBMITTED.glob("27-30_*.xlsx")))
+    assert [r.sheet for r in four] == ["表27", "表28", "表29", "表30"]
