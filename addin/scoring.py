@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from .errors import PerfError
 from .numbers import normalize_text, read_value, round_half_up, to_decimal
-from .profile import Grade, Profile, get_profile
+from .profile import Grade, get_profile
 from .qualitative import find_scale, read_grade
 
 POSITIVE, REVERSE, EQUAL, QUALITATIVE = "≥", "≤", "=", "定性"

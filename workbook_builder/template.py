@@ -32,7 +32,6 @@ from .textreport import width
 
 FONT = "宋体"
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
-HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
 MISSING_REASON_FILL = PatternFill("solid", fgColor="F8CBAD")
 CHECK_FILL = PatternFill("solid", fgColor="FFC7CE")
 THIN = Side(style="thin", color="000000")
@@ -142,7 +141,7 @@ def _indicators(ws, table: Table, profile: Profile, lay: L.Layout) -> None:
     grade_lists: dict[str, DataValidation] = {}
     for index, ind in enumerate(table.indicators):
         row = L.FIRST_INDICATOR_ROW + index
-        cell = lambda field: f"{L.INDICATOR_COLUMNS[field]}{row}"  # noqa: E731
+        cell = lambda field, row=row: f"{L.INDICATOR_COLUMNS[field]}{row}"  # noqa: E731
         for field in ("level1", "level2", "level3", "nature", "target", "unit", "weight"):
             value = getattr(ind, field)
             value = _as_cell(_number(value)) if field in ("target", "weight") else value or None
@@ -308,8 +307,8 @@ def build_workbook(table: Table, profile: object = None, year: int | None = None
     _borders(ws, lay.grade_row)
     last_row = _notes(ws, rules, lay)
     _conditional_formats(ws, lay)
-    for column, width in L.COLUMN_WIDTHS.items():
-        ws.column_dimensions[column].width = width
+    for column, size in L.COLUMN_WIDTHS.items():
+        ws.column_dimensions[column].width = size
     wb.defined_names[L.RULE_NAME] = DefinedName(
         L.RULE_NAME, attr_text=f"{quote_sheetname(L.SHEET)}!${lay.rule_cell[0]}${lay.rule_cell[1:]}"
     )
