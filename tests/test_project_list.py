@@ -119,4 +119,4 @@ def test_batch_writes_nothing_for_a_bad_list(tmp_path, capsys):
     assert main(["batch", str(write(tmp_path, rows)), "-o", str(out)]) == 2
     assert not out.exists()
     err = capsys.readouterr().err
-    assert "错误：项目清单" in err and "第 2–3 行" in err and "应为 100" in err
+    assert "错误：项目清单" in err and "（工作表“Sheet1”）" in err and "第 2–3 行" in err and "应为 100" in err

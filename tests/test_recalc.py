@@ -135,3 +135,17 @@ def test_workbook_rule_cell_wins_over_option(tmp_path, chaoyang_tables):
     assert table["profile"] == "beijing-chaoyang-2024"
     [rule] = [f for f in table["findings"] if "未知的规则“no-such-rule”" in f["message"]]
     assert rule["cell"] == "C22" and rule["reported"] == "no-such-rule"
+
+
+def test_findings_stand_when_the_copy_cannot_be_written(tmp_path, in_root, monkeypatch, capsys):
+    from workbook_builder import recalc as module
+
+    def broken(*args):
+        raise PermissionError("disk is read-only")
+
+    monkeypatch.setattr(module, "write_annotated", broken)
+    _, data, _ = recalc(tmp_path, "samples/chaoyang-2024/submitted/26_朝阳区政府网站功能和监测服务项目.xlsx")
+    [table] = data["tables"]
+    assert table["annotated"] is None and "disk is read-only" in table["annotation_error"]
+    assert [f["kind"] for f in table["findings"]] == ["penalty_not_applied"]
+    assert "复核副本无法写出" in capsys.readouterr().out

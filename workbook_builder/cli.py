@@ -158,6 +158,9 @@ def cmd_recalc(args: argparse.Namespace) -> int:
         atomic_save(lambda tmp: Path(tmp).write_text(text, encoding="utf-8"), args.json)
     for failure in failures:
         print(f"{failure.file}：{failure.message}")
+    for report in reports:
+        if report.annotation_error:
+            print(f"{report.file}：{report.annotation_error}")
     counts = data["summary"]
     print(
         f"复核完成：{len(paths)} 个文件，{counts['tables']} 张自评表；"

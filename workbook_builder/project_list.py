@@ -28,23 +28,28 @@ SPREADSHEETS = {".xlsx", ".xlsm", ".csv"}
 class ProjectListError(Exception):
     """A project list that cannot be used; ``problems`` are Chinese sentences with row numbers."""
 
-    def __init__(self, path: Path, problems: list[str]):
+    def __init__(self, path: Path, problems: list[str], sheet: str | None = None):
         self.path, self.problems = path, problems
-        super().__init__(f"项目清单 {path} 有 {len(problems)} 处问题：\n" + "\n".join(problems))
+        where = f"{path}（工作表“{sheet}”）" if sheet else str(path)
+        super().__init__(f"项目清单 {where} 有 {len(problems)} 处问题：\n" + "\n".join(problems))
 
 
-def _frame(path: Path) -> pd.DataFrame:
+def _frame(path: Path) -> tuple[pd.DataFrame, str | None]:
+    """The list's rows as text, and the name of the sheet they come from (xlsx)."""
     suffix = path.suffix.lower()
     if suffix not in SPREADSHEETS:
         raise ProjectListError(path, [f"不是 .xlsx 或 .csv 文件（扩展名为“{path.suffix}”）"])
     try:
+        sheet = None
         if suffix == ".csv":
             try:
                 frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
             except UnicodeDecodeError:  # exports from Chinese Windows are often GBK
                 frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="gb18030")
         else:
-            frame = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
+            with pd.ExcelFile(path, engine="openpyxl") as book:
+                sheet = book.sheet_names[0]
+                frame = book.parse(sheet, dtype=str, keep_default_na=False)
     except FileNotFoundError:
         raise ProjectListError(path, ["文件不存在"]) from None
     except pd.errors.EmptyDataError:
@@ -52,7 +57,7 @@ def _frame(path: Path) -> pd.DataFrame:
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as err:
         raise ProjectListError(path, [f"无法作为表格读取（{type(err).__name__}）"]) from None
     frame.columns = [str(c).replace("\n", "").replace(" ", "").strip() for c in frame.columns]
-    return frame
+    return frame, sheet
 
 
 def _text(row: dict, column: str) -> str:
@@ -63,13 +68,13 @@ def read_project_list(path: str | Path, profile: object = None, year: int | None
     """The tables (targets and weights, no actuals) of every project in a project list."""
     path = Path(path)
     rules = get_profile(profile)
-    frame = _frame(path)
+    frame, sheet = _frame(path)
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
-        raise ProjectListError(path, [f"缺少列：{'、'.join(missing)}（表头应在第 1 行）"])
+        raise ProjectListError(path, [f"缺少列：{'、'.join(missing)}（表头应在第 1 行）"], sheet)
     records = frame.to_dict("records")
     if not any(any(_text(r, c) for c in COLUMNS) for r in records):
-        raise ProjectListError(path, ["没有任何数据行"])
+        raise ProjectListError(path, ["没有任何数据行"], sheet)
     problems: list[str] = []
     tables: list[Table] = []
     spans: list[list[int]] = []  # the list's row numbers of each table
@@ -109,7 +114,7 @@ def read_project_list(path: str | Path, profile: object = None, year: int | None
     for table, span in zip(tables, spans):
         problems.extend(_weight_problems(table, span, rules))
     if problems:
-        raise ProjectListError(path, problems)
+        raise ProjectListError(path, problems, sheet)
     return tables
 
 

@@ -54,6 +54,7 @@ class TableReport:
     grade: str | None
     findings: list[FindingRow] = field(default_factory=list)
     annotated: str | None = None
+    annotation_error: str | None = None
 
 
 @dataclass
@@ -124,16 +125,21 @@ def check_file(path: str, profile: str | None, outdir: str | None, annotated_nam
     try:
         reads = read_tables(path)
         pairs = [report_table(read, profile, file_label) for read in reads]
-        reports = [report for report, _ in pairs]
-        if outdir and annotated_name:
-            write_annotated(path, Path(outdir) / annotated_name, reads, pairs)
-            for report in reports:
-                report.annotated = annotated_name
-        return reports
     except (UnreadableFile, NoTable) as err:
         return FileFailure(file_label, f"文件无法读取：{err}")
     except Exception as err:  # a broken workbook must never stop a batch
         return FileFailure(file_label, f"文件无法读取：{type(err).__name__}: {str(err)[:200]}")
+    reports = [report for report, _ in pairs]
+    if outdir and annotated_name:
+        try:
+            write_annotated(path, Path(outdir) / annotated_name, reads, pairs)
+        except Exception as err:  # the findings stand even when the copy cannot be written
+            for report in reports:
+                report.annotation_error = f"复核副本无法写出：{type(err).__name__}: {str(err)[:200]}"
+        else:
+            for report in reports:
+                report.annotated = annotated_name
+    return reports
 
 
 def collect(paths: list[str]) -> list[Path]:

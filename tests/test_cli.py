@@ -1,0 +1,79 @@
+"""The perfbook command: what a user sees for each sub-command, and its exit codes."""
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from tests.conftest import ROOT, SAMPLE_TABLES
+from workbook_builder import server
+from workbook_builder.cli import main
+from workbook_builder.project_list import read_project_list
+
+
+def test_profiles(capsys):
+    assert main(["profiles"]) == 0
+    out = capsys.readouterr().out
+    assert "beijing-chaoyang-2024 （默认）" in out and "mof-2020" in out
+
+
+def test_score_prints_totals_and_the_anomalies(capsys):
+    assert main(["score", str(SAMPLE_TABLES)]) == 0
+    out = capsys.readouterr().out
+    assert "共 30 张表，发现 4 处问题" in out
+    assert "指标2：实际完成值超出年度指标值600%" in out
+
+
+def test_score_missing_file(capsys, tmp_path):
+    assert main(["score", str(tmp_path / "none.json")]) == 2
+    assert "错误：找不到文件" in capsys.readouterr().err
+
+
+def test_new_from_a_one_project_spec(tmp_path, capsys):
+    tables = read_project_list(ROOT / "samples/chaoyang-2024/project_list.xlsx")
+    frame = pd.read_excel(ROOT / "samples/chaoyang-2024/project_list.xlsx", dtype=str, keep_default_na=False,
+                          engine="calamine")
+    spec = tmp_path / "spec.csv"
+    frame.iloc[:6].to_csv(spec, index=False)
+    out = tmp_path / "one.xlsx"
+    assert main(["new", "-o", str(out), "--spec", str(spec), "--year", "2024"]) == 0
+    assert load_workbook(out)["自评表"]["C3"].value == tables[0].project
+    both = tmp_path / "two.csv"
+    frame.iloc[:12].to_csv(both, index=False)
+    assert main(["new", "-o", str(tmp_path / "x.xlsx"), "--spec", str(both)]) == 2
+    assert "含 2 个项目；生成多个工作簿请用 perfbook batch" in capsys.readouterr().err
+
+
+def test_new_needs_a_name(tmp_path, capsys):
+    assert main(["new", "-o", str(tmp_path / "x.xlsx")]) == 2
+    assert "请用 --name 给出项目名称" in capsys.readouterr().err
+
+
+def test_batch_refuses_to_overwrite_without_force(tmp_path, capsys):
+    target = tmp_path / "out"
+    args = ["batch", str(ROOT / "samples/chaoyang-2024/project_list.xlsx"), "-o", str(target)]
+    assert main(args) == 0
+    first = (target / "00_索引.xlsx").read_bytes()
+    assert main(args) == 2
+    assert "已有同名文件" in capsys.readouterr().err
+    assert (target / "00_索引.xlsx").read_bytes() == first
+    assert main([*args, "--force"]) == 0
+    index = list(load_workbook(target / "00_索引.xlsx")["项目清单"].iter_rows(values_only=True))
+    assert len(index) == 2 + 30 and index[2][6] == "01_2022-2023年朝阳区互联网接入服务.xlsx"
+
+
+def test_setup_describes_three_routes(capsys):
+    assert main(["setup"]) == 0
+    out = capsys.readouterr().out
+    assert all(route in out for route in ("perfbook addin install", "perfbook serve", "perfbook lite"))
+
+
+def test_serve_without_the_server_extra(monkeypatch, capsys, tmp_path):
+    monkeypatch.setattr(server.importlib.util, "find_spec", lambda name: None)
+    assert main(["serve", "--project-dir", str(tmp_path)]) == 2
+    assert 'pip install "perfbook[server]"' in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args", [["--ssl-keyfile", "k.pem"], ["--ssl-certfile", "c.pem"]])
+def test_serve_needs_key_and_certificate_together(args, capsys):
+    assert main(["serve", *args]) == 2
+    assert "需要同时给出" in capsys.readouterr().err
