@@ -49,7 +49,7 @@ def _frame(path: Path) -> tuple[pd.DataFrame, str | None]:
         else:
             with pd.ExcelFile(path, engine="openpyxl") as book:
                 sheet = book.sheet_names[0]
-                frame = book.parse(sheet, dtype=str, keep_default_na=False)
+                frame = pd.read_excel(book, sheet_name=sheet, dtype=str, keep_default_na=False)
     except FileNotFoundError:
         raise ProjectListError(path, ["文件不存在"]) from None
     except pd.errors.EmptyDataError:
