@@ -54,7 +54,7 @@ def read_config(path: Path) -> dict[str, str]:
     if not path.exists():
         return {}
     pairs = {}
-    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+    for line in path.read_text(encoding=system_code_page(), errors="replace").splitlines():
         key, _, value = line.partition(",")
         if key:
             pairs[key.strip().strip('"').upper()] = value.strip().strip('"')
@@ -90,16 +90,18 @@ def _xlwings(*args: str) -> None:
 
 
 def _write(path: Path, text: str) -> None:
+    """Written in the system code page, as xlwings writes it: its VBA reads the file as ANSI,
+    so a Python path under C:\\Users\\张三 must not be UTF-8."""
     from .files import atomic_save
 
-    atomic_save(lambda tmp: Path(tmp).write_text(text, encoding="utf-8"), path)
+    atomic_save(lambda tmp: Path(tmp).write_text(text, encoding=system_code_page()), path)
 
 
 def install() -> list[str]:
     require_windows()
     _xlwings("addin", "install")
     path = config_path()
-    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    old = path.read_text(encoding=system_code_page(), errors="replace") if path.exists() else ""
     _write(path, update_config(old, settings()))
     return [f"已安装 xlwings 加载项，并在 {path} 中设置 UDF Modules = {UDF_MODULE}。", *next_steps()]
 
@@ -109,7 +111,7 @@ def uninstall() -> list[str]:
     _xlwings("addin", "remove")
     path = config_path()
     if path.exists():
-        _write(path, update_config(path.read_text(encoding="utf-8"), None))
+        _write(path, update_config(path.read_text(encoding=system_code_page(), errors="replace"), None))
     return [f"已移除 xlwings 加载项及 {path} 中的 perfbook 设置。"]
 
 
