@@ -167,12 +167,9 @@ def _right_of(grid: Grid, row: int, col: int) -> object:
 
 
 def _read_standard(grid: Grid, file: str) -> list[ReadTable]:
-    headers = [
-        r for r in range(grid.top, grid.bottom)
-        if _find(grid, range(r, r + 1), lambda t: t == "三级指标")
-        and _find(grid, range(r, r + 1), lambda t: t == "绩效指标性质")
-    ]
-    anchors = [r for r in range(grid.top, grid.bottom) if _find(grid, range(r, r + 1), lambda t: t == "项目名称")]
+    labels = {r: {norm(v) for v in grid.rows[r - grid.top]} for r in range(grid.top, grid.bottom)}
+    headers = [r for r, texts in labels.items() if {"三级指标", "绩效指标性质"} <= texts]
+    anchors = [r for r, texts in labels.items() if "项目名称" in texts]
     tables = []
     for number, header in enumerate(headers):
         start = max([a for a in anchors if a < header], default=grid.top)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import zipfile
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import python_calamine
@@ -49,7 +50,7 @@ class Grid:
     def bottom(self) -> int:
         return self.top + len(self.rows)
 
-    @property
+    @cached_property
     def right(self) -> int:
         return self.left + max((len(r) for r in self.rows), default=0)
 
