@@ -5,7 +5,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from addin import list_profiles, score_indicator
+from addin import list_profiles, read_value, score_indicator
 
 PROFILES = [p.id for p in list_profiles()]
 amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("1000000"), places=2)
@@ -53,3 +53,14 @@ def test_reverse_never_increases_as_actual_grows(target, a, b, weight, profile):
     assert score_indicator("≤", target, low, weight, profile) >= score_indicator(
         "≤", target, high, weight, profile
     )
+
+
+@given(
+    st.decimals(min_value=Decimal("0"), max_value=Decimal("99999999"), places=4),
+    st.sampled_from(["万元", "元", "份", "小时", "%", "个", "年"]),
+    st.sampled_from(["", "项目总金额", "用户满意度为", "提交报告"]),
+    st.sampled_from(["", "，2024年支出3万元", "（2023年度）", "内"]),
+)
+def test_the_number_written_in_the_unit_is_read(value, unit, before, after):
+    text = f"{before}{value}{unit}{after}"
+    assert read_value(text, unit) == value
