@@ -61,7 +61,6 @@ class Profile:
     decimals: int
     rate_decimals: int
     funds_weight: Decimal
-    funds_formula: str
     positive: str
     reverse: str
     equal: str
@@ -112,7 +111,6 @@ def _parse(data: dict) -> Profile:
         decimals=int(data["rounding"]["decimals"]),
         rate_decimals=int(data["rounding"]["rate_decimals"]),
         funds_weight=_dec(data["funds"]["weight"]),
-        funds_formula=data["funds"]["formula"],
         positive=quantitative["positive"],
         reverse=quantitative["reverse"],
         equal=quantitative["equal"],

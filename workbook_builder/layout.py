@@ -14,7 +14,6 @@ SHEET = "自评表"
 META_SHEET = "_perfbook"           # hidden: template version, profile, project
 RULE_NAME = "规则"                  # defined name of the cell holding the profile id
 TEMPLATE_VERSION = "1"
-LAST_COLUMN = "L"                  # A–K is the official form; L is perfbook's 检查 column
 
 TITLE_ROW, YEAR_ROW, PROJECT_ROW, DEPARTMENT_ROW = 1, 2, 3, 4
 FUNDS_HEADER_ROW = 5
@@ -75,10 +74,6 @@ class Layout:
     @property
     def last_indicator_row(self) -> int:
         return FIRST_INDICATOR_ROW + self.indicators - 1
-
-    @property
-    def indicator_rows(self) -> range:
-        return range(FIRST_INDICATOR_ROW, self.last_indicator_row + 1)
 
     @property
     def total_row(self) -> int:
