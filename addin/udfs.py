@@ -11,14 +11,13 @@ from __future__ import annotations
 import functools
 import inspect
 import sys
-from decimal import Decimal
 
 from xlwings import XlwingsError, arg, func
 
-from .checks import check_indicator
-from .errors import PerfError
-from .numbers import read_value
-from .scoring import exec_rate, exec_score, grade_of, score_indicator
+from .engine.errors import PerfError
+from .engine.findings import check_indicator
+from .engine.numbers import as_float, read_value
+from .engine.scoring import exec_rate, exec_score, grade_of, score_indicator
 
 CATEGORY = "绩效评价"
 
@@ -94,26 +93,29 @@ def _cell(value: object, label: str) -> object:
     return value
 
 
-def _number(value: Decimal) -> float:
-    return float(value)
+def signature(function) -> str:
+    """``PERF_SCORE(性质, …, [规则], [单位])`` as the README and the Lite help show it."""
+    params = inspect.signature(function).parameters.values()
+    names = [p.name if p.default is inspect.Parameter.empty else f"[{p.name}]" for p in params]
+    return f"{function.__name__}({', '.join(names)})"
 
 
 @excel_function()
 def PERF_SCORE(性质, 指标值, 实际完成值, 分值, 规则=None, 单位=None):
     """计算一项绩效指标的得分：正向 B/A、反向 A/B、定性按等级，封顶为分值，超额按规则扣分。"""
-    return _number(score_indicator(性质, 指标值, 实际完成值, 分值, 规则, 单位))
+    return as_float(score_indicator(性质, 指标值, 实际完成值, 分值, 规则, 单位))
 
 
 @excel_function()
 def PERF_EXEC_RATE(全年预算数, 全年执行数):
     """计算预算执行率 = 全年执行数 / 全年预算数，以小数返回（如 0.9997），请设置百分比格式。"""
-    return _number(exec_rate(全年预算数, 全年执行数))
+    return as_float(exec_rate(全年预算数, 全年执行数))
 
 
 @excel_function(分值="年度资金总额行的分值，留空按规则（通常为 10）")
 def PERF_EXEC_SCORE(全年预算数, 全年执行数, 分值=None, 规则=None):
     """计算年度资金总额（预算执行率）一行的得分：执行率（不超过 100%）× 分值，保留两位小数。"""
-    return _number(exec_score(全年预算数, 全年执行数, 分值, 规则))
+    return as_float(exec_score(全年预算数, 全年执行数, 分值, 规则))
 
 
 @excel_function()
@@ -125,7 +127,7 @@ def PERF_GRADE(总分, 规则=None):
 @excel_function(实际完成值="含数值的文字，如 项目总金额993.5559万元，2024年支出695.82万元")
 def PERF_VALUE(实际完成值, 单位=None):
     """从文字中读出计分所用的数值（优先取指定单位的第一个数，年份不算），读不出时报错。"""
-    return _number(read_value(实际完成值, 单位))
+    return as_float(read_value(实际完成值, 单位))
 
 
 @excel_function()

@@ -18,10 +18,10 @@ import resource  # noqa: E402
 import shutil  # noqa: E402
 import subprocess  # noqa: E402
 
-from workbook_builder.generate import write_batch  # noqa: E402
-from workbook_builder.reader import read_tables  # noqa: E402
-from addin.table import evaluate_table  # noqa: E402
-from workbook_builder.project_list import read_project_list  # noqa: E402
+from workbook_builder.forms.batch import write_batch  # noqa: E402
+from workbook_builder.readers.tables import read_tables  # noqa: E402
+from addin.engine.table import evaluate_table  # noqa: E402
+from workbook_builder.readers.project_list import read_project_list  # noqa: E402
 
 SAMPLE_LIST = ROOT / "samples" / "chaoyang-2024" / "project_list.xlsx"
 SUBMITTED = [ROOT / "samples" / "chaoyang-2024" / d for d in ("submitted", "submitted-templates")]

@@ -21,15 +21,15 @@ from openpyxl import Workbook, load_workbook
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from addin.table import Table  # noqa: E402
-from workbook_builder.generate import file_names, write_batch  # noqa: E402
-from workbook_builder.jsonfile import load_tables  # noqa: E402
-from workbook_builder.layout import SHEET, Layout  # noqa: E402
-from workbook_builder.project_list import read_project_list  # noqa: E402
+from addin.engine import form  # noqa: E402
+from addin.engine.table import Table  # noqa: E402
+from workbook_builder.forms.batch import file_names, write_batch  # noqa: E402
+from workbook_builder.readers.jsonfile import load_tables  # noqa: E402
+from workbook_builder.forms.layout import SHEET, Layout  # noqa: E402
+from workbook_builder.readers.project_list import read_project_list  # noqa: E402
 
 HERE = Path(__file__).resolve().parent / "chaoyang-2024"
-HEADERS = ["一级指标", "二级指标", "三级指标", "绩效指标性质", "年度指标值", "绩效度量单位",
-           "实际完成值", "分值", "得分", "偏差原因分析及改进措施"]
+HEADERS = list(form.INDICATOR_FIELDS.values())
 BROKEN_HEADERS = ["一级指标", "二级指标", "三级指标", "绩效指标性质", "年度\n指标值", "绩效度\n量单位",
                   "实际\n完成值", "分值", "得分", "偏差原因分析\n及改进措施"]
 
@@ -54,16 +54,15 @@ def write_standard(ws, table: Table, top: int = 1, *, noise: set[str] = frozense
     ws.cell(r, 7, "实施单位"); ws.cell(r, 9, table.implementer); r += 1
     f = table.funds
     if "funds-gaps" in noise:  # labels over merged pairs of columns, values in between
-        labels = {3: "年初预算数", 5: "全年预算数", 7: "全年执行数", 9: "分值", 10: "执行率", 11: "得分"}
+        labels = dict(zip((3, 5, 7, 9, 10, 11), form.FUNDS_FIELDS.values()))
         values = {4: f.initial, 5: f.annual, 7: f.executed, 9: f.weight, 10: f.rate, 11: f.score}
     else:
-        labels = {3: "年初预算数", 4: "全年预算数", 5: "全年执行数", 6: "分值", 7: "执行率", 8: "得分"}
+        labels = dict(zip((3, 4, 5, 6, 7, 8), form.FUNDS_FIELDS.values()))
         values = dict(zip(labels, (f.initial, f.annual, f.executed, f.weight, f.rate, f.score)))
     ws.cell(r, 1, "项目资金 (万元)")
     if "funds-inline" in noise:  # header words inside the 年度资金总额 line, each before its value
         ws.cell(r, 2, "年度资金总额")
-        row = (("年初预算数", f.initial), ("全年预算数", f.annual), ("全年执行数", f.executed),
-               ("分值", f.weight), ("执行率", f.rate), ("得分", f.score))
+        row = [(label, getattr(f, field)) for field, label in form.FUNDS_FIELDS.items()]
         for n, (label, value) in enumerate(row):
             ws.cell(r, 3 + 2 * n, label)
             ws.cell(r, 4 + 2 * n, typed(value))
@@ -76,7 +75,8 @@ def write_standard(ws, table: Table, top: int = 1, *, noise: set[str] = frozense
         for col, value in values.items():
             ws.cell(r, col, typed(value))
         r += 1
-    for label in ("其中：当年财政拨款", "上年结转资金", "其他资金"):
+    for name in form.FUNDS_SOURCES:
+        label = form.FUNDS_SOURCE_PREFIX + name if name == form.FUNDS_SOURCES[0] else name
         ws.cell(r, 2, label)
         ws.cell(r, 6 if "funds-gaps" not in noise else 9, "—")
         ws.cell(r, 8 if "funds-gaps" not in noise else 11, "—")
@@ -149,7 +149,7 @@ def fill_template(path: Path, table: Table, typed_scores: bool = True) -> None:
     wb = load_workbook(path)
     ws = wb[SHEET]
     lay = Layout(len(table.indicators))
-    ws[lay.funds_cell("全年执行数")] = typed(table.funds.executed)
+    ws[lay.funds_cell("executed")] = typed(table.funds.executed)
     ws[lay.goal_actual_cell] = table.goal_actual
     for index, ind in enumerate(table.indicators):
         ws[lay.indicator_cell("actual", index)] = typed(ind.actual)
@@ -157,8 +157,8 @@ def fill_template(path: Path, table: Table, typed_scores: bool = True) -> None:
         if typed_scores:
             ws[lay.indicator_cell("score", index)] = typed(ind.score)
     if typed_scores:
-        ws[lay.funds_cell("执行率")] = typed(table.funds.rate)
-        ws[lay.funds_cell("得分")] = typed(table.funds.score)
+        ws[lay.funds_cell("rate")] = typed(table.funds.rate)
+        ws[lay.funds_cell("score")] = typed(table.funds.score)
         ws[lay.total_score_cell] = typed(table.total_score)
     wb.save(path)
 
@@ -166,7 +166,7 @@ def fill_template(path: Path, table: Table, typed_scores: bool = True) -> None:
 def make_templates(tables: list[Table], folder: Path, numbers, uncalculated=()) -> None:
     """Filled perfbook templates for the tables ``numbers`` (1-based) in ``folder``."""
     specs = read_project_list(HERE / "project_list.xlsx", year=2024)
-    written = write_batch([specs[n - 1] for n in numbers], folder, year=2024, overwrite=True)
+    written = write_batch([specs[n - 1] for n in numbers], folder, year=2024, overwrite=True).written
     (folder / "00_索引.xlsx").unlink()
     for n, result in zip(numbers, written):
         fill_template(result.path, tables[n - 1], typed_scores=n not in uncalculated)

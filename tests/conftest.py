@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from workbook_builder.jsonfile import load_tables
+from workbook_builder.readers.jsonfile import load_tables
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_TABLES = ROOT / "samples" / "chaoyang-2024" / "tables_1-30.json"

@@ -11,7 +11,7 @@ import textwrap
 import pytest
 
 from tests.conftest import ROOT
-from workbook_builder import excel_addin
+from workbook_builder.deploy import classic as excel_addin
 from workbook_builder.cli import main
 
 PROBE = textwrap.dedent(

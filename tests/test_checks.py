@@ -1,6 +1,6 @@
 """check_indicator: the sentences PERF_CHECK shows and recalculation lists."""
 
-from addin.checks import check_indicator
+from addin.engine.findings import check_indicator
 
 
 def kinds(*args, **kwargs):

@@ -5,9 +5,9 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.conftest import ROOT, SAMPLE_TABLES
-from workbook_builder import server
+from workbook_builder.deploy import server
 from workbook_builder.cli import main
-from workbook_builder.project_list import read_project_list
+from workbook_builder.readers.project_list import read_project_list
 
 
 def test_profiles(capsys):

@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from addin import exec_score, score_indicator
-from addin.table import evaluate_table
+from addin.engine import exec_score, score_indicator
+from addin.engine.table import evaluate_table
 
 # (table number, part, expected score, why the reported value is wrong)
 ANOMALIES = {

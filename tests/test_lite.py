@@ -9,7 +9,7 @@ from pathlib import Path
 
 import xlwings
 
-from addin import exec_score, score_indicator
+from addin.engine import exec_score, score_indicator
 from workbook_builder.cli import main
 
 RUNNER = textwrap.dedent(

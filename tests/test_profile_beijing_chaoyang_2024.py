@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from addin import get_profile, score_detail, score_indicator
+from addin.engine import get_profile, score_detail, score_indicator
 
 ID = "beijing-chaoyang-2024"
 

@@ -2,8 +2,8 @@
 
 from decimal import Decimal
 
-from addin import get_profile, score_detail, score_indicator
-from addin.checks import check_indicator
+from addin.engine import get_profile, score_detail, score_indicator
+from addin.engine.findings import check_indicator
 
 ID = "mof-2020"
 

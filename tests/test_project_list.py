@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from workbook_builder.cli import main
-from workbook_builder.project_list import COLUMNS, ProjectListError, read_project_list
+from workbook_builder.readers.project_list import COLUMNS, ProjectListError, read_project_list
 
 ROW = {
     "项目名称": "示例项目",

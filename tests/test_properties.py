@@ -5,7 +5,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from addin import list_profiles, read_value, score_indicator
+from addin.engine import list_profiles, read_value, score_indicator
 
 PROFILES = [p.id for p in list_profiles()]
 amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("1000000"), places=2)

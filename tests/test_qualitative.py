@@ -2,8 +2,8 @@
 
 import pytest
 
-from addin import PerfError, get_profile
-from addin.qualitative import find_scale, read_grade
+from addin.engine import PerfError, get_profile
+from addin.engine.qualitative import find_scale, read_grade
 
 CHAOYANG = get_profile("beijing-chaoyang-2024")
 

@@ -3,7 +3,7 @@
 import pytest
 
 from tests.conftest import ROOT
-from workbook_builder.reader import read_tables
+from workbook_builder.readers.tables import read_tables
 
 SUBMITTED = ROOT / "samples" / "chaoyang-2024" / "submitted"
 

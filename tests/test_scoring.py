@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from addin import PerfError, exec_rate, exec_score, grade_of, parse_nature, score_indicator
-from addin.numbers import round_half_up
+from addin.engine import PerfError, exec_rate, exec_score, grade_of, parse_nature, score_indicator
+from addin.engine.numbers import round_half_up
 
 
 @pytest.mark.parametrize(

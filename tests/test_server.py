@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from addin import exec_score, score_indicator
+from addin.engine import exec_score, score_indicator
 
 # Not imported here: importing xlwings_server switches xlwings to server mode in this process.
 pytestmark = pytest.mark.skipif(importlib.util.find_spec("xlwings_server") is None,

@@ -8,13 +8,13 @@ functions registered.
 
 import pytest
 
-from addin import exec_rate, exec_score, grade_of, score_indicator
-from addin.checks import check_indicator
+from addin.engine import exec_rate, exec_score, grade_of, score_indicator
+from addin.engine.findings import check_indicator
 from tests.conftest import ROOT
 from tests.formula_engine import Evaluated
-from workbook_builder.generate import write_batch
-from workbook_builder.layout import SHEET, Layout
-from workbook_builder.project_list import read_project_list
+from workbook_builder.forms.batch import write_batch
+from workbook_builder.forms.layout import SHEET, Layout
+from workbook_builder.readers.project_list import read_project_list
 
 PROFILE = "beijing-chaoyang-2024"
 
@@ -31,7 +31,7 @@ def typed(value):
 def templates(tmp_path_factory):
     folder = tmp_path_factory.mktemp("templates")
     tables = read_project_list(ROOT / "samples/chaoyang-2024/project_list.xlsx", PROFILE, 2024)
-    return write_batch(tables, folder, PROFILE, 2024)
+    return write_batch(tables, folder, PROFILE, 2024).written
 
 
 @pytest.mark.parametrize("number", range(1, 31))
@@ -40,7 +40,7 @@ def test_template_computes_like_the_engine(templates, chaoyang_tables, number):
     written = templates[number - 1]
     assert written.table.project == sample.project
     lay = Layout(len(sample.indicators))
-    inputs = {lay.funds_cell("全年执行数"): typed(sample.funds.executed)}
+    inputs = {lay.funds_cell("executed"): typed(sample.funds.executed)}
     for index, ind in enumerate(sample.indicators):
         inputs[lay.indicator_cell("actual", index)] = typed(ind.actual)
         if ind.reason:
@@ -56,8 +56,8 @@ def test_template_computes_like_the_engine(templates, chaoyang_tables, number):
     scores = [cell(lay.indicator_cell("score", i)) for i in range(len(sample.indicators))]
     assert scores == [float(s) for s in expected_scores]
     funds = exec_score(sample.funds.annual, sample.funds.executed, 10, PROFILE)
-    assert cell(lay.funds_cell("得分")) == float(funds)
-    assert cell(lay.funds_cell("执行率")) == float(exec_rate(sample.funds.annual, sample.funds.executed))
+    assert cell(lay.funds_cell("score")) == float(funds)
+    assert cell(lay.funds_cell("rate")) == float(exec_rate(sample.funds.annual, sample.funds.executed))
     total = funds + sum(expected_scores)
     assert cell(lay.total_score_cell) == pytest.approx(float(total), abs=1e-9)
     assert cell(lay.total_weight_cell) == 100
@@ -87,7 +87,7 @@ def test_unusable_actual_is_an_excel_error_that_reaches_the_total(templates):
     written = templates[0]
     lay = Layout(len(written.table.indicators))
     book = Evaluated(written.path)
-    inputs = {lay.funds_cell("全年执行数"): 1.0}
+    inputs = {lay.funds_cell("executed"): 1.0}
     inputs.update({lay.indicator_cell("actual", i): "100" for i in range(len(written.table.indicators))})
     inputs[lay.indicator_cell("actual", 0)] = "待定"
     solution = book.calculate(SHEET, inputs)

@@ -7,11 +7,11 @@ import subprocess
 import pytest
 from openpyxl import load_workbook
 
-from addin import get_profile
-from addin.table import Funds, Indicator, Table
-from workbook_builder import layout as L
+from addin.engine import get_profile
+from addin.engine.table import Funds, Indicator, Table
+from workbook_builder.forms import layout as L
 from workbook_builder.cli import main
-from workbook_builder.template import build_workbook
+from workbook_builder.forms.template import build_workbook
 
 TABLE = Table(
     project="朝阳区政府网站功能和监测服务项目",
@@ -41,7 +41,8 @@ def test_labels_verbatim(sheet):
     ws = sheet[L.SHEET]
     assert ws["A1"].value == "项目支出绩效自评表" and ws["A2"].value == "(2024年度)"
     assert [ws[f"{c}5"].value for c in "CDEFGH"] == ["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]
-    assert [ws[f"B{r}"].value for r in range(6, 10)] == list(L.FUNDS_ROWS)
+    assert [ws[f"B{r}"].value for r in range(6, 10)] == ["年度资金总额", "其中：当年财政拨款", "上年结转资金", "其他资金"]
+    assert ws["L5"].value == "检查" and ws["L6"].value.startswith("=")
     assert [ws[f"{c}{r}"].value for r in (7, 8, 9) for c in "FH"] == ["—"] * 6
     header = [ws[f"{c}12"].value for c in "BCDEFGHIJK"]
     assert header == ["一级指标", "二级指标", "三级指标", "绩效指标性质", "年度指标值", "绩效度量单位",

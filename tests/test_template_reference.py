@@ -10,8 +10,8 @@ import os
 from pathlib import Path
 
 from tests.workbook_snapshot import describe
-from workbook_builder.project_list import read_project_list
-from workbook_builder.template import build_workbook
+from workbook_builder.readers.project_list import read_project_list
+from workbook_builder.forms.template import build_workbook
 
 REFERENCE = Path(__file__).parent / "data" / "reference" / "template_01.xlsx"
 SAMPLE_LIST = Path(__file__).parent.parent / "samples" / "chaoyang-2024" / "project_list.xlsx"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from addin import PerfError
+from addin.engine import PerfError
 from addin import udfs
 
 

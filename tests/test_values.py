@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from addin import PerfError, read_value
+from addin.engine import PerfError, read_value
 
 
 @pytest.mark.parametrize(

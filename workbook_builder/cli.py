@@ -1,85 +1,64 @@
-"""The ``perfbook`` command: parse arguments, call the library, print results.
+"""The ``perfbook`` command: parse arguments, call one library function, print its result.
 
-Usage errors exit with 2, engine errors are printed as their Chinese message (never a
-traceback). Each sub-command's help text is what the README shows.
+Each command is a thin adapter: the work and its result object live in the library (``forms``,
+``recalc``, ``deploy``). Every error a user can cause is a :class:`UserError`, printed as
+``错误：…`` with exit code 2 (never a traceback). Each sub-command's help text is what the README
+shows. Modules that need pandas, openpyxl or xlwings are imported by the commands that use them,
+so ``perfbook --help`` starts fast.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
-from tqdm import tqdm
+from addin.engine import DEFAULT_PROFILE_ID, TableFinding, UserError, list_profiles
+from addin.engine.form import FUNDS_TOTAL, GRADE, TOTAL
+from addin.engine.table import Funds, Indicator, Table
 
-from addin import PerfError, get_profile, list_profiles
-from addin.profile import DEFAULT_PROFILE_ID
-from addin.table import Funds, Indicator, Table, TableFinding, evaluate_table
-
-from . import excel_addin, server, texts
-from .files import atomic_save, safe_stem, unique_names
-from .generate import OutputExistsError, write_batch, write_template
-from .jsonfile import load_tables
-from .lite import write_lite
-from .project_list import COLUMNS as LIST_COLUMNS
-from .project_list import ProjectListError, read_project_list
-from .recalc import FileFailure, collect, default_workers, run, to_json
-from .summary import SUMMARY_NAME, write_summary
-from .textreport import clip, render
+from .console import clip, render
+from .readers.project_list import COLUMNS as LIST_COLUMNS
 
 
-class CliError(Exception):
-    """A problem the user can fix; printed as ``错误：…`` with exit code 2."""
+class CliError(UserError):
+    """A problem with the command line itself."""
 
 
 def _where(finding: TableFinding) -> str:
     if finding.part == "indicator":
         return f"指标{finding.row}"
-    return {"funds": "年度资金总额", "total": "总分", "grade": "等级"}[finding.part]
+    return {"funds": FUNDS_TOTAL, "total": TOTAL, "grade": GRADE}[finding.part]
 
 
 def cmd_profiles(args: argparse.Namespace) -> int:
-    rows = [
-        [p.id + (" （默认）" if p.id == DEFAULT_PROFILE_ID else ""), p.name, clip(p.source, 60)]
-        for p in list_profiles()
-    ]
-    print(render(["规则编号", "名称", "依据"], rows))
+    for profile in list_profiles():
+        default = " （默认）" if profile.id == DEFAULT_PROFILE_ID else ""
+        print(f"{profile.id}{default}　{profile.name}")
+        print(f"  依据：{profile.source}")
+        print("  局限与解读：")
+        for limitation in profile.limitations:
+            print(f"  - {limitation}")
+        print()
     return 0
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    path = Path(args.tables)
-    if not path.is_file():
-        raise CliError(f"找不到文件：{path}")
-    try:
-        tables = load_tables(path)
-    except (ValueError, KeyError) as err:
-        raise CliError(f"无法读取 {path}：{err}") from None
+    from .recalc.tables import score_tables
+
+    result = score_tables(args.tables, args.profile)
     rows, details = [], []
-    for number, table in enumerate(tables, start=1):
-        result = evaluate_table(table, args.profile)
-        computed = "无法计算" if result.total is None else str(result.total)
-        reported = "" if result.reported_total is None else f"{result.reported_total:.2f}"
-        mark = "" if not result.findings else "≠" if reported != computed else "!"
-        rows.append(
-            [
-                str(number),
-                clip(table.project, 40),
-                reported,
-                computed,
-                result.grade or "",
-                str(len(result.findings)) if result.findings else "",
-                mark,
-            ]
-        )
-        for f in result.findings:
-            details.append(f"  #{number} {clip(table.project, 24)} {_where(f)}：{f.finding.message}")
-    profile_id = args.profile or DEFAULT_PROFILE_ID
-    print(f"规则：{profile_id}　文件：{path}　自评表：{len(tables)} 张")
+    for scored in result.tables:
+        r, number, project = scored.result, scored.number, scored.result.table.project
+        computed = "无法计算" if r.total is None else str(r.total)
+        reported = "" if r.reported_total is None else f"{r.reported_total:.2f}"
+        mark = "" if not r.findings else "≠" if reported != computed else "!"
+        rows.append([str(number), clip(project, 40), reported, computed, r.grade or "",
+                     str(len(r.findings)) if r.findings else "", mark])
+        details += [f"  #{number} {clip(project, 24)} {_where(f)}：{f.finding.message}" for f in r.findings]
+    print(f"规则：{result.profile}　文件：{result.source}　自评表：{len(result.tables)} 张")
     print(render(["序号", "项目名称", "填报总分", "计算总分", "等级", "问题", ""], rows, {0, 2, 3, 5}))
-    n_findings = len(details)
-    print(f"\n共 {len(tables)} 张表，发现 {n_findings} 处问题" + ("：" if details else "。"))
+    print(f"\n共 {len(result.tables)} 张表，发现 {len(details)} 处问题" + ("：" if details else "。"))
     print("\n".join(details))
     return 0
 
@@ -109,6 +88,9 @@ def _blank_table(args: argparse.Namespace) -> Table:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
+    from .forms.batch import write_template
+    from .readers.project_list import read_project_list
+
     if args.spec:
         tables = read_project_list(args.spec, args.profile, args.year)
         if len(tables) != 1:
@@ -122,69 +104,65 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
+    from .forms.batch import INDEX_NAME, write_batch
+    from .readers.project_list import read_project_list
+
     tables = read_project_list(args.list, args.profile, args.year)
-    results = write_batch(tables, args.output, args.profile, args.year, overwrite=args.force)
-    failed = [w for w in results if w.error]
-    for written in failed:
+    result = write_batch(tables, args.output, args.profile, args.year, overwrite=args.force)
+    for written in result.failed:
         print(f"未生成：{written.table.project}：{written.error}", file=sys.stderr)
-    print(f"已在 {args.output} 生成 {len(results) - len(failed)} 个自评表模板和索引 00_索引.xlsx"
-          + (f"，{len(failed)} 个失败" if failed else ""))
-    return 1 if failed else 0
+    print(f"已在 {args.output} 生成 {len(result.written) - len(result.failed)} 个自评表模板和索引 {INDEX_NAME}"
+          + (f"，{len(result.failed)} 个失败" if result.failed else ""))
+    return 1 if result.failed else 0
 
 
 def cmd_recalc(args: argparse.Namespace) -> int:
-    get_profile(args.profile)  # an unknown --profile is a usage error, before any work
-    outdir = Path(args.output)
-    if outdir.exists() and not outdir.is_dir():
-        raise CliError(f"输出目录 {outdir} 是一个文件")
-    inside = outdir.resolve()
-    paths = [p for p in collect(args.paths) if inside not in p.resolve().parents]
-    if not paths:
-        raise CliError("没有找到要复核的 .xlsx/.xlsm 文件：" + "、".join(args.paths))
-    outdir.mkdir(parents=True, exist_ok=True)
-    names = unique_names([f"{safe_stem(p.stem, 60)}_复核" for p in paths], ".xlsx")
-    jobs = [(str(p), args.profile, str(outdir), n, _label(p)) for p, n in zip(paths, names)]
-    reports, failures = [], []
-    with tqdm(total=len(jobs), desc="复核", unit="个文件", disable=None, file=sys.stderr) as bar:
-        for result in run(jobs, args.jobs or default_workers(), bar):
-            if isinstance(result, FileFailure):
-                failures.append(result)
-            else:
-                reports.extend(result)
-    summary = write_summary(reports, failures, outdir / SUMMARY_NAME)
-    data = to_json(reports, failures)
-    if args.json:
-        text = json.dumps(data, ensure_ascii=False, indent=1)
-        atomic_save(lambda tmp: Path(tmp).write_text(text, encoding="utf-8"), args.json)
-    for failure in failures:
+    from tqdm import tqdm
+
+    from .recalc.run import recalc
+
+    bar = tqdm(total=0, desc="复核", unit="个文件", disable=None, file=sys.stderr)
+
+    def start(total: int) -> None:
+        bar.total = total
+        bar.refresh()
+
+    try:
+        result = recalc(args.paths, args.output, args.profile, args.json, args.jobs, bar.update, start)
+    finally:
+        bar.close()
+    for failure in result.failures:
         print(f"{failure.file}：{failure.message}")
-    for report in reports:
+    for report in result.reports:
         if report.annotation_error:
             print(f"{report.file}：{report.annotation_error}")
-    counts = data["summary"]
+    counts = result.counts
     print(
-        f"复核完成：{len(paths)} 个文件，{counts['tables']} 张自评表；"
+        f"复核完成：{result.files} 个文件，{counts['tables']} 张自评表；"
         f"{counts['tables_with_findings']} 张表共发现 {counts['findings']} 处问题；"
-        f"{counts['unreadable_files']} 个文件无法读取。汇总：{summary}"
+        f"{counts['unreadable_files']} 个文件无法读取。汇总：{result.summary_path}"
     )
-    for report in reports:
+    for report in result.reports:
         for f in report.findings:
             print(f"  {report.file} [{report.sheet}!{f.cell}] {clip(report.project, 24)}：{f.message}")
-    problems = counts["findings"] or counts["unreadable_files"]
-    return 1 if args.strict and problems else 0
+    return 1 if args.strict and result.has_problems else 0
 
 
 def cmd_addin(args: argparse.Namespace) -> int:
+    from .deploy import classic
+
     if args.action == "status":
-        print("\n".join(excel_addin.status()))
+        print("\n".join(classic.status()))
     else:
-        action = excel_addin.install if args.action == "install" else excel_addin.uninstall
+        action = classic.install if args.action == "install" else classic.uninstall
         print("\n".join(action()))
-    excel_addin.require_windows()
+    classic.require_windows()
     return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from .deploy import server
+
     if bool(args.ssl_keyfile) != bool(args.ssl_certfile):
         raise CliError("--ssl-keyfile 和 --ssl-certfile 需要同时给出")
     project = Path(args.project_dir) if args.project_dir else Path.home() / ".perfbook" / "xlwings-server"
@@ -194,23 +172,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_setup(args: argparse.Namespace) -> int:
+    from . import texts
+
     print(texts.render("setup_guide", host="127.0.0.1", port=8000,
                        manifest="http://127.0.0.1:8000/manifest.xml"))
     return 0
 
 
 def cmd_lite(args: argparse.Namespace) -> int:
+    from .deploy.lite import write_lite
+
     written = write_lite(args.output)
     print("已生成：" + "、".join(str(p) for p in written))
     print("把 main.py 和 requirements.txt 的内容分别粘贴到 xlwings Lite 编辑器中的同名文件即可。")
     return 0
-
-
-def _label(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def _template_options(parser: argparse.ArgumentParser, force_help: str) -> None:
@@ -329,8 +304,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except (CliError, PerfError, ProjectListError, OutputExistsError, excel_addin.AddinUnavailable,
-            server.ServerUnavailable) as err:
+    except UserError as err:
         print(f"错误：{err}", file=sys.stderr)
         return 2
 

@@ -12,18 +12,12 @@ import re
 import sys
 from pathlib import Path
 
-from addin import list_profiles
-from addin.checks import KINDS
-from addin.profile import DEFAULT_PROFILE_ID
-from addin.udfs import FUNCTIONS
+from addin.engine import DEFAULT_PROFILE_ID, KINDS, list_profiles
+from addin.udfs import FUNCTIONS, signature
+
+from .cli import build_parser
 
 README = Path(__file__).resolve().parent.parent / "README.md"
-
-
-def signature(function) -> str:
-    params = inspect.signature(function).parameters.values()
-    names = [p.name if p.default is inspect.Parameter.empty else f"[{p.name}]" for p in params]
-    return f"{function.__name__}({', '.join(names)})"
 
 
 def functions_section() -> str:
@@ -35,17 +29,16 @@ def functions_section() -> str:
 
 
 def profiles_section() -> str:
-    rows = ["| 规则编号 | 名称 | 依据 | 测试 |", "| --- | --- | --- | --- |"]
+    rows = ["| 规则编号 | 名称 | 依据 | 局限与解读 | 测试 |", "| --- | --- | --- | --- | --- |"]
     for p in list_profiles():
         default = "（默认）" if p.id == DEFAULT_PROFILE_ID else ""
         test = f"tests/test_profile_{p.id.replace('-', '_')}.py"
-        rows.append(f"| `{p.id}`{default} | {p.name} | {p.source} | `{test}` |")
+        limits = "<br>".join(f"{n}. {text}" for n, text in enumerate(p.limitations, start=1))
+        rows.append(f"| `{p.id}`{default} | {p.name} | {p.source} | {limits} | `{test}` |")
     return "\n".join(rows)
 
 
 def cli_section() -> str:
-    from .cli import build_parser
-
     os.environ["COLUMNS"] = "100"  # argparse wraps to the terminal; fix it for a stable README
     parser = build_parser()
     parts = [parser.format_help()]

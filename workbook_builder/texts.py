@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 
 import jinja2
 
-from addin.profile import Profile
+from addin.engine.profiles import Profile
+
+from . import templates_dir
 
 
 @cache
 def _environment() -> jinja2.Environment:
-    folder = resources.files("workbook_builder.templates")
     return jinja2.Environment(
-        loader=jinja2.FunctionLoader(lambda name: folder.joinpath(name).read_text("utf-8")),
+        loader=jinja2.FileSystemLoader(templates_dir(), encoding="utf-8"),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,

@@ -5,7 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from addin.table import Funds, Indicator, Table
+from addin.engine import UserError
+from addin.engine.table import Funds, Indicator, Table
+
+
+class TableFileError(UserError):
+    """A parsed-table JSON file that cannot be read."""
 
 
 def table_from_dict(data: dict) -> Table:
@@ -47,4 +52,10 @@ def table_from_dict(data: dict) -> Table:
 
 def load_tables(path: str | Path) -> list[Table]:
     """Every table in a parsed-table JSON file, in file order."""
-    return [table_from_dict(item) for item in json.loads(Path(path).read_text(encoding="utf-8"))]
+    path = Path(path)
+    if not path.is_file():
+        raise TableFileError(f"找不到文件：{path}")
+    try:
+        return [table_from_dict(item) for item in json.loads(path.read_text(encoding="utf-8"))]
+    except (ValueError, KeyError, TypeError) as err:
+        raise TableFileError(f"无法读取 {path}：不是自评表 JSON（{err}）") from None

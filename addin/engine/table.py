@@ -1,9 +1,9 @@
 """A whole 项目支出绩效自评表 as plain data, and its evaluation against a profile.
 
 :class:`Table` holds what the form holds (funds block, indicator rows, 总分) with every value as
-typed; :func:`evaluate_table` re-scores it and lists every inconsistency as a
-:class:`TableFinding` that names the part of the form it concerns, so that readers of workbooks
-can turn it into a cell address.
+typed; :func:`evaluate_table` scores each row once and lists every inconsistency as a
+:class:`TableFinding` that names the part of the form and the field it concerns, so that
+readers of workbooks can turn it into a cell address.
 """
 
 from __future__ import annotations
@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .checks import Finding, check_indicator, fmt, pct
+from . import form
+from .findings import Finding, check_scored, fmt, pct, unreadable
 from .errors import PerfError
 from .numbers import read_value, round_half_up, to_decimal
-from .profile import get_profile
+from .profiles import Profile, get_profile
 from .scoring import IndicatorScore, exec_score, grade_of, score_detail
 
 
@@ -33,6 +34,15 @@ class Indicator:
 
 
 @dataclass
+class FundsSource:
+    """One sub-row of the funds block (当年财政拨款, 上年结转资金 or 其他资金)."""
+
+    initial: object = None
+    annual: object = None
+    executed: object = None
+
+
+@dataclass
 class Funds:
     annual: object               # 全年预算数
     executed: object             # 全年执行数
@@ -40,6 +50,7 @@ class Funds:
     weight: object = None        # 分值 (profile default when empty)
     rate: object = None          # 执行率 as reported (0.9997, "99.97%")
     score: object = None         # 得分 as reported
+    sources: dict[str, FundsSource] = field(default_factory=dict)  # sub-rows by form.FUNDS_SOURCES
 
 
 @dataclass
@@ -61,12 +72,15 @@ class Table:
 @dataclass(frozen=True)
 class TableFinding:
     """A finding located in the form: ``part`` is 'funds', 'indicator', 'total' or 'grade';
-    ``row`` the 1-based indicator row; ``field`` the column ('score', 'rate', 'weight', …)."""
+    ``row`` the 1-based indicator row; the finding's ``field`` the column it concerns."""
 
     part: str
-    field: str
     finding: Finding
     row: int | None = None
+
+    @property
+    def field(self) -> str:
+        return self.finding.field
 
 
 @dataclass
@@ -88,64 +102,114 @@ class TableResult:
             return None
 
 
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 def _reported_rate(value: object) -> Decimal | None:
     """A reported 执行率 as a fraction: ``99.97%`` and ``0.9997`` both give 0.9997."""
-    if value is None or value == "":
+    if _blank(value):
         return None
     rate = to_decimal(value, "执行率")
     is_percent_text = isinstance(value, str) and value.strip().endswith(("%", "％"))
     return rate / 100 if is_percent_text or rate > 2 else rate
 
 
-def _funds(table: Table, result: TableResult, rules) -> None:
+def _funds(table: Table, result: TableResult, rules: Profile) -> None:
     funds = table.funds
+    add = lambda finding: result.findings.append(TableFinding("funds", finding))  # noqa: E731
     try:
         result.funds_score = exec_score(funds.annual, funds.executed, funds.weight, rules)
         exact = to_decimal(funds.executed, "全年执行数") / to_decimal(funds.annual, "全年预算数")
         result.funds_rate = round_half_up(exact, rules.rate_decimals)
     except PerfError as err:
-        result.findings.append(TableFinding("funds", "score", Finding("unreadable", str(err))))
+        add(unreadable(err, field="score"))
         return
     try:
         reported_rate = _reported_rate(funds.rate)
     except PerfError as err:
         reported_rate = None
-        result.findings.append(
-            TableFinding("funds", "rate", Finding("unreadable", str(err), str(funds.rate)))
-        )
+        add(unreadable(err, funds.rate, field="rate"))
     if reported_rate is not None:
         shown = round_half_up(reported_rate, rules.rate_decimals)
         if shown != result.funds_rate:
-            result.findings.append(
-                TableFinding(
-                    "funds",
-                    "rate",
-                    Finding(
-                        "exec_rate_mismatch",
-                        f"执行率应为{pct(result.funds_rate)}，填报为{pct(shown)}",
-                        shown,
-                        result.funds_rate,
-                    ),
-                )
-            )
-    if funds.score is None or funds.score == "":
-        message = f"年度资金总额未填写得分，应为{result.funds_score}"
-        finding = Finding("score_missing", message, None, result.funds_score)
-        result.findings.append(TableFinding("funds", "score", finding))
+            add(Finding("exec_rate_mismatch", f"执行率应为{pct(result.funds_rate)}，填报为{pct(shown)}",
+                        shown, result.funds_rate, "rate"))
+    if _blank(funds.score):
+        add(Finding("score_missing", f"年度资金总额未填写得分，应为{result.funds_score}", None,
+                    result.funds_score))
         return
     try:
         reported = round_half_up(read_value(funds.score, None, "资金得分"), rules.decimals)
     except PerfError as err:
-        finding = Finding("unreadable", str(err), str(funds.score), result.funds_score)
-        result.findings.append(TableFinding("funds", "score", finding))
+        add(unreadable(err, funds.score, result.funds_score, "score"))
         return
     if reported != result.funds_score:
         message = (
             f"执行率为{pct(exact)}，资金得分应为 min(执行率, 100%) × 分值 = "
             f"{result.funds_score}，填报为{fmt(reported)}"
         )
-        finding = Finding("exec_score_mismatch", message, reported, result.funds_score)
-        result.findings.append(TableFinding("funds", "score", finding))
+        add(Finding("exec_score_mismatch", message, reported, result.funds_score))
+
+
+def _funds_sources(table: Table, result: TableResult) -> None:
+    """The form's own rule: 其中 当年财政拨款 + 上年结转资金 + 其他资金 = 年度资金总额, in each
+    amount column where a sub-row is filled."""
+    funds = table.funds
+    for column in form.AMOUNT_FIELDS:
+        parts = [(name, getattr(funds.sources[name], column)) for name in form.FUNDS_SOURCES
+                 if name in funds.sources]
+        filled = [(name, value) for name, value in parts if not _blank(value)]
+        if not filled:
+            continue
+        label = form.FUNDS_FIELDS[column]
+        try:
+            added = sum((to_decimal(v, f"{name}的{label}") for name, v in filled), Decimal(0))
+            total = Decimal(0) if _blank(getattr(funds, column)) else to_decimal(
+                getattr(funds, column), f"{form.FUNDS_TOTAL}的{label}")
+        except PerfError as err:
+            result.findings.append(TableFinding("funds", unreadable(err, field=column)))
+            continue
+        if round_half_up(added - total, 6) != 0:
+            terms = " + ".join(f"{name} {fmt(to_decimal(v, name))}" for name, v in filled)
+            message = (f"{label}：{terms} = {fmt(added)}，与{form.FUNDS_TOTAL} {fmt(total)} 不一致")
+            finding = Finding("funds_sum", message, total, added, column)
+            result.findings.append(TableFinding("funds", finding))
+
+
+def weights_problem(weights: list[Decimal], funds_weight: Decimal, declared: Decimal | None = None) -> str | None:
+    """The rule that the funds row and the indicator rows add up to the table's 分值 (100 unless
+    the table declares another): a Chinese sentence when they do not, else ``None``."""
+    expected = declared if declared else Decimal(form.TOTAL_WEIGHT)
+    added = sum(weights, funds_weight)
+    if added == expected:
+        return None
+    return (f"指标分值合计 {fmt(sum(weights, Decimal(0)))}，加上{form.FUNDS_TOTAL}分值 {fmt(funds_weight)} "
+            f"为 {fmt(added)}，应为 {fmt(expected)}")
+
+
+def _weights(table: Table, result: TableResult, rules: Profile) -> None:
+    weights = []
+    for ind in table.indicators:
+        try:
+            weights.append(read_value(ind.weight, None, "分值"))
+        except PerfError:
+            return  # that row is already a finding
+    funds_weight = rules.funds_weight
+    if not _blank(table.funds.weight):
+        try:
+            funds_weight = read_value(table.funds.weight, None, "资金分值")
+        except PerfError:
+            pass
+    try:
+        declared = None if _blank(table.total_weight) else read_value(table.total_weight, None, "总分分值")
+    except PerfError:
+        declared = None
+    problem = weights_problem(weights, funds_weight, declared)
+    if problem:
+        expected = declared or Decimal(form.TOTAL_WEIGHT)
+        finding = Finding("weights_sum", problem, sum(weights, funds_weight), expected, "weight")
+        result.findings.append(TableFinding("total", finding))
 
 
 def evaluate_table(table: Table, profile: object = None, scores_reported: bool = True) -> TableResult:
@@ -157,37 +221,18 @@ def evaluate_table(table: Table, profile: object = None, scores_reported: bool =
     rules = get_profile(profile if profile is not None else table.profile)
     result = TableResult(table, rules.id)
     _funds(table, result, rules)
-    weights: list[Decimal] = []
+    _funds_sources(table, result)
     for row, ind in enumerate(table.indicators, start=1):
         try:
             detail = score_detail(ind.nature, ind.target, ind.actual, ind.weight, rules, ind.unit)
-        except PerfError:
+        except PerfError as err:
             detail = None
+            findings = [unreadable(err)]
+        else:
+            findings = check_scored(detail, ind.score, ind.reason, rules)
         result.indicators.append(detail)
-        for finding in check_indicator(
-            ind.nature, ind.target, ind.actual, ind.weight, ind.score, ind.reason, rules, ind.unit
-        ):
-            result.findings.append(TableFinding("indicator", "score", finding, row))
-        try:
-            weights.append(read_value(ind.weight, None, "分值"))
-        except PerfError:
-            pass
-    funds_weight = rules.funds_weight
-    if table.funds.weight not in (None, ""):
-        try:
-            funds_weight = read_value(table.funds.weight, None, "资金分值")
-        except PerfError:
-            pass
-    weight_sum = sum(weights, funds_weight)
-    try:
-        declared = read_value(table.total_weight, None, "总分分值") if table.total_weight else None
-    except PerfError:
-        declared = None
-    if len(weights) == len(table.indicators) and weight_sum != (declared or Decimal(100)):
-        expected = declared or Decimal(100)
-        message = f"各项分值合计为{fmt(weight_sum)}，与总分值{fmt(expected)}不一致"
-        finding = Finding("weights_sum", message, weight_sum, expected)
-        result.findings.append(TableFinding("total", "weight", finding))
+        result.findings.extend(TableFinding("indicator", f, row) for f in findings)
+    _weights(table, result, rules)
     scores = [d.score for d in result.indicators if d is not None]
     if result.funds_score is not None and len(scores) == len(table.indicators):
         result.total = result.funds_score + sum(scores, Decimal(0))
@@ -198,7 +243,7 @@ def evaluate_table(table: Table, profile: object = None, scores_reported: bool =
     return result
 
 
-def _total_and_grade(table: Table, result: TableResult, rules) -> None:
+def _total_and_grade(table: Table, result: TableResult, rules: Profile) -> None:
     """The reported 总分 must add up the reported row scores; a reported grade must fit it."""
     reported_total = result.reported_total
     parts = [table.funds.score] + [ind.score for ind in table.indicators]
@@ -211,9 +256,9 @@ def _total_and_grade(table: Table, result: TableResult, rules) -> None:
         if round_half_up(reported_total, rules.decimals) != added:
             message = f"总分填报为{fmt(reported_total)}，但各项得分合计为{fmt(added)}"
             finding = Finding("total_mismatch", message, reported_total, added)
-            result.findings.append(TableFinding("total", "score", finding))
-    if table.grade not in (None, "") and result.total is not None:
+            result.findings.append(TableFinding("total", finding))
+    if not _blank(table.grade) and result.total is not None:
         if str(table.grade).strip() != result.grade:
             message = f"按重新计算的总分{result.total}，等级应为“{result.grade}”，填报为“{table.grade}”"
-            finding = Finding("grade_mismatch", message, str(table.grade), result.grade)
-            result.findings.append(TableFinding("grade", "grade", finding))
+            finding = Finding("grade_mismatch", message, str(table.grade), result.grade, "grade")
+            result.findings.append(TableFinding("grade", finding))

@@ -15,11 +15,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+from addin.engine import UserError
+
 UDF_MODULE = "addin.udfs"
 KEYS = ("INTERPRETER_WIN", "UDF MODULES")
 
 
-class AddinUnavailable(Exception):
+class AddinUnavailable(UserError):
     """This machine cannot host the classic add-in (no Windows desktop Excel)."""
 
 
@@ -92,7 +94,7 @@ def _xlwings(*args: str) -> None:
 def _write(path: Path, text: str) -> None:
     """Written in the system code page, as xlwings writes it: its VBA reads the file as ANSI,
     so a Python path under C:\\Users\\张三 must not be UTF-8."""
-    from .files import atomic_save
+    from ..files import atomic_save
 
     atomic_save(lambda tmp: Path(tmp).write_text(text, encoding=system_code_page()), path)
 

@@ -16,6 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from addin.engine import UserError
 from addin.udfs import FUNCTIONS
 
 # perfbook's own manifest ids (xlwings Server's defaults are shared by every installation).
@@ -26,7 +27,7 @@ MANIFEST_IDS = {
 PROJECT_NAME = "绩效评价"
 
 
-class ServerUnavailable(Exception):
+class ServerUnavailable(UserError):
     """xlwings Server is not installed (the ``server`` extra)."""
 
 
@@ -76,13 +77,28 @@ def command(host: str, port: int, ssl_keyfile: str | None = None,
 
 def serve(host: str, port: int, project: Path, ssl_keyfile: str | None = None,
           ssl_certfile: str | None = None, hostname: str | None = None) -> int:
-    """Run the server until it is stopped (Ctrl+C). It runs in a new interpreter, because xlwings
-    chooses its Excel-function decorators from the environment when it is first imported."""
+    """Run the server until it is stopped. It runs in a new interpreter, because xlwings chooses
+    its Excel-function decorators from the environment when it is first imported.
+
+    On POSIX the server replaces this process (``exec``): whatever stops ``perfbook serve``
+    (Ctrl+C, SIGTERM from systemd, a container or a test) reaches uvicorn itself, and no server
+    is left running on the port. Windows has no ``exec``; there the child is waited for and
+    terminated when the wait is interrupted."""
     if importlib.util.find_spec("xlwings_server") is None or importlib.util.find_spec("uvicorn") is None:
         raise ServerUnavailable("没有安装 xlwings Server：请运行 pip install \"perfbook[server]\"")
     env = dict(os.environ, **environment(write_project(project), hostname))
     env.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+    cmd = command(host, port, ssl_keyfile, ssl_certfile)
+    if os.name == "posix":
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.execve(cmd[0], cmd, env)
+    child = subprocess.Popen(cmd, env=env)
     try:
-        return subprocess.run(command(host, port, ssl_keyfile, ssl_certfile), env=env).returncode
+        return child.wait()
     except KeyboardInterrupt:
         return 0
+    finally:
+        if child.poll() is None:
+            child.terminate()
+            child.wait()

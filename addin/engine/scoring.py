@@ -9,39 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .errors import PerfError
-from .numbers import normalize_text, read_value, round_half_up, to_decimal
-from .profile import Grade, get_profile
+from .errors import PerfError, concerning
+from .methods import FUNDS, QUANTITATIVE, over_share
+from .natures import QUALITATIVE, parse_nature, parse_weight
+from .numbers import read_value, round_half_up, to_decimal
+from .profiles import Grade, get_profile
 from .qualitative import find_scale, read_grade
 
-POSITIVE, REVERSE, EQUAL, QUALITATIVE = "≥", "≤", "=", "定性"
-NATURES = (POSITIVE, REVERSE, EQUAL, QUALITATIVE)
-_NATURE_SPELLINGS = {
-    POSITIVE: (">=", "≥", "≧", "=>", "大于等于", "不低于", "不少于", "正向", "正向指标"),
-    REVERSE: ("<=", "≤", "≦", "=<", "小于等于", "不高于", "不多于", "不超过", "反向", "反向指标"),
-    EQUAL: ("=", "==", "等于"),
-    QUALITATIVE: ("定性", "定性指标"),
-}
-_NATURES = {s: n for n, spellings in _NATURE_SPELLINGS.items() for s in spellings}
 _ZERO, _ONE = Decimal(0), Decimal(1)
-
-
-def parse_nature(value: object) -> str:
-    """The 绩效指标性质 as one of ``≥ ≤ = 定性``, from any spelling seen in real tables."""
-    text = normalize_text(str(value)).replace(" ", "") if value is not None else ""
-    if not text:
-        raise PerfError("绩效指标性质为空，应为“≥”“≤”“=”或“定性”")
-    if text not in _NATURES:
-        raise PerfError(f"未知的绩效指标性质“{value}”，应为“≥”“≤”“=”或“定性”")
-    return _NATURES[text]
-
-
-def parse_weight(value: object, label: str = "分值") -> Decimal:
-    """A 分值 as typed: ``10``, ``10.0`` or ``10分``."""
-    weight = read_value(value, None, label)
-    if weight < 0:
-        raise PerfError(f"{label}不能为负数（{value}）")
-    return weight
 
 
 @dataclass(frozen=True)
@@ -60,35 +35,6 @@ class IndicatorScore:
     grade: Grade | None = None     # for 定性 rows
 
 
-def _ratio_score(nature: str, formula: str, a: Decimal, b: Decimal) -> Decimal:
-    """The share of 分值 earned (before the cap) for a quantitative row."""
-    if nature == POSITIVE:
-        if a <= 0:
-            raise PerfError(f"正向指标的年度指标值为{a}，无法按“实际完成值/年度指标值”计分")
-        return b / a
-    if nature == REVERSE:
-        if a < 0 or b < 0:
-            raise PerfError("反向指标的年度指标值和实际完成值不能为负数")
-        if b <= a:
-            return _ONE if formula == "linear_to_double" or b == 0 else a / b
-        if a == 0:
-            return _ZERO
-        return _ONE - (b - a) / a if formula == "linear_to_double" else a / b
-    if b == a:
-        return _ONE
-    if formula == "all_or_nothing" or a <= 0 or b <= 0:
-        return _ZERO
-    return min(a / b, b / a)
-
-
-def _over(nature: str, a: Decimal, b: Decimal) -> Decimal | None:
-    if nature == POSITIVE and b > a > 0:
-        return (b - a) / a
-    if nature == REVERSE and a > b > 0:
-        return (a - b) / b
-    return None
-
-
 def score_detail(
     nature: object,
     target: object,
@@ -102,16 +48,19 @@ def score_detail(
     kind = parse_nature(nature)
     points = parse_weight(weight)
     if kind == QUALITATIVE:
-        scale = find_scale(target, rules)
-        grade = read_grade(actual, scale, rules)
+        with concerning("target"):
+            scale = find_scale(target, rules)
+        with concerning("actual"):
+            grade = read_grade(actual, scale, rules)
         score = round_half_up(grade.share * points, rules.decimals)
         return IndicatorScore(kind, points, score, score, grade=grade)
-    a = read_value(target, unit, "年度指标值")
-    b = read_value(actual, unit, "实际完成值")
-    formula = {POSITIVE: rules.positive, REVERSE: rules.reverse, EQUAL: rules.equal}[kind]
-    share = min(max(_ratio_score(kind, formula, a, b), _ZERO), _ONE)
+    with concerning("target"):
+        a = read_value(target, unit, "年度指标值")
+    with concerning("actual"):
+        b = read_value(actual, unit, "实际完成值")
+    share = min(max(QUANTITATIVE[rules.methods[kind]].share(a, b), _ZERO), _ONE)
     base = share * points
-    over = _over(kind, a, b)
+    over = over_share(kind, a, b)
     deduction, flagged = _ZERO, False
     if over is not None and kind in rules.over_target_applies_to:
         if rules.over_target_mode == "ladder":
@@ -145,12 +94,14 @@ def score_indicator(
 
 
 def _amounts(budget: object, executed: object) -> tuple[Decimal, Decimal]:
-    b = to_decimal(budget, "全年预算数")
-    e = to_decimal(executed, "全年执行数")
-    if b <= 0:
-        raise PerfError(f"全年预算数为{b}，无法计算执行率")
-    if e < 0:
-        raise PerfError(f"全年执行数不能为负数（{e}）")
+    with concerning("annual"):
+        b = to_decimal(budget, "全年预算数")
+        if b <= 0:
+            raise PerfError(f"全年预算数为{b}，无法计算执行率")
+    with concerning("executed"):
+        e = to_decimal(executed, "全年执行数")
+        if e < 0:
+            raise PerfError(f"全年执行数不能为负数（{e}）")
     return b, e
 
 
@@ -167,14 +118,15 @@ def exec_score(
     rules = get_profile(profile)
     b, e = _amounts(budget, executed)
     points = rules.funds_weight if weight is None or weight == "" else parse_weight(weight)
-    return round_half_up(min(e / b, _ONE) * points, rules.decimals)
+    share = min(max(FUNDS[rules.funds_method].share(b, e), _ZERO), _ONE)
+    return round_half_up(share * points, rules.decimals)
 
 
 def grade_of(total: object, profile: object = None) -> str:
     """优/良/中/差 for a total score, by the profile's bands."""
     value = to_decimal(total, "总分")
     if value < 0:
-        raise PerfError(f"总分不能为负数（{total}）")
+        raise PerfError(f"总分不能为负数（{total}）", "total")
     for grade, minimum in get_profile(profile).grade_bands:
         if value >= minimum:
             return grade

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from addin.engine import form
+
 SHEET = "自评表"
 META_SHEET = "_perfbook"           # hidden: template version, profile, project
 RULE_NAME = "规则"                  # defined name of the cell holding the profile id
@@ -17,21 +19,16 @@ TEMPLATE_VERSION = "1"
 
 TITLE_ROW, YEAR_ROW, PROJECT_ROW, DEPARTMENT_ROW = 1, 2, 3, 4
 FUNDS_HEADER_ROW = 5
-FUNDS_ROWS = {"年度资金总额": 6, "其中：当年财政拨款": 7, "上年结转资金": 8, "其他资金": 9}
-FUNDS_TOTAL_ROW = FUNDS_ROWS["年度资金总额"]
+FUNDS_TOTAL_ROW = 6
+FUNDS_ROWS = {form.FUNDS_TOTAL: FUNDS_TOTAL_ROW,
+              **{name: FUNDS_TOTAL_ROW + 1 + i for i, name in enumerate(form.FUNDS_SOURCES)}}
 GOAL_HEADER_ROW, GOAL_ROW = 10, 11
 INDICATOR_HEADER_ROW = 12
 FIRST_INDICATOR_ROW = 13
 
-# Funds block columns (header row 5).
-FUNDS_COLUMNS = {
-    "年初预算数": "C",
-    "全年预算数": "D",
-    "全年执行数": "E",
-    "分值": "F",
-    "执行率": "G",
-    "得分": "H",
-}
+# Funds block columns (header row 5), by field of addin.engine.table.Funds.
+FUNDS_COLUMNS = {"initial": "C", "annual": "D", "executed": "E", "weight": "F", "rate": "G", "score": "H"}
+FUNDS_CHECK_COLUMN = "L"   # the 检查 column, as for the indicator rows
 # Indicator block columns (header row 12), by field of addin.table.Indicator.
 INDICATOR_COLUMNS = {
     "level1": "B",
@@ -46,19 +43,8 @@ INDICATOR_COLUMNS = {
     "reason": "K",
     "check": "L",
 }
-INDICATOR_HEADERS = {
-    "level1": "一级指标",
-    "level2": "二级指标",
-    "level3": "三级指标",
-    "nature": "绩效指标性质",
-    "target": "年度指标值",
-    "unit": "绩效度量单位",
-    "actual": "实际完成值",
-    "weight": "分值",
-    "score": "得分",
-    "reason": "偏差原因分析及改进措施",
-    "check": "检查",
-}
+CHECK_HEADER = "检查"
+INDICATOR_HEADERS = {**form.INDICATOR_FIELDS, "check": CHECK_HEADER}
 COLUMN_WIDTHS = {
     "A": 9, "B": 17, "C": 15, "D": 28, "E": 9, "F": 12,
     "G": 10, "H": 30, "I": 7, "J": 8, "K": 30, "L": 28,
@@ -95,8 +81,13 @@ class Layout:
         """The cell of ``field`` on the ``index``-th indicator row (0-based)."""
         return f"{INDICATOR_COLUMNS[field]}{FIRST_INDICATOR_ROW + index}"
 
-    def funds_cell(self, column: str, row: str = "年度资金总额") -> str:
-        return f"{FUNDS_COLUMNS[column]}{FUNDS_ROWS[row]}"
+    def funds_cell(self, field: str, row: str = form.FUNDS_TOTAL) -> str:
+        """The cell of a funds ``field`` ('annual', 'score', …) on ``row`` (年度资金总额 or a source)."""
+        return f"{FUNDS_COLUMNS[field]}{FUNDS_ROWS[row]}"
+
+    @property
+    def funds_check_cell(self) -> str:
+        return f"{FUNDS_CHECK_COLUMN}{FUNDS_TOTAL_ROW}"
 
     @property
     def total_weight_cell(self) -> str:

@@ -8,17 +8,17 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from addin import get_profile
-from addin.table import Table
+from addin.engine import UserError, as_float, get_profile
+from addin.engine.table import Table
 
-from . import texts
-from .files import atomic_save, safe_stem, unique_names
+from .. import texts
+from ..files import atomic_save, safe_stem, unique_names
 from .template import build_workbook
 
 INDEX_NAME = "00_索引.xlsx"
 
 
-class OutputExistsError(Exception):
+class OutputExistsError(UserError):
     """Refusing to overwrite files that may hold a user's work."""
 
 
@@ -27,6 +27,19 @@ class Written:
     table: Table
     path: Path | None
     error: str | None = None
+
+
+@dataclass
+class BatchResult:
+    """What ``perfbook batch`` wrote: one entry per project, and the index workbook."""
+
+    folder: Path
+    written: list[Written]
+    index: Path
+
+    @property
+    def failed(self) -> list[Written]:
+        return [w for w in self.written if w.error]
 
 
 def write_template(table: Table, path: str | Path, profile: object = None, year: int | None = None,
@@ -45,7 +58,7 @@ def file_names(tables: list[Table]) -> list[str]:
 
 
 def write_batch(tables: list[Table], folder: str | Path, profile: object = None,
-                year: int | None = None, overwrite: bool = False) -> list[Written]:
+                year: int | None = None, overwrite: bool = False) -> BatchResult:
     """One template per table in ``folder`` and the index workbook. A project whose workbook
     cannot be written is reported in its :class:`Written` and the batch goes on."""
     folder = Path(folder)
@@ -62,8 +75,8 @@ def write_batch(tables: list[Table], folder: str | Path, profile: object = None,
             results.append(Written(table, path))
         except OSError as err:
             results.append(Written(table, None, f"无法写入 {folder / name}：{err.strerror or err}"))
-    atomic_save(_index(results, rules, year).save, folder / INDEX_NAME)
-    return results
+    index = atomic_save(_index(results, rules, year).save, folder / INDEX_NAME)
+    return BatchResult(folder, results, index)
 
 
 def _index(results: list[Written], profile, year: int | None) -> Workbook:
@@ -78,7 +91,7 @@ def _index(results: list[Written], profile, year: int | None) -> Workbook:
         cell.font = Font(bold=True)
     for number, written in enumerate(results, start=1):
         t = written.table
-        annual = float(t.funds.annual) if t.funds.annual is not None else None
+        annual = as_float(t.funds.annual)
         file_cell = written.path.name if written.path else f"未生成：{written.error}"
         ws.append([number, t.project, t.department, t.implementer, annual, len(t.indicators), file_cell])
         if written.path:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from importlib.metadata import PackageNotFoundError, version
 from itertools import groupby
 
 from openpyxl import Workbook
@@ -21,14 +20,17 @@ from openpyxl.utils import quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from addin.profile import Profile, get_profile
-from addin.qualitative import find_scale
-from addin.scoring import QUALITATIVE, parse_nature
-from addin.table import Table
+from addin.engine import form
+from addin.engine.errors import PerfError
+from addin.engine.natures import QUALITATIVE, parse_nature, parse_weight
+from addin.engine.numbers import as_float
+from addin.engine.profiles import Profile, get_profile
+from addin.engine.qualitative import find_scale
+from addin.engine.table import Table
 
 from . import layout as L
-from . import texts
-from .textreport import width
+from .. import perfbook_version, texts
+from ..console import width
 
 FONT = "宋体"
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
@@ -45,22 +47,15 @@ SCORE_FORMAT = "0.00"
 WEIGHT_FORMAT = "0.##"
 RATE_FORMAT = "0.00%"
 TEXT_FORMAT = "@"
-LEVEL1_CHOICES = "产出指标,成本指标,效益指标,满意度指标"
+LEVEL1_CHOICES = ",".join(form.LEVEL1)
 NATURE_CHOICES = "≥,≤,=,定性"
-
-
-def perfbook_version() -> str:
-    try:
-        return version("perfbook")
-    except PackageNotFoundError:  # running from a source tree that is not installed
-        return "0"
 
 
 def _set(ws, ref: str, value=None, *, align=CENTER, fmt: str | None = None, bold=False,
          user_input=False, size=10):
     cell = ws[ref]
     if value is not None:
-        cell.value = float(value) if isinstance(value, Decimal) else value
+        cell.value = as_float(value)
     cell.font = Font(name=FONT, size=size, bold=bold)
     cell.alignment = align
     if fmt:
@@ -86,43 +81,66 @@ def _number(value: object) -> object:
         return value
 
 
+def _weight(value: object) -> object:
+    """A 分值 as a number (``10分`` is 10); a blank or unreadable one as typed."""
+    try:
+        return as_float(parse_weight(value))
+    except PerfError:
+        return value or None
+
+
 def _funds(ws, table: Table, profile: Profile, lay: L.Layout) -> None:
     _merge(ws, f"A{L.FUNDS_HEADER_ROW}:A{max(L.FUNDS_ROWS.values())}", "项目资金\n（万元）", bold=True)
     _set(ws, f"B{L.FUNDS_HEADER_ROW}", bold=True)
-    for label, column in L.FUNDS_COLUMNS.items():
-        _set(ws, f"{column}{L.FUNDS_HEADER_ROW}", label, bold=True)
+    for field, column in L.FUNDS_COLUMNS.items():
+        _set(ws, f"{column}{L.FUNDS_HEADER_ROW}", form.FUNDS_FIELDS[field], bold=True)
     for label, row in L.FUNDS_ROWS.items():
-        _set(ws, f"B{row}", label, align=LEFT)
+        shown = form.FUNDS_SOURCE_PREFIX + label if label == form.FUNDS_SOURCES[0] else label
+        _set(ws, f"B{row}", shown, align=LEFT)
         _merge(ws, f"I{row}:K{row}")
-        for column in ("年初预算数", "全年预算数", "全年执行数"):
-            ref = f"{L.FUNDS_COLUMNS[column]}{row}"
-            _set(ws, ref, fmt=AMOUNT_FORMAT, user_input=True)
+        for field in form.AMOUNT_FIELDS:
+            _set(ws, f"{L.FUNDS_COLUMNS[field]}{row}", fmt=AMOUNT_FORMAT, user_input=True)
         if row != L.FUNDS_TOTAL_ROW:
-            for column in ("分值", "得分"):
-                _set(ws, f"{L.FUNDS_COLUMNS[column]}{row}", "—")
-            _set(ws, f"{L.FUNDS_COLUMNS['执行率']}{row}")
+            for field in ("weight", "score"):
+                _set(ws, f"{L.FUNDS_COLUMNS[field]}{row}", "—")
+            _set(ws, f"{L.FUNDS_COLUMNS['rate']}{row}")
     _merge(ws, f"I{L.FUNDS_HEADER_ROW}:K{L.FUNDS_HEADER_ROW}")
-    budget, executed = lay.funds_cell("全年预算数"), lay.funds_cell("全年执行数")
-    ws[lay.funds_cell("年初预算数")].value = _as_cell(_number(table.funds.initial))
-    ws[budget].value = _as_cell(_number(table.funds.annual))
+    budget, executed = lay.funds_cell("annual"), lay.funds_cell("executed")
+    ws[lay.funds_cell("initial")].value = as_float(_number(table.funds.initial))
+    ws[budget].value = as_float(_number(table.funds.annual))
     weight = table.funds.weight if table.funds.weight not in (None, "") else profile.funds_weight
-    _set(ws, lay.funds_cell("分值"), _number(weight), fmt=WEIGHT_FORMAT)
+    _set(ws, lay.funds_cell("weight"), _number(weight), fmt=WEIGHT_FORMAT)
     blank = f'OR({budget}="",{executed}="")'
-    _set(ws, lay.funds_cell("执行率"),
+    _set(ws, lay.funds_cell("rate"),
          f'=IF({blank},"",PERF_EXEC_RATE({budget},{executed}))', fmt=RATE_FORMAT)
-    _set(ws, lay.funds_cell("得分"),
-         f'=IF({blank},"",PERF_EXEC_SCORE({budget},{executed},{lay.funds_cell("分值")},{L.RULE_NAME}))',
+    _set(ws, lay.funds_cell("score"),
+         f'=IF({blank},"",PERF_EXEC_SCORE({budget},{executed},{lay.funds_cell("weight")},{L.RULE_NAME}))',
          fmt=SCORE_FORMAT)
+    _set(ws, f"{L.FUNDS_CHECK_COLUMN}{L.FUNDS_HEADER_ROW}", L.CHECK_HEADER, bold=True)
+    _set(ws, lay.funds_check_cell, funds_check_formula(lay), align=LEFT)
 
 
-def _as_cell(value: object) -> object:
-    return float(value) if isinstance(value, Decimal) else value
+def funds_check_formula(lay: L.Layout) -> str:
+    """The 检查 cell of the funds block: where a sub-row is filled, 当年财政拨款 + 上年结转资金 +
+    其他资金 must equal 年度资金总额 in each amount column (the engine's ``funds_sum`` finding).
+    A native formula, so it works without the add-in."""
+    parts = []
+    for field in form.AMOUNT_FIELDS:
+        total = lay.funds_cell(field)
+        first = lay.funds_cell(field, form.FUNDS_SOURCES[0])
+        last = lay.funds_cell(field, form.FUNDS_SOURCES[-1])
+        sources = f"{first}:{last}"
+        parts.append(
+            f'IF(COUNT({sources})=0,"",IF(ROUND(SUM({sources})-N({total}),6)=0,"",'
+            f'"{form.FUNDS_FIELDS[field]}：其中各项合计"&SUM({sources})&"，与{form.FUNDS_TOTAL}"&N({total})&"不一致；"))'
+        )
+    return "=" + "&".join(parts)
 
 
 def _goal(ws, table: Table) -> None:
-    _merge(ws, f"A{L.GOAL_HEADER_ROW}:A{L.GOAL_ROW}", "年度总体目标", bold=True)
-    _merge(ws, f"B{L.GOAL_HEADER_ROW}:F{L.GOAL_HEADER_ROW}", "预期目标", bold=True)
-    _merge(ws, f"G{L.GOAL_HEADER_ROW}:K{L.GOAL_HEADER_ROW}", "实际完成情况", bold=True)
+    _merge(ws, f"A{L.GOAL_HEADER_ROW}:A{L.GOAL_ROW}", form.GOAL, bold=True)
+    _merge(ws, f"B{L.GOAL_HEADER_ROW}:F{L.GOAL_HEADER_ROW}", form.GOAL_EXPECTED, bold=True)
+    _merge(ws, f"G{L.GOAL_HEADER_ROW}:K{L.GOAL_HEADER_ROW}", form.GOAL_ACTUAL, bold=True)
     _merge(ws, f"B{L.GOAL_ROW}:F{L.GOAL_ROW}", table.goal_expected or None, align=LEFT,
            user_input=not table.goal_expected)
     _merge(ws, f"G{L.GOAL_ROW}:K{L.GOAL_ROW}", table.goal_actual or None, align=LEFT, user_input=True)
@@ -144,7 +162,12 @@ def _indicators(ws, table: Table, profile: Profile, lay: L.Layout) -> None:
         cell = lambda field, row=row: f"{L.INDICATOR_COLUMNS[field]}{row}"  # noqa: E731
         for field in ("level1", "level2", "level3", "nature", "target", "unit", "weight"):
             value = getattr(ind, field)
-            value = _as_cell(_number(value)) if field in ("target", "weight") else value or None
+            if field == "weight":
+                value = _weight(value)
+            elif field == "target":
+                value = as_float(_number(value))
+            else:
+                value = value or None
             _set(ws, cell(field), value,
                  align=LEFT if field == "level3" else CENTER,
                  fmt=WEIGHT_FORMAT if field == "weight" else None, user_input=not defined)
@@ -205,8 +228,8 @@ def _merge_runs(ws, table: Table, field: str, key) -> None:
 def _totals(ws, table: Table, profile: Profile, lay: L.Layout) -> None:
     first, last = L.FIRST_INDICATOR_ROW, lay.last_indicator_row
     col = L.INDICATOR_COLUMNS
-    funds_score, funds_weight = lay.funds_cell("得分"), lay.funds_cell("分值")
-    _merge(ws, f"A{lay.total_row}:H{lay.total_row}", "总分", bold=True)
+    funds_score, funds_weight = lay.funds_cell("score"), lay.funds_cell("weight")
+    _merge(ws, f"A{lay.total_row}:H{lay.total_row}", form.TOTAL, bold=True)
     _set(ws, lay.total_weight_cell, f"=SUM({col['weight']}{first}:{col['weight']}{last})+{funds_weight}",
          fmt=WEIGHT_FORMAT, bold=True)
     natures, actuals, scores = (f"{col[f]}{first}:{col[f]}{last}" for f in ("nature", "actual", "score"))
@@ -215,11 +238,11 @@ def _totals(ws, table: Table, profile: Profile, lay: L.Layout) -> None:
          f'=IF(OR({funds_score}="",COUNTA({natures})>COUNTA({actuals})),"",SUM({scores})+{funds_score})',
          fmt=SCORE_FORMAT, bold=True)
     _set(ws, f"K{lay.total_row}")
-    _merge(ws, f"A{lay.grade_row}:I{lay.grade_row}", "自评等级", bold=True)
+    _merge(ws, f"A{lay.grade_row}:I{lay.grade_row}", form.GRADE, bold=True)
     _set(ws, lay.grade_cell, f'=IF({lay.total_score_cell}="","",PERF_GRADE({lay.total_score_cell},{L.RULE_NAME}))',
          bold=True)
     _set(ws, f"K{lay.grade_row}")
-    _merge(ws, f"A{lay.rule_row}:B{lay.rule_row}", "计分规则", bold=True)
+    _merge(ws, f"A{lay.rule_row}:B{lay.rule_row}", form.RULE, bold=True)
     _merge(ws, f"{lay.rule_cell}:D{lay.rule_row}", profile.id)
     _merge(ws, f"E{lay.rule_row}:K{lay.rule_row}", profile.name, align=LEFT)
 
@@ -292,12 +315,12 @@ def build_workbook(table: Table, profile: object = None, year: int | None = None
     _merge(ws, f"A{L.TITLE_ROW}:K{L.TITLE_ROW}", texts.title(), bold=True, size=16)
     _merge(ws, f"A{L.YEAR_ROW}:K{L.YEAR_ROW}", texts.year_line(year), size=11)
     ws.row_dimensions[L.TITLE_ROW].height = 28
-    _merge(ws, f"A{L.PROJECT_ROW}:B{L.PROJECT_ROW}", "项目名称", bold=True)
+    _merge(ws, f"A{L.PROJECT_ROW}:B{L.PROJECT_ROW}", form.PROJECT, bold=True)
     _merge(ws, f"C{L.PROJECT_ROW}:K{L.PROJECT_ROW}", table.project, align=LEFT)
-    _merge(ws, f"A{L.DEPARTMENT_ROW}:B{L.DEPARTMENT_ROW}", "主管部门", bold=True)
+    _merge(ws, f"A{L.DEPARTMENT_ROW}:B{L.DEPARTMENT_ROW}", form.DEPARTMENT, bold=True)
     _merge(ws, f"C{L.DEPARTMENT_ROW}:F{L.DEPARTMENT_ROW}", table.department or None, align=LEFT,
            user_input=not table.department)
-    _merge(ws, f"G{L.DEPARTMENT_ROW}:H{L.DEPARTMENT_ROW}", "实施单位", bold=True)
+    _merge(ws, f"G{L.DEPARTMENT_ROW}:H{L.DEPARTMENT_ROW}", form.IMPLEMENTER, bold=True)
     _merge(ws, f"I{L.DEPARTMENT_ROW}:K{L.DEPARTMENT_ROW}", table.implementer or None, align=LEFT,
            user_input=not table.implementer)
     _funds(ws, table, rules, lay)

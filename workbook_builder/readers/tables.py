@@ -17,26 +17,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from addin import PerfError, parse_nature
-from addin.table import Funds, Indicator, Table
+from addin.engine import PerfError, form, parse_nature
+from addin.engine.table import Funds, FundsSource, Indicator, Table
 
-from . import layout as L
-from .workbook_file import Grid, address, read_grids
+from ..forms import layout as L
+from .container import Grid, address, read_grids
 
-LEVEL2_TO_LEVEL1 = {
-    "数量指标": "产出指标", "质量指标": "产出指标", "时效指标": "产出指标",
-    "经济成本指标": "成本指标", "社会成本指标": "成本指标", "生态环境成本指标": "成本指标",
-    "生态成本指标": "成本指标",
-    "经济效益指标": "效益指标", "社会效益指标": "效益指标", "生态效益指标": "效益指标",
-    "可持续影响指标": "效益指标",
-    "服务对象满意度指标": "满意度指标", "满意度指标": "满意度指标",
-}
-FUNDS_LABELS = ("年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分")
-INDICATOR_LABELS = {
-    "level1": "一级指标", "level2": "二级指标", "level3": "三级指标", "nature": "绩效指标性质",
-    "target": "年度指标值", "unit": "绩效度量单位", "actual": "实际完成值", "weight": "分值",
-    "score": "得分", "reason": "偏差原因",
-}
+# Header labels are matched by their start: real tables write 偏差原因 with or without the rest.
+INDICATOR_LABELS = {**form.INDICATOR_FIELDS, "reason": "偏差原因"}
 _YEAR = re.compile(r"(\d{4})\s*年度")
 
 
@@ -46,8 +34,9 @@ class NoTable(Exception):
 
 @dataclass
 class ReadTable:
-    """A table and where its values are: ``cells`` maps ('funds', 'score'), ('indicator', row,
-    field), ('total', 'score'), ('total', 'weight'), ('grade', 'grade') to A1 addresses."""
+    """A table and where its values are: ``cells`` maps ('funds', field), ('indicator', row,
+    field), ('total', 'score'), ('total', 'weight'), ('grade', 'grade'), ('rule',) to A1
+    addresses, where ``field`` is a field of Funds or Indicator."""
 
     table: Table
     file: str
@@ -100,17 +89,14 @@ def _read_template(grid: Grid, meta: Grid, file: str) -> ReadTable:
         row = {f: at(lay.indicator_cell(f, index)) for f in L.INDICATOR_COLUMNS if f != "check"}
         indicators.append(Indicator(**row))
     _carry_levels(indicators)
-    funds = Funds(
-        annual=at(lay.funds_cell("全年预算数")),
-        executed=at(lay.funds_cell("全年执行数")),
-        initial=at(lay.funds_cell("年初预算数")),
-        weight=at(lay.funds_cell("分值")),
-        rate=at(lay.funds_cell("执行率")),
-        score=at(lay.funds_cell("得分")),
-    )
+    funds = Funds(**{f: at(lay.funds_cell(f)) for f in L.FUNDS_COLUMNS})
+    funds.sources = {
+        name: FundsSource(**{f: at(lay.funds_cell(f, name)) for f in form.AMOUNT_FIELDS})
+        for name in form.FUNDS_SOURCES
+    }
     year = _YEAR.search(str(at(f"A{L.YEAR_ROW}") or ""))
     table = Table(
-        project=str(at(lay.project_cell) or info.get("项目名称") or ""),
+        project=str(at(lay.project_cell) or info.get(form.PROJECT) or ""),
         department=str(at(lay.department_cell) or ""),
         implementer=str(at(lay.implementer_cell) or ""),
         year=int(year.group(1)) if year else None,
@@ -124,8 +110,7 @@ def _read_template(grid: Grid, meta: Grid, file: str) -> ReadTable:
         profile=str(at(lay.rule_cell) or info.get("规则") or "") or None,
     )
     cells = {
-        ("funds", "score"): lay.funds_cell("得分"),
-        ("funds", "rate"): lay.funds_cell("执行率"),
+        **{("funds", f): lay.funds_cell(f) for f in L.FUNDS_COLUMNS},
         ("total", "score"): lay.total_score_cell,
         ("total", "weight"): lay.total_weight_cell,
         ("grade", "grade"): lay.grade_cell,
@@ -168,8 +153,8 @@ def _right_of(grid: Grid, row: int, col: int) -> object:
 
 def _read_standard(grid: Grid, file: str) -> list[ReadTable]:
     labels = {r: {norm(v) for v in grid.rows[r - grid.top]} for r in range(grid.top, grid.bottom)}
-    headers = [r for r, texts in labels.items() if {"三级指标", "绩效指标性质"} <= texts]
-    anchors = [r for r, texts in labels.items() if "项目名称" in texts]
+    headers = [r for r, texts in labels.items() if {form.INDICATOR_FIELDS["level3"], form.INDICATOR_FIELDS["nature"]} <= texts]
+    anchors = [r for r, texts in labels.items() if form.PROJECT in texts]
     tables = []
     for number, header in enumerate(headers):
         start = max([a for a in anchors if a < header], default=grid.top)
@@ -224,7 +209,7 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
         hit = _find(grid, rows, lambda t: t == label)
         return _right_of(grid, *hit) if hit else None
 
-    project = labelled("项目名称") or grid.name
+    project = labelled(form.PROJECT) or grid.name
     year = None
     for r in range(max(grid.top, start - 3), header):
         for c in range(grid.left, grid.right):
@@ -232,29 +217,35 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
             if match and year is None:
                 year = int(match.group(1))
     funds = Funds(annual=None, executed=None)
+    annual_label = form.FUNDS_FIELDS["annual"]
     funds_header = next(
-        (r for r in rows if _find(grid, range(r, r + 1), lambda t: t == "全年预算数")), None
+        (r for r in rows if _find(grid, range(r, r + 1), lambda t: t == annual_label)), None
     )
-    funds_row = _find(grid, rows, lambda t: t.startswith("年度资金总额"))
+    funds_row = _find(grid, rows, lambda t: t.startswith(form.FUNDS_TOTAL))
     if funds_header is not None and funds_row is not None:
-        columns = _header_columns(grid, funds_header, {k: k for k in FUNDS_LABELS})
+        columns = _header_columns(grid, funds_header, form.FUNDS_FIELDS)
         spans = _spans(columns, grid.right)
-        values = {}
-        for key in FUNDS_LABELS:
-            value, col = _near(grid, funds_row[0], columns.get(key), spans.get(key, (0, 0)))
-            values[key] = value
-            if col is not None:
-                cells[("funds", {"得分": "score", "执行率": "rate"}.get(key, key))] = address(funds_row[0], col)
-        funds = Funds(
-            annual=values["全年预算数"], executed=values["全年执行数"], initial=values["年初预算数"],
-            weight=values["分值"], rate=values["执行率"], score=values["得分"],
-        )
+
+        def read_row(row: int, fields) -> dict[str, object]:
+            values = {}
+            for key in fields:
+                values[key], col = _near(grid, row, columns.get(key), spans.get(key, (0, 0)))
+                if col is not None and row == funds_row[0]:
+                    cells[("funds", key)] = address(row, col)
+            return values
+
+        funds = Funds(**read_row(funds_row[0], form.FUNDS_FIELDS))
+        below = range(funds_row[0] + 1, min(funds_row[0] + 1 + len(form.FUNDS_SOURCES), header))
+        for name in form.FUNDS_SOURCES:
+            hit = _find(grid, below, lambda t, name=name: t.endswith(name))
+            if hit:
+                funds.sources[name] = FundsSource(**read_row(hit[0], form.AMOUNT_FIELDS))
     else:
-        problems.append((address(header, grid.left), "没有找到“年度资金总额”一行或其表头"))
-    goal = _find(grid, rows, lambda t: t == "预期目标")
+        problems.append((address(header, grid.left), f"没有找到“{form.FUNDS_TOTAL}”一行或其表头"))
+    goal = _find(grid, rows, lambda t: t == form.GOAL_EXPECTED)
     goal_expected = goal_actual = ""
     if goal:
-        actual_col = _find(grid, range(goal[0], goal[0] + 1), lambda t: t == "实际完成情况")
+        actual_col = _find(grid, range(goal[0], goal[0] + 1), lambda t: t == form.GOAL_ACTUAL)
         goal_expected = str(grid.value(goal[0] + 1, goal[1]) or "")
         if actual_col:
             goal_actual = str(grid.value(goal[0] + 1, actual_col[1]) or "")
@@ -264,12 +255,12 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
     total_row = None
     for r in range(header + 1, end):
         texts = [norm(grid.value(r, c)) for c in range(grid.left, grid.right)]
-        if "总分" in texts:
+        if form.TOTAL in texts:
             total_row = r
             break
         nature_col = _nature_column(grid, r, columns["nature"])
         if nature_col is None:
-            if any(texts) and not {"一级指标", "三级指标"} & set(texts):
+            if any(texts) and not {form.INDICATOR_FIELDS["level1"], form.INDICATOR_FIELDS["level3"]} & set(texts):
                 level3 = columns.get("level3", grid.left)
                 problems.append((address(r, level3), f"第 {r + 1} 行找不到绩效指标性质，未计入"))
             continue
@@ -289,13 +280,13 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
             cells[("total", "weight")] = address(total_row, wcol)
         if scol is not None:
             cells[("total", "score")] = address(total_row, scol)
-    rule = _find(grid, range(header, end), lambda t: t == "计分规则")
+    rule = _find(grid, range(header, end), lambda t: t == form.RULE)
     if rule:
         cells[("rule",)] = address(rule[0], rule[1] + 1)
     table = Table(
         project=str(project),
-        department=str(labelled("主管部门") or ""),
-        implementer=str(labelled("实施单位") or ""),
+        department=str(labelled(form.DEPARTMENT) or ""),
+        implementer=str(labelled(form.IMPLEMENTER) or ""),
         year=year,
         goal_expected=goal_expected,
         goal_actual=goal_actual,
@@ -327,13 +318,13 @@ def _carry_levels(indicators: list[Indicator]) -> None:
     level1 = level2 = ""
     for ind in indicators:
         one, two = norm(ind.level1), norm(ind.level2)
-        if one in LEVEL2_TO_LEVEL1 and one not in ("满意度指标",) and not two:
+        if one in form.LEVEL2_TO_LEVEL1 and one not in form.LEVEL1 and not two:
             one, two = "", one
         if two:
             level2 = two
         if one:
             level1 = one
-        implied = LEVEL2_TO_LEVEL1.get(level2)
+        implied = form.LEVEL2_TO_LEVEL1.get(level2)
         if implied and not one and implied != level1:
             level1 = implied
         ind.level1, ind.level2 = level1, level2

@@ -1,8 +1,9 @@
-"""Consistency checks of one reported indicator row: what a reviewer would write in the margin.
+"""Findings: what a reviewer would write in the margin of a reported table.
 
-:func:`check_indicator` re-scores a row and compares it with what was reported; each problem
-is a :class:`Finding` with a machine-readable ``kind`` and one Chinese sentence. ``PERF_CHECK``
-shows the sentences; recalculation of submitted workbooks lists them per cell.
+Each problem is a :class:`Finding` with a machine-readable ``kind`` (one of :data:`KINDS`), one
+Chinese sentence and the ``field`` of the form it concerns, so that a reader can point at the
+cell. :func:`check_scored` compares one reported indicator row with its score (computed once,
+by :func:`scoring.score_detail`); :func:`check_indicator` does both for ``PERF_CHECK``.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .errors import PerfError
+from .natures import EQUAL
 from .numbers import normalize_text, read_value, round_half_up
-from .profile import get_profile
-from .scoring import EQUAL, IndicatorScore, score_detail
+from .profiles import Profile, get_profile
+from .scoring import IndicatorScore, score_detail
 
 # 偏差原因 cells that say nothing.
 _EMPTY_REASONS = {"", "无", "无偏差", "/", "—", "-", "无。", "暂无"}
@@ -33,6 +35,7 @@ KINDS = {
     "weights_sum": "分值合计不符",
     "total_mismatch": "总分不一致",
     "grade_mismatch": "等级不一致",
+    "funds_sum": "资金构成不一致",
 }
 
 
@@ -42,6 +45,18 @@ class Finding:
     message: str                     # one Chinese sentence
     reported: Decimal | str | None = None
     expected: Decimal | str | None = None
+    field: str = "score"             # the input it concerns: score, reason, actual, target, …
+
+    @property
+    def label(self) -> str:
+        return KINDS[self.kind]
+
+
+def unreadable(err: PerfError, reported: object = None, expected: Decimal | None = None,
+               field: str = "actual") -> Finding:
+    """A value the engine could not use, at the field the error names."""
+    shown = None if reported is None else str(reported)
+    return Finding("unreadable", str(err), shown, expected, err.field or field)
 
 
 def fmt(value: Decimal) -> str:
@@ -103,6 +118,49 @@ def _score_finding(detail: IndicatorScore, reported: Decimal, profile) -> Findin
     return Finding("score_mismatch", f"得分应为{expected}，填报为{fmt(reported)}", reported, expected)
 
 
+def check_scored(detail: IndicatorScore, reported_score: object, reason: object,
+                 rules: Profile) -> list[Finding]:
+    """Everything inconsistent between a scored row and what it reports; empty when consistent."""
+    if reported_score is None or (isinstance(reported_score, str) and not reported_score.strip()):
+        return [Finding("score_missing", f"未填写得分，应为{detail.score}", None, detail.score)]
+    try:
+        reported = round_half_up(read_value(reported_score, None, "得分"), rules.decimals)
+    except PerfError as err:
+        return [unreadable(err, reported_score, detail.score, "score")]
+    findings = []
+    mismatch = _score_finding(detail, reported, rules)
+    if mismatch:
+        findings.append(mismatch)
+    if not is_blank_reason(reason):
+        return findings
+    if reported < detail.weight:
+        findings.append(
+            Finding("missing_reason", "得分低于分值，未填写偏差原因分析及改进措施", reported,
+                    field="reason")
+        )
+    elif detail.over_flagged:
+        findings.append(
+            Finding(
+                "over_target",
+                f"实际完成值超出年度指标值{pct(detail.over)}，指标值可能设定偏低，应在偏差原因中说明",
+                detail.actual,
+                detail.target,
+                "reason",
+            )
+        )
+    elif detail.nature == EQUAL and detail.actual != detail.target:
+        findings.append(
+            Finding(
+                "equal_mismatch",
+                f"性质为“=”，实际完成值{fmt(detail.actual)}与年度指标值{fmt(detail.target)}不一致，应说明偏差原因",  # type: ignore[arg-type]
+                detail.actual,
+                detail.target,
+                "reason",
+            )
+        )
+    return findings
+
+
 def check_indicator(
     nature: object,
     target: object,
@@ -118,38 +176,5 @@ def check_indicator(
     try:
         detail = score_detail(nature, target, actual, weight, rules, unit)
     except PerfError as err:
-        return [Finding("unreadable", str(err))]
-    if reported_score is None or (isinstance(reported_score, str) and not reported_score.strip()):
-        return [Finding("score_missing", f"未填写得分，应为{detail.score}", None, detail.score)]
-    try:
-        reported = round_half_up(read_value(reported_score, None, "得分"), rules.decimals)
-    except PerfError as err:
-        return [Finding("unreadable", str(err), str(reported_score), detail.score)]
-    findings = []
-    mismatch = _score_finding(detail, reported, rules)
-    if mismatch:
-        findings.append(mismatch)
-    if is_blank_reason(reason):
-        if reported < detail.weight:
-            findings.append(
-                Finding("missing_reason", "得分低于分值，未填写偏差原因分析及改进措施", reported)
-            )
-        elif detail.over_flagged:
-            findings.append(
-                Finding(
-                    "over_target",
-                    f"实际完成值超出年度指标值{pct(detail.over)}，指标值可能设定偏低，应在偏差原因中说明",
-                    detail.actual,
-                    detail.target,
-                )
-            )
-        elif detail.nature == EQUAL and detail.actual != detail.target:
-            findings.append(
-                Finding(
-                    "equal_mismatch",
-                    f"性质为“=”，实际完成值{fmt(detail.actual)}与年度指标值{fmt(detail.target)}不一致，应说明偏差原因",  # type: ignore[arg-type]
-                    detail.actual,
-                    detail.target,
-                )
-            )
-    return findings
+        return [unreadable(err)]
+    return check_scored(detail, reported_score, reason, rules)

@@ -7,14 +7,23 @@ from pathlib import Path
 import pandas as pd
 from openpyxl.chart import BarChart, Reference
 
-from .files import atomic_save
-from .recalc import FileFailure, TableReport
+from addin.engine import get_profile
 
-GRADES = ("优", "良", "中", "差")
+from ..files import atomic_save
+from .result import RecalcResult
+
 SUMMARY_NAME = "复核汇总.xlsx"
 
 
-def frames(reports: list[TableReport], failures: list[FileFailure]) -> dict[str, pd.DataFrame]:
+def grades(result: RecalcResult) -> list[str]:
+    """The grades of the profiles the tables were scored with, best first (the default
+    profile's when there are no tables)."""
+    ids = dict.fromkeys(r.profile for r in result.reports) or {get_profile(None).id: None}
+    return list(dict.fromkeys(g for pid in ids for g in get_profile(pid).grades))
+
+
+def frames(result: RecalcResult) -> dict[str, pd.DataFrame]:
+    reports, failures = result.reports, result.failures
     projects = pd.DataFrame(
         [
             {
@@ -39,12 +48,14 @@ def frames(reports: list[TableReport], failures: list[FileFailure]) -> dict[str,
     )
     unreadable = pd.DataFrame([{"文件": f.file, "原因": f.message} for f in failures], columns=["文件", "原因"])
     counts = projects["等级"].value_counts()
-    grades = pd.DataFrame({"等级": list(GRADES), "项目数": [int(counts.get(g, 0)) for g in GRADES]})
-    return {"项目": projects, "问题": problems, "等级分布": grades, "无法读取": unreadable}
+    names = grades(result)
+    distribution = pd.DataFrame({"等级": names, "项目数": [int(counts.get(g, 0)) for g in names]})
+    return {"项目": projects, "问题": problems, "等级分布": distribution, "无法读取": unreadable}
 
 
-def write_summary(reports: list[TableReport], failures: list[FileFailure], path: Path) -> Path:
-    tables = frames(reports, failures)
+def write_summary(result: RecalcResult, path: Path) -> Path:
+    tables = frames(result)
+    rows = len(tables["等级分布"])
 
     def save(tmp: str) -> None:
         with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
@@ -59,8 +70,8 @@ def write_summary(reports: list[TableReport], failures: list[FileFailure], path:
             chart = BarChart()
             chart.title, chart.y_axis.title, chart.x_axis.title = "自评等级分布", "项目数", "等级"
             sheet = writer.sheets["等级分布"]
-            chart.add_data(Reference(sheet, min_col=2, min_row=1, max_row=len(GRADES) + 1), titles_from_data=True)
-            chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=len(GRADES) + 1))
+            chart.add_data(Reference(sheet, min_col=2, min_row=1, max_row=rows + 1), titles_from_data=True)
+            chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=rows + 1))
             chart.legend = None
             sheet.add_chart(chart, "D2")
 

@@ -13,7 +13,7 @@ import re
 
 from .errors import PerfError
 from .numbers import normalize_text
-from .profile import Grade, Profile, Scale
+from .profiles import Grade, Profile, Scale
 
 _SEPARATORS = re.compile(r"[\s/、,，;；|]+")
 _CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -8,24 +8,31 @@ Every problem is collected with its row number and raised together as
 
 from __future__ import annotations
 
+import typing
+
 import zipfile
 from pathlib import Path
 
-import pandas as pd
+if typing.TYPE_CHECKING:
+    import pandas as pd
 
-from addin import PerfError, get_profile, parse_nature, read_value
-from addin.numbers import to_decimal
-from addin.qualitative import find_scale
-from addin.scoring import QUALITATIVE
-from addin.table import Funds, Indicator, Table
+from addin.engine import PerfError, UserError, form, get_profile, parse_nature, parse_weight, read_value
+from addin.engine.natures import QUALITATIVE
+from addin.engine.numbers import to_decimal
+from addin.engine.qualitative import find_scale
+from addin.engine.table import Funds, Indicator, Table, weights_problem
 
-PROJECT_COLUMNS = ("项目名称", "主管部门", "实施单位", "年初预算数", "全年预算数", "年度总体目标")
-INDICATOR_COLUMNS = ("一级指标", "二级指标", "三级指标", "绩效指标性质", "年度指标值", "绩效度量单位", "分值")
+PROJECT, DEPARTMENT, IMPLEMENTER = form.PROJECT, form.DEPARTMENT, form.IMPLEMENTER
+INITIAL, ANNUAL = form.FUNDS_FIELDS["initial"], form.FUNDS_FIELDS["annual"]
+PROJECT_COLUMNS = (PROJECT, DEPARTMENT, IMPLEMENTER, INITIAL, ANNUAL, form.GOAL)
+# The indicator columns of the list, by field of Indicator (the list has no actuals or scores).
+LIST_FIELDS = ("level1", "level2", "level3", "nature", "target", "unit", "weight")
+INDICATOR_COLUMNS = tuple(form.INDICATOR_FIELDS[f] for f in LIST_FIELDS)
 COLUMNS = PROJECT_COLUMNS + INDICATOR_COLUMNS
 SPREADSHEETS = {".xlsx", ".xlsm", ".csv"}
 
 
-class ProjectListError(Exception):
+class ProjectListError(UserError):
     """A project list that cannot be used; ``problems`` are Chinese sentences with row numbers."""
 
     def __init__(self, path: Path, problems: list[str], sheet: str | None = None):
@@ -36,6 +43,7 @@ class ProjectListError(Exception):
 
 def _frame(path: Path) -> tuple[pd.DataFrame, str | None]:
     """The list's rows as text, and the name of the sheet they come from (xlsx)."""
+    import pandas as pd  # not at module level: the CLI imports this module for its columns
     suffix = path.suffix.lower()
     if suffix not in SPREADSHEETS:
         raise ProjectListError(path, [f"不是 .xlsx 或 .csv 文件（扩展名为“{path.suffix}”）"])
@@ -80,34 +88,28 @@ def read_project_list(path: str | Path, profile: object = None, year: int | None
     spans: list[list[int]] = []  # the list's row numbers of each table
     first_rows: dict[str, int] = {}
     current: dict[str, str] = {}
+    level1_label, level2_label = form.INDICATOR_FIELDS["level1"], form.INDICATOR_FIELDS["level2"]
     for number, row in enumerate(records, start=2):
         if not any(_text(row, c) for c in COLUMNS):
             continue
-        name = _text(row, "项目名称") or current.get("项目名称", "")
+        name = _text(row, PROJECT) or current.get(PROJECT, "")
         if not name:
-            problems.append(f"第 {number} 行：缺少项目名称")
+            problems.append(f"第 {number} 行：缺少{PROJECT}")
             continue
-        if name != current.get("项目名称"):
+        if name != current.get(PROJECT):
             if name in first_rows:
-                problems.append(f"第 {number} 行：项目名称“{name}”重复（第 {first_rows[name]} 行已出现）")
+                problems.append(f"第 {number} 行：{PROJECT}“{name}”重复（第 {first_rows[name]} 行已出现）")
             first_rows.setdefault(name, number)
             current = {c: _text(row, c) for c in PROJECT_COLUMNS}
-            current["项目名称"] = name
+            current[PROJECT] = name
             tables.append(_new_table(current, number, year, problems))
             spans.append([])
-        level1 = _text(row, "一级指标") or (current.get("一级指标", "") if tables[-1].indicators else "")
-        level2 = _text(row, "二级指标") or (current.get("二级指标", "") if tables[-1].indicators else "")
-        current["一级指标"], current["二级指标"] = level1, level2
-        indicator = Indicator(
-            level1=level1,
-            level2=level2,
-            level3=_text(row, "三级指标"),
-            nature=_text(row, "绩效指标性质"),
-            target=_text(row, "年度指标值"),
-            unit=_text(row, "绩效度量单位"),
-            actual=None,
-            weight=_text(row, "分值"),
-        )
+        continuing = bool(tables[-1].indicators)
+        level1 = _text(row, level1_label) or (current.get(level1_label, "") if continuing else "")
+        level2 = _text(row, level2_label) or (current.get(level2_label, "") if continuing else "")
+        current[level1_label], current[level2_label] = level1, level2
+        values = {f: _text(row, form.INDICATOR_FIELDS[f]) for f in LIST_FIELDS}
+        indicator = Indicator(**{**values, "level1": level1, "level2": level2, "actual": None})
         problems.extend(f"第 {number} 行：{p}" for p in _indicator_problems(indicator, rules))
         tables[-1].indicators.append(indicator)
         spans[-1].append(number)
@@ -120,24 +122,24 @@ def read_project_list(path: str | Path, profile: object = None, year: int | None
 
 def _new_table(project: dict[str, str], number: int, year: int | None, problems: list[str]) -> Table:
     try:
-        annual = to_decimal(project["全年预算数"], "全年预算数")
+        annual = to_decimal(project[ANNUAL], ANNUAL)
         if annual <= 0:
-            raise PerfError(f"全年预算数应大于 0（{project['全年预算数']}）")
+            raise PerfError(f"{ANNUAL}应大于 0（{project[ANNUAL]}）")
     except PerfError as err:
-        problems.append(f"第 {number} 行：项目“{project['项目名称']}”的{err}")
+        problems.append(f"第 {number} 行：项目“{project[PROJECT]}”的{err}")
         annual = None
-    initial = project["年初预算数"] or None
+    initial = project[INITIAL] or None
     if initial is not None:
         try:
-            to_decimal(initial, "年初预算数")
+            to_decimal(initial, INITIAL)
         except PerfError as err:
             problems.append(f"第 {number} 行：{err}")
     return Table(
-        project=project["项目名称"],
-        department=project["主管部门"],
-        implementer=project["实施单位"],
+        project=project[PROJECT],
+        department=project[DEPARTMENT],
+        implementer=project[IMPLEMENTER],
         year=year,
-        goal_expected=project["年度总体目标"],
+        goal_expected=project[form.GOAL],
         funds=Funds(annual=annual, executed=None, initial=initial),
         indicators=[],
     )
@@ -145,16 +147,14 @@ def _new_table(project: dict[str, str], number: int, year: int | None, problems:
 
 def _indicator_problems(ind: Indicator, rules) -> list[str]:
     if not ind.level3:
-        return ["缺少三级指标名称"]
+        return [f"缺少{form.INDICATOR_FIELDS['level3']}名称"]
     try:
         nature = parse_nature(ind.nature)
-        weight = to_decimal(ind.weight, "分值")
-        if weight < 0:
-            return [f"分值不能为负数（{ind.weight}）"]
+        parse_weight(ind.weight)
         if nature == QUALITATIVE:
             find_scale(ind.target, rules)
         else:
-            read_value(ind.target, ind.unit, "年度指标值")
+            read_value(ind.target, ind.unit, form.INDICATOR_FIELDS["target"])
     except PerfError as err:
         return [f"“{ind.level3}”：{err}"]
     return []
@@ -162,13 +162,8 @@ def _indicator_problems(ind: Indicator, rules) -> list[str]:
 
 def _weight_problems(table: Table, rows: list[int], rules) -> list[str]:
     try:
-        weights = sum(to_decimal(i.weight, "分值") for i in table.indicators)
+        weights = [parse_weight(i.weight) for i in table.indicators]
     except PerfError:
         return []  # already reported per row
-    total = weights + rules.funds_weight
-    if total == 100:
-        return []
-    return [
-        f"第 {rows[0]}–{rows[-1]} 行：项目“{table.project}”的指标分值合计 {weights:f}，"
-        f"加上年度资金总额分值 {rules.funds_weight:f} 为 {total:f}，应为 100"
-    ]
+    problem = weights_problem(weights, rules.funds_weight)
+    return [f"第 {rows[0]}–{rows[-1]} 行：项目“{table.project}”的{problem}"] if problem else []

@@ -16,7 +16,9 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_from_string
 
-from .files import atomic_save
+from addin.engine import as_float
+
+from ..files import atomic_save
 
 FLAG_FILL = PatternFill("solid", fgColor="FF9999")
 COMPUTED_FILL = PatternFill("solid", fgColor="E2EFDA")
@@ -67,12 +69,12 @@ def _computed_column(ws, column: int, read, result) -> None:
     for index, detail in enumerate(result.indicators, start=1):
         cell = read.cells.get(("indicator", index, "score"))
         if cell:
-            _put(ws, _row(cell), column, float(detail.score) if detail else "无法计算")
+            _put(ws, _row(cell), column, as_float(detail.score) if detail else "无法计算")
     if read.cells.get(("funds", "score")) and result.funds_score is not None:
-        _put(ws, _row(read.cells[("funds", "score")]), column, float(result.funds_score))
+        _put(ws, _row(read.cells[("funds", "score")]), column, as_float(result.funds_score))
     if read.cells.get(("total", "score")):
         row = _row(read.cells[("total", "score")])
-        _put(ws, row, column, float(result.total) if result.total is not None else "无法计算")
+        _put(ws, row, column, as_float(result.total) if result.total is not None else "无法计算")
         if result.grade:
             _put(ws, row, column + 1, f"等级：{result.grade}")
 

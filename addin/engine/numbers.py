@@ -74,6 +74,12 @@ def to_decimal(value: object, label: str) -> Decimal:
     return result
 
 
+def as_float(value: object) -> object:
+    """A Decimal as the float Excel, JSON and pandas take; anything else as it is. The engine
+    computes in Decimal; this is the one place results leave it."""
+    return float(value) if isinstance(value, Decimal) else value
+
+
 def round_half_up(value: Decimal, decimals: int) -> Decimal:
     """Round like Excel ``ROUND``: half away from zero, to ``decimals`` places."""
     return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)

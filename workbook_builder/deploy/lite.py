@@ -6,25 +6,28 @@ import inspect
 from importlib import resources
 from pathlib import Path
 
-from addin import list_profiles
-from addin.profile import DEFAULT_PROFILE_ID, profile_texts
-from addin.udfs import FUNCTIONS
+from addin.engine import list_profiles
+from addin.engine.profiles import DEFAULT_PROFILE_ID, profile_texts
+from addin.udfs import FUNCTIONS, signature
 
-from . import texts
-from .docs import signature
-from .files import atomic_save
-from .template import perfbook_version
+from .. import perfbook_version, texts
+from ..files import atomic_save
 
-# The engine's modules, as the bundle serves them (every module of the addin package).
-MODULES = ("errors", "numbers", "profile", "qualitative", "scoring", "checks", "table", "udfs")
+PACKAGES = ("addin", "addin.engine")   # the bundle serves every module of these
 REQUIREMENTS = "xlwings\n"
 
 
 def sources() -> dict[str, str]:
-    package = resources.files("addin")
-    found = {"addin": package.joinpath("__init__.py").read_text(encoding="utf-8")}
-    for name in MODULES:
-        found[f"addin.{name}"] = package.joinpath(f"{name}.py").read_text(encoding="utf-8")
+    """Module name → source of every module of the ``addin`` package (the engine and the Excel
+    functions), as the bundle's import hook serves them."""
+    found = {}
+    for package in PACKAGES:
+        folder = resources.files(package)
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+            if entry.name.endswith(".py"):
+                stem = entry.name[:-3]
+                name = package if stem == "__init__" else f"{package}.{stem}"
+                found[name] = entry.read_text(encoding="utf-8")
     return found
 
 
@@ -41,6 +44,7 @@ def main_py() -> str:
         sources=_literal(sources()),
         profiles_texts=_literal(dict(sorted(profile_texts().items()))),
         names=[f.__name__ for f in FUNCTIONS],
+        packages=list(PACKAGES),
     ) + "\n"
 
 

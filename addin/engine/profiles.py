@@ -1,0 +1,235 @@
+"""Rule profiles: one TOML file per jurisdiction in ``addin/profiles/``.
+
+A profile fixes everything that differs between jurisdictions: the scoring method for each
+绩效指标性质 (by name, from :mod:`.methods`), the over-target rule, the share of 分值 for each
+qualitative grade, the funds-row method, rounding and the grade bands of the total. Every
+setting is either honoured or refused when the profile is loaded: a method that does not exist
+or does not fit its nature, an over-target rule for a nature it cannot apply to, a scale whose
+grades have no share. The qualitative scales themselves (their names, grades and the words that
+spell each grade) are shared by all profiles in ``addin/profiles/_scales.toml``; a profile lists
+the scales it accepts and gives each grade its share. The engine takes a profile id on every
+call; ``beijing-chaoyang-2024`` is the default.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+
+from .errors import PerfError
+from .methods import FUNDS, OVER_TARGET_NATURES, QUANTITATIVE
+from .natures import EQUAL, POSITIVE, REVERSE
+
+DEFAULT_PROFILE_ID = "beijing-chaoyang-2024"
+SHARED_SCALES = "_scales.toml"
+OVER_TARGET_MODES = {"ladder", "finding", "none"}
+_METHOD_KEYS = {"positive": POSITIVE, "reverse": REVERSE, "equal": EQUAL}
+
+
+class ProfileDefinitionError(ValueError):
+    """A shipped profile file that breaks the rules above (a developer's error, not a user's)."""
+
+
+@dataclass(frozen=True)
+class Grade:
+    """One grade of a qualitative scale and the share of 分值 it scores."""
+
+    name: str
+    share: Decimal
+    words: tuple[str, ...]          # the name first, then other spellings of the same grade
+    band: tuple[Decimal, Decimal]   # shares a hand-picked score may take (min incl., max excl. below 1)
+
+
+@dataclass(frozen=True)
+class Scale:
+    """A qualitative scale such as 优良中低差, best grade first."""
+
+    name: str
+    aliases: tuple[str, ...]
+    grades: tuple[Grade, ...]
+
+
+@dataclass(frozen=True)
+class LadderStep:
+    start: Decimal    # over-target share from which this deduction applies
+    deduct: Decimal   # share of 分值 deducted
+
+
+@dataclass(frozen=True)
+class Profile:
+    id: str
+    name: str
+    source: str
+    limitations: tuple[str, ...]
+    decimals: int
+    rate_decimals: int
+    funds_weight: Decimal
+    funds_method: str
+    methods: dict[str, str]          # nature (≥ ≤ =) → method name in methods.QUANTITATIVE
+    over_target_mode: str
+    over_target_applies_to: tuple[str, ...]
+    ladder: tuple[LadderStep, ...]
+    finding_from: Decimal | None
+    achieved_statement: bool
+    scales: tuple[Scale, ...]
+    grade_bands: tuple[tuple[str, Decimal], ...]   # highest first
+    notes_title: str
+    notes: tuple[str, ...]
+
+    def __hash__(self) -> int:
+        return hash(self.id)
+
+    @property
+    def grades(self) -> tuple[str, ...]:
+        """The grades of a total, best first (优, 良, 中, 差)."""
+        return tuple(grade for grade, _ in self.grade_bands)
+
+
+def _dec(value: object) -> Decimal:
+    return Decimal(str(value))
+
+
+def _fail(profile_id: str, message: str) -> ProfileDefinitionError:
+    return ProfileDefinitionError(f"profile {profile_id}: {message}")
+
+
+def _scales(data: dict, shared: dict[str, dict]) -> tuple[Scale, ...]:
+    """The profile's scales: shared definitions with the profile's share (and band) per grade."""
+    pid, qualitative = data["id"], data["qualitative"]
+    shares = qualitative["grades"]
+    scales = []
+    for name in qualitative["scales"]:
+        if name not in shared:
+            raise _fail(pid, f"unknown scale {name!r} (not in {SHARED_SCALES})")
+        grades = []
+        for raw in shared[name]["grades"]:
+            setting = shares.get(raw["name"])
+            if setting is None:
+                raise _fail(pid, f"grade {raw['name']!r} of scale {name!r} has no share")
+            share = _dec(setting["share"])
+            band = tuple(_dec(v) for v in setting.get("band", (share, share)))
+            if not (0 <= share <= 1 and len(band) == 2 and 0 <= band[0] <= band[1] <= 1):
+                raise _fail(pid, f"bad share or band for grade {raw['name']!r}")
+            if not band[0] <= share <= band[1]:
+                raise _fail(pid, f"share of grade {raw['name']!r} lies outside its band")
+            grades.append(Grade(raw["name"], share, (raw["name"], *raw.get("words", ())), band))  # type: ignore[arg-type]
+        if [g.share for g in grades] != sorted((g.share for g in grades), reverse=True):
+            raise _fail(pid, f"grades of scale {name!r} must score from the best down")
+        scales.append(Scale(name, tuple(shared[name].get("aliases", ())), tuple(grades)))
+    unused = set(shares) - {g.name for s in scales for g in s.grades}
+    if unused:
+        raise _fail(pid, f"shares given for grades of no listed scale: {sorted(unused)}")
+    return tuple(scales)
+
+
+def _methods(data: dict) -> dict[str, str]:
+    pid, chosen = data["id"], data["quantitative"]
+    if set(chosen) != set(_METHOD_KEYS):
+        raise _fail(pid, f"[quantitative] must name exactly {sorted(_METHOD_KEYS)}")
+    methods = {}
+    for key, nature in _METHOD_KEYS.items():
+        method = QUANTITATIVE.get(chosen[key])
+        if method is None or nature not in method.natures:
+            fitting = [m.name for m in QUANTITATIVE.values() if nature in m.natures]
+            raise _fail(pid, f"{key} = {chosen[key]!r} is not a method for {nature} (one of {fitting})")
+        methods[nature] = method.name
+    return methods
+
+
+def _parse(data: dict, shared: dict[str, dict]) -> Profile:
+    pid = data["id"]
+    for key in ("name", "source"):
+        if not str(data.get(key, "")).strip():
+            raise _fail(pid, f"{key} is missing")
+    if not data.get("limitations"):
+        raise _fail(pid, "limitations are missing (say what the profile does not cover)")
+    over = data["over_target"]
+    if over["mode"] not in OVER_TARGET_MODES:
+        raise _fail(pid, f"unknown over-target mode {over['mode']!r}")
+    applies_to = tuple(over.get("applies_to", ()))
+    if not set(applies_to) <= set(OVER_TARGET_NATURES):
+        raise _fail(pid, f"over_target.applies_to may only name {OVER_TARGET_NATURES}, not {applies_to}")
+    ladder = tuple(LadderStep(_dec(s["from"]), _dec(s["deduct"])) for s in over.get("ladder", ()))
+    if (over["mode"] == "ladder") != bool(ladder):
+        raise _fail(pid, "a ladder is given exactly when mode = 'ladder'")
+    if (over["mode"] == "finding") != ("finding_from" in over):
+        raise _fail(pid, "finding_from is given exactly when mode = 'finding'")
+    if [s.start for s in ladder] != sorted(s.start for s in ladder):
+        raise _fail(pid, "ladder steps must be in ascending order")
+    funds = data["funds"]
+    if funds["method"] not in FUNDS:
+        raise _fail(pid, f"unknown funds method {funds['method']!r} (one of {list(FUNDS)})")
+    bands = tuple((b["grade"], _dec(b["min"])) for b in data["grades"]["bands"])
+    minimums = [m for _, m in bands]
+    if minimums != sorted(minimums, reverse=True) or len(set(minimums)) != len(minimums):
+        raise _fail(pid, "grade bands must be listed from the highest, each with its own minimum")
+    if not bands or minimums[-1] != 0:
+        raise _fail(pid, "the lowest grade band must start at 0")
+    return Profile(
+        id=pid,
+        name=data["name"],
+        source=data["source"],
+        limitations=tuple(data["limitations"]),
+        decimals=int(data["rounding"]["decimals"]),
+        rate_decimals=int(data["rounding"]["rate_decimals"]),
+        funds_weight=_dec(funds["weight"]),
+        funds_method=funds["method"],
+        methods=_methods(data),
+        over_target_mode=over["mode"],
+        over_target_applies_to=applies_to,
+        ladder=ladder,
+        finding_from=_dec(over["finding_from"]) if "finding_from" in over else None,
+        achieved_statement=bool(data["qualitative"].get("achieved_statement", False)),
+        scales=_scales(data, shared),
+        grade_bands=bands,
+        notes_title=data["notes"]["title"],
+        notes=tuple(data["notes"]["items"]),
+    )
+
+
+def profile_texts() -> dict[str, str]:
+    """File name → TOML text of every shipped profile file (``_scales.toml`` included). A
+    self-contained bundle (``perfbook lite``) replaces this function with one returning the texts
+    it carries."""
+    folder = resources.files("addin.profiles")
+    return {e.name: e.read_text(encoding="utf-8") for e in folder.iterdir() if e.name.endswith(".toml")}
+
+
+def load_profiles(texts: dict[str, str]) -> dict[str, Profile]:
+    """Parse profile files (file name → TOML text); files starting with ``_`` are shared parts."""
+    shared = {s["name"]: s for s in tomllib.loads(texts.get(SHARED_SCALES, "")).get("scales", ())}
+    profiles = {}
+    for name, text in sorted(texts.items()):
+        if name.startswith("_"):
+            continue
+        profile = _parse(tomllib.loads(text), shared)
+        if profile.id + ".toml" != name:
+            raise _fail(profile.id, f"id does not match its file {name}")
+        profiles[profile.id] = profile
+    return profiles
+
+
+@cache
+def _all_profiles() -> dict[str, Profile]:
+    return load_profiles(profile_texts())
+
+
+def list_profiles() -> list[Profile]:
+    """Every rule profile shipped with perfbook, by id."""
+    return list(_all_profiles().values())
+
+
+def get_profile(profile_id: object = None) -> Profile:
+    """The profile with this id; empty or ``None`` gives the default ``beijing-chaoyang-2024``."""
+    if isinstance(profile_id, Profile):
+        return profile_id
+    if profile_id is None or (isinstance(profile_id, str) and not profile_id.strip()):
+        profile_id = DEFAULT_PROFILE_ID
+    profiles = _all_profiles()
+    key = str(profile_id).strip()
+    if key not in profiles:
+        raise PerfError(f"未知的规则“{key}”，可用的规则：{'、'.join(profiles)}", "rule")
+    return profiles[key]

@@ -1,0 +1,141 @@
+"""The result model of a recalculation: what the CLI prints, the JSON holds, the summary workbook
+and the annotated copies show (and, later, what reports are written from).
+
+Everything here is plain data (floats, strings), picklable so that worker processes can return
+it, and turned into the documented JSON by ``to_dict``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from addin.engine import TableFinding, TableResult, as_float
+from addin.engine.findings import KINDS
+
+
+@dataclass
+class FindingRow:
+    cell: str
+    kind: str
+    label: str
+    message: str
+    reported: float | str | None
+    expected: float | str | None
+
+
+def _plain(value: object) -> float | str | None:
+    value = as_float(value)
+    if value is None or isinstance(value, (int, float)):
+        return value
+    return str(value)
+
+
+def finding_row(cell: str, finding) -> FindingRow:
+    """A row for an engine :class:`~addin.engine.findings.Finding` found at ``cell``."""
+    return FindingRow(cell, finding.kind, KINDS[finding.kind], finding.message,
+                      _plain(finding.reported), _plain(finding.expected))
+
+
+@dataclass
+class TableReport:
+    file: str
+    sheet: str
+    project: str
+    department: str
+    profile: str
+    template: bool
+    reported_total: float | None
+    computed_total: float | None
+    grade: str | None
+    findings: list[FindingRow] = field(default_factory=list)
+    annotated: str | None = None
+    annotation_error: str | None = None
+
+    @classmethod
+    def of(cls, result: TableResult, file: str, sheet: str, template: bool,
+           findings: list[FindingRow]) -> TableReport:
+        return cls(
+            file=file, sheet=sheet, project=result.table.project,
+            department=result.table.department, profile=result.profile, template=template,
+            reported_total=_plain(result.reported_total), computed_total=_plain(result.total),
+            grade=result.grade, findings=findings,
+        )
+
+
+@dataclass
+class FileFailure:
+    file: str
+    message: str
+
+
+@dataclass
+class RecalcResult:
+    """Everything one ``perfbook recalc`` run found: a report per table read, a failure per file
+    that could not be read, and where the outputs went."""
+
+    files: int
+    reports: list[TableReport] = field(default_factory=list)
+    failures: list[FileFailure] = field(default_factory=list)
+    summary_path: Path | None = None
+    json_path: Path | None = None
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {
+            "tables": len(self.reports),
+            "tables_with_findings": sum(1 for r in self.reports if r.findings),
+            "findings": sum(len(r.findings) for r in self.reports),
+            "unreadable_files": len(self.failures),
+        }
+
+    @property
+    def has_problems(self) -> bool:
+        counts = self.counts
+        return bool(counts["findings"] or counts["unreadable_files"])
+
+    def to_dict(self) -> dict:
+        return {
+            "tables": [asdict(r) for r in self.reports],
+            "unreadable": [asdict(f) for f in self.failures],
+            "summary": self.counts,
+        }
+
+
+@dataclass
+class ScoredTable:
+    """One table of a parsed-table JSON file, re-scored (``perfbook score``)."""
+
+    number: int
+    result: TableResult
+
+    @property
+    def findings(self) -> list[TableFinding]:
+        return self.result.findings
+
+
+@dataclass
+class ScoreResult:
+    source: Path
+    profile: str
+    tables: list[ScoredTable]
+
+    def to_dict(self) -> dict:
+        return {
+            "source": str(self.source),
+            "profile": self.profile,
+            "tables": [
+                {
+                    "number": t.number,
+                    "project": t.result.table.project,
+                    "reported_total": _plain(t.result.reported_total),
+                    "computed_total": _plain(t.result.total),
+                    "grade": t.result.grade,
+                    "findings": [
+                        {"part": f.part, "row": f.row, "field": f.field, **asdict(finding_row("", f.finding))}
+                        for f in t.findings
+                    ],
+                }
+                for t in self.tables
+            ],
+        }

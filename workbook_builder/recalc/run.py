@@ -1,0 +1,170 @@
+"""Recalculating submitted workbooks: every table re-scored, every difference located and explained.
+
+:func:`recalc` runs a whole batch and returns a :class:`RecalcResult`. :func:`check_file` does all
+the work for one file (read, re-score, write the annotated copy) and returns plain, picklable
+results, so a batch can run on several processes; a file that cannot be read becomes one
+:class:`FileFailure` and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from addin.engine import PerfError, TableFinding, TableResult, UserError, evaluate_table, get_profile
+from addin.engine.findings import Finding
+
+from ..files import atomic_save, safe_stem, unique_names
+from ..readers.container import SUFFIXES, UnreadableFile
+from ..readers.tables import NoTable, ReadTable, read_tables
+from .annotate import write_annotated
+from .result import FileFailure, FindingRow, RecalcResult, TableReport, finding_row
+
+
+class RecalcError(UserError):
+    """A recalculation that cannot start (no input files, an output path that is a file)."""
+
+
+def _cell(read: ReadTable, finding: TableFinding) -> str:
+    if finding.part == "indicator":
+        return read.cells.get(("indicator", finding.row, finding.field), "")
+    return read.cells.get((finding.part, finding.field), "")
+
+
+def _profile_for(read: ReadTable, fallback: str | None) -> tuple[str, FindingRow | None]:
+    """The workbook's own 规则 wins; an unknown one is a finding and the fallback is used."""
+    declared = read.table.profile
+    if declared:
+        try:
+            return get_profile(declared).id, None
+        except PerfError as err:
+            used = get_profile(fallback).id
+            row = finding_row(read.cells.get(("rule",), ""), _unknown_rule(err, declared, used))
+            return used, row
+    return get_profile(fallback).id, None
+
+
+def _unknown_rule(err: PerfError, declared: str, used: str) -> Finding:
+    return Finding("unreadable", f"{err}；已改用 {used}", declared, None, "rule")
+
+
+def report_table(read: ReadTable, profile: str | None, file_label: str) -> tuple[TableReport, TableResult]:
+    profile_id, rule_problem = _profile_for(read, profile)
+    result = evaluate_table(read.table, profile_id, scores_reported=not read.uncalculated)
+    findings = [rule_problem] if rule_problem else []
+    findings += [finding_row(cell, Finding("unreadable", message)) for cell, message in read.problems]
+    findings += [finding_row(_cell(read, f), f.finding) for f in result.findings]
+    return TableReport.of(result, file_label, read.sheet, read.template, findings), result
+
+
+def check_file(path: str, profile: str | None, outdir: str | None, annotated_name: str | None,
+               file_label: str) -> list[TableReport] | FileFailure:
+    """Read, re-score and annotate one workbook; never raises for a bad file."""
+    try:
+        reads = read_tables(path)
+        pairs = [report_table(read, profile, file_label) for read in reads]
+    except (UnreadableFile, NoTable) as err:
+        return FileFailure(file_label, f"文件无法读取：{err}")
+    except Exception as err:  # a broken workbook must never stop a batch
+        return FileFailure(file_label, f"文件无法读取：{type(err).__name__}: {str(err)[:200]}")
+    reports = [report for report, _ in pairs]
+    if outdir and annotated_name:
+        try:
+            write_annotated(path, Path(outdir) / annotated_name, reads, pairs)
+        except Exception as err:  # the findings stand even when the copy cannot be written
+            for report in reports:
+                report.annotation_error = f"复核副本无法写出：{type(err).__name__}: {str(err)[:200]}"
+        else:
+            for report in reports:
+                report.annotated = annotated_name
+    return reports
+
+
+def collect(paths: list[str]) -> list[Path]:
+    """Workbook files named by ``paths``: files, folders (recursively) and glob patterns.
+    Excel's lock files (``~$…``) are skipped; duplicates are listed once."""
+    found: list[Path] = []
+    for raw in paths:
+        matches = [Path(p) for p in glob.glob(raw, recursive=True)] if glob.has_magic(raw) else [Path(raw)]
+        for match in matches:
+            if match.is_dir():
+                found.extend(sorted(p for p in match.rglob("*") if p.suffix.lower() in SUFFIXES))
+            elif match.exists():
+                found.append(match)
+    unique = []
+    seen = set()
+    for path in found:
+        key = path.resolve()
+        if key not in seen and not path.name.startswith("~$"):
+            seen.add(key)
+            unique.append(path)
+    return unique
+
+
+def _run_one(job: tuple) -> list[TableReport] | FileFailure:
+    return check_file(*job)
+
+
+def run(jobs: list[tuple], workers: int, progress: Callable[[int], object] | None = None):
+    """Check every job (arguments of :func:`check_file`), in order, on ``workers`` processes."""
+    if workers <= 1 or len(jobs) < 8:
+        for job in jobs:
+            yield _run_one(job)
+            if progress:
+                progress(1)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for result in pool.map(_run_one, jobs, chunksize=max(1, min(32, len(jobs) // (workers * 8)))):
+            yield result
+            if progress:
+                progress(1)
+
+
+def default_workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def _label(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
+           json_path: str | Path | None = None, jobs: int | None = None,
+           progress: Callable[[int], object] | None = None,
+           on_start: Callable[[int], object] | None = None) -> RecalcResult:
+    """Recalculate every workbook named by ``paths`` into ``outdir``: annotated copies, the
+    summary workbook and (with ``json_path``) the JSON. ``on_start(n)`` is told how many files
+    were found, ``progress(1)`` after each one."""
+    from .summary import SUMMARY_NAME, write_summary
+
+    get_profile(profile)  # an unknown profile is a usage error, before any work
+    outdir = Path(outdir)
+    if outdir.exists() and not outdir.is_dir():
+        raise RecalcError(f"输出目录 {outdir} 是一个文件")
+    inside = outdir.resolve()
+    found = [p for p in collect(paths) if inside not in p.resolve().parents]
+    if not found:
+        raise RecalcError("没有找到要复核的 .xlsx/.xlsm 文件：" + "、".join(paths))
+    if on_start:
+        on_start(len(found))
+    outdir.mkdir(parents=True, exist_ok=True)
+    names = unique_names([f"{safe_stem(p.stem, 60)}_复核" for p in found], ".xlsx")
+    work = [(str(p), profile, str(outdir), n, _label(p)) for p, n in zip(found, names)]
+    result = RecalcResult(files=len(found))
+    for outcome in run(work, jobs or default_workers(), progress):
+        if isinstance(outcome, FileFailure):
+            result.failures.append(outcome)
+        else:
+            result.reports.extend(outcome)
+    result.summary_path = write_summary(result, outdir / SUMMARY_NAME)
+    if json_path:
+        text = json.dumps(result.to_dict(), ensure_ascii=False, indent=1)
+        result.json_path = atomic_save(lambda tmp: Path(tmp).write_text(text, encoding="utf-8"), json_path)
+    return result
