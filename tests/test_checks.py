@@ -34,6 +34,10 @@ def test_wrong_score_and_missing_reason():
 
 
 def test_equal_mismatch_needs_a_reason():
+    [finding] = check_indicator("=", "100", "100.01", 10, 10, "")
+    assert finding.kind == "equal_mismatch" and finding.field == "reason"
+    assert finding.message == "性质为“=”，实际完成值100.01与年度指标值100不一致，应说明偏差原因"
+    assert kinds("=", "100", "100.01", 10, 10, "按合同调整") == []
     assert kinds("=", "4", "5", 10, 8, "需求变更") == []
     assert kinds("=", "4", "4份", 10, 10, "") == []
 

@@ -14,6 +14,18 @@ def test_profiles(capsys):
     assert main(["profiles"]) == 0
     out = capsys.readouterr().out
     assert "beijing-chaoyang-2024 （默认）" in out and "mof-2020" in out
+    from addin.engine import list_profiles
+
+    for profile in list_profiles():  # users see what each profile does not cover
+        assert f"依据：{profile.source}" in out
+        assert all(f"- {text}" in out for text in profile.limitations)
+
+
+def test_score_json_that_is_not_a_table_file(capsys, tmp_path):
+    path = tmp_path / "x.json"
+    path.write_text('[{"project": "甲"}]', encoding="utf-8")
+    assert main(["score", str(path)]) == 2
+    assert "不是自评表 JSON" in capsys.readouterr().err
 
 
 def test_score_prints_totals_and_the_anomalies(capsys):

@@ -29,3 +29,17 @@ def test_every_command_has_help():
     for name, sub in commands.choices.items():
         assert helps.get(name), name
         assert sub.format_help()
+
+
+def test_layout_section_lists_every_package():
+    import re
+
+    from tests.conftest import ROOT
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## 目录"):]
+    listed = set(re.findall(r"^\s*([a-z_]+/)", section, re.M))
+    packages = {p.parent.name + "/" for p in ROOT.glob("*/*/__init__.py") if p.parent.parent.name in ("addin", "workbook_builder")}
+    top = {"addin/", "workbook_builder/", "templates/", "tests/", "samples/"}
+    assert packages | top <= listed
+    assert all((ROOT / name).is_dir() or any(ROOT.glob(f"*/{name}")) for name in listed)

@@ -56,6 +56,30 @@ def test_reads_projects_with_continuation_rows(tmp_path):
     assert tables[1].funds.annual == 100 and tables[1].year == 2024
 
 
+def test_weights_written_with_their_unit(tmp_path):
+    rows = rows_for("甲")
+    rows[0]["分值"], rows[1]["分值"] = "45分", "45 分"
+    [table] = read_project_list(write(tmp_path, rows), year=2024)
+    assert [i.weight for i in table.indicators] == ["45分", "45 分"]
+    rows[1]["分值"] = "50分"
+    with pytest.raises(ProjectListError, match="为 105，应为 100"):
+        read_project_list(write(tmp_path, rows, "bad.xlsx"), year=2024)
+
+
+def test_template_from_weights_written_with_their_unit(tmp_path):
+    from openpyxl import load_workbook
+
+    from workbook_builder.forms.layout import SHEET, Layout
+    from workbook_builder.forms.template import build_workbook
+
+    rows = rows_for("甲")
+    rows[0]["分值"] = "45分"
+    [table] = read_project_list(write(tmp_path, rows), year=2024)
+    path = tmp_path / "t.xlsx"
+    build_workbook(table).save(path)
+    assert load_workbook(path)[SHEET][Layout(2).indicator_cell("weight", 0)].value == 45
+
+
 def test_columns_in_any_order_and_extra_columns(tmp_path):
     columns = ["备注", *reversed(COLUMNS)]
     path = write(tmp_path, [dict(r, 备注="x") for r in rows_for()], columns=columns)

@@ -5,7 +5,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from addin.engine import list_profiles, read_value, score_indicator
+from addin.engine import get_profile, list_profiles, read_value, round_half_up, score_indicator
 
 PROFILES = [p.id for p in list_profiles()]
 amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("1000000"), places=2)
@@ -21,19 +21,15 @@ def test_score_within_zero_and_weight(nature, target, actual, weight, profile):
     assert Decimal(0) <= score <= weight
 
 
-@given(
-    st.sampled_from(["定性"]),
-    st.sampled_from(["优良中低差", "好坏", "合格/不合格", "高中低"]),
-    st.sampled_from(["优", "良", "中", "低", "差", "好", "坏", "合格", "不合格", "高"]),
-    weights,
-    profiles,
-)
-def test_qualitative_within_bounds(nature, target, actual, weight, profile):
-    try:
-        score = score_indicator(nature, target, actual, weight, profile)
-    except ValueError:
-        return  # a grade that the scale does not know is an error, tested elsewhere
+@given(st.data(), weights, profiles)
+def test_qualitative_within_bounds(data, weight, profile):
+    rules = get_profile(profile)
+    scale = data.draw(st.sampled_from(rules.scales))
+    grade = data.draw(st.sampled_from(scale.grades))
+    actual = data.draw(st.sampled_from([grade.name, f"{grade.name}（按合同完成）", f"验收结果为{grade.name}"]))
+    score = score_indicator("定性", scale.name, actual, weight, profile)
     assert Decimal(0) <= score <= weight
+    assert score == round_half_up(grade.share * weight, rules.decimals)
 
 
 @settings(max_examples=200)

@@ -149,3 +149,54 @@ def test_findings_stand_when_the_copy_cannot_be_written(tmp_path, in_root, monke
     assert table["annotated"] is None and "disk is read-only" in table["annotation_error"]
     assert [f["kind"] for f in table["findings"]] == ["penalty_not_applied"]
     assert "复核副本无法写出" in capsys.readouterr().out
+
+
+def test_funds_sources_that_do_not_add_up_are_found_at_the_total_cell(tmp_path, chaoyang_tables):
+    """The form's own rule, on a standard-layout workbook: 年度资金总额 0 while 当年财政拨款 shows
+    89.974 (seen in real tables); the finding points at the 年度资金总额 cell of that column."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    make_submitted.write_standard(wb.active, chaoyang_tables[0])
+    ws = wb.active
+    total_row = next(r for r in range(1, 20) if ws.cell(r, 2).value == "年度资金总额")
+    ws.cell(total_row, 3, 0)
+    ws.cell(total_row + 1, 3, 89.974)            # 其中：当年财政拨款, 年初预算数
+    ws.cell(total_row + 1, 4, chaoyang_tables[0].funds.annual)   # 全年预算数 adds up
+    path = tmp_path / "sources.xlsx"
+    wb.save(path)
+    _, data, _ = recalc(tmp_path, path)
+    [finding] = [f for f in data["tables"][0]["findings"] if f["kind"] == "funds_sum"]
+    assert finding["cell"] == f"C{total_row}"
+    assert finding["message"] == "年初预算数：当年财政拨款 89.974 = 89.974，与年度资金总额 0 不一致"
+    assert (finding["reported"], finding["expected"]) == (0, 89.974)
+
+
+def test_filled_template_sources_are_read_and_checked(tmp_path, chaoyang_tables):
+    from workbook_builder.forms.layout import SHEET, Layout
+
+    folder = tmp_path / "templates"
+    make_submitted.make_templates(chaoyang_tables, folder, [3])
+    [path] = folder.glob("*.xlsx")
+    wb = load_workbook(path)
+    lay = Layout(len(chaoyang_tables[2].indicators))
+    wb[SHEET][lay.funds_cell("executed", "其他资金")] = 1.5
+    wb.save(path)
+    _, data, _ = recalc(tmp_path, path)
+    [finding] = [f for f in data["tables"][0]["findings"] if f["kind"] == "funds_sum"]
+    assert finding["cell"] == lay.funds_cell("executed")
+
+
+def test_unreadable_target_is_located_at_the_target_cell(tmp_path, chaoyang_tables):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    make_submitted.write_standard(wb.active, chaoyang_tables[0])
+    ws = wb.active
+    first = next(r for r in range(1, 40) if ws.cell(r, 5).value in ("≥", "≤", "=", "定性"))
+    ws.cell(first, 6, "待定")
+    path = tmp_path / "target.xlsx"
+    wb.save(path)
+    _, data, _ = recalc(tmp_path, path)
+    cells = {(f["kind"], f["cell"]) for f in data["tables"][0]["findings"]}
+    assert ("unreadable", f"F{first}") in cells

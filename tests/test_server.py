@@ -116,3 +116,46 @@ def test_unusable_input_is_a_message_not_a_500(server):
     status, body = server.call("PERF_GRADE", 95, "no-such-rule")
     assert status == 400 and body.startswith("未知的规则“no-such-rule”")
     assert "Traceback" not in body
+
+
+def processes_serving(port: int) -> list[int]:
+    """Pids whose command line runs something on ``--port port`` (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                args = (entry / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if b"--port" in args and str(port).encode() in args:
+                found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to list processes")
+def test_sigterm_stops_the_server_and_frees_the_port(tmp_path):
+    port = free_port()
+    perfbook = Path(sys.executable).with_name("perfbook")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XLWINGS_")}
+    log = open(tmp_path / "server.log", "w+")
+    process = subprocess.Popen([str(perfbook), "serve", "--port", str(port), "--project-dir", str(tmp_path)],
+                               stdout=log, stderr=subprocess.STDOUT, env=env)
+    client, deadline = Client(port), time.monotonic() + 60
+    while True:
+        try:
+            if client.request("GET", "/")[0] == 200:
+                break
+        except OSError:
+            pass
+        assert process.poll() is None and time.monotonic() < deadline, "server did not start"
+        time.sleep(0.2)
+    assert processes_serving(port)
+    process.terminate()  # SIGTERM, as systemd or a container sends it
+    process.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    while processes_serving(port) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert processes_serving(port) == []
+    with pytest.raises(OSError):
+        client.request("GET", "/")
+    log.close()

@@ -93,3 +93,24 @@ def test_unusable_actual_is_an_excel_error_that_reaches_the_total(templates):
     solution = book.calculate(SHEET, inputs)
     assert str(book.value(solution, SHEET, lay.indicator_cell("score", 0))) == "#VALUE!"
     assert str(book.value(solution, SHEET, lay.total_score_cell)) == "#VALUE!"
+
+
+def test_funds_check_cell_flags_sources_that_do_not_add_up(templates):
+    written = templates[0]
+    lay = Layout(len(written.table.indicators))
+    book = Evaluated(written.path)
+    source = lambda field, name: lay.funds_cell(field, name)  # noqa: E731
+    consistent = {
+        lay.funds_cell("initial"): 100.0, lay.funds_cell("executed"): 90.0,
+        source("initial", "当年财政拨款"): 60.0, source("initial", "上年结转资金"): 40.0,
+        source("executed", "当年财政拨款"): 90.0,
+    }
+    solution = book.calculate(SHEET, consistent)
+    assert book.value(solution, SHEET, lay.funds_check_cell) == ""
+    # The real-table error: 年度资金总额 0 while 当年财政拨款 shows 89.974.
+    wrong = dict(consistent, **{lay.funds_cell("initial"): 0.0, source("initial", "当年财政拨款"): 89.974,
+                               source("initial", "上年结转资金"): 0.0})
+    solution = book.calculate(SHEET, wrong)
+    assert book.value(solution, SHEET, lay.funds_check_cell) == "年初预算数：其中各项合计89.974，与年度资金总额0不一致；"
+    blank = book.calculate(SHEET, {lay.funds_cell("executed"): 90.0})
+    assert book.value(blank, SHEET, lay.funds_check_cell) == ""

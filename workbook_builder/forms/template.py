@@ -127,9 +127,7 @@ def funds_check_formula(lay: L.Layout) -> str:
     parts = []
     for field in form.AMOUNT_FIELDS:
         total = lay.funds_cell(field)
-        first = lay.funds_cell(field, form.FUNDS_SOURCES[0])
-        last = lay.funds_cell(field, form.FUNDS_SOURCES[-1])
-        sources = f"{first}:{last}"
+        sources = ",".join(lay.funds_cell(field, name) for name in form.FUNDS_SOURCES)
         parts.append(
             f'IF(COUNT({sources})=0,"",IF(ROUND(SUM({sources})-N({total}),6)=0,"",'
             f'"{form.FUNDS_FIELDS[field]}：其中各项合计"&SUM({sources})&"，与{form.FUNDS_TOTAL}"&N({total})&"不一致；"))'

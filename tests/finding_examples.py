@@ -1,0 +1,102 @@
+"""One example per finding kind and per place in the engine that emits it.
+
+Standard library and ``addin.engine`` only: ``test_finding_kinds`` runs these examples under
+pytest, and ``test_mutations`` runs them against copies of the engine with one emitting
+statement deleted, in an isolated interpreter (``python -I -S``), to show that every such
+statement is needed by some example.
+"""
+
+from __future__ import annotations
+
+from addin.engine import Funds, FundsSource, Indicator, Table, check_indicator, evaluate_table
+
+
+def row(nature="≥", target="90", actual="95", weight=10, score=10, reason="", unit="") -> Indicator:
+    return Indicator("产出指标", "数量指标", "指标", nature, target, unit, actual, weight, score, reason)
+
+
+def table(*rows: Indicator, funds: Funds | None = None, total_weight=None, total_score="auto",
+          grade=None) -> Table:
+    """A table whose weights add up to 100 (funds 10 + filler rows) unless told otherwise."""
+    rows = list(rows) or [row()]
+    funds = funds or Funds(annual=100, executed=100, initial=100, weight=10, rate="100%", score=10)
+    filler = 90 - sum(r.weight for r in rows if isinstance(r.weight, (int, float)))
+    if filler > 0:
+        rows.append(row(weight=filler, score=filler))
+    if total_score == "auto":
+        total_score = None
+    return Table("示例项目", funds, rows, total_weight=total_weight, total_score=total_score, grade=grade)
+
+
+def table_kinds(t: Table, profile: str | None = None) -> set[tuple[str, str, str]]:
+    return {(f.part, f.finding.kind, f.field) for f in evaluate_table(t, profile).findings}
+
+
+def row_kinds(*args, **kwargs) -> set[tuple[str, str, str]]:
+    return {("indicator", f.kind, f.field) for f in check_indicator(*args, **kwargs)}
+
+
+def _funds(**changes) -> Funds:
+    values = dict(annual=100, executed=100, initial=100, weight=10, rate="100%", score=10)
+    values.update(changes)
+    sources = values.pop("sources", {})
+    return Funds(**values, sources=sources)
+
+
+# name → (what the engine found, the finding that must be among it)
+EXAMPLES = {
+    # indicator rows, through PERF_CHECK's check_indicator
+    "row unreadable actual": (lambda: row_kinds("≥", "90", "待定", 10, 10, ""), ("indicator", "unreadable", "actual")),
+    "row unreadable score": (lambda: row_kinds("≥", "90", "95", 10, "满分", ""), ("indicator", "unreadable", "score")),
+    "row score missing": (lambda: row_kinds("≥", "90", "95", 10, None, ""), ("indicator", "score_missing", "score")),
+    "row score mismatch": (lambda: row_kinds("≥", "90", "45", 10, 6, "原因"), ("indicator", "score_mismatch", "score")),
+    "row penalty not applied": (lambda: row_kinds("≥", "1", "7", 10, 10, "原因"), ("indicator", "penalty_not_applied", "score")),
+    "row penalty misapplied": (lambda: row_kinds("≥", "1", "2", 10, 9, "原因"), ("indicator", "penalty_misapplied", "score")),
+    "row band violation": (lambda: row_kinds("定性", "优良中低差", "良", 10, 5, "原因", "mof-2020"),
+                           ("indicator", "band_violation", "score")),
+    "row missing reason": (lambda: row_kinds("≥", "90", "45", 10, 5, ""), ("indicator", "missing_reason", "reason")),
+    "row over target": (lambda: row_kinds("≥", "1", "3", 10, 10, "", "mof-2020"), ("indicator", "over_target", "reason")),
+    "row equal mismatch": (lambda: row_kinds("=", "100", "100.01", 10, 10, ""), ("indicator", "equal_mismatch", "reason")),
+    # indicator rows inside a table
+    "table row unreadable": (lambda: table_kinds(table(row(target="待定"))), ("indicator", "unreadable", "target")),
+    "table row mismatch": (lambda: table_kinds(table(row(actual="45", score=6, reason="原因"))),
+                           ("indicator", "score_mismatch", "score")),
+    # the funds row
+    "funds unreadable amount": (lambda: table_kinds(table(funds=_funds(annual="待定"))), ("funds", "unreadable", "annual")),
+    "funds unreadable rate": (lambda: table_kinds(table(funds=_funds(rate="约百分百"))), ("funds", "unreadable", "rate")),
+    "funds unreadable score": (lambda: table_kinds(table(funds=_funds(score="满分"))), ("funds", "unreadable", "score")),
+    "funds score missing": (lambda: table_kinds(table(funds=_funds(score=None))), ("funds", "score_missing", "score")),
+    "funds rate mismatch": (lambda: table_kinds(table(funds=_funds(executed=99.94, rate="100%", score=9.99))),
+                            ("funds", "exec_rate_mismatch", "rate")),
+    "funds score mismatch": (lambda: table_kinds(table(funds=_funds(executed=99.97, rate="99.97%", score=9.99))),
+                             ("funds", "exec_score_mismatch", "score")),
+    "funds sources sum": (lambda: table_kinds(table(funds=_funds(
+        initial=0, sources={"当年财政拨款": FundsSource(initial=89.974)}))), ("funds", "funds_sum", "initial")),
+    "funds sources unreadable": (lambda: table_kinds(table(funds=_funds(
+        sources={"其他资金": FundsSource(annual="若干")}))), ("funds", "unreadable", "annual")),
+    # the whole table
+    "weights sum": (lambda: table_kinds(table(row(weight=10, score=10), row(weight=90, score=90))),
+                    ("total", "weights_sum", "weight")),
+    "total mismatch": (lambda: table_kinds(table(total_score=99)), ("total", "total_mismatch", "score")),
+    "grade mismatch": (lambda: table_kinds(table(grade="良")), ("grade", "grade_mismatch", "grade")),
+}
+
+
+def failures() -> list[str]:
+    """The examples whose expected finding is not found (or that raise)."""
+    failed = []
+    for name, (run, expected) in EXAMPLES.items():
+        try:
+            if expected not in run():
+                failed.append(name)
+        except Exception as err:  # a mutated engine may raise anything; that counts as caught
+            failed.append(f"{name} ({type(err).__name__})")
+    return failed
+
+
+if __name__ == "__main__":
+    import sys
+
+    missing = failures()
+    print("\n".join(missing))
+    sys.exit(1 if missing else 0)

@@ -1,0 +1,98 @@
+"""The contract every rule profile keeps (run over every profile list_profiles() returns), and
+the settings a profile file may not get wrong: each is refused when the profile is loaded."""
+
+from pathlib import Path
+
+import pytest
+
+from addin.engine import list_profiles, score_indicator
+from addin.engine.methods import FUNDS, QUANTITATIVE
+from addin.engine.profiles import SHARED_SCALES, ProfileDefinitionError, load_profiles, profile_texts
+
+PROFILES = list_profiles()
+TESTS = Path(__file__).resolve().parent
+
+
+@pytest.mark.parametrize("profile", PROFILES, ids=[p.id for p in PROFILES])
+def test_profile_contract(profile):
+    assert profile.name.strip() and profile.source.strip()
+    assert profile.limitations and all(text.strip() for text in profile.limitations)
+    assert (TESTS / f"test_profile_{profile.id.replace('-', '_')}.py").is_file()
+    for nature, method in profile.methods.items():
+        assert nature in QUANTITATIVE[method].natures
+    assert profile.funds_method in FUNDS
+    minimums = [m for _, m in profile.grade_bands]
+    assert minimums == sorted(minimums, reverse=True) and minimums[-1] == 0
+    assert profile.scales
+    for scale in profile.scales:  # complete: every grade scores, best first, within its band
+        shares = [g.share for g in scale.grades]
+        assert shares == sorted(shares, reverse=True)
+        for grade in scale.grades:
+            assert grade.band[0] <= grade.share <= grade.band[1]
+            assert score_indicator("定性", scale.name, grade.name, 10, profile) == grade.share * 10
+    assert profile.notes
+
+
+def _texts(profile_id: str, old: str, new: str) -> dict[str, str]:
+    texts = dict(profile_texts())
+    name = f"{profile_id}.toml"
+    assert old in texts[name], old
+    texts[name] = texts[name].replace(old, new, 1)
+    return texts
+
+
+def test_shipped_texts_load():
+    assert set(load_profiles(profile_texts())) == {p.id for p in PROFILES}
+    assert SHARED_SCALES in profile_texts()
+
+
+@pytest.mark.parametrize(
+    "old,new,complaint",
+    [
+        ('applies_to = ["≥"]', 'applies_to = ["≥", "="]', "applies_to"),
+        ('positive = "ratio_capped"', 'positive = "min_ratio"', "not a method for ≥"),
+        ('reverse = "inverse_ratio_capped"', 'reverse = "inverse_ratio"', "not a method for ≤"),
+        ('method = "rate_capped"', 'method = "rate_uncapped"', "unknown funds method"),
+        ('"低" = { share = 0.3 }', "", "has no share"),
+        ('"良" = { share = 0.8 }', '"良" = { share = 1.5 }', "bad share"),
+        ('"良" = { share = 0.8 }', '"良" = { share = 0.8 }\n"甲" = { share = 0.8 }', "no listed scale"),
+        ('"中" = { share = 0.6 }', '"中" = { share = 0.9 }', "from the best down"),
+        ('scales = [    # from _scales.toml', 'scales = [ "无此等级",  # ', "unknown scale"),
+        ('mode = "ladder"', 'mode = "finding"', "a ladder is given exactly"),
+        ('{ grade = "良", min = 80 }', '{ grade = "良", min = 95 }', "grade bands"),
+        ('{ grade = "差", min = 0 }', '{ grade = "差", min = 10 }', "lowest grade band"),
+        ('id = "beijing-chaoyang-2024"', 'id = "beijing-chaoyang"', "does not match"),
+    ],
+)
+def test_a_setting_that_cannot_be_honoured_is_refused(old, new, complaint):
+    with pytest.raises(ProfileDefinitionError, match=complaint):
+        load_profiles(_texts("beijing-chaoyang-2024", old, new))
+
+
+def test_missing_source_or_limitations_is_refused():
+    texts = _texts("mof-2020", "limitations = [", "unused = [")
+    with pytest.raises(ProfileDefinitionError, match="limitations"):
+        load_profiles(texts)
+    texts = _texts("mof-2020", 'source = "', 'source = "" #')
+    with pytest.raises(ProfileDefinitionError, match="source"):
+        load_profiles(texts)
+
+
+def test_finding_mode_needs_its_threshold():
+    with pytest.raises(ProfileDefinitionError, match="finding_from"):
+        load_profiles(_texts("mof-2020", "finding_from = 1.0", "#"))
+
+
+def test_the_chosen_method_is_the_one_applied():
+    texts = _texts("beijing-chaoyang-2024", 'reverse = "inverse_ratio_capped"', 'reverse = "linear_to_double"')
+    profile = load_profiles(texts)["beijing-chaoyang-2024"]
+    assert score_indicator("≤", 2, 3, 10, profile) == 5     # 1 − (3−2)/2
+    assert str(score_indicator("≤", 2, 3, 10)) == "6.67"
+    texts = _texts("beijing-chaoyang-2024", 'equal = "min_ratio"', 'equal = "all_or_nothing"')
+    assert score_indicator("=", 4, 5, 10, load_profiles(texts)["beijing-chaoyang-2024"]) == 0
+
+
+def test_profiles_share_their_scales():
+    chaoyang, mof = (p for p in PROFILES if p.id in ("beijing-chaoyang-2024", "mof-2020"))
+    words = lambda p: {s.name: [g.words for g in s.grades] for s in p.scales}  # noqa: E731
+    assert {k: v for k, v in words(mof).items() if k in words(chaoyang)} == words(chaoyang)
