@@ -11,7 +11,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from python_calamine import CalamineWorkbook
+from openpyxl import load_workbook
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 MISSING = "LibreOffice (soffice) 未安装：CI 由 .ci/run 安装 libreoffice-calc-nogui"
@@ -33,20 +33,11 @@ def recalculate(paths: list[Path], folder: Path) -> list[Path]:
 
 
 def values(path: Path, sheet: str) -> dict[str, object]:
-    """Cell address → cached value of every non-empty cell of ``sheet``."""
-    grid = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet)
-    cells = {}
-    for r, row in enumerate(grid.to_python(skip_empty_area=False), start=1):
-        for c, value in enumerate(row):
-            if value != "":
-                cells[f"{_column(c)}{r}"] = value
-    return cells
-
-
-def _column(index: int) -> str:
-    name = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        name = chr(65 + rest) + name
-    return name
+    """Cell address → cached value of every non-empty cell of ``sheet``; error values as their
+    text (``#NAME?``), which python-calamine would drop."""
+    book = load_workbook(path, data_only=True, read_only=True)
+    try:
+        return {cell.coordinate: cell.value for row in book[sheet].iter_rows() for cell in row
+                if getattr(cell, "coordinate", None) and cell.value not in (None, "")}
+    finally:
+        book.close()
