@@ -62,3 +62,28 @@ def test_lite_review_finds_what_recalc_finds(tmp_path, expected):
         assert got == (rows, cells), path.name
         total += len(rows)
     assert total > 0   # the samples carry errors: the comparison compares findings, not nothing
+
+
+CLASSIC = textwrap.dedent(
+    """
+    import json, sys
+    import xlwings as xw
+    from workbook_builder.deploy import review
+    book = xw.Book(json=json.loads(sys.stdin.read()))
+    xw.Book.caller = staticmethod(lambda: book)   # what RunPython provides in desktop Excel
+    review.main()
+    print(json.dumps(book.json()["actions"], ensure_ascii=False))
+    """
+)
+
+
+def test_classic_runpython_entry_point_reviews_the_calling_book():
+    path = next(p for p in SUBMITTED if p.name.startswith("26_"))
+    payload = book_payload(path)
+    env = dict(os.environ, XLWINGS_ON_SERVER="true", XLWINGS_LICENSE_KEY="noncommercial")
+    done = subprocess.run([sys.executable, "-c", CLASSIC], input=json.dumps(payload, ensure_ascii=False),
+                          capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    rows, cells = review_findings(json.loads(done.stdout), len(payload["sheets"]))
+    assert (rows, cells) == recalc_findings(path)
+    assert [r[2] for r in rows] == ["未按超额规则扣分"]
