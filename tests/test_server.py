@@ -152,3 +152,25 @@ def test_sigterm_stops_the_server_and_frees_the_port(tmp_path):
     with pytest.raises(OSError):
         Client(port).request("GET", "/")
     log.close()
+
+
+def test_review_script_through_the_script_endpoint(server):
+    """复核本工作簿 called the way Excel's task pane calls it, with the workbook as Office.js sends
+    it: the same findings (and highlighted cells) as perfbook recalc, for every submitted sample."""
+    from urllib.parse import quote
+
+    from tests.conftest import ROOT
+    from tests.xlwings_payload import book_payload, recalc_findings, review_findings
+
+    status, body = server.request("GET", "/xlwings/custom-scripts-meta.json")
+    assert status == 200 and "复核本工作簿" in body
+    found = 0
+    for path in sorted((ROOT / "samples/chaoyang-2024/submitted").glob("*.xlsx")):
+        payload = book_payload(path)
+        status, body = server.request("POST", "/xlwings/custom-scripts-call/" + quote("复核本工作簿"), payload)
+        assert status == 200, body
+        got = review_findings(json.loads(body)["actions"], len(payload["sheets"]))
+        expected = recalc_findings(path)
+        assert got == expected, path.name
+        found += len(expected[0])
+    assert found > 0
