@@ -133,7 +133,7 @@ def round_half_up(value: Decimal, decimals: int) -> Decimal:
     try:
         return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     except InvalidOperation:
-        raise PerfError(f"计算结果{value:.6g}超出可计算的范围") from None
+        raise PerfError("计算结果超出可计算的范围，请检查输入的数值是否过大或过小") from None
 
 
 @dataclass(frozen=True)
