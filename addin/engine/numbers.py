@@ -87,6 +87,15 @@ def bounded(number: Decimal, value: object, label: str) -> Decimal:
     return number
 
 
+def _decimal(text: str) -> Decimal | None:
+    """``Decimal(text)``, or ``None`` when it is no number or its exponent is beyond what
+    :mod:`decimal` can hold (``1e9999999999999999999``)."""
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
+
+
 def to_decimal(value: object, label: str) -> Decimal:
     """A number typed by a user (int, float, Decimal or a plain numeric text) as a Decimal.
 
@@ -110,10 +119,11 @@ def to_decimal(value: object, label: str) -> Decimal:
             raise PerfError(f"{label}为空")
         if "_" in text or _DATE.fullmatch(text):  # Decimal("1_000") is 1000; a date is no number
             raise PerfError(f"{label}“{quoted(value)}”不是数值")
-        try:
-            result = Decimal(text)
-        except InvalidOperation:
-            raise PerfError(f"{label}“{quoted(value)}”不是数值") from None
+        result = _decimal(text)
+        if result is None and _NUMBER.fullmatch(text):
+            raise PerfError(f"{label}“{quoted(value)}”超出可计算的范围（绝对值应小于10的15次方）")
+        if result is None:
+            raise PerfError(f"{label}“{quoted(value)}”不是数值")
     elif value is None:
         raise PerfError(f"{label}为空")
     else:
@@ -138,7 +148,7 @@ def round_half_up(value: Decimal, decimals: int) -> Decimal:
 
 @dataclass(frozen=True)
 class _Token:
-    value: Decimal
+    value: Decimal | None  # None: an exponent beyond what decimal can hold
     after: str  # the text right after the number (its unit, if any)
     is_date: bool  # a year (2024年) or any part of a date (2024年12月31日)
 
@@ -171,7 +181,7 @@ def _tokens(text: str) -> list[_Token]:
             and re.fullmatch(r"(19|20)\d{2}", digits) is not None
             and _YEAR_AFTER.match(after) is not None
         )
-        tokens.append(_Token(Decimal(sign + digits), after.lstrip(), is_date))
+        tokens.append(_Token(_decimal(sign + digits), after.lstrip(), is_date))
     return tokens
 
 
@@ -200,4 +210,6 @@ def read_value(value: object, unit: object = None, label: str = "实际完成值
     chosen = candidates[0]
     forms = _unit_forms(unit if isinstance(unit, str) else None)
     chosen = next((t for f in forms for t in candidates if t.after.startswith(f)), chosen)
+    if chosen.value is None:
+        raise PerfError(f"{label}“{quoted(value)}”超出可计算的范围（绝对值应小于10的15次方）")
     return bounded(chosen.value, value, label)
