@@ -68,7 +68,7 @@ def environment(project: Path, hostname: str | None = None) -> dict[str, str]:
 def command(host: str, port: int, ssl_keyfile: str | None = None,
             ssl_certfile: str | None = None) -> list[str]:
     """The uvicorn command line that runs xlwings Server."""
-    cmd = [sys.executable, "-m", "uvicorn", "xlwings_server.main:main_app", "--host", host,
+    cmd = [sys.executable, "-m", "uvicorn", "workbook_builder.deploy.server_app:main_app", "--host", host,
            "--port", str(port), "--workers", "1"]
     if ssl_keyfile and ssl_certfile:
         cmd += ["--ssl-keyfile", ssl_keyfile, "--ssl-certfile", ssl_certfile]
