@@ -241,6 +241,17 @@ MALFORMED = {
     "a module attribute": (payload("__name__", 1), 400, "未知的函数“__name__”"),
     "an imported name": (payload("FUNCTIONS", 1), 400, "未知的函数“FUNCTIONS”"),
     "a body over 4 MB": (_json(payload("PERF_VALUE", "1" * (5 * 1024 * 1024))), 413, "请求过大"),
+    "culture_info_name a number": ({**payload("PERF_GRADE", 95), "culture_info_name": 5}, 400,
+                                   "请求字段“culture_info_name”的类型不正确"),
+    "date_format a list": ({**payload("PERF_GRADE", 95), "date_format": ["y"]}, 400, "请求字段“date_format”的类型不正确"),
+    "caller_address a number": ({**payload("PERF_GRADE", 95), "caller_address": 5}, 400,
+                                "请求字段“caller_address”的类型不正确"),
+    "another client's version": ({**payload("PERF_GRADE", 95), "client": "Python", "version": "0.1"}, 400,
+                                 "加载项与服务器的 xlwings 版本不一致"),
+    "a lone surrogate in a cell": (json.dumps(payload("PERF_SCORE", "定性", "好坏", "\ud800", 10)).encode(), 400,
+                                   "请求内容不是有效的 JSON"),
+    "a lone surrogate in the rule": (json.dumps(payload("PERF_GRADE", 95, "\udfff")).encode(), 400,
+                                     "请求内容不是有效的 JSON"),
 }
 _NON_FINITE = {  # JSON extensions Python (and so xlwings Server) accepts: NaN, Infinity
     "NaN": (b"NaN", "总分“nan”不是有限的数值"),
@@ -266,8 +277,13 @@ def test_malformed_calls_are_at_least_the_issues_41():
     assert len(MALFORMED) >= 41
 
 
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data"])
+def test_a_call_not_sent_as_json_is_refused_in_chinese(server, content_type):
+    status, text = server.post_raw(_json(payload("PERF_GRADE", 95)), content_type=content_type)
+    assert (status, text) == (415, "请求的内容类型应为 application/json")
+
+
 def test_the_server_still_answers_after_the_malformed_calls(server):
     assert server.call("PERF_GRADE", 95) == (200, '{"result":[["优"]]}')
     assert server.post_raw(_json(payload("PERF_VALUE", "12份", cells=False))) == (200, '{"result":[[12.0]]}')
-    status, text = server.post_raw(b"not json", content_type="text/plain")
-    assert status == 400 and "不是有效的 JSON" in text
+    assert server.post_raw(_json(payload("PERF_GRADE", 95)), "application/json; charset=utf-8")[0] == 200

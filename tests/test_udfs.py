@@ -1,9 +1,14 @@
 """The PERF_* Excel functions called in-process, as the add-in calls them."""
 
+import math
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from addin.engine import PerfError
 from addin import udfs
+from tests.test_properties import cell_values
 
 
 def test_functions_and_their_chinese_help():
@@ -63,3 +68,16 @@ def test_numbers_are_read_whole():
     assert udfs.PERF_VALUE("增长−5%", "%") == -5.0
     assert udfs.PERF_SCORE("≥", "1e5", "1.5e5", 10) == 10.0  # not over-target from a target of 1
     assert udfs.PERF_CHECK("定性", "好坏", "已取消", 10, 10, None) == "实际完成值“已取消”中没有找到评价等级（好坏：好、坏）"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(udfs.FUNCTIONS),
+       st.lists(st.one_of(cell_values, st.lists(cell_values, max_size=2)), max_size=9))
+def test_any_call_gives_a_cell_value_or_the_chinese_error(function, args):
+    """What a cell can show: a finite number or a text; anything else is the Excel error."""
+    try:
+        value = function(*args)
+    except PerfError as err:
+        assert str(err) and "Traceback" not in str(err)
+        return
+    assert isinstance(value, str) or (isinstance(value, float) and math.isfinite(value))
