@@ -52,8 +52,9 @@ _DATE = re.compile(
     r"|\d{1,2}\s*月\s*\d{1,2}\s*[日号]"
     r"|(?:19|20)\d{2}([-/.])\d{1,2}\1\d{1,2})(?!\d)"
 )
-# Powers of ten written out (1.5×10³, 2*10^5): refused rather than read as their first number.
-_POWER_OF_TEN = re.compile(r"\d\s*[×xX*]\s*10\s*(?:\^|\*\*|[⁰¹²³⁴⁵⁶⁷⁸⁹⁻])")
+# Powers of ten written out (1.5×10³, 2*10^5, 3×10的4次方): refused rather than read as their
+# first number.
+_POWER_OF_TEN = re.compile(r"\d\s*[×xX*]\s*10\s*(?:\^|\*\*|[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]|的)")
 _THOUSANDS = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+)(?![\d,])")
 _YEAR_AFTER = re.compile(r"^(?:年|-\d{4}年|—\d{4}年|至\d{4}年|\.\d{1,2}\.\d{1,2})")
 
