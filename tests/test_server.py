@@ -64,13 +64,10 @@ def payload(name, *args, cells=True):
     }
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    port = free_port()
-    project = tmp_path_factory.mktemp("xlwings-server")
+def start_server(port: int, project: Path, log) -> subprocess.Popen:
+    """``perfbook serve`` on 127.0.0.1:port, once it answers (or the test fails with its log)."""
     perfbook = Path(sys.executable).with_name("perfbook")
     env = {k: v for k, v in os.environ.items() if not k.startswith("XLWINGS_")}
-    log = open(project / "server.log", "w+")  # a file, not a pipe: a full pipe would block the server
     process = subprocess.Popen([str(perfbook), "serve", "--port", str(port), "--project-dir", str(project)],
                                stdout=log, stderr=subprocess.STDOUT, text=True, env=env)
     client = Client(port)
@@ -78,7 +75,7 @@ def server(tmp_path_factory):
     while True:
         try:
             if client.request("GET", "/")[0] == 200:
-                break
+                return process
         except OSError:
             pass
         if process.poll() is not None or time.monotonic() > deadline:
@@ -86,7 +83,15 @@ def server(tmp_path_factory):
             log.seek(0)
             pytest.fail("xlwings Server did not start:\n" + log.read())
         time.sleep(0.2)
-    yield client
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    port = free_port()
+    project = tmp_path_factory.mktemp("xlwings-server")
+    log = open(project / "server.log", "w+")  # a file, not a pipe: a full pipe would block the server
+    process = start_server(port, project, log)
+    yield Client(port)
     process.terminate()
     process.wait(timeout=30)
     log.close()
@@ -151,20 +156,8 @@ def processes_serving(port: int) -> list[int]:
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to list processes")
 def test_sigterm_stops_the_server_and_frees_the_port(tmp_path):
     port = free_port()
-    perfbook = Path(sys.executable).with_name("perfbook")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("XLWINGS_")}
     log = open(tmp_path / "server.log", "w+")
-    process = subprocess.Popen([str(perfbook), "serve", "--port", str(port), "--project-dir", str(tmp_path)],
-                               stdout=log, stderr=subprocess.STDOUT, env=env)
-    client, deadline = Client(port), time.monotonic() + 60
-    while True:
-        try:
-            if client.request("GET", "/")[0] == 200:
-                break
-        except OSError:
-            pass
-        assert process.poll() is None and time.monotonic() < deadline, "server did not start"
-        time.sleep(0.2)
+    process = start_server(port, tmp_path, log)
     assert processes_serving(port)
     process.terminate()  # SIGTERM, as systemd or a container sends it
     process.wait(timeout=30)
@@ -173,8 +166,30 @@ def test_sigterm_stops_the_server_and_frees_the_port(tmp_path):
         time.sleep(0.1)
     assert processes_serving(port) == []
     with pytest.raises(OSError):
-        client.request("GET", "/")
+        Client(port).request("GET", "/")
     log.close()
+
+
+def test_review_script_through_the_script_endpoint(server):
+    """复核本工作簿 called the way Excel's task pane calls it, with the workbook as Office.js sends
+    it: the same findings (and highlighted cells) as perfbook recalc, for every submitted sample."""
+    from urllib.parse import quote
+
+    from tests.conftest import ROOT
+    from tests.xlwings_payload import book_payload, recalc_findings, review_findings
+
+    status, body = server.request("GET", "/xlwings/custom-scripts-meta.json")
+    assert status == 200 and "复核本工作簿" in body
+    found = 0
+    for path in sorted((ROOT / "samples/chaoyang-2024/submitted").glob("*.xlsx")):
+        payload = book_payload(path)
+        status, body = server.request("POST", "/xlwings/custom-scripts-call/" + quote("复核本工作簿"), payload)
+        assert status == 200, body
+        got = review_findings(json.loads(body)["actions"], len(payload["sheets"]))
+        expected = recalc_findings(path)
+        assert got == expected, path.name
+        found += len(expected[0])
+    assert found > 0
 
 
 def _without(field):
