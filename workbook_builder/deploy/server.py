@@ -7,7 +7,9 @@ directory; perfbook writes a project directory whose ``custom_functions`` re-exp
 the server through its ``XLWINGS_*`` settings: production mode with an empty functions
 namespace, so Excel shows ``=PERF_SCORE(...)`` exactly as the templates write it, perfbook's own
 manifest ids, and CORS open for Excel on the web. Engine errors reach Excel as HTTP 400 with the
-Chinese message (see ``addin.udfs.ExcelInputError``).
+Chinese message (see ``addin.udfs.ExcelInputError``); malformed calls are refused in Chinese
+before xlwings Server reads them (``server_app`` serves xlwings Server's app behind
+``server_guard.RequestGuard``).
 """
 
 from __future__ import annotations
@@ -74,8 +76,8 @@ def environment(project: Path, hostname: str | None = None) -> dict[str, str]:
 
 def command(host: str, port: int, ssl_keyfile: str | None = None,
             ssl_certfile: str | None = None) -> list[str]:
-    """The uvicorn command line that runs xlwings Server."""
-    cmd = [sys.executable, "-m", "uvicorn", "xlwings_server.main:main_app", "--host", host,
+    """The uvicorn command line that runs xlwings Server (with perfbook's request guard)."""
+    cmd = [sys.executable, "-m", "uvicorn", "workbook_builder.deploy.server_app:main_app", "--host", host,
            "--port", str(port), "--workers", "1"]
     if ssl_keyfile and ssl_certfile:
         cmd += ["--ssl-keyfile", ssl_keyfile, "--ssl-certfile", ssl_certfile]
