@@ -11,6 +11,7 @@ framework, a multi-year evaluation) are one more builder of this shape and one m
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -18,7 +19,7 @@ from decimal import Decimal
 from addin.engine import TableResult, get_profile
 from addin.engine import form
 from addin.engine.errors import UserError
-from addin.engine.findings import fmt, pct
+from addin.engine.findings import fmt, is_blank_reason, pct
 from addin.engine.natures import QUALITATIVE
 from addin.engine.numbers import round_half_up, to_decimal
 
@@ -102,11 +103,12 @@ def points(value: Decimal | None) -> str:
 
 
 def _text(value: object) -> str:
+    """A cell's text for prose: no HTML fragments, whitespace collapsed, 6.0 written 6."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return " ".join(str(value).split())
+    return " ".join(re.sub(r"<[^>]*>", " ", str(value)).split())
 
 
 def _with_unit(value: object, unit: object) -> str:
@@ -162,7 +164,6 @@ class TableReportData:
     reported_total: Decimal | None
     corrections: list[dict[str, str]] = field(default_factory=list)
     narrative: dict[str, list[str]] = field(default_factory=dict)
-    source: str = ""
 
     def context(self) -> dict:
         """The template's context (plain strings and lists)."""
@@ -199,7 +200,7 @@ class TableReportData:
             "analysis": self.analysis,
             "shortfalls": self.shortfalls,
             "narrative": self.narrative,
-            "footnote": f"本报告中的数字由 perfbook 依据{self.source or '自评表'}计算生成。",
+            "footnote": "本报告中的数字由 perfbook 按计分规则从自评表重新计算生成。",
         }
 
     @property
@@ -232,7 +233,7 @@ class TableReportData:
                 score = "无法计分" if i.score is None else f"得分{fmt(i.score)}分"
                 line = (f"{n}. {i.level3}：年度指标值{i.target}，实际完成值{i.actual or '未填写'}，"
                         f"{score}（分值{fmt(i.weight) if i.weight is not None else '—'}分）。")
-                if i.reason:
+                if not is_blank_reason(i.reason):
                     line += f"偏差原因分析及改进措施：{i.reason}"
                 lines.append(line)
             groups.append({"title": f"{name}完成情况", "lines": lines})
@@ -311,7 +312,6 @@ def table_report_data(result: TableResult, report: TableReport,
         total_weight=None if None in weights else sum(weights, Decimal(0)),
         grade=result.grade, reported_total=result.reported_total, corrections=corrections,
         narrative=dict(narrative or narrative_context(None)),
-        source=f"{report.file}（工作表“{report.sheet}”）" if report.file else "",
     )
 
 
