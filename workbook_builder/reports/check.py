@@ -99,15 +99,21 @@ class CheckResult:
 class Block:
     kind: str                     # heading, paragraph, table
     text: str = ""
+    level: int = 9                # of a heading: 0 title, 1 一、, 2 （一）, 3 … (by style or numbering)
     rows: list[list[str]] = field(default_factory=list)
     where: str = ""               # e.g. “项目产出情况”第2段, 表2
 
 
-def _is_heading(paragraph, text: str) -> bool:
+def _heading_level(paragraph, text: str) -> int | None:
+    """The outline level of a heading paragraph, None for body text."""
     style = (paragraph.style.name if paragraph.style is not None else "") or ""
-    if style.startswith(("Heading", "标题", "Title")):
-        return True
-    return bool(OUTLINE.match(text)) and len(text) <= 40 and not text.endswith("。")
+    if style.startswith("Title"):
+        return 0
+    if match := re.match(r"(?:Heading|标题)\s*(\d)", style):
+        return int(match.group(1))
+    if len(text) <= 40 and not text.endswith("。") and (match := OUTLINE.match(text)):
+        return 1 if match.group(0).endswith("、") else 2
+    return None
 
 
 def read_blocks(path: str | Path) -> list[Block]:
@@ -146,9 +152,10 @@ def read_blocks(path: str | Path) -> list[Block]:
         text = item.text.strip()
         if not text:
             continue
-        if _is_heading(item, text):
+        level = _heading_level(item, text)
+        if level is not None:
             heading, number = text.rstrip("。."), 0
-            blocks.append(Block("heading", text, where=f"标题“{heading}”"))
+            blocks.append(Block("heading", text, level=level, where=f"标题“{heading}”"))
         else:
             number += 1
             where = f"“{heading}”下第{number}段" if heading else f"第{number}段"
@@ -543,10 +550,14 @@ def _role(clause: str, after: str) -> str | None:
 def check_blocks(blocks: list[Block], result, data: TableReportData) -> tuple[int, list[Discrepancy]]:
     """Every discrepancy between the report's blocks and the re-scored table."""
     checker = Checker(result, data)
-    in_goals = False
+    goals_level = None   # inside the 绩效目标 section (and its subsections) when set
     for block in blocks:
+        in_goals = goals_level is not None
         if block.kind == "heading":
-            in_goals = "目标" in block.text and "评价" not in block.text
+            if "目标" in block.text and "评价" not in block.text:
+                goals_level = block.level if goals_level is None else min(goals_level, block.level)
+            elif goals_level is not None and block.level <= goals_level:
+                goals_level = None
         elif block.kind == "table":
             checker.table(block)
         else:
