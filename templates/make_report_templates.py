@@ -201,7 +201,7 @@ def table_report() -> None:
     loop_table(d, ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
                "i in indicators", ["{{ i.level1 }}", "{{ i.level2 }}", "{{ i.level3 }}", "{{ i.target }}",
                                    "{{ i.actual }}", "{{ i.weight }}", "{{ i.score }}"],
-               [17, 21, 36, 24, 32, 13, 13])
+               [17, 20, 33, 24, 32, 15, 15])
 
     paragraph(d, "二、绩效评价工作开展情况", "Heading 1")
     paragraph(d, "（一）绩效评价目的、对象和范围", "Heading 2")

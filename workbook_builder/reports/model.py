@@ -68,7 +68,9 @@ def narrative_context(narrative: Mapping[str, object] | None, source: str = "叙
         text = narrative.get(name)
         if text is not None and not isinstance(text, str):
             raise NarrativeError(f"{source} 中“{name}”的内容应为文字")
-        paragraphs = [" ".join(p.split()) for p in (text or "").split("\n\n") if p.strip()]
+        # lines of one paragraph are joined without a space (Chinese text wraps anywhere)
+        paragraphs = ["".join(line.strip() for line in p.splitlines()) for p in re.split(r"\n\s*\n", text or "")]
+        paragraphs = [p for p in paragraphs if p]
         out[key] = paragraphs or ([] if key in OPTIONAL_SECTIONS else [placeholder(label)])
     return out
 
