@@ -196,6 +196,9 @@ def table_report() -> None:
     paragraph(d, "（二）项目绩效目标", "Heading 2")
     paragraph(d, "1. 年度总体目标", "Heading 3")
     paragraph(d, "{{ goal_expected }}")
+    tag(d, "{%p if goal_actual %}")
+    paragraph(d, "实际完成情况：{{ goal_actual }}")
+    tag(d, "{%p endif %}")
     paragraph(d, "2. 绩效指标", "Heading 3")
     paragraph(d, "项目共设{{ indicator_count }}个三级指标，年度指标值与实际完成情况如下：")
     loop_table(d, ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],

@@ -29,13 +29,13 @@ def workbook(prefix: str) -> Path:
 
 def seed_report(prefix: str, tmp_path: Path) -> tuple[Path, Path]:
     book = workbook(prefix)
-    [(_, result)] = read_workbook(book)
+    [(_, result, _)] = read_workbook(book)
     return seed_style_report(result, tmp_path / f"{prefix}.docx"), book
 
 
 @pytest.mark.parametrize("book", WORKBOOKS, ids=lambda p: p.name[:5])
 def test_reports_typed_from_the_sample_tables_agree(book, tmp_path):
-    for n, (table_report, result) in enumerate(read_workbook(book)):
+    for n, (_, result, _) in enumerate(read_workbook(book)):
         path = seed_style_report(result, tmp_path / f"{n}.docx")
         checked = check_report(path, book)   # several tables: the report's title says which
         assert checked.discrepancies == [], [d.message for d in checked.discrepancies]
@@ -200,9 +200,9 @@ def test_the_cli_exit_codes_and_json(tmp_path, capsys):
 
 def test_a_workbook_with_several_tables_needs_the_report_title_or_sheet(tmp_path):
     book = workbook("27-30")
-    pairs = read_workbook(book)
-    assert len(pairs) == 4
-    table_report, result = pairs[2]
+    scored = read_workbook(book)
+    assert len(scored) == 4
+    result = scored[2].result
     path = seed_style_report(result, tmp_path / "r.docx")
     assert check_report(path, book).table_label.endswith(f"{result.table.project}）")
     document = Document(str(path))

@@ -89,7 +89,7 @@ def test_recomputed_figures_and_what_was_corrected(written):
     text = "\n".join(p.text for p in Document(str(result.reports[0].path)).paragraphs)
     assert "本项目综合得分94分" in text
     assert "自评表填报总分为97分，按计分规则重新计算为94分" in text
-    assert "J14单元格：实际完成值超出年度指标值600%" in text
+    assert "J14单元格（指标“项目总结报告”的得分）：实际完成值超出年度指标值600%" in text
 
 
 def test_placeholders_without_narrative_and_text_with_it(tmp_path):
@@ -121,7 +121,7 @@ def test_several_tables_one_report_each_or_one_sheet(tmp_path, capsys):
     assert main(["report", "write", str(book), "-o", str(tmp_path / "报告.docx")]) == 0
     names = sorted(p.name for p in tmp_path.glob("*.docx"))
     assert len(names) == 4 and names[0].startswith("报告_1_")
-    sheets = [report.sheet for report, _ in read_workbook(book)]
+    sheets = [scored.report.sheet for scored in read_workbook(book)]
     alone = next(s for s in sheets if sheets.count(s) == 1)
     assert main(["report", "write", str(book), "-o", str(tmp_path / "one.docx"), "--sheet", alone]) == 0
     assert (tmp_path / "one.docx").exists()

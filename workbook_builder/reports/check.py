@@ -565,15 +565,15 @@ def check_blocks(blocks: list[Block], result, data: TableReportData) -> tuple[in
     return checker.checked, checker.found
 
 
-def _choose(pairs, blocks: list[Block], report: Path):
-    if len(pairs) == 1:
-        return pairs[0]
+def _choose(scored, blocks: list[Block], report: Path):
+    if len(scored) == 1:
+        return scored[0]
     text = "".join(b.text for b in blocks[:8])
-    named = [p for p in pairs if p[1].table.project and p[1].table.project.strip() in text]
+    named = [s for s in scored if s.result.table.project and s.result.table.project.strip() in text]
     if len(named) == 1:
         return named[0]
-    names = "、".join(f"{p[0].sheet}：{p[1].table.project}" for p in pairs)
-    raise ReportError(f"工作簿中有 {len(pairs)} 张自评表（{names}），无法从报告 {report.name} 的标题判断是哪一张；请用 --sheet 指定")
+    names = "、".join(f"{s.report.sheet}：{s.result.table.project}" for s in scored)
+    raise ReportError(f"工作簿中有 {len(scored)} 张自评表（{names}），无法从报告 {report.name} 的标题判断是哪一张；请用 --sheet 指定")
 
 
 def check_report(report: str | Path, workbook: str | Path, sheet: str | None = None,
@@ -583,8 +583,8 @@ def check_report(report: str | Path, workbook: str | Path, sheet: str | None = N
 
     report = Path(report)
     blocks = read_blocks(report)
-    table_report, result = _choose(read_workbook(workbook, sheet, profile), blocks, report)
-    data = table_report_data(result, table_report)
+    table_report, result, read = _choose(read_workbook(workbook, sheet, profile), blocks, report)
+    data = table_report_data(result, table_report, cells=read.cells)
     checked, found = check_blocks(blocks, result, data)
     label = f"{Path(workbook).name}（工作表“{table_report.sheet}”：{data.project}）"
     return CheckResult(str(report), label, checked, found)

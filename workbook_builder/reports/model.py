@@ -185,6 +185,7 @@ class TableReportData:
             "overview": overview,
             "funds_rows": self.funds_rows,
             "goal_expected": self.goal_expected or placeholder("年度总体目标"),
+            "goal_actual": self.goal_actual,
             "indicator_count": len(self.indicators),
             "indicators": [
                 {"level1": i.level1, "level2": i.level2, "level3": i.level3, "target": i.target,
@@ -264,8 +265,11 @@ def _target(ind, nature: str) -> str:
 
 
 def table_report_data(result: TableResult, report: TableReport,
-                      narrative: Mapping[str, list[str]] | None = None) -> TableReportData:
-    """The report's data for one re-scored table (``report`` holds its located findings)."""
+                      narrative: Mapping[str, list[str]] | None = None,
+                      cells: Mapping[tuple, str] | None = None) -> TableReportData:
+    """The report's data for one re-scored table (``report`` holds its located findings;
+    ``cells``, the reader's map of fields to cell addresses, lets corrections name the
+    indicator and column a cell holds)."""
     from addin.engine.natures import parse_nature
     from addin.engine.errors import PerfError
 
@@ -279,7 +283,7 @@ def table_report_data(result: TableResult, report: TableReport,
             nature = _text(ind.nature)
         weight = detail.weight if detail is not None else _decimal(ind.weight)
         rows.append(IndicatorRow(
-            _text(ind.level1) or "其他指标", _text(ind.level2), _text(ind.level3), nature,
+            _text(ind.level1) or "其他指标", _text(ind.level2), display_name(ind.level3), nature,
             _target(ind, nature), _with_unit(ind.actual, ind.unit), weight,
             None if detail is None else detail.score, _text(ind.reason)))
     funds_weight = _decimal(table.funds.weight) or profile.funds_weight
@@ -301,7 +305,8 @@ def table_report_data(result: TableResult, report: TableReport,
         if any(_text(getattr(source, f)) for f in form.AMOUNT_FIELDS):
             funds_rows.append({"name": name, "initial": amount(source.initial), "annual": amount(source.annual),
                                "executed": amount(source.executed), "rate": ""})
-    corrections = [{"where": _where(f.cell, report), "message": f.message} for f in report.findings]
+    places = _places(cells or {}, rows)
+    corrections = [{"where": _where(f.cell, report, places), "message": f.message} for f in report.findings]
     return TableReportData(
         project=_text(table.project), department=_text(table.department),
         implementer=_text(table.implementer), year=table.year, profile=profile.id,
@@ -317,8 +322,30 @@ def table_report_data(result: TableResult, report: TableReport,
     )
 
 
-def _where(cell: str, report: TableReport) -> str:
-    return f"工作表“{report.sheet}”{cell}单元格" if cell else f"工作表“{report.sheet}”"
+def _places(cells: Mapping[tuple, str], rows: list[IndicatorRow]) -> dict[str, str]:
+    """Cell address → what the cell holds (指标“实施方案”的得分, 年度资金总额的执行率 …)."""
+    labels = {**form.INDICATOR_FIELDS, **{k: v for k, v in form.FUNDS_FIELDS.items()}}
+    places = {}
+    for key, address in cells.items():
+        if key[0] == "indicator" and 0 < key[1] <= len(rows):
+            places[address] = f"指标“{rows[key[1] - 1].level3}”的{form.INDICATOR_FIELDS.get(key[2], key[2])}"
+        elif key[0] == "funds":
+            places[address] = f"{form.FUNDS_TOTAL}的{labels.get(key[1], key[1])}"
+        elif key[0] == "total":
+            places[address] = f"{form.TOTAL}的{labels.get(key[1], key[1])}"
+    return places
+
+
+def _where(cell: str, report: TableReport, places: Mapping[str, str]) -> str:
+    if not cell:
+        return f"工作表“{report.sheet}”"
+    place = places.get(cell)
+    return f"工作表“{report.sheet}”{cell}单元格" + (f"（{place}）" if place else "")
+
+
+def display_name(level3: object) -> str:
+    """A 三级指标 as prose names it: without the ``指标1：`` numbering some tables type."""
+    return re.sub(r"^\s*指标\s*\d+\s*[:：]\s*", "", _text(level3))
 
 
 def _decimal(value: object) -> Decimal | None:

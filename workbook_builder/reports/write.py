@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from addin.engine import UserError
 
@@ -39,9 +40,18 @@ def render_docx(template: str, context: dict, path: str | Path,
     return atomic_save(lambda tmp: doc.save(tmp), path)
 
 
-def read_workbook(workbook: str | Path, sheet: str | None = None, profile: str | None = None):
-    """Every table of ``workbook`` (any file ``recalc`` reads), re-scored: a list of
-    (TableReport, TableResult); only those on ``sheet`` when it is given."""
+class Scored(NamedTuple):
+    """One table of a workbook as recalc sees it: its report (located findings), the engine's
+    result and what was read (cell addresses)."""
+
+    report: object   # recalc.result.TableReport
+    result: object   # addin.engine.TableResult
+    read: object     # readers.tables.ReadTable
+
+
+def read_workbook(workbook: str | Path, sheet: str | None = None, profile: str | None = None) -> list[Scored]:
+    """Every table of ``workbook`` (any file ``recalc`` reads), re-scored; only those on
+    ``sheet`` when it is given."""
     from ..readers.container import UnreadableFile
     from ..readers.tables import NoTable, read_tables
     from ..recalc.run import report_table
@@ -59,7 +69,7 @@ def read_workbook(workbook: str | Path, sheet: str | None = None, profile: str |
             sheets = "、".join(dict.fromkeys(r.sheet for r in reads))
             raise ReportError(f"{path} 中没有工作表“{sheet}”上的自评表；有自评表的工作表：{sheets}")
         reads = chosen
-    return [report_table(read, profile, str(path)) for read in reads]
+    return [Scored(*report_table(read, profile, str(path)), read) for read in reads]
 
 
 @dataclass
@@ -90,9 +100,9 @@ def write_table_reports(workbook: str | Path, output: str | Path, narrative: str
     if Path(output).suffix.lower() != ".docx":
         raise ReportError(f"输出文件应为 .docx：{output}")
     sections = read_narrative(narrative) if narrative else narrative_context(None)
-    pairs = read_workbook(workbook, sheet, profile)
+    scored = read_workbook(workbook, sheet, profile)
     result = ReportWriteResult(Path(workbook))
-    datas = [table_report_data(res, rep, sections) for rep, res in pairs]
+    datas = [table_report_data(s.result, s.report, sections, s.read.cells) for s in scored]
     for path, data in zip(output_paths(output, [d.project for d in datas]), datas):
         render_docx(TABLE_TEMPLATE, data.context(), path)
         result.reports.append(WrittenReport(path, data))
