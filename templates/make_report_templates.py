@@ -31,7 +31,7 @@ from docx.shared import Mm, Pt, RGBColor
 HERE = Path(__file__).resolve().parent
 BODY_FONT, TITLE_FONT, H1_FONT, H2_FONT = "仿宋_GB2312", "宋体", "黑体", "楷体_GB2312"
 LATIN_FONT = "Times New Roman"
-FALLBACKS = {  # font → (alternative name, panose family) written into word/fontTable.xml
+FALLBACKS = {  # font → the alternative name written into word/fontTable.xml
     "仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体", "宋体": "SimSun", "黑体": "SimHei",
 }
 

@@ -5,7 +5,6 @@ writer), from the 30 sample tables; then one figure is changed by hand.
 """
 
 import json
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -212,3 +211,43 @@ def test_a_workbook_with_several_tables_needs_the_report_title_or_sheet(tmp_path
     document.save(str(path))
     with pytest.raises(ReportError, match="--sheet"):
         check_report(path, book)
+
+
+def edit_cell(path: Path, header: str, row_label: str, column: str, new: str) -> Path:
+    """Retype one cell of the table whose first header is ``header``, in the row starting with
+    ``row_label`` (or containing it) and the column headed ``column``."""
+    document = Document(str(path))
+    [table] = [t for t in document.tables if t.rows[0].cells[0].text == header]
+    col = [c.text for c in table.rows[0].cells].index(column)
+    [row] = [r for r in table.rows[1:] if row_label in r.cells[0].text or row_label in r.cells[2].text]
+    paragraph = row.cells[col].paragraphs[0]
+    for run in paragraph.runs[1:]:
+        run._r.getparent().remove(run._r)
+    paragraph.runs[0].text = new
+    document.save(str(path))
+    return path
+
+
+# Tables of a report written by perfbook, retyped by hand: (header, row, column, new, report, table)
+WRITTEN_TABLE_EDITS = [
+    ("一级指标", "支出金额", "年度指标值", "≤150万元", "≤150万元", "141.12万元"),
+    ("一级指标", "用户满意度", "实际完成值", "用户满意度为98%", "用户满意度为98%", "100%"),
+    ("一级指标", "用户满意度", "得分", "9.00", "9.00", "10"),
+    ("资金", "年度资金总额", "全年执行数（万元）", "140.116", "140.116", "141.116"),
+    ("资金", "年度资金总额", "执行率", "99%", "99%", "100%"),
+    ("评价内容", "效益指标", "满分值", "20.00", "20.00", "30"),
+]
+
+
+@pytest.mark.parametrize("header, row, column, new, reported, table", WRITTEN_TABLE_EDITS,
+                         ids=[f"{e[1]}-{e[2]}" for e in WRITTEN_TABLE_EDITS])
+def test_retyped_cells_of_a_written_report_are_found(header, row, column, new, reported, table, tmp_path):
+    from workbook_builder.reports.write import write_table_reports
+
+    book = workbook("26")
+    [written] = write_table_reports(book, tmp_path / "r.docx").reports
+    assert check_report(written.path, book).discrepancies == []
+    found = check_report(edit_cell(written.path, header, row, column, new), book).discrepancies
+    assert len(found) == 1, [d.message for d in found]
+    assert found[0].report_value.startswith(reported.rstrip("%")) and table in found[0].table_value
+    assert column in found[0].where

@@ -1,7 +1,6 @@
 """``perfbook report portfolio``: the finance bureau's summary of a recalc batch, with a native
 Word chart of the grade distribution."""
 
-import copy
 import json
 import re
 import shutil

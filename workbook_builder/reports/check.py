@@ -268,7 +268,7 @@ class Checker:
 
     # one comparison
     def compare(self, stated: str, unit: str | None, value: Decimal | None, factor: Decimal, what: str,
-                where: str, table_unit: str | None = None) -> None:
+                where: str) -> None:
         if value is None:
             return
         self.checked += 1

@@ -16,8 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from addin.engine import TableResult, get_profile
-from addin.engine import form
+from addin.engine import PerfError, TableResult, form, get_profile, parse_nature
 from addin.engine.errors import UserError
 from addin.engine.findings import fmt, is_blank_reason, pct
 from addin.engine.natures import QUALITATIVE
@@ -95,8 +94,8 @@ def amount(value: object) -> str:
         return "—"
     try:
         return fmt(to_decimal(value, "金额"))
-    except Exception:
-        return str(value).strip()
+    except PerfError:
+        return _text(value)
 
 
 def points(value: Decimal | None) -> str:
@@ -270,9 +269,6 @@ def table_report_data(result: TableResult, report: TableReport,
     """The report's data for one re-scored table (``report`` holds its located findings;
     ``cells``, the reader's map of fields to cell addresses, lets corrections name the
     indicator and column a cell holds)."""
-    from addin.engine.natures import parse_nature
-    from addin.engine.errors import PerfError
-
     table = result.table
     profile = get_profile(result.profile)
     rows = []
@@ -351,5 +347,5 @@ def display_name(level3: object) -> str:
 def _decimal(value: object) -> Decimal | None:
     try:
         return to_decimal(value, "分值")
-    except Exception:
+    except PerfError:
         return None

@@ -22,6 +22,9 @@ NUMERALS = "一二三四五六七八九十"
 
 
 def _ordinal(n: int) -> str:
+    """一, 二 … 十一 … 九十九 for the subsections; plain digits from 100 on."""
+    if n >= 100:
+        return str(n)
     if n <= 10:
         return NUMERALS[n - 1]
     tens, ones = divmod(n, 10)

@@ -3,6 +3,12 @@
 :func:`render_docx` is the one place a template becomes a .docx (atomically, failing loudly on a
 tag the data does not fill); :func:`write_table_reports` reads a workbook the way ``recalc``
 does and writes one evaluation report per 自评表.
+
+A report kind is a template plus a data adapter whose ``context()`` fills it: the 自评表 report
+is ``report_table.docx`` + :func:`.model.table_report_data`, the batch summary
+``report_portfolio.docx`` + :func:`.portfolio.portfolio_data`. A framework (评价指标体系) or
+multi-year report is one more of each, rendered by :func:`render_docx`; the narrative sections
+(:data:`.model.NARRATIVE_SECTIONS`) follow the same national outline and can be shared.
 """
 
 from __future__ import annotations
