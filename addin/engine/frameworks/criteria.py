@@ -5,7 +5,9 @@ a checklist ``①设有目标（1分）②目标明确（1分）…``, bands ``�
 得6分…``, a ratio ``根据项目资金的实际到位率计算得分`` / ``未完成100%的同比例扣减``, deductions
 ``①虚列套取扣4-7分 ②依据不合规扣2分…``, or the evaluator's judgement ``按完成情况酌情扣分``.
 :func:`parse_criterion` recognises these forms and reads their points; a text in none of them is
-judgement. A text that has the marks of a form (points in brackets, ``扣N分``, bands with ``得N分``)
+judgement. A boundary belongs to the band whose text says ``（含）``; without it, the usual
+reading: ``以上`` and ``以内`` include their number, the start of a range ``X-Y`` includes X, while
+``以下`` and the end of a range do not. A text that has the marks of a form (points in brackets, ``扣N分``, bands with ``得N分``)
 but cannot be read consistently raises :class:`PerfError` instead of scoring 0 silently.
 """
 
@@ -156,7 +158,7 @@ class _RawBand:
     high: Decimal | None
     low_closed: bool | None     # None: the text does not say
     high_closed: bool | None
-    low_priority: int           # who wins an unspoken boundary: 以上/以下/以内 2, range start 1, range end 0
+    low_priority: int           # who owns an unspoken boundary: 以上/以内 2, range start 1, 以下/range end 0
     high_priority: int
     points: Decimal
     unit: str
@@ -183,7 +185,7 @@ def _band_of(segment: str, text: str) -> _RawBand | None:
         closed = _closed(mark)
         if side == "以上":
             return _RawBand(Decimal(value), None, closed, False, 2, 0, points, unit or "")
-        return _RawBand(None, Decimal(value), False, closed, 0, 2, points, unit or "")
+        return _RawBand(None, Decimal(value), False, closed, 0, 0 if side == "以下" else 2, points, unit or "")
     raise _error(text, f"“{segment.strip()}”中没有读出数值区间")
 
 
@@ -195,7 +197,7 @@ def _band(text: str, points: Decimal) -> Criterion:
     if len(units) > 1:
         raise _error(text, f"各档的单位不一致（{'、'.join(sorted(units))}）")
     for band in raw:   # 以内 of a time or a count starts at 0
-        if band.low is None and band.high_priority == 2 and units and units != {"%"}:
+        if band.low is None and units and units != {"%"}:
             band.low, band.low_closed = Decimal(0), True
     raw.sort(key=lambda b: (b.low is not None, b.low if b.low is not None else Decimal(0)))
     bands = []
