@@ -1,4 +1,5 @@
-"""``perfbook lite``: a self-contained ``main.py`` (engine and profiles embedded) for xlwings Lite."""
+"""``perfbook lite``: a self-contained ``main.py`` (engine, profiles and evaluation frameworks
+embedded) for xlwings Lite."""
 
 from __future__ import annotations
 
@@ -7,13 +8,14 @@ from importlib import resources
 from pathlib import Path
 
 from addin.engine import list_profiles
+from addin.engine.frameworks.model import framework_texts, list_frameworks
 from addin.engine.profiles import DEFAULT_PROFILE_ID, profile_texts
 from addin.udfs import FUNCTIONS, signature
 
 from .. import perfbook_version, texts
 from ..files import atomic_save
 
-PACKAGES = ("addin", "addin.engine")   # the bundle serves every module of these
+PACKAGES = ("addin", "addin.engine", "addin.engine.frameworks")   # the bundle serves every module of these
 REQUIREMENTS = "xlwings\n"
 
 
@@ -40,9 +42,11 @@ def main_py() -> str:
         version=perfbook_version(),
         functions=functions,
         profiles=[p.id for p in list_profiles()],
+        frameworks=[f.id for f in list_frameworks()],
         default_profile=DEFAULT_PROFILE_ID,
         sources=_literal(sources()),
         profiles_texts=_literal(dict(sorted(profile_texts().items()))),
+        frameworks_texts=_literal(dict(sorted(framework_texts().items()))),
         names=[f.__name__ for f in FUNCTIONS],
         packages=list(PACKAGES),
     ) + "\n"

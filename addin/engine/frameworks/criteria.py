@@ -92,9 +92,9 @@ def _clean(text: str) -> str:
     return re.sub(r"\s+", " ", text.translate(_PUNCT)).strip()
 
 
-def _error(text: str, reason: str) -> PerfError:
-    short = text if len(text) <= 40 else text[:40] + "…"
-    return PerfError(f"评分标准“{short}”无法读取：{reason}", "criterion")
+class _Unreadable(Exception):
+    """Why a criterion in the form of a method cannot be read; see :func:`parse_criterion`."""
+
 
 
 def _numbered(text: str) -> list[tuple[int, str]]:
@@ -105,23 +105,37 @@ def _numbered(text: str) -> list[tuple[int, str]]:
     return [(CIRCLED.index(parts[i]) + 1, parts[i + 1]) for i in range(1, len(parts) - 1, 2)]
 
 
-def _checklist(text: str, points: Decimal) -> Criterion:
+_TIER_WORDS = ("不", "未", "无", "较", "基本", "部分")
+
+
+def _tiers(items: list[Item]) -> bool:
+    """Items read as alternative tiers when 分值 is not known: points strictly decreasing and every
+    later item a lesser version of the first (``②不及时但未影响项目进度（1分）``)."""
+    points = [i.high for i in items]
+    decreasing = len(items) > 1 and all(a > b for a, b in zip(points, points[1:]))
+    return decreasing and all(any(w in i.label for w in _TIER_WORDS) for i in items[1:])
+
+
+def _checklist(text: str, points: Decimal | None) -> Criterion:
     items = []
     for number, part in _numbered(text):
         found = _POINTS_IN_BRACKETS.search(part)
         if found is None:
-            raise _error(text, f"第{number}项没有写明分值（如“（1分）”）")
+            raise _Unreadable(f"第{number}项没有写明分值（如“（1分）”）")
         value = Decimal(found.group(1))
         items.append(Item(number, part[: found.start()].strip(" ,;./"), value, value))
     numbers = [i.number for i in items]
     if numbers != list(range(1, len(items) + 1)):
-        raise _error(text, "各项编号不连续")
+        raise _Unreadable("各项编号不连续")
     total, best = sum(i.high for i in items), max(i.high for i in items)
+    if points is None:   # PERF_CHECKLIST: no 分值 given, the text alone decides
+        tiers = _tiers(items)
+        return Criterion(CHECKLIST, best if tiers else total, text, tuple(items), alternatives=tiers)
     if total == points:
         return Criterion(CHECKLIST, points, text, tuple(items))
     if best == points and len(items) > 1:
         return Criterion(CHECKLIST, points, text, tuple(items), alternatives=True)
-    raise _error(text, f"各项分值合计{total}分，与该指标分值{points}分不符")
+    raise _Unreadable(f"各项分值合计{total}分，与该指标分值{points}分不符")
 
 
 def _deduction(text: str, points: Decimal) -> Criterion:
@@ -134,15 +148,15 @@ def _deduction(text: str, points: Decimal) -> Criterion:
             low = Decimal(found.group(1))
             high = Decimal(found.group(2)) if found.group(2) else low
             if not 0 < low <= high:
-                raise _error(text, f"扣分范围“{found.group(0)}”不成立")
+                raise _Unreadable(f"扣分范围“{found.group(0)}”不成立")
             if high > points:
-                raise _error(text, f"扣分“{found.group(0)}”超过该指标分值{points}分")
+                raise _Unreadable(f"扣分“{found.group(0)}”超过该指标分值{points}分")
             items.append(Item(len(items) + 1, part[: found.start()].strip(" ,;./的"), low, high))
         gain = _GAIN.search(part)
         if gain and Decimal(gain.group(1)) != points:
-            raise _error(text, f"满分写为{gain.group(1)}分，与该指标分值{points}分不符")
+            raise _Unreadable(f"满分写为{gain.group(1)}分，与该指标分值{points}分不符")
     if not items:
-        raise _error(text, "没有找到扣分项")
+        raise _Unreadable("没有找到扣分项")
     return Criterion(DEDUCTION, points, text, tuple(items))
 
 
@@ -168,7 +182,7 @@ def _closed(mark: str | None) -> bool | None:
     return None if not mark else not mark.startswith("(不")
 
 
-def _band_of(segment: str, text: str) -> _RawBand | None:
+def _band_of(segment: str) -> _RawBand | None:
     gain = _GAIN.search(segment)
     if gain is None and "不得分" not in segment:
         return None
@@ -186,16 +200,16 @@ def _band_of(segment: str, text: str) -> _RawBand | None:
         if side == "以上":
             return _RawBand(Decimal(value), None, closed, False, 2, 0, points, unit or "")
         return _RawBand(None, Decimal(value), False, closed, 0, 0 if side == "以下" else 2, points, unit or "")
-    raise _error(text, f"“{segment.strip()}”中没有读出数值区间")
+    raise _Unreadable(f"“{segment.strip()}”中没有读出数值区间")
 
 
-def _band(text: str, points: Decimal) -> Criterion:
-    raw = [b for s in re.split(r"[,;.]", text) if s.strip() for b in [_band_of(s, text)] if b]
+def _band(text: str, points: Decimal | None) -> Criterion:
+    raw = [b for s in re.split(r"[,;.]", text) if s.strip() for b in [_band_of(s)] if b]
     if len(raw) < 2:
-        raise _error(text, "分档少于两档")
+        raise _Unreadable("分档少于两档")
     units = {b.unit for b in raw if b.unit}
     if len(units) > 1:
-        raise _error(text, f"各档的单位不一致（{'、'.join(sorted(units))}）")
+        raise _Unreadable(f"各档的单位不一致（{'、'.join(sorted(units))}）")
     for band in raw:   # 以内 of a time or a count starts at 0
         if band.low is None and units and units != {"%"}:
             band.low, band.low_closed = Decimal(0), True
@@ -203,9 +217,9 @@ def _band(text: str, points: Decimal) -> Criterion:
     bands = []
     for below, above in zip(raw, raw[1:]):
         if below.high is None or above.low is None or below.high != above.low:
-            raise _error(text, "各档区间不相接（有空档或重叠）")
+            raise _Unreadable("各档区间不相接（有空档或重叠）")
         if below.high_closed and above.low_closed:
-            raise _error(text, f"{below.high}同时属于相邻两档")
+            raise _Unreadable(f"{below.high}同时属于相邻两档")
         if below.high_closed is None and above.low_closed is None:
             owner_below = below.high_priority > above.low_priority
             below.high_closed, above.low_closed = owner_below, not owner_below
@@ -216,11 +230,13 @@ def _band(text: str, points: Decimal) -> Criterion:
         bands.append(Band(b.low, b.high, bool(b.low_closed), bool(b.high_closed), b.points))
     values = [b.points for b in bands]
     if values != sorted(values) and values != sorted(values, reverse=True):
-        raise _error(text, "各档得分不随数值单调变化")
+        raise _Unreadable("各档得分不随数值单调变化")
+    if points is None:   # PERF_BAND: the top band is the 分值
+        points = max(values)
     if max(values) != points:
-        raise _error(text, f"最高一档得{max(values)}分，与该指标分值{points}分不符")
+        raise _Unreadable(f"最高一档得{max(values)}分，与该指标分值{points}分不符")
     if min(values) < 0:
-        raise _error(text, "得分不能为负数")
+        raise _Unreadable("得分不能为负数")
     return Criterion(BAND, points, text, bands=tuple(bands), unit=units.pop() if units else "")
 
 
@@ -230,13 +246,29 @@ def _looks_like_bands(text: str) -> bool:
     return len(with_numbers) >= 2
 
 
-def parse_criterion(text: object, points: object) -> Criterion:
-    """The method and points of one 评分标准 for an item worth ``points`` (its 分值)."""
+def parse_criterion(text: object, points: object = None) -> Criterion:
+    """The method and points of one 评分标准 for an item worth ``points`` (its 分值). Without
+    ``points`` only a checklist or bands can be read (their points come from the text)."""
+    raw = "" if text is None else str(text)
+    try:
+        return _parse(raw, points)
+    except _Unreadable as err:
+        short = " ".join(raw.split())
+        short = short if len(short) <= 40 else short[:40] + "…"
+        raise PerfError(f"评分标准“{short}”无法读取：{err}", "criterion") from None
+
+
+def _parse(raw: str, points: object) -> Criterion:
+    clean = _clean(raw)
+    if points is None or (isinstance(points, str) and not points.strip()):
+        if _looks_like_bands(clean):
+            return _band(clean, None)
+        if _POINTS_IN_BRACKETS.search(clean) and not _DEDUCT.search(clean):
+            return _checklist(clean, None)
+        raise _Unreadable("不是逐项计分或分档计分的写法，需要给出分值")
     weight = to_decimal(points, "分值")
     if weight <= 0:
         raise PerfError(f"分值应大于0（{points}）", "weight")
-    raw = "" if text is None else str(text)
-    clean = _clean(raw)
     if not clean or any(word in clean for word in _JUDGEMENT_WORDS):
         return Criterion(JUDGEMENT, weight, raw)
     if any(word in clean for word in _RATIO_WORDS):
@@ -248,5 +280,5 @@ def parse_criterion(text: object, points: object) -> Criterion:
     if _POINTS_IN_BRACKETS.search(clean):
         return _checklist(clean, weight)
     if _GAIN.search(clean) and re.search(r"\d\s*(%|小时|天)", clean):
-        raise _error(raw, "像是分档计分，但读不出至少两档")
+        raise _Unreadable("像是分档计分，但读不出至少两档")
     return Criterion(JUDGEMENT, weight, raw)
