@@ -96,3 +96,14 @@ def test_profiles_share_their_scales():
     chaoyang, mof = (p for p in PROFILES if p.id in ("beijing-chaoyang-2024", "mof-2020"))
     words = lambda p: {s.name: [g.words for g in s.grades] for s in p.scales}  # noqa: E731
     assert {k: v for k, v in words(mof).items() if k in words(chaoyang)} == words(chaoyang)
+
+
+@pytest.mark.parametrize("old,new,complaint", [
+    ('basis = "received"', 'basis = "planned"', "unknown funds basis"),
+    ('level1 = ["效益指标"]', 'level1 = ["效益"]', "unknown 一级指标"),
+    ('level1 = ["效益指标"]', 'level1 = ["效益指标", "成本指标"]', "one weight group only"),
+    ('name = "满意度"\nweight = 5', 'name = "满意度"\nweight = 6', "add up to 101"),
+])
+def test_yichun_settings_that_cannot_be_honoured_are_refused(old, new, complaint):
+    with pytest.raises(ProfileDefinitionError, match=complaint):
+        load_profiles(_texts("yichun-2022", old, new))
