@@ -45,7 +45,7 @@ SEED = {
     "分配结果": {"met": "②", "reported": 3, "reason": "分配方案未完全符合分配办法"},
     "到位率": {"value": 369, "planned": 369, "reported": 3},
     "到位时效": {"met": "①", "reported": 2},
-    "资金使用": {"deductions": None, "reported": 7},
+    "资金使用": {"deductions": 0, "reported": 7},
     "财务管理": {"met": "全部", "reported": 3},
     "组织机构": {"met": "①", "reported": 1},
     "支撑条件": {"met": "1", "reported": 1},

@@ -131,7 +131,7 @@ def _item(row: EntryRow, index: int, findings: list[EvaluationFinding]) -> ItemR
             add(unreadable(err, row.score, None, "score"))
             return ItemResult(criterion.method, None)
     expected = None
-    if criterion.method == JUDGEMENT:
+    if criterion.method == JUDGEMENT and _blank(row.inputs.score):   # the typed score is the judgement
         if reported is not None and reported <= points:
             expected = reported
     elif _has_inputs(criterion, row.inputs):

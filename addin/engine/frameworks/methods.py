@@ -21,6 +21,7 @@ from .criteria import BAND, CHECKLIST, CIRCLED, DEDUCTION, JUDGEMENT, RATIO, Cri
 DECIMALS = 2
 _ZERO, _ONE = Decimal(0), Decimal(1)
 _ALL = {"全部", "全选", "所有", "全部达成", "全部满足", "all"}
+_NONE = {"无", "0", "没有", "均未达成", "都未达成", "none"}
 
 
 def _round(value: Decimal) -> Decimal:
@@ -32,14 +33,18 @@ def _empty(value: object) -> bool:
 
 
 def chosen_items(criterion: Criterion, met: object) -> tuple[int, ...]:
-    """The item numbers written in a 达成项 cell: ``①②④``, ``1,2,4``, ``全部`` or empty."""
+    """The item numbers written in a 达成项 cell: ``①②④``, ``1,2,4``, ``全部``; ``无`` or empty for none."""
     numbers = [i.number for i in criterion.items]
     if _empty(met):
         return ()
     if isinstance(met, (int, float, Decimal)) and not isinstance(met, bool):
+        if met == 0:
+            return ()
         picked = [int(met)] if Decimal(str(met)) == int(met) else [-1]
     else:
         text = str(met).strip()
+        if normalize_text(text).lower() in _NONE:
+            return ()
         if normalize_text(text).lower() in _ALL:
             if criterion.alternatives:
                 raise PerfError("该评分标准各项为互斥的档次，只能选择一项，不能填“全部”", "met")
