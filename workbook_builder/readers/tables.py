@@ -57,10 +57,11 @@ def _is_number(value: object) -> bool:
     return isinstance(value, str) and re.fullmatch(r"-?[\d,]+(\.\d+)?%?", value.strip()) is not None
 
 
-def read_tables(path: str | Path) -> list[ReadTable]:
-    """Every table in a workbook. Raises ``UnreadableFile`` or :class:`NoTable`."""
+def read_tables(path: str | Path, grids: list[Grid] | None = None) -> list[ReadTable]:
+    """Every table in a workbook (whose sheets may be given already read). Raises
+    ``UnreadableFile`` or :class:`NoTable`."""
     path = Path(path)
-    grids = read_grids(path)
+    grids = read_grids(path) if grids is None else grids
     meta = next((g for g in grids if g.name == L.META_SHEET), None)
     if meta is not None and str(meta.value(0, 1) or "").startswith("perfbook"):
         sheet = next((g for g in grids if g.name == L.SHEET), None)

@@ -19,9 +19,10 @@ from addin.engine import PerfError, TableFinding, TableResult, UserError, evalua
 from addin.engine.findings import Finding
 
 from ..files import atomic_save, safe_stem, unique_names
-from ..readers.container import SUFFIXES, UnreadableFile
+from ..readers.container import SUFFIXES, UnreadableFile, read_grids
 from ..readers.tables import NoTable, ReadTable, read_tables
 from .annotate import write_annotated
+from .evaluation import evaluation_reports
 from .result import FileFailure, FindingRow, RecalcResult, TableReport, finding_row
 
 
@@ -65,8 +66,13 @@ def check_file(path: str, profile: str | None, outdir: str | None, annotated_nam
                file_label: str) -> list[TableReport] | FileFailure:
     """Read, re-score and annotate one workbook; never raises for a bad file."""
     try:
-        reads = read_tables(path)
-        pairs = [report_table(read, profile, file_label) for read in reads]
+        grids = read_grids(path)
+        found = evaluation_reports(grids, path, profile, file_label)   # evaluation forms, yearly tables
+        if found:
+            reads, pairs = found
+        else:
+            reads = read_tables(path, grids)
+            pairs = [report_table(read, profile, file_label) for read in reads]
     except (UnreadableFile, NoTable) as err:
         return FileFailure(file_label, f"文件无法读取：{err}")
     except Exception as err:  # a broken workbook must never stop a batch
