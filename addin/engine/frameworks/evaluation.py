@@ -140,13 +140,12 @@ def _item(row: EntryRow, index: int, findings: list[EvaluationFinding]) -> ItemR
         except PerfError as err:
             add(unreadable(err, None, None, err.field or method.inputs[0]))
             return ItemResult(criterion.method, None)
+    if reported is None and expected is None:
+        add(Finding("score_missing", "未填写自评得分", None, None))
+        return ItemResult(criterion.method, None)
     if reported is None:
-        if expected is None:
-            add(Finding("score_missing", "未填写自评得分", None, None))
-        else:
-            add(Finding("score_missing", f"未填写自评得分，应为{expected}", None, expected))
-        return ItemResult(criterion.method, expected)
-    if reported > points:
+        add(Finding("score_missing", f"未填写自评得分，应为{expected}", None, expected))
+    elif reported > points:
         add(Finding("score_above_weight", f"自评得分{fmt(reported)}超过分值{fmt(points)}", reported, points))
     elif expected is not None and reported != expected:
         add(Finding("score_mismatch", f"按{method.label}得分应为{expected}，填报为{fmt(reported)}",
@@ -154,7 +153,7 @@ def _item(row: EntryRow, index: int, findings: list[EvaluationFinding]) -> ItemR
     elif expected is None and not method.allows(criterion, reported):
         add(Finding("score_not_allowed",
                     f"按评分标准（{method.label}）不可能得{fmt(reported)}分", reported, None))
-    score = expected if expected is not None else min(reported, points)
+    score = expected if expected is not None else min(reported, points)  # type: ignore[type-var]
     if score < points and is_blank_reason(row.reason):
         add(Finding("missing_reason", f"得分{fmt(score)}低于分值{fmt(points)}，未填写扣分原因", score,
                     field="reason"))
