@@ -98,3 +98,14 @@ def test_cli_lists_and_writes(tmp_path, capsys):
     assert main(["evaluation", "new", "--framework", "mof-2020", "-o", str(target)]) == 2
     assert main(["evaluation", "new", "--framework", "无此体系", "-o", str(tmp_path / "x.xlsx")]) == 2
     assert "未知的评价指标体系" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("framework", ["yueyang-2020", "mof-2020"])
+def test_every_framework_builds_with_its_functions(framework):
+    """PERF_CHECKLIST and PERF_BAND read each criterion without 分值 exactly as the framework does."""
+    from workbook_builder.forms.evaluation import build_evaluation_workbook
+
+    ws = build_evaluation_workbook(framework)[E.SHEET]
+    rows = get_framework(framework).rows()
+    formulas = [ws[E.Layout(len(rows), 0).item_cell("score", i)].value for i in range(len(rows))]
+    assert sum(f is None for f in formulas) == sum(item.criterion.method == "judgement" for _, _, item in rows)

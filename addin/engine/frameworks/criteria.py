@@ -14,7 +14,7 @@ but cannot be read consistently raises :class:`PerfError` instead of scoring 0 s
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from ..errors import PerfError
@@ -73,7 +73,7 @@ class Criterion:
 
     method: str
     points: Decimal
-    text: str = ""
+    text: str = ""                      # the criterion as written
     items: tuple[Item, ...] = ()        # checklist and deduction
     alternatives: bool = False          # checklist: choose one item rather than add them up
     bands: tuple[Band, ...] = ()        # band, ordered by value
@@ -251,7 +251,7 @@ def parse_criterion(text: object, points: object = None) -> Criterion:
     ``points`` only a checklist or bands can be read (their points come from the text)."""
     raw = "" if text is None else str(text)
     try:
-        return _parse(raw, points)
+        return replace(_parse(raw, points), text=raw)   # the text as written, for workbooks and messages
     except _Unreadable as err:
         short = " ".join(raw.split())
         short = short if len(short) <= 40 else short[:40] + "…"
