@@ -4,7 +4,6 @@ in, and seed 004's yearly budget tables; every finding at its cell, in the JSON 
 import json
 import sys
 
-import pytest
 from openpyxl import load_workbook
 
 from addin.engine.frameworks import get_framework

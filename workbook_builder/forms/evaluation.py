@@ -28,7 +28,7 @@ from .. import perfbook_version
 from ..files import atomic_save
 from . import evaluation_layout as E
 from .batch import OutputExistsError
-from .template import BORDER, CENTER, INPUT_FILL, LEFT, MISSING_REASON_FILL, SCORE_FORMAT, TEXT_FORMAT, UNLOCKED
+from .template import BORDER, CENTER, LEFT, MISSING_REASON_FILL, SCORE_FORMAT, TEXT_FORMAT, UNLOCKED
 from .template import WEIGHT_FORMAT, _merge, _set
 
 GUIDE = ("填写说明：黄色单元格由评价人员填写。逐项计分填“达成项”（如 ①②④、1,2,4、全部，都未达成填 无）；"
