@@ -128,7 +128,8 @@ def cmd_new(args: argparse.Namespace) -> int:
         table = tables[0]
     else:
         table = _blank_table(args)
-    path = write_template(table, args.output, args.profile, args.year, overwrite=args.force)
+    path = write_template(table, args.output, args.profile, args.year, overwrite=args.force,
+                          portable=args.portable)
     print(f"已生成：{path}（{len(table.indicators)} 行指标，规则 {args.profile or DEFAULT_PROFILE_ID}）")
     return 0
 
@@ -138,7 +139,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from .readers.project_list import read_project_list
 
     tables = read_project_list(args.list, args.profile, args.year)
-    result = write_batch(tables, args.output, args.profile, args.year, overwrite=args.force)
+    result = write_batch(tables, args.output, args.profile, args.year, overwrite=args.force,
+                         portable=args.portable)
     for written in result.failed:
         print(f"未生成：{written.table.project}：{written.error}", file=sys.stderr)
     print(f"已在 {args.output} 生成 {len(result.written) - len(result.failed)} 个自评表模板和索引 {INDEX_NAME}"
@@ -222,6 +224,9 @@ def _template_options(parser: argparse.ArgumentParser, force_help: str) -> None:
     parser.add_argument("--year", type=int, help="年度（默认上一年）")
     parser.add_argument("--profile", help=f"计分规则编号（默认 {DEFAULT_PROFILE_ID}）")
     parser.add_argument("--force", action="store_true", help=force_help)
+    parser.add_argument("--portable", action="store_true",
+                        help="通用公式模板：得分、执行率、总分、等级用 Excel、WPS、LibreOffice 通用的公式计算，"
+                        "无需安装加载项（实际完成值须填数值，定性指标从下拉列表选等级）")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -20,9 +20,7 @@ from addin.engine.findings import Finding
 
 from ..files import atomic_save, safe_stem, unique_names
 from ..readers.container import SUFFIXES, UnreadableFile, read_grids
-from ..readers.tables import NoTable, ReadTable, read_tables
-from .annotate import write_annotated
-from .evaluation import evaluation_reports
+from ..readers.tables import NoTable, ReadTable, tables_in
 from .result import FileFailure, FindingRow, RecalcResult, TableReport, finding_row
 
 
@@ -66,12 +64,14 @@ def check_file(path: str, profile: str | None, outdir: str | None, annotated_nam
                file_label: str) -> list[TableReport] | FileFailure:
     """Read, re-score and annotate one workbook; never raises for a bad file."""
     try:
+        from .evaluation import evaluation_reports  # 评价指标体系评分表 and yearly budget tables
+
         grids = read_grids(path)
-        found = evaluation_reports(grids, path, profile, file_label)   # evaluation forms, yearly tables
+        found = evaluation_reports(grids, path, profile, file_label)
         if found:
             reads, pairs = found
         else:
-            reads = read_tables(path, grids)
+            reads = tables_in(grids, path)
             pairs = [report_table(read, profile, file_label) for read in reads]
     except (UnreadableFile, NoTable) as err:
         return FileFailure(file_label, f"文件无法读取：{err}")
@@ -79,6 +79,8 @@ def check_file(path: str, profile: str | None, outdir: str | None, annotated_nam
         return FileFailure(file_label, f"文件无法读取：{type(err).__name__}: {str(err)[:200]}")
     reports = [report for report, _ in pairs]
     if outdir and annotated_name:
+        from .annotate import write_annotated  # openpyxl: not needed to review inside Excel
+
         try:
             write_annotated(path, Path(outdir) / annotated_name, reads, pairs)
         except Exception as err:  # the findings stand even when the copy cannot be written
