@@ -109,6 +109,17 @@ def test_profiles_share_their_scales():
     assert {k: v for k, v in words(mof).items() if k in words(chaoyang)} == words(chaoyang)
 
 
+@pytest.mark.parametrize("old,new,complaint", [
+    ('basis = "received"', 'basis = "planned"', "unknown funds basis"),
+    ('level1 = ["效益指标"]', 'level1 = ["效益"]', "unknown 一级指标"),
+    ('level1 = ["效益指标"]', 'level1 = ["效益指标", "成本指标"]', "one weight group only"),
+    ('name = "满意度"\nweight = 5', 'name = "满意度"\nweight = 6', "add up to 101"),
+])
+def test_yichun_settings_that_cannot_be_honoured_are_refused(old, new, complaint):
+    with pytest.raises(ProfileDefinitionError, match=complaint):
+        load_profiles(_texts("yichun-2022", old, new))
+
+
 def test_a_profile_without_statements_accepts_none():
     texts = dict(profile_texts())
     name = "beijing-chaoyang-2024.toml"

@@ -106,12 +106,13 @@ def test_manifest_names_the_functions_source_without_namespace(server):
     assert "78c935ca-9977-4921-a0fa-d731261fda9b" in manifest  # perfbook's own manifest id
 
 
-def test_metadata_lists_the_six_functions_in_chinese(server):
+def test_metadata_lists_the_ten_functions_in_chinese(server):
     status, body = server.request("GET", "/xlwings/custom-functions-meta.json")
     assert status == 200
     functions = {f["name"]: f for f in json.loads(body)["functions"]}
     assert set(functions) == {"PERF_SCORE", "PERF_EXEC_RATE", "PERF_EXEC_SCORE", "PERF_GRADE",
-                              "PERF_VALUE", "PERF_CHECK"}
+                              "PERF_VALUE", "PERF_CHECK", "PERF_CHECKLIST", "PERF_BAND", "PERF_DEDUCT",
+                              "PERF_RATIO"}
     chinese = lambda t: any("\u4e00" <= c <= "\u9fff" for c in t)  # noqa: E731
     for function in functions.values():
         assert chinese(function["description"])

@@ -15,6 +15,7 @@ def test_functions_and_their_chinese_help():
     names = [f.__name__ for f in udfs.FUNCTIONS]
     assert names == [
         "PERF_SCORE", "PERF_EXEC_RATE", "PERF_EXEC_SCORE", "PERF_GRADE", "PERF_VALUE", "PERF_CHECK",
+        "PERF_CHECKLIST", "PERF_BAND", "PERF_DEDUCT", "PERF_RATIO",
     ]
     for function in udfs.FUNCTIONS:
         assert any("\u4e00" <= ch <= "\u9fff" for ch in function.__doc__)
@@ -43,7 +44,7 @@ def test_values_like_excel_passes_them():
         (lambda: udfs.PERF_GRADE(95, "beijing"), "未知的规则“beijing”"),
         (lambda: udfs.PERF_EXEC_RATE(0, 5), "全年预算数为0"),
         (lambda: udfs.PERF_GRADE(95, None, "多余"), "函数PERF_GRADE需要1至2个参数，收到了3个"),
-        (lambda: udfs.PERF_EXEC_RATE(100), "函数PERF_EXEC_RATE需要2个参数，收到了1个"),
+        (lambda: udfs.PERF_EXEC_RATE(100), "函数PERF_EXEC_RATE需要2至4个参数，收到了1个"),
         (lambda: udfs.PERF_SCORE("≥", 90, 95), "函数PERF_SCORE需要4至6个参数，收到了3个"),
         (lambda: udfs.PERF_CHECK("≥", 90, 95, 10, 10, None, None, None, 1), "需要6至8个参数，收到了9个"),
         (lambda: udfs.PERF_VALUE(), "函数PERF_VALUE需要1至2个参数，收到了0个"),
@@ -61,6 +62,20 @@ def test_errors_carry_only_the_chinese_message(call, message):
         call()
     assert message in str(err.value)
     assert err.value.__cause__ is None and err.value.__suppress_context__
+
+
+def test_framework_functions_like_excel_passes_them():
+    goals = "①设有目标（1分）\n②目标明确（1分）\n③目标细化（1分）\n④目标量化（1分）"
+    assert [udfs.PERF_CHECKLIST(goals, met) for met in ("①②④", "1,2,4", "全部", None, "", 2.0)] == [
+        3.0, 3.0, 4.0, 0.0, 0.0, 1.0]
+    satisfaction = "满意率达90%（含）以上的得8分，80%（含）-90%得6分，60%（含）-80%得2分，60%以下不得分"
+    assert [udfs.PERF_BAND(satisfaction, v) for v in ("85%", 0.85, 0.9, "59.9%")] == [6.0, 6.0, 8.0, 0.0]
+    assert udfs.PERF_DEDUCT(7, "2,3") == 2.0 and udfs.PERF_DEDUCT(3, 5) == 0.0 and udfs.PERF_DEDUCT(7, None) == 7.0
+    assert udfs.PERF_RATIO(207, 369, 3) == 1.68 and udfs.PERF_RATIO(400, 369, 3) == 3.0
+    with pytest.raises(PerfError, match="不是扣分制"):
+        udfs.PERF_DEDUCT(4, 1, goals)
+    with pytest.raises(PerfError, match="需要给出分值"):
+        udfs.PERF_CHECKLIST("按完成情况酌情扣分", "①")
 
 
 def test_numbers_are_read_whole():

@@ -63,6 +63,36 @@ def cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_evaluation_frameworks(args: argparse.Namespace) -> int:
+    from addin.engine.frameworks import METHODS, list_frameworks
+
+    for framework in list_frameworks():
+        rows = framework.rows()
+        weights = " / ".join(f"{l1.name} {l1.points}" for l1 in framework.levels)
+        methods = {}
+        for _, _, item in rows:
+            label = METHODS[item.criterion.method].label
+            methods[label] = methods.get(label, 0) + 1
+        print(f"{framework.id}　{framework.name}")
+        print(f"  一级指标：{weights}；三级指标 {len(rows)} 项（" +
+              "、".join(f"{k} {v}" for k, v in methods.items()) + f"）；等级规则 {framework.grades_profile}")
+        print(f"  依据：{framework.source}")
+        print("  局限与解读：")
+        for limitation in framework.limitations:
+            print(f"  - {limitation}")
+        print()
+    return 0
+
+
+def cmd_evaluation_new(args: argparse.Namespace) -> int:
+    from .forms.evaluation import EvaluationHeader, write_evaluation
+
+    header = EvaluationHeader(args.project or "", args.unit or "", args.evaluator or "", args.year or "")
+    path = write_evaluation(args.framework, args.output, header, overwrite=args.force)
+    print(f"已生成：{path}（评价指标体系 {args.framework}）")
+    return 0
+
+
 def _chinese(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """Chinese section titles and -h help for a parser made with ``add_help=False``."""
     parser._positionals.title = "参数"
@@ -381,6 +411,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--hostname", help="对外的主机名，清单中的地址将使用 https://主机名")
     p.add_argument("--project-dir", help="xlwings Server 项目目录（默认 ~/.perfbook/xlwings-server）")
     p.set_defaults(run=cmd_serve)
+
+    p = command(
+        "evaluation",
+        "评价指标体系：列出指标体系、生成评分表 (evaluation frameworks)",
+        description="评价指标体系（一级、二级、三级指标及评分标准）的评分表。复核已填写的评分表请用 perfbook recalc。",
+    )
+    evaluation = p.add_subparsers(dest="evaluation_command", required=True, metavar="子命令", title="子命令")
+    q = _chinese(evaluation.add_parser("frameworks", help="列出可用的评价指标体系 (list frameworks)", add_help=False))
+    q.set_defaults(run=cmd_evaluation_frameworks)
+    q = _chinese(evaluation.add_parser(
+        "new", help="生成评价指标体系评分表 (a blank scoring workbook)", add_help=False,
+        description="按评价指标体系生成评分表：一级、二级指标合并单元格，自评得分单元格按评分方法"
+        "使用 PERF_CHECKLIST、PERF_BAND、PERF_RATIO、PERF_DEDUCT 计算，并有小计、总分和评价等级。"))
+    q.add_argument("--framework", required=True, help="评价指标体系编号，如 yueyang-2020（见 perfbook evaluation frameworks）")
+    q.add_argument("-o", "--output", required=True, help="输出文件，如 评分表.xlsx")
+    q.add_argument("--project", help="项目名称")
+    q.add_argument("--unit", help="项目单位")
+    q.add_argument("--evaluator", help="评价机构")
+    q.add_argument("--year", help="评价年度，如 2020")
+    q.add_argument("--force", action="store_true", help="覆盖已存在的文件")
+    q.set_defaults(run=cmd_evaluation_new)
 
     p = command("setup", "说明如何在各种 Excel 中使用 PERF_* 函数 (how to load the functions)")
     p.set_defaults(run=cmd_setup)

@@ -36,6 +36,10 @@ KINDS = {
     "total_mismatch": "总分不一致",
     "grade_mismatch": "等级不一致",
     "funds_sum": "资金构成不一致",
+    "score_above_weight": "得分超过分值",
+    "score_not_allowed": "得分不符合评分标准",
+    "budget_rows_sum": "明细合计不符",
+    "over_budget": "实际支出超过预算",
 }
 
 

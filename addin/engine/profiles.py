@@ -19,6 +19,7 @@ from decimal import Decimal
 from functools import cache
 from importlib import resources
 
+from . import form
 from .errors import PerfError
 from .methods import FUNDS, OVER_TARGET_NATURES, QUANTITATIVE
 from .natures import EQUAL, POSITIVE, REVERSE
@@ -27,6 +28,8 @@ from .numbers import quoted
 DEFAULT_PROFILE_ID = "beijing-chaoyang-2024"
 SHARED_SCALES = "_scales.toml"
 OVER_TARGET_MODES = {"ladder", "finding", "none"}
+# The denominator of 执行率: 全年预算数 (the form's column) or 实际到位资金 (Yichun 2022).
+FUNDS_BASES = {"budget": "全年预算数", "received": "实际到位资金"}
 _METHOD_KEYS = {"positive": POSITIVE, "reverse": REVERSE, "equal": EQUAL}
 
 
@@ -78,6 +81,16 @@ class LadderStep:
 
 
 @dataclass(frozen=True)
+class WeightGroup:
+    """A share of the 100 points a profile fixes for some 一级指标 (Yichun: 产出 60 covers the
+    form's 产出指标 and 成本指标)."""
+
+    name: str
+    weight: Decimal
+    level1: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Profile:
     id: str
     name: str
@@ -87,6 +100,8 @@ class Profile:
     rate_decimals: int
     funds_weight: Decimal
     funds_method: str
+    funds_basis: str                 # key of FUNDS_BASES
+    weight_groups: tuple[WeightGroup, ...]   # empty: the profile fixes no 一级 weights
     methods: dict[str, str]          # nature (≥ ≤ =) → method name in methods.QUANTITATIVE
     over_target_mode: str
     over_target_applies_to: tuple[str, ...]
@@ -178,6 +193,22 @@ def _methods(data: dict) -> dict[str, str]:
     return methods
 
 
+def _weight_groups(data: dict, funds_weight: Decimal) -> tuple[WeightGroup, ...]:
+    """``[[weights]]``: each names 一级指标 of the form; with the funds row they make 100."""
+    pid = data["id"]
+    groups = tuple(WeightGroup(g["name"], _dec(g["weight"]), tuple(g["level1"])) for g in data.get("weights", ()))
+    named = [name for g in groups for name in g.level1]
+    unknown = set(named) - set(form.LEVEL1)
+    if unknown:
+        raise _fail(pid, f"weights name unknown 一级指标 {sorted(unknown)} (one of {form.LEVEL1})")
+    if len(set(named)) != len(named):
+        raise _fail(pid, "a 一级指标 belongs to one weight group only")
+    total = sum((g.weight for g in groups), funds_weight)
+    if groups and total != form.TOTAL_WEIGHT:
+        raise _fail(pid, f"weights and the funds weight add up to {total}, not {form.TOTAL_WEIGHT}")
+    return groups
+
+
 def _parse(data: dict, shared: dict[str, dict]) -> Profile:
     pid = data["id"]
     for key in ("name", "source"):
@@ -201,6 +232,10 @@ def _parse(data: dict, shared: dict[str, dict]) -> Profile:
     funds = data["funds"]
     if funds["method"] not in FUNDS:
         raise _fail(pid, f"unknown funds method {funds['method']!r} (one of {list(FUNDS)})")
+    basis = funds.get("basis", "budget")
+    if basis not in FUNDS_BASES:
+        raise _fail(pid, f"unknown funds basis {basis!r} (one of {list(FUNDS_BASES)})")
+    groups = _weight_groups(data, _dec(funds["weight"]))
     bands = tuple((b["grade"], _dec(b["min"])) for b in data["grades"]["bands"])
     minimums = [m for _, m in bands]
     if minimums != sorted(minimums, reverse=True) or len(set(minimums)) != len(minimums):
@@ -216,6 +251,8 @@ def _parse(data: dict, shared: dict[str, dict]) -> Profile:
         rate_decimals=int(data["rounding"]["rate_decimals"]),
         funds_weight=_dec(funds["weight"]),
         funds_method=funds["method"],
+        funds_basis=basis,
+        weight_groups=groups,
         methods=_methods(data),
         over_target_mode=over["mode"],
         over_target_applies_to=applies_to,

@@ -16,7 +16,7 @@ from .findings import Finding, check_scored, fmt, pct, unreadable
 from .errors import PerfError
 from .numbers import read_value, round_half_up, to_decimal
 from .profiles import Profile, get_profile
-from .scoring import IndicatorScore, exec_score, grade_of, score_detail
+from .scoring import IndicatorScore, exec_score, funds_share, grade_of, score_detail
 
 
 @dataclass
@@ -51,6 +51,7 @@ class Funds:
     rate: object = None          # 执行率 as reported (0.9997, "99.97%")
     score: object = None         # 得分 as reported
     sources: dict[str, FundsSource] = field(default_factory=dict)  # sub-rows by form.FUNDS_SOURCES
+    received: object = None      # 实际到位资金, for profiles whose 执行率 is measured against it
 
 
 @dataclass
@@ -119,8 +120,8 @@ def _funds(table: Table, result: TableResult, rules: Profile) -> None:
     funds = table.funds
     add = lambda finding: result.findings.append(TableFinding("funds", finding))  # noqa: E731
     try:
-        result.funds_score = exec_score(funds.annual, funds.executed, funds.weight, rules)
-        exact = to_decimal(funds.executed, "全年执行数") / to_decimal(funds.annual, "全年预算数")
+        result.funds_score = exec_score(funds.annual, funds.executed, funds.weight, rules, funds.received)
+        exact = funds_share(funds.annual, funds.executed, rules, funds.received)
         result.funds_rate = round_half_up(exact, rules.rate_decimals)
     except PerfError as err:
         add(unreadable(err, field="score"))
@@ -210,6 +211,13 @@ def _weights(table: Table, result: TableResult, rules: Profile) -> None:
         expected = declared or Decimal(form.TOTAL_WEIGHT)
         finding = Finding("weights_sum", problem, sum(weights, funds_weight), expected, "weight")
         result.findings.append(TableFinding("total", finding))
+    for group in rules.weight_groups:   # the profile's 一级 weights (Yichun: 产出 60 / 效益 25 / 满意度 5)
+        added = sum((w for w, ind in zip(weights, table.indicators) if ind.level1 in group.level1), Decimal(0))
+        if added != group.weight:
+            message = (f"{'、'.join(group.level1)}的分值合计 {fmt(added)}，规则“{rules.id}”规定"
+                       f"{group.name}为 {fmt(group.weight)}")
+            result.findings.append(TableFinding("total", Finding("weights_sum", message, added, group.weight,
+                                                                 "weight")))
 
 
 def evaluate_table(table: Table, profile: object = None, scores_reported: bool = True) -> TableResult:

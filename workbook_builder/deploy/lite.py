@@ -1,5 +1,5 @@
-"""``perfbook lite``: a self-contained ``main.py`` (engine, profiles and the review script 复核本工作簿
-embedded) for xlwings Lite."""
+"""``perfbook lite``: a self-contained ``main.py`` (engine, profiles, evaluation frameworks and the
+review script 复核本工作簿 embedded) for xlwings Lite."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ from importlib import resources
 from pathlib import Path
 
 from addin.engine import list_profiles
+from addin.engine.frameworks.model import framework_texts, list_frameworks
 from addin.engine.profiles import DEFAULT_PROFILE_ID, profile_texts
 from addin.udfs import FUNCTIONS, signature
 
 from .. import perfbook_version, texts
 from ..files import atomic_save
 
-PACKAGES = ("addin", "addin.engine")   # the bundle serves every module of these
+PACKAGES = ("addin", "addin.engine", "addin.engine.frameworks")   # the bundle serves every module of these
 # The review script 复核本工作簿 and the stdlib-only modules it needs (with their packages).
 REVIEW_MODULES = (
     "workbook_builder", "workbook_builder.files",
@@ -66,9 +67,11 @@ def main_py() -> str:
         version=perfbook_version(),
         functions=functions,
         profiles=[p.id for p in list_profiles()],
+        frameworks=[f.id for f in list_frameworks()],
         default_profile=DEFAULT_PROFILE_ID,
         sources=_literal(sources()),
         profiles_texts=_literal(dict(sorted(profile_texts().items()))),
+        frameworks_texts=_literal(dict(sorted(framework_texts().items()))),
         names=[f.__name__ for f in FUNCTIONS],
         packages=packages(),
     ) + "\n"

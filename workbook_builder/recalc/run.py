@@ -19,8 +19,8 @@ from addin.engine import PerfError, TableFinding, TableResult, UserError, evalua
 from addin.engine.findings import Finding
 
 from ..files import atomic_save, safe_stem, unique_names
-from ..readers.container import SUFFIXES, UnreadableFile
-from ..readers.tables import NoTable, ReadTable, read_tables
+from ..readers.container import SUFFIXES, UnreadableFile, read_grids
+from ..readers.tables import NoTable, ReadTable, tables_in
 from .result import FileFailure, FindingRow, RecalcResult, TableReport, finding_row
 
 
@@ -64,8 +64,15 @@ def check_file(path: str, profile: str | None, outdir: str | None, annotated_nam
                file_label: str) -> list[TableReport] | FileFailure:
     """Read, re-score and annotate one workbook; never raises for a bad file."""
     try:
-        reads = read_tables(path)
-        pairs = [report_table(read, profile, file_label) for read in reads]
+        from .evaluation import evaluation_reports  # 评价指标体系评分表 and yearly budget tables
+
+        grids = read_grids(path)
+        found = evaluation_reports(grids, path, profile, file_label)
+        if found:
+            reads, pairs = found
+        else:
+            reads = tables_in(grids, path)
+            pairs = [report_table(read, profile, file_label) for read in reads]
     except (UnreadableFile, NoTable) as err:
         return FileFailure(file_label, f"文件无法读取：{err}")
     except Exception as err:  # a broken workbook must never stop a batch
