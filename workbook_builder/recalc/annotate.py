@@ -98,7 +98,13 @@ class Package:
         self.zip = zipfile.ZipFile(path)
         self.names = {info.filename for info in self.zip.infolist()}
         self.trees: dict[str, etree._Element] = {}
+        self.changed: set[str] = set()          # parsed parts the copy rewrites
         self.raw: dict[str, bytes] = {}
+
+    def edit(self, name: str) -> etree._Element:
+        """Part ``name`` parsed, to be written back changed."""
+        self.changed.add(name)
+        return self.xml(name)
 
     def xml(self, name: str) -> etree._Element:
         if name not in self.trees:
@@ -118,6 +124,7 @@ class Package:
 
     def add_rel(self, part: str, rel_type: str, target: str) -> str:
         rels = self.rels(part)
+        self.changed.add(_rels_name(part))
         used = {r.get("Id") for r in rels}
         n = len(used) + 1
         while f"rId{n}" in used:
@@ -140,7 +147,7 @@ class Package:
         return pattern.format(n)
 
     def content_type(self, part: str, content_type: str) -> None:
-        types = self.xml("[Content_Types].xml")
+        types = self.edit("[Content_Types].xml")
         ns = types.nsmap.get(None, CT_NS)
         etree.SubElement(types, f"{{{ns}}}Override", PartName="/" + part, ContentType=content_type)
 
@@ -149,11 +156,11 @@ class Package:
         ns = types.nsmap.get(None, CT_NS)
         if not any(d.get("Extension", "").lower() == extension for d in types.iter(f"{{{ns}}}Default")):
             default = etree.Element(f"{{{ns}}}Default", Extension=extension, ContentType=content_type)
-            types.insert(0, default)
+            self.edit("[Content_Types].xml").insert(0, default)
 
     def write(self, dest: str) -> None:
         changed = {name: etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=True)
-                   for name, tree in self.trees.items()}
+                   for name, tree in self.trees.items() if name in self.changed}
         changed.update(self.raw)
         with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as out:
             for info in self.zip.infolist():
@@ -171,6 +178,7 @@ class Styles:
 
     def __init__(self, package: Package, part: str) -> None:
         self.root = package.xml(part)
+        self.package, self.part = package, part
         self.ns = "{%s}" % etree.QName(self.root).namespace
         self.cache: dict[tuple, int] = {}
 
@@ -182,6 +190,7 @@ class Styles:
 
     def _append(self, tag: str, element: etree._Element) -> int:
         container = self._list(tag)
+        self.package.changed.add(self.part)
         container.append(element)
         container.set("count", str(len(container)))
         return len(container) - 1
@@ -235,7 +244,7 @@ class Sheet:
 
     def __init__(self, package: Package, part: str) -> None:
         self.package, self.part = package, part
-        self.root = package.xml(part)
+        self.root = package.edit(part)
         self.ns = "{%s}" % etree.QName(self.root).namespace
         self.data = self.root.find(self.ns + "sheetData")
         if self.data is None:
@@ -326,13 +335,14 @@ class Sheet:
         existing = package.related(self.part, REL_COMMENTS)
         if existing:
             part = existing[0][1]
-            root = package.xml(part)
+            root = package.edit(part)
         else:
             part = package.new_name("xl/comments{}.xml")
             root = etree.Element(f"{self.ns}comments", nsmap={None: self.ns[1:-1]})
             etree.SubElement(root, self.ns + "authors")
             etree.SubElement(root, self.ns + "commentList")
             package.trees[part] = root
+            package.changed.add(part)
             package.add_rel(self.part, REL_COMMENTS, part)
             package.content_type(part, CT_COMMENTS)
         ns = "{%s}" % etree.QName(root).namespace
@@ -453,7 +463,7 @@ class Workbook:
         if not office:
             raise AnnotationError("缺少工作簿主体（_rels/.rels 中没有 officeDocument）")
         self.part = _target("", office[0].get("Target"))
-        self.root = package.xml(self.part)
+        self.root = package.edit(self.part)
         self.ns = "{%s}" % etree.QName(self.root).namespace
         targets = {r.get("Id"): _target(self.part, r.get("Target")) for r in package.rels(self.part)}
         self.sheets = {s.get("name"): targets.get(s.get(f"{{{R_NS}}}id")) for s in self._sheets()}
@@ -499,7 +509,7 @@ class Workbook:
             view.set("activeTab", "0")
             view.set("firstSheet", "0")
         for name, part in self.sheets.items():  # only the new sheet is selected when the copy opens
-            if part in package.trees:
+            if part in package.changed:
                 for view in package.trees[part].iter("{*}sheetView"):
                     view.attrib.pop("tabSelected", None)
             elif part in package.names:
