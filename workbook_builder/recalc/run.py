@@ -11,6 +11,7 @@ from __future__ import annotations
 import glob
 import json
 import os
+import signal
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -109,39 +110,52 @@ def _run_one(job: tuple) -> list[TableReport] | FileFailure:
     return check_file(*job)
 
 
+def _ignore_interrupt() -> None:
+    """Workers leave Ctrl+C to the main process, which stops the batch and writes what is done."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def run(jobs: list[tuple], workers: int, progress: Callable[[int], object] | None = None):
-    """Check every job (arguments of :func:`check_file`), in order, on ``workers`` processes."""
+    """Check every job (arguments of :func:`check_file`), in order, on ``workers`` processes.
+    When the consumer stops (Ctrl+C), the jobs not started are cancelled."""
     if workers <= 1 or len(jobs) < 8:
         for job in jobs:
             yield _run_one(job)
             if progress:
                 progress(1)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupt)
+    try:
         for result in pool.map(_run_one, jobs, chunksize=max(1, min(32, len(jobs) // (workers * 8)))):
             yield result
             if progress:
                 progress(1)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def _label(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+def _label(path: Path, folders: list[Path]) -> str:
+    """How a file is shown: relative to the parent of the folder given on the command line that
+    holds it (``收到的自评表/单位A/表1.xlsx``), or its name when it was named itself."""
+    absolute = path.absolute()
+    for folder in folders:
+        if folder in absolute.parents:
+            return absolute.relative_to(folder.parent).as_posix()
+    return path.name
 
 
 def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
            json_path: str | Path | None = None, jobs: int | None = None,
            progress: Callable[[int], object] | None = None,
-           on_start: Callable[[int], object] | None = None) -> RecalcResult:
-    """Recalculate every workbook named by ``paths`` into ``outdir``: annotated copies, the
-    summary workbook and (with ``json_path``) the JSON. ``on_start(n)`` is told how many files
-    were found, ``progress(1)`` after each one."""
+           on_start: Callable[[int], object] | None = None, copies: bool = True) -> RecalcResult:
+    """Recalculate every workbook named by ``paths`` into ``outdir``: annotated copies (unless
+    ``copies`` is false), the summary workbook and (with ``json_path``) the JSON. ``on_start(n)``
+    is told how many files were found, ``progress(1)`` after each one. On Ctrl+C the summary and
+    the JSON are written for the files done, with ``partial`` set."""
     from .summary import SUMMARY_NAME, write_summary
 
     get_profile(profile)  # an unknown profile is a usage error, before any work
@@ -156,13 +170,20 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
         on_start(len(found))
     outdir.mkdir(parents=True, exist_ok=True)
     names = unique_names([f"{safe_stem(p.stem, 60)}_复核" for p in found], ".xlsx")
-    work = [(str(p), profile, str(outdir), n, _label(p)) for p, n in zip(found, names)]
-    result = RecalcResult(files=len(found))
-    for outcome in run(work, jobs or default_workers(), progress):
-        if isinstance(outcome, FileFailure):
-            result.failures.append(outcome)
-        else:
-            result.reports.extend(outcome)
+    names = [n[:-5] + ".xlsm" if p.suffix.lower() == ".xlsm" else n for p, n in zip(found, names)]
+    folders = [Path(p).absolute() for p in paths if Path(p).is_dir()]
+    labels = [_label(p, folders) for p in found]
+    work = [(str(p), profile, str(outdir) if copies else None, n, label)
+            for p, n, label in zip(found, names, labels)]
+    result = RecalcResult(files=len(found), sources=dict(zip(labels, found)))
+    try:
+        for outcome in run(work, jobs or default_workers(), progress):
+            if isinstance(outcome, FileFailure):
+                result.failures.append(outcome)
+            else:
+                result.reports.extend(outcome)
+    except KeyboardInterrupt:
+        result.partial = True
     result.summary_path = write_summary(result, outdir / SUMMARY_NAME)
     if json_path:
         text = json.dumps(result.to_dict(), ensure_ascii=False, indent=1)
