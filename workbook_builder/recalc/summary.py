@@ -35,7 +35,7 @@ NUMBER_FORMAT = "0.00"
 HEADER_FILL = PatternFill("solid", fgColor="FFDDEBF7")
 FINDING_FILL = PatternFill("solid", fgColor="FFFFC7CE")
 LINK_FONT = Font(color="FF0563C1", underline="single")
-MAX_WIDTH = 60
+MAX_WIDTH = 50
 _SHEET_NAME = re.compile(r"[\[\]:*?/\\']")
 
 PROJECT_COLUMNS = ["文件", "工作表", "项目名称", "主管部门", "计分规则", "全年预算数（万元）", "填报总分",
@@ -133,7 +133,6 @@ class SheetWriter:
         setup.paperSize, setup.orientation = sheet.PAPERSIZE_A4, "landscape"
         setup.fitToWidth, setup.fitToHeight = 1, 0
         sheet.sheet_properties.pageSetUpPr.fitToPage = True
-        sheet.print_options.gridLines = True
         sheet.page_margins.left = sheet.page_margins.right = 0.4
 
 
