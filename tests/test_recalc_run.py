@@ -1,0 +1,55 @@
+"""recalc() orchestration: --no-copies, Ctrl+C writing what is done, labels relative to the folder
+given, .xlsm copies staying .xlsm."""
+
+import json
+import shutil
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.conftest import ROOT
+from workbook_builder.cli import main
+from workbook_builder.recalc.run import recalc
+
+SUBMITTED = ROOT / "samples" / "chaoyang-2024" / "submitted"
+
+
+def test_no_copies_writes_only_summary_and_json(tmp_path):
+    out = tmp_path / "out"
+    code = main(["recalc", str(SUBMITTED), "-o", str(out), "--json", str(tmp_path / "r.json"), "--jobs", "1",
+                 "--no-copies"])
+    assert code == 0
+    assert sorted(p.name for p in out.iterdir()) == ["复核汇总.xlsx"]
+    data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert len(data["tables"]) == 30 and all(t["annotated"] is None for t in data["tables"])
+    assert data["tables"][0]["file"].startswith("submitted/") and data["partial"] is False
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_interrupted_run_writes_summary_and_json_for_the_files_done(tmp_path, jobs):
+    done = []
+
+    def progress(n):
+        done.append(n)
+        if len(done) == 9:
+            raise KeyboardInterrupt
+
+    result = recalc([str(SUBMITTED)], tmp_path / "out", json_path=tmp_path / "r.json", jobs=jobs,
+                    progress=progress, copies=False)
+    assert result.partial
+    data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    files = {t["file"] for t in data["tables"]} | {u["file"] for u in data["unreadable"]}
+    assert data["partial"] is True and len(files) == 9
+    summary = load_workbook(tmp_path / "out" / "复核汇总.xlsx")
+    assert summary.sheetnames[0] == "说明" and "9 个文件" in summary["说明"]["A2"].value
+
+
+def test_xlsm_copy_stays_xlsm(tmp_path):
+    source = next(SUBMITTED.glob("26_*.xlsx"))
+    macro = tmp_path / "in" / "宏.xlsm"
+    macro.parent.mkdir()
+    shutil.copy(source, macro)
+    result = recalc([str(macro.parent)], tmp_path / "out", jobs=1)
+    [report] = result.reports
+    assert report.annotated == "宏_复核.xlsm" and (tmp_path / "out" / "宏_复核.xlsm").exists()
+    assert report.file == "in/宏.xlsm"
