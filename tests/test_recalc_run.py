@@ -53,3 +53,23 @@ def test_xlsm_copy_stays_xlsm(tmp_path):
     [report] = result.reports
     assert report.annotated == "宏_复核.xlsm" and (tmp_path / "out" / "宏_复核.xlsm").exists()
     assert report.file == "in/宏.xlsm"
+
+
+def test_a_part_that_fails_its_checksum_is_unreadable(tmp_path):
+    """The container check no longer decompresses every part a second time (zipfile.testzip):
+    the reader verifies each part's CRC-32 as it reads it."""
+    import zipfile
+
+    from workbook_builder.readers.container import UnreadableFile
+    from workbook_builder.readers.tables import read_tables
+
+    source = next(SUBMITTED.glob("26_*.xlsx"))
+    stored = tmp_path / "stored.xlsx"
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(stored, "w", zipfile.ZIP_STORED) as out:
+        for info in src.infolist():
+            out.writestr(info.filename, src.read(info))
+    data = bytearray(stored.read_bytes())
+    data[data.find(b"141.116")] = ord("9")  # still valid XML, wrong checksum
+    stored.write_bytes(bytes(data))
+    with pytest.raises(UnreadableFile):
+        read_tables(stored)

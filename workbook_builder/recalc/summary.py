@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+from copy import copy
 import unicodedata
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -36,6 +37,7 @@ HEADER_FILL = PatternFill("solid", fgColor="FFDDEBF7")
 FINDING_FILL = PatternFill("solid", fgColor="FFFFC7CE")
 LINK_FONT = Font(color="FF0563C1", underline="single")
 MAX_WIDTH = 50
+WIDTH_ROWS = 1000  # column widths are fitted to the first rows (enough, and fast on 10,000 rows)
 _SHEET_NAME = re.compile(r"[\[\]:*?/\\']")
 
 PROJECT_COLUMNS = ["文件", "工作表", "项目名称", "主管部门", "计分规则", "全年预算数（万元）", "填报总分",
@@ -63,15 +65,17 @@ class Links:
     """Relative link targets from the summary's folder to the copies or the originals."""
 
     def __init__(self, result: RecalcResult, folder: Path) -> None:
-        self.result, self.folder = result, folder
+        self.result, self.folder = result, folder.absolute()
+        self.relative: dict[str, str | None] = {}
 
     def file(self, report: TableReport) -> str | None:
         if report.annotated:
             return report.annotated
-        source = self.result.sources.get(report.file)
-        if source is None:
-            return None
-        return Path(os.path.relpath(Path(source).absolute(), self.folder.absolute())).as_posix()
+        if report.file not in self.relative:
+            source = self.result.sources.get(report.file)
+            self.relative[report.file] = None if source is None else Path(
+                os.path.relpath(Path(source).absolute(), self.folder)).as_posix()
+        return self.relative[report.file]
 
     def cell(self, report: TableReport, cell: str) -> tuple[str | None, str | None]:
         target = self.file(report)
@@ -93,6 +97,8 @@ class SheetWriter:
         self.sheet = book.create_sheet(title)
         self.columns = columns
         self.widths = [text_width(c) for c in columns]
+        self.rows = 1
+        self.styles: dict[tuple, object] = {}
         self.sheet.append(columns)
         for cell in self.sheet[1]:
             cell.font, cell.fill = Font(bold=True), HEADER_FILL
@@ -100,25 +106,36 @@ class SheetWriter:
 
     def row(self, values: list[object], highlight: bool = False,
             links: dict[int, tuple[str | None, str | None]] | None = None) -> int:
-        number = self.sheet.max_row + 1
+        self.rows += 1
+        number = self.rows
         for index, value in enumerate(values):
             cell = self.sheet.cell(number, index + 1, _value(value))
-            if isinstance(cell.value, str):
+            text = isinstance(cell.value, str)
+            if text:
                 cell.data_type = "s"  # text from a submitted file is never a formula
-                if is_formula_like(cell.value):
-                    cell.quotePrefix = True
-            elif self.columns[index] in NUMERIC:
-                cell.number_format = NUMBER_FORMAT
-            if self.columns[index] in WRAPPED:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-            if highlight:
-                cell.fill = FINDING_FILL
             target, location = (links or {}).get(index, (None, None))
             if target or location:
                 cell.hyperlink = Hyperlink(ref=cell.coordinate, target=target, location=location,
                                            tooltip="打开" + (location or target or ""))
+            key = (text and is_formula_like(cell.value), not text and self.columns[index] in NUMERIC,
+                   self.columns[index] in WRAPPED, highlight, bool(target or location))
+            if key in self.styles:  # openpyxl hashes every style object set; copy a known one
+                cell._style = copy(self.styles[key])
+                continue
+            quote, numeric, wrapped, _, link = key
+            if quote:
+                cell.quotePrefix = True
+            if numeric:
+                cell.number_format = NUMBER_FORMAT
+            if wrapped:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if highlight:
+                cell.fill = FINDING_FILL
+            if link:
                 cell.font = LINK_FONT
-            self.widths[index] = max(self.widths[index], text_width(cell.value))
+            self.styles[key] = copy(cell._style)
+            if number <= WIDTH_ROWS:
+                self.widths[index] = max(self.widths[index], text_width(cell.value))
         return number
 
     def finish(self) -> None:
@@ -127,7 +144,7 @@ class SheetWriter:
             sheet.column_dimensions[get_column_letter(index)].width = min(width + 2, MAX_WIDTH)
         last = get_column_letter(len(self.columns))
         sheet.freeze_panes = "A2"
-        sheet.auto_filter.ref = f"A1:{last}{max(sheet.max_row, 1)}"
+        sheet.auto_filter.ref = f"A1:{last}{self.rows}"
         sheet.print_title_rows = "1:1"
         setup = sheet.page_setup
         setup.paperSize, setup.orientation = sheet.PAPERSIZE_A4, "landscape"
