@@ -151,3 +151,41 @@ def test_hostile_text_stays_text_in_the_copy(tmp_path):
     assert not [c.coordinate for c in cells if c.data_type == "f"]
     assert any(c.value == report.project for c in cells) and report.project.startswith("=HYPERLINK")
     assert all(len(str(c.value)) <= 1000 for c in cells)
+
+
+def test_strict_ooxml_package_is_annotated(tmp_path):
+    """Strict OOXML uses other namespaces for the sheet XML and r:id; the copy still gets its marks."""
+    strict = tmp_path / "strict.xlsx"
+    with zipfile.ZipFile(SAMPLE) as src, zipfile.ZipFile(strict, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename.startswith("xl/") and info.filename.endswith(".xml"):
+                data = data.replace(b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+                                    b"http://purl.oclc.org/ooxml/spreadsheetml/main")
+                data = data.replace(b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+                                    b"http://purl.oclc.org/ooxml/officeDocument/relationships")
+            out.writestr(info.filename, data)
+    from workbook_builder.readers.tables import read_tables
+    from workbook_builder.recalc.annotate import write_annotated
+    from workbook_builder.recalc.run import report_table
+
+    reads = read_tables(SAMPLE)  # the reader's own Strict support is not under test here
+    write_annotated(strict, tmp_path / "copy.xlsx", reads, [report_table(r, None, "x") for r in reads])
+    copy = _parts(tmp_path / "copy.xlsx")
+    sheet = copy["xl/worksheets/sheet1.xml"].decode()
+    assert "purl.oclc.org/ooxml/spreadsheetml/main" in sheet and "复核计算值" in sheet
+    assert b'name="\xe5\xa4\x8d\xe6\xa0\xb8\xe7\xbb\x93\xe6\x9e\x9c"' in copy["xl/workbook.xml"]  # 复核结果
+
+
+def test_non_finite_numbers_are_written_as_text(tmp_path):
+    from workbook_builder.readers.tables import read_tables
+    from workbook_builder.recalc.annotate import write_annotated
+    from workbook_builder.recalc.run import report_table
+
+    reads = read_tables(SAMPLE)
+    pairs = [report_table(r, None, "x") for r in reads]
+    pairs[0][0].findings[0].reported = float("nan")
+    pairs[0][0].findings[0].expected = float("inf")
+    write_annotated(SAMPLE, tmp_path / "copy.xlsx", reads, pairs)
+    review = load_workbook(tmp_path / "copy.xlsx")["复核结果"]
+    assert (review["F2"].value, review["G2"].value) == ("nan", "inf")

@@ -15,6 +15,7 @@ network access (the container check has already refused DTDs).
 
 from __future__ import annotations
 
+import math
 import posixpath
 import re
 import zipfile
@@ -77,6 +78,19 @@ def _split(ref: str) -> tuple[int, int]:
     if not match:
         raise AnnotationError(f"单元格地址“{ref}”无法识别")
     return _column_number(match.group(1)), int(match.group(2))
+
+
+def _rid(element: etree._Element) -> str | None:
+    """The relationship id of ``element`` (``r:id``, in the transitional or the Strict namespace)."""
+    for name, value in element.attrib.items():
+        if name.startswith("{") and name.endswith("}id") and "relationships" in name:
+            return value
+    return None
+
+
+def _number(value: object) -> bool:
+    """A value written as a number cell: finite ints and floats (NaN and inf become text)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _rels_name(part: str) -> str:
@@ -298,7 +312,7 @@ class Sheet:
             cell.remove(child)
         cell.attrib.pop("t", None)
         cell.set("s", str(style))
-        if isinstance(value, (int, float)):
+        if _number(value):
             etree.SubElement(cell, self.ns + "v").text = repr(float(value))
         else:
             cell.set("t", "inlineStr")
@@ -371,8 +385,11 @@ class Sheet:
         package = self.package
         legacy = self.root.find(self.ns + "legacyDrawing")
         if legacy is not None:
-            part = _target(self.part, package.rels(self.part).find(
-                f"{{{PKG_RELS}}}Relationship[@Id='{legacy.get(f'{{{R_NS}}}id')}']").get("Target"))
+            rid = _rid(legacy)
+            target = next((r.get("Target") for r in package.rels(self.part) if r.get("Id") == rid), None)
+            if target is None:
+                raise AnnotationError(f"{self.part} 的批注绘图（{rid}）找不到")
+            part = _target(self.part, target)
             text = package.raw.get(part) or package.zip.read(part)
             text = text.decode("utf-8", "replace")
         else:
@@ -438,7 +455,7 @@ def _findings_sheet_xml(pairs, styles: Styles, ns: str) -> str:
             ref = f"{_column_letters(column)}{number}"
             if value is None or value == "":
                 continue
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if _number(value):
                 out.append(f'<c r="{ref}" s="{style}"><v>{float(value)!r}</v></c>')
             else:
                 text = escape(xml_text(cell_text(value)))
@@ -466,7 +483,7 @@ class Workbook:
         self.root = package.edit(self.part)
         self.ns = "{%s}" % etree.QName(self.root).namespace
         targets = {r.get("Id"): _target(self.part, r.get("Target")) for r in package.rels(self.part)}
-        self.sheets = {s.get("name"): targets.get(s.get(f"{{{R_NS}}}id")) for s in self._sheets()}
+        self.sheets = {s.get("name"): targets.get(_rid(s)) for s in self._sheets()}
         styles = [t for r, t in package.related(self.part, "/styles")]
         if not styles:
             raise AnnotationError("缺少 styles.xml")
