@@ -23,7 +23,7 @@ def _report(file, project, department, total, findings=(), annotated=None, amoun
 
 def _result(tmp_path: Path, copies: bool = True) -> RecalcResult:
     finding = FindingRow("J14", "penalty_not_applied", "未按超额规则扣分", "得分应为7.00，填报为10\x0b第二行", 10.0, 7.0)
-    hostile = FindingRow("C3", "unreadable", "无法读取", "@SUM(A1)" + "长" * 3000, "-1+2", None)
+    hostile = FindingRow("C3", "unreadable", "无法读取", "@SUM(A1)" + "长" * 3000, "-1+2", float("nan"))
     reports = [
         _report("收到/单位A/表1.xlsx", "朝阳区政府网站功能和监测服务项目", "北京市朝阳区数据局", 94.0, [finding],
                 "表1_复核.xlsx" if copies else None),
@@ -92,7 +92,7 @@ def test_text_from_submitted_files_stays_text(tmp_path):
     cells = _cells(book)
     assert not [f"{c.parent.title}!{c.coordinate}" for c in cells if c.data_type == "f"]
     texts = {c.value for c in cells if isinstance(c.value, str)}
-    assert HOSTILE in texts and "-1+2" in texts and "文件无法读取：+cmd|x" in texts
+    assert HOSTILE in texts and "-1+2" in texts and "文件无法读取：+cmd|x" in texts and "nan" in texts
     assert "得分应为7.00，填报为10\n第二行" in texts
     assert max(len(t) for t in texts) <= 1000
     assert any(t.startswith("@SUM(A1)长") and t.endswith("…") for t in texts)

@@ -11,6 +11,7 @@ overview. Text from the submitted files is written as text, never as a formula (
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from copy import copy
@@ -85,7 +86,8 @@ class Links:
 
 
 def _value(value: object) -> object:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    """A cell value: finite numbers as numbers, everything else as inert text."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
         return value
     return cell_text(value)
 
