@@ -81,11 +81,12 @@ def _pipeline(paths: list[Path]) -> float:
     jobs = [(str(p), None, None, None, p.name) for p in paths]
     start = time.perf_counter()
     result = RecalcResult(files=len(paths))
-    for outcome in run(jobs, default_workers()):
-        if isinstance(outcome, FileFailure):
-            result.failures.append(outcome)
+    done, _ = run(jobs, default_workers())
+    for index in sorted(done):
+        if isinstance(done[index], FileFailure):
+            result.failures.append(done[index])
         else:
-            result.reports.extend(outcome)
+            result.reports.extend(done[index])
     json.dumps(result.to_dict(), ensure_ascii=False, indent=1)
     return len(paths) / (time.perf_counter() - start)
 

@@ -13,7 +13,7 @@ import json
 import os
 import signal
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from addin.engine import PerfError, TableFinding, TableResult, UserError, evaluate_table, get_profile
@@ -110,28 +110,55 @@ def _run_one(job: tuple) -> list[TableReport] | FileFailure:
     return check_file(*job)
 
 
+def _run_chunk(jobs: list[tuple]) -> list[list[TableReport] | FileFailure]:
+    return [check_file(*job) for job in jobs]
+
+
 def _ignore_interrupt() -> None:
     """Workers leave Ctrl+C to the main process, which stops the batch and writes what is done."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def run(jobs: list[tuple], workers: int, progress: Callable[[int], object] | None = None):
-    """Check every job (arguments of :func:`check_file`), in order, on ``workers`` processes.
-    When the consumer stops (Ctrl+C), the jobs not started are cancelled."""
+Outcome = list[TableReport] | FileFailure
+
+
+def run(jobs: list[tuple], workers: int,
+        progress: Callable[[int], object] | None = None) -> tuple[dict[int, Outcome], bool]:
+    """Check every job (arguments of :func:`check_file`) on ``workers`` processes. Returns the
+    outcomes by job index and whether the run was complete: on Ctrl+C the jobs not started are
+    cancelled, those running finish, and every outcome done is returned."""
+    done: dict[int, Outcome] = {}
     if workers <= 1 or len(jobs) < 8:
-        for job in jobs:
-            yield _run_one(job)
-            if progress:
-                progress(1)
-        return
+        try:
+            for index, job in enumerate(jobs):
+                done[index] = _run_one(job)
+                if progress:
+                    progress(1)
+        except KeyboardInterrupt:
+            return done, False
+        return done, True
+    size = max(1, min(16, len(jobs) // (workers * 8)))
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupt)
+    futures = {pool.submit(_run_chunk, jobs[i:i + size]): i for i in range(0, len(jobs), size)}
+
+    def collect(future) -> None:
+        for offset, outcome in enumerate(future.result()):
+            done[futures[future] + offset] = outcome
+
     try:
-        for result in pool.map(_run_one, jobs, chunksize=max(1, min(32, len(jobs) // (workers * 8)))):
-            yield result
+        for future in as_completed(futures):
+            collect(future)
             if progress:
-                progress(1)
+                progress(len(future.result()))
+    except KeyboardInterrupt:
+        pool.shutdown(wait=True, cancel_futures=True)
+        for future in futures:
+            if future.done() and not future.cancelled():
+                collect(future)
+        return done, False
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+    return done, True
 
 
 def default_workers() -> int:
@@ -176,14 +203,13 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
     work = [(str(p), profile, str(outdir) if copies else None, n, label)
             for p, n, label in zip(found, names, labels)]
     result = RecalcResult(files=len(found), sources=dict(zip(labels, found)))
-    try:
-        for outcome in run(work, jobs or default_workers(), progress):
-            if isinstance(outcome, FileFailure):
-                result.failures.append(outcome)
-            else:
-                result.reports.extend(outcome)
-    except KeyboardInterrupt:
-        result.partial = True
+    done, complete = run(work, jobs or default_workers(), progress)
+    result.partial = not complete
+    for index in sorted(done):
+        if isinstance(done[index], FileFailure):
+            result.failures.append(done[index])
+        else:
+            result.reports.extend(done[index])
     result.summary_path = write_summary(result, outdir / SUMMARY_NAME)
     if json_path:
         text = json.dumps(result.to_dict(), ensure_ascii=False, indent=1)
