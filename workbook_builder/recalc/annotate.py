@@ -21,6 +21,7 @@ import re
 import zipfile
 from collections import defaultdict
 from copy import deepcopy
+from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -73,6 +74,7 @@ def _column_letters(n: int) -> str:
     return letters
 
 
+@lru_cache(maxsize=65536)
 def _split(ref: str) -> tuple[int, int]:
     match = _REF.fullmatch(ref.replace("$", ""))
     if not match:
@@ -270,11 +272,10 @@ class Sheet:
             number = int(row.get("r") or number + 1)
             row.set("r", str(number))
             self.rows[number] = row
-            column = 0
-            for cell in row.iterchildren(self.ns + "c"):
-                ref = cell.get("r")
-                column = _split(ref)[0] if ref else column + 1
-                self.max_column = max(self.max_column, column)
+            cells = row.findall(self.ns + "c")
+            if cells:  # cells are in column order: the last one is the rightmost
+                ref = cells[-1].get("r")
+                self.max_column = max(self.max_column, _split(ref)[0] if ref else len(cells))
 
     def _row(self, number: int) -> etree._Element:
         if number not in self.rows:
