@@ -22,6 +22,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference, ScatterChart, Series
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 
@@ -38,7 +39,8 @@ HEADER_FILL = PatternFill("solid", fgColor="FFDDEBF7")
 FINDING_FILL = PatternFill("solid", fgColor="FFFFC7CE")
 LINK_FONT = Font(color="FF0563C1", underline="single")
 MAX_WIDTH = 50
-WIDTH_ROWS = 1000  # column widths are fitted to the first rows (enough, and fast on 10,000 rows)
+A4 = "9"  # paperSize code of A4 (ECMA-376 18.3.1.63)
+WIDTH_ROWS = 1000  # column widths are fitted to the first rows, written once they are known
 _SHEET_NAME = re.compile(r"[\[\]:*?/\\']")
 
 PROJECT_COLUMNS = ["文件", "工作表", "项目名称", "主管部门", "计分规则", "全年预算数（万元）", "填报总分",
@@ -93,66 +95,87 @@ def _value(value: object) -> object:
 
 
 class SheetWriter:
-    """One summary sheet: header, rows, widths, filter, frozen header and print setup."""
+    """One summary sheet, streamed (openpyxl write-only mode, so memory stays flat on a large
+    batch): header, rows, widths fitted to the first rows, filter, frozen header, print setup."""
 
     def __init__(self, book: Workbook, title: str, columns: list[str]) -> None:
-        self.sheet = book.create_sheet(title)
+        self.sheet = sheet = book.create_sheet(title)
         self.columns = columns
         self.widths = [text_width(c) for c in columns]
         self.rows = 1
         self.styles: dict[tuple, object] = {}
-        self.sheet.append(columns)
-        for cell in self.sheet[1]:
-            cell.font, cell.fill = Font(bold=True), HEADER_FILL
-            cell.alignment = Alignment(vertical="center", wrap_text=True)
-
-    def row(self, values: list[object], highlight: bool = False,
-            links: dict[int, tuple[str | None, str | None]] | None = None) -> int:
-        self.rows += 1
-        number = self.rows
-        for index, value in enumerate(values):
-            cell = self.sheet.cell(number, index + 1, _value(value))
-            text = isinstance(cell.value, str)
-            if text:
-                cell.data_type = "s"  # text from a submitted file is never a formula
-            target, location = (links or {}).get(index, (None, None))
-            if target or location:
-                cell.hyperlink = Hyperlink(ref=cell.coordinate, target=target, location=location,
-                                           tooltip="打开" + (location or target or ""))
-            key = (text and is_formula_like(cell.value), not text and self.columns[index] in NUMERIC,
-                   self.columns[index] in WRAPPED, highlight, bool(target or location))
-            if key in self.styles:  # openpyxl hashes every style object set; copy a known one
-                cell._style = copy(self.styles[key])
-                continue
-            quote, numeric, wrapped, _, link = key
-            if quote:
-                cell.quotePrefix = True
-            if numeric:
-                cell.number_format = NUMBER_FORMAT
-            if wrapped:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-            if highlight:
-                cell.fill = FINDING_FILL
-            if link:
-                cell.font = LINK_FONT
-            self.styles[key] = copy(cell._style)
-            if number <= WIDTH_ROWS:
-                self.widths[index] = max(self.widths[index], text_width(cell.value))
-        return number
-
-    def finish(self) -> None:
-        sheet = self.sheet
-        for index, width in enumerate(self.widths, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = min(width + 2, MAX_WIDTH)
-        last = get_column_letter(len(self.columns))
         sheet.freeze_panes = "A2"
-        sheet.auto_filter.ref = f"A1:{last}{self.rows}"
         sheet.print_title_rows = "1:1"
         setup = sheet.page_setup
-        setup.paperSize, setup.orientation = sheet.PAPERSIZE_A4, "landscape"
+        setup.paperSize, setup.orientation = A4, "landscape"
         setup.fitToWidth, setup.fitToHeight = 1, 0
         sheet.sheet_properties.pageSetUpPr.fitToPage = True
         sheet.page_margins.left = sheet.page_margins.right = 0.4
+        header = []
+        for name in columns:
+            cell = WriteOnlyCell(sheet, name)
+            cell.font, cell.fill = Font(bold=True), HEADER_FILL
+            cell.alignment = Alignment(vertical="center", wrap_text=True)
+            header.append(cell)
+        self.pending: list[list] | None = [header]  # rows held until the widths are known
+
+    def _cell(self, number: int, index: int, value: object, highlight: bool,
+              link: tuple[str | None, str | None]) -> WriteOnlyCell:
+        cell = WriteOnlyCell(self.sheet, _value(value))
+        cell.row, cell.column = number, index + 1
+        text = isinstance(cell.value, str)
+        if text:
+            cell.data_type = "s"  # text from a submitted file is never a formula
+        target, location = link
+        if target or location:
+            cell.hyperlink = Hyperlink(ref=cell.coordinate, target=target, location=location,
+                                       tooltip="打开" + (location or target or ""))
+        key = (text and is_formula_like(cell.value), not text and self.columns[index] in NUMERIC,
+               self.columns[index] in WRAPPED, highlight, bool(target or location))
+        if key in self.styles:  # openpyxl hashes every style object set; copy a known one
+            cell._style = copy(self.styles[key])
+            return cell
+        quote, numeric, wrapped, _, linked = key
+        if quote:
+            cell.quotePrefix = True
+        if numeric:
+            cell.number_format = NUMBER_FORMAT
+        if wrapped:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if highlight:
+            cell.fill = FINDING_FILL
+        if linked:
+            cell.font = LINK_FONT
+        self.styles[key] = copy(cell._style)
+        return cell
+
+    def row(self, values: list[object], highlight: bool = False, mark: int | None = None,
+            links: dict[int, tuple[str | None, str | None]] | None = None) -> None:
+        """Append a row; ``highlight`` colours all of it, ``mark`` one column."""
+        self.rows += 1
+        cells = [self._cell(self.rows, index, value, highlight or index == mark, (links or {}).get(index, (None, None)))
+                 for index, value in enumerate(values)]
+        if self.pending is None:
+            self.sheet.append(cells)
+            return
+        for index, cell in enumerate(cells):
+            self.widths[index] = max(self.widths[index], text_width(cell.value))
+        self.pending.append(cells)
+        if self.rows >= WIDTH_ROWS:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.pending is None:
+            return
+        for index, width in enumerate(self.widths, start=1):
+            self.sheet.column_dimensions[get_column_letter(index)].width = min(width + 2, MAX_WIDTH)
+        for cells in self.pending:
+            self.sheet.append(cells)
+        self.pending = None
+
+    def finish(self) -> None:
+        self._flush()
+        self.sheet.auto_filter.ref = f"A1:{get_column_letter(len(self.columns))}{self.rows}"
 
 
 def _project_row(report: TableReport, links: Links, department: bool = True) -> tuple[list, dict]:
@@ -188,9 +211,7 @@ def _findings(book: Workbook, result: RecalcResult, links: Links) -> None:
     for report in result.reports:
         for f in report.findings:
             writer.row([report.file, report.sheet, report.project, f.cell, f.label, f.message, f.reported,
-                        f.expected], links={3: links.cell(report, f.cell)} if f.cell else None)
-    for row in writer.sheet.iter_rows(min_row=2, min_col=5, max_col=5):
-        row[0].fill = FINDING_FILL
+                        f.expected], mark=4, links={3: links.cell(report, f.cell)} if f.cell else None)
     writer.finish()
 
 
@@ -279,8 +300,7 @@ def write_summary(result: RecalcResult, path: Path) -> Path:
     """Write 复核汇总.xlsx for ``result`` to ``path`` (atomically); returns ``path``."""
     path = Path(path)
     links = Links(result, path.parent)
-    book = Workbook()
-    book.remove(book.active)
+    book = Workbook(write_only=True)
     if result.partial:
         _note(book, result)
     _projects(book, result, links)
