@@ -59,17 +59,20 @@ def _excel_error(err: PerfError) -> Exception:
 
 
 def excel_function(**help_overrides: str):
-    """Declare an Excel function: arguments arrive as single cells (see :func:`_cell`), engine
-    errors become :func:`_excel_error`, every argument gets its Chinese help (``ARGUMENT_HELP``
+    """Declare an Excel function: the number of arguments is checked, arguments arrive as single
+    cells (see :func:`_cell`), engine errors become :func:`_excel_error`, every argument gets its Chinese help (``ARGUMENT_HELP``
     unless overridden) and xlwings registers it under :data:`CATEGORY`. The help is also kept
     as ``function.argument_help`` for the README."""
 
     def decorate(function):
-        names = list(inspect.signature(function).parameters)
+        parameters = inspect.signature(function).parameters.values()
+        names = [p.name for p in parameters]
+        required = sum(p.default is inspect.Parameter.empty for p in parameters)
 
         @functools.wraps(function)
         def wrapper(*args):
             try:
+                _check_count(function.__name__, len(args), required, len(names))
                 return function(*(_cell(value, name) for value, name in zip(args, names)))
             except PerfError as err:
                 raise _excel_error(err) from None
@@ -80,6 +83,14 @@ def excel_function(**help_overrides: str):
         return func(category=CATEGORY)(wrapper)
 
     return decorate
+
+
+def _check_count(name: str, given: int, required: int, accepted: int) -> None:
+    """Refuse a call with too few or too many arguments: an extra argument is never ignored."""
+    if required <= given <= accepted:
+        return
+    expected = f"{required}个" if required == accepted else f"{required}至{accepted}个"
+    raise PerfError(f"函数{name}需要{expected}参数，收到了{given}个")
 
 
 def _cell(value: object, label: str) -> object:

@@ -139,7 +139,7 @@ def test_workbook_rule_cell_wins_over_option(tmp_path, chaoyang_tables):
 
 
 def test_findings_stand_when_the_copy_cannot_be_written(tmp_path, in_root, monkeypatch, capsys):
-    from workbook_builder.recalc import run as module
+    from workbook_builder.recalc import annotate as module  # imported by check_file when needed
 
     def broken(*args):
         raise PermissionError("disk is read-only")

@@ -50,6 +50,8 @@ CALLS = [
     ("PERF_VALUE", ["服务响应时间2小时内", "小时"]),
     ("PERF_CHECK", ["≥", 1, "按照既定目标提供项目总结报告7份", 10, 10, None]),
     ("PERF_SCORE", ["≥", 90, "待定", 10]),
+    ("PERF_GRADE", [95, None, "多余的参数"]),
+    ("PERF_VALUE", ["1" * 5000]),
 ]
 
 
@@ -91,3 +93,6 @@ def test_metadata_and_calls_through_xlwings_server():
     error = out["results"][7]
     assert error["message"] == "实际完成值“待定”中没有可用的数值"
     assert "Traceback" not in error["message"]
+    assert out["results"][8] == {"error": "ExcelInputError", "message": "函数PERF_GRADE需要1至2个参数，收到了3个"}
+    assert out["results"][9]["error"] == "ExcelInputError"  # not inf, which JSON cannot carry
+    assert "超出可计算的范围" in out["results"][9]["message"]

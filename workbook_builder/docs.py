@@ -42,9 +42,16 @@ def cli_section() -> str:
     os.environ["COLUMNS"] = "100"  # argparse wraps to the terminal; fix it for a stable README
     parser = build_parser()
     parts = [parser.format_help()]
-    for action in parser._subparsers._group_actions:  # the sub-command parsers, in order
-        for name, sub in action.choices.items():
-            parts.append(f"$ perfbook {name} --help\n{sub.format_help()}")
+
+    def commands(parent, prefix: str) -> None:
+        if parent._subparsers is None:
+            return
+        for action in parent._subparsers._group_actions:  # the sub-command parsers, in order
+            for name, sub in action.choices.items():
+                parts.append(f"$ {prefix} {name} --help\n{sub.format_help()}")
+                commands(sub, f"{prefix} {name}")
+
+    commands(parser, "perfbook")
     return "```text\n$ perfbook --help\n" + "\n".join(parts).rstrip() + "\n```"
 
 

@@ -18,7 +18,7 @@ from .profiles import Profile, get_profile
 from .scoring import IndicatorScore, score_detail
 
 # 偏差原因 cells that say nothing.
-_EMPTY_REASONS = {"", "无", "无偏差", "/", "—", "-", "无。", "暂无"}
+EMPTY_REASONS = {"", "无", "无偏差", "/", "—", "-", "无。", "暂无"}
 
 KINDS = {
     "unreadable": "无法读取的值",
@@ -69,7 +69,7 @@ def pct(value: Decimal) -> str:
 
 
 def is_blank_reason(reason: object) -> bool:
-    return reason is None or normalize_text(str(reason)) in _EMPTY_REASONS
+    return reason is None or normalize_text(str(reason)) in EMPTY_REASONS
 
 
 def _band_finding(detail: IndicatorScore, reported: Decimal, decimals: int) -> Finding | None:

@@ -5,7 +5,7 @@ A profile fixes everything that differs between jurisdictions: the scoring metho
 qualitative grade, the funds-row method, rounding and the grade bands of the total. Every
 setting is either honoured or refused when the profile is loaded: a method that does not exist
 or does not fit its nature, an over-target rule for a nature it cannot apply to, a scale whose
-grades have no share. The qualitative scales themselves (their names, grades and the words that
+grades have no share, a completion word that a failure word would always veto. The qualitative scales themselves (their names, grades and the words that
 spell each grade) are shared by all profiles in ``addin/profiles/_scales.toml``; a profile lists
 the scales it accepts and gives each grade its share. The engine takes a profile id on every
 call; ``beijing-chaoyang-2024`` is the default.
@@ -22,6 +22,7 @@ from importlib import resources
 from .errors import PerfError
 from .methods import FUNDS, OVER_TARGET_NATURES, QUANTITATIVE
 from .natures import EQUAL, POSITIVE, REVERSE
+from .numbers import quoted
 
 DEFAULT_PROFILE_ID = "beijing-chaoyang-2024"
 SHARED_SCALES = "_scales.toml"
@@ -53,6 +54,24 @@ class Scale:
 
 
 @dataclass(frozen=True)
+class Statements:
+    """Which 定性 actual values that state completion instead of a grade count as the best grade:
+    those that start with one of ``prefixes`` (已, 均已 …), contain one of the ``completion``
+    words (完成, 接入 …) and none of the ``failure`` words (取消, 终止, 逾期, 未 …)."""
+
+    prefixes: tuple[str, ...]
+    completion: tuple[str, ...]
+    failure: tuple[str, ...]
+
+    def achieved(self, text: str) -> bool:
+        return (
+            text.startswith(self.prefixes)
+            and any(word in text for word in self.completion)
+            and not any(word in text for word in self.failure)
+        )
+
+
+@dataclass(frozen=True)
 class LadderStep:
     start: Decimal    # over-target share from which this deduction applies
     deduct: Decimal   # share of 分值 deducted
@@ -73,7 +92,7 @@ class Profile:
     over_target_applies_to: tuple[str, ...]
     ladder: tuple[LadderStep, ...]
     finding_from: Decimal | None
-    achieved_statement: bool
+    statements: Statements | None   # None: a statement without a grade is never a grade
     scales: tuple[Scale, ...]
     grade_bands: tuple[tuple[str, Decimal], ...]   # highest first
     notes_title: str
@@ -123,6 +142,26 @@ def _scales(data: dict, shared: dict[str, dict]) -> tuple[Scale, ...]:
     if unused:
         raise _fail(pid, f"shares given for grades of no listed scale: {sorted(unused)}")
     return tuple(scales)
+
+
+def _statements(data: dict) -> Statements | None:
+    """[qualitative.statements]: three non-empty word lists, no completion word that contains a
+    failure word (it could never count)."""
+    pid, raw = data["id"], data["qualitative"].get("statements")
+    if raw is None:
+        return None
+    if set(raw) != {"prefixes", "completion", "failure"}:
+        raise _fail(pid, "[qualitative.statements] must give exactly prefixes, completion and failure")
+    lists = {}
+    for key in ("prefixes", "completion", "failure"):
+        words = raw[key]
+        if not words or not all(isinstance(w, str) and w.strip() for w in words):
+            raise _fail(pid, f"qualitative.statements.{key} must be a non-empty list of words")
+        lists[key] = tuple(words)
+    vetoed = [c for c in lists["completion"] if any(f in c for f in lists["failure"])]
+    if vetoed:
+        raise _fail(pid, f"completion words {vetoed} contain a failure word and could never count")
+    return Statements(lists["prefixes"], lists["completion"], lists["failure"])
 
 
 def _methods(data: dict) -> dict[str, str]:
@@ -182,7 +221,7 @@ def _parse(data: dict, shared: dict[str, dict]) -> Profile:
         over_target_applies_to=applies_to,
         ladder=ladder,
         finding_from=_dec(over["finding_from"]) if "finding_from" in over else None,
-        achieved_statement=bool(data["qualitative"].get("achieved_statement", False)),
+        statements=_statements(data),
         scales=_scales(data, shared),
         grade_bands=bands,
         notes_title=data["notes"]["title"],
@@ -231,5 +270,5 @@ def get_profile(profile_id: object = None) -> Profile:
     profiles = _all_profiles()
     key = str(profile_id).strip()
     if key not in profiles:
-        raise PerfError(f"未知的规则“{key}”，可用的规则：{'、'.join(profiles)}", "rule")
+        raise PerfError(f"未知的规则“{quoted(key)}”，可用的规则：{'、'.join(profiles)}", "rule")
     return profiles[key]

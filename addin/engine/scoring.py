@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from . import form
 from .errors import PerfError, concerning
 from .methods import FUNDS, QUANTITATIVE, over_share
 from .natures import QUALITATIVE, parse_nature, parse_weight
-from .numbers import read_value, round_half_up, to_decimal
+from .numbers import quoted, read_value, round_half_up, to_decimal
 from .profiles import Grade, get_profile
 from .qualitative import find_scale, read_grade
 
@@ -123,11 +124,13 @@ def exec_score(
 
 
 def grade_of(total: object, profile: object = None) -> str:
-    """优/良/中/差 for a total score, by the profile's bands."""
+    """优/良/中/差 for a total score (0 to the form's 100), by the profile's bands."""
     value = to_decimal(total, "总分")
     if value < 0:
-        raise PerfError(f"总分不能为负数（{total}）", "total")
+        raise PerfError(f"总分不能为负数（{quoted(total)}）", "total")
+    if value > form.TOTAL_WEIGHT:
+        raise PerfError(f"总分{quoted(total)}超过满分{form.TOTAL_WEIGHT}分，无法确定等级", "total")
     for grade, minimum in get_profile(profile).grade_bands:
         if value >= minimum:
             return grade
-    raise PerfError(f"总分{total}不在任何等级区间内")
+    raise PerfError(f"总分{quoted(total)}不在任何等级区间内")

@@ -236,7 +236,10 @@ def evaluate_table(table: Table, profile: object = None, scores_reported: bool =
     scores = [d.score for d in result.indicators if d is not None]
     if result.funds_score is not None and len(scores) == len(table.indicators):
         result.total = result.funds_score + sum(scores, Decimal(0))
-        result.grade = grade_of(result.total, rules)
+        try:
+            result.grade = grade_of(result.total, rules)
+        except PerfError:
+            pass  # a total above 100: its 分值 do not add up, which is already a finding
     _total_and_grade(table, result, rules)
     if not scores_reported:
         result.findings = [f for f in result.findings if f.finding.kind != "score_missing"]
@@ -257,7 +260,7 @@ def _total_and_grade(table: Table, result: TableResult, rules: Profile) -> None:
             message = f"总分填报为{fmt(reported_total)}，但各项得分合计为{fmt(added)}"
             finding = Finding("total_mismatch", message, reported_total, added)
             result.findings.append(TableFinding("total", finding))
-    if not _blank(table.grade) and result.total is not None:
+    if not _blank(table.grade) and result.grade is not None:
         if str(table.grade).strip() != result.grade:
             message = f"按重新计算的总分{result.total}，等级应为“{result.grade}”，填报为“{table.grade}”"
             finding = Finding("grade_mismatch", message, str(table.grade), result.grade, "grade")

@@ -15,9 +15,6 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-import python_calamine
-from openpyxl.utils import get_column_letter
-
 SUFFIXES = {".xlsx", ".xlsm"}
 MAX_UNCOMPRESSED = 256 * 1024 * 1024   # bytes of XML a workbook may unpack to
 MAX_RATIO = 200                        # uncompressed / compressed, per member
@@ -58,8 +55,13 @@ class Grid:
 
 
 def address(row: int, col: int) -> str:
-    """A1-style address of 0-based coordinates."""
-    return f"{get_column_letter(col + 1)}{row + 1}"
+    """A1-style address of 0-based coordinates. (No openpyxl here: :class:`Grid` and the table
+    readers also run inside Excel through xlwings Lite, where only the standard library is.)"""
+    letters, number = "", col + 1
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return f"{letters}{row + 1}"
 
 
 def check_container(path: Path) -> None:
@@ -100,6 +102,8 @@ def check_container(path: Path) -> None:
 
 def read_grids(path: str | Path) -> list[Grid]:
     """Every worksheet of a workbook as a :class:`Grid` (cached values only)."""
+    import python_calamine  # here: Grid and address are also used where calamine is not installed
+
     path = Path(path)
     check_container(path)
     try:

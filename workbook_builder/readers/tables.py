@@ -77,17 +77,21 @@ def _is_number(value: object) -> bool:
 
 def read_tables(path: str | Path) -> list[ReadTable]:
     """Every table in a workbook. Raises ``UnreadableFile`` or :class:`NoTable`."""
-    path = Path(path)
-    grids = read_grids(path)
+    return tables_in(read_grids(Path(path)), str(Path(path)))
+
+
+def tables_in(grids: list[Grid], file: str) -> list[ReadTable]:
+    """Every table in the sheets of a workbook already read (from a file, or from the workbook
+    open in Excel); ``file`` labels it. Raises :class:`NoTable`."""
     meta = next((g for g in grids if g.name == L.META_SHEET), None)
     if meta is not None and str(meta.value(0, 1) or "").startswith("perfbook"):
         sheet = next((g for g in grids if g.name == L.SHEET), None)
         if sheet is not None:
-            return [_read_template(sheet, meta, str(path))]
+            return [_read_template(sheet, meta, file)]
     found = []
     for grid in grids:
         if not grid.hidden:
-            found.extend(_read_standard(grid, str(path)))
+            found.extend(_read_standard(grid, file))
     if not found:
         truncated = [g.name for g in grids if g.truncated]
         extra = f"（工作表 {'、'.join(truncated)} 过大，只读了前 5000 行）" if truncated else ""

@@ -22,7 +22,6 @@ from addin.engine.findings import Finding
 from ..files import atomic_save, safe_stem, unique_names
 from ..readers.container import SUFFIXES, UnreadableFile
 from ..readers.tables import NoTable, ReadTable, read_tables
-from .annotate import write_annotated
 from .result import FileFailure, FindingRow, RecalcResult, TableReport, finding_row
 
 
@@ -74,6 +73,8 @@ def check_file(path: str, profile: str | None, outdir: str | None, annotated_nam
         return FileFailure(file_label, f"文件无法读取：{type(err).__name__}: {str(err)[:200]}")
     reports = [report for report, _ in pairs]
     if outdir and annotated_name:
+        from .annotate import write_annotated  # openpyxl: not needed to review inside Excel
+
         try:
             write_annotated(path, Path(outdir) / annotated_name, reads, pairs)
         except Exception as err:  # the findings stand even when the copy cannot be written
