@@ -48,7 +48,25 @@ class ReadTable:
 
 
 def norm(value: object) -> str:
-    return re.sub(r"\s+", "", str(value)) if value is not None else ""
+    """``value`` as text without any whitespace (the same characters as ``\\s``)."""
+    return "".join(str(value).split()) if value is not None else ""
+
+
+def _texts(grid: Grid) -> list[list[str]]:
+    """Every cell of ``grid`` normalised with :func:`norm`, once per grid: the header search
+    looks at each cell many times."""
+    texts = grid.__dict__.get("_texts")
+    if texts is None:
+        texts = grid.__dict__["_texts"] = [[norm(v) if v != "" else "" for v in row] for row in grid.rows]
+    return texts
+
+
+def _text(grid: Grid, row: int, col: int) -> str:
+    r, c = row - grid.top, col - grid.left
+    texts = _texts(grid)
+    if 0 <= r < len(texts) and 0 <= c < len(texts[r]):
+        return texts[r][c]
+    return ""
 
 
 def _is_number(value: object) -> bool:
@@ -140,10 +158,13 @@ def _at(grid: Grid, ref: str) -> object:
 
 
 def _find(grid: Grid, rows: range, predicate) -> tuple[int, int] | None:
+    """The first non-empty cell in ``rows`` whose normalised text satisfies ``predicate``."""
+    texts = _texts(grid)
     for r in rows:
-        for c in range(grid.left, grid.right):
-            if predicate(norm(grid.value(r, c))):
-                return r, c
+        if 0 <= r - grid.top < len(texts):
+            for c, text in enumerate(texts[r - grid.top], start=grid.left):
+                if text and predicate(text):
+                    return r, c
     return None
 
 
@@ -156,7 +177,7 @@ def _right_of(grid: Grid, row: int, col: int) -> object:
 
 
 def _read_standard(grid: Grid, file: str) -> list[ReadTable]:
-    labels = {r: {norm(v) for v in grid.rows[r - grid.top]} for r in range(grid.top, grid.bottom)}
+    labels = {r: set(texts) for r, texts in enumerate(_texts(grid), start=grid.top)}
     headers = [r for r, texts in labels.items() if {form.INDICATOR_FIELDS["level3"], form.INDICATOR_FIELDS["nature"]} <= texts]
     anchors = [r for r, texts in labels.items() if form.PROJECT in texts]
     tables = []
@@ -174,7 +195,7 @@ def _read_standard(grid: Grid, file: str) -> list[ReadTable]:
 def _header_columns(grid: Grid, row: int, labels: dict[str, str]) -> dict[str, int]:
     columns = {}
     for c in range(grid.left, grid.right):
-        text = norm(grid.value(row, c))
+        text = _text(grid, row, c)
         for key, label in labels.items():
             if key not in columns and text.startswith(label):
                 columns[key] = c
@@ -215,11 +236,9 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
 
     project = labelled(form.PROJECT) or grid.name
     year = None
-    for r in range(max(grid.top, start - 3), header):
-        for c in range(grid.left, grid.right):
-            match = _YEAR.search(str(grid.value(r, c) or ""))
-            if match and year is None:
-                year = int(match.group(1))
+    hit = _find(grid, range(max(grid.top, start - 3), header), _YEAR.search)
+    if hit:
+        year = int(_YEAR.search(_text(grid, *hit)).group(1))
     funds = Funds(annual=None, executed=None)
     annual_label = form.FUNDS_FIELDS["annual"]
     funds_header = next(
@@ -258,7 +277,7 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
     indicators: list[Indicator] = []
     total_row = None
     for r in range(header + 1, end):
-        texts = [norm(grid.value(r, c)) for c in range(grid.left, grid.right)]
+        texts = [_text(grid, r, c) for c in range(grid.left, grid.right)]
         if form.TOTAL in texts:
             total_row = r
             break

@@ -11,8 +11,9 @@ from __future__ import annotations
 import glob
 import json
 import os
+import signal
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from addin.engine import PerfError, TableFinding, TableResult, UserError, evaluate_table, get_profile
@@ -117,39 +118,79 @@ def _run_one(job: tuple) -> list[TableReport] | FileFailure:
     return check_file(*job)
 
 
-def run(jobs: list[tuple], workers: int, progress: Callable[[int], object] | None = None):
-    """Check every job (arguments of :func:`check_file`), in order, on ``workers`` processes."""
+def _run_chunk(jobs: list[tuple]) -> list[list[TableReport] | FileFailure]:
+    return [check_file(*job) for job in jobs]
+
+
+def _ignore_interrupt() -> None:
+    """Workers leave Ctrl+C to the main process, which stops the batch and writes what is done."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+Outcome = list[TableReport] | FileFailure
+
+
+def run(jobs: list[tuple], workers: int,
+        progress: Callable[[int], object] | None = None) -> tuple[dict[int, Outcome], bool]:
+    """Check every job (arguments of :func:`check_file`) on ``workers`` processes. Returns the
+    outcomes by job index and whether the run was complete: on Ctrl+C the jobs not started are
+    cancelled, those running finish, and every outcome done is returned."""
+    done: dict[int, Outcome] = {}
     if workers <= 1 or len(jobs) < 8:
-        for job in jobs:
-            yield _run_one(job)
+        try:
+            for index, job in enumerate(jobs):
+                done[index] = _run_one(job)
+                if progress:
+                    progress(1)
+        except KeyboardInterrupt:
+            return done, False
+        return done, True
+    size = max(1, min(16, len(jobs) // (workers * 8)))
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupt)
+    futures = {pool.submit(_run_chunk, jobs[i:i + size]): i for i in range(0, len(jobs), size)}
+
+    def collect(future) -> None:
+        for offset, outcome in enumerate(future.result()):
+            done[futures[future] + offset] = outcome
+
+    try:
+        for future in as_completed(futures):
+            collect(future)
             if progress:
-                progress(1)
-        return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for result in pool.map(_run_one, jobs, chunksize=max(1, min(32, len(jobs) // (workers * 8)))):
-            yield result
-            if progress:
-                progress(1)
+                progress(len(future.result()))
+    except KeyboardInterrupt:
+        pool.shutdown(wait=True, cancel_futures=True)
+        for future in futures:
+            if future.done() and not future.cancelled():
+                collect(future)
+        return done, False
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return done, True
 
 
 def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def _label(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+def _label(path: Path, folders: list[Path]) -> str:
+    """How a file is shown: relative to the parent of the folder given on the command line that
+    holds it (``收到的自评表/单位A/表1.xlsx``), or its name when it was named itself."""
+    absolute = path.absolute()
+    for folder in folders:
+        if folder in absolute.parents:
+            return absolute.relative_to(folder.parent).as_posix()
+    return path.name
 
 
 def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
            json_path: str | Path | None = None, jobs: int | None = None,
            progress: Callable[[int], object] | None = None,
-           on_start: Callable[[int], object] | None = None) -> RecalcResult:
-    """Recalculate every workbook named by ``paths`` into ``outdir``: annotated copies, the
-    summary workbook and (with ``json_path``) the JSON. ``on_start(n)`` is told how many files
-    were found, ``progress(1)`` after each one."""
+           on_start: Callable[[int], object] | None = None, copies: bool = True) -> RecalcResult:
+    """Recalculate every workbook named by ``paths`` into ``outdir``: annotated copies (unless
+    ``copies`` is false), the summary workbook and (with ``json_path``) the JSON. ``on_start(n)``
+    is told how many files were found, ``progress(1)`` after each one. On Ctrl+C the summary and
+    the JSON are written for the files done, with ``partial`` set."""
     from .summary import SUMMARY_NAME, write_summary
 
     get_profile(profile)  # an unknown profile is a usage error, before any work
@@ -164,13 +205,19 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
         on_start(len(found))
     outdir.mkdir(parents=True, exist_ok=True)
     names = unique_names([f"{safe_stem(p.stem, 60)}_复核" for p in found], ".xlsx")
-    work = [(str(p), profile, str(outdir), n, _label(p)) for p, n in zip(found, names)]
-    result = RecalcResult(files=len(found))
-    for outcome in run(work, jobs or default_workers(), progress):
-        if isinstance(outcome, FileFailure):
-            result.failures.append(outcome)
+    names = [n[:-5] + ".xlsm" if p.suffix.lower() == ".xlsm" else n for p, n in zip(found, names)]
+    folders = [Path(p).absolute() for p in paths if Path(p).is_dir()]
+    labels = [_label(p, folders) for p in found]
+    work = [(str(p), profile, str(outdir) if copies else None, n, label)
+            for p, n, label in zip(found, names, labels)]
+    result = RecalcResult(files=len(found), sources=dict(zip(labels, found)))
+    done, complete = run(work, jobs or default_workers(), progress)
+    result.partial = not complete
+    for index in sorted(done):
+        if isinstance(done[index], FileFailure):
+            result.failures.append(done[index])
         else:
-            result.reports.extend(outcome)
+            result.reports.extend(done[index])
     result.summary_path = write_summary(result, outdir / SUMMARY_NAME)
     if json_path:
         text = json.dumps(result.to_dict(), ensure_ascii=False, indent=1)
