@@ -89,7 +89,8 @@ def test_outputs_summary_and_annotated_copy(tmp_path, in_root):
     assert summary.sheetnames == ["项目", "问题", "等级分布", "无法读取"]
     assert summary["等级分布"]._charts
     projects = list(summary["项目"].iter_rows(values_only=True))
-    assert projects[1][2] == "朝阳区政府网站功能和监测服务项目" and projects[1][5:9] == (97, 94, "优", 1)
+    assert projects[0][:3] == ("文件", "格式", "工作表") and projects[1][1] == "xlsx"
+    assert projects[1][3] == "朝阳区政府网站功能和监测服务项目" and projects[1][6:10] == (97, 94, "优", 1)
     copy = load_workbook(out / table["annotated"])
     assert copy.sheetnames[0] == "复核结果"
     flagged = copy["自评表"]["J14"]
@@ -141,12 +142,13 @@ def test_findings_stand_when_the_copy_cannot_be_written(tmp_path, in_root, monke
     from workbook_builder.recalc import run as module
 
     def broken(*args):
-        raise PermissionError("disk is read-only")
+        raise OSError(30, "Read-only file system")  # EROFS
 
-    monkeypatch.setattr(module, "write_annotated", broken)
+    monkeypatch.setattr(module, "write_copy", broken)
     _, data, _ = recalc(tmp_path, "samples/chaoyang-2024/submitted/26_朝阳区政府网站功能和监测服务项目.xlsx")
     [table] = data["tables"]
-    assert table["annotated"] is None and "disk is read-only" in table["annotation_error"]
+    assert table["annotated"] is None
+    assert table["annotation_error"] == "复核副本无法写出（磁盘只读），复核结果见汇总表"
     assert [f["kind"] for f in table["findings"]] == ["penalty_not_applied"]
     assert "复核副本无法写出" in capsys.readouterr().out
 

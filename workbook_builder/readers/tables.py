@@ -21,11 +21,13 @@ from addin.engine import PerfError, form, parse_nature
 from addin.engine.table import Funds, FundsSource, Indicator, Table
 
 from ..forms import layout as L
-from .container import Grid, address, read_grids
+from .container import ERROR_VALUES, Grid
+from .source import read_source
 
 # Header labels are matched by their start: real tables write 偏差原因 with or without the rest.
 INDICATOR_LABELS = {**form.INDICATOR_FIELDS, "reason": "偏差原因"}
 _YEAR = re.compile(r"(\d{4})\s*年度")
+REQUIRED_COLUMNS = ("level3", "nature", "target", "actual", "weight", "score")
 
 
 class NoTable(Exception):
@@ -58,9 +60,14 @@ def _is_number(value: object) -> bool:
 
 
 def read_tables(path: str | Path) -> list[ReadTable]:
-    """Every table in a workbook. Raises ``UnreadableFile`` or :class:`NoTable`."""
-    path = Path(path)
-    grids = read_grids(path)
+    """Every table in a workbook or Word document. Raises ``UnreadableFile`` or :class:`NoTable`."""
+    return tables_in(read_source(path)[1], path)
+
+
+def tables_in(grids: list[Grid], path: str | Path) -> list[ReadTable]:
+    """Every table in the grids of one file (see :func:`.container.read_source`): a perfbook
+    template through its layout, else every table in the standard layout on a visible sheet
+    (on a hidden sheet only when no visible sheet holds one, then with a note)."""
     meta = next((g for g in grids if g.name == L.META_SHEET), None)
     if meta is not None and str(meta.value(0, 1) or "").startswith("perfbook"):
         sheet = next((g for g in grids if g.name == L.SHEET), None)
@@ -70,6 +77,12 @@ def read_tables(path: str | Path) -> list[ReadTable]:
     for grid in grids:
         if not grid.hidden:
             found.extend(_read_standard(grid, str(path)))
+    if not found:
+        for grid in grids:
+            if grid.hidden:
+                for read in _read_standard(grid, str(path)):
+                    read.problems.insert(0, ("", f"自评表位于隐藏的工作表“{grid.name}”中，请确认这是要提交的表"))
+                    found.append(read)
     if not found:
         truncated = [g.name for g in grids if g.truncated]
         extra = f"（工作表 {'、'.join(truncated)} 过大，只读了前 5000 行）" if truncated else ""
@@ -121,7 +134,8 @@ def _read_template(grid: Grid, meta: Grid, file: str) -> ReadTable:
             cells[("indicator", index + 1, f)] = lay.indicator_cell(f, index)
     filled = [i for i in indicators if i.actual not in (None, "")]
     uncalculated = bool(filled) and all(i.score is None for i in filled) and funds.score is None
-    return ReadTable(table, file, grid.name, cells, template=True, uncalculated=uncalculated)
+    problems = _error_values(grid, range(grid.top, grid.bottom))
+    return ReadTable(table, file, grid.name, cells, template=True, uncalculated=uncalculated, problems=problems)
 
 
 def _at(grid: Grid, ref: str) -> object:
@@ -231,7 +245,7 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
             for key in fields:
                 values[key], col = _near(grid, row, columns.get(key), spans.get(key, (0, 0)))
                 if col is not None and row == funds_row[0]:
-                    cells[("funds", key)] = address(row, col)
+                    cells[("funds", key)] = grid.address(row, col)
             return values
 
         funds = Funds(**read_row(funds_row[0], form.FUNDS_FIELDS))
@@ -241,7 +255,7 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
             if hit:
                 funds.sources[name] = FundsSource(**read_row(hit[0], form.AMOUNT_FIELDS))
     else:
-        problems.append((address(header, grid.left), f"没有找到“{form.FUNDS_TOTAL}”一行或其表头"))
+        problems.append((grid.address(header, grid.left), f"没有找到“{form.FUNDS_TOTAL}”一行或其表头"))
     goal = _find(grid, rows, lambda t: t == form.GOAL_EXPECTED)
     goal_expected = goal_actual = ""
     if goal:
@@ -251,6 +265,11 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
             goal_actual = str(grid.value(goal[0] + 1, actual_col[1]) or "")
 
     columns = _header_columns(grid, header, INDICATOR_LABELS)
+    missing = [form.INDICATOR_FIELDS[k] for k in REQUIRED_COLUMNS if k not in columns]
+    if missing:
+        width = sum(1 for c in range(grid.left, grid.right) if grid.value(header, c) not in (None, ""))
+        raise NoTable(f"“{grid.name}”{grid.address(header, grid.left)} 起的指标表头缺少“{'”“'.join(missing)}”列"
+                      f"（只有 {width} 列，自评表应有 {len(form.INDICATOR_FIELDS)} 列），无法复核")
     indicators: list[Indicator] = []
     total_row = None
     for r in range(header + 1, end):
@@ -262,13 +281,13 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
         if nature_col is None:
             if any(texts) and not {form.INDICATOR_FIELDS["level1"], form.INDICATOR_FIELDS["level3"]} & set(texts):
                 level3 = columns.get("level3", grid.left)
-                problems.append((address(r, level3), f"第 {r + 1} 行找不到绩效指标性质，未计入"))
+                problems.append((grid.address(r, level3), "这一行找不到绩效指标性质，未计入"))
             continue
         offset = nature_col - columns["nature"]
-        values = {}
+        values = {"level1": "", "level2": "", "unit": None}
         for key, col in columns.items():
             values[key] = grid.value(r, col + offset)
-            cells[("indicator", len(indicators) + 1, key)] = address(r, col + offset)
+            cells[("indicator", len(indicators) + 1, key)] = grid.address(r, col + offset)
         indicators.append(Indicator(**values))
     _carry_levels(indicators)
     total_weight = total_score = None
@@ -277,12 +296,12 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
         total_weight, wcol = _near(grid, total_row, columns.get("weight"), spans.get("weight", (0, 0)))
         total_score, scol = _near(grid, total_row, columns.get("score"), spans.get("score", (0, 0)))
         if wcol is not None:
-            cells[("total", "weight")] = address(total_row, wcol)
+            cells[("total", "weight")] = grid.address(total_row, wcol)
         if scol is not None:
-            cells[("total", "score")] = address(total_row, scol)
+            cells[("total", "score")] = grid.address(total_row, scol)
     rule = _find(grid, range(header, end), lambda t: t == form.RULE)
     if rule:
-        cells[("rule",)] = address(rule[0], rule[1] + 1)
+        cells[("rule",)] = grid.address(rule[0], rule[1] + 1)
     table = Table(
         project=str(project),
         department=str(labelled(form.DEPARTMENT) or ""),
@@ -296,7 +315,20 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
         total_score=total_score,
         profile=str(_right_of(grid, *rule)) if rule else None,
     )
+    problems += _error_values(grid, range(start, total_row + 1 if total_row is not None else end))
     return ReadTable(table, file, grid.name, cells, problems=problems)
+
+
+def _error_values(grid: Grid, rows: range) -> list[tuple[str, str]]:
+    """A problem for every cell of ``rows`` that holds an Excel error value (``#DIV/0!`` …)."""
+    found = []
+    for r in rows:
+        for c in range(grid.left, grid.right):
+            value = grid.value(r, c)
+            if isinstance(value, str) and value in ERROR_VALUES:
+                found.append((grid.address(r, c), f"单元格中是 Excel 错误值 {value}（{ERROR_VALUES[value]}），"
+                                                  "不是填报的数值；请改正公式或填入数值"))
+    return found
 
 
 def _nature_column(grid: Grid, row: int, expected: int) -> int | None:

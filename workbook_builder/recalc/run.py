@@ -1,9 +1,11 @@
-"""Recalculating submitted workbooks: every table re-scored, every difference located and explained.
+"""Recalculating submitted tables: every table re-scored, every difference located and explained.
 
-:func:`recalc` runs a whole batch and returns a :class:`RecalcResult`. :func:`check_file` does all
-the work for one file (read, re-score, write the annotated copy) and returns plain, picklable
-results, so a batch can run on several processes; a file that cannot be read becomes one
-:class:`FileFailure` and the batch goes on.
+:func:`recalc` runs a whole batch and returns a :class:`RecalcResult`. :func:`collect` accounts
+for every path given (read, or skipped with the reason). :func:`check_file` does all the work for
+one file (read, re-score, write the annotated copy) and returns plain, picklable results; it runs
+in a guarded worker (:mod:`.guard`), so a file that cannot be read, or that crashes, hangs or
+exhausts memory, becomes one :class:`FileFailure` and the batch goes on. Workbooks (.xlsx, .xlsm,
+.xls, .xlsb, .ods, WPS .et) and Word documents (.docx) are read.
 """
 
 from __future__ import annotations
@@ -11,17 +13,19 @@ from __future__ import annotations
 import glob
 import json
 import os
+import re
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from addin.engine import PerfError, TableFinding, TableResult, UserError, evaluate_table, get_profile
 from addin.engine.findings import Finding
 
 from ..files import atomic_save, safe_stem, unique_names
-from ..readers.container import SUFFIXES, UnreadableFile
-from ..readers.tables import NoTable, ReadTable, read_tables
-from .annotate import write_annotated
+from ..readers.container import FORMATS, SUFFIXES, UnreadableFile, os_reason
+from ..readers.source import read_source
+from ..readers.tables import NoTable, ReadTable, tables_in
+from .copies import copy_suffix, write_copy
+from .guard import run_guarded
 from .result import FileFailure, FindingRow, RecalcResult, TableReport, finding_row
 
 
@@ -52,76 +56,148 @@ def _unknown_rule(err: PerfError, declared: str, used: str) -> Finding:
     return Finding("unreadable", f"{err}；已改用 {used}", declared, None, "rule")
 
 
-def report_table(read: ReadTable, profile: str | None, file_label: str) -> tuple[TableReport, TableResult]:
+def report_table(read: ReadTable, profile: str | None, file_label: str,
+                 fmt: str = "xlsx") -> tuple[TableReport, TableResult]:
     profile_id, rule_problem = _profile_for(read, profile)
     result = evaluate_table(read.table, profile_id, scores_reported=not read.uncalculated)
     findings = [rule_problem] if rule_problem else []
     findings += [finding_row(cell, Finding("unreadable", message)) for cell, message in read.problems]
     findings += [finding_row(_cell(read, f), f.finding) for f in result.findings]
-    return TableReport.of(result, file_label, read.sheet, read.template, findings), result
+    return TableReport.of(result, file_label, read.sheet, read.template, findings, fmt), result
 
 
 def check_file(path: str, profile: str | None, outdir: str | None, annotated_name: str | None,
                file_label: str) -> list[TableReport] | FileFailure:
-    """Read, re-score and annotate one workbook; never raises for a bad file."""
+    """Read, re-score and annotate one workbook or Word document; never raises for a bad file."""
+    fmt = FORMATS.get(Path(path).suffix.lower())
     try:
-        reads = read_tables(path)
-        pairs = [report_table(read, profile, file_label) for read in reads]
+        fmt, grids = read_source(path)
+        reads = tables_in(grids, path)
+        pairs = [report_table(read, profile, file_label, fmt) for read in reads]
     except (UnreadableFile, NoTable) as err:
-        return FileFailure(file_label, f"文件无法读取：{err}")
-    except Exception as err:  # a broken workbook must never stop a batch
-        return FileFailure(file_label, f"文件无法读取：{type(err).__name__}: {str(err)[:200]}")
+        return FileFailure(file_label, f"文件无法读取：{err}", fmt)
+    except MemoryError:
+        return FileFailure(file_label, "文件无法读取：读取所需内存超过上限（数据区域过大），已跳过", fmt)
+    except Exception:  # a broken file must never stop a batch; no library text reaches the user
+        return FileFailure(file_label, "文件无法读取：读取时出现意外错误，已跳过；请用 Excel 或 WPS 打开后另存为 .xlsx 再试", fmt)
     reports = [report for report, _ in pairs]
     if outdir and annotated_name:
+        name = str(Path(annotated_name).with_suffix(copy_suffix(fmt)))
         try:
-            write_annotated(path, Path(outdir) / annotated_name, reads, pairs)
+            write_copy(path, fmt, grids, Path(outdir) / name, reads, pairs)
         except Exception as err:  # the findings stand even when the copy cannot be written
+            why = os_reason(err) if isinstance(err, OSError) else "文件结构特殊，无法在副本中标注"
             for report in reports:
-                report.annotation_error = f"复核副本无法写出：{type(err).__name__}: {str(err)[:200]}"
+                report.annotation_error = f"复核副本无法写出（{why}），复核结果见汇总表"
         else:
             for report in reports:
-                report.annotated = annotated_name
+                report.annotated = name
     return reports
 
 
-def collect(paths: list[str]) -> list[Path]:
-    """Workbook files named by ``paths``: files, folders (recursively) and glob patterns.
-    Excel's lock files (``~$…``) are skipped; duplicates are listed once."""
+def _skipped_reason(path: Path) -> str | None:
+    """Why a file found in a folder is not read (``None``: it is read)."""
+    name = path.name
+    if name.startswith("~$") or (name.startswith(".~lock.") and name.endswith("#")):
+        return "Office/WPS 的临时锁定文件（文件正被打开时产生），已跳过"
+    if path.suffix.lower() not in SUFFIXES:
+        return f"不是表格或 Word 文件（扩展名“{path.suffix or '无'}”），已跳过"
+    return None
+
+
+def _real(path: Path) -> str:
+    try:
+        return os.path.realpath(path)
+    except (OSError, RuntimeError, ValueError):
+        return os.path.abspath(path)
+
+
+def _walk(folder: Path, found: list[Path], skipped: list[tuple[Path, str]]) -> None:
+    """Every file under ``folder`` (symbolic links to folders followed once, never in a loop);
+    an unreadable subfolder is reported, not skipped silently."""
+    seen = {_real(folder)}
+
+    def failed(err: OSError) -> None:
+        skipped.append((Path(err.filename or folder), f"无法读取文件夹（{os_reason(err)}）"))
+
+    for top, dirs, files in os.walk(folder, onerror=failed, followlinks=True):
+        for d in sorted(dirs):
+            real = _real(Path(top) / d)
+            if real in seen:
+                skipped.append((Path(top) / d, "文件夹链接形成循环或重复，未再次进入"))
+                dirs.remove(d)
+            else:
+                seen.add(real)
+        dirs.sort()
+        for name in sorted(files):
+            path = Path(top) / name
+            reason = _skipped_reason(path)
+            if reason:
+                skipped.append((path, reason))
+            else:
+                found.append(path)
+
+
+def collect(paths: list[str]) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Files named by ``paths`` (files, folders walked recursively, glob patterns) and every
+    path that is not read, with the reason (missing, unreadable folder, lock file, not a table
+    file). A named file is read whatever its suffix (its format is told by its content); a path
+    that exists is taken as it is even when it contains glob characters (``表[1].xlsx``).
+    Duplicates are listed once."""
     found: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
     for raw in paths:
-        matches = [Path(p) for p in glob.glob(raw, recursive=True)] if glob.has_magic(raw) else [Path(raw)]
+        path = Path(raw)
+        if os.path.lexists(path) or not glob.has_magic(raw):
+            matches = [path]
+        else:
+            matches = [Path(p) for p in sorted(glob.glob(raw, recursive=True))]
+            if not matches:
+                skipped.append((path, "没有与之匹配的文件"))
         for match in matches:
-            if match.is_dir():
-                found.extend(sorted(p for p in match.rglob("*") if p.suffix.lower() in SUFFIXES))
-            elif match.exists():
+            try:
+                is_dir = match.is_dir()
+                exists = os.path.lexists(match)
+            except OSError as err:
+                skipped.append((match, f"无法访问（{os_reason(err)}）"))
+                continue
+            if is_dir:
+                _walk(match, found, skipped)
+            elif not exists:
+                skipped.append((match, "文件不存在"))
+            elif match.name.startswith("~$") or match.name.startswith(".~lock."):
+                skipped.append((match, _skipped_reason(match) or "锁定文件，已跳过"))
+            else:
                 found.append(match)
     unique = []
     seen = set()
     for path in found:
-        key = path.resolve()
-        if key not in seen and not path.name.startswith("~$"):
+        key = _real(path)
+        if key not in seen:
             seen.add(key)
             unique.append(path)
-    return unique
+    return unique, skipped
 
 
-def _run_one(job: tuple) -> list[TableReport] | FileFailure:
-    return check_file(*job)
+def _failure(job: tuple, reason: str) -> FileFailure:
+    path, label = job[0], job[4]
+    return FileFailure(label, f"文件无法读取：{reason}", FORMATS.get(Path(path).suffix.lower()))
 
 
 def run(jobs: list[tuple], workers: int, progress: Callable[[int], object] | None = None):
-    """Check every job (arguments of :func:`check_file`), in order, on ``workers`` processes."""
-    if workers <= 1 or len(jobs) < 8:
-        for job in jobs:
-            yield _run_one(job)
-            if progress:
-                progress(1)
-        return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for result in pool.map(_run_one, jobs, chunksize=max(1, min(32, len(jobs) // (workers * 8)))):
-            yield result
-            if progress:
-                progress(1)
+    """Check every job (arguments of :func:`check_file`), in order, on ``workers`` guarded
+    processes: a file that crashes, aborts, hangs or exhausts memory becomes its failure."""
+    for result in run_guarded(check_file, jobs, workers, _failure):
+        yield result
+        if progress:
+            progress(1)
+
+
+def _copy_names(stems: list[str], found: list[Path]) -> list[str]:
+    """Unique names of the annotated copies (.docx for Word documents, .xlsx otherwise)."""
+    suffixes = [copy_suffix(FORMATS.get(p.suffix.lower(), "xlsx")) for p in found]
+    names = unique_names(stems, ".x")  # unique whatever the suffix, so a swap keeps them unique
+    return [n[:-2] + suffix for n, suffix in zip(names, suffixes)]
 
 
 def default_workers() -> int:
@@ -129,10 +205,16 @@ def default_workers() -> int:
 
 
 def _label(path: Path) -> str:
+    """The file as the user named it: relative to the working folder when inside it; a name
+    that is not valid UTF-8 shown with replacement characters, control characters escaped."""
     try:
-        return str(path.resolve().relative_to(Path.cwd()))
+        text = os.path.relpath(_real(path), Path.cwd())
+        if text.startswith(".."):
+            text = str(path)
     except ValueError:
-        return str(path)
+        text = str(path)
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
@@ -148,23 +230,28 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
     outdir = Path(outdir)
     if outdir.exists() and not outdir.is_dir():
         raise RecalcError(f"输出目录 {outdir} 是一个文件")
-    inside = outdir.resolve()
-    found = [p for p in collect(paths) if inside not in p.resolve().parents]
-    if not found:
-        raise RecalcError("没有找到要复核的 .xlsx/.xlsm 文件：" + "、".join(paths))
+    inside = _real(outdir)
+    found, skipped = collect(paths)
+    found = [p for p in found if not _real(p).startswith(inside + os.sep)]
+    if not found and not skipped:
+        raise RecalcError("没有找到要复核的文件（.xlsx/.xlsm/.xls/.xlsb/.ods/.et/.docx）：" + "、".join(paths))
+    if not found and all(reason == "文件不存在" or reason == "没有与之匹配的文件" for _, reason in skipped):
+        raise RecalcError("没有找到要复核的文件：" + "、".join(f"{_label(p)}（{r}）" for p, r in skipped))
     if on_start:
         on_start(len(found))
     outdir.mkdir(parents=True, exist_ok=True)
-    names = unique_names([f"{safe_stem(p.stem, 60)}_复核" for p in found], ".xlsx")
+    stems = [f"{safe_stem(p.stem.encode('utf-8', 'surrogateescape').decode('utf-8', 'replace'), 60)}_复核" for p in found]
+    names = _copy_names(stems, found)
     work = [(str(p), profile, str(outdir), n, _label(p)) for p, n in zip(found, names)]
-    result = RecalcResult(files=len(found))
+    result = RecalcResult(files=len(found) + len(skipped))
+    result.failures.extend(FileFailure(_label(p), f"未读取：{reason}", FORMATS.get(p.suffix.lower())) for p, reason in skipped)
     for outcome in run(work, jobs or default_workers(), progress):
         if isinstance(outcome, FileFailure):
             result.failures.append(outcome)
         else:
             result.reports.extend(outcome)
-    result.summary_path = write_summary(result, outdir / SUMMARY_NAME)
-    if json_path:
+    if json_path:  # first: the JSON stands even if the summary workbook cannot be written
         text = json.dumps(result.to_dict(), ensure_ascii=False, indent=1)
         result.json_path = atomic_save(lambda tmp: Path(tmp).write_text(text, encoding="utf-8"), json_path)
+    result.summary_path = write_summary(result, outdir / SUMMARY_NAME)
     return result

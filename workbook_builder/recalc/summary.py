@@ -27,13 +27,14 @@ def frames(result: RecalcResult) -> dict[str, pd.DataFrame]:
     projects = pd.DataFrame(
         [
             {
-                "文件": r.file, "工作表": r.sheet, "项目名称": r.project, "主管部门": r.department,
-                "计分规则": r.profile, "填报总分": r.reported_total, "计算总分": r.computed_total,
+                "文件": r.file, "格式": r.format, "工作表": r.sheet, "项目名称": r.project,
+                "主管部门": r.department, "计分规则": r.profile, "填报总分": r.reported_total, "计算总分": r.computed_total,
                 "等级": r.grade, "问题数": len(r.findings), "复核副本": r.annotated,
             }
             for r in reports
         ],
-        columns=["文件", "工作表", "项目名称", "主管部门", "计分规则", "填报总分", "计算总分", "等级", "问题数", "复核副本"],
+        columns=["文件", "格式", "工作表", "项目名称", "主管部门", "计分规则", "填报总分", "计算总分", "等级", "问题数",
+                 "复核副本"],
     )
     problems = pd.DataFrame(
         [
@@ -46,7 +47,8 @@ def frames(result: RecalcResult) -> dict[str, pd.DataFrame]:
         ],
         columns=["文件", "工作表", "项目名称", "单元格", "问题类型", "说明", "填报值", "应为"],
     )
-    unreadable = pd.DataFrame([{"文件": f.file, "原因": f.message} for f in failures], columns=["文件", "原因"])
+    unreadable = pd.DataFrame([{"文件": f.file, "格式": f.format, "原因": f.message} for f in failures],
+                              columns=["文件", "格式", "原因"])
     counts = projects["等级"].value_counts()
     names = grades(result)
     distribution = pd.DataFrame({"等级": names, "项目数": [int(counts.get(g, 0)) for g in names]})
@@ -59,12 +61,12 @@ def write_summary(result: RecalcResult, path: Path) -> Path:
 
     def save(tmp: str) -> None:
         with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-            widths = {"项目": (40, 8, 40, 24, 22, 10, 10, 6, 8, 40), "问题": (40, 8, 36, 8, 16, 80, 10, 10),
-                      "等级分布": (8, 8), "无法读取": (50, 80)}
+            widths = {"项目": (40, 6, 8, 40, 24, 22, 10, 10, 6, 8, 40), "问题": (40, 8, 36, 8, 16, 80, 10, 10),
+                      "等级分布": (8, 8), "无法读取": (50, 6, 80)}
             for name, frame in tables.items():
                 frame.to_excel(writer, sheet_name=name, index=False)
                 sheet = writer.sheets[name]
-                for column, width in zip("ABCDEFGHIJ", widths[name]):
+                for column, width in zip("ABCDEFGHIJK", widths[name]):
                     sheet.column_dimensions[column].width = width
                 sheet.freeze_panes = "A2"
             chart = BarChart()
