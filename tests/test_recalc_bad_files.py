@@ -79,6 +79,8 @@ def make_corpus(folder):
     (folder / "old.xls").write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + b"\x00" * 512)
     shutil.copy(GOOD_XLS, folder / "good.xls")
     shutil.copy(GOOD_ODS, folder / "good.ods")
+    shutil.copy(GOOD_XLS, folder / "real.et")          # WPS .et in the Excel 97 format
+    shutil.copy(GOOD_ODS, folder / "misnamed.xlsx")    # an .ods saved under an .xlsx name
     (folder / "cut.xls").write_bytes(GOOD_XLS.read_bytes()[:4000])
     (folder / "legacy.doc").write_bytes(ole("Root Entry", "WordDocument", "1Table"))
     (folder / "wps.et").write_bytes(ole("Root Entry", "Workbook") + b"\x00" * 4096)
@@ -124,9 +126,12 @@ def test_bad_files_give_one_line_each(tmp_path, capsys):
     for name in reasons:
         assert sum(line.count(name) for line in printed.out.splitlines()) == 1, name
     assert {t["file"].split("/")[-1]: t["format"] for t in data["tables"]} == {
-        "good.xlsx": "xlsx", "macro.xlsm": "xlsm", "good.xls": "xls", "good.ods": "ods"}
+        "good.xlsx": "xlsx", "macro.xlsm": "xlsm", "good.xls": "xls", "good.ods": "ods", "real.et": "et",
+        "misnamed.xlsx": "ods"}
     assert {t["annotated"] for t in data["tables"]} == {
-        "good_复核.xlsx", "macro_复核.xlsx", "good_复核（2）.xlsx", "good_复核（3）.xlsx"}
+        "good_复核.xlsx", "macro_复核.xlsx", "good_复核（2）.xlsx", "good_复核（3）.xlsx", "real_复核.xlsx",
+        "misnamed_复核.xlsx"}
+    assert {t["computed_total"] for t in data["tables"]} == {94.0}
     assert {p.name: p.read_bytes() for p in corpus.iterdir()} == before
     unreadable = list(__import__("openpyxl").load_workbook(out / "复核汇总.xlsx")["无法读取"].iter_rows(values_only=True))
     assert len(unreadable) == 1 + len(reasons)

@@ -25,6 +25,7 @@ import posixpath
 import re
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -89,11 +90,20 @@ def address(row: int, col: int) -> str:
     return f"{get_column_letter(col + 1)}{row + 1}"
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+
+
 def clean_value(value: object) -> object:
-    """A cell value as the readers take it: text cut to :data:`MAX_TEXT` characters, NaN and
-    infinities (possible in binary formats) as empty."""
-    if isinstance(value, str) and len(value) > MAX_TEXT:
-        return value[:MAX_TEXT] + "…"
+    """A cell value as the readers take it: text cut to :data:`MAX_TEXT` characters, control
+    characters (Excel's ``_x000B_`` for a line break pasted from Word, which no XML output may
+    hold) written as a line break or as ``\\x0b``-style escapes; NaN and infinities (possible in binary
+    formats) as empty."""
+    if isinstance(value, str):
+        if len(value) > MAX_TEXT:
+            value = value[:MAX_TEXT] + "…"
+        if _CONTROL.search(value):
+            value = _CONTROL.sub(lambda m: "\n" if m.group() == "\x0b" else f"\\x{ord(m.group()):02x}", value)
+        return value
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
@@ -235,7 +245,7 @@ def check_package(path: Path, required: str | None = None) -> None:
                     _scan_member(archive, member)
     except zipfile.BadZipFile:
         raise UnreadableFile("文件已损坏或被截断（zip 部件校验失败）") from None
-    except (OSError, EOFError, ValueError, NotImplementedError, RuntimeError, zipfile.LargeZipFile):
+    except (OSError, EOFError, ValueError, NotImplementedError, RuntimeError, zipfile.LargeZipFile, zlib.error):
         raise UnreadableFile("文件已损坏或使用了不支持的压缩方式，无法解压") from None
 
 
@@ -262,6 +272,13 @@ def scan_sheets(path: Path) -> dict[str, dict[tuple[int, int], str]]:
     one) and refuse a sheet whose extent exceeds :data:`MAX_CELLS` before calamine allocates it.
     Returns the Excel error values (``#DIV/0!`` …) per sheet name and 0-based (row, col): calamine
     reads them as empty cells, and a user must be told the cell holds an error, not nothing."""
+    try:
+        return _scan_sheets(path)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, zlib.error):
+        raise UnreadableFile("文件已损坏或被截断（工作表部件无法解压）") from None
+
+
+def _scan_sheets(path: Path) -> dict[str, dict[tuple[int, int], str]]:
     names = _sheet_names(path)
     errors: dict[str, dict[tuple[int, int], str]] = {}
     with zipfile.ZipFile(path) as archive:
@@ -338,11 +355,19 @@ def _calamine_reason(err: Exception) -> str:
     return "文件内容无法解析（结构已损坏或不是受支持的格式），请用 Excel 或 WPS 打开后另存为 .xlsx"
 
 
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a file name that is not valid UTF-8 (surrogate escapes)
+        return False
+    return True
+
+
 def read_workbook_grids(path: Path, fmt: str, errors: dict | None = None) -> list[Grid]:
     """Every worksheet of a checked workbook as a :class:`Grid` (cached values only; ``errors``
     from :func:`scan_sheets` put back as their ``#…`` texts)."""
     try:
-        if fmt == "et" or Path(path).suffix.lower() != f".{fmt}":
+        if fmt == "et" or path.suffix.lower() != f".{fmt}" or not _encodable(str(path)):
             with path.open("rb") as handle:  # calamine picks the reader from the content
                 book = python_calamine.CalamineWorkbook.from_filelike(handle)
         else:
@@ -366,11 +391,11 @@ def read_workbook_grids(path: Path, fmt: str, errors: dict | None = None) -> lis
                     rows[r - top][c - left] = text
             hidden = meta.visible != python_calamine.SheetVisibleEnum.Visible
             grids.append(Grid(meta.name, rows, top, left, hidden, truncated))
-    except UnreadableFile:
+    except (UnreadableFile, KeyboardInterrupt, SystemExit):
         raise
     except MemoryError:
         raise UnreadableFile("读取所需内存超过上限（工作表数据区域过大），已拒绝读取") from None
-    except Exception as err:  # calamine raises its own types for every broken part
+    except BaseException as err:  # calamine's own types for every broken part, and Rust panics
         if fmt == "et":
             raise UnreadableFile("WPS 表格 .et 文件无法直接读取，请在 WPS 中另存为 .xlsx") from None
         raise UnreadableFile(_calamine_reason(err)) from None

@@ -14,7 +14,7 @@ Two kinds of workbook are read:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from addin.engine import PerfError, form, parse_nature
@@ -95,7 +95,15 @@ def tables_in(grids: list[Grid], path: str | Path) -> list[ReadTable]:
 
 def _read_template(grid: Grid, meta: Grid, file: str) -> ReadTable:
     info = {norm(meta.value(r, 0)): meta.value(r, 1) for r in range(meta.top, meta.bottom)}
-    lay = L.Layout(int(float(info.get("指标行数") or 0)))
+    declared = info.get("指标行数")
+    try:
+        count = int(float(declared or 0))
+    except (TypeError, ValueError, OverflowError):
+        count = -1
+    if not 0 <= count <= grid.bottom - L.FIRST_INDICATOR_ROW + 1:  # a forged count, beyond the sheet
+        raise NoTable(f"perfbook 模板隐藏工作表“{meta.name}”中的指标行数“{declared}”与“{grid.name}”工作表不符"
+                      f"（该表只有 {grid.bottom} 行），模板可能已被改动，无法按模板读取")
+    lay = L.Layout(count)
     at = lambda ref: _at(grid, ref)  # noqa: E731
     indicators = []
     for index in range(lay.indicators):
@@ -135,7 +143,7 @@ def _read_template(grid: Grid, meta: Grid, file: str) -> ReadTable:
     filled = [i for i in indicators if i.actual not in (None, "")]
     uncalculated = bool(filled) and all(i.score is None for i in filled) and funds.score is None
     problems = _error_values(grid, range(grid.top, grid.bottom))
-    return ReadTable(table, file, grid.name, cells, template=True, uncalculated=uncalculated, problems=problems)
+    return ReadTable(_without_error_values(table), file, grid.name, cells, template=True, uncalculated=uncalculated, problems=problems)
 
 
 def _at(grid: Grid, ref: str) -> object:
@@ -165,7 +173,29 @@ def _right_of(grid: Grid, row: int, col: int) -> object:
     return None
 
 
+def _bands(grid: Grid) -> list[Grid]:
+    """A sheet with tables side by side split into one grid per table (its own columns, same
+    addresses); a sheet with one table per row band is returned as it is."""
+    level1, level3 = form.INDICATOR_FIELDS["level1"], form.INDICATOR_FIELDS["level3"]
+    for r in range(grid.top, grid.bottom):
+        texts = [norm(v) for v in grid.rows[r - grid.top]]
+        columns = [grid.left + i for i, t in enumerate(texts) if t == level3]
+        if len(columns) < 2:
+            continue
+        starts = [grid.left]
+        for previous, col in zip(columns, columns[1:]):
+            ones = [grid.left + i for i, t in enumerate(texts) if t == level1 and previous < grid.left + i < col]
+            starts.append(max(previous + 1, (ones[-1] if ones else col - 2) - 1))
+        ends = starts[1:] + [grid.right]
+        return [replace(grid, rows=[row[a - grid.left:b - grid.left] for row in grid.rows], left=a)
+                for a, b in zip(starts, ends)]
+    return [grid]
+
+
 def _read_standard(grid: Grid, file: str) -> list[ReadTable]:
+    bands = _bands(grid)
+    if len(bands) > 1:
+        return [read for band in bands for read in _read_standard(band, file)]
     labels = {r: {norm(v) for v in grid.rows[r - grid.top]} for r in range(grid.top, grid.bottom)}
     headers = [r for r, texts in labels.items() if {form.INDICATOR_FIELDS["level3"], form.INDICATOR_FIELDS["nature"]} <= texts]
     anchors = [r for r, texts in labels.items() if form.PROJECT in texts]
@@ -316,7 +346,20 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
         profile=str(_right_of(grid, *rule)) if rule else None,
     )
     problems += _error_values(grid, range(start, total_row + 1 if total_row is not None else end))
-    return ReadTable(table, file, grid.name, cells, problems=problems)
+    return ReadTable(_without_error_values(table), file, grid.name, cells, problems=problems)
+
+
+def _without_error_values(table: Table) -> Table:
+    """The table with Excel error values (already reported by :func:`_error_values`) as empty
+    cells, so that no number is read out of ``#DIV/0!``."""
+    for item in [table.funds, *table.funds.sources.values(), *table.indicators]:
+        for name, value in vars(item).items():
+            if isinstance(value, str) and value in ERROR_VALUES:
+                setattr(item, name, None)
+    for name in ("total_weight", "total_score", "grade"):
+        if isinstance(getattr(table, name), str) and getattr(table, name) in ERROR_VALUES:
+            setattr(table, name, None)
+    return table
 
 
 def _error_values(grid: Grid, rows: range) -> list[tuple[str, str]]:

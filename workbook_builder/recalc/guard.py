@@ -9,6 +9,7 @@ slot, reused for file after file), so guarding costs one process start per slot,
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import signal
 import time
@@ -33,6 +34,7 @@ def _limit_memory(extra: int) -> None:
 
 def _worker(conn, task: Callable, memory: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
+    faulthandler.disable()  # a reader's abort is reported as the file's reason, not as a dump
     _limit_memory(memory)
     while True:
         try:

@@ -208,7 +208,7 @@ def _label(path: Path) -> str:
     """The file as the user named it: relative to the working folder when inside it; a name
     that is not valid UTF-8 shown with replacement characters, control characters escaped."""
     try:
-        text = os.path.relpath(_real(path), Path.cwd())
+        text = os.path.relpath(os.path.abspath(path), Path.cwd())
         if text.startswith(".."):
             text = str(path)
     except ValueError:
