@@ -146,6 +146,7 @@ def entities(folder: Path) -> dict[str, str]:
             + (doctype + sheet.split(b"?>", 1)[-1]).decode().encode("utf-16-le"))},
         "实体_小写.xlsx": {"xl/workbook.xml": book.replace(b"<workbook", doctype.lower() + b"<workbook", 1)},
         "实体_工作表末尾.xlsx": {"xl/worksheets/sheet1.xml": sheet + b"<!ENTITY late 'x'>"},
+        "实体_UTF16混合大小写.xlsx": {"xl/workbook.xml": (b"<!DocType w>" + book.split(b"?>", 1)[-1]).decode().encode("utf-16")},
     }
     for name, parts in variants.items():
         patch(GOOD, folder / name, parts)

@@ -21,6 +21,7 @@ Only cached cell values are read, with the Rust reader ``python-calamine`` (work
 from __future__ import annotations
 
 import math
+import os
 import posixpath
 import re
 import stat
@@ -114,22 +115,25 @@ def clean_value(value: object) -> object:
 
 def _open_regular(path: Path):
     """The file opened for reading, if it is a regular file of bounded size (never a FIFO, a
-    device or a directory, which could block or never end)."""
+    device or a directory, which could block or never end). The file is opened without
+    blocking and checked on the open descriptor, so it cannot be swapped in between."""
     try:
-        info = path.stat()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as err:
         raise UnreadableFile(f"无法打开文件（{os_reason(err)}）") from None
+    info = os.fstat(fd)
+    problem = None
     if not stat.S_ISREG(info.st_mode):
         kind = "文件夹" if stat.S_ISDIR(info.st_mode) else "设备、管道或其他特殊文件"
-        raise UnreadableFile(f"不是普通文件（是{kind}），已跳过")
-    if info.st_size == 0:
-        raise UnreadableFile("文件是空的（0 字节）")
-    if info.st_size > MAX_FILE_BYTES:
-        raise UnreadableFile(f"文件过大（{info.st_size // 2**20} MB，上限 {MAX_FILE_BYTES // 2**20} MB），已拒绝读取")
-    try:
-        return path.open("rb")
-    except OSError as err:
-        raise UnreadableFile(f"无法打开文件（{os_reason(err)}）") from None
+        problem = f"不是普通文件（是{kind}），已跳过"
+    elif info.st_size == 0:
+        problem = "文件是空的（0 字节）"
+    elif info.st_size > MAX_FILE_BYTES:
+        problem = f"文件过大（{info.st_size // 2**20} MB，上限 {MAX_FILE_BYTES // 2**20} MB），已拒绝读取"
+    if problem:
+        os.close(fd)
+        raise UnreadableFile(problem)
+    return os.fdopen(fd, "rb")
 
 
 def os_reason(err: OSError) -> str:
@@ -206,22 +210,18 @@ def _xml_encoding(start: bytes) -> str | None:
 
 def _scan_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
     """Read one member through (its CRC is checked at the end) and refuse a DTD or an entity
-    declaration anywhere in it, in any encoding."""
+    declaration anywhere in it, in any case, in an ASCII-compatible encoding or UTF-16/32."""
     with archive.open(member) as part:
-        first = part.read(_CHUNK)
-        encoding = _xml_encoding(first)
-        if encoding:
-            needles = tuple(n.decode().encode(encoding) for n in (b"<!DOCTYPE", b"<!ENTITY", b"<!doctype", b"<!entity"))
-        else:
-            needles = _DECLARATIONS
+        chunk = part.read(_CHUNK)   # _CHUNK is a multiple of 4: UTF-16/32 windows stay aligned
+        encoding = _xml_encoding(chunk)
+        width = 4 if encoding and "32" in encoding else 2 if encoding else 1
         overlap = b""
-        chunk = first
         while chunk:
             window = overlap + chunk
-            text = window if encoding else window.lower()
-            if any(n in text for n in needles):
+            text = window.decode(encoding, "replace").lower().encode() if encoding else window.lower()
+            if any(n in text for n in _DECLARATIONS):
                 raise UnreadableFile(f"部件 {member.filename} 含 DTD/实体声明，已拒绝读取")
-            overlap = window[-40:]
+            overlap = window[-16 * width:]
             chunk = part.read(_CHUNK)
 
 

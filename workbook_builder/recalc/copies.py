@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 
 from ..files import inert_text
 from ..readers.container import Grid
@@ -50,6 +51,8 @@ def values_workbook(grids: list[Grid], path: str | Path) -> None:
                     cell.data_type = "s"   # never a formula, whatever it starts with
                 else:
                     cell.value = value
+        for column in range(grid.left + 1, grid.right + 1):  # the source's widths are not in its values
+            ws.column_dimensions[get_column_letter(column)].width = 14
     if not wb.worksheets:
         wb.create_sheet("Sheet")
     wb.save(path)

@@ -60,9 +60,9 @@ def death_reason(exitcode: int | None, timed_out: bool, timeout: float) -> str:
     """Why a worker's file could not be read, in Chinese."""
     if timed_out:
         return f"读取超过 {timeout:.0f} 秒仍未完成（文件过大或结构异常），已中止"
-    if exitcode == -signal.SIGKILL:
+    if exitcode == -getattr(signal, "SIGKILL", 9):
         return "读取时进程被系统终止（很可能是所需内存过大），已跳过"
-    if exitcode in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS):
+    if exitcode in (-signal.SIGABRT, -signal.SIGSEGV, -getattr(signal, "SIGBUS", 7)):
         return "读取时读取程序异常中止（文件结构异常或所需内存超过上限），已跳过"
     return "读取时进程意外退出，已跳过"
 
