@@ -57,6 +57,18 @@ def patch(source: Path, dest: Path, parts: dict[str, bytes | None], extra: dict[
             out.writestr(name, data)
 
 
+def encrypted_zip(source: Path, dest: Path) -> None:
+    """A copy of a package with the "encrypted" flag set on its members (as a zip tool that
+    password-protects the parts writes them; the data itself is left as it is)."""
+    data = bytearray(source.read_bytes())
+    for header, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        at = data.find(header)
+        while at >= 0:
+            data[at + offset] |= 1
+            at = data.find(header, at + 4)
+    dest.write_bytes(bytes(data))
+
+
 def sheet_xml(cells: str) -> bytes:
     return ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
             f"<sheetData>{cells}</sheetData></worksheet>").encode()
@@ -125,6 +137,8 @@ def damaged(folder: Path) -> dict[str, str]:
     (folder / "坏的.xls").write_bytes(ole + b"\x00" * 2048)
     (folder / "伪装.xls").write_bytes(ole + names("Root Entry", "Workbook") + b"\xff" * 4096)
     (folder / "截断.xls").write_bytes((FORMATS / "26_website.xls").read_bytes()[:3000])
+    encrypted_zip(GOOD, folder / "zip加密.xlsx")
+    kinds["zip加密.xlsx"] = "unreadable"
     patch(GOOD, folder / "部件大小写.xlsx", {"xl/workbook.xml": None}, {"XL/Workbook.xml": _read("xl/workbook.xml")})
     for name in ("截断_0.xlsx", "空文件.xlsx", "文本.xlsx", "文本.docx", "炸弹.xlsx", "炸弹.docx", "加密.xlsx",
                  "加密.docx", "旧版.doc", "坏的.xls", "伪装.xls", "截断.xls", "部件大小写.xlsx"):
@@ -293,7 +307,7 @@ def word_documents(folder: Path) -> dict[str, str]:
         rels = z.read("word/_rels/document.xml.rels")
     patch(source, folder / "Word_巨大合并.docx", {"word/document.xml": re.sub(
         rb"<w:tcPr>", b'<w:tcPr><w:gridSpan w:val="2000000000"/>', document, count=3)})
-    kinds["Word_巨大合并.docx"] = "any"
+    kinds["Word_巨大合并.docx"] = "table"   # the span is clamped to the grid, never allocated
     patch(source, folder / "Word_外部链接.docx", {"word/_rels/document.xml.rels": rels.replace(
         b"</Relationships>", b'<Relationship Id="rIdX" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
         b'relationships/image" Target="http://example.invalid/x.png" TargetMode="External"/></Relationships>')})
@@ -326,7 +340,8 @@ def file_system(folder: Path) -> dict[str, str]:
     weird = os.fsdecode(b"\xff\xfe\xe9_\xd5\xfb.xlsx")
     shutil.copy(GOOD, folder / weird)
     kinds[weird] = "good"
-    for name in ("换行\n名称.xlsx", "制表\t符.xlsx", "表[1].xlsx", "星号*问号?.xlsx", "=HYPERLINK(1).xlsx"):
+    for name in ("换行\n名称.xlsx", "制表\t符.xlsx", "控制\x01字符.xlsx", "表[1].xlsx", "星号*问号?.xlsx",
+                 "=HYPERLINK(1).xlsx"):
         shutil.copy(GOOD, folder / name)
         kinds[name] = "good"
     sub = folder / "子文件夹" / "更深"

@@ -89,6 +89,40 @@ def test_whole_corpus_in_one_run(corpus_run):
     assert summary["无法读取"].max_row == 1 + len(failures)
 
 
+REASONS = {
+    "管道.xlsx": "不是普通文件（是设备、管道或其他特殊文件）",
+    "零设备.xlsx": "不是普通文件（是设备、管道或其他特殊文件）",
+    "断开的链接.xlsx": "文件不存在",
+    "范围_XFD1048576.xlsx": "数据区域过大（到 XFD1048576 单元格",
+    "范围_XFD4000.xlsx": "数据区域过大（到 XFD4000 单元格",
+    "伪造模板_一亿行.xlsx": "指标行数“100000000.0”",
+    "伪造模板_非数.xlsx": "指标行数“很多”",
+    "炸弹.xlsx": "疑似压缩炸弹",
+    "炸弹.docx": "疑似压缩炸弹",
+    "加密.xlsx": "文件已加密",
+    "加密.docx": "文件已加密",
+    "zip加密.xlsx": "文件已加密",
+    "旧版.doc": "旧版 Word 文档",
+    "坏的.xls": "已损坏或被截断",
+    "部件大小写.xlsx": "部件名称不规范",
+    "空文件.xlsx": "0 字节",
+    "Word_无表格.docx": "没有表格",
+    "Word_其他表格.docx": "没有找到自评表",
+    "Word_列太少.docx": "缺少“实际完成值”“分值”“得分”列",
+    "~$26_朝阳区政府网站功能和监测服务项目.xlsx": "锁定文件",
+    ".~lock.26_朝阳区政府网站功能和监测服务项目.xlsx#": "锁定文件",
+    "说明.pdf": "不是表格或 Word 文件（扩展名“.pdf”）",
+    "循环/自己": "循环",
+}
+
+
+def test_each_family_gets_its_own_reason(corpus_run):
+    _, kinds, *_, data, labels = corpus_run
+    failures = {f["file"]: f["message"] for f in data["unreadable"]}
+    for name, reason in REASONS.items():
+        assert name in kinds and reason in failures[labels[name]], (name, failures[labels[name]])
+
+
 def test_hostile_cells_are_named_and_contained(corpus_run):
     root, kinds, before, code, printed, data, labels = corpus_run
     by_file = {t["file"]: t for t in data["tables"]}
@@ -186,3 +220,40 @@ def test_guarded_workers_survive_every_kind_of_death():
     assert results[4].startswith("失败 memory：") and "内存" in results[4]
     assert results[5].startswith("失败 exit：") and "意外退出" in results[5]
     assert results[6].startswith("失败 raise：") and "library text" not in results[6]
+
+
+# bounds checked before loading --------------------------------------------------------------
+
+
+def test_file_size_is_bounded_before_reading(monkeypatch):
+    from tests.hostile_corpus import GOOD
+    from workbook_builder.readers import container
+    from workbook_builder.readers.source import read_source
+
+    monkeypatch.setattr(container, "MAX_FILE_BYTES", 1000)
+    with pytest.raises(container.UnreadableFile, match="文件过大"):
+        read_source(GOOD)
+
+
+def test_rows_without_addresses_count_towards_the_extent(monkeypatch, tmp_path):
+    from tests.hostile_corpus import GOOD, patch, sheet_xml
+    from workbook_builder.readers import container
+    from workbook_builder.readers.source import read_source
+
+    patch(GOOD, tmp_path / "rows.xlsx", {"xl/worksheets/sheet1.xml": sheet_xml("<row><c><v>1</v></c></row>" * 101)})
+    assert read_source(tmp_path / "rows.xlsx")[1][0].rows[100] == [1.0]
+    monkeypatch.setattr(container, "MAX_CELLS", 100)
+    with pytest.raises(container.UnreadableFile, match="101 行 × 1 列"):
+        read_source(tmp_path / "rows.xlsx")
+
+
+def test_opendocument_text_is_told_apart(tmp_path):
+    import zipfile
+
+    from workbook_builder.readers.container import UnreadableFile, detect_format
+
+    with zipfile.ZipFile(tmp_path / "x.ods", "w") as package:
+        package.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        package.writestr("content.xml", "<office:document-content/>")
+    with pytest.raises(UnreadableFile, match="OpenDocument 文字文档"):
+        detect_format(tmp_path / "x.ods")

@@ -167,10 +167,10 @@ def detect_format(path: Path) -> str:
             return "xlsb"
         if "xl/workbook.xml" in names:
             return "xlsm" if path.suffix.lower() == ".xlsm" else "xlsx"
-        if b"opendocument.spreadsheet" in mimetype or ("content.xml" in names and path.suffix.lower() == ".ods"):
-            return "ods"
         if b"opendocument.text" in mimetype:
             raise UnreadableFile("是 OpenDocument 文字文档（.odt），请另存为 .docx 或 .xlsx")
+        if b"opendocument.spreadsheet" in mimetype or ("content.xml" in names and path.suffix.lower() == ".ods"):
+            return "ods"
         if any(n.lower() == "xl/workbook.xml" or n.startswith("xl/") for n in names):
             raise UnreadableFile("不是标准的 Excel 包（部件名称不规范，例如大小写不同），请用 Excel 另存为 .xlsx")
         raise UnreadableFile("不是有效的 Excel 或 Word 文件（zip 包中没有工作簿或文档）")
