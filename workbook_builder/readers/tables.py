@@ -81,7 +81,8 @@ def tables_in(grids: list[Grid], path: str | Path) -> list[ReadTable]:
         for grid in grids:
             if grid.hidden:
                 for read in _read_standard(grid, str(path)):
-                    read.problems.insert(0, ("", f"自评表位于隐藏的工作表“{grid.name}”中，请确认这是要提交的表"))
+                    read.problems.insert(0, (grid.address(grid.top, grid.left),
+                                             f"自评表位于隐藏的工作表“{grid.name}”中，请确认这是要提交的表"))
                     found.append(read)
     if not found:
         truncated = [g.name for g in grids if g.truncated]
