@@ -16,6 +16,9 @@ from xlwings import XlwingsError, arg, func
 
 from .engine.errors import PerfError
 from .engine.findings import check_indicator
+from .engine.frameworks.criteria import DEDUCTION, RATIO, Criterion, parse_criterion
+from .engine.frameworks.methods import band, checklist, deduction, ratio
+from .engine.natures import parse_weight
 from .engine.numbers import as_float, read_value
 from .engine.scoring import exec_rate, exec_score, grade_of, score_indicator
 
@@ -34,6 +37,13 @@ ARGUMENT_HELP = {
     "总分": "自评总分（0–100）",
     "规则": "可选，计分规则编号，默认 beijing-chaoyang-2024；可用 mof-2020 等",
     "单位": "可选，绩效度量单位，如 万元；从文字中读数时优先取该单位的数值",
+    "评分标准": "评价指标体系中该项的评分标准（评价标准）原文，如 ①设有目标（1分）②目标明确（1分）",
+    "达成项": "达成的项，写作 ①②④、1,2,4 或 全部；留空为都未达成",
+    "值": "实际值，如 85%、设为百分比格式的 0.85、3小时",
+    "扣分": "扣分，一个数或多个数，如 2 或 2,3（也可写 ①4③3 指明扣分项）；留空为不扣分",
+    "实际到位": "可选，实际到位资金（万元）；规则按 实际支出 ÷ 实际到位 计算执行率时必填（如 yichun-2022）",
+    "实际": "实际数，如 实际到位资金、实际完成数",
+    "计划": "计划数，如 计划到位资金、计划完成数（应大于0）",
 }
 
 
@@ -59,17 +69,20 @@ def _excel_error(err: PerfError) -> Exception:
 
 
 def excel_function(**help_overrides: str):
-    """Declare an Excel function: arguments arrive as single cells (see :func:`_cell`), engine
-    errors become :func:`_excel_error`, every argument gets its Chinese help (``ARGUMENT_HELP``
+    """Declare an Excel function: the number of arguments is checked, arguments arrive as single
+    cells (see :func:`_cell`), engine errors become :func:`_excel_error`, every argument gets its Chinese help (``ARGUMENT_HELP``
     unless overridden) and xlwings registers it under :data:`CATEGORY`. The help is also kept
     as ``function.argument_help`` for the README."""
 
     def decorate(function):
-        names = list(inspect.signature(function).parameters)
+        parameters = inspect.signature(function).parameters.values()
+        names = [p.name for p in parameters]
+        required = sum(p.default is inspect.Parameter.empty for p in parameters)
 
         @functools.wraps(function)
         def wrapper(*args):
             try:
+                _check_count(function.__name__, len(args), required, len(names))
                 return function(*(_cell(value, name) for value, name in zip(args, names)))
             except PerfError as err:
                 raise _excel_error(err) from None
@@ -80,6 +93,14 @@ def excel_function(**help_overrides: str):
         return func(category=CATEGORY)(wrapper)
 
     return decorate
+
+
+def _check_count(name: str, given: int, required: int, accepted: int) -> None:
+    """Refuse a call with too few or too many arguments: an extra argument is never ignored."""
+    if required <= given <= accepted:
+        return
+    expected = f"{required}个" if required == accepted else f"{required}至{accepted}个"
+    raise PerfError(f"函数{name}需要{expected}参数，收到了{given}个")
 
 
 def _cell(value: object, label: str) -> object:
@@ -107,15 +128,15 @@ def PERF_SCORE(性质, 指标值, 实际完成值, 分值, 规则=None, 单位=N
 
 
 @excel_function()
-def PERF_EXEC_RATE(全年预算数, 全年执行数):
-    """计算预算执行率 = 全年执行数 / 全年预算数，以小数返回（如 0.9997），请设置百分比格式。"""
-    return as_float(exec_rate(全年预算数, 全年执行数))
+def PERF_EXEC_RATE(全年预算数, 全年执行数, 规则=None, 实际到位=None):
+    """计算预算执行率 = 全年执行数 / 全年预算数（规则要求时为 ÷ 实际到位资金），以小数返回（如 0.9997），请设置百分比格式。"""
+    return as_float(exec_rate(全年预算数, 全年执行数, 规则, 实际到位))
 
 
 @excel_function(分值="年度资金总额行的分值，留空按规则（通常为 10）")
-def PERF_EXEC_SCORE(全年预算数, 全年执行数, 分值=None, 规则=None):
+def PERF_EXEC_SCORE(全年预算数, 全年执行数, 分值=None, 规则=None, 实际到位=None):
     """计算年度资金总额（预算执行率）一行的得分：执行率（不超过 100%）× 分值，保留两位小数。"""
-    return as_float(exec_score(全年预算数, 全年执行数, 分值, 规则))
+    return as_float(exec_score(全年预算数, 全年执行数, 分值, 规则, 实际到位))
 
 
 @excel_function()
@@ -137,4 +158,35 @@ def PERF_CHECK(性质, 指标值, 实际完成值, 分值, 得分, 偏差原因,
     return "；".join(f.message for f in findings)
 
 
-FUNCTIONS = (PERF_SCORE, PERF_EXEC_RATE, PERF_EXEC_SCORE, PERF_GRADE, PERF_VALUE, PERF_CHECK)
+@excel_function()
+def PERF_CHECKLIST(评分标准, 达成项):
+    """按评分标准逐项计分：达成各项的分值之和；各项为互斥档次（如 ①到位及时（2分）②不及时但未影响项目进度（1分））时取所选一项的分值。"""
+    return as_float(checklist(parse_criterion(评分标准), 达成项))
+
+
+@excel_function()
+def PERF_BAND(评分标准, 值):
+    """按评分标准分档计分（如 满意率达90%（含）以上的得8分，80%（含）-90%得6分…）：给出实际值所在一档的得分。"""
+    return as_float(band(parse_criterion(评分标准), 值))
+
+
+@excel_function(分值="该项的分值（满分）", 评分标准="可选，扣分制的评分标准原文（如 ①虚列套取扣4-7分 ②依据不合规扣2分），用于检查每项扣分是否在允许范围内")
+def PERF_DEDUCT(分值, 扣分, 评分标准=None):
+    """扣分制计分：分值减去各项扣分，最低为 0；给出评分标准时逐项检查扣分是否在其允许的范围内。"""
+    points = parse_weight(分值)
+    if 评分标准 is None:
+        return as_float(deduction(points, 扣分))
+    criterion = parse_criterion(评分标准, points)
+    if criterion.method != DEDUCTION:
+        raise PerfError("该评分标准不是扣分制（应写明“扣N分”或“扣N-M分”）", "criterion")
+    return as_float(deduction(criterion, 扣分))
+
+
+@excel_function(分值="该项的分值（满分）")
+def PERF_RATIO(实际, 计划, 分值):
+    """比例计分：min(实际 ÷ 计划, 1) × 分值，保留两位小数（如 到位率、完成率，未完成的同比例扣减）。"""
+    return as_float(ratio(Criterion(RATIO, parse_weight(分值)), 实际, 计划))
+
+
+FUNCTIONS = (PERF_SCORE, PERF_EXEC_RATE, PERF_EXEC_SCORE, PERF_GRADE, PERF_VALUE, PERF_CHECK,
+             PERF_CHECKLIST, PERF_BAND, PERF_DEDUCT, PERF_RATIO)

@@ -9,6 +9,8 @@ statement is needed by some example.
 from __future__ import annotations
 
 from addin.engine import Funds, FundsSource, Indicator, Table, check_indicator, evaluate_table
+from addin.engine.frameworks import (BudgetLine, EntryRow, EvaluationForm, Inputs, YearBudget, evaluate_form,
+                                     evaluate_years)
 
 
 def row(nature="≥", target="90", actual="95", weight=10, score=10, reason="", unit="") -> Indicator:
@@ -41,6 +43,45 @@ def _funds(**changes) -> Funds:
     values.update(changes)
     sources = values.pop("sources", {})
     return Funds(**values, sources=sources)
+
+
+GOALS = "①设有目标（1分）②目标明确（1分）"
+
+
+def item(**changes) -> EntryRow:
+    """A checklist row of an evaluation form worth 2, scored in full."""
+    values = dict(level1="决策", level1_points=100, level2="目标", level2_points=100, name="目标内容",
+                  points=2, criterion=GOALS, score=2, reason="")
+    values.update(changes)
+    return EntryRow(**values)
+
+
+def form_kinds(*rows: EntryRow, **changes) -> set[tuple[str, str, str]]:
+    """Findings of a form whose rows add up to their 二级 分值 (a judgement row fills up)."""
+    rows = list(rows) or [item()]
+    first = rows[0]
+    numeric = [r.points for r in rows if isinstance(r.points, (int, float))]
+    filler = first.level2_points - sum(numeric)
+    rows.append(item(name="其他", points=filler, criterion="酌情评分", score=filler,
+                     level1_points=first.level1_points, level2_points=first.level2_points))
+    form = EvaluationForm(rows, **changes)
+    return {(f.part, f.finding.kind, f.finding.field) for f in evaluate_form(form).findings}
+
+
+def seed_004_2020(**changes) -> YearBudget:
+    total = dict(name="1、电子政务外网服务费", before=160.00, after=150.10, actual=160.00)
+    total.update(changes)
+    return YearBudget(2020, BudgetLine(**total), [BudgetLine("1.1.联通", 150.10, 150.10, 150.10),
+                                                  BudgetLine("1.2.电信", 9.90, 9.90, 9.90)])
+
+
+def year_kinds(years: list[YearBudget], average=None, grade=None) -> set[tuple[str, str, str]]:
+    return {("year" if f.year is not None else "summary", f.finding.kind, f.finding.field)
+            for f in evaluate_years(years, average, grade).findings}
+
+
+def balanced_year(year: int, score=None) -> YearBudget:
+    return YearBudget(year, BudgetLine("合计", 10, 10, 10), [BudgetLine("明细", 10, 10, 10)], score)
 
 
 # name → (what the engine found, the finding that must be among it)
@@ -79,6 +120,41 @@ EXAMPLES = {
                     ("total", "weights_sum", "weight")),
     "total mismatch": (lambda: table_kinds(table(total_score=99)), ("total", "total_mismatch", "score")),
     "grade mismatch": (lambda: table_kinds(table(grade="良")), ("grade", "grade_mismatch", "grade")),
+    "profile weight groups": (lambda: table_kinds(table(funds=_funds(received=100)), "yichun-2022"),
+                              ("total", "weights_sum", "weight")),
+    # evaluation frameworks (addin.engine.frameworks.evaluation)
+    "item unreadable points": (lambda: form_kinds(item(points="若干")), ("item", "unreadable", "points")),
+    "item unreadable criterion": (lambda: form_kinds(item(criterion="①设有目标（1分）②目标明确（5分）")),
+                                  ("item", "unreadable", "criterion")),
+    "item unreadable score": (lambda: form_kinds(item(score="满分")), ("item", "unreadable", "score")),
+    "item unreadable inputs": (lambda: form_kinds(item(inputs=Inputs(met="⑨"))), ("item", "unreadable", "met")),
+    "item score missing": (lambda: form_kinds(item(score=None, inputs=Inputs(met="全部"))),
+                           ("item", "score_missing", "score")),
+    "item score missing, no inputs": (lambda: form_kinds(item(score=None)), ("item", "score_missing", "score")),
+    "item above weight": (lambda: form_kinds(item(score=3)), ("item", "score_above_weight", "score")),
+    "item mismatch": (lambda: form_kinds(item(inputs=Inputs(met="①"), reason="原因")),
+                      ("item", "score_mismatch", "score")),
+    "item not allowed": (lambda: form_kinds(item(score=1.5, reason="原因")), ("item", "score_not_allowed", "score")),
+    "item missing reason": (lambda: form_kinds(item(score=1)), ("item", "missing_reason", "reason")),
+    "level weights": (lambda: form_kinds(item(level2_points=90, level1_points=100), item(name="x", level2="y", points=10,
+                                                                                       level2_points=10)),
+                      ("level2", "weights_sum", "points")),
+    "framework total weights": (lambda: form_kinds(item(level1_points=90, level2_points=90)),
+                                ("total", "weights_sum", "points")),
+    "framework total unreadable": (lambda: form_kinds(total_score="满分"), ("total", "unreadable", "score")),
+    "framework total mismatch": (lambda: form_kinds(total_score=99), ("total", "total_mismatch", "score")),
+    "framework subtotal mismatch": (lambda: form_kinds(subtotals={"决策": 99}), ("level1", "total_mismatch", "score")),
+    "framework grade mismatch": (lambda: form_kinds(grade="良"), ("grade", "grade_mismatch", "grade")),
+    # multi-year evaluations (addin.engine.frameworks.multiyear)
+    "years rows sum": (lambda: year_kinds([seed_004_2020()]), ("year", "budget_rows_sum", "after")),
+    "years over budget": (lambda: year_kinds([seed_004_2020()]), ("year", "over_budget", "actual")),
+    "years unreadable amount": (lambda: year_kinds([seed_004_2020(before="待定")]), ("year", "unreadable", "before")),
+    "years unreadable score": (lambda: year_kinds([balanced_year(2021, "良好")]), ("year", "unreadable", "score")),
+    "years unreadable average": (lambda: year_kinds([balanced_year(2021)], "高"), ("summary", "unreadable", "score")),
+    "years average mismatch": (lambda: year_kinds([balanced_year(2021, 80), balanced_year(2022, 90)], 86),
+                               ("summary", "total_mismatch", "score")),
+    "years grade mismatch": (lambda: year_kinds([balanced_year(2021)], 87.79, "优"),
+                             ("summary", "grade_mismatch", "grade")),
 }
 
 

@@ -52,11 +52,15 @@ def classic():
     "signature",
     [
         "Function PERF_SCORE(性质, 指标值, 实际完成值, 分值, Optional 规则, Optional 单位)",
-        "Function PERF_EXEC_RATE(全年预算数, 全年执行数)",
-        "Function PERF_EXEC_SCORE(全年预算数, 全年执行数, Optional 分值, Optional 规则)",
+        "Function PERF_EXEC_RATE(全年预算数, 全年执行数, Optional 规则, Optional 实际到位)",
+        "Function PERF_EXEC_SCORE(全年预算数, 全年执行数, Optional 分值, Optional 规则, Optional 实际到位)",
         "Function PERF_GRADE(总分, Optional 规则)",
         "Function PERF_VALUE(实际完成值, Optional 单位)",
         "Function PERF_CHECK(性质, 指标值, 实际完成值, 分值, 得分, 偏差原因, Optional 规则, Optional 单位)",
+        "Function PERF_CHECKLIST(评分标准, 达成项)",
+        "Function PERF_BAND(评分标准, 值)",
+        "Function PERF_DEDUCT(分值, 扣分, Optional 评分标准)",
+        "Function PERF_RATIO(实际, 计划, 分值)",
     ],
 )
 def test_vba_wrapper_for_every_function(classic, signature):
@@ -67,7 +71,8 @@ def test_vba_wrapper_for_every_function(classic, signature):
 
 def test_category_and_chinese_descriptions(classic):
     assert set(classic["info"]) == {"PERF_SCORE", "PERF_EXEC_RATE", "PERF_EXEC_SCORE", "PERF_GRADE",
-                                    "PERF_VALUE", "PERF_CHECK"}
+                                    "PERF_VALUE", "PERF_CHECK", "PERF_CHECKLIST", "PERF_BAND",
+                                    "PERF_DEDUCT", "PERF_RATIO"}
     for info in classic["info"].values():
         assert info["category"] == "绩效评价"
         assert any("\u4e00" <= ch <= "\u9fff" for ch in info["doc"])

@@ -53,3 +53,14 @@ def test_unreadable_and_missing_score():
     [finding] = check_indicator("≥", "90", "95", 10, None, "")
     assert finding.kind == "score_missing" and finding.message == "未填写得分，应为10.00"
     assert kinds("≥", "90", "95", 10, "满分", "") == ["unreadable"]
+
+
+def test_a_table_scoring_above_100_has_no_grade_and_no_crash():
+    from addin.engine import evaluate_table
+    from tests.finding_examples import row, table
+
+    over = table(row(weight=50, score=50), row(weight=50, score=50), grade="优")  # 10 + 100 points
+    result = evaluate_table(over)
+    assert result.total == 110 and result.grade is None
+    kinds = {f.finding.kind for f in result.findings}
+    assert "weights_sum" in kinds and "grade_mismatch" not in kinds

@@ -44,7 +44,7 @@ def corpus_run(tmp_path_factory):
         out, err = StringIO(), StringIO()
         with redirect_stdout(out), redirect_stderr(err):
             code = main(["recalc", "corpus", "-o", "out", "--json", "result.json", "--jobs", "2"])
-        labels = {name: _label(Path("corpus") / name) for name in kinds}
+        labels = {name: _label(Path("corpus") / name, [Path("corpus").absolute()]) for name in kinds}
     finally:
         os.chdir(cwd)
     data = json.loads((root / "result.json").read_text(encoding="utf-8"))
@@ -212,8 +212,9 @@ def _task(kind: str) -> str:
 @pytest.mark.skipif(sys.platform == "win32", reason="abort and address-space limits are POSIX")
 def test_guarded_workers_survive_every_kind_of_death():
     jobs = [("a",), ("abort",), ("b",), ("hang",), ("memory",), ("exit",), ("raise",), ("c",)]
-    results = list(run_guarded(_task, jobs, 2, lambda job, reason: f"失败 {job[0]}：{reason}", timeout=3,
-                               memory=512 * 2**20))
+    done = dict(run_guarded(_task, jobs, 2, lambda job, reason: f"失败 {job[0]}：{reason}", timeout=3,
+                            memory=512 * 2**20))
+    results = [done[i] for i in range(len(jobs))]
     assert results[0] == "done a" and results[2] == "done b" and results[7] == "done c"
     assert results[1].startswith("失败 abort：") and "异常中止" in results[1]
     assert results[3].startswith("失败 hang：") and "超过 3 秒" in results[3]
@@ -257,3 +258,27 @@ def test_opendocument_text_is_told_apart(tmp_path):
         package.writestr("content.xml", "<office:document-content/>")
     with pytest.raises(UnreadableFile, match="OpenDocument 文字文档"):
         detect_format(tmp_path / "x.ods")
+
+
+def test_no_output_cell_holds_a_formula_from_the_input(corpus_run):
+    """Text such as ``=HYPERLINK(…)`` typed into a cell stays text in the summary, in every copy's
+    复核结果 sheet and in the values copies; formulas in a copy are only the original's own."""
+    root, kinds, *_ = corpus_run
+    out = root / "out"
+    summary = load_workbook(out / "复核汇总.xlsx")
+    assert not [c.coordinate for ws in summary for row in ws.iter_rows() for c in row if c.data_type == "f"]
+    import re
+    import zipfile
+
+    from workbook_builder.readers.container import _sheet_names
+
+    checked = 0
+    for copy in [p for p in out.glob("*.xls[xm]") if p.name != "复核汇总.xlsx"]:  # read as XML (NaN kept)
+        [part] = [p for p, name in _sheet_names(copy).items() if name.startswith("复核结果")]
+        with zipfile.ZipFile(copy) as package:
+            assert not re.search(rb"<(\w+:)?f[ >]", package.read(part)), copy.name
+        checked += 1
+    assert checked > 50
+    injected = load_workbook(next(out.glob("注入_项目名称_复核.xlsx")))
+    texts = [c.value for row in injected["复核结果"].iter_rows() for c in row if isinstance(c.value, str)]
+    assert any("HYPERLINK" in t for t in texts)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("addin", "workbook_builder")
-HEAVY = ("pandas", "openpyxl", "xlwings", "python_calamine", "jinja2", "tqdm", "numpy")
+HEAVY = ("pandas", "openpyxl", "xlwings", "python_calamine", "jinja2", "tqdm", "numpy", "docx", "docxtpl")
 
 
 def modules() -> dict[str, Path]:
@@ -112,9 +112,13 @@ def loaded_after(argv: list[str]) -> set[str]:
 def test_help_and_light_commands_import_no_heavy_library():
     assert loaded_after(["--help"]) == set()
     assert loaded_after(["recalc", "--help"]) == set()
+    assert loaded_after(["report", "--help"]) == set()
+    assert loaded_after(["report", "check", "--help"]) == set()
     assert loaded_after(["profiles"]) == set()
     assert loaded_after(["score", "samples/chaoyang-2024/tables_1-30.json"]) == set()
 
 
-def test_the_heavy_libraries_are_detected():
+def test_the_heavy_libraries_are_detected(tmp_path):
     assert "jinja2" in loaded_after(["setup"])
+    assert {"docx", "docxtpl"} <= loaded_after(["report", "portfolio", "tests/data/snapshots/recalc_submitted.json",
+                                               "-o", str(tmp_path / "x.docx")])

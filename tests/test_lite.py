@@ -21,6 +21,9 @@ RUNNER = textwrap.dedent(
     meta = server.custom_functions_meta(main)
     scores = [main.PERF_SCORE(*args) for args in calls["scores"]]
     funds = [main.PERF_EXEC_SCORE(*args) for args in calls["funds"]]
+    framework_calls = [getattr(main, name)(*args) for name, args in calls["frameworks"]]
+    import addin.engine.frameworks as frameworks
+    framework_ids = [f.id for f in frameworks.list_frameworks()]
     try:
         import openpyxl  # noqa: F401
         isolated = False
@@ -32,6 +35,8 @@ RUNNER = textwrap.dedent(
         "functions": {f["name"]: f["description"] for f in meta["functions"]},
         "scores": scores,
         "funds": funds,
+        "framework_calls": framework_calls,
+        "framework_ids": framework_ids,
         "grade": main.PERF_GRADE(94, "mof-2020"),
     }, ensure_ascii=False))
     """
@@ -49,6 +54,12 @@ def test_generated_main_py_in_a_clean_interpreter(tmp_path, chaoyang_tables):
     calls = {
         "scores": [[i.nature, i.target, i.actual, i.weight, None, i.unit] for i in rows],
         "funds": [[t.funds.annual, t.funds.executed, t.funds.weight] for t in chaoyang_tables],
+        "frameworks": [
+            ["PERF_CHECKLIST", ["①到位及时（2分）②不及时但未影响项目进度（1分）③不及时并影响项目进度（0.5分）", "②"]],
+            ["PERF_BAND", ["满意率达90%（含）以上的得8分，80%（含）-90%得6分，80%以下不得分", "96%"]],
+            ["PERF_DEDUCT", [7, "①5", "①虚列套取扣4-7分 ②依据不合规扣2分"]],
+            ["PERF_RATIO", [219.91, 219.91, 10]],
+        ],
     }
     script = f"import sys; sys.path[:0] = [{str(only_xlwings)!r}, {str(out)!r}]\n" + RUNNER
     env = {"PATH": os.environ.get("PATH", ""), "XLWINGS_ON_SERVER": "true",
@@ -57,9 +68,12 @@ def test_generated_main_py_in_a_clean_interpreter(tmp_path, chaoyang_tables):
                           capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120, check=True)
     result = json.loads(done.stdout)
     assert result["origin"] == "perfbook-lite" and result["isolated"]
-    assert sorted(result["functions"]) == ["PERF_CHECK", "PERF_EXEC_RATE", "PERF_EXEC_SCORE",
-                                           "PERF_GRADE", "PERF_SCORE", "PERF_VALUE"]
+    assert sorted(result["functions"]) == ["PERF_BAND", "PERF_CHECK", "PERF_CHECKLIST", "PERF_DEDUCT",
+                                           "PERF_EXEC_RATE", "PERF_EXEC_SCORE", "PERF_GRADE", "PERF_RATIO",
+                                           "PERF_SCORE", "PERF_VALUE"]
     assert all(any("\u4e00" <= c <= "\u9fff" for c in d) for d in result["functions"].values())
     assert result["scores"] == [float(score_indicator(*args)) for args in calls["scores"]]
     assert result["funds"] == [float(exec_score(*args)) for args in calls["funds"]]
     assert result["grade"] == "优"
+    assert result["framework_calls"] == [1.0, 8.0, 2.0, 10.0]
+    assert result["framework_ids"] == ["mof-2020", "yueyang-2020"]   # the framework files are bundled

@@ -1,7 +1,8 @@
 """Deleting any single statement of the engine that emits a finding fails an example.
 
 Each emitting statement (one that builds a ``Finding``, calls ``unreadable`` or adds findings to
-a list) of ``addin/engine/findings.py`` and ``table.py`` is replaced by ``pass`` in a copy of the
+a list) of ``addin/engine/findings.py``, ``table.py`` and the framework modules ``evaluation.py``
+and ``multiyear.py`` is replaced by ``pass`` in a copy of the
 package, and ``tests/finding_examples.py`` is run against the copy in an isolated interpreter
 (``-I -S``: only the standard library and the copy are importable). A mutant that every example
 survives names a check no test would miss.
@@ -17,7 +18,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 ENGINE = ROOT / "addin" / "engine"
-FILES = ("findings.py", "table.py")
+FILES = ("findings.py", "table.py", "frameworks/evaluation.py", "frameworks/multiyear.py")
 MARKERS = ("Finding(", "unreadable(", "findings.append", "findings.extend", "add(")
 RUNNER = (
     "import sys; sys.path[:0] = [sys.argv[1], sys.argv[2]]; "

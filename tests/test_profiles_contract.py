@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from addin.engine import list_profiles, score_indicator
+from addin.engine import PerfError, list_profiles, score_indicator
 from addin.engine.methods import FUNDS, QUANTITATIVE
 from addin.engine.profiles import SHARED_SCALES, ProfileDefinitionError, load_profiles, profile_texts
 
@@ -30,6 +30,13 @@ def test_profile_contract(profile):
         for grade in scale.grades:
             assert grade.band[0] <= grade.share <= grade.band[1]
             assert score_indicator("定性", scale.name, grade.name, 10, profile) == grade.share * 10
+    if profile.statements is not None:  # statements of failure are never a grade
+        for actual in ("已取消", "已终止", "已逾期", "已暂停", "未完成", "已完成部分"):
+            with pytest.raises(PerfError, match="没有找到评价等级"):
+                score_indicator("定性", profile.scales[0].name, actual, 10, profile)
+        for word in profile.statements.completion:  # every completion word can count
+            actual = profile.statements.prefixes[0] + word
+            assert score_indicator("定性", profile.scales[0].name, actual, 10, profile) == 10
     assert profile.notes
 
 
@@ -62,6 +69,10 @@ def test_shipped_texts_load():
         ('{ grade = "良", min = 80 }', '{ grade = "良", min = 95 }', "grade bands"),
         ('{ grade = "差", min = 0 }', '{ grade = "差", min = 10 }', "lowest grade band"),
         ('id = "beijing-chaoyang-2024"', 'id = "beijing-chaoyang"', "does not match"),
+        ('"完成", "通过",', '"完成", "未通过",', "contain a failure word"),
+        ('prefixes = ["已", "均已", "全部"]', 'prefixes = []', "prefixes must be a non-empty list"),
+        ('prefixes = ["已", "均已", "全部"]', 'prefixes = ["已", ""]', "prefixes must be a non-empty list"),
+        ('failure = [', 'failures = [', "exactly prefixes, completion and failure"),
     ],
 )
 def test_a_setting_that_cannot_be_honoured_is_refused(old, new, complaint):
@@ -96,3 +107,27 @@ def test_profiles_share_their_scales():
     chaoyang, mof = (p for p in PROFILES if p.id in ("beijing-chaoyang-2024", "mof-2020"))
     words = lambda p: {s.name: [g.words for g in s.grades] for s in p.scales}  # noqa: E731
     assert {k: v for k, v in words(mof).items() if k in words(chaoyang)} == words(chaoyang)
+
+
+@pytest.mark.parametrize("old,new,complaint", [
+    ('basis = "received"', 'basis = "planned"', "unknown funds basis"),
+    ('level1 = ["效益指标"]', 'level1 = ["效益"]', "unknown 一级指标"),
+    ('level1 = ["效益指标"]', 'level1 = ["效益指标", "成本指标"]', "one weight group only"),
+    ('name = "满意度"\nweight = 5', 'name = "满意度"\nweight = 6', "add up to 101"),
+])
+def test_yichun_settings_that_cannot_be_honoured_are_refused(old, new, complaint):
+    with pytest.raises(ProfileDefinitionError, match=complaint):
+        load_profiles(_texts("yichun-2022", old, new))
+
+
+def test_a_profile_without_statements_accepts_none():
+    texts = dict(profile_texts())
+    name = "beijing-chaoyang-2024.toml"
+    start = texts[name].index("\n[qualitative.statements]")
+    end = texts[name].index("\n[qualitative.grades]")
+    texts[name] = texts[name][:start] + texts[name][end:]
+    profile = load_profiles(texts)["beijing-chaoyang-2024"]
+    assert profile.statements is None
+    with pytest.raises(PerfError, match="没有找到评价等级"):
+        score_indicator("定性", "好坏", "已接入政务专网", 10, profile)
+    assert score_indicator("定性", "好坏", "已接入政务专网", 10) == 10

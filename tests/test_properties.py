@@ -1,11 +1,13 @@
-"""Property tests: bounds and monotonicity of indicator scores, for every profile."""
+"""Property tests: bounds and monotonicity of indicator scores, for every profile; any input at all
+gives a bounded result or a PerfError, never another exception."""
 
 from decimal import Decimal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from addin.engine import get_profile, list_profiles, read_value, round_half_up, score_indicator
+from addin.engine import (PerfError, exec_rate, exec_score, get_profile, grade_of, list_profiles, read_value,
+                          round_half_up, score_indicator)
 
 PROFILES = [p.id for p in list_profiles()]
 amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("1000000"), places=2)
@@ -60,3 +62,49 @@ def test_reverse_never_increases_as_actual_grows(target, a, b, weight, profile):
 def test_the_number_written_in_the_unit_is_read(value, unit, before, after):
     text = f"{before}{value}{unit}{after}"
     assert read_value(text, unit) == value
+
+
+# Anything a cell can hold, including the hostile: texts with numbers, signs, exponents, dates and
+# Unicode minus signs mixed in, huge and tiny numbers, inf and nan.
+_FRAGMENTS = st.sampled_from(["−", "-", "e", "E", "+", ".", ",", "%", "年", "月", "日", "万元", "已",
+                              "1e999999", "9" * 40, "0.", "×10³", "2024-12-31", "/", "^"])
+cell_texts = st.one_of(
+    st.text(max_size=40),
+    st.lists(st.one_of(_FRAGMENTS, st.text(alphabet="0123456789", min_size=1, max_size=30)),
+             max_size=8).map("".join),
+)
+cell_values = st.one_of(
+    cell_texts, st.none(), st.booleans(), st.integers(min_value=-(10 ** 40), max_value=10 ** 40),
+    st.floats(allow_nan=True, allow_infinity=True), st.decimals(allow_nan=True, allow_infinity=True),
+)
+
+
+@settings(max_examples=400)
+@given(cell_values, st.one_of(st.none(), st.sampled_from(["万元", "%", "份", "小时"])))
+def test_any_value_reads_as_a_bounded_number_or_a_perf_error(value, unit):
+    try:
+        number = read_value(value, unit)
+    except PerfError:
+        return
+    assert number.is_finite() and (number == 0 or -15 <= number.adjusted() < 15)
+
+
+@settings(max_examples=300)
+@given(st.sampled_from(["≥", "≤", "=", "定性", "−"]), cell_values, cell_values, cell_values, profiles)
+def test_scoring_anything_gives_a_score_or_a_perf_error(nature, target, actual, weight, profile):
+    try:
+        score = score_indicator(nature, target, actual, weight, profile)
+    except PerfError:
+        return
+    assert Decimal(0) <= score <= read_value(weight)
+
+
+@settings(max_examples=200)
+@given(cell_values, cell_values, cell_values)
+def test_funds_and_grade_give_a_result_or_a_perf_error(budget, executed, total):
+    for call in (lambda: exec_rate(budget, executed), lambda: exec_score(budget, executed, 10),
+                 lambda: grade_of(total)):
+        try:
+            call()
+        except PerfError:
+            pass

@@ -77,3 +77,50 @@ def test_unknown_grade(actual, message):
 def test_unknown_scale():
     with pytest.raises(PerfError, match="定性指标的年度指标值“有效提升”不是规则认可的评价等级"):
         find_scale("有效提升", CHAOYANG)
+
+
+FAILURES = ["已取消", "已终止", "已逾期", "已暂停", "已中止", "已延期", "已撤销", "已停止服务",
+            "已完成部分", "已逾期完成", "全部取消", "均已暂停", "已完成，但验收不合格", "未完成", "尚未完成"]
+
+
+@pytest.mark.parametrize("profile", ["beijing-chaoyang-2024", "mof-2020"])
+@pytest.mark.parametrize("actual", FAILURES)
+def test_a_statement_of_failure_is_no_grade(profile, actual):
+    rules = get_profile(profile)
+    for target in ("好坏", "优良中低差"):
+        scale = find_scale(target, rules)
+        with pytest.raises(PerfError, match="没有找到评价等级"):
+            read_grade(actual, scale, rules)
+
+
+@pytest.mark.parametrize(
+    "actual",
+    ["已接入政务专网", "已完成", "均已完成验收", "全部上线运行", "已按合同要求完成运维", "已通过验收"],
+)
+def test_a_statement_of_completion_is_the_best_grade(actual):
+    for profile in ("beijing-chaoyang-2024", "mof-2020"):
+        rules = get_profile(profile)
+        scale = find_scale("好坏", rules)
+        assert read_grade(actual, scale, rules) is scale.grades[0]
+
+
+@pytest.mark.parametrize("actual", ["已调整", "已知悉", "已", "已开始实施"])
+def test_a_statement_without_a_completion_word_is_not_guessed(actual):
+    scale = find_scale("好坏", CHAOYANG)
+    with pytest.raises(PerfError, match="没有找到评价等级"):
+        read_grade(actual, scale, CHAOYANG)
+
+
+def test_without_statements_in_the_profile_no_statement_counts():
+    from dataclasses import replace
+
+    strict = replace(CHAOYANG, statements=None)
+    with pytest.raises(PerfError, match="没有找到评价等级"):
+        read_grade("已接入政务专网", find_scale("好坏", strict), strict)
+
+
+def test_perf_check_no_longer_passes_a_failure():
+    from addin.engine import check_indicator
+
+    (finding,) = check_indicator("定性", "好坏", "已取消", 10, 10, None)
+    assert finding.kind == "unreadable" and "没有找到评价等级" in finding.message

@@ -87,8 +87,33 @@ def test_grade_bands(total, grade):
         (lambda: exec_rate(None, 1), "全年预算数为空"),
         (lambda: grade_of(-1), "总分不能为负数"),
         (lambda: grade_of("优秀"), "总分“优秀”不是数值"),
+        (lambda: grade_of(1000), "总分1000超过满分100分，无法确定等级"),
+        (lambda: grade_of("100.01"), "总分100.01超过满分100分"),
+        (lambda: score_indicator("≥", "90", "90", "−10"), "分值不能为负数（−10）"),  # U+2212
+        (lambda: score_indicator("≥", "90", "90", "－10"), "分值不能为负数（－10）"),
+        (lambda: exec_score(100, 90, "−10"), "分值不能为负数"),
+        (lambda: score_indicator("≥", "90", "90", 1e26), r"分值“1e\+26”超出可计算的范围"),
+        (lambda: score_indicator("≥", "90", "90", "1e26"), "分值“1e26”超出可计算的范围"),
+        (lambda: score_indicator("≥", "90", "90", 10 ** 30), "分值“1000000000000000000000000000000”超出可计算的范围"),
+        (lambda: score_indicator("≥", "1e-15", "1e14", 99), None),  # scores (capped); no overflow
+        (lambda: exec_rate("1e-15", "1e14"), "计算结果超出可计算的范围"),
+        (lambda: exec_score(1e300, 1, 10), r"全年预算数“1e\+300”超出可计算的范围"),
+        (lambda: score_indicator("≥", "90", "2024年12月31日", 10), "实际完成值“2024年12月31日”是日期，不是数值"),
+        (lambda: grade_of("2024-12-31"), "总分“2024-12-31”不是数值"),
     ],
 )
 def test_bad_inputs_give_clear_messages(call, message):
+    if message is None:
+        call()
+        return
     with pytest.raises(PerfError, match=message):
         call()
+
+
+@pytest.mark.parametrize(
+    "target, actual, score",
+    [("1e5", "1.5e5", "10.00"), ("1e5", "5e4", "5.00"), ("1.5e3", "1500", "10.00"), ("100", "−5", "0.00")],
+)
+def test_scientific_notation_and_minus_signs_score_as_written(target, actual, score):
+    # 1e5 read as 1 would make 1.5e5 an over-target of 14999900% and deduct 30%
+    assert str(score_indicator("≥", target, actual, 10)) == score

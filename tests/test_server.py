@@ -40,21 +40,34 @@ class Client:
             conn.close()
 
     def call(self, name, *args):
-        payload = {
-            "client": "Office.js", "func_name": name, "args": [[[a]] for a in args],
-            "caller_address": "[自评表.xlsx]自评表!J13", "culture_info_name": "zh-CN",
-            "date_format": "yyyy/m/d", "version": "test", "runtime": "1.4",
-        }
-        return self.request("POST", "/xlwings/custom-functions-call", payload)
+        return self.request("POST", CALL, payload(name, *args))
+
+    def post_raw(self, body: bytes, content_type="application/json"):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        try:
+            conn.request("POST", CALL, body=body, headers={"Content-Type": content_type})
+            response = conn.getresponse()
+            return response.status, response.read().decode("utf-8", "replace")
+        finally:
+            conn.close()
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    port = free_port()
-    project = tmp_path_factory.mktemp("xlwings-server")
+CALL = "/xlwings/custom-functions-call"
+
+
+def payload(name, *args, cells=True):
+    """A custom-function call as Excel sends it: each argument as rows of cells."""
+    return {
+        "client": "Office.js", "func_name": name, "args": [[[a]] for a in args] if cells else list(args),
+        "caller_address": "[自评表.xlsx]自评表!J13", "culture_info_name": "zh-CN",
+        "date_format": "yyyy/m/d", "version": "test", "runtime": "1.4",
+    }
+
+
+def start_server(port: int, project: Path, log) -> subprocess.Popen:
+    """``perfbook serve`` on 127.0.0.1:port, once it answers (or the test fails with its log)."""
     perfbook = Path(sys.executable).with_name("perfbook")
     env = {k: v for k, v in os.environ.items() if not k.startswith("XLWINGS_")}
-    log = open(project / "server.log", "w+")  # a file, not a pipe: a full pipe would block the server
     process = subprocess.Popen([str(perfbook), "serve", "--port", str(port), "--project-dir", str(project)],
                                stdout=log, stderr=subprocess.STDOUT, text=True, env=env)
     client = Client(port)
@@ -62,7 +75,7 @@ def server(tmp_path_factory):
     while True:
         try:
             if client.request("GET", "/")[0] == 200:
-                break
+                return process
         except OSError:
             pass
         if process.poll() is not None or time.monotonic() > deadline:
@@ -70,7 +83,15 @@ def server(tmp_path_factory):
             log.seek(0)
             pytest.fail("xlwings Server did not start:\n" + log.read())
         time.sleep(0.2)
-    yield client
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    port = free_port()
+    project = tmp_path_factory.mktemp("xlwings-server")
+    log = open(project / "server.log", "w+")  # a file, not a pipe: a full pipe would block the server
+    process = start_server(port, project, log)
+    yield Client(port)
     process.terminate()
     process.wait(timeout=30)
     log.close()
@@ -85,12 +106,13 @@ def test_manifest_names_the_functions_source_without_namespace(server):
     assert "78c935ca-9977-4921-a0fa-d731261fda9b" in manifest  # perfbook's own manifest id
 
 
-def test_metadata_lists_the_six_functions_in_chinese(server):
+def test_metadata_lists_the_ten_functions_in_chinese(server):
     status, body = server.request("GET", "/xlwings/custom-functions-meta.json")
     assert status == 200
     functions = {f["name"]: f for f in json.loads(body)["functions"]}
     assert set(functions) == {"PERF_SCORE", "PERF_EXEC_RATE", "PERF_EXEC_SCORE", "PERF_GRADE",
-                              "PERF_VALUE", "PERF_CHECK"}
+                              "PERF_VALUE", "PERF_CHECK", "PERF_CHECKLIST", "PERF_BAND", "PERF_DEDUCT",
+                              "PERF_RATIO"}
     chinese = lambda t: any("\u4e00" <= c <= "\u9fff" for c in t)  # noqa: E731
     for function in functions.values():
         assert chinese(function["description"])
@@ -135,20 +157,8 @@ def processes_serving(port: int) -> list[int]:
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to list processes")
 def test_sigterm_stops_the_server_and_frees_the_port(tmp_path):
     port = free_port()
-    perfbook = Path(sys.executable).with_name("perfbook")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("XLWINGS_")}
     log = open(tmp_path / "server.log", "w+")
-    process = subprocess.Popen([str(perfbook), "serve", "--port", str(port), "--project-dir", str(tmp_path)],
-                               stdout=log, stderr=subprocess.STDOUT, env=env)
-    client, deadline = Client(port), time.monotonic() + 60
-    while True:
-        try:
-            if client.request("GET", "/")[0] == 200:
-                break
-        except OSError:
-            pass
-        assert process.poll() is None and time.monotonic() < deadline, "server did not start"
-        time.sleep(0.2)
+    process = start_server(port, tmp_path, log)
     assert processes_serving(port)
     process.terminate()  # SIGTERM, as systemd or a container sends it
     process.wait(timeout=30)
@@ -157,5 +167,139 @@ def test_sigterm_stops_the_server_and_frees_the_port(tmp_path):
         time.sleep(0.1)
     assert processes_serving(port) == []
     with pytest.raises(OSError):
-        client.request("GET", "/")
+        Client(port).request("GET", "/")
     log.close()
+
+
+def test_review_script_through_the_script_endpoint(server):
+    """复核本工作簿 called the way Excel's task pane calls it, with the workbook as Office.js sends
+    it: the same findings (and highlighted cells) as perfbook recalc, for every submitted sample."""
+    from urllib.parse import quote
+
+    from tests.conftest import ROOT
+    from tests.xlwings_payload import book_payload, recalc_findings, review_findings
+
+    status, body = server.request("GET", "/xlwings/custom-scripts-meta.json")
+    assert status == 200 and "复核本工作簿" in body
+    found = 0
+    for path in sorted((ROOT / "samples/chaoyang-2024/submitted").glob("*.xlsx")):
+        payload = book_payload(path)
+        status, body = server.request("POST", "/xlwings/custom-scripts-call/" + quote("复核本工作簿"), payload)
+        assert status == 200, body
+        got = review_findings(json.loads(body)["actions"], len(payload["sheets"]))
+        expected = recalc_findings(path)
+        assert got == expected, path.name
+        found += len(expected[0])
+    assert found > 0
+
+
+def _without(field):
+    body = payload("PERF_GRADE", 95)
+    del body[field]
+    return body
+
+
+def _json(body) -> bytes:
+    return json.dumps(body, ensure_ascii=False).encode("utf-8")
+
+
+# Malformed and hostile calls, as bytes, with (status, text the answer must contain).
+# Function level: reach the PERF_* function (answered by xlwings Server as 400 + ExcelInputError).
+# Request level: refused by perfbook's guard before xlwings Server reads them.
+MALFORMED = {
+    "too few arguments": (payload("PERF_SCORE", "≥", 90), 400, "函数PERF_SCORE需要4至6个参数，收到了2个"),
+    "too many arguments": (payload("PERF_GRADE", 95, None, "x"), 400, "函数PERF_GRADE需要1至2个参数，收到了3个"),
+    "no arguments": (payload("PERF_VALUE"), 400, "函数PERF_VALUE需要1至2个参数，收到了0个"),
+    "seven arguments to PERF_SCORE": (payload("PERF_SCORE", "≥", 90, 95, 10, None, None, 1), 400, "收到了7个"),
+    "a range of cells": (payload("PERF_SCORE", "≥", 90, [[1, 2], [3, 4]], 10, cells=False), 400,
+                         "参数“实际完成值”应为单个单元格"),
+    "a row of cells": (payload("PERF_VALUE", [[1, 2]], cells=False), 400, "应为单个单元格"),
+    "an empty range": (payload("PERF_VALUE", [], cells=False), 400, "第1个参数不是单元格的值"),
+    "an empty row": (payload("PERF_VALUE", [[]], cells=False), 400, "第1个参数不是单元格的值"),
+    "rows of unequal length": (payload("PERF_VALUE", [[1, 2], [3]], cells=False), 400, "应为单个单元格"),
+    "a JSON object as a cell": (payload("PERF_VALUE", {"a": 1}), 400, "函数PERF_VALUE的第1个参数不是单元格的值"),
+    "cells nested too deep": (payload("PERF_VALUE", [[[[1]]]], cells=False), 400, "第1个参数不是单元格的值"),
+    "5000 digits": (payload("PERF_VALUE", "1" * 5000), 400, "超出可计算的范围"),
+    "a 1 MB text": (payload("PERF_VALUE", "待定" * 350_000), 400, "中没有可用的数值"),
+    "a 1 MB nature": (payload("PERF_SCORE", "≥" * 1_000_000, 90, 95, 10), 400, "未知的绩效指标性质"),
+    "a total of 1000": (payload("PERF_GRADE", 1000), 400, "总分1000超过满分100分"),
+    "a total of 1e308": (payload("PERF_GRADE", 1e308), 400, "超出可计算的范围"),
+    "a weight of 1e26": (payload("PERF_SCORE", "≥", 90, 95, 1e26), 400, "分值“1e+26”超出可计算的范围"),
+    "a weight of −10": (payload("PERF_SCORE", "≥", 90, 95, "−10"), 400, "分值不能为负数（−10）"),
+    "an integer of 400 digits": (payload("PERF_GRADE", 10 ** 400), 400, "超出可计算的范围"),
+    "a rate beyond decimal": (payload("PERF_EXEC_RATE", 1e-15, 1e14), 400, "计算结果超出可计算的范围"),
+    "a date as the actual": (payload("PERF_VALUE", "2024年12月31日"), 400, "是日期，不是数值"),
+    "a statement of failure": (payload("PERF_SCORE", "定性", "好坏", "已取消", 10), 400, "没有找到评价等级"),
+    "a logical value": (payload("PERF_GRADE", True), 400, "总分应为数值，收到的是逻辑值"),
+    "a 100,000-character rule": (payload("PERF_GRADE", 95, "规" * 100_000), 400, "未知的规则"),
+    "a number as the nature": (payload("PERF_SCORE", 1, 90, 95, 10), 400, "未知的绩效指标性质“1”"),
+    "not JSON": (b"this is not json", 400, "请求内容不是有效的 JSON"),
+    "an empty body": (b"", 400, "请求内容不是有效的 JSON"),
+    "invalid UTF-8": (b'{"func_name": "\xff\xfe"}', 400, "请求内容不是有效的 JSON"),
+    "truncated JSON": (_json(payload("PERF_GRADE", 95))[:-5], 400, "请求内容不是有效的 JSON"),
+    "JSON nested 100,000 deep": (b"[" * 100_000 + b"]" * 100_000, 400, "请求内容不是有效的 JSON"),
+    "an integer of 5000 digits": (_json(payload("PERF_GRADE", 1)).replace(b"[[1]]", b"[[" + b"9" * 5000 + b"]]"),
+                                  400, "请求内容不是有效的 JSON"),
+    "a JSON array": (b"[]", 400, "请求内容应为 JSON 对象"),
+    "a JSON string": (b'"PERF_GRADE"', 400, "请求内容应为 JSON 对象"),
+    "JSON null": (b"null", 400, "请求内容应为 JSON 对象"),
+    "no func_name": (_without("func_name"), 400, "请求缺少字段“func_name”"),
+    "no args": (_without("args"), 400, "请求缺少字段“args”"),
+    "no version": (_without("version"), 400, "请求缺少字段“version”"),
+    "no client": (_without("client"), 400, "请求缺少字段“client”"),
+    "no runtime": (_without("runtime"), 400, "请求缺少字段“runtime”"),
+    "func_name a number": ({**payload("PERF_GRADE", 95), "func_name": 123}, 400, "请求字段“func_name”的类型不正确"),
+    "args a string": ({**payload("PERF_GRADE", 95), "args": "95"}, 400, "请求字段“args”的类型不正确"),
+    "args an object": ({**payload("PERF_GRADE", 95), "args": {"总分": 95}}, 400, "请求字段“args”的类型不正确"),
+    "args null": ({**payload("PERF_GRADE", 95), "args": None}, 400, "请求字段“args”的类型不正确"),
+    "runtime a number": ({**payload("PERF_GRADE", 95), "runtime": 1.4}, 400, "请求字段“runtime”的类型不正确"),
+    "an unknown function": (payload("NO_SUCH_FUNCTION", 1), 400, "未知的函数“NO_SUCH_FUNCTION”"),
+    "a module attribute": (payload("__name__", 1), 400, "未知的函数“__name__”"),
+    "an imported name": (payload("FUNCTIONS", 1), 400, "未知的函数“FUNCTIONS”"),
+    "a body over 4 MB": (_json(payload("PERF_VALUE", "1" * (5 * 1024 * 1024))), 413, "请求过大"),
+    "culture_info_name a number": ({**payload("PERF_GRADE", 95), "culture_info_name": 5}, 400,
+                                   "请求字段“culture_info_name”的类型不正确"),
+    "date_format a list": ({**payload("PERF_GRADE", 95), "date_format": ["y"]}, 400, "请求字段“date_format”的类型不正确"),
+    "caller_address a number": ({**payload("PERF_GRADE", 95), "caller_address": 5}, 400,
+                                "请求字段“caller_address”的类型不正确"),
+    "another client's version": ({**payload("PERF_GRADE", 95), "client": "Python", "version": "0.1"}, 400,
+                                 "加载项与服务器的 xlwings 版本不一致"),
+    "a lone surrogate in a cell": (json.dumps(payload("PERF_SCORE", "定性", "好坏", "\ud800", 10)).encode(), 400,
+                                   "请求内容不是有效的 JSON"),
+    "a lone surrogate in the rule": (json.dumps(payload("PERF_GRADE", 95, "\udfff")).encode(), 400,
+                                     "请求内容不是有效的 JSON"),
+}
+_NON_FINITE = {  # JSON extensions Python (and so xlwings Server) accepts: NaN, Infinity
+    "NaN": (b"NaN", "总分“nan”不是有限的数值"),
+    "Infinity": (b"Infinity", "总分“inf”不是有限的数值"),
+    "-Infinity": (b"-Infinity", "总分“-inf”不是有限的数值"),
+    "1e400": (b"1e400", "总分“inf”不是有限的数值"),
+}
+for _name, (_literal, _message) in _NON_FINITE.items():
+    MALFORMED[f"{_name} as a cell"] = (
+        _json(payload("PERF_GRADE", 1)).replace(b"[[1]]", b"[[" + _literal + b"]]"), 400, _message)
+
+
+@pytest.mark.parametrize("case", list(MALFORMED))
+def test_malformed_calls_get_a_chinese_4xx_never_a_500(server, case):
+    body, expected_status, expected_text = MALFORMED[case]
+    status, text = server.post_raw(body if isinstance(body, bytes) else _json(body))
+    assert (status, expected_text in text) == (expected_status, True), text[:300]
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in text)
+    assert "Traceback" not in text and "Error" not in text and len(text) < 500
+
+
+def test_malformed_calls_are_at_least_the_issues_41():
+    assert len(MALFORMED) >= 41
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data"])
+def test_a_call_not_sent_as_json_is_refused_in_chinese(server, content_type):
+    status, text = server.post_raw(_json(payload("PERF_GRADE", 95)), content_type=content_type)
+    assert (status, text) == (415, "请求的内容类型应为 application/json")
+
+
+def test_the_server_still_answers_after_the_malformed_calls(server):
+    assert server.call("PERF_GRADE", 95) == (200, '{"result":[["优"]]}')
+    assert server.post_raw(_json(payload("PERF_VALUE", "12份", cells=False))) == (200, '{"result":[[12.0]]}')
+    assert server.post_raw(_json(payload("PERF_GRADE", 95)), "application/json; charset=utf-8")[0] == 200

@@ -1,15 +1,21 @@
 """The PERF_* Excel functions called in-process, as the add-in calls them."""
 
+import math
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from addin.engine import PerfError
 from addin import udfs
+from tests.test_properties import cell_values
 
 
 def test_functions_and_their_chinese_help():
     names = [f.__name__ for f in udfs.FUNCTIONS]
     assert names == [
         "PERF_SCORE", "PERF_EXEC_RATE", "PERF_EXEC_SCORE", "PERF_GRADE", "PERF_VALUE", "PERF_CHECK",
+        "PERF_CHECKLIST", "PERF_BAND", "PERF_DEDUCT", "PERF_RATIO",
     ]
     for function in udfs.FUNCTIONS:
         assert any("\u4e00" <= ch <= "\u9fff" for ch in function.__doc__)
@@ -37,6 +43,18 @@ def test_values_like_excel_passes_them():
         (lambda: udfs.PERF_SCORE("≥", 90, [[1, 2]], 10), "参数“实际完成值”应为单个单元格"),
         (lambda: udfs.PERF_GRADE(95, "beijing"), "未知的规则“beijing”"),
         (lambda: udfs.PERF_EXEC_RATE(0, 5), "全年预算数为0"),
+        (lambda: udfs.PERF_GRADE(95, None, "多余"), "函数PERF_GRADE需要1至2个参数，收到了3个"),
+        (lambda: udfs.PERF_EXEC_RATE(100), "函数PERF_EXEC_RATE需要2至4个参数，收到了1个"),
+        (lambda: udfs.PERF_SCORE("≥", 90, 95), "函数PERF_SCORE需要4至6个参数，收到了3个"),
+        (lambda: udfs.PERF_CHECK("≥", 90, 95, 10, 10, None, None, None, 1), "需要6至8个参数，收到了9个"),
+        (lambda: udfs.PERF_VALUE(), "函数PERF_VALUE需要1至2个参数，收到了0个"),
+        (lambda: udfs.PERF_VALUE("1" * 5000), "超出可计算的范围"),
+        (lambda: udfs.PERF_VALUE("2024年12月31日"), "实际完成值“2024年12月31日”是日期，不是数值"),
+        (lambda: udfs.PERF_GRADE(1000), "总分1000超过满分100分"),
+        (lambda: udfs.PERF_SCORE("≥", 90, 95, "−10"), "分值不能为负数（−10）"),
+        (lambda: udfs.PERF_SCORE("≥", 90, 95, 1e26), "超出可计算的范围"),
+        (lambda: udfs.PERF_SCORE("定性", "好坏", "已取消", 10), "没有找到评价等级"),
+        (lambda: udfs.PERF_EXEC_RATE(1e-15, 1e14), "计算结果超出可计算的范围"),
     ],
 )
 def test_errors_carry_only_the_chinese_message(call, message):
@@ -44,3 +62,37 @@ def test_errors_carry_only_the_chinese_message(call, message):
         call()
     assert message in str(err.value)
     assert err.value.__cause__ is None and err.value.__suppress_context__
+
+
+def test_framework_functions_like_excel_passes_them():
+    goals = "①设有目标（1分）\n②目标明确（1分）\n③目标细化（1分）\n④目标量化（1分）"
+    assert [udfs.PERF_CHECKLIST(goals, met) for met in ("①②④", "1,2,4", "全部", None, "", 2.0)] == [
+        3.0, 3.0, 4.0, 0.0, 0.0, 1.0]
+    satisfaction = "满意率达90%（含）以上的得8分，80%（含）-90%得6分，60%（含）-80%得2分，60%以下不得分"
+    assert [udfs.PERF_BAND(satisfaction, v) for v in ("85%", 0.85, 0.9, "59.9%")] == [6.0, 6.0, 8.0, 0.0]
+    assert udfs.PERF_DEDUCT(7, "2,3") == 2.0 and udfs.PERF_DEDUCT(3, 5) == 0.0 and udfs.PERF_DEDUCT(7, None) == 7.0
+    assert udfs.PERF_RATIO(207, 369, 3) == 1.68 and udfs.PERF_RATIO(400, 369, 3) == 3.0
+    with pytest.raises(PerfError, match="不是扣分制"):
+        udfs.PERF_DEDUCT(4, 1, goals)
+    with pytest.raises(PerfError, match="需要给出分值"):
+        udfs.PERF_CHECKLIST("按完成情况酌情扣分", "①")
+
+
+def test_numbers_are_read_whole():
+    assert udfs.PERF_VALUE("完成1.5e3份") == 1500.0
+    assert udfs.PERF_VALUE("增长−5%", "%") == -5.0
+    assert udfs.PERF_SCORE("≥", "1e5", "1.5e5", 10) == 10.0  # not over-target from a target of 1
+    assert udfs.PERF_CHECK("定性", "好坏", "已取消", 10, 10, None) == "实际完成值“已取消”中没有找到评价等级（好坏：好、坏）"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(udfs.FUNCTIONS),
+       st.lists(st.one_of(cell_values, st.lists(cell_values, max_size=2)), max_size=9))
+def test_any_call_gives_a_cell_value_or_the_chinese_error(function, args):
+    """What a cell can show: a finite number or a text; anything else is the Excel error."""
+    try:
+        value = function(*args)
+    except PerfError as err:
+        assert str(err) and "Traceback" not in str(err)
+        return
+    assert isinstance(value, str) or (isinstance(value, float) and math.isfinite(value))

@@ -50,6 +50,18 @@ CALLS = [
     ("PERF_VALUE", ["服务响应时间2小时内", "小时"]),
     ("PERF_CHECK", ["≥", 1, "按照既定目标提供项目总结报告7份", 10, 10, None]),
     ("PERF_SCORE", ["≥", 90, "待定", 10]),
+    ("PERF_GRADE", [95, None, "多余的参数"]),
+    ("PERF_VALUE", ["1" * 5000]),
+    ("PERF_CHECKLIST", ["①设有目标（1分）\n②目标明确（1分）\n③目标细化（1分）\n④目标量化（1分）", "①②④"]),
+    ("PERF_CHECKLIST", ["①到位及时（2分）②不及时但未影响项目进度（1分）③不及时并影响项目进度（0.5分）", 3]),
+    ("PERF_BAND", ["满意率达90%（含）以上的得8分，80%（含）-90%得6分，70%（含）-80%得4分，60%（含）-70%得2分，"
+                   "60%以下不得分。", 0.85]),
+    ("PERF_BAND", ["故障修复时间2小时（含）以内得5分，2-4小时（含）得3分，4小时以上不得分", "3小时"]),
+    ("PERF_DEDUCT", [7, "2,3", "①虚列套取扣4-7分 ②依据不合规扣2分 ③截留、挤占、挪用扣3-6分"]),
+    ("PERF_DEDUCT", [7, 2]),
+    ("PERF_RATIO", [207, 369, 3]),
+    ("PERF_DEDUCT", [7, "②3", "①虚列套取扣4-7分 ②依据不合规扣2分"]),
+    ("PERF_CHECKLIST", ["①设有目标（1分）②目标明确（2分", "①"]),
 ]
 
 
@@ -73,6 +85,7 @@ def test_metadata_and_calls_through_xlwings_server():
     functions = {f["name"]: f for f in out["meta"]["functions"]}
     assert set(functions) == {
         "PERF_SCORE", "PERF_EXEC_RATE", "PERF_EXEC_SCORE", "PERF_GRADE", "PERF_VALUE", "PERF_CHECK",
+        "PERF_CHECKLIST", "PERF_BAND", "PERF_DEDUCT", "PERF_RATIO",
     }
     has_chinese = lambda text: any("\u4e00" <= ch <= "\u9fff" for ch in text)  # noqa: E731
     for function in functions.values():
@@ -91,3 +104,11 @@ def test_metadata_and_calls_through_xlwings_server():
     error = out["results"][7]
     assert error["message"] == "实际完成值“待定”中没有可用的数值"
     assert "Traceback" not in error["message"]
+    assert out["results"][8] == {"error": "ExcelInputError", "message": "函数PERF_GRADE需要1至2个参数，收到了3个"}
+    assert out["results"][9]["error"] == "ExcelInputError"  # not inf, which JSON cannot carry
+    assert "超出可计算的范围" in out["results"][9]["message"]
+    assert values[10:17] == [[[3.0]], [[0.5]], [[6.0]], [[3.0]], [[2.0]], [[5.0]], [[1.68]]]
+    assert [p["name"] for p in functions["PERF_DEDUCT"]["parameters"]] == ["分值", "扣分", "评分标准"]
+    assert [p.get("optional", False) for p in functions["PERF_DEDUCT"]["parameters"]] == [False, False, True]
+    assert out["results"][17]["message"] == "第2项“依据不合规”应扣2分，填报扣3分"
+    assert out["results"][18]["message"].startswith("评分标准“①设有目标（1分）②目标明确（2分”无法读取")

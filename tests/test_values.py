@@ -61,3 +61,88 @@ def test_unusable_values_raise_a_chinese_message(text, message):
 def test_label_names_the_field():
     with pytest.raises(PerfError, match="年度指标值“不详”中没有可用的数值"):
         read_value("不详", label="年度指标值")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("−5", "-5"),          # U+2212 MINUS SIGN
+        ("增长−5%", "-5"),
+        ("－5", "-5"),         # full-width hyphen-minus
+        ("﹣5", "-5"),         # small hyphen-minus
+        ("➖5", "-5"),         # heavy minus sign
+        ("‐5", "-5"),          # U+2010 hyphen
+        (" −0.5 ", "-0.5"),
+        ("1.5e3", "1500"),      # scientific notation is read whole, never as 1.5
+        ("1e5", "100000"),
+        ("1.5E+03", "1500"),
+        ("2.5e-2", "0.025"),
+        ("完成1.2e4份", "12000"),
+        ("１．５ｅ３", "1500"),
+        ("于2024年12月完成验收，合格率100%", "100"),  # no part of a date is the value
+        ("2024年12月31日前提交报告3份", "3"),
+        ("12月31日前完成3项", "3"),
+        ("截至2024-12-31共完成7项", "7"),
+        ("2024/12/31完成，共5份", "5"),
+        ("999999999999999", "999999999999999"),
+        ("0.000000000000001", "1e-15"),
+        ("0", "0"),
+    ],
+)
+def test_signs_exponents_and_dates(text, expected):
+    assert read_value(text) == Decimal(expected)
+
+
+@pytest.mark.parametrize("text", ["−5", "－5", "1.5e3", "1E5", "-0.5"])
+def test_to_decimal_reads_the_same_numbers(text):
+    from addin.engine.numbers import to_decimal
+
+    assert to_decimal(text, "分值") == read_value(text)
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("2024年12月31日", "实际完成值“2024年12月31日”是日期，不是数值"),
+        ("2024-12-31", "实际完成值“2024-12-31”是日期，不是数值"),
+        ("2024/12/31", "实际完成值“2024/12/31”是日期，不是数值"),
+        ("2024.12.31", "实际完成值“2024.12.31”是日期，不是数值"),
+        ("12月31日", "实际完成值“12月31日”是日期，不是数值"),
+        ("1.5×10³", "实际完成值“1.5×10³”用乘方表示数值，请直接写出数值（如 1500 或 1.5e3）"),
+        ("2*10^5", "用乘方表示数值"),
+        ("3×10的4次方", "用乘方表示数值"),
+        ("1.5 x 10**3", "用乘方表示数值"),
+        ("1" * 5000, "实际完成值“" + "1" * 59 + "…”超出可计算的范围（绝对值应小于10的15次方）"),
+        ("1e26", "实际完成值“1e26”超出可计算的范围（绝对值应小于10的15次方）"),
+        ("1e999999999", "超出可计算的范围"),
+        (1e300, "超出可计算的范围"),
+        (lambda: 10 ** 5000, "实际完成值“位数过多的整数”超出可计算的范围"),
+        ("1e-20", "实际完成值“1e-20”超出可计算的范围（非零数值的绝对值应不小于10的-15次方）"),
+        (1e-300, "超出可计算的范围"),
+        (float("inf"), "实际完成值“inf”不是有限的数值"),
+        (float("nan"), "实际完成值“nan”不是有限的数值"),
+        ("待定" * 1000, "实际完成值“" + "待定" * 29 + "待…”中没有可用的数值"),
+    ],
+)
+def test_dates_overflow_and_powers_are_refused(value, message):
+    with pytest.raises(PerfError) as err:
+        read_value(value() if callable(value) else value)
+    assert message in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("2024年12月31日", "分值“2024年12月31日”不是数值"),
+        ("2024-12-31", "分值“2024-12-31”不是数值"),
+        ("1_000", "分值“1_000”不是数值"),  # Decimal() would read 1000
+        ("Infinity", "分值“Infinity”不是有限的数值"),
+        ("1e26", "分值“1e26”超出可计算的范围"),
+    ],
+)
+def test_to_decimal_refuses_what_is_no_number(value, message):
+    from addin.engine.numbers import to_decimal
+
+    with pytest.raises(PerfError) as err:
+        to_decimal(value, "分值")
+    assert message in str(err.value)

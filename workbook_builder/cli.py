@@ -63,6 +63,36 @@ def cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_evaluation_frameworks(args: argparse.Namespace) -> int:
+    from addin.engine.frameworks import METHODS, list_frameworks
+
+    for framework in list_frameworks():
+        rows = framework.rows()
+        weights = " / ".join(f"{l1.name} {l1.points}" for l1 in framework.levels)
+        methods = {}
+        for _, _, item in rows:
+            label = METHODS[item.criterion.method].label
+            methods[label] = methods.get(label, 0) + 1
+        print(f"{framework.id}　{framework.name}")
+        print(f"  一级指标：{weights}；三级指标 {len(rows)} 项（" +
+              "、".join(f"{k} {v}" for k, v in methods.items()) + f"）；等级规则 {framework.grades_profile}")
+        print(f"  依据：{framework.source}")
+        print("  局限与解读：")
+        for limitation in framework.limitations:
+            print(f"  - {limitation}")
+        print()
+    return 0
+
+
+def cmd_evaluation_new(args: argparse.Namespace) -> int:
+    from .forms.evaluation import EvaluationHeader, write_evaluation
+
+    header = EvaluationHeader(args.project or "", args.unit or "", args.evaluator or "", args.year or "")
+    path = write_evaluation(args.framework, args.output, header, overwrite=args.force)
+    print(f"已生成：{path}（评价指标体系 {args.framework}）")
+    return 0
+
+
 def _chinese(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """Chinese section titles and -h help for a parser made with ``add_help=False``."""
     parser._positionals.title = "参数"
@@ -98,7 +128,8 @@ def cmd_new(args: argparse.Namespace) -> int:
         table = tables[0]
     else:
         table = _blank_table(args)
-    path = write_template(table, args.output, args.profile, args.year, overwrite=args.force)
+    path = write_template(table, args.output, args.profile, args.year, overwrite=args.force,
+                          portable=args.portable)
     print(f"已生成：{path}（{len(table.indicators)} 行指标，规则 {args.profile or DEFAULT_PROFILE_ID}）")
     return 0
 
@@ -108,7 +139,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from .readers.project_list import read_project_list
 
     tables = read_project_list(args.list, args.profile, args.year)
-    result = write_batch(tables, args.output, args.profile, args.year, overwrite=args.force)
+    result = write_batch(tables, args.output, args.profile, args.year, overwrite=args.force,
+                         portable=args.portable)
     for written in result.failed:
         print(f"未生成：{written.table.project}：{written.error}", file=sys.stderr)
     print(f"已在 {args.output} 生成 {len(result.written) - len(result.failed)} 个自评表模板和索引 {INDEX_NAME}"
@@ -121,14 +153,17 @@ def cmd_recalc(args: argparse.Namespace) -> int:
 
     from .recalc.run import recalc
 
-    bar = tqdm(total=0, desc="复核", unit="个文件", disable=None, file=sys.stderr)
+    bar = tqdm(total=0, desc="复核", unit="个文件", disable=None, file=sys.stderr,
+               bar_format="{desc} {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} 个文件 "
+                          "[已用 {elapsed}，剩余 {remaining}，{rate_fmt}]")
 
     def start(total: int) -> None:
         bar.total = total
         bar.refresh()
 
     try:
-        result = recalc(args.paths, args.output, args.profile, args.json, args.jobs, bar.update, start)
+        result = recalc(args.paths, args.output, args.profile, args.json, args.jobs, bar.update, start,
+                        copies=not args.no_copies)
     finally:
         bar.close()
     for failure in result.failures:
@@ -145,7 +180,44 @@ def cmd_recalc(args: argparse.Namespace) -> int:
     for report in result.reports:
         for f in report.findings:
             print(f"  {report.file} [{report.sheet}!{f.cell}] {clip(report.project, 24)}：{f.message}")
+    if result.partial:
+        print(f"复核已中断：汇总与 JSON 只含已完成的文件（共找到 {result.files} 个）。", file=sys.stderr)
+        return 130
     return 1 if args.strict and result.has_problems else 0
+
+
+def cmd_report_write(args: argparse.Namespace) -> int:
+    from .reports.write import write_table_reports
+
+    result = write_table_reports(args.workbook, args.output, args.narrative, args.sheet, args.profile)
+    for written in result.reports:
+        data = written.data
+        total = "无法计算" if data.total is None else f"{data.total}（{data.grade}）"
+        fixes = f"，复核发现 {len(data.corrections)} 处问题已在报告中说明" if data.corrections else ""
+        print(f"已生成：{written.path}　{clip(data.project, 30)}　总分 {total}{fixes}")
+    return 0
+
+
+def cmd_report_check(args: argparse.Namespace) -> int:
+    from .reports.check import check_report
+
+    result = check_report(args.report, args.workbook, args.sheet, args.profile)
+    if args.json:
+        result.save_json(args.json)
+    print(f"核对：{args.report} ↔ {result.table_label}；核对了 {result.checked} 处数字，"
+          f"发现 {len(result.discrepancies)} 处不一致" + ("：" if result.discrepancies else "。"))
+    for number, d in enumerate(result.discrepancies, start=1):
+        print(f"  {number}. {d.message}")
+    return 1 if result.discrepancies else 0
+
+
+def cmd_report_portfolio(args: argparse.Namespace) -> int:
+    from .reports.portfolio import write_portfolio_report
+
+    path, data = write_portfolio_report(args.result, args.output)
+    flagged = sum(1 for t in data.tables if t.get("findings"))
+    print(f"已生成：{path}　{len(data.tables)} 张自评表，{flagged} 张发现问题")
+    return 0
 
 
 def cmd_addin(args: argparse.Namespace) -> int:
@@ -192,6 +264,9 @@ def _template_options(parser: argparse.ArgumentParser, force_help: str) -> None:
     parser.add_argument("--year", type=int, help="年度（默认上一年）")
     parser.add_argument("--profile", help=f"计分规则编号（默认 {DEFAULT_PROFILE_ID}）")
     parser.add_argument("--force", action="store_true", help=force_help)
+    parser.add_argument("--portable", action="store_true",
+                        help="通用公式模板：得分、执行率、总分、等级用 Excel、WPS、LibreOffice 通用的公式计算，"
+                        "无需安装加载项（实际完成值须填数值，定性指标从下拉列表选等级）")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -261,7 +336,58 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", help="另存一份 JSON 结果（格式见 README）")
     p.add_argument("--strict", action="store_true", help="发现任何问题或无法读取的文件时以退出码 1 结束")
     p.add_argument("--jobs", type=int, help="并行进程数（默认为 CPU 核数）")
+    p.add_argument("--no-copies", action="store_true",
+                   help="不写复核副本，只写复核汇总.xlsx 与 JSON（更快） (no annotated copies)")
     p.set_defaults(run=cmd_recalc)
+
+    p = command(
+        "report",
+        "绩效评价报告：由自评表生成 Word 报告、核对手写报告、批次汇总报告 (Word reports)",
+        description="由自评表生成绩效评价报告（Word）、核对手写报告中的数字，或为一批复核结果生成汇总报告。",
+    )
+    reports = p.add_subparsers(dest="report_command", required=True, metavar="子命令", title="子命令")
+
+    def report_command(name: str, help: str, **kwargs) -> argparse.ArgumentParser:
+        return _chinese(reports.add_parser(name, help=help, add_help=False, **kwargs))
+
+    r = report_command(
+        "write",
+        "由自评表生成绩效评价报告 (write the report of a table)",
+        description="读取自评表（recalc 能读的任何工作簿），按规则重新计分，按全国通用的报告提纲写出 Word 报告："
+        "基本情况、绩效目标、综合评价（得分表）、指标分析等各处数字均取自重新计算的结果，并列出复核发现的问题；"
+        "背景、经验、问题、建议等叙述取自 --narrative 文件，未给出时留有【待填写】标记。"
+        "一个工作簿含多张自评表时每张表写一份报告（文件名加序号和项目名称），或用 --sheet 选择工作表。",
+    )
+    r.add_argument("workbook", metavar="WORKBOOK", help="自评表工作簿")
+    r.add_argument("-o", "--output", required=True, help="输出的 .docx 文件，如 报告.docx")
+    r.add_argument("--narrative", help="叙述文件（TOML，按章节给出文字；示例见 samples/narrative.toml）")
+    r.add_argument("--sheet", help="只写这个工作表上的自评表")
+    r.add_argument("--profile", help=f"工作簿未声明规则时使用的计分规则（默认 {DEFAULT_PROFILE_ID}）")
+    r.set_defaults(run=cmd_report_write)
+
+    r = report_command(
+        "check",
+        "核对手写的绩效评价报告与自评表 (check a report against its table)",
+        description="读取手写的 Word 报告（标题、段落、表格），把其中关于项目的数字——金额、指标值与实际完成值、"
+        "执行率、得分表与总分、等级——与自评表（按规则重新计算）逐一核对，每处不一致写成一句话，"
+        "说明两边的数值和报告中的位置。退出码：0 一致，1 有不一致，2 输入无法使用。",
+    )
+    r.add_argument("report", metavar="REPORT", help="报告 .docx")
+    r.add_argument("workbook", metavar="WORKBOOK", help="对应的自评表工作簿")
+    r.add_argument("--json", help="另存 JSON：{\"discrepancies\": [{message, report_value, table_value, where}]}")
+    r.add_argument("--sheet", help="工作簿含多张自评表时，用这个工作表上的表")
+    r.add_argument("--profile", help=f"工作簿未声明规则时使用的计分规则（默认 {DEFAULT_PROFILE_ID}）")
+    r.set_defaults(run=cmd_report_check)
+
+    r = report_command(
+        "portfolio",
+        "由复核结果生成批次汇总报告 (portfolio report of a recalc)",
+        description="读取 perfbook recalc --json 写出的复核结果，生成给财政部门的 Word 汇总报告："
+        "自评表张数、自评等级分布（图表）、发现问题的自评表及问题明细。",
+    )
+    r.add_argument("result", metavar="RESULT.json", help="perfbook recalc --json 写出的 JSON 文件")
+    r.add_argument("-o", "--output", required=True, help="输出的 .docx 文件，如 复核情况报告.docx")
+    r.set_defaults(run=cmd_report_portfolio)
 
     p = command(
         "addin",
@@ -295,6 +421,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--hostname", help="对外的主机名，清单中的地址将使用 https://主机名")
     p.add_argument("--project-dir", help="xlwings Server 项目目录（默认 ~/.perfbook/xlwings-server）")
     p.set_defaults(run=cmd_serve)
+
+    p = command(
+        "evaluation",
+        "评价指标体系：列出指标体系、生成评分表 (evaluation frameworks)",
+        description="评价指标体系（一级、二级、三级指标及评分标准）的评分表。复核已填写的评分表请用 perfbook recalc。",
+    )
+    evaluation = p.add_subparsers(dest="evaluation_command", required=True, metavar="子命令", title="子命令")
+    q = _chinese(evaluation.add_parser("frameworks", help="列出可用的评价指标体系 (list frameworks)", add_help=False))
+    q.set_defaults(run=cmd_evaluation_frameworks)
+    q = _chinese(evaluation.add_parser(
+        "new", help="生成评价指标体系评分表 (a blank scoring workbook)", add_help=False,
+        description="按评价指标体系生成评分表：一级、二级指标合并单元格，自评得分单元格按评分方法"
+        "使用 PERF_CHECKLIST、PERF_BAND、PERF_RATIO、PERF_DEDUCT 计算，并有小计、总分和评价等级。"))
+    q.add_argument("--framework", required=True, help="评价指标体系编号，如 yueyang-2020（见 perfbook evaluation frameworks）")
+    q.add_argument("-o", "--output", required=True, help="输出文件，如 评分表.xlsx")
+    q.add_argument("--project", help="项目名称")
+    q.add_argument("--unit", help="项目单位")
+    q.add_argument("--evaluator", help="评价机构")
+    q.add_argument("--year", help="评价年度，如 2020")
+    q.add_argument("--force", action="store_true", help="覆盖已存在的文件")
+    q.set_defaults(run=cmd_evaluation_new)
 
     p = command("setup", "说明如何在各种 Excel 中使用 PERF_* 函数 (how to load the functions)")
     p.set_defaults(run=cmd_setup)

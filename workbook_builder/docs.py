@@ -1,4 +1,5 @@
-"""README sections generated from the code: the function table, the profile table, CLI help.
+"""README sections generated from the code: the function table, the profile and framework
+tables, CLI help.
 
 ``python -m workbook_builder.docs`` rewrites the marked sections of README.md; the test suite
 fails when they are stale, so docstrings, profiles and ``--help`` stay the single source.
@@ -13,6 +14,7 @@ import sys
 from pathlib import Path
 
 from addin.engine import DEFAULT_PROFILE_ID, KINDS, list_profiles
+from addin.engine.frameworks import METHODS, list_frameworks
 from addin.udfs import FUNCTIONS, signature
 
 from .cli import build_parser
@@ -38,13 +40,38 @@ def profiles_section() -> str:
     return "\n".join(rows)
 
 
+def frameworks_section() -> str:
+    rows = ["| 编号 | 名称 | 一级指标（分值） | 三级指标的计分方法 | 依据 | 局限与解读 | 测试 |",
+            "| --- | --- | --- | --- | --- | --- | --- |"]
+    for f in list_frameworks():
+        weights = "、".join(f"{l1.name} {l1.points}" for l1 in f.levels)
+        counts: dict[str, int] = {}
+        for _, _, item in f.rows():
+            label = METHODS[item.criterion.method].label
+            counts[label] = counts.get(label, 0) + 1
+        methods = "、".join(f"{label} {n}" for label, n in counts.items())
+        limits = "<br>".join(f"{n}. {text}" for n, text in enumerate(f.limitations, start=1))
+        test = f"tests/test_framework_{f.id.replace('-', '_')}.py"
+        rows.append(f"| `{f.id}` | {f.name} | {weights} | {methods} | {f.source} | {limits} | `{test}` |")
+    return "\n".join(rows)
+
+
+def _subcommands(parser, prefix: str) -> list[str]:
+    """``--help`` of every sub-command, nested ones included, in order."""
+    parts = []
+    if parser._subparsers is None:
+        return parts
+    for action in parser._subparsers._group_actions:
+        for name, sub in action.choices.items():
+            parts.append(f"$ {prefix} {name} --help\n{sub.format_help()}")
+            parts += _subcommands(sub, f"{prefix} {name}")
+    return parts
+
+
 def cli_section() -> str:
     os.environ["COLUMNS"] = "100"  # argparse wraps to the terminal; fix it for a stable README
     parser = build_parser()
-    parts = [parser.format_help()]
-    for action in parser._subparsers._group_actions:  # the sub-command parsers, in order
-        for name, sub in action.choices.items():
-            parts.append(f"$ perfbook {name} --help\n{sub.format_help()}")
+    parts = [parser.format_help(), *_subcommands(parser, "perfbook")]
     return "```text\n$ perfbook --help\n" + "\n".join(parts).rstrip() + "\n```"
 
 
@@ -57,6 +84,7 @@ def kinds_section() -> str:
 SECTIONS = {
     "functions": functions_section,
     "profiles": profiles_section,
+    "frameworks": frameworks_section,
     "cli": cli_section,
     "kinds": kinds_section,
 }

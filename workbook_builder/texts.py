@@ -40,8 +40,8 @@ def notes_lines(profile: Profile) -> list[str]:
     return render("notes", profile=profile).split("\n")
 
 
-def guide(profile: Profile) -> str:
-    return render("guide", profile=profile)
+def guide(profile: Profile, portable: bool = False) -> str:
+    return render("guide", profile=profile, portable=portable)
 
 
 def index_title(year: int, count: int, profile: Profile) -> str:

@@ -18,7 +18,7 @@ from .profiles import Profile, get_profile
 from .scoring import IndicatorScore, score_detail
 
 # 偏差原因 cells that say nothing.
-_EMPTY_REASONS = {"", "无", "无偏差", "/", "—", "-", "无。", "暂无"}
+EMPTY_REASONS = {"", "无", "无偏差", "/", "—", "-", "无。", "暂无"}
 
 KINDS = {
     "unreadable": "无法读取的值",
@@ -36,6 +36,10 @@ KINDS = {
     "total_mismatch": "总分不一致",
     "grade_mismatch": "等级不一致",
     "funds_sum": "资金构成不一致",
+    "score_above_weight": "得分超过分值",
+    "score_not_allowed": "得分不符合评分标准",
+    "budget_rows_sum": "明细合计不符",
+    "over_budget": "实际支出超过预算",
 }
 
 
@@ -69,7 +73,7 @@ def pct(value: Decimal) -> str:
 
 
 def is_blank_reason(reason: object) -> bool:
-    return reason is None or normalize_text(str(reason)) in _EMPTY_REASONS
+    return reason is None or normalize_text(str(reason)) in EMPTY_REASONS
 
 
 def _band_finding(detail: IndicatorScore, reported: Decimal, decimals: int) -> Finding | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from .errors import PerfError
-from .numbers import normalize_text, read_value
+from .numbers import normalize_text, quoted, read_value
 
 POSITIVE, REVERSE, EQUAL, QUALITATIVE = "≥", "≤", "=", "定性"
 NATURES = (POSITIVE, REVERSE, EQUAL, QUALITATIVE)
@@ -25,7 +25,7 @@ def parse_nature(value: object) -> str:
     if not text:
         raise PerfError("绩效指标性质为空，应为“≥”“≤”“=”或“定性”", "nature")
     if text not in _NATURES:
-        raise PerfError(f"未知的绩效指标性质“{value}”，应为“≥”“≤”“=”或“定性”", "nature")
+        raise PerfError(f"未知的绩效指标性质“{quoted(value)}”，应为“≥”“≤”“=”或“定性”", "nature")
     return _NATURES[text]
 
 
@@ -33,5 +33,5 @@ def parse_weight(value: object, label: str = "分值") -> Decimal:
     """A 分值 as typed: ``10``, ``10.0`` or ``10分``."""
     weight = read_value(value, None, label)
     if weight < 0:
-        raise PerfError(f"{label}不能为负数（{value}）", "weight")
+        raise PerfError(f"{label}不能为负数（{quoted(value)}）", "weight")
     return weight

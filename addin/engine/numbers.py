@@ -4,7 +4,12 @@ Scores are computed with :mod:`decimal` so that ``ROUND(x, 2)`` in the engine gi
 ``ROUND`` gives (half away from zero on the decimal value the user sees, not on a binary float).
 Real 实际完成值 cells are often sentences (``项目总金额993.5559万元，2024年支出695.82万元``); the
 number is read out of them guided by the indicator's unit, and a year such as ``2024年`` is never
-taken for the value.
+taken for the value, nor is any part of a date (``2024年12月31日``, ``2024-12-31``).
+
+Every number the engine accepts is finite and bounded (:func:`bounded`), so that no later
+computation can overflow :mod:`decimal`; a number outside it is a :class:`PerfError`, like any
+other input the engine cannot use. The minus sign may be written as ``-`` or as any Unicode
+minus (``−`` U+2212, ``－``, ``﹣`` …); scientific notation (``1.5e3``) is read whole.
 """
 
 from __future__ import annotations
@@ -27,8 +32,29 @@ _UNIT_ALIASES = (
 # Unit cells that carry no unit information.
 _NO_UNIT = {"", "/", "其他", "无", "—", "-"}
 
+# Inputs must be smaller than this in magnitude: far above any amount, score or count in a
+# self-evaluation table (Excel itself keeps 15 significant digits), and small enough that no
+# product or quotient the engine forms can exceed decimal's default precision.
+LIMIT_DIGITS = 15   # |x| < 10**15
+TINY_DIGITS = -15   # nonzero |x| >= 10**-15
+# Characters that mean minus, beyond ASCII "-" (NFKC already maps － and ﹣ to "-", ⁻ and ₋ to −):
+# MINUS SIGN, HEAVY MINUS SIGN, HYPHEN, NON-BREAKING HYPHEN. En and em dashes stay dashes
+# (ranges such as 2022—2023年).
+_MINUS = str.maketrans({"\u2212": "-", "\u2796": "-", "\u2010": "-", "\u2011": "-"})
+# How many characters of a cell an error message quotes.
+_QUOTE_LIMIT = 60
+
 _HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
-_NUMBER = re.compile(r"(?<![\d.])(-?)(\d+(?:\.\d+)?)")
+_NUMBER = re.compile(r"(?<![\d.])(-?)(\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)")
+# Dates written in a text: 2024年12月31日, 2024年12月, 12月31日, 2024-12-31, 2024/12/31, 2024.12.31.
+_DATE = re.compile(
+    r"(?<!\d)(?:(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?"
+    r"|\d{1,2}\s*月\s*\d{1,2}\s*[日号]"
+    r"|(?:19|20)\d{2}([-/.])\d{1,2}\1\d{1,2})(?!\d)"
+)
+# Powers of ten written out (1.5×10³, 2*10^5, 3×10的4次方): refused rather than read as their
+# first number.
+_POWER_OF_TEN = re.compile(r"\d\s*[×xX*]\s*10\s*(?:\^|\*\*|[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]|的)")
 _THOUSANDS = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+)(?![\d,])")
 _YEAR_AFTER = re.compile(r"^(?:年|-\d{4}年|—\d{4}年|至\d{4}年|\.\d{1,2}\.\d{1,2})")
 
@@ -37,7 +63,38 @@ def normalize_text(value: str) -> str:
     """Full-width digits, letters, ``％`` and punctuation to their ASCII forms; HTML fragments
     pasted from web systems (``<br/>``, ``&nbsp;``) removed; outer spaces off."""
     text = _HTML_TAG.sub(" ", html.unescape(value)) if ("<" in value or "&" in value) else value
-    return unicodedata.normalize("NFKC", text).strip()
+    return unicodedata.normalize("NFKC", text).translate(_MINUS).strip()
+
+
+def quoted(value: object) -> str:
+    """A cell's value as an error message quotes it: at most :data:`_QUOTE_LIMIT` characters."""
+    try:
+        text = str(value)
+    except ValueError:  # an int beyond Python's str() digit limit
+        return "位数过多的整数"
+    return text if len(text) <= _QUOTE_LIMIT else text[: _QUOTE_LIMIT - 1] + "…"
+
+
+def bounded(number: Decimal, value: object, label: str) -> Decimal:
+    """``number`` (read from ``value``) if it is finite, below 10¹⁵ and, unless zero, not
+    below 10⁻¹⁵ in magnitude: within these bounds no quotient or product the engine
+    forms leaves decimal's range."""
+    if not number.is_finite():
+        raise PerfError(f"{label}“{quoted(value)}”不是有限的数值")
+    if number and number.adjusted() >= LIMIT_DIGITS:  # adjusted(): no context, cannot overflow
+        raise PerfError(f"{label}“{quoted(value)}”超出可计算的范围（绝对值应小于10的15次方）")
+    if number and number.adjusted() < TINY_DIGITS:
+        raise PerfError(f"{label}“{quoted(value)}”超出可计算的范围（非零数值的绝对值应不小于10的-15次方）")
+    return number
+
+
+def _decimal(text: str) -> Decimal | None:
+    """``Decimal(text)``, or ``None`` when it is no number or its exponent is beyond what
+    :mod:`decimal` can hold (``1e9999999999999999999``)."""
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
 
 
 def to_decimal(value: object, label: str) -> Decimal:
@@ -61,17 +118,18 @@ def to_decimal(value: object, label: str) -> Decimal:
             text = text[:-1].strip()
         if not text:
             raise PerfError(f"{label}为空")
-        try:
-            result = Decimal(text)
-        except InvalidOperation:
-            raise PerfError(f"{label}“{value}”不是数值") from None
+        if "_" in text or _DATE.fullmatch(text):  # Decimal("1_000") is 1000; a date is no number
+            raise PerfError(f"{label}“{quoted(value)}”不是数值")
+        result = _decimal(text)
+        if result is None and _NUMBER.fullmatch(text):
+            raise PerfError(f"{label}“{quoted(value)}”超出可计算的范围（绝对值应小于10的15次方）")
+        if result is None:
+            raise PerfError(f"{label}“{quoted(value)}”不是数值")
     elif value is None:
         raise PerfError(f"{label}为空")
     else:
-        raise PerfError(f"{label}应为数值，收到的是“{value}”")
-    if not result.is_finite():
-        raise PerfError(f"{label}“{value}”不是有限的数值")
-    return result
+        raise PerfError(f"{label}应为数值，收到的是“{quoted(value)}”")
+    return bounded(result, value, label)
 
 
 def as_float(value: object) -> object:
@@ -81,15 +139,19 @@ def as_float(value: object) -> object:
 
 
 def round_half_up(value: Decimal, decimals: int) -> Decimal:
-    """Round like Excel ``ROUND``: half away from zero, to ``decimals`` places."""
-    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    """Round like Excel ``ROUND``: half away from zero, to ``decimals`` places. A result too
+    large to hold that many places (a rate over a budget of 1e-20) is a :class:`PerfError`."""
+    try:
+        return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        raise PerfError("计算结果超出可计算的范围，请检查输入的数值是否过大或过小") from None
 
 
 @dataclass(frozen=True)
 class _Token:
-    value: Decimal
+    value: Decimal | None  # None: an exponent beyond what decimal can hold
     after: str  # the text right after the number (its unit, if any)
-    is_year: bool
+    is_date: bool  # a year (2024年) or any part of a date (2024年12月31日)
 
 
 def _unit_forms(unit: str | None) -> tuple[str, ...]:
@@ -110,16 +172,17 @@ def _unit_forms(unit: str | None) -> tuple[str, ...]:
 
 def _tokens(text: str) -> list[_Token]:
     text = _THOUSANDS.sub(lambda m: m.group(1).replace(",", ""), text)
+    dates = [m.span() for m in _DATE.finditer(text)]
     tokens = []
     for match in _NUMBER.finditer(text):
         sign, digits = match.groups()
         after = text[match.end():]
-        is_year = (
+        is_date = any(start <= match.start(2) < end for start, end in dates) or (
             not sign
             and re.fullmatch(r"(19|20)\d{2}", digits) is not None
             and _YEAR_AFTER.match(after) is not None
         )
-        tokens.append(_Token(Decimal(sign + digits), after.lstrip(), is_year))
+        tokens.append(_Token(_decimal(sign + digits), after.lstrip(), is_date))
     return tokens
 
 
@@ -133,15 +196,21 @@ def read_value(value: object, unit: object = None, label: str = "实际完成值
     if value is None or isinstance(value, (bool, int, float, Decimal)):
         return to_decimal(value, label)
     if not isinstance(value, str):
-        raise PerfError(f"{label}应为数值或文字，收到的是“{value}”")
+        raise PerfError(f"{label}应为数值或文字，收到的是“{quoted(value)}”")
+    if _POWER_OF_TEN.search(value):
+        raise PerfError(f"{label}“{quoted(value)}”用乘方表示数值，请直接写出数值（如 1500 或 1.5e3）")
     text = normalize_text(value)
     if not text:
         raise PerfError(f"{label}为空")
-    candidates = [t for t in _tokens(text) if not t.is_year]
+    tokens = _tokens(text)
+    candidates = [t for t in tokens if not t.is_date]
     if not candidates:
-        raise PerfError(f"{label}“{value}”中没有可用的数值")
-    for form in _unit_forms(unit if isinstance(unit, str) else None):
-        for token in candidates:
-            if token.after.startswith(form):
-                return token.value
-    return candidates[0].value
+        if _DATE.search(text):
+            raise PerfError(f"{label}“{quoted(value)}”是日期，不是数值")
+        raise PerfError(f"{label}“{quoted(value)}”中没有可用的数值")
+    chosen = candidates[0]
+    forms = _unit_forms(unit if isinstance(unit, str) else None)
+    chosen = next((t for f in forms for t in candidates if t.after.startswith(f)), chosen)
+    if chosen.value is None:
+        raise PerfError(f"{label}“{quoted(value)}”超出可计算的范围（绝对值应小于10的15次方）")
+    return bounded(chosen.value, value, label)

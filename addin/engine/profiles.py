@@ -5,7 +5,7 @@ A profile fixes everything that differs between jurisdictions: the scoring metho
 qualitative grade, the funds-row method, rounding and the grade bands of the total. Every
 setting is either honoured or refused when the profile is loaded: a method that does not exist
 or does not fit its nature, an over-target rule for a nature it cannot apply to, a scale whose
-grades have no share. The qualitative scales themselves (their names, grades and the words that
+grades have no share, a completion word that a failure word would always veto. The qualitative scales themselves (their names, grades and the words that
 spell each grade) are shared by all profiles in ``addin/profiles/_scales.toml``; a profile lists
 the scales it accepts and gives each grade its share. The engine takes a profile id on every
 call; ``beijing-chaoyang-2024`` is the default.
@@ -19,13 +19,17 @@ from decimal import Decimal
 from functools import cache
 from importlib import resources
 
+from . import form
 from .errors import PerfError
 from .methods import FUNDS, OVER_TARGET_NATURES, QUANTITATIVE
 from .natures import EQUAL, POSITIVE, REVERSE
+from .numbers import quoted
 
 DEFAULT_PROFILE_ID = "beijing-chaoyang-2024"
 SHARED_SCALES = "_scales.toml"
 OVER_TARGET_MODES = {"ladder", "finding", "none"}
+# The denominator of 执行率: 全年预算数 (the form's column) or 实际到位资金 (Yichun 2022).
+FUNDS_BASES = {"budget": "全年预算数", "received": "实际到位资金"}
 _METHOD_KEYS = {"positive": POSITIVE, "reverse": REVERSE, "equal": EQUAL}
 
 
@@ -53,9 +57,37 @@ class Scale:
 
 
 @dataclass(frozen=True)
+class Statements:
+    """Which 定性 actual values that state completion instead of a grade count as the best grade:
+    those that start with one of ``prefixes`` (已, 均已 …), contain one of the ``completion``
+    words (完成, 接入 …) and none of the ``failure`` words (取消, 终止, 逾期, 未 …)."""
+
+    prefixes: tuple[str, ...]
+    completion: tuple[str, ...]
+    failure: tuple[str, ...]
+
+    def achieved(self, text: str) -> bool:
+        return (
+            text.startswith(self.prefixes)
+            and any(word in text for word in self.completion)
+            and not any(word in text for word in self.failure)
+        )
+
+
+@dataclass(frozen=True)
 class LadderStep:
     start: Decimal    # over-target share from which this deduction applies
     deduct: Decimal   # share of 分值 deducted
+
+
+@dataclass(frozen=True)
+class WeightGroup:
+    """A share of the 100 points a profile fixes for some 一级指标 (Yichun: 产出 60 covers the
+    form's 产出指标 and 成本指标)."""
+
+    name: str
+    weight: Decimal
+    level1: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -68,12 +100,14 @@ class Profile:
     rate_decimals: int
     funds_weight: Decimal
     funds_method: str
+    funds_basis: str                 # key of FUNDS_BASES
+    weight_groups: tuple[WeightGroup, ...]   # empty: the profile fixes no 一级 weights
     methods: dict[str, str]          # nature (≥ ≤ =) → method name in methods.QUANTITATIVE
     over_target_mode: str
     over_target_applies_to: tuple[str, ...]
     ladder: tuple[LadderStep, ...]
     finding_from: Decimal | None
-    achieved_statement: bool
+    statements: Statements | None   # None: a statement without a grade is never a grade
     scales: tuple[Scale, ...]
     grade_bands: tuple[tuple[str, Decimal], ...]   # highest first
     notes_title: str
@@ -125,6 +159,26 @@ def _scales(data: dict, shared: dict[str, dict]) -> tuple[Scale, ...]:
     return tuple(scales)
 
 
+def _statements(data: dict) -> Statements | None:
+    """[qualitative.statements]: three non-empty word lists, no completion word that contains a
+    failure word (it could never count)."""
+    pid, raw = data["id"], data["qualitative"].get("statements")
+    if raw is None:
+        return None
+    if set(raw) != {"prefixes", "completion", "failure"}:
+        raise _fail(pid, "[qualitative.statements] must give exactly prefixes, completion and failure")
+    lists = {}
+    for key in ("prefixes", "completion", "failure"):
+        words = raw[key]
+        if not words or not all(isinstance(w, str) and w.strip() for w in words):
+            raise _fail(pid, f"qualitative.statements.{key} must be a non-empty list of words")
+        lists[key] = tuple(words)
+    vetoed = [c for c in lists["completion"] if any(f in c for f in lists["failure"])]
+    if vetoed:
+        raise _fail(pid, f"completion words {vetoed} contain a failure word and could never count")
+    return Statements(lists["prefixes"], lists["completion"], lists["failure"])
+
+
 def _methods(data: dict) -> dict[str, str]:
     pid, chosen = data["id"], data["quantitative"]
     if set(chosen) != set(_METHOD_KEYS):
@@ -137,6 +191,22 @@ def _methods(data: dict) -> dict[str, str]:
             raise _fail(pid, f"{key} = {chosen[key]!r} is not a method for {nature} (one of {fitting})")
         methods[nature] = method.name
     return methods
+
+
+def _weight_groups(data: dict, funds_weight: Decimal) -> tuple[WeightGroup, ...]:
+    """``[[weights]]``: each names 一级指标 of the form; with the funds row they make 100."""
+    pid = data["id"]
+    groups = tuple(WeightGroup(g["name"], _dec(g["weight"]), tuple(g["level1"])) for g in data.get("weights", ()))
+    named = [name for g in groups for name in g.level1]
+    unknown = set(named) - set(form.LEVEL1)
+    if unknown:
+        raise _fail(pid, f"weights name unknown 一级指标 {sorted(unknown)} (one of {form.LEVEL1})")
+    if len(set(named)) != len(named):
+        raise _fail(pid, "a 一级指标 belongs to one weight group only")
+    total = sum((g.weight for g in groups), funds_weight)
+    if groups and total != form.TOTAL_WEIGHT:
+        raise _fail(pid, f"weights and the funds weight add up to {total}, not {form.TOTAL_WEIGHT}")
+    return groups
 
 
 def _parse(data: dict, shared: dict[str, dict]) -> Profile:
@@ -162,6 +232,10 @@ def _parse(data: dict, shared: dict[str, dict]) -> Profile:
     funds = data["funds"]
     if funds["method"] not in FUNDS:
         raise _fail(pid, f"unknown funds method {funds['method']!r} (one of {list(FUNDS)})")
+    basis = funds.get("basis", "budget")
+    if basis not in FUNDS_BASES:
+        raise _fail(pid, f"unknown funds basis {basis!r} (one of {list(FUNDS_BASES)})")
+    groups = _weight_groups(data, _dec(funds["weight"]))
     bands = tuple((b["grade"], _dec(b["min"])) for b in data["grades"]["bands"])
     minimums = [m for _, m in bands]
     if minimums != sorted(minimums, reverse=True) or len(set(minimums)) != len(minimums):
@@ -177,12 +251,14 @@ def _parse(data: dict, shared: dict[str, dict]) -> Profile:
         rate_decimals=int(data["rounding"]["rate_decimals"]),
         funds_weight=_dec(funds["weight"]),
         funds_method=funds["method"],
+        funds_basis=basis,
+        weight_groups=groups,
         methods=_methods(data),
         over_target_mode=over["mode"],
         over_target_applies_to=applies_to,
         ladder=ladder,
         finding_from=_dec(over["finding_from"]) if "finding_from" in over else None,
-        achieved_statement=bool(data["qualitative"].get("achieved_statement", False)),
+        statements=_statements(data),
         scales=_scales(data, shared),
         grade_bands=bands,
         notes_title=data["notes"]["title"],
@@ -231,5 +307,5 @@ def get_profile(profile_id: object = None) -> Profile:
     profiles = _all_profiles()
     key = str(profile_id).strip()
     if key not in profiles:
-        raise PerfError(f"未知的规则“{key}”，可用的规则：{'、'.join(profiles)}", "rule")
+        raise PerfError(f"未知的规则“{quoted(key)}”，可用的规则：{'、'.join(profiles)}", "rule")
     return profiles[key]

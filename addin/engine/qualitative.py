@@ -4,7 +4,9 @@ The 年度指标值 of a 定性 row names its scale (``优良中低差``, ``好�
 实际完成值 states the grade in free text: ``优（按照合同要求进行运维服务）``, ``合格``,
 ``已通过专家验收，验收结果为优``, ``数据共享率高``. A grade word of another scale is mapped by its
 position (the best grade of any scale is the best grade of the row's scale), so ``优（…）`` on a
-``好坏`` row reads as 好.
+``好坏`` row reads as 好. A statement of completion without a grade (``已接入政务专网``) counts as
+the best grade only as the profile's ``[qualitative.statements]`` allow: a statement of failure
+(``已取消``, ``已逾期``) or anything else is refused, never guessed.
 """
 
 from __future__ import annotations
@@ -12,15 +14,13 @@ from __future__ import annotations
 import re
 
 from .errors import PerfError
-from .numbers import normalize_text
+from .numbers import normalize_text, quoted
 from .profiles import Grade, Profile, Scale
 
 _SEPARATORS = re.compile(r"[\s/、,，;；|]+")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _STATED = re.compile(r"(?:结果|评价|等级|评定|评级|效果|情况|结论)(?:为|是|:)\s*")
-_ACHIEVED = re.compile(r"^(?:已|均已|全部)")
 _PROPERTY_END = "率度性量果况为是均较很"
-_NEGATION = re.compile(r"未|没有|尚未|不合格|不达标|不符合|不满足|无法")
 
 
 def _key(text: str) -> str:
@@ -39,7 +39,7 @@ def find_scale(target: object, profile: Profile) -> Scale:
         if any(text in grade.words for grade in scale.grades):
             return scale
     known = "、".join(s.name for s in profile.scales)
-    raise PerfError(f"定性指标的年度指标值“{target}”不是规则认可的评价等级（可用：{known}）")
+    raise PerfError(f"定性指标的年度指标值“{quoted(target)}”不是规则认可的评价等级（可用：{known}）")
 
 
 def _standalone(text: str, start: int, end: int) -> bool:
@@ -88,7 +88,7 @@ def read_grade(actual: object, scale: Scale, profile: Profile) -> Grade:
             return scale.grades[0]
         if found is other.grades[-1]:
             return scale.grades[-1]
-    if profile.achieved_statement and _ACHIEVED.match(text) and not _NEGATION.search(text):
-        return scale.grades[0]
+    if profile.statements is not None and profile.statements.achieved(text):
+        return scale.grades[0]  # 已接入政务专网; never 已取消 (see the profile's statements)
     names = "、".join(g.name for g in scale.grades)
-    raise PerfError(f"实际完成值“{actual}”中没有找到评价等级（{scale.name}：{names}）")
+    raise PerfError(f"实际完成值“{quoted(actual)}”中没有找到评价等级（{scale.name}：{names}）")

@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from . import form
 from .errors import PerfError, concerning
 from .methods import FUNDS, QUANTITATIVE, over_share
 from .natures import QUALITATIVE, parse_nature, parse_weight
-from .numbers import read_value, round_half_up, to_decimal
+from .numbers import quoted, read_value, round_half_up, to_decimal
 from .profiles import Grade, get_profile
 from .qualitative import find_scale, read_grade
 
@@ -93,11 +94,20 @@ def score_indicator(
     return score_detail(nature, target, actual, weight, profile, unit).score
 
 
-def _amounts(budget: object, executed: object) -> tuple[Decimal, Decimal]:
-    with concerning("annual"):
-        b = to_decimal(budget, "全年预算数")
+def _amounts(budget: object, executed: object, rules, received: object = None) -> tuple[Decimal, Decimal]:
+    """The denominator of 执行率 (全年预算数, or 实际到位资金 when the profile says so) and the
+    amount executed."""
+    if rules.funds_basis == "received":
+        if received is None or (isinstance(received, str) and not received.strip()):
+            raise PerfError(f"规则“{rules.id}”按 执行率 = 实际支出 ÷ 实际到位资金 计算，缺少实际到位资金",
+                            "received")
+        budget, label, field = received, "实际到位资金", "received"
+    else:
+        label, field = "全年预算数", "annual"
+    with concerning(field):
+        b = to_decimal(budget, label)
         if b <= 0:
-            raise PerfError(f"全年预算数为{b}，无法计算执行率")
+            raise PerfError(f"{label}为{b}，无法计算执行率")
     with concerning("executed"):
         e = to_decimal(executed, "全年执行数")
         if e < 0:
@@ -105,29 +115,37 @@ def _amounts(budget: object, executed: object) -> tuple[Decimal, Decimal]:
     return b, e
 
 
-def exec_rate(budget: object, executed: object, profile: object = None) -> Decimal:
-    """执行率 = 全年执行数 / 全年预算数, as a fraction rounded as the profile says (0.9997)."""
-    b, e = _amounts(budget, executed)
-    return round_half_up(e / b, get_profile(profile).rate_decimals)
+def funds_share(budget: object, executed: object, profile: object = None, received: object = None) -> Decimal:
+    """执行率 unrounded: 全年执行数 ÷ 全年预算数 (or ÷ 实际到位资金, by the profile)."""
+    b, e = _amounts(budget, executed, get_profile(profile), received)
+    return e / b
+
+
+def exec_rate(budget: object, executed: object, profile: object = None, received: object = None) -> Decimal:
+    """执行率 = 全年执行数 / 全年预算数 (or / 实际到位资金, by the profile), as a fraction rounded as
+    the profile says (0.9997)."""
+    return round_half_up(funds_share(budget, executed, profile, received), get_profile(profile).rate_decimals)
 
 
 def exec_score(
-    budget: object, executed: object, weight: object = None, profile: object = None
+    budget: object, executed: object, weight: object = None, profile: object = None, received: object = None
 ) -> Decimal:
     """The funds row's 得分: min(执行率, 1) × 分值 (分值 defaults to the profile's, usually 10)."""
     rules = get_profile(profile)
-    b, e = _amounts(budget, executed)
+    b, e = _amounts(budget, executed, rules, received)
     points = rules.funds_weight if weight is None or weight == "" else parse_weight(weight)
     share = min(max(FUNDS[rules.funds_method].share(b, e), _ZERO), _ONE)
     return round_half_up(share * points, rules.decimals)
 
 
 def grade_of(total: object, profile: object = None) -> str:
-    """优/良/中/差 for a total score, by the profile's bands."""
+    """优/良/中/差 for a total score (0 to the form's 100), by the profile's bands."""
     value = to_decimal(total, "总分")
     if value < 0:
-        raise PerfError(f"总分不能为负数（{total}）", "total")
+        raise PerfError(f"总分不能为负数（{quoted(total)}）", "total")
+    if value > form.TOTAL_WEIGHT:
+        raise PerfError(f"总分{quoted(total)}超过满分{form.TOTAL_WEIGHT}分，无法确定等级", "total")
     for grade, minimum in get_profile(profile).grade_bands:
         if value >= minimum:
             return grade
-    raise PerfError(f"总分{total}不在任何等级区间内")
+    raise PerfError(f"总分{quoted(total)}不在任何等级区间内")

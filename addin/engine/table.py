@@ -16,7 +16,7 @@ from .findings import Finding, check_scored, fmt, pct, unreadable
 from .errors import PerfError
 from .numbers import read_value, round_half_up, to_decimal
 from .profiles import Profile, get_profile
-from .scoring import IndicatorScore, exec_score, grade_of, score_detail
+from .scoring import IndicatorScore, exec_score, funds_share, grade_of, score_detail
 
 
 @dataclass
@@ -51,6 +51,7 @@ class Funds:
     rate: object = None          # 执行率 as reported (0.9997, "99.97%")
     score: object = None         # 得分 as reported
     sources: dict[str, FundsSource] = field(default_factory=dict)  # sub-rows by form.FUNDS_SOURCES
+    received: object = None      # 实际到位资金, for profiles whose 执行率 is measured against it
 
 
 @dataclass
@@ -119,8 +120,8 @@ def _funds(table: Table, result: TableResult, rules: Profile) -> None:
     funds = table.funds
     add = lambda finding: result.findings.append(TableFinding("funds", finding))  # noqa: E731
     try:
-        result.funds_score = exec_score(funds.annual, funds.executed, funds.weight, rules)
-        exact = to_decimal(funds.executed, "全年执行数") / to_decimal(funds.annual, "全年预算数")
+        result.funds_score = exec_score(funds.annual, funds.executed, funds.weight, rules, funds.received)
+        exact = funds_share(funds.annual, funds.executed, rules, funds.received)
         result.funds_rate = round_half_up(exact, rules.rate_decimals)
     except PerfError as err:
         add(unreadable(err, field="score"))
@@ -210,6 +211,13 @@ def _weights(table: Table, result: TableResult, rules: Profile) -> None:
         expected = declared or Decimal(form.TOTAL_WEIGHT)
         finding = Finding("weights_sum", problem, sum(weights, funds_weight), expected, "weight")
         result.findings.append(TableFinding("total", finding))
+    for group in rules.weight_groups:   # the profile's 一级 weights (Yichun: 产出 60 / 效益 25 / 满意度 5)
+        added = sum((w for w, ind in zip(weights, table.indicators) if ind.level1 in group.level1), Decimal(0))
+        if added != group.weight:
+            message = (f"{'、'.join(group.level1)}的分值合计 {fmt(added)}，规则“{rules.id}”规定"
+                       f"{group.name}为 {fmt(group.weight)}")
+            result.findings.append(TableFinding("total", Finding("weights_sum", message, added, group.weight,
+                                                                 "weight")))
 
 
 def evaluate_table(table: Table, profile: object = None, scores_reported: bool = True) -> TableResult:
@@ -236,7 +244,10 @@ def evaluate_table(table: Table, profile: object = None, scores_reported: bool =
     scores = [d.score for d in result.indicators if d is not None]
     if result.funds_score is not None and len(scores) == len(table.indicators):
         result.total = result.funds_score + sum(scores, Decimal(0))
-        result.grade = grade_of(result.total, rules)
+        try:
+            result.grade = grade_of(result.total, rules)
+        except PerfError:
+            pass  # a total above 100: its 分值 do not add up, which is already a finding
     _total_and_grade(table, result, rules)
     if not scores_reported:
         result.findings = [f for f in result.findings if f.finding.kind != "score_missing"]
@@ -257,7 +268,7 @@ def _total_and_grade(table: Table, result: TableResult, rules: Profile) -> None:
             message = f"总分填报为{fmt(reported_total)}，但各项得分合计为{fmt(added)}"
             finding = Finding("total_mismatch", message, reported_total, added)
             result.findings.append(TableFinding("total", finding))
-    if not _blank(table.grade) and result.total is not None:
+    if not _blank(table.grade) and result.grade is not None:
         if str(table.grade).strip() != result.grade:
             message = f"按重新计算的总分{result.total}，等级应为“{result.grade}”，填报为“{table.grade}”"
             finding = Finding("grade_mismatch", message, str(table.grade), result.grade, "grade")

@@ -1,25 +1,49 @@
-"""``perfbook lite``: a self-contained ``main.py`` (engine and profiles embedded) for xlwings Lite."""
+"""``perfbook lite``: a self-contained ``main.py`` (engine, profiles, evaluation frameworks and the
+review script 复核本工作簿 embedded) for xlwings Lite."""
 
 from __future__ import annotations
 
+import importlib.util
 import inspect
 from importlib import resources
 from pathlib import Path
 
 from addin.engine import list_profiles
+from addin.engine.frameworks.model import framework_texts, list_frameworks
 from addin.engine.profiles import DEFAULT_PROFILE_ID, profile_texts
 from addin.udfs import FUNCTIONS, signature
 
 from .. import perfbook_version, texts
 from ..files import atomic_save
 
-PACKAGES = ("addin", "addin.engine")   # the bundle serves every module of these
+PACKAGES = ("addin", "addin.engine", "addin.engine.frameworks")   # the bundle serves every module of these
+# The review script 复核本工作簿 and the stdlib-only modules it needs (with their packages).
+REVIEW_MODULES = (
+    "workbook_builder", "workbook_builder.files",
+    "workbook_builder.forms", "workbook_builder.forms.layout",
+    "workbook_builder.readers", "workbook_builder.readers.container", "workbook_builder.readers.tables",
+    "workbook_builder.recalc", "workbook_builder.recalc.result", "workbook_builder.recalc.run",
+    "workbook_builder.deploy", "workbook_builder.deploy.review",
+)
 REQUIREMENTS = "xlwings\n"
 
 
+def _source(package: str, stem: str) -> str:
+    return resources.files(package).joinpath(f"{stem}.py").read_text(encoding="utf-8")
+
+
+def packages() -> list[str]:
+    """The bundled names that are packages."""
+    return [*PACKAGES, *(m for m in REVIEW_MODULES if _is_package(m))]
+
+
+def _is_package(name: str) -> bool:
+    return importlib.util.find_spec(name).submodule_search_locations is not None
+
+
 def sources() -> dict[str, str]:
-    """Module name → source of every module of the ``addin`` package (the engine and the Excel
-    functions), as the bundle's import hook serves them."""
+    """Module name → source of every bundled module: the ``addin`` package (the engine and the
+    Excel functions) and the review script's modules, as the bundle's import hook serves them."""
     found = {}
     for package in PACKAGES:
         folder = resources.files(package)
@@ -28,6 +52,9 @@ def sources() -> dict[str, str]:
                 stem = entry.name[:-3]
                 name = package if stem == "__init__" else f"{package}.{stem}"
                 found[name] = entry.read_text(encoding="utf-8")
+    for name in REVIEW_MODULES:
+        parent, _, stem = name.rpartition(".")
+        found[name] = _source(name, "__init__") if _is_package(name) else _source(parent, stem)
     return found
 
 
@@ -40,11 +67,13 @@ def main_py() -> str:
         version=perfbook_version(),
         functions=functions,
         profiles=[p.id for p in list_profiles()],
+        frameworks=[f.id for f in list_frameworks()],
         default_profile=DEFAULT_PROFILE_ID,
         sources=_literal(sources()),
         profiles_texts=_literal(dict(sorted(profile_texts().items()))),
+        frameworks_texts=_literal(dict(sorted(framework_texts().items()))),
         names=[f.__name__ for f in FUNCTIONS],
-        packages=list(PACKAGES),
+        packages=packages(),
     ) + "\n"
 
 

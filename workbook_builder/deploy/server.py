@@ -1,11 +1,15 @@
-"""``perfbook serve``: xlwings Server (the ``xlwings-server`` package) serving the PERF_* functions.
+"""``perfbook serve``: xlwings Server (the ``xlwings-server`` package) serving the PERF_* functions
+and the script 复核本工作簿.
 
-xlwings Server imports the package ``custom_functions`` from its project directory; perfbook
-writes a project directory whose ``custom_functions`` re-exports ``addin.udfs``, and configures
+xlwings Server imports the packages ``custom_functions`` and ``custom_scripts`` from its project
+directory; perfbook writes a project directory whose ``custom_functions`` re-exports
+``addin.udfs`` and whose ``custom_scripts`` the review script (:mod:`.review`), and configures
 the server through its ``XLWINGS_*`` settings: production mode with an empty functions
 namespace, so Excel shows ``=PERF_SCORE(...)`` exactly as the templates write it, perfbook's own
 manifest ids, and CORS open for Excel on the web. Engine errors reach Excel as HTTP 400 with the
-Chinese message (see ``addin.udfs.ExcelInputError``).
+Chinese message (see ``addin.udfs.ExcelInputError``); malformed calls are refused in Chinese
+before xlwings Server reads them (``server_app`` serves xlwings Server's app behind
+``server_guard.RequestGuard``).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ MANIFEST_IDS = {
     "DEV": "0f3b3a57-6c52-4d5c-9d33-6e1f4c7b2a10",
 }
 PROJECT_NAME = "绩效评价"
+REVIEW_MODULE, REVIEW_SCRIPT = "workbook_builder.deploy.review", "复核本工作簿"
 
 
 class ServerUnavailable(UserError):
@@ -43,7 +48,11 @@ def write_project(folder: Path) -> Path:
         f"from addin.udfs import {names}  # noqa: F401\n",
         encoding="utf-8",
     )
-    (scripts / "__init__.py").write_text("", encoding="utf-8")
+    (scripts / "__init__.py").write_text(
+        "# Written by perfbook serve: the scripts of perfbook (task pane buttons).\n"
+        f"from {REVIEW_MODULE} import {REVIEW_SCRIPT}  # noqa: F401\n",
+        encoding="utf-8",
+    )
     return folder
 
 
@@ -67,8 +76,8 @@ def environment(project: Path, hostname: str | None = None) -> dict[str, str]:
 
 def command(host: str, port: int, ssl_keyfile: str | None = None,
             ssl_certfile: str | None = None) -> list[str]:
-    """The uvicorn command line that runs xlwings Server."""
-    cmd = [sys.executable, "-m", "uvicorn", "xlwings_server.main:main_app", "--host", host,
+    """The uvicorn command line that runs xlwings Server (with perfbook's request guard)."""
+    cmd = [sys.executable, "-m", "uvicorn", "workbook_builder.deploy.server_app:main_app", "--host", host,
            "--port", str(port), "--workers", "1"]
     if ssl_keyfile and ssl_certfile:
         cmd += ["--ssl-keyfile", ssl_keyfile, "--ssl-certfile", ssl_certfile]

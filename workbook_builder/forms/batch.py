@@ -13,6 +13,7 @@ from addin.engine.table import Table
 
 from .. import texts
 from ..files import atomic_save, safe_stem, unique_names
+from .portable import check_portable
 from .template import build_workbook
 
 INDEX_NAME = "00_索引.xlsx"
@@ -43,11 +44,12 @@ class BatchResult:
 
 
 def write_template(table: Table, path: str | Path, profile: object = None, year: int | None = None,
-                   overwrite: bool = False) -> Path:
+                   overwrite: bool = False, portable: bool = False) -> Path:
+    """One template; ``portable`` for native formulas instead of PERF_* (see :mod:`.portable`)."""
     path = Path(path)
     if path.exists() and not overwrite:
         raise OutputExistsError(f"文件已存在：{path}（如确需覆盖，请加 --force）")
-    workbook = build_workbook(table, profile, year)
+    workbook = build_workbook(table, profile, year, portable=portable)
     return atomic_save(workbook.save, path)
 
 
@@ -58,11 +60,14 @@ def file_names(tables: list[Table]) -> list[str]:
 
 
 def write_batch(tables: list[Table], folder: str | Path, profile: object = None,
-                year: int | None = None, overwrite: bool = False) -> BatchResult:
+                year: int | None = None, overwrite: bool = False, portable: bool = False) -> BatchResult:
     """One template per table in ``folder`` and the index workbook. A project whose workbook
-    cannot be written is reported in its :class:`Written` and the batch goes on."""
+    cannot be written is reported in its :class:`Written` and the batch goes on. A profile that
+    cannot be compiled for ``portable`` templates is refused before any file is written."""
     folder = Path(folder)
     rules = get_profile(profile)
+    if portable:
+        check_portable(rules)
     names = file_names(tables)
     clashes = [n for n in [*names, INDEX_NAME] if (folder / n).exists()]
     if clashes and not overwrite:
@@ -71,7 +76,7 @@ def write_batch(tables: list[Table], folder: str | Path, profile: object = None,
     results = []
     for table, name in zip(tables, names):
         try:
-            path = write_template(table, folder / name, rules, year, overwrite=True)
+            path = write_template(table, folder / name, rules, year, overwrite=True, portable=portable)
             results.append(Written(table, path))
         except OSError as err:
             results.append(Written(table, None, f"无法写入 {folder / name}：{err.strerror or err}"))

@@ -1,4 +1,5 @@
-"""Blank 自评表 workbooks: the official form, wired with the PERF_* functions.
+"""Blank 自评表 workbooks: the official form, wired with the PERF_* functions or, for portable
+templates, with native formulas compiled from the profile (:mod:`.portable`).
 
 One table (from a project list or a spec) becomes one workbook. Cells that come from the
 budget system (names, targets, weights, budgets) are filled and locked; cells a user must fill
@@ -29,6 +30,8 @@ from addin.engine.qualitative import find_scale
 from addin.engine.table import Table
 
 from . import layout as L
+from .portable import (MODE_LABEL, MODE_VALUE, SHARES_FIRST_ROW, SHARES_HEADER, SHARES_KEY_COLUMN,
+                       SHARES_VALUE_COLUMN, PortableFormulas, Row)
 from .. import perfbook_version, texts
 from ..console import width
 
@@ -89,7 +92,46 @@ def _weight(value: object) -> object:
         return value or None
 
 
-def _funds(ws, table: Table, profile: Profile, lay: L.Layout) -> None:
+class AddinFormulas:
+    """The formulas of an add-in template: PERF_* functions, the profile from the cell 规则."""
+
+    portable = False
+
+    def funds_rate(self, lay: L.Layout) -> str:
+        budget, executed = lay.funds_cell("annual"), lay.funds_cell("executed")
+        return f'=IF(OR({budget}="",{executed}=""),"",PERF_EXEC_RATE({budget},{executed}))'
+
+    def funds_score(self, lay: L.Layout) -> str:
+        budget, executed, weight = (lay.funds_cell(f) for f in ("annual", "executed", "weight"))
+        return (f'=IF(OR({budget}="",{executed}=""),"",'
+                f'PERF_EXEC_SCORE({budget},{executed},{weight},{L.RULE_NAME}))')
+
+    @staticmethod
+    def _args(row: Row) -> str:
+        return ",".join((row.nature, row.target, row.actual, row.weight))
+
+    def indicator_score(self, row: Row, nature: str | None, scale) -> str:
+        return (f'=IF(OR({row.nature}="",{row.actual}=""),"",'
+                f'PERF_SCORE({self._args(row)},{L.RULE_NAME},{row.unit}))')
+
+    def indicator_check(self, row: Row, nature: str | None) -> str:
+        return (f'=IF(OR({row.nature}="",{row.actual}=""),"",PERF_CHECK({self._args(row)},{row.score},'
+                f'{row.reason},{L.RULE_NAME},{row.unit}))')
+
+    def total_score(self, lay: L.Layout) -> str:
+        col = L.INDICATOR_COLUMNS
+        first, last = L.FIRST_INDICATOR_ROW, lay.last_indicator_row
+        natures, actuals, scores = (f"{col[f]}{first}:{col[f]}{last}" for f in ("nature", "actual", "score"))
+        funds = lay.funds_cell("score")
+        # Blank until every defined row has an actual; then SUM, so an error in a row shows here too.
+        return f'=IF(OR({funds}="",COUNTA({natures})>COUNTA({actuals})),"",SUM({scores})+{funds})'
+
+    def grade(self, lay: L.Layout) -> str:
+        total = lay.total_score_cell
+        return f'=IF({total}="","",PERF_GRADE({total},{L.RULE_NAME}))'
+
+
+def _funds(ws, table: Table, profile: Profile, lay: L.Layout, formulas) -> None:
     _merge(ws, f"A{L.FUNDS_HEADER_ROW}:A{max(L.FUNDS_ROWS.values())}", "项目资金\n（万元）", bold=True)
     _set(ws, f"B{L.FUNDS_HEADER_ROW}", bold=True)
     for field, column in L.FUNDS_COLUMNS.items():
@@ -105,17 +147,12 @@ def _funds(ws, table: Table, profile: Profile, lay: L.Layout) -> None:
                 _set(ws, f"{L.FUNDS_COLUMNS[field]}{row}", "—")
             _set(ws, f"{L.FUNDS_COLUMNS['rate']}{row}")
     _merge(ws, f"I{L.FUNDS_HEADER_ROW}:K{L.FUNDS_HEADER_ROW}")
-    budget, executed = lay.funds_cell("annual"), lay.funds_cell("executed")
     ws[lay.funds_cell("initial")].value = as_float(_number(table.funds.initial))
-    ws[budget].value = as_float(_number(table.funds.annual))
+    ws[lay.funds_cell("annual")].value = as_float(_number(table.funds.annual))
     weight = table.funds.weight if table.funds.weight not in (None, "") else profile.funds_weight
     _set(ws, lay.funds_cell("weight"), _number(weight), fmt=WEIGHT_FORMAT)
-    blank = f'OR({budget}="",{executed}="")'
-    _set(ws, lay.funds_cell("rate"),
-         f'=IF({blank},"",PERF_EXEC_RATE({budget},{executed}))', fmt=RATE_FORMAT)
-    _set(ws, lay.funds_cell("score"),
-         f'=IF({blank},"",PERF_EXEC_SCORE({budget},{executed},{lay.funds_cell("weight")},{L.RULE_NAME}))',
-         fmt=SCORE_FORMAT)
+    _set(ws, lay.funds_cell("rate"), formulas.funds_rate(lay), fmt=RATE_FORMAT)
+    _set(ws, lay.funds_cell("score"), formulas.funds_score(lay), fmt=SCORE_FORMAT)
     _set(ws, f"{L.FUNDS_CHECK_COLUMN}{L.FUNDS_HEADER_ROW}", L.CHECK_HEADER, bold=True)
     _set(ws, lay.funds_check_cell, funds_check_formula(lay), align=LEFT)
 
@@ -145,7 +182,7 @@ def _goal(ws, table: Table) -> None:
     ws.row_dimensions[L.GOAL_ROW].height = max(30, 15 * (1 + len(table.goal_expected or "") // 40))
 
 
-def _indicators(ws, table: Table, profile: Profile, lay: L.Layout) -> None:
+def _indicators(ws, table: Table, profile: Profile, lay: L.Layout, formulas) -> None:
     defined = bool(table.indicators) and all(i.nature not in (None, "") for i in table.indicators)
     _merge(ws, f"A{L.INDICATOR_HEADER_ROW}:A{lay.last_indicator_row}", "绩效指标", bold=True)
     for field, column in L.INDICATOR_COLUMNS.items():
@@ -155,6 +192,8 @@ def _indicators(ws, table: Table, profile: Profile, lay: L.Layout) -> None:
     level1_list = DataValidation(type="list", formula1=f'"{LEVEL1_CHOICES}"', allow_blank=True,
                                  showErrorMessage=False)
     grade_lists: dict[str, DataValidation] = {}
+    number_prompt = DataValidation(allow_blank=True, promptTitle="实际完成值",
+                                   prompt="填写数值，单位见“绩效度量单位”，如 99.95 或 99.95%；定性指标填写等级，如 优")
     for index, ind in enumerate(table.indicators):
         row = L.FIRST_INDICATOR_ROW + index
         cell = lambda field, row=row: f"{L.INDICATOR_COLUMNS[field]}{row}"  # noqa: E731
@@ -172,32 +211,39 @@ def _indicators(ws, table: Table, profile: Profile, lay: L.Layout) -> None:
         # Text format: Excel would turn a typed "100%" into the fraction 1 in a General cell.
         _set(ws, cell("actual"), ind.actual, align=LEFT, fmt=TEXT_FORMAT, user_input=True)
         _set(ws, cell("reason"), ind.reason, align=LEFT, user_input=True)
-        args = ",".join(cell(f) for f in ("nature", "target", "actual", "weight"))
-        blank = f'OR({cell("nature")}="",{cell("actual")}="")'
-        _set(ws, cell("score"),
-             f'=IF({blank},"",PERF_SCORE({args},{L.RULE_NAME},{cell("unit")}))', fmt=SCORE_FORMAT)
+        nature = parse_nature(ind.nature) if defined else None
+        scale = find_scale(ind.target, profile) if nature == QUALITATIVE else None
+        cells = Row.at(index, lay)
+        _set(ws, cell("score"), formulas.indicator_score(cells, nature, scale), fmt=SCORE_FORMAT)
         _fit_row(ws, row)
-        _set(ws, cell("check"),
-             f'=IF({blank},"",PERF_CHECK({args},{cell("score")},{cell("reason")},'
-             f'{L.RULE_NAME},{cell("unit")}))', align=LEFT)
-        if defined:
-            if parse_nature(ind.nature) == QUALITATIVE:
-                scale = find_scale(ind.target, profile)
-                if scale.name not in grade_lists:
-                    grade_lists[scale.name] = DataValidation(
-                        type="list", formula1='"' + ",".join(g.name for g in scale.grades) + '"',
-                        allow_blank=True, showErrorMessage=False,
-                        promptTitle="定性指标", prompt="选择等级，可在等级后加括号说明，如 优（按合同完成）")
-                grade_lists[scale.name].add(cell("actual"))
-        else:
+        _set(ws, cell("check"), formulas.indicator_check(cells, nature), align=LEFT)
+        if scale is not None:
+            if scale.name not in grade_lists:
+                grade_lists[scale.name] = _grade_list(scale, formulas.portable)
+            grade_lists[scale.name].add(cell("actual"))
+        elif formulas.portable:
+            number_prompt.add(cell("actual"))
+        if not defined:
             nature_list.add(cell("nature"))
             level1_list.add(cell("level1"))
-    for validation in (nature_list, level1_list, *grade_lists.values()):
+    for validation in (nature_list, level1_list, number_prompt, *grade_lists.values()):
         if validation.sqref:
             ws.add_data_validation(validation)
     if defined:
         _merge_runs(ws, table, "level1", lambda i: i.level1)
         _merge_runs(ws, table, "level2", lambda i: (i.level1, i.level2))
+
+
+def _grade_list(scale, strict: bool) -> DataValidation:
+    """The dropdown of a 定性 row's grades. In a portable template only a grade is accepted (the
+    formulas look it up); with the add-in a grade may be followed by an explanation."""
+    grades = ",".join(g.name for g in scale.grades)
+    if strict:
+        return DataValidation(type="list", formula1=f'"{grades}"', allow_blank=True,
+                              errorTitle="定性指标", error=f"请从下拉列表中选择等级：{grades}",
+                              promptTitle="定性指标", prompt=f"从下拉列表中选择等级：{grades}")
+    return DataValidation(type="list", formula1=f'"{grades}"', allow_blank=True, showErrorMessage=False,
+                          promptTitle="定性指标", prompt="选择等级，可在等级后加括号说明，如 优（按合同完成）")
 
 
 def _fit_row(ws, row: int, columns: str = "BCDEFGHK", minimum: float = 18) -> None:
@@ -223,22 +269,17 @@ def _merge_runs(ws, table: Table, field: str, key) -> None:
         index += size
 
 
-def _totals(ws, table: Table, profile: Profile, lay: L.Layout) -> None:
+def _totals(ws, table: Table, profile: Profile, lay: L.Layout, formulas) -> None:
     first, last = L.FIRST_INDICATOR_ROW, lay.last_indicator_row
     col = L.INDICATOR_COLUMNS
-    funds_score, funds_weight = lay.funds_cell("score"), lay.funds_cell("weight")
+    funds_weight = lay.funds_cell("weight")
     _merge(ws, f"A{lay.total_row}:H{lay.total_row}", form.TOTAL, bold=True)
     _set(ws, lay.total_weight_cell, f"=SUM({col['weight']}{first}:{col['weight']}{last})+{funds_weight}",
          fmt=WEIGHT_FORMAT, bold=True)
-    natures, actuals, scores = (f"{col[f]}{first}:{col[f]}{last}" for f in ("nature", "actual", "score"))
-    # Blank until every defined row has an actual; then SUM, so an error in a row shows here too.
-    _set(ws, lay.total_score_cell,
-         f'=IF(OR({funds_score}="",COUNTA({natures})>COUNTA({actuals})),"",SUM({scores})+{funds_score})',
-         fmt=SCORE_FORMAT, bold=True)
+    _set(ws, lay.total_score_cell, formulas.total_score(lay), fmt=SCORE_FORMAT, bold=True)
     _set(ws, f"K{lay.total_row}")
     _merge(ws, f"A{lay.grade_row}:I{lay.grade_row}", form.GRADE, bold=True)
-    _set(ws, lay.grade_cell, f'=IF({lay.total_score_cell}="","",PERF_GRADE({lay.total_score_cell},{L.RULE_NAME}))',
-         bold=True)
+    _set(ws, lay.grade_cell, formulas.grade(lay), bold=True)
     _set(ws, f"K{lay.grade_row}")
     _merge(ws, f"A{lay.rule_row}:B{lay.rule_row}", form.RULE, bold=True)
     _merge(ws, f"{lay.rule_cell}:D{lay.rule_row}", profile.id)
@@ -254,9 +295,9 @@ def _borders(ws, last_row: int) -> None:
             cell.border = BORDER
 
 
-def _notes(ws, profile: Profile, lay: L.Layout) -> int:
+def _notes(ws, profile: Profile, lay: L.Layout, portable: bool) -> int:
     guide_row = lay.rule_row + 1
-    _merge(ws, f"A{guide_row}:K{guide_row}", texts.guide(profile), align=LEFT, size=9)
+    _merge(ws, f"A{guide_row}:K{guide_row}", texts.guide(profile, portable), align=LEFT, size=9)
     ws.row_dimensions[guide_row].height = 30
     row = lay.notes_row
     for line in texts.notes_lines(profile):
@@ -282,7 +323,7 @@ def _conditional_formats(ws, lay: L.Layout) -> None:
     )
 
 
-def _meta(wb: Workbook, table: Table, profile: Profile, year: int, now: dt.datetime) -> None:
+def _meta(wb: Workbook, table: Table, profile: Profile, year: int, now: dt.datetime, formulas) -> None:
     ws = wb.create_sheet(L.META_SHEET)
     ws.sheet_state = "hidden"
     rows = [
@@ -295,15 +336,25 @@ def _meta(wb: Workbook, table: Table, profile: Profile, year: int, now: dt.datet
         ("指标行数", len(table.indicators)),
         ("生成时间", now.isoformat(timespec="seconds")),
     ]
+    if formulas.portable:
+        rows.append((MODE_LABEL, MODE_VALUE))
     for row in rows:
         ws.append(row)
+    if formulas.portable:  # the grade shares the 定性 formulas look up
+        ws[f"{SHARES_KEY_COLUMN}{SHARES_FIRST_ROW - 1}"], ws[f"{SHARES_VALUE_COLUMN}{SHARES_FIRST_ROW - 1}"] = SHARES_HEADER
+        for number, (key, share) in enumerate(formulas.share_rows(), start=SHARES_FIRST_ROW):
+            ws[f"{SHARES_KEY_COLUMN}{number}"] = key
+            ws[f"{SHARES_VALUE_COLUMN}{number}"] = share
     ws.protection.sheet = True
 
 
 def build_workbook(table: Table, profile: object = None, year: int | None = None,
-                   now: dt.datetime | None = None) -> Workbook:
-    """The template workbook for one project (nothing is written to disk)."""
+                   now: dt.datetime | None = None, portable: bool = False) -> Workbook:
+    """The template workbook for one project (nothing is written to disk). ``portable`` writes
+    native formulas compiled from the profile instead of PERF_* functions; raises
+    :class:`~.portable.NotPortable` when the profile cannot be compiled."""
     rules = get_profile(profile if profile is not None else table.profile)
+    formulas = PortableFormulas(rules) if portable else AddinFormulas()
     year = year or table.year or dt.date.today().year - 1
     now = now or dt.datetime.now().replace(microsecond=0)
     lay = L.Layout(len(table.indicators))
@@ -321,12 +372,12 @@ def build_workbook(table: Table, profile: object = None, year: int | None = None
     _merge(ws, f"G{L.DEPARTMENT_ROW}:H{L.DEPARTMENT_ROW}", form.IMPLEMENTER, bold=True)
     _merge(ws, f"I{L.DEPARTMENT_ROW}:K{L.DEPARTMENT_ROW}", table.implementer or None, align=LEFT,
            user_input=not table.implementer)
-    _funds(ws, table, rules, lay)
+    _funds(ws, table, rules, lay, formulas)
     _goal(ws, table)
-    _indicators(ws, table, rules, lay)
-    _totals(ws, table, rules, lay)
+    _indicators(ws, table, rules, lay, formulas)
+    _totals(ws, table, rules, lay, formulas)
     _borders(ws, lay.grade_row)
-    last_row = _notes(ws, rules, lay)
+    last_row = _notes(ws, rules, lay, formulas.portable)
     _conditional_formats(ws, lay)
     for column, size in L.COLUMN_WIDTHS.items():
         ws.column_dimensions[column].width = size
@@ -344,7 +395,7 @@ def build_workbook(table: Table, profile: object = None, year: int | None = None
     ws.print_title_rows = f"{L.INDICATOR_HEADER_ROW}:{L.INDICATOR_HEADER_ROW}"
     ws.print_area = f"A1:K{last_row}"
     ws.print_options.horizontalCentered = True
-    _meta(wb, table, rules, year, now)
+    _meta(wb, table, rules, year, now, formulas)
     wb.properties.creator = "perfbook"
     wb.properties.title = f"{table.project} 项目支出绩效自评表"
     wb.properties.created = wb.properties.modified = now

@@ -16,6 +16,8 @@ by the file's content (not its name), and the container is checked before anythi
 
 Only cached cell values are read, with the Rust reader ``python-calamine`` (workbooks) or
 :mod:`.docx` (Word tables). Every problem raises :class:`UnreadableFile` with a Chinese sentence.
+Only the standard library is imported at module level: :class:`Grid` and :func:`address` also
+run inside Excel through xlwings Lite.
 """
 
 from __future__ import annotations
@@ -31,9 +33,6 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-import python_calamine
-from defusedxml import ElementTree
-from openpyxl.utils import get_column_letter
 
 # Format names (as the JSON and the summary show them) by file suffix.
 FORMATS = {".xlsx": "xlsx", ".xlsm": "xlsm", ".xls": "xls", ".xlsb": "xlsb", ".ods": "ods",
@@ -87,8 +86,13 @@ class Grid:
 
 
 def address(row: int, col: int) -> str:
-    """A1-style address of 0-based coordinates."""
-    return f"{get_column_letter(col + 1)}{row + 1}"
+    """A1-style address of 0-based coordinates. (No openpyxl here: :class:`Grid` and the table
+    readers also run inside Excel through xlwings Lite, where only the standard library is.)"""
+    letters, number = "", col + 1
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return f"{letters}{row + 1}"
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
@@ -315,6 +319,8 @@ def _scan_sheets(path: Path) -> dict[str, dict[tuple[int, int], str]]:
 def _sheet_names(path: Path) -> dict[str, str]:
     """Worksheet part name -> sheet name, from workbook.xml and its relationships (already
     checked for DTDs; parsed with defusedxml all the same)."""
+    from defusedxml import ElementTree
+
     try:
         with zipfile.ZipFile(path) as archive:
             book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
@@ -366,6 +372,8 @@ def _encodable(text: str) -> bool:
 def read_workbook_grids(path: Path, fmt: str, errors: dict | None = None) -> list[Grid]:
     """Every worksheet of a checked workbook as a :class:`Grid` (cached values only; ``errors``
     from :func:`scan_sheets` put back as their ``#…`` texts)."""
+    import python_calamine  # here: Grid and address are also used where calamine is not installed
+
     try:
         if fmt == "et" or path.suffix.lower() != f".{fmt}" or not _encodable(str(path)):
             with path.open("rb") as handle:  # calamine picks the reader from the content

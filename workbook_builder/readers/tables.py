@@ -22,7 +22,6 @@ from addin.engine.table import Funds, FundsSource, Indicator, Table
 
 from ..forms import layout as L
 from .container import ERROR_VALUES, Grid
-from .source import read_source
 
 # Header labels are matched by their start: real tables write 偏差原因 with or without the rest.
 INDICATOR_LABELS = {**form.INDICATOR_FIELDS, "reason": "偏差原因"}
@@ -50,7 +49,25 @@ class ReadTable:
 
 
 def norm(value: object) -> str:
-    return re.sub(r"\s+", "", str(value)) if value is not None else ""
+    """``value`` as text without any whitespace (the same characters as ``\\s``)."""
+    return "".join(str(value).split()) if value is not None else ""
+
+
+def _texts(grid: Grid) -> list[list[str]]:
+    """Every cell of ``grid`` normalised with :func:`norm`, once per grid: the header search
+    looks at each cell many times."""
+    texts = grid.__dict__.get("_texts")
+    if texts is None:
+        texts = grid.__dict__["_texts"] = [[norm(v) if v != "" else "" for v in row] for row in grid.rows]
+    return texts
+
+
+def _text(grid: Grid, row: int, col: int) -> str:
+    r, c = row - grid.top, col - grid.left
+    texts = _texts(grid)
+    if 0 <= r < len(texts) and 0 <= c < len(texts[r]):
+        return texts[r][c]
+    return ""
 
 
 def _is_number(value: object) -> bool:
@@ -61,26 +78,29 @@ def _is_number(value: object) -> bool:
 
 def read_tables(path: str | Path) -> list[ReadTable]:
     """Every table in a workbook or Word document. Raises ``UnreadableFile`` or :class:`NoTable`."""
-    return tables_in(read_source(path)[1], path)
+    from .source import read_source  # calamine and Word: not needed inside Excel (xlwings Lite)
+
+    return tables_in(read_source(path)[1], str(Path(path)))
 
 
-def tables_in(grids: list[Grid], path: str | Path) -> list[ReadTable]:
-    """Every table in the grids of one file (see :func:`.container.read_source`): a perfbook
-    template through its layout, else every table in the standard layout on a visible sheet
-    (on a hidden sheet only when no visible sheet holds one, then with a note)."""
+def tables_in(grids: list[Grid], file: str) -> list[ReadTable]:
+    """Every table in the grids of one file already read (sheets or Word tables, from a file or
+    from the workbook open in Excel); ``file`` labels it: a perfbook template through its layout,
+    else every table in the standard layout on a visible sheet (on a hidden sheet only when no
+    visible sheet holds one, then with a note). Raises :class:`NoTable`."""
     meta = next((g for g in grids if g.name == L.META_SHEET), None)
     if meta is not None and str(meta.value(0, 1) or "").startswith("perfbook"):
         sheet = next((g for g in grids if g.name == L.SHEET), None)
         if sheet is not None:
-            return [_read_template(sheet, meta, str(path))]
+            return [_read_template(sheet, meta, file)]
     found = []
     for grid in grids:
         if not grid.hidden:
-            found.extend(_read_standard(grid, str(path)))
+            found.extend(_read_standard(grid, file))
     if not found:
         for grid in grids:
             if grid.hidden:
-                for read in _read_standard(grid, str(path)):
+                for read in _read_standard(grid, file):
                     read.problems.insert(0, (grid.address(grid.top, grid.left),
                                              f"自评表位于隐藏的工作表“{grid.name}”中，请确认这是要提交的表"))
                     found.append(read)
@@ -159,10 +179,13 @@ def _at(grid: Grid, ref: str) -> object:
 
 
 def _find(grid: Grid, rows: range, predicate) -> tuple[int, int] | None:
+    """The first non-empty cell in ``rows`` whose normalised text satisfies ``predicate``."""
+    texts = _texts(grid)
     for r in rows:
-        for c in range(grid.left, grid.right):
-            if predicate(norm(grid.value(r, c))):
-                return r, c
+        if 0 <= r - grid.top < len(texts):
+            for c, text in enumerate(texts[r - grid.top], start=grid.left):
+                if text and predicate(text):
+                    return r, c
     return None
 
 
@@ -197,7 +220,7 @@ def _read_standard(grid: Grid, file: str) -> list[ReadTable]:
     bands = _bands(grid)
     if len(bands) > 1:
         return [read for band in bands for read in _read_standard(band, file)]
-    labels = {r: {norm(v) for v in grid.rows[r - grid.top]} for r in range(grid.top, grid.bottom)}
+    labels = {r: set(texts) for r, texts in enumerate(_texts(grid), start=grid.top)}
     headers = [r for r, texts in labels.items() if {form.INDICATOR_FIELDS["level3"], form.INDICATOR_FIELDS["nature"]} <= texts]
     anchors = [r for r, texts in labels.items() if form.PROJECT in texts]
     tables = []
@@ -215,7 +238,7 @@ def _read_standard(grid: Grid, file: str) -> list[ReadTable]:
 def _header_columns(grid: Grid, row: int, labels: dict[str, str]) -> dict[str, int]:
     columns = {}
     for c in range(grid.left, grid.right):
-        text = norm(grid.value(row, c))
+        text = _text(grid, row, c)
         for key, label in labels.items():
             if key not in columns and text.startswith(label):
                 columns[key] = c
@@ -256,11 +279,9 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
 
     project = labelled(form.PROJECT) or grid.name
     year = None
-    for r in range(max(grid.top, start - 3), header):
-        for c in range(grid.left, grid.right):
-            match = _YEAR.search(str(grid.value(r, c) or ""))
-            if match and year is None:
-                year = int(match.group(1))
+    hit = _find(grid, range(max(grid.top, start - 3), header), _YEAR.search)
+    if hit:
+        year = int(_YEAR.search(_text(grid, *hit)).group(1))
     funds = Funds(annual=None, executed=None)
     annual_label = form.FUNDS_FIELDS["annual"]
     funds_header = next(
@@ -304,7 +325,7 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
     indicators: list[Indicator] = []
     total_row = None
     for r in range(header + 1, end):
-        texts = [norm(grid.value(r, c)) for c in range(grid.left, grid.right)]
+        texts = [_text(grid, r, c) for c in range(grid.left, grid.right)]
         if form.TOTAL in texts:
             total_row = r
             break

@@ -23,8 +23,10 @@ from ..files import inert_text
 from ..readers.container import Grid
 from .annotate import write_annotated
 
-def copy_suffix(fmt: str) -> str:
-    return ".docx" if fmt == "docx" else ".xlsx"
+def copy_name(name: str, fmt: str) -> str:
+    """The annotated copy's file name for a file of format ``fmt`` (``name`` ends in .xlsx):
+    Word documents get a .docx copy, .xlsm workbooks an .xlsm copy, every other workbook .xlsx."""
+    return str(Path(name).with_suffix({"docx": ".docx", "xlsm": ".xlsm"}.get(fmt, ".xlsx")))
 
 
 def values_workbook(grids: list[Grid], path: str | Path) -> None:
@@ -59,7 +61,8 @@ def values_workbook(grids: list[Grid], path: str | Path) -> None:
 
 
 def write_copy(source: str | Path, fmt: str, grids: list[Grid], dest: Path, reads, pairs) -> Path:
-    """The annotated copy of ``source`` (format ``fmt``, read as ``grids``) at ``dest``."""
+    """The annotated copy of ``source`` (format ``fmt``, read as ``grids``) at ``dest``; returns
+    the path written (an .xlsm whose package cannot be patched gets a values copy as .xlsx)."""
     if fmt == "docx":
         from .annotate_docx import write_annotated_docx
 
@@ -72,4 +75,4 @@ def write_copy(source: str | Path, fmt: str, grids: list[Grid], dest: Path, read
     with tempfile.TemporaryDirectory(prefix="perfbook-") as tmp:
         values = Path(tmp) / "values.xlsx"
         values_workbook(grids, values)
-        return write_annotated(values, dest, reads, pairs)
+        return write_annotated(values, dest.with_suffix(".xlsx"), reads, pairs)

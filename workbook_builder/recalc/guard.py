@@ -97,57 +97,61 @@ class _Slot:
 
 def run_guarded(task: Callable, jobs: Iterable[tuple], workers: int,
                 on_failure: Callable[[tuple, str], object], timeout: float = TIMEOUT,
-                memory: int = MEMORY) -> Iterator[object]:
-    """``task(*job)`` for every job on ``workers`` guarded processes, yielded in job order; a
-    job whose worker dies or overruns ``timeout`` yields ``on_failure(job, reason)``, and a
-    ``MemoryError`` or unexpected exception inside ``task`` does too."""
+                memory: int = MEMORY) -> Iterator[tuple[int, object]]:
+    """``(index, task(*job))`` for every job on ``workers`` guarded processes, as each finishes;
+    a job whose worker dies or overruns ``timeout`` gives ``on_failure(job, reason)``, and so
+    does a ``MemoryError`` or an unexpected exception inside ``task``. On Ctrl+C no new job is
+    started, the running ones finish (and are yielded), then ``KeyboardInterrupt`` is raised."""
     jobs = list(jobs)
     if not jobs:
         return
     ctx = get_context("fork" if "fork" in get_all_start_methods() else "spawn")
     slots = [_Slot(ctx, task, memory) for _ in range(max(1, min(workers, len(jobs))))]
     queue = list(range(len(jobs)))[::-1]
-    done: dict[int, object] = {}
-    emitted = 0
+    interrupted = False
     try:
-        while emitted < len(jobs):
+        while True:
             for slot in slots:
                 if slot.job is None and queue:
                     index = queue.pop()
                     slot.give(index, jobs[index])
             busy = [s for s in slots if s.job is not None]
-            now = time.monotonic()
-            wait_for = max(0.0, min(s.started + timeout - now for s in busy)) if busy else 0
-            ready = wait([s.conn for s in busy], timeout=wait_for)
+            if not busy:
+                break
+            wait_for = max(0.0, min(s.started + timeout - time.monotonic() for s in busy))
+            try:
+                ready = wait([s.conn for s in busy], timeout=wait_for)
+            except KeyboardInterrupt:
+                interrupted, queue = True, []
+                continue
             for n, slot in enumerate(slots):
                 if slot.job is None:
                     continue
                 index, args = slot.job
-                outcome, replace = None, False
+                replace = False
                 if slot.conn in ready:
                     try:
-                        got, result = slot.conn.recv()
+                        _, outcome = slot.conn.recv()
                     except (EOFError, OSError):
                         slot.process.join(5)
-                        outcome, replace = on_failure(args, death_reason(slot.process.exitcode, False, timeout)), True
+                        outcome = on_failure(args, death_reason(slot.process.exitcode, False, timeout))
+                        replace = True
                     else:
-                        if isinstance(result, MemoryError):
-                            result = on_failure(args, "读取所需内存超过上限（文件中的数据区域过大），已跳过")
-                        elif isinstance(result, RuntimeError):
-                            result = on_failure(args, "读取时出现意外错误，已跳过；请用 Excel 或 WPS 打开后另存为 .xlsx 再试")
-                        outcome = result
+                        if isinstance(outcome, MemoryError):
+                            outcome = on_failure(args, "读取所需内存超过上限（文件中的数据区域过大），已跳过")
+                        elif isinstance(outcome, RuntimeError):
+                            outcome = on_failure(args, "读取时出现意外错误，已跳过；请用 Excel 或 WPS 打开后另存为 .xlsx 再试")
                 elif time.monotonic() - slot.started >= timeout:
                     outcome, replace = on_failure(args, death_reason(None, True, timeout)), True
                 else:
                     continue
-                done[index] = outcome
                 slot.job = None
                 if replace:
                     slot.stop(kill=True)
                     slots[n] = _Slot(ctx, task, memory)
-            while emitted in done:
-                yield done.pop(emitted)
-                emitted += 1
+                yield index, outcome
     finally:
         for slot in slots:
             slot.stop(kill=slot.job is not None)
+    if interrupted:
+        raise KeyboardInterrupt

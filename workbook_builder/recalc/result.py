@@ -48,6 +48,7 @@ class TableReport:
     reported_total: float | None
     computed_total: float | None
     grade: str | None
+    amount: float | str | None = None        # 全年预算数 (万元), for the amount-against-score chart
     findings: list[FindingRow] = field(default_factory=list)
     annotated: str | None = None
     annotation_error: str | None = None
@@ -60,7 +61,7 @@ class TableReport:
             file=file, sheet=sheet, format=format, project=result.table.project,
             department=result.table.department, profile=result.profile, template=template,
             reported_total=_plain(result.reported_total), computed_total=_plain(result.total),
-            grade=result.grade, findings=findings,
+            grade=result.grade, amount=_plain(result.table.funds.annual), findings=findings,
         )
 
 
@@ -81,6 +82,8 @@ class RecalcResult:
     failures: list[FileFailure] = field(default_factory=list)
     summary_path: Path | None = None
     json_path: Path | None = None
+    partial: bool = False                     # interrupted: only the files done are in
+    sources: dict[str, Path] = field(default_factory=dict)  # file label -> the file, for links
 
     @property
     def counts(self) -> dict[str, int]:
@@ -101,6 +104,7 @@ class RecalcResult:
             "tables": [asdict(r) for r in self.reports],
             "unreadable": [asdict(f) for f in self.failures],
             "summary": self.counts,
+            "partial": self.partial,
         }
 
 

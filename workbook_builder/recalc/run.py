@@ -22,10 +22,7 @@ from addin.engine.findings import Finding
 
 from ..files import atomic_save, safe_stem, unique_names
 from ..readers.container import FORMATS, SUFFIXES, UnreadableFile, os_reason
-from ..readers.source import read_source
 from ..readers.tables import NoTable, ReadTable, tables_in
-from .copies import copy_suffix, write_copy
-from .guard import run_guarded
 from .result import FileFailure, FindingRow, RecalcResult, TableReport, finding_row
 
 
@@ -56,14 +53,13 @@ def _unknown_rule(err: PerfError, declared: str, used: str) -> Finding:
     return Finding("unreadable", f"{err}；已改用 {used}", declared, None, "rule")
 
 
-def report_table(read: ReadTable, profile: str | None, file_label: str,
-                 fmt: str = "xlsx") -> tuple[TableReport, TableResult]:
+def report_table(read: ReadTable, profile: str | None, file_label: str) -> tuple[TableReport, TableResult]:
     profile_id, rule_problem = _profile_for(read, profile)
     result = evaluate_table(read.table, profile_id, scores_reported=not read.uncalculated)
     findings = [rule_problem] if rule_problem else []
     findings += [finding_row(cell, Finding("unreadable", message)) for cell, message in read.problems]
     findings += [finding_row(_cell(read, f), f.finding) for f in result.findings]
-    return TableReport.of(result, file_label, read.sheet, read.template, findings, fmt), result
+    return TableReport.of(result, file_label, read.sheet, read.template, findings), result
 
 
 def check_file(path: str, profile: str | None, outdir: str | None, annotated_name: str | None,
@@ -71,9 +67,16 @@ def check_file(path: str, profile: str | None, outdir: str | None, annotated_nam
     """Read, re-score and annotate one workbook or Word document; never raises for a bad file."""
     fmt = FORMATS.get(Path(path).suffix.lower())
     try:
+        from ..readers.source import read_source  # Word and calamine: not needed inside Excel
+        from .evaluation import evaluation_reports  # 评价指标体系评分表 and yearly budget tables
+
         fmt, grids = read_source(path)
-        reads = tables_in(grids, path)
-        pairs = [report_table(read, profile, file_label, fmt) for read in reads]
+        found = evaluation_reports(grids, path, profile, file_label)
+        if found:
+            reads, pairs = found
+        else:
+            reads = tables_in(grids, path)
+            pairs = [report_table(read, profile, file_label) for read in reads]
     except (UnreadableFile, NoTable) as err:
         return FileFailure(file_label, f"文件无法读取：{err}", fmt)
     except MemoryError:
@@ -81,17 +84,20 @@ def check_file(path: str, profile: str | None, outdir: str | None, annotated_nam
     except Exception:  # a broken file must never stop a batch; no library text reaches the user
         return FileFailure(file_label, "文件无法读取：读取时出现意外错误，已跳过；请用 Excel 或 WPS 打开后另存为 .xlsx 再试", fmt)
     reports = [report for report, _ in pairs]
+    for report in reports:
+        report.format = fmt
     if outdir and annotated_name:
-        name = str(Path(annotated_name).with_suffix(copy_suffix(fmt)))
+        from .copies import copy_name, write_copy  # openpyxl, python-docx: not needed inside Excel
+
         try:
-            write_copy(path, fmt, grids, Path(outdir) / name, reads, pairs)
+            written = write_copy(path, fmt, grids, Path(outdir) / copy_name(annotated_name, fmt), reads, pairs)
         except Exception as err:  # the findings stand even when the copy cannot be written
-            why = os_reason(err) if isinstance(err, OSError) else "文件结构特殊，无法在副本中标注"
+            why = os_reason(err) if isinstance(err, OSError) else str(err) if type(err).__name__ == "AnnotationError" else None
             for report in reports:
-                report.annotation_error = f"复核副本无法写出（{why}），复核结果见汇总表"
+                report.annotation_error = f"复核副本无法写出（{why or '文件结构特殊，无法在副本中标注'}），复核结果见汇总表"
         else:
             for report in reports:
-                report.annotated = name
+                report.annotated = written.name
     return reports
 
 
@@ -184,46 +190,54 @@ def _failure(job: tuple, reason: str) -> FileFailure:
     return FileFailure(label, f"文件无法读取：{reason}", FORMATS.get(Path(path).suffix.lower()))
 
 
-def run(jobs: list[tuple], workers: int, progress: Callable[[int], object] | None = None):
-    """Check every job (arguments of :func:`check_file`), in order, on ``workers`` guarded
-    processes: a file that crashes, aborts, hangs or exhausts memory becomes its failure."""
-    for result in run_guarded(check_file, jobs, workers, _failure):
-        yield result
-        if progress:
-            progress(1)
+Outcome = list[TableReport] | FileFailure
 
 
-def _copy_names(stems: list[str], found: list[Path]) -> list[str]:
-    """Unique names of the annotated copies (.docx for Word documents, .xlsx otherwise)."""
-    suffixes = [copy_suffix(FORMATS.get(p.suffix.lower(), "xlsx")) for p in found]
-    names = unique_names(stems, ".x")  # unique whatever the suffix, so a swap keeps them unique
-    return [n[:-2] + suffix for n, suffix in zip(names, suffixes)]
+def run(jobs: list[tuple], workers: int,
+        progress: Callable[[int], object] | None = None) -> tuple[dict[int, Outcome], bool]:
+    """Check every job (arguments of :func:`check_file`) on ``workers`` guarded processes
+    (:mod:`.guard`): a file that crashes, aborts, hangs or exhausts memory becomes its failure.
+    Returns the outcomes by job index and whether the run was complete: on Ctrl+C the jobs not
+    started are dropped, those running finish, and every outcome done is returned."""
+    from .guard import run_guarded
+
+    done: dict[int, Outcome] = {}
+    try:
+        for index, outcome in run_guarded(check_file, jobs, workers, _failure):
+            done[index] = outcome
+            if progress:
+                progress(1)
+    except KeyboardInterrupt:
+        return done, False
+    return done, True
 
 
 def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def _label(path: Path) -> str:
-    """The file as the user named it: relative to the working folder when inside it; a name
-    that is not valid UTF-8 shown with replacement characters, control characters escaped."""
-    try:
-        text = os.path.relpath(os.path.abspath(path), Path.cwd())
-        if text.startswith(".."):
-            text = str(path)
-    except ValueError:
-        text = str(path)
-    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+def _label(path: Path, folders: list[Path]) -> str:
+    """How a file is shown: relative to the parent of the folder given on the command line that
+    holds it (``收到的自评表/单位A/表1.xlsx``), or its name when it was named itself; a name that
+    is not valid UTF-8 shown with replacement characters, control characters escaped."""
+    absolute = path.absolute()
+    text = path.name
+    for folder in folders:
+        if folder in absolute.parents:
+            text = absolute.relative_to(folder.parent).as_posix()
+            break
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")  # a name not in UTF-8
     return re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
            json_path: str | Path | None = None, jobs: int | None = None,
            progress: Callable[[int], object] | None = None,
-           on_start: Callable[[int], object] | None = None) -> RecalcResult:
-    """Recalculate every workbook named by ``paths`` into ``outdir``: annotated copies, the
-    summary workbook and (with ``json_path``) the JSON. ``on_start(n)`` is told how many files
-    were found, ``progress(1)`` after each one."""
+           on_start: Callable[[int], object] | None = None, copies: bool = True) -> RecalcResult:
+    """Recalculate every workbook named by ``paths`` into ``outdir``: annotated copies (unless
+    ``copies`` is false), the summary workbook and (with ``json_path``) the JSON. ``on_start(n)``
+    is told how many files were found, ``progress(1)`` after each one. On Ctrl+C the summary and
+    the JSON are written for the files done, with ``partial`` set."""
     from .summary import SUMMARY_NAME, write_summary
 
     get_profile(profile)  # an unknown profile is a usage error, before any work
@@ -235,21 +249,28 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
     found = [p for p in found if not _real(p).startswith(inside + os.sep)]
     if not found and not skipped:
         raise RecalcError("没有找到要复核的文件（.xlsx/.xlsm/.xls/.xlsb/.ods/.et/.docx）：" + "、".join(paths))
-    if not found and all(reason == "文件不存在" or reason == "没有与之匹配的文件" for _, reason in skipped):
-        raise RecalcError("没有找到要复核的文件：" + "、".join(f"{_label(p)}（{r}）" for p, r in skipped))
+    if not found and all(reason in ("文件不存在", "没有与之匹配的文件") for _, reason in skipped):
+        raise RecalcError("没有找到要复核的文件：" + "、".join(f"{p}（{r}）" for p, r in skipped))
     if on_start:
         on_start(len(found))
     outdir.mkdir(parents=True, exist_ok=True)
-    stems = [f"{safe_stem(p.stem.encode('utf-8', 'surrogateescape').decode('utf-8', 'replace'), 60)}_复核" for p in found]
-    names = _copy_names(stems, found)
-    work = [(str(p), profile, str(outdir), n, _label(p)) for p, n in zip(found, names)]
-    result = RecalcResult(files=len(found) + len(skipped))
-    result.failures.extend(FileFailure(_label(p), f"未读取：{reason}", FORMATS.get(p.suffix.lower())) for p, reason in skipped)
-    for outcome in run(work, jobs or default_workers(), progress):
-        if isinstance(outcome, FileFailure):
-            result.failures.append(outcome)
+    stems = [safe_stem(p.stem.encode("utf-8", "surrogateescape").decode("utf-8", "replace"), 60) + "_复核"
+             for p in found]
+    names = unique_names(stems, ".xlsx")   # check_file gives Word copies .docx and .xlsm copies .xlsm
+    folders = [Path(p).absolute() for p in paths if Path(p).is_dir()]
+    labels = [_label(p, folders) for p in found]
+    work = [(str(p), profile, str(outdir) if copies else None, n, label)
+            for p, n, label in zip(found, names, labels)]
+    result = RecalcResult(files=len(found) + len(skipped), sources=dict(zip(labels, found)))
+    result.failures.extend(FileFailure(_label(p, folders), f"未读取：{reason}", FORMATS.get(p.suffix.lower()))
+                           for p, reason in skipped)
+    done, complete = run(work, jobs or default_workers(), progress)
+    result.partial = not complete
+    for index in sorted(done):
+        if isinstance(done[index], FileFailure):
+            result.failures.append(done[index])
         else:
-            result.reports.extend(outcome)
+            result.reports.extend(done[index])
     if json_path:  # first: the JSON stands even if the summary workbook cannot be written
         text = json.dumps(result.to_dict(), ensure_ascii=False, indent=1)
         result.json_path = atomic_save(lambda tmp: Path(tmp).write_text(text, encoding="utf-8"), json_path)

@@ -1,0 +1,245 @@
+"""Checking a filled evaluation indicator system (评价指标体系评分表) as plain data.
+
+An :class:`EvaluationForm` holds the rows as typed (分值 at each level, 评价标准, the inputs the
+methods use, 自评得分 and 扣分原因) and the reported subtotals, total and grade; it may come from
+a framework file (:func:`blank_form`) or from a workbook typed by hand. :func:`evaluate_form`
+scores each item by the method its criterion names and lists every inconsistency as an
+:class:`EvaluationFinding` that says which part of the form and which field it concerns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from ..errors import PerfError
+from ..findings import Finding, fmt, is_blank_reason, unreadable
+from ..natures import parse_weight
+from ..numbers import read_value, round_half_up
+from ..scoring import grade_of
+from .criteria import JUDGEMENT, Criterion, parse_criterion
+from .methods import DECIMALS, METHODS, Inputs
+from .model import TOTAL_POINTS, Framework
+
+_ZERO = Decimal(0)
+# Grades as written in reports, read as the grade of the bands.
+GRADE_SPELLINGS = {"优秀": "优", "良好": "良", "中等": "中", "合格": "中", "较差": "差", "不合格": "差"}
+
+
+@dataclass
+class EntryRow:
+    """One third-level row as typed; 一级/二级 and their 分值 carried down from merged cells."""
+
+    level1: str
+    level1_points: object
+    level2: str
+    level2_points: object
+    name: str
+    points: object
+    criterion: object
+    inputs: Inputs = field(default_factory=Inputs)
+    score: object = None      # 自评得分 as reported
+    reason: object = None     # 扣分原因
+
+
+@dataclass
+class EvaluationForm:
+    rows: list[EntryRow]
+    project: str = ""
+    subtotals: dict[str, object] = field(default_factory=dict)  # 一级 → reported 小计
+    total_points: object = None
+    total_score: object = None
+    grade: object = None
+    grades_profile: str = "mof-2020"
+
+
+@dataclass(frozen=True)
+class EvaluationFinding:
+    """``part``: 'item', 'level2', 'level1', 'total' or 'grade'; ``row``: the 1-based item row
+    (for a group, its first row); the finding's ``field`` names the column."""
+
+    part: str
+    finding: Finding
+    row: int | None = None
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    method: str | None
+    score: Decimal | None       # what 自评得分 should be (None when it cannot be known)
+
+
+@dataclass(frozen=True)
+class EvaluationResult:
+    items: list[ItemResult]
+    subtotals: dict[str, Decimal]
+    total: Decimal
+    grade: str
+    findings: list[EvaluationFinding]
+
+
+def blank_form(framework: Framework, project: str = "") -> EvaluationForm:
+    """The rows of a framework, nothing filled in."""
+    rows = [EntryRow(l1.name, l1.points, l2.name, l2.points, item.name, item.points, item.criterion.text)
+            for l1, l2, item in framework.rows()]
+    return EvaluationForm(rows, project, grades_profile=framework.grades_profile)
+
+
+def fill(form: EvaluationForm, entries: dict[str, dict]) -> EvaluationForm:
+    """A copy of ``form`` with rows filled in by item name: ``{"到位率": {"value": 369, "planned":
+    369, "score": 3}}`` (keys of :class:`Inputs` plus ``score`` and ``reason``)."""
+    rows = []
+    for row in form.rows:
+        values = dict(entries.get(row.name, {}))
+        reported, reason = values.pop("reported", row.score), values.pop("reason", row.reason)
+        rows.append(replace(row, inputs=replace(row.inputs, **values), score=reported, reason=reason))
+    return replace(form, rows=rows)
+
+
+def _has_inputs(criterion: Criterion, inputs: Inputs) -> bool:
+    needed = METHODS[criterion.method].inputs
+    return any(not _blank(getattr(inputs, name)) for name in needed)
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _read_score(value: object) -> Decimal:
+    return round_half_up(read_value(value, None, "自评得分"), DECIMALS)
+
+
+def _item(row: EntryRow, index: int, findings: list[EvaluationFinding]) -> ItemResult:
+    """Score one row; append what is inconsistent. The score counts toward the total."""
+    add = lambda f: findings.append(EvaluationFinding("item", f, index))  # noqa: E731
+    try:
+        points = parse_weight(row.points)
+    except PerfError as err:
+        add(unreadable(err, row.points, None, "points"))
+        return ItemResult(None, None)
+    try:
+        criterion = parse_criterion(row.criterion, points)
+    except PerfError as err:
+        add(unreadable(err, row.criterion, None, "criterion"))
+        criterion = Criterion(JUDGEMENT, points, str(row.criterion))
+    method = METHODS[criterion.method]
+    reported = None
+    if not _blank(row.score):
+        try:
+            reported = _read_score(row.score)
+        except PerfError as err:
+            add(unreadable(err, row.score, None, "score"))
+            return ItemResult(criterion.method, None)
+    expected = None
+    if criterion.method == JUDGEMENT and _blank(row.inputs.score):   # the typed score is the judgement
+        if reported is not None and reported <= points:
+            expected = reported
+    elif _has_inputs(criterion, row.inputs):
+        try:
+            expected = method.score(criterion, row.inputs)
+        except PerfError as err:
+            add(unreadable(err, None, None, err.field or method.inputs[0]))
+            return ItemResult(criterion.method, None)
+    if reported is None and expected is None:
+        add(Finding("score_missing", "未填写自评得分", None, None))
+        return ItemResult(criterion.method, None)
+    if reported is None:
+        add(Finding("score_missing", f"未填写自评得分，应为{expected}", None, expected))
+    elif reported > points:
+        add(Finding("score_above_weight", f"自评得分{fmt(reported)}超过分值{fmt(points)}", reported, points))
+    elif expected is not None and reported != expected:
+        add(Finding("score_mismatch", f"按{method.label}得分应为{expected}，填报为{fmt(reported)}",
+                    reported, expected))
+    elif expected is None and not method.allows(criterion, reported):
+        add(Finding("score_not_allowed",
+                    f"按评分标准（{method.label}）不可能得{fmt(reported)}分", reported, None))
+    score = expected if expected is not None else min(reported, points)  # type: ignore[type-var]
+    if score < points and is_blank_reason(row.reason):
+        add(Finding("missing_reason", f"得分{fmt(score)}低于分值{fmt(points)}，未填写扣分原因", score,
+                    field="reason"))
+    return ItemResult(criterion.method, score)
+
+
+def _group_points(rows: list[EntryRow], attr: str) -> object:
+    values = [getattr(r, attr) for r in rows if not _blank(getattr(r, attr))]
+    return values[0] if values else None
+
+
+def _weights(form: EvaluationForm, findings: list[EvaluationFinding]) -> None:
+    """三级 → 二级 → 一级 → 100: each group's 分值 is the sum of its children's."""
+    level1: dict[str, list[int]] = {}
+    level2: dict[tuple[str, str], list[int]] = {}
+    for index, row in enumerate(form.rows, start=1):
+        level1.setdefault(row.level1, []).append(index)
+        level2.setdefault((row.level1, row.level2), []).append(index)
+
+    def points(value: object) -> Decimal | None:
+        try:
+            return parse_weight(value)
+        except PerfError:
+            return None
+
+    def check(part: str, name: str, stated: object, children: list[Decimal | None], first: int) -> None:
+        declared = points(stated)
+        if declared is None or any(c is None for c in children):
+            return
+        total = sum(children, _ZERO)  # type: ignore[arg-type]
+        if total != declared:
+            findings.append(EvaluationFinding(part, Finding(
+                "weights_sum", f"“{name}”的分值为{fmt(declared)}，下级分值合计{fmt(total)}", declared, total,
+                "points"), first))
+
+    level2_points = {}
+    for (l1, l2), indexes in level2.items():
+        rows = [form.rows[i - 1] for i in indexes]
+        stated = _group_points(rows, "level2_points")
+        level2_points[(l1, l2)] = points(stated)
+        check("level2", l2, stated, [points(r.points) for r in rows], indexes[0])
+    level1_points = []
+    for l1, indexes in level1.items():
+        rows = [form.rows[i - 1] for i in indexes]
+        stated = _group_points(rows, "level1_points")
+        level1_points.append(points(stated))
+        check("level1", l1, stated, [v for (a, _), v in level2_points.items() if a == l1], indexes[0])
+    if all(v is not None for v in level1_points):
+        total = sum(level1_points, _ZERO)  # type: ignore[arg-type]
+        if total != TOTAL_POINTS:
+            findings.append(EvaluationFinding("total", Finding(
+                "weights_sum", f"一级指标分值合计{fmt(total)}，应为100", total, TOTAL_POINTS, "points")))
+
+
+def evaluate_form(form: EvaluationForm) -> EvaluationResult:
+    """Score every row and list every inconsistency (see :class:`EvaluationFinding`)."""
+    findings: list[EvaluationFinding] = []
+    items = [_item(row, index, findings) for index, row in enumerate(form.rows, start=1)]
+    _weights(form, findings)
+    subtotals: dict[str, Decimal] = {}
+    for row, item in zip(form.rows, items):
+        subtotals[row.level1] = subtotals.get(row.level1, _ZERO) + (item.score or _ZERO)
+    for name, reported in form.subtotals.items():
+        _compare_total("level1", f"“{name}”小计", reported, subtotals.get(name, _ZERO), findings,
+                       next(i for i, r in enumerate(form.rows, start=1) if r.level1 == name))
+    total = round_half_up(sum(subtotals.values(), _ZERO), DECIMALS)
+    _compare_total("total", "总分", form.total_score, total, findings, None)
+    grade = grade_of(total, form.grades_profile)
+    if not _blank(form.grade):
+        written = str(form.grade).strip()
+        if GRADE_SPELLINGS.get(written, written) != grade:
+            findings.append(EvaluationFinding("grade", Finding(
+                "grade_mismatch", f"总分{fmt(total)}对应等级为“{grade}”，填报为“{written}”", written, grade,
+                "grade")))
+    return EvaluationResult(items, subtotals, total, grade, findings)
+
+
+def _compare_total(part: str, label: str, reported: object, expected: Decimal,
+                   findings: list[EvaluationFinding], row: int | None) -> None:
+    if _blank(reported):
+        return
+    try:
+        value = _read_score(reported)
+    except PerfError as err:
+        findings.append(EvaluationFinding(part, unreadable(err, reported, expected, "score"), row))
+        return
+    if value != expected:
+        findings.append(EvaluationFinding(part, Finding(
+            "total_mismatch", f"{label}应为{fmt(expected)}，填报为{fmt(value)}", value, expected), row))

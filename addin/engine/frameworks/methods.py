@@ -1,0 +1,229 @@
+"""The five scoring methods of an evaluation indicator system, looked up by name in :data:`METHODS`.
+
+Each method is a pure function of a parsed :class:`~.criteria.Criterion` and the evaluator's
+inputs, returning points in [0, 分值] rounded to two decimals like Excel ``ROUND``; and each can
+say which hand-typed scores it allows (``allows``), so that a workbook typed without inputs can
+still be checked. Inputs a method cannot use raise :class:`PerfError` with a Chinese message.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from itertools import combinations, permutations
+
+from ..errors import PerfError
+from ..numbers import normalize_text, read_value, round_half_up, to_decimal
+from .criteria import BAND, CHECKLIST, CIRCLED, DEDUCTION, JUDGEMENT, RATIO, Criterion
+
+DECIMALS = 2
+_ZERO, _ONE = Decimal(0), Decimal(1)
+_ALL = {"全部", "全选", "所有", "全部达成", "全部满足", "all"}
+_NONE = {"无", "0", "没有", "均未达成", "都未达成", "none"}
+
+
+def _round(value: Decimal) -> Decimal:
+    return round_half_up(value, DECIMALS)
+
+
+def _empty(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def chosen_items(criterion: Criterion, met: object) -> tuple[int, ...]:
+    """The item numbers written in a 达成项 cell: ``①②④``, ``1,2,4``, ``全部``; ``无`` or empty for none."""
+    numbers = [i.number for i in criterion.items]
+    if _empty(met):
+        return ()
+    if isinstance(met, (int, float, Decimal)) and not isinstance(met, bool):
+        if met == 0:
+            return ()
+        picked = [int(met)] if Decimal(str(met)) == int(met) else [-1]
+    else:
+        text = str(met).strip()
+        if normalize_text(text).lower() in _NONE:
+            return ()
+        if normalize_text(text).lower() in _ALL:
+            if criterion.alternatives:
+                raise PerfError("该评分标准各项为互斥的档次，只能选择一项，不能填“全部”", "met")
+            return tuple(numbers)
+        picked = [CIRCLED.index(ch) + 1 for ch in text if ch in CIRCLED]
+        rest = "".join(ch for ch in text if ch not in CIRCLED)
+        rest = normalize_text(rest)
+        if re.fullmatch(r"[\d\s,，、;；/和及]*", rest) is None:
+            raise PerfError(f"达成项“{met}”应写成 ①②④、1,2,4 或 全部", "met")
+        picked += [int(n) for n in re.findall(r"\d+", rest)]
+    unknown = sorted({n for n in picked if n not in numbers})
+    if unknown:
+        raise PerfError(f"达成项“{met}”中的第{'、'.join(map(str, unknown))}项不在评分标准中"
+                        f"（共{len(numbers)}项）", "met")
+    if len(set(picked)) != len(picked):
+        raise PerfError(f"达成项“{met}”中有重复的项", "met")
+    if criterion.alternatives and len(picked) > 1:
+        raise PerfError("该评分标准各项为互斥的档次，只能选择一项", "met")
+    return tuple(sorted(picked))
+
+
+def checklist(criterion: Criterion, met: object) -> Decimal:
+    """The sum of the points of the items met (or the points of the one chosen alternative)."""
+    chosen = set(chosen_items(criterion, met))
+    return _round(sum((i.high for i in criterion.items if i.number in chosen), _ZERO))
+
+
+def _checklist_allows(criterion: Criterion, score: Decimal) -> bool:
+    points = [i.high for i in criterion.items]
+    if criterion.alternatives:
+        return score == 0 or score in points
+    return any(sum(c, _ZERO) == score for n in range(len(points) + 1) for c in combinations(points, n))
+
+
+def band_value(criterion: Criterion, value: object) -> Decimal:
+    """The value to place in a band: ``85%`` → 85 for a % band, as is 0.85 (a %-formatted cell)."""
+    if _empty(value):
+        raise PerfError("实际值为空", "value")
+    number = read_value(value, criterion.unit or None, "实际值")
+    percent_cell = isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
+    if criterion.unit == "%" and percent_cell and 0 <= number <= 1:
+        number *= 100
+    return number
+
+
+def band(criterion: Criterion, value: object) -> Decimal:
+    """The points of the band the value falls in."""
+    number = band_value(criterion, value)
+    for item in criterion.bands:
+        if item.contains(number):
+            return _round(item.points)
+    raise PerfError(f"实际值{number}{criterion.unit}不在评分标准的任何一档内", "value")
+
+
+def _band_allows(criterion: Criterion, score: Decimal) -> bool:
+    return score in {b.points for b in criterion.bands}
+
+
+def ratio(criterion: Criterion, actual: object, planned: object) -> Decimal:
+    """min(实际 ÷ 计划, 1) × 分值; for costs (``按超支比例扣减``) 分值 × (1 − 超支比例)."""
+    a = read_value(actual, None, "实际值") if isinstance(actual, str) else to_decimal(actual, "实际值")
+    p = read_value(planned, None, "计划值") if isinstance(planned, str) else to_decimal(planned, "计划值")
+    if p <= 0:
+        raise PerfError(f"计划值为{p}，无法计算比例", "planned")
+    if a < 0:
+        raise PerfError(f"实际值不能为负数（{a}）", "value")
+    share = _ONE - max(a - p, _ZERO) / p if criterion.overspend else a / p
+    return _round(min(max(share, _ZERO), _ONE) * criterion.points)
+
+
+def _ratio_allows(criterion: Criterion, score: Decimal) -> bool:
+    return _ZERO <= score <= criterion.points
+
+
+def read_deductions(value: object) -> tuple[tuple[int | None, Decimal], ...]:
+    """扣分 as typed: ``3``, ``2,3`` or ``①4③3`` → ((item number or None, amount), …)."""
+    if _empty(value):
+        return ()
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        amount = to_decimal(value, "扣分")
+        return () if amount == 0 else ((None, amount),)
+    text = str(value).strip()
+    named = re.findall(f"([{CIRCLED}])\\s*([0-9.]+)", text)
+    if named:
+        return tuple((CIRCLED.index(n) + 1, to_decimal(a, "扣分")) for n, a in named)
+    parts = [p for p in re.split(r"[,，、;；\s+]+", normalize_text(text)) if p]
+    amounts = tuple((None, to_decimal(p.removesuffix("分"), "扣分")) for p in parts)
+    return tuple(a for a in amounts if a[1] != 0)
+
+
+def _fits(items, amounts) -> bool:
+    """Each amount can be given by a distinct item within the item's range."""
+    return any(all(i.low <= a <= i.high for i, a in zip(order, amounts))
+               for order in permutations(items, len(amounts)))
+
+
+def deduction(criterion: Criterion | Decimal, deductions: object) -> Decimal:
+    """分值 minus the deductions, floored at 0; with a criterion, each deduction must lie in the
+    range its item allows (``扣4-7分``), and each item deducts at most once."""
+    entries = read_deductions(deductions)
+    if any(amount < 0 for _, amount in entries):
+        raise PerfError("扣分不能为负数", "deductions")
+    points = criterion.points if isinstance(criterion, Criterion) else criterion
+    if isinstance(criterion, Criterion) and criterion.items and entries:
+        by_number = {i.number: i for i in criterion.items}
+        for number, amount in entries:
+            item = by_number.get(number) if number is not None else None
+            if number is not None and item is None:
+                raise PerfError(f"评分标准中没有第{number}项扣分", "deductions")
+            if item is not None and not item.low <= amount <= item.high:
+                raise PerfError(f"第{number}项“{item.label}”应扣{_span(item)}分，填报扣{amount}分", "deductions")
+        named = [n for n, _ in entries if n is not None]
+        if len(set(named)) != len(named):
+            raise PerfError("同一扣分项只能扣一次", "deductions")
+        free = [a for n, a in entries if n is None]
+        rest = [i for i in criterion.items if i.number not in named]
+        if len(free) > len(rest) or not _fits(rest, free):
+            allowed = "；".join(f"{i.label}扣{_span(i)}分" for i in criterion.items)
+            raise PerfError(f"扣分{'、'.join(map(str, free))}与评分标准的扣分项不符（{allowed}）", "deductions")
+    total = sum((a for _, a in entries), _ZERO)
+    return _round(max(points - total, _ZERO))
+
+
+def _span(item) -> str:
+    return f"{item.low}" if item.low == item.high else f"{item.low}–{item.high}"
+
+
+def _deduction_allows(criterion: Criterion, score: Decimal) -> bool:
+    if not _ZERO <= score <= criterion.points:
+        return False
+    needed = criterion.points - score
+    if needed == 0:
+        return True
+    items = criterion.items
+    for n in range(1, len(items) + 1):
+        for subset in combinations(items, n):
+            low, high = sum(i.low for i in subset), sum(i.high for i in subset)
+            if low <= needed <= high or (score == 0 and high >= needed):
+                return True
+    return False
+
+
+def judgement(criterion: Criterion, score: object) -> Decimal:
+    """The evaluator's score, which must lie within [0, 分值]."""
+    value = to_decimal(score, "自评得分")
+    if not _ZERO <= value <= criterion.points:
+        raise PerfError(f"自评得分{value}应在0–{criterion.points}分之间", "score")
+    return _round(value)
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What an evaluator fills in for an item, by the workbook's input columns."""
+
+    met: object = None          # 达成项
+    value: object = None        # 实际值
+    planned: object = None      # 计划值
+    deductions: object = None   # 扣分
+    score: object = None        # 自评得分 (judgement)
+
+
+@dataclass(frozen=True)
+class Method:
+    name: str
+    label: str                                   # the Chinese name shown to users
+    inputs: tuple[str, ...]                      # fields of Inputs it needs
+    score: Callable[[Criterion, Inputs], Decimal]
+    allows: Callable[[Criterion, Decimal], bool]
+
+
+METHODS = {
+    m.name: m
+    for m in (
+        Method(CHECKLIST, "逐项计分", ("met",), lambda c, i: checklist(c, i.met), _checklist_allows),
+        Method(BAND, "分档计分", ("value",), lambda c, i: band(c, i.value), _band_allows),
+        Method(RATIO, "比例计分", ("value", "planned"), lambda c, i: ratio(c, i.value, i.planned),
+               _ratio_allows),
+        Method(DEDUCTION, "扣分制", ("deductions",), lambda c, i: deduction(c, i.deductions),
+               _deduction_allows),
+        Method(JUDGEMENT, "酌情评分", ("score",), lambda c, i: judgement(c, i.score), _ratio_allows),
+    )
+}

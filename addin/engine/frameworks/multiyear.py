@@ -1,0 +1,140 @@
+"""Multi-year evaluations (seed 004): yearly budget tables checked, yearly scores averaged.
+
+A third-party evaluation covering several years shows one budget table per year
+(``项目及明细 | 预算数（调整前）| 预算数（调整后）| 实际支出``: a total row, then detail rows) and
+grades the average of the yearly scores. :func:`evaluate_years` checks that the detail rows add
+up to the total in each column, computes 执行率 = 实际支出 ÷ 预算数（调整后） (spending beyond the
+adjusted budget is a finding), averages the yearly scores and grades the average.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..errors import PerfError
+from ..findings import Finding, fmt, pct, unreadable
+from ..numbers import round_half_up, to_decimal
+from ..scoring import grade_of
+from .evaluation import GRADE_SPELLINGS
+
+COLUMNS = {"before": "预算数（调整前）", "after": "预算数（调整后）", "actual": "实际支出"}
+_ZERO = Decimal(0)
+
+
+@dataclass
+class BudgetLine:
+    name: str
+    before: object = None
+    after: object = None
+    actual: object = None
+    note: str = ""
+
+
+@dataclass
+class YearBudget:
+    year: int
+    total: BudgetLine
+    details: list[BudgetLine]
+    score: object = None       # the year's evaluation score, when published
+
+
+@dataclass(frozen=True)
+class YearFinding:
+    """``year`` the table's year (None: the summary); ``row`` 0 for the total row, else the
+    1-based detail row; the finding's ``field`` is 'before', 'after', 'actual', 'score' or 'grade'."""
+
+    year: int | None
+    finding: Finding
+    row: int | None = None
+
+
+@dataclass(frozen=True)
+class YearResult:
+    year: int
+    exec_rate: Decimal | None
+
+
+@dataclass(frozen=True)
+class MultiYearResult:
+    years: list[YearResult]
+    average: Decimal | None
+    grade: str | None
+    findings: list[YearFinding]
+
+
+def _amount(value: object, label: str, field: str) -> Decimal | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        return to_decimal(value, label)
+    except PerfError as err:
+        err.field = field
+        raise
+
+
+def _check_year(year: YearBudget, findings: list[YearFinding]) -> YearResult:
+    totals: dict[str, Decimal | None] = {}
+    for field, label in COLUMNS.items():
+        try:
+            total = _amount(getattr(year.total, field), f"{year.year}年合计行的{label}", field)
+            details = [_amount(getattr(d, field), f"{year.year}年“{d.name}”的{label}", field)
+                       for d in year.details]
+        except PerfError as err:
+            findings.append(YearFinding(year.year, unreadable(err, None, None, field), 0))
+            totals[field] = None
+            continue
+        totals[field] = total
+        known = [d for d in details if d is not None]
+        if total is None or not known:
+            continue
+        added = sum(known, _ZERO)
+        if added != total:
+            findings.append(YearFinding(year.year, Finding(
+                "budget_rows_sum",
+                f"{year.year}年明细行{label}合计{fmt(added)}，与合计行{fmt(total)}不一致",
+                total, added, field), 0))
+    after, actual = totals.get("after"), totals.get("actual")
+    rate = None
+    if after is not None and actual is not None and after > 0:
+        rate = round_half_up(actual / after, 4)
+        if actual > after:
+            findings.append(YearFinding(year.year, Finding(
+                "over_budget",
+                f"{year.year}年实际支出{fmt(actual)}超过调整后预算{fmt(after)}（执行率{pct(actual / after)}）",
+                actual, after, "actual"), 0))
+    return YearResult(year.year, rate)
+
+
+def evaluate_years(years: list[YearBudget], average: object = None, grade: object = None,
+                   profile: object = "mof-2020") -> MultiYearResult:
+    """Check every yearly table; average the yearly scores (or take the reported average when
+    the yearly scores are not published) and grade it."""
+    findings: list[YearFinding] = []
+    results = [_check_year(year, findings) for year in years]
+    scores = []
+    for year in years:
+        if year.score is None or (isinstance(year.score, str) and not year.score.strip()):
+            continue
+        try:
+            scores.append(to_decimal(year.score, f"{year.year}年得分"))
+        except PerfError as err:
+            findings.append(YearFinding(year.year, unreadable(err, year.score, None, "score")))
+    reported = None
+    if average is not None and not (isinstance(average, str) and not average.strip()):
+        try:
+            reported = round_half_up(to_decimal(average, "平均得分"), 2)
+        except PerfError as err:
+            findings.append(YearFinding(None, unreadable(err, average, None, "score")))
+    mean = round_half_up(sum(scores, _ZERO) / len(scores), 2) if scores else reported
+    if scores and reported is not None and mean != reported:
+        findings.append(YearFinding(None, Finding(
+            "total_mismatch", f"各年度得分的平均为{fmt(mean)}，填报为{fmt(reported)}", reported, mean)))
+    expected = grade_of(mean, profile) if mean is not None else None
+    if expected is not None and grade is not None and str(grade).strip():
+        written = str(grade).strip()
+        if GRADE_SPELLINGS.get(written, written) != expected:
+            findings.append(YearFinding(None, Finding(
+                "grade_mismatch", f"平均得分{fmt(mean)}对应等级为“{expected}”，填报为“{written}”",
+                written, expected, "grade")))
+    return MultiYearResult(results, mean, expected, findings)

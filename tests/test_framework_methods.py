@@ -1,0 +1,146 @@
+"""The five scoring methods of an evaluation framework and the criterion parser, each on its own;
+property tests: every method stays within [0, 分值]; a band never gives more to a worse value."""
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from addin.engine import PerfError
+from addin.engine.frameworks import METHODS, band, checklist, deduction, judgement, parse_criterion, ratio
+
+D = Decimal
+GOALS = "①设有目标（1分）②目标明确（1分）③目标细化（1分）④目标量化（1分）"
+TIMELY = "①到位及时（2分）②不及时但未影响项目进度（1分）③不及时并影响项目进度（0.5分）"
+SATISFACTION = "满意率达90%（含）以上的得8分，80%（含）-90%得6分，70%（含）-80%得4分，60%（含）-70%得2分，60%以下不得分。"
+REPAIR = "故障修复时间2小时（含）以内得5分，2-4小时（含）得3分，4小时以上不得分"
+FUNDS_USE = "①虚列套取扣4-7分 ②依据不合规扣2分 ③截留、挤占、挪用扣3-6分 ④超标准开支扣2-5分 ⑤超预算扣2-5分"
+
+
+@pytest.mark.parametrize("met,points", [("①②④", 3), ("1,2,4", 3), ("全部", 4), (None, 0), ("", 0), (3, 1),
+                                        ("1、3", 2)])
+def test_checklist_adds_the_items_met(met, points):
+    assert checklist(parse_criterion(GOALS, 4), met) == points
+
+
+def test_checklist_alternatives_score_the_one_chosen():
+    criterion = parse_criterion(TIMELY, 2)
+    assert criterion.alternatives
+    assert checklist(criterion, "③") == D("0.5") and checklist(criterion, "①") == 2
+    with pytest.raises(PerfError, match="只能选择一项"):
+        checklist(criterion, "①②")
+    with pytest.raises(PerfError, match="只能选择一项"):
+        checklist(criterion, "全部")
+
+
+@pytest.mark.parametrize("met,message", [("⑤", "第5项不在评分标准中"), ("1,1", "重复"), ("abc", "应写成")])
+def test_checklist_refuses_what_it_cannot_read(met, message):
+    with pytest.raises(PerfError, match=message):
+        checklist(parse_criterion(GOALS, 4), met)
+
+
+@pytest.mark.parametrize("value,points", [("96%", 8), ("90%", 8), ("89.99%", 6), ("80%", 6), (0.85, 6),
+                                          ("满意率为75%", 4), ("60%", 2), ("59%", 0), (0.3, 0)])
+def test_band_owns_each_boundary_as_the_text_says(value, points):
+    assert band(parse_criterion(SATISFACTION, 8), value) == points
+
+
+@pytest.mark.parametrize("value,points", [("1.5小时", 5), ("2小时", 5), (3, 3), ("4小时", 3), ("4.1小时", 0)])
+def test_band_in_the_other_direction(value, points):
+    assert band(parse_criterion(REPAIR, 5), value) == points
+
+
+def test_band_without_inclusion_marks_takes_the_usual_reading():
+    criterion = parse_criterion("完成率90%以上得4分，80%-90%得2分，80%以下不得分", 4)
+    assert [band(criterion, v) for v in ("90%", "85%", "80%", "79%")] == [4, 2, 2, 0]
+
+
+def test_ratio_is_capped_and_rounded():
+    criterion = parse_criterion("根据项目资金的实际到位率计算得分（3分）", 3)
+    assert ratio(criterion, 369, 369) == 3 and ratio(criterion, 400, 369) == 3
+    assert ratio(criterion, 207, 369) == D("1.68")
+    cost = parse_criterion("项目产出成本按绩效目标控制得3分，未完成的，按超支比例扣减。", 3)
+    assert ratio(cost, 110, 100) == D("2.70") and ratio(cost, 90, 100) == 3
+    with pytest.raises(PerfError, match="计划值为0"):
+        ratio(criterion, 1, 0)
+
+
+def test_deduction_checks_each_amount_against_its_item():
+    criterion = parse_criterion(FUNDS_USE, 7)
+    assert deduction(criterion, None) == 7
+    assert deduction(criterion, "2,3") == 2         # 依据不合规 2 + 截留 3
+    assert deduction(criterion, "①5③4") == 0       # floored at 0
+    assert deduction(criterion, 2) == 5
+    with pytest.raises(PerfError, match="应扣2分"):
+        deduction(criterion, "②3")
+    with pytest.raises(PerfError, match="与评分标准的扣分项不符"):
+        deduction(criterion, 1)
+    assert deduction(D(7), "1,2") == 4              # without a criterion: any amounts
+
+
+def test_judgement_within_the_points():
+    criterion = parse_criterion("完成绩效目标设定的经济效益得8分，未完成的，按完成情况酌情扣分。", 8)
+    assert criterion.method == "judgement" and judgement(criterion, 6.5) == D("6.5")
+    with pytest.raises(PerfError, match="0–8"):
+        judgement(criterion, 9)
+
+
+@pytest.mark.parametrize("text,points,message", [
+    ("①设有目标（1分）②目标明确（2分）", 4, "合计3分"),
+    ("①设有目标（1分）③目标明确（1分）", 2, "编号不连续"),
+    ("满意率90%以上得8分，80%以下得4分", 8, "不相接"),
+    ("满意率90%（含）以上得8分，80%-90%（含）得6分，80%以下不得分", 8, "同时属于"),
+    ("满意率90%以上得6分，80%-90%得8分，80%以下不得分", 8, "单调"),
+    ("①虚列套取扣9分", 7, "超过该指标分值"),
+    ("满意率达90%以上的得8分", 8, "读不出至少两档"),
+])
+def test_a_form_that_cannot_be_read_is_an_error_not_a_zero(text, points, message):
+    with pytest.raises(PerfError, match=message) as err:
+        parse_criterion(text, points)
+    assert "无法读取" in str(err.value) or "两档" in str(err.value)
+
+
+def test_anything_else_is_judgement():
+    assert parse_criterion("根据项目实际情况综合评价", 5).method == "judgement"
+    assert parse_criterion(None, 5).method == "judgement"
+
+
+def test_methods_are_a_registry():
+    assert set(METHODS) == {"checklist", "band", "ratio", "deduction", "judgement"}
+
+
+_money = st.decimals(min_value=0, max_value=10000, places=2, allow_nan=False, allow_infinity=False)
+
+
+@given(st.lists(st.integers(1, 4), unique=True))
+def test_checklist_stays_within_points(picked):
+    assert 0 <= checklist(parse_criterion(GOALS, 4), ",".join(map(str, picked))) <= 4
+
+
+@given(_money, st.decimals(min_value=D("0.01"), max_value=10000, places=2))
+def test_ratio_stays_within_points(actual, planned):
+    for text in ("未完成100%的同比例扣减", "按超支比例扣减"):
+        assert 0 <= ratio(parse_criterion(text, 5), actual, planned) <= 5
+
+
+@given(st.lists(st.sampled_from(["①4", "①7", "②2", "③3", "③6", "④5", "⑤2"]), unique_by=lambda s: s[0]))
+def test_deduction_stays_within_points(parts):
+    assert 0 <= deduction(parse_criterion(FUNDS_USE, 7), "".join(parts)) <= 7
+
+
+@given(st.decimals(min_value=0, max_value=150, places=2), st.decimals(min_value=0, max_value=150, places=2))
+def test_a_band_never_gives_more_to_a_worse_value(a, b):
+    criterion = parse_criterion(SATISFACTION, 8)
+    low, high = sorted((a, b))
+    assert 0 <= band(criterion, f"{low}%") <= band(criterion, f"{high}%") <= 8
+    repair = parse_criterion(REPAIR, 5)
+    assert band(repair, f"{low}小时") >= band(repair, f"{high}小时")
+
+
+@given(st.decimals(min_value=0, max_value=8, places=2))
+def test_allowed_scores_are_those_the_methods_give(score):
+    criterion = parse_criterion(FUNDS_USE, 7)
+    if score <= 7 and METHODS["deduction"].allows(criterion, score):
+        assert score in (7, 0) or 7 - score >= 2
+    assert not METHODS["band"].allows(parse_criterion(SATISFACTION, 8), D("7"))

@@ -1,0 +1,66 @@
+"""The contract every evaluation framework keeps, and what a framework file may not get wrong."""
+
+from pathlib import Path
+
+import pytest
+
+from addin.engine.frameworks import METHODS, list_frameworks
+from addin.engine.frameworks.model import FrameworkDefinitionError, framework_texts, load_frameworks
+from addin.engine.profiles import get_profile
+
+FRAMEWORKS = list_frameworks()
+TESTS = Path(__file__).resolve().parent
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS, ids=[f.id for f in FRAMEWORKS])
+def test_framework_contract(framework):
+    assert framework.name.strip() and framework.source.strip()
+    assert framework.limitations and all(text.strip() for text in framework.limitations)
+    assert (TESTS / f"test_framework_{framework.id.replace('-', '_')}.py").is_file()
+    get_profile(framework.grades_profile)
+    assert sum(l1.points for l1 in framework.levels) == 100
+    for l1 in framework.levels:
+        assert sum(l2.points for l2 in l1.children) == l1.points
+        for l2 in l1.children:
+            assert sum(item.points for item in l2.children) == l2.points
+    for _, _, item in framework.rows():
+        assert item.criterion.method in METHODS
+        assert item.criterion.points == item.points
+
+
+def test_shipped_texts_load():
+    assert set(load_frameworks(framework_texts())) == {f.id for f in FRAMEWORKS} >= {"yueyang-2020", "mof-2020"}
+
+
+def _texts(old: str, new: str) -> dict[str, str]:
+    texts = dict(framework_texts())
+    assert old in texts["yueyang-2020.toml"], old
+    texts["yueyang-2020.toml"] = texts["yueyang-2020.toml"].replace(old, new, 1)
+    return texts
+
+
+@pytest.mark.parametrize("old,new,complaint", [
+    ('name = "项目决策"\npoints = 20', 'name = "项目决策"\npoints = 21', "children add up to 20, not 21"),
+    ('name = "项目目标"\npoints = 4', 'name = "项目目标"\npoints = 5', "children add up to"),
+    ("④目标量化（1分）", "④目标量化（2分）", "无法读取"),
+    ('grades_profile = "mof-2020"', 'grades_profile = "nowhere"', "grades_profile"),
+    ('id = "yueyang-2020"', 'id = "yueyang"', "does not match"),
+    ("limitations = [", "unused = [", "limitations"),
+])
+def test_a_framework_that_cannot_be_honoured_is_refused(old, new, complaint):
+    with pytest.raises(FrameworkDefinitionError, match=complaint):
+        load_frameworks(_texts(old, new))
+
+
+def test_first_level_weights_must_add_up_to_100():
+    texts = dict(framework_texts())
+    text = texts["yueyang-2020.toml"]
+    for old, new in [('name = "项目管理"\npoints = 25', 'name = "项目管理"\npoints = 26'),
+                     ('name = "组织实施"\npoints = 10', 'name = "组织实施"\npoints = 11'),
+                     ('name = "组织机构"\npoints = 1', 'name = "组织机构"\npoints = 2'),
+                     ("分工明确  （1分）", "分工明确  （2分）")]:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    texts["yueyang-2020.toml"] = text
+    with pytest.raises(FrameworkDefinitionError, match="first-level weights add up to 101"):
+        load_frameworks(texts)

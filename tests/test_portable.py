@@ -1,0 +1,266 @@
+"""Portable templates (``--portable``): native formulas compiled from the profile compute what the
+engine computes, in LibreOffice (headless, a real spreadsheet application) and in ``formulas``.
+
+The portable template of each of the 30 Chaoyang projects gets the sample's values typed in the
+strict form portable templates ask for: the number the engine reads from each quantitative
+实际完成值 (in % rows alternately as ``99.9`` and ``99.9%``), the grade it reads from each 定性
+one, and the reasons as written.
+"""
+
+from __future__ import annotations
+
+import itertools
+from decimal import Decimal
+
+import formulas
+import pytest
+from openpyxl import load_workbook
+
+from addin.engine import exec_rate, exec_score, grade_of, score_indicator
+from addin.engine.findings import check_indicator
+from addin.engine.methods import FUNDS, QUANTITATIVE
+from addin.engine.natures import QUALITATIVE, parse_nature
+from addin.engine.numbers import read_value
+from addin.engine.profiles import OVER_TARGET_MODES
+from addin.engine.scoring import score_detail
+from tests import libreoffice
+from tests.conftest import ROOT
+from tests.formula_engine import Evaluated
+from workbook_builder.forms import portable
+from workbook_builder.forms.batch import write_batch, write_template
+from workbook_builder.forms.layout import META_SHEET, SHEET, Layout
+from workbook_builder.readers.project_list import read_project_list
+
+PROFILES = ("beijing-chaoyang-2024", "mof-2020")
+needs_soffice = pytest.mark.skipif(libreoffice.SOFFICE is None, reason=libreoffice.MISSING)
+
+
+def typed_actual(ind, index: int) -> str:
+    """What a user types in a portable template for the sample's 实际完成值."""
+    if parse_nature(ind.nature) == QUALITATIVE:
+        return score_detail(ind.nature, ind.target, ind.actual, ind.weight, None, ind.unit).grade.name
+    value = format(read_value(ind.actual, ind.unit), "f")
+    return value + "%" if str(ind.unit).strip() == "%" and index % 2 else value
+
+
+def inputs_for(sample) -> dict[str, object]:
+    lay = Layout(len(sample.indicators))
+    cells = {lay.funds_cell("executed"): float(sample.funds.executed)}
+    for index, ind in enumerate(sample.indicators):
+        cells[lay.indicator_cell("actual", index)] = typed_actual(ind, index)
+        if ind.reason:
+            cells[lay.indicator_cell("reason", index)] = ind.reason
+    return cells
+
+
+def expected_for(sample, profile: str) -> dict[str, object]:
+    """Cell → the value the engine gives, for every score, rate, total, grade and check."""
+    lay = Layout(len(sample.indicators))
+    scores = [score_indicator(i.nature, i.target, i.actual, i.weight, profile, i.unit)
+              for i in sample.indicators]
+    funds = exec_score(sample.funds.annual, sample.funds.executed, 10, profile)
+    total = funds + sum(scores)
+    cells = {
+        lay.funds_cell("score"): float(funds),
+        lay.funds_cell("rate"): float(exec_rate(sample.funds.annual, sample.funds.executed, profile)),
+        lay.total_score_cell: float(total),
+        lay.total_weight_cell: 100,
+        lay.grade_cell: grade_of(total, profile),
+    }
+    for index, (ind, score) in enumerate(zip(sample.indicators, scores)):
+        cells[lay.indicator_cell("score", index)] = float(score)
+        found = check_indicator(ind.nature, ind.target, ind.actual, ind.weight, score, ind.reason,
+                                profile, ind.unit)
+        cells[lay.indicator_cell("check", index)] = "；".join(f.message for f in found)
+    return cells
+
+
+def filled(path, inputs, folder):
+    """A copy of the template at ``path`` with ``inputs`` typed in (as a user saves it)."""
+    book = load_workbook(path)
+    for ref, value in inputs.items():
+        book[SHEET][ref] = value
+    target = folder / path.name
+    book.save(target)
+    return target
+
+
+@pytest.fixture(scope="module")
+def tables():
+    return read_project_list(ROOT / "samples/chaoyang-2024/project_list.xlsx", PROFILES[0], 2024)
+
+
+@pytest.fixture(scope="module")
+def templates(tables, tmp_path_factory):
+    """profile → the 30 portable templates."""
+    return {
+        profile: write_batch(tables, tmp_path_factory.mktemp(profile), profile, 2024, portable=True).written
+        for profile in PROFILES
+    }
+
+
+@pytest.fixture(scope="module")
+def recalculated(templates, chaoyang_tables, tmp_path_factory):
+    """profile → the 30 filled templates as LibreOffice recalculated them (one soffice call)."""
+    if libreoffice.SOFFICE is None:
+        pytest.skip(libreoffice.MISSING)
+    paths = {}
+    for profile, written in templates.items():
+        folder = tmp_path_factory.mktemp(f"filled-{profile}")
+        paths[profile] = [filled(w.path, inputs_for(s), folder) for w, s in zip(written, chaoyang_tables)]
+    out = tmp_path_factory.mktemp("libreoffice")
+    return {profile: libreoffice.recalculate(ps, out / profile) for profile, ps in paths.items()}
+
+
+def _compare(got: dict, expected: dict) -> dict:
+    """The cells where ``got`` differs from ``expected`` (numbers to 1e-9)."""
+    wrong = {}
+    for ref, want in expected.items():
+        value = got.get(ref, "")
+        if isinstance(want, float) and isinstance(value, (int, float)):
+            if abs(value - want) > 1e-9:
+                wrong[ref] = (value, want)
+        elif value != want:
+            wrong[ref] = (value, want)
+    return wrong
+
+
+@needs_soffice
+@pytest.mark.parametrize("profile", PROFILES)
+@pytest.mark.parametrize("number", range(1, 31))
+def test_libreoffice_computes_like_the_engine(recalculated, chaoyang_tables, profile, number):
+    sample = chaoyang_tables[number - 1]
+    path = recalculated[profile][number - 1]
+    cells = libreoffice.values(path, SHEET)
+    assert _compare(cells, expected_for(sample, profile)) == {}
+    errors = {ref: v for ref, v in cells.items() if isinstance(v, str) and v.startswith("#")}
+    assert errors == {}
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+@pytest.mark.parametrize("number", range(1, 31))
+def test_formulas_engine_computes_like_the_engine(templates, chaoyang_tables, profile, number):
+    sample = chaoyang_tables[number - 1]
+    book = Evaluated(templates[profile][number - 1].path)
+    solution = book.calculate(SHEET, inputs_for(sample))
+    expected = expected_for(sample, profile)
+    got = {ref: book.value(solution, SHEET, ref) for ref in expected}
+    assert _compare(got, expected) == {}
+
+
+@needs_soffice
+def test_recalc_reads_portable_templates_computed_by_libreoffice(recalculated, tmp_path):
+    from workbook_builder.recalc.run import recalc
+
+    result = recalc([str(p) for p in recalculated[PROFILES[0]]], tmp_path / "out", jobs=1)
+    assert result.failures == [] and len(result.reports) == 30
+    assert all(r.template and r.computed_total == r.reported_total for r in result.reports)
+    # Table 26 row 2: scored 7 by the rules and its author gave no reason, as the 检查 cell says.
+    findings = {(r.project, f.kind, f.cell) for r in result.reports for f in r.findings}
+    assert findings == {(result.reports[25].project, "missing_reason", "K14")}
+
+
+def test_text_instead_of_a_number_is_a_message_not_an_error(templates, chaoyang_tables):
+    sample = chaoyang_tables[0]
+    lay = Layout(len(sample.indicators))
+    book = Evaluated(templates[PROFILES[0]][0].path)
+    inputs = inputs_for(sample)
+    inputs[lay.indicator_cell("actual", 0)] = "约6000"          # a quantitative row (Mbps)
+    inputs[lay.indicator_cell("actual", 4)] = "很好"            # a 定性 row (优良中低差)
+    solution = book.calculate(SHEET, inputs)
+    value = lambda ref: book.value(solution, SHEET, ref)  # noqa: E731
+    assert value(lay.indicator_cell("score", 0)) == "实际完成值应填写数值（单位：Mbps）"
+    assert value(lay.indicator_cell("score", 4)) == "请从下拉列表中选择等级（优、良、中、低、差）"
+    assert value(lay.total_score_cell) == "有得分未能计算，见上方提示"
+    assert value(lay.grade_cell) == ""
+    assert value(lay.indicator_cell("check", 0)) == ""
+
+
+def test_percent_typed_either_way_scores_the_same(templates, chaoyang_tables):
+    sample = chaoyang_tables[0]   # row 2: 区级互联网专线整体全年可用率 ≥ 99.9 %
+    lay = Layout(len(sample.indicators))
+    book = Evaluated(templates[PROFILES[0]][0].path)
+    ref = lay.indicator_cell("score", 1)
+    scores = {typed: book.value(book.calculate(SHEET, {**inputs_for(sample), lay.indicator_cell("actual", 1): typed}), SHEET, ref)
+              for typed in ("99.85", "99.85%", " 99.85 % ", 99.85)}
+    assert set(scores.values()) == {float(score_indicator("≥", 99.9, 99.85, 15))}
+
+
+def test_blank_portable_template_computes_from_the_nature_chosen(tmp_path):
+    from workbook_builder.cli import main
+
+    path = tmp_path / "blank.xlsx"
+    assert main(["new", "-o", str(path), "--name", "测试项目", "--annual", "100", "--rows", "4", "--portable"]) == 0
+    lay = Layout(4)
+    rows = [("≥", 90, "%", "85", 20), ("≤", 4, "时", "8", 20), ("=", 1, "年", "1", 20), ("定性", "优良中低差", "", "良", 30)]
+    inputs = {lay.funds_cell("executed"): 50.0}
+    for index, (nature, target, unit, actual, weight) in enumerate(rows):
+        for field, value in zip(("nature", "target", "unit", "actual", "weight"), (nature, target, unit, actual, weight)):
+            inputs[lay.indicator_cell(field, index)] = value
+    book = Evaluated(path)
+    solution = book.calculate(SHEET, inputs)
+    scores = [book.value(solution, SHEET, lay.indicator_cell("score", i)) for i in range(4)]
+    assert scores == [float(score_indicator(n, t, a, w, None, u)) for n, t, u, a, w in rows]
+    assert book.value(solution, SHEET, lay.total_score_cell) == pytest.approx(float(sum(map(Decimal, map(str, scores))) + 5))
+
+
+@pytest.mark.parametrize("name", sorted(QUANTITATIVE))
+def test_each_method_builder_scores_like_the_engine_method(name):
+    values = [0, 0.5, 1, 2, 3, 7, 10, 99.9, 100, 250]
+    build = portable.QUANTITATIVE_BUILDERS[name]
+    for a, b in itertools.product(values, values):
+        share = build(str(a), str(b))
+        formula = "=" + portable._guarded(list(share.guards), f"ROUND(MIN(MAX({share.value},0),1)*10,2)")
+        got = formulas.Parser().ast(formula)[1].compile()()
+        got = got.item() if hasattr(got, "item") else got
+        try:
+            engine = QUANTITATIVE[name].share(Decimal(str(a)), Decimal(str(b)))
+        except Exception:
+            assert isinstance(got, str) and got, (name, a, b, got)
+            continue
+        want = round(float(min(max(engine, Decimal(0)), Decimal(1)) * 10), 2)
+        assert got == pytest.approx(want, abs=1e-9), (name, a, b)
+
+
+def test_every_engine_setting_has_a_builder():
+    assert set(portable.QUANTITATIVE_BUILDERS) == set(QUANTITATIVE)
+    assert set(portable.FUNDS_BUILDERS) == set(FUNDS)
+    assert set(portable.OVER_TARGET_BUILDERS) == OVER_TARGET_MODES
+
+
+def test_a_profile_setting_without_a_builder_is_refused_before_any_file(tables, tmp_path, monkeypatch):
+    monkeypatch.delitem(portable.QUANTITATIVE_BUILDERS, "min_ratio")
+    with pytest.raises(portable.NotPortable, match="min_ratio.*无法写成通用公式"):
+        write_batch(tables, tmp_path, PROFILES[0], 2024, portable=True)
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(portable.NotPortable):
+        write_template(tables[0], tmp_path / "one.xlsx", PROFILES[0], 2024, portable=True)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_grade_shares_are_on_the_hidden_sheet(templates):
+    book = load_workbook(templates[PROFILES[1]][0].path)
+    meta = book[META_SHEET]
+    assert meta.sheet_state == "hidden"
+    shares = {meta[f"D{r}"].value: meta[f"E{r}"].value for r in range(2, meta.max_row + 1) if meta[f"D{r}"].value}
+    assert shares["达成/部分达成/未达成|部分达成"] == 0.7 and shares["优良中低差|中"] == 0.7   # mof-2020
+    assert "PERF_" not in "".join(str(c.value) for row in book[SHEET].iter_rows() for c in row)
+
+
+def test_total_above_full_marks_gets_no_grade(tmp_path):
+    """As PERF_GRADE refuses a total above 100, the portable grade cell says why instead of 优."""
+    from workbook_builder.cli import main
+
+    path = tmp_path / "over.xlsx"
+    assert main(["new", "-o", str(path), "--name", "测试项目", "--annual", "100", "--rows", "2", "--portable"]) == 0
+    lay = Layout(2)
+    inputs = {lay.funds_cell("executed"): 100.0}
+    for index in range(2):
+        for field, value in zip(("nature", "target", "unit", "actual", "weight"), ("≥", 90, "%", "95", 50)):
+            inputs[lay.indicator_cell(field, index)] = value
+    book = Evaluated(path)
+    solution = book.calculate(SHEET, inputs)
+    assert book.value(solution, SHEET, lay.total_score_cell) == 110
+    assert book.value(solution, SHEET, lay.grade_cell) == "总分110超过满分100分，无法确定等级"
+    inputs[lay.indicator_cell("weight", 1)] = 40
+    assert book.value(book.calculate(SHEET, inputs), SHEET, lay.grade_cell) == "优"

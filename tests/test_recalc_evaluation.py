@@ -1,0 +1,101 @@
+"""perfbook recalc on evaluation workbooks: seed 001 typed by hand, perfbook's own template filled
+in, and seed 004's yearly budget tables; every finding at its cell, in the JSON and the copy."""
+
+import json
+import sys
+
+from openpyxl import load_workbook
+
+from addin.engine.frameworks import get_framework
+from tests.conftest import ROOT
+from workbook_builder.cli import main
+from workbook_builder.forms import evaluation_layout as E
+from workbook_builder.forms.evaluation import write_evaluation
+from workbook_builder.recalc.run import recalc
+
+sys.path.insert(0, str(ROOT / "samples"))
+import make_evaluation_samples as samples  # noqa: E402
+
+
+def _findings(result) -> list[tuple[str, str]]:
+    return [(f.cell, f.kind) for report in result.reports for f in report.findings]
+
+
+def test_seed_001_as_typed_recomputes_to_98(tmp_path):
+    result = recalc([str(ROOT / "samples/yueyang-2020")], tmp_path / "out", jobs=1)
+    [report] = result.reports
+    assert (report.reported_total, report.computed_total, report.grade) == (98, 98, "优")
+    assert _findings(result) == [("I8", "missing_reason")]   # 分配结果 3 of 5, the seed gives no reason
+
+
+def test_hand_typed_mistakes_are_found_at_their_cells(tmp_path):
+    path = samples.write_yueyang(
+        tmp_path / "in" / "岳阳.xlsx", total=97, grade="良",
+        changes={("分配结果", 8): 6,            # above its 分值 5
+                 ("到位时效", 8): 1.5,          # not one of the tiers 2 / 1 / 0.5
+                 ("资金使用", 8): 6,            # 7 − 1: no item deducts 1
+                 ("决策依据", 3): 9})           # 决策过程 stated as 9, its items add up to 8
+    result = recalc([str(path)], tmp_path / "out", jobs=1)
+    found = _findings(result)
+    assert ("I8", "score_above_weight") in found
+    assert ("I10", "score_not_allowed") in found and ("I11", "score_not_allowed") in found
+    assert ("D5", "weights_sum") in found and ("B4", "weights_sum") in found   # 二级, then 一级 20 ≠ 21
+    assert ("I27", "total_mismatch") in found
+    assert ("B28", "grade_mismatch") in found
+    assert len(found) == 9   # and the two missing reasons (I10, I11)
+    [report] = result.reports
+    copy = load_workbook(tmp_path / "out" / report.annotated)
+    assert "得分超过分值" in copy["附件3-2"]["I8"].comment.text
+    assert "复核结果" in copy.sheetnames
+
+
+def test_filled_template_is_recalculated(tmp_path):
+    path = write_evaluation("yueyang-2020", tmp_path / "in" / "评分表.xlsx")
+    wb = load_workbook(path)
+    ws = wb[E.SHEET]
+    lay = E.Layout(22, 3)
+    rows = {item.name: i for i, (_, _, item) in enumerate(get_framework("yueyang-2020").rows())}
+    for name, values in {"目标内容": {"met": "全部"}, "到位率": {"value": 207, "planned": 369},
+                         "经济效益": {"score": 7, "reason": "部分效益未显现"}}.items():
+        for field, value in values.items():
+            ws[lay.item_cell(field, rows[name])] = value
+    ws[lay.item_cell("score", rows["到位时效"])] = 2   # typed over the formula, no 达成项: checked as allowed
+    wb.save(path)
+    result = recalc([str(path)], tmp_path / "out", jobs=1)
+    [report] = result.reports
+    assert report.template
+    found = _findings(result)
+    assert (lay.item_cell("reason", rows["到位率"]), "missing_reason") in found       # 1.68 of 3
+    assert not any(kind == "score_missing" for _, kind in found)   # never calculated: not a finding
+
+
+def test_template_with_a_wrong_typed_score(tmp_path):
+    path = write_evaluation("mof-2020", tmp_path / "in" / "评分表.xlsx")
+    wb = load_workbook(path)
+    ws = wb[E.SHEET]
+    lay = E.Layout(20, 4)
+    ws[lay.item_cell("met", 0)] = "①②"
+    ws[lay.item_cell("score", 0)] = 3              # the checklist gives 2
+    ws[lay.item_cell("reason", 0)] = "原因"
+    wb.save(path)
+    result = recalc([str(path)], tmp_path / "out", jobs=1)
+    assert (lay.item_cell("score", 0), "score_mismatch") in _findings(result)
+
+
+def test_seed_004_yearly_tables(tmp_path):
+    out = tmp_path / "out"
+    assert main(["recalc", str(ROOT / "samples/qinhuangdao-2020-2022"), "-o", str(out), "--json",
+                 str(out / "r.json")]) == 0
+    [table] = json.loads((out / "r.json").read_text(encoding="utf-8"))["tables"]
+    assert (table["computed_total"], table["grade"]) == (87.79, "良")
+    assert [(f["cell"], f["kind"]) for f in table["findings"]] == [("C6", "budget_rows_sum"), ("D6", "over_budget")]
+    assert "150.1" in table["findings"][0]["message"] and "160" in table["findings"][0]["message"]
+
+
+def test_yearly_scores_are_averaged_and_graded(tmp_path):
+    path = samples.write_qinhuangdao(tmp_path / "in" / "多年度.xlsx", scores={2020: 85, 2021: 88, 2022: 90.37},
+                                     average=87.79, grade="优")
+    result = recalc([str(path)], tmp_path / "out", jobs=1)
+    [report] = result.reports
+    assert report.computed_total == 87.79 and report.grade == "良"
+    assert ("B27", "grade_mismatch") in _findings(result)

@@ -1,0 +1,253 @@
+"""``perfbook report check``: hand-made discrepancies are found exactly, agreeing figures never.
+
+The reports checked here are typed in seed 000's style by tests/report_pairs.py (not by the report
+writer), from the 30 sample tables; then one figure is changed by hand.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from addin.engine import Funds, Indicator, Table, evaluate_table
+from report_pairs import edit, seed_style_report
+from workbook_builder.cli import main
+from workbook_builder.recalc.result import TableReport
+from workbook_builder.reports.check import check_blocks, check_report, read_blocks
+from workbook_builder.reports.model import table_report_data
+from workbook_builder.reports.write import ReportError, read_workbook
+
+SUBMITTED = Path(__file__).resolve().parent.parent / "samples" / "chaoyang-2024" / "submitted"
+WORKBOOKS = sorted(SUBMITTED.glob("*.xlsx"))
+
+
+def workbook(prefix: str) -> Path:
+    return next(p for p in WORKBOOKS if p.name.startswith(prefix + "_"))
+
+
+def seed_report(prefix: str, tmp_path: Path) -> tuple[Path, Path]:
+    book = workbook(prefix)
+    [(_, result, _)] = read_workbook(book)
+    return seed_style_report(result, tmp_path / f"{prefix}.docx"), book
+
+
+@pytest.mark.parametrize("book", WORKBOOKS, ids=lambda p: p.name[:5])
+def test_reports_typed_from_the_sample_tables_agree(book, tmp_path):
+    for n, (_, result, _) in enumerate(read_workbook(book)):
+        path = seed_style_report(result, tmp_path / f"{n}.docx")
+        checked = check_report(path, book)   # several tables: the report's title says which
+        assert checked.discrepancies == [], [d.message for d in checked.discrepancies]
+        assert checked.checked >= 15   # the figures were read and compared, not skipped
+
+
+# (workbook, text as typed, text changed by hand, report value, table value, heading of the place)
+HAND_MADE = [
+    ("01", "总带宽数量：不低于6000Mbps", "总带宽数量：不低于6500Mbps", "6500Mbps", "6000Mbps", "项目具体绩效指标"),
+    ("26", "2024年末实际完成7份", "2024年末实际完成8份", "8份", "7份", "项目产出情况"),
+    ("22", "实际支付471.32万元", "实际支付417.32万元", "417.32万元", "471.32万元", "产出成本情况"),
+    ("26", "34.00", "40.00", "40.00", "34", "总体结论"),
+    ("01", "自评得分100分", "自评得分98分", "98分", "100分", "总体结论"),
+    ("01", "评价等级为“优”", "评价等级为“良”", "良", "优", "总体结论"),
+    ("22", "预算执行率100%", "预算执行率98%", "98%", "100%", "项目概况"),
+    ("05", "预算执行率99.97%", "预算执行率100%", "100%", "99.97%", "项目概况"),   # 100% is full execution only
+    ("22", "2024年底共有100%", "2024年底共有96%", "96%", "100%", "项目产出情况"),
+    ("01", "区级互联网专线整体全年可用率99.9%", "区级互联网专线整体全年可用率99.5%", "99.5%", "99.9%", "项目产出情况"),
+    ("14", "系统故障修复响应时间：不超过2小时", "系统故障修复响应时间：不超过3小时", "3小时", "2小时", "项目具体绩效指标"),
+]
+
+
+@pytest.mark.parametrize("prefix, old, new, reported, table, heading", HAND_MADE, ids=[h[2] for h in HAND_MADE])
+def test_a_figure_changed_by_hand_is_found_exactly(prefix, old, new, reported, table, heading, tmp_path):
+    path, book = seed_report(prefix, tmp_path)
+    assert check_report(path, book).discrepancies == []
+    result = check_report(edit(path, old, new), book)
+    assert len(result.discrepancies) == 1, [d.message for d in result.discrepancies]
+    found = result.discrepancies[0]
+    assert found.report_value == reported
+    assert table in found.table_value
+    assert heading in found.where
+    assert reported in found.message and table.rstrip("分") in found.message
+
+
+def test_a_report_copying_a_wrong_table_score_is_flagged_against_the_recomputed_score(tmp_path):
+    """#26 reports 10 for an indicator that scores 7: a report stating the table's 97 is wrong."""
+    path, book = seed_report("26", tmp_path)
+    result = check_report(edit(path, "自评得分94分", "自评得分97分"), book)
+    assert [(d.report_value, d.table_value) for d in result.discrepancies] == [("97分", "94分")]
+
+
+# Seed 000 (the report of a Chaoyang table outside tables 1–30), in its own words.
+SEED_000 = [
+    ("Heading 2", "项目绩效目标。"),
+    ("Heading 3", "项目具体绩效指标"),
+    ("Normal", "产出数量指标"),
+    ("Normal", "提供区级政务专线数量：不低于750条，按实际需求调整；"),
+    ("Normal", "提供社区（村）级线路数量：不低于400条，按实际需求调整。"),
+    ("Normal", "提供金财网专线线路数量：不低于300条，按实际需求调整；"),
+    ("Normal", "政务专网专线，单条专线可用率：不低于99.9%；"),
+    ("Normal", "产出时效指标"),
+    ("Normal", "故障修复时间小于2小时"),
+    ("Normal", "2024年支出总金额：4564.7413万元（其中，朝阳园支付2064.79272万元，朝阳区数据局支付2499.94858万元）。"),
+    ("Normal", "专线用户对专线满意率：大于90%。"),
+    ("Heading 1", "综合评价情况及评价结论"),
+    ("Normal", "经自评估，项目具有政策、职能、需求的相关性。综上，本项目自评得分100分，具体情况如下："),
+    ("Heading 1", "绩效评价指标分析"),
+    ("Heading 2", "项目产出情况。"),
+    ("Normal", "产出数量情况："),
+    ("Normal", "（1）提供区政务专网专线数量不低于750条。项目2024年初共有专线863条，年末专线908条，全年使用情况良好，符合项目初始绩效目标。"),
+    ("Normal", "（2）提供金财网专线数量不低于300条。2024年底项目共有专线370条，符合项目初始绩效目标。"),
+    ("Normal", "产出质量情况："),
+    ("Normal", "政务专网专线，单条专线可用率99.9%。2024年全年，所有专线稳定运行，全年共记录运营商相关故障124次，涉及141条专线，"
+               "其中全年可用率低于99.9%的，均已按照合同中相关条款扣除其相关费用。"),
+    ("Normal", "产出成本情况："),
+    ("Normal", "本项目所有专线单价按照项目中标价格确定，项目根据实际情况，实际支付4564.7413万元。项目全年费用使用情况良好。"),
+    ("Normal", "本项目为支付每年度线路租费，所有线路从2004年开始逐步建成，各专线为各接入单位提供7*24小时的不间断服务。"),
+]
+SEED_000_SCORES = [["评价内容", "满分值", "评估得分"], ["项目年度预算执行情况", "10.00", "10.00"],
+                   ["项目产出指标", "45.00", "45.00"], ["项目经济性", "5.00", "5.00"],
+                   ["项目效益性", "30.00", "30.00"], ["项目满意度", "10.00", "10.00"], ["总计", "100.00", "100.00"]]
+
+
+def seed_000_table(**changes) -> Table:
+    rows = {
+        "区级政务专线数量": ("产出指标", "数量指标", "≥", "750", "条", "908", 10),
+        "金财网专线线路数量": ("产出指标", "数量指标", "≥", "300", "条", "370", 5),
+        "社区（村）级线路数量": ("产出指标", "数量指标", "≥", "400", "条", "556", 5),
+        "政务专网专线单条专线可用率": ("产出指标", "质量指标", "≥", "99.9", "%", "99.9", 15),
+        "故障修复时间": ("产出指标", "时效指标", "≤", "2", "小时", "2", 10),
+        "2024年支出总金额": ("成本指标", "经济成本指标", "≤", "4564.7413", "万元", "4564.7413", 5),
+        "保障区内各政务接入节点互联互通": ("效益指标", "社会效益指标", "定性", "优良中低差", "", "优", 30),
+        "专线用户对专线满意率": ("满意度指标", "服务对象满意度指标", "≥", "90", "%", "100", 10),
+    }
+    for name, change in changes.items():
+        row = list(rows[name])
+        for field, value in change if isinstance(change, list) else [change]:
+            row[{"target": 3, "actual": 5}[field]] = value
+        rows[name] = tuple(row)
+    indicators = [Indicator(l1, l2, name, nature, target, unit, actual, weight, None)
+                  for name, (l1, l2, nature, target, unit, actual, weight) in rows.items()]
+    funds = Funds(annual="4564.7413", executed="4564.7413", weight=10)
+    return Table("朝阳政务专网专线、光纤租用费（政府采购）", funds, indicators, "北京市朝阳区数据局", year=2024)
+
+
+def check_seed_000(tmp_path: Path, table: Table):
+    document = Document()
+    for style, text in SEED_000:
+        document.add_paragraph(text, style=style)
+        if text.startswith("经自评估"):
+            grid = document.add_table(rows=len(SEED_000_SCORES), cols=3)
+            for r, row in enumerate(SEED_000_SCORES):
+                for c, value in enumerate(row):
+                    grid.cell(r, c).text = value
+    path = tmp_path / "seed000.docx"
+    document.save(str(path))
+    result = evaluate_table(table, "beijing-chaoyang-2024", scores_reported=False)
+    report = TableReport.of(result, "", "自评表", False, [])
+    return check_blocks(read_blocks(path), result, table_report_data(result, report))
+
+
+def test_seed_000s_own_writing_agrees_with_its_table(tmp_path):
+    checked, found = check_seed_000(tmp_path, seed_000_table())
+    assert found == [], [d.message for d in found]
+    assert checked >= 15
+
+
+@pytest.mark.parametrize("change, reported, table, count", [
+    ({"区级政务专线数量": ("target", "800")}, "750条", "800条", 2),      # 不低于750条, in 一 and in 四
+    ({"区级政务专线数量": ("actual", "900")}, "908条", "900条", 1),      # 年末专线908条, carried from the sentence before
+    ({"金财网专线线路数量": ("actual", "360")}, "370条", "360条", 1),    # 2024年底项目共有专线370条
+    ({"2024年支出总金额": ("target", "4600")}, "4564.7413万元", "4600万元", 1),
+    ({"政务专网专线单条专线可用率": [("target", "99.95"), ("actual", "99.95")],
+      "故障修复时间": [("target", "1"), ("actual", "1")]}, None, None, 3),
+    ({"专线用户对专线满意率": ("target", "95")}, "90%", "95%", 1),
+])
+def test_seed_000_discrepancies_are_found_exactly(tmp_path, change, reported, table, count):
+    checked, found = check_seed_000(tmp_path, seed_000_table(**change))
+    assert len(found) == count, [d.message for d in found]
+    if reported:
+        assert {d.report_value for d in found} == {reported}
+        assert all(table in d.table_value for d in found)
+
+
+def test_seed_000_amount_paid_is_the_execution(tmp_path):
+    table = seed_000_table(**{"2024年支出总金额": [("target", "4500"), ("actual", "4500")]})
+    table.funds.annual = table.funds.executed = "4500"
+    checked, found = check_seed_000(tmp_path, table)
+    assert [(d.report_value, d.table_value) for d in found] == [("4564.7413万元", "4500万元")] * 2
+    assert "项目具体绩效指标" in found[0].where    # the target, in 一（二）
+    assert "项目产出情况" in found[1].where       # 实际支付…万元 in 四: the execution
+    assert "全年执行数" in found[1].message
+
+
+def test_the_cli_exit_codes_and_json(tmp_path, capsys):
+    path, book = seed_report("01", tmp_path)
+    assert main(["report", "check", str(path), str(book)]) == 0
+    edit(path, "自评得分100分", "自评得分98分")
+    out = tmp_path / "check.json"
+    assert main(["report", "check", str(path), str(book), "--json", str(out)]) == 1
+    data = json.loads(out.read_text(encoding="utf-8"))
+    [d] = data["discrepancies"]
+    assert set(d) == {"message", "report_value", "table_value", "where"}
+    assert d["report_value"] == "98分" and d["table_value"] == "100分"
+    assert "98" in capsys.readouterr().out
+    (tmp_path / "bad.docx").write_bytes(b"not a zip")
+    assert main(["report", "check", str(tmp_path / "bad.docx"), str(book)]) == 2
+    assert "不是可读取的 Word 文档" in capsys.readouterr().err
+    assert main(["report", "check", str(path), str(tmp_path / "missing.xlsx")]) == 2
+
+
+def test_a_workbook_with_several_tables_needs_the_report_title_or_sheet(tmp_path):
+    book = workbook("27-30")
+    scored = read_workbook(book)
+    assert len(scored) == 4
+    result = scored[2].result
+    path = seed_style_report(result, tmp_path / "r.docx")
+    assert check_report(path, book).table_label.endswith(f"{result.table.project}）")
+    document = Document(str(path))
+    for paragraph in document.paragraphs:
+        if result.table.project in paragraph.text:
+            paragraph.text = "报告"
+    document.save(str(path))
+    with pytest.raises(ReportError, match="--sheet"):
+        check_report(path, book)
+
+
+def edit_cell(path: Path, header: str, row_label: str, column: str, new: str) -> Path:
+    """Retype one cell of the table whose first header is ``header``, in the row starting with
+    ``row_label`` (or containing it) and the column headed ``column``."""
+    document = Document(str(path))
+    [table] = [t for t in document.tables if t.rows[0].cells[0].text == header]
+    col = [c.text for c in table.rows[0].cells].index(column)
+    [row] = [r for r in table.rows[1:] if row_label in r.cells[0].text or row_label in r.cells[2].text]
+    paragraph = row.cells[col].paragraphs[0]
+    for run in paragraph.runs[1:]:
+        run._r.getparent().remove(run._r)
+    paragraph.runs[0].text = new
+    document.save(str(path))
+    return path
+
+
+# Tables of a report written by perfbook, retyped by hand: (header, row, column, new, report, table)
+WRITTEN_TABLE_EDITS = [
+    ("一级指标", "支出金额", "年度指标值", "≤150万元", "≤150万元", "141.12万元"),
+    ("一级指标", "用户满意度", "实际完成值", "用户满意度为98%", "用户满意度为98%", "100%"),
+    ("一级指标", "用户满意度", "得分", "9.00", "9.00", "10"),
+    ("资金", "年度资金总额", "全年执行数（万元）", "140.116", "140.116", "141.116"),
+    ("资金", "年度资金总额", "执行率", "99%", "99%", "100%"),
+    ("评价内容", "效益指标", "满分值", "20.00", "20.00", "30"),
+]
+
+
+@pytest.mark.parametrize("header, row, column, new, reported, table", WRITTEN_TABLE_EDITS,
+                         ids=[f"{e[1]}-{e[2]}" for e in WRITTEN_TABLE_EDITS])
+def test_retyped_cells_of_a_written_report_are_found(header, row, column, new, reported, table, tmp_path):
+    from workbook_builder.reports.write import write_table_reports
+
+    book = workbook("26")
+    [written] = write_table_reports(book, tmp_path / "r.docx").reports
+    assert check_report(written.path, book).discrepancies == []
+    found = check_report(edit_cell(written.path, header, row, column, new), book).discrepancies
+    assert len(found) == 1, [d.message for d in found]
+    assert found[0].report_value.startswith(reported.rstrip("%")) and table in found[0].table_value
+    assert column in found[0].where

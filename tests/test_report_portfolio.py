@@ -1,0 +1,95 @@
+"""``perfbook report portfolio``: the finance bureau's summary of a recalc batch, with a native
+Word chart of the grade distribution."""
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+from workbook_builder.cli import main
+from workbook_builder.reports.portfolio import write_portfolio_report
+from workbook_builder.reports.write import ReportError
+
+RECALC = Path(__file__).parent / "data" / "snapshots" / "recalc_submitted.json"   # recalc of the 30 samples
+
+
+def table(document, first_header: str) -> list[list[str]]:
+    [found] = [t for t in document.tables if t.rows[0].cells[0].text == first_header]
+    return [[c.text for c in row.cells] for row in found.rows]
+
+
+def chart_values(document) -> dict[str, float]:
+    [part] = [r.target_part for r in document.part.rels.values() if r.reltype == RT.CHART]
+    xml = part.blob.decode("utf-8")
+    cats = re.findall(r"<c:pt idx=\"\d+\"><c:v>([^<]*)</c:v>", xml.split("<c:cat>")[1].split("</c:cat>")[0])
+    vals = re.findall(r"<c:pt idx=\"\d+\"><c:v>([^<]*)</c:v>", xml.split("<c:val>")[1].split("</c:val>")[0])
+    return dict(zip(cats, map(float, vals)))
+
+
+def varied_result(tmp_path: Path) -> Path:
+    """The sample recalc with some tables graded lower and one unreadable file."""
+    data = json.loads(RECALC.read_text(encoding="utf-8"))
+    for t, grade, total in zip(data["tables"][:5], ["良", "良", "中", "差", None], [85.0, 81.5, 70.0, 40.0, None]):
+        t["grade"], t["computed_total"] = grade, total
+    data["unreadable"] = [{"file": "坏文件.xlsx", "message": "文件无法读取：不是 Excel 文件"}]
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_the_sample_batch(tmp_path):
+    data = json.loads(RECALC.read_text(encoding="utf-8"))
+    path, _ = write_portfolio_report(RECALC, tmp_path / "p.docx")
+    document = Document(str(path))
+    text = "\n".join(p.text for p in document.paragraphs)
+    flagged = [t for t in data["tables"] if t["findings"]]
+    assert f"个文件中的{len(data['tables'])}张自评表" in text
+    assert f"其中{len(flagged)}张表发现问题，共{data['summary']['findings']}处" in text
+    rows = table(document, "序号")[1:]
+    assert [r[1] for r in rows] == [t["project"] for t in flagged]
+    for t in flagged:
+        for f in t["findings"]:
+            assert f["message"] in text
+    kinds = table(document, "问题类型")[1:]
+    assert sum(int(k[1]) for k in kinds) == data["summary"]["findings"]
+    assert chart_values(document) == {"优": 30.0, "良": 0.0, "中": 0.0, "差": 0.0}
+    assert not re.search(r"\{[{%]", text)
+
+
+def test_grades_chart_table_and_unreadable_files(tmp_path):
+    path, _ = write_portfolio_report(varied_result(tmp_path), tmp_path / "p.docx")
+    document = Document(str(path))
+    assert chart_values(document) == {"优": 25.0, "良": 2.0, "中": 1.0, "差": 1.0, "无法计算": 1.0}
+    grades = table(document, "等级")
+    assert grades[-1] == ["合计", "30", "100%"]
+    assert sum(int(r[1]) for r in grades[1:-1]) == 30
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings[-1] == "六、无法读取的文件"
+    assert "坏文件.xlsx：文件无法读取" in "\n".join(p.text for p in document.paragraphs)
+
+
+def test_cli_and_bad_input(tmp_path, capsys):
+    assert main(["report", "portfolio", str(RECALC), "-o", str(tmp_path / "p.docx")]) == 0
+    assert "30 张自评表，3 张发现问题" in capsys.readouterr().out
+    (tmp_path / "bad.json").write_text("{", encoding="utf-8")
+    assert main(["report", "portfolio", str(tmp_path / "bad.json"), "-o", str(tmp_path / "q.docx")]) == 2
+    (tmp_path / "other.json").write_text('{"a": 1}', encoding="utf-8")
+    with pytest.raises(ReportError, match="不是 perfbook recalc 的 JSON"):
+        write_portfolio_report(tmp_path / "other.json", tmp_path / "q.docx")
+    assert not (tmp_path / "q.docx").exists()
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_draws_the_chart(tmp_path):
+    path, _ = write_portfolio_report(varied_result(tmp_path), tmp_path / "p.docx")
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(path)], capture_output=True, timeout=180)
+    assert (tmp_path / "p.pdf").read_bytes().startswith(b"%PDF")
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(tmp_path / "p.pdf"), "-"], capture_output=True, text=True).stdout
+        assert "自评等级分布" in text and "无法计算" in text

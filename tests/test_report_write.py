@@ -1,0 +1,168 @@
+"""``perfbook report write``: a Word report per sample table, in the national outline, every
+figure from the re-scored table; a golden snapshot of one report; LibreOffice opens it."""
+
+import os
+import re
+import shutil
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from workbook_builder.cli import main
+from workbook_builder.reports.check import check_report
+from workbook_builder.reports.model import NARRATIVE_SECTIONS, NarrativeError, placeholder
+from workbook_builder.reports.write import read_workbook, write_table_reports
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples" / "chaoyang-2024"
+WORKBOOKS = sorted((SAMPLES / "submitted").glob("*.xlsx")) + sorted((SAMPLES / "submitted-templates").glob("*.xlsx"))
+NARRATIVE = ROOT / "samples" / "narrative.toml"
+SNAPSHOT = ROOT / "tests" / "data" / "snapshots" / "report_26.txt"
+OUTLINE = ["一、基本情况", "二、绩效评价工作开展情况", "三、综合评价情况及评价结论", "四、绩效评价指标分析",
+           "五、主要经验及做法、存在的问题及原因分析", "六、有关建议", "七、其他需要说明的问题"]
+TAG = re.compile(r"\{[{%#]|[}%#]\}")
+
+
+def all_text(document) -> list[str]:
+    texts = [p.text for p in document.paragraphs]
+    texts += [c.text for t in document.tables for row in t.rows for c in row.cells]
+    for section in document.sections:
+        texts += [p.text for p in section.footer.paragraphs] + [p.text for p in section.header.paragraphs]
+    return texts
+
+
+def score_table(document) -> list[list[str]]:
+    [table] = [t for t in document.tables if t.rows[0].cells[0].text == "评价内容"]
+    return [[c.text for c in row.cells] for row in table.rows]
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    out = tmp_path_factory.mktemp("reports")
+    return [(book, write_table_reports(book, out / f"{book.stem}.docx")) for book in WORKBOOKS]
+
+
+def test_a_report_for_each_sample_table(written):
+    reports = [r for _, result in written for r in result.reports]
+    assert len(reports) == 34   # 30 tables in submitted/, 4 filled templates
+    assert len({r.data.project for r in reports}) == 30
+
+
+def test_reports_carry_the_outline_no_tags_and_a_score_table_that_adds_up(written):
+    for _, result in written:
+        for report in result.reports:
+            document = Document(str(report.path))
+            headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+            assert headings == OUTLINE, report.path
+            assert not [t for t in all_text(document) if TAG.search(t)], report.path
+            rows = score_table(document)
+            assert rows[0] == ["评价内容", "满分值", "评估得分"] and rows[-1][0] == "总计"
+            for column in (1, 2):
+                parts = sum((Decimal(r[column]) for r in rows[1:-1]), Decimal(0))
+                assert parts == Decimal(rows[-1][column]), (report.path, column)
+            assert Decimal(rows[-1][2]) == report.data.total
+            assert f"评价等级为“{report.data.grade}”" in "".join(p.text for p in document.paragraphs)
+            styles = {p.style.name for p in document.paragraphs}
+            assert {"Title", "Heading 1", "Heading 2"} <= styles
+            section = document.sections[0]
+            assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+            footer = document.sections[0].footer.paragraphs[0]._p.xml
+            assert "PAGE" in footer
+
+
+def test_every_report_agrees_with_its_table_by_report_check(written):
+    """The writer and the checker agree: no figure of a written report is flagged."""
+    for book, result in written:
+        for report in result.reports:
+            checked = check_report(report.path, book)
+            assert checked.discrepancies == [], [d.message for d in checked.discrepancies]
+            assert checked.checked > 30
+
+
+def test_recomputed_figures_and_what_was_corrected(written):
+    """#26: one indicator reported 10 for 7 (over-target rule): the report states 94, not 97,
+    and says why."""
+    [(_, result)] = [(b, r) for b, r in written if b.name.startswith("26_")]
+    text = "\n".join(p.text for p in Document(str(result.reports[0].path)).paragraphs)
+    assert "本项目综合得分94分" in text
+    assert "自评表填报总分为97分，按计分规则重新计算为94分" in text
+    assert "J14单元格（指标“项目总结报告”的得分）：实际完成值超出年度指标值600%" in text
+
+
+def test_placeholders_without_narrative_and_text_with_it(tmp_path):
+    book = SAMPLES / "submitted" / "26_朝阳区政府网站功能和监测服务项目.xlsx"
+    [plain] = write_table_reports(book, tmp_path / "a.docx").reports
+    text = "\n".join(p.text for p in Document(str(plain.path)).paragraphs)
+    for label in ("项目背景、主要内容及实施情况", "主要经验及做法", "有关建议", "其他需要说明的问题"):
+        assert placeholder(label) in text
+    [filled] = write_table_reports(book, tmp_path / "b.docx", NARRATIVE).reports
+    text = "\n".join(p.text for p in Document(str(filled.path)).paragraphs)
+    assert "【待填写" not in text
+    assert "参考以往年度的实际完成情况设定数量指标" in text
+    assert "本项目为政务网站提供互动交流" in text and "项目由区数据局按照单位项目审核流程组织实施" in text
+
+
+def test_bad_narrative_files_are_user_errors(tmp_path, capsys):
+    book = SAMPLES / "submitted" / "26_朝阳区政府网站功能和监测服务项目.xlsx"
+    (tmp_path / "typo.toml").write_text('"建意" = "…"\n', encoding="utf-8")
+    with pytest.raises(NarrativeError, match="建意"):
+        write_table_reports(book, tmp_path / "a.docx", tmp_path / "typo.toml")
+    (tmp_path / "broken.toml").write_text('"有关建议" = \n', encoding="utf-8")
+    assert main(["report", "write", str(book), "-o", str(tmp_path / "a.docx"), "--narrative", str(tmp_path / "broken.toml")]) == 2
+    assert "不是有效的 TOML" in capsys.readouterr().err
+    assert set(NARRATIVE_SECTIONS) >= set(__import__("tomllib").loads(NARRATIVE.read_text(encoding="utf-8")))
+
+
+def test_several_tables_one_report_each_or_one_sheet(tmp_path, capsys):
+    book = SAMPLES / "submitted" / "27-30_政府网站运维项目.xlsx"
+    assert main(["report", "write", str(book), "-o", str(tmp_path / "报告.docx")]) == 0
+    names = sorted(p.name for p in tmp_path.glob("*.docx"))
+    assert len(names) == 4 and names[0].startswith("报告_1_")
+    sheets = [scored.report.sheet for scored in read_workbook(book)]
+    alone = next(s for s in sheets if sheets.count(s) == 1)
+    assert main(["report", "write", str(book), "-o", str(tmp_path / "one.docx"), "--sheet", alone]) == 0
+    assert (tmp_path / "one.docx").exists()
+    assert main(["report", "write", str(book), "-o", str(tmp_path / "x.docx"), "--sheet", "没有这张表"]) == 2
+    assert "没有工作表“没有这张表”" in capsys.readouterr().err
+    assert main(["report", "write", str(tmp_path / "missing.xlsx"), "-o", str(tmp_path / "x.docx")]) == 2
+
+
+def snapshot_text(path: Path) -> str:
+    """The report's paragraphs (with their styles) and tables as text, for the golden file."""
+    document = Document(str(path))
+    lines = []
+    for item in document.iter_inner_content():
+        if hasattr(item, "rows"):
+            lines += [" | ".join(c.text for c in row.cells) for row in item.rows]
+        elif item.text.strip():
+            lines.append(f"[{item.style.name}] {item.text}")
+    return "\n".join(lines) + "\n"
+
+
+def test_golden_report_of_table_26(tmp_path):
+    book = SAMPLES / "submitted" / "26_朝阳区政府网站功能和监测服务项目.xlsx"
+    [report] = write_table_reports(book, tmp_path / "r.docx", NARRATIVE).reports
+    text = snapshot_text(report.path)
+    if os.environ.get("PERFBOOK_UPDATE_SNAPSHOTS"):
+        SNAPSHOT.write_text(text, encoding="utf-8")
+    assert text == SNAPSHOT.read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_converts_a_report_to_pdf(tmp_path):
+    book = SAMPLES / "submitted" / "01_2022-2023年朝阳区互联网接入服务.xlsx"
+    [report] = write_table_reports(book, tmp_path / "r.docx", NARRATIVE).reports
+    done = subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
+                           "--convert-to", "pdf", "--outdir", str(tmp_path), str(report.path)],
+                          capture_output=True, text=True, timeout=180)
+    pdf = tmp_path / "r.pdf"
+    assert pdf.exists(), done.stderr
+    assert pdf.read_bytes().startswith(b"%PDF")
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+        compact = re.sub(r"\s+", "", text)
+        assert all(heading in compact for heading in OUTLINE)
+        assert "【待填写" not in compact

@@ -1,0 +1,89 @@
+"""复核本工作簿 inside Excel: the same findings as ``perfbook recalc``, through xlwings Lite (the
+generated main.py, run in an interpreter that has nothing but xlwings) and directly in-process on
+an xlwings remote book, for every submitted sample."""
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+import xlwings
+
+from tests.conftest import ROOT
+from tests.xlwings_payload import book_payload, recalc_findings, review_findings
+from workbook_builder.cli import main
+
+SUBMITTED = sorted((ROOT / "samples/chaoyang-2024/submitted").glob("*.xlsx"))
+
+RUNNER = textwrap.dedent(
+    """
+    import asyncio, json, sys
+    import xlwings as xw
+    import xlwings.server as server
+    import main
+    out = []
+    for payload in json.loads(sys.stdin.read()):
+        book = xw.Book(json=payload)
+        # Called as xlwings calls a script: the book injected by its type hint.
+        asyncio.run(server.custom_scripts_call(main, "复核本工作簿", typehint_to_value={xw.Book: book}))
+        out.append(book.json()["actions"])
+    print(json.dumps(out, ensure_ascii=False))
+    """
+)
+
+
+@pytest.fixture(scope="module")
+def expected():
+    return [recalc_findings(path) for path in SUBMITTED]
+
+
+def test_lite_review_finds_what_recalc_finds(tmp_path, expected):
+    out = tmp_path / "lite"
+    assert main(["lite", "-o", str(out)]) == 0
+    only_xlwings = tmp_path / "only-xlwings"
+    only_xlwings.mkdir()
+    (only_xlwings / "xlwings").symlink_to(Path(xlwings.__file__).parent)
+    script = f"import sys; sys.path[:0] = [{str(only_xlwings)!r}, {str(out)!r}]\n" + RUNNER
+    env = {"PATH": os.environ.get("PATH", ""), "XLWINGS_ON_SERVER": "true",
+           "XLWINGS_LICENSE_KEY": "noncommercial"}
+    payloads = [book_payload(path) for path in SUBMITTED]
+    done = subprocess.run([sys.executable, "-I", "-S", "-c", script],
+                          input=json.dumps(payloads, ensure_ascii=False, default=str),
+                          capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    results = json.loads(done.stdout)
+    assert len(results) == len(SUBMITTED) == 26
+    total = 0
+    for path, payload, actions, (rows, cells) in zip(SUBMITTED, payloads, results, expected):
+        got = review_findings(actions, len(payload["sheets"]))
+        assert got == (rows, cells), path.name
+        total += len(rows)
+    assert total > 0   # the samples carry errors: the comparison compares findings, not nothing
+
+
+CLASSIC = textwrap.dedent(
+    """
+    import json, sys
+    import xlwings as xw
+    from workbook_builder.deploy import review
+    book = xw.Book(json=json.loads(sys.stdin.read()))
+    xw.Book.caller = staticmethod(lambda: book)   # what RunPython provides in desktop Excel
+    review.main()
+    print(json.dumps(book.json()["actions"], ensure_ascii=False))
+    """
+)
+
+
+def test_classic_runpython_entry_point_reviews_the_calling_book():
+    path = next(p for p in SUBMITTED if p.name.startswith("26_"))
+    payload = book_payload(path)
+    env = dict(os.environ, XLWINGS_ON_SERVER="true", XLWINGS_LICENSE_KEY="noncommercial")
+    done = subprocess.run([sys.executable, "-c", CLASSIC], input=json.dumps(payload, ensure_ascii=False),
+                          capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    rows, cells = review_findings(json.loads(done.stdout), len(payload["sheets"]))
+    assert (rows, cells) == recalc_findings(path)
+    assert [r[2] for r in rows] == ["未按超额规则扣分"]

@@ -1,0 +1,104 @@
+"""复核本工作簿: ``perfbook recalc``'s review of the workbook open in Excel, without leaving Excel.
+
+The script reads every sheet of the open workbook through xlwings (any layout recalc reads:
+perfbook templates, PERF_* or portable, and standard-layout tables), re-scores each table with
+the same code as ``perfbook recalc`` (:func:`..recalc.run.report_table`), writes the findings to
+a ``复核结果`` sheet (cell, kind, message, reported, expected, with a link to each cell) and
+fills the cells concerned.
+
+One module for every runtime: ``@script`` for xlwings Server (``perfbook serve``) and xlwings
+Lite (bundled into ``perfbook lite``'s main.py), :func:`main` for the classic add-in's
+``RunPython``. It imports only xlwings, the standard library and perfbook modules that need
+nothing else, because xlwings Lite has nothing else.
+"""
+
+from __future__ import annotations
+
+import xlwings as xw
+from xlwings import script
+
+from ..readers.container import Grid
+from ..readers.tables import NoTable, tables_in
+from ..recalc.result import FindingRow, TableReport
+from ..recalc.run import report_table
+
+RESULT_SHEET = "复核结果"
+HEADERS = ("工作表", "单元格", "项目名称", "问题类型", "说明", "填报值", "应为")
+FINDING_COLOR = "#FFC7CE"
+COLUMN_WIDTHS = (12, 8, 30, 16, 70, 12, 12)
+
+
+def grids_of(book: xw.Book) -> list[Grid]:
+    """Every sheet of the open workbook (but the results sheet) as the readers' :class:`Grid`."""
+    grids = []
+    for sheet in book.sheets:
+        if sheet.name == RESULT_SHEET:
+            continue
+        used = sheet.used_range
+        rows = used.options(ndim=2).value or []
+        try:
+            hidden = not sheet.visible
+        except (KeyError, NotImplementedError):  # older clients send no visibility
+            hidden = sheet.name.startswith("_")
+        grids.append(Grid(sheet.name, [list(r) for r in rows], used.row - 1, used.column - 1, hidden))
+    return grids
+
+
+def review_grids(grids: list[Grid], label: str, profile: str | None = None) -> list[TableReport]:
+    """The reports ``perfbook recalc`` gives for a workbook made of ``grids``."""
+    return [report_table(read, profile, label)[0] for read in tables_in(grids, label)]
+
+
+def result_rows(reports: list[TableReport]) -> list[list[object]]:
+    """The rows of the 复核结果 sheet, headers first; the cell column links to the cell."""
+    rows: list[list[object]] = [list(HEADERS)]
+    for report in reports:
+        for finding in report.findings:
+            rows.append([report.sheet, _link(report.sheet, finding), report.project, finding.label,
+                         finding.message, finding.reported, finding.expected])
+    if len(rows) == 1:
+        rows.append(["", "", "", "", "未发现问题：" + "；".join(
+            f"{r.project} 总分 {r.computed_total}，等级 {r.grade}" for r in reports), None, None])
+    return rows
+
+
+def _link(sheet: str, finding: FindingRow) -> str:
+    if not finding.cell:
+        return ""
+    target = "#'" + sheet.replace("'", "''") + "'!" + finding.cell
+    return f'=HYPERLINK("{target}","{finding.cell}")'
+
+
+def review_book(book: xw.Book) -> list[TableReport]:
+    """Review ``book`` and write the results into it (see the module docstring)."""
+    label = book.name
+    try:
+        reports = review_grids(grids_of(book), label)
+        rows = result_rows(reports)
+    except NoTable as err:
+        reports, rows = [], [list(HEADERS), ["", "", "", "无法复核", str(err), None, None]]
+    names = [s.name for s in book.sheets]
+    if RESULT_SHEET in names:
+        book.sheets[RESULT_SHEET].delete()
+    sheet = book.sheets.add(name=RESULT_SHEET, after=book.sheets[len(book.sheets) - 1])
+    sheet["A1"].value = rows
+    sheet["A1"].resize(1, len(HEADERS)).font.bold = True
+    for column, width in enumerate(COLUMN_WIDTHS):
+        sheet.range((1, column + 1)).column_width = width
+    for report in reports:
+        for finding in report.findings:
+            if finding.cell:
+                book.sheets[report.sheet][finding.cell].color = FINDING_COLOR
+    return reports
+
+
+@script
+def 复核本工作簿(book: xw.Book):  # noqa: N802 - the name Excel's task pane shows
+    """按计分规则重新计分，把发现的问题写入“复核结果”工作表并标出有问题的单元格。"""
+    review_book(book)
+
+
+def main() -> None:
+    """The classic add-in's entry point:
+    ``RunPython "import workbook_builder.deploy.review as r; r.main()"``."""
+    review_book(xw.Book.caller())

@@ -1,0 +1,343 @@
+"""Portable templates: the rule profile compiled into native spreadsheet formulas.
+
+Where the add-in is not installed (Excel without Python, WPS Office, LibreOffice) every PERF_*
+cell shows ``#NAME?``. A portable template writes each score, rate, total and grade cell as a
+formula made only of functions that Excel 2010+, WPS and LibreOffice share (IF, AND, OR, NOT,
+ISNUMBER, ISTEXT, ISNA, VALUE, SUBSTITUTE, TRIM, ROUND, MIN, MAX, INDEX, MATCH, COUNT, COUNTA, SUM).
+
+The formulas are compiled from the profile, never written by hand for one jurisdiction: each
+setting of a profile is looked up in a registry of formula builders keyed by the names the
+engine uses (:data:`addin.engine.methods.QUANTITATIVE`, :data:`~addin.engine.methods.FUNDS`, the
+over-target modes of :mod:`addin.engine.profiles`). A setting without a builder is refused with
+:class:`NotPortable` when the template is generated, so no template ever holds a formula that
+scores differently from the engine. The shares of the qualitative grades are written to the
+hidden ``_perfbook`` sheet and looked up with INDEX/MATCH.
+
+Inputs are strict where formulas need them: a quantitative 实际完成值 is a plain number in the
+row's unit (``99.95`` and ``99.95%`` score the same), a 定性 one a grade of its scale; anything
+else shows a Chinese message in the score cell instead of ``#VALUE!``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from addin.engine import UserError, form
+from addin.engine.findings import EMPTY_REASONS
+from addin.engine.natures import EQUAL, POSITIVE, QUALITATIVE, REVERSE
+from addin.engine.profiles import Profile, Scale
+
+from . import layout as L
+
+# Where the grade shares live on the hidden sheet: key column, share column, first row.
+SHARES_KEY_COLUMN, SHARES_VALUE_COLUMN, SHARES_FIRST_ROW = "D", "E", 2
+SHARES_HEADER = ("等级键（规则|等级）", "得分比例")
+MODE_LABEL, MODE_VALUE = "公式", "通用公式（无需加载项）"
+
+
+class NotPortable(UserError):
+    """A profile setting that no native formula can apply (a rule only Python can apply)."""
+
+
+@dataclass(frozen=True)
+class Share:
+    """A compiled scoring method: ``value`` is the share of 分值 before the cap, valid once each
+    ``(condition, message)`` guard, tested in order, is false."""
+
+    value: str
+    guards: tuple[tuple[str, str], ...] = ()
+
+
+# Quantitative methods, by the names of addin.engine.methods.QUANTITATIVE: (A, B) -> Share.
+def _ratio(a: str, b: str) -> Share:
+    return Share(f"{b}/{a}", ((f"{a}<=0", f'"正向指标的年度指标值为"&{a}&"，无法按“实际完成值/年度指标值”计分"'),))
+
+
+_NEGATIVE = ("OR({a}<0,{b}<0)", '"反向指标的年度指标值和实际完成值不能为负数"')
+
+
+def _inverse_ratio(a: str, b: str) -> Share:
+    guard = (_NEGATIVE[0].format(a=a, b=b), _NEGATIVE[1])
+    return Share(f"IF({b}<={a},1,IF({a}=0,0,{a}/{b}))", (guard,))
+
+
+def _linear_to_double(a: str, b: str) -> Share:
+    guard = (_NEGATIVE[0].format(a=a, b=b), _NEGATIVE[1])
+    return Share(f"IF({b}<={a},1,IF({a}=0,0,1-({b}-{a})/{a}))", (guard,))
+
+
+def _min_ratio(a: str, b: str) -> Share:
+    return Share(f"IF({b}={a},1,IF(OR({a}<=0,{b}<=0),0,MIN({a}/{b},{b}/{a})))")
+
+
+def _all_or_nothing(a: str, b: str) -> Share:
+    return Share(f"IF({b}={a},1,0)")
+
+
+QUANTITATIVE_BUILDERS: dict[str, Callable[[str, str], Share]] = {
+    "ratio_capped": _ratio,
+    "inverse_ratio_capped": _inverse_ratio,
+    "linear_to_double": _linear_to_double,
+    "min_ratio": _min_ratio,
+    "all_or_nothing": _all_or_nothing,
+}
+
+
+# Funds methods, by the names of addin.engine.methods.FUNDS: (budget, executed) -> Share.
+def _rate_capped(budget: str, executed: str) -> Share:
+    return Share(f"{executed}/{budget}")
+
+
+FUNDS_BUILDERS: dict[str, Callable[[str, str], Share]] = {"rate_capped": _rate_capped}
+
+
+def _tolerant(expression: str) -> str:
+    """``expression`` with binary floating-point noise removed (0.3 − 0.1 is 0.19999999999999998
+    in every spreadsheet; the engine computes in decimals)."""
+    return f"ROUND({expression},9)"
+
+
+def _over(nature: str, a: str, b: str, start: str) -> str:
+    """The condition "B went beyond A by at least ``start``" in the favourable direction: the
+    engine's ``over_share(nature, A, B) >= start`` without a division."""
+    if nature == POSITIVE:
+        return f"AND({b}>{a},{a}>0,{_tolerant(f'{b}-{a}-{start}*{a}')}>=0)"
+    return f"AND({a}>{b},{b}>0,{_tolerant(f'{a}-{b}-{start}*{b}')}>=0)"
+
+
+@dataclass(frozen=True)
+class OverTarget:
+    """A compiled over-target rule for one nature: ``deduction`` is the share of 分值 taken off
+    ("0" for none); ``flag`` the condition for the 超额完成需说明 check (``None`` for none)."""
+
+    deduction: str = "0"
+    flag: str | None = None
+
+
+def _ladder(profile: Profile, nature: str, a: str, b: str) -> OverTarget:
+    steps = ",".join(f"IF({_over(nature, a, b, str(s.start))},{s.deduct},0)" for s in profile.ladder)
+    return OverTarget(deduction=f"MAX(0,{steps})")
+
+
+def _finding(profile: Profile, nature: str, a: str, b: str) -> OverTarget:
+    return OverTarget(flag=_over(nature, a, b, str(profile.finding_from)))
+
+
+def _none(profile: Profile, nature: str, a: str, b: str) -> OverTarget:
+    return OverTarget()
+
+
+OVER_TARGET_BUILDERS: dict[str, Callable[[Profile, str, str, str], OverTarget]] = {
+    "ladder": _ladder,
+    "finding": _finding,
+    "none": _none,
+}
+
+
+def check_portable(profile: Profile) -> None:
+    """Refuse a profile with a setting no builder compiles: before any cell is written."""
+    missing = [f"{nature} 指标的计分方法“{name}”" for nature, name in profile.methods.items()
+               if name not in QUANTITATIVE_BUILDERS]
+    if profile.funds_method not in FUNDS_BUILDERS:
+        missing.append(f"资金得分方法“{profile.funds_method}”")
+    if profile.over_target_mode not in OVER_TARGET_BUILDERS:
+        missing.append(f"超额完成规则“{profile.over_target_mode}”")
+    if missing:
+        raise NotPortable(
+            f"规则 {profile.id} 的{'、'.join(missing)}无法写成通用公式，不能生成 --portable 模板；"
+            "请不加 --portable 生成使用 PERF_* 函数的模板"
+        )
+
+
+def number(ref: str) -> str:
+    """The number a strict input cell holds: the number itself, or a typed text such as
+    ``99.95%``, ``99.95``, ``1,200`` read as a number (an error value when it is none)."""
+    text = f'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE(TRIM({ref}),"％",""),"%",""),",","")'
+    return f"IF(ISTEXT({ref}),VALUE({text}),{ref})"
+
+
+def _guarded(guards: list[tuple[str, str]], value: str) -> str:
+    """``IF(c1,m1,IF(c2,m2,…value))``: the first true guard's message, else ``value``."""
+    formula = value
+    for condition, message in reversed(guards):
+        formula = f"IF({condition},{message},{formula})"
+    return formula
+
+
+def _round(expression: str, decimals: int) -> str:
+    return f"ROUND({_tolerant(expression)},{decimals})"
+
+
+def _text(value: str) -> str:
+    return '"' + value.replace('"', '""') + '"'
+
+
+def _need_number(ref: str, label: str, unit: str | None = None) -> tuple[str, str]:
+    """Guard: ``ref`` must hold a number; the message names the field (and the row's unit)."""
+    message = f'"{label}应填写数值"'
+    if unit:
+        message = f'"{label}应填写数值"&IF(TRIM({unit})="","","（单位："&{unit}&"）")'
+    return f"NOT(ISNUMBER({number(ref)}))", message
+
+
+def reason_blank(ref: str) -> str:
+    """A 偏差原因 cell that says nothing (the engine's ``is_blank_reason``)."""
+    words = ",".join(_text(w) for w in sorted(EMPTY_REASONS) if w)
+    return f"OR(LEN(TRIM({ref}))=0,ISNUMBER(MATCH(TRIM({ref}),{{{words}}},0)))"
+
+
+@dataclass(frozen=True)
+class Row:
+    """The cells of one indicator row."""
+
+    nature: str
+    target: str
+    unit: str
+    actual: str
+    weight: str
+    score: str
+    reason: str
+
+    @classmethod
+    def at(cls, index: int, lay: L.Layout) -> "Row":
+        return cls(*(lay.indicator_cell(f, index) for f in
+                     ("nature", "target", "unit", "actual", "weight", "score", "reason")))
+
+
+class PortableFormulas:
+    """The formulas of a portable template for one profile (see the module docstring)."""
+
+    portable = True
+
+    def __init__(self, profile: Profile):
+        check_portable(profile)
+        self.profile = profile
+        self.keys = self.shares = ""
+        rows = len(self.share_rows())
+        last = SHARES_FIRST_ROW + rows - 1
+        sheet = f"'{L.META_SHEET}'"
+        self.keys = f"{sheet}!${SHARES_KEY_COLUMN}${SHARES_FIRST_ROW}:${SHARES_KEY_COLUMN}${last}"
+        self.shares = f"{sheet}!${SHARES_VALUE_COLUMN}${SHARES_FIRST_ROW}:${SHARES_VALUE_COLUMN}${last}"
+
+    def share_rows(self) -> list[tuple[str, float]]:
+        """(scale|grade, share) for every spelling of every scale and grade of the profile."""
+        rows = {}
+        for scale in self.profile.scales:
+            for name in (scale.name, *scale.aliases):
+                for grade in scale.grades:
+                    for word in grade.words:
+                        rows.setdefault(f"{name}|{word}", float(grade.share))
+        return list(rows.items())
+
+    # funds block
+
+    def _funds_guards(self, budget: str, executed: str) -> list[tuple[str, str]]:
+        return [
+            (f"NOT(ISNUMBER({budget}))", '"全年预算数应填写数值"'),
+            (f"NOT(ISNUMBER({executed}))", '"全年执行数应填写数值"'),
+            (f"{budget}<=0", f'"全年预算数为"&{budget}&"，无法计算执行率"'),
+            (f"{executed}<0", f'"全年执行数不能为负数（"&{executed}&"）"'),
+        ]
+
+    def funds_rate(self, lay: L.Layout) -> str:
+        budget, executed = lay.funds_cell("annual"), lay.funds_cell("executed")
+        rate = _round(f"{executed}/{budget}", self.profile.rate_decimals)
+        return f'=IF(OR({budget}="",{executed}=""),"",{_guarded(self._funds_guards(budget, executed), rate)})'
+
+    def funds_score(self, lay: L.Layout) -> str:
+        budget, executed, weight = (lay.funds_cell(f) for f in ("annual", "executed", "weight"))
+        share = FUNDS_BUILDERS[self.profile.funds_method](budget, executed)
+        guards = self._funds_guards(budget, executed) + list(share.guards)
+        guards.append((f"NOT(ISNUMBER({weight}))", '"分值应填写数值"'))
+        score = _round(f"MIN(MAX({share.value},0),1)*{weight}", self.profile.decimals)
+        return f'=IF(OR({budget}="",{executed}=""),"",{_guarded(guards, score)})'
+
+    # indicator rows
+
+    def _quantitative(self, nature: str, row: Row) -> str:
+        a, b, w = number(row.target), number(row.actual), row.weight
+        share = QUANTITATIVE_BUILDERS[self.profile.methods[nature]](a, b)
+        over = self._over_target(nature, a, b)
+        guards = [
+            _need_number(row.target, form.INDICATOR_FIELDS["target"]),
+            _need_number(row.actual, form.INDICATOR_FIELDS["actual"], row.unit),
+            (f"NOT(ISNUMBER({w}))", '"分值应填写数值"'),
+            *share.guards,
+        ]
+        score = f"MAX(MIN(MAX({share.value},0),1)*{w}-{over.deduction}*{w},0)"
+        return _guarded(guards, _round(score, self.profile.decimals))
+
+    def _over_target(self, nature: str, a: str, b: str) -> OverTarget:
+        if nature not in self.profile.over_target_applies_to:
+            return OverTarget()
+        return OVER_TARGET_BUILDERS[self.profile.over_target_mode](self.profile, nature, a, b)
+
+    def _qualitative(self, row: Row, scale: Scale | None) -> str:
+        if scale is not None:
+            key = f'{_text(scale.name + "|")}&TRIM({row.actual})'
+            names = "、".join(g.name for g in scale.grades)
+            message = _text(f"请从下拉列表中选择等级（{names}）")
+        else:
+            key = f'TRIM({row.target})&"|"&TRIM({row.actual})'
+            message = _text("年度指标值应为评价等级（如 优良中低差），实际完成值应为其中一个等级（如 优）")
+        found = f"MATCH({key},{self.keys},0)"
+        score = _round(f"INDEX({self.shares},{found})*{row.weight}", self.profile.decimals)
+        guards = [(f"ISNA({found})", message), (f"NOT(ISNUMBER({row.weight}))", '"分值应填写数值"')]
+        return _guarded(guards, score)
+
+    def indicator_score(self, row: Row, nature: str | None, scale: Scale | None) -> str:
+        """The 得分 cell; ``nature`` (and a 定性 row's ``scale``) as known when the table defines
+        its rows, ``None`` for rows the user fills in (the nature cell then chooses)."""
+        blank = f'OR({row.nature}="",{row.actual}="")'
+        if nature == QUALITATIVE:
+            body = self._qualitative(row, scale)
+        elif nature is not None:
+            body = self._quantitative(nature, row)
+        else:
+            body = _text("绩效指标性质应为 ≥、≤、= 或 定性")
+            for each in (EQUAL, REVERSE, POSITIVE):
+                body = f'IF({row.nature}="{each}",{self._quantitative(each, row)},{body})'
+            body = f'IF({row.nature}="{QUALITATIVE}",{self._qualitative(row, None)},{body})'
+        return f'=IF({blank},"",{body})'
+
+    def indicator_check(self, row: Row, nature: str | None) -> str:
+        """The 检查 cell: the checks a formula can make once the score is computed."""
+        silent = reason_blank(row.reason)
+        checks = [(f"AND({row.score}<{row.weight},{silent})", _text("得分低于分值，未填写偏差原因分析及改进措施"))]
+        a, b = number(row.target), number(row.actual)
+
+        def applies(each: str) -> str:  # rows the user fills in: the nature cell decides
+            return "TRUE" if nature == each else f'{row.nature}="{each}"'
+
+        for each in (POSITIVE, REVERSE):
+            flag = self._over_target(each, a, b).flag
+            if flag and nature in (each, None):
+                over = f"({b}-{a})/{a}" if each == POSITIVE else f"({a}-{b})/{b}"
+                message = (f'"实际完成值超出年度指标值"&ROUND({over}*100,2)&"%，指标值可能设定偏低，'
+                           f'应在偏差原因中说明"')
+                checks.append((f"AND({applies(each)},{flag},{silent})", message))
+        if nature in (EQUAL, None):
+            message = f'"性质为“=”，实际完成值"&{b}&"与年度指标值"&{a}&"不一致，应说明偏差原因"'
+            checks.append((f"AND({applies(EQUAL)},{b}<>{a},{silent})", message))
+        return f'=IF(NOT(ISNUMBER({row.score})),"",{_guarded(checks, _text(""))})'
+
+    # total and grade
+
+    def total_score(self, lay: L.Layout) -> str:
+        col = L.INDICATOR_COLUMNS
+        first, last = L.FIRST_INDICATOR_ROW, lay.last_indicator_row
+        natures, actuals, scores = (f"{col[f]}{first}:{col[f]}{last}" for f in ("nature", "actual", "score"))
+        funds = lay.funds_cell("score")
+        total = _round(f"SUM({scores})+{funds}", self.profile.decimals)
+        incomplete = f"COUNT({scores})+COUNT({funds})<COUNTA({natures})+1"
+        return (f'=IF(OR({funds}="",COUNTA({natures})>COUNTA({actuals})),"",'
+                f'IF({incomplete},"有得分未能计算，见上方提示",{total}))')
+
+    def grade(self, lay: L.Layout) -> str:
+        total = lay.total_score_cell
+        bands = _text(self.profile.grade_bands[-1][0])
+        for grade, minimum in reversed(self.profile.grade_bands[:-1]):
+            bands = f"IF({total}>={minimum},{_text(grade)},{bands})"
+        over = f'"总分"&{total}&"超过满分{form.TOTAL_WEIGHT}分，无法确定等级"'  # as PERF_GRADE refuses it
+        return f'=IF(ISNUMBER({total}),IF({total}>{form.TOTAL_WEIGHT},{over},{bands}),"")'

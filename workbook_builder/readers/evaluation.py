@@ -1,0 +1,193 @@
+"""评价指标体系评分表 read out of workbooks, with the cell address of every value.
+
+A sheet holds such a table when one row has the headers 一级指标, 三级指标 and 评价标准 (or
+评分标准), as in seed 001 and in perfbook's own template (recognised by its hidden ``_perfbook``
+sheet, which names the framework). Columns are found by their header labels, spaces and line
+breaks ignored, so a table typed by hand in this layout is read the same way, with or without
+the input columns (达成项, 实际值, 计划值, 扣分) and 扣分原因. Merged 一级/二级 cells are carried
+down, repeated header rows skipped; 小计, 总分, 评价等级 and 计分规则 rows are read below the items.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from addin.engine.frameworks import EntryRow, EvaluationForm, Inputs
+
+from ..forms import evaluation_layout as E
+from .container import Grid, address
+from .tables import norm
+
+# Header label (spaces removed) → field; a 分值 column belongs to the level left of it.
+LABELS = (
+    ("一级指标", "level1"), ("二级指标", "level2"), ("三级指标", "name"),
+    ("具体指标", "explanation"), ("指标解释", "explanation"),
+    ("评价标准", "criterion"), ("评分标准", "criterion"),
+    ("自评得分", "score"), ("评价得分", "score"), ("得分", "score"),
+    ("计分方法", "method"), ("达成项", "met"), ("实际值", "value"), ("计划值", "planned"),
+    ("扣分原因", "reason"), ("扣分理由", "reason"), ("扣分说明", "reason"), ("扣分", "deductions"),
+)
+_POINTS_OF = {"level1": "level1_points", "level2": "level2_points", "name": "points"}
+GRADE_LABELS = ("评价等级", "评价等次", "等级", "等次")
+DEFAULT_GRADES_PROFILE = "mof-2020"
+
+
+@dataclass
+class ReadEvaluation:
+    """A form and where its values are: ``cells`` maps ('indicator', row, field) for every column
+    of an item row, ('level1'|'level2', row, 'points') to the 分值 stated for that row's group,
+    ('level1', row, 'score') to its 小计, ('total', 'score'|'points'), ('grade', 'grade') and
+    ('rule',) to A1 addresses."""
+
+    form: EvaluationForm
+    file: str
+    sheet: str
+    cells: dict[tuple, str] = field(default_factory=dict)
+    template: bool = False
+    uncalculated: bool = False
+    framework: str | None = None
+    declared_profile: str | None = None
+    problems: list[tuple[str, str]] = field(default_factory=list)
+
+
+def is_header(texts: set[str]) -> bool:
+    return {"一级指标", "三级指标"} <= texts and bool({"评价标准", "评分标准"} & texts)
+
+
+def _columns(grid: Grid, row: int) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    level = None
+    for c in range(grid.left, grid.right):
+        text = norm(grid.value(row, c))
+        if text == "分值":
+            if level and _POINTS_OF[level] not in columns:
+                columns[_POINTS_OF[level]] = c
+            continue
+        for label, key in LABELS:
+            if text.startswith(label) and key not in columns:
+                columns[key] = c
+                level = key if key in _POINTS_OF else level
+                break
+    return columns
+
+
+def _first_text(grid: Grid, row: int) -> tuple[str, int | None]:
+    for c in range(grid.left, grid.right):
+        text = norm(grid.value(row, c))
+        if text:
+            return text, c
+    return "", None
+
+
+def _right_of(grid: Grid, row: int, col: int) -> tuple[object, int | None]:
+    for c in range(col + 1, grid.right):
+        if grid.value(row, c) not in (None, ""):
+            return grid.value(row, c), c
+    return None, None
+
+
+def _read_sheet(grid: Grid, header: int, file: str) -> ReadEvaluation:
+    cols = _columns(grid, header)
+    at = lambda r, key: grid.value(r, cols[key]) if key in cols else None  # noqa: E731
+    where = lambda r, key: address(r, cols[key]) if key in cols else ""  # noqa: E731
+    read = ReadEvaluation(EvaluationForm([]), file, grid.name)
+    rows = read.form.rows
+    level1 = level2 = ""
+    level1_points = level2_points = None
+    level1_cell = level2_cell = ""
+    subtotal_rows: dict[str, str] = {}
+    r = header + 1
+    while r < grid.bottom:
+        texts = {norm(v) for v in grid.rows[r - grid.top]}
+        first, first_col = _first_text(grid, r)
+        if is_header(texts) or not first:
+            r += 1
+            continue
+        if first.endswith(E.SUBTOTAL) and "score" in cols:
+            name = first[: -len(E.SUBTOTAL)]
+            read.form.subtotals[name] = at(r, "score")
+            subtotal_rows[name] = where(r, "score")
+        elif first in (E.TOTAL, "合计", "总计"):
+            read.form.total_score, read.form.total_points = at(r, "score"), at(r, "level1_points")
+            read.cells[("total", "score")], read.cells[("total", "points")] = where(r, "score"), where(r, "level1_points")
+        elif first in GRADE_LABELS:
+            value, c = (at(r, "score"), cols.get("score")) if at(r, "score") not in (None, "") else _right_of(grid, r, first_col)
+            read.form.grade = value
+            read.cells[("grade", "grade")] = address(r, c) if c is not None else ""
+        elif first == E.RULE:
+            value, c = _right_of(grid, r, first_col)
+            read.declared_profile = str(value).strip() if value not in (None, "") else None
+            read.cells[("rule",)] = address(r, c) if c is not None else ""
+        elif at(r, "name") not in (None, "") or at(r, "points") not in (None, ""):
+            if at(r, "level1") not in (None, "") and norm(at(r, "level1")) != norm(level1):
+                level1, level1_points, level1_cell = str(at(r, "level1")).strip(), None, ""
+            if at(r, "level1_points") not in (None, "") and level1_points is None:
+                level1_points, level1_cell = at(r, "level1_points"), where(r, "level1_points")
+            if at(r, "level2") not in (None, "") and norm(at(r, "level2")) != norm(level2):
+                level2, level2_points, level2_cell = str(at(r, "level2")).strip(), None, ""
+            if at(r, "level2_points") not in (None, "") and level2_points is None:
+                level2_points, level2_cell = at(r, "level2_points"), where(r, "level2_points")
+            inputs = Inputs(*(at(r, f) for f in ("met", "value", "planned", "deductions")))
+            rows.append(EntryRow(level1, level1_points, level2, level2_points,
+                                 str(at(r, "name") or "").strip(), at(r, "points"), at(r, "criterion"),
+                                 inputs, at(r, "score"), at(r, "reason")))
+            index = len(rows)
+            for key in cols:
+                read.cells[("indicator", index, key)] = where(r, key)
+            read.cells[("indicator", index, "weight")] = where(r, "points")
+            read.cells[("level1", index, "points")] = level1_cell
+            read.cells[("level2", index, "points")] = level2_cell
+        r += 1
+    _backfill_group_points(read)
+    for index, row in enumerate(rows, start=1):
+        read.cells[("level1", index, "score")] = subtotal_rows.get(row.level1, "")
+    return read
+
+
+def _backfill_group_points(read: ReadEvaluation) -> None:
+    """A group's 分值 is stated once (merged cells); every row of the group gets it."""
+    stated1: dict[str, object] = {}
+    stated2: dict[tuple[str, str], object] = {}
+    for row in read.form.rows:
+        stated1.setdefault(row.level1, row.level1_points)
+        stated2.setdefault((row.level1, row.level2), row.level2_points)
+    for index, row in enumerate(read.form.rows, start=1):
+        row.level1_points = stated1[row.level1] if row.level1_points is None else row.level1_points
+        row.level2_points = stated2[(row.level1, row.level2)] if row.level2_points is None else row.level2_points
+
+
+def read_evaluations(grids: list[Grid], file: str) -> list[ReadEvaluation]:
+    """Every evaluation form in the workbook's sheets (an empty list when there is none)."""
+    meta = next((g for g in grids if g.name == E.META_SHEET), None)
+    info = {}
+    if meta is not None and str(meta.value(0, 1) or "") == E.META_TITLE:
+        info = {norm(meta.value(r, 0)): meta.value(r, 1) for r in range(meta.top, meta.bottom)}
+    found = []
+    for grid in grids:
+        if grid.hidden:
+            continue
+        for r in range(grid.top, grid.bottom):
+            if is_header({norm(v) for v in grid.rows[r - grid.top]}):
+                read = _read_sheet(grid, r, file)
+                if info and grid.name == E.SHEET:
+                    read.template = True
+                    read.framework = str(info.get("评价指标体系") or "") or None
+                    read.declared_profile = read.declared_profile or str(info.get("规则") or "") or None
+                    read.form.project = str(info.get("项目名称") or "")
+                    typed = [row for row in read.form.rows if any(
+                        v not in (None, "") for v in (row.inputs.met, row.inputs.value, row.inputs.deductions))]
+                    read.uncalculated = bool(typed) and all(row.score in (None, "") for row in typed)
+                if not read.form.project:
+                    read.form.project = _project(grid)
+                found.append(read)
+                break
+    return found
+
+
+def _project(grid: Grid) -> str:
+    for r in range(grid.top, min(grid.bottom, grid.top + 40)):
+        for c in range(grid.left, grid.right):
+            if norm(grid.value(r, c)) in ("项目名称", "项目名称："):
+                value, _ = _right_of(grid, r, c)
+                return str(value or "").strip()
+    return ""

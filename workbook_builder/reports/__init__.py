@@ -1,0 +1,1 @@
+"""Evaluation reports in Word."""

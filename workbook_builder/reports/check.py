@@ -1,0 +1,590 @@
+"""Checking a hand-written Word report against its 自评表: every figure it states about the
+project compared with the table (re-scored), each difference one Chinese sentence.
+
+A report is read as a sequence of blocks (headings, paragraphs, tables, in document order). Each
+figure is attributed only when the text says what it is about, so that agreeing figures and
+figures about something else are never flagged (a check that cries wolf is worse than none):
+
+* the score table (a table whose header has 得分 and 满分值/分值): rows by 评价内容 (预算执行, 产出,
+  成本/经济性, 效益, 满意度, 总计), columns 满分值 and 得分; an indicator table (header 三级指标):
+  rows by indicator name, columns 年度指标值, 实际完成值, 分值, 得分; a funds table (header
+  全年预算数 …): rows 年度资金总额 and its sources;
+* sentences: a figure belongs to the indicator whose name the sentence contains (the best match
+  by shared character pairs, of a compatible unit), or, without a name, to the indicator of an
+  earlier sentence in the same paragraph when a word such as 年末/实际 marks it as the actual
+  value; words before it (不低于, 小于, ≥ … → 年度指标值; 实际, 年末, 年底, 共有 … → 实际完成值;
+  年初, 上年, 增长 … → not a figure of the table) say which value it states; in the 绩效目标
+  section a figure without such a word is the target, elsewhere it may be either, or any figure
+  the table's cells quote for that indicator. Amounts in 万元/元 with 预算/执行/支出/支付 are the
+  funds; 执行率 … % the execution rate; 得分/总分 … 分 scores; 等级为… the grade.
+
+Figures are compared at the precision the report writes them (4564.74万元 agrees with
+4564.7413), in the report's unit (万元 and 元 convert). Sentences that quote the table's own
+reported values (填报…) or state a correction (…应为…) are not claims and are skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from addin.engine import PerfError, read_value
+from addin.engine.findings import fmt
+from addin.engine.numbers import round_half_up
+
+from ..files import atomic_save
+from .model import FUNDS_ROW, TableReportData
+from .write import ReportError, read_workbook
+
+# --- words -----------------------------------------------------------------------------------
+
+TARGET_CUES = ("不低于", "不少于", "不高于", "不超过", "不大于", "不小于", "大于等于", "小于等于", "大于",
+               "小于", "高于", "低于", "少于", "多于", "超过", "≥", "≤", ">=", "<=", ">", "<", "＞", "＜",
+               "目标值", "指标值", "计划", "预期", "控制在")
+TARGET_AFTER = ("以上", "以内", "以下", "内")
+ACTUAL_CUES = ("实际", "年末", "年底", "截至", "截止", "共有", "共计", "累计", "实现", "完成", "达到", "达")
+SKIP_CUES = ("年初", "上年", "去年", "同比", "增长", "增加", "减少", "下降", "提高", "提升", "尾款", "首款",
+             "单价", "其中")
+NOT_CLAIMS = ("填报", "应为")
+GRADE_WORDS = {"优秀": "优", "良好": "良", "中等": "中", "较差": "差", "优": "优", "良": "良", "中": "中", "差": "差"}
+UNITS = ("万元", "亿元", "元", "个百分点", "%", "％", "小时", "分钟", "Mbps", "TB", "GB", "平方米", "平米",
+         "人/年", "次/年", "个", "条", "份", "项", "次", "天", "年", "月", "套", "台", "人", "张", "时", "分")
+MONEY = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
+SAME_UNIT = {"时": "小时", "h": "小时", "％": "%", "平方米": "平米"}
+NUMBER = re.compile(r"(?<![\d.A-Za-z])(\d+(?:,\d{3})*(?:\.\d+)?)\s*(" + "|".join(map(re.escape, UNITS)) + ")?")
+SENTENCE_END = re.compile(r"[。；;！？!?\n]")
+CLAUSE_END = re.compile(r"[，,。；;！？!?\n]")
+OUTLINE = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)")
+NAME_PREFIX = re.compile(r"^\s*指标\s*\d+\s*[:：]\s*")
+GRADE_CLAIM = re.compile(r"(?:等级|评级|评价结果|评价结论|结论)\s*(?:为|是|：|:)?\s*[“\"「『]?\s*(优秀|良好|中等|较差|优|良|中|差)")
+TOTAL_WORDS = ("总分", "综合得分", "自评得分", "评价得分", "总得分", "综合评分", "得分合计")
+GROUP_WORDS = (("满意", "满意度指标"), ("成本", "成本指标"), ("经济性", "成本指标"), ("效益", "效益指标"),
+               ("产出", "产出指标"), ("预算执行", FUNDS_ROW), ("资金", FUNDS_ROW))
+FUNDS_CUES = (("年初预算", "initial"), ("预算", "annual"), ("执行数", "executed"), ("执行", "executed"),
+              ("支出", "executed"), ("支付", "executed"), ("使用", "executed"), ("拨付", "executed"))
+FUNDS_LABELS = {"initial": "年初预算数", "annual": "全年预算数", "executed": "全年执行数"}
+
+
+@dataclass
+class Discrepancy:
+    message: str
+    report_value: str
+    table_value: str
+    where: str
+
+
+@dataclass
+class CheckResult:
+    report: str
+    table_label: str
+    checked: int = 0
+    discrepancies: list[Discrepancy] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"report": self.report, "table": self.table_label, "checked": self.checked,
+                "discrepancies": [asdict(d) for d in self.discrepancies]}
+
+    def save_json(self, path: str | Path) -> Path:
+        text = json.dumps(self.to_dict(), ensure_ascii=False, indent=1)
+        return atomic_save(lambda tmp: Path(tmp).write_text(text, encoding="utf-8"), path)
+
+
+# --- the report as blocks ----------------------------------------------------------------------
+
+
+@dataclass
+class Block:
+    kind: str                     # heading, paragraph, table
+    text: str = ""
+    level: int = 9                # of a heading: 0 title, 1 一、, 2 （一）, 3 … (by style or numbering)
+    rows: list[list[str]] = field(default_factory=list)
+    where: str = ""               # e.g. “项目产出情况”第2段, 表2
+
+
+def _heading_level(paragraph, text: str) -> int | None:
+    """The outline level of a heading paragraph, None for body text."""
+    style = (paragraph.style.name if paragraph.style is not None else "") or ""
+    if style.startswith("Title"):
+        return 0
+    if match := re.match(r"(?:Heading|标题)\s*(\d)", style):
+        return int(match.group(1))
+    if len(text) <= 40 and not text.endswith("。") and (match := OUTLINE.match(text)):
+        return 1 if match.group(0).endswith("、") else 2
+    return None
+
+
+def read_blocks(path: str | Path) -> list[Block]:
+    """Headings, paragraphs and tables of a .docx, in order, each with a description of where it
+    stands (the heading above it and its number under that heading)."""
+    from docx import Document
+    from docx.opc.exceptions import PackageNotFoundError
+    from docx.table import Table
+
+    path = Path(path)
+    if not path.is_file():
+        raise ReportError(f"找不到报告 {path}")
+    try:
+        document = Document(str(path))
+    except (PackageNotFoundError, KeyError, ValueError, OSError) as err:
+        raise ReportError(f"{path} 不是可读取的 Word 文档（.docx）：{err}") from None
+    except Exception as err:  # a broken zip or XML: unusable input, not a crash
+        raise ReportError(f"{path} 不是可读取的 Word 文档（.docx）：{type(err).__name__}") from None
+    blocks: list[Block] = []
+    heading, number, tables = "", 0, 0
+    for item in document.iter_inner_content():
+        if isinstance(item, Table):
+            tables += 1
+            rows = []
+            for row in item.rows:
+                cells, seen = [], set()
+                for cell in row.cells:
+                    if id(cell._tc) in seen:
+                        continue
+                    seen.add(id(cell._tc))
+                    cells.append(" ".join(cell.text.split()))
+                rows.append(cells)
+            place = f"“{heading}”下的" if heading else ""
+            blocks.append(Block("table", rows=rows, where=f"{place}表{tables}"))
+            continue
+        text = item.text.strip()
+        if not text:
+            continue
+        level = _heading_level(item, text)
+        if level is not None:
+            heading, number = text.rstrip("。."), 0
+            blocks.append(Block("heading", text, level=level, where=f"标题“{heading}”"))
+        else:
+            number += 1
+            where = f"“{heading}”下第{number}段" if heading else f"第{number}段"
+            blocks.append(Block("paragraph", text, where=where))
+    return blocks
+
+
+# --- the table's facts -------------------------------------------------------------------------
+
+
+def _dec(value: object) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        return Decimal(str(value).replace(",", ""))
+    except InvalidOperation:
+        return None
+
+
+def _unit(unit: str | None) -> str | None:
+    if not unit:
+        return None
+    unit = unit.strip()
+    return SAME_UNIT.get(unit, unit) or None
+
+
+def _clean_name(name: str) -> str:
+    return re.sub(r"[\s《》“”\"'：:，,、。（）()]", "", NAME_PREFIX.sub("", name))
+
+
+def _pairs(text: str) -> set[str]:
+    return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+@dataclass
+class IndicatorFact:
+    name: str
+    unit: str | None
+    target: Decimal | None
+    actual: Decimal | None
+    weight: Decimal | None
+    score: Decimal | None
+    quoted: set[Decimal]          # every number the row's cells write (target, actual, reason)
+
+    def value(self, role: str) -> Decimal | None:
+        return {"target": self.target, "actual": self.actual, "weight": self.weight, "score": self.score}[role]
+
+
+ROLE_LABELS = {"target": "年度指标值", "actual": "实际完成值", "weight": "分值", "score": "得分"}
+
+
+def _numbers_in(text: object) -> set[Decimal]:
+    return {_dec(m.group(1)) for m in NUMBER.finditer(str(text or ""))} - {None}
+
+
+def indicator_facts(result, data: TableReportData) -> list[IndicatorFact]:
+    facts = []
+    for ind, detail, row in zip(result.table.indicators, result.indicators, data.indicators):
+        target = actual = None
+        if detail is not None and detail.target is not None:
+            target, actual = detail.target, detail.actual
+        quoted = _numbers_in(ind.target) | _numbers_in(ind.actual) | _numbers_in(ind.reason)
+        facts.append(IndicatorFact(_clean_name(row.level3), _unit(str(ind.unit or "")), target, actual,
+                                   row.weight, row.score, quoted))
+    return facts
+
+
+# --- comparing ---------------------------------------------------------------------------------
+
+
+def _decimals(text: str) -> int:
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def _agrees(stated: str, value: Decimal, factor: Decimal = Decimal(1)) -> bool:
+    """``stated`` (as the report writes it) agrees with ``value`` given in a unit ``factor``
+    times the report's unit, at the report's precision."""
+    written = _dec(stated)
+    if written is None:
+        return True
+    return round_half_up(value * factor, _decimals(stated.replace(",", ""))) == written
+
+
+def _factor(report_unit: str | None, table_unit: str | None) -> Decimal | None:
+    """How many report units one table unit is; None when the units are not comparable."""
+    report_unit, table_unit = _unit(report_unit), _unit(table_unit)
+    if report_unit is None or table_unit is None or table_unit == "/":
+        return Decimal(1)
+    if report_unit in MONEY and table_unit in MONEY:
+        return MONEY[table_unit] / MONEY[report_unit]
+    return Decimal(1) if report_unit == table_unit else None
+
+
+class Checker:
+    def __init__(self, result, data: TableReportData):
+        self.data = data
+        self.facts = indicator_facts(result, data)
+        funds = result.table.funds
+        self.funds = {k: _dec(_plain(getattr(funds, k))) for k in FUNDS_LABELS}
+        self.rate = result.funds_rate
+        self.groups = {s.name: s for s in data.score_rows}
+        self.amounts = {v for v in self.funds.values() if v is not None}
+        for source in funds.sources.values():
+            self.amounts |= {_dec(_plain(getattr(source, k))) for k in FUNDS_LABELS} - {None}
+        self.money_facts = [(f, MONEY[f.unit]) for f in self.facts if f.unit in MONEY]
+        for fact, unit in self.money_facts:
+            self.amounts |= {(v * unit / 10000) for v in fact.quoted | {fact.target, fact.actual} if v is not None}
+        self.checked = 0
+        self.found: list[Discrepancy] = []
+
+    # one comparison
+    def compare(self, stated: str, unit: str | None, value: Decimal | None, factor: Decimal, what: str,
+                where: str) -> None:
+        if value is None:
+            return
+        self.checked += 1
+        if _agrees(stated, value, factor):
+            return
+        shown_unit = unit or ""
+        table_shown = fmt(value * factor) if factor != 1 else fmt(value)
+        message = f"{where}：报告写{what}为{stated}{shown_unit}，自评表为{table_shown}{shown_unit}"
+        self.found.append(Discrepancy(message, f"{stated}{shown_unit}", f"{table_shown}{shown_unit}", where))
+
+    # tables
+    def table(self, block: Block) -> None:
+        if not block.rows:
+            return
+        header = block.rows[0]
+        has = lambda *words: next((i for i, h in enumerate(header) if any(w in h for w in words)), None)  # noqa: E731
+        if has("三级指标") is not None:
+            self._indicator_table(block, has)
+        elif has("得分") is not None and has("满分", "分值") is not None:
+            self._score_table(block, has("满分", "分值"), has("得分"))
+        elif has("全年预算数", "全年执行数") is not None:
+            self._funds_table(block, has)
+
+    def _cell_where(self, block: Block, r: int, c: int) -> str:
+        return f"{block.where}第{r + 1}行“{block.rows[r][0]}”的“{block.rows[0][c]}”"
+
+    def _score_table(self, block: Block, weight_col: int, score_col: int) -> None:
+        for r, row in enumerate(block.rows[1:], start=1):
+            label = row[0]
+            if any(w in label for w in ("总计", "合计", "总分")):
+                weight, score = self.data.total_weight, self.data.total
+            else:
+                group = next((g for w, g in GROUP_WORDS if w in label), None)
+                if group not in self.groups:
+                    continue
+                weight, score = self.groups[group].weight, self.groups[group].score
+            for col, value, what in ((weight_col, weight, "满分值"), (score_col, score, "得分")):
+                if col < len(row) and (m := NUMBER.fullmatch(row[col].replace("分", "").strip())):
+                    self.compare(m.group(1), None, value, Decimal(1), f"{label}的{what}", self._cell_where(block, r, col))
+
+    def _indicator_table(self, block: Block, has) -> None:
+        name_col = has("三级指标")
+        columns = [(has("年度指标值"), "target"), (has("实际完成值"), "actual"), (has("分值"), "weight"),
+                   (has("得分"), "score")]
+        for r, row in enumerate(block.rows[1:], start=1):
+            facts = self.match(row[name_col] if name_col < len(row) else "", None)
+            if len(facts) != 1:
+                continue
+            fact = facts[0]
+            for col, role in columns:
+                if col is None or col >= len(row) or not row[col]:
+                    continue
+                value = fact.value(role)
+                if role in ("weight", "score"):
+                    m = NUMBER.fullmatch(row[col].strip())
+                    if m:
+                        self.compare(m.group(1), None, value, Decimal(1), f"“{fact.name}”的{ROLE_LABELS[role]}",
+                                     self._cell_where(block, r, col))
+                    continue
+                try:
+                    stated = read_value(row[col], fact.unit, ROLE_LABELS[role])
+                except PerfError:
+                    continue
+                if value is not None and stated not in fact.quoted | {value}:
+                    self.checked += 1
+                    where = self._cell_where(block, r, col)
+                    self.found.append(Discrepancy(
+                        f"{where}：报告写“{fact.name}”的{ROLE_LABELS[role]}为{row[col]}，自评表为{fmt(value)}{fact.unit or ''}",
+                        row[col], f"{fmt(value)}{fact.unit or ''}", where))
+                elif value is not None:
+                    self.checked += 1
+
+    def _funds_table(self, block: Block, has) -> None:
+        columns = [(has(label), key) for key, label in FUNDS_LABELS.items()]
+        rate_col = has("执行率")
+        for r, row in enumerate(block.rows[1:], start=1):
+            if "年度资金总额" not in row[0]:
+                continue
+            for col, key in columns:
+                if col is not None and col < len(row) and (m := NUMBER.fullmatch(row[col].strip())):
+                    self.compare(m.group(1), None, self.funds[key], Decimal(1), FUNDS_LABELS[key], self._cell_where(block, r, col))
+            if rate_col is not None and rate_col < len(row) and (m := NUMBER.fullmatch(row[rate_col].strip())):
+                self._rate(m.group(1), self._cell_where(block, r, rate_col))
+
+    def _rate(self, stated: str, where: str) -> None:
+        if self.rate is None:
+            return
+        # a rate written as 100% must be exactly full execution
+        if _dec(stated) == 100 and self.rate < 1:
+            self.checked += 1
+            message = f"{where}：报告写预算执行率为100%，自评表为{fmt(round_half_up(self.rate * 100, 2))}%"
+            self.found.append(Discrepancy(message, "100%", f"{fmt(round_half_up(self.rate * 100, 2))}%", where))
+            return
+        self.compare(stated, "%", self.rate, Decimal(100), "预算执行率", where)
+
+    # sentences
+    def match(self, sentence: str, unit: str | None) -> list[IndicatorFact]:
+        """The indicators ``sentence`` names (several when it names them equally well)."""
+        text = _clean_name(sentence)
+        pairs = _pairs(text)
+        scored = []
+        for fact in self.facts:
+            if unit is not None and _factor(unit, fact.unit) is None:
+                continue
+            own = _pairs(fact.name)
+            if len(own) < 2:
+                continue
+            shared = len(own & pairs)
+            coverage = shared / len(own)
+            if fact.name in text:
+                coverage = 1.0 + len(fact.name) / 100  # a literal name wins, the longest first
+            if shared >= 2 and coverage >= 0.6:
+                scored.append((coverage, fact))
+        if not scored:
+            return []
+        best = max(c for c, _ in scored)
+        return [f for c, f in scored if best - c < 0.05]
+
+    def paragraph(self, block: Block, in_goals: bool) -> None:
+        carried: list[IndicatorFact] = []
+        for grade in GRADE_CLAIM.finditer(block.text):
+            if self.data.grade and not any(w in _sentence_at(block.text, grade.start()) for w in NOT_CLAIMS):
+                self.checked += 1
+                stated = GRADE_WORDS[grade.group(1)]
+                if stated != self.data.grade:
+                    self.found.append(Discrepancy(
+                        f"{block.where}：报告写评价等级为“{grade.group(1)}”，按自评表重新计算的总分{fmt(self.data.total)}分，"
+                        f"等级为“{self.data.grade}”", grade.group(1), self.data.grade, block.where))
+        start = 0
+        for end_match in list(SENTENCE_END.finditer(block.text)) + [None]:
+            end = end_match.start() if end_match else len(block.text)
+            sentence = block.text[start:end]
+            start = end + 1
+            if not sentence.strip() or any(w in sentence for w in NOT_CLAIMS):
+                continue
+            named = self.match(sentence, None)
+            if named:
+                carried = named
+            self._sentence(sentence, block.where, in_goals, named, carried)
+
+    def _sentence(self, sentence: str, where: str, in_goals: bool, named, carried) -> None:
+        masked = sentence
+        for fact in self.facts:  # numbers inside an indicator's own name are not figures
+            for raw in {fact.name} | set(re.findall(re.escape(fact.name), sentence)):
+                masked = masked.replace(raw, "＃" * len(raw))
+        masked = _mask_breakdowns(masked)
+        for m in NUMBER.finditer(masked):
+            stated, unit = m.group(1), m.group(2)
+            after = masked[m.end():m.end() + 2]
+            before = masked[max(0, m.start() - 1):m.start()]
+            if before in ("*", "×", "x", "X", "第") or (unit is None and after[:1] in ("：", ":", "、", ".", "）", ")")):
+                continue  # 7*24小时, 第3季度, list numbers and labels (指标1：)
+            if unit is None and after[:1].isascii() and after[:1].isalpha():
+                continue  # 5G, 100M: part of a name
+            if unit in ("年",) and len(stated) == 4 or (unit is None and after[:1] in ("年",)):
+                continue
+            clause = masked[_clause_start(masked, m.start()):m.start()]
+            self._figure(stated, unit, clause, after, sentence, where, in_goals, named, carried)
+
+    def _figure(self, stated, unit, clause, after, sentence, where, in_goals, named, carried) -> None:
+        if unit == "分":
+            self._score_claim(stated, clause, sentence, where, named)
+            return
+        if unit in ("%", "％") and "执行率" in clause:
+            self._rate(stated, where)
+            return
+        if any(w in clause for w in SKIP_CUES):
+            return
+        role = _role(clause, after)
+        facts = [f for f in named if _factor(unit, f.unit) is not None]
+        if not facts and role == "actual" and any(w in clause for w in ("年末", "年底", "实际", "截至", "截止")):
+            facts = [f for f in carried if _factor(unit, f.unit) is not None]
+            if unit is None:
+                return
+        if facts:
+            self._indicator_claim(stated, unit, role or ("target" if in_goals else None), facts, where)
+        elif unit in MONEY:
+            self._amount_claim(stated, unit, clause, where)
+
+    def _indicator_claim(self, stated, unit, role, facts, where) -> None:
+        values = []
+        for fact in facts:
+            factor = _factor(unit, fact.unit)
+            roles = [role] if role else ["target", "actual"]
+            wanted = [fact.value(r) * factor for r in roles if fact.value(r) is not None]
+            if not wanted:
+                continue
+            values.append((fact, factor, roles, wanted))
+        if not values:
+            return
+        self.checked += 1
+        for fact, factor, roles, wanted in values:
+            if any(_agrees(stated, w, Decimal(1)) for w in wanted):
+                return
+            if role is None and any(_agrees(stated, q, factor) for q in fact.quoted):
+                return
+        fact, factor, roles, wanted = values[0]
+        unit_text = unit or fact.unit or ""
+        table = "、".join(f"{ROLE_LABELS[r]}为{fmt(fact.value(r) * factor)}{unit_text}" for r in roles
+                         if fact.value(r) is not None)
+        what = ROLE_LABELS[role] if role else "数值"
+        message = f"{where}：报告写“{fact.name}”的{what}为{stated}{unit or ''}，自评表{table}"
+        self.found.append(Discrepancy(message, f"{stated}{unit or ''}",
+                                      "、".join(f"{fmt(w)}{unit_text}" for w in wanted), where))
+
+    def _amount_claim(self, stated, unit, clause, where) -> None:
+        key = next((k for w, k in _last_cue(clause, FUNDS_CUES)), None)
+        if key is None or self.funds.get(key) is None:
+            return
+        factor = Decimal(10000) / MONEY[unit]
+        self.checked += 1
+        if _agrees(stated, self.funds[key], factor) or any(_agrees(stated, a, factor) for a in self.amounts):
+            return
+        value = self.funds[key] * factor
+        message = f"{where}：报告写{FUNDS_LABELS[key]}为{stated}{unit}，自评表为{fmt(value)}{unit}"
+        self.found.append(Discrepancy(message, f"{stated}{unit}", f"{fmt(value)}{unit}", where))
+
+    def _score_claim(self, stated, clause, sentence, where, named) -> None:
+        is_weight = any(w in clause for w in ("分值", "满分"))
+        if not is_weight and "得分" not in clause and "得" not in clause[-2:] and not any(w in clause for w in TOTAL_WORDS):
+            return
+        role = "weight" if is_weight else "score"
+        if any(w in clause for w in TOTAL_WORDS) or (not named and any(w in sentence for w in TOTAL_WORDS)):
+            value = self.data.total_weight if is_weight else self.data.total
+            self.compare(stated, "分", value, Decimal(1), "总分" if not is_weight else "满分", where)
+            return
+        if len(named) == 1:
+            fact = named[0]
+            self.compare(stated, "分", fact.value(role), Decimal(1), f"“{fact.name}”的{ROLE_LABELS[role]}", where)
+            return
+        group = next((g for w, g in GROUP_WORDS if w in clause), None)
+        if group in self.groups and not named:
+            row = self.groups[group]
+            self.compare(stated, "分", row.weight if is_weight else row.score, Decimal(1),
+                         f"{group}的{'满分值' if is_weight else '得分'}", where)
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, str):
+        value = value.strip().replace(",", "")
+    return value if value not in ("", None) else None
+
+
+def _sentence_at(text: str, index: int) -> str:
+    starts = [m.end() for m in SENTENCE_END.finditer(text, 0, index)]
+    start = starts[-1] if starts else 0
+    end = SENTENCE_END.search(text, index)
+    return text[start:end.start() if end else len(text)]
+
+
+def _clause_start(text: str, index: int) -> int:
+    starts = [m.end() for m in CLAUSE_END.finditer(text, 0, index)]
+    return starts[-1] if starts else 0
+
+
+def _mask_breakdowns(text: str) -> str:
+    """Parenthesised breakdowns (（其中…）, （含…）) state parts, not the figure itself."""
+    return re.sub(r"[（(](?:其中|含|包括)[^）)]*[）)]", lambda m: "＃" * len(m.group(0)), text)
+
+
+def _last_cue(clause: str, cues) -> list[tuple[str, str]]:
+    found = [(clause.rfind(w), w, k) for w, k in cues if w in clause]
+    return [(w, k) for _, w, k in sorted(found, reverse=True)]
+
+
+def _role(clause: str, after: str) -> str | None:
+    """target or actual by the cue word nearest before the figure (or 以上/以内 after it)."""
+    target = max((clause.rfind(w) for w in TARGET_CUES), default=-1)
+    actual = max((clause.rfind(w) for w in ACTUAL_CUES), default=-1)
+    if target > actual:
+        return "target"
+    if actual > target:
+        return "actual"
+    if after.startswith(TARGET_AFTER):
+        return "target"
+    return None
+
+
+def check_blocks(blocks: list[Block], result, data: TableReportData) -> tuple[int, list[Discrepancy]]:
+    """Every discrepancy between the report's blocks and the re-scored table."""
+    checker = Checker(result, data)
+    goals_level = None   # inside the 绩效目标 section (and its subsections) when set
+    for block in blocks:
+        in_goals = goals_level is not None
+        if block.kind == "heading":
+            if "目标" in block.text and "评价" not in block.text:
+                goals_level = block.level if goals_level is None else min(goals_level, block.level)
+            elif goals_level is not None and block.level <= goals_level:
+                goals_level = None
+        elif block.kind == "table":
+            checker.table(block)
+        else:
+            checker.paragraph(block, in_goals)
+    return checker.checked, checker.found
+
+
+def _choose(scored, blocks: list[Block], report: Path):
+    if len(scored) == 1:
+        return scored[0]
+    text = "".join(b.text for b in blocks[:8])
+    named = [s for s in scored if s.result.table.project and s.result.table.project.strip() in text]
+    if len(named) == 1:
+        return named[0]
+    names = "、".join(f"{s.report.sheet}：{s.result.table.project}" for s in scored)
+    raise ReportError(f"工作簿中有 {len(scored)} 张自评表（{names}），无法从报告 {report.name} 的标题判断是哪一张；请用 --sheet 指定")
+
+
+def check_report(report: str | Path, workbook: str | Path, sheet: str | None = None,
+                 profile: str | None = None) -> CheckResult:
+    """Compare the figures of the Word report ``report`` with the 自评表 in ``workbook``."""
+    from .model import table_report_data
+
+    report = Path(report)
+    blocks = read_blocks(report)
+    table_report, result, read = _choose(read_workbook(workbook, sheet, profile), blocks, report)
+    data = table_report_data(result, table_report, cells=read.cells)
+    checked, found = check_blocks(blocks, result, data)
+    label = f"{Path(workbook).name}（工作表“{table_report.sheet}”：{data.project}）"
+    return CheckResult(str(report), label, checked, found)

@@ -1,0 +1,351 @@
+"""The data of a 自评表's evaluation report, built from a recalculation (never typed by hand).
+
+:func:`table_report_data` turns one re-scored table (the engine's
+:class:`~addin.engine.table.TableResult` and the recalc's
+:class:`~workbook_builder.recalc.result.TableReport`) plus an optional narrative into a
+:class:`TableReportData`, whose :meth:`~TableReportData.context` is what the Word template
+``templates/report_table.docx`` renders. Every figure is the recomputed one; what the
+recalculation corrected is listed with the reason. Other kinds of report (an evaluation
+framework, a multi-year evaluation) are one more builder of this shape and one more template.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from addin.engine import PerfError, TableResult, form, get_profile, parse_nature
+from addin.engine.errors import UserError
+from addin.engine.findings import fmt, is_blank_reason, pct
+from addin.engine.natures import QUALITATIVE
+from addin.engine.numbers import round_half_up, to_decimal
+
+from ..recalc.result import TableReport
+
+FUNDS_ROW = "项目年度预算执行情况"   # the 评价内容 of the funds row in the score table (seed 000)
+TOTAL_ROW = "总计"
+NUMERALS = "一二三四五六七八九十"
+
+# The narrative file's sections: Chinese key → (context key, what the placeholder asks for).
+NARRATIVE_SECTIONS = {
+    "项目概况": ("background", "项目背景、主要内容及实施情况"),
+    "评价目的": ("purpose", "绩效评价目的、对象和范围"),
+    "评价方法": ("method", "绩效评价原则、指标体系、方法和标准的补充说明"),
+    "工作过程": ("process", "绩效评价工作过程"),
+    "评价结论": ("conclusion", "综合评价结论的补充说明"),
+    "指标分析": ("analysis", "绩效指标分析的补充说明"),
+    "经验做法": ("experience", "主要经验及做法"),
+    "存在问题": ("problems", "存在的问题及原因分析"),
+    "有关建议": ("suggestions", "有关建议"),
+    "其他问题": ("other", "其他需要说明的问题"),
+}
+# Sections that stay empty (no placeholder) when the narrative does not fill them: the data
+# already says something there.
+OPTIONAL_SECTIONS = {"method", "conclusion", "analysis"}
+
+
+class NarrativeError(UserError):
+    """A narrative file that cannot be used (not TOML, unknown section, not text)."""
+
+
+def placeholder(label: str) -> str:
+    return f"【待填写：{label}】"
+
+
+def narrative_context(narrative: Mapping[str, object] | None, source: str = "叙述文件") -> dict[str, list[str]]:
+    """Paragraphs per section, from a mapping of the Chinese section names to text (paragraphs
+    separated by blank lines); a section left out gets a marked placeholder."""
+    narrative = dict(narrative or {})
+    unknown = [k for k in narrative if k not in NARRATIVE_SECTIONS]
+    if unknown:
+        raise NarrativeError(f"{source} 中的“{'、'.join(unknown)}”不是报告的章节；可用的章节："
+                             + "、".join(NARRATIVE_SECTIONS))
+    out: dict[str, list[str]] = {}
+    for name, (key, label) in NARRATIVE_SECTIONS.items():
+        text = narrative.get(name)
+        if text is not None and not isinstance(text, str):
+            raise NarrativeError(f"{source} 中“{name}”的内容应为文字")
+        # lines of one paragraph are joined without a space (Chinese text wraps anywhere)
+        paragraphs = ["".join(line.strip() for line in p.splitlines()) for p in re.split(r"\n\s*\n", text or "")]
+        paragraphs = [p for p in paragraphs if p]
+        out[key] = paragraphs or ([] if key in OPTIONAL_SECTIONS else [placeholder(label)])
+    return out
+
+
+def read_narrative(path) -> dict[str, list[str]]:
+    """The narrative TOML file (see ``samples/narrative.toml``) as :func:`narrative_context`."""
+    import tomllib
+
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except OSError as err:
+        raise NarrativeError(f"叙述文件 {path} 无法打开：{err.strerror or err}") from None
+    except tomllib.TOMLDecodeError as err:
+        raise NarrativeError(f"叙述文件 {path} 不是有效的 TOML：{err}") from None
+    return narrative_context(data, f"叙述文件 {path}")
+
+
+def amount(value: object) -> str:
+    """An amount as typed (738.62892 stays 738.62892); blank as —."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return "—"
+    try:
+        return fmt(to_decimal(value, "金额"))
+    except PerfError:
+        return _text(value)
+
+
+def points(value: Decimal | None) -> str:
+    """A score as the score table shows it: two decimals (10.00)."""
+    return "—" if value is None else f"{round_half_up(value, 2):.2f}"
+
+
+def _text(value: object) -> str:
+    """A cell's text for prose: no HTML fragments, whitespace collapsed, 6.0 written 6."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(re.sub(r"<[^>]*>", " ", str(value)).split())
+
+
+def _with_unit(value: object, unit: object) -> str:
+    text, unit = _text(value), _text(unit)
+    if not text or not unit or unit == "/" or unit in text or not text[-1].isdigit():
+        return text
+    return text + unit
+
+
+@dataclass
+class IndicatorRow:
+    level1: str
+    level2: str
+    level3: str
+    nature: str
+    target: str        # 年度指标值 with nature and unit: ≥6000Mbps, 定性（优良中低差）
+    actual: str
+    weight: Decimal | None
+    score: Decimal | None    # recomputed
+    reason: str
+
+    @property
+    def full(self) -> bool:
+        return self.score is not None and self.weight is not None and self.score >= self.weight
+
+
+@dataclass
+class ScoreRow:
+    name: str
+    weight: Decimal | None
+    score: Decimal | None
+
+
+@dataclass
+class TableReportData:
+    """Everything a 自评表's report states, all figures recomputed."""
+
+    project: str
+    department: str
+    implementer: str
+    year: int | None
+    profile: str
+    profile_name: str
+    funds: dict[str, str]
+    funds_rows: list[dict[str, str]]
+    goal_expected: str
+    goal_actual: str
+    indicators: list[IndicatorRow]
+    score_rows: list[ScoreRow]
+    total: Decimal | None
+    total_weight: Decimal | None
+    grade: str | None
+    reported_total: Decimal | None
+    corrections: list[dict[str, str]] = field(default_factory=list)
+    narrative: dict[str, list[str]] = field(default_factory=dict)
+
+    def context(self) -> dict:
+        """The template's context (plain strings and lists)."""
+        funds = self.funds
+        who = "、".join(dict.fromkeys(x for x in (self.department, self.implementer) if x))
+        overview = (f"{self.project}" + (f"由{who}实施" if who else "") + "。"
+                    f"{self.year_text}全年预算数{funds['annual']}万元，全年执行数{funds['executed']}万元，"
+                    f"预算执行率{funds['rate']}。")
+        method = (f"本次评价依据项目支出绩效自评表，按“{self.profile_name}”计分规则（{self.profile}）逐项计分："
+                  f"年度资金总额按预算执行率计分，定量指标按实际完成值与年度指标值之比计分，"
+                  f"定性指标按完成等级计分，等级按总分划分为优、良、中、差。")
+        return {
+            "project": self.project,
+            "department": self.department or "—",
+            "implementer": self.implementer or "—",
+            "year_text": self.year_text,
+            "overview": overview,
+            "funds_rows": self.funds_rows,
+            "goal_expected": self.goal_expected or placeholder("年度总体目标"),
+            "goal_actual": self.goal_actual,
+            "indicator_count": len(self.indicators),
+            "indicators": [
+                {"level1": i.level1, "level2": i.level2, "level3": i.level3, "target": i.target,
+                 "actual": i.actual, "weight": points(i.weight), "score": points(i.score)}
+                for i in self.indicators
+            ],
+            "method": method,
+            "conclusion": self.conclusion,
+            "score_rows": [{"name": s.name, "weight": points(s.weight), "score": points(s.score)}
+                           for s in self.score_rows],
+            "total_weight": points(self.total_weight),
+            "total_score": points(self.total),
+            "corrections": [dict(c, number=n) for n, c in enumerate(self.corrections, start=1)],
+            "corrections_intro": self.corrections_intro,
+            "analysis": self.analysis,
+            "shortfalls": self.shortfalls,
+            "narrative": self.narrative,
+            "footnote": "本报告中的数字由 perfbook 按计分规则从自评表重新计算生成。",
+        }
+
+    @property
+    def year_text(self) -> str:
+        return f"{self.year}年度" if self.year else "本年度"
+
+    @property
+    def conclusion(self) -> str:
+        if self.total is None:
+            return "自评表中有无法计分的指标（见下文复核说明），综合得分无法计算，各项得分如下："
+        return (f"经自评，本项目综合得分{fmt(self.total)}分，评价等级为“{self.grade}”。"
+                f"各项得分如下：")
+
+    @property
+    def corrections_intro(self) -> str:
+        if self.reported_total is not None and self.total is not None and self.reported_total != self.total:
+            return (f"复核说明：自评表填报总分为{fmt(self.reported_total)}分，按计分规则重新计算为"
+                    f"{fmt(self.total)}分，本报告采用重新计算的得分。复核发现以下问题：")
+        return "复核说明：按计分规则重新计算，自评表中有以下问题（本报告采用重新计算的数字）："
+
+    @property
+    def analysis(self) -> list[dict]:
+        f = self.funds
+        groups = [{"title": "项目资金执行情况", "lines": [
+            f"全年预算数{f['annual']}万元，全年执行数{f['executed']}万元，预算执行率{f['rate']}，"
+            f"得分{f['score']}分（分值{f['weight']}分）。"]}]
+        for name in _level1_order(self.indicators):
+            lines = []
+            for n, i in enumerate((i for i in self.indicators if i.level1 == name), start=1):
+                score = "无法计分" if i.score is None else f"得分{fmt(i.score)}分"
+                line = (f"{n}. {i.level3}：年度指标值{i.target}，实际完成值{i.actual or '未填写'}，"
+                        f"{score}（分值{fmt(i.weight) if i.weight is not None else '—'}分）。")
+                if not is_blank_reason(i.reason):
+                    line += f"偏差原因分析及改进措施：{i.reason}"
+                lines.append(line)
+            groups.append({"title": f"{name}完成情况", "lines": lines})
+        for ordinal, group in zip(NUMERALS, groups):
+            group["ordinal"] = ordinal
+        return groups
+
+    @property
+    def shortfalls(self) -> list[str]:
+        short = [i for i in self.indicators if i.score is not None and i.weight is not None and not i.full]
+        if not short:
+            return ["各项指标均得满分。"]
+        return [f"以下指标未得满分：" + "；".join(
+            f"{i.level3}（分值{fmt(i.weight)}分，得分{fmt(i.score)}分）" for i in short) + "。"]
+
+
+def _level1_order(indicators: list[IndicatorRow]) -> list[str]:
+    seen = dict.fromkeys(i.level1 for i in indicators)
+    return [n for n in form.LEVEL1 if n in seen] + [n for n in seen if n not in form.LEVEL1]
+
+
+def _target(ind, nature: str) -> str:
+    if nature == QUALITATIVE:
+        return f"定性（{_text(ind.target)}）" if _text(ind.target) else "定性"
+    return nature + _with_unit(ind.target, ind.unit)
+
+
+def table_report_data(result: TableResult, report: TableReport,
+                      narrative: Mapping[str, list[str]] | None = None,
+                      cells: Mapping[tuple, str] | None = None) -> TableReportData:
+    """The report's data for one re-scored table (``report`` holds its located findings;
+    ``cells``, the reader's map of fields to cell addresses, lets corrections name the
+    indicator and column a cell holds)."""
+    table = result.table
+    profile = get_profile(result.profile)
+    rows = []
+    for ind, detail in zip(table.indicators, result.indicators):
+        try:
+            nature = parse_nature(ind.nature)
+        except PerfError:
+            nature = _text(ind.nature)
+        weight = detail.weight if detail is not None else _decimal(ind.weight)
+        rows.append(IndicatorRow(
+            _text(ind.level1) or "其他指标", _text(ind.level2), display_name(ind.level3), nature,
+            _target(ind, nature), _with_unit(ind.actual, ind.unit), weight,
+            None if detail is None else detail.score, _text(ind.reason)))
+    funds_weight = _decimal(table.funds.weight) or profile.funds_weight
+    score_rows = [ScoreRow(FUNDS_ROW, funds_weight, result.funds_score)]
+    for name in _level1_order(rows):
+        members = [i for i in rows if i.level1 == name]
+        weights = [i.weight for i in members]
+        scores = [i.score for i in members]
+        score_rows.append(ScoreRow(
+            name,
+            None if None in weights else sum(weights, Decimal(0)),
+            None if None in scores else sum(scores, Decimal(0))))
+    weights = [s.weight for s in score_rows]
+    funds = table.funds
+    rate = "—" if result.funds_rate is None else pct(result.funds_rate)
+    funds_rows = [{"name": form.FUNDS_TOTAL, "initial": amount(funds.initial), "annual": amount(funds.annual),
+                   "executed": amount(funds.executed), "rate": rate}]
+    for name, source in funds.sources.items():
+        if any(_text(getattr(source, f)) for f in form.AMOUNT_FIELDS):
+            funds_rows.append({"name": name, "initial": amount(source.initial), "annual": amount(source.annual),
+                               "executed": amount(source.executed), "rate": ""})
+    places = _places(cells or {}, rows)
+    corrections = [{"where": _where(f.cell, report, places), "message": f.message} for f in report.findings]
+    return TableReportData(
+        project=_text(table.project), department=_text(table.department),
+        implementer=_text(table.implementer), year=table.year, profile=profile.id,
+        profile_name=profile.name,
+        funds={"annual": amount(funds.annual), "executed": amount(funds.executed), "rate": rate,
+               "score": "—" if result.funds_score is None else fmt(result.funds_score),
+               "weight": fmt(funds_weight)},
+        funds_rows=funds_rows, goal_expected=_text(table.goal_expected), goal_actual=_text(table.goal_actual),
+        indicators=rows, score_rows=score_rows, total=result.total,
+        total_weight=None if None in weights else sum(weights, Decimal(0)),
+        grade=result.grade, reported_total=result.reported_total, corrections=corrections,
+        narrative=dict(narrative or narrative_context(None)),
+    )
+
+
+def _places(cells: Mapping[tuple, str], rows: list[IndicatorRow]) -> dict[str, str]:
+    """Cell address → what the cell holds (指标“实施方案”的得分, 年度资金总额的执行率 …)."""
+    labels = {**form.INDICATOR_FIELDS, **{k: v for k, v in form.FUNDS_FIELDS.items()}}
+    places = {}
+    for key, address in cells.items():
+        if key[0] == "indicator" and 0 < key[1] <= len(rows):
+            places[address] = f"指标“{rows[key[1] - 1].level3}”的{form.INDICATOR_FIELDS.get(key[2], key[2])}"
+        elif key[0] == "funds":
+            places[address] = f"{form.FUNDS_TOTAL}的{labels.get(key[1], key[1])}"
+        elif key[0] == "total":
+            places[address] = f"{form.TOTAL}的{labels.get(key[1], key[1])}"
+    return places
+
+
+def _where(cell: str, report: TableReport, places: Mapping[str, str]) -> str:
+    if not cell:
+        return f"工作表“{report.sheet}”"
+    place = places.get(cell)
+    return f"工作表“{report.sheet}”{cell}单元格" + (f"（{place}）" if place else "")
+
+
+def display_name(level3: object) -> str:
+    """A 三级指标 as prose names it: without the ``指标1：`` numbering some tables type."""
+    return re.sub(r"^\s*指标\s*\d+\s*[:：]\s*", "", _text(level3))
+
+
+def _decimal(value: object) -> Decimal | None:
+    try:
+        return to_decimal(value, "分值")
+    except PerfError:
+        return None
