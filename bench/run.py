@@ -141,6 +141,7 @@ def bench_formats(count: int = 300) -> None:
     """workbooks/s per format: the 30 submitted samples as .xlsx, .xls and .ods (LibreOffice,
     when installed) and .docx (built as the tests build them), read + scored in one process,
     and a full CLI run (guarded workers, annotated copies, summary)."""
+    from addin.engine.table import evaluate_table
     from tests.office_formats import SOFFICE, convert, to_docx
 
     sources = sorted(SUBMITTED[0].glob("*.xlsx"))
