@@ -137,6 +137,50 @@ def bench_copies(count: int = 200) -> None:
           f"{round_trip:,.0f}/s — ratio {patched / round_trip:.1f} (target ≥ 3)")
 
 
+def bench_formats(count: int = 300) -> None:
+    """workbooks/s per format: the 30 submitted samples as .xlsx, .xls and .ods (LibreOffice,
+    when installed) and .docx (built as the tests build them), read + scored in one process,
+    and a full CLI run (guarded workers, annotated copies, summary)."""
+    from addin.engine.table import evaluate_table
+    from tests.office_formats import SOFFICE, convert, to_docx
+
+    sources = sorted(SUBMITTED[0].glob("*.xlsx"))
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        folders = {"xlsx": SUBMITTED[0]}
+        if SOFFICE:
+            for fmt in ("xls", "ods"):
+                convert(sources, fmt, root / fmt, root / "profile")
+                folders[fmt] = root / fmt
+        else:
+            print("formats: soffice not installed, .xls/.ods skipped")
+        (root / "docx").mkdir()
+        for source in sources:
+            to_docx(source, root / "docx" / f"{source.stem}.docx")
+        folders["docx"] = root / "docx"
+        perfbook = Path(sys.executable).with_name("perfbook")
+        for fmt, folder in folders.items():
+            files = sorted(folder.glob(f"*.{fmt}"))
+            batch = root / f"batch-{fmt}"
+            batch.mkdir()
+            for n in range(count):
+                shutil.copy(files[n % len(files)], batch / f"{n:05d}_{files[n % len(files)].name}")
+            paths = sorted(batch.iterdir())
+            start = time.perf_counter()
+            tables = 0
+            for p in paths[:100]:
+                for read in read_tables(p):
+                    evaluate_table(read.table)
+                    tables += 1
+            read_rate = 100 / (time.perf_counter() - start)
+            start = time.perf_counter()
+            subprocess.run([str(perfbook), "recalc", str(batch), "-o", str(root / f"out-{fmt}")],
+                           check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            full = count / (time.perf_counter() - start)
+            print(f"recalc .{fmt}: read + score {read_rate:.0f} workbooks/s (one process, {tables} tables "
+                  f"in 100 files); full CLI run {full:.0f} workbooks/s ({count} files)")
+
+
 def bench_functions(calls: int = 10_000) -> None:
     from addin.udfs import PERF_SCORE
 
@@ -208,5 +252,6 @@ if __name__ == "__main__":
     bench_templates()
     bench_copies()
     bench_recalc()
+    bench_formats()
     bench_functions()
     bench_server()

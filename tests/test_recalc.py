@@ -139,15 +139,16 @@ def test_workbook_rule_cell_wins_over_option(tmp_path, chaoyang_tables):
 
 
 def test_findings_stand_when_the_copy_cannot_be_written(tmp_path, in_root, monkeypatch, capsys):
-    from workbook_builder.recalc import annotate as module  # imported by check_file when needed
+    from workbook_builder.recalc import copies as module  # imported by check_file when needed
 
     def broken(*args):
-        raise PermissionError("disk is read-only")
+        raise OSError(30, "Read-only file system")  # EROFS
 
-    monkeypatch.setattr(module, "write_annotated", broken)
+    monkeypatch.setattr(module, "write_copy", broken)
     _, data, _ = recalc(tmp_path, "samples/chaoyang-2024/submitted/26_朝阳区政府网站功能和监测服务项目.xlsx")
     [table] = data["tables"]
-    assert table["annotated"] is None and "disk is read-only" in table["annotation_error"]
+    assert table["annotated"] is None
+    assert table["annotation_error"] == "复核副本无法写出（磁盘只读），复核结果见汇总表"
     assert [f["kind"] for f in table["findings"]] == ["penalty_not_applied"]
     assert "复核副本无法写出" in capsys.readouterr().out
 

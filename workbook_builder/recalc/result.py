@@ -52,12 +52,13 @@ class TableReport:
     findings: list[FindingRow] = field(default_factory=list)
     annotated: str | None = None
     annotation_error: str | None = None
+    format: str = "xlsx"   # the file's format by its content: xlsx, xlsm, xls, xlsb, ods, et, docx
 
     @classmethod
     def of(cls, result: TableResult, file: str, sheet: str, template: bool,
-           findings: list[FindingRow]) -> TableReport:
+           findings: list[FindingRow], format: str = "xlsx") -> TableReport:
         return cls(
-            file=file, sheet=sheet, project=result.table.project,
+            file=file, sheet=sheet, format=format, project=result.table.project,
             department=result.table.department, profile=result.profile, template=template,
             reported_total=_plain(result.reported_total), computed_total=_plain(result.total),
             grade=result.grade, amount=_plain(result.table.funds.annual), findings=findings,
@@ -68,6 +69,7 @@ class TableReport:
 class FileFailure:
     file: str
     message: str
+    format: str | None = None   # by content when it could be told, else by the file's suffix
 
 
 @dataclass

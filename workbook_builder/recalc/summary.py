@@ -283,9 +283,9 @@ def _chart_sheets(book: Workbook, result: RecalcResult) -> None:
 
 
 def _unreadable(book: Workbook, result: RecalcResult) -> None:
-    writer = SheetWriter(book, "无法读取", ["文件", "原因"])
+    writer = SheetWriter(book, "无法读取", ["文件", "格式", "原因"])
     for failure in result.failures:
-        writer.row([failure.file, failure.message])
+        writer.row([failure.file, failure.format or "", failure.message])
     writer.finish()
 
 
