@@ -181,9 +181,9 @@ def cmd_recalc(args: argparse.Namespace) -> int:
 
 
 def cmd_report_write(args: argparse.Namespace) -> int:
-    from .reports.write import write_table_reports
+    from .reports.write import write_reports
 
-    result = write_table_reports(args.workbook, args.output, args.narrative, args.sheet, args.profile)
+    result = write_reports(args.workbook, args.output, args.narrative, args.sheet, args.profile)
     for written in result.reports:
         data = written.data
         total = "无法计算" if data.total is None else f"{data.total}（{data.grade}）"
