@@ -15,8 +15,11 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from addin.engine.frameworks import get_framework
+from addin.engine.frameworks import blank_form, evaluate_form, fill, get_framework
+from tests.test_evaluation_workbook import VARIANT
 from workbook_builder.cli import main
+from workbook_builder.forms import evaluation_layout as E
+from workbook_builder.forms.evaluation import EvaluationHeader, write_evaluation
 from workbook_builder.reports.framework import FrameworkReportData
 from workbook_builder.reports.model import placeholder
 from workbook_builder.reports.multiyear import MultiYearReportData
@@ -137,6 +140,40 @@ def test_framework_report_without_narrative_asks_for_the_goals(tmp_path):
     table = ROOT / "samples" / "chaoyang-2024" / "submitted" / "26_朝阳区政府网站功能和监测服务项目.xlsx"
     [own] = write_reports(table, tmp_path / "c.docx").reports      # a 自评表 states its goals
     assert placeholder("项目绩效目标") not in body(own.path)
+
+
+def test_framework_report_of_a_template_filled_but_not_calculated(tmp_path):
+    """perfbook's own 评分表, inputs typed and saved without calculation: the report scores every
+    item from its inputs (达成项, 实际值/计划值, 扣分) and states them."""
+    book = write_evaluation("yueyang-2020", tmp_path / "t.xlsx", EvaluationHeader("示例项目", "示例单位", "评价组", "2020"))
+    framework = get_framework("yueyang-2020")
+    lay = E.Layout(22, 3)
+    wb = load_workbook(book)
+    for index, (_, _, item) in enumerate(framework.rows()):
+        for key, value in VARIANT[item.name].items():
+            wb[E.SHEET][lay.item_cell(key, index)] = value
+    wb.save(book)
+    [report] = write_reports(book, tmp_path / "r.docx").reports
+    expected = evaluate_form(fill(blank_form(framework), VARIANT))
+    assert report.data.total == expected.total and report.data.grade == expected.grade
+    rows = score_table(Document(str(report.path)))
+    assert [Decimal(r[2]) for r in rows[1:-1]] == list(expected.subtotals.values())
+    assert sum(Decimal(r[2]) for r in rows[1:-1]) == Decimal(rows[-1][2])
+    text = body(report.path)
+    assert "（1）目标内容：分值4分，得分3分。" in text and "评价依据：达成项①②④。扣1分，评分表未写明扣分原因。" in text
+    assert "到位率：分值3分，得分1.68分。" in text and "评价依据：实际值207，计划值369。" in text
+    assert "（1）经济效益：分值8分，得分6.5分。" in text
+    assert "“岳阳市 2020 项目支出绩效评价指标体系（参考样表）”" in text
+
+
+def test_framework_report_of_a_blank_form_states_no_total(tmp_path):
+    book = write_evaluation("mof-2020", tmp_path / "t.xlsx", EvaluationHeader("示例项目", "", "", "2020"))
+    [report] = write_reports(book, tmp_path / "r.docx").reports
+    assert report.data.total is None and report.data.grade is None
+    rows = score_table(Document(str(report.path)))
+    assert rows[-1] == ["总计", "100.00", "—"] and {r[2] for r in rows[1:-1]} == {"—"}
+    text = body(report.path)
+    assert "综合得分无法计算" in text and "评价等级为" not in text
 
 
 # --- multi-year evaluation -------------------------------------------------------------------

@@ -53,7 +53,7 @@ class ItemLine:
 
     def line(self) -> str:
         weight = "—" if self.points is None else fmt(self.points)
-        score = "无法计分（按0分计入总分）" if self.score is None else f"得分{fmt(self.score)}分"
+        score = "无法计分" if self.score is None else f"得分{fmt(self.score)}分"
         text = f"{self.name}：分值{weight}分，{score}。"
         if self.criterion:
             text += f"评价标准：{self.criterion.rstrip('.。；;，,')}。"
@@ -81,8 +81,8 @@ class FrameworkReportData:
     bands: str
     items: list[ItemLine]
     score_rows: list[ScoreRow]
-    total: Decimal
-    grade: str
+    total: Decimal | None     # None when an item cannot be scored
+    grade: str | None
     reported_total: Decimal | None
     corrections: list[dict[str, str]] = field(default_factory=list)
     narrative: dict[str, list[str]] = field(default_factory=dict)
@@ -111,7 +111,7 @@ class FrameworkReportData:
             "framework": self.framework,
             "overview": overview,
             "method": method,
-            "conclusion": f"经评价，本项目综合得分{fmt(self.total)}分，评价等级为“{self.grade}”。各一级指标得分如下：",
+            "conclusion": self.conclusion,
             "score_rows": [{"name": s.name, "weight": points(s.weight), "score": points(s.score)}
                            for s in self.score_rows],
             "total_weight": points(self.total_weight),
@@ -125,8 +125,14 @@ class FrameworkReportData:
         }
 
     @property
+    def conclusion(self) -> str:
+        if self.total is None:
+            return "评分表中有无法计分的三级指标（见下文复核说明），综合得分无法计算，各一级指标得分如下："
+        return f"经评价，本项目综合得分{fmt(self.total)}分，评价等级为“{self.grade}”。各一级指标得分如下："
+
+    @property
     def corrections_intro(self) -> str:
-        if self.reported_total is not None and self.reported_total != self.total:
+        if self.reported_total is not None and self.total is not None and self.reported_total != self.total:
             return (f"复核说明：评分表填报总分为{fmt(self.reported_total)}分，按评价标准重新计算为"
                     f"{fmt(self.total)}分，本报告采用重新计算的得分。复核发现以下问题：")
         return "复核说明：按评价标准重新计算，评分表中有以下问题（本报告采用重新计算的得分）："
@@ -140,10 +146,11 @@ class FrameworkReportData:
             seconds = []
             for number, name in enumerate(dict.fromkeys(i.level2 for i in members), start=1):
                 items = [i for i in members if i.level2 == name]
-                weights, scores = [i.points for i in items], [i.score or Decimal(0) for i in items]
-                weight = "—" if None in weights else fmt(sum(weights, Decimal(0)))
+                weights, scores = [i.points for i in items], [i.score for i in items]
+                weight = _points(None if None in weights else sum(weights, Decimal(0)))
+                score = _points(None if None in scores else sum(scores, Decimal(0)))
                 seconds.append({
-                    "title": f"{number}. {name or '（未写二级指标）'}（分值{weight}分，得分{fmt(sum(scores, Decimal(0)))}分）",
+                    "title": f"{number}. {name or '（未写二级指标）'}（分值{weight}分，得分{score}分）",
                     "lines": [f"（{n}）{i.line()}" for n, i in enumerate(items, start=1)]})
             groups.append({"ordinal": ordinal,
                            "title": f"{row.name}（分值{_points(row.weight)}分，得分{_points(row.score)}分）",
@@ -190,7 +197,7 @@ def _criterion(text: object) -> str:
     lines = [line.strip() for line in str(text or "").splitlines() if line.strip()]
     out = ""
     for line in lines:
-        if out and not out.endswith(("。", "；", ";", "）", ")")) and not line[0] in "①②③④⑤⑥⑦⑧⑨⑩":
+        if out and not out.endswith(("。", "；", ";", "）", ")")) and line[0] not in "①②③④⑤⑥⑦⑧⑨⑩":
             out += "；"
         out += line
     return cell_text(out)
@@ -250,10 +257,13 @@ def framework_report_data(read: ReadEvaluation, report: TableReport,
     score_rows = []
     for name in dict.fromkeys(i.level1 for i in items):
         first = next(r for r in form.rows if (cell_text(r.level1) or "其他指标") == name)
-        members = [i.points for i in items if i.level1 == name]
+        members = [i for i in items if i.level1 == name]
         stated = _weight(first.level1_points)
-        weight = stated if stated is not None else (None if None in members else sum(members, Decimal(0)))
-        score_rows.append(ScoreRow(name, weight, result.subtotals.get(first.level1, Decimal(0))))
+        weights = [i.points for i in members]
+        weight = stated if stated is not None else (None if None in weights else sum(weights, Decimal(0)))
+        known = all(i.score is not None for i in members)
+        score_rows.append(ScoreRow(name, weight, result.subtotals[first.level1] if known else None))
+    complete = all(i.score is not None for i in items)
     framework = framework_of(read)
     profile = get_profile(report.profile)
     places = _places(read)
@@ -262,7 +272,8 @@ def framework_report_data(read: ReadEvaluation, report: TableReport,
         framework=f"“{framework.name}”" if framework else "评分表所列的评价指标体系",
         framework_source=framework.source if framework else "",
         profile=profile.id, profile_name=profile.name, bands=bands_text(profile),
-        items=items, score_rows=score_rows, total=result.total, grade=result.grade,
+        items=items, score_rows=score_rows, total=result.total if complete else None,
+        grade=result.grade if complete else None,
         reported_total=None if report.reported_total is None else Decimal(str(report.reported_total)),
         corrections=[{"where": where_of(f.cell, report, places), "message": f.message} for f in report.findings],
         narrative=require(narrative or narrative_context(None), "goals"),

@@ -74,13 +74,13 @@ def _grids(path: Path) -> list:
         raise ReportError(f"{path} 无法读取：{err}") from None
 
 
-def _on_sheet(path: Path, reads: list, sheet: str | None, what: str) -> list:
+def _on_sheet(path: Path, reads: list, sheet: str | None, what: str, sheet_of=lambda read: read.sheet) -> list:
     """The reads on ``sheet`` (all of them without one); a clear error when there are none."""
     if sheet is None:
         return reads
-    chosen = [r for r in reads if r.sheet == sheet]
+    chosen = [r for r in reads if sheet_of(r) == sheet]
     if not chosen:
-        sheets = "、".join(dict.fromkeys(r.sheet for r in reads))
+        sheets = "、".join(dict.fromkeys(sheet_of(r) for r in reads))
         raise ReportError(f"{path} 中没有工作表“{sheet}”上的{what}；有{what}的工作表：{sheets}")
     return chosen
 
@@ -137,10 +137,10 @@ def report_datas(workbook: str | Path, narrative: dict[str, list[str]], sheet: s
         return [table_report_data(s.result, s.report, narrative, s.read.cells)
                 for s in _tables(path, grids, sheet, profile)]
     reads, pairs = found
-    reports = {id(read): report for read, (report, _) in zip(reads, pairs)}
     what = "评价指标体系评分表" if isinstance(reads[0], ReadEvaluation) else "年度预算及支出表"
-    return [EVALUATION_KINDS[type(read)](read, reports[id(read)], narrative)
-            for read in _on_sheet(path, reads, sheet, what)]
+    scored = [(read, report) for read, (report, _) in zip(reads, pairs)]
+    return [EVALUATION_KINDS[type(read)](read, report, narrative)
+            for read, report in _on_sheet(path, scored, sheet, what, lambda pair: pair[0].sheet)]
 
 
 def write_reports(workbook: str | Path, output: str | Path, narrative: str | Path | None = None,
