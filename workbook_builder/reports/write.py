@@ -59,8 +59,8 @@ class Scored(NamedTuple):
     result and what was read (cell addresses)."""
 
     report: object   # recalc.result.TableReport
-    result: object   # addin.engine.TableResult
-    read: object     # readers.tables.ReadTable
+    result: object   # addin.engine.TableResult (recalc.evaluation.AnnotatedView for the others)
+    read: object     # readers.tables.ReadTable, readers.evaluation.ReadEvaluation or readers.multiyear.ReadYears
 
 
 def _grids(path: Path) -> list:
@@ -124,23 +124,29 @@ def output_paths(output: str | Path, projects: list[str]) -> list[Path]:
     return [output.with_name(name) for name in unique_names(stems, ".docx")]
 
 
-def report_datas(workbook: str | Path, narrative: dict[str, list[str]], sheet: str | None = None,
-                 profile: str | None = None) -> list[ReportData]:
-    """The data of every report ``workbook`` calls for, of the kind its tables are: 评价指标体系
-    评分表 and yearly budget tables as ``recalc`` tells them apart, else 自评表."""
+def read_scored(workbook: str | Path, sheet: str | None = None, profile: str | None = None) -> list[Scored]:
+    """Every table of ``workbook`` re-scored as ``recalc`` does (only those on ``sheet`` when it is
+    given): its 评价指标体系评分表 or its yearly budget tables when it holds them (``result`` is
+    then the view recalc annotates), else its 自评表."""
     from ..recalc.evaluation import evaluation_reports
 
     path = Path(workbook)
     grids = _grids(path)
     found = evaluation_reports(grids, str(path), profile, str(path))
     if not found:
-        return [table_report_data(s.result, s.report, narrative, s.read.cells)
-                for s in _tables(path, grids, sheet, profile)]
+        return _tables(path, grids, sheet, profile)
     reads, pairs = found
     what = "评价指标体系评分表" if isinstance(reads[0], ReadEvaluation) else "年度预算及支出表"
-    scored = [(read, report) for read, (report, _) in zip(reads, pairs)]
-    return [EVALUATION_KINDS[type(read)](read, report, narrative)
-            for read, report in _on_sheet(path, scored, sheet, what, lambda pair: pair[0].sheet)]
+    scored = [Scored(report, view, read) for read, (report, view) in zip(reads, pairs)]
+    return _on_sheet(path, scored, sheet, what, lambda s: s.read.sheet)
+
+
+def report_data(scored: Scored, narrative: dict[str, list[str]]) -> ReportData:
+    """The data of one table's report, of the kind the table is."""
+    adapter = EVALUATION_KINDS.get(type(scored.read))
+    if adapter is not None:
+        return adapter(scored.read, scored.report, narrative)
+    return table_report_data(scored.result, scored.report, narrative, scored.read.cells)
 
 
 def write_reports(workbook: str | Path, output: str | Path, narrative: str | Path | None = None,
@@ -151,7 +157,7 @@ def write_reports(workbook: str | Path, output: str | Path, narrative: str | Pat
     if Path(output).suffix.lower() != ".docx":
         raise ReportError(f"输出文件应为 .docx：{output}")
     sections = read_narrative(narrative) if narrative else narrative_context(None)
-    datas = report_datas(workbook, sections, sheet, profile)
+    datas = [report_data(s, sections) for s in read_scored(workbook, sheet, profile)]
     result = ReportWriteResult(Path(workbook))
     for path, data in zip(output_paths(output, [d.project for d in datas]), datas):
         render_docx(data.TEMPLATE, data.context(), path)
