@@ -260,3 +260,80 @@ def test_libreoffice_converts_both_reports_to_pdf(tmp_path):
             compact = re.sub(r"\s+", "", text)
             assert all(heading in compact for heading in OUTLINE)
             assert "【待填写" not in compact
+
+
+# --- report check on a framework evaluation's report ----------------------------------------
+
+from report_pairs import edit  # noqa: E402
+from test_report_check import edit_cell  # noqa: E402
+from workbook_builder.reports.check import check_report  # noqa: E402
+from workbook_builder.reports.write import ReportError  # noqa: E402
+
+
+def test_check_agrees_with_written_framework_reports(tmp_path):
+    for book in (YUEYANG, write_yueyang(tmp_path / "y.xlsx", scores=[4, 4, 4, 3, 6] + [3] * 3 + [3] * 14, total=99)):
+        [written] = write_reports(book, tmp_path / f"{book.stem}.docx", YUEYANG_NARRATIVE).reports
+        checked = check_report(written.path, book)
+        assert checked.discrepancies == [], [d.message for d in checked.discrepancies]
+        assert checked.checked >= 2 * 4 + 2 * 22 + 2   # score table, every item's 分值 and 得分, total, grade
+
+
+# Figures of a written framework report retyped by hand: (old, new, report value, table value)
+FRAMEWORK_EDITS = [
+    ("本项目综合得分98分", "本项目综合得分96分", "96分", "98分"),
+    ("评价等级为“优”", "评价等级为“良”", "良", "优"),
+    ("（2）分配结果：分值5分，得分3分。", "（2）分配结果：分值5分，得分4分。", "4分", "3分"),
+    ("（1）到位率：分值3分，得分3分。", "（1）到位率：分值2分，得分3分。", "2分", "3分"),
+]
+
+
+@pytest.mark.parametrize("old, new, reported, table", FRAMEWORK_EDITS, ids=[e[1] for e in FRAMEWORK_EDITS])
+def test_check_finds_a_retyped_figure_of_a_framework_report(tmp_path, old, new, reported, table):
+    [written] = write_reports(YUEYANG, tmp_path / "r.docx").reports
+    found = check_report(edit(written.path, old, new), YUEYANG).discrepancies
+    assert [(d.report_value, d.table_value) for d in found] == [(reported, table)], [d.message for d in found]
+    assert "评分表为" in found[0].message or "按评分表重新计算" in found[0].message
+
+
+@pytest.mark.parametrize("row, column, new, table", [
+    ("项目决策", "评估得分", "20.00", "18"), ("总计", "满分值", "90.00", "100"), ("项目绩效", "满分值", "50", "55"),
+])
+def test_check_finds_a_retyped_cell_of_the_framework_score_table(tmp_path, row, column, new, table):
+    [written] = write_reports(YUEYANG, tmp_path / "r.docx").reports
+    found = check_report(edit_cell(written.path, "评价内容", row, column, new), YUEYANG).discrepancies
+    assert [(d.report_value, d.table_value) for d in found] == [(new, table)]
+    assert f"“{row}”的“{column}”" in found[0].where
+
+
+def test_check_reads_a_hand_typed_framework_report(tmp_path):
+    """Typed in seed 001's words, not by perfbook: 分值 | 得分 table, 合计, 优秀."""
+    document = Document()
+    document.add_paragraph("岳阳市政务服务中心电子政务外网扩容改造（含雪亮工程政务网线路）项目自评报告", style="Title")
+    document.add_paragraph("四、综合评价情况及评价结论", style="Heading 1")
+    document.add_paragraph("项目建设对照投标合同，已达到原来的建设目标。绩效自评综合得分98分，评价等级为优秀。")
+    rows = [["一级指标", "分值", "自评得分"], ["项目决策", "20", "18"], ["项目管理", "25", "25"], ["项目绩效", "55", "55"],
+            ["合计", "100", "98"]]
+    table = document.add_table(rows=len(rows), cols=3)
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            table.cell(r, c).text = value
+    document.add_paragraph("五、项目主要绩效情况分析", style="Heading 1")
+    document.add_paragraph("服务对象满意度：评价标准：满意率达90%(含)以上的得8分,80%(含)-90%得6分。单位满意率96%，得8分。")
+    path = tmp_path / "typed.docx"
+    document.save(str(path))
+    result = check_report(path, YUEYANG)
+    assert result.discrepancies == [] and result.checked >= 10
+    found = check_report(edit(path, "评价等级为优秀", "评价等级为良好"), YUEYANG).discrepancies
+    assert [(d.report_value, d.table_value) for d in found] == [("良好", "优")]
+    document = Document(str(path))
+    document.tables[0].cell(2, 2).text = "24"
+    document.save(str(path))
+    found = check_report(path, YUEYANG).discrepancies
+    assert sorted((d.report_value, d.table_value) for d in found) == [("24", "25"), ("良好", "优")]
+
+
+def test_check_of_a_multiyear_workbook_is_a_clear_error(tmp_path, capsys):
+    [written] = write_reports(QINHUANGDAO, tmp_path / "r.docx").reports
+    with pytest.raises(ReportError, match="多年度评价"):
+        check_report(written.path, QINHUANGDAO)
+    assert main(["report", "check", str(written.path), str(QINHUANGDAO)]) == 2
