@@ -363,12 +363,13 @@ def build_parser() -> argparse.ArgumentParser:
         "核对手写的绩效评价报告与自评表 (check a report against its table)",
         description="读取手写的 Word 报告（标题、段落、表格），把其中关于项目的数字——金额、指标值与实际完成值、"
         "执行率、得分表与总分、等级——与自评表（按规则重新计算）逐一核对，每处不一致写成一句话，"
-        "说明两边的数值和报告中的位置。退出码：0 一致，1 有不一致，2 输入无法使用。",
+        "说明两边的数值和报告中的位置。评价指标体系的报告与评分表核对：按一级指标的得分表、三级指标的分值和得分、"
+        "总分和等级。退出码：0 一致，1 有不一致，2 输入无法使用。",
     )
     r.add_argument("report", metavar="REPORT", help="报告 .docx")
-    r.add_argument("workbook", metavar="WORKBOOK", help="对应的自评表工作簿")
+    r.add_argument("workbook", metavar="WORKBOOK", help="对应的自评表或评价指标体系评分表工作簿")
     r.add_argument("--json", help="另存 JSON：{\"discrepancies\": [{message, report_value, table_value, where}]}")
-    r.add_argument("--sheet", help="工作簿含多张自评表时，用这个工作表上的表")
+    r.add_argument("--sheet", help="工作簿含多张表时，用这个工作表上的表")
     r.add_argument("--profile", help=f"工作簿未声明规则时使用的计分规则（默认 {DEFAULT_PROFILE_ID}）")
     r.set_defaults(run=cmd_report_check)
 
