@@ -20,7 +20,6 @@ import subprocess  # noqa: E402
 
 from workbook_builder.forms.batch import write_batch  # noqa: E402
 from workbook_builder.readers.tables import read_tables  # noqa: E402
-from addin.engine.table import evaluate_table  # noqa: E402
 from workbook_builder.readers.project_list import read_project_list  # noqa: E402
 
 SAMPLE_LIST = ROOT / "samples" / "chaoyang-2024" / "project_list.xlsx"
@@ -51,27 +50,135 @@ def _copies(folder: Path, count: int) -> list[Path]:
     return paths
 
 
-def bench_recalc(count: int = 1000) -> None:
+def _raw_read(paths: list[Path]) -> float:
+    """Files/s of the practical limit: python-calamine opening each file and reading every
+    worksheet's cached values, in one process."""
+    import python_calamine
+
+    start = time.perf_counter()
+    for path in paths:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        for name in book.sheet_names:
+            book.get_sheet_by_name(name).to_python()
+    return len(paths) / (time.perf_counter() - start)
+
+
+def _cli_recalc(folder: Path, out: Path, *extra: str) -> float:
+    perfbook = Path(sys.executable).with_name("perfbook")
+    start = time.perf_counter()
+    subprocess.run([str(perfbook), "recalc", str(folder), "-o", str(out), "--json", str(out / "r.json"), *extra],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def _pipeline(paths: list[Path]) -> float:
+    """Files/s of read + score + findings + JSON on recalc's process pool (no summary workbook)."""
+    import json
+
+    from workbook_builder.recalc.result import FileFailure, RecalcResult
+    from workbook_builder.recalc.run import default_workers, run
+
+    jobs = [(str(p), None, None, None, p.name) for p in paths]
+    start = time.perf_counter()
+    result = RecalcResult(files=len(paths))
+    done, _ = run(jobs, default_workers())
+    for index in sorted(done):
+        if isinstance(done[index], FileFailure):
+            result.failures.append(done[index])
+        else:
+            result.reports.extend(done[index])
+    json.dumps(result.to_dict(), ensure_ascii=False, indent=1)
+    return len(paths) / (time.perf_counter() - start)
+
+
+def bench_recalc(count: int = 10_000) -> None:
+    """recalc side by side with a raw calamine read of the same files, on ``count`` workbooks."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "in"
         folder.mkdir()
         paths = _copies(folder, count)
-        start = time.perf_counter()
-        tables = sum(len(read_tables(p)) for p in paths[:200])
-        for p in paths[:200]:
-            for read in read_tables(p):
-                evaluate_table(read.table)
-        read_rate = 200 / (time.perf_counter() - start)
-        print(f"recalc, read + score only (one process): {read_rate:.0f} workbooks/s "
-              f"({tables} tables in 200 workbooks)")
-        start = time.perf_counter()
-        perfbook = Path(sys.executable).with_name("perfbook")
-        subprocess.run([str(perfbook), "recalc", str(folder), "-o", str(Path(tmp) / "out")],
-                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        elapsed = time.perf_counter() - start
+        raw = _raw_read(paths)
+        print(f"raw python-calamine read (one process): {raw:,.0f} workbooks/s ({count} workbooks)")
+        rate = _pipeline(paths)
+        print(f"read + score + findings + JSON (recalc's process pool, {count} workbooks): {rate:,.0f} "
+              f"workbooks/s — ratio to raw read {rate / raw:.2f} (target ≥ 0.5)")
+        elapsed = _cli_recalc(folder, Path(tmp) / "json-only", "--no-copies")
+        rate = count / elapsed
+        print(f"perfbook recalc --no-copies (read + score + findings + summary + JSON, CLI, "
+              f"default workers): {rate:,.0f} workbooks/s, {elapsed:.1f} s — ratio to raw read {rate / raw:.2f}")
+        elapsed = _cli_recalc(folder, Path(tmp) / "full")
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        print(f"recalc, full CLI run (annotated copies + summary, {count} workbooks): "
-              f"{count / elapsed:.0f} workbooks/s, {elapsed:.1f} s, peak memory of one process {peak:.0f} MB")
+        print(f"perfbook recalc with annotated copies: {count / elapsed:,.0f} workbooks/s, {elapsed:.1f} s; "
+              f"peak memory of one process over both runs: {peak:.0f} MB (target < 300 MB)")
+
+
+def bench_copies(count: int = 200) -> None:
+    """Annotated copies by zip patching against an openpyxl load + save of the same files."""
+    from openpyxl import load_workbook
+
+    from workbook_builder.recalc.annotate import write_annotated
+    from workbook_builder.recalc.run import report_table
+
+    sources = [p for d in SUBMITTED for p in sorted(d.glob("*.xlsx"))]
+    jobs = []
+    for n in range(count):
+        reads = read_tables(sources[n % len(sources)])
+        jobs.append((sources[n % len(sources)], reads, [report_table(r, None, "x") for r in reads]))
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        for n, (path, reads, pairs) in enumerate(jobs):
+            write_annotated(path, Path(tmp) / f"{n}.xlsx", reads, pairs)
+        patched = count / (time.perf_counter() - start)
+        start = time.perf_counter()
+        for n, (path, _, _) in enumerate(jobs):
+            load_workbook(path).save(Path(tmp) / f"{n}_openpyxl.xlsx")
+        round_trip = count / (time.perf_counter() - start)
+    print(f"annotated copies (zip patching): {patched:,.0f} copies/s; openpyxl load + save of the same files: "
+          f"{round_trip:,.0f}/s — ratio {patched / round_trip:.1f} (target ≥ 3)")
+
+
+def bench_formats(count: int = 300) -> None:
+    """workbooks/s per format: the 30 submitted samples as .xlsx, .xls and .ods (LibreOffice,
+    when installed) and .docx (built as the tests build them), read + scored in one process,
+    and a full CLI run (guarded workers, annotated copies, summary)."""
+    from addin.engine.table import evaluate_table
+    from tests.office_formats import SOFFICE, convert, to_docx
+
+    sources = sorted(SUBMITTED[0].glob("*.xlsx"))
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        folders = {"xlsx": SUBMITTED[0]}
+        if SOFFICE:
+            for fmt in ("xls", "ods"):
+                convert(sources, fmt, root / fmt, root / "profile")
+                folders[fmt] = root / fmt
+        else:
+            print("formats: soffice not installed, .xls/.ods skipped")
+        (root / "docx").mkdir()
+        for source in sources:
+            to_docx(source, root / "docx" / f"{source.stem}.docx")
+        folders["docx"] = root / "docx"
+        perfbook = Path(sys.executable).with_name("perfbook")
+        for fmt, folder in folders.items():
+            files = sorted(folder.glob(f"*.{fmt}"))
+            batch = root / f"batch-{fmt}"
+            batch.mkdir()
+            for n in range(count):
+                shutil.copy(files[n % len(files)], batch / f"{n:05d}_{files[n % len(files)].name}")
+            paths = sorted(batch.iterdir())
+            start = time.perf_counter()
+            tables = 0
+            for p in paths[:100]:
+                for read in read_tables(p):
+                    evaluate_table(read.table)
+                    tables += 1
+            read_rate = 100 / (time.perf_counter() - start)
+            start = time.perf_counter()
+            subprocess.run([str(perfbook), "recalc", str(batch), "-o", str(root / f"out-{fmt}")],
+                           check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            full = count / (time.perf_counter() - start)
+            print(f"recalc .{fmt}: read + score {read_rate:.0f} workbooks/s (one process, {tables} tables "
+                  f"in 100 files); full CLI run {full:.0f} workbooks/s ({count} files)")
 
 
 def bench_functions(calls: int = 10_000) -> None:
@@ -143,6 +250,8 @@ def bench_server(calls: int = 1000) -> None:
 
 if __name__ == "__main__":
     bench_templates()
+    bench_copies()
     bench_recalc()
+    bench_formats()
     bench_functions()
     bench_server()

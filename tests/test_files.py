@@ -47,3 +47,27 @@ def test_atomic_save_leaves_old_file_on_failure(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["out.xlsx"]
     atomic_save(lambda p: open(p, "w").write("new"), target)
     assert target.read_text() == "new"
+
+
+def test_atomic_save_gives_normal_file_permissions(tmp_path):
+    import os
+
+    old = os.umask(0o022)
+    try:
+        path = atomic_save(lambda tmp: open(tmp, "w").write("x"), tmp_path / "out.txt")
+        assert path.stat().st_mode & 0o777 == 0o644
+        os.umask(0o002)
+        path = atomic_save(lambda tmp: open(tmp, "w").write("y"), tmp_path / "out.txt")
+        assert path.stat().st_mode & 0o777 == 0o664
+    finally:
+        os.umask(old)
+
+
+@pytest.mark.parametrize(
+    "text, shown",
+    [("a\x0bb", "a\\x0bb"), ("=HYPERLINK(1)", "=HYPERLINK(1)"), ("行\n一", "行\n一"), ("长" * 30, "长" * 19 + "…")],
+)
+def test_inert_text(text, shown):
+    from workbook_builder.files import inert_text
+
+    assert inert_text(text, 20) == shown

@@ -245,3 +245,22 @@ def test_grade_shares_are_on_the_hidden_sheet(templates):
     shares = {meta[f"D{r}"].value: meta[f"E{r}"].value for r in range(2, meta.max_row + 1) if meta[f"D{r}"].value}
     assert shares["达成/部分达成/未达成|部分达成"] == 0.7 and shares["优良中低差|中"] == 0.7   # mof-2020
     assert "PERF_" not in "".join(str(c.value) for row in book[SHEET].iter_rows() for c in row)
+
+
+def test_total_above_full_marks_gets_no_grade(tmp_path):
+    """As PERF_GRADE refuses a total above 100, the portable grade cell says why instead of 优."""
+    from workbook_builder.cli import main
+
+    path = tmp_path / "over.xlsx"
+    assert main(["new", "-o", str(path), "--name", "测试项目", "--annual", "100", "--rows", "2", "--portable"]) == 0
+    lay = Layout(2)
+    inputs = {lay.funds_cell("executed"): 100.0}
+    for index in range(2):
+        for field, value in zip(("nature", "target", "unit", "actual", "weight"), ("≥", 90, "%", "95", 50)):
+            inputs[lay.indicator_cell(field, index)] = value
+    book = Evaluated(path)
+    solution = book.calculate(SHEET, inputs)
+    assert book.value(solution, SHEET, lay.total_score_cell) == 110
+    assert book.value(solution, SHEET, lay.grade_cell) == "总分110超过满分100分，无法确定等级"
+    inputs[lay.indicator_cell("weight", 1)] = 40
+    assert book.value(book.calculate(SHEET, inputs), SHEET, lay.grade_cell) == "优"

@@ -86,14 +86,15 @@ def test_outputs_summary_and_annotated_copy(tmp_path, in_root):
     _, data, out = recalc(tmp_path, "samples/chaoyang-2024/submitted/26_朝阳区政府网站功能和监测服务项目.xlsx")
     [table] = data["tables"]
     summary = load_workbook(out / "复核汇总.xlsx")
-    assert summary.sheetnames == ["项目", "问题", "等级分布", "无法读取"]
-    assert summary["等级分布"]._charts
+    assert summary.sheetnames == ["项目", "问题", "等级分布", "问题类型", "金额与得分", "无法读取", "部门",
+                                  "北京市朝阳区数据局"]
+    assert summary["等级分布"]._charts and summary["问题类型"]._charts and summary["金额与得分"]._charts
     projects = list(summary["项目"].iter_rows(values_only=True))
-    assert projects[1][2] == "朝阳区政府网站功能和监测服务项目" and projects[1][5:9] == (97, 94, "优", 1)
+    assert projects[1][2] == "朝阳区政府网站功能和监测服务项目" and projects[1][6:10] == (97, 94, "优", 1)
     copy = load_workbook(out / table["annotated"])
     assert copy.sheetnames[0] == "复核结果"
     flagged = copy["自评表"]["J14"]
-    assert "得分应为7.00" in flagged.comment.text and flagged.fill.fgColor.rgb == "00FF9999"
+    assert "得分应为7.00" in flagged.comment.text and flagged.fill.fgColor.rgb.endswith("FF9999")
     computed_column = copy["自评表"].max_column - 1
     assert copy["自评表"].cell(14, computed_column).value == 7.0
 
@@ -138,15 +139,16 @@ def test_workbook_rule_cell_wins_over_option(tmp_path, chaoyang_tables):
 
 
 def test_findings_stand_when_the_copy_cannot_be_written(tmp_path, in_root, monkeypatch, capsys):
-    from workbook_builder.recalc import annotate as module  # imported by check_file when needed
+    from workbook_builder.recalc import copies as module  # imported by check_file when needed
 
     def broken(*args):
-        raise PermissionError("disk is read-only")
+        raise OSError(30, "Read-only file system")  # EROFS
 
-    monkeypatch.setattr(module, "write_annotated", broken)
+    monkeypatch.setattr(module, "write_copy", broken)
     _, data, _ = recalc(tmp_path, "samples/chaoyang-2024/submitted/26_朝阳区政府网站功能和监测服务项目.xlsx")
     [table] = data["tables"]
-    assert table["annotated"] is None and "disk is read-only" in table["annotation_error"]
+    assert table["annotated"] is None
+    assert table["annotation_error"] == "复核副本无法写出（磁盘只读），复核结果见汇总表"
     assert [f["kind"] for f in table["findings"]] == ["penalty_not_applied"]
     assert "复核副本无法写出" in capsys.readouterr().out
 

@@ -1,16 +1,48 @@
 """A corpus of bad files (generated here): one clear line each, never a traceback, and the batch
-goes on to the good file."""
+goes on to the good files (in every format)."""
 
 import json
+import re
 import shutil
 import zipfile
 
+import docx
 from openpyxl import Workbook
 
 from tests.conftest import ROOT
 from workbook_builder.cli import main
 
 GOOD = ROOT / "samples" / "chaoyang-2024" / "submitted" / "26_朝阳区政府网站功能和监测服务项目.xlsx"
+GOOD_XLS = ROOT / "tests" / "data" / "formats" / "26_website.xls"
+GOOD_ODS = ROOT / "tests" / "data" / "formats" / "26_website.ods"
+
+
+def ole(*streams: str) -> bytes:
+    """An OLE file header followed by directory entries naming ``streams`` (UTF-16, as OLE
+    stores them); enough for the format to be told by its content."""
+    return bytes.fromhex("D0CF11E0A1B11AE1") + b"\x00" * 504 + b"".join(
+        s.encode("utf-16-le").ljust(128, b"\x00") for s in streams) + b"\x00" * 2048
+
+
+def word(path, rows, *, doctype=False, paragraphs=("项目支出绩效自评表", "(2024年度)")):
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    if rows:
+        table = document.add_table(rows=len(rows), cols=max(len(r) for r in rows))
+        for i, row in enumerate(rows):
+            for j, value in enumerate(row):
+                table.cell(i, j).text = str(value)
+    document.save(path)
+    if doctype:
+        patched = path.with_suffix(".tmp")
+        with zipfile.ZipFile(path) as source, zipfile.ZipFile(patched, "w") as target:
+            for item in source.infolist():
+                content = source.read(item)
+                if item.filename == "word/document.xml":
+                    content = content.replace(b"<w:document", b'<!DOCTYPE d [<!ENTITY x "x">]><w:document', 1)
+                target.writestr(item, content)
+        patched.replace(path)
 
 
 def make_corpus(folder):
@@ -24,7 +56,7 @@ def make_corpus(folder):
     corrupt = bytearray(data)
     corrupt[len(corrupt) // 3: len(corrupt) // 3 + 200] = b"\x00" * 200
     (folder / "corrupt.xlsx").write_bytes(bytes(corrupt))
-    (folder / "encrypted.xlsx").write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + b"\x00" * 4096)
+    (folder / "encrypted.xlsx").write_bytes(ole("Root Entry", "EncryptionInfo", "EncryptedPackage"))
     wb = Workbook()
     wb.active["A1"] = "本表只有说明文字"
     wb.save(folder / "no_table.xlsx")
@@ -45,6 +77,18 @@ def make_corpus(folder):
         bomb.writestr("xl/workbook.xml", "<workbook/>")
         bomb.writestr("xl/worksheets/sheet1.xml", b"\x00" * (30 * 2**20))
     (folder / "old.xls").write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + b"\x00" * 512)
+    shutil.copy(GOOD_XLS, folder / "good.xls")
+    shutil.copy(GOOD_ODS, folder / "good.ods")
+    shutil.copy(GOOD_XLS, folder / "real.et")          # WPS .et in the Excel 97 format
+    shutil.copy(GOOD_ODS, folder / "misnamed.xlsx")    # an .ods saved under an .xlsx name
+    (folder / "cut.xls").write_bytes(GOOD_XLS.read_bytes()[:4000])
+    (folder / "legacy.doc").write_bytes(ole("Root Entry", "WordDocument", "1Table"))
+    (folder / "wps.et").write_bytes(ole("Root Entry", "Workbook") + b"\x00" * 4096)
+    word(folder / "dtd.docx", [["项目名称", "示例"]], doctype=True)
+    word(folder / "no_table.docx", [])
+    word(folder / "other_table.docx", [["序号", "设备名称", "数量"], ["1", "服务器", "2"]])
+    word(folder / "few_columns.docx", [["项目名称", "示例项目"], ["一级指标", "三级指标", "绩效指标性质", "年度指标值"],
+                                       ["产出指标", "指标1", "≥", "1"]])
 
 
 def test_bad_files_give_one_line_each(tmp_path, capsys):
@@ -52,7 +96,7 @@ def test_bad_files_give_one_line_each(tmp_path, capsys):
     make_corpus(corpus)
     before = {p.name: p.read_bytes() for p in corpus.iterdir()}
     out, result = tmp_path / "out", tmp_path / "r.json"
-    code = main(["recalc", str(corpus), str(corpus / "old.xls"), "-o", str(out), "--json", str(result)])
+    code = main(["recalc", str(corpus), "-o", str(out), "--json", str(result)])
     printed = capsys.readouterr()
     assert code == 0
     assert "Traceback" not in printed.out + printed.err
@@ -60,9 +104,11 @@ def test_bad_files_give_one_line_each(tmp_path, capsys):
     reasons = {item["file"].split("/")[-1]: item["message"] for item in data["unreadable"]}
     assert set(reasons) == {
         "not_a_spreadsheet.xlsx", "empty.xlsx", "truncated.xlsx", "corrupt.xlsx", "encrypted.xlsx",
-        "no_table.xlsx", "enormous.xlsx", "entities.xlsx", "bomb.xlsx", "old.xls",
+        "no_table.xlsx", "enormous.xlsx", "entities.xlsx", "bomb.xlsx", "old.xls", "cut.xls",
+        "legacy.doc", "wps.et", "dtd.docx", "no_table.docx", "other_table.docx", "few_columns.docx",
     }
-    assert all(m.startswith("文件无法读取：") for m in reasons.values())
+    assert all(m.startswith(("文件无法读取：", "未读取：")) for m in reasons.values())
+    assert not [m for m in reasons.values() if re.search(r"Error|Exception|Traceback|ZipInfo|<class", m)]
     assert "不是 zip 格式" in reasons["not_a_spreadsheet.xlsx"]
     assert "0 字节" in reasons["empty.xlsx"]
     assert "已加密" in reasons["encrypted.xlsx"]
@@ -70,10 +116,22 @@ def test_bad_files_give_one_line_each(tmp_path, capsys):
     assert "只读了前 5000 行" in reasons["enormous.xlsx"]
     assert "DTD" in reasons["entities.xlsx"]
     assert "压缩" in reasons["bomb.xlsx"]
-    assert "扩展名" in reasons["old.xls"]
+    assert "已损坏或被截断" in reasons["old.xls"] and "已损坏或被截断" in reasons["cut.xls"]
+    assert "旧版 Word 文档" in reasons["legacy.doc"]
+    assert "另存为 .xlsx" in reasons["wps.et"]
+    assert "DTD" in reasons["dtd.docx"]
+    assert "没有表格" in reasons["no_table.docx"]
+    assert "没有找到自评表" in reasons["other_table.docx"]
+    assert "缺少“实际完成值”“分值”“得分”列" in reasons["few_columns.docx"]
     for name in reasons:
         assert sum(line.count(name) for line in printed.out.splitlines()) == 1, name
-    assert {t["file"].split("/")[-1] for t in data["tables"]} == {"good.xlsx", "macro.xlsm"}
+    assert {t["file"].split("/")[-1]: t["format"] for t in data["tables"]} == {
+        "good.xlsx": "xlsx", "macro.xlsm": "xlsm", "good.xls": "xls", "good.ods": "ods", "real.et": "et",
+        "misnamed.xlsx": "ods"}
+    assert {t["annotated"] for t in data["tables"]} == {
+        "good_复核.xlsx", "macro_复核.xlsm", "good_复核（2）.xlsx", "good_复核（3）.xlsx", "real_复核.xlsx",
+        "misnamed_复核.xlsx"}
+    assert {t["computed_total"] for t in data["tables"]} == {94.0}
     assert {p.name: p.read_bytes() for p in corpus.iterdir()} == before
     unreadable = list(__import__("openpyxl").load_workbook(out / "复核汇总.xlsx")["无法读取"].iter_rows(values_only=True))
     assert len(unreadable) == 1 + len(reasons)

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import xlwings
 
-from workbook_builder.readers.container import address, read_grids
+from workbook_builder.readers.container import address
+from workbook_builder.readers.source import read_grids
 
 
 def book_payload(path: Path) -> dict:

@@ -153,14 +153,17 @@ def cmd_recalc(args: argparse.Namespace) -> int:
 
     from .recalc.run import recalc
 
-    bar = tqdm(total=0, desc="复核", unit="个文件", disable=None, file=sys.stderr)
+    bar = tqdm(total=0, desc="复核", unit="个文件", disable=None, file=sys.stderr,
+               bar_format="{desc} {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} 个文件 "
+                          "[已用 {elapsed}，剩余 {remaining}，{rate_fmt}]")
 
     def start(total: int) -> None:
         bar.total = total
         bar.refresh()
 
     try:
-        result = recalc(args.paths, args.output, args.profile, args.json, args.jobs, bar.update, start)
+        result = recalc(args.paths, args.output, args.profile, args.json, args.jobs, bar.update, start,
+                        copies=not args.no_copies)
     finally:
         bar.close()
     for failure in result.failures:
@@ -177,6 +180,9 @@ def cmd_recalc(args: argparse.Namespace) -> int:
     for report in result.reports:
         for f in report.findings:
             print(f"  {report.file} [{report.sheet}!{f.cell}] {clip(report.project, 24)}：{f.message}")
+    if result.partial:
+        print(f"复核已中断：汇总与 JSON 只含已完成的文件（共找到 {result.files} 个）。", file=sys.stderr)
+        return 130
     return 1 if args.strict and result.has_problems else 0
 
 
@@ -318,8 +324,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = command(
         "recalc",
         "复核已填报的自评表：重新计分、标出问题并汇总 (recalculate submitted workbooks)",
-        description="读取已填报的自评表（perfbook 模板或其他来源的标准格式表格），按规则重新计分，"
-        "与填报值逐项比对；在输出目录写出带批注的复核副本和复核汇总.xlsx。原文件不会被修改。"
+        description="读取已填报的自评表（perfbook 模板或其他来源的标准格式表格；.xlsx、.xlsm、.xls、.xlsb、"
+        ".ods、WPS .et 工作簿和 Word .docx 文档中的表格），按规则重新计分，与填报值逐项比对；在输出目录写出"
+        "带批注的复核副本（工作簿为 .xlsx，Word 文档为 .docx）和复核汇总.xlsx。原文件不会被修改；"
+        "无法读取或未读取的文件逐个列出原因。"
         "计分规则取自工作簿的“计分规则”单元格，没有时用 --profile，再没有时用默认规则。",
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="文件、文件夹（递归查找）或通配符，如 收到的自评表/*.xlsx")
@@ -328,6 +336,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", help="另存一份 JSON 结果（格式见 README）")
     p.add_argument("--strict", action="store_true", help="发现任何问题或无法读取的文件时以退出码 1 结束")
     p.add_argument("--jobs", type=int, help="并行进程数（默认为 CPU 核数）")
+    p.add_argument("--no-copies", action="store_true",
+                   help="不写复核副本，只写复核汇总.xlsx 与 JSON（更快） (no annotated copies)")
     p.set_defaults(run=cmd_recalc)
 
     p = command(

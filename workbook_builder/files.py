@@ -7,6 +7,7 @@ import re
 import tempfile
 from pathlib import Path
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _FORBIDDEN = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
              *(f"LPT{i}" for i in range(1, 10))}
@@ -25,6 +26,13 @@ def safe_stem(name: str, limit: int = MAX_STEM) -> str:
     return stem
 
 
+def inert_text(text: str, limit: int = 2000) -> str:
+    """Text that is shown, never interpreted: control characters (which XML cannot hold) written
+    as ``\\x0b``, cut to ``limit`` characters with ``…``."""
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def unique_names(stems: list[str], suffix: str) -> list[str]:
     """File names for ``stems``, made unique (case-insensitively, as on Windows) with （2）, （3）…"""
     seen: set[str] = set()
@@ -39,15 +47,23 @@ def unique_names(stems: list[str], suffix: str) -> list[str]:
     return names
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def atomic_save(save, path: str | Path) -> Path:
     """Call ``save(temporary_path)`` and rename the result to ``path``: readers never see a
-    half-written file and an existing file is replaced only by a complete one."""
+    half-written file and an existing file is replaced only by a complete one. The file gets
+    the permissions of a file the user creates (``0666`` less the umask), not ``mkstemp``'s 0600."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem[:20]}.", suffix=f".tmp{path.suffix}", dir=path.parent)
     os.close(fd)
     try:
         save(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are shared like any file
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

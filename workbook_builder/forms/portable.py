@@ -339,4 +339,5 @@ class PortableFormulas:
         bands = _text(self.profile.grade_bands[-1][0])
         for grade, minimum in reversed(self.profile.grade_bands[:-1]):
             bands = f"IF({total}>={minimum},{_text(grade)},{bands})"
-        return f'=IF(ISNUMBER({total}),{bands},"")'
+        over = f'"总分"&{total}&"超过满分{form.TOTAL_WEIGHT}分，无法确定等级"'  # as PERF_GRADE refuses it
+        return f'=IF(ISNUMBER({total}),IF({total}>{form.TOTAL_WEIGHT},{over},{bands}),"")'

@@ -14,18 +14,19 @@ Two kinds of workbook are read:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from addin.engine import PerfError, form, parse_nature
 from addin.engine.table import Funds, FundsSource, Indicator, Table
 
 from ..forms import layout as L
-from .container import Grid, address, read_grids
+from .container import ERROR_VALUES, Grid
 
 # Header labels are matched by their start: real tables write 偏差原因 with or without the rest.
 INDICATOR_LABELS = {**form.INDICATOR_FIELDS, "reason": "偏差原因"}
 _YEAR = re.compile(r"(\d{4})\s*年度")
+REQUIRED_COLUMNS = ("level3", "nature", "target", "actual", "weight", "score")
 
 
 class NoTable(Exception):
@@ -48,7 +49,25 @@ class ReadTable:
 
 
 def norm(value: object) -> str:
-    return re.sub(r"\s+", "", str(value)) if value is not None else ""
+    """``value`` as text without any whitespace (the same characters as ``\\s``)."""
+    return "".join(str(value).split()) if value is not None else ""
+
+
+def _texts(grid: Grid) -> list[list[str]]:
+    """Every cell of ``grid`` normalised with :func:`norm`, once per grid: the header search
+    looks at each cell many times."""
+    texts = grid.__dict__.get("_texts")
+    if texts is None:
+        texts = grid.__dict__["_texts"] = [[norm(v) if v != "" else "" for v in row] for row in grid.rows]
+    return texts
+
+
+def _text(grid: Grid, row: int, col: int) -> str:
+    r, c = row - grid.top, col - grid.left
+    texts = _texts(grid)
+    if 0 <= r < len(texts) and 0 <= c < len(texts[r]):
+        return texts[r][c]
+    return ""
 
 
 def _is_number(value: object) -> bool:
@@ -58,13 +77,17 @@ def _is_number(value: object) -> bool:
 
 
 def read_tables(path: str | Path) -> list[ReadTable]:
-    """Every table in a workbook. Raises ``UnreadableFile`` or :class:`NoTable`."""
-    return tables_in(read_grids(Path(path)), str(Path(path)))
+    """Every table in a workbook or Word document. Raises ``UnreadableFile`` or :class:`NoTable`."""
+    from .source import read_source  # calamine and Word: not needed inside Excel (xlwings Lite)
+
+    return tables_in(read_source(path)[1], str(Path(path)))
 
 
 def tables_in(grids: list[Grid], file: str) -> list[ReadTable]:
-    """Every table in the sheets of a workbook already read (from a file, or from the workbook
-    open in Excel); ``file`` labels it. Raises :class:`NoTable`."""
+    """Every table in the grids of one file already read (sheets or Word tables, from a file or
+    from the workbook open in Excel); ``file`` labels it: a perfbook template through its layout,
+    else every table in the standard layout on a visible sheet (on a hidden sheet only when no
+    visible sheet holds one, then with a note). Raises :class:`NoTable`."""
     meta = next((g for g in grids if g.name == L.META_SHEET), None)
     if meta is not None and str(meta.value(0, 1) or "").startswith("perfbook"):
         sheet = next((g for g in grids if g.name == L.SHEET), None)
@@ -74,6 +97,13 @@ def tables_in(grids: list[Grid], file: str) -> list[ReadTable]:
     for grid in grids:
         if not grid.hidden:
             found.extend(_read_standard(grid, file))
+    if not found:
+        for grid in grids:
+            if grid.hidden:
+                for read in _read_standard(grid, file):
+                    read.problems.insert(0, (grid.address(grid.top, grid.left),
+                                             f"自评表位于隐藏的工作表“{grid.name}”中，请确认这是要提交的表"))
+                    found.append(read)
     if not found:
         truncated = [g.name for g in grids if g.truncated]
         extra = f"（工作表 {'、'.join(truncated)} 过大，只读了前 5000 行）" if truncated else ""
@@ -86,7 +116,15 @@ def tables_in(grids: list[Grid], file: str) -> list[ReadTable]:
 
 def _read_template(grid: Grid, meta: Grid, file: str) -> ReadTable:
     info = {norm(meta.value(r, 0)): meta.value(r, 1) for r in range(meta.top, meta.bottom)}
-    lay = L.Layout(int(float(info.get("指标行数") or 0)))
+    declared = info.get("指标行数")
+    try:
+        count = int(float(declared or 0))
+    except (TypeError, ValueError, OverflowError):
+        count = -1
+    if not 0 <= count <= grid.bottom - L.FIRST_INDICATOR_ROW + 1:  # a forged count, beyond the sheet
+        raise NoTable(f"perfbook 模板隐藏工作表“{meta.name}”中的指标行数“{declared}”与“{grid.name}”工作表不符"
+                      f"（该表只有 {grid.bottom} 行），模板可能已被改动，无法按模板读取")
+    lay = L.Layout(count)
     at = lambda ref: _at(grid, ref)  # noqa: E731
     indicators = []
     for index in range(lay.indicators):
@@ -125,7 +163,8 @@ def _read_template(grid: Grid, meta: Grid, file: str) -> ReadTable:
             cells[("indicator", index + 1, f)] = lay.indicator_cell(f, index)
     filled = [i for i in indicators if i.actual not in (None, "")]
     uncalculated = bool(filled) and all(i.score is None for i in filled) and funds.score is None
-    return ReadTable(table, file, grid.name, cells, template=True, uncalculated=uncalculated)
+    problems = _error_values(grid, range(grid.top, grid.bottom))
+    return ReadTable(_without_error_values(table), file, grid.name, cells, template=True, uncalculated=uncalculated, problems=problems)
 
 
 def _at(grid: Grid, ref: str) -> object:
@@ -140,10 +179,13 @@ def _at(grid: Grid, ref: str) -> object:
 
 
 def _find(grid: Grid, rows: range, predicate) -> tuple[int, int] | None:
+    """The first non-empty cell in ``rows`` whose normalised text satisfies ``predicate``."""
+    texts = _texts(grid)
     for r in rows:
-        for c in range(grid.left, grid.right):
-            if predicate(norm(grid.value(r, c))):
-                return r, c
+        if 0 <= r - grid.top < len(texts):
+            for c, text in enumerate(texts[r - grid.top], start=grid.left):
+                if text and predicate(text):
+                    return r, c
     return None
 
 
@@ -155,8 +197,30 @@ def _right_of(grid: Grid, row: int, col: int) -> object:
     return None
 
 
+def _bands(grid: Grid) -> list[Grid]:
+    """A sheet with tables side by side split into one grid per table (its own columns, same
+    addresses); a sheet with one table per row band is returned as it is."""
+    level1, level3 = form.INDICATOR_FIELDS["level1"], form.INDICATOR_FIELDS["level3"]
+    for r in range(grid.top, grid.bottom):
+        texts = [norm(v) for v in grid.rows[r - grid.top]]
+        columns = [grid.left + i for i, t in enumerate(texts) if t == level3]
+        if len(columns) < 2:
+            continue
+        starts = [grid.left]
+        for previous, col in zip(columns, columns[1:]):
+            ones = [grid.left + i for i, t in enumerate(texts) if t == level1 and previous < grid.left + i < col]
+            starts.append(max(previous + 1, (ones[-1] if ones else col - 2) - 1))
+        ends = starts[1:] + [grid.right]
+        return [replace(grid, rows=[row[a - grid.left:b - grid.left] for row in grid.rows], left=a)
+                for a, b in zip(starts, ends)]
+    return [grid]
+
+
 def _read_standard(grid: Grid, file: str) -> list[ReadTable]:
-    labels = {r: {norm(v) for v in grid.rows[r - grid.top]} for r in range(grid.top, grid.bottom)}
+    bands = _bands(grid)
+    if len(bands) > 1:
+        return [read for band in bands for read in _read_standard(band, file)]
+    labels = {r: set(texts) for r, texts in enumerate(_texts(grid), start=grid.top)}
     headers = [r for r, texts in labels.items() if {form.INDICATOR_FIELDS["level3"], form.INDICATOR_FIELDS["nature"]} <= texts]
     anchors = [r for r, texts in labels.items() if form.PROJECT in texts]
     tables = []
@@ -174,7 +238,7 @@ def _read_standard(grid: Grid, file: str) -> list[ReadTable]:
 def _header_columns(grid: Grid, row: int, labels: dict[str, str]) -> dict[str, int]:
     columns = {}
     for c in range(grid.left, grid.right):
-        text = norm(grid.value(row, c))
+        text = _text(grid, row, c)
         for key, label in labels.items():
             if key not in columns and text.startswith(label):
                 columns[key] = c
@@ -215,11 +279,9 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
 
     project = labelled(form.PROJECT) or grid.name
     year = None
-    for r in range(max(grid.top, start - 3), header):
-        for c in range(grid.left, grid.right):
-            match = _YEAR.search(str(grid.value(r, c) or ""))
-            if match and year is None:
-                year = int(match.group(1))
+    hit = _find(grid, range(max(grid.top, start - 3), header), _YEAR.search)
+    if hit:
+        year = int(_YEAR.search(_text(grid, *hit)).group(1))
     funds = Funds(annual=None, executed=None)
     annual_label = form.FUNDS_FIELDS["annual"]
     funds_header = next(
@@ -235,7 +297,7 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
             for key in fields:
                 values[key], col = _near(grid, row, columns.get(key), spans.get(key, (0, 0)))
                 if col is not None and row == funds_row[0]:
-                    cells[("funds", key)] = address(row, col)
+                    cells[("funds", key)] = grid.address(row, col)
             return values
 
         funds = Funds(**read_row(funds_row[0], form.FUNDS_FIELDS))
@@ -245,7 +307,7 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
             if hit:
                 funds.sources[name] = FundsSource(**read_row(hit[0], form.AMOUNT_FIELDS))
     else:
-        problems.append((address(header, grid.left), f"没有找到“{form.FUNDS_TOTAL}”一行或其表头"))
+        problems.append((grid.address(header, grid.left), f"没有找到“{form.FUNDS_TOTAL}”一行或其表头"))
     goal = _find(grid, rows, lambda t: t == form.GOAL_EXPECTED)
     goal_expected = goal_actual = ""
     if goal:
@@ -255,10 +317,15 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
             goal_actual = str(grid.value(goal[0] + 1, actual_col[1]) or "")
 
     columns = _header_columns(grid, header, INDICATOR_LABELS)
+    missing = [form.INDICATOR_FIELDS[k] for k in REQUIRED_COLUMNS if k not in columns]
+    if missing:
+        width = sum(1 for c in range(grid.left, grid.right) if grid.value(header, c) not in (None, ""))
+        raise NoTable(f"“{grid.name}”{grid.address(header, grid.left)} 起的指标表头缺少“{'”“'.join(missing)}”列"
+                      f"（只有 {width} 列，自评表应有 {len(form.INDICATOR_FIELDS)} 列），无法复核")
     indicators: list[Indicator] = []
     total_row = None
     for r in range(header + 1, end):
-        texts = [norm(grid.value(r, c)) for c in range(grid.left, grid.right)]
+        texts = [_text(grid, r, c) for c in range(grid.left, grid.right)]
         if form.TOTAL in texts:
             total_row = r
             break
@@ -266,13 +333,13 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
         if nature_col is None:
             if any(texts) and not {form.INDICATOR_FIELDS["level1"], form.INDICATOR_FIELDS["level3"]} & set(texts):
                 level3 = columns.get("level3", grid.left)
-                problems.append((address(r, level3), f"第 {r + 1} 行找不到绩效指标性质，未计入"))
+                problems.append((grid.address(r, level3), "这一行找不到绩效指标性质，未计入"))
             continue
         offset = nature_col - columns["nature"]
-        values = {}
+        values = {"level1": "", "level2": "", "unit": None}
         for key, col in columns.items():
             values[key] = grid.value(r, col + offset)
-            cells[("indicator", len(indicators) + 1, key)] = address(r, col + offset)
+            cells[("indicator", len(indicators) + 1, key)] = grid.address(r, col + offset)
         indicators.append(Indicator(**values))
     _carry_levels(indicators)
     total_weight = total_score = None
@@ -281,12 +348,12 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
         total_weight, wcol = _near(grid, total_row, columns.get("weight"), spans.get("weight", (0, 0)))
         total_score, scol = _near(grid, total_row, columns.get("score"), spans.get("score", (0, 0)))
         if wcol is not None:
-            cells[("total", "weight")] = address(total_row, wcol)
+            cells[("total", "weight")] = grid.address(total_row, wcol)
         if scol is not None:
-            cells[("total", "score")] = address(total_row, scol)
+            cells[("total", "score")] = grid.address(total_row, scol)
     rule = _find(grid, range(header, end), lambda t: t == form.RULE)
     if rule:
-        cells[("rule",)] = address(rule[0], rule[1] + 1)
+        cells[("rule",)] = grid.address(rule[0], rule[1] + 1)
     table = Table(
         project=str(project),
         department=str(labelled(form.DEPARTMENT) or ""),
@@ -300,7 +367,33 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
         total_score=total_score,
         profile=str(_right_of(grid, *rule)) if rule else None,
     )
-    return ReadTable(table, file, grid.name, cells, problems=problems)
+    problems += _error_values(grid, range(start, total_row + 1 if total_row is not None else end))
+    return ReadTable(_without_error_values(table), file, grid.name, cells, problems=problems)
+
+
+def _without_error_values(table: Table) -> Table:
+    """The table with Excel error values (already reported by :func:`_error_values`) as empty
+    cells, so that no number is read out of ``#DIV/0!``."""
+    for item in [table.funds, *table.funds.sources.values(), *table.indicators]:
+        for name, value in vars(item).items():
+            if isinstance(value, str) and value in ERROR_VALUES:
+                setattr(item, name, None)
+    for name in ("total_weight", "total_score", "grade"):
+        if isinstance(getattr(table, name), str) and getattr(table, name) in ERROR_VALUES:
+            setattr(table, name, None)
+    return table
+
+
+def _error_values(grid: Grid, rows: range) -> list[tuple[str, str]]:
+    """A problem for every cell of ``rows`` that holds an Excel error value (``#DIV/0!`` …)."""
+    found = []
+    for r in rows:
+        for c in range(grid.left, grid.right):
+            value = grid.value(r, c)
+            if isinstance(value, str) and value in ERROR_VALUES:
+                found.append((grid.address(r, c), f"单元格中是 Excel 错误值 {value}（{ERROR_VALUES[value]}），"
+                                                  "不是填报的数值；请改正公式或填入数值"))
+    return found
 
 
 def _nature_column(grid: Grid, row: int, expected: int) -> int | None:

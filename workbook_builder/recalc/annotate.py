@@ -2,96 +2,593 @@
 
 In the copy, every cell with a finding is highlighted and carries a comment with the Chinese
 explanation; the recomputed values stand in a new column right of each table (复核计算值),
-and a 复核结果 sheet lists the findings. The copy is written atomically as ``.xlsx``.
+and a first sheet 复核结果 lists the findings, linked to their cells, printable on A4 landscape.
+
+The copy is made by patching the zip package, not by loading and saving it with a workbook
+library: only the parts the marks must change are rewritten (the marked sheets, ``styles.xml``,
+``workbook.xml`` and its relationships, ``[Content_Types].xml``, the comment parts and the new
+sheet); every other part — images, charts, data validation, defined names, the VBA project of an
+``.xlsm``, column widths, print setup — is copied byte for byte. That is faithful, and several
+times faster than an openpyxl round trip. Parts are parsed with lxml without entities, DTDs or
+network access (the container check has already refused DTDs).
 """
 
 from __future__ import annotations
 
+import math
+import posixpath
+import re
+import zipfile
 from collections import defaultdict
+from copy import deepcopy
+from functools import lru_cache
 from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
 
-from openpyxl import load_workbook
-from openpyxl.comments import Comment
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.cell import coordinate_from_string
+from lxml import etree
 
 from addin.engine import as_float
 
 from ..files import atomic_save
+from .inert import cell_text, xml_text
 
-FLAG_FILL = PatternFill("solid", fgColor="FF9999")
-COMPUTED_FILL = PatternFill("solid", fgColor="E2EFDA")
-COMPUTED_FONT = Font(color="1F4E79", bold=True)
+FLAG_FILL = "FFFF9999"
+COMPUTED_FILL = "FFE2EFDA"
+COMPUTED_COLOR = "FF1F4E79"
 AUTHOR = "perfbook"
+FINDINGS_SHEET = "复核结果"
+
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+REL_WORKSHEET = R_NS + "/worksheet"
+REL_COMMENTS = R_NS + "/comments"
+REL_VML = R_NS + "/vmlDrawing"
+CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+CT_COMMENTS = "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"
+CT_VML = "application/vnd.openxmlformats-officedocument.vmlDrawing"
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_blank_text=False)
+_REF = re.compile(r"([A-Z]+)(\d+)")
+# CT_Worksheet child order: a new element goes before the first present of those after it.
+_AFTER_COLS = ("sheetData",)
+_AFTER_LEGACY = ("legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls",
+                 "webPublishItems", "tableParts", "extLst")
 
 
-def _row(cell: str) -> int:
-    return coordinate_from_string(cell)[1]
+class AnnotationError(Exception):
+    """A package that cannot be annotated; ``str()`` is the Chinese reason."""
 
 
-def _put(ws, row: int, column: int, value) -> None:
-    cell = ws.cell(row=row, column=column, value=value)
-    cell.fill, cell.font = COMPUTED_FILL, COMPUTED_FONT
+def _column_number(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _column_letters(n: int) -> str:
+    letters = ""
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+@lru_cache(maxsize=65536)
+def _split(ref: str) -> tuple[int, int]:
+    match = _REF.fullmatch(ref.replace("$", ""))
+    if not match:
+        raise AnnotationError(f"单元格地址“{ref}”无法识别")
+    return _column_number(match.group(1)), int(match.group(2))
+
+
+def _rid(element: etree._Element) -> str | None:
+    """The relationship id of ``element`` (``r:id``, in the transitional or the Strict namespace)."""
+    for name, value in element.attrib.items():
+        if name.startswith("{") and name.endswith("}id") and "relationships" in name:
+            return value
+    return None
+
+
+def _number(value: object) -> bool:
+    """A value written as a number cell: finite ints and floats (NaN and inf become text)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _rels_name(part: str) -> str:
+    folder, name = posixpath.split(part)
+    return posixpath.join(folder, "_rels", name + ".rels")
+
+
+def _target(source_part: str, target: str) -> str:
+    if target.startswith("/"):
+        return target[1:]
+    return posixpath.normpath(posixpath.join(posixpath.dirname(source_part), target))
+
+
+class Package:
+    """A workbook zip opened for patching: XML parts parsed on demand, changed parts replaced
+    when the copy is written, every other part copied as it is."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.zip = zipfile.ZipFile(path)
+        self.names = {info.filename for info in self.zip.infolist()}
+        self.trees: dict[str, etree._Element] = {}
+        self.changed: set[str] = set()          # parsed parts the copy rewrites
+        self.raw: dict[str, bytes] = {}
+
+    def edit(self, name: str) -> etree._Element:
+        """Part ``name`` parsed, to be written back changed."""
+        self.changed.add(name)
+        return self.xml(name)
+
+    def xml(self, name: str) -> etree._Element:
+        if name not in self.trees:
+            try:
+                self.trees[name] = etree.fromstring(self.zip.read(name), _PARSER)
+            except KeyError:
+                raise AnnotationError(f"缺少 {name}") from None
+            except etree.XMLSyntaxError as err:
+                raise AnnotationError(f"{name} 不是有效的 XML（第 {err.lineno} 行）") from None
+        return self.trees[name]
+
+    def rels(self, part: str) -> etree._Element:
+        name = _rels_name(part)
+        if name not in self.names and name not in self.trees:
+            self.trees[name] = etree.Element(f"{{{PKG_RELS}}}Relationships", nsmap={None: PKG_RELS})
+        return self.xml(name)
+
+    def add_rel(self, part: str, rel_type: str, target: str) -> str:
+        rels = self.rels(part)
+        self.changed.add(_rels_name(part))
+        used = {r.get("Id") for r in rels}
+        n = len(used) + 1
+        while f"rId{n}" in used:
+            n += 1
+        etree.SubElement(rels, f"{{{PKG_RELS}}}Relationship", Id=f"rId{n}", Type=rel_type,
+                         Target=posixpath.relpath(target, posixpath.dirname(part)))
+        return f"rId{n}"
+
+    def related(self, part: str, rel_type: str) -> list[tuple[str, str]]:
+        """(id, part name) of ``part``'s relationships of ``rel_type``."""
+        if _rels_name(part) not in self.names:
+            return []
+        return [(r.get("Id"), _target(part, r.get("Target"))) for r in self.rels(part)
+                if r.get("Type", "").endswith(rel_type.rsplit("/", 1)[1]) and r.get("TargetMode") != "External"]
+
+    def new_name(self, pattern: str) -> str:
+        n = 1
+        while pattern.format(n) in self.names or pattern.format(n) in self.raw:
+            n += 1
+        return pattern.format(n)
+
+    def content_type(self, part: str, content_type: str) -> None:
+        types = self.edit("[Content_Types].xml")
+        ns = types.nsmap.get(None, CT_NS)
+        etree.SubElement(types, f"{{{ns}}}Override", PartName="/" + part, ContentType=content_type)
+
+    def default_type(self, extension: str, content_type: str) -> None:
+        types = self.xml("[Content_Types].xml")
+        ns = types.nsmap.get(None, CT_NS)
+        if not any(d.get("Extension", "").lower() == extension for d in types.iter(f"{{{ns}}}Default")):
+            default = etree.Element(f"{{{ns}}}Default", Extension=extension, ContentType=content_type)
+            self.edit("[Content_Types].xml").insert(0, default)
+
+    def write(self, dest: str) -> None:
+        changed = {name: etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=True)
+                   for name, tree in self.trees.items() if name in self.changed}
+        changed.update(self.raw)
+        with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as out:
+            for info in self.zip.infolist():
+                data = changed.pop(info.filename, None)
+                copy = zipfile.ZipInfo(info.filename, info.date_time)
+                copy.compress_type, copy.external_attr = info.compress_type, info.external_attr
+                out.writestr(copy, self.zip.read(info) if data is None else data)
+            for name, data in changed.items():
+                out.writestr(zipfile.ZipInfo(name, (2024, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
+
+
+class Styles:
+    """New cell formats in ``styles.xml``, each made once: an existing format with a fill (and a
+    font) added, so a highlighted cell keeps its number format, borders and alignment."""
+
+    def __init__(self, package: Package, part: str) -> None:
+        self.root = package.xml(part)
+        self.package, self.part = package, part
+        self.ns = "{%s}" % etree.QName(self.root).namespace
+        self.cache: dict[tuple, int] = {}
+
+    def _list(self, tag: str) -> etree._Element:
+        found = self.root.find(self.ns + tag)
+        if found is None:
+            raise AnnotationError(f"styles.xml 缺少 {tag}")
+        return found
+
+    def _append(self, tag: str, element: etree._Element) -> int:
+        container = self._list(tag)
+        self.package.changed.add(self.part)
+        container.append(element)
+        container.set("count", str(len(container)))
+        return len(container) - 1
+
+    def _fill(self, rgb: str) -> int:
+        fill = etree.Element(self.ns + "fill")
+        pattern = etree.SubElement(fill, self.ns + "patternFill", patternType="solid")
+        etree.SubElement(pattern, self.ns + "fgColor", rgb=rgb)
+        etree.SubElement(pattern, self.ns + "bgColor", indexed="64")
+        return self._append("fills", fill)
+
+    def _font(self, base: int, rgb: str | None) -> int:
+        fonts = self._list("fonts")
+        font = deepcopy(fonts[base]) if base < len(fonts) else etree.Element(self.ns + "font")
+        for old in font.findall(self.ns + "b") + (font.findall(self.ns + "color") if rgb else []):
+            font.remove(old)
+        font.insert(0, etree.Element(self.ns + "b"))
+        if rgb:
+            color = etree.Element(self.ns + "color", rgb=rgb)
+            anchor = next((c for c in font if etree.QName(c).localname in ("name", "family", "charset", "scheme")), None)
+            if anchor is None:
+                font.append(color)
+            else:
+                anchor.addprevious(color)
+        return self._append("fonts", font)
+
+    def style(self, base: int, fill: str | None = None, bold: bool = False, color: str | None = None,
+              wrap: bool = False) -> int:
+        key = (base, fill, bold, color, wrap)
+        if key not in self.cache:
+            xfs = self._list("cellXfs")
+            xf = deepcopy(xfs[base]) if base < len(xfs) else etree.Element(self.ns + "xf", numFmtId="0",
+                                                                           fontId="0", fillId="0", borderId="0")
+            if fill:
+                xf.set("fillId", str(self._fill(fill)))
+                xf.set("applyFill", "1")
+            if bold or color:
+                xf.set("fontId", str(self._font(int(xf.get("fontId", "0")), color)))
+                xf.set("applyFont", "1")
+            if wrap:
+                for old in xf.findall(self.ns + "alignment"):
+                    xf.remove(old)
+                xf.insert(0, etree.Element(self.ns + "alignment", wrapText="1", vertical="top"))
+                xf.set("applyAlignment", "1")
+            self.cache[key] = self._append("cellXfs", xf)
+        return self.cache[key]
+
+
+class Sheet:
+    """One worksheet part: cells found or created in order, comments added."""
+
+    def __init__(self, package: Package, part: str) -> None:
+        self.package, self.part = package, part
+        self.root = package.edit(part)
+        self.ns = "{%s}" % etree.QName(self.root).namespace
+        self.data = self.root.find(self.ns + "sheetData")
+        if self.data is None:
+            raise AnnotationError(f"{part} 缺少 sheetData")
+        self.rows: dict[int, etree._Element] = {}
+        self.max_column = 0
+        number = 0
+        for row in self.data.iterchildren(self.ns + "row"):
+            number = int(row.get("r") or number + 1)
+            row.set("r", str(number))
+            self.rows[number] = row
+            cells = row.findall(self.ns + "c")
+            if cells:  # cells are in column order: the last one is the rightmost
+                ref = cells[-1].get("r")
+                self.max_column = max(self.max_column, _split(ref)[0] if ref else len(cells))
+
+    def _row(self, number: int) -> etree._Element:
+        if number not in self.rows:
+            row = etree.Element(self.ns + "row", r=str(number))
+            after = [n for n in self.rows if n < number]
+            if after:
+                self.rows[max(after)].addnext(row)
+            else:
+                self.data.insert(0, row)
+            self.rows[number] = row
+        return self.rows[number]
+
+    def cell(self, ref: str) -> etree._Element:
+        column, number = _split(ref)
+        row = self._row(number)
+        row.attrib.pop("spans", None)
+        previous = 0
+        for cell in row.iterchildren(self.ns + "c"):
+            at = _split(cell.get("r"))[0] if cell.get("r") else previous + 1
+            cell.set("r", f"{_column_letters(at)}{number}")
+            if at == column:
+                return cell
+            if at > column:
+                new = etree.Element(self.ns + "c", r=f"{_column_letters(column)}{number}")
+                cell.addprevious(new)
+                return new
+            previous = at
+        new = etree.SubElement(row, self.ns + "c", r=f"{_column_letters(column)}{number}")
+        self.max_column = max(self.max_column, column)
+        return new
+
+    def put(self, ref: str, value: object, style: int) -> None:
+        cell = self.cell(ref)
+        for child in list(cell):
+            cell.remove(child)
+        cell.attrib.pop("t", None)
+        cell.set("s", str(style))
+        if _number(value):
+            etree.SubElement(cell, self.ns + "v").text = repr(float(value))
+        else:
+            cell.set("t", "inlineStr")
+            t = etree.SubElement(etree.SubElement(cell, self.ns + "is"), self.ns + "t")
+            t.text = xml_text(cell_text(value))
+            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+
+    def width(self, column: int, width: float) -> None:
+        cols = self.root.find(self.ns + "cols")
+        if cols is None:
+            cols = etree.Element(self.ns + "cols")
+            self._place(cols, _AFTER_COLS)
+        if any(int(c.get("min", 0)) <= column <= int(c.get("max", 0)) for c in cols):
+            return
+        etree.SubElement(cols, self.ns + "col", min=str(column), max=str(column), width=str(width), customWidth="1")
+        ordered = sorted(cols, key=lambda c: int(c.get("min", 0)))
+        cols[:] = ordered
+
+    def _place(self, element: etree._Element, before: tuple[str, ...]) -> None:
+        for child in self.root:
+            if isinstance(child.tag, str) and etree.QName(child).localname in before:
+                child.addprevious(element)
+                return
+        self.root.append(element)
+
+    def extend_dimension(self) -> None:
+        dimension = self.root.find(self.ns + "dimension")
+        if dimension is not None and self.rows:
+            dimension.set("ref", f"A1:{_column_letters(max(self.max_column, 1))}{max(self.rows)}")
+
+    def comments(self, notes: dict[str, str], shape_base: int) -> None:
+        """Add ``notes`` (cell → text) as comments, appended to a comment the cell already has."""
+        package = self.package
+        existing = package.related(self.part, REL_COMMENTS)
+        if existing:
+            part = existing[0][1]
+            root = package.edit(part)
+        else:
+            part = package.new_name("xl/comments{}.xml")
+            root = etree.Element(f"{self.ns}comments", nsmap={None: self.ns[1:-1]})
+            etree.SubElement(root, self.ns + "authors")
+            etree.SubElement(root, self.ns + "commentList")
+            package.trees[part] = root
+            package.changed.add(part)
+            package.add_rel(self.part, REL_COMMENTS, part)
+            package.content_type(part, CT_COMMENTS)
+        ns = "{%s}" % etree.QName(root).namespace
+        authors, comment_list = root.find(ns + "authors"), root.find(ns + "commentList")
+        names = [a.text for a in authors]
+        if AUTHOR not in names:
+            etree.SubElement(authors, ns + "author").text = AUTHOR
+            names.append(AUTHOR)
+        by_ref = {c.get("ref"): c for c in comment_list}
+        new_shapes = []
+        for ref, text in notes.items():
+            comment = by_ref.get(ref)
+            if comment is None:
+                comment = etree.SubElement(comment_list, ns + "comment", ref=ref, authorId=str(names.index(AUTHOR)))
+                etree.SubElement(comment, ns + "text")
+                new_shapes.append(ref)
+                text = text.lstrip("\n")
+            run = etree.SubElement(comment.find(ns + "text"), ns + "r")
+            t = etree.SubElement(run, ns + "t")
+            t.text = xml_text(cell_text(text, 2000))
+            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        if new_shapes:
+            self._vml(new_shapes, shape_base)
+
+    def _vml(self, refs: list[str], shape_base: int) -> None:
+        package = self.package
+        legacy = self.root.find(self.ns + "legacyDrawing")
+        if legacy is not None:
+            rid = _rid(legacy)
+            target = next((r.get("Target") for r in package.rels(self.part) if r.get("Id") == rid), None)
+            if target is None:
+                raise AnnotationError(f"{self.part} 的批注绘图（{rid}）找不到")
+            part = _target(self.part, target)
+            text = package.raw.get(part) or package.zip.read(part)
+            text = text.decode("utf-8", "replace")
+        else:
+            part = package.new_name("xl/drawings/vmlDrawing_perfbook{}.vml")
+            text = (f'<xml xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" '
+                    f'xmlns:x="urn:schemas-microsoft-com:office:excel"><o:shapelayout v:ext="edit">'
+                    f'<o:idmap v:ext="edit" data="{shape_base}"/></o:shapelayout></xml>')
+            rid = package.add_rel(self.part, REL_VML, part)
+            legacy = etree.Element(self.ns + "legacyDrawing")
+            legacy.set(f"{{{R_NS}}}id", rid)
+            self._place(legacy, _AFTER_LEGACY)
+            package.default_type("vml", CT_VML)
+        if "_x0000_t202" not in text:
+            refs_text = ('<v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" '
+                         'path="m,l,21600r21600,l21600,xe"><v:stroke joinstyle="miter"/>'
+                         '<v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>')
+        else:
+            refs_text = ""
+        for n, ref in enumerate(refs, start=1):
+            column, row = _split(ref)
+            refs_text += (
+                f'<v:shape id="_x0000_s{shape_base * 1024 + n}" type="#_x0000_t202" '
+                'style="position:absolute;margin-left:60pt;margin-top:2pt;width:240pt;height:90pt;'
+                'z-index:1;visibility:hidden" fillcolor="#ffffe1" o:insetmode="auto">'
+                '<v:fill color2="#ffffe1"/><v:shadow on="t" color="black" obscured="t"/>'
+                '<v:path o:connecttype="none"/><v:textbox style="mso-direction-alt:auto">'
+                '<div style="text-align:left"></div></v:textbox>'
+                '<x:ClientData ObjectType="Note"><x:MoveWithCells/><x:SizeWithCells/>'
+                f'<x:Anchor>{column}, 15, {max(row - 2, 0)}, 10, {column + 4}, 15, {row + 4}, 4</x:Anchor>'
+                f'<x:AutoFill>False</x:AutoFill><x:Row>{row - 1}</x:Row><x:Column>{column - 1}</x:Column>'
+                '</x:ClientData></v:shape>')
+        end = text.rfind("</xml>")
+        if end < 0:
+            raise AnnotationError(f"{part} 无法识别")
+        package.raw[part] = (text[:end] + refs_text + text[end:]).encode("utf-8")
+
+
+def _findings_sheet_xml(pairs, styles: Styles, ns: str) -> str:
+    """The 复核结果 worksheet: findings with links to their cells, frozen header, autofilter,
+    A4 landscape one page wide."""
+    header = ["工作表", "项目名称", "单元格", "问题类型", "说明", "填报值", "应为"]
+    widths = (12, 30, 8, 14, 60, 10, 10)
+    bold, wrap = styles.style(0, bold=True), styles.style(0, wrap=True)
+    rows = [[(h, bold) for h in header]]
+    links = []
+    for report, _ in pairs:
+        for f in report.findings:
+            if f.cell:
+                links.append((f"C{len(rows) + 1}", f"'{report.sheet.replace(chr(39), chr(39) * 2)}'!{f.cell}"))
+            rows.append([(report.sheet, wrap), (report.project, wrap), (f.cell, 0), (f.label, wrap),
+                         (f.message, wrap), (f.reported, 0), (f.expected, 0)])
+        if not report.findings:
+            rows.append([(report.sheet, wrap), (report.project, wrap), ("", 0), ("无问题", 0),
+                         (f"计算总分 {report.computed_total}，等级 {report.grade}", wrap), ("", 0), ("", 0)])
+    out = [f'<worksheet xmlns="{ns}" xmlns:r="{R_NS}"><sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>',
+           f'<dimension ref="A1:G{len(rows)}"/><sheetViews><sheetView tabSelected="1" workbookViewId="0">'
+           '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>',
+           "<cols>" + "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
+                              for i, w in enumerate(widths, start=1)) + "</cols><sheetData>"]
+    for number, row in enumerate(rows, start=1):
+        out.append(f'<row r="{number}">')
+        for column, (value, style) in enumerate(row, start=1):
+            ref = f"{_column_letters(column)}{number}"
+            if value is None or value == "":
+                continue
+            if _number(value):
+                out.append(f'<c r="{ref}" s="{style}"><v>{float(value)!r}</v></c>')
+            else:
+                text = escape(xml_text(cell_text(value)))
+                out.append(f'<c r="{ref}" s="{style}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>')
+        out.append("</row>")
+    out.append(f'</sheetData><autoFilter ref="A1:G{len(rows)}"/>')
+    if links:
+        out.append("<hyperlinks>" + "".join(
+            f'<hyperlink ref="{ref}" location={quoteattr(location)} display={quoteattr(location)}/>'
+            for ref, location in links) + "</hyperlinks>")
+    out.append('<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
+               '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/></worksheet>')
+    return "".join(out)
+
+
+class Workbook:
+    """The workbook part of a package: its sheets by name, and the new 复核结果 sheet."""
+
+    def __init__(self, package: Package) -> None:
+        self.package = package
+        office = [r for r in package.xml("_rels/.rels") if r.get("Type", "").endswith("/officeDocument")]
+        if not office:
+            raise AnnotationError("缺少工作簿主体（_rels/.rels 中没有 officeDocument）")
+        self.part = _target("", office[0].get("Target"))
+        self.root = package.edit(self.part)
+        self.ns = "{%s}" % etree.QName(self.root).namespace
+        targets = {r.get("Id"): _target(self.part, r.get("Target")) for r in package.rels(self.part)}
+        self.sheets = {s.get("name"): targets.get(_rid(s)) for s in self._sheets()}
+        styles = [t for r, t in package.related(self.part, "/styles")]
+        if not styles:
+            raise AnnotationError("缺少 styles.xml")
+        self.styles_part = styles[0]
+
+    def _sheets(self) -> etree._Element:
+        sheets = self.root.find(self.ns + "sheets")
+        if sheets is None:
+            raise AnnotationError("workbook.xml 缺少 sheets")
+        return sheets
+
+    def add_findings_sheet(self, pairs, styles: Styles) -> None:
+        package, sheets = self.package, self._sheets()
+        title = FINDINGS_SHEET
+        while title in self.sheets:
+            title += "_"
+        part = package.new_name("xl/worksheets/perfbook_review{}.xml")
+        package.raw[part] = _findings_sheet_xml(pairs, styles, self.ns[1:-1]).encode("utf-8")
+        rid = package.add_rel(self.part, REL_WORKSHEET, part)
+        package.content_type(part, CT_WORKSHEET)
+        ids = [int(s.get("sheetId", 0)) for s in sheets]
+        sheet = etree.Element(self.ns + "sheet", name=title, sheetId=str(max(ids, default=0) + 1))
+        sheet.set(f"{{{R_NS}}}id", rid)
+        sheets.insert(0, sheet)
+        names = self.root.find(self.ns + "definedNames")
+        if names is None:
+            names = etree.Element(self.ns + "definedNames")
+            anchor = sheets
+            for tag in ("functionGroups", "externalReferences"):
+                found = self.root.find(self.ns + tag)
+                anchor = found if found is not None else anchor
+            anchor.addnext(names)
+        for name in names:  # sheet-local names follow their sheet, now one position later
+            if name.get("localSheetId") is not None:
+                name.set("localSheetId", str(int(name.get("localSheetId")) + 1))
+        titles = etree.Element(self.ns + "definedName", name="_xlnm.Print_Titles", localSheetId="0")
+        titles.text = f"'{title}'!$1:$1"
+        names.insert(0, titles)
+        for view in self.root.iter(self.ns + "workbookView"):
+            view.set("activeTab", "0")
+            view.set("firstSheet", "0")
+        for name, part in self.sheets.items():  # only the new sheet is selected when the copy opens
+            if part in package.changed:
+                for view in package.trees[part].iter("{*}sheetView"):
+                    view.attrib.pop("tabSelected", None)
+            elif part in package.names:
+                data = package.zip.read(part)
+                if b'tabSelected="1"' in data:
+                    package.raw[part] = data.replace(b'tabSelected="1"', b'tabSelected="0"')
 
 
 def write_annotated(source: str | Path, dest: Path, reads, pairs) -> Path:
-    """Write the marked-up copy of ``source`` to ``dest`` (``pairs`` are (report, result))."""
-    wb = load_workbook(source)
-    columns: dict[str, int] = {}
-    by_sheet = defaultdict(list)
-    for read, (report, result) in zip(reads, pairs):
-        by_sheet[read.sheet].append((read, report, result))
-    for sheet, tables in by_sheet.items():
-        ws = wb[sheet]
-        columns[sheet] = ws.max_column + 1
-        for read, report, result in tables:
-            _computed_column(ws, columns[sheet], read, result)
-            for finding in report.findings:
-                if not finding.cell:
-                    continue
-                cell = ws[finding.cell]
-                cell.fill = FLAG_FILL
-                text = f"perfbook 复核（{finding.label}）：{finding.message}"
-                if cell.comment:
-                    text = cell.comment.text + "\n" + text
-                cell.comment = Comment(text, AUTHOR, width=320, height=110)
-    _findings_sheet(wb, pairs)
-    return atomic_save(wb.save, dest)
+    """Write the marked-up copy of ``source`` to ``dest`` (``pairs`` are (report, result)).
+    Raises :class:`AnnotationError` (Chinese reason) for a package that cannot be patched."""
+    package = Package(source)
+    try:
+        workbook = Workbook(package)
+        styles = Styles(package, workbook.styles_part)
+        by_sheet = defaultdict(list)
+        for read, (report, result) in zip(reads, pairs):
+            by_sheet[read.sheet].append((read, report, result))
+        for number, (name, tables) in enumerate(by_sheet.items(), start=1):
+            part = workbook.sheets.get(name)
+            if part is None:
+                raise AnnotationError(f"找不到工作表“{name}”")
+            sheet = Sheet(package, part)
+            column = sheet.max_column + 1
+            notes: dict[str, str] = {}
+            for read, report, result in tables:
+                _computed_column(sheet, styles, column, read, result)
+                for finding in report.findings:
+                    if finding.cell:
+                        cell = sheet.cell(finding.cell)
+                        cell.set("s", str(styles.style(int(cell.get("s", "0")), fill=FLAG_FILL)))
+                        note = f"perfbook 复核（{finding.label}）：{finding.message}"
+                        notes[finding.cell] = notes.get(finding.cell, "") + "\n" + note
+            sheet.extend_dimension()
+            if notes:
+                sheet.comments(notes, 1000 + number)
+        workbook.add_findings_sheet(pairs, styles)
+        return atomic_save(package.write, dest)
+    finally:
+        package.zip.close()
 
 
-def _computed_column(ws, column: int, read, result) -> None:
+def _computed_column(sheet: Sheet, styles: Styles, column: int, read, result) -> None:
+    letters = _column_letters(column)
+    computed = styles.style(0, fill=COMPUTED_FILL, bold=True, color=COMPUTED_COLOR)
+
+    def put(cell: str, value) -> None:
+        sheet.put(f"{letters}{_split(cell)[1]}", value, computed)
+
     first = read.cells.get(("indicator", 1, "score"))
     if first:
-        header = ws.cell(row=_row(first) - 1, column=column, value="复核计算值")
-        header.font = Font(bold=True)
-        ws.column_dimensions[get_column_letter(column)].width = 14
+        sheet.put(f"{letters}{_split(first)[1] - 1}", "复核计算值", styles.style(0, bold=True))
+        sheet.width(column, 14)
     for index, detail in enumerate(result.indicators, start=1):
         cell = read.cells.get(("indicator", index, "score"))
         if cell:
-            _put(ws, _row(cell), column, as_float(detail.score) if detail else "无法计算")
+            put(cell, as_float(detail.score) if detail else "无法计算")
     if read.cells.get(("funds", "score")) and result.funds_score is not None:
-        _put(ws, _row(read.cells[("funds", "score")]), column, as_float(result.funds_score))
+        put(read.cells[("funds", "score")], as_float(result.funds_score))
     if read.cells.get(("total", "score")):
-        row = _row(read.cells[("total", "score")])
-        _put(ws, row, column, as_float(result.total) if result.total is not None else "无法计算")
+        cell = read.cells[("total", "score")]
+        put(cell, as_float(result.total) if result.total is not None else "无法计算")
         if result.grade:
-            _put(ws, row, column + 1, f"等级：{result.grade}")
-
-
-def _findings_sheet(wb, pairs) -> None:
-    title = "复核结果"
-    while title in wb.sheetnames:
-        title += "_"
-    ws = wb.create_sheet(title, 0)
-    ws.append(["工作表", "项目名称", "单元格", "问题类型", "说明", "填报值", "应为"])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for report, _ in pairs:
-        for f in report.findings:
-            ws.append([report.sheet, report.project, f.cell, f.label, f.message, f.reported, f.expected])
-        if not report.findings:
-            ws.append([report.sheet, report.project, "", "无问题", f"计算总分 {report.computed_total}，等级 {report.grade}"])
-    for column, width in zip("ABCDEFG", (12, 36, 8, 16, 70, 10, 10)):
-        ws.column_dimensions[column].width = width
-    wb.active = 0
+            sheet.put(f"{_column_letters(column + 1)}{_split(cell)[1]}", f"等级：{result.grade}", computed)

@@ -48,18 +48,20 @@ class TableReport:
     reported_total: float | None
     computed_total: float | None
     grade: str | None
+    amount: float | str | None = None        # 全年预算数 (万元), for the amount-against-score chart
     findings: list[FindingRow] = field(default_factory=list)
     annotated: str | None = None
     annotation_error: str | None = None
+    format: str = "xlsx"   # the file's format by its content: xlsx, xlsm, xls, xlsb, ods, et, docx
 
     @classmethod
     def of(cls, result: TableResult, file: str, sheet: str, template: bool,
-           findings: list[FindingRow]) -> TableReport:
+           findings: list[FindingRow], format: str = "xlsx") -> TableReport:
         return cls(
-            file=file, sheet=sheet, project=result.table.project,
+            file=file, sheet=sheet, format=format, project=result.table.project,
             department=result.table.department, profile=result.profile, template=template,
             reported_total=_plain(result.reported_total), computed_total=_plain(result.total),
-            grade=result.grade, findings=findings,
+            grade=result.grade, amount=_plain(result.table.funds.annual), findings=findings,
         )
 
 
@@ -67,6 +69,7 @@ class TableReport:
 class FileFailure:
     file: str
     message: str
+    format: str | None = None   # by content when it could be told, else by the file's suffix
 
 
 @dataclass
@@ -79,6 +82,8 @@ class RecalcResult:
     failures: list[FileFailure] = field(default_factory=list)
     summary_path: Path | None = None
     json_path: Path | None = None
+    partial: bool = False                     # interrupted: only the files done are in
+    sources: dict[str, Path] = field(default_factory=dict)  # file label -> the file, for links
 
     @property
     def counts(self) -> dict[str, int]:
@@ -99,6 +104,7 @@ class RecalcResult:
             "tables": [asdict(r) for r in self.reports],
             "unreadable": [asdict(f) for f in self.failures],
             "summary": self.counts,
+            "partial": self.partial,
         }
 
 

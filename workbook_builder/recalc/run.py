@@ -1,9 +1,11 @@
-"""Recalculating submitted workbooks: every table re-scored, every difference located and explained.
+"""Recalculating submitted tables: every table re-scored, every difference located and explained.
 
-:func:`recalc` runs a whole batch and returns a :class:`RecalcResult`. :func:`check_file` does all
-the work for one file (read, re-score, write the annotated copy) and returns plain, picklable
-results, so a batch can run on several processes; a file that cannot be read becomes one
-:class:`FileFailure` and the batch goes on.
+:func:`recalc` runs a whole batch and returns a :class:`RecalcResult`. :func:`collect` accounts
+for every path given (read, or skipped with the reason). :func:`check_file` does all the work for
+one file (read, re-score, write the annotated copy) and returns plain, picklable results; it runs
+in a guarded worker (:mod:`.guard`), so a file that cannot be read, or that crashes, hangs or
+exhausts memory, becomes one :class:`FileFailure` and the batch goes on. Workbooks (.xlsx, .xlsm,
+.xls, .xlsb, .ods, WPS .et) and Word documents (.docx) are read.
 """
 
 from __future__ import annotations
@@ -11,15 +13,15 @@ from __future__ import annotations
 import glob
 import json
 import os
+import re
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from addin.engine import PerfError, TableFinding, TableResult, UserError, evaluate_table, get_profile
 from addin.engine.findings import Finding
 
 from ..files import atomic_save, safe_stem, unique_names
-from ..readers.container import SUFFIXES, UnreadableFile, read_grids
+from ..readers.container import FORMATS, SUFFIXES, UnreadableFile, os_reason
 from ..readers.tables import NoTable, ReadTable, tables_in
 from .result import FileFailure, FindingRow, RecalcResult, TableReport, finding_row
 
@@ -62,11 +64,13 @@ def report_table(read: ReadTable, profile: str | None, file_label: str) -> tuple
 
 def check_file(path: str, profile: str | None, outdir: str | None, annotated_name: str | None,
                file_label: str) -> list[TableReport] | FileFailure:
-    """Read, re-score and annotate one workbook; never raises for a bad file."""
+    """Read, re-score and annotate one workbook or Word document; never raises for a bad file."""
+    fmt = FORMATS.get(Path(path).suffix.lower())
     try:
+        from ..readers.source import read_source  # Word and calamine: not needed inside Excel
         from .evaluation import evaluation_reports  # 评价指标体系评分表 and yearly budget tables
 
-        grids = read_grids(path)
+        fmt, grids = read_source(path)
         found = evaluation_reports(grids, path, profile, file_label)
         if found:
             reads, pairs = found
@@ -74,105 +78,201 @@ def check_file(path: str, profile: str | None, outdir: str | None, annotated_nam
             reads = tables_in(grids, path)
             pairs = [report_table(read, profile, file_label) for read in reads]
     except (UnreadableFile, NoTable) as err:
-        return FileFailure(file_label, f"文件无法读取：{err}")
-    except Exception as err:  # a broken workbook must never stop a batch
-        return FileFailure(file_label, f"文件无法读取：{type(err).__name__}: {str(err)[:200]}")
+        return FileFailure(file_label, f"文件无法读取：{err}", fmt)
+    except MemoryError:
+        return FileFailure(file_label, "文件无法读取：读取所需内存超过上限（数据区域过大），已跳过", fmt)
+    except Exception:  # a broken file must never stop a batch; no library text reaches the user
+        return FileFailure(file_label, "文件无法读取：读取时出现意外错误，已跳过；请用 Excel 或 WPS 打开后另存为 .xlsx 再试", fmt)
     reports = [report for report, _ in pairs]
+    for report in reports:
+        report.format = fmt
     if outdir and annotated_name:
-        from .annotate import write_annotated  # openpyxl: not needed to review inside Excel
+        from .copies import copy_name, write_copy  # openpyxl, python-docx: not needed inside Excel
 
         try:
-            write_annotated(path, Path(outdir) / annotated_name, reads, pairs)
+            written = write_copy(path, fmt, grids, Path(outdir) / copy_name(annotated_name, fmt), reads, pairs)
         except Exception as err:  # the findings stand even when the copy cannot be written
+            why = os_reason(err) if isinstance(err, OSError) else str(err) if type(err).__name__ == "AnnotationError" else None
             for report in reports:
-                report.annotation_error = f"复核副本无法写出：{type(err).__name__}: {str(err)[:200]}"
+                report.annotation_error = f"复核副本无法写出（{why or '文件结构特殊，无法在副本中标注'}），复核结果见汇总表"
         else:
             for report in reports:
-                report.annotated = annotated_name
+                report.annotated = written.name
     return reports
 
 
-def collect(paths: list[str]) -> list[Path]:
-    """Workbook files named by ``paths``: files, folders (recursively) and glob patterns.
-    Excel's lock files (``~$…``) are skipped; duplicates are listed once."""
+def _skipped_reason(path: Path) -> str | None:
+    """Why a file found in a folder is not read (``None``: it is read)."""
+    name = path.name
+    if name.startswith("~$") or (name.startswith(".~lock.") and name.endswith("#")):
+        return "Office/WPS 的临时锁定文件（文件正被打开时产生），已跳过"
+    if path.suffix.lower() not in SUFFIXES:
+        return f"不是表格或 Word 文件（扩展名“{path.suffix or '无'}”），已跳过"
+    return None
+
+
+def _real(path: Path) -> str:
+    try:
+        return os.path.realpath(path)
+    except (OSError, RuntimeError, ValueError):
+        return os.path.abspath(path)
+
+
+def _walk(folder: Path, found: list[Path], skipped: list[tuple[Path, str]]) -> None:
+    """Every file under ``folder`` (symbolic links to folders followed once, never in a loop);
+    an unreadable subfolder is reported, not skipped silently."""
+    seen = {_real(folder)}
+
+    def failed(err: OSError) -> None:
+        skipped.append((Path(err.filename or folder), f"无法读取文件夹（{os_reason(err)}）"))
+
+    for top, dirs, files in os.walk(folder, onerror=failed, followlinks=True):
+        for d in sorted(dirs):
+            real = _real(Path(top) / d)
+            if real in seen:
+                skipped.append((Path(top) / d, "文件夹链接形成循环或重复，未再次进入"))
+                dirs.remove(d)
+            else:
+                seen.add(real)
+        dirs.sort()
+        for name in sorted(files):
+            path = Path(top) / name
+            reason = _skipped_reason(path)
+            if reason:
+                skipped.append((path, reason))
+            else:
+                found.append(path)
+
+
+def collect(paths: list[str]) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Files named by ``paths`` (files, folders walked recursively, glob patterns) and every
+    path that is not read, with the reason (missing, unreadable folder, lock file, not a table
+    file). A named file is read whatever its suffix (its format is told by its content); a path
+    that exists is taken as it is even when it contains glob characters (``表[1].xlsx``).
+    Duplicates are listed once."""
     found: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
     for raw in paths:
-        matches = [Path(p) for p in glob.glob(raw, recursive=True)] if glob.has_magic(raw) else [Path(raw)]
+        path = Path(raw)
+        if os.path.lexists(path) or not glob.has_magic(raw):
+            matches = [path]
+        else:
+            matches = [Path(p) for p in sorted(glob.glob(raw, recursive=True))]
+            if not matches:
+                skipped.append((path, "没有与之匹配的文件"))
         for match in matches:
-            if match.is_dir():
-                found.extend(sorted(p for p in match.rglob("*") if p.suffix.lower() in SUFFIXES))
-            elif match.exists():
+            try:
+                is_dir = match.is_dir()
+                exists = os.path.lexists(match)
+            except OSError as err:
+                skipped.append((match, f"无法访问（{os_reason(err)}）"))
+                continue
+            if is_dir:
+                _walk(match, found, skipped)
+            elif not exists:
+                skipped.append((match, "文件不存在"))
+            elif match.name.startswith("~$") or match.name.startswith(".~lock."):
+                skipped.append((match, _skipped_reason(match) or "锁定文件，已跳过"))
+            else:
                 found.append(match)
     unique = []
     seen = set()
     for path in found:
-        key = path.resolve()
-        if key not in seen and not path.name.startswith("~$"):
+        key = _real(path)
+        if key not in seen:
             seen.add(key)
             unique.append(path)
-    return unique
+    return unique, skipped
 
 
-def _run_one(job: tuple) -> list[TableReport] | FileFailure:
-    return check_file(*job)
+def _failure(job: tuple, reason: str) -> FileFailure:
+    path, label = job[0], job[4]
+    return FileFailure(label, f"文件无法读取：{reason}", FORMATS.get(Path(path).suffix.lower()))
 
 
-def run(jobs: list[tuple], workers: int, progress: Callable[[int], object] | None = None):
-    """Check every job (arguments of :func:`check_file`), in order, on ``workers`` processes."""
-    if workers <= 1 or len(jobs) < 8:
-        for job in jobs:
-            yield _run_one(job)
+Outcome = list[TableReport] | FileFailure
+
+
+def run(jobs: list[tuple], workers: int,
+        progress: Callable[[int], object] | None = None) -> tuple[dict[int, Outcome], bool]:
+    """Check every job (arguments of :func:`check_file`) on ``workers`` guarded processes
+    (:mod:`.guard`): a file that crashes, aborts, hangs or exhausts memory becomes its failure.
+    Returns the outcomes by job index and whether the run was complete: on Ctrl+C the jobs not
+    started are dropped, those running finish, and every outcome done is returned."""
+    from .guard import run_guarded
+
+    done: dict[int, Outcome] = {}
+    try:
+        for index, outcome in run_guarded(check_file, jobs, workers, _failure):
+            done[index] = outcome
             if progress:
                 progress(1)
-        return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for result in pool.map(_run_one, jobs, chunksize=max(1, min(32, len(jobs) // (workers * 8)))):
-            yield result
-            if progress:
-                progress(1)
+    except KeyboardInterrupt:
+        return done, False
+    return done, True
 
 
 def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def _label(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+def _label(path: Path, folders: list[Path]) -> str:
+    """How a file is shown: relative to the parent of the folder given on the command line that
+    holds it (``收到的自评表/单位A/表1.xlsx``), or its name when it was named itself; a name that
+    is not valid UTF-8 shown with replacement characters, control characters escaped."""
+    absolute = path.absolute()
+    text = path.name
+    for folder in folders:
+        if folder in absolute.parents:
+            text = absolute.relative_to(folder.parent).as_posix()
+            break
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")  # a name not in UTF-8
+    return re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
            json_path: str | Path | None = None, jobs: int | None = None,
            progress: Callable[[int], object] | None = None,
-           on_start: Callable[[int], object] | None = None) -> RecalcResult:
-    """Recalculate every workbook named by ``paths`` into ``outdir``: annotated copies, the
-    summary workbook and (with ``json_path``) the JSON. ``on_start(n)`` is told how many files
-    were found, ``progress(1)`` after each one."""
+           on_start: Callable[[int], object] | None = None, copies: bool = True) -> RecalcResult:
+    """Recalculate every workbook named by ``paths`` into ``outdir``: annotated copies (unless
+    ``copies`` is false), the summary workbook and (with ``json_path``) the JSON. ``on_start(n)``
+    is told how many files were found, ``progress(1)`` after each one. On Ctrl+C the summary and
+    the JSON are written for the files done, with ``partial`` set."""
     from .summary import SUMMARY_NAME, write_summary
 
     get_profile(profile)  # an unknown profile is a usage error, before any work
     outdir = Path(outdir)
     if outdir.exists() and not outdir.is_dir():
         raise RecalcError(f"输出目录 {outdir} 是一个文件")
-    inside = outdir.resolve()
-    found = [p for p in collect(paths) if inside not in p.resolve().parents]
-    if not found:
-        raise RecalcError("没有找到要复核的 .xlsx/.xlsm 文件：" + "、".join(paths))
+    inside = _real(outdir)
+    found, skipped = collect(paths)
+    found = [p for p in found if not _real(p).startswith(inside + os.sep)]
+    if not found and not skipped:
+        raise RecalcError("没有找到要复核的文件（.xlsx/.xlsm/.xls/.xlsb/.ods/.et/.docx）：" + "、".join(paths))
+    if not found and all(reason in ("文件不存在", "没有与之匹配的文件") for _, reason in skipped):
+        raise RecalcError("没有找到要复核的文件：" + "、".join(f"{p}（{r}）" for p, r in skipped))
     if on_start:
         on_start(len(found))
     outdir.mkdir(parents=True, exist_ok=True)
-    names = unique_names([f"{safe_stem(p.stem, 60)}_复核" for p in found], ".xlsx")
-    work = [(str(p), profile, str(outdir), n, _label(p)) for p, n in zip(found, names)]
-    result = RecalcResult(files=len(found))
-    for outcome in run(work, jobs or default_workers(), progress):
-        if isinstance(outcome, FileFailure):
-            result.failures.append(outcome)
+    stems = [safe_stem(p.stem.encode("utf-8", "surrogateescape").decode("utf-8", "replace"), 60) + "_复核"
+             for p in found]
+    names = unique_names(stems, ".xlsx")   # check_file gives Word copies .docx and .xlsm copies .xlsm
+    folders = [Path(p).absolute() for p in paths if Path(p).is_dir()]
+    labels = [_label(p, folders) for p in found]
+    work = [(str(p), profile, str(outdir) if copies else None, n, label)
+            for p, n, label in zip(found, names, labels)]
+    result = RecalcResult(files=len(found) + len(skipped), sources=dict(zip(labels, found)))
+    result.failures.extend(FileFailure(_label(p, folders), f"未读取：{reason}", FORMATS.get(p.suffix.lower()))
+                           for p, reason in skipped)
+    done, complete = run(work, jobs or default_workers(), progress)
+    result.partial = not complete
+    for index in sorted(done):
+        if isinstance(done[index], FileFailure):
+            result.failures.append(done[index])
         else:
-            result.reports.extend(outcome)
-    result.summary_path = write_summary(result, outdir / SUMMARY_NAME)
-    if json_path:
+            result.reports.extend(done[index])
+    if json_path:  # first: the JSON stands even if the summary workbook cannot be written
         text = json.dumps(result.to_dict(), ensure_ascii=False, indent=1)
         result.json_path = atomic_save(lambda tmp: Path(tmp).write_text(text, encoding="utf-8"), json_path)
+    result.summary_path = write_summary(result, outdir / SUMMARY_NAME)
     return result

@@ -64,7 +64,8 @@ class Scored(NamedTuple):
 
 
 def _grids(path: Path) -> list:
-    from ..readers.container import UnreadableFile, read_grids
+    from ..readers.container import UnreadableFile
+    from ..readers.source import read_grids  # calamine and Word, as recalc reads them
 
     if not path.is_file():
         raise ReportError(f"找不到文件 {path}")

@@ -1,0 +1,191 @@
+"""Annotated copies are faithful: every part of the original package is in the copy, unchanged
+except the parts the marks must change; and nothing from the input becomes a formula."""
+
+import shutil
+import struct
+import zipfile
+import zlib
+from pathlib import Path
+
+from openpyxl import load_workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from tests.conftest import ROOT
+from workbook_builder.recalc.run import check_file
+
+SAMPLE = ROOT / "samples" / "chaoyang-2024" / "submitted" / "26_朝阳区政府网站功能和监测服务项目.xlsx"
+VBA = b"\xd0\xcf\x11\xe0 not really a VBA project, but bytes that must survive \x00\x01\x02"
+# The parts the marks must change: the marked sheet and its relationships (comments), styles
+# (highlight formats), the workbook (new first sheet, print titles), its relationships and the
+# content types.
+MAY_CHANGE = {"[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml",
+              "xl/worksheets/sheet1.xml", "xl/worksheets/_rels/sheet1.xml.rels"}
+
+
+def _png() -> bytes:
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
+            + chunk(b"IEND", b""))
+
+
+def _rich_workbook(tmp_path: Path) -> Path:
+    """The sample with a chart, an image, data validation, a defined name, widths, print setup
+    and a VBA project, saved as .xlsm."""
+    wb = load_workbook(SAMPLE)
+    ws = wb["自评表"]
+    chart = BarChart()
+    chart.add_data(Reference(ws, min_col=6, min_row=13, max_row=16))
+    ws.add_chart(chart, "M2")
+    validation = DataValidation(type="list", formula1='"优,良,中,差"', allow_blank=True)
+    ws.add_data_validation(validation)
+    validation.add("L13:L16")
+    wb.defined_names["预算数"] = DefinedName("预算数", attr_text="'自评表'!$D$6")
+    ws.column_dimensions["B"].width = 33
+    ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", 9
+    ws.print_title_rows = "1:2"
+    plain = tmp_path / "plain.xlsx"
+    wb.save(plain)
+    rich = tmp_path / "rich.xlsm"
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(rich, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+                                    b"application/vnd.ms-excel.sheet.macroEnabled.main+xml")
+                data = data.replace(b"<Default ", b'<Default Extension="bin" ContentType="application/vnd.ms-office.'
+                                    b'vbaProject"/><Default Extension="png" ContentType="image/png"/><Default ', 1)
+            elif info.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"</Relationships>", b'<Relationship Id="rIdVba" Type="http://schemas.microsoft'
+                                    b'.com/office/2006/relationships/vbaProject" Target="vbaProject.bin"/>'
+                                    b"</Relationships>")
+            elif info.filename == "xl/drawings/drawing1.xml":
+                pic = (b'<xdr:oneCellAnchor><xdr:from><xdr:col>14</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>20'
+                       b'</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:from><xdr:ext cx="952500" cy="952500"/><xdr:pic>'
+                       b'<xdr:nvPicPr><xdr:cNvPr id="9" name="Picture 9"/><xdr:cNvPicPr/></xdr:nvPicPr><xdr:blipFill>'
+                       b'<a:blip xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+                       b'r:embed="rIdImg"/><a:stretch><a:fillRect/></a:stretch></xdr:blipFill><xdr:spPr><a:prstGeom '
+                       b'prst="rect"><a:avLst/></a:prstGeom></xdr:spPr></xdr:pic><xdr:clientData/></xdr:oneCellAnchor>')
+                data = data.replace(b"</xdr:wsDr>", pic + b"</xdr:wsDr>")
+            elif info.filename == "xl/drawings/_rels/drawing1.xml.rels":
+                data = data.replace(b"</Relationships>", b'<Relationship Id="rIdImg" Type="http://schemas.openxml'
+                                    b'formats.org/officeDocument/2006/relationships/image" '
+                                    b'Target="../media/image1.png"/></Relationships>')
+            out.writestr(info.filename, data)
+        out.writestr("xl/vbaProject.bin", VBA)
+        out.writestr("xl/media/image1.png", _png())
+    return rich
+
+
+def _parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def test_copy_keeps_every_part_it_does_not_need_to_change(tmp_path):
+    rich = _rich_workbook(tmp_path)
+    before = rich.read_bytes()
+    [report] = check_file(str(rich), None, str(tmp_path), "copy.xlsm", "rich.xlsm")
+    assert report.annotated == "copy.xlsm" and report.findings
+    assert rich.read_bytes() == before
+    original, copy = _parts(rich), _parts(tmp_path / "copy.xlsm")
+    assert {"xl/vbaProject.bin", "xl/media/image1.png", "xl/charts/chart1.xml", "xl/drawings/drawing1.xml"} <= set(original)
+    missing = sorted(set(original) - set(copy))
+    changed = sorted(name for name in original if name in copy and copy[name] != original[name])
+    assert missing == [], f"parts lost in the copy: {missing}"
+    assert set(changed) <= MAY_CHANGE, f"parts changed that the marks do not need: {sorted(set(changed) - MAY_CHANGE)}"
+    added = set(copy) - set(original)
+    assert any(name.startswith("xl/comments") for name in added)
+    assert any(name.endswith(".vml") for name in added)
+
+    sheet = copy["xl/worksheets/sheet1.xml"]
+    assert b"dataValidation" in sheet and b'orientation="landscape"' in sheet and b"<drawing " in sheet
+    assert b"ms-excel.sheet.macroEnabled.main+xml" in copy["[Content_Types].xml"]
+    book = load_workbook(tmp_path / "copy.xlsm", keep_vba=True)
+    assert book.sheetnames == ["复核结果", "自评表"] and book.active.title == "复核结果"
+    assert book.vba_archive.read("xl/vbaProject.bin") == VBA
+    assert book["自评表"].column_dimensions["B"].width == 33
+    assert book["自评表"].print_title_rows == "$1:$2"          # sheet-local name moved with its sheet
+    assert book["复核结果"].print_title_rows == "$1:$1"
+    assert book.defined_names["预算数"].attr_text == "'自评表'!$D$6"
+    flagged = book["自评表"]["J14"]
+    assert "得分应为7.00" in flagged.comment.text and flagged.fill.fgColor.rgb.endswith("FF9999")
+    review = book["复核结果"]
+    assert review.freeze_panes == "A2" and review.auto_filter.ref == "A1:G2"
+    assert review.page_setup.orientation == "landscape" and review.page_setup.fitToWidth == 1
+    assert review.sheet_properties.pageSetUpPr.fitToPage
+    assert review["C2"].hyperlink.location == "'自评表'!J14"
+
+
+def test_existing_comments_are_kept_and_extended(tmp_path):
+    from openpyxl.comments import Comment
+
+    wb = load_workbook(SAMPLE)
+    wb["自评表"]["J14"].comment = Comment("单位说明：已按合同执行", "填报人")
+    wb["自评表"]["B3"].comment = Comment("另一条批注", "填报人")
+    path = tmp_path / "commented.xlsx"
+    wb.save(path)
+    check_file(str(path), None, str(tmp_path), "copy.xlsx", "commented.xlsx")
+    book = load_workbook(tmp_path / "copy.xlsx")
+    text = book["自评表"]["J14"].comment.text
+    assert text.startswith("单位说明：已按合同执行") and "得分应为7.00" in text
+    assert book["自评表"]["B3"].comment.text == "另一条批注"
+
+
+def test_hostile_text_stays_text_in_the_copy(tmp_path):
+    wb = load_workbook(SAMPLE)
+    ws = wb["自评表"]
+    ws["C3"] = '=HYPERLINK("http://example.invalid","点我")'
+    ws["C3"].data_type = "s"
+    ws["K14"] = "原因_x000B_第二行" + "长" * 5000
+    path = tmp_path / "hostile.xlsx"
+    wb.save(path)
+    shutil.copy(path, tmp_path / "original.xlsx")
+    [report] = check_file(str(path), None, str(tmp_path), "copy.xlsx", "hostile.xlsx")
+    book = load_workbook(tmp_path / "copy.xlsx")
+    review = book["复核结果"]
+    cells = [c for row in review.iter_rows() for c in row if c.value is not None]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert any(c.value == report.project for c in cells) and report.project.startswith("=HYPERLINK")
+    assert all(len(str(c.value)) <= 1000 for c in cells)
+
+
+def test_strict_ooxml_package_is_annotated(tmp_path):
+    """Strict OOXML uses other namespaces for the sheet XML and r:id; the copy still gets its marks."""
+    strict = tmp_path / "strict.xlsx"
+    with zipfile.ZipFile(SAMPLE) as src, zipfile.ZipFile(strict, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename.startswith("xl/") and info.filename.endswith(".xml"):
+                data = data.replace(b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+                                    b"http://purl.oclc.org/ooxml/spreadsheetml/main")
+                data = data.replace(b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+                                    b"http://purl.oclc.org/ooxml/officeDocument/relationships")
+            out.writestr(info.filename, data)
+    from workbook_builder.readers.tables import read_tables
+    from workbook_builder.recalc.annotate import write_annotated
+    from workbook_builder.recalc.run import report_table
+
+    reads = read_tables(SAMPLE)  # the reader's own Strict support is not under test here
+    write_annotated(strict, tmp_path / "copy.xlsx", reads, [report_table(r, None, "x") for r in reads])
+    copy = _parts(tmp_path / "copy.xlsx")
+    sheet = copy["xl/worksheets/sheet1.xml"].decode()
+    assert "purl.oclc.org/ooxml/spreadsheetml/main" in sheet and "复核计算值" in sheet
+    assert b'name="\xe5\xa4\x8d\xe6\xa0\xb8\xe7\xbb\x93\xe6\x9e\x9c"' in copy["xl/workbook.xml"]  # 复核结果
+
+
+def test_non_finite_numbers_are_written_as_text(tmp_path):
+    from workbook_builder.readers.tables import read_tables
+    from workbook_builder.recalc.annotate import write_annotated
+    from workbook_builder.recalc.run import report_table
+
+    reads = read_tables(SAMPLE)
+    pairs = [report_table(r, None, "x") for r in reads]
+    pairs[0][0].findings[0].reported = float("nan")
+    pairs[0][0].findings[0].expected = float("inf")
+    write_annotated(SAMPLE, tmp_path / "copy.xlsx", reads, pairs)
+    review = load_workbook(tmp_path / "copy.xlsx")["复核结果"]
+    assert (review["F2"].value, review["G2"].value) == ("nan", "inf")

@@ -1,0 +1,284 @@
+"""No file may sink a batch: ``perfbook recalc`` over the whole hostile corpus (tests/hostile_corpus.py)
+exits normally, accounts for every path, writes the summary and the JSON, leaves the originals as
+they were; the guarded workers survive crashes, aborts, hangs and memory exhaustion."""
+
+import hashlib
+import json
+import os
+import stat
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.hostile_corpus import build
+from workbook_builder.cli import main
+from workbook_builder.recalc.guard import run_guarded
+from workbook_builder.recalc.run import _label, collect
+
+LIBRARY_TEXT = ("Error", "Exception", "Traceback", "<class", "ZipInfo", "errno")
+
+
+def digests(folder: Path) -> dict[str, str]:
+    found = {}
+    for top, _, files in os.walk(folder):
+        for name in files:
+            path = Path(top) / name
+            if path.is_file() and not path.is_symlink():
+                found[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+@pytest.fixture(scope="module")
+def corpus_run(tmp_path_factory):
+    root = tmp_path_factory.mktemp("hostile")
+    kinds = build(root / "corpus")
+    before = digests(root / "corpus")
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        from io import StringIO
+        from contextlib import redirect_stderr, redirect_stdout
+
+        out, err = StringIO(), StringIO()
+        with redirect_stdout(out), redirect_stderr(err):
+            code = main(["recalc", "corpus", "-o", "out", "--json", "result.json", "--jobs", "2"])
+        labels = {name: _label(Path("corpus") / name, [Path("corpus").absolute()]) for name in kinds}
+    finally:
+        os.chdir(cwd)
+    data = json.loads((root / "result.json").read_text(encoding="utf-8"))
+    return root, kinds, before, code, out.getvalue() + err.getvalue(), data, labels
+
+
+def test_corpus_is_large_and_varied(corpus_run):
+    _, kinds, *_ = corpus_run
+    assert len(kinds) >= 150
+    assert {"good", "table", "unreadable", "dtd", "skipped"} <= set(kinds.values())
+
+
+def test_whole_corpus_in_one_run(corpus_run):
+    root, kinds, before, code, printed, data, labels = corpus_run
+    assert code == 0 and "Traceback" not in printed
+    assert (root / "out" / "复核汇总.xlsx").is_file()
+    tables: dict[str, list[dict]] = {}
+    for table in data["tables"]:
+        tables.setdefault(table["file"], []).append(table)
+    failures = {f["file"]: f["message"] for f in data["unreadable"]}
+    for name, kind in kinds.items():
+        label = labels[name]
+        assert (label in tables) != (label in failures), (name, "accounted for exactly once")
+        if kind == "good":
+            assert label in tables, name
+        elif kind == "table":
+            assert label in tables and all(t["computed_total"] is not None for t in tables[label]), name
+        elif kind in ("unreadable", "dtd"):
+            assert failures.get(label, "").startswith("文件无法读取："), name
+            assert kind != "dtd" or "DTD/实体声明" in failures[label], name
+        elif kind == "skipped":
+            assert failures.get(label, "").startswith("未读取："), name
+    assert len(failures) + len(tables) == len(kinds)
+    for message in failures.values():
+        assert not any(text in message for text in LIBRARY_TEXT), message
+    for table in data["tables"]:
+        for finding in table["findings"]:
+            assert not any(text in finding["message"] for text in LIBRARY_TEXT), finding
+            assert len(finding["message"]) < 5000
+    assert digests(root / "corpus") == before
+    summary = load_workbook(root / "out" / "复核汇总.xlsx")
+    assert summary["无法读取"].max_row == 1 + len(failures)
+
+
+REASONS = {
+    "管道.xlsx": "不是普通文件（是设备、管道或其他特殊文件）",
+    "零设备.xlsx": "不是普通文件（是设备、管道或其他特殊文件）",
+    "断开的链接.xlsx": "文件不存在",
+    "范围_XFD1048576.xlsx": "数据区域过大（到 XFD1048576 单元格",
+    "范围_XFD4000.xlsx": "数据区域过大（到 XFD4000 单元格",
+    "伪造模板_一亿行.xlsx": "指标行数“100000000.0”",
+    "伪造模板_非数.xlsx": "指标行数“很多”",
+    "炸弹.xlsx": "疑似压缩炸弹",
+    "炸弹.docx": "疑似压缩炸弹",
+    "加密.xlsx": "文件已加密",
+    "加密.docx": "文件已加密",
+    "zip加密.xlsx": "文件已加密",
+    "旧版.doc": "旧版 Word 文档",
+    "坏的.xls": "已损坏或被截断",
+    "部件大小写.xlsx": "部件名称不规范",
+    "空文件.xlsx": "0 字节",
+    "Word_无表格.docx": "没有表格",
+    "Word_其他表格.docx": "没有找到自评表",
+    "Word_列太少.docx": "缺少“实际完成值”“分值”“得分”列",
+    "~$26_朝阳区政府网站功能和监测服务项目.xlsx": "锁定文件",
+    ".~lock.26_朝阳区政府网站功能和监测服务项目.xlsx#": "锁定文件",
+    "说明.pdf": "不是表格或 Word 文件（扩展名“.pdf”）",
+    "循环/自己": "循环",
+}
+
+
+def test_each_family_gets_its_own_reason(corpus_run):
+    _, kinds, *_, data, labels = corpus_run
+    failures = {f["file"]: f["message"] for f in data["unreadable"]}
+    for name, reason in REASONS.items():
+        assert name in kinds and reason in failures[labels[name]], (name, failures[labels[name]])
+
+
+def test_hostile_cells_are_named_and_contained(corpus_run):
+    root, kinds, before, code, printed, data, labels = corpus_run
+    by_file = {t["file"]: t for t in data["tables"]}
+    errors = by_file[labels["错误值_0.xlsx"]]["findings"]
+    assert errors[0]["cell"] == "J14" and "Excel 错误值 #DIV/0!（除数为零）" in errors[0]["message"]
+    assert not [f for f in errors if "填报为0" in f["message"]]  # no number read out of #DIV/0!
+    hidden = by_file[labels["隐藏工作表.xlsx"]]
+    assert "隐藏的工作表" in hidden["findings"][0]["message"]
+    beside = [t for t in data["tables"] if t["file"] == labels["并排两表.xlsx"]]
+    assert len(beside) == 2 and {f["cell"] for t in beside for f in t["findings"]} == {"J14", "V14"}
+    assert "\x0b" not in by_file[labels["控制字符_项目名称.xlsx"]]["project"]
+    for name in ("合并单元格.xlsx", "无ContentTypes.xlsx", "NaN.xlsx", "注入_项目名称.xlsx", "控制字符_项目名称.xlsx"):
+        table = by_file[labels[name]]
+        assert table["annotated"] and table["annotation_error"] is None, name
+        assert (root / "out" / table["annotated"]).is_file()
+
+
+def test_outputs_are_readable_by_colleagues(corpus_run):
+    root = corpus_run[0]
+    mask = os.umask(0o022)
+    os.umask(mask)
+    for path in (root / "out" / "复核汇总.xlsx", root / "result.json"):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask
+
+
+def test_values_copies_hold_no_formula_from_the_input(corpus_run, tmp_path):
+    """An .xls/.ods copy is built from cell values: text that looks like a formula stays text."""
+    from workbook_builder.readers.container import Grid
+    from workbook_builder.recalc.copies import values_workbook
+
+    grids = [Grid("自评表", [['=HYPERLINK("http://example.invalid/")', "+1", "@SUM(1)", "-2+3", 5.0]], 0, 0)]
+    values_workbook(grids, tmp_path / "v.xlsx")
+    row = next(load_workbook(tmp_path / "v.xlsx")["自评表"].iter_rows())
+    assert [c.data_type for c in row] == ["s", "s", "s", "s", "n"]
+    assert row[0].value.startswith("=HYPERLINK")
+
+
+# collecting paths ---------------------------------------------------------------------------
+
+
+def test_every_named_path_is_accounted_for(tmp_path):
+    good = tmp_path / "表[1].xlsx"
+    good.write_bytes(b"x")
+    (tmp_path / "~$锁.xlsx").write_bytes(b"x")
+    found, skipped = collect([str(good), str(tmp_path / "没有.xlsx"), str(tmp_path / "无匹配*.xlsx"),
+                              str(tmp_path / "~$锁.xlsx")])
+    assert found == [good]
+    reasons = {p.name: r for p, r in skipped}
+    assert reasons == {"没有.xlsx": "文件不存在", "无匹配*.xlsx": "没有与之匹配的文件",
+                       "~$锁.xlsx": "Office/WPS 的临时锁定文件（文件正被打开时产生），已跳过"}
+
+
+def test_unreadable_subfolder_is_reported(tmp_path, monkeypatch):
+    (tmp_path / "a.xlsx").write_bytes(b"x")
+    real_walk = os.walk
+
+    def walk(top, onerror=None, followlinks=False):
+        onerror(PermissionError(13, "Permission denied", str(Path(top) / "锁住的")))
+        yield from real_walk(top, onerror=onerror, followlinks=followlinks)
+
+    monkeypatch.setattr(os, "walk", walk)
+    found, skipped = collect([str(tmp_path)])
+    assert [p.name for p in found] == ["a.xlsx"]
+    assert [(p.name, r) for p, r in skipped] == [("锁住的", "无法读取文件夹（没有访问权限）")]
+
+
+# guarded workers ----------------------------------------------------------------------------
+
+
+def _task(kind: str) -> str:
+    if kind == "abort":
+        os.abort()
+    if kind == "exit":
+        os._exit(3)
+    if kind == "hang":
+        import time
+
+        time.sleep(60)
+    if kind == "memory":
+        blocks = [bytearray(256 * 2**20) for _ in range(64)]  # 16 GB, far above the limit
+        return str(len(blocks))
+    if kind == "raise":
+        raise ValueError("library text that must not reach the user")
+    return f"done {kind}"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="abort and address-space limits are POSIX")
+def test_guarded_workers_survive_every_kind_of_death():
+    jobs = [("a",), ("abort",), ("b",), ("hang",), ("memory",), ("exit",), ("raise",), ("c",)]
+    done = dict(run_guarded(_task, jobs, 2, lambda job, reason: f"失败 {job[0]}：{reason}", timeout=3,
+                            memory=512 * 2**20))
+    results = [done[i] for i in range(len(jobs))]
+    assert results[0] == "done a" and results[2] == "done b" and results[7] == "done c"
+    assert results[1].startswith("失败 abort：") and "异常中止" in results[1]
+    assert results[3].startswith("失败 hang：") and "超过 3 秒" in results[3]
+    assert results[4].startswith("失败 memory：") and "内存" in results[4]
+    assert results[5].startswith("失败 exit：") and "意外退出" in results[5]
+    assert results[6].startswith("失败 raise：") and "library text" not in results[6]
+
+
+# bounds checked before loading --------------------------------------------------------------
+
+
+def test_file_size_is_bounded_before_reading(monkeypatch):
+    from tests.hostile_corpus import GOOD
+    from workbook_builder.readers import container
+    from workbook_builder.readers.source import read_source
+
+    monkeypatch.setattr(container, "MAX_FILE_BYTES", 1000)
+    with pytest.raises(container.UnreadableFile, match="文件过大"):
+        read_source(GOOD)
+
+
+def test_rows_without_addresses_count_towards_the_extent(monkeypatch, tmp_path):
+    from tests.hostile_corpus import GOOD, patch, sheet_xml
+    from workbook_builder.readers import container
+    from workbook_builder.readers.source import read_source
+
+    patch(GOOD, tmp_path / "rows.xlsx", {"xl/worksheets/sheet1.xml": sheet_xml("<row><c><v>1</v></c></row>" * 101)})
+    assert read_source(tmp_path / "rows.xlsx")[1][0].rows[100] == [1.0]
+    monkeypatch.setattr(container, "MAX_CELLS", 100)
+    with pytest.raises(container.UnreadableFile, match="101 行 × 1 列"):
+        read_source(tmp_path / "rows.xlsx")
+
+
+def test_opendocument_text_is_told_apart(tmp_path):
+    import zipfile
+
+    from workbook_builder.readers.container import UnreadableFile, detect_format
+
+    with zipfile.ZipFile(tmp_path / "x.ods", "w") as package:
+        package.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        package.writestr("content.xml", "<office:document-content/>")
+    with pytest.raises(UnreadableFile, match="OpenDocument 文字文档"):
+        detect_format(tmp_path / "x.ods")
+
+
+def test_no_output_cell_holds_a_formula_from_the_input(corpus_run):
+    """Text such as ``=HYPERLINK(…)`` typed into a cell stays text in the summary, in every copy's
+    复核结果 sheet and in the values copies; formulas in a copy are only the original's own."""
+    root, kinds, *_ = corpus_run
+    out = root / "out"
+    summary = load_workbook(out / "复核汇总.xlsx")
+    assert not [c.coordinate for ws in summary for row in ws.iter_rows() for c in row if c.data_type == "f"]
+    import re
+    import zipfile
+
+    from workbook_builder.readers.container import _sheet_names
+
+    checked = 0
+    for copy in [p for p in out.glob("*.xls[xm]") if p.name != "复核汇总.xlsx"]:  # read as XML (NaN kept)
+        [part] = [p for p, name in _sheet_names(copy).items() if name.startswith("复核结果")]
+        with zipfile.ZipFile(copy) as package:
+            assert not re.search(rb"<(\w+:)?f[ >]", package.read(part)), copy.name
+        checked += 1
+    assert checked > 50
+    injected = load_workbook(next(out.glob("注入_项目名称_复核.xlsx")))
+    texts = [c.value for row in injected["复核结果"].iter_rows() for c in row if isinstance(c.value, str)]
+    assert any("HYPERLINK" in t for t in texts)

@@ -1,0 +1,107 @@
+"""recalc() orchestration: --no-copies, Ctrl+C writing what is done, labels relative to the folder
+given, .xlsm copies staying .xlsm."""
+
+import json
+import shutil
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.conftest import ROOT
+from workbook_builder.cli import main
+from workbook_builder.recalc.run import recalc
+
+SUBMITTED = ROOT / "samples" / "chaoyang-2024" / "submitted"
+
+
+def test_no_copies_writes_only_summary_and_json(tmp_path):
+    out = tmp_path / "out"
+    code = main(["recalc", str(SUBMITTED), "-o", str(out), "--json", str(tmp_path / "r.json"), "--jobs", "1",
+                 "--no-copies"])
+    assert code == 0
+    assert sorted(p.name for p in out.iterdir()) == ["复核汇总.xlsx"]
+    data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert len(data["tables"]) == 30 and all(t["annotated"] is None for t in data["tables"])
+    assert data["tables"][0]["file"].startswith("submitted/") and data["partial"] is False
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_interrupted_run_writes_summary_and_json_for_the_files_done(tmp_path, jobs):
+    done = []
+
+    def progress(n):
+        done.append(n)
+        if len(done) == 9:
+            raise KeyboardInterrupt
+
+    result = recalc([str(SUBMITTED)], tmp_path / "out", json_path=tmp_path / "r.json", jobs=jobs,
+                    progress=progress, copies=False)
+    assert result.partial
+    data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    files = {t["file"] for t in data["tables"]} | {u["file"] for u in data["unreadable"]}
+    # one process stops after the 9th file; two finish the files already running
+    assert data["partial"] is True and (len(files) == 9 if jobs == 1 else 9 <= len(files) < 26)
+    summary = load_workbook(tmp_path / "out" / "复核汇总.xlsx")
+    assert summary.sheetnames[0] == "说明" and f"{len(files)} 个文件" in summary["说明"]["A2"].value
+
+
+def test_xlsm_copy_stays_xlsm(tmp_path):
+    source = next(SUBMITTED.glob("26_*.xlsx"))
+    macro = tmp_path / "in" / "宏.xlsm"
+    macro.parent.mkdir()
+    shutil.copy(source, macro)
+    result = recalc([str(macro.parent)], tmp_path / "out", jobs=1)
+    [report] = result.reports
+    assert report.annotated == "宏_复核.xlsm" and (tmp_path / "out" / "宏_复核.xlsm").exists()
+    assert report.file == "in/宏.xlsm"
+
+
+def test_a_part_that_fails_its_checksum_is_unreadable(tmp_path):
+    """The container check no longer decompresses every part a second time (zipfile.testzip):
+    the reader verifies each part's CRC-32 as it reads it."""
+    import zipfile
+
+    from workbook_builder.readers.container import UnreadableFile
+    from workbook_builder.readers.tables import read_tables
+
+    source = next(SUBMITTED.glob("26_*.xlsx"))
+    stored = tmp_path / "stored.xlsx"
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(stored, "w", zipfile.ZIP_STORED) as out:
+        for info in src.infolist():
+            out.writestr(info.filename, src.read(info))
+    data = bytearray(stored.read_bytes())
+    data[data.find(b"141.116")] = ord("9")  # still valid XML, wrong checksum
+    stored.write_bytes(bytes(data))
+    with pytest.raises(UnreadableFile):
+        read_tables(stored)
+
+
+def test_ctrl_c_on_the_command_line_writes_partial_outputs(tmp_path):
+    """A real SIGINT to a running ``perfbook recalc`` on two processes: exit 130, no traceback,
+    the summary and the JSON written for the files done and marked partial."""
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    sources = sorted(SUBMITTED.glob("*.xlsx"))
+    for n in range(1200):
+        shutil.copy(sources[n % len(sources)], folder / f"{n:04d}.xlsx")
+    out = tmp_path / "out"
+    perfbook = Path(sys.executable).with_name("perfbook")
+    process = subprocess.Popen([str(perfbook), "recalc", str(folder), "-o", str(out), "--json",
+                                str(tmp_path / "r.json"), "--jobs", "2"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not (out.exists() and len(list(out.glob("*_复核.xlsx"))) >= 20) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stderr and "复核已中断" in stderr
+    data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert data["partial"] is True and 0 < len(data["tables"]) < 1200
+    assert load_workbook(out / "复核汇总.xlsx").sheetnames[0] == "说明"

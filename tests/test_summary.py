@@ -1,0 +1,122 @@
+"""复核汇总.xlsx is made for people: page setup, links, formats, department sheets, charts; text
+from submitted files stays text; LibreOffice prints every sheet one page wide."""
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from workbook_builder.recalc.result import FileFailure, FindingRow, RecalcResult, TableReport
+from workbook_builder.recalc.summary import write_summary
+
+HOSTILE = '=HYPERLINK("http://example.invalid","点我")'
+
+
+def _report(file, project, department, total, findings=(), annotated=None, amount=120.5):
+    return TableReport(file=file, sheet="自评表", project=project, department=department,
+                       profile="beijing-chaoyang-2024", template=False, reported_total=total,
+                       computed_total=total, grade="优" if total >= 90 else "良", amount=amount,
+                       findings=list(findings), annotated=annotated)
+
+
+def _result(tmp_path: Path, copies: bool = True) -> RecalcResult:
+    finding = FindingRow("J14", "penalty_not_applied", "未按超额规则扣分", "得分应为7.00，填报为10\x0b第二行", 10.0, 7.0)
+    hostile = FindingRow("C3", "unreadable", "无法读取", "@SUM(A1)" + "长" * 3000, "-1+2", float("nan"))
+    reports = [
+        _report("收到/单位A/表1.xlsx", "朝阳区政府网站功能和监测服务项目", "北京市朝阳区数据局", 94.0, [finding],
+                "表1_复核.xlsx" if copies else None),
+        _report("收到/单位B/表2.xlsx", HOSTILE, "北京市朝阳区[财政]局", 85.5, [hostile],
+                "表2_复核.xlsx" if copies else None, amount="未填"),
+        _report("收到/单位B/表3.xlsx", "某项目", "北京市朝阳区数据局", 100.0, (), "表3_复核.xlsx" if copies else None),
+    ]
+    sources = {r.file: tmp_path / r.file for r in reports}
+    return RecalcResult(files=4, reports=reports, failures=[FileFailure("收到/坏.xlsx", "文件无法读取：+cmd|x")],
+                        sources=sources)
+
+
+def _cells(book):
+    return [c for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
+
+
+def test_every_sheet_is_set_up_for_reading_and_printing(tmp_path):
+    path = write_summary(_result(tmp_path), tmp_path / "out" / "复核汇总.xlsx")
+    book = load_workbook(path)
+    assert book.sheetnames == ["项目", "问题", "等级分布", "问题类型", "金额与得分", "无法读取", "部门",
+                               "北京市朝阳区_财政_局", "北京市朝阳区数据局"]
+    for ws in book.worksheets:
+        assert ws.freeze_panes == "A2", ws.title
+        assert ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{ws.max_row}", ws.title
+        assert ws.print_title_rows == "$1:$1", ws.title
+        setup = ws.page_setup
+        assert (setup.paperSize, setup.orientation, setup.fitToWidth, setup.fitToHeight) == (9, "landscape", 1, 0)
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert all(c.font.b for c in ws[1]), ws.title
+    projects = book["项目"]
+    header = [c.value for c in projects[1]]
+    name = header.index("项目名称") + 1
+    assert projects.column_dimensions[projects.cell(1, name).column_letter].width >= 2 * len("朝阳区政府网站功能和监测服务项目")
+    total = projects.cell(2, header.index("计算总分") + 1)
+    assert total.value == 94.0 and total.number_format == "0.00"
+    assert projects.cell(2, 1).fill.fgColor.rgb.endswith("FFC7CE")      # a table with findings
+    assert not projects.cell(4, 1).fill.fgColor.rgb.endswith("FFC7CE")  # one without
+    for ws in (book["等级分布"], book["问题类型"], book["金额与得分"]):
+        assert ws._charts, ws.title
+    departments = [list(r) for r in book["部门"].iter_rows(min_row=2, values_only=True)]
+    assert ["北京市朝阳区数据局", 2, 97.0, 1, 1, "北京市朝阳区数据局"] in departments
+    assert book["北京市朝阳区数据局"].max_row == 4  # header, two tables, the average line
+
+
+def test_links_go_to_the_copies_and_cells_by_relative_paths(tmp_path):
+    book = load_workbook(write_summary(_result(tmp_path), tmp_path / "out" / "复核汇总.xlsx"))
+    projects = book["项目"]
+    copy = projects.cell(2, projects.max_column)
+    assert copy.value == "表1_复核.xlsx" and copy.hyperlink.target == "表1_复核.xlsx"
+    problems = book["问题"]
+    cell = problems.cell(2, 4)
+    assert cell.value == "J14" and cell.hyperlink.target == "表1_复核.xlsx"
+    assert cell.hyperlink.location == "'自评表'!J14"
+    department = book["部门"].cell(2, 6).hyperlink
+    assert department.location.startswith("'北京市朝阳区")
+
+
+def test_without_copies_links_go_to_the_originals(tmp_path):
+    book = load_workbook(write_summary(_result(tmp_path, copies=False), tmp_path / "out" / "复核汇总.xlsx"))
+    assert book["项目"].cell(2, 1).hyperlink.target == "../收到/单位A/表1.xlsx"
+    assert book["问题"].cell(2, 4).hyperlink.target == "../收到/单位A/表1.xlsx"
+
+
+def test_text_from_submitted_files_stays_text(tmp_path):
+    book = load_workbook(write_summary(_result(tmp_path), tmp_path / "out" / "复核汇总.xlsx"))
+    cells = _cells(book)
+    assert not [f"{c.parent.title}!{c.coordinate}" for c in cells if c.data_type == "f"]
+    texts = {c.value for c in cells if isinstance(c.value, str)}
+    assert HOSTILE in texts and "-1+2" in texts and "文件无法读取：+cmd|x" in texts and "nan" in texts
+    assert "得分应为7.00，填报为10\n第二行" in texts
+    assert max(len(t) for t in texts) <= 1000
+    assert any(t.startswith("@SUM(A1)长") and t.endswith("…") for t in texts)
+
+
+def test_partial_run_says_so(tmp_path):
+    result = _result(tmp_path)
+    result.partial = True
+    book = load_workbook(write_summary(result, tmp_path / "复核汇总.xlsx"))
+    assert book.sheetnames[0] == "说明" and "中断" in book["说明"]["A2"].value
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+@pytest.mark.skipif(shutil.which("pdfinfo") is None, reason="pdfinfo (poppler-utils) is not installed")
+def test_libreoffice_prints_each_sheet_one_page_wide(tmp_path):
+    result = _result(tmp_path)
+    result.reports *= 4  # a few rows per sheet: one page tall, so pages == sheets only if one page wide
+    path = write_summary(result, tmp_path / "summary.xlsx")
+    sheets = len(load_workbook(path).sheetnames)
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(path)], check=True, capture_output=True, timeout=240)
+    info = subprocess.run(["pdfinfo", str(tmp_path / "summary.pdf")], check=True, capture_output=True,
+                          text=True).stdout
+    fields = dict(line.split(":", 1) for line in info.splitlines() if ":" in line)
+    width, height = (float(x) for x in fields["Page size"].split()[0:3:2])
+    assert int(fields["Pages"]) == sheets
+    assert width > height and abs(width - 841.89) < 1  # A4 landscape

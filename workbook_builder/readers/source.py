@@ -1,0 +1,23 @@
+"""Which reader a submitted file gets: its format is told by its content (:mod:`.container`),
+then a workbook is read by calamine and a Word document by :mod:`.docx`, both as grids."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .container import Grid, check_container, read_workbook_grids
+from .docx import read_docx_grids
+
+
+def read_source(path: str | Path) -> tuple[str, list[Grid]]:
+    """The format of ``path`` and its grids (sheets, or Word tables). Raises ``UnreadableFile``."""
+    path = Path(path)
+    fmt, errors = check_container(path)
+    if fmt == "docx":
+        return fmt, read_docx_grids(path)
+    return fmt, read_workbook_grids(path, fmt, errors)
+
+
+def read_grids(path: str | Path) -> list[Grid]:
+    """Every worksheet of a workbook, or every table of a Word document, as a grid."""
+    return read_source(path)[1]

@@ -1,0 +1,108 @@
+"""Annotated copies of Word documents: the original untouched, the copy marked up in Word.
+
+Every cell with a finding is shaded and carries a Word comment with the Chinese explanation
+(python-docx >= 1.2 writes comments); a 复核结果 table at the end of the document lists the
+findings and each table's recomputed total and grade. All text written is inert: control
+characters escaped, long texts cut. The copy is written atomically as ``.docx``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+from ..files import atomic_save, inert_text
+from ..readers.docx import WordGrid
+
+FLAG_FILL = "FF9999"
+AUTHOR, INITIALS = "perfbook", "PB"
+COLUMNS = ("表格", "项目名称", "位置", "问题类型", "说明", "填报值", "应为")
+WIDTHS = (1.4, 3.0, 2.0, 2.2, 6.4, 1.5, 1.5)  # cm
+# w:tcPr children that must follow w:shd (ECMA-376 order); shd goes before the first present
+_AFTER_SHD = ("w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark",
+              "w:headers", "w:cellIns", "w:cellDel", "w:cellMerge", "w:tcPrChange")
+
+
+def _locations(grid: WordGrid) -> dict[str, tuple[int, int, int]]:
+    """Cell address -> (table number, table row, grid column), as the reader named them."""
+    found = {}
+    for row in range(0, grid.bottom):
+        origin = grid.locate(row)
+        if origin:
+            for col in range(grid.left, grid.right):
+                found[grid.address(row, col)] = (*origin, col)
+    return found
+
+
+def _shade(tc) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    tc_pr = tc.get_or_add_tcPr()
+    for old in tc_pr.findall(qn("w:shd")):
+        tc_pr.remove(old)
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), FLAG_FILL)
+    tc_pr.insert_element_before(shd, *_AFTER_SHD)
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return inert_text(str(value), 1000)
+
+
+def write_annotated_docx(source: str | Path, dest: Path, grids, reads, pairs) -> Path:
+    """Write the marked-up copy of the Word document ``source`` to ``dest``."""
+    import docx
+    from docx.table import _Cell
+
+    document = docx.Document(str(source))
+    tables = document.tables
+    locations = {g.name: _locations(g) for g in grids if isinstance(g, WordGrid)}
+    notes: dict[tuple[int, int, int], list[str]] = defaultdict(list)
+    for read, (report, _) in zip(reads, pairs):
+        where = locations.get(read.sheet, {})
+        for finding in report.findings:
+            if finding.cell in where:
+                notes[where[finding.cell]].append(f"perfbook 复核（{finding.label}）：{finding.message}")
+    for (number, row, col), texts in notes.items():
+        table = tables[number - 1]
+        tc = table._tbl.tr_lst[row - 1].tc_at_grid_offset(col)
+        _shade(tc)
+        paragraph = _Cell(tc, table).paragraphs[0]
+        runs = paragraph.runs or [paragraph.add_run("")]
+        document.add_comment(runs, inert_text("\n".join(texts), 2000), author=AUTHOR, initials=INITIALS)
+    _findings_table(document, pairs)
+    return atomic_save(document.save, dest)
+
+
+def _findings_table(document, pairs) -> None:
+    from docx.shared import Cm
+
+    document.add_paragraph()
+    document.add_paragraph().add_run("复核结果（perfbook）").bold = True
+    table = document.add_table(rows=1, cols=len(COLUMNS))
+    try:
+        table.style = "Table Grid"
+    except (KeyError, ValueError):  # a document without Word's built-in table styles
+        pass
+    for cell, title in zip(table.rows[0].cells, COLUMNS):
+        cell.paragraphs[0].add_run(title).bold = True
+    for report, _ in pairs:
+        rows = [(f.cell, f.label, f.message, f.reported, f.expected) for f in report.findings]
+        total = f"计算总分 {_text(report.computed_total) or '无法计算'}，等级 {report.grade or '无'}"
+        rows.append(("", "复核计算值" if report.findings else "无问题", total, report.reported_total, report.computed_total))
+        for values in rows:
+            cells = table.add_row().cells
+            for cell, value in zip(cells, (report.sheet, report.project, *values)):
+                cell.text = _text(value)
+    table.autofit = False
+    for column, width in zip(table.columns, WIDTHS):
+        column.width = Cm(width)
+        for cell in column.cells:
+            cell.width = Cm(width)

@@ -1,0 +1,78 @@
+"""Which annotated copy a submitted file gets, by its format.
+
+* .xlsx/.xlsm: the workbook itself, marked up (:mod:`.annotate`); when that copy cannot be made
+  (merged ranges over a finding, Strict OOXML, a package openpyxl refuses), a copy of its cell
+  values is marked up instead, so no copy is lost to an unusual package;
+* .xls, .xlsb, .ods, .et (which openpyxl cannot write): an .xlsx of the cell values read,
+  marked up the same way;
+* .docx: the document, marked up in Word (:mod:`.annotate_docx`).
+
+The original is never touched; every copy is written atomically.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+
+from ..files import inert_text
+from ..readers.container import Grid
+from .annotate import write_annotated
+
+def copy_name(name: str, fmt: str) -> str:
+    """The annotated copy's file name for a file of format ``fmt`` (``name`` ends in .xlsx):
+    Word documents get a .docx copy, .xlsm workbooks an .xlsm copy, every other workbook .xlsx."""
+    return str(Path(name).with_suffix({"docx": ".docx", "xlsm": ".xlsm"}.get(fmt, ".xlsx")))
+
+
+def values_workbook(grids: list[Grid], path: str | Path) -> None:
+    """An .xlsx holding the cell values of ``grids`` at their own addresses (sheets kept, hidden
+    ones hidden); every text is stored as text, even one that starts like a formula."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    used: set[str] = set()
+    for grid in grids:
+        title = re.sub(r"[\[\]:*?/\\]", "_", grid.name)[:31] or "Sheet"
+        while title.lower() in used:
+            title = title[:29] + "_" + str(len(used))
+        used.add(title.lower())
+        ws = wb.create_sheet(title)
+        if grid.hidden:
+            ws.sheet_state = "hidden"
+        for r, row in enumerate(grid.rows):
+            for c, value in enumerate(row):
+                if value in (None, ""):
+                    continue
+                cell = ws.cell(row=grid.top + r + 1, column=grid.left + c + 1)
+                if isinstance(value, str):
+                    cell.value = inert_text(value, 32767)
+                    cell.data_type = "s"   # never a formula, whatever it starts with
+                else:
+                    cell.value = value
+        for column in range(grid.left + 1, grid.right + 1):  # the source's widths are not in its values
+            ws.column_dimensions[get_column_letter(column)].width = 14
+    if not wb.worksheets:
+        wb.create_sheet("Sheet")
+    wb.save(path)
+
+
+def write_copy(source: str | Path, fmt: str, grids: list[Grid], dest: Path, reads, pairs) -> Path:
+    """The annotated copy of ``source`` (format ``fmt``, read as ``grids``) at ``dest``; returns
+    the path written (an .xlsm whose package cannot be patched gets a values copy as .xlsx)."""
+    if fmt == "docx":
+        from .annotate_docx import write_annotated_docx
+
+        return write_annotated_docx(source, dest, grids, reads, pairs)
+    if fmt in ("xlsx", "xlsm"):
+        try:
+            return write_annotated(source, dest, reads, pairs)
+        except Exception:  # an unusual package or a merged finding cell: annotate the values
+            pass
+    with tempfile.TemporaryDirectory(prefix="perfbook-") as tmp:
+        values = Path(tmp) / "values.xlsx"
+        values_workbook(grids, values)
+        return write_annotated(values, dest.with_suffix(".xlsx"), reads, pairs)

@@ -1,0 +1,157 @@
+"""Guarded workers: every file is checked in a worker process that may die without harm.
+
+A submitted file can make a reader abort (a Rust allocation failure), crash, hang or eat all
+memory. Each worker runs with an address-space limit (where the system has one) and each file
+with a time limit; when a worker dies or overruns, its file gets a Chinese reason from
+``on_failure``, the worker is replaced, and the batch goes on. Workers are long-lived (one per
+slot, reused for file after file), so guarding costs one process start per slot, not per file.
+"""
+
+from __future__ import annotations
+
+import faulthandler
+import os
+import signal
+import time
+from collections.abc import Callable, Iterable, Iterator
+from multiprocessing import get_all_start_methods, get_context
+from multiprocessing.connection import wait
+
+TIMEOUT = 120.0            # seconds one file may take
+MEMORY = 1536 * 2**20      # bytes of address space a worker may add to what it starts with
+
+
+def _limit_memory(extra: int) -> None:
+    try:
+        import resource
+
+        with open("/proc/self/statm") as statm:
+            current = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        resource.setrlimit(resource.RLIMIT_AS, (current + extra, current + extra))
+    except (ImportError, OSError, ValueError, AttributeError):
+        pass  # no limit on this system (Windows, no /proc): the time limit still holds
+
+
+def _worker(conn, task: Callable, memory: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
+    faulthandler.disable()  # a reader's abort is reported as the file's reason, not as a dump
+    _limit_memory(memory)
+    while True:
+        try:
+            job = conn.recv()
+        except EOFError:
+            return
+        if job is None:
+            return
+        index, args = job
+        try:
+            result = task(*args)
+        except MemoryError:
+            result = MemoryError()
+        except BaseException as err:  # sent back as a reason, never raised across processes
+            result = RuntimeError(type(err).__name__)
+        try:
+            conn.send((index, result))
+        except MemoryError:
+            conn.send((index, MemoryError()))
+
+
+def death_reason(exitcode: int | None, timed_out: bool, timeout: float) -> str:
+    """Why a worker's file could not be read, in Chinese."""
+    if timed_out:
+        return f"读取超过 {timeout:.0f} 秒仍未完成（文件过大或结构异常），已中止"
+    if exitcode == -getattr(signal, "SIGKILL", 9):
+        return "读取时进程被系统终止（很可能是所需内存过大），已跳过"
+    if exitcode in (-signal.SIGABRT, -signal.SIGSEGV, -getattr(signal, "SIGBUS", 7)):
+        return "读取时读取程序异常中止（文件结构异常或所需内存超过上限），已跳过"
+    return "读取时进程意外退出，已跳过"
+
+
+class _Slot:
+    def __init__(self, ctx, task: Callable, memory: int):
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=_worker, args=(child, task, memory), daemon=True)
+        self.process.start()
+        child.close()
+        self.job: tuple[int, tuple] | None = None
+        self.started = 0.0
+
+    def give(self, index: int, args: tuple) -> None:
+        self.job, self.started = (index, args), time.monotonic()
+        self.conn.send((index, args))
+
+    def stop(self, kill: bool = False) -> None:
+        if kill and self.process.is_alive():
+            self.process.kill()
+        else:
+            try:
+                self.conn.send(None)
+            except OSError:
+                pass
+        self.process.join(5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(5)
+        self.conn.close()
+
+
+def run_guarded(task: Callable, jobs: Iterable[tuple], workers: int,
+                on_failure: Callable[[tuple, str], object], timeout: float = TIMEOUT,
+                memory: int = MEMORY) -> Iterator[tuple[int, object]]:
+    """``(index, task(*job))`` for every job on ``workers`` guarded processes, as each finishes;
+    a job whose worker dies or overruns ``timeout`` gives ``on_failure(job, reason)``, and so
+    does a ``MemoryError`` or an unexpected exception inside ``task``. On Ctrl+C no new job is
+    started, the running ones finish (and are yielded), then ``KeyboardInterrupt`` is raised."""
+    jobs = list(jobs)
+    if not jobs:
+        return
+    ctx = get_context("fork" if "fork" in get_all_start_methods() else "spawn")
+    slots = [_Slot(ctx, task, memory) for _ in range(max(1, min(workers, len(jobs))))]
+    queue = list(range(len(jobs)))[::-1]
+    interrupted = False
+    try:
+        while True:
+            for slot in slots:
+                if slot.job is None and queue:
+                    index = queue.pop()
+                    slot.give(index, jobs[index])
+            busy = [s for s in slots if s.job is not None]
+            if not busy:
+                break
+            wait_for = max(0.0, min(s.started + timeout - time.monotonic() for s in busy))
+            try:
+                ready = wait([s.conn for s in busy], timeout=wait_for)
+            except KeyboardInterrupt:
+                interrupted, queue = True, []
+                continue
+            for n, slot in enumerate(slots):
+                if slot.job is None:
+                    continue
+                index, args = slot.job
+                replace = False
+                if slot.conn in ready:
+                    try:
+                        _, outcome = slot.conn.recv()
+                    except (EOFError, OSError):
+                        slot.process.join(5)
+                        outcome = on_failure(args, death_reason(slot.process.exitcode, False, timeout))
+                        replace = True
+                    else:
+                        if isinstance(outcome, MemoryError):
+                            outcome = on_failure(args, "读取所需内存超过上限（文件中的数据区域过大），已跳过")
+                        elif isinstance(outcome, RuntimeError):
+                            outcome = on_failure(args, "读取时出现意外错误，已跳过；请用 Excel 或 WPS 打开后另存为 .xlsx 再试")
+                elif time.monotonic() - slot.started >= timeout:
+                    outcome, replace = on_failure(args, death_reason(None, True, timeout)), True
+                else:
+                    continue
+                slot.job = None
+                if replace:
+                    slot.stop(kill=True)
+                    slots[n] = _Slot(ctx, task, memory)
+                yield index, outcome
+    finally:
+        for slot in slots:
+            slot.stop(kill=slot.job is not None)
+    if interrupted:
+        raise KeyboardInterrupt
