@@ -11,6 +11,10 @@ table for machines without the GB2312 fonts.
 
 * ``report_table.docx``: the evaluation report of one 自评表 (context: reports/model.py
   ``TableReportData.context``), in the national outline 一 … 七;
+* ``report_framework.docx``: the report of a framework evaluation (评价指标体系评分表; context:
+  reports/framework.py ``FrameworkReportData.context``), its 一级指标 as the subsections of 四;
+* ``report_multiyear.docx``: the report of a multi-year evaluation (yearly budget tables, yearly
+  scores and their average; context: reports/multiyear.py ``MultiYearReportData.context``);
 * ``report_portfolio.docx``: the summary of one recalc batch for a finance bureau (context:
   reports/portfolio.py ``PortfolioData.context``).
 """
@@ -179,6 +183,46 @@ def narrative(document, key: str) -> None:
     tag(document, "{%p endfor %}")
 
 
+def work_section(d) -> None:
+    """二、绩效评价工作开展情况: the same three parts in every report; ``method`` from the data."""
+    paragraph(d, "二、绩效评价工作开展情况", "Heading 1")
+    paragraph(d, "（一）绩效评价目的、对象和范围", "Heading 2")
+    narrative(d, "purpose")
+    paragraph(d, "（二）绩效评价原则、评价指标体系、评价方法、评价标准", "Heading 2")
+    paragraph(d, "{{ method }}")
+    narrative(d, "method")
+    paragraph(d, "（三）绩效评价工作过程", "Heading 2")
+    narrative(d, "process")
+
+
+def corrections(d) -> None:
+    """What the recalculation found, numbered, each with where it stands; then the narrative."""
+    tag(d, "{%p if corrections %}")
+    paragraph(d, "{{ corrections_intro }}")
+    tag(d, "{%p for c in corrections %}")
+    paragraph(d, "{{ c.number }}. {{ c.where }}：{{ c.message }}")
+    tag(d, "{%p endfor %}")
+    tag(d, "{%p endif %}")
+    narrative(d, "conclusion")
+
+
+def closing_sections(d) -> None:
+    """五 … 七 and the footnote: narrative, with the shortfalls the data shows under 五（二）."""
+    paragraph(d, "五、主要经验及做法、存在的问题及原因分析", "Heading 1")
+    paragraph(d, "（一）主要经验及做法", "Heading 2")
+    narrative(d, "experience")
+    paragraph(d, "（二）存在的问题及原因分析", "Heading 2")
+    tag(d, "{%p for line in shortfalls %}")
+    paragraph(d, "{{ line }}")
+    tag(d, "{%p endfor %}")
+    narrative(d, "problems")
+    paragraph(d, "六、有关建议", "Heading 1")
+    narrative(d, "suggestions")
+    paragraph(d, "七、其他需要说明的问题", "Heading 1")
+    narrative(d, "other")
+    paragraph(d, "{{ footnote }}")
+
+
 def table_report() -> None:
     d = new_document()
     paragraph(d, "{{ project }}", "Title")
@@ -199,6 +243,7 @@ def table_report() -> None:
     tag(d, "{%p if goal_actual %}")
     paragraph(d, "实际完成情况：{{ goal_actual }}")
     tag(d, "{%p endif %}")
+    narrative(d, "goals")
     paragraph(d, "2. 绩效指标", "Heading 3")
     paragraph(d, "项目共设{{ indicator_count }}个三级指标，年度指标值与实际完成情况如下：")
     loop_table(d, ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
@@ -206,26 +251,13 @@ def table_report() -> None:
                                    "{{ i.actual }}", "{{ i.weight }}", "{{ i.score }}"],
                [17, 20, 33, 24, 32, 15, 15])
 
-    paragraph(d, "二、绩效评价工作开展情况", "Heading 1")
-    paragraph(d, "（一）绩效评价目的、对象和范围", "Heading 2")
-    narrative(d, "purpose")
-    paragraph(d, "（二）绩效评价原则、评价指标体系、评价方法、评价标准", "Heading 2")
-    paragraph(d, "{{ method }}")
-    narrative(d, "method")
-    paragraph(d, "（三）绩效评价工作过程", "Heading 2")
-    narrative(d, "process")
+    work_section(d)
 
     paragraph(d, "三、综合评价情况及评价结论", "Heading 1")
     paragraph(d, "{{ conclusion }}")
     loop_table(d, ["评价内容", "满分值", "评估得分"], "s in score_rows", ["{{ s.name }}", "{{ s.weight }}", "{{ s.score }}"],
                [76, 40, 40], after=[["总计", "{{ total_weight }}", "{{ total_score }}"]])
-    tag(d, "{%p if corrections %}")
-    paragraph(d, "{{ corrections_intro }}")
-    tag(d, "{%p for c in corrections %}")
-    paragraph(d, "{{ c.number }}. {{ c.where }}：{{ c.message }}")
-    tag(d, "{%p endfor %}")
-    tag(d, "{%p endif %}")
-    narrative(d, "conclusion")
+    corrections(d)
 
     paragraph(d, "四、绩效评价指标分析", "Heading 1")
     tag(d, "{%p for g in analysis %}")
@@ -236,20 +268,93 @@ def table_report() -> None:
     tag(d, "{%p endfor %}")
     narrative(d, "analysis")
 
-    paragraph(d, "五、主要经验及做法、存在的问题及原因分析", "Heading 1")
-    paragraph(d, "（一）主要经验及做法", "Heading 2")
-    narrative(d, "experience")
-    paragraph(d, "（二）存在的问题及原因分析", "Heading 2")
-    tag(d, "{%p for line in shortfalls %}")
+    closing_sections(d)
+    d.save(HERE / "report_table.docx")
+
+
+def framework_report() -> None:
+    d = new_document()
+    paragraph(d, "{{ project }}", "Title")
+    paragraph(d, "项目支出绩效评价报告", "Title")
+    paragraph(d, "（评价指标体系：{{ framework }}）", "Subtitle")
+
+    paragraph(d, "一、基本情况", "Heading 1")
+    paragraph(d, "（一）项目概况", "Heading 2")
+    paragraph(d, "{{ overview }}")
+    narrative(d, "background")
+    paragraph(d, "（二）项目绩效目标", "Heading 2")
+    narrative(d, "goals")
+
+    work_section(d)
+
+    paragraph(d, "三、综合评价情况及评价结论", "Heading 1")
+    paragraph(d, "{{ conclusion }}")
+    loop_table(d, ["评价内容", "满分值", "评估得分"], "s in score_rows", ["{{ s.name }}", "{{ s.weight }}", "{{ s.score }}"],
+               [76, 40, 40], after=[["总计", "{{ total_weight }}", "{{ total_score }}"]])
+    corrections(d)
+
+    paragraph(d, "四、绩效评价指标分析", "Heading 1")
+    tag(d, "{%p for g in analysis %}")
+    paragraph(d, "（{{ g.ordinal }}）{{ g.title }}", "Heading 2")
+    tag(d, "{%p for s in g.seconds %}")
+    paragraph(d, "{{ s.title }}", "Heading 3")
+    tag(d, "{%p for line in s.lines %}")
     paragraph(d, "{{ line }}")
     tag(d, "{%p endfor %}")
-    narrative(d, "problems")
-    paragraph(d, "六、有关建议", "Heading 1")
-    narrative(d, "suggestions")
-    paragraph(d, "七、其他需要说明的问题", "Heading 1")
-    narrative(d, "other")
-    paragraph(d, "{{ footnote }}")
-    d.save(HERE / "report_table.docx")
+    tag(d, "{%p endfor %}")
+    tag(d, "{%p endfor %}")
+    narrative(d, "analysis")
+
+    closing_sections(d)
+    d.save(HERE / "report_framework.docx")
+
+
+def multiyear_report() -> None:
+    d = new_document()
+    paragraph(d, "{{ project }}", "Title")
+    paragraph(d, "项目支出绩效评价报告", "Title")
+    paragraph(d, "（{{ span }}度）", "Subtitle")
+
+    paragraph(d, "一、基本情况", "Heading 1")
+    paragraph(d, "（一）项目概况", "Heading 2")
+    paragraph(d, "{{ overview }}")
+    narrative(d, "background")
+    paragraph(d, "（二）项目明细及预算分配", "Heading 2")
+    tag(d, "{%p for y in years %}")
+    paragraph(d, "{{ y.title }}（单位：万元）", center=True)
+    loop_table(d, ["项目及明细", "预算数（调整前）", "预算数（调整后）", "实际支出", "备注"], "r in y.rows",
+               ["{{ r.name }}", "{{ r.before }}", "{{ r.after }}", "{{ r.actual }}", "{{ r.note }}"],
+               [46, 26, 26, 22, 36])
+    tag(d, "{%p endfor %}")
+    paragraph(d, "（三）项目绩效目标", "Heading 2")
+    narrative(d, "goals")
+
+    work_section(d)
+
+    paragraph(d, "三、综合评价情况及评价结论", "Heading 1")
+    paragraph(d, "{{ conclusion }}")
+    loop_table(d, ["年度", "评价得分"], "s in score_rows", ["{{ s.name }}", "{{ s.score }}"], [78, 78],
+               after=[["平均得分", "{{ average }}"]])
+    corrections(d)
+
+    paragraph(d, "四、绩效评价指标分析", "Heading 1")
+    tag(d, "{%p for g in analysis %}")
+    paragraph(d, "（{{ g.ordinal }}）{{ g.title }}", "Heading 2")
+    tag(d, "{%p if g.table %}")
+    loop_table(d, ["年度", "预算数（调整前）", "预算数（调整后）", "实际支出", "执行率"], "e in execution_rows",
+               ["{{ e.year }}", "{{ e.before }}", "{{ e.after }}", "{{ e.actual }}", "{{ e.rate }}"],
+               [28, 34, 34, 34, 26],
+               after=[["合计", "{{ execution_total.before }}", "{{ execution_total.after }}",
+                       "{{ execution_total.actual }}", "{{ execution_total.rate }}"]])
+    tag(d, "{%p endif %}")
+    tag(d, "{%p for line in g.lines %}")
+    paragraph(d, "{{ line }}")
+    tag(d, "{%p endfor %}")
+    tag(d, "{%p endfor %}")
+    narrative(d, "analysis")
+
+    closing_sections(d)
+    d.save(HERE / "report_multiyear.docx")
 
 
 def portfolio_report() -> None:
@@ -290,5 +395,7 @@ def portfolio_report() -> None:
 
 if __name__ == "__main__":
     table_report()
+    framework_report()
+    multiyear_report()
     portfolio_report()
-    print("已生成：report_table.docx、report_portfolio.docx")
+    print("已生成：report_table.docx、report_framework.docx、report_multiyear.docx、report_portfolio.docx")

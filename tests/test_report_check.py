@@ -242,10 +242,10 @@ WRITTEN_TABLE_EDITS = [
 @pytest.mark.parametrize("header, row, column, new, reported, table", WRITTEN_TABLE_EDITS,
                          ids=[f"{e[1]}-{e[2]}" for e in WRITTEN_TABLE_EDITS])
 def test_retyped_cells_of_a_written_report_are_found(header, row, column, new, reported, table, tmp_path):
-    from workbook_builder.reports.write import write_table_reports
+    from workbook_builder.reports.write import write_reports
 
     book = workbook("26")
-    [written] = write_table_reports(book, tmp_path / "r.docx").reports
+    [written] = write_reports(book, tmp_path / "r.docx").reports
     assert check_report(written.path, book).discrepancies == []
     found = check_report(edit_cell(written.path, header, row, column, new), book).discrepancies
     assert len(found) == 1, [d.message for d in found]

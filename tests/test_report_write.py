@@ -14,7 +14,7 @@ from docx import Document
 from workbook_builder.cli import main
 from workbook_builder.reports.check import check_report
 from workbook_builder.reports.model import NARRATIVE_SECTIONS, NarrativeError, placeholder
-from workbook_builder.reports.write import read_workbook, write_table_reports
+from workbook_builder.reports.write import read_workbook, write_reports
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples" / "chaoyang-2024"
@@ -42,7 +42,7 @@ def score_table(document) -> list[list[str]]:
 @pytest.fixture(scope="module")
 def written(tmp_path_factory):
     out = tmp_path_factory.mktemp("reports")
-    return [(book, write_table_reports(book, out / f"{book.stem}.docx")) for book in WORKBOOKS]
+    return [(book, write_reports(book, out / f"{book.stem}.docx")) for book in WORKBOOKS]
 
 
 def test_a_report_for_each_sample_table(written):
@@ -94,11 +94,11 @@ def test_recomputed_figures_and_what_was_corrected(written):
 
 def test_placeholders_without_narrative_and_text_with_it(tmp_path):
     book = SAMPLES / "submitted" / "26_朝阳区政府网站功能和监测服务项目.xlsx"
-    [plain] = write_table_reports(book, tmp_path / "a.docx").reports
+    [plain] = write_reports(book, tmp_path / "a.docx").reports
     text = "\n".join(p.text for p in Document(str(plain.path)).paragraphs)
     for label in ("项目背景、主要内容及实施情况", "主要经验及做法", "有关建议", "其他需要说明的问题"):
         assert placeholder(label) in text
-    [filled] = write_table_reports(book, tmp_path / "b.docx", NARRATIVE).reports
+    [filled] = write_reports(book, tmp_path / "b.docx", NARRATIVE).reports
     text = "\n".join(p.text for p in Document(str(filled.path)).paragraphs)
     assert "【待填写" not in text
     assert "参考以往年度的实际完成情况设定数量指标" in text
@@ -109,7 +109,7 @@ def test_bad_narrative_files_are_user_errors(tmp_path, capsys):
     book = SAMPLES / "submitted" / "26_朝阳区政府网站功能和监测服务项目.xlsx"
     (tmp_path / "typo.toml").write_text('"建意" = "…"\n', encoding="utf-8")
     with pytest.raises(NarrativeError, match="建意"):
-        write_table_reports(book, tmp_path / "a.docx", tmp_path / "typo.toml")
+        write_reports(book, tmp_path / "a.docx", tmp_path / "typo.toml")
     (tmp_path / "broken.toml").write_text('"有关建议" = \n', encoding="utf-8")
     assert main(["report", "write", str(book), "-o", str(tmp_path / "a.docx"), "--narrative", str(tmp_path / "broken.toml")]) == 2
     assert "不是有效的 TOML" in capsys.readouterr().err
@@ -144,7 +144,7 @@ def snapshot_text(path: Path) -> str:
 
 def test_golden_report_of_table_26(tmp_path):
     book = SAMPLES / "submitted" / "26_朝阳区政府网站功能和监测服务项目.xlsx"
-    [report] = write_table_reports(book, tmp_path / "r.docx", NARRATIVE).reports
+    [report] = write_reports(book, tmp_path / "r.docx", NARRATIVE).reports
     text = snapshot_text(report.path)
     if os.environ.get("PERFBOOK_UPDATE_SNAPSHOTS"):
         SNAPSHOT.write_text(text, encoding="utf-8")
@@ -154,7 +154,7 @@ def test_golden_report_of_table_26(tmp_path):
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 def test_libreoffice_converts_a_report_to_pdf(tmp_path):
     book = SAMPLES / "submitted" / "01_2022-2023年朝阳区互联网接入服务.xlsx"
-    [report] = write_table_reports(book, tmp_path / "r.docx", NARRATIVE).reports
+    [report] = write_reports(book, tmp_path / "r.docx", NARRATIVE).reports
     done = subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
                            "--convert-to", "pdf", "--outdir", str(tmp_path), str(report.path)],
                           capture_output=True, text=True, timeout=180)

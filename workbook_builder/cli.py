@@ -187,9 +187,9 @@ def cmd_recalc(args: argparse.Namespace) -> int:
 
 
 def cmd_report_write(args: argparse.Namespace) -> int:
-    from .reports.write import write_table_reports
+    from .reports.write import write_reports
 
-    result = write_table_reports(args.workbook, args.output, args.narrative, args.sheet, args.profile)
+    result = write_reports(args.workbook, args.output, args.narrative, args.sheet, args.profile)
     for written in result.reports:
         data = written.data
         total = "无法计算" if data.total is None else f"{data.total}（{data.grade}）"
@@ -342,8 +342,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command(
         "report",
-        "绩效评价报告：由自评表生成 Word 报告、核对手写报告、批次汇总报告 (Word reports)",
-        description="由自评表生成绩效评价报告（Word）、核对手写报告中的数字，或为一批复核结果生成汇总报告。",
+        "绩效评价报告：由自评表或评价表生成 Word 报告、核对手写报告、批次汇总报告 (Word reports)",
+        description="由自评表、评价指标体系评分表或多年度预算表生成绩效评价报告（Word）、核对手写报告中的数字，"
+        "或为一批复核结果生成汇总报告。",
     )
     reports = p.add_subparsers(dest="report_command", required=True, metavar="子命令", title="子命令")
 
@@ -352,16 +353,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     r = report_command(
         "write",
-        "由自评表生成绩效评价报告 (write the report of a table)",
-        description="读取自评表（recalc 能读的任何工作簿），按规则重新计分，按全国通用的报告提纲写出 Word 报告："
-        "基本情况、绩效目标、综合评价（得分表）、指标分析等各处数字均取自重新计算的结果，并列出复核发现的问题；"
-        "背景、经验、问题、建议等叙述取自 --narrative 文件，未给出时留有【待填写】标记。"
-        "一个工作簿含多张自评表时每张表写一份报告（文件名加序号和项目名称），或用 --sheet 选择工作表。",
+        "由自评表、评价指标体系评分表或年度预算表生成绩效评价报告 (write the report of a table)",
+        description="读取 recalc 能读的任何工作簿，按规则重新计分，按全国通用的报告提纲写出 Word 报告。报告的种类取决于"
+        "工作簿中的表：自评表写出基本情况、绩效目标、综合评价（得分表）、指标分析；评价指标体系评分表写出按一级指标"
+        "的得分表，并在“四、绩效评价指标分析”中按一级指标逐项写出三级指标的评价标准、得分和扣分原因；多年度评价的"
+        "年度预算及支出表写出各年度预算表、执行率、发现的不一致、各年度得分、平均得分和等级。各处数字均取自重新计算的结果，"
+        "并列出复核发现的问题；背景、经验、问题、建议等叙述取自 --narrative 文件，未给出时留有【待填写】标记。"
+        "一个工作簿含多张表时每张表写一份报告（文件名加序号和项目名称），或用 --sheet 选择工作表。",
     )
-    r.add_argument("workbook", metavar="WORKBOOK", help="自评表工作簿")
+    r.add_argument("workbook", metavar="WORKBOOK", help="自评表、评价指标体系评分表或年度预算及支出表的工作簿")
     r.add_argument("-o", "--output", required=True, help="输出的 .docx 文件，如 报告.docx")
     r.add_argument("--narrative", help="叙述文件（TOML，按章节给出文字；示例见 samples/narrative.toml）")
-    r.add_argument("--sheet", help="只写这个工作表上的自评表")
+    r.add_argument("--sheet", help="只写这个工作表上的表")
     r.add_argument("--profile", help=f"工作簿未声明规则时使用的计分规则（默认 {DEFAULT_PROFILE_ID}）")
     r.set_defaults(run=cmd_report_write)
 
@@ -370,12 +373,13 @@ def build_parser() -> argparse.ArgumentParser:
         "核对手写的绩效评价报告与自评表 (check a report against its table)",
         description="读取手写的 Word 报告（标题、段落、表格），把其中关于项目的数字——金额、指标值与实际完成值、"
         "执行率、得分表与总分、等级——与自评表（按规则重新计算）逐一核对，每处不一致写成一句话，"
-        "说明两边的数值和报告中的位置。退出码：0 一致，1 有不一致，2 输入无法使用。",
+        "说明两边的数值和报告中的位置。评价指标体系的报告与评分表核对：按一级指标的得分表、三级指标的分值和得分、"
+        "总分和等级。退出码：0 一致，1 有不一致，2 输入无法使用。",
     )
     r.add_argument("report", metavar="REPORT", help="报告 .docx")
-    r.add_argument("workbook", metavar="WORKBOOK", help="对应的自评表工作簿")
+    r.add_argument("workbook", metavar="WORKBOOK", help="对应的自评表或评价指标体系评分表工作簿")
     r.add_argument("--json", help="另存 JSON：{\"discrepancies\": [{message, report_value, table_value, where}]}")
-    r.add_argument("--sheet", help="工作簿含多张自评表时，用这个工作表上的表")
+    r.add_argument("--sheet", help="工作簿含多张表时，用这个工作表上的表")
     r.add_argument("--profile", help=f"工作簿未声明规则时使用的计分规则（默认 {DEFAULT_PROFILE_ID}）")
     r.set_defaults(run=cmd_report_check)
 

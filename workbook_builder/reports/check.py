@@ -1,5 +1,5 @@
-"""Checking a hand-written Word report against its 自评表: every figure it states about the
-project compared with the table (re-scored), each difference one Chinese sentence.
+"""Checking a hand-written Word report against its 自评表 (or 评价指标体系评分表): every figure it
+states about the project compared with the table (re-scored), each difference one Chinese sentence.
 
 A report is read as a sequence of blocks (headings, paragraphs, tables, in document order). Each
 figure is attributed only when the text says what it is about, so that agreeing figures and
@@ -18,16 +18,20 @@ figures about something else are never flagged (a check that cries wolf is worse
   the table's cells quote for that indicator. Amounts in 万元/元 with 预算/执行/支出/支付 are the
   funds; 执行率 … % the execution rate; 得分/总分 … 分 scores; 等级为… the grade.
 
+A framework evaluation's report (:class:`FrameworkChecker`) is checked the same way against its
+评分表: the score table's rows by 一级指标 name, 分值 and 得分 of the 三级指标 a sentence or table
+names, the total and the grade; quoted 评价标准 are skipped.
+
 Figures are compared at the precision the report writes them (4564.74万元 agrees with
 4564.7413), in the report's unit (万元 and 元 convert). Sentences that quote the table's own
-reported values (填报…) or state a correction (…应为…) are not claims and are skipped.
+reported values (填报…) or state a correction (…应为…, 不可能得…) are not claims and are skipped.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -36,8 +40,9 @@ from addin.engine.findings import fmt
 from addin.engine.numbers import round_half_up
 
 from ..files import atomic_save
+from .framework import FrameworkReportData
 from .model import FUNDS_ROW, TableReportData
-from .write import ReportError, read_workbook
+from .write import ReportError, read_scored
 
 # --- words -----------------------------------------------------------------------------------
 
@@ -48,7 +53,7 @@ TARGET_AFTER = ("以上", "以内", "以下", "内")
 ACTUAL_CUES = ("实际", "年末", "年底", "截至", "截止", "共有", "共计", "累计", "实现", "完成", "达到", "达")
 SKIP_CUES = ("年初", "上年", "去年", "同比", "增长", "增加", "减少", "下降", "提高", "提升", "尾款", "首款",
              "单价", "其中")
-NOT_CLAIMS = ("填报", "应为")
+NOT_CLAIMS = ("填报", "应为", "不可能")
 GRADE_WORDS = {"优秀": "优", "良好": "良", "中等": "中", "较差": "差", "优": "优", "良": "良", "中": "中", "差": "差"}
 UNITS = ("万元", "亿元", "元", "个百分点", "%", "％", "小时", "分钟", "Mbps", "TB", "GB", "平方米", "平米",
          "人/年", "次/年", "个", "条", "份", "项", "次", "天", "年", "月", "套", "台", "人", "张", "时", "分")
@@ -58,6 +63,8 @@ NUMBER = re.compile(r"(?<![\d.A-Za-z])(\d+(?:,\d{3})*(?:\.\d+)?)\s*(" + "|".join
 SENTENCE_END = re.compile(r"[。；;！？!?\n]")
 CLAUSE_END = re.compile(r"[，,。；;！？!?\n]")
 OUTLINE = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)")
+# Rules quoted in a framework report, not claims: a 评价标准, the grade bands (90分（含）以上为优 …).
+RULES = re.compile(r"评价标准[:：][^。]*。?|\d+(?:\.\d+)?分(?:[（(]含[）)])?(?:以上|以下|至\d+(?:\.\d+)?分)")
 NAME_PREFIX = re.compile(r"^\s*指标\s*\d+\s*[:：]\s*")
 GRADE_CLAIM = re.compile(r"(?:等级|评级|评价结果|评价结论|结论)\s*(?:为|是|：|:)?\s*[“\"「『]?\s*(优秀|良好|中等|较差|优|良|中|差)")
 TOTAL_WORDS = ("总分", "综合得分", "自评得分", "评价得分", "总得分", "综合评分", "得分合计")
@@ -250,6 +257,10 @@ def _factor(report_unit: str | None, table_unit: str | None) -> Decimal | None:
 
 
 class Checker:
+    """The figures of a 自评表's report (see the module docstring)."""
+
+    source = "自评表"   # what the report is compared with, as messages name it
+
     def __init__(self, result, data: TableReportData):
         self.data = data
         self.facts = indicator_facts(result, data)
@@ -276,7 +287,7 @@ class Checker:
             return
         shown_unit = unit or ""
         table_shown = fmt(value * factor) if factor != 1 else fmt(value)
-        message = f"{where}：报告写{what}为{stated}{shown_unit}，自评表为{table_shown}{shown_unit}"
+        message = f"{where}：报告写{what}为{stated}{shown_unit}，{self.source}为{table_shown}{shown_unit}"
         self.found.append(Discrepancy(message, f"{stated}{shown_unit}", f"{table_shown}{shown_unit}", where))
 
     # tables
@@ -301,10 +312,10 @@ class Checker:
             if any(w in label for w in ("总计", "合计", "总分")):
                 weight, score = self.data.total_weight, self.data.total
             else:
-                group = next((g for w, g in GROUP_WORDS if w in label), None)
-                if group not in self.groups:
+                group = self.group(label)
+                if group is None:
                     continue
-                weight, score = self.groups[group].weight, self.groups[group].score
+                weight, score = group.weight, group.score
             for col, value, what in ((weight_col, weight, "满分值"), (score_col, score, "得分")):
                 if col < len(row) and (m := NUMBER.fullmatch(row[col].replace("分", "").strip())):
                     self.compare(m.group(1), None, value, Decimal(1), f"{label}的{what}", self._cell_where(block, r, col))
@@ -336,7 +347,7 @@ class Checker:
                     self.checked += 1
                     where = self._cell_where(block, r, col)
                     self.found.append(Discrepancy(
-                        f"{where}：报告写“{fact.name}”的{ROLE_LABELS[role]}为{row[col]}，自评表为{fmt(value)}{fact.unit or ''}",
+                        f"{where}：报告写“{fact.name}”的{ROLE_LABELS[role]}为{row[col]}，{self.source}为{fmt(value)}{fact.unit or ''}",
                         row[col], f"{fmt(value)}{fact.unit or ''}", where))
                 elif value is not None:
                     self.checked += 1
@@ -363,6 +374,10 @@ class Checker:
             self.found.append(Discrepancy(message, "100%", f"{fmt(round_half_up(self.rate * 100, 2))}%", where))
             return
         self.compare(stated, "%", self.rate, Decimal(100), "预算执行率", where)
+
+    def group(self, text: str):
+        """The score table's row (评价内容) that ``text`` speaks of: 产出 → 产出指标 …"""
+        return self.groups.get(next((g for w, g in GROUP_WORDS if w in text), None))
 
     # sentences
     def match(self, sentence: str, unit: str | None) -> list[IndicatorFact]:
@@ -395,7 +410,7 @@ class Checker:
                 stated = GRADE_WORDS[grade.group(1)]
                 if stated != self.data.grade:
                     self.found.append(Discrepancy(
-                        f"{block.where}：报告写评价等级为“{grade.group(1)}”，按自评表重新计算的总分{fmt(self.data.total)}分，"
+                        f"{block.where}：报告写评价等级为“{grade.group(1)}”，按{self.source}重新计算的总分{fmt(self.data.total)}分，"
                         f"等级为“{self.data.grade}”", grade.group(1), self.data.grade, block.where))
         start = 0
         for end_match in list(SENTENCE_END.finditer(block.text)) + [None]:
@@ -470,7 +485,7 @@ class Checker:
         table = "、".join(f"{ROLE_LABELS[r]}为{fmt(fact.value(r) * factor)}{unit_text}" for r in roles
                          if fact.value(r) is not None)
         what = ROLE_LABELS[role] if role else "数值"
-        message = f"{where}：报告写“{fact.name}”的{what}为{stated}{unit or ''}，自评表{table}"
+        message = f"{where}：报告写“{fact.name}”的{what}为{stated}{unit or ''}，{self.source}{table}"
         self.found.append(Discrepancy(message, f"{stated}{unit or ''}",
                                       "、".join(f"{fmt(w)}{unit_text}" for w in wanted), where))
 
@@ -499,11 +514,37 @@ class Checker:
             fact = named[0]
             self.compare(stated, "分", fact.value(role), Decimal(1), f"“{fact.name}”的{ROLE_LABELS[role]}", where)
             return
-        group = next((g for w, g in GROUP_WORDS if w in clause), None)
-        if group in self.groups and not named:
-            row = self.groups[group]
+        row = self.group(clause)
+        if row is not None and not named:
             self.compare(stated, "分", row.weight if is_weight else row.score, Decimal(1),
-                         f"{group}的{'满分值' if is_weight else '得分'}", where)
+                         f"{row.name}的{'满分值' if is_weight else '得分'}", where)
+
+
+class FrameworkChecker(Checker):
+    """The figures of a framework evaluation's report: the score table by 一级指标 (满分值, 得分,
+    总计), each 三级指标's 分值 and 得分 where a sentence or an indicator table names it, the
+    total and the grade. Quoted rules (“评价标准：…得8分”, “90分（含）以上为优”) are not claims."""
+
+    source = "评分表"
+
+    def __init__(self, data: FrameworkReportData):
+        self.data = data
+        self.facts = [IndicatorFact(_clean_name(i.name), None, None, None, i.points, i.score, set()) for i in data.items]
+        self.funds = dict.fromkeys(FUNDS_LABELS)
+        self.rate = None
+        self.groups = {_clean_name(s.name): s for s in data.score_rows}
+        self.amounts, self.money_facts = set(), []
+        self.checked = 0
+        self.found = []
+
+    def group(self, text: str):
+        """The 一级指标 that ``text`` names (the longest name it contains)."""
+        text = _clean_name(text)
+        named = [name for name in self.groups if name and name in text]
+        return self.groups[max(named, key=len)] if named else None
+
+    def paragraph(self, block: Block, in_goals: bool) -> None:
+        super().paragraph(replace(block, text=RULES.sub("", block.text)), in_goals)
 
 
 def _plain(value: object) -> object:
@@ -548,8 +589,12 @@ def _role(clause: str, after: str) -> str | None:
 
 
 def check_blocks(blocks: list[Block], result, data: TableReportData) -> tuple[int, list[Discrepancy]]:
-    """Every discrepancy between the report's blocks and the re-scored table."""
-    checker = Checker(result, data)
+    """Every discrepancy between the report's blocks and the re-scored 自评表."""
+    return _walk(blocks, Checker(result, data))
+
+
+def _walk(blocks: list[Block], checker: Checker) -> tuple[int, list[Discrepancy]]:
+    """Feed the report's blocks to ``checker`` in order, telling it when it is in 绩效目标."""
     goals_level = None   # inside the 绩效目标 section (and its subsections) when set
     for block in blocks:
         in_goals = goals_level is not None
@@ -569,22 +614,33 @@ def _choose(scored, blocks: list[Block], report: Path):
     if len(scored) == 1:
         return scored[0]
     text = "".join(b.text for b in blocks[:8])
-    named = [s for s in scored if s.result.table.project and s.result.table.project.strip() in text]
+    named = [s for s in scored if s.report.project and s.report.project.strip() in text]
     if len(named) == 1:
         return named[0]
-    names = "、".join(f"{s.report.sheet}：{s.result.table.project}" for s in scored)
-    raise ReportError(f"工作簿中有 {len(scored)} 张自评表（{names}），无法从报告 {report.name} 的标题判断是哪一张；请用 --sheet 指定")
+    names = "、".join(f"{s.report.sheet}：{s.report.project}" for s in scored)
+    raise ReportError(f"工作簿中有 {len(scored)} 张表（{names}），无法从报告 {report.name} 的标题判断是哪一张；请用 --sheet 指定")
 
 
 def check_report(report: str | Path, workbook: str | Path, sheet: str | None = None,
                  profile: str | None = None) -> CheckResult:
-    """Compare the figures of the Word report ``report`` with the 自评表 in ``workbook``."""
+    """Compare the figures of the Word report ``report`` with the table in ``workbook``: a
+    自评表, or a 评价指标体系评分表 (its score table, item scores, total and grade)."""
+    from ..readers.evaluation import ReadEvaluation
+    from ..readers.multiyear import ReadYears
+    from .framework import framework_report_data
     from .model import table_report_data
 
     report = Path(report)
     blocks = read_blocks(report)
-    table_report, result, read = _choose(read_workbook(workbook, sheet, profile), blocks, report)
-    data = table_report_data(result, table_report, cells=read.cells)
-    checked, found = check_blocks(blocks, result, data)
+    scored = read_scored(workbook, sheet, profile)
+    if isinstance(scored[0].read, ReadYears):
+        raise ReportError(f"{workbook} 是多年度评价的年度预算及支出表；report check 目前核对自评表和评价指标体系评分表的报告")
+    table_report, result, read = _choose(scored, blocks, report)
+    if isinstance(read, ReadEvaluation):
+        data = framework_report_data(read, table_report)
+        checked, found = _walk(blocks, FrameworkChecker(data))
+    else:
+        data = table_report_data(result, table_report, cells=read.cells)
+        checked, found = check_blocks(blocks, result, data)
     label = f"{Path(workbook).name}（工作表“{table_report.sheet}”：{data.project}）"
     return CheckResult(str(report), label, checked, found)

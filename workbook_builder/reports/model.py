@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import ClassVar
 from decimal import Decimal
 
 from addin.engine import PerfError, TableResult, form, get_profile, parse_nature
@@ -31,6 +32,7 @@ NUMERALS = "一二三四五六七八九十"
 # The narrative file's sections: Chinese key → (context key, what the placeholder asks for).
 NARRATIVE_SECTIONS = {
     "项目概况": ("background", "项目背景、主要内容及实施情况"),
+    "绩效目标": ("goals", "项目绩效目标"),
     "评价目的": ("purpose", "绩效评价目的、对象和范围"),
     "评价方法": ("method", "绩效评价原则、指标体系、方法和标准的补充说明"),
     "工作过程": ("process", "绩效评价工作过程"),
@@ -42,8 +44,8 @@ NARRATIVE_SECTIONS = {
     "其他问题": ("other", "其他需要说明的问题"),
 }
 # Sections that stay empty (no placeholder) when the narrative does not fill them: the data
-# already says something there.
-OPTIONAL_SECTIONS = {"method", "conclusion", "analysis"}
+# already says something there (a 自评表 states its goals; reports without them ask for them).
+OPTIONAL_SECTIONS = {"goals", "method", "conclusion", "analysis"}
 
 
 class NarrativeError(UserError):
@@ -95,7 +97,7 @@ def amount(value: object) -> str:
     try:
         return fmt(to_decimal(value, "金额"))
     except PerfError:
-        return _text(value)
+        return cell_text(value)
 
 
 def points(value: Decimal | None) -> str:
@@ -103,7 +105,7 @@ def points(value: Decimal | None) -> str:
     return "—" if value is None else f"{round_half_up(value, 2):.2f}"
 
 
-def _text(value: object) -> str:
+def cell_text(value: object) -> str:
     """A cell's text for prose: no HTML fragments, whitespace collapsed, 6.0 written 6."""
     if value is None:
         return ""
@@ -113,7 +115,7 @@ def _text(value: object) -> str:
 
 
 def _with_unit(value: object, unit: object) -> str:
-    text, unit = _text(value), _text(unit)
+    text, unit = cell_text(value), cell_text(unit)
     if not text or not unit or unit == "/" or unit in text or not text[-1].isdigit():
         return text
     return text + unit
@@ -146,6 +148,8 @@ class ScoreRow:
 @dataclass
 class TableReportData:
     """Everything a 自评表's report states, all figures recomputed."""
+
+    TEMPLATE: ClassVar[str] = "report_table.docx"
 
     project: str
     department: str
@@ -259,7 +263,7 @@ def _level1_order(indicators: list[IndicatorRow]) -> list[str]:
 
 def _target(ind, nature: str) -> str:
     if nature == QUALITATIVE:
-        return f"定性（{_text(ind.target)}）" if _text(ind.target) else "定性"
+        return f"定性（{cell_text(ind.target)}）" if cell_text(ind.target) else "定性"
     return nature + _with_unit(ind.target, ind.unit)
 
 
@@ -276,12 +280,12 @@ def table_report_data(result: TableResult, report: TableReport,
         try:
             nature = parse_nature(ind.nature)
         except PerfError:
-            nature = _text(ind.nature)
+            nature = cell_text(ind.nature)
         weight = detail.weight if detail is not None else _decimal(ind.weight)
         rows.append(IndicatorRow(
-            _text(ind.level1) or "其他指标", _text(ind.level2), display_name(ind.level3), nature,
+            cell_text(ind.level1) or "其他指标", cell_text(ind.level2), display_name(ind.level3), nature,
             _target(ind, nature), _with_unit(ind.actual, ind.unit), weight,
-            None if detail is None else detail.score, _text(ind.reason)))
+            None if detail is None else detail.score, cell_text(ind.reason)))
     funds_weight = _decimal(table.funds.weight) or profile.funds_weight
     score_rows = [ScoreRow(FUNDS_ROW, funds_weight, result.funds_score)]
     for name in _level1_order(rows):
@@ -298,19 +302,19 @@ def table_report_data(result: TableResult, report: TableReport,
     funds_rows = [{"name": form.FUNDS_TOTAL, "initial": amount(funds.initial), "annual": amount(funds.annual),
                    "executed": amount(funds.executed), "rate": rate}]
     for name, source in funds.sources.items():
-        if any(_text(getattr(source, f)) for f in form.AMOUNT_FIELDS):
+        if any(cell_text(getattr(source, f)) for f in form.AMOUNT_FIELDS):
             funds_rows.append({"name": name, "initial": amount(source.initial), "annual": amount(source.annual),
                                "executed": amount(source.executed), "rate": ""})
     places = _places(cells or {}, rows)
-    corrections = [{"where": _where(f.cell, report, places), "message": f.message} for f in report.findings]
+    corrections = [{"where": where_of(f.cell, report, places), "message": f.message} for f in report.findings]
     return TableReportData(
-        project=_text(table.project), department=_text(table.department),
-        implementer=_text(table.implementer), year=table.year, profile=profile.id,
+        project=cell_text(table.project), department=cell_text(table.department),
+        implementer=cell_text(table.implementer), year=table.year, profile=profile.id,
         profile_name=profile.name,
         funds={"annual": amount(funds.annual), "executed": amount(funds.executed), "rate": rate,
                "score": "—" if result.funds_score is None else fmt(result.funds_score),
                "weight": fmt(funds_weight)},
-        funds_rows=funds_rows, goal_expected=_text(table.goal_expected), goal_actual=_text(table.goal_actual),
+        funds_rows=funds_rows, goal_expected=cell_text(table.goal_expected), goal_actual=cell_text(table.goal_actual),
         indicators=rows, score_rows=score_rows, total=result.total,
         total_weight=None if None in weights else sum(weights, Decimal(0)),
         grade=result.grade, reported_total=result.reported_total, corrections=corrections,
@@ -332,16 +336,39 @@ def _places(cells: Mapping[tuple, str], rows: list[IndicatorRow]) -> dict[str, s
     return places
 
 
-def _where(cell: str, report: TableReport, places: Mapping[str, str]) -> str:
+def where_of(cell: str, report: TableReport, places: Mapping[str, str]) -> str:
+    """Where a finding stands: the sheet, the cell and (from ``places``) what the cell holds."""
     if not cell:
         return f"工作表“{report.sheet}”"
     place = places.get(cell)
     return f"工作表“{report.sheet}”{cell}单元格" + (f"（{place}）" if place else "")
 
 
+def bands_text(profile) -> str:
+    """A profile's grade bands as a sentence: 90分（含）以上为优，80分（含）至90分为良，…"""
+    bands = list(profile.grade_bands)
+    parts, upper = [], None
+    for grade, minimum in bands:
+        if upper is None:
+            parts.append(f"{fmt(minimum)}分（含）以上为{grade}")
+        elif minimum > 0:
+            parts.append(f"{fmt(minimum)}分（含）至{fmt(upper)}分为{grade}")
+        else:
+            parts.append(f"{fmt(upper)}分以下为{grade}")
+        upper = minimum
+    return "，".join(parts)
+
+
+def require(narrative: Mapping[str, list[str]], key: str) -> dict[str, list[str]]:
+    """The narrative with a placeholder in ``key`` (an optional section) when it is empty: for
+    reports whose data does not say what that section holds."""
+    label = next(label for k, label in NARRATIVE_SECTIONS.values() if k == key)
+    return {**narrative, key: list(narrative.get(key) or [placeholder(label)])}
+
+
 def display_name(level3: object) -> str:
     """A 三级指标 as prose names it: without the ``指标1：`` numbering some tables type."""
-    return re.sub(r"^\s*指标\s*\d+\s*[:：]\s*", "", _text(level3))
+    return re.sub(r"^\s*指标\s*\d+\s*[:：]\s*", "", cell_text(level3))
 
 
 def _decimal(value: object) -> Decimal | None:

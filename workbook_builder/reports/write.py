@@ -1,14 +1,16 @@
 """Writing Word reports: a docxtpl template from ``templates/`` rendered with a report's data.
 
 :func:`render_docx` is the one place a template becomes a .docx (atomically, failing loudly on a
-tag the data does not fill); :func:`write_table_reports` reads a workbook the way ``recalc``
-does and writes one evaluation report per 自评表.
+tag the data does not fill); :func:`write_reports` reads a workbook the way ``recalc`` does and
+writes one evaluation report per table it holds, of the kind the table is.
 
 A report kind is a template plus a data adapter whose ``context()`` fills it: the 自评表 report
-is ``report_table.docx`` + :func:`.model.table_report_data`, the batch summary
-``report_portfolio.docx`` + :func:`.portfolio.portfolio_data`. A framework (评价指标体系) or
-multi-year report is one more of each, rendered by :func:`render_docx`; the narrative sections
-(:data:`.model.NARRATIVE_SECTIONS`) follow the same national outline and can be shared.
+is ``report_table.docx`` + :func:`.model.table_report_data`, a framework evaluation (评价指标体系
+评分表) ``report_framework.docx`` + :func:`.framework.framework_report_data`, a multi-year
+evaluation (yearly budget tables) ``report_multiyear.docx`` + :func:`.multiyear.multiyear_report_data`
+(:data:`EVALUATION_KINDS`, by the reader's type), the batch summary ``report_portfolio.docx`` +
+:func:`.portfolio.portfolio_data`. The narrative sections (:data:`.model.NARRATIVE_SECTIONS`)
+follow the same national outline in every kind.
 """
 
 from __future__ import annotations
@@ -22,9 +24,15 @@ from addin.engine import UserError
 
 from .. import templates_dir
 from ..files import atomic_save, safe_stem, unique_names
+from ..readers.evaluation import ReadEvaluation
+from ..readers.multiyear import ReadYears
+from .framework import FrameworkReportData, framework_report_data
 from .model import TableReportData, narrative_context, read_narrative, table_report_data
+from .multiyear import MultiYearReportData, multiyear_report_data
 
-TABLE_TEMPLATE = "report_table.docx"
+ReportData = TableReportData | FrameworkReportData | MultiYearReportData
+# What recalc reads besides 自评表 (reader's type) → the data adapter of its report.
+EVALUATION_KINDS = {ReadEvaluation: framework_report_data, ReadYears: multiyear_report_data}
 
 
 class ReportError(UserError):
@@ -51,37 +59,55 @@ class Scored(NamedTuple):
     result and what was read (cell addresses)."""
 
     report: object   # recalc.result.TableReport
-    result: object   # addin.engine.TableResult
-    read: object     # readers.tables.ReadTable
+    result: object   # addin.engine.TableResult (recalc.evaluation.AnnotatedView for the others)
+    read: object     # readers.tables.ReadTable, readers.evaluation.ReadEvaluation or readers.multiyear.ReadYears
 
 
-def read_workbook(workbook: str | Path, sheet: str | None = None, profile: str | None = None) -> list[Scored]:
-    """Every table of ``workbook`` (any file ``recalc`` reads), re-scored; only those on
-    ``sheet`` when it is given."""
+def _grids(path: Path) -> list:
     from ..readers.container import UnreadableFile
-    from ..readers.tables import NoTable, read_tables
-    from ..recalc.run import report_table
+    from ..readers.source import read_grids  # calamine and Word, as recalc reads them
 
-    path = Path(workbook)
     if not path.is_file():
         raise ReportError(f"找不到文件 {path}")
     try:
-        reads = read_tables(path)
-    except (UnreadableFile, NoTable) as err:
+        return read_grids(path)
+    except UnreadableFile as err:
         raise ReportError(f"{path} 无法读取：{err}") from None
-    if sheet is not None:
-        chosen = [r for r in reads if r.sheet == sheet]
-        if not chosen:
-            sheets = "、".join(dict.fromkeys(r.sheet for r in reads))
-            raise ReportError(f"{path} 中没有工作表“{sheet}”上的自评表；有自评表的工作表：{sheets}")
-        reads = chosen
-    return [Scored(*report_table(read, profile, str(path)), read) for read in reads]
+
+
+def _on_sheet(path: Path, reads: list, sheet: str | None, what: str, sheet_of=lambda read: read.sheet) -> list:
+    """The reads on ``sheet`` (all of them without one); a clear error when there are none."""
+    if sheet is None:
+        return reads
+    chosen = [r for r in reads if sheet_of(r) == sheet]
+    if not chosen:
+        sheets = "、".join(dict.fromkeys(sheet_of(r) for r in reads))
+        raise ReportError(f"{path} 中没有工作表“{sheet}”上的{what}；有{what}的工作表：{sheets}")
+    return chosen
+
+
+def _tables(path: Path, grids: list, sheet: str | None, profile: str | None) -> list[Scored]:
+    from ..readers.tables import NoTable, tables_in
+    from ..recalc.run import report_table
+
+    try:
+        reads = tables_in(grids, str(path))
+    except NoTable as err:
+        raise ReportError(f"{path} 无法读取：{err}") from None
+    return [Scored(*report_table(read, profile, str(path)), read) for read in _on_sheet(path, reads, sheet, "自评表")]
+
+
+def read_workbook(workbook: str | Path, sheet: str | None = None, profile: str | None = None) -> list[Scored]:
+    """Every 自评表 of ``workbook`` (any file ``recalc`` reads), re-scored; only those on
+    ``sheet`` when it is given."""
+    path = Path(workbook)
+    return _tables(path, _grids(path), sheet, profile)
 
 
 @dataclass
 class WrittenReport:
     path: Path
-    data: TableReportData
+    data: ReportData
 
 
 @dataclass
@@ -99,17 +125,42 @@ def output_paths(output: str | Path, projects: list[str]) -> list[Path]:
     return [output.with_name(name) for name in unique_names(stems, ".docx")]
 
 
-def write_table_reports(workbook: str | Path, output: str | Path, narrative: str | Path | None = None,
-                        sheet: str | None = None, profile: str | None = None) -> ReportWriteResult:
-    """One evaluation report per 自评表 in ``workbook`` (or on ``sheet``), numbers recomputed,
-    narrative from the TOML file ``narrative`` (placeholders without it)."""
+def read_scored(workbook: str | Path, sheet: str | None = None, profile: str | None = None) -> list[Scored]:
+    """Every table of ``workbook`` re-scored as ``recalc`` does (only those on ``sheet`` when it is
+    given): its 评价指标体系评分表 or its yearly budget tables when it holds them (``result`` is
+    then the view recalc annotates), else its 自评表."""
+    from ..recalc.evaluation import evaluation_reports
+
+    path = Path(workbook)
+    grids = _grids(path)
+    found = evaluation_reports(grids, str(path), profile, str(path))
+    if not found:
+        return _tables(path, grids, sheet, profile)
+    reads, pairs = found
+    what = "评价指标体系评分表" if isinstance(reads[0], ReadEvaluation) else "年度预算及支出表"
+    scored = [Scored(report, view, read) for read, (report, view) in zip(reads, pairs)]
+    return _on_sheet(path, scored, sheet, what, lambda s: s.read.sheet)
+
+
+def report_data(scored: Scored, narrative: dict[str, list[str]]) -> ReportData:
+    """The data of one table's report, of the kind the table is."""
+    adapter = EVALUATION_KINDS.get(type(scored.read))
+    if adapter is not None:
+        return adapter(scored.read, scored.report, narrative)
+    return table_report_data(scored.result, scored.report, narrative, scored.read.cells)
+
+
+def write_reports(workbook: str | Path, output: str | Path, narrative: str | Path | None = None,
+                  sheet: str | None = None, profile: str | None = None) -> ReportWriteResult:
+    """One evaluation report per table in ``workbook`` (or on ``sheet``): a 自评表's, a framework
+    evaluation's or a multi-year evaluation's, numbers recomputed, narrative from the TOML file
+    ``narrative`` (placeholders without it)."""
     if Path(output).suffix.lower() != ".docx":
         raise ReportError(f"输出文件应为 .docx：{output}")
     sections = read_narrative(narrative) if narrative else narrative_context(None)
-    scored = read_workbook(workbook, sheet, profile)
+    datas = [report_data(s, sections) for s in read_scored(workbook, sheet, profile)]
     result = ReportWriteResult(Path(workbook))
-    datas = [table_report_data(s.result, s.report, sections, s.read.cells) for s in scored]
     for path, data in zip(output_paths(output, [d.project for d in datas]), datas):
-        render_docx(TABLE_TEMPLATE, data.context(), path)
+        render_docx(data.TEMPLATE, data.context(), path)
         result.reports.append(WrittenReport(path, data))
     return result
