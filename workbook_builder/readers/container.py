@@ -36,7 +36,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 
@@ -91,6 +91,7 @@ class Grid:
         return self.left + max((len(r) for r in self.rows), default=0)
 
 
+@lru_cache(maxsize=1 << 16)
 def address(row: int, col: int) -> str:
     """A1-style address of 0-based coordinates. (No openpyxl here: :class:`Grid` and the table
     readers also run inside Excel through xlwings Lite, where only the standard library is.)"""
@@ -236,10 +237,11 @@ def _xml_encoding(start: bytes) -> str | None:
     return None
 
 
-def _inflate(archive: zipfile.ZipFile, data: bytes, member: zipfile.ZipInfo) -> Iterator[bytes]:
+def _inflate(archive: zipfile.ZipFile, data: bytes, member: zipfile.ZipInfo) -> list[bytes] | Iterator[bytes]:
     """A member's bytes in chunks of at most :data:`_CHUNK`, inflated from ``data`` (the package)
     with zlib; exactly ``file_size`` bytes or :class:`zipfile.BadZipFile` (the CRC is checked by
-    the caller). Compression methods other than stored and deflate go through :mod:`zipfile`."""
+    the caller). A member of one chunk (most of them) comes as a list, a larger one lazily.
+    Compression methods other than stored and deflate go through :mod:`zipfile`."""
     start = member.header_offset
     header = data[start:start + 30]
     if len(header) < 30:
@@ -254,16 +256,26 @@ def _inflate(archive: zipfile.ZipFile, data: bytes, member: zipfile.ZipInfo) -> 
         raw = data[begin:begin + left]
         if len(raw) < left:
             raise zipfile.BadZipFile("truncated member")
-        for at in range(0, left, _CHUNK):
-            yield raw[at:at + _CHUNK]
-        return
+        return (raw[at:at + _CHUNK] for at in range(0, left, _CHUNK))
     if member.compress_type != zipfile.ZIP_DEFLATED:
-        with archive.open(member) as part:   # bzip2, lzma: zipfile checks them itself
-            while chunk := part.read(_CHUNK):
-                yield chunk
-        return
+        return _zipfile_chunks(archive, member)
     raw = data[begin:begin + member.compress_size]
     inflater = zlib.decompressobj(-15)
+    if left <= _CHUNK:
+        chunk = inflater.decompress(raw, left)
+        if len(chunk) < left:
+            raise zipfile.BadZipFile("member shorter than its declared size")
+        return [chunk] if chunk else []
+    return _chunks(inflater, raw, left)
+
+
+def _zipfile_chunks(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> Iterator[bytes]:
+    with archive.open(member) as part:   # bzip2, lzma: zipfile checks them itself
+        while chunk := part.read(_CHUNK):
+            yield chunk
+
+
+def _chunks(inflater, raw: bytes, left: int) -> Iterator[bytes]:
     while left > 0:
         chunk = inflater.decompress(raw, min(_CHUNK, left))
         raw = inflater.unconsumed_tail
@@ -420,10 +432,17 @@ ERROR_VALUES = {"#DIV/0!": "除数为零", "#N/A": "值不可用", "#NAME?": "�
                 "#NUM!": "数值无效", "#REF!": "引用无效", "#VALUE!": "值的类型错误", "#SPILL!": "溢出区域被占用",
                 "#CALC!": "计算错误", "#GETTING_DATA": "数据尚未取得"}
 _RELS = "xl/_rels/workbook.xml.rels"
-_SHEET_TAG = re.compile(rb"<(?:[\w.-]+:)?sheet(?=[\s/>])" + _ATTRIBUTES + rb">")
-_RELATIONSHIP_TAG = re.compile(rb"<(?:[\w.-]+:)?Relationship(?=[\s/>])" + _ATTRIBUTES + rb">")
-_ID = re.compile(rb"(?:^|\s)(?:[\w.-]+:)?[Ii]d\s*=\s*[\"']([^\"']*)[\"']")
-_TARGET = re.compile(rb"(?:^|\s)Target\s*=\s*[\"']([^\"']*)[\"']")
+_ID = re.compile(rb"\s(?:[\w.-]+:)?[Ii]d\s*=\s*[\"']([^\"']*)[\"']")
+_TARGET = re.compile(rb"\sTarget\s*=\s*[\"']([^\"']*)[\"']")
+_WHITESPACE = bytes.maketrans(b"\t\n\r", b"   ")
+_SHEET_TAG = re.compile(rb"(?:[\w.-]+:)?sheet\s")
+_RELATIONSHIP_TAG = re.compile(rb"(?:[\w.-]+:)?Relationship\s")
+
+
+def _tags(xml: bytes, name: re.Pattern) -> list[bytes]:
+    """The tags named ``name`` of a small XML part, with their attributes (``<`` cannot occur
+    inside an attribute value, so splitting at it gives one tag per piece)."""
+    return [piece for piece in xml.translate(_WHITESPACE).split(b"<") if name.match(piece)]
 
 
 def _sheet_parts(archive: zipfile.ZipFile, data: bytes, members: list[zipfile.ZipInfo]) -> set[str]:
@@ -433,15 +452,14 @@ def _sheet_parts(archive: zipfile.ZipFile, data: bytes, members: list[zipfile.Zi
     every part. (Both are scanned for declarations with the others; here they are only searched.)"""
     by_name = {m.filename: m for m in members}
     book, rels = by_name.get("xl/workbook.xml"), by_name.get(_RELS)
+    parts = {m.filename for m in members if m.filename.startswith("xl/worksheets/")}
     if book is None or rels is None:
-        return {m.filename for m in members if m.filename.startswith("xl/worksheets/")}
+        return parts
     if book.file_size > _CHUNK or rels.file_size > _CHUNK:
         return set(by_name)
-    book_text = b"".join(_inflate(archive, data, book))
-    ids = {found.group(1) for tag in _SHEET_TAG.finditer(book_text) for found in _ID.finditer(tag.group(1))}
-    parts = {m.filename for m in members if m.filename.startswith("xl/worksheets/")}
-    for tag in _RELATIONSHIP_TAG.finditer(b"".join(_inflate(archive, data, rels))):
-        found_id, found_target = _ID.search(tag.group(1)), _TARGET.search(tag.group(1))
+    ids = {found for tag in _tags(b"".join(_inflate(archive, data, book)), _SHEET_TAG) for found in _ID.findall(tag)}
+    for tag in _tags(b"".join(_inflate(archive, data, rels)), _RELATIONSHIP_TAG):
+        found_id, found_target = _ID.search(tag), _TARGET.search(tag)
         if found_target and (found_id is None or found_id.group(1) in ids):
             target = found_target.group(1).decode("utf-8", "replace").replace("\\", "/").strip()
             for name in (target.lstrip("/"), f"xl/{target}", target):

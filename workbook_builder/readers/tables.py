@@ -58,7 +58,9 @@ def cell_texts(grid: Grid) -> list[list[str]]:
     looks at each cell many times."""
     texts = grid.__dict__.get("_texts")
     if texts is None:
-        texts = grid.__dict__["_texts"] = [[norm(v) if v != "" else "" for v in row] for row in grid.rows]
+        texts = grid.__dict__["_texts"] = [
+            ["".join(v.split()) if v.__class__ is str else "" if v is None else norm(v) for v in row]
+            for row in grid.rows]
     return texts
 
 
