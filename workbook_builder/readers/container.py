@@ -4,13 +4,15 @@ sheet (or per Word table).
 Submitted files are untrusted input: nothing is executed (no macros), the format is recognised
 by the file's content (not its name), and the container is checked before anything is parsed:
 
-* the file must be a regular file of bounded size;
+* the file must be a regular file of bounded size; it is read once, and the checks and the
+  reader work on those bytes (the file cannot be swapped in between);
 * zip packages (.xlsx, .xlsm, .xlsb, .ods, .docx) are bounded in decompressed size and ratio (a
-  zip bomb is refused), every member is read through once (a corrupt member is found by its
-  CRC) and every XML part, whatever its name, size or encoding, is refused if it declares a
-  DTD or entities;
-* the cell extent of every .xlsx worksheet is measured from its XML before the sheet is loaded,
-  so a sheet with a cell at XFD1048576 is refused instead of being allocated;
+  zip bomb is refused), and every member is inflated once, in bounded chunks, for all the
+  checks together: its CRC (a corrupt member is refused), a DTD or entity declaration anywhere
+  in any part whatever its name, size or encoding (refused), and for every part that may be
+  loaded as a worksheet its cell extent, cells placed as calamine places them, so a sheet with
+  a cell at XFD1048576 is refused instead of being allocated (a counting fast path lets the
+  usual sheet through without looking at each cell);
 * OLE files are told apart by their stream names: an encrypted Office file (``EncryptionInfo``),
   a legacy .xls (``Workbook``/``Book``), a legacy Word .doc (``WordDocument``).
 
