@@ -223,6 +223,26 @@ def test_guarded_workers_survive_every_kind_of_death():
     assert results[6].startswith("失败 raise：") and "library text" not in results[6]
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="abort and address-space limits are POSIX")
+def test_a_death_inside_a_chunk_costs_only_its_file():
+    """Files go to workers in chunks; when a worker dies or overruns inside a chunk, every other
+    file of that chunk is still read and only the file at fault gets a reason."""
+    from workbook_builder.recalc import guard
+
+    kinds = {5: "abort", 40: "exit", 77: "hang", 90: "raise", 120: "memory"}
+    jobs = [(kinds.get(n, f"ok{n}"),) for n in range(160)]
+    assert len(jobs) // (4 * 2) >= guard.CHUNK   # chunks of CHUNK files
+    done = dict(run_guarded(_task, jobs, 2, lambda job, reason: f"失败 {job[0]}：{reason}", timeout=3,
+                            memory=512 * 2**20))
+    assert sorted(done) == list(range(160))
+    for n, (kind,) in enumerate(jobs):
+        if n in kinds:
+            assert done[n].startswith(f"失败 {kind}："), (n, done[n])
+        else:
+            assert done[n] == f"done {kind}", (n, done[n])
+    assert "超过 3 秒" in done[77] and "异常中止" in done[5]
+
+
 # bounds checked before loading --------------------------------------------------------------
 
 

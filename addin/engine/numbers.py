@@ -18,6 +18,7 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from .errors import PerfError
@@ -97,6 +98,13 @@ def _decimal(text: str) -> Decimal | None:
         return None
 
 
+@lru_cache(maxsize=4096)
+def _float_decimal(value: float) -> Decimal:
+    """A float as the Decimal of its shortest repr (cached: a batch repeats the same weights
+    and scores thousands of times; Decimals are immutable)."""
+    return Decimal(str(value))
+
+
 def to_decimal(value: object, label: str) -> Decimal:
     """A number typed by a user (int, float, Decimal or a plain numeric text) as a Decimal.
 
@@ -110,7 +118,7 @@ def to_decimal(value: object, label: str) -> Decimal:
     elif isinstance(value, int):
         result = Decimal(value)
     elif isinstance(value, float):
-        result = Decimal(str(value))
+        result = _float_decimal(value) if value else Decimal(str(value))   # -0.0 kept apart from 0.0
     elif isinstance(value, str):
         text = normalize_text(value).replace(",", "")
         percent = text.endswith("%")

@@ -4,13 +4,15 @@ sheet (or per Word table).
 Submitted files are untrusted input: nothing is executed (no macros), the format is recognised
 by the file's content (not its name), and the container is checked before anything is parsed:
 
-* the file must be a regular file of bounded size;
+* the file must be a regular file of bounded size; it is read once, and the checks and the
+  reader work on those bytes (the file cannot be swapped in between);
 * zip packages (.xlsx, .xlsm, .xlsb, .ods, .docx) are bounded in decompressed size and ratio (a
-  zip bomb is refused), every member is read through once (a corrupt member is found by its
-  CRC) and every XML part, whatever its name, size or encoding, is refused if it declares a
-  DTD or entities;
-* the cell extent of every .xlsx worksheet is measured from its XML before the sheet is loaded,
-  so a sheet with a cell at XFD1048576 is refused instead of being allocated;
+  zip bomb is refused), and every member is inflated once, in bounded chunks, for all the
+  checks together: its CRC (a corrupt member is refused), a DTD or entity declaration anywhere
+  in any part whatever its name, size or encoding (refused), and for every part that may be
+  loaded as a worksheet its cell extent, cells placed as calamine places them, so a sheet with
+  a cell at XFD1048576 is refused instead of being allocated (a counting fast path lets the
+  usual sheet through without looking at each cell);
 * OLE files are told apart by their stream names: an encrypted Office file (``EncryptionInfo``),
   a legacy .xls (``Workbook``/``Book``), a legacy Word .doc (``WordDocument``).
 
@@ -22,15 +24,21 @@ run inside Excel through xlwings Lite.
 
 from __future__ import annotations
 
+import codecs
+import contextlib
+import io
+import itertools
 import math
 import os
 import posixpath
 import re
 import stat
+import struct
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 
@@ -85,6 +93,7 @@ class Grid:
         return self.left + max((len(r) for r in self.rows), default=0)
 
 
+@lru_cache(maxsize=1 << 16)
 def address(row: int, col: int) -> str:
     """A1-style address of 0-based coordinates. (No openpyxl here: :class:`Grid` and the table
     readers also run inside Excel through xlwings Lite, where only the standard library is.)"""
@@ -150,31 +159,43 @@ def os_reason(err: OSError) -> str:
     }.get(err.errno, "系统错误")
 
 
+def _read_regular(path: Path) -> bytes:
+    """The whole file, read once through a descriptor checked by :func:`_open_regular`: the
+    checks and the reader see the same bytes (the file cannot be swapped in between)."""
+    with _open_regular(path) as handle:
+        data = handle.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:   # grown since it was measured
+        raise UnreadableFile(f"文件过大（上限 {MAX_FILE_BYTES // 2**20} MB），已拒绝读取")
+    return data
+
+
 def detect_format(path: Path) -> str:
     """The format of ``path`` by its content: one of :data:`FORMATS`' values. Raises
     :class:`UnreadableFile` for what is none of them (with the reason)."""
-    with _open_regular(path) as handle:
-        head = handle.read(8)
-        if head == _OLE:
-            data = handle.read(MAX_FILE_BYTES)
-            return _ole_format(head + data, path)
-    if head.startswith(b"PK"):
+    return _format(_read_regular(path), path)[0]
+
+
+def _format(data: bytes, path: Path) -> tuple[str, zipfile.ZipFile | None]:
+    """The format of a file's bytes, and the zip package opened on them (for a zip format)."""
+    if data[:8] == _OLE:
+        return _ole_format(data, path), None
+    if data.startswith(b"PK"):
         try:
-            with zipfile.ZipFile(path) as archive:
-                names = set(archive.namelist())
-                mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+            archive = zipfile.ZipFile(io.BytesIO(data))
+            names = set(archive.namelist())
+            mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, NotImplementedError, zlib.error):
             raise UnreadableFile("文件已损坏或被截断（zip 结构无法读取）") from None
         if "word/document.xml" in names:
-            return "docx"
+            return "docx", archive
         if "xl/workbook.bin" in names:
-            return "xlsb"
+            return "xlsb", archive
         if "xl/workbook.xml" in names:
-            return "xlsm" if path.suffix.lower() == ".xlsm" else "xlsx"
+            return ("xlsm" if path.suffix.lower() == ".xlsm" else "xlsx"), archive
         if b"opendocument.text" in mimetype:
             raise UnreadableFile("是 OpenDocument 文字文档（.odt），请另存为 .docx 或 .xlsx")
         if b"opendocument.spreadsheet" in mimetype or ("content.xml" in names and path.suffix.lower() == ".ods"):
-            return "ods"
+            return "ods", archive
         if any(n.lower() == "xl/workbook.xml" or n.startswith("xl/") for n in names):
             raise UnreadableFile("不是标准的 Excel 包（部件名称不规范，例如大小写不同），请用 Excel 另存为 .xlsx")
         raise UnreadableFile("不是有效的 Excel 或 Word 文件（zip 包中没有工作簿或文档）")
@@ -196,8 +217,14 @@ def _ole_format(data: bytes, path: Path) -> str:
 
 
 # checking zip packages -----------------------------------------------------------------------
+#
+# Every member is inflated once, straight from the package's bytes, in chunks of at most
+# _CHUNK bytes (memory stays flat whatever the member's size); each chunk goes through the CRC,
+# the DTD/entity scan and, for a part that may be loaded as a worksheet, the extent measure.
 
-_DECLARATIONS = (b"<!doctype", b"<!entity")
+_DECLARATION = re.compile(rb"<!(?i:doctype|entity)")
+_DECLARATION_TEXT = re.compile(r"<!(?i:doctype|entity)")
+_LOCAL_HEADER = struct.Struct("<4s22xHH")
 
 
 def _xml_encoding(start: bytes) -> str | None:
@@ -212,119 +239,287 @@ def _xml_encoding(start: bytes) -> str | None:
     return None
 
 
-def _scan_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
-    """Read one member through (its CRC is checked at the end) and refuse a DTD or an entity
-    declaration anywhere in it, in any case, in an ASCII-compatible encoding or UTF-16/32."""
-    with archive.open(member) as part:
-        chunk = part.read(_CHUNK)   # _CHUNK is a multiple of 4: UTF-16/32 windows stay aligned
-        encoding = _xml_encoding(chunk)
-        width = 4 if encoding and "32" in encoding else 2 if encoding else 1
-        overlap = b""
-        while chunk:
-            window = overlap + chunk
-            text = window.decode(encoding, "replace").lower().encode() if encoding else window.lower()
-            if any(n in text for n in _DECLARATIONS):
-                raise UnreadableFile(f"部件 {member.filename} 含 DTD/实体声明，已拒绝读取")
-            overlap = window[-16 * width:]
-            chunk = part.read(_CHUNK)
+def _inflate(archive: zipfile.ZipFile, data: bytes, member: zipfile.ZipInfo) -> list[bytes] | Iterator[bytes]:
+    """A member's bytes in chunks of at most :data:`_CHUNK`, inflated from ``data`` (the package)
+    with zlib; exactly ``file_size`` bytes or :class:`zipfile.BadZipFile` (the CRC is checked by
+    the caller). A member of one chunk (most of them) comes as a list, a larger one lazily.
+    Compression methods other than stored and deflate go through :mod:`zipfile`."""
+    start = member.header_offset
+    header = data[start:start + 30]
+    if len(header) < 30:
+        raise zipfile.BadZipFile("truncated local header")
+    magic, name_length, extra_length = _LOCAL_HEADER.unpack(header)
+    name = data[start + 30:start + 30 + name_length]
+    if magic != b"PK\x03\x04" or name.decode("utf-8" if member.flag_bits & 0x800 else "cp437") != member.orig_filename:
+        raise zipfile.BadZipFile("local header does not match the directory")
+    begin = start + 30 + name_length + extra_length
+    left = member.file_size
+    if member.compress_type == zipfile.ZIP_STORED:
+        raw = data[begin:begin + left]
+        if len(raw) < left:
+            raise zipfile.BadZipFile("truncated member")
+        return (raw[at:at + _CHUNK] for at in range(0, left, _CHUNK))
+    if member.compress_type != zipfile.ZIP_DEFLATED:
+        return _zipfile_chunks(archive, member)
+    raw = data[begin:begin + member.compress_size]
+    inflater = zlib.decompressobj(-15)
+    if left <= _CHUNK:
+        chunk = inflater.decompress(raw, left)
+        if len(chunk) < left:
+            raise zipfile.BadZipFile("member shorter than its declared size")
+        return [chunk] if chunk else []
+    return _chunks(inflater, raw, left)
 
 
-def check_package(path: Path, required: str | None = None) -> None:
-    """Refuse a zip package that is a bomb, corrupt, or declares a DTD/entities in any part."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            members = archive.infolist()
-            total = sum(m.file_size for m in members)
-            if total > MAX_UNCOMPRESSED:
-                raise UnreadableFile(f"解压后过大（{total // 2**20} MB），已拒绝读取")
-            for member in members:
-                if member.compress_size and member.file_size / member.compress_size > MAX_RATIO:
-                    raise UnreadableFile(f"压缩比异常（{member.filename}），疑似压缩炸弹，已拒绝读取")
-                if member.flag_bits & 0x1:
-                    raise UnreadableFile("文件已加密（zip 部件设置了密码），请去掉密码后另存")
-            if required and required not in {m.filename for m in members}:
-                raise UnreadableFile(f"文件不完整（缺少 {required}）")
-            for member in members:
-                if not member.is_dir():
-                    _scan_member(archive, member)
-    except zipfile.BadZipFile:
-        raise UnreadableFile("文件已损坏或被截断（zip 部件校验失败）") from None
-    except (OSError, EOFError, ValueError, NotImplementedError, RuntimeError, zipfile.LargeZipFile, zlib.error):
-        raise UnreadableFile("文件已损坏或使用了不支持的压缩方式，无法解压") from None
+def _zipfile_chunks(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> Iterator[bytes]:
+    with archive.open(member) as part:   # bzip2, lzma: zipfile checks them itself
+        while chunk := part.read(_CHUNK):
+            yield chunk
 
 
-_CELL_REF = re.compile(rb"<(?:\w+:)?c\b[^>]*?\sr=\"([A-Z]{1,3})([0-9]{1,7})\"")
-_ROW = re.compile(rb"<(?:\w+:)?row\b")
-_CELL = re.compile(rb"<(?:\w+:)?c\b")
-_ERROR_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*\bt=\"e\"[^>]*)>.*?<(?:\w+:)?v>([^<]{1,20})</", re.S)
-_R = re.compile(rb"\br=\"([A-Z]{1,3})([0-9]{1,7})\"")
-# Excel's error values, as a user reads them
-ERROR_VALUES = {"#DIV/0!": "除数为零", "#N/A": "值不可用", "#NAME?": "无法识别的名称", "#NULL!": "区域不相交",
-                "#NUM!": "数值无效", "#REF!": "引用无效", "#VALUE!": "值的类型错误", "#SPILL!": "溢出区域被占用",
-                "#CALC!": "计算错误", "#GETTING_DATA": "数据尚未取得"}
+def _chunks(inflater, raw: bytes, left: int) -> Iterator[bytes]:
+    while left > 0:
+        chunk = inflater.decompress(raw, min(_CHUNK, left))
+        raw = inflater.unconsumed_tail
+        if not chunk:
+            break
+        left -= len(chunk)
+        yield chunk
+    if left:
+        raise zipfile.BadZipFile("member shorter than its declared size")
+
+
+def _scan_member(archive: zipfile.ZipFile, data: bytes, member: zipfile.ZipInfo, measure: bool) -> _Extent | None:
+    """Read one member through: its CRC checked, a DTD or an entity declaration refused anywhere
+    in it (any case; an ASCII-compatible encoding, UTF-16 or UTF-32), and, when ``measure``, its
+    cell extent measured as calamine would place its cells."""
+    crc, encoding, width, overlap = 0, None, 1, b""
+    extent = _Extent() if measure else None
+    decoder = None
+    for number, chunk in enumerate(_inflate(archive, data, member)):
+        crc = zlib.crc32(chunk, crc)
+        if number == 0:
+            encoding = _xml_encoding(chunk)
+            width = 4 if encoding and "32" in encoding else 2 if encoding else 1
+            if encoding and extent is not None:
+                decoder = codecs.getincrementaldecoder(encoding)("replace")
+        window = overlap + chunk
+        cut = len(window) - len(window) % width
+        if encoding:
+            found = _DECLARATION_TEXT.search(window[:cut].decode(encoding, "replace"))
+        else:
+            found = _DECLARATION.search(window)
+        if found:
+            raise UnreadableFile(f"部件 {member.filename} 含 DTD/实体声明，已拒绝读取")
+        overlap = window[max(0, cut - 16 * width):]
+        if extent is not None:
+            if decoder is not None:   # a UTF-16/32 worksheet is measured on its text
+                chunk = decoder.decode(chunk).encode("utf-8")
+            extent.feed(chunk, whole=number == 0 and member.file_size <= _CHUNK)
+    if member.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) and crc != member.CRC:
+        raise zipfile.BadZipFile("CRC mismatch")
+    if extent is not None:
+        extent.feed(b"", whole=False, final=True)
+    return extent
+
+
+# the extent of a worksheet, measured before calamine allocates it -----------------------------
+
+_ATTRIBUTES = rb"((?:[^>\"']|\"[^\"]*\"|'[^']*')*)"
+_TAG = re.compile(rb"<(?:[\w.-]+:)?(c|row)(?=[\s/>])" + _ATTRIBUTES + rb">")
+_R = re.compile(rb"(?:^|\s)r\s*=\s*[\"']([^\"']*)[\"']")
+_ERROR_TYPE = re.compile(rb"(?:^|\s)t\s*=\s*[\"']e[\"']")
+_VALUE = re.compile(rb"<(?:[\w.-]+:)?v>([^<]{1,20})<")
+_CELL_END = re.compile(rb"</(?:[\w.-]+:)?c>|<(?:[\w.-]+:)?(?:c|row)(?=[\s/>])")
+_REFERENCE = re.compile(rb"([A-Za-z]*)([0-9]*)")
+_CHARACTER_REFERENCE = re.compile(rb"&#(x[0-9A-Fa-f]+|[0-9]+);")
+# The fast path (:func:`_plainly_small`): every cell and row tag opens with its r attribute,
+# written plainly, within Z99999; then nothing needs measuring.
+_SPACES = bytes.maketrans(b"\t\n\r>/", b"     ")   # whatever may end a tag name, as a space
+_FAR_CELL = re.compile(rb'<c r="(?![A-Z]?[0-9]{1,5}")')
+_FAR_ROW = re.compile(rb'<row r="(?![0-9]{1,5}")')
+_FAST_ROWS, _FAST_COLUMNS = 99_999, 26
+
+
+def _plainly_small(part: bytes) -> bool:
+    """Whether a whole worksheet part is certainly within :data:`MAX_CELLS` and holds no error
+    value, by counting alone: every ``<c``/``<row`` tag (whitespace of any kind, ``>`` or ``/``
+    after the name; no namespace prefix) opens with a plain ``r`` attribute within Z99999 (a
+    second ``r`` in a tag is a duplicate attribute, which the XML reader refuses); a cell takes
+    at least 4 bytes. Anything else is measured tag by tag."""
+    if _FAST_ROWS * _FAST_COLUMNS > MAX_CELLS or len(part) // 4 > MAX_CELLS:
+        return False
+    if b'"e"' in part or b"'e'" in part:   # maybe an error value (t="e")
+        return False
+    text = part.translate(_SPACES)
+    if text.count(b"<c ") != text.count(b'<c r="') or text.count(b"<row ") != text.count(b'<row r="'):
+        return False
+    if b":c " in text or b":row " in text:
+        return False   # a prefixed tag (or text that looks like one)
+    return not _FAR_CELL.search(text) and not _FAR_ROW.search(text)
 
 
 def _column_number(letters: bytes) -> int:
     number = 0
-    for ch in letters:
+    for ch in letters.upper():
         number = number * 26 + ch - 64
     return number
 
 
-def scan_sheets(path: Path) -> dict[str, dict[tuple[int, int], str]]:
-    """Measure every worksheet of an .xlsx from its XML (cell references, and rows/cells without
-    one) and refuse a sheet whose extent exceeds :data:`MAX_CELLS` before calamine allocates it.
-    Returns the Excel error values (``#DIV/0!`` …) per sheet name and 0-based (row, col): calamine
-    reads them as empty cells, and a user must be told the cell holds an error, not nothing."""
-    try:
-        return _scan_sheets(path)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, zlib.error):
-        raise UnreadableFile("文件已损坏或被截断（工作表部件无法解压）") from None
+def _reference(value: bytes) -> tuple[int, int] | None:
+    """1-based (row, column) of an ``r`` attribute (``XFD1048576``; a row's ``5``), character
+    references undone; ``None`` for what calamine refuses anyway."""
+    if b"&" in value:
+        value = _CHARACTER_REFERENCE.sub(
+            lambda m: chr(int(m.group(1)[1:], 16) if m.group(1)[:1] == b"x" else int(m.group(1))).encode("utf-8", "replace"),
+            value)
+    match = _REFERENCE.fullmatch(value.strip())
+    if not match or not value.strip():
+        return None
+    letters, digits = match.group(1), match.group(2).lstrip(b"0")
+    row = int(digits) if len(digits) <= 15 else 10**15   # beyond any limit, without a huge int
+    return row, _column_number(letters) if len(letters) <= 10 else 10**15
 
 
-def _scan_sheets(path: Path) -> dict[str, dict[tuple[int, int], str]]:
-    names = _sheet_names(path)
-    errors: dict[str, dict[tuple[int, int], str]] = {}
-    with zipfile.ZipFile(path) as archive:
-        for member in archive.infolist():
-            if not (member.filename.startswith("xl/worksheets/") and member.filename.count("/") == 2):
+class _Extent:
+    """Where calamine would place the cells of one worksheet part: a cell with an ``r``
+    attribute at its reference, one without after the previous cell of its row; a row with an
+    ``r`` attribute at that row, one without after the previous row. Also the Excel error values
+    (``t="e"``) by 0-based (row, col): calamine reads them as empty cells."""
+
+    def __init__(self) -> None:
+        self.height = self.width = self.cells = 0
+        self.row, self.col = 0, 0           # 1-based position of the last row and cell seen
+        self.errors: dict[tuple[int, int], str] = {}
+        self.tail = b""
+
+    def feed(self, chunk: bytes, whole: bool, final: bool = False) -> None:
+        if whole and _plainly_small(chunk):
+            return   # every cell within Z99999 and fewer cells than bytes / 4: nothing to measure
+        window = self.tail + chunk
+        if final:
+            body, self.tail = window, b""
+        else:
+            cut = window.rfind(b"</row>")
+            cut = cut + 6 if cut >= 0 else window.rfind(b"<")
+            body, self.tail = window[:max(cut, 0)], window[max(cut, 0):]
+        for tag in _TAG.finditer(body):
+            attributes = tag.group(2)
+            found = _R.search(attributes)
+            place = _reference(found.group(1)) if found else None
+            if tag.group(1) == b"row":
+                self.row = place[0] if place and place[0] else self.row + 1
+                self.col = 0
+                self.height = max(self.height, self.row)
                 continue
+            self.cells += 1
+            if place and place[1]:
+                self.row = max(place[0], 1) if place[0] else self.row
+                self.col = place[1]
+            else:
+                self.col += 1
+            self.height, self.width = max(self.height, self.row, 1), max(self.width, self.col)
+            if _ERROR_TYPE.search(attributes) and len(self.errors) < MAX_ROWS:
+                end = _CELL_END.search(body, tag.end())
+                value = _VALUE.search(body, tag.end(), end.start() if end else len(body))
+                if value:
+                    self.errors[(self.row - 1, self.col - 1)] = value.group(1).decode("ascii", "replace")
+
+    def too_large(self) -> bool:
+        return self.height * self.width > MAX_CELLS or self.cells > MAX_CELLS
+
+
+# Excel's error values, as a user reads them
+ERROR_VALUES = {"#DIV/0!": "除数为零", "#N/A": "值不可用", "#NAME?": "无法识别的名称", "#NULL!": "区域不相交",
+                "#NUM!": "数值无效", "#REF!": "引用无效", "#VALUE!": "值的类型错误", "#SPILL!": "溢出区域被占用",
+                "#CALC!": "计算错误", "#GETTING_DATA": "数据尚未取得"}
+_RELS = "xl/_rels/workbook.xml.rels"
+_ID = re.compile(rb"\s(?:[\w.-]+:)?[Ii]d\s*=\s*[\"']([^\"']*)[\"']")
+_TARGET = re.compile(rb"\sTarget\s*=\s*[\"']([^\"']*)[\"']")
+_WHITESPACE = bytes.maketrans(b"\t\n\r", b"   ")
+_SHEET_TAG = re.compile(rb"(?:[\w.-]+:)?sheet\s")
+_RELATIONSHIP_TAG = re.compile(rb"(?:[\w.-]+:)?Relationship\s")
+
+
+def _tags(xml: bytes, name: re.Pattern) -> list[bytes]:
+    """The tags named ``name`` of a small XML part, with their attributes (``<`` cannot occur
+    inside an attribute value, so splitting at it gives one tag per piece)."""
+    return [piece for piece in xml.translate(_WHITESPACE).split(b"<") if name.match(piece)]
+
+
+def _sheet_parts(archive: zipfile.ZipFile, data: bytes, members: list[zipfile.ZipInfo]) -> set[str]:
+    """The parts calamine may load as worksheets: everything under ``xl/worksheets/`` and the
+    target of every relationship a ``<sheet>`` of workbook.xml names, however it is written
+    (``/xl/…``, ``…``, ``../…``). When workbook.xml or its relationships are unusually large,
+    every part. (Both are scanned for declarations with the others; here they are only searched.)"""
+    by_name = {m.filename: m for m in members}
+    book, rels = by_name.get("xl/workbook.xml"), by_name.get(_RELS)
+    parts = {m.filename for m in members if m.filename.startswith("xl/worksheets/")}
+    if book is None or rels is None:
+        return parts
+    if book.file_size > _CHUNK or rels.file_size > _CHUNK:
+        return set(by_name)
+    ids = {found for tag in _tags(b"".join(_inflate(archive, data, book)), _SHEET_TAG) for found in _ID.findall(tag)}
+    for tag in _tags(b"".join(_inflate(archive, data, rels)), _RELATIONSHIP_TAG):
+        found_id, found_target = _ID.search(tag), _TARGET.search(tag)
+        if found_target and (found_id is None or found_id.group(1) in ids):
+            target = found_target.group(1).decode("utf-8", "replace").replace("\\", "/").strip()
+            for name in (target.lstrip("/"), f"xl/{target}", target):
+                parts.update((name, posixpath.normpath(name)))
+    return parts
+
+
+def check_package(archive: zipfile.ZipFile, data: bytes, required: str | None = None,
+                  measure: bool = False) -> dict[str, dict[tuple[int, int], str]]:
+    """Refuse a zip package that is a bomb, corrupt, or declares a DTD/entities in any part; with
+    ``measure`` (.xlsx, .xlsm) also a worksheet whose cell extent exceeds :data:`MAX_CELLS`,
+    before calamine allocates it. Returns the Excel error values (``#DIV/0!`` …) per sheet name and
+    0-based (row, col): calamine reads them as empty cells, and a user must be told the cell holds
+    an error, not nothing."""
+    errors: dict[str, dict[tuple[int, int], str]] = {}
+    try:
+        members = archive.infolist()
+        total = sum(m.file_size for m in members)
+        if total > MAX_UNCOMPRESSED:
+            raise UnreadableFile(f"解压后过大（{total // 2**20} MB），已拒绝读取")
+        for member in members:
+            if member.compress_size and member.file_size / member.compress_size > MAX_RATIO:
+                raise UnreadableFile(f"压缩比异常（{member.filename}），疑似压缩炸弹，已拒绝读取")
+            if member.flag_bits & 0x1:
+                raise UnreadableFile("文件已加密（zip 部件设置了密码），请去掉密码后另存")
+        if required and required not in {m.filename for m in members}:
+            raise UnreadableFile(f"文件不完整（缺少 {required}）")
+        sheets = _sheet_parts(archive, data, members) if measure else set()
+        names = None
+        for member in members:
+            if member.is_dir():
+                continue
+            extent = _scan_member(archive, data, member, member.filename in sheets)
+            if extent is None or not (extent.errors or extent.too_large()):
+                continue
+            names = _sheet_names(archive) if names is None else names
             sheet = names.get(member.filename, member.filename)
-            max_row = max_col = rows = cells = 0
-            with archive.open(member) as part:
-                tail = b""
-                while chunk := part.read(_CHUNK):
-                    window = tail + chunk
-                    cut = window.rfind(b"</row>")
-                    cut = cut + 6 if cut >= 0 else window.rfind(b">") + 1
-                    body, tail = window[:cut], window[cut:]
-                    for match in _CELL_REF.finditer(body):
-                        max_col = max(max_col, _column_number(match.group(1)))
-                        max_row = max(max_row, int(match.group(2)))
-                    rows += len(_ROW.findall(body))
-                    cells += len(_CELL.findall(body))
-                    for match in _ERROR_CELL.finditer(body):
-                        ref = _R.search(match.group(1))
-                        if ref and len(errors.get(sheet, ())) < MAX_ROWS:
-                            at = (int(ref.group(2)) - 1, _column_number(ref.group(1)) - 1)
-                            errors.setdefault(sheet, {})[at] = match.group(2).decode("ascii", "replace")
-            height, width = max(max_row, rows), max(max_col, 1)
-            if height * width > MAX_CELLS or cells > MAX_CELLS:
-                last = address(max(height, 1) - 1, width - 1)
-                raise UnreadableFile(f"工作表“{sheet}”的数据区域过大（到 {last} 单元格，{height} 行 × {width} 列），"
-                                     f"超过读取上限，已拒绝读取；请删除表格以外的内容后再提交")
+            if extent.too_large():
+                last = address(max(extent.height, 1) - 1, max(extent.width, 1) - 1)
+                raise UnreadableFile(f"工作表“{sheet}”的数据区域过大（到 {last} 单元格，{extent.height} 行 × "
+                                     f"{max(extent.width, 1)} 列），超过读取上限，已拒绝读取；请删除表格以外的内容后再提交")
+            errors[sheet] = extent.errors
+    except zipfile.BadZipFile:
+        raise UnreadableFile("文件已损坏或被截断（zip 部件校验失败）") from None
+    except (OSError, EOFError, ValueError, NotImplementedError, RuntimeError, zipfile.LargeZipFile, zlib.error):
+        raise UnreadableFile("文件已损坏或使用了不支持的压缩方式，无法解压") from None
     return errors
 
 
-def _sheet_names(path: Path) -> dict[str, str]:
+def _sheet_names(source: Path | zipfile.ZipFile) -> dict[str, str]:
     """Worksheet part name -> sheet name, from workbook.xml and its relationships (already
     checked for DTDs; parsed with defusedxml all the same)."""
     from defusedxml import ElementTree
 
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(source) if isinstance(source, Path) else contextlib.nullcontext(source) as archive:
             book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-            rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+            rels = ElementTree.fromstring(archive.read(_RELS))
     except Exception:  # names only improve a message; a broken part is reported by calamine
         return {}
     targets = {r.get("Id"): r.get("Target", "") for r in rels}
@@ -344,14 +539,26 @@ _REQUIRED = {"xlsx": "xl/workbook.xml", "xlsm": "xl/workbook.xml", "xlsb": "xl/w
              "ods": "content.xml", "docx": "word/document.xml"}
 
 
-def check_container(path: Path) -> tuple[str, dict[str, dict[tuple[int, int], str]]]:
+@dataclass
+class Checked:
+    """A file that passed :func:`check_container`: its format, its bytes (what the reader must
+    read, so that the file cannot change in between) and the error values of its cells."""
+
+    format: str
+    data: bytes
+    errors: dict[str, dict[tuple[int, int], str]]
+
+
+def check_container(path: Path) -> Checked:
     """Refuse what is not a plain, reasonably sized workbook or Word document before parsing
-    anything; return its format and (for .xlsx) the error values of its cells."""
-    fmt = detect_format(path)
-    if fmt in _REQUIRED:
-        check_package(path, _REQUIRED[fmt])
-    errors = scan_sheets(path) if fmt in ("xlsx", "xlsm") else {}
-    return fmt, errors
+    anything; the file is read once, and every check runs on those bytes."""
+    data = _read_regular(path)
+    fmt, archive = _format(data, path)
+    errors = {}
+    if archive is not None:
+        with archive:
+            errors = check_package(archive, data, _REQUIRED.get(fmt), measure=fmt in ("xlsx", "xlsm"))
+    return Checked(fmt, data, errors)
 
 
 def _calamine_reason(err: Exception) -> str:
@@ -361,25 +568,16 @@ def _calamine_reason(err: Exception) -> str:
     return "文件内容无法解析（结构已损坏或不是受支持的格式），请用 Excel 或 WPS 打开后另存为 .xlsx"
 
 
-def _encodable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:  # a file name that is not valid UTF-8 (surrogate escapes)
-        return False
-    return True
-
-
-def read_workbook_grids(path: Path, fmt: str, errors: dict | None = None) -> list[Grid]:
+def read_workbook_grids(path: Path, fmt: str, errors: dict | None = None, data: bytes | None = None) -> list[Grid]:
     """Every worksheet of a checked workbook as a :class:`Grid` (cached values only; ``errors``
-    from :func:`scan_sheets` put back as their ``#…`` texts)."""
+    from :func:`check_package` put back as their ``#…`` texts). ``data``: the file's bytes as
+    checked (read from ``path`` when not given)."""
     import python_calamine  # here: Grid and address are also used where calamine is not installed
 
     try:
-        if fmt == "et" or path.suffix.lower() != f".{fmt}" or not _encodable(str(path)):
-            with path.open("rb") as handle:  # calamine picks the reader from the content
-                book = python_calamine.CalamineWorkbook.from_filelike(handle)
-        else:
-            book = python_calamine.CalamineWorkbook.from_path(str(path))
+        if data is None:
+            data = _read_regular(path)
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))  # by content, not name
         grids = []
         for meta in book.sheets_metadata:
             if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
@@ -388,12 +586,9 @@ def read_workbook_grids(path: Path, fmt: str, errors: dict | None = None) -> lis
             top, left = sheet.start or (0, 0)
             if sheet.height * min(sheet.width, MAX_COLUMNS) > MAX_CELLS * 4:
                 raise UnreadableFile(f"工作表“{meta.name}”的数据区域过大（{sheet.height} 行），已拒绝读取")
-            rows, truncated = [], False
-            for row in sheet.iter_rows():
-                if len(rows) >= MAX_ROWS:
-                    truncated = True
-                    break
-                rows.append([clean_value(v) for v in row[:MAX_COLUMNS]])
+            rows = [row[:MAX_COLUMNS] for row in itertools.islice(sheet.iter_rows(), MAX_ROWS + 1)]
+            truncated = len(rows) > MAX_ROWS
+            rows = _cleaned(rows[:MAX_ROWS])
             for (r, c), text in (errors or {}).get(meta.name, {}).items():
                 if 0 <= r - top < len(rows) and 0 <= c - left < len(rows[r - top]):
                     rows[r - top][c - left] = text
@@ -408,3 +603,14 @@ def read_workbook_grids(path: Path, fmt: str, errors: dict | None = None) -> lis
             raise UnreadableFile("WPS 表格 .et 文件无法直接读取，请在 WPS 中另存为 .xlsx") from None
         raise UnreadableFile(_calamine_reason(err)) from None
     return grids
+
+
+def _cleaned(rows: list[list[object]]) -> list[list[object]]:
+    """``rows`` with every value through :func:`clean_value`; one pass over the sheet's texts
+    and floats tells whether any value needs it (almost never), instead of a call per value."""
+    texts = [v for row in rows for v in row if v.__class__ is str]
+    floats = [v for row in rows for v in row if v.__class__ is float]
+    if (texts and (max(map(len, texts)) > MAX_TEXT or _CONTROL.search("\n".join(texts)))) \
+            or not all(map(math.isfinite, floats)):
+        return [[clean_value(v) for v in row] for row in rows]
+    return rows

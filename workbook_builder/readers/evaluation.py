@@ -16,7 +16,7 @@ from addin.engine.frameworks import EntryRow, EvaluationForm, Inputs
 
 from ..forms import evaluation_layout as E
 from .container import Grid, address
-from .tables import norm
+from .tables import cell_texts, has_text, norm
 
 # Header label (spaces removed) → field; a 分值 column belongs to the level left of it.
 LABELS = (
@@ -98,7 +98,7 @@ def _read_sheet(grid: Grid, header: int, file: str) -> ReadEvaluation:
     subtotal_rows: dict[str, str] = {}
     r = header + 1
     while r < grid.bottom:
-        texts = {norm(v) for v in grid.rows[r - grid.top]}
+        texts = set(cell_texts(grid)[r - grid.top])
         first, first_col = _first_text(grid, r)
         if is_header(texts) or not first:
             r += 1
@@ -164,10 +164,10 @@ def read_evaluations(grids: list[Grid], file: str) -> list[ReadEvaluation]:
         info = {norm(meta.value(r, 0)): meta.value(r, 1) for r in range(meta.top, meta.bottom)}
     found = []
     for grid in grids:
-        if grid.hidden:
+        if grid.hidden or not has_text(grid, "评价标准", "评分标准"):
             continue
-        for r in range(grid.top, grid.bottom):
-            if is_header({norm(v) for v in grid.rows[r - grid.top]}):
+        for r, texts in enumerate(cell_texts(grid), grid.top):
+            if is_header(set(texts)):
                 read = _read_sheet(grid, r, file)
                 if info and grid.name == E.SHEET:
                     read.template = True

@@ -16,7 +16,7 @@ from addin.engine.frameworks import BudgetLine, YearBudget
 
 from .container import Grid, address
 from .evaluation import GRADE_LABELS
-from .tables import norm
+from .tables import cell_texts, has_text, norm
 
 HEADERS = {"name": "项目及明细", "before": "预算数(调整前)", "after": "预算数(调整后)", "actual": "实际支出",
            "note": "备注"}
@@ -66,7 +66,10 @@ def _year_above(grid: Grid, row: int) -> int | None:
 
 
 def _read_sheet(grid: Grid, file: str) -> ReadYears | None:
-    headers = [r for r in range(grid.top, grid.bottom) if _is_header(grid, r)]
+    if not has_text(grid, HEADERS["name"]):
+        return None
+    headers = [r for r, texts in enumerate(cell_texts(grid), grid.top)
+               if any(t.startswith(HEADERS["name"]) for t in texts) and _is_header(grid, r)]
     if not headers:
         return None
     read = ReadYears([], file, grid.name)

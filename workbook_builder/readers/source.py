@@ -12,10 +12,10 @@ from .docx import read_docx_grids
 def read_source(path: str | Path) -> tuple[str, list[Grid]]:
     """The format of ``path`` and its grids (sheets, or Word tables). Raises ``UnreadableFile``."""
     path = Path(path)
-    fmt, errors = check_container(path)
-    if fmt == "docx":
-        return fmt, read_docx_grids(path)
-    return fmt, read_workbook_grids(path, fmt, errors)
+    checked = check_container(path)
+    if checked.format == "docx":
+        return checked.format, read_docx_grids(path)
+    return checked.format, read_workbook_grids(path, checked.format, checked.errors, checked.data)
 
 
 def read_grids(path: str | Path) -> list[Grid]:

@@ -53,18 +53,29 @@ def norm(value: object) -> str:
     return "".join(str(value).split()) if value is not None else ""
 
 
-def _texts(grid: Grid) -> list[list[str]]:
+def cell_texts(grid: Grid) -> list[list[str]]:
     """Every cell of ``grid`` normalised with :func:`norm`, once per grid: the header search
     looks at each cell many times."""
     texts = grid.__dict__.get("_texts")
     if texts is None:
-        texts = grid.__dict__["_texts"] = [[norm(v) if v != "" else "" for v in row] for row in grid.rows]
+        texts = grid.__dict__["_texts"] = [
+            ["".join(v.split()) if v.__class__ is str else "" if v is None else norm(v) for v in row]
+            for row in grid.rows]
     return texts
+
+
+def has_text(grid: Grid, *needles: str) -> bool:
+    """Whether some normalised cell text of ``grid`` contains one of ``needles``: one substring
+    search that lets the readers pass over a sheet that cannot hold what they look for."""
+    joined = grid.__dict__.get("_joined")
+    if joined is None:
+        joined = grid.__dict__["_joined"] = "\n".join("\t".join(row) for row in cell_texts(grid))
+    return any(needle in joined for needle in needles)
 
 
 def _text(grid: Grid, row: int, col: int) -> str:
     r, c = row - grid.top, col - grid.left
-    texts = _texts(grid)
+    texts = cell_texts(grid)
     if 0 <= r < len(texts) and 0 <= c < len(texts[r]):
         return texts[r][c]
     return ""
@@ -180,7 +191,7 @@ def _at(grid: Grid, ref: str) -> object:
 
 def _find(grid: Grid, rows: range, predicate) -> tuple[int, int] | None:
     """The first non-empty cell in ``rows`` whose normalised text satisfies ``predicate``."""
-    texts = _texts(grid)
+    texts = cell_texts(grid)
     for r in rows:
         if 0 <= r - grid.top < len(texts):
             for c, text in enumerate(texts[r - grid.top], start=grid.left):
@@ -201,8 +212,7 @@ def _bands(grid: Grid) -> list[Grid]:
     """A sheet with tables side by side split into one grid per table (its own columns, same
     addresses); a sheet with one table per row band is returned as it is."""
     level1, level3 = form.INDICATOR_FIELDS["level1"], form.INDICATOR_FIELDS["level3"]
-    for r in range(grid.top, grid.bottom):
-        texts = [norm(v) for v in grid.rows[r - grid.top]]
+    for texts in cell_texts(grid):
         columns = [grid.left + i for i, t in enumerate(texts) if t == level3]
         if len(columns) < 2:
             continue
@@ -217,10 +227,12 @@ def _bands(grid: Grid) -> list[Grid]:
 
 
 def _read_standard(grid: Grid, file: str) -> list[ReadTable]:
+    if not has_text(grid, form.INDICATOR_FIELDS["level3"]):
+        return []
     bands = _bands(grid)
     if len(bands) > 1:
         return [read for band in bands for read in _read_standard(band, file)]
-    labels = {r: set(texts) for r, texts in enumerate(_texts(grid), start=grid.top)}
+    labels = {r: set(texts) for r, texts in enumerate(cell_texts(grid), start=grid.top)}
     headers = [r for r, texts in labels.items() if {form.INDICATOR_FIELDS["level3"], form.INDICATOR_FIELDS["nature"]} <= texts]
     anchors = [r for r, texts in labels.items() if form.PROJECT in texts]
     tables = []
@@ -325,7 +337,7 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
     indicators: list[Indicator] = []
     total_row = None
     for r in range(header + 1, end):
-        texts = [_text(grid, r, c) for c in range(grid.left, grid.right)]
+        texts = cell_texts(grid)[r - grid.top] if grid.top <= r < grid.bottom else []
         if form.TOTAL in texts:
             total_row = r
             break
@@ -387,9 +399,10 @@ def _without_error_values(table: Table) -> Table:
 def _error_values(grid: Grid, rows: range) -> list[tuple[str, str]]:
     """A problem for every cell of ``rows`` that holds an Excel error value (``#DIV/0!`` …)."""
     found = []
+    if not has_text(grid, "#"):   # every error value starts with "#"
+        return found
     for r in rows:
-        for c in range(grid.left, grid.right):
-            value = grid.value(r, c)
+        for c, value in enumerate(grid.rows[r - grid.top] if grid.top <= r < grid.bottom else (), grid.left):
             if isinstance(value, str) and value in ERROR_VALUES:
                 found.append((grid.address(r, c), f"单元格中是 Excel 错误值 {value}（{ERROR_VALUES[value]}），"
                                                   "不是填报的数值；请改正公式或填入数值"))

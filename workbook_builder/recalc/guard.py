@@ -18,6 +18,7 @@ from multiprocessing import get_all_start_methods, get_context
 from multiprocessing.connection import wait
 
 TIMEOUT = 120.0            # seconds one file may take
+CHUNK = 16                 # files per message to a worker
 MEMORY = 1536 * 2**20      # bytes of address space a worker may add to what it starts with
 
 
@@ -43,17 +44,19 @@ def _worker(conn, task: Callable, memory: int) -> None:
             return
         if job is None:
             return
-        index, args = job
+        results = []
+        for index, args in job:
+            try:
+                result = task(*args)
+            except MemoryError:
+                result = MemoryError()
+            except BaseException as err:  # sent back as a reason, never raised across processes
+                result = RuntimeError(type(err).__name__)
+            results.append((index, result))
         try:
-            result = task(*args)
+            conn.send(results)
         except MemoryError:
-            result = MemoryError()
-        except BaseException as err:  # sent back as a reason, never raised across processes
-            result = RuntimeError(type(err).__name__)
-        try:
-            conn.send((index, result))
-        except MemoryError:
-            conn.send((index, MemoryError()))
+            conn.send([(index, MemoryError()) for index, _ in job])
 
 
 def death_reason(exitcode: int | None, timed_out: bool, timeout: float) -> str:
@@ -73,12 +76,12 @@ class _Slot:
         self.process = ctx.Process(target=_worker, args=(child, task, memory), daemon=True)
         self.process.start()
         child.close()
-        self.job: tuple[int, tuple] | None = None
+        self.job: list[int] | None = None
         self.started = 0.0
 
-    def give(self, index: int, args: tuple) -> None:
-        self.job, self.started = (index, args), time.monotonic()
-        self.conn.send((index, args))
+    def give(self, indexes: list[int], jobs: list[tuple]) -> None:
+        self.job, self.started = indexes, time.monotonic()
+        self.conn.send([(index, jobs[index]) for index in indexes])
 
     def stop(self, kill: bool = False) -> None:
         if kill and self.process.is_alive():
@@ -108,13 +111,20 @@ def run_guarded(task: Callable, jobs: Iterable[tuple], workers: int,
     ctx = get_context("fork" if "fork" in get_all_start_methods() else "spawn")
     slots = [_Slot(ctx, task, memory) for _ in range(max(1, min(workers, len(jobs))))]
     queue = list(range(len(jobs)))[::-1]
+    alone: list[int] = []   # files of a chunk whose worker died or overran, each given again alone
     interrupted = False
+
+    def next_chunk() -> list[int]:
+        if alone:
+            return [alone.pop()]
+        size = max(1, min(CHUNK, len(queue) // (4 * len(slots))))   # the tail of a run spread over every slot
+        return [queue.pop() for _ in range(min(size, len(queue)))]
+
     try:
         while True:
             for slot in slots:
-                if slot.job is None and queue:
-                    index = queue.pop()
-                    slot.give(index, jobs[index])
+                if slot.job is None and (queue or alone):
+                    slot.give(next_chunk(), jobs)
             busy = [s for s in slots if s.job is not None]
             if not busy:
                 break
@@ -122,36 +132,50 @@ def run_guarded(task: Callable, jobs: Iterable[tuple], workers: int,
             try:
                 ready = wait([s.conn for s in busy], timeout=wait_for)
             except KeyboardInterrupt:
-                interrupted, queue = True, []
+                interrupted, queue, alone = True, [], []
                 continue
             for n, slot in enumerate(slots):
                 if slot.job is None:
                     continue
-                index, args = slot.job
-                replace = False
+                indexes, outcomes, reason = slot.job, [], None
                 if slot.conn in ready:
                     try:
-                        _, outcome = slot.conn.recv()
+                        outcomes = slot.conn.recv()
                     except (EOFError, OSError):
                         slot.process.join(5)
-                        outcome = on_failure(args, death_reason(slot.process.exitcode, False, timeout))
-                        replace = True
-                    else:
-                        if isinstance(outcome, MemoryError):
-                            outcome = on_failure(args, "读取所需内存超过上限（文件中的数据区域过大），已跳过")
-                        elif isinstance(outcome, RuntimeError):
-                            outcome = on_failure(args, "读取时出现意外错误，已跳过；请用 Excel 或 WPS 打开后另存为 .xlsx 再试")
+                        reason = death_reason(slot.process.exitcode, False, timeout)
                 elif time.monotonic() - slot.started >= timeout:
-                    outcome, replace = on_failure(args, death_reason(None, True, timeout)), True
+                    reason = death_reason(None, True, timeout)
                 else:
                     continue
                 slot.job = None
-                if replace:
+                if reason is not None:
                     slot.stop(kill=True)
                     slots[n] = _Slot(ctx, task, memory)
-                yield index, outcome
+                    if len(indexes) > 1:   # which file was at fault is found by giving each alone
+                        if not interrupted:
+                            alone.extend(reversed(indexes))
+                            continue
+                        outcomes = []
+                    else:
+                        outcomes = [(indexes[0], _Failed(reason))]
+                for index, outcome in outcomes:
+                    if isinstance(outcome, _Failed):
+                        outcome = on_failure(jobs[index], outcome.reason)
+                    elif isinstance(outcome, MemoryError):
+                        outcome = on_failure(jobs[index], "读取所需内存超过上限（文件中的数据区域过大），已跳过")
+                    elif isinstance(outcome, RuntimeError):
+                        outcome = on_failure(jobs[index], "读取时出现意外错误，已跳过；请用 Excel 或 WPS 打开后另存为 .xlsx 再试")
+                    yield index, outcome
     finally:
         for slot in slots:
             slot.stop(kill=slot.job is not None)
     if interrupted:
         raise KeyboardInterrupt
+
+
+class _Failed:
+    """A file whose worker died or overran, with the reason."""
+
+    def __init__(self, reason: str):
+        self.reason = reason

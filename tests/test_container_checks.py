@@ -1,0 +1,181 @@
+"""The package checks of :mod:`workbook_builder.readers.container`, each made cheap (one zlib pass
+per member, a counting fast path for the sheet extent) and each still refusing what it must:
+every test here fails when its check is removed or weakened."""
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.hostile_corpus import GOOD, patch, sheet_xml
+from workbook_builder.readers import container
+from workbook_builder.readers.container import UnreadableFile, check_container
+from workbook_builder.readers.source import read_source
+
+SHEET = "xl/worksheets/sheet1.xml"
+DOCTYPE = b'<!DOCTYPE w [<!ENTITY a "aaaaaaaaaa">]>'
+
+
+def _with_sheet(tmp_path: Path, name: str, xml: bytes) -> Path:
+    path = tmp_path / name
+    patch(GOOD, path, {SHEET: xml})
+    return path
+
+
+def test_the_good_sample_passes_on_the_fast_path():
+    with zipfile.ZipFile(GOOD) as package:
+        assert container._plainly_small(package.read(SHEET))
+    checked = check_container(GOOD)
+    assert checked.format == "xlsx" and checked.data == GOOD.read_bytes() and checked.errors == {}
+
+
+# CRC and corruption --------------------------------------------------------------------------
+
+
+def _stored_copy(dest: Path, change: bytes | None = None, crc: int | None = None) -> Path:
+    """GOOD with every member stored (not compressed); ``change`` overwrites bytes inside the
+    sheet's data without touching its CRC, ``crc`` replaces the CRC in the directory."""
+    with zipfile.ZipFile(GOOD) as src, zipfile.ZipFile(dest, "w", zipfile.ZIP_STORED) as out:
+        for item in src.infolist():
+            out.writestr(item.filename, src.read(item))
+    data = bytearray(dest.read_bytes())
+    if change:
+        at = data.index(b"<sheetData>")
+        data[at:at + len(change)] = change
+    if crc is not None:
+        with zipfile.ZipFile(dest) as package:
+            info = package.getinfo(SHEET)
+        central = data.index(b"PK\x01\x02" + data[data.index(b"PK\x01\x02") + 4:][:0], 0)
+        while True:   # the central directory entry of the sheet
+            name_length = int.from_bytes(data[central + 28:central + 30], "little")
+            if bytes(data[central + 46:central + 46 + name_length]) == SHEET.encode():
+                break
+            central = data.index(b"PK\x01\x02", central + 4)
+        data[central + 16:central + 20] = crc.to_bytes(4, "little")
+        data[info.header_offset + 14:info.header_offset + 18] = crc.to_bytes(4, "little")
+    dest.write_bytes(bytes(data))
+    return dest
+
+
+def test_a_changed_byte_is_found_by_the_crc(tmp_path):
+    assert check_container(_stored_copy(tmp_path / "stored.xlsx")).format == "xlsx"
+    with pytest.raises(UnreadableFile, match="校验失败"):
+        check_container(_stored_copy(tmp_path / "changed.xlsx", change=b"<sheetDATA>"))
+
+
+def test_a_wrong_crc_in_the_directory_is_refused(tmp_path):
+    with pytest.raises(UnreadableFile, match="校验失败"):
+        check_container(_stored_copy(tmp_path / "crc.xlsx", crc=0x12345678))
+
+
+def test_a_deflated_member_cut_short_is_refused(tmp_path):
+    path = tmp_path / "short.xlsx"
+    patch(GOOD, path, {})
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as package:
+        info = package.getinfo(SHEET)
+    begin = info.header_offset + 30 + len(SHEET)
+    data[begin:begin + info.compress_size] = b"\x00" * info.compress_size   # stored empty blocks: no data
+    path.write_bytes(bytes(data))
+    with pytest.raises(UnreadableFile):
+        check_container(path)
+
+
+# DTD and entities ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16-le", "utf-32-be"])
+def test_a_declaration_across_a_chunk_boundary_is_found(tmp_path, monkeypatch, encoding):
+    monkeypatch.setattr(container, "_CHUNK", 64)
+    with zipfile.ZipFile(GOOD) as package:
+        sheet = package.read(SHEET).decode()
+    for shift in range(0, 40, 3):
+        text = "<!--" + "x" * (50 + shift) + "-->" + DOCTYPE.decode() + sheet.split("?>", 1)[-1]
+        bom = {"utf-8": b"", "utf-16-le": b"\xff\xfe", "utf-32-be": b"\x00\x00\xfe\xff"}[encoding]
+        path = _with_sheet(tmp_path, f"dtd_{encoding}_{shift}.xlsx", bom + text.encode(encoding))
+        with pytest.raises(UnreadableFile, match="DTD"):
+            check_container(path)
+
+
+def test_a_declaration_in_any_part_is_found(tmp_path):
+    path = tmp_path / "extra.xlsx"
+    patch(GOOD, path, {}, {"customXml/item1.bin": b"\x00" * 5000 + DOCTYPE})
+    with pytest.raises(UnreadableFile, match="customXml/item1.bin"):
+        check_container(path)
+
+
+# the extent of a sheet -----------------------------------------------------------------------
+
+FAR = [
+    ("single_quotes", "<row r='1'><c r='A1'><v>1</v></c></row><row r='1048576'><c r='XFD1048576'><v>1</v></c></row>"),
+    ("spaces", '<row r="1"><c r = "A1"><v>1</v></c><c\n r="XFD1048576"><v>1</v></c></row>'),
+    ("lower_case", '<row r="1"><c r="a1"><v>1</v></c><c r="xfd1048576"><v>1</v></c></row>'),
+    ("leading_zeros", '<row r="1"><c r="A1"><v>1</v></c><c r="XFD0001048576"><v>1</v></c></row>'),
+    ("character_reference", '<row r="1"><c r="A1"><v>1</v></c><c r="&#88;FD1048576"><v>1</v></c></row>'),
+    ("gt_in_a_value", '<row r="1"><c s=">" r="XFD1048576"><v>1</v></c></row>'),
+    ("prefixed", '<x:row r="1"><x:c r="A1"><x:v>1</x:v></x:c><x:c r="XFD1048576"><x:v>1</x:v></x:c></x:row>'),
+    ("row_without_cell_address", '<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c><v>1</v></c>'
+                                 + "<c><v>1</v></c>" * 8 + "</row>"),
+    ("columns_without_address", '<row r="1">' + "".join(f"<c><v>{n}</v></c>" for n in range(5000))
+                                + '</row><row r="1000"><c><v>1</v></c></row>'),
+]
+
+
+@pytest.mark.parametrize("name,cells", FAR, ids=[n for n, _ in FAR])
+def test_a_far_cell_is_refused_before_loading(tmp_path, name, cells):
+    path = _with_sheet(tmp_path, f"{name}.xlsx", sheet_xml(cells))
+    with pytest.raises(UnreadableFile, match="数据区域过大"):
+        check_container(path)
+
+
+def test_a_utf16_sheet_is_measured(tmp_path):
+    cells = '<row r="1"><c r="A1"><v>1</v></c><c r="XFD1048576"><v>1</v></c></row>'
+    xml = '<?xml version="1.0" encoding="UTF-16"?>' + sheet_xml(cells).decode()
+    with pytest.raises(UnreadableFile, match="数据区域过大"):
+        check_container(_with_sheet(tmp_path, "utf16.xlsx", xml.encode("utf-16")))
+
+
+def test_a_sheet_outside_the_worksheets_folder_is_measured(tmp_path):
+    """A sheet is found through workbook.xml and its relationships, not by its part name."""
+    with zipfile.ZipFile(GOOD) as package:
+        rels = package.read("xl/_rels/workbook.xml.rels")
+    far = sheet_xml('<row r="1"><c r="A1"><v>1</v></c><c r="XFD1048576"><v>1</v></c></row>')
+    path = tmp_path / "moved.xlsx"
+    patch(GOOD, path, {SHEET: None, "xl/_rels/workbook.xml.rels": rels.replace(b"worksheets/sheet1.xml", b"data/s.dat")},
+          {"xl/data/s.dat": far})
+    with pytest.raises(UnreadableFile, match="数据区域过大"):
+        check_container(path)
+
+
+def test_a_big_sheet_within_the_limit_is_read(tmp_path):
+    """The exact measure (a sheet larger than one chunk) places cells as calamine does: a sheet
+    within the limit is read, and its error values are found."""
+    rows = "".join(f'<row r="{n}"><c r="A{n}"><v>{n}</v></c><c r="AB{n}" t="e"><v>#N/A</v></c></row>'
+                   for n in range(1, 30001))
+    path = _with_sheet(tmp_path, "big.xlsx", sheet_xml(rows))
+    checked = check_container(path)
+    assert len(checked.errors["自评表"]) == container.MAX_ROWS and checked.errors["自评表"][(0, 27)] == "#N/A"
+    grids = read_source(path)[1]
+    assert grids[0].value(0, 27) == "#N/A" and grids[0].truncated
+
+
+def test_fast_and_exact_measures_agree_on_the_limit(tmp_path, monkeypatch):
+    """A sheet the fast path lets through only because the limit allows it is measured exactly
+    when the limit is lower."""
+    rows = "".join(f'<row r="{n}"><c r="A{n}"><v>{n}</v></c><c r="Z{n}"><v>1</v></c></row>' for n in range(1, 201))
+    path = _with_sheet(tmp_path, "rows.xlsx", sheet_xml(rows))
+    check_container(path)
+    monkeypatch.setattr(container, "MAX_CELLS", 200 * 26 - 1)
+    with pytest.raises(UnreadableFile, match="200 行 × 26 列"):
+        check_container(path)
+
+
+def test_the_checked_bytes_are_what_is_read(tmp_path, monkeypatch):
+    """The reader reads the bytes the checks passed, not the file again (which could have been
+    swapped in between)."""
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(GOOD.read_bytes())
+    checked = check_container(path)
+    path.write_bytes(b"swapped")
+    grids = container.read_workbook_grids(path, checked.format, checked.errors, checked.data)
+    assert any(g.name == "自评表" for g in grids)
