@@ -16,8 +16,6 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Font
-from openpyxl.utils import quote_sheetname
-from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from addin.engine import get_profile
@@ -27,6 +25,7 @@ from addin.engine.frameworks import (BAND, CHECKLIST, DEDUCTION, JUDGEMENT, METH
 from .. import perfbook_version
 from ..files import atomic_save
 from . import evaluation_layout as E
+from .sheet import finish_sheet
 from .batch import OutputExistsError
 from .template import BORDER, CENTER, LEFT, MISSING_REASON_FILL, SCORE_FORMAT, TEXT_FORMAT, UNLOCKED
 from .template import WEIGHT_FORMAT, _merge, _set
@@ -215,18 +214,7 @@ def build_evaluation_workbook(framework: object, header: EvaluationHeader | None
         for cell in ws[row]:
             cell.alignment = CENTER
             cell.font = Font(name="宋体", size=10, bold=True)
-    wb.defined_names[E.RULE_NAME] = DefinedName(
-        E.RULE_NAME, attr_text=f"{quote_sheetname(E.SHEET)}!${lay.rule_cell[0]}${lay.rule_cell[1:]}")
-    ws.protection.sheet = True
-    ws.protection.formatColumns = False
-    ws.protection.formatRows = False
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{E.HEADER_ROW}:{E.HEADER_ROW}"
-    ws.print_area = f"A1:{E.LAST_COLUMN}{lay.rule_row + 1}"
+    finish_sheet(wb, ws, E.RULE_NAME, lay.rule_cell, E.HEADER_ROW, f"A1:{E.LAST_COLUMN}{lay.rule_row + 1}")
     _meta(wb, framework, header, lay, now)
     wb.properties.creator = "perfbook"
     wb.properties.title = f"{header.project or framework.name} 评价指标体系评分表"

@@ -17,8 +17,6 @@ from itertools import groupby
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-from openpyxl.utils import quote_sheetname
-from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from addin.engine import form
@@ -30,6 +28,7 @@ from addin.engine.qualitative import find_scale
 from addin.engine.table import Table
 
 from . import layout as L
+from .sheet import finish_sheet
 from .portable import (MODE_LABEL, MODE_VALUE, SHARES_FIRST_ROW, SHARES_HEADER, SHARES_KEY_COLUMN,
                        SHARES_VALUE_COLUMN, PortableFormulas, Row)
 from .. import perfbook_version, texts
@@ -381,19 +380,7 @@ def build_workbook(table: Table, profile: object = None, year: int | None = None
     _conditional_formats(ws, lay)
     for column, size in L.COLUMN_WIDTHS.items():
         ws.column_dimensions[column].width = size
-    wb.defined_names[L.RULE_NAME] = DefinedName(
-        L.RULE_NAME, attr_text=f"{quote_sheetname(L.SHEET)}!${lay.rule_cell[0]}${lay.rule_cell[1:]}"
-    )
-    ws.protection.sheet = True
-    ws.protection.formatColumns = False
-    ws.protection.formatRows = False
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{L.INDICATOR_HEADER_ROW}:{L.INDICATOR_HEADER_ROW}"
-    ws.print_area = f"A1:K{last_row}"
+    finish_sheet(wb, ws, L.RULE_NAME, lay.rule_cell, L.INDICATOR_HEADER_ROW, f"A1:K{last_row}")
     ws.print_options.horizontalCentered = True
     _meta(wb, table, rules, year, now, formulas)
     wb.properties.creator = "perfbook"
