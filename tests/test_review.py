@@ -17,6 +17,9 @@ from tests.xlwings_payload import book_payload, recalc_findings, review_findings
 from workbook_builder.cli import main
 
 SUBMITTED = sorted((ROOT / "samples/chaoyang-2024/submitted").glob("*.xlsx"))
+# 评价指标体系评分表 and yearly budget tables are reviewed like recalc reads them, too.
+EVALUATIONS = sorted((ROOT / "samples/yueyang-2020").glob("*.xlsx")) + sorted(
+    (ROOT / "samples/qinhuangdao-2020-2022").glob("*.xlsx"))
 
 RUNNER = textwrap.dedent(
     """
@@ -37,7 +40,7 @@ RUNNER = textwrap.dedent(
 
 @pytest.fixture(scope="module")
 def expected():
-    return [recalc_findings(path) for path in SUBMITTED]
+    return [recalc_findings(path) for path in SUBMITTED + EVALUATIONS]
 
 
 def test_lite_review_finds_what_recalc_finds(tmp_path, expected):
@@ -49,15 +52,15 @@ def test_lite_review_finds_what_recalc_finds(tmp_path, expected):
     script = f"import sys; sys.path[:0] = [{str(only_xlwings)!r}, {str(out)!r}]\n" + RUNNER
     env = {"PATH": os.environ.get("PATH", ""), "XLWINGS_ON_SERVER": "true",
            "XLWINGS_LICENSE_KEY": "noncommercial"}
-    payloads = [book_payload(path) for path in SUBMITTED]
+    payloads = [book_payload(path) for path in SUBMITTED + EVALUATIONS]
     done = subprocess.run([sys.executable, "-I", "-S", "-c", script],
                           input=json.dumps(payloads, ensure_ascii=False, default=str),
                           capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     results = json.loads(done.stdout)
-    assert len(results) == len(SUBMITTED) == 26
+    assert len(results) == len(SUBMITTED) + len(EVALUATIONS) == 28
     total = 0
-    for path, payload, actions, (rows, cells) in zip(SUBMITTED, payloads, results, expected):
+    for path, payload, actions, (rows, cells) in zip(SUBMITTED + EVALUATIONS, payloads, results, expected):
         got = review_findings(actions, len(payload["sheets"]))
         assert got == (rows, cells), path.name
         total += len(rows)

@@ -53,8 +53,9 @@ def review_findings(actions: list[dict], sheets: int) -> tuple[list[tuple], set[
             break
         sheet, link, _, label, message, reported, expected = (cells[f"{c}{r}"] for c in "ABCDEFG")
         cell = re.search(r',"([A-Z]+\d+)"\)$', link).group(1) if link else ""
-        if label:
-            rows.append((sheet, cell, label, message, reported, expected))
+        if label:  # an empty cell comes back as "" from Excel, where recalc has None
+            rows.append((sheet, cell, label, message, None if reported == "" else reported,
+                         None if expected == "" else expected))
     colored = {(a["sheet_position"], address(a["start_row"], a["start_column"]))
                for a in actions if a["func"] == "setRangeColor"}
     return rows, colored

@@ -20,9 +20,11 @@ PACKAGES = ("addin", "addin.engine", "addin.engine.frameworks")   # the bundle s
 # The review script 复核本工作簿 and the stdlib-only modules it needs (with their packages).
 REVIEW_MODULES = (
     "workbook_builder", "workbook_builder.files",
-    "workbook_builder.forms", "workbook_builder.forms.layout",
+    "workbook_builder.forms", "workbook_builder.forms.layout", "workbook_builder.forms.evaluation_layout",
     "workbook_builder.readers", "workbook_builder.readers.container", "workbook_builder.readers.tables",
+    "workbook_builder.readers.evaluation", "workbook_builder.readers.multiyear",
     "workbook_builder.recalc", "workbook_builder.recalc.result", "workbook_builder.recalc.run",
+    "workbook_builder.recalc.evaluation",
     "workbook_builder.deploy", "workbook_builder.deploy.review",
 )
 REQUIREMENTS = "xlwings\n"

@@ -20,6 +20,7 @@ from xlwings import script
 from ..readers.container import Grid
 from ..readers.tables import NoTable, tables_in
 from ..recalc.result import FindingRow, TableReport
+from ..recalc.evaluation import evaluation_reports
 from ..recalc.run import report_table
 
 RESULT_SHEET = "复核结果"
@@ -45,7 +46,11 @@ def grids_of(book: xw.Book) -> list[Grid]:
 
 
 def review_grids(grids: list[Grid], label: str, profile: str | None = None) -> list[TableReport]:
-    """The reports ``perfbook recalc`` gives for a workbook made of ``grids``."""
+    """The reports ``perfbook recalc`` gives for a workbook made of ``grids``: its 评价指标体系
+    评分表 or yearly budget tables if it holds them, else its 自评表."""
+    found = evaluation_reports(grids, label, profile, label)
+    if found:
+        return [report for report, _ in found[1]]
     return [report_table(read, profile, label)[0] for read in tables_in(grids, label)]
 
 
@@ -65,7 +70,7 @@ def result_rows(reports: list[TableReport]) -> list[list[object]]:
 def _link(sheet: str, finding: FindingRow) -> str:
     if not finding.cell:
         return ""
-    target = "#'" + sheet.replace("'", "''") + "'!" + finding.cell
+    target = ("#'" + sheet.replace("'", "''") + "'!" + finding.cell).replace('"', '""')
     return f'=HYPERLINK("{target}","{finding.cell}")'
 
 
