@@ -88,7 +88,9 @@ def test_ctrl_c_on_the_command_line_writes_partial_outputs(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
     sources = sorted(SUBMITTED.glob("*.xlsx"))
-    for n in range(1200):
+    # Enough files that the run is still going when the signal arrives on a busy machine (it
+    # stops within a chunk of the signal, so the size costs little).
+    for n in range(6000):
         shutil.copy(sources[n % len(sources)], folder / f"{n:04d}.xlsx")
     out = tmp_path / "out"
     perfbook = Path(sys.executable).with_name("perfbook")
@@ -103,5 +105,5 @@ def test_ctrl_c_on_the_command_line_writes_partial_outputs(tmp_path):
     assert process.returncode == 130, stderr
     assert "Traceback" not in stderr and "复核已中断" in stderr
     data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
-    assert data["partial"] is True and 0 < len(data["tables"]) < 1200
+    assert data["partial"] is True and 0 < len(data["tables"]) < 6000
     assert load_workbook(out / "复核汇总.xlsx").sheetnames[0] == "说明"
