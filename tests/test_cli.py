@@ -89,3 +89,18 @@ def test_serve_without_the_server_extra(monkeypatch, capsys, tmp_path):
 def test_serve_needs_key_and_certificate_together(args, capsys):
     assert main(["serve", *args]) == 2
     assert "需要同时给出" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv,expected", [
+    (["recalc"], "错误：缺少必需的参数：PATH, -o/--output"),
+    (["nosuch"], "错误：参数 命令 的取值 'nosuch' 无效"),
+    (["recalc", "x", "-o", "y", "--jobs", "abc"], "错误：参数 --jobs 应为整数，收到的是 'abc'"),
+    (["profiles", "--zzz"], "错误：无法识别的参数：--zzz"),
+    (["report"], "错误：缺少必需的参数：子命令"),
+])
+def test_usage_errors_are_chinese(argv, expected, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and expected in err
+    assert err.startswith("用法：") and "error:" not in err and "usage:" not in err

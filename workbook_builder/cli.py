@@ -93,6 +93,40 @@ def cmd_evaluation_new(args: argparse.Namespace) -> int:
     return 0
 
 
+# argparse's own messages, in Chinese (pattern → replacement); anything else is shown as it is.
+_ARGPARSE_MESSAGES = (
+    (r"the following arguments are required: (.+)", r"缺少必需的参数：\1"),
+    (r"argument (\S+): invalid choice: (.+?) \(choose from (.+)\)", r"参数 \1 的取值 \2 无效，可选：\3"),
+    (r"argument (\S+): invalid int value: (.+)", r"参数 \1 应为整数，收到的是 \2"),
+    (r"argument (\S+): invalid float value: (.+)", r"参数 \1 应为数值，收到的是 \2"),
+    (r"argument (\S+): expected one argument", r"参数 \1 后面需要给出一个值"),
+    (r"unrecognized arguments: (.+)", r"无法识别的参数：\1"),
+)
+
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
+class ChineseParser(argparse.ArgumentParser):
+    """An ArgumentParser that says its usage and its errors in Chinese (exit code 2)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+
+    def error(self, message: str):
+        import re
+
+        for pattern, replacement in _ARGPARSE_MESSAGES:
+            if re.fullmatch(pattern, message):
+                message = re.sub(pattern, replacement, message)
+                break
+        self.print_usage(sys.stderr)
+        self.exit(2, f"错误：{message}（运行 {self.prog} -h 查看帮助）\n")
+
+
 def _chinese(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """Chinese section titles and -h help for a parser made with ``add_help=False``."""
     parser._positionals.title = "参数"
@@ -271,7 +305,7 @@ def _template_options(parser: argparse.ArgumentParser, force_help: str) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _chinese(
-        argparse.ArgumentParser(
+        ChineseParser(
             prog="perfbook",
             add_help=False,
             description="项目支出绩效自评表计分工具 (perfbook: scoring of project-expenditure self-evaluations)",
