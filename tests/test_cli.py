@@ -104,3 +104,19 @@ def test_usage_errors_are_chinese(argv, expected, capsys):
     err = capsys.readouterr().err
     assert exit_.value.code == 2 and expected in err
     assert err.startswith("用法：") and "error:" not in err and "usage:" not in err
+
+
+def test_output_into_a_closed_pipe_is_not_an_error():
+    """``perfbook score … | head -1``: the reader goes away; no traceback, exit 0."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    perfbook = Path(sys.executable).with_name("perfbook")
+    read, write = os.pipe()
+    os.close(read)  # nobody reads: the first write fails with EPIPE
+    done = subprocess.run([str(perfbook), "score", str(SAMPLE_TABLES)], stdout=write, stderr=subprocess.PIPE,
+                          text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"}, timeout=60)
+    os.close(write)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr

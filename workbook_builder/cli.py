@@ -64,18 +64,14 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluation_frameworks(args: argparse.Namespace) -> int:
-    from addin.engine.frameworks import METHODS, list_frameworks
+    from addin.engine.frameworks import list_frameworks
 
     for framework in list_frameworks():
-        rows = framework.rows()
         weights = " / ".join(f"{l1.name} {l1.points}" for l1 in framework.levels)
-        methods = {}
-        for _, _, item in rows:
-            label = METHODS[item.criterion.method].label
-            methods[label] = methods.get(label, 0) + 1
+        methods = "、".join(f"{k} {v}" for k, v in framework.method_counts().items())
         print(f"{framework.id}　{framework.name}")
-        print(f"  一级指标：{weights}；三级指标 {len(rows)} 项（" +
-              "、".join(f"{k} {v}" for k, v in methods.items()) + f"）；等级规则 {framework.grades_profile}")
+        print(f"  一级指标：{weights}；三级指标 {len(framework.rows())} 项（{methods}）；"
+              f"等级规则 {framework.grades_profile}")
         print(f"  依据：{framework.source}")
         print("  局限与解读：")
         for limitation in framework.limitations:
@@ -494,6 +490,11 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as err:
         print(f"错误：{err}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into a reader that stopped early (| head): not an error
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from addin.engine import DEFAULT_PROFILE_ID, KINDS, list_profiles
-from addin.engine.frameworks import METHODS, list_frameworks
+from addin.engine.frameworks import list_frameworks
 from addin.udfs import FUNCTIONS, signature
 
 from .cli import build_parser
@@ -45,11 +45,7 @@ def frameworks_section() -> str:
             "| --- | --- | --- | --- | --- | --- | --- |"]
     for f in list_frameworks():
         weights = "、".join(f"{l1.name} {l1.points}" for l1 in f.levels)
-        counts: dict[str, int] = {}
-        for _, _, item in f.rows():
-            label = METHODS[item.criterion.method].label
-            counts[label] = counts.get(label, 0) + 1
-        methods = "、".join(f"{label} {n}" for label, n in counts.items())
+        methods = "、".join(f"{label} {n}" for label, n in f.method_counts().items())
         limits = "<br>".join(f"{n}. {text}" for n, text in enumerate(f.limitations, start=1))
         test = f"tests/test_framework_{f.id.replace('-', '_')}.py"
         rows.append(f"| `{f.id}` | {f.name} | {weights} | {methods} | {f.source} | {limits} | `{test}` |")

@@ -18,6 +18,7 @@ from importlib import resources
 from ..errors import PerfError
 from ..profiles import get_profile
 from .criteria import Criterion, parse_criterion
+from .methods import METHODS
 
 TOTAL_POINTS = Decimal(100)
 
@@ -60,6 +61,14 @@ class Framework:
     def rows(self) -> list[tuple[Group, Group, Item]]:
         """Every third-level item with its 一级 and 二级, in table order."""
         return [(l1, l2, item) for l1 in self.levels for l2 in l1.children for item in l2.children]
+
+    def method_counts(self) -> dict[str, int]:
+        """How many third-level items each scoring method scores, by the method's Chinese name."""
+        counts: dict[str, int] = {}
+        for _, _, item in self.rows():
+            label = METHODS[item.criterion.method].label
+            counts[label] = counts.get(label, 0) + 1
+        return counts
 
 
 def _dec(value: object) -> Decimal:
