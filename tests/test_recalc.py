@@ -203,3 +203,18 @@ def test_unreadable_target_is_located_at_the_target_cell(tmp_path, chaoyang_tabl
     _, data, _ = recalc(tmp_path, path)
     cells = {(f["kind"], f["cell"]) for f in data["tables"][0]["findings"]}
     assert ("unreadable", f"F{first}") in cells
+
+
+def test_files_that_are_no_tables_are_skipped_not_unreadable(tmp_path):
+    folder = tmp_path / "收到"
+    folder.mkdir()
+    shutil_copy = __import__("shutil").copy
+    shutil_copy(SUBMITTED / next(p.name for p in SUBMITTED.glob("26_*.xlsx")), folder / "表26.xlsx")
+    (folder / "说明.txt").write_text("各单位自评表", encoding="utf-8")
+    (folder / "~$表26.xlsx").write_bytes(b"lock")
+    (folder / "坏.xlsx").write_bytes(b"not a workbook")
+    code, data, _ = recalc(tmp_path, folder, extra=("--strict",))
+    assert data["summary"]["skipped_files"] == 2 and data["summary"]["unreadable_files"] == 1
+    assert {f["file"].split("/")[-1]: f["skipped"] for f in data["unreadable"]} == {
+        "说明.txt": True, "~$表26.xlsx": True, "坏.xlsx": False}
+    assert code == 1

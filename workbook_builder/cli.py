@@ -205,7 +205,9 @@ def cmd_recalc(args: argparse.Namespace) -> int:
     print(
         f"复核完成：{result.files} 个文件，{counts['tables']} 张自评表；"
         f"{counts['tables_with_findings']} 张表共发现 {counts['findings']} 处问题；"
-        f"{counts['unreadable_files']} 个文件无法读取。汇总：{result.summary_path}"
+        f"{counts['unreadable_files']} 个文件无法读取"
+        + (f"，{counts['skipped_files']} 个不是自评表的文件已跳过" if counts["skipped_files"] else "")
+        + f"。汇总：{result.summary_path}"
     )
     for report in result.reports:
         for f in report.findings:

@@ -70,6 +70,7 @@ class FileFailure:
     file: str
     message: str
     format: str | None = None   # by content when it could be told, else by the file's suffix
+    skipped: bool = False       # a file found in a folder that is no table (lock file, .toml …)
 
 
 @dataclass
@@ -91,7 +92,8 @@ class RecalcResult:
             "tables": len(self.reports),
             "tables_with_findings": sum(1 for r in self.reports if r.findings),
             "findings": sum(len(r.findings) for r in self.reports),
-            "unreadable_files": len(self.failures),
+            "unreadable_files": sum(1 for f in self.failures if not f.skipped),
+            "skipped_files": sum(1 for f in self.failures if f.skipped),
         }
 
     @property

@@ -262,7 +262,8 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
     work = [(str(p), profile, str(outdir) if copies else None, n, label)
             for p, n, label in zip(found, names, labels)]
     result = RecalcResult(files=len(found) + len(skipped), sources=dict(zip(labels, found)))
-    result.failures.extend(FileFailure(_label(p, folders), f"未读取：{reason}", FORMATS.get(p.suffix.lower()))
+    result.failures.extend(FileFailure(_label(p, folders), f"未读取：{reason}", FORMATS.get(p.suffix.lower()),
+                                       skipped=_skipped_reason(p) == reason)
                            for p, reason in skipped)
     done, complete = run(work, jobs or default_workers(), progress)
     result.partial = not complete
