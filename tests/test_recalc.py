@@ -218,3 +218,15 @@ def test_files_that_are_no_tables_are_skipped_not_unreadable(tmp_path):
     assert {f["file"].split("/")[-1]: f["skipped"] for f in data["unreadable"]} == {
         "说明.txt": True, "~$表26.xlsx": True, "坏.xlsx": False}
     assert code == 1
+
+
+def test_copies_of_originals_sharing_a_stem_name_their_format(tmp_path):
+    from tests.conftest import ROOT as root
+
+    folder = tmp_path / "收到"
+    folder.mkdir()
+    for name in ("26_website.xls", "26_website.ods"):
+        (folder / name).write_bytes((root / "tests" / "data" / "formats" / name).read_bytes())
+    _, data, out = recalc(tmp_path, folder)
+    assert {t["annotated"] for t in data["tables"]} == {"26_website（xls）_复核.xlsx", "26_website（ods）_复核.xlsx"}
+    assert all((out / t["annotated"]).is_file() for t in data["tables"])

@@ -14,6 +14,7 @@ import glob
 import json
 import os
 import re
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -99,6 +100,15 @@ def check_file(path: str, profile: str | None, outdir: str | None, annotated_nam
             for report in reports:
                 report.annotated = written.name
     return reports
+
+
+def _copy_stems(found: list[Path]) -> list[str]:
+    """Stems of the annotated copies: the original's stem, with its format where two originals
+    share a stem (表26.xls and 表26.ods give 表26（xls）_复核 and 表26（ods）_复核)."""
+    stems = [safe_stem(p.stem.encode("utf-8", "surrogateescape").decode("utf-8", "replace"), 60) for p in found]
+    shared = {stem for stem, n in Counter(s.lower() for s in stems).items() if n > 1}
+    return [f"{stem}（{p.suffix.lstrip('.').lower()}）_复核" if stem.lower() in shared and p.suffix else f"{stem}_复核"
+            for stem, p in zip(stems, found)]
 
 
 def _skipped_reason(path: Path) -> str | None:
@@ -254,9 +264,7 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
     if on_start:
         on_start(len(found))
     outdir.mkdir(parents=True, exist_ok=True)
-    stems = [safe_stem(p.stem.encode("utf-8", "surrogateescape").decode("utf-8", "replace"), 60) + "_复核"
-             for p in found]
-    names = unique_names(stems, ".xlsx")   # check_file gives Word copies .docx and .xlsm copies .xlsm
+    names = unique_names(_copy_stems(found), ".xlsx")   # Word copies get .docx, .xlsm copies .xlsm
     folders = [Path(p).absolute() for p in paths if Path(p).is_dir()]
     labels = [_label(p, folders) for p in found]
     work = [(str(p), profile, str(outdir) if copies else None, n, label)
