@@ -251,3 +251,17 @@ def test_retyped_cells_of_a_written_report_are_found(header, row, column, new, r
     assert len(found) == 1, [d.message for d in found]
     assert found[0].report_value.startswith(reported.rstrip("%")) and table in found[0].table_value
     assert column in found[0].where
+
+
+def test_a_report_of_another_project_says_so_first(tmp_path):
+    from tests.conftest import ROOT
+    from workbook_builder.reports.check import check_report
+    from workbook_builder.reports.write import write_reports
+
+    submitted = ROOT / "samples" / "chaoyang-2024" / "submitted"
+    [written] = [r.path for r in write_reports(next(submitted.glob("26_*.xlsx")), tmp_path / "报告.docx").reports]
+    other = next(submitted.glob("01_*.xlsx"))
+    result = check_report(written, other)
+    assert result.discrepancies[0].where == "全文"
+    assert "报告与表格可能不是同一个项目" in result.discrepancies[0].message
+    assert not any(d.where == "全文" for d in check_report(written, next(submitted.glob("26_*.xlsx"))).discrepancies)

@@ -642,5 +642,17 @@ def check_report(report: str | Path, workbook: str | Path, sheet: str | None = N
     else:
         data = table_report_data(result, table_report, cells=read.cells)
         checked, found = check_blocks(blocks, result, data)
+    found = _project_named(blocks, data.project) + list(found)
     label = f"{Path(workbook).name}（工作表“{table_report.sheet}”：{data.project}）"
     return CheckResult(str(report), label, checked, found)
+
+
+def _project_named(blocks: list[Block], project: str) -> list[Discrepancy]:
+    """A report that never names the table's project is most likely about another project: say
+    so first, since every other figure will differ too."""
+    name = re.sub(r"\s+", "", project or "")
+    text = re.sub(r"\s+", "", "".join(b.text for b in blocks))
+    if not name or name in text:
+        return []
+    return [Discrepancy(f"报告中没有出现表格的项目名称“{project}”，报告与表格可能不是同一个项目", "（未出现）",
+                        project, "全文")]
