@@ -120,3 +120,12 @@ def test_output_into_a_closed_pipe_is_not_an_error():
                           text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"}, timeout=60)
     os.close(write)
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+
+
+def test_progress_shows_rate_and_time_left():
+    from tqdm import tqdm
+
+    from workbook_builder.cli import PROGRESS_FORMAT
+
+    line = tqdm.format_meter(250, 1000, 5.0, prefix="复核", unit="个文件", bar_format=PROGRESS_FORMAT, ncols=100)
+    assert "250/1000 个文件" in line and "50.00个文件/s" in line and "剩余 00:15" in line

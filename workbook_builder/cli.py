@@ -178,14 +178,17 @@ def cmd_batch(args: argparse.Namespace) -> int:
     return 1 if result.failed else 0
 
 
+# The recalc progress bar (tqdm): files done, files/s and the time left.
+PROGRESS_FORMAT = ("{desc} {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} 个文件 "
+                   "[已用 {elapsed}，剩余 {remaining}，{rate_fmt}]")
+
+
 def cmd_recalc(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from .recalc.run import recalc
 
-    bar = tqdm(total=0, desc="复核", unit="个文件", disable=None, file=sys.stderr,
-               bar_format="{desc} {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} 个文件 "
-                          "[已用 {elapsed}，剩余 {remaining}，{rate_fmt}]")
+    bar = tqdm(total=0, desc="复核", unit="个文件", disable=None, file=sys.stderr, bar_format=PROGRESS_FORMAT)
 
     def start(total: int) -> None:
         bar.total = total
