@@ -59,7 +59,8 @@ def cell_texts(grid: Grid) -> list[list[str]]:
     texts = grid.__dict__.get("_texts")
     if texts is None:
         texts = grid.__dict__["_texts"] = [
-            ["".join(v.split()) if v.__class__ is str else "" if v is None else norm(v) for v in row]
+            [(("".join(v.split()) if v else v) if v.__class__ is str else str(v) if v.__class__ is float
+              else "" if v is None else norm(v)) for v in row]   # a float's str() has no whitespace
             for row in grid.rows]
     return texts
 
@@ -190,8 +191,16 @@ def _at(grid: Grid, ref: str) -> object:
 
 
 def _find(grid: Grid, rows: range, predicate) -> tuple[int, int] | None:
-    """The first non-empty cell in ``rows`` whose normalised text satisfies ``predicate``."""
+    """The first non-empty cell in ``rows`` whose normalised text satisfies ``predicate``, or
+    (a text) equals it."""
     texts = cell_texts(grid)
+    if predicate.__class__ is str:   # the common case: a label, found by list search
+        for r in rows:
+            if 0 <= r - grid.top < len(texts):
+                row = texts[r - grid.top]
+                if predicate in row:
+                    return r, grid.left + row.index(predicate)
+        return None
     for r in rows:
         if 0 <= r - grid.top < len(texts):
             for c, text in enumerate(texts[r - grid.top], start=grid.left):
@@ -249,8 +258,10 @@ def _read_standard(grid: Grid, file: str) -> list[ReadTable]:
 
 def _header_columns(grid: Grid, row: int, labels: dict[str, str]) -> dict[str, int]:
     columns = {}
-    for c in range(grid.left, grid.right):
-        text = _text(grid, row, c)
+    texts = cell_texts(grid)[row - grid.top] if grid.top <= row < grid.bottom else []
+    for c, text in enumerate(texts, grid.left):
+        if not text:
+            continue
         for key, label in labels.items():
             if key not in columns and text.startswith(label):
                 columns[key] = c
@@ -286,7 +297,7 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
     problems: list[tuple[str, str]] = []
 
     def labelled(label: str) -> object:
-        hit = _find(grid, rows, lambda t: t == label)
+        hit = _find(grid, rows, label)
         return _right_of(grid, *hit) if hit else None
 
     project = labelled(form.PROJECT) or grid.name
@@ -296,9 +307,7 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
         year = int(_YEAR.search(_text(grid, *hit)).group(1))
     funds = Funds(annual=None, executed=None)
     annual_label = form.FUNDS_FIELDS["annual"]
-    funds_header = next(
-        (r for r in rows if _find(grid, range(r, r + 1), lambda t: t == annual_label)), None
-    )
+    funds_header = (_find(grid, rows, annual_label) or (None,))[0]
     funds_row = _find(grid, rows, lambda t: t.startswith(form.FUNDS_TOTAL))
     if funds_header is not None and funds_row is not None:
         columns = _header_columns(grid, funds_header, form.FUNDS_FIELDS)
@@ -320,10 +329,10 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
                 funds.sources[name] = FundsSource(**read_row(hit[0], form.AMOUNT_FIELDS))
     else:
         problems.append((grid.address(header, grid.left), f"没有找到“{form.FUNDS_TOTAL}”一行或其表头"))
-    goal = _find(grid, rows, lambda t: t == form.GOAL_EXPECTED)
+    goal = _find(grid, rows, form.GOAL_EXPECTED)
     goal_expected = goal_actual = ""
     if goal:
-        actual_col = _find(grid, range(goal[0], goal[0] + 1), lambda t: t == form.GOAL_ACTUAL)
+        actual_col = _find(grid, range(goal[0], goal[0] + 1), form.GOAL_ACTUAL)
         goal_expected = str(grid.value(goal[0] + 1, goal[1]) or "")
         if actual_col:
             goal_actual = str(grid.value(goal[0] + 1, actual_col[1]) or "")
@@ -336,22 +345,30 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
                       f"（只有 {width} 列，自评表应有 {len(form.INDICATOR_FIELDS)} 列），无法复核")
     indicators: list[Indicator] = []
     total_row = None
+    all_texts, top, left, bottom = cell_texts(grid), grid.top, grid.left, grid.bottom
+    level_labels = {form.INDICATOR_FIELDS["level1"], form.INDICATOR_FIELDS["level3"]}
+    column_items, address = list(columns.items()), grid.address
     for r in range(header + 1, end):
-        texts = cell_texts(grid)[r - grid.top] if grid.top <= r < grid.bottom else []
+        texts = all_texts[r - top] if top <= r < bottom else []
         if form.TOTAL in texts:
             total_row = r
             break
         nature_col = _nature_column(grid, r, columns["nature"])
         if nature_col is None:
-            if any(texts) and not {form.INDICATOR_FIELDS["level1"], form.INDICATOR_FIELDS["level3"]} & set(texts):
-                level3 = columns.get("level3", grid.left)
+            if any(texts) and not level_labels.intersection(texts):
+                level3 = columns.get("level3", left)
                 problems.append((grid.address(r, level3), "这一行找不到绩效指标性质，未计入"))
             continue
-        offset = nature_col - columns["nature"]
+        offset = nature_col - columns["nature"] - left
+        row = grid.rows[r - top]   # nature_col was found on it: r is inside the grid
+        width = len(row)
+        number = len(indicators) + 1
         values = {"level1": "", "level2": "", "unit": None}
-        for key, col in columns.items():
-            values[key] = grid.value(r, col + offset)
-            cells[("indicator", len(indicators) + 1, key)] = grid.address(r, col + offset)
+        for key, col in column_items:
+            c = col + offset
+            value = row[c] if 0 <= c < width else None
+            values[key] = None if value == "" else value
+            cells[("indicator", number, key)] = address(r, c + left)
         indicators.append(Indicator(**values))
     _carry_levels(indicators)
     total_weight = total_score = None
@@ -363,7 +380,7 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
             cells[("total", "weight")] = grid.address(total_row, wcol)
         if scol is not None:
             cells[("total", "score")] = grid.address(total_row, scol)
-    rule = _find(grid, range(header, end), lambda t: t == form.RULE)
+    rule = _find(grid, range(header, end), form.RULE)
     if rule:
         cells[("rule",)] = grid.address(rule[0], rule[1] + 1)
     table = Table(
