@@ -26,6 +26,7 @@ from .container import ERROR_VALUES, Grid
 # Header labels are matched by their start: real tables write 偏差原因 with or without the rest.
 INDICATOR_LABELS = {**form.INDICATOR_FIELDS, "reason": "偏差原因"}
 _YEAR = re.compile(r"(\d{4})\s*年度")
+_NUMBER_TEXT = re.compile(r"-?[\d,]+(\.\d+)?%?")
 REQUIRED_COLUMNS = ("level3", "nature", "target", "actual", "weight", "score")
 
 
@@ -85,7 +86,7 @@ def _text(grid: Grid, row: int, col: int) -> str:
 def _is_number(value: object) -> bool:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return True
-    return isinstance(value, str) and re.fullmatch(r"-?[\d,]+(\.\d+)?%?", value.strip()) is not None
+    return isinstance(value, str) and _NUMBER_TEXT.fullmatch(value.strip()) is not None
 
 
 def read_tables(path: str | Path) -> list[ReadTable]:
@@ -222,9 +223,9 @@ def _bands(grid: Grid) -> list[Grid]:
     addresses); a sheet with one table per row band is returned as it is."""
     level1, level3 = form.INDICATOR_FIELDS["level1"], form.INDICATOR_FIELDS["level3"]
     for texts in cell_texts(grid):
-        columns = [grid.left + i for i, t in enumerate(texts) if t == level3]
-        if len(columns) < 2:
+        if texts.count(level3) < 2:
             continue
+        columns = [grid.left + i for i, t in enumerate(texts) if t == level3]
         starts = [grid.left]
         for previous, col in zip(columns, columns[1:]):
             ones = [grid.left + i for i, t in enumerate(texts) if t == level1 and previous < grid.left + i < col]
