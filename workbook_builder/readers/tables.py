@@ -177,7 +177,7 @@ def _read_template(grid: Grid, meta: Grid, file: str) -> ReadTable:
     filled = [i for i in indicators if i.actual not in (None, "")]
     uncalculated = bool(filled) and all(i.score is None for i in filled) and funds.score is None
     problems = _error_values(grid, range(grid.top, grid.bottom))
-    return ReadTable(_without_error_values(table), file, grid.name, cells, template=True, uncalculated=uncalculated, problems=problems)
+    return ReadTable(_without_error_values(table, grid), file, grid.name, cells, template=True, uncalculated=uncalculated, problems=problems)
 
 
 def _at(grid: Grid, ref: str) -> object:
@@ -398,12 +398,14 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
         profile=str(_right_of(grid, *rule)) if rule else None,
     )
     problems += _error_values(grid, range(start, total_row + 1 if total_row is not None else end))
-    return ReadTable(_without_error_values(table), file, grid.name, cells, problems=problems)
+    return ReadTable(_without_error_values(table, grid), file, grid.name, cells, problems=problems)
 
 
-def _without_error_values(table: Table) -> Table:
-    """The table with Excel error values (already reported by :func:`_error_values`) as empty
-    cells, so that no number is read out of ``#DIV/0!``."""
+def _without_error_values(table: Table, grid: Grid) -> Table:
+    """The table (read from ``grid``) with Excel error values (already reported by
+    :func:`_error_values`) as empty cells, so that no number is read out of ``#DIV/0!``."""
+    if not has_text(grid, "#"):   # every error value starts with "#": the grid holds none
+        return table
     for item in [table.funds, *table.funds.sources.values(), *table.indicators]:
         for name, value in vars(item).items():
             if isinstance(value, str) and value in ERROR_VALUES:
