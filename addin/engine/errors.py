@@ -9,7 +9,6 @@ exit code 2 (``workbook_builder.cli``).
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 
 
 class UserError(Exception):
@@ -26,12 +25,19 @@ class PerfError(UserError, ValueError):
         self.field = field
 
 
-@contextmanager
-def concerning(field: str):
-    """Tag every :class:`PerfError` raised inside the block with ``field`` (if it has none)."""
-    try:
-        yield
-    except PerfError as err:
-        if err.field is None:
-            err.field = field
-        raise
+class concerning:  # noqa: N801 - used as a function: ``with concerning("target"):``
+    """Tag every :class:`PerfError` raised inside the block with ``field`` (if it has none).
+    A plain class, not ``contextlib.contextmanager``: it runs several times per indicator row."""
+
+    __slots__ = ("field",)
+
+    def __init__(self, field: str):
+        self.field = field
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind, err, traceback) -> bool:
+        if err is not None and isinstance(err, PerfError) and err.field is None:
+            err.field = self.field
+        return False   # the error goes on

@@ -82,10 +82,12 @@ def bounded(number: Decimal, value: object, label: str) -> Decimal:
     forms leaves decimal's range."""
     if not number.is_finite():
         raise PerfError(f"{label}“{quoted(value)}”不是有限的数值")
-    if number and number.adjusted() >= LIMIT_DIGITS:  # adjusted(): no context, cannot overflow
-        raise PerfError(f"{label}“{quoted(value)}”超出可计算的范围（绝对值应小于10的15次方）")
-    if number and number.adjusted() < TINY_DIGITS:
-        raise PerfError(f"{label}“{quoted(value)}”超出可计算的范围（非零数值的绝对值应不小于10的-15次方）")
+    if number:
+        digits = number.adjusted()   # no context, cannot overflow
+        if digits >= LIMIT_DIGITS:
+            raise PerfError(f"{label}“{quoted(value)}”超出可计算的范围（绝对值应小于10的15次方）")
+        if digits < TINY_DIGITS:
+            raise PerfError(f"{label}“{quoted(value)}”超出可计算的范围（非零数值的绝对值应不小于10的-15次方）")
     return number
 
 
@@ -111,6 +113,8 @@ def to_decimal(value: object, label: str) -> Decimal:
     Floats are read through ``str`` so that 0.1 stays 0.1, as Excel shows it. ``label`` names the
     field in the error message.
     """
+    if value.__class__ is float and value:   # the common case first (not -0.0, see below)
+        return bounded(_float_decimal(value), value, label)
     if isinstance(value, bool):
         raise PerfError(f"{label}应为数值，收到的是逻辑值“{value}”")
     if isinstance(value, Decimal):
@@ -146,11 +150,17 @@ def as_float(value: object) -> object:
     return float(value) if isinstance(value, Decimal) else value
 
 
+_QUANTA: dict[int, Decimal] = {}   # 10**-decimals by decimals, made once
+
+
 def round_half_up(value: Decimal, decimals: int) -> Decimal:
     """Round like Excel ``ROUND``: half away from zero, to ``decimals`` places. A result too
     large to hold that many places (a rate over a budget of 1e-20) is a :class:`PerfError`."""
+    quantum = _QUANTA.get(decimals)
+    if quantum is None:
+        quantum = _QUANTA[decimals] = Decimal(1).scaleb(-decimals)
     try:
-        return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+        return value.quantize(quantum, rounding=ROUND_HALF_UP)
     except InvalidOperation:
         raise PerfError("计算结果超出可计算的范围，请检查输入的数值是否过大或过小") from None
 
@@ -201,6 +211,8 @@ def read_value(value: object, unit: object = None, label: str = "实际完成值
     支出695.82万元`` with unit 万元 is 993.5559); without such a number, the first number that is
     not a year. ``99.90%`` reads as 99.90. A text with no usable number raises :class:`PerfError`.
     """
+    if value.__class__ is float and value:   # the common case first, as to_decimal reads it
+        return bounded(_float_decimal(value), value, label)
     if value is None or isinstance(value, (bool, int, float, Decimal)):
         return to_decimal(value, label)
     if not isinstance(value, str):

@@ -33,7 +33,7 @@ def find_scale(target: object, profile: Profile) -> Scale:
     if not text:
         raise PerfError("定性指标的年度指标值为空，应填写评价等级，如“优良中低差”")
     for scale in profile.scales:
-        if text in {_key(scale.name), *map(_key, scale.aliases)}:
+        if text in _names(scale):
             return scale
     for scale in profile.scales:
         if any(text in grade.words for grade in scale.grades):
@@ -67,9 +67,30 @@ def _stated_grade(text: str, words: list[tuple[str, Grade]]) -> Grade | None:
     return None
 
 
+# Derived from the profiles' scales (never from cell values), once per scale: keyed by id()
+# with the scale kept alive beside its entry, so an id is never reused for another scale.
+_DERIVED: dict[tuple[str, int], tuple[Scale, object]] = {}
+
+
+def _derived(kind: str, scale: Scale, make) -> object:
+    entry = _DERIVED.get((kind, id(scale)))
+    if entry is None:
+        entry = _DERIVED[(kind, id(scale))] = (scale, make(scale))
+    return entry[1]
+
+
+def _names(scale: Scale) -> frozenset[str]:
+    """The keys of the scale's name and aliases, as :func:`find_scale` compares them."""
+    return _derived("names", scale, lambda s: frozenset({_key(s.name), *map(_key, s.aliases)}))
+
+
 def _words(scale: Scale) -> list[tuple[str, Grade]]:
-    pairs = [(word, grade) for grade in scale.grades for word in grade.words]
-    return sorted(pairs, key=lambda p: len(p[0]), reverse=True)
+    """The scale's grade words with their grades, longest spelling first."""
+    def make(s: Scale) -> list[tuple[str, Grade]]:
+        pairs = [(word, grade) for grade in s.grades for word in grade.words]
+        return sorted(pairs, key=lambda p: len(p[0]), reverse=True)
+
+    return _derived("words", scale, make)
 
 
 def read_grade(actual: object, scale: Scale, profile: Profile) -> Grade:

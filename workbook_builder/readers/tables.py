@@ -26,6 +26,7 @@ from .container import ERROR_VALUES, Grid
 # Header labels are matched by their start: real tables write 偏差原因 with or without the rest.
 INDICATOR_LABELS = {**form.INDICATOR_FIELDS, "reason": "偏差原因"}
 _YEAR = re.compile(r"(\d{4})\s*年度")
+_NUMBER_TEXT = re.compile(r"-?[\d,]+(\.\d+)?%?")
 REQUIRED_COLUMNS = ("level3", "nature", "target", "actual", "weight", "score")
 
 
@@ -59,7 +60,8 @@ def cell_texts(grid: Grid) -> list[list[str]]:
     texts = grid.__dict__.get("_texts")
     if texts is None:
         texts = grid.__dict__["_texts"] = [
-            ["".join(v.split()) if v.__class__ is str else "" if v is None else norm(v) for v in row]
+            [(("".join(v.split()) if v else v) if v.__class__ is str else str(v) if v.__class__ is float
+              else "" if v is None else norm(v)) for v in row]   # a float's str() has no whitespace
             for row in grid.rows]
     return texts
 
@@ -84,7 +86,7 @@ def _text(grid: Grid, row: int, col: int) -> str:
 def _is_number(value: object) -> bool:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return True
-    return isinstance(value, str) and re.fullmatch(r"-?[\d,]+(\.\d+)?%?", value.strip()) is not None
+    return isinstance(value, str) and _NUMBER_TEXT.fullmatch(value.strip()) is not None
 
 
 def read_tables(path: str | Path) -> list[ReadTable]:
@@ -175,7 +177,7 @@ def _read_template(grid: Grid, meta: Grid, file: str) -> ReadTable:
     filled = [i for i in indicators if i.actual not in (None, "")]
     uncalculated = bool(filled) and all(i.score is None for i in filled) and funds.score is None
     problems = _error_values(grid, range(grid.top, grid.bottom))
-    return ReadTable(_without_error_values(table), file, grid.name, cells, template=True, uncalculated=uncalculated, problems=problems)
+    return ReadTable(_without_error_values(table, grid), file, grid.name, cells, template=True, uncalculated=uncalculated, problems=problems)
 
 
 def _at(grid: Grid, ref: str) -> object:
@@ -190,8 +192,16 @@ def _at(grid: Grid, ref: str) -> object:
 
 
 def _find(grid: Grid, rows: range, predicate) -> tuple[int, int] | None:
-    """The first non-empty cell in ``rows`` whose normalised text satisfies ``predicate``."""
+    """The first non-empty cell in ``rows`` whose normalised text satisfies ``predicate``, or
+    (a text) equals it."""
     texts = cell_texts(grid)
+    if predicate.__class__ is str:   # the common case: a label, found by list search
+        for r in rows:
+            if 0 <= r - grid.top < len(texts):
+                row = texts[r - grid.top]
+                if predicate in row:
+                    return r, grid.left + row.index(predicate)
+        return None
     for r in rows:
         if 0 <= r - grid.top < len(texts):
             for c, text in enumerate(texts[r - grid.top], start=grid.left):
@@ -213,9 +223,9 @@ def _bands(grid: Grid) -> list[Grid]:
     addresses); a sheet with one table per row band is returned as it is."""
     level1, level3 = form.INDICATOR_FIELDS["level1"], form.INDICATOR_FIELDS["level3"]
     for texts in cell_texts(grid):
-        columns = [grid.left + i for i, t in enumerate(texts) if t == level3]
-        if len(columns) < 2:
+        if texts.count(level3) < 2:
             continue
+        columns = [grid.left + i for i, t in enumerate(texts) if t == level3]
         starts = [grid.left]
         for previous, col in zip(columns, columns[1:]):
             ones = [grid.left + i for i, t in enumerate(texts) if t == level1 and previous < grid.left + i < col]
@@ -249,8 +259,10 @@ def _read_standard(grid: Grid, file: str) -> list[ReadTable]:
 
 def _header_columns(grid: Grid, row: int, labels: dict[str, str]) -> dict[str, int]:
     columns = {}
-    for c in range(grid.left, grid.right):
-        text = _text(grid, row, c)
+    texts = cell_texts(grid)[row - grid.top] if grid.top <= row < grid.bottom else []
+    for c, text in enumerate(texts, grid.left):
+        if not text:
+            continue
         for key, label in labels.items():
             if key not in columns and text.startswith(label):
                 columns[key] = c
@@ -286,7 +298,7 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
     problems: list[tuple[str, str]] = []
 
     def labelled(label: str) -> object:
-        hit = _find(grid, rows, lambda t: t == label)
+        hit = _find(grid, rows, label)
         return _right_of(grid, *hit) if hit else None
 
     project = labelled(form.PROJECT) or grid.name
@@ -296,9 +308,7 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
         year = int(_YEAR.search(_text(grid, *hit)).group(1))
     funds = Funds(annual=None, executed=None)
     annual_label = form.FUNDS_FIELDS["annual"]
-    funds_header = next(
-        (r for r in rows if _find(grid, range(r, r + 1), lambda t: t == annual_label)), None
-    )
+    funds_header = (_find(grid, rows, annual_label) or (None,))[0]
     funds_row = _find(grid, rows, lambda t: t.startswith(form.FUNDS_TOTAL))
     if funds_header is not None and funds_row is not None:
         columns = _header_columns(grid, funds_header, form.FUNDS_FIELDS)
@@ -320,10 +330,10 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
                 funds.sources[name] = FundsSource(**read_row(hit[0], form.AMOUNT_FIELDS))
     else:
         problems.append((grid.address(header, grid.left), f"没有找到“{form.FUNDS_TOTAL}”一行或其表头"))
-    goal = _find(grid, rows, lambda t: t == form.GOAL_EXPECTED)
+    goal = _find(grid, rows, form.GOAL_EXPECTED)
     goal_expected = goal_actual = ""
     if goal:
-        actual_col = _find(grid, range(goal[0], goal[0] + 1), lambda t: t == form.GOAL_ACTUAL)
+        actual_col = _find(grid, range(goal[0], goal[0] + 1), form.GOAL_ACTUAL)
         goal_expected = str(grid.value(goal[0] + 1, goal[1]) or "")
         if actual_col:
             goal_actual = str(grid.value(goal[0] + 1, actual_col[1]) or "")
@@ -336,22 +346,30 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
                       f"（只有 {width} 列，自评表应有 {len(form.INDICATOR_FIELDS)} 列），无法复核")
     indicators: list[Indicator] = []
     total_row = None
+    all_texts, top, left, bottom = cell_texts(grid), grid.top, grid.left, grid.bottom
+    level_labels = {form.INDICATOR_FIELDS["level1"], form.INDICATOR_FIELDS["level3"]}
+    column_items, address = list(columns.items()), grid.address
     for r in range(header + 1, end):
-        texts = cell_texts(grid)[r - grid.top] if grid.top <= r < grid.bottom else []
+        texts = all_texts[r - top] if top <= r < bottom else []
         if form.TOTAL in texts:
             total_row = r
             break
         nature_col = _nature_column(grid, r, columns["nature"])
         if nature_col is None:
-            if any(texts) and not {form.INDICATOR_FIELDS["level1"], form.INDICATOR_FIELDS["level3"]} & set(texts):
-                level3 = columns.get("level3", grid.left)
+            if any(texts) and not level_labels.intersection(texts):
+                level3 = columns.get("level3", left)
                 problems.append((grid.address(r, level3), "这一行找不到绩效指标性质，未计入"))
             continue
-        offset = nature_col - columns["nature"]
+        offset = nature_col - columns["nature"] - left
+        row = grid.rows[r - top]   # nature_col was found on it: r is inside the grid
+        width = len(row)
+        number = len(indicators) + 1
         values = {"level1": "", "level2": "", "unit": None}
-        for key, col in columns.items():
-            values[key] = grid.value(r, col + offset)
-            cells[("indicator", len(indicators) + 1, key)] = grid.address(r, col + offset)
+        for key, col in column_items:
+            c = col + offset
+            value = row[c] if 0 <= c < width else None
+            values[key] = None if value == "" else value
+            cells[("indicator", number, key)] = address(r, c + left)
         indicators.append(Indicator(**values))
     _carry_levels(indicators)
     total_weight = total_score = None
@@ -363,7 +381,7 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
             cells[("total", "weight")] = grid.address(total_row, wcol)
         if scol is not None:
             cells[("total", "score")] = grid.address(total_row, scol)
-    rule = _find(grid, range(header, end), lambda t: t == form.RULE)
+    rule = _find(grid, range(header, end), form.RULE)
     if rule:
         cells[("rule",)] = grid.address(rule[0], rule[1] + 1)
     table = Table(
@@ -380,12 +398,14 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
         profile=str(_right_of(grid, *rule)) if rule else None,
     )
     problems += _error_values(grid, range(start, total_row + 1 if total_row is not None else end))
-    return ReadTable(_without_error_values(table), file, grid.name, cells, problems=problems)
+    return ReadTable(_without_error_values(table, grid), file, grid.name, cells, problems=problems)
 
 
-def _without_error_values(table: Table) -> Table:
-    """The table with Excel error values (already reported by :func:`_error_values`) as empty
-    cells, so that no number is read out of ``#DIV/0!``."""
+def _without_error_values(table: Table, grid: Grid) -> Table:
+    """The table (read from ``grid``) with Excel error values (already reported by
+    :func:`_error_values`) as empty cells, so that no number is read out of ``#DIV/0!``."""
+    if not has_text(grid, "#"):   # every error value starts with "#": the grid holds none
+        return table
     for item in [table.funds, *table.funds.sources.values(), *table.indicators]:
         for name, value in vars(item).items():
             if isinstance(value, str) and value in ERROR_VALUES:

@@ -7,7 +7,7 @@ it, and turned into the documented JSON by ``to_dict``.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from addin.engine import TableFinding, TableResult, as_float
@@ -73,6 +73,17 @@ class FileFailure:
     skipped: bool = False       # a file found in a folder that is no table (lock file, .toml …)
 
 
+def _report_dict(report: TableReport) -> dict:
+    """``asdict(report)`` without its deep copy: every field is a plain value but the findings."""
+    row = {name: getattr(report, name) for name in _REPORT_FIELDS}
+    row["findings"] = [{name: getattr(f, name) for name in _FINDING_FIELDS} for f in report.findings]
+    return row
+
+
+_REPORT_FIELDS = tuple(f.name for f in fields(TableReport))
+_FINDING_FIELDS = tuple(f.name for f in fields(FindingRow))
+
+
 @dataclass
 class RecalcResult:
     """Everything one ``perfbook recalc`` run found: a report per table read, a failure per file
@@ -103,7 +114,7 @@ class RecalcResult:
 
     def to_dict(self) -> dict:
         return {
-            "tables": [asdict(r) for r in self.reports],
+            "tables": [_report_dict(r) for r in self.reports],
             "unreadable": [asdict(f) for f in self.failures],
             "summary": self.counts,
             "partial": self.partial,
