@@ -129,7 +129,7 @@ def test_bad_files_give_one_line_each(tmp_path, capsys):
         "good.xlsx": "xlsx", "macro.xlsm": "xlsm", "good.xls": "xls", "good.ods": "ods", "real.et": "et",
         "misnamed.xlsx": "ods"}
     assert {t["annotated"] for t in data["tables"]} == {
-        "good_复核.xlsx", "macro_复核.xlsm", "good_复核（2）.xlsx", "good_复核（3）.xlsx", "real_复核.xlsx",
+        "good（xlsx）_复核.xlsx", "macro_复核.xlsm", "good（xls）_复核.xlsx", "good（ods）_复核.xlsx", "real_复核.xlsx",
         "misnamed_复核.xlsx"}
     assert {t["computed_total"] for t in data["tables"]} == {94.0}
     assert {p.name: p.read_bytes() for p in corpus.iterdir()} == before
