@@ -51,6 +51,37 @@ def test_band_in_the_other_direction(value, points):
     assert band(parse_criterion(REPAIR, 5), value) == points
 
 
+@pytest.mark.parametrize("value,points", [(0.85, 6), (1, 8), (1.05, 8), (85, 6), (105, 8), ("85%", 6),
+                                          ("105%", 8), ("0.85", 6), (0.59, 0), (2, 8), (0, 0)])
+def test_a_percent_band_reads_a_bare_number_up_to_2_as_a_fraction(value, points):
+    """A %-formatted cell showing 105% holds 1.05: it scores like 105%, not like 1.05%."""
+    assert band(parse_criterion(SATISFACTION, 8), value) == points
+
+
+@pytest.mark.parametrize("value,points", [("180分钟", 3), ("120分钟", 5), ("0.1天", 3), ("1天", 0), ("3h", 3),
+                                          ("修复用时90分钟", 5)])
+def test_a_value_with_a_unit_of_the_same_quantity_is_converted(value, points):
+    assert band(parse_criterion(REPAIR, 5), value) == points
+
+
+@pytest.mark.parametrize("criterion,value,message", [
+    (SATISFACTION, "3小时", "单位是小时，评分标准的单位是%"),
+    (REPAIR, "85%", "单位是%，评分标准的单位是小时"),
+    (REPAIR, "3万元", "单位是万元，评分标准的单位是小时"),
+])
+def test_a_value_in_a_unit_that_cannot_be_converted_is_refused_not_scored_0(criterion, value, message):
+    with pytest.raises(PerfError, match=message):
+        band(parse_criterion(criterion), value)
+
+
+def test_a_small_percent_band_refuses_a_bare_number_it_cannot_read_one_way():
+    errors = parse_criterion("差错率0.5%（含）以内得5分，0.5%-1%（含）得3分，1%以上不得分。", 5)
+    assert [b.high for b in errors.bands] == [D("0.5"), D(1), None]   # 0.5 is no clause end
+    assert band(errors, "0.8%") == 3 and band(errors, 0.003) == 5 and band(errors, 1.5) == 0
+    with pytest.raises(PerfError, match="可读作30%（百分比格式的单元格）或0.3%"):
+        band(errors, 0.3)
+
+
 def test_band_without_inclusion_marks_takes_the_usual_reading():
     criterion = parse_criterion("完成率90%以上得4分，80%-90%得2分，80%以下不得分", 4)
     assert [band(criterion, v) for v in ("90%", "85%", "80%", "79%")] == [4, 2, 2, 0]
