@@ -1,5 +1,7 @@
 """The five scoring methods of an evaluation framework and the criterion parser, each on its own;
-property tests: every method stays within [0, 分值]; a band never gives more to a worse value."""
+property tests: every method stays within [0, 分值]; a band never gives more to a worse value, on
+generated criteria too (bands both ways with random boundaries, with and without （含）; checklists
+that add up or pick one)."""
 
 from decimal import Decimal
 
@@ -49,6 +51,37 @@ def test_band_owns_each_boundary_as_the_text_says(value, points):
 @pytest.mark.parametrize("value,points", [("1.5小时", 5), ("2小时", 5), (3, 3), ("4小时", 3), ("4.1小时", 0)])
 def test_band_in_the_other_direction(value, points):
     assert band(parse_criterion(REPAIR, 5), value) == points
+
+
+@pytest.mark.parametrize("value,points", [(0.85, 6), (1, 8), (1.05, 8), (85, 6), (105, 8), ("85%", 6),
+                                          ("105%", 8), ("0.85", 6), (0.59, 0), (2, 8), (0, 0)])
+def test_a_percent_band_reads_a_bare_number_up_to_2_as_a_fraction(value, points):
+    """A %-formatted cell showing 105% holds 1.05: it scores like 105%, not like 1.05%."""
+    assert band(parse_criterion(SATISFACTION, 8), value) == points
+
+
+@pytest.mark.parametrize("value,points", [("180分钟", 3), ("120分钟", 5), ("0.1天", 3), ("1天", 0), ("3h", 3),
+                                          ("修复用时90分钟", 5)])
+def test_a_value_with_a_unit_of_the_same_quantity_is_converted(value, points):
+    assert band(parse_criterion(REPAIR, 5), value) == points
+
+
+@pytest.mark.parametrize("criterion,value,message", [
+    (SATISFACTION, "3小时", "单位是小时，评分标准的单位是%"),
+    (REPAIR, "85%", "单位是%，评分标准的单位是小时"),
+    (REPAIR, "3万元", "单位是万元，评分标准的单位是小时"),
+])
+def test_a_value_in_a_unit_that_cannot_be_converted_is_refused_not_scored_0(criterion, value, message):
+    with pytest.raises(PerfError, match=message):
+        band(parse_criterion(criterion), value)
+
+
+def test_a_small_percent_band_refuses_a_bare_number_it_cannot_read_one_way():
+    errors = parse_criterion("差错率0.5%（含）以内得5分，0.5%-1%（含）得3分，1%以上不得分。", 5)
+    assert [b.high for b in errors.bands] == [D("0.5"), D(1), None]   # 0.5 is no clause end
+    assert band(errors, "0.8%") == 3 and band(errors, 0.003) == 5 and band(errors, 1.5) == 0
+    with pytest.raises(PerfError, match="可读作30%（百分比格式的单元格）或0.3%"):
+        band(errors, 0.3)
 
 
 def test_band_without_inclusion_marks_takes_the_usual_reading():
@@ -144,3 +177,120 @@ def test_allowed_scores_are_those_the_methods_give(score):
     if score <= 7 and METHODS["deduction"].allows(criterion, score):
         assert score in (7, 0) or 7 - score >= 2
     assert not METHODS["band"].allows(parse_criterion(SATISFACTION, 8), D("7"))
+
+
+# --- generated criteria ----------------------------------------------------------------------
+
+INCLUDED = "（含）"
+CIRCLED = "①②③④⑤⑥"
+TIER_LABELS = ("及时", "不及时但未影响进度", "不及时并影响进度", "基本完成", "部分完成", "未完成")
+
+
+@st.composite
+def band_criteria(draw):
+    """(text, 分值, direction, boundaries, owners, unit) of a band criterion: ``up`` (more is better,
+    ``…90%（含）以上的得8分…60%以下不得分``) or ``down`` (less is better, ``…2小时（含）以内得5分…``),
+    1–4 random boundaries, each owned by the band above (``upper``) or below (``lower``) through
+    ``（含）``, or by neither mark (``None``: the usual reading)."""
+    direction = draw(st.sampled_from(["up", "down"]))
+    unit = draw(st.sampled_from(["%"] if direction == "up" else ["小时", "天", "分钟"]))
+    count = draw(st.integers(1, 4))
+    bounds = sorted(draw(st.lists(st.decimals(min_value=1, max_value=200, places=1), min_size=count,
+                                  max_size=count, unique=True)))
+    points = sorted(draw(st.lists(st.decimals(min_value=0, max_value=20, places=1), min_size=count + 1,
+                                  max_size=count + 1, unique=True).filter(lambda p: max(p) > 0)))
+    if direction == "down":
+        points.reverse()                        # points[i]: the band below bounds[i], then the top band
+    owners = draw(st.lists(st.sampled_from(["upper", "lower", None]), min_size=count, max_size=count))
+    b = [format(x, "f") for x in bounds]
+
+    def low_mark(i):   # the band whose lower boundary is bounds[i]
+        return INCLUDED if owners[i] == "upper" else ""
+
+    def high_mark(i):  # the band whose upper boundary is bounds[i]
+        return INCLUDED if owners[i] == "lower" else ""
+
+    def gain(p):
+        return "不得分" if p == 0 else f"得{format(p, 'f')}分"
+
+    bottom = f"{b[0]}{unit}{high_mark(0)}{'以下' if direction == 'up' else '以内'}{gain(points[0])}"
+    middle = [f"{b[i]}{unit}{low_mark(i)}-{b[i + 1]}{unit}{high_mark(i + 1)}{gain(points[i + 1])}"
+              for i in range(count - 1)]
+    top = f"{b[-1]}{unit}{low_mark(count - 1)}以上{'的' if direction == 'up' else ''}{gain(points[-1])}"
+    clauses = [bottom, *middle, top]
+    if direction == "up":
+        clauses.reverse()
+    text = ("满意率达" if direction == "up" else "故障修复时间") + "，".join(clauses) + "。"
+    return text, max(points), direction, bounds, owners, unit, points
+
+
+@st.composite
+def checklists(draw):
+    """(text, 分值, alternatives, item points): ``①…（1分）②…（2分）`` adding up to 分值, or
+    alternative tiers with decreasing points of which the first is 分值."""
+    alternatives = draw(st.booleans())
+    count = draw(st.integers(2 if alternatives else 1, 6))
+    points = draw(st.lists(st.decimals(min_value=D("0.5"), max_value=5, places=1), min_size=count,
+                           max_size=count, unique=alternatives))
+    if alternatives:
+        points.sort(reverse=True)
+    labels = TIER_LABELS if alternatives else [f"条件{i}" for i in range(1, count + 1)]
+    text = "".join(f"{CIRCLED[i]}{labels[i]}（{format(p, 'f')}分）" for i, p in enumerate(points))
+    return text, max(points) if alternatives else sum(points), alternatives, points
+
+
+def _text(value: D, unit: str) -> str:
+    return f"{format(value, 'f')}{unit}"
+
+
+@given(band_criteria(), st.lists(st.decimals(min_value=0, max_value=250, places=2), min_size=2, max_size=6))
+def test_a_generated_band_never_gives_more_to_a_worse_value(generated, values):
+    text, points, direction, bounds, _, unit, _ = generated
+    criterion = parse_criterion(text, points)
+    assert criterion.method == "band" and criterion.points == points
+    probes = sorted({*values, *bounds, *(x + D("0.01") for x in bounds), *(x - D("0.01") for x in bounds)})
+    probes = [v for v in probes if v >= 0]
+    scores = [band(criterion, _text(v, unit)) for v in probes]
+    assert all(0 <= s <= points for s in scores)
+    better_first = scores if direction == "up" else scores[::-1]
+    assert better_first == sorted(better_first)       # more is better (up) or less is better (down)
+
+
+@given(band_criteria())
+def test_a_generated_band_gives_each_boundary_to_the_band_that_owns_it(generated):
+    text, points, direction, bounds, owners, unit, band_points = generated
+    criterion = parse_criterion(text, points)
+    for i, (bound, owner) in enumerate(zip(bounds, owners)):
+        if owner is None:   # the usual reading: 以上 and a range's start own it, unless 以内 meets a range
+            owner = "lower" if direction == "down" and i == 0 and len(bounds) > 1 else "upper"
+        expected = band_points[i] if owner == "lower" else band_points[i + 1]
+        assert band(criterion, _text(bound, unit)) == expected
+        inside_above = (bound + bounds[i + 1]) / 2 if i + 1 < len(bounds) else bound + 1
+        assert band(criterion, _text(inside_above, unit)) == band_points[i + 1]
+
+
+@given(checklists(), st.data())
+def test_a_generated_checklist_stays_within_points_and_adds_up(generated, data):
+    text, points, alternatives, item_points = generated
+    criterion = parse_criterion(text, points)
+    assert criterion.method == "checklist" and criterion.alternatives == alternatives
+    numbers = range(1, len(item_points) + 1)
+    if alternatives:
+        chosen = [data.draw(st.sampled_from(numbers))]
+    else:
+        chosen = data.draw(st.lists(st.sampled_from(numbers), unique=True))
+    score = checklist(criterion, ",".join(map(str, chosen)))
+    assert 0 <= score <= points
+    assert score == sum((item_points[n - 1] for n in chosen), D(0))
+    if not alternatives:
+        assert checklist(criterion, "全部") == points
+
+
+@given(st.decimals(min_value=D("0.5"), max_value=30, places=1), st.decimals(min_value=-5, max_value=40, places=2))
+def test_judgement_stays_within_points(points, score):
+    criterion = parse_criterion("按完成情况酌情扣分", points)
+    if 0 <= score <= points:
+        assert 0 <= judgement(criterion, score) <= points
+    else:
+        with pytest.raises(PerfError, match="应在0"):
+            judgement(criterion, score)

@@ -1,10 +1,11 @@
 """The contract every evaluation framework keeps, and what a framework file may not get wrong."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from addin.engine.frameworks import METHODS, list_frameworks
+from addin.engine.frameworks import METHODS, blank_form, evaluate_form, fill, list_frameworks
 from addin.engine.frameworks.model import FrameworkDefinitionError, framework_texts, load_frameworks
 from addin.engine.profiles import get_profile
 
@@ -26,6 +27,19 @@ def test_framework_contract(framework):
     for _, _, item in framework.rows():
         assert item.criterion.method in METHODS
         assert item.criterion.points == item.points
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS, ids=[f.id for f in FRAMEWORKS])
+def test_a_blank_form_claims_nothing_and_a_partly_filled_one_is_checked(framework):
+    form = blank_form(framework)
+    blank = evaluate_form(form)
+    assert (blank.findings, blank.total, blank.grade) == ([], None, None)
+    first = form.rows[0].name
+    partial = evaluate_form(fill(form, {first: {"reported": 0, "reason": "未开展"}}))
+    missing = [f.row for f in partial.findings if f.finding.kind == "score_missing"]
+    assert missing == list(range(2, len(form.rows) + 1)) and partial.total == 0 and partial.grade == "差"
+    typed_total = evaluate_form(replace(form, total_score=90))   # a total typed: no longer blank
+    assert typed_total.total == 0 and any(f.part == "total" for f in typed_total.findings)
 
 
 def test_shipped_texts_load():

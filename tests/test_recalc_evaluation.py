@@ -69,6 +69,32 @@ def test_filled_template_is_recalculated(tmp_path):
     assert not any(kind == "score_missing" for _, kind in found)   # never calculated: not a finding
 
 
+def test_blank_template_is_not_reported_as_22_missing_scores(tmp_path):
+    """A never-filled 评分表 claims no total (0) nor grade (差), and its empty rows are no findings."""
+    path = write_evaluation("yueyang-2020", tmp_path / "in" / "评分表.xlsx")
+    out = tmp_path / "out"
+    assert main(["recalc", str(path), "-o", str(out), "--json", str(out / "r.json")]) == 0
+    [table] = json.loads((out / "r.json").read_text(encoding="utf-8"))["tables"]
+    assert (table["findings"], table["computed_total"], table["grade"]) == ([], None, None)
+    assert table["project"] == ""                       # not the 项目单位 label next to a blank 项目名称
+    copy = load_workbook(out / table["annotated"])
+    assert copy["复核结果"]["E2"].value == "计算总分 无法计算，等级 无"
+    computed = [c.value for c in copy[E.SHEET]["P"] if c.value not in (None, "复核计算值")]
+    assert computed == ["未填写"] * 23                   # 22 rows and the total
+
+
+def test_partly_filled_template_still_reports_its_empty_rows(tmp_path):
+    path = write_evaluation("yueyang-2020", tmp_path / "in" / "评分表.xlsx")
+    wb = load_workbook(path)
+    lay = E.Layout(22, 3)
+    wb[E.SHEET][lay.item_cell("score", 20)] = 8       # 可持续影响 (judgement) typed, the rest blank
+    wb.save(path)
+    result = recalc([str(path)], tmp_path / "out", jobs=1)
+    [report] = result.reports
+    assert sum(kind == "score_missing" for _, kind in _findings(result)) == 21
+    assert report.computed_total == 8 and report.grade == "差"
+
+
 def test_template_with_a_wrong_typed_score(tmp_path):
     path = write_evaluation("mof-2020", tmp_path / "in" / "评分表.xlsx")
     wb = load_workbook(path)

@@ -173,7 +173,16 @@ def test_framework_report_of_a_blank_form_states_no_total(tmp_path):
     rows = score_table(Document(str(report.path)))
     assert rows[-1] == ["总计", "100.00", "—"] and {r[2] for r in rows[1:-1]} == {"—"}
     text = body(report.path)
-    assert "综合得分无法计算" in text and "评价等级为" not in text
+    assert "评分表尚未填写" in text and "评价等级为" not in text
+    assert report.data.corrections == [] and "复核说明" not in text and "：未填写自评得分" not in text
+    assert "无法计分" not in text and "未填写。评价标准" in text
+    assert "示例项目" in text
+
+
+def test_framework_report_of_a_blank_template_names_no_label_as_the_project(tmp_path):
+    book = write_evaluation("yueyang-2020", tmp_path / "t.xlsx")     # 项目名称 left blank
+    [report] = write_reports(book, tmp_path / "r.docx").reports
+    assert report.data.project == "" and "项目单位" not in body(report.path).split("一、基本情况")[0]
 
 
 # --- multi-year evaluation -------------------------------------------------------------------

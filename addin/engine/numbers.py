@@ -215,6 +215,15 @@ def read_value(value: object, unit: object = None, label: str = "实际完成值
         return bounded(_float_decimal(value), value, label)
     if value is None or isinstance(value, (bool, int, float, Decimal)):
         return to_decimal(value, label)
+    return read_quantity(value, unit, label)[0]
+
+
+def read_quantity(value: object, unit: object = None, label: str = "实际完成值") -> tuple[Decimal, str]:
+    """The number :func:`read_value` reads, with the text written right after it in a text
+    (``180分钟`` → (180, '分钟')); a number cell has no text after it (''). Whoever knows the units
+    (a band criterion) decides what that text means."""
+    if value is None or isinstance(value, (bool, int, float, Decimal)):
+        return to_decimal(value, label), ""
     if not isinstance(value, str):
         raise PerfError(f"{label}应为数值或文字，收到的是“{quoted(value)}”")
     if _POWER_OF_TEN.search(value):
@@ -233,4 +242,4 @@ def read_value(value: object, unit: object = None, label: str = "实际完成值
     chosen = next((t for f in forms for t in candidates if t.after.startswith(f)), chosen)
     if chosen.value is None:
         raise PerfError(f"{label}“{quoted(value)}”超出可计算的范围（绝对值应小于10的15次方）")
-    return bounded(chosen.value, value, label)
+    return bounded(chosen.value, value, label), chosen.after

@@ -28,6 +28,8 @@ LABELS = (
     ("扣分原因", "reason"), ("扣分理由", "reason"), ("扣分说明", "reason"), ("扣分", "deductions"),
 )
 _POINTS_OF = {"level1": "level1_points", "level2": "level2_points", "name": "points"}
+# Labels of the header block next to 项目名称: when 项目名称 is blank, the next label is no name.
+_HEADER_LABELS = {"项目单位", "评价机构", "评价年度", "主管部门", "实施单位", "项目负责人"}
 GRADE_LABELS = ("评价等级", "评价等次", "等级", "等次")
 DEFAULT_GRADES_PROFILE = "mof-2020"
 
@@ -177,7 +179,7 @@ def read_evaluations(grids: list[Grid], file: str) -> list[ReadEvaluation]:
                     typed = [row for row in read.form.rows if any(
                         v not in (None, "") for v in (row.inputs.met, row.inputs.value, row.inputs.deductions))]
                     read.uncalculated = bool(typed) and all(row.score in (None, "") for row in typed)
-                if not read.form.project:
+                if not read.form.project and not read.template:   # a template's name is in _perfbook
                     read.form.project = _project(grid)
                 found.append(read)
                 break
@@ -189,5 +191,6 @@ def _project(grid: Grid) -> str:
         for c in range(grid.left, grid.right):
             if norm(grid.value(r, c)) in ("项目名称", "项目名称："):
                 value, _ = _right_of(grid, r, c)
-                return str(value or "").strip()
+                text = str(value or "").strip()
+                return "" if norm(text).rstrip(":：") in _HEADER_LABELS else text
     return ""

@@ -444,7 +444,8 @@ def _findings_sheet_xml(pairs, styles: Styles, ns: str) -> str:
                          (f.message, wrap), (f.reported, 0), (f.expected, 0)])
         if not report.findings:
             rows.append([(report.sheet, wrap), (report.project, wrap), ("", 0), ("无问题", 0),
-                         (f"计算总分 {report.computed_total}，等级 {report.grade}", wrap), ("", 0), ("", 0)])
+                         (f"计算总分 {'无法计算' if report.computed_total is None else report.computed_total}，"
+                          f"等级 {report.grade or '无'}", wrap), ("", 0), ("", 0)])
     out = [f'<worksheet xmlns="{ns}" xmlns:r="{R_NS}"><sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>',
            f'<dimension ref="A1:G{len(rows)}"/><sheetViews><sheetView tabSelected="1" workbookViewId="0">'
            '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>',
@@ -581,14 +582,15 @@ def _computed_column(sheet: Sheet, styles: Styles, column: int, read, result) ->
     if first:
         sheet.put(f"{letters}{_split(first)[1] - 1}", "复核计算值", styles.style(0, bold=True))
         sheet.width(column, 14)
+    unscored = getattr(result, "unscored", "无法计算")   # an AnnotatedView of a blank 评分表: 未填写
     for index, detail in enumerate(result.indicators, start=1):
         cell = read.cells.get(("indicator", index, "score"))
         if cell:
-            put(cell, as_float(detail.score) if detail else "无法计算")
+            put(cell, as_float(detail.score) if detail else unscored)
     if read.cells.get(("funds", "score")) and result.funds_score is not None:
         put(read.cells[("funds", "score")], as_float(result.funds_score))
     if read.cells.get(("total", "score")):
         cell = read.cells[("total", "score")]
-        put(cell, as_float(result.total) if result.total is not None else "无法计算")
+        put(cell, as_float(result.total) if result.total is not None else unscored)
         if result.grade:
             sheet.put(f"{_column_letters(column + 1)}{_split(cell)[1]}", f"等级：{result.grade}", computed)

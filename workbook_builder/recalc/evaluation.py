@@ -32,6 +32,7 @@ class AnnotatedView:
     funds_score: Decimal | None = None
     total: Decimal | None = None
     grade: str | None = None
+    unscored: str = "无法计算"    # what a row or total without a score shows: 未填写 in a blank form
 
 
 def _cell(read: ReadEvaluation, finding: EvaluationFinding) -> str:
@@ -76,7 +77,7 @@ def report_evaluation(read: ReadEvaluation, profile: str | None, file_label: str
         findings=findings,
     )
     view = AnnotatedView([item if item.score is not None else None for item in result.items], None,
-                         result.total, result.grade)
+                         result.total, result.grade, "无法计算" if read.form.filled else "未填写")
     return report, view
 
 

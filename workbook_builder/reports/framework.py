@@ -44,6 +44,7 @@ class ItemLine:
     method: str          # 逐项计分 …, "" when the points cannot be read
     basis: str           # the inputs the score rests on: 达成项①②④, 实际值…/计划值…, 扣分…
     reason: str
+    filled: bool = True  # False: nothing typed in the row (no score, no inputs)
 
     @property
     def lost(self) -> Decimal | None:
@@ -53,7 +54,7 @@ class ItemLine:
 
     def line(self) -> str:
         weight = "—" if self.points is None else fmt(self.points)
-        score = "无法计分" if self.score is None else f"得分{fmt(self.score)}分"
+        score = f"得分{fmt(self.score)}分" if self.score is not None else "无法计分" if self.filled else "未填写"
         text = f"{self.name}：分值{weight}分，{score}。"
         if self.criterion:
             text += f"评价标准：{self.criterion.rstrip('.。；;，,')}。"
@@ -86,6 +87,7 @@ class FrameworkReportData:
     reported_total: Decimal | None
     corrections: list[dict[str, str]] = field(default_factory=list)
     narrative: dict[str, list[str]] = field(default_factory=dict)
+    filled: bool = True       # False: nothing typed in the 评分表 yet (a blank template)
 
     @property
     def total_weight(self) -> Decimal | None:
@@ -126,6 +128,8 @@ class FrameworkReportData:
 
     @property
     def conclusion(self) -> str:
+        if not self.filled:
+            return "评分表尚未填写（各三级指标均未填写自评得分或计分依据），综合得分和评价等级无法评定，各一级指标分值如下："
         if self.total is None:
             return "评分表中有无法计分的三级指标（见下文复核说明），综合得分无法计算，各一级指标得分如下："
         return f"经评价，本项目综合得分{fmt(self.total)}分，评价等级为“{self.grade}”。各一级指标得分如下："
@@ -159,13 +163,15 @@ class FrameworkReportData:
 
     @property
     def shortfalls(self) -> list[str]:
+        if not self.filled:
+            return ["评分表尚未填写，无法分析各项三级指标的得分情况。"]
         short = [i for i in self.items if i.lost or i.score is None]
         if not short:
             return ["各项三级指标均得满分。"]
         parts = []
         for i in short:
             if i.score is None:
-                parts.append(f"{i.name}（无法计分）")
+                parts.append(f"{i.name}（{'无法计分' if i.filled else '未填写'}）")
                 continue
             why = "扣分原因未写明" if is_blank_reason(i.reason) else f"扣分原因：{i.reason.rstrip('。；;')}"
             parts.append(f"{i.name}（分值{fmt(i.points)}分，得分{fmt(i.score)}分，{why}）")
@@ -253,7 +259,7 @@ def framework_report_data(read: ReadEvaluation, report: TableReport,
         items.append(ItemLine(
             cell_text(row.level1) or "其他指标", cell_text(row.level2), cell_text(row.name), _weight(row.points), item.score,
             _criterion(row.criterion), METHODS[item.method].label if item.method else "", _basis(row.inputs),
-            cell_text(row.reason)))
+            cell_text(row.reason), row.filled))
     score_rows = []
     for name in dict.fromkeys(i.level1 for i in items):
         first = next(r for r in form.rows if (cell_text(r.level1) or "其他指标") == name)
@@ -277,4 +283,5 @@ def framework_report_data(read: ReadEvaluation, report: TableReport,
         reported_total=None if report.reported_total is None else Decimal(str(report.reported_total)),
         corrections=[{"where": where_of(f.cell, report, places), "message": f.message} for f in report.findings],
         narrative=require(narrative or narrative_context(None), "goals"),
+        filled=form.filled,
     )

@@ -31,6 +31,8 @@ _DEDUCT = re.compile(r"扣(?:减)?\s*" + _NUM + r"(?:\s*-\s*" + _NUM + r")?\s*�
 _GAIN = re.compile(r"得\s*" + _NUM + r"\s*分")
 _RATIO_WORDS = ("同比例扣减", "超支比例扣减", "率计算得分", "比例计算得分", "按比例得分")
 _JUDGEMENT_WORDS = ("酌情",)
+# Clause separators; a full stop between digits is a decimal point (0.5%), not one.
+_CLAUSES = re.compile(r"[,;]|\.(?!\d)|(?<!\d)\.")
 _INCL = r"(\((?:不)?含\))?"
 _UNIT = r"(%|小时|分钟|天|日|个月|月|年|次|个|项|人|万元|元)?"
 
@@ -142,7 +144,7 @@ def _deduction(text: str, points: Decimal) -> Criterion:
     items = []
     parts = _numbered(text)
     if len(parts) == 1:  # unnumbered: each clause with 扣N分 is one item
-        parts = [(0, clause) for clause in re.split(r"[,;.]", text) if clause.strip()]
+        parts = [(0, clause) for clause in _CLAUSES.split(text) if clause.strip()]
     for _, part in parts:
         for found in _DEDUCT.finditer(part):
             low = Decimal(found.group(1))
@@ -204,7 +206,7 @@ def _band_of(segment: str) -> _RawBand | None:
 
 
 def _band(text: str, points: Decimal | None) -> Criterion:
-    raw = [b for s in re.split(r"[,;.]", text) if s.strip() for b in [_band_of(s)] if b]
+    raw = [b for s in _CLAUSES.split(text) if s.strip() for b in [_band_of(s)] if b]
     if len(raw) < 2:
         raise _Unreadable("分档少于两档")
     units = {b.unit for b in raw if b.unit}
@@ -241,7 +243,7 @@ def _band(text: str, points: Decimal | None) -> Criterion:
 
 
 def _looks_like_bands(text: str) -> bool:
-    segments = [s for s in re.split(r"[,;.]", text) if _GAIN.search(s) or "不得分" in s]
+    segments = [s for s in _CLAUSES.split(text) if _GAIN.search(s) or "不得分" in s]
     with_numbers = [s for s in segments if re.search(_NUM + _UNIT + _INCL + r"\s*(-|以上|以下|以内|之内|内)", s)]
     return len(with_numbers) >= 2
 

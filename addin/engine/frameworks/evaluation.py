@@ -41,6 +41,12 @@ class EntryRow:
     score: object = None      # 自评得分 as reported
     reason: object = None     # 扣分原因
 
+    @property
+    def filled(self) -> bool:
+        """Whether anything is typed in the row: an input, the 自评得分 or the 扣分原因."""
+        inputs = (getattr(self.inputs, name) for name in ("met", "value", "planned", "deductions", "score"))
+        return any(not _blank(v) for v in (*inputs, self.score, self.reason))
+
 
 @dataclass
 class EvaluationForm:
@@ -51,6 +57,14 @@ class EvaluationForm:
     total_score: object = None
     grade: object = None
     grades_profile: str = "mof-2020"
+
+    @property
+    def filled(self) -> bool:
+        """Whether anything of an evaluation is typed: an input, a score or a 扣分原因 of a row, a
+        小计, the 总分 or the 评价等级. A form with none of them (a blank template, a framework
+        typed out) is not an evaluation yet: its missing scores are no findings, nor its total 0."""
+        totals = (*self.subtotals.values(), self.total_score, self.grade)
+        return any(row.filled for row in self.rows) or any(not _blank(v) for v in totals)
 
 
 @dataclass(frozen=True)
@@ -73,8 +87,8 @@ class ItemResult:
 class EvaluationResult:
     items: list[ItemResult]
     subtotals: dict[str, Decimal]
-    total: Decimal
-    grade: str
+    total: Decimal | None       # None (and grade None) for a form nothing is filled in yet
+    grade: str | None
     findings: list[EvaluationFinding]
 
 
@@ -109,8 +123,9 @@ def _read_score(value: object) -> Decimal:
     return round_half_up(read_value(value, None, "自评得分"), DECIMALS)
 
 
-def _item(row: EntryRow, index: int, findings: list[EvaluationFinding]) -> ItemResult:
-    """Score one row; append what is inconsistent. The score counts toward the total."""
+def _item(row: EntryRow, index: int, findings: list[EvaluationFinding], filled: bool = True) -> ItemResult:
+    """Score one row; append what is inconsistent. The score counts toward the total. In a form
+    not ``filled`` at all, a row without score is no finding."""
     add = lambda f: findings.append(EvaluationFinding("item", f, index))  # noqa: E731
     try:
         points = parse_weight(row.points)
@@ -141,7 +156,8 @@ def _item(row: EntryRow, index: int, findings: list[EvaluationFinding]) -> ItemR
             add(unreadable(err, None, None, err.field or method.inputs[0]))
             return ItemResult(criterion.method, None)
     if reported is None and expected is None:
-        add(Finding("score_missing", "未填写自评得分", None, None))
+        if filled:
+            add(Finding("score_missing", "未填写自评得分", None, None))
         return ItemResult(criterion.method, None)
     if reported is None:
         add(Finding("score_missing", f"未填写自评得分，应为{expected}", None, expected))
@@ -209,9 +225,12 @@ def _weights(form: EvaluationForm, findings: list[EvaluationFinding]) -> None:
 
 
 def evaluate_form(form: EvaluationForm) -> EvaluationResult:
-    """Score every row and list every inconsistency (see :class:`EvaluationFinding`)."""
+    """Score every row and list every inconsistency (see :class:`EvaluationFinding`). A form with
+    nothing filled in (:attr:`EvaluationForm.filled`) gets only the findings on its framework
+    (分值 and 评价标准), and no total or grade."""
     findings: list[EvaluationFinding] = []
-    items = [_item(row, index, findings) for index, row in enumerate(form.rows, start=1)]
+    filled = form.filled
+    items = [_item(row, index, findings, filled) for index, row in enumerate(form.rows, start=1)]
     _weights(form, findings)
     subtotals: dict[str, Decimal] = {}
     for row, item in zip(form.rows, items):
@@ -219,6 +238,8 @@ def evaluate_form(form: EvaluationForm) -> EvaluationResult:
     for name, reported in form.subtotals.items():
         _compare_total("level1", f"“{name}”小计", reported, subtotals.get(name, _ZERO), findings,
                        next(i for i, r in enumerate(form.rows, start=1) if r.level1 == name))
+    if not filled:
+        return EvaluationResult(items, subtotals, None, None, findings)
     total = round_half_up(sum(subtotals.values(), _ZERO), DECIMALS)
     _compare_total("total", "总分", form.total_score, total, findings, None)
     grade = grade_of(total, form.grades_profile)

@@ -15,7 +15,7 @@ from decimal import Decimal
 from itertools import combinations, permutations
 
 from ..errors import PerfError
-from ..numbers import normalize_text, read_value, round_half_up, to_decimal
+from ..numbers import normalize_text, read_quantity, read_value, round_half_up, to_decimal
 from .criteria import BAND, CHECKLIST, CIRCLED, DEDUCTION, JUDGEMENT, RATIO, Criterion
 
 DECIMALS = 2
@@ -79,23 +79,72 @@ def _checklist_allows(criterion: Criterion, score: Decimal) -> bool:
     return any(sum(c, _ZERO) == score for n in range(len(points) + 1) for c in combinations(points, n))
 
 
+# Units a band value may be written in: spelling → (quantity, factor to that quantity's base
+# unit). Values in units of the same quantity are converted (180分钟 = 3小时, 1天 = 24小时);
+# units of different quantities are refused. ``分`` alone is not here: it also means points.
+_UNITS = {
+    "%": ("比率", Decimal(1)), "％": ("比率", Decimal(1)),
+    "分钟": ("时间", Decimal(1)), "min": ("时间", Decimal(1)),
+    "小时": ("时间", Decimal(60)), "时": ("时间", Decimal(60)), "h": ("时间", Decimal(60)),
+    "天": ("时间", Decimal(1440)), "日": ("时间", Decimal(1440)),
+    "个月": ("月数", Decimal(1)), "月": ("月数", Decimal(1)), "年": ("月数", Decimal(12)),
+    "元": ("金额", Decimal(1)), "万元": ("金额", Decimal(10000)),
+    "次": ("次数", Decimal(1)), "个": ("个数", Decimal(1)), "项": ("项数", Decimal(1)),
+    "人": ("人数", Decimal(1)),
+}
+_UNIT_SPELLINGS = sorted(_UNITS, key=len, reverse=True)
+# A bare number up to this (200%) is a fraction for a % band: what a %-formatted cell holds.
+FRACTION_LIMIT = Decimal(2)
+
+
+def _unit_after(after: str) -> str:
+    """The unit written right after a number (``分钟`` of ``180分钟``), or '' for none."""
+    return next((u for u in _UNIT_SPELLINGS if after.startswith(u)), "")
+
+
 def band_value(criterion: Criterion, value: object) -> Decimal:
-    """The value to place in a band: ``85%`` → 85 for a % band, as is 0.85 (a %-formatted cell)."""
+    """The value to place in a band, in the criterion's unit.
+
+    A value written with a unit is converted to the criterion's unit when both measure the same
+    quantity (``180分钟`` → 3 for a band in 小时, ``2天`` → 48) and refused otherwise (``85%`` for a
+    band in 小时); a bare number (a number cell or a text without unit) is taken in the criterion's
+    unit. For a % band a bare number from 0 to 2 is a fraction, as a %-formatted cell holds it
+    (0.85 → 85, 1.05 → 105), and a larger one is already in % (85 → 85); ``85%`` is 85. When the
+    band's own boundaries lie from 0 to 2% (``差错率1%以内``) and the two readings score
+    differently, the number is refused rather than guessed: it should then be written ``0.5%``.
+    """
     if _empty(value):
         raise PerfError("实际值为空", "value")
-    number = read_value(value, criterion.unit or None, "实际值")
-    percent_cell = isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
-    if criterion.unit == "%" and percent_cell and 0 <= number <= 1:
-        number *= 100
-    return number
+    number, after = read_quantity(value, criterion.unit or None, "实际值")
+    unit = _unit_after(after)
+    if unit and criterion.unit:
+        have, want = _UNITS[unit], _UNITS.get(criterion.unit)
+        if want is None or have[0] != want[0]:
+            raise PerfError(f"实际值“{value}”的单位是{unit}，评分标准的单位是{criterion.unit}，"
+                            f"两者无法换算，请按{criterion.unit}填写", "value")
+        return number * have[1] / want[1]
+    if unit or criterion.unit != "%" or not _ZERO <= number <= FRACTION_LIMIT:
+        return number
+    fraction = number * 100
+    small = [b for band_ in criterion.bands for b in (band_.low, band_.high)
+             if b is not None and _ZERO < b <= FRACTION_LIMIT]
+    if small and _band_points(criterion, fraction) != _band_points(criterion, number):
+        as_fraction, as_percent = f"{fraction.normalize():f}%", f"{number.normalize():f}%"
+        raise PerfError(f"实际值{value}可读作{as_fraction}（百分比格式的单元格）或{as_percent}，两者得分不同，"
+                        f"请写成带%的文字，如“{as_fraction}”或“{as_percent}”", "value")
+    return fraction
+
+
+def _band_points(criterion: Criterion, number: Decimal) -> Decimal | None:
+    return next((b.points for b in criterion.bands if b.contains(number)), None)
 
 
 def band(criterion: Criterion, value: object) -> Decimal:
     """The points of the band the value falls in."""
     number = band_value(criterion, value)
-    for item in criterion.bands:
-        if item.contains(number):
-            return _round(item.points)
+    points = _band_points(criterion, number)
+    if points is not None:
+        return _round(points)
     raise PerfError(f"实际值{number}{criterion.unit}不在评分标准的任何一档内", "value")
 
 
