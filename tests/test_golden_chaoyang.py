@@ -6,7 +6,6 @@ real anomalies below, each with the value the rules give and why.
 
 from decimal import Decimal
 
-import pytest
 
 from addin.engine import exec_score, score_indicator
 from addin.engine.table import evaluate_table

@@ -31,15 +31,20 @@ def _where(finding: TableFinding) -> str:
     return {"funds": FUNDS_TOTAL, "total": TOTAL, "grade": GRADE}[finding.part]
 
 
+def _print_grounds(source: str, limitations) -> None:
+    """The source a profile or framework cites and what it does not cover, as users read them."""
+    print(f"  依据：{source}")
+    print("  局限与解读：")
+    for limitation in limitations:
+        print(f"  - {limitation}")
+    print()
+
+
 def cmd_profiles(args: argparse.Namespace) -> int:
     for profile in list_profiles():
         default = " （默认）" if profile.id == DEFAULT_PROFILE_ID else ""
         print(f"{profile.id}{default}　{profile.name}")
-        print(f"  依据：{profile.source}")
-        print("  局限与解读：")
-        for limitation in profile.limitations:
-            print(f"  - {limitation}")
-        print()
+        _print_grounds(profile.source, profile.limitations)
     return 0
 
 
@@ -72,11 +77,7 @@ def cmd_evaluation_frameworks(args: argparse.Namespace) -> int:
         print(f"{framework.id}　{framework.name}")
         print(f"  一级指标：{weights}；三级指标 {len(framework.rows())} 项（{methods}）；"
               f"等级规则 {framework.grades_profile}")
-        print(f"  依据：{framework.source}")
-        print("  局限与解读：")
-        for limitation in framework.limitations:
-            print(f"  - {limitation}")
-        print()
+        _print_grounds(framework.source, framework.limitations)
     return 0
 
 

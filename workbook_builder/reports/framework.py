@@ -24,7 +24,8 @@ from addin.engine.natures import parse_weight
 from ..readers.evaluation import ReadEvaluation
 from ..readers.tables import norm
 from ..recalc.result import TableReport
-from .model import NUMERALS, ScoreRow, cell_text, bands_text, narrative_context, points, require, where_of
+from .model import (NUMERALS, ScoreRow, bands_text, cell_text, narrative_context, require,
+                    scored_sections, where_of)
 
 # What a column of the 评分表 holds, for saying where a correction stands.
 FIELD_LABELS = {"score": "自评得分", "reason": "扣分原因", "points": "分值", "weight": "分值", "criterion": "评价标准",
@@ -114,15 +115,7 @@ class FrameworkReportData:
             "overview": overview,
             "method": method,
             "conclusion": self.conclusion,
-            "score_rows": [{"name": s.name, "weight": points(s.weight), "score": points(s.score)}
-                           for s in self.score_rows],
-            "total_weight": points(self.total_weight),
-            "total_score": points(self.total),
-            "corrections": [dict(c, number=n) for n, c in enumerate(self.corrections, start=1)],
-            "corrections_intro": self.corrections_intro,
-            "analysis": self.analysis,
-            "shortfalls": self.shortfalls,
-            "narrative": self.narrative,
+            **scored_sections(self),
             "footnote": "本报告中的得分由 perfbook 按评价指标体系的评价标准从评分表重新计算生成。",
         }
 

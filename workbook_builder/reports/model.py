@@ -197,15 +197,7 @@ class TableReportData:
             ],
             "method": method,
             "conclusion": self.conclusion,
-            "score_rows": [{"name": s.name, "weight": points(s.weight), "score": points(s.score)}
-                           for s in self.score_rows],
-            "total_weight": points(self.total_weight),
-            "total_score": points(self.total),
-            "corrections": [dict(c, number=n) for n, c in enumerate(self.corrections, start=1)],
-            "corrections_intro": self.corrections_intro,
-            "analysis": self.analysis,
-            "shortfalls": self.shortfalls,
-            "narrative": self.narrative,
+            **scored_sections(self),
             "footnote": "本报告中的数字由 perfbook 按计分规则从自评表重新计算生成。",
         }
 
@@ -252,8 +244,24 @@ class TableReportData:
         short = [i for i in self.indicators if i.score is not None and i.weight is not None and not i.full]
         if not short:
             return ["各项指标均得满分。"]
-        return [f"以下指标未得满分：" + "；".join(
+        return ["以下指标未得满分：" + "；".join(
             f"{i.level3}（分值{fmt(i.weight)}分，得分{fmt(i.score)}分）" for i in short) + "。"]
+
+
+def scored_sections(data) -> dict:
+    """The context both the 自评表 and the framework report give their templates for the score
+    table (by 一级, with the total), the corrections, the analysis and the narrative."""
+    return {
+        "score_rows": [{"name": s.name, "weight": points(s.weight), "score": points(s.score)}
+                       for s in data.score_rows],
+        "total_weight": points(data.total_weight),
+        "total_score": points(data.total),
+        "corrections": [dict(c, number=n) for n, c in enumerate(data.corrections, start=1)],
+        "corrections_intro": data.corrections_intro,
+        "analysis": data.analysis,
+        "shortfalls": data.shortfalls,
+        "narrative": data.narrative,
+    }
 
 
 def _level1_order(indicators: list[IndicatorRow]) -> list[str]:
