@@ -230,11 +230,11 @@ def test_a_death_inside_a_chunk_costs_only_its_file():
     from workbook_builder.recalc import guard
 
     kinds = {5: "abort", 40: "exit", 77: "hang", 90: "raise", 120: "memory"}
-    jobs = [(kinds.get(n, f"ok{n}"),) for n in range(160)]
+    jobs = [(kinds.get(n, f"ok{n}"),) for n in range(8 * guard.CHUNK + 40)]
     assert len(jobs) // (4 * 2) >= guard.CHUNK   # chunks of CHUNK files
     done = dict(run_guarded(_task, jobs, 2, lambda job, reason: f"失败 {job[0]}：{reason}", timeout=3,
                             memory=512 * 2**20))
-    assert sorted(done) == list(range(160))
+    assert sorted(done) == list(range(len(jobs)))
     for n, (kind,) in enumerate(jobs):
         if n in kinds:
             assert done[n].startswith(f"失败 {kind}："), (n, done[n])
@@ -302,3 +302,36 @@ def test_no_output_cell_holds_a_formula_from_the_input(corpus_run):
     injected = load_workbook(next(out.glob("注入_项目名称_复核.xlsx")))
     texts = [c.value for row in injected["复核结果"].iter_rows() for c in row if isinstance(c.value, str)]
     assert any("HYPERLINK" in t for t in texts)
+
+
+def _batch_that_fails(jobs: list[tuple]) -> list[str]:
+    if any(kind == "raise" for kind, in jobs):
+        raise ValueError("one job of the chunk spoils the chunk")
+    return [f"batched {kind}" for kind, in jobs]
+
+
+def test_a_batch_that_raises_is_done_again_job_by_job():
+    """With ``batch``, a chunk is done in one call; when that call raises, the chunk is done again
+    job by job, so only the job at fault gets a reason."""
+    from workbook_builder.recalc import guard
+
+    jobs = [("raise" if n == 3 else f"ok{n}",) for n in range(4 * 2 * guard.CHUNK)]
+    done = dict(run_guarded(_task, jobs, 2, lambda job, reason: f"失败 {job[0]}：{reason}",
+                            batch=_batch_that_fails))
+    assert done[3].startswith("失败 raise：")
+    assert all(done[n] == f"done ok{n}" for n in range(guard.CHUNK) if n != 3)   # the first chunk, job by job
+    assert sum(done[n] == f"batched ok{n}" for n in done) >= len(jobs) // 2
+
+
+def test_files_checked_stage_by_stage_as_one_by_one(tmp_path):
+    """recalc's workers check a chunk of files stage by stage (:func:`check_files`); every file of
+    the hostile corpus gets exactly what :func:`check_file` gives it alone, good or broken, and a
+    broken file does not change what its neighbours get."""
+    from workbook_builder.recalc.run import check_file, check_files
+
+    kinds = build(tmp_path / "corpus")
+    paths = [tmp_path / "corpus" / name for name, kind in sorted(kinds.items())
+             if kind != "skipped" and (tmp_path / "corpus" / name).is_file()]
+    jobs = [(str(p), None, None, None, p.name) for p in paths]
+    assert len(jobs) >= 100
+    assert check_files(jobs) == [check_file(*job) for job in jobs]

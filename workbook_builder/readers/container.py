@@ -146,7 +146,7 @@ def _open_regular(path: Path):
     if problem:
         os.close(fd)
         raise UnreadableFile(problem)
-    return os.fdopen(fd, "rb")
+    return os.fdopen(fd, "rb", buffering=0), info.st_size
 
 
 def os_reason(err: OSError) -> str:
@@ -162,8 +162,13 @@ def os_reason(err: OSError) -> str:
 def _read_regular(path: Path) -> bytes:
     """The whole file, read once through a descriptor checked by :func:`_open_regular`: the
     checks and the reader see the same bytes (the file cannot be swapped in between)."""
-    with _open_regular(path) as handle:
-        data = handle.read(MAX_FILE_BYTES + 1)
+    handle, size = _open_regular(path)
+    parts, total, want = [], 0, size + 1   # the measured size and a byte more, to see it grew
+    with handle:
+        while total <= MAX_FILE_BYTES and (chunk := handle.read(want)):
+            parts.append(chunk)
+            total, want = total + len(chunk), _CHUNK
+    data = b"".join(parts)
     if len(data) > MAX_FILE_BYTES:   # grown since it was measured
         raise UnreadableFile(f"文件过大（上限 {MAX_FILE_BYTES // 2**20} MB），已拒绝读取")
     return data
@@ -258,6 +263,8 @@ def _inflate(archive: zipfile.ZipFile, data: bytes, member: zipfile.ZipInfo) -> 
         raw = data[begin:begin + left]
         if len(raw) < left:
             raise zipfile.BadZipFile("truncated member")
+        if left <= _CHUNK:
+            return [raw] if raw else []
         return (raw[at:at + _CHUNK] for at in range(0, left, _CHUNK))
     if member.compress_type != zipfile.ZIP_DEFLATED:
         return _zipfile_chunks(archive, member)
@@ -289,14 +296,19 @@ def _chunks(inflater, raw: bytes, left: int) -> Iterator[bytes]:
         raise zipfile.BadZipFile("member shorter than its declared size")
 
 
-def _scan_member(archive: zipfile.ZipFile, data: bytes, member: zipfile.ZipInfo, measure: bool) -> _Extent | None:
+def _scan_member(archive: zipfile.ZipFile, data: bytes, member: zipfile.ZipInfo, measure: bool,
+                 inflated: bytes | None = None) -> _Extent | None:
     """Read one member through: its CRC checked, a DTD or an entity declaration refused anywhere
     in it (any case; an ASCII-compatible encoding, UTF-16 or UTF-32), and, when ``measure``, its
-    cell extent measured as calamine would place its cells."""
+    cell extent measured as calamine would place its cells. ``inflated``: the member's bytes when
+    they were already inflated (workbook.xml, read to find the worksheets)."""
+    chunks = [inflated] if inflated is not None else _inflate(archive, data, member)
+    if isinstance(chunks, list) and len(chunks) <= 1:   # almost every member: one pass, no windows
+        return _scan_whole(member, chunks[0] if chunks else b"", measure)
     crc, encoding, width, overlap = 0, None, 1, b""
     extent = _Extent() if measure else None
     decoder = None
-    for number, chunk in enumerate(_inflate(archive, data, member)):
+    for number, chunk in enumerate(chunks):
         crc = zlib.crc32(chunk, crc)
         if number == 0:
             encoding = _xml_encoding(chunk)
@@ -320,6 +332,28 @@ def _scan_member(archive: zipfile.ZipFile, data: bytes, member: zipfile.ZipInfo,
         raise zipfile.BadZipFile("CRC mismatch")
     if extent is not None:
         extent.feed(b"", whole=False, final=True)
+    return extent
+
+
+def _scan_whole(member: zipfile.ZipInfo, part: bytes, measure: bool) -> _Extent | None:
+    """:func:`_scan_member` for a member inflated whole (at most :data:`_CHUNK` bytes)."""
+    if member.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) and zlib.crc32(part) != member.CRC:
+        raise zipfile.BadZipFile("CRC mismatch")
+    encoding = _xml_encoding(part[:4]) if part[:1] in b"\x00\xfe\xff" or part[1:2] == b"\x00" else None
+    if encoding:
+        width = 4 if "32" in encoding else 2
+        part = part[:len(part) - len(part) % width].decode(encoding, "replace")
+        found = _DECLARATION_TEXT.search(part)
+        part = part.encode("utf-8")   # a UTF-16/32 worksheet is measured on its text
+    else:
+        found = b"<!" in part and _DECLARATION.search(part)
+    if found:
+        raise UnreadableFile(f"部件 {member.filename} 含 DTD/实体声明，已拒绝读取")
+    if not measure:
+        return None
+    extent = _Extent()
+    extent.feed(part, whole=True)
+    extent.feed(b"", whole=False, final=True)
     return extent
 
 
@@ -447,11 +481,13 @@ def _tags(xml: bytes, name: re.Pattern) -> list[bytes]:
     return [piece for piece in xml.translate(_WHITESPACE).split(b"<") if name.match(piece)]
 
 
-def _sheet_parts(archive: zipfile.ZipFile, data: bytes, members: list[zipfile.ZipInfo]) -> set[str]:
+def _sheet_parts(archive: zipfile.ZipFile, data: bytes, members: list[zipfile.ZipInfo],
+                 inflated: dict[str, bytes]) -> set[str]:
     """The parts calamine may load as worksheets: everything under ``xl/worksheets/`` and the
     target of every relationship a ``<sheet>`` of workbook.xml names, however it is written
     (``/xl/…``, ``…``, ``../…``). When workbook.xml or its relationships are unusually large,
-    every part. (Both are scanned for declarations with the others; here they are only searched.)"""
+    every part. (Both are scanned for declarations with the others, from the bytes left in
+    ``inflated``; here they are only searched.)"""
     by_name = {m.filename: m for m in members}
     book, rels = by_name.get("xl/workbook.xml"), by_name.get(_RELS)
     parts = {m.filename for m in members if m.filename.startswith("xl/worksheets/")}
@@ -459,8 +495,10 @@ def _sheet_parts(archive: zipfile.ZipFile, data: bytes, members: list[zipfile.Zi
         return parts
     if book.file_size > _CHUNK or rels.file_size > _CHUNK:
         return set(by_name)
-    ids = {found for tag in _tags(b"".join(_inflate(archive, data, book)), _SHEET_TAG) for found in _ID.findall(tag)}
-    for tag in _tags(b"".join(_inflate(archive, data, rels)), _RELATIONSHIP_TAG):
+    for member in (book, rels):
+        inflated[member.filename] = b"".join(_inflate(archive, data, member))
+    ids = {found for tag in _tags(inflated[book.filename], _SHEET_TAG) for found in _ID.findall(tag)}
+    for tag in _tags(inflated[rels.filename], _RELATIONSHIP_TAG):
         found_id, found_target = _ID.search(tag), _TARGET.search(tag)
         if found_target and (found_id is None or found_id.group(1) in ids):
             target = found_target.group(1).decode("utf-8", "replace").replace("\\", "/").strip()
@@ -489,12 +527,13 @@ def check_package(archive: zipfile.ZipFile, data: bytes, required: str | None = 
                 raise UnreadableFile("文件已加密（zip 部件设置了密码），请去掉密码后另存")
         if required and required not in {m.filename for m in members}:
             raise UnreadableFile(f"文件不完整（缺少 {required}）")
-        sheets = _sheet_parts(archive, data, members) if measure else set()
+        inflated: dict[str, bytes] = {}
+        sheets = _sheet_parts(archive, data, members, inflated) if measure else set()
         names = None
         for member in members:
             if member.is_dir():
                 continue
-            extent = _scan_member(archive, data, member, member.filename in sheets)
+            extent = _scan_member(archive, data, member, member.filename in sheets, inflated.get(member.filename))
             if extent is None or not (extent.errors or extent.too_large()):
                 continue
             names = _sheet_names(archive) if names is None else names
@@ -586,7 +625,9 @@ def read_workbook_grids(path: Path, fmt: str, errors: dict | None = None, data: 
             top, left = sheet.start or (0, 0)
             if sheet.height * min(sheet.width, MAX_COLUMNS) > MAX_CELLS * 4:
                 raise UnreadableFile(f"工作表“{meta.name}”的数据区域过大（{sheet.height} 行），已拒绝读取")
-            rows = [row[:MAX_COLUMNS] for row in itertools.islice(sheet.iter_rows(), MAX_ROWS + 1)]
+            rows = sheet.to_python(nrows=MAX_ROWS + 1)
+            if sheet.width > MAX_COLUMNS:
+                rows = [row[:MAX_COLUMNS] for row in rows]
             truncated = len(rows) > MAX_ROWS
             rows = _cleaned(rows[:MAX_ROWS])
             for (r, c), text in (errors or {}).get(meta.name, {}).items():
@@ -608,9 +649,10 @@ def read_workbook_grids(path: Path, fmt: str, errors: dict | None = None, data: 
 def _cleaned(rows: list[list[object]]) -> list[list[object]]:
     """``rows`` with every value through :func:`clean_value`; one pass over the sheet's texts
     and floats tells whether any value needs it (almost never), instead of a call per value."""
-    texts = [v for row in rows for v in row if v.__class__ is str]
-    floats = [v for row in rows for v in row if v.__class__ is float]
+    values = list(itertools.chain.from_iterable(rows))
+    texts = [v for v in values if v.__class__ is str]
+    # a sum of floats is finite only when each is (a huge sum just takes the careful path)
     if (texts and (max(map(len, texts)) > MAX_TEXT or _CONTROL.search("\n".join(texts)))) \
-            or not all(map(math.isfinite, floats)):
+            or not math.isfinite(sum(v for v in values if v.__class__ is float)):
         return [[clean_value(v) for v in row] for row in rows]
     return rows

@@ -104,14 +104,17 @@ def _is_header(row: list[object]) -> bool:
     return {form.INDICATOR_FIELDS["level3"], form.INDICATOR_FIELDS["nature"]} <= texts
 
 
-def read_docx_grids(path: Path) -> list[WordGrid]:
-    """Every table of a Word document's body as a :class:`WordGrid` (a continued table joined
-    to the one it continues). Raises ``UnreadableFile`` for a document python-docx cannot open."""
+def read_docx_grids(source: Path | bytes) -> list[WordGrid]:
+    """Every table of a Word document's body (a path, or the bytes already checked) as a
+    :class:`WordGrid` (a continued table joined to the one it continues). Raises
+    ``UnreadableFile`` for a document python-docx cannot open."""
+    import io
+
     import docx
     from docx.table import Table as DocxTable
 
     try:
-        document = docx.Document(str(path))
+        document = docx.Document(io.BytesIO(source) if isinstance(source, bytes) else str(source))
         paragraphs: list[str] = []
         grids: list[WordGrid] = []
         number = 0

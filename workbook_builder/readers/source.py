@@ -5,17 +5,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .container import Grid, check_container, read_workbook_grids
+from .container import Checked, Grid, check_container, read_workbook_grids
 from .docx import read_docx_grids
+
+
+def read_checked(path: str | Path, checked: Checked) -> list[Grid]:
+    """The grids of a file that passed :func:`check_container`, read from the bytes checked.
+    Raises ``UnreadableFile``."""
+    if checked.format == "docx":
+        return read_docx_grids(checked.data)
+    return read_workbook_grids(Path(path), checked.format, checked.errors, checked.data)
 
 
 def read_source(path: str | Path) -> tuple[str, list[Grid]]:
     """The format of ``path`` and its grids (sheets, or Word tables). Raises ``UnreadableFile``."""
-    path = Path(path)
-    checked = check_container(path)
-    if checked.format == "docx":
-        return checked.format, read_docx_grids(path)
-    return checked.format, read_workbook_grids(path, checked.format, checked.errors, checked.data)
+    checked = check_container(Path(path))
+    return checked.format, read_checked(path, checked)
 
 
 def read_grids(path: str | Path) -> list[Grid]:

@@ -18,7 +18,7 @@ from multiprocessing import get_all_start_methods, get_context
 from multiprocessing.connection import wait
 
 TIMEOUT = 120.0            # seconds one file may take
-CHUNK = 16                 # files per message to a worker
+CHUNK = 32                 # files per message to a worker
 MEMORY = 1536 * 2**20      # bytes of address space a worker may add to what it starts with
 
 
@@ -33,7 +33,16 @@ def _limit_memory(extra: int) -> None:
         pass  # no limit on this system (Windows, no /proc): the time limit still holds
 
 
-def _worker(conn, task: Callable, memory: int) -> None:
+def _call(task: Callable, args: tuple) -> object:
+    try:
+        return task(*args)
+    except MemoryError:
+        return MemoryError()
+    except BaseException as err:  # sent back as a reason, never raised across processes
+        return RuntimeError(type(err).__name__)
+
+
+def _worker(conn, task: Callable, batch: Callable | None, memory: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
     faulthandler.disable()  # a reader's abort is reported as the file's reason, not as a dump
     _limit_memory(memory)
@@ -44,15 +53,14 @@ def _worker(conn, task: Callable, memory: int) -> None:
             return
         if job is None:
             return
-        results = []
-        for index, args in job:
+        results = None
+        if batch is not None and len(job) > 1:
             try:
-                result = task(*args)
-            except MemoryError:
-                result = MemoryError()
-            except BaseException as err:  # sent back as a reason, never raised across processes
-                result = RuntimeError(type(err).__name__)
-            results.append((index, result))
+                results = list(zip([index for index, _ in job], batch([args for _, args in job]), strict=True))
+            except BaseException:   # the chunk again, job by job, so that only the culprit fails
+                results = None
+        if results is None:
+            results = [(index, _call(task, args)) for index, args in job]
         try:
             conn.send(results)
         except MemoryError:
@@ -71,9 +79,9 @@ def death_reason(exitcode: int | None, timed_out: bool, timeout: float) -> str:
 
 
 class _Slot:
-    def __init__(self, ctx, task: Callable, memory: int):
+    def __init__(self, ctx, task: Callable, batch: Callable | None, memory: int):
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker, args=(child, task, memory), daemon=True)
+        self.process = ctx.Process(target=_worker, args=(child, task, batch, memory), daemon=True)
         self.process.start()
         child.close()
         self.job: list[int] | None = None
@@ -100,16 +108,18 @@ class _Slot:
 
 def run_guarded(task: Callable, jobs: Iterable[tuple], workers: int,
                 on_failure: Callable[[tuple, str], object], timeout: float = TIMEOUT,
-                memory: int = MEMORY) -> Iterator[tuple[int, object]]:
+                memory: int = MEMORY, batch: Callable[[list[tuple]], list] | None = None) -> Iterator[tuple[int, object]]:
     """``(index, task(*job))`` for every job on ``workers`` guarded processes, as each finishes;
     a job whose worker dies or overruns ``timeout`` gives ``on_failure(job, reason)``, and so
-    does a ``MemoryError`` or an unexpected exception inside ``task``. On Ctrl+C no new job is
-    started, the running ones finish (and are yielded), then ``KeyboardInterrupt`` is raised."""
+    does a ``MemoryError`` or an unexpected exception inside ``task``. ``batch``, when given,
+    does a chunk of jobs at once (a list of ``task``'s results, one per job); if it raises, the
+    chunk is done again job by job. On Ctrl+C no new job is started, the running ones finish
+    (and are yielded), then ``KeyboardInterrupt`` is raised."""
     jobs = list(jobs)
     if not jobs:
         return
     ctx = get_context("fork" if "fork" in get_all_start_methods() else "spawn")
-    slots = [_Slot(ctx, task, memory) for _ in range(max(1, min(workers, len(jobs))))]
+    slots = [_Slot(ctx, task, batch, memory) for _ in range(max(1, min(workers, len(jobs))))]
     queue = list(range(len(jobs)))[::-1]
     alone: list[int] = []   # files of a chunk whose worker died or overran, each given again alone
     interrupted = False
@@ -151,7 +161,7 @@ def run_guarded(task: Callable, jobs: Iterable[tuple], workers: int,
                 slot.job = None
                 if reason is not None:
                     slot.stop(kill=True)
-                    slots[n] = _Slot(ctx, task, memory)
+                    slots[n] = _Slot(ctx, task, batch, memory)
                     if len(indexes) > 1:   # which file was at fault is found by giving each alone
                         if not interrupted:
                             alone.extend(reversed(indexes))
