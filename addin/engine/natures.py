@@ -21,6 +21,8 @@ _NATURES = {s: n for n, spellings in _SPELLINGS.items() for s in spellings}
 
 def parse_nature(value: object) -> str:
     """The 绩效指标性质 as one of ``≥ ≤ = 定性``, from any spelling seen in real tables."""
+    if value.__class__ is str and value in _NATURES:   # written as listed: nothing to normalise
+        return _NATURES[value]
     text = normalize_text(str(value)).replace(" ", "") if value is not None else ""
     if not text:
         raise PerfError("绩效指标性质为空，应为“≥”“≤”“=”或“定性”", "nature")

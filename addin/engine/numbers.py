@@ -57,6 +57,8 @@ _DATE = re.compile(
 # first number.
 _POWER_OF_TEN = re.compile(r"\d\s*[×xX*]\s*10\s*(?:\^|\*\*|[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]|的)")
 _THOUSANDS = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+)(?![\d,])")
+_YEAR = re.compile(r"(?:19|20)\d{2}")
+_BRACKETS = re.compile(r"\(.*?\)")
 _YEAR_AFTER = re.compile(r"^(?:年|-\d{4}年|—\d{4}年|至\d{4}年|\.\d{1,2}\.\d{1,2})")
 
 
@@ -172,15 +174,17 @@ class _Token:
     is_date: bool  # a year (2024年) or any part of a date (2024年12月31日)
 
 
+@lru_cache(maxsize=1024)
 def _unit_forms(unit: str | None) -> tuple[str, ...]:
-    """The spellings that count as ``unit`` when they follow a number, longest first."""
+    """The spellings that count as ``unit`` when they follow a number, longest first (cached:
+    units are a small vocabulary, 万元 % 个 次 …, met on most rows)."""
     if unit is None:
         return ()
     text = normalize_text(str(unit))
     if text in _NO_UNIT:
         return ()
     # Units like "个(单位:) TB": the last word is the one written after numbers.
-    text = re.sub(r"\(.*?\)", " ", text).split()[-1] if text.split() else text
+    text = _BRACKETS.sub(" ", text).split()[-1] if text.split() else text
     forms = {text}
     for group in _UNIT_ALIASES:
         if text in group:
@@ -189,15 +193,16 @@ def _unit_forms(unit: str | None) -> tuple[str, ...]:
 
 
 def _tokens(text: str) -> list[_Token]:
-    text = _THOUSANDS.sub(lambda m: m.group(1).replace(",", ""), text)
+    if "," in text:
+        text = _THOUSANDS.sub(lambda m: m.group(1).replace(",", ""), text)
     dates = [m.span() for m in _DATE.finditer(text)]
     tokens = []
     for match in _NUMBER.finditer(text):
         sign, digits = match.groups()
         after = text[match.end():]
-        is_date = any(start <= match.start(2) < end for start, end in dates) or (
+        is_date = (dates and any(start <= match.start(2) < end for start, end in dates)) or (
             not sign
-            and re.fullmatch(r"(19|20)\d{2}", digits) is not None
+            and _YEAR.fullmatch(digits) is not None
             and _YEAR_AFTER.match(after) is not None
         )
         tokens.append(_Token(_decimal(sign + digits), after.lstrip(), is_date))

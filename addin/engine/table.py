@@ -191,7 +191,10 @@ def weights_problem(weights: list[Decimal], funds_weight: Decimal, declared: Dec
 
 def _weights(table: Table, result: TableResult, rules: Profile) -> None:
     weights = []
-    for ind in table.indicators:
+    for ind, detail in zip(table.indicators, result.indicators):
+        if detail is not None:   # read when the row was scored
+            weights.append(detail.weight)
+            continue
         try:
             weights.append(read_value(ind.weight, None, "分值"))
         except PerfError:

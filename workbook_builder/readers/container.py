@@ -180,13 +180,13 @@ def detect_format(path: Path) -> str:
     return _format(_read_regular(path), path)[0]
 
 
-def _format(data: bytes, path: Path) -> tuple[str, zipfile.ZipFile | None]:
+def _format(data: bytes, path: Path) -> tuple[str, _Package | None]:
     """The format of a file's bytes, and the zip package opened on them (for a zip format)."""
     if data[:8] == _OLE:
         return _ole_format(data, path), None
     if data.startswith(b"PK"):
         try:
-            archive = zipfile.ZipFile(io.BytesIO(data))
+            archive = _Package(data)
             names = set(archive.namelist())
             mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, NotImplementedError, zlib.error):
@@ -221,6 +221,112 @@ def _ole_format(data: bytes, path: Path) -> str:
     raise UnreadableFile("Office 旧格式文件已损坏或被截断（找不到工作簿或文档的数据流），无法读取")
 
 
+# zip packages ---------------------------------------------------------------------------------
+
+_END = struct.Struct("<4s4H2LH")                  # end of central directory record
+_CENTRAL = struct.Struct("<4s4B4HL2L5H2L")        # central directory file header (as zipfile)
+_ZIP64_LOCATOR = b"PK\x06\x07"
+
+
+class _Entry:
+    """A member of a zip package as its central directory states it: the attributes of
+    :class:`zipfile.ZipInfo` that the checks read."""
+
+    __slots__ = ("filename", "orig_filename", "flag_bits", "compress_type", "CRC", "compress_size",
+                 "file_size", "header_offset")
+
+    def is_dir(self) -> bool:
+        return self.filename.endswith("/")
+
+
+def _directory(data: bytes) -> list[_Entry] | None:
+    """The members of a plain zip package (one disk, no zip64, nothing before or after it),
+    read with :mod:`struct` alone, as :mod:`zipfile` reads them; ``None`` for any other package,
+    which :mod:`zipfile` then reads (or refuses)."""
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - _END.size - 0xFFFF))
+    if end < 0 or len(data) - end < _END.size:
+        return None
+    _, disk, first_disk, here, total, size, offset, comment = _END.unpack_from(data, end)
+    if (disk or first_disk or here != total or end + _END.size + comment != len(data) or offset + size != end
+            or data[max(0, end - 20):end - 16] == _ZIP64_LOCATOR):
+        return None
+    entries, at = [], offset
+    for _ in range(total):
+        if at + _CENTRAL.size > end:
+            return None
+        (magic, _, _, _, _, flags, method, _, _, crc, compressed, size, name_length, extra_length,
+         comment_length, _, _, _, header) = _CENTRAL.unpack_from(data, at)
+        at += _CENTRAL.size
+        extra = data[at + name_length:at + name_length + extra_length]
+        if magic != b"PK\x01\x02" or 0xFFFFFFFF in (compressed, size, header) or (extra and _zip64(extra)):
+            return None
+        try:
+            name = data[at:at + name_length].decode("utf-8" if flags & 0x800 else "cp437")
+        except UnicodeDecodeError:
+            return None
+        entry = _Entry()
+        entry.orig_filename, entry.filename = name, name.split("\x00", 1)[0]   # zipfile cuts at a NUL
+        entry.flag_bits, entry.compress_type, entry.CRC = flags, method, crc
+        entry.compress_size, entry.file_size, entry.header_offset = compressed, size, header
+        entries.append(entry)
+        at += name_length + extra_length + comment_length
+    return entries if at == end else None
+
+
+def _zip64(extra: bytes) -> bool:
+    """Whether a central directory entry's extra field holds zip64 sizes (header id 1)."""
+    at = 0
+    while at + 4 <= len(extra):
+        kind, length = struct.unpack_from("<HH", extra, at)
+        if kind == 1:
+            return True
+        at += 4 + length
+    return False
+
+
+class _Package:
+    """A zip package read from its bytes: its members by :func:`_directory` (plain packages,
+    nearly all) or by :mod:`zipfile`; what the checks use of :class:`zipfile.ZipFile`."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+        self._zip: zipfile.ZipFile | None = None
+        members = _directory(data)
+        self.members = self.zip.infolist() if members is None else members
+
+    @property
+    def zip(self) -> zipfile.ZipFile:
+        if self._zip is None:
+            self._zip = zipfile.ZipFile(io.BytesIO(self.data))
+        return self._zip
+
+    def infolist(self) -> list:
+        return self.members
+
+    def namelist(self) -> list[str]:
+        return [m.filename for m in self.members]
+
+    def read(self, name: str) -> bytes:
+        """A member's bytes (its CRC is checked by :func:`check_package`)."""
+        member = next((m for m in self.members if m.filename == name), None)
+        if member is None:
+            raise KeyError(name)
+        return b"".join(_inflate(self, self.data, member))
+
+    def open(self, member):
+        return self.zip.open(member if isinstance(member, zipfile.ZipInfo) else member.filename)
+
+    def close(self) -> None:
+        if self._zip is not None:
+            self._zip.close()
+
+    def __enter__(self) -> _Package:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
 # checking zip packages -----------------------------------------------------------------------
 #
 # Every member is inflated once, straight from the package's bytes, in chunks of at most
@@ -244,7 +350,7 @@ def _xml_encoding(start: bytes) -> str | None:
     return None
 
 
-def _inflate(archive: zipfile.ZipFile, data: bytes, member: zipfile.ZipInfo) -> list[bytes] | Iterator[bytes]:
+def _inflate(archive: _Package, data: bytes, member: _Entry) -> list[bytes] | Iterator[bytes]:
     """A member's bytes in chunks of at most :data:`_CHUNK`, inflated from ``data`` (the package)
     with zlib; exactly ``file_size`` bytes or :class:`zipfile.BadZipFile` (the CRC is checked by
     the caller). A member of one chunk (most of them) comes as a list, a larger one lazily.
@@ -278,7 +384,7 @@ def _inflate(archive: zipfile.ZipFile, data: bytes, member: zipfile.ZipInfo) -> 
     return _chunks(inflater, raw, left)
 
 
-def _zipfile_chunks(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> Iterator[bytes]:
+def _zipfile_chunks(archive: _Package, member: _Entry) -> Iterator[bytes]:
     with archive.open(member) as part:   # bzip2, lzma: zipfile checks them itself
         while chunk := part.read(_CHUNK):
             yield chunk
@@ -296,7 +402,7 @@ def _chunks(inflater, raw: bytes, left: int) -> Iterator[bytes]:
         raise zipfile.BadZipFile("member shorter than its declared size")
 
 
-def _scan_member(archive: zipfile.ZipFile, data: bytes, member: zipfile.ZipInfo, measure: bool,
+def _scan_member(archive: _Package, data: bytes, member: _Entry, measure: bool,
                  inflated: bytes | None = None) -> _Extent | None:
     """Read one member through: its CRC checked, a DTD or an entity declaration refused anywhere
     in it (any case; an ASCII-compatible encoding, UTF-16 or UTF-32), and, when ``measure``, its
@@ -335,7 +441,7 @@ def _scan_member(archive: zipfile.ZipFile, data: bytes, member: zipfile.ZipInfo,
     return extent
 
 
-def _scan_whole(member: zipfile.ZipInfo, part: bytes, measure: bool) -> _Extent | None:
+def _scan_whole(member: _Entry, part: bytes, measure: bool) -> _Extent | None:
     """:func:`_scan_member` for a member inflated whole (at most :data:`_CHUNK` bytes)."""
     if member.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) and zlib.crc32(part) != member.CRC:
         raise zipfile.BadZipFile("CRC mismatch")
@@ -481,7 +587,7 @@ def _tags(xml: bytes, name: re.Pattern) -> list[bytes]:
     return [piece for piece in xml.translate(_WHITESPACE).split(b"<") if name.match(piece)]
 
 
-def _sheet_parts(archive: zipfile.ZipFile, data: bytes, members: list[zipfile.ZipInfo],
+def _sheet_parts(archive: _Package, data: bytes, members: list[_Entry],
                  inflated: dict[str, bytes]) -> set[str]:
     """The parts calamine may load as worksheets: everything under ``xl/worksheets/`` and the
     target of every relationship a ``<sheet>`` of workbook.xml names, however it is written
@@ -507,7 +613,7 @@ def _sheet_parts(archive: zipfile.ZipFile, data: bytes, members: list[zipfile.Zi
     return parts
 
 
-def check_package(archive: zipfile.ZipFile, data: bytes, required: str | None = None,
+def check_package(archive: _Package, data: bytes, required: str | None = None,
                   measure: bool = False) -> dict[str, dict[tuple[int, int], str]]:
     """Refuse a zip package that is a bomb, corrupt, or declares a DTD/entities in any part; with
     ``measure`` (.xlsx, .xlsm) also a worksheet whose cell extent exceeds :data:`MAX_CELLS`,
@@ -550,7 +656,7 @@ def check_package(archive: zipfile.ZipFile, data: bytes, required: str | None = 
     return errors
 
 
-def _sheet_names(source: Path | zipfile.ZipFile) -> dict[str, str]:
+def _sheet_names(source: Path | _Package) -> dict[str, str]:
     """Worksheet part name -> sheet name, from workbook.xml and its relationships (already
     checked for DTDs; parsed with defusedxml all the same)."""
     from defusedxml import ElementTree

@@ -13,6 +13,7 @@ Two kinds of workbook are read:
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -66,12 +67,21 @@ def cell_texts(grid: Grid) -> list[list[str]]:
     return texts
 
 
+def row_texts(grid: Grid) -> list[str]:
+    """Each row's normalised cell texts joined by tabs, once per grid: a row that cannot hold a
+    text is passed over with one substring search."""
+    joined = grid.__dict__.get("_rows")
+    if joined is None:
+        joined = grid.__dict__["_rows"] = ["\t".join(row) for row in cell_texts(grid)]
+    return joined
+
+
 def has_text(grid: Grid, *needles: str) -> bool:
     """Whether some normalised cell text of ``grid`` contains one of ``needles``: one substring
     search that lets the readers pass over a sheet that cannot hold what they look for."""
     joined = grid.__dict__.get("_joined")
     if joined is None:
-        joined = grid.__dict__["_joined"] = "\n".join("\t".join(row) for row in cell_texts(grid))
+        joined = grid.__dict__["_joined"] = "\n".join(row_texts(grid))
     return any(needle in joined for needle in needles)
 
 
@@ -191,9 +201,10 @@ def _at(grid: Grid, ref: str) -> object:
 # the standard layout ------------------------------------------------------------------------
 
 
-def _find(grid: Grid, rows: range, predicate) -> tuple[int, int] | None:
+def _find(grid: Grid, rows: range, predicate, within: str = "") -> tuple[int, int] | None:
     """The first non-empty cell in ``rows`` whose normalised text satisfies ``predicate``, or
-    (a text) equals it."""
+    (a text) equals it. ``within``: a text that every cell satisfying ``predicate`` contains,
+    so that a row without it is passed over in one search."""
     texts = cell_texts(grid)
     if predicate.__class__ is str:   # the common case: a label, found by list search
         for r in rows:
@@ -202,8 +213,9 @@ def _find(grid: Grid, rows: range, predicate) -> tuple[int, int] | None:
                 if predicate in row:
                     return r, grid.left + row.index(predicate)
         return None
+    joined = row_texts(grid)
     for r in rows:
-        if 0 <= r - grid.top < len(texts):
+        if 0 <= r - grid.top < len(texts) and within in joined[r - grid.top]:
             for c, text in enumerate(texts[r - grid.top], start=grid.left):
                 if text and predicate(text):
                     return r, c
@@ -258,14 +270,15 @@ def _read_standard(grid: Grid, file: str) -> list[ReadTable]:
 
 
 def _header_columns(grid: Grid, row: int, labels: dict[str, str]) -> dict[str, int]:
-    columns = {}
+    """The column of each label's first header cell, a cell whose text starts with the label."""
+    columns: dict[str, int] = {}
     texts = cell_texts(grid)[row - grid.top] if grid.top <= row < grid.bottom else []
-    for c, text in enumerate(texts, grid.left):
-        if not text:
-            continue
-        for key, label in labels.items():
-            if key not in columns and text.startswith(label):
-                columns[key] = c
+    for key, label in labels.items():
+        if label in texts:   # written exactly: found by list search, unless a cell before starts with it
+            exact = texts.index(label)
+            columns[key] = grid.left + next(i for i, t in enumerate(texts[:exact + 1]) if t.startswith(label))
+        else:
+            columns.update((key, grid.left + i) for i, t in enumerate(texts) if t.startswith(label) and key not in columns)
     return columns
 
 
@@ -274,8 +287,10 @@ def _near(grid: Grid, row: int, col: int | None, span: tuple[int, int]) -> tuple
     nearest numeric value within the header's span is taken."""
     if col is None:
         return None, None
-    order = [col] + list(range(col + 1, span[1])) + list(range(col - 1, span[0] - 1, -1))
-    for c in order:
+    value = grid.value(row, col)
+    if value.__class__ is float or _is_number(value):   # where the header says: the usual case
+        return value, col
+    for c in itertools.chain(range(col + 1, span[1]), range(col - 1, span[0] - 1, -1)):
         value = grid.value(row, c)
         if _is_number(value):
             return value, c
@@ -303,13 +318,13 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
 
     project = labelled(form.PROJECT) or grid.name
     year = None
-    hit = _find(grid, range(max(grid.top, start - 3), header), _YEAR.search)
+    hit = _find(grid, range(max(grid.top, start - 3), header), _YEAR.search, "年度")
     if hit:
         year = int(_YEAR.search(_text(grid, *hit)).group(1))
     funds = Funds(annual=None, executed=None)
     annual_label = form.FUNDS_FIELDS["annual"]
     funds_header = (_find(grid, rows, annual_label) or (None,))[0]
-    funds_row = _find(grid, rows, lambda t: t.startswith(form.FUNDS_TOTAL))
+    funds_row = _find(grid, rows, lambda t: t.startswith(form.FUNDS_TOTAL), form.FUNDS_TOTAL)
     if funds_header is not None and funds_row is not None:
         columns = _header_columns(grid, funds_header, form.FUNDS_FIELDS)
         spans = _spans(columns, grid.right)
@@ -325,7 +340,7 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
         funds = Funds(**read_row(funds_row[0], form.FUNDS_FIELDS))
         below = range(funds_row[0] + 1, min(funds_row[0] + 1 + len(form.FUNDS_SOURCES), header))
         for name in form.FUNDS_SOURCES:
-            hit = _find(grid, below, lambda t, name=name: t.endswith(name))
+            hit = _find(grid, below, lambda t, name=name: t.endswith(name), name)
             if hit:
                 funds.sources[name] = FundsSource(**read_row(hit[0], form.AMOUNT_FIELDS))
     else:
