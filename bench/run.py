@@ -73,8 +73,6 @@ def _cli_recalc(folder: Path, out: Path, *extra: str) -> float:
 
 def _pipeline(paths: list[Path]) -> float:
     """Files/s of read + score + findings + JSON on recalc's process pool (no summary workbook)."""
-    import json
-
     from workbook_builder.recalc.result import FileFailure, RecalcResult
     from workbook_builder.recalc.run import default_workers, run
 
@@ -87,7 +85,7 @@ def _pipeline(paths: list[Path]) -> float:
             result.failures.append(done[index])
         else:
             result.reports.extend(done[index])
-    json.dumps(result.to_dict(), ensure_ascii=False, indent=1)
+    result.to_json()
     return len(paths) / (time.perf_counter() - start)
 
 

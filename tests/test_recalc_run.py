@@ -107,3 +107,19 @@ def test_ctrl_c_on_the_command_line_writes_partial_outputs(tmp_path):
     data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     assert data["partial"] is True and 0 < len(data["tables"]) < 6000
     assert load_workbook(out / "复核汇总.xlsx").sheetnames[0] == "说明"
+
+
+def test_json_holds_to_dict_one_table_per_line(tmp_path):
+    """The JSON file is ``to_dict()`` exactly, with each table and each unreadable file on a line
+    of its own (readable, diffable), also with no table at all."""
+    (tmp_path / "in").mkdir()
+    for source in sorted(SUBMITTED.glob("*.xlsx"))[:3]:
+        shutil.copy(source, tmp_path / "in" / source.name)
+    (tmp_path / "in" / "坏.xlsx").write_bytes(b"not a workbook")
+    result = recalc([str(tmp_path / "in")], tmp_path / "out", json_path=tmp_path / "r.json", jobs=1, copies=False)
+    text = (tmp_path / "r.json").read_text(encoding="utf-8")
+    assert json.loads(text) == json.loads(json.dumps(result.to_dict()))
+    lines = text.splitlines()
+    assert sum(line.startswith('  {"file"') for line in lines) == len(result.reports) + len(result.failures) == 4
+    result.reports, result.failures = [], []
+    assert json.loads(result.to_json()) == json.loads(json.dumps(result.to_dict()))

@@ -27,7 +27,6 @@ from __future__ import annotations
 import codecs
 import contextlib
 import io
-import itertools
 import math
 import os
 import posixpath
@@ -755,10 +754,11 @@ def read_workbook_grids(path: Path, fmt: str, errors: dict | None = None, data: 
 def _cleaned(rows: list[list[object]]) -> list[list[object]]:
     """``rows`` with every value through :func:`clean_value`; one pass over the sheet's texts
     and floats tells whether any value needs it (almost never), instead of a call per value."""
-    values = list(itertools.chain.from_iterable(rows))
-    texts = [v for v in values if v.__class__ is str]
-    # a sum of floats is finite only when each is (a huge sum just takes the careful path)
-    if (texts and (max(map(len, texts)) > MAX_TEXT or _CONTROL.search("\n".join(texts)))) \
-            or not math.isfinite(sum(v for v in values if v.__class__ is float)):
+    texts = [v for row in rows for v in row if v.__class__ is str]
+    joined = " ".join(texts)
+    if (len(joined) > MAX_TEXT and max(map(len, texts)) > MAX_TEXT) \
+            or (not joined.isprintable() and _CONTROL.search(joined)) \
+            or not math.isfinite(sum([v for row in rows for v in row if v.__class__ is float])):
+        # (a sum of floats is finite only when each is; a huge sum just takes this careful path)
         return [[clean_value(v) for v in row] for row in rows]
     return rows

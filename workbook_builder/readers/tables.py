@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 from addin.engine import PerfError, form, parse_nature
@@ -174,6 +175,33 @@ def _read_template(grid: Grid, meta: Grid, file: str) -> ReadTable:
         grade=at(lay.grade_cell),
         profile=str(at(lay.rule_cell) or info.get("规则") or "") or None,
     )
+    cells = dict(_template_cells(count))
+    filled = [i for i in indicators if i.actual not in (None, "")]
+    uncalculated = bool(filled) and all(i.score is None for i in filled) and funds.score is None
+    problems = _error_values(grid, range(grid.top, grid.bottom))
+    return ReadTable(_without_error_values(table, grid), file, grid.name, cells, template=True, uncalculated=uncalculated, problems=problems)
+
+
+def _at(grid: Grid, ref: str) -> object:
+    return grid.value(*_position(ref))
+
+
+@lru_cache(maxsize=4096)
+def _position(ref: str) -> tuple[int, int]:
+    """0-based (row, col) of an A1 reference of the template layout (cached: a layout has a
+    few hundred cells, read in every template)."""
+    match = re.fullmatch(r"([A-Z]+)(\d+)", ref)
+    column = 0
+    for ch in match.group(1):
+        column = column * 26 + ord(ch) - 64
+    return int(match.group(2)) - 1, column - 1
+
+
+@lru_cache(maxsize=256)
+def _template_cells(count: int) -> dict[tuple, str]:
+    """Where a template with ``count`` indicator rows holds each value (see :class:`ReadTable`);
+    the same for every template of that size, so made once and copied."""
+    lay = L.Layout(count)
     cells = {
         **{("funds", f): lay.funds_cell(f) for f in L.FUNDS_COLUMNS},
         ("total", "score"): lay.total_score_cell,
@@ -184,18 +212,7 @@ def _read_template(grid: Grid, meta: Grid, file: str) -> ReadTable:
     for index in range(lay.indicators):
         for f in L.INDICATOR_COLUMNS:
             cells[("indicator", index + 1, f)] = lay.indicator_cell(f, index)
-    filled = [i for i in indicators if i.actual not in (None, "")]
-    uncalculated = bool(filled) and all(i.score is None for i in filled) and funds.score is None
-    problems = _error_values(grid, range(grid.top, grid.bottom))
-    return ReadTable(_without_error_values(table, grid), file, grid.name, cells, template=True, uncalculated=uncalculated, problems=problems)
-
-
-def _at(grid: Grid, ref: str) -> object:
-    match = re.fullmatch(r"([A-Z]+)(\d+)", ref)
-    column = 0
-    for ch in match.group(1):
-        column = column * 26 + ord(ch) - 64
-    return grid.value(int(match.group(2)) - 1, column - 1)
+    return cells
 
 
 # the standard layout ------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from multiprocessing import get_all_start_methods, get_context
 from multiprocessing.connection import wait
 
 TIMEOUT = 120.0            # seconds one file may take
-CHUNK = 32                 # files per message to a worker
+CHUNK = 64                 # files per message to a worker
 MEMORY = 1536 * 2**20      # bytes of address space a worker may add to what it starts with
 
 

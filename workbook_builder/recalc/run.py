@@ -11,7 +11,6 @@ exhausts memory, becomes one :class:`FileFailure` and the batch goes on. Workboo
 from __future__ import annotations
 
 import glob
-import json
 import os
 import re
 from collections import Counter
@@ -336,7 +335,7 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
         else:
             result.reports.extend(done[index])
     if json_path:  # first: the JSON stands even if the summary workbook cannot be written
-        text = json.dumps(result.to_dict(), ensure_ascii=False, indent=1)
+        text = result.to_json()
         result.json_path = atomic_save(lambda tmp: Path(tmp).write_text(text, encoding="utf-8"), json_path)
     result.summary_path = write_summary(result, outdir / SUMMARY_NAME)
     return result
