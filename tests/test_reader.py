@@ -38,8 +38,13 @@ def test_shifted_last_row_and_missing_level1():
     [read] = one("01")
     last = read.table.indicators[-1]
     assert (last.level1, last.level3, last.score) == ("满意度指标", "用户满意度", 10.0)
-    assert read.cells[("indicator", 6, "score")][0] == "I"  # one column left of J
+    assert read.cell(("indicator", 6, "score"))[0] == "I"  # one column left of J
     assert read.table.indicators[4].level1 == "效益指标"  # inferred from 社会效益指标
+    cells = read.all_cells()   # every cell, the indicator cells worked out as cell() works them out
+    assert cells[("indicator", 6, "score")][0] == "I" and cells[("indicator", 1, "level3")]
+    assert sum(key[0] == "indicator" for key in cells) == 6 * len(read.columns)
+    assert all(read.cell(key) == address for key, address in cells.items())
+    assert read.cell(("indicator", 7, "score")) == "" and read.cell(("indicator", 1, "nothing")) == ""
 
 
 def test_funds_header_with_gaps_and_inline_header_words():

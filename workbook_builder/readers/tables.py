@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -49,6 +50,35 @@ class ReadTable:
     template: bool = False
     uncalculated: bool = False   # a template whose formula cells hold no cached values
     problems: list[tuple[str, str]] = field(default_factory=list)  # (cell, Chinese message)
+    # Indicator rows of the standard layout: (sheet row, column shift) of each, the header's
+    # columns and the grid's addressing; their ('indicator', …) cells are worked out when asked
+    # for (most are never asked for: a batch needs the cells of its findings only).
+    located: list[tuple[int, int]] = field(default_factory=list, repr=False)
+    columns: dict[str, int] = field(default_factory=dict, repr=False)
+    address: Callable[[int, int], str] | None = field(default=None, repr=False, compare=False)
+
+    def cell(self, key: tuple) -> str:
+        """The address of the value ``key`` names (see ``cells``); '' when it was not read."""
+        found = self.cells.get(key)
+        if found is None and self.located and key[0] == "indicator" and 1 <= key[1] <= len(self.located) \
+                and key[2] in self.columns:
+            row, shift = self.located[key[1] - 1]
+            return self.address(row, self.columns[key[2]] + shift)
+        return found or ""
+
+    def all_cells(self) -> dict[tuple, str]:
+        """``cells`` with every indicator cell worked out."""
+        cells = dict(self.cells)
+        for number, (row, shift) in enumerate(self.located, start=1):
+            for key, col in self.columns.items():
+                cells[("indicator", number, key)] = self.address(row, col + shift)
+        return cells
+
+
+def all_cells(read) -> dict[tuple, str]:
+    """Every address a read holds: a 自评表's (:meth:`ReadTable.all_cells`), or the ``cells`` of
+    an evaluation form or yearly table."""
+    return read.all_cells() if isinstance(read, ReadTable) else read.cells
 
 
 def norm(value: object) -> str:
@@ -380,7 +410,7 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
     total_row = None
     all_texts, top, left, bottom = cell_texts(grid), grid.top, grid.left, grid.bottom
     level_labels = {form.INDICATOR_FIELDS["level1"], form.INDICATOR_FIELDS["level3"]}
-    column_items, address = list(columns.items()), grid.address
+    column_items, located = list(columns.items()), []
     for r in range(header + 1, end):
         texts = all_texts[r - top] if top <= r < bottom else []
         if form.TOTAL in texts:
@@ -395,14 +425,13 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
         offset = nature_col - columns["nature"] - left
         row = grid.rows[r - top]   # nature_col was found on it: r is inside the grid
         width = len(row)
-        number = len(indicators) + 1
         values = {"level1": "", "level2": "", "unit": None}
         for key, col in column_items:
             c = col + offset
             value = row[c] if 0 <= c < width else None
             values[key] = None if value == "" else value
-            cells[("indicator", number, key)] = address(r, c + left)
         indicators.append(Indicator(**values))
+        located.append((r, nature_col - columns["nature"]))
     _carry_levels(indicators)
     total_weight = total_score = None
     if total_row is not None:
@@ -430,7 +459,8 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
         profile=str(_right_of(grid, *rule)) if rule else None,
     )
     problems += _error_values(grid, range(start, total_row + 1 if total_row is not None else end))
-    return ReadTable(_without_error_values(table, grid), file, grid.name, cells, problems=problems)
+    return ReadTable(_without_error_values(table, grid), file, grid.name, cells, problems=problems,
+                     located=located, columns=columns, address=grid.address)
 
 
 def _without_error_values(table: Table, grid: Grid) -> Table:

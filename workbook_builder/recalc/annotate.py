@@ -30,6 +30,7 @@ from lxml import etree
 from addin.engine import as_float
 
 from ..files import atomic_save
+from ..readers.tables import all_cells
 from .inert import cell_text, xml_text
 
 FLAG_FILL = "FFFF9999"
@@ -578,19 +579,20 @@ def _computed_column(sheet: Sheet, styles: Styles, column: int, read, result) ->
     def put(cell: str, value) -> None:
         sheet.put(f"{letters}{_split(cell)[1]}", value, computed)
 
-    first = read.cells.get(("indicator", 1, "score"))
+    cells = all_cells(read)
+    first = cells.get(("indicator", 1, "score"))
     if first:
         sheet.put(f"{letters}{_split(first)[1] - 1}", "复核计算值", styles.style(0, bold=True))
         sheet.width(column, 14)
     unscored = getattr(result, "unscored", "无法计算")   # an AnnotatedView of a blank 评分表: 未填写
     for index, detail in enumerate(result.indicators, start=1):
-        cell = read.cells.get(("indicator", index, "score"))
+        cell = cells.get(("indicator", index, "score"))
         if cell:
             put(cell, as_float(detail.score) if detail else unscored)
-    if read.cells.get(("funds", "score")) and result.funds_score is not None:
-        put(read.cells[("funds", "score")], as_float(result.funds_score))
-    if read.cells.get(("total", "score")):
-        cell = read.cells[("total", "score")]
+    if cells.get(("funds", "score")) and result.funds_score is not None:
+        put(cells[("funds", "score")], as_float(result.funds_score))
+    if cells.get(("total", "score")):
+        cell = cells[("total", "score")]
         put(cell, as_float(result.total) if result.total is not None else unscored)
         if result.grade:
             sheet.put(f"{_column_letters(column + 1)}{_split(cell)[1]}", f"等级：{result.grade}", computed)

@@ -32,8 +32,8 @@ class RecalcError(UserError):
 
 def _cell(read: ReadTable, finding: TableFinding) -> str:
     if finding.part == "indicator":
-        return read.cells.get(("indicator", finding.row, finding.field), "")
-    return read.cells.get((finding.part, finding.field), "")
+        return read.cell(("indicator", finding.row, finding.field))
+    return read.cell((finding.part, finding.field))
 
 
 def _profile_for(read: ReadTable, fallback: str | None) -> tuple[str, FindingRow | None]:
@@ -44,7 +44,7 @@ def _profile_for(read: ReadTable, fallback: str | None) -> tuple[str, FindingRow
             return get_profile(declared).id, None
         except PerfError as err:
             used = get_profile(fallback).id
-            row = finding_row(read.cells.get(("rule",), ""), _unknown_rule(err, declared, used))
+            row = finding_row(read.cell(("rule",)), _unknown_rule(err, declared, used))
             return used, row
     return get_profile(fallback).id, None
 

@@ -640,7 +640,7 @@ def check_report(report: str | Path, workbook: str | Path, sheet: str | None = N
         data = framework_report_data(read, table_report)
         checked, found = _walk(blocks, FrameworkChecker(data))
     else:
-        data = table_report_data(result, table_report, cells=read.cells)
+        data = table_report_data(result, table_report, cells=read.all_cells())
         checked, found = check_blocks(blocks, result, data)
     found = _project_named(blocks, data.project) + list(found)
     label = f"{Path(workbook).name}（工作表“{table_report.sheet}”：{data.project}）"
