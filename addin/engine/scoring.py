@@ -131,11 +131,19 @@ def exec_score(
     budget: object, executed: object, weight: object = None, profile: object = None, received: object = None
 ) -> Decimal:
     """The funds row's 得分: min(执行率, 1) × 分值 (分值 defaults to the profile's, usually 10)."""
+    return exec_detail(budget, executed, weight, profile, received)[1]
+
+
+def exec_detail(
+    budget: object, executed: object, weight: object = None, profile: object = None, received: object = None
+) -> tuple[Decimal, Decimal]:
+    """The funds row's 执行率 unrounded (as :func:`funds_share`) and its 得分 (as
+    :func:`exec_score`), the amounts read once."""
     rules = get_profile(profile)
     b, e = _amounts(budget, executed, rules, received)
     points = rules.funds_weight if weight is None or weight == "" else parse_weight(weight)
     share = min(max(FUNDS[rules.funds_method].share(b, e), _ZERO), _ONE)
-    return round_half_up(share * points, rules.decimals)
+    return e / b, round_half_up(share * points, rules.decimals)
 
 
 def grade_of(total: object, profile: object = None) -> str:

@@ -16,7 +16,7 @@ from .findings import Finding, check_scored, fmt, pct, unreadable
 from .errors import PerfError
 from .numbers import read_value, round_half_up, to_decimal
 from .profiles import Profile, get_profile
-from .scoring import IndicatorScore, exec_score, funds_share, grade_of, score_detail
+from .scoring import IndicatorScore, exec_detail, grade_of, score_detail
 
 
 @dataclass
@@ -120,8 +120,7 @@ def _funds(table: Table, result: TableResult, rules: Profile) -> None:
     funds = table.funds
     add = lambda finding: result.findings.append(TableFinding("funds", finding))  # noqa: E731
     try:
-        result.funds_score = exec_score(funds.annual, funds.executed, funds.weight, rules, funds.received)
-        exact = funds_share(funds.annual, funds.executed, rules, funds.received)
+        exact, result.funds_score = exec_detail(funds.annual, funds.executed, funds.weight, rules, funds.received)
         result.funds_rate = round_half_up(exact, rules.rate_decimals)
     except PerfError as err:
         add(unreadable(err, field="score"))
