@@ -123,3 +123,14 @@ def test_json_holds_to_dict_one_table_per_line(tmp_path):
     assert sum(line.startswith('  {"file"') for line in lines) == len(result.reports) + len(result.failures) == 4
     result.reports, result.failures = [], []
     assert json.loads(result.to_json()) == json.loads(json.dumps(result.to_dict()))
+
+
+def test_summary_line_counts_tables_of_every_kind(tmp_path, capsys):
+    """The closing line counts 自评表, 评分表 and yearly budget tables alike, and calls none of
+    them what it is not."""
+    sources = [ROOT / "samples" / "yueyang-2020" / "附件3-2_评价指标体系_自评.xlsx", SUBMITTED / sorted(
+        p.name for p in SUBMITTED.glob("*.xlsx"))[0]]
+    code = main(["recalc", *map(str, sources), "-o", str(tmp_path / "out"), "--jobs", "1", "--no-copies"])
+    out = capsys.readouterr().out
+    assert code in (0, 1) and "复核完成：2 个文件，2 张表（自评表、评分表或年度预算表）" in out
+    assert "张自评表" not in out
