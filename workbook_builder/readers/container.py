@@ -145,7 +145,7 @@ def _open_regular(path: Path):
     if problem:
         os.close(fd)
         raise UnreadableFile(problem)
-    return os.fdopen(fd, "rb", buffering=0), info.st_size
+    return fd, info.st_size
 
 
 def os_reason(err: OSError) -> str:
@@ -161,13 +161,15 @@ def os_reason(err: OSError) -> str:
 def _read_regular(path: Path) -> bytes:
     """The whole file, read once through a descriptor checked by :func:`_open_regular`: the
     checks and the reader see the same bytes (the file cannot be swapped in between)."""
-    handle, size = _open_regular(path)
+    fd, size = _open_regular(path)
     parts, total, want = [], 0, size + 1   # the measured size and a byte more, to see it grew
-    with handle:
-        while total <= MAX_FILE_BYTES and (chunk := handle.read(want)):
+    try:
+        while total <= MAX_FILE_BYTES and (chunk := os.read(fd, want)):
             parts.append(chunk)
             total, want = total + len(chunk), _CHUNK
-    data = b"".join(parts)
+    finally:
+        os.close(fd)
+    data = parts[0] if len(parts) == 1 else b"".join(parts)
     if len(data) > MAX_FILE_BYTES:   # grown since it was measured
         raise UnreadableFile(f"文件过大（上限 {MAX_FILE_BYTES // 2**20} MB），已拒绝读取")
     return data
@@ -231,7 +233,7 @@ class _Entry:
     """A member of a zip package as its central directory states it: the attributes of
     :class:`zipfile.ZipInfo` that the checks read."""
 
-    __slots__ = ("filename", "orig_filename", "flag_bits", "compress_type", "CRC", "compress_size",
+    __slots__ = ("filename", "orig_filename", "raw_name", "flag_bits", "compress_type", "CRC", "compress_size",
                  "file_size", "header_offset")
 
     def is_dir(self) -> bool:
@@ -259,12 +261,14 @@ def _directory(data: bytes) -> list[_Entry] | None:
         extra = data[at + name_length:at + name_length + extra_length]
         if magic != b"PK\x01\x02" or 0xFFFFFFFF in (compressed, size, header) or (extra and _zip64(extra)):
             return None
+        raw_name = data[at:at + name_length]
         try:
-            name = data[at:at + name_length].decode("utf-8" if flags & 0x800 else "cp437")
+            name = raw_name.decode("utf-8" if flags & 0x800 else "cp437")
         except UnicodeDecodeError:
             return None
         entry = _Entry()
         entry.orig_filename, entry.filename = name, name.split("\x00", 1)[0]   # zipfile cuts at a NUL
+        entry.raw_name = raw_name
         entry.flag_bits, entry.compress_type, entry.CRC = flags, method, crc
         entry.compress_size, entry.file_size, entry.header_offset = compressed, size, header
         entries.append(entry)
@@ -381,6 +385,29 @@ def _inflate(archive: _Package, data: bytes, member: _Entry) -> list[bytes] | It
             raise zipfile.BadZipFile("member shorter than its declared size")
         return [chunk] if chunk else []
     return _chunks(inflater, raw, left)
+
+
+def _inflate_small(data: bytes, member: _Entry) -> bytes | None:
+    """A stored or deflated member of at most :data:`_CHUNK` bytes, inflated whole (what
+    :func:`_inflate` does, for the members of nearly every package, in one step); ``None`` for
+    any other member."""
+    size = member.file_size
+    if size > _CHUNK or member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        return None
+    start = member.header_offset
+    if len(data) < start + 30:
+        raise zipfile.BadZipFile("truncated local header")
+    magic, name_length, extra_length = _LOCAL_HEADER.unpack_from(data, start)
+    if magic != b"PK\x03\x04" or data[start + 30:start + 30 + name_length] != member.raw_name:
+        raise zipfile.BadZipFile("local header does not match the directory")
+    begin = start + 30 + name_length + extra_length
+    if member.compress_type == zipfile.ZIP_STORED:
+        part = data[begin:begin + size]
+    else:
+        part = zlib.decompressobj(-15).decompress(data[begin:begin + member.compress_size], size)
+    if len(part) < size:
+        raise zipfile.BadZipFile("member shorter than its declared size")
+    return part
 
 
 def _zipfile_chunks(archive: _Package, member: _Entry) -> Iterator[bytes]:
@@ -636,9 +663,15 @@ def check_package(archive: _Package, data: bytes, required: str | None = None,
         sheets = _sheet_parts(archive, data, members, inflated) if measure else set()
         names = None
         for member in members:
-            if member.is_dir():
+            if member.filename.endswith("/"):
                 continue
-            extent = _scan_member(archive, data, member, member.filename in sheets, inflated.get(member.filename))
+            part = inflated.get(member.filename)
+            if part is None and member.__class__ is _Entry:
+                part = _inflate_small(data, member)
+            if part is None:
+                extent = _scan_member(archive, data, member, member.filename in sheets)
+            else:
+                extent = _scan_whole(member, part, member.filename in sheets)
             if extent is None or not (extent.errors or extent.too_large()):
                 continue
             names = _sheet_names(archive) if names is None else names
