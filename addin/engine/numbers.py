@@ -17,7 +17,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 from functools import lru_cache
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -167,8 +167,7 @@ def round_half_up(value: Decimal, decimals: int) -> Decimal:
         raise PerfError("计算结果超出可计算的范围，请检查输入的数值是否过大或过小") from None
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):   # a tuple: made for every number in every text cell
     value: Decimal | None  # None: an exponent beyond what decimal can hold
     after: str  # the text right after the number (its unit, if any)
     is_date: bool  # a year (2024年) or any part of a date (2024年12月31日)

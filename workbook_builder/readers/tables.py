@@ -301,9 +301,11 @@ def _read_standard(grid: Grid, file: str) -> list[ReadTable]:
     bands = _bands(grid)
     if len(bands) > 1:
         return [read for band in bands for read in _read_standard(band, file)]
-    labels = {r: set(texts) for r, texts in enumerate(cell_texts(grid), start=grid.top)}
-    headers = [r for r, texts in labels.items() if {form.INDICATOR_FIELDS["level3"], form.INDICATOR_FIELDS["nature"]} <= texts]
-    anchors = [r for r, texts in labels.items() if form.PROJECT in texts]
+    level3, nature = form.INDICATOR_FIELDS["level3"], form.INDICATOR_FIELDS["nature"]
+    texts, joined = cell_texts(grid), row_texts(grid)
+    headers = [grid.top + i for i, row in enumerate(joined)
+               if level3 in row and nature in row and level3 in texts[i] and nature in texts[i]]
+    anchors = [grid.top + i for i, row in enumerate(joined) if form.PROJECT in row and form.PROJECT in texts[i]]
     tables = []
     for number, header in enumerate(headers):
         start = max([a for a in anchors if a < header], default=grid.top)
@@ -318,15 +320,21 @@ def _read_standard(grid: Grid, file: str) -> list[ReadTable]:
 
 def _header_columns(grid: Grid, row: int, labels: dict[str, str]) -> dict[str, int]:
     """The column of each label's first header cell, a cell whose text starts with the label."""
-    columns: dict[str, int] = {}
-    texts = cell_texts(grid)[row - grid.top] if grid.top <= row < grid.bottom else []
-    for key, label in labels.items():
-        if label in texts:   # written exactly: found by list search, unless a cell before starts with it
-            exact = texts.index(label)
-            columns[key] = grid.left + next(i for i, t in enumerate(texts[:exact + 1]) if t.startswith(label))
-        else:
-            columns.update((key, grid.left + i) for i, t in enumerate(texts) if t.startswith(label) and key not in columns)
-    return columns
+    texts = tuple(cell_texts(grid)[row - grid.top]) if grid.top <= row < grid.bottom else ()
+    return {key: grid.left + i for key, i in _label_positions(texts, tuple(labels.items()))}
+
+
+@lru_cache(maxsize=256)
+def _label_positions(texts: tuple[str, ...], labels: tuple[tuple[str, str], ...]) -> tuple[tuple[str, int], ...]:
+    """(key, index of the first text starting with the key's label) for each label found.
+    Cached: a batch of tables made on one form repeats the same few header rows."""
+    found = {}
+    for i, text in enumerate(texts):
+        if text:
+            for key, label in labels:
+                if key not in found and text.startswith(label):
+                    found[key] = i
+    return tuple(found.items())
 
 
 def _near(grid: Grid, row: int, col: int | None, span: tuple[int, int]) -> tuple[object, int | None]:
