@@ -128,6 +128,25 @@ def test_a_far_cell_is_refused_before_loading(tmp_path, name, cells):
         check_container(path)
 
 
+@pytest.mark.parametrize("name,cells", FAR, ids=[n for n, _ in FAR])
+def test_a_far_cell_never_takes_the_fast_path(name, cells):
+    assert not container._plainly_small(sheet_xml(cells))
+
+
+NEAR = [
+    ("plain", '<row r="1"><c r="A1"><v>1</v></c><c r="K19" t="n"><v>2</v></c></row>'),
+    ("single_quotes", "<row r='1'><c r='A1'><v>1</v></c></row>"),
+]
+
+
+@pytest.mark.parametrize("name,cells", NEAR, ids=[n for n, _ in NEAR])
+def test_a_sheet_within_z99999_takes_the_fast_path(name, cells):
+    assert container._plainly_small(sheet_xml(cells))
+    assert not container._plainly_small(sheet_xml(cells.replace("<v>1</v>", "<v>#N/A</v>", 1)
+                                                  .replace("<c r=\"A1\"", "<c r=\"A1\" t=\"e\"", 1)
+                                                  .replace("<c r='A1'", "<c r='A1' t='e'", 1)))
+
+
 def test_a_utf16_sheet_is_measured(tmp_path):
     cells = '<row r="1"><c r="A1"><v>1</v></c><c r="XFD1048576"><v>1</v></c></row>'
     xml = '<?xml version="1.0" encoding="UTF-16"?>' + sheet_xml(cells).decode()

@@ -125,10 +125,11 @@ def clean_value(value: object) -> object:
 # recognising the format ----------------------------------------------------------------------
 
 
-def _open_regular(path: Path):
-    """The file opened for reading, if it is a regular file of bounded size (never a FIFO, a
-    device or a directory, which could block or never end). The file is opened without
-    blocking and checked on the open descriptor, so it cannot be swapped in between."""
+def _open_regular(path: Path) -> tuple[int, int]:
+    """A descriptor open for reading and the file's size, if it is a regular file of bounded
+    size (never a FIFO, a device or a directory, which could block or never end). The file is
+    opened without blocking and checked on the open descriptor, so it cannot be swapped in
+    between."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as err:
@@ -166,6 +167,8 @@ def _read_regular(path: Path) -> bytes:
     try:
         while total <= MAX_FILE_BYTES and (chunk := os.read(fd, want)):
             parts.append(chunk)
+            if len(chunk) < want:   # a short read of a regular file: its end
+                break
             total, want = total + len(chunk), _CHUNK
     finally:
         os.close(fd)
@@ -501,7 +504,10 @@ _REFERENCE = re.compile(rb"([A-Za-z]*)([0-9]*)")
 _CHARACTER_REFERENCE = re.compile(rb"&#(x[0-9A-Fa-f]+|[0-9]+);")
 # The fast path (:func:`_plainly_small`): every cell and row tag opens with its r attribute,
 # written plainly, within Z99999; then nothing needs measuring.
-_SPACES = bytes.maketrans(b"\t\n\r>/", b"     ")   # whatever may end a tag name, as a space
+# Whatever may end a tag name as a space, both quotes as ", and a prefix's colon as < (so a
+# prefixed tag, <x:c r="…", is counted and checked like a plain one; its closing tags, counted
+# as cells without an address, send a prefixed sheet to be measured tag by tag).
+_SPACES = bytes.maketrans(b"\t\n\r>/':", b'     "<')
 _FAR_CELL = re.compile(rb'<c r="(?![A-Z]?[0-9]{1,5}")')
 _FAR_ROW = re.compile(rb'<row r="(?![0-9]{1,5}")')
 _FAST_ROWS, _FAST_COLUMNS = 99_999, 26
@@ -510,18 +516,16 @@ _FAST_ROWS, _FAST_COLUMNS = 99_999, 26
 def _plainly_small(part: bytes) -> bool:
     """Whether a whole worksheet part is certainly within :data:`MAX_CELLS` and holds no error
     value, by counting alone: every ``<c``/``<row`` tag (whitespace of any kind, ``>`` or ``/``
-    after the name; no namespace prefix) opens with a plain ``r`` attribute within Z99999 (a
-    second ``r`` in a tag is a duplicate attribute, which the XML reader refuses); a cell takes
-    at least 4 bytes. Anything else is measured tag by tag."""
+    after the name; a prefixed tag included) opens with a plain ``r`` attribute
+    within Z99999 (a second ``r`` in a tag is a duplicate attribute, which the XML reader
+    refuses); a cell takes at least 4 bytes. Anything else is measured tag by tag."""
     if _FAST_ROWS * _FAST_COLUMNS > MAX_CELLS or len(part) // 4 > MAX_CELLS:
         return False
-    if b'"e"' in part or b"'e'" in part:   # maybe an error value (t="e")
-        return False
     text = part.translate(_SPACES)
+    if b'"e"' in text:   # maybe an error value (t="e" or t='e')
+        return False
     if text.count(b"<c ") != text.count(b'<c r="') or text.count(b"<row ") != text.count(b'<row r="'):
         return False
-    if b":c " in text or b":row " in text:
-        return False   # a prefixed tag (or text that looks like one)
     return not _FAR_CELL.search(text) and not _FAR_ROW.search(text)
 
 

@@ -73,7 +73,8 @@ class _File:
 
     def __init__(self, job: tuple):
         self.path, self.profile, self.outdir, self.annotated_name, self.label = job
-        self.format = FORMATS.get(Path(self.path).suffix.lower())
+        self.source = Path(self.path)
+        self.format = FORMATS.get(self.source.suffix.lower())
         self.failure: FileFailure | None = None
         self.checked = self.grids = self.reads = self.pairs = None
 
@@ -81,14 +82,14 @@ class _File:
 def _check(file: _File) -> None:
     from ..readers.container import check_container
 
-    file.checked = check_container(Path(file.path))
+    file.checked = check_container(file.source)
     file.format = file.checked.format
 
 
 def _load(file: _File) -> None:
     from ..readers.source import read_checked  # Word and calamine: not needed inside Excel
 
-    file.grids, file.checked = read_checked(file.path, file.checked), None
+    file.grids, file.checked = read_checked(file.source, file.checked), None
 
 
 def _find(file: _File) -> None:
