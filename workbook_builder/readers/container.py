@@ -639,7 +639,10 @@ def _sheet_parts(archive: _Package, data: bytes, members: list[_Entry],
         if found_target and (found_id is None or found_id.group(1) in ids):
             target = found_target.group(1).decode("utf-8", "replace").replace("\\", "/").strip()
             for name in (target.lstrip("/"), f"xl/{target}", target):
-                parts.update((name, posixpath.normpath(name)))
+                parts.add(name)
+                if name.startswith(".") or "/." in name or "//" in name or name.endswith("/"):
+                    # ./, ../, // or a trailing /: its normal form too
+                    parts.add(posixpath.normpath(name))
     return parts
 
 
