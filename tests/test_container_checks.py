@@ -198,3 +198,13 @@ def test_the_checked_bytes_are_what_is_read(tmp_path, monkeypatch):
     path.write_bytes(b"swapped")
     grids = container.read_workbook_grids(path, checked.format, checked.errors, checked.data)
     assert any(g.name == "自评表" for g in grids)
+
+
+def test_values_cleaned_once_per_sheet():
+    """NaN and infinities (possible in binary formats) become empty cells, control characters
+    are escaped, over-long texts are cut; a sheet needing none of it is kept as it is."""
+    plain = [["项目名称", 1.5, "", None, True], ["用户满意度 100%", 0.0, "第一行\n第二行"]]
+    assert container._cleaned(plain) is plain
+    for bad, fixed in [(float("nan"), None), (float("-inf"), None), ("a\x01b", "a\\x01b"),
+                       ("长" * (container.MAX_TEXT + 10), "长" * container.MAX_TEXT + "…")]:
+        assert container._cleaned([["项目", 2.0], [bad, "x"]]) == [["项目", 2.0], [fixed, "x"]]

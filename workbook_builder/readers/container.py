@@ -794,11 +794,11 @@ def read_workbook_grids(path: Path, fmt: str, errors: dict | None = None, data: 
 def _cleaned(rows: list[list[object]]) -> list[list[object]]:
     """``rows`` with every value through :func:`clean_value`; one pass over the sheet's texts
     and floats tells whether any value needs it (almost never), instead of a call per value."""
-    texts = [v for row in rows for v in row if v.__class__ is str]
+    filled = [v for row in rows for v in row if v]   # NaN and infinities are true
+    texts = [v for v in filled if v.__class__ is str]
     joined = " ".join(texts)
     if (len(joined) > MAX_TEXT and max(map(len, texts)) > MAX_TEXT) \
             or (not joined.isprintable() and _CONTROL.search(joined)) \
-            or not math.isfinite(sum([v for row in rows for v in row if v.__class__ is float])):
-        # (a sum of floats is finite only when each is; a huge sum just takes this careful path)
+            or [v for v in filled if v.__class__ is float and not -math.inf < v < math.inf]:
         return [[clean_value(v) for v in row] for row in rows]
     return rows
