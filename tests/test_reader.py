@@ -66,3 +66,24 @@ def test_two_tables_on_one_sheet_and_a_sheet_per_table():
     assert pair[1].cells[("funds", "score")] != pair[0].cells[("funds", "score")]
     four = read_tables(next(SUBMITTED.glob("27-30_*.xlsx")))
     assert [r.sheet for r in four] == ["表27", "表28", "表29", "表30"]
+
+
+def test_a_row_without_nature_is_a_problem_whether_text_or_numbers():
+    """A row inside the indicator block with no 绩效指标性质 is not counted and is named, whether it
+    holds text or only numbers; an empty row is passed over silently."""
+    from workbook_builder.readers.source import read_grids
+    from workbook_builder.readers.tables import tables_in
+
+    [path] = SUBMITTED.glob("05_*.xlsx")
+    [grid] = [g for g in read_grids(path) if not g.hidden]
+    from addin.engine import form
+
+    total = next(i for i, row in enumerate(grid.rows) if form.TOTAL in [str(v).strip() for v in row])
+    width = len(grid.rows[total])
+    grid.rows[total:total] = [[""] * width, ["", "", 12.5, 3.0] + [""] * (width - 4),
+                              ["", "", "另附说明"] + [""] * (width - 3)]
+    [read] = tables_in([grid], str(path))
+    rows = [int("".join(ch for ch in cell if ch.isdigit())) for cell, message in read.problems
+            if message == "这一行找不到绩效指标性质，未计入"]
+    assert rows == [grid.top + total + 2, grid.top + total + 3]
+    assert len(read.table.indicators) == len(read_tables(path)[0].table.indicators)

@@ -87,13 +87,14 @@ def norm(value: object) -> str:
 
 
 def cell_texts(grid: Grid) -> list[list[str]]:
-    """Every cell of ``grid`` normalised with :func:`norm`, once per grid: the header search
-    looks at each cell many times."""
+    """Every text cell of ``grid`` normalised with :func:`norm` (a number cell as '': the
+    readers search these texts for labels and years, which numbers never are), once per grid:
+    the header search looks at each cell many times."""
     texts = grid.__dict__.get("_texts")
     if texts is None:
         texts = grid.__dict__["_texts"] = [
-            [(("".join(v.split()) if v else v) if v.__class__ is str else str(v) if v.__class__ is float
-              else "" if v is None else norm(v)) for v in row]   # a float's str() has no whitespace
+            [(("".join(v.split()) if v else v) if v.__class__ is str else "" if v is None or v.__class__ is float
+              else norm(v)) for v in row]
             for row in grid.rows]
     return texts
 
@@ -426,7 +427,8 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
             break
         nature_col = _nature_column(grid, r, columns["nature"])
         if nature_col is None:
-            if any(texts) and not level_labels.intersection(texts):
+            filled = any(texts) or any(v.__class__ is float for v in (grid.rows[r - top] if texts else ()))
+            if filled and not level_labels.intersection(texts):
                 level3 = columns.get("level3", left)
                 problems.append((grid.address(r, level3), "这一行找不到绩效指标性质，未计入"))
             continue
