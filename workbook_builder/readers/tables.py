@@ -126,9 +126,12 @@ def _text(grid: Grid, row: int, col: int) -> str:
 
 
 def _is_number(value: object) -> bool:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    kind = value.__class__
+    if kind is float or kind is int:
         return True
-    return isinstance(value, str) and _NUMBER_TEXT.fullmatch(value.strip()) is not None
+    if kind is str:
+        return value != "" and _NUMBER_TEXT.fullmatch(value.strip()) is not None
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def read_tables(path: str | Path) -> list[ReadTable]:
@@ -354,7 +357,15 @@ def _near(grid: Grid, row: int, col: int | None, span: tuple[int, int]) -> tuple
 
 
 def _spans(columns: dict[str, int], right: int) -> dict[str, tuple[int, int]]:
-    ordered = sorted(columns.items(), key=lambda kv: kv[1])
+    """Each header column's span: from the column after the previous header to the next one."""
+    return _header_spans(tuple(columns.items()), right)
+
+
+@lru_cache(maxsize=256)
+def _header_spans(columns: tuple[tuple[str, int], ...], right: int) -> dict[str, tuple[int, int]]:
+    """:func:`_spans` (cached like :func:`_label_positions`: the same few headers in a batch;
+    the result is only read)."""
+    ordered = sorted(columns, key=lambda kv: kv[1])
     spans = {}
     for i, (key, col) in enumerate(ordered):
         low = ordered[i - 1][1] + 1 if i else col
