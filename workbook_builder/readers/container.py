@@ -481,7 +481,7 @@ def _scan_whole(member: _Entry, part: bytes, measure: bool) -> _Extent | None:
         found = _DECLARATION_TEXT.search(part)
         part = part.encode("utf-8")   # a UTF-16/32 worksheet is measured on its text
     else:
-        found = b"<!" in part and _DECLARATION.search(part)
+        found = b"!" in part and b"<!" in part and _DECLARATION.search(part)   # "!" alone: one memchr
     if found:
         raise UnreadableFile(f"部件 {member.filename} 含 DTD/实体声明，已拒绝读取")
     if not measure:
