@@ -17,11 +17,12 @@ _SPELLINGS = {
     QUALITATIVE: ("定性", "定性指标"),
 }
 _NATURES = {s: n for n, spellings in _SPELLINGS.items() for s in spellings}
+SPELLINGS = frozenset(_NATURES)   # every spelling :func:`parse_nature` reads as written
 
 
 def parse_nature(value: object) -> str:
     """The 绩效指标性质 as one of ``≥ ≤ = 定性``, from any spelling seen in real tables."""
-    if value.__class__ is str and value in _NATURES:   # written as listed: nothing to normalise
+    if value.__class__ is str and value in SPELLINGS:   # written as listed: nothing to normalise
         return _NATURES[value]
     text = normalize_text(str(value)).replace(" ", "") if value is not None else ""
     if not text:

@@ -109,6 +109,17 @@ def _float_decimal(value: float) -> Decimal:
     return Decimal(str(value))
 
 
+@lru_cache(maxsize=4096)
+def _bounded_float(value: float) -> Decimal | None:
+    """:func:`_float_decimal` when it is within :func:`bounded`'s limits, else ``None`` (cached
+    with it: the check is a pure function of the float)."""
+    number = _float_decimal(value)
+    try:
+        return bounded(number, value, "")
+    except PerfError:
+        return None
+
+
 def to_decimal(value: object, label: str) -> Decimal:
     """A number typed by a user (int, float, Decimal or a plain numeric text) as a Decimal.
 
@@ -116,7 +127,7 @@ def to_decimal(value: object, label: str) -> Decimal:
     field in the error message.
     """
     if value.__class__ is float and value:   # the common case first (not -0.0, see below)
-        return bounded(_float_decimal(value), value, label)
+        return _bounded_float(value) or bounded(_float_decimal(value), value, label)
     if isinstance(value, bool):
         raise PerfError(f"{label}应为数值，收到的是逻辑值“{value}”")
     if isinstance(value, Decimal):
@@ -216,7 +227,7 @@ def read_value(value: object, unit: object = None, label: str = "实际完成值
     not a year. ``99.90%`` reads as 99.90. A text with no usable number raises :class:`PerfError`.
     """
     if value.__class__ is float and value:   # the common case first, as to_decimal reads it
-        return bounded(_float_decimal(value), value, label)
+        return _bounded_float(value) or bounded(_float_decimal(value), value, label)
     if value is None or isinstance(value, (bool, int, float, Decimal)):
         return to_decimal(value, label)
     return read_quantity(value, unit, label)[0]

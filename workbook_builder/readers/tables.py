@@ -21,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from addin.engine import PerfError, form, parse_nature
+from addin.engine.natures import SPELLINGS as NATURE_SPELLINGS
 from addin.engine.table import Funds, FundsSource, Indicator, Table
 
 from ..forms import layout as L
@@ -514,6 +515,10 @@ def _error_values(grid: Grid, rows: range) -> list[tuple[str, str]]:
 
 def _nature_column(grid: Grid, row: int, expected: int) -> int | None:
     """The column of the row's 绩效指标性质 cell, the nearest to where the header puts it."""
+    r = row - grid.top
+    if 0 <= r < len(grid.rows) and 0 <= expected - grid.left < len(grid.rows[r]) \
+            and grid.rows[r][expected - grid.left] in NATURE_SPELLINGS:
+        return expected   # where the header says, spelt as listed: the usual case
     for distance in (0, -1, 1, -2, 2):
         value = grid.value(row, expected + distance)
         if isinstance(value, str) and value.strip():
