@@ -275,9 +275,10 @@ def _find(grid: Grid, rows: range, predicate, within: str = "") -> tuple[int, in
 
 
 def _right_of(grid: Grid, row: int, col: int) -> object:
-    for c in range(col + 1, grid.right):
-        value = grid.value(row, c)
-        if value not in (None, ""):
+    """The first value right of (row, col) on its row."""
+    cells = grid.rows[row - grid.top] if grid.top <= row < grid.bottom else ()
+    for value in cells[max(col + 1 - grid.left, 0):]:
+        if value is not None and value != "":
             return value
     return None
 
@@ -347,7 +348,9 @@ def _near(grid: Grid, row: int, col: int | None, span: tuple[int, int]) -> tuple
     nearest numeric value within the header's span is taken."""
     if col is None:
         return None, None
-    value = grid.value(row, col)
+    cells = grid.rows[row - grid.top] if grid.top <= row < grid.bottom else ()
+    at = col - grid.left
+    value = cells[at] if 0 <= at < len(cells) else None
     if value.__class__ is float or _is_number(value):   # where the header says: the usual case
         return value, col
     for c in itertools.chain(range(col + 1, span[1]), range(col - 1, span[0] - 1, -1)):
