@@ -57,6 +57,7 @@ _DATE = re.compile(
 # first number.
 _POWER_OF_TEN = re.compile(r"\d\s*[×xX*]\s*10\s*(?:\^|\*\*|[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]|的)")
 _THOUSANDS = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+)(?![\d,])")
+_MAY_BE_DATE = re.compile(r"月|[-/.].*[-/.]", re.S)   # what every match of _DATE contains
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 _BRACKETS = re.compile(r"\(.*?\)")
 _YEAR_AFTER = re.compile(r"^(?:年|-\d{4}年|—\d{4}年|至\d{4}年|\.\d{1,2}\.\d{1,2})")
@@ -205,7 +206,8 @@ def _unit_forms(unit: str | None) -> tuple[str, ...]:
 def _tokens(text: str) -> list[_Token]:
     if "," in text:
         text = _THOUSANDS.sub(lambda m: m.group(1).replace(",", ""), text)
-    dates = [m.span() for m in _DATE.finditer(text)]
+    # a date has 年…月, 月…日 or two of - / . between its numbers: most texts have none
+    dates = [m.span() for m in _DATE.finditer(text)] if _MAY_BE_DATE.search(text) else []
     tokens = []
     for match in _NUMBER.finditer(text):
         sign, digits = match.groups()
@@ -241,7 +243,7 @@ def read_quantity(value: object, unit: object = None, label: str = "实际完成
         return to_decimal(value, label), ""
     if not isinstance(value, str):
         raise PerfError(f"{label}应为数值或文字，收到的是“{quoted(value)}”")
-    if _POWER_OF_TEN.search(value):
+    if "10" in value and _POWER_OF_TEN.search(value):   # (the pattern writes 10 itself)
         raise PerfError(f"{label}“{quoted(value)}”用乘方表示数值，请直接写出数值（如 1500 或 1.5e3）")
     text = normalize_text(value)
     if not text:
