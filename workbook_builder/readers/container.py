@@ -505,28 +505,26 @@ _CHARACTER_REFERENCE = re.compile(rb"&#(x[0-9A-Fa-f]+|[0-9]+);")
 # The fast path (:func:`_plainly_small`): every cell and row tag opens with its r attribute,
 # written plainly, within Z99999; then nothing needs measuring.
 # Whatever may end a tag name as a space, both quotes as ", and a prefix's colon as < (so a
-# prefixed tag, <x:c r="…", is counted and checked like a plain one; its closing tags, counted
-# as cells without an address, send a prefixed sheet to be measured tag by tag).
+# prefixed tag, <x:c r="…", is checked like a plain one; its closing tags, seen as cells
+# without an address, send a prefixed sheet to be measured tag by tag).
 _SPACES = bytes.maketrans(b"\t\n\r>/':", b'     "<')
-_FAR_CELL = re.compile(rb'<c r="(?![A-Z]?[0-9]{1,5}")')
-_FAR_ROW = re.compile(rb'<row r="(?![0-9]{1,5}")')
+_NOT_PLAIN_CELL = re.compile(rb'<c (?!r="[A-Z]?[0-9]{1,5}")')   # a cell tag not opening with a near r
+_NOT_PLAIN_ROW = re.compile(rb'<row (?!r="[0-9]{1,5}")')
 _FAST_ROWS, _FAST_COLUMNS = 99_999, 26
 
 
 def _plainly_small(part: bytes) -> bool:
     """Whether a whole worksheet part is certainly within :data:`MAX_CELLS` and holds no error
-    value, by counting alone: every ``<c``/``<row`` tag (whitespace of any kind, ``>`` or ``/``
-    after the name; a prefixed tag included) opens with a plain ``r`` attribute
-    within Z99999 (a second ``r`` in a tag is a duplicate attribute, which the XML reader
-    refuses); a cell takes at least 4 bytes. Anything else is measured tag by tag."""
+    value, by two searches: every ``<c``/``<row`` tag (whitespace of any kind, ``>`` or ``/``
+    after the name; a prefixed tag included) opens with a plain ``r`` attribute within Z99999
+    (a second ``r`` in a tag is a duplicate attribute, which the XML reader refuses); a cell
+    takes at least 4 bytes. Anything else is measured tag by tag."""
     if _FAST_ROWS * _FAST_COLUMNS > MAX_CELLS or len(part) // 4 > MAX_CELLS:
         return False
     text = part.translate(_SPACES)
     if b'"e"' in text:   # maybe an error value (t="e" or t='e')
         return False
-    if text.count(b"<c ") != text.count(b'<c r="') or text.count(b"<row ") != text.count(b'<row r="'):
-        return False
-    return not _FAR_CELL.search(text) and not _FAR_ROW.search(text)
+    return not _NOT_PLAIN_CELL.search(text) and not _NOT_PLAIN_ROW.search(text)
 
 
 def _column_number(letters: bytes) -> int:
