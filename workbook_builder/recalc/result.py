@@ -7,7 +7,6 @@ it, and turned into the documented JSON by ``to_dict``.
 
 from __future__ import annotations
 
-import functools
 import json
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -126,7 +125,7 @@ class RecalcResult:
         """:meth:`to_dict` as JSON text, one table (or unreadable file) per line: readable and
         diffable, and written by json's C encoder (indenting every level is pure Python, slow
         for tens of thousands of tables)."""
-        dump = functools.partial(json.dumps, ensure_ascii=False)
+        dump = json.JSONEncoder(ensure_ascii=False).encode   # one encoder for every line
         data = self.to_dict()
         lines = ["{"]
         for n, (key, value) in enumerate(data.items()):
