@@ -87,6 +87,9 @@ class Links:
         return target, f"'{report.sheet.replace(chr(39), chr(39) * 2)}'!{cell}"
 
 
+_PLAIN = (False, False, False, False, False)   # a cell's style key (see SheetWriter._cell) with nothing to set
+
+
 def _value(value: object) -> object:
     """A cell value: finite numbers as numbers, everything else as inert text."""
     if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
@@ -120,18 +123,23 @@ class SheetWriter:
         self.pending: list[list] | None = [header]  # rows held until the widths are known
 
     def _cell(self, number: int, index: int, value: object, highlight: bool,
-              link: tuple[str | None, str | None]) -> WriteOnlyCell:
-        cell = WriteOnlyCell(self.sheet, _value(value))
+              link: tuple[str | None, str | None]) -> WriteOnlyCell | object:
+        """The cell to append: a plain value when it needs no style, no link and cannot be taken
+        for a formula (openpyxl then makes the cell, much faster), else a styled cell."""
+        value = _value(value)
+        text = value.__class__ is str
+        target, location = link
+        key = (text and is_formula_like(value), not text and self.columns[index] in NUMERIC,
+               self.columns[index] in WRAPPED, highlight, bool(target or location))
+        if key == _PLAIN:
+            return value
+        cell = WriteOnlyCell(self.sheet, value)
         cell.row, cell.column = number, index + 1
-        text = isinstance(cell.value, str)
         if text:
             cell.data_type = "s"  # text from a submitted file is never a formula
-        target, location = link
         if target or location:
             cell.hyperlink = Hyperlink(ref=cell.coordinate, target=target, location=location,
                                        tooltip="打开" + (location or target or ""))
-        key = (text and is_formula_like(cell.value), not text and self.columns[index] in NUMERIC,
-               self.columns[index] in WRAPPED, highlight, bool(target or location))
         if key in self.styles:  # openpyxl hashes every style object set; copy a known one
             cell._style = copy(self.styles[key])
             return cell
@@ -159,7 +167,7 @@ class SheetWriter:
             self.sheet.append(cells)
             return
         for index, cell in enumerate(cells):
-            self.widths[index] = max(self.widths[index], text_width(cell.value))
+            self.widths[index] = max(self.widths[index], text_width(getattr(cell, "value", cell)))
         self.pending.append(cells)
         if self.rows >= WIDTH_ROWS:
             self._flush()
