@@ -2,7 +2,10 @@
 per member, a counting fast path for the sheet extent) and each still refusing what it must:
 every test here fails when its check is removed or weakened."""
 
+import re
+import struct
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -128,14 +131,20 @@ def test_a_far_cell_is_refused_before_loading(tmp_path, name, cells):
         check_container(path)
 
 
-@pytest.mark.parametrize("name,cells", FAR, ids=[n for n, _ in FAR])
-def test_a_far_cell_never_takes_the_fast_path(name, cells):
+TRICKS = FAR + [
+    ("mixed_quotes", '<row r="1"><c r=\'A1"XFD1048576\'><v>1</v></c></row>'),
+    ("address_as_text", '<row r="1"><c>r="1"<v>1</v></c><c r="A99999"><v>1</v></c></row>'),
+    ("single_quotes_error", "<row r='1'><c r='A1' t='e'><v>#N/A</v></c></row>"),
+]
+
+
+@pytest.mark.parametrize("name,cells", TRICKS, ids=[n for n, _ in TRICKS])
+def test_a_far_or_unusual_cell_never_takes_the_fast_path(name, cells):
     assert not container._plainly_small(sheet_xml(cells))
 
 
 NEAR = [
     ("plain", '<row r="1"><c r="A1"><v>1</v></c><c r="K19" t="n"><v>2</v></c></row>'),
-    ("single_quotes", "<row r='1'><c r='A1'><v>1</v></c></row>"),
 ]
 
 
@@ -144,7 +153,7 @@ def test_a_sheet_within_z99999_takes_the_fast_path(name, cells):
     assert container._plainly_small(sheet_xml(cells))
     assert not container._plainly_small(sheet_xml(cells.replace("<v>1</v>", "<v>#N/A</v>", 1)
                                                   .replace("<c r=\"A1\"", "<c r=\"A1\" t=\"e\"", 1)
-                                                  .replace("<c r='A1'", "<c r='A1' t='e'", 1)))
+))
 
 
 def test_a_utf16_sheet_is_measured(tmp_path):
@@ -208,3 +217,88 @@ def test_values_cleaned_once_per_sheet():
     for bad, fixed in [(float("nan"), None), (float("-inf"), None), ("a\x01b", "a\\x01b"),
                        ("长" * (container.MAX_TEXT + 10), "长" * container.MAX_TEXT + "…")]:
         assert container._cleaned([["项目", 2.0], [bad, "x"]]) == [["项目", 2.0], [fixed, "x"]]
+
+
+# zip packages read without zipfile ------------------------------------------------------------
+
+
+def _rewrite_directory(dest: Path, change, source: Path = GOOD) -> Path:
+    """``source`` with ``change(entry: bytearray)`` applied to each central directory entry."""
+    data = bytearray(source.read_bytes())
+    end = data.rfind(b"PK\x05\x06")
+    count, size, offset = struct.unpack_from("<HLL", data, end + 10)
+    at = offset
+    for _ in range(count):
+        names, extras, comments = struct.unpack_from("<HHH", data, at + 28)
+        entry = data[at:at + 46 + names + extras + comments]
+        change(entry)
+        data[at:at + len(entry)] = entry
+        at += len(entry)
+    dest.write_bytes(bytes(data))
+    return dest
+
+
+def test_a_version_zipfile_refuses_is_refused(tmp_path):
+    path = _rewrite_directory(tmp_path / "v64.xlsx", lambda entry: struct.pack_into("<B", entry, 6, 64))
+    assert container._directory(path.read_bytes()) is None   # left to zipfile, which refuses it
+    with pytest.raises(UnreadableFile):
+        check_container(path)
+
+
+def test_a_corrupt_extra_field_is_refused(tmp_path):
+    data = bytearray(GOOD.read_bytes())
+    with zipfile.ZipFile(GOOD) as src, zipfile.ZipFile(tmp_path / "extra.xlsx", "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.infolist():
+            info = zipfile.ZipInfo(item.filename, item.date_time)
+            info.compress_type, info.extra = zipfile.ZIP_DEFLATED, b"\x99\x99\x10\x00ab"   # says 16 bytes, has 2
+            out.writestr(info, src.read(item))
+    assert container._directory((tmp_path / "extra.xlsx").read_bytes()) is None
+    with pytest.raises(UnreadableFile):
+        check_container(tmp_path / "extra.xlsx")
+
+
+def test_a_member_declared_empty_is_not_inflated_without_bound(tmp_path):
+    """A deflated member that declares 0 bytes but inflates to 50 MB is refused after one byte
+    (a maximum length of 0 would mean no maximum to zlib)."""
+    with zipfile.ZipFile(GOOD) as src, zipfile.ZipFile(tmp_path / "zero.xlsx", "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.infolist():
+            out.writestr(item.filename, src.read(item))
+        out.writestr("xl/media/zero.bin", b"\0" * (50 * 2**20))
+
+    def declare_empty(entry: bytearray) -> None:
+        if entry.endswith(b"xl/media/zero.bin"):
+            struct.pack_into("<L", entry, 24, 0)
+
+    data = bytearray(_rewrite_directory(tmp_path / "zero.xlsx", declare_empty, tmp_path / "zero.xlsx").read_bytes())
+    package = container._Package(bytes(data))
+    [member] = [m for m in package.members if m.filename == "xl/media/zero.bin"]
+    assert member.file_size == 0 and member.compress_size > 0
+    with pytest.raises(zipfile.BadZipFile):
+        container._inflate_small(bytes(data), member)
+    with pytest.raises(UnreadableFile):
+        check_container(tmp_path / "zero.xlsx")
+
+
+def test_a_duplicate_member_name_reads_the_last_as_zipfile_does(tmp_path):
+    with pytest.warns(UserWarning), zipfile.ZipFile(tmp_path / "dup.zip", "w") as out:
+        out.writestr("mimetype", b"first")
+        out.writestr("mimetype", b"second")
+    data = (tmp_path / "dup.zip").read_bytes()
+    assert container._Package(data).read("mimetype") == zipfile.ZipFile(tmp_path / "dup.zip").read("mimetype") == b"second"
+
+
+def test_a_sheet_starting_below_row_1_keeps_its_addresses(tmp_path):
+    """calamine's rows start at the sheet's first used row: a table with empty rows above it is
+    read at its own cells (its findings name the cells a user sees)."""
+    from openpyxl import load_workbook
+
+    from workbook_builder.recalc.run import check_file
+
+    book = load_workbook(GOOD)
+    book.active.insert_rows(1, 2)   # two empty rows above the table
+    book.save(tmp_path / "lower.xlsx")
+    [grid] = [g for g in read_source(tmp_path / "lower.xlsx")[1] if not g.hidden]
+    assert grid.top == 2 and grid.value(2, 0) == load_workbook(GOOD).active["A1"].value
+    moved = [f.cell for r in check_file(str(tmp_path / "lower.xlsx"), None, None, None, "x") for f in r.findings]
+    original = [f.cell for r in check_file(str(GOOD), None, None, None, "x") for f in r.findings]
+    assert original and moved == [re.sub(r"\d+", lambda m: str(int(m.group()) + 2), c) for c in original]

@@ -206,6 +206,9 @@ def _task(kind: str) -> str:
         return str(len(blocks))
     if kind == "raise":
         raise ValueError("library text that must not reach the user")
+    if kind == "shout":   # as a Rust reader does when an allocation fails
+        os.write(2, b"memory allocation of 549755813888 bytes failed\n")
+        os.abort()
     return f"done {kind}"
 
 
@@ -335,3 +338,33 @@ def test_files_checked_stage_by_stage_as_one_by_one(tmp_path):
     jobs = [(str(p), None, None, None, p.name) for p in paths]
     assert len(jobs) >= 100
     assert check_files(jobs) == [check_file(*job) for job in jobs]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="address-space limits are POSIX")
+def test_large_files_in_one_chunk_do_not_fail_each_other(tmp_path):
+    """A chunk of large workbooks (30 MB each, a picture say) under a tight memory limit: each
+    is read; none fails because the others of its chunk are held at the same time."""
+    import zipfile
+
+    from tests.hostile_corpus import GOOD
+    from workbook_builder.recalc.run import check_file, check_files
+
+    paths = []
+    for n in range(3):
+        path = tmp_path / f"大文件{n}.xlsx"
+        with zipfile.ZipFile(GOOD) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+            for item in src.infolist():
+                out.writestr(item.filename, src.read(item))
+            out.writestr("xl/media/image1.png", os.urandom(30 * 2**20), zipfile.ZIP_STORED)
+        paths.append(path)
+    jobs = [(str(p), None, None, None, p.name) for p in paths * 8]
+    done = dict(run_guarded(check_file, jobs, 1, lambda job, reason: reason, memory=150 * 2**20, batch=check_files))
+    assert all(isinstance(done[n], list) and done[n] for n in range(len(jobs))), done
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="abort is POSIX")
+def test_a_worker_that_dies_shouting_writes_nothing_to_the_terminal(capfd):
+    jobs = [("a",), ("shout",), ("b",)]
+    done = dict(run_guarded(_task, jobs, 1, lambda job, reason: f"失败 {job[0]}：{reason}", timeout=10))
+    assert done[0] == "done a" and done[2] == "done b" and done[1].startswith("失败 shout：")
+    assert "memory allocation" not in capfd.readouterr().err

@@ -61,6 +61,11 @@ class UnreadableFile(Exception):
     """A file that cannot be read as a workbook; ``str()`` is the Chinese reason."""
 
 
+class OutOfMemory(UnreadableFile):
+    """Memory ran out while a file was read: the file's reason when it was read alone, and a
+    sign to read it again alone when other files were held at the same time."""
+
+
 @dataclass
 class Grid:
     """One sheet's cached values; ``value(row, col)`` takes 0-based sheet coordinates."""
@@ -230,6 +235,7 @@ def _ole_format(data: bytes, path: Path) -> str:
 _END = struct.Struct("<4s4H2LH")                  # end of central directory record
 _CENTRAL = struct.Struct("<4s4B4HL2L5H2L")        # central directory file header (as zipfile)
 _ZIP64_LOCATOR = b"PK\x06\x07"
+_MAX_VERSION = 63                                 # "version needed to extract" zipfile reads
 
 
 class _Entry:
@@ -258,11 +264,12 @@ def _directory(data: bytes) -> list[_Entry] | None:
     for _ in range(total):
         if at + _CENTRAL.size > end:
             return None
-        (magic, _, _, _, _, flags, method, _, _, crc, compressed, size, name_length, extra_length,
+        (magic, _, _, version, _, flags, method, _, _, crc, compressed, size, name_length, extra_length,
          comment_length, _, _, _, header) = _CENTRAL.unpack_from(data, at)
         at += _CENTRAL.size
         extra = data[at + name_length:at + name_length + extra_length]
-        if magic != b"PK\x01\x02" or 0xFFFFFFFF in (compressed, size, header) or (extra and _zip64(extra)):
+        if (magic != b"PK\x01\x02" or 0xFFFFFFFF in (compressed, size, header) or version > _MAX_VERSION
+                or (extra and not _plain_extra(extra))):
             return None
         raw_name = data[at:at + name_length]
         try:
@@ -279,15 +286,16 @@ def _directory(data: bytes) -> list[_Entry] | None:
     return entries if at == end else None
 
 
-def _zip64(extra: bytes) -> bool:
-    """Whether a central directory entry's extra field holds zip64 sizes (header id 1)."""
+def _plain_extra(extra: bytes) -> bool:
+    """Whether a central directory entry's extra field is well formed and holds no zip64 sizes
+    (header id 1): what :mod:`zipfile` reads (or refuses) itself otherwise."""
     at = 0
     while at + 4 <= len(extra):
         kind, length = struct.unpack_from("<HH", extra, at)
-        if kind == 1:
-            return True
+        if kind == 1 or at + 4 + length > len(extra):
+            return False
         at += 4 + length
-    return False
+    return True
 
 
 class _Package:
@@ -314,7 +322,7 @@ class _Package:
 
     def read(self, name: str) -> bytes:
         """A member's bytes (its CRC is checked by :func:`check_package`)."""
-        member = next((m for m in self.members if m.filename == name), None)
+        member = next((m for m in reversed(self.members) if m.filename == name), None)   # the last, as zipfile
         if member is None:
             raise KeyError(name)
         return b"".join(_inflate(self, self.data, member))
@@ -383,9 +391,9 @@ def _inflate(archive: _Package, data: bytes, member: _Entry) -> list[bytes] | It
     raw = data[begin:begin + member.compress_size]
     inflater = zlib.decompressobj(-15)
     if left <= _CHUNK:
-        chunk = inflater.decompress(raw, left)
-        if len(chunk) < left:
-            raise zipfile.BadZipFile("member shorter than its declared size")
+        chunk = inflater.decompress(raw, left + 1)   # bounded even for a declared size of 0
+        if len(chunk) != left:
+            raise zipfile.BadZipFile("member not of its declared size")
         return [chunk] if chunk else []
     return _chunks(inflater, raw, left)
 
@@ -407,9 +415,9 @@ def _inflate_small(data: bytes, member: _Entry) -> bytes | None:
     if member.compress_type == zipfile.ZIP_STORED:
         part = data[begin:begin + size]
     else:
-        part = zlib.decompressobj(-15).decompress(data[begin:begin + member.compress_size], size)
-    if len(part) < size:
-        raise zipfile.BadZipFile("member shorter than its declared size")
+        part = zlib.decompressobj(-15).decompress(data[begin:begin + member.compress_size], size + 1)
+    if len(part) != size:   # (size + 1 above: bounded even for a declared size of 0)
+        raise zipfile.BadZipFile("member not of its declared size")
     return part
 
 
@@ -504,12 +512,13 @@ _REFERENCE = re.compile(rb"([A-Za-z]*)([0-9]*)")
 _CHARACTER_REFERENCE = re.compile(rb"&#(x[0-9A-Fa-f]+|[0-9]+);")
 # The fast path (:func:`_plainly_small`): every cell and row tag opens with its r attribute,
 # written plainly, within Z99999; then nothing needs measuring.
-# Whatever may end a tag name as a space, both quotes as ", and a prefix's colon as < (so a
-# prefixed tag, <x:c r="…", is checked like a plain one; its closing tags, seen as cells
-# without an address, send a prefixed sheet to be measured tag by tag).
-_SPACES = bytes.maketrans(b"\t\n\r>/':", b'     "<')
-_NOT_PLAIN_CELL = re.compile(rb'<c (?!r="[A-Z]?[0-9]{1,5}")')   # a cell tag not opening with a near r
-_NOT_PLAIN_ROW = re.compile(rb'<row (?!r="[0-9]{1,5}")')
+# Whitespace as a space, and a prefix's colon as < (so a prefixed tag, <x:c r="…", is checked
+# like a plain one; its closing tags, seen as cells without an address, send a prefixed sheet
+# to be measured tag by tag).
+_SPACES = bytes.maketrans(b"\t\n\r:", b"   <")
+# a cell or row tag (its name ended by a space, > or /) not opening with a near r
+_NOT_PLAIN_CELL = re.compile(rb'<c(?=[ >/])(?! r="[A-Z]?[0-9]{1,5}")')
+_NOT_PLAIN_ROW = re.compile(rb'<row(?=[ >/])(?! r="[0-9]{1,5}")')
 _FAST_ROWS, _FAST_COLUMNS = 99_999, 26
 
 
@@ -522,7 +531,7 @@ def _plainly_small(part: bytes) -> bool:
     if _FAST_ROWS * _FAST_COLUMNS > MAX_CELLS or len(part) // 4 > MAX_CELLS:
         return False
     text = part.translate(_SPACES)
-    if b'"e"' in text:   # maybe an error value (t="e" or t='e')
+    if b'"e"' in text or b"'e'" in text:   # maybe an error value (t="e")
         return False
     return not _NOT_PLAIN_CELL.search(text) and not _NOT_PLAIN_ROW.search(text)
 
@@ -781,7 +790,7 @@ def read_workbook_grids(path: Path, fmt: str, errors: dict | None = None, data: 
     except (UnreadableFile, KeyboardInterrupt, SystemExit):
         raise
     except MemoryError:
-        raise UnreadableFile("读取所需内存超过上限（工作表数据区域过大），已拒绝读取") from None
+        raise OutOfMemory("读取所需内存超过上限（工作表数据区域过大），已拒绝读取") from None
     except BaseException as err:  # calamine's own types for every broken part, and Rust panics
         if fmt == "et":
             raise UnreadableFile("WPS 表格 .et 文件无法直接读取，请在 WPS 中另存为 .xlsx") from None

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from addin.engine import form
 
-from .container import MAX_COLUMNS, MAX_ROWS, Grid, UnreadableFile, clean_value
+from .container import MAX_COLUMNS, MAX_ROWS, Grid, OutOfMemory, UnreadableFile, clean_value
 
 _NUMBER = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 _MONEY = ("万元", "元")
@@ -144,7 +144,7 @@ def read_docx_grids(source: Path | bytes) -> list[WordGrid]:
     except UnreadableFile:
         raise
     except MemoryError:
-        raise UnreadableFile("读取所需内存超过上限，已拒绝读取") from None
+        raise OutOfMemory("读取所需内存超过上限，已拒绝读取") from None
     except Exception:  # python-docx / lxml raise their own types for a broken part
         raise UnreadableFile("Word 文档内容无法解析（结构已损坏），请用 Word 或 WPS 打开后另存为 .docx") from None
     if not grids:

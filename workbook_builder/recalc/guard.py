@@ -42,9 +42,22 @@ def _call(task: Callable, args: tuple) -> object:
         return RuntimeError(type(err).__name__)
 
 
+def _quiet() -> None:
+    """The worker's standard error to the null device: a reader that aborts (a Rust allocation
+    failure prints its own lines) must not write into the user's terminal; the file's reason
+    comes back through the pipe."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 2)
+        os.close(null)
+    except OSError:
+        pass
+
+
 def _worker(conn, task: Callable, batch: Callable | None, memory: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
     faulthandler.disable()  # a reader's abort is reported as the file's reason, not as a dump
+    _quiet()
     _limit_memory(memory)
     while True:
         try:
