@@ -249,12 +249,12 @@ def _walk(folder: Path, found: list[Path], skipped: list[tuple[Path, str]]) -> N
                 found.append(path)
 
 
-def collect(paths: list[str]) -> tuple[list[Path], list[tuple[Path, str]]]:
+def collect(paths: list[str], reals: dict[Path, str] | None = None) -> tuple[list[Path], list[tuple[Path, str]]]:
     """Files named by ``paths`` (files, folders walked recursively, glob patterns) and every
     path that is not read, with the reason (missing, unreadable folder, lock file, not a table
     file). A named file is read whatever its suffix (its format is told by its content); a path
     that exists is taken as it is even when it contains glob characters (``表[1].xlsx``).
-    Duplicates are listed once."""
+    Duplicates are listed once. ``reals``, when given, gets each file's real path."""
     found: list[Path] = []
     skipped: list[tuple[Path, str]] = []
     for raw in paths:
@@ -287,6 +287,8 @@ def collect(paths: list[str]) -> tuple[list[Path], list[tuple[Path, str]]]:
         if key not in seen:
             seen.add(key)
             unique.append(path)
+            if reals is not None:
+                reals[path] = key
     return unique, skipped
 
 
@@ -325,11 +327,11 @@ def _label(path: Path, folders: list[Path]) -> str:
     """How a file is shown: relative to the parent of the folder given on the command line that
     holds it (``收到的自评表/单位A/表1.xlsx``), or its name when it was named itself; a name that
     is not valid UTF-8 shown with replacement characters, control characters escaped."""
-    absolute = path.absolute()
+    absolute = str(path.absolute())
     text = path.name
     for folder in folders:
-        if folder in absolute.parents:
-            text = absolute.relative_to(folder.parent).as_posix()
+        if absolute.startswith(os.path.join(str(folder), "")):   # inside the folder (a string test: fast)
+            text = Path(absolute[len(os.path.join(str(folder.parent), "")):]).as_posix()
             break
     text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")  # a name not in UTF-8
     return re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\x{ord(m.group()):02x}", text)
@@ -350,8 +352,9 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
     if outdir.exists() and not outdir.is_dir():
         raise RecalcError(f"输出目录 {outdir} 是一个文件")
     inside = _real(outdir)
-    found, skipped = collect(paths)
-    found = [p for p in found if not _real(p).startswith(inside + os.sep)]
+    reals: dict[Path, str] = {}
+    found, skipped = collect(paths, reals)
+    found = [p for p in found if not reals[p].startswith(inside + os.sep)]
     if not found and not skipped:
         raise RecalcError("没有找到要复核的文件（.xlsx/.xlsm/.xls/.xlsb/.ods/.et/.docx）：" + "、".join(paths))
     if not found and all(reason in ("文件不存在", "没有与之匹配的文件") for _, reason in skipped):
