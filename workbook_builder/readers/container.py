@@ -531,7 +531,7 @@ def _plainly_small(part: bytes) -> bool:
     if _FAST_ROWS * _FAST_COLUMNS > MAX_CELLS or len(part) // 4 > MAX_CELLS:
         return False
     text = part.translate(_SPACES)
-    if b'"e"' in text or b"'e'" in text:   # maybe an error value (t="e")
+    if b'"e"' in text or (b"'" in text and b"'e'" in text):   # maybe an error value (t="e")
         return False
     return not _NOT_PLAIN_CELL.search(text) and not _NOT_PLAIN_ROW.search(text)
 
