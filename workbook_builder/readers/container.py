@@ -55,6 +55,7 @@ MAX_CELLS = 4_000_000                  # rows x columns of one sheet's extent, c
 MAX_TEXT = 4000                        # characters kept of one cell's text
 _OLE = bytes.fromhex("D0CF11E0A1B11AE1")
 _CHUNK = 1 << 20
+_STORE_AT_MOST = 1 << 20               # a package this small is handed to calamine stored (Checked.stored)
 
 
 class UnreadableFile(Exception):
@@ -654,12 +655,13 @@ def _sheet_parts(archive: _Package, data: bytes, members: list[_Entry],
 
 
 def check_package(archive: _Package, data: bytes, required: str | None = None,
-                  measure: bool = False) -> dict[str, dict[tuple[int, int], str]]:
+                  measure: bool = False, keep: list | None = None) -> dict[str, dict[tuple[int, int], str]]:
     """Refuse a zip package that is a bomb, corrupt, or declares a DTD/entities in any part; with
     ``measure`` (.xlsx, .xlsm) also a worksheet whose cell extent exceeds :data:`MAX_CELLS`,
     before calamine allocates it. Returns the Excel error values (``#DIV/0!`` …) per sheet name and
     0-based (row, col): calamine reads them as empty cells, and a user must be told the cell holds
-    an error, not nothing."""
+    an error, not nothing. ``keep``: a list that gets every (member, inflated bytes) when each was
+    inflated whole (see :func:`stored_copy`), else is emptied."""
     errors: dict[str, dict[tuple[int, int], str]] = {}
     try:
         members = archive.infolist()
@@ -676,15 +678,21 @@ def check_package(archive: _Package, data: bytes, required: str | None = None,
         inflated: dict[str, bytes] = {}
         sheets = _sheet_parts(archive, data, members, inflated) if measure else set()
         names = None
+        whole = keep is not None
         for member in members:
             if member.filename.endswith("/"):
+                if whole:
+                    keep.append((member, b""))
                 continue
             part = inflated.get(member.filename)
             if part is None and member.__class__ is _Entry:
                 part = _inflate_small(data, member)
             if part is None:
+                whole = False
                 extent = _scan_member(archive, data, member, member.filename in sheets)
             else:
+                if whole:
+                    keep.append((member, part))
                 extent = _scan_whole(member, part, member.filename in sheets)
             if extent is None or not (extent.errors or extent.too_large()):
                 continue
@@ -695,6 +703,8 @@ def check_package(archive: _Package, data: bytes, required: str | None = None,
                 raise UnreadableFile(f"工作表“{sheet}”的数据区域过大（到 {last} 单元格，{extent.height} 行 × "
                                      f"{max(extent.width, 1)} 列），超过读取上限，已拒绝读取；请删除表格以外的内容后再提交")
             errors[sheet] = extent.errors
+        if keep is not None and not whole:
+            keep.clear()
     except zipfile.BadZipFile:
         raise UnreadableFile("文件已损坏或被截断（zip 部件校验失败）") from None
     except (OSError, EOFError, ValueError, NotImplementedError, RuntimeError, zipfile.LargeZipFile, zlib.error):
@@ -733,11 +743,36 @@ _REQUIRED = {"xlsx": "xl/workbook.xml", "xlsm": "xl/workbook.xml", "xlsb": "xl/w
 @dataclass
 class Checked:
     """A file that passed :func:`check_container`: its format, its bytes (what the reader must
-    read, so that the file cannot change in between) and the error values of its cells."""
+    read, so that the file cannot change in between) and the error values of its cells.
+    ``stored``: for a workbook package, the same members as checked, stored uncompressed (see
+    :func:`stored_copy`), for calamine to read instead of inflating them again."""
 
     format: str
     data: bytes
     errors: dict[str, dict[tuple[int, int], str]]
+    stored: bytes | None = None
+
+
+_CALAMINE_PACKAGES = {"xlsx", "xlsm", "xlsb", "ods"}
+_STORED_LOCAL = struct.Struct("<4s5H3L2H")
+
+
+def stored_copy(parts: list[tuple[_Entry, bytes]]) -> bytes:
+    """A zip package of ``parts`` (members of a checked package with their inflated bytes, CRCs
+    verified) stored uncompressed, in their order, with their names: what calamine then reads
+    holds exactly the bytes that were checked, and nothing is inflated twice."""
+    pieces, directory, offset = [], [], 0
+    for member, part in parts:
+        name, utf8, size = member.raw_name, member.flag_bits & 0x800, len(part)
+        crc = member.CRC if size else 0
+        header = _STORED_LOCAL.pack(b"PK\x03\x04", 20, utf8, 0, 0, 0, crc, size, size, len(name), 0)
+        pieces += (header, name, part)
+        directory.append(_CENTRAL.pack(b"PK\x01\x02", 20, 0, 20, 0, utf8, 0, 0, 0, crc, size, size,
+                                       len(name), 0, 0, 0, 0, 0, offset) + name)
+        offset += len(header) + len(name) + size
+    directory_bytes = b"".join(directory)
+    end = _END.pack(b"PK\x05\x06", 0, 0, len(parts), len(parts), len(directory_bytes), offset, 0)
+    return b"".join(pieces) + directory_bytes + end
 
 
 def check_container(path: Path) -> Checked:
@@ -745,11 +780,11 @@ def check_container(path: Path) -> Checked:
     anything; the file is read once, and every check runs on those bytes."""
     data = _read_regular(path)
     fmt, archive = _format(data, path)
-    errors = {}
+    errors, keep = {}, [] if fmt in _CALAMINE_PACKAGES and len(data) <= _STORE_AT_MOST else None
     if archive is not None:
         with archive:
-            errors = check_package(archive, data, _REQUIRED.get(fmt), measure=fmt in ("xlsx", "xlsm"))
-    return Checked(fmt, data, errors)
+            errors = check_package(archive, data, _REQUIRED.get(fmt), measure=fmt in ("xlsx", "xlsm"), keep=keep)
+    return Checked(fmt, data, errors, stored_copy(keep) if keep else None)
 
 
 def _calamine_reason(err: Exception) -> str:

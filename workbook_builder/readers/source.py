@@ -14,7 +14,8 @@ def read_checked(path: str | Path, checked: Checked) -> list[Grid]:
     Raises ``UnreadableFile``."""
     if checked.format == "docx":
         return read_docx_grids(checked.data)
-    return read_workbook_grids(path if isinstance(path, Path) else Path(path), checked.format, checked.errors, checked.data)
+    return read_workbook_grids(path if isinstance(path, Path) else Path(path), checked.format, checked.errors,
+                               checked.stored or checked.data)
 
 
 def read_source(path: str | Path) -> tuple[str, list[Grid]]:
