@@ -89,7 +89,7 @@ def _pipeline(paths: list[Path]) -> float:
     return len(paths) / (time.perf_counter() - start)
 
 
-def bench_recalc(count: int = 10_000, rounds: int = 3) -> None:
+def bench_recalc(count: int = 10_000, rounds: int = 5) -> None:
     """recalc side by side with a raw calamine read of the same files, on ``count`` workbooks:
     ``rounds`` pairs of runs, one after the other, and the median ratio."""
     with tempfile.TemporaryDirectory() as tmp:
