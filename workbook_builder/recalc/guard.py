@@ -10,6 +10,7 @@ slot, reused for file after file), so guarding costs one process start per slot,
 from __future__ import annotations
 
 import faulthandler
+import gc
 import os
 import signal
 import time
@@ -58,6 +59,11 @@ def _worker(conn, task: Callable, batch: Callable | None, memory: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
     faulthandler.disable()  # a reader's abort is reported as the file's reason, not as a dump
     _quiet()
+    # What the worker inherits is never garbage: out of the collector's sight (and its pages
+    # left shared with the parent). Files make short-lived objects by the thousand, freed by
+    # their reference counts, so the cycle collector may run far less often (a few % faster).
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
     _limit_memory(memory)
     while True:
         try:
