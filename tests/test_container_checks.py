@@ -274,7 +274,7 @@ def test_a_member_declared_empty_is_not_inflated_without_bound(tmp_path):
     [member] = [m for m in package.members if m.filename == "xl/media/zero.bin"]
     assert member.file_size == 0 and member.compress_size > 0
     with pytest.raises(zipfile.BadZipFile):
-        container._inflate_small(bytes(data), member)
+        container._inflate(package, bytes(data), member)
     with pytest.raises(UnreadableFile):
         check_container(tmp_path / "zero.xlsx")
 
@@ -331,3 +331,13 @@ def test_calamine_reads_the_checked_members_stored():
             return [book.get_sheet_by_name(name).to_python() for name in book.sheet_names]
 
         assert cells(checked.stored) == cells(checked.data), source
+
+
+def test_a_package_left_to_zipfile_is_read_as_it_is(tmp_path):
+    """A package _directory does not read (bytes after its end record) is checked through
+    zipfile, and calamine reads its own bytes, not a stored copy."""
+    path = tmp_path / "trailing.xlsx"
+    path.write_bytes(GOOD.read_bytes() + b"\0" * 64)
+    assert container._directory(path.read_bytes()) is None
+    checked = check_container(path)
+    assert checked.format == "xlsx" and checked.stored is None

@@ -368,3 +368,59 @@ def test_a_worker_that_dies_shouting_writes_nothing_to_the_terminal(capfd):
     done = dict(run_guarded(_task, jobs, 1, lambda job, reason: f"失败 {job[0]}：{reason}", timeout=10))
     assert done[0] == "done a" and done[2] == "done b" and done[1].startswith("失败 shout：")
     assert "memory allocation" not in capfd.readouterr().err
+
+
+def test_a_chunk_finishes_a_large_file_before_checking_the_next(tmp_path, monkeypatch):
+    """A file over LARGE goes through every stage as soon as it is checked, so a chunk never
+    holds the bytes and cells of many large files at once."""
+    import shutil
+
+    from tests.hostile_corpus import GOOD
+    from workbook_builder.recalc import run as R
+
+    small, large = tmp_path / "小.xlsx", tmp_path / "大.xlsx"
+    shutil.copy(GOOD, small)
+    shutil.copy(GOOD, large)
+    monkeypatch.setattr(R, "LARGE", small.stat().st_size - 1)   # both count as large
+    order = []
+    for stage in ("_check", "_load"):
+        real = getattr(R, stage)
+        monkeypatch.setattr(R, stage, lambda file, real=real, stage=stage: (order.append((stage, file.label)), real(file)))
+    monkeypatch.setattr(R, "_AFTER_CHECK", (R._load, R._find, R._score))
+    outcomes = R.check_files([(str(p), None, None, None, p.name) for p in (small, large)])
+    assert all(isinstance(o, list) and o for o in outcomes)
+    assert order == [("_check", "小.xlsx"), ("_load", "小.xlsx"), ("_check", "大.xlsx"), ("_load", "大.xlsx")]
+
+
+def test_memory_running_out_in_a_chunk_is_no_files_fault(tmp_path, monkeypatch):
+    """Memory running out while a chunk is held raises (the guard then reads the chunk file by
+    file); a file read alone gets the reason itself. The same for writing its copy."""
+    import shutil
+
+    from tests.hostile_corpus import GOOD
+    from workbook_builder.readers.container import OutOfMemory
+    from workbook_builder.recalc import copies
+    from workbook_builder.recalc import run as R
+
+    shutil.copy(GOOD, tmp_path / "a.xlsx")
+    jobs = [(str(tmp_path / "a.xlsx"), None, None, None, "a.xlsx")] * 2
+
+    def out_of_memory(*args):
+        raise OutOfMemory("读取所需内存超过上限（工作表数据区域过大），已拒绝读取")
+
+    with monkeypatch.context() as patch:
+        patch.setattr("workbook_builder.readers.source.read_checked", out_of_memory)
+        with pytest.raises(MemoryError):
+            R.check_files(jobs)
+        [alone] = R.check_files(jobs[:1])
+        assert "内存超过上限" in alone.message
+
+    def no_memory(*args):
+        raise MemoryError
+
+    monkeypatch.setattr(copies, "write_copy", no_memory)
+    copy_jobs = [(job[0], None, str(tmp_path / "out"), "a_复核", "a.xlsx") for job in jobs]
+    with pytest.raises(MemoryError):
+        R.check_files(copy_jobs)
+    [reports] = R.check_files(copy_jobs[:1])
+    assert "内存超过上限" in reports[0].annotation_error

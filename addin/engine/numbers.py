@@ -228,10 +228,8 @@ def read_value(value: object, unit: object = None, label: str = "实际完成值
     支出695.82万元`` with unit 万元 is 993.5559); without such a number, the first number that is
     not a year. ``99.90%`` reads as 99.90. A text with no usable number raises :class:`PerfError`.
     """
-    if value.__class__ is float and value:   # the common case first, as to_decimal reads it
-        return _bounded_float(value) or bounded(_float_decimal(value), value, label)
-    if value is None or isinstance(value, (bool, int, float, Decimal)):
-        return to_decimal(value, label)
+    if value.__class__ is float or value is None or isinstance(value, (bool, int, float, Decimal)):
+        return to_decimal(value, label)   # (a float first: the common case)
     return read_quantity(value, unit, label)[0]
 
 

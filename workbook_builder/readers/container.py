@@ -370,54 +370,44 @@ def _inflate(archive: _Package, data: bytes, member: _Entry) -> list[bytes] | It
     with zlib; exactly ``file_size`` bytes or :class:`zipfile.BadZipFile` (the CRC is checked by
     the caller). A member of one chunk (most of them) comes as a list, a larger one lazily.
     Compression methods other than stored and deflate go through :mod:`zipfile`."""
-    start = member.header_offset
-    header = data[start:start + 30]
-    if len(header) < 30:
-        raise zipfile.BadZipFile("truncated local header")
-    magic, name_length, extra_length = _LOCAL_HEADER.unpack(header)
-    name = data[start + 30:start + 30 + name_length]
-    if magic != b"PK\x03\x04" or name.decode("utf-8" if member.flag_bits & 0x800 else "cp437") != member.orig_filename:
-        raise zipfile.BadZipFile("local header does not match the directory")
-    begin = start + 30 + name_length + extra_length
-    left = member.file_size
+    begin, left = _member_begin(data, member), member.file_size
+    if left <= _CHUNK and member.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        part = _whole(data, member, begin)
+        return [part] if part else []
     if member.compress_type == zipfile.ZIP_STORED:
         raw = data[begin:begin + left]
         if len(raw) < left:
             raise zipfile.BadZipFile("truncated member")
-        if left <= _CHUNK:
-            return [raw] if raw else []
         return (raw[at:at + _CHUNK] for at in range(0, left, _CHUNK))
     if member.compress_type != zipfile.ZIP_DEFLATED:
         return _zipfile_chunks(archive, member)
-    raw = data[begin:begin + member.compress_size]
-    inflater = zlib.decompressobj(-15)
-    if left <= _CHUNK:
-        chunk = inflater.decompress(raw, left + 1)   # bounded even for a declared size of 0
-        if len(chunk) != left:
-            raise zipfile.BadZipFile("member not of its declared size")
-        return [chunk] if chunk else []
-    return _chunks(inflater, raw, left)
+    return _chunks(zlib.decompressobj(-15), data[begin:begin + member.compress_size], left)
 
 
-def _inflate_small(data: bytes, member: _Entry) -> bytes | None:
-    """A stored or deflated member of at most :data:`_CHUNK` bytes, inflated whole (what
-    :func:`_inflate` does, for the members of nearly every package, in one step); ``None`` for
-    any other member."""
-    size = member.file_size
-    if size > _CHUNK or member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-        return None
+def _member_begin(data: bytes, member: _Entry) -> int:
+    """Where a member's data starts, after a local header that must match the directory."""
     start = member.header_offset
     if len(data) < start + 30:
         raise zipfile.BadZipFile("truncated local header")
     magic, name_length, extra_length = _LOCAL_HEADER.unpack_from(data, start)
-    if magic != b"PK\x03\x04" or data[start + 30:start + 30 + name_length] != member.raw_name:
+    name = data[start + 30:start + 30 + name_length]
+    if member.__class__ is _Entry:   # read by _directory: its raw name is kept
+        same = name == member.raw_name
+    else:
+        same = name.decode("utf-8" if member.flag_bits & 0x800 else "cp437", "replace") == member.orig_filename
+    if magic != b"PK\x03\x04" or not same:
         raise zipfile.BadZipFile("local header does not match the directory")
-    begin = start + 30 + name_length + extra_length
+    return start + 30 + name_length + extra_length
+
+
+def _whole(data: bytes, member: _Entry, begin: int) -> bytes:
+    """A stored or deflated member of at most :data:`_CHUNK` bytes, exactly its declared size."""
+    size = member.file_size
     if member.compress_type == zipfile.ZIP_STORED:
         part = data[begin:begin + size]
-    else:
+    else:   # at most size + 1 bytes: bounded even for a declared size of 0 (zlib's 0 means none)
         part = zlib.decompressobj(-15).decompress(data[begin:begin + member.compress_size], size + 1)
-    if len(part) != size:   # (size + 1 above: bounded even for a declared size of 0)
+    if len(part) != size:
         raise zipfile.BadZipFile("member not of its declared size")
     return part
 
@@ -440,15 +430,10 @@ def _chunks(inflater, raw: bytes, left: int) -> Iterator[bytes]:
         raise zipfile.BadZipFile("member shorter than its declared size")
 
 
-def _scan_member(archive: _Package, data: bytes, member: _Entry, measure: bool,
-                 inflated: bytes | None = None) -> _Extent | None:
-    """Read one member through: its CRC checked, a DTD or an entity declaration refused anywhere
-    in it (any case; an ASCII-compatible encoding, UTF-16 or UTF-32), and, when ``measure``, its
-    cell extent measured as calamine would place its cells. ``inflated``: the member's bytes when
-    they were already inflated (workbook.xml, read to find the worksheets)."""
-    chunks = [inflated] if inflated is not None else _inflate(archive, data, member)
-    if isinstance(chunks, list) and len(chunks) <= 1:   # almost every member: one pass, no windows
-        return _scan_whole(member, chunks[0] if chunks else b"", measure)
+def _scan_chunks(member: _Entry, chunks: Iterator[bytes], measure: bool) -> _Extent | None:
+    """Read a large member through, chunk by chunk: its CRC checked, a DTD or an entity
+    declaration refused anywhere in it (any case; an ASCII-compatible encoding, UTF-16 or
+    UTF-32), and, when ``measure``, its cell extent measured as calamine would place its cells."""
     crc, encoding, width, overlap = 0, None, 1, b""
     extent = _Extent() if measure else None
     decoder = None
@@ -480,7 +465,7 @@ def _scan_member(archive: _Package, data: bytes, member: _Entry, measure: bool,
 
 
 def _scan_whole(member: _Entry, part: bytes, measure: bool) -> _Extent | None:
-    """:func:`_scan_member` for a member inflated whole (at most :data:`_CHUNK` bytes)."""
+    """:func:`_scan_chunks` for a member inflated whole (at most :data:`_CHUNK` bytes)."""
     if member.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) and zlib.crc32(part) != member.CRC:
         raise zipfile.BadZipFile("CRC mismatch")
     encoding = _xml_encoding(part[:4]) if part[:1] in b"\x00\xfe\xff" or part[1:2] == b"\x00" else None
@@ -678,22 +663,22 @@ def check_package(archive: _Package, data: bytes, required: str | None = None,
         inflated: dict[str, bytes] = {}
         sheets = _sheet_parts(archive, data, members, inflated) if measure else set()
         names = None
-        whole = keep is not None
+        whole = keep is not None and all(m.__class__ is _Entry for m in members)   # raw names known
         for member in members:
             if member.filename.endswith("/"):
                 if whole:
                     keep.append((member, b""))
                 continue
             part = inflated.get(member.filename)
-            if part is None and member.__class__ is _Entry:
-                part = _inflate_small(data, member)
-            if part is None:
-                whole = False
-                extent = _scan_member(archive, data, member, member.filename in sheets)
-            else:
+            chunks = [part] if part is not None else _inflate(archive, data, member)
+            if isinstance(chunks, list):   # inflated whole: nearly every member
+                part = chunks[0] if chunks else b""
                 if whole:
                     keep.append((member, part))
                 extent = _scan_whole(member, part, member.filename in sheets)
+            else:
+                whole = False
+                extent = _scan_chunks(member, chunks, member.filename in sheets)
             if extent is None or not (extent.errors or extent.too_large()):
                 continue
             names = _sheet_names(archive) if names is None else names

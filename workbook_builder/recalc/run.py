@@ -107,6 +107,7 @@ def _score(file: _File) -> None:
         file.pairs = [report_table(read, file.profile, file.label) for read in file.reads]
 
 
+_AFTER_CHECK = (_load, _find, _score)   # the stages after _check, in order (then _annotate)
 _READ_FAILURE = "文件无法读取：读取时出现意外错误，已跳过；请用 Excel 或 WPS 打开后另存为 .xlsx 再试"
 
 
@@ -133,7 +134,7 @@ def _step(step: Callable[[_File], None], file: _File, alone: bool) -> None:
 
 def _finish(file: _File, alone: bool) -> list[TableReport] | FileFailure:
     """A checked file through its remaining stages to its outcome, its grids and tables let go."""
-    for step in (_load, _find, _score):
+    for step in _AFTER_CHECK:
         if file.failure is None:
             _step(step, file, alone)
     outcome = file.failure or _annotate(file, alone)
@@ -188,7 +189,7 @@ def check_files(jobs: list[tuple]) -> list[list[TableReport] | FileFailure]:
             outcomes[number] = _finish(file, alone)
         else:
             staged.append((number, file))
-    for step in (_load, _find, _score):
+    for step in _AFTER_CHECK:
         for _, file in staged:
             if file.failure is None:
                 _step(step, file, alone)
