@@ -114,7 +114,11 @@ EXAMPLES = {
     "funds sources sum": (lambda: table_kinds(table(funds=_funds(
         initial=0, sources={"当年财政拨款": FundsSource(initial=89.974)}))), ("funds", "funds_sum", "initial")),
     "funds sources unreadable": (lambda: table_kinds(table(funds=_funds(
-        sources={"其他资金": FundsSource(annual="若干")}))), ("funds", "unreadable", "annual")),
+        sources={"其他资金": FundsSource(annual="若干")}))), ("source", "unreadable", "annual")),
+    "funds total unreadable beside its sub-rows": (lambda: table_kinds(table(funds=_funds(
+        initial="若干", sources={"其他资金": FundsSource(initial=5)}))), ("funds", "unreadable", "initial")),
+    "funds reason below the profile's share": (lambda: table_kinds(table(funds=_funds(
+        annual=100, executed=80, score=8)), "sichuan-2023"), ("funds", "funds_reason_missing", "reason")),
     # the whole table
     "weights sum": (lambda: table_kinds(table(row(weight=10, score=10), row(weight=90, score=90))),
                     ("total", "weights_sum", "weight")),

@@ -27,7 +27,7 @@ def test_every_sample_value_is_read_back(everything, chaoyang_tables):
         assert len(read.indicators) == len(sample.indicators)
         for got, want in zip(read.indicators, sample.indicators):
             assert (got.level1, got.level2, got.level3, got.nature, got.unit) == (
-                want.level1, want.level2, want.level3, want.nature, want.unit or None)
+                want.level1, want.level2, want.level3, want.nature, None if want.unit in ("", "/") else want.unit)
             assert float(got.score) == float(want.score)
         assert float(read.funds.annual) == float(sample.funds.annual)
         assert float(read.funds.score) == float(sample.funds.score)
@@ -68,9 +68,10 @@ def test_two_tables_on_one_sheet_and_a_sheet_per_table():
     assert [r.sheet for r in four] == ["表27", "表28", "表29", "表30"]
 
 
-def test_a_row_without_nature_is_a_problem_whether_text_or_numbers():
-    """A row inside the indicator block with no 绩效指标性质 is not counted and is named, whether it
-    holds text or only numbers; an empty row is passed over silently."""
+def test_a_row_of_stray_numbers_is_a_problem_a_label_row_is_not():
+    """A row inside the indicator block with numbers outside the indicator columns is not counted
+    and is named; a row of text only (a placeholder such as 指标1：) and an empty row are passed
+    over silently."""
     from workbook_builder.readers.source import read_grids
     from workbook_builder.readers.tables import tables_in
 
@@ -84,6 +85,6 @@ def test_a_row_without_nature_is_a_problem_whether_text_or_numbers():
                               ["", "", "另附说明"] + [""] * (width - 3)]
     [read] = tables_in([grid], str(path))
     rows = [int("".join(ch for ch in cell if ch.isdigit())) for cell, message in read.problems
-            if message == "这一行找不到绩效指标性质，未计入"]
-    assert rows == [grid.top + total + 2, grid.top + total + 3]
+            if message == "这一行的数值不在年度指标值、实际完成值、分值、得分列中，未计入"]
+    assert rows == [grid.top + total + 2]
     assert len(read.table.indicators) == len(read_tables(path)[0].table.indicators)

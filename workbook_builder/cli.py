@@ -48,6 +48,18 @@ def cmd_profiles(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_forms(args: argparse.Namespace) -> int:
+    from addin.engine.forms import DEFAULT_FORM_ID, list_forms
+
+    for found in list_forms():
+        default = " （默认）" if found.id == DEFAULT_FORM_ID else ""
+        print(f"{found.id}{default}　{found.name}")
+        print(f"  适用：{found.jurisdiction}；金额单位：{found.money_unit}；默认规则：{found.profile}")
+        print(f"  指标列：{' | '.join(found.label('indicators', f) for f in found.indicator_columns)}")
+        _print_grounds(found.source, found.limitations)
+    return 0
+
+
 def cmd_score(args: argparse.Namespace) -> int:
     from .recalc.tables import score_tables
 
@@ -320,6 +332,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("profiles", "列出可用的计分规则 (list rule profiles)")
     p.set_defaults(run=cmd_profiles)
+    p = command("forms", "列出能读取的各地自评表表样 (list supported forms)",
+                description="列出 perfbook 能识别、计分的各地自评表表样：适用地区、指标列、金额单位、默认计分规则、依据和局限。")
+    p.set_defaults(run=cmd_forms)
     p = command(
         "score",
         "按规则重新计算已解析的自评表并对比填报总分 (score parsed tables)",

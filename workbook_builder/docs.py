@@ -40,6 +40,21 @@ def profiles_section() -> str:
     return "\n".join(rows)
 
 
+def forms_section() -> str:
+    from addin.engine.forms import DEFAULT_FORM_ID, list_forms
+
+    rows = ["| 表样编号 | 名称 | 适用 | 指标列 | 金额单位 | 默认规则 | 依据 | 局限与解读 | 测试 |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for f in list_forms():
+        default = "（默认）" if f.id == DEFAULT_FORM_ID else ""
+        columns = " \\| ".join(f.label("indicators", c) for c in f.indicator_columns)
+        limits = "<br>".join(f"{n}. {text}" for n, text in enumerate(f.limitations, start=1))
+        test = f"tests/test_form_{f.id.replace('-', '_')}.py"
+        rows.append(f"| `{f.id}`{default} | {f.name} | {f.jurisdiction} | {columns} | {f.money_unit} | "
+                    f"`{f.profile}` | {f.source} | {limits} | `{test}` |")
+    return "\n".join(rows)
+
+
 def frameworks_section() -> str:
     rows = ["| 编号 | 名称 | 一级指标（分值） | 三级指标的计分方法 | 依据 | 局限与解读 | 测试 |",
             "| --- | --- | --- | --- | --- | --- | --- |"]
@@ -80,6 +95,7 @@ def kinds_section() -> str:
 SECTIONS = {
     "functions": functions_section,
     "profiles": profiles_section,
+    "forms": forms_section,
     "frameworks": frameworks_section,
     "cli": cli_section,
     "kinds": kinds_section,

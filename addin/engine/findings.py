@@ -40,6 +40,7 @@ KINDS = {
     "score_not_allowed": "得分不符合评分标准",
     "budget_rows_sum": "明细合计不符",
     "over_budget": "实际支出超过预算",
+    "funds_reason_missing": "执行率偏低未说明原因",
 }
 
 

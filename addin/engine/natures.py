@@ -11,9 +11,9 @@ POSITIVE, REVERSE, EQUAL, QUALITATIVE = "≥", "≤", "=", "定性"
 NATURES = (POSITIVE, REVERSE, EQUAL, QUALITATIVE)
 QUANTITATIVE_NATURES = (POSITIVE, REVERSE, EQUAL)
 _SPELLINGS = {
-    POSITIVE: (">=", "≥", "≧", "=>", "大于等于", "不低于", "不少于", "正向", "正向指标"),
-    REVERSE: ("<=", "≤", "≦", "=<", "小于等于", "不高于", "不多于", "不超过", "反向", "反向指标"),
-    EQUAL: ("=", "==", "等于"),
+    POSITIVE: (">=", "≥", "≧", "=>", "大于等于", "不低于", "不少于", "正向", "正向指标", ">"),
+    REVERSE: ("<=", "≤", "≦", "=<", "小于等于", "不高于", "不多于", "不超过", "反向", "反向指标", "<"),
+    EQUAL: ("=", "==", "等于", "═"),
     QUALITATIVE: ("定性", "定性指标"),
 }
 _NATURES = {s: n for n, spellings in _SPELLINGS.items() for s in spellings}

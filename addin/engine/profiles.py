@@ -112,6 +112,23 @@ class Profile:
     grade_bands: tuple[tuple[str, Decimal], ...]   # highest first
     notes_title: str
     notes: tuple[str, ...]
+    # [targets]: the nature a bare-number target (no ≥ ≤ = in it, no 性质 column) is read with,
+    # by 一级指标 ('' for any other); empty: a bare number is an error for its row.
+    bare_targets: tuple[tuple[str, str], ...] = ()
+    # [qualitative] default_scale: the scale of a 定性 target that states what is expected
+    # (及时, 效果明显) instead of naming a scale; None: such a target is an error.
+    default_scale: Scale | None = None
+    # [funds] reason_below: an 执行率 below this share needs a reason in the funds row (四川 2023:
+    # 未达到 90% 需说明原因); None: no such rule.
+    funds_reason_below: Decimal | None = None
+
+    def bare_nature(self, levels: object = None) -> str | None:
+        """The nature a bare-number target is read with, or None, for a row under ``levels``: its
+        一级指标, or (一级, 二级) — older forms put 成本指标 as a 二级 under 产出指标."""
+        table = dict(self.bare_targets)
+        names = levels if isinstance(levels, tuple) else (levels,)
+        found = [table[key] for key in (str(n or "").strip() for n in names) if key and key in table]
+        return found[-1] if found else table.get("")
 
     def __hash__(self) -> int:
         return hash(self.id)
@@ -209,6 +226,41 @@ def _weight_groups(data: dict, funds_weight: Decimal) -> tuple[WeightGroup, ...]
     return groups
 
 
+def _bare_targets(data: dict) -> tuple[tuple[str, str], ...]:
+    """``[targets]``: ``bare`` (the nature of a bare number) and ``bare_by_level1``."""
+    pid, raw = data["id"], data.get("targets")
+    if raw is None:
+        return ()
+    if set(raw) - {"bare", "bare_by_level1"} or "bare" not in raw:
+        raise _fail(pid, "[targets] gives bare and, optionally, bare_by_level1")
+    pairs = [("", raw["bare"]), *raw.get("bare_by_level1", {}).items()]
+    for level1, nature in pairs:
+        if nature not in _METHOD_KEYS.values():
+            raise _fail(pid, f"[targets] nature {nature!r} is not one of {list(_METHOD_KEYS.values())}")
+        if level1 and level1 not in form.LEVEL1:
+            raise _fail(pid, f"[targets] names unknown 一级指标 {level1!r}")
+    return tuple(pairs)
+
+
+def _inherit(data: dict, texts: dict[str, dict]) -> dict:
+    """A profile with ``extends = "other"`` is the other profile's tables with its own on top
+    (one level of tables merged: ``[funds]`` keys override one by one); ``limitations``,
+    ``source`` and every other top-level value are the profile's own."""
+    base_id = data.get("extends")
+    if base_id is None:
+        return data
+    base = texts.get(base_id)
+    if base is None or "extends" in base:
+        raise _fail(data["id"], f"extends {base_id!r}, which is not a shipped profile without extends")
+    merged = {k: v for k, v in base.items() if isinstance(v, dict)}
+    for key, value in data.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = {**merged[key], **value}
+        else:
+            merged[key] = value
+    return merged
+
+
 def _parse(data: dict, shared: dict[str, dict]) -> Profile:
     pid = data["id"]
     for key in ("name", "source"):
@@ -236,6 +288,13 @@ def _parse(data: dict, shared: dict[str, dict]) -> Profile:
     if basis not in FUNDS_BASES:
         raise _fail(pid, f"unknown funds basis {basis!r} (one of {list(FUNDS_BASES)})")
     groups = _weight_groups(data, _dec(funds["weight"]))
+    scales = _scales(data, shared)
+    default_scale = data["qualitative"].get("default_scale")
+    if default_scale is not None and default_scale not in {s.name for s in scales}:
+        raise _fail(pid, f"default_scale {default_scale!r} is not one of the profile's scales")
+    reason_below = funds.get("reason_below")
+    if reason_below is not None and not 0 < _dec(reason_below) <= 1:
+        raise _fail(pid, "funds.reason_below is a share between 0 and 1")
     bands = tuple((b["grade"], _dec(b["min"])) for b in data["grades"]["bands"])
     minimums = [m for _, m in bands]
     if minimums != sorted(minimums, reverse=True) or len(set(minimums)) != len(minimums):
@@ -259,10 +318,13 @@ def _parse(data: dict, shared: dict[str, dict]) -> Profile:
         ladder=ladder,
         finding_from=_dec(over["finding_from"]) if "finding_from" in over else None,
         statements=_statements(data),
-        scales=_scales(data, shared),
+        scales=scales,
         grade_bands=bands,
         notes_title=data["notes"]["title"],
         notes=tuple(data["notes"]["items"]),
+        bare_targets=_bare_targets(data),
+        default_scale=next((s for s in scales if s.name == default_scale), None),
+        funds_reason_below=None if reason_below is None else _dec(reason_below),
     )
 
 
@@ -277,11 +339,12 @@ def profile_texts() -> dict[str, str]:
 def load_profiles(texts: dict[str, str]) -> dict[str, Profile]:
     """Parse profile files (file name → TOML text); files starting with ``_`` are shared parts."""
     shared = {s["name"]: s for s in tomllib.loads(texts.get(SHARED_SCALES, "")).get("scales", ())}
+    raw = {name[:-len(".toml")]: tomllib.loads(text) for name, text in texts.items() if not name.startswith("_")}
     profiles = {}
-    for name, text in sorted(texts.items()):
+    for name in sorted(texts):
         if name.startswith("_"):
             continue
-        profile = _parse(tomllib.loads(text), shared)
+        profile = _parse(_inherit(raw[name[:-len(".toml")]], raw), shared)
         if profile.id + ".toml" != name:
             raise _fail(profile.id, f"id does not match its file {name}")
         profiles[profile.id] = profile

@@ -38,6 +38,8 @@ def find_scale(target: object, profile: Profile) -> Scale:
     for scale in profile.scales:
         if any(text in grade.words for grade in scale.grades):
             return scale
+    if profile.default_scale is not None and _CJK.search(text) and not re.search(r"\d", text):
+        return profile.default_scale   # 及时, 效果明显: a statement of what is expected
     known = "、".join(s.name for s in profile.scales)
     raise PerfError(f"定性指标的年度指标值“{quoted(target)}”不是规则认可的评价等级（可用：{known}）")
 
@@ -93,11 +95,21 @@ def _words(scale: Scale) -> list[tuple[str, Grade]]:
     return _derived("words", scale, make)
 
 
-def read_grade(actual: object, scale: Scale, profile: Profile) -> Grade:
-    """The grade of ``scale`` that a free-text 实际完成值 states."""
+def _failed(text: str, profile: Profile) -> bool:
+    return profile.statements is not None and any(w in text for w in profile.statements.failure if w != "%")
+
+
+def read_grade(actual: object, scale: Scale, profile: Profile, target: object = None) -> Grade:
+    """The grade of ``scale`` that a free-text 实际完成值 states. Under the profile's default
+    scale (a target that states what is expected, such as 及时), an actual value that states the
+    same (``及时``, ``效果明显，群众满意``) is the best grade."""
     if actual is None or (isinstance(actual, str) and not actual.strip()):
         raise PerfError("定性指标的实际完成值为空，应填写评价等级，如“优”")
     text = normalize_text(str(actual))
+    if scale is profile.default_scale and target is not None:
+        expected = _key(str(target))
+        if expected and _key(text).startswith(expected) and not _failed(text, profile):
+            return scale.grades[0]
     grade = _stated_grade(text, _words(scale))
     if grade is not None:
         return grade

@@ -16,6 +16,7 @@ from .natures import QUALITATIVE, parse_nature, parse_weight
 from .numbers import quoted, read_value, round_half_up, to_decimal
 from .profiles import Grade, get_profile
 from .qualitative import find_scale, read_grade
+from .targets import split_target
 
 _ZERO, _ONE = Decimal(0), Decimal(1)
 
@@ -43,16 +44,25 @@ def score_detail(
     weight: object,
     profile: object = None,
     unit: object = None,
+    level1: object = None,
 ) -> IndicatorScore:
-    """Score one indicator row and say how: see :class:`IndicatorScore`."""
+    """Score one indicator row and say how: see :class:`IndicatorScore`.
+
+    A blank ``nature`` (or ``None``: a form without a 性质 column) is read from the target
+    itself (``≥50个``, ``≤90万元``, ``及时``; see :mod:`.targets`); ``level1`` is the row's 一级指标
+    (or its (一级, 二级) labels), for the profile's reading of a bare-number target."""
     rules = get_profile(profile)
-    kind = parse_nature(nature)
-    points = parse_weight(weight)
+    if nature is None or (isinstance(nature, str) and not nature.strip()):
+        kind, target, unit = _from_target(nature, target, unit, rules, level1)
+    else:
+        kind = parse_nature(nature)
+    with concerning("weight"):
+        points = parse_weight(weight)
     if kind == QUALITATIVE:
         with concerning("target"):
             scale = find_scale(target, rules)
         with concerning("actual"):
-            grade = read_grade(actual, scale, rules)
+            grade = read_grade(actual, scale, rules, target)
         score = round_half_up(grade.share * points, rules.decimals)
         return IndicatorScore(kind, points, score, score, grade=grade)
     with concerning("target"):
@@ -80,6 +90,21 @@ def score_detail(
         a,
         b,
     )
+
+
+def _from_target(nature: object, target: object, unit: object, rules, level1: object) -> tuple[str, object, object]:
+    """(nature, target, unit) read out of a target that carries them; a blank 性质 cell (not a
+    form without the column) is named in the message."""
+    try:
+        split = split_target(target, rules.bare_nature(level1))
+    except PerfError as err:
+        if nature is None:
+            raise
+        raise PerfError(f"绩效指标性质为空，且{err}", "nature") from None
+    if split.nature == QUALITATIVE:
+        return split.nature, target, unit
+    has_unit = unit is not None and str(unit).strip() not in ("", "/", "—", "-", "无")
+    return split.nature, split.value, unit if has_unit else (split.unit or None)
 
 
 def score_indicator(

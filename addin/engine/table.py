@@ -50,8 +50,9 @@ class Funds:
     weight: object = None        # 分值 (profile default when empty)
     rate: object = None          # 执行率 as reported (0.9997, "99.97%")
     score: object = None         # 得分 as reported
-    sources: dict[str, FundsSource] = field(default_factory=dict)  # sub-rows by form.FUNDS_SOURCES
+    sources: dict[str, FundsSource] = field(default_factory=dict)  # sub-rows by name (当年财政拨款 …)
     received: object = None      # 实际到位资金, for profiles whose 执行率 is measured against it
+    reason: object = None        # 原因 (forms with a reason column in the funds block)
 
 
 @dataclass
@@ -72,12 +73,13 @@ class Table:
 
 @dataclass(frozen=True)
 class TableFinding:
-    """A finding located in the form: ``part`` is 'funds', 'indicator', 'total' or 'grade';
-    ``row`` the 1-based indicator row; the finding's ``field`` the column it concerns."""
+    """A finding located in the form: ``part`` is 'funds', 'source' (a funds sub-row),
+    'indicator', 'total' or 'grade'; ``row`` the 1-based indicator row or the sub-row's name;
+    the finding's ``field`` the column it concerns."""
 
     part: str
     finding: Finding
-    row: int | None = None
+    row: int | str | None = None
 
     @property
     def field(self) -> str:
@@ -135,6 +137,10 @@ def _funds(table: Table, result: TableResult, rules: Profile) -> None:
         if shown != result.funds_rate:
             add(Finding("exec_rate_mismatch", f"执行率应为{pct(result.funds_rate)}，填报为{pct(shown)}",
                         shown, result.funds_rate, "rate"))
+    below = rules.funds_reason_below
+    if below is not None and exact < below and _blank(funds.reason):
+        add(Finding("funds_reason_missing", f"预算执行率为{pct(exact)}，未达到{pct(below)}，应在“原因”中说明",
+                    result.funds_rate, below, "reason"))
     if _blank(funds.score):
         add(Finding("score_missing", f"年度资金总额未填写得分，应为{result.funds_score}", None,
                     result.funds_score))
@@ -153,22 +159,31 @@ def _funds(table: Table, result: TableResult, rules: Profile) -> None:
 
 
 def _funds_sources(table: Table, result: TableResult) -> None:
-    """The form's own rule: 其中 当年财政拨款 + 上年结转资金 + 其他资金 = 年度资金总额, in each
-    amount column where a sub-row is filled."""
+    """The form's own rule: the sub-rows (其中 当年财政拨款 + 上年结转资金 + 其他资金, or a
+    province's 财政资金 + 财政专户管理资金 + 单位资金 + 其他资金) add up to the total, in each amount
+    column where a sub-row is filled. A sub-row value that is no number is a finding at its own
+    cell."""
     funds = table.funds
     for column in form.AMOUNT_FIELDS:
-        parts = [(name, getattr(funds.sources[name], column)) for name in form.FUNDS_SOURCES
-                 if name in funds.sources]
-        filled = [(name, value) for name, value in parts if not _blank(value)]
+        filled = [(name, getattr(source, column)) for name, source in funds.sources.items()
+                  if not _blank(getattr(source, column))]
         if not filled:
             continue
         label = form.FUNDS_FIELDS[column]
+        added, broken = Decimal(0), False
+        for name, value in filled:
+            try:
+                added += to_decimal(value, f"{name}的{label}")
+            except PerfError as err:
+                result.findings.append(TableFinding("source", unreadable(err, value, field=column), name))
+                broken = True
         try:
-            added = sum((to_decimal(v, f"{name}的{label}") for name, v in filled), Decimal(0))
             total = Decimal(0) if _blank(getattr(funds, column)) else to_decimal(
                 getattr(funds, column), f"{form.FUNDS_TOTAL}的{label}")
         except PerfError as err:
             result.findings.append(TableFinding("funds", unreadable(err, field=column)))
+            continue
+        if broken:
             continue
         if round_half_up(added - total, 6) != 0:
             terms = " + ".join(f"{name} {fmt(to_decimal(v, name))}" for name, v in filled)
@@ -234,7 +249,8 @@ def evaluate_table(table: Table, profile: object = None, scores_reported: bool =
     _funds_sources(table, result)
     for row, ind in enumerate(table.indicators, start=1):
         try:
-            detail = score_detail(ind.nature, ind.target, ind.actual, ind.weight, rules, ind.unit)
+            detail = score_detail(ind.nature, ind.target, ind.actual, ind.weight, rules, ind.unit,
+                                  (ind.level1, ind.level2))
         except PerfError as err:
             detail = None
             findings = [unreadable(err)]

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from addin.engine import list_profiles
 from addin.engine.frameworks.model import framework_texts, list_frameworks
+from addin.engine.forms import form_texts
 from addin.engine.profiles import DEFAULT_PROFILE_ID, profile_texts
 from addin.udfs import FUNCTIONS, signature
 
@@ -74,6 +75,7 @@ def main_py() -> str:
         sources=_literal(sources()),
         profiles_texts=_literal(dict(sorted(profile_texts().items()))),
         frameworks_texts=_literal(dict(sorted(framework_texts().items()))),
+        forms_texts=_literal(dict(sorted(form_texts().items()))),
         names=[f.__name__ for f in FUNCTIONS],
         packages=packages(),
     ) + "\n"

@@ -15,23 +15,24 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
 from addin.engine import PerfError, form, parse_nature
+from addin.engine.forms import funds_rows, get_form, list_forms, strip_source, vocabulary
 from addin.engine.natures import SPELLINGS as NATURE_SPELLINGS
+from addin.engine.forms import DEFAULT_FORM_ID
 from addin.engine.table import Funds, FundsSource, Indicator, Table
 
 from ..forms import layout as L
 from .container import ERROR_VALUES, Grid
 
-# Header labels are matched by their start: real tables write 偏差原因 with or without the rest.
-INDICATOR_LABELS = {**form.INDICATOR_FIELDS, "reason": "偏差原因"}
 _YEAR = re.compile(r"(\d{4})\s*年度")
 _NUMBER_TEXT = re.compile(r"-?[\d,]+(\.\d+)?%?")
-REQUIRED_COLUMNS = ("level3", "nature", "target", "actual", "weight", "score")
+REQUIRED_COLUMNS = ("level3", "target", "actual", "weight", "score")
 
 
 class NoTable(Exception):
@@ -57,14 +58,27 @@ class ReadTable:
     located: list[tuple[int, int]] = field(default_factory=list, repr=False)
     columns: dict[str, int] = field(default_factory=dict, repr=False)
     address: Callable[[int, int], str] | None = field(default=None, repr=False, compare=False)
+    form: str = DEFAULT_FORM_ID   # the form recognised (addin/forms/<id>.toml)
+    form_exact: bool = True       # False: the nearest form, the table differs from it
+    status: str = ""              # "未填写": a table never filled in (no findings are raised)
+    funds_columns: tuple[str, ...] = ()   # the funds block's columns (standard layout)
+    money_unit: str = "万元"
+
+    def has_column(self, part: str, name: str) -> bool:
+        """Whether the table has a column for ``name`` (a perfbook template has every one)."""
+        if self.template:
+            return True
+        return name in (self.columns if part == "indicator" else self.funds_columns)
 
     def cell(self, key: tuple) -> str:
-        """The address of the value ``key`` names (see ``cells``); '' when it was not read."""
+        """The address of the value ``key`` names (see ``cells``); '' when it was not read. A
+        form without a 性质 column has the nature inside the target: its cell is the target's."""
         found = self.cells.get(key)
-        if found is None and self.located and key[0] == "indicator" and 1 <= key[1] <= len(self.located) \
-                and key[2] in self.columns:
-            row, shift = self.located[key[1] - 1]
-            return self.address(row, self.columns[key[2]] + shift)
+        if found is None and self.located and key[0] == "indicator" and 1 <= key[1] <= len(self.located):
+            name = key[2] if key[2] in self.columns or key[2] != "nature" else "target"
+            if name in self.columns:
+                row, shift = self.located[key[1] - 1]
+                return self.address(row, self.columns[name] + shift)
         return found or ""
 
     def all_cells(self) -> dict[tuple, str]:
@@ -166,7 +180,7 @@ def tables_in(grids: list[Grid], file: str) -> list[ReadTable]:
     if not found:
         truncated = [g.name for g in grids if g.truncated]
         extra = f"（工作表 {'、'.join(truncated)} 过大，只读了前 5000 行）" if truncated else ""
-        raise NoTable(f"没有找到自评表（未找到“三级指标”“绩效指标性质”表头）{extra}")
+        raise NoTable(f"没有找到自评表（未找到含“三级指标”“年度指标值”“得分”的指标表头）{extra}")
     return found
 
 
@@ -247,6 +261,9 @@ def _template_cells(count: int) -> dict[tuple, str]:
     for index in range(lay.indicators):
         for f in L.INDICATOR_COLUMNS:
             cells[("indicator", index + 1, f)] = lay.indicator_cell(f, index)
+    for name in form.FUNDS_SOURCES:
+        for f in form.AMOUNT_FIELDS:
+            cells[("source", name, f)] = lay.funds_cell(f, name)
     return cells
 
 
@@ -307,10 +324,10 @@ def _read_standard(grid: Grid, file: str) -> list[ReadTable]:
     bands = _bands(grid)
     if len(bands) > 1:
         return [read for band in bands for read in _read_standard(band, file)]
-    level3, nature = form.INDICATOR_FIELDS["level3"], form.INDICATOR_FIELDS["nature"]
+    level3 = form.INDICATOR_FIELDS["level3"]
     texts, joined = cell_texts(grid), row_texts(grid)
     headers = [grid.top + i for i, row in enumerate(joined)
-               if level3 in row and nature in row and level3 in texts[i] and nature in texts[i]]
+               if level3 in row and _is_header(tuple(texts[i]))]
     anchors = [grid.top + i for i, row in enumerate(joined) if form.PROJECT in row and form.PROJECT in texts[i]]
     tables = []
     for number, header in enumerate(headers):
@@ -324,23 +341,242 @@ def _read_standard(grid: Grid, file: str) -> list[ReadTable]:
     return tables
 
 
-def _header_columns(grid: Grid, row: int, labels: dict[str, str]) -> dict[str, int]:
-    """The column of each label's first header cell, a cell whose text starts with the label."""
-    texts = tuple(cell_texts(grid)[row - grid.top]) if grid.top <= row < grid.bottom else ()
-    return {key: grid.left + i for key, i in _label_positions(texts, tuple(labels.items()))}
-
-
 @lru_cache(maxsize=256)
-def _label_positions(texts: tuple[str, ...], labels: tuple[tuple[str, str], ...]) -> tuple[tuple[str, int], ...]:
-    """(key, index of the first text starting with the key's label) for each label found.
-    Cached: a batch of tables made on one form repeats the same few header rows."""
+def _fields(texts: tuple[str, ...], part: str) -> tuple[tuple[str, int], ...]:
+    """(field, index of its first header cell) for the header cells of a row, by the longest
+    label of any form's vocabulary (see :func:`addin.engine.forms.vocabulary`) each cell starts
+    with. Cached: a batch of tables made on one form repeats the same few header rows."""
+    labels = vocabulary(part)
     found = {}
     for i, text in enumerate(texts):
         if text:
-            for key, label in labels:
-                if key not in found and text.startswith(label):
-                    found[key] = i
+            field = next((f for label, f in labels if text.startswith(label)), None)
+            if field is not None and field not in found:
+                found[field] = i
     return tuple(found.items())
+
+
+def _is_header(texts: tuple[str, ...]) -> bool:
+    """An indicator header row: 三级指标 and 指标值 or 性质 (a header missing other columns is
+    read, then refused with the columns it lacks)."""
+    found = dict(_fields(texts, "indicators"))
+    return "level3" in found and bool({"target", "nature"} & set(found))
+
+
+_SUBHEADER = {"nature", "target", "unit"}
+
+
+def _indicator_columns(grid: Grid, header: int) -> tuple[dict[str, int], int]:
+    """The indicator columns of the header at ``header`` and the first data row. Two-row
+    headers are read whole: 年度指标值 over 指标性质 | 指标值 | 度量单位 below (the 三级指标 row
+    first), or the same with 一级/二级/三级 in the second row and 实际完成值 | 分值 | 得分 merged
+    down from the first (Yunnan's 公开14表)."""
+    texts = cell_texts(grid)
+    columns = {k: grid.left + i for k, i in _fields(tuple(texts[header - grid.top]), "indicators")}
+    if header > grid.top:
+        above = dict(_fields(tuple(texts[header - 1 - grid.top]), "indicators"))
+        if len(above) >= 2 and "level3" not in above:
+            for key, i in above.items():
+                columns.setdefault(key, grid.left + i)
+    if header + 1 < grid.bottom:
+        below = dict(_fields(tuple(texts[header + 1 - grid.top]), "indicators"))
+        if len(_SUBHEADER & set(below)) >= 2 and "level3" not in below:
+            columns.update({k: grid.left + i for k, i in below.items() if k in _SUBHEADER})
+            return columns, header + 2
+    return columns, header + 1
+
+
+_BLANKS = frozenset({"", "—", "——", "-", "/", "／", "无", "－", "\\"})
+_STOPS = ("其他需要说明事项", "其他需说明事项", "评价结论", "存在问题", "改进措施", "填报注意事项", "填表说明",
+          "项目负责人", "财务负责人")
+_LEVEL_WEIGHT = re.compile(r"[(（]\s*\d+(?:\.\d+)?\s*分?\s*[)）]$")
+
+
+def _clean(value: object) -> object:
+    """A cell's value, with the marks real tables write for "nothing" (—, /, 无) as None."""
+    if value.__class__ is str and "".join(value.split()) in _BLANKS:
+        return None
+    return value
+
+
+def _find_funds(grid: Grid, rows: range) -> tuple[int, dict[str, int], int] | None:
+    """(header row, columns, total row) of the funds block within ``rows``."""
+    texts = cell_texts(grid)
+    totals = funds_rows()[0]
+    for r in rows:
+        columns = dict(_fields(tuple(texts[r - grid.top]), "funds")) if grid.top <= r < grid.bottom else {}
+        if not {"annual", "executed"} <= set(columns):
+            continue
+        for below in range(r, rows.stop):   # (the total row may carry the header words itself)
+            row = texts[below - grid.top]
+            if any(t.startswith(totals) for t in row if t):
+                return r, {k: grid.left + i for k, i in columns.items()}, below
+        return None
+    return None
+
+
+def _source_name(text: str) -> str | None:
+    stripped = strip_source(text)
+    return next((name for label, name in funds_rows()[1] if stripped.startswith(label)), None)
+
+
+def _recognise(texts: set[str], columns: dict[str, int], funds_label: str) -> tuple[str, bool]:
+    """The form whose labels the table's header cells use most (a cell counts for a label it
+    starts with: 年度资金总额： is 年度资金总额), with its 性质/单位 columns, its title and its funds
+    label; and whether the table has every label of that form."""
+    def key(text: str) -> str:
+        return unicodedata.normalize("NFKC", "".join(text.split()))
+
+    seen = tuple({key(t) for t in texts})
+    best, best_score, exact = None, -1, False
+    for candidate in list_forms():
+        labels = {key(label) for label in candidate.header_labels()}
+        found = sum(1 for label in labels if any(t.startswith(label) for t in seen))
+        matches = (candidate.has_nature == ("nature" in columns)) + (candidate.has_unit == ("unit" in columns))
+        title = key(candidate.title)
+        titled = any(t == title or t.startswith(title + "(") or t.endswith(")" + title) for t in seen)
+        same_money = key(candidate.funds_label) == key(funds_label)
+        score = found + 3 * matches + titled + same_money
+        if score > best_score:
+            best, best_score = candidate, score
+            exact = found == len(labels) and matches == 2
+    return best.id, exact
+
+
+def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> ReadTable:
+    rows = range(start, header)
+    cells: dict[tuple, str] = {}
+    problems: list[tuple[str, str]] = []
+    all_texts = cell_texts(grid)
+    seen = {t for r in range(max(start - 3, grid.top), min(header + 2, grid.bottom))
+            for t in all_texts[r - grid.top] if t}
+
+    def labelled(label: str) -> object:
+        hit = _find(grid, rows, label)
+        return _right_of(grid, *hit) if hit else None
+
+    project = labelled(form.PROJECT) or grid.name
+    year = None
+    hit = _find(grid, range(max(grid.top, start - 3), header), _YEAR.search, "年度")
+    if hit:
+        year = int(_YEAR.search(_text(grid, *hit)).group(1))
+    funds = Funds(annual=None, executed=None)
+    funds_columns: dict[str, int] = {}
+    funds_label = ""
+    found = _find_funds(grid, rows)
+    if found is not None:
+        funds_header, funds_columns, funds_row = found
+        funds_label = next((t for t in all_texts[funds_header - grid.top] if "资金" in t or "预算数" in t), "")
+        spans = _spans(funds_columns, grid.right)
+
+        def read_row(row: int, fields, key: tuple) -> dict[str, object]:
+            values = {}
+            for name in fields:
+                values[name], col = _near(grid, row, funds_columns.get(name), spans.get(name, (0, 0)))
+                values[name] = _clean(values[name])
+                if col is not None:
+                    cells[(*key, name)] = grid.address(row, col)
+            return values
+
+        funds = Funds(**read_row(funds_row, [f for f in FUNDS_READ if f in funds_columns], ("funds",)))
+        for r in range(funds_row + 1, header):
+            row_texts_ = [t for t in all_texts[r - grid.top][: max(funds_columns.values()) - grid.left] if t]
+            name = next((n for n in map(_source_name, row_texts_) if n), None)
+            if name is None:
+                break
+            if name not in funds.sources:
+                funds.sources[name] = FundsSource(**read_row(r, form.AMOUNT_FIELDS, ("source", name)))
+    else:
+        problems.append((grid.address(header, grid.left), f"没有找到“{form.FUNDS_TOTAL}”一行或其表头"))
+    goal = _find(grid, rows, form.GOAL_EXPECTED)
+    goal_expected = goal_actual = ""
+    if goal:
+        actual_col = _find(grid, range(goal[0], goal[0] + 1), form.GOAL_ACTUAL)
+        goal_expected = str(grid.value(goal[0] + 1, goal[1]) or "")
+        if actual_col:
+            goal_actual = str(grid.value(goal[0] + 1, actual_col[1]) or "")
+
+    columns, first = _indicator_columns(grid, header)
+    missing = [form.INDICATOR_FIELDS[k] for k in REQUIRED_COLUMNS if k not in columns]
+    if missing:
+        width = sum(1 for c in range(grid.left, grid.right) if grid.value(header, c) not in (None, ""))
+        raise NoTable(f"“{grid.name}”{grid.address(header, grid.left)} 起的指标表头缺少“{'”“'.join(missing)}”列"
+                      f"（只有 {width} 列），无法复核")
+    form_id, exact = _recognise(seen, columns, funds_label)
+    indicators: list[Indicator] = []
+    total_row = None
+    top, left, bottom = grid.top, grid.left, grid.bottom
+    label_end = columns["target"] - left    # the label columns: 一级, 二级, 三级 (and 性质)
+    totals = get_form(form_id).total_labels + tuple(t for f in list_forms() for t in f.total_labels)
+    column_items, located = list(columns.items()), []
+    has_nature = "nature" in columns
+    for r in range(first, end):
+        texts = all_texts[r - top] if top <= r < bottom else []
+        labels = [t for t in texts[:label_end] if t]
+        if any(t.startswith(totals) for t in labels):
+            total_row = r
+            break
+        if any(t.startswith(_STOPS) for t in labels):
+            break
+        shift = 0
+        if has_nature:
+            nature_col = _nature_column(grid, r, columns["nature"])
+            if nature_col is not None:
+                shift = nature_col - columns["nature"]
+        row = grid.rows[r - top] if top <= r < bottom else []
+        width = len(row)
+        values = {"level1": "", "level2": "", "unit": None, "nature": None}
+        for key, col in column_items:
+            c = col - left + shift
+            values[key] = _clean(row[c]) if 0 <= c < width else None
+        if all(values.get(k) is None for k in ("target", "actual", "weight", "score")):
+            # a label row, a placeholder (指标1：, ……) or an empty 生态效益指标 row: passed over;
+            # numbers outside the indicator columns are named
+            if any(v.__class__ in (int, float) or (v.__class__ is str and _is_number(v)) for v in row):
+                problems.append((grid.address(r, columns["level3"]),
+                                 "这一行的数值不在年度指标值、实际完成值、分值、得分列中，未计入"))
+            continue
+        if has_nature and values["nature"] is None:
+            values["nature"] = ""   # a blank 性质 cell: the engine reads the target, or says so
+        indicators.append(Indicator(**values))
+        located.append((r, shift))
+    _carry_levels(indicators)
+    total_weight = total_score = grade = None
+    if total_row is not None:
+        spans = _spans(columns, grid.right)
+        total_weight, wcol = _near(grid, total_row, columns.get("weight"), spans.get("weight", (0, 0)))
+        total_score, scol = _near(grid, total_row, columns.get("score"), spans.get("score", (0, 0)))
+        if wcol is not None:
+            cells[("total", "weight")] = grid.address(total_row, wcol)
+        if scol is not None:
+            cells[("total", "score")] = grid.address(total_row, scol)
+        grade = _grade_in(grid, total_row, scol)
+        if grade is not None:
+            cells[("grade", "grade")] = grade[1]
+            grade = grade[0]
+    rule = _find(grid, range(header, end), form.RULE)
+    if rule:
+        cells[("rule",)] = grid.address(rule[0], rule[1] + 1)
+    table = Table(
+        project=str(project),
+        department=str(labelled(form.DEPARTMENT) or ""),
+        implementer=str(labelled(form.IMPLEMENTER) or ""),
+        year=year,
+        goal_expected=goal_expected,
+        goal_actual=goal_actual,
+        funds=funds,
+        indicators=indicators,
+        total_weight=_clean(total_weight),
+        total_score=_clean(total_score),
+        grade=grade,
+        profile=str(_right_of(grid, *rule)) if rule else None,
+    )
+    problems += _error_values(grid, range(start, total_row + 1 if total_row is not None else end))
+    status = "未填写" if _unfilled(table) else ""
+    money = "元" if re.search(r"[(（]元[)）]", funds_label) else "万元" if "万元" in funds_label else get_form(form_id).money_unit
+    return ReadTable(_without_error_values(table, grid), file, grid.name, cells, problems=problems,
+                     located=located, columns=columns, address=grid.address, form=form_id, form_exact=exact,
+                     status=status, funds_columns=tuple(funds_columns), money_unit=money)
 
 
 def _near(grid: Grid, row: int, col: int | None, span: tuple[int, int]) -> tuple[object, int | None]:
@@ -378,114 +614,28 @@ def _header_spans(columns: tuple[tuple[str, int], ...], right: int) -> dict[str,
     return spans
 
 
-def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> ReadTable:
-    rows = range(start, header)
-    cells: dict[tuple, str] = {}
-    problems: list[tuple[str, str]] = []
+FUNDS_READ = ("initial", "annual", "executed", "weight", "rate", "score", "reason")
+_GRADES = ("优", "良", "中", "差", "优秀", "良好", "合格", "不合格")
 
-    def labelled(label: str) -> object:
-        hit = _find(grid, rows, label)
-        return _right_of(grid, *hit) if hit else None
 
-    project = labelled(form.PROJECT) or grid.name
-    year = None
-    hit = _find(grid, range(max(grid.top, start - 3), header), _YEAR.search, "年度")
-    if hit:
-        year = int(_YEAR.search(_text(grid, *hit)).group(1))
-    funds = Funds(annual=None, executed=None)
-    annual_label = form.FUNDS_FIELDS["annual"]
-    funds_header = (_find(grid, rows, annual_label) or (None,))[0]
-    funds_row = _find(grid, rows, lambda t: t.startswith(form.FUNDS_TOTAL), form.FUNDS_TOTAL)
-    if funds_header is not None and funds_row is not None:
-        columns = _header_columns(grid, funds_header, form.FUNDS_FIELDS)
-        spans = _spans(columns, grid.right)
+def _grade_in(grid: Grid, row: int, score_col: int | None) -> tuple[str, str] | None:
+    """A grade written on the total row right of its score (Yunnan's 总分 row: 分值, 得分, 等级)."""
+    if score_col is None:
+        return None
+    for c in range(score_col + 1, grid.right):
+        value = grid.value(row, c)
+        if isinstance(value, str) and "".join(value.split()) in _GRADES:
+            return "".join(value.split()), grid.address(row, c)
+    return None
 
-        def read_row(row: int, fields) -> dict[str, object]:
-            values = {}
-            for key in fields:
-                values[key], col = _near(grid, row, columns.get(key), spans.get(key, (0, 0)))
-                if col is not None and row == funds_row[0]:
-                    cells[("funds", key)] = grid.address(row, col)
-            return values
 
-        funds = Funds(**read_row(funds_row[0], form.FUNDS_FIELDS))
-        below = range(funds_row[0] + 1, min(funds_row[0] + 1 + len(form.FUNDS_SOURCES), header))
-        for name in form.FUNDS_SOURCES:
-            hit = _find(grid, below, lambda t, name=name: t.endswith(name), name)
-            if hit:
-                funds.sources[name] = FundsSource(**read_row(hit[0], form.AMOUNT_FIELDS))
-    else:
-        problems.append((grid.address(header, grid.left), f"没有找到“{form.FUNDS_TOTAL}”一行或其表头"))
-    goal = _find(grid, rows, form.GOAL_EXPECTED)
-    goal_expected = goal_actual = ""
-    if goal:
-        actual_col = _find(grid, range(goal[0], goal[0] + 1), form.GOAL_ACTUAL)
-        goal_expected = str(grid.value(goal[0] + 1, goal[1]) or "")
-        if actual_col:
-            goal_actual = str(grid.value(goal[0] + 1, actual_col[1]) or "")
-
-    columns = _header_columns(grid, header, INDICATOR_LABELS)
-    missing = [form.INDICATOR_FIELDS[k] for k in REQUIRED_COLUMNS if k not in columns]
-    if missing:
-        width = sum(1 for c in range(grid.left, grid.right) if grid.value(header, c) not in (None, ""))
-        raise NoTable(f"“{grid.name}”{grid.address(header, grid.left)} 起的指标表头缺少“{'”“'.join(missing)}”列"
-                      f"（只有 {width} 列，自评表应有 {len(form.INDICATOR_FIELDS)} 列），无法复核")
-    indicators: list[Indicator] = []
-    total_row = None
-    all_texts, top, left, bottom = cell_texts(grid), grid.top, grid.left, grid.bottom
-    level_labels = {form.INDICATOR_FIELDS["level1"], form.INDICATOR_FIELDS["level3"]}
-    column_items, located = list(columns.items()), []
-    for r in range(header + 1, end):
-        texts = all_texts[r - top] if top <= r < bottom else []
-        if form.TOTAL in texts:
-            total_row = r
-            break
-        nature_col = _nature_column(grid, r, columns["nature"])
-        if nature_col is None:
-            filled = any(texts) or any(v.__class__ is float for v in (grid.rows[r - top] if texts else ()))
-            if filled and not level_labels.intersection(texts):
-                level3 = columns.get("level3", left)
-                problems.append((grid.address(r, level3), "这一行找不到绩效指标性质，未计入"))
-            continue
-        offset = nature_col - columns["nature"] - left
-        row = grid.rows[r - top]   # nature_col was found on it: r is inside the grid
-        width = len(row)
-        values = {"level1": "", "level2": "", "unit": None}
-        for key, col in column_items:
-            c = col + offset
-            value = row[c] if 0 <= c < width else None
-            values[key] = None if value == "" else value
-        indicators.append(Indicator(**values))
-        located.append((r, nature_col - columns["nature"]))
-    _carry_levels(indicators)
-    total_weight = total_score = None
-    if total_row is not None:
-        spans = _spans(columns, grid.right)
-        total_weight, wcol = _near(grid, total_row, columns.get("weight"), spans.get("weight", (0, 0)))
-        total_score, scol = _near(grid, total_row, columns.get("score"), spans.get("score", (0, 0)))
-        if wcol is not None:
-            cells[("total", "weight")] = grid.address(total_row, wcol)
-        if scol is not None:
-            cells[("total", "score")] = grid.address(total_row, scol)
-    rule = _find(grid, range(header, end), form.RULE)
-    if rule:
-        cells[("rule",)] = grid.address(rule[0], rule[1] + 1)
-    table = Table(
-        project=str(project),
-        department=str(labelled(form.DEPARTMENT) or ""),
-        implementer=str(labelled(form.IMPLEMENTER) or ""),
-        year=year,
-        goal_expected=goal_expected,
-        goal_actual=goal_actual,
-        funds=funds,
-        indicators=indicators,
-        total_weight=total_weight,
-        total_score=total_score,
-        profile=str(_right_of(grid, *rule)) if rule else None,
-    )
-    problems += _error_values(grid, range(start, total_row + 1 if total_row is not None else end))
-    return ReadTable(_without_error_values(table, grid), file, grid.name, cells, problems=problems,
-                     located=located, columns=columns, address=grid.address)
+def _unfilled(table: Table) -> bool:
+    """A table never filled in: no 实际完成值 and no 得分 anywhere (a budget system may have
+    filled the amounts and targets in already)."""
+    if not table.indicators:
+        return False
+    return (all(i.actual is None and i.score is None for i in table.indicators)
+            and table.funds.score is None and table.total_score is None)
 
 
 def _without_error_values(table: Table, grid: Grid) -> Table:
@@ -538,7 +688,7 @@ def _carry_levels(indicators: list[Indicator]) -> None:
     moves over, and a 一级 label contradicting a known 二级 label is inferred from the 二级."""
     level1 = level2 = ""
     for ind in indicators:
-        one, two = norm(ind.level1), norm(ind.level2)
+        one, two = _LEVEL_WEIGHT.sub("", norm(ind.level1)), norm(ind.level2)
         if one in form.LEVEL2_TO_LEVEL1 and one not in form.LEVEL1 and not two:
             one, two = "", one
         if two:

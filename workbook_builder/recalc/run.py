@@ -19,6 +19,7 @@ from pathlib import Path
 
 from addin.engine import PerfError, TableFinding, TableResult, UserError, evaluate_table, get_profile
 from addin.engine.findings import Finding
+from addin.engine.forms import get_form
 
 from ..files import atomic_save, safe_stem, unique_names
 from ..readers.container import FORMATS, SUFFIXES, OutOfMemory, UnreadableFile, os_reason
@@ -31,13 +32,16 @@ class RecalcError(UserError):
 
 
 def _cell(read: ReadTable, finding: TableFinding) -> str:
-    if finding.part == "indicator":
-        return read.cell(("indicator", finding.row, finding.field))
+    if finding.part in ("indicator", "source"):
+        return read.cell((finding.part, finding.row, finding.field))
     return read.cell((finding.part, finding.field))
 
 
 def _profile_for(read: ReadTable, fallback: str | None) -> tuple[str, FindingRow | None]:
-    """The workbook's own 规则 wins; an unknown one is a finding and the fallback is used."""
+    """The workbook's own 规则 wins; an unknown one is a finding and the fallback is used. The
+    fallback is ``--profile``, else the default profile of the table's form."""
+    if fallback is None:
+        fallback = get_form(read.form).profile
     declared = read.table.profile
     if declared:
         try:
@@ -58,8 +62,19 @@ def report_table(read: ReadTable, profile: str | None, file_label: str) -> tuple
     result = evaluate_table(read.table, profile_id, scores_reported=not read.uncalculated)
     findings = [rule_problem] if rule_problem else []
     findings += [finding_row(cell, Finding("unreadable", message)) for cell, message in read.problems]
-    findings += [finding_row(_cell(read, f), f.finding) for f in result.findings]
-    return TableReport.of(result, file_label, read.sheet, read.template, findings), result
+    if not read.status:   # a table never filled in is one status (未填写), not a finding per cell
+        findings += [finding_row(_cell(read, f), f.finding) for f in result.findings if _fits(read, f)]
+    report = TableReport.of(result, file_label, read.sheet, read.template, findings)
+    report.form, report.form_exact, report.status = read.form, read.form_exact, read.status
+    return report, result
+
+
+def _fits(read: ReadTable, finding: TableFinding) -> bool:
+    """Whether the table's form has the column a finding asks the unit to fill: no 偏差原因 to
+    write where the form has no such column (seed 001's 指标体系, a funds block without 原因)."""
+    if finding.field != "reason" or finding.part not in ("indicator", "funds"):
+        return True
+    return read.has_column(finding.part, "reason")
 
 
 def check_file(path: str, profile: str | None, outdir: str | None, annotated_name: str | None,

@@ -1,0 +1,105 @@
+"""Targets that carry their own nature and unit (forms without a 绩效指标性质 column).
+
+The central 8-column form and its provincial copies have no 性质 and no 度量单位 column: the
+operator and the unit sit inside the 年度指标值 (``≥50个``, ``≤90万元``, ``>=90%``, ``═100``,
+``≥100百分比``, ``95%以上``, ``2小时以内``), and a qualitative target is a statement (``及时``,
+``效果明显``, ``符合相关规定``). :func:`split_target` reads such a cell into the nature, the number
+and the unit the engine scores with. A bare number with no operator anywhere is never guessed:
+the profile's ``[targets]`` table says how it is read (and its limitations say so), otherwise it
+is an error for that row.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .errors import PerfError
+from .natures import EQUAL, POSITIVE, QUALITATIVE, REVERSE
+from .numbers import normalize_text, quoted
+
+# Operators written before the number, longest spelling first (after NFKC: ＞＝ is >=, ＝ is =).
+# A strict > or < is read as ≥ or ≤: the forms score "not below" and "not above" the same way.
+_BEFORE = (
+    (">=", POSITIVE), ("=>", POSITIVE), ("≥", POSITIVE), ("≧", POSITIVE), ("⩾", POSITIVE),
+    ("大于等于", POSITIVE), ("大于或等于", POSITIVE), ("不低于", POSITIVE), ("不少于", POSITIVE),
+    ("不小于", POSITIVE), ("达到", POSITIVE), ("大于", POSITIVE), ("高于", POSITIVE), ("超过", POSITIVE),
+    (">", POSITIVE),
+    ("<=", REVERSE), ("=<", REVERSE), ("≤", REVERSE), ("≦", REVERSE), ("⩽", REVERSE),
+    ("小于等于", REVERSE), ("小于或等于", REVERSE), ("不高于", REVERSE), ("不超过", REVERSE),
+    ("不多于", REVERSE), ("不大于", REVERSE), ("控制在", REVERSE), ("小于", REVERSE), ("低于", REVERSE),
+    ("少于", REVERSE), ("<", REVERSE),
+    ("==", EQUAL), ("═", EQUAL), ("=", EQUAL), ("等于", EQUAL),
+)
+_BEFORE = tuple(sorted(_BEFORE, key=lambda pair: len(pair[0]), reverse=True))
+# Operators written after the number and its unit.
+_AFTER = (("以上", POSITIVE), ("及以上", POSITIVE), ("以下", REVERSE), ("及以下", REVERSE),
+          ("以内", REVERSE), ("之内", REVERSE), ("内", REVERSE))
+_AFTER = tuple(sorted(_AFTER, key=lambda pair: len(pair[0]), reverse=True))
+# A number with at most a short unit after it: the whole of a quantitative target.
+_QUANTITY = re.compile(r"(-?\d+(?:\.\d+)?)\s*([^\d\s]{0,8})")
+# Spellings of units inside targets that the rest of the engine knows by another name.
+_UNIT_NAMES = {"百分比": "%", "％": "%", "百分点": "%"}
+
+
+@dataclass(frozen=True)
+class Target:
+    """A 年度指标值 split into what the engine scores: ``nature`` (≥ ≤ = 定性), the number (as
+    text, for :func:`numbers.read_value`) and its unit ('' when none); ``stated`` says whether
+    the nature was written in the cell (False: taken from the profile's ``[targets]``)."""
+
+    nature: str
+    value: str
+    unit: str
+    stated: bool = True
+
+
+def _unit(text: str) -> str:
+    for after, _ in _AFTER:
+        if text.endswith(after):
+            text = text[: -len(after)]
+            break
+    return _UNIT_NAMES.get(text, text)
+
+
+def _after_nature(rest: str) -> str | None:
+    return next((nature for word, nature in _AFTER if rest.endswith(word)), None)
+
+
+def split_target(target: object, bare: str | None = None) -> Target:
+    """The nature, number and unit written in a target cell.
+
+    ``bare``: the nature a bare number (no operator before or after it) is read with, as the
+    profile states for the row; ``None`` makes a bare number an error. A target without any
+    number is qualitative (定性). Raises :class:`PerfError` (field ``target``) for an empty cell,
+    an operator without a number, or a bare number the profile does not read.
+    """
+    if target is not None and not isinstance(target, str):
+        if bare is None:
+            raise PerfError(f"年度指标值“{quoted(target)}”只有数值，没有写明“≥”“≤”“=”，无法判断是正向还是反向指标",
+                            "target")
+        return Target(bare, str(target), "", stated=False)
+    text = normalize_text(target or "").replace(" ", "")
+    if not text or text in {"/", "—", "-", "无"}:
+        raise PerfError("年度指标值为空", "target")
+    for word, nature in _BEFORE:
+        if text.startswith(word):
+            rest = text[len(word):]
+            match = _QUANTITY.fullmatch(rest.replace(",", ""))
+            if match is None:
+                if re.search(r"\d", rest):
+                    return Target(nature, rest, "")   # a number inside a longer text: read as written
+                if word.isascii() or word in "≥≧⩾≤≦⩽═":
+                    raise PerfError(f"年度指标值“{quoted(target)}”写了“{word}”却没有数值", "target")
+                break   # 达到预期, 高于同类: a statement, not an operator
+            return Target(nature, match.group(1), _unit(match.group(2)))
+    match = _QUANTITY.fullmatch(text.replace(",", ""))
+    if match is not None:
+        after = _after_nature(match.group(2))
+        if after is not None:
+            return Target(after, match.group(1), _unit(match.group(2)))
+        if bare is None:
+            raise PerfError(f"年度指标值“{quoted(target)}”只有数值，没有写明“≥”“≤”“=”，无法判断是正向还是反向指标",
+                            "target")
+        return Target(bare, match.group(1), _unit(match.group(2)), stated=False)
+    return Target(QUALITATIVE, text, "")
