@@ -29,7 +29,7 @@ def test_penalty_in_the_wrong_rung_or_where_none_is_due():
 def test_wrong_score_and_missing_reason():
     findings = check_indicator("≥", "90", "45", 10, 6, None)
     assert [f.kind for f in findings] == ["score_mismatch", "missing_reason"]
-    assert findings[0].message == "得分应为5.00，填报为6"
+    assert findings[0].message.startswith("得分应为5.00，填报为6（")
     assert kinds("≥", "90", "45", 10, 5, "无") == ["missing_reason"]  # 无 is no reason
 
 
@@ -64,3 +64,14 @@ def test_a_table_scoring_above_100_has_no_grade_and_no_crash():
     assert result.total == 110 and result.grade is None
     kinds = {f.finding.kind for f in result.findings}
     assert "weights_sum" in kinds and "grade_mismatch" not in kinds
+
+
+def test_a_mismatched_score_names_the_reading_it_matches_or_the_readings_tried():
+    from addin.engine import check_indicator
+
+    [wrong_way] = check_indicator("≤", "90", "100", 10, 10, "原因")
+    assert wrong_way.message.endswith("（填报值是按正向（实际值÷指标值）计算的结果）")
+    [cut] = check_indicator("≥", "3", "2.999", 10, 9.99, "原因")
+    assert cut.message.endswith("（填报值是截去小数而不四舍五入计算的结果）")
+    [none] = check_indicator("≥", "90", "45", 10, 6, "原因")
+    assert none.message == "得分应为5.00，填报为6（另试按反向（指标值÷实际值）计为10，均不是6）"

@@ -294,3 +294,12 @@ def test_judgement_stays_within_points(points, score):
     else:
         with pytest.raises(PerfError, match="应在0"):
             judgement(criterion, score)
+
+
+def test_a_single_value_at_the_top_is_a_band_of_its_own():
+    """完成率100%得5分，90%（含）-100%得3分，90%以下不得分: 5 at 100% (and above), 3 from 90% to
+    below 100%, 0 below 90% (a single value was "没有读出数值区间")."""
+    from addin import udfs
+
+    criterion = "完成率100%得5分，90%（含）-100%得3分，90%以下不得分"
+    assert [udfs.PERF_BAND(criterion, v) for v in ("100%", "95%", "90%", "85%", "105%")] == [5, 3, 3, 0, 5]

@@ -120,7 +120,33 @@ def _score_finding(detail: IndicatorScore, reported: Decimal, profile) -> Findin
             reported,
             expected,
         )
-    return Finding("score_mismatch", f"得分应为{expected}，填报为{fmt(reported)}", reported, expected)
+    return Finding("score_mismatch", f"得分应为{expected}，填报为{fmt(reported)}{_readings(detail, reported, profile)}",
+                   reported, expected)
+
+
+def _readings(detail: IndicatorScore, reported: Decimal, profile) -> str:
+    """What a hand-scorer may have done instead, tried on a quantitative row: the other
+    direction, no cap at 分值, digits cut instead of rounded. Names the reading the reported
+    score matches, or says that none does."""
+    a, b, w = detail.target, detail.actual, detail.weight
+    if a is None or b is None:
+        return ""
+    d = profile.decimals
+    readings = []
+    if a > 0:
+        readings.append(("按正向（实际值÷指标值）", round_half_up(min(b / a, 1) * w, d)))
+        readings.append(("按正向且不以分值封顶", round_half_up(b / a * w, d)))
+    if b > 0:
+        readings.append(("按反向（指标值÷实际值）", round_half_up(min(a / b, 1) * w, d)))
+    exact = min(b / a, 1) * w if a > 0 and detail.nature != "≤" else min(a / b, 1) * w if b > 0 else None
+    if exact is not None:
+        readings.append(("截去小数而不四舍五入", exact.quantize(Decimal(1).scaleb(-d), rounding="ROUND_DOWN")))
+    readings = [(name, value) for name, value in readings if value != detail.score]
+    match = next((name for name, value in readings if value == reported), None)
+    if match:
+        return f"（填报值是{match}计算的结果）"
+    tried = "、".join(f"{name}计为{fmt(value)}" for name, value in dict(readings).items())
+    return f"（另试{tried}，均不是{fmt(reported)}）" if tried else ""
 
 
 def check_scored(detail: IndicatorScore, reported_score: object, reason: object,

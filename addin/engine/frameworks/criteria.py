@@ -165,6 +165,7 @@ def _deduction(text: str, points: Decimal) -> Criterion:
 _BAND_FORMS = (  # (pattern, kind); the number groups are read by _band_of
     (re.compile(_NUM + _UNIT + _INCL + r"\s*-\s*" + _NUM + _UNIT + _INCL), "range"),
     (re.compile(_NUM + _UNIT + _INCL + r"\s*(?:及)?(以上|以下|以内|之内|内)"), "open"),
+    (re.compile(_NUM + _UNIT + _INCL + r"\s*(?:的|时|者)?\s*$"), "point"),   # 完成率100%得5分
 )
 
 
@@ -202,6 +203,10 @@ def _band_of(segment: str) -> _RawBand | None:
         if side == "以上":
             return _RawBand(Decimal(value), None, closed, False, 2, 0, points, unit or "")
         return _RawBand(None, Decimal(value), False, closed, 0, 0 if side == "以下" else 2, points, unit or "")
+    found = _BAND_FORMS[2][0].search(head)
+    if found:   # a single value: a band of its own, which owns the boundary it shares
+        value, unit, _ = found.groups()
+        return _RawBand(Decimal(value), Decimal(value), True, True, 3, 3, points, unit or "")
     raise _Unreadable(f"“{segment.strip()}”中没有读出数值区间")
 
 
@@ -215,7 +220,10 @@ def _band(text: str, points: Decimal | None) -> Criterion:
     for band in raw:   # 以内 of a time or a count starts at 0
         if band.low is None and units and units != {"%"}:
             band.low, band.low_closed = Decimal(0), True
-    raw.sort(key=lambda b: (b.low is not None, b.low if b.low is not None else Decimal(0)))
+    raw.sort(key=lambda b: (b.low is not None, b.low if b.low is not None else Decimal(0),
+                            b.high is None or b.high != b.low))
+    if len(raw) > 1 and raw[-1].low == raw[-1].high and raw[-1].low is not None:
+        raw[-1].high, raw[-1].high_closed = None, False   # the top single value: it and above
     bands = []
     for below, above in zip(raw, raw[1:]):
         if below.high is None or above.low is None or below.high != above.low:
