@@ -91,7 +91,7 @@ def test_outputs_summary_and_annotated_copy(tmp_path, in_root):
     assert summary["等级分布"]._charts and summary["问题类型"]._charts and summary["金额与得分"]._charts
     projects = list(summary["项目"].iter_rows(values_only=True))
     assert projects[1][1:4] == ("xlsx", "自评表", "朝阳区政府网站功能和监测服务项目")
-    assert projects[1][7:11] == (97, 94, "优", 1)
+    assert projects[1][5:6] == ("beijing-chaoyang-2024",) and projects[1][8:12] == (97, 94, "优", 1)
     copy = load_workbook(out / table["annotated"])
     assert copy.sheetnames[0] == "复核结果"
     flagged = copy["自评表"]["J14"]

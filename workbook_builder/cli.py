@@ -240,7 +240,7 @@ def cmd_report_write(args: argparse.Namespace) -> int:
     result = write_reports(args.workbook, args.output, args.narrative, args.sheet, args.profile)
     for written in result.reports:
         data = written.data
-        total = "无法计算" if data.total is None else f"{data.total}（{data.grade}）"
+        total = "无法计算" if data.total is None else f"{data.total}（{data.grade or '无法定等级'}）"
         fixes = f"，复核发现 {len(data.corrections)} 处问题已在报告中说明" if data.corrections else ""
         print(f"已生成：{written.path}　{clip(data.project, 30)}　总分 {total}{fixes}")
     return 0

@@ -66,6 +66,8 @@ def report_table(read: ReadTable, profile: str | None, file_label: str) -> tuple
         findings += [finding_row(_cell(read, f), f.finding) for f in result.findings if _fits(read, f)]
     report = TableReport.of(result, file_label, read.sheet, read.template, findings)
     report.form, report.form_exact, report.status = read.form, read.form_exact, read.status
+    if read.money_unit == "元" and isinstance(report.amount, (int, float)):
+        report.amount = report.amount / 10000   # the summary and reports show 万元
     return report, result
 
 
