@@ -37,7 +37,7 @@ class AnnotatedView:
 
 def _cell(read: ReadEvaluation, finding: EvaluationFinding) -> str:
     key = finding.finding.field
-    if finding.part == "item":   # a column the sheet lacks (扣分原因 typed by hand): the score cell
+    if finding.part == "item":   # a column the sheet lacks: the score cell
         return (read.cells.get(("indicator", finding.row, key), "")
                 or read.cells.get(("indicator", finding.row, "score"), ""))
     if finding.part in ("level1", "level2"):
@@ -64,6 +64,9 @@ def report_evaluation(read: ReadEvaluation, profile: str | None, file_label: str
     found = result.findings
     if read.uncalculated:   # a template saved without calculation: blank scores are not findings
         found = [f for f in found if f.finding.kind != "score_missing"]
+    # no 扣分原因 to write where the sheet has no such column (seed 001's 指标体系)
+    found = [f for f in found if not (f.part == "item" and f.finding.field == "reason"
+                                      and ("indicator", f.row, "reason") not in read.cells)]
     findings = [rule_problem] if rule_problem else []
     findings += [finding_row(_cell(read, f), f.finding) for f in found]
     try:
