@@ -11,12 +11,11 @@ Standard library only: the engine loads forms inside Excel too.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from importlib import resources
 
+from .datafiles import parse_files, toml_texts
 from .errors import PerfError
 from .numbers import quoted
 
@@ -145,18 +144,13 @@ def _parse(data: dict) -> Form:
 
 
 def form_texts() -> dict[str, str]:
-    """File name → TOML text of every shipped form file."""
-    folder = resources.files("addin.forms")
-    return {e.name: e.read_text(encoding="utf-8") for e in folder.iterdir() if e.name.endswith(".toml")}
+    """File name → TOML text of every shipped form file. A self-contained bundle (``perfbook
+    lite``) replaces this function with one returning the texts it carries."""
+    return toml_texts("addin.forms")
 
 
 def load_forms(texts: dict[str, str]) -> dict[str, Form]:
-    forms = {}
-    for name, text in sorted(texts.items()):
-        found = _parse(tomllib.loads(text))
-        if found.id + ".toml" != name:
-            raise _fail(found.id, f"id does not match its file {name}")
-        forms[found.id] = found
+    forms = parse_files(texts, _parse, _fail)
     if DEFAULT_FORM_ID not in forms:
         raise FormDefinitionError(f"the default form {DEFAULT_FORM_ID} is missing")
     return forms

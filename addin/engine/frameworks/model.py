@@ -9,12 +9,11 @@ item has 分值, 具体指标 (``explanation``) and 评分标准 (``criterion``)
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from importlib import resources
 
+from ..datafiles import parse_files, toml_texts
 from ..errors import PerfError
 from ..profiles import get_profile
 from .criteria import Criterion, parse_criterion
@@ -128,18 +127,11 @@ def _parse(data: dict) -> Framework:
 def framework_texts() -> dict[str, str]:
     """File name → TOML text of every shipped framework. A self-contained bundle (``perfbook
     lite``) replaces this function with one returning the texts it carries."""
-    folder = resources.files("addin.frameworks")
-    return {e.name: e.read_text(encoding="utf-8") for e in folder.iterdir() if e.name.endswith(".toml")}
+    return toml_texts("addin.frameworks")
 
 
 def load_frameworks(texts: dict[str, str]) -> dict[str, Framework]:
-    frameworks = {}
-    for name, text in sorted(texts.items()):
-        framework = _parse(tomllib.loads(text))
-        if framework.id + ".toml" != name:
-            raise _fail(framework.id, f"id does not match its file {name}")
-        frameworks[framework.id] = framework
-    return frameworks
+    return parse_files(texts, _parse, _fail)
 
 
 @cache
