@@ -43,3 +43,14 @@ def test_rows_that_only_look_odd_raise_nothing(tmp_path):
     langfang = next(p for p in FILES if p.stem == "central_hebei_langfang_1")
     [read] = read_tables(workbook(langfang, tmp_path / "l.xlsx"))
     assert [i.level3 for i in read.table.indicators][:2] == ["指标1工程资金金额", "指标1工程完工率"]
+
+
+def test_a_form_perfbook_does_not_know_is_refused_by_name(tmp_path):
+    """Ningxia's 决策/管理/产出/效益 self-evaluation (参考分值, 全年实际值(B)) is no known form yet:
+    it is refused with the columns it lacks, at its header cell, never scored half-read."""
+    from real_tables import REAL
+    from workbook_builder.readers.tables import NoTable
+
+    path = REAL.parent / "unsupported" / "ningxia_yinchuan_1.json"
+    with pytest.raises(NoTable, match="A8 起的指标表头缺少“实际完成值”“分值”列"):
+        read_tables(workbook(path, tmp_path / "n.xlsx"))
