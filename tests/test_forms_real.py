@@ -52,5 +52,5 @@ def test_a_form_perfbook_does_not_know_is_refused_by_name(tmp_path):
     from workbook_builder.readers.tables import NoTable
 
     path = REAL.parent / "unsupported" / "ningxia_yinchuan_1.json"
-    with pytest.raises(NoTable, match="A8 起的指标表头缺少“实际完成值”“分值”列"):
+    with pytest.raises(NoTable, match="A8 起的指标表头缺少“分值”列"):
         read_tables(workbook(path, tmp_path / "n.xlsx"))
