@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from addin.engine import PerfError, list_profiles, score_indicator
+from addin.engine import PerfError, get_profile, list_profiles, score_indicator
 from addin.engine.methods import FUNDS, QUANTITATIVE
 from addin.engine.profiles import SHARED_SCALES, ProfileDefinitionError, load_profiles, profile_texts
 
@@ -131,3 +131,26 @@ def test_a_profile_without_statements_accepts_none():
     with pytest.raises(PerfError, match="没有找到评价等级"):
         score_indicator("定性", "好坏", "已接入政务专网", 10, profile)
     assert score_indicator("定性", "好坏", "已接入政务专网", 10) == 10
+
+
+@pytest.mark.parametrize(
+    "profile_id,old,new,complaint",
+    [
+        ("mof-2020", 'bare = "≥"', 'bare = "定性"', "not one of"),
+        ("mof-2020", 'bare = "≥"', 'bares = "≥"', "gives bare"),
+        ("mof-2020", '{ "成本指标" = "≤" }', '{ "投入指标" = "≤" }', "unknown 一级指标"),
+        ("mof-2020", 'default_scale = "达成/部分达成/未达成"', 'default_scale = "甲乙丙"', "default_scale"),
+        ("sichuan-2023", "reason_below = 0.9", "reason_below = 90", "between 0 and 1"),
+        ("sichuan-2023", 'extends = "mof-2020"', 'extends = "no-such"', "extends"),
+    ],
+)
+def test_new_settings_that_cannot_be_honoured_are_refused(profile_id, old, new, complaint):
+    with pytest.raises(ProfileDefinitionError, match=complaint):
+        load_profiles(_texts(profile_id, old, new))
+
+
+def test_extends_takes_the_base_tables_and_overrides_key_by_key():
+    texts = _texts("sichuan-2023", "reason_below = 0.9", "reason_below = 0.8\nweight = 20")
+    sichuan = load_profiles(texts)["sichuan-2023"]
+    assert sichuan.funds_weight == 20 and sichuan.funds_method == "rate_capped"   # method from mof-2020
+    assert str(sichuan.funds_reason_below) == "0.8" and sichuan.source != get_profile("mof-2020").source

@@ -27,6 +27,8 @@ REQUIRED_INDICATORS = ("level1", "level2", "level3", "target", "actual", "weight
 REQUIRED_FUNDS = ("annual", "executed", "score")
 MONEY_UNITS = ("万元", "元")
 DEFAULT_FORM_ID = "beijing-chaoyang-2024"
+# Rows that end the indicator block on any form.
+AFTER_INDICATORS = ("其他需要说明事项", "其他需说明事项", "填报注意事项", "填表说明", "项目负责人", "财务负责人")
 
 
 class FormDefinitionError(ValueError):
@@ -53,12 +55,10 @@ class Form:
     funds_sources: tuple[tuple[str, ...], ...]    # each sub-row: its printed label, then aliases
     indicator_columns: tuple[str, ...]
     indicator_headers: dict[str, tuple[str, ...]]
-    target_group: str | None          # a two-row header: the label over 性质 | 指标值 | 单位
     funds_weight: Decimal
     indicators_weight: Decimal
     total_labels: tuple[str, ...]
     closing: tuple[str, ...]          # 评价结论, 存在问题, 改进措施 … after the total row
-    project_prefix: str = ""          # e.g. the project code some forms print before the name
 
     def __hash__(self) -> int:
         return hash(self.id)
@@ -127,19 +127,15 @@ def _parse(data: dict) -> Form:
     funds_weight, indicators_weight = Decimal(str(weights["funds"])), Decimal(str(weights["indicators"]))
     if funds_weight + indicators_weight != 100:
         raise _fail(fid, "weights.funds and weights.indicators add up to 100")
-    group = indicators.get("target_group")
-    if group is not None and not {"nature", "unit"} & set(indicator_columns):
-        raise _fail(fid, "target_group groups 性质/指标值/单位 columns the form does not have")
     return Form(
         id=fid, name=data["name"], title=data["title"], source=data["source"],
         jurisdiction=data["jurisdiction"], limitations=tuple(data["limitations"]), profile=data["profile"],
         money_unit=data["money_unit"], funds_label=funds["label"], funds_columns=funds_columns,
         funds_headers=funds_headers, funds_total=tuple(funds["total"]),
         funds_sources=tuple(tuple(s) for s in funds["sources"]),
-        indicator_columns=indicator_columns, indicator_headers=indicator_headers, target_group=group,
+        indicator_columns=indicator_columns, indicator_headers=indicator_headers,
         funds_weight=funds_weight, indicators_weight=indicators_weight,
         total_labels=tuple(data["totals"]["labels"]), closing=tuple(data["totals"].get("closing", ())),
-        project_prefix=data.get("project_prefix", ""),
     )
 
 
@@ -206,6 +202,16 @@ def funds_rows() -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
                 sources.setdefault(strip_source(label), canonical)
     return (tuple(sorted(totals, key=len, reverse=True)),
             tuple(sorted(sources.items(), key=lambda kv: len(kv[0]), reverse=True)))
+
+
+@cache
+def ends() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The labels of every form's total row (总分, 合计) and of what follows the indicators
+    (every form's closing blocks, and 其他需要说明事项 and the notes every form may carry)."""
+    forms = _all_forms().values()
+    totals = tuple(dict.fromkeys(t for f in forms for t in f.total_labels))
+    closing = tuple(dict.fromkeys([*(c for f in forms for c in f.closing), *AFTER_INDICATORS]))
+    return totals, closing
 
 
 def strip_source(label: str) -> str:

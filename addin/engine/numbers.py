@@ -30,8 +30,15 @@ _UNIT_ALIASES = (
     ("分钟", "分"),
     ("%", "％"),
 )
-# Unit cells that carry no unit information.
-_NO_UNIT = {"", "/", "其他", "无", "—", "-"}
+# What real tables write in a cell for "nothing" (besides leaving it empty): after NFKC and
+# without spaces. Readers treat such cells as blank; a unit cell may also say 其他.
+BLANK_MARKS = frozenset({"", "/", "无", "—", "——", "-", "\\"})
+_NO_UNIT = BLANK_MARKS | {"其他"}
+
+
+def has_unit(unit: object) -> bool:
+    """Whether a 度量单位 cell names a unit (not empty, /, 无, 其他 …)."""
+    return unit is not None and normalize_text(str(unit)).replace(" ", "") not in _NO_UNIT
 
 # Inputs must be smaller than this in magnitude: far above any amount, score or count in a
 # self-evaluation table (Excel itself keeps 15 significant digits), and small enough that no

@@ -14,7 +14,7 @@ call; ``beijing-chaoyang-2024`` is the default.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 from importlib import resources
@@ -66,11 +66,15 @@ class Statements:
     completion: tuple[str, ...]
     failure: tuple[str, ...]
 
+    def failed(self, text: str) -> bool:
+        """Whether ``text`` holds a failure word (取消, 未, 部分 …)."""
+        return any(word in text for word in self.failure)
+
     def achieved(self, text: str) -> bool:
         return (
             text.startswith(self.prefixes)
             and any(word in text for word in self.completion)
-            and not any(word in text for word in self.failure)
+            and not self.failed(text)
         )
 
 
@@ -114,7 +118,7 @@ class Profile:
     notes: tuple[str, ...]
     # [targets]: the nature a bare-number target (no ≥ ≤ = in it, no 性质 column) is read with,
     # by 一级指标 ('' for any other); empty: a bare number is an error for its row.
-    bare_targets: tuple[tuple[str, str], ...] = ()
+    bare_targets: dict[str, str] = field(default_factory=dict)
     # [qualitative] default_scale: the scale of a 定性 target that states what is expected
     # (及时, 效果明显) instead of naming a scale; None: such a target is an error.
     default_scale: Scale | None = None
@@ -125,10 +129,10 @@ class Profile:
     def bare_nature(self, levels: object = None) -> str | None:
         """The nature a bare-number target is read with, or None, for a row under ``levels``: its
         一级指标, or (一级, 二级) — older forms put 成本指标 as a 二级 under 产出指标."""
-        table = dict(self.bare_targets)
         names = levels if isinstance(levels, tuple) else (levels,)
-        found = [table[key] for key in (str(n or "").strip() for n in names) if key and key in table]
-        return found[-1] if found else table.get("")
+        found = [self.bare_targets[key] for key in (str(n or "").strip() for n in names)
+                 if key and key in self.bare_targets]
+        return found[-1] if found else self.bare_targets.get("")
 
     def __hash__(self) -> int:
         return hash(self.id)
@@ -226,11 +230,11 @@ def _weight_groups(data: dict, funds_weight: Decimal) -> tuple[WeightGroup, ...]
     return groups
 
 
-def _bare_targets(data: dict) -> tuple[tuple[str, str], ...]:
+def _bare_targets(data: dict) -> dict[str, str]:
     """``[targets]``: ``bare`` (the nature of a bare number) and ``bare_by_level1``."""
     pid, raw = data["id"], data.get("targets")
     if raw is None:
-        return ()
+        return {}
     if set(raw) - {"bare", "bare_by_level1"} or "bare" not in raw:
         raise _fail(pid, "[targets] gives bare and, optionally, bare_by_level1")
     pairs = [("", raw["bare"]), *raw.get("bare_by_level1", {}).items()]
@@ -239,7 +243,7 @@ def _bare_targets(data: dict) -> tuple[tuple[str, str], ...]:
             raise _fail(pid, f"[targets] nature {nature!r} is not one of {list(_METHOD_KEYS.values())}")
         if level1 and level1 not in form.LEVEL1:
             raise _fail(pid, f"[targets] names unknown 一级指标 {level1!r}")
-    return tuple(pairs)
+    return dict(pairs)
 
 
 def _inherit(data: dict, texts: dict[str, dict]) -> dict:

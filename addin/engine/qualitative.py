@@ -95,10 +95,6 @@ def _words(scale: Scale) -> list[tuple[str, Grade]]:
     return _derived("words", scale, make)
 
 
-def _failed(text: str, profile: Profile) -> bool:
-    return profile.statements is not None and any(w in text for w in profile.statements.failure if w != "%")
-
-
 def read_grade(actual: object, scale: Scale, profile: Profile, target: object = None) -> Grade:
     """The grade of ``scale`` that a free-text 实际完成值 states. Under the profile's default
     scale (a target that states what is expected, such as 及时), an actual value that states the
@@ -108,7 +104,7 @@ def read_grade(actual: object, scale: Scale, profile: Profile, target: object = 
     text = normalize_text(str(actual))
     if scale is profile.default_scale and target is not None:
         expected = _key(str(target))
-        if expected and _key(text).startswith(expected) and not _failed(text, profile):
+        if expected and _key(text).startswith(expected) and not (profile.statements and profile.statements.failed(text)):
             return scale.grades[0]
     grade = _stated_grade(text, _words(scale))
     if grade is not None:

@@ -13,7 +13,7 @@ from . import form
 from .errors import PerfError, concerning
 from .methods import FUNDS, QUANTITATIVE, over_share
 from .natures import QUALITATIVE, parse_nature, parse_weight
-from .numbers import quoted, read_value, round_half_up, to_decimal
+from .numbers import has_unit, quoted, read_value, round_half_up, to_decimal
 from .profiles import Grade, get_profile
 from .qualitative import find_scale, read_grade
 from .targets import split_target
@@ -103,8 +103,7 @@ def _from_target(nature: object, target: object, unit: object, rules, level1: ob
         raise PerfError(f"绩效指标性质为空，且{err}", "nature") from None
     if split.nature == QUALITATIVE:
         return split.nature, target, unit
-    has_unit = unit is not None and str(unit).strip() not in ("", "/", "—", "-", "无")
-    return split.nature, split.value, unit if has_unit else (split.unit or None)
+    return split.nature, split.value, unit if has_unit(unit) else (split.unit or None)
 
 
 def score_indicator(

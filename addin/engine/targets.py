@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from .errors import PerfError
 from .natures import EQUAL, POSITIVE, QUALITATIVE, REVERSE
-from .numbers import normalize_text, quoted
+from .numbers import BLANK_MARKS, normalize_text, quoted
 
 # Operators written before the number, longest spelling first (after NFKC: ＞＝ is >=, ＝ is =).
 # A strict > or < is read as ≥ or ≤: the forms score "not below" and "not above" the same way.
@@ -80,7 +80,7 @@ def split_target(target: object, bare: str | None = None) -> Target:
                             "target")
         return Target(bare, str(target), "", stated=False)
     text = normalize_text(target or "").replace(" ", "")
-    if not text or text in {"/", "—", "-", "无"}:
+    if text in BLANK_MARKS:
         raise PerfError("年度指标值为空", "target")
     for word, nature in _BEFORE:
         if text.startswith(word):

@@ -22,7 +22,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from addin.engine import PerfError, form, parse_nature
-from addin.engine.forms import funds_rows, get_form, list_forms, strip_source, vocabulary
+from addin.engine import forms
+from addin.engine.forms import ends, funds_rows, get_form, list_forms, strip_source, vocabulary
+from addin.engine.numbers import BLANK_MARKS, normalize_text
 from addin.engine.natures import SPELLINGS as NATURE_SPELLINGS
 from addin.engine.forms import DEFAULT_FORM_ID
 from addin.engine.table import Funds, FundsSource, Indicator, Table
@@ -386,15 +388,12 @@ def _indicator_columns(grid: Grid, header: int) -> tuple[dict[str, int], int]:
     return columns, header + 1
 
 
-_BLANKS = frozenset({"", "—", "——", "-", "/", "／", "无", "－", "\\"})
-_STOPS = ("其他需要说明事项", "其他需说明事项", "评价结论", "存在问题", "改进措施", "填报注意事项", "填表说明",
-          "项目负责人", "财务负责人")
 _LEVEL_WEIGHT = re.compile(r"[(（]\s*\d+(?:\.\d+)?\s*分?\s*[)）]$")
 
 
 def _clean(value: object) -> object:
     """A cell's value, with the marks real tables write for "nothing" (—, /, 无) as None."""
-    if value.__class__ is str and "".join(value.split()) in _BLANKS:
+    if value.__class__ is str and len(value) < 8 and normalize_text(value).replace(" ", "") in BLANK_MARKS:
         return None
     return value
 
@@ -420,23 +419,30 @@ def _source_name(text: str) -> str | None:
     return next((name for label, name in funds_rows()[1] if stripped.startswith(label)), None)
 
 
+def _key(text: str) -> str:
+    return unicodedata.normalize("NFKC", "".join(text.split()))
+
+
+@lru_cache(maxsize=1)
+def _form_keys() -> tuple[tuple[object, frozenset[str], str, str], ...]:
+    """(form, its header labels, title and funds label as compared), once."""
+    return tuple((f, frozenset(map(_key, f.header_labels())), _key(f.title), _key(f.funds_label))
+                 for f in list_forms())
+
+
 def _recognise(texts: set[str], columns: dict[str, int], funds_label: str) -> tuple[str, bool]:
     """The form whose labels the table's header cells use most (a cell counts for a label it
-    starts with: 年度资金总额： is 年度资金总额), with its 性质/单位 columns, its title and its funds
-    label; and whether the table has every label of that form."""
-    def key(text: str) -> str:
-        return unicodedata.normalize("NFKC", "".join(text.split()))
-
-    seen = tuple({key(t) for t in texts})
+    starts with: 年度资金总额： is 年度资金总额), with its 性质/单位 columns, its title (alone or
+    followed by the year) and its funds label; and whether the table has every label of that
+    form."""
+    seen = tuple({_key(t) for t in texts})
+    money = _key(funds_label)
     best, best_score, exact = None, -1, False
-    for candidate in list_forms():
-        labels = {key(label) for label in candidate.header_labels()}
+    for candidate, labels, title, funds in _form_keys():
         found = sum(1 for label in labels if any(t.startswith(label) for t in seen))
         matches = (candidate.has_nature == ("nature" in columns)) + (candidate.has_unit == ("unit" in columns))
-        title = key(candidate.title)
-        titled = any(t == title or t.startswith(title + "(") or t.endswith(")" + title) for t in seen)
-        same_money = key(candidate.funds_label) == key(funds_label)
-        score = found + 3 * matches + titled + same_money
+        titled = any(t == title or t.startswith(title + "(") for t in seen)
+        score = found + 3 * matches + titled + (funds == money)
         if score > best_score:
             best, best_score = candidate, score
             exact = found == len(labels) and matches == 2
@@ -478,7 +484,7 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
                     cells[(*key, name)] = grid.address(row, col)
             return values
 
-        funds = Funds(**read_row(funds_row, [f for f in FUNDS_READ if f in funds_columns], ("funds",)))
+        funds = Funds(**read_row(funds_row, [f for f in forms.FUNDS_FIELDS if f in funds_columns], ("funds",)))
         for r in range(funds_row + 1, header):
             row_texts_ = [t for t in all_texts[r - grid.top][: max(funds_columns.values()) - grid.left] if t]
             name = next((n for n in map(_source_name, row_texts_) if n), None)
@@ -507,7 +513,7 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
     total_row = None
     top, left, bottom = grid.top, grid.left, grid.bottom
     label_end = columns["target"] - left    # the label columns: 一级, 二级, 三级 (and 性质)
-    totals = get_form(form_id).total_labels + tuple(t for f in list_forms() for t in f.total_labels)
+    totals, stops = ends()
     column_items, located = list(columns.items()), []
     has_nature = "nature" in columns
     for r in range(first, end):
@@ -516,7 +522,7 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
         if any(t.startswith(totals) for t in labels):
             total_row = r
             break
-        if any(t.startswith(_STOPS) for t in labels):
+        if any(t.startswith(stops) for t in labels):
             break
         shift = 0
         if has_nature:
@@ -614,7 +620,6 @@ def _header_spans(columns: tuple[tuple[str, int], ...], right: int) -> dict[str,
     return spans
 
 
-FUNDS_READ = ("initial", "annual", "executed", "weight", "rate", "score", "reason")
 _GRADES = ("优", "良", "中", "差", "优秀", "良好", "合格", "不合格")
 
 

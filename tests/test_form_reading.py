@@ -1,0 +1,69 @@
+"""Reading rules every form shares, each tried on a real table changed the way other published
+tables differ: the sub-header below the 三级指标 row, a grade on the total row, 其他需要说明事项
+after the indicators, a form without the column a finding would ask for."""
+
+import json
+
+from real_tables import REAL, load, workbook
+from workbook_builder.readers.tables import read_tables
+from workbook_builder.recalc.run import report_table
+
+
+def _variant(stem: str, tmp_path, change) -> object:
+    data = load(REAL / f"{stem}.json")
+    change(data["rows"])
+    data["merges"] = []
+    path = tmp_path / f"{stem}.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    [read] = read_tables(workbook(path, tmp_path / f"{stem}.xlsx"))
+    return read
+
+
+def test_sub_header_below_the_level_row(tmp_path):
+    """一级 | 二级 | 三级 | 年度指标值 | … in the first row, 指标性质 | 指标值 | 度量单位 below it."""
+    def swap(rows):
+        upper, lower = rows[10], rows[11]
+        rows[10] = lower[:3] + ["年度指标值", None, None] + upper[6:]
+        rows[11] = [None, None, None] + lower[3:6] + [None] * (len(lower) - 6)
+
+    read = _variant("yunnan14_lijiang_gucheng_1", tmp_path, swap)
+    assert {k: read.columns[k] for k in ("level3", "nature", "target", "unit", "actual")} == {
+        "level3": 2, "nature": 3, "target": 4, "unit": 5, "actual": 6}
+    assert len(read.table.indicators) == 5 and read.table.indicators[0].nature == "﹦"
+
+
+def test_a_grade_on_the_total_row_is_checked(tmp_path):
+    def total(rows):
+        rows[-1][8] = 10
+        rows.append(["总分", None, None, None, None, None, None, 100, 96, "良"])
+
+    read = _variant("yunnan14_lijiang_gucheng_1", tmp_path, total)
+    assert (read.table.total_score, read.table.grade, read.cell(("grade", "grade"))) == (96, "良", "J18")
+    report, _ = report_table(read, "mof-2020", "t.xlsx")
+    assert ("J18", "grade_mismatch") in {(f.cell, f.kind) for f in report.findings}   # 100 → 优
+
+
+def test_reading_stops_at_what_follows_the_indicators(tmp_path):
+    def notes(rows):
+        del rows[-1]   # no 总分 row
+        rows.append([None, "其他需要说明事项", None, None, "无", "本项目已完成", None, None, None, None])
+
+    read = _variant("central_shanghai_putuo_1", tmp_path, notes)
+    assert [i.level3 for i in read.table.indicators][-1] == "场馆开放满意度"
+
+
+def test_level1_weights_in_the_label_and_amounts_in_yuan(tmp_path):
+    [read] = read_tables(workbook(REAL / "central_anhui_tangxi_1.json", tmp_path / "a.xlsx"))
+    assert read.table.indicators[0].level1 == "产出指标"   # 产出指标(50分)
+    [read] = read_tables(workbook(REAL / "central_shanghai_putuo_1.json", tmp_path / "s.xlsx"))
+    report, _ = report_table(read, None, "s.xlsx")
+    assert report.amount == 25.0   # 250000 元 in the summary's 万元
+
+
+def test_no_finding_asks_for_a_column_the_form_lacks(tmp_path):
+    """Under sichuan-2023 an 执行率 below 90% needs a 原因; the central form's funds block has
+    no 原因 column, so 廊坊's 86.2% is not reported for it."""
+    [read] = read_tables(workbook(REAL / "central_hebei_langfang_1.json", tmp_path / "l.xlsx"))
+    report, result = report_table(read, "sichuan-2023", "l.xlsx")
+    assert "funds_reason_missing" in {f.finding.kind for f in result.findings}
+    assert "funds_reason_missing" not in {f.kind for f in report.findings}

@@ -1,0 +1,37 @@
+"""split_target: the nature and unit written inside a 年度指标值 (forms without a 性质 column)."""
+
+import pytest
+
+from addin.engine import PerfError
+from addin.engine.targets import split_target
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("≥50个", ("≥", "50", "个")), ("≤90万元", ("≤", "90", "万元")), (">=90%", ("≥", "90", "%")),
+    ("＞＝90%", ("≥", "90", "%")), ("≧95", ("≥", "95", "")), ("═100", ("=", "100", "")),
+    ("﹦72890", ("=", "72890", "")), ("=8个", ("=", "8", "个")), ("≥100百分比", ("≥", "100", "%")),
+    ("不低于1,000人", ("≥", "1000", "人")), ("<3天", ("≤", "3", "天")),
+    ("95%以上", ("≥", "95", "%")), ("2小时以内", ("≤", "2", "小时")), ("30天内", ("≤", "30", "天")),
+    ("及时", ("定性", "及时", "")), ("达到预期", ("定性", "达到预期", "")),
+    ("在2022年12月前完成", ("定性", "在2022年12月前完成", "")),
+])
+def test_nature_number_and_unit(text, expected):
+    found = split_target(text)
+    assert (found.nature, found.value, found.unit) == expected and found.stated
+
+
+def test_a_bare_number_is_read_only_as_told():
+    with pytest.raises(PerfError, match="没有写明“≥”“≤”“=”") as err:
+        split_target("43.2")
+    assert err.value.field == "target"
+    found = split_target("43.2", "≤")
+    assert (found.nature, found.value, found.stated) == ("≤", "43.2", False)
+    assert split_target(100, "≥").nature == "≥"
+    with pytest.raises(PerfError, match="没有写明"):
+        split_target(100)
+
+
+@pytest.mark.parametrize("text,complaint", [("≥", "却没有数值"), (">=优", "却没有数值"), ("—", "为空"), (None, "为空")])
+def test_unusable_targets_are_refused(text, complaint):
+    with pytest.raises(PerfError, match=complaint):
+        split_target(text)
