@@ -442,7 +442,7 @@ def _recognise(texts: set[str], columns: dict[str, int], funds_label: str) -> tu
         found = sum(1 for label in labels if any(t.startswith(label) for t in seen))
         matches = (candidate.has_nature == ("nature" in columns)) + (candidate.has_unit == ("unit" in columns))
         titled = any(t == title or t.startswith(title + "(") for t in seen)
-        score = found + 3 * matches + titled + (funds == money)
+        score = found + 3 * matches + 2 * titled + (funds == money)   # a title outweighs a unit
         if score > best_score:
             best, best_score = candidate, score
             exact = found == len(labels) and matches == 2
