@@ -67,3 +67,14 @@ def test_no_finding_asks_for_a_column_the_form_lacks(tmp_path):
     report, result = report_table(read, "sichuan-2023", "l.xlsx")
     assert "funds_reason_missing" in {f.finding.kind for f in result.findings}
     assert "funds_reason_missing" not in {f.kind for f in report.findings}
+
+
+def test_a_report_of_a_table_in_yuan_states_wan_yuan(tmp_path):
+    from docx import Document
+
+    from workbook_builder.cli import main
+
+    book = workbook(REAL / "central_shanghai_putuo_1.json", tmp_path / "s.xlsx")
+    assert main(["report", "write", str(book), "-o", str(tmp_path / "r.docx")]) in (0, 1)
+    text = "\n".join(p.text for p in Document(tmp_path / "r.docx").paragraphs)
+    assert "全年预算数25万元，全年执行数21.54576万元" in text

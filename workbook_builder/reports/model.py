@@ -90,12 +90,13 @@ def read_narrative(path) -> dict[str, list[str]]:
     return narrative_context(data, f"叙述文件 {path}")
 
 
-def amount(value: object) -> str:
-    """An amount as typed (738.62892 stays 738.62892); blank as —."""
+def amount(value: object, per_wan: int = 1) -> str:
+    """An amount in 万元 as typed (738.62892 stays 738.62892); blank as —. ``per_wan``: how many
+    of the table's money units make one 万元 (10000 for a form in 元)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return "—"
     try:
-        return fmt(to_decimal(value, "金额"))
+        return fmt(to_decimal(value, "金额") / per_wan)
     except PerfError:
         return cell_text(value)
 
@@ -277,10 +278,12 @@ def _target(ind, nature: str) -> str:
 
 def table_report_data(result: TableResult, report: TableReport,
                       narrative: Mapping[str, list[str]] | None = None,
-                      cells: Mapping[tuple, str] | None = None) -> TableReportData:
+                      cells: Mapping[tuple, str] | None = None, money_unit: str = "万元") -> TableReportData:
     """The report's data for one re-scored table (``report`` holds its located findings;
     ``cells``, the reader's map of fields to cell addresses, lets corrections name the
-    indicator and column a cell holds)."""
+    indicator and column a cell holds). The report states amounts in 万元: a table in
+    ``money_unit`` 元 is converted."""
+    per_wan = 10000 if money_unit == "元" else 1
     table = result.table
     profile = get_profile(result.profile)
     rows = []
@@ -307,19 +310,19 @@ def table_report_data(result: TableResult, report: TableReport,
     weights = [s.weight for s in score_rows]
     funds = table.funds
     rate = "—" if result.funds_rate is None else pct(result.funds_rate)
-    funds_rows = [{"name": form.FUNDS_TOTAL, "initial": amount(funds.initial), "annual": amount(funds.annual),
-                   "executed": amount(funds.executed), "rate": rate}]
+    funds_rows = [{"name": form.FUNDS_TOTAL, "rate": rate,
+                   **{f: amount(getattr(funds, f), per_wan) for f in form.AMOUNT_FIELDS}}]
     for name, source in funds.sources.items():
         if any(cell_text(getattr(source, f)) for f in form.AMOUNT_FIELDS):
-            funds_rows.append({"name": name, "initial": amount(source.initial), "annual": amount(source.annual),
-                               "executed": amount(source.executed), "rate": ""})
+            funds_rows.append({"name": name, "rate": "",
+                               **{f: amount(getattr(source, f), per_wan) for f in form.AMOUNT_FIELDS}})
     places = _places(cells or {}, rows)
     corrections = [{"where": where_of(f.cell, report, places), "message": f.message} for f in report.findings]
     return TableReportData(
         project=cell_text(table.project), department=cell_text(table.department),
         implementer=cell_text(table.implementer), year=table.year, profile=profile.id,
         profile_name=profile.name,
-        funds={"annual": amount(funds.annual), "executed": amount(funds.executed), "rate": rate,
+        funds={"annual": amount(funds.annual, per_wan), "executed": amount(funds.executed, per_wan), "rate": rate,
                "score": "—" if result.funds_score is None else fmt(result.funds_score),
                "weight": fmt(funds_weight)},
         funds_rows=funds_rows, goal_expected=cell_text(table.goal_expected), goal_actual=cell_text(table.goal_actual),

@@ -147,7 +147,8 @@ def report_data(scored: Scored, narrative: dict[str, list[str]]) -> ReportData:
     adapter = EVALUATION_KINDS.get(type(scored.read))
     if adapter is not None:
         return adapter(scored.read, scored.report, narrative)
-    return table_report_data(scored.result, scored.report, narrative, scored.read.all_cells())
+    return table_report_data(scored.result, scored.report, narrative, scored.read.all_cells(),
+                             scored.read.money_unit)
 
 
 def write_reports(workbook: str | Path, output: str | Path, narrative: str | Path | None = None,
