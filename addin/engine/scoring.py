@@ -44,16 +44,16 @@ def score_detail(
     weight: object,
     profile: object = None,
     unit: object = None,
-    level1: object = None,
+    levels: object = None,
 ) -> IndicatorScore:
     """Score one indicator row and say how: see :class:`IndicatorScore`.
 
     A blank ``nature`` (or ``None``: a form without a 性质 column) is read from the target
-    itself (``≥50个``, ``≤90万元``, ``及时``; see :mod:`.targets`); ``level1`` is the row's 一级指标
+    itself (``≥50个``, ``≤90万元``, ``及时``; see :mod:`.targets`); ``levels`` are the row's 一级指标
     (or its (一级, 二级) labels), for the profile's reading of a bare-number target."""
     rules = get_profile(profile)
     if nature is None or (isinstance(nature, str) and not nature.strip()):
-        kind, target, unit = _from_target(nature, target, unit, rules, level1)
+        kind, target, unit = _from_target(nature, target, unit, rules, levels)
     else:
         kind = parse_nature(nature)
     with concerning("weight"):
@@ -92,11 +92,11 @@ def score_detail(
     )
 
 
-def _from_target(nature: object, target: object, unit: object, rules, level1: object) -> tuple[str, object, object]:
+def _from_target(nature: object, target: object, unit: object, rules, levels: object) -> tuple[str, object, object]:
     """(nature, target, unit) read out of a target that carries them; a blank 性质 cell (not a
     form without the column) is named in the message."""
     try:
-        split = split_target(target, rules.bare_nature(level1))
+        split = split_target(target, rules.bare_nature(levels))
     except PerfError as err:
         if nature is None:
             raise

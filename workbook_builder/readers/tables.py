@@ -23,10 +23,9 @@ from pathlib import Path
 
 from addin.engine import PerfError, form, parse_nature
 from addin.engine import forms
-from addin.engine.forms import ends, funds_rows, get_form, list_forms, strip_source, vocabulary
+from addin.engine.forms import DEFAULT_FORM_ID, ends, funds_rows, get_form, list_forms, strip_source, vocabulary
 from addin.engine.numbers import BLANK_MARKS, normalize_text
 from addin.engine.natures import SPELLINGS as NATURE_SPELLINGS
-from addin.engine.forms import DEFAULT_FORM_ID
 from addin.engine.table import Funds, FundsSource, Indicator, Table
 
 from ..forms import layout as L
