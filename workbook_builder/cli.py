@@ -15,6 +15,7 @@ from pathlib import Path
 
 from addin.engine import DEFAULT_PROFILE_ID, TableFinding, UserError, list_profiles
 from addin.engine.form import FUNDS_TOTAL, GRADE, TOTAL
+from addin.engine.forms import DEFAULT_FORM_ID, get_form
 from addin.engine.table import Funds, Indicator, Table
 
 from .console import clip, render
@@ -49,7 +50,7 @@ def cmd_profiles(args: argparse.Namespace) -> int:
 
 
 def cmd_forms(args: argparse.Namespace) -> int:
-    from addin.engine.forms import DEFAULT_FORM_ID, list_forms
+    from addin.engine.forms import list_forms
 
     for found in list_forms():
         default = " （默认）" if found.id == DEFAULT_FORM_ID else ""
@@ -164,16 +165,18 @@ def cmd_new(args: argparse.Namespace) -> int:
     from .forms.batch import write_template
     from .readers.project_list import read_project_list
 
+    found = get_form(args.form)
+    profile = args.profile or found.profile
     if args.spec:
-        tables = read_project_list(args.spec, args.profile, args.year)
+        tables = read_project_list(args.spec, profile, args.year)
         if len(tables) != 1:
             raise CliError(f"{args.spec} 含 {len(tables)} 个项目；生成多个工作簿请用 perfbook batch")
         table = tables[0]
     else:
         table = _blank_table(args)
-    path = write_template(table, args.output, args.profile, args.year, overwrite=args.force,
-                          portable=args.portable)
-    print(f"已生成：{path}（{len(table.indicators)} 行指标，规则 {args.profile or DEFAULT_PROFILE_ID}）")
+    path = write_template(table, args.output, profile, args.year, overwrite=args.force,
+                          portable=args.portable, form_id=found)
+    print(f"已生成：{path}（表样 {found.id}，{len(table.indicators)} 行指标，规则 {profile}）")
     return 0
 
 
@@ -181,9 +184,11 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from .forms.batch import INDEX_NAME, write_batch
     from .readers.project_list import read_project_list
 
-    tables = read_project_list(args.list, args.profile, args.year)
-    result = write_batch(tables, args.output, args.profile, args.year, overwrite=args.force,
-                         portable=args.portable)
+    found = get_form(args.form)
+    profile = args.profile or found.profile
+    tables = read_project_list(args.list, profile, args.year)
+    result = write_batch(tables, args.output, profile, args.year, overwrite=args.force,
+                         portable=args.portable, form_id=found)
     for written in result.failed:
         print(f"未生成：{written.table.project}：{written.error}", file=sys.stderr)
     print(f"已在 {args.output} 生成 {len(result.written) - len(result.failed)} 个自评表模板和索引 {INDEX_NAME}"
@@ -310,7 +315,8 @@ def cmd_lite(args: argparse.Namespace) -> int:
 
 def _template_options(parser: argparse.ArgumentParser, force_help: str) -> None:
     parser.add_argument("--year", type=int, help="年度（默认上一年）")
-    parser.add_argument("--profile", help=f"计分规则编号（默认 {DEFAULT_PROFILE_ID}）")
+    parser.add_argument("--form", help=f"表样编号（默认 {DEFAULT_FORM_ID}；可用的表样见 perfbook forms）")
+    parser.add_argument("--profile", help="计分规则编号（默认为表样的默认规则）")
     parser.add_argument("--force", action="store_true", help=force_help)
     parser.add_argument("--portable", action="store_true",
                         help="通用公式模板：得分、执行率、总分、等级用 Excel、WPS、LibreOffice 通用的公式计算，"

@@ -1,4 +1,4 @@
-"""Texts that vary by year and profile (title, notes, fill-in guide), from ``templates/*.j2``."""
+"""Texts that vary by year, form and profile (title, notes, fill-in guide), from ``templates/*.j2``."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from functools import cache
 
 import jinja2
 
+from addin.engine.forms import Form
 from addin.engine.profiles import Profile
 
 from . import templates_dir
@@ -27,8 +28,8 @@ def render(name: str, **context: object) -> str:
     return _environment().get_template(f"{name}.j2").render(**context).strip("\n")
 
 
-def title() -> str:
-    return render("title")
+def title(form: Form) -> str:
+    return render("title", title=form.title)
 
 
 def year_line(year: int) -> str:
@@ -40,8 +41,9 @@ def notes_lines(profile: Profile) -> list[str]:
     return render("notes", profile=profile).split("\n")
 
 
-def guide(profile: Profile, portable: bool = False) -> str:
-    return render("guide", profile=profile, portable=portable)
+def guide(profile: Profile, form: Form, portable: bool = False) -> str:
+    """The fill-in guide under the table: the inputs named as ``form`` prints them."""
+    return render("guide", profile=profile, form=form, portable=portable)
 
 
 def index_title(year: int, count: int, profile: Profile) -> str:

@@ -9,11 +9,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from addin.engine import UserError, as_float, get_profile
+from addin.engine.forms import get_form
 from addin.engine.table import Table
 
 from .. import texts
 from ..files import atomic_save, safe_stem, unique_names
-from .portable import check_portable
+from .portable import NotPortable, check_portable
 from .template import build_workbook
 
 INDEX_NAME = "00_索引.xlsx"
@@ -44,12 +45,13 @@ class BatchResult:
 
 
 def write_template(table: Table, path: str | Path, profile: object = None, year: int | None = None,
-                   overwrite: bool = False, portable: bool = False) -> Path:
-    """One template; ``portable`` for native formulas instead of PERF_* (see :mod:`.portable`)."""
+                   overwrite: bool = False, portable: bool = False, form_id: object = None) -> Path:
+    """One template laid out as the form ``form_id`` (the default form when none); ``portable``
+    for native formulas instead of PERF_* (see :mod:`.portable`)."""
     path = Path(path)
     if path.exists() and not overwrite:
         raise OutputExistsError(f"文件已存在：{path}（如确需覆盖，请加 --force）")
-    workbook = build_workbook(table, profile, year, portable=portable)
+    workbook = build_workbook(table, profile, year, portable=portable, form_id=form_id)
     return atomic_save(workbook.save, path)
 
 
@@ -60,12 +62,15 @@ def file_names(tables: list[Table]) -> list[str]:
 
 
 def write_batch(tables: list[Table], folder: str | Path, profile: object = None,
-                year: int | None = None, overwrite: bool = False, portable: bool = False) -> BatchResult:
-    """One template per table in ``folder`` and the index workbook. A project whose workbook
-    cannot be written is reported in its :class:`Written` and the batch goes on. A profile that
-    cannot be compiled for ``portable`` templates is refused before any file is written."""
+                year: int | None = None, overwrite: bool = False, portable: bool = False,
+                form_id: object = None) -> BatchResult:
+    """One template per table in ``folder``, laid out as the form ``form_id``, and the index
+    workbook. The profile is ``profile``, else the form's. A project whose workbook cannot be
+    written is reported in its :class:`Written` and the batch goes on. A profile that cannot be
+    compiled for ``portable`` templates is refused before any file is written."""
     folder = Path(folder)
-    rules = get_profile(profile)
+    found = get_form(form_id)
+    rules = get_profile(profile or found.profile)
     if portable:
         check_portable(rules)
     names = file_names(tables)
@@ -76,8 +81,11 @@ def write_batch(tables: list[Table], folder: str | Path, profile: object = None,
     results = []
     for table, name in zip(tables, names):
         try:
-            path = write_template(table, folder / name, rules, year, overwrite=True, portable=portable)
+            path = write_template(table, folder / name, rules, year, overwrite=True, portable=portable,
+                                  form_id=found)
             results.append(Written(table, path))
+        except NotPortable as err:   # a row of a form without 性质 whose target states no operator
+            results.append(Written(table, None, str(err)))
         except OSError as err:
             results.append(Written(table, None, f"无法写入 {folder / name}：{err.strerror or err}"))
     index = atomic_save(_index(results, rules, year).save, folder / INDEX_NAME)

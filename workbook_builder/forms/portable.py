@@ -26,7 +26,9 @@ from dataclasses import dataclass
 from addin.engine import UserError, form
 from addin.engine.findings import EMPTY_REASONS
 from addin.engine.natures import EQUAL, POSITIVE, QUALITATIVE, REVERSE
+from addin.engine.numbers import read_value
 from addin.engine.profiles import Profile, Scale
+from addin.engine.targets import Target
 
 from . import layout as L
 
@@ -189,20 +191,43 @@ def reason_blank(ref: str) -> str:
 
 @dataclass(frozen=True)
 class Row:
-    """The cells of one indicator row."""
+    """What the formulas of one indicator row refer to. ``defined`` is the cell that says the row
+    is defined (its 性质, or its target on a form without a 性质 column). On such a form a
+    portable template reads the target when it is written: ``nature``, ``target`` (the number)
+    and ``unit`` are then literals (``"≥"``, ``50``, ``"个"``) and ``literal`` is true; with the
+    add-in the nature is ``""`` and PERF_* read the target cell themselves."""
 
+    defined: str
     nature: str
     target: str
-    unit: str
+    unit: str | None
     actual: str
     weight: str
     score: str
     reason: str
+    literal: bool = False
 
     @classmethod
-    def at(cls, index: int, lay: L.Layout) -> "Row":
-        return cls(*(lay.indicator_cell(f, index) for f in
-                     ("nature", "target", "unit", "actual", "weight", "score", "reason")))
+    def at(cls, index: int, lay: L.Layout, split: Target | None = None) -> "Row":
+        def cell(name: str) -> str:
+            return lay.indicator_cell(name, index)
+
+        rest = (cell("actual"), cell("weight"), cell("score"), cell("reason"))
+        unit = cell("unit") if lay.has("unit") else None
+        if lay.form.has_nature:
+            return cls(cell("nature"), cell("nature"), cell("target"), unit, *rest)
+        if split is None:
+            return cls(cell("target"), '""', cell("target"), unit, *rest)
+        if split.nature == QUALITATIVE:
+            return cls(cell("target"), _text(split.nature), cell("target"), None, *rest, literal=True)
+        value = str(read_value(split.value, split.unit or None, form.INDICATOR_FIELDS["target"]))
+        return cls(cell("target"), _text(split.nature), value, _text(split.unit) if split.unit else None,
+                   *rest, literal=True)
+
+    @property
+    def target_number(self) -> str:
+        """The target A as a formula operand."""
+        return self.target if self.literal else number(self.target)
 
 
 class PortableFormulas:
@@ -256,11 +281,11 @@ class PortableFormulas:
     # indicator rows
 
     def _quantitative(self, nature: str, row: Row) -> str:
-        a, b, w = number(row.target), number(row.actual), row.weight
+        a, b, w = row.target_number, number(row.actual), row.weight
         share = QUANTITATIVE_BUILDERS[self.profile.methods[nature]](a, b)
         over = self._over_target(nature, a, b)
-        guards = [
-            _need_number(row.target, form.INDICATOR_FIELDS["target"]),
+        guards = [] if row.literal else [_need_number(row.target, form.INDICATOR_FIELDS["target"])]
+        guards += [
             _need_number(row.actual, form.INDICATOR_FIELDS["actual"], row.unit),
             (f"NOT(ISNUMBER({w}))", '"分值应填写数值"'),
             *share.guards,
@@ -289,7 +314,7 @@ class PortableFormulas:
     def indicator_score(self, row: Row, nature: str | None, scale: Scale | None) -> str:
         """The 得分 cell; ``nature`` (and a 定性 row's ``scale``) as known when the table defines
         its rows, ``None`` for rows the user fills in (the nature cell then chooses)."""
-        blank = f'OR({row.nature}="",{row.actual}="")'
+        blank = f'OR({row.defined}="",{row.actual}="")'
         if nature == QUALITATIVE:
             body = self._qualitative(row, scale)
         elif nature is not None:
@@ -305,7 +330,7 @@ class PortableFormulas:
         """The 检查 cell: the checks a formula can make once the score is computed."""
         silent = reason_blank(row.reason)
         checks = [(f"AND({row.score}<{row.weight},{silent})", _text("得分低于分值，未填写偏差原因分析及改进措施"))]
-        a, b = number(row.target), number(row.actual)
+        a, b = row.target_number, number(row.actual)
 
         def applies(each: str) -> str:  # rows the user fills in: the nature cell decides
             return "TRUE" if nature == each else f'{row.nature}="{each}"'
@@ -325,13 +350,11 @@ class PortableFormulas:
     # total and grade
 
     def total_score(self, lay: L.Layout) -> str:
-        col = L.INDICATOR_COLUMNS
-        first, last = L.FIRST_INDICATOR_ROW, lay.last_indicator_row
-        natures, actuals, scores = (f"{col[f]}{first}:{col[f]}{last}" for f in ("nature", "actual", "score"))
+        defined, actuals, scores = (lay.indicator_range(f) for f in (lay.defining_field, "actual", "score"))
         funds = lay.funds_cell("score")
         total = _round(f"SUM({scores})+{funds}", self.profile.decimals)
-        incomplete = f"COUNT({scores})+COUNT({funds})<COUNTA({natures})+1"
-        return (f'=IF(OR({funds}="",COUNTA({natures})>COUNTA({actuals})),"",'
+        incomplete = f"COUNT({scores})+COUNT({funds})<COUNTA({defined})+1"
+        return (f'=IF(OR({funds}="",COUNTA({defined})>COUNTA({actuals})),"",'
                 f'IF({incomplete},"有得分未能计算，见上方提示",{total}))')
 
     def grade(self, lay: L.Layout) -> str:

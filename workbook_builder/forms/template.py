@@ -1,16 +1,20 @@
-"""Blank 自评表 workbooks: the official form, wired with the PERF_* functions or, for portable
-templates, with native formulas compiled from the profile (:mod:`.portable`).
+"""Blank 自评表 workbooks laid out as a jurisdiction's form (``addin/forms``, :mod:`.layout`), wired
+with the PERF_* functions or, for portable templates, with native formulas compiled from the
+profile (:mod:`.portable`).
 
 One table (from a project list or a spec) becomes one workbook. Cells that come from the
 budget system (names, targets, weights, budgets) are filled and locked; cells a user must fill
 (全年执行数, 实际完成情况, 实际完成值, 偏差原因) are unlocked and shaded. Score, rate, total and
 grade cells hold formulas that pass the profile from the named cell ``规则``. A hidden sheet
-records the template version, profile and project so recalculation can recognise the workbook.
+records the template version, form, profile and project so recalculation can read the workbook
+back through the same layout. On a form without 性质 and 单位 columns the target carries them
+(``≥50个``), as the published forms write it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 from itertools import groupby
 
@@ -21,16 +25,18 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from addin.engine import form
 from addin.engine.errors import PerfError
+from addin.engine.forms import Form, get_form
 from addin.engine.natures import QUALITATIVE, parse_nature, parse_weight
 from addin.engine.numbers import as_float
 from addin.engine.profiles import Profile, get_profile
 from addin.engine.qualitative import find_scale
-from addin.engine.table import Table
+from addin.engine.table import Indicator, Table
+from addin.engine.targets import split_target
 
 from . import layout as L
 from .sheet import finish_sheet
 from .portable import (MODE_LABEL, MODE_VALUE, SHARES_FIRST_ROW, SHARES_HEADER, SHARES_KEY_COLUMN,
-                       SHARES_VALUE_COLUMN, PortableFormulas, Row)
+                       SHARES_VALUE_COLUMN, NotPortable, PortableFormulas, Row)
 from .. import perfbook_version, texts
 from ..console import width
 
@@ -51,6 +57,7 @@ RATE_FORMAT = "0.00%"
 TEXT_FORMAT = "@"
 LEVEL1_CHOICES = ",".join(form.LEVEL1)
 NATURE_CHOICES = "≥,≤,=,定性"
+WAN = Decimal(10000)
 
 
 def _set(ws, ref: str, value=None, *, align=CENTER, fmt: str | None = None, bold=False,
@@ -109,94 +116,195 @@ class AddinFormulas:
     def _args(row: Row) -> str:
         return ",".join((row.nature, row.target, row.actual, row.weight))
 
+    @staticmethod
+    def _unit(row: Row) -> str:
+        return f",{row.unit}" if row.unit else ""
+
     def indicator_score(self, row: Row, nature: str | None, scale) -> str:
-        return (f'=IF(OR({row.nature}="",{row.actual}=""),"",'
-                f'PERF_SCORE({self._args(row)},{L.RULE_NAME},{row.unit}))')
+        return (f'=IF(OR({row.defined}="",{row.actual}=""),"",'
+                f'PERF_SCORE({self._args(row)},{L.RULE_NAME}{self._unit(row)}))')
 
     def indicator_check(self, row: Row, nature: str | None) -> str:
-        return (f'=IF(OR({row.nature}="",{row.actual}=""),"",PERF_CHECK({self._args(row)},{row.score},'
-                f'{row.reason},{L.RULE_NAME},{row.unit}))')
+        return (f'=IF(OR({row.defined}="",{row.actual}=""),"",PERF_CHECK({self._args(row)},{row.score},'
+                f'{row.reason},{L.RULE_NAME}{self._unit(row)}))')
 
     def total_score(self, lay: L.Layout) -> str:
-        col = L.INDICATOR_COLUMNS
-        first, last = L.FIRST_INDICATOR_ROW, lay.last_indicator_row
-        natures, actuals, scores = (f"{col[f]}{first}:{col[f]}{last}" for f in ("nature", "actual", "score"))
+        defined, actuals, scores = (lay.indicator_range(f) for f in (lay.defining_field, "actual", "score"))
         funds = lay.funds_cell("score")
         # Blank until every defined row has an actual; then SUM, so an error in a row shows here too.
-        return f'=IF(OR({funds}="",COUNTA({natures})>COUNTA({actuals})),"",SUM({scores})+{funds})'
+        return f'=IF(OR({funds}="",COUNTA({defined})>COUNTA({actuals})),"",SUM({scores})+{funds})'
 
     def grade(self, lay: L.Layout) -> str:
         total = lay.total_score_cell
         return f'=IF({total}="","",PERF_GRADE({total},{L.RULE_NAME}))'
 
 
+def _span(ws, row: int, first: str, last: str, value=None, **style):
+    """Write ``value`` over columns ``first``…``last`` of ``row``, merged when they are several."""
+    if L.index_of(last) < L.index_of(first):
+        return None
+    if last != first:
+        ws.merge_cells(f"{first}{row}:{last}{row}")
+    return _set(ws, f"{first}{row}", value, **style)
+
+
+def _money(value: object, form: Form) -> object:
+    """An amount of a project list (万元) in the form's money unit."""
+    amount = _number(value)
+    if form.money_unit == "元" and isinstance(amount, Decimal):
+        return amount * WAN
+    return amount
+
+
 def _funds(ws, table: Table, profile: Profile, lay: L.Layout, formulas) -> None:
-    _merge(ws, f"A{L.FUNDS_HEADER_ROW}:A{max(L.FUNDS_ROWS.values())}", "项目资金\n（万元）", bold=True)
-    _set(ws, f"B{L.FUNDS_HEADER_ROW}", bold=True)
-    for field, column in L.FUNDS_COLUMNS.items():
-        _set(ws, f"{column}{L.FUNDS_HEADER_ROW}", form.FUNDS_FIELDS[field], bold=True)
-    for label, row in L.FUNDS_ROWS.items():
-        shown = form.FUNDS_SOURCE_PREFIX + label if label == form.FUNDS_SOURCES[0] else label
-        _set(ws, f"B{row}", shown, align=LEFT)
-        _merge(ws, f"I{row}:K{row}")
-        for field in form.AMOUNT_FIELDS:
-            _set(ws, f"{L.FUNDS_COLUMNS[field]}{row}", fmt=AMOUNT_FORMAT, user_input=True)
-        if row != L.FUNDS_TOTAL_ROW:
-            for field in ("weight", "score"):
-                _set(ws, f"{L.FUNDS_COLUMNS[field]}{row}", "—")
-            _set(ws, f"{L.FUNDS_COLUMNS['rate']}{row}")
-    _merge(ws, f"I{L.FUNDS_HEADER_ROW}:K{L.FUNDS_HEADER_ROW}")
-    ws[lay.funds_cell("initial")].value = as_float(_number(table.funds.initial))
-    ws[lay.funds_cell("annual")].value = as_float(_number(table.funds.annual))
+    found = lay.form
+    header = L.FUNDS_HEADER_ROW
+    _merge(ws, f"A{header}:A{lay.last_funds_row}", found.funds_label.replace("（", "\n（", 1), bold=True)
+    _set(ws, f"B{header}", bold=True)
+    # A 原因 column at the end of the funds block takes the columns the block leaves free.
+    wide_reason = found.funds_columns[-1] == "reason"
+    for field, column in lay.funds_columns.items():
+        if not (wide_reason and field == "reason"):
+            _set(ws, f"{column}{header}", found.label("funds", field), bold=True)
+    after = L.letter(L.index_of(max(lay.funds_columns.values())) + (0 if wide_reason else 1))
+    amounts = [f for f in form.AMOUNT_FIELDS if f in lay.funds_columns]
+    labels = [found.funds_total[0], *(names[0] for names in found.funds_sources)]
+    for label, (name, row) in zip(labels, lay.funds_rows.items()):
+        _set(ws, f"B{row}", label, align=LEFT)
+        _span(ws, row, after, lay.last_column, align=LEFT if wide_reason else CENTER)
+        for field in amounts:
+            _set(ws, f"{lay.funds_columns[field]}{row}", fmt=AMOUNT_FORMAT, user_input=True)
+        if name != L.FUNDS_TOTAL:
+            for field in lay.funds_columns:
+                if field in ("weight", "score"):
+                    _set(ws, lay.funds_cell(field, name), "—")
+                elif field not in amounts and not (wide_reason and field == "reason"):
+                    _set(ws, lay.funds_cell(field, name))
+    _span(ws, header, after, lay.last_column, found.label("funds", "reason") if wide_reason else None, bold=True)
+    for field in ("initial", "annual"):
+        if field in lay.funds_columns:
+            ws[lay.funds_cell(field)].value = as_float(_money(getattr(table.funds, field), found))
     weight = table.funds.weight if table.funds.weight not in (None, "") else profile.funds_weight
     _set(ws, lay.funds_cell("weight"), _number(weight), fmt=WEIGHT_FORMAT)
     _set(ws, lay.funds_cell("rate"), formulas.funds_rate(lay), fmt=RATE_FORMAT)
     _set(ws, lay.funds_cell("score"), formulas.funds_score(lay), fmt=SCORE_FORMAT)
-    _set(ws, f"{L.FUNDS_CHECK_COLUMN}{L.FUNDS_HEADER_ROW}", L.CHECK_HEADER, bold=True)
-    _set(ws, lay.funds_check_cell, funds_check_formula(lay), align=LEFT)
+    if "reason" in lay.funds_columns:
+        _set(ws, lay.funds_cell("reason"), align=LEFT, user_input=True)
+    _set(ws, f"{lay.check_column}{header}", L.CHECK_HEADER, bold=True)
+    _set(ws, lay.funds_check_cell, funds_check_formula(lay, profile), align=LEFT)
 
 
-def funds_check_formula(lay: L.Layout) -> str:
-    """The 检查 cell of the funds block: where a sub-row is filled, 当年财政拨款 + 上年结转资金 +
-    其他资金 must equal 年度资金总额 in each amount column (the engine's ``funds_sum`` finding).
-    A native formula, so it works without the add-in."""
-    parts = []
-    for field in form.AMOUNT_FIELDS:
+def funds_check_formula(lay: L.Layout, profile: Profile) -> str:
+    """The 检查 cell of the funds block: where a sub-row is filled, the sub-rows must add up to
+    the total in each amount column (the engine's ``funds_sum`` finding); where the profile asks
+    for a reason below some 执行率 and the form has a 原因 column, it must be filled (the
+    engine's ``funds_reason_missing``). Native formulas, so they work without the add-in."""
+    found, parts = lay.form, []
+    for field in (f for f in form.AMOUNT_FIELDS if f in lay.funds_columns):
         total = lay.funds_cell(field)
-        sources = ",".join(lay.funds_cell(field, name) for name in form.FUNDS_SOURCES)
+        sources = ",".join(lay.funds_cell(field, name) for name in lay.source_names)
+        label = found.label("funds", field)
         parts.append(
             f'IF(COUNT({sources})=0,"",IF(ROUND(SUM({sources})-N({total}),6)=0,"",'
-            f'"{form.FUNDS_FIELDS[field]}：其中各项合计"&SUM({sources})&"，与{form.FUNDS_TOTAL}"&N({total})&"不一致；"))'
+            f'"{label}：其中各项合计"&SUM({sources})&"，与{found.funds_total[0]}"&N({total})&"不一致；"))'
+        )
+    below = profile.funds_reason_below
+    if below is not None and "reason" in lay.funds_columns:
+        budget, executed, reason = (lay.funds_cell(f) for f in ("annual", "executed", "reason"))
+        share = f"{below.normalize() * 100:f}%"
+        parts.append(
+            f'IF(AND(ISNUMBER({budget}),ISNUMBER({executed}),N({budget})>0,{executed}<{below}*{budget},'
+            f'LEN(TRIM({reason}))=0),"{found.label("funds", "rate")}未达到{share}，应在“{found.label("funds", "reason")}”中说明；","")'
         )
     return "=" + "&".join(parts)
 
 
-def _goal(ws, table: Table) -> None:
-    _merge(ws, f"A{L.GOAL_HEADER_ROW}:A{L.GOAL_ROW}", form.GOAL, bold=True)
-    _merge(ws, f"B{L.GOAL_HEADER_ROW}:F{L.GOAL_HEADER_ROW}", form.GOAL_EXPECTED, bold=True)
-    _merge(ws, f"G{L.GOAL_HEADER_ROW}:K{L.GOAL_HEADER_ROW}", form.GOAL_ACTUAL, bold=True)
-    _merge(ws, f"B{L.GOAL_ROW}:F{L.GOAL_ROW}", table.goal_expected or None, align=LEFT,
-           user_input=not table.goal_expected)
-    _merge(ws, f"G{L.GOAL_ROW}:K{L.GOAL_ROW}", table.goal_actual or None, align=LEFT, user_input=True)
-    ws.row_dimensions[L.GOAL_ROW].height = max(30, 15 * (1 + len(table.goal_expected or "") // 40))
+def _goal(ws, table: Table, lay: L.Layout) -> None:
+    header, row, split = lay.goal_header_row, lay.goal_row, lay.goal_split
+    actual_from = L.letter(L.index_of(split) + 1)
+    _merge(ws, f"A{header}:A{row}", form.GOAL, bold=True)
+    _span(ws, header, "B", split, form.GOAL_EXPECTED, bold=True)
+    _span(ws, header, actual_from, lay.last_column, form.GOAL_ACTUAL, bold=True)
+    _span(ws, row, "B", split, table.goal_expected or None, align=LEFT, user_input=not table.goal_expected)
+    _span(ws, row, actual_from, lay.last_column, table.goal_actual or None, align=LEFT, user_input=True)
+    ws.row_dimensions[row].height = max(30, 15 * (1 + len(table.goal_expected or "") // 40))
+
+
+def stated_target(ind: Indicator) -> object:
+    """The 年度指标值 as a form without 性质 and 单位 columns writes it: the operator and unit
+    inside (≥ 50 个 → ``≥50个``); a target that states them already, or a 定性 one, as it is."""
+    target = ind.target
+    nature = str(ind.nature or "").strip()
+    if target in (None, "") or not nature:
+        return target
+    try:
+        kind = parse_nature(nature)
+    except PerfError:
+        return target
+    text = str(target).strip()
+    if kind == QUALITATIVE:
+        return text
+    try:
+        if split_target(text, None).stated:
+            return text
+    except PerfError:
+        pass
+    unit = str(ind.unit or "").strip()
+    return f"{kind}{text}{'' if not unit or text.endswith(unit) else unit}"
+
+
+def _as_form(table: Table, found: Form) -> Table:
+    """``table``'s indicators as ``found`` holds them: on a form without a 性质 column the nature
+    and unit move into the target (the rest of the table is unchanged)."""
+    if found.has_nature:
+        return table
+    indicators = [replace(i, target=stated_target(i), nature=None, unit=None) for i in table.indicators]
+    return replace(table, indicators=indicators)
+
+
+def _split(ind: Indicator, profile: Profile, found: Form):
+    """The nature (and number, unit) of a row of a form without a 性质 column, read from its
+    target; ``None`` when it cannot be read (the row is then not defined)."""
+    if found.has_nature:
+        return None
+    try:
+        return split_target(ind.target, profile.bare_nature((ind.level1, ind.level2)))
+    except PerfError:
+        return None
 
 
 def _indicators(ws, table: Table, profile: Profile, lay: L.Layout, formulas) -> None:
-    defined = bool(table.indicators) and all(i.nature not in (None, "") for i in table.indicators)
-    _merge(ws, f"A{L.INDICATOR_HEADER_ROW}:A{lay.last_indicator_row}", "绩效指标", bold=True)
-    for field, column in L.INDICATOR_COLUMNS.items():
-        _set(ws, f"{column}{L.INDICATOR_HEADER_ROW}", L.INDICATOR_HEADERS[field], bold=True)
+    found = lay.form
+    splits = [_split(i, profile, found) for i in table.indicators]
+    if found.has_nature:
+        defined = bool(table.indicators) and all(i.nature not in (None, "") for i in table.indicators)
+    else:
+        defined = bool(table.indicators) and all(splits)
+        if formulas.portable and not defined:
+            raise NotPortable(
+                f"表样“{found.name}”没有绩效指标性质列，指标值中须写明运算符和数值（如 ≥50个）才能生成通用公式；"
+                f"项目“{table.project}”有指标值未写明，请补全项目清单，或不加 --portable 生成使用 PERF_* 函数的模板")
+    header = lay.indicator_header_row
+    _merge(ws, f"A{header}:A{lay.last_indicator_row}", "绩效指标", bold=True)
+    for field, column in lay.columns.items():
+        text = L.CHECK_HEADER if field == L.CHECK else found.label("indicators", field)
+        _set(ws, f"{column}{header}", text, bold=True)
     nature_list = DataValidation(type="list", formula1=f'"{NATURE_CHOICES}"', allow_blank=True,
                                  errorTitle="绩效指标性质", error="请选择 ≥、≤、= 或 定性")
     level1_list = DataValidation(type="list", formula1=f'"{LEVEL1_CHOICES}"', allow_blank=True,
                                  showErrorMessage=False)
     grade_lists: dict[str, DataValidation] = {}
-    number_prompt = DataValidation(allow_blank=True, promptTitle="实际完成值",
-                                   prompt="填写数值，单位见“绩效度量单位”，如 99.95 或 99.95%；定性指标填写等级，如 优")
+    unit_hint = f"单位见“{found.label('indicators', 'unit')}”" if found.has_unit else "单位与年度指标值相同"
+    number_prompt = DataValidation(allow_blank=True, promptTitle=found.label("indicators", "actual"),
+                                   prompt=f"填写数值，{unit_hint}，如 99.95 或 99.95%；定性指标填写等级，如 优")
+    fixed = [f for f in ("level1", "level2", "level3", "nature", "target", "unit", "weight") if lay.has(f)]
     for index, ind in enumerate(table.indicators):
-        row = L.FIRST_INDICATOR_ROW + index
-        cell = lambda field, row=row: f"{L.INDICATOR_COLUMNS[field]}{row}"  # noqa: E731
-        for field in ("level1", "level2", "level3", "nature", "target", "unit", "weight"):
+        row = lay.first_indicator_row + index
+
+        def cell(field: str) -> str:
+            return lay.indicator_cell(field, index)
+
+        for field in fixed:
             value = getattr(ind, field)
             if field == "weight":
                 value = _weight(value)
@@ -204,18 +312,23 @@ def _indicators(ws, table: Table, profile: Profile, lay: L.Layout, formulas) -> 
                 value = as_float(_number(value))
             else:
                 value = value or None
-            _set(ws, cell(field), value,
-                 align=LEFT if field == "level3" else CENTER,
-                 fmt=WEIGHT_FORMAT if field == "weight" else None, user_input=not defined)
+            written = _set(ws, cell(field), value, align=LEFT if field == "level3" else CENTER,
+                           fmt=WEIGHT_FORMAT if field == "weight" else None, user_input=not defined)
+            if isinstance(value, str) and value.startswith("="):
+                written.data_type = "s"   # =100% is a target as the form writes it, not a formula
         # Text format: Excel would turn a typed "100%" into the fraction 1 in a General cell.
         _set(ws, cell("actual"), ind.actual, align=LEFT, fmt=TEXT_FORMAT, user_input=True)
         _set(ws, cell("reason"), ind.reason, align=LEFT, user_input=True)
-        nature = parse_nature(ind.nature) if defined else None
+        split = splits[index]
+        if found.has_nature:
+            nature = parse_nature(ind.nature) if defined else None
+        else:
+            nature = split.nature if split else None
         scale = find_scale(ind.target, profile) if nature == QUALITATIVE else None
-        cells = Row.at(index, lay)
+        cells = Row.at(index, lay, split if formulas.portable else None)
         _set(ws, cell("score"), formulas.indicator_score(cells, nature, scale), fmt=SCORE_FORMAT)
-        _fit_row(ws, row)
-        _set(ws, cell("check"), formulas.indicator_check(cells, nature), align=LEFT)
+        _fit_row(ws, lay, row)
+        _set(ws, cell(L.CHECK), formulas.indicator_check(cells, nature), align=LEFT)
         if scale is not None:
             if scale.name not in grade_lists:
                 grade_lists[scale.name] = _grade_list(scale, formulas.portable)
@@ -223,14 +336,15 @@ def _indicators(ws, table: Table, profile: Profile, lay: L.Layout, formulas) -> 
         elif formulas.portable:
             number_prompt.add(cell("actual"))
         if not defined:
-            nature_list.add(cell("nature"))
+            if found.has_nature:
+                nature_list.add(cell("nature"))
             level1_list.add(cell("level1"))
     for validation in (nature_list, level1_list, number_prompt, *grade_lists.values()):
         if validation.sqref:
             ws.add_data_validation(validation)
     if defined:
-        _merge_runs(ws, table, "level1", lambda i: i.level1)
-        _merge_runs(ws, table, "level2", lambda i: (i.level1, i.level2))
+        _merge_runs(ws, table, lay, "level1", lambda i: i.level1)
+        _merge_runs(ws, table, lay, "level2", lambda i: (i.level1, i.level2))
 
 
 def _grade_list(scale, strict: bool) -> DataValidation:
@@ -245,84 +359,102 @@ def _grade_list(scale, strict: bool) -> DataValidation:
                           promptTitle="定性指标", prompt="选择等级，可在等级后加括号说明，如 优（按合同完成）")
 
 
-def _fit_row(ws, row: int, columns: str = "BCDEFGHK", minimum: float = 18) -> None:
+TEXT_FIELDS = ("level1", "level2", "level3", "nature", "target", "unit", "actual", "reason")
+
+
+def _fit_row(ws, lay: L.Layout, row: int, minimum: float = 18) -> None:
     """Give ``row`` the height its wrapped text needs (Excel does not autofit on open when a
     workbook was written without heights, and never for merged cells)."""
     lines = 1
-    for column in columns:
+    for field in (f for f in TEXT_FIELDS if lay.has(f)):
+        column = lay.columns[field]
         value = ws[f"{column}{row}"].value
         if isinstance(value, str) and not value.startswith("="):
-            lines = max(lines, -(-width(value) // max(1, int(L.COLUMN_WIDTHS[column] - 1))))
+            lines = max(lines, -(-width(value) // max(1, int(lay.column_widths[column] - 1))))
     ws.row_dimensions[row].height = max(minimum, 13.5 * lines + 4)
 
 
-def _merge_runs(ws, table: Table, field: str, key) -> None:
+def _merge_runs(ws, table: Table, lay: L.Layout, field: str, key) -> None:
     """Merge the 一级/二级 cells of consecutive rows with the same label, as the form does."""
-    column = L.INDICATOR_COLUMNS[field]
+    column = lay.columns[field]
     index = 0
     for _, run in groupby(table.indicators, key=key):
         size = len(list(run))
         if size > 1 and getattr(table.indicators[index], field):
-            first = L.FIRST_INDICATOR_ROW + index
+            first = lay.first_indicator_row + index
             ws.merge_cells(f"{column}{first}:{column}{first + size - 1}")
         index += size
 
 
 def _totals(ws, table: Table, profile: Profile, lay: L.Layout, formulas) -> None:
-    first, last = L.FIRST_INDICATOR_ROW, lay.last_indicator_row
-    col = L.INDICATOR_COLUMNS
-    funds_weight = lay.funds_cell("weight")
-    _merge(ws, f"A{lay.total_row}:H{lay.total_row}", form.TOTAL, bold=True)
-    _set(ws, lay.total_weight_cell, f"=SUM({col['weight']}{first}:{col['weight']}{last})+{funds_weight}",
+    found = lay.form
+    weight, score = lay.columns["weight"], lay.columns["score"]
+    label_end = L.letter(min(L.index_of(weight), L.index_of(score)) - 1)
+    _span(ws, lay.total_row, "A", label_end, found.total_labels[0], bold=True)
+    _set(ws, lay.total_weight_cell, f"=SUM({lay.indicator_range('weight')})+{lay.funds_cell('weight')}",
          fmt=WEIGHT_FORMAT, bold=True)
     _set(ws, lay.total_score_cell, formulas.total_score(lay), fmt=SCORE_FORMAT, bold=True)
-    _set(ws, f"K{lay.total_row}")
-    _merge(ws, f"A{lay.grade_row}:I{lay.grade_row}", form.GRADE, bold=True)
+    _span(ws, lay.grade_row, "A", L.letter(L.index_of(score) - 1), form.GRADE, bold=True)
     _set(ws, lay.grade_cell, formulas.grade(lay), bold=True)
-    _set(ws, f"K{lay.grade_row}")
-    _merge(ws, f"A{lay.rule_row}:B{lay.rule_row}", form.RULE, bold=True)
-    _merge(ws, f"{lay.rule_cell}:D{lay.rule_row}", profile.id)
-    _merge(ws, f"E{lay.rule_row}:K{lay.rule_row}", profile.name, align=LEFT)
+    for row in (lay.total_row, lay.grade_row):
+        for index in range(L.index_of(label_end) + 1, L.index_of(lay.last_column) + 1):
+            if ws.cell(row, index).value is None and not _merged(ws, row, index):
+                _set(ws, f"{L.letter(index)}{row}")
+    for label, row in lay.closing_rows.items():
+        _span(ws, row, "A", "B", label, bold=True)
+        _span(ws, row, "C", lay.last_column, align=LEFT, user_input=True)
+        ws.row_dimensions[row].height = 45
+    _span(ws, lay.rule_row, "A", "B", form.RULE, bold=True)
+    _span(ws, lay.rule_row, "C", "D", profile.id)
+    _span(ws, lay.rule_row, "E", lay.last_column, profile.name, align=LEFT)
 
 
-def _borders(ws, last_row: int) -> None:
-    for row in ws.iter_rows(min_row=L.PROJECT_ROW, max_row=last_row, max_col=11):
+def _merged(ws, row: int, column: int) -> bool:
+    return any(r.min_row <= row <= r.max_row and r.min_col <= column <= r.max_col
+               for r in ws.merged_cells.ranges)
+
+
+def _borders(ws, lay: L.Layout) -> None:
+    last = max([lay.grade_row, *lay.closing_rows.values()])
+    for row in ws.iter_rows(min_row=L.PROJECT_ROW, max_row=last, max_col=L.index_of(lay.last_column)):
         for cell in row:
             cell.border = BORDER
-    for row in ws.iter_rows(min_row=L.INDICATOR_HEADER_ROW, max_row=last_row - 3, min_col=12, max_col=12):
-        for cell in row:
-            cell.border = BORDER
+    check = L.index_of(lay.check_column)
+    for first, last in ((L.FUNDS_HEADER_ROW, L.FUNDS_TOTAL_ROW), (lay.indicator_header_row, lay.last_indicator_row)):
+        for row in ws.iter_rows(min_row=first, max_row=last, min_col=check, max_col=check):
+            for cell in row:
+                cell.border = BORDER
 
 
 def _notes(ws, profile: Profile, lay: L.Layout, portable: bool) -> int:
     guide_row = lay.rule_row + 1
-    _merge(ws, f"A{guide_row}:K{guide_row}", texts.guide(profile, portable), align=LEFT, size=9)
+    _span(ws, guide_row, "A", lay.last_column, texts.guide(profile, lay.form, portable), align=LEFT, size=9)
     ws.row_dimensions[guide_row].height = 30
     row = lay.notes_row
     for line in texts.notes_lines(profile):
-        _merge(ws, f"A{row}:K{row}", line, align=LEFT, size=9, bold=line.endswith("："))
+        _span(ws, row, "A", lay.last_column, line, align=LEFT, size=9, bold=line.endswith("："))
         ws.row_dimensions[row].height = 12 * (1 + width(line) // 190)
         row += 1
     return row - 1
 
 
 def _conditional_formats(ws, lay: L.Layout) -> None:
-    c = L.INDICATOR_COLUMNS
-    first, last = L.FIRST_INDICATOR_ROW, lay.last_indicator_row
-    score, weight, reason = (f"${c[f]}{first}" for f in ("score", "weight", "reason"))
+    first, last = lay.first_indicator_row, lay.last_indicator_row
+    score, weight, reason = (f"${lay.columns[f]}{first}" for f in ("score", "weight", "reason"))
     ws.conditional_formatting.add(
-        f"B{first}:K{last}",
+        f"B{first}:{lay.last_column}{last}",
         FormulaRule(formula=[f"AND(ISNUMBER({score}),{score}<{weight},LEN(TRIM({reason}))=0)"],
                     fill=MISSING_REASON_FILL),
     )
-    check = f"${c['check']}{first}"
+    check = f"${lay.check_column}{first}"
     ws.conditional_formatting.add(
-        f"{c['check']}{first}:{c['check']}{last}",
+        lay.indicator_range(L.CHECK),
         FormulaRule(formula=[f"LEN({check})>0"], fill=CHECK_FILL),
     )
 
 
-def _meta(wb: Workbook, table: Table, profile: Profile, year: int, now: dt.datetime, formulas) -> None:
+def _meta(wb: Workbook, table: Table, profile: Profile, year: int, now: dt.datetime, formulas,
+          found: Form) -> None:
     ws = wb.create_sheet(L.META_SHEET)
     ws.sheet_state = "hidden"
     rows = [
@@ -334,6 +466,7 @@ def _meta(wb: Workbook, table: Table, profile: Profile, year: int, now: dt.datet
         ("项目名称", table.project),
         ("指标行数", len(table.indicators)),
         ("生成时间", now.isoformat(timespec="seconds")),
+        (L.FORM_LABEL, found.id),
     ]
     if formulas.portable:
         rows.append((MODE_LABEL, MODE_VALUE))
@@ -348,42 +481,48 @@ def _meta(wb: Workbook, table: Table, profile: Profile, year: int, now: dt.datet
 
 
 def build_workbook(table: Table, profile: object = None, year: int | None = None,
-                   now: dt.datetime | None = None, portable: bool = False) -> Workbook:
-    """The template workbook for one project (nothing is written to disk). ``portable`` writes
-    native formulas compiled from the profile instead of PERF_* functions; raises
-    :class:`~.portable.NotPortable` when the profile cannot be compiled."""
-    rules = get_profile(profile if profile is not None else table.profile)
+                   now: dt.datetime | None = None, portable: bool = False,
+                   form_id: object = None) -> Workbook:
+    """The template workbook for one project, laid out as the form ``form_id`` (the default form
+    when none; nothing is written to disk). The profile is ``profile``, else the table's, else
+    the form's. ``portable`` writes native formulas compiled from the profile instead of PERF_*
+    functions; raises :class:`~.portable.NotPortable` when the profile cannot be compiled."""
+    found = get_form(form_id)
+    rules = get_profile(profile or table.profile or found.profile)
     formulas = PortableFormulas(rules) if portable else AddinFormulas()
     year = year or table.year or dt.date.today().year - 1
     now = now or dt.datetime.now().replace(microsecond=0)
-    lay = L.Layout(len(table.indicators))
+    table = _as_form(table, found)
+    lay = L.Layout(len(table.indicators), found)
+    last = lay.last_column
     wb = Workbook()
     ws = wb.active
     ws.title = L.SHEET
-    _merge(ws, f"A{L.TITLE_ROW}:K{L.TITLE_ROW}", texts.title(), bold=True, size=16)
-    _merge(ws, f"A{L.YEAR_ROW}:K{L.YEAR_ROW}", texts.year_line(year), size=11)
+    _span(ws, L.TITLE_ROW, "A", last, texts.title(found), bold=True, size=16)
+    _span(ws, L.YEAR_ROW, "A", last, texts.year_line(year), size=11)
     ws.row_dimensions[L.TITLE_ROW].height = 28
-    _merge(ws, f"A{L.PROJECT_ROW}:B{L.PROJECT_ROW}", form.PROJECT, bold=True)
-    _merge(ws, f"C{L.PROJECT_ROW}:K{L.PROJECT_ROW}", table.project, align=LEFT)
-    _merge(ws, f"A{L.DEPARTMENT_ROW}:B{L.DEPARTMENT_ROW}", form.DEPARTMENT, bold=True)
-    _merge(ws, f"C{L.DEPARTMENT_ROW}:F{L.DEPARTMENT_ROW}", table.department or None, align=LEFT,
-           user_input=not table.department)
-    _merge(ws, f"G{L.DEPARTMENT_ROW}:H{L.DEPARTMENT_ROW}", form.IMPLEMENTER, bold=True)
-    _merge(ws, f"I{L.DEPARTMENT_ROW}:K{L.DEPARTMENT_ROW}", table.implementer or None, align=LEFT,
-           user_input=not table.implementer)
+    department_end, label_first, label_last = lay.department_split
+    _span(ws, L.PROJECT_ROW, "A", "B", form.PROJECT, bold=True)
+    _span(ws, L.PROJECT_ROW, "C", last, table.project, align=LEFT)
+    _span(ws, L.DEPARTMENT_ROW, "A", "B", form.DEPARTMENT, bold=True)
+    _span(ws, L.DEPARTMENT_ROW, "C", department_end, table.department or None, align=LEFT,
+          user_input=not table.department)
+    _span(ws, L.DEPARTMENT_ROW, label_first, label_last, form.IMPLEMENTER, bold=True)
+    _span(ws, L.DEPARTMENT_ROW, lay.implementer_cell.rstrip("0123456789"), last, table.implementer or None,
+          align=LEFT, user_input=not table.implementer)
     _funds(ws, table, rules, lay, formulas)
-    _goal(ws, table)
+    _goal(ws, table, lay)
     _indicators(ws, table, rules, lay, formulas)
     _totals(ws, table, rules, lay, formulas)
-    _borders(ws, lay.grade_row)
+    _borders(ws, lay)
     last_row = _notes(ws, rules, lay, formulas.portable)
     _conditional_formats(ws, lay)
-    for column, size in L.COLUMN_WIDTHS.items():
+    for column, size in lay.column_widths.items():
         ws.column_dimensions[column].width = size
-    finish_sheet(wb, ws, L.RULE_NAME, lay.rule_cell, L.INDICATOR_HEADER_ROW, f"A1:K{last_row}")
+    finish_sheet(wb, ws, L.RULE_NAME, lay.rule_cell, lay.indicator_header_row, f"A1:{last}{last_row}")
     ws.print_options.horizontalCentered = True
-    _meta(wb, table, rules, year, now, formulas)
+    _meta(wb, table, rules, year, now, formulas, found)
     wb.properties.creator = "perfbook"
-    wb.properties.title = f"{table.project} 项目支出绩效自评表"
+    wb.properties.title = f"{table.project} {found.title}"
     wb.properties.created = wb.properties.modified = now
     return wb

@@ -66,9 +66,10 @@ class ReadTable:
     money_unit: str = "万元"
 
     def has_column(self, part: str, name: str) -> bool:
-        """Whether the table has a column for ``name`` (a perfbook template has every one)."""
+        """Whether the table has a column for ``name`` (a template: whether its form has one)."""
         if self.template:
-            return True
+            found = get_form(self.form)
+            return name in (found.indicator_columns if part == "indicator" else found.funds_columns)
         return name in (self.columns if part == "indicator" else self.funds_columns)
 
     def cell(self, key: tuple) -> str:
@@ -190,26 +191,29 @@ def tables_in(grids: list[Grid], file: str) -> list[ReadTable]:
 
 def _read_template(grid: Grid, meta: Grid, file: str) -> ReadTable:
     info = {norm(meta.value(r, 0)): meta.value(r, 1) for r in range(meta.top, meta.bottom)}
+    try:
+        found = get_form(info.get(L.FORM_LABEL))   # templates made before forms: the default
+    except PerfError as err:
+        raise NoTable(f"perfbook 模板隐藏工作表“{meta.name}”中的{err}，无法按模板读取") from None
     declared = info.get("指标行数")
     try:
         count = int(float(declared or 0))
     except (TypeError, ValueError, OverflowError):
         count = -1
-    if not 0 <= count <= grid.bottom - L.FIRST_INDICATOR_ROW + 1:  # a forged count, beyond the sheet
+    lay = L.Layout(max(count, 0), found)
+    if not 0 <= count <= grid.bottom - lay.first_indicator_row + 1:  # a forged count, beyond the sheet
         raise NoTable(f"perfbook 模板隐藏工作表“{meta.name}”中的指标行数“{declared}”与“{grid.name}”工作表不符"
                       f"（该表只有 {grid.bottom} 行），模板可能已被改动，无法按模板读取")
-    lay = L.Layout(count)
     at = lambda ref: _at(grid, ref)  # noqa: E731
     indicators = []
     for index in range(lay.indicators):
-        row = {f: at(lay.indicator_cell(f, index)) for f in L.INDICATOR_COLUMNS if f != "check"}
+        row = {f: at(lay.indicator_cell(f, index)) for f in found.indicator_columns}
         indicators.append(Indicator(**row))
     _carry_levels(indicators)
-    funds = Funds(**{f: at(lay.funds_cell(f)) for f in L.FUNDS_COLUMNS})
-    funds.sources = {
-        name: FundsSource(**{f: at(lay.funds_cell(f, name)) for f in form.AMOUNT_FIELDS})
-        for name in form.FUNDS_SOURCES
-    }
+    funds = Funds(**{f: at(lay.funds_cell(f)) for f in found.funds_columns})
+    amounts = [f for f in form.AMOUNT_FIELDS if f in found.funds_columns]
+    funds.sources = {name: FundsSource(**{f: at(lay.funds_cell(f, name)) for f in amounts})
+                     for name in lay.source_names}
     year = _YEAR.search(str(at(f"A{L.YEAR_ROW}") or ""))
     table = Table(
         project=str(at(lay.project_cell) or info.get(form.PROJECT) or ""),
@@ -225,11 +229,13 @@ def _read_template(grid: Grid, meta: Grid, file: str) -> ReadTable:
         grade=at(lay.grade_cell),
         profile=str(at(lay.rule_cell) or info.get("规则") or "") or None,
     )
-    cells = dict(_template_cells(count))
+    cells = dict(_template_cells(lay))
     filled = [i for i in indicators if i.actual not in (None, "")]
     uncalculated = bool(filled) and all(i.score is None for i in filled) and funds.score is None
     problems = _error_values(grid, range(grid.top, grid.bottom))
-    return ReadTable(_without_error_values(table, grid), file, grid.name, cells, template=True, uncalculated=uncalculated, problems=problems)
+    return ReadTable(_without_error_values(table, grid), file, grid.name, cells, template=True,
+                     uncalculated=uncalculated, problems=problems, form=found.id,
+                     funds_columns=found.funds_columns, money_unit=found.money_unit)
 
 
 def _at(grid: Grid, ref: str) -> object:
@@ -248,23 +254,27 @@ def _position(ref: str) -> tuple[int, int]:
 
 
 @lru_cache(maxsize=256)
-def _template_cells(count: int) -> dict[tuple, str]:
-    """Where a template with ``count`` indicator rows holds each value (see :class:`ReadTable`);
-    the same for every template of that size, so made once and copied."""
-    lay = L.Layout(count)
+def _template_cells(lay: L.Layout) -> dict[tuple, str]:
+    """Where a template of this layout holds each value (see :class:`ReadTable`); the same for
+    every template of that form and size, so made once and copied. A form without a 性质 column
+    has its nature in the target cell."""
+    found = lay.form
     cells = {
-        **{("funds", f): lay.funds_cell(f) for f in L.FUNDS_COLUMNS},
+        **{("funds", f): lay.funds_cell(f) for f in found.funds_columns},
         ("total", "score"): lay.total_score_cell,
         ("total", "weight"): lay.total_weight_cell,
         ("grade", "grade"): lay.grade_cell,
         ("rule",): lay.rule_cell,
     }
     for index in range(lay.indicators):
-        for f in L.INDICATOR_COLUMNS:
+        for f in lay.columns:
             cells[("indicator", index + 1, f)] = lay.indicator_cell(f, index)
-    for name in form.FUNDS_SOURCES:
+        if not found.has_nature:
+            cells[("indicator", index + 1, "nature")] = lay.indicator_cell("target", index)
+    for name in lay.source_names:
         for f in form.AMOUNT_FIELDS:
-            cells[("source", name, f)] = lay.funds_cell(f, name)
+            if f in found.funds_columns:
+                cells[("source", name, f)] = lay.funds_cell(f, name)
     return cells
 
 
