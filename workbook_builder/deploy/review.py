@@ -36,7 +36,11 @@ def grids_of(book: xw.Book) -> list[Grid]:
         if sheet.name == RESULT_SHEET:
             continue
         used = sheet.used_range
-        rows = used.options(ndim=2).value or []
+        try:
+            rows = used.options(ndim=2).value or []
+        except ValueError:  # xlwings Server takes text such as 2025-01-01T09:30:00 for a date and fails
+            rows = used.raw_value or []
+            rows = rows if rows and isinstance(rows[0], (list, tuple)) else [rows]
         try:
             hidden = not sheet.visible
         except (KeyError, NotImplementedError):  # older clients send no visibility

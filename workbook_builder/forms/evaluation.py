@@ -25,7 +25,7 @@ from addin.engine.frameworks import (BAND, CHECKLIST, DEDUCTION, JUDGEMENT, METH
 from .. import perfbook_version
 from ..files import atomic_save
 from . import evaluation_layout as E
-from .sheet import finish_sheet
+from .sheet import finish_sheet, generated_at
 from .batch import OutputExistsError
 from .template import BORDER, CENTER, LEFT, MISSING_REASON_FILL, SCORE_FORMAT, TEXT_FORMAT, UNLOCKED
 from .template import WEIGHT_FORMAT, _merge, _set
@@ -189,7 +189,7 @@ def _meta(wb: Workbook, framework: Framework, header: EvaluationHeader, lay: E.L
     for row in (("模板", E.META_TITLE), ("模板版本", E.TEMPLATE_VERSION), ("perfbook 版本", perfbook_version()),
                 ("评价指标体系", framework.id), ("规则", framework.grades_profile), ("项目名称", header.project),
                 ("三级指标行数", lay.items), ("一级指标数", lay.groups),
-                ("生成时间", now.isoformat(timespec="seconds"))):
+                ("生成时间", generated_at(now))):
         ws.append(row)
     ws.protection.sheet = True
 

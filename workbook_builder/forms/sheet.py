@@ -3,6 +3,8 @@ still lets users resize rows and columns, and A4 landscape printing one page wid
 
 from __future__ import annotations
 
+import datetime as dt
+
 from openpyxl.utils import quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 
@@ -23,3 +25,9 @@ def finish_sheet(wb, ws, rule_name: str, rule_cell: str, title_row: int, print_a
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = f"{title_row}:{title_row}"
     ws.print_area = print_area
+
+
+def generated_at(now: dt.datetime) -> str:
+    """When a workbook was generated, as its hidden sheet records it: ``2025-01-01 09:30:00``.
+    Not ISO's ``T`` form, which xlwings Server takes for a date sent by Excel and fails to read."""
+    return now.isoformat(sep=" ", timespec="seconds")

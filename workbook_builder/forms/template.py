@@ -34,7 +34,7 @@ from addin.engine.table import Indicator, Table
 from addin.engine.targets import split_target
 
 from . import layout as L
-from .sheet import finish_sheet
+from .sheet import finish_sheet, generated_at
 from .portable import (MODE_LABEL, MODE_VALUE, SHARES_FIRST_ROW, SHARES_HEADER, SHARES_KEY_COLUMN,
                        SHARES_VALUE_COLUMN, NotPortable, PortableFormulas, Row)
 from .. import perfbook_version, texts
@@ -465,7 +465,7 @@ def _meta(wb: Workbook, table: Table, profile: Profile, year: int, now: dt.datet
         ("年度", year),
         ("项目名称", table.project),
         ("指标行数", len(table.indicators)),
-        ("生成时间", now.isoformat(timespec="seconds")),
+        ("生成时间", generated_at(now)),
         (L.FORM_LABEL, found.id),
     ]
     if formulas.portable:

@@ -207,10 +207,10 @@ def _read_template(grid: Grid, meta: Grid, file: str) -> ReadTable:
     at = lambda ref: _at(grid, ref)  # noqa: E731
     indicators = []
     for index in range(lay.indicators):
-        row = {f: at(lay.indicator_cell(f, index)) for f in found.indicator_columns}
+        row = {f: at(lay.indicator_cell(f, index)) if lay.has(f) else None for f in forms.INDICATOR_FIELDS}
         indicators.append(Indicator(**row))
     _carry_levels(indicators)
-    funds = Funds(**{f: at(lay.funds_cell(f)) for f in found.funds_columns})
+    funds = Funds(**{f: at(lay.funds_cell(f)) if f in lay.funds_columns else None for f in forms.FUNDS_FIELDS})
     amounts = [f for f in form.AMOUNT_FIELDS if f in found.funds_columns]
     funds.sources = {name: FundsSource(**{f: at(lay.funds_cell(f, name)) for f in amounts})
                      for name in lay.source_names}

@@ -51,7 +51,7 @@ TARGET_CUES = ("不低于", "不少于", "不高于", "不超过", "不大于", 
                "目标值", "指标值", "计划", "预期", "控制在")
 TARGET_AFTER = ("以上", "以内", "以下", "内")
 ACTUAL_CUES = ("实际", "年末", "年底", "截至", "截止", "共有", "共计", "累计", "实现", "完成", "达到", "达")
-SKIP_CUES = ("年初", "上年", "去年", "同比", "增长", "增加", "减少", "下降", "提高", "提升", "尾款", "首款",
+SKIP_CUES = ("年初", "上年", "去年", "同比", "增长", "增加", "超出", "减少", "下降", "提高", "提升", "尾款", "首款",
              "单价", "其中")
 NOT_CLAIMS = ("填报", "应为", "不可能")
 GRADE_WORDS = {"优秀": "优", "良好": "良", "中等": "中", "较差": "差", "优": "优", "良": "良", "中": "中", "差": "差"}
@@ -261,16 +261,22 @@ class Checker:
 
     source = "自评表"   # what the report is compared with, as messages name it
 
-    def __init__(self, result, data: TableReportData):
+    def __init__(self, result, data: TableReportData, money_unit: str = "万元"):
         self.data = data
         self.facts = indicator_facts(result, data)
         funds = result.table.funds
-        self.funds = {k: _dec(_plain(getattr(funds, k))) for k in FUNDS_LABELS}
+        per_wan = MONEY[money_unit] / MONEY["万元"]   # the report states amounts in 万元
+
+        def amount(value: object) -> Decimal | None:
+            found = _dec(_plain(value))
+            return None if found is None else found * per_wan
+
+        self.funds = {k: amount(getattr(funds, k)) for k in FUNDS_LABELS}
         self.rate = result.funds_rate
         self.groups = {s.name: s for s in data.score_rows}
         self.amounts = {v for v in self.funds.values() if v is not None}
         for source in funds.sources.values():
-            self.amounts |= {_dec(_plain(getattr(source, k))) for k in FUNDS_LABELS} - {None}
+            self.amounts |= {amount(getattr(source, k)) for k in FUNDS_LABELS} - {None}
         self.money_facts = [(f, MONEY[f.unit]) for f in self.facts if f.unit in MONEY]
         for fact, unit in self.money_facts:
             self.amounts |= {(v * unit / 10000) for v in fact.quoted | {fact.target, fact.actual} if v is not None}
@@ -588,9 +594,11 @@ def _role(clause: str, after: str) -> str | None:
     return None
 
 
-def check_blocks(blocks: list[Block], result, data: TableReportData) -> tuple[int, list[Discrepancy]]:
-    """Every discrepancy between the report's blocks and the re-scored 自评表."""
-    return _walk(blocks, Checker(result, data))
+def check_blocks(blocks: list[Block], result, data: TableReportData,
+                 money_unit: str = "万元") -> tuple[int, list[Discrepancy]]:
+    """Every discrepancy between the report's blocks and the re-scored 自评表 (whose amounts
+    are in ``money_unit``; the report's in the units it writes)."""
+    return _walk(blocks, Checker(result, data, money_unit))
 
 
 def _walk(blocks: list[Block], checker: Checker) -> tuple[int, list[Discrepancy]]:
@@ -640,8 +648,8 @@ def check_report(report: str | Path, workbook: str | Path, sheet: str | None = N
         data = framework_report_data(read, table_report)
         checked, found = _walk(blocks, FrameworkChecker(data))
     else:
-        data = table_report_data(result, table_report, cells=read.all_cells())
-        checked, found = check_blocks(blocks, result, data)
+        data = table_report_data(result, table_report, cells=read.all_cells(), money_unit=read.money_unit)
+        checked, found = check_blocks(blocks, result, data, read.money_unit)
     found = _project_named(blocks, data.project) + list(found)
     label = f"{Path(workbook).name}（工作表“{table_report.sheet}”：{data.project}）"
     return CheckResult(str(report), label, checked, found)
