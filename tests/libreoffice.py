@@ -17,19 +17,25 @@ SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 MISSING = "LibreOffice (soffice) 未安装：CI 由 .ci/run 安装 libreoffice-calc-nogui"
 
 
-def recalculate(paths: list[Path], folder: Path) -> list[Path]:
-    """``paths`` opened, recalculated and saved as .xlsx by LibreOffice into ``folder``."""
+def convert(paths: list[Path], folder: Path, to: str) -> list[Path]:
+    """``paths`` opened by LibreOffice (formulas recalculated) and saved as ``to`` (xlsx, pdf)
+    into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="perfbook-lo-") as profile:
         subprocess.run(
             [SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--calc",
-             "--convert-to", "xlsx", "--outdir", str(folder), *map(str, paths)],
+             "--convert-to", to, "--outdir", str(folder), *map(str, paths)],
             check=True, capture_output=True, timeout=600,
         )
-    converted = [folder / Path(p).with_suffix(".xlsx").name for p in paths]
+    converted = [folder / Path(p).with_suffix(f".{to}").name for p in paths]
     missing = [p for p in converted if not p.exists()]
     assert not missing, f"LibreOffice did not convert {missing}"
     return converted
+
+
+def recalculate(paths: list[Path], folder: Path) -> list[Path]:
+    """``paths`` opened, recalculated and saved as .xlsx by LibreOffice into ``folder``."""
+    return convert(paths, folder, "xlsx")
 
 
 def values(path: Path, sheet: str) -> dict[str, object]:

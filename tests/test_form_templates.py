@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -300,3 +301,24 @@ def test_review_in_excel_finds_what_recalc_finds_on_every_form(computed):
         got = review_findings(actions, len(payload["sheets"]))
         assert got == recalc_findings(path), path
     assert any(recalc_findings(p)[0] for p in paths)
+
+
+def pdf_pages(data: bytes) -> list[tuple[float, float]]:
+    """(width, height) of every page of a PDF LibreOffice wrote (its page objects are not compressed)."""
+    boxes = re.findall(rb"/Type\s*/Page\b.*?/MediaBox\s*\[\s*([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)", data, re.S)
+    return [(float(x1) - float(x0), float(y1) - float(y0)) for x0, y0, x1, y1 in boxes]
+
+
+@needs_soffice
+def test_every_form_prints_on_one_landscape_page(written, tmp_path):
+    """Each form's template, as LibreOffice prints it: one A4 landscape page, as the original."""
+    paths = []
+    for form_id in FORMS:
+        copy = tmp_path / f"{form_id}.xlsx"
+        copy.write_bytes(written[form_id, False][0].read_bytes())
+        paths.append(copy)
+    for path in libreoffice.convert(paths, tmp_path / "pdf", "pdf"):
+        pages = pdf_pages(path.read_bytes())
+        assert len(pages) == 1, path.name
+        width, height = pages[0]
+        assert width > height and abs(width - 842) < 2, path.name   # A4 landscape, in points
