@@ -38,6 +38,11 @@ def row_kinds(*args, **kwargs) -> set[tuple[str, str, str]]:
     return {("indicator", f.kind, f.field) for f in check_indicator(*args, **kwargs)}
 
 
+def target_says(target: object, profile: str = "beijing-chaoyang-2024") -> str:
+    """What the findings of a row of a form without a 性质 column say about ``target``."""
+    return "；".join(f"{f.field}:{f.message}" for f in check_indicator(None, target, "95", 10, 10, "", profile))
+
+
 def _funds(**changes) -> Funds:
     values = dict(annual=100, executed=100, initial=100, weight=10, rate="100%", score=10)
     values.update(changes)
@@ -84,7 +89,8 @@ def balanced_year(year: int, score=None) -> YearBudget:
     return YearBudget(year, BudgetLine("合计", 10, 10, 10), [BudgetLine("明细", 10, 10, 10)], score)
 
 
-# name → (what the engine found, the finding that must be among it)
+# name → (what the engine found, the finding that must be among it: a (part, kind, field), or a
+# piece of the message where the kind alone would not tell a deleted refusal from another one)
 EXAMPLES = {
     # indicator rows, through PERF_CHECK's check_indicator
     "row unreadable actual": (lambda: row_kinds("≥", "90", "待定", 10, 10, ""), ("indicator", "unreadable", "actual")),
@@ -98,6 +104,11 @@ EXAMPLES = {
     "row missing reason": (lambda: row_kinds("≥", "90", "45", 10, 5, ""), ("indicator", "missing_reason", "reason")),
     "row over target": (lambda: row_kinds("≥", "1", "3", 10, 10, "", "mof-2020"), ("indicator", "over_target", "reason")),
     "row equal mismatch": (lambda: row_kinds("=", "100", "100.01", 10, 10, ""), ("indicator", "equal_mismatch", "reason")),
+    # targets that carry their nature (forms without a 性质 column, addin.engine.targets)
+    "target bare number": (lambda: target_says(90), "target:年度指标值“90”只有数值"),
+    "target bare number with unit": (lambda: target_says("90个"), "target:年度指标值“90个”只有数值"),
+    "target empty": (lambda: target_says("—", "mof-2020"), "target:年度指标值为空"),
+    "target operator without number": (lambda: target_says("≥个"), "target:年度指标值“≥个”写了“≥”却没有数值"),
     # indicator rows inside a table
     "table row unreadable": (lambda: table_kinds(table(row(target="待定"))), ("indicator", "unreadable", "target")),
     "table row mismatch": (lambda: table_kinds(table(row(actual="45", score=6, reason="原因"))),

@@ -2,7 +2,9 @@
 
 Each emitting statement (one that builds a ``Finding``, calls ``unreadable`` or adds findings to
 a list) of ``addin/engine/findings.py``, ``table.py`` and the framework modules ``evaluation.py``
-and ``multiyear.py`` is replaced by ``pass`` in a copy of the
+and ``multiyear.py``, and each refusal of ``targets.py`` (a target the engine will not guess:
+empty, an operator without a number, a bare number the profile does not read) is replaced by
+``pass`` in a copy of the
 package, and ``tests/finding_examples.py`` is run against the copy in an isolated interpreter
 (``-I -S``: only the standard library and the copy are importable). A mutant that every example
 survives names a check no test would miss.
@@ -18,26 +20,28 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 ENGINE = ROOT / "addin" / "engine"
-FILES = ("findings.py", "table.py", "frameworks/evaluation.py", "frameworks/multiyear.py")
 MARKERS = ("Finding(", "unreadable(", "findings.append", "findings.extend", "add(")
+# file → the markers of its emitting statements
+FILES = {"findings.py": MARKERS, "table.py": MARKERS, "frameworks/evaluation.py": MARKERS,
+         "frameworks/multiyear.py": MARKERS, "targets.py": ("raise PerfError(",)}
 RUNNER = (
     "import sys; sys.path[:0] = [sys.argv[1], sys.argv[2]]; "
     "import finding_examples as e; sys.exit(1 if e.failures() else 0)"
 )
 
 
-def emitting_statements(path: Path) -> list[tuple[int, int]]:
+def emitting_statements(path: Path, markers: tuple[str, ...]) -> list[tuple[int, int]]:
     source = path.read_text(encoding="utf-8")
     found = []
     for node in ast.walk(ast.parse(source)):
-        if isinstance(node, (ast.Return, ast.Expr, ast.Assign)):
+        if isinstance(node, (ast.Return, ast.Expr, ast.Assign, ast.Raise)):
             segment = ast.get_source_segment(source, node) or ""
-            if any(marker in segment for marker in MARKERS):
+            if any(marker in segment for marker in markers):
                 found.append((node.lineno, node.end_lineno))
     return sorted(found)
 
 
-MUTANTS = [(name, span) for name in FILES for span in emitting_statements(ENGINE / name)]
+MUTANTS = [(name, span) for name, markers in FILES.items() for span in emitting_statements(ENGINE / name, markers)]
 
 
 def test_mutants_are_found():
