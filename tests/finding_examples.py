@@ -50,6 +50,14 @@ def _funds(**changes) -> Funds:
     return Funds(**values, sources=sources)
 
 
+def judged(weight=4, score=4, funds: Funds | None = None) -> Table:
+    """A table of the Ningxia kind: a 项目决策 row scored by judgement, the funds block worth 0."""
+    rows = [Indicator("项目决策", "项目目标", "完整性", None, "—", None, "目标明确", weight, score, None),
+            Indicator("项目产出", "数量指标", "保障人数", None, "≥2370人", None, "2370人", 96, 96, None)]
+    funds = funds or _funds(weight=0, score=None)
+    return Table("示例项目", funds, rows, judged=("项目决策", "项目管理"))
+
+
 GOALS = "①设有目标（1分）②目标明确（1分）"
 
 
@@ -130,6 +138,12 @@ EXAMPLES = {
         initial="若干", sources={"其他资金": FundsSource(initial=5)}))), ("funds", "unreadable", "initial")),
     "funds reason below the profile's share": (lambda: table_kinds(table(funds=_funds(
         annual=100, executed=80, score=8)), "sichuan-2023"), ("funds", "funds_reason_missing", "reason")),
+    # rows scored by judgement (项目决策, 项目管理 of the forms that score them)
+    "judged unreadable weight": (lambda: table_kinds(judged(weight="若干")), ("indicator", "unreadable", "weight")),
+    "judged score missing": (lambda: table_kinds(judged(score=None)), ("indicator", "score_missing", "score")),
+    "judged unreadable score": (lambda: table_kinds(judged(score="满分")), ("indicator", "unreadable", "score")),
+    "judged above weight": (lambda: table_kinds(judged(score=5)), ("indicator", "score_above_weight", "score")),
+    "judged missing reason": (lambda: table_kinds(judged(score=3)), ("indicator", "missing_reason", "reason")),
     # the whole table
     "weights sum": (lambda: table_kinds(table(row(weight=10, score=10), row(weight=90, score=90))),
                     ("total", "weights_sum", "weight")),

@@ -26,7 +26,8 @@ import pytest
 from openpyxl import load_workbook
 
 from addin.engine import grade_of
-from addin.engine.findings import check_indicator, fmt
+from addin.engine import get_profile
+from addin.engine.findings import JUDGED, check_indicator, check_judged, fmt
 from addin.engine.forms import list_forms
 from addin.engine.numbers import read_value
 from addin.engine.scoring import exec_rate, exec_score, score_detail
@@ -104,25 +105,30 @@ def filled(path, sample, form_id: str, portable: bool):
 
 
 def expected_cells(table, form_id: str) -> dict[str, object]:
-    """Cell → what the engine gives, for every score, rate, total, grade and 检查 cell."""
+    """Cell → what the engine gives, for every score, rate, total, grade and 检查 cell (a row
+    scored by judgement: its 检查 cell only, its score is typed)."""
     profile = table.profile
-    lay = Layout(len(table.indicators), BY_ID[form_id])
-    details = [score_detail(i.nature, i.target, i.actual, i.weight, profile, i.unit, (i.level1, i.level2))
-               for i in table.indicators]
-    funds = exec_score(table.funds.annual, table.funds.executed, 10, profile)
-    total = funds + sum(d.score for d in details)
-    cells = {
-        lay.funds_cell("score"): float(funds),
-        lay.funds_cell("rate"): float(exec_rate(table.funds.annual, table.funds.executed, profile)),
-        lay.total_score_cell: float(total),
-        lay.total_weight_cell: 100,
-        lay.grade_cell: grade_of(total, profile),
-    }
-    for index, (ind, detail) in enumerate(zip(table.indicators, details)):
-        cells[lay.indicator_cell("score", index)] = float(detail.score)
-        found = check_indicator(ind.nature, ind.target, ind.actual, ind.weight, detail.score, ind.reason,
-                                profile, ind.unit)
-        cells[lay.indicator_cell("check", index)] = "；".join(f.message for f in found)
+    found = BY_ID[form_id]
+    lay = Layout(len(table.indicators), found)
+    result = evaluate_table(table, profile, scores_reported=False)
+    rate = exec_rate(table.funds.annual, table.funds.executed, profile)
+    cells = {lay.funds_cell("rate"): float(rate)}
+    funds = Decimal(0)
+    if lay.funds_scored:
+        funds = exec_score(table.funds.annual, table.funds.executed, 10, profile)
+        cells[lay.funds_cell("score")] = float(funds)
+    total = funds + sum(d.score for d in result.indicators)
+    cells[lay.total_score_cell] = float(total)
+    cells[lay.total_weight_cell] = float(found.funds_weight) + sum(float(i.weight) for i in table.indicators)
+    cells[lay.grade_cell] = grade_of(total, profile)
+    for index, (ind, detail) in enumerate(zip(table.indicators, result.indicators)):
+        if detail.nature == JUDGED:
+            _, found_ = check_judged(ind.weight, ind.score, ind.reason, get_profile(profile))
+        else:
+            cells[lay.indicator_cell("score", index)] = float(detail.score)
+            found_ = check_indicator(ind.nature, ind.target, ind.actual, ind.weight, detail.score, ind.reason,
+                                     profile, ind.unit)
+        cells[lay.indicator_cell("check", index)] = "；".join(f.message for f in found_)
     return cells
 
 
@@ -169,11 +175,13 @@ def expected_findings(table, form_id: str, scores_reported: bool) -> set[tuple[s
     lay = Layout(len(table.indicators), BY_ID[form_id])
     if scores_reported:
         cells = expected_cells(table, form_id)
-        table = replace(table, indicators=[replace(i, score=cells[lay.indicator_cell("score", n)])
+        funds = replace(table.funds, rate=cells[lay.funds_cell("rate")])
+        if lay.funds_scored:
+            funds.score = cells[lay.funds_cell("score")]
+        table = replace(table, indicators=[replace(i, score=cells.get(lay.indicator_cell("score", n), i.score))
                                            for n, i in enumerate(table.indicators)],
-                        funds=replace(table.funds, score=cells[lay.funds_cell("score")],
-                                      rate=cells[lay.funds_cell("rate")]),
-                        total_score=cells[lay.total_score_cell], total_weight=100, grade=cells[lay.grade_cell])
+                        funds=funds, total_score=cells[lay.total_score_cell],
+                        total_weight=cells[lay.total_weight_cell], grade=cells[lay.grade_cell])
     result = evaluate_table(table, table.profile, scores_reported=scores_reported)
     return {(f.finding.kind, where(f, lay)) for f in result.findings}
 

@@ -38,6 +38,8 @@ def _texts(form_id: str, old: str, new: str) -> dict[str, str]:
     ('money_unit = "万元"', 'money_unit = "千元"', "money_unit"),
     ('columns = ["level1", "level2", "level3", "target"', 'columns = ["level2", "level3", "target"', "lacks"),
     ('funds = 10', 'funds = 20', "add up to 100"),
+    ('"weight", "rate", "score"]', '"weight", "rate"]', "needs its weight and score columns"),
+    ('funds = 10\nindicators = 90', 'funds = 0\nindicators = 100', "worth 0 has no weight or score"),
     ('reason = ["偏差原因分析及改进措施", "偏差原因"]', 'reasons = ["偏差原因"]', "unknown field"),
 ])
 def test_broken_form_files_are_refused(old, new, complaint):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .errors import PerfError
-from .natures import EQUAL
+from .natures import EQUAL, parse_weight
 from .numbers import normalize_text, read_value, round_half_up
 from .profiles import Profile, get_profile
 from .scoring import IndicatorScore, score_detail
@@ -190,6 +190,35 @@ def check_scored(detail: IndicatorScore, reported_score: object, reason: object,
             )
         )
     return findings
+
+
+JUDGED = "评判"   # the nature of a row scored by judgement (see :func:`check_judged`)
+
+
+def check_judged(weight: object, reported_score: object, reason: object,
+                 rules: Profile) -> tuple[IndicatorScore | None, list[Finding]]:
+    """A row scored by judgement, with no target to compute from (项目决策 and 项目管理 rows of
+    forms that score them: 完整性, 相关性, 财务管理制度有效性 …): its reported 得分 is its score, a
+    number from 0 to its 分值; below the 分值 it needs a reason. Returns the row's score (None
+    when it has none) and the findings."""
+    try:
+        points = parse_weight(weight)
+    except PerfError as err:
+        return None, [unreadable(err, weight, field="weight")]
+    if reported_score is None or (isinstance(reported_score, str) and not reported_score.strip()):
+        return None, [Finding("score_missing", f"未填写得分（评判计分，0 至 {fmt(points)} 分）", None, None)]
+    try:
+        reported = round_half_up(read_value(reported_score, None, "得分"), rules.decimals)
+    except PerfError as err:
+        return None, [unreadable(err, reported_score, None, "score")]
+    if not 0 <= reported <= points:
+        return None, [Finding("score_above_weight", f"得分{fmt(reported)}应在 0 至分值 {fmt(points)} 之间",
+                              reported, points)]
+    detail = IndicatorScore(JUDGED, points, reported, reported)
+    if reported < points and is_blank_reason(reason):
+        return detail, [Finding("missing_reason", "得分低于分值，未填写扣分原因（或未完成原因分析）", reported,
+                                field="reason")]
+    return detail, []
 
 
 def check_indicator(

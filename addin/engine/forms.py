@@ -24,7 +24,7 @@ FUNDS_FIELDS = ("initial", "annual", "executed", "weight", "rate", "score", "rea
 INDICATOR_FIELDS = ("level1", "level2", "level3", "nature", "target", "unit", "actual", "weight", "score",
                     "reason")
 REQUIRED_INDICATORS = ("level1", "level2", "level3", "target", "actual", "weight", "score")
-REQUIRED_FUNDS = ("annual", "executed", "score")
+REQUIRED_FUNDS = ("annual", "executed")   # and weight, score unless the funds block is worth 0
 MONEY_UNITS = ("万元", "元")
 DEFAULT_FORM_ID = "beijing-chaoyang-2024"
 # Rows that end the indicator block on any form.
@@ -59,6 +59,8 @@ class Form:
     indicators_weight: Decimal
     total_labels: tuple[str, ...]
     closing: tuple[str, ...]          # 评价结论, 存在问题, 改进措施 … after the total row
+    header_totals: tuple[str, ...] = ()   # labels of a total written above the table (自评得分)
+    judged: tuple[str, ...] = ()      # 一级指标 whose rows are scored by judgement (项目决策, 项目管理)
 
     def __hash__(self) -> int:
         return hash(self.id)
@@ -127,6 +129,11 @@ def _parse(data: dict) -> Form:
     funds_weight, indicators_weight = Decimal(str(weights["funds"])), Decimal(str(weights["indicators"]))
     if funds_weight + indicators_weight != 100:
         raise _fail(fid, "weights.funds and weights.indicators add up to 100")
+    scored = [f for f in ("weight", "score") if f in funds_columns]
+    if funds_weight and len(scored) < 2:
+        raise _fail(fid, "a funds block worth points needs its weight and score columns")
+    if not funds_weight and scored:
+        raise _fail(fid, "a funds block worth 0 has no weight or score column")
     return Form(
         id=fid, name=data["name"], title=data["title"], source=data["source"],
         jurisdiction=data["jurisdiction"], limitations=tuple(data["limitations"]), profile=data["profile"],
@@ -136,6 +143,7 @@ def _parse(data: dict) -> Form:
         indicator_columns=indicator_columns, indicator_headers=indicator_headers,
         funds_weight=funds_weight, indicators_weight=indicators_weight,
         total_labels=tuple(data["totals"]["labels"]), closing=tuple(data["totals"].get("closing", ())),
+        header_totals=tuple(data["totals"].get("header", ())), judged=tuple(indicators.get("judged", ())),
     )
 
 
@@ -212,6 +220,12 @@ def ends() -> tuple[tuple[str, ...], tuple[str, ...]]:
     totals = tuple(dict.fromkeys(t for f in forms for t in f.total_labels))
     closing = tuple(dict.fromkeys([*(c for f in forms for c in f.closing), *AFTER_INDICATORS]))
     return totals, closing
+
+
+@cache
+def header_totals() -> tuple[str, ...]:
+    """The labels of a total written above the table, on any form (自评得分)."""
+    return tuple(dict.fromkeys(t for f in _all_forms().values() for t in f.header_totals))
 
 
 def strip_source(label: str) -> str:

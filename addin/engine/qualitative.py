@@ -27,6 +27,10 @@ def _key(text: str) -> str:
     return _SEPARATORS.sub("", normalize_text(text))
 
 
+# Dates inside a statement target (2021年12月完成, 12月底前): the statement stays a statement.
+_DATES = re.compile(r"\d{4}年|\d{1,2}月(?:\d{1,2}日)?|\d{1,2}日")
+
+
 def find_scale(target: object, profile: Profile) -> Scale:
     """The profile's scale named by a 定性 row's 年度指标值 (or by a single grade written there)."""
     text = _key(str(target)) if target is not None else ""
@@ -38,8 +42,8 @@ def find_scale(target: object, profile: Profile) -> Scale:
     for scale in profile.scales:
         if any(text in grade.words for grade in scale.grades):
             return scale
-    if profile.default_scale is not None and _CJK.search(text) and not re.search(r"\d", text):
-        return profile.default_scale   # 及时, 效果明显: a statement of what is expected
+    if profile.default_scale is not None and _CJK.search(text) and not re.search(r"\d", _DATES.sub("", text)):
+        return profile.default_scale   # 及时, 效果明显, 2021年12月完成: a statement of what is expected
     known = "、".join(s.name for s in profile.scales)
     raise PerfError(f"定性指标的年度指标值“{quoted(target)}”不是规则认可的评价等级（可用：{known}）")
 

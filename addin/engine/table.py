@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from . import form
-from .findings import Finding, check_scored, fmt, pct, unreadable
+from .findings import Finding, check_judged, check_scored, fmt, pct, unreadable
 from .errors import PerfError
+from .natures import parse_weight
 from .numbers import read_value, round_half_up, to_decimal
 from .profiles import Profile, get_profile
 from .scoring import IndicatorScore, exec_detail, grade_of, score_detail
@@ -69,6 +70,7 @@ class Table:
     total_score: object = None   # 总分 row, 得分 column, as reported
     grade: object = None         # 等级, if the form shows one
     profile: str | None = None   # the profile the table declares (规则 cell), if any
+    judged: tuple[str, ...] = ()  # 一级指标 whose rows are scored by judgement (the form says)
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,12 @@ def _reported_rate(value: object) -> Decimal | None:
     return rate / 100 if is_percent_text or rate > 2 else rate
 
 
+def _unscored_funds(funds: Funds) -> bool:
+    """A funds block worth no points and showing none (Ningxia: 执行率 is scored among the
+    indicators): it has no score to fill or to add to the total."""
+    return _blank(funds.score) and not _blank(funds.weight) and parse_weight(funds.weight) == 0
+
+
 def _funds(table: Table, result: TableResult, rules: Profile) -> None:
     funds = table.funds
     add = lambda finding: result.findings.append(TableFinding("funds", finding))  # noqa: E731
@@ -141,6 +149,8 @@ def _funds(table: Table, result: TableResult, rules: Profile) -> None:
     if below is not None and exact < below and _blank(funds.reason):
         add(Finding("funds_reason_missing", f"预算执行率为{pct(exact)}，未达到{pct(below)}，应在“原因”中说明",
                     result.funds_rate, below, "reason"))
+    if _unscored_funds(funds):
+        return
     if _blank(funds.score):
         add(Finding("score_missing", f"年度资金总额未填写得分，应为{result.funds_score}", None,
                     result.funds_score))
@@ -248,6 +258,11 @@ def evaluate_table(table: Table, profile: object = None, scores_reported: bool =
     _funds(table, result, rules)
     _funds_sources(table, result)
     for row, ind in enumerate(table.indicators, start=1):
+        if ind.level1 in table.judged:
+            detail, findings = check_judged(ind.weight, ind.score, ind.reason, rules)
+            result.indicators.append(detail)
+            result.findings.extend(TableFinding("indicator", f, row) for f in findings)
+            continue
         try:
             detail = score_detail(ind.nature, ind.target, ind.actual, ind.weight, rules, ind.unit,
                                   (ind.level1, ind.level2))
@@ -275,7 +290,8 @@ def evaluate_table(table: Table, profile: object = None, scores_reported: bool =
 def _total_and_grade(table: Table, result: TableResult, rules: Profile) -> None:
     """The reported 总分 must add up the reported row scores; a reported grade must fit it."""
     reported_total = result.reported_total
-    parts = [table.funds.score] + [ind.score for ind in table.indicators]
+    parts = [] if _unscored_funds(table.funds) else [table.funds.score]
+    parts += [ind.score for ind in table.indicators]
     try:
         added = sum((read_value(p, None, "得分") for p in parts), Decimal(0))
     except PerfError:

@@ -33,6 +33,7 @@ CHECK_HEADER = "检查"
 WIDTHS = {"level1": 17, "level2": 15, "level3": 28, "nature": 9, "target": 12, "unit": 10,
           "actual": 30, "weight": 7, "score": 8, "reason": 30, CHECK: 28}
 WIDE_TARGET = 16                    # a target that carries its operator and unit: ≥50个
+AMOUNT_WIDTH = 11                   # a funds amount column is at least this wide (全年执行数(B))
 
 
 def letter(index: int) -> str:
@@ -80,12 +81,21 @@ class Layout:
     def has(self, field: str) -> bool:
         return field in self.columns
 
+    @property
+    def funds_scored(self) -> bool:
+        """Whether the funds block has a 分值 and a 得分 (Ningxia's scores 执行率 among the indicators)."""
+        return "score" in self.funds_columns
+
     @cached_property
     def column_widths(self) -> dict[str, float]:
         widths = {"A": 9}
         for name, column in self.columns.items():
             wide = name == "target" and not self.form.has_nature
             widths[column] = WIDE_TARGET if wide else WIDTHS[name]
+        for name in ("initial", "annual", "executed"):
+            if name in self.funds_columns:
+                column = self.funds_columns[name]
+                widths[column] = max(widths[column], AMOUNT_WIDTH)
         return widths
 
     # rows

@@ -183,6 +183,17 @@ def _need_number(ref: str, label: str, unit: str | None = None) -> tuple[str, st
     return f"NOT(ISNUMBER({number(ref)}))", message
 
 
+def judged_check(row: Row) -> str:
+    """The 检查 cell of a row scored by judgement (its 得分 typed): the engine's
+    :func:`~addin.engine.findings.check_judged`, as a native formula for either kind of template."""
+    score, weight = row.score, row.weight
+    above = f'"得分"&{score}&"应在 0 至分值 "&{weight}&" 之间"'
+    reason = _text("得分低于分值，未填写扣分原因（或未完成原因分析）")
+    checks = [(f"OR({score}<0,{score}>{weight})", above),
+              (f"AND({score}<{weight},{reason_blank(row.reason)})", reason)]
+    return f'=IF(OR(NOT(ISNUMBER({score})),NOT(ISNUMBER({weight}))),"",{_guarded(checks, _text(""))})'
+
+
 def reason_blank(ref: str) -> str:
     """A 偏差原因 cell that says nothing (the engine's ``is_blank_reason``)."""
     words = ",".join(_text(w) for w in sorted(EMPTY_REASONS) if w)
@@ -351,11 +362,16 @@ class PortableFormulas:
 
     def total_score(self, lay: L.Layout) -> str:
         defined, actuals, scores = (lay.indicator_range(f) for f in (lay.defining_field, "actual", "score"))
-        funds = lay.funds_cell("score")
-        total = _round(f"SUM({scores})+{funds}", self.profile.decimals)
-        incomplete = f"COUNT({scores})+COUNT({funds})<COUNTA({defined})+1"
-        return (f'=IF(OR({funds}="",COUNTA({defined})>COUNTA({actuals})),"",'
-                f'IF({incomplete},"有得分未能计算，见上方提示",{total}))')
+        if lay.funds_scored:
+            funds = lay.funds_cell("score")
+            total = _round(f"SUM({scores})+{funds}", self.profile.decimals)
+            incomplete = f"COUNT({scores})+COUNT({funds})<COUNTA({defined})+1"
+            blank = f'OR({funds}="",COUNTA({defined})>COUNTA({actuals}))'
+        else:   # a funds block worth no points
+            total = _round(f"SUM({scores})", self.profile.decimals)
+            incomplete = f"COUNT({scores})<COUNTA({defined})"
+            blank = f"COUNTA({defined})>COUNTA({actuals})"
+        return f'=IF({blank},"",IF({incomplete},"有得分未能计算，见上方提示",{total}))'
 
     def grade(self, lay: L.Layout) -> str:
         total = lay.total_score_cell

@@ -36,7 +36,7 @@ from addin.engine.targets import split_target
 from . import layout as L
 from .sheet import finish_sheet, generated_at
 from .portable import (MODE_LABEL, MODE_VALUE, SHARES_FIRST_ROW, SHARES_HEADER, SHARES_KEY_COLUMN,
-                       SHARES_VALUE_COLUMN, NotPortable, PortableFormulas, Row)
+                       SHARES_VALUE_COLUMN, NotPortable, PortableFormulas, Row, judged_check)
 from .. import perfbook_version, texts
 from ..console import width
 
@@ -130,9 +130,15 @@ class AddinFormulas:
 
     def total_score(self, lay: L.Layout) -> str:
         defined, actuals, scores = (lay.indicator_range(f) for f in (lay.defining_field, "actual", "score"))
+        # Blank until every defined row has an actual (and every judged row a typed score); then
+        # SUM, so an error in a row shows here too.
+        blank = [f"COUNTA({defined})>COUNTA({actuals})"]
+        if lay.form.judged:
+            blank.append(f"COUNTA({scores})<COUNTA({defined})")
+        if not lay.funds_scored:
+            return f'=IF(OR({",".join(blank)}),"",SUM({scores}))'
         funds = lay.funds_cell("score")
-        # Blank until every defined row has an actual; then SUM, so an error in a row shows here too.
-        return f'=IF(OR({funds}="",COUNTA({defined})>COUNTA({actuals})),"",SUM({scores})+{funds})'
+        return f'=IF(OR({funds}="",{",".join(blank)}),"",SUM({scores})+{funds})'
 
     def grade(self, lay: L.Layout) -> str:
         total = lay.total_score_cell
@@ -184,10 +190,11 @@ def _funds(ws, table: Table, profile: Profile, lay: L.Layout, formulas) -> None:
     for field in ("initial", "annual"):
         if field in lay.funds_columns:
             ws[lay.funds_cell(field)].value = as_float(_money(getattr(table.funds, field), found))
-    weight = table.funds.weight if table.funds.weight not in (None, "") else profile.funds_weight
-    _set(ws, lay.funds_cell("weight"), _number(weight), fmt=WEIGHT_FORMAT)
+    if lay.funds_scored:
+        weight = table.funds.weight if table.funds.weight not in (None, "") else profile.funds_weight
+        _set(ws, lay.funds_cell("weight"), _number(weight), fmt=WEIGHT_FORMAT)
+        _set(ws, lay.funds_cell("score"), formulas.funds_score(lay), fmt=SCORE_FORMAT)
     _set(ws, lay.funds_cell("rate"), formulas.funds_rate(lay), fmt=RATE_FORMAT)
-    _set(ws, lay.funds_cell("score"), formulas.funds_score(lay), fmt=SCORE_FORMAT)
     if "reason" in lay.funds_columns:
         _set(ws, lay.funds_cell("reason"), align=LEFT, user_input=True)
     _set(ws, f"{lay.check_column}{header}", L.CHECK_HEADER, bold=True)
@@ -275,11 +282,13 @@ def _split(ind: Indicator, profile: Profile, found: Form):
 
 def _indicators(ws, table: Table, profile: Profile, lay: L.Layout, formulas) -> None:
     found = lay.form
-    splits = [_split(i, profile, found) for i in table.indicators]
+    judged = [i.level1 in found.judged for i in table.indicators]
+    splits = [None if j else _split(i, profile, found) for i, j in zip(table.indicators, judged)]
     if found.has_nature:
-        defined = bool(table.indicators) and all(i.nature not in (None, "") for i in table.indicators)
+        defined = bool(table.indicators) and all(j or i.nature not in (None, "")
+                                                 for i, j in zip(table.indicators, judged))
     else:
-        defined = bool(table.indicators) and all(splits)
+        defined = bool(table.indicators) and all(s or j for s, j in zip(splits, judged))
         if formulas.portable and not defined:
             raise NotPortable(
                 f"表样“{found.name}”没有绩效指标性质列，指标值中须写明运算符和数值（如 ≥50个）才能生成通用公式；"
@@ -319,6 +328,12 @@ def _indicators(ws, table: Table, profile: Profile, lay: L.Layout, formulas) -> 
         # Text format: Excel would turn a typed "100%" into the fraction 1 in a General cell.
         _set(ws, cell("actual"), ind.actual, align=LEFT, fmt=TEXT_FORMAT, user_input=True)
         _set(ws, cell("reason"), ind.reason, align=LEFT, user_input=True)
+        if judged[index]:   # scored by judgement: the 得分 is typed, the 检查 cell tests it
+            cells = Row.at(index, lay)
+            _set(ws, cell("score"), ind.score, fmt=SCORE_FORMAT, user_input=True)
+            _fit_row(ws, lay, row)
+            _set(ws, cell(L.CHECK), judged_check(cells), align=LEFT)
+            continue
         split = splits[index]
         if found.has_nature:
             nature = parse_nature(ind.nature) if defined else None
@@ -326,7 +341,8 @@ def _indicators(ws, table: Table, profile: Profile, lay: L.Layout, formulas) -> 
             nature = split.nature if split else None
         scale = find_scale(ind.target, profile) if nature == QUALITATIVE else None
         cells = Row.at(index, lay, split if formulas.portable else None)
-        _set(ws, cell("score"), formulas.indicator_score(cells, nature, scale), fmt=SCORE_FORMAT)
+        _set(ws, cell("score"), formulas.indicator_score(cells, nature, scale), fmt=SCORE_FORMAT,
+             user_input=bool(found.judged) and not defined)   # a blank row may be a judged one
         _fit_row(ws, lay, row)
         _set(ws, cell(L.CHECK), formulas.indicator_check(cells, nature), align=LEFT)
         if scale is not None:
@@ -391,7 +407,8 @@ def _totals(ws, table: Table, profile: Profile, lay: L.Layout, formulas) -> None
     weight, score = lay.columns["weight"], lay.columns["score"]
     label_end = L.letter(min(L.index_of(weight), L.index_of(score)) - 1)
     _span(ws, lay.total_row, "A", label_end, found.total_labels[0], bold=True)
-    _set(ws, lay.total_weight_cell, f"=SUM({lay.indicator_range('weight')})+{lay.funds_cell('weight')}",
+    funds_weight = f"+{lay.funds_cell('weight')}" if lay.funds_scored else ""
+    _set(ws, lay.total_weight_cell, f"=SUM({lay.indicator_range('weight')}){funds_weight}",
          fmt=WEIGHT_FORMAT, bold=True)
     _set(ws, lay.total_score_cell, formulas.total_score(lay), fmt=SCORE_FORMAT, bold=True)
     _span(ws, lay.grade_row, "A", L.letter(L.index_of(score) - 1), form.GRADE, bold=True)

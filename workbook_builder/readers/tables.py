@@ -211,6 +211,8 @@ def _read_template(grid: Grid, meta: Grid, file: str) -> ReadTable:
         indicators.append(Indicator(**row))
     _carry_levels(indicators)
     funds = Funds(**{f: at(lay.funds_cell(f)) if f in lay.funds_columns else None for f in forms.FUNDS_FIELDS})
+    if not lay.funds_scored:
+        funds.weight = 0   # a funds block worth no points
     amounts = [f for f in form.AMOUNT_FIELDS if f in found.funds_columns]
     funds.sources = {name: FundsSource(**{f: at(lay.funds_cell(f, name)) for f in amounts})
                      for name in lay.source_names}
@@ -228,6 +230,7 @@ def _read_template(grid: Grid, meta: Grid, file: str) -> ReadTable:
         total_score=at(lay.total_score_cell),
         grade=at(lay.grade_cell),
         profile=str(at(lay.rule_cell) or info.get("规则") or "") or None,
+        judged=found.judged,
     )
     cells = dict(_template_cells(lay))
     filled = [i for i in indicators if i.actual not in (None, "")]
@@ -308,6 +311,20 @@ def _right_of(grid: Grid, row: int, col: int) -> object:
     for value in cells[max(col + 1 - grid.left, 0):]:
         if value is not None and value != "":
             return value
+    return None
+
+
+def _header_total(grid: Grid, rows: range) -> tuple[object, str] | None:
+    """A total written above the table (自评得分 98, beside 项目名称), and its cell."""
+    for label in forms.header_totals():
+        hit = _find(grid, rows, label)
+        if hit is None:
+            continue
+        row, col = hit
+        cells = grid.rows[row - grid.top]
+        for c in range(col + 1 - grid.left, len(cells)):
+            if cells[c] not in (None, ""):
+                return cells[c], grid.address(row, c + grid.left)
     return None
 
 
@@ -525,6 +542,7 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
     totals, stops = ends()
     column_items, located = list(columns.items()), []
     has_nature = "nature" in columns
+    passed = {"level1": "", "level2": ""}   # labels of rows passed over (项目效益 on a placeholder row)
     for r in range(first, end):
         texts = all_texts[r - top] if top <= r < bottom else []
         labels = [t for t in texts[:label_end] if t]
@@ -545,12 +563,22 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
             c = col - left + shift
             values[key] = _clean(row[c]) if 0 <= c < width else None
         if all(values.get(k) is None for k in ("target", "actual", "weight", "score")):
-            # a label row, a placeholder (指标1：, ……) or an empty 生态效益指标 row: passed over;
-            # numbers outside the indicator columns are named
+            # a label row, a placeholder (指标1：, ……) or an empty 生态效益指标 row: passed over,
+            # its 一级/二级 labels kept for the rows below; numbers outside the indicator columns
+            # are named
+            for level in ("level1", "level2"):
+                if values[level]:
+                    passed[level] = values[level]
+                    if level == "level1":
+                        passed["level2"] = ""
             if any(v.__class__ in (int, float) or (v.__class__ is str and _is_number(v)) for v in row):
                 problems.append((grid.address(r, columns["level3"]),
                                  "这一行的数值不在年度指标值、实际完成值、分值、得分列中，未计入"))
             continue
+        for level in ("level1", "level2"):
+            if passed[level] and not values[level]:
+                values[level] = passed[level]
+        passed = {"level1": "", "level2": ""}
         if has_nature and values["nature"] is None:
             values["nature"] = ""   # a blank 性质 cell: the engine reads the target, or says so
         indicators.append(Indicator(**values))
@@ -569,6 +597,13 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
         if grade is not None:
             cells[("grade", "grade")] = grade[1]
             grade = grade[0]
+    if total_score is None:
+        above = _header_total(grid, rows)
+        if above is not None:
+            total_score, cells[("total", "score")] = above
+    found_form = get_form(form_id)
+    if not found_form.funds_weight and "weight" not in funds_columns:
+        funds.weight = 0   # a funds block worth no points: 执行率 is scored among the indicators
     rule = _find(grid, range(header, end), form.RULE)
     if rule:
         cells[("rule",)] = grid.address(rule[0], rule[1] + 1)
@@ -585,6 +620,7 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
         total_score=_clean(total_score),
         grade=grade,
         profile=str(_right_of(grid, *rule)) if rule else None,
+        judged=found_form.judged,
     )
     problems += _error_values(grid, range(start, total_row + 1 if total_row is not None else end))
     status = "未填写" if _unfilled(table) else ""
@@ -699,10 +735,11 @@ def _nature_column(grid: Grid, row: int, expected: int) -> int | None:
 
 def _carry_levels(indicators: list[Indicator]) -> None:
     """Blank 一级/二级 cells take the label above (merged cells); a 二级 label in the 一级 column
-    moves over, and a 一级 label contradicting a known 二级 label is inferred from the 二级."""
+    moves over, and a standard 一级 label (产出指标 …) contradicting a known 二级 label is
+    inferred from the 二级."""
     level1 = level2 = ""
     for ind in indicators:
-        one, two = _LEVEL_WEIGHT.sub("", norm(ind.level1)), norm(ind.level2)
+        one, two = _LEVEL_WEIGHT.sub("", norm(ind.level1)), _LEVEL_WEIGHT.sub("", norm(ind.level2))
         if one in form.LEVEL2_TO_LEVEL1 and one not in form.LEVEL1 and not two:
             one, two = "", one
         if two:
@@ -710,6 +747,6 @@ def _carry_levels(indicators: list[Indicator]) -> None:
         if one:
             level1 = one
         implied = form.LEVEL2_TO_LEVEL1.get(level2)
-        if implied and not one and implied != level1:
-            level1 = implied
+        if implied and not one and implied != level1 and (level1 in form.LEVEL1 or not level1):
+            level1 = implied   # (a form's own 一级 words, such as 项目产出, are kept)
         ind.level1, ind.level2 = level1, level2
