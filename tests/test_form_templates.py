@@ -180,8 +180,7 @@ def expected_findings(table, form_id: str, scores_reported: bool) -> set[tuple[s
             funds.score = cells[lay.funds_cell("score")]
         table = replace(table, indicators=[replace(i, score=cells.get(lay.indicator_cell("score", n), i.score))
                                            for n, i in enumerate(table.indicators)],
-                        funds=funds, total_score=cells[lay.total_score_cell],
-                        total_weight=cells[lay.total_weight_cell], grade=cells[lay.grade_cell])
+                        funds=funds, total_score=cells[lay.total_score_cell], grade=cells[lay.grade_cell])
     result = evaluate_table(table, table.profile, scores_reported=scores_reported)
     return {(f.finding.kind, where(f, lay)) for f in result.findings}
 
@@ -241,18 +240,20 @@ def test_recalc_reads_the_computed_template_as_its_form(computed, form_id, tmp_p
 @pytest.mark.parametrize("form_id", FORMS)
 def test_recalc_of_a_filled_addin_template_finds_what_the_engine_finds(written, chaoyang_tables, form_id,
                                                                         tmp_path):
-    """Saved by a program without the add-in: no cached scores, recalc scores it itself."""
+    """Saved by a program that does not compute formulas: no cached scores. recalc computes them
+    as the add-in would and finds what it finds in the same file computed in Excel, with a note."""
     from workbook_builder.recalc.run import recalc
 
     paths, expected = [], {}
     for path, sample in zip(written[form_id, False], samples(chaoyang_tables)):
         inputs, table = filled(path, sample, form_id, portable=False)
         paths.append(save_filled(path, inputs, tmp_path))
-        expected[table.project] = expected_findings(table, form_id, scores_reported=False)
+        expected[table.project] = expected_findings(table, form_id, scores_reported=True)
     result = recalc([str(p) for p in paths], tmp_path / "out", jobs=1)
     assert result.failures == []
     for report in result.reports:
-        assert report.form == form_id
+        assert report.form == form_id and "计分由本工具计算" in report.note
+        assert report.reported_total is None and report.computed_total is not None
         assert {(f.kind, f.cell) for f in report.findings} == expected[report.project]
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from tests import libreoffice
 from tests.conftest import ROOT
 from workbook_builder.cli import main
 
@@ -66,13 +67,37 @@ def test_same_results_from_filled_perfbook_templates(tmp_path, chaoyang_tables):
     assert {c for _, c, _ in located(data)} == {"H6", "G6", "J14"}
 
 
-def test_uncalculated_template_has_no_findings(tmp_path, chaoyang_tables):
+def test_uncalculated_template_is_computed_as_the_addin_would(tmp_path, chaoyang_tables):
+    """Saved by a program that does not compute formulas: perfbook computes the scores (one note,
+    no finding per empty score cell) and finds what Excel with the add-in would show: table 26
+    row 2 scored 7 by the rules, without a reason."""
     folder = tmp_path / "templates"
     make_submitted.make_templates(chaoyang_tables, folder, (26,), uncalculated=(26,))
     code, data, _ = recalc(tmp_path, folder)
     [table] = data["tables"]
-    assert table["findings"] == [] and table["reported_total"] is None
+    assert [(f["kind"], f["cell"]) for f in table["findings"]] == [("missing_reason", "K14")]
+    assert table["reported_total"] is None and "计分由本工具计算" in table["note"]
     assert table["computed_total"] == 94.0 and table["grade"] == "优"
+
+
+@pytest.mark.skipif(libreoffice.SOFFICE is None, reason=libreoffice.MISSING)
+def test_perf_templates_filled_without_the_addin_find_what_excel_would(tmp_path, chaoyang_tables):
+    """The 30 PERF_* templates filled in and saved by LibreOffice (every PERF_* cell then holds
+    #NAME?, its formula lower-cased): one note per file, no #NAME? finding, and the findings of
+    the same files whose scores were computed as the add-in computes them."""
+    folder = tmp_path / "templates"
+    make_submitted.make_templates(chaoyang_tables, folder, range(1, 31), uncalculated=range(1, 31))
+    saved = libreoffice.recalculate(sorted(folder.glob("*.xlsx")), tmp_path / "saved-by-libreoffice")
+    book = load_workbook(saved[0])
+    assert "perf_score(" in str(book["自评表"]["J13"].value).lower()
+    assert load_workbook(saved[0], data_only=True)["自评表"]["J13"].value == "#NAME?"
+    _, by_office, _ = recalc(tmp_path / "a", saved[0].parent)
+    _, uncomputed, _ = recalc(tmp_path / "b", folder)
+    found = lambda data: sorted((t["project"], f["kind"], f["cell"]) for t in data["tables"] for f in t["findings"])  # noqa: E731
+    assert len(by_office["tables"]) == 30
+    assert all("#NAME?" in t["note"] for t in by_office["tables"])
+    assert found(by_office) == found(uncomputed) == [(chaoyang_tables[25].project, "missing_reason", "K14")]
+    assert [t["computed_total"] for t in by_office["tables"]] == [t["computed_total"] for t in uncomputed["tables"]]
 
 
 def test_originals_are_never_modified(tmp_path, in_root):

@@ -8,11 +8,11 @@ readers of workbooks can turn it into a cell address.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from . import form
-from .findings import Finding, check_judged, check_scored, fmt, pct, unreadable
+from .findings import JUDGED, Finding, check_judged, check_scored, fmt, pct, unreadable
 from .errors import PerfError
 from .natures import parse_weight
 from .numbers import read_value, round_half_up, to_decimal
@@ -285,6 +285,19 @@ def evaluate_table(table: Table, profile: object = None, scores_reported: bool =
     if not scores_reported:
         result.findings = [f for f in result.findings if f.finding.kind != "score_missing"]
     return result
+
+
+def as_computed(table: Table, result: TableResult) -> Table:
+    """``table`` with every cell a template computes (row scores but judged ones, the funds rate
+    and score, the total and the grade) as the add-in would have shown it, for a template filled
+    where its formulas were not computed: its other findings are then those of the same file
+    computed in Excel."""
+    indicators = [ind if detail is None or detail.nature == JUDGED else replace(ind, score=detail.score)
+                  for ind, detail in zip(table.indicators, result.indicators)]
+    funds = replace(table.funds, rate=result.funds_rate)
+    if not _unscored_funds(table.funds):
+        funds.score = result.funds_score
+    return replace(table, indicators=indicators, funds=funds, total_score=result.total, grade=result.grade)
 
 
 def _total_and_grade(table: Table, result: TableResult, rules: Profile) -> None:

@@ -51,7 +51,8 @@ class ReadTable:
     sheet: str
     cells: dict[tuple, str] = field(default_factory=dict)
     template: bool = False
-    uncalculated: bool = False   # a template whose formula cells hold no cached values
+    uncalculated: bool = False   # a template whose formula cells hold no cached values (or #NAME?)
+    note: str = ""               # why perfbook computed the template's scores itself
     problems: list[tuple[str, str]] = field(default_factory=list)  # (cell, Chinese message)
     # Indicator rows of the standard layout: (sheet row, column shift) of each, the header's
     # columns and the grid's addressing; their ('indicator', …) cells are worked out when asked
@@ -226,7 +227,7 @@ def _read_template(grid: Grid, meta: Grid, file: str) -> ReadTable:
         goal_actual=str(at(lay.goal_actual_cell) or ""),
         funds=funds,
         indicators=indicators,
-        total_weight=at(lay.total_weight_cell),
+        total_weight=None,   # a SUM of the column in a template, not a total the unit declares
         total_score=at(lay.total_score_cell),
         grade=at(lay.grade_cell),
         profile=str(at(lay.rule_cell) or info.get("规则") or "") or None,
@@ -234,11 +235,37 @@ def _read_template(grid: Grid, meta: Grid, file: str) -> ReadTable:
     )
     cells = dict(_template_cells(lay))
     filled = [i for i in indicators if i.actual not in (None, "")]
-    uncalculated = bool(filled) and all(i.score is None for i in filled) and funds.score is None
     problems = _error_values(grid, range(grid.top, grid.bottom))
+    note = ""
+    formulas = _formula_cells(lay, tuple(i.level1 in found.judged for i in indicators))
+    if any(at(ref) == NO_ADDIN for ref in formulas):
+        # Filled and saved where the add-in is not installed (WPS, LibreOffice, Excel without
+        # it): every PERF_* cell holds #NAME?. Not the unit's error: one note, no finding per cell.
+        problems = [p for p in problems if p[0] not in formulas]
+        note = "填报时未安装加载项（计分单元格显示 #NAME?），计分由本工具计算"
+    elif bool(filled) and all(i.score is None for i in filled) and funds.score is None:
+        note = "文件中的计分公式没有计算结果（保存文件的程序未计算公式），计分由本工具计算"
     return ReadTable(_without_error_values(table, grid), file, grid.name, cells, template=True,
-                     uncalculated=uncalculated, problems=problems, form=found.id,
-                     funds_columns=found.funds_columns, money_unit=found.money_unit)
+                     uncalculated=bool(note), problems=problems, form=found.id,
+                     funds_columns=found.funds_columns, money_unit=found.money_unit, note=note)
+
+
+NO_ADDIN = "#NAME?"   # what a PERF_* cell shows where the add-in is not loaded
+
+
+@lru_cache(maxsize=256)
+def _formula_cells(lay: L.Layout, judged: tuple[bool, ...]) -> frozenset[str]:
+    """The cells of a template that hold perfbook's formulas: scores (but typed judged ones),
+    检查 cells, the funds rate and score, the total and the grade."""
+    refs = {lay.total_score_cell, lay.total_weight_cell, lay.grade_cell, lay.funds_check_cell,
+            lay.funds_cell("rate")}
+    if lay.funds_scored:
+        refs.add(lay.funds_cell("score"))
+    for index, is_judged in enumerate(judged):
+        refs.add(lay.indicator_cell(L.CHECK, index))
+        if not is_judged:
+            refs.add(lay.indicator_cell("score", index))
+    return frozenset(refs)
 
 
 def _at(grid: Grid, ref: str) -> object:

@@ -57,6 +57,7 @@ class TableReport:
     form: str = ""         # the 自评表 form recognised (addin/forms/<id>.toml); '' for other kinds
     form_exact: bool = True   # False: the table differs from that form, the nearest one was used
     status: str = ""       # "未填写": a table never filled in (no findings raised)
+    note: str = ""         # e.g. scores computed by perfbook: the template was filled without the add-in
 
     @classmethod
     def of(cls, result: TableResult, file: str, sheet: str, template: bool,

@@ -44,7 +44,7 @@ WIDTH_ROWS = 1000  # column widths are fitted to the first rows, written once th
 _SHEET_NAME = re.compile(r"[\[\]:*?/\\']")
 
 PROJECT_COLUMNS = ["文件", "格式", "工作表", "项目名称", "主管部门", "表样", "计分规则", "全年预算数（万元）", "填报总分",
-                   "计算总分", "等级", "问题数", "复核副本"]
+                   "计算总分", "等级", "问题数", "说明", "复核副本"]
 FINDING_COLUMNS = ["文件", "工作表", "项目名称", "单元格", "问题类型", "说明", "填报值", "应为"]
 NUMERIC = {"全年预算数（万元）", "填报总分", "计算总分", "平均计算总分", "填报值", "应为"}
 WRAPPED = {"说明", "原因"}
@@ -190,7 +190,7 @@ def _project_row(report: TableReport, links: Links, department: bool = True) -> 
     values = [report.file, report.format, report.sheet, report.project] + ([report.department] if department else []) + [
         report.form, report.profile, report.amount, report.reported_total, report.computed_total,
         report.grade or report.status,
-        len(report.findings), report.annotated or report.annotation_error or ""]
+        len(report.findings), report.note, report.annotated or report.annotation_error or ""]
     link = links.file(report)
     column = len(values) - 1 if report.annotated else 0
     return values, ({column: (link, None)} if link else {})
