@@ -13,6 +13,9 @@ from pathlib import Path
 import pytest
 
 from addin.engine import exec_score, score_indicator
+from workbook_builder.cli import main
+from workbook_builder.deploy import server as serve_module
+from workbook_builder.deploy.server_guard import TOKEN_ENV, TOKEN_MISSING, TOKEN_WRONG
 
 # Not imported here: importing xlwings_server switches xlwings to server mode in this process.
 pytestmark = pytest.mark.skipif(importlib.util.find_spec("xlwings_server") is None,
@@ -29,23 +32,23 @@ class Client:
     def __init__(self, port):
         self.port = port
 
-    def request(self, method, path, body=None):
+    def request(self, method, path, body=None, headers=None):
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         try:
             data = json.dumps(body, ensure_ascii=False).encode() if body is not None else None
-            conn.request(method, path, body=data, headers={"Content-Type": "application/json"})
+            conn.request(method, path, body=data, headers={"Content-Type": "application/json", **(headers or {})})
             response = conn.getresponse()
             return response.status, response.read().decode("utf-8")
         finally:
             conn.close()
 
-    def call(self, name, *args):
-        return self.request("POST", CALL, payload(name, *args))
+    def call(self, name, *args, headers=None):
+        return self.request("POST", CALL, payload(name, *args), headers)
 
-    def post_raw(self, body: bytes, content_type="application/json"):
+    def post_raw(self, body: bytes, content_type="application/json", headers=None):
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
         try:
-            conn.request("POST", CALL, body=body, headers={"Content-Type": content_type})
+            conn.request("POST", CALL, body=body, headers={"Content-Type": content_type, **(headers or {})})
             response = conn.getresponse()
             return response.status, response.read().decode("utf-8", "replace")
         finally:
@@ -64,10 +67,13 @@ def payload(name, *args, cells=True):
     }
 
 
-def start_server(port: int, project: Path, log) -> subprocess.Popen:
-    """``perfbook serve`` on 127.0.0.1:port, once it answers (or the test fails with its log)."""
+def start_server(port: int, project: Path, log, token: str | None = None) -> subprocess.Popen:
+    """``perfbook serve`` on 127.0.0.1:port (with ``token`` in $PERFBOOK_SERVER_TOKEN), once it
+    answers (or the test fails with its log)."""
     perfbook = Path(sys.executable).with_name("perfbook")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("XLWINGS_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XLWINGS_") and k != TOKEN_ENV}
+    if token:
+        env[TOKEN_ENV] = token
     process = subprocess.Popen([str(perfbook), "serve", "--port", str(port), "--project-dir", str(project)],
                                stdout=log, stderr=subprocess.STDOUT, text=True, env=env)
     client = Client(port)
@@ -303,3 +309,142 @@ def test_the_server_still_answers_after_the_malformed_calls(server):
     assert server.call("PERF_GRADE", 95) == (200, '{"result":[["优"]]}')
     assert server.post_raw(_json(payload("PERF_VALUE", "12份", cells=False))) == (200, '{"result":[[12.0]]}')
     assert server.post_raw(_json(payload("PERF_GRADE", 95)), "application/json; charset=utf-8")[0] == 200
+
+
+# Access token: required beyond this machine, enforced whenever set.
+TOKEN = "perfbook-test-token-0123456789"
+
+
+class Started(Exception):
+    """Raised instead of exec'ing uvicorn: the server would have started."""
+
+
+@pytest.fixture
+def no_start(monkeypatch):
+    """``perfbook serve`` in this process without starting anything: exec and Popen raise
+    :class:`Started` with the command and environment the server would have got."""
+    def started(*args, env=None, **kwargs):
+        raise Started(args[1] if len(args) > 1 else args[0], env if env is not None else args[2])
+
+    monkeypatch.setattr(serve_module.os, "execve", started)
+    monkeypatch.setattr(serve_module.subprocess, "Popen", started)
+    monkeypatch.delenv(TOKEN_ENV, raising=False)
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.10", "perfbook.example.gov.cn"])
+def test_serving_beyond_this_machine_without_a_token_is_refused(no_start, tmp_path, capsys, host):
+    assert main(["serve", "--host", host, "--project-dir", str(tmp_path)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith(f"错误：在 {host} 上监听时") and "必须设置访问令牌" in err
+    assert "环境变量 PERFBOOK_SERVER_TOKEN" in err and "--token" in err and "--host 127.0.0.1" in err
+
+
+def test_loopback_hosts():
+    assert all(map(serve_module.is_loopback, ["127.0.0.1", "::1", "[::1]", "localhost", "LOCALHOST", "127.0.0.2"]))
+    assert not any(map(serve_module.is_loopback, ["0.0.0.0", "::", "", "10.0.0.1", "example.org", "::ffff:0:0"]))
+
+
+@pytest.mark.parametrize("token", ["short", "令牌令牌令牌令牌令牌令牌令牌令牌", "with a space in it 0123"])
+def test_a_token_the_add_in_cannot_send_is_refused(no_start, tmp_path, capsys, token):
+    assert main(["serve", "--token", token, "--project-dir", str(tmp_path)]) == 2
+    assert "访问令牌须至少 16 个字符" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("source", ["environment", "option"])
+def test_the_token_reaches_the_server_by_its_environment_only(no_start, monkeypatch, tmp_path, capsys, source):
+    if source == "environment":
+        monkeypatch.setenv(TOKEN_ENV, TOKEN)
+    with pytest.raises(Started) as started:
+        main(["serve", "--host", "0.0.0.0", "--project-dir", str(tmp_path)]
+             + (["--token", TOKEN] if source == "option" else []))
+    cmd, env = started.value.args
+    assert env[TOKEN_ENV] == TOKEN and env["XLWINGS_AUTH_PROVIDERS"] == '["custom"]'
+    assert not any(TOKEN in arg for arg in cmd)
+    assert not any(TOKEN in f.read_text(encoding="utf-8") for f in tmp_path.rglob("*") if f.is_file())
+    assert "已启用访问令牌" in capsys.readouterr().out
+
+
+def test_without_a_token_xlwings_auth_is_off(no_start, tmp_path):
+    with pytest.raises(Started) as started:
+        main(["serve", "--project-dir", str(tmp_path)])
+    env = started.value.args[1]
+    assert (env[TOKEN_ENV], env["XLWINGS_AUTH_PROVIDERS"]) == ("", "[]")
+
+
+def test_xlwings_custom_auth_provider_is_perfbooks_token_check(tmp_path):
+    """xlwings Server imports ``auth.custom`` from the project (falling back to its own example,
+    which accepts "test-token"): it must be perfbook's check, answering 401 in Chinese."""
+    serve_module.write_project(tmp_path)
+    code = (
+        "import asyncio, sys\n"
+        "from fastapi import HTTPException\n"
+        "from auth.custom import validate_token\n"
+        "for token in ['', 'test-token', sys.argv[1] + 'x', 'Bearer wrong']:\n"
+        "    try:\n"
+        "        asyncio.run(validate_token(token))\n"
+        "        print('accepted', token)\n"
+        "    except HTTPException as refused:\n"
+        "        print(refused.status_code, refused.detail)\n"
+        "print(asyncio.run(validate_token(sys.argv[1])).id)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XLWINGS_")}
+    env.update(serve_module.environment(tmp_path, token=TOKEN), XLWINGS_LICENSE_KEY="noncommercial")
+    run = subprocess.run([sys.executable, "-c", code, TOKEN], cwd=tmp_path, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert run.stdout.splitlines() == [f"401 {TOKEN_MISSING}"] + [f"401 {TOKEN_WRONG}"] * 3 + ["perfbook-token"], run.stderr
+
+
+@pytest.fixture(scope="module")
+def token_server(tmp_path_factory):
+    """``perfbook serve`` on 127.0.0.1 with a token: loopback, but a given token is enforced."""
+    port = free_port()
+    project = tmp_path_factory.mktemp("xlwings-server-token")
+    log = open(project / "server.log", "w+")
+    process = start_server(port, project, log, token=TOKEN)
+    yield Client(port)
+    process.terminate()
+    process.wait(timeout=30)
+    log.close()
+
+
+def test_a_call_without_the_token_is_refused(token_server):
+    assert token_server.call("PERF_GRADE", 95) == (401, TOKEN_MISSING)
+    assert token_server.call("PERF_GRADE", 95, headers={"Authorization": ""}) == (401, TOKEN_MISSING)
+    # refused before the body is read: a malformed call gets 401, not the guard's 400
+    assert token_server.post_raw(b"this is not json") == (401, TOKEN_MISSING)
+
+
+@pytest.mark.parametrize("authorization", ["wrong", "test-token", TOKEN + "x", TOKEN[:-1], TOKEN.upper(),
+                                           "Bearer wrong", f"Basic {TOKEN}"])
+def test_a_call_with_a_wrong_token_is_refused(token_server, authorization):
+    assert token_server.call("PERF_GRADE", 95, headers={"Authorization": authorization}) == (401, TOKEN_WRONG)
+
+
+@pytest.mark.parametrize("authorization", [TOKEN, f"Bearer {TOKEN}", f" {TOKEN} "])
+def test_a_call_with_the_token_is_answered(token_server, authorization):
+    assert token_server.call("PERF_GRADE", 95, headers={"Authorization": authorization}) == (200, '{"result":[["优"]]}')
+
+
+def test_the_review_script_needs_the_token(token_server):
+    from urllib.parse import quote
+
+    from tests.conftest import ROOT
+    from tests.xlwings_payload import book_payload
+
+    path = "/xlwings/custom-scripts-call/" + quote("复核本工作簿")
+    book = book_payload(next((ROOT / "samples/chaoyang-2024/submitted").glob("*.xlsx")))
+    assert token_server.request("POST", path, book) == (401, TOKEN_MISSING)
+    assert token_server.request("POST", path, book, {"Authorization": "test-token"}) == (401, TOKEN_WRONG)
+    assert token_server.request("POST", path, book, {"Authorization": TOKEN})[0] == 200
+
+
+def test_the_task_pane_asks_for_the_token_and_no_page_reveals_it(token_server, server):
+    for path in ["/", "/manifest.xml", "/taskpane.html", "/static/js/auth.js",
+                 "/xlwings/custom-functions-meta.json", "/xlwings/custom-functions-code.js"]:
+        status, body = token_server.request("GET", path)
+        assert status == 200 and TOKEN not in body, path  # the add-in loads these before it has the token
+    assert 'id="perfbook-token"' in token_server.request("GET", "/taskpane.html")[1]
+    assert 'id="perfbook-token"' not in server.request("GET", "/taskpane.html")[1]
+    auth_js = token_server.request("GET", "/static/js/auth.js")[1]
+    assert "globalThis.getAuth" in auth_js and 'provider: "custom"' in auth_js

@@ -290,10 +290,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     if bool(args.ssl_keyfile) != bool(args.ssl_certfile):
         raise CliError("--ssl-keyfile 和 --ssl-certfile 需要同时给出")
+    token = server.access_token(args.host, args.token)  # refused before anything is printed
     project = Path(args.project_dir) if args.project_dir else Path.home() / ".perfbook" / "xlwings-server"
     scheme = "https" if args.ssl_certfile else "http"
-    print(f"xlwings Server 启动中：{scheme}://{args.host}:{args.port}/manifest.xml 为加载项清单；按 Ctrl+C 停止。")
-    return server.serve(args.host, args.port, project, args.ssl_keyfile, args.ssl_certfile, args.hostname)
+    print(f"xlwings Server 启动中：{scheme}://{args.host}:{args.port}/manifest.xml 为加载项清单；"
+          f"{'已启用访问令牌；' if token else ''}按 Ctrl+C 停止。")
+    return server.serve(args.host, args.port, project, args.ssl_keyfile, args.ssl_certfile, args.hostname, token)
 
 
 def cmd_setup(args: argparse.Namespace) -> int:
@@ -481,6 +483,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ssl-certfile", help="HTTPS 证书文件")
     p.add_argument("--hostname", help="对外的主机名，清单中的地址将使用 https://主机名")
     p.add_argument("--project-dir", help="xlwings Server 项目目录（默认 ~/.perfbook/xlwings-server）")
+    p.add_argument("--token", help="访问令牌：用户在加载项任务窗格中填写同一令牌后才能调用函数，监听本机以外的地址时必须设置；"
+                   "命令行对本机其他用户可见，建议改用环境变量 PERFBOOK_SERVER_TOKEN")
     p.set_defaults(run=cmd_serve)
 
     p = command(

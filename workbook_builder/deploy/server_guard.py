@@ -9,11 +9,19 @@ JSON, gets FastAPI's English ``422``. :class:`RequestGuard` reads the body
 first and answers every such request with ``400`` and one Chinese sentence; a well-formed call
 passes on unchanged. Errors inside a PERF_* function are the functions' own business
 (``addin.udfs.ExcelInputError``, answered 400 by xlwings Server).
+
+When the server has an access token (``$PERFBOOK_SERVER_TOKEN``, set by ``perfbook serve``), the
+guard also refuses every POST whose ``Authorization`` header is not that token, with ``401`` and one
+Chinese sentence, before any body is read. xlwings Server checks the same token itself through its
+custom auth provider (:func:`validate_token`, which also covers socket.io connections); the guard
+answers first because xlwings Server parses a script call's body before it authenticates.
 """
 
 from __future__ import annotations
 
+import hmac
 import json
+import os
 
 import xlwings
 
@@ -26,6 +34,9 @@ _FIELDS = {"func_name": str, "args": list, "version": str, "client": str, "runti
 # Fields it reads when present; any other type makes it fail.
 _OPTIONAL_TEXT = ("caller_address", "culture_info_name", "date_format")
 _SCALARS = (str, int, float, bool, type(None))
+TOKEN_ENV = "PERFBOOK_SERVER_TOKEN"
+TOKEN_MISSING = "缺少访问令牌：请在加载项任务窗格中填写服务器的访问令牌"
+TOKEN_WRONG = "访问令牌不正确：请在加载项任务窗格中重新填写服务器的访问令牌"
 
 
 class RequestRefused(Exception):
@@ -34,6 +45,34 @@ class RequestRefused(Exception):
     def __init__(self, message: str, status: int = 400):
         super().__init__(message)
         self.status = status
+
+
+def check_token(authorization: object) -> None:
+    """:class:`RequestRefused` (401) unless ``authorization`` is the server's token. The add-in sends
+    the bare token (xlwings' ``getAuth``); ``Bearer <token>`` is accepted for curl and scripts.
+    Fails closed: with no token configured, nothing passes."""
+    expected = os.environ.get(TOKEN_ENV, "")
+    given = authorization.strip() if isinstance(authorization, str) else ""
+    if given[:7].lower() == "bearer ":
+        given = given[7:].strip()
+    if not given:
+        raise RequestRefused(TOKEN_MISSING, 401)
+    if not (expected and hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))):
+        raise RequestRefused(TOKEN_WRONG, 401)
+
+
+async def validate_token(token_string: str):
+    """xlwings Server's custom auth provider (``XLWINGS_AUTH_PROVIDERS=["custom"]``; the project's
+    ``auth/custom`` package re-exports it): the user of a call or socket.io connection that carries
+    the token, HTTP 401 with the Chinese message otherwise."""
+    from fastapi import HTTPException
+    from xlwings_server.models import User
+
+    try:
+        check_token(token_string)
+    except RequestRefused as refused:
+        raise HTTPException(refused.status, str(refused)) from None
+    return User(id="perfbook-token", name="token")
 
 
 def _is_cells(value: object, depth: int = 0) -> bool:
@@ -81,14 +120,24 @@ def check_call(body: bytes, content_type: str | None = "application/json") -> di
 
 
 class RequestGuard:
-    """ASGI middleware: refuse malformed custom-function calls before xlwings Server reads them."""
+    """ASGI middleware: refuse POSTs without the access token (when the server has one) and
+    malformed custom-function calls, before xlwings Server reads them."""
 
     def __init__(self, app):
         self.app = app
 
     async def __call__(self, scope, receive, send):
-        if not (scope["type"] == "http" and scope["method"] == "POST"
-                and scope["path"].endswith(ENDPOINT)):
+        if not (scope["type"] == "http" and scope["method"] == "POST"):
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or ())
+        if os.environ.get(TOKEN_ENV):
+            try:
+                check_token(headers.get(b"authorization", b"").decode("latin-1"))
+            except RequestRefused as refused:
+                await _plain_text(send, refused.status, str(refused))
+                return
+        if not scope["path"].endswith(ENDPOINT):
             await self.app(scope, receive, send)
             return
         chunks, size = [], 0
@@ -101,7 +150,6 @@ class RequestGuard:
             if size > MAX_BODY or not message.get("more_body", False):
                 break
         body = b"".join(chunks)
-        headers = dict(scope.get("headers") or ())
         content_type = headers.get(b"content-type", b"").decode("latin-1") or None
         try:
             check_call(body, content_type)
