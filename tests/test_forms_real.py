@@ -45,6 +45,17 @@ def test_rows_that_only_look_odd_raise_nothing(tmp_path):
     assert [i.level3 for i in read.table.indicators][:2] == ["指标1工程资金金额", "指标1工程完工率"]
 
 
+def test_rows_that_break_the_row_above_down_are_not_indicators(tmp_path):
+    """萧县's 其中桃树种植面积 1.5亩 (no 分值, no 得分) details the weighted row above it: not read as
+    an indicator (no 分值为空 finding), and the 分值 of the real rows are still added up."""
+    path = next(p for p in FILES if p.stem == "anhui_xiaoxian_1")
+    [read] = read_tables(workbook(path, tmp_path / "x.xlsx"))
+    names = [i.level3 for i in read.table.indicators]
+    assert not any(n.startswith("其中") for n in names) and len(names) == 7
+    report, _ = report_table(read, "mof-2020", path.name)
+    assert [(f.cell, f.kind) for f in report.findings] == [("", "weights_sum")]   # truncated: 90 of 100
+
+
 def test_a_form_perfbook_does_not_know_is_refused_by_name(tmp_path):
     """A header with a column no form names (the Ningxia table with 参考分值 written 标准分) is
     refused with the columns it lacks, at its header cell, never scored half-read."""

@@ -341,6 +341,11 @@ def _right_of(grid: Grid, row: int, col: int) -> object:
     return None
 
 
+def _is_detail(level3: object) -> bool:
+    """A 三级 label that breaks the row above down (其中…, 含…): not an indicator of its own."""
+    return isinstance(level3, str) and normalize_text(level3).lstrip().startswith(("其中", "含"))
+
+
 def _header_total(grid: Grid, rows: range) -> tuple[object, str] | None:
     """A total written above the table (自评得分 98, beside 项目名称), and its cell."""
     for label in forms.header_totals():
@@ -606,6 +611,8 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
             if passed[level] and not values[level]:
                 values[level] = passed[level]
         passed = {"level1": "", "level2": ""}
+        if values["weight"] is None and values["score"] is None and _is_detail(values["level3"]):
+            continue   # 其中桃树种植面积 1.5亩: a breakdown of the row above, which carries 分值 and 得分
         if has_nature and values["nature"] is None:
             values["nature"] = ""   # a blank 性质 cell: the engine reads the target, or says so
         indicators.append(Indicator(**values))
