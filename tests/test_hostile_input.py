@@ -5,6 +5,8 @@ they were; the guarded workers survive crashes, aborts, hangs and memory exhaust
 import hashlib
 import json
 import os
+import re
+import shutil
 import stat
 import sys
 from pathlib import Path
@@ -12,7 +14,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tests.hostile_corpus import build
+from tests.hostile_corpus import GOOD, build
 from workbook_builder.cli import main
 from workbook_builder.recalc.guard import run_guarded
 from workbook_builder.recalc.run import _label, collect
@@ -424,3 +426,41 @@ def test_memory_running_out_in_a_chunk_is_no_files_fault(tmp_path, monkeypatch):
         R.check_files(copy_jobs)
     [reports] = R.check_files(copy_jobs[:1])
     assert "内存超过上限" in reports[0].annotation_error
+
+
+HOSTILE_NAMES = ["控制\x01字符.xlsx", "换行\n名称.xlsx", "ESC\x1b[31m红.xlsx", "反向\u202excod.xlsx",
+                 "制表\t符.xlsx", "CON.xlsx", "-rf.xlsx", "=HYPERLINK(1).xlsx"]
+
+
+@pytest.mark.parametrize("copies", (True, False), ids=("copies", "no-copies"))
+def test_every_name_is_shown_safely_and_maps_back_to_its_file(tmp_path, copies):
+    """Names with controls, bidi overrides, GBK bytes (a zip from Chinese Windows unpacked on
+    Linux) or bytes that are no text at all: the summary and the JSON are written, every shown
+    name is printable, a GBK name is decoded and says so, every JSON ``uri`` and every summary
+    link leads back to its file, copies get safe names."""
+    from urllib.parse import unquote_to_bytes, urlparse
+
+    folder = tmp_path / "收到"
+    folder.mkdir()
+    names = [os.fsencode(n) for n in HOSTILE_NAMES] + ["项目自评表.xlsx".encode("gbk"), b"\xff\xfe\x80bad.xlsx"]
+    for name in names:
+        shutil.copy(GOOD, os.path.join(os.fsencode(folder), name))
+    (folder / "坏的.xlsx").write_bytes(b"PK\x03\x04 broken")
+    args = ["recalc", str(folder), "-o", str(tmp_path / "out"), "--json", str(tmp_path / "r.json")]
+    assert main(args + ([] if copies else ["--no-copies"])) == 0
+    data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    entries = data["tables"] + data["unreadable"]
+    assert len(entries) == len(names) + 1
+    for entry in entries:
+        assert not re.search(r"[\x00-\x1f\x7f\u202a-\u202e]", entry["file"]), entry["file"]
+        assert Path(os.fsdecode(unquote_to_bytes(urlparse(entry["uri"]).path))).is_file(), entry
+    assert "收到/项目自评表.xlsx（文件名按 GBK 解码）" in {t["file"] for t in data["tables"]}
+    assert "收到/\\xff\\xfe\\x80bad.xlsx" in {t["file"] for t in data["tables"]}
+    out = tmp_path / "out"
+    for copy in out.iterdir():
+        assert not re.search(r"[\x00-\x1f\x7f\u202a-\u202e\\/:*?\"<>|]", copy.name), copy.name
+    summary = load_workbook(out / "复核汇总.xlsx")
+    targets = [c.hyperlink.target for row in summary["项目"].iter_rows(min_row=2) for c in row if c.hyperlink]
+    assert len(targets) == len(names)
+    for target in targets:
+        assert (out / os.fsdecode(unquote_to_bytes(target))).resolve().is_file(), target

@@ -46,6 +46,8 @@ def test_submitted_samples_report_exactly_the_anomalies(tmp_path, in_root):
     assert code == 0
     assert len(data["tables"]) == 30 and data["unreadable"] == []
     assert located(data) == ANOMALIES
+    for table in data["tables"]:   # the machine's absolute path: checked, then normalised
+        assert table.pop("uri") == (ROOT / table["file"].replace("submitted/", "samples/chaoyang-2024/submitted/", 1)).as_uri()
     if os.environ.get("PERFBOOK_UPDATE_SNAPSHOTS"):
         SNAPSHOT.parent.mkdir(parents=True, exist_ok=True)
         SNAPSHOT.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -333,6 +333,8 @@ def build_parser() -> argparse.ArgumentParser:
             description="项目支出绩效自评表计分工具 (perfbook: scoring of project-expenditure self-evaluations)",
         )
     )
+    parser.add_argument("--debug", action="store_true",
+                        help="显示调试信息；出现意外错误时停止并显示完整的错误追踪（也可设环境变量 PERFBOOK_DEBUG=1） (debug)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="命令", title="命令")
 
     def command(name: str, help: str, **kwargs) -> argparse.ArgumentParser:
@@ -514,8 +516,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .logs import configure
+
     parser = build_parser()
     args = parser.parse_args(argv)
+    configure(args.debug)
     try:
         return args.run(args)
     except UserError as err:

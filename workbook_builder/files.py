@@ -26,6 +26,39 @@ def safe_stem(name: str, limit: int = MAX_STEM) -> str:
     return stem
 
 
+# Characters a name may hold that a terminal or a reader would act on: controls, and the
+# bidirectional overrides that make a name read backwards (恶意.exe‮xslx).
+_UNSAFE_IN_NAME = re.compile(r"[\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+GBK_NOTE = "（文件名按 GBK 解码）"
+
+
+def readable_path(text: str) -> tuple[str, bool]:
+    """A path as Python holds it (bytes that are not UTF-8 kept as surrogates) as people can
+    read it, and whether part of it was decoded as GB18030: each part that is not UTF-8 is
+    decoded as GB18030 when it can be (names in a zip made on Chinese Windows, unpacked on
+    Linux), else its bytes are written ``\xff``; control and bidi characters are escaped."""
+    parts, decoded = [], False
+    for part in text.split("/"):
+        raw = part.encode("utf-8", "surrogateescape")
+        try:
+            part = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            try:
+                part, decoded = raw.decode("gb18030"), True
+            except UnicodeDecodeError:
+                part = raw.decode("utf-8", "backslashreplace")
+        parts.append(part)
+    shown = _UNSAFE_IN_NAME.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                                else f"\\u{ord(m.group()):04x}", "/".join(parts))
+    return shown, decoded
+
+
+def shown_path(text: str) -> str:
+    """:func:`readable_path`, saying so when a part was decoded as GBK."""
+    shown, decoded = readable_path(text)
+    return shown + GBK_NOTE if decoded else shown
+
+
 def inert_text(text: str, limit: int = 2000) -> str:
     """Text that is shown, never interpreted: control characters (which XML cannot hold) written
     as ``\\x0b``, cut to ``limit`` characters with ``…``."""

@@ -20,7 +20,7 @@ from ..files import atomic_save
 PACKAGES = ("addin", "addin.engine", "addin.engine.frameworks")   # the bundle serves every module of these
 # The review script 复核本工作簿 and the stdlib-only modules it needs (with their packages).
 REVIEW_MODULES = (
-    "workbook_builder", "workbook_builder.files",
+    "workbook_builder", "workbook_builder.files", "workbook_builder.logs",
     "workbook_builder.forms", "workbook_builder.forms.layout", "workbook_builder.forms.evaluation_layout",
     "workbook_builder.readers", "workbook_builder.readers.container", "workbook_builder.readers.tables",
     "workbook_builder.readers.evaluation", "workbook_builder.readers.multiyear",

@@ -25,6 +25,7 @@ from pathlib import Path
 from addin.engine import form
 
 from .container import MAX_COLUMNS, MAX_ROWS, Grid, OutOfMemory, UnreadableFile, clean_value
+from ..logs import logger
 
 _NUMBER = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 _MONEY = ("万元", "元")
@@ -146,6 +147,7 @@ def read_docx_grids(source: Path | bytes) -> list[WordGrid]:
     except MemoryError:
         raise OutOfMemory("读取所需内存超过上限，已拒绝读取") from None
     except Exception:  # python-docx / lxml raise their own types for a broken part
+        logger.debug("Word 文档无法解析", exc_info=True)
         raise UnreadableFile("Word 文档内容无法解析（结构已损坏），请用 Word 或 WPS 打开后另存为 .docx") from None
     if not grids:
         raise UnreadableFile("Word 文档中没有表格，没有找到自评表")

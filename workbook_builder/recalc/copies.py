@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 from ..files import inert_text
 from ..readers.container import Grid
 from .annotate import write_annotated
+from ..logs import logger
 
 def copy_name(name: str, fmt: str) -> str:
     """The annotated copy's file name for a file of format ``fmt`` (``name`` ends in .xlsx):
@@ -71,7 +72,7 @@ def write_copy(source: str | Path, fmt: str, grids: list[Grid], dest: Path, read
         try:
             return write_annotated(source, dest, reads, pairs)
         except Exception:  # an unusual package or a merged finding cell: annotate the values
-            pass
+            logger.debug("无法在原文件结构上标注 %s，改为标注数值副本", source, exc_info=True)
     with tempfile.TemporaryDirectory(prefix="perfbook-") as tmp:
         values = Path(tmp) / "values.xlsx"
         values_workbook(grids, values)

@@ -13,10 +13,13 @@ import faulthandler
 import gc
 import os
 import signal
+import traceback
 import time
 from collections.abc import Callable, Iterable, Iterator
 from multiprocessing import get_all_start_methods, get_context
 from multiprocessing.connection import wait
+
+from ..logs import logger
 
 TIMEOUT = 120.0            # seconds one file may take
 CHUNK = 64                 # files per message to a worker
@@ -39,8 +42,8 @@ def _call(task: Callable, args: tuple) -> object:
         return task(*args)
     except MemoryError:
         return MemoryError()
-    except BaseException as err:  # sent back as a reason, never raised across processes
-        return RuntimeError(type(err).__name__)
+    except BaseException as err:  # sent back as a reason with its traceback, never raised across processes
+        return RuntimeError(type(err).__name__, traceback.format_exc())
 
 
 def _quiet() -> None:
@@ -194,6 +197,7 @@ def run_guarded(task: Callable, jobs: Iterable[tuple], workers: int,
                     elif isinstance(outcome, MemoryError):
                         outcome = on_failure(jobs[index], "读取所需内存超过上限（文件中的数据区域过大），已跳过")
                     elif isinstance(outcome, RuntimeError):
+                        logger.error("意外错误（%s）：\n%s", jobs[index][0], outcome.args[-1])
                         outcome = on_failure(jobs[index], "读取时出现意外错误，已跳过；请用 Excel 或 WPS 打开后另存为 .xlsx 再试")
                     yield index, outcome
     finally:

@@ -58,6 +58,8 @@ class TableReport:
     form_exact: bool = True   # False: the table differs from that form, the nearest one was used
     status: str = ""       # "未填写": a table never filled in (no findings raised)
     note: str = ""         # e.g. scores computed by perfbook: the template was filled without the add-in
+    uri: str = ""          # the file exactly, as a file: URI (the shown name may be decoded or escaped)
+    trace: str = field(default="", repr=False)   # an unexpected error's traceback, for the log only
 
     @classmethod
     def of(cls, result: TableResult, file: str, sheet: str, template: bool,
@@ -76,6 +78,8 @@ class FileFailure:
     message: str
     format: str | None = None   # by content when it could be told, else by the file's suffix
     skipped: bool = False       # a file found in a folder that is no table (lock file, .toml …)
+    uri: str = ""               # the file exactly, as a file: URI
+    trace: str = field(default="", repr=False)   # an unexpected error's traceback, for the log only
 
 
 def _report_dict(report: TableReport) -> dict:
@@ -85,7 +89,7 @@ def _report_dict(report: TableReport) -> dict:
     return row
 
 
-_REPORT_FIELDS = tuple(f.name for f in fields(TableReport))
+_REPORT_FIELDS = tuple(f.name for f in fields(TableReport) if f.name != "trace")
 _FINDING_FIELDS = tuple(f.name for f in fields(FindingRow))
 
 
@@ -120,7 +124,7 @@ class RecalcResult:
     def to_dict(self) -> dict:
         return {
             "tables": [_report_dict(r) for r in self.reports],
-            "unreadable": [asdict(f) for f in self.failures],
+            "unreadable": [{k: v for k, v in asdict(f).items() if k != "trace"} for f in self.failures],
             "summary": self.counts,
             "partial": self.partial,
         }

@@ -13,6 +13,7 @@ from __future__ import annotations
 import glob
 import os
 import re
+import traceback
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -22,7 +23,8 @@ from addin.engine.table import as_computed
 from addin.engine.findings import Finding
 from addin.engine.forms import get_form
 
-from ..files import atomic_save, safe_stem, unique_names
+from ..logs import debugging, logger
+from ..files import atomic_save, readable_path, safe_stem, shown_path, unique_names
 from ..readers.container import FORMATS, SUFFIXES, OutOfMemory, UnreadableFile, os_reason
 from ..readers.tables import NoTable, ReadTable, tables_in
 from .result import FileFailure, FindingRow, RecalcResult, TableReport, finding_row
@@ -152,7 +154,9 @@ def _step(step: Callable[[_File], None], file: _File, alone: bool) -> None:
             raise
         file.failure = FileFailure(file.label, "文件无法读取：读取所需内存超过上限（数据区域过大），已跳过", file.format)
     except Exception:
-        file.failure = FileFailure(file.label, _READ_FAILURE, file.format)
+        if debugging():
+            raise
+        file.failure = FileFailure(file.label, _READ_FAILURE, file.format, trace=traceback.format_exc())
 
 
 def _finish(file: _File, alone: bool) -> list[TableReport] | FileFailure:
@@ -182,8 +186,11 @@ def _annotate(file: _File, alone: bool) -> list[TableReport]:
                 report.annotation_error = "复核副本无法写出（所需内存超过上限），复核结果见汇总表"
         except Exception as err:  # the findings stand even when the copy cannot be written
             why = os_reason(err) if isinstance(err, OSError) else str(err) if type(err).__name__ == "AnnotationError" else None
+            if why is None and debugging():
+                raise
             for report in reports:
                 report.annotation_error = f"复核副本无法写出（{why or '文件结构特殊，无法在副本中标注'}），复核结果见汇总表"
+                report.trace = "" if why else traceback.format_exc()
         else:
             for report in reports:
                 report.annotated = written.name
@@ -224,7 +231,7 @@ def check_files(jobs: list[tuple]) -> list[list[TableReport] | FileFailure]:
 def _copy_stems(found: list[Path]) -> list[str]:
     """Stems of the annotated copies: the original's stem, with its format where two originals
     share a stem (表26.xls and 表26.ods give 表26（xls）_复核 and 表26（ods）_复核)."""
-    stems = [safe_stem(p.stem.encode("utf-8", "surrogateescape").decode("utf-8", "replace"), 60) for p in found]
+    stems = [safe_stem(readable_path(p.stem)[0], 60) for p in found]
     shared = {stem for stem, n in Counter(s.lower() for s in stems).items() if n > 1}
     return [f"{stem}（{p.suffix.lstrip('.').lower()}）_复核" if stem.lower() in shared and p.suffix else f"{stem}_复核"
             for stem, p in zip(stems, found)]
@@ -333,6 +340,12 @@ def run(jobs: list[tuple], workers: int,
     from .guard import run_guarded
 
     done: dict[int, Outcome] = {}
+    if debugging():   # one process, so that an unexpected error stops the run with its traceback
+        for index, outcome in enumerate(check_files(jobs)):
+            done[index] = outcome
+            if progress:
+                progress(1)
+        return done, True
     try:
         for index, outcome in run_guarded(check_file, jobs, workers, _failure, batch=check_files):
             done[index] = outcome
@@ -350,15 +363,24 @@ def default_workers() -> int:
 def _label(path: Path, folders: list[Path]) -> str:
     """How a file is shown: relative to the parent of the folder given on the command line that
     holds it (``收到的自评表/单位A/表1.xlsx``), or its name when it was named itself; a name that
-    is not valid UTF-8 shown with replacement characters, control characters escaped."""
+    is not valid UTF-8 decoded as GBK (and said so) or its bytes escaped, control characters
+    escaped (:func:`~workbook_builder.files.shown_path`); the JSON's ``uri`` names the file exactly."""
     absolute = str(path.absolute())
     text = path.name
     for folder in folders:
         if absolute.startswith(os.path.join(str(folder), "")):   # inside the folder (a string test: fast)
             text = Path(absolute[len(os.path.join(str(folder.parent), "")):]).as_posix()
             break
-    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")  # a name not in UTF-8
-    return re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\x{ord(m.group()):02x}", text)
+    return shown_path(text)
+
+
+def _uri(path: Path) -> str:
+    """The file's exact path as a ``file:`` URI (bytes that are not UTF-8 percent-encoded): what
+    the JSON keeps so that every shown name maps back to its file."""
+    try:
+        return path.absolute().as_uri()
+    except ValueError:
+        return ""
 
 
 def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
@@ -393,15 +415,21 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
             for p, n, label in zip(found, names, labels)]
     result = RecalcResult(files=len(found) + len(skipped), sources=dict(zip(labels, found)))
     result.failures.extend(FileFailure(_label(p, folders), f"未读取：{reason}", FORMATS.get(p.suffix.lower()),
-                                       skipped=_skipped_reason(p) == reason)
+                                       skipped=_skipped_reason(p) == reason, uri=_uri(p))
                            for p, reason in skipped)
     done, complete = run(work, jobs or default_workers(), progress)
     result.partial = not complete
+    uris = {label: _uri(p) for label, p in result.sources.items()}
     for index in sorted(done):
-        if isinstance(done[index], FileFailure):
-            result.failures.append(done[index])
+        outcome = done[index]
+        for item in [outcome] if isinstance(outcome, FileFailure) else outcome:
+            item.uri = uris.get(item.file, "")
+            if item.trace:   # an unexpected error, caught in a worker: its traceback for the log
+                logger.error("意外错误（%s）：\n%s", item.file, item.trace)
+        if isinstance(outcome, FileFailure):
+            result.failures.append(outcome)
         else:
-            result.reports.extend(done[index])
+            result.reports.extend(outcome)
     if json_path:  # first: the JSON stands even if the summary workbook cannot be written
         text = result.to_json()
         result.json_path = atomic_save(lambda tmp: Path(tmp).write_text(text, encoding="utf-8"), json_path)

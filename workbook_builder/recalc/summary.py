@@ -12,6 +12,7 @@ overview. Text from the submitted files is written as text, never as a formula (
 from __future__ import annotations
 
 import math
+from urllib.parse import quote
 import os
 import re
 from copy import copy
@@ -64,6 +65,18 @@ def text_width(value: object) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in longest)
 
 
+_NOT_IN_XML = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
+
+
+def _link_target(relative: str) -> str:
+    """A relative link to a file; a name with a control character or bytes that are not UTF-8
+    (kept as surrogates) percent-encoded, byte for byte, so that the link still opens that file
+    and the XML can hold it."""
+    if _NOT_IN_XML.search(relative):
+        return quote(os.fsencode(relative), safe="/")
+    return relative
+
+
 class Links:
     """Relative link targets from the summary's folder to the copies or the originals."""
 
@@ -76,8 +89,8 @@ class Links:
             return report.annotated
         if report.file not in self.relative:
             source = self.result.sources.get(report.file)
-            self.relative[report.file] = None if source is None else Path(
-                os.path.relpath(Path(source).absolute(), self.folder)).as_posix()
+            self.relative[report.file] = None if source is None else _link_target(
+                Path(os.path.relpath(Path(source).absolute(), self.folder)).as_posix())
         return self.relative[report.file]
 
     def cell(self, report: TableReport, cell: str) -> tuple[str | None, str | None]:

@@ -43,6 +43,7 @@ from ..files import atomic_save
 from .framework import FrameworkReportData
 from .model import FUNDS_ROW, TableReportData
 from .write import ReportError, read_scored
+from ..logs import logger
 
 # --- words -----------------------------------------------------------------------------------
 
@@ -138,6 +139,7 @@ def read_blocks(path: str | Path) -> list[Block]:
     except (PackageNotFoundError, KeyError, ValueError, OSError) as err:
         raise ReportError(f"{path} 不是可读取的 Word 文档（.docx）：{err}") from None
     except Exception as err:  # a broken zip or XML: unusable input, not a crash
+        logger.debug("报告 %s 无法解析", path, exc_info=True)
         raise ReportError(f"{path} 不是可读取的 Word 文档（.docx）：{type(err).__name__}") from None
     blocks: list[Block] = []
     heading, number, tables = "", 0, 0
