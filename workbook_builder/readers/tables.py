@@ -477,7 +477,9 @@ def _source_name(text: str) -> str | None:
     return next((name for label, name in funds_rows()[1] if stripped.startswith(label)), None)
 
 
+@lru_cache(maxsize=8192)
 def _key(text: str) -> str:
+    """A header text as labels are compared (no spaces, NFKC); cached: a batch repeats them."""
     return unicodedata.normalize("NFKC", "".join(text.split()))
 
 
@@ -488,6 +490,14 @@ def _form_keys() -> tuple[tuple[object, frozenset[str], str, str], ...]:
                  for f in list_forms())
 
 
+@lru_cache(maxsize=1)
+def _label_index() -> tuple[frozenset[str], tuple[int, ...]]:
+    """Every form's header labels, and their lengths: a cell's text begins a label when its
+    prefix of one of those lengths is one (a few set lookups a cell, not one test a label)."""
+    every = frozenset().union(*(labels for _, labels, _, _ in _form_keys()))
+    return every, tuple(sorted({len(label) for label in every}))
+
+
 def _recognise(texts: set[str], columns: dict[str, int], funds_label: str) -> tuple[str, bool]:
     """The form whose labels the table's header cells use most (a cell counts for a label it
     starts with: 年度资金总额： is 年度资金总额), with its 性质/单位 columns, its title (alone or
@@ -495,11 +505,14 @@ def _recognise(texts: set[str], columns: dict[str, int], funds_label: str) -> tu
     form."""
     seen = tuple({_key(t) for t in texts})
     money = _key(funds_label)
+    every, lengths = _label_index()
+    hits = {t[:n] for t in seen for n in lengths if n <= len(t) and t[:n] in every}   # labels begun
+    titles = {t.split("(", 1)[0] for t in seen}   # a title alone, or followed by (2024年度)
     best, best_score, exact = None, -1, False
     for candidate, labels, title, funds in _form_keys():
-        found = sum(1 for label in labels if any(t.startswith(label) for t in seen))
+        found = len(labels & hits)
         matches = (candidate.has_nature == ("nature" in columns)) + (candidate.has_unit == ("unit" in columns))
-        titled = any(t == title or t.startswith(title + "(") for t in seen)
+        titled = title in titles
         score = found + 3 * matches + 2 * titled + (funds == money)   # a title outweighs a unit
         if score > best_score:
             best, best_score = candidate, score
