@@ -19,6 +19,7 @@ from addin.engine.forms import DEFAULT_FORM_ID, get_form
 from addin.engine.table import Funds, Indicator, Table
 
 from .console import clip, render
+from .files import shown_path
 from .readers.project_list import COLUMNS as LIST_COLUMNS
 
 
@@ -186,6 +187,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
     found = get_form(args.form)
     profile = args.profile or found.profile
+    _print_targets(_review_list(args.list, profile), brief=True)
     tables = read_project_list(args.list, profile, args.year)
     result = write_batch(tables, args.output, profile, args.year, overwrite=args.force,
                          portable=args.portable, form_id=found)
@@ -193,7 +195,45 @@ def cmd_batch(args: argparse.Namespace) -> int:
         print(f"未生成：{written.table.project}：{written.error}", file=sys.stderr)
     print(f"已在 {args.output} 生成 {len(result.written) - len(result.failed)} 个自评表模板和索引 {INDEX_NAME}"
           + (f"，{len(result.failed)} 个失败" if result.failed else ""))
-    return 1 if result.failed else 0
+    return EXIT_USER if result.failed else 0
+
+
+def _review_list(path: str, profile: str | None):
+    """The targets review of the list ``perfbook batch`` is given (nothing written)."""
+    from .targets.run import check_targets
+
+    return check_targets([path], None, profile)
+
+
+def _print_targets(result, brief: bool = False) -> None:
+    """A targets review as users read it: counts, one line per project with findings (its grade
+    and what follows), then every finding at its cell."""
+    projects = [p for p in result.projects if not p.is_total]
+    flagged = [p for p in result.projects if p.findings]
+    head = "绩效目标审核" if brief else "审核完成"
+    print(f"{head}：{len(projects)} 个项目，{len(flagged)} 个项目共发现 {result.findings} 处问题"
+          + (f"；{len(result.unreadable)} 个文件无法读取" if result.unreadable else "")
+          + (f"。汇总：{result.summary_path}" if result.summary_path else "。"))
+    for failure in result.unreadable:
+        print(f"  {failure.file}：{failure.message}")
+    for note in result.notes:
+        print(f"  {note}")
+    if flagged:
+        rows = [[clip(p.project, 40), p.grade or "—", p.consequence, str(len(p.findings))] for p in flagged]
+        print(render(["项目名称", "等级", "处理", "问题"], rows, {3}))
+    for p in flagged:
+        for f in p.findings:
+            print(f"  {p.file} [{p.sheet}!{f.cell}] {clip(p.project, 24)}：{f.message}")
+    if brief and result.findings:
+        print("（生成模板前请先改正绩效目标；perfbook targets check 写出审核汇总和带批注的清单副本）")
+
+
+def cmd_targets_check(args: argparse.Namespace) -> int:
+    from .targets.run import check_targets
+
+    result = check_targets(args.lists, args.output, args.profile, args.json, args.last_year)
+    _print_targets(result)
+    return 1 if result.has_problems else 0
 
 
 # The recalc progress bar (tqdm): files done, files/s and the time left.
@@ -236,7 +276,7 @@ def cmd_recalc(args: argparse.Namespace) -> int:
     if result.partial:
         print(f"复核已中断：汇总与 JSON 只含已完成的文件（共找到 {result.files} 个）。", file=sys.stderr)
         return 130
-    return 1 if args.strict and result.has_problems else 0
+    return EXIT_FINDINGS if args.strict and result.has_problems else 0
 
 
 def cmd_report_write(args: argparse.Namespace) -> int:
@@ -247,7 +287,7 @@ def cmd_report_write(args: argparse.Namespace) -> int:
         data = written.data
         total = "无法计算" if data.total is None else f"{data.total}（{data.grade or '无法定等级'}）"
         fixes = f"，复核发现 {len(data.corrections)} 处问题已在报告中说明" if data.corrections else ""
-        print(f"已生成：{written.path}　{clip(data.project, 30)}　总分 {total}{fixes}")
+        print(f"已生成：{shown_path(str(written.path))}　{clip(data.project, 30)}　总分 {total}{fixes}")
     return 0
 
 
@@ -257,11 +297,11 @@ def cmd_report_check(args: argparse.Namespace) -> int:
     result = check_report(args.report, args.workbook, args.sheet, args.profile)
     if args.json:
         result.save_json(args.json)
-    print(f"核对：{args.report} ↔ {result.table_label}；核对了 {result.checked} 处数字，"
+    print(f"核对：{shown_path(args.report)} ↔ {shown_path(result.table_label)}；核对了 {result.checked} 处数字，"
           f"发现 {len(result.discrepancies)} 处不一致" + ("：" if result.discrepancies else "。"))
     for number, d in enumerate(result.discrepancies, start=1):
         print(f"  {number}. {d.message}")
-    return 1 if result.discrepancies else 0
+    return EXIT_FINDINGS if result.discrepancies else 0
 
 
 def cmd_report_portfolio(args: argparse.Namespace) -> int:
@@ -381,6 +421,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, help="输出目录")
     _template_options(p, "覆盖输出目录中的同名文件")
     p.set_defaults(run=cmd_batch)
+
+    p = command(
+        "targets",
+        "绩效目标审核：年初审核项目绩效目标清单或申报表 (review declared targets)",
+        description="年初审核绩效目标（绩效目标审核）：检查每个项目的指标能否在年终计分、是否完整、是否与预算金额一致、"
+        "目标是否偏低，按规则给出审核等级（优/良/中/差）及处理。",
+    )
+    targets = p.add_subparsers(dest="targets_command", required=True, metavar="子命令", title="子命令")
+    q = _chinese(targets.add_parser(
+        "check", help="审核项目绩效目标清单或绩效目标申报表 (check target lists)", add_help=False,
+        description="读取预算系统导出的项目绩效目标清单（perfbook batch 读取的格式，.xlsx/.csv 等）或绩效目标申报表"
+        "（每个工作表或文件一个项目），逐个项目审核：能否计分（性质、数值、单位、定性等级）、是否完整（规定的指标类别、"
+        "分值合计、重复指标、指标名称即指标值）、是否与金额一致（成本指标不超过全年预算数，金额与合计一致）、目标是否偏低"
+        "（满意度下限；给出 --last-year 时低于上年实际完成值），按规则的扣分和分界给出审核等级及处理。在输出目录写出"
+        "目标审核汇总.xlsx 和带批注的清单副本（原文件不会被修改）。退出码：0 未发现问题，1 发现问题或有无法读取的文件，"
+        "2 用法错误（找不到文件、未知规则、上年结果无法使用）。"))
+    q.add_argument("lists", nargs="+", metavar="LIST", help="绩效目标清单或申报表：文件、文件夹（递归查找）或通配符")
+    q.add_argument("-o", "--output", default="目标审核结果", help="输出目录（默认 目标审核结果）")
+    q.add_argument("--json", help="另存一份 JSON 结果（格式见 README）")
+    q.add_argument("--profile", help="计分规则编号（默认按表样，项目清单为 " + DEFAULT_PROFILE_ID + "）")
+    q.add_argument("--last-year", metavar="RESULT.json|FOLDER",
+                   help="上年结果：perfbook recalc --json 写出的 JSON，或上年已填报的自评表所在文件夹；"
+                   "指标值低于上年实际完成值的指标列为问题")
+    q.set_defaults(run=cmd_targets_check)
 
     p = command(
         "recalc",
@@ -515,8 +579,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Exit codes, one meaning each (README): 0 done and nothing found, 1 findings or discrepancies
+# (recalc only with --strict), 2 the user's error or an input that cannot be read, 3 perfbook's own.
+EXIT_FINDINGS, EXIT_USER, EXIT_INTERNAL = 1, 2, 3
+
+
 def main(argv: list[str] | None = None) -> int:
-    from .logs import configure
+    from .logs import configure, debugging, logger
 
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -524,13 +593,20 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except UserError as err:
-        print(f"错误：{err}", file=sys.stderr)
-        return 2
+        print(f"错误：{shown_path(str(err))}", file=sys.stderr)
+        return EXIT_USER
     except BrokenPipeError:  # output piped into a reader that stopped early (| head): not an error
         import os
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception:
+        if debugging():
+            raise
+        logger.error("内部错误", exc_info=True)
+        print("错误：perfbook 内部错误（不是输入文件的问题），错误追踪见上；请把它发给维护者。加 --debug 可在出错处停止。",
+              file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ it, and turned into the documented JSON by ``to_dict``.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
@@ -26,8 +27,10 @@ class FindingRow:
 
 
 def _plain(value: object) -> float | str | None:
+    """A value as the JSON and the summary hold it: numbers as numbers, a number no JSON parser
+    takes (NaN, Infinity, read from a cell such as 1e400) as its text, anything else as text."""
     value = as_float(value)
-    if value is None or isinstance(value, (int, float)):
+    if value is None or (isinstance(value, (int, float)) and math.isfinite(value)):
         return value
     return str(value)
 
@@ -84,9 +87,14 @@ class FileFailure:
 
 def _report_dict(report: TableReport) -> dict:
     """``asdict(report)`` without its deep copy: every field is a plain value but the findings."""
-    row = {name: getattr(report, name) for name in _REPORT_FIELDS}
-    row["findings"] = [{name: getattr(f, name) for name in _FINDING_FIELDS} for f in report.findings]
+    row = {name: _finite(getattr(report, name)) for name in _REPORT_FIELDS}
+    row["findings"] = [{name: _finite(getattr(f, name)) for name in _FINDING_FIELDS} for f in report.findings]
     return row
+
+
+def _finite(value: object) -> object:
+    """Strict JSON: a float that is not finite (set on a report after :func:`_plain`) as its text."""
+    return str(value) if value.__class__ is float and not math.isfinite(value) else value
 
 
 _REPORT_FIELDS = tuple(f.name for f in fields(TableReport) if f.name != "trace")
@@ -133,7 +141,7 @@ class RecalcResult:
         """:meth:`to_dict` as JSON text, one table (or unreadable file) per line: readable and
         diffable, and written by json's C encoder (indenting every level is pure Python, slow
         for tens of thousands of tables)."""
-        dump = json.JSONEncoder(ensure_ascii=False).encode   # one encoder for every line
+        dump = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode   # one encoder for every line
         data = self.to_dict()
         lines = ["{"]
         for n, (key, value) in enumerate(data.items()):

@@ -39,7 +39,7 @@ from addin.engine import PerfError, read_value
 from addin.engine.findings import fmt
 from addin.engine.numbers import round_half_up
 
-from ..files import atomic_save
+from ..files import atomic_save, shown_path
 from .framework import FrameworkReportData
 from .model import FUNDS_ROW, TableReportData
 from .write import ReportError, read_scored
@@ -92,11 +92,14 @@ class CheckResult:
     discrepancies: list[Discrepancy] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return {"report": self.report, "table": self.table_label, "checked": self.checked,
+        """The result as JSON data: paths shown as people can read them (:func:`shown_path`), and
+        the report's exact path as a ``file:`` URI."""
+        return {"report": shown_path(self.report), "report_uri": Path(self.report).absolute().as_uri(),
+                "table": shown_path(self.table_label), "checked": self.checked,
                 "discrepancies": [asdict(d) for d in self.discrepancies]}
 
     def save_json(self, path: str | Path) -> Path:
-        text = json.dumps(self.to_dict(), ensure_ascii=False, indent=1)
+        text = json.dumps(self.to_dict(), ensure_ascii=False, indent=1, allow_nan=False)
         return atomic_save(lambda tmp: Path(tmp).write_text(text, encoding="utf-8"), path)
 
 

@@ -1,0 +1,59 @@
+"""Exit codes that mean one thing each (0 clean, 1 findings, 2 the user's error or an unreadable
+input, 3 perfbook's own error), strict JSON, and names shown safely by the report commands."""
+
+import json
+import os
+import shutil
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.test_report_check import seed_report
+from workbook_builder import cli
+from workbook_builder.cli import main
+from workbook_builder.recalc.result import RecalcResult, TableReport
+
+
+def test_an_internal_error_is_code_3_with_its_traceback_logged(monkeypatch, capsys):
+    monkeypatch.setenv("PERFBOOK_DEBUG", "0")
+
+    def broken(args):
+        raise KeyError("a programming error planted by the test")
+
+    monkeypatch.setattr(cli, "cmd_profiles", broken)
+    assert main(["profiles"]) == 3
+    err = capsys.readouterr().err
+    assert "Traceback" in err and "KeyError" in err and "perfbook 内部错误" in err
+
+
+def test_a_users_error_is_code_2_and_findings_are_code_1(tmp_path):
+    assert main(["recalc", str(tmp_path / "没有这个文件.xlsx"), "-o", str(tmp_path / "out")]) == 2
+    sample = ROOT / "samples/chaoyang-2024/submitted/26_朝阳区政府网站功能和监测服务项目.xlsx"
+    assert main(["recalc", str(sample), "-o", str(tmp_path / "a")]) == 0
+    assert main(["recalc", str(sample), "-o", str(tmp_path / "b"), "--strict"]) == 1
+
+
+def test_json_has_no_nan_or_infinity():
+    result = RecalcResult(files=1)
+    result.reports.append(TableReport("a.xlsx", "自评表", "项目", "", "mof-2020", False, float("inf"), float("nan"),
+                                      None, amount=float("-inf")))
+    data = json.loads(result.to_json(), parse_constant=lambda name: pytest.fail(f"{name} in the JSON"))
+    [table] = data["tables"]
+    assert table["reported_total"] == "inf" and table["computed_total"] == "nan" and table["amount"] == "-inf"
+
+
+def test_report_check_with_a_gbk_or_escape_named_report(tmp_path, capsys):
+    path, book = seed_report("01", tmp_path)
+    for raw in ("报告.docx".encode("gbk"), "ESC\x1b[31m报告.docx".encode()):
+        named = os.path.join(os.fsencode(tmp_path), raw)
+        shutil.copy(path, named)
+        out = tmp_path / "check.json"
+        assert main(["report", "check", os.fsdecode(named), str(book), "--json", str(out)]) == 0
+        printed = capsys.readouterr().out
+        assert "\x1b" not in printed
+        data = json.loads(out.read_text(encoding="utf-8"))
+        assert data["report_uri"].startswith("file:///")
+        if raw.startswith("报".encode("gbk")):
+            assert data["report"].endswith("报告.docx（文件名按 GBK 解码）")
+        else:
+            assert "\\x1b" in data["report"] and "\\x1b" in printed
