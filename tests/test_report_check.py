@@ -193,7 +193,7 @@ def test_the_cli_exit_codes_and_json(tmp_path, capsys):
     assert "98" in capsys.readouterr().out
     (tmp_path / "bad.docx").write_bytes(b"not a zip")
     assert main(["report", "check", str(tmp_path / "bad.docx"), str(book)]) == 2
-    assert "不是可读取的 Word 文档" in capsys.readouterr().err
+    assert "无法读取：不是有效的 Excel 或 Word 文件" in capsys.readouterr().err
     assert main(["report", "check", str(path), str(tmp_path / "missing.xlsx")]) == 2
 
 

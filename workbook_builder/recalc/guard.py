@@ -19,7 +19,10 @@ from collections.abc import Callable, Iterable, Iterator
 from multiprocessing import get_all_start_methods, get_context
 from multiprocessing.connection import wait
 
+from addin.engine import UserError
+
 from ..logs import logger
+from ..readers.container import UnreadableFile
 
 TIMEOUT = 120.0            # seconds one file may take
 CHUNK = 64                 # files per message to a worker
@@ -42,6 +45,8 @@ def _call(task: Callable, args: tuple) -> object:
         return task(*args)
     except MemoryError:
         return MemoryError()
+    except (UserError, UnreadableFile) as err:   # a Chinese sentence for the user: sent back as it is
+        return err
     except BaseException as err:  # sent back as a reason with its traceback, never raised across processes
         return RuntimeError(type(err).__name__, traceback.format_exc())
 
@@ -205,6 +210,23 @@ def run_guarded(task: Callable, jobs: Iterable[tuple], workers: int,
             slot.stop(kill=slot.job is not None)
     if interrupted:
         raise KeyboardInterrupt
+
+
+class GuardedFailure(UserError):
+    """A file that could not be read in a guarded worker: it crashed, aborted, hung or ran out of
+    memory (the message says which, in Chinese)."""
+
+
+def call_guarded(task: Callable, args: tuple, timeout: float = TIMEOUT, memory: int = MEMORY) -> object:
+    """``task(*args)`` in one guarded worker process (the limits recalc reads every file with):
+    its result; a :class:`~addin.engine.UserError` or ``UnreadableFile`` it raises is raised here; a crash, abort,
+    hang or memory exhaustion raises :class:`GuardedFailure` with the reason."""
+    if os.environ.get("PERFBOOK_DEBUG", "") not in ("", "0"):
+        return task(*args)   # --debug: in this process, so that an error stops with its traceback
+    [(_, outcome)] = list(run_guarded(task, [args], 1, lambda job, reason: GuardedFailure(reason), timeout, memory))
+    if isinstance(outcome, BaseException):
+        raise outcome
+    return outcome
 
 
 class _Failed:

@@ -129,21 +129,48 @@ def _heading_level(paragraph, text: str) -> int | None:
 
 def read_blocks(path: str | Path) -> list[Block]:
     """Headings, paragraphs and tables of a .docx, in order, each with a description of where it
-    stands (the heading above it and its number under that heading)."""
-    from docx import Document
-    from docx.opc.exceptions import PackageNotFoundError
-    from docx.table import Table
+    stands (the heading above it and its number under that heading). The report is read as
+    recalc reads every file: container checks (size, compression ratio, DTD/entities in any
+    part), then python-docx in a guarded worker (memory, time)."""
+    from ..readers.container import UnreadableFile
+    from ..recalc.guard import GuardedFailure, call_guarded
 
     path = Path(path)
+    shown = shown_path(str(path))
     if not path.is_file():
-        raise ReportError(f"找不到报告 {path}")
+        raise ReportError(f"找不到报告 {shown}")
     try:
-        document = Document(str(path))
-    except (PackageNotFoundError, KeyError, ValueError, OSError) as err:
-        raise ReportError(f"{path} 不是可读取的 Word 文档（.docx）：{err}") from None
-    except Exception as err:  # a broken zip or XML: unusable input, not a crash
-        logger.debug("报告 %s 无法解析", path, exc_info=True)
-        raise ReportError(f"{path} 不是可读取的 Word 文档（.docx）：{type(err).__name__}") from None
+        return call_guarded(_read_blocks, (str(path),))
+    except (UnreadableFile, GuardedFailure) as err:
+        raise ReportError(f"报告 {shown} 无法读取：{err}") from None
+
+
+def _read_blocks(source: str) -> list[Block]:
+    """:func:`read_blocks` in the guarded worker."""
+    import io
+
+    from docx import Document
+
+    from ..readers.container import UnreadableFile, check_container
+
+    checked = check_container(Path(source))
+    if checked.format != "docx":
+        raise UnreadableFile(f"不是 Word 文档（.docx），而是 {checked.format} 文件；报告请另存为 .docx")
+    try:
+        document = Document(io.BytesIO(checked.data))
+    except Exception:  # python-docx / lxml raise their own types for a broken part: no library text
+        logger.debug("报告 %s 无法解析", source, exc_info=True)
+        raise UnreadableFile("Word 文档内容无法解析（结构已损坏），请用 Word 或 WPS 打开后另存为 .docx") from None
+    try:
+        return _blocks(document)
+    except Exception:  # a table python-docx cannot lay out (gridSpan="abc", a merge continued from nowhere)
+        logger.debug("报告 %s 的表格无法解析", source, exc_info=True)
+        raise UnreadableFile("Word 文档中的表格结构异常（合并单元格的设置无效），请用 Word 或 WPS 打开后另存为 .docx") from None
+
+
+def _blocks(document) -> list[Block]:
+    from docx.table import Table
+
     blocks: list[Block] = []
     heading, number, tables = "", 0, 0
     for item in document.iter_inner_content():

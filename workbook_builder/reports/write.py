@@ -23,7 +23,7 @@ from typing import NamedTuple
 from addin.engine import UserError
 
 from .. import templates_dir
-from ..files import atomic_save, safe_stem, unique_names
+from ..files import atomic_save, safe_stem, shown_path, unique_names
 from ..readers.evaluation import ReadEvaluation
 from ..readers.multiyear import ReadYears
 from .framework import FrameworkReportData, framework_report_data
@@ -64,15 +64,18 @@ class Scored(NamedTuple):
 
 
 def _grids(path: Path) -> list:
+    """The grids of ``path``, read as recalc reads every file: container checks first, then the
+    reader in a guarded worker (memory, time), so that a hostile file ends in a sentence."""
     from ..readers.container import UnreadableFile
     from ..readers.source import read_grids  # calamine and Word, as recalc reads them
+    from ..recalc.guard import GuardedFailure, call_guarded
 
     if not path.is_file():
-        raise ReportError(f"找不到文件 {path}")
+        raise ReportError(f"找不到文件 {shown_path(str(path))}")
     try:
-        return read_grids(path)
-    except UnreadableFile as err:
-        raise ReportError(f"{path} 无法读取：{err}") from None
+        return call_guarded(read_grids, (str(path),))
+    except (UnreadableFile, GuardedFailure) as err:
+        raise ReportError(f"{shown_path(str(path))} 无法读取：{err}") from None
 
 
 def _on_sheet(path: Path, reads: list, sheet: str | None, what: str, sheet_of=lambda read: read.sheet) -> list:
