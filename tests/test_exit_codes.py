@@ -57,3 +57,19 @@ def test_report_check_with_a_gbk_or_escape_named_report(tmp_path, capsys):
             assert data["report"].endswith("报告.docx（文件名按 GBK 解码）")
         else:
             assert "\\x1b" in data["report"] and "\\x1b" in printed
+
+
+def test_a_sheet_named_with_a_control_character_does_not_stop_the_summary(tmp_path):
+    """A sheet named with a control character (possible in .xls/.xlsb): the summary is written,
+    its finding linked to the file without a location XML cannot hold."""
+    from openpyxl import load_workbook
+
+    from workbook_builder.recalc.result import FindingRow
+    from workbook_builder.recalc.summary import write_summary
+
+    result = RecalcResult(files=1)
+    result.reports.append(TableReport("a.xlsx", "表\x01名", "项目\x1b", "部\x02门", "mof-2020", False, 1.0, 2.0, "优",
+                                      findings=[FindingRow("B2", "score_mismatch", "得分不符", "说明\x03", 1, 2)],
+                                      annotated="a_复核.xlsx"))
+    path = write_summary(result, tmp_path / "复核汇总.xlsx")
+    assert load_workbook(path)["问题"]["D2"].hyperlink.location is None

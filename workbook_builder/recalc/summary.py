@@ -95,7 +95,7 @@ class Links:
 
     def cell(self, report: TableReport, cell: str) -> tuple[str | None, str | None]:
         target = self.file(report)
-        if not target or not cell:
+        if not target or not cell or _NOT_IN_XML.search(report.sheet):   # a sheet name XML cannot hold
             return target, None
         return target, f"'{report.sheet.replace(chr(39), chr(39) * 2)}'!{cell}"
 
