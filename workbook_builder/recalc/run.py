@@ -237,6 +237,9 @@ def _copy_stems(found: list[Path]) -> list[str]:
             for stem, p in zip(stems, found)]
 
 
+SAME_FILE = "是同一个文件（链接），只复核一次"   # a second link to a file read: skipped, not unreadable
+
+
 def _skipped_reason(path: Path) -> str | None:
     """Why a file found in a folder is not read (``None``: it is read)."""
     name = path.name
@@ -285,7 +288,8 @@ def collect(paths: list[str], reals: dict[Path, str] | None = None) -> tuple[lis
     path that is not read, with the reason (missing, unreadable folder, lock file, not a table
     file). A named file is read whatever its suffix (its format is told by its content); a path
     that exists is taken as it is even when it contains glob characters (``表[1].xlsx``).
-    Duplicates are listed once. ``reals``, when given, gets each file's real path."""
+    A file named twice is read once; a second link to it is listed as skipped, with the first.
+    ``reals``, when given, gets each file's real path."""
     found: list[Path] = []
     skipped: list[tuple[Path, str]] = []
     for raw in paths:
@@ -312,14 +316,17 @@ def collect(paths: list[str], reals: dict[Path, str] | None = None) -> tuple[lis
             else:
                 found.append(match)
     unique = []
-    seen = set()
+    seen: dict[str, Path] = {}
     for path in found:
         key = _real(path)
-        if key not in seen:
-            seen.add(key)
+        first = seen.get(key)
+        if first is None:
+            seen[key] = path
             unique.append(path)
             if reals is not None:
                 reals[path] = key
+        elif path != first:   # another link to a file already read: accounted for, read once
+            skipped.append((path, f"与 {shown_path(str(first))} {SAME_FILE}"))
     return unique, skipped
 
 
@@ -415,7 +422,8 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
             for p, n, label in zip(found, names, labels)]
     result = RecalcResult(files=len(found) + len(skipped), sources=dict(zip(labels, found)))
     result.failures.extend(FileFailure(_label(p, folders), f"未读取：{reason}", FORMATS.get(p.suffix.lower()),
-                                       skipped=_skipped_reason(p) == reason, uri=_uri(p))
+                                       skipped=_skipped_reason(p) == reason or reason.endswith(SAME_FILE),
+                                       uri=_uri(p))
                            for p, reason in skipped)
     done, complete = run(work, jobs or default_workers(), progress)
     result.partial = not complete
