@@ -18,6 +18,7 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/perfbook score samples/chaoyang-2024/tables_1-30.json
 	$(BIN)/perfbook batch samples/chaoyang-2024/project_list.xlsx -o $(OUT)/templates --year 2024 --force
+	$(BIN)/perfbook targets check samples/chaoyang-2024/project_list.xlsx -o $(OUT)/targets --json $(OUT)/targets/result.json || [ $$? -eq 1 ]
 	$(BIN)/perfbook recalc samples/chaoyang-2024/submitted samples/chaoyang-2024/submitted-templates -o $(OUT)/recalc --json $(OUT)/recalc/result.json
 	$(BIN)/perfbook report write samples/chaoyang-2024/submitted/26_朝阳区政府网站功能和监测服务项目.xlsx -o $(OUT)/reports/绩效评价报告_26.docx --narrative samples/narrative.toml
 	$(BIN)/perfbook report check $(OUT)/reports/绩效评价报告_26.docx samples/chaoyang-2024/submitted/26_朝阳区政府网站功能和监测服务项目.xlsx

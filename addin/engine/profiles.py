@@ -95,6 +95,30 @@ class WeightGroup:
 
 
 @dataclass(frozen=True)
+class ReviewGrade:
+    """One grade of a targets review (绩效目标审核): the lowest review score that earns it and
+    what follows from it (进入预算 …)."""
+
+    grade: str
+    minimum: Decimal
+    consequence: str
+
+
+@dataclass(frozen=True)
+class TargetsReview:
+    """``[targets_review]``: how ``perfbook targets check`` reviews declared targets. ``rules``
+    maps each rule the profile applies (by its name in :mod:`.target_review`, plus
+    ``unreadable`` for cells that cannot be read) to the points one finding of it deducts from
+    100; the review score's grade is the first of ``grades`` whose minimum it reaches."""
+
+    rules: dict[str, Decimal]
+    grades: tuple[ReviewGrade, ...]            # best first; the last starts at 0
+    required_groups: tuple[str, ...]           # 一级 or 二级 labels every project must have
+    satisfaction_floor: Decimal | None         # lowest acceptable 满意度 target (in %)
+    total_words: tuple[str, ...]               # a 成本指标 named with one is a multi-year total
+
+
+@dataclass(frozen=True)
 class Profile:
     id: str
     name: str
@@ -125,6 +149,9 @@ class Profile:
     # [funds] reason_below: an 执行率 below this share needs a reason in the funds row (四川 2023:
     # 未达到 90% 需说明原因); None: no such rule.
     funds_reason_below: Decimal | None = None
+    # [targets_review]: the review of declared targets (perfbook targets check); None: the
+    # profile does not review targets.
+    targets_review: TargetsReview | None = None
 
     def bare_nature(self, levels: object = None) -> str | None:
         """The nature a bare-number target is read with, or None, for a row under ``levels``: its
@@ -246,6 +273,35 @@ def _bare_targets(data: dict) -> dict[str, str]:
     return dict(pairs)
 
 
+def _targets_review(data: dict) -> TargetsReview | None:
+    """``[targets_review]``: rules with their deductions, grades from the best down (the last
+    from 0), the required groups (labels of the form), a 满意度 floor between 0 and 100."""
+    pid, raw = data["id"], data.get("targets_review")
+    if raw is None:
+        return None
+    allowed = {"rules", "grades", "required_groups", "satisfaction_floor", "total_words"}
+    if set(raw) - allowed or not {"rules", "grades"} <= set(raw):
+        raise _fail(pid, f"[targets_review] gives rules and grades and, optionally, {sorted(allowed - {'rules', 'grades'})}")
+    rules = {name: _dec(points) for name, points in raw["rules"].items()}
+    if not rules or any(not 0 <= points <= form.TOTAL_WEIGHT for points in rules.values()):
+        raise _fail(pid, f"[targets_review.rules] deduct between 0 and {form.TOTAL_WEIGHT} points per finding")
+    grades = tuple(ReviewGrade(g["grade"], _dec(g["min"]), g["consequence"]) for g in raw["grades"])
+    minimums = [g.minimum for g in grades]
+    if not grades or minimums != sorted(set(minimums), reverse=True) or minimums[-1] != 0:
+        raise _fail(pid, "targets_review.grades go from the highest minimum down to 0, each its own")
+    if not all(g.grade.strip() and g.consequence.strip() for g in grades):
+        raise _fail(pid, "every targets_review grade names its grade and its consequence")
+    groups = tuple(raw.get("required_groups", ()))
+    unknown = [g for g in groups if g not in form.LEVEL1 and g not in form.LEVEL2_TO_LEVEL1]
+    if unknown:
+        raise _fail(pid, f"targets_review.required_groups names unknown 一级/二级 labels {unknown}")
+    floor = raw.get("satisfaction_floor")
+    if floor is not None and not 0 < _dec(floor) <= 100:
+        raise _fail(pid, "targets_review.satisfaction_floor is a percentage between 0 and 100")
+    return TargetsReview(rules, grades, groups, None if floor is None else _dec(floor),
+                         tuple(raw.get("total_words", ())))
+
+
 def _inherit(data: dict, texts: dict[str, dict]) -> dict:
     """A profile with ``extends = "other"`` is the other profile's tables with its own on top
     (one level of tables merged: ``[funds]`` keys override one by one); ``limitations``,
@@ -329,6 +385,7 @@ def _parse(data: dict, shared: dict[str, dict]) -> Profile:
         bare_targets=_bare_targets(data),
         default_scale=next((s for s in scales if s.name == default_scale), None),
         funds_reason_below=None if reason_below is None else _dec(reason_below),
+        targets_review=_targets_review(data),
     )
 
 

@@ -4,7 +4,8 @@ The script reads every sheet of the open workbook through xlwings (any layout re
 perfbook templates, PERF_* or portable, and standard-layout tables), re-scores each table with
 the same code as ``perfbook recalc`` (:func:`..recalc.run.report_table`), writes the findings to
 a ``复核结果`` sheet (cell, kind, message, reported, expected, with a link to each cell) and
-fills the cells concerned.
+fills the cells concerned. A workbook holding no 自评表 but a target list or 申报表 gets
+``perfbook targets check``'s review instead (:func:`review_targets`), where the runtime carries it.
 
 One module for every runtime: ``@script`` for xlwings Server (``perfbook serve``) and xlwings
 Lite (bundled into ``perfbook lite``'s main.py), :func:`main` for the classic add-in's
@@ -71,6 +72,41 @@ def result_rows(reports: list[TableReport]) -> list[list[object]]:
     return rows
 
 
+TARGET_HEADERS = ("工作表", "单元格", "项目名称", "问题类型", "说明", "值", "限值")
+
+
+def review_targets(grids: list[Grid], label: str, profile: str | None = None) -> list | None:
+    """``perfbook targets check``'s review of a workbook holding a target list or 申报表 (one
+    :class:`..targets.run.ProjectResult` per project), or None when it holds none, or when this
+    runtime does not carry the targets modules (xlwings Lite bundles the 自评表 review only)."""
+    try:
+        from ..targets.read import NoTargets, projects_in
+        from ..targets.run import project_result, review_projects
+    except ImportError:
+        return None
+    try:
+        projects = projects_in(grids, label)
+    except NoTargets:
+        return None
+    return [project_result(review, label, used) for review, used in review_projects(projects, profile)]
+
+
+def target_rows(projects: list) -> list[list[object]]:
+    """The rows of the 复核结果 sheet for a targets review: each finding, then each project's
+    grade and what follows from it."""
+    rows: list[list[object]] = [list(TARGET_HEADERS)]
+    for project in projects:
+        for finding in project.findings:
+            rows.append([project.sheet, _link(project.sheet, finding), project.project, finding.label,
+                         finding.message, finding.value, finding.limit])
+    for project in projects:
+        if project.grade is not None:
+            rows.append([project.sheet, "", project.project, "审核等级",
+                         f"审核等级 {project.grade}（{project.consequence}），审核得分 {project.score:g}，"
+                         f"{len(project.findings)} 处问题", None, None])
+    return rows
+
+
 def _link(sheet: str, finding: FindingRow) -> str:
     if not finding.cell:
         return ""
@@ -81,11 +117,16 @@ def _link(sheet: str, finding: FindingRow) -> str:
 def review_book(book: xw.Book) -> list[TableReport]:
     """Review ``book`` and write the results into it (see the module docstring)."""
     label = book.name
+    grids = grids_of(book)
     try:
-        reports = review_grids(grids_of(book), label)
+        reports = review_grids(grids, label)
         rows = result_rows(reports)
     except NoTable as err:
-        reports, rows = [], [list(HEADERS), ["", "", "", "无法复核", str(err), None, None]]
+        reports = review_targets(grids, label)   # a target list or 申报表: reviewed as targets
+        if reports is None:
+            reports, rows = [], [list(HEADERS), ["", "", "", "无法复核", str(err), None, None]]
+        else:
+            rows = target_rows(reports)
     names = [s.name for s in book.sheets]
     if RESULT_SHEET in names:
         book.sheets[RESULT_SHEET].delete()

@@ -1,0 +1,268 @@
+"""``perfbook targets check``: the sample list, a list with planted defects (tests/data/targets,
+sources in make_planted.py), 申报表 workbooks, the JSON, the summary workbook, the annotated
+copies, bad input and ``perfbook batch``'s review."""
+
+import csv
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from workbook_builder.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "samples" / "chaoyang-2024" / "project_list.xlsx"
+DATA = ROOT / "tests" / "data" / "targets"
+PLANTED = DATA / "planted.xlsx"
+# The planted defects (tests/data/targets/make_planted.py), one project each, at their cells.
+EXPECTED = {
+    ("2022-2023年朝阳区互联网接入服务", "cost_over_budget", "K5"),   # the list's own: ≤ 7578290 元 > 738.62892 万元
+    ("北京市朝阳区政务平台密码应用安全建设项目", "nature", "J16"),
+    ("朝阳区“城市管理大脑”（一期）", "number", "K29"),
+    ("朝阳区5G建设及应用项目", "duplicate", "I39"),
+    ("朝阳区办公软件场地授权服务", "name_is_value", "I44"),
+    ("朝阳区大数据系统平台建设及应用服务(1)", "amounts", "E47"),
+    ("朝阳区电子政务信息安全外包服务", "below_last_year", "K52"),
+    ("朝阳区电子政务云平台运维服务", "satisfaction_floor", "K63"),
+    ("朝阳区服务器硬件维护服务", "unit", "L64"),
+    ("朝阳区公共信用信息服务平台", "scale", "K74"),
+    ("朝阳区人大相关系统服务项目", "unreadable", "E76"),
+    ("朝阳区正版化委托服务", "groups", "A83"),
+    ("朝阳区政府网站功能和监测服务项目", "weights", "M88"),
+}
+
+
+def run(capsys, *args):
+    code = main(["targets", "check", *map(str, args)])
+    return code, capsys.readouterr()
+
+
+def findings(path):
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    return {(p["project"], f["kind"], f["cell"]) for p in data["projects"] for f in p["findings"]}, data
+
+
+def digest(path):
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def test_sample_list_finds_the_cost_target_above_the_budget_at_its_cell(tmp_path, capsys):
+    before = digest(SAMPLE)
+    code, out = run(capsys, SAMPLE, "-o", tmp_path / "out", "--json", tmp_path / "r.json")
+    assert code == 1
+    found, data = findings(tmp_path / "r.json")
+    assert ("2022-2023年朝阳区互联网接入服务", "cost_over_budget", "K5") in found
+    project = next(p for p in data["projects"] if p["project"] == "2022-2023年朝阳区互联网接入服务")
+    (finding,) = project["findings"]
+    assert (finding["value"], finding["limit"], finding["indicator"]) == (7578290, 7386289.2, "24年支出金额")
+    assert project["grade"] == "中"
+    assert "[项目绩效目标!K5]" in out.out and "7578290" in out.out and "修改后重新报送" in out.out
+    assert {kind for _, kind, _ in found} == {"cost_over_budget", "groups"}   # amounts match, all scorable
+    assert len(data["projects"]) == 30 and data["unreadable"] == []
+    assert digest(SAMPLE) == before   # the original is never modified
+
+
+def test_planted_list_gives_every_defect_at_its_cell_and_nothing_else(tmp_path, capsys):
+    code, _ = run(capsys, PLANTED, "-o", tmp_path / "out", "--json", tmp_path / "r.json",
+                  "--last-year", DATA / "last_year_result.json")
+    assert code == 1
+    found, data = findings(tmp_path / "r.json")
+    assert found == EXPECTED
+    below = next(f for p in data["projects"] for f in p["findings"] if f["kind"] == "below_last_year")
+    assert (below["value"], below["limit"]) == (10, 12) and "09_朝阳区电子政务信息安全外包服务.xlsx" in below["message"]
+
+
+def test_last_year_from_a_folder_of_tables_and_without_it(tmp_path, capsys):
+    run(capsys, PLANTED, "-o", tmp_path / "a", "--json", tmp_path / "a.json", "--last-year", DATA / "last-year")
+    assert findings(tmp_path / "a.json")[0] == EXPECTED
+    run(capsys, PLANTED, "-o", tmp_path / "b", "--json", tmp_path / "b.json")
+    assert findings(tmp_path / "b.json")[0] == {f for f in EXPECTED if f[1] != "below_last_year"}
+
+
+def test_the_same_list_as_csv(tmp_path, capsys):
+    sheet = openpyxl.load_workbook(PLANTED).active
+    path = tmp_path / "清单.csv"
+    with open(path, "w", encoding="gb18030", newline="") as handle:
+        csv.writer(handle).writerows([["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True)])
+    run(capsys, path, "-o", tmp_path / "out", "--json", tmp_path / "r.json",
+        "--last-year", DATA / "last_year_result.json")
+    assert findings(tmp_path / "r.json")[0] == EXPECTED
+    copy = openpyxl.load_workbook(tmp_path / "out" / "清单_审核.xlsx").active
+    assert "成本超过预算" in copy["K5"].comment.text
+
+
+def test_json_has_exactly_the_documented_shape(tmp_path, capsys):
+    broken = tmp_path / "坏文件.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not a workbook")
+    run(capsys, PLANTED, broken, "-o", tmp_path / "out", "--json", tmp_path / "r.json")
+    data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert set(data) == {"projects", "unreadable"}
+    for project in data["projects"]:
+        assert set(project) == {"file", "sheet", "project", "department", "grade", "findings"}
+        assert project["grade"] in {"优", "良", "中", "差"}
+        for finding in project["findings"]:
+            assert set(finding) == {"kind", "cell", "indicator", "message", "value", "limit"}
+            assert isinstance(finding["message"], str) and finding["message"]
+    assert [set(u) for u in data["unreadable"]] == [{"file", "message"}]
+    assert data["unreadable"][0]["file"] == "坏文件.xlsx"
+
+
+def test_summary_workbook_and_annotated_copy(tmp_path, capsys):
+    out = tmp_path / "out"
+    run(capsys, PLANTED, "-o", out)
+    book = openpyxl.load_workbook(out / "目标审核汇总.xlsx")
+    assert book.sheetnames[:4] == ["项目", "问题", "问题类型", "部门"]
+    assert {"北京市朝阳区数据局", "审核规则", "无法读取"} <= set(book.sheetnames)
+    projects = list(book["项目"].iter_rows(values_only=True))
+    assert projects[0][:3] == ("文件", "工作表", "项目名称") and len(projects) == 16
+    grades = {row[2]: (row[7], row[8]) for row in projects[1:]}
+    assert grades["2022-2023年朝阳区互联网接入服务"] == ("中", "修改后重新报送")
+    assert grades["2022年区级政务外网网络及终端技术服务外包"] == ("优", "进入预算")
+    issues = book["问题"]
+    cells = {issues.cell(r, 4).value: issues.cell(r, 4).hyperlink for r in range(2, issues.max_row + 1)}
+    assert cells["K5"].target == "planted_审核.xlsx" and cells["K5"].location == "'项目绩效目标'!K5"
+    copy = openpyxl.load_workbook(out / "planted_审核.xlsx").active
+    assert copy["K5"].fill.fgColor.rgb.endswith("FF9999") and "7578290" in copy["K5"].comment.text
+    assert "审核等级 中（修改后重新报送）" in copy["A2"].comment.text
+    assert copy["K6"].comment is None
+
+
+def test_declaration_workbooks_one_project_per_sheet(tmp_path, capsys):
+    book = openpyxl.Workbook()
+    first = book.active
+    first.title = "申报表1"
+    rows = [
+        ["项目支出绩效目标申报表"], ["（2025年度）"],
+        ["项目名称", "政务外网运维服务", None, "项目性质", "延续性项目"],
+        ["主管部门", "某区数据局", None, "实施单位", "某区数据中心"],
+        ["项目资金（万元）", "项目资金总额", 600, "年度资金总额", 200],
+        [None, "其中：当年财政拨款", 500, "其中：当年财政拨款", 150],
+        [None, "上年结转资金", 100, "上年结转资金", 40],
+        [None, "其他资金", 0, "其他资金", 10],
+        ["年度总体目标", "保障政务外网稳定运行"],
+        ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "分值"],
+        ["产出指标", "数量指标", "运维报告", "≥", "12", "份", 20],
+        [None, "质量指标", "网络可用率", "≥", "99.9", "%", 20],
+        [None, "时效指标", "故障响应时间", "≤", "2", "小时", 10],
+        ["成本指标", "经济成本指标", "运维费用", "≤", "2500000", "元", 10],
+        ["效益指标", "社会效益指标", "保障各单位业务", "定性", "优良中低差", None, 20],
+        ["满意度指标", "服务对象满意度指标", "用户满意度", "≥", "90", "%", 10],
+    ]
+    for row in rows:
+        first.append(row)
+    second = book.copy_worksheet(first)
+    second.title = "申报表2"
+    second["B3"], second["E14"], second["E7"] = "网站运维服务", "2000000", 50   # 150 + 50 + 10 = 210, not 200
+    book.save(tmp_path / "申报表.xlsx")
+    run(capsys, tmp_path / "申报表.xlsx", "-o", tmp_path / "out", "--json", tmp_path / "r.json")
+    found, data = findings(tmp_path / "r.json")
+    assert found == {("政务外网运维服务", "cost_over_budget", "E14"), ("网站运维服务", "amounts", "E5")}
+    assert [(p["sheet"], p["department"], p["grade"]) for p in data["projects"]] == [
+        ("申报表1", "某区数据局", "中"), ("申报表2", "某区数据局", "良")]
+    amounts = data["projects"][1]["findings"][0]
+    assert (amounts["value"], amounts["limit"]) == (210, 200) and "当年财政拨款 150" in amounts["message"]
+
+
+def test_bad_input_never_stops_the_batch(tmp_path, capsys):
+    folder = tmp_path / "收到"
+    folder.mkdir()
+    shutil.copy(PLANTED, folder / "清单.xlsx")
+    (folder / "加密.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    (folder / "空.csv").write_bytes(b"")
+    book = openpyxl.Workbook()
+    book.active.append(["这不是清单"])
+    book.save(folder / "别的表.xlsx")
+    code, out = run(capsys, folder, "-o", tmp_path / "out", "--json", tmp_path / "r.json")
+    assert code == 1
+    found, data = findings(tmp_path / "r.json")
+    assert {f for f in EXPECTED if f[1] != "below_last_year"} == found
+    reasons = {u["file"]: u["message"] for u in data["unreadable"]}
+    assert set(reasons) == {"收到/加密.xlsx", "收到/空.csv", "收到/别的表.xlsx"}
+    assert "文件是空的" in reasons["收到/空.csv"] and "没有找到绩效目标" in reasons["收到/别的表.xlsx"]
+    assert "收到/加密.xlsx：" in out.out
+
+
+def test_reading_problems_name_the_cell(tmp_path, capsys):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "清单"
+    sheet.append(["项目名称", "主管部门", "实施单位", "年初预算数", "全年预算数", "年度总体目标", "一级指标", "二级指标",
+                  "三级指标", "绩效指标性质", "年度指标值", "绩效度量单位", "分值"])
+    sheet.append([None, None, None, None, None, None, "产出指标", "数量指标", "运维报告", "≥", "12", "份", 90])
+    sheet.append(["乙项目", "某局", "某局", 10, 10, "", "产出指标", "数量指标", None, "≥", "12", "份", 90])
+    book.save(tmp_path / "清单.xlsx")
+    run(capsys, tmp_path / "清单.xlsx", "-o", tmp_path / "out", "--json", tmp_path / "r.json")
+    data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    messages = {f["cell"]: f["message"] for p in data["projects"] for f in p["findings"] if f["kind"] == "unreadable"}
+    assert "缺少项目名称" in messages["A2"] and "缺少三级指标名称" in messages["I3"]
+
+
+@pytest.mark.parametrize("args,message", [
+    (["不存在.xlsx"], "没有找到要审核"),
+    ([str(PLANTED), "--profile", "no-such"], "未知的规则"),
+    ([str(PLANTED), "--last-year", "不存在.json"], "--last-year"),
+])
+def test_user_errors_exit_2(tmp_path, capsys, args, message):
+    code, out = run(capsys, *args, "-o", tmp_path / "out")
+    assert code == 2 and message in out.err and "Traceback" not in out.err
+
+
+def test_a_clean_list_exits_0(tmp_path, capsys):
+    book = openpyxl.load_workbook(PLANTED)
+    sheet = book.active
+    sheet.delete_rows(8, sheet.max_row)   # the first project only, its cost set within the budget
+    sheet["K5"] = "7386289"
+    book.save(tmp_path / "clean.xlsx")
+    code, out = run(capsys, tmp_path / "clean.xlsx", "-o", tmp_path / "out")
+    assert code == 0 and "共发现 0 处问题" in out.out
+
+
+def test_batch_prints_the_review_and_still_writes_templates(tmp_path, capsys):
+    code = main(["batch", str(SAMPLE), "-o", str(tmp_path / "templates"), "--year", "2024"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert out.startswith("绩效目标审核：30 个项目") and "[项目绩效目标!K5]" in out and "7578290" in out
+    assert len(list((tmp_path / "templates").glob("*.xlsx"))) == 31
+
+
+def test_review_script_reviews_a_target_list_it_is_run_on():
+    import os
+    import subprocess
+    import sys
+
+    from tests.xlwings_payload import book_payload, written_values
+
+    script = ("import json, sys\nimport xlwings as xw\nfrom workbook_builder.deploy import review\n"
+              "book = xw.Book(json=json.loads(sys.stdin.read()))\n"
+              "xw.Book.caller = staticmethod(lambda: book)\nreview.main()\n"
+              "print(json.dumps(book.json()['actions'], ensure_ascii=False))\n")
+    payload = book_payload(PLANTED)
+    env = dict(os.environ, XLWINGS_ON_SERVER="true", XLWINGS_LICENSE_KEY="noncommercial")
+    done = subprocess.run([sys.executable, "-c", script], input=json.dumps(payload, ensure_ascii=False),
+                          capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    actions = json.loads(done.stdout)
+    cells = written_values(actions, len(payload["sheets"]))
+    assert (cells["A1"], cells["F1"], cells["G1"]) == ("工作表", "值", "限值")
+    found = set()
+    for r in range(2, 100):
+        if f"A{r}" not in cells:
+            break
+        if cells[f"D{r}"] != "审核等级":
+            found.add((cells[f"C{r}"], cells[f"B{r}"].rsplit(",", 1)[1].strip('")')))
+    assert found == {(project, cell) for project, kind, cell in EXPECTED if kind != "below_last_year"}
+    colored = {a["start_row"] for a in actions if a["func"] == "setRangeColor"}
+    assert 4 in colored   # K5 (0-based row 4): the cost target above the budget
+
+
+def test_self_evaluation_tables_and_templates_are_read_for_their_targets(tmp_path, capsys):
+    submitted = ROOT / "samples" / "chaoyang-2024" / "submitted" / "01_2022-2023年朝阳区互联网接入服务.xlsx"
+    template = next((ROOT / "samples" / "chaoyang-2024" / "submitted-templates").glob("1_*.xlsx"))
+    run(capsys, submitted, template, "-o", tmp_path / "out", "--json", tmp_path / "r.json")
+    found, data = findings(tmp_path / "r.json")
+    assert ("2022-2023年朝阳区互联网接入服务", "cost_over_budget", "F16") in found
+    assert [p["grade"] for p in data["projects"]] == ["中", "中"]
+    assert {f["kind"] for p in data["projects"] for f in p["findings"]} == {"cost_over_budget"}

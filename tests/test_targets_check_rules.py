@@ -1,0 +1,257 @@
+"""The rules of the targets review (addin/engine/target_review.py), one by one.
+
+Each rule has an example project with one defect whose findings are exactly that rule's finding
+at its cell; replacing the rule's entry in the registry by one that finds nothing fails the
+example (the rule cannot be deleted unnoticed). The profile's [targets_review] settings are
+parsed and refused as profiles.py promises.
+"""
+
+from dataclasses import replace
+from decimal import Decimal
+
+import pytest
+
+from addin.engine import target_review as tr
+from addin.engine.profiles import ProfileDefinitionError, get_profile, list_profiles, load_profiles, profile_texts
+from addin.engine.target_review import (RULES, Amount, AmountSum, LastYear, TargetProject, TargetRow, key,
+                                        review_project, settings_of)
+
+CHAOYANG = "beijing-chaoyang-2024"
+# A clean project in the list layout (一级 G, 二级 H, 三级 I, 性质 J, 指标值 K, 单位 L, 分值 M).
+BASE = [
+    ("产出指标", "数量指标", "运维报告", "≥", "12", "份", 20),
+    ("产出指标", "质量指标", "网络可用率", "≥", "99.9", "%", 20),
+    ("产出指标", "时效指标", "故障响应时间", "≤", "2", "小时", 10),
+    ("成本指标", "经济成本指标", "运维费用", "≤", "100", "万元", 10),
+    ("效益指标", "社会效益指标", "保障各单位业务", "定性", "优良中低差", "项", 20),
+    ("满意度指标", "服务对象满意度指标", "用户满意度", "≥", "90", "%", 10),
+]
+COLUMNS = dict(zip(("level1", "level2", "level3", "nature", "target", "unit", "weight"), "GHIJKLM"))
+
+
+def make(rows=BASE, annual="100", **kw) -> TargetProject:
+    present = kw.get("columns", frozenset(COLUMNS))
+    built = [TargetRow(*r, cells={f: f"{c}{n}" for f, c in COLUMNS.items() if f in present}, row=n)
+             for n, r in enumerate(rows, start=2)]
+    return TargetProject("示例项目", rows=built, annual=Amount("全年预算数", annual, "E2"),
+                         cells={"project": "A2"}, department="示例局", **kw)
+
+
+def with_row(index, **changes):
+    rows = [list(r) for r in BASE]
+    fields = ("level1", "level2", "level3", "nature", "target", "unit", "weight")
+    for name, value in changes.items():
+        rows[index][fields.index(name)] = value
+    return [tuple(r) for r in rows]
+
+
+def found(project, profile=CHAOYANG, last_year=None):
+    return [(f.kind, f.cell) for f in review_project(project, profile, last_year).findings]
+
+
+LAST = {(key("示例项目"), key("运维报告")): [LastYear("14份", "份", "上年 表.xlsx 自评表!H13")]}
+
+# rule → (project with one defect, last year's actuals or None, the one expected finding)
+EXAMPLES = {
+    "nature": (make(with_row(0, nature="")), None, ("nature", "J2")),
+    "number": (make(with_row(2, target="及时")), None, ("number", "K4")),
+    "unit": (make(with_row(0, target="12个")), None, ("unit", "L2")),
+    "scale": (make(with_row(4, target="显著提升")), None, ("scale", "K6")),
+    "groups": (make([r for r in BASE if r[1] != "时效指标"][:1] + [("产出指标", "数量指标", "巡检次数", "≥", "4", "次", 10)]
+                    + [r for r in BASE if r[1] != "时效指标"][1:]), None, ("groups", "A2")),
+    "weights": (make(with_row(0, weight=25)), None, ("weights", "M2")),
+    "duplicate": (make(BASE[:5] + [("满意度指标", "服务对象满意度指标", "指标1：用户满意度", "≥", "90", "%", 5),
+                                   ("满意度指标", "服务对象满意度指标", "指标2：用户满意度", "≥", "95", "%", 5)]),
+                  None, ("duplicate", "I8")),
+    "name_is_value": (make(with_row(4, level3="优良中低差")), None, ("name_is_value", "I6")),
+    "cost_over_budget": (make(with_row(3, target="1000001", unit="元")), None, ("cost_over_budget", "K5")),
+    "amounts": (make(sums=[AmountSum(Amount("全年预算数", "100", "E2"),
+                                     [Amount("当年财政拨款", "80", "N2"), Amount("上年结转资金", "10", "O2")])]),
+                None, ("amounts", "E2")),
+    "satisfaction_floor": (make(with_row(5, target="80")), None, ("satisfaction_floor", "K7")),
+    "below_last_year": (make(), LAST, ("below_last_year", "K2")),
+}
+
+
+def test_the_clean_project_has_no_finding():
+    review = review_project(make(), CHAOYANG)
+    assert (review.findings, review.score, review.grade, review.consequence) == ([], Decimal(100), "优", "进入预算")
+
+
+@pytest.mark.parametrize("name", sorted(EXAMPLES))
+def test_each_rule_finds_its_defect_and_nothing_else(name):
+    project, last_year, expected = EXAMPLES[name]
+    assert found(project, last_year=last_year) == [expected]
+
+
+@pytest.mark.parametrize("name", sorted(EXAMPLES))
+def test_deleting_a_rule_fails_its_example(name, monkeypatch):
+    monkeypatch.setitem(RULES, name, lambda ctx: iter(()))
+    project, last_year, expected = EXAMPLES[name]
+    assert expected not in found(project, last_year=last_year)
+
+
+def test_every_rule_has_an_example_and_every_profile_names_known_rules():
+    assert set(RULES) == set(EXAMPLES)
+    for profile in list_profiles():
+        assert set(settings_of(profile).rules) <= set(RULES) | {tr.UNREADABLE}
+
+
+# scorable ------------------------------------------------------------------------------------
+
+
+def test_nature_read_from_the_target_when_the_cell_is_blank():
+    assert found(make(with_row(0, nature="", target="≥12"))) == []
+    assert found(make(with_row(4, nature=""))) == []          # 优良中低差: 定性
+
+
+def test_nature_refused_spellings_and_contradictions():
+    assert found(make(with_row(0, nature="大约"))) == [("nature", "J2")]
+    assert found(make(with_row(0, target="≤12"))) == [("nature", "J2")]       # ≥ in the column, ≤ in the value
+    assert found(make(with_row(4, target="95"))) == [("nature", "J6")]        # 定性 with a number
+    assert found(make(with_row(4, target="≥95%"))) == [("nature", "J6")]
+
+
+def test_a_list_without_a_nature_column_reads_bare_numbers_as_the_profile_says():
+    rows = [(a, b, c, None, t if n in (0, 4) else d + t, u, w) for n, (a, b, c, d, t, u, w) in enumerate(BASE)]
+    project = make(rows, columns=frozenset(COLUMNS) - {"nature"})
+    assert found(project) == [("nature", "K2")]        # Chaoyang reads no bare number
+    assert found(project, "mof-2020") == []             # mof-2020: a bare number is ≥
+
+
+def test_number_missing_or_unusable():
+    assert found(make(with_row(0, target=""))) == [("number", "K2")]
+    assert found(make(with_row(0, target="≥"))) == [("number", "K2")]
+    assert found(make(with_row(0, target="0"))) == [("number", "K2")]   # ≥ 0 cannot be scored B/A
+
+
+def test_unit_missing_and_shares_over_100():
+    assert found(make(with_row(0, unit=""))) == [("unit", "L2")]
+    assert found(make(with_row(0, unit="/", target="12份"))) == []
+    assert found(make(with_row(1, target="999"))) == [("unit", "K3")]
+    assert found(make(with_row(0, level3="访问量增长率", target="150", unit="%"))) == []
+    assert found(make(with_row(2, unit="时"))) == []     # 时 is 小时
+
+
+def test_scale_of_the_profile():
+    assert found(make(with_row(4, target="按时完成"))) == [("scale", "K6")]
+    assert found(make(with_row(4, target="按时完成")), "mof-2020") == []   # mof-2020: a statement is 达成/未达成
+
+
+# complete ------------------------------------------------------------------------------------
+
+
+def test_groups_named_by_their_words():
+    rows = with_row(0, level1="项目产出", level2="产出数量")
+    assert found(make(rows)) == []
+    no_satisfaction = make(BASE[:5] + [("效益指标", "社会效益指标", "社会影响", "定性", "好坏", "项", 10)])
+    assert found(no_satisfaction) == [("groups", "A2")]
+
+
+def test_weights_unreadable_and_group_weights_of_yichun():
+    assert found(make(with_row(0, weight="二十"))) == [("weights", "M2")]
+    yichun = found(make(), "yichun-2022")   # 产出+成本 60, 效益 25, 满意度 5: here 60, 20, 10
+    assert yichun == [("weights", "M2"), ("weights", "M2")]
+
+
+def test_weights_not_reviewed_without_a_weight_column():
+    assert found(make(with_row(0, weight=None), columns=frozenset(COLUMNS) - {"weight"})) == []
+
+
+# money ---------------------------------------------------------------------------------------
+
+
+def test_cost_converted_rounded_as_written_and_totals_exempt():
+    assert found(make(with_row(3, target="1000000", unit="元"))) == []                   # = 100 万元
+    assert found(make(with_row(3, target="100.01")), ) == [("cost_over_budget", "K5")]
+    assert found(make(with_row(3, target="100.12"), annual="100.116")) == []              # as precisely as written
+    assert found(make(with_row(3, level3="项目总金额", target="300"))) == []               # a multi-year total
+    assert found(make(with_row(3, target="150"), money_unit="万元", annual="1500000")) == []
+    in_yuan = make(with_row(3, target="150"), annual="1000000", money_unit="元")
+    review = review_project(in_yuan, CHAOYANG)
+    assert [(f.kind, f.value, f.limit) for f in review.findings] == [("cost_over_budget", Decimal("150"), Decimal("100"))]
+
+
+def test_seven_million_yuan_against_738_wan():
+    project = make(with_row(3, level3="24年支出金额", target="7578290", unit="元"), annual=738.62892)
+    (finding,) = review_project(project, CHAOYANG).findings
+    assert (finding.kind, finding.cell, finding.value, finding.limit) == ("cost_over_budget", "K5", Decimal(7578290),
+                                                                          Decimal("7386289.2"))
+    assert "738.62892 万元" in finding.message and "757.829 万元" in finding.message
+
+
+def test_amounts_of_a_total_row_and_repeated_amounts():
+    total = TargetProject("合计", is_total=True, cells={"project": "A20"},
+                          sums=[AmountSum(Amount("合计行的全年预算数", 250, "E20"), [Amount("甲", 100), Amount("乙", 140)])])
+    review = review_project(total, CHAOYANG)
+    assert [(f.kind, f.cell, f.value, f.limit) for f in review.findings] == [("amounts", "E20", Decimal(240), Decimal(250))]
+    repeated = make(repeats=[(Amount("全年预算数", 100, "E2"), Amount("全年预算数", 90.0, "E5"))])
+    assert found(repeated) == [("amounts", "E5")]
+
+
+# ambitious enough -----------------------------------------------------------------------------
+
+
+def test_satisfaction_reverse_and_fractions():
+    assert found(make(with_row(5, nature="≤"))) == [("satisfaction_floor", "J7")]
+    assert found(make(with_row(5, target="0.9"))) == [("satisfaction_floor", "K7")]
+    assert found(make(with_row(5, target="85"))) == []
+
+
+def test_last_year_only_for_the_over_target_natures_and_in_the_same_unit():
+    last = {(key("示例项目"), key("故障响应时间")): [LastYear(1, "小时", "上年")],
+            (key("示例项目"), key("运维费用")): [LastYear(90, "万元", "上年")],
+            (key("示例项目"), key("网络可用率")): [LastYear("99.9%", "%", "上年")]}
+    assert found(make(), last_year=last) == []             # ≤ rows and an equal ≥ row: nothing
+    money = {(key("示例项目"), key("运维报告")): [LastYear(13, "份", "上年")]}
+    assert found(make(), last_year=money) == [("below_last_year", "K2")]
+    yuan = {(key("示例项目"), key("运维费用")): [LastYear(1500000, "元", "上年")]}
+    assert found(make(with_row(3, nature="≥")), last_year=yuan) == [("below_last_year", "K5")]
+    (finding,) = review_project(make(), CHAOYANG, LAST).findings
+    assert (finding.value, finding.limit) == (Decimal(12), Decimal(14)) and "上年 表.xlsx" in finding.message
+
+
+# grades and settings ---------------------------------------------------------------------------
+
+
+def test_grades_and_consequences_from_the_profile():
+    settings = get_profile(CHAOYANG).targets_review
+    assert [(g.grade, g.consequence) for g in settings.grades] == [
+        ("优", "进入预算"), ("良", "协商完善"), ("中", "修改后重新报送"), ("差", "不得进入下一步")]
+    assert review_project(make(with_row(0, unit="")), CHAOYANG).grade == "良"             # 100 - 10
+    review = review_project(EXAMPLES["cost_over_budget"][0], CHAOYANG)
+    assert (review.score, review.grade, review.consequence) == (Decimal(75), "中", "修改后重新报送")
+    many = make([("产出指标", "数量指标", f"报告{n}", "", "12", "份", 15) for n in range(6)])
+    assert review_project(many, CHAOYANG).grade == "差"
+
+
+def _texts_with(profile_id: str, table: str) -> dict[str, str]:
+    texts = profile_texts()
+    name = profile_id + ".toml"
+    text = texts[name]
+    return {**texts, name: text[: text.index("[targets_review]")] + table}
+
+
+@pytest.mark.parametrize("table,message", [
+    ('[targets_review]\ngrades = [{ grade = "优", min = 90, consequence = "进入预算" }]\n[targets_review.rules]\nnature = 10\n',
+     "down to 0"),
+    ('[targets_review]\nrequired_groups = ["产出"]\ngrades = [{ grade = "优", min = 0, consequence = "进入预算" }]\n'
+     '[targets_review.rules]\nnature = 10\n', "unknown 一级/二级"),
+    ('[targets_review]\nsatisfaction_floor = 120\ngrades = [{ grade = "优", min = 0, consequence = "x" }]\n'
+     '[targets_review.rules]\nnature = 10\n', "percentage"),
+    ('[targets_review]\ngrades = [{ grade = "优", min = 0, consequence = "x" }]\n[targets_review.rules]\nnature = 200\n',
+     "deduct between"),
+])
+def test_bad_settings_refused_when_the_profile_is_loaded(table, message):
+    with pytest.raises(ProfileDefinitionError, match=message):
+        load_profiles(_texts_with("mof-2020", table))
+
+
+def test_unknown_rule_names_and_profiles_without_a_review():
+    profiles = load_profiles(_texts_with("mof-2020", '[targets_review]\ngrades = [{ grade = "优", min = 0, '
+                                                      'consequence = "x" }]\n[targets_review.rules]\nno_such_rule = 10\n'))
+    with pytest.raises(ProfileDefinitionError, match="no_such_rule"):
+        settings_of(profiles["mof-2020"])
+    bare = replace(get_profile(CHAOYANG), targets_review=None)
+    with pytest.raises(tr.PerfError, match="没有绩效目标审核"):
+        settings_of(bare)

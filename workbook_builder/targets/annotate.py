@@ -1,0 +1,92 @@
+"""Annotated copies of target lists: each cell with a finding coloured and commented, each
+project's name cell commented with its review grade; the original is never touched.
+
+An .xlsx/.xlsm list is patched as recalc patches its copies (:mod:`..recalc.annotate`: only the
+marked sheets, the styles and the comment parts are rewritten, everything else copied byte for
+byte); other formats (.csv, .xls, .ods …) and packages that cannot be patched get an .xlsx of
+their cell values (:func:`..recalc.copies.values_workbook`), marked the same way. Every copy is
+written atomically.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+from ..files import atomic_save
+from ..readers.container import Grid
+from ..recalc.annotate import FLAG_FILL, AnnotationError, Package, Sheet, Styles, Workbook
+from ..recalc.copies import values_workbook
+
+AUTHOR_NOTE = "perfbook 目标审核"
+
+
+def copy_name(stem: str, fmt: str) -> str:
+    """The copy's file name: .xlsm lists stay .xlsm, every other list becomes .xlsx."""
+    return stem + (".xlsm" if fmt == "xlsm" else ".xlsx")
+
+
+def marks_of(rows) -> dict[str, dict[str, tuple[str, bool]]]:
+    """sheet → cell → (comment, flagged) for the projects ``rows`` (:class:`.run.ProjectResult`)."""
+    marks: dict[str, dict[str, tuple[str, bool]]] = defaultdict(dict)
+    for row in rows:
+        cells = marks[row.sheet]
+        for finding in row.findings:
+            if not finding.cell:
+                continue
+            note, _ = cells.get(finding.cell, ("", True))
+            cells[finding.cell] = (note + f"\n{AUTHOR_NOTE}（{finding.label}）：{finding.message}", True)
+    return marks
+
+
+def _grade_notes(rows, marks) -> None:
+    """A comment on each project's name cell: its grade, consequence and number of findings."""
+    for row in rows:
+        if not row.project_cell or row.grade is None:
+            continue
+        note, flagged = marks[row.sheet].get(row.project_cell, ("", False))
+        text = (f"\n{AUTHOR_NOTE}：审核等级 {row.grade}（{row.consequence}），审核得分 {row.score:g}，"
+                f"{len(row.findings)} 处问题")
+        marks[row.sheet][row.project_cell] = (text + note, flagged)
+
+
+def _patch(source: Path, dest: Path, marks: dict[str, dict[str, tuple[str, bool]]]) -> Path:
+    package = Package(source)
+    try:
+        book = Workbook(package)
+        styles = Styles(package, book.styles_part)
+        for number, (name, cells) in enumerate(marks.items(), start=1):
+            if not cells:
+                continue
+            part = book.sheets.get(name)
+            if part is None:
+                raise AnnotationError(f"找不到工作表“{name}”")
+            sheet = Sheet(package, part)
+            for ref, (_, flagged) in cells.items():
+                if flagged:
+                    cell = sheet.cell(ref)
+                    cell.set("s", str(styles.style(int(cell.get("s", "0")), fill=FLAG_FILL)))
+            sheet.extend_dimension()
+            sheet.comments({ref: note for ref, (note, _) in cells.items()}, 1000 + number)
+        return atomic_save(package.write, dest)
+    finally:
+        package.zip.close()
+
+
+def write_copy(source: Path, fmt: str, grids: list[Grid], dest: Path, rows) -> Path:
+    """Write the annotated copy of ``source`` (read as ``grids``) for the projects ``rows`` at
+    ``dest``; returns the path written."""
+    marks = marks_of(rows)
+    _grade_notes(rows, marks)
+    if fmt in ("xlsx", "xlsm"):
+        try:
+            return _patch(source, dest, marks)
+        except Exception:  # noqa: BLE001 - an unusual package: mark a copy of its values instead
+            pass
+    titles = {grid.name: re.sub(r"[\[\]:*?/\\]", "_", grid.name)[:31] or "Sheet" for grid in grids}
+    with tempfile.TemporaryDirectory(prefix="perfbook-") as tmp:
+        values = Path(tmp) / "values.xlsx"
+        values_workbook(grids, values)   # (its sheets titled as ``titles``)
+        return _patch(values, dest.with_suffix(".xlsx"), {titles.get(k, k): v for k, v in marks.items()})

@@ -1,0 +1,123 @@
+"""Last year's actuals, for the review's ``below_last_year`` rule (``--last-year``).
+
+Accepted: a ``perfbook recalc --json`` result (each table's file is found again by its ``uri``,
+by its ``file`` relative to the JSON's folder or the working folder, or as the annotated copy
+beside the JSON, and read for its 实际完成值), a parsed-table JSON (the format of
+``samples/chaoyang-2024/tables_1-30.json``), a folder of last year's submitted tables, or one
+such workbook. Indicators are matched by project and 三级指标 name (numbering such as 指标1：
+ignored, see :func:`addin.engine.target_review.key`).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from addin.engine import UserError
+from addin.engine.target_review import LastYear, key
+
+
+class LastYearError(UserError):
+    """``--last-year`` names nothing usable."""
+
+
+Index = dict[tuple[str, str], list[LastYear]]
+
+
+def _add(index: Index, project: str, indicators, source: str, cells=None) -> int:
+    added = 0
+    for number, ind in enumerate(indicators, start=1):
+        if ind.actual is None or (isinstance(ind.actual, str) and not ind.actual.strip()):
+            continue
+        cell = cells(number) if cells else ""
+        where = f"{source}!{cell}" if cell else source
+        index.setdefault((key(project), key(ind.level3)), []).append(LastYear(ind.actual, ind.unit, where))
+        added += 1
+    return added
+
+
+def _read_workbook(path: Path, label: str, index: Index, notes: list[str]) -> int:
+    from ..readers.container import UnreadableFile
+    from ..readers.tables import NoTable, read_tables
+
+    try:
+        reads = read_tables(path)
+    except (UnreadableFile, NoTable, OSError) as err:
+        notes.append(f"上年结果 {label}：{err}")
+        return 0
+    added = 0
+    for read in reads:
+        added += _add(index, read.table.project, read.table.indicators, f"上年 {label} {read.sheet}",
+                      lambda n, read=read: read.cell(("indicator", n, "actual")))
+    return added
+
+
+def _from_recalc(data: dict, json_path: Path, index: Index, notes: list[str]) -> int:
+    added, done = 0, set()
+    for table in data.get("tables", ()):
+        if not isinstance(table, dict):
+            continue
+        label = str(table.get("file", ""))
+        candidates = []
+        uri = table.get("uri") or ""
+        if uri.startswith("file:"):
+            candidates.append(Path(unquote(urlparse(uri).path)))
+        if label:
+            candidates += [json_path.parent / label, Path(label)]
+        if table.get("annotated"):
+            candidates.append(json_path.parent / str(table["annotated"]))
+        found = next((c for c in candidates if c.is_file()), None)
+        if found is None:
+            notes.append(f"上年结果 {json_path} 中的文件 {label} 找不到，其实际完成值未用于审核")
+            continue
+        if found in done:
+            continue
+        done.add(found)
+        added += _read_workbook(found, label, index, notes)
+    return added
+
+
+def _from_parsed(data: list, json_path: Path, index: Index) -> int:
+    from ..readers.jsonfile import table_from_dict
+
+    added = 0
+    for number, item in enumerate(data, start=1):
+        table = table_from_dict(item)
+        added += _add(index, table.project, table.indicators, f"上年 {json_path.name} 第 {number} 张表")
+    return added
+
+
+def load_last_year(path: str | Path) -> tuple[Index, list[str]]:
+    """Last year's actuals by (project key, indicator key), and notes on what could not be used.
+    Raises :class:`LastYearError` when ``path`` gives no actual at all."""
+    path = Path(path)
+    index: Index = {}
+    notes: list[str] = []
+    if not path.exists():
+        raise LastYearError(f"--last-year：{path} 不存在")
+    if path.is_dir():
+        from ..recalc.run import collect
+
+        files, _ = collect([str(path)])
+        added = sum(_read_workbook(f, str(f.relative_to(path)), index, notes) for f in files)
+    elif path.suffix.lower() == ".json":
+        try:
+            data = json.loads(path.read_text(encoding="utf-8-sig"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+            raise LastYearError(f"--last-year：{path} 不是可读的 JSON（{type(err).__name__}）") from None
+        if isinstance(data, dict) and isinstance(data.get("tables"), list):
+            added = _from_recalc(data, path, index, notes)
+        elif isinstance(data, list):
+            try:
+                added = _from_parsed(data, path, index)
+            except (KeyError, TypeError, AttributeError):
+                raise LastYearError(f"--last-year：{path} 既不是 perfbook recalc 的 JSON，也不是已解析的自评表 JSON") from None
+        else:
+            raise LastYearError(f"--last-year：{path} 既不是 perfbook recalc 的 JSON，也不是已解析的自评表 JSON")
+    else:
+        added = _read_workbook(path, path.name, index, notes)
+    if not added:
+        detail = "；".join(notes[:3])
+        raise LastYearError(f"--last-year：{path} 中没有读到任何实际完成值" + (f"（{detail}）" if detail else ""))
+    return index, notes

@@ -1,0 +1,439 @@
+"""Declared targets read out of grids, tolerantly and with the cell of every value.
+
+Two layouts are read:
+
+* the budget system's project list (项目绩效目标清单, the list ``perfbook batch`` reads): one row
+  per indicator under a header row holding 项目名称 and 三级指标; columns are found by the same
+  labels :mod:`..readers.project_list` uses (and any form's aliases: 指标性质, 指标值, 度量单位,
+  权重 …), project cells may be blank on continuation rows, blank 一级/二级 labels carry down;
+* the 绩效目标申报表: one project per sheet, 项目名称/主管部门/实施单位 and the amounts (年度资金总额
+  and its 其中 parts) beside their labels, then an indicator block under a header found by any
+  form's vocabulary;
+* the 自评表 itself (perfbook templates and the standard layout), read by recalc's reader
+  (:func:`..readers.tables.tables_in`, which knows its noise) for its targets.
+
+Unlike :func:`..readers.project_list.read_project_list`, nothing is refused here: a missing
+project name, an amount that is no number, a project stated twice are reading problems at their
+cells, reviewed with everything else. Only the standard library is imported at module level (the
+review also runs inside Excel, on the grids xlwings gives).
+"""
+
+from __future__ import annotations
+
+import re
+
+from addin.engine import form
+from addin.engine.forms import ends, funds_rows, get_form, strip_source, vocabulary
+from addin.engine.numbers import normalize_text, quoted, to_decimal
+from addin.engine.errors import PerfError
+from addin.engine.target_review import Amount, AmountSum, TargetProject, TargetRow, blank
+
+from ..forms.layout import META_SHEET
+from ..readers.container import Grid
+from ..readers.project_list import INDICATOR_COLUMNS, LIST_FIELDS, PROJECT_COLUMNS
+from ..readers.tables import _carry_levels, _find_funds, _indicator_columns, _is_header, _recognise, cell_texts, norm
+from ..readers.tables import _source_name as _funds_source
+
+PROJECT, DEPARTMENT, IMPLEMENTER = form.PROJECT, form.DEPARTMENT, form.IMPLEMENTER
+INITIAL, ANNUAL = form.FUNDS_FIELDS["initial"], form.FUNDS_FIELDS["annual"]
+# Rows of a list that total the projects above (not projects).
+TOTAL_NAMES = ("合计", "总计", "小计")
+# Labels of a 申报表's annual amount and of its multi-year total, longest first.
+ANNUAL_LABELS = ("年度资金申请总额", "年度资金总额", "年度预算资金", "全年预算数", "年度预算数", "本年度资金", "年度资金")
+HEADER_ROWS = 10   # a list's header is within its first rows
+
+
+class NoTargets(Exception):
+    """A readable file in which no target list or 申报表 was found (``str()`` says why)."""
+
+
+def _fields(texts: list[str]) -> dict[str, int]:
+    """Column index of each list field in a header row: the project list's own labels first,
+    then any form's aliases for the indicator columns, then the funds sub-rows' names."""
+    found: dict[str, int] = {}
+    exact = dict(zip(PROJECT_COLUMNS, ("project", "department", "implementer", "initial", "annual", "goal")))
+    exact.update(zip(INDICATOR_COLUMNS, LIST_FIELDS))
+    for i, text in enumerate(texts):
+        if text in exact and exact[text] not in found:
+            found[exact[text]] = i
+    aliases = vocabulary("indicators")
+    for i, text in enumerate(texts):
+        if not text or i in found.values():
+            continue
+        name = next((f for label, f in aliases if text.startswith(label)), None)
+        if name in LIST_FIELDS and name not in found:
+            found[name] = i
+    for i, text in enumerate(texts):
+        if text and i not in found.values():
+            source = _source_name(text)
+            if source and "source:" + source not in found:
+                found["source:" + source] = i
+    return found
+
+
+def _source_name(text: str) -> str | None:
+    stripped = strip_source(text)
+    return next((name for label, name in funds_rows()[1] if stripped == label or stripped.startswith(label)), None)
+
+
+def _list_header(grid: Grid) -> tuple[int, dict[str, int]] | None:
+    texts = cell_texts(grid)
+    for r, row in enumerate(texts[:HEADER_ROWS]):
+        if PROJECT in row and form.INDICATOR_FIELDS["level3"] in row:
+            return grid.top + r, {k: grid.left + i for k, i in _fields(row).items()}
+    return None
+
+
+def projects_in(grids: list[Grid], file: str) -> list[TargetProject]:
+    """Every project of a list, of 申报表 sheets or of 自评表 in the grids of one file (visible
+    sheets, or hidden ones when no visible sheet holds any). Raises :class:`NoTargets`."""
+    found: list[TargetProject] = []
+    for hidden in (False, True):
+        others = []
+        for grid in grids:
+            if grid.hidden != hidden or not grid.rows:
+                continue
+            header = _list_header(grid)
+            if header is None:
+                others.append(grid)
+                continue
+            for project in read_list(grid, *header):
+                project.sheet = grid.name
+                found.append(project)
+        found.extend(_tables_or_declarations(others, grids, file))
+        if found:
+            return found
+    raise NoTargets(f"{file} 中没有找到绩效目标：没有含“{PROJECT}”和“三级指标”的清单表头，"
+                    "也没有含“三级指标”“年度指标值”（或“指标值”）的申报表或自评表")
+
+
+def _tables_or_declarations(grids: list[Grid], everything: list[Grid], file: str) -> list[TargetProject]:
+    """The targets of the 自评表 in ``grids`` (perfbook templates and the standard layout, read
+    by recalc's reader, which knows their noise), else of each sheet read as a 申报表."""
+    from ..readers.tables import NoTable, tables_in
+
+    if any(g.name == META_SHEET for g in everything):
+        try:
+            return [from_table(read, everything) for read in tables_in(everything, file)]
+        except NoTable:
+            pass
+    found = []
+    for grid in grids:
+        try:
+            reads = tables_in([grid], file)
+        except NoTable:
+            reads = []
+        if reads:
+            found.extend(from_table(read, [grid]) for read in reads)
+            continue
+        for project in read_declaration(grid):
+            project.sheet = grid.name
+            found.append(project)
+    return found
+
+
+def _name_cell(grids: list[Grid], sheet: str, name: str) -> str:
+    """The cell holding the project's name on ``sheet`` ('' when none does)."""
+    wanted = norm(name)
+    for grid in grids:
+        if grid.name == sheet:
+            for r, row in enumerate(cell_texts(grid)):
+                if wanted in row:
+                    return grid.address(grid.top + r, grid.left + row.index(wanted))
+    return ""
+
+
+def from_table(read, grids: list[Grid]) -> TargetProject:
+    """The declared targets of a 自评表 read by :func:`..readers.tables.tables_in` from ``grids``
+    (its 实际完成值 and 得分 left aside), with the cells recalc's reader located."""
+    table = read.table
+    columns = frozenset(f for f in LIST_FIELDS if f in ("level1", "level2", "level3") or read.has_column("indicator", f))
+    rows = [TargetRow(ind.level1, ind.level2, ind.level3, ind.nature if "nature" in columns else None, ind.target,
+                      ind.unit if "unit" in columns else None, ind.weight,
+                      {f: read.cell(("indicator", n, f)) for f in LIST_FIELDS if read.cell(("indicator", n, f))})
+            for n, ind in enumerate(table.indicators, start=1)]
+    found = get_form(read.form)
+    project = TargetProject(
+        table.project, rows=rows, department=table.department, implementer=table.implementer,
+        annual=Amount(form.FUNDS_TOTAL, table.funds.annual, read.cell(("funds", "annual"))),
+        money_unit=read.money_unit, columns=columns, funds_weight=found.funds_weight,
+        cells={"project": _name_cell(grids, read.sheet, table.project) or (rows[0].cells.get("level3", "") if rows else "")},
+        problems=list(read.problems), sheet=read.sheet, profile=table.profile or found.profile)
+    parts = [Amount(name, source.annual, read.cell(("source", name, "annual")))
+             for name, source in table.funds.sources.items() if not blank(source.annual)]
+    if parts:
+        project.sums.append(AmountSum(project.annual, parts))
+    return project
+
+
+# the project list ----------------------------------------------------------------------------
+
+
+def _value(grid: Grid, row: int, col: int | None) -> object:
+    if col is None:
+        return None
+    value = grid.value(row, col)
+    return value.strip() if isinstance(value, str) else value
+
+
+def _amount_problem(amount: Amount, required: bool) -> str | None:
+    if blank(amount.value):
+        return f"缺少{amount.label}" if required else None
+    try:
+        value = to_decimal(amount.value, amount.label)
+    except PerfError as err:
+        return str(err)
+    if required and value <= 0:
+        return f"{amount.label}应大于 0（{quoted(amount.value)}）"
+    return None
+
+
+def read_list(grid: Grid, header: int, columns: dict[str, int]) -> list[TargetProject]:
+    """The projects of a project list whose header is row ``header`` of ``grid``."""
+    missing = [label for label, name in ((form.INDICATOR_FIELDS["target"], "target"),) if name not in columns]
+    if missing:
+        raise NoTargets(f"工作表“{grid.name}”的清单表头（第 {header + 1} 行）缺少列：{'、'.join(missing)}")
+    present = frozenset(k for k in columns if k in LIST_FIELDS)
+    lacking = [label for label, name in ((ANNUAL, "annual"), (form.INDICATOR_FIELDS["nature"], "nature"),
+                                         (form.INDICATOR_FIELDS["unit"], "unit"), (form.INDICATOR_FIELDS["weight"], "weight"))
+               if name not in columns]
+    sources = sorted((k for k in columns if k.startswith("source:")), key=columns.get)
+    at = grid.address
+    projects: list[TargetProject] = []
+    seen: dict[str, str] = {}
+    current: TargetProject | None = None
+    totals: list[tuple[int, TargetProject]] = []
+    for r in range(header + 1, grid.bottom):
+        values = {k: _value(grid, r, c) for k, c in columns.items()}
+        if all(blank(v) for v in values.values()):
+            continue
+        name = values.get("project")
+        name = "" if blank(name) else str(name)
+        if name and norm(name) in TOTAL_NAMES:
+            total = TargetProject(name, is_total=True, cells={"project": at(r, columns["project"])}, columns=present)
+            totals.append((r, total))
+            current = None
+            continue
+        if name and (current is None or name != current.project):
+            cells = {"project": at(r, columns["project"])}
+            if name in seen:
+                problems = [(cells["project"], f"项目名称“{name}”重复（{seen[name]} 已出现），两处按两个项目审核")]
+            else:
+                problems = []
+                seen[name] = cells["project"]
+            annual = Amount(ANNUAL, values.get("annual"), at(r, columns["annual"]) if "annual" in columns else "")
+            current = TargetProject(name, department=str(values.get("department") or ""),
+                                    implementer=str(values.get("implementer") or ""), annual=annual,
+                                    columns=present, cells=cells, problems=problems)
+            current.first_row = r
+            if lacking:
+                current.problems.append((cells["project"], f"清单没有“{'”“'.join(lacking)}”列，相关审核无法进行"))
+            for amount, required in ((annual, True), (Amount(INITIAL, values.get("initial"),
+                                                             at(r, columns["initial"]) if "initial" in columns else ""), False)):
+                if "annual" not in columns and required:
+                    continue
+                problem = _amount_problem(amount, required)
+                if problem:
+                    current.problems.append((amount.cell or cells["project"], f"项目“{name}”的{problem}"))
+            if sources:
+                parts = [Amount(k.split(":", 1)[1], values.get(k), at(r, columns[k])) for k in sources]
+                for part in parts:
+                    problem = _amount_problem(part, False)
+                    if problem:
+                        current.problems.append((part.cell, f"项目“{name}”的{problem}"))
+                current.sums.append(AmountSum(annual, parts))
+            projects.append(current)
+        elif current is None:
+            cell = at(r, columns["project"])
+            row = _row(grid, r, columns, values)
+            what = f"（三级指标“{row.level3}”）" if row.level3 else ""
+            projects.append(TargetProject("", problems=[(cell, f"第 {r + 1} 行缺少项目名称{what}，不知道属于哪个项目")],
+                                          cells={"project": cell}, columns=present))
+            continue
+        else:
+            _repeats(current, grid, r, columns, values)
+        row = _row(grid, r, columns, values)
+        if not _has_indicator(values):
+            continue
+        if not row.level3:
+            current.problems.append((row.cells.get("level3", ""), f"第 {r + 1} 行缺少三级指标名称"))
+            continue
+        current.rows.append(row)
+    for project in projects:
+        _carry(project.rows)
+    for r, total in totals:
+        _total_row(grid, r, columns, total, [p for p in projects if p.project])
+    return projects + [t for _, t in totals]
+
+
+def _has_indicator(values: dict[str, object]) -> bool:
+    return any(not blank(values.get(k)) for k in LIST_FIELDS)
+
+
+def _row(grid: Grid, r: int, columns: dict[str, int], values: dict[str, object]) -> TargetRow:
+    texts = {k: "" if blank(values.get(k)) else str(values.get(k)).strip() for k in ("level1", "level2", "level3")}
+    return TargetRow(texts["level1"], texts["level2"], texts["level3"], values.get("nature"), values.get("target"),
+                     values.get("unit"), values.get("weight"),
+                     {k: grid.address(r, columns[k]) for k in LIST_FIELDS if k in columns}, r + 1)
+
+
+def _carry(rows: list[TargetRow]) -> None:
+    """Blank 一级/二级 cells take the label above within a project (merged cells in the export),
+    a 二级 label in the 一级 column moves over (see :func:`..readers.tables._carry_levels`)."""
+    _carry_levels(rows)
+
+
+def _repeats(project: TargetProject, grid: Grid, r: int, columns: dict[str, int], values: dict[str, object]) -> None:
+    """A continuation row that states the project's amount again, differently."""
+    if project.annual is None or "annual" not in columns or blank(values.get("annual")):
+        return
+    later = Amount(ANNUAL, values["annual"], grid.address(r, columns["annual"]))
+    try:
+        same = to_decimal(later.value, ANNUAL) == to_decimal(project.annual.value, ANNUAL)
+    except PerfError:
+        same = str(later.value).strip() == str(project.annual.value).strip()
+    if not same:
+        project.repeats.append((project.annual, later))
+
+
+def _total_row(grid: Grid, r: int, columns: dict[str, int], total: TargetProject, projects: list[TargetProject]) -> None:
+    """A 合计 row: each amount column it fills is the sum of the projects' amounts (each read on
+    the project's first row)."""
+    for name, label in (("annual", ANNUAL), ("initial", INITIAL)):
+        if name not in columns or blank(grid.value(r, columns[name])):
+            continue
+        parts = [Amount(project.project, grid.value(project.first_row, columns[name])) for project in projects
+                 if project.first_row is not None]
+        total.sums.append(AmountSum(Amount(f"{total.project}行的{label}", grid.value(r, columns[name]),
+                                           grid.address(r, columns[name])), parts))
+
+
+# the 申报表 ------------------------------------------------------------------------------------
+
+
+def _labelled(grid: Grid, rows: range, labels: tuple[str, ...], near: int | None = None,
+              amount: bool = False) -> tuple[object, str, int, int] | None:
+    """(value, its cell, label row, label column) of the first label of ``labels`` found in
+    ``rows`` (a cell starting with it); the value is the first filled cell right of the label
+    or, for an ``amount``, the cell below when the one on the right is no number and the one
+    below is (a header over a value row). ``near``: of several cells with the label, the one
+    nearest this column."""
+    texts = cell_texts(grid)
+    for label in labels:
+        hits = [(r, grid.left + c) for r in rows if grid.top <= r < grid.bottom
+                for c, t in enumerate(texts[r - grid.top]) if t and strip_source(t).startswith(label)
+                and len(strip_source(t)) <= len(label) + 8]
+        if not hits:
+            continue
+        r, c = min(hits, key=lambda h: (abs(h[1] - near), h[0]) if near is not None else (h[0], h[1]))
+        right = next(((grid.value(r, x), x) for x in range(c + 1, min(c + 4, grid.right))
+                      if not blank(grid.value(r, x))), (None, None))
+        if amount and (right[0] is None or not _numeric(right[0])) and _numeric(grid.value(r + 1, c)):
+            return grid.value(r + 1, c), grid.address(r + 1, c), r, c
+        if right[1] is not None:
+            value = right[0].strip() if isinstance(right[0], str) else right[0]
+            return value, grid.address(r, right[1]), r, c
+        return None, grid.address(r, c), r, c
+    return None
+
+
+def _numeric(value: object) -> bool:
+    if value is None or isinstance(value, bool):
+        return False
+    try:
+        to_decimal(value, "金额")
+    except PerfError:
+        return False
+    return True
+
+
+def read_declaration(grid: Grid) -> list[TargetProject]:
+    """The project of a 申报表 sheet (an indicator header with the project's lines above it), or
+    nothing when the sheet has no indicator header."""
+    texts = cell_texts(grid)
+    headers = [grid.top + i for i, row in enumerate(texts) if _is_header(tuple(row))]
+    if not headers:
+        return []
+    header = headers[0]
+    above = range(grid.top, header)
+    name = _labelled(grid, above, (PROJECT,))
+    if name is None or blank(name[0]):
+        cell = name[1] if name else grid.address(grid.top, grid.left)
+        project = TargetProject(grid.name, problems=[(cell, f"没有找到{PROJECT}，按工作表名“{grid.name}”审核")],
+                                cells={"project": cell})
+    else:
+        project = TargetProject(str(name[0]).strip(), cells={"project": name[1]})
+    for label, attribute in (((DEPARTMENT, "主管部门及代码"), "department"), ((IMPLEMENTER,), "implementer")):
+        found = _labelled(grid, above, label)
+        if found and not blank(found[0]):
+            setattr(project, attribute, str(found[0]).strip())
+    seen = {t for row in texts[: header - grid.top + 2] for t in row if t}
+    money = next((t for t in seen if re.search(r"[(（](万?元)[)）]", t)), "")
+    project.money_unit = "元" if re.search(r"[(（]元[)）]", money) else "万元"
+    table = _funds_table(grid, above)
+    annual = table[:4] if table else _labelled(grid, above, ANNUAL_LABELS, amount=True)
+    if annual is None:
+        project.problems.append((project.cells["project"], f"没有找到年度资金总额（{ANNUAL_LABELS[1]}），无法核对成本指标"))
+    else:
+        value, cell, label_row, label_col = annual
+        project.annual = Amount(form.FUNDS_TOTAL, value, cell)
+        problem = _amount_problem(project.annual, True)
+        if problem:
+            project.problems.append((cell, problem))
+        parts = list(table[4]) if table else []
+        for label, canonical in _source_labels() if not table else ():
+            hit = _labelled(grid, range(label_row, header), (label,), near=label_col, amount=True)
+            if hit and hit[1] not in {p.cell for p in parts} and canonical not in {p.label for p in parts}:
+                parts.append(Amount(canonical, hit[0], hit[1]))
+        if parts:
+            project.sums.append(AmountSum(project.annual, parts))
+    columns, first = _indicator_columns(grid, header)
+    project.columns = frozenset(k for k in columns if k in LIST_FIELDS)
+    form_id, _ = _recognise(seen, columns, money)
+    project.profile = get_form(form_id).profile
+    totals, stops = ends()
+    end = headers[1] if len(headers) > 1 else grid.bottom
+    label_end = columns.get("target", grid.right)
+    for r in range(first, end):
+        labels = [t for t in texts[r - grid.top][: label_end - grid.left] if t] if r < grid.bottom else []
+        if any(t.startswith(totals) or t.startswith(stops) for t in labels):
+            break
+        values = {k: _value(grid, r, c) for k, c in columns.items()}
+        if all(blank(values.get(k)) for k in ("nature", "target", "weight")):
+            continue   # a label row or a placeholder (指标1：, ……)
+        row = _row(grid, r, columns, values)
+        if not row.level3:
+            project.problems.append((row.cells.get("level3", ""), f"第 {r + 1} 行缺少三级指标名称"))
+            continue
+        project.rows.append(row)
+    _carry(project.rows)
+    return [project]
+
+
+def _funds_table(grid: Grid, rows: range) -> tuple[object, str, int, int, list[Amount]] | None:
+    """(value, cell, row, column) of the annual amount of a funds block laid out as a table (a
+    自评表's 年度资金总额 row under 年初预算数 | 全年预算数 | …) and its 其中 rows in that column;
+    None when the sheet has no such block."""
+    found = _find_funds(grid, rows)
+    if found is None or "annual" not in found[1]:
+        return None
+    _, columns, total = found
+    col = columns["annual"]
+    parts = []
+    for r in range(total + 1, rows.stop):
+        labels = [t for t in cell_texts(grid)[r - grid.top][: col - grid.left] if t]
+        name = next((n for n in map(_funds_source, labels) if n), None)
+        if name is None:
+            break
+        parts.append(Amount(name, grid.value(r, col), grid.address(r, col)))
+    return grid.value(total, col), grid.address(total, col), total, col, parts
+
+
+def _source_labels() -> list[tuple[str, str]]:
+    """(label, canonical name) of every funds sub-row any form names, and 财政拨款/上年结转."""
+    pairs = list(funds_rows()[1]) + [("财政拨款", "当年财政拨款"), ("上年结转", "上年结转资金")]
+    return sorted(dict(pairs).items(), key=lambda kv: len(kv[0]), reverse=True)
+
+
+def normalized(text: object) -> str:
+    return normalize_text(str(text or "")).strip()

@@ -1,0 +1,291 @@
+"""``perfbook targets check``: every project of every target list reviewed, the results written.
+
+:func:`check_targets` reads each file named (a project list, 申报表 workbooks, a folder of
+them; .xlsx/.xlsm/.xls/.xlsb/.ods/.et through the same guarded container checks as recalc, and
+.csv), reviews each project with :func:`addin.engine.target_review.review_project`, writes an
+annotated copy of each file (the original is never touched), ``目标审核汇总.xlsx`` and, when
+asked, the JSON. A file that cannot be read is one line of ``unreadable``; it never stops the
+batch.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from addin.engine import DEFAULT_PROFILE_ID, PerfError, UserError, as_float, get_profile
+from addin.engine.target_review import LABELS, ProjectReview, TargetFinding, TargetProject, review_project, settings_of
+
+from ..files import atomic_save, readable_path, safe_stem, unique_names
+from ..readers.container import MAX_FILE_BYTES, Grid, UnreadableFile, os_reason
+
+SUMMARY_NAME = "目标审核汇总.xlsx"
+COPY_SUFFIX = "_审核"
+LIST_SUFFIXES = {".csv"}   # read besides the workbook formats recalc reads
+
+
+class TargetsError(UserError):
+    """A review that cannot start (nothing to read, an output folder that is a file)."""
+
+
+@dataclass
+class FindingOut:
+    kind: str
+    cell: str
+    indicator: str
+    message: str
+    value: float | str | None
+    limit: float | str | None
+
+    @property
+    def label(self) -> str:
+        return LABELS.get(self.kind, self.kind)
+
+
+def _plain(value: object) -> float | int | str | None:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() and abs(value) < 10**15 else float(value)
+    return as_float(value) if value is None or isinstance(value, (int, float)) else str(value)
+
+
+def finding_out(finding: TargetFinding) -> FindingOut:
+    return FindingOut(finding.kind, finding.cell, finding.indicator, finding.message,
+                      _plain(finding.value), _plain(finding.limit))
+
+
+@dataclass
+class ProjectResult:
+    file: str
+    sheet: str
+    project: str
+    department: str
+    grade: str | None              # None for a list's 合计 row
+    consequence: str
+    score: float | None
+    profile: str
+    amount: float | None           # 全年预算数 in 万元, when it is a number
+    findings: list[FindingOut] = field(default_factory=list)
+    annotated: str | None = None
+    is_total: bool = False
+    project_cell: str = ""         # the cell of the project's name
+
+    def to_dict(self) -> dict:
+        return {"file": self.file, "sheet": self.sheet, "project": self.project, "department": self.department,
+                "grade": self.grade, "findings": [
+                    {"kind": f.kind, "cell": f.cell, "indicator": f.indicator, "message": f.message,
+                     "value": f.value, "limit": f.limit} for f in self.findings]}
+
+
+@dataclass
+class Unreadable:
+    file: str
+    message: str
+
+
+@dataclass
+class TargetsResult:
+    profile: str | None
+    projects: list[ProjectResult] = field(default_factory=list)
+    unreadable: list[Unreadable] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)          # e.g. last year's files not found
+    summary_path: Path | None = None
+    json_path: Path | None = None
+    sources: dict[str, Path] = field(default_factory=dict)  # file label → the file, for links
+    annotation_errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def findings(self) -> int:
+        return sum(len(p.findings) for p in self.projects)
+
+    @property
+    def has_problems(self) -> bool:
+        return bool(self.findings or self.unreadable)
+
+    def to_dict(self) -> dict:
+        return {"projects": [p.to_dict() for p in self.projects],
+                "unreadable": [{"file": u.file, "message": u.message} for u in self.unreadable]}
+
+    def to_json(self) -> str:
+        """One project (or unreadable file) per line, like recalc's JSON."""
+        import json
+
+        dump = json.JSONEncoder(ensure_ascii=False).encode
+        lines = ["{"]
+        for n, (name, items) in enumerate(self.to_dict().items()):
+            comma = "," if n == 0 else ""
+            if items:
+                lines += [f" {dump(name)}: [", ",\n".join("  " + dump(item) for item in items), f" ]{comma}"]
+            else:
+                lines.append(f" {dump(name)}: []{comma}")
+        return "\n".join(lines + ["}"])
+
+
+def _amount(project: TargetProject) -> float | None:
+    from addin.engine.target_review import money_factor
+    from addin.engine.numbers import to_decimal
+
+    if project.annual is None:
+        return None
+    try:
+        return float(to_decimal(project.annual.value, "金额") * (money_factor(project.money_unit) or 1))
+    except PerfError:
+        return None
+
+
+def project_result(review: ProjectReview, file: str, profile: str) -> ProjectResult:
+    project = review.project
+    total = project.is_total
+    return ProjectResult(
+        file=file, sheet=project.sheet, project=project.project, department=project.department,
+        grade=None if total else review.grade, consequence="" if total else review.consequence,
+        score=None if total else float(review.score), profile=profile, amount=None if total else _amount(project),
+        findings=[finding_out(f) for f in review.findings], is_total=total,
+        project_cell=project.cells.get("project", ""))
+
+
+# reading ---------------------------------------------------------------------------------------
+
+
+def _csv_grid(path: Path) -> Grid:
+    """A .csv list as one grid (UTF-8, or GB18030 as Chinese Windows exports)."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise UnreadableFile(f"文件过大（{size // 2**20} MB，上限 {MAX_FILE_BYTES // 2**20} MB），已拒绝读取")
+        data = path.read_bytes()
+    except OSError as err:
+        raise UnreadableFile(f"无法打开文件（{os_reason(err)}）") from None
+    if not data.strip():
+        raise UnreadableFile("文件是空的")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise UnreadableFile("无法识别文件的编码（应为 UTF-8 或 GBK）")
+    try:
+        rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
+    except csv.Error as err:
+        raise UnreadableFile(f"不是有效的 CSV 文件（{err}）") from None
+    return Grid("清单", rows, 0, 0)
+
+
+def read_file(path: Path) -> tuple[str, list[Grid]]:
+    """The format and grids of a target list file. Raises ``UnreadableFile``."""
+    if path.suffix.lower() == ".csv":
+        return "csv", [_csv_grid(path)]
+    from ..readers.source import read_source
+
+    return read_source(path)
+
+
+def _collect(paths: list[str], outdir: Path | None) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The files named (folders walked, .csv lists included) and the paths not read, with why."""
+    from ..recalc.run import _real, collect
+
+    found, skipped = collect(paths)
+    csvs = [p for p, _ in skipped if p.suffix.lower() in LIST_SUFFIXES and p.is_file()]
+    found += csvs
+    skipped = [(p, r) for p, r in skipped if p not in csvs]
+    if outdir is not None:
+        inside = _real(outdir) + os.sep
+        found = [p for p in found if not _real(p).startswith(inside)]
+    return found, skipped
+
+
+def _label(path: Path, paths: list[str]) -> str:
+    from ..recalc.run import _label as recalc_label
+
+    folders = [Path(p).absolute() for p in paths if Path(p).is_dir()]
+    return recalc_label(path, folders)
+
+
+# the run ---------------------------------------------------------------------------------------
+
+
+def review_projects(projects: list[TargetProject], profile: str | None, last_year=None) -> list[tuple[ProjectReview, str]]:
+    """Each project reviewed under ``profile``, else the profile its layout suggests, else the
+    default; with the profile used."""
+    reviews = []
+    for project in projects:
+        used = get_profile(profile or project.profile or DEFAULT_PROFILE_ID).id
+        reviews.append((review_project(project, used, last_year), used))
+    return reviews
+
+
+def check_targets(paths: list[str], outdir: str | Path | None = None, profile: str | None = None,
+                  json_path: str | Path | None = None, last_year: str | Path | None = None,
+                  copies: bool = True) -> TargetsResult:
+    """Review every project of the files named by ``paths``; write the annotated copies (unless
+    ``copies`` is false) and the summary into ``outdir`` (when given) and the JSON (when asked).
+    Raises :class:`TargetsError` (or another ``UserError``) for what stops the review before it
+    starts: an unknown profile, unusable last year's results, nothing to read."""
+    if profile is not None:
+        settings_of(profile)   # an unknown profile, or one without a review, before any work
+    out = Path(outdir) if outdir is not None else None
+    if out is not None and out.exists() and not out.is_dir():
+        raise TargetsError(f"输出目录 {out} 是一个文件")
+    index = None
+    result = TargetsResult(get_profile(profile).id if profile else None)
+    if last_year is not None:
+        from .last_year import load_last_year
+
+        index, result.notes = load_last_year(last_year)
+    found, skipped = _collect(paths, out)
+    if not found and (not skipped or all(r in ("文件不存在", "没有与之匹配的文件") for _, r in skipped)):
+        detail = "、".join(f"{p}（{r}）" for p, r in skipped) or "、".join(paths)
+        raise TargetsError(f"没有找到要审核的绩效目标清单或申报表：{detail}")
+    for path, reason in skipped:
+        result.unreadable.append(Unreadable(readable_path(str(path))[0], f"未读取：{reason}"))
+    labels = [_label(p, paths) for p in found]
+    stems = unique_names([safe_stem(readable_path(p.stem)[0], 60) + COPY_SUFFIX for p in found], "")
+    for path, label, stem in zip(found, labels, stems):
+        result.sources[label] = path
+        _check_one(path, label, stem, out if copies else None, profile, index, result)
+    if out is not None:
+        from .summary import write_summary
+
+        result.summary_path = write_summary(result, out / SUMMARY_NAME)
+    if json_path is not None:
+        result.json_path = atomic_save(lambda tmp: Path(tmp).write_text(result.to_json(), encoding="utf-8"),
+                                       Path(json_path))
+    return result
+
+
+def _check_one(path: Path, label: str, stem: str, outdir: Path | None, profile: str | None, index,
+               result: TargetsResult) -> None:
+    from .read import NoTargets, projects_in
+
+    try:
+        fmt, grids = read_file(path)
+        projects = projects_in(grids, label)
+        reviews = review_projects(projects, profile, index)
+    except (UnreadableFile, NoTargets) as err:
+        result.unreadable.append(Unreadable(label, f"文件无法读取：{err}" if isinstance(err, UnreadableFile) else str(err)))
+        return
+    except UserError as err:
+        result.unreadable.append(Unreadable(label, str(err)))
+        return
+    except Exception as err:  # noqa: BLE001 - one broken file never stops the batch
+        result.unreadable.append(Unreadable(label, f"文件无法读取：读取时出现意外错误（{type(err).__name__}），已跳过；"
+                                                   "请用 Excel 或 WPS 打开后另存为 .xlsx 再试"))
+        return
+    rows = [project_result(review, label, used) for review, used in reviews]
+    if outdir is not None:
+        from .annotate import copy_name, write_copy
+
+        name = copy_name(stem, fmt)
+        try:
+            written = write_copy(path, fmt, grids, outdir / name, rows)
+        except Exception as err:  # noqa: BLE001 - the review stands without its copy
+            result.annotation_errors[label] = f"审核副本无法写出：{err}"
+        else:
+            for row in rows:
+                row.annotated = written.name
+    result.projects.extend(rows)
