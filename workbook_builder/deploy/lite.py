@@ -27,6 +27,8 @@ REVIEW_MODULES = (
     "workbook_builder.recalc", "workbook_builder.recalc.result", "workbook_builder.recalc.run",
     "workbook_builder.recalc.evaluation",
     "workbook_builder.deploy", "workbook_builder.deploy.review",
+    "workbook_builder.readers.project_list", "workbook_builder.targets", "workbook_builder.targets.read",
+    "workbook_builder.targets.run",
 )
 REQUIREMENTS = "xlwings\n"
 
