@@ -67,3 +67,16 @@ class Evaluated:
 
     def value(self, solution: dict, sheet: str, cell: str):
         return solution[self.key(sheet, cell)]
+
+
+def compare_cells(got: dict, expected: dict) -> dict:
+    """The cells where ``got`` differs from ``expected`` (numbers to 1e-9): cell -> (got, expected)."""
+    wrong = {}
+    for ref, want in expected.items():
+        value = got.get(ref, "")
+        if isinstance(want, float) and isinstance(value, (int, float)):
+            if abs(value - want) > 1e-9:
+                wrong[ref] = (value, want)
+        elif value != want:
+            wrong[ref] = (value, want)
+    return wrong

@@ -34,7 +34,7 @@ from addin.engine.scoring import exec_rate, exec_score, score_detail
 from addin.engine.table import evaluate_table
 from tests import libreoffice
 from tests.conftest import ROOT
-from tests.formula_engine import Evaluated
+from tests.formula_engine import Evaluated, compare_cells
 from tests.xlwings_payload import book_payload, recalc_findings, review_findings
 from workbook_builder.forms.batch import write_batch
 from workbook_builder.forms.layout import SHEET, Layout
@@ -132,18 +132,6 @@ def expected_cells(table, form_id: str) -> dict[str, object]:
     return cells
 
 
-def _compare(got: dict, expected: dict) -> dict:
-    wrong = {}
-    for ref, want in expected.items():
-        value = got.get(ref, "")
-        if isinstance(want, float) and isinstance(value, (int, float)):
-            if abs(value - want) > 1e-9:
-                wrong[ref] = (value, want)
-        elif value != want:
-            wrong[ref] = (value, want)
-    return wrong
-
-
 @pytest.mark.parametrize("portable", (False, True), ids=("addin", "portable"))
 @pytest.mark.parametrize("form_id", FORMS)
 def test_filled_template_computes_like_the_engine(written, chaoyang_tables, form_id, portable):
@@ -153,7 +141,7 @@ def test_filled_template_computes_like_the_engine(written, chaoyang_tables, form
         solution = book.calculate(SHEET, inputs)
         expected = expected_cells(table, form_id)
         got = {ref: book.value(solution, SHEET, ref) for ref in expected}
-        assert _compare(got, expected) == {}, path.name
+        assert compare_cells(got, expected) == {}, path.name
 
 
 def where(finding, lay: Layout) -> str:

@@ -25,7 +25,7 @@ from addin.engine.profiles import OVER_TARGET_MODES
 from addin.engine.scoring import score_detail
 from tests import libreoffice
 from tests.conftest import ROOT
-from tests.formula_engine import Evaluated
+from tests.formula_engine import Evaluated, compare_cells
 from workbook_builder.forms import portable
 from workbook_builder.forms.batch import write_batch, write_template
 from workbook_builder.forms.layout import META_SHEET, SHEET, Layout
@@ -112,19 +112,6 @@ def recalculated(templates, chaoyang_tables, tmp_path_factory):
     return {profile: libreoffice.recalculate(ps, out / profile) for profile, ps in paths.items()}
 
 
-def _compare(got: dict, expected: dict) -> dict:
-    """The cells where ``got`` differs from ``expected`` (numbers to 1e-9)."""
-    wrong = {}
-    for ref, want in expected.items():
-        value = got.get(ref, "")
-        if isinstance(want, float) and isinstance(value, (int, float)):
-            if abs(value - want) > 1e-9:
-                wrong[ref] = (value, want)
-        elif value != want:
-            wrong[ref] = (value, want)
-    return wrong
-
-
 @needs_soffice
 @pytest.mark.parametrize("profile", PROFILES)
 @pytest.mark.parametrize("number", range(1, 31))
@@ -132,7 +119,7 @@ def test_libreoffice_computes_like_the_engine(recalculated, chaoyang_tables, pro
     sample = chaoyang_tables[number - 1]
     path = recalculated[profile][number - 1]
     cells = libreoffice.values(path, SHEET)
-    assert _compare(cells, expected_for(sample, profile)) == {}
+    assert compare_cells(cells, expected_for(sample, profile)) == {}
     errors = {ref: v for ref, v in cells.items() if isinstance(v, str) and v.startswith("#")}
     assert errors == {}
 
@@ -145,7 +132,7 @@ def test_formulas_engine_computes_like_the_engine(templates, chaoyang_tables, pr
     solution = book.calculate(SHEET, inputs_for(sample))
     expected = expected_for(sample, profile)
     got = {ref: book.value(solution, SHEET, ref) for ref in expected}
-    assert _compare(got, expected) == {}
+    assert compare_cells(got, expected) == {}
 
 
 @needs_soffice

@@ -7,36 +7,16 @@ import os
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 
 import pytest
-import xlwings
 
 from tests.conftest import ROOT
-from tests.xlwings_payload import book_payload, recalc_findings, review_findings
-from workbook_builder.cli import main
+from tests.xlwings_payload import book_payload, recalc_findings, review_findings, run_in_lite
 
 SUBMITTED = sorted((ROOT / "samples/chaoyang-2024/submitted").glob("*.xlsx"))
 # 评价指标体系评分表 and yearly budget tables are reviewed like recalc reads them, too.
 EVALUATIONS = sorted((ROOT / "samples/yueyang-2020").glob("*.xlsx")) + sorted(
     (ROOT / "samples/qinhuangdao-2020-2022").glob("*.xlsx"))
-
-RUNNER = textwrap.dedent(
-    """
-    import asyncio, json, sys
-    import xlwings as xw
-    import xlwings.server as server
-    import main
-    out = []
-    for payload in json.loads(sys.stdin.read()):
-        book = xw.Book(json=payload)
-        # Called as xlwings calls a script: the book injected by its type hint.
-        asyncio.run(server.custom_scripts_call(main, "复核本工作簿", typehint_to_value={xw.Book: book}))
-        out.append(book.json()["actions"])
-    print(json.dumps(out, ensure_ascii=False))
-    """
-)
-
 
 @pytest.fixture(scope="module")
 def expected():
@@ -44,20 +24,8 @@ def expected():
 
 
 def test_lite_review_finds_what_recalc_finds(tmp_path, expected):
-    out = tmp_path / "lite"
-    assert main(["lite", "-o", str(out)]) == 0
-    only_xlwings = tmp_path / "only-xlwings"
-    only_xlwings.mkdir()
-    (only_xlwings / "xlwings").symlink_to(Path(xlwings.__file__).parent)
-    script = f"import sys; sys.path[:0] = [{str(only_xlwings)!r}, {str(out)!r}]\n" + RUNNER
-    env = {"PATH": os.environ.get("PATH", ""), "XLWINGS_ON_SERVER": "true",
-           "XLWINGS_LICENSE_KEY": "noncommercial"}
     payloads = [book_payload(path) for path in SUBMITTED + EVALUATIONS]
-    done = subprocess.run([sys.executable, "-I", "-S", "-c", script],
-                          input=json.dumps(payloads, ensure_ascii=False, default=str),
-                          capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300)
-    assert done.returncode == 0, done.stderr[-3000:]
-    results = json.loads(done.stdout)
+    results = run_in_lite(tmp_path, payloads)
     assert len(results) == len(SUBMITTED) + len(EVALUATIONS) == 28
     total = 0
     for path, payload, actions, (rows, cells) in zip(SUBMITTED + EVALUATIONS, payloads, results, expected):

@@ -271,29 +271,10 @@ def test_self_evaluation_tables_and_templates_are_read_for_their_targets(tmp_pat
 def test_the_lite_bundle_reviews_a_target_list_too(tmp_path):
     """xlwings Lite: main.py alone (nothing but xlwings importable) reviews the planted list as
     the desktop review does (the bundle carries the targets modules)."""
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
+    from tests.xlwings_payload import book_payload, run_in_lite, written_values
 
-    import xlwings
-
-    from tests.test_review import RUNNER
-    from tests.xlwings_payload import book_payload, written_values
-    from workbook_builder.cli import main
-
-    out = tmp_path / "lite"
-    assert main(["lite", "-o", str(out)]) == 0
-    only_xlwings = tmp_path / "only-xlwings"
-    only_xlwings.mkdir()
-    (only_xlwings / "xlwings").symlink_to(Path(xlwings.__file__).parent)
-    script = f"import sys; sys.path[:0] = [{str(only_xlwings)!r}, {str(out)!r}]\n" + RUNNER
-    env = {"PATH": os.environ.get("PATH", ""), "XLWINGS_ON_SERVER": "true", "XLWINGS_LICENSE_KEY": "noncommercial"}
     payload = book_payload(PLANTED)
-    done = subprocess.run([sys.executable, "-I", "-S", "-c", script], input=json.dumps([payload], ensure_ascii=False, default=str),
-                          capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300)
-    assert done.returncode == 0, done.stderr[-3000:]
-    [actions] = json.loads(done.stdout)
+    [actions] = run_in_lite(tmp_path, [payload])
     cells = written_values(actions, len(payload["sheets"]))
     found = {(cells[f"C{r}"], cells[f"B{r}"].rsplit(",", 1)[1].strip('")')) for r in range(2, 100)
              if f"A{r}" in cells and cells[f"D{r}"] != "审核等级"}

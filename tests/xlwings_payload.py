@@ -4,7 +4,12 @@ each sheet's used range and visibility)."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import xlwings
@@ -73,3 +78,39 @@ def recalc_findings(path: Path) -> tuple[list[tuple], set[tuple[int, str]]]:
             if f.cell:
                 cells.add((names.index(report.sheet), f.cell))
     return rows, cells
+
+
+LITE_RUNNER = textwrap.dedent(
+    """
+    import asyncio, json, sys
+    import xlwings as xw
+    import xlwings.server as server
+    import main
+    out = []
+    for payload in json.loads(sys.stdin.read()):
+        book = xw.Book(json=payload)
+        # Called as xlwings calls a script: the book injected by its type hint.
+        asyncio.run(server.custom_scripts_call(main, "复核本工作簿", typehint_to_value={xw.Book: book}))
+        out.append(book.json()["actions"])
+    print(json.dumps(out, ensure_ascii=False))
+    """
+)
+
+
+def run_in_lite(folder: Path, payloads: list[dict]) -> list[list[dict]]:
+    """The actions 复核本工作簿 sends back for each payload, run as xlwings Lite runs it: the
+    generated main.py in an interpreter where nothing but xlwings is importable."""
+    from workbook_builder.cli import main
+
+    out = folder / "lite"
+    assert main(["lite", "-o", str(out)]) == 0
+    only_xlwings = folder / "only-xlwings"
+    only_xlwings.mkdir()
+    (only_xlwings / "xlwings").symlink_to(Path(xlwings.__file__).parent)
+    script = f"import sys; sys.path[:0] = [{str(only_xlwings)!r}, {str(out)!r}]\n" + LITE_RUNNER
+    env = {"PATH": os.environ.get("PATH", ""), "XLWINGS_ON_SERVER": "true", "XLWINGS_LICENSE_KEY": "noncommercial"}
+    done = subprocess.run([sys.executable, "-I", "-S", "-c", script],
+                          input=json.dumps(payloads, ensure_ascii=False, default=str),
+                          capture_output=True, text=True, cwd=folder, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout)
