@@ -12,24 +12,52 @@ Budget units often return the 自评表 as a Word table. Each table of the docum
 
 The file has already been checked by :func:`.container.check_container` (bounded size, no
 DTD or entity declaration in any part); python-docx never follows an external relationship.
+Tables are read defensively, straight from the XML (never through python-docx's grid, which
+allocates every span and walks merges row by row): a ``gridSpan``/``gridBefore`` is clamped to
+:data:`MAX_COLUMNS`, a ``vMerge`` continuing nothing (in the first row, or under no cell) is a
+cell of its own, a value that is not a number or a merge kind is refused with the cell named;
+at most :data:`MAX_ROWS` rows of a table, :data:`MAX_TABLES` tables (nested ones included),
+:data:`MAX_NESTING` levels of tables in tables and :data:`~.container.MAX_CELLS` grid cells in
+all. A macro-enabled document or a template (``.docm``, ``.dotx``, ``.dotm``) is read as the
+document it holds (its content type fixed in memory; nothing in it runs).
 Cells are addressed as a Word user finds them: ``第6行第8列`` (of the grid's table) or
 ``表格2第3行第8列`` (a continuation table).
 """
 
 from __future__ import annotations
 
+import io
+import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from addin.engine import form
 
-from .container import MAX_COLUMNS, MAX_ROWS, Grid, OutOfMemory, UnreadableFile, clean_value
+from .container import MAX_CELLS, MAX_COLUMNS, MAX_ROWS, MAX_TEXT, Grid, OutOfMemory, UnreadableFile, clean_value
 from ..logs import logger
 
 _NUMBER = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 _MONEY = ("万元", "元")
-PARAGRAPHS_ABOVE = 4  # paragraphs kept above a table (title, year line, notes)
+PARAGRAPHS_ABOVE = 4   # paragraphs kept above a table (title, year line, notes)
+PARAGRAPHS_LOOKED_AT = 1000   # paragraphs looked at, upwards from a table, for those
+MAX_TABLES = 1000      # tables in one document, nested ones included
+MAX_NESTING = 8        # tables within a table's cell, within a cell… (a form uses one or two)
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_TBL, _TR, _TC, _P, _T = (f"{{{_W}}}{tag}" for tag in ("tbl", "tr", "tc", "p", "t"))
+_TCPR, _TRPR, _GRID_SPAN, _GRID_BEFORE, _VMERGE, _VAL = (
+    f"{{{_W}}}{tag}" for tag in ("tcPr", "trPr", "gridSpan", "gridBefore", "vMerge", "val"))
+_INTEGER = re.compile(r"[+-]?\d+")
+
+# Main-part content types of Word packages: a document, a macro-enabled document, a template and
+# a macro-enabled template; all are read (and copied) as a plain document.
+DOCUMENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+MACRO_TYPES = {"application/vnd.ms-word.document.macroEnabled.main+xml",
+               "application/vnd.ms-word.template.macroEnabledTemplate.main+xml"}
+WORD_TYPES = {DOCUMENT_TYPE, "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
+              *MACRO_TYPES}
 
 
 def typed(text: str) -> object:
@@ -40,8 +68,10 @@ def typed(text: str) -> object:
         if value.endswith(unit):
             value = value[: -len(unit)].strip()
             break
-    if _NUMBER.fullmatch(value):
-        return float(value.replace(",", ""))
+    if len(value) <= 400 and _NUMBER.fullmatch(value):
+        number = float(value.replace(",", ""))
+        if math.isfinite(number):
+            return number
     return clean_value(text.strip()) if text.strip() else None
 
 
@@ -65,35 +95,152 @@ class WordGrid(Grid):
         return self.origins[row] if 0 <= row < len(self.origins) else None
 
 
-def table_rows(tbl) -> list[list[str | None]]:
-    """A ``w:tbl`` element's rows as text per grid column, each merged cell once (at its first
-    row and column), at most :data:`MAX_ROWS` rows of :data:`MAX_COLUMNS` columns."""
-    rows = []
-    for tr in tbl.tr_lst[:MAX_ROWS]:
-        row: list[str | None] = [None] * min(tr.grid_before, MAX_COLUMNS)
-        for tc in tr.tc_lst:
-            if len(row) >= MAX_COLUMNS:
+def open_document(data: bytes):
+    """The python-docx ``Document`` of a Word package's bytes. A macro-enabled document or a
+    template is opened as the plain document it holds (its main part's content type fixed in
+    memory, the bytes untouched). Raises ``UnreadableFile`` for a package whose main part is not
+    a Word document; python-docx's own errors for a broken package go on."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.part import PartFactory
+    from docx.package import Package
+    from docx.parts.document import DocumentPart
+
+    for content_type in WORD_TYPES:   # python-docx itself maps only the plain document's type
+        PartFactory.part_type_for.setdefault(content_type, DocumentPart)
+    package = Package.open(io.BytesIO(data))
+    try:
+        part = package.part_related_by(RT.OFFICE_DOCUMENT)
+    except (KeyError, ValueError):
+        raise UnreadableFile("Word 文档缺少正文部件（或有多个），无法读取") from None
+    if part.content_type not in WORD_TYPES or not isinstance(part, DocumentPart):
+        raise UnreadableFile("不是 Word 文档（正文部件的类型不是 Word 文档），请用 Word 或 WPS 另存为 .docx")
+    part._content_type = DOCUMENT_TYPE
+    return part.document
+
+
+def _shown(value: str) -> str:
+    value = re.sub(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]", "?", value)
+    return value if len(value) <= 20 else value[:19] + "…"
+
+
+def _integer(element, default: int, what: str, where: str) -> int:
+    """The ``w:val`` of a span element as an int: ``default`` when absent or negative, at most
+    10**9 (a longer number is clamped, never converted); ``UnreadableFile`` naming ``where``
+    when it is not a number."""
+    if element is None:
+        return default
+    value = (element.get(_VAL) or "").strip()
+    if not _INTEGER.fullmatch(value):
+        raise UnreadableFile(f"{where}的{what}“{_shown(value)}”不是数字，无法读取表格；请在 Word 中修复后另存为 .docx")
+    if value.startswith("-"):
+        return default
+    digits = value.lstrip("+").lstrip("0")
+    return int(digits or 0) if len(digits) <= 9 else 10**9
+
+
+def _merge(tc, where: str) -> str | None:
+    """``restart``, ``continue`` or ``None`` (no vertical merge) for a ``w:tc``."""
+    tc_pr = tc.find(_TCPR)
+    merge = tc_pr.find(_VMERGE) if tc_pr is not None else None
+    if merge is None:
+        return None
+    value = merge.get(_VAL)
+    if value is None or value.strip() == "continue":
+        return "continue"
+    if value.strip() == "restart":
+        return "restart"
+    raise UnreadableFile(f"{where}的纵向合并标记“{_shown(value)}”无法识别，无法读取表格；请在 Word 中修复后另存为 .docx")
+
+
+def grid_before(tr, where: str = "表格") -> int:
+    """The empty grid columns before a ``w:tr``'s first cell, at most :data:`MAX_COLUMNS`."""
+    tr_pr = tr.find(_TRPR)
+    return min(_integer(tr_pr.find(_GRID_BEFORE) if tr_pr is not None else None, 0, "前置空列数", where), MAX_COLUMNS)
+
+
+def row_cells(tr, where: str = "表格") -> Iterator[tuple[int, int, object]]:
+    """(first grid column, columns spanned, ``w:tc``) of each cell of a ``w:tr``, spans clamped
+    so that no cell goes past :data:`MAX_COLUMNS`; ``where`` names the row in a refusal."""
+    column = grid_before(tr, where)
+    for n, tc in enumerate(tr.iterchildren(_TC), 1):
+        if column >= MAX_COLUMNS:
+            return
+        tc_pr = tc.find(_TCPR)
+        span = _integer(tc_pr.find(_GRID_SPAN) if tc_pr is not None else None, 1, "合并列数", f"{where}第{n}个单元格")
+        span = max(1, min(span, MAX_COLUMNS - column))
+        yield column, span, tc
+        column += span
+
+
+def cell_at(tr, column: int):
+    """The ``w:tc`` of a ``w:tr`` that starts at grid ``column`` (as :func:`row_cells` places
+    them), or ``None``."""
+    try:
+        for start, _, tc in row_cells(tr):
+            if start == column:
+                return tc
+            if start > column:
                 break
-            span = max(1, min(tc.grid_span, MAX_COLUMNS - len(row)))
-            merged_above = tc.vMerge == "continue"
-            text = None if merged_above else cell_text(tc)
-            row.extend([text] + [None] * (span - 1))
+    except UnreadableFile:
+        pass
+    return None
+
+
+def table_rows(tbl, number: int = 1, budget: list[int] | None = None) -> tuple[list[list[str | None]], bool]:
+    """A ``w:tbl`` element's rows as text per grid column, each merged cell once (at its first
+    row and column), at most :data:`MAX_ROWS` rows of :data:`MAX_COLUMNS` columns; and whether
+    rows were left out. ``budget`` (a one-item list) is the grid cells the document may still
+    fill; ``UnreadableFile`` when they run out or a span or merge is nonsense."""
+    budget = budget if budget is not None else [MAX_CELLS]
+    rows: list[list[str | None]] = []
+    above: set[int] = set()   # grid columns where a cell starts in the row above
+    truncated = False
+    for index, tr in enumerate(tbl.iterchildren(_TR)):
+        if index >= MAX_ROWS:
+            truncated = True
+            break
+        where = f"表格{number}第{index + 1}行"
+        row: list[str | None] = [None] * grid_before(tr, where)
+        starts = set()
+        for column, span, tc in row_cells(tr, where):
+            merged_above = _merge(tc, f"{where}第{len(starts) + 1}个单元格") == "continue" and column in above
+            row.append(None if merged_above else cell_text(tc))
+            row.extend([None] * (span - 1))
+            starts.add(column)
+        budget[0] -= max(len(row), 1)
+        if budget[0] < 0:
+            raise UnreadableFile(f"Word 文档中的表格过大（单元格超过 {MAX_CELLS} 个），已拒绝读取")
+        above = starts
         rows.append(row)
-    return rows
+    return rows, truncated
 
 
 def cell_text(tc) -> str:
-    """The text of a ``w:tc``: its paragraphs (and nested tables' text) joined by line breaks."""
-    lines = []
-    for p in tc.iter(_qn("w:p")):
-        lines.append("".join(t.text or "" for t in p.iter(_qn("w:t"), _qn("w:tab")) if t.tag == _qn("w:t")))
+    """The text of a ``w:tc``: its paragraphs (and nested tables' text) joined by line breaks,
+    no more than :data:`~.container.MAX_TEXT` characters of it gathered (the reader keeps no more)."""
+    lines, size = [], 0
+    for p in tc.iter(_P):
+        line = "".join(t.text or "" for t in p.iter(_T))
+        lines.append(line)
+        size += len(line) + 1
+        if size > MAX_TEXT + 1:
+            break
     return "\n".join(lines).strip()
 
 
-def _qn(tag: str) -> str:
-    from docx.oxml.ns import qn
-
-    return qn(tag)
+def _check_tables(body) -> None:
+    """Refuse a document with too many tables or tables nested too deep, before reading any."""
+    count = 0
+    for tbl in body.iter(_TBL):
+        count += 1
+        if count > MAX_TABLES:
+            raise UnreadableFile(f"Word 文档中的表格过多（超过 {MAX_TABLES} 个，含嵌套的表格），已拒绝读取")
+        depth = sum(1 for _ in tbl.iterancestors(_TBL))
+        if depth >= MAX_NESTING:
+            outer = list(tbl.iterancestors(_TBL))[-1]
+            number = sum(1 for t in outer.itersiblings(_TBL, preceding=True)) + 1 if outer.getparent() is body else None
+            where = f"表格{number}中" if number else ""
+            raise UnreadableFile(f"Word 文档{where}嵌套的表格层数过多（超过 {MAX_NESTING} 层），已拒绝读取")
 
 
 def _labels(rows: list[list[object]]) -> set[str]:
@@ -105,47 +252,63 @@ def _is_header(row: list[object]) -> bool:
     return {form.INDICATOR_FIELDS["level3"], form.INDICATOR_FIELDS["nature"]} <= texts
 
 
+def _paragraphs_above(since: list) -> list[str]:
+    """The last :data:`PARAGRAPHS_ABOVE` non-empty paragraphs of ``since`` (the ``w:p`` since
+    the previous table), looking at no more than :data:`PARAGRAPHS_LOOKED_AT` of them."""
+    found: list[str] = []
+    for p in reversed(since[-PARAGRAPHS_LOOKED_AT:]):
+        text = p.text.strip()
+        if text:
+            found.append(clean_value(text))
+            if len(found) == PARAGRAPHS_ABOVE:
+                break
+    return found[::-1]
+
+
 def read_docx_grids(source: Path | bytes) -> list[WordGrid]:
     """Every table of a Word document's body (a path, or the bytes already checked) as a
     :class:`WordGrid` (a continued table joined to the one it continues). Raises
-    ``UnreadableFile`` for a document python-docx cannot open."""
-    import io
-
-    import docx
-    from docx.table import Table as DocxTable
-
+    ``UnreadableFile`` for a document python-docx cannot open, or whose tables are
+    nonsense or beyond the bounds."""
     try:
-        document = docx.Document(io.BytesIO(source) if isinstance(source, bytes) else str(source))
-        paragraphs: list[str] = []
+        document = open_document(source if isinstance(source, bytes) else Path(source).read_bytes())
+        body = document.element.body
+        _check_tables(body)
+        budget = [MAX_CELLS]
+        since: list = []
         grids: list[WordGrid] = []
         number = 0
-        for block in document.iter_inner_content():
-            if not isinstance(block, DocxTable):
-                text = block.text.strip()
-                if text:
-                    paragraphs = (paragraphs + [clean_value(text)])[-PARAGRAPHS_ABOVE:]
+        for block in body.iterchildren(_P, _TBL):
+            if block.tag == _P:
+                since.append(block)
                 continue
             number += 1
-            rows = [[typed(v) if v is not None else None for v in row] for row in table_rows(block._tbl)]
+            text_rows, truncated = table_rows(block, number, budget)
+            rows = [[typed(v) if v is not None else None for v in row] for row in text_rows]
             origins = [(number, i + 1) for i in range(len(rows))]
             previous = grids[-1] if grids else None
             width = max((len(r) for r in rows), default=0)
             if (previous is not None and form.PROJECT not in _labels(rows)
                     and any(_is_header(r) for r in previous.rows) and width == previous.right - previous.left):
                 keep = [i for i, r in enumerate(rows) if not _is_header(r)]
+                room = MAX_ROWS - len(previous.origins)
+                if len(keep) > room or truncated:
+                    keep, previous.truncated = keep[:max(room, 0)], True
                 previous.rows.extend(rows[i] for i in keep)
                 previous.origins.extend(origins[i] for i in keep)
                 previous.__dict__.pop("right", None)
-                paragraphs = []
+                since = []
                 continue
-            above = [[p] for p in paragraphs]
+            above = [[p] for p in _paragraphs_above(since)]
             grids.append(WordGrid(f"表格{number}", above + rows, -len(above), 0,
-                                  truncated=len(block._tbl.tr_lst) > MAX_ROWS, number=number, origins=origins))
-            paragraphs = []
+                                  truncated=truncated, number=number, origins=origins))
+            since = []
     except UnreadableFile:
         raise
     except MemoryError:
         raise OutOfMemory("读取所需内存超过上限，已拒绝读取") from None
+    except RecursionError:
+        raise UnreadableFile("Word 文档结构嵌套过深，已拒绝读取") from None
     except Exception:  # python-docx / lxml raise their own types for a broken part
         logger.debug("Word 文档无法解析", exc_info=True)
         raise UnreadableFile("Word 文档内容无法解析（结构已损坏），请用 Word 或 WPS 打开后另存为 .docx") from None

@@ -3,16 +3,24 @@
 Every cell with a finding is shaded and carries a Word comment with the Chinese explanation
 (python-docx >= 1.2 writes comments); a 复核结果 table at the end of the document lists the
 findings and each table's recomputed total and grade. All text written is inert: control
-characters escaped, long texts cut. The copy is written atomically as ``.docx``.
+characters escaped, long texts cut. The copy is made from the file's bytes checked again by
+:func:`..readers.container.check_container`, everything in it that could act (fields, altChunk,
+external links, attached templates, macros, embedded objects) taken out first
+(:mod:`.inert_docx`, said in the 复核结果 section), and written atomically as a plain ``.docx``
+once every part of it is verified well-formed.
 """
 
 from __future__ import annotations
 
+import io
 from collections import defaultdict
 from pathlib import Path
 
 from ..files import atomic_save, inert_text
-from ..readers.docx import WordGrid
+from ..readers.container import UnreadableFile, check_container
+from ..readers.docx import WordGrid, cell_at, open_document
+from .annotate import AnnotationError
+from .inert_docx import neutralise, removal_note, verify
 
 FLAG_FILL = "FF9999"
 AUTHOR, INITIALS = "perfbook", "PB"
@@ -57,11 +65,19 @@ def _text(value: object) -> str:
 
 
 def write_annotated_docx(source: str | Path, dest: Path, grids, reads, pairs) -> Path:
-    """Write the marked-up copy of the Word document ``source`` to ``dest``."""
-    import docx
+    """Write the marked-up, inert copy of the Word document ``source`` to ``dest``."""
+    from docx.oxml.ns import qn
     from docx.table import _Cell
 
-    document = docx.Document(str(source))
+    try:
+        checked = check_container(Path(source))
+    except UnreadableFile as err:
+        raise AnnotationError(f"原文件已无法读取：{err}") from None
+    if checked.format != "docx":
+        raise AnnotationError("原文件已不是 Word 文档")
+    document = open_document(checked.data)
+    del checked
+    removed = neutralise(document)
     tables = document.tables
     locations = {g.name: _locations(g) for g in grids if isinstance(g, WordGrid)}
     notes: dict[tuple[int, int, int], list[str]] = defaultdict(list)
@@ -70,22 +86,38 @@ def write_annotated_docx(source: str | Path, dest: Path, grids, reads, pairs) ->
         for finding in report.findings:
             if finding.cell in where:
                 notes[where[finding.cell]].append(f"perfbook 复核（{finding.label}）：{finding.message}")
+    rows: dict[int, list] = {}
     for (number, row, col), texts in notes.items():
+        if not 0 < number <= len(tables):
+            continue
         table = tables[number - 1]
-        tc = table._tbl.tr_lst[row - 1].tc_at_grid_offset(col)
+        if number not in rows:
+            rows[number] = list(table._tbl.iterchildren(qn("w:tr")))
+        tc = cell_at(rows[number][row - 1], col) if 0 < row <= len(rows[number]) else None
+        if tc is None:
+            continue
         _shade(tc)
-        paragraph = _Cell(tc, table).paragraphs[0]
+        cell = _Cell(tc, table)
+        paragraph = cell.paragraphs[0] if cell.paragraphs else cell.add_paragraph()
         runs = paragraph.runs or [paragraph.add_run("")]
         document.add_comment(runs, inert_text("\n".join(texts), 2000), author=AUTHOR, initials=INITIALS)
-    _findings_table(document, pairs)
-    return atomic_save(document.save, dest)
+    _findings_table(document, pairs, removal_note(removed))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    data = buffer.getvalue()
+    problem = verify(data)
+    if problem:
+        raise AnnotationError(f"副本未通过安全检查：{problem}")
+    return atomic_save(lambda tmp: Path(tmp).write_bytes(data), dest)
 
 
-def _findings_table(document, pairs) -> None:
+def _findings_table(document, pairs, removed: str | None = None) -> None:
     from docx.shared import Cm
 
     document.add_paragraph()
     document.add_paragraph().add_run("复核结果（perfbook）").bold = True
+    if removed:
+        document.add_paragraph(removed)
     table = document.add_table(rows=1, cols=len(COLUMNS))
     try:
         table.style = "Table Grid"

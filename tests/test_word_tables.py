@@ -1,0 +1,192 @@
+"""Word tables read defensively (issue 21, item 2): a ``gridSpan``/``gridBefore`` of 2147483647,
+40 or 5,000 digits is clamped to the table (never allocated, never converted), one that is not a
+number (``abc``) or a ``vMerge`` that is no merge kind is refused with the table and the cell
+named; a ``vMerge`` continuing nothing (first row) is read as a start; 3,000 merged rows read in
+linear time; nesting and the number of tables are bounded, and so are the grid cells of a
+document. ``perfbook recalc`` over all of them finishes in seconds, in modest memory, with a
+Chinese line per refused file and no traceback.
+
+The documents are generated from the sample workbook (tests/office_formats.py ``to_docx``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.hostile_corpus import GOOD
+from tests.office_formats import to_docx
+from tests.test_word_inert import inject
+from workbook_builder.readers.container import MAX_COLUMNS, MAX_ROWS, UnreadableFile
+from workbook_builder.readers.docx import MAX_NESTING, MAX_TABLES, read_docx_grids
+
+FINDING_KEYS = ("project", "sheet", "reported_total", "computed_total", "grade", "findings")
+LIBRARY_TEXT = ("Traceback", "Error", "Exception", "ValueError", "invalid literal", "no tr above", "<class")
+
+
+def span(value: str, count: int = 3):
+    """The first ``count`` cells of the document get ``gridSpan`` ``value``."""
+    return lambda xml: re.sub(r"<w:tcPr>", f'<w:tcPr><w:gridSpan w:val="{value}"/>', xml, count=count)
+
+
+def before(value: str):
+    return lambda xml: re.sub(r"<w:tr>", f'<w:tr><w:trPr><w:gridBefore w:val="{value}"/></w:trPr>', xml, count=1)
+
+
+def first_row_merge(value: str | None):
+    """The first cell of the table continues (or has ``value`` as) a vertical merge."""
+    merge = "<w:vMerge/>" if value is None else f'<w:vMerge w:val="{value}"/>'
+    return lambda xml: re.sub(r"<w:tcPr>", f"<w:tcPr>{merge}", xml, count=1)
+
+
+def merged_rows(rows: int) -> str:
+    """A second table (3 columns: not a continuation of the 自评表) of ``rows`` rows merged
+    vertically in every column."""
+    def row(kind):
+        cells = "".join(f'<w:tc><w:tcPr><w:vMerge w:val="{kind}"/></w:tcPr><w:p><w:r><w:t>合并{n}</w:t></w:r></w:p></w:tc>'
+                        for n in range(3))
+        return f"<w:tr>{cells}</w:tr>"
+    return "<w:p/><w:tbl>" + row("restart") + row("continue") * (rows - 1) + "</w:tbl><w:p/>"
+
+
+def nested(depth: int) -> str:
+    """A one-cell table holding a table holding a table … ``depth`` tables in all."""
+    xml = "<w:p><w:r><w:t>最里层</w:t></w:r></w:p>"
+    for level in range(depth):
+        xml = f"<w:tbl><w:tr><w:tc>{xml}<w:p><w:r><w:t>第{level}层</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"
+    return "<w:p/>" + xml + "<w:p/>"
+
+
+def many_tables(count: int) -> str:
+    return "".join(f"<w:tbl><w:tr><w:tc><w:p><w:r><w:t>序号{n * 7919 % 10007}</w:t></w:r></w:p></w:tc></w:tr></w:tbl><w:p/>"
+                   for n in range(count))
+
+
+# name -> (how it is made, what recalc must say: None = read with the plain table's findings,
+# "read" = read, or a piece of its Chinese refusal)
+CASES = {
+    "跨列_2147483647": (dict(cell=span("2147483647")), "read"),
+    "跨列_40位数字": (dict(cell=span("9" * 40)), "read"),
+    "跨列_5000位数字": (dict(cell=span("7" * 5000)), "read"),
+    "跨列_负数": (dict(cell=span("-5", count=1)), "read"),
+    "跨列_非数字": (dict(cell=span("abc")), "表格1第1行第1个单元格的合并列数“abc”不是数字"),
+    "跨列_空值": (dict(cell=span("")), "表格1第1行第1个单元格的合并列数“”不是数字"),
+    "前置空列_巨大": (dict(cell=before("2147483647")), "read"),
+    "前置空列_非数字": (dict(cell=before("十")), "表格1第1行的前置空列数“十”不是数字"),
+    "首行纵向合并": (dict(cell=first_row_merge(None)), None),
+    "首行纵向合并_continue": (dict(cell=first_row_merge("continue")), None),
+    "纵向合并_无法识别": (dict(cell=first_row_merge("sideways")), "表格1第1行第1个单元格的纵向合并标记“sideways”无法识别"),
+    "三千行纵向合并": (dict(body=merged_rows(3000)), None),
+    "嵌套三层": (dict(body=nested(3)), None),
+    "嵌套过深": (dict(body=nested(MAX_NESTING + 4)), "嵌套的表格层数过多"),
+    "表格过多": (dict(body=many_tables(MAX_TABLES + 1)), "表格过多"),
+}
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    root = tmp_path_factory.mktemp("tables")
+    folder = root / "in"
+    folder.mkdir()
+    base = folder / "原样.docx"
+    to_docx(GOOD, base)
+    for name, (edits, _) in CASES.items():
+        inject(base, folder / f"{name}.docx", **edits)
+    result = root / "result.json"
+    script = ("import resource, sys\nfrom workbook_builder.cli import main\n"
+              f"rc = main(['recalc', {str(folder)!r}, '-o', {str(root / 'out')!r}, '--json', {str(result)!r}, '--jobs', '1'])\n"
+              "peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+              "print('PEAK', peak, 'RC', rc)\n")
+    start = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    elapsed = time.monotonic() - start
+    peak = int(re.search(r"PEAK (\d+)", done.stdout).group(1)) * 1024
+    data = json.loads(result.read_text(encoding="utf-8"))
+    return {"data": data, "stderr": done.stderr, "elapsed": elapsed, "peak": peak, "root": root}
+
+
+def test_recalc_finishes_fast_in_modest_memory_without_a_traceback(run):
+    assert run["elapsed"] < 90, run["elapsed"]
+    assert run["peak"] < 1024 * 2**20, run["peak"]
+    assert not [word for word in LIBRARY_TEXT if word in run["stderr"]], run["stderr"]
+
+
+def test_every_file_is_read_or_refused_with_its_cell_named(run):
+    tables = {Path(t["file"]).stem: t for t in run["data"]["tables"]}
+    refused = {Path(f["file"]).stem: f["message"] for f in run["data"]["unreadable"]}
+    plain = tables["原样"]
+    for name, (_, expected) in CASES.items():
+        if expected is None or expected == "read":
+            assert name in tables, (name, refused.get(name))
+            assert tables[name]["annotation_error"] is None, name
+            if expected is None:
+                assert {k: tables[name][k] for k in FINDING_KEYS} == {k: plain[k] for k in FINDING_KEYS}, name
+        else:
+            assert name in refused, name
+            assert expected in refused[name], refused[name]
+            english = re.findall(r"[A-Za-z]{3,}", refused[name].replace(expected, ""))
+            assert set(english) <= {"Word", "WPS", "docx"}, refused[name]
+
+
+# --- the reader itself -----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    path = tmp_path_factory.mktemp("base") / "原样.docx"
+    to_docx(GOOD, path)
+    return path
+
+
+def read(base: Path, tmp_path: Path, **edits):
+    return read_docx_grids(inject(base, tmp_path / "x.docx", **edits).read_bytes())
+
+
+def test_spans_are_clamped_to_the_columns(base, tmp_path):
+    [grid, *_] = read(base, tmp_path, cell=span("2147483647", count=1))
+    assert len(grid.rows[grid.top * -1]) == MAX_COLUMNS
+    assert grid.rows[-grid.top][0] == "项目名称" and grid.rows[-grid.top][1:] == [None] * (MAX_COLUMNS - 1)
+
+
+def test_first_row_continuing_a_merge_is_its_start(base, tmp_path):
+    [plain, *_] = read_docx_grids(base.read_bytes())
+    [grid, *_] = read(base, tmp_path, cell=first_row_merge(None))
+    assert grid.rows == plain.rows
+
+
+def test_rows_past_the_bound_are_left_out(base, tmp_path):
+    rows = "".join(f"<w:tr><w:tc><w:p><w:r><w:t>{n}</w:t></w:r></w:p></w:tc></w:tr>" for n in range(MAX_ROWS + 10))
+    grids = read(base, tmp_path, body=f"<w:p><w:r><w:t>附表</w:t></w:r></w:p><w:tbl>{rows}</w:tbl><w:p/>")
+    assert len(grids[-1].origins) == MAX_ROWS and grids[-1].truncated
+
+
+def test_grid_cells_of_a_document_are_bounded(base, tmp_path):
+    row = '<w:tr><w:tc><w:tcPr><w:gridSpan w:val="64"/></w:tcPr><w:p/></w:tc></w:tr>'
+    tables = ("<w:tbl>" + row * MAX_ROWS + "</w:tbl><w:p/>") * 13
+    start = time.monotonic()
+    with pytest.raises(UnreadableFile, match="表格过大"):
+        read(base, tmp_path, body=tables)
+    assert time.monotonic() - start < 30
+
+
+def test_a_large_number_in_a_cell_stays_text(base, tmp_path):
+    digits = "9" * 400
+    grids = read(base, tmp_path, body=f"<w:tbl><w:tr><w:tc><w:p><w:r><w:t>{digits}</w:t></w:r></w:p></w:tc></w:tr></w:tbl><w:p/>")
+    assert grids[-1].rows[-1][0] == digits
+
+
+def test_macro_enabled_package_is_read(base, tmp_path):
+    [plain, *_] = read_docx_grids(base.read_bytes())
+    [grid, *_] = read(base, tmp_path, main_type="application/vnd.ms-word.document.macroEnabled.main+xml")
+    assert grid.rows == plain.rows
+
+
+def test_a_package_whose_main_part_is_not_word_is_refused_in_chinese(base, tmp_path):
+    with pytest.raises(UnreadableFile, match="不是 Word 文档"):
+        read(base, tmp_path, main_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml")
