@@ -40,6 +40,8 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+from ..logs import logger
+
 
 # Format names (as the JSON and the summary show them) by file suffix.
 FORMATS = {".xlsx": "xlsx", ".xlsm": "xlsm", ".xls": "xls", ".xlsb": "xlsb", ".ods": "ods",
@@ -199,7 +201,7 @@ def _format(data: bytes, path: Path) -> tuple[str, _Package | None]:
             archive = _Package(data)
             names = set(archive.namelist())
             mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, NotImplementedError, zlib.error):
+        except _ZIP_ERRORS:
             raise UnreadableFile("文件已损坏或被截断（zip 结构无法读取）") from None
         if "word/document.xml" in names:
             return "docx", archive
@@ -237,6 +239,14 @@ _END = struct.Struct("<4s4H2LH")                  # end of central directory rec
 _CENTRAL = struct.Struct("<4s4B4HL2L5H2L")        # central directory file header (as zipfile)
 _ZIP64_LOCATOR = b"PK\x06\x07"
 _MAX_VERSION = 63                                 # "version needed to extract" zipfile reads
+# what opening a package (_Package, or zipfile for what _directory leaves to it) raises for a
+# damaged one: refused as such (tests/test_zip_differential.py holds it to nothing else)
+try:   # what zipfile's lzma decompressor raises for a corrupt member (zipfile imports lzma already)
+    from lzma import LZMAError as _LZMA_ERROR
+except ImportError:   # no lzma (Pyodide): zipfile refuses an lzma member as not implemented
+    _LZMA_ERROR = zlib.error
+_ZIP_ERRORS = (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, NotImplementedError, zlib.error,
+               _LZMA_ERROR)
 
 
 class _Entry:
@@ -279,6 +289,8 @@ def _directory(data: bytes) -> list[_Entry] | None:
             return None
         entry = _Entry()
         entry.orig_filename, entry.filename = name, name.split("\x00", 1)[0]   # zipfile cuts at a NUL
+        if os.sep != "/" and os.sep in entry.filename:   # and writes \ as / (on Windows), as zipfile
+            entry.filename = entry.filename.replace(os.sep, "/")
         entry.raw_name = raw_name
         entry.flag_bits, entry.compress_type, entry.CRC = flags, method, crc
         entry.compress_size, entry.file_size, entry.header_offset = compressed, size, header
@@ -329,7 +341,10 @@ class _Package:
         return b"".join(_inflate(self, self.data, member))
 
     def open(self, member):
-        return self.zip.open(member if isinstance(member, zipfile.ZipInfo) else member.filename)
+        # zipfile's entry at the same place, not its last of that name: with duplicate names the
+        # first would be read as the last (and its DTD never seen) (tests/test_zip_differential.py)
+        return self.zip.open(member if isinstance(member, zipfile.ZipInfo)
+                             else self.zip.infolist()[self.members.index(member)])
 
     def close(self) -> None:
         if self._zip is not None:
@@ -350,7 +365,7 @@ class _Package:
 
 _DECLARATION = re.compile(rb"<!(?i:doctype|entity)")
 _DECLARATION_TEXT = re.compile(r"<!(?i:doctype|entity)")
-_LOCAL_HEADER = struct.Struct("<4s22xHH")
+_LOCAL_HEADER = struct.Struct("<4s2xH18xHH")
 
 
 def _xml_encoding(start: bytes) -> str | None:
@@ -375,7 +390,7 @@ def _inflate(archive: _Package, data: bytes, member: _Entry) -> list[bytes] | It
         part = _whole(data, member, begin)
         return [part] if part else []
     if member.compress_type == zipfile.ZIP_STORED:
-        raw = data[begin:begin + left]
+        raw = data[begin:begin + min(left, member.compress_size)]   # as _whole
         if len(raw) < left:
             raise zipfile.BadZipFile("truncated member")
         return (raw[at:at + _CHUNK] for at in range(0, left, _CHUNK))
@@ -387,14 +402,17 @@ def _inflate(archive: _Package, data: bytes, member: _Entry) -> list[bytes] | It
 def _member_begin(data: bytes, member: _Entry) -> int:
     """Where a member's data starts, after a local header that must match the directory."""
     start = member.header_offset
-    if len(data) < start + 30:
+    if start < 0 or len(data) < start + 30:   # < 0: zipfile's offsets, shifted by data before the package
         raise zipfile.BadZipFile("truncated local header")
-    magic, name_length, extra_length = _LOCAL_HEADER.unpack_from(data, start)
+    if member.flag_bits & 0x60:   # patched data, strong encryption: what zipfile refuses to read
+        raise NotImplementedError("zip flag bit 5 or 6")
+    magic, flags, name_length, extra_length = _LOCAL_HEADER.unpack_from(data, start)
     name = data[start + 30:start + 30 + name_length]
+    # the local name decoded as zipfile decodes it, by the local header's own UTF-8 flag
     if member.__class__ is _Entry:   # read by _directory: its raw name is kept
-        same = name == member.raw_name
+        same = name == member.raw_name and (not (flags ^ member.flag_bits) & 0x800 or name.isascii())
     else:
-        same = name.decode("utf-8" if member.flag_bits & 0x800 else "cp437", "replace") == member.orig_filename
+        same = name.decode("utf-8" if flags & 0x800 else "cp437") == member.orig_filename
     if magic != b"PK\x03\x04" or not same:
         raise zipfile.BadZipFile("local header does not match the directory")
     return start + 30 + name_length + extra_length
@@ -404,7 +422,9 @@ def _whole(data: bytes, member: _Entry, begin: int) -> bytes:
     """A stored or deflated member of at most :data:`_CHUNK` bytes, exactly its declared size."""
     size = member.file_size
     if member.compress_type == zipfile.ZIP_STORED:
-        part = data[begin:begin + size]
+        # never past its compressed size: zipfile stops there (a stored member declaring fewer
+        # bytes than its size would be read from the next header on, and its CRC could match)
+        part = data[begin:begin + min(size, member.compress_size)]
     else:   # at most size + 1 bytes: bounded even for a declared size of 0 (zlib's 0 means none)
         part = zlib.decompressobj(-15).decompress(data[begin:begin + member.compress_size], size + 1)
     if len(part) != size:
@@ -413,9 +433,13 @@ def _whole(data: bytes, member: _Entry, begin: int) -> bytes:
 
 
 def _zipfile_chunks(archive: _Package, member: _Entry) -> Iterator[bytes]:
+    left = member.file_size
     with archive.open(member) as part:   # bzip2, lzma: zipfile checks them itself
         while chunk := part.read(_CHUNK):
+            left -= len(chunk)
             yield chunk
+    if left:   # zipfile cuts a longer member to its size, but returns a shorter one as it is
+        raise zipfile.BadZipFile("member shorter than its declared size")
 
 
 def _chunks(inflater, raw: bytes, left: int) -> Iterator[bytes]:
@@ -611,7 +635,7 @@ def _tags(xml: bytes, name: re.Pattern) -> list[bytes]:
 
 
 def _sheet_parts(archive: _Package, data: bytes, members: list[_Entry],
-                 inflated: dict[str, bytes]) -> set[str]:
+                 inflated: dict[_Entry, bytes]) -> set[str]:
     """The parts calamine may load as worksheets: everything under ``xl/worksheets/`` and the
     target of every relationship a ``<sheet>`` of workbook.xml names, however it is written
     (``/xl/…``, ``…``, ``../…``). When workbook.xml or its relationships are unusually large,
@@ -625,9 +649,9 @@ def _sheet_parts(archive: _Package, data: bytes, members: list[_Entry],
     if book.file_size > _CHUNK or rels.file_size > _CHUNK:
         return set(by_name)
     for member in (book, rels):
-        inflated[member.filename] = b"".join(_inflate(archive, data, member))
-    ids = {found for tag in _tags(inflated[book.filename], _SHEET_TAG) for found in _ID.findall(tag)}
-    for tag in _tags(inflated[rels.filename], _RELATIONSHIP_TAG):
+        inflated[member] = b"".join(_inflate(archive, data, member))
+    ids = {found for tag in _tags(inflated[book], _SHEET_TAG) for found in _ID.findall(tag)}
+    for tag in _tags(inflated[rels], _RELATIONSHIP_TAG):
         found_id, found_target = _ID.search(tag), _TARGET.search(tag)
         if found_target and (found_id is None or found_id.group(1) in ids):
             target = found_target.group(1).decode("utf-8", "replace").replace("\\", "/").strip()
@@ -660,16 +684,13 @@ def check_package(archive: _Package, data: bytes, required: str | None = None,
                 raise UnreadableFile("文件已加密（zip 部件设置了密码），请去掉密码后另存")
         if required and required not in {m.filename for m in members}:
             raise UnreadableFile(f"文件不完整（缺少 {required}）")
-        inflated: dict[str, bytes] = {}
+        inflated: dict[_Entry, bytes] = {}   # by member: a duplicate name is another part
         sheets = _sheet_parts(archive, data, members, inflated) if measure else set()
         names = None
         whole = keep is not None and all(m.__class__ is _Entry for m in members)   # raw names known
         for member in members:
-            if member.filename.endswith("/"):
-                if whole:
-                    keep.append((member, b""))
-                continue
-            part = inflated.get(member.filename)
+            # a directory entry too is inflated and checked: zipfile reads its bytes (and its CRC)
+            part = inflated.get(member)
             chunks = [part] if part is not None else _inflate(archive, data, member)
             if isinstance(chunks, list):   # inflated whole: nearly every member
                 part = chunks[0] if chunks else b""
@@ -692,7 +713,7 @@ def check_package(archive: _Package, data: bytes, required: str | None = None,
             keep.clear()
     except zipfile.BadZipFile:
         raise UnreadableFile("文件已损坏或被截断（zip 部件校验失败）") from None
-    except (OSError, EOFError, ValueError, NotImplementedError, RuntimeError, zipfile.LargeZipFile, zlib.error):
+    except (*_ZIP_ERRORS, zipfile.LargeZipFile):   # (with lzma's error: a corrupt lzma member)
         raise UnreadableFile("文件已损坏或使用了不支持的压缩方式，无法解压") from None
     return errors
 
@@ -707,6 +728,7 @@ def _sheet_names(source: Path | _Package) -> dict[str, str]:
             book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
             rels = ElementTree.fromstring(archive.read(_RELS))
     except Exception:  # names only improve a message; a broken part is reported by calamine
+        logger.debug("工作表名称无法从 %s 读出", source, exc_info=True)
         return {}
     targets = {r.get("Id"): r.get("Target", "") for r in rels}
     names = {}
