@@ -315,8 +315,9 @@ def test_the_server_still_answers_after_the_malformed_calls(server):
 TOKEN = "perfbook-test-token-0123456789"
 
 
-class Started(Exception):
-    """Raised instead of exec'ing uvicorn: the server would have started."""
+class Started(BaseException):
+    """Raised instead of exec'ing uvicorn: the server would have started. A BaseException, as
+    exec never returns: ``main`` reports an ``Exception`` as an internal error (exit code 3)."""
 
 
 @pytest.fixture
