@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 OUT ?= out
 
-.PHONY: run test bench clean
+.PHONY: run test bench clean mutation
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# Mutation testing of addin/engine with cosmic-ray (cosmic-ray.toml): one worker per core on copies
+# in $(OUT)/mutation, prints the score and fails below 90%. Not part of `make test` (tens of minutes).
+mutation: $(STAMP)
+	$(BIN)/python tests/test_engine_boundaries_mutation.py --out $(OUT)/mutation
 
 clean:
 	rm -rf $(VENV) $(OUT)
