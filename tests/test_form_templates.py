@@ -23,7 +23,6 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
-from openpyxl import load_workbook
 
 from addin.engine import grade_of
 from addin.engine import get_profile
@@ -35,6 +34,7 @@ from addin.engine.table import evaluate_table
 from tests import libreoffice
 from tests.conftest import ROOT
 from tests.formula_engine import Evaluated, compare_cells
+from tests.test_portable import filled as typed_into
 from tests.xlwings_payload import book_payload, recalc_findings, review_findings
 from workbook_builder.forms.batch import write_batch
 from workbook_builder.forms.layout import SHEET, Layout
@@ -173,15 +173,6 @@ def expected_findings(table, form_id: str, scores_reported: bool) -> set[tuple[s
     return {(f.finding.kind, where(f, lay)) for f in result.findings}
 
 
-def save_filled(path, inputs, folder):
-    book = load_workbook(path)
-    for ref, value in inputs.items():
-        book[SHEET][ref] = value
-    target = folder / path.name
-    book.save(target)
-    return target
-
-
 @pytest.fixture(scope="module")
 def computed(written, chaoyang_tables, tmp_path_factory):
     """form → [(the portable template filled and computed by LibreOffice, the table as filled)]."""
@@ -193,7 +184,7 @@ def computed(written, chaoyang_tables, tmp_path_factory):
         for path, sample in zip(written[form_id, True], samples(chaoyang_tables)):
             inputs, table = filled(path, sample, form_id, portable=True)
             (folder / form_id).mkdir(exist_ok=True)
-            paths.append(save_filled(path, inputs, folder / form_id))
+            paths.append(typed_into(path, inputs, folder / form_id))
             tables.append(table)
     out = tmp_path_factory.mktemp("computed")
     done = []
@@ -235,7 +226,7 @@ def test_recalc_of_a_filled_addin_template_finds_what_the_engine_finds(written, 
     paths, expected = [], {}
     for path, sample in zip(written[form_id, False], samples(chaoyang_tables)):
         inputs, table = filled(path, sample, form_id, portable=False)
-        paths.append(save_filled(path, inputs, tmp_path))
+        paths.append(typed_into(path, inputs, tmp_path))
         expected[table.project] = expected_findings(table, form_id, scores_reported=True)
     result = recalc([str(p) for p in paths], tmp_path / "out", jobs=1)
     assert result.failures == []
