@@ -530,3 +530,53 @@ def test_a_table_as_computed_fills_what_the_template_computes_and_nothing_else()
     scored_funds = Table("项目", Funds(annual=100, executed=50, weight=10), [scored])
     computed = as_computed(scored_funds, evaluate_table(scored_funds, "mof-2020"))
     assert computed.funds.score == D("5.00")
+
+
+# --- [targets_review]: the review of declared targets ------------------------------------------------
+
+REVIEW_GRADES = '''    { grade = "差", min = 0, consequence = "不得进入下一步" },'''
+
+
+@pytest.mark.parametrize("edit, accepted", [
+    (("satisfaction_floor = 85", "satisfaction_floor = 100"), True),      # a percentage up to 100 …
+    (("satisfaction_floor = 85", "satisfaction_floor = 0.5"), True),      # … above 0
+    (("satisfaction_floor = 85", "satisfaction_floor = 0"), False),
+    (("satisfaction_floor = 85", "satisfaction_floor = 100.5"), False),
+    (("nature = 15", "nature = 0"), True),                                # a rule deducts 0 …
+    (("nature = 15", "nature = 100"), True),                              # … to 100 points
+    (("nature = 15", "nature = -0.5"), False),
+    (("nature = 15", "nature = 100.5"), False),
+    ((REVIEW_GRADES, REVIEW_GRADES.replace("min = 0", "min = 10")), False),     # the last grade starts at 0
+    ((REVIEW_GRADES, REVIEW_GRADES.replace("min = 0", "min = 90")), False),     # from the highest down
+    ((REVIEW_GRADES, REVIEW_GRADES.replace('"不得进入下一步"', '" "')), False),  # each says what follows
+    (("satisfaction_floor = 85", "satisfaction_floor = 85\nrule_set = 1"), False),   # an unknown key
+    ("no grades", False),
+])
+def test_targets_review_settings_out_of_range_are_refused(edit, accepted):
+    import re
+    from addin.engine.profiles import ProfileDefinitionError, profile_texts
+    if edit == "no grades":
+        text = profile_texts()["beijing-chaoyang-2024.toml"]
+        listed = re.search(r"(?m)^grades = \[\n(?:    \{ grade = .*\n)+\]", text[text.index("[targets_review]"):])
+        edit = (listed.group(0), "grades = []")
+    if accepted:
+        assert load_edited("beijing-chaoyang-2024", edit).targets_review is not None
+    else:
+        with pytest.raises(ProfileDefinitionError, match="targets_review"):
+            load_edited("beijing-chaoyang-2024", edit)
+
+
+def test_targets_review_names_its_optional_settings_when_it_refuses_one():
+    from addin.engine.profiles import ProfileDefinitionError
+    with pytest.raises(ProfileDefinitionError, match=r"optionally, \['required_groups', 'satisfaction_floor', "
+                                                     r"'total_words'\]"):
+        load_edited("beijing-chaoyang-2024", ("satisfaction_floor = 85", "satisfaction_floor = 85\nrule_set = 1"))
+
+
+def test_the_targets_review_of_a_profile_is_shared_and_read_only():
+    from dataclasses import FrozenInstanceError
+    review = get_profile("beijing-chaoyang-2024").targets_review
+    for thing in (review, review.grades[0]):
+        field = next(iter(thing.__dataclass_fields__))
+        with pytest.raises(FrozenInstanceError):
+            setattr(thing, field, getattr(thing, field))
