@@ -310,3 +310,18 @@ def test_every_form_prints_on_one_landscape_page(written, tmp_path):
         assert len(pages) == 1, path.name
         width, height = pages[0]
         assert width > height and abs(width - 842) < 2, path.name   # A4 landscape, in points
+
+
+def test_funds_check_cell_asks_for_a_reason_below_the_profiles_share(written):
+    """sichuan-2023: 执行率 below 90% with the 原因 cell empty is flagged in the 检查 cell, as the
+    engine's funds_reason_missing; with a reason it is not."""
+    path = written["sichuan-2023", False][0]
+    table = read_tables(path)[0].table
+    lay = Layout(len(table.indicators), BY_ID["sichuan-2023"])
+    budget = float(table.funds.annual)
+    book = Evaluated(path)
+    low = {lay.funds_cell("executed"): budget * 0.8}
+    flagged = book.value(book.calculate(SHEET, low), SHEET, lay.funds_check_cell)
+    assert "预算执行率未达到90%" in flagged
+    explained = book.calculate(SHEET, {**low, lay.funds_cell("reason"): "项目延期"})
+    assert book.value(explained, SHEET, lay.funds_check_cell) == ""

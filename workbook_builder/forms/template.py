@@ -25,6 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from addin.engine import form
 from addin.engine.errors import PerfError
+from addin.engine.findings import pct
 from addin.engine.forms import Form, get_form
 from addin.engine.natures import QUALITATIVE, parse_nature, parse_weight
 from addin.engine.numbers import as_float
@@ -218,7 +219,7 @@ def funds_check_formula(lay: L.Layout, profile: Profile) -> str:
     below = profile.funds_reason_below
     if below is not None and "reason" in lay.funds_columns:
         budget, executed, reason = (lay.funds_cell(f) for f in ("annual", "executed", "reason"))
-        share = f"{below.normalize() * 100:f}%"
+        share = pct(below)   # as the engine's funds_reason_missing says it
         parts.append(
             f'IF(AND(ISNUMBER({budget}),ISNUMBER({executed}),N({budget})>0,{executed}<{below}*{budget},'
             f'LEN(TRIM({reason}))=0),"{found.label("funds", "rate")}未达到{share}，应在“{found.label("funds", "reason")}”中说明；","")'
