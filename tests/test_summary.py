@@ -50,7 +50,8 @@ def test_every_sheet_is_set_up_for_reading_and_printing(tmp_path):
         assert ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{ws.max_row}", ws.title
         assert ws.print_title_rows == "$1:$1", ws.title
         setup = ws.page_setup
-        assert (setup.paperSize, setup.orientation, setup.fitToWidth, setup.fitToHeight) == (9, "landscape", 1, 0)
+        fit_width = 1 if setup.fitToWidth is None else setup.fitToWidth   # absent: 1, ECMA-376 18.3.1.63
+        assert (setup.paperSize, setup.orientation, fit_width, setup.fitToHeight) == (9, "landscape", 1, 0)
         assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
         assert all(c.font.b for c in ws[1]), ws.title
     projects = book["项目"]
@@ -120,3 +121,37 @@ def test_libreoffice_prints_each_sheet_one_page_wide(tmp_path):
     width, height = (float(x) for x in fields["Page size"].split()[0:3:2])
     assert int(fields["Pages"]) == sheets
     assert width > height and abs(width - 841.89) < 1  # A4 landscape
+
+
+def test_links_excel_cannot_hold_become_plain_cells(tmp_path, monkeypatch):
+    """Excel holds 65,530 links a sheet and 2,079 characters a target: past either, the cell keeps
+    its text without a link (the workbook must still open); a long tooltip is left out."""
+    from workbook_builder.recalc import sheets
+
+    monkeypatch.setattr(sheets, "MAX_LINKS", 2)
+    result = _result(tmp_path)
+    result.reports[1].annotated = "长" * 300 + ".xlsx"      # a 300-character target: tooltip too long, link kept
+    book = load_workbook(write_summary(result, tmp_path / "out" / "复核汇总.xlsx"))
+    projects = book["项目"]
+    column = projects.max_column
+    assert projects.cell(2, column).hyperlink is not None
+    assert projects.cell(3, column).hyperlink.target == "长" * 300 + ".xlsx"
+    assert projects.cell(4, column).value == "表3_复核.xlsx" and projects.cell(4, column).hyperlink is None
+
+    monkeypatch.setattr(sheets, "MAX_LINKS", 65_530)
+    result.reports[0].annotated = "长" * 2100 + ".xlsx"
+    book = load_workbook(write_summary(result, tmp_path / "out" / "复核汇总.xlsx"))
+    cell = book["项目"].cell(2, column)
+    assert cell.value.startswith("长长") and cell.hyperlink is None
+
+
+def test_department_sheet_names_excel_accepts(tmp_path):
+    """Excel counts a sheet name's length in UTF-16 units (31 at most) and keeps "History"."""
+    result = _result(tmp_path)
+    result.reports[0].department = "𠀀" * 20          # characters outside the BMP: two units each
+    result.reports[1].department = "History"
+    book = load_workbook(write_summary(result, tmp_path / "out" / "复核汇总.xlsx"))
+    titles = book.sheetnames[7:]
+    assert "History" not in titles and any(t.startswith("History") for t in titles)
+    astral = next(t for t in titles if t.startswith("𠀀"))
+    assert len(astral.encode("utf-16-le")) // 2 <= 31

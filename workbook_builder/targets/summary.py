@@ -1,5 +1,5 @@
 """目标审核汇总.xlsx: the review of a batch of target lists, for people, in the look of recalc's
-复核汇总.xlsx (the same :class:`..recalc.summary.SheetWriter`: frozen header, filter, fitted
+复核汇总.xlsx (the same :class:`..recalc.sheets.SheetWriter`: frozen header, filter, fitted
 widths, A4 landscape one page wide, text never a formula).
 
 Sheets: 项目 (one row per project: grade, consequence, review score, findings), 问题 (each finding
@@ -13,13 +13,10 @@ import os
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from openpyxl import Workbook
-
 from addin.engine import get_profile
 from addin.engine.target_review import LABELS
 
-from ..files import atomic_save
-from ..recalc.summary import SheetWriter, _sheet_title
+from ..recalc.sheets import SheetWriter, SummaryBook, sheet_title
 
 PROJECT_COLUMNS = ["文件", "工作表", "项目名称", "主管部门", "全年预算数（万元）", "审核规则", "审核得分", "等级", "处理",
                    "问题数", "审核副本"]
@@ -52,9 +49,9 @@ def _project_values(row, department: bool = True) -> list:
                      row.annotated or ""]
 
 
-def _projects(book: Workbook, title: str, rows, links: _Links, department: bool = True) -> SheetWriter:
+def _projects(book: SummaryBook, title: str, rows, links: _Links, department: bool = True) -> SheetWriter:
     columns = PROJECT_COLUMNS if department else [c for c in PROJECT_COLUMNS if c != "主管部门"]
-    writer = SheetWriter(book, title, columns)
+    writer = book.sheet(title, columns)
     for row in rows:
         values = _project_values(row, department)
         link = links.file(row)
@@ -67,10 +64,10 @@ def write_summary(result, path: Path) -> Path:
     """Write 目标审核汇总.xlsx for ``result`` (:class:`.run.TargetsResult`) to ``path``, atomically."""
     path = Path(path)
     links = _Links(result, path.parent)
-    book = Workbook(write_only=True)
+    book = SummaryBook()
     _projects(book, "项目", result.projects, links).finish()
 
-    writer = SheetWriter(book, "问题", FINDING_COLUMNS)
+    writer = book.sheet("问题", FINDING_COLUMNS)
     for row in result.projects:
         for f in row.findings:
             writer.row([row.file, row.sheet, row.project, f.cell, f.indicator, f.label, f.message, f.value, f.limit],
@@ -78,7 +75,7 @@ def write_summary(result, path: Path) -> Path:
     writer.finish()
 
     kinds = Counter(f.kind for row in result.projects for f in row.findings)
-    writer = SheetWriter(book, "问题类型", ["问题类型", "代码", "问题数", "项目数"])
+    writer = book.sheet("问题类型", ["问题类型", "代码", "问题数", "项目数"])
     for kind, count in kinds.most_common():
         projects = sum(1 for row in result.projects if any(f.kind == kind for f in row.findings))
         writer.row([LABELS.get(kind, kind), kind, count, projects])
@@ -88,10 +85,10 @@ def write_summary(result, path: Path) -> Path:
     for row in result.projects:
         if not row.is_total:
             groups[row.department.strip() or "未填主管部门"].append(row)
-    overview = SheetWriter(book, "部门", ["主管部门", "项目数", "优", "良", "中", "差", "问题数", "工作表"])
+    overview = book.sheet("部门", ["主管部门", "项目数", "优", "良", "中", "差", "问题数", "工作表"])
     taken = set(FIXED_SHEETS)
     for department, rows in sorted(groups.items()):
-        title = _sheet_title(department, taken)
+        title = sheet_title(department, taken)
         grades = Counter(r.grade for r in rows)
         findings = sum(len(r.findings) for r in rows)
         overview.row([department, len(rows), *(grades.get(g, 0) for g in ("优", "良", "中", "差")), findings, title],
@@ -101,7 +98,7 @@ def write_summary(result, path: Path) -> Path:
         sheet.finish()
     overview.finish()
 
-    writer = SheetWriter(book, "审核规则", ["审核规则", "类别", "名称", "数值", "说明"])
+    writer = book.sheet("审核规则", ["审核规则", "类别", "名称", "数值", "说明"])
     for profile_id in sorted({row.profile for row in result.projects} or {get_profile(result.profile).id}):
         settings = get_profile(profile_id).targets_review
         if settings is None:
@@ -116,7 +113,7 @@ def write_summary(result, path: Path) -> Path:
             writer.row([profile_id, "设定", "必须设置的指标类别", None, "、".join(settings.required_groups)])
     writer.finish()
 
-    writer = SheetWriter(book, "无法读取", ["文件", "原因"])
+    writer = book.sheet("无法读取", ["文件", "原因"])
     for failure in result.unreadable:
         writer.row([failure.file, failure.message])
     for file, message in result.annotation_errors.items():
@@ -124,9 +121,8 @@ def write_summary(result, path: Path) -> Path:
     writer.finish()
 
     if result.notes:
-        writer = SheetWriter(book, "说明", ["说明"])
+        writer = book.sheet("说明", ["说明"])
         for note in result.notes:
             writer.row([note])
         writer.finish()
-    book.active = 0
-    return atomic_save(book.save, path)
+    return book.save(path)

@@ -1,0 +1,204 @@
+"""Summary workbooks (复核汇总.xlsx, 目标审核汇总.xlsx) streamed with XlsxWriter in constant-memory
+mode: rows go to disk as they are written, so memory stays flat on a large batch and a cell costs
+a few microseconds (openpyxl's write-only mode took about 14).
+
+:class:`SummaryBook` holds the workbook and its few cell formats; :class:`SheetWriter` writes one
+sheet: header, rows, widths fitted to the first rows, autofilter, frozen header repeated on each
+printed page, A4 landscape one page wide. Text is always written as a string cell (never a
+formula, see :mod:`.inert`); XlsxWriter escapes control characters and literal ``_xHHHH_``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from pathlib import Path
+
+import xlsxwriter
+from xlsxwriter.url import Url
+
+from ..files import atomic_save
+from .inert import cell_text, is_formula_like
+
+NUMBER_FORMAT = "0.00"
+HEADER_FILL = "#DDEBF7"
+FINDING_FILL = "#FFC7CE"
+LINK_COLOR = "#0563C1"
+MAX_WIDTH = 50
+A4 = 9  # paperSize code of A4 (ECMA-376 18.3.1.63)
+WIDTH_ROWS = 1000  # column widths are fitted to the first rows
+MAX_LINKS = 65_530  # Excel's limit of hyperlinks on one worksheet; later rows get none
+MAX_URL = 2_079  # Excel's limit on a hyperlink's target and on its location
+MAX_TIP = 255
+NUMERIC = {"全年预算数（万元）", "填报总分", "计算总分", "平均计算总分", "填报值", "应为", "值", "限值", "数值", "审核得分"}
+WRAPPED = {"说明", "原因"}  # columns of sentences
+_SHEET_NAME = re.compile(r"[\[\]:*?/\\']")
+_RESERVED = {"history"}  # Excel keeps this sheet name for itself
+
+
+def text_width(value: object) -> int:
+    """Display width of ``value`` in character cells: CJK and full-width characters count two."""
+    text = f"{value:.2f}" if isinstance(value, float) else cell_text(value)
+    longest = max(text.split("\n"), key=len, default="")
+    if longest.isascii():
+        return len(longest)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in longest)
+
+
+def _utf16(text: str) -> int:
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def _cut16(text: str, units: int) -> str:
+    """``text`` cut to at most ``units`` UTF-16 code units (Excel counts sheet names so)."""
+    while _utf16(text) > units:
+        text = text[:-1]
+    return text
+
+
+def sheet_title(name: str, taken: set[str]) -> str:
+    """A sheet title for ``name`` that Excel accepts and no other sheet has (case ignored); adds
+    it to ``taken``."""
+    base = _SHEET_NAME.sub("_", cell_text(name, 200)).replace("\n", " ").strip() or "未填主管部门"
+    base = _cut16(base, 28)
+    title, n = base, 1
+    while title.lower() in taken or title.lower() in _RESERVED:
+        n += 1
+        title = f"{_cut16(base, 26)}（{n}）"
+    taken.add(title.lower())
+    return title
+
+
+def _value(value: object) -> object:
+    """A cell value: finite numbers as numbers, everything else as inert text."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        return value
+    return cell_text(value)
+
+
+class _FileLink(Url):
+    """A link to a file by a relative path, with an optional cell location. XlsxWriter's own
+    parsing of ``external:`` links turns ``/`` into ``\\`` (which only Windows Excel resolves)
+    and re-escapes the path; the path given here is already what the relationship must hold."""
+
+    def __init__(self, target: str, location: str | None) -> None:
+        super().__init__("external:link")
+        self._link = self._relationship_link = target
+        self._anchor = location or ""
+
+
+class SummaryBook:
+    """One summary workbook being written; :meth:`save` writes it to its path atomically."""
+
+    def __init__(self) -> None:
+        self.book = xlsxwriter.Workbook(None, {"constant_memory": True, "strings_to_numbers": False,
+                                               "strings_to_formulas": False, "strings_to_urls": False})
+        self.header = self.book.add_format({"bold": True, "bg_color": HEADER_FILL, "valign": "vcenter",
+                                            "text_wrap": True})
+        self.formats: dict[tuple, object] = {}
+
+    def format(self, key: tuple) -> object:
+        """The cell format for a style key (quote prefix, number, wrapped, highlighted, link)."""
+        if key not in self.formats:
+            quote, numeric, wrapped, highlight, linked = key
+            spec: dict[str, object] = {}
+            if quote:
+                spec["quote_prefix"] = True
+            if numeric:
+                spec["num_format"] = NUMBER_FORMAT
+            if wrapped:
+                spec.update(text_wrap=True, valign="top")
+            if highlight:
+                spec["bg_color"] = FINDING_FILL
+            if linked:
+                spec.update(font_color=LINK_COLOR, underline=1)
+            self.formats[key] = self.book.add_format(spec) if spec else None
+        return self.formats[key]
+
+    def sheet(self, title: str, columns: list[str]) -> "SheetWriter":
+        """A new sheet with a header row of ``columns``; numbers in the columns named in
+        :data:`NUMERIC` get two decimals, the columns in :data:`WRAPPED` wrap."""
+        return SheetWriter(self, title, columns)
+
+    def chart(self, options: dict) -> object:
+        return self.book.add_chart(options)
+
+    def save(self, path: Path) -> Path:
+        def write(tmp: str) -> None:
+            self.book.filename = tmp
+            self.book.close()
+        return atomic_save(write, path)
+
+
+class SheetWriter:
+    """One summary sheet, streamed row by row."""
+
+    def __init__(self, book: SummaryBook, title: str, columns: list[str]) -> None:
+        self.book, self.title, self.columns = book, title, columns
+        self.sheet = sheet = book.book.add_worksheet(title)
+        self.numeric = [c in NUMERIC for c in columns]
+        self.wrapped = [c in WRAPPED for c in columns]
+        self.widths = [text_width(c) for c in columns]
+        self.rows = 1
+        self.links = 0
+        sheet.freeze_panes(1, 0)
+        sheet.repeat_rows(0)
+        sheet.set_paper(A4)
+        sheet.set_landscape()
+        sheet.fit_to_pages(1, 0)
+        sheet.set_margins(left=0.4, right=0.4)
+        for index, name in enumerate(columns):
+            sheet.write_string(0, index, name, book.header)
+
+    def _link(self, row: int, column: int, text: str, fmt, link: tuple[str | None, str | None]) -> bool:
+        """Write ``text`` as a hyperlink to a file (and cell) or to a cell of this workbook;
+        False when Excel could not hold the link (too long, too many), for a plain cell instead."""
+        target, location = link
+        if self.links >= MAX_LINKS or len(target or "") > MAX_URL or len(location or "") > MAX_URL:
+            return False
+        if target:
+            url = _FileLink(target, location)
+        else:
+            url = Url("internal:" + location)
+        tip = "打开" + (location or target)
+        if _utf16(tip) <= MAX_TIP:
+            url.tip = tip
+        url.text = text
+        self.links += 1
+        self.sheet.write_url(row, column, url, fmt)
+        return True
+
+    def row(self, values: list[object], highlight: bool = False, mark: int | None = None,
+            links: dict[int, tuple[str | None, str | None]] | None = None) -> None:
+        """Append a row; ``highlight`` colours all of it, ``mark`` one column; ``links`` maps a
+        column to (file target, cell location)."""
+        number = self.rows
+        self.rows += 1
+        sheet, fitting = self.sheet, number < WIDTH_ROWS
+        for index, value in enumerate(values):
+            value = _value(value)
+            text = value.__class__ is str
+            link = links.get(index) if links else None
+            linked = bool(link and (link[0] or link[1]))
+            key = (text and is_formula_like(value), not text and self.numeric[index], self.wrapped[index],
+                   highlight or index == mark, linked)
+            fmt = self.book.format(key)
+            if fitting:
+                width = text_width(value)
+                if width > self.widths[index]:
+                    self.widths[index] = width
+            if linked:
+                if self._link(number, index, str(value), fmt, link):
+                    continue
+                fmt = self.book.format(key[:4] + (False,))
+            if text:
+                sheet.write_string(number, index, value, fmt)
+            else:
+                sheet.write_number(number, index, value, fmt)
+
+    def finish(self) -> None:
+        """Set the fitted widths and the autofilter over what was written."""
+        for index, width in enumerate(self.widths):
+            self.sheet.set_column(index, index, min(width + 2, MAX_WIDTH))
+        self.sheet.autofilter(0, 0, self.rows - 1, len(self.columns) - 1)
