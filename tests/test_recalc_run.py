@@ -134,3 +134,43 @@ def test_summary_line_counts_tables_of_every_kind(tmp_path, capsys):
     out = capsys.readouterr().out
     assert code in (0, 1) and "复核完成：2 个文件，2 张表（自评表、评分表或年度预算表）" in out
     assert "张自评表" not in out
+
+
+def _sheets(path):
+    """Every sheet's cell values and links, as a reader sees them."""
+    book = load_workbook(path)
+    return {ws.title: [[(c.value, c.hyperlink.target if c.hyperlink else None,
+                         c.hyperlink.location if c.hyperlink else None) for c in row] for row in ws.iter_rows()]
+            for ws in book.worksheets}
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_summary_written_during_the_run_is_the_summary_of_the_result(tmp_path, jobs):
+    """recalc writes 复核汇总.xlsx while the workers read (rows in job order, whichever worker
+    finishes first); it holds exactly what write_summary makes of the returned result."""
+    from workbook_builder.recalc.summary import write_summary
+
+    folders = [str(SUBMITTED), str(SUBMITTED.parent / "submitted-templates")]
+    result = recalc(folders, tmp_path / "out", jobs=jobs, copies=False)
+    again = write_summary(result, tmp_path / "again" / "复核汇总.xlsx")
+    streamed, written = _sheets(tmp_path / "out" / "复核汇总.xlsx"), _sheets(again)
+    assert len(streamed["项目"]) == len(result.reports) + 1 > 30
+    assert streamed == written
+
+
+def test_summary_that_fails_while_streaming_is_written_again_at_the_end(tmp_path, monkeypatch, caplog):
+    from workbook_builder.recalc import summary
+
+    add, calls = summary.SummaryStream.add, []
+
+    def add_once_failing(self, report):
+        calls.append(report)
+        if len(calls) == 5:
+            raise ValueError("boom")
+        add(self, report)
+
+    monkeypatch.setattr(summary.SummaryStream, "add", add_once_failing)
+    result = recalc([str(SUBMITTED)], tmp_path / "out", json_path=tmp_path / "r.json", jobs=2, copies=False)
+    assert "写汇总表时出现意外错误" in caplog.text and "boom" in caplog.text
+    rows = list(load_workbook(tmp_path / "out" / "复核汇总.xlsx")["项目"].iter_rows(min_row=2, values_only=True))
+    assert [r[0] for r in rows] == [r.file for r in result.reports] and len(rows) == 30

@@ -44,7 +44,7 @@ def test_every_sheet_is_set_up_for_reading_and_printing(tmp_path):
     path = write_summary(_result(tmp_path), tmp_path / "out" / "复核汇总.xlsx")
     book = load_workbook(path)
     assert book.sheetnames == ["项目", "问题", "等级分布", "问题类型", "金额与得分", "无法读取", "部门",
-                               "北京市朝阳区_财政_局", "北京市朝阳区数据局"]
+                               "北京市朝阳区数据局", "北京市朝阳区_财政_局"]   # departments as they first appear
     for ws in book.worksheets:
         assert ws.freeze_panes == "A2", ws.title
         assert ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{ws.max_row}", ws.title
@@ -65,6 +65,7 @@ def test_every_sheet_is_set_up_for_reading_and_printing(tmp_path):
     for ws in (book["等级分布"], book["问题类型"], book["金额与得分"]):
         assert ws._charts, ws.title
     departments = [list(r) for r in book["部门"].iter_rows(min_row=2, values_only=True)]
+    assert [d[0] for d in departments] == ["北京市朝阳区[财政]局", "北京市朝阳区数据局"]   # the overview: by name
     assert ["北京市朝阳区数据局", 2, 97.0, 1, 1, "北京市朝阳区数据局"] in departments
     assert book["北京市朝阳区数据局"].max_row == 4  # header, two tables, the average line
 

@@ -157,11 +157,14 @@ def run_guarded(task: Callable, jobs: Iterable[tuple], workers: int,
         size = max(1, min(CHUNK, len(queue) // (4 * len(slots))))   # the tail of a run spread over every slot
         return [queue.pop() for _ in range(min(size, len(queue)))]
 
+    def refill() -> None:
+        for slot in slots:
+            if slot.job is None and (queue or alone):
+                slot.give(next_chunk(), jobs)
+
     try:
         while True:
-            for slot in slots:
-                if slot.job is None and (queue or alone):
-                    slot.give(next_chunk(), jobs)
+            refill()
             busy = [s for s in slots if s.job is not None]
             if not busy:
                 break
@@ -171,6 +174,7 @@ def run_guarded(task: Callable, jobs: Iterable[tuple], workers: int,
             except KeyboardInterrupt:
                 interrupted, queue, alone = True, [], []
                 continue
+            finished = []
             for n, slot in enumerate(slots):
                 if slot.job is None:
                     continue
@@ -196,15 +200,17 @@ def run_guarded(task: Callable, jobs: Iterable[tuple], workers: int,
                         outcomes = []
                     else:
                         outcomes = [(indexes[0], _Failed(reason))]
-                for index, outcome in outcomes:
-                    if isinstance(outcome, _Failed):
-                        outcome = on_failure(jobs[index], outcome.reason)
-                    elif isinstance(outcome, MemoryError):
-                        outcome = on_failure(jobs[index], "读取所需内存超过上限（文件中的数据区域过大），已跳过")
-                    elif isinstance(outcome, RuntimeError):
-                        logger.error("意外错误（%s）：\n%s", jobs[index][0], outcome.args[-1])
-                        outcome = on_failure(jobs[index], "读取时出现意外错误，已跳过；请用 Excel 或 WPS 打开后另存为 .xlsx 再试")
-                    yield index, outcome
+                finished.extend(outcomes)
+            refill()   # the workers go on while the caller takes the outcomes
+            for index, outcome in finished:
+                if isinstance(outcome, _Failed):
+                    outcome = on_failure(jobs[index], outcome.reason)
+                elif isinstance(outcome, MemoryError):
+                    outcome = on_failure(jobs[index], "读取所需内存超过上限（文件中的数据区域过大），已跳过")
+                elif isinstance(outcome, RuntimeError):
+                    logger.error("意外错误（%s）：\n%s", jobs[index][0], outcome.args[-1])
+                    outcome = on_failure(jobs[index], "读取时出现意外错误，已跳过；请用 Excel 或 WPS 打开后另存为 .xlsx 再试")
+                yield index, outcome
     finally:
         for slot in slots:
             slot.stop(kill=slot.job is not None)

@@ -338,29 +338,55 @@ def _failure(job: tuple, reason: str) -> FileFailure:
 Outcome = list[TableReport] | FileFailure
 
 
-def run(jobs: list[tuple], workers: int,
-        progress: Callable[[int], object] | None = None) -> tuple[dict[int, Outcome], bool]:
+def run(jobs: list[tuple], workers: int, progress: Callable[[int], object] | None = None,
+        each: Callable[[int, Outcome], object] | None = None) -> tuple[dict[int, Outcome], bool]:
     """Check every job (arguments of :func:`check_file`) on ``workers`` guarded processes
     (:mod:`.guard`): a file that crashes, aborts, hangs or exhausts memory becomes its failure.
     Returns the outcomes by job index and whether the run was complete: on Ctrl+C the jobs not
-    started are dropped, those running finish, and every outcome done is returned."""
+    started are dropped, those running finish, and every outcome done is returned. ``each(index,
+    outcome)`` is called as each outcome comes in (in the order the files finish)."""
     from .guard import run_guarded
 
     done: dict[int, Outcome] = {}
     if debugging():   # one process, so that an unexpected error stops the run with its traceback
-        for index, outcome in enumerate(check_files(jobs)):
-            done[index] = outcome
-            if progress:
-                progress(1)
-        return done, True
+        outcomes = enumerate(check_files(jobs))
+    else:
+        outcomes = run_guarded(check_file, jobs, workers, _failure, batch=check_files)
     try:
-        for index, outcome in run_guarded(check_file, jobs, workers, _failure, batch=check_files):
+        for index, outcome in outcomes:
             done[index] = outcome
+            if each:
+                each(index, outcome)
             if progress:
                 progress(1)
     except KeyboardInterrupt:
         return done, False
     return done, True
+
+
+class _Streamed:
+    """Feeds a :class:`.summary.SummaryStream` in job order while the run goes on (the summary's
+    rows are written while the workers read, instead of after them). If writing fails, the
+    error is logged and the summary is written again at the end, after the JSON."""
+
+    def __init__(self, stream) -> None:
+        self.stream, self.ready, self.next = stream, {}, 0
+
+    def __call__(self, index: int, outcome: Outcome) -> None:
+        self.ready[index] = outcome
+        while self.stream is not None and self.next in self.ready:
+            outcome = self.ready.pop(self.next)
+            self.next += 1
+            if isinstance(outcome, FileFailure):
+                continue
+            try:
+                for report in outcome:
+                    self.stream.add(report)
+            except Exception:
+                if debugging():
+                    raise
+                logger.exception("写汇总表时出现意外错误，将在复核结束后重写")
+                self.stream = None
 
 
 def default_workers() -> int:
@@ -398,7 +424,7 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
     ``copies`` is false), the summary workbook and (with ``json_path``) the JSON. ``on_start(n)``
     is told how many files were found, ``progress(1)`` after each one. On Ctrl+C the summary and
     the JSON are written for the files done, with ``partial`` set."""
-    from .summary import SUMMARY_NAME, write_summary
+    from .summary import SUMMARY_NAME, SummaryStream, write_summary
 
     get_profile(profile)  # an unknown profile is a usage error, before any work
     outdir = Path(outdir)
@@ -425,7 +451,8 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
                                        skipped=_skipped_reason(p) == reason or reason.endswith(SAME_FILE),
                                        uri=_uri(p))
                            for p, reason in skipped)
-    done, complete = run(work, jobs or default_workers(), progress)
+    streamed = _Streamed(SummaryStream(result, outdir / SUMMARY_NAME))
+    done, complete = run(work, jobs or default_workers(), progress, streamed)
     result.partial = not complete
     uris = {label: _uri(p) for label, p in result.sources.items()}
     for index in sorted(done):
@@ -441,5 +468,8 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
     if json_path:  # first: the JSON stands even if the summary workbook cannot be written
         text = result.to_json()
         result.json_path = atomic_save(lambda tmp: Path(tmp).write_text(text, encoding="utf-8"), json_path)
-    result.summary_path = write_summary(result, outdir / SUMMARY_NAME)
+    if streamed.stream is not None and complete:
+        result.summary_path = streamed.stream.finish(result)
+    else:   # a partial run opens with a 说明 sheet; a stream that failed is written again
+        result.summary_path = write_summary(result, outdir / SUMMARY_NAME)
     return result

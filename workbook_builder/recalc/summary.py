@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 from urllib.parse import quote
 
@@ -21,7 +21,7 @@ from addin.engine import get_profile
 from addin.engine.findings import KINDS
 
 from .result import RecalcResult, TableReport
-from .sheets import SummaryBook, sheet_title
+from .sheets import SheetWriter, SummaryBook, sheet_title
 
 SUMMARY_NAME = "复核汇总.xlsx"
 
@@ -82,43 +82,66 @@ def _project_row(report: TableReport, links: Links, department: bool = True) -> 
     return values, ({column: (link, None)} if link else {})
 
 
-def _projects(book: SummaryBook, result: RecalcResult, links: Links) -> None:
-    writer = book.sheet("项目", PROJECT_COLUMNS)
-    for report in result.reports:
-        values, link = _project_row(report, links)
-        writer.row(values, highlight=bool(report.findings), links=link)
-    writer.finish()
+FIXED_SHEETS = {"项目": PROJECT_COLUMNS, "问题": FINDING_COLUMNS, "等级分布": ["等级", "项目数"],
+                "问题类型": ["问题类型", "代码", "问题数"], "金额与得分": ["项目名称", "全年预算数（万元）", "计算总分"],
+                "无法读取": ["文件", "格式", "原因"],
+                "部门": ["主管部门", "自评表数", "平均计算总分", "问题数", "有问题的表", "工作表"]}
+DEPARTMENT_COLUMNS = [c for c in PROJECT_COLUMNS if c != "主管部门"]
 
 
-def _findings(book: SummaryBook, result: RecalcResult, links: Links) -> None:
-    writer = book.sheet("问题", FINDING_COLUMNS)
-    for report in result.reports:
+class SummaryStream:
+    """复核汇总.xlsx written as a run goes (:func:`.run.recalc` feeds it while the workers are
+    still reading): each table's rows in 项目, 问题 and its 主管部门's sheet as soon as it is
+    :meth:`add`-ed, in the order given; the counts, charts, 部门 and 无法读取 at :meth:`finish`.
+    A sheet per 主管部门 follows the order in which the departments first appear."""
+
+    def __init__(self, result: RecalcResult, path: Path, note: str | None = None) -> None:
+        self.path = Path(path)
+        self.links = Links(result, self.path.parent)
+        self.book = SummaryBook()
+        if note:
+            writer = self.book.sheet("说明", ["说明"])
+            writer.row([note])
+            writer.finish()
+        self.sheets = {title: self.book.sheet(title, columns) for title, columns in FIXED_SHEETS.items()}
+        self.taken = {name.lower() for name in (*FIXED_SHEETS, "说明")}
+        self.departments: dict[str, tuple[SheetWriter, list[TableReport]]] = {}
+
+    def add(self, report: TableReport) -> None:
+        values, link = _project_row(report, self.links)
+        self.sheets["项目"].row(values, highlight=bool(report.findings), links=link)
+        problems = self.sheets["问题"]
         for f in report.findings:
-            writer.row([report.file, report.sheet, report.project, f.cell, f.label, f.message, f.reported,
-                        f.expected], mark=4, links={3: links.cell(report, f.cell)} if f.cell else None)
-    writer.finish()
+            problems.row([report.file, report.sheet, report.project, f.cell, f.label, f.message, f.reported,
+                          f.expected], mark=4, links={3: self.links.cell(report, f.cell)} if f.cell else None)
+        department = report.department.strip() or "未填主管部门"
+        if department not in self.departments:
+            self.departments[department] = (self.book.sheet(sheet_title(department, self.taken), DEPARTMENT_COLUMNS), [])
+        sheet, reports = self.departments[department]
+        values, link = _project_row(report, self.links, department=False)
+        sheet.row(values, highlight=bool(report.findings), links=link)
+        reports.append(report)
 
-
-def _departments(book: SummaryBook, result: RecalcResult, links: Links) -> None:
-    groups: dict[str, list[TableReport]] = defaultdict(list)
-    for report in result.reports:
-        groups[report.department.strip() or "未填主管部门"].append(report)
-    overview = book.sheet("部门", ["主管部门", "自评表数", "平均计算总分", "问题数", "有问题的表", "工作表"])
-    taken = {name.lower() for name in ("项目", "问题", "部门", "等级分布", "问题类型", "金额与得分", "无法读取", "说明")}
-    for department, reports in sorted(groups.items()):
-        title = sheet_title(department, taken)
-        scores = [r.computed_total for r in reports if isinstance(r.computed_total, (int, float))]
-        average = round(sum(scores) / len(scores), 2) if scores else None
-        findings = sum(len(r.findings) for r in reports)
-        overview.row([department, len(reports), average, findings, sum(1 for r in reports if r.findings), title],
-                     highlight=bool(findings), links={5: (None, f"'{title}'!A1")})
-        sheet = book.sheet(title, [c for c in PROJECT_COLUMNS if c != "主管部门"])
-        for report in reports:
-            values, link = _project_row(report, links, department=False)
-            sheet.row(values, highlight=bool(report.findings), links=link)
-        sheet.row(["平均", "", f"{department}：{len(reports)} 张表，{findings} 处问题", "", None, None, average])
-        sheet.finish()
-    overview.finish()
+    def finish(self, result: RecalcResult) -> Path:
+        """The sheets that count the whole run, then the workbook saved atomically."""
+        self.sheets["项目"].finish()
+        self.sheets["问题"].finish()
+        _chart_sheets(self.book, self.sheets, result)
+        unreadable = self.sheets["无法读取"]
+        for failure in result.failures:
+            unreadable.row([failure.file, failure.format or "", failure.message])
+        unreadable.finish()
+        overview = self.sheets["部门"]
+        for department, (sheet, reports) in sorted(self.departments.items()):
+            scores = [r.computed_total for r in reports if isinstance(r.computed_total, (int, float))]
+            average = round(sum(scores) / len(scores), 2) if scores else None
+            findings = sum(len(r.findings) for r in reports)
+            overview.row([department, len(reports), average, findings, sum(1 for r in reports if r.findings),
+                          sheet.title], highlight=bool(findings), links={5: (None, f"'{sheet.title}'!A1")})
+            sheet.row(["平均", "", f"{department}：{len(reports)} 张表，{findings} 处问题", "", None, None, average])
+            sheet.finish()
+        overview.finish()
+        return self.book.save(self.path)
 
 
 def _chart(book: SummaryBook, kind: str, title: str, x_title: str, y_title: str, **options) -> object:
@@ -130,9 +153,9 @@ def _chart(book: SummaryBook, kind: str, title: str, x_title: str, y_title: str,
     return chart
 
 
-def _chart_sheets(book: SummaryBook, result: RecalcResult) -> None:
+def _chart_sheets(book: SummaryBook, sheets: dict[str, SheetWriter], result: RecalcResult) -> None:
     counts = Counter(r.grade for r in result.reports)
-    grade_sheet = book.sheet("等级分布", ["等级", "项目数"])
+    grade_sheet = sheets["等级分布"]
     names = grades(result)
     for grade in names:
         grade_sheet.row([grade, counts.get(grade, 0)])
@@ -143,7 +166,7 @@ def _chart_sheets(book: SummaryBook, result: RecalcResult) -> None:
     grade_sheet.sheet.insert_chart("D2", chart)
 
     kinds = Counter(f.kind for r in result.reports for f in r.findings)
-    kind_sheet = book.sheet("问题类型", ["问题类型", "代码", "问题数"])
+    kind_sheet = sheets["问题类型"]
     for kind, count in kinds.most_common():
         kind_sheet.row([KINDS.get(kind, kind), kind, count])
     kind_sheet.finish()
@@ -157,7 +180,7 @@ def _chart_sheets(book: SummaryBook, result: RecalcResult) -> None:
 
     points = [r for r in result.reports
               if isinstance(r.amount, (int, float)) and isinstance(r.computed_total, (int, float))]
-    amount_sheet = book.sheet("金额与得分", ["项目名称", "全年预算数（万元）", "计算总分"])
+    amount_sheet = sheets["金额与得分"]
     for report in points:
         amount_sheet.row([report.project, report.amount, report.computed_total])
     amount_sheet.finish()
@@ -169,30 +192,14 @@ def _chart_sheets(book: SummaryBook, result: RecalcResult) -> None:
         amount_sheet.sheet.insert_chart("E2", chart)
 
 
-def _unreadable(book: SummaryBook, result: RecalcResult) -> None:
-    writer = book.sheet("无法读取", ["文件", "格式", "原因"])
-    for failure in result.failures:
-        writer.row([failure.file, failure.format or "", failure.message])
-    writer.finish()
-
-
-def _note(book: SummaryBook, result: RecalcResult) -> None:
-    done = len({r.file for r in result.reports} | {f.file for f in result.failures})
-    writer = book.sheet("说明", ["说明"])
-    writer.row([f"本次复核被中断：只含已完成的 {done} 个文件（共找到 {result.files} 个），其余文件未复核。"])
-    writer.finish()
-
-
 def write_summary(result: RecalcResult, path: Path) -> Path:
-    """Write 复核汇总.xlsx for ``result`` to ``path`` (atomically); returns ``path``."""
-    path = Path(path)
-    links = Links(result, path.parent)
-    book = SummaryBook()
+    """Write 复核汇总.xlsx for ``result`` to ``path`` (atomically); returns ``path``. A partial
+    run's summary opens with a 说明 sheet that says so."""
+    note = None
     if result.partial:
-        _note(book, result)
-    _projects(book, result, links)
-    _findings(book, result, links)
-    _chart_sheets(book, result)
-    _unreadable(book, result)
-    _departments(book, result, links)
-    return book.save(path)
+        done = len({r.file for r in result.reports} | {f.file for f in result.failures})
+        note = f"本次复核被中断：只含已完成的 {done} 个文件（共找到 {result.files} 个），其余文件未复核。"
+    stream = SummaryStream(result, path, note)
+    for report in result.reports:
+        stream.add(report)
+    return stream.finish(result)
