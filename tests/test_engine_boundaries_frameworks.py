@@ -58,6 +58,36 @@ def test_a_top_range_is_not_extended_above_its_end():
         band(criterion, "105%")
 
 
+TOP_RANGE = "满意率90%（含）-100%得8分，80%（含）-90%得6分，80%以下不得分"
+BOTTOM_RANGE = "满意率80-100%得5分，60-80%得3分，0-60%得0分"
+
+
+@pytest.mark.parametrize("text, value, points", [
+    (TOP_RANGE, "100%", 8),        # the end of the top range, which no band starts at
+    (TOP_RANGE, 1, 8),             # … typed in a %-formatted cell
+    (TOP_RANGE, "90%", 8),         # the shared boundaries as before
+    (TOP_RANGE, "89.99%", 6),
+    (TOP_RANGE, "80%", 6),
+    (BOTTOM_RANGE, "0%", 0),       # the start of the bottom range
+    (BOTTOM_RANGE, "100%", 5),
+    (BOTTOM_RANGE, "80%", 5),
+    (BOTTOM_RANGE, "79.9%", 3),
+])
+def test_an_outer_end_that_no_other_band_shares_includes_its_number(text, value, points):
+    assert band(parse_criterion(text, 8 if text == TOP_RANGE else 5), value) == points
+
+
+@pytest.mark.parametrize("text, value", [
+    (TOP_RANGE, "100.01%"),
+    (BOTTOM_RANGE, "-0.01%"),
+    ("满意率90%（含）-100%（不含）得8分，80%（含）-90%得6分，80%以下不得分", "100%"),   # （不含） says so
+    ("满意率80-100%得5分，60-80%得3分，0（不含）-60%得1分", "0"),
+])
+def test_an_outer_end_is_left_open_only_where_the_text_says_so_and_nothing_lies_beyond(text, value):
+    with pytest.raises(PerfError, match="不在评分标准的任何一档内"):
+        band(parse_criterion(text, 8 if "8分" in text else 5), value)
+
+
 @pytest.mark.parametrize("text, complaint", [
     ("完成率60%以下不得分，60%-100%（含）得3分，100%得5分", "同时属于相邻两档"),
     ("故障修复2小时以内得5分，2-4天得3分，4天以上不得分", "单位不一致"),
@@ -174,9 +204,18 @@ def test_items_met_typed_as_numbers(met, points):
     assert checklist(parse_criterion(GOALS, 4), met) == points
 
 
-def test_an_item_number_that_is_no_whole_number_is_refused():
-    with pytest.raises(PerfError, match="达成项“1.5”"):
-        checklist(parse_criterion(GOALS, 4), 1.5)
+@pytest.mark.parametrize("met", [1.5, D("2.5"), -2, D("-1"), float("nan"), float("inf")])
+def test_an_item_number_that_is_no_whole_number_from_1_is_refused_naming_it(met):
+    with pytest.raises(PerfError) as err:
+        checklist(parse_criterion(GOALS, 4), met)
+    assert str(err.value) == f"达成项“{met}”不是评分标准中的项目编号（应为1至4的整数）"
+    assert err.value.field == "met"
+
+
+def test_an_item_number_beyond_the_items_is_refused_naming_it():
+    with pytest.raises(PerfError) as err:
+        checklist(parse_criterion(GOALS, 4), 5)
+    assert str(err.value) == "达成项“5”中的第5项不在评分标准中（共4项）"
 
 
 def test_which_checklist_scores_a_hand_typed_score_may_be():
@@ -205,6 +244,19 @@ def test_deductions_within_their_item_ranges(deductions, score):
 def test_a_negative_deduction_is_refused():
     with pytest.raises(PerfError, match="扣分不能为负数"):
         deduction(D(7), "-0.5")
+
+
+@pytest.mark.parametrize("deductions, score", [("0", 7), ("①0", 7), ("① 0", 7), ("①0.0", 7), ("①0②2", 5),
+                                               ("②2①0", 5)])
+def test_a_zero_deduction_on_a_numbered_item_deducts_nothing_as_0_does(deductions, score):
+    assert deduction(parse_criterion(FUNDS_USE, 7), deductions) == score
+
+
+def test_a_zero_deduction_still_names_an_item_of_the_criterion_once():
+    with pytest.raises(PerfError, match="评分标准中没有第6项扣分"):
+        deduction(parse_criterion(FUNDS_USE, 7), "⑥0")
+    with pytest.raises(PerfError, match="同一扣分项只能扣一次"):
+        deduction(parse_criterion(FUNDS_USE, 7), "①0①5")
 
 
 def test_which_deduction_scores_a_hand_typed_score_may_be():
@@ -318,6 +370,11 @@ def test_a_small_adjusted_budget_still_gives_a_rate():
     assert evaluate_years([year(D("0.5"), D("0.5"))]).years[0].exec_rate == 1
 
 
+def test_spending_beyond_a_small_adjusted_budget_states_its_rate():
+    [found] = evaluate_years([year(D("0.5"), D("0.6"))]).findings
+    assert found.finding.message == "2021年实际支出0.6超过调整后预算0.5（执行率120%）"
+
+
 def test_a_year_without_actual_spending_has_no_rate_and_no_finding():
     result = evaluate_years([year(100, None)])
     assert result.years[0].exec_rate is None and result.findings == []
@@ -332,6 +389,24 @@ def test_an_unreadable_total_is_found_on_the_total_row():
     result = evaluate_years([YearBudget(2021, BudgetLine("合计", None, "若干", 100),
                                         [BudgetLine("明细", None, None, 100)])])
     assert [(f.finding.kind, f.row) for f in result.findings] == [("unreadable", 0)]
+
+
+def test_an_unreadable_detail_amount_is_found_at_its_own_row_and_its_column_is_not_summed():
+    details = [BudgetLine("联通", None, 60, "待定"), BudgetLine("电信", None, "若干", 40)]
+    result = evaluate_years([YearBudget(2021, BudgetLine("合计", None, 100, 100), details)])
+    assert [(f.finding.kind, f.finding.field, f.row, f.finding.reported) for f in result.findings] == [
+        ("unreadable", "after", 2, "若干"), ("unreadable", "actual", 1, "待定")]
+    assert "2021年“电信”的预算数（调整后）" in result.findings[0].finding.message
+    assert result.years[0].exec_rate == 1          # the total row still gives the rate
+
+
+def test_spending_against_an_adjusted_budget_of_0_is_over_budget_without_a_rate():
+    result = evaluate_years([year(0, D("12.50"))])
+    assert [(f.finding.kind, f.finding.field, f.row) for f in result.findings] == [("over_budget", "actual", 0)]
+    assert result.findings[0].finding.message == "2021年调整后预算为0，实际支出12.5，超出预算（无法计算执行率）"
+    assert (result.findings[0].finding.reported, result.findings[0].finding.expected) == (D("12.50"), 0)
+    assert result.years[0].exec_rate is None
+    assert evaluate_years([year(0, 0)]).findings == []
 
 
 def test_averages_are_compared_to_two_decimals():

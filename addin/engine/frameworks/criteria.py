@@ -7,8 +7,10 @@ a checklist ``①设有目标（1分）②目标明确（1分）…``, bands ``�
 :func:`parse_criterion` recognises these forms and reads their points; a text in none of them is
 judgement. A boundary belongs to the band whose text says ``（含）``; without it, the usual
 reading: ``以上`` and ``以内`` include their number, the start of a range ``X-Y`` includes X, while
-``以下`` and the end of a range do not. A text that has the marks of a form (points in brackets, ``扣N分``, bands with ``得N分``)
-but cannot be read consistently raises :class:`PerfError` instead of scoring 0 silently.
+``以下`` and the end of a range that another band starts at do not. An outer end that no other band
+shares (the top of ``90%（含）-100%得8分``, the bottom of ``0-60%不得分``) includes its number unless
+the text says ``（不含）``. A text that has the marks of a form (points in brackets, ``扣N分``, bands
+with ``得N分``) but cannot be read consistently raises :class:`PerfError` instead of scoring 0 silently.
 """
 
 from __future__ import annotations
@@ -236,6 +238,11 @@ def _band(text: str, points: Decimal | None) -> Criterion:
         else:
             below.high_closed = not above.low_closed if below.high_closed is None else below.high_closed
             above.low_closed = not below.high_closed
+    # The outer ends, which no other band shares, include their number unless marked （不含）.
+    if raw[0].low_closed is None:
+        raw[0].low_closed = True
+    if raw[-1].high_closed is None:
+        raw[-1].high_closed = True
     for b in raw:
         bands.append(Band(b.low, b.high, bool(b.low_closed), bool(b.high_closed), b.points))
     values = [b.points for b in bands]

@@ -38,9 +38,12 @@ def chosen_items(criterion: Criterion, met: object) -> tuple[int, ...]:
     if _empty(met):
         return ()
     if isinstance(met, (int, float, Decimal)) and not isinstance(met, bool):
-        if met == 0:
+        number = Decimal(str(met))
+        if number == 0:
             return ()
-        picked = [int(met)] if Decimal(str(met)) == int(met) else [-1]
+        if not number.is_finite() or number != number.to_integral_value() or number < 1:
+            raise PerfError(f"达成项“{met}”不是评分标准中的项目编号（应为1至{len(numbers)}的整数）", "met")
+        picked = [int(number)]
     else:
         text = str(met).strip()
         if normalize_text(text).lower() in _NONE:
@@ -192,7 +195,8 @@ def _fits(items, amounts) -> bool:
 
 def deduction(criterion: Criterion | Decimal, deductions: object) -> Decimal:
     """分值 minus the deductions, floored at 0; with a criterion, each deduction must lie in the
-    range its item allows (``扣4-7分``), and each item deducts at most once."""
+    range its item allows (``扣4-7分``) or be 0 (``①0``: the item deducts nothing), and each item
+    deducts at most once."""
     entries = read_deductions(deductions)
     if any(amount < 0 for _, amount in entries):
         raise PerfError("扣分不能为负数", "deductions")
@@ -203,7 +207,7 @@ def deduction(criterion: Criterion | Decimal, deductions: object) -> Decimal:
             item = by_number.get(number) if number is not None else None
             if number is not None and item is None:
                 raise PerfError(f"评分标准中没有第{number}项扣分", "deductions")
-            if item is not None and not item.low <= amount <= item.high:
+            if item is not None and amount != 0 and not item.low <= amount <= item.high:   # ①0 deducts nothing
                 raise PerfError(f"第{number}项“{item.label}”应扣{_span(item)}分，填报扣{amount}分", "deductions")
         named = [n for n, _ in entries if n is not None]
         if len(set(named)) != len(named):

@@ -4,7 +4,8 @@ A third-party evaluation covering several years shows one budget table per year
 (``项目及明细 | 预算数（调整前）| 预算数（调整后）| 实际支出``: a total row, then detail rows) and
 grades the average of the yearly scores. :func:`evaluate_years` checks that the detail rows add
 up to the total in each column, computes 执行率 = 实际支出 ÷ 预算数（调整后） (spending beyond the
-adjusted budget is a finding), averages the yearly scores and grades the average.
+adjusted budget is a finding, spending against a budget of 0 too), averages the yearly scores and
+grades the average. An amount that is not a number is found at its own row.
 """
 
 from __future__ import annotations
@@ -76,17 +77,22 @@ def _amount(value: object, label: str, field: str) -> Decimal | None:
 def _check_year(year: YearBudget, findings: list[YearFinding]) -> YearResult:
     totals: dict[str, Decimal | None] = {}
     for field, label in COLUMNS.items():
-        try:
-            total = _amount(getattr(year.total, field), f"{year.year}年合计行的{label}", field)
-            details = [_amount(getattr(d, field), f"{year.year}年“{d.name}”的{label}", field)
-                       for d in year.details]
-        except PerfError as err:
-            findings.append(YearFinding(year.year, unreadable(err, None, None, field), 0))
-            totals[field] = None
-            continue
+        lines = [(0, year.total, f"{year.year}年合计行的{label}")]
+        lines += [(row, d, f"{year.year}年“{d.name}”的{label}") for row, d in enumerate(year.details, start=1)]
+        amounts: list[Decimal | None] = []
+        readable = True
+        for row, line, what in lines:   # an unreadable amount is found at its own row
+            value = getattr(line, field)
+            try:
+                amounts.append(_amount(value, what, field))
+            except PerfError as err:
+                findings.append(YearFinding(year.year, unreadable(err, value, None, field), row))
+                amounts.append(None)
+                readable = False
+        total, details = amounts[0], amounts[1:]
         totals[field] = total
         known = [d for d in details if d is not None]
-        if total is None or not known:
+        if not readable or total is None or not known:
             continue
         added = sum(known, _ZERO)
         if added != total:
@@ -96,13 +102,14 @@ def _check_year(year: YearBudget, findings: list[YearFinding]) -> YearResult:
                 total, added, field), 0))
     after, actual = totals.get("after"), totals.get("actual")
     rate = None
-    if after is not None and actual is not None and after > 0:
-        rate = round_half_up(actual / after, 4)
-        if actual > after:
-            findings.append(YearFinding(year.year, Finding(
-                "over_budget",
-                f"{year.year}年实际支出{fmt(actual)}超过调整后预算{fmt(after)}（执行率{pct(actual / after)}）",
-                actual, after, "actual"), 0))
+    if after is not None and actual is not None:
+        if after > 0:
+            rate = round_half_up(actual / after, 4)
+        if actual > after:   # spending against an adjusted budget of 0 is over it too, without a rate
+            message = (f"{year.year}年实际支出{fmt(actual)}超过调整后预算{fmt(after)}（执行率{pct(actual / after)}）"
+                       if rate is not None else
+                       f"{year.year}年调整后预算为{fmt(after)}，实际支出{fmt(actual)}，超出预算（无法计算执行率）")
+            findings.append(YearFinding(year.year, Finding("over_budget", message, actual, after, "actual"), 0))
     return YearResult(year.year, rate)
 
 
