@@ -156,3 +156,14 @@ def test_department_sheet_names_excel_accepts(tmp_path):
     assert "History" not in titles and any(t.startswith("History") for t in titles)
     astral = next(t for t in titles if t.startswith("𠀀"))
     assert len(astral.encode("utf-16-le")) // 2 <= 31
+
+
+def test_half_characters_cannot_stop_the_summary(tmp_path):
+    """A lone surrogate (an undecoded byte of a file name, or half of a character) cannot be
+    written as UTF-8: it is shown as \\xff or �, and the summary is written."""
+    result = _result(tmp_path)
+    result.reports[0].project = "项目\udcff名"
+    result.failures[0].message = "文件无法读取：\ud800"
+    book = load_workbook(write_summary(result, tmp_path / "out" / "复核汇总.xlsx"))
+    assert book["项目"].cell(2, 4).value == "项目\\xff名"
+    assert book["无法读取"].cell(2, 3).value == "文件无法读取：\ufffd"
