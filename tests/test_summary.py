@@ -167,3 +167,20 @@ def test_half_characters_cannot_stop_the_summary(tmp_path):
     book = load_workbook(write_summary(result, tmp_path / "out" / "复核汇总.xlsx"))
     assert book["项目"].cell(2, 4).value == "项目\\xff名"
     assert book["无法读取"].cell(2, 3).value == "文件无法读取：\ufffd"
+
+
+def test_a_sheet_that_fills_excel_rows_goes_on_in_a_continued_sheet(tmp_path, monkeypatch):
+    """Excel holds 1,048,576 rows a sheet: past them the rows go on in 问题（续）, none lost."""
+    from workbook_builder.recalc import sheets
+
+    monkeypatch.setattr(sheets, "MAX_ROWS", 3)   # the header and two rows a sheet
+    result = _result(tmp_path)
+    result.reports[2].department = "项目（续）"     # a department named like a continued sheet
+    result.reports[0].findings *= 5
+    book = load_workbook(write_summary(result, tmp_path / "out" / "复核汇总.xlsx"))
+    problems = [ws for ws in book.worksheets if ws.title.startswith("问题") and ws.title != "问题类型"]
+    assert [ws.title for ws in problems] == ["问题", "问题（续）", "问题（续2）"]
+    rows = [r for ws in problems for r in ws.iter_rows(min_row=2, values_only=True)]
+    assert len(rows) == 6 and all(ws.max_row <= 3 for ws in problems)
+    assert all(ws.auto_filter.ref and ws.freeze_panes == "A2" for ws in problems)
+    assert len({title.lower() for title in book.sheetnames}) == len(book.sheetnames)

@@ -28,6 +28,7 @@ LINK_COLOR = "#0563C1"
 MAX_WIDTH = 50
 A4 = 9  # paperSize code of A4 (ECMA-376 18.3.1.63)
 WIDTH_ROWS = 1000  # column widths are fitted to the first rows
+MAX_ROWS = 1_048_576  # Excel's rows on one worksheet; a sheet that fills up goes on in a （续） sheet
 MAX_LINKS = 65_530  # Excel's limit of hyperlinks on one worksheet; later rows get none
 MAX_URL = 2_079  # Excel's limit on a hyperlink's target and on its location
 MAX_TIP = 255
@@ -97,6 +98,7 @@ class SummaryBook:
         self.header = self.book.add_format({"bold": True, "bg_color": HEADER_FILL, "valign": "vcenter",
                                             "text_wrap": True})
         self.formats: dict[tuple, object] = {}
+        self.taken: set[str] = set()   # the sheets' titles, lower-cased (Excel ignores case)
 
     def format(self, key: tuple) -> object:
         """The cell format for a style key (quote prefix, number, wrapped, highlighted, link)."""
@@ -119,7 +121,17 @@ class SummaryBook:
     def sheet(self, title: str, columns: list[str]) -> "SheetWriter":
         """A new sheet with a header row of ``columns``; numbers in the columns named in
         :data:`NUMERIC` get two decimals, the columns in :data:`WRAPPED` wrap."""
+        if title.lower() in self.taken:   # e.g. a department called like a continued sheet
+            title = sheet_title(title, self.taken)
+        self.taken.add(title.lower())
         return SheetWriter(self, title, columns)
+
+    def continued(self, full: "SheetWriter") -> "SheetWriter":
+        """The sheet that goes on where ``full`` has no rows left: 问题（续）, 问题（续2）, …"""
+        part, base = full.part + 1, full.base   # part 2 is the first continuation
+        writer = self.sheet(sheet_title(f"{base}（续{'' if part == 2 else part - 1}）", set(self.taken)), full.columns)
+        writer.base, writer.part = base, part
+        return writer
 
     def chart(self, options: dict) -> object:
         return self.book.add_chart(options)
@@ -142,6 +154,8 @@ class SheetWriter:
         self.widths = [text_width(c) for c in columns]
         self.rows = 1
         self.links = 0
+        self.more: SheetWriter | None = None   # the （续） sheet, once this one is full
+        self.base, self.part = title, 1
         sheet.freeze_panes(1, 0)
         sheet.repeat_rows(0)
         sheet.set_paper(A4)
@@ -173,6 +187,11 @@ class SheetWriter:
             links: dict[int, tuple[str | None, str | None]] | None = None) -> None:
         """Append a row; ``highlight`` colours all of it, ``mark`` one column; ``links`` maps a
         column to (file target, cell location)."""
+        if self.rows >= MAX_ROWS:
+            if self.more is None:
+                self.more = self.book.continued(self)
+            self.more.row(values, highlight, mark, links)
+            return
         number = self.rows
         self.rows += 1
         sheet, fitting = self.sheet, number < WIDTH_ROWS
@@ -202,3 +221,5 @@ class SheetWriter:
         for index, width in enumerate(self.widths):
             self.sheet.set_column(index, index, min(width + 2, MAX_WIDTH))
         self.sheet.autofilter(0, 0, self.rows - 1, len(self.columns) - 1)
+        if self.more is not None:
+            self.more.finish()
