@@ -252,6 +252,17 @@ def test_a_zero_deduction_on_a_numbered_item_deducts_nothing_as_0_does(deduction
     assert deduction(parse_criterion(FUNDS_USE, 7), deductions) == score
 
 
+@pytest.mark.parametrize("deductions", ["①4,2", "①0，4", "②2 3分"])
+def test_a_deduction_without_its_item_number_beside_numbered_ones_is_refused(deductions):
+    with pytest.raises(PerfError, match="有未写编号的扣分"):
+        deduction(parse_criterion(FUNDS_USE, 7), deductions)
+
+
+@pytest.mark.parametrize("deductions, score", [("①4，②2", 1), ("①4分 ②2分", 1), ("①4、②2", 1)])
+def test_numbered_deductions_with_separators_and_units(deductions, score):
+    assert deduction(parse_criterion(FUNDS_USE, 7), deductions) == score
+
+
 def test_a_zero_deduction_still_names_an_item_of_the_criterion_once():
     with pytest.raises(PerfError, match="评分标准中没有第6项扣分"):
         deduction(parse_criterion(FUNDS_USE, 7), "⑥0")

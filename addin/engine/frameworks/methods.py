@@ -181,6 +181,9 @@ def read_deductions(value: object) -> tuple[tuple[int | None, Decimal], ...]:
     text = str(value).strip()
     named = re.findall(f"([{CIRCLED}])\\s*([0-9.]+)", text)
     if named:
+        rest = re.sub(f"[{CIRCLED}]\\s*[0-9.]+", "", text)
+        if re.search(r"\d", normalize_text(rest)):   # ①4,2: which item deducts the 2?
+            raise PerfError(f"扣分“{text}”中有未写编号的扣分，请每项都写明编号（如①4②2）", "deductions")
         return tuple((CIRCLED.index(n) + 1, to_decimal(a, "扣分")) for n, a in named)
     parts = [p for p in re.split(r"[,，、;；\s+]+", normalize_text(text)) if p]
     amounts = tuple((None, to_decimal(p.removesuffix("分"), "扣分")) for p in parts)
