@@ -184,3 +184,62 @@ def test_a_sheet_that_fills_excel_rows_goes_on_in_a_continued_sheet(tmp_path, mo
     assert len(rows) == 6 and all(ws.max_row <= 3 for ws in problems)
     assert all(ws.auto_filter.ref and ws.freeze_panes == "A2" for ws in problems)
     assert len({title.lower() for title in book.sheetnames}) == len(book.sheetnames)
+
+
+def test_text_shaped_like_xml_stays_that_text(tmp_path):
+    """XlsxWriter copies a string shaped like a rich string (<r>…</r>) into the XML unescaped in
+    constant-memory mode: such text must come back as typed, and never as a formula."""
+    injected = '<r><t>某项目</t></r></is></c><c r="D3"><f>HYPERLINK("http://x","y")</f><v>0</v></c><c><is><r>'
+    result = _result(tmp_path)
+    result.reports[0].project = "<r>a & b</r>"
+    result.reports[1].project = injected
+    result.reports[0].findings[0].message = "<r><t>看似正常</t></r>"
+    book = load_workbook(write_summary(result, tmp_path / "out" / "复核汇总.xlsx"))
+    texts = {c.value for c in _cells(book) if isinstance(c.value, str)}
+    assert {"<r>a & b</r>", injected, "<r><t>看似正常</t></r>"} <= texts
+    assert not [c.coordinate for c in _cells(book) if c.data_type == "f"]
+
+
+def test_empty_values_are_blank_cells(tmp_path):
+    book = load_workbook(write_summary(_result(tmp_path), tmp_path / "out" / "复核汇总.xlsx"))
+    projects = book["项目"]
+    header = [c.value for c in projects[1]]
+    note = projects.cell(2, header.index("说明") + 1)
+    assert note.value is None and note.data_type == "n"    # no empty text: COUNTA and 定位空值 see a blank
+    assert note.fill.fgColor.rgb.endswith("FFC7CE")        # still highlighted with its row
+
+
+@pytest.mark.parametrize("name", ["a#1.xlsx", "a%20b.xlsx", "100%.xlsx", "a b [1].xlsx"])
+def test_links_are_uris_that_name_the_file(tmp_path, name):
+    """Excel and LibreOffice read a link target as a URI: # starts a fragment and %20 is a space,
+    so a file called so must be linked with them encoded."""
+    from urllib.parse import unquote
+
+    result = _result(tmp_path, copies=False)
+    result.reports[0].file = f"收到/{name}"
+    result.sources = {r.file: tmp_path / r.file for r in result.reports}
+    book = load_workbook(write_summary(result, tmp_path / "out" / "复核汇总.xlsx"))
+    link = book["问题"].cell(2, 4).hyperlink
+    assert "#" not in link.target and unquote(link.target) == f"../收到/{name}"
+    assert link.location == "'自评表'!J14"
+    result = _result(tmp_path)
+    result.reports[0].annotated = name.replace(".xlsx", "_复核.xlsx")
+    copy = load_workbook(write_summary(result, tmp_path / "out" / "复核汇总.xlsx"))["项目"].cell(2, 14).hyperlink
+    assert unquote(copy.target) == result.reports[0].annotated
+
+
+def test_a_summary_not_finished_leaves_no_temporary_files(tmp_path, monkeypatch):
+    import tempfile
+
+    from workbook_builder.recalc.summary import SummaryStream
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    result = _result(tmp_path)
+    stream = SummaryStream(result, tmp_path / "out" / "复核汇总.xlsx")
+    for report in result.reports:
+        stream.add(report)
+    assert list((tmp_path / "tmp").iterdir())            # the rows wait in temporary files
+    stream.discard()
+    write_summary(result, tmp_path / "out" / "复核汇总.xlsx")
+    assert not list((tmp_path / "tmp").iterdir())

@@ -386,6 +386,7 @@ class _Streamed:
                 if debugging():
                     raise
                 logger.exception("写汇总表时出现意外错误，将在复核结束后重写")
+                self.stream.discard()
                 self.stream = None
 
 
@@ -414,6 +415,22 @@ def _uri(path: Path) -> str:
         return path.absolute().as_uri()
     except ValueError:
         return ""
+
+
+def _collect_outcomes(result: RecalcResult, done: dict[int, Outcome]) -> None:
+    """The outcomes into ``result`` in job order, each with its file's URI; an unexpected error
+    caught in a worker logged with its traceback."""
+    uris = {label: _uri(p) for label, p in result.sources.items()}
+    for index in sorted(done):
+        outcome = done[index]
+        for item in [outcome] if isinstance(outcome, FileFailure) else outcome:
+            item.uri = uris.get(item.file, "")
+            if item.trace:
+                logger.error("意外错误（%s）：\n%s", item.file, item.trace)
+        if isinstance(outcome, FileFailure):
+            result.failures.append(outcome)
+        else:
+            result.reports.extend(outcome)
 
 
 def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
@@ -451,25 +468,19 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
                                        skipped=_skipped_reason(p) == reason or reason.endswith(SAME_FILE),
                                        uri=_uri(p))
                            for p, reason in skipped)
-    streamed = _Streamed(SummaryStream(result, outdir / SUMMARY_NAME))
-    done, complete = run(work, jobs or default_workers(), progress, streamed)
-    result.partial = not complete
-    uris = {label: _uri(p) for label, p in result.sources.items()}
-    for index in sorted(done):
-        outcome = done[index]
-        for item in [outcome] if isinstance(outcome, FileFailure) else outcome:
-            item.uri = uris.get(item.file, "")
-            if item.trace:   # an unexpected error, caught in a worker: its traceback for the log
-                logger.error("意外错误（%s）：\n%s", item.file, item.trace)
-        if isinstance(outcome, FileFailure):
-            result.failures.append(outcome)
-        else:
-            result.reports.extend(outcome)
-    if json_path:  # first: the JSON stands even if the summary workbook cannot be written
-        text = result.to_json()
-        result.json_path = atomic_save(lambda tmp: Path(tmp).write_text(text, encoding="utf-8"), json_path)
-    if streamed.stream is not None and complete:
-        result.summary_path = streamed.stream.finish(result)
-    else:   # a partial run opens with a 说明 sheet; a stream that failed is written again
-        result.summary_path = write_summary(result, outdir / SUMMARY_NAME)
+    stream = SummaryStream(result, outdir / SUMMARY_NAME)
+    streamed = _Streamed(stream)
+    try:
+        done, complete = run(work, jobs or default_workers(), progress, streamed)
+        result.partial = not complete
+        _collect_outcomes(result, done)
+        if json_path:  # first: the JSON stands even if the summary workbook cannot be written
+            text = result.to_json()
+            result.json_path = atomic_save(lambda tmp: Path(tmp).write_text(text, encoding="utf-8"), json_path)
+        if streamed.stream is not None and complete:
+            result.summary_path = stream.finish(result)
+        else:   # a partial run opens with a 说明 sheet; a stream that failed is written again
+            result.summary_path = write_summary(result, outdir / SUMMARY_NAME)
+    finally:
+        stream.discard()   # nothing left after finish; after an error, its temporary files
     return result

@@ -11,9 +11,13 @@ formula, see :mod:`.inert`); XlsxWriter escapes control characters and literal `
 from __future__ import annotations
 
 import math
+import os
 import re
+import shutil
+import tempfile
 import unicodedata
 from pathlib import Path
+from urllib.parse import quote
 
 import xlsxwriter
 from xlsxwriter.url import Url
@@ -78,6 +82,50 @@ def _value(value: object) -> object:
     return cell_text(value)
 
 
+_NOT_IN_XML = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
+
+
+def link_target(relative: str) -> str:
+    """A relative path as a link target, which Excel and LibreOffice read as a URI: ``%`` and
+    ``#`` encoded (``a#1.xlsx`` is not ``a`` at fragment ``1.xlsx``, ``a%20b.xlsx`` not
+    ``a b.xlsx``); a name with a control character or bytes that are not UTF-8 (kept as
+    surrogates) percent-encoded byte for byte, so that the link still opens that file and the XML
+    can hold it."""
+    if _NOT_IN_XML.search(relative):
+        return quote(os.fsencode(relative), safe="/")
+    return relative.replace("%", "%25").replace("#", "%23")
+
+
+class Links:
+    """Relative link targets from a summary's folder to the annotated copies or, without copies,
+    to the originals (``result.sources``); rows carry ``file``, ``sheet`` and ``annotated``."""
+
+    def __init__(self, result, folder: Path) -> None:
+        self.result, self.folder = result, folder.absolute()
+        self.relative: dict[str, str | None] = {}
+
+    def file(self, row) -> str | None:
+        if row.annotated:
+            return link_target(row.annotated)
+        if row.file not in self.relative:
+            source = self.result.sources.get(row.file)
+            self.relative[row.file] = None if source is None else link_target(
+                Path(os.path.relpath(Path(source).absolute(), self.folder)).as_posix())
+        return self.relative[row.file]
+
+    def cell(self, row, cell: str) -> tuple[str | None, str | None]:
+        target = self.file(row)
+        if not target or not cell or _NOT_IN_XML.search(row.sheet):   # a sheet name XML cannot hold
+            return target, None
+        return target, f"'{row.sheet.replace(chr(39), chr(39) * 2)}'!{cell}"
+
+
+def _rich_like(text: str) -> bool:
+    """Text XlsxWriter would copy into the XML unescaped, as a rich string, in constant-memory
+    mode (``<r>…</r>``): written as two runs instead, which it escapes."""
+    return text.startswith("<r>") and text.endswith("</r>")
+
+
 class _FileLink(Url):
     """A link to a file by a relative path, with an optional cell location. XlsxWriter's own
     parsing of ``external:`` links turns ``/`` into ``\\`` (which only Windows Excel resolves)
@@ -93,11 +141,14 @@ class SummaryBook:
     """One summary workbook being written; :meth:`save` writes it to its path atomically."""
 
     def __init__(self) -> None:
+        self.tmpdir = tempfile.mkdtemp(prefix="perfbook-summary-")   # the rows, one file a sheet
         self.book = xlsxwriter.Workbook(None, {"constant_memory": True, "strings_to_numbers": False,
-                                               "strings_to_formulas": False, "strings_to_urls": False})
+                                               "strings_to_formulas": False, "strings_to_urls": False,
+                                               "tmpdir": self.tmpdir})
         self.header = self.book.add_format({"bold": True, "bg_color": HEADER_FILL, "valign": "vcenter",
                                             "text_wrap": True})
         self.formats: dict[tuple, object] = {}
+        self.run = self.book.add_format()   # a run of a rich string, in the cell's own font (see _rich_like)
         self.taken: set[str] = set()   # the sheets' titles, lower-cased (Excel ignores case)
 
     def format(self, key: tuple) -> object:
@@ -140,7 +191,18 @@ class SummaryBook:
         def write(tmp: str) -> None:
             self.book.filename = tmp
             self.book.close()
-        return atomic_save(write, path)
+        try:
+            return atomic_save(write, path)
+        finally:
+            shutil.rmtree(self.tmpdir, ignore_errors=True)
+
+    def discard(self) -> None:
+        """Let go of a book that will not be saved: the sheets' temporary files closed, removed."""
+        for sheet in self.book.worksheets():
+            handle = getattr(sheet, "row_data_fh", None)   # XlsxWriter's constant-memory row file
+            if handle is not None and not handle.closed:
+                handle.close()
+        shutil.rmtree(self.tmpdir, ignore_errors=True)
 
 
 class SheetWriter:
@@ -169,7 +231,7 @@ class SheetWriter:
         """Write ``text`` as a hyperlink to a file (and cell) or to a cell of this workbook;
         False when Excel could not hold the link (too long, too many), for a plain cell instead."""
         target, location = link
-        if self.links >= MAX_LINKS or len(target or "") > MAX_URL or len(location or "") > MAX_URL:
+        if self.links >= MAX_LINKS or _utf16(target or "") > MAX_URL or _utf16(location or "") > MAX_URL:
             return False
         if target:
             url = _FileLink(target, location)
@@ -211,7 +273,11 @@ class SheetWriter:
                 if self._link(number, index, str(value), fmt, link):
                     continue
                 fmt = self.book.format(key[:4] + (False,))
-            if text:
+            if value == "":
+                sheet.write_blank(number, index, None, fmt)   # a blank cell (none without a format)
+            elif text and _rich_like(value):
+                sheet.write_rich_string(number, index, value[:1], self.book.run, value[1:], *([fmt] if fmt else []))
+            elif text:
                 sheet.write_string(number, index, value, fmt)
             else:
                 sheet.write_number(number, index, value, fmt)

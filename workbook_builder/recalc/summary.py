@@ -11,17 +11,14 @@ overview. Text from the submitted files is written as text, never as a formula (
 
 from __future__ import annotations
 
-import os
-import re
 from collections import Counter
 from pathlib import Path
-from urllib.parse import quote
 
 from addin.engine import get_profile
 from addin.engine.findings import KINDS
 
 from .result import RecalcResult, TableReport
-from .sheets import SheetWriter, SummaryBook, sheet_title
+from .sheets import Links, SheetWriter, SummaryBook, sheet_title
 
 SUMMARY_NAME = "复核汇总.xlsx"
 
@@ -35,41 +32,6 @@ def grades(result: RecalcResult) -> list[str]:
     profile's when there are no tables)."""
     ids = dict.fromkeys(r.profile for r in result.reports) or {get_profile(None).id: None}
     return list(dict.fromkeys(g for pid in ids for g in get_profile(pid).grades))
-
-
-_NOT_IN_XML = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
-
-
-def _link_target(relative: str) -> str:
-    """A relative link to a file; a name with a control character or bytes that are not UTF-8
-    (kept as surrogates) percent-encoded, byte for byte, so that the link still opens that file
-    and the XML can hold it."""
-    if _NOT_IN_XML.search(relative):
-        return quote(os.fsencode(relative), safe="/")
-    return relative
-
-
-class Links:
-    """Relative link targets from the summary's folder to the copies or the originals."""
-
-    def __init__(self, result: RecalcResult, folder: Path) -> None:
-        self.result, self.folder = result, folder.absolute()
-        self.relative: dict[str, str | None] = {}
-
-    def file(self, report: TableReport) -> str | None:
-        if report.annotated:
-            return report.annotated
-        if report.file not in self.relative:
-            source = self.result.sources.get(report.file)
-            self.relative[report.file] = None if source is None else _link_target(
-                Path(os.path.relpath(Path(source).absolute(), self.folder)).as_posix())
-        return self.relative[report.file]
-
-    def cell(self, report: TableReport, cell: str) -> tuple[str | None, str | None]:
-        target = self.file(report)
-        if not target or not cell or _NOT_IN_XML.search(report.sheet):   # a sheet name XML cannot hold
-            return target, None
-        return target, f"'{report.sheet.replace(chr(39), chr(39) * 2)}'!{cell}"
 
 
 def _project_row(report: TableReport, links: Links, department: bool = True) -> tuple[list, dict]:
@@ -121,6 +83,10 @@ class SummaryStream:
         values, link = _project_row(report, self.links, department=False)
         sheet.row(values, highlight=bool(report.findings), links=link)
         reports.append(report)
+
+    def discard(self) -> None:
+        """Let go of a stream that will not be finished (its temporary files removed)."""
+        self.book.discard()
 
     def finish(self, result: RecalcResult) -> Path:
         """The sheets that count the whole run, then the workbook saved atomically."""
@@ -200,6 +166,9 @@ def write_summary(result: RecalcResult, path: Path) -> Path:
         done = len({r.file for r in result.reports} | {f.file for f in result.failures})
         note = f"本次复核被中断：只含已完成的 {done} 个文件（共找到 {result.files} 个），其余文件未复核。"
     stream = SummaryStream(result, path, note)
-    for report in result.reports:
-        stream.add(report)
-    return stream.finish(result)
+    try:
+        for report in result.reports:
+            stream.add(report)
+        return stream.finish(result)
+    finally:
+        stream.discard()

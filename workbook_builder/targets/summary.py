@@ -9,38 +9,18 @@ one sheet per 主管部门, 审核规则 (the profile's rules and deductions), �
 
 from __future__ import annotations
 
-import os
 from collections import Counter, defaultdict
 from pathlib import Path
 
 from addin.engine import get_profile
 from addin.engine.target_review import LABELS
 
-from ..recalc.sheets import SheetWriter, SummaryBook, sheet_title
+from ..recalc.sheets import Links, SheetWriter, SummaryBook, sheet_title
 
 PROJECT_COLUMNS = ["文件", "工作表", "项目名称", "主管部门", "全年预算数（万元）", "审核规则", "审核得分", "等级", "处理",
                    "问题数", "审核副本"]
 FINDING_COLUMNS = ["文件", "工作表", "项目名称", "单元格", "三级指标", "问题类型", "说明", "值", "限值"]
 FIXED_SHEETS = ("项目", "问题", "问题类型", "部门", "审核规则", "无法读取", "说明")
-
-
-class _Links:
-    """Link targets relative to the summary's folder: the annotated copy, else the original."""
-
-    def __init__(self, result, folder: Path) -> None:
-        self.result, self.folder = result, folder.absolute()
-
-    def file(self, row) -> str | None:
-        if row.annotated:
-            return row.annotated
-        source = self.result.sources.get(row.file)
-        return None if source is None else Path(os.path.relpath(Path(source).absolute(), self.folder)).as_posix()
-
-    def cell(self, row, cell: str) -> tuple[str | None, str | None]:
-        target = self.file(row)
-        if not target or not cell:
-            return target, None
-        return target, f"'{row.sheet.replace(chr(39), chr(39) * 2)}'!{cell}"
 
 
 def _project_values(row, department: bool = True) -> list:
@@ -49,7 +29,7 @@ def _project_values(row, department: bool = True) -> list:
                      row.annotated or ""]
 
 
-def _projects(book: SummaryBook, title: str, rows, links: _Links, department: bool = True) -> SheetWriter:
+def _projects(book: SummaryBook, title: str, rows, links: Links, department: bool = True) -> SheetWriter:
     columns = PROJECT_COLUMNS if department else [c for c in PROJECT_COLUMNS if c != "主管部门"]
     writer = book.sheet(title, columns)
     for row in rows:
@@ -60,11 +40,7 @@ def _projects(book: SummaryBook, title: str, rows, links: _Links, department: bo
     return writer
 
 
-def write_summary(result, path: Path) -> Path:
-    """Write 目标审核汇总.xlsx for ``result`` (:class:`.run.TargetsResult`) to ``path``, atomically."""
-    path = Path(path)
-    links = _Links(result, path.parent)
-    book = SummaryBook()
+def _sheets(book: SummaryBook, result, links: Links) -> None:
     _projects(book, "项目", result.projects, links).finish()
 
     writer = book.sheet("问题", FINDING_COLUMNS)
@@ -125,4 +101,14 @@ def write_summary(result, path: Path) -> Path:
         for note in result.notes:
             writer.row([note])
         writer.finish()
-    return book.save(path)
+
+
+def write_summary(result, path: Path) -> Path:
+    """Write 目标审核汇总.xlsx for ``result`` (:class:`.run.TargetsResult`) to ``path``, atomically."""
+    path = Path(path)
+    book = SummaryBook()
+    try:
+        _sheets(book, result, Links(result, path.parent))
+        return book.save(path)
+    finally:
+        book.discard()
