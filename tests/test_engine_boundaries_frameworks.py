@@ -429,3 +429,16 @@ def test_averages_are_compared_to_two_decimals():
 def test_a_grade_without_any_score_is_not_checked():
     result = evaluate_years([year(100, 100)], None, "良")
     assert result.grade is None and result.findings == []
+
+
+def test_a_single_value_band_keeps_its_unit():
+    """故障0次 is a band of its own: its unit counts like any band's (次 against 天 is refused)."""
+    with pytest.raises(PerfError, match="单位不一致（天、次）"):
+        parse_criterion("故障0次得5分，1-2天得3分，3天以上不得分", 5)
+
+
+def test_a_deduction_typed_as_a_huge_number_is_refused_as_too_large():
+    """A number cell is read as the number it is (1e16 is beyond what is computed), not as its
+    text (which would read "1e+16" as two amounts)."""
+    with pytest.raises(PerfError, match="超出可计算的范围"):
+        deduction(D(7), 1e16)
