@@ -49,6 +49,9 @@ FIXED_SHEETS = {"项目": PROJECT_COLUMNS, "问题": FINDING_COLUMNS, "等级分
                 "无法读取": ["文件", "格式", "原因"],
                 "部门": ["主管部门", "自评表数", "平均计算总分", "问题数", "有问题的表", "工作表"]}
 DEPARTMENT_COLUMNS = [c for c in PROJECT_COLUMNS if c != "主管部门"]
+# Departments that get a sheet of their own; past them, only their line in 部门 (a workbook of
+# thousands of sheets is of no use, and each sheet being written holds a file open)
+MAX_DEPARTMENT_SHEETS = 200
 
 
 class SummaryStream:
@@ -67,7 +70,7 @@ class SummaryStream:
             writer.finish()
         self.sheets = {title: self.book.sheet(title, columns) for title, columns in FIXED_SHEETS.items()}
         self.taken = {name.lower() for name in (*FIXED_SHEETS, "说明")}
-        self.departments: dict[str, tuple[SheetWriter, list[TableReport]]] = {}
+        self.departments: dict[str, tuple[SheetWriter | None, list[TableReport]]] = {}
 
     def add(self, report: TableReport) -> None:
         values, link = _project_row(report, self.links)
@@ -78,10 +81,14 @@ class SummaryStream:
                           f.expected], mark=4, links={3: self.links.cell(report, f.cell)} if f.cell else None)
         department = report.department.strip() or "未填主管部门"
         if department not in self.departments:
-            self.departments[department] = (self.book.sheet(sheet_title(department, self.taken), DEPARTMENT_COLUMNS), [])
+            sheet = None
+            if len(self.departments) < MAX_DEPARTMENT_SHEETS:
+                sheet = self.book.sheet(sheet_title(department, self.taken), DEPARTMENT_COLUMNS)
+            self.departments[department] = (sheet, [])
         sheet, reports = self.departments[department]
-        values, link = _project_row(report, self.links, department=False)
-        sheet.row(values, highlight=bool(report.findings), links=link)
+        if sheet is not None:
+            values, link = _project_row(report, self.links, department=False)
+            sheet.row(values, highlight=bool(report.findings), links=link)
         reports.append(report)
 
     def discard(self) -> None:
@@ -102,8 +109,11 @@ class SummaryStream:
             scores = [r.computed_total for r in reports if isinstance(r.computed_total, (int, float))]
             average = round(sum(scores) / len(scores), 2) if scores else None
             findings = sum(len(r.findings) for r in reports)
-            overview.row([department, len(reports), average, findings, sum(1 for r in reports if r.findings),
-                          sheet.title], highlight=bool(findings), links={5: (None, f"'{sheet.title}'!A1")})
+            counts = [department, len(reports), average, findings, sum(1 for r in reports if r.findings)]
+            if sheet is None:
+                overview.row(counts + [f"（主管部门超过 {MAX_DEPARTMENT_SHEETS} 个，未单独成表）"], highlight=bool(findings))
+                continue
+            overview.row(counts + [sheet.title], highlight=bool(findings), links={5: (None, f"'{sheet.title}'!A1")})
             sheet.row(["平均", "", f"{department}：{len(reports)} 张表，{findings} 处问题", "", None, None, average])
             sheet.finish()
         overview.finish()
