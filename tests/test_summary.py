@@ -248,11 +248,11 @@ def test_a_summary_not_finished_leaves_no_temporary_files(tmp_path, monkeypatch)
 def test_departments_past_the_limit_are_listed_without_a_sheet(tmp_path, monkeypatch):
     """Each sheet being written holds a file open: past MAX_DEPARTMENT_SHEETS departments (a
     hostile batch may name thousands), a department has its line in 部门 but no sheet."""
-    from workbook_builder.recalc import summary
+    from workbook_builder.recalc import sheets
 
-    monkeypatch.setattr(summary, "MAX_DEPARTMENT_SHEETS", 1)
+    monkeypatch.setattr(sheets, "MAX_DEPARTMENT_SHEETS", 1)
     book = load_workbook(write_summary(_result(tmp_path), tmp_path / "out" / "复核汇总.xlsx"))
     assert book.sheetnames[7:] == ["北京市朝阳区数据局"]
     overview = {r[0]: r for r in book["部门"].iter_rows(min_row=2, values_only=True)}
-    assert overview["北京市朝阳区[财政]局"][1] == 1 and "未单独成表" in overview["北京市朝阳区[财政]局"][5]
+    assert overview["北京市朝阳区[财政]局"][1] == 1 and overview["北京市朝阳区[财政]局"][5] == "（主管部门超过 1 个，未单独成表）"
     assert overview["北京市朝阳区数据局"][5] == "北京市朝阳区数据局"

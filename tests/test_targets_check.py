@@ -124,6 +124,8 @@ def test_summary_workbook_and_annotated_copy(tmp_path, capsys):
     issues = book["问题"]
     cells = {issues.cell(r, 4).value: issues.cell(r, 4).hyperlink for r in range(2, issues.max_row + 1)}
     assert cells["K5"].target == "planted_审核.xlsx" and cells["K5"].location == "'项目绩效目标'!K5"
+    departments = list(book["部门"].iter_rows(min_row=2, values_only=True))
+    assert departments and all(row[7] in book.sheetnames for row in departments)
     copy = openpyxl.load_workbook(out / "planted_审核.xlsx").active
     assert copy["K5"].fill.fgColor.rgb.endswith("FF9999") and "7578290" in copy["K5"].comment.text
     assert "审核等级 中（修改后重新报送）" in copy["A2"].comment.text
@@ -279,3 +281,13 @@ def test_the_lite_bundle_reviews_a_target_list_too(tmp_path):
     found = {(cells[f"C{r}"], cells[f"B{r}"].rsplit(",", 1)[1].strip('")')) for r in range(2, 100)
              if f"A{r}" in cells and cells[f"D{r}"] != "审核等级"}
     assert found == {(project, cell) for project, kind, cell in EXPECTED if kind != "below_last_year"}
+
+
+def test_departments_past_the_limit_are_listed_without_a_sheet(tmp_path, capsys, monkeypatch):
+    from workbook_builder.recalc import sheets
+
+    monkeypatch.setattr(sheets, "MAX_DEPARTMENT_SHEETS", 0)
+    run(capsys, PLANTED, "-o", tmp_path / "out")
+    book = openpyxl.load_workbook(tmp_path / "out" / "目标审核汇总.xlsx")
+    assert "北京市朝阳区数据局" not in book.sheetnames
+    assert {row[7] for row in book["部门"].iter_rows(min_row=2, values_only=True)} == {"（主管部门超过 0 个，未单独成表）"}

@@ -38,6 +38,9 @@ MAX_URL = 2_079  # Excel's limit on a hyperlink's target and on its location
 MAX_TIP = 255
 NUMERIC = {"全年预算数（万元）", "填报总分", "计算总分", "平均计算总分", "填报值", "应为", "值", "限值", "数值", "审核得分"}
 WRAPPED = {"说明", "原因"}  # columns of sentences
+# Departments that get a sheet of their own; past them, only their line in 部门 (a workbook of
+# thousands of sheets is of no use, and each sheet holds a file open until the book is saved)
+MAX_DEPARTMENT_SHEETS = 200
 _SHEET_NAME = re.compile(r"[\[\]:*?/\\']")
 _RESERVED = {"history"}  # Excel keeps this sheet name for itself
 
@@ -73,6 +76,11 @@ def sheet_title(name: str, taken: set[str]) -> str:
         title = f"{_cut16(base, 26)}（{n}）"
     taken.add(title.lower())
     return title
+
+
+def no_sheet() -> str:
+    """What 部门 says of a department past :data:`MAX_DEPARTMENT_SHEETS`."""
+    return f"（主管部门超过 {MAX_DEPARTMENT_SHEETS} 个，未单独成表）"
 
 
 def _value(value: object) -> object:

@@ -18,6 +18,7 @@ from addin.engine import get_profile
 from addin.engine.findings import KINDS
 
 from .result import RecalcResult, TableReport
+from . import sheets
 from .sheets import Links, SheetWriter, SummaryBook, sheet_title
 
 SUMMARY_NAME = "复核汇总.xlsx"
@@ -49,9 +50,6 @@ FIXED_SHEETS = {"项目": PROJECT_COLUMNS, "问题": FINDING_COLUMNS, "等级分
                 "无法读取": ["文件", "格式", "原因"],
                 "部门": ["主管部门", "自评表数", "平均计算总分", "问题数", "有问题的表", "工作表"]}
 DEPARTMENT_COLUMNS = [c for c in PROJECT_COLUMNS if c != "主管部门"]
-# Departments that get a sheet of their own; past them, only their line in 部门 (a workbook of
-# thousands of sheets is of no use, and each sheet being written holds a file open)
-MAX_DEPARTMENT_SHEETS = 200
 
 
 class SummaryStream:
@@ -82,7 +80,7 @@ class SummaryStream:
         department = report.department.strip() or "未填主管部门"
         if department not in self.departments:
             sheet = None
-            if len(self.departments) < MAX_DEPARTMENT_SHEETS:
+            if len(self.departments) < sheets.MAX_DEPARTMENT_SHEETS:
                 sheet = self.book.sheet(sheet_title(department, self.taken), DEPARTMENT_COLUMNS)
             self.departments[department] = (sheet, [])
         sheet, reports = self.departments[department]
@@ -111,7 +109,7 @@ class SummaryStream:
             findings = sum(len(r.findings) for r in reports)
             counts = [department, len(reports), average, findings, sum(1 for r in reports if r.findings)]
             if sheet is None:
-                overview.row(counts + [f"（主管部门超过 {MAX_DEPARTMENT_SHEETS} 个，未单独成表）"], highlight=bool(findings))
+                overview.row(counts + [sheets.no_sheet()], highlight=bool(findings))
                 continue
             overview.row(counts + [sheet.title], highlight=bool(findings), links={5: (None, f"'{sheet.title}'!A1")})
             sheet.row(["平均", "", f"{department}：{len(reports)} 张表，{findings} 处问题", "", None, None, average])

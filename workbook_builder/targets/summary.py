@@ -15,6 +15,7 @@ from pathlib import Path
 from addin.engine import get_profile
 from addin.engine.target_review import LABELS
 
+from ..recalc import sheets
 from ..recalc.sheets import Links, SheetWriter, SummaryBook, sheet_title
 
 PROJECT_COLUMNS = ["文件", "工作表", "项目名称", "主管部门", "全年预算数（万元）", "审核规则", "审核得分", "等级", "处理",
@@ -63,12 +64,15 @@ def _sheets(book: SummaryBook, result, links: Links) -> None:
             groups[row.department.strip() or "未填主管部门"].append(row)
     overview = book.sheet("部门", ["主管部门", "项目数", "优", "良", "中", "差", "问题数", "工作表"])
     taken = set(FIXED_SHEETS)
-    for department, rows in sorted(groups.items()):
-        title = sheet_title(department, taken)
+    for number, (department, rows) in enumerate(sorted(groups.items())):
         grades = Counter(r.grade for r in rows)
         findings = sum(len(r.findings) for r in rows)
-        overview.row([department, len(rows), *(grades.get(g, 0) for g in ("优", "良", "中", "差")), findings, title],
-                     highlight=bool(findings), links={7: (None, f"'{title}'!A1")})
+        counts = [department, len(rows), *(grades.get(g, 0) for g in ("优", "良", "中", "差")), findings]
+        if number >= sheets.MAX_DEPARTMENT_SHEETS:
+            overview.row(counts + [sheets.no_sheet()], highlight=bool(findings))
+            continue
+        title = sheet_title(department, taken)
+        overview.row(counts + [title], highlight=bool(findings), links={7: (None, f"'{title}'!A1")})
         sheet = _projects(book, title, rows, links, department=False)
         sheet.row(["合计", "", f"{department}：{len(rows)} 个项目，{findings} 处问题"])
         sheet.finish()
