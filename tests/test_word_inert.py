@@ -480,3 +480,24 @@ def test_neutralise_counts_and_keeps_field_results(tmp_path):
     buffer = io.BytesIO()
     document.save(buffer)
     assert verify(buffer.getvalue()) is None
+
+
+def test_references_in_the_strict_namespace_and_vml_relid_are_removed(tmp_path):
+    """Relationship attributes come in two namespaces (transitional r:, strict purl) and VML's
+    o:relid: a reference to a relationship the copy drops goes, in any of them."""
+    from workbook_builder.readers.docx import open_document
+    from workbook_builder.recalc.inert_docx import neutralise
+
+    strict = "http://purl.oclc.org/ooxml/officeDocument/relationships"
+    base = to_docx(GOOD, tmp_path / "a.docx") and tmp_path / "a.docx"
+    body = paragraph(f'<w:hyperlink xmlns:rs="{strict}" rs:id="rIdS1"><w:r><w:t>严格命名空间的链接</w:t></w:r></w:hyperlink>',
+                     '<w:r><w:pict><v:shape id="s1" style="width:9pt;height:9pt"><v:imagedata o:relid="rIdS2"/>'
+                     '</v:shape></w:pict></w:r><w:r><w:t>VML 之后</w:t></w:r>')
+    path = inject(base, tmp_path / "b.docx", body=body,
+                  rels=[("rIdS1", "hyperlink", "file:///C:/Windows/System32/calc.exe", True),
+                        ("rIdS2", "image", "file://evil.invalid/share/x.png", True)])
+    document = open_document(path.read_bytes())
+    assert neutralise(document)["external"] == 2
+    xml = etree.tostring(document.element, encoding="unicode")
+    assert "rIdS1" not in xml and "rIdS2" not in xml and "imagedata" not in xml
+    assert "严格命名空间的链接" in xml and "VML 之后" in xml

@@ -86,10 +86,17 @@ _SILENT_RELS = {"origin", "signature", "printersettings"}
 _BINARY_TYPES = ("image/", "application/vnd.openxmlformats-officedocument.obfuscatedfont",
                  "application/x-font", "application/vnd.ms-opentype", "font/")
 _WEB = re.compile(r"https?://[A-Za-z0-9\[][^\s\\\x00-\x1f\x7f]*", re.IGNORECASE)
-_REFERRING = etree.XPath("//*[@*[namespace-uri()=$r1 or namespace-uri()=$r2 "
-                         "or (namespace-uri()=$o and local-name()='relid')]]")
-_REFERENCES = etree.XPath("//@*[namespace-uri()=$r1 or namespace-uri()=$r2 "
-                          "or (namespace-uri()=$o and local-name()='relid')]")
+# Every attribute naming a relationship (r:id, r:embed, r:link, … in either namespace, o:relid).
+# Name tests, not namespace-uri() predicates: on a large styles.xml this is about six times faster.
+_REFERENCES = etree.XPath("//@r1:* | //@r2:* | //@o:relid",
+                          namespaces={"r1": R_NAMESPACES[0], "r2": R_NAMESPACES[1], "o": O})
+
+
+def _referring(root) -> list:
+    """The elements with an attribute naming a relationship, in document order."""
+    return list(dict.fromkeys(attribute.getparent() for attribute in _REFERENCES(root)))
+
+
 _DECLARATION = re.compile(rb"<!(?i:doctype|entity)")
 
 KINDS = ("field", "altchunk", "object", "external", "template", "other", "macro")
@@ -271,7 +278,7 @@ class _Cleaner:
         """Every element using a relationship the copy does not keep: a hyperlink keeps its
         text, a picture linked and embedded keeps the embedded one, the rest go."""
         prefixes = tuple(f"{{{ns}}}" for ns in R_NAMESPACES)
-        for node in _REFERRING(self.root, r1=R_NAMESPACES[0], r2=R_NAMESPACES[1], o=O):
+        for node in _referring(self.root):
             bad = [name for name, value in node.attrib.items()
                    if (name.startswith(prefixes) or name == _O_RELID) and value not in self.valid]
             if not bad or node.getparent() is None or not _attached(node, self.root):
@@ -373,7 +380,7 @@ def neutralise(document) -> Counter[str]:
         for r_id in dropped:
             _drop_rel(part.rels, r_id)
         if root is not None and root is not False:
-            used = set(_REFERENCES(root, r1=R_NAMESPACES[0], r2=R_NAMESPACES[1], o=O))
+            used = set(_REFERENCES(root))
             for r_id, rel in list(part.rels.items()):   # a picture or a link only removed content used
                 if r_id not in used and rel.reltype.rsplit("/", 1)[-1] in ("image", "hyperlink"):
                     _drop_rel(part.rels, r_id)
