@@ -498,6 +498,13 @@ def _label_index() -> tuple[frozenset[str], tuple[int, ...]]:
     return every, tuple(sorted({len(label) for label in every}))
 
 
+@lru_cache(maxsize=8192)
+def _labels_begun(text: str) -> frozenset[str]:
+    """The form labels ``text`` (as compared) begins with; cached: a batch repeats its headers."""
+    every, lengths = _label_index()
+    return frozenset(text[:n] for n in lengths if n <= len(text) and text[:n] in every)
+
+
 def _recognise(texts: set[str], columns: dict[str, int], funds_label: str) -> tuple[str, bool]:
     """The form whose labels the table's header cells use most (a cell counts for a label it
     starts with: 年度资金总额： is 年度资金总额), with its 性质/单位 columns, its title (alone or
@@ -505,8 +512,7 @@ def _recognise(texts: set[str], columns: dict[str, int], funds_label: str) -> tu
     form."""
     seen = tuple({_key(t) for t in texts})
     money = _key(funds_label)
-    every, lengths = _label_index()
-    hits = {t[:n] for t in seen for n in lengths if n <= len(t) and t[:n] in every}   # labels begun
+    hits = set().union(*map(_labels_begun, seen))
     titles = {t.split("(", 1)[0] for t in seen}   # a title alone, or followed by (2024年度)
     best, best_score, exact = None, -1, False
     for candidate, labels, title, funds in _form_keys():
