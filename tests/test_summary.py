@@ -209,7 +209,7 @@ def test_empty_values_are_blank_cells(tmp_path):
     assert note.fill.fgColor.rgb.endswith("FFC7CE")        # still highlighted with its row
 
 
-@pytest.mark.parametrize("name", ["a#1.xlsx", "a%20b.xlsx", "100%.xlsx", "a b [1].xlsx"])
+@pytest.mark.parametrize("name", ["a#1.xlsx", "a%20b.xlsx", "100%.xlsx", "a b [1].xlsx", "a?b.xlsx", "a{b}^`|.xlsx"])
 def test_links_are_uris_that_name_the_file(tmp_path, name):
     """Excel and LibreOffice read a link target as a URI: # starts a fragment and %20 is a space,
     so a file called so must be linked with them encoded."""
@@ -220,7 +220,7 @@ def test_links_are_uris_that_name_the_file(tmp_path, name):
     result.sources = {r.file: tmp_path / r.file for r in result.reports}
     book = load_workbook(write_summary(result, tmp_path / "out" / "复核汇总.xlsx"))
     link = book["问题"].cell(2, 4).hyperlink
-    assert "#" not in link.target and unquote(link.target) == f"../收到/{name}"
+    assert not set("#? []{}^`|") & set(link.target) and unquote(link.target) == f"../收到/{name}"
     assert link.location == "'自评表'!J14"
     result = _result(tmp_path)
     result.reports[0].annotated = name.replace(".xlsx", "_复核.xlsx")
@@ -256,3 +256,77 @@ def test_departments_past_the_limit_are_listed_without_a_sheet(tmp_path, monkeyp
     overview = {r[0]: r for r in book["部门"].iter_rows(min_row=2, values_only=True)}
     assert overview["北京市朝阳区[财政]局"][1] == 1 and overview["北京市朝阳区[财政]局"][5] == "（主管部门超过 1 个，未单独成表）"
     assert overview["北京市朝阳区数据局"][5] == "北京市朝阳区数据局"
+
+
+def test_characters_xml_cannot_hold_cannot_spoil_the_summary(tmp_path):
+    """U+FFFE and U+FFFF are valid in a Linux file name and in .xls strings but not in XML: every
+    part of the summary must still be well-formed (openpyxl refuses the file otherwise)."""
+    import zipfile
+
+    from lxml import etree
+
+    result = _result(tmp_path, copies=False)
+    result.reports[0].project = "项目\uffff名\ufffe"
+    result.reports[0].file = "收到/表\uffff.xlsx"
+    result.reports[0].sheet = "自评\uffff表"
+    result.sources = {r.file: tmp_path / r.file for r in result.reports}
+    path = write_summary(result, tmp_path / "out" / "复核汇总.xlsx")
+    with zipfile.ZipFile(path) as package:
+        for name in package.namelist():
+            if name.endswith((".xml", ".rels")):
+                etree.fromstring(package.read(name))
+    book = load_workbook(path)
+    assert book["项目"].cell(2, 4).value == "项目\ufffd名\ufffd"
+    assert book["项目"].cell(2, 1).hyperlink.target == "../%E6%94%B6%E5%88%B0/%E8%A1%A8%EF%BF%BF.xlsx"
+
+
+def test_the_scatter_chart_stays_on_its_sheet(tmp_path, monkeypatch):
+    """金额与得分 that goes on in a （续） sheet: the chart covers the rows of its own sheet only."""
+    import re
+    import zipfile
+
+    from workbook_builder.recalc import sheets
+
+    monkeypatch.setattr(sheets, "MAX_ROWS", 3)
+    result = _result(tmp_path)
+    result.reports *= 3   # 6 points with an amount: 2 on 金额与得分, the rest in （续） sheets
+    path = write_summary(result, tmp_path / "out" / "复核汇总.xlsx")
+    with zipfile.ZipFile(path) as package:
+        charts = [package.read(n).decode() for n in package.namelist() if n.startswith("xl/charts/chart")]
+    ranges = [r for chart in charts for r in re.findall(r"<c:f>([^<]*金额与得分[^<]*)</c:f>", chart)]
+    assert ranges and all(r.endswith("$3") for r in ranges), ranges
+
+
+def test_a_continued_sheet_of_a_long_title_says_so(tmp_path, monkeypatch):
+    from workbook_builder.recalc import sheets
+
+    monkeypatch.setattr(sheets, "MAX_ROWS", 2)
+    result = _result(tmp_path)
+    long_name = "北京市朝阳区第一中学后勤管理处财务科预算执行组甲乙丙丁戊己"   # 30 characters
+    result.reports[0].department = result.reports[1].department = long_name
+    titles = load_workbook(write_summary(result, tmp_path / "out" / "复核汇总.xlsx")).sheetnames
+    continued = [t for t in titles if t.startswith(long_name[:10]) and "续" in t]
+    assert [t[t.index("（"):] for t in continued] == ["（续）", "（续2）"] and all(len(t) <= 31 for t in continued)
+
+
+def test_linked_text_shaped_like_xml_is_written_without_its_link(tmp_path):
+    from workbook_builder.recalc.sheets import SummaryBook
+
+    book = SummaryBook()
+    writer = book.sheet("表", ["文件"])
+    writer.row(["<r><t>x</t></r>"], links={0: ("a.xlsx", None)})
+    writer.finish()
+    cell = load_workbook(book.save(tmp_path / "s.xlsx"))["表"]["A2"]
+    assert cell.value == "<r><t>x</t></r>" and cell.data_type == "s" and cell.hyperlink is None
+
+
+def test_an_original_on_another_drive_is_linked_by_its_file_uri(tmp_path, monkeypatch):
+    """On Windows, a file on another drive than the summary has no relative path."""
+    from workbook_builder.recalc import sheets
+
+    def other_drive(path, start=None):
+        raise ValueError("path is on mount 'D:', start on mount 'C:'")
+
+    monkeypatch.setattr(sheets.os.path, "relpath", other_drive)
+    book = load_workbook(write_summary(_result(tmp_path, copies=False), tmp_path / "out" / "复核汇总.xlsx"))
+    assert book["项目"].cell(2, 1).hyperlink.target == (tmp_path / "收到/单位A/表1.xlsx").as_uri()

@@ -291,3 +291,25 @@ def test_departments_past_the_limit_are_listed_without_a_sheet(tmp_path, capsys,
     book = openpyxl.load_workbook(tmp_path / "out" / "目标审核汇总.xlsx")
     assert "北京市朝阳区数据局" not in book.sheetnames
     assert {row[7] for row in book["部门"].iter_rows(min_row=2, values_only=True)} == {"（主管部门超过 0 个，未单独成表）"}
+
+
+def test_a_department_named_like_a_continued_sheet_links_to_its_own_sheet(tmp_path, capsys, monkeypatch):
+    from workbook_builder.recalc import sheets
+
+    monkeypatch.setattr(sheets, "MAX_ROWS", 3)
+    source = tmp_path / "list.xlsx"
+    book = openpyxl.load_workbook(PLANTED)
+    sheet = book.active
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if cell.value == "北京市朝阳区数据局":
+                cell.value = "项目（续）"
+    book.save(source)
+    run(capsys, source, "-o", tmp_path / "out")
+    summary = openpyxl.load_workbook(tmp_path / "out" / "目标审核汇总.xlsx")
+    line = next(r for r in summary["部门"].iter_rows(min_row=2) if r[0].value == "项目（续）")
+    title = line[7].value
+    assert line[7].hyperlink.location == f"'{title}'!A1"
+    assert summary[title]["A1"].value == "文件" and summary[title].max_row <= 3
+    assert [c.value for c in summary[title][1]] == [c for c in __import__("workbook_builder.targets.summary",
+                                                        fromlist=["x"]).PROJECT_COLUMNS if c != "主管部门"]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 MAX_TEXT = 1000  # characters of one output cell; Excel's own limit is 32,767
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 # "_x000B_" in cell XML is Excel's escape for a character; a literal one is itself escaped.
 _EXCEL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -25,7 +25,7 @@ def _visible(match: re.Match) -> str:
         return "\n"
     if "\udc80" <= char <= "\udcff":   # a byte that was not UTF-8 (a file name's), as shown_path shows it
         return f"\\x{ord(char) - 0xdc00:02x}"
-    if "\ud800" <= char <= "\udfff":   # half of a character: no file can hold it
+    if "\ud800" <= char <= "\udfff" or char in "\ufffe\uffff":   # half a character, or one XML cannot hold
         return "\ufffd"
     return "\u2421" if char == "\x7f" else chr(0x2400 + ord(char))  # ␀ … ␟, ␡
 
@@ -33,7 +33,7 @@ def _visible(match: re.Match) -> str:
 def cell_text(value: object, limit: int = MAX_TEXT) -> str:
     """``value`` as text for an output cell: control characters shown as line breaks or their
     Unicode control pictures (␀ … ␟), lone surrogates (which no UTF-8 file can hold) as ``\\xff``
-    (an undecoded byte) or �, Excel's ``_xHHHH_`` escapes kept literal, at most ``limit``
+    (an undecoded byte) or �, U+FFFE/U+FFFF (which XML cannot hold) as �, Excel's ``_xHHHH_`` escapes kept literal, at most ``limit``
     characters (cut with ``…``)."""
     text = "" if value is None else str(value)
     text = _CONTROL.sub(_visible, text.replace("\r\n", "\n"))

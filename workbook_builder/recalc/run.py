@@ -480,6 +480,7 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
         if streamed.stream is not None and complete:
             result.summary_path = stream.finish(result)
         else:   # a partial run opens with a 说明 sheet; a stream that failed is written again
+            stream.discard()
             result.summary_path = write_summary(result, outdir / SUMMARY_NAME)
     finally:
         stream.discard()   # nothing left after finish; after an error, its temporary files

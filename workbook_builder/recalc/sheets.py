@@ -90,18 +90,21 @@ def _value(value: object) -> object:
     return cell_text(value)
 
 
-_NOT_IN_XML = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
+_NOT_IN_XML = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+# Characters a URI may not hold as they are (RFC 3986), and % ? # which would be read as an
+# escape, a query or a fragment: encoded in a link's path
+_URI_ESCAPES = {ord(c): f"%{ord(c):02X}" for c in '%#? "<>[]\\^`{|}'}
 
 
 def link_target(relative: str) -> str:
-    """A relative path as a link target, which Excel and LibreOffice read as a URI: ``%`` and
-    ``#`` encoded (``a#1.xlsx`` is not ``a`` at fragment ``1.xlsx``, ``a%20b.xlsx`` not
-    ``a b.xlsx``); a name with a control character or bytes that are not UTF-8 (kept as
-    surrogates) percent-encoded byte for byte, so that the link still opens that file and the XML
-    can hold it."""
+    """A relative path as a link target, which Excel and LibreOffice read as a URI: ``%``, ``#``,
+    ``?``, spaces and the other characters a URI may not hold encoded (``a#1.xlsx`` is not ``a``
+    at fragment ``1.xlsx``, ``a%20b.xlsx`` not ``a b.xlsx``); a name with a control character,
+    a character XML cannot hold or bytes that are not UTF-8 (kept as surrogates) percent-encoded
+    byte for byte, so that the link still opens that file and the XML can hold it."""
     if _NOT_IN_XML.search(relative):
         return quote(os.fsencode(relative), safe="/")
-    return relative.replace("%", "%25").replace("#", "%23")
+    return relative.translate(_URI_ESCAPES)
 
 
 class Links:
@@ -117,9 +120,14 @@ class Links:
             return link_target(row.annotated)
         if row.file not in self.relative:
             source = self.result.sources.get(row.file)
-            self.relative[row.file] = None if source is None else link_target(
-                Path(os.path.relpath(Path(source).absolute(), self.folder)).as_posix())
+            self.relative[row.file] = None if source is None else self._original(Path(source).absolute())
         return self.relative[row.file]
+
+    def _original(self, source: Path) -> str:
+        try:
+            return link_target(Path(os.path.relpath(source, self.folder)).as_posix())
+        except ValueError:   # on Windows, another drive than the summary's: no relative path
+            return source.as_uri()
 
     def cell(self, row, cell: str) -> tuple[str | None, str | None]:
         target = self.file(row)
@@ -188,7 +196,8 @@ class SummaryBook:
     def continued(self, full: "SheetWriter") -> "SheetWriter":
         """The sheet that goes on where ``full`` has no rows left: 问题（续）, 问题（续2）, …"""
         part, base = full.part + 1, full.base   # part 2 is the first continuation
-        writer = self.sheet(sheet_title(f"{base}（续{'' if part == 2 else part - 1}）", set(self.taken)), full.columns)
+        suffix = f"（续{'' if part == 2 else part - 1}）"
+        writer = self.sheet(sheet_title(_cut16(base, 28 - _utf16(suffix)) + suffix, set(self.taken)), full.columns)
         writer.base, writer.part = base, part
         return writer
 
@@ -239,7 +248,8 @@ class SheetWriter:
         """Write ``text`` as a hyperlink to a file (and cell) or to a cell of this workbook;
         False when Excel could not hold the link (too long, too many), for a plain cell instead."""
         target, location = link
-        if self.links >= MAX_LINKS or _utf16(target or "") > MAX_URL or _utf16(location or "") > MAX_URL:
+        if (self.links >= MAX_LINKS or _utf16(target or "") > MAX_URL or _utf16(location or "") > MAX_URL
+                or _rich_like(text)):   # XlsxWriter writes a link's text as it is: see _rich_like
             return False
         if target:
             url = _FileLink(target, location)

@@ -160,7 +160,7 @@ def _chart_sheets(book: SummaryBook, sheets: dict[str, SheetWriter], result: Rec
     amount_sheet.finish()
     if points:
         chart = _chart(book, "scatter", "预算金额与得分", "全年预算数（万元）", "计算总分")
-        title, rows = amount_sheet.title, len(points)
+        title, rows = amount_sheet.title, amount_sheet.rows - 1   # (rows past Excel's go on in a （续） sheet)
         chart.add_series({"name": "项目", "categories": [title, 1, 1, rows, 1], "values": [title, 1, 2, rows, 2],
                           "marker": {"type": "circle"}})
         amount_sheet.sheet.insert_chart("E2", chart)

@@ -71,9 +71,8 @@ def _sheets(book: SummaryBook, result, links: Links) -> None:
         if number >= sheets.MAX_DEPARTMENT_SHEETS:
             overview.row(counts + [sheets.no_sheet()], highlight=bool(findings))
             continue
-        title = sheet_title(department, taken)
-        overview.row(counts + [title], highlight=bool(findings), links={7: (None, f"'{title}'!A1")})
-        sheet = _projects(book, title, rows, links, department=False)
+        sheet = _projects(book, sheet_title(department, taken), rows, links, department=False)
+        overview.row(counts + [sheet.title], highlight=bool(findings), links={7: (None, f"'{sheet.title}'!A1")})
         sheet.row(["合计", "", f"{department}：{len(rows)} 个项目，{findings} 处问题"])
         sheet.finish()
     overview.finish()
