@@ -4,9 +4,11 @@ Every sheet has its header row frozen and repeated on each printed page, an auto
 widths fitted to the Chinese text, two-decimal number formats, and prints on A4 landscape one page
 wide. Projects and findings link to the annotated copies (or, without copies, to the originals)
 by paths relative to the summary, so the output folder can be moved or shared. A sheet per
-主管部门 and three charts (grade distribution, findings by kind, amount against score) give the
-overview. Text from the submitted files is written as text, never as a formula (see
-:mod:`.inert`).
+主管部门 (the first 200) and three charts (grade distribution, findings by kind, amount against
+score) give the overview. Text from the submitted files is written as text, never as a formula
+(see :mod:`.inert`). :class:`SummaryStream` writes the rows while a run goes on (see
+:func:`.run.recalc`); :func:`write_summary` writes a finished result; both through
+:mod:`.sheets` (XlsxWriter, constant memory).
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ from pathlib import Path
 from addin.engine import get_profile
 from addin.engine.findings import KINDS
 
-from .result import RecalcResult, TableReport
 from . import sheets
+from .result import RecalcResult, TableReport
 from .sheets import Links, SheetWriter, SummaryBook, sheet_title
 
 SUMMARY_NAME = "复核汇总.xlsx"
