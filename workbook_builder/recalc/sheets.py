@@ -15,13 +15,13 @@ import os
 import re
 import shutil
 import tempfile
-import unicodedata
 from pathlib import Path
 from urllib.parse import quote
 
 import xlsxwriter
 from xlsxwriter.url import Url
 
+from ..console import width
 from ..files import atomic_save
 from .inert import cell_text, is_formula_like
 
@@ -49,9 +49,7 @@ def text_width(value: object) -> int:
     """Display width of ``value`` in character cells: CJK and full-width characters count two."""
     text = f"{value:.2f}" if isinstance(value, float) else cell_text(value)
     longest = max(text.split("\n"), key=len, default="")
-    if longest.isascii():
-        return len(longest)
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in longest)
+    return len(longest) if longest.isascii() else width(longest)
 
 
 def _utf16(text: str) -> int:
@@ -197,7 +195,7 @@ class SummaryBook:
         """The sheet that goes on where ``full`` has no rows left: 问题（续）, 问题（续2）, …"""
         part, base = full.part + 1, full.base   # part 2 is the first continuation
         suffix = f"（续{'' if part == 2 else part - 1}）"
-        writer = self.sheet(sheet_title(_cut16(base, 28 - _utf16(suffix)) + suffix, set(self.taken)), full.columns)
+        writer = self.sheet(_cut16(base, 28 - _utf16(suffix)) + suffix, full.columns)   # (numbered if taken)
         writer.base, writer.part = base, part
         return writer
 
@@ -284,9 +282,7 @@ class SheetWriter:
                    highlight or index == mark, linked)
             fmt = self.book.format(key)
             if fitting:
-                width = text_width(value)
-                if width > self.widths[index]:
-                    self.widths[index] = width
+                self.widths[index] = max(self.widths[index], text_width(value))
             if linked:
                 if self._link(number, index, str(value), fmt, link):
                     continue
