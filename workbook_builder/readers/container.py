@@ -216,7 +216,49 @@ def _format(data: bytes, path: Path) -> tuple[str, _Package | None]:
         if any(n.lower() == "xl/workbook.xml" or n.startswith("xl/") for n in names):
             raise UnreadableFile("不是标准的 Excel 包（部件名称不规范，例如大小写不同），请用 Excel 另存为 .xlsx")
         raise UnreadableFile("不是有效的 Excel 或 Word 文件（zip 包中没有工作簿或文档）")
+    page = sniff_markup(data)
+    if page is not None:   # read by .markup
+        return page, None
     raise UnreadableFile("不是有效的 Excel 或 Word 文件（不是 zip 格式，可能已损坏或被截断）")
+
+
+SPREADSHEET_XML = "urn:schemas-microsoft-com:office:spreadsheet"   # Excel 2003 XML's namespace
+_CHARSET = re.compile(rb"""(?:charset|encoding)\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
+_HEAD = 4096
+
+
+def sniff_markup(data: bytes) -> str | None:
+    """``"html"``, ``"xml2003"`` or ``"mhtml"`` for a web page or Excel 2003 XML spreadsheet
+    (what many systems export as .xls), by its first bytes; else ``None``."""
+    head = decode_text(data[:_HEAD], strict=False).lstrip().lower()
+    if head.startswith("mime-version:") or ("multipart/related" in head and "content-type:" in head):
+        return "mhtml"
+    if head.startswith("<?xml") and SPREADSHEET_XML in head:
+        return "xml2003"
+    if head.startswith(("<!doctype html", "<html", "<table", "<meta", "<head", "<body")) or (
+            head.startswith(("<!--", "<?xml")) and re.search(r"<(html|table)[\s>]", head)):
+        return "html"
+    return None
+
+
+def decode_text(data: bytes, strict: bool = True) -> str:
+    """The text of a page: by its byte-order mark, its declared charset, UTF-8, else GB18030
+    (what a page declared GB2312 but written in GBK, the usual case, comes to)."""
+    for bom, codec in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            return data[len(bom):].decode(codec, "replace")
+    declared = _CHARSET.search(data[:_HEAD])
+    if declared:
+        name = declared.group(1).decode("ascii").lower()
+        try:
+            if codecs.lookup(name).name not in ("utf-16", "utf-16-le", "utf-16-be", "utf-32"):
+                return data.decode(name, "strict" if strict else "replace")
+        except (LookupError, UnicodeDecodeError):
+            pass
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("gb18030", "replace")
 
 
 def _ole_format(data: bytes, path: Path) -> str:

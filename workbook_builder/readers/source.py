@@ -1,5 +1,6 @@
 """Which reader a submitted file gets: its format is told by its content (:mod:`.container`),
-then a workbook is read by calamine and a Word document by :mod:`.docx`, both as grids."""
+then a workbook is read by calamine, a Word document by :mod:`.docx` and a web page or XML
+spreadsheet saved as .xls by :mod:`.markup`, all as grids."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 
 from .container import Checked, Grid, check_container, read_workbook_grids
 from .docx import read_docx_grids
+from .markup import MARKUP_FORMATS, read_markup_grids
 
 
 def read_checked(path: str | Path, checked: Checked) -> list[Grid]:
@@ -14,6 +16,8 @@ def read_checked(path: str | Path, checked: Checked) -> list[Grid]:
     Raises ``UnreadableFile``."""
     if checked.format == "docx":
         return read_docx_grids(checked.data)
+    if checked.format in MARKUP_FORMATS:
+        return read_markup_grids(checked.data, checked.format, Path(path).stem)
     return read_workbook_grids(path if isinstance(path, Path) else Path(path), checked.format, checked.errors,
                                checked.stored or checked.data)
 

@@ -3,7 +3,8 @@
 * .xlsx/.xlsm: the workbook itself, marked up (:mod:`.annotate`); when that copy cannot be made
   (merged ranges over a finding, Strict OOXML, a package openpyxl refuses), a copy of its cell
   values is marked up instead, so no copy is lost to an unusual package;
-* .xls, .xlsb, .ods, .et (which openpyxl cannot write): an .xlsx of the cell values read,
+* .xls, .xlsb, .ods, .et, web pages and XML spreadsheets (which openpyxl cannot write): an
+  .xlsx of the cell values read,
   marked up the same way;
 * .docx: the document, marked up in Word (:mod:`.annotate_docx`).
 

@@ -1,0 +1,259 @@
+"""Web pages and Excel 2003 XML spreadsheets saved as .xls (what many budget systems export):
+read as Excel lays them out when it opens them, so the 30 samples give the snapshot's findings
+at the same cells; what cannot be read is refused with the reason and the way out."""
+
+import json
+from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
+
+import pytest
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from tests.conftest import ROOT
+from workbook_builder.cli import main
+from workbook_builder.readers.container import MAX_ROWS, UnreadableFile
+from workbook_builder.readers.container import sniff_markup as sniff
+from workbook_builder.readers.markup import read_markup_grids
+
+SUBMITTED = ROOT / "samples" / "chaoyang-2024" / "submitted"
+SNAPSHOT = json.loads((ROOT / "tests" / "data" / "snapshots" / "recalc_submitted.json").read_text(encoding="utf-8"))
+SAME = ("project", "department", "profile", "template", "reported_total", "computed_total", "grade", "findings")
+GOOD = SUBMITTED / "26_朝阳区政府网站功能和监测服务项目.xlsx"
+
+
+def recalc(folder: Path, out: Path) -> dict:
+    result = out.with_suffix(".json")
+    assert main(["recalc", str(folder), "-o", str(out), "--json", str(result), "--jobs", "2"]) == 0
+    return json.loads(result.read_text(encoding="utf-8"))
+
+
+def _merges(ws) -> tuple[dict[tuple[int, int], tuple[int, int]], set[tuple[int, int]]]:
+    """Top-left cell → (columns across, rows down) of each merged range, and the cells covered."""
+    spans, covered = {}, set()
+    for merged in ws.merged_cells.ranges:
+        spans[(merged.min_row, merged.min_col)] = (merged.max_col - merged.min_col, merged.max_row - merged.min_row)
+        covered |= {(r, c) for r in range(merged.min_row, merged.max_row + 1)
+                    for c in range(merged.min_col, merged.max_col + 1)} - {(merged.min_row, merged.min_col)}
+    return spans, covered
+
+
+def spreadsheet_xml(source: Path, encoding: str = "utf-8") -> bytes:
+    """``source`` as Excel 2003 writes an XML spreadsheet: empty rows and cells skipped with
+    ``ss:Index``, merged ranges as ``ss:MergeAcross``/``ss:MergeDown``."""
+    book = load_workbook(source)
+    out = [f'<?xml version="1.0" encoding="{encoding}"?>\n<?mso-application progid="Excel.Sheet"?>\n'
+           '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+           'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet" xmlns:x="urn:schemas-microsoft-com:office:excel">']
+    for ws in book.worksheets:
+        spans, covered = _merges(ws)
+        out.append(f"<Worksheet ss:Name={quoteattr(ws.title)}><Table>")
+        last_row = 0
+        for row in ws.iter_rows():
+            cells, last_col = [], 0
+            for cell in row:
+                r, c = cell.row, cell.column
+                if cell.value is None or (r, c) in covered:
+                    continue
+                attrs = f' ss:Index="{c}"' if c != last_col + 1 else ""
+                across, down = spans.get((r, c), (0, 0))
+                attrs += f' ss:MergeAcross="{across}"' * bool(across) + f' ss:MergeDown="{down}"' * bool(down)
+                kind = "Number" if isinstance(cell.value, (int, float)) else "String"
+                cells.append(f'<Cell{attrs}><Data ss:Type="{kind}">{escape(str(cell.value))}</Data></Cell>')
+                last_col = c + across
+            if cells:
+                r = row[0].row
+                out.append(f'<Row{f" ss:Index={chr(34)}{r}{chr(34)}" if r != last_row + 1 else ""}>{"".join(cells)}</Row>')
+                last_row = r
+        out.append("</Table></Worksheet>")
+    out.append("</Workbook>")
+    return "".join(out).encode({"gb2312": "gb18030"}.get(encoding, encoding))   # GB2312 declared, GBK written
+
+
+def excel_page(source: Path) -> bytes:
+    """The first sheet of ``source`` as Excel's 另存为网页 writes it: GB2312, the sheet named in
+    a conditional comment, numbers with ``x:num``, merged ranges as colspan/rowspan."""
+    ws = load_workbook(source).worksheets[0]
+    spans, covered = _merges(ws)
+    rows = []
+    for r in range(1, ws.max_row + 1):
+        cells = []
+        for c in range(1, ws.max_column + 1):
+            if (r, c) in covered:
+                continue
+            value = ws.cell(r, c).value
+            across, down = spans.get((r, c), (0, 0))
+            attrs = f" colspan={across + 1}" * bool(across) + f" rowspan={down + 1}" * bool(down)
+            if isinstance(value, (int, float)):
+                cells.append(f'<td class=xl66{attrs} x:num="{value}">{value:g}</td>')
+            else:
+                cells.append(f"<td class=xl65{attrs}>{escape(str(value or ''))}</td>")
+        rows.append(f" <tr height=19>\n  {''.join(cells)}\n </tr>")
+    page = (f'<html xmlns:x="urn:schemas-microsoft-com:office:excel">\n<head>\n'
+            '<meta http-equiv=Content-Type content="text/html; charset=gb2312">\n<meta name=ProgId content=Excel.Sheet>\n'
+            f'<!--[if gte mso 9]><xml><x:ExcelWorkbook><x:ExcelWorksheets><x:ExcelWorksheet><x:Name>{ws.title}'
+            '</x:Name></x:ExcelWorksheet></x:ExcelWorksheets></x:ExcelWorkbook></xml><![endif]-->\n'
+            "<style>td {mso-number-format:General;}</style>\n</head>\n<body>\n<table border=0>\n"
+            + "\n".join(rows) + "\n <![if supportMisalignedColumns]>\n <tr height=0 style='display:none'><td></td></tr>\n"
+            " <![endif]>\n</table>\n</body>\n</html>")
+    return page.encode("gb18030")
+
+
+def _compare(data: dict, sheet_of) -> None:
+    got = {t["project"]: t for t in data["tables"]}
+    want = {t["project"]: t for t in SNAPSHOT["tables"]}
+    assert len(got) == len(want) == 30 and data["unreadable"] == []
+    for project, table in want.items():
+        mine = got[project]
+        assert {k: mine[k] for k in SAME} == {k: table[k] for k in SAME}, project
+        assert mine["sheet"] == sheet_of(table), project
+
+
+def test_xml_spreadsheets_give_the_snapshot_findings(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n, source in enumerate(sorted(SUBMITTED.glob("*.xlsx"))):
+        encoding = ("utf-8", "gb2312", "utf-16")[n % 3]   # as declared in each file
+        (folder / f"{source.stem}.xls").write_bytes(spreadsheet_xml(source, encoding))
+    data = recalc(folder, tmp_path / "out")
+    _compare(data, lambda table: table["sheet"])
+    assert {t["format"] for t in data["tables"]} == {"xml2003"}
+    copy = load_workbook(tmp_path / "out" / "26_朝阳区政府网站功能和监测服务项目_复核.xlsx")
+    assert "得分应为7.00" in copy["自评表"]["J14"].comment.text
+
+
+def test_excel_web_pages_give_the_snapshot_findings(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    single = [s for s in sorted(SUBMITTED.glob("*.xlsx")) if len(load_workbook(s, read_only=True).sheetnames) == 1]
+    for source in single:
+        (folder / f"{source.stem}.xls").write_bytes(excel_page(source))
+    data = recalc(folder, tmp_path / "out")
+    got = {t["project"]: t for t in data["tables"]}
+    assert data["unreadable"] == [] and len(got) >= 20
+    for table in SNAPSHOT["tables"]:
+        if table["project"] in got:
+            mine = got[table["project"]]
+            assert {k: mine[k] for k in SAME} == {k: table[k] for k in SAME} and mine["sheet"] == table["sheet"]
+            assert mine["format"] == "html"
+
+
+@pytest.fixture(scope="module")
+def libreoffice_pages(tmp_path_factory):
+    from tests.office_formats import SOFFICE, convert
+
+    if not SOFFICE:
+        pytest.skip("LibreOffice (soffice) is not installed: web pages cannot be made")
+    root = tmp_path_factory.mktemp("pages")
+    folder = root / "in"
+    for page in convert(sorted(SUBMITTED.glob("*.xlsx")), "html", root / "html", root / "profile"):
+        folder.mkdir(exist_ok=True)
+        page.rename(folder / f"{page.stem}.xls")   # as a system exports it
+    return folder
+
+
+def test_libreoffice_web_pages_give_the_snapshot_findings(libreoffice_pages, tmp_path):
+    """LibreOffice's pages (numbers in ``sdval``, several sheets one after another) of all 30
+    tables: the findings and cells of the snapshot, on a sheet named after the file."""
+    data = recalc(libreoffice_pages, tmp_path / "out")
+    _compare(data, lambda table: Path(table["file"]).stem)
+
+
+def _page(body: str, charset: str = "utf-8", head: str = "") -> bytes:
+    return (f'<html><head><meta http-equiv="Content-Type" content="text/html; charset={charset}">{head}</head>'
+            f"<body>{body}</body></html>").encode("gb18030" if charset == "gb2312" else charset)
+
+
+def test_page_cells_are_placed_as_excel_opens_them():
+    body = ("<h2>项目支出绩效自评表</h2><p>（2024年度）</p>单位：万元"
+            "<table><tr><td colspan=2 rowspan=2>合并</td><td x:num='0.9998'>99.98%</td></tr>"
+            "<tr><td sdval='0.5' sdnum='1033;0;0%'>50%</td></tr>"
+            "<tr><td x:str=\"'001\">001</td><td>1,234.5</td><td>多<br>行  文本</td><td>85%</td></tr></table>")
+    [grid] = read_markup_grids(_page(body, "gb2312", "<title>绩效表</title>"), "html", "文件名")
+    assert grid.name == "绩效表" and (grid.top, grid.left) == (0, 0)
+    assert grid.rows == [["项目支出绩效自评表", "", "", ""], ["（2024年度）", "", "", ""], ["单位：万元", "", "", ""],
+                         ["合并", "", 0.9998, ""], ["", "", 0.5, ""], ["001", 1234.5, "多\n行 文本", "85%"]]
+
+
+def test_page_names_its_sheet_and_decodes_by_its_mark():
+    page = "<html><body><table><tr><td>指标</td></tr></table></body></html>"
+    [utf16] = read_markup_grids(b"\xff\xfe" + page.encode("utf-16-le"), "html", "表26")
+    assert utf16.name == "表26" and utf16.rows == [["指标"]]
+    assert read_markup_grids(b"\xef\xbb\xbf" + page.encode("utf-8"), "html", "a")[0].rows == [["指标"]]
+    gbk = "<html><body><table><tr><td>年度指标值</td></tr></table></body></html>".encode("gbk")
+    assert read_markup_grids(gbk, "html", "a")[0].rows == [["年度指标值"]]   # no charset: not UTF-8, so GB18030
+
+
+def test_spreadsheet_cells_by_index_type_and_merge():
+    xml = ('<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+           'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet" xmlns:x="urn:schemas-microsoft-com:office:excel">'
+           '<Worksheet ss:Name="隐藏"><Table><Row><Cell><Data ss:Type="String">x</Data></Cell></Row></Table>'
+           '<WorksheetOptions xmlns="urn:schemas-microsoft-com:office:excel"><Visible>SheetHidden</Visible></WorksheetOptions>'
+           '</Worksheet><Worksheet ss:Name="自评表"><Table>'
+           '<Row ss:Index="2"><Cell ss:MergeAcross="1"><Data ss:Type="String">合并</Data></Cell>'
+           '<Cell><Data ss:Type="Number">10</Data></Cell><Cell ss:Index="5" ss:Formula="=PERF_SCORE(A1)">'
+           '<Data ss:Type="Error">#NAME?</Data></Cell></Row>'
+           '<Row><Cell><Data ss:Type="Boolean">1</Data></Cell><Cell><Data ss:Type="DateTime">2024-12-31T00:00:00.000</Data></Cell>'
+           '<Cell><ss:Data ss:Type="String" xmlns="http://www.w3.org/TR/REC-html40"><B>粗</B>体</ss:Data></Cell>'
+           '<Cell><Data ss:Type="Number">abc</Data></Cell></Row></Table></Worksheet></Workbook>')
+    hidden, sheet = read_markup_grids(xml.encode(), "xml2003", "a")
+    assert hidden.hidden and not sheet.hidden and sheet.name == "自评表"
+    from datetime import datetime
+    assert sheet.rows == [["", "", "", "", ""], ["合并", "", 10.0, "", "#NAME?"],
+                          [True, datetime(2024, 12, 31), "粗体", "abc", ""]]
+
+
+@pytest.mark.parametrize("name, content, reason", [
+    ("实体.xls", b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><Workbook xmlns="urn:schemas-microsoft-com:office:'
+                b'spreadsheet"><Worksheet><Table><Row><Cell><Data>&a;</Data></Cell></Row></Table></Worksheet></Workbook>',
+     "DTD 或实体声明"),
+    ("倒序.xls", '<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+                'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="表A"><Table>'
+                '<Row ss:Index="5"/><Row ss:Index="3"/></Table></Worksheet></Workbook>'.encode(),
+     "工作表“表A”中行位置（ss:Index=\"3\"）无效"),
+    ("截断.xls", b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet>',
+     "XML 表格结构已损坏"),
+    ("单个文件网页.xls", b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"x\"\r\n\r\n--x\r\n",
+     "单个文件网页"),
+    ("空网页.xls", b"<!DOCTYPE html><html><body><p>no table</p></body></html>", "其中没有表格"),
+])
+def test_pages_that_cannot_be_read_say_why(tmp_path, name, content, reason):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / name).write_bytes(content)
+    (folder / "good.xlsx").write_bytes(GOOD.read_bytes())
+    result = tmp_path / "r.json"
+    assert main(["recalc", str(folder), "-o", str(tmp_path / "out"), "--json", str(result)]) in (0, 1)
+    data = json.loads(result.read_text(encoding="utf-8"))
+    [failure] = data["unreadable"]
+    assert failure["file"].endswith(name) and reason in failure["message"], failure
+    assert len(data["tables"]) == 1
+
+
+def test_spans_and_indexes_are_bounded():
+    """A rowspan, colspan or ss:Index as large as Excel allows is clamped, never allocated."""
+    import tracemalloc
+
+    page = _page("<table>" + "<tr><td rowspan=65534 colspan=16384>x</td><td>y</td></tr>" * 50 + "</table>")
+    tracemalloc.start()
+    [grid] = read_markup_grids(page, "html", "a")
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert grid.rows == [["x"]] and peak < 2**20   # y is pushed past the last column read
+    rows = "".join(f"<tr><td>{n}</td></tr>" for n in range(MAX_ROWS + 10))
+    [long] = read_markup_grids(_page(f"<table>{rows}</table>"), "html", "a")
+    assert long.truncated and len(long.rows) == MAX_ROWS
+    far = ('<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+           'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="s"><Table>'
+           '<Row><Cell ss:Index="16384"><Data ss:Type="String">x</Data></Cell></Row>'
+           '<Row ss:Index="1048576"><Cell><Data ss:Type="String">y</Data></Cell></Row></Table></Worksheet></Workbook>')
+    [sheet] = read_markup_grids(far.encode(), "xml2003", "a")
+    assert sheet.truncated and sheet.rows == []
+
+
+def test_sniffed_by_content_not_by_name():
+    assert sniff(excel_page(GOOD)) == "html" and sniff(spreadsheet_xml(GOOD, "utf-16")) == "xml2003"
+    assert sniff(b"\xef\xbb\xbf  <!-- export --><table><tr><td>1</td></tr></table>") == "html"
+    assert sniff(b"project,score\n1,2\n") is None and sniff(b"<?xml version='1.0'?><note/>") is None
+    with pytest.raises(UnreadableFile, match="单个文件网页"):
+        read_markup_grids(b"MIME-Version: 1.0\r\n", sniff(b"MIME-Version: 1.0\r\n"), "a")

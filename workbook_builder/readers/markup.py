@@ -1,0 +1,276 @@
+"""Tables that arrive as web pages or XML with an Excel suffix, read as grids.
+
+Many budget and performance systems export "Excel" files that are not workbooks: an HTML page
+(``<table>``, often with Excel's ``x:num`` attributes; Excel's 另存为网页 writes the same) or an
+Excel 2003 XML spreadsheet (SpreadsheetML, ``<?mso-application progid="Excel.Sheet"?>``), saved
+as ``.xls``. Excel opens both with a warning; calamine reads neither. Here each becomes grids
+placed as Excel places them when it opens the file, so every address a finding names is the
+cell the user sees:
+
+* HTML: one sheet (named by Excel's ``x:Name``, else the page title, else the file name);
+  every table's rows one after another, a line of text outside the tables one row in column A;
+  ``rowspan``/``colspan`` leave the covered cells empty (as a merged range does); a number is
+  taken from ``x:num`` (Excel) or ``sdval`` (LibreOffice), else from a cell whose text is a plain
+  number (``1,234.5``);
+* SpreadsheetML: one grid per ``Worksheet``, rows and cells at their ``ss:Index``, the cached
+  ``Data`` of every cell (a formula's result, an error as its ``#…`` text), hidden sheets hidden.
+
+Limitations: styles (a percentage shown as 85% in HTML without ``x:num`` is the text ``85%``),
+images and a single-file web page (.mht, MIME) are not read; that one is refused with the way
+out. Text is decoded by its byte-order mark, its declared charset, UTF-8, else GB18030.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import datetime
+from html.parser import HTMLParser
+
+from .container import MAX_COLUMNS, MAX_ROWS, SPREADSHEET_XML as _SS, Grid, UnreadableFile, clean_value, decode_text
+
+_X = "urn:schemas-microsoft-com:office:excel"
+_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
+MARKUP_FORMATS = ("html", "xml2003", "mhtml")   # format names, as the JSON and the summary show them
+
+
+def read_markup_grids(data: bytes, fmt: str, stem: str) -> list[Grid]:
+    """The grids of an HTML page or an XML spreadsheet (``fmt`` from :func:`sniff`); ``stem``
+    names the sheet of a page that names none. Raises :class:`UnreadableFile`."""
+    if fmt == "mhtml":
+        raise UnreadableFile("是“单个文件网页”（.mht）格式，不是 Excel 工作簿，请用 Excel 打开后另存为 .xlsx")
+    text = decode_text(data)
+    if fmt == "xml2003":
+        return _spreadsheet_grids(text)
+    parser = _Page()
+    parser.feed(text)
+    parser.close()
+    if not parser.tables:
+        raise UnreadableFile("是网页（HTML）格式的文件，其中没有表格，请用 Excel 打开后另存为 .xlsx")
+    name = re.sub(r"[\[\]:*?/\\]", "_", parser.sheet or parser.title or stem).strip()[:31] or "Sheet1"
+    return [_grid(name, parser.rows, parser.truncated)]
+
+
+def _grid(name: str, rows: list[dict[int, object]], truncated: bool, hidden: bool = False) -> Grid:
+    """A grid from rows of {column: value}, rectangular and padded with '' as calamine gives."""
+    width = max((max(row) + 1 for row in rows if row), default=0)
+    while rows and not rows[-1]:
+        rows.pop()
+    grid_rows = [[""] * width for _ in rows]
+    for out, row in zip(grid_rows, rows):
+        for c, value in row.items():
+            out[c] = clean_value(value)
+    return Grid(name, grid_rows, 0, 0, hidden, truncated)
+
+
+def _number(text: str) -> float | None:
+    if _NUMBER.fullmatch(text):
+        value = float(text.replace(",", ""))
+        return value if math.isfinite(value) else None
+    return None
+
+
+class _Page(HTMLParser):
+    """Rows of an HTML page as Excel lays them out: table rows cell by cell (spans skipped),
+    and each line of text outside the tables as one row."""
+
+    _BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "br", "hr", "table", "title", "center"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.rows: list[dict[int, object]] = []
+        self.truncated = False
+        self.title = self.sheet = ""
+        self._depth = 0           # tables open (a nested table's text goes into its cell)
+        self._row: dict[int, object] | None = None
+        self._below: dict[int, int] = {}   # column → the first row a rowspan from above no longer covers
+        self.tables = 0
+        self._col = 0
+        self._cell: list[str] | None = None
+        self._cell_attrs: dict[str, str | None] = {}
+        self._outside: list[str] = []
+        self._in = ""             # "title", "style" or "script": text not shown in a cell
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("style", "script", "title"):
+            self._in = tag
+            return
+        if tag == "table":
+            if self._depth == 0:
+                self._line()
+                self.tables += 1
+            self._depth += 1
+        elif self._depth == 1 and tag == "tr":
+            self._end_row()
+            self._row, self._col = {}, 0
+        elif self._depth == 1 and tag in ("td", "th"):
+            if self._row is None:
+                self._row, self._col = {}, 0
+            self._end_cell()
+            self._cell, self._cell_attrs = [], dict(attrs)
+        elif tag == "br":
+            (self._cell if self._cell is not None else self._outside).append("\n")
+        elif self._depth == 0 and tag in self._BLOCKS:
+            self._line()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == self._in:
+            self._in = ""
+        elif tag == "table" and self._depth:
+            self._depth -= 1
+            if self._depth == 0:
+                self._end_row()
+                self._below = {}
+        elif self._depth == 1 and tag in ("td", "th"):
+            self._end_cell()
+        elif self._depth == 1 and tag == "tr":
+            self._end_row()
+        elif self._depth == 0 and tag in self._BLOCKS:
+            self._line()
+
+    def handle_data(self, data: str) -> None:
+        if self._in == "title":
+            self.title += data.strip()
+        elif self._in:
+            return
+        elif self._cell is not None:
+            self._cell.append(data)
+        elif self._depth == 0:
+            self._outside.append(data)
+
+    def handle_comment(self, data: str) -> None:
+        # Excel's own page names its sheet: <x:ExcelWorksheet><x:Name>自评表</x:Name>
+        found = re.search(r"<x:Name>([^<]{1,100})</x:Name>", data)
+        if found and not self.sheet:
+            self.sheet = found.group(1).strip()
+
+    def close(self) -> None:
+        super().close()
+        self._end_row()
+        self._line()
+
+    def _end_cell(self) -> None:
+        if self._cell is None or self._row is None:
+            return
+        text = re.sub(r"[ \t\r\n\f\u3000]*\n[ \t\r\n\f\u3000]*", "\n", "".join(self._cell))
+        text = re.sub(r"[ \t\r\f]+", " ", text).strip(" \n")
+        attrs, self._cell = self._cell_attrs, None
+        row_index = len(self.rows)
+        while self._below.get(self._col, 0) > row_index:
+            self._col += 1
+        across, down = _span(attrs.get("colspan"), MAX_COLUMNS), _span(attrs.get("rowspan"), MAX_ROWS)
+        value: object = text
+        raw = attrs.get("x:num", attrs.get("sdval", False))   # Excel's and LibreOffice's number
+        if raw is not False:
+            value = _number((raw or text).replace(" ", "")) if raw or text else text
+            value = text if value is None else value
+        elif attrs.get("x:str", False) is False and text:
+            number = _number(text)
+            value = text if number is None else number
+        if self._col < MAX_COLUMNS and text:
+            self._row[self._col] = value
+        if down > 1:
+            for c in range(self._col, min(self._col + across, MAX_COLUMNS)):
+                self._below[c] = row_index + down
+        self._col += across
+
+    def _end_row(self) -> None:
+        self._end_cell()
+        if self._row is not None:
+            self._add(self._row)
+            self._row = None
+
+    def _line(self) -> None:
+        text = " ".join("".join(self._outside).split())
+        self._outside = []
+        if text:
+            self._add({0: text})
+
+    def _add(self, row: dict[int, object]) -> None:
+        if len(self.rows) >= MAX_ROWS:
+            self.truncated = True
+            return
+        self.rows.append(row)
+
+
+def _span(value: str | None, limit: int, least: int = 1) -> int:
+    """A span attribute as a count between ``least`` and ``limit`` (a bad one as ``least``)."""
+    try:
+        return max(least, min(int(value or least), limit))
+    except ValueError:
+        return least
+
+
+def _spreadsheet_grids(text: str) -> list[Grid]:
+    """Every ``Worksheet`` of an Excel 2003 XML spreadsheet; a DTD or entity is refused."""
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import ParseError, fromstring
+
+    try:
+        root = fromstring(text)
+    except DefusedXmlException:
+        raise UnreadableFile("XML 表格中含有 DTD 或实体声明，出于安全考虑已拒绝读取") from None
+    except ParseError as err:
+        raise UnreadableFile(f"XML 表格结构已损坏（第 {err.position[0]} 行），请用 Excel 打开后另存为 .xlsx") from None
+    grids = []
+    for number, sheet in enumerate(root.iter(f"{{{_SS}}}Worksheet"), 1):
+        name = sheet.get(f"{{{_SS}}}Name") or f"Sheet{number}"
+        visible = sheet.findtext(f"{{{_X}}}WorksheetOptions/{{{_X}}}Visible") or ""
+        rows, truncated = _sheet_rows(sheet, name)
+        grids.append(_grid(name, rows, truncated, hidden=visible.strip() in ("SheetHidden", "SheetVeryHidden")))
+    if not grids:
+        raise UnreadableFile("XML 表格中没有工作表，请用 Excel 打开后另存为 .xlsx")
+    return grids
+
+
+def _index(element, current: int, name: str, what: str) -> int:
+    """The 0-based position of a Row or Cell: its ``ss:Index`` (1-based) or the one after."""
+    raw = element.get(f"{{{_SS}}}Index")
+    if raw is None:
+        return current + 1
+    try:
+        index = int(raw) - 1
+    except ValueError:
+        index = -1
+    if index <= current:
+        raise UnreadableFile(f"XML 表格的工作表“{name}”中{what}位置（ss:Index=\"{raw[:20]}\"）无效，"
+                             f"请用 Excel 打开后另存为 .xlsx")
+    return index
+
+
+def _sheet_rows(sheet, name: str) -> tuple[list[dict[int, object]], bool]:
+    rows: list[dict[int, object]] = []
+    table = sheet.find(f"{{{_SS}}}Table")
+    r = -1
+    for row in table.findall(f"{{{_SS}}}Row") if table is not None else ():
+        r = _index(row, r, name, "行")
+        if r >= MAX_ROWS:
+            return rows, True
+        cells: dict[int, object] = {}
+        c = -1
+        for cell in row.findall(f"{{{_SS}}}Cell"):
+            c = _index(cell, c, name, f"第 {r + 1} 行的单元格")
+            data = cell.find(f"{{{_SS}}}Data")
+            if data is not None and c < MAX_COLUMNS:
+                cells[c] = _data(data)
+            c += _span(cell.get(f"{{{_SS}}}MergeAcross"), MAX_COLUMNS, 0)   # the cells merged into it
+        rows.extend({} for _ in range(r - len(rows)))
+        rows.append(cells)
+    return rows, False
+
+
+def _data(data) -> object:
+    """A cell's value by its ``ss:Type``; text that does not fit its type is kept as text."""
+    kind = data.get(f"{{{_SS}}}Type", "String")
+    text = "".join(data.itertext())
+    try:
+        if kind == "Number":
+            value = float(text)
+            return value if math.isfinite(value) else text
+        if kind == "Boolean":
+            return text.strip() in ("1", "true", "TRUE")
+        if kind == "DateTime":
+            return datetime.fromisoformat(text.strip()[:19])
+    except ValueError:
+        return text
+    return text
