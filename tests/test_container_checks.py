@@ -156,6 +156,16 @@ def test_a_sheet_within_z99999_takes_the_fast_path(name, cells):
 ))
 
 
+def test_rows_without_cells_add_no_extent(tmp_path):
+    """LibreOffice ends a sheet it saved after a row was deleted with an empty row 1048576 (and
+    a dimension to it); calamine loads only the cells, and so the file is read."""
+    cells = ('<row r="1"><c r="A1"><v>1</v></c><c r="L1"><v>2</v></c></row><row r="1048576" customFormat="false" '
+             'ht="12.8" hidden="false"></row>' + '<row r="1048576"></row>' * 300)
+    path = _with_sheet(tmp_path, "libreoffice.xlsx", sheet_xml(cells))
+    check_container(path)
+    assert read_source(path)[1][0].rows == [[1.0] + [""] * 10 + [2.0]]
+
+
 def test_a_utf16_sheet_is_measured(tmp_path):
     cells = '<row r="1"><c r="A1"><v>1</v></c><c r="XFD1048576"><v>1</v></c></row>'
     xml = '<?xml version="1.0" encoding="UTF-16"?>' + sheet_xml(cells).decode()

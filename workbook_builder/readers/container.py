@@ -613,7 +613,8 @@ def _reference(value: bytes) -> tuple[int, int] | None:
 class _Extent:
     """Where calamine would place the cells of one worksheet part: a cell with an ``r``
     attribute at its reference, one without after the previous cell of its row; a row with an
-    ``r`` attribute at that row, one without after the previous row. Also the Excel error values
+    ``r`` attribute at that row, one without after the previous row (the extent is that of the
+    cells: a row without any is not loaded). Also the Excel error values
     (``t="e"``) by 0-based (row, col): calamine reads them as empty cells."""
 
     def __init__(self) -> None:
@@ -636,10 +637,9 @@ class _Extent:
             attributes = tag.group(2)
             found = _R.search(attributes)
             place = _reference(found.group(1)) if found else None
-            if tag.group(1) == b"row":
-                self.row = place[0] if place and place[0] else self.row + 1
+            if tag.group(1) == b"row":   # a row without cells (LibreOffice ends a sheet with
+                self.row = place[0] if place and place[0] else self.row + 1   # row 1048576) adds none
                 self.col = 0
-                self.height = max(self.height, self.row)
                 continue
             self.cells += 1
             if place and place[1]:
