@@ -8,6 +8,7 @@ readers of workbooks can turn it into a cell address.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -287,28 +288,48 @@ def evaluate_table(table: Table, profile: object = None, scores_reported: bool =
     return result
 
 
-def as_computed(table: Table, result: TableResult) -> Table:
+def as_computed(table: Table, result: TableResult, cells: Collection[tuple] | None = None) -> Table:
     """``table`` with every cell a template computes (row scores but judged ones, the funds rate
     and score, the total and the grade) as the add-in would have shown it, for a template filled
     where its formulas were not computed: its other findings are then those of the same file
-    computed in Excel."""
-    indicators = [ind if detail is None or detail.nature == JUDGED else replace(ind, score=detail.score)
-                  for ind, detail in zip(table.indicators, result.indicators)]
-    funds = replace(table.funds, rate=result.funds_rate)
-    if not _unscored_funds(table.funds):
+    computed in Excel. ``cells``: only these, named as :class:`ReadTable` names them
+    (``("indicator", n, "score")`` 1-based, ``("funds", "rate")``, ``("funds", "score")``,
+    ``("total", "score")``, ``("grade", "grade")``); a value the unit typed over a formula stays."""
+    def wanted(*key) -> bool:
+        return cells is None or key in cells
+
+    indicators = [replace(ind, score=detail.score)
+                  if detail is not None and detail.nature != JUDGED and wanted("indicator", n, "score") else ind
+                  for n, (ind, detail) in enumerate(zip(table.indicators, result.indicators), start=1)]
+    funds = replace(table.funds, rate=result.funds_rate if wanted("funds", "rate") else table.funds.rate)
+    if not _unscored_funds(table.funds) and wanted("funds", "score"):
         funds.score = result.funds_score
-    return replace(table, indicators=indicators, funds=funds, total_score=result.total, grade=result.grade)
+    computed = replace(table, indicators=indicators, funds=funds)
+    if wanted("total", "score"):   # the template's SUM of the scores shown (typed ones too)
+        computed.total_score = _added(computed) if result.total is not None else None
+    if wanted("grade", "grade"):   # and its grade
+        try:
+            computed.grade = grade_of(computed.total_score, result.profile)
+        except PerfError:
+            computed.grade = None
+    return computed
+
+
+def _added(table: Table) -> Decimal | None:
+    """The reported row scores (and the funds score, where it counts) added up; ``None`` when
+    one is not a number."""
+    parts = [] if _unscored_funds(table.funds) else [table.funds.score]
+    parts += [ind.score for ind in table.indicators]
+    try:
+        return sum((read_value(p, None, "得分") for p in parts), Decimal(0))
+    except PerfError:
+        return None
 
 
 def _total_and_grade(table: Table, result: TableResult, rules: Profile) -> None:
     """The reported 总分 must add up the reported row scores; a reported grade must fit it."""
     reported_total = result.reported_total
-    parts = [] if _unscored_funds(table.funds) else [table.funds.score]
-    parts += [ind.score for ind in table.indicators]
-    try:
-        added = sum((read_value(p, None, "得分") for p in parts), Decimal(0))
-    except PerfError:
-        added = None
+    added = _added(table)
     if reported_total is not None and added is not None:
         added = round_half_up(added, rules.decimals)
         if round_half_up(reported_total, rules.decimals) != added:

@@ -53,6 +53,7 @@ class ReadTable:
     template: bool = False
     uncalculated: bool = False   # a template whose formula cells hold no cached values (or #NAME?)
     note: str = ""               # why perfbook computed the template's scores itself
+    computed: frozenset[tuple] = frozenset()   # the keys of ``cells`` whose values perfbook computes
     problems: list[tuple[str, str]] = field(default_factory=list)  # (cell, Chinese message)
     # Indicator rows of the standard layout: (sheet row, column shift) of each, the header's
     # columns and the grid's addressing; their ('indicator', …) cells are worked out when asked
@@ -165,21 +166,27 @@ def tables_in(grids: list[Grid], file: str) -> list[ReadTable]:
     else every table in the standard layout on a visible sheet (on a hidden sheet only when no
     visible sheet holds one, then with a note). Raises :class:`NoTable`."""
     meta = next((g for g in grids if g.name == L.META_SHEET), None)
-    if meta is not None and str(meta.value(0, 1) or "").startswith("perfbook"):
+    perfbook = meta is not None and str(meta.value(0, 1) or "").startswith("perfbook")
+    if perfbook:
         sheet = next((g for g in grids if g.name == L.SHEET), None)
-        if sheet is not None:
-            return [_read_template(sheet, meta, file)]
+        read = _read_template(sheet, meta, file) if sheet is not None else None
+        if read is not None:
+            return [read]
     found = []
     for grid in grids:
         if not grid.hidden:
-            found.extend(_read_standard(grid, file))
+            found.extend((grid, read) for read in _read_standard(grid, file))
     if not found:
         for grid in grids:
             if grid.hidden:
                 for read in _read_standard(grid, file):
                     read.problems.insert(0, (grid.address(grid.top, grid.left),
                                              f"自评表位于隐藏的工作表“{grid.name}”中，请确认这是要提交的表"))
-                    found.append(read)
+                    found.append((grid, read))
+    if perfbook:   # a template whose rows were inserted or deleted, or whose sheet was renamed
+        for grid, read in found:
+            _computed_in_standard(grid, read)
+    found = [read for _, read in found]
     if not found:
         truncated = [g.name for g in grids if g.truncated]
         extra = f"（工作表 {'、'.join(truncated)} 过大，只读了前 5000 行）" if truncated else ""
@@ -190,7 +197,9 @@ def tables_in(grids: list[Grid], file: str) -> list[ReadTable]:
 # perfbook templates -------------------------------------------------------------------------
 
 
-def _read_template(grid: Grid, meta: Grid, file: str) -> ReadTable:
+def _read_template(grid: Grid, meta: Grid, file: str) -> ReadTable | None:
+    """The template on ``grid`` through its layout; ``None`` when its 总分 row is not where the
+    layout puts it (a unit inserted or deleted rows): it is then read in the standard layout."""
     info = {norm(meta.value(r, 0)): meta.value(r, 1) for r in range(meta.top, meta.bottom)}
     try:
         found = get_form(info.get(L.FORM_LABEL))   # templates made before forms: the default
@@ -206,6 +215,8 @@ def _read_template(grid: Grid, meta: Grid, file: str) -> ReadTable:
         raise NoTable(f"perfbook 模板隐藏工作表“{meta.name}”中的指标行数“{declared}”与“{grid.name}”工作表不符"
                       f"（该表只有 {grid.bottom} 行），模板可能已被改动，无法按模板读取")
     at = lambda ref: _at(grid, ref)  # noqa: E731
+    if not norm(at(f"A{lay.total_row}")).startswith(ends()[0]):
+        return None   # rows inserted or deleted: the cells are not where the layout puts them
     indicators = []
     for index in range(lay.indicators):
         row = {f: at(lay.indicator_cell(f, index)) if lay.has(f) else None for f in forms.INDICATOR_FIELDS}
@@ -234,23 +245,62 @@ def _read_template(grid: Grid, meta: Grid, file: str) -> ReadTable:
         judged=found.judged,
     )
     cells = dict(_template_cells(lay))
-    filled = [i for i in indicators if i.actual not in (None, "")]
+    judged = tuple(i.level1 in found.judged for i in indicators)
+    unfilled = (all(i.actual in (None, "") for i in indicators) and funds.executed in (None, "")
+                and all(i.score in (None, "") for i, j in zip(indicators, judged) if j))
     problems = _error_values(grid, range(grid.top, grid.bottom))
-    note = ""
-    formulas = _formula_cells(lay, tuple(i.level1 in found.judged for i in indicators))
-    if any(at(ref) == NO_ADDIN for ref in formulas):
-        # Filled and saved where the add-in is not installed (WPS, LibreOffice, Excel without
-        # it): every PERF_* cell holds #NAME?. Not the unit's error: one note, no finding per cell.
+    formulas = _formula_cells(lay, judged)
+    rows = [(i.actual, lay.indicator_cell("score", n)) for n, (i, j) in enumerate(zip(indicators, judged)) if not j]
+    computed, note = _not_computed(at, formulas, [*rows, (funds.executed, lay.funds_cell("rate"))])
+    if computed:   # not the unit's error: one note, no finding per cell
         problems = [p for p in problems if p[0] not in formulas]
-        note = "填报时未安装加载项（计分单元格显示 #NAME?），计分由本工具计算"
-    elif bool(filled) and all(i.score is None for i in filled) and funds.score is None:
-        note = "文件中的计分公式没有计算结果（保存文件的程序未计算公式），计分由本工具计算"
     return ReadTable(_without_error_values(table, grid), file, grid.name, cells, template=True,
-                     uncalculated=bool(note), problems=problems, form=found.id,
-                     funds_columns=found.funds_columns, money_unit=found.money_unit, note=note)
+                     uncalculated=bool(note), problems=problems, form=found.id, status="未填写" if unfilled else "",
+                     funds_columns=found.funds_columns, money_unit=found.money_unit, note=note,
+                     computed=frozenset(key for key, ref in cells.items() if ref in computed))
 
 
 NO_ADDIN = "#NAME?"   # what a PERF_* cell shows where the add-in is not loaded
+NOTE_NO_ADDIN = "填报时未安装加载项（计分单元格显示 #NAME?），计分由本工具计算"
+NOTE_NOT_COMPUTED = "填报时未安装加载项或未计算公式（计分单元格没有计算结果），计分由本工具计算"
+
+
+_COMPUTED = (("funds", "rate"), ("funds", "score"), ("total", "score"), ("grade", "grade"))
+
+
+def _computed_in_standard(grid: Grid, read: ReadTable) -> None:
+    """A perfbook template read in the standard layout (see :func:`tables_in`): its PERF_* cells
+    (row scores, the funds rate and score, the total, the grade) computed as in
+    :func:`_not_computed`, and no finding for a #NAME? anywhere in it (its 检查 column too)."""
+    keys = [*_COMPUTED, *(("indicator", n, "score") for n in range(1, len(read.table.indicators) + 1))]
+    refs = {key: ref for key in keys if (ref := read.cell(key))}
+    inputs = [(i.actual, read.cell(("indicator", n, "score"))) for n, i in enumerate(read.table.indicators, start=1)]
+    computed, read.note = _not_computed(lambda ref: _at(grid, ref), frozenset(refs.values()),
+                                        [*inputs, (read.table.funds.executed, read.cell(("funds", "rate")))])
+    if computed:
+        read.problems = [p for p in read.problems if not (_A1.fullmatch(p[0]) and _at(grid, p[0]) == NO_ADDIN)]
+        read.uncalculated, read.computed = True, frozenset(key for key, ref in refs.items() if ref in computed)
+
+
+_A1 = re.compile(r"[A-Z]+\d+")
+
+
+def _not_computed(at: Callable[[str], object], formulas: frozenset[str],
+                  inputs: list[tuple[object, str]]) -> tuple[frozenset[str], str]:
+    """The formula cells of a template whose values perfbook computes, and the note that says
+    why. Filled and saved where the add-in is not installed (WPS, LibreOffice, Excel without
+    it), a PERF_* cell holds #NAME?: those cells. An .ods or .xls keeps no error value that the
+    reader sees, and a file saved by a program that computes nothing keeps no value at all: when
+    a cell the add-in fills as soon as its input is filled (``inputs``: (input value, formula
+    cell), a row's 实际完成值 and 得分, 全年执行数 and 执行率) is empty with its input filled,
+    every empty formula cell. A value the unit typed over a formula is the unit's, and is checked
+    like one typed in Excel."""
+    shown = frozenset(ref for ref in formulas if at(ref) == NO_ADDIN)
+    if shown:
+        return shown, NOTE_NO_ADDIN
+    if any(ref and value not in (None, "") and at(ref) in (None, "") for value, ref in inputs):
+        return frozenset(ref for ref in formulas if at(ref) in (None, "")), NOTE_NOT_COMPUTED
+    return frozenset(), ""
 
 
 @lru_cache(maxsize=256)

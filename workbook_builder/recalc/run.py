@@ -63,8 +63,8 @@ def _unknown_rule(err: PerfError, declared: str, used: str) -> Finding:
 def report_table(read: ReadTable, profile: str | None, file_label: str) -> tuple[TableReport, TableResult]:
     profile_id, rule_problem = _profile_for(read, profile)
     result = evaluate_table(read.table, profile_id, scores_reported=not read.uncalculated)
-    if read.uncalculated and read.template:   # computed here as the add-in would have (see read.note)
-        result = evaluate_table(as_computed(read.table, result), profile_id)
+    if read.uncalculated:   # computed here as the add-in would have (see read.note)
+        result = evaluate_table(as_computed(read.table, result, read.computed), profile_id)
     findings = [rule_problem] if rule_problem else []
     findings += [finding_row(cell, Finding("unreadable", message)) for cell, message in read.problems]
     if not read.status:   # a table never filled in is one status (未填写), not a finding per cell
@@ -72,7 +72,7 @@ def report_table(read: ReadTable, profile: str | None, file_label: str) -> tuple
     report = TableReport.of(result, file_label, read.sheet, read.template, findings)
     report.form, report.form_exact, report.status = read.form, read.form_exact, read.status
     report.note = read.note
-    if read.uncalculated:
+    if ("total", "score") in read.computed:
         report.reported_total = None   # the file reports no total: perfbook computed it
     if read.money_unit == "元" and isinstance(report.amount, (int, float)):
         report.amount = report.amount / 10000   # the summary and reports show 万元

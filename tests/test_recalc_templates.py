@@ -1,0 +1,140 @@
+"""PERF_* templates as units really send them back: filled where the add-in is not installed
+(a PERF_* cell shows #NAME?, or, in .ods/.xls, nothing), some scores typed over the formulas,
+rows inserted, the sheet renamed, or never filled in. Each gives the findings Excel with the
+add-in would show, with one note instead of a finding per computed cell."""
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from tests import libreoffice
+from tests.conftest import ROOT
+from tests.office_formats import convert
+from workbook_builder.cli import main
+from workbook_builder.forms.layout import Layout
+
+sys.path.insert(0, str(ROOT / "samples"))
+import make_submitted  # noqa: E402
+
+TYPED = {   # the typed scores' real anomalies (tests/test_recalc.py ANOMALIES), by table number
+    5: [("H6", "exec_score_mismatch")],
+    12: [("G6", "exec_rate_mismatch"), ("H6", "exec_score_mismatch")],
+    26: [("J14", "penalty_not_applied")],
+}
+
+
+def recalc(folder: Path, out: Path) -> dict:
+    result = out.with_suffix(".json")
+    assert main(["recalc", str(folder), "-o", str(out), "--json", str(result), "--jobs", "1", "--no-copies"]) in (0, 1)
+    return json.loads(result.read_text(encoding="utf-8"))
+
+
+def findings(table: dict) -> list[tuple[str, str]]:
+    return sorted((f["cell"], f["kind"]) for f in table["findings"])
+
+
+def _template(tables, folder: Path, n: int, typed_scores: bool) -> Path:
+    make_submitted.make_templates(tables, folder / str(n), (n,), uncalculated=() if typed_scores else (n,))
+    [path] = (folder / str(n)).glob("*.xlsx")
+    return path
+
+
+@pytest.fixture(scope="module")
+def saved_by_libreoffice(tmp_path_factory, chaoyang_tables):
+    """Templates 5, 12 and 26 filled in LibreOffice's way: every score typed by the unit, or
+    only table 26's 10 over the formula that gives 7; saved as .xlsx, .ods and .xls."""
+    if libreoffice.SOFFICE is None:
+        pytest.skip(libreoffice.MISSING)
+    root = tmp_path_factory.mktemp("lo")
+    filled = []
+    for n in TYPED:
+        filled.append(_template(chaoyang_tables, root / "typed", n, typed_scores=True))
+    one = _template(chaoyang_tables, root / "one", 26, typed_scores=False)
+    book = load_workbook(one)
+    book["自评表"][Layout(len(chaoyang_tables[25].indicators)).indicator_cell("score", 1)] = 10
+    book.save(one)
+    renamed = _template(chaoyang_tables, root / "renamed", 26, typed_scores=False)
+    book = load_workbook(renamed)
+    book["自评表"].title = "朝阳区政府网站"
+    book.save(renamed)
+    return {fmt: {kind: convert(paths, fmt, root / f"{kind}-{fmt}", root / "profile")[0].parent
+                  for kind, paths in (("typed", filled), ("one", [one]), ("renamed", [renamed]))}
+            for fmt in ("xlsx", "ods", "xls")}
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods", "xls"])
+def test_scores_typed_over_the_formulas_are_the_units(saved_by_libreoffice, fmt, chaoyang_tables, tmp_path):
+    """A score the unit typed is checked like one typed in Excel: the typed tables keep their
+    anomalies; in the other, the 10 typed where the rules give 7 is found, and the rows left to
+    the formulas are computed (no 未填写得分), under one note."""
+    data = recalc(saved_by_libreoffice[fmt]["typed"], tmp_path / "typed")
+    got = {t["project"]: (findings(t), t["reported_total"]) for t in data["tables"]}
+    assert got == {chaoyang_tables[n - 1].project: (sorted(f), chaoyang_tables[n - 1].total_score)
+                   for n, f in TYPED.items()}
+    [table] = recalc(saved_by_libreoffice[fmt]["one"], tmp_path / "one")["tables"]
+    assert findings(table) == [("J14", "penalty_not_applied")] and table["reported_total"] is None
+    assert table["note"].startswith("填报时未安装加载项") and table["computed_total"] == 94.0
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods", "xls"])
+def test_a_renamed_sheet_saved_without_the_addin(saved_by_libreoffice, fmt, tmp_path):
+    """Read by its header (the layout's sheet is gone): its #NAME? cells, the 检查 column's too,
+    are not findings, and the scores are computed."""
+    [table] = recalc(saved_by_libreoffice[fmt]["renamed"], tmp_path / "out")["tables"]
+    assert findings(table) == [("K14", "missing_reason")] and table["sheet"] == "朝阳区政府网站"
+    assert table["note"].startswith("填报时未安装加载项") and table["computed_total"] == 94.0
+
+
+def test_a_total_computed_adds_the_scores_shown(chaoyang_tables):
+    """Where only some cells are computed, the total is the template's SUM of the scores shown,
+    typed ones included, and the grade is that total's."""
+    from addin.engine.table import as_computed, evaluate_table
+
+    table = chaoyang_tables[25]
+    blank = table.__class__(**{**vars(table), "total_score": None, "grade": None})
+    typed = blank.indicators[1].__class__(**{**vars(blank.indicators[1]), "score": 10})
+    blank.indicators = [blank.indicators[0], typed, *blank.indicators[2:]]
+    result = evaluate_table(blank, "beijing-chaoyang-2024")
+    keys = {("total", "score"), ("grade", "grade"), *(("indicator", n, "score") for n in (1, 3, 4, 5, 6, 7))}
+    computed = as_computed(blank, result, keys)
+    assert computed.indicators[1].score == 10 and computed.total_score == 97 and computed.grade == "优"
+    assert as_computed(blank, result).total_score == result.total == 94
+
+
+def test_rows_inserted_into_a_template_are_read_by_its_header(tmp_path, chaoyang_tables):
+    """A unit inserted an indicator row: the layout no longer fits, and the table is read by its
+    header instead of at the template's fixed cells (which dropped a row)."""
+    path = _template(chaoyang_tables, tmp_path / "in", 26, typed_scores=True)
+    book = load_workbook(path)
+    ws = book["自评表"]
+    ws.insert_rows(15)
+    for col, value in zip("DEFGHIJ", ("指标2：新增指标", "≥", 1, "次", 1, 5, 5)):
+        ws[f"{col}15"] = value
+    book.save(path)
+    [table] = recalc(path.parent, tmp_path / "out")["tables"]
+    assert ("I21", "weights_sum") in findings(table) and ("J14", "penalty_not_applied") in findings(table)
+    assert not table["template"]
+
+
+def test_a_renamed_sheet_is_still_computed_as_the_addin_would(tmp_path, chaoyang_tables):
+    path = _template(chaoyang_tables, tmp_path / "in", 26, typed_scores=False)
+    book = load_workbook(path)
+    book["自评表"].title = "朝阳区政府网站"
+    book.save(path)
+    [table] = recalc(path.parent, tmp_path / "out")["tables"]
+    assert findings(table) == [("K14", "missing_reason")] and table["sheet"] == "朝阳区政府网站"
+    assert table["note"].startswith("填报时未安装加载项") and table["computed_total"] == 94.0
+
+
+def test_a_template_never_filled_in_is_one_status(tmp_path, chaoyang_tables):
+    from workbook_builder.forms.batch import write_batch
+    from workbook_builder.readers.project_list import read_project_list
+
+    specs = read_project_list(ROOT / "samples" / "chaoyang-2024" / "project_list.xlsx", year=2024)
+    write_batch(specs[25:26], tmp_path / "in", year=2024)
+    (tmp_path / "in" / "00_索引.xlsx").unlink()
+    [table] = recalc(tmp_path / "in", tmp_path / "out")["tables"]
+    assert table["status"] == "未填写" and table["findings"] == []
