@@ -73,3 +73,67 @@ def test_a_sheet_named_with_a_control_character_does_not_stop_the_summary(tmp_pa
                                       annotated="a_复核.xlsx"))
     path = write_summary(result, tmp_path / "复核汇总.xlsx")
     assert load_workbook(path)["问题"]["D2"].hyperlink.location is None
+
+
+SAMPLE = ROOT / "samples/chaoyang-2024/submitted/26_朝阳区政府网站功能和监测服务项目.xlsx"
+
+
+def test_an_output_folder_that_cannot_be_written_is_a_users_error(tmp_path, capsys):
+    (tmp_path / "文件").write_text("x")
+    os.symlink(tmp_path / "nowhere", tmp_path / "断开的链接")
+    for out, reason in ((tmp_path / "文件" / "out", "路径中有一段不是文件夹"), (tmp_path / "断开的链接", "已有同名的文件或链接")):
+        assert main(["recalc", str(SAMPLE), "-o", str(out)]) == 2
+        assert f"输出目录 {out} 无法写入（{reason}）" in capsys.readouterr().err
+
+
+def test_a_json_that_cannot_be_written_leaves_the_summary(tmp_path, capsys):
+    """The JSON is written first, yet a JSON path that cannot be written does not cost the
+    summary; the error names the JSON path (not a temporary file) in Chinese, without a trace."""
+    (tmp_path / "文件").write_text("x")
+    assert main(["recalc", str(SAMPLE), "-o", str(tmp_path / "out"), "--json", str(tmp_path / "文件" / "r.json")]) == 2
+    err = capsys.readouterr().err
+    assert f"错误：无法读写 {tmp_path / '文件' / 'r.json'}（已有同名的文件或链接）" in err and "Traceback" not in err
+    assert (tmp_path / "out" / "复核汇总.xlsx").exists()
+
+
+def test_a_users_error_keeps_its_lines(monkeypatch, capsys):
+    from workbook_builder.recalc import run
+
+    def refused(*args, **kwargs):
+        raise run.RecalcError("第一行\n第二行")
+
+    monkeypatch.setattr(run, "recalc", refused)
+    assert main(["recalc", "x", "-o", "y"]) == 2
+    assert "错误：第一行\n第二行" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("environment, shell", [({"PYTHONIOENCODING": "ascii"}, ""), ({}, " 2>&-")])
+def test_a_console_that_cannot_show_chinese_or_has_no_error_stream(tmp_path, environment, shell):
+    """An ASCII console gets escapes; a closed standard error costs only the progress bar."""
+    import subprocess
+    import sys
+
+    perfbook = f"{sys.executable} -m workbook_builder.cli"
+    folder = tmp_path / "表😀"
+    folder.mkdir()
+    shutil.copy(SAMPLE, folder / "表😀.xlsx")
+    done = subprocess.run(f"{perfbook} recalc '{folder}' -o '{tmp_path / 'out'}'{shell}", shell=True, cwd=ROOT,
+                          capture_output=not shell, stdout=subprocess.PIPE if shell else None,
+                          env={**os.environ, **environment})
+    assert done.returncode == 0 and (tmp_path / "out" / "复核汇总.xlsx").exists()
+    if environment:
+        assert b"\\U0001f600" in done.stdout
+
+
+def test_a_disk_full_while_saving_names_the_output_not_its_temporary(tmp_path):
+    import errno
+
+    from workbook_builder.files import atomic_save
+
+    def full(tmp):
+        raise OSError(errno.ENOSPC, "No space left on device", tmp)
+
+    with pytest.raises(OSError) as caught:
+        atomic_save(full, tmp_path / "复核汇总.xlsx")
+    assert caught.value.filename == str(tmp_path / "复核汇总.xlsx") and caught.value.errno == errno.ENOSPC
+    assert list(tmp_path.iterdir()) == []

@@ -246,7 +246,8 @@ def cmd_recalc(args: argparse.Namespace) -> int:
 
     from .recalc.run import recalc
 
-    bar = tqdm(total=0, desc="复核", unit="个文件", disable=None, file=sys.stderr, bar_format=PROGRESS_FORMAT)
+    bar = tqdm(total=0, desc="复核", unit="个文件", disable=None if sys.stderr else True, file=sys.stderr,
+               bar_format=PROGRESS_FORMAT)   # no standard error (closed): no progress bar
 
     def start(total: int) -> None:
         bar.total = total
@@ -588,19 +589,31 @@ EXIT_FINDINGS, EXIT_USER, EXIT_INTERNAL = 1, 2, 3
 def main(argv: list[str] | None = None) -> int:
     from .logs import configure, debugging, logger
 
+    for stream in (sys.stdout, sys.stderr):   # a console that cannot show a character escapes it
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     parser = build_parser()
     args = parser.parse_args(argv)
     configure(args.debug)
     try:
         return args.run(args)
     except UserError as err:
-        print(f"错误：{shown_path(str(err))}", file=sys.stderr)
+        print("错误：" + "\n".join(map(shown_path, str(err).split("\n"))), file=sys.stderr)
         return EXIT_USER
     except BrokenPipeError:  # output piped into a reader that stopped early (| head): not an error
         import os
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as err:   # the machine's, not perfbook's: no permission, disk full, a path taken
+        if debugging():
+            raise
+        from .readers.container import os_reason
+
+        logger.debug("读写文件失败", exc_info=True)
+        where = f" {shown_path(str(err.filename))}" if err.filename else ""
+        print(f"错误：无法读写{where}（{os_reason(err)}）", file=sys.stderr)
+        return EXIT_USER
     except Exception:
         if debugging():
             raise

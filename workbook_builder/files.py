@@ -91,14 +91,19 @@ def atomic_save(save, path: str | Path) -> Path:
     half-written file and an existing file is replaced only by a complete one. The file gets
     the permissions of a file the user creates (``0666`` less the umask), not ``mkstemp``'s 0600."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem[:20]}.", suffix=f".tmp{path.suffix}", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem[:20]}.", suffix=f".tmp{path.suffix}", dir=path.parent)
+    except OSError as err:   # named by the file the user asked for, not by the folder or a temporary
+        raise type(err)(err.errno, err.strerror, str(path)) from err
     os.close(fd)
     try:
         save(tmp)
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are shared like any file
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as err:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(err, OSError) and err.filename in (tmp, str(tmp)):
+            raise type(err)(err.errno, err.strerror, str(path)) from err
         raise
     return path

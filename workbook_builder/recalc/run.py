@@ -13,6 +13,7 @@ from __future__ import annotations
 import glob
 import os
 import re
+import tempfile
 import traceback
 from collections import Counter
 from collections.abc import Callable
@@ -455,9 +456,9 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
         raise RecalcError("没有找到要复核的文件（.xlsx/.xlsm/.xls/.xlsb/.ods/.et/.docx）：" + "、".join(paths))
     if not found and all(reason in ("文件不存在", "没有与之匹配的文件") for _, reason in skipped):
         raise RecalcError("没有找到要复核的文件：" + "、".join(f"{p}（{r}）" for p, r in skipped))
+    _writable(outdir)
     if on_start:
         on_start(len(found))
-    outdir.mkdir(parents=True, exist_ok=True)
     names = unique_names(_copy_stems(found), ".xlsx")   # Word copies get .docx, .xlsm copies .xlsm
     folders = [Path(p).absolute() for p in paths if Path(p).is_dir()]
     labels = [_label(p, folders) for p in found]
@@ -474,14 +475,30 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
         done, complete = run(work, jobs or default_workers(), progress, streamed)
         result.partial = not complete
         _collect_outcomes(result, done)
+        unwritten = None
         if json_path:  # first: the JSON stands even if the summary workbook cannot be written
             text = result.to_json()
-            result.json_path = atomic_save(lambda tmp: Path(tmp).write_text(text, encoding="utf-8"), json_path)
+            try:
+                result.json_path = atomic_save(lambda tmp: Path(tmp).write_text(text, encoding="utf-8"), json_path)
+            except OSError as err:   # and the summary stands when the JSON cannot be written
+                unwritten = err
         if streamed.stream is not None and complete:
             result.summary_path = stream.finish(result)
         else:   # a partial run opens with a 说明 sheet; a stream that failed is written again
             stream.discard()
             result.summary_path = write_summary(result, outdir / SUMMARY_NAME)
+        if unwritten is not None:
+            raise unwritten
     finally:
         stream.discard()   # nothing left after finish; after an error, its temporary files
     return result
+
+
+def _writable(outdir: Path) -> None:
+    """Make the output folder, and make sure a file can be written in it, before any work."""
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=outdir):
+            pass
+    except OSError as err:
+        raise RecalcError(f"输出目录 {shown_path(str(outdir))} 无法写入（{os_reason(err)}）") from None
