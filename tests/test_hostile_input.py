@@ -466,14 +466,15 @@ def test_every_name_is_shown_safely_and_maps_back_to_its_file(tmp_path, copies):
         assert (out / os.fsdecode(unquote_to_bytes(target))).resolve().is_file(), target
 
 
-def test_two_links_to_one_file_are_both_accounted_for(tmp_path):
-    """Two symbolic links to the same workbook: read once, the other listed as skipped with the
-    first one's name (not silently dropped, not counted as unreadable)."""
+@pytest.mark.parametrize("link", [os.symlink, os.link])
+def test_two_links_to_one_file_are_both_accounted_for(tmp_path, link):
+    """Two symbolic (or hard) links to the same workbook: read once, the other listed as skipped
+    with the first one's name (not silently dropped, not counted as unreadable)."""
     folder = tmp_path / "收到"
     folder.mkdir()
     shutil.copy(GOOD, tmp_path / "原件.xlsx")
     for name in ("链接甲.xlsx", "链接乙.xlsx"):
-        os.symlink(tmp_path / "原件.xlsx", folder / name)
+        link(tmp_path / "原件.xlsx", folder / name)
     assert main(["recalc", str(folder), "-o", str(tmp_path / "out"), "--json", str(tmp_path / "r.json")]) == 0
     data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     first, second = sorted(("链接甲.xlsx", "链接乙.xlsx"))   # a folder is walked in name order

@@ -174,3 +174,25 @@ def test_summary_that_fails_while_streaming_is_written_again_at_the_end(tmp_path
     assert "写汇总表时出现意外错误" in caplog.text and "boom" in caplog.text
     rows = list(load_workbook(tmp_path / "out" / "复核汇总.xlsx")["项目"].iter_rows(min_row=2, values_only=True))
     assert [r[0] for r in rows] == [r.file for r in result.reports] and len(rows) == 30
+
+
+def test_files_in_the_output_folder_are_accounted_for_and_an_input_folder_is_never_the_output(tmp_path):
+    """A second run with the output inside the folder read: the first run's outputs (and
+    anything else put there) are listed as not read, never dropped silently; an output folder
+    that is the folder read, or holds it, is refused before anything is written."""
+    folder = tmp_path / "收到"
+    folder.mkdir()
+    shutil.copy(SUBMITTED / "26_朝阳区政府网站功能和监测服务项目.xlsx", folder)
+    out = folder / "复核结果"
+    assert main(["recalc", str(folder), "-o", str(out), "--jobs", "1"]) == 0
+    shutil.copy(SUBMITTED / "05_朝阳区“城市管理大脑”（一期）.xlsx", out)
+    result = recalc([str(folder)], out, jobs=1)
+    assert len(result.reports) == 1
+    assert sorted((f.file, f.message) for f in result.failures) == [
+        (f"收到/复核结果/{name}", "未读取：位于输出目录中（本工具写出的复核副本和汇总所在处），未复核")
+        for name in sorted(["05_朝阳区“城市管理大脑”（一期）.xlsx", "26_朝阳区政府网站功能和监测服务项目_复核.xlsx", "复核汇总.xlsx"])]
+    assert all(f.skipped for f in result.failures)
+    for output in (folder, tmp_path):
+        with pytest.raises(Exception, match="是要复核的文件夹 .* 本身或其上级"):
+            recalc([str(folder)], output, jobs=1)
+    assert sorted(p.name for p in folder.iterdir()) == ["26_朝阳区政府网站功能和监测服务项目.xlsx", "复核结果"]

@@ -238,6 +238,7 @@ def _copy_stems(found: list[Path]) -> list[str]:
             for stem, p in zip(stems, found)]
 
 
+OUTPUT_FOLDER = "位于输出目录中（本工具写出的复核副本和汇总所在处），未复核"
 SAME_FILE = "是同一个文件（链接），只复核一次"   # a second link to a file read: skipped, not unreadable
 
 
@@ -289,7 +290,8 @@ def collect(paths: list[str], reals: dict[Path, str] | None = None) -> tuple[lis
     path that is not read, with the reason (missing, unreadable folder, lock file, not a table
     file). A named file is read whatever its suffix (its format is told by its content); a path
     that exists is taken as it is even when it contains glob characters (``表[1].xlsx``).
-    A file named twice is read once; a second link to it is listed as skipped, with the first.
+    A file named twice is read once; a second link to it (symbolic or hard) is listed as skipped,
+    with the first.
     ``reals``, when given, gets each file's real path."""
     found: list[Path] = []
     skipped: list[tuple[Path, str]] = []
@@ -317,15 +319,20 @@ def collect(paths: list[str], reals: dict[Path, str] | None = None) -> tuple[lis
             else:
                 found.append(match)
     unique = []
-    seen: dict[str, Path] = {}
+    seen: dict[object, Path] = {}
     for path in found:
-        key = _real(path)
+        real = _real(path)
+        try:   # the file itself: a symbolic or a hard link to one already found is that file
+            info = os.stat(path)
+            key: object = (info.st_dev, info.st_ino) if info.st_ino else real
+        except OSError:
+            key = real
         first = seen.get(key)
         if first is None:
             seen[key] = path
             unique.append(path)
             if reals is not None:
-                reals[path] = key
+                reals[path] = real
         elif path != first:   # another link to a file already read: accounted for, read once
             skipped.append((path, f"与 {shown_path(str(first))} {SAME_FILE}"))
     return unique, skipped
@@ -449,8 +456,13 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
     if outdir.exists() and not outdir.is_dir():
         raise RecalcError(f"输出目录 {outdir} 是一个文件")
     inside = _real(outdir)
+    for path in paths:
+        if os.path.isdir(path) and os.path.join(_real(Path(path)), "").startswith(inside + os.sep):
+            raise RecalcError(f"输出目录 {shown_path(str(outdir))} 是要复核的文件夹 {shown_path(path)} 本身或其上级，"
+                              "复核副本会与原文件混在一起：请另选输出目录")
     reals: dict[Path, str] = {}
     found, skipped = collect(paths, reals)
+    skipped += [(p, OUTPUT_FOLDER) for p in found if reals[p].startswith(inside + os.sep)]
     found = [p for p in found if not reals[p].startswith(inside + os.sep)]
     if not found and not skipped:
         raise RecalcError("没有找到要复核的文件（.xlsx/.xlsm/.xls/.xlsb/.ods/.et/.docx）：" + "、".join(paths))
@@ -466,7 +478,8 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
             for p, n, label in zip(found, names, labels)]
     result = RecalcResult(files=len(found) + len(skipped), sources=dict(zip(labels, found)))
     result.failures.extend(FileFailure(_label(p, folders), f"未读取：{reason}", FORMATS.get(p.suffix.lower()),
-                                       skipped=_skipped_reason(p) == reason or reason.endswith(SAME_FILE),
+                                       skipped=_skipped_reason(p) == reason or reason.endswith(SAME_FILE)
+                                       or reason == OUTPUT_FOLDER,
                                        uri=_uri(p))
                            for p, reason in skipped)
     stream = SummaryStream(result, outdir / SUMMARY_NAME)
