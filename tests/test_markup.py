@@ -257,3 +257,19 @@ def test_sniffed_by_content_not_by_name():
     assert sniff(b"project,score\n1,2\n") is None and sniff(b"<?xml version='1.0'?><note/>") is None
     with pytest.raises(UnreadableFile, match="单个文件网页"):
         read_markup_grids(b"MIME-Version: 1.0\r\n", sniff(b"MIME-Version: 1.0\r\n"), "a")
+
+
+def test_an_odd_charset_or_sheet_name_is_no_error(tmp_path):
+    """A charset that is no page encoding (idna, undefined, EBCDIC) is passed over; a control character
+    or non-character in the sheet's name is dropped, so the values copy can be written."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    page = excel_page(GOOD).decode("gb18030")
+    for charset in ("idna", "undefined", "rot13", "cp037"):
+        (folder / f"{charset}.xls").write_bytes(page.replace("charset=gb2312", f"charset={charset}").encode("utf-8"))
+    (folder / "名称.xls").write_bytes(page.replace("<x:Name>自评表", "<x:Name>自\x01评\ufffe表").encode("gb18030"))
+    (folder / "空白.xls").write_bytes(b" \r\n" * 3000 + excel_page(GOOD))
+    data = recalc(folder, tmp_path / "out")
+    assert data["unreadable"] == [] and len(data["tables"]) == 6
+    assert {t["sheet"] for t in data["tables"]} == {"自评表"} and all(t["annotation_error"] is None for t in data["tables"])
+    assert all([(f["cell"], f["kind"]) for f in t["findings"]] == [("J14", "penalty_not_applied")] for t in data["tables"])

@@ -226,12 +226,17 @@ def _format(data: bytes, path: Path) -> tuple[str, _Package | None]:
 SPREADSHEET_XML = "urn:schemas-microsoft-com:office:spreadsheet"   # Excel 2003 XML's namespace
 _CHARSET = re.compile(rb"""(?:charset|encoding)\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
 _HEAD = 4096
+# What a page may declare (the rest, such as idna or rot13, would alter its text): names as
+# codecs.lookup gives them.
+_PAGE_CODECS = {codecs.lookup(n).name for n in (
+    "utf-8", "gb18030", "gbk", "gb2312", "big5", "big5hkscs", "ascii", "latin-1", "iso-8859-15", "cp1252",
+    "shift_jis", "euc-jp", "euc-kr")}
 
 
 def sniff_markup(data: bytes) -> str | None:
     """``"html"``, ``"xml2003"`` or ``"mhtml"`` for a web page or Excel 2003 XML spreadsheet
     (what many systems export as .xls), by its first bytes; else ``None``."""
-    head = decode_text(data[:_HEAD], strict=False).lstrip().lower()
+    head = decode_text(data.lstrip(b" \t\r\n")[:_HEAD], strict=False).lstrip().lower()
     if head.startswith("mime-version:") or ("multipart/related" in head and "content-type:" in head):
         return "mhtml"
     if head.startswith("<?xml") and SPREADSHEET_XML in head:
@@ -252,9 +257,9 @@ def decode_text(data: bytes, strict: bool = True) -> str:
     if declared:
         name = declared.group(1).decode("ascii").lower()
         try:
-            if codecs.lookup(name).name not in ("utf-16", "utf-16-le", "utf-16-be", "utf-32"):
+            if codecs.lookup(name).name in _PAGE_CODECS:
                 return data.decode(name, "strict" if strict else "replace")
-        except (LookupError, UnicodeDecodeError):
+        except (LookupError, UnicodeDecodeError):   # unknown, or not what the bytes are
             pass
     try:
         return data.decode("utf-8")

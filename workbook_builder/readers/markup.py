@@ -47,8 +47,13 @@ def read_markup_grids(data: bytes, fmt: str, stem: str) -> list[Grid]:
     parser.close()
     if not parser.tables:
         raise UnreadableFile("是网页（HTML）格式的文件，其中没有表格，请用 Excel 打开后另存为 .xlsx")
-    name = re.sub(r"[\[\]:*?/\\]", "_", parser.sheet or parser.title or stem).strip()[:31] or "Sheet1"
-    return [_grid(name, parser.rows, parser.truncated)]
+    return [_grid(_sheet_name(parser.sheet or parser.title or stem) or "Sheet1", parser.rows, parser.truncated)]
+
+
+def _sheet_name(text: str) -> str:
+    """A name Excel accepts for a sheet: no ``[]:*?/\\`` (each as _), no control or non-character."""
+    text = re.sub(r"[\x00-\x1f\x7f\ufffe\uffff\ud800-\udfff]", "", text)
+    return re.sub(r"[\[\]:*?/\\]", "_", text).strip()[:31]
 
 
 def _grid(name: str, rows: list[dict[int, object]], truncated: bool, hidden: bool = False) -> Grid:
@@ -214,7 +219,7 @@ def _spreadsheet_grids(text: str) -> list[Grid]:
         raise UnreadableFile(f"XML 表格结构已损坏（第 {err.position[0]} 行），请用 Excel 打开后另存为 .xlsx") from None
     grids = []
     for number, sheet in enumerate(root.iter(f"{{{_SS}}}Worksheet"), 1):
-        name = sheet.get(f"{{{_SS}}}Name") or f"Sheet{number}"
+        name = _sheet_name(sheet.get(f"{{{_SS}}}Name") or "") or f"Sheet{number}"
         visible = sheet.findtext(f"{{{_X}}}WorksheetOptions/{{{_X}}}Visible") or ""
         rows, truncated = _sheet_rows(sheet, name)
         grids.append(_grid(name, rows, truncated, hidden=visible.strip() in ("SheetHidden", "SheetVeryHidden")))
