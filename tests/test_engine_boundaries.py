@@ -5,6 +5,7 @@ one a reviewer meets in real tables (a budget of 0, a 执行率 of 200% typed as
 分): the value on the edge is tested on both sides, so that moving the edge by one step fails a test.
 """
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -580,3 +581,13 @@ def test_the_targets_review_of_a_profile_is_shared_and_read_only():
         field = next(iter(thing.__dataclass_fields__))
         with pytest.raises(FrozenInstanceError):
             setattr(thing, field, getattr(thing, field))
+
+
+@pytest.mark.parametrize("total", ["九十七", float("inf"), True, 1e20])
+def test_a_total_filled_in_that_is_no_number_is_a_finding(total):
+    """Not read as blank: the README's promise that an input that cannot be used is said."""
+    rows = [Indicator("产出指标", "数量指标", "报告", "≥", 1, "份", 1, 90, 90)]
+    table = Table("项目", Funds(annual=100, executed=100, weight=10, rate=1, score=10), rows, total_score=total)
+    [found] = [f for f in evaluate_table(table, "mof-2020").findings if f.part == "total"]
+    assert found.finding.kind == "unreadable" and found.field == "score" and "总分" in found.finding.message
+    assert [f.part for f in evaluate_table(replace(table, total_score=" "), "mof-2020").findings] == []

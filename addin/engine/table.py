@@ -329,6 +329,11 @@ def _added(table: Table) -> Decimal | None:
 def _total_and_grade(table: Table, result: TableResult, rules: Profile) -> None:
     """The reported 总分 must add up the reported row scores; a reported grade must fit it."""
     reported_total = result.reported_total
+    if reported_total is None and not _blank(table.total_score):   # filled in, but not a number
+        try:
+            read_value(table.total_score, None, "总分")
+        except PerfError as err:
+            result.findings.append(TableFinding("total", unreadable(err, table.total_score, field="score")))
     added = _added(table)
     if reported_total is not None and added is not None:
         added = round_half_up(added, rules.decimals)
