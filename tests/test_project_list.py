@@ -144,3 +144,19 @@ def test_batch_writes_nothing_for_a_bad_list(tmp_path, capsys):
     assert not out.exists()
     err = capsys.readouterr().err
     assert "错误：项目清单" in err and "（工作表“Sheet1”）" in err and "第 2–3 行" in err and "应为 100" in err
+
+
+def test_batch_never_opens_a_list_the_guarded_reader_refused(tmp_path, capsys, monkeypatch):
+    """A pipe named .xlsx (which would block an open) or a sheet reaching XFD1048576 (which
+    pandas would allocate): refused by the review's guarded reader, and not opened again."""
+    import os
+
+    from workbook_builder.readers import project_list
+
+    def opened(*args, **kwargs):
+        raise AssertionError("read_project_list opened a list the guarded reader refused")
+
+    monkeypatch.setattr(project_list, "_frame", opened)
+    os.mkfifo(tmp_path / "管道.xlsx")
+    assert main(["batch", str(tmp_path / "管道.xlsx"), "-o", str(tmp_path / "out")]) == 2
+    assert "不是普通文件" in capsys.readouterr().out and not (tmp_path / "out").exists()

@@ -187,7 +187,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
     found = get_form(args.form)
     profile = args.profile or found.profile
-    _print_targets(_review_list(args.list, profile), brief=True)
+    review = _review_list(args.list, profile)
+    _print_targets(review, brief=True)
+    if any(u.message.startswith(("文件无法读取：", "未读取：")) for u in review.unreadable):
+        return EXIT_USER   # refused by the guarded reader (a pipe, a bomb): never opened here
     tables = read_project_list(args.list, profile, args.year)
     result = write_batch(tables, args.output, profile, args.year, overwrite=args.force,
                          portable=args.portable, form_id=found)
