@@ -351,3 +351,19 @@ def test_a_package_left_to_zipfile_is_read_as_it_is(tmp_path):
     assert container._directory(path.read_bytes()) is None
     checked = check_container(path)
     assert checked.format == "xlsx" and checked.stored is None
+
+
+@pytest.mark.parametrize("value", ["#SPILL!", "#CALC!", "#GETTING_DATA", "#FIELD!", "#BUSY!", "#BLOCKED!",
+                                   "#CONNECT!", "#UNKNOWN!", "#PYTHON!", "#TIMEOUT!", "#EXTERNAL!"])
+def test_newer_error_values_are_read_as_error_values(tmp_path, value):
+    """calamine refuses a workbook holding an error value newer than Excel 2007's; it reads the
+    stored copy with #VALUE! there, and the grid gets the real value back (a text cell that
+    reads the same is left alone)."""
+    with zipfile.ZipFile(GOOD) as package:
+        sheet = package.read(SHEET)
+    cells = (f'<row r="30"><c r="M30" s="1" t="e"><f>A1</f><v>{value}</v></c><c r="N30" t="str"><v>{value}</v></c>'
+             f'<c r="O30" t="e"><v>#N/A</v></c></row></sheetData>')
+    path = _with_sheet(tmp_path, "newer.xlsx", sheet.replace(b"</sheetData>", cells.encode()))
+    grid = read_source(path)[1][0]
+    assert (grid.value(29, 12), grid.value(29, 13), grid.value(29, 14)) == (value, value, "#N/A")
+    assert grid.value(13, 9) == 10   # the table itself is read as it is

@@ -667,7 +667,9 @@ class _Extent:
 # Excel's error values, as a user reads them
 ERROR_VALUES = {"#DIV/0!": "除数为零", "#N/A": "值不可用", "#NAME?": "无法识别的名称", "#NULL!": "区域不相交",
                 "#NUM!": "数值无效", "#REF!": "引用无效", "#VALUE!": "值的类型错误", "#SPILL!": "溢出区域被占用",
-                "#CALC!": "计算错误", "#GETTING_DATA": "数据尚未取得"}
+                "#CALC!": "计算错误", "#GETTING_DATA": "数据尚未取得", "#FIELD!": "字段无效",
+                "#BUSY!": "仍在计算", "#BLOCKED!": "被阻止", "#CONNECT!": "连接失败", "#UNKNOWN!": "类型未知",
+                "#PYTHON!": "Python 错误", "#TIMEOUT!": "计算超时", "#EXTERNAL!": "外部数据错误"}
 _RELS = "xl/_rels/workbook.xml.rels"
 _ID = re.compile(rb"\s(?:[\w.-]+:)?[Ii]d\s*=\s*[\"']([^\"']*)[\"']")
 _TARGET = re.compile(rb"\sTarget\s*=\s*[\"']([^\"']*)[\"']")
@@ -757,6 +759,8 @@ def check_package(archive: _Package, data: bytes, required: str | None = None,
                 raise UnreadableFile(f"工作表“{sheet}”的数据区域过大（到 {last} 单元格，{extent.height} 行 × "
                                      f"{max(extent.width, 1)} 列），超过读取上限，已拒绝读取；请删除表格以外的内容后再提交")
             errors[sheet] = extent.errors
+            if whole and not set(extent.errors.values()) <= _CALAMINE_ERRORS:
+                keep[-1] = _calamine_error_values(*keep[-1])
         if keep is not None and not whole:
             keep.clear()
     except zipfile.BadZipFile:
@@ -812,14 +816,28 @@ _CALAMINE_PACKAGES = {"xlsx", "xlsm", "xlsb", "ods"}
 _STORED_LOCAL = struct.Struct("<4s5H3L2H")
 
 
-def stored_copy(parts: list[tuple[_Entry, bytes]]) -> bytes:
+# The error values calamine reads; a newer one (#SPILL!, #CALC! …) makes it refuse the workbook.
+_CALAMINE_ERRORS = {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"}
+_ERROR_CELL = re.compile(rb"(<(?:[\w.-]+:)?c\s[^>]*?\bt\s*=\s*[\"']e[\"'][^>]*>(?:(?!</(?:[\w.-]+:)?c>).){0,2000}?"
+                         rb"<(?:[\w.-]+:)?v>)[^<]*(?=<)", re.S)
+
+
+def _calamine_error_values(member: _Entry, part: bytes, *_) -> tuple[_Entry, bytes, int]:
+    """A worksheet's stored entry with every error value written as #VALUE!, which calamine
+    reads (the real ones are put back from :func:`check_package`'s errors), and its CRC."""
+    part = _ERROR_CELL.sub(lambda m: m.group(1) + b"#VALUE!", part)
+    return member, part, zlib.crc32(part)
+
+
+def stored_copy(parts: list[tuple]) -> bytes:
     """A zip package of ``parts`` (members of a checked package with their inflated bytes, CRCs
-    verified) stored uncompressed, in their order, with their names: what calamine then reads
-    holds exactly the bytes that were checked, and nothing is inflated twice."""
+    verified, and a CRC where the bytes were changed) stored uncompressed, in their order, with
+    their names: what calamine then reads holds exactly the bytes that were checked, and nothing
+    is inflated twice."""
     pieces, directory, offset = [], [], 0
-    for member, part in parts:
+    for member, part, *changed in parts:
         name, utf8, size = member.raw_name, member.flag_bits & 0x800, len(part)
-        crc = member.CRC if size else 0
+        crc = changed[0] if changed else member.CRC if size else 0
         header = _STORED_LOCAL.pack(b"PK\x03\x04", 20, utf8, 0, 0, 0, crc, size, size, len(name), 0)
         pieces += (header, name, part)
         directory.append(_CENTRAL.pack(b"PK\x01\x02", 20, 0, 20, 0, utf8, 0, 0, 0, crc, size, size,
@@ -846,6 +864,8 @@ def _calamine_reason(err: Exception) -> str:
     text = str(err).lower()
     if "password" in text or "encrypt" in text:
         return "文件已加密（设置了打开密码），请去掉密码后另存为 .xlsx"
+    if "cell error value" in text:   # a newer error value in a workbook too large to be stored
+        return "单元格中有读取程序不认识的 Excel 错误值（如 #SPILL!、#CALC!），请在 Excel 中改正这些单元格后再提交"
     return "文件内容无法解析（结构已损坏或不是受支持的格式），请用 Excel 或 WPS 打开后另存为 .xlsx"
 
 
