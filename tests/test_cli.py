@@ -129,3 +129,16 @@ def test_progress_shows_rate_and_time_left():
 
     line = tqdm.format_meter(250, 1000, 5.0, prefix="复核", unit="个文件", bar_format=PROGRESS_FORMAT, ncols=100)
     assert "250/1000 个文件" in line and "50.00个文件/s" in line and "剩余 00:15" in line
+
+
+@pytest.mark.parametrize("content, reason", [
+    ('[{"project": null, "budget": {"annual": 1, "executed": 1}, "indicators": []}]', "project 应为项目名称文字"),
+    ('{"project": "甲"}', "应为每张表一个对象的列表"),
+    ("[" * 100_000 + "]" * 100_000, "嵌套层数过多"),
+    ('[{"project": "甲"}]', "缺少 budget"),
+])
+def test_score_json_of_another_shape(capsys, tmp_path, content, reason):
+    path = tmp_path / "x.json"
+    path.write_text(content, encoding="utf-8")
+    assert main(["score", str(path)]) == 2
+    assert reason in capsys.readouterr().err

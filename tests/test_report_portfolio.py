@@ -93,3 +93,25 @@ def test_libreoffice_draws_the_chart(tmp_path):
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", str(tmp_path / "p.pdf"), "-"], capture_output=True, text=True).stdout
         assert "自评等级分布" in text and "无法计算" in text
+
+
+@pytest.mark.parametrize("content, reason", [
+    ({"tables": [{"findings": [{"message": "x"}]}]}, "findings 不是问题列表"),
+    ({"tables": [{"findings": "x"}]}, "findings 不是问题列表"),
+    ({"tables": [{"reported_total": "九十"}]}, "总分不是数值"),
+    ({"tables": [], "unreadable": "x"}, "unreadable 不是无法读取的文件列表"),
+    ({"tables": ["x"]}, "第 1 项不是对象"),
+])
+def test_a_result_of_another_shape_is_a_users_error(tmp_path, capsys, content, reason):
+    (tmp_path / "r.json").write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
+    assert main(["report", "portfolio", str(tmp_path / "r.json"), "-o", str(tmp_path / "p.docx")]) == 2
+    err = capsys.readouterr().err
+    assert "不是 perfbook recalc 的 JSON 结果" in err and reason in err and "Traceback" not in err
+
+
+def test_a_result_saved_with_a_bom_or_nested_too_deep(tmp_path, capsys):
+    (tmp_path / "bom.json").write_text(RECALC.read_text(encoding="utf-8"), encoding="utf-8-sig")
+    assert main(["report", "portfolio", str(tmp_path / "bom.json"), "-o", str(tmp_path / "p.docx")]) == 0
+    (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    assert main(["report", "portfolio", str(tmp_path / "deep.json"), "-o", str(tmp_path / "q.docx")]) == 2
+    assert "不是有效的 JSON" in capsys.readouterr().err

@@ -313,3 +313,11 @@ def test_a_department_named_like_a_continued_sheet_links_to_its_own_sheet(tmp_pa
     assert summary[title]["A1"].value == "文件" and summary[title].max_row <= 3
     assert [c.value for c in summary[title][1]] == [c for c in __import__("workbook_builder.targets.summary",
                                                         fromlist=["x"]).PROJECT_COLUMNS if c != "主管部门"]
+
+
+def test_last_year_json_nested_too_deep_is_a_users_error(tmp_path):
+    from workbook_builder.targets.last_year import LastYearError, load_last_year
+
+    (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    with pytest.raises(LastYearError, match="不是可读的 JSON（RecursionError）"):
+        load_last_year(tmp_path / "deep.json")

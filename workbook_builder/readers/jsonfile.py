@@ -14,6 +14,8 @@ class TableFileError(UserError):
 
 
 def table_from_dict(data: dict) -> Table:
+    if not isinstance(data.get("project"), str):
+        raise ValueError("project 应为项目名称文字")
     budget = data["budget"]
     return Table(
         project=data["project"],
@@ -56,6 +58,13 @@ def load_tables(path: str | Path) -> list[Table]:
     if not path.is_file():
         raise TableFileError(f"找不到文件：{path}")
     try:
-        return [table_from_dict(item) for item in json.loads(path.read_text(encoding="utf-8"))]
-    except (ValueError, KeyError, TypeError) as err:
+        items = json.loads(path.read_text(encoding="utf-8-sig"))   # a BOM: saved by Notepad
+        if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+            raise ValueError("应为每张表一个对象的列表")
+        return [table_from_dict(item) for item in items]
+    except RecursionError:
+        raise TableFileError(f"无法读取 {path}：不是自评表 JSON（嵌套层数过多）") from None
+    except KeyError as err:
+        raise TableFileError(f"无法读取 {path}：不是自评表 JSON（缺少 {err.args[0]}）") from None
+    except (ValueError, TypeError, AttributeError) as err:
         raise TableFileError(f"无法读取 {path}：不是自评表 JSON（{err}）") from None

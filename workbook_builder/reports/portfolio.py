@@ -97,17 +97,40 @@ def portfolio_data(result: dict, source: str = "") -> PortfolioData:
     """The portfolio's data from a recalc result dict (:meth:`RecalcResult.to_dict`)."""
     if not isinstance(result, dict) or not isinstance(result.get("tables"), list):
         raise ReportError(f"{source or '输入'} 不是 perfbook recalc 的 JSON 结果（缺少 tables）")
+    problem = _shape_problem(result["tables"], result.get("unreadable") or [])
+    if problem:
+        raise ReportError(f"{source or '输入'} 不是 perfbook recalc 的 JSON 结果（{problem}）")
     return PortfolioData(source, result["tables"], result.get("unreadable") or [])
+
+
+def _shape_problem(tables: object, unreadable: object) -> str:
+    """What in a recalc result is not as :meth:`RecalcResult.to_dict` writes it ('' if nothing)."""
+    def number(value: object) -> bool:
+        return value is None or (isinstance(value, (int, float)) and not isinstance(value, bool))
+
+    for n, table in enumerate(tables, start=1):
+        if not isinstance(table, dict):
+            return f"tables 第 {n} 项不是对象"
+        findings = table.get("findings") or []
+        if not isinstance(findings, list) or not all(isinstance(f, dict) and isinstance(f.get("kind"), str)
+                                                      and isinstance(f.get("message", ""), str) for f in findings):
+            return f"tables 第 {n} 项的 findings 不是问题列表"
+        if not (number(table.get("reported_total")) and number(table.get("computed_total"))):
+            return f"tables 第 {n} 项的总分不是数值"
+    if not isinstance(unreadable, list) or not all(isinstance(u, dict) and "file" in u and "message" in u
+                                                   for u in unreadable):
+        return "unreadable 不是无法读取的文件列表"
+    return ""
 
 
 def load_result(path: str | Path) -> dict:
     path = Path(path)
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8-sig"))   # a BOM: saved by Notepad
     except OSError as err:
         raise ReportError(f"无法打开 {path}：{err.strerror or err}") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise ReportError(f"{path} 不是有效的 JSON：{err}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as err:
+        raise ReportError(f"{path} 不是有效的 JSON：{type(err).__name__}") from None
 
 
 def write_portfolio_report(result_json: str | Path, output: str | Path) -> tuple[Path, PortfolioData]:

@@ -104,7 +104,7 @@ def load_last_year(path: str | Path) -> tuple[Index, list[str]]:
     elif path.suffix.lower() == ".json":
         try:
             data = json.loads(path.read_text(encoding="utf-8-sig"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
             raise LastYearError(f"--last-year：{path} 不是可读的 JSON（{type(err).__name__}）") from None
         if isinstance(data, dict) and isinstance(data.get("tables"), list):
             added = _from_recalc(data, path, index, notes)
