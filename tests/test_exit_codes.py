@@ -137,3 +137,16 @@ def test_a_disk_full_while_saving_names_the_output_not_its_temporary(tmp_path):
         atomic_save(full, tmp_path / "复核汇总.xlsx")
     assert caught.value.filename == str(tmp_path / "复核汇总.xlsx") and caught.value.errno == errno.ENOSPC
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("budget, amount", [("1,411.16", 1411.16), ("141.116万元", 141.116), ("1.41116E2", 141.116),
+                                            ("待定", None)])
+def test_the_amount_is_a_number_or_null(tmp_path, budget, amount):
+    from openpyxl import load_workbook
+
+    book = load_workbook(SAMPLE)
+    book["自评表"]["D6"] = budget
+    book.save(tmp_path / "表.xlsx")
+    assert main(["recalc", str(tmp_path / "表.xlsx"), "-o", str(tmp_path / "out"), "--json", str(tmp_path / "r.json")]) in (0, 1)
+    [table] = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["tables"]
+    assert table["amount"] == amount

@@ -12,7 +12,8 @@ import math
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-from addin.engine import TableFinding, TableResult, as_float
+from addin.engine import PerfError, TableFinding, TableResult, as_float
+from addin.engine.numbers import read_value
 from addin.engine.findings import KINDS
 
 
@@ -35,6 +36,15 @@ def _plain(value: object) -> float | str | None:
     return str(value)
 
 
+def _amount(value: object) -> float | None:
+    """The 全年预算数 as a number however the cell writes it (``1,411.16``, ``141.116万元``), or
+    ``None`` when it holds none (the funds finding says why)."""
+    try:
+        return float(read_value(value, None, "全年预算数"))
+    except PerfError:
+        return None
+
+
 def finding_row(cell: str, finding) -> FindingRow:
     """A row for an engine :class:`~addin.engine.findings.Finding` found at ``cell``."""
     return FindingRow(cell, finding.kind, KINDS[finding.kind], finding.message,
@@ -52,7 +62,7 @@ class TableReport:
     reported_total: float | None
     computed_total: float | None
     grade: str | None
-    amount: float | str | None = None        # 全年预算数 (万元), for the amount-against-score chart
+    amount: float | None = None              # 全年预算数 (万元), for the amount-against-score chart
     findings: list[FindingRow] = field(default_factory=list)
     annotated: str | None = None
     annotation_error: str | None = None
@@ -71,7 +81,7 @@ class TableReport:
             file=file, sheet=sheet, format=format, project=result.table.project,
             department=result.table.department, profile=result.profile, template=template,
             reported_total=_plain(result.reported_total), computed_total=_plain(result.total),
-            grade=result.grade, amount=_plain(result.table.funds.annual), findings=findings,
+            grade=result.grade, amount=_amount(result.table.funds.annual), findings=findings,
         )
 
 
