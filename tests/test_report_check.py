@@ -54,6 +54,7 @@ HAND_MADE = [
     ("22", "2024年底共有100%", "2024年底共有96%", "96%", "100%", "项目产出情况"),
     ("01", "区级互联网专线整体全年可用率99.9%", "区级互联网专线整体全年可用率99.5%", "99.5%", "99.9%", "项目产出情况"),
     ("14", "系统故障修复响应时间：不超过2小时", "系统故障修复响应时间：不超过3小时", "3小时", "2小时", "项目具体绩效指标"),
+    ("22", "实际支付471.32万元", "实际支付４１７．３２万元", "417.32万元", "471.32万元", "产出成本情况"),  # full width
 ]
 
 
@@ -265,3 +266,8 @@ def test_a_report_of_another_project_says_so_first(tmp_path):
     assert result.discrepancies[0].where == "全文"
     assert "报告与表格可能不是同一个项目" in result.discrepancies[0].message
     assert not any(d.where == "全文" for d in check_report(written, next(submitted.glob("26_*.xlsx"))).discrepancies)
+
+
+def test_full_width_figures_that_agree_are_no_discrepancy(tmp_path):
+    path, book = seed_report("22", tmp_path)
+    assert check_report(edit(path, "实际支付471.32万元", "实际支付４７１．３２万元"), book).discrepancies == []

@@ -168,6 +168,11 @@ def _read_blocks(source: str) -> list[Block]:
         raise UnreadableFile("Word 文档中的表格结构异常（合并单元格的设置无效），请用 Word 或 WPS 打开后另存为 .docx") from None
 
 
+# Full-width digits, point and percent sign as ASCII (１４１．１１６ is 141.116); the full-width
+# comma stays: it separates clauses, not thousands.
+_HALF_WIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
+
+
 def _blocks(document) -> list[Block]:
     from docx.table import Table
 
@@ -183,12 +188,12 @@ def _blocks(document) -> list[Block]:
                     if id(cell._tc) in seen:
                         continue
                     seen.add(id(cell._tc))
-                    cells.append(" ".join(cell.text.split()))
+                    cells.append(" ".join(cell.text.translate(_HALF_WIDTH).split()))
                 rows.append(cells)
             place = f"“{heading}”下的" if heading else ""
             blocks.append(Block("table", rows=rows, where=f"{place}表{tables}"))
             continue
-        text = item.text.strip()
+        text = item.text.translate(_HALF_WIDTH).strip()
         if not text:
             continue
         level = _heading_level(item, text)
