@@ -271,3 +271,17 @@ def test_a_report_of_another_project_says_so_first(tmp_path):
 def test_full_width_figures_that_agree_are_no_discrepancy(tmp_path):
     path, book = seed_report("22", tmp_path)
     assert check_report(edit(path, "实际支付471.32万元", "实际支付４７１．３２万元"), book).discrepancies == []
+
+
+def test_a_pipe_or_folder_is_named_as_such_not_missing(tmp_path, capsys):
+    import os
+
+    from workbook_builder.cli import main
+
+    os.mkfifo(tmp_path / "管道.docx")
+    (tmp_path / "文件夹.xlsx").mkdir()
+    book = workbook("26")
+    assert main(["report", "check", str(tmp_path / "管道.docx"), str(book)]) == 2
+    assert main(["report", "write", str(tmp_path / "文件夹.xlsx"), "-o", str(tmp_path / "r.docx")]) == 2
+    err = capsys.readouterr().err
+    assert "管道.docx 无法读取：不是普通文件（是设备、管道" in err and "文件夹.xlsx 无法读取：不是普通文件（是文件夹）" in err

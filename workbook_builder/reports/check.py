@@ -137,9 +137,9 @@ def read_blocks(path: str | Path) -> list[Block]:
 
     path = Path(path)
     shown = shown_path(str(path))
-    if not path.is_file():
+    if not path.exists():
         raise ReportError(f"找不到报告 {shown}")
-    try:
+    try:   # a folder, a pipe or a device is refused by the container checks, with the reason
         return call_guarded(_read_blocks, (str(path),))
     except (UnreadableFile, GuardedFailure) as err:
         raise ReportError(f"报告 {shown} 无法读取：{err}") from None

@@ -70,9 +70,9 @@ def _grids(path: Path) -> list:
     from ..readers.source import read_grids  # calamine and Word, as recalc reads them
     from ..recalc.guard import GuardedFailure, call_guarded
 
-    if not path.is_file():
+    if not path.exists():
         raise ReportError(f"找不到文件 {shown_path(str(path))}")
-    try:
+    try:   # a folder, a pipe or a device is refused by the container checks, with the reason
         return call_guarded(read_grids, (str(path),))
     except (UnreadableFile, GuardedFailure) as err:
         raise ReportError(f"{shown_path(str(path))} 无法读取：{err}") from None
