@@ -138,3 +138,25 @@ def test_a_template_never_filled_in_is_one_status(tmp_path, chaoyang_tables):
     (tmp_path / "in" / "00_索引.xlsx").unlink()
     [table] = recalc(tmp_path / "in", tmp_path / "out")["tables"]
     assert table["status"] == "未填写" and table["findings"] == []
+
+
+@pytest.mark.parametrize("renamed", [False, True])
+def test_an_unknown_rule_is_one_finding_not_a_value_error_per_cell(tmp_path, chaoyang_tables, renamed):
+    """With a 规则 perfbook does not know, the add-in shows #VALUE! in every PERF_* cell: the
+    unknown 规则 is the finding, and the scores are computed by the default rule (the sheet
+    renamed: read by its header, the same)."""
+    path = _template(chaoyang_tables, tmp_path / "in", 26, typed_scores=False)
+    lay = Layout(len(chaoyang_tables[25].indicators))
+    book = load_workbook(path)
+    ws = book["自评表"]
+    ws[lay.rule_cell] = "朝阳区2024"
+    for n in range(len(chaoyang_tables[25].indicators)):
+        ws[lay.indicator_cell("score", n)] = ws[lay.indicator_cell("check", n)] = "#VALUE!"   # error cells
+    for ref in (lay.funds_cell("rate"), lay.funds_cell("score"), lay.total_score_cell, lay.grade_cell):
+        ws[ref] = "#VALUE!"
+    if renamed:
+        ws.title = "朝阳区政府网站"
+    book.save(path)
+    [table] = recalc(path.parent, tmp_path / "out")["tables"]
+    assert findings(table) == [(lay.rule_cell, "unreadable"), ("K14", "missing_reason")]
+    assert "计分规则无法识别" in table["note"] and table["computed_total"] == 94.0

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
-from addin.engine import PerfError, form, parse_nature
+from addin.engine import PerfError, form, get_profile, parse_nature
 from addin.engine import forms
 from addin.engine.forms import DEFAULT_FORM_ID, ends, funds_rows, get_form, list_forms, strip_source, vocabulary
 from addin.engine.numbers import BLANK_MARKS, normalize_text
@@ -251,7 +251,7 @@ def _read_template(grid: Grid, meta: Grid, file: str) -> ReadTable | None:
     problems = _error_values(grid, range(grid.top, grid.bottom))
     formulas = _formula_cells(lay, judged)
     rows = [(i.actual, lay.indicator_cell("score", n)) for n, (i, j) in enumerate(zip(indicators, judged)) if not j]
-    computed, note = _not_computed(at, formulas, [*rows, (funds.executed, lay.funds_cell("rate"))])
+    computed, note = _not_computed(at, formulas, [*rows, (funds.executed, lay.funds_cell("rate"))], table.profile)
     if computed:   # not the unit's error: one note, no finding per cell
         problems = [p for p in problems if p[0] not in formulas]
     return ReadTable(_without_error_values(table, grid), file, grid.name, cells, template=True,
@@ -262,6 +262,8 @@ def _read_template(grid: Grid, meta: Grid, file: str) -> ReadTable | None:
 
 NO_ADDIN = "#NAME?"   # what a PERF_* cell shows where the add-in is not loaded
 NOTE_NO_ADDIN = "填报时未安装加载项（计分单元格显示 #NAME?），计分由本工具计算"
+UNKNOWN_RULE = "#VALUE!"   # what a PERF_* cell shows when the 规则 it is given is unknown
+NOTE_UNKNOWN_RULE = "计分规则无法识别（计分单元格显示 #VALUE!），计分由本工具按默认规则计算"
 NOTE_NOT_COMPUTED = "填报时未安装加载项或未计算公式（计分单元格没有计算结果），计分由本工具计算"
 
 
@@ -276,17 +278,27 @@ def _computed_in_standard(grid: Grid, read: ReadTable) -> None:
     refs = {key: ref for key in keys if (ref := read.cell(key))}
     inputs = [(i.actual, read.cell(("indicator", n, "score"))) for n, i in enumerate(read.table.indicators, start=1)]
     computed, read.note = _not_computed(lambda ref: _at(grid, ref), frozenset(refs.values()),
-                                        [*inputs, (read.table.funds.executed, read.cell(("funds", "rate")))])
+                                        [*inputs, (read.table.funds.executed, read.cell(("funds", "rate")))],
+                                        read.table.profile)
+    shown = {NOTE_NO_ADDIN: NO_ADDIN, NOTE_UNKNOWN_RULE: UNKNOWN_RULE}.get(read.note)
     if computed:
-        read.problems = [p for p in read.problems if not (_A1.fullmatch(p[0]) and _at(grid, p[0]) == NO_ADDIN)]
+        read.problems = [p for p in read.problems if not (_A1.fullmatch(p[0]) and _at(grid, p[0]) == shown)]
         read.uncalculated, read.computed = True, frozenset(key for key, ref in refs.items() if ref in computed)
 
 
 _A1 = re.compile(r"[A-Z]+\d+")
 
 
-def _not_computed(at: Callable[[str], object], formulas: frozenset[str],
-                  inputs: list[tuple[object, str]]) -> tuple[frozenset[str], str]:
+def _known_rule(name: str) -> bool:
+    try:
+        get_profile(name)
+    except PerfError:
+        return False
+    return True
+
+
+def _not_computed(at: Callable[[str], object], formulas: frozenset[str], inputs: list[tuple[object, str]],
+                  rule: object = None) -> tuple[frozenset[str], str]:
     """The formula cells of a template whose values perfbook computes, and the note that says
     why. Filled and saved where the add-in is not installed (WPS, LibreOffice, Excel without
     it), a PERF_* cell holds #NAME?: those cells. An .ods or .xls keeps no error value that the
@@ -294,10 +306,16 @@ def _not_computed(at: Callable[[str], object], formulas: frozenset[str],
     a cell the add-in fills as soon as its input is filled (``inputs``: (input value, formula
     cell), a row's 实际完成值 and 得分, 全年执行数 and 执行率) is empty with its input filled,
     every empty formula cell. A value the unit typed over a formula is the unit's, and is checked
-    like one typed in Excel."""
+    like one typed in Excel. Where the table's 规则 (``rule``) is none perfbook knows, the add-in
+    shows #VALUE! in those cells: they are computed too (by the fallback rule; the unknown 规则 is
+    the one finding)."""
     shown = frozenset(ref for ref in formulas if at(ref) == NO_ADDIN)
     if shown:
         return shown, NOTE_NO_ADDIN
+    if rule and not _known_rule(str(rule)):   # every PERF_* cell shows #VALUE!: the 规则 is the fault
+        shown = frozenset(ref for ref in formulas if at(ref) == UNKNOWN_RULE)
+        if shown:
+            return shown, NOTE_UNKNOWN_RULE
     if any(ref and value not in (None, "") and at(ref) in (None, "") for value, ref in inputs):
         return frozenset(ref for ref in formulas if at(ref) in (None, "")), NOTE_NOT_COMPUTED
     return frozenset(), ""
@@ -708,8 +726,10 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
     if not found_form.funds_weight and "weight" not in funds_columns:
         funds.weight = 0   # a funds block worth no points: 执行率 is scored among the indicators
     rule = _find(grid, range(header, end), form.RULE)
-    if rule:
-        cells[("rule",)] = grid.address(rule[0], rule[1] + 1)
+    if rule:   # the 规则's own cell: the first filled one right of its label (merged labels span)
+        row = grid.rows[rule[0] - grid.top]
+        filled = next((c for c in range(rule[1] + 1 - grid.left, len(row)) if row[c] not in (None, "")), None)
+        cells[("rule",)] = grid.address(rule[0], grid.left + filled if filled is not None else rule[1] + 1)
     table = Table(
         project=str(project),
         department=str(labelled(form.DEPARTMENT) or ""),
