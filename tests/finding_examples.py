@@ -148,6 +148,7 @@ EXAMPLES = {
     "weights sum": (lambda: table_kinds(table(row(weight=10, score=10), row(weight=90, score=90))),
                     ("total", "weights_sum", "weight")),
     "total mismatch": (lambda: table_kinds(table(total_score=99)), ("total", "total_mismatch", "score")),
+    "total no number": (lambda: table_kinds(table(total_score="九十七")), ("total", "unreadable", "score")),
     "grade mismatch": (lambda: table_kinds(table(grade="良")), ("grade", "grade_mismatch", "grade")),
     "profile weight groups": (lambda: table_kinds(table(funds=_funds(received=100)), "yichun-2022"),
                               ("total", "weights_sum", "weight")),
