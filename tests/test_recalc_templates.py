@@ -160,3 +160,14 @@ def test_an_unknown_rule_is_one_finding_not_a_value_error_per_cell(tmp_path, cha
     [table] = recalc(path.parent, tmp_path / "out")["tables"]
     assert findings(table) == [(lay.rule_cell, "unreadable"), ("K14", "missing_reason")]
     assert "计分规则无法识别" in table["note"] and table["computed_total"] == 94.0
+
+
+def test_an_error_value_is_said_once_at_its_cell(tmp_path):
+    """#DIV/0! where 实际完成值 belongs: the error value is the finding, not also 实际完成值为空."""
+    book = load_workbook(ROOT / "samples" / "chaoyang-2024" / "submitted" / "26_朝阳区政府网站功能和监测服务项目.xlsx")
+    book["自评表"]["H15"] = "#DIV/0!"   # an error cell
+    (tmp_path / "in").mkdir()
+    book.save(tmp_path / "in" / "26.xlsx")
+    [table] = recalc(tmp_path / "in", tmp_path / "out")["tables"]
+    at = [f for f in table["findings"] if f["cell"] == "H15"]
+    assert len(at) == 1 and "#DIV/0!" in at[0]["message"]

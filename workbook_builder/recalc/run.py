@@ -69,7 +69,9 @@ def report_table(read: ReadTable, profile: str | None, file_label: str) -> tuple
     findings = [rule_problem] if rule_problem else []
     findings += [finding_row(cell, Finding("unreadable", message)) for cell, message in read.problems]
     if not read.status:   # a table never filled in is one status (未填写), not a finding per cell
-        findings += [finding_row(_cell(read, f), f.finding) for f in result.findings if _fits(read, f)]
+        said = {cell for cell, _ in read.problems}   # an error value's cell: said once, not also 为空
+        findings += [finding_row(cell, f.finding) for f in result.findings if _fits(read, f)
+                     if not ((cell := _cell(read, f)) in said and f.finding.kind in _BLANK_KINDS)]
     report = TableReport.of(result, file_label, read.sheet, read.template, findings)
     report.form, report.form_exact, report.status = read.form, read.form_exact, read.status
     report.note = read.note
@@ -78,6 +80,9 @@ def report_table(read: ReadTable, profile: str | None, file_label: str) -> tuple
     if read.money_unit == "元" and isinstance(report.amount, (int, float)):
         report.amount = report.amount / 10000   # the summary and reports show 万元
     return report, result
+
+
+_BLANK_KINDS = ("unreadable", "score_missing")   # what the engine says of a cell read as empty
 
 
 def _fits(read: ReadTable, finding: TableFinding) -> bool:
