@@ -22,6 +22,7 @@ out. Text is decoded by its byte-order mark, its declared charset, UTF-8, else G
 
 from __future__ import annotations
 
+import io
 import math
 import re
 from datetime import datetime
@@ -31,6 +32,8 @@ from .container import MAX_COLUMNS, MAX_ROWS, SPREADSHEET_XML as _SS, Grid, Unre
 
 _X = "urn:schemas-microsoft-com:office:excel"
 _NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
+_SPACES = re.compile(r"[\t\r\n\f\u3000]|  ")
+_FEED = 1 << 16   # characters of a page parsed at a time
 MARKUP_FORMATS = ("html", "xml2003", "mhtml")   # format names, as the JSON and the summary show them
 
 
@@ -43,7 +46,10 @@ def read_markup_grids(data: bytes, fmt: str, stem: str) -> list[Grid]:
     if fmt == "xml2003":
         return _spreadsheet_grids(text)
     parser = _Page()
-    parser.feed(text)
+    for start in range(0, len(text), _FEED):   # no more once the rows read are all that is kept
+        parser.feed(text[start:start + _FEED])
+        if parser.truncated:
+            break
     parser.close()
     if not parser.tables:
         raise UnreadableFile("是网页（HTML）格式的文件，其中没有表格，请用 Excel 打开后另存为 .xlsx")
@@ -157,8 +163,11 @@ class _Page(HTMLParser):
     def _end_cell(self) -> None:
         if self._cell is None or self._row is None:
             return
-        text = re.sub(r"[ \t\r\n\f\u3000]*\n[ \t\r\n\f\u3000]*", "\n", "".join(self._cell))
-        text = re.sub(r"[ \t\r\f]+", " ", text).strip(" \n")
+        text = "".join(self._cell)
+        if _SPACES.search(text):   # runs of spaces as one, line breaks kept (not in most cells)
+            text = re.sub(r"[ \t\r\n\f\u3000]*\n[ \t\r\n\f\u3000]*", "\n", text)
+            text = re.sub(r"[ \t\r\f]+", " ", text)
+        text = text.strip(" \n")
         attrs, self._cell = self._cell_attrs, None
         row_index = len(self.rows)
         while self._below.get(self._col, 0) > row_index:
@@ -207,25 +216,70 @@ def _span(value: str | None, limit: int, least: int = 1) -> int:
 
 
 def _spreadsheet_grids(text: str) -> list[Grid]:
-    """Every ``Worksheet`` of an Excel 2003 XML spreadsheet; a DTD or entity is refused."""
+    """Every ``Worksheet`` of an Excel 2003 XML spreadsheet, read as a stream (each row let go
+    once read, rows past :data:`MAX_ROWS` not kept: a 64 MB file never becomes a tree of
+    millions of elements); a DTD or entity is refused."""
     from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import ParseError, fromstring
+    from defusedxml.ElementTree import ParseError, iterparse
 
+    # The text is decoded: without its declaration the parser reads the bytes as the UTF-8 they are
+    stream = io.BytesIO(re.sub(r"^\s*<\?xml[^>]*\?>", "", text, count=1).encode("utf-8", "replace"))
+    grids: list[Grid] = []
+    sheet = None
     try:
-        root = fromstring(text)
+        for event, element in iterparse(stream, events=("start", "end")):
+            tag = element.tag
+            if event == "start":
+                if tag == f"{{{_SS}}}Worksheet":
+                    name = _sheet_name(element.get(f"{{{_SS}}}Name") or "") or f"Sheet{len(grids) + 1}"
+                    sheet = _Sheet(name)
+                elif tag == f"{{{_SS}}}Table" and sheet is not None:
+                    sheet.table = element
+            elif sheet is None:
+                continue
+            elif tag == f"{{{_SS}}}Row" and sheet.table is not None:
+                sheet.add_row(element)
+                sheet.table.clear()   # the rows read: let go
+            elif tag == f"{{{_X}}}Visible":
+                sheet.hidden = (element.text or "").strip() in ("SheetHidden", "SheetVeryHidden")
+            elif tag == f"{{{_SS}}}Worksheet":
+                grids.append(_grid(sheet.name, sheet.rows, sheet.truncated, sheet.hidden))
+                element.clear()
+                sheet = None
     except DefusedXmlException:
         raise UnreadableFile("XML 表格中含有 DTD 或实体声明，出于安全考虑已拒绝读取") from None
     except ParseError as err:
         raise UnreadableFile(f"XML 表格结构已损坏（第 {err.position[0]} 行），请用 Excel 打开后另存为 .xlsx") from None
-    grids = []
-    for number, sheet in enumerate(root.iter(f"{{{_SS}}}Worksheet"), 1):
-        name = _sheet_name(sheet.get(f"{{{_SS}}}Name") or "") or f"Sheet{number}"
-        visible = sheet.findtext(f"{{{_X}}}WorksheetOptions/{{{_X}}}Visible") or ""
-        rows, truncated = _sheet_rows(sheet, name)
-        grids.append(_grid(name, rows, truncated, hidden=visible.strip() in ("SheetHidden", "SheetVeryHidden")))
     if not grids:
         raise UnreadableFile("XML 表格中没有工作表，请用 Excel 打开后另存为 .xlsx")
     return grids
+
+
+class _Sheet:
+    """A ``Worksheet`` being read: its rows of {column: value}, placed by ``ss:Index``."""
+
+    def __init__(self, name: str) -> None:
+        self.name, self.table, self.hidden, self.truncated = name, None, False, False
+        self.rows: list[dict[int, object]] = []
+        self.last = -1   # the 0-based position of the last row read
+
+    def add_row(self, row) -> None:
+        if self.truncated:
+            return
+        r = self.last = _index(row, self.last, self.name, "行")
+        if r >= MAX_ROWS:
+            self.truncated = True
+            return
+        cells: dict[int, object] = {}
+        c = -1
+        for cell in row.findall(f"{{{_SS}}}Cell"):
+            c = _index(cell, c, self.name, f"第 {r + 1} 行的单元格")
+            data = cell.find(f"{{{_SS}}}Data")
+            if data is not None and c < MAX_COLUMNS:
+                cells[c] = _data(data)
+            c += _span(cell.get(f"{{{_SS}}}MergeAcross"), MAX_COLUMNS, 0)   # the cells merged into it
+        self.rows.extend({} for _ in range(r - len(self.rows)))
+        self.rows.append(cells)
 
 
 def _index(element, current: int, name: str, what: str) -> int:
@@ -241,27 +295,6 @@ def _index(element, current: int, name: str, what: str) -> int:
         raise UnreadableFile(f"XML 表格的工作表“{name}”中{what}位置（ss:Index=\"{raw[:20]}\"）无效，"
                              f"请用 Excel 打开后另存为 .xlsx")
     return index
-
-
-def _sheet_rows(sheet, name: str) -> tuple[list[dict[int, object]], bool]:
-    rows: list[dict[int, object]] = []
-    table = sheet.find(f"{{{_SS}}}Table")
-    r = -1
-    for row in table.findall(f"{{{_SS}}}Row") if table is not None else ():
-        r = _index(row, r, name, "行")
-        if r >= MAX_ROWS:
-            return rows, True
-        cells: dict[int, object] = {}
-        c = -1
-        for cell in row.findall(f"{{{_SS}}}Cell"):
-            c = _index(cell, c, name, f"第 {r + 1} 行的单元格")
-            data = cell.find(f"{{{_SS}}}Data")
-            if data is not None and c < MAX_COLUMNS:
-                cells[c] = _data(data)
-            c += _span(cell.get(f"{{{_SS}}}MergeAcross"), MAX_COLUMNS, 0)   # the cells merged into it
-        rows.extend({} for _ in range(r - len(rows)))
-        rows.append(cells)
-    return rows, False
 
 
 def _data(data) -> object:
