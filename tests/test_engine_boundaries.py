@@ -533,6 +533,27 @@ def test_a_table_as_computed_fills_what_the_template_computes_and_nothing_else()
     assert computed.funds.score == D("5.00")
 
 
+def test_a_table_as_computed_cell_by_cell_keeps_what_the_unit_typed():
+    """Only the cells named are computed (rows numbered from 1); the total, when named, is the
+    SUM of the scores shown (a typed one too) and the grade is that total's; a total that cannot
+    be computed stays blank."""
+    from addin.engine.table import as_computed
+    rows = [Indicator("产出指标", "数量指标", f"指标{n}", "≥", 1, "份", 1, 30, typed) for n, typed in
+            ((1, 20), (2, 30), (3, None))]
+    table = Table("项目", Funds(annual=100, executed=100, weight=10, score=None), rows, total_score=77, grade="差")
+    result = evaluate_table(table, "mof-2020")
+    computed = as_computed(table, result, {("indicator", 3, "score"), ("funds", "score")})
+    assert [i.score for i in computed.indicators] == [20, 30, D("30.00")]
+    assert (computed.total_score, computed.grade, computed.funds.score) == (77, "差", D("10.00"))
+    computed = as_computed(table, result, {("indicator", 3, "score"), ("funds", "score"), ("total", "score"),
+                                           ("grade", "grade")})
+    assert (computed.total_score, computed.grade) == (D("90.00"), "优")   # 20 + 30 + 30 + 10 shown
+    assert (result.total, result.grade) == (D("100.00"), "优")
+    unscored = replace(table, indicators=[*rows[:2], replace(rows[2], actual="待定")])
+    computed = as_computed(unscored, evaluate_table(unscored, "mof-2020"), {("total", "score"), ("grade", "grade")})
+    assert computed.total_score is None and computed.grade is None
+
+
 # --- [targets_review]: the review of declared targets ------------------------------------------------
 
 REVIEW_GRADES = '''    { grade = "差", min = 0, consequence = "不得进入下一步" },'''

@@ -88,22 +88,6 @@ def test_a_renamed_sheet_saved_without_the_addin(saved_by_libreoffice, fmt, tmp_
     assert table["note"].startswith("填报时未安装加载项") and table["computed_total"] == 94.0
 
 
-def test_a_total_computed_adds_the_scores_shown(chaoyang_tables):
-    """Where only some cells are computed, the total is the template's SUM of the scores shown,
-    typed ones included, and the grade is that total's."""
-    from addin.engine.table import as_computed, evaluate_table
-
-    table = chaoyang_tables[25]
-    blank = table.__class__(**{**vars(table), "total_score": None, "grade": None})
-    typed = blank.indicators[1].__class__(**{**vars(blank.indicators[1]), "score": 10})
-    blank.indicators = [blank.indicators[0], typed, *blank.indicators[2:]]
-    result = evaluate_table(blank, "beijing-chaoyang-2024")
-    keys = {("total", "score"), ("grade", "grade"), *(("indicator", n, "score") for n in (1, 3, 4, 5, 6, 7))}
-    computed = as_computed(blank, result, keys)
-    assert computed.indicators[1].score == 10 and computed.total_score == 97 and computed.grade == "优"
-    assert as_computed(blank, result).total_score == result.total == 94
-
-
 def test_rows_inserted_into_a_template_are_read_by_its_header(tmp_path, chaoyang_tables):
     """A unit inserted an indicator row: the layout no longer fits, and the table is read by its
     header instead of at the template's fixed cells (which dropped a row)."""
