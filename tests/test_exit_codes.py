@@ -92,7 +92,7 @@ def test_a_json_that_cannot_be_written_leaves_the_summary(tmp_path, capsys):
     (tmp_path / "文件").write_text("x")
     assert main(["recalc", str(SAMPLE), "-o", str(tmp_path / "out"), "--json", str(tmp_path / "文件" / "r.json")]) == 2
     err = capsys.readouterr().err
-    assert f"错误：无法读写 {tmp_path / '文件' / 'r.json'}（已有同名的文件或链接）" in err and "Traceback" not in err
+    assert f"错误：无法读写 {tmp_path / '文件' / 'r.json'}（路径中有一段不是文件夹）" in err and "Traceback" not in err
     assert (tmp_path / "out" / "复核汇总.xlsx").exists()
 
 

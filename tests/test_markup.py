@@ -165,14 +165,14 @@ def _page(body: str, charset: str = "utf-8", head: str = "") -> bytes:
 
 
 def test_page_cells_are_placed_as_excel_opens_them():
-    body = ("<h2>项目支出绩效自评表</h2><p>（2024年度）</p>单位：万元"
+    body = ("<h2>项目支出绩效自评表</h2>（2024年度）<br>单位：万元"
             "<table><tr><td colspan=2 rowspan=2>合并</td><td x:num='0.9998'>99.98%</td></tr>"
-            "<tr><td sdval='0.5' sdnum='1033;0;0%'>50%</td></tr>"
+            "<tr><td sdval='0.5' sdnum='1033;0;0%'>50%</td><td x:num='1.23E-05'>0.00%</td></tr>"
             "<tr><td x:str=\"'001\">001</td><td>1,234.5</td><td>多<br>行  文本</td><td>85%</td></tr></table>")
     [grid] = read_markup_grids(_page(body, "gb2312", "<title>绩效表</title>"), "html", "文件名")
     assert grid.name == "绩效表" and (grid.top, grid.left) == (0, 0)
     assert grid.rows == [["项目支出绩效自评表", "", "", ""], ["（2024年度）", "", "", ""], ["单位：万元", "", "", ""],
-                         ["合并", "", 0.9998, ""], ["", "", 0.5, ""], ["001", 1234.5, "多\n行 文本", "85%"]]
+                         ["合并", "", 0.9998, ""], ["", "", 0.5, 1.23e-05], ["001", 1234.5, "多\n行 文本", "85%"]]
 
 
 def test_page_names_its_sheet_and_decodes_by_its_mark():
@@ -207,6 +207,9 @@ def test_spreadsheet_cells_by_index_type_and_merge():
     ("实体.xls", b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><Workbook xmlns="urn:schemas-microsoft-com:office:'
                 b'spreadsheet"><Worksheet><Table><Row><Cell><Data>&a;</Data></Cell></Row></Table></Worksheet></Workbook>',
      "DTD 或实体声明"),
+    ("文档类型.xls", b'<?xml version="1.0"?><!DOCTYPE Workbook><Workbook xmlns="urn:schemas-microsoft-com:office:'
+                  b'spreadsheet"><Worksheet><Table><Row><Cell><Data>1</Data></Cell></Row></Table></Worksheet></Workbook>',
+     "DTD 或实体声明"),
     ("倒序.xls", '<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
                 'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="表A"><Table>'
                 '<Row ss:Index="5"/><Row ss:Index="3"/></Table></Worksheet></Workbook>'.encode(),
@@ -240,7 +243,7 @@ def test_spans_and_indexes_are_bounded():
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert grid.rows == [["x"]] and peak < 2**20   # y is pushed past the last column read
-    rows = "".join(f"<tr><td>{n}</td></tr>" for n in range(MAX_ROWS + 10))
+    rows = "".join(f"<tr><td>{n}</td></tr>" for n in range(MAX_ROWS + 5000))
     rest = "<table><tr><td>x</td></tr></table><title>之后</title>" * 20_000   # never parsed
     [long] = read_markup_grids(_page(f"<table>{rows}</table>{rest}"), "html", "a")
     assert long.truncated and len(long.rows) == MAX_ROWS and long.name == "a"
@@ -290,3 +293,44 @@ def test_a_large_xml_spreadsheet_is_read_as_a_stream():
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert len(sheet.rows) == 3000 and peak < 20 * 2**20
+
+
+def test_an_xml_spreadsheet_lets_go_of_what_it_has_read_anywhere():
+    """Elements outside the rows (millions of siblings of the worksheets, or of the cells in
+    one row) are let go as they end, like the rows; names used twice are told apart."""
+    import tracemalloc
+
+    head = ('<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+            'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">')
+    cells = '<Cell><Data ss:Type="Number">1</Data></Cell>' * 60_000
+    xml = (head + "<a/>" * 200_000 + '<Worksheet ss:Name="表"><Table><Row>' + cells + "</Row></Table></Worksheet>"
+           '<Worksheet ss:Name="表"><Table><Row><Cell><Data ss:Type="String">x</Data></Cell></Row></Table>'
+           "</Worksheet></Workbook>").encode()
+    tracemalloc.start()
+    first, second = read_markup_grids(xml, "xml2003", "a")
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert first.rows == [[1.0] * 64] and second.rows == [["x"]] and peak < 35 * 2**20   # a tree: 56 MB
+    assert (first.name, second.name) == ("表", "表 (2)")
+
+
+def test_an_error_cell_without_a_value_leaves_the_next_cell_alone(tmp_path):
+    from tests.test_container_checks import _with_sheet, SHEET
+    from workbook_builder.readers.source import read_source
+    import zipfile
+
+    with zipfile.ZipFile(GOOD) as package:
+        sheet = package.read(SHEET)
+    cells = ('<row r="30"><c r="M30" t="e"/><c r="N30" t="str"><f>1+84</f><v>85</v></c></row>'
+             '<row r="31"><c r="M31" t="e"><v>#SPILL!</v></c><c r="N31"><v>7</v></c></row></sheetData>')
+    path = _with_sheet(tmp_path, "e.xlsx", sheet.replace(b"</sheetData>", cells.encode()))
+    grid = read_source(path)[1][0]
+    assert (grid.value(29, 13), grid.value(30, 12), grid.value(30, 13)) == ("85", "#SPILL!", 7.0)
+
+
+def test_a_less_than_sign_that_opens_no_tag_is_text():
+    """``指标<5``: text, as a browser shows it (html.parser would take ``<5`` for text but ``<b``
+    for a tag that swallows what follows, and rescans such a tag from every later one)."""
+    page = _page("<table><tr><td>故障率<b次</td><td>c</td></tr></table>" + "<b" * 50)
+    [grid] = read_markup_grids(page, "html", "a")
+    assert grid.rows[0] == ["故障率<b次", "c"]

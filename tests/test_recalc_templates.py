@@ -138,12 +138,15 @@ def test_an_unknown_rule_is_one_finding_not_a_value_error_per_cell(tmp_path, cha
         ws[lay.indicator_cell("score", n)] = ws[lay.indicator_cell("check", n)] = "#VALUE!"   # error cells
     for ref in (lay.funds_cell("rate"), lay.funds_cell("score"), lay.total_score_cell, lay.grade_cell):
         ws[ref] = "#VALUE!"
+    ws[lay.indicator_cell("actual", 2)] = "#VALUE!"   # the unit's own, in an input: a finding
     if renamed:
         ws.title = "朝阳区政府网站"
     book.save(path)
     [table] = recalc(path.parent, tmp_path / "out")["tables"]
-    assert findings(table) == [(lay.rule_cell, "unreadable"), ("K14", "missing_reason")]
-    assert "计分规则无法识别" in table["note"] and table["computed_total"] == 94.0
+    actual = lay.indicator_cell("actual", 2)
+    assert findings(table) == sorted([(lay.rule_cell, "unreadable"), ("K14", "missing_reason"), (actual, "unreadable")])
+    assert "计分规则无法识别" in table["note"]
+    assert [f["message"][:23] for f in table["findings"] if f["cell"] == actual] == ["单元格中是 Excel 错误值 #VALUE!"]
 
 
 def test_an_error_value_is_said_once_at_its_cell(tmp_path):

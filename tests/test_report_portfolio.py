@@ -98,6 +98,8 @@ def test_libreoffice_draws_the_chart(tmp_path):
 @pytest.mark.parametrize("content, reason", [
     ({"tables": [{"findings": [{"message": "x"}]}]}, "findings 不是问题列表"),
     ({"tables": [{"findings": "x"}]}, "findings 不是问题列表"),
+    ({"tables": [{"project": "a", "findings": [{"kind": "x"}]}]}, "findings 不是问题列表"),
+    ({"tables": [{"grade": ["优"]}]}, "不是文字"),
     ({"tables": [{"reported_total": "九十"}]}, "总分不是数值"),
     ({"tables": [], "unreadable": "x"}, "unreadable 不是无法读取的文件列表"),
     ({"tables": ["x"]}, "第 1 项不是对象"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import tempfile
@@ -94,6 +95,8 @@ def atomic_save(save, path: str | Path) -> Path:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.stem[:20]}.", suffix=f".tmp{path.suffix}", dir=path.parent)
+    except FileExistsError as err:   # a file where the folder should be
+        raise NotADirectoryError(errno.ENOTDIR, err.strerror, str(path)) from err
     except OSError as err:   # named by the file the user asked for, not by the folder or a temporary
         raise type(err)(err.errno, err.strerror, str(path)) from err
     os.close(fd)

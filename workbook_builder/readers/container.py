@@ -818,8 +818,9 @@ _STORED_LOCAL = struct.Struct("<4s5H3L2H")
 
 # The error values calamine reads; a newer one (#SPILL!, #CALC! …) makes it refuse the workbook.
 _CALAMINE_ERRORS = {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"}
-_ERROR_CELL = re.compile(rb"(<(?:[\w.-]+:)?c\s[^>]*?\bt\s*=\s*[\"']e[\"'][^>]*>(?:(?!</(?:[\w.-]+:)?c>).){0,2000}?"
-                         rb"<(?:[\w.-]+:)?v>)[^<]*(?=<)", re.S)
+# an error cell up to its value (not a self-closing one: that would run into the next cell)
+_ERROR_CELL = re.compile(rb"(<(?:[\w.-]+:)?c\s[^>]*?\bt\s*=\s*[\"']e[\"'][^>]*(?<!/)>"
+                         rb"(?:(?!</(?:[\w.-]+:)?c>).){0,2000}?<(?:[\w.-]+:)?v>)[^<]*(?=<)", re.S)
 
 
 def _calamine_error_values(member: _Entry, part: bytes, *_) -> tuple[_Entry, bytes, int]:

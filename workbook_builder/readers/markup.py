@@ -33,6 +33,7 @@ from .container import MAX_COLUMNS, MAX_ROWS, SPREADSHEET_XML as _SS, Grid, Unre
 _X = "urn:schemas-microsoft-com:office:excel"
 _NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 _SPACES = re.compile(r"[\t\r\n\f\u3000]|  ")
+_UNCLOSED = re.compile(r"<(?![^<>]*>)")
 _FEED = 1 << 16   # characters of a page parsed at a time
 MARKUP_FORMATS = ("html", "xml2003", "mhtml")   # format names, as the JSON and the summary show them
 
@@ -46,6 +47,7 @@ def read_markup_grids(data: bytes, fmt: str, stem: str) -> list[Grid]:
     if fmt == "xml2003":
         return _spreadsheet_grids(text)
     parser = _Page()
+    text = _UNCLOSED.sub("&lt;", text)   # a < that opens no tag is text (html.parser rescans it: quadratic)
     for start in range(0, len(text), _FEED):   # no more once the rows read are all that is kept
         parser.feed(text[start:start + _FEED])
         if parser.truncated:
@@ -72,6 +74,15 @@ def _grid(name: str, rows: list[dict[int, object]], truncated: bool, hidden: boo
         for c, value in row.items():
             out[c] = clean_value(value)
     return Grid(name, grid_rows, 0, 0, hidden, truncated)
+
+
+def _attribute_number(raw: str) -> float | None:
+    """The number an ``x:num``/``sdval`` attribute holds (any form Python reads: 1.23E-05)."""
+    try:
+        value = float(raw.strip())
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
 
 
 def _number(text: str) -> float | None:
@@ -119,8 +130,8 @@ class _Page(HTMLParser):
                 self._row, self._col = {}, 0
             self._end_cell()
             self._cell, self._cell_attrs = [], dict(attrs)
-        elif tag == "br":
-            (self._cell if self._cell is not None else self._outside).append("\n")
+        elif tag == "br" and self._cell is not None:   # a line break in a cell (outside: a block's end)
+            self._cell.append("\n")
         elif self._depth == 0 and tag in self._BLOCKS:
             self._line()
 
@@ -176,7 +187,7 @@ class _Page(HTMLParser):
         value: object = text
         raw = attrs.get("x:num", attrs.get("sdval", False))   # Excel's and LibreOffice's number
         if raw is not False:
-            value = _number((raw or text).replace(" ", "")) if raw or text else text
+            value = _attribute_number(raw) if raw else _number(text.replace(" ", "")) if text else text
             value = text if value is None else value
         elif attrs.get("x:str", False) is False and text:
             number = _number(text)
@@ -216,36 +227,42 @@ def _span(value: str | None, limit: int, least: int = 1) -> int:
 
 
 def _spreadsheet_grids(text: str) -> list[Grid]:
-    """Every ``Worksheet`` of an Excel 2003 XML spreadsheet, read as a stream (each row let go
-    once read, rows past :data:`MAX_ROWS` not kept: a 64 MB file never becomes a tree of
-    millions of elements); a DTD or entity is refused."""
+    """Every ``Worksheet`` of an Excel 2003 XML spreadsheet, read as a stream: each cell is let
+    go once read, and every element once it ends (a 64 MB file never becomes a tree of millions
+    of elements); rows past :data:`MAX_ROWS` are not kept. A DTD or entity is refused."""
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import ParseError, iterparse
 
     # The text is decoded: without its declaration the parser reads the bytes as the UTF-8 they are
     stream = io.BytesIO(re.sub(r"^\s*<\?xml[^>]*\?>", "", text, count=1).encode("utf-8", "replace"))
     grids: list[Grid] = []
-    sheet = None
+    sheet: _Sheet | None = None
+    path: list = []   # the elements open, the root first
+    names: set[str] = set()
     try:
-        for event, element in iterparse(stream, events=("start", "end")):
+        for event, element in iterparse(stream, events=("start", "end"), forbid_dtd=True):
             tag = element.tag
             if event == "start":
-                if tag == f"{{{_SS}}}Worksheet":
-                    name = _sheet_name(element.get(f"{{{_SS}}}Name") or "") or f"Sheet{len(grids) + 1}"
+                path.append(element)
+                if tag == _WORKSHEET:
+                    name = _unique(_sheet_name(element.get(f"{{{_SS}}}Name") or "") or f"Sheet{len(grids) + 1}", names)
                     sheet = _Sheet(name)
-                elif tag == f"{{{_SS}}}Table" and sheet is not None:
-                    sheet.table = element
-            elif sheet is None:
+                elif tag == _ROW and sheet is not None and len(path) >= 2 and path[-2].tag == _TABLE:
+                    sheet.start_row(element)
                 continue
-            elif tag == f"{{{_SS}}}Row" and sheet.table is not None:
-                sheet.add_row(element)
-                sheet.table.clear()   # the rows read: let go
-            elif tag == f"{{{_X}}}Visible":
-                sheet.hidden = (element.text or "").strip() in ("SheetHidden", "SheetVeryHidden")
-            elif tag == f"{{{_SS}}}Worksheet":
-                grids.append(_grid(sheet.name, sheet.rows, sheet.truncated, sheet.hidden))
-                element.clear()
-                sheet = None
+            path.pop()
+            if sheet is not None:
+                if tag == _CELL and sheet.row is not None and path and path[-1].tag == _ROW:
+                    sheet.add_cell(element)
+                elif tag == _ROW and sheet.row is not None:
+                    sheet.end_row()
+                elif tag == f"{{{_X}}}Visible":
+                    sheet.hidden = (element.text or "").strip() in ("SheetHidden", "SheetVeryHidden")
+                elif tag == _WORKSHEET:
+                    grids.append(_grid(sheet.name, sheet.rows, sheet.truncated, sheet.hidden))
+                    sheet = None
+            if path and path[-1].tag not in (_CELL, _DATA):
+                path[-1].clear()   # what has ended is read: let go (a cell's data is read when the cell ends)
     except DefusedXmlException:
         raise UnreadableFile("XML 表格中含有 DTD 或实体声明，出于安全考虑已拒绝读取") from None
     except ParseError as err:
@@ -255,31 +272,49 @@ def _spreadsheet_grids(text: str) -> list[Grid]:
     return grids
 
 
+_WORKSHEET, _TABLE, _ROW, _CELL, _DATA = (f"{{{_SS}}}{t}" for t in ("Worksheet", "Table", "Row", "Cell", "Data"))
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    """``name``, or ``name (2)``… when a sheet of the workbook already has it (any case)."""
+    found, n = name, 1
+    while found.lower() in taken:
+        n += 1
+        found = f"{name[:26]} ({n})"
+    taken.add(found.lower())
+    return found
+
+
 class _Sheet:
     """A ``Worksheet`` being read: its rows of {column: value}, placed by ``ss:Index``."""
 
     def __init__(self, name: str) -> None:
-        self.name, self.table, self.hidden, self.truncated = name, None, False, False
+        self.name, self.hidden, self.truncated = name, False, False
         self.rows: list[dict[int, object]] = []
         self.last = -1   # the 0-based position of the last row read
+        self.row: dict[int, object] | None = None   # the cells of the row being read
+        self.col = -1
 
-    def add_row(self, row) -> None:
+    def start_row(self, row) -> None:
         if self.truncated:
             return
-        r = self.last = _index(row, self.last, self.name, "行")
-        if r >= MAX_ROWS:
+        self.last = _index(row, self.last, self.name, "行")
+        if self.last >= MAX_ROWS:
             self.truncated = True
             return
-        cells: dict[int, object] = {}
-        c = -1
-        for cell in row.findall(f"{{{_SS}}}Cell"):
-            c = _index(cell, c, self.name, f"第 {r + 1} 行的单元格")
-            data = cell.find(f"{{{_SS}}}Data")
-            if data is not None and c < MAX_COLUMNS:
-                cells[c] = _data(data)
-            c += _span(cell.get(f"{{{_SS}}}MergeAcross"), MAX_COLUMNS, 0)   # the cells merged into it
-        self.rows.extend({} for _ in range(r - len(self.rows)))
-        self.rows.append(cells)
+        self.row, self.col = {}, -1
+
+    def add_cell(self, cell) -> None:
+        self.col = _index(cell, self.col, self.name, f"第 {self.last + 1} 行的单元格")
+        data = cell.find(_DATA)
+        if data is not None and self.col < MAX_COLUMNS:
+            self.row[self.col] = _data(data)
+        self.col += _span(cell.get(f"{{{_SS}}}MergeAcross"), MAX_COLUMNS, 0)   # the cells merged into it
+
+    def end_row(self) -> None:
+        self.rows.extend({} for _ in range(self.last - len(self.rows)))
+        self.rows.append(self.row)
+        self.row = None
 
 
 def _index(element, current: int, name: str, what: str) -> int:

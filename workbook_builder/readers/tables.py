@@ -281,8 +281,11 @@ def _computed_in_standard(grid: Grid, read: ReadTable) -> None:
                                         [*inputs, (read.table.funds.executed, read.cell(("funds", "rate")))],
                                         read.table.profile)
     shown = {NOTE_NO_ADDIN: NO_ADDIN, NOTE_UNKNOWN_RULE: UNKNOWN_RULE}.get(read.note)
-    if computed:
-        read.problems = [p for p in read.problems if not (_A1.fullmatch(p[0]) and _at(grid, p[0]) == shown)]
+    if computed:   # the PERF_* cells' error values are not findings; a unit's own, in an input, are
+        right = max(read.columns.values(), default=-1)   # the 检查 column: right of every column read
+        perf = lambda ref: ref in refs.values() or _position(ref)[1] > right  # noqa: E731
+        read.problems = [p for p in read.problems
+                         if not (_A1.fullmatch(p[0]) and perf(p[0]) and _at(grid, p[0]) == shown)]
         read.uncalculated, read.computed = True, frozenset(key for key, ref in refs.items() if ref in computed)
 
 

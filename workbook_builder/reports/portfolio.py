@@ -113,8 +113,10 @@ def _shape_problem(tables: object, unreadable: object) -> str:
             return f"tables 第 {n} 项不是对象"
         findings = table.get("findings") or []
         if not isinstance(findings, list) or not all(isinstance(f, dict) and isinstance(f.get("kind"), str)
-                                                      and isinstance(f.get("message", ""), str) for f in findings):
+                                                      and isinstance(f.get("message"), str) for f in findings):
             return f"tables 第 {n} 项的 findings 不是问题列表"
+        if not all(isinstance(table.get(k), (str, type(None))) for k in ("grade", "file", "project", "sheet")):
+            return f"tables 第 {n} 项的项目、文件、工作表或等级不是文字"
         if not (number(table.get("reported_total")) and number(table.get("computed_total"))):
             return f"tables 第 {n} 项的总分不是数值"
     if not isinstance(unreadable, list) or not all(isinstance(u, dict) and "file" in u and "message" in u
