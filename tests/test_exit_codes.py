@@ -150,3 +150,16 @@ def test_the_amount_is_a_number_or_null(tmp_path, budget, amount):
     assert main(["recalc", str(tmp_path / "表.xlsx"), "-o", str(tmp_path / "out"), "--json", str(tmp_path / "r.json")]) in (0, 1)
     [table] = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["tables"]
     assert table["amount"] == amount
+
+
+def test_a_c_locale_without_utf8_mode_still_writes_chinese_names(tmp_path):
+    """LC_ALL=POSIX with PYTHONUTF8=0 gives Python an ASCII file-system encoding: the command
+    runs itself again in UTF-8 mode instead of failing on 复核汇总.xlsx."""
+    import subprocess
+    import sys
+
+    perfbook = os.path.join(os.path.dirname(sys.executable), "perfbook")
+    done = subprocess.run([perfbook, "recalc", str(SAMPLE), "-o", str(tmp_path / "out")], capture_output=True,
+                          env={**os.environ, "LC_ALL": "POSIX", "PYTHONUTF8": "0", "PYTHONIOENCODING": ""})
+    assert done.returncode == 0, done.stderr[-500:]
+    assert (tmp_path / "out" / "复核汇总.xlsx").exists()

@@ -589,9 +589,24 @@ def build_parser() -> argparse.ArgumentParser:
 EXIT_FINDINGS, EXIT_USER, EXIT_INTERNAL = 1, 2, 3
 
 
+def _names_chinese() -> bool:
+    """Whether this process can name a file in Chinese (its file-system encoding)."""
+    try:
+        "复核汇总".encode(sys.getfilesystemencoding())
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     from .logs import configure, debugging, logger
 
+    if argv is None and not sys.flags.utf8_mode and not _names_chinese():
+        # LC_ALL=C with Python's UTF-8 mode off: no Chinese file name could be written; run again
+        # in UTF-8 mode
+        import os
+
+        os.execv(sys.executable, [sys.executable, "-X", "utf8", "-m", "workbook_builder.cli", *sys.argv[1:]])
     for stream in (sys.stdout, sys.stderr):   # a console that cannot show a character escapes it
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
