@@ -60,9 +60,25 @@ def saved_by_libreoffice(tmp_path_factory, chaoyang_tables):
     book = load_workbook(renamed)
     book["自评表"].title = "朝阳区政府网站"
     book.save(renamed)
+    half = _template(chaoyang_tables, root / "half", 26, typed_scores=False)
+    book = load_workbook(half)
+    lay = Layout(len(chaoyang_tables[25].indicators))
+    for ref in [lay.funds_cell("executed"), *(lay.indicator_cell("actual", n) for n in (3, 4, 5, 6))]:
+        book["自评表"][ref] = None   # half filled in: no 全年执行数, four rows without 实际完成值
+    book.save(half)
     return {fmt: {kind: convert(paths, fmt, root / f"{kind}-{fmt}", root / "profile")[0].parent
-                  for kind, paths in (("typed", filled), ("one", [one]), ("renamed", [renamed]))}
+                  for kind, paths in (("typed", filled), ("one", [one]), ("renamed", [renamed]), ("half", [half]))}
             for fmt in ("xlsx", "ods", "xls")}
+
+
+@pytest.mark.parametrize("fmt", ["ods", "xls"])
+def test_a_half_filled_template_gives_the_same_findings_in_every_format(saved_by_libreoffice, fmt, tmp_path):
+    """The formulas' "" (an .xls keeps it as 0 to calamine): no total of 0, no 未填写得分 of 0."""
+    [want] = recalc(saved_by_libreoffice["xlsx"]["half"], tmp_path / "xlsx")["tables"]
+    [got] = recalc(saved_by_libreoffice[fmt]["half"], tmp_path / fmt)["tables"]
+    assert (findings(got), got["reported_total"], got["computed_total"]) == (
+        findings(want), want["reported_total"], want["computed_total"])
+    assert ("J20", "total_mismatch") not in findings(got) and len(findings(got)) >= 5
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "ods", "xls"])

@@ -246,6 +246,7 @@ def _read_template(grid: Grid, meta: Grid, file: str) -> ReadTable | None:
     )
     cells = dict(_template_cells(lay))
     judged = tuple(i.level1 in found.judged for i in indicators)
+    _blank_total(table, judged, lay.defining_field, lay.funds_scored)
     unfilled = (all(i.actual in (None, "") for i in indicators) and funds.executed in (None, "")
                 and all(i.score in (None, "") for i, j in zip(indicators, judged) if j))
     problems = _error_values(grid, range(grid.top, grid.bottom))
@@ -258,6 +259,18 @@ def _read_template(grid: Grid, meta: Grid, file: str) -> ReadTable | None:
                      uncalculated=bool(note), problems=problems, form=found.id, status="未填写" if unfilled else "",
                      funds_columns=found.funds_columns, money_unit=found.money_unit, note=note,
                      computed=frozenset(key for key, ref in cells.items() if ref in computed))
+
+
+def _blank_total(table: Table, judged: tuple[bool, ...], defining: str, funds_scored: bool) -> None:
+    """The template's total is "" until every row is filled (and the funds scored); an .xls keeps
+    such a "" as 0 to calamine (tafia/calamine#348): that 0 is the blank it stands for, not a
+    total of 0 to compare."""
+    blank = lambda value: value in (None, "")  # noqa: E731
+    open_rows = any(not blank(getattr(ind, defining)) and blank(ind.score if is_judged else ind.actual)
+                    for ind, is_judged in zip(table.indicators, judged))
+    if (open_rows or (funds_scored and blank(table.funds.score))) and table.total_score.__class__ is float \
+            and table.total_score == 0:
+        table.total_score = None
 
 
 NO_ADDIN = "#NAME?"   # what a PERF_* cell shows where the add-in is not loaded
