@@ -33,6 +33,11 @@ def test_unique_names_case_insensitive():
     assert unique_names(["a", "A", "b", "a"], ".xlsx") == ["a.xlsx", "A（2）.xlsx", "b.xlsx", "a（3）.xlsx"]
 
 
+def test_unique_names_in_one_unicode_form():
+    """表é (one character) and 表é (e and a combining accent): one name on macOS."""
+    assert unique_names(["表\u00e9", "表e\u0301"], ".xlsx") == ["表\u00e9.xlsx", "表e\u0301（2）.xlsx"]
+
+
 def test_atomic_save_leaves_old_file_on_failure(tmp_path):
     target = tmp_path / "out.xlsx"
     target.write_text("old")

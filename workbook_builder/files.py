@@ -6,6 +6,7 @@ import errno
 import os
 import re
 import tempfile
+import unicodedata
 from pathlib import Path
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -68,17 +69,23 @@ def inert_text(text: str, limit: int = 2000) -> str:
 
 
 def unique_names(stems: list[str], suffix: str) -> list[str]:
-    """File names for ``stems``, made unique (case-insensitively, as on Windows) with （2）, （3）…"""
+    """File names for ``stems``, made unique with （2）, （3）… as file systems compare names:
+    case-insensitively (Windows) and in one Unicode normal form (macOS: 表é and 表é written
+    with a combining accent are one name)."""
     seen: set[str] = set()
     names = []
     for stem in stems:
         candidate, n = f"{stem}{suffix}", 1
-        while candidate.lower() in seen:
+        while _same(candidate) in seen:
             n += 1
             candidate = f"{stem}（{n}）{suffix}"
-        seen.add(candidate.lower())
+        seen.add(_same(candidate))
         names.append(candidate)
     return names
+
+
+def _same(name: str) -> str:
+    return unicodedata.normalize("NFC", name).lower()
 
 
 def _umask() -> int:
