@@ -334,3 +334,59 @@ def test_a_less_than_sign_that_opens_no_tag_is_text():
     page = _page("<table><tr><td>故障率<b次</td><td>c</td></tr></table>" + "<b" * 50)
     [grid] = read_markup_grids(page, "html", "a")
     assert grid.rows[0] == ["故障率<b次", "c"]
+
+
+def test_formatted_text_in_an_xml_cell_is_read_whole():
+    """Excel writes a cell with bold or coloured parts as HTML inside ss:Data: every part."""
+    xml = ('<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+           'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet" xmlns:html="http://www.w3.org/TR/REC-html40">'
+           '<Worksheet ss:Name="自评表"><Table><Row>'
+           '<Cell><ss:Data ss:Type="String" xmlns="http://www.w3.org/TR/REC-html40"><B><Font html:Color="#FF0000">'
+           '三级</Font></B><Font>指标</Font></ss:Data></Cell>'
+           '<Cell><ss:Data ss:Type="String" xmlns="http://www.w3.org/TR/REC-html40"><U><B><Font>年度</Font></B></U>'
+           '指标值</ss:Data></Cell></Row></Table></Worksheet></Workbook>')
+    assert read_markup_grids(xml.encode(), "xml2003", "a")[0].rows == [["三级指标", "年度指标值"]]
+
+
+@pytest.mark.parametrize("make", [
+    lambda page: b"<div class='grid'>" + page + b"</div>",             # an ASP.NET GridView export
+    lambda page: b"<style>td {}</style>" + page,
+    lambda page: b"<!--" + b"x" * 5000 + b"-->" + page,                 # a long comment first
+    lambda page: page.decode("gb18030").encode("utf-16-le"),            # UTF-16 without its mark
+])
+def test_pages_however_they_begin(make):
+    page = excel_page(GOOD)
+    assert sniff(make(page)) == "html"
+
+
+def test_xml_spreadsheets_however_they_begin():
+    xml = spreadsheet_xml(GOOD).split(b"?>", 1)[1]   # no <?xml …?> line: <?mso-application …?> first
+    assert sniff(xml) == "xml2003"
+    assert sniff(b"<?xml version='1.0'?><!--" + b"x" * 5000 + b"-->" + xml) == "xml2003"
+
+
+def test_many_sheets_of_one_name_and_pages_of_one_huge_row_are_read_in_time():
+    """Names told apart without counting from 2 each time (20,000 sheets named S took 40 s);
+    a page stops after the cells a grid can hold; a cell or the text outside the tables keeps
+    no more characters than a cell (a 60 MB paragraph took 1.2 GB)."""
+    import time
+    import tracemalloc
+
+    from workbook_builder.readers.markup import MAX_CELLS
+
+    sheets = '<Worksheet ss:Name="S"><Table><Row><Cell><Data ss:Type="String">x</Data></Cell></Row></Table></Worksheet>'
+    xml = ('<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+           'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">' + sheets * 20_000 + "</Workbook>").encode()
+    start = time.process_time()
+    grids = read_markup_grids(xml, "xml2003", "a")
+    assert time.process_time() - start < 15 and grids[-1].name == "S (20000)" and len({g.name for g in grids}) == 20_000
+    [wide] = read_markup_grids(_page("<table><tr>" + "<td>1</td>" * (MAX_CELLS + 20_000) + "</tr></table><title>后</title>"),
+                               "html", "a")
+    assert wide.truncated and wide.name == "a"
+    for body, most in (("<p>" + "字 " * 3_000_000 + "</p><table><tr><td>1</td></tr></table>", 100),   # was 275 MB
+                       ("<table><tr><td><table>" + "<tr><td>字</td></tr>" * 300_000 + "</table></td></tr></table>", 32)):
+        tracemalloc.start()
+        [long] = read_markup_grids(_page(body), "html", "a")
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert len(long.rows[0][0]) <= 4001 and peak < most * 2**20

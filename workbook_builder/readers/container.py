@@ -226,6 +226,7 @@ def _format(data: bytes, path: Path) -> tuple[str, _Package | None]:
 SPREADSHEET_XML = "urn:schemas-microsoft-com:office:spreadsheet"   # Excel 2003 XML's namespace
 _CHARSET = re.compile(rb"""(?:charset|encoding)\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
 _HEAD = 4096
+_MARKUP_HEAD = 1 << 16   # bytes a page or XML spreadsheet is recognised by
 # What a page may declare (the rest, such as idna or rot13, would alter its text): names as
 # codecs.lookup gives them.
 _PAGE_CODECS = {codecs.lookup(n).name for n in (
@@ -239,11 +240,13 @@ def sniff_markup(data: bytes) -> str | None:
     head = decode_text(data.lstrip(b" \t\r\n")[:_HEAD], strict=False).lstrip().lower()
     if head.startswith("mime-version:") or ("multipart/related" in head and "content-type:" in head):
         return "mhtml"
-    if head.startswith("<?xml") and SPREADSHEET_XML in head:
+    if not head.startswith("<"):
+        return None
+    head = decode_text(data[:_MARKUP_HEAD], strict=False).lower()   # past long comments or styles
+    if SPREADSHEET_XML in head and re.search(r"<(?:[\w.-]+:)?workbook[\s>]", head):
         return "xml2003"
-    if head.startswith(("<!doctype html", "<html", "<table", "<meta", "<head", "<body")) or (
-            head.startswith(("<!--", "<?xml")) and re.search(r"<(html|table)[\s>]", head)):
-        return "html"
+    if head.lstrip().startswith(("<!doctype html", "<html")) or re.search(r"<(?:table|html)[\s>]", head):
+        return "html"   # (a page without a table is then refused as such)
     return None
 
 
@@ -253,6 +256,8 @@ def decode_text(data: bytes, strict: bool = True) -> str:
     for bom, codec in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
         if data.startswith(bom):
             return data[len(bom):].decode(codec, "replace")
+    if data[:1] == b"<" and data[1:2] == b"\x00" or data[:2] == b"\x00<":   # UTF-16 without its mark
+        return data.decode("utf-16-le" if data[:1] == b"<" else "utf-16-be", "replace")
     declared = _CHARSET.search(data[:_HEAD])
     if declared:
         name = declared.group(1).decode("ascii").lower()

@@ -28,13 +28,15 @@ import re
 from datetime import datetime
 from html.parser import HTMLParser
 
-from .container import MAX_COLUMNS, MAX_ROWS, SPREADSHEET_XML as _SS, Grid, UnreadableFile, clean_value, decode_text
+from .container import (MAX_COLUMNS, MAX_ROWS, MAX_TEXT, SPREADSHEET_XML as _SS, Grid, UnreadableFile, clean_value,
+                        decode_text)
 
 _X = "urn:schemas-microsoft-com:office:excel"
 _NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 _SPACES = re.compile(r"[\t\r\n\f\u3000]|  ")
 _UNCLOSED = re.compile(r"<(?![^<>]*>)")
 _FEED = 1 << 16   # characters of a page parsed at a time
+MAX_CELLS = MAX_ROWS * MAX_COLUMNS   # cells of a page read at most
 MARKUP_FORMATS = ("html", "xml2003", "mhtml")   # format names, as the JSON and the summary show them
 
 
@@ -109,6 +111,8 @@ class _Page(HTMLParser):
         self.tables = 0
         self._col = 0
         self._cell: list[str] | None = None
+        self._cell_size = self._outside_size = 0   # characters gathered (a cell keeps MAX_TEXT)
+        self.cells = 0   # cells met: past MAX_CELLS the page is read no further
         self._cell_attrs: dict[str, str | None] = {}
         self._outside: list[str] = []
         self._in = ""             # "title", "style" or "script": text not shown in a cell
@@ -129,7 +133,10 @@ class _Page(HTMLParser):
             if self._row is None:
                 self._row, self._col = {}, 0
             self._end_cell()
-            self._cell, self._cell_attrs = [], dict(attrs)
+            self._cell, self._cell_attrs, self._cell_size = [], dict(attrs), 0
+            self.cells += 1
+            if self.cells > MAX_CELLS:   # a row of millions of cells: read no further
+                self.truncated = True
         elif tag == "br" and self._cell is not None:   # a line break in a cell (outside: a block's end)
             self._cell.append("\n")
         elif self._depth == 0 and tag in self._BLOCKS:
@@ -156,9 +163,12 @@ class _Page(HTMLParser):
         elif self._in:
             return
         elif self._cell is not None:
-            self._cell.append(data)
-        elif self._depth == 0:
+            if self._cell_size < MAX_TEXT:   # no more than a cell keeps (a nested table's text too)
+                self._cell.append(data)
+                self._cell_size += len(data)
+        elif self._depth == 0 and self._outside_size < MAX_TEXT:
             self._outside.append(data)
+            self._outside_size += len(data)
 
     def handle_comment(self, data: str) -> None:
         # Excel's own page names its sheet: <x:ExcelWorksheet><x:Name>自评表</x:Name>
@@ -207,7 +217,7 @@ class _Page(HTMLParser):
 
     def _line(self) -> None:
         text = " ".join("".join(self._outside).split())
-        self._outside = []
+        self._outside, self._outside_size = [], 0
         if text:
             self._add({0: text})
 
@@ -238,12 +248,14 @@ def _spreadsheet_grids(text: str) -> list[Grid]:
     grids: list[Grid] = []
     sheet: _Sheet | None = None
     path: list = []   # the elements open, the root first
-    names: set[str] = set()
+    cells = 0         # cells open: nothing inside one is let go before it is read (formatted text)
+    names: dict[str, int] = {}
     try:
         for event, element in iterparse(stream, events=("start", "end"), forbid_dtd=True):
             tag = element.tag
             if event == "start":
                 path.append(element)
+                cells += tag == _CELL
                 if tag == _WORKSHEET:
                     name = _unique(_sheet_name(element.get(f"{{{_SS}}}Name") or "") or f"Sheet{len(grids) + 1}", names)
                     sheet = _Sheet(name)
@@ -261,8 +273,9 @@ def _spreadsheet_grids(text: str) -> list[Grid]:
                 elif tag == _WORKSHEET:
                     grids.append(_grid(sheet.name, sheet.rows, sheet.truncated, sheet.hidden))
                     sheet = None
-            if path and path[-1].tag not in (_CELL, _DATA):
-                path[-1].clear()   # what has ended is read: let go (a cell's data is read when the cell ends)
+            cells -= tag == _CELL
+            if path and not cells:
+                path[-1].clear()   # what has ended is read: let go (a cell is read whole when it ends)
     except DefusedXmlException:
         raise UnreadableFile("XML 表格中含有 DTD 或实体声明，出于安全考虑已拒绝读取") from None
     except ParseError as err:
@@ -275,13 +288,15 @@ def _spreadsheet_grids(text: str) -> list[Grid]:
 _WORKSHEET, _TABLE, _ROW, _CELL, _DATA = (f"{{{_SS}}}{t}" for t in ("Worksheet", "Table", "Row", "Cell", "Data"))
 
 
-def _unique(name: str, taken: set[str]) -> str:
-    """``name``, or ``name (2)``… when a sheet of the workbook already has it (any case)."""
-    found, n = name, 1
+def _unique(name: str, taken: dict[str, int]) -> str:
+    """``name``, or ``name (2)``… when a sheet of the workbook already has it (any case), within
+    31 characters; ``taken``: each name used (lower case) and the last number given after it."""
+    found, n = name, taken.get(name.lower(), 1)
     while found.lower() in taken:
         n += 1
-        found = f"{name[:26]} ({n})"
-    taken.add(found.lower())
+        found = f"{name[:31 - len(f' ({n})')]} ({n})"
+    taken[name.lower()] = n
+    taken.setdefault(found.lower(), 1)
     return found
 
 
