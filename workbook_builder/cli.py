@@ -10,6 +10,7 @@ so ``perfbook --help`` starts fast.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -604,8 +605,6 @@ def main(argv: list[str] | None = None) -> int:
     if argv is None and not sys.flags.utf8_mode and not _names_chinese():
         # LC_ALL=C with Python's UTF-8 mode off: no Chinese file name could be written; run again
         # in UTF-8 mode
-        import os
-
         os.execv(sys.executable, [sys.executable, "-X", "utf8", "-m", "workbook_builder.cli", *sys.argv[1:]])
     for stream in (sys.stdout, sys.stderr):   # a console that cannot show a character escapes it
         if hasattr(stream, "reconfigure"):
@@ -619,8 +618,6 @@ def main(argv: list[str] | None = None) -> int:
         print("错误：" + "\n".join(map(shown_path, str(err).split("\n"))), file=sys.stderr)
         return EXIT_USER
     except BrokenPipeError:  # output piped into a reader that stopped early (| head): not an error
-        import os
-
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except OSError as err:   # the machine's, not perfbook's: no permission, disk full, a path taken

@@ -113,7 +113,7 @@ def atomic_save(save, path: str | Path) -> Path:
         os.replace(tmp, path)
     except BaseException as err:
         Path(tmp).unlink(missing_ok=True)
-        if isinstance(err, OSError) and err.filename in (tmp, str(tmp)):
+        if isinstance(err, OSError) and err.filename == tmp:
             raise type(err)(err.errno, err.strerror, str(path)) from err
         raise
     return path

@@ -648,8 +648,8 @@ class _Extent:
             attributes = tag.group(2)
             found = _R.search(attributes)
             place = _reference(found.group(1)) if found else None
-            if tag.group(1) == b"row":   # a row without cells (LibreOffice ends a sheet with
-                self.row = place[0] if place and place[0] else self.row + 1   # row 1048576) adds none
+            if tag.group(1) == b"row":   # no extent of its own: a row without cells adds none
+                self.row = place[0] if place and place[0] else self.row + 1
                 self.col = 0
                 continue
             self.cells += 1
@@ -828,7 +828,7 @@ _ERROR_CELL = re.compile(rb"(<(?:[\w.-]+:)?c\s[^>]*?\bt\s*=\s*[\"']e[\"'][^>]*(?
                          rb"(?:(?!</(?:[\w.-]+:)?c>).){0,2000}?<(?:[\w.-]+:)?v>)[^<]*(?=<)", re.S)
 
 
-def _calamine_error_values(member: _Entry, part: bytes, *_) -> tuple[_Entry, bytes, int]:
+def _calamine_error_values(member: _Entry, part: bytes) -> tuple[_Entry, bytes, int]:
     """A worksheet's stored entry with every error value written as #VALUE!, which calamine
     reads (the real ones are put back from :func:`check_package`'s errors), and its CRC."""
     part = _ERROR_CELL.sub(lambda m: m.group(1) + b"#VALUE!", part)

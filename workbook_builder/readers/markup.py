@@ -41,7 +41,7 @@ MARKUP_FORMATS = ("html", "xml2003", "mhtml")   # format names, as the JSON and 
 
 
 def read_markup_grids(data: bytes, fmt: str, stem: str) -> list[Grid]:
-    """The grids of an HTML page or an XML spreadsheet (``fmt`` from :func:`sniff`); ``stem``
+    """The grids of an HTML page or an XML spreadsheet (``fmt`` from :func:`.container.sniff_markup`); ``stem``
     names the sheet of a page that names none. Raises :class:`UnreadableFile`."""
     if fmt == "mhtml":
         raise UnreadableFile("是“单个文件网页”（.mht）格式，不是 Excel 工作簿，请用 Excel 打开后另存为 .xlsx")

@@ -252,7 +252,7 @@ def _read_template(grid: Grid, meta: Grid, file: str) -> ReadTable | None:
     problems = _error_values(grid, range(grid.top, grid.bottom))
     formulas = _formula_cells(lay, judged)
     rows = [(i.actual, lay.indicator_cell("score", n)) for n, (i, j) in enumerate(zip(indicators, judged)) if not j]
-    computed, note = _not_computed(at, formulas, [*rows, (funds.executed, lay.funds_cell("rate"))], table.profile)
+    computed, note, _ = _not_computed(at, formulas, [*rows, (funds.executed, lay.funds_cell("rate"))], table.profile)
     if computed:   # not the unit's error: one note, no finding per cell
         problems = [p for p in problems if p[0] not in formulas]
     return ReadTable(_without_error_values(table, grid), file, grid.name, cells, template=True,
@@ -290,10 +290,9 @@ def _computed_in_standard(grid: Grid, read: ReadTable) -> None:
     keys = [*_COMPUTED, *(("indicator", n, "score") for n in range(1, len(read.table.indicators) + 1))]
     refs = {key: ref for key in keys if (ref := read.cell(key))}
     inputs = [(i.actual, read.cell(("indicator", n, "score"))) for n, i in enumerate(read.table.indicators, start=1)]
-    computed, read.note = _not_computed(lambda ref: _at(grid, ref), frozenset(refs.values()),
-                                        [*inputs, (read.table.funds.executed, read.cell(("funds", "rate")))],
-                                        read.table.profile)
-    shown = {NOTE_NO_ADDIN: NO_ADDIN, NOTE_UNKNOWN_RULE: UNKNOWN_RULE}.get(read.note)
+    computed, read.note, shown = _not_computed(lambda ref: _at(grid, ref), frozenset(refs.values()),
+                                               [*inputs, (read.table.funds.executed, read.cell(("funds", "rate")))],
+                                               read.table.profile)
     if computed:   # the PERF_* cells' error values are not findings; a unit's own, in an input, are
         right = max(read.columns.values(), default=-1)   # the 检查 column: right of every column read
         perf = lambda ref: ref in refs.values() or _position(ref)[1] > right  # noqa: E731
@@ -314,9 +313,9 @@ def _known_rule(name: str) -> bool:
 
 
 def _not_computed(at: Callable[[str], object], formulas: frozenset[str], inputs: list[tuple[object, str]],
-                  rule: object = None) -> tuple[frozenset[str], str]:
-    """The formula cells of a template whose values perfbook computes, and the note that says
-    why. Filled and saved where the add-in is not installed (WPS, LibreOffice, Excel without
+                  rule: object = None) -> tuple[frozenset[str], str, str | None]:
+    """The formula cells of a template whose values perfbook computes, the note that says why,
+    and the error value those cells show (``None``: they are empty). Filled and saved where the add-in is not installed (WPS, LibreOffice, Excel without
     it), a PERF_* cell holds #NAME?: those cells. An .ods or .xls keeps no error value that the
     reader sees, and a file saved by a program that computes nothing keeps no value at all: when
     a cell the add-in fills as soon as its input is filled (``inputs``: (input value, formula
@@ -327,14 +326,14 @@ def _not_computed(at: Callable[[str], object], formulas: frozenset[str], inputs:
     the one finding)."""
     shown = frozenset(ref for ref in formulas if at(ref) == NO_ADDIN)
     if shown:
-        return shown, NOTE_NO_ADDIN
+        return shown, NOTE_NO_ADDIN, NO_ADDIN
     if rule and not _known_rule(str(rule)):   # every PERF_* cell shows #VALUE!: the 规则 is the fault
         shown = frozenset(ref for ref in formulas if at(ref) == UNKNOWN_RULE)
         if shown:
-            return shown, NOTE_UNKNOWN_RULE
+            return shown, NOTE_UNKNOWN_RULE, UNKNOWN_RULE
     if any(ref and value not in (None, "") and at(ref) in (None, "") for value, ref in inputs):
-        return frozenset(ref for ref in formulas if at(ref) in (None, "")), NOTE_NOT_COMPUTED
-    return frozenset(), ""
+        return frozenset(ref for ref in formulas if at(ref) in (None, "")), NOTE_NOT_COMPUTED, None
+    return frozenset(), "", None
 
 
 @lru_cache(maxsize=256)
@@ -418,11 +417,16 @@ def _find(grid: Grid, rows: range, predicate, within: str = "") -> tuple[int, in
 
 def _right_of(grid: Grid, row: int, col: int) -> object:
     """The first value right of (row, col) on its row."""
+    return _right_cell(grid, row, col)[0]
+
+
+def _right_cell(grid: Grid, row: int, col: int) -> tuple[object, int | None]:
+    """The first value right of (row, col) on its row, and its column (``None``: no value)."""
     cells = grid.rows[row - grid.top] if grid.top <= row < grid.bottom else ()
-    for value in cells[max(col + 1 - grid.left, 0):]:
-        if value is not None and value != "":
-            return value
-    return None
+    for c in range(max(col + 1 - grid.left, 0), len(cells)):
+        if cells[c] is not None and cells[c] != "":
+            return cells[c], grid.left + c
+    return None, None
 
 
 def _is_detail(level3: object) -> bool:
@@ -742,10 +746,9 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
     if not found_form.funds_weight and "weight" not in funds_columns:
         funds.weight = 0   # a funds block worth no points: 执行率 is scored among the indicators
     rule = _find(grid, range(header, end), form.RULE)
+    declared, rule_col = _right_cell(grid, *rule) if rule else (None, None)
     if rule:   # the 规则's own cell: the first filled one right of its label (merged labels span)
-        row = grid.rows[rule[0] - grid.top]
-        filled = next((c for c in range(rule[1] + 1 - grid.left, len(row)) if row[c] not in (None, "")), None)
-        cells[("rule",)] = grid.address(rule[0], grid.left + filled if filled is not None else rule[1] + 1)
+        cells[("rule",)] = grid.address(rule[0], rule_col if rule_col is not None else rule[1] + 1)
     table = Table(
         project=str(project),
         department=str(labelled(form.DEPARTMENT) or ""),
@@ -758,7 +761,7 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
         total_weight=_clean(total_weight),
         total_score=_clean(total_score),
         grade=grade,
-        profile=str(_right_of(grid, *rule)) if rule else None,
+        profile=str(declared) if rule else None,
         judged=found_form.judged,
     )
     problems += _error_values(grid, range(start, total_row + 1 if total_row is not None else end))

@@ -467,8 +467,9 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
                               "复核副本会与原文件混在一起：请另选输出目录")
     reals: dict[Path, str] = {}
     found, skipped = collect(paths, reals)
-    skipped += [(p, OUTPUT_FOLDER) for p in found if reals[p].startswith(inside + os.sep)]
-    found = [p for p in found if not reals[p].startswith(inside + os.sep)]
+    outputs = {p for p in found if reals[p].startswith(inside + os.sep)}   # a previous run's, or put there
+    skipped += [(p, OUTPUT_FOLDER) for p in found if p in outputs]
+    found = [p for p in found if p not in outputs]
     if not found and not skipped:
         raise RecalcError("没有找到要复核的文件（.xlsx/.xlsm/.xls/.xlsb/.ods/.et/.docx）：" + "、".join(paths))
     if not found and all(reason in ("文件不存在", "没有与之匹配的文件") for _, reason in skipped):
