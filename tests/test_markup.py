@@ -390,3 +390,17 @@ def test_many_sheets_of_one_name_and_pages_of_one_huge_row_are_read_in_time():
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         assert len(long.rows[0][0]) <= 4001 and peak < most * 2**20
+
+
+def test_the_values_copy_names_each_sheet_as_excel_accepts_and_says_how(tmp_path):
+    """A sheet name Excel refuses (a control character from a crafted package, a colon) is
+    changed in the values copy, and the copy says to what (targets marks its cells by it)."""
+    from openpyxl import load_workbook as load
+
+    from workbook_builder.readers.container import Grid
+    from workbook_builder.recalc.copies import values_workbook
+
+    grids = [Grid("a:b", [[1.0]], 0, 0), Grid("\x01表", [["x"]], 0, 0), Grid("A_B", [[2.0]], 0, 0)]
+    titles = values_workbook(grids, tmp_path / "v.xlsx")
+    assert titles == {"a:b": "a_b", "\x01表": "表", "A_B": "A_B_2"}
+    assert load(tmp_path / "v.xlsx").sheetnames == ["a_b", "表", "A_B_2"]

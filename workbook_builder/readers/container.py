@@ -272,6 +272,16 @@ def decode_text(data: bytes, strict: bool = True) -> str:
         return data.decode("gb18030", "replace")
 
 
+def excel_sheet_name(text: str) -> str:
+    """``text`` as Excel accepts a sheet's name: ``[]:*?/\\`` each as _, no control character or
+    non-character (the length is the caller's: 31 at most)."""
+    return _SHEET_FORBIDDEN.sub("_", _SHEET_DROPPED.sub("", text))
+
+
+_SHEET_DROPPED = re.compile(r"[\x00-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
 def _ole_format(data: bytes, path: Path) -> str:
     """An OLE compound file by its stream names (stored as UTF-16 in the directory)."""
     def has(name: str) -> bool:

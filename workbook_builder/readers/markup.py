@@ -29,7 +29,7 @@ from datetime import datetime
 from html.parser import HTMLParser
 
 from .container import (MAX_COLUMNS, MAX_ROWS, MAX_TEXT, SPREADSHEET_XML as _SS, Grid, UnreadableFile, clean_value,
-                        decode_text)
+                        decode_text, excel_sheet_name)
 
 _X = "urn:schemas-microsoft-com:office:excel"
 _NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
@@ -61,9 +61,9 @@ def read_markup_grids(data: bytes, fmt: str, stem: str) -> list[Grid]:
 
 
 def _sheet_name(text: str) -> str:
-    """A name Excel accepts for a sheet: no ``[]:*?/\\`` (each as _), no control or non-character."""
-    text = re.sub(r"[\x00-\x1f\x7f\ufffe\uffff\ud800-\udfff]", "", text)
-    return re.sub(r"[\[\]:*?/\\]", "_", text).strip()[:31]
+    """A name Excel accepts for a sheet (see :func:`.container.excel_sheet_name`), without
+    surrounding spaces."""
+    return excel_sheet_name(text).strip()[:31]
 
 
 def _grid(name: str, rows: list[dict[int, object]], truncated: bool, hidden: bool = False) -> Grid:

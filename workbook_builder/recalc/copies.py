@@ -13,7 +13,6 @@ The original is never touched; every copy is written atomically.
 
 from __future__ import annotations
 
-import re
 import tempfile
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from ..files import inert_text
-from ..readers.container import Grid
+from ..readers.container import Grid, excel_sheet_name
 from .annotate import write_annotated
 from ..logs import logger
 
@@ -31,17 +30,20 @@ def copy_name(name: str, fmt: str) -> str:
     return str(Path(name).with_suffix({"docx": ".docx", "xlsm": ".xlsm"}.get(fmt, ".xlsx")))
 
 
-def values_workbook(grids: list[Grid], path: str | Path) -> None:
+def values_workbook(grids: list[Grid], path: str | Path) -> dict[str, str]:
     """An .xlsx holding the cell values of ``grids`` at their own addresses (sheets kept, hidden
-    ones hidden); every text is stored as text, even one that starts like a formula."""
+    ones hidden); every text is stored as text, even one that starts like a formula. Returns
+    each grid's sheet title in it (a name Excel refuses is changed)."""
     wb = Workbook()
     wb.remove(wb.active)
     used: set[str] = set()
+    titles: dict[str, str] = {}
     for grid in grids:
-        title = re.sub(r"[\[\]:*?/\\]", "_", grid.name)[:31] or "Sheet"
+        title = excel_sheet_name(grid.name)[:31] or "Sheet"
         while title.lower() in used:
             title = title[:29] + "_" + str(len(used))
         used.add(title.lower())
+        titles.setdefault(grid.name, title)
         ws = wb.create_sheet(title)
         if grid.hidden:
             ws.sheet_state = "hidden"
@@ -60,6 +62,7 @@ def values_workbook(grids: list[Grid], path: str | Path) -> None:
     if not wb.worksheets:
         wb.create_sheet("Sheet")
     wb.save(path)
+    return titles
 
 
 def write_copy(source: str | Path, fmt: str, grids: list[Grid], dest: Path, reads, pairs) -> Path:

@@ -10,12 +10,12 @@ written atomically.
 
 from __future__ import annotations
 
-import re
 import tempfile
 from collections import defaultdict
 from pathlib import Path
 
 from ..files import atomic_save
+from ..logs import logger
 from ..readers.container import Grid
 from ..recalc.annotate import FLAG_FILL, AnnotationError, Package, Sheet, Styles, Workbook
 from ..recalc.copies import values_workbook
@@ -84,9 +84,8 @@ def write_copy(source: Path, fmt: str, grids: list[Grid], dest: Path, rows) -> P
         try:
             return _patch(source, dest, marks)
         except Exception:  # noqa: BLE001 - an unusual package: mark a copy of its values instead
-            pass
-    titles = {grid.name: re.sub(r"[\[\]:*?/\\]", "_", grid.name)[:31] or "Sheet" for grid in grids}
+            logger.debug("无法在原文件结构上标注 %s，改为标注数值副本", source, exc_info=True)
     with tempfile.TemporaryDirectory(prefix="perfbook-") as tmp:
         values = Path(tmp) / "values.xlsx"
-        values_workbook(grids, values)   # (its sheets titled as ``titles``)
+        titles = values_workbook(grids, values)
         return _patch(values, dest.with_suffix(".xlsx"), {titles.get(k, k): v for k, v in marks.items()})
