@@ -23,6 +23,7 @@ REVIEW_MODULES = (
     "workbook_builder", "workbook_builder.files", "workbook_builder.logs",
     "workbook_builder.forms", "workbook_builder.forms.layout", "workbook_builder.forms.evaluation_layout",
     "workbook_builder.readers", "workbook_builder.readers.container", "workbook_builder.readers.tables",
+    "workbook_builder.readers.archive",
     "workbook_builder.readers.evaluation", "workbook_builder.readers.multiyear",
     "workbook_builder.recalc", "workbook_builder.recalc.result", "workbook_builder.recalc.run",
     "workbook_builder.recalc.evaluation",

@@ -72,6 +72,7 @@ class TableReport:
     status: str = ""       # "未填写": a table never filled in (no findings raised)
     note: str = ""         # e.g. scores computed by perfbook: the template was filled without the add-in
     uri: str = ""          # the file exactly, as a file: URI (the shown name may be decoded or escaped)
+    member: str = ""       # a file in a .zip archive (uri): its path inside the archive
     trace: str = field(default="", repr=False)   # an unexpected error's traceback, for the log only
 
     @classmethod
@@ -92,6 +93,7 @@ class FileFailure:
     format: str | None = None   # by content when it could be told, else by the file's suffix
     skipped: bool = False       # a file found in a folder that is no table (lock file, .toml …)
     uri: str = ""               # the file exactly, as a file: URI
+    member: str = ""            # a file in a .zip archive (uri): its path inside the archive
     trace: str = field(default="", repr=False)   # an unexpected error's traceback, for the log only
 
 
@@ -123,6 +125,7 @@ class RecalcResult:
     json_path: Path | None = None
     partial: bool = False                     # interrupted: only the files done are in
     sources: dict[str, Path] = field(default_factory=dict)  # file label -> the file, for links
+    members: dict[str, str] = field(default_factory=dict)   # file label -> its path in the archive (sources)
 
     @property
     def counts(self) -> dict[str, int]:

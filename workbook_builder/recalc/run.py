@@ -13,10 +13,12 @@ from __future__ import annotations
 import glob
 import os
 import re
+import shutil
 import tempfile
 import traceback
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from addin.engine import PerfError, TableFinding, TableResult, UserError, evaluate_table, get_profile
@@ -26,7 +28,8 @@ from addin.engine.forms import get_form
 
 from ..logs import debugging, logger
 from ..files import atomic_save, readable_path, safe_stem, shown_path, unique_names
-from ..readers.container import FORMATS, SUFFIXES, OutOfMemory, UnreadableFile, os_reason
+from ..readers import archive
+from ..readers.container import FORMATS, OutOfMemory, UnreadableFile, os_reason
 from ..readers.tables import NoTable, ReadTable, tables_in
 from .result import FileFailure, FindingRow, RecalcResult, TableReport, finding_row
 
@@ -247,14 +250,10 @@ OUTPUT_FOLDER = "位于输出目录中（本工具写出的复核副本和汇总
 SAME_FILE = "是同一个文件（链接），只复核一次"   # a second link to a file read: skipped, not unreadable
 
 
-def _skipped_reason(path: Path) -> str | None:
-    """Why a file found in a folder is not read (``None``: it is read)."""
-    name = path.name
-    if name.startswith("~$") or (name.startswith(".~lock.") and name.endswith("#")):
-        return "Office/WPS 的临时锁定文件（文件正被打开时产生），已跳过"
-    if path.suffix.lower() not in SUFFIXES:
-        return f"不是表格或 Word 文件（扩展名“{path.suffix or '无'}”），已跳过"
-    return None
+def _skipped_reason(path: Path, archives: bool = False) -> str | None:
+    """Why a file found in a folder is not read (``None``: it is read); with ``archives``, a
+    .zip archive is read (its files, see :mod:`..readers.archive`)."""
+    return archive.skip_reason(path.name, archives)
 
 
 def _real(path: Path) -> str:
@@ -264,9 +263,10 @@ def _real(path: Path) -> str:
         return os.path.abspath(path)
 
 
-def _walk(folder: Path, found: list[Path], skipped: list[tuple[Path, str]]) -> None:
+def _walk(folder: Path, found: list[Path], skipped: list[tuple[Path, str]], archives: bool = False) -> None:
     """Every file under ``folder`` (symbolic links to folders followed once, never in a loop);
-    an unreadable subfolder is reported, not skipped silently."""
+    an unreadable subfolder is reported, not skipped silently, and so is macOS's __MACOSX
+    folder, as one line."""
     seen = {_real(folder)}
 
     def failed(err: OSError) -> None:
@@ -275,7 +275,10 @@ def _walk(folder: Path, found: list[Path], skipped: list[tuple[Path, str]]) -> N
     for top, dirs, files in os.walk(folder, onerror=failed, followlinks=True):
         for d in sorted(dirs):
             real = _real(Path(top) / d)
-            if real in seen:
+            if d == archive.MAC_FOLDER:
+                skipped.append((Path(top) / d, archive.MAC_FILES.format("")))
+                dirs.remove(d)
+            elif real in seen:
                 skipped.append((Path(top) / d, "文件夹链接形成循环或重复，未再次进入"))
                 dirs.remove(d)
             else:
@@ -283,21 +286,23 @@ def _walk(folder: Path, found: list[Path], skipped: list[tuple[Path, str]]) -> N
         dirs.sort()
         for name in sorted(files):
             path = Path(top) / name
-            reason = _skipped_reason(path)
+            reason = _skipped_reason(path, archives)
             if reason:
                 skipped.append((path, reason))
             else:
                 found.append(path)
 
 
-def collect(paths: list[str], reals: dict[Path, str] | None = None) -> tuple[list[Path], list[tuple[Path, str]]]:
+def collect(paths: list[str], reals: dict[Path, str] | None = None,
+            archives: bool = False) -> tuple[list[Path], list[tuple[Path, str]]]:
     """Files named by ``paths`` (files, folders walked recursively, glob patterns) and every
     path that is not read, with the reason (missing, unreadable folder, lock file, not a table
     file). A named file is read whatever its suffix (its format is told by its content); a path
     that exists is taken as it is even when it contains glob characters (``表[1].xlsx``).
     A file named twice is read once; a second link to it (symbolic or hard) is listed as skipped,
     with the first.
-    ``reals``, when given, gets each file's real path."""
+    ``reals``, when given, gets each file's real path; with ``archives``, .zip archives found in
+    folders are among the files."""
     found: list[Path] = []
     skipped: list[tuple[Path, str]] = []
     for raw in paths:
@@ -316,7 +321,7 @@ def collect(paths: list[str], reals: dict[Path, str] | None = None) -> tuple[lis
                 skipped.append((match, f"无法访问（{os_reason(err)}）"))
                 continue
             if is_dir:
-                _walk(match, found, skipped)
+                _walk(match, found, skipped, archives)
             elif not exists:
                 skipped.append((match, "文件不存在"))
             elif match.name.startswith("~$") or match.name.startswith(".~lock."):
@@ -407,18 +412,19 @@ def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def _label(path: Path, folders: list[Path]) -> str:
+def _label(path: Path, folders: list[Path], member: str = "") -> str:
     """How a file is shown: relative to the parent of the folder given on the command line that
     holds it (``收到的自评表/单位A/表1.xlsx``), or its name when it was named itself; a name that
     is not valid UTF-8 decoded as GBK (and said so) or its bytes escaped, control characters
-    escaped (:func:`~workbook_builder.files.shown_path`); the JSON's ``uri`` names the file exactly."""
+    escaped (:func:`~workbook_builder.files.shown_path`); the JSON's ``uri`` names the file exactly.
+    A file in an archive: the archive's, then its ``member`` path (``收到.zip/单位A/表1.xlsx``)."""
     absolute = str(path.absolute())
     text = path.name
     for folder in folders:
         if absolute.startswith(os.path.join(str(folder), "")):   # inside the folder (a string test: fast)
             text = Path(absolute[len(os.path.join(str(folder.parent), "")):]).as_posix()
             break
-    return shown_path(text)
+    return shown_path(f"{text}/{member}" if member else text)
 
 
 def _uri(path: Path) -> str:
@@ -437,13 +443,48 @@ def _collect_outcomes(result: RecalcResult, done: dict[int, Outcome]) -> None:
     for index in sorted(done):
         outcome = done[index]
         for item in [outcome] if isinstance(outcome, FileFailure) else outcome:
-            item.uri = uris.get(item.file, "")
+            item.uri, item.member = uris.get(item.file, ""), result.members.get(item.file, "")
             if item.trace:
                 logger.error("意外错误（%s）：\n%s", item.file, item.trace)
         if isinstance(outcome, FileFailure):
             result.failures.append(outcome)
         else:
             result.reports.extend(outcome)
+
+
+@dataclass
+class _Input:
+    """A file to read: one on disk, or one unpacked from an archive (``source``) at ``member``."""
+
+    path: Path
+    label: str
+    source: Path
+    member: str = ""
+
+
+def _inputs(found: list[Path], folders: list[Path], into: str | None) -> tuple[list[_Input], list[FileFailure]]:
+    """The files to read, each .zip archive's unpacked into a folder of its own in ``into`` (in a guarded worker: see
+    :mod:`..readers.archive`), and a failure for every archive that cannot be opened and every
+    file in one that is not read."""
+    from .guard import GuardedFailure, call_guarded
+
+    inputs, passed = [], []
+    for path in found:
+        label = _label(path, folders)
+        if path.suffix.lower() not in archive.ARCHIVE_SUFFIXES:
+            inputs.append(_Input(path, label, path))
+            continue
+        try:
+            unpacked = call_guarded(archive.unpack, (str(path), tempfile.mkdtemp(dir=into)))
+        except (UnreadableFile, GuardedFailure) as err:
+            passed.append(FileFailure(label, f"压缩包无法读取：{err}", "zip", uri=_uri(path)))
+            continue
+        uri = _uri(path)
+        inputs += [_Input(Path(m.path), _label(path, folders, m.name), path, m.name) for m in unpacked.members]
+        passed += [FileFailure(_label(path, folders, name), reason if not skipped else f"未读取：{reason}",
+                               FORMATS.get(Path(name).suffix.lower()), skipped=skipped, uri=uri, member=name)
+                   for name, reason, skipped in unpacked.passed]
+    return inputs, passed
 
 
 def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
@@ -454,8 +495,6 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
     ``copies`` is false), the summary workbook and (with ``json_path``) the JSON. ``on_start(n)``
     is told how many files were found, ``progress(1)`` after each one. On Ctrl+C the summary and
     the JSON are written for the files done, with ``partial`` set."""
-    from .summary import SUMMARY_NAME, SummaryStream, write_summary
-
     get_profile(profile)  # an unknown profile is a usage error, before any work
     outdir = Path(outdir)
     if outdir.exists() and not outdir.is_dir():
@@ -466,28 +505,44 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
             raise RecalcError(f"输出目录 {shown_path(str(outdir))} 是要复核的文件夹 {shown_path(path)} 本身或其上级，"
                               "复核副本会与原文件混在一起：请另选输出目录")
     reals: dict[Path, str] = {}
-    found, skipped = collect(paths, reals)
+    found, skipped = collect(paths, reals, archives=True)
     outputs = {p for p in found if reals[p].startswith(inside + os.sep)}   # a previous run's, or put there
     skipped += [(p, OUTPUT_FOLDER) for p in found if p in outputs]
     found = [p for p in found if p not in outputs]
     if not found and not skipped:
-        raise RecalcError("没有找到要复核的文件（.xlsx/.xlsm/.xls/.xlsb/.ods/.et/.docx）：" + "、".join(paths))
+        raise RecalcError("没有找到要复核的文件（.xlsx/.xlsm/.xls/.xlsb/.ods/.et/.docx，或装有它们的 .zip）：" + "、".join(paths))
     if not found and all(reason in ("文件不存在", "没有与之匹配的文件") for _, reason in skipped):
         raise RecalcError("没有找到要复核的文件：" + "、".join(f"{p}（{r}）" for p, r in skipped))
     _writable(outdir)
-    if on_start:
-        on_start(len(found))
-    names = unique_names(_copy_stems(found), ".xlsx")   # Word copies get .docx, .xlsm copies .xlsm
     folders = [Path(p).absolute() for p in paths if Path(p).is_dir()]
-    labels = [_label(p, folders) for p in found]
-    work = [(str(p), profile, str(outdir) if copies else None, n, label)
-            for p, n, label in zip(found, names, labels)]
-    result = RecalcResult(files=len(found) + len(skipped), sources=dict(zip(labels, found)))
-    result.failures.extend(FileFailure(_label(p, folders), f"未读取：{reason}", FORMATS.get(p.suffix.lower()),
-                                       skipped=_skipped_reason(p) == reason or reason.endswith(SAME_FILE)
-                                       or reason == OUTPUT_FOLDER,
-                                       uri=_uri(p))
-                           for p, reason in skipped)
+    unpacked = None   # the folder the archives' files are unpacked into, removed at the end
+    if any(p.suffix.lower() in archive.ARCHIVE_SUFFIXES for p in found):
+        unpacked = tempfile.mkdtemp(prefix="perfbook-zip-")
+    try:
+        inputs, passed = _inputs(found, folders, unpacked)
+        if on_start:
+            on_start(len(inputs))
+        names = unique_names(_copy_stems([Path(i.member) if i.member else i.path for i in inputs]), ".xlsx")
+        work = [(str(i.path), profile, str(outdir) if copies else None, n, i.label) for i, n in zip(inputs, names)]
+        result = RecalcResult(files=len(inputs) + len(passed) + len(skipped),
+                              sources={i.label: i.source for i in inputs},
+                              members={i.label: i.member for i in inputs if i.member})
+        result.failures.extend(FileFailure(_label(p, folders), f"未读取：{reason}", FORMATS.get(p.suffix.lower()),
+                                           skipped=reason in (_skipped_reason(p, True), OUTPUT_FOLDER, archive.MAC_FILES.format(""))
+                                           or reason.endswith(SAME_FILE), uri=_uri(p))
+                               for p, reason in skipped)
+        result.failures.extend(passed)
+        return _run(result, work, outdir, json_path, jobs, progress)
+    finally:
+        if unpacked:
+            shutil.rmtree(unpacked, ignore_errors=True)
+
+
+def _run(result: RecalcResult, work: list[tuple], outdir: Path, json_path: str | Path | None, jobs: int | None,
+         progress: Callable[[int], object] | None) -> RecalcResult:
+    """The files of ``work`` checked, then the JSON and the summary written (see :func:`recalc`)."""
+    from .summary import SUMMARY_NAME, SummaryStream, write_summary
+
     stream = SummaryStream(result, outdir / SUMMARY_NAME)
     streamed = _Streamed(stream)
     try:

@@ -1,8 +1,9 @@
 """Last year's actuals, for the review's ``below_last_year`` rule (``--last-year``).
 
-Accepted: a ``perfbook recalc --json`` result (each table's file is found again by its ``uri``,
-by its ``file`` relative to the JSON's folder or the working folder, or as the annotated copy
-beside the JSON, and read for its 实际完成值), a parsed-table JSON (the format of
+Accepted: a ``perfbook recalc --json`` result (each table's file is found again by its ``uri``
+(a file of a .zip archive: the archive and its ``member``), by its ``file`` relative to the
+JSON's folder or the working folder, or as the annotated copy beside the JSON, and read for its
+实际完成值), a parsed-table JSON (the format of
 ``samples/chaoyang-2024/tables_1-30.json``), a folder of last year's submitted tables, or one
 such workbook. Indicators are matched by project and 三级指标 name (numbering such as 指标1：
 ignored, see :func:`addin.engine.target_review.key`).
@@ -53,6 +54,27 @@ def _read_workbook(path: Path, label: str, index: Index, notes: list[str]) -> in
     return added
 
 
+def _read_member(zipped: Path, member: str, label: str, index: Index, notes: list[str]) -> int:
+    """The actuals of the file at ``member`` in the .zip archive ``zipped`` (unpacked into a
+    temporary folder, removed after)."""
+    import tempfile
+
+    from ..readers.archive import unpack
+    from ..readers.container import UnreadableFile
+
+    with tempfile.TemporaryDirectory(prefix="perfbook-zip-") as into:
+        try:
+            found = [m.path for m in unpack(str(zipped), into).members if m.name == member]
+        except UnreadableFile as err:
+            found, why = [], str(err)
+        else:
+            why = "压缩包中没有这个文件"
+        if not found:
+            notes.append(f"上年结果 {label}：{why}，其实际完成值未用于审核")
+            return 0
+        return _read_workbook(Path(found[0]), label, index, notes)
+
+
 def _from_recalc(data: dict, json_path: Path, index: Index, notes: list[str]) -> int:
     added, done = 0, set()
     for table in data.get("tables", ()):
@@ -61,6 +83,12 @@ def _from_recalc(data: dict, json_path: Path, index: Index, notes: list[str]) ->
         label = str(table.get("file", ""))
         candidates = []
         uri = table.get("uri") or ""
+        member = str(table.get("member") or "")
+        if uri.startswith("file:") and member:   # a file read from a .zip archive: read from it again
+            if (uri, member) not in done:
+                done.add((uri, member))
+                added += _read_member(Path(unquote(urlparse(uri).path)), member, label, index, notes)
+            continue
         if uri.startswith("file:"):
             candidates.append(Path(unquote(urlparse(uri).path)))
         if label:
