@@ -4,6 +4,7 @@ __MACOSX), and nothing an archive holds can stop the batch or write outside its 
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import os
@@ -94,6 +95,22 @@ def test_archives_inside_archives_are_read_to_a_depth(tmp_path, monkeypatch):
     [deep] = data["unreadable"]
     assert deep["member"] == "单位乙.zip/更深.zip" and not deep["skipped"]
     assert "嵌套超过 2 层" in deep["message"]
+    into = tmp_path / "into"
+    into.mkdir()
+    archive.unpack(str(zipped), str(into))
+    assert os.listdir(into) == ["00001.xlsx"]   # the inner archive removed once unpacked
+
+
+def test_members_packed_by_a_method_zipfile_cannot_read(tmp_path):
+    data = bytearray(build_zip([("表5.xlsx", TABLE.read_bytes()), ("表12.xlsx", OTHER.read_bytes())]))
+    for header, at in ((b"PK\x03\x04", 8), (b"PK\x01\x02", 10)):   # the first member's method: 99
+        data[data.index(header) + at] = 99
+    path = tmp_path / "x.zip"
+    path.write_bytes(bytes(data))
+    (tmp_path / "into").mkdir()
+    unpacked = archive.unpack(str(path), str(tmp_path / "into"))
+    assert [m.name for m in unpacked.members] == ["表12.xlsx"]
+    assert "不支持的压缩方式" in unpacked.passed[0][1]
 
 
 def _corrupt_crc(data: bytes) -> bytes:
@@ -144,12 +161,14 @@ def test_damaged_bz2_and_lzma_members_are_damaged(tmp_path, method):
 def test_member_names_never_write_outside_the_folder(tmp_path):
     zipped = tmp_path / "a.zip"
     zipped.write_bytes(build_zip([("../../逃逸.xlsx", TABLE.read_bytes()), ("/etc/表.xlsx", OTHER.read_bytes()),
-                                  ("..\\..\\反斜杠.xlsx", TABLE.read_bytes()), ("单位\\表.xlsx", OTHER.read_bytes())]))
+                                  ("..\\..\\反斜杠.xlsx", TABLE.read_bytes()), ("单位\\表.xlsx", OTHER.read_bytes()),
+                                  ("./单位/./表2.xlsx", OTHER.read_bytes())]))
     into = tmp_path / "into"
     into.mkdir()
     unpacked = archive.unpack(str(zipped), str(into))
-    assert [m.name for m in unpacked.members] == ["../../逃逸.xlsx", "etc/表.xlsx", "../../反斜杠.xlsx", "单位/表.xlsx"]
-    assert sorted(os.listdir(into)) == ["00000.xlsx", "00001.xlsx", "00002.xlsx", "00003.xlsx"]
+    assert [m.name for m in unpacked.members] == ["../../逃逸.xlsx", "etc/表.xlsx", "../../反斜杠.xlsx", "单位/表.xlsx",
+                                                  "单位/表2.xlsx"]
+    assert sorted(os.listdir(into)) == [f"0000{n}.xlsx" for n in range(5)]
     assert sorted(os.listdir(tmp_path)) == ["a.zip", "into"]
 
 
@@ -182,7 +201,7 @@ def test_bombs_are_refused_by_declared_and_by_real_size(tmp_path, monkeypatch):
     into.mkdir()
     unpacked = archive.unpack(str(zipped), str(into))
     assert [m.name for m in unpacked.members] == ["小.xlsx"]
-    assert "文件过大" in unpacked.passed[0][1]
+    assert "文件过大（0 MB，上限 0 MB）" in unpacked.passed[0][1]   # by its declared size, before unpacking
     # a header that understates the size: zipfile stops at it, and the CRC no longer matches
     data = build_zip([("大.xlsx", bytes(5000))])
     lying = data.replace((5000).to_bytes(4, "little"), (500).to_bytes(4, "little"))
@@ -255,3 +274,37 @@ def test_last_years_result_read_from_an_archive_is_found_again(tmp_path, capsys)
     below = [f for p in checked["projects"] for f in p["findings"] if f["kind"] == "below_last_year"]
     assert [(f["value"], f["limit"]) for f in below] == [(10, 12)]
     assert not any("上年" in note for note in checked.get("notes", []))
+
+
+def test_a_full_disk_while_unpacking_is_the_members_failure(tmp_path, monkeypatch):
+    class Full(io.BytesIO):
+        def write(self, data):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    def full(path, mode="r"):
+        Path(path).touch()   # made, then filling it fails
+        return Full()
+
+    monkeypatch.setattr(archive, "open", full, raising=False)
+    zipped = tmp_path / "a.zip"
+    zipped.write_bytes(build_zip([("表5.xlsx", TABLE.read_bytes())]))
+    (tmp_path / "into").mkdir()
+    unpacked = archive.unpack(str(zipped), str(tmp_path / "into"))
+    assert unpacked.members == []
+    assert unpacked.passed == [("表5.xlsx", "文件无法读取：解压时无法写出（磁盘空间不足）", False)]
+    assert os.listdir(tmp_path / "into") == []
+
+
+def test_an_unexpected_error_unpacking_is_that_archives_failure_and_logged(tmp_path, monkeypatch, caplog):
+    def broken(*args):
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(archive, "unpack", broken)
+    zipped = tmp_path / "a.zip"
+    zipped.write_bytes(build_zip([("表5.xlsx", TABLE.read_bytes())]))
+    with caplog.at_level("ERROR"):
+        result, data = run(tmp_path, zipped, OTHER)
+    assert [r.file for r in result.reports] == [OTHER.name]
+    [failure] = data["unreadable"]
+    assert failure["file"] == "a.zip" and failure["message"].startswith("压缩包无法读取：读取时出现意外错误")
+    assert "KeyError: 'a bug'" in caplog.text   # its traceback, in the log

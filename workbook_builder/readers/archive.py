@@ -168,9 +168,9 @@ def _take(book: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, shown: str, i
 
 
 def _copy(book: zipfile.ZipFile, info: zipfile.ZipInfo, target: str) -> int:
-    """A member's bytes into a new file ``target`` (at most :data:`MAX_FILE_BYTES`, its CRC
-    checked by zipfile as the end is read); returns the size. Raises :class:`UnreadableFile`,
-    with nothing left at ``target``."""
+    """A member's bytes into a new file ``target`` (zipfile reads no more than its declared size,
+    checked by :func:`_refused`, and checks its CRC at the end); returns the size. Raises
+    :class:`UnreadableFile`, with nothing left at ``target``."""
     try:
         out = open(target, "xb")
     except OSError as err:
@@ -178,10 +178,8 @@ def _copy(book: zipfile.ZipFile, info: zipfile.ZipInfo, target: str) -> int:
     size = 0
     try:
         with out, _guarded(lambda: book.open(info)) as source:
-            while chunk := _guarded(lambda: source.read(_CHUNK)):
+            while chunk := _guarded(lambda: source.read(_CHUNK)):   # (never past its declared size)
                 size += len(chunk)
-                if size > MAX_FILE_BYTES:
-                    raise UnreadableFile(f"文件过大（上限 {MAX_FILE_BYTES // 2**20} MB），已拒绝读取")
                 out.write(chunk)
     except OSError as err:   # writing (a damaged member's is an UnreadableFile by then: see _guarded)
         _remove(target)
