@@ -212,6 +212,15 @@ def test_bombs_are_refused_by_declared_and_by_real_size(tmp_path, monkeypatch):
     assert os.listdir(tmp_path / "again") == []   # nothing left of a refused member
 
 
+def test_a_member_compressed_like_a_bomb_is_refused(tmp_path):
+    zipped = tmp_path / "bomb.zip"
+    zipped.write_bytes(build_zip([("炸弹.xlsx", bytes(2_000_000)), ("表5.xlsx", TABLE.read_bytes())]))
+    (tmp_path / "into").mkdir()
+    unpacked = archive.unpack(str(zipped), str(tmp_path / "into"))
+    assert [m.name for m in unpacked.members] == ["表5.xlsx"]
+    assert "疑似压缩炸弹" in unpacked.passed[0][1] and os.listdir(tmp_path / "into") == ["00000.xlsx"]
+
+
 def test_too_many_files_in_one_archive(tmp_path, monkeypatch):
     monkeypatch.setattr(archive, "MAX_MEMBERS", 2)
     zipped = tmp_path / "a.zip"

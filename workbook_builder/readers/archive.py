@@ -22,12 +22,12 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ..files import readable_path
-from .container import _CHUNK, MAX_FILE_BYTES, SUFFIXES, UnreadableFile, os_reason
+from .container import _CHUNK, MAX_FILE_BYTES, MAX_RATIO, SUFFIXES, UnreadableFile, os_reason
 
 ARCHIVE_SUFFIXES = {".zip"}
 MAX_DEPTH = 3                 # archives inside archives unpacked, the outer one included
 MAX_MEMBERS = 20_000          # files unpacked from one archive (those inside it included)
-MAX_UNPACKED = 2 * 2**30      # bytes unpacked from one archive
+MAX_UNPACKED = 2**30          # bytes unpacked from one archive
 MAC_FOLDER = "__MACOSX"       # what macOS's Archive Utility adds: resource forks, no tables
 
 
@@ -138,6 +138,8 @@ def _refused(info: zipfile.ZipInfo, name: str, seen: set[str], depth: int, done:
         return f"文件无法读取：压缩包中的压缩包嵌套超过 {MAX_DEPTH} 层，未解压；请解压后再复核", False
     if info.file_size > MAX_FILE_BYTES:
         return f"文件无法读取：文件过大（{info.file_size // 2**20} MB，上限 {MAX_FILE_BYTES // 2**20} MB），已拒绝读取", False
+    if info.compress_size and info.file_size / info.compress_size > MAX_RATIO:   # tables are compressed already
+        return f"文件无法读取：压缩比异常（{info.file_size // info.compress_size} 倍），疑似压缩炸弹，已拒绝解压", False
     if len(done.members) >= MAX_MEMBERS or done.size + info.file_size > MAX_UNPACKED:
         return (f"文件无法读取：压缩包中的文件过多或解压后过大（上限 {MAX_MEMBERS} 个文件、"
                 f"{MAX_UNPACKED // 2**30} GB），未解压"), False
