@@ -321,3 +321,40 @@ def test_last_year_json_nested_too_deep_is_a_users_error(tmp_path):
     (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
     with pytest.raises(LastYearError, match="不是可读的 JSON（RecursionError）"):
         load_last_year(tmp_path / "deep.json")
+
+
+def test_an_unexpected_error_is_that_files_line_logged_with_its_traceback(tmp_path, monkeypatch, caplog):
+    """A bug met reading one file, or writing its copy, is that file's line (the others go on)
+    and is logged with its traceback; under --debug it stops the run."""
+    from workbook_builder.targets import annotate, read, run as targets_run
+
+    real = read.projects_in
+
+    def broken(grids, label):
+        if "坏" in label:
+            raise KeyError("a bug reading")
+        return real(grids, label)
+
+    monkeypatch.setattr(read, "projects_in", broken)
+    bad = tmp_path / "坏.xlsx"
+    shutil.copy(PLANTED, bad)
+    with caplog.at_level("ERROR", logger="perfbook"):
+        result = targets_run.check_targets([str(bad), str(PLANTED)], tmp_path / "out")
+    assert [u.file for u in result.unreadable] == ["坏.xlsx"] and "KeyError" in result.unreadable[0].message
+    assert "KeyError: 'a bug reading'" in caplog.text
+    assert len(result.projects) > 10   # the other file reviewed
+
+    def copy_fails(*args):
+        raise KeyError("a bug writing")
+
+    monkeypatch.setattr(annotate, "write_copy", copy_fails)
+    caplog.clear()
+    with caplog.at_level("ERROR", logger="perfbook"):
+        result = targets_run.check_targets([str(PLANTED)], tmp_path / "out2")
+    assert list(result.annotation_errors.values()) == ["审核副本无法写出：'a bug writing'"]
+    assert "KeyError: 'a bug writing'" in caplog.text
+    monkeypatch.setenv("PERFBOOK_DEBUG", "1")
+    with pytest.raises(KeyError, match="a bug writing"):
+        targets_run.check_targets([str(PLANTED)], tmp_path / "out3")
+    with pytest.raises(KeyError, match="a bug reading"):
+        targets_run.check_targets([str(bad)], tmp_path / "out4")

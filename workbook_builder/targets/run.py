@@ -21,6 +21,7 @@ from addin.engine import DEFAULT_PROFILE_ID, PerfError, UserError, as_float, get
 from addin.engine.target_review import LABELS, ProjectReview, TargetFinding, TargetProject, review_project, settings_of
 
 from ..files import atomic_save, readable_path, safe_stem, unique_names
+from ..logs import debugging, logger
 from ..readers.container import MAX_FILE_BYTES, Grid, UnreadableFile, os_reason
 
 SUMMARY_NAME = "目标审核汇总.xlsx"
@@ -273,18 +274,26 @@ def _check_one(path: Path, label: str, stem: str, outdir: Path | None, profile: 
         result.unreadable.append(Unreadable(label, str(err)))
         return
     except Exception as err:  # noqa: BLE001 - one broken file never stops the batch
+        if debugging():
+            raise
+        logger.exception("意外错误（%s）", label)
         result.unreadable.append(Unreadable(label, f"文件无法读取：读取时出现意外错误（{type(err).__name__}），已跳过；"
                                                    "请用 Excel 或 WPS 打开后另存为 .xlsx 再试"))
         return
     rows = [project_result(review, label, used) for review, used in reviews]
     if outdir is not None:
-        from .annotate import copy_name, write_copy
+        from .annotate import AnnotationError, copy_name, write_copy
 
         name = copy_name(stem, fmt)
         try:
             written = write_copy(path, fmt, grids, outdir / name, rows)
         except Exception as err:  # noqa: BLE001 - the review stands without its copy
-            result.annotation_errors[label] = f"审核副本无法写出：{err}"
+            why = os_reason(err) if isinstance(err, OSError) else str(err) if isinstance(err, AnnotationError) else None
+            if why is None:   # neither the disk's nor the file's: perfbook's own, logged with its traceback
+                if debugging():
+                    raise
+                logger.exception("审核副本无法写出（%s）", label)
+            result.annotation_errors[label] = f"审核副本无法写出：{why or err}"
         else:
             for row in rows:
                 row.annotated = written.name
