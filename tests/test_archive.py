@@ -317,3 +317,11 @@ def test_an_unexpected_error_unpacking_is_that_archives_failure_and_logged(tmp_p
     [failure] = data["unreadable"]
     assert failure["file"] == "a.zip" and failure["message"].startswith("压缩包无法读取：读取时出现意外错误")
     assert "KeyError: 'a bug'" in caplog.text   # its traceback, in the log
+
+
+@pytest.mark.parametrize(("name", "says"), [
+    ("表.pdf", "PDF 文件无法复核：请单位报送 Excel"), ("表.OFD", "OFD 文件无法复核"), ("扫描.JPG", "图片（扫描件或照片）无法复核"),
+    ("表.wps", "另存为 .docx"), ("批.7z", "7Z 压缩包无法直接读取"), ("说明.txt", "不是表格或 Word 文件（扩展名“.txt”）"),
+    ("无扩展名", "扩展名“无”")])
+def test_what_units_send_instead_of_tables_is_named(name, says):
+    assert says in archive.skip_reason(name)

@@ -82,9 +82,18 @@ def skip_reason(name: str, archives: bool = True) -> str | None:
         return MAC_FILE
     if suffix in SUFFIXES or (archives and suffix in ARCHIVE_SUFFIXES):
         return None
-    if suffix in (".rar", ".7z"):
-        return f"{suffix[1:].upper()} 压缩包无法直接读取，请解压（或改用 .zip 压缩）后再复核"
-    return f"不是表格或 Word 文件（扩展名“{suffix or '无'}”），已跳过"
+    return _OTHER_FILES.get(suffix) or f"不是表格或 Word 文件（扩展名“{suffix or '无'}”），已跳过"
+
+
+# What units send that cannot be recalculated, with what to ask them for instead
+_ASK_FOR_TABLES = "请单位报送 Excel（.xlsx）或 Word（.docx）版自评表"
+_OTHER_FILES = {
+    **{s: f"{s[1:].upper()} 压缩包无法直接读取，请解压（或改用 .zip 压缩）后再复核" for s in (".rar", ".7z")},
+    **{s: f"{s[1:].upper()} 文件无法复核：{_ASK_FOR_TABLES}" for s in (".pdf", ".ofd")},
+    **{s: f"图片（扫描件或照片）无法复核：{_ASK_FOR_TABLES}"
+       for s in (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".gif", ".heic")},
+    ".wps": "WPS 文字 .wps 文件无法直接读取，请在 WPS 中另存为 .docx 后再复核",
+}
 
 
 def unpack(archive: str, into: str, depth: int = 1, inside: str = "",
