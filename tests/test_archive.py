@@ -13,9 +13,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import shutil
 from openpyxl import load_workbook
 
 from workbook_builder.readers import archive
+from workbook_builder.readers.container import UnreadableFile
 from workbook_builder.recalc.run import recalc
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "chaoyang-2024" / "submitted"
@@ -93,7 +95,7 @@ def test_archives_inside_archives_are_read_to_a_depth(tmp_path, monkeypatch):
     result, data = run(tmp_path, zipped)
     assert [r.file for r in result.reports] == ["部门.zip/单位乙.zip/表5.xlsx"]
     [deep] = data["unreadable"]
-    assert deep["member"] == "单位乙.zip/更深.zip" and not deep["skipped"]
+    assert deep["member"] == "单位乙.zip/更深.zip" and not deep["skipped"] and deep["format"] == "zip"
     assert "嵌套超过 2 层" in deep["message"]
     into = tmp_path / "into"
     into.mkdir()
@@ -142,20 +144,34 @@ def test_damaged_members_and_archives_are_failures_the_batch_goes_on(tmp_path):
 
 
 @pytest.mark.parametrize("method", [zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA])
-def test_damaged_bz2_and_lzma_members_are_damaged(tmp_path, method):
-    good = build_zip([("表5.xlsx", TABLE.read_bytes())], method)
-    info = zipfile.ZipFile(io.BytesIO(good)).infolist()[0]
-    start = info.header_offset + 30 + len(info.filename) + 40
-    bad = good[:start] + bytes(64) + good[start + 64:]
+def test_bz2_and_lzma_members_are_refused_unread(tmp_path, method):
+    """zipfile unpacks these without an output limit (a few KB to gigabytes in memory)."""
     path = tmp_path / "x.zip"
-    path.write_bytes(bad)
+    path.write_bytes(build_zip([("表5.xlsx", TABLE.read_bytes())], method))
     unpacked = archive.unpack(str(path), str(tmp_path))
-    assert unpacked.members == []
+    assert unpacked.members == [] and os.listdir(tmp_path) == ["x.zip"]
     [(name, message, skipped)] = unpacked.passed
-    assert name == "表5.xlsx" and "已损坏" in message and not skipped
-    path.write_bytes(good)   # and undamaged, such a member is read
-    (tmp_path / "good").mkdir()
-    assert [m.name for m in archive.unpack(str(path), str(tmp_path / "good")).members] == ["表5.xlsx"]
+    assert name == "表5.xlsx" and "无法安全解压" in message and not skipped
+
+
+@pytest.mark.parametrize("damage", ["deflate data", "local name length", "local extra length"])
+def test_damaged_members_are_each_that_members_failure(tmp_path, damage):
+    good = build_zip([("表5.xlsx", TABLE.read_bytes()), ("表12.xlsx", OTHER.read_bytes())])
+    info = zipfile.ZipFile(io.BytesIO(good)).infolist()[1]   # (the last: past it, the end of the file)
+    data = bytearray(good)
+    if damage == "deflate data":    # zlib refuses it
+        start = info.header_offset + 30 + len(info.filename.encode()) + 40
+        data[start:start + 64] = bytes([0xFF] * 64)
+    elif damage == "local name length":   # a name cut inside a character: not UTF-8 (ValueError)
+        data[info.header_offset + 26] -= 1
+    else:                           # data beyond the end of the file (EOFError)
+        data[info.header_offset + 28:info.header_offset + 30] = (0xF000).to_bytes(2, "little")
+    path = tmp_path / "x.zip"
+    path.write_bytes(bytes(data))
+    (tmp_path / "into").mkdir()
+    unpacked = archive.unpack(str(path), str(tmp_path / "into"))
+    assert [m.name for m in unpacked.members] == ["表5.xlsx"]
+    assert unpacked.passed == [("表12.xlsx", "文件无法读取：压缩包中的这个文件已损坏（解压或校验失败）", False)]
 
 
 def test_member_names_never_write_outside_the_folder(tmp_path):
@@ -188,8 +204,8 @@ def test_duplicate_names_and_links_are_skipped(tmp_path):
     into.mkdir()
     unpacked = archive.unpack(str(zipped), str(into))
     assert [m.name for m in unpacked.members] == ["表.xlsx"]
-    assert [(n, skipped) for n, _, skipped in unpacked.passed] == [("表.xlsx", True), ("表.XLSX", True),
-                                                                  ("链接.xlsx", True)]
+    assert [(n, skipped) for n, _, skipped in unpacked.passed] == [("表.xlsx", False), ("表.XLSX", False),
+                                                                  ("链接.xlsx", True)]   # (tables not read)
     assert "同名" in unpacked.passed[1][1] and "符号链接" in unpacked.passed[2][1]
 
 
@@ -221,16 +237,30 @@ def test_a_member_compressed_like_a_bomb_is_refused(tmp_path):
     assert "疑似压缩炸弹" in unpacked.passed[0][1] and os.listdir(tmp_path / "into") == ["00000.xlsx"]
 
 
-def test_too_many_files_in_one_archive(tmp_path, monkeypatch):
-    monkeypatch.setattr(archive, "MAX_MEMBERS", 2)
-    zipped = tmp_path / "a.zip"
-    zipped.write_bytes(build_zip([(f"表{n}.xlsx", TABLE.read_bytes()) for n in range(4)]))
-    into = tmp_path / "into"
-    into.mkdir()
-    unpacked = archive.unpack(str(zipped), str(into))
-    assert len(unpacked.members) == 2
-    assert [n for n, _, _ in unpacked.passed] == ["表2.xlsx", "表3.xlsx"]
-    assert all("文件过多" in m for _, m, _ in unpacked.passed)
+def test_too_many_files_in_the_archives_of_one_run(tmp_path, monkeypatch):
+    """Every file counts (tables or not), across the archives of a run: the lines kept are bounded."""
+    monkeypatch.setattr(archive, "MAX_ENTRIES", 3)
+    first = tmp_path / "a.zip"
+    first.write_bytes(build_zip([("说明.txt", b"x"), ("表5.xlsx", TABLE.read_bytes())]))
+    second = tmp_path / "b.zip"
+    second.write_bytes(build_zip([(f"表{n}.xlsx", TABLE.read_bytes()) for n in range(4)]))
+    (tmp_path / "into").mkdir()
+    [one, two] = archive.unpack_all([str(first), str(second)], str(tmp_path / "into"))
+    assert [m.name for m in one.members] == ["表5.xlsx"] and [m.name for m in two.members] == ["表0.xlsx"]
+    [(name, message, skipped)] = two.passed
+    assert name == "" and "文件过多（本次复核上限 3 个），其余 3 个未读取" in message and not skipped
+
+
+def test_unpacked_bytes_are_bounded_across_the_archives_of_one_run(tmp_path, monkeypatch):
+    monkeypatch.setattr(archive, "MAX_UNPACKED", TABLE.stat().st_size + OTHER.stat().st_size)
+    first = tmp_path / "a.zip"
+    first.write_bytes(build_zip([("表5.xlsx", TABLE.read_bytes())]))
+    second = tmp_path / "b.zip"
+    second.write_bytes(build_zip([("表12.xlsx", OTHER.read_bytes()), ("表5.xlsx", TABLE.read_bytes())]))
+    (tmp_path / "into").mkdir()
+    [one, two] = archive.unpack_all([str(first), str(second)], str(tmp_path / "into"))
+    assert [m.name for m in one.members] == ["表5.xlsx"] and [m.name for m in two.members] == ["表12.xlsx"]
+    assert [(n, "解压后过大" in m) for n, m, _ in two.passed] == [("表5.xlsx", True)]
 
 
 def test_folders_holding_archives_macos_files_and_the_temporary_folder(tmp_path, monkeypatch):
@@ -260,29 +290,47 @@ def test_summary_links_a_table_read_from_an_archive_to_the_archive(tmp_path):
     zipped = tmp_path / "部门.zip"
     zipped.write_bytes(build_zip([("单位/表5.xlsx", TABLE.read_bytes())]))
     run(tmp_path, zipped)
-    sheet = load_workbook(tmp_path / "out" / "复核汇总.xlsx")["项目"]
-    cell = sheet["A2"]
+    book = load_workbook(tmp_path / "out" / "复核汇总.xlsx")
+    cell = book["项目"]["A2"]
     assert cell.value == "部门.zip/单位/表5.xlsx"
     assert cell.hyperlink.target == "../部门.zip"
+    finding = book["问题"]["D2"]   # its cell: no address inside the .zip (Excel could not open one)
+    assert finding.value == "H6" and finding.hyperlink.target == "../部门.zip" and not finding.hyperlink.location
 
 
-def test_last_years_result_read_from_an_archive_is_found_again(tmp_path, capsys):
+def _below_last_year(tmp_path: Path, result_json: Path, name: str) -> tuple[list, list]:
+    from workbook_builder.targets.run import check_targets
+
+    data = Path(__file__).resolve().parent / "data" / "targets"
+    checked = check_targets([str(data / "planted.xlsx")], tmp_path / name, last_year=result_json)
+    below = [(f.value, f.limit) for p in checked.projects for f in p.findings if f.kind == "below_last_year"]
+    return below, checked.notes
+
+
+def test_last_years_result_read_from_an_archive_is_found_again(tmp_path):
     """``targets check --last-year`` with a recalc JSON whose tables came from a .zip: each is
-    read again from the archive by its uri and member (there are no copies to fall back on)."""
-    from workbook_builder.cli import main
-
+    read again from the archive by its uri and member; when the archive is gone, from its
+    annotated copy beside the JSON; with neither, a note says so."""
     data = Path(__file__).resolve().parent / "data" / "targets"
     zipped = tmp_path / "上年.zip"
     last_year = next((data / "last-year").glob("*.xlsx"))
-    zipped.write_bytes(build_zip([(f"单位/{last_year.name}".encode("gbk"), last_year.read_bytes())]))
-    result, _ = run(tmp_path, zipped)
-    assert [r.file for r in result.reports] == [f"上年.zip/单位/{last_year.name}"]
-    main(["targets", "check", str(data / "planted.xlsx"), "-o", str(tmp_path / "t"), "--json", str(tmp_path / "t.json"),
-          "--last-year", str(tmp_path / "out" / "r.json")])
-    checked = json.loads((tmp_path / "t.json").read_text(encoding="utf-8"))
-    below = [f for p in checked["projects"] for f in p["findings"] if f["kind"] == "below_last_year"]
-    assert [(f["value"], f["limit"]) for f in below] == [(10, 12)]
-    assert not any("上年" in note for note in checked.get("notes", []))
+    zipped.write_bytes(build_zip([(f"单位/{last_year.name}".encode("gbk"), last_year.read_bytes()),
+                                  (f"另一单位/{last_year.name}".encode("gbk"), last_year.read_bytes())]))
+    result, _ = run(tmp_path, zipped, copies=True)
+    assert sorted(r.file for r in result.reports) == [f"上年.zip/单位/{last_year.name}",
+                                                      f"上年.zip/另一单位/{last_year.name}"]
+    result_json = tmp_path / "out" / "r.json"
+    copies = sorted((tmp_path / "out").glob("*_复核*.xlsx"))
+    (tmp_path / "away").mkdir()
+    for copy in copies:
+        copy.rename(tmp_path / "away" / copy.name)
+    assert _below_last_year(tmp_path, result_json, "a") == ([(10, 12)], [])   # from the archive
+    zipped.rename(tmp_path / "away" / zipped.name)
+    with pytest.raises(Exception, match="没有读到任何实际完成值"):   # from nowhere
+        _below_last_year(tmp_path, result_json, "b")
+    for copy in copies:
+        (tmp_path / "away" / copy.name).rename(copy)
+    assert _below_last_year(tmp_path, result_json, "c") == ([(10, 12)], [])   # from the copies
 
 
 def test_a_full_disk_while_unpacking_is_the_members_failure(tmp_path, monkeypatch):
@@ -305,23 +353,214 @@ def test_a_full_disk_while_unpacking_is_the_members_failure(tmp_path, monkeypatc
 
 
 def test_an_unexpected_error_unpacking_is_that_archives_failure_and_logged(tmp_path, monkeypatch, caplog):
-    def broken(*args):
-        raise KeyError("a bug")
+    """The archives are unpacked in one worker; when it fails, each again in one of its own, so
+    that only the culprit fails (its traceback logged)."""
+    real = archive.unpack
 
-    monkeypatch.setattr(archive, "unpack", broken)
-    zipped = tmp_path / "a.zip"
-    zipped.write_bytes(build_zip([("表5.xlsx", TABLE.read_bytes())]))
+    def broken(path, *args, **kwargs):
+        if path.endswith("a.zip"):
+            raise KeyError("a bug")
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(archive, "unpack", broken)   # (the workers are forked: they see it)
+    monkeypatch.setattr(archive, "MAX_ENTRIES", 3)   # (counted on from one archive to the next)
+    for name in ("a.zip", "b.zip", "c.zip"):
+        (tmp_path / name).write_bytes(build_zip([("表5.xlsx", TABLE.read_bytes()), ("表12.xlsx", OTHER.read_bytes())]))
     with caplog.at_level("ERROR"):
-        result, data = run(tmp_path, zipped, OTHER)
-    assert [r.file for r in result.reports] == [OTHER.name]
-    [failure] = data["unreadable"]
+        result, data = run(tmp_path, tmp_path / "b.zip", tmp_path / "a.zip", tmp_path / "c.zip", OTHER)
+    assert sorted(r.file for r in result.reports) == [OTHER.name, "b.zip/表12.xlsx", "b.zip/表5.xlsx", "c.zip/表5.xlsx"]
+    [failure, more] = data["unreadable"]
     assert failure["file"] == "a.zip" and failure["message"].startswith("压缩包无法读取：读取时出现意外错误")
+    assert more["file"] == "c.zip" and "其余 1 个未读取" in more["message"]
     assert "KeyError: 'a bug'" in caplog.text   # its traceback, in the log
 
 
 @pytest.mark.parametrize(("name", "says"), [
-    ("表.pdf", "PDF 文件无法复核：请单位报送 Excel"), ("表.OFD", "OFD 文件无法复核"), ("扫描.JPG", "图片（扫描件或照片）无法复核"),
+    ("表.pdf", "PDF 文件无法读取：请报送 Excel"), ("表.OFD", "OFD 文件无法读取"), ("扫描.JPG", "图片（扫描件或照片）无法读取"),
     ("表.wps", "另存为 .docx"), ("批.7z", "7Z 压缩包无法直接读取"), ("说明.txt", "不是表格或 Word 文件（扩展名“.txt”）"),
     ("无扩展名", "扩展名“无”")])
 def test_what_units_send_instead_of_tables_is_named(name, says):
     assert says in archive.skip_reason(name)
+
+
+def test_sigterm_ends_the_run_and_removes_the_unpacked_files(tmp_path):
+    """``kill`` (or a closed terminal) during a run: the command ends with 128 + the signal's
+    number, and its temporary folders (unpacked members, the summary's rows) are removed."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    zipped = tmp_path / "many.zip"
+    zipped.write_bytes(build_zip([(f"单位{n}/表5.xlsx", TABLE.read_bytes()) for n in range(1500)]))
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    perfbook = Path(sys.executable).with_name("perfbook")
+    process = subprocess.Popen([str(perfbook), "recalc", str(zipped), "-o", str(tmp_path / "out")],
+                               env={**os.environ, "TMPDIR": str(temporary)},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while not list(temporary.glob("perfbook-zip-*/*/*.xlsx")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    while process.poll() is None and time.monotonic() < deadline:   # (again: one that lands while the
+        process.send_signal(signal.SIGTERM)                         # process forks a worker is lost)
+        time.sleep(0.3)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 128 + signal.SIGTERM, err.decode()
+    assert list(temporary.iterdir()) == []
+
+
+def test_gbk_names_whose_second_byte_is_a_backslash(tmp_path):
+    """In GBK, 0x5C (\\) is also the second byte of 誠, 衆, 運 …: the name is decoded before a
+    backslash is read as a folder separator."""
+    zipped = tmp_path / "a.zip"
+    zipped.write_bytes(build_zip([("網站運維誠信.xlsx".encode("gbk"), TABLE.read_bytes()),
+                                  ("單位\\衆創.xlsx".encode("gbk"), OTHER.read_bytes())]))
+    (tmp_path / "into").mkdir()
+    unpacked = archive.unpack(str(zipped), str(tmp_path / "into"))
+    assert [m.name for m in unpacked.members] == ["網站運維誠信.xlsx", "單位/衆創.xlsx"]
+
+
+def test_empty_archives_and_special_files_named_zip(tmp_path):
+    empty = tmp_path / "空.zip"
+    empty.write_bytes(build_zip([]))
+    folders = tmp_path / "只有文件夹.zip"
+    folders.write_bytes(build_zip([("单位/", b"")]))
+    fifo = tmp_path / "管道.zip"
+    os.mkfifo(fifo)
+    result, data = run(tmp_path, empty, folders, fifo, OTHER)
+    assert [r.file for r in result.reports] == [OTHER.name]
+    messages = {f["file"]: (f["message"], f["skipped"]) for f in data["unreadable"]}
+    assert messages == {"空.zip": ("文件无法读取：压缩包中没有文件", False),
+                        "只有文件夹.zip": ("文件无法读取：压缩包中没有文件", False),
+                        "管道.zip": ("压缩包无法读取：不是普通文件（是设备、管道或其他特殊文件），已跳过", False)}
+
+
+def test_an_office_document_named_zip_is_read_as_it_is(tmp_path):
+    renamed = tmp_path / "表5.zip"
+    renamed.write_bytes(TABLE.read_bytes())
+    holder = tmp_path / "部门.zip"
+    holder.write_bytes(build_zip([("表12.zip", OTHER.read_bytes())]))
+    result, data = run(tmp_path, renamed, holder)
+    assert sorted((r.file, len(r.findings)) for r in result.reports) == [("表5.zip", 1), ("部门.zip/表12.zip", 2)]
+    assert data["unreadable"] == []
+
+
+def test_files_of_one_name_in_two_places_keep_their_own_names_and_uris(tmp_path, monkeypatch):
+    for folder, source in (("甲", TABLE), ("乙", OTHER)):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "自评表.zip").write_bytes(build_zip([("表.xlsx", source.read_bytes())]))
+        shutil.copy(source, tmp_path / folder / "表.xlsx")
+    monkeypatch.chdir(tmp_path)
+    result, data = run(tmp_path, *(Path(f) / n for f in ("甲", "乙") for n in ("自评表.zip", "表.xlsx")))
+    files = {t["file"]: t for t in data["tables"]}
+    assert sorted(files) == ["乙/自评表.zip/表.xlsx", "乙/表.xlsx", "甲/自评表.zip/表.xlsx", "甲/表.xlsx"]
+    for folder, findings in (("甲", 1), ("乙", 2)):
+        table = files[f"{folder}/自评表.zip/表.xlsx"]
+        assert table["uri"] == (tmp_path / folder / "自评表.zip").as_uri() and len(table["findings"]) == findings
+        assert files[f"{folder}/表.xlsx"]["uri"] == (tmp_path / folder / "表.xlsx").as_uri()
+
+
+def test_labels_shared_even_as_given_are_numbered(tmp_path, monkeypatch):
+    """A name whose bytes are not UTF-8 is shown escaped (\\xff): a file really called \\xff is
+    shown alike; the second is numbered, so that each label names one file."""
+    weird = Path(os.fsdecode(bytes(tmp_path) + b"/\xff.xlsx"))   # the byte 0xFF: no UTF-8
+    shutil.copy(TABLE, weird)
+    shutil.copy(OTHER, tmp_path / "\\xff.xlsx")
+    monkeypatch.chdir(tmp_path)
+    result, data = run(tmp_path, Path(weird.name), Path("\\xff.xlsx"))
+    assert sorted(t["file"] for t in data["tables"]) == ["\\xff.xlsx", "\\xff.xlsx（2）"]
+    assert len({t["uri"] for t in data["tables"]}) == 2
+
+
+def test_a_path_inside_an_archive_and_an_inner_archive_of_one_name(tmp_path):
+    zipped = tmp_path / "a.zip"
+    zipped.write_bytes(build_zip([("inner.zip/t.xlsx", TABLE.read_bytes()),
+                                  ("inner.zip", build_zip([("t.xlsx", OTHER.read_bytes())]))]))
+    result, _ = run(tmp_path, zipped)
+    assert sorted(r.file for r in result.reports) == ["a.zip/inner.zip/t.xlsx", "a.zip/inner.zip/t.xlsx（2）"]
+
+
+def test_named_files_that_never_hold_a_table_say_what_to_send(tmp_path):
+    rar = tmp_path / "收到.rar"
+    rar.write_bytes(b"Rar!\x1a\x07\x00")
+    pdf = tmp_path / "表.pdf"
+    pdf.write_bytes(b"%PDF-1.7")
+    result, data = run(tmp_path, rar, pdf, OTHER)
+    messages = {f["file"]: (f["message"], f["skipped"]) for f in data["unreadable"]}
+    assert messages == {"收到.rar": ("未读取：RAR 压缩包无法直接读取，请解压（或改用 .zip 压缩）后再试", True),
+                        "表.pdf": ("未读取：PDF 文件无法读取：请报送 Excel（.xlsx）或 Word（.docx）版的表格", True)}
+
+
+def test_ctrl_c_while_unpacking_writes_a_partial_summary(tmp_path, monkeypatch):
+    from workbook_builder.recalc import run as recalc_run
+
+    def interrupted(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(recalc_run, "_unpack", interrupted)
+    zipped = tmp_path / "a.zip"
+    zipped.write_bytes(build_zip([("表5.xlsx", TABLE.read_bytes())]))
+    result, data = run(tmp_path, zipped, OTHER)
+    assert result.partial and data["partial"] and data["tables"] == []
+    assert load_workbook(tmp_path / "out" / "复核汇总.xlsx").sheetnames[0] == "说明"
+
+
+def test_a_temporary_file_that_cannot_be_removed_is_logged(tmp_path, monkeypatch, caplog):
+    from workbook_builder.recalc.run import _remove_folder
+
+    folder = tmp_path / "perfbook-zip-x"
+    folder.mkdir()
+    (folder / "00000.xlsx").write_bytes(b"x")
+    real = os.unlink
+
+    def refuse(path, *args, **kwargs):
+        if str(path).endswith(".xlsx"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "unlink", refuse)
+    with caplog.at_level("WARNING", logger="perfbook"):
+        _remove_folder(str(folder))
+    assert "无法删除" in caplog.text and "PermissionError" in caplog.text
+
+
+@pytest.mark.parametrize("edit", ["utf8_flag_on_gbk_bytes", "version"])
+def test_an_archive_whose_directory_zipfile_refuses(tmp_path, edit):
+    data = bytearray(build_zip([("表.xlsx".encode("gbk"), TABLE.read_bytes())]))
+    central = data.index(b"PK\x01\x02")
+    if edit == "utf8_flag_on_gbk_bytes":
+        data[central + 9] |= 0x08   # bit 11 (0x800): "UTF-8", on a GBK name
+    else:
+        data[central + 6] = 99       # version needed to extract: 9.9
+    path = tmp_path / "a.zip"
+    path.write_bytes(bytes(data))
+    with pytest.raises(UnreadableFile, match="目录已损坏或使用了不支持的格式"):
+        archive.unpack(str(path), str(tmp_path))
+
+
+def test_damaged_archives_of_every_kind_are_unreadable_files_never_errors(tmp_path):
+    """A few thousand random corruptions of an archive's members and directory: each comes back
+    as what was unpacked and what was not (with a reason), or as an UnreadableFile."""
+    import random
+
+    good = build_zip([("表5.xlsx", TABLE.read_bytes()), ("单位/表12.xlsx", OTHER.read_bytes())])
+    rng = random.Random(19)
+    path = tmp_path / "x.zip"
+    kinds = set()
+    for number in range(2500):
+        data = bytearray(good)
+        for _ in range(rng.randint(1, 3)):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        path.write_bytes(bytes(data))
+        into = tmp_path / f"into{number}"
+        into.mkdir()
+        try:
+            unpacked = archive.unpack(str(path), str(into))
+        except UnreadableFile as err:
+            kinds.add(str(err))
+            continue
+        assert len(unpacked.members) + len(unpacked.passed) >= 1
+        assert sorted(os.listdir(into)) == sorted(Path(m.path).name for m in unpacked.members)
+        kinds.update(reason for _, reason, _ in unpacked.passed)
+    assert any("已损坏（解压或校验失败）" in k for k in kinds) and any("目录已损坏" in k for k in kinds)

@@ -26,6 +26,16 @@ def test_an_internal_error_is_code_3_with_its_traceback_logged(monkeypatch, caps
     assert "Traceback" in err and "KeyError" in err and "perfbook 内部错误" in err
 
 
+def test_ctrl_c_where_no_partial_result_is_written_is_code_130_in_chinese(monkeypatch, capsys):
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "cmd_profiles", interrupted)
+    assert main(["profiles"]) == 130
+    err = capsys.readouterr().err
+    assert err == "已中断。\n"
+
+
 def test_a_users_error_is_code_2_and_findings_are_code_1(tmp_path):
     assert main(["recalc", str(tmp_path / "没有这个文件.xlsx"), "-o", str(tmp_path / "out")]) == 2
     sample = ROOT / "samples/chaoyang-2024/submitted/26_朝阳区政府网站功能和监测服务项目.xlsx"

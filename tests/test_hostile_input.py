@@ -113,7 +113,7 @@ REASONS = {
     "Word_列太少.docx": "缺少“实际完成值”“分值”“得分”列",
     "~$26_朝阳区政府网站功能和监测服务项目.xlsx": "锁定文件",
     ".~lock.26_朝阳区政府网站功能和监测服务项目.xlsx#": "锁定文件",
-    "说明.pdf": "PDF 文件无法复核：请单位报送 Excel（.xlsx）或 Word（.docx）版自评表",
+    "说明.pdf": "PDF 文件无法读取：请报送 Excel（.xlsx）或 Word（.docx）版的表格",
     "循环/自己": "循环",
 }
 
@@ -429,7 +429,9 @@ def test_memory_running_out_in_a_chunk_is_no_files_fault(tmp_path, monkeypatch):
 
 
 HOSTILE_NAMES = ["控制\x01字符.xlsx", "换行\n名称.xlsx", "ESC\x1b[31m红.xlsx", "反向\u202excod.xlsx",
-                 "制表\t符.xlsx", "CON.xlsx", "-rf.xlsx", "=HYPERLINK(1).xlsx"]
+                 "制表\t符.xlsx", "CON.xlsx", "-rf.xlsx", "=HYPERLINK(1).xlsx", "C1\x9b31m.xlsx",
+                 "行\u2028分隔.xlsx", "零宽\u200b\ufeff.xlsx", "标记\u200f.xlsx"]
+UNSAFE = r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]"
 
 
 @pytest.mark.parametrize("copies", (True, False), ids=("copies", "no-copies"))
@@ -452,13 +454,13 @@ def test_every_name_is_shown_safely_and_maps_back_to_its_file(tmp_path, copies):
     entries = data["tables"] + data["unreadable"]
     assert len(entries) == len(names) + 1
     for entry in entries:
-        assert not re.search(r"[\x00-\x1f\x7f\u202a-\u202e]", entry["file"]), entry["file"]
+        assert not re.search(UNSAFE, entry["file"]), entry["file"]
         assert Path(os.fsdecode(unquote_to_bytes(urlparse(entry["uri"]).path))).is_file(), entry
     assert "收到/项目自评表.xlsx（文件名按 GBK 解码）" in {t["file"] for t in data["tables"]}
     assert "收到/\\xff\\xfe\\x80bad.xlsx" in {t["file"] for t in data["tables"]}
     out = tmp_path / "out"
     for copy in out.iterdir():
-        assert not re.search(r"[\x00-\x1f\x7f\u202a-\u202e\\/:*?\"<>|]", copy.name), copy.name
+        assert not re.search(UNSAFE, copy.name) and not re.search(r"[\\/:*?\"<>|]", copy.name), copy.name
     summary = load_workbook(out / "复核汇总.xlsx")
     targets = [c.hyperlink.target for row in summary["项目"].iter_rows(min_row=2) for c in row if c.hyperlink]
     assert len(targets) == len(names)

@@ -60,3 +60,22 @@ def test_no_sample_is_a_read_failure_or_an_annotation_error(tmp_path):
     assert len(workbooks) >= 30
     assert result.failures == []
     assert [r.annotation_error for r in result.reports if r.annotation_error] == []
+
+
+def test_a_bug_outside_the_stages_is_the_files_failure_logged_by_its_label(folder, tmp_path, monkeypatch, caplog):
+    """A task that raises in the guarded worker (not inside a stage) is that file's failure, with
+    the advice for workbooks, and its traceback is logged under the file's label, not the path
+    it was read from (an archive's member is read from a temporary file)."""
+    from workbook_builder.recalc.run import recalc
+
+    def broken(*args):
+        raise KeyError("planted")
+
+    monkeypatch.setenv("PERFBOOK_DEBUG", "0")
+    monkeypatch.setattr(run, "check_file", broken)
+    monkeypatch.setattr(run, "check_files", broken)
+    with caplog.at_level("ERROR", logger="perfbook"):
+        result = recalc([str(folder / "出错的.xlsx")], tmp_path / "out", jobs=1)
+    [failure] = result.failures
+    assert failure.message == "文件无法读取：读取时出现意外错误（已记入日志），已跳过；请用 Excel 或 WPS 打开后另存为 .xlsx 再试"
+    assert "意外错误（出错的.xlsx）" in caplog.text and "KeyError: 'planted'" in caplog.text

@@ -36,7 +36,8 @@ def varied_result(tmp_path: Path) -> Path:
     data = json.loads(RECALC.read_text(encoding="utf-8"))
     for t, grade, total in zip(data["tables"][:5], ["良", "良", "中", "差", None], [85.0, 81.5, 70.0, 40.0, None]):
         t["grade"], t["computed_total"] = grade, total
-    data["unreadable"] = [{"file": "坏文件.xlsx", "message": "文件无法读取：不是 Excel 文件"}]
+    data["unreadable"] = [{"file": "坏文件.xlsx", "message": "文件无法读取：不是 Excel 文件"},
+                          {"file": "收到.zip/__MACOSX", "message": "未读取：macOS 附带的文件", "skipped": True}]
     path = tmp_path / "result.json"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     return path
@@ -70,7 +71,9 @@ def test_grades_chart_table_and_unreadable_files(tmp_path):
     assert sum(int(r[1]) for r in grades[1:-1]) == 30
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     assert headings[-1] == "六、无法读取的文件"
-    assert "坏文件.xlsx：文件无法读取" in "\n".join(p.text for p in document.paragraphs)
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "坏文件.xlsx：文件无法读取" in text
+    assert "共复核27个文件中的30张自评表（另有1个文件无法读取）" in text   # (a skipped file is not one)
 
 
 def test_cli_and_bad_input(tmp_path, capsys):

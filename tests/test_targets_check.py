@@ -351,7 +351,7 @@ def test_an_unexpected_error_is_that_files_line_logged_with_its_traceback(tmp_pa
     caplog.clear()
     with caplog.at_level("ERROR", logger="perfbook"):
         result = targets_run.check_targets([str(PLANTED)], tmp_path / "out2")
-    assert list(result.annotation_errors.values()) == ["审核副本无法写出：'a bug writing'"]
+    assert list(result.annotation_errors.values()) == ["审核副本无法写出：出现意外错误（KeyError），已记入日志"]
     assert "KeyError: 'a bug writing'" in caplog.text
     monkeypatch.setenv("PERFBOOK_DEBUG", "1")
     with pytest.raises(KeyError, match="a bug writing"):

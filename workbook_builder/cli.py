@@ -599,6 +599,22 @@ def _names_chinese() -> bool:
     return True
 
 
+def _stop_on_signals() -> None:
+    """SIGTERM and SIGHUP (a closed terminal, ``kill``) end the command as an exit would, so that
+    its temporary files (unpacked archives, the summary's rows) are removed on the way out."""
+    import signal
+    import threading
+
+    def stop(number: int, frame) -> None:
+        raise SystemExit(128 + number)
+
+    if threading.current_thread() is not threading.main_thread():   # (only there can Python catch signals)
+        return
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), stop)
+
+
 def main(argv: list[str] | None = None) -> int:
     from .logs import configure, debugging, logger
 
@@ -612,8 +628,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     configure(args.debug)
+    _stop_on_signals()
     try:
         return args.run(args)
+    except KeyboardInterrupt:   # Ctrl+C where no partial result can be written (recalc writes one)
+        print("已中断。", file=sys.stderr)
+        return 130
     except UserError as err:
         print("错误：" + "\n".join(map(shown_path, str(err).split("\n"))), file=sys.stderr)
         return EXIT_USER

@@ -28,9 +28,11 @@ def safe_stem(name: str, limit: int = MAX_STEM) -> str:
     return stem
 
 
-# Characters a name may hold that a terminal or a reader would act on: controls, and the
-# bidirectional overrides that make a name read backwards (恶意.exe‮xslx).
-_UNSAFE_IN_NAME = re.compile(r"[\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+# Characters a name may hold that a terminal or a reader would act on, or that cannot be seen:
+# controls (C0, DEL, C1: \x9b starts a terminal escape like \x1b[), line and paragraph
+# separators, the bidirectional marks and overrides that make a name read backwards
+# (恶意.exe‮xslx), zero-width characters and the byte-order mark.
+_UNSAFE_IN_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 GBK_NOTE = "（文件名按 GBK 解码）"
 
 
@@ -73,12 +75,16 @@ def unique_names(stems: list[str], suffix: str) -> list[str]:
     case-insensitively (Windows) and in one Unicode normal form (macOS: 表é and 表é written
     with a combining accent are one name)."""
     seen: set[str] = set()
+    last: dict[str, int] = {}   # per name, the last number given: thousands of one name stay linear
     names = []
     for stem in stems:
-        candidate, n = f"{stem}{suffix}", 1
+        key = _same(f"{stem}{suffix}")
+        n = last.get(key, 1)
+        candidate = f"{stem}{suffix}" if n == 1 else f"{stem}（{n}）{suffix}"
         while _same(candidate) in seen:
             n += 1
             candidate = f"{stem}（{n}）{suffix}"
+        last[key] = n
         seen.add(_same(candidate))
         names.append(candidate)
     return names

@@ -5,7 +5,7 @@ document inside is read as if it had been unpacked, under a name that says where
 :func:`unpack` unpacks one archive into a folder of numbered files and returns what it unpacked
 and what it did not read, with the reason; recalc runs it in a guarded worker (see
 :func:`~workbook_builder.recalc.guard.call_guarded`), so an archive of a million entries or a
-bomb stops there. Member names are decoded as their maker wrote them: UTF-8 when the archive
+bomb stops there (and bzip2 or LZMA members, which zipfile unpacks without bound, are refused). Member names are decoded as their maker wrote them: UTF-8 when the archive
 says so or the bytes are UTF-8, else GB18030 (Windows' compressed folders write names in the
 system code page, GBK on Chinese Windows), else the bytes are kept and shown escaped. Archives
 inside the archive are unpacked too, :data:`MAX_DEPTH` levels deep. Nothing is ever written
@@ -16,19 +16,24 @@ from __future__ import annotations
 
 import os
 import stat
+import tempfile
 import zipfile
 import zlib
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 from ..files import readable_path
-from .container import _CHUNK, MAX_FILE_BYTES, MAX_RATIO, SUFFIXES, UnreadableFile, os_reason
+from .container import MAX_FILE_BYTES, MAX_RATIO, SUFFIXES, UnreadableFile, os_reason
 
 ARCHIVE_SUFFIXES = {".zip"}
 MAX_DEPTH = 3                 # archives inside archives unpacked, the outer one included
-MAX_MEMBERS = 20_000          # files unpacked from one archive (those inside it included)
-MAX_UNPACKED = 2**30          # bytes unpacked from one archive
+MAX_ENTRIES = 20_000          # files looked at in the archives of one run (those inside them included)
+MAX_UNPACKED = 2**30          # bytes unpacked from the archives of one run
 MAC_FOLDER = "__MACOSX"       # what macOS's Archive Utility adds: resource forks, no tables
+_CHUNK = 1 << 20              # bytes unpacked at a time
+# zipfile inflates deflate in bounded pieces, but bzip2 and LZMA without an output limit: a
+# few kilobytes could unpack to gigabytes in memory. Tables are never packed so.
+_UNBOUNDED = {zipfile.ZIP_BZIP2: "bzip2", zipfile.ZIP_LZMA: "LZMA"}
 
 
 @dataclass
@@ -47,52 +52,69 @@ class Unpacked:
 
     members: list[Member] = field(default_factory=list)
     passed: list[tuple[str, str, bool]] = field(default_factory=list)
-    size: int = 0       # bytes unpacked
+    size: int = 0       # bytes unpacked (in the run)
     written: int = 0    # files written into the folder (their numbers)
+    entries: int = 0    # files looked at (in the run)
+    office: bool = False   # the archive is an Office document: read it as it is
 
 
 def member_name(info: zipfile.ZipInfo) -> str:
     """A member's path as its maker wrote it (see the module's docstring), ``/`` between parts,
     control characters and bidi overrides escaped (``\\x1b``), bytes decoded by no encoding as
-    ``\\xff``."""
+    ``\\xff``. The whole name is decoded before ``\\`` is read as a separator: in GBK, 0x5C is
+    also the second byte of 誠, 衆, 淺 …"""
     if info.flag_bits & 0x800:
         name = info.filename
     else:   # zipfile decodes a name without the UTF-8 flag as cp437: its bytes, undone
         raw = info.orig_filename.encode("cp437")
-        try:
-            name = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            name = raw.decode("utf-8", "surrogateescape")   # GB18030 or escaped, by readable_path
+        for codec in ("utf-8", "gb18030"):
+            try:
+                name = raw.decode(codec)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            name = raw.decode("utf-8", "surrogateescape")   # escaped by readable_path
     parts = [p for p in name.replace("\\", "/").split("/") if p not in ("", ".")]
     return readable_path("/".join(parts))[0]
 
 
-MAC_FILE = "macOS 压缩时附带的资源文件（._ 开头），不是自评表，已跳过"
-MAC_FILES = "macOS 压缩时附带的资源文件夹{}，不是自评表，已跳过"   # (with the count of its files)
+MAC_FILE = "macOS 压缩时附带的资源文件（._ 开头），不是表格，已跳过"
+MAC_FILES = "macOS 压缩时附带的资源文件夹{}，不是表格，已跳过"   # (with the count of its files)
 LOCK_FILE = "Office/WPS 的临时锁定文件（文件正被打开时产生），已跳过"
 
 
 def skip_reason(name: str, archives: bool = True) -> str | None:
-    """Why a file called ``name`` is not read (``None``: it is read): a lock file, a macOS
-    resource file, a file that is no table, Word document or (with ``archives``) .zip archive."""
+    """Why a file called ``name`` found in a folder or an archive is not read (``None``: it is
+    read): a lock file, a macOS resource file, a file that is no table, Word document or (with
+    ``archives``) .zip archive."""
     suffix = PurePosixPath(name).suffix.lower()
+    if suffix in SUFFIXES or (archives and suffix in ARCHIVE_SUFFIXES):
+        return not_read(name)
+    if suffix in ARCHIVE_SUFFIXES:
+        return "压缩包在这里不能直接读取，请解压后再试"
+    return not_read(name) or f"不是表格或 Word 文件（扩展名“{suffix or '无'}”），已跳过"
+
+
+def not_read(name: str) -> str | None:
+    """Why a file called ``name`` is not read even when named on the command line (``None``:
+    it is read, and its content tells its format): a lock file, a macOS resource file, a PDF,
+    image or other file that never holds a table."""
     if name.startswith("~$") or (name.startswith(".~lock.") and name.endswith("#")):
         return LOCK_FILE
     if name.startswith("._"):
         return MAC_FILE
-    if suffix in SUFFIXES or (archives and suffix in ARCHIVE_SUFFIXES):
-        return None
-    return _OTHER_FILES.get(suffix) or f"不是表格或 Word 文件（扩展名“{suffix or '无'}”），已跳过"
+    return _OTHER_FILES.get(PurePosixPath(name).suffix.lower())
 
 
-# What units send that cannot be recalculated, with what to ask them for instead
-_ASK_FOR_TABLES = "请单位报送 Excel（.xlsx）或 Word（.docx）版自评表"
+# What units send that cannot be read, with what to ask them for instead
+_ASK_FOR_TABLES = "请报送 Excel（.xlsx）或 Word（.docx）版的表格"
 _OTHER_FILES = {
-    **{s: f"{s[1:].upper()} 压缩包无法直接读取，请解压（或改用 .zip 压缩）后再复核" for s in (".rar", ".7z")},
-    **{s: f"{s[1:].upper()} 文件无法复核：{_ASK_FOR_TABLES}" for s in (".pdf", ".ofd")},
-    **{s: f"图片（扫描件或照片）无法复核：{_ASK_FOR_TABLES}"
+    **{s: f"{s[1:].upper()} 压缩包无法直接读取，请解压（或改用 .zip 压缩）后再试" for s in (".rar", ".7z")},
+    **{s: f"{s[1:].upper()} 文件无法读取：{_ASK_FOR_TABLES}" for s in (".pdf", ".ofd")},
+    **{s: f"图片（扫描件或照片）无法读取：{_ASK_FOR_TABLES}"
        for s in (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".gif", ".heic")},
-    ".wps": "WPS 文字 .wps 文件无法直接读取，请在 WPS 中另存为 .docx 后再复核",
+    ".wps": "WPS 文字 .wps 文件无法直接读取，请在 WPS 中另存为 .docx 后再试",
 }
 
 
@@ -100,39 +122,80 @@ def unpack(archive: str, into: str, depth: int = 1, inside: str = "",
            done: Unpacked | None = None) -> Unpacked:
     """Unpack the files of ``archive`` that recalc reads into the folder ``into`` (each under a
     new number, keeping its suffix); archives inside it are unpacked in turn (``inside``: the
-    path of this one within the outer archive). Raises :class:`UnreadableFile` when
+    path of this one within the outer archive). ``done`` carries on the counts of the archives
+    unpacked before in the same run (:data:`MAX_ENTRIES` and :data:`MAX_UNPACKED` are the
+    run's). An archive that is an Office document (an .xlsx renamed .zip) is not unpacked:
+    ``office`` is set and the file is read as it is. Raises :class:`UnreadableFile` when
     ``archive`` cannot be opened as a zip archive."""
     done = done if done is not None else Unpacked()
-    try:
-        book = zipfile.ZipFile(archive)
-    except zipfile.BadZipFile:
-        raise UnreadableFile("不是 zip 压缩包，或压缩包已损坏") from None
-    except OSError as err:
-        raise UnreadableFile(f"无法打开压缩包（{os_reason(err)}）") from None
-    except (ValueError, NotImplementedError, EOFError, RuntimeError, zlib.error, OverflowError):
-        raise UnreadableFile("压缩包的目录已损坏，无法读取") from None
-    with book:
+    with _open(archive) as book:
+        files = [info for info in book.infolist() if not info.filename.endswith("/")]   # (no folders)
+        names = {info.filename for info in files}
+        if "[Content_Types].xml" in names and any(n.startswith(("xl/", "word/")) for n in names):
+            done.office = True
+            return done
+        if not files:
+            done.passed.append((inside, "文件无法读取：压缩包中没有文件", False))
         seen: set[str] = set()
-        mac = 0
-        for info in book.infolist():
-            if info.is_dir():
-                continue
+        mac: dict[str, int] = {}   # each __MACOSX folder: the files in it
+        for number, info in enumerate(files):
+            done.entries += 1
+            if done.entries > MAX_ENTRIES:
+                done.passed.append((inside, f"文件无法读取：压缩包中的文件过多（本次复核上限 {MAX_ENTRIES} 个），"
+                                            f"其余 {len(files) - number} 个未读取；请解压后分批复核", False))
+                break
             name = member_name(info)
             shown = f"{inside}/{name}" if inside else name
             if f"/{MAC_FOLDER}/" in f"/{name}":
-                mac += 1
+                folder = shown[:shown.index(MAC_FOLDER) + len(MAC_FOLDER)] if MAC_FOLDER in shown else shown
+                mac[folder] = mac.get(folder, 0) + 1
                 continue
-            skipped = skip_reason(PurePosixPath(name).name)
+            skipped = skip_reason(PurePosixPath(name).name) if name else "没有文件名的条目，已跳过"
             why = (skipped, True) if skipped else _refused(info, name, seen, depth, done)
             if why:
                 done.passed.append((shown, *why))
                 continue
             seen.add(name.lower())
             _take(book, info, name, shown, into, depth, done)
-        if mac:
-            done.passed.append((f"{inside}/{MAC_FOLDER}" if inside else MAC_FOLDER,
-                                MAC_FILES.format(f"（{mac} 个文件）"), True))
+        done.passed += [(folder, MAC_FILES.format(f"（{count} 个文件）"), True) for folder, count in mac.items()]
     return done
+
+
+def unpack_all(archives: list[str], into: str, entries: int = 0, size: int = 0) -> list[Unpacked | UnreadableFile]:
+    """:func:`unpack` for each archive, each into a folder of its own in ``into``, the counts
+    carried from one to the next (starting from ``entries`` and ``size``); an archive that
+    cannot be opened gives its :class:`UnreadableFile`. (One worker process for a batch of
+    archives, not one each.)"""
+    results: list[Unpacked | UnreadableFile] = []
+    for archive in archives:
+        done = Unpacked(size=size, entries=entries)
+        try:
+            results.append(unpack(archive, tempfile.mkdtemp(dir=into), done=done))
+        except UnreadableFile as err:
+            results.append(err)
+        entries, size = done.entries, done.size
+    return results
+
+
+def _open(archive: str) -> zipfile.ZipFile:
+    """``archive`` opened as a zip archive, if it is a regular file (never a pipe or a device,
+    which could block or never end); raises :class:`UnreadableFile`."""
+    try:
+        fd = os.open(archive, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as err:
+        raise UnreadableFile(f"无法打开压缩包（{os_reason(err)}）") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise UnreadableFile("不是普通文件（是设备、管道或其他特殊文件），已跳过")
+    handle = os.fdopen(fd, "rb")
+    try:
+        return zipfile.ZipFile(handle)
+    except zipfile.BadZipFile:
+        handle.close()
+        raise UnreadableFile("不是 zip 压缩包，或压缩包已损坏") from None
+    except (ValueError, NotImplementedError):   # a name not in its encoding, a version
+        handle.close()
+        raise UnreadableFile("压缩包的目录已损坏或使用了不支持的格式，无法读取；请解压后再复核") from None
 
 
 def _refused(info: zipfile.ZipInfo, name: str, seen: set[str], depth: int, done: Unpacked) -> tuple[str, bool] | None:
@@ -140,18 +203,20 @@ def _refused(info: zipfile.ZipInfo, name: str, seen: set[str], depth: int, done:
     if stat.S_ISLNK(info.external_attr >> 16):
         return "是符号链接，不是文件，已跳过", True
     if name.lower() in seen:
-        return "压缩包中有同名文件，只复核第一个", True
+        return "文件无法读取：压缩包中有同名文件，只复核了第一个；请解压后分别复核", False
     if info.flag_bits & 0x1:
         return "文件无法读取：压缩包中的这个文件设置了密码，请解压后另存再复核", False
+    if info.compress_type in _UNBOUNDED:
+        return (f"文件无法读取：压缩方式为 {_UNBOUNDED[info.compress_type]}，无法安全解压；"
+                "请用常规 zip 压缩（或解压）后再复核"), False
     if PurePosixPath(name).suffix.lower() in ARCHIVE_SUFFIXES and depth >= MAX_DEPTH:
         return f"文件无法读取：压缩包中的压缩包嵌套超过 {MAX_DEPTH} 层，未解压；请解压后再复核", False
     if info.file_size > MAX_FILE_BYTES:
         return f"文件无法读取：文件过大（{info.file_size // 2**20} MB，上限 {MAX_FILE_BYTES // 2**20} MB），已拒绝读取", False
     if info.compress_size and info.file_size / info.compress_size > MAX_RATIO:   # tables are compressed already
         return f"文件无法读取：压缩比异常（{info.file_size // info.compress_size} 倍），疑似压缩炸弹，已拒绝解压", False
-    if len(done.members) >= MAX_MEMBERS or done.size + info.file_size > MAX_UNPACKED:
-        return (f"文件无法读取：压缩包中的文件过多或解压后过大（上限 {MAX_MEMBERS} 个文件、"
-                f"{MAX_UNPACKED // 2**30} GB），未解压"), False
+    if done.size + info.file_size > MAX_UNPACKED:
+        return f"文件无法读取：压缩包解压后过大（本次复核上限 {MAX_UNPACKED // 2**30} GB），未解压；请解压后分批复核", False
     return None
 
 
@@ -171,10 +236,13 @@ def _take(book: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, shown: str, i
         done.members.append(Member(shown, target))
         return
     try:
-        unpack(target, into, depth + 1, shown, done)
+        unpack(target, into, depth + 1, shown, done)   # (done.office is False here: see unpack)
     except UnreadableFile as err:
         done.passed.append((shown, f"文件无法读取：{err}", False))
-    finally:
+    if done.office:   # an Office document named .zip: read as it is
+        done.office = False
+        done.members.append(Member(shown, target))
+    else:
         os.remove(target)
 
 
@@ -208,20 +276,13 @@ def _remove(path: str) -> None:
         pass
 
 
-_DAMAGED: tuple[type[BaseException], ...] = (zipfile.BadZipFile, EOFError, zlib.error, ValueError, OverflowError,
-                                             OSError, RuntimeError)
-try:
-    import lzma
-
-    _DAMAGED += (lzma.LZMAError,)
-except ImportError:   # a Python without lzma: zipfile cannot read such members anyway
-    pass
+# what zipfile raises for a damaged member: its CRC, local header (a name, a length), or data
+_DAMAGED = (zipfile.BadZipFile, zlib.error, ValueError, EOFError)
 
 
 def _guarded(read):
     """``read()`` (opening a member, reading its next chunk): a damaged member (its local header,
-    CRC or compressed data; bz2 says so with an OSError) or an unsupported method raise
-    :class:`UnreadableFile`."""
+    CRC or compressed data) or an unsupported method raise :class:`UnreadableFile`."""
     try:
         return read()
     except NotImplementedError:

@@ -25,6 +25,7 @@ from ..logs import logger
 from ..readers.container import UnreadableFile
 
 TIMEOUT = 120.0            # seconds one file may take
+UNEXPECTED = "读取时出现意外错误（已记入日志），已跳过"   # a job's reason when its task raised a bug
 CHUNK = 64                 # files per message to a worker
 MEMORY = 1536 * 2**20      # bytes of address space a worker may add to what it starts with
 
@@ -135,13 +136,15 @@ class _Slot:
 
 def run_guarded(task: Callable, jobs: Iterable[tuple], workers: int,
                 on_failure: Callable[[tuple, str], object], timeout: float = TIMEOUT,
-                memory: int = MEMORY, batch: Callable[[list[tuple]], list] | None = None) -> Iterator[tuple[int, object]]:
+                memory: int = MEMORY, batch: Callable[[list[tuple]], list] | None = None,
+                name: Callable[[tuple], str] = lambda job: str(job[0])) -> Iterator[tuple[int, object]]:
     """``(index, task(*job))`` for every job on ``workers`` guarded processes, as each finishes;
     a job whose worker dies or overruns ``timeout`` gives ``on_failure(job, reason)``, and so
-    does a ``MemoryError`` or an unexpected exception inside ``task``. ``batch``, when given,
-    does a chunk of jobs at once (a list of ``task``'s results, one per job); if it raises, the
-    chunk is done again job by job. On Ctrl+C no new job is started, the running ones finish
-    (and are yielded), then ``KeyboardInterrupt`` is raised."""
+    does a ``MemoryError`` or an unexpected exception inside ``task`` (logged with its
+    traceback and the job's ``name``). ``batch``, when given, does a chunk of jobs at once (a
+    list of ``task``'s results, one per job); if it raises, the chunk is done again job by job.
+    On Ctrl+C no new job is started, the running ones finish (and are yielded), then
+    ``KeyboardInterrupt`` is raised."""
     jobs = list(jobs)
     if not jobs:
         return
@@ -208,8 +211,8 @@ def run_guarded(task: Callable, jobs: Iterable[tuple], workers: int,
                 elif isinstance(outcome, MemoryError):
                     outcome = on_failure(jobs[index], "读取所需内存超过上限（文件中的数据区域过大），已跳过")
                 elif isinstance(outcome, RuntimeError):
-                    logger.error("意外错误（%s）：\n%s", jobs[index][0], outcome.args[-1])
-                    outcome = on_failure(jobs[index], "读取时出现意外错误，已跳过；请用 Excel 或 WPS 打开后另存为 .xlsx 再试")
+                    logger.error("意外错误（%s）：\n%s", name(jobs[index]), outcome.args[-1])
+                    outcome = on_failure(jobs[index], UNEXPECTED)
                 yield index, outcome
     finally:
         for slot in slots:

@@ -250,12 +250,6 @@ OUTPUT_FOLDER = "位于输出目录中（本工具写出的复核副本和汇总
 SAME_FILE = "是同一个文件（链接），只复核一次"   # a second link to a file read: skipped, not unreadable
 
 
-def _skipped_reason(path: Path, archives: bool = False) -> str | None:
-    """Why a file found in a folder is not read (``None``: it is read); with ``archives``, a
-    .zip archive is read (its files, see :mod:`..readers.archive`)."""
-    return archive.skip_reason(path.name, archives)
-
-
 def _real(path: Path) -> str:
     try:
         return os.path.realpath(path)
@@ -286,7 +280,7 @@ def _walk(folder: Path, found: list[Path], skipped: list[tuple[Path, str]], arch
         dirs.sort()
         for name in sorted(files):
             path = Path(top) / name
-            reason = _skipped_reason(path, archives)
+            reason = archive.skip_reason(path.name, archives)
             if reason:
                 skipped.append((path, reason))
             else:
@@ -297,7 +291,8 @@ def collect(paths: list[str], reals: dict[Path, str] | None = None,
             archives: bool = False) -> tuple[list[Path], list[tuple[Path, str]]]:
     """Files named by ``paths`` (files, folders walked recursively, glob patterns) and every
     path that is not read, with the reason (missing, unreadable folder, lock file, not a table
-    file). A named file is read whatever its suffix (its format is told by its content); a path
+    file). A named file is read whatever its suffix (its format is told by its content), but for
+    one that never holds a table (a lock file, a PDF: :func:`~..readers.archive.not_read`); a path
     that exists is taken as it is even when it contains glob characters (``表[1].xlsx``).
     A file named twice is read once; a second link to it (symbolic or hard) is listed as skipped,
     with the first.
@@ -324,8 +319,8 @@ def collect(paths: list[str], reals: dict[Path, str] | None = None,
                 _walk(match, found, skipped, archives)
             elif not exists:
                 skipped.append((match, "文件不存在"))
-            elif match.name.startswith("~$") or match.name.startswith(".~lock."):
-                skipped.append((match, _skipped_reason(match) or "锁定文件，已跳过"))
+            elif (reason := archive.not_read(match.name)) or match.name.startswith(".~lock."):
+                skipped.append((match, reason or archive.LOCK_FILE))   # a lock file, a PDF …: never a table
             else:
                 found.append(match)
     unique = []
@@ -349,8 +344,11 @@ def collect(paths: list[str], reals: dict[Path, str] | None = None,
 
 
 def _failure(job: tuple, reason: str) -> FileFailure:
+    from .guard import UNEXPECTED
+
     path, label = job[0], job[4]
-    return FileFailure(label, f"文件无法读取：{reason}", FORMATS.get(Path(path).suffix.lower()))
+    advice = "；请用 Excel 或 WPS 打开后另存为 .xlsx 再试" if reason == UNEXPECTED else ""
+    return FileFailure(label, f"文件无法读取：{reason}{advice}", FORMATS.get(Path(path).suffix.lower()))
 
 
 Outcome = list[TableReport] | FileFailure
@@ -369,7 +367,7 @@ def run(jobs: list[tuple], workers: int, progress: Callable[[int], object] | Non
     if debugging():   # one process, so that an unexpected error stops the run with its traceback
         outcomes = enumerate(check_files(jobs))
     else:
-        outcomes = run_guarded(check_file, jobs, workers, _failure, batch=check_files)
+        outcomes = run_guarded(check_file, jobs, workers, _failure, batch=check_files, name=lambda job: job[4])
     try:
         for index, outcome in outcomes:
             done[index] = outcome
@@ -412,19 +410,19 @@ def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def _label(path: Path, folders: list[Path], member: str = "") -> str:
+def _label(path: Path, folders: list[Path]) -> str:
     """How a file is shown: relative to the parent of the folder given on the command line that
     holds it (``收到的自评表/单位A/表1.xlsx``), or its name when it was named itself; a name that
     is not valid UTF-8 decoded as GBK (and said so) or its bytes escaped, control characters
     escaped (:func:`~workbook_builder.files.shown_path`); the JSON's ``uri`` names the file exactly.
-    A file in an archive: the archive's, then its ``member`` path (``收到.zip/单位A/表1.xlsx``)."""
+    A file in an archive is shown by the archive's label and its path in it (``收到.zip/单位A/表1.xlsx``)."""
     absolute = str(path.absolute())
     text = path.name
     for folder in folders:
         if absolute.startswith(os.path.join(str(folder), "")):   # inside the folder (a string test: fast)
             text = Path(absolute[len(os.path.join(str(folder.parent), "")):]).as_posix()
             break
-    return shown_path(f"{text}/{member}" if member else text)
+    return shown_path(text)
 
 
 def _uri(path: Path) -> str:
@@ -462,29 +460,78 @@ class _Input:
     member: str = ""
 
 
-def _inputs(found: list[Path], folders: list[Path], into: str | None) -> tuple[list[_Input], list[FileFailure]]:
-    """The files to read, each .zip archive's unpacked into a folder of its own in ``into`` (in a guarded worker: see
-    :mod:`..readers.archive`), and a failure for every archive that cannot be opened and every
-    file in one that is not read."""
+def _inputs(found: list[Path], folders: list[Path], into: str | None) -> tuple[list[_Input], list[FileFailure], bool]:
+    """The files to read, the .zip archives' unpacked into ``into`` (in a guarded worker: see
+    :mod:`..readers.archive`); a failure for every archive that cannot be opened and every
+    file in one that is not read; and whether Ctrl+C stopped the unpacking (then nothing is
+    read). Every file gets a label of its own (:func:`_labels`)."""
+    archives = [p for p in found if p.suffix.lower() in archive.ARCHIVE_SUFFIXES]
+    try:
+        unpacked = dict(zip(archives, _unpack(archives, into))) if archives else {}
+    except KeyboardInterrupt:
+        return [], [], True
+    inputs, passed, taken = [], [], set()
+    for path, label in zip(found, _labels(found, folders)):
+        outcome, label, uri = unpacked.get(path), _own(label, taken), _uri(path)
+        if isinstance(outcome, (UnreadableFile, UserError)):
+            passed.append(FileFailure(label, f"压缩包无法读取：{outcome}", "zip", uri=uri))
+        elif outcome is None or outcome.office:   # a file, or an Office document named .zip
+            inputs.append(_Input(path, label, path))
+        else:
+            inputs += [_Input(Path(member.path), _own(f"{label}/{member.name}", taken), path, member.name)
+                       for member in outcome.members]
+            passed += [FileFailure(f"{label}/{name}" if name else label, reason if not skipped else f"未读取：{reason}",
+                                   _format_of(name), skipped=skipped, uri=uri, member=name)
+                       for name, reason, skipped in outcome.passed]
+    return inputs, passed, False
+
+
+def _format_of(name: str) -> str | None:
+    suffix = Path(name).suffix.lower()
+    return "zip" if suffix in archive.ARCHIVE_SUFFIXES else FORMATS.get(suffix)
+
+
+def _own(label: str, taken: set[str]) -> str:
+    """``label``, numbered （2）, （3）… if another file already has it (an archive holding
+    部门.zip/表.xlsx both as a path and inside 部门.zip): each label names one file (the
+    summary's links and the JSON's uri are found by it)."""
+    shown, n = label, 1
+    while shown in taken:
+        n += 1
+        shown = f"{label}（{n}）"
+    taken.add(shown)
+    return shown
+
+
+def _unpack(archives: list[Path], into: str) -> list:
+    """:func:`~..readers.archive.unpack_all` in one guarded worker; if that worker dies or
+    overruns, each archive in a worker of its own (the counts carried over), so that only the
+    culprit fails."""
     from .guard import GuardedFailure, call_guarded
 
-    inputs, passed = [], []
-    for path in found:
-        label = _label(path, folders)
-        if path.suffix.lower() not in archive.ARCHIVE_SUFFIXES:
-            inputs.append(_Input(path, label, path))
-            continue
+    try:
+        return call_guarded(archive.unpack_all, ([str(a) for a in archives], into))
+    except GuardedFailure:
+        pass
+    outcomes, entries, size = [], 0, 0
+    for path in archives:
         try:
-            unpacked = call_guarded(archive.unpack, (str(path), tempfile.mkdtemp(dir=into)))
-        except (UnreadableFile, GuardedFailure) as err:
-            passed.append(FileFailure(label, f"压缩包无法读取：{err}", "zip", uri=_uri(path)))
-            continue
-        uri = _uri(path)
-        inputs += [_Input(Path(m.path), _label(path, folders, m.name), path, m.name) for m in unpacked.members]
-        passed += [FileFailure(_label(path, folders, name), reason if not skipped else f"未读取：{reason}",
-                               FORMATS.get(Path(name).suffix.lower()), skipped=skipped, uri=uri, member=name)
-                   for name, reason, skipped in unpacked.passed]
-    return inputs, passed
+            [outcome] = call_guarded(archive.unpack_all, ([str(path)], into, entries, size))
+        except GuardedFailure as err:
+            outcome = err
+        if isinstance(outcome, archive.Unpacked):
+            entries, size = outcome.entries, outcome.size
+        outcomes.append(outcome)
+    return outcomes
+
+
+def _labels(found: list[Path], folders: list[Path]) -> list[str]:
+    """Each file's :func:`_label`; files that would share one (两个文件夹中的 自评表.zip named
+    on the command line) are shown by their path as given (and numbered by :func:`_own` if
+    even that is shared)."""
+    labels = [_label(p, folders) for p in found]
+    counts = Counter(labels)
+    return [shown_path(str(p)) if counts[label] > 1 else label for p, label in zip(found, labels)]
 
 
 def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
@@ -519,23 +566,32 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
     if any(p.suffix.lower() in archive.ARCHIVE_SUFFIXES for p in found):
         unpacked = tempfile.mkdtemp(prefix="perfbook-zip-")
     try:
-        inputs, passed = _inputs(found, folders, unpacked)
+        inputs, passed, interrupted = _inputs(found, folders, unpacked)
         if on_start:
             on_start(len(inputs))
         names = unique_names(_copy_stems([Path(i.member) if i.member else i.path for i in inputs]), ".xlsx")
         work = [(str(i.path), profile, str(outdir) if copies else None, n, i.label) for i, n in zip(inputs, names)]
-        result = RecalcResult(files=len(inputs) + len(passed) + len(skipped),
+        result = RecalcResult(files=len(inputs) + len(passed) + len(skipped), partial=interrupted,
                               sources={i.label: i.source for i in inputs},
                               members={i.label: i.member for i in inputs if i.member})
+        not_tables = (OUTPUT_FOLDER, archive.MAC_FILES.format(""), archive.LOCK_FILE)   # (and skip_reason's)
         result.failures.extend(FileFailure(_label(p, folders), f"未读取：{reason}", FORMATS.get(p.suffix.lower()),
-                                           skipped=reason in (_skipped_reason(p, True), OUTPUT_FOLDER, archive.MAC_FILES.format(""))
+                                           skipped=reason in (archive.skip_reason(p.name), *not_tables)
                                            or reason.endswith(SAME_FILE), uri=_uri(p))
                                for p, reason in skipped)
         result.failures.extend(passed)
         return _run(result, work, outdir, json_path, jobs, progress)
     finally:
         if unpacked:
-            shutil.rmtree(unpacked, ignore_errors=True)
+            _remove_folder(unpacked)
+
+
+def _remove_folder(path: str) -> None:
+    """Remove a temporary folder; what cannot be removed is logged (and left)."""
+    def failed(function, name, info) -> None:
+        logger.warning("临时文件 %s 无法删除", name, exc_info=info)
+
+    shutil.rmtree(path, onerror=failed)
 
 
 def _run(result: RecalcResult, work: list[tuple], outdir: Path, json_path: str | Path | None, jobs: int | None,
@@ -547,7 +603,7 @@ def _run(result: RecalcResult, work: list[tuple], outdir: Path, json_path: str |
     streamed = _Streamed(stream)
     try:
         done, complete = run(work, jobs or default_workers(), progress, streamed)
-        result.partial = not complete
+        result.partial = result.partial or not complete   # (partial already: stopped while unpacking)
         _collect_outcomes(result, done)
         unwritten = None
         if json_path:  # first: the JSON stands even if the summary workbook cannot be written
@@ -556,7 +612,7 @@ def _run(result: RecalcResult, work: list[tuple], outdir: Path, json_path: str |
                 result.json_path = atomic_save(lambda tmp: Path(tmp).write_text(text, encoding="utf-8"), json_path)
             except OSError as err:   # and the summary stands when the JSON cannot be written
                 unwritten = err
-        if streamed.stream is not None and complete:
+        if streamed.stream is not None and not result.partial:
             result.summary_path = stream.finish(result)
         else:   # a partial run opens with a 说明 sheet; a stream that failed is written again
             stream.discard()

@@ -129,7 +129,8 @@ class Links:
 
     def cell(self, row, cell: str) -> tuple[str | None, str | None]:
         target = self.file(row)
-        if not target or not cell or _NOT_IN_XML.search(row.sheet):   # a sheet name XML cannot hold
+        inside = not row.annotated and row.file in getattr(self.result, "members", {})   # (the link opens the .zip)
+        if not target or not cell or inside or _NOT_IN_XML.search(row.sheet):   # a sheet name XML cannot hold
             return target, None
         return target, f"'{row.sheet.replace(chr(39), chr(39) * 2)}'!{cell}"
 

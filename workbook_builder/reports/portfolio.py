@@ -63,9 +63,10 @@ class PortfolioData:
                 k["count"] += 1
                 if numbers[id(t)] not in k["tables"]:
                     k["tables"].append(numbers[id(t)])
-        files = len({t.get("file") for t in self.tables}) + len(self.unreadable)
+        failed = sum(1 for u in self.unreadable if not u.get("skipped"))   # (not the lock files, PDFs …)
+        files = len({t.get("file") for t in self.tables}) + failed
         overview = (f"本次共复核{files}个文件中的{n}张自评表"
-                    + (f"（另有{len(self.unreadable)}个文件无法读取）" if self.unreadable else "")
+                    + (f"（另有{failed}个文件无法读取）" if failed else "")
                     + f"。其中{len(flagged)}张表发现问题，共{findings}处；"
                     + f"{len(changed)}张表按计分规则重新计算后的总分与填报总分不同。")
         distribution = "按重新计算的总分，" + "，".join(f"“{g}”{c}张" for g, c in counts.items()) + "。"

@@ -54,56 +54,53 @@ def _read_workbook(path: Path, label: str, index: Index, notes: list[str]) -> in
     return added
 
 
-def _read_member(zipped: Path, member: str, label: str, index: Index, notes: list[str]) -> int:
-    """The actuals of the file at ``member`` in the .zip archive ``zipped`` (unpacked into a
-    temporary folder, removed after)."""
+def _from_recalc(data: dict, json_path: Path, index: Index, notes: list[str]) -> int:
     import tempfile
 
-    from ..readers.archive import unpack
-    from ..readers.container import UnreadableFile
-
-    with tempfile.TemporaryDirectory(prefix="perfbook-zip-") as into:
-        try:
-            found = [m.path for m in unpack(str(zipped), into).members if m.name == member]
-        except UnreadableFile as err:
-            found, why = [], str(err)
-        else:
-            why = "压缩包中没有这个文件"
-        if not found:
-            notes.append(f"上年结果 {label}：{why}，其实际完成值未用于审核")
-            return 0
-        return _read_workbook(Path(found[0]), label, index, notes)
-
-
-def _from_recalc(data: dict, json_path: Path, index: Index, notes: list[str]) -> int:
     added, done = 0, set()
-    for table in data.get("tables", ()):
-        if not isinstance(table, dict):
-            continue
-        label = str(table.get("file", ""))
-        candidates = []
-        uri = table.get("uri") or ""
-        member = str(table.get("member") or "")
-        if uri.startswith("file:") and member:   # a file read from a .zip archive: read from it again
-            if (uri, member) not in done:
-                done.add((uri, member))
-                added += _read_member(Path(unquote(urlparse(uri).path)), member, label, index, notes)
-            continue
-        if uri.startswith("file:"):
-            candidates.append(Path(unquote(urlparse(uri).path)))
-        if label:
-            candidates += [json_path.parent / label, Path(label)]
-        if table.get("annotated"):
-            candidates.append(json_path.parent / str(table["annotated"]))
-        found = next((c for c in candidates if c.is_file()), None)
-        if found is None:
-            notes.append(f"上年结果 {json_path} 中的文件 {label} 找不到，其实际完成值未用于审核")
-            continue
-        if found in done:
-            continue
-        done.add(found)
-        added += _read_workbook(found, label, index, notes)
+    with tempfile.TemporaryDirectory(prefix="perfbook-zip-") as scratch:
+        archives: dict[Path, dict[str, str]] = {}   # each archive named, unpacked once: member -> file
+        for table in data.get("tables", ()):
+            if not isinstance(table, dict):
+                continue
+            label = str(table.get("file", ""))
+            candidates = []
+            uri = table.get("uri") or ""
+            member = str(table.get("member") or "")
+            if uri.startswith("file:") and member:   # a file read from a .zip archive: from it again
+                zipped = Path(unquote(urlparse(uri).path))
+                if zipped not in archives:
+                    archives[zipped] = _unpacked(zipped, scratch)
+                if member in archives[zipped]:
+                    candidates.append(Path(archives[zipped][member]))
+            elif uri.startswith("file:"):
+                candidates.append(Path(unquote(urlparse(uri).path)))
+            if label:
+                candidates += [json_path.parent / label, Path(label)]
+            if table.get("annotated"):
+                candidates.append(json_path.parent / str(table["annotated"]))
+            found = next((c for c in candidates if c.is_file()), None)
+            if found is None:
+                notes.append(f"上年结果 {json_path} 中的文件 {label} 找不到，其实际完成值未用于审核")
+                continue
+            if found in done:
+                continue
+            done.add(found)
+            added += _read_workbook(found, label, index, notes)
     return added
+
+
+def _unpacked(zipped: Path, into: str) -> dict[str, str]:
+    """The files of a .zip archive, unpacked in a guarded worker (as recalc does): member path ->
+    unpacked file; none when the archive is gone or cannot be read."""
+    from ..readers.archive import unpack_all
+    from ..recalc.guard import GuardedFailure, call_guarded
+
+    try:
+        [outcome] = call_guarded(unpack_all, ([str(zipped)], into))
+    except GuardedFailure:
+        return {}
+    return {} if isinstance(outcome, Exception) else {m.name: m.path for m in outcome.members}
 
 
 def _from_parsed(data: list, json_path: Path, index: Index) -> int:

@@ -293,7 +293,7 @@ def _check_one(path: Path, label: str, stem: str, outdir: Path | None, profile: 
                 if debugging():
                     raise
                 logger.exception("审核副本无法写出（%s）", label)
-            result.annotation_errors[label] = f"审核副本无法写出：{why or err}"
+            result.annotation_errors[label] = f"审核副本无法写出：{why or f'出现意外错误（{type(err).__name__}），已记入日志'}"
         else:
             for row in rows:
                 row.annotated = written.name
