@@ -3,13 +3,15 @@ document inside is read as if it had been unpacked, under a name that says where
 (``收到.zip/单位A/表1.xlsx``).
 
 :func:`unpack` unpacks one archive into a folder of numbered files and returns what it unpacked
-and what it did not read, with the reason; recalc runs it in a guarded worker (see
-:func:`~workbook_builder.recalc.guard.call_guarded`), so an archive of a million entries or a
-bomb stops there (and bzip2 or LZMA members, which zipfile unpacks without bound, are refused). Member names are decoded as their maker wrote them: UTF-8 when the archive
-says so or the bytes are UTF-8, else GB18030 (Windows' compressed folders write names in the
-system code page, GBK on Chinese Windows), else the bytes are kept and shown escaped. Archives
-inside the archive are unpacked too, :data:`MAX_DEPTH` levels deep. Nothing is ever written
-under a member's own name, so a name such as ``../../x`` cannot reach outside the folder.
+and what it did not read, with the reason; recalc runs :func:`unpack_all` in a guarded worker
+(see :func:`~workbook_builder.recalc.guard.call_guarded`), so an archive of a million entries or
+a bomb stops there; bzip2 and LZMA members, which zipfile unpacks without bound, are refused, and
+a run unpacks at most :data:`MAX_ENTRIES` files and :data:`MAX_UNPACKED` bytes. Member names are
+decoded as their maker wrote them: UTF-8 when the archive says so or the bytes are UTF-8, else
+GB18030 (Windows' compressed folders write names in the system code page, GBK on Chinese
+Windows), else the bytes are kept and shown escaped. Archives inside the archive are unpacked
+too, :data:`MAX_DEPTH` levels deep. Nothing is ever written under a member's own name, so a name
+such as ``../../x`` cannot reach outside the folder.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from ..files import readable_path
+from ..logs import logger
 from .container import MAX_FILE_BYTES, MAX_RATIO, SUFFIXES, UnreadableFile, os_reason
 
 ARCHIVE_SUFFIXES = {".zip"}
@@ -270,10 +273,12 @@ def _copy(book: zipfile.ZipFile, info: zipfile.ZipInfo, target: str) -> int:
 
 
 def _remove(path: str) -> None:
+    """Remove a file being unpacked that failed; if even that fails, the folder it is in goes at
+    the end of the run (see :func:`~workbook_builder.recalc.run._remove_folder`)."""
     try:
         os.remove(path)
     except OSError:
-        pass
+        logger.debug("无法删除 %s", path, exc_info=True)
 
 
 # what zipfile raises for a damaged member: its CRC, local header (a name, a length), or data
