@@ -8,8 +8,10 @@ import errno
 import io
 import json
 import os
+import struct
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -41,6 +43,20 @@ def build_zip(members: list[tuple[bytes | str, bytes]], method: int = zipfile.ZI
     for placeholder, raw in raw_names.items():
         data = data.replace(placeholder, raw)
     return data
+
+
+def stored_zip(members: list[tuple[bytes, bytes]]) -> bytes:
+    """A zip of (raw name, data), stored, written byte by byte: names zipfile will not write
+    (an empty one)."""
+    out, directory = bytearray(), bytearray()
+    for name, data in members:
+        crc, offset = zlib.crc32(data), len(out)
+        out += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 0, 0, 0x21, crc, len(data), len(data), len(name), 0)
+        out += name + data
+        directory += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 0x314, 20, 0, 0, 0, 0x21, crc, len(data), len(data),
+                                 len(name), 0, 0, 0, 0, 0, offset) + name
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(members), len(members), len(directory), len(out), 0)
+    return bytes(out + directory + end)
 
 
 def run(tmp_path: Path, *paths: Path, copies: bool = False) -> tuple[object, dict]:
@@ -204,7 +220,7 @@ def test_duplicate_names_and_links_are_skipped(tmp_path):
     into.mkdir()
     unpacked = archive.unpack(str(zipped), str(into))
     assert [m.name for m in unpacked.members] == ["表.xlsx"]
-    assert [(n, skipped) for n, _, skipped in unpacked.passed] == [("表.xlsx", False), ("表.XLSX", False),
+    assert [(n, skipped) for n, _, skipped in unpacked.passed] == [("表.xlsx（2）", False), ("表.XLSX", False),
                                                                   ("链接.xlsx", True)]   # (tables not read)
     assert "同名" in unpacked.passed[1][1] and "符号链接" in unpacked.passed[2][1]
 
@@ -283,7 +299,7 @@ def test_folders_holding_archives_macos_files_and_the_temporary_folder(tmp_path,
         ("收到的材料/._表5.xlsx", True), ("收到的材料/__MACOSX", True)]
     assert not list(temporary.glob("perfbook-zip-*"))   # the unpacked files removed at the end
     assert sorted(p.name for p in (tmp_path / "out").glob("*_复核*.xlsx")) == [
-        "表12（xlsx）_复核.xlsx", "表12（xlsx）_复核（2）.xlsx", "表5_复核.xlsx"]
+        "表12_复核.xlsx", "表12_复核（2）.xlsx", "表5_复核.xlsx"]
 
 
 def test_summary_links_a_table_read_from_an_archive_to_the_archive(tmp_path):
@@ -477,8 +493,9 @@ def test_a_path_inside_an_archive_and_an_inner_archive_of_one_name(tmp_path):
     zipped = tmp_path / "a.zip"
     zipped.write_bytes(build_zip([("inner.zip/t.xlsx", TABLE.read_bytes()),
                                   ("inner.zip", build_zip([("t.xlsx", OTHER.read_bytes())]))]))
-    result, _ = run(tmp_path, zipped)
+    result, data = run(tmp_path, zipped)
     assert sorted(r.file for r in result.reports) == ["a.zip/inner.zip/t.xlsx", "a.zip/inner.zip/t.xlsx（2）"]
+    assert sorted(t["member"] for t in data["tables"]) == ["inner.zip/t.xlsx", "inner.zip/t.xlsx（2）"]
 
 
 def test_named_files_that_never_hold_a_table_say_what_to_send(tmp_path):
@@ -498,7 +515,7 @@ def test_ctrl_c_while_unpacking_writes_a_partial_summary(tmp_path, monkeypatch):
     def interrupted(*args):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(recalc_run, "_unpack", interrupted)
+    monkeypatch.setattr(recalc_run, "unpack_archives", interrupted)
     zipped = tmp_path / "a.zip"
     zipped.write_bytes(build_zip([("表5.xlsx", TABLE.read_bytes())]))
     result, data = run(tmp_path, zipped, OTHER)
@@ -564,3 +581,59 @@ def test_damaged_archives_of_every_kind_are_unreadable_files_never_errors(tmp_pa
         assert sorted(os.listdir(into)) == sorted(Path(m.path).name for m in unpacked.members)
         kinds.update(reason for _, reason, _ in unpacked.passed)
     assert any("已损坏（解压或校验失败）" in k for k in kinds) and any("目录已损坏" in k for k in kinds)
+
+
+def test_every_file_of_an_archive_has_a_shown_name_of_its_own(tmp_path):
+    """Names that read alike (a GBK name and its UTF-8 twin, \\ for /), entries without a name,
+    a file called __MACOSX beside the folder, __MACOSX found as a folder anywhere in a path."""
+    inner = stored_zip([(b"", b"x"), ("表.xlsx".encode(), TABLE.read_bytes())])
+    zipped = tmp_path / "a.zip"
+    zipped.write_bytes(stored_zip([
+        ("单位/表5.xlsx".encode("gbk"), TABLE.read_bytes()), ("单位/表5.xlsx".encode(), OTHER.read_bytes()),
+        ("单位\\表5.xlsx".encode(), OTHER.read_bytes()), (b"", b"x"), (b".", b"y"), (b"__MACOSX", b"z"),
+        (b"__MACOSX/._a", b"m"), (b"a__MACOSX_b/__MACOSX/._c", b"m"), (b"in.zip", inner)]))
+    (tmp_path / "into").mkdir()
+    unpacked = archive.unpack(str(zipped), str(tmp_path / "into"))
+    names = [m.name for m in unpacked.members] + [n for n, _, _ in unpacked.passed]
+    assert len(names) == len(set(names))
+    assert sorted(names) == sorted([
+        "单位/表5.xlsx", "单位/表5.xlsx（2）", "单位/表5.xlsx（3）", "（没有文件名）", "（没有文件名）（2）",
+        "__MACOSX", "__MACOSX（2）", "a__MACOSX_b/__MACOSX", "in.zip/（没有文件名）", "in.zip/表.xlsx"])
+    assert dict((n, r) for n, r, _ in unpacked.passed)["a__MACOSX_b/__MACOSX"].startswith("macOS")
+
+
+def test_an_archive_that_only_looks_like_a_workbook_is_unpacked(tmp_path):
+    zipped = tmp_path / "a.zip"
+    zipped.write_bytes(build_zip([("[Content_Types].xml", b"<Types/>"), ("xl/说明.txt", b"x"),
+                                  ("单位A/表5.xlsx", TABLE.read_bytes())]))
+    result, _ = run(tmp_path, zipped)
+    assert [r.file for r in result.reports] == ["a.zip/单位A/表5.xlsx"]
+
+
+def test_an_ods_or_xls_named_zip_is_read_as_it_is(tmp_path):
+    formats = Path(__file__).resolve().parent / "data" / "formats"
+    for source in formats.glob("26_website.*"):
+        shutil.copy(source, tmp_path / f"{source.suffix[1:]}表.zip")
+    result, data = run(tmp_path, tmp_path / "ods表.zip", tmp_path / "xls表.zip")
+    assert sorted((r.file, r.format) for r in result.reports) == [("ods表.zip", "ods"), ("xls表.zip", "xls")]
+    assert data["unreadable"] == []
+
+
+def test_skipped_files_in_folders_of_one_name_keep_their_own_names(tmp_path, monkeypatch):
+    for side in ("A", "B"):
+        (tmp_path / side / "d").mkdir(parents=True)
+        (tmp_path / side / "d" / "readme.txt").write_text("x")
+        shutil.copy(TABLE, tmp_path / side / "d" / "表.xlsx")
+    (tmp_path / "A" / "d" / "链接.xlsx").symlink_to(tmp_path / "A" / "d" / "表.xlsx")
+    monkeypatch.chdir(tmp_path)
+    result, data = run(tmp_path, Path("A/d"), Path("B/d"), Path("A/d"))   # (A/d twice: its lines once)
+    assert sorted(f["file"] for f in data["unreadable"]) == ["A/d/readme.txt", "B/d/readme.txt", "d/链接.xlsx"]
+    assert sorted(t["file"] for t in data["tables"]) == ["A/d/表.xlsx", "B/d/表.xlsx"]
+
+
+def test_an_archive_whose_directory_is_too_large_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(archive, "MAX_DIRECTORY", 200)
+    zipped = tmp_path / "a.zip"
+    zipped.write_bytes(build_zip([(f"表{n}.xlsx", TABLE.read_bytes()) for n in range(5)]))
+    with pytest.raises(UnreadableFile, match="条目过多"):
+        archive.unpack(str(zipped), str(tmp_path))

@@ -26,7 +26,7 @@ from pathlib import PurePosixPath
 
 from ..files import readable_path
 from ..logs import logger
-from .container import MAX_FILE_BYTES, MAX_RATIO, SUFFIXES, UnreadableFile, os_reason
+from .container import MAX_FILE_BYTES, MAX_RATIO, SUFFIXES, UnreadableFile, os_reason, sniff_markup
 
 ARCHIVE_SUFFIXES = {".zip"}
 MAX_DEPTH = 3                 # archives inside archives unpacked, the outer one included
@@ -58,7 +58,19 @@ class Unpacked:
     size: int = 0       # bytes unpacked (in the run)
     written: int = 0    # files written into the folder (their numbers)
     entries: int = 0    # files looked at (in the run)
-    office: bool = False   # the archive is an Office document: read it as it is
+    as_file: bool = False   # the "archive" is a workbook or Word document: read it as the file it is
+    shown: set[str] = field(default_factory=set)   # the shown names given (see own)
+
+    def own(self, name: str) -> str:
+        """``name``, numbered （2）, （3）… if a file of this archive already has it (a GBK name
+        and its UTF-8 twin, a path ``b.zip/t.xlsx`` beside an inner b.zip holding t.xlsx): each
+        shown name, and so each JSON ``member``, is one file's."""
+        shown, n = name, 1
+        while shown in self.shown:
+            n += 1
+            shown = f"{name}（{n}）"
+        self.shown.add(shown)
+        return shown
 
 
 def member_name(info: zipfile.ZipInfo) -> str:
@@ -127,15 +139,20 @@ def unpack(archive: str, into: str, depth: int = 1, inside: str = "",
     new number, keeping its suffix); archives inside it are unpacked in turn (``inside``: the
     path of this one within the outer archive). ``done`` carries on the counts of the archives
     unpacked before in the same run (:data:`MAX_ENTRIES` and :data:`MAX_UNPACKED` are the
-    run's). An archive that is an Office document (an .xlsx renamed .zip) is not unpacked:
-    ``office`` is set and the file is read as it is. Raises :class:`UnreadableFile` when
-    ``archive`` cannot be opened as a zip archive."""
+    run's). A file named .zip that is a workbook or Word document (an .xlsx, .ods or .xls
+    renamed) is not unpacked: ``as_file`` is set and it is read as the file it is. Every file
+    gets a shown name of its own (numbered （2） … where two read alike). Raises
+    :class:`UnreadableFile` when ``archive`` cannot be opened as a zip archive."""
     done = done if done is not None else Unpacked()
-    with _open(archive) as book:
+    book = _open(archive)
+    if book is None:
+        done.as_file = True
+        return done
+    with book:
         files = [info for info in book.infolist() if not info.filename.endswith("/")]   # (no folders)
         names = {info.filename for info in files}
-        if "[Content_Types].xml" in names and any(n.startswith(("xl/", "word/")) for n in names):
-            done.office = True
+        if _is_document(names):
+            done.as_file = True
             return done
         if not files:
             done.passed.append((inside, "文件无法读取：压缩包中没有文件", False))
@@ -148,11 +165,12 @@ def unpack(archive: str, into: str, depth: int = 1, inside: str = "",
                                             f"其余 {len(files) - number} 个未读取；请解压后分批复核", False))
                 break
             name = member_name(info)
-            shown = f"{inside}/{name}" if inside else name
-            if f"/{MAC_FOLDER}/" in f"/{name}":
-                folder = shown[:shown.index(MAC_FOLDER) + len(MAC_FOLDER)] if MAC_FOLDER in shown else shown
+            parts = name.split("/")
+            if MAC_FOLDER in parts[:-1]:
+                folder = "/".join([*([inside] if inside else []), *parts[:parts.index(MAC_FOLDER) + 1]])
                 mac[folder] = mac.get(folder, 0) + 1
                 continue
+            shown = done.own(f"{inside}/{name or NO_NAME}" if inside else name or NO_NAME)
             skipped = skip_reason(PurePosixPath(name).name) if name else "没有文件名的条目，已跳过"
             why = (skipped, True) if skipped else _refused(info, name, seen, depth, done)
             if why:
@@ -160,8 +178,19 @@ def unpack(archive: str, into: str, depth: int = 1, inside: str = "",
                 continue
             seen.add(name.lower())
             _take(book, info, name, shown, into, depth, done)
-        done.passed += [(folder, MAC_FILES.format(f"（{count} 个文件）"), True) for folder, count in mac.items()]
+        done.passed += [(done.own(folder), MAC_FILES.format(f"（{count} 个文件）"), True) for folder, count in mac.items()]
     return done
+
+
+NO_NAME = "（没有文件名）"
+
+
+def _is_document(names: set[str]) -> bool:
+    """Whether a zip is a workbook or Word document rather than an archive of them: an Office
+    Open XML package (its content types and main part) or an OpenDocument file (its mimetype and
+    content)."""
+    return ("[Content_Types].xml" in names and bool(names & {"xl/workbook.xml", "xl/workbook.bin", "word/document.xml"})) \
+        or {"mimetype", "content.xml"} <= names
 
 
 def unpack_all(archives: list[str], into: str, entries: int = 0, size: int = 0) -> list[Unpacked | UnreadableFile]:
@@ -180,9 +209,11 @@ def unpack_all(archives: list[str], into: str, entries: int = 0, size: int = 0) 
     return results
 
 
-def _open(archive: str) -> zipfile.ZipFile:
+def _open(archive: str) -> zipfile.ZipFile | None:
     """``archive`` opened as a zip archive, if it is a regular file (never a pipe or a device,
-    which could block or never end); raises :class:`UnreadableFile`."""
+    which could block or never end) whose directory is of a reasonable size; ``None`` if it is
+    no zip but a workbook by its content (an .xls or a web page renamed .zip). Raises
+    :class:`UnreadableFile`."""
     try:
         fd = os.open(archive, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as err:
@@ -192,13 +223,35 @@ def _open(archive: str) -> zipfile.ZipFile:
         raise UnreadableFile("不是普通文件（是设备、管道或其他特殊文件），已跳过")
     handle = os.fdopen(fd, "rb")
     try:
+        _directory_size(handle)
         return zipfile.ZipFile(handle)
     except zipfile.BadZipFile:
+        handle.seek(0)
+        start = handle.read(65536)
         handle.close()
+        if start.startswith(_OLE) or sniff_markup(start):
+            return None
         raise UnreadableFile("不是 zip 压缩包，或压缩包已损坏") from None
     except (ValueError, NotImplementedError):   # a name not in its encoding, a version
         handle.close()
         raise UnreadableFile("压缩包的目录已损坏或使用了不支持的格式，无法读取；请解压后再复核") from None
+    except BaseException:
+        handle.close()
+        raise
+
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"   # an .xls (or .et, .doc)
+MAX_DIRECTORY = 32 * 2**20   # bytes of an archive's directory: some 300,000 entries
+
+
+def _directory_size(handle) -> None:
+    """Refuse an archive whose directory is larger than :data:`MAX_DIRECTORY` before zipfile
+    reads it into memory (a directory listing one entry millions of times), by the size its end
+    record gives (zipfile's own reader of that record)."""
+    end = zipfile._EndRecData(handle)
+    handle.seek(0)
+    if end and end[zipfile._ECD_SIZE] > MAX_DIRECTORY:
+        raise UnreadableFile(f"压缩包中的条目过多（目录 {end[zipfile._ECD_SIZE] // 2**20} MB），未读取；请解压后分批复核")
 
 
 def _refused(info: zipfile.ZipInfo, name: str, seen: set[str], depth: int, done: Unpacked) -> tuple[str, bool] | None:
@@ -239,11 +292,11 @@ def _take(book: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, shown: str, i
         done.members.append(Member(shown, target))
         return
     try:
-        unpack(target, into, depth + 1, shown, done)   # (done.office is False here: see unpack)
+        unpack(target, into, depth + 1, shown, done)   # (done.as_file is False here: see unpack)
     except UnreadableFile as err:
         done.passed.append((shown, f"文件无法读取：{err}", False))
-    if done.office:   # an Office document named .zip: read as it is
-        done.office = False
+    if done.as_file:   # a workbook or Word document named .zip: read as it is
+        done.as_file = False
         done.members.append(Member(shown, target))
     else:
         os.remove(target)

@@ -238,11 +238,15 @@ def check_files(jobs: list[tuple]) -> list[list[TableReport] | FileFailure]:
 
 
 def _copy_stems(found: list[Path]) -> list[str]:
-    """Stems of the annotated copies: the original's stem, with its format where two originals
-    share a stem (表26.xls and 表26.ods give 表26（xls）_复核 and 表26（ods）_复核)."""
+    """Stems of the annotated copies: the original's stem, with its format where originals of
+    different formats share a stem (表26.xls and 表26.ods give 表26（xls）_复核 and 表26（ods）_复核;
+    two 表26.xlsx are numbered by :func:`~workbook_builder.files.unique_names`)."""
     stems = [safe_stem(readable_path(p.stem)[0], 60) for p in found]
-    shared = {stem for stem, n in Counter(s.lower() for s in stems).items() if n > 1}
-    return [f"{stem}（{p.suffix.lstrip('.').lower()}）_复核" if stem.lower() in shared and p.suffix else f"{stem}_复核"
+    formats: dict[str, set[str]] = {}
+    for stem, p in zip(stems, found):
+        formats.setdefault(stem.lower(), set()).add(p.suffix.lower())
+    mixed = {stem for stem, suffixes in formats.items() if len(suffixes) > 1}   # (one format: numbered instead)
+    return [f"{stem}（{p.suffix.lstrip('.').lower()}）_复核" if stem.lower() in mixed and p.suffix else f"{stem}_复核"
             for stem, p in zip(stems, found)]
 
 
@@ -460,27 +464,28 @@ class _Input:
     member: str = ""
 
 
-def _inputs(found: list[Path], folders: list[Path], into: str | None) -> tuple[list[_Input], list[FileFailure], bool]:
+def _inputs(found: list[Path], labels: dict[Path, str], into: str | None) -> tuple[list[_Input], list[FileFailure], bool]:
     """The files to read, the .zip archives' unpacked into ``into`` (in a guarded worker: see
     :mod:`..readers.archive`); a failure for every archive that cannot be opened and every
     file in one that is not read; and whether Ctrl+C stopped the unpacking (then nothing is
-    read). Every file gets a label of its own (:func:`_labels`)."""
+    read). A file in an archive is shown by the archive's label (``labels``) and its path in it."""
     archives = [p for p in found if p.suffix.lower() in archive.ARCHIVE_SUFFIXES]
     try:
-        unpacked = dict(zip(archives, _unpack(archives, into))) if archives else {}
+        unpacked = dict(zip(archives, unpack_archives(archives, into))) if archives else {}
     except KeyboardInterrupt:
         return [], [], True
-    inputs, passed, taken = [], [], set()
-    for path, label in zip(found, _labels(found, folders)):
-        outcome, label, uri = unpacked.get(path), _own(label, taken), _uri(path)
+    inputs, passed = [], []
+    for path in found:
+        outcome, label, uri = unpacked.get(path), labels[path], _uri(path)
         if isinstance(outcome, (UnreadableFile, UserError)):
             passed.append(FileFailure(label, f"压缩包无法读取：{outcome}", "zip", uri=uri))
-        elif outcome is None or outcome.office:   # a file, or an Office document named .zip
+        elif outcome is None or outcome.as_file:   # a file, or a workbook named .zip
             inputs.append(_Input(path, label, path))
         else:
-            inputs += [_Input(Path(member.path), _own(f"{label}/{member.name}", taken), path, member.name)
-                       for member in outcome.members]
-            passed += [FileFailure(f"{label}/{name}" if name else label, reason if not skipped else f"未读取：{reason}",
+            inputs += [_Input(Path(member.path), f"{label}/{member.name}", path, member.name)
+                       for member in outcome.members]   # (member names are unique: Unpacked.own)
+            passed += [FileFailure(f"{label}/{name}" if name else label,
+                                   reason if not skipped else f"未读取：{reason}",
                                    _format_of(name), skipped=skipped, uri=uri, member=name)
                        for name, reason, skipped in outcome.passed]
     return inputs, passed, False
@@ -492,9 +497,9 @@ def _format_of(name: str) -> str | None:
 
 
 def _own(label: str, taken: set[str]) -> str:
-    """``label``, numbered （2）, （3）… if another file already has it (an archive holding
-    部门.zip/表.xlsx both as a path and inside 部门.zip): each label names one file (the
-    summary's links and the JSON's uri are found by it)."""
+    """``label``, numbered （2）, （3）… if another file already has it (two names shown alike,
+    see :func:`_labels`): each label names one file (the summary's links and the JSON's uri are
+    found by it)."""
     shown, n = label, 1
     while shown in taken:
         n += 1
@@ -503,7 +508,7 @@ def _own(label: str, taken: set[str]) -> str:
     return shown
 
 
-def _unpack(archives: list[Path], into: str) -> list:
+def unpack_archives(archives: list[Path], into: str) -> list:
     """:func:`~..readers.archive.unpack_all` in one guarded worker; if that worker dies or
     overruns, each archive in a worker of its own (the counts carried over), so that only the
     culprit fails."""
@@ -511,8 +516,9 @@ def _unpack(archives: list[Path], into: str) -> list:
 
     try:
         return call_guarded(archive.unpack_all, ([str(a) for a in archives], into))
-    except GuardedFailure:
-        pass
+    except GuardedFailure as err:
+        if len(archives) == 1:   # the culprit is known
+            return [err]
     outcomes, entries, size = [], 0, 0
     for path in archives:
         try:
@@ -565,8 +571,14 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
     unpacked = None   # the folder the archives' files are unpacked into, removed at the end
     if any(p.suffix.lower() in archive.ARCHIVE_SUFFIXES for p in found):
         unpacked = tempfile.mkdtemp(prefix="perfbook-zip-")
+    skipped = list(dict.fromkeys(skipped))   # (a path met twice, as itself and in its folder: once)
+    taken: set[str] = set()
+    everything = [*found, *(p for p, _ in skipped)]
+    labels: dict[Path, str] = {}
+    for path, label in zip(everything, _labels(everything, folders)):
+        labels.setdefault(path, _own(label, taken))
     try:
-        inputs, passed, interrupted = _inputs(found, folders, unpacked)
+        inputs, passed, interrupted = _inputs(found, labels, unpacked)
         if on_start:
             on_start(len(inputs))
         names = unique_names(_copy_stems([Path(i.member) if i.member else i.path for i in inputs]), ".xlsx")
@@ -575,7 +587,7 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
                               sources={i.label: i.source for i in inputs},
                               members={i.label: i.member for i in inputs if i.member})
         not_tables = (OUTPUT_FOLDER, archive.MAC_FILES.format(""), archive.LOCK_FILE)   # (and skip_reason's)
-        result.failures.extend(FileFailure(_label(p, folders), f"未读取：{reason}", FORMATS.get(p.suffix.lower()),
+        result.failures.extend(FileFailure(labels[p], f"未读取：{reason}", FORMATS.get(p.suffix.lower()),
                                            skipped=reason in (archive.skip_reason(p.name), *not_tables)
                                            or reason.endswith(SAME_FILE), uri=_uri(p))
                                for p, reason in skipped)

@@ -58,23 +58,18 @@ def _from_recalc(data: dict, json_path: Path, index: Index, notes: list[str]) ->
     import tempfile
 
     added, done = 0, set()
+    tables = [t for t in data.get("tables", ()) if isinstance(t, dict)]
     with tempfile.TemporaryDirectory(prefix="perfbook-zip-") as scratch:
-        archives: dict[Path, dict[str, str]] = {}   # each archive named, unpacked once: member -> file
-        for table in data.get("tables", ()):
-            if not isinstance(table, dict):
-                continue
+        archives = _unpacked([_path(t["uri"]) for t in tables if t.get("member") and _path(t.get("uri"))], scratch)
+        for table in tables:
             label = str(table.get("file", ""))
             candidates = []
-            uri = table.get("uri") or ""
-            member = str(table.get("member") or "")
-            if uri.startswith("file:") and member:   # a file read from a .zip archive: from it again
-                zipped = Path(unquote(urlparse(uri).path))
-                if zipped not in archives:
-                    archives[zipped] = _unpacked(zipped, scratch)
-                if member in archives[zipped]:
-                    candidates.append(Path(archives[zipped][member]))
-            elif uri.startswith("file:"):
-                candidates.append(Path(unquote(urlparse(uri).path)))
+            path, member = _path(table.get("uri")), str(table.get("member") or "")
+            if path and member:   # a file read from a .zip archive: from it again
+                if member in archives.get(path, {}):
+                    candidates.append(Path(archives[path][member]))
+            elif path:
+                candidates.append(path)
             if label:
                 candidates += [json_path.parent / label, Path(label)]
             if table.get("annotated"):
@@ -90,17 +85,20 @@ def _from_recalc(data: dict, json_path: Path, index: Index, notes: list[str]) ->
     return added
 
 
-def _unpacked(zipped: Path, into: str) -> dict[str, str]:
-    """The files of a .zip archive, unpacked in a guarded worker (as recalc does): member path ->
-    unpacked file; none when the archive is gone or cannot be read."""
-    from ..readers.archive import unpack_all
-    from ..recalc.guard import GuardedFailure, call_guarded
+def _path(uri: object) -> Path | None:
+    """The file a ``file:`` URI names (``None`` for anything else)."""
+    return Path(unquote(urlparse(uri).path)) if isinstance(uri, str) and uri.startswith("file:") else None
 
-    try:
-        [outcome] = call_guarded(unpack_all, ([str(zipped)], into))
-    except GuardedFailure:
-        return {}
-    return {} if isinstance(outcome, Exception) else {m.name: m.path for m in outcome.members}
+
+def _unpacked(archives: list[Path], into: str) -> dict[Path, dict[str, str]]:
+    """The files of the .zip archives named, unpacked as recalc does (one guarded worker for all):
+    archive -> member path -> unpacked file; an archive gone or unreadable has none."""
+    from ..recalc.run import unpack_archives
+
+    archives = list(dict.fromkeys(archives))
+    outcomes = unpack_archives(archives, into) if archives else []
+    return {zipped: {m.name: m.path for m in outcome.members} for zipped, outcome in zip(archives, outcomes)
+            if not isinstance(outcome, Exception)}
 
 
 def _from_parsed(data: list, json_path: Path, index: Index) -> int:
