@@ -57,6 +57,16 @@ def readable_path(text: str) -> tuple[str, bool]:
     return shown, decoded
 
 
+def decoded(raw: bytes, codecs: tuple[str, ...]) -> str | None:
+    """``raw`` decoded by the first of ``codecs`` that decodes it strictly (``None``: none does)."""
+    for codec in codecs:
+        try:
+            return raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
 def shown_path(text: str) -> str:
     """:func:`readable_path`, saying so when a part was decoded as GBK."""
     shown, decoded = readable_path(text)

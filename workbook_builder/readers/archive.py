@@ -24,7 +24,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from ..files import readable_path
+from ..files import decoded, readable_path
 from ..logs import logger
 from .container import MAX_FILE_BYTES, MAX_RATIO, SUFFIXES, UnreadableFile, os_reason, sniff_markup
 
@@ -82,14 +82,7 @@ def member_name(info: zipfile.ZipInfo) -> str:
         name = info.filename
     else:   # zipfile decodes a name without the UTF-8 flag as cp437: its bytes, undone
         raw = info.orig_filename.encode("cp437")
-        for codec in ("utf-8", "gb18030"):
-            try:
-                name = raw.decode(codec)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            name = raw.decode("utf-8", "surrogateescape")   # escaped by readable_path
+        name = decoded(raw, ("utf-8", "gb18030")) or raw.decode("utf-8", "surrogateescape")   # (escaped when shown)
     parts = [p for p in name.replace("\\", "/").split("/") if p not in ("", ".")]
     return readable_path("/".join(parts))[0]
 

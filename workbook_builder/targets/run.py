@@ -20,7 +20,7 @@ from pathlib import Path
 from addin.engine import DEFAULT_PROFILE_ID, PerfError, UserError, as_float, get_profile
 from addin.engine.target_review import LABELS, ProjectReview, TargetFinding, TargetProject, review_project, settings_of
 
-from ..files import atomic_save, readable_path, safe_stem, unique_names
+from ..files import atomic_save, decoded, readable_path, safe_stem, unique_names
 from ..logs import debugging, logger
 from ..readers.container import MAX_FILE_BYTES, Grid, UnreadableFile, os_reason
 
@@ -162,13 +162,8 @@ def _csv_grid(path: Path) -> Grid:
         raise UnreadableFile(f"无法打开文件（{os_reason(err)}）") from None
     if not data.strip():
         raise UnreadableFile("文件是空的")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
+    text = decoded(data, ("utf-8-sig", "gb18030"))
+    if text is None:
         raise UnreadableFile("无法识别文件的编码（应为 UTF-8 或 GBK）")
     try:
         rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
