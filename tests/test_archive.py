@@ -591,14 +591,16 @@ def test_every_file_of_an_archive_has_a_shown_name_of_its_own(tmp_path):
     zipped.write_bytes(stored_zip([
         ("单位/表5.xlsx".encode("gbk"), TABLE.read_bytes()), ("单位/表5.xlsx".encode(), OTHER.read_bytes()),
         ("单位\\表5.xlsx".encode(), OTHER.read_bytes()), (b"", b"x"), (b".", b"y"), (b"__MACOSX", b"z"),
-        (b"__MACOSX/._a", b"m"), (b"a__MACOSX_b/__MACOSX/._c", b"m"), (b"in.zip", inner)]))
+        (b"__MACOSX/._a", b"m"), (b"a__MACOSX_b/__MACOSX/._c", b"m"), (b"in.zip", inner),
+        ("表\u00e9.xlsx".encode(), TABLE.read_bytes()), ("表e\u0301.xlsx".encode(), OTHER.read_bytes())]))
     (tmp_path / "into").mkdir()
     unpacked = archive.unpack(str(zipped), str(tmp_path / "into"))
     names = [m.name for m in unpacked.members] + [n for n, _, _ in unpacked.passed]
     assert len(names) == len(set(names))
     assert sorted(names) == sorted([
         "单位/表5.xlsx", "单位/表5.xlsx（2）", "单位/表5.xlsx（3）", "（没有文件名）", "（没有文件名）（2）",
-        "__MACOSX", "__MACOSX（2）", "a__MACOSX_b/__MACOSX", "in.zip/（没有文件名）", "in.zip/表.xlsx"])
+        "__MACOSX", "__MACOSX（2）", "a__MACOSX_b/__MACOSX", "in.zip/（没有文件名）", "in.zip/表.xlsx",
+        "表\u00e9.xlsx", "表e\u0301.xlsx（2）"])   # (é as one character, then as e and an accent)
     assert dict((n, r) for n, r, _ in unpacked.passed)["a__MACOSX_b/__MACOSX"].startswith("macOS")
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+import unicodedata
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -59,17 +60,18 @@ class Unpacked:
     written: int = 0    # files written into the folder (their numbers)
     entries: int = 0    # files looked at (in the run)
     as_file: bool = False   # the "archive" is a workbook or Word document: read it as the file it is
-    shown: set[str] = field(default_factory=set)   # the shown names given (see own)
+    shown: set[str] = field(default_factory=set)   # the shown names given, in NFC (see own)
 
     def own(self, name: str) -> str:
-        """``name``, numbered （2）, （3）… if a file of this archive already has it (a GBK name
-        and its UTF-8 twin, a path ``b.zip/t.xlsx`` beside an inner b.zip holding t.xlsx): each
-        shown name, and so each JSON ``member``, is one file's."""
+        """``name``, numbered （2）, （3）… if a file of this archive already has it, or one that
+        reads alike (a GBK name and its UTF-8 twin, é written as one character or two, a path
+        ``b.zip/t.xlsx`` beside an inner b.zip holding t.xlsx): each shown name, and so each JSON
+        ``member``, is one file's."""
         shown, n = name, 1
-        while shown in self.shown:
+        while unicodedata.normalize("NFC", shown) in self.shown:
             n += 1
             shown = f"{name}（{n}）"
-        self.shown.add(shown)
+        self.shown.add(unicodedata.normalize("NFC", shown))
         return shown
 
 
