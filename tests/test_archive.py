@@ -639,3 +639,12 @@ def test_an_archive_whose_directory_is_too_large_is_refused_before_it_is_read(tm
     zipped.write_bytes(build_zip([(f"表{n}.xlsx", TABLE.read_bytes()) for n in range(5)]))
     with pytest.raises(UnreadableFile, match="条目过多"):
         archive.unpack(str(zipped), str(tmp_path))
+
+
+def test_last_years_folder_of_archives_is_read(tmp_path):
+    data = Path(__file__).resolve().parent / "data" / "targets"
+    last_year = next((data / "last-year").glob("*.xlsx"))
+    folder = tmp_path / "上年"
+    folder.mkdir()
+    (folder / "部门.zip").write_bytes(build_zip([(f"单位/{last_year.name}".encode("gbk"), last_year.read_bytes())]))
+    assert _below_last_year(tmp_path, folder, "a") == ([(10, 12)], [])

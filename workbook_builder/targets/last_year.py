@@ -3,10 +3,10 @@
 Accepted: a ``perfbook recalc --json`` result (each table's file is found again by its ``uri``
 (a file of a .zip archive: the archive and its ``member``), by its ``file`` relative to the
 JSON's folder or the working folder, or as the annotated copy beside the JSON, and read for its
-实际完成值), a parsed-table JSON (the format of
-``samples/chaoyang-2024/tables_1-30.json``), a folder of last year's submitted tables, or one
-such workbook. Indicators are matched by project and 三级指标 name (numbering such as 指标1：
-ignored, see :func:`addin.engine.target_review.key`).
+实际完成值), a parsed-table JSON (the format of ``samples/chaoyang-2024/tables_1-30.json``), a
+folder of last year's submitted tables (and .zip archives of them), or one such workbook.
+Indicators are matched by project and 三级指标 name (numbering such as 指标1： ignored, see
+:func:`addin.engine.target_review.key`).
 """
 
 from __future__ import annotations
@@ -101,6 +101,23 @@ def _unpacked(archives: list[Path], into: str) -> dict[Path, dict[str, str]]:
             if not isinstance(outcome, Exception)}
 
 
+def _from_folder(folder: Path, index: Index, notes: list[str]) -> int:
+    """The actuals of every table in ``folder``, those in its .zip archives included."""
+    import tempfile
+
+    from ..readers.archive import ARCHIVE_SUFFIXES
+    from ..recalc.run import collect
+
+    files, _ = collect([str(folder)], archives=True)
+    archives = [f for f in files if f.suffix.lower() in ARCHIVE_SUFFIXES]
+    added = sum(_read_workbook(f, str(f.relative_to(folder)), index, notes) for f in files if f not in archives)
+    with tempfile.TemporaryDirectory(prefix="perfbook-zip-") as scratch:
+        for zipped, members in _unpacked(archives, scratch).items():
+            added += sum(_read_workbook(Path(file), f"{zipped.relative_to(folder)}/{name}", index, notes)
+                         for name, file in members.items())
+    return added
+
+
 def _from_parsed(data: list, json_path: Path, index: Index) -> int:
     from ..readers.jsonfile import table_from_dict
 
@@ -120,10 +137,7 @@ def load_last_year(path: str | Path) -> tuple[Index, list[str]]:
     if not path.exists():
         raise LastYearError(f"--last-year：{path} 不存在")
     if path.is_dir():
-        from ..recalc.run import collect
-
-        files, _ = collect([str(path)])
-        added = sum(_read_workbook(f, str(f.relative_to(path)), index, notes) for f in files)
+        added = _from_folder(path, index, notes)
     elif path.suffix.lower() == ".json":
         try:
             data = json.loads(path.read_text(encoding="utf-8-sig"))
