@@ -20,6 +20,7 @@ run: $(STAMP)
 	$(BIN)/perfbook batch samples/chaoyang-2024/project_list.xlsx -o $(OUT)/templates --year 2024 --force
 	$(BIN)/perfbook targets check samples/chaoyang-2024/project_list.xlsx -o $(OUT)/targets --json $(OUT)/targets/result.json || [ $$? -eq 1 ]
 	$(BIN)/perfbook recalc samples/chaoyang-2024/submitted samples/chaoyang-2024/submitted-templates -o $(OUT)/recalc --json $(OUT)/recalc/result.json
+	$(BIN)/perfbook recalc samples/chaoyang-2024/zipped/区数据局报送.zip -o $(OUT)/recalc-zip
 	$(BIN)/perfbook report write samples/chaoyang-2024/submitted/26_朝阳区政府网站功能和监测服务项目.xlsx -o $(OUT)/reports/绩效评价报告_26.docx --narrative samples/narrative.toml
 	$(BIN)/perfbook report check $(OUT)/reports/绩效评价报告_26.docx samples/chaoyang-2024/submitted/26_朝阳区政府网站功能和监测服务项目.xlsx
 	$(BIN)/perfbook report write samples/yueyang-2020/附件3-2_评价指标体系_自评.xlsx -o $(OUT)/reports/评价报告_岳阳.docx --narrative samples/yueyang-2020/narrative.toml

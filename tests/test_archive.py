@@ -648,3 +648,25 @@ def test_last_years_folder_of_archives_is_read(tmp_path):
     folder.mkdir()
     (folder / "部门.zip").write_bytes(build_zip([(f"单位/{last_year.name}".encode("gbk"), last_year.read_bytes())]))
     assert _below_last_year(tmp_path, folder, "a") == ([(10, 12)], [])
+
+
+def test_the_sample_archive_as_windows_makes_it(tmp_path, monkeypatch):
+    """samples/chaoyang-2024/zipped/区数据局报送.zip is what make_zipped.py builds (GBK names, no
+    UTF-8 flag), and recalc reads its three tables under their Chinese names with the findings
+    the same tables give unpacked."""
+    import importlib.util
+
+    samples = Path(__file__).resolve().parent.parent / "samples" / "chaoyang-2024"
+    sample = samples / "zipped" / "区数据局报送.zip"
+    spec = importlib.util.spec_from_file_location("make_zipped", samples / "make_zipped.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    monkeypatch.setattr(module, "HERE", tmp_path)
+    monkeypatch.setattr(module, "SUBMITTED", samples / "submitted")
+    (tmp_path / "zipped").mkdir()
+    module.main()
+    assert (tmp_path / "zipped" / sample.name).read_bytes() == sample.read_bytes()
+    assert all(not info.flag_bits & 0x800 for info in zipfile.ZipFile(sample).infolist())
+    result, _ = run(tmp_path, sample)
+    found = sorted((r.file.split("/")[2], f.cell) for r in result.reports for f in r.findings)
+    assert found == [("单位A_数据中心", "H6"), ("单位B_信用办", "G6"), ("单位B_信用办", "H6"), ("单位C_网站中心", "J14")]
