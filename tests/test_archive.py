@@ -220,7 +220,7 @@ def test_duplicate_names_and_links_are_skipped(tmp_path):
     into.mkdir()
     unpacked = archive.unpack(str(zipped), str(into))
     assert [m.name for m in unpacked.members] == ["表.xlsx"]
-    assert [(n, skipped) for n, _, skipped in unpacked.passed] == [("表.xlsx（2）", False), ("表.XLSX", False),
+    assert [(n, skipped) for n, _, skipped in unpacked.passed] == [("表（2）.xlsx", False), ("表.XLSX", False),
                                                                   ("链接.xlsx", True)]   # (tables not read)
     assert "同名" in unpacked.passed[1][1] and "符号链接" in unpacked.passed[2][1]
 
@@ -250,7 +250,7 @@ def test_a_member_compressed_like_a_bomb_is_refused(tmp_path):
     (tmp_path / "into").mkdir()
     unpacked = archive.unpack(str(zipped), str(tmp_path / "into"))
     assert [m.name for m in unpacked.members] == ["表5.xlsx"]
-    assert "疑似压缩炸弹" in unpacked.passed[0][1] and os.listdir(tmp_path / "into") == ["00000.xlsx"]
+    assert "压缩炸弹" in unpacked.passed[0][1] and os.listdir(tmp_path / "into") == ["00000.xlsx"]
 
 
 def test_too_many_files_in_the_archives_of_one_run(tmp_path, monkeypatch):
@@ -297,7 +297,7 @@ def test_folders_holding_archives_macos_files_and_the_temporary_folder(tmp_path,
     assert projects["表5.xlsx"] != projects["表12.xlsx"]
     assert sorted((f["file"], f["skipped"]) for f in data["unreadable"]) == [
         ("收到的材料/._表5.xlsx", True), ("收到的材料/__MACOSX", True)]
-    assert not list(temporary.glob("perfbook-zip-*"))   # the unpacked files removed at the end
+    assert list(temporary.iterdir()) == []   # the unpacked files (and every other temporary file) removed
     assert sorted(p.name for p in (tmp_path / "out").glob("*_复核*.xlsx")) == [
         "表12_复核.xlsx", "表12_复核（2）.xlsx", "表5_复核.xlsx"]
 
@@ -369,8 +369,8 @@ def test_a_full_disk_while_unpacking_is_the_members_failure(tmp_path, monkeypatc
 
 
 def test_an_unexpected_error_unpacking_is_that_archives_failure_and_logged(tmp_path, monkeypatch, caplog):
-    """The archives are unpacked in one worker; when it fails, each again in one of its own, so
-    that only the culprit fails (its traceback logged)."""
+    """A bug met in one archive is that archive's line (its traceback logged); the others are
+    read, and the count goes on from one archive to the next."""
     real = archive.unpack
 
     def broken(path, *args, **kwargs):
@@ -379,16 +379,37 @@ def test_an_unexpected_error_unpacking_is_that_archives_failure_and_logged(tmp_p
         return real(path, *args, **kwargs)
 
     monkeypatch.setattr(archive, "unpack", broken)   # (the workers are forked: they see it)
-    monkeypatch.setattr(archive, "MAX_ENTRIES", 3)   # (counted on from one archive to the next)
+    monkeypatch.setattr(archive, "MAX_ENTRIES", 3)
     for name in ("a.zip", "b.zip", "c.zip"):
         (tmp_path / name).write_bytes(build_zip([("表5.xlsx", TABLE.read_bytes()), ("表12.xlsx", OTHER.read_bytes())]))
     with caplog.at_level("ERROR"):
         result, data = run(tmp_path, tmp_path / "b.zip", tmp_path / "a.zip", tmp_path / "c.zip", OTHER)
     assert sorted(r.file for r in result.reports) == [OTHER.name, "b.zip/表12.xlsx", "b.zip/表5.xlsx", "c.zip/表5.xlsx"]
     [failure, more] = data["unreadable"]
-    assert failure["file"] == "a.zip" and failure["message"].startswith("压缩包无法读取：读取时出现意外错误")
+    assert failure["file"] == "a.zip" and failure["message"] == "压缩包无法读取：解压时出现意外错误（已记入日志），已跳过"
     assert more["file"] == "c.zip" and "其余 1 个未读取" in more["message"]
-    assert "KeyError: 'a bug'" in caplog.text   # its traceback, in the log
+    assert "KeyError: 'a bug'" in caplog.text and "a.zip" in caplog.text
+
+
+def test_an_archive_that_kills_its_worker_fails_alone(tmp_path, monkeypatch):
+    """The archives share one worker; when one kills it, each is unpacked again in its own worker
+    (the count carried on), so that only the culprit fails."""
+    real = archive.unpack
+
+    def crash(path, *args, **kwargs):
+        if path.endswith("a.zip"):
+            os._exit(1)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(archive, "unpack", crash)
+    monkeypatch.setattr(archive, "MAX_ENTRIES", 3)
+    for name in ("a.zip", "b.zip", "c.zip"):
+        (tmp_path / name).write_bytes(build_zip([("表5.xlsx", TABLE.read_bytes()), ("表12.xlsx", OTHER.read_bytes())]))
+    result, data = run(tmp_path, tmp_path / "b.zip", tmp_path / "a.zip", tmp_path / "c.zip")
+    assert sorted(r.file for r in result.reports) == ["b.zip/表12.xlsx", "b.zip/表5.xlsx", "c.zip/表5.xlsx"]
+    [failure, more] = data["unreadable"]
+    assert failure["file"] == "a.zip" and failure["message"] == "压缩包无法读取：读取时进程意外退出，已跳过"
+    assert more["file"] == "c.zip" and "其余 1 个未读取" in more["message"]
 
 
 @pytest.mark.parametrize(("name", "says"), [
@@ -416,7 +437,7 @@ def test_sigterm_ends_the_run_and_removes_the_unpacked_files(tmp_path):
                                env={**os.environ, "TMPDIR": str(temporary)},
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
-    while not list(temporary.glob("perfbook-zip-*/*/*.xlsx")) and time.monotonic() < deadline:
+    while not list(temporary.glob("perfbook-run-*/*/*.xlsx")) and time.monotonic() < deadline:
         time.sleep(0.05)
     while process.poll() is None and time.monotonic() < deadline:   # (again: one that lands while the
         process.send_signal(signal.SIGTERM)                         # process forks a worker is lost)
@@ -447,8 +468,8 @@ def test_empty_archives_and_special_files_named_zip(tmp_path):
     result, data = run(tmp_path, empty, folders, fifo, OTHER)
     assert [r.file for r in result.reports] == [OTHER.name]
     messages = {f["file"]: (f["message"], f["skipped"]) for f in data["unreadable"]}
-    assert messages == {"空.zip": ("文件无法读取：压缩包中没有文件", False),
-                        "只有文件夹.zip": ("文件无法读取：压缩包中没有文件", False),
+    assert messages == {"空.zip": ("压缩包无法读取：压缩包中没有文件", False),
+                        "只有文件夹.zip": ("压缩包无法读取：压缩包中没有文件", False),
                         "管道.zip": ("压缩包无法读取：不是普通文件（是设备、管道或其他特殊文件），已跳过", False)}
 
 
@@ -494,8 +515,10 @@ def test_a_path_inside_an_archive_and_an_inner_archive_of_one_name(tmp_path):
     zipped.write_bytes(build_zip([("inner.zip/t.xlsx", TABLE.read_bytes()),
                                   ("inner.zip", build_zip([("t.xlsx", OTHER.read_bytes())]))]))
     result, data = run(tmp_path, zipped)
-    assert sorted(r.file for r in result.reports) == ["a.zip/inner.zip/t.xlsx", "a.zip/inner.zip/t.xlsx（2）"]
-    assert sorted(t["member"] for t in data["tables"]) == ["inner.zip/t.xlsx", "inner.zip/t.xlsx（2）"]
+    assert sorted(r.file for r in result.reports) == ["a.zip/inner.zip/t.xlsx", "a.zip/inner.zip/t（2）.xlsx"]
+    assert sorted(t["member"] for t in data["tables"]) == ["inner.zip/t.xlsx", "inner.zip/t（2）.xlsx"]
+    assert sorted(p.name for p in (tmp_path / "out").glob("*_复核*")) == []   # (no copies asked)
+    assert {t["format"] for t in data["tables"]} == {"xlsx"}
 
 
 def test_named_files_that_never_hold_a_table_say_what_to_send(tmp_path):
@@ -598,9 +621,9 @@ def test_every_file_of_an_archive_has_a_shown_name_of_its_own(tmp_path):
     names = [m.name for m in unpacked.members] + [n for n, _, _ in unpacked.passed]
     assert len(names) == len(set(names))
     assert sorted(names) == sorted([
-        "单位/表5.xlsx", "单位/表5.xlsx（2）", "单位/表5.xlsx（3）", "（没有文件名）", "（没有文件名）（2）",
+        "单位/表5.xlsx", "单位/表5（2）.xlsx", "单位/表5（3）.xlsx", "（没有文件名）", "（没有文件名）（2）",
         "__MACOSX", "__MACOSX（2）", "a__MACOSX_b/__MACOSX", "in.zip/（没有文件名）", "in.zip/表.xlsx",
-        "表\u00e9.xlsx", "表e\u0301.xlsx（2）"])   # (é as one character, then as e and an accent)
+        "表\u00e9.xlsx", "表e\u0301（2）.xlsx"])   # (é as one character, then as e and an accent)
     assert dict((n, r) for n, r, _ in unpacked.passed)["a__MACOSX_b/__MACOSX"].startswith("macOS")
 
 
@@ -670,3 +693,102 @@ def test_the_sample_archive_as_windows_makes_it(tmp_path, monkeypatch):
     result, _ = run(tmp_path, sample)
     found = sorted((r.file.split("/")[2], f.cell) for r in result.reports for f in r.findings)
     assert found == [("单位A_数据中心", "H6"), ("单位B_信用办", "G6"), ("单位B_信用办", "H6"), ("单位C_网站中心", "J14")]
+
+
+def test_signal_handlers_are_the_commands_own(tmp_path):
+    """main() puts back the handlers it found; off the main thread it installs none (Python only
+    catches signals there); a guarded worker just ends on SIGTERM, as before."""
+    import signal
+    import threading
+
+    from workbook_builder.cli import main
+    from workbook_builder.recalc.guard import run_guarded
+
+    before = signal.getsignal(signal.SIGTERM)
+    assert main(["profiles"]) == 0
+    assert signal.getsignal(signal.SIGTERM) is before
+    codes = []
+    thread = threading.Thread(target=lambda: codes.append(main(["profiles"])))
+    thread.start()
+    thread.join()
+    assert codes == [0]
+
+    def stop(number, frame):
+        raise SystemExit(128 + number)
+
+    signal.signal(signal.SIGTERM, stop)   # as main() sets it, inherited by the forked workers
+    try:
+        [(_, outcome)] = list(run_guarded(_kill_self, [()], 1, lambda job, reason: reason))
+    finally:
+        signal.signal(signal.SIGTERM, before)
+    assert outcome == "读取时进程意外退出，已跳过"
+
+
+def _kill_self():
+    import signal
+
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
+def test_a_web_page_or_a_truncated_zip64_named_zip(tmp_path):
+    page = tmp_path / "网页.zip"
+    page.write_bytes("<html><body><table><tr><td>项目名称</td></tr></table></body></html>".encode("gbk"))
+    (tmp_path / "into").mkdir()
+    assert archive.unpack(str(page), str(tmp_path / "into")).as_file   # read as the page it is
+    cut = tmp_path / "截断.zip"   # a zip64 locator and an end record, nothing else
+    cut.write_bytes(struct.pack("<IIQI", 0x07064B50, 0, 0, 1) + struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, 1, 1, 46, 0, 0))
+    with pytest.raises(UnreadableFile, match="不是 zip 压缩包"):
+        archive.unpack(str(cut), str(tmp_path / "into"))
+
+
+def test_a_failed_members_file_that_cannot_be_removed_is_logged(tmp_path, monkeypatch, caplog):
+    zipped = tmp_path / "a.zip"
+    zipped.write_bytes(_corrupt_crc(build_zip([("表5.xlsx", TABLE.read_bytes())])))
+    (tmp_path / "into").mkdir()
+
+    def refuse(path):
+        raise PermissionError(13, "Permission denied", path)
+
+    monkeypatch.setattr(os, "remove", refuse)
+    with caplog.at_level("DEBUG", logger="perfbook"):
+        unpacked = archive.unpack(str(zipped), str(tmp_path / "into"))
+    assert "已损坏" in unpacked.passed[0][1]
+    assert "无法删除" in caplog.text and "PermissionError" in caplog.text
+
+
+def test_a_folder_named_zip_beside_an_archive_and_a_file_named_twice(tmp_path):
+    (tmp_path / "d1").mkdir()
+    (tmp_path / "d1" / "收到.zip").write_bytes(build_zip([("单位A/表1.xlsx", TABLE.read_bytes())]))
+    (tmp_path / "d2" / "收到.zip" / "单位A").mkdir(parents=True)
+    shutil.copy(OTHER, tmp_path / "d2" / "收到.zip" / "单位A" / "表1.xlsx")
+    (tmp_path / "d3").mkdir()
+    shutil.copy(OTHER, tmp_path / "d3" / "表.txt")   # a workbook named .txt: read when named
+    result, data = run(tmp_path, tmp_path / "d1" / "收到.zip", tmp_path / "d2" / "收到.zip", tmp_path / "d3",
+                       tmp_path / "d3" / "表.txt")
+    files = sorted(t["file"] for t in data["tables"])
+    assert len(files) == len(set(files)) == 3
+    by_uri = {t["uri"]: t for t in data["tables"]}
+    assert by_uri[(tmp_path / "d1" / "收到.zip").as_uri()]["member"] == "单位A/表1.xlsx"
+    assert data["unreadable"] == []   # 表.txt read (named), not also skipped (in its folder)
+
+
+def test_the_runs_temporary_files_are_in_one_folder_removed_at_the_end(tmp_path, monkeypatch):
+    """The workers' own temporary files (a copy written from values) go in the run's folder, so
+    that a worker killed in the middle of one leaves nothing behind; the caller's is put back."""
+    from workbook_builder.recalc import copies
+
+    seen = tmp_path / "seen.txt"
+
+    def record(*args, **kwargs):
+        seen.write_text(tempfile.gettempdir(), encoding="utf-8")
+        raise OSError(28, "No space left on device")
+
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(copies, "write_copy", record)
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    result, _ = run(tmp_path, OTHER, copies=True)
+    used = Path(seen.read_text(encoding="utf-8"))
+    assert used.parent == temporary and used.name.startswith("perfbook-run-")
+    assert "磁盘空间不足" in result.reports[0].annotation_error
+    assert tempfile.tempdir == str(temporary) and list(temporary.iterdir()) == []

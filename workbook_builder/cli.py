@@ -10,6 +10,7 @@ so ``perfbook --help`` starts fast.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -599,20 +600,26 @@ def _names_chinese() -> bool:
     return True
 
 
-def _stop_on_signals() -> None:
-    """SIGTERM and SIGHUP (a closed terminal, ``kill``) end the command as an exit would, so that
-    its temporary files (unpacked archives, the summary's rows) are removed on the way out."""
+@contextlib.contextmanager
+def _stop_on_signals():
+    """While a command runs, SIGTERM and SIGHUP (a closed terminal, ``kill``) end it as an exit
+    would, so that its temporary files (unpacked archives, the summary's rows) are removed on the
+    way out; the handlers before are put back after."""
     import signal
     import threading
 
     def stop(number: int, frame) -> None:
         raise SystemExit(128 + number)
 
+    names = [n for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
     if threading.current_thread() is not threading.main_thread():   # (only there can Python catch signals)
-        return
-    for name in ("SIGTERM", "SIGHUP"):
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), stop)
+        names = []
+    before = {name: signal.signal(getattr(signal, name), stop) for name in names}
+    try:
+        yield
+    finally:
+        for name, handler in before.items():
+            signal.signal(getattr(signal, name), handler)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -628,9 +635,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     configure(args.debug)
-    _stop_on_signals()
     try:
-        return args.run(args)
+        with _stop_on_signals():
+            return args.run(args)
     except KeyboardInterrupt:   # Ctrl+C where no partial result can be written (recalc writes one)
         print("已中断。", file=sys.stderr)
         return 130

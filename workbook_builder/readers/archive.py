@@ -17,8 +17,10 @@ such as ``../../x`` cannot reach outside the folder.
 from __future__ import annotations
 
 import os
+import posixpath
 import stat
 import tempfile
+import traceback
 import unicodedata
 import zipfile
 import zlib
@@ -26,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from ..files import decoded, readable_path
-from ..logs import logger
+from ..logs import debugging, logger
 from .container import MAX_FILE_BYTES, MAX_RATIO, SUFFIXES, UnreadableFile, os_reason, sniff_markup
 
 ARCHIVE_SUFFIXES = {".zip"}
@@ -34,6 +36,7 @@ MAX_DEPTH = 3                 # archives inside archives unpacked, the outer one
 MAX_ENTRIES = 20_000          # files looked at in the archives of one run (those inside them included)
 MAX_UNPACKED = 2**30          # bytes unpacked from the archives of one run
 MAC_FOLDER = "__MACOSX"       # what macOS's Archive Utility adds: resource forks, no tables
+UNEXPECTED = "解压时出现意外错误（已记入日志），已跳过"
 _CHUNK = 1 << 20              # bytes unpacked at a time
 # zipfile inflates deflate in bounded pieces, but bzip2 and LZMA without an output limit: a
 # few kilobytes could unpack to gigabytes in memory. Tables are never packed so.
@@ -67,10 +70,11 @@ class Unpacked:
         reads alike (a GBK name and its UTF-8 twin, é written as one character or two, a path
         ``b.zip/t.xlsx`` beside an inner b.zip holding t.xlsx): each shown name, and so each JSON
         ``member``, is one file's."""
+        stem, suffix = posixpath.splitext(name)
         shown, n = name, 1
         while unicodedata.normalize("NFC", shown) in self.shown:
             n += 1
-            shown = f"{name}（{n}）"
+            shown = f"{stem}（{n}）{suffix}"   # (before the suffix: the copy's name and format keep it)
         self.shown.add(unicodedata.normalize("NFC", shown))
         return shown
 
@@ -150,13 +154,13 @@ def unpack(archive: str, into: str, depth: int = 1, inside: str = "",
             done.as_file = True
             return done
         if not files:
-            done.passed.append((inside, "文件无法读取：压缩包中没有文件", False))
+            done.passed.append((inside, "压缩包无法读取：压缩包中没有文件", False))
         seen: set[str] = set()
         mac: dict[str, int] = {}   # each __MACOSX folder: the files in it
         for number, info in enumerate(files):
             done.entries += 1
             if done.entries > MAX_ENTRIES:
-                done.passed.append((inside, f"文件无法读取：压缩包中的文件过多（本次复核上限 {MAX_ENTRIES} 个），"
+                done.passed.append((inside, f"压缩包无法读取：压缩包中的文件过多（本次复核上限 {MAX_ENTRIES} 个），"
                                             f"其余 {len(files) - number} 个未读取；请解压后分批复核", False))
                 break
             name = member_name(info)
@@ -191,8 +195,8 @@ def _is_document(names: set[str]) -> bool:
 def unpack_all(archives: list[str], into: str, entries: int = 0, size: int = 0) -> list[Unpacked | UnreadableFile]:
     """:func:`unpack` for each archive, each into a folder of its own in ``into``, the counts
     carried from one to the next (starting from ``entries`` and ``size``); an archive that
-    cannot be opened gives its :class:`UnreadableFile`. (One worker process for a batch of
-    archives, not one each.)"""
+    cannot be opened gives its :class:`UnreadableFile` (with the ``trace`` of a bug met in it).
+    (One worker process for a batch of archives, not one each.)"""
     results: list[Unpacked | UnreadableFile] = []
     for archive in archives:
         done = Unpacked(size=size, entries=entries)
@@ -200,6 +204,12 @@ def unpack_all(archives: list[str], into: str, entries: int = 0, size: int = 0) 
             results.append(unpack(archive, tempfile.mkdtemp(dir=into), done=done))
         except UnreadableFile as err:
             results.append(err)
+        except Exception:   # a bug met in one archive: its line, the others' work kept
+            if debugging():
+                raise
+            failure = UnreadableFile(UNEXPECTED)
+            failure.trace = traceback.format_exc()   # logged by the caller (a worker's log is not seen)
+            results.append(failure)
         entries, size = done.entries, done.size
     return results
 
@@ -243,7 +253,11 @@ def _directory_size(handle) -> None:
     """Refuse an archive whose directory is larger than :data:`MAX_DIRECTORY` before zipfile
     reads it into memory (a directory listing one entry millions of times), by the size its end
     record gives (zipfile's own reader of that record)."""
-    end = zipfile._EndRecData(handle)
+    read_end = getattr(zipfile, "_EndRecData", None)   # (private: without it, zipfile reads the directory)
+    try:
+        end = read_end(handle) if read_end else None
+    except OSError:   # an end record pointing before the file: what zipfile calls no zip file
+        raise zipfile.BadZipFile from None
     handle.seek(0)
     if end and end[zipfile._ECD_SIZE] > MAX_DIRECTORY:
         raise UnreadableFile(f"压缩包中的条目过多（目录 {end[zipfile._ECD_SIZE] // 2**20} MB），未读取；请解压后分批复核")
@@ -265,7 +279,8 @@ def _refused(info: zipfile.ZipInfo, name: str, seen: set[str], depth: int, done:
     if info.file_size > MAX_FILE_BYTES:
         return f"文件无法读取：文件过大（{info.file_size // 2**20} MB，上限 {MAX_FILE_BYTES // 2**20} MB），已拒绝读取", False
     if info.compress_size and info.file_size / info.compress_size > MAX_RATIO:   # tables are compressed already
-        return f"文件无法读取：压缩比异常（{info.file_size // info.compress_size} 倍），疑似压缩炸弹，已拒绝解压", False
+        return (f"文件无法读取：压缩比异常（{info.file_size // info.compress_size} 倍），可能是恶意构造的文件"
+                "（压缩炸弹），已拒绝解压"), False
     if done.size + info.file_size > MAX_UNPACKED:
         return f"文件无法读取：压缩包解压后过大（本次复核上限 {MAX_UNPACKED // 2**30} GB），未解压；请解压后分批复核", False
     return None

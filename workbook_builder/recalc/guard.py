@@ -66,6 +66,9 @@ def _quiet() -> None:
 
 def _worker(conn, task: Callable, batch: Callable | None, memory: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
+    for name in ("SIGTERM", "SIGHUP"):   # the parent's handlers (see cli.main): a worker just ends
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
     faulthandler.disable()  # a reader's abort is reported as the file's reason, not as a dump
     _quiet()
     # What the worker inherits is never garbage: out of the collector's sight (and its pages

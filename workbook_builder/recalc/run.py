@@ -464,11 +464,13 @@ class _Input:
     member: str = ""
 
 
-def _inputs(found: list[Path], labels: dict[Path, str], into: str | None) -> tuple[list[_Input], list[FileFailure], bool]:
+def _inputs(found: list[Path], labels: dict[Path, str], into: str,
+            taken: set[str]) -> tuple[list[_Input], list[FileFailure], bool]:
     """The files to read, the .zip archives' unpacked into ``into`` (in a guarded worker: see
     :mod:`..readers.archive`); a failure for every archive that cannot be opened and every
     file in one that is not read; and whether Ctrl+C stopped the unpacking (then nothing is
-    read). A file in an archive is shown by the archive's label (``labels``) and its path in it."""
+    read). A file in an archive is shown by the archive's label (``labels``) and its path in it,
+    numbered if another file already has that label (``taken``: a folder named 收到.zip)."""
     archives = [p for p in found if p.suffix.lower() in archive.ARCHIVE_SUFFIXES]
     try:
         unpacked = dict(zip(archives, unpack_archives(archives, into))) if archives else {}
@@ -478,13 +480,15 @@ def _inputs(found: list[Path], labels: dict[Path, str], into: str | None) -> tup
     for path in found:
         outcome, label, uri = unpacked.get(path), labels[path], _uri(path)
         if isinstance(outcome, (UnreadableFile, UserError)):
+            if getattr(outcome, "trace", ""):
+                logger.error("意外错误（%s）：\n%s", label, outcome.trace)
             passed.append(FileFailure(label, f"压缩包无法读取：{outcome}", "zip", uri=uri))
         elif outcome is None or outcome.as_file:   # a file, or a workbook named .zip
             inputs.append(_Input(path, label, path))
         else:
-            inputs += [_Input(Path(member.path), f"{label}/{member.name}", path, member.name)
-                       for member in outcome.members]   # (member names are unique: Unpacked.own)
-            passed += [FileFailure(f"{label}/{name}" if name else label,
+            inputs += [_Input(Path(member.path), _own(f"{label}/{member.name}", taken), path, member.name)
+                       for member in outcome.members]
+            passed += [FileFailure(_own(f"{label}/{name}", taken) if name else label,
                                    reason if not skipped else f"未读取：{reason}",
                                    _format_of(name), skipped=skipped, uri=uri, member=name)
                        for name, reason, skipped in outcome.passed]
@@ -568,17 +572,18 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
         raise RecalcError("没有找到要复核的文件：" + "、".join(f"{p}（{r}）" for p, r in skipped))
     _writable(outdir)
     folders = [Path(p).absolute() for p in paths if Path(p).is_dir()]
-    unpacked = None   # the folder the archives' files are unpacked into, removed at the end
-    if any(p.suffix.lower() in archive.ARCHIVE_SUFFIXES for p in found):
-        unpacked = tempfile.mkdtemp(prefix="perfbook-zip-")
-    skipped = list(dict.fromkeys(skipped))   # (a path met twice, as itself and in its folder: once)
+    skipped = list(dict.fromkeys((p, r) for p, r in skipped if p not in set(found)))   # (each path once)
     taken: set[str] = set()
     everything = [*found, *(p for p, _ in skipped)]
     labels: dict[Path, str] = {}
     for path, label in zip(everything, _labels(everything, folders)):
         labels.setdefault(path, _own(label, taken))
+    scratch, previous = None, tempfile.tempdir
     try:
-        inputs, passed, interrupted = _inputs(found, labels, unpacked)
+        # the run's temporary files (unpacked archives; the workers' and the summary's own) in one
+        # folder, removed at the end, also after Ctrl+C or kill (workers killed inside a copy)
+        scratch = tempfile.tempdir = tempfile.mkdtemp(prefix="perfbook-run-")
+        inputs, passed, interrupted = _inputs(found, labels, scratch, taken)
         if on_start:
             on_start(len(inputs))
         names = unique_names(_copy_stems([Path(i.member) if i.member else i.path for i in inputs]), ".xlsx")
@@ -594,8 +599,9 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
         result.failures.extend(passed)
         return _run(result, work, outdir, json_path, jobs, progress)
     finally:
-        if unpacked:
-            _remove_folder(unpacked)
+        tempfile.tempdir = previous
+        if scratch:
+            _remove_folder(scratch)
 
 
 def _remove_folder(path: str) -> None:
