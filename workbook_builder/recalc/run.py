@@ -5,7 +5,8 @@ for every path given (read, or skipped with the reason). :func:`check_file` does
 one file (read, re-score, write the annotated copy) and returns plain, picklable results; it runs
 in a guarded worker (:mod:`.guard`), so a file that cannot be read, or that crashes, hangs or
 exhausts memory, becomes one :class:`FileFailure` and the batch goes on. Workbooks (.xlsx, .xlsm,
-.xls, .xlsb, .ods, WPS .et) and Word documents (.docx) are read.
+.xls, .xlsb, .ods, WPS .et) and Word documents (.docx) are read, and those in .zip archives
+(unpacked first, see :func:`unpack_archives`).
 """
 
 from __future__ import annotations
