@@ -264,7 +264,7 @@ def test_too_many_files_in_the_archives_of_one_run(tmp_path, monkeypatch):
     [one, two] = archive.unpack_all([str(first), str(second)], str(tmp_path / "into"))
     assert [m.name for m in one.members] == ["表5.xlsx"] and [m.name for m in two.members] == ["表0.xlsx"]
     [(name, message, skipped)] = two.passed
-    assert name == "" and "文件过多（本次复核上限 3 个），其余 3 个未读取" in message and not skipped
+    assert name == "" and "已达上限（合计 3 个），这个压缩包中还有 3 个文件未读取" in message and not skipped
 
 
 def test_unpacked_bytes_are_bounded_across_the_archives_of_one_run(tmp_path, monkeypatch):
@@ -387,7 +387,7 @@ def test_an_unexpected_error_unpacking_is_that_archives_failure_and_logged(tmp_p
     assert sorted(r.file for r in result.reports) == [OTHER.name, "b.zip/表12.xlsx", "b.zip/表5.xlsx", "c.zip/表5.xlsx"]
     [failure, more] = data["unreadable"]
     assert failure["file"] == "a.zip" and failure["message"] == "压缩包无法读取：解压时出现意外错误（已记入日志），已跳过"
-    assert more["file"] == "c.zip" and "其余 1 个未读取" in more["message"]
+    assert more["file"] == "c.zip" and "还有 1 个文件未读取" in more["message"]
     assert "KeyError: 'a bug'" in caplog.text and "a.zip" in caplog.text
 
 
@@ -409,7 +409,7 @@ def test_an_archive_that_kills_its_worker_fails_alone(tmp_path, monkeypatch):
     assert sorted(r.file for r in result.reports) == ["b.zip/表12.xlsx", "b.zip/表5.xlsx", "c.zip/表5.xlsx"]
     [failure, more] = data["unreadable"]
     assert failure["file"] == "a.zip" and failure["message"] == "压缩包无法读取：读取时进程意外退出，已跳过"
-    assert more["file"] == "c.zip" and "其余 1 个未读取" in more["message"]
+    assert more["file"] == "c.zip" and "还有 1 个文件未读取" in more["message"]
 
 
 @pytest.mark.parametrize(("name", "says"), [
@@ -792,3 +792,81 @@ def test_the_runs_temporary_files_are_in_one_folder_removed_at_the_end(tmp_path,
     assert used.parent == temporary and used.name.startswith("perfbook-run-")
     assert "磁盘空间不足" in result.reports[0].annotation_error
     assert tempfile.tempdir == str(temporary) and list(temporary.iterdir()) == []
+
+
+def _mask() -> set:
+    import signal
+
+    return set(signal.pthread_sigmask(signal.SIG_BLOCK, []))
+
+
+def test_stop_signals_are_held_while_a_worker_is_forked(monkeypatch):
+    """A SIGTERM that lands inside fork's own callbacks would be lost (Python ignores what its
+    handler raises there): the parent holds SIGTERM/SIGHUP back while it forks, and the worker
+    takes them again."""
+    import multiprocessing.process
+    import signal
+
+    from workbook_builder.recalc.guard import run_guarded
+
+    during = []
+    real = multiprocessing.process.BaseProcess.start
+
+    def start(self):
+        during.append(_mask())
+        return real(self)
+
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", start)
+    [(_, in_worker)] = list(run_guarded(_mask, [()], 1, lambda job, reason: reason))
+    assert signal.SIGTERM in during[0] and signal.SIGHUP in during[0]
+    assert signal.SIGTERM not in _mask() and signal.SIGTERM not in in_worker
+
+
+def test_a_worker_dies_with_its_killed_parent(tmp_path):
+    """A run killed outright (SIGKILL, or a signal lost while forking) leaves no worker waiting
+    on forever: the kernel ends it with its parent."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    pid_file = tmp_path / "worker.pid"
+    script = (
+        "import os, sys, time\n"
+        "from workbook_builder.recalc.guard import run_guarded\n"
+        "def work(path):\n"
+        "    open(path, 'w').write(str(os.getpid()))\n"
+        "    time.sleep(60)\n"
+        f"list(run_guarded(work, [({str(pid_file)!r},)], 1, lambda job, reason: reason))\n")
+    parent = subprocess.Popen([sys.executable, "-c", script], cwd=Path(__file__).resolve().parent.parent)
+    deadline = time.monotonic() + 30
+    while not pid_file.exists() or not pid_file.read_text():
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    worker = int(pid_file.read_text())
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    while time.monotonic() < deadline:
+        try:
+            os.kill(worker, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    os.kill(worker, signal.SIGKILL)
+    raise AssertionError("the worker outlived its parent")
+
+
+def _ends_if_orphaned():
+    from workbook_builder.recalc.guard import _die_with
+
+    _die_with(-1)   # a parent that is not this process's: it is gone already
+    os._exit(7)
+
+
+def test_a_worker_whose_parent_is_already_gone_ends_at_once():
+    import multiprocessing
+
+    process = multiprocessing.get_context("fork").Process(target=_ends_if_orphaned)
+    process.start()
+    process.join(10)
+    assert process.exitcode == 0

@@ -160,8 +160,8 @@ def unpack(archive: str, into: str, depth: int = 1, inside: str = "",
         for number, info in enumerate(files):
             done.entries += 1
             if done.entries > MAX_ENTRIES:
-                done.passed.append((inside, f"压缩包无法读取：压缩包中的文件过多（本次复核上限 {MAX_ENTRIES} 个），"
-                                            f"其余 {len(files) - number} 个未读取；请解压后分批复核", False))
+                done.passed.append((inside, f"压缩包无法读取：本次复核从压缩包中读取的文件已达上限（合计 {MAX_ENTRIES} 个），"
+                                            f"这个压缩包中还有 {len(files) - number} 个文件未读取；请分批复核", False))
                 break
             name = member_name(info)
             parts = name.split("/")

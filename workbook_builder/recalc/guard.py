@@ -64,11 +64,29 @@ def _quiet() -> None:
         pass
 
 
-def _worker(conn, task: Callable, batch: Callable | None, memory: int) -> None:
+_STOP_SIGNALS = {getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)}
+
+
+def _die_with(parent: int) -> None:
+    """Have the kernel kill this worker when its parent dies (Linux), so that no worker of a run
+    that was killed waits on forever; a parent already gone ends it now."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)   # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):   # not Linux: the parent's exit closes the pipe instead
+        pass
+    if os.getppid() != parent:
+        os._exit(0)
+
+
+def _worker(conn, task: Callable, batch: Callable | None, memory: int, parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
-    for name in ("SIGTERM", "SIGHUP"):   # the parent's handlers (see cli.main): a worker just ends
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), signal.SIG_DFL)
+    for number in _STOP_SIGNALS:   # the parent's handlers (see cli.main): a worker just ends
+        signal.signal(number, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):   # blocked by the parent while it forked (see _Slot)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
+    _die_with(parent)
     faulthandler.disable()  # a reader's abort is reported as the file's reason, not as a dump
     _quiet()
     # What the worker inherits is never garbage: out of the collector's sight (and its pages
@@ -112,8 +130,15 @@ def death_reason(exitcode: int | None, timed_out: bool, timeout: float) -> str:
 class _Slot:
     def __init__(self, ctx, task: Callable, batch: Callable | None, memory: int):
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker, args=(child, task, batch, memory), daemon=True)
-        self.process.start()
+        self.process = ctx.Process(target=_worker, args=(child, task, batch, memory, os.getpid()), daemon=True)
+        # SIGTERM/SIGHUP held back while forking: a handler that raises inside fork's own
+        # callbacks is ignored by Python (the signal lost, a traceback printed)
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS) if hasattr(signal, "pthread_sigmask") else None
+        try:
+            self.process.start()
+        finally:
+            if held is not None:
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)
         child.close()
         self.job: list[int] | None = None
         self.started = 0.0
