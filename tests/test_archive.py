@@ -870,3 +870,17 @@ def test_a_worker_whose_parent_is_already_gone_ends_at_once():
     process.start()
     process.join(10)
     assert process.exitcode == 0
+
+
+def test_an_earlier_runs_summary_among_the_tables_is_skipped_and_said(tmp_path):
+    folder = tmp_path / "收到"
+    folder.mkdir()
+    shutil.copy(OTHER, folder / "表12.xlsx")
+    run(tmp_path, folder)   # its 复核汇总.xlsx, put back among the tables
+    shutil.copy(tmp_path / "out" / "复核汇总.xlsx", folder / "复核汇总.xlsx")
+    shutil.rmtree(tmp_path / "out")
+    result, data = run(tmp_path, folder)
+    assert [r.file for r in result.reports] == ["收到/表12.xlsx"]
+    assert data["unreadable"] == [{"file": "收到/复核汇总.xlsx", "message": "未读取：perfbook 写出的复核汇总，不是自评表，已跳过",
+                                   "format": "xlsx", "skipped": True, "uri": (folder / "复核汇总.xlsx").as_uri(),
+                                   "member": ""}]

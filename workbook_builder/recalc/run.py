@@ -127,8 +127,17 @@ def _load(file: _File) -> None:
     file.grids, file.checked = read_checked(file.source, file.checked), None
 
 
+class NotASubmission(Exception):
+    """A file that reads well but is no submission (perfbook's own summary): said, and counted
+    as skipped, not as unreadable."""
+
+
 def _find(file: _File) -> None:
     from .evaluation import evaluation_reports  # 评价指标体系评分表 and yearly budget tables
+    from .summary import FIXED_SHEETS
+
+    if set(FIXED_SHEETS) <= {grid.name for grid in file.grids}:   # a 复核汇总.xlsx an earlier run wrote
+        raise NotASubmission("perfbook 写出的复核汇总，不是自评表，已跳过")
 
     found = evaluation_reports(file.grids, file.path, file.profile, file.label)
     if found:
@@ -159,6 +168,8 @@ def _step(step: Callable[[_File], None], file: _File, alone: bool) -> None:
         file.failure = FileFailure(file.label, f"文件无法读取：{err}", file.format)
     except (UnreadableFile, NoTable) as err:
         file.failure = FileFailure(file.label, f"文件无法读取：{err}", file.format)
+    except NotASubmission as err:
+        file.failure = FileFailure(file.label, f"未读取：{err}", file.format, skipped=True)
     except MemoryError:
         if not alone:
             raise
