@@ -884,3 +884,15 @@ def test_an_earlier_runs_summary_among_the_tables_is_skipped_and_said(tmp_path):
     assert data["unreadable"] == [{"file": "收到/复核汇总.xlsx", "message": "未读取：perfbook 写出的复核汇总，不是自评表，已跳过",
                                    "format": "xlsx", "skipped": True, "uri": (folder / "复核汇总.xlsx").as_uri(),
                                    "member": ""}]
+
+
+def test_the_progress_says_when_archives_are_being_unpacked(tmp_path):
+    zipped = tmp_path / "a.zip"
+    zipped.write_bytes(build_zip([("表5.xlsx", TABLE.read_bytes()), ("表12.xlsx", OTHER.read_bytes())]))
+    told = []
+    recalc([str(zipped), str(OTHER)], tmp_path / "out", jobs=1, copies=False,
+           on_unpack=lambda n: told.append(("unpack", n)), on_start=lambda n: told.append(("start", n)))
+    assert told == [("unpack", 1), ("start", 3)]
+    told.clear()
+    recalc([str(OTHER)], tmp_path / "out2", jobs=1, copies=False, on_unpack=told.append)
+    assert told == []   # no archive: nothing to say

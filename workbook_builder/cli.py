@@ -255,12 +255,16 @@ def cmd_recalc(args: argparse.Namespace) -> int:
                bar_format=PROGRESS_FORMAT)   # no standard error (closed): no progress bar
 
     def start(total: int) -> None:
+        bar.set_description("复核", refresh=False)
         bar.total = total
         bar.refresh()
 
+    def unpacking(archives: int) -> None:
+        bar.set_description(f"解压 {archives} 个压缩包")
+
     try:
         result = recalc(args.paths, args.output, args.profile, args.json, args.jobs, bar.update, start,
-                        copies=not args.no_copies)
+                        copies=not args.no_copies, on_unpack=unpacking)
     finally:
         bar.close()
     for failure in result.failures:

@@ -559,10 +559,12 @@ def _labels(found: list[Path], folders: list[Path]) -> list[str]:
 def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
            json_path: str | Path | None = None, jobs: int | None = None,
            progress: Callable[[int], object] | None = None,
-           on_start: Callable[[int], object] | None = None, copies: bool = True) -> RecalcResult:
+           on_start: Callable[[int], object] | None = None, copies: bool = True,
+           on_unpack: Callable[[int], object] | None = None) -> RecalcResult:
     """Recalculate every workbook named by ``paths`` into ``outdir``: annotated copies (unless
-    ``copies`` is false), the summary workbook and (with ``json_path``) the JSON. ``on_start(n)``
-    is told how many files were found, ``progress(1)`` after each one. On Ctrl+C the summary and
+    ``copies`` is false), the summary workbook and (with ``json_path``) the JSON. ``on_unpack(n)``
+    is told how many .zip archives are being unpacked (before it, when there are any),
+    ``on_start(n)`` how many files were found, ``progress(1)`` after each one. On Ctrl+C the summary and
     the JSON are written for the files done, with ``partial`` set."""
     get_profile(profile)  # an unknown profile is a usage error, before any work
     outdir = Path(outdir)
@@ -595,6 +597,9 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
         # the run's temporary files (unpacked archives; the workers' and the summary's own) in one
         # folder, removed at the end, also after Ctrl+C or kill (workers killed inside a copy)
         scratch = tempfile.tempdir = tempfile.mkdtemp(prefix="perfbook-run-")
+        archives = sum(1 for p in found if p.suffix.lower() in archive.ARCHIVE_SUFFIXES)
+        if archives and on_unpack:
+            on_unpack(archives)
         inputs, passed, interrupted = _inputs(found, labels, scratch, taken)
         if on_start:
             on_start(len(inputs))
