@@ -506,7 +506,7 @@ def test_labels_shared_even_as_given_are_numbered(tmp_path, monkeypatch):
     shutil.copy(OTHER, tmp_path / "\\xff.xlsx")
     monkeypatch.chdir(tmp_path)
     result, data = run(tmp_path, Path(weird.name), Path("\\xff.xlsx"))
-    assert sorted(t["file"] for t in data["tables"]) == ["\\xff.xlsx", "\\xff.xlsx（2）"]
+    assert sorted(t["file"] for t in data["tables"]) == ["\\xff.xlsx", "\\xff（2）.xlsx"]
     assert len({t["uri"] for t in data["tables"]}) == 2
 
 
@@ -896,3 +896,19 @@ def test_the_progress_says_when_archives_are_being_unpacked(tmp_path):
     told.clear()
     recalc([str(OTHER)], tmp_path / "out2", jobs=1, copies=False, on_unpack=told.append)
     assert told == []   # no archive: nothing to say
+
+
+def test_an_archive_may_be_larger_than_one_table_may(tmp_path, monkeypatch):
+    """An archive is opened as a regular file, but neither its size nor an empty file is judged
+    as a table's would be: a zip of many tables exceeds what one table may weigh."""
+    from workbook_builder.readers import container
+
+    zipped = tmp_path / "a.zip"
+    zipped.write_bytes(build_zip([("表5.xlsx", TABLE.read_bytes())]))
+    monkeypatch.setattr(container, "MAX_FILE_BYTES", zipped.stat().st_size - 1)
+    (tmp_path / "into").mkdir()
+    assert [m.name for m in archive.unpack(str(zipped), str(tmp_path / "into")).members] == ["表5.xlsx"]
+    empty = tmp_path / "空.zip"
+    empty.write_bytes(b"")
+    with pytest.raises(UnreadableFile, match="不是 zip 压缩包"):
+        archive.unpack(str(empty), str(tmp_path / "into"))

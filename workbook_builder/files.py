@@ -100,6 +100,18 @@ def unique_names(stems: list[str], suffix: str) -> list[str]:
     return names
 
 
+def numbered(name: str, taken: set[str], key=lambda text: text) -> str:
+    """``name``, or ``name`` numbered before its suffix (表（2）.xlsx, 表（3）.xlsx …), the first
+    whose ``key`` is not in ``taken`` (which gets it): one label, one file."""
+    stem, suffix = os.path.splitext(name)
+    shown, n = name, 1
+    while key(shown) in taken:
+        n += 1
+        shown = f"{stem}（{n}）{suffix}"
+    taken.add(key(shown))
+    return shown
+
+
 def _same(name: str) -> str:
     return unicodedata.normalize("NFC", name).lower()
 

@@ -17,7 +17,6 @@ such as ``../../x`` cannot reach outside the folder.
 from __future__ import annotations
 
 import os
-import posixpath
 import stat
 import tempfile
 import traceback
@@ -27,9 +26,9 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from ..files import decoded, readable_path
+from ..files import decoded, numbered, readable_path
 from ..logs import debugging, logger
-from .container import MAX_FILE_BYTES, MAX_RATIO, SUFFIXES, UnreadableFile, os_reason, sniff_markup
+from .container import MAX_FILE_BYTES, MAX_RATIO, SUFFIXES, UnreadableFile, open_regular, os_reason, sniff_markup
 
 ARCHIVE_SUFFIXES = {".zip"}
 MAX_DEPTH = 3                 # archives inside archives unpacked, the outer one included
@@ -66,17 +65,11 @@ class Unpacked:
     shown: set[str] = field(default_factory=set)   # the shown names given, in NFC (see own)
 
     def own(self, name: str) -> str:
-        """``name``, numbered （2）, （3）… if a file of this archive already has it, or one that
-        reads alike (a GBK name and its UTF-8 twin, é written as one character or two, a path
+        """``name``, numbered if a file of this archive already has it, or one that reads alike
+        (a GBK name and its UTF-8 twin, é written as one character or two, a path
         ``b.zip/t.xlsx`` beside an inner b.zip holding t.xlsx): each shown name, and so each JSON
         ``member``, is one file's."""
-        stem, suffix = posixpath.splitext(name)
-        shown, n = name, 1
-        while unicodedata.normalize("NFC", shown) in self.shown:
-            n += 1
-            shown = f"{stem}（{n}）{suffix}"   # (before the suffix: the copy's name and format keep it)
-        self.shown.add(unicodedata.normalize("NFC", shown))
-        return shown
+        return numbered(name, self.shown, lambda text: unicodedata.normalize("NFC", text))
 
 
 def member_name(info: zipfile.ZipInfo) -> str:
@@ -93,6 +86,11 @@ def member_name(info: zipfile.ZipInfo) -> str:
     return readable_path("/".join(parts))[0]
 
 
+def is_archive(name: str | os.PathLike) -> bool:
+    """Whether a file of this name is read as an archive of tables (by its suffix)."""
+    return PurePosixPath(name).suffix.lower() in ARCHIVE_SUFFIXES
+
+
 MAC_FILE = "macOS 压缩时附带的资源文件（._ 开头），不是表格，已跳过"
 MAC_FILES = "macOS 压缩时附带的资源文件夹{}，不是表格，已跳过"   # (with the count of its files)
 LOCK_FILE = "Office/WPS 的临时锁定文件（文件正被打开时产生），已跳过"
@@ -103,9 +101,9 @@ def skip_reason(name: str, archives: bool = True) -> str | None:
     read): a lock file, a macOS resource file, a file that is no table, Word document or (with
     ``archives``) .zip archive."""
     suffix = PurePosixPath(name).suffix.lower()
-    if suffix in SUFFIXES or (archives and suffix in ARCHIVE_SUFFIXES):
+    if suffix in SUFFIXES or (archives and is_archive(name)):
         return not_read(name)
-    if suffix in ARCHIVE_SUFFIXES:
+    if is_archive(name):
         return "压缩包在这里不能直接读取，请解压后再试"
     return not_read(name) or f"不是表格或 Word 文件（扩展名“{suffix or '无'}”），已跳过"
 
@@ -219,13 +217,7 @@ def _open(archive: str) -> zipfile.ZipFile | None:
     which could block or never end) whose directory is of a reasonable size; ``None`` if it is
     no zip but a workbook by its content (an .xls or a web page renamed .zip). Raises
     :class:`UnreadableFile`."""
-    try:
-        fd = os.open(archive, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    except OSError as err:
-        raise UnreadableFile(f"无法打开压缩包（{os_reason(err)}）") from None
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
-        os.close(fd)
-        raise UnreadableFile("不是普通文件（是设备、管道或其他特殊文件），已跳过")
+    fd, _ = open_regular(archive, bounded=False)   # (an archive may exceed what one table may)
     handle = os.fdopen(fd, "rb")
     try:
         _directory_size(handle)
@@ -274,7 +266,7 @@ def _refused(info: zipfile.ZipInfo, name: str, seen: set[str], depth: int, done:
     if info.compress_type in _UNBOUNDED:
         return (f"文件无法读取：压缩方式为 {_UNBOUNDED[info.compress_type]}，无法安全解压；"
                 "请用常规 zip 压缩（或解压）后再复核"), False
-    if PurePosixPath(name).suffix.lower() in ARCHIVE_SUFFIXES and depth >= MAX_DEPTH:
+    if is_archive(name) and depth >= MAX_DEPTH:
         return f"文件无法读取：压缩包中的压缩包嵌套超过 {MAX_DEPTH} 层，未解压；请解压后再复核", False
     if info.file_size > MAX_FILE_BYTES:
         return f"文件无法读取：文件过大（{info.file_size // 2**20} MB，上限 {MAX_FILE_BYTES // 2**20} MB），已拒绝读取", False
@@ -298,7 +290,7 @@ def _take(book: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, shown: str, i
         done.passed.append((shown, f"文件无法读取：{err}", False))
         return
     done.size += size
-    if suffix not in ARCHIVE_SUFFIXES:
+    if not is_archive(name):
         done.members.append(Member(shown, target))
         return
     try:

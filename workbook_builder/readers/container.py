@@ -133,11 +133,11 @@ def clean_value(value: object) -> object:
 # recognising the format ----------------------------------------------------------------------
 
 
-def _open_regular(path: Path) -> tuple[int, int]:
-    """A descriptor open for reading and the file's size, if it is a regular file of bounded
-    size (never a FIFO, a device or a directory, which could block or never end). The file is
-    opened without blocking and checked on the open descriptor, so it cannot be swapped in
-    between."""
+def open_regular(path: Path | str, bounded: bool = True) -> tuple[int, int]:
+    """A descriptor open for reading and the file's size, if it is a regular file (never a FIFO,
+    a device or a directory, which could block or never end) and, when ``bounded``, neither
+    empty nor over :data:`MAX_FILE_BYTES`. The file is opened without blocking and checked on
+    the open descriptor, so it cannot be swapped in between."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as err:
@@ -147,9 +147,9 @@ def _open_regular(path: Path) -> tuple[int, int]:
     if not stat.S_ISREG(info.st_mode):
         kind = "文件夹" if stat.S_ISDIR(info.st_mode) else "设备、管道或其他特殊文件"
         problem = f"不是普通文件（是{kind}），已跳过"
-    elif info.st_size == 0:
+    elif bounded and info.st_size == 0:
         problem = "文件是空的（0 字节）"
-    elif info.st_size > MAX_FILE_BYTES:
+    elif bounded and info.st_size > MAX_FILE_BYTES:
         problem = f"文件过大（{info.st_size // 2**20} MB，上限 {MAX_FILE_BYTES // 2**20} MB），已拒绝读取"
     if problem:
         os.close(fd)
@@ -169,9 +169,9 @@ def os_reason(err: OSError) -> str:
 
 
 def _read_regular(path: Path) -> bytes:
-    """The whole file, read once through a descriptor checked by :func:`_open_regular`: the
+    """The whole file, read once through a descriptor checked by :func:`open_regular`: the
     checks and the reader see the same bytes (the file cannot be swapped in between)."""
-    fd, size = _open_regular(path)
+    fd, size = open_regular(path)
     parts, total, want = [], 0, size + 1   # the measured size and a byte more, to see it grew
     try:
         while total <= MAX_FILE_BYTES and (chunk := os.read(fd, want)):

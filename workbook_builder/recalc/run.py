@@ -20,6 +20,7 @@ import traceback
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from addin.engine import PerfError, TableFinding, TableResult, UserError, evaluate_table, get_profile
@@ -28,7 +29,7 @@ from addin.engine.findings import Finding
 from addin.engine.forms import get_form
 
 from ..logs import debugging, logger
-from ..files import atomic_save, readable_path, safe_stem, shown_path, unique_names
+from ..files import atomic_save, numbered, readable_path, safe_stem, shown_path, unique_names
 from ..readers import archive
 from ..readers.container import FORMATS, OutOfMemory, UnreadableFile, os_reason
 from ..readers.tables import NoTable, ReadTable, tables_in
@@ -132,11 +133,17 @@ class NotASubmission(Exception):
     as skipped, not as unreadable."""
 
 
-def _find(file: _File) -> None:
-    from .evaluation import evaluation_reports  # 评价指标体系评分表 and yearly budget tables
+@lru_cache(maxsize=1)
+def _summary_sheets() -> frozenset[str]:
     from .summary import FIXED_SHEETS
 
-    if set(FIXED_SHEETS) <= {grid.name for grid in file.grids}:   # a 复核汇总.xlsx an earlier run wrote
+    return frozenset(FIXED_SHEETS)
+
+
+def _find(file: _File) -> None:
+    from .evaluation import evaluation_reports  # 评价指标体系评分表 and yearly budget tables
+
+    if _summary_sheets() <= {grid.name for grid in file.grids}:   # a 复核汇总.xlsx an earlier run wrote
         raise NotASubmission("perfbook 写出的复核汇总，不是自评表，已跳过")
 
     found = evaluation_reports(file.grids, file.path, file.profile, file.label)
@@ -476,14 +483,14 @@ class _Input:
     member: str = ""
 
 
-def _inputs(found: list[Path], labels: dict[Path, str], into: str,
+def _inputs(found: list[Path], archives: list[Path], labels: dict[Path, str], into: str,
             taken: set[str]) -> tuple[list[_Input], list[FileFailure], bool]:
-    """The files to read, the .zip archives' unpacked into ``into`` (in a guarded worker: see
-    :mod:`..readers.archive`); a failure for every archive that cannot be opened and every
-    file in one that is not read; and whether Ctrl+C stopped the unpacking (then nothing is
-    read). A file in an archive is shown by the archive's label (``labels``) and its path in it,
-    numbered if another file already has that label (``taken``: a folder named 收到.zip)."""
-    archives = [p for p in found if p.suffix.lower() in archive.ARCHIVE_SUFFIXES]
+    """The files to read, the .zip ``archives`` among ``found`` unpacked into ``into`` (in a
+    guarded worker: see :mod:`..readers.archive`); a failure for every archive that cannot be
+    opened and every file in one that is not read; and whether Ctrl+C stopped the unpacking
+    (then nothing is read). A file in an archive is shown by the archive's label (``labels``)
+    and its path in it, numbered if another file already has that label (``taken``: a folder
+    named 收到.zip)."""
     try:
         unpacked = dict(zip(archives, unpack_archives(archives, into))) if archives else {}
     except KeyboardInterrupt:
@@ -498,9 +505,9 @@ def _inputs(found: list[Path], labels: dict[Path, str], into: str,
         elif outcome is None or outcome.as_file:   # a file, or a workbook named .zip
             inputs.append(_Input(path, label, path))
         else:
-            inputs += [_Input(Path(member.path), _own(f"{label}/{member.name}", taken), path, member.name)
+            inputs += [_Input(Path(member.path), numbered(f"{label}/{member.name}", taken), path, member.name)
                        for member in outcome.members]
-            passed += [FileFailure(_own(f"{label}/{name}", taken) if name else label,
+            passed += [FileFailure(numbered(f"{label}/{name}", taken) if name else label,
                                    reason if not skipped else f"未读取：{reason}",
                                    _format_of(name), skipped=skipped, uri=uri, member=name)
                        for name, reason, skipped in outcome.passed]
@@ -508,20 +515,7 @@ def _inputs(found: list[Path], labels: dict[Path, str], into: str,
 
 
 def _format_of(name: str) -> str | None:
-    suffix = Path(name).suffix.lower()
-    return "zip" if suffix in archive.ARCHIVE_SUFFIXES else FORMATS.get(suffix)
-
-
-def _own(label: str, taken: set[str]) -> str:
-    """``label``, numbered （2）, （3）… if another file already has it (two names shown alike,
-    see :func:`_labels`): each label names one file (the summary's links and the JSON's uri are
-    found by it)."""
-    shown, n = label, 1
-    while shown in taken:
-        n += 1
-        shown = f"{label}（{n}）"
-    taken.add(shown)
-    return shown
+    return "zip" if archive.is_archive(name) else FORMATS.get(Path(name).suffix.lower())
 
 
 def unpack_archives(archives: list[Path], into: str) -> list:
@@ -549,8 +543,8 @@ def unpack_archives(archives: list[Path], into: str) -> list:
 
 def _labels(found: list[Path], folders: list[Path]) -> list[str]:
     """Each file's :func:`_label`; files that would share one (两个文件夹中的 自评表.zip named
-    on the command line) are shown by their path as given (and numbered by :func:`_own` if
-    even that is shared)."""
+    on the command line) are shown by their path as given (and numbered by
+    :func:`~workbook_builder.files.numbered` if even that is shared)."""
     labels = [_label(p, folders) for p in found]
     counts = Counter(labels)
     return [shown_path(str(p)) if counts[label] > 1 else label for p, label in zip(found, labels)]
@@ -586,21 +580,20 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
         raise RecalcError("没有找到要复核的文件：" + "、".join(f"{p}（{r}）" for p, r in skipped))
     _writable(outdir)
     folders = [Path(p).absolute() for p in paths if Path(p).is_dir()]
-    skipped = list(dict.fromkeys((p, r) for p, r in skipped if p not in set(found)))   # (each path once)
+    read = set(found)
+    skipped = list(dict.fromkeys((p, r) for p, r in skipped if p not in read))   # (each path once)
     taken: set[str] = set()
-    everything = [*found, *(p for p, _ in skipped)]
-    labels: dict[Path, str] = {}
-    for path, label in zip(everything, _labels(everything, folders)):
-        labels.setdefault(path, _own(label, taken))
+    everything = list(dict.fromkeys([*found, *(p for p, _ in skipped)]))
+    labels = {path: numbered(label, taken) for path, label in zip(everything, _labels(everything, folders))}
     scratch, previous = None, tempfile.tempdir
     try:
         # the run's temporary files (unpacked archives; the workers' and the summary's own) in one
         # folder, removed at the end, also after Ctrl+C or kill (workers killed inside a copy)
         scratch = tempfile.tempdir = tempfile.mkdtemp(prefix="perfbook-run-")
-        archives = sum(1 for p in found if p.suffix.lower() in archive.ARCHIVE_SUFFIXES)
+        archives = [p for p in found if archive.is_archive(p)]
         if archives and on_unpack:
-            on_unpack(archives)
-        inputs, passed, interrupted = _inputs(found, labels, scratch, taken)
+            on_unpack(len(archives))
+        inputs, passed, interrupted = _inputs(found, archives, labels, scratch, taken)
         if on_start:
             on_start(len(inputs))
         names = unique_names(_copy_stems([Path(i.member) if i.member else i.path for i in inputs]), ".xlsx")

@@ -58,13 +58,12 @@ def _from_recalc(data: dict, json_path: Path, index: Index, notes: list[str]) ->
     import tempfile
 
     added, done = 0, set()
-    tables = [t for t in data.get("tables", ()) if isinstance(t, dict)]
+    tables = [(t, _path(t.get("uri")), str(t.get("member") or "")) for t in data.get("tables", ()) if isinstance(t, dict)]
     with tempfile.TemporaryDirectory(prefix="perfbook-zip-") as scratch:
-        archives = _unpacked([_path(t["uri"]) for t in tables if t.get("member") and _path(t.get("uri"))], scratch)
-        for table in tables:
+        archives = _unpacked([path for _, path, member in tables if path and member], scratch)
+        for table, path, member in tables:
             label = str(table.get("file", ""))
             candidates = []
-            path, member = _path(table.get("uri")), str(table.get("member") or "")
             if path and member:   # a file read from a .zip archive: from it again
                 if member in archives.get(path, {}):
                     candidates.append(Path(archives[path][member]))
@@ -105,11 +104,11 @@ def _from_folder(folder: Path, index: Index, notes: list[str]) -> int:
     """The actuals of every table in ``folder``, those in its .zip archives included."""
     import tempfile
 
-    from ..readers.archive import ARCHIVE_SUFFIXES
+    from ..readers.archive import is_archive
     from ..recalc.run import collect
 
     files, _ = collect([str(folder)], archives=True)
-    archives = [f for f in files if f.suffix.lower() in ARCHIVE_SUFFIXES]
+    archives = [f for f in files if is_archive(f)]
     added = sum(_read_workbook(f, str(f.relative_to(folder)), index, notes) for f in files if f not in archives)
     with tempfile.TemporaryDirectory(prefix="perfbook-zip-") as scratch:
         for zipped, members in _unpacked(archives, scratch).items():
