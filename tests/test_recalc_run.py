@@ -2,6 +2,7 @@
 given, .xlsm copies staying .xlsm."""
 
 import json
+import re
 import shutil
 
 import pytest
@@ -196,3 +197,32 @@ def test_files_in_the_output_folder_are_accounted_for_and_an_input_folder_is_nev
         with pytest.raises(Exception, match="是要复核的文件夹 .* 本身或其上级"):
             recalc([str(folder)], output, jobs=1)
     assert sorted(p.name for p in folder.iterdir()) == ["26_朝阳区政府网站功能和监测服务项目.xlsx", "复核结果"]
+
+
+def test_outputs_never_land_on_the_files_read(tmp_path, capsys):
+    """--json naming a file to read, or an existing file that is not JSON, and files named one by
+    one inside the output folder are refused before anything is written (exit 2): the JSON would
+    have replaced the workbook, and the copies and summary would mix with the originals. A JSON
+    an earlier run wrote is replaced, and files found by walking a folder that holds the output
+    folder are still only listed (above)."""
+    folder = tmp_path / "收到"
+    folder.mkdir()
+    table = folder / "26_朝阳区政府网站功能和监测服务项目.xlsx"
+    shutil.copy(SUBMITTED / table.name, table)
+    note = tmp_path / "说明.txt"
+    note.write_text("不是 JSON", encoding="utf-8")
+    before = {p: p.read_bytes() for p in (table, note)}
+    for args, message in (
+            ([str(table), "-o", str(tmp_path / "out"), "--json", str(table)], "是要读取的文件之一"),
+            ([str(folder), "-o", str(tmp_path / "out"), "--json", str(table)], "是要读取的文件之一"),
+            ([str(table), "-o", str(tmp_path / "out"), "--json", str(note)], "已有一个不是 JSON 的文件"),
+            ([str(table), "-o", str(folder)], "在输出目录 .* 中"),
+            ([str(folder / "*.xlsx"), "-o", str(folder)], "在输出目录 .* 中")):
+        assert main(["recalc", *args, "--jobs", "1"]) == 2
+        assert re.search(message, capsys.readouterr().err), args
+    assert {p: p.read_bytes() for p in before} == before
+    assert sorted(p.name for p in folder.iterdir()) == [table.name]
+    earlier = tmp_path / "r.json"
+    earlier.write_text(' \n{"tables": []}', encoding="utf-8")
+    assert main(["recalc", str(table), "-o", str(tmp_path / "out"), "--json", str(earlier), "--jobs", "1"]) == 0
+    assert json.loads(earlier.read_text(encoding="utf-8"))["tables"]

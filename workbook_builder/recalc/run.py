@@ -571,7 +571,9 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
                               "复核副本会与原文件混在一起：请另选输出目录")
     reals: dict[Path, str] = {}
     found, skipped = collect(paths, reals, archives=True)
+    folders = [Path(p).absolute() for p in paths if Path(p).is_dir()]
     outputs = {p for p in found if reals[p].startswith(inside + os.sep)}   # a previous run's, or put there
+    refuse_overwrites(found, reals, folders, outdir, json_path, RecalcError)
     skipped += [(p, OUTPUT_FOLDER) for p in found if p in outputs]
     found = [p for p in found if p not in outputs]
     if not found and not skipped:
@@ -579,7 +581,6 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
     if not found and all(reason in ("文件不存在", "没有与之匹配的文件") for _, reason in skipped):
         raise RecalcError("没有找到要复核的文件：" + "、".join(f"{p}（{r}）" for p, r in skipped))
     _writable(outdir)
-    folders = [Path(p).absolute() for p in paths if Path(p).is_dir()]
     read = set(found)
     skipped = list(dict.fromkeys((p, r) for p, r in skipped if p not in read))   # (each path once)
     taken: set[str] = set()
@@ -612,6 +613,38 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
         tempfile.tempdir = previous
         if scratch:
             _remove_folder(scratch)
+
+
+def refuse_overwrites(found: list[Path], reals: dict[Path, str], folders: list[Path], outdir: Path,
+                      json_path: str | Path | None, error: type[UserError]) -> None:
+    """Stop before any work when an output could land on a user's file: ``--json`` naming a file
+    to be read, or an existing file that is not JSON; a file named on the command line (not found
+    by walking one of ``folders``) inside the output folder, where the copies and the summary go
+    (as the output folder being a folder to read is refused)."""
+    if json_path:
+        target = _real(Path(json_path))
+        if any(real == target for real in reals.values()):
+            raise error(f"--json 的路径 {shown_path(str(json_path))} 是要读取的文件之一，写 JSON 会覆盖它："
+                        "请另选 --json 的路径")
+        if os.path.isfile(json_path) and not _looks_like_json(Path(json_path)):
+            raise error(f"--json 的路径 {shown_path(str(json_path))} 已有一个不是 JSON 的文件，写 JSON 会覆盖它："
+                        "请另选 --json 的路径")
+    inside = os.path.join(_real(outdir), "")
+    walked = [os.path.join(str(f), "") for f in folders]
+    for path in found:
+        if reals[path].startswith(inside) and not str(path.absolute()).startswith(tuple(walked)):
+            raise error(f"要读取的文件 {shown_path(str(path))} 在输出目录 {shown_path(str(outdir))} 中，"
+                        "复核副本和汇总会与原文件混在一起：请另选输出目录")
+
+
+def _looks_like_json(path: Path) -> bool:
+    """Whether ``path`` starts like a JSON text (what an earlier ``--json`` wrote), or is empty."""
+    try:
+        with open(path, "rb") as handle:
+            start = handle.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+    except OSError:
+        return True   # cannot be read: writing it will say why
+    return not start or start[:1] in (b"{", b"[")
 
 
 def _remove_folder(path: str) -> None:
