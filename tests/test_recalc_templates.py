@@ -174,3 +174,82 @@ def test_an_error_value_is_said_once_at_its_cell(tmp_path):
     [table] = recalc(tmp_path / "in", tmp_path / "out")["tables"]
     at = [f for f in table["findings"] if f["cell"] == "H15"]
     assert len(at) == 1 and "#DIV/0!" in at[0]["message"]
+
+
+def _shown_in_perf_cells(path: Path, indicators: int, error: str, own: dict[str, str] | None = None) -> Layout:
+    """Every PERF_* cell of the template at ``path`` showing ``error`` (as saved where the add-in
+    is missing), and ``own`` cells set as given (the unit's own); returns the layout."""
+    lay = Layout(indicators)
+    book = load_workbook(path)
+    ws = book["自评表"]
+    for n in range(indicators):
+        ws[lay.indicator_cell("score", n)] = ws[lay.indicator_cell("check", n)] = error
+    for ref in (lay.funds_cell("rate"), lay.funds_cell("score"), lay.total_score_cell, lay.grade_cell):
+        ws[ref] = error
+    for ref, value in (own or {}).items():
+        ws[ref] = value
+    book.save(path)
+    return lay
+
+
+def test_formulas_lost_to_an_xls_export_are_computed_under_one_note(tmp_path, chaoyang_tables):
+    """LibreOffice's .xls export writes NA() for PERF_* functions: saved as .xls and then as .xlsx
+    again, every computed cell shows #N/A. Those cells are computed, under one note; no #N/A
+    finding per cell (K14, the table's one real finding, stays)."""
+    path = _template(chaoyang_tables, tmp_path / "in", 26, typed_scores=False)
+    _shown_in_perf_cells(path, len(chaoyang_tables[25].indicators), "#N/A")
+    [table] = recalc(path.parent, tmp_path / "out")["tables"]
+    assert findings(table) == [("K14", "missing_reason")]
+    assert table["note"].startswith("计分公式已丢失") and table["computed_total"] == 94.0
+
+
+def test_an_xls_round_trip_through_libreoffice_keeps_the_findings(tmp_path, chaoyang_tables):
+    """The same, made by LibreOffice itself: filled without the add-in, saved as .xls, opened and
+    saved as .xlsx."""
+    if libreoffice.SOFFICE is None:
+        pytest.skip(libreoffice.MISSING)
+    path = _template(chaoyang_tables, tmp_path / "in", 26, typed_scores=False)
+    [xls] = convert([path], "xls", tmp_path / "xls", tmp_path / "profile")
+    [again] = convert([xls], "xlsx", tmp_path / "again", tmp_path / "profile")
+    [table] = recalc(again.parent, tmp_path / "out")["tables"]
+    assert findings(table) == [("K14", "missing_reason")] and table["computed_total"] == 94.0
+    assert table["note"].startswith("计分公式已丢失")
+
+
+def test_an_error_of_the_units_own_formula_is_still_a_finding(tmp_path, chaoyang_tables):
+    """Filled without the add-in (#NAME? in the PERF_* cells), with the unit's own formula in one
+    score cell that gives #VALUE!: that error is the unit's, and a finding at its cell."""
+    path = _template(chaoyang_tables, tmp_path / "in", 26, typed_scores=False)
+    own = Layout(len(chaoyang_tables[25].indicators)).indicator_cell("score", 2)
+    _shown_in_perf_cells(path, len(chaoyang_tables[25].indicators), "#NAME?", {own: "#VALUE!"})
+    [table] = recalc(path.parent, tmp_path / "out")["tables"]
+    assert findings(table) == sorted([("K14", "missing_reason"), (own, "unreadable")])
+    assert table["note"].startswith("填报时未安装加载项")
+
+
+def test_one_score_cleared_in_a_computed_template_is_the_units(tmp_path, chaoyang_tables):
+    """A template saved with its values (in Excel with the add-in) where the unit cleared one
+    score: that score is missing, as in a table filled by hand; the others are not computed
+    anew, and no note says the formulas were not computed."""
+    path = _template(chaoyang_tables, tmp_path / "in", 26, typed_scores=True)
+    cleared = Layout(len(chaoyang_tables[25].indicators)).indicator_cell("score", 2)
+    book = load_workbook(path)
+    book["自评表"][cleared] = None
+    book.save(path)
+    [table] = recalc(path.parent, tmp_path / "out")["tables"]
+    assert (cleared, "score_missing") in findings(table) and not table["note"]
+
+
+def test_rows_inserted_into_a_template_are_checked_against_100_points(tmp_path, chaoyang_tables):
+    """A row of 5 points inserted where the 总分 row's SUM took it in (as Excel and LibreOffice
+    extend it): 105 points is a finding; the template's SUM is not a total the unit declares."""
+    path = _template(chaoyang_tables, tmp_path / "in", 26, typed_scores=True)
+    book = load_workbook(path)
+    ws = book["自评表"]
+    ws.insert_rows(15)
+    for col, value in zip("DEFGHIJ", ("指标2：新增指标", "≥", 1, "次", 1, 5, 5)):
+        ws[f"{col}15"] = value
+    ws["I21"] = 105   # the SUM of the 分值 column, as computed once the row is in it
+    book.save(path)
+    [table] = recalc(path.parent, tmp_path / "out")["tables"]
+    assert ("I21", "weights_sum") in findings(table)

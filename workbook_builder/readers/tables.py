@@ -253,8 +253,8 @@ def _read_template(grid: Grid, meta: Grid, file: str) -> ReadTable | None:
     formulas = _formula_cells(lay, judged)
     rows = [(i.actual, lay.indicator_cell("score", n)) for n, (i, j) in enumerate(zip(indicators, judged)) if not j]
     computed, note, _ = _not_computed(at, formulas, [*rows, (funds.executed, lay.funds_cell("rate"))], table.profile)
-    if computed:   # not the unit's error: one note, no finding per cell
-        problems = [p for p in problems if p[0] not in formulas]
+    if computed:   # not the unit's error: one note, no finding per cell (a unit's own formula's error is one)
+        problems = [p for p in problems if p[0] not in computed]
     return ReadTable(_without_error_values(table, grid), file, grid.name, cells, template=True,
                      uncalculated=bool(note), problems=problems, form=found.id, status="未填写" if unfilled else "",
                      funds_columns=found.funds_columns, money_unit=found.money_unit, note=note,
@@ -275,6 +275,11 @@ def _blank_total(table: Table, judged: tuple[bool, ...], defining: str, funds_sc
 
 NO_ADDIN = "#NAME?"   # what a PERF_* cell shows where the add-in is not loaded
 NOTE_NO_ADDIN = "填报时未安装加载项（计分单元格显示 #NAME?），计分由本工具计算"
+# LibreOffice's .xls export replaces a function it does not know by NA(): a template filled
+# without the add-in, saved as .xls and then as .xlsx again, shows #N/A (no PERF_* function
+# returns it: the add-in's errors are #VALUE!)
+LOST = "#N/A"
+NOTE_LOST = "计分公式已丢失（填报时未安装加载项，另存为 .xls 后计分单元格显示 #N/A），计分由本工具计算"
 UNKNOWN_RULE = "#VALUE!"   # what a PERF_* cell shows when the 规则 it is given is unknown
 NOTE_UNKNOWN_RULE = "计分规则无法识别（计分单元格显示 #VALUE!），计分由本工具按默认规则计算"
 NOTE_NOT_COMPUTED = "填报时未安装加载项或未计算公式（计分单元格没有计算结果），计分由本工具计算"
@@ -286,7 +291,11 @@ _COMPUTED = (("funds", "rate"), ("funds", "score"), ("total", "score"), ("grade"
 def _computed_in_standard(grid: Grid, read: ReadTable) -> None:
     """A perfbook template read in the standard layout (see :func:`tables_in`): its PERF_* cells
     (row scores, the funds rate and score, the total, the grade) computed as in
-    :func:`_not_computed`, and no finding for a #NAME? anywhere in it (its 检查 column too)."""
+    :func:`_not_computed`, and no finding for a #NAME? anywhere in it (its 检查 column too). Its
+    总分 row's 分值 is the template's SUM of the column, not a total the unit declares: the
+    points are checked against 100, as in the template's own layout (a row inserted with 5
+    points makes 105)."""
+    read.table.total_weight = None
     keys = [*_COMPUTED, *(("indicator", n, "score") for n in range(1, len(read.table.indicators) + 1))]
     refs = {key: ref for key in keys if (ref := read.cell(key))}
     inputs = [(i.actual, read.cell(("indicator", n, "score"))) for n, i in enumerate(read.table.indicators, start=1)]
@@ -315,23 +324,27 @@ def _known_rule(name: str) -> bool:
 def _not_computed(at: Callable[[str], object], formulas: frozenset[str], inputs: list[tuple[object, str]],
                   rule: object = None) -> tuple[frozenset[str], str, str | None]:
     """The formula cells of a template whose values perfbook computes, the note that says why,
-    and the error value those cells show (``None``: they are empty). Filled and saved where the add-in is not installed (WPS, LibreOffice, Excel without
-    it), a PERF_* cell holds #NAME?: those cells. An .ods or .xls keeps no error value that the
-    reader sees, and a file saved by a program that computes nothing keeps no value at all: when
-    a cell the add-in fills as soon as its input is filled (``inputs``: (input value, formula
-    cell), a row's 实际完成值 and 得分, 全年执行数 and 执行率) is empty with its input filled,
-    every empty formula cell. A value the unit typed over a formula is the unit's, and is checked
-    like one typed in Excel. Where the table's 规则 (``rule``) is none perfbook knows, the add-in
+    and the error value those cells show (``None``: they are empty). Filled and saved where the
+    add-in is not installed (WPS, LibreOffice, Excel without it), a PERF_* cell holds #NAME?:
+    those cells (or #N/A, :data:`LOST`). An .ods or .xls keeps no error value that the reader
+    sees, and a file saved by a program that computes nothing keeps no value at all: when most
+    cells the add-in fills as soon as their input is filled (``inputs``: (input value, formula
+    cell), a row's 实际完成值 and 得分, 全年执行数 and 执行率) are empty with their input filled,
+    every empty formula cell; one or two such cells empty among computed ones were cleared by
+    the unit (未填写得分, as in Excel). A value the unit typed over a formula is the unit's, and
+    is checked like one typed in Excel; so is an error value of the unit's own formula. Where the table's 规则 (``rule``) is none perfbook knows, the add-in
     shows #VALUE! in those cells: they are computed too (by the fallback rule; the unknown 规则 is
     the one finding)."""
-    shown = frozenset(ref for ref in formulas if at(ref) == NO_ADDIN)
-    if shown:
-        return shown, NOTE_NO_ADDIN, NO_ADDIN
+    for error, note in ((NO_ADDIN, NOTE_NO_ADDIN), (LOST, NOTE_LOST)):
+        shown = frozenset(ref for ref in formulas if at(ref) == error)
+        if shown:
+            return shown, note, error
     if rule and not _known_rule(str(rule)):   # every PERF_* cell shows #VALUE!: the 规则 is the fault
         shown = frozenset(ref for ref in formulas if at(ref) == UNKNOWN_RULE)
         if shown:
             return shown, NOTE_UNKNOWN_RULE, UNKNOWN_RULE
-    if any(ref and value not in (None, "") and at(ref) in (None, "") for value, ref in inputs):
+    filled = [at(ref) for value, ref in inputs if ref and value not in (None, "")]
+    if sum(1 for v in filled if v in (None, "")) * 2 > len(filled):   # most: one cleared cell is the unit's
         return frozenset(ref for ref in formulas if at(ref) in (None, "")), NOTE_NOT_COMPUTED, None
     return frozenset(), "", None
 
