@@ -189,3 +189,55 @@ def test_non_finite_numbers_are_written_as_text(tmp_path):
     write_annotated(SAMPLE, tmp_path / "copy.xlsx", reads, pairs)
     review = load_workbook(tmp_path / "copy.xlsx")["复核结果"]
     assert (review["F2"].value, review["G2"].value) == ("nan", "inf")
+
+
+WORKBOOK_TYPES = {   # the workbook part's content type, by what the package is
+    "xlsx": b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+    "xltx": b"application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
+    "xlsm": b"application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+    "xltm": b"application/vnd.ms-excel.template.macroEnabled.main+xml",
+}
+
+
+def _typed(dest: Path, kind: str) -> None:
+    """The sample with its workbook typed as ``kind`` (a template, a macro-enabled workbook)."""
+    with zipfile.ZipFile(SAMPLE) as src, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(WORKBOOK_TYPES["xlsx"], WORKBOOK_TYPES[kind])
+            out.writestr(info.filename, data)
+
+
+def test_templates_and_renamed_workbooks_are_read_and_copied_as_excel_opens_them(tmp_path):
+    """Templates (.xltx, .xltm, .xlt, WPS .ett) and Word templates in a folder are read like the
+    files they hold. A workbook's format is its content type, not its name: an .xlsm renamed
+    .xlsx is xlsm and gets an .xlsm copy, an .xlsx renamed .xlsm an .xlsx copy; a template's copy
+    is typed as a workbook. (Excel refuses a copy whose content type disagrees with its suffix.)"""
+    from tests.office_formats import to_docx
+    from workbook_builder.cli import main
+
+    folder = tmp_path / "收到"
+    folder.mkdir()
+    _typed(folder / "t.xltx", "xltx")
+    _typed(folder / "m.xltm", "xltm")
+    _typed(folder / "renamed.xlsx", "xlsm")
+    shutil.copy(SAMPLE, folder / "plain.xlsm")
+    for name in ("old.xlt", "wps.ett"):
+        shutil.copy(ROOT / "tests" / "data" / "formats" / "26_website.xls", folder / name)
+    to_docx(SAMPLE, folder / "w.dotx")
+    assert main(["recalc", str(folder), "-o", str(tmp_path / "out"), "--json", str(tmp_path / "r.json"),
+                 "--jobs", "1"]) == 0
+    import json
+
+    tables = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["tables"]
+    assert {t["file"]: (t["format"], t["annotated"]) for t in tables} == {
+        "收到/m.xltm": ("xlsm", "m_复核.xlsm"), "收到/old.xlt": ("xls", "old_复核.xlsx"),
+        "收到/plain.xlsm": ("xlsx", "plain_复核.xlsx"), "收到/renamed.xlsx": ("xlsm", "renamed_复核.xlsm"),
+        "收到/t.xltx": ("xlsx", "t_复核.xlsx"), "收到/w.dotx": ("docx", "w_复核.docx"),
+        "收到/wps.ett": ("et", "wps_复核.xlsx")}
+    assert {t["computed_total"] for t in tables} == {94.0}
+    for t in tables:
+        if t["annotated"].endswith((".xlsx", ".xlsm")):
+            types = _parts(tmp_path / "out" / t["annotated"])["[Content_Types].xml"]
+            assert WORKBOOK_TYPES[t["annotated"][-4:]] in types and b".template." not in types, t["file"]

@@ -48,7 +48,7 @@ def word(path, rows, *, doctype=False, paragraphs=("项目支出绩效自评表"
 def make_corpus(folder):
     folder.mkdir()
     shutil.copy(GOOD, folder / "good.xlsx")
-    shutil.copy(GOOD, folder / "macro.xlsm")  # .xlsm is read too; no macro ever runs
+    shutil.copy(GOOD, folder / "macro.xlsm")  # .xlsm is read too (an .xlsx renamed: its copy is .xlsx)
     (folder / "not_a_spreadsheet.xlsx").write_text("项目名称,得分\n示例,10\n", encoding="utf-8")
     (folder / "empty.xlsx").write_bytes(b"")
     data = GOOD.read_bytes()
@@ -126,10 +126,10 @@ def test_bad_files_give_one_line_each(tmp_path, capsys):
     for name in reasons:
         assert sum(line.count(name) for line in printed.out.splitlines()) == 1, name
     assert {t["file"].split("/")[-1]: t["format"] for t in data["tables"]} == {
-        "good.xlsx": "xlsx", "macro.xlsm": "xlsm", "good.xls": "xls", "good.ods": "ods", "real.et": "et",
+        "good.xlsx": "xlsx", "macro.xlsm": "xlsx", "good.xls": "xls", "good.ods": "ods", "real.et": "et",
         "misnamed.xlsx": "ods"}
     assert {t["annotated"] for t in data["tables"]} == {
-        "good（xlsx）_复核.xlsx", "macro_复核.xlsm", "good（xls）_复核.xlsx", "good（ods）_复核.xlsx", "real_复核.xlsx",
+        "good（xlsx）_复核.xlsx", "macro_复核.xlsx", "good（xls）_复核.xlsx", "good（ods）_复核.xlsx", "real_复核.xlsx",
         "misnamed_复核.xlsx"}
     assert {t["computed_total"] for t in data["tables"]} == {94.0}
     assert {p.name: p.read_bytes() for p in corpus.iterdir()} == before

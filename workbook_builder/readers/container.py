@@ -46,7 +46,9 @@ from ..logs import logger
 # Format names (as the JSON and the summary show them) by file suffix.
 FORMATS = {".xlsx": "xlsx", ".xlsm": "xlsm", ".xls": "xls", ".xlsb": "xlsb", ".ods": "ods",
            ".et": "et", ".docx": "docx", ".doc": "doc"}
-SUFFIXES = set(FORMATS)   # read when found in a folder (.doc only to say it must be saved as .docx)
+# read when found in a folder (.doc only to say it must be saved as .docx); templates and
+# macro-enabled documents too: their content tells the format (an .xltx is an xlsx workbook)
+SUFFIXES = set(FORMATS) | {".xltx", ".xltm", ".xlt", ".ett", ".docm", ".dotx", ".dotm"}
 WORKBOOK_FORMATS = {"xlsx", "xlsm", "xls", "xlsb", "ods", "et"}
 MAX_FILE_BYTES = 64 * 1024 * 1024      # a submitted table is a few hundred KB
 MAX_UNCOMPRESSED = 256 * 1024 * 1024   # bytes of XML a package may unpack to
@@ -202,14 +204,15 @@ def _format(data: bytes, path: Path) -> tuple[str, _Package | None]:
             archive = _Package(data)
             names = set(archive.namelist())
             mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
+            types = archive.read("[Content_Types].xml") if {"xl/workbook.xml", "[Content_Types].xml"} <= names else b""
         except _ZIP_ERRORS:
             raise UnreadableFile("文件已损坏或被截断（zip 结构无法读取）") from None
         if "word/document.xml" in names:
             return "docx", archive
         if "xl/workbook.bin" in names:
             return "xlsb", archive
-        if "xl/workbook.xml" in names:
-            return ("xlsm" if path.suffix.lower() == ".xlsm" else "xlsx"), archive
+        if "xl/workbook.xml" in names:   # macro-enabled by its content type, whatever its name says
+            return ("xlsm" if b"macroenabled.main+xml" in types.lower() else "xlsx"), archive
         if b"opendocument.text" in mimetype:
             raise UnreadableFile("是 OpenDocument 文字文档（.odt），请另存为 .docx 或 .xlsx")
         if b"opendocument.spreadsheet" in mimetype or ("content.xml" in names and path.suffix.lower() == ".ods"):
@@ -292,7 +295,7 @@ def _ole_format(data: bytes, path: Path) -> str:
     if has("WordDocument"):
         raise UnreadableFile("是旧版 Word 文档（.doc），请在 Word/WPS 中另存为 .docx")
     if has("Workbook") or has("Book"):
-        return "et" if path.suffix.lower() == ".et" else "xls"
+        return "et" if path.suffix.lower() in (".et", ".ett") else "xls"
     raise UnreadableFile("Office 旧格式文件已损坏或被截断（找不到工作簿或文档的数据流），无法读取")
 
 

@@ -484,6 +484,7 @@ class Workbook:
             raise AnnotationError("缺少工作簿主体（_rels/.rels 中没有 officeDocument）")
         self.part = _target("", office[0].get("Target"))
         self.root = package.edit(self.part)
+        self._not_a_template()
         self.ns = "{%s}" % etree.QName(self.root).namespace
         targets = {r.get("Id"): _target(self.part, r.get("Target")) for r in package.rels(self.part)}
         self.sheets = {s.get("name"): targets.get(_rid(s)) for s in self._sheets()}
@@ -491,6 +492,16 @@ class Workbook:
         if not styles:
             raise AnnotationError("缺少 styles.xml")
         self.styles_part = styles[0]
+
+    def _not_a_template(self) -> None:
+        """A template's workbook (.xltx, .xltm) typed as a workbook's: the copy is an .xlsx (or an
+        .xlsm), which Excel refuses to open when its content type says template."""
+        types = self.package.xml("[Content_Types].xml")
+        for override in types.iter("{*}Override"):
+            kind = override.get("ContentType", "")
+            if override.get("PartName", "").lstrip("/") == self.part and ".template." in kind:
+                self.package.edit("[Content_Types].xml")
+                override.set("ContentType", kind.replace(".template.", ".sheet."))
 
     def _sheets(self) -> etree._Element:
         sheets = self.root.find(self.ns + "sheets")
