@@ -886,6 +886,27 @@ def test_an_earlier_runs_summary_among_the_tables_is_skipped_and_said(tmp_path):
                                    "member": ""}]
 
 
+def test_a_table_added_to_the_summary_a_unit_was_sent_is_read(tmp_path):
+    """A unit sends back the 复核汇总.xlsx it received with its corrected table added as a sheet:
+    the table is read (the summary's own sheets are not)."""
+    from openpyxl import load_workbook
+
+    folder = tmp_path / "收到"
+    folder.mkdir()
+    shutil.copy(OTHER, folder / "表12.xlsx")
+    run(tmp_path, folder)
+    book = load_workbook(tmp_path / "out" / "复核汇总.xlsx")
+    added = book.create_sheet("改正后的自评表")
+    for row in load_workbook(OTHER)["自评表"].iter_rows(values_only=True):
+        added.append(row)
+    (folder / "表12.xlsx").unlink()
+    book.save(folder / "复核汇总.xlsx")
+    shutil.rmtree(tmp_path / "out")
+    result, data = run(tmp_path, folder)
+    assert [(r.file, r.sheet) for r in result.reports] == [("收到/复核汇总.xlsx", "改正后的自评表")]
+    assert data["unreadable"] == [] and result.reports[0].findings
+
+
 def test_the_progress_says_when_archives_are_being_unpacked(tmp_path):
     zipped = tmp_path / "a.zip"
     zipped.write_bytes(build_zip([("表5.xlsx", TABLE.read_bytes()), ("表12.xlsx", OTHER.read_bytes())]))

@@ -144,7 +144,11 @@ def _find(file: _File) -> None:
     from .evaluation import evaluation_reports  # 评价指标体系评分表 and yearly budget tables
 
     if _summary_sheets() <= {grid.name for grid in file.grids}:   # a 复核汇总.xlsx an earlier run wrote
-        raise NotASubmission("perfbook 写出的复核汇总，不是自评表，已跳过")
+        try:   # unless a unit added its table to the summary it was sent
+            file.reads = tables_in([g for g in file.grids if g.name not in _summary_sheets()], file.path)
+        except NoTable:
+            raise NotASubmission("perfbook 写出的复核汇总，不是自评表，已跳过") from None
+        return
 
     found = evaluation_reports(file.grids, file.path, file.profile, file.label)
     if found:
