@@ -50,6 +50,11 @@ def make_corpus(folder):
     shutil.copy(GOOD, folder / "good.xlsx")
     shutil.copy(GOOD, folder / "macro.xlsm")  # .xlsm is read too (an .xlsx renamed: its copy is .xlsx)
     (folder / "not_a_spreadsheet.xlsx").write_text("项目名称,得分\n示例,10\n", encoding="utf-8")
+    (folder / "tab_export.xls").write_bytes("项目名称\t得分\r\n示例\t10\r\n".encode("utf-16"))   # with its BOM
+    (folder / "rtf.doc").write_bytes(b"{\\rtf1\\ansi \\b \\'cf\\'ee\\b0}")
+    (folder / "sylk.xls").write_bytes(b"ID;PWXL;N;E\r\nC;Y1;X1;K1\r\nE\r\n")
+    (folder / "binary.xlsx").write_bytes(b"\x00\x9f,\xfe\x01\n" * 40)   # commas and lines, but not text
+    (folder / "prose.xlsx").write_text("这不是表格，只是一段说明文字。\n", encoding="utf-8")
     (folder / "empty.xlsx").write_bytes(b"")
     data = GOOD.read_bytes()
     (folder / "truncated.xlsx").write_bytes(data[: len(data) // 2])
@@ -103,13 +108,17 @@ def test_bad_files_give_one_line_each(tmp_path, capsys):
     data = json.loads(result.read_text(encoding="utf-8"))
     reasons = {item["file"].split("/")[-1]: item["message"] for item in data["unreadable"]}
     assert set(reasons) == {
-        "not_a_spreadsheet.xlsx", "empty.xlsx", "truncated.xlsx", "corrupt.xlsx", "encrypted.xlsx",
+        "not_a_spreadsheet.xlsx", "tab_export.xls", "rtf.doc", "sylk.xls", "prose.xlsx", "binary.xlsx",
+        "empty.xlsx", "truncated.xlsx", "corrupt.xlsx", "encrypted.xlsx",
         "no_table.xlsx", "enormous.xlsx", "entities.xlsx", "bomb.xlsx", "old.xls", "cut.xls",
         "legacy.doc", "wps.et", "dtd.docx", "no_table.docx", "other_table.docx", "few_columns.docx",
     }
     assert all(m.startswith(("文件无法读取：", "未读取：")) for m in reasons.values())
     assert not [m for m in reasons.values() if re.search(r"Error|Exception|Traceback|ZipInfo|<class", m)]
-    assert "不是 zip 格式" in reasons["not_a_spreadsheet.xlsx"]
+    for name in ("not_a_spreadsheet.xlsx", "tab_export.xls"):   # what Excel opens, said as what it is
+        assert "是文本文件（CSV 或制表符分隔的导出）" in reasons[name] and "另存为 .xlsx" in reasons[name]
+    assert "是 RTF 文档" in reasons["rtf.doc"] and "是 SYLK 文本表格" in reasons["sylk.xls"]
+    assert "不是 zip 格式" in reasons["prose.xlsx"] and "不是 zip 格式" in reasons["binary.xlsx"]
     assert "0 字节" in reasons["empty.xlsx"]
     assert "已加密" in reasons["encrypted.xlsx"]
     assert "没有找到自评表" in reasons["no_table.xlsx"]

@@ -223,7 +223,28 @@ def _format(data: bytes, path: Path) -> tuple[str, _Package | None]:
     page = sniff_markup(data)
     if page is not None:   # read by .markup
         return page, None
-    raise UnreadableFile("不是有效的 Excel 或 Word 文件（不是 zip 格式，可能已损坏或被截断）")
+    raise UnreadableFile(_other_text(data) or "不是有效的 Excel 或 Word 文件（不是 zip 格式，可能已损坏或被截断）")
+
+
+_SAVE_AS_XLSX = "请用 Excel 或 WPS 打开后另存为 .xlsx 再报送"
+
+
+def _other_text(data: bytes) -> str | None:
+    """What a text file that Excel, WPS or Word opens but perfbook does not read is (an RTF
+    document, a SYLK sheet, a CSV or tab-separated export), in a reason that says what to send;
+    ``None`` for anything else."""
+    head = data[:_HEAD]
+    if head.startswith(b"{\\rtf"):
+        return "是 RTF 文档，不是 Word .docx 文档：请用 Word 或 WPS 打开后另存为 .docx 再报送"
+    if head.startswith(b"ID;P"):
+        return f"是 SYLK 文本表格，不是 Excel 工作簿：{_SAVE_AS_XLSX}"
+    text = decode_text(head, strict=False)
+    if "\x00" in text or text.count("\ufffd") * 100 > len(text):
+        return None   # bytes, not text
+    lines = [line for line in text.splitlines()[:20] if line.strip()]
+    if len(lines) >= 2 and all("\t" in line or "," in line or "，" in line for line in lines[:5]):
+        return f"是文本文件（CSV 或制表符分隔的导出），不是 Excel 工作簿：{_SAVE_AS_XLSX}"
+    return None
 
 
 SPREADSHEET_XML = "urn:schemas-microsoft-com:office:spreadsheet"   # Excel 2003 XML's namespace
