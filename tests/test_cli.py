@@ -97,6 +97,7 @@ def test_serve_needs_key_and_certificate_together(args, capsys):
     (["recalc", "x", "-o", "y", "--jobs", "abc"], "错误：参数 --jobs 应为整数，收到的是 'abc'"),
     (["profiles", "--zzz"], "错误：无法识别的参数：--zzz"),
     (["report"], "错误：缺少必需的参数：子命令"),
+    (["recalc", "x", "-o", "y", "--j", "1"], "错误：选项 --j 不明确，可能是：--json, --jobs"),
 ])
 def test_usage_errors_are_chinese(argv, expected, capsys):
     with pytest.raises(SystemExit) as exit_:

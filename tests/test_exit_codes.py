@@ -173,3 +173,19 @@ def test_a_c_locale_without_utf8_mode_still_writes_chinese_names(tmp_path):
                           env={**os.environ, "LC_ALL": "POSIX", "PYTHONUTF8": "0", "PYTHONIOENCODING": ""})
     assert done.returncode == 0, done.stderr[-500:]
     assert (tmp_path / "out" / "复核汇总.xlsx").exists()
+
+
+def test_a_file_named_like_an_option_is_said_not_read_as_one(tmp_path, monkeypatch, capsys):
+    """`perfbook recalc * -o 结果` in a folder holding -o.xlsx: the file would be read as `-o .xlsx`
+    and left out without a word; it is a usage error that says to write ./-o.xlsx (exit 2),
+    and argparse's own complaint about -h.xlsx is in Chinese too."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(ROOT / "samples" / "chaoyang-2024" / "submitted" / "26_朝阳区政府网站功能和监测服务项目.xlsx", "-o.xlsx")
+    with pytest.raises(SystemExit) as stop:
+        main(["recalc", "-o.xlsx", "-o", "结果"])
+    assert stop.value.code == 2 and "文件名以“-”开头时请写成 ./-o.xlsx" in capsys.readouterr().err
+    assert not os.path.exists("结果")
+    assert main(["recalc", "./-o.xlsx", "-o", "结果", "--jobs", "1"]) == 0
+    with pytest.raises(SystemExit):
+        main(["recalc", "-h.xlsx", "-o", "结果"])   # no such file: argparse's message, in Chinese
+    assert "参数 -h/--help 不接受值 '.xlsx'" in capsys.readouterr().err

@@ -114,6 +114,8 @@ _ARGPARSE_MESSAGES = (
     (r"argument (\S+): invalid float value: (.+)", r"参数 \1 应为数值，收到的是 \2"),
     (r"argument (\S+): expected one argument", r"参数 \1 后面需要给出一个值"),
     (r"unrecognized arguments: (.+)", r"无法识别的参数：\1"),
+    (r"argument (\S+): ignored explicit argument (.+)", r"参数 \1 不接受值 \2"),
+    (r"ambiguous option: (\S+) could match (.+)", r"选项 \1 不明确，可能是：\2"),
 )
 
 
@@ -626,6 +628,17 @@ def _stop_on_signals():
             signal.signal(getattr(signal, name), handler)
 
 
+def _no_file_as_option(parser: argparse.ArgumentParser, argv: list[str]) -> None:
+    """Stop when a word that starts with "-" is the name of a file here: a file called
+    ``-o.xlsx`` that the shell's ``*`` put on the command line would be read as ``-o .xlsx``
+    (and the file left out without a word)."""
+    for word in argv:
+        if word == "--":
+            return
+        if word.startswith("-") and len(word) > 1 and os.path.lexists(word):
+            parser.error(f"“{shown_path(word)}”是一个文件，却会被当作选项：文件名以“-”开头时请写成 ./{shown_path(word)}")
+
+
 def main(argv: list[str] | None = None) -> int:
     from .logs import configure, debugging, logger
 
@@ -637,6 +650,7 @@ def main(argv: list[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
     parser = build_parser()
+    _no_file_as_option(parser, sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     configure(args.debug)
     try:
