@@ -4,6 +4,7 @@ rows inserted, the sheet renamed, or never filled in. Each gives the findings Ex
 add-in would show, with one note instead of a finding per computed cell."""
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -253,3 +254,37 @@ def test_rows_inserted_into_a_template_are_checked_against_100_points(tmp_path, 
     book.save(path)
     [table] = recalc(path.parent, tmp_path / "out")["tables"]
     assert ("I21", "weights_sum") in findings(table)
+
+
+def test_formulas_saved_without_their_results_are_said_not_read_as_blank(tmp_path):
+    """A table written by a program (openpyxl, POI, an export system) keeps formulas without
+    their results; Excel would show the results, perfbook reads nothing. Each such cell is one
+    finding that says so (not 未填写得分, 全年执行数为空, or a total silently left unchecked),
+    also for a shared formula's cells; a formula saved with its result is read as usual."""
+    import zipfile
+
+    source = ROOT / "samples" / "chaoyang-2024" / "submitted" / "26_朝阳区政府网站功能和监测服务项目.xlsx"
+    (tmp_path / "in").mkdir()
+    book = load_workbook(source)
+    ws = book["自评表"]
+    ws["J20"], ws["J13"], ws["E6"] = "=SUM(J13:J18)", "=I13*0.7", "=D6"
+    book.save(tmp_path / "in" / "program.xlsx")
+    with zipfile.ZipFile(tmp_path / "in" / "program.xlsx") as src, \
+            zipfile.ZipFile(tmp_path / "in" / "shared.xlsx", "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():   # J13 a shared formula's first cell (with its result), J15 one of its cells
+            data = src.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'<f>I13*0.7</f><v></v>', b'<f t="shared" ref="J13:J15" si="0">I13*0.7</f><v>7</v>')
+                data = data.replace(b'<f>D6</f><v></v>', b"<v>696.02</v>").replace(b'<f>SUM(J13:J18)</f><v></v>',
+                                                                                     b"<v>94</v>")
+                start = data.index(b'<c r="J15"')
+                data = data[:start] + re.sub(rb'<c r="J15"([^>]*)>.*?</c>', rb'<c r="J15"\1><f t="shared" si="0"/></c>',
+                                             data[start:], count=1)
+            out.writestr(info, data)
+    tables = {t["file"]: t for t in recalc(tmp_path / "in", tmp_path / "out")["tables"]}
+    said = "单元格是公式，文件中没有保存它的计算结果"
+    program = tables["in/program.xlsx"]
+    assert sorted(f["cell"] for f in program["findings"] if f["message"].startswith(said)) == ["E6", "J13", "J20"]
+    assert not [f for f in program["findings"] if f["cell"] in ("E6", "J13", "J20") and not f["message"].startswith(said)]
+    shared = tables["in/shared.xlsx"]
+    assert [f["cell"] for f in shared["findings"] if f["message"].startswith(said)] == ["J15"]

@@ -81,6 +81,9 @@ class Grid:
     left: int
     hidden: bool = False
     truncated: bool = False
+    # 0-based (row, col) of formula cells saved without their result (a file written by a program
+    # and never opened in Excel): read as empty, and said to be formulas (see check_package)
+    no_result: frozenset[tuple[int, int]] = frozenset()
 
     def value(self, row: int, col: int) -> object:
         r, c = row - self.top, col - self.left
@@ -630,7 +633,22 @@ def _plainly_small(part: bytes) -> bool:
     text = part.translate(_SPACES)
     if b'"e"' in text or (b"'" in text and b"'e'" in text):   # maybe an error value (t="e")
         return False
+    if _maybe_no_result(text):
+        return False
     return not _NOT_PLAIN_CELL.search(text) and not _NOT_PLAIN_ROW.search(text)
+
+
+# How a formula cell saved without its result ends (openpyxl, POI and others write <v></v>,
+# <v /> or nothing; a shared formula's cells <f t="shared" si="0"/>): a worksheet holding none
+# of these has a result for every formula.
+_NO_RESULT_ENDS = (b"</f></c>", b"<v></v></c>", b"/></c>")
+_FORMULA = re.compile(rb"<(?:[\w.-]+:)?f[\s/>]")
+_RESULT = re.compile(rb"<(?:[\w.-]+:)?(?:v>[^<]|is[\s>])")   # a cached value, or an inline string
+NO_RESULT = "="   # among check_package's error values: a formula cell saved without its result
+
+
+def _maybe_no_result(text: bytes) -> bool:
+    return any(end in text for end in _NO_RESULT_ENDS)
 
 
 def _column_number(letters: bytes) -> int:
@@ -678,6 +696,7 @@ class _Extent:
             cut = window.rfind(b"</row>")
             cut = cut + 6 if cut >= 0 else window.rfind(b"<")
             body, self.tail = window[:max(cut, 0)], window[max(cut, 0):]
+        formulas = _maybe_no_result(body.translate(_SPACES))   # cells to look into for a formula
         for tag in _TAG.finditer(body):
             attributes = tag.group(2)
             found = _R.search(attributes)
@@ -698,6 +717,11 @@ class _Extent:
                 value = _VALUE.search(body, tag.end(), end.start() if end else len(body))
                 if value:
                     self.errors[(self.row - 1, self.col - 1)] = value.group(1).decode("ascii", "replace")
+            elif formulas and len(self.errors) < MAX_ROWS:
+                end = _CELL_END.search(body, tag.end())
+                content = body[tag.end():end.start() if end else len(body)]
+                if _FORMULA.search(content) and not _RESULT.search(content):
+                    self.errors[(self.row - 1, self.col - 1)] = NO_RESULT
 
     def too_large(self) -> bool:
         return self.height * self.width > MAX_CELLS or self.cells > MAX_CELLS
@@ -758,7 +782,7 @@ def check_package(archive: _Package, data: bytes, required: str | None = None,
     ``measure`` (.xlsx, .xlsm) also a worksheet whose cell extent exceeds :data:`MAX_CELLS`,
     before calamine allocates it. Returns the Excel error values (``#DIV/0!`` …) per sheet name and
     0-based (row, col): calamine reads them as empty cells, and a user must be told the cell holds
-    an error, not nothing. ``keep``: a list that gets every (member, inflated bytes) when each was
+    an error, not nothing; so is a formula cell saved without its result (:data:`NO_RESULT`). ``keep``: a list that gets every (member, inflated bytes) when each was
     inflated whole (see :func:`stored_copy`), else is emptied."""
     errors: dict[str, dict[tuple[int, int], str]] = {}
     try:
@@ -798,7 +822,7 @@ def check_package(archive: _Package, data: bytes, required: str | None = None,
                 raise UnreadableFile(f"工作表“{sheet}”的数据区域过大（到 {last} 单元格，{extent.height} 行 × "
                                      f"{max(extent.width, 1)} 列），超过读取上限，已拒绝读取；请删除表格以外的内容后再提交")
             errors[sheet] = extent.errors
-            if whole and not set(extent.errors.values()) <= _CALAMINE_ERRORS:
+            if whole and not set(extent.errors.values()) <= _CALAMINE_ERRORS | {NO_RESULT}:
                 keep[-1] = _calamine_error_values(*keep[-1])
         if keep is not None and not whole:
             keep.clear()
@@ -932,11 +956,14 @@ def read_workbook_grids(path: Path, fmt: str, errors: dict | None = None, data: 
                 rows = [row[:MAX_COLUMNS] for row in rows]
             truncated = len(rows) > MAX_ROWS
             rows = _cleaned(rows[:MAX_ROWS])
+            no_result = set()
             for (r, c), text in (errors or {}).get(meta.name, {}).items():
-                if 0 <= r - top < len(rows) and 0 <= c - left < len(rows[r - top]):
+                if text == NO_RESULT:
+                    no_result.add((r, c))
+                elif 0 <= r - top < len(rows) and 0 <= c - left < len(rows[r - top]):
                     rows[r - top][c - left] = text
             hidden = meta.visible != python_calamine.SheetVisibleEnum.Visible
-            grids.append(Grid(meta.name, rows, top, left, hidden, truncated))
+            grids.append(Grid(meta.name, rows, top, left, hidden, truncated, frozenset(no_result)))
     except (UnreadableFile, KeyboardInterrupt, SystemExit):
         raise
     except MemoryError:

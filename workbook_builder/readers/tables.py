@@ -249,7 +249,7 @@ def _read_template(grid: Grid, meta: Grid, file: str) -> ReadTable | None:
     _blank_total(table, judged, lay.defining_field, lay.funds_scored)
     unfilled = (all(i.actual in (None, "") for i in indicators) and funds.executed in (None, "")
                 and all(i.score in (None, "") for i, j in zip(indicators, judged) if j))
-    problems = _error_values(grid, range(grid.top, grid.bottom))
+    problems = _error_values(grid, range(grid.top, grid.bottom), results=False)
     formulas = _formula_cells(lay, judged)
     rows = [(i.actual, lay.indicator_cell("score", n)) for n, (i, j) in enumerate(zip(indicators, judged)) if not j]
     computed, note, _ = _not_computed(at, formulas, [*rows, (funds.executed, lay.funds_cell("rate"))], table.profile)
@@ -296,6 +296,7 @@ def _computed_in_standard(grid: Grid, read: ReadTable) -> None:
     points are checked against 100, as in the template's own layout (a row inserted with 5
     points makes 105)."""
     read.table.total_weight = None
+    read.problems = [p for p in read.problems if p[1] != NO_RESULT]   # its formulas are perfbook's: computed
     keys = [*_COMPUTED, *(("indicator", n, "score") for n in range(1, len(read.table.indicators) + 1))]
     refs = {key: ref for key in keys if (ref := read.cell(key))}
     inputs = [(i.actual, read.cell(("indicator", n, "score"))) for n, i in enumerate(read.table.indicators, start=1)]
@@ -858,16 +859,23 @@ def _without_error_values(table: Table, grid: Grid) -> Table:
     return table
 
 
-def _error_values(grid: Grid, rows: range) -> list[tuple[str, str]]:
-    """A problem for every cell of ``rows`` that holds an Excel error value (``#DIV/0!`` …)."""
+NO_RESULT = ("单元格是公式，文件中没有保存它的计算结果（文件可能由程序生成，未经 Excel 或 WPS 计算），无法核对；"
+             "请在 Excel 或 WPS 中打开、保存后再报送")
+
+
+def _error_values(grid: Grid, rows: range, results: bool = True) -> list[tuple[str, str]]:
+    """A problem for every cell of ``rows`` that holds an Excel error value (``#DIV/0!`` …) and,
+    with ``results``, for every formula saved without its result (a perfbook template's own
+    formulas are computed instead, see :func:`_not_computed`)."""
     found = []
-    if not has_text(grid, "#"):   # every error value starts with "#"
-        return found
-    for r in rows:
-        for c, value in enumerate(grid.rows[r - grid.top] if grid.top <= r < grid.bottom else (), grid.left):
-            if isinstance(value, str) and value in ERROR_VALUES:
-                found.append((grid.address(r, c), f"单元格中是 Excel 错误值 {value}（{ERROR_VALUES[value]}），"
-                                                  "不是填报的数值；请改正公式或填入数值"))
+    if has_text(grid, "#"):   # every error value starts with "#"
+        for r in rows:
+            for c, value in enumerate(grid.rows[r - grid.top] if grid.top <= r < grid.bottom else (), grid.left):
+                if isinstance(value, str) and value in ERROR_VALUES:
+                    found.append((grid.address(r, c), f"单元格中是 Excel 错误值 {value}（{ERROR_VALUES[value]}），"
+                                                      "不是填报的数值；请改正公式或填入数值"))
+    if results and grid.no_result:
+        found += [(grid.address(r, c), NO_RESULT) for r, c in sorted(grid.no_result) if r in rows]
     return found
 
 
