@@ -269,6 +269,8 @@ def test_formulas_saved_without_their_results_are_said_not_read_as_blank(tmp_pat
     ws = book["自评表"]
     ws["J20"], ws["J13"], ws["E6"] = "=SUM(J13:J18)", "=I13*0.7", "=D6"
     book.save(tmp_path / "in" / "program.xlsx")
+    ws["H16"] = "#DIV/0!"   # an error value too: the sheet is read tag by tag, not by the fast path
+    book.save(tmp_path / "in" / "with_error.xlsx")
     with zipfile.ZipFile(tmp_path / "in" / "program.xlsx") as src, \
             zipfile.ZipFile(tmp_path / "in" / "shared.xlsx", "w", zipfile.ZIP_DEFLATED) as out:
         for info in src.infolist():   # J13 a shared formula's first cell (with its result), J15 one of its cells
@@ -286,5 +288,30 @@ def test_formulas_saved_without_their_results_are_said_not_read_as_blank(tmp_pat
     program = tables["in/program.xlsx"]
     assert sorted(f["cell"] for f in program["findings"] if f["message"].startswith(said)) == ["E6", "J13", "J20"]
     assert not [f for f in program["findings"] if f["cell"] in ("E6", "J13", "J20") and not f["message"].startswith(said)]
+    with_error = tables["in/with_error.xlsx"]
+    assert sorted(f["cell"] for f in with_error["findings"] if f["message"].startswith(said)) == ["E6", "J13", "J20"]
+    assert [f["cell"] for f in with_error["findings"] if "#DIV/0!" in f["message"]] == ["H16"]
     shared = tables["in/shared.xlsx"]
     assert [f["cell"] for f in shared["findings"] if f["message"].startswith(said)] == ["J15"]
+
+
+@pytest.mark.parametrize("quote", ['"', "'"])
+def test_an_error_value_on_a_sheet_with_an_escaped_name_is_found_at_its_cell(tmp_path, quote):
+    """The sheets' names come from workbook.xml as written (&amp;, either quote): the error value
+    is put back on its own sheet, not lost (read as an empty 实际完成值)."""
+    import zipfile
+
+    book = load_workbook(ROOT / "samples" / "chaoyang-2024" / "submitted" / "26_朝阳区政府网站功能和监测服务项目.xlsx")
+    book["自评表"]["H15"] = "#DIV/0!"
+    book["自评表"].title = "自评表&\"甲\"" if quote == "'" else "自评表&'甲'"
+    book.save(tmp_path / "made.xlsx")
+    (tmp_path / "in").mkdir()
+    with zipfile.ZipFile(tmp_path / "made.xlsx") as src, zipfile.ZipFile(tmp_path / "in" / "26.xlsx", "w") as out:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/workbook.xml" and quote == "'":
+                data = re.sub(rb'name="([^"]*)"', lambda m: b"name='" + m.group(1) + b"'", data)
+            out.writestr(info, data)
+    [table] = recalc(tmp_path / "in", tmp_path / "out")["tables"]
+    at = [f for f in table["findings"] if f["cell"] == "H15"]
+    assert len(at) == 1 and "#DIV/0!" in at[0]["message"]

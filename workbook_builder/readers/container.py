@@ -25,7 +25,7 @@ run inside Excel through xlwings Lite.
 from __future__ import annotations
 
 import codecs
-import contextlib
+import html
 import io
 import math
 import os
@@ -622,33 +622,36 @@ _NOT_PLAIN_ROW = re.compile(rb'<row(?=[ >/])(?! r="[0-9]{1,5}")')
 _FAST_ROWS, _FAST_COLUMNS = 99_999, 26
 
 
-def _plainly_small(part: bytes) -> bool:
-    """Whether a whole worksheet part is certainly within :data:`MAX_CELLS` and holds no error
-    value, by two searches: every ``<c``/``<row`` tag (whitespace of any kind, ``>`` or ``/``
-    after the name; a prefixed tag included) opens with a plain ``r`` attribute within Z99999
-    (a second ``r`` in a tag is a duplicate attribute, which the XML reader refuses); a cell
-    takes at least 4 bytes. Anything else is measured tag by tag."""
+def _plainly_small(part: bytes) -> bytes | None:
+    """The part with whitespace as spaces (see :data:`_SPACES`) when a whole worksheet part is
+    certainly within :data:`MAX_CELLS` and holds no error value, else ``None``, by two searches:
+    every ``<c``/``<row`` tag (whitespace of any kind, ``>`` or ``/`` after the name; a prefixed
+    tag included) opens with a plain ``r`` attribute within Z99999 (a second ``r`` in a tag is a
+    duplicate attribute, which the XML reader refuses); a cell takes at least 4 bytes. Anything
+    else is measured tag by tag."""
     if _FAST_ROWS * _FAST_COLUMNS > MAX_CELLS or len(part) // 4 > MAX_CELLS:
-        return False
+        return None
     text = part.translate(_SPACES)
     if b'"e"' in text or (b"'" in text and b"'e'" in text):   # maybe an error value (t="e")
-        return False
-    if _maybe_no_result(text):
-        return False
-    return not _NOT_PLAIN_CELL.search(text) and not _NOT_PLAIN_ROW.search(text)
+        return None
+    return None if _NOT_PLAIN_CELL.search(text) or _NOT_PLAIN_ROW.search(text) else text
 
 
 # How a formula cell saved without its result ends (openpyxl, POI and others write <v></v>,
 # <v /> or nothing; a shared formula's cells <f t="shared" si="0"/>): a worksheet holding none
-# of these has a result for every formula.
-_NO_RESULT_ENDS = (b"</f></c>", b"<v></v></c>", b"/></c>")
-_FORMULA = re.compile(rb"<(?:[\w.-]+:)?f[\s/>]")
-_RESULT = re.compile(rb"<(?:[\w.-]+:)?(?:v>[^<]|is[\s>])")   # a cached value, or an inline string
+# of these (and no prefixed formula) has a result for every formula.
+_NO_RESULT_ENDS = (b"</f></c>", b"<v></v></c>", b"/></c>", b":f>", b":f ")
+_P = rb"<(?:[\w.-]+:)?"   # a tag's opening, with or without a prefix
+# what a cell holding a formula and no value (or an empty one) holds, after its tag
+_NO_RESULT_BODY = (rb"\s*" + _P + rb"f(?=[\s/>])[^>]*?(?:/>|(?<!/)>[^<]*</(?:[\w.-]+:)?f\s*>)\s*"
+                   + rb"(?:" + _P + rb"v\s*/>|" + _P + rb"v\s*>\s*</(?:[\w.-]+:)?v\s*>)?\s*</(?:[\w.-]+:)?c\s*>")
+_NO_RESULT_CELL = re.compile(_P + rb"c(?=[\s>])" + _ATTRIBUTES.replace(b"(", b"(?:", 1) + rb"(?<!/)>" + _NO_RESULT_BODY)
+_NO_RESULT_AFTER_TAG = re.compile(_NO_RESULT_BODY)
 NO_RESULT = "="   # among check_package's error values: a formula cell saved without its result
 
 
-def _maybe_no_result(text: bytes) -> bool:
-    return any(end in text for end in _NO_RESULT_ENDS)
+def _maybe_no_result(part: bytes) -> bool:
+    return any(end in part for end in _NO_RESULT_ENDS)
 
 
 def _column_number(letters: bytes) -> int:
@@ -687,8 +690,10 @@ class _Extent:
         self.tail = b""
 
     def feed(self, chunk: bytes, whole: bool, final: bool = False) -> None:
-        if whole and _plainly_small(chunk):
-            return   # every cell within Z99999 and fewer cells than bytes / 4: nothing to measure
+        plain = _plainly_small(chunk) if whole else None
+        if plain is not None:   # every cell within Z99999 and fewer cells than bytes / 4: nothing to
+            self._no_results(chunk, plain)   # measure; the formulas without results found by their ends
+            return
         window = self.tail + chunk
         if final:
             body, self.tail = window, b""
@@ -696,7 +701,7 @@ class _Extent:
             cut = window.rfind(b"</row>")
             cut = cut + 6 if cut >= 0 else window.rfind(b"<")
             body, self.tail = window[:max(cut, 0)], window[max(cut, 0):]
-        formulas = _maybe_no_result(body.translate(_SPACES))   # cells to look into for a formula
+        no_result = {m.start() for m in _NO_RESULT_CELL.finditer(body)} if _maybe_no_result(body) else ()
         for tag in _TAG.finditer(body):
             attributes = tag.group(2)
             found = _R.search(attributes)
@@ -717,11 +722,23 @@ class _Extent:
                 value = _VALUE.search(body, tag.end(), end.start() if end else len(body))
                 if value:
                     self.errors[(self.row - 1, self.col - 1)] = value.group(1).decode("ascii", "replace")
-            elif formulas and len(self.errors) < MAX_ROWS:
-                end = _CELL_END.search(body, tag.end())
-                content = body[tag.end():end.start() if end else len(body)]
-                if _FORMULA.search(content) and not _RESULT.search(content):
-                    self.errors[(self.row - 1, self.col - 1)] = NO_RESULT
+            elif no_result and tag.start() in no_result and len(self.errors) < MAX_ROWS:
+                self.errors[(self.row - 1, self.col - 1)] = NO_RESULT
+
+    def _no_results(self, part: bytes, plain: bytes) -> None:
+        """The cells of a plainly small part (``plain``: as :func:`_plainly_small` gave it, whose
+        every cell tag is ``<c r="…"``) that hold a formula without its result: each found by how
+        it ends, then checked whole from its tag on."""
+        for end in _NO_RESULT_ENDS[:3]:   # (a plain part has no prefixed tag)
+            at = plain.find(end)
+            while at >= 0 and len(self.errors) < MAX_ROWS:
+                start = plain.rfind(b"<c ", 0, at)
+                tag_end = part.find(b">", start, at) if start >= 0 else -1   # (no > in a plain part's values)
+                body = _NO_RESULT_AFTER_TAG.match(part, tag_end + 1) if tag_end > 0 else None
+                if body:
+                    row, col = _reference(_R.search(part, start + 2, tag_end).group(1))
+                    self.errors[(row - 1, col - 1)] = NO_RESULT
+                at = plain.find(end, at + 1)
 
     def too_large(self) -> bool:
         return self.height * self.width > MAX_CELLS or self.cells > MAX_CELLS
@@ -736,6 +753,7 @@ ERROR_VALUES = {"#DIV/0!": "除数为零", "#N/A": "值不可用", "#NAME?": "�
 _RELS = "xl/_rels/workbook.xml.rels"
 _ID = re.compile(rb"\s(?:[\w.-]+:)?[Ii]d\s*=\s*[\"']([^\"']*)[\"']")
 _TARGET = re.compile(rb"\sTarget\s*=\s*[\"']([^\"']*)[\"']")
+_NAME = re.compile(rb"""\sname\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _WHITESPACE = bytes.maketrans(b"\t\n\r", b"   ")
 _SHEET_TAG = re.compile(rb"(?:[\w.-]+:)?sheet\s")
 _RELATIONSHIP_TAG = re.compile(rb"(?:[\w.-]+:)?Relationship\s")
@@ -815,7 +833,7 @@ def check_package(archive: _Package, data: bytes, required: str | None = None,
                 extent = _scan_chunks(member, chunks, member.filename in sheets)
             if extent is None or not (extent.errors or extent.too_large()):
                 continue
-            names = _sheet_names(archive) if names is None else names
+            names = _sheet_names(archive, inflated) if names is None else names
             sheet = names.get(member.filename, member.filename)
             if extent.too_large():
                 last = address(max(extent.height, 1) - 1, max(extent.width, 1) - 1)
@@ -833,26 +851,25 @@ def check_package(archive: _Package, data: bytes, required: str | None = None,
     return errors
 
 
-def _sheet_names(source: Path | _Package) -> dict[str, str]:
-    """Worksheet part name -> sheet name, from workbook.xml and its relationships (already
-    checked for DTDs; parsed with defusedxml all the same)."""
-    from defusedxml import ElementTree
-
-    try:
-        with zipfile.ZipFile(source) if isinstance(source, Path) else contextlib.nullcontext(source) as archive:
-            book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-            rels = ElementTree.fromstring(archive.read(_RELS))
-    except Exception:  # names only improve a message; a broken part is reported by calamine
-        logger.debug("工作表名称无法从 %s 读出", source, exc_info=True)
-        return {}
-    targets = {r.get("Id"): r.get("Target", "") for r in rels}
+def _sheet_names(archive: _Package, inflated: dict[_Entry, bytes]) -> dict[str, str]:
+    """Worksheet part name -> sheet name, from workbook.xml and its relationships, read as
+    :func:`_sheet_parts` reads them (their bytes already in ``inflated`` when it did)."""
+    parts = {}
+    for member in archive.infolist():
+        if member.filename in ("xl/workbook.xml", _RELS):
+            parts[member.filename] = inflated.get(member) or b"".join(_inflate(archive, archive.data, member))
+    targets = {}
+    for tag in _tags(parts.get(_RELS, b""), _RELATIONSHIP_TAG):
+        found_id, found_target = _ID.search(tag), _TARGET.search(tag)
+        if found_id and found_target:
+            targets[found_id.group(1)] = html.unescape(found_target.group(1).decode("utf-8", "replace"))
     names = {}
-    for sheet in book.iter():
-        if sheet.tag.endswith("}sheet"):
-            rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
-            target = targets.get(rid, "")
-            part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
-            names[part] = sheet.get("name", "")
+    for tag in _tags(parts.get("xl/workbook.xml", b""), _SHEET_TAG):
+        found_id, name = _ID.search(tag), _NAME.search(tag)
+        target = targets.get(found_id.group(1), "") if found_id else ""
+        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+        if name:
+            names[part] = html.unescape((name.group(1) or name.group(2)).decode("utf-8", "replace"))
     return names
 
 
