@@ -33,6 +33,7 @@ def test_score_prints_totals_and_the_anomalies(capsys):
     out = capsys.readouterr().out
     assert "共 30 张表，发现 4 处问题" in out
     assert "指标2：实际完成值超出年度指标值600%" in out
+    assert main(["score", str(SAMPLE_TABLES), "--strict"]) == 1   # problems found (README's exit codes)
 
 
 def test_score_missing_file(capsys, tmp_path):

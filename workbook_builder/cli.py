@@ -81,7 +81,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     print(render(["序号", "项目名称", "填报总分", "计算总分", "等级", "问题", ""], rows, {0, 2, 3, 5}))
     print(f"\n共 {len(result.tables)} 张表，发现 {len(details)} 处问题" + ("：" if details else "。"))
     print("\n".join(details))
-    return 0
+    return EXIT_FINDINGS if args.strict and details else 0
 
 
 def cmd_evaluation_frameworks(args: argparse.Namespace) -> int:
@@ -405,6 +405,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("tables", help="自评表 JSON 文件，如 samples/chaoyang-2024/tables_1-30.json")
     p.add_argument("--profile", help=f"计分规则编号（默认 {DEFAULT_PROFILE_ID}）")
+    p.add_argument("--strict", action="store_true", help="发现任何问题时以退出码 1 结束")
     p.set_defaults(run=cmd_score)
 
     p = command(
@@ -593,7 +594,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # Exit codes, one meaning each (README): 0 done and nothing found, 1 findings or discrepancies
-# (recalc only with --strict), 2 the user's error or an input that cannot be read, 3 perfbook's own.
+# (score and recalc only with --strict), 2 the user's error or an input that cannot be read, 3 perfbook's own.
 EXIT_FINDINGS, EXIT_USER, EXIT_INTERNAL = 1, 2, 3
 
 
