@@ -189,3 +189,26 @@ def test_a_file_named_like_an_option_is_said_not_read_as_one(tmp_path, monkeypat
     with pytest.raises(SystemExit):
         main(["recalc", "-h.xlsx", "-o", "结果"])   # no such file: argparse's message, in Chinese
     assert "参数 -h/--help 不接受值 '.xlsx'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", [
+    ["targets", "check", "{list}", "-o", "{out}", "--json", "{list}"],
+    ["new", "--spec", "{list}", "-o", "{list}", "--force"],
+    ["report", "write", "{table}", "-o", "{table}"],
+    ["report", "check", "{report}", "{table}", "--json", "{report}"],
+    ["report", "portfolio", "{result}", "-o", "{result}"],
+])
+def test_an_output_that_is_an_input_is_refused_and_the_input_kept(tmp_path, capsys, command):
+    """`--json 清单.xlsx`, `-o` naming the workbook read …: refused before any work (exit 2), the
+    user's file unchanged."""
+    files = {"list": tmp_path / "清单.xlsx", "table": tmp_path / "表26.xlsx", "report": tmp_path / "报告.docx",
+             "result": tmp_path / "result.json"}
+    shutil.copy(ROOT / "samples" / "chaoyang-2024" / "project_list.xlsx", files["list"])
+    shutil.copy(ROOT / "samples" / "chaoyang-2024" / "submitted" / "26_朝阳区政府网站功能和监测服务项目.xlsx", files["table"])
+    files["report"].write_bytes(b"PK not really a report")
+    files["result"].write_text('{"tables": []}', encoding="utf-8")
+    before = {p: p.read_bytes() for p in files.values()}
+    argv = [a.format(out=tmp_path / "out", **files) for a in command]
+    assert main(argv) == 2
+    assert "就是要读取的文件，写出会覆盖它" in capsys.readouterr().err
+    assert {p: p.read_bytes() for p in files.values()} == before

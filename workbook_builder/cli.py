@@ -423,7 +423,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--goal", help="年度总体目标（预期目标）")
     p.add_argument("--rows", type=int, default=8, help="空白指标行数（默认 8）")
     _template_options(p, "覆盖已存在的文件")
-    p.set_defaults(run=cmd_new)
+    p.set_defaults(run=cmd_new, reads=("spec",), writes=("output",))
 
     p = command(
         "batch",
@@ -434,7 +434,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("list", help="项目清单 .xlsx 或 .csv，列：" + "、".join(LIST_COLUMNS))
     p.add_argument("-o", "--output", required=True, help="输出目录")
     _template_options(p, "覆盖输出目录中的同名文件")
-    p.set_defaults(run=cmd_batch)
+    p.set_defaults(run=cmd_batch, reads=("list",), writes=("output",))
 
     p = command(
         "targets",
@@ -458,7 +458,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--last-year", metavar="RESULT.json|FOLDER",
                    help="上年结果：perfbook recalc --json 写出的 JSON，或上年已填报的自评表所在文件夹；"
                    "指标值低于上年实际完成值的指标列为问题")
-    q.set_defaults(run=cmd_targets_check)
+    q.set_defaults(run=cmd_targets_check, reads=("lists", "last_year"), writes=("json", "output"))
 
     p = command(
         "recalc",
@@ -505,7 +505,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--narrative", help="叙述文件（TOML，按章节给出文字；示例见 samples/narrative.toml）")
     r.add_argument("--sheet", help="只写这个工作表上的表")
     r.add_argument("--profile", help=f"工作簿未声明规则时使用的计分规则（默认 {DEFAULT_PROFILE_ID}）")
-    r.set_defaults(run=cmd_report_write)
+    r.set_defaults(run=cmd_report_write, reads=("workbook", "narrative"), writes=("output",))
 
     r = report_command(
         "check",
@@ -520,7 +520,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--json", help="另存 JSON：{\"discrepancies\": [{message, report_value, table_value, where}]}")
     r.add_argument("--sheet", help="工作簿含多张表时，用这个工作表上的表")
     r.add_argument("--profile", help=f"工作簿未声明规则时使用的计分规则（默认 {DEFAULT_PROFILE_ID}）")
-    r.set_defaults(run=cmd_report_check)
+    r.set_defaults(run=cmd_report_check, reads=("report", "workbook"), writes=("json",))
 
     r = report_command(
         "portfolio",
@@ -530,7 +530,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     r.add_argument("result", metavar="RESULT.json", help="perfbook recalc --json 写出的 JSON 文件")
     r.add_argument("-o", "--output", required=True, help="输出的 .docx 文件，如 复核情况报告.docx")
-    r.set_defaults(run=cmd_report_portfolio)
+    r.set_defaults(run=cmd_report_portfolio, reads=("result",), writes=("output",))
 
     p = command(
         "addin",
@@ -586,7 +586,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--evaluator", help="评价机构")
     q.add_argument("--year", help="评价年度，如 2020")
     q.add_argument("--force", action="store_true", help="覆盖已存在的文件")
-    q.set_defaults(run=cmd_evaluation_new)
+    q.set_defaults(run=cmd_evaluation_new, writes=("output",))
 
     p = command("setup", "说明如何在各种 Excel 中使用 PERF_* 函数 (how to load the functions)")
     p.set_defaults(run=cmd_setup)
@@ -629,6 +629,20 @@ def _stop_on_signals():
             signal.signal(getattr(signal, name), handler)
 
 
+def _not_over_inputs(args: argparse.Namespace) -> None:
+    """Stop before any work when a file the command would write (its ``writes`` options) is a
+    file it reads (its ``reads``): ``--json 清单.xlsx`` or ``-o`` naming the input would replace
+    the user's file. (recalc checks the files it finds, see :func:`.recalc.run.refuse_overwrites`.)"""
+    def named(names: tuple[str, ...]) -> list[str]:
+        values = [getattr(args, name, None) for name in names]
+        return [str(v) for value in values for v in (value if isinstance(value, list) else [value]) if v]
+
+    inputs = [path for path in named(getattr(args, "reads", ())) if os.path.isfile(path)]
+    for output in named(getattr(args, "writes", ())):
+        if os.path.isfile(output) and any(os.path.samefile(output, path) for path in inputs):
+            raise CliError(f"输出 {shown_path(output)} 就是要读取的文件，写出会覆盖它：请另选输出路径")
+
+
 def _no_file_as_option(parser: argparse.ArgumentParser, argv: list[str]) -> None:
     """Stop when a word that starts with "-" is the name of a file here: a file called
     ``-o.xlsx`` that the shell's ``*`` put on the command line would be read as ``-o .xlsx``
@@ -656,6 +670,7 @@ def main(argv: list[str] | None = None) -> int:
     configure(args.debug)
     try:
         with _stop_on_signals():
+            _not_over_inputs(args)
             return args.run(args)
     except KeyboardInterrupt:   # Ctrl+C where no partial result can be written (recalc writes one)
         print("已中断。", file=sys.stderr)
