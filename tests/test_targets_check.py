@@ -358,3 +358,16 @@ def test_an_unexpected_error_is_that_files_line_logged_with_its_traceback(tmp_pa
         targets_run.check_targets([str(PLANTED)], tmp_path / "out3")
     with pytest.raises(KeyError, match="a bug reading"):
         targets_run.check_targets([str(bad)], tmp_path / "out4")
+
+
+def test_a_word_document_is_reviewed_and_why_it_has_no_copy_is_said(tmp_path, capsys):
+    """A Word document (here a report perfbook wrote): its tables are reviewed; its findings sit at
+    Word positions, so no workbook copy is attempted (it logged a traceback), and the reason is
+    printed, not only written in the summary."""
+    table = ROOT / "samples" / "chaoyang-2024" / "submitted" / "26_朝阳区政府网站功能和监测服务项目.xlsx"
+    assert main(["report", "write", str(table), "-o", str(tmp_path / "r.docx")]) == 0
+    capsys.readouterr()
+    assert main(["targets", "check", str(tmp_path / "r.docx"), "-o", str(tmp_path / "out")]) == 1
+    printed = capsys.readouterr()
+    assert "Traceback" not in printed.err and "ERROR" not in printed.err
+    assert "r.docx：审核副本无法写出：Word 文档不写带批注的副本，问题见目标审核汇总.xlsx" in printed.out

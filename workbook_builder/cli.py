@@ -223,6 +223,8 @@ def _print_targets(result, brief: bool = False) -> None:
           + (f"。汇总：{result.summary_path}" if result.summary_path else "。"))
     for failure in result.unreadable:
         print(f"  {failure.file}：{failure.message}")
+    for file, message in result.annotation_errors.items():
+        print(f"  {file}：{message}")
     for note in result.notes:
         print(f"  {note}")
     if flagged:

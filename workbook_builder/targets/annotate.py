@@ -78,6 +78,8 @@ def _patch(source: Path, dest: Path, marks: dict[str, dict[str, tuple[str, bool]
 def write_copy(source: Path, fmt: str, grids: list[Grid], dest: Path, rows) -> Path:
     """Write the annotated copy of ``source`` (read as ``grids``) for the projects ``rows`` at
     ``dest``; returns the path written."""
+    if fmt == "docx":   # its findings are at Word positions (第1行第1列), which no workbook copy has
+        raise AnnotationError("Word 文档不写带批注的副本，问题见目标审核汇总.xlsx")
     marks = marks_of(rows)
     _grade_notes(rows, marks)
     if fmt in ("xlsx", "xlsm"):
