@@ -18,8 +18,10 @@ MAX_STEM = 80  # characters; keeps full paths well under Windows' 260
 
 def safe_stem(name: str, limit: int = MAX_STEM) -> str:
     """``name`` as a Windows-safe file name stem: no ``\\/:*?"<>|``, no trailing dot or space,
-    no reserved device name, at most ``limit`` characters."""
-    stem = _FORBIDDEN.sub("_", re.sub(r"\s+", " ", name))
+    no reserved device name, at most ``limit`` characters; without the characters of
+    :data:`_UNSAFE_IN_NAME` that remain (C1 controls, bidirectional and zero-width marks): a
+    RIGHT-TO-LEFT OVERRIDE would make ``项目‮xcod.exe.docx`` display as ``…exe.docx``."""
+    stem = _UNSAFE_IN_NAME.sub("", _FORBIDDEN.sub("_", re.sub(r"\s+", " ", name)))
     stem = stem.strip(" .")[:limit].rstrip(" .")
     if not stem:
         stem = "未命名"

@@ -15,6 +15,7 @@ from addin.engine.table import Table
 from .. import texts
 from ..files import atomic_save, safe_stem, unique_names
 from .portable import NotPortable, check_portable
+from .sheet import put_row
 from .template import build_workbook
 
 INDEX_NAME = "00_索引.xlsx"
@@ -97,18 +98,19 @@ def _index(results: list[Written], profile, year: int | None) -> Workbook:
     ws = wb.active
     ws.title = "项目清单"
     year = year or next((w.table.year for w in results if w.table.year), None) or ""
-    ws.append([texts.index_title(year, len(results), profile)])
+    put_row(ws, 1, [texts.index_title(year, len(results), profile)])
     ws["A1"].font = Font(bold=True, size=13)
-    ws.append(["序号", "项目名称", "主管部门", "实施单位", "全年预算数（万元）", "指标数", "文件"])
+    put_row(ws, 2, ["序号", "项目名称", "主管部门", "实施单位", "全年预算数（万元）", "指标数", "文件"])
     for cell in ws[2]:
         cell.font = Font(bold=True)
     for number, written in enumerate(results, start=1):
         t = written.table
         annual = as_float(t.funds.annual)
         file_cell = written.path.name if written.path else f"未生成：{written.error}"
-        ws.append([number, t.project, t.department, t.implementer, annual, len(t.indicators), file_cell])
+        put_row(ws, 2 + number,
+                [number, t.project, t.department, t.implementer, annual, len(t.indicators), file_cell])
         if written.path:
-            link = ws.cell(row=ws.max_row, column=7)
+            link = ws.cell(row=2 + number, column=7)
             link.hyperlink = written.path.name
             link.style = "Hyperlink"
     for column, width in zip("ABCDEFG", (6, 44, 22, 22, 16, 8, 52)):

@@ -25,7 +25,7 @@ from addin.engine.frameworks import (BAND, CHECKLIST, DEDUCTION, JUDGEMENT, METH
 from .. import perfbook_version
 from ..files import atomic_save
 from . import evaluation_layout as E
-from .sheet import finish_sheet, generated_at
+from .sheet import finish_sheet, generated_at, one_line, put_row
 from .batch import OutputExistsError
 from .template import BORDER, CENTER, LEFT, MISSING_REASON_FILL, SCORE_FORMAT, TEXT_FORMAT, UNLOCKED
 from .template import WEIGHT_FORMAT, _merge, _set
@@ -106,7 +106,7 @@ def _items(ws, framework: Framework, lay: E.Layout) -> None:
                     text = field in ("met", "deductions")
                     _set(ws, cell(field), fmt=TEXT_FORMAT if text else None, user_input=field in needed)
                 formula = score_formula(item, lay, index)
-                _set(ws, cell("score"), formula, fmt=SCORE_FORMAT, user_input=formula is None)
+                _set(ws, cell("score"), formula=formula, fmt=SCORE_FORMAT, user_input=formula is None)
                 if formula is None:
                     judgement_scores.append((cell("score"), cell("points")))
                 _set(ws, cell("reason"), align=LEFT, user_input=True)
@@ -146,21 +146,22 @@ def _totals(ws, framework: Framework, lay: E.Layout) -> None:
         # Cells listed one by one, not as a range: a typed judgement score is then an input of
         # the formula itself (and a blank row keeps the subtotal blank).
         cells = ",".join(f"{score}{r}" for r in range(top, bottom + 1))
-        _set(ws, f"{score}{row}", f'=IF(COUNT({cells})<{count},"",SUM({cells}))', fmt=SCORE_FORMAT, bold=True)
+        _set(ws, f"{score}{row}", formula=f'=IF(COUNT({cells})<{count},"",SUM({cells}))', fmt=SCORE_FORMAT,
+             bold=True)
         index += count
     total = lay.total_row
     _set(ws, f"A{total}", E.TOTAL, bold=True)
     for field in ("level1_points", "level2_points", "points"):
         col = E.column(field)
-        _set(ws, f"{col}{total}", f"=SUM({col}{first}:{col}{last})", fmt=WEIGHT_FORMAT, bold=True)
+        _set(ws, f"{col}{total}", formula=f"=SUM({col}{first}:{col}{last})", fmt=WEIGHT_FORMAT, bold=True)
     for col in "CEGH":
         _set(ws, f"{col}{total}")
     subtotals = ",".join(f"{score}{lay.subtotal_row(n)}" for n in range(lay.groups))
-    _set(ws, lay.total_score_cell, f'=IF(COUNT({subtotals})<{lay.groups},"",SUM({subtotals}))',
+    _set(ws, lay.total_score_cell, formula=f'=IF(COUNT({subtotals})<{lay.groups},"",SUM({subtotals}))',
          fmt=SCORE_FORMAT, bold=True)
     _merge(ws, f"A{lay.grade_row}:H{lay.grade_row}", E.GRADE, bold=True)
-    _set(ws, lay.grade_cell, f'=IF({lay.total_score_cell}="","",PERF_GRADE({lay.total_score_cell},{E.RULE_NAME}))',
-         bold=True)
+    total_score = lay.total_score_cell
+    _set(ws, lay.grade_cell, formula=f'=IF({total_score}="","",PERF_GRADE({total_score},{E.RULE_NAME}))', bold=True)
     profile = get_profile(framework.grades_profile)
     _merge(ws, f"A{lay.rule_row}:B{lay.rule_row}", E.RULE, bold=True)
     _merge(ws, f"{lay.rule_cell}:D{lay.rule_row}", profile.id)
@@ -186,11 +187,12 @@ def _conditional_formats(ws, lay: E.Layout) -> None:
 def _meta(wb: Workbook, framework: Framework, header: EvaluationHeader, lay: E.Layout, now: dt.datetime) -> None:
     ws = wb.create_sheet(E.META_SHEET)
     ws.sheet_state = "hidden"
-    for row in (("模板", E.META_TITLE), ("模板版本", E.TEMPLATE_VERSION), ("perfbook 版本", perfbook_version()),
-                ("评价指标体系", framework.id), ("规则", framework.grades_profile), ("项目名称", header.project),
-                ("三级指标行数", lay.items), ("一级指标数", lay.groups),
-                ("生成时间", generated_at(now))):
-        ws.append(row)
+    rows = (("模板", E.META_TITLE), ("模板版本", E.TEMPLATE_VERSION), ("perfbook 版本", perfbook_version()),
+            ("评价指标体系", framework.id), ("规则", framework.grades_profile), ("项目名称", header.project),
+            ("三级指标行数", lay.items), ("一级指标数", lay.groups),
+            ("生成时间", generated_at(now)))
+    for number, row in enumerate(rows, start=1):
+        put_row(ws, number, row)
     ws.protection.sheet = True
 
 
@@ -217,7 +219,7 @@ def build_evaluation_workbook(framework: object, header: EvaluationHeader | None
     finish_sheet(wb, ws, E.RULE_NAME, lay.rule_cell, E.HEADER_ROW, f"A1:{E.LAST_COLUMN}{lay.rule_row + 1}")
     _meta(wb, framework, header, lay, now)
     wb.properties.creator = "perfbook"
-    wb.properties.title = f"{header.project or framework.name} 评价指标体系评分表"
+    wb.properties.title = one_line(f"{header.project or framework.name} 评价指标体系评分表")
     wb.properties.created = wb.properties.modified = now
     return wb
 

@@ -1,12 +1,55 @@
 """What every perfbook form sheet shares: the defined name of its rule cell, protection that
-still lets users resize rows and columns, and A4 landscape printing one page wide."""
+still lets users resize rows and columns, A4 landscape printing one page wide, and the one way
+a value reaches a cell (:func:`put`): user text stays text, whatever characters it holds."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from openpyxl.utils import quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
+
+_BREAK = re.compile(r"\r\n?|[\x0b\x0c]")
+_INVISIBLE = re.compile(r"[\x00-\x08\x0e-\x1f]")
+_NOT_TEXT = re.compile(r"[\ud800-\udfff\ufffe\uffff]")
+
+
+def cell_text(text: str) -> str:
+    """``text`` as a workbook can hold it (XML 1.0 cannot hold most control characters, and
+    openpyxl refuses them). A vertical tab or form feed, which Word and WPS paste for a manual
+    line or page break, and a carriage return become the line break ``\\n`` the user saw. Other
+    control characters are removed: they come from copying out of Word or a budget system, the
+    user never saw them there, and a printed form must show the text as they saw it, not ␁
+    marks. Lone surrogates (bytes of a name that were not UTF-8) and U+FFFE/U+FFFF become �,
+    so that a garbled name looks garbled instead of shorter."""
+    return _NOT_TEXT.sub("\ufffd", _INVISIBLE.sub("", _BREAK.sub("\n", text)))
+
+
+def one_line(text: str) -> str:
+    """:func:`cell_text` on one line, for a document property (the title Windows shows)."""
+    return cell_text(text).replace("\n", " ")
+
+
+def put(cell, value):
+    """Write ``value`` into ``cell``: text (cleaned by :func:`cell_text`) always as a text cell,
+    never a formula or an error value, so that a project name such as ``=HYPERLINK(…)`` or
+    ``#N/A`` is shown as typed; anything else as it is. Every value a template, scoring sheet or
+    index takes from a project list or the command line reaches its cell here (perfbook's own
+    formulas are written by ``template._set(formula=…)``)."""
+    if isinstance(value, str):
+        cell.value = cell_text(value)
+        cell.data_type = "s"
+    else:
+        cell.value = value
+    return cell
+
+
+def put_row(ws, row: int, values) -> None:
+    """Write ``values`` by :func:`put` into ``row`` from column A (``ws.append`` writes text
+    starting with ``=`` as a formula)."""
+    for column, value in enumerate(values, start=1):
+        put(ws.cell(row=row, column=column), value)
 
 
 def finish_sheet(wb, ws, rule_name: str, rule_cell: str, title_row: int, print_area: str) -> None:

@@ -35,7 +35,7 @@ from addin.engine.table import Indicator, Table
 from addin.engine.targets import split_target
 
 from . import layout as L
-from .sheet import finish_sheet, generated_at
+from .sheet import cell_text, finish_sheet, generated_at, one_line, put, put_row
 from .portable import (MODE_LABEL, MODE_VALUE, SHARES_FIRST_ROW, SHARES_HEADER, SHARES_KEY_COLUMN,
                        SHARES_VALUE_COLUMN, NotPortable, PortableFormulas, Row, judged_check)
 from .. import perfbook_version, texts
@@ -61,11 +61,15 @@ NATURE_CHOICES = "≥,≤,=,定性"
 WAN = Decimal(10000)
 
 
-def _set(ws, ref: str, value=None, *, align=CENTER, fmt: str | None = None, bold=False,
-         user_input=False, size=10):
+def _set(ws, ref: str, value=None, *, formula: str | None = None, align=CENTER, fmt: str | None = None,
+         bold=False, user_input=False, size=10):
+    """Write and style the cell ``ref``: ``value`` by :func:`~.sheet.put` (text stays text),
+    ``formula`` (perfbook's own, the only way one reaches a cell) as a formula."""
     cell = ws[ref]
-    if value is not None:
-        cell.value = as_float(value)
+    if formula is not None:
+        cell.value = cell_text(formula)   # a portable formula quotes the unit of a target
+    elif value is not None:
+        put(cell, as_float(value))
     cell.font = Font(name=FONT, size=size, bold=bold)
     cell.alignment = align
     if fmt:
@@ -190,16 +194,16 @@ def _funds(ws, table: Table, profile: Profile, lay: L.Layout, formulas) -> None:
     _span(ws, header, after, lay.last_column, found.label("funds", "reason") if wide_reason else None, bold=True)
     for field in ("initial", "annual"):
         if field in lay.funds_columns:
-            ws[lay.funds_cell(field)].value = as_float(_money(getattr(table.funds, field), found))
+            put(ws[lay.funds_cell(field)], as_float(_money(getattr(table.funds, field), found)))
     if lay.funds_scored:
         weight = table.funds.weight if table.funds.weight not in (None, "") else profile.funds_weight
         _set(ws, lay.funds_cell("weight"), _number(weight), fmt=WEIGHT_FORMAT)
-        _set(ws, lay.funds_cell("score"), formulas.funds_score(lay), fmt=SCORE_FORMAT)
-    _set(ws, lay.funds_cell("rate"), formulas.funds_rate(lay), fmt=RATE_FORMAT)
+        _set(ws, lay.funds_cell("score"), formula=formulas.funds_score(lay), fmt=SCORE_FORMAT)
+    _set(ws, lay.funds_cell("rate"), formula=formulas.funds_rate(lay), fmt=RATE_FORMAT)
     if "reason" in lay.funds_columns:
         _set(ws, lay.funds_cell("reason"), align=LEFT, user_input=True)
     _set(ws, f"{lay.check_column}{header}", L.CHECK_HEADER, bold=True)
-    _set(ws, lay.funds_check_cell, funds_check_formula(lay, profile), align=LEFT)
+    _set(ws, lay.funds_check_cell, formula=funds_check_formula(lay, profile), align=LEFT)
 
 
 def funds_check_formula(lay: L.Layout, profile: Profile) -> str:
@@ -322,10 +326,9 @@ def _indicators(ws, table: Table, profile: Profile, lay: L.Layout, formulas) -> 
                 value = as_float(_number(value))
             else:
                 value = value or None
-            written = _set(ws, cell(field), value, align=LEFT if field == "level3" else CENTER,
-                           fmt=WEIGHT_FORMAT if field == "weight" else None, user_input=not defined)
-            if isinstance(value, str) and value.startswith("="):
-                written.data_type = "s"   # =100% is a target as the form writes it, not a formula
+            # Text, never a formula: =100% is a target as the form writes it.
+            _set(ws, cell(field), value, align=LEFT if field == "level3" else CENTER,
+                 fmt=WEIGHT_FORMAT if field == "weight" else None, user_input=not defined)
         # Text format: Excel would turn a typed "100%" into the fraction 1 in a General cell.
         _set(ws, cell("actual"), ind.actual, align=LEFT, fmt=TEXT_FORMAT, user_input=True)
         _set(ws, cell("reason"), ind.reason, align=LEFT, user_input=True)
@@ -333,7 +336,7 @@ def _indicators(ws, table: Table, profile: Profile, lay: L.Layout, formulas) -> 
             cells = Row.at(index, lay)
             _set(ws, cell("score"), ind.score, fmt=SCORE_FORMAT, user_input=True)
             _fit_row(ws, lay, row)
-            _set(ws, cell(L.CHECK), judged_check(cells), align=LEFT)
+            _set(ws, cell(L.CHECK), formula=judged_check(cells), align=LEFT)
             continue
         split = splits[index]
         if found.has_nature:
@@ -342,10 +345,10 @@ def _indicators(ws, table: Table, profile: Profile, lay: L.Layout, formulas) -> 
             nature = split.nature if split else None
         scale = find_scale(ind.target, profile) if nature == QUALITATIVE else None
         cells = Row.at(index, lay, split if formulas.portable else None)
-        _set(ws, cell("score"), formulas.indicator_score(cells, nature, scale), fmt=SCORE_FORMAT,
+        _set(ws, cell("score"), formula=formulas.indicator_score(cells, nature, scale), fmt=SCORE_FORMAT,
              user_input=bool(found.judged) and not defined)   # a blank row may be a judged one
         _fit_row(ws, lay, row)
-        _set(ws, cell(L.CHECK), formulas.indicator_check(cells, nature), align=LEFT)
+        _set(ws, cell(L.CHECK), formula=formulas.indicator_check(cells, nature), align=LEFT)
         if scale is not None:
             if scale.name not in grade_lists:
                 grade_lists[scale.name] = _grade_list(scale, formulas.portable)
@@ -409,11 +412,11 @@ def _totals(ws, table: Table, profile: Profile, lay: L.Layout, formulas) -> None
     label_end = L.letter(min(L.index_of(weight), L.index_of(score)) - 1)
     _span(ws, lay.total_row, "A", label_end, found.total_labels[0], bold=True)
     funds_weight = f"+{lay.funds_cell('weight')}" if lay.funds_scored else ""
-    _set(ws, lay.total_weight_cell, f"=SUM({lay.indicator_range('weight')}){funds_weight}",
+    _set(ws, lay.total_weight_cell, formula=f"=SUM({lay.indicator_range('weight')}){funds_weight}",
          fmt=WEIGHT_FORMAT, bold=True)
-    _set(ws, lay.total_score_cell, formulas.total_score(lay), fmt=SCORE_FORMAT, bold=True)
+    _set(ws, lay.total_score_cell, formula=formulas.total_score(lay), fmt=SCORE_FORMAT, bold=True)
     _span(ws, lay.grade_row, "A", L.letter(L.index_of(score) - 1), form.GRADE, bold=True)
-    _set(ws, lay.grade_cell, formulas.grade(lay), bold=True)
+    _set(ws, lay.grade_cell, formula=formulas.grade(lay), bold=True)
     for row in (lay.total_row, lay.grade_row):
         for index in range(L.index_of(label_end) + 1, L.index_of(lay.last_column) + 1):
             if ws.cell(row, index).value is None and not _merged(ws, row, index):
@@ -488,13 +491,12 @@ def _meta(wb: Workbook, table: Table, profile: Profile, year: int, now: dt.datet
     ]
     if formulas.portable:
         rows.append((MODE_LABEL, MODE_VALUE))
-    for row in rows:
-        ws.append(row)
+    for number, row in enumerate(rows, start=1):
+        put_row(ws, number, row)
     if formulas.portable:  # the grade shares the 定性 formulas look up
-        ws[f"{SHARES_KEY_COLUMN}{SHARES_FIRST_ROW - 1}"], ws[f"{SHARES_VALUE_COLUMN}{SHARES_FIRST_ROW - 1}"] = SHARES_HEADER
-        for number, (key, share) in enumerate(formulas.share_rows(), start=SHARES_FIRST_ROW):
-            ws[f"{SHARES_KEY_COLUMN}{number}"] = key
-            ws[f"{SHARES_VALUE_COLUMN}{number}"] = share
+        for number, (key, share) in enumerate([SHARES_HEADER, *formulas.share_rows()], start=SHARES_FIRST_ROW - 1):
+            put(ws[f"{SHARES_KEY_COLUMN}{number}"], key)
+            put(ws[f"{SHARES_VALUE_COLUMN}{number}"], share)
     ws.protection.sheet = True
 
 
@@ -541,6 +543,6 @@ def build_workbook(table: Table, profile: object = None, year: int | None = None
     ws.print_options.horizontalCentered = True
     _meta(wb, table, rules, year, now, formulas, found)
     wb.properties.creator = "perfbook"
-    wb.properties.title = f"{table.project} {found.title}"
+    wb.properties.title = one_line(f"{table.project} {found.title}")
     wb.properties.created = wb.properties.modified = now
     return wb
