@@ -371,3 +371,19 @@ def test_a_word_document_is_reviewed_and_why_it_has_no_copy_is_said(tmp_path, ca
     printed = capsys.readouterr()
     assert "Traceback" not in printed.err and "ERROR" not in printed.err
     assert "r.docx：审核副本无法写出：Word 文档不写带批注的副本，问题见目标审核汇总.xlsx" in printed.out
+
+
+def test_a_terminal_escape_in_a_project_name_is_printed_escaped(tmp_path, capsys):
+    """A project name holding ESC [2J (clear the screen): the review prints it as \\x1b[2J."""
+    sheet = openpyxl.load_workbook(PLANTED).active
+    rows = [["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True)]
+    column = rows[0].index("项目名称")
+    for row in rows[1:]:
+        if row[column]:
+            row[column] = "\x1b[2J" + str(row[column])
+    path = tmp_path / "清单.csv"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    main(["targets", "check", str(path), "-o", str(tmp_path / "out")])
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\\x1b[2J" in out

@@ -199,8 +199,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     result = write_batch(tables, args.output, profile, args.year, overwrite=args.force,
                          portable=args.portable, form_id=found)
     for written in result.failed:
-        print(f"未生成：{written.table.project}：{written.error}", file=sys.stderr)
-    print(f"已在 {args.output} 生成 {len(result.written) - len(result.failed)} 个自评表模板和索引 {INDEX_NAME}"
+        print(f"未生成：{shown_path(written.table.project)}：{shown_path(written.error)}", file=sys.stderr)
+    print(f"已在 {shown_path(args.output)} 生成 {len(result.written) - len(result.failed)} 个自评表模板和索引 {INDEX_NAME}"
           + (f"，{len(result.failed)} 个失败" if result.failed else ""))
     return EXIT_USER if result.failed else 0
 
@@ -214,25 +214,27 @@ def _review_list(path: str, profile: str | None):
 
 def _print_targets(result, brief: bool = False) -> None:
     """A targets review as users read it: counts, one line per project with findings (its grade
-    and what follows), then every finding at its cell."""
+    and what follows), then every finding at its cell; text from the lists shown escaped (a
+    control character in a project name does not act on the terminal)."""
+    s = shown_path
     projects = [p for p in result.projects if not p.is_total]
     flagged = [p for p in result.projects if p.findings]
     head = "绩效目标审核" if brief else "审核完成"
     print(f"{head}：{len(projects)} 个项目，{len(flagged)} 个项目共发现 {result.findings} 处问题"
           + (f"；{len(result.unreadable)} 个文件无法读取" if result.unreadable else "")
-          + (f"。汇总：{result.summary_path}" if result.summary_path else "。"))
+          + (f"。汇总：{s(str(result.summary_path))}" if result.summary_path else "。"))
     for failure in result.unreadable:
-        print(f"  {failure.file}：{failure.message}")
+        print(f"  {s(failure.file)}：{s(failure.message)}")
     for file, message in result.annotation_errors.items():
-        print(f"  {file}：{message}")
+        print(f"  {s(file)}：{s(message)}")
     for note in result.notes:
-        print(f"  {note}")
+        print(f"  {s(note)}")
     if flagged:
-        rows = [[clip(p.project, 40), p.grade or "—", p.consequence, str(len(p.findings))] for p in flagged]
+        rows = [[clip(s(p.project), 40), p.grade or "—", p.consequence, str(len(p.findings))] for p in flagged]
         print(render(["项目名称", "等级", "处理", "问题"], rows, {3}))
     for p in flagged:
         for f in p.findings:
-            print(f"  {p.file} [{p.sheet}!{f.cell}] {clip(p.project, 24)}：{f.message}")
+            print(f"  {s(p.file)} [{s(p.sheet)}!{f.cell}] {clip(s(p.project), 24)}：{s(f.message)}")
     if brief and result.findings:
         print("（生成模板前请先改正绩效目标；perfbook targets check 写出审核汇总和带批注的清单副本）")
 
