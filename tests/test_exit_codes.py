@@ -212,3 +212,11 @@ def test_an_output_that_is_an_input_is_refused_and_the_input_kept(tmp_path, caps
     assert main(argv) == 2
     assert "就是要读取的文件，写出会覆盖它" in capsys.readouterr().err
     assert {p: p.read_bytes() for p in files.values()} == before
+
+
+@pytest.mark.parametrize("command", [["new", "--name", "项目"], ["evaluation", "new", "--framework", "mof-2020"]])
+@pytest.mark.parametrize("name", ["自评表.docx", "评分表.csv", "自评表"])
+def test_a_new_workbook_must_be_named_xlsx(tmp_path, capsys, command, name):
+    """A workbook written under another suffix opens in nothing: refused (exit 2), nothing written."""
+    assert main([*command, "-o", str(tmp_path / name)]) == 2
+    assert "应以 .xlsx 结尾" in capsys.readouterr().err and not list(tmp_path.iterdir())

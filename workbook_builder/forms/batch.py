@@ -13,7 +13,7 @@ from addin.engine.forms import get_form
 from addin.engine.table import Table
 
 from .. import texts
-from ..files import atomic_save, safe_stem, unique_names
+from ..files import atomic_save, safe_stem, shown_path, unique_names
 from .portable import NotPortable, check_portable
 from .sheet import put_row
 from .template import build_workbook
@@ -22,7 +22,7 @@ INDEX_NAME = "00_索引.xlsx"
 
 
 class OutputExistsError(UserError):
-    """Refusing to overwrite files that may hold a user's work."""
+    """An output refused: a file there may hold a user's work, or the name is no workbook's."""
 
 
 @dataclass
@@ -45,13 +45,22 @@ class BatchResult:
         return [w for w in self.written if w.error]
 
 
+def new_workbook_path(path: str | Path, overwrite: bool) -> Path:
+    """Where a new workbook goes: a name ending in .xlsx (a workbook named 自评表.docx opens in
+    nothing), and no file already there unless ``overwrite``."""
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise OutputExistsError(f"输出文件 {shown_path(str(path))} 应以 .xlsx 结尾：生成的是 Excel 工作簿")
+    if path.exists() and not overwrite:
+        raise OutputExistsError(f"文件已存在：{path}（如确需覆盖，请加 --force）")
+    return path
+
+
 def write_template(table: Table, path: str | Path, profile: object = None, year: int | None = None,
                    overwrite: bool = False, portable: bool = False, form_id: object = None) -> Path:
     """One template laid out as the form ``form_id`` (the default form when none); ``portable``
     for native formulas instead of PERF_* (see :mod:`.portable`)."""
-    path = Path(path)
-    if path.exists() and not overwrite:
-        raise OutputExistsError(f"文件已存在：{path}（如确需覆盖，请加 --force）")
+    path = new_workbook_path(path, overwrite)
     workbook = build_workbook(table, profile, year, portable=portable, form_id=form_id)
     return atomic_save(workbook.save, path)
 

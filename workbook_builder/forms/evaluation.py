@@ -26,7 +26,7 @@ from .. import perfbook_version
 from ..files import atomic_save
 from . import evaluation_layout as E
 from .sheet import finish_sheet, generated_at, one_line, put_row
-from .batch import OutputExistsError
+from .batch import new_workbook_path
 from .template import BORDER, CENTER, LEFT, MISSING_REASON_FILL, SCORE_FORMAT, TEXT_FORMAT, UNLOCKED
 from .template import WEIGHT_FORMAT, _merge, _set
 
@@ -227,9 +227,7 @@ def build_evaluation_workbook(framework: object, header: EvaluationHeader | None
 def write_evaluation(framework: object, path: str | Path, header: EvaluationHeader | None = None,
                      overwrite: bool = False) -> Path:
     """Write the blank scoring workbook of ``framework`` to ``path`` (atomically)."""
-    path = Path(path)
-    if path.exists() and not overwrite:
-        raise OutputExistsError(f"文件已存在：{path}（如确需覆盖，请加 --force）")
+    path = new_workbook_path(path, overwrite)
     workbook = build_evaluation_workbook(framework, header)
     return atomic_save(workbook.save, path)
 
