@@ -134,7 +134,7 @@ def test_empty_and_not_a_spreadsheet(tmp_path):
     assert problems(text) == ["不是 .xlsx 或 .csv 文件（扩展名为“.txt”）"]
     fake = tmp_path / "fake.xlsx"
     fake.write_text("not a zip")
-    assert problems(fake) == ["无法作为表格读取（BadZipFile）"]
+    assert problems(fake) == ["不是有效的 Excel 或 Word 文件（不是 zip 格式，可能已损坏或被截断）"]
 
 
 def test_batch_writes_nothing_for_a_bad_list(tmp_path, capsys):

@@ -327,6 +327,8 @@ def cmd_report_portfolio(args: argparse.Namespace) -> int:
     path, data = write_portfolio_report(args.result, args.output)
     flagged = sum(1 for t in data.tables if t.get("findings"))
     print(f"已生成：{path}　{len(data.tables)} 张自评表，{flagged} 张发现问题")
+    for note in data.notes:   # entries of the result that could not be used
+        print(f"  {shown_path(note)}")
     return 0
 
 

@@ -54,6 +54,7 @@ MAX_FILE_BYTES = 64 * 1024 * 1024      # a submitted table is a few hundred KB
 MAX_UNCOMPRESSED = 256 * 1024 * 1024   # bytes of XML a package may unpack to
 MAX_RATIO = 200                        # uncompressed / compressed, per member
 MAX_ROWS = 5000                        # rows read per sheet; a self-evaluation table has < 100
+MAX_LIST_ROWS = 100_000                # rows of a project list (one per indicator: 1,500 projects ~ 9,000)
 MAX_COLUMNS = 64
 MAX_CELLS = 4_000_000                  # rows x columns of one sheet's extent, checked before loading
 MAX_TEXT = 4000                        # characters kept of one cell's text
@@ -950,10 +951,12 @@ def _calamine_reason(err: Exception) -> str:
     return "文件内容无法解析（结构已损坏或不是受支持的格式），请用 Excel 或 WPS 打开后另存为 .xlsx"
 
 
-def read_workbook_grids(path: Path, fmt: str, errors: dict | None = None, data: bytes | None = None) -> list[Grid]:
+def read_workbook_grids(path: Path, fmt: str, errors: dict | None = None, data: bytes | None = None,
+                        max_rows: int = MAX_ROWS) -> list[Grid]:
     """Every worksheet of a checked workbook as a :class:`Grid` (cached values only; ``errors``
-    from :func:`check_package` put back as their ``#…`` texts). ``data``: the file's bytes as
-    checked (read from ``path`` when not given)."""
+    from :func:`check_package` put back as their ``#…`` texts), at most ``max_rows`` rows of each
+    (``truncated`` past them). ``data``: the file's bytes as checked (read from ``path`` when not
+    given)."""
     import python_calamine  # here: Grid and address are also used where calamine is not installed
 
     try:
@@ -968,11 +971,11 @@ def read_workbook_grids(path: Path, fmt: str, errors: dict | None = None, data: 
             top, left = sheet.start or (0, 0)
             if sheet.height * min(sheet.width, MAX_COLUMNS) > MAX_CELLS * 4:
                 raise UnreadableFile(f"工作表“{meta.name}”的数据区域过大（{sheet.height} 行），已拒绝读取")
-            rows = sheet.to_python(nrows=MAX_ROWS + 1)
+            rows = sheet.to_python(nrows=max_rows + 1)
             if sheet.width > MAX_COLUMNS:
                 rows = [row[:MAX_COLUMNS] for row in rows]
-            truncated = len(rows) > MAX_ROWS
-            rows = _cleaned(rows[:MAX_ROWS])
+            truncated = len(rows) > max_rows
+            rows = _cleaned(rows[:max_rows])
             no_result = set()
             for (r, c), text in (errors or {}).get(meta.name, {}).items():
                 if text == NO_RESULT:

@@ -8,19 +8,19 @@ Every problem is collected with its row number and raised together as
 
 from __future__ import annotations
 
-import typing
-
-import zipfile
+import csv
+import io
+import os
 from pathlib import Path
-
-if typing.TYPE_CHECKING:
-    import pandas as pd
 
 from addin.engine import PerfError, UserError, form, get_profile, parse_nature, parse_weight, read_value
 from addin.engine.natures import QUALITATIVE
 from addin.engine.numbers import to_decimal
 from addin.engine.qualitative import find_scale
 from addin.engine.table import Funds, Indicator, Table, weights_problem
+
+from ..files import decoded
+from .container import MAX_FILE_BYTES, MAX_LIST_ROWS, Grid, UnreadableFile, open_regular, os_reason
 
 PROJECT, DEPARTMENT, IMPLEMENTER = form.PROJECT, form.DEPARTMENT, form.IMPLEMENTER
 INITIAL, ANNUAL = form.FUNDS_FIELDS["initial"], form.FUNDS_FIELDS["annual"]
@@ -41,31 +41,75 @@ class ProjectListError(UserError):
         super().__init__(f"项目清单 {where} 有 {len(problems)} 处问题：\n" + "\n".join(problems))
 
 
-def _frame(path: Path) -> tuple[pd.DataFrame, str | None]:
-    """The list's rows as text, and the name of the sheet they come from (xlsx)."""
-    import pandas as pd  # not at module level: the CLI imports this module for its columns
-    suffix = path.suffix.lower()
-    if suffix not in SPREADSHEETS:
+def csv_grid(path: Path) -> Grid:
+    """A .csv list as one grid (UTF-8, or GB18030 as Chinese Windows exports). Like every other
+    input it must be a regular file (a pipe named .csv would block the read) of bounded size,
+    read once from the descriptor that was checked."""
+    fd, size = open_regular(path, bounded=False)   # (empty is said below, of a blank file too)
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            data = b"" if size > MAX_FILE_BYTES else handle.read(MAX_FILE_BYTES + 1)
+    except OSError as err:
+        raise UnreadableFile(f"无法读取文件（{os_reason(err)}）") from None
+    if size > MAX_FILE_BYTES or len(data) > MAX_FILE_BYTES:
+        raise UnreadableFile(f"文件过大（{max(size, len(data)) // 2**20} MB，上限 {MAX_FILE_BYTES // 2**20} MB），已拒绝读取")
+    if not data.strip():
+        raise UnreadableFile("文件是空的")
+    text = decoded(data, ("utf-8-sig", "gb18030"))
+    if text is None:
+        raise UnreadableFile("无法识别文件的编码（应为 UTF-8 或 GBK）")
+    try:
+        rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
+    except csv.Error as err:   # (Python's English text: a field over the limit, in practice)
+        why = f"有超过 {csv.field_size_limit()} 个字符的单元格" if "field limit" in str(err) else "格式无法识别"
+        raise UnreadableFile(f"不是有效的 CSV 文件（{why}）") from None
+    return Grid("清单", rows, 0, 0)
+
+
+def read_list_file(path: Path) -> tuple[str, list[Grid]]:
+    """The format and grids of a list file, as ``targets check``, ``batch`` and ``new --spec``
+    read it: a .csv by :func:`csv_grid`, anything else through the container checks of recalc
+    (:func:`.source.read_source`: a zip bomb, a pipe or a sheet reaching XFD1048576 is refused
+    with its reason, never opened by a library), at most :data:`~.container.MAX_LIST_ROWS` rows
+    a sheet: a longer sheet is refused, never cut short without a word. Raises ``UnreadableFile``."""
+    if path.suffix.lower() == ".csv":
+        return "csv", [csv_grid(path)]
+    from .source import read_source
+
+    fmt, grids = read_source(path, MAX_LIST_ROWS)
+    cut = [grid.name for grid in grids if grid.truncated]
+    if cut:
+        raise UnreadableFile(f"工作表“{cut[0]}”超过 {MAX_LIST_ROWS} 行，超出读取上限：请分成几个清单")
+    return fmt, grids
+
+
+def _cell(value: object) -> str:
+    """A cell as the list's text: a whole number without its ``.0`` (calamine reads 15 as 15.0)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
+
+
+def _frame(path: Path) -> tuple[list[str], list[dict[str, str]], str | None, int]:
+    """The list's header, its rows as text by column, the name of the sheet they come from
+    (a workbook) and the row number of the header, read by :func:`read_list_file`."""
+    if path.suffix.lower() not in SPREADSHEETS:
         raise ProjectListError(path, [f"不是 .xlsx 或 .csv 文件（扩展名为“{path.suffix}”）"])
     try:
-        sheet = None
-        if suffix == ".csv":
-            try:
-                frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-            except UnicodeDecodeError:  # exports from Chinese Windows are often GBK
-                frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="gb18030")
-        else:
-            with pd.ExcelFile(path, engine="openpyxl") as book:
-                sheet = book.sheet_names[0]
-                frame = pd.read_excel(book, sheet_name=sheet, dtype=str, keep_default_na=False)
-    except FileNotFoundError:
-        raise ProjectListError(path, ["文件不存在"]) from None
-    except pd.errors.EmptyDataError:
-        raise ProjectListError(path, ["文件是空的"]) from None
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as err:
-        raise ProjectListError(path, [f"无法作为表格读取（{type(err).__name__}）"]) from None
-    frame.columns = [str(c).replace("\n", "").replace(" ", "").strip() for c in frame.columns]
-    return frame, sheet
+        fmt, grids = read_list_file(path)
+    except UnreadableFile as err:
+        raise ProjectListError(path, [str(err).removesuffix("，已跳过")]) from None
+    if fmt == "docx" or not grids:
+        raise ProjectListError(path, ["不是表格（是 Word 文档或没有工作表）"])
+    grid = grids[0]
+    sheet = None if fmt == "csv" else grid.name
+    rows = [[_cell(v) for v in row] for row in grid.rows]
+    header = [c.replace("\n", "").replace(" ", "").strip() for c in (rows[0] if rows else [])]
+    columns = {name: i for i, name in reversed(list(enumerate(header))) if name}   # the first of a name
+    records = [{name: row[i] if i < len(row) else "" for name, i in columns.items()} for row in rows[1:]]
+    return header, records, sheet, grid.top + 1
 
 
 def _text(row: dict, column: str) -> str:
@@ -76,11 +120,10 @@ def read_project_list(path: str | Path, profile: object = None, year: int | None
     """The tables (targets and weights, no actuals) of every project in a project list."""
     path = Path(path)
     rules = get_profile(profile)
-    frame, sheet = _frame(path)
-    missing = [c for c in COLUMNS if c not in frame.columns]
+    header, records, sheet, header_row = _frame(path)
+    missing = [c for c in COLUMNS if c not in header]
     if missing:
         raise ProjectListError(path, [f"缺少列：{'、'.join(missing)}（表头应在第 1 行）"], sheet)
-    records = frame.to_dict("records")
     if not any(any(_text(r, c) for c in COLUMNS) for r in records):
         raise ProjectListError(path, ["没有任何数据行"], sheet)
     problems: list[str] = []
@@ -89,7 +132,7 @@ def read_project_list(path: str | Path, profile: object = None, year: int | None
     first_rows: dict[str, int] = {}
     current: dict[str, str] = {}
     level1_label, level2_label = form.INDICATOR_FIELDS["level1"], form.INDICATOR_FIELDS["level2"]
-    for number, row in enumerate(records, start=2):
+    for number, row in enumerate(records, start=header_row + 1):
         if not any(_text(row, c) for c in COLUMNS):
             continue
         name = _text(row, PROJECT) or current.get(PROJECT, "")

@@ -6,26 +6,27 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .container import Checked, Grid, check_container, read_workbook_grids
+from .container import MAX_ROWS, Checked, Grid, check_container, read_workbook_grids
 from .docx import read_docx_grids
 from .markup import MARKUP_FORMATS, read_markup_grids
 
 
-def read_checked(path: str | Path, checked: Checked) -> list[Grid]:
-    """The grids of a file that passed :func:`check_container`, read from the bytes checked.
-    Raises ``UnreadableFile``."""
+def read_checked(path: str | Path, checked: Checked, max_rows: int = MAX_ROWS) -> list[Grid]:
+    """The grids of a file that passed :func:`check_container`, read from the bytes checked (at
+    most ``max_rows`` rows of a worksheet). Raises ``UnreadableFile``."""
     if checked.format == "docx":
         return read_docx_grids(checked.data)
     if checked.format in MARKUP_FORMATS:
         return read_markup_grids(checked.data, checked.format, Path(path).stem)
     return read_workbook_grids(path if isinstance(path, Path) else Path(path), checked.format, checked.errors,
-                               checked.stored or checked.data)
+                               checked.stored or checked.data, max_rows)
 
 
-def read_source(path: str | Path) -> tuple[str, list[Grid]]:
-    """The format of ``path`` and its grids (sheets, or Word tables). Raises ``UnreadableFile``."""
+def read_source(path: str | Path, max_rows: int = MAX_ROWS) -> tuple[str, list[Grid]]:
+    """The format of ``path`` and its grids (sheets, or Word tables; at most ``max_rows`` rows
+    of a worksheet). Raises ``UnreadableFile``."""
     checked = check_container(Path(path))
-    return checked.format, read_checked(path, checked)
+    return checked.format, read_checked(path, checked, max_rows)
 
 
 def read_grids(path: str | Path) -> list[Grid]:

@@ -76,18 +76,56 @@ def narrative_context(narrative: Mapping[str, object] | None, source: str = "叙
     return out
 
 
+# What tomllib says (before its position), in Chinese, with how a narrative file is written.
+_TOML_REASONS = (
+    ("Invalid statement", "无法识别（章节名须用英文双引号括起，如 \"项目概况\" = \"……\"）"),
+    ("Expected '=' after a key", "章节名后应为 ="),
+    ("Invalid value", "的文字须用英文双引号括起"),
+    ("Illegal character", "有不允许的字符（多段文字须用三个英文双引号 \"\"\" 括起）"),
+    ("Unterminated string", "的文字没有结束的引号"),
+    ("Cannot overwrite a value", "有写了两次的章节"),
+)
+_TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)|\(at end of document\)")
+MAX_NARRATIVE_BYTES = 4 * 1024 * 1024   # a narrative is a few pages of text
+
+
 def read_narrative(path) -> dict[str, list[str]]:
-    """The narrative TOML file (see ``samples/narrative.toml``) as :func:`narrative_context`."""
+    """The narrative TOML file (see ``samples/narrative.toml``) as :func:`narrative_context`.
+    The file is text in UTF-8 (with or without a BOM), UTF-16 with a BOM, or GB18030/GBK as
+    Notepad saves "ANSI" on Chinese Windows; anything else (a .docx, a pipe, a folder) and a
+    TOML syntax error are a :class:`NarrativeError` naming the file (and the line and column)."""
+    import codecs
+    import os
     import tomllib
 
+    from ..files import decoded
+    from ..readers.container import UnreadableFile, open_regular
+
+    source = f"叙述文件 {path}"
+    try:   # a regular file only (a pipe would block), read once and bounded
+        fd, _ = open_regular(path, bounded=False)
+    except UnreadableFile as err:   # (the container's reason, said of a file skipped in a batch)
+        raise NarrativeError(f"{source} 无法读取：{str(err).removesuffix('，已跳过')}") from None
+    with os.fdopen(fd, "rb") as fh:
+        raw = fh.read(MAX_NARRATIVE_BYTES + 1)
+    if len(raw) > MAX_NARRATIVE_BYTES:
+        raise NarrativeError(f"{source} 过大（上限 {MAX_NARRATIVE_BYTES // 2**20} MB），不是叙述文件")
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):   # Notepad's "Unicode"
+        text = decoded(raw, ("utf-16",))
+    else:
+        text = None if b"\x00" in raw else decoded(raw, ("utf-8-sig", "gb18030"))
+    if text is None:
+        kind = "（是 Word、Excel 文档或压缩包）" if raw.startswith(b"PK") else ""
+        raise NarrativeError(f"{source} 不是文本文件{kind}：叙述文件应为 TOML 文本，可用记事本编辑；"
+                             "示例见 samples/narrative.toml")
     try:
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
-    except OSError as err:
-        raise NarrativeError(f"叙述文件 {path} 无法打开：{err.strerror or err}") from None
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        raise NarrativeError(f"叙述文件 {path} 不是有效的 TOML：{err}") from None
-    return narrative_context(data, f"叙述文件 {path}")
+        at = _TOML_AT.search(str(err))
+        where = "" if not at else f"第 {at.group(1)} 行第 {at.group(2)} 列" if at.group(1) else "文件末尾"
+        reason = next((zh for en, zh in _TOML_REASONS if str(err).startswith(en)), "有语法错误")
+        raise NarrativeError(f"{source} 不是有效的 TOML：{where}{reason}；示例见 samples/narrative.toml") from None
+    return narrative_context(data, source)
 
 
 def amount(value: object, per_wan: int = 1) -> str:

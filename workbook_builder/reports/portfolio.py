@@ -7,7 +7,7 @@ It is written from the recalc's JSON (``perfbook recalc … --json result.json``
 
 from __future__ import annotations
 
-import json
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +40,8 @@ class PortfolioData:
     source: str
     tables: list[dict]
     unreadable: list[dict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)   # entries of the result left out, and why
+    positions: list[int] | None = None   # each table's number in the result (default 1, 2 …)
 
     @property
     def grade_counts(self) -> dict[str, int]:
@@ -56,7 +58,7 @@ class PortfolioData:
         counts = self.grade_counts
         share = lambda c: f"{c / n * 100:.1f}%" if n else "—"  # noqa: E731
         kinds: dict[str, dict] = {}
-        numbers = {id(t): i for i, t in enumerate(self.tables, start=1)}
+        numbers = {id(t): i for t, i in zip(self.tables, self.positions or range(1, n + 1))}
         for t in flagged:
             for f in t["findings"]:
                 k = kinds.setdefault(f["kind"], {"label": f.get("label") or f["kind"], "count": 0, "tables": []})
@@ -68,7 +70,9 @@ class PortfolioData:
         overview = (f"本次共复核{files}个文件中的{n}张自评表"
                     + (f"（另有{failed}个文件无法读取）" if failed else "")
                     + f"。其中{len(flagged)}张表发现问题，共{findings}处；"
-                    + f"{len(changed)}张表按计分规则重新计算后的总分与填报总分不同。")
+                    + f"{len(changed)}张表按计分规则重新计算后的总分与填报总分不同。"
+                    + (f"复核结果中另有{len(self.notes)}项无法使用，未计入本报告（见“无法读取的文件”）。"
+                       if self.notes else ""))
         distribution = "按重新计算的总分，" + "，".join(f"“{g}”{c}张" for g, c in counts.items()) + "。"
         return {
             "subtitle": f"依据 {self.source}" if self.source else "复核结果",
@@ -89,51 +93,77 @@ class PortfolioData:
             ],
             "kinds": [{"label": k["label"], "count": k["count"], "tables": "、".join(f"#{x}" for x in k["tables"])}
                       for k in sorted(kinds.values(), key=lambda k: -k["count"])],
-            "unreadable": [f"{u['file']}：{u['message']}" for u in self.unreadable],
+            "unreadable": [f"{u['file']}：{u['message']}" for u in self.unreadable] + self.notes,
             "footnote": "本报告由 perfbook 依据复核结果生成；各表问题详见复核汇总.xlsx 和带批注的复核副本。",
         }
 
 
 def portfolio_data(result: dict, source: str = "") -> PortfolioData:
-    """The portfolio's data from a recalc result dict (:meth:`RecalcResult.to_dict`)."""
+    """The portfolio's data from a recalc result dict (:meth:`RecalcResult.to_dict`). An entry not
+    as recalc writes it (a total edited to 九十, findings that are not a list) is left out and
+    said in ``notes``, as ``targets check --last-year`` does: one edit does not cost the report.
+    Raises :class:`ReportError` when there are no ``tables``, or when no entry is usable."""
+    name = source or "输入"
     if not isinstance(result, dict) or not isinstance(result.get("tables"), list):
-        raise ReportError(f"{source or '输入'} 不是 perfbook recalc 的 JSON 结果（缺少 tables）")
-    problem = _shape_problem(result["tables"], result.get("unreadable") or [])
-    if problem:
-        raise ReportError(f"{source or '输入'} 不是 perfbook recalc 的 JSON 结果（{problem}）")
-    return PortfolioData(source, result["tables"], result.get("unreadable") or [])
+        raise ReportError(f"{name} 不是 perfbook recalc 的 JSON 结果（缺少 tables）")
+    tables, positions, unreadable, problems = [], [], [], []
+    for n, table in enumerate(result["tables"], start=1):
+        problem = _table_problem(table)
+        if problem:
+            label = (table.get("project") or table.get("file")) if isinstance(table, dict) else None
+            shown = f"（{label}）" if isinstance(label, str) and label else ""
+            problems.append(f"tables 第 {n} 项{shown}{problem}")
+        else:
+            tables.append(table)
+            positions.append(n)
+    listed = result.get("unreadable") or []
+    if not isinstance(listed, list):
+        problems.append("unreadable 不是无法读取的文件列表")
+        listed = []
+    for n, entry in enumerate(listed, start=1):
+        if isinstance(entry, dict) and isinstance(entry.get("file"), str) and isinstance(entry.get("message"), str):
+            unreadable.append(entry)
+        else:
+            problems.append(f"unreadable 第 {n} 项不是无法读取的文件（应有文字 file 和 message）")
+    if problems and not tables and not unreadable:
+        raise ReportError(f"{name} 不是 perfbook recalc 的 JSON 结果（{problems[0]}）")
+    notes = [f"{name} 中 {p}，未计入本报告" for p in problems]
+    return PortfolioData(source, tables, unreadable, notes, positions)
 
 
-def _shape_problem(tables: object, unreadable: object) -> str:
-    """What in a recalc result is not as :meth:`RecalcResult.to_dict` writes it ('' if nothing)."""
+def _table_problem(table: object) -> str:
+    """What in one ``tables`` entry is not as :meth:`RecalcResult.to_dict` writes it ('' if nothing)."""
     def number(value: object) -> bool:
-        return value is None or (isinstance(value, (int, float)) and not isinstance(value, bool))
+        if value is None:
+            return True
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return False
+        try:
+            return math.isfinite(float(value))
+        except OverflowError:   # an integer of hundreds of digits
+            return False
 
-    for n, table in enumerate(tables, start=1):
-        if not isinstance(table, dict):
-            return f"tables 第 {n} 项不是对象"
-        findings = table.get("findings") or []
-        if not isinstance(findings, list) or not all(isinstance(f, dict) and isinstance(f.get("kind"), str)
-                                                      and isinstance(f.get("message"), str) for f in findings):
-            return f"tables 第 {n} 项的 findings 不是问题列表"
-        if not all(isinstance(table.get(k), (str, type(None))) for k in ("grade", "file", "project", "sheet")):
-            return f"tables 第 {n} 项的项目、文件、工作表或等级不是文字"
-        if not (number(table.get("reported_total")) and number(table.get("computed_total"))):
-            return f"tables 第 {n} 项的总分不是数值"
-    if not isinstance(unreadable, list) or not all(isinstance(u, dict) and "file" in u and "message" in u
-                                                   for u in unreadable):
-        return "unreadable 不是无法读取的文件列表"
+    if not isinstance(table, dict):
+        return "不是对象"
+    findings = table.get("findings") or []
+    if not isinstance(findings, list) or not all(isinstance(f, dict) and isinstance(f.get("kind"), str)
+                                                  and isinstance(f.get("message"), str) for f in findings):
+        return "的 findings 不是问题列表"
+    if not all(isinstance(table.get(k), (str, type(None))) for k in ("grade", "file", "project", "sheet")):
+        return "的项目、文件、工作表或等级不是文字"
+    if not (number(table.get("reported_total")) and number(table.get("computed_total"))):
+        return "的总分不是数值"
     return ""
 
 
 def load_result(path: str | Path) -> dict:
-    path = Path(path)
+    """The recalc result JSON at ``path`` (see :func:`..readers.jsonfile.read_json`)."""
+    from ..readers.jsonfile import JsonFileError, read_json
+
     try:
-        return json.loads(path.read_text(encoding="utf-8-sig"))   # a BOM: saved by Notepad
-    except OSError as err:
-        raise ReportError(f"无法打开 {path}：{err.strerror or err}") from None
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as err:
-        raise ReportError(f"{path} 不是有效的 JSON：{type(err).__name__}") from None
+        return read_json(path)
+    except JsonFileError as err:
+        raise ReportError(str(err)) from None
 
 
 def write_portfolio_report(result_json: str | Path, output: str | Path) -> tuple[Path, PortfolioData]:

@@ -10,8 +10,6 @@ batch.
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -20,9 +18,10 @@ from pathlib import Path
 from addin.engine import DEFAULT_PROFILE_ID, PerfError, UserError, as_float, get_profile
 from addin.engine.target_review import LABELS, ProjectReview, TargetFinding, TargetProject, review_project, settings_of
 
-from ..files import atomic_save, decoded, readable_path, safe_stem, unique_names
+from ..files import atomic_save, readable_path, safe_stem, unique_names
 from ..logs import debugging, logger
-from ..readers.container import MAX_FILE_BYTES, Grid, UnreadableFile, os_reason
+from ..readers.container import Grid, UnreadableFile, os_reason
+from ..readers.project_list import read_list_file
 
 SUMMARY_NAME = "目标审核汇总.xlsx"
 COPY_SUFFIX = "_审核"
@@ -151,34 +150,10 @@ def project_result(review: ProjectReview, file: str, profile: str) -> ProjectRes
 # reading ---------------------------------------------------------------------------------------
 
 
-def _csv_grid(path: Path) -> Grid:
-    """A .csv list as one grid (UTF-8, or GB18030 as Chinese Windows exports)."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise UnreadableFile(f"文件过大（{size // 2**20} MB，上限 {MAX_FILE_BYTES // 2**20} MB），已拒绝读取")
-        data = path.read_bytes()
-    except OSError as err:
-        raise UnreadableFile(f"无法打开文件（{os_reason(err)}）") from None
-    if not data.strip():
-        raise UnreadableFile("文件是空的")
-    text = decoded(data, ("utf-8-sig", "gb18030"))
-    if text is None:
-        raise UnreadableFile("无法识别文件的编码（应为 UTF-8 或 GBK）")
-    try:
-        rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
-    except csv.Error as err:
-        raise UnreadableFile(f"不是有效的 CSV 文件（{err}）") from None
-    return Grid("清单", rows, 0, 0)
-
-
 def read_file(path: Path) -> tuple[str, list[Grid]]:
-    """The format and grids of a target list file. Raises ``UnreadableFile``."""
-    if path.suffix.lower() == ".csv":
-        return "csv", [_csv_grid(path)]
-    from ..readers.source import read_source
-
-    return read_source(path)
+    """The format and grids of a target list file, read as ``batch`` and ``new --spec`` read it
+    (:func:`..readers.project_list.read_list_file`). Raises ``UnreadableFile``."""
+    return read_list_file(path)
 
 
 def _collect(paths: list[str], outdir: Path | None) -> tuple[list[Path], list[tuple[Path, str]]]:
