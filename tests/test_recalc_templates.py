@@ -105,15 +105,20 @@ def test_a_renamed_sheet_saved_without_the_addin(saved_by_libreoffice, fmt, tmp_
     assert table["note"].startswith("填报时未安装加载项") and table["computed_total"] == 94.0
 
 
-def test_rows_inserted_into_a_template_are_read_by_its_header(tmp_path, chaoyang_tables):
-    """A unit inserted an indicator row: the layout no longer fits, and the table is read by its
-    header instead of at the template's fixed cells (which dropped a row)."""
+@pytest.mark.parametrize("points", [None, 105])
+def test_rows_inserted_into_a_template_are_read_by_its_header(tmp_path, chaoyang_tables, points):
+    """A unit inserted an indicator row of 5 points: the layout no longer fits, and the table is
+    read by its header instead of at the template's fixed cells (which dropped a row). Its points
+    are checked against 100, also where the 总分 row's SUM took the row in (105, as Excel and
+    LibreOffice extend it): the template's SUM is not a total the unit declares."""
     path = _template(chaoyang_tables, tmp_path / "in", 26, typed_scores=True)
     book = load_workbook(path)
     ws = book["自评表"]
     ws.insert_rows(15)
     for col, value in zip("DEFGHIJ", ("指标2：新增指标", "≥", 1, "次", 1, 5, 5)):
         ws[f"{col}15"] = value
+    if points:
+        ws["I21"] = points
     book.save(path)
     [table] = recalc(path.parent, tmp_path / "out")["tables"]
     assert ("I21", "weights_sum") in findings(table) and ("J14", "penalty_not_applied") in findings(table)
@@ -239,21 +244,6 @@ def test_one_score_cleared_in_a_computed_template_is_the_units(tmp_path, chaoyan
     book.save(path)
     [table] = recalc(path.parent, tmp_path / "out")["tables"]
     assert (cleared, "score_missing") in findings(table) and not table["note"]
-
-
-def test_rows_inserted_into_a_template_are_checked_against_100_points(tmp_path, chaoyang_tables):
-    """A row of 5 points inserted where the 总分 row's SUM took it in (as Excel and LibreOffice
-    extend it): 105 points is a finding; the template's SUM is not a total the unit declares."""
-    path = _template(chaoyang_tables, tmp_path / "in", 26, typed_scores=True)
-    book = load_workbook(path)
-    ws = book["自评表"]
-    ws.insert_rows(15)
-    for col, value in zip("DEFGHIJ", ("指标2：新增指标", "≥", 1, "次", 1, 5, 5)):
-        ws[f"{col}15"] = value
-    ws["I21"] = 105   # the SUM of the 分值 column, as computed once the row is in it
-    book.save(path)
-    [table] = recalc(path.parent, tmp_path / "out")["tables"]
-    assert ("I21", "weights_sum") in findings(table)
 
 
 def test_formulas_saved_without_their_results_are_said_not_read_as_blank(tmp_path):
