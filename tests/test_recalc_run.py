@@ -47,10 +47,12 @@ def test_interrupted_run_writes_summary_and_json_for_the_files_done(tmp_path, jo
 
 
 def test_xlsm_copy_stays_xlsm(tmp_path):
-    source = next(SUBMITTED.glob("26_*.xlsx"))
+    """A macro-enabled workbook (by its content type) gets an .xlsm copy."""
+    from tests.test_annotate import _typed
+
     macro = tmp_path / "in" / "宏.xlsm"
     macro.parent.mkdir()
-    shutil.copy(source, macro)
+    _typed(macro, "xlsm")
     result = recalc([str(macro.parent)], tmp_path / "out", jobs=1)
     [report] = result.reports
     assert report.annotated == "宏_复核.xlsm" and (tmp_path / "out" / "宏_复核.xlsm").exists()
