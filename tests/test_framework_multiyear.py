@@ -37,3 +37,28 @@ def test_yearly_scores_are_averaged():
     assert result.average == Decimal("87.79") and result.grade == "良"
     wrong = evaluate_years(seed_004((85, 88, 90.37)), 88.5, "良")
     assert [f.finding.kind for f in wrong.findings if f.year is None] == ["total_mismatch"]
+
+
+def test_amounts_written_with_their_unit_read_as_the_numbers(tmp_path):
+    """A year's table typed (or pasted from Word) with 万元 after each amount reads as the same
+    numbers (the Word reader used to strip the unit; the table readers now convert it)."""
+    from openpyxl import load_workbook
+
+    from tests.conftest import ROOT
+    from workbook_builder.readers.multiyear import read_years
+    from workbook_builder.readers.source import read_grids
+
+    source = ROOT / "samples" / "qinhuangdao-2020-2022" / "年度预算及支出情况.xlsx"
+    book = load_workbook(source)
+    changed = 0
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool) and cell.column > 1 \
+                        and not (1900 < cell.value < 2100):
+                    cell.value = f"{cell.value}万元"
+                    changed += 1
+    book.save(tmp_path / "万元.xlsx")
+    want = read_years(read_grids(source), "a")
+    got = read_years(read_grids(tmp_path / "万元.xlsx"), "a")
+    assert changed > 10 and [r.years for r in got] == [r.years for r in want]

@@ -305,3 +305,31 @@ def test_an_error_value_on_a_sheet_with_an_escaped_name_is_found_at_its_cell(tmp
     [table] = recalc(tmp_path / "in", tmp_path / "out")["tables"]
     at = [f for f in table["findings"] if f["cell"] == "H15"]
     assert len(at) == 1 and "#DIV/0!" in at[0]["message"]
+
+
+@pytest.mark.parametrize("written, unit", [(["1,411,160元", "141.116万元", "1411160 元"], "万元"),
+                                           (["141.116万元", "1411160", "1,411,160元"], "元")])
+def test_amounts_written_with_their_unit_are_read_in_the_tables_unit(tmp_path, written, unit):
+    """年初预算数, 全年预算数 and 全年执行数 typed as text with 元 or 万元 (as a Word table or a
+    cell typed as text holds them) are read in the table's money unit: 1,411,160元 in a 万元
+    table is 141.116 (it was 不是数值 in a workbook, and 1,411,160 万元 in a Word table)."""
+    book = load_workbook(ROOT / "samples" / "chaoyang-2024" / "submitted" / "26_朝阳区政府网站功能和监测服务项目.xlsx")
+    ws = book["自评表"]
+    ws["A5"] = f"项目资金 ({unit})"
+    for ref, text in zip(("C6", "D6", "E6"), written):
+        ws[ref] = text
+    (tmp_path / "in").mkdir()
+    book.save(tmp_path / "in" / "26.xlsx")
+    [table] = recalc(tmp_path / "in", tmp_path / "out")["tables"]
+    assert findings(table) == [("J14", "penalty_not_applied")] and table["computed_total"] == 94.0
+    assert table["amount"] == 141.116   # the summary shows 万元
+
+
+def test_an_amount_with_its_unit_in_a_template_is_read_in_the_forms_unit(tmp_path, chaoyang_tables):
+    path = _template(chaoyang_tables, tmp_path / "in", 26, typed_scores=True)
+    lay = Layout(len(chaoyang_tables[25].indicators))
+    book = load_workbook(path)
+    book["自评表"][lay.funds_cell("executed")] = "1,411,160元"   # the form's unit is 万元
+    book.save(path)
+    [table] = recalc(path.parent, tmp_path / "out")["tables"]
+    assert findings(table) == TYPED[26]

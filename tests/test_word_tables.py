@@ -190,3 +190,24 @@ def test_macro_enabled_package_is_read(base, tmp_path):
 def test_a_package_whose_main_part_is_not_word_is_refused_in_chinese(base, tmp_path):
     with pytest.raises(UnreadableFile, match="不是 Word 文档"):
         read(base, tmp_path, main_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml")
+
+
+def test_an_amount_in_yuan_in_a_word_table_is_read_in_the_tables_unit(tmp_path):
+    """1411160元 in a Word table whose amounts are in 万元 is 141.116, not 1,411,160 万元 (the
+    unit was stripped whatever it was)."""
+    import zipfile
+
+    from tests.office_formats import to_docx
+    from workbook_builder.readers.tables import read_tables
+
+    source = ROOT / "samples" / "chaoyang-2024" / "submitted" / "26_朝阳区政府网站功能和监测服务项目.xlsx"
+    to_docx(source, tmp_path / "made.docx")
+    with zipfile.ZipFile(tmp_path / "made.docx") as src, zipfile.ZipFile(tmp_path / "yuan.docx", "w") as out:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "word/document.xml":
+                assert data.count("141.116万元".encode()) >= 3
+                data = data.replace("141.116万元".encode(), "1411160元".encode())
+            out.writestr(info, data)
+    funds = read_tables(tmp_path / "yuan.docx")[0].table.funds
+    assert (funds.initial, funds.annual, funds.executed) == (141.116, 141.116, 141.116)

@@ -39,7 +39,6 @@ from .container import MAX_CELLS, MAX_COLUMNS, MAX_ROWS, MAX_TEXT, Grid, OutOfMe
 from ..logs import logger
 
 _NUMBER = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
-_MONEY = ("万元", "元")
 PARAGRAPHS_ABOVE = 4   # paragraphs kept above a table (title, year line, notes)
 PARAGRAPHS_LOOKED_AT = 1000   # paragraphs looked at, upwards from a table, for those
 MAX_TABLES = 1000      # tables in one document, nested ones included
@@ -62,12 +61,9 @@ WORD_TYPES = {DOCUMENT_TYPE, "application/vnd.openxmlformats-officedocument.word
 
 def typed(text: str) -> object:
     """A Word cell's text as the value Excel would store: a plain number (with thousands
-    separators or a 万元/元 unit) as a float, anything else as the text."""
+    separators) as a float, anything else as the text (an amount with its unit, ``696.02万元``,
+    is converted by the table reader, which knows the table's money unit)."""
     value = text.strip()
-    for unit in _MONEY:
-        if value.endswith(unit):
-            value = value[: -len(unit)].strip()
-            break
     if len(value) <= 400 and _NUMBER.fullmatch(value):
         number = float(value.replace(",", ""))
         if math.isfinite(number):

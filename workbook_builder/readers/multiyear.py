@@ -16,7 +16,7 @@ from addin.engine.frameworks import BudgetLine, YearBudget
 
 from .container import Grid, address
 from .evaluation import GRADE_LABELS
-from .tables import cell_texts, has_text, norm
+from .tables import cell_texts, has_text, money_in, norm
 
 HEADERS = {"name": "项目及明细", "before": "预算数(调整前)", "after": "预算数(调整后)", "actual": "实际支出",
            "note": "备注"}
@@ -82,7 +82,7 @@ def _read_sheet(grid: Grid, file: str) -> ReadYears | None:
         while r < stop and norm(grid.value(r, cols["name"])):
             if _YEAR.search(norm(grid.value(r, cols["name"]))) and "预算" in norm(grid.value(r, cols["name"])):
                 break
-            values = {k: grid.value(r, c) for k, c in cols.items()}
+            values = {k: money_in(grid.value(r, c), "万元") for k, c in cols.items()}   # (a year's table is in 万元)
             for key, c in cols.items():
                 read.cells[("year", year, len(lines), key)] = address(r, c)
             lines.append(BudgetLine(str(values["name"]).strip(), values["before"], values["after"],

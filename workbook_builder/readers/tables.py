@@ -18,6 +18,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
@@ -148,8 +149,9 @@ def _is_number(value: object) -> bool:
     kind = value.__class__
     if kind is float or kind is int:
         return True
-    if kind is str:
-        return value != "" and _NUMBER_TEXT.fullmatch(value.strip()) is not None
+    if kind is str:   # (an amount with its money unit too: 696.02万元)
+        return value != "" and (_NUMBER_TEXT.fullmatch(value.strip()) is not None
+                                or _MONEY.fullmatch(normalize_text(value)) is not None)
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
@@ -228,6 +230,7 @@ def _read_template(grid: Grid, meta: Grid, file: str) -> ReadTable | None:
     amounts = [f for f in form.AMOUNT_FIELDS if f in found.funds_columns]
     funds.sources = {name: FundsSource(**{f: at(lay.funds_cell(f, name)) for f in amounts})
                      for name in lay.source_names}
+    _in_money_unit(funds, found.money_unit)
     year = _YEAR.search(str(at(f"A{L.YEAR_ROW}") or ""))
     table = Table(
         project=str(at(lay.project_cell) or info.get(form.PROJECT) or ""),
@@ -781,9 +784,30 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
     problems += _error_values(grid, range(start, total_row + 1 if total_row is not None else end))
     status = "未填写" if _unfilled(table) else ""
     money = "元" if re.search(r"[(（]元[)）]", funds_label) else "万元" if "万元" in funds_label else get_form(form_id).money_unit
+    _in_money_unit(table.funds, money)
     return ReadTable(_without_error_values(table, grid), file, grid.name, cells, problems=problems,
                      located=located, columns=columns, address=grid.address, form=form_id, form_exact=exact,
                      status=status, funds_columns=tuple(funds_columns), money_unit=money)
+
+
+_MONEY = re.compile(r"(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(万元|元)")
+_PER_UNIT = {"万元": 10000, "元": 1}
+
+
+def money_in(value: object, unit: str) -> object:
+    """An amount written with its unit (``696.02万元``, ``6,960,200元``, as in a Word table or a
+    cell typed as text) as a number in the table's money ``unit``: ``6960200元`` in a 万元 table
+    is 696.02, not 6,960,200 万元; any other value as it is."""
+    if isinstance(value, str) and (match := _MONEY.fullmatch(normalize_text(value))):
+        return float(Decimal(match.group(1).replace(",", "")) * _PER_UNIT[match.group(2)] / _PER_UNIT[unit])
+    return value
+
+
+def _in_money_unit(funds: Funds, unit: str) -> None:
+    """The amounts of ``funds`` and its sources by :func:`money_in`."""
+    for item in (funds, *funds.sources.values()):
+        for name, value in vars(item).items():
+            setattr(item, name, money_in(value, unit))
 
 
 def _near(grid: Grid, row: int, col: int | None, span: tuple[int, int]) -> tuple[object, int | None]:
