@@ -319,7 +319,7 @@ def test_last_year_json_nested_too_deep_is_a_users_error(tmp_path):
     from workbook_builder.targets.last_year import LastYearError, load_last_year
 
     (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
-    with pytest.raises(LastYearError, match="不是可读的 JSON（RecursionError）"):
+    with pytest.raises(LastYearError, match="--last-year：.*不是有效的 JSON：括号嵌套层数过多"):
         load_last_year(tmp_path / "deep.json")
 
 

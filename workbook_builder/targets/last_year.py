@@ -11,7 +11,6 @@ Indicators are matched by project and 三级指标 name (numbering such as 指�
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -138,10 +137,12 @@ def load_last_year(path: str | Path) -> tuple[Index, list[str]]:
     if path.is_dir():
         added = _from_folder(path, index, notes)
     elif path.suffix.lower() == ".json":
+        from ..readers.jsonfile import JsonFileError, read_json
+
         try:
-            data = json.loads(path.read_text(encoding="utf-8-sig"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
-            raise LastYearError(f"--last-year：{path} 不是可读的 JSON（{type(err).__name__}）") from None
+            data = read_json(path)
+        except JsonFileError as err:
+            raise LastYearError(f"--last-year：{err}") from None
         if isinstance(data, dict) and isinstance(data.get("tables"), list):
             added = _from_recalc(data, path, index, notes)
         elif isinstance(data, list):
