@@ -367,3 +367,22 @@ def test_newer_error_values_are_read_as_error_values(tmp_path, value):
     grid = read_source(path)[1][0]
     assert (grid.value(29, 12), grid.value(29, 13), grid.value(29, 14)) == (value, value, "#N/A")
     assert grid.value(13, 9) == 10   # the table itself is read as it is
+
+
+def test_parts_read_to_tell_the_format_are_bounded(tmp_path, monkeypatch):
+    """The mimetype and [Content_Types].xml are read before check_package bounds what a package
+    unpacks to: one declared larger than a real one could be (a bomb of 4 GB took 8.4 GB of memory)
+    is not unpacked there, and the package is then refused by its size."""
+    import zipfile
+
+    from workbook_builder.readers import container
+
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        out.writestr("[Content_Types].xml", b" " * (container._SMALL_PART + 1))
+        out.writestr("mimetype", b" " * (container._SMALL_PART + 1))
+        out.writestr("xl/workbook.xml", b"<workbook/>")
+    read = []
+    real = container._Package.read
+    monkeypatch.setattr(container._Package, "read", lambda self, name: read.append(name) or real(self, name))
+    assert container.detect_format(path) == "xlsx" and read == []

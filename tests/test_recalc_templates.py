@@ -273,8 +273,21 @@ def test_formulas_saved_without_their_results_are_said_not_read_as_blank(tmp_pat
                 data = data[:start] + re.sub(rb'<c r="J15"([^>]*)>.*?</c>', rb'<c r="J15"\1><f t="shared" si="0"/></c>',
                                              data[start:], count=1)
             out.writestr(info, data)
+    text_result = rb'<c r="J20"\1 t="str"><f>IF(1,"","")</f><v></v></c>'   # a formula whose result is ""
+    for name in ("program", "with_error"):
+        with zipfile.ZipFile(tmp_path / "in" / f"{name}.xlsx") as src, \
+                zipfile.ZipFile(tmp_path / "in" / f"{name}_text.xlsx", "w", zipfile.ZIP_DEFLATED) as out:
+            for info in src.infolist():
+                data = src.read(info)
+                if info.filename == "xl/worksheets/sheet1.xml":
+                    data = re.sub(rb'<c r="J20"([^>]*)><f>SUM\(J13:J18\)</f><v></v></c>', text_result, data)
+                    assert b't="str"' in data
+                out.writestr(info, data)
     tables = {t["file"]: t for t in recalc(tmp_path / "in", tmp_path / "out")["tables"]}
     said = "单元格是公式，文件中没有保存它的计算结果"
+    for name in ("program", "with_error"):   # an empty text result is a result (plain and tag-by-tag)
+        assert sorted(f["cell"] for f in tables[f"in/{name}_text.xlsx"]["findings"]
+                      if f["message"].startswith(said)) == ["E6", "J13"]
     program = tables["in/program.xlsx"]
     assert sorted(f["cell"] for f in program["findings"] if f["message"].startswith(said)) == ["E6", "J13", "J20"]
     assert not [f for f in program["findings"] if f["cell"] in ("E6", "J13", "J20") and not f["message"].startswith(said)]

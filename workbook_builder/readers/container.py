@@ -199,6 +199,16 @@ def detect_format(path: Path) -> str:
     return _format(_read_regular(path), path)[0]
 
 
+_SMALL_PART = 1 << 20   # a mimetype or [Content_Types].xml is a few KB
+
+
+def _small_part(archive: _Package, name: str) -> bytes:
+    """Part ``name`` when the package has it at a plausible size, else nothing: it is read before
+    :func:`check_package` bounds what a package unpacks to (a bomb is refused there)."""
+    member = next((m for m in reversed(archive.infolist()) if m.filename == name), None)
+    return archive.read(name) if member is not None and member.file_size <= _SMALL_PART else b""
+
+
 def _format(data: bytes, path: Path) -> tuple[str, _Package | None]:
     """The format of a file's bytes, and the zip package opened on them (for a zip format)."""
     if data[:8] == _OLE:
@@ -207,8 +217,8 @@ def _format(data: bytes, path: Path) -> tuple[str, _Package | None]:
         try:
             archive = _Package(data)
             names = set(archive.namelist())
-            mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
-            types = archive.read("[Content_Types].xml") if {"xl/workbook.xml", "[Content_Types].xml"} <= names else b""
+            mimetype = _small_part(archive, "mimetype")[:100]
+            types = _small_part(archive, "[Content_Types].xml") if "xl/workbook.xml" in names else b""
         except _ZIP_ERRORS:
             raise UnreadableFile("文件已损坏或被截断（zip 结构无法读取）") from None
         if "word/document.xml" in names:
@@ -648,6 +658,9 @@ _NO_RESULT_BODY = (rb"\s*" + _P + rb"f(?=[\s/>])[^>]*?(?:/>|(?<!/)>[^<]*</(?:[\w
                    + rb"(?:" + _P + rb"v\s*/>|" + _P + rb"v\s*>\s*</(?:[\w.-]+:)?v\s*>)?\s*</(?:[\w.-]+:)?c\s*>")
 _NO_RESULT_CELL = re.compile(_P + rb"c(?=[\s>])" + _ATTRIBUTES.replace(b"(", b"(?:", 1) + rb"(?<!/)>" + _NO_RESULT_BODY)
 _NO_RESULT_AFTER_TAG = re.compile(_NO_RESULT_BODY)
+# a formula whose result is text (t="str"): an empty <v></v> is its result "", as Excel,
+# LibreOffice and WPS save IF(…,"",…)
+_TEXT_RESULT = re.compile(rb"\st\s*=\s*[\"']str[\"']")
 NO_RESULT = "="   # among check_package's error values: a formula cell saved without its result
 
 
@@ -702,7 +715,8 @@ class _Extent:
             cut = window.rfind(b"</row>")
             cut = cut + 6 if cut >= 0 else window.rfind(b"<")
             body, self.tail = window[:max(cut, 0)], window[max(cut, 0):]
-        no_result = {m.start() for m in _NO_RESULT_CELL.finditer(body)} if _maybe_no_result(body) else ()
+        no_result = {m.start() for m in _NO_RESULT_CELL.finditer(body) if not _TEXT_RESULT.search(
+            body, m.start(), body.find(b">", m.start()))} if _maybe_no_result(body) else ()
         for tag in _TAG.finditer(body):
             attributes = tag.group(2)
             found = _R.search(attributes)
@@ -736,7 +750,7 @@ class _Extent:
                 start = plain.rfind(b"<c ", 0, at)
                 tag_end = part.find(b">", start, at) if start >= 0 else -1   # (no > in a plain part's values)
                 body = _NO_RESULT_AFTER_TAG.match(part, tag_end + 1) if tag_end > 0 else None
-                if body:
+                if body and not _TEXT_RESULT.search(part, start, tag_end):
                     row, col = _reference(_R.search(part, start + 2, tag_end).group(1))
                     self.errors[(row - 1, col - 1)] = NO_RESULT
                 at = plain.find(end, at + 1)
