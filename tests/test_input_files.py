@@ -59,6 +59,16 @@ def test_narrative_that_is_not_text_or_a_folder_is_named_in_chinese(tmp_path, ca
         assert f"叙述文件 {given}" in err and said in err and not english(err), err
 
 
+def test_a_narrative_larger_than_a_narrative_is_refused(tmp_path, capsys):
+    """A narrative is a few pages: one over MAX_NARRATIVE_BYTES (4 MB) is refused, not read."""
+    from workbook_builder.reports import model
+
+    narrative = tmp_path / "叙述.toml"
+    narrative.write_text('"项目概况" = "' + "文" * (model.MAX_NARRATIVE_BYTES // 3 + 1) + '"\n', encoding="utf-8")
+    assert main(["report", "write", str(BOOK), "-o", str(tmp_path / "r.docx"), "--narrative", str(narrative)]) == 2
+    assert "文件过大" in capsys.readouterr().err and not (tmp_path / "r.docx").exists()
+
+
 def test_narrative_syntax_error_keeps_its_position_in_chinese(tmp_path, capsys):
     narrative = tmp_path / "叙述.toml"
     narrative.write_text('"项目概况" = "第一段\n', encoding="utf-8")

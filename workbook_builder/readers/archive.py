@@ -217,7 +217,7 @@ def _open(archive: str) -> zipfile.ZipFile | None:
     which could block or never end) whose directory is of a reasonable size; ``None`` if it is
     no zip but a workbook by its content (an .xls or a web page renamed .zip). Raises
     :class:`UnreadableFile`."""
-    fd, _ = open_regular(archive, bounded=False)   # (an archive may exceed what one table may)
+    fd, _ = open_regular(archive)   # (no size limit: an archive may exceed what one table may)
     handle = os.fdopen(fd, "rb")
     try:
         _directory_size(handle)

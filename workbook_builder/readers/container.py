@@ -139,27 +139,19 @@ def clean_value(value: object) -> object:
 # recognising the format ----------------------------------------------------------------------
 
 
-def open_regular(path: Path | str, bounded: bool = True) -> tuple[int, int]:
+def open_regular(path: Path | str) -> tuple[int, int]:
     """A descriptor open for reading and the file's size, if it is a regular file (never a FIFO,
-    a device or a directory, which could block or never end) and, when ``bounded``, neither
-    empty nor over :data:`MAX_FILE_BYTES`. The file is opened without blocking and checked on
-    the open descriptor, so it cannot be swapped in between."""
+    a device or a directory, which could block or never end). The file is opened without
+    blocking and checked on the open descriptor, so it cannot be swapped in between."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as err:
         raise UnreadableFile(f"无法打开文件（{os_reason(err)}）") from None
     info = os.fstat(fd)
-    problem = None
     if not stat.S_ISREG(info.st_mode):
-        kind = "文件夹" if stat.S_ISDIR(info.st_mode) else "设备、管道或其他特殊文件"
-        problem = f"不是普通文件（是{kind}），已跳过"
-    elif bounded and info.st_size == 0:
-        problem = "文件是空的（0 字节）"
-    elif bounded and info.st_size > MAX_FILE_BYTES:
-        problem = f"文件过大（{info.st_size // 2**20} MB，上限 {MAX_FILE_BYTES // 2**20} MB），已拒绝读取"
-    if problem:
         os.close(fd)
-        raise UnreadableFile(problem)
+        kind = "文件夹" if stat.S_ISDIR(info.st_mode) else "设备、管道或其他特殊文件"
+        raise UnreadableFile(f"不是普通文件（是{kind}），已跳过")
     return fd, info.st_size
 
 
@@ -174,13 +166,20 @@ def os_reason(err: OSError) -> str:
     }.get(err.errno, "系统错误")
 
 
-def _read_regular(path: Path) -> bytes:
-    """The whole file, read once through a descriptor checked by :func:`open_regular`: the
-    checks and the reader see the same bytes (the file cannot be swapped in between)."""
+def read_regular(path: Path | str, limit: int | None = None, empty: bool = False) -> bytes:
+    """The whole file, read once through a descriptor checked by :func:`open_regular` (the checks
+    and the reader see the same bytes: the file cannot be swapped in between), of at most
+    ``limit`` bytes (:data:`MAX_FILE_BYTES`), and not empty unless ``empty``. Raises
+    :class:`UnreadableFile`."""
+    limit = MAX_FILE_BYTES if limit is None else limit
     fd, size = open_regular(path)
+    too_large = f"文件过大（{{}} MB，上限 {limit // 2**20} MB），已拒绝读取"
+    if (size == 0 and not empty) or size > limit:
+        os.close(fd)
+        raise UnreadableFile("文件是空的（0 字节）" if size == 0 else too_large.format(size // 2**20))
     parts, total, want = [], 0, size + 1   # the measured size and a byte more, to see it grew
     try:
-        while total <= MAX_FILE_BYTES and (chunk := os.read(fd, want)):
+        while total <= limit and (chunk := os.read(fd, want)):
             parts.append(chunk)
             if len(chunk) < want:   # a short read of a regular file: its end
                 break
@@ -188,15 +187,15 @@ def _read_regular(path: Path) -> bytes:
     finally:
         os.close(fd)
     data = parts[0] if len(parts) == 1 else b"".join(parts)
-    if len(data) > MAX_FILE_BYTES:   # grown since it was measured
-        raise UnreadableFile(f"文件过大（上限 {MAX_FILE_BYTES // 2**20} MB），已拒绝读取")
+    if len(data) > limit:   # grown since it was measured
+        raise UnreadableFile(too_large.format(len(data) // 2**20))
     return data
 
 
 def detect_format(path: Path) -> str:
     """The format of ``path`` by its content: one of :data:`FORMATS`' values. Raises
     :class:`UnreadableFile` for what is none of them (with the reason)."""
-    return _format(_read_regular(path), path)[0]
+    return _format(read_regular(path), path)[0]
 
 
 _SMALL_PART = 1 << 20   # a mimetype or [Content_Types].xml is a few KB
@@ -947,7 +946,7 @@ def stored_copy(parts: list[tuple]) -> bytes:
 def check_container(path: Path) -> Checked:
     """Refuse what is not a plain, reasonably sized workbook or Word document before parsing
     anything; the file is read once, and every check runs on those bytes."""
-    data = _read_regular(path)
+    data = read_regular(path)
     fmt, archive = _format(data, path)
     errors, keep = {}, [] if fmt in _CALAMINE_PACKAGES and len(data) <= _STORE_AT_MOST else None
     if archive is not None:
@@ -975,7 +974,7 @@ def read_workbook_grids(path: Path, fmt: str, errors: dict | None = None, data: 
 
     try:
         if data is None:
-            data = _read_regular(path)
+            data = read_regular(path)
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))  # by content, not name
         grids = []
         for meta in book.sheets_metadata:

@@ -38,12 +38,12 @@ def read_json(path: str | Path) -> object:
     on Chinese Windows. Raises :class:`JsonFileError` in Chinese, with the line and column of a
     syntax error (Python's own texts are English)."""
     from ..files import decoded
-    from .container import UnreadableFile, _read_regular
+    from .container import UnreadableFile, read_regular
 
     if not os.path.lexists(path):
         raise JsonFileError(f"找不到文件：{path}")
     try:
-        raw = _read_regular(Path(path))
+        raw = read_regular(path)
     except UnreadableFile as err:   # (the container's reason, said of a file skipped in a batch)
         raise JsonFileError(f"无法读取 {path}：{str(err).removesuffix('，已跳过')}") from None
     text = None if b"\x00" in raw else decoded(raw, ("utf-8-sig", "gb18030"))

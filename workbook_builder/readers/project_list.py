@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from pathlib import Path
 
 from addin.engine import PerfError, UserError, form, get_profile, parse_nature, parse_weight, read_value
@@ -20,7 +19,7 @@ from addin.engine.qualitative import find_scale
 from addin.engine.table import Funds, Indicator, Table, weights_problem
 
 from ..files import decoded
-from .container import MAX_FILE_BYTES, MAX_LIST_ROWS, Grid, UnreadableFile, open_regular, os_reason
+from .container import MAX_LIST_ROWS, Grid, UnreadableFile, read_regular
 
 PROJECT, DEPARTMENT, IMPLEMENTER = form.PROJECT, form.DEPARTMENT, form.IMPLEMENTER
 INITIAL, ANNUAL = form.FUNDS_FIELDS["initial"], form.FUNDS_FIELDS["annual"]
@@ -45,14 +44,7 @@ def csv_grid(path: Path) -> Grid:
     """A .csv list as one grid (UTF-8, or GB18030 as Chinese Windows exports). Like every other
     input it must be a regular file (a pipe named .csv would block the read) of bounded size,
     read once from the descriptor that was checked."""
-    fd, size = open_regular(path, bounded=False)   # (empty is said below, of a blank file too)
-    try:
-        with os.fdopen(fd, "rb") as handle:
-            data = b"" if size > MAX_FILE_BYTES else handle.read(MAX_FILE_BYTES + 1)
-    except OSError as err:
-        raise UnreadableFile(f"无法读取文件（{os_reason(err)}）") from None
-    if size > MAX_FILE_BYTES or len(data) > MAX_FILE_BYTES:
-        raise UnreadableFile(f"文件过大（{max(size, len(data)) // 2**20} MB，上限 {MAX_FILE_BYTES // 2**20} MB），已拒绝读取")
+    data = read_regular(path, empty=True)   # (empty is said below, of a blank file too)
     if not data.strip():
         raise UnreadableFile("文件是空的")
     text = decoded(data, ("utf-8-sig", "gb18030"))

@@ -95,21 +95,16 @@ def read_narrative(path) -> dict[str, list[str]]:
     Notepad saves "ANSI" on Chinese Windows; anything else (a .docx, a pipe, a folder) and a
     TOML syntax error are a :class:`NarrativeError` naming the file (and the line and column)."""
     import codecs
-    import os
     import tomllib
 
     from ..files import decoded
-    from ..readers.container import UnreadableFile, open_regular
+    from ..readers.container import UnreadableFile, read_regular
 
     source = f"叙述文件 {path}"
     try:   # a regular file only (a pipe would block), read once and bounded
-        fd, _ = open_regular(path, bounded=False)
+        raw = read_regular(path, MAX_NARRATIVE_BYTES, empty=True)
     except UnreadableFile as err:   # (the container's reason, said of a file skipped in a batch)
         raise NarrativeError(f"{source} 无法读取：{str(err).removesuffix('，已跳过')}") from None
-    with os.fdopen(fd, "rb") as fh:
-        raw = fh.read(MAX_NARRATIVE_BYTES + 1)
-    if len(raw) > MAX_NARRATIVE_BYTES:
-        raise NarrativeError(f"{source} 过大（上限 {MAX_NARRATIVE_BYTES // 2**20} MB），不是叙述文件")
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):   # Notepad's "Unicode"
         text = decoded(raw, ("utf-16",))
     else:
