@@ -88,3 +88,16 @@ def test_a_row_of_stray_numbers_is_a_problem_a_label_row_is_not():
             if message == "这一行的数值不在年度指标值、实际完成值、分值、得分列中，未计入"]
     assert rows == [grid.top + total + 2]
     assert len(read.table.indicators) == len(read_tables(path)[0].table.indicators)
+
+
+def test_every_amount_of_the_funds_block_is_read_in_the_tables_money_unit():
+    """年初预算数, 全年预算数, 全年执行数, 实际到位资金 and the sources' amounts; not 执行率 or 分值."""
+    from addin.engine.table import Funds, FundsSource
+    from workbook_builder.readers.tables import _in_money_unit
+
+    funds = Funds(annual="1.5万元", executed="12,000元", initial="2万元", received="20000 元", rate="100%",
+                  weight="10", sources={"当年财政拨款": FundsSource(initial="1万元", annual="10000元", executed=None)})
+    _in_money_unit(funds, "万元")
+    assert (funds.initial, funds.annual, funds.executed, funds.received, funds.rate, funds.weight) == (
+        2.0, 1.5, 1.2, 2.0, "100%", "10")
+    assert vars(funds.sources["当年财政拨款"]) == {"initial": 1.0, "annual": 1.0, "executed": None}

@@ -55,6 +55,7 @@ MAX_UNCOMPRESSED = 256 * 1024 * 1024   # bytes of XML a package may unpack to
 MAX_RATIO = 200                        # uncompressed / compressed, per member
 MAX_ROWS = 5000                        # rows read per sheet; a self-evaluation table has < 100
 MAX_LIST_ROWS = 100_000                # rows of a project list (one per indicator: 1,500 projects ~ 9,000)
+NUMBER = r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"   # a number as typed, 1,200.5 (Word cells, amounts)
 MAX_COLUMNS = 64
 MAX_CELLS = 4_000_000                  # rows x columns of one sheet's extent, checked before loading
 MAX_TEXT = 4000                        # characters kept of one cell's text

@@ -35,10 +35,10 @@ from pathlib import Path
 
 from addin.engine import form
 
-from .container import MAX_CELLS, MAX_COLUMNS, MAX_ROWS, MAX_TEXT, Grid, OutOfMemory, UnreadableFile, clean_value
+from .container import MAX_CELLS, MAX_COLUMNS, MAX_ROWS, MAX_TEXT, NUMBER, Grid, OutOfMemory, UnreadableFile, clean_value
 from ..logs import logger
 
-_NUMBER = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
+_NUMBER = re.compile(NUMBER)
 PARAGRAPHS_ABOVE = 4   # paragraphs kept above a table (title, year line, notes)
 PARAGRAPHS_LOOKED_AT = 1000   # paragraphs looked at, upwards from a table, for those
 MAX_TABLES = 1000      # tables in one document, nested ones included

@@ -30,7 +30,7 @@ from addin.engine.natures import SPELLINGS as NATURE_SPELLINGS
 from addin.engine.table import Funds, FundsSource, Indicator, Table
 
 from ..forms import layout as L
-from .container import ERROR_VALUES, Grid
+from .container import ERROR_VALUES, NUMBER, Grid
 
 _YEAR = re.compile(r"(\d{4})\s*年度")
 _NUMBER_TEXT = re.compile(r"-?[\d,]+(\.\d+)?%?")
@@ -336,9 +336,9 @@ def _not_computed(at: Callable[[str], object], formulas: frozenset[str], inputs:
     cell), a row's 实际完成值 and 得分, 全年执行数 and 执行率) are empty with their input filled,
     every empty formula cell; one or two such cells empty among computed ones were cleared by
     the unit (未填写得分, as in Excel). A value the unit typed over a formula is the unit's, and
-    is checked like one typed in Excel; so is an error value of the unit's own formula. Where the table's 规则 (``rule``) is none perfbook knows, the add-in
-    shows #VALUE! in those cells: they are computed too (by the fallback rule; the unknown 规则 is
-    the one finding)."""
+    is checked like one typed in Excel; so is an error value of the unit's own formula. Where the
+    table's 规则 (``rule``) is none perfbook knows, the add-in shows #VALUE! in those cells: they
+    are computed too (by the fallback rule; the unknown 规则 is the one finding)."""
     for error, note in ((NO_ADDIN, NOTE_NO_ADDIN), (LOST, NOTE_LOST)):
         shown = frozenset(ref for ref in formulas if at(ref) == error)
         if shown:
@@ -790,7 +790,7 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
                      status=status, funds_columns=tuple(funds_columns), money_unit=money)
 
 
-_MONEY = re.compile(r"(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(万元|元)")
+_MONEY = re.compile(rf"({NUMBER})\s*(万元|元)")
 _PER_UNIT = {"万元": 10000, "元": 1}
 
 
@@ -806,8 +806,9 @@ def money_in(value: object, unit: str) -> object:
 def _in_money_unit(funds: Funds, unit: str) -> None:
     """The amounts of ``funds`` and its sources by :func:`money_in`."""
     for item in (funds, *funds.sources.values()):
-        for name, value in vars(item).items():
-            setattr(item, name, money_in(value, unit))
+        for name in (*form.AMOUNT_FIELDS, "received"):
+            if hasattr(item, name):
+                setattr(item, name, money_in(getattr(item, name), unit))
 
 
 def _near(grid: Grid, row: int, col: int | None, span: tuple[int, int]) -> tuple[object, int | None]:
