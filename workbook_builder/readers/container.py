@@ -662,6 +662,7 @@ _NO_RESULT_AFTER_TAG = re.compile(_NO_RESULT_BODY)
 # LibreOffice and WPS save IF(…,"",…)
 _TEXT_RESULT = re.compile(rb"\st\s*=\s*[\"']str[\"']")
 NO_RESULT = "="   # among check_package's error values: a formula cell saved without its result
+PERCENT = "%"     # among check_package's cell notes: a number shown as a percentage (see read_workbook_grids)
 
 
 def _maybe_no_result(part: bytes) -> bool:
@@ -809,6 +810,55 @@ def _sheet_parts(archive: _Package, data: bytes, members: list[_Entry],
     return parts
 
 
+_STYLES = "xl/styles.xml"
+_CELL_XFS = re.compile(rb"<(?:[\w.-]+:)?cellXfs(?=[\s>]).*?</(?:[\w.-]+:)?cellXfs\s*>", re.S)
+_XF = re.compile(rb"<(?:[\w.-]+:)?xf(?=[\s/>])([^>]*)>")
+_NUM_FMT = re.compile(rb"<(?:[\w.-]+:)?numFmt(?=[\s/>])([^>]*)>")
+_NUM_FMT_ID = re.compile(rb"\snumFmtId\s*=\s*[\"'](\d+)[\"']")
+_FORMAT_CODE = re.compile(rb"""\sformatCode\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_PERCENT_FORMATS = {9, 10}   # Excel's built-in 0% and 0.00% (ECMA-376 18.8.30)
+# what a format code shows as it is: quoted text, an escaped or padding character, [Red] or [$-804]
+_LITERAL_IN_FORMAT = re.compile(r'"[^"]*"|[\\_*].|\[[^\]]*\]')
+
+
+def _percent_styles(archive: _Package, data: bytes, members: list[_Entry], inflated: dict[_Entry, bytes]) -> bytes:
+    """The cell styles (``s="…"``) of styles.xml whose number format shows a percentage (0%,
+    0.0%, a format with ``%`` outside quotes), as a regular-expression alternation, or b"" when
+    there is none. (Its bytes are left in ``inflated`` for check_package's scan.)"""
+    member = next((m for m in members if m.filename == _STYLES), None)
+    if member is None or member.file_size > _CHUNK:
+        return b""
+    inflated[member] = styles = b"".join(_inflate(archive, data, member))
+    percent = set(_PERCENT_FORMATS)
+    for attributes in _NUM_FMT.findall(styles):
+        found_id, code = _NUM_FMT_ID.search(attributes), _FORMAT_CODE.search(attributes)
+        if found_id and code:
+            shown = _LITERAL_IN_FORMAT.sub("", html.unescape((code.group(1) or code.group(2)).decode("utf-8", "replace")))
+            if "%" in shown:
+                percent.add(int(found_id.group(1)))
+    xfs = _CELL_XFS.search(styles)
+    styles_shown = [index for index, attributes in enumerate(_XF.findall(xfs.group()) if xfs else ())
+                    if (found := _NUM_FMT_ID.search(attributes)) and int(found.group(1)) in percent]
+    return b"|".join(str(index).encode() for index in styles_shown)
+
+
+def _percent_cells(part: bytes, styles: bytes) -> dict[tuple[int, int], str]:
+    """The number cells of a worksheet part with a percentage style (``styles`` from
+    :func:`_percent_styles`), by 0-based (row, col), marked :data:`PERCENT`. Cells without an
+    ``r`` attribute (rare, and placed by calamine after the previous one) are not found."""
+    found = {}
+    cell = re.compile(_P + rb"c\s" + _ATTRIBUTES + rb"(?<!/)>")
+    for match in re.finditer(_P + rb"c\s[^>]*?(?<=\s)s\s*=\s*[\"'](?:" + styles + rb")[\"'][^>]*>", part):
+        tag = cell.match(part, match.start())   # (text in such a cell stays text: see percent_text)
+        if tag is None:
+            continue
+        reference = _R.search(tag.group(1))
+        place = _reference(reference.group(1)) if reference else None
+        if place and place[0] and place[1] and len(found) < MAX_ROWS:
+            found[(place[0] - 1, place[1] - 1)] = PERCENT
+    return found
+
+
 def check_package(archive: _Package, data: bytes, required: str | None = None,
                   measure: bool = False, keep: list | None = None) -> dict[str, dict[tuple[int, int], str]]:
     """Refuse a zip package that is a bomb, corrupt, or declares a DTD/entities in any part; with
@@ -832,6 +882,7 @@ def check_package(archive: _Package, data: bytes, required: str | None = None,
             raise UnreadableFile(f"文件不完整（缺少 {required}）")
         inflated: dict[_Entry, bytes] = {}   # by member: a duplicate name is another part
         sheets = _sheet_parts(archive, data, members, inflated) if measure else set()
+        percent_styles = _percent_styles(archive, data, members, inflated) if measure else b""
         names = None
         whole = keep is not None and all(m.__class__ is _Entry for m in members)   # raw names known
         for member in members:
@@ -846,7 +897,8 @@ def check_package(archive: _Package, data: bytes, required: str | None = None,
             else:
                 whole = False
                 extent = _scan_chunks(member, chunks, member.filename in sheets)
-            if extent is None or not (extent.errors or extent.too_large()):
+            percent = _percent_cells(part, percent_styles) if percent_styles and extent and part is not None else {}
+            if extent is None or not (extent.errors or percent or extent.too_large()):
                 continue
             names = _sheet_names(archive, inflated) if names is None else names
             sheet = names.get(member.filename, member.filename)
@@ -854,7 +906,7 @@ def check_package(archive: _Package, data: bytes, required: str | None = None,
                 last = address(max(extent.height, 1) - 1, max(extent.width, 1) - 1)
                 raise UnreadableFile(f"工作表“{sheet}”的数据区域过大（到 {last} 单元格，{extent.height} 行 × "
                                      f"{max(extent.width, 1)} 列），超过读取上限，已拒绝读取；请删除表格以外的内容后再提交")
-            errors[sheet] = extent.errors
+            errors[sheet] = {**percent, **extent.errors}
             if whole and not set(extent.errors.values()) <= _CALAMINE_ERRORS | {NO_RESULT}:
                 keep[-1] = _calamine_error_values(*keep[-1])
         if keep is not None and not whole:
@@ -995,7 +1047,7 @@ def read_workbook_grids(path: Path, fmt: str, errors: dict | None = None, data: 
                 if text == NO_RESULT:
                     no_result.add((r, c))
                 elif 0 <= r - top < len(rows) and 0 <= c - left < len(rows[r - top]):
-                    rows[r - top][c - left] = text
+                    rows[r - top][c - left] = percent_text(rows[r - top][c - left]) if text == PERCENT else text
             hidden = meta.visible != python_calamine.SheetVisibleEnum.Visible
             grids.append(Grid(meta.name, rows, top, left, hidden, truncated, frozenset(no_result)))
     except (UnreadableFile, KeyboardInterrupt, SystemExit):
@@ -1007,6 +1059,15 @@ def read_workbook_grids(path: Path, fmt: str, errors: dict | None = None, data: 
             raise UnreadableFile("WPS 表格 .et 文件无法直接读取，请在 WPS 中另存为 .xlsx") from None
         raise UnreadableFile(_calamine_reason(err)) from None
     return grids
+
+
+def percent_text(value: object) -> object:
+    """A number as a cell formatted as a percentage shows it, with its full precision: 1 is
+    ``100%``, 0.9997 ``99.97%`` (Excel stores ``100%`` typed in a cell as 1, which read as a
+    number is 1 of a ``%`` indicator). Anything else as it is."""
+    if value.__class__ not in (int, float) or not math.isfinite(value):
+        return value
+    return f"{value * 100:.10f}".rstrip("0").rstrip(".") + "%"
 
 
 def _cleaned(rows: list[list[object]]) -> list[list[object]]:

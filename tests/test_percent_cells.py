@@ -1,0 +1,96 @@
+"""Numbers shown as percentages: Excel stores ``100%`` typed into a cell as 1 in a cell formatted
+0%, so a unit that typed 100% as the 实际完成值 of a ``%`` indicator (or the 执行率) sent 1. Read as
+a number, that was 1% of the indicator: 得分应为0.11 where the unit was right. .xlsx cells whose
+style shows a percentage are read as the text the unit saw (``100%``, ``99.97%``)."""
+
+from __future__ import annotations
+
+import math
+import shutil
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.office_formats import SOFFICE, convert
+from workbook_builder.readers.container import percent_text
+from workbook_builder.readers.source import read_grids
+from workbook_builder.recalc.run import check_file
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "samples" / "chaoyang-2024" / "submitted" / "26_朝阳区政府网站功能和监测服务项目.xlsx"
+# H19: 实际完成值 of 用户满意度 (≥ 90 %), written 用户满意度为100%; G6: the 执行率 100%; both given 10 points
+SATISFACTION, RATE = "H19", "G6"
+
+
+def _findings(path: Path) -> list[tuple[str, str, str]]:
+    reports = check_file(str(path), None, None, None, path.name)
+    return sorted((f.cell, f.kind, f.message) for r in reports for f in r.findings)
+
+
+def _sheet_value(path: Path, cell: str) -> object:
+    grid = read_grids(path)[0]
+    ref = load_workbook(path, read_only=True).active[cell]
+    return grid.value(ref.row - 1, ref.column - 1)
+
+
+def _variant(tmp_path: Path, name: str, cells: dict[str, tuple[object, str]]) -> Path:
+    book = load_workbook(SAMPLE)
+    sheet = book.active
+    for cell, (value, number_format) in cells.items():
+        sheet[cell] = value
+        sheet[cell].number_format = number_format
+    path = tmp_path / name
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("number_format", ["0%", "0.00%", "0.0%", "[Red]0%;-0%", '"满意度"0%'])
+def test_percent_typed_into_a_cell_is_read_as_shown(tmp_path, number_format):
+    path = _variant(tmp_path, "pct.xlsx", {SATISFACTION: (1, number_format), RATE: (1, number_format)})
+    assert _sheet_value(path, SATISFACTION) == "100%"
+    assert _sheet_value(path, RATE) == "100%"
+    assert _findings(path) == _findings(SAMPLE)   # the sample's own finding (J14), nothing more
+
+
+def test_a_percentage_keeps_its_precision(tmp_path):
+    path = _variant(tmp_path, "pct.xlsx", {SATISFACTION: (0.9997, "0%")})
+    assert _sheet_value(path, SATISFACTION) == "99.97%"   # shown as 100%, read as what it is
+
+
+@pytest.mark.parametrize("number_format", ['0"%"', "0\\%", "General", "0.00", "[$-804]0_%", "0*%"])
+def test_a_percent_sign_that_is_only_text_is_not_a_percentage(tmp_path, number_format):
+    path = _variant(tmp_path, "literal.xlsx", {SATISFACTION: (100, number_format)})
+    assert _sheet_value(path, SATISFACTION) == 100
+    assert _findings(path) == _findings(SAMPLE)
+
+
+def test_text_in_a_percentage_cell_stays_text(tmp_path):
+    path = _variant(tmp_path, "text.xlsx", {SATISFACTION: ("用户满意度为100%", "0%")})
+    assert _sheet_value(path, SATISFACTION) == "用户满意度为100%"
+
+
+@pytest.mark.skipif(not SOFFICE, reason="LibreOffice not installed")
+def test_percentages_in_a_file_saved_by_libreoffice(tmp_path):
+    (tmp_path / "in").mkdir()
+    source = _variant(tmp_path / "in", "pct.xlsx", {SATISFACTION: (1, "0%")})
+    [ods] = convert([source], "ods", tmp_path / "ods", tmp_path / "profile")
+    [back] = convert([ods], "xlsx", tmp_path / "xlsx", tmp_path / "profile")
+    assert _sheet_value(back, SATISFACTION) == "100%"
+    renamed = shutil.copy(back, tmp_path / SAMPLE.name)
+    assert _findings(Path(renamed)) == _findings(SAMPLE)
+
+
+@pytest.mark.parametrize("value, shown", [(1, "100%"), (1.0, "100%"), (0.9997, "99.97%"), (-0.05, "-5%"),
+                                          (0, "0%"), (12.5, "1250%"), (1234.5678, "123456.78%")])
+def test_percent_text(value, shown):
+    assert percent_text(value) == shown
+
+
+@pytest.mark.parametrize("value", ["100%", None, True])
+def test_percent_text_leaves_what_is_not_a_number(value):
+    assert percent_text(value) is value
+
+
+def test_percent_text_leaves_nan():
+    assert math.isnan(percent_text(math.nan))
