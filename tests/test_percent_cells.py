@@ -5,6 +5,7 @@ style shows a percentage are read as the text the unit saw (``100%``, ``99.97%``
 
 from __future__ import annotations
 
+import logging
 import math
 import shutil
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.office_formats import SOFFICE, convert
+from workbook_builder.logs import logger
 from workbook_builder.readers.container import percent_text
 from workbook_builder.readers.source import read_grids
 from workbook_builder.recalc.run import check_file
@@ -94,3 +96,63 @@ def test_percent_text_leaves_what_is_not_a_number(value):
 
 def test_percent_text_leaves_nan():
     assert math.isnan(percent_text(math.nan))
+
+
+@pytest.fixture(scope="module")
+def xls_files(tmp_path_factory):
+    """Sample 26 with 100% typed as a percentage (and as 100 under a literal %), saved as .xls by
+    LibreOffice."""
+    if not SOFFICE:
+        pytest.skip("LibreOffice not installed")
+    tmp = tmp_path_factory.mktemp("xls")
+    sources = [_variant(tmp, "pct.xlsx", {SATISFACTION: (1, "0%"), RATE: (1, "0.00%")}),
+               _variant(tmp, "literal.xlsx", {SATISFACTION: (100, '0"%"')})]
+    return dict(zip(("pct", "literal"), convert(sources, "xls", tmp / "xls", tmp / "profile")))
+
+
+def test_percentages_in_an_xls_file(xls_files):
+    path = xls_files["pct"]
+    grid = read_grids(path)[0]
+    assert (grid.value(18, 7), grid.value(5, 6)) == ("100%", "100%")   # H19, G6
+    assert _findings(path) == _findings(SAMPLE)
+
+
+def test_a_literal_percent_sign_in_an_xls_file(xls_files):
+    assert read_grids(xls_files["literal"])[0].value(18, 7) == 100
+
+
+@pytest.mark.parametrize("error", [ValueError("bad record"), __import__("xlrd").XLRDError("unsupported")])
+def test_xls_formats_that_cannot_be_read_leave_the_numbers(xls_files, monkeypatch, error):
+    """xlrd failing on a file calamine reads: the numbers as stored, the file still read (a
+    damaged record is logged with its traceback, an unsupported version only in debug)."""
+    import xlrd
+
+    def refuse(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(xlrd, "open_workbook", refuse)
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    monkeypatch.setattr(logger, "handlers", [handler])
+    level = logger.level
+    logger.setLevel(logging.DEBUG)   # (setLevel: the logger caches whether a level is enabled)
+    try:
+        grid = read_grids(xls_files["pct"])[0]
+    finally:
+        logger.setLevel(level)
+    assert grid.value(18, 7) == 1
+    [record] = records
+    assert record.exc_info and record.levelname == ("DEBUG" if isinstance(error, xlrd.XLRDError) else "WARNING")
+
+
+def test_xls_formats_failing_under_debug_raise(xls_files, monkeypatch):
+    import xlrd
+
+    def refuse(*args, **kwargs):
+        raise ValueError("bad record")
+
+    monkeypatch.setattr(xlrd, "open_workbook", refuse)
+    monkeypatch.setenv("PERFBOOK_DEBUG", "1")
+    with pytest.raises(ValueError, match="bad record"):
+        read_grids(xls_files["pct"])

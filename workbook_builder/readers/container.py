@@ -821,6 +821,12 @@ _PERCENT_FORMATS = {9, 10}   # Excel's built-in 0% and 0.00% (ECMA-376 18.8.30)
 _LITERAL_IN_FORMAT = re.compile(r'"[^"]*"|[\\_*].|\[[^\]]*\]')
 
 
+def shows_percent(code: str) -> bool:
+    """Whether a number format code shows numbers as percentages: a ``%`` outside quoted text,
+    escapes and ``[…]`` (``0%``, ``0.00%``, ``[Red]0%``, not ``0"%"`` or ``0\\%``)."""
+    return "%" in _LITERAL_IN_FORMAT.sub("", code)
+
+
 def _percent_styles(archive: _Package, data: bytes, members: list[_Entry], inflated: dict[_Entry, bytes]) -> bytes:
     """The cell styles (``s="…"``) of styles.xml whose number format shows a percentage (0%,
     0.0%, a format with ``%`` outside quotes), as a regular-expression alternation, or b"" when
@@ -833,8 +839,7 @@ def _percent_styles(archive: _Package, data: bytes, members: list[_Entry], infla
     for attributes in _NUM_FMT.findall(styles):
         found_id, code = _NUM_FMT_ID.search(attributes), _FORMAT_CODE.search(attributes)
         if found_id and code:
-            shown = _LITERAL_IN_FORMAT.sub("", html.unescape((code.group(1) or code.group(2)).decode("utf-8", "replace")))
-            if "%" in shown:
+            if shows_percent(html.unescape((code.group(1) or code.group(2)).decode("utf-8", "replace"))):
                 percent.add(int(found_id.group(1)))
     xfs = _CELL_XFS.search(styles)
     styles_shown = [index for index, attributes in enumerate(_XF.findall(xfs.group()) if xfs else ())

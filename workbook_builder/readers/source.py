@@ -9,6 +9,7 @@ from pathlib import Path
 from .container import MAX_ROWS, Checked, Grid, check_container, read_workbook_grids
 from .docx import read_docx_grids
 from .markup import MARKUP_FORMATS, read_markup_grids
+from .xls_styles import percent_cells
 
 
 def read_checked(path: str | Path, checked: Checked, max_rows: int = MAX_ROWS) -> list[Grid]:
@@ -18,8 +19,11 @@ def read_checked(path: str | Path, checked: Checked, max_rows: int = MAX_ROWS) -
         return read_docx_grids(checked.data)
     if checked.format in MARKUP_FORMATS:
         return read_markup_grids(checked.data, checked.format, Path(path).stem)
-    return read_workbook_grids(path if isinstance(path, Path) else Path(path), checked.format, checked.errors,
-                               checked.stored or checked.data, max_rows)
+    path = path if isinstance(path, Path) else Path(path)
+    # an .xls's cells formatted as percentages, which calamine does not tell (check_package, which
+    # finds them and the error values in a package's XML, does not read .xls)
+    errors = percent_cells(checked.data, path.name) if checked.format == "xls" else checked.errors
+    return read_workbook_grids(path, checked.format, errors, checked.stored or checked.data, max_rows)
 
 
 def read_source(path: str | Path, max_rows: int = MAX_ROWS) -> tuple[str, list[Grid]]:
