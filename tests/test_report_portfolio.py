@@ -120,3 +120,12 @@ def test_a_result_saved_with_a_bom_or_nested_too_deep(tmp_path, capsys):
     (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
     assert main(["report", "portfolio", str(tmp_path / "deep.json"), "-o", str(tmp_path / "q.docx")]) == 2
     assert "不是有效的 JSON" in capsys.readouterr().err
+
+
+def test_a_portfolio_report_already_written_is_kept_unless_forced(tmp_path, capsys):
+    output = tmp_path / "复核情况报告.docx"
+    output.write_bytes(b"edited by hand")
+    assert main(["report", "portfolio", str(RECALC), "-o", str(output)]) == 2
+    assert "文件已存在" in capsys.readouterr().err and output.read_bytes() == b"edited by hand"
+    assert main(["report", "portfolio", str(RECALC), "-o", str(output), "--force"]) == 0
+    assert Document(str(output)).paragraphs

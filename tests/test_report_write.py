@@ -166,3 +166,20 @@ def test_libreoffice_converts_a_report_to_pdf(tmp_path):
         compact = re.sub(r"\s+", "", text)
         assert all(heading in compact for heading in OUTLINE)
         assert "【待填写" not in compact
+
+
+def test_a_report_already_written_is_kept_unless_forced(tmp_path, capsys):
+    """A report is edited by hand once written: writing it again needs --force, and when one of
+    a workbook's several reports exists, none is written."""
+    book = SAMPLES / "submitted" / "27-30_政府网站运维项目.xlsx"
+    assert main(["report", "write", str(book), "-o", str(tmp_path / "报告.docx")]) == 0
+    [second] = [p for p in tmp_path.glob("报告_2_*.docx")]
+    second.write_bytes(b"edited by hand")
+    others = {p: p.stat().st_mtime_ns for p in tmp_path.glob("*.docx") if p != second}
+    assert main(["report", "write", str(book), "-o", str(tmp_path / "报告.docx")]) == 2
+    err = capsys.readouterr().err
+    assert "文件已存在" in err and second.name in err and "--force" in err
+    assert second.read_bytes() == b"edited by hand"
+    assert {p: p.stat().st_mtime_ns for p in others} == others
+    assert main(["report", "write", str(book), "-o", str(tmp_path / "报告.docx"), "--force"]) == 0
+    assert Document(str(second)).paragraphs

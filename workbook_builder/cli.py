@@ -299,7 +299,7 @@ def cmd_recalc(args: argparse.Namespace) -> int:
 def cmd_report_write(args: argparse.Namespace) -> int:
     from .reports.write import write_reports
 
-    result = write_reports(args.workbook, args.output, args.narrative, args.sheet, args.profile)
+    result = write_reports(args.workbook, args.output, args.narrative, args.sheet, args.profile, overwrite=args.force)
     for written in result.reports:
         data = written.data
         total = "无法计算" if data.total is None else f"{data.total}（{data.grade or '无法定等级'}）"
@@ -324,7 +324,7 @@ def cmd_report_check(args: argparse.Namespace) -> int:
 def cmd_report_portfolio(args: argparse.Namespace) -> int:
     from .reports.portfolio import write_portfolio_report
 
-    path, data = write_portfolio_report(args.result, args.output)
+    path, data = write_portfolio_report(args.result, args.output, overwrite=args.force)
     flagged = sum(1 for t in data.tables if t.get("findings"))
     print(f"已生成：{path}　{len(data.tables)} 张自评表，{flagged} 张发现问题")
     for note in data.notes:   # entries of the result that could not be used
@@ -511,6 +511,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--narrative", help="叙述文件（TOML，按章节给出文字；示例见 samples/narrative.toml）")
     r.add_argument("--sheet", help="只写这个工作表上的表")
     r.add_argument("--profile", help=f"工作簿未声明规则时使用的计分规则（默认 {DEFAULT_PROFILE_ID}）")
+    r.add_argument("--force", action="store_true", help="覆盖已存在的报告（报告可能已手工修改过，默认不覆盖）")
     r.set_defaults(run=cmd_report_write, reads=("workbook", "narrative"), writes=("output",))
 
     r = report_command(
@@ -536,6 +537,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     r.add_argument("result", metavar="RESULT.json", help="perfbook recalc --json 写出的 JSON 文件")
     r.add_argument("-o", "--output", required=True, help="输出的 .docx 文件，如 复核情况报告.docx")
+    r.add_argument("--force", action="store_true", help="覆盖已存在的报告（报告可能已手工修改过，默认不覆盖）")
     r.set_defaults(run=cmd_report_portfolio, reads=("result",), writes=("output",))
 
     p = command(

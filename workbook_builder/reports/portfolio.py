@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .write import ReportError, render_docx
+from .write import ReportError, refuse_existing, render_docx
 
 PORTFOLIO_TEMPLATE = "report_portfolio.docx"
 GRADES = ("优", "良", "中", "差")
@@ -166,10 +166,13 @@ def load_result(path: str | Path) -> dict:
         raise ReportError(str(err)) from None
 
 
-def write_portfolio_report(result_json: str | Path, output: str | Path) -> tuple[Path, PortfolioData]:
-    """The portfolio report of the recalc result ``result_json`` written to ``output``."""
+def write_portfolio_report(result_json: str | Path, output: str | Path,
+                           overwrite: bool = False) -> tuple[Path, PortfolioData]:
+    """The portfolio report of the recalc result ``result_json`` written to ``output`` (an
+    existing one replaced only with ``overwrite``)."""
     if Path(output).suffix.lower() != ".docx":
         raise ReportError(f"输出文件应为 .docx：{output}")
+    refuse_existing([Path(output)], overwrite)
     data = portfolio_data(load_result(result_json), Path(result_json).name)
     counts = data.grade_counts
 

@@ -154,17 +154,28 @@ def report_data(scored: Scored, narrative: dict[str, list[str]]) -> ReportData:
                              scored.read.money_unit)
 
 
+def refuse_existing(paths: list[Path], overwrite: bool) -> None:
+    """A report already written may have been edited by hand since: none of ``paths`` is
+    replaced unless ``overwrite`` (``--force``), and nothing is written when one exists."""
+    existing = [p for p in paths if p.exists()]
+    if existing and not overwrite:
+        names = "、".join(shown_path(str(p)) for p in existing[:3]) + ("等" if len(existing) > 3 else "")
+        raise ReportError(f"文件已存在：{names}（报告可能已手工修改过；如确需覆盖，请加 --force）")
+
+
 def write_reports(workbook: str | Path, output: str | Path, narrative: str | Path | None = None,
-                  sheet: str | None = None, profile: str | None = None) -> ReportWriteResult:
+                  sheet: str | None = None, profile: str | None = None, overwrite: bool = False) -> ReportWriteResult:
     """One evaluation report per table in ``workbook`` (or on ``sheet``): a 自评表's, a framework
     evaluation's or a multi-year evaluation's, numbers recomputed, narrative from the TOML file
-    ``narrative`` (placeholders without it)."""
+    ``narrative`` (placeholders without it). An existing report is replaced only with ``overwrite``."""
     if Path(output).suffix.lower() != ".docx":
         raise ReportError(f"输出文件应为 .docx：{output}")
     sections = read_narrative(narrative) if narrative else narrative_context(None)
     datas = [report_data(s, sections) for s in read_scored(workbook, sheet, profile)]
     result = ReportWriteResult(Path(workbook))
-    for path, data in zip(output_paths(output, [d.project for d in datas]), datas):
+    paths = output_paths(output, [d.project for d in datas])
+    refuse_existing(paths, overwrite)
+    for path, data in zip(paths, datas):
         render_docx(data.TEMPLATE, data.context(), path)
         result.reports.append(WrittenReport(path, data))
     return result
