@@ -156,3 +156,15 @@ def test_xls_formats_failing_under_debug_raise(xls_files, monkeypatch):
     monkeypatch.setenv("PERFBOOK_DEBUG", "1")
     with pytest.raises(ValueError, match="bad record"):
         read_grids(xls_files["pct"])
+
+
+def test_a_large_xls_is_not_given_to_xlrd(xls_files, monkeypatch):
+    import xlrd
+
+    from workbook_builder.readers import xls_styles
+
+    calls = []
+    monkeypatch.setattr(xlrd, "open_workbook", lambda *args, **kwargs: calls.append(args))
+    monkeypatch.setattr(xls_styles, "MAX_BYTES", xls_files["pct"].stat().st_size - 1)
+    assert read_grids(xls_files["pct"])[0].value(18, 7) == 1
+    assert calls == []

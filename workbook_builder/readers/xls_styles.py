@@ -9,12 +9,21 @@ from ..logs import debugging, logger
 from .container import MAX_COLUMNS, MAX_ROWS, PERCENT, shows_percent
 
 
+# xlrd holds a whole sheet in Python objects (about 16 times the file's size): past this, a file
+# is no self-evaluation table, and its numbers are read as stored
+MAX_BYTES = 8 * 2**20
+
+
 def percent_cells(data: bytes, label: str) -> dict[str, dict[tuple[int, int], str]]:
     """Sheet name -> 0-based (row, col) -> :data:`.container.PERCENT` for the number cells whose
     format shows a percentage (the first :data:`.container.MAX_ROWS` rows). A file whose formats
-    xlrd cannot read gets none: its numbers are read as they are stored, as before."""
+    xlrd cannot read, or larger than :data:`MAX_BYTES`, gets none: its numbers are read as they
+    are stored."""
     import xlrd
 
+    if len(data) > MAX_BYTES:
+        logger.debug("%s：文件大于 %d MB，不读单元格格式", label, MAX_BYTES // 2**20)
+        return {}
     try:
         return _percent_cells(xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True,
                                                  logfile=_Quiet(), ragged_rows=True))
