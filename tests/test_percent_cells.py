@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import logging
 import math
+import re
+import zipfile
 import shutil
 from pathlib import Path
 
@@ -168,3 +170,86 @@ def test_a_large_xls_is_not_given_to_xlrd(xls_files, monkeypatch):
     monkeypatch.setattr(xls_styles, "MAX_BYTES", xls_files["pct"].stat().st_size - 1)
     assert read_grids(xls_files["pct"])[0].value(18, 7) == 1
     assert calls == []
+
+
+@pytest.fixture(scope="module")
+def ods_files(tmp_path_factory):
+    """Sample 26 with 100% typed as a percentage, and a sheet of percentages placed after merged
+    cells, empty columns and identical rows (which .ods stores as repeated cells and rows), both
+    saved as .ods by LibreOffice."""
+    if not SOFFICE:
+        pytest.skip("LibreOffice not installed")
+    from openpyxl import Workbook
+
+    tmp = tmp_path_factory.mktemp("ods")
+    sample = _variant(tmp, "pct.xlsx", {SATISFACTION: (1, "0%"), RATE: (1, "0.00%")})
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "位置"
+    sheet.merge_cells("A1:C1")
+    sheet["A1"] = "合并"
+    for ref, value in PLACED.items():
+        sheet[ref] = value
+        if isinstance(value, float):
+            sheet[ref].number_format = "0%"
+    sheet["H9"], sheet["D9"] = 0.5, 0.75   # plain numbers beside them, D9 under percentages
+    second = book.create_sheet("第二张")
+    second["B2"] = 0.3
+    second["B2"].number_format = "0%"
+    book.save(tmp / "placed.xlsx")
+    files = dict(zip(("pct", "placed"), convert([sample, tmp / "placed.xlsx"], "ods", tmp / "ods", tmp / "profile")))
+    files["repeated"] = _rows_repeated(files["placed"], tmp / "repeated.ods")
+    return files
+
+
+def _rows_repeated(source: Path, target: Path) -> Path:
+    """``source`` with its three identical rows 3–5 stored as one row repeated three times (as
+    LibreOffice stores identical rows of a longer sheet)."""
+    with zipfile.ZipFile(source) as archive:
+        parts = [(info, archive.read(info)) for info in archive.infolist()]
+    with zipfile.ZipFile(target, "w") as archive:
+        for info, part in parts:
+            if info.filename == "content.xml":
+                row = re.search(rb"<table:table-row [^>]*>(?:(?!</table:table-row>).)*?0\.25.*?</table:table-row>",
+                                part, re.S).group()
+                assert part.count(row) == 3
+                part = part.replace(row * 3, row.replace(b"<table:table-row ", b'<table:table-row table:number-rows-repeated="3" ', 1))
+            archive.writestr(info, part)
+    return target
+
+
+PLACED = {"D1": 0.5, **{f"{c}{r}": 0.25 for c in "BCD" for r in (3, 4, 5)}, "F7": 1.0, "G9": 2.0, "A9": "文字"}
+
+
+def test_percentages_in_an_ods_file(ods_files):
+    grid = read_grids(ods_files["pct"])[0]
+    assert (grid.value(18, 7), grid.value(5, 6)) == ("100%", "100%")   # H19, G6
+    assert _findings(ods_files["pct"]) == _findings(SAMPLE)
+
+
+@pytest.mark.parametrize("name", ["placed", "repeated"])
+def test_ods_percentages_are_found_where_calamine_puts_them(ods_files, name):
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+    grid = read_grids(ods_files[name])[0]
+    for ref, value in PLACED.items():
+        letters, row = coordinate_from_string(ref)
+        shown = percent_text(value) if isinstance(value, float) else value
+        assert grid.value(row - 1, column_index_from_string(letters) - 1) == shown, ref
+    assert (grid.value(8, 7), grid.value(8, 3)) == (0.5, 0.75)   # H9, D9
+    assert read_grids(ods_files[name])[1].value(1, 1) == "30%"   # B2 of the second sheet
+
+
+def test_ods_repeats_that_are_not_numbers_count_once(tmp_path):
+    from workbook_builder.readers.ods_styles import percent_cells as ods_percent_cells
+
+    table = ('<table:table table:name="表"><table:table-row table:number-rows-repeated="两">'
+             '<table:table-cell table:number-columns-repeated="x"/><table:table-cell office:value-type="percentage" '
+             'office:value="1"/></table:table-row></table:table>')
+    content = ('<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"><office:body><office:spreadsheet>'
+               f'{table}</office:spreadsheet></office:body></office:document-content>')
+    path = tmp_path / "x.ods"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("content.xml", content)
+    assert ods_percent_cells(path.read_bytes()) == {"表": {(0, 1): "%"}}

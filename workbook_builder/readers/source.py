@@ -9,7 +9,8 @@ from pathlib import Path
 from .container import MAX_ROWS, Checked, Grid, check_container, read_workbook_grids
 from .docx import read_docx_grids
 from .markup import MARKUP_FORMATS, read_markup_grids
-from .xls_styles import percent_cells
+from .ods_styles import percent_cells as ods_percent_cells
+from .xls_styles import percent_cells as xls_percent_cells
 
 
 def read_checked(path: str | Path, checked: Checked, max_rows: int = MAX_ROWS) -> list[Grid]:
@@ -20,9 +21,13 @@ def read_checked(path: str | Path, checked: Checked, max_rows: int = MAX_ROWS) -
     if checked.format in MARKUP_FORMATS:
         return read_markup_grids(checked.data, checked.format, Path(path).stem)
     path = path if isinstance(path, Path) else Path(path)
-    # an .xls's cells formatted as percentages, which calamine does not tell (check_package, which
-    # finds them and the error values in a package's XML, does not read .xls)
-    errors = percent_cells(checked.data, path.name) if checked.format == "xls" else checked.errors
+    # the cells of an .xls or .ods that show percentages, which calamine does not tell
+    # (check_package finds them, and the error values, in an .xlsx's XML)
+    errors = checked.errors
+    if checked.format == "xls":
+        errors = xls_percent_cells(checked.data, path.name)
+    elif checked.format == "ods":
+        errors = ods_percent_cells(checked.stored or checked.data)
     return read_workbook_grids(path, checked.format, errors, checked.stored or checked.data, max_rows)
 
 
