@@ -30,7 +30,7 @@ from addin.engine.natures import SPELLINGS as NATURE_SPELLINGS
 from addin.engine.table import Funds, FundsSource, Indicator, Table
 
 from ..forms import layout as L
-from .container import ERROR_VALUES, NUMBER, Grid
+from .container import NUMBER, Grid, error_meaning
 
 _YEAR = re.compile(r"(\d{4})\s*年度")
 _NUMBER_TEXT = re.compile(r"-?[\d,]+(\.\d+)?%?")
@@ -869,17 +869,20 @@ def _unfilled(table: Table) -> bool:
             and table.funds.score is None and table.total_score is None)
 
 
+_ERROR_STARTS = ("#", "Err:")   # how every error value (container.error_meaning) begins
+
+
 def _without_error_values(table: Table, grid: Grid) -> Table:
     """The table (read from ``grid``) with Excel error values (already reported by
     :func:`_error_values`) as empty cells, so that no number is read out of ``#DIV/0!``."""
-    if not has_text(grid, "#"):   # every error value starts with "#": the grid holds none
+    if not has_text(grid, *_ERROR_STARTS):   # the grid holds no error value
         return table
     for item in [table.funds, *table.funds.sources.values(), *table.indicators]:
         for name, value in vars(item).items():
-            if isinstance(value, str) and value in ERROR_VALUES:
+            if error_meaning(value):
                 setattr(item, name, None)
     for name in ("total_weight", "total_score", "grade"):
-        if isinstance(getattr(table, name), str) and getattr(table, name) in ERROR_VALUES:
+        if error_meaning(getattr(table, name)):
             setattr(table, name, None)
     return table
 
@@ -893,12 +896,11 @@ def _error_values(grid: Grid, rows: range, results: bool = True) -> list[tuple[s
     with ``results``, for every formula saved without its result (a perfbook template's own
     formulas are computed instead, see :func:`_not_computed`)."""
     found = []
-    if has_text(grid, "#"):   # every error value starts with "#"
+    if has_text(grid, *_ERROR_STARTS):
         for r in rows:
             for c, value in enumerate(grid.rows[r - grid.top] if grid.top <= r < grid.bottom else (), grid.left):
-                if isinstance(value, str) and value in ERROR_VALUES:
-                    found.append((grid.address(r, c), f"单元格中是 Excel 错误值 {value}（{ERROR_VALUES[value]}），"
-                                                      "不是填报的数值；请改正公式或填入数值"))
+                if meaning := error_meaning(value):
+                    found.append((grid.address(r, c), f"单元格中是 {meaning}，不是填报的数值；请改正公式或填入数值"))
     if results and grid.no_result:
         found += [(grid.address(r, c), NO_RESULT) for r, c in sorted(grid.no_result) if r in rows]
     return found
