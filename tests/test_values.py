@@ -35,6 +35,8 @@ from addin.engine import PerfError, read_value
         (12, None, "12"),
         (0.1, None, "0.1"),
         (Decimal("3.50"), None, "3.50"),
+        ("Err:5089份", None, "5089"),   # not an error code: a number in a text
+        ("编号#1!", None, "1"),
     ],
 )
 def test_reads_the_value(text, unit, expected):
@@ -50,6 +52,10 @@ def test_reads_the_value(text, unit, expected):
         (None, "实际完成值为空"),
         ("   ", "实际完成值为空"),
         (True, "实际完成值应为数值，收到的是逻辑值“True”"),
+        ("Err:508", "实际完成值“Err:508”是公式的错误值，不是数值；请改正公式或填入数值"),   # LibreOffice's
+        (" #DIV/0! ", "实际完成值“#DIV/0!”是公式的错误值，不是数值；请改正公式或填入数值"),
+        ("#N/A", "实际完成值“#N/A”是公式的错误值，不是数值；请改正公式或填入数值"),
+        ("#NAME?", "实际完成值“#NAME?”是公式的错误值，不是数值；请改正公式或填入数值"),
     ],
 )
 def test_unusable_values_raise_a_chinese_message(text, message):

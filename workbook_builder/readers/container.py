@@ -40,6 +40,8 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+from addin.engine.numbers import LIBREOFFICE_ERROR
+
 from ..logs import logger
 
 
@@ -766,9 +768,6 @@ ERROR_VALUES = {"#DIV/0!": "除数为零", "#N/A": "值不可用", "#NAME?": "�
                 "#CALC!": "计算错误", "#GETTING_DATA": "数据尚未取得", "#FIELD!": "字段无效",
                 "#BUSY!": "仍在计算", "#BLOCKED!": "被阻止", "#CONNECT!": "连接失败", "#UNKNOWN!": "类型未知",
                 "#PYTHON!": "Python 错误", "#TIMEOUT!": "计算超时", "#EXTERNAL!": "外部数据错误"}
-_LIBREOFFICE_ERROR = re.compile(r"Err:5\d\d")   # LibreOffice's error codes (Err:502 invalid argument …)
-
-
 def error_meaning(value: object) -> str | None:
     """What an error value in a cell is, as a user reads it: Excel's (``#DIV/0!`` …), or
     LibreOffice's ``Err:5xx``, which programs exporting from LibreOffice store as text (read as
@@ -777,7 +776,7 @@ def error_meaning(value: object) -> str | None:
         return None
     if value in ERROR_VALUES:
         return f"Excel 错误值 {value}（{ERROR_VALUES[value]}）"
-    return f"LibreOffice 错误值 {value}（公式出错）" if _LIBREOFFICE_ERROR.fullmatch(value) else None
+    return f"LibreOffice 错误值 {value}（公式出错）" if LIBREOFFICE_ERROR.fullmatch(value) else None
 
 
 _RELS = "xl/_rels/workbook.xml.rels"
