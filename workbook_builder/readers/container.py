@@ -557,12 +557,14 @@ def _chunks(inflater, raw: bytes, left: int) -> Iterator[bytes]:
         raise zipfile.BadZipFile("member shorter than its declared size")
 
 
-def _scan_chunks(member: _Entry, chunks: Iterator[bytes], measure: bool) -> _Extent | None:
+def _scan_chunks(member: _Entry, chunks: Iterator[bytes], measure: bool,
+                 percent_styles: frozenset[int] = frozenset()) -> _Extent | None:
     """Read a large member through, chunk by chunk: its CRC checked, a DTD or an entity
     declaration refused anywhere in it (any case; an ASCII-compatible encoding, UTF-16 or
-    UTF-32), and, when ``measure``, its cell extent measured as calamine would place its cells."""
+    UTF-32), and, when ``measure``, its cell extent measured as calamine would place its cells
+    (and its cells with one of ``percent_styles`` noted)."""
     crc, encoding, width, overlap = 0, None, 1, b""
-    extent = _Extent() if measure else None
+    extent = _Extent(percent_styles) if measure else None
     decoder = None
     for number, chunk in enumerate(chunks):
         crc = zlib.crc32(chunk, crc)
@@ -591,7 +593,8 @@ def _scan_chunks(member: _Entry, chunks: Iterator[bytes], measure: bool) -> _Ext
     return extent
 
 
-def _scan_whole(member: _Entry, part: bytes, measure: bool) -> _Extent | None:
+def _scan_whole(member: _Entry, part: bytes, measure: bool,
+                percent_styles: frozenset[int] = frozenset()) -> _Extent | None:
     """:func:`_scan_chunks` for a member inflated whole (at most :data:`_CHUNK` bytes)."""
     if member.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) and zlib.crc32(part) != member.CRC:
         raise zipfile.BadZipFile("CRC mismatch")
@@ -607,7 +610,7 @@ def _scan_whole(member: _Entry, part: bytes, measure: bool) -> _Extent | None:
         raise UnreadableFile(f"部件 {member.filename} 含 DTD/实体声明，已拒绝读取")
     if not measure:
         return None
-    extent = _Extent()
+    extent = _Extent(percent_styles)
     extent.feed(part, whole=True)
     extent.feed(b"", whole=False, final=True)
     return extent
@@ -633,6 +636,8 @@ _SPACES = bytes.maketrans(b"\t\n\r:", b"   <")
 _NOT_PLAIN_CELL = re.compile(rb'<c(?=[ >/])(?! r="[A-Z]?[0-9]{1,5}")')
 _NOT_PLAIN_ROW = re.compile(rb'<row(?=[ >/])(?! r="[0-9]{1,5}")')
 _FAST_ROWS, _FAST_COLUMNS = 99_999, 26
+_PLAIN_CELL_TAG = re.compile(rb'<c r="([A-Z]?[0-9]{1,5})"([^>]{0,400})')   # a plain part's cell tag
+_STYLE = re.compile(rb"(?:^|\s)s\s*=\s*[\"']([0-9]{1,9})[\"']")
 
 
 def _plainly_small(part: bytes) -> bytes | None:
@@ -698,18 +703,23 @@ class _Extent:
     attribute at its reference, one without after the previous cell of its row; a row with an
     ``r`` attribute at that row, one without after the previous row (the extent is that of the
     cells: a row without any is not loaded). Also the Excel error values
-    (``t="e"``) by 0-based (row, col): calamine reads them as empty cells."""
+    (``t="e"``) by 0-based (row, col): calamine reads them as empty cells; and the cells whose
+    style is one of ``percent_styles`` (``percent``: a number there is shown as a percentage)."""
 
-    def __init__(self) -> None:
+    def __init__(self, percent_styles: frozenset[int] = frozenset()) -> None:
         self.height = self.width = self.cells = 0
         self.row, self.col = 0, 0           # 1-based position of the last row and cell seen
         self.errors: dict[tuple[int, int], str] = {}
+        self.percent_styles = percent_styles
+        self.percent: dict[tuple[int, int], str] = {}
         self.tail = b""
 
     def feed(self, chunk: bytes, whole: bool, final: bool = False) -> None:
         plain = _plainly_small(chunk) if whole else None
         if plain is not None:   # every cell within Z99999 and fewer cells than bytes / 4: nothing to
             self._no_results(chunk, plain)   # measure; the formulas without results found by their ends
+            if self.percent_styles:
+                self._plain_percent(plain)
             return
         window = self.tail + chunk
         if final:
@@ -735,6 +745,8 @@ class _Extent:
             else:
                 self.col += 1
             self.height, self.width = max(self.height, self.row, 1), max(self.width, self.col)
+            if self.percent_styles and len(self.percent) < MAX_PERCENT_CELLS:
+                self._note_percent(attributes, self.row, self.col)
             if _ERROR_TYPE.search(attributes) and len(self.errors) < MAX_ROWS:
                 end = _CELL_END.search(body, tag.end())
                 value = _VALUE.search(body, tag.end(), end.start() if end else len(body))
@@ -757,6 +769,21 @@ class _Extent:
                     row, col = _reference(_R.search(part, start + 2, tag_end).group(1))
                     self.errors[(row - 1, col - 1)] = NO_RESULT
                 at = plain.find(end, at + 1)
+
+    def _note_percent(self, attributes: bytes, row: int, col: int) -> None:
+        style = _STYLE.search(attributes)
+        if style and int(style.group(1)) in self.percent_styles:
+            self.percent[(row - 1, col - 1)] = PERCENT
+
+    def _plain_percent(self, plain: bytes) -> None:
+        """The percentage cells of a plainly small part, whose every cell tag opens with
+        ``<c r="…"``: each tag's attributes read up to a bounded length (so that a tag
+        never closed costs no more than one that is)."""
+        for cell in _PLAIN_CELL_TAG.finditer(plain):
+            if len(self.percent) >= MAX_PERCENT_CELLS:
+                return
+            row, col = _reference(cell.group(1))
+            self._note_percent(cell.group(2), row, col)
 
     def too_large(self) -> bool:
         return self.height * self.width > MAX_CELLS or self.cells > MAX_CELLS
@@ -824,6 +851,8 @@ def _sheet_parts(archive: _Package, data: bytes, members: list[_Entry],
 
 
 _STYLES = "xl/styles.xml"
+_STYLES_AT_MOST = 32 * 2**20   # styles.xml bloated with copied styles reaches a few MB
+_NUM_FMTS = re.compile(rb"<(?:[\w.-]+:)?numFmts(?=[\s>]).*?</(?:[\w.-]+:)?numFmts\s*>", re.S)
 _CELL_XFS = re.compile(rb"<(?:[\w.-]+:)?cellXfs(?=[\s>]).*?</(?:[\w.-]+:)?cellXfs\s*>", re.S)
 _XF = re.compile(rb"<(?:[\w.-]+:)?xf(?=[\s/>])([^>]*)>")
 _NUM_FMT = re.compile(rb"<(?:[\w.-]+:)?numFmt(?=[\s/>])([^>]*)>")
@@ -832,49 +861,36 @@ _FORMAT_CODE = re.compile(rb"""\sformatCode\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _PERCENT_FORMATS = {9, 10}   # Excel's built-in 0% and 0.00% (ECMA-376 18.8.30)
 # what a format code shows as it is: quoted text, an escaped or padding character, [Red] or [$-804]
 _LITERAL_IN_FORMAT = re.compile(r'"[^"]*"|[\\_*].|\[[^\]]*\]')
+MAX_PERCENT_CELLS = 200_000   # percentage cells noted per sheet (a project list of 100,000 rows, two columns)
 
 
-def shows_percent(code: str) -> bool:
-    """Whether a number format code shows numbers as percentages: a ``%`` outside quoted text,
-    escapes and ``[…]`` (``0%``, ``0.00%``, ``[Red]0%``, not ``0"%"`` or ``0\\%``)."""
-    return "%" in _LITERAL_IN_FORMAT.sub("", code)
+def shows_percent(code: str | None) -> bool:
+    """Whether a number format code shows a positive number as a percentage: a ``%`` outside
+    quoted text, escapes and ``[…]`` in its first section (``0%``, ``0.00%``, ``[Red]0%``; not
+    ``0"%"``, ``0\\%`` or ``0.00;-0.00%``). ``None`` (a format xlrd knows by number only, such
+    as the CJK date formats 27–36): no."""
+    return "%" in _LITERAL_IN_FORMAT.sub("", code or "").split(";", 1)[0]
 
 
-def _percent_styles(archive: _Package, data: bytes, members: list[_Entry], inflated: dict[_Entry, bytes]) -> bytes:
-    """The cell styles (``s="…"``) of styles.xml whose number format shows a percentage (0%,
-    0.0%, a format with ``%`` outside quotes), as a regular-expression alternation, or b"" when
-    there is none. (Its bytes are left in ``inflated`` for check_package's scan.)"""
+def _percent_styles(archive: _Package, data: bytes, members: list[_Entry],
+                    inflated: dict[_Entry, bytes]) -> frozenset[int]:
+    """The indices of styles.xml's cell formats (a cell's ``s="…"``) whose number format shows
+    a percentage: built-in 0% and 0.00%, and the file's own formats (``<numFmts>``, not those of
+    conditional formats) with ``%``. (The bytes are left in ``inflated`` for check_package.)"""
     member = next((m for m in members if m.filename == _STYLES), None)
-    if member is None or member.file_size > _CHUNK:
-        return b""
+    if member is None or member.file_size > _STYLES_AT_MOST:
+        return frozenset()
     inflated[member] = styles = b"".join(_inflate(archive, data, member))
     percent = set(_PERCENT_FORMATS)
-    for attributes in _NUM_FMT.findall(styles):
+    formats = _NUM_FMTS.search(styles)
+    for attributes in _NUM_FMT.findall(formats.group() if formats else b""):
         found_id, code = _NUM_FMT_ID.search(attributes), _FORMAT_CODE.search(attributes)
         if found_id and code:
-            if shows_percent(html.unescape((code.group(1) or code.group(2)).decode("utf-8", "replace"))):
-                percent.add(int(found_id.group(1)))
+            shown = html.unescape((code.group(1) or code.group(2)).decode("utf-8", "replace"))
+            (percent.add if shows_percent(shown) else percent.discard)(int(found_id.group(1)))
     xfs = _CELL_XFS.search(styles)
-    styles_shown = [index for index, attributes in enumerate(_XF.findall(xfs.group()) if xfs else ())
-                    if (found := _NUM_FMT_ID.search(attributes)) and int(found.group(1)) in percent]
-    return b"|".join(str(index).encode() for index in styles_shown)
-
-
-def _percent_cells(part: bytes, styles: bytes) -> dict[tuple[int, int], str]:
-    """The number cells of a worksheet part with a percentage style (``styles`` from
-    :func:`_percent_styles`), by 0-based (row, col), marked :data:`PERCENT`. Cells without an
-    ``r`` attribute (rare, and placed by calamine after the previous one) are not found."""
-    found = {}
-    cell = re.compile(_P + rb"c\s" + _ATTRIBUTES + rb"(?<!/)>")
-    for match in re.finditer(_P + rb"c\s[^>]*?(?<=\s)s\s*=\s*[\"'](?:" + styles + rb")[\"'][^>]*>", part):
-        tag = cell.match(part, match.start())   # (text in such a cell stays text: see percent_text)
-        if tag is None:
-            continue
-        reference = _R.search(tag.group(1))
-        place = _reference(reference.group(1)) if reference else None
-        if place and place[0] and place[1] and len(found) < MAX_ROWS:
-            found[(place[0] - 1, place[1] - 1)] = PERCENT
-    return found
+    return frozenset(index for index, attributes in enumerate(_XF.findall(xfs.group()) if xfs else ())
+                     if (found := _NUM_FMT_ID.search(attributes)) and int(found.group(1)) in percent)
 
 
 def check_package(archive: _Package, data: bytes, required: str | None = None,
@@ -900,7 +916,7 @@ def check_package(archive: _Package, data: bytes, required: str | None = None,
             raise UnreadableFile(f"文件不完整（缺少 {required}）")
         inflated: dict[_Entry, bytes] = {}   # by member: a duplicate name is another part
         sheets = _sheet_parts(archive, data, members, inflated) if measure else set()
-        percent_styles = _percent_styles(archive, data, members, inflated) if measure else b""
+        percent_styles = _percent_styles(archive, data, members, inflated) if measure else frozenset()
         names = None
         whole = keep is not None and all(m.__class__ is _Entry for m in members)   # raw names known
         for member in members:
@@ -911,12 +927,11 @@ def check_package(archive: _Package, data: bytes, required: str | None = None,
                 part = chunks[0] if chunks else b""
                 if whole:
                     keep.append((member, part))
-                extent = _scan_whole(member, part, member.filename in sheets)
+                extent = _scan_whole(member, part, member.filename in sheets, percent_styles)
             else:
                 whole = False
-                extent = _scan_chunks(member, chunks, member.filename in sheets)
-            percent = _percent_cells(part, percent_styles) if percent_styles and extent and part is not None else {}
-            if extent is None or not (extent.errors or percent or extent.too_large()):
+                extent = _scan_chunks(member, chunks, member.filename in sheets, percent_styles)
+            if extent is None or not (extent.errors or extent.percent or extent.too_large()):
                 continue
             names = _sheet_names(archive, inflated) if names is None else names
             sheet = names.get(member.filename, member.filename)
@@ -924,7 +939,7 @@ def check_package(archive: _Package, data: bytes, required: str | None = None,
                 last = address(max(extent.height, 1) - 1, max(extent.width, 1) - 1)
                 raise UnreadableFile(f"工作表“{sheet}”的数据区域过大（到 {last} 单元格，{extent.height} 行 × "
                                      f"{max(extent.width, 1)} 列），超过读取上限，已拒绝读取；请删除表格以外的内容后再提交")
-            errors[sheet] = {**percent, **extent.errors}
+            errors[sheet] = {**extent.percent, **extent.errors}
             if whole and not set(extent.errors.values()) <= _CALAMINE_ERRORS | {NO_RESULT}:
                 keep[-1] = _calamine_error_values(*keep[-1])
         if keep is not None and not whole:
@@ -1083,7 +1098,7 @@ def percent_text(value: object) -> object:
     """A number as a cell formatted as a percentage shows it, with its full precision: 1 is
     ``100%``, 0.9997 ``99.97%`` (Excel stores ``100%`` typed in a cell as 1, which read as a
     number is 1 of a ``%`` indicator). Anything else as it is."""
-    if value.__class__ not in (int, float) or not math.isfinite(value):
+    if value.__class__ not in (int, float) or not math.isfinite(value * 100):   # (1e307 × 100 is inf)
         return value
     return f"{value * 100:.10f}".rstrip("0").rstrip(".") + "%"
 

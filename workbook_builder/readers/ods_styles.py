@@ -19,9 +19,9 @@ _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 _CELLS = (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell")
 
 
-def percent_cells(package: bytes) -> dict[str, dict[tuple[int, int], str]]:
+def percent_cells(package: bytes, max_rows: int = MAX_ROWS) -> dict[str, dict[tuple[int, int], str]]:
     """Sheet name -> 0-based (row, col) -> :data:`.container.PERCENT` for the percentage cells
-    of the first :data:`.container.MAX_ROWS` rows of each sheet."""
+    of the first ``max_rows`` rows of each sheet."""
     with zipfile.ZipFile(io.BytesIO(package)) as archive:
         content = archive.read("content.xml")
     if b"percentage" not in content:   # (nearly every file: no parse)
@@ -47,7 +47,7 @@ def percent_cells(package: bytes) -> dict[str, dict[tuple[int, int], str]]:
             col += repeated
         elif tag == f"{_TABLE}table-row":
             repeated = _repeat(element, "number-rows-repeated")
-            for r in range(row, min(row + repeated, MAX_ROWS)) if in_row else ():
+            for r in range(row, min(row + repeated, max_rows)) if in_row else ():
                 sheet.update(((r, c), PERCENT) for c in in_row)
             row += repeated
         element.clear()

@@ -21,13 +21,13 @@ def read_checked(path: str | Path, checked: Checked, max_rows: int = MAX_ROWS) -
     if checked.format in MARKUP_FORMATS:
         return read_markup_grids(checked.data, checked.format, Path(path).stem)
     path = path if isinstance(path, Path) else Path(path)
-    # the cells of an .xls or .ods that show percentages, which calamine does not tell
+    # the cells of an .xls (.et) or .ods that show percentages, which calamine does not tell
     # (check_package finds them, and the error values, in an .xlsx's XML)
     errors = checked.errors
-    if checked.format == "xls":
-        errors = xls_percent_cells(checked.data, path.name)
+    if checked.format in ("xls", "et"):
+        errors = xls_percent_cells(checked.data, path.name, max_rows)
     elif checked.format == "ods":
-        errors = ods_percent_cells(checked.stored or checked.data)
+        errors = ods_percent_cells(checked.stored or checked.data, max_rows)
     return read_workbook_grids(path, checked.format, errors, checked.stored or checked.data, max_rows)
 
 
