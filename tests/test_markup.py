@@ -172,7 +172,7 @@ def test_page_cells_are_placed_as_excel_opens_them():
     [grid] = read_markup_grids(_page(body, "gb2312", "<title>绩效表</title>"), "html", "文件名")
     assert grid.name == "绩效表" and (grid.top, grid.left) == (0, 0)
     assert grid.rows == [["项目支出绩效自评表", "", "", ""], ["（2024年度）", "", "", ""], ["单位：万元", "", "", ""],
-                         ["合并", "", 0.9998, ""], ["", "", 0.5, 1.23e-05], ["001", 1234.5, "多\n行 文本", "85%"]]
+                         ["合并", "", "99.98%", ""], ["", "", "50%", "0.00123%"], ["001", 1234.5, "多\n行 文本", "85%"]]
 
 
 def test_page_names_its_sheet_and_decodes_by_its_mark():
@@ -201,6 +201,27 @@ def test_spreadsheet_cells_by_index_type_and_merge():
     from datetime import datetime
     assert sheet.rows == [["", "", "", "", ""], ["合并", "", 10.0, "", "#NAME?"],
                           [True, datetime(2024, 12, 31), "粗体", "abc", ""]]
+
+
+def test_percentages_in_a_spreadsheet_are_read_as_shown():
+    """Excel stores 100% typed into a cell as 1: a cell whose style shows a percentage (the named
+    Percent format or a code with %) is read as the percentage shown, others as stored."""
+    xml = ('<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+           'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Styles>'
+           '<Style ss:ID="pct"><NumberFormat ss:Format="Percent"/></Style>'
+           '<Style ss:ID="pct2"><Alignment ss:Vertical="Center"/><NumberFormat ss:Format="0.00%"/></Style>'
+           '<Style ss:ID="num"><NumberFormat ss:Format="Fixed"/></Style>'
+           '<Style ss:ID="lit"><NumberFormat ss:Format="0&quot;%&quot;"/></Style>'
+           '<Style><NumberFormat ss:Format="Percent"/></Style></Styles>'   # (no ss:ID: no style)
+           '<Worksheet ss:Name="表"><Table><Row>'
+           '<Cell ss:StyleID="pct"><Data ss:Type="Number">1</Data></Cell>'
+           '<Cell ss:StyleID="pct2"><Data ss:Type="Number">0.9997</Data></Cell>'
+           '<Cell ss:StyleID="num"><Data ss:Type="Number">1</Data></Cell>'
+           '<Cell ss:StyleID="lit"><Data ss:Type="Number">90</Data></Cell>'
+           '<Cell ss:StyleID="pct"><Data ss:Type="String">满意度100%</Data></Cell>'
+           '<Cell><Data ss:Type="Number">1</Data></Cell></Row></Table></Worksheet></Workbook>')
+    [sheet] = read_markup_grids(xml.encode(), "xml2003", "a")
+    assert sheet.rows == [["100%", "99.97%", 1.0, 90.0, "满意度100%", 1.0]]
 
 
 @pytest.mark.parametrize("name, content, reason", [

@@ -15,8 +15,10 @@ cell the user sees:
 * SpreadsheetML: one grid per ``Worksheet``, rows and cells at their ``ss:Index``, the cached
   ``Data`` of every cell (a formula's result, an error as its ``#…`` text), hidden sheets hidden.
 
-Limitations: styles (a percentage shown as 85% in HTML without ``x:num`` is the text ``85%``),
-images and a single-file web page (.mht, MIME) are not read; that one is refused with the way
+A number shown as a percentage is read as that text (``100%`` for a stored 1, see
+:func:`.container.percent_text`): in a page, a cell whose number is in ``x:num``/``sdval`` and
+whose text ends with %; in SpreadsheetML, a cell whose style's NumberFormat is ``Percent`` or a
+code with %. Limitations: other styles, row and column styles, images and a single-file web page (.mht, MIME) are not read; that one is refused with the way
 out. Text is decoded by its byte-order mark, its declared charset, UTF-8, else GB18030.
 """
 
@@ -29,7 +31,7 @@ from datetime import datetime
 from html.parser import HTMLParser
 
 from .container import (MAX_COLUMNS, MAX_ROWS, MAX_TEXT, SPREADSHEET_XML as _SS, Grid, UnreadableFile, clean_value,
-                        decode_text, excel_sheet_name)
+                        decode_text, excel_sheet_name, percent_text, shows_percent)
 
 _X = "urn:schemas-microsoft-com:office:excel"
 _NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
@@ -198,7 +200,7 @@ class _Page(HTMLParser):
         raw = attrs.get("x:num", attrs.get("sdval", False))   # Excel's and LibreOffice's number
         if raw is not False:
             value = _attribute_number(raw) if raw else _number(text.replace(" ", "")) if text else text
-            value = text if value is None else value
+            value = text if value is None else percent_text(value) if raw and text.endswith(("%", "％")) else value
         elif attrs.get("x:str", False) is False and text:
             number = _number(text)
             value = text if number is None else number
@@ -250,19 +252,25 @@ def _spreadsheet_grids(text: str) -> list[Grid]:
     path: list = []   # the elements open, the root first
     cells = 0         # cells open: nothing inside one is let go before it is read (formatted text)
     names: dict[str, int] = {}
+    percent_styles: set[str] = set()   # the ss:ID of the Styles whose NumberFormat shows a percentage
+    style = None   # the ss:ID of the Style being read
     try:
         for event, element in iterparse(stream, events=("start", "end"), forbid_dtd=True):
             tag = element.tag
             if event == "start":
                 path.append(element)
                 cells += tag == _CELL
-                if tag == _WORKSHEET:
+                if tag == _STYLE:   # (its attributes: read now, as the element is let go as its children end)
+                    style = element.get(f"{{{_SS}}}ID")
+                elif tag == _WORKSHEET:
                     name = _unique(_sheet_name(element.get(f"{{{_SS}}}Name") or "") or f"Sheet{len(grids) + 1}", names)
-                    sheet = _Sheet(name)
+                    sheet = _Sheet(name, percent_styles)
                 elif tag == _ROW and sheet is not None and len(path) >= 2 and path[-2].tag == _TABLE:
                     sheet.start_row(element)
                 continue
             path.pop()
+            if tag == _NUMBER_FORMAT and path and path[-1].tag == _STYLE and _percent(element.get(f"{{{_SS}}}Format")):
+                percent_styles.add(style)
             if sheet is not None:
                 if tag == _CELL and sheet.row is not None and path and path[-1].tag == _ROW:
                     sheet.add_cell(element)
@@ -286,6 +294,12 @@ def _spreadsheet_grids(text: str) -> list[Grid]:
 
 
 _WORKSHEET, _TABLE, _ROW, _CELL, _DATA = (f"{{{_SS}}}{t}" for t in ("Worksheet", "Table", "Row", "Cell", "Data"))
+_STYLE, _NUMBER_FORMAT = f"{{{_SS}}}Style", f"{{{_SS}}}NumberFormat"
+
+
+def _percent(number_format: str | None) -> bool:
+    """A SpreadsheetML NumberFormat showing a percentage: the named ``Percent`` or a code with %."""
+    return number_format == "Percent" or shows_percent(number_format)
 
 
 def _unique(name: str, taken: dict[str, int]) -> str:
@@ -303,8 +317,9 @@ def _unique(name: str, taken: dict[str, int]) -> str:
 class _Sheet:
     """A ``Worksheet`` being read: its rows of {column: value}, placed by ``ss:Index``."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, percent_styles: set[str]) -> None:
         self.name, self.hidden, self.truncated = name, False, False
+        self.percent_styles = percent_styles
         self.rows: list[dict[int, object]] = []
         self.last = -1   # the 0-based position of the last row read
         self.row: dict[int, object] | None = None   # the cells of the row being read
@@ -323,7 +338,9 @@ class _Sheet:
         self.col = _index(cell, self.col, self.name, f"第 {self.last + 1} 行的单元格")
         data = cell.find(_DATA)
         if data is not None and self.col < MAX_COLUMNS:
-            self.row[self.col] = _data(data)
+            value = _data(data)
+            percent = cell.get(f"{{{_SS}}}StyleID", "Default") in self.percent_styles   # (no style: Default)
+            self.row[self.col] = percent_text(value) if percent else value
         self.col += _span(cell.get(f"{{{_SS}}}MergeAcross"), MAX_COLUMNS, 0)   # the cells merged into it
 
     def end_row(self) -> None:
