@@ -5,11 +5,13 @@ a few microseconds (openpyxl's write-only mode took about 14).
 :class:`SummaryBook` holds the workbook and its few cell formats; :class:`SheetWriter` writes one
 sheet: header, rows, widths fitted to the first rows, autofilter, frozen header repeated on each
 printed page, A4 landscape one page wide. Text is always written as a string cell (never a
-formula, see :mod:`.inert`); XlsxWriter escapes control characters and literal ``_xHHHH_``.
+formula, see :mod:`.inert`); control characters and literal ``_xHHHH_`` are escaped as XlsxWriter
+escapes them. The rows go through :class:`_RowSheet`, which writes a whole row's XML at once.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import re
@@ -20,6 +22,8 @@ from urllib.parse import quote
 
 import xlsxwriter
 from xlsxwriter.url import Url
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.worksheet import Worksheet
 
 from ..console import width
 from ..files import atomic_save
@@ -141,15 +145,93 @@ def _rich_like(text: str) -> bool:
     return text.startswith("<r>") and text.endswith("</r>")
 
 
+_EXTERNAL = vars(Url("external:link"))   # the fields of a parsed external link
+
+
 class _FileLink(Url):
     """A link to a file by a relative path, with an optional cell location. XlsxWriter's own
     parsing of ``external:`` links turns ``/`` into ``\\`` (which only Windows Excel resolves)
     and re-escapes the path; the path given here is already what the relationship must hold."""
 
     def __init__(self, target: str, location: str | None) -> None:
-        super().__init__("external:link")
+        vars(self).update(_EXTERNAL)   # (copied: parsing one costs as much as a row's other cells)
         self._link = self._relationship_link = target
         self._anchor = location or ""
+
+
+# What XlsxWriter changes in an inline string: control characters and U+FFFE/U+FFFF (written as
+# _xHHHH_), a literal _xHHHH_ (written as _x005F_xHHHH_) and & < > (XML-escaped)
+_ESCAPED = re.compile(r"[\x00-\x08\x0b-\x1f&<>\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
+_column_name = functools.cache(xl_col_to_name)   # A, B, …
+
+
+class _RowSheet(Worksheet):
+    """A constant-memory worksheet that also takes a whole row of plain cells at once
+    (:meth:`add_row`) and writes its XML itself: the same XML as XlsxWriter's ``write_string``,
+    ``write_number``, ``write_blank`` and ``write_url`` for those cells, at a fraction of the cost
+    (a summary has about a hundred thousand cells). XlsxWriter's bookkeeping is kept: the
+    dimensions, the hyperlinks (written with the relationships at close) and the row written out
+    only when the next one begins, as XlsxWriter writes its own, so the formats get their style
+    indices in the same order. tests/test_summary_rows.py compares the two."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        # the last row, not yet written out: (row, [(column, format, the cell's XML after its r and s)])
+        self._pending: tuple[int, list[tuple[int, object, str]]] | None = None
+
+    def add_row(self, row: int, cells: list[tuple[int, object, object, Url | None]]) -> None:
+        """Write row ``row``, below every row written so far, of ``cells``: (column, value, format,
+        hyperlink or None) in column order; a value is a finite number or text that is not
+        rich-like (see :func:`_rich_like`), ``""`` without a link a blank cell (none without a
+        format). The sheet has no row or column formats (XlsxWriter gives them to the cells
+        without a format of their own) and its rows no heights."""
+        xml = []
+        for column, value, fmt, url in cells:
+            if url is None and value == "":
+                if fmt is None:
+                    continue
+                rest = "/>"
+            elif value.__class__ is str:
+                rest = self._inline(value)
+            else:
+                rest = f"><v>{value:.16G}</v></c>"
+            xml.append((column, fmt, rest))
+            if url is not None:
+                self.hlink_count += 1
+                self.hyperlinks[row][column] = url
+        if not xml:
+            return
+        self._check_dimensions(row, xml[0][0])   # (the dimensions keep only the first and last)
+        self._check_dimensions(row, xml[-1][0])
+        if row > self.previous_row:
+            self._write_single_row(row)
+        self._pending = (row, xml)
+
+    def _inline(self, text: str) -> str:
+        """The rest of an inline string cell after its ``r`` and ``s`` attributes, escaped as
+        XlsxWriter escapes it (strings are at most :data:`.inert.MAX_TEXT` characters, far from
+        XlsxWriter's limit)."""
+        if _ESCAPED.search(text):
+            text = self._escape_data(self._escape_control_characters(text))
+        # XlsxWriter's _preserve_whitespace (^\s or \s$), without the two regular expressions
+        space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
+        return f' t="inlineStr"><is><t{space}>{text}</t></is></c>'
+
+    def _write_single_row(self, current_row_num: int = 0) -> None:
+        """XlsxWriter's: write out the last row (a :meth:`add_row` one here) and start
+        ``current_row_num``."""
+        if self._pending is None:
+            super()._write_single_row(current_row_num)
+            return
+        row, xml = self._pending
+        self._pending = None
+        self.previous_row = current_row_num
+        self._write_row(row, None)
+        number = row + 1
+        self.fh.write("".join(
+            f'<c r="{_column_name(column)}{number}" s="{fmt._get_xf_index()}"{rest}' if fmt
+            else f'<c r="{_column_name(column)}{number}"{rest}' for column, fmt, rest in xml))
+        self._xml_end_tag("row")
 
 
 class SummaryBook:
@@ -226,7 +308,7 @@ class SheetWriter:
 
     def __init__(self, book: SummaryBook, title: str, columns: list[str]) -> None:
         self.book, self.title, self.columns = book, title, columns
-        self.sheet = sheet = book.book.add_worksheet(title)
+        self.sheet = sheet = book.book.add_worksheet(title, worksheet_class=_RowSheet)
         self.numeric = [c in NUMERIC for c in columns]
         self.wrapped = [c in WRAPPED for c in columns]
         self.widths = [text_width(c) for c in columns]
@@ -243,13 +325,13 @@ class SheetWriter:
         for index, name in enumerate(columns):
             sheet.write_string(0, index, name, book.header)
 
-    def _link(self, row: int, column: int, text: str, fmt, link: tuple[str | None, str | None]) -> bool:
-        """Write ``text`` as a hyperlink to a file (and cell) or to a cell of this workbook;
-        False when Excel could not hold the link (too long, too many), for a plain cell instead."""
+    def _link(self, text: str, link: tuple[str | None, str | None]) -> Url | None:
+        """A hyperlink showing ``text``, to a file (and cell) or to a cell of this workbook; None
+        when Excel could not hold the link (too long, too many), for a plain cell instead."""
         target, location = link
         if (self.links >= MAX_LINKS or _utf16(target or "") > MAX_URL or _utf16(location or "") > MAX_URL
                 or _rich_like(text)):   # XlsxWriter writes a link's text as it is: see _rich_like
-            return False
+            return None
         if target:
             url = _FileLink(target, location)
         else:
@@ -259,8 +341,7 @@ class SheetWriter:
             url.tip = tip
         url.text = text
         self.links += 1
-        self.sheet.write_url(row, column, url, fmt)
-        return True
+        return url
 
     def row(self, values: list[object], highlight: bool = False, mark: int | None = None,
             links: dict[int, tuple[str | None, str | None]] | None = None) -> None:
@@ -273,7 +354,7 @@ class SheetWriter:
             return
         number = self.rows
         self.rows += 1
-        sheet, fitting = self.sheet, number < WIDTH_ROWS
+        fitting, cells, plain = number < WIDTH_ROWS, [], True
         for index, value in enumerate(values):
             value = _value(value)
             text = value.__class__ is str
@@ -282,20 +363,38 @@ class SheetWriter:
             key = (text and is_formula_like(value), not text and self.numeric[index], self.wrapped[index],
                    highlight or index == mark, linked)
             fmt = self.book.format(key)
-            if fitting:
+            # (a cell_text is at most two cells a character wide: one that cannot widen the column is not measured)
+            if fitting and (not text or 2 * len(value) > self.widths[index]):
                 self.widths[index] = max(self.widths[index], text_width(value))
             if linked:
-                if self._link(number, index, str(value), fmt, link):
+                url = self._link(str(value), link)
+                if url is not None:
+                    cells.append((index, url.text, fmt, url))
                     continue
                 fmt = self.book.format(key[:4] + (False,))
-            if value == "":
+            if text and _rich_like(value):
+                plain = False
+            cells.append((index, value, fmt, None))
+        if plain:
+            self.sheet.add_row(number, cells)
+        else:
+            self._write_cell_by_cell(number, cells)
+
+    def _write_cell_by_cell(self, number: int, cells: list[tuple[int, object, object, Url | None]]) -> None:
+        """Write a row with rich-like text cell by cell through XlsxWriter (as two runs, see
+        :func:`_rich_like`); ``cells`` as for :meth:`_RowSheet.add_row`."""
+        sheet = self.sheet
+        for index, value, fmt, url in cells:
+            if url is not None:
+                sheet.write_url(number, index, url, fmt)
+            elif value == "":
                 sheet.write_blank(number, index, None, fmt)   # a blank cell (none without a format)
-            elif text and _rich_like(value):
-                sheet.write_rich_string(number, index, value[:1], self.book.run, value[1:], *([fmt] if fmt else []))
-            elif text:
-                sheet.write_string(number, index, value, fmt)
-            else:
+            elif value.__class__ is not str:
                 sheet.write_number(number, index, value, fmt)
+            elif _rich_like(value):
+                sheet.write_rich_string(number, index, value[:1], self.book.run, value[1:], *([fmt] if fmt else []))
+            else:
+                sheet.write_string(number, index, value, fmt)
 
     def finish(self) -> None:
         """Set the fitted widths and the autofilter over what was written."""
