@@ -307,3 +307,21 @@ def test_percentages_in_a_wps_et_file(xls_files, tmp_path):
     path = tmp_path / "pct.et"
     path.write_bytes(xls_files["pct"].read_bytes())
     assert read_grids(path)[0].value(18, 7) == "100%"
+
+
+def _plain_sheet() -> bytes:
+    cells = ('<c r="A1" s="9"><v>1</v></c><c r="B1" t="n" s=\'9\'><v>0.5</v></c><c r="C1" s="3"><v>2</v></c>'
+             '<c r="D1" t="inlineStr"><is><t> s="9" 文字</t></is></c><c r="E1" s="19"><v>3</v></c>')
+    return (b'<worksheet><sheetData><row r="1">' + cells.encode() + b'</row><row r="2"><c r="Z2" s="9"/></row>'
+            b"</sheetData></worksheet>")
+
+
+@pytest.mark.parametrize("styles", [frozenset({9}), frozenset({9, *range(100, 120)})])   # found one by one, tag by tag
+def test_percentage_cells_of_a_plain_sheet(styles):
+    from workbook_builder.readers.container import _Extent, _plainly_small
+
+    part = _plain_sheet()
+    assert _plainly_small(part) is not None
+    extent = _Extent(styles)
+    extent.feed(part, whole=True)
+    assert set(extent.percent) == {(0, 0), (0, 1), (1, 25)}   # A1, B1, Z2 (empty: left as it is)

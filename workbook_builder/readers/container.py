@@ -637,6 +637,7 @@ _NOT_PLAIN_CELL = re.compile(rb'<c(?=[ >/])(?! r="[A-Z]?[0-9]{1,5}")')
 _NOT_PLAIN_ROW = re.compile(rb'<row(?=[ >/])(?! r="[0-9]{1,5}")')
 _FAST_ROWS, _FAST_COLUMNS = 99_999, 26
 _PLAIN_CELL_TAG = re.compile(rb'<c r="([A-Z]?[0-9]{1,5})"([^>]{0,400})')   # a plain part's cell tag
+_FIND_STYLES_AT_MOST = 16   # percentage styles found one by one in a plain part (else tag by tag)
 _STYLE = re.compile(rb"(?:^|\s)s\s*=\s*[\"']([0-9]{1,9})[\"']")
 
 
@@ -777,13 +778,27 @@ class _Extent:
 
     def _plain_percent(self, plain: bytes) -> None:
         """The percentage cells of a plainly small part, whose every cell tag opens with
-        ``<c r="…"``: each tag's attributes read up to a bounded length (so that a tag
-        never closed costs no more than one that is)."""
-        for cell in _PLAIN_CELL_TAG.finditer(plain):
-            if len(self.percent) >= MAX_PERCENT_CELLS:
-                return
-            row, col = _reference(cell.group(1))
-            self._note_percent(cell.group(2), row, col)
+        ``<c r="…"``: with a few percentage styles, each found by its ``s="…"`` and checked to be
+        in a cell's tag (a few byte searches, not a look at every cell); with many, tag by tag,
+        each tag's attributes read up to a bounded length (so that a tag never closed costs no
+        more than one that is)."""
+        if len(self.percent_styles) > _FIND_STYLES_AT_MOST:
+            for cell in _PLAIN_CELL_TAG.finditer(plain):
+                if len(self.percent) >= MAX_PERCENT_CELLS:
+                    return
+                row, col = _reference(cell.group(1))
+                self._note_percent(cell.group(2), row, col)
+            return
+        for style in self.percent_styles:
+            for needle in (b' s="%d"' % style, b" s='%d'" % style):
+                at = plain.find(needle)
+                while at >= 0 and len(self.percent) < MAX_PERCENT_CELLS:
+                    start = plain.rfind(b"<c ", 0, at)
+                    cell = _PLAIN_CELL_TAG.match(plain, start) if start >= 0 else None
+                    if cell and cell.end(2) >= at + len(needle):   # the attribute is that tag's
+                        row, col = _reference(cell.group(1))
+                        self.percent[(row - 1, col - 1)] = PERCENT
+                    at = plain.find(needle, at + 1)
 
     def too_large(self) -> bool:
         return self.height * self.width > MAX_CELLS or self.cells > MAX_CELLS
