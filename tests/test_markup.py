@@ -172,7 +172,9 @@ def test_page_cells_are_placed_as_excel_opens_them():
     [grid] = read_markup_grids(_page(body, "gb2312", "<title>绩效表</title>"), "html", "文件名")
     assert grid.name == "绩效表" and (grid.top, grid.left) == (0, 0)
     assert grid.rows == [["项目支出绩效自评表", "", "", ""], ["（2024年度）", "", "", ""], ["单位：万元", "", "", ""],
-                         ["合并", "", "99.98%", ""], ["", "", "50%", "0.00123%"], ["001", 1234.5, "多\n行 文本", "85%"]]
+                         ["合并", "", 0.9998, ""], ["", "", 0.5, 1.23e-05], ["001", 1234.5, "多\n行 文本", "85%"]]
+    assert grid.percent == {(3, 2), (4, 2), (4, 3)}   # the numbers shown with %
+    assert (grid.shown(3, 2), grid.shown(4, 3), grid.shown(5, 1)) == ("99.98%", "0.00123%", 1234.5)
 
 
 def test_page_names_its_sheet_and_decodes_by_its_mark():
@@ -205,7 +207,7 @@ def test_spreadsheet_cells_by_index_type_and_merge():
 
 def test_percentages_in_a_spreadsheet_are_read_as_shown():
     """Excel stores 100% typed into a cell as 1: a cell whose style shows a percentage (the named
-    Percent format or a code with %) is read as the percentage shown, others as stored."""
+    Percent format or a code with %) is shown as the percentage (Grid.shown), others as stored."""
     xml = ('<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
            'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Styles>'
            '<Style ss:ID="pct"><NumberFormat ss:Format="Percent"/></Style>'
@@ -221,7 +223,8 @@ def test_percentages_in_a_spreadsheet_are_read_as_shown():
            '<Cell ss:StyleID="pct"><Data ss:Type="String">满意度100%</Data></Cell>'
            '<Cell><Data ss:Type="Number">1</Data></Cell></Row></Table></Worksheet></Workbook>')
     [sheet] = read_markup_grids(xml.encode(), "xml2003", "a")
-    assert sheet.rows == [["100%", "99.97%", 1.0, 90.0, "满意度100%", 1.0]]
+    assert sheet.rows == [[1.0, 0.9997, 1.0, 90.0, "满意度100%", 1.0]]
+    assert [sheet.shown(0, c) for c in range(6)] == ["100%", "99.97%", 1.0, 90.0, "满意度100%", 1.0]
 
 
 @pytest.mark.parametrize("name, content, reason", [

@@ -36,7 +36,7 @@ def _findings(path: Path) -> list[tuple[str, str, str]]:
 def _sheet_value(path: Path, cell: str) -> object:
     grid = read_grids(path)[0]
     ref = load_workbook(path, read_only=True).active[cell]
-    return grid.value(ref.row - 1, ref.column - 1)
+    return grid.shown(ref.row - 1, ref.column - 1)
 
 
 def _variant(tmp_path: Path, name: str, cells: dict[str, tuple[object, str]]) -> Path:
@@ -116,12 +116,12 @@ def xls_files(tmp_path_factory):
 def test_percentages_in_an_xls_file(xls_files):
     path = xls_files["pct"]
     grid = read_grids(path)[0]
-    assert (grid.value(18, 7), grid.value(5, 6)) == ("100%", "100%")   # H19, G6
+    assert (grid.shown(18, 7), grid.shown(5, 6)) == ("100%", "100%")   # H19, G6
     assert _findings(path) == _findings(SAMPLE)
 
 
 def test_a_literal_percent_sign_in_an_xls_file(xls_files):
-    assert read_grids(xls_files["literal"])[0].value(18, 7) == 100
+    assert read_grids(xls_files["literal"])[0].shown(18, 7) == 100
 
 
 @pytest.mark.parametrize("error", [ValueError("bad record"), __import__("xlrd").XLRDError("unsupported")])
@@ -144,7 +144,7 @@ def test_xls_formats_that_cannot_be_read_leave_the_numbers(xls_files, monkeypatc
         grid = read_grids(xls_files["pct"])[0]
     finally:
         logger.setLevel(level)
-    assert grid.value(18, 7) == 1
+    assert grid.shown(18, 7) == 1
     [record] = records
     assert record.exc_info and record.levelname == "DEBUG"
 
@@ -157,7 +157,7 @@ def test_a_large_xls_is_not_given_to_xlrd(xls_files, monkeypatch):
     calls = []
     monkeypatch.setattr(xlrd, "open_workbook", lambda *args, **kwargs: calls.append(args))
     monkeypatch.setattr(xls_styles, "MAX_BYTES", xls_files["pct"].stat().st_size - 1)
-    assert read_grids(xls_files["pct"])[0].value(18, 7) == 1
+    assert read_grids(xls_files["pct"])[0].shown(18, 7) == 1
     assert calls == []
 
 
@@ -212,7 +212,7 @@ PLACED = {"D1": 0.5, **{f"{c}{r}": 0.25 for c in "BCD" for r in (3, 4, 5)}, "F7"
 
 def test_percentages_in_an_ods_file(ods_files):
     grid = read_grids(ods_files["pct"])[0]
-    assert (grid.value(18, 7), grid.value(5, 6)) == ("100%", "100%")   # H19, G6
+    assert (grid.shown(18, 7), grid.shown(5, 6)) == ("100%", "100%")   # H19, G6
     assert _findings(ods_files["pct"]) == _findings(SAMPLE)
 
 
@@ -224,9 +224,9 @@ def test_ods_percentages_are_found_where_calamine_puts_them(ods_files, name):
     for ref, value in PLACED.items():
         letters, row = coordinate_from_string(ref)
         shown = percent_text(value) if isinstance(value, float) else value
-        assert grid.value(row - 1, column_index_from_string(letters) - 1) == shown, ref
-    assert (grid.value(8, 7), grid.value(8, 3)) == (0.5, 0.75)   # H9, D9
-    assert read_grids(ods_files[name])[1].value(1, 1) == "30%"   # B2 of the second sheet
+        assert grid.shown(row - 1, column_index_from_string(letters) - 1) == shown, ref
+    assert (grid.shown(8, 7), grid.shown(8, 3)) == (0.5, 0.75)   # H9, D9
+    assert read_grids(ods_files[name])[1].shown(1, 1) == "30%"   # B2 of the second sheet
 
 
 def test_ods_repeats_that_are_not_numbers_count_once(tmp_path):
@@ -253,7 +253,7 @@ def test_an_xls_format_xlrd_knows_by_number_only(xls_files, tmp_path):
     struct.pack_into("<H", data, xfs[16] + 6, 31)
     path = tmp_path / "cjk.xls"
     path.write_bytes(bytes(data))
-    assert read_grids(path)[0].value(18, 7) == "100%"
+    assert read_grids(path)[0].shown(18, 7) == "100%"
 
 
 @pytest.mark.parametrize("code, shown", [("0%", True), ("0.00%;-0.00%", True), ("0.00;-0.00%", False),
@@ -306,7 +306,7 @@ def test_percentages_in_a_wps_et_file(xls_files, tmp_path):
     """WPS 表格's .et (a BIFF workbook like .xls) is read the same way."""
     path = tmp_path / "pct.et"
     path.write_bytes(xls_files["pct"].read_bytes())
-    assert read_grids(path)[0].value(18, 7) == "100%"
+    assert read_grids(path)[0].shown(18, 7) == "100%"
 
 
 def _plain_sheet() -> bytes:
@@ -325,3 +325,75 @@ def test_percentage_cells_of_a_plain_sheet(styles):
     extent = _Extent(styles)
     extent.feed(part, whole=True)
     assert set(extent.percent) == {(0, 0), (0, 1), (1, 25)}   # A1, B1, Z2 (empty: left as it is)
+
+
+def test_a_percent_format_on_scores_weights_amounts_or_other_units_is_a_copied_style(tmp_path):
+    """A percent format left by a copied style on 得分 (J), 分值 (I), the amounts (C6:E6) or the
+    年度指标值 of an indicator in 份 (F13) is not what the unit meant: those are read as stored
+    (a score of 10 is not 1000, 141.116 万元 not 14111.6)."""
+    cells = {f"{col}{row}": (load_workbook(SAMPLE).active[f"{col}{row}"].value, "0%")
+             for col in "IJ" for row in range(13, 20)}
+    cells.update({f"{col}6": (141.116, "0.00%") for col in "CDE"})
+    cells["F13"] = (1, "0%")
+    path = _variant(tmp_path, "styles.xlsx", cells)
+    assert _findings(path) == _findings(SAMPLE)
+    [report] = check_file(str(path), None, None, None, path.name)
+    assert report.amount == 141.116
+
+
+def test_a_project_list_target_typed_as_a_percentage(tmp_path):
+    """In a project list, a 年度指标值 of a % indicator typed as 99.9% (stored 0.999) is 99.9; one
+    in Mbps, and the 全年预算数, keep their numbers whatever their format."""
+    from workbook_builder.readers.project_list import read_project_list
+
+    source = ROOT / "samples" / "chaoyang-2024" / "project_list.xlsx"
+    book = load_workbook(source)
+    sheet = book.active
+    sheet["K3"], sheet["K3"].number_format = 0.999, "0.0%"   # 全年可用率, unit %
+    sheet["K2"], sheet["K2"].number_format = 6000, "0%"      # 总带宽数量, unit Mbps
+    sheet["E2"].number_format = "0.00%"                      # 全年预算数
+    book.save(tmp_path / "list.xlsx")
+    before, after = read_project_list(source, year=2024)[0], read_project_list(tmp_path / "list.xlsx", year=2024)[0]
+    assert [i.target for i in after.indicators[:2]] == ["6000", "99.9%"]
+    assert after.funds.annual == before.funds.annual
+
+
+def test_framework_inputs_typed_as_percentages(tmp_path):
+    """An evaluation form's 实际值 and 计划值 typed as percentages (到位率 95% of 100%, stored
+    0.95 and 1) are read as the percentages shown."""
+    from workbook_builder.forms.evaluation import write_evaluation
+    from workbook_builder.readers.evaluation import read_evaluations
+
+    path = write_evaluation("yueyang-2020", tmp_path / "评分表.xlsx")
+    book = load_workbook(path)
+    sheet = book.worksheets[0]
+    row = next(c.row for c in sheet["E"] if c.value == "到位率")
+    header = next(r for r in sheet.iter_rows(max_row=row) if any(c.value == "实际值" for c in r))
+    value, planned = (next(c.column_letter for c in header if c.value == label) for label in ("实际值", "计划值"))
+    for letter, number in ((value, 0.95), (planned, 1)):
+        sheet[f"{letter}{row}"], sheet[f"{letter}{row}"].number_format = number, "0%"
+    book.save(path)
+    [read] = read_evaluations(read_grids(path), str(path))
+    [entry] = [e for e in read.form.rows if e.name == "到位率"]
+    assert (entry.inputs.value, entry.inputs.planned) == ("95%", "100%")
+
+
+def test_a_template_filled_with_a_percentage(tmp_path):
+    """A perfbook template whose 实际完成值 cell a unit re-formatted and typed 100% into (stored
+    1) is read as 100% for a % indicator; a value in Mbps keeps its number."""
+    from workbook_builder.forms.batch import write_template
+    from workbook_builder.readers.project_list import read_project_list
+    from workbook_builder.readers.tables import read_tables
+
+    table = read_project_list(ROOT / "samples" / "chaoyang-2024" / "project_list.xlsx", year=2024)[0]
+    path = write_template(table, tmp_path / "模板.xlsx", year=2024)
+    book = load_workbook(path)
+    sheet = book.worksheets[0]
+    rows = {c.value: c.row for c in sheet["D"] if c.value in ("总带宽数量", "区级互联网专线整体全年可用率")}
+    actual = next(c.column_letter for r in sheet.iter_rows(max_row=min(rows.values())) for c in r if c.value == "实际完成值")
+    for name, number in (("总带宽数量", 6000), ("区级互联网专线整体全年可用率", 1)):
+        cell = sheet[f"{actual}{rows[name]}"]
+        cell.value, cell.number_format = number, "0%"
+    book.save(path)
+    [read] = read_tables(path)
+    assert [i.actual for i in read.table.indicators[:2]] == [6000, "100%"]

@@ -60,12 +60,12 @@ _DATE = re.compile(
     r"|\d{1,2}\s*月\s*\d{1,2}\s*[日号]"
     r"|(?:19|20)\d{2}([-/.])\d{1,2}\1\d{1,2})(?!\d)"
 )
-# Powers of ten written out (1.5×10³, 2*10^5, 3×10的4次方): refused rather than read as their
-# first number.
 # A formula's error value stored as text: Excel's (#DIV/0!, #N/A, #VALUE! …) or LibreOffice's
 # Err:502 … Err:539; read as a number, Err:508 was 508
 LIBREOFFICE_ERROR = re.compile(r"Err:5\d\d")
 _ERROR_VALUE = re.compile(rf"#(?:N/A|GETTING_DATA|[A-Z0-9/]{{2,8}}[!?])|{LIBREOFFICE_ERROR.pattern}")
+# Powers of ten written out (1.5×10³, 2*10^5, 3×10的4次方): refused rather than read as their
+# first number.
 _POWER_OF_TEN = re.compile(r"\d\s*[×xX*]\s*10\s*(?:\^|\*\*|[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]|的)")
 _THOUSANDS = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+)(?![\d,])")
 _MAY_BE_DATE = re.compile(r"月|[-/.].*[-/.]", re.S)   # what every match of _DATE contains

@@ -88,6 +88,9 @@ class Grid:
     # 0-based (row, col) of formula cells saved without their result (a file written by a program
     # and never opened in Excel): read as empty, and said to be formulas (see check_package)
     no_result: frozenset[tuple[int, int]] = frozenset()
+    # 0-based (row, col) of the cells formatted as percentages: a number there is shown as one,
+    # which the readers take for the fields that hold percentages (see shown)
+    percent: frozenset[tuple[int, int]] = frozenset()
 
     def value(self, row: int, col: int) -> object:
         r, c = row - self.top, col - self.left
@@ -95,6 +98,14 @@ class Grid:
             value = self.rows[r][c]
             return None if value == "" else value
         return None
+
+    def shown(self, row: int, col: int) -> object:
+        """:meth:`value`, a number in a cell formatted as a percentage as the percentage shown
+        (``100%`` for 1, see :func:`percent_text`): for a 年度指标值 or 实际完成值, where Excel
+        stores ``100%`` typed into a cell as 1. (A 得分, 分值 or amount in such a cell is read
+        as stored: a percent format left on it by a copied style is not what the unit meant.)"""
+        value = self.value(row, col)
+        return percent_text(value) if self.percent and (row, col) in self.percent else value
 
     def address(self, row: int, col: int) -> str:
         """How a user finds the cell at 0-based (row, col): A1 style in a workbook."""
@@ -595,7 +606,8 @@ def _scan_chunks(member: _Entry, chunks: Iterator[bytes], measure: bool,
 
 def _scan_whole(member: _Entry, part: bytes, measure: bool,
                 percent_styles: frozenset[int] = frozenset()) -> _Extent | None:
-    """:func:`_scan_chunks` for a member inflated whole (at most :data:`_CHUNK` bytes)."""
+    """:func:`_scan_chunks` for a member inflated whole (at most :data:`_CHUNK` bytes, or
+    styles.xml, inflated first by :func:`_percent_styles`)."""
     if member.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) and zlib.crc32(part) != member.CRC:
         raise zipfile.BadZipFile("CRC mismatch")
     encoding = _xml_encoding(part[:4]) if part[:1] in b"\x00\xfe\xff" or part[1:2] == b"\x00" else None
@@ -695,7 +707,7 @@ def _reference(value: bytes) -> tuple[int, int] | None:
     if not match or not value.strip():
         return None
     letters, digits = match.group(1), match.group(2).lstrip(b"0")
-    row = int(digits) if len(digits) <= 15 else 10**15   # beyond any limit, without a huge int
+    row = int(digits or 0) if len(digits) <= 15 else 10**15   # beyond any limit, without a huge int (A0: 0)
     return row, _column_number(letters) if len(letters) <= 10 else 10**15
 
 
@@ -772,6 +784,7 @@ class _Extent:
                 at = plain.find(end, at + 1)
 
     def _note_percent(self, attributes: bytes, row: int, col: int) -> None:
+        """The cell at 1-based (row, col) noted when its attributes give it a percentage style."""
         style = _STYLE.search(attributes)
         if style and int(style.group(1)) in self.percent_styles:
             self.percent[(row - 1, col - 1)] = PERCENT
@@ -786,8 +799,7 @@ class _Extent:
             for cell in _PLAIN_CELL_TAG.finditer(plain):
                 if len(self.percent) >= MAX_PERCENT_CELLS:
                     return
-                row, col = _reference(cell.group(1))
-                self._note_percent(cell.group(2), row, col)
+                self._note_percent(cell.group(2), *_reference(cell.group(1)))
             return
         for style in self.percent_styles:
             for needle in (b' s="%d"' % style, b" s='%d'" % style):
@@ -796,8 +808,7 @@ class _Extent:
                     start = plain.rfind(b"<c ", 0, at)
                     cell = _PLAIN_CELL_TAG.match(plain, start) if start >= 0 else None
                     if cell and cell.end(2) >= at + len(needle):   # the attribute is that tag's
-                        row, col = _reference(cell.group(1))
-                        self.percent[(row - 1, col - 1)] = PERCENT
+                        self._note_percent(cell.group(2), *_reference(cell.group(1)))
                     at = plain.find(needle, at + 1)
 
     def too_large(self) -> bool:
@@ -867,8 +878,8 @@ def _sheet_parts(archive: _Package, data: bytes, members: list[_Entry],
 
 _STYLES = "xl/styles.xml"
 _STYLES_AT_MOST = 32 * 2**20   # styles.xml bloated with copied styles reaches a few MB
-_NUM_FMTS = re.compile(rb"<(?:[\w.-]+:)?numFmts(?=[\s>]).*?</(?:[\w.-]+:)?numFmts\s*>", re.S)
-_CELL_XFS = re.compile(rb"<(?:[\w.-]+:)?cellXfs(?=[\s>]).*?</(?:[\w.-]+:)?cellXfs\s*>", re.S)
+_OPENING = {name: re.compile(rb"<(?:[\w.-]+:)?" + name + rb"(?=[\s>])") for name in (b"numFmts", b"cellXfs")}
+_CLOSING = {name: re.compile(rb"</(?:[\w.-]+:)?" + name + rb"\s*>") for name in (b"numFmts", b"cellXfs")}
 _XF = re.compile(rb"<(?:[\w.-]+:)?xf(?=[\s/>])([^>]*)>")
 _NUM_FMT = re.compile(rb"<(?:[\w.-]+:)?numFmt(?=[\s/>])([^>]*)>")
 _NUM_FMT_ID = re.compile(rb"\snumFmtId\s*=\s*[\"'](\d+)[\"']")
@@ -877,6 +888,15 @@ _PERCENT_FORMATS = {9, 10}   # Excel's built-in 0% and 0.00% (ECMA-376 18.8.30)
 # what a format code shows as it is: quoted text, an escaped or padding character, [Red] or [$-804]
 _LITERAL_IN_FORMAT = re.compile(r'"[^"]*"|[\\_*].|\[[^\]]*\]')
 MAX_PERCENT_CELLS = 200_000   # percentage cells noted per sheet (a project list of 100,000 rows, two columns)
+
+
+def _section(xml: bytes, name: bytes) -> bytes:
+    """The first ``<name>…</name>`` element of ``xml`` (with or without a prefix), or b"": one
+    search for its opening, one for its end (a lazy ``.*?`` from every opening left unclosed
+    would make a hostile styles.xml cost quadratic time)."""
+    opening = _OPENING[name].search(xml)
+    closing = _CLOSING[name].search(xml, opening.end()) if opening else None
+    return xml[opening.start():closing.end()] if closing else b""
 
 
 def shows_percent(code: str | None) -> bool:
@@ -897,14 +917,12 @@ def _percent_styles(archive: _Package, data: bytes, members: list[_Entry],
         return frozenset()
     inflated[member] = styles = b"".join(_inflate(archive, data, member))
     percent = set(_PERCENT_FORMATS)
-    formats = _NUM_FMTS.search(styles)
-    for attributes in _NUM_FMT.findall(formats.group() if formats else b""):
+    for attributes in _NUM_FMT.findall(_section(styles, b"numFmts")):
         found_id, code = _NUM_FMT_ID.search(attributes), _FORMAT_CODE.search(attributes)
         if found_id and code:
             shown = html.unescape((code.group(1) or code.group(2)).decode("utf-8", "replace"))
             (percent.add if shows_percent(shown) else percent.discard)(int(found_id.group(1)))
-    xfs = _CELL_XFS.search(styles)
-    return frozenset(index for index, attributes in enumerate(_XF.findall(xfs.group()) if xfs else ())
+    return frozenset(index for index, attributes in enumerate(_XF.findall(_section(styles, b"cellXfs")))
                      if (found := _NUM_FMT_ID.search(attributes)) and int(found.group(1)) in percent)
 
 
@@ -914,8 +932,10 @@ def check_package(archive: _Package, data: bytes, required: str | None = None,
     ``measure`` (.xlsx, .xlsm) also a worksheet whose cell extent exceeds :data:`MAX_CELLS`,
     before calamine allocates it. Returns the Excel error values (``#DIV/0!`` …) per sheet name and
     0-based (row, col): calamine reads them as empty cells, and a user must be told the cell holds
-    an error, not nothing; so is a formula cell saved without its result (:data:`NO_RESULT`). ``keep``: a list that gets every (member, inflated bytes) when each was
-    inflated whole (see :func:`stored_copy`), else is emptied."""
+    an error, not nothing; so is a formula cell saved without its result (:data:`NO_RESULT`),
+    and noted too, each cell of .xlsx/.xlsm formatted as a percentage (:data:`PERCENT`). ``keep``:
+    a list that gets every (member, inflated bytes) when each was inflated whole (see
+    :func:`stored_copy`), else is emptied."""
     errors: dict[str, dict[tuple[int, int], str]] = {}
     try:
         members = archive.infolist()
@@ -997,7 +1017,9 @@ _REQUIRED = {"xlsx": "xl/workbook.xml", "xlsm": "xl/workbook.xml", "xlsb": "xl/w
 @dataclass
 class Checked:
     """A file that passed :func:`check_container`: its format, its bytes (what the reader must
-    read, so that the file cannot change in between) and the error values of its cells.
+    read, so that the file cannot change in between) and the error values of its cells (with
+    the formulas saved without results, :data:`NO_RESULT`, and the cells formatted as
+    percentages, :data:`PERCENT`).
     ``stored``: for a workbook package, the same members as checked, stored uncompressed (see
     :func:`stored_copy`), for calamine to read instead of inflating them again."""
 
@@ -1068,7 +1090,9 @@ def _calamine_reason(err: Exception) -> str:
 def read_workbook_grids(path: Path, fmt: str, errors: dict | None = None, data: bytes | None = None,
                         max_rows: int = MAX_ROWS) -> list[Grid]:
     """Every worksheet of a checked workbook as a :class:`Grid` (cached values only; ``errors``
-    from :func:`check_package` put back as their ``#…`` texts), at most ``max_rows`` rows of each
+    from :func:`check_package`, or from :mod:`.xls_styles` and :mod:`.ods_styles`, put back as
+    their ``#…`` texts, :data:`NO_RESULT` and :data:`PERCENT` as the grid's ``no_result`` and
+    ``percent`` cells), at most ``max_rows`` rows of each
     (``truncated`` past them). ``data``: the file's bytes as checked (read from ``path`` when not
     given)."""
     import python_calamine  # here: Grid and address are also used where calamine is not installed
@@ -1090,14 +1114,14 @@ def read_workbook_grids(path: Path, fmt: str, errors: dict | None = None, data: 
                 rows = [row[:MAX_COLUMNS] for row in rows]
             truncated = len(rows) > max_rows
             rows = _cleaned(rows[:max_rows])
-            no_result = set()
+            no_result, percent = set(), set()
             for (r, c), text in (errors or {}).get(meta.name, {}).items():
-                if text == NO_RESULT:
-                    no_result.add((r, c))
+                if text in (NO_RESULT, PERCENT):
+                    (no_result if text == NO_RESULT else percent).add((r, c))
                 elif 0 <= r - top < len(rows) and 0 <= c - left < len(rows[r - top]):
-                    rows[r - top][c - left] = percent_text(rows[r - top][c - left]) if text == PERCENT else text
+                    rows[r - top][c - left] = text
             hidden = meta.visible != python_calamine.SheetVisibleEnum.Visible
-            grids.append(Grid(meta.name, rows, top, left, hidden, truncated, frozenset(no_result)))
+            grids.append(Grid(meta.name, rows, top, left, hidden, truncated, frozenset(no_result), frozenset(percent)))
     except (UnreadableFile, KeyboardInterrupt, SystemExit):
         raise
     except MemoryError:
@@ -1112,7 +1136,7 @@ def read_workbook_grids(path: Path, fmt: str, errors: dict | None = None, data: 
 def percent_text(value: object) -> object:
     """A number as a cell formatted as a percentage shows it, with its full precision: 1 is
     ``100%``, 0.9997 ``99.97%`` (Excel stores ``100%`` typed in a cell as 1, which read as a
-    number is 1 of a ``%`` indicator). Anything else as it is."""
+    number is 1 of a ``%`` indicator; see :meth:`Grid.shown`). Anything else as it is."""
     if value.__class__ not in (int, float) or not math.isfinite(value * 100):   # (1e307 × 100 is inf)
         return value
     return f"{value * 100:.10f}".rstrip("0").rstrip(".") + "%"

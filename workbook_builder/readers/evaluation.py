@@ -129,7 +129,8 @@ def _read_sheet(grid: Grid, header: int, file: str) -> ReadEvaluation:
                 level2, level2_points, level2_cell = str(at(r, "level2")).strip(), None, ""
             if at(r, "level2_points") not in (None, "") and level2_points is None:
                 level2_points, level2_cell = at(r, "level2_points"), where(r, "level2_points")
-            inputs = Inputs(*(at(r, f) for f in ("met", "value", "planned", "deductions")))
+            inputs = Inputs(at(r, "met"), *(grid.shown(r, cols[f]) if f in cols else None for f in ("value", "planned")),
+                            at(r, "deductions"))   # (实际值, 计划值: 100% typed in a cell is stored as 1)
             rows.append(EntryRow(level1, level1_points, level2, level2_points,
                                  str(at(r, "name") or "").strip(), at(r, "points"), at(r, "criterion"),
                                  inputs, at(r, "score"), at(r, "reason")))

@@ -15,10 +15,10 @@ cell the user sees:
 * SpreadsheetML: one grid per ``Worksheet``, rows and cells at their ``ss:Index``, the cached
   ``Data`` of every cell (a formula's result, an error as its ``#…`` text), hidden sheets hidden.
 
-A number shown as a percentage is read as that text (``100%`` for a stored 1, see
-:func:`.container.percent_text`): in a page, a cell whose number is in ``x:num``/``sdval`` and
-whose text ends with %; in SpreadsheetML, a cell whose style's NumberFormat is ``Percent`` or a
-code with %. Limitations: other styles, row and column styles, images and a single-file web page (.mht, MIME) are not read; that one is refused with the way
+A number shown as a percentage is noted (:attr:`.container.Grid.percent`, read as the percentage
+shown where a field holds one): in a page, a cell whose number is in ``x:num``/``sdval`` and whose
+text ends with %; in SpreadsheetML, a cell whose style's NumberFormat is ``Percent`` or a code
+with %. Limitations: other styles, row and column styles, images and a single-file web page (.mht, MIME) are not read; that one is refused with the way
 out. Text is decoded by its byte-order mark, its declared charset, UTF-8, else GB18030.
 """
 
@@ -31,7 +31,7 @@ from datetime import datetime
 from html.parser import HTMLParser
 
 from .container import (MAX_COLUMNS, MAX_ROWS, MAX_TEXT, SPREADSHEET_XML as _SS, Grid, UnreadableFile, clean_value,
-                        decode_text, excel_sheet_name, percent_text, shows_percent)
+                        decode_text, excel_sheet_name, shows_percent)
 
 _X = "urn:schemas-microsoft-com:office:excel"
 _NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
@@ -59,7 +59,8 @@ def read_markup_grids(data: bytes, fmt: str, stem: str) -> list[Grid]:
     parser.close()
     if not parser.tables:
         raise UnreadableFile("是网页（HTML）格式的文件，其中没有表格，请用 Excel 打开后另存为 .xlsx")
-    return [_grid(_sheet_name(parser.sheet or parser.title or stem) or "Sheet1", parser.rows, parser.truncated)]
+    return [_grid(_sheet_name(parser.sheet or parser.title or stem) or "Sheet1", parser.rows, parser.truncated,
+                  percent=parser.percent)]
 
 
 def _sheet_name(text: str) -> str:
@@ -68,8 +69,10 @@ def _sheet_name(text: str) -> str:
     return excel_sheet_name(text).strip()[:31]
 
 
-def _grid(name: str, rows: list[dict[int, object]], truncated: bool, hidden: bool = False) -> Grid:
-    """A grid from rows of {column: value}, rectangular and padded with '' as calamine gives."""
+def _grid(name: str, rows: list[dict[int, object]], truncated: bool, hidden: bool = False,
+          percent: set[tuple[int, int]] = frozenset()) -> Grid:
+    """A grid from rows of {column: value}, rectangular and padded with '' as calamine gives;
+    ``percent``: the cells whose number is shown as a percentage (:attr:`.container.Grid.percent`)."""
     width = max((max(row) + 1 for row in rows if row), default=0)
     while rows and not rows[-1]:
         rows.pop()
@@ -77,7 +80,7 @@ def _grid(name: str, rows: list[dict[int, object]], truncated: bool, hidden: boo
     for out, row in zip(grid_rows, rows):
         for c, value in row.items():
             out[c] = clean_value(value)
-    return Grid(name, grid_rows, 0, 0, hidden, truncated)
+    return Grid(name, grid_rows, 0, 0, hidden, truncated, percent=frozenset(percent))
 
 
 def _attribute_number(raw: str) -> float | None:
@@ -105,6 +108,7 @@ class _Page(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.rows: list[dict[int, object]] = []
+        self.percent: set[tuple[int, int]] = set()   # (row, col) of the numbers shown as percentages
         self.truncated = False
         self.title = self.sheet = ""
         self._depth = 0           # tables open (a nested table's text goes into its cell)
@@ -200,7 +204,9 @@ class _Page(HTMLParser):
         raw = attrs.get("x:num", attrs.get("sdval", False))   # Excel's and LibreOffice's number
         if raw is not False:
             value = _attribute_number(raw) if raw else _number(text.replace(" ", "")) if text else text
-            value = text if value is None else percent_text(value) if raw and text.endswith(("%", "％")) else value
+            value = text if value is None else value
+            if raw and value.__class__ is float and text.endswith(("%", "％")) and self._col < MAX_COLUMNS:
+                self.percent.add((row_index, self._col))   # a number shown as a percentage
         elif attrs.get("x:str", False) is False and text:
             number = _number(text)
             value = text if number is None else number
@@ -279,7 +285,7 @@ def _spreadsheet_grids(text: str) -> list[Grid]:
                 elif tag == f"{{{_X}}}Visible":
                     sheet.hidden = (element.text or "").strip() in ("SheetHidden", "SheetVeryHidden")
                 elif tag == _WORKSHEET:
-                    grids.append(_grid(sheet.name, sheet.rows, sheet.truncated, sheet.hidden))
+                    grids.append(_grid(sheet.name, sheet.rows, sheet.truncated, sheet.hidden, sheet.percent))
                     sheet = None
             cells -= tag == _CELL
             if path and not cells:
@@ -320,6 +326,7 @@ class _Sheet:
     def __init__(self, name: str, percent_styles: set[str]) -> None:
         self.name, self.hidden, self.truncated = name, False, False
         self.percent_styles = percent_styles
+        self.percent: set[tuple[int, int]] = set()   # (row, col) of the numbers shown as percentages
         self.rows: list[dict[int, object]] = []
         self.last = -1   # the 0-based position of the last row read
         self.row: dict[int, object] | None = None   # the cells of the row being read
@@ -338,9 +345,9 @@ class _Sheet:
         self.col = _index(cell, self.col, self.name, f"第 {self.last + 1} 行的单元格")
         data = cell.find(_DATA)
         if data is not None and self.col < MAX_COLUMNS:
-            value = _data(data)
-            percent = cell.get(f"{{{_SS}}}StyleID", "Default") in self.percent_styles   # (no style: Default)
-            self.row[self.col] = percent_text(value) if percent else value
+            self.row[self.col] = value = _data(data)
+            if value.__class__ is float and cell.get(f"{{{_SS}}}StyleID", "Default") in self.percent_styles:
+                self.percent.add((self.last, self.col))   # (no style of its own: the Default style)
         self.col += _span(cell.get(f"{{{_SS}}}MergeAcross"), MAX_COLUMNS, 0)   # the cells merged into it
 
     def end_row(self) -> None:

@@ -20,6 +20,7 @@ from addin.engine.table import Funds, Indicator, Table, weights_problem
 
 from ..files import decoded
 from .container import MAX_LIST_ROWS, Grid, UnreadableFile, read_regular
+from .tables import percent_unit
 
 PROJECT, DEPARTMENT, IMPLEMENTER = form.PROJECT, form.DEPARTMENT, form.IMPLEMENTER
 INITIAL, ANNUAL = form.FUNDS_FIELDS["initial"], form.FUNDS_FIELDS["annual"]
@@ -100,6 +101,11 @@ def _frame(path: Path) -> tuple[list[str], list[dict[str, str]], str | None, int
     rows = [[_cell(v) for v in row] for row in grid.rows]
     header = [c.replace("\n", "").replace(" ", "").strip() for c in (rows[0] if rows else [])]
     columns = {name: i for i, name in reversed(list(enumerate(header))) if name}   # the first of a name
+    target, unit = columns.get(form.INDICATOR_FIELDS["target"]), columns.get(form.INDICATOR_FIELDS["unit"])
+    for number, row in enumerate(rows[1:], start=grid.top + 1):   # a target typed as 95% is stored as 0.95
+        if target is not None and (number, grid.left + target) in grid.percent \
+                and percent_unit(row[unit] if unit is not None and unit < len(row) else ""):
+            row[target] = _cell(grid.shown(number, grid.left + target))
     records = [{name: row[i] if i < len(row) else "" for name, i in columns.items()} for row in rows[1:]]
     return header, records, sheet, grid.top + 1
 

@@ -30,7 +30,7 @@ from addin.engine.natures import SPELLINGS as NATURE_SPELLINGS
 from addin.engine.table import Funds, FundsSource, Indicator, Table
 
 from ..forms import layout as L
-from .container import NUMBER, Grid, error_meaning
+from .container import NUMBER, Grid, error_meaning, percent_text
 
 _YEAR = re.compile(r"(\d{4})\s*年度")
 _NUMBER_TEXT = re.compile(r"-?[\d,]+(\.\d+)?%?")
@@ -222,6 +222,8 @@ def _read_template(grid: Grid, meta: Grid, file: str) -> ReadTable | None:
     indicators = []
     for index in range(lay.indicators):
         row = {f: at(lay.indicator_cell(f, index)) if lay.has(f) else None for f in forms.INDICATOR_FIELDS}
+        if grid.percent and percent_unit(row["unit"]):   # 100% typed into a cell is stored as 1
+            row.update({f: grid.shown(*_position(lay.indicator_cell(f, index))) for f in SHOWN_FIELDS})
         indicators.append(Indicator(**row))
     _carry_levels(indicators)
     funds = Funds(**{f: at(lay.funds_cell(f)) if f in lay.funds_columns else None for f in forms.FUNDS_FIELDS})
@@ -718,6 +720,10 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
         for key, col in column_items:
             c = col - left + shift
             values[key] = _clean(row[c]) if 0 <= c < width else None
+        if grid.percent and percent_unit(values.get("unit")):   # 100% typed into a cell is stored as 1
+            for key in SHOWN_FIELDS:
+                if key in columns and (r, columns[key] + shift) in grid.percent:
+                    values[key] = percent_text(values[key])
         if all(values.get(k) is None for k in ("target", "actual", "weight", "score")):
             # a label row, a placeholder (指标1：, ……) or an empty 生态效益指标 row: passed over,
             # its 一级/二级 labels kept for the rows below; numbers outside the indicator columns
@@ -869,6 +875,16 @@ def _unfilled(table: Table) -> bool:
             and table.funds.score is None and table.total_score is None)
 
 
+# the indicator fields a percentage is typed into (Grid.shown), when the indicator's unit is one
+# (or none is given); a 得分, 分值 or amount, or a value in 份 or 万元, is read as stored: a percent
+# format left on it by a copied style is not what the unit meant
+SHOWN_FIELDS = ("target", "actual")
+_PERCENT_UNITS = {"", "%", "百分比", "/"}
+
+
+def percent_unit(unit: object) -> bool:
+    """Whether an indicator's 绩效度量单位 lets a number shown as a percentage be one."""
+    return normalize_text(norm(unit)) in _PERCENT_UNITS
 _ERROR_STARTS = ("#", "Err:")   # how every error value (container.error_meaning) begins
 
 

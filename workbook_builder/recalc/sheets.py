@@ -184,7 +184,8 @@ class _RowSheet(Worksheet):
         hyperlink or None) in column order; a value is a finite number or text that is not
         rich-like (see :func:`_rich_like`), ``""`` without a link a blank cell (none without a
         format). The sheet has no row or column formats (XlsxWriter gives them to the cells
-        without a format of their own) and its rows no heights."""
+        without a format of their own) and its rows no heights; a row given here takes no other
+        cell afterwards (one written to it through ``write_*`` would be lost)."""
         xml = []
         for column, value, fmt, url in cells:
             if url is None and value == "":
