@@ -342,8 +342,8 @@ def test_a_percent_format_on_scores_weights_amounts_or_other_units_is_a_copied_s
 
 
 def test_a_project_list_target_typed_as_a_percentage(tmp_path):
-    """In a project list, a 年度指标值 of a % indicator typed as 99.9% (stored 0.999) is 99.9; one
-    in Mbps, and the 全年预算数, keep their numbers whatever their format."""
+    """In a project list, a 年度指标值 of a % indicator typed as 99.9% (stored 0.999) is 99.9; ones
+    in Mbps and 时, and the 全年预算数, keep their numbers whatever their format."""
     from workbook_builder.readers.project_list import read_project_list
 
     source = ROOT / "samples" / "chaoyang-2024" / "project_list.xlsx"
@@ -351,10 +351,11 @@ def test_a_project_list_target_typed_as_a_percentage(tmp_path):
     sheet = book.active
     sheet["K3"], sheet["K3"].number_format = 0.999, "0.0%"   # 全年可用率, unit %
     sheet["K2"], sheet["K2"].number_format = 6000, "0%"      # 总带宽数量, unit Mbps
+    sheet["K4"], sheet["K4"].number_format = 2, "0%"         # 故障到达现场时间, unit 时
     sheet["E2"].number_format = "0.00%"                      # 全年预算数
     book.save(tmp_path / "list.xlsx")
     before, after = read_project_list(source, year=2024)[0], read_project_list(tmp_path / "list.xlsx", year=2024)[0]
-    assert [i.target for i in after.indicators[:2]] == ["6000", "99.9%"]
+    assert [i.target for i in after.indicators[:3]] == ["6000", "99.9%", "2"]
     assert after.funds.annual == before.funds.annual
 
 
@@ -380,7 +381,7 @@ def test_framework_inputs_typed_as_percentages(tmp_path):
 
 def test_a_template_filled_with_a_percentage(tmp_path):
     """A perfbook template whose 实际完成值 cell a unit re-formatted and typed 100% into (stored
-    1) is read as 100% for a % indicator; a value in Mbps keeps its number."""
+    1) is read as 100% for a % indicator; values in Mbps and 时 keep their numbers."""
     from workbook_builder.forms.batch import write_template
     from workbook_builder.readers.project_list import read_project_list
     from workbook_builder.readers.tables import read_tables
@@ -389,11 +390,20 @@ def test_a_template_filled_with_a_percentage(tmp_path):
     path = write_template(table, tmp_path / "模板.xlsx", year=2024)
     book = load_workbook(path)
     sheet = book.worksheets[0]
-    rows = {c.value: c.row for c in sheet["D"] if c.value in ("总带宽数量", "区级互联网专线整体全年可用率")}
+    names = ("总带宽数量", "区级互联网专线整体全年可用率", "故障到达现场时间")   # in Mbps, %, 时
+    rows = {c.value: c.row for c in sheet["D"] if c.value in names}
     actual = next(c.column_letter for r in sheet.iter_rows(max_row=min(rows.values())) for c in r if c.value == "实际完成值")
-    for name, number in (("总带宽数量", 6000), ("区级互联网专线整体全年可用率", 1)):
+    for name, number in zip(names, (6000, 1, 2)):
         cell = sheet[f"{actual}{rows[name]}"]
         cell.value, cell.number_format = number, "0%"
     book.save(path)
     [read] = read_tables(path)
-    assert [i.actual for i in read.table.indicators[:2]] == [6000, "100%"]
+    assert [i.actual for i in read.table.indicators[:3]] == [6000, "100%", 2]
+
+
+def test_a_number_pasted_into_a_percentage_cell_is_already_the_percentage(tmp_path):
+    """90 in a 0% cell (pasted, or written by a program: Excel turns 90 typed there into 0.9)
+    shows 9000%; it is read as 90, as the frameworks read a number over 2 under a % criterion."""
+    path = _variant(tmp_path, "pasted.xlsx", {"F19": (90, "0%"), SATISFACTION: (2, "0%")})
+    assert (_sheet_value(path, "F19"), _sheet_value(path, SATISFACTION)) == (90, "200%")
+    assert [cell for cell, *_ in _findings(path)] == ["J14"]

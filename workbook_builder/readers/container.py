@@ -100,12 +100,17 @@ class Grid:
         return None
 
     def shown(self, row: int, col: int) -> object:
-        """:meth:`value`, a number in a cell formatted as a percentage as the percentage shown
-        (``100%`` for 1, see :func:`percent_text`): for a 年度指标值 or 实际完成值, where Excel
-        stores ``100%`` typed into a cell as 1. (A 得分, 分值 or amount in such a cell is read
-        as stored: a percent format left on it by a copied style is not what the unit meant.)"""
+        """:meth:`value`, a number from 0 to 2 in a cell formatted as a percentage as the
+        percentage shown (``100%`` for 1, see :func:`percent_text`): for a 年度指标值 or 实际完成值,
+        where Excel stores ``100%`` typed into a cell as 1. A larger number there (90) was pasted
+        or written by a program, not typed (Excel turns 90 typed into such a cell into 0.9): it
+        is already the percentage, as the frameworks read a number over 2 under a % criterion.
+        (A 得分, 分值 or amount in such a cell is read as stored: a percent format left on it
+        by a copied style is not what the unit meant.)"""
         value = self.value(row, col)
-        return percent_text(value) if self.percent and (row, col) in self.percent else value
+        if self.percent and (row, col) in self.percent and value.__class__ in (int, float) and -2 <= value <= 2:
+            return percent_text(value)
+        return value
 
     def address(self, row: int, col: int) -> str:
         """How a user finds the cell at 0-based (row, col): A1 style in a workbook."""

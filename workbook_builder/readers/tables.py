@@ -30,7 +30,7 @@ from addin.engine.natures import SPELLINGS as NATURE_SPELLINGS
 from addin.engine.table import Funds, FundsSource, Indicator, Table
 
 from ..forms import layout as L
-from .container import NUMBER, Grid, error_meaning, percent_text
+from .container import NUMBER, Grid, error_meaning
 
 _YEAR = re.compile(r"(\d{4})\s*年度")
 _NUMBER_TEXT = re.compile(r"-?[\d,]+(\.\d+)?%?")
@@ -722,8 +722,8 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
             values[key] = _clean(row[c]) if 0 <= c < width else None
         if grid.percent and percent_unit(values.get("unit")):   # 100% typed into a cell is stored as 1
             for key in SHOWN_FIELDS:
-                if key in columns and (r, columns[key] + shift) in grid.percent:
-                    values[key] = percent_text(values[key])
+                if key in columns:
+                    values[key] = _clean(grid.shown(r, columns[key] + shift))
         if all(values.get(k) is None for k in ("target", "actual", "weight", "score")):
             # a label row, a placeholder (指标1：, ……) or an empty 生态效益指标 row: passed over,
             # its 一级/二级 labels kept for the rows below; numbers outside the indicator columns
