@@ -407,3 +407,36 @@ def test_a_number_pasted_into_a_percentage_cell_is_already_the_percentage(tmp_pa
     path = _variant(tmp_path, "pasted.xlsx", {"F19": (90, "0%"), SATISFACTION: (2, "0%")})
     assert (_sheet_value(path, "F19"), _sheet_value(path, SATISFACTION)) == (90, "200%")
     assert [cell for cell, *_ in _findings(path)] == ["J14"]
+
+
+def test_an_error_value_in_a_percentage_cell_stays_an_error(tmp_path):
+    """A #DIV/0! in a cell formatted 0% (an 执行率 whose budget is 0) is the error value, not
+    an empty cell: the error note wins over the percentage note."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active["A1"], book.active["A1"].number_format = 0.5, "0%"
+    book.active["B1"] = 0.5
+    book.save(tmp_path / "plain.xlsx")
+    with zipfile.ZipFile(tmp_path / "plain.xlsx") as archive:
+        parts = [(info, archive.read(info)) for info in archive.infolist()]
+    with zipfile.ZipFile(tmp_path / "error.xlsx", "w") as archive:
+        for info, part in parts:
+            if info.filename == "xl/worksheets/sheet1.xml":
+                part = re.sub(rb'(<c r="A1"[^>]*?)(?: t="n")?>.*?</c>', rb'\1 t="e"><f>1/0</f><v>#DIV/0!</v></c>', part, 1)
+                assert b"#DIV/0!" in part
+            archive.writestr(info, part)
+    grid = read_grids(tmp_path / "error.xlsx")[0]
+    assert (grid.value(0, 0), grid.shown(0, 1)) == ("#DIV/0!", 0.5)
+
+
+def test_percentages_are_noted_in_the_rows_read(xls_files, ods_files):
+    """Only the rows a reader reads (``max_rows``: a table's 5,000, a project list's 100,000)."""
+    from workbook_builder.readers.ods_styles import percent_cells as ods_percent_cells
+    from workbook_builder.readers.xls_styles import percent_cells as xls_percent_cells
+
+    xls, ods = xls_files["pct"].read_bytes(), ods_files["pct"].read_bytes()
+    for rows in (18, 19):   # H19 is row 18, 0-based
+        noted = [(18, 7) in next(iter(found.values()), {})
+                 for found in (xls_percent_cells(xls, "x", rows), ods_percent_cells(ods, rows))]
+        assert noted == [rows == 19] * 2
