@@ -167,7 +167,7 @@ def _page(body: str, charset: str = "utf-8", head: str = "") -> bytes:
 def test_page_cells_are_placed_as_excel_opens_them():
     body = ("<h2>项目支出绩效自评表</h2>（2024年度）<br>单位：万元"
             "<table><tr><td colspan=2 rowspan=2>合并</td><td x:num='0.9998'>99.98%</td></tr>"
-            "<tr><td sdval='0.5' sdnum='1033;0;0%'>50%</td><td x:num='1.23E-05'>0.00%</td></tr>"
+            "<tr><td sdval='0.5' sdnum='1033;0;0%'>50％</td><td x:num='1.23E-05'>0.00%</td></tr>"
             "<tr><td x:str=\"'001\">001</td><td>1,234.5</td><td>多<br>行  文本</td><td>85%</td></tr></table>")
     [grid] = read_markup_grids(_page(body, "gb2312", "<title>绩效表</title>"), "html", "文件名")
     assert grid.name == "绩效表" and (grid.top, grid.left) == (0, 0)

@@ -183,3 +183,6 @@ def test_a_report_already_written_is_kept_unless_forced(tmp_path, capsys):
     assert {p: p.stat().st_mtime_ns for p in others} == others
     assert main(["report", "write", str(book), "-o", str(tmp_path / "报告.docx"), "--force"]) == 0
     assert Document(str(second)).paragraphs
+    assert main(["report", "write", str(book), "-o", str(tmp_path / "报告.docx")]) == 2   # all four there: three named
+    err = capsys.readouterr().err
+    assert err.count("报告_") == 3 and "等（" in err

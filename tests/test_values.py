@@ -56,6 +56,7 @@ def test_reads_the_value(text, unit, expected):
         (" #DIV/0! ", "实际完成值“#DIV/0!”是公式的错误值，不是数值；请改正公式或填入数值"),
         ("#N/A", "实际完成值“#N/A”是公式的错误值，不是数值；请改正公式或填入数值"),
         ("#NAME?", "实际完成值“#NAME?”是公式的错误值，不是数值；请改正公式或填入数值"),
+        ("#GETTING_DATA", "实际完成值“#GETTING_DATA”是公式的错误值，不是数值；请改正公式或填入数值"),
     ],
 )
 def test_unusable_values_raise_a_chinese_message(text, message):

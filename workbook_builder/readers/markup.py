@@ -205,7 +205,7 @@ class _Page(HTMLParser):
         if raw is not False:
             value = _attribute_number(raw) if raw else _number(text.replace(" ", "")) if text else text
             value = text if value is None else value
-            if raw and value.__class__ is float and text.endswith(("%", "％")) and self._col < MAX_COLUMNS:
+            if value.__class__ is float and text.endswith(("%", "％")) and self._col < MAX_COLUMNS:
                 self.percent.add((row_index, self._col))   # a number shown as a percentage
         elif attrs.get("x:str", False) is False and text:
             number = _number(text)
