@@ -133,3 +133,17 @@ def test_numbers_keep_their_precision():
         xml = z.read("xl/worksheets/sheet1.xml").decode()
     assert '<c r="H1"><v>0.3</v></c>' in xml and '<c r="F1"><v>1E+20</v></c>' in xml
     assert '<c r="E1"><v>9007199254740992</v></c>' in xml   # (2**53 + 1, as a double)
+
+
+def test_columns_are_fitted_to_wide_characters_after_narrow_ones():
+    """A text of Chinese characters (two cells wide each) widens a column that a longer ASCII
+    text set before it: the shortcut that skips texts which cannot widen a column counts each
+    character as two cells."""
+    book = sheets.SummaryBook()
+    try:
+        writer = book.sheet("表", ["a"])
+        writer.row(["abcdefghijkl"])          # 12 cells
+        writer.row(["一二三四五六七八九十"])   # 10 characters, 20 cells
+        assert writer.widths == [20]
+    finally:
+        book.discard()
