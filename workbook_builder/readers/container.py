@@ -729,7 +729,7 @@ class _Extent:
         self.row, self.col = 0, 0           # 1-based position of the last row and cell seen
         self.errors: dict[tuple[int, int], str] = {}
         self.percent_styles = percent_styles
-        self.percent: dict[tuple[int, int], str] = {}
+        self.percent: set[tuple[int, int]] = set()
         self.tail = b""
 
     def feed(self, chunk: bytes, whole: bool, final: bool = False) -> None:
@@ -792,7 +792,7 @@ class _Extent:
         """The cell at 1-based (row, col) noted when its attributes give it a percentage style."""
         style = _STYLE.search(attributes)
         if style and int(style.group(1)) in self.percent_styles:
-            self.percent[(row - 1, col - 1)] = PERCENT
+            self.percent.add((row - 1, col - 1))
 
     def _plain_percent(self, plain: bytes) -> None:
         """The percentage cells of a plainly small part, whose every cell tag opens with
@@ -826,6 +826,8 @@ ERROR_VALUES = {"#DIV/0!": "除数为零", "#N/A": "值不可用", "#NAME?": "�
                 "#CALC!": "计算错误", "#GETTING_DATA": "数据尚未取得", "#FIELD!": "字段无效",
                 "#BUSY!": "仍在计算", "#BLOCKED!": "被阻止", "#CONNECT!": "连接失败", "#UNKNOWN!": "类型未知",
                 "#PYTHON!": "Python 错误", "#TIMEOUT!": "计算超时", "#EXTERNAL!": "外部数据错误"}
+
+
 def error_meaning(value: object) -> str | None:
     """What an error value in a cell is, as a user reads it: Excel's (``#DIV/0!`` …), or
     LibreOffice's ``Err:5xx``, which programs exporting from LibreOffice store as text (read as
@@ -979,7 +981,7 @@ def check_package(archive: _Package, data: bytes, required: str | None = None,
                 last = address(max(extent.height, 1) - 1, max(extent.width, 1) - 1)
                 raise UnreadableFile(f"工作表“{sheet}”的数据区域过大（到 {last} 单元格，{extent.height} 行 × "
                                      f"{max(extent.width, 1)} 列），超过读取上限，已拒绝读取；请删除表格以外的内容后再提交")
-            errors[sheet] = {**extent.percent, **extent.errors}
+            errors[sheet] = {**dict.fromkeys(extent.percent, PERCENT), **extent.errors}
             if whole and not set(extent.errors.values()) <= _CALAMINE_ERRORS | {NO_RESULT}:
                 keep[-1] = _calamine_error_values(*keep[-1])
         if keep is not None and not whole:

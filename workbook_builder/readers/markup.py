@@ -18,8 +18,9 @@ cell the user sees:
 A number shown as a percentage is noted (:attr:`.container.Grid.percent`, read as the percentage
 shown where a field holds one): in a page, a cell whose number is in ``x:num``/``sdval`` and whose
 text ends with %; in SpreadsheetML, a cell whose style's NumberFormat is ``Percent`` or a code
-with %. Limitations: other styles, row and column styles, images and a single-file web page (.mht, MIME) are not read; that one is refused with the way
-out. Text is decoded by its byte-order mark, its declared charset, UTF-8, else GB18030.
+with %. Limitations: other styles, row and column styles, images and a single-file web page
+(.mht, MIME) are not read; that one is refused with the way out. Text is decoded by its
+byte-order mark, its declared charset, UTF-8, else GB18030.
 """
 
 from __future__ import annotations

@@ -10,8 +10,6 @@ from __future__ import annotations
 import io
 import zipfile
 
-from lxml import etree
-
 from .container import MAX_COLUMNS, MAX_ROWS, PERCENT
 
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
@@ -26,6 +24,8 @@ def percent_cells(package: bytes, max_rows: int = MAX_ROWS) -> dict[str, dict[tu
         content = archive.read("content.xml")
     if b"percentage" not in content:   # (nearly every file: no parse)
         return {}
+    from lxml import etree   # here: not imported by every worker that reads no .ods
+
     found: dict[str, dict[tuple[int, int], str]] = {}
     sheet: dict[tuple[int, int], str] = {}
     row = col = 0

@@ -102,9 +102,8 @@ def _frame(path: Path) -> tuple[list[str], list[dict[str, str]], str | None, int
     header = [c.replace("\n", "").replace(" ", "").strip() for c in (rows[0] if rows else [])]
     columns = {name: i for i, name in reversed(list(enumerate(header))) if name}   # the first of a name
     target, unit = columns.get(form.INDICATOR_FIELDS["target"]), columns.get(form.INDICATOR_FIELDS["unit"])
-    for number, row in enumerate(rows[1:], start=grid.top + 1):   # a target typed as 95% is stored as 0.95
-        if target is not None and (number, grid.left + target) in grid.percent \
-                and percent_unit(row[unit] if unit is not None and unit < len(row) else ""):
+    for number, row in enumerate(rows[1:] if grid.percent and target is not None else (), start=grid.top + 1):
+        if percent_unit(row[unit] if unit is not None and unit < len(row) else ""):   # 95% typed is stored as 0.95
             row[target] = _cell(grid.shown(number, grid.left + target))
     records = [{name: row[i] if i < len(row) else "" for name, i in columns.items()} for row in rows[1:]]
     return header, records, sheet, grid.top + 1

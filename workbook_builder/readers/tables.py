@@ -885,6 +885,8 @@ _PERCENT_UNITS = {"", "%", "百分比", "/"}
 def percent_unit(unit: object) -> bool:
     """Whether an indicator's 绩效度量单位 lets a number shown as a percentage be one."""
     return normalize_text(norm(unit)) in _PERCENT_UNITS
+
+
 _ERROR_STARTS = ("#", "Err:")   # how every error value (container.error_meaning) begins
 
 
