@@ -222,6 +222,50 @@ def test_an_xls_round_trip_through_libreoffice_keeps_the_findings(tmp_path, chao
     assert table["note"].startswith("计分公式已丢失")
 
 
+def test_an_ods_saved_again_as_xlsx_keeps_the_findings(tmp_path, chaoyang_tables):
+    """Filled in LibreOffice without the add-in, saved as .ods, opened and saved as .xlsx:
+    LibreOffice caches 0 in the funds score (its formula still calls perf_exec_score) and #NAME?
+    elsewhere. That 0 is not the unit's: computed like the rest, no 填报为0 and no grade
+    finding from a total without it."""
+    if libreoffice.SOFFICE is None:
+        pytest.skip(libreoffice.MISSING)
+    path = _template(chaoyang_tables, tmp_path / "in", 26, typed_scores=False)
+    [ods] = convert([path], "ods", tmp_path / "ods", tmp_path / "profile")
+    [again] = convert([ods], "xlsx", tmp_path / "again", tmp_path / "profile")
+    funds_score = Layout(len(chaoyang_tables[25].indicators)).funds_cell("score")
+    assert load_workbook(again, data_only=True)["自评表"][funds_score].value == 0   # what LibreOffice caches
+    [table] = recalc(again.parent, tmp_path / "out")["tables"]
+    assert findings(table) == [("K14", "missing_reason")] and table["computed_total"] == 94.0
+    assert table["note"].startswith("填报时未安装加载项")
+
+
+def test_only_cells_still_calling_perf_functions_are_the_office_suites(tmp_path):
+    """Where #NAME? shows the add-in was missing, the cells whose formula still calls a PERF_*
+    function (as Excel or LibreOffice saves it) are known, whatever they hold; a number typed,
+    or a formula of the unit's own (SUM, or a name that only ends in PERF_), is not one."""
+    import xlsxwriter
+
+    from workbook_builder.readers.source import read_grids
+
+    path = tmp_path / "f.xlsx"
+    book = xlsxwriter.Workbook(path)
+    ws = book.add_worksheet("自评表")
+    ws.write_formula("A1", "=PERF_SCORE(1,2)", None, "#NAME?")
+    ws.write_formula("B2", "=perf_exec_score(1,2,3,\"x\")", None, 0)
+    ws.write_formula("C3", '=IF(A1="","",_xludf.PERF_GRADE(90,"x"))', None, "良")
+    ws.write_formula("D4", "=SUM(1,2)", None, 3)
+    ws.write_formula("E5", "=XPERF_SCORE(1)", None, 1)
+    ws.write_number("F6", 0)
+    ws.write_formula("G7", '=IF(F6="","",Perf_Score (F6))', None, 5)
+    excel = book.add_worksheet("Excel")   # as Excel writes them: upper case only
+    excel.write_formula("A1", "=PERF_GRADE(90)", None, "#NAME?")
+    excel.write_formula("B1", "=PERF_EXEC_SCORE(1,2,3)", None, 0)
+    book.close()
+    grid, upper = read_grids(path)
+    assert grid.own_formulas == {(1, 1), (2, 2), (6, 6)} and upper.own_formulas == {(0, 1)}
+    assert grid.value(0, 0) == "#NAME?" and grid.value(1, 1) == 0
+
+
 def test_an_error_of_the_units_own_formula_is_still_a_finding(tmp_path, chaoyang_tables):
     """Filled without the add-in (#NAME? in the PERF_* cells), with the unit's own formula in one
     score cell that gives #VALUE!: that error is the unit's, and a finding at its cell."""

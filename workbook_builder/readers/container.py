@@ -24,6 +24,7 @@ run inside Excel through xlwings Lite.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import html
 import io
@@ -91,6 +92,10 @@ class Grid:
     # 0-based (row, col) of the cells formatted as percentages: a number there is shown as one,
     # which the readers take for the fields that hold percentages (see shown)
     percent: frozenset[tuple[int, int]] = frozenset()
+    # 0-based (row, col) of the cells whose formula calls one of perfbook's functions (PERF_*) and
+    # holds no error value: what such a cell holds where the add-in is missing is whatever the
+    # office suite cached, not the add-in's result (see tables._not_computed)
+    own_formulas: frozenset[tuple[int, int]] = frozenset()
 
     def value(self, row: int, col: int) -> object:
         r, c = row - self.top, col - self.left
@@ -688,6 +693,10 @@ _NO_RESULT_AFTER_TAG = re.compile(_NO_RESULT_BODY)
 _TEXT_RESULT = re.compile(rb"\st\s*=\s*[\"']str[\"']")
 NO_RESULT = "="   # among check_package's error values: a formula cell saved without its result
 PERCENT = "%"     # among check_package's cell notes: a number shown as a percentage (see read_workbook_grids)
+OWN_FORMULA = "ƒ"  # among them: a formula calling a PERF_* function (an error value is said instead; a
+# percentage only matters in an input cell, which holds no formula of perfbook's)
+# a formula calling one of perfbook's functions, as Excel (PERF_SCORE) or LibreOffice (perf_score) saves it
+_OWN_CALL = re.compile(rb"<(?:[\w.-]+:)?f(?=[\s>])[^>]*>[^<]*?(?<![A-Za-z0-9_])(?i:perf_)[A-Za-z_]*\s*\(")
 
 
 def _maybe_no_result(part: bytes) -> bool:
@@ -730,6 +739,7 @@ class _Extent:
         self.errors: dict[tuple[int, int], str] = {}
         self.percent_styles = percent_styles
         self.percent: set[tuple[int, int]] = set()
+        self.own: set[tuple[int, int]] = set()   # cells whose formula calls PERF_*, see OWN_FORMULA
         self.tail = b""
 
     def feed(self, chunk: bytes, whole: bool, final: bool = False) -> None:
@@ -748,6 +758,8 @@ class _Extent:
             body, self.tail = window[:max(cut, 0)], window[max(cut, 0):]
         no_result = {m.start() for m in _NO_RESULT_CELL.finditer(body) if not _TEXT_RESULT.search(
             body, m.start(), body.find(b">", m.start()))} if _maybe_no_result(body) else ()
+        # (a plain part never comes here with an error value, so only a sheet that may show #NAME? is searched)
+        own = [m.start() for m in _OWN_CALL.finditer(body)] if b"erf_" in body or b"ERF_" in body else []
         for tag in _TAG.finditer(body):
             attributes = tag.group(2)
             found = _R.search(attributes)
@@ -772,6 +784,11 @@ class _Extent:
                     self.errors[(self.row - 1, self.col - 1)] = value.group(1).decode("ascii", "replace")
             elif no_result and tag.start() in no_result and len(self.errors) < MAX_ROWS:
                 self.errors[(self.row - 1, self.col - 1)] = NO_RESULT
+            if own and len(self.own) < MAX_ROWS:
+                at = bisect.bisect_left(own, tag.end())
+                end = _CELL_END.search(body, tag.end()) if at < len(own) else None
+                if end and own[at] < end.start():   # the formula is this cell's
+                    self.own.add((self.row - 1, self.col - 1))
 
     def _no_results(self, part: bytes, plain: bytes) -> None:
         """The cells of a plainly small part (``plain``: as :func:`_plainly_small` gave it, whose
@@ -973,7 +990,7 @@ def check_package(archive: _Package, data: bytes, required: str | None = None,
             else:
                 whole = False
                 extent = _scan_chunks(member, chunks, member.filename in sheets, percent_styles)
-            if extent is None or not (extent.errors or extent.percent or extent.too_large()):
+            if extent is None or not (extent.errors or extent.percent or extent.own or extent.too_large()):
                 continue
             names = _sheet_names(archive, inflated) if names is None else names
             sheet = names.get(member.filename, member.filename)
@@ -981,7 +998,8 @@ def check_package(archive: _Package, data: bytes, required: str | None = None,
                 last = address(max(extent.height, 1) - 1, max(extent.width, 1) - 1)
                 raise UnreadableFile(f"工作表“{sheet}”的数据区域过大（到 {last} 单元格，{extent.height} 行 × "
                                      f"{max(extent.width, 1)} 列），超过读取上限，已拒绝读取；请删除表格以外的内容后再提交")
-            errors[sheet] = {**dict.fromkeys(extent.percent, PERCENT), **extent.errors}
+            errors[sheet] = {**dict.fromkeys(extent.percent, PERCENT), **dict.fromkeys(extent.own, OWN_FORMULA),
+                             **extent.errors}
             if whole and not set(extent.errors.values()) <= _CALAMINE_ERRORS | {NO_RESULT}:
                 keep[-1] = _calamine_error_values(*keep[-1])
         if keep is not None and not whole:
@@ -1098,8 +1116,8 @@ def read_workbook_grids(path: Path, fmt: str, errors: dict | None = None, data: 
                         max_rows: int = MAX_ROWS) -> list[Grid]:
     """Every worksheet of a checked workbook as a :class:`Grid` (cached values only; ``errors``
     from :func:`check_package`, or from :mod:`.xls_styles` and :mod:`.ods_styles`, put back as
-    their ``#…`` texts, :data:`NO_RESULT` and :data:`PERCENT` as the grid's ``no_result`` and
-    ``percent`` cells), at most ``max_rows`` rows of each
+    their ``#…`` texts, :data:`NO_RESULT`, :data:`PERCENT` and :data:`OWN_FORMULA` as the grid's
+    ``no_result``, ``percent`` and ``own_formulas`` cells), at most ``max_rows`` rows of each
     (``truncated`` past them). ``data``: the file's bytes as checked (read from ``path`` when not
     given)."""
     import python_calamine  # here: Grid and address are also used where calamine is not installed
@@ -1121,14 +1139,15 @@ def read_workbook_grids(path: Path, fmt: str, errors: dict | None = None, data: 
                 rows = [row[:MAX_COLUMNS] for row in rows]
             truncated = len(rows) > max_rows
             rows = _cleaned(rows[:max_rows])
-            no_result, percent = set(), set()
+            notes = {NO_RESULT: set(), PERCENT: set(), OWN_FORMULA: set()}
             for (r, c), text in (errors or {}).get(meta.name, {}).items():
-                if text in (NO_RESULT, PERCENT):
-                    (no_result if text == NO_RESULT else percent).add((r, c))
+                if text in notes:
+                    notes[text].add((r, c))
                 elif 0 <= r - top < len(rows) and 0 <= c - left < len(rows[r - top]):
                     rows[r - top][c - left] = text
             hidden = meta.visible != python_calamine.SheetVisibleEnum.Visible
-            grids.append(Grid(meta.name, rows, top, left, hidden, truncated, frozenset(no_result), frozenset(percent)))
+            grids.append(Grid(meta.name, rows, top, left, hidden, truncated, frozenset(notes[NO_RESULT]),
+                              frozenset(notes[PERCENT]), frozenset(notes[OWN_FORMULA])))
     except (UnreadableFile, KeyboardInterrupt, SystemExit):
         raise
     except MemoryError:

@@ -257,7 +257,8 @@ def _read_template(grid: Grid, meta: Grid, file: str) -> ReadTable | None:
     problems = _error_values(grid, range(grid.top, grid.bottom), results=False)
     formulas = _formula_cells(lay, judged)
     rows = [(i.actual, lay.indicator_cell("score", n)) for n, (i, j) in enumerate(zip(indicators, judged)) if not j]
-    computed, note, _ = _not_computed(at, formulas, [*rows, (funds.executed, lay.funds_cell("rate"))], table.profile)
+    computed, note, _ = _not_computed(at, formulas, [*rows, (funds.executed, lay.funds_cell("rate"))], table.profile,
+                                      _own_formula(grid))
     if computed:   # not the unit's error: one note, no finding per cell (a unit's own formula's error is one)
         problems = [p for p in problems if p[0] not in computed]
     return ReadTable(_without_error_values(table, grid), file, grid.name, cells, template=True,
@@ -307,7 +308,7 @@ def _computed_in_standard(grid: Grid, read: ReadTable) -> None:
     inputs = [(i.actual, read.cell(("indicator", n, "score"))) for n, i in enumerate(read.table.indicators, start=1)]
     computed, read.note, shown = _not_computed(lambda ref: _at(grid, ref), frozenset(refs.values()),
                                                [*inputs, (read.table.funds.executed, read.cell(("funds", "rate")))],
-                                               read.table.profile)
+                                               read.table.profile, _own_formula(grid))
     if computed:   # the PERF_* cells' error values are not findings; a unit's own, in an input, are
         right = max(read.columns.values(), default=-1)   # the 检查 column: right of every column read
         perf = lambda ref: ref in refs.values() or _position(ref)[1] > right  # noqa: E731
@@ -327,8 +328,14 @@ def _known_rule(name: str) -> bool:
     return True
 
 
+def _own_formula(grid: Grid) -> Callable[[str], bool]:
+    """Whether the cell at a reference still holds a formula calling PERF_* (``Grid.own_formulas``)."""
+    return lambda ref: bool(grid.own_formulas) and _position(ref) in grid.own_formulas
+
+
 def _not_computed(at: Callable[[str], object], formulas: frozenset[str], inputs: list[tuple[object, str]],
-                  rule: object = None) -> tuple[frozenset[str], str, str | None]:
+                  rule: object = None, own: Callable[[str], bool] = lambda ref: False
+                  ) -> tuple[frozenset[str], str, str | None]:
     """The formula cells of a template whose values perfbook computes, the note that says why,
     and the error value those cells show (``None``: they are empty). Filled and saved where the
     add-in is not installed (WPS, LibreOffice, Excel without it), a PERF_* cell holds #NAME?:
@@ -340,11 +347,14 @@ def _not_computed(at: Callable[[str], object], formulas: frozenset[str], inputs:
     the unit (未填写得分, as in Excel). A value the unit typed over a formula is the unit's, and
     is checked like one typed in Excel; so is an error value of the unit's own formula. Where the
     table's 规则 (``rule``) is none perfbook knows, the add-in shows #VALUE! in those cells: they
-    are computed too (by the fallback rule; the unknown 规则 is the one finding)."""
+    are computed too (by the fallback rule; the unknown 规则 is the one finding). Where #NAME?
+    shows that the add-in was missing, a cell whose formula still calls PERF_* (``own``, known in
+    an .xlsx) holds what the office suite cached instead, whatever it is: computed too
+    (LibreOffice saving an .ods as .xlsx caches 0 in the funds score)."""
     for error, note in ((NO_ADDIN, NOTE_NO_ADDIN), (LOST, NOTE_LOST)):
         shown = frozenset(ref for ref in formulas if at(ref) == error)
         if shown:
-            return shown, note, error
+            return shown | {ref for ref in formulas if own(ref)}, note, error
     if rule and not _known_rule(str(rule)):   # every PERF_* cell shows #VALUE!: the 规则 is the fault
         shown = frozenset(ref for ref in formulas if at(ref) == UNKNOWN_RULE)
         if shown:
