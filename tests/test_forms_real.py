@@ -1,12 +1,14 @@
-"""Real published 自评表 of five jurisdictions besides Chaoyang (tests/data/forms/real, each with
-its source page), read and re-scored under mof-2020: every table read, its form recognised, and
-exactly the findings a reviewer found by hand, each at its cell."""
+"""Real published 自评表 of jurisdictions besides Chaoyang (tests/data/forms/real, each with its
+source page), read and re-scored under mof-2020: every table read, its form recognised, and
+exactly the findings a reviewer found by hand, each at its cell; a layout perfbook does not know
+refused at its cell, and a checklist-scored 计分表 scored as an evaluation form."""
 
 import pytest
 
 from real_tables import load, real_files, workbook
 from workbook_builder.readers.tables import read_tables
-from workbook_builder.recalc.run import report_table
+from workbook_builder.recalc.result import FileFailure
+from workbook_builder.recalc.run import check_file, report_table
 
 FILES = real_files()
 
@@ -19,8 +21,20 @@ def test_five_jurisdictions_besides_chaoyang():
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
 def test_real_table_read_and_reviewed(path, tmp_path):
+    """Each table as a user's file meets ``perfbook recalc``: a layout no form describes
+    (``refused``) is refused with the reason at its cell; an evaluation form (``reader``:
+    evaluation, e.g. a checklist-scored 计分表) is scored as one; a 自评表 is read in its form."""
     data = load(path)
-    [read] = read_tables(workbook(path, tmp_path / f"{path.stem}.xlsx"))
+    book = workbook(path, tmp_path / f"{path.stem}.xlsx")
+    if "refused" in data or data.get("reader") == "evaluation":
+        outcome = check_file(str(book), data.get("profile"), None, None, path.name)
+        if "refused" in data:
+            assert isinstance(outcome, FileFailure) and data["refused"] in outcome.message
+            return
+        [report] = outcome
+        assert sorted((f.cell, f.kind) for f in report.findings) == sorted((e["cell"], e["kind"]) for e in data["expected"])
+        return
+    [read] = read_tables(book)
     assert read.form == data["form"]
     assert read.status == data["expected_status"]
     report, result = report_table(read, data.get("profile", "mof-2020"), path.name)

@@ -36,6 +36,23 @@ def test_checklist_alternatives_score_the_one_chosen():
         checklist(criterion, "全部")
 
 
+@pytest.mark.parametrize("text", ["设有目标(1分) 目标明确(1分) 目标细化（1分） 目标量化(1分)",
+                                  "设有目标(1分)目标明确(1分)目标细化(1分)目标量化(1分)。"])
+def test_an_unnumbered_checklist_is_itemised_by_its_points(text):
+    """Hunan's 计分表 lists the items without ①②: each item ends with its (N分)."""
+    criterion = parse_criterion(text, 4)
+    assert [(i.number, i.label, i.high) for i in criterion.items] == [
+        (1, "设有目标", 1), (2, "目标明确", 1), (3, "目标细化", 1), (4, "目标量化", 1)]
+    assert checklist(criterion, "1,3") == 2 and checklist(criterion, "全部") == 4
+
+
+def test_points_followed_by_more_text_are_not_an_item_list():
+    """Text after the last (N分) is no item of its own: the list is not itemised by the points,
+    and one entry's points do not add up to the 分值."""
+    with pytest.raises(PerfError, match="各项分值合计1分"):
+        parse_criterion("设有目标(1分) 目标明确(1分) 其他情况酌减", 2)
+
+
 @pytest.mark.parametrize("met,message", [("⑤", "第5项不在评分标准中"), ("1,1", "重复"), ("abc", "应写成")])
 def test_checklist_refuses_what_it_cannot_read(met, message):
     with pytest.raises(PerfError, match=message):

@@ -126,3 +126,33 @@ def test_yearly_scores_are_averaged_and_graded(tmp_path):
     [report] = result.reports
     assert report.computed_total == 87.79 and report.grade == "良"
     assert ("B27", "grade_mismatch") in _findings(result)
+
+
+def test_points_written_in_the_labels_and_a_自评分_column(tmp_path):
+    """A 计分表 without 分值 columns (Hunan's): each level's points are read from its label
+    (项目决策(10分)), the label without them, the scores from 自评分; an item whose label states
+    no points is said at that label's cell."""
+    from openpyxl import Workbook
+
+    from workbook_builder.readers.evaluation import read_evaluations
+    from workbook_builder.readers.source import read_grids
+    from workbook_builder.recalc.run import check_file
+
+    book = Workbook()
+    ws = book.active
+    for row in (["一级指标", "二级指标", "三级指标", "自评分", "评价标准"],
+                ["项目决策(10分)", "项目目标（6分）", "目标内容(4分)", 3, "设有目标(2分) 目标明确(2分)"],
+                [None, None, "绩效指标(2分)", 2, "按完成情况酌情扣分"],
+                [None, "决策依据(4分)", "依据充分", 4, "按完成情况酌情扣分"]):
+        ws.append(row)
+    path = tmp_path / "计分表.xlsx"
+    book.save(path)
+    [read] = read_evaluations(read_grids(path), path.name)
+    assert [(r.level1, r.level1_points, r.level2, r.level2_points, r.name, r.points, r.score)
+            for r in read.form.rows] == [("项目决策", 10.0, "项目目标", 6.0, "目标内容", 4.0, 3),
+                                         ("项目决策", 10.0, "项目目标", 6.0, "绩效指标", 2.0, 2),
+                                         ("项目决策", 10.0, "决策依据", 4.0, "依据充分", None, 4)]
+    assert [read.cells[("indicator", n, "weight")] for n in (1, 2, 3)] == ["C2", "C3", "C4"]
+    assert read.cells[("level2", 3, "points")] == "B4" and read.cells[("level1", 1, "points")] == "A2"
+    [report] = check_file(str(path), None, None, None, path.name)
+    assert ("C4", "unreadable") in {(f.cell, f.kind) for f in report.findings}

@@ -10,6 +10,7 @@ down, repeated header rows skipped; 小计, 总分, 评价等级 and 计分规�
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from addin.engine.frameworks import EntryRow, EvaluationForm, Inputs
@@ -23,11 +24,14 @@ LABELS = (
     ("一级指标", "level1"), ("二级指标", "level2"), ("三级指标", "name"),
     ("具体指标", "explanation"), ("指标解释", "explanation"),
     ("评价标准", "criterion"), ("评分标准", "criterion"),
-    ("自评得分", "score"), ("评价得分", "score"), ("得分", "score"),
+    ("自评得分", "score"), ("评价得分", "score"), ("自评分", "score"), ("得分", "score"),
     ("计分方法", "method"), ("达成项", "met"), ("实际值", "value"), ("计划值", "planned"),
     ("扣分原因", "reason"), ("扣分理由", "reason"), ("扣分说明", "reason"), ("扣分", "deductions"),
 )
 _POINTS_OF = {"level1": "level1_points", "level2": "level2_points", "name": "points"}
+# A label that carries its level's 分值 where the table has no 分值 column for it (Hunan's
+# 计分表: 项目决策(20分), 目标内容(4分))
+_POINTS_IN_LABEL = re.compile(r"(.*?)\s*[(（]\s*(\d{1,4}(?:\.\d{1,4})?)\s*分\s*[)）]", re.S)
 # Labels of the header block next to 项目名称: when 项目名称 is blank, the next label is no name.
 _HEADER_LABELS = {"项目单位", "评价机构", "评价年度", "主管部门", "实施单位", "项目负责人"}
 GRADE_LABELS = ("评价等级", "评价等次", "等级", "等次")
@@ -88,6 +92,20 @@ def _right_of(grid: Grid, row: int, col: int) -> tuple[object, int | None]:
     return None, None
 
 
+def _labelled(grid: Grid, cols: dict[str, int], r: int, key: str) -> tuple[object, object, str]:
+    """The label of ``key`` (a level, or the item's name) at row ``r``, its 分值 and where that
+    is: from the level's 分值 column, or, where the table has none, written in the label
+    (``目标内容(4分)``: 目标内容, 4.0 at the label's cell; no 分值 without it)."""
+    label = grid.value(r, cols[key]) if key in cols else None
+    points_key = _POINTS_OF[key]
+    if points_key in cols:
+        return label, grid.value(r, cols[points_key]), address(r, cols[points_key])
+    found = _POINTS_IN_LABEL.fullmatch(label.strip()) if label.__class__ is str else None
+    if found is None:
+        return label, None, address(r, cols[key]) if key in cols else ""
+    return found.group(1), float(found.group(2)), address(r, cols[key])
+
+
 def _read_sheet(grid: Grid, header: int, file: str) -> ReadEvaluation:
     cols = _columns(grid, header)
     at = lambda r, key: grid.value(r, cols[key]) if key in cols else None  # noqa: E731
@@ -121,23 +139,26 @@ def _read_sheet(grid: Grid, header: int, file: str) -> ReadEvaluation:
             read.declared_profile = str(value).strip() if value not in (None, "") else None
             read.cells[("rule",)] = address(r, c) if c is not None else ""
         elif at(r, "name") not in (None, "") or at(r, "points") not in (None, ""):
-            if at(r, "level1") not in (None, "") and norm(at(r, "level1")) != norm(level1):
-                level1, level1_points, level1_cell = str(at(r, "level1")).strip(), None, ""
-            if at(r, "level1_points") not in (None, "") and level1_points is None:
-                level1_points, level1_cell = at(r, "level1_points"), where(r, "level1_points")
-            if at(r, "level2") not in (None, "") and norm(at(r, "level2")) != norm(level2):
-                level2, level2_points, level2_cell = str(at(r, "level2")).strip(), None, ""
-            if at(r, "level2_points") not in (None, "") and level2_points is None:
-                level2_points, level2_cell = at(r, "level2_points"), where(r, "level2_points")
+            label, points, cell = _labelled(grid, cols, r, "level1")
+            if label not in (None, "") and norm(label) != norm(level1):
+                level1, level1_points, level1_cell = str(label).strip(), None, ""
+            if points not in (None, "") and level1_points is None:
+                level1_points, level1_cell = points, cell
+            label, points, cell = _labelled(grid, cols, r, "level2")
+            if label not in (None, "") and norm(label) != norm(level2):
+                level2, level2_points, level2_cell = str(label).strip(), None, ""
+            if points not in (None, "") and level2_points is None:
+                level2_points, level2_cell = points, cell
+            name, points, points_cell = _labelled(grid, cols, r, "name")
             inputs = Inputs(at(r, "met"), *(grid.shown(r, cols[f]) if f in cols else None for f in ("value", "planned")),
                             at(r, "deductions"))   # (实际值, 计划值: 100% typed in a cell is stored as 1)
             rows.append(EntryRow(level1, level1_points, level2, level2_points,
-                                 str(at(r, "name") or "").strip(), at(r, "points"), at(r, "criterion"),
+                                 str(name or "").strip(), points, at(r, "criterion"),
                                  inputs, at(r, "score"), at(r, "reason")))
             index = len(rows)
             for key in cols:
                 read.cells[("indicator", index, key)] = where(r, key)
-            read.cells[("indicator", index, "weight")] = where(r, "points")
+            read.cells[("indicator", index, "points")] = read.cells[("indicator", index, "weight")] = points_cell
             read.cells[("level1", index, "points")] = level1_cell
             read.cells[("level2", index, "points")] = level2_cell
         r += 1

@@ -120,9 +120,20 @@ def _tiers(items: list[Item]) -> bool:
     return decreasing and all(any(w in i.label for w in _TIER_WORDS) for i in items[1:])
 
 
+def _listed(text: str) -> list[tuple[int, str]]:
+    """:func:`_numbered`, or, for a list without numbers whose every item ends with its points
+    (``设有目标(1分) 目标明确(1分)``, Hunan's 计分表), each item up to its ``(N分)``."""
+    parts = _numbered(text)
+    marks = list(_POINTS_IN_BRACKETS.finditer(text))
+    if len(parts) > 1 or len(marks) < 2 or text[marks[-1].end():].strip(" ,;./"):
+        return parts
+    starts = [0, *(m.end() for m in marks[:-1])]
+    return [(n, text[start:m.end()]) for n, (start, m) in enumerate(zip(starts, marks), start=1)]
+
+
 def _checklist(text: str, points: Decimal | None) -> Criterion:
     items = []
-    for number, part in _numbered(text):
+    for number, part in _listed(text):
         found = _POINTS_IN_BRACKETS.search(part)
         if found is None:
             raise _Unreadable(f"第{number}项没有写明分值（如“（1分）”）")
