@@ -129,7 +129,8 @@ def test_yearly_scores_are_averaged_and_graded(tmp_path):
 
 
 def test_points_written_in_the_labels_and_a_自评分_column(tmp_path):
-    """A 计分表 without 分值 columns (Hunan's): each level's points are read from its label
+    """A 计分表 without 分值 columns (Hunan's), its criteria headed 评价标准及依据 (Hubei's): each
+    level's points are read from its label
     (项目决策(10分)), the label without them, the scores from 自评分; an item whose label states
     no points is said at that label's cell."""
     from openpyxl import Workbook
@@ -140,7 +141,7 @@ def test_points_written_in_the_labels_and_a_自评分_column(tmp_path):
 
     book = Workbook()
     ws = book.active
-    for row in (["一级指标", "二级指标", "三级指标", "自评分", "评价标准"],
+    for row in (["一级指标", "二级指标", "三级指标", "自评分", "评价标准及依据"],   # (Hubei's label)
                 ["项目决策(10分)", "项目目标（6分）", "目标内容(4分)", 3, "设有目标(2分) 目标明确(2分)"],
                 [None, None, "绩效指标(2分)", 2, "按完成情况酌情扣分"],
                 [None, "决策依据(4分)", "依据充分", 4, "按完成情况酌情扣分"]):

@@ -57,7 +57,9 @@ class ReadEvaluation:
 
 
 def is_header(texts: set[str]) -> bool:
-    return {"一级指标", "三级指标"} <= texts and bool({"评价标准", "评分标准"} & texts)
+    """A header row: 一级指标, 三级指标 and a column whose label begins with 评价标准 or 评分标准
+    (Hubei's 评价标准及依据)."""
+    return {"一级指标", "三级指标"} <= texts and any(t.startswith(("评价标准", "评分标准")) for t in texts)
 
 
 def _columns(grid: Grid, row: int) -> dict[str, int]:
