@@ -325,3 +325,34 @@ def test_funds_check_cell_asks_for_a_reason_below_the_profiles_share(written):
     assert "预算执行率未达到90%" in flagged
     explained = book.calculate(SHEET, {**low, lay.funds_cell("reason"): "项目延期"})
     assert book.value(explained, SHEET, lay.funds_check_cell) == ""
+
+
+@needs_soffice
+@pytest.mark.parametrize("saved", ["xlsx", "ods", "xls", "ods-xlsx", "xls-xlsx"])
+def test_addin_templates_filled_in_libreoffice_give_the_engines_findings(written, chaoyang_tables, saved, tmp_path):
+    """Every form's PERF_* template, filled and saved in LibreOffice (no add-in there: #NAME?
+    in .xlsx, no values in .ods and .xls, the formulas lost to NA() or cached as 0 when saved
+    again as .xlsx): recalc computes the PERF_* cells and finds what the engine finds in the
+    same table computed in Excel with the add-in, with one note."""
+    from tests.office_formats import convert
+    from workbook_builder.recalc.run import recalc
+
+    typed, expected = [], {}
+    for form_id in FORMS:
+        for path, sample in zip(written[form_id, False], samples(chaoyang_tables)):
+            inputs, table = filled(path, sample, form_id, portable=False)
+            (tmp_path / form_id).mkdir(exist_ok=True)
+            copy = typed_into(path, inputs, tmp_path / form_id)
+            named = copy.rename(tmp_path / f"{form_id}-{copy.name}")
+            typed.append(named)
+            expected[named.stem] = (form_id, expected_findings(table, form_id, scores_reported=True))
+    profile = tmp_path / "profile"
+    done = typed
+    for fmt in saved.split("-"):
+        done = convert(done, fmt, tmp_path / f"saved-{fmt}", profile)
+    result = recalc([str(p) for p in done], tmp_path / "out", jobs=1)
+    assert result.failures == [] and len(result.reports) == len(typed)
+    for report in result.reports:
+        form_id, findings = expected[report.file.rsplit(".", 1)[0]]
+        assert report.form == form_id and "计分由本工具计算" in report.note, report.file
+        assert {(f.kind, f.cell) for f in report.findings} == findings, report.file
