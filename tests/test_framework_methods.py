@@ -44,6 +44,9 @@ def test_an_unnumbered_checklist_is_itemised_by_its_points(text):
     assert [(i.number, i.label, i.high) for i in criterion.items] == [
         (1, "设有目标", 1), (2, "目标明确", 1), (3, "目标细化", 1), (4, "目标量化", 1)]
     assert checklist(criterion, "1,3") == 2 and checklist(criterion, "全部") == 4
+    two = parse_criterion("符合分配办法(2分) 分配公平合理(3分)", 5)
+    assert [(i.label, i.high) for i in two.items] == [("符合分配办法", 2), ("分配公平合理", 3)]
+    assert parse_criterion("资料齐全(3分)", 3).items[0].label == "资料齐全"
 
 
 def test_points_followed_by_more_text_are_not_an_item_list():

@@ -125,7 +125,7 @@ def _listed(text: str) -> list[tuple[int, str]]:
     (``设有目标(1分) 目标明确(1分)``, Hunan's 计分表), each item up to its ``(N分)``."""
     parts = _numbered(text)
     marks = list(_POINTS_IN_BRACKETS.finditer(text))
-    if len(parts) > 1 or len(marks) < 2 or text[marks[-1].end():].strip(" ,;./"):
+    if len(parts) > 1 or not marks or text[marks[-1].end():].strip(" ,;./"):
         return parts
     starts = [0, *(m.end() for m in marks[:-1])]
     return [(n, text[start:m.end()]) for n, (start, m) in enumerate(zip(starts, marks), start=1)]
