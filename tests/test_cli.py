@@ -74,6 +74,31 @@ def test_batch_refuses_to_overwrite_without_force(tmp_path, capsys):
     assert len(index) == 2 + 30 and index[2][6] == "01_2022-2023年朝阳区互联网接入服务.xlsx"
 
 
+def test_batch_interrupted_still_writes_its_index(tmp_path, capsys, monkeypatch):
+    """Ctrl+C in the fifth template: the four written stay, the index lists them and the 26
+    not reached (未生成), and the command says so with exit code 130."""
+    from workbook_builder.forms import batch
+
+    real, calls = batch.write_template, []
+
+    def stopped(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 5:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(batch, "write_template", stopped)
+    target = tmp_path / "out"
+    assert main(["batch", str(ROOT / "samples/chaoyang-2024/project_list.xlsx"), "-o", str(target)]) == 130
+    captured = capsys.readouterr()
+    assert "生成 4 个自评表模板" in captured.out and "其余 26 个项目未生成" in captured.err
+    assert "未生成：" not in captured.err   # (not 26 failures, one line)
+    index = list(load_workbook(target / "00_索引.xlsx")["项目清单"].iter_rows(values_only=True))[2:]
+    assert len(index) == 30 and all(row[6].endswith(".xlsx") for row in index[:4])
+    assert all(row[6] == f"未生成：{batch.INTERRUPTED}" for row in index[4:])
+    assert len(list(target.glob("*.xlsx"))) == 5
+
+
 def test_setup_describes_three_routes(capsys):
     assert main(["setup"]) == 0
     out = capsys.readouterr().out

@@ -186,7 +186,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from .forms.batch import INDEX_NAME, write_batch
+    from .forms.batch import INDEX_NAME, INTERRUPTED, write_batch
     from .readers.project_list import read_project_list
 
     found = get_form(args.form)
@@ -198,10 +198,15 @@ def cmd_batch(args: argparse.Namespace) -> int:
     tables = read_project_list(args.list, profile, args.year)
     result = write_batch(tables, args.output, profile, args.year, overwrite=args.force,
                          portable=args.portable, form_id=found)
-    for written in result.failed:
+    failed = [w for w in result.failed if w.error != INTERRUPTED]
+    for written in failed:
         print(f"未生成：{shown_path(written.table.project)}：{shown_path(written.error)}", file=sys.stderr)
     print(f"已在 {shown_path(args.output)} 生成 {len(result.written) - len(result.failed)} 个自评表模板和索引 {INDEX_NAME}"
-          + (f"，{len(result.failed)} 个失败" if result.failed else ""))
+          + (f"，{len(failed)} 个失败" if failed else ""))
+    if result.interrupted:
+        print(f"生成已中断：其余 {len(result.failed) - len(failed)} 个项目未生成（已列在索引中），"
+              "重新运行时加 --force 覆盖已生成的文件。", file=sys.stderr)
+        return 130
     return EXIT_USER if result.failed else 0
 
 

@@ -39,6 +39,7 @@ class BatchResult:
     folder: Path
     written: list[Written]
     index: Path
+    interrupted: bool = False   # Ctrl+C: the projects not reached are listed as not written
 
     @property
     def failed(self) -> list[Written]:
@@ -77,7 +78,8 @@ def write_batch(tables: list[Table], folder: str | Path, profile: object = None,
     """One template per table in ``folder``, laid out as the form ``form_id``, and the index
     workbook. The profile is ``profile``, else the form's. A project whose workbook cannot be
     written is reported in its :class:`Written` and the batch goes on. A profile that cannot be
-    compiled for ``portable`` templates is refused before any file is written."""
+    compiled for ``portable`` templates is refused before any file is written. On Ctrl+C the
+    index is still written, listing the projects not reached as not written (``interrupted``)."""
     folder = Path(folder)
     found = get_form(form_id)
     rules = get_profile(profile or found.profile)
@@ -88,18 +90,24 @@ def write_batch(tables: list[Table], folder: str | Path, profile: object = None,
     if clashes and not overwrite:
         listed = "、".join(clashes[:5]) + ("…" if len(clashes) > 5 else "")
         raise OutputExistsError(f"输出目录 {folder} 中已有同名文件：{listed}（如确需覆盖，请加 --force）")
-    results = []
-    for table, name in zip(tables, names):
-        try:
-            path = write_template(table, folder / name, rules, year, overwrite=True, portable=portable,
-                                  form_id=found)
-            results.append(Written(table, path))
-        except NotPortable as err:   # a row of a form without 性质 whose target states no operator
-            results.append(Written(table, None, str(err)))
-        except OSError as err:
-            results.append(Written(table, None, f"无法写入 {folder / name}：{err.strerror or err}"))
+    results: list[Written] = []
+    try:
+        for table, name in zip(tables, names):
+            try:
+                path = write_template(table, folder / name, rules, year, overwrite=True, portable=portable,
+                                      form_id=found)
+                results.append(Written(table, path))
+            except NotPortable as err:   # a row of a form without 性质 whose target states no operator
+                results.append(Written(table, None, str(err)))
+            except OSError as err:
+                results.append(Written(table, None, f"无法写入 {folder / name}：{err.strerror or err}"))
+    except KeyboardInterrupt:
+        results += [Written(table, None, INTERRUPTED) for table in tables[len(results):]]
     index = atomic_save(_index(results, rules, year).save, folder / INDEX_NAME)
-    return BatchResult(folder, results, index)
+    return BatchResult(folder, results, index, interrupted=any(w.error == INTERRUPTED for w in results))
+
+
+INTERRUPTED = "生成时被中断（Ctrl+C），未生成"
 
 
 def _index(results: list[Written], profile, year: int | None) -> Workbook:
