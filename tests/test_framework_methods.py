@@ -49,6 +49,16 @@ def test_an_unnumbered_checklist_is_itemised_by_its_points(text):
     assert parse_criterion("资料齐全(3分)", 3).items[0].label == "资料齐全"
 
 
+@pytest.mark.parametrize("text,points,items", [
+    ("目标设定(4分)：设有目标(1分) 目标明确(1分) 目标细化(1分) 目标量化(1分)", 4,
+     [("设有目标", 1), ("目标明确", 1), ("目标细化", 1), ("目标量化", 1)]),   # a heading is no item
+    ("设有目标(1分)、目标明确(1分)", 2, [("设有目标", 1), ("目标明确", 1)]),
+    ("①设有目标(1分) 其他(1分)", 1, [("设有目标", 1)]),   # numbered (one ①): read as numbered
+])
+def test_how_an_unnumbered_list_is_itemised(text, points, items):
+    assert [(i.label, i.high) for i in parse_criterion(text, points).items] == items
+
+
 def test_points_followed_by_more_text_are_not_an_item_list():
     """Text after the last (N分) is no item of its own: the list is not itemised by the points,
     and one entry's points do not add up to the 分值."""

@@ -128,7 +128,7 @@ def test_yearly_scores_are_averaged_and_graded(tmp_path):
     assert ("B27", "grade_mismatch") in _findings(result)
 
 
-def test_points_written_in_the_labels_and_a_自评分_column(tmp_path):
+def test_points_written_in_the_labels_and_a_self_score_column(tmp_path):
     """A 计分表 without 分值 columns (Hunan's), its criteria headed 评价标准及依据 (Hubei's): each
     level's points are read from its label
     (项目决策(10分)), the label without them, the scores from 自评分; an item whose label states

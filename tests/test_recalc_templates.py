@@ -239,6 +239,22 @@ def test_an_ods_saved_again_as_xlsx_keeps_the_findings(tmp_path, chaoyang_tables
     assert table["note"].startswith("填报时未安装加载项")
 
 
+def test_a_renamed_template_saved_as_ods_and_again_as_xlsx(tmp_path, chaoyang_tables):
+    """The same with the sheet renamed, so that the template is read in the standard layout:
+    the 0 cached in the funds score is computed too."""
+    if libreoffice.SOFFICE is None:
+        pytest.skip(libreoffice.MISSING)
+    path = _template(chaoyang_tables, tmp_path / "in", 26, typed_scores=False)
+    book = load_workbook(path)
+    book["自评表"].title = "朝阳区政府网站"
+    book.save(path)
+    [ods] = convert([path], "ods", tmp_path / "ods", tmp_path / "profile")
+    [again] = convert([ods], "xlsx", tmp_path / "again", tmp_path / "profile")
+    [table] = recalc(again.parent, tmp_path / "out")["tables"]
+    assert table["sheet"] == "朝阳区政府网站" and table["computed_total"] == 94.0
+    assert findings(table) == [("K14", "missing_reason")] and table["note"].startswith("填报时未安装加载项")
+
+
 def test_only_cells_still_calling_perf_functions_are_the_office_suites(tmp_path):
     """Where #NAME? shows the add-in was missing, the cells whose formula still calls a PERF_*
     function (as Excel or LibreOffice saves it) are known, whatever they hold; a number typed,

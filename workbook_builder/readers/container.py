@@ -730,8 +730,10 @@ class _Extent:
     attribute at its reference, one without after the previous cell of its row; a row with an
     ``r`` attribute at that row, one without after the previous row (the extent is that of the
     cells: a row without any is not loaded). Also the Excel error values
-    (``t="e"``) by 0-based (row, col): calamine reads them as empty cells; and the cells whose
-    style is one of ``percent_styles`` (``percent``: a number there is shown as a percentage)."""
+    (``t="e"``) by 0-based (row, col): calamine reads them as empty cells; the cells whose
+    style is one of ``percent_styles`` (``percent``: a number there is shown as a percentage); and,
+    measured tag by tag, the cells whose formula calls a PERF_* function (``own``; a shared
+    formula's other cells, written ``<f t="shared" si="0"/>``, are not among them)."""
 
     def __init__(self, percent_styles: frozenset[int] = frozenset()) -> None:
         self.height = self.width = self.cells = 0
@@ -758,7 +760,7 @@ class _Extent:
             body, self.tail = window[:max(cut, 0)], window[max(cut, 0):]
         no_result = {m.start() for m in _NO_RESULT_CELL.finditer(body) if not _TEXT_RESULT.search(
             body, m.start(), body.find(b">", m.start()))} if _maybe_no_result(body) else ()
-        # (a plain part never comes here with an error value, so only a sheet that may show #NAME? is searched)
+        # (a plain part without error values never comes here: nearly every sheet without #NAME? skips this)
         own = [m.start() for m in _OWN_CALL.finditer(body)] if b"erf_" in body or b"ERF_" in body else []
         for tag in _TAG.finditer(body):
             attributes = tag.group(2)
@@ -957,7 +959,8 @@ def check_package(archive: _Package, data: bytes, required: str | None = None,
     before calamine allocates it. Returns the Excel error values (``#DIV/0!`` …) per sheet name and
     0-based (row, col): calamine reads them as empty cells, and a user must be told the cell holds
     an error, not nothing; so is a formula cell saved without its result (:data:`NO_RESULT`),
-    and noted too, each cell of .xlsx/.xlsm formatted as a percentage (:data:`PERCENT`). ``keep``:
+    and noted too, each cell of .xlsx/.xlsm formatted as a percentage (:data:`PERCENT`) and, in a
+    sheet with error values, each cell whose formula calls a PERF_* function (:data:`OWN_FORMULA`). ``keep``:
     a list that gets every (member, inflated bytes) when each was inflated whole (see
     :func:`stored_copy`), else is emptied."""
     errors: dict[str, dict[tuple[int, int], str]] = {}
@@ -990,7 +993,7 @@ def check_package(archive: _Package, data: bytes, required: str | None = None,
             else:
                 whole = False
                 extent = _scan_chunks(member, chunks, member.filename in sheets, percent_styles)
-            if extent is None or not (extent.errors or extent.percent or extent.own or extent.too_large()):
+            if extent is None or not (extent.errors or extent.percent or extent.too_large()):   # (own: with #NAME?)
                 continue
             names = _sheet_names(archive, inflated) if names is None else names
             sheet = names.get(member.filename, member.filename)
@@ -1043,8 +1046,8 @@ _REQUIRED = {"xlsx": "xl/workbook.xml", "xlsm": "xl/workbook.xml", "xlsb": "xl/w
 class Checked:
     """A file that passed :func:`check_container`: its format, its bytes (what the reader must
     read, so that the file cannot change in between) and the error values of its cells (with
-    the formulas saved without results, :data:`NO_RESULT`, and the cells formatted as
-    percentages, :data:`PERCENT`).
+    the formulas saved without results, :data:`NO_RESULT`, the cells formatted as percentages,
+    :data:`PERCENT`, and those calling PERF_* functions, :data:`OWN_FORMULA`).
     ``stored``: for a workbook package, the same members as checked, stored uncompressed (see
     :func:`stored_copy`), for calamine to read instead of inflating them again."""
 

@@ -1,11 +1,13 @@
 """评价指标体系评分表 read out of workbooks, with the cell address of every value.
 
-A sheet holds such a table when one row has the headers 一级指标, 三级指标 and 评价标准 (or
-评分标准), as in seed 001 and in perfbook's own template (recognised by its hidden ``_perfbook``
-sheet, which names the framework). Columns are found by their header labels, spaces and line
-breaks ignored, so a table typed by hand in this layout is read the same way, with or without
-the input columns (达成项, 实际值, 计划值, 扣分) and 扣分原因. Merged 一级/二级 cells are carried
-down, repeated header rows skipped; 小计, 总分, 评价等级 and 计分规则 rows are read below the items.
+A sheet holds such a table when one row has the headers 一级指标, 三级指标 and a label beginning
+with 评价标准 or 评分标准 (评价标准及依据), as in seed 001 and in perfbook's own template (recognised
+by its hidden ``_perfbook`` sheet, which names the framework). Columns are found by their header
+labels, spaces and line breaks ignored, so a table typed by hand in this layout is read the same
+way, with or without the input columns (达成项, 实际值, 计划值, 扣分) and 扣分原因; the score column
+may be headed 自评分. A level without a 分值 column takes its points from its labels
+(``项目决策(20分)``, Hunan's 计分表). Merged 一级/二级 cells are carried down, repeated header rows
+skipped; 小计, 总分, 评价等级 and 计分规则 rows are read below the items.
 """
 
 from __future__ import annotations

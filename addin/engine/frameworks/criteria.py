@@ -121,14 +121,18 @@ def _tiers(items: list[Item]) -> bool:
 
 
 def _listed(text: str) -> list[tuple[int, str]]:
-    """:func:`_numbered`, or, for a list without numbers whose every item ends with its points
-    (``设有目标(1分) 目标明确(1分)``, Hunan's 计分表), each item up to its ``(N分)``."""
+    """:func:`_numbered`, or, for a list without ①② whose every item ends with its points
+    (``设有目标(1分) 目标明确(1分)``, Hunan's 计分表), each item up to its ``(N分)``; a heading
+    with its points before a colon (``目标设定(4分):设有目标(1分)…``) is no item."""
     parts = _numbered(text)
     marks = list(_POINTS_IN_BRACKETS.finditer(text))
-    if len(parts) > 1 or not marks or text[marks[-1].end():].strip(" ,;./"):
+    if any(c in CIRCLED for c in text) or not marks or text[marks[-1].end():].strip(" ,;./"):
         return parts
+    if len(marks) > 1 and text[marks[0].end():].lstrip().startswith(":"):
+        text = text[marks[0].end():].lstrip()[1:]
+        marks = list(_POINTS_IN_BRACKETS.finditer(text))
     starts = [0, *(m.end() for m in marks[:-1])]
-    return [(n, text[start:m.end()]) for n, (start, m) in enumerate(zip(starts, marks), start=1)]
+    return [(n, text[start:m.end()].lstrip(" ,;./、")) for n, (start, m) in enumerate(zip(starts, marks), start=1)]
 
 
 def _checklist(text: str, points: Decimal | None) -> Criterion:
