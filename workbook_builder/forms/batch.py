@@ -107,7 +107,7 @@ def write_batch(tables: list[Table], folder: str | Path, profile: object = None,
     return BatchResult(folder, results, index, interrupted=any(w.error == INTERRUPTED for w in results))
 
 
-INTERRUPTED = "生成时被中断（Ctrl+C），未生成"
+INTERRUPTED = "生成时被中断（Ctrl+C）"
 
 
 def _index(results: list[Written], profile, year: int | None) -> Workbook:
