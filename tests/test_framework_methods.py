@@ -52,6 +52,7 @@ def test_an_unnumbered_checklist_is_itemised_by_its_points(text):
 @pytest.mark.parametrize("text,points,items", [
     ("目标设定(4分)：设有目标(1分) 目标明确(1分) 目标细化(1分) 目标量化(1分)", 4,
      [("设有目标", 1), ("目标明确", 1), ("目标细化", 1), ("目标量化", 1)]),   # a heading is no item
+    ("资金管理(2分)：制度健全(2分)", 2, [("制度健全", 2)]),
     ("设有目标(1分)、目标明确(1分)", 2, [("设有目标", 1), ("目标明确", 1)]),
     ("①设有目标(1分) 其他(1分)", 1, [("设有目标", 1)]),   # numbered (one ①): read as numbered
 ])

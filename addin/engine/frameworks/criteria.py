@@ -128,7 +128,7 @@ def _listed(text: str) -> list[tuple[int, str]]:
     marks = list(_POINTS_IN_BRACKETS.finditer(text))
     if any(c in CIRCLED for c in text) or not marks or text[marks[-1].end():].strip(" ,;./"):
         return parts
-    if len(marks) > 1 and text[marks[0].end():].lstrip().startswith(":"):
+    if text[marks[0].end():].lstrip().startswith(":"):   # (the last mark ends the text: not the heading)
         text = text[marks[0].end():].lstrip()[1:]
         marks = list(_POINTS_IN_BRACKETS.finditer(text))
     starts = [0, *(m.end() for m in marks[:-1])]
