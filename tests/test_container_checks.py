@@ -386,3 +386,44 @@ def test_parts_read_to_tell_the_format_are_bounded(tmp_path, monkeypatch):
     real = container._Package.read
     monkeypatch.setattr(container._Package, "read", lambda self, name: read.append(name) or real(self, name))
     assert container.detect_format(path) == "xlsx" and read == []
+
+
+def _never_closed(pattern: bytes, size: int = 300_000) -> bytes:
+    """``pattern`` repeated to ``size`` bytes with letters sprinkled in, so that the part stays
+    under the compression-ratio limit (a bomb is refused before it is scanned)."""
+    import random
+
+    body = bytearray(pattern * (size // len(pattern)))
+    rng = random.Random(1)
+    for _ in range(len(body) // 100):
+        at = rng.randrange(len(body))
+        if body[at] in b"ab":
+            body[at] = rng.choice(b"cdefghijk")
+    return bytes(body)
+
+
+SHEET_HEAD = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">'
+
+
+@pytest.mark.parametrize("part,head,pattern,tail,size", [
+    ("xl/worksheets/sheet1.xml", SHEET_HEAD, b"<c a ", b"", 300_000),                 # cell tags never closed
+    ("xl/worksheets/sheet1.xml", SHEET_HEAD, b'<c r="A1" b="', b"", 300_000),         # a quote never closed
+    ("xl/worksheets/sheet1.xml", SHEET_HEAD + b'<c r="A1" t="e"><v>#SPILL!</v></c>', b'<c t="e" a ',
+     b"</row></sheetData></worksheet>", 300_000),                                      # error cells never closed
+    ("xl/worksheets/sheet1.xml", SHEET_HEAD + b'<c a="1">', b"<f a perf_b ", b"", 4_000_000),   # formulas
+])
+def test_tags_never_closed_cost_linear_time(tmp_path, part, head, pattern, tail, size):
+    """A small file whose part is tags that never close (a hostile probe): each scan gives a tag
+    up at the next <, instead of searching to the end from every tag (quadratic: over 300 s for
+    a 300 KB sheet, a worker's time limit for every such file). Checked in a process of its own:
+    a scan gone quadratic again does not finish in the minute allowed."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "never_closed.xlsx"
+    patch(GOOD, path, {part: head + _never_closed(pattern, size) + tail})
+    code = ("import sys; from workbook_builder.recalc.run import check_file; "
+            "print(type(check_file(sys.argv[1], None, None, None, 'x')).__name__)")
+    done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=60,
+                          cwd=Path(__file__).parent.parent)
+    assert done.returncode == 0, done.stderr[-2000:]

@@ -640,7 +640,9 @@ def _scan_whole(member: _Entry, part: bytes, measure: bool,
 
 # the extent of a worksheet, measured before calamine allocates it -----------------------------
 
-_ATTRIBUTES = rb"((?:[^>\"']|\"[^\"]*\"|'[^']*')*)"
+# (no < inside a tag, not even in an attribute value, as XML has it: a tag never closed is given up
+# at the next <, so that a sheet of them costs linear time, not a scan to the end from every <c)
+_ATTRIBUTES = rb"((?:[^<>\"']|\"[^\"<]*\"|'[^'<]*')*)"
 _TAG = re.compile(rb"<(?:[\w.-]+:)?(c|row)(?=[\s/>])" + _ATTRIBUTES + rb">")
 _R = re.compile(rb"(?:^|\s)r\s*=\s*[\"']([^\"']*)[\"']")
 _ERROR_TYPE = re.compile(rb"(?:^|\s)t\s*=\s*[\"']e[\"']")
@@ -696,7 +698,7 @@ PERCENT = "%"     # among check_package's cell notes: a number shown as a percen
 OWN_FORMULA = "ƒ"  # among them: a formula calling a PERF_* function (an error value is said instead; a
 # percentage only matters in an input cell, which holds no formula of perfbook's)
 # a formula calling one of perfbook's functions, as Excel (PERF_SCORE) or LibreOffice (perf_score) saves it
-_OWN_CALL = re.compile(rb"<(?:[\w.-]+:)?f(?=[\s>])[^>]*>[^<]*?(?<![A-Za-z0-9_])(?i:perf_)[A-Za-z_]*\s*\(")
+_OWN_CALL = re.compile(rb"<(?:[\w.-]+:)?f(?=[\s>])[^<>]*>[^<]*?(?<![A-Za-z0-9_])(?i:perf_)[A-Za-z_]*\s*\(")
 
 
 def _maybe_no_result(part: bytes) -> bool:
@@ -1064,7 +1066,7 @@ _STORED_LOCAL = struct.Struct("<4s5H3L2H")
 # The error values calamine reads; a newer one (#SPILL!, #CALC! …) makes it refuse the workbook.
 _CALAMINE_ERRORS = {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"}
 # an error cell up to its value (not a self-closing one: that would run into the next cell)
-_ERROR_CELL = re.compile(rb"(<(?:[\w.-]+:)?c\s[^>]*?\bt\s*=\s*[\"']e[\"'][^>]*(?<!/)>"
+_ERROR_CELL = re.compile(rb"(<(?:[\w.-]+:)?c\s[^<>]*?\bt\s*=\s*[\"']e[\"'][^<>]*(?<!/)>"
                          rb"(?:(?!</(?:[\w.-]+:)?c>).){0,2000}?<(?:[\w.-]+:)?v>)[^<]*(?=<)", re.S)
 
 
