@@ -179,16 +179,35 @@ def test_every_named_path_is_accounted_for(tmp_path):
 
 def test_unreadable_subfolder_is_reported(tmp_path, monkeypatch):
     (tmp_path / "a.xlsx").write_bytes(b"x")
-    real_walk = os.walk
+    (tmp_path / "锁住的").mkdir()
+    (tmp_path / "锁住的" / "b.xlsx").write_bytes(b"x")
+    real_scandir = os.scandir
 
-    def walk(top, onerror=None, followlinks=False):
-        onerror(PermissionError(13, "Permission denied", str(Path(top) / "锁住的")))
-        yield from real_walk(top, onerror=onerror, followlinks=followlinks)
+    def scandir(top):   # (the tests run as root, who may read any folder)
+        if Path(top).name == "锁住的":
+            raise PermissionError(13, "Permission denied", str(top))
+        return real_scandir(top)
 
-    monkeypatch.setattr(os, "walk", walk)
+    monkeypatch.setattr(os, "scandir", scandir)
     found, skipped = collect([str(tmp_path)])
     assert [p.name for p in found] == ["a.xlsx"]
     assert [(p.name, r) for p, r in skipped] == [("锁住的", "无法读取文件夹（没有访问权限）")]
+
+
+def test_a_folder_1200_levels_deep_is_walked(tmp_path):
+    """A hostile probe's tree: a table at the top and one 1,200 folders down (Python 3.11's
+    recursive os.walk stopped the whole run with a RecursionError); both are found, in order,
+    with the files of each folder before its subfolders."""
+    (tmp_path / "顶层.xlsx").write_bytes(b"x")
+    deep = tmp_path
+    for _ in range(1200):   # (one by one: pathlib's mkdir(parents=True) recurses too)
+        deep = deep / "d"
+        os.mkdir(deep)
+    (deep / "底层.xlsx").write_bytes(b"x")
+    (tmp_path / "z.xlsx").write_bytes(b"x")
+    found, skipped = collect([str(tmp_path)])
+    assert [p.name for p in found] == ["z.xlsx", "顶层.xlsx", "底层.xlsx"] and skipped == []
+    assert found[2] == deep / "底层.xlsx"
 
 
 # guarded workers ----------------------------------------------------------------------------
