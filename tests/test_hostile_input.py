@@ -205,9 +205,15 @@ def test_a_folder_1200_levels_deep_is_walked(tmp_path):
         os.mkdir(deep)
     (deep / "底层.xlsx").write_bytes(b"x")
     (tmp_path / "z.xlsx").write_bytes(b"x")
-    found, skipped = collect([str(tmp_path)])
-    assert [p.name for p in found] == ["z.xlsx", "顶层.xlsx", "底层.xlsx"] and skipped == []
-    assert found[2] == deep / "底层.xlsx"
+    try:
+        found, skipped = collect([str(tmp_path)])
+        assert [p.name for p in found] == ["z.xlsx", "顶层.xlsx", "底层.xlsx"] and skipped == []
+        assert found[2] == deep / "底层.xlsx"
+    finally:   # removed bottom up: pytest's own clean-up of old temporary folders recurses
+        (deep / "底层.xlsx").unlink()
+        while deep != tmp_path:
+            os.rmdir(deep)
+            deep = deep.parent
 
 
 # guarded workers ----------------------------------------------------------------------------

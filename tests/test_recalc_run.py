@@ -3,6 +3,7 @@ given, .xlsm copies staying .xlsm."""
 
 import json
 import re
+import os
 import shutil
 
 import pytest
@@ -180,21 +181,38 @@ def test_summary_that_fails_while_streaming_is_written_again_at_the_end(tmp_path
 
 
 def test_files_in_the_output_folder_are_accounted_for_and_an_input_folder_is_never_the_output(tmp_path):
-    """A second run with the output inside the folder read: the first run's outputs (and
-    anything else put there) are listed as not read, never dropped silently; an output folder
-    that is the folder read, or holds it, is refused before anything is written."""
+    """A second run with the output inside the folder read: the first run's outputs are listed
+    as not read, never dropped silently. A file there that no run wrote (a submission kept in
+    the folder chosen for the output, or a copy changed after the summary: a unit's corrected
+    copy) makes the run refuse before anything is written: it would be neither read nor safe.
+    An output folder that is the folder read, or holds it, is refused too."""
     folder = tmp_path / "收到"
     folder.mkdir()
     shutil.copy(SUBMITTED / "26_朝阳区政府网站功能和监测服务项目.xlsx", folder)
     out = folder / "复核结果"
     assert main(["recalc", str(folder), "-o", str(out), "--jobs", "1"]) == 0
-    shutil.copy(SUBMITTED / "05_朝阳区“城市管理大脑”（一期）.xlsx", out)
     result = recalc([str(folder)], out, jobs=1)
     assert len(result.reports) == 1
     assert sorted((f.file, f.message) for f in result.failures) == [
         (f"收到/复核结果/{name}", "未读取：位于输出目录中（本工具写出的复核副本和汇总所在处），未复核")
-        for name in sorted(["05_朝阳区“城市管理大脑”（一期）.xlsx", "26_朝阳区政府网站功能和监测服务项目_复核.xlsx", "复核汇总.xlsx"])]
+        for name in sorted(["26_朝阳区政府网站功能和监测服务项目_复核.xlsx", "复核汇总.xlsx"])]
     assert all(f.skipped for f in result.failures)
+    older = out / "上次" / "复核汇总.xlsx"   # named like an output, but in a folder of its own
+    older.parent.mkdir()
+    shutil.copy(out / "复核汇总.xlsx", older)
+    with pytest.raises(Exception, match="其中有不是本工具上次写出的文件（复核汇总.xlsx）"):
+        recalc([str(folder)], out, jobs=1)
+    shutil.rmtree(older.parent)
+    kept = out / "05_朝阳区“城市管理大脑”（一期）.xlsx"
+    shutil.copy(SUBMITTED / kept.name, kept)
+    copy = out / "26_朝阳区政府网站功能和监测服务项目_复核.xlsx"
+    corrected = copy.read_bytes() + b"\0"   # (changed after the summary was written)
+    os.utime(out / "复核汇总.xlsx", ns=(1, 1))
+    before = {p: p.read_bytes() for p in out.iterdir()}
+    with pytest.raises(Exception, match="其中有不是本工具上次写出的文件（05_朝阳区“城市管理大脑”（一期）.xlsx、"
+                                        "26_朝阳区政府网站功能和监测服务项目_复核.xlsx）"):
+        recalc([str(folder)], out, jobs=1)
+    assert {p: p.read_bytes() for p in out.iterdir()} == before and corrected[:-1] == before[copy]
     for output in (folder, tmp_path):
         with pytest.raises(Exception, match="是要复核的文件夹 .* 本身或其上级"):
             recalc([str(folder)], output, jobs=1)
@@ -228,3 +246,39 @@ def test_outputs_never_land_on_the_files_read(tmp_path, capsys):
     earlier.write_text(' \n{"tables": []}', encoding="utf-8")
     assert main(["recalc", str(table), "-o", str(tmp_path / "out"), "--json", str(earlier), "--jobs", "1"]) == 0
     assert json.loads(earlier.read_text(encoding="utf-8"))["tables"]
+
+
+def test_a_run_writes_over_no_file_but_an_earlier_runs(tmp_path, capsys):
+    """Outputs land only where nothing of the user's is (a hostile probe: --json naming the
+    summary or a copy lost the other; a user's file named like a copy was replaced; --json
+    naming a device replaced the device): a file named like the summary or a copy that no
+    earlier run wrote, --json naming this run's summary or copy, and --json naming a pipe,
+    a device or a link are refused before anything is written; the outputs of an earlier run
+    are written over."""
+    table = tmp_path / "26_朝阳区政府网站功能和监测服务项目.xlsx"
+    shutil.copy(SUBMITTED / table.name, table)
+    out = tmp_path / "out"
+    out.mkdir()
+    users = out / "26_朝阳区政府网站功能和监测服务项目_复核.xlsx"
+    users.write_bytes(b"the user's")
+    pipe = tmp_path / "管道"
+    os.mkfifo(pipe)
+    link = tmp_path / "链接.json"
+    (tmp_path / "目标.json").write_text("{}", encoding="utf-8")
+    link.symlink_to(tmp_path / "目标.json")
+    for args, message in (
+            ([], "输出目录 .* 中已有同名的文件（26_朝阳区政府网站功能和监测服务项目_复核.xlsx），不是本工具上次写出的"),
+            (["--no-copies", "--json", str(out / "复核汇总.xlsx")], "与本次写出的复核汇总或复核副本同名"),
+            (["--json", str(pipe)], "已存在且不是普通文件"),
+            (["--json", str(link)], "已存在且不是普通文件")):
+        assert main(["recalc", str(table), "-o", str(out), "--jobs", "1", *args]) == 2, args
+        assert re.search(message, capsys.readouterr().err), args
+    assert users.read_bytes() == b"the user's" and sorted(p.name for p in out.iterdir()) == [users.name]
+    users.unlink()
+    for _ in range(2):   # the second run writes over the first's summary and copy
+        assert main(["recalc", str(table), "-o", str(out), "--jobs", "1"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["26_朝阳区政府网站功能和监测服务项目_复核.xlsx", "复核汇总.xlsx"]
+    users.unlink()   # (were it there, it is no JSON: refused as such)
+    capsys.readouterr()
+    assert main(["recalc", str(table), "-o", str(out), "--jobs", "1", "--json", str(users)]) == 2
+    assert "与本次写出的复核汇总或复核副本同名" in capsys.readouterr().err

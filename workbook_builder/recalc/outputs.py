@@ -1,0 +1,49 @@
+"""What an earlier run wrote in an output folder, so that a run writes over nothing else.
+
+A run writes 复核汇总.xlsx last, after the annotated copies, and lists each copy in its 项目
+sheet (复核副本). The files an earlier run left in an output folder are therefore that summary
+and the copies it lists that have not changed since it was written. Any other file there is the
+user's (a unit's corrected copy sent back under the name perfbook gave it, a submission kept in
+the folder chosen for the output): ``perfbook recalc`` refuses to write over it, and refuses an
+output folder inside a folder it reads when such a file is in it (it would be neither read nor
+safe), before any work.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .summary import PROJECT_COLUMNS, SUMMARY_NAME
+
+_COPY_COLUMN = PROJECT_COLUMNS.index("复核副本")
+
+
+def earlier_outputs(outdir: Path) -> set[str]:
+    """The names of the files in ``outdir`` that an earlier run wrote: its 复核汇总.xlsx (when
+    perfbook can read it as one) and the copies listed there, not changed after it."""
+    import python_calamine
+
+    summary = outdir / SUMMARY_NAME
+    try:
+        written = summary.stat().st_mtime_ns
+        book = python_calamine.CalamineWorkbook.from_path(str(summary))
+        rows = book.get_sheet_by_name("项目").to_python()
+    except Exception:   # no summary, or not one perfbook can read: nothing is known to be a run's
+        return set()
+    names = {SUMMARY_NAME}
+    for row in rows[1:]:
+        name = str(row[_COPY_COLUMN]) if len(row) > _COPY_COLUMN and row[_COPY_COLUMN] else ""
+        if name:   # (a name with a folder never matches a file of the output folder)
+            try:
+                if (outdir / name).stat().st_mtime_ns <= written:
+                    names.add(name)
+            except OSError:
+                pass
+    return names
+
+
+def users_files(outdir: Path, names: list[str], earlier: set[str]) -> list[str]:
+    """Those of ``names`` that exist in ``outdir`` and are not in ``earlier``: what a run writing
+    them would write over."""
+    return [name for name in names if name not in earlier and os.path.lexists(outdir / name)]
