@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from workbook_builder.files import MAX_STEM, atomic_save, safe_stem, unique_names
+from workbook_builder.files import MAX_STEM, Taken, atomic_save, numbered, safe_stem, unique_names
 
 
 @pytest.mark.parametrize(
@@ -76,3 +76,20 @@ def test_inert_text(text, shown):
     from workbook_builder.files import inert_text
 
     assert inert_text(text, 20) == shown
+
+
+def test_numbering_many_files_of_one_name_goes_on_from_the_last_number():
+    """An archive of 20,000 表.xlsx (a hostile probe's): each name is numbered from the last
+    number given, not counted up from 2 again (a few looks a name, not thousands), and a
+    number a real file already has is passed over."""
+    looks = []
+
+    def key(text):
+        looks.append(text)
+        return text
+
+    taken = Taken({"表（3）.xlsx"})
+    names = [numbered("表.xlsx", taken, key) for _ in range(2000)]
+    assert names[:4] == ["表.xlsx", "表（2）.xlsx", "表（4）.xlsx", "表（5）.xlsx"] and len(set(names)) == 2000
+    assert len(looks) < 10 * 2000
+    assert numbered("表（2）.xlsx", taken) == "表（2）（2）.xlsx"   # (another name: numbered on its own)

@@ -26,7 +26,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from ..files import decoded, numbered, readable_path
+from ..files import Taken, decoded, numbered, readable_path
 from ..logs import debugging, logger
 from .container import MAX_FILE_BYTES, MAX_RATIO, SUFFIXES, UnreadableFile, open_regular, os_reason, sniff_markup
 
@@ -62,7 +62,7 @@ class Unpacked:
     written: int = 0    # files written into the folder (their numbers)
     entries: int = 0    # files looked at (in the run)
     as_file: bool = False   # the "archive" is a workbook or Word document: read it as the file it is
-    shown: set[str] = field(default_factory=set)   # the shown names given, in NFC (see own)
+    shown: set[str] = field(default_factory=Taken)   # the shown names given, in NFC (see own)
 
     def own(self, name: str) -> str:
         """``name``, numbered if a file of this archive already has it, or one that reads alike

@@ -29,7 +29,7 @@ from addin.engine.findings import Finding
 from addin.engine.forms import get_form
 
 from ..logs import debugging, logger
-from ..files import atomic_save, numbered, readable_path, safe_stem, shown_path, unique_names
+from ..files import Taken, atomic_save, numbered, readable_path, safe_stem, shown_path, unique_names
 from ..readers import archive
 from ..readers.container import FORMATS, OutOfMemory, UnreadableFile, os_reason
 from ..readers.tables import NoTable, ReadTable, tables_in
@@ -613,7 +613,7 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
     _writable(outdir)
     read = set(found)
     skipped = list(dict.fromkeys((p, r) for p, r in skipped if p not in read))   # (each path once)
-    taken: set[str] = set()
+    taken: set[str] = Taken()
     everything = list(dict.fromkeys([*found, *(p for p, _ in skipped)]))
     labels = {path: numbered(label, taken) for path, label in zip(everything, _labels(everything, folders))}
     scratch, previous = None, tempfile.tempdir
