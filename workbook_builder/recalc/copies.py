@@ -22,13 +22,8 @@ from openpyxl.utils import get_column_letter
 from ..files import inert_text
 from ..readers.container import Grid, excel_sheet_name
 from .annotate import write_annotated
+from .outputs import copy_name
 from ..logs import logger
-
-def copy_name(name: str, fmt: str) -> str:
-    """The annotated copy's file name for a file of format ``fmt`` (``name`` ends in .xlsx):
-    Word documents get a .docx copy, .xlsm workbooks an .xlsm copy, every other workbook .xlsx."""
-    return str(Path(name).with_suffix({"docx": ".docx", "xlsm": ".xlsm"}.get(fmt, ".xlsx")))
-
 
 def values_workbook(grids: list[Grid], path: str | Path) -> dict[str, str]:
     """An .xlsx holding the cell values of ``grids`` at their own addresses (sheets kept, hidden

@@ -1,4 +1,5 @@
-"""What an earlier run wrote in an output folder, so that a run writes over nothing else.
+"""The names of a run's outputs, and what an earlier run wrote in an output folder, so that a
+run writes over nothing else.
 
 A run writes 复核汇总.xlsx last, after the annotated copies, and lists each copy in its 项目
 sheet (复核副本). The files an earlier run left in an output folder are therefore that summary
@@ -14,26 +15,34 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .summary import PROJECT_COLUMNS, SUMMARY_NAME
 
-_COPY_COLUMN = PROJECT_COLUMNS.index("复核副本")
+def copy_name(name: str, fmt: str) -> str:
+    """The annotated copy's file name for a file of format ``fmt`` (``name`` ends in .xlsx):
+    Word documents get a .docx copy, .xlsm workbooks an .xlsm copy, every other workbook .xlsx."""
+    return str(Path(name).with_suffix({"docx": ".docx", "xlsm": ".xlsm"}.get(fmt, ".xlsx")))
 
 
 def earlier_outputs(outdir: Path) -> set[str]:
     """The names of the files in ``outdir`` that an earlier run wrote: its 复核汇总.xlsx (when
     perfbook can read it as one) and the copies listed there, not changed after it."""
-    import python_calamine
+    from .summary import PROJECT_COLUMNS, SUMMARY_NAME   # (XlsxWriter: not for the workers, which name copies)
 
+    column = PROJECT_COLUMNS.index("复核副本")
     summary = outdir / SUMMARY_NAME
     try:
         written = summary.stat().st_mtime_ns
+    except OSError:
+        return set()
+    import python_calamine   # (only for a folder with a summary)
+
+    try:
         book = python_calamine.CalamineWorkbook.from_path(str(summary))
         rows = book.get_sheet_by_name("项目").to_python()
     except Exception:   # no summary, or not one perfbook can read: nothing is known to be a run's
         return set()
     names = {SUMMARY_NAME}
     for row in rows[1:]:
-        name = str(row[_COPY_COLUMN]) if len(row) > _COPY_COLUMN and row[_COPY_COLUMN] else ""
+        name = str(row[column]) if len(row) > column and row[column] else ""
         if name:   # (a name with a folder never matches a file of the output folder)
             try:
                 if (outdir / name).stat().st_mtime_ns <= written:

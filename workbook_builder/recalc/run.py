@@ -580,8 +580,7 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
     is told how many .zip archives are being unpacked (before it, when there are any),
     ``on_start(n)`` how many files were found, ``progress(1)`` after each one. On Ctrl+C the summary and
     the JSON are written for the files done, with ``partial`` set."""
-    from .copies import copy_name   # (the main process's: workers import this module too)
-    from .outputs import earlier_outputs
+    from .outputs import copy_name, earlier_outputs   # (the main process's: workers import this module too)
     from .summary import SUMMARY_NAME
 
     get_profile(profile)  # an unknown profile is a usage error, before any work
