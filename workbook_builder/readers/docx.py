@@ -8,7 +8,8 @@ Budget units often return the 自评表 as a Word table. Each table of the docum
 * the paragraphs above a table (the title, the ``(2024年度)`` line) are rows above it;
 * a table without its own 项目名称 that follows a 自评表 with as many columns continues it (a
   table split at a page break), a repeated header row dropped;
-* numbers typed as text (``97``, ``141.116万元``, ``1,200``) are numbers, as Excel stores them.
+* numbers typed as text (``97``, ``141.116万元``, ``1,200``) are numbers, as Excel stores them;
+* tables, rows and cells in content controls (``w:sdt``) or custom XML are read as they show.
 
 The file has already been checked by :func:`.container.check_container` (bounded size, no
 DTD or entity declaration in any part); python-docx never follows an external relationship.
@@ -49,6 +50,36 @@ _TBL, _TR, _TC, _P, _T = (f"{{{_W}}}{tag}" for tag in ("tbl", "tr", "tc", "p", "
 _TCPR, _TRPR, _GRID_SPAN, _GRID_BEFORE, _VMERGE, _VAL = (
     f"{{{_W}}}{tag}" for tag in ("tcPr", "trPr", "gridSpan", "gridBefore", "vMerge", "val"))
 _INTEGER = re.compile(r"[+-]?\d+")
+# Elements that only wrap the blocks, rows or cells they hold: content controls (government
+# templates wrap the rows or cells to be filled in them) and custom XML
+_SDT, _SDT_CONTENT, _CUSTOM_XML = (f"{{{_W}}}{tag}" for tag in ("sdt", "sdtContent", "customXml"))
+
+
+def children(element, *tags: str) -> Iterator:
+    """The children of ``element`` with one of ``tags``, in order, those wrapped in content
+    controls (``w:sdt``/``w:sdtContent``) or ``w:customXml`` included, as Word shows them: a
+    row or cell in a content control is a row or cell of its table."""
+    waiting = [iter(element)]
+    while waiting:
+        for child in waiting[-1]:
+            if child.tag in tags:
+                yield child
+            elif child.tag == _SDT:
+                content = child.find(_SDT_CONTENT)
+                if content is not None and len(waiting) <= MAX_NESTING:
+                    waiting.append(iter(content))
+                    break
+            elif child.tag == _CUSTOM_XML and len(waiting) <= MAX_NESTING:
+                waiting.append(iter(child))
+                break
+        else:
+            waiting.pop()
+
+
+def body_tables(body) -> list:
+    """The tables of a document's body in order (those in content controls too), numbered from
+    1 as :func:`read_docx_grids` numbers them."""
+    return list(children(body, _TBL))
 
 # Main-part content types of Word packages: a document, a macro-enabled document, a template and
 # a macro-enabled template; all are read (and copied) as a plain document.
@@ -158,7 +189,7 @@ def row_cells(tr, where: str = "表格") -> Iterator[tuple[int, int, object]]:
     """(first grid column, columns spanned, ``w:tc``) of each cell of a ``w:tr``, spans clamped
     so that no cell goes past :data:`MAX_COLUMNS`; ``where`` names the row in a refusal."""
     column = grid_before(tr, where)
-    for n, tc in enumerate(tr.iterchildren(_TC), 1):
+    for n, tc in enumerate(children(tr, _TC), 1):
         if column >= MAX_COLUMNS:
             return
         tc_pr = tc.find(_TCPR)
@@ -191,7 +222,7 @@ def table_rows(tbl, number: int = 1, budget: list[int] | None = None) -> tuple[l
     rows: list[list[str | None]] = []
     above: set[int] = set()   # grid columns where a cell starts in the row above
     truncated = False
-    for index, tr in enumerate(tbl.iterchildren(_TR)):
+    for index, tr in enumerate(children(tbl, _TR)):
         if index >= MAX_ROWS:
             truncated = True
             break
@@ -274,7 +305,7 @@ def read_docx_grids(source: Path | bytes) -> list[WordGrid]:
         since: list = []
         grids: list[WordGrid] = []
         number = 0
-        for block in body.iterchildren(_P, _TBL):
+        for block in children(body, _P, _TBL):
             if block.tag == _P:
                 since.append(block)
                 continue

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..files import atomic_save, inert_text
 from ..readers.container import UnreadableFile, check_container
-from ..readers.docx import WordGrid, cell_at, open_document
+from ..readers.docx import WordGrid, body_tables, cell_at, children, open_document
 from .annotate import AnnotationError
 from .inert_docx import neutralise, removal_note, verify
 
@@ -67,7 +67,7 @@ def _text(value: object) -> str:
 def write_annotated_docx(source: str | Path, dest: Path, grids, reads, pairs) -> Path:
     """Write the marked-up, inert copy of the Word document ``source`` to ``dest``."""
     from docx.oxml.ns import qn
-    from docx.table import _Cell
+    from docx.table import Table, _Cell
 
     try:
         checked = check_container(Path(source))
@@ -78,7 +78,7 @@ def write_annotated_docx(source: str | Path, dest: Path, grids, reads, pairs) ->
     document = open_document(checked.data)
     del checked
     removed = neutralise(document)
-    tables = document.tables
+    tables = body_tables(document.element.body)   # (as the reader numbers them: in content controls too)
     locations = {g.name: _locations(g) for g in grids if isinstance(g, WordGrid)}
     notes: dict[tuple[int, int, int], list[str]] = defaultdict(list)
     for read, (report, _) in zip(reads, pairs):
@@ -90,9 +90,9 @@ def write_annotated_docx(source: str | Path, dest: Path, grids, reads, pairs) ->
     for (number, row, col), texts in notes.items():
         if not 0 < number <= len(tables):
             continue
-        table = tables[number - 1]
+        table = Table(tables[number - 1], document._body)
         if number not in rows:
-            rows[number] = list(table._tbl.iterchildren(qn("w:tr")))
+            rows[number] = list(children(table._tbl, qn("w:tr")))
         tc = cell_at(rows[number][row - 1], col) if 0 < row <= len(rows[number]) else None
         if tc is None:
             continue
