@@ -135,4 +135,8 @@ def _index(results: list[Written], profile, year: int | None) -> Workbook:
     for row in ws.iter_rows(min_row=3):
         row[1].alignment = Alignment(wrap_text=True, vertical="center")
     ws.freeze_panes = "A3"
+    ws.print_title_rows = "1:2"   # printed on A4 landscape, one page wide, the header on every page
+    ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     return wb
