@@ -99,7 +99,7 @@ def test_batch_interrupted_still_writes_its_index(tmp_path, capsys, monkeypatch)
     assert len(list(target.glob("*.xlsx"))) == 5
     sheet = load_workbook(target / "00_索引.xlsx")["项目清单"]   # printed one page wide, header on each page
     assert (sheet.page_setup.orientation, sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == ("landscape", 1, 0)
-    assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.print_title_rows == "1:2"
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.print_title_rows == "$1:$2"
 
 
 def test_setup_describes_three_routes(capsys):
