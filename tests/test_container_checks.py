@@ -427,3 +427,19 @@ def test_tags_never_closed_cost_linear_time(tmp_path, part, head, pattern, tail,
     done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=60,
                           cwd=Path(__file__).parent.parent)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_a_package_with_parts_of_both_kinds_is_what_its_main_part_says(tmp_path):
+    """A workbook carrying a stray word/document.xml (a hostile probe's; Excel opens it) is a
+    workbook, and a Word document carrying a stray xl/workbook.xml a Word document: the main
+    part named in _rels/.rels decides, as Excel and Word decide."""
+    from tests.office_formats import to_docx
+
+    both = tmp_path / "双重包.xlsx"
+    patch(GOOD, both, {}, extra={"word/document.xml": b"<w:document/>"})
+    assert check_container(both).format == "xlsx"
+    word = tmp_path / "文档.docx"
+    to_docx(GOOD, word)
+    doubled = tmp_path / "双重文档.docx"
+    patch(word, doubled, {}, extra={"xl/workbook.xml": b"<workbook/>"})
+    assert check_container(doubled).format == "docx"

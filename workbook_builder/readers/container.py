@@ -232,6 +232,17 @@ def _small_part(archive: _Package, name: str) -> bytes:
     return archive.read(name) if member is not None and member.file_size <= _SMALL_PART else b""
 
 
+_OFFICE_DOCUMENT = re.compile(rb"<(?:[\w.-]+:)?Relationship\s(?=[^<>]*Type\s*=\s*[\"'][^\"']*/officeDocument[\"'])"
+                              rb"[^<>]*Target\s*=\s*[\"']/?([^\"']*)[\"']")
+
+
+def _main_part(archive: _Package) -> str:
+    """The part the package's own relationships name as its main document (``_rels/.rels``,
+    as Excel and Word open it), or ""."""
+    found = _OFFICE_DOCUMENT.search(_small_part(archive, "_rels/.rels"))
+    return found.group(1).decode("utf-8", "replace") if found else ""
+
+
 def _format(data: bytes, path: Path) -> tuple[str, _Package | None]:
     """The format of a file's bytes, and the zip package opened on them (for a zip format)."""
     if data[:8] == _OLE:
@@ -244,8 +255,8 @@ def _format(data: bytes, path: Path) -> tuple[str, _Package | None]:
             types = _small_part(archive, "[Content_Types].xml") if "xl/workbook.xml" in names else b""
         except _ZIP_ERRORS:
             raise UnreadableFile("文件已损坏或被截断（zip 结构无法读取）") from None
-        if "word/document.xml" in names:
-            return "docx", archive
+        if "word/document.xml" in names and ("xl/workbook.xml" not in names or _main_part(archive) == "word/document.xml"):
+            return "docx", archive   # (with a workbook too: the main part the package names decides)
         if "xl/workbook.bin" in names:
             return "xlsb", archive
         if "xl/workbook.xml" in names:   # macro-enabled by its content type, whatever its name says
