@@ -508,3 +508,27 @@ def test_two_links_to_one_file_are_both_accounted_for(tmp_path, link):
     assert [t["file"] for t in data["tables"]] == [f"收到/{first}"]
     [skipped] = data["unreadable"]
     assert skipped["file"] == f"收到/{second}" and skipped["skipped"] and first in skipped["message"]
+
+
+def test_folder_links_are_followed_only_within_the_folder_given(tmp_path):
+    """A link to a folder inside the folder given is walked (once); a link out of it (a hostile
+    probe's to /usr/share read 70,000 files) is listed with where it leads, not followed."""
+    folder = tmp_path / "收到"
+    (folder / "单位A").mkdir(parents=True)
+    (folder / "单位A" / "a.xlsx").write_bytes(b"x")
+    outside = tmp_path / "别处"
+    outside.mkdir()
+    (outside / "b.xlsx").write_bytes(b"x")
+    os.symlink(folder / "单位A", folder / "链接到单位A")
+    os.symlink(outside, folder / "链接到别处")
+    found, skipped = collect([str(folder)])
+    assert [p.name for p in found] == ["a.xlsx"]
+    assert [(p.name, r) for p, r in skipped] == [
+        ("链接到别处", f"是指向所选文件夹以外的文件夹链接（{outside}），未进入；如需复核，请直接给出该文件夹"),
+        ("链接到单位A", "文件夹链接形成循环或重复，未再次进入")]
+    found, skipped = collect([str(outside)])   # named itself: read
+    assert [p.name for p in found] == ["b.xlsx"] and skipped == []
+    from workbook_builder.recalc.run import recalc
+
+    result = recalc([str(folder)], tmp_path / "out", jobs=1)   # listed as skipped, not as unreadable
+    assert {f.file: f.skipped for f in result.failures}["收到/链接到别处"] is True

@@ -275,6 +275,7 @@ def _copy_stems(found: list[Path]) -> list[str]:
 
 OUTPUT_FOLDER = "位于输出目录中（本工具写出的复核副本和汇总所在处），未复核"
 SAME_FILE = "是同一个文件（链接），只复核一次"   # a second link to a file read: skipped, not unreadable
+LINK_OUT = "是指向所选文件夹以外的文件夹链接"   # a folder link out of the folder walked: skipped, not unreadable
 
 
 def _real(path: Path) -> str:
@@ -286,11 +287,13 @@ def _real(path: Path) -> str:
 
 def _walk(folder: Path, found: list[Path], skipped: list[tuple[Path, str]], archives: bool = False) -> None:
     """Every file under ``folder``, folder by folder in name order, each folder's files before
-    its subfolders (symbolic links to folders followed once, never in a loop); an unreadable
+    its subfolders (symbolic links to folders within it followed once, never in a loop; a link
+    out of it is listed, not followed: a link to / had read the whole machine); an unreadable
     subfolder is reported, not skipped silently, and so is macOS's __MACOSX folder, as one line.
     Walked with a list of folders to visit, not by recursion: a tree 1,000 folders deep (a
     hostile probe's) stopped Python 3.11's os.walk with a RecursionError."""
-    seen = {_real(folder)}
+    root = _real(folder)
+    seen = {root}
     waiting = [folder]
     while waiting:
         top = waiting.pop()
@@ -306,6 +309,8 @@ def _walk(folder: Path, found: list[Path], skipped: list[tuple[Path, str]], arch
             real = _real(path)
             if name == archive.MAC_FOLDER:
                 skipped.append((path, archive.MAC_FILES.format("")))
+            elif not real.startswith(os.path.join(root, "")):   # a link out of the folder given
+                skipped.append((path, f"{LINK_OUT}（{shown_path(real)}），未进入；如需复核，请直接给出该文件夹"))
             elif real in seen:
                 skipped.append((path, "文件夹链接形成循环或重复，未再次进入"))
             else:
@@ -636,7 +641,7 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
         not_tables = (OUTPUT_FOLDER, archive.MAC_FILES.format(""), archive.LOCK_FILE)   # (and skip_reason's)
         result.failures.extend(FileFailure(labels[p], f"未读取：{reason}", FORMATS.get(p.suffix.lower()),
                                            skipped=reason in (archive.skip_reason(p.name), *not_tables)
-                                           or reason.endswith(SAME_FILE), uri=_uri(p))
+                                           or reason.endswith(SAME_FILE) or reason.startswith(LINK_OUT), uri=_uri(p))
                                for p, reason in skipped)
         result.failures.extend(passed)
         return _run(result, work, outdir, json_path, jobs, progress)
