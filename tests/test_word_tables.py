@@ -213,25 +213,28 @@ def test_an_amount_in_yuan_in_a_word_table_is_read_in_the_tables_unit(tmp_path):
     assert (funds.initial, funds.annual, funds.executed) == (141.116, 141.116, 141.116)
 
 
-@pytest.mark.parametrize("wrap", ["rows", "cells", "custom_xml", "table"])
+@pytest.mark.parametrize("wrap", ["rows", "cells", "custom_xml", "table", "frame"])
 def test_rows_and_cells_in_content_controls_are_read_and_marked(base, tmp_path, wrap):
     """Government templates wrap the rows or cells to be filled in content controls (w:sdt), or
-    in custom XML: read as the rows and cells they are (a hostile probe's file had been said to
-    hold no 自评表), and the finding's comment lands in the copy's cell (J14 of the workbook)."""
+    in custom XML, and some frame the form in a one-cell layout table: read as the rows, cells
+    and table they are (a hostile probe's files had been said to hold no 自评表), and the
+    finding's comment lands in the copy's cell (J14 of the workbook)."""
     import zipfile
 
     from workbook_builder.recalc.run import check_file
 
     sdt = (rb"<w:sdt><w:sdtContent>\1</w:sdtContent></w:sdt>", rb'<w:customXml w:element="x">\1</w:customXml>')
     pattern, wrapper = {"rows": (rb"(<w:tr[ >].*?</w:tr>)", sdt[0]), "cells": (rb"(<w:tc>.*?</w:tc>)", sdt[0]),
-                        "custom_xml": (rb"(<w:tc>.*?</w:tc>)", sdt[1]), "table": (rb"(<w:tbl>.*</w:tbl>)", sdt[0])}[wrap]
+                        "custom_xml": (rb"(<w:tc>.*?</w:tc>)", sdt[1]), "table": (rb"(<w:tbl>.*</w:tbl>)", sdt[0]),
+                        "frame": (rb"(<w:tbl>.*</w:tbl>)", rb"<w:tbl><w:tblGrid><w:gridCol/></w:tblGrid><w:tr><w:tc>"
+                                                           rb"<w:p/>\1<w:p/></w:tc></w:tr></w:tbl>")}[wrap]
     path = tmp_path / "内容控件.docx"
     with zipfile.ZipFile(base) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
         for item in src.infolist():
             data = src.read(item)
             if item.filename == "word/document.xml":
-                data = re.sub(pattern, wrapper, data, flags=re.S)
-                assert data.count(b"<w:sdt>" if wrap != "custom_xml" else b"<w:customXml") >= 1
+                data, made = re.subn(pattern, wrapper, data, flags=re.S)
+                assert made
             out.writestr(item, data)
     [report] = check_file(str(path), None, str(tmp_path), "内容控件_复核.xlsx", path.name)
     assert [(f.cell, f.kind) for f in report.findings] == [("第12行第10列", "penalty_not_applied")]

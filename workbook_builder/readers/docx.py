@@ -9,7 +9,8 @@ Budget units often return the 自评表 as a Word table. Each table of the docum
 * a table without its own 项目名称 that follows a 自评表 with as many columns continues it (a
   table split at a page break), a repeated header row dropped;
 * numbers typed as text (``97``, ``141.116万元``, ``1,200``) are numbers, as Excel stores them;
-* tables, rows and cells in content controls (``w:sdt``) or custom XML are read as they show.
+* tables, rows and cells in content controls (``w:sdt``) or custom XML are read as they show,
+  and so are the tables a one-cell layout table frames.
 
 The file has already been checked by :func:`.container.check_container` (bounded size, no
 DTD or entity declaration in any part); python-docx never follows an external relationship.
@@ -62,6 +63,10 @@ def children(element, *tags: str) -> Iterator:
     waiting = [iter(element)]
     while waiting:
         for child in waiting[-1]:
+            frame = _layout_cell(child) if child.tag == _TBL and len(waiting) <= MAX_NESTING else None
+            if frame is not None:   # a one-cell table framing tables: what it frames, as the body's
+                waiting.append(iter(frame))
+                break
             if child.tag in tags:
                 yield child
             elif child.tag == _SDT:
@@ -74,6 +79,14 @@ def children(element, *tags: str) -> Iterator:
                 break
         else:
             waiting.pop()
+
+
+def _layout_cell(tbl):
+    """The one cell of a table of one row and one cell that holds tables (a layout table, a
+    frame drawn around a form), or ``None``."""
+    rows = list(children(tbl, _TR))
+    cells = list(children(rows[0], _TC)) if len(rows) == 1 else []
+    return cells[0] if len(cells) == 1 and cells[0].find(_TBL) is not None else None
 
 
 def body_tables(body) -> list:
