@@ -387,3 +387,19 @@ def test_a_terminal_escape_in_a_project_name_is_printed_escaped(tmp_path, capsys
     main(["targets", "check", str(path), "-o", str(tmp_path / "out")])
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\\x1b[2J" in out
+
+
+def test_files_in_the_output_folder_are_listed_not_dropped(tmp_path, capsys):
+    """A second review with its output folder inside the folder read: the first review's summary
+    and copies are listed as not read (every path accounted for), not silently left out."""
+    folder = tmp_path / "收到"
+    folder.mkdir()
+    shutil.copy(PLANTED, folder / "清单.xlsx")
+    out = folder / "审核结果"
+    run(capsys, folder, "-o", out)
+    written = sorted(p.name for p in out.iterdir())
+    assert written
+    run(capsys, folder, "-o", out, "--json", tmp_path / "r.json")
+    data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    listed = sorted(u["file"].rsplit("/", 1)[-1] for u in data["unreadable"] if "位于输出目录中" in u["message"])
+    assert listed == written

@@ -156,8 +156,12 @@ def read_file(path: Path) -> tuple[str, list[Grid]]:
     return read_list_file(path)
 
 
+OUTPUT_FOLDER = "位于输出目录中（本工具写出的审核副本和汇总所在处），未审核"
+
+
 def _collect(paths: list[str], outdir: Path | None) -> tuple[list[Path], list[tuple[Path, str]]]:
-    """The files named (folders walked, .csv lists included) and the paths not read, with why."""
+    """The files named (folders walked, .csv lists included) and the paths not read, with why
+    (the files in the output folder too: an earlier review's summary and copies, listed)."""
     from ..recalc.run import _real, collect
 
     found, skipped = collect(paths)
@@ -166,6 +170,7 @@ def _collect(paths: list[str], outdir: Path | None) -> tuple[list[Path], list[tu
     skipped = [(p, r) for p, r in skipped if p not in csvs]
     if outdir is not None:
         inside = _real(outdir) + os.sep
+        skipped += [(p, OUTPUT_FOLDER) for p in found if _real(p).startswith(inside)]
         found = [p for p in found if not _real(p).startswith(inside)]
     return found, skipped
 
