@@ -403,3 +403,20 @@ def test_files_in_the_output_folder_are_listed_not_dropped(tmp_path, capsys):
     data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     listed = sorted(u["file"].rsplit("/", 1)[-1] for u in data["unreadable"] if "位于输出目录中" in u["message"])
     assert listed == written
+
+
+def test_a_review_writes_over_no_file_but_an_earlier_reviews(tmp_path, capsys):
+    """A file in the output folder named like the summary or a copy that no earlier review wrote
+    is refused before any work (exit 2) and kept; an earlier review's outputs are written over."""
+    out = tmp_path / "out"
+    out.mkdir()
+    users = out / "目标审核汇总.xlsx"
+    users.write_bytes(b"the user's")
+    code, captured = run(capsys, PLANTED, "-o", out)
+    assert code == 2 and "已有同名的文件（目标审核汇总.xlsx），不是本工具上次写出的" in captured.err
+    assert users.read_bytes() == b"the user's"
+    users.unlink()
+    for _ in range(2):
+        code, captured = run(capsys, PLANTED, "-o", out)
+        assert code in (0, 1), captured.err
+    assert sorted(p.name for p in out.iterdir()) == ["planted_审核.xlsx", "目标审核汇总.xlsx"]

@@ -3,8 +3,8 @@ run writes over nothing else.
 
 A run writes 复核汇总.xlsx last, after the annotated copies, and lists each copy in its 项目
 sheet (复核副本). The files an earlier run left in an output folder are therefore that summary
-and the copies it lists that have not changed since it was written. Any other file there is the
-user's (a unit's corrected copy sent back under the name perfbook gave it, a submission kept in
+and the copies it lists that have not changed since it was written (so too for ``targets
+check``'s 目标审核汇总.xlsx and its 审核副本). Any other file there is the user's (a unit's corrected copy sent back under the name perfbook gave it, a submission kept in
 the folder chosen for the output): ``perfbook recalc`` refuses to write over it, and refuses an
 output folder inside a folder it reads when such a file is in it (it would be neither read nor
 safe), before any work.
@@ -22,13 +22,14 @@ def copy_name(name: str, fmt: str) -> str:
     return str(Path(name).with_suffix({"docx": ".docx", "xlsm": ".xlsm"}.get(fmt, ".xlsx")))
 
 
-def earlier_outputs(outdir: Path) -> set[str]:
-    """The names of the files in ``outdir`` that an earlier run wrote: its 复核汇总.xlsx (when
-    perfbook can read it as one) and the copies listed there, not changed after it."""
-    from .summary import PROJECT_COLUMNS, SUMMARY_NAME   # (XlsxWriter: not for the workers, which name copies)
+def earlier_outputs(outdir: Path, summary_name: str | None = None, copies_column: str = "复核副本") -> set[str]:
+    """The names of the files in ``outdir`` that an earlier run wrote: its summary (复核汇总.xlsx,
+    or ``summary_name``: 目标审核汇总.xlsx) when perfbook can read it as one, and the copies
+    listed in its 项目 sheet's ``copies_column``, not changed after it."""
+    from .summary import SUMMARY_NAME   # (XlsxWriter: not for the workers, which name copies)
 
-    column = PROJECT_COLUMNS.index("复核副本")
-    summary = outdir / SUMMARY_NAME
+    summary_name = summary_name or SUMMARY_NAME
+    summary = outdir / summary_name
     try:
         written = summary.stat().st_mtime_ns
     except OSError:
@@ -38,9 +39,10 @@ def earlier_outputs(outdir: Path) -> set[str]:
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(summary))
         rows = book.get_sheet_by_name("项目").to_python()
+        column = rows[0].index(copies_column)
     except Exception:   # no summary, or not one perfbook can read: nothing is known to be a run's
         return set()
-    names = {SUMMARY_NAME}
+    names = {summary_name}
     for row in rows[1:]:
         name = str(row[column]) if len(row) > column and row[column] else ""
         if name:   # (a name with a folder never matches a file of the output folder)
