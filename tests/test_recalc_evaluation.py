@@ -132,7 +132,8 @@ def test_points_written_in_the_labels_and_a_self_score_column(tmp_path):
     """A 计分表 without 分值 columns (Hunan's), its criteria headed 评价标准及依据 (Hubei's): each
     level's points are read from its label
     (项目决策(10分)), the label without them, the scores from 自评分; an item whose label states
-    no points is said at that label's cell."""
+    no points is said at that label's cell; a bracket worth more than the level above it is a
+    target the name states (考核平均成绩(80分) under 产出质量(10分)), not points."""
     from openpyxl import Workbook
 
     from workbook_builder.readers.evaluation import read_evaluations
@@ -144,7 +145,9 @@ def test_points_written_in_the_labels_and_a_self_score_column(tmp_path):
     for row in (["一级指标", "二级指标", "三级指标", "自评分", "评价标准及依据"],   # (Hubei's label)
                 ["项目决策(10分)", "项目目标（6分）", "目标内容(4分)", 3, "设有目标(2分) 目标明确(2分)"],
                 [None, None, "绩效指标(2分)", 2, "按完成情况酌情扣分"],
-                [None, "决策依据(4分)", "依据充分", 4, "按完成情况酌情扣分"]):
+                [None, "决策依据(4分)", "依据充分", 4, "按完成情况酌情扣分"],
+                ["产出(10分)", "产出质量(10分)", "考核平均成绩(80分)", 10, "按完成情况酌情扣分"],   # a target, not points
+                ["效益(10分)", "满意度(90分)", "群众满意度(5分)", 5, "按完成情况酌情扣分"]):
         ws.append(row)
     path = tmp_path / "计分表.xlsx"
     book.save(path)
@@ -152,7 +155,9 @@ def test_points_written_in_the_labels_and_a_self_score_column(tmp_path):
     assert [(r.level1, r.level1_points, r.level2, r.level2_points, r.name, r.points, r.score)
             for r in read.form.rows] == [("项目决策", 10.0, "项目目标", 6.0, "目标内容", 4.0, 3),
                                          ("项目决策", 10.0, "项目目标", 6.0, "绩效指标", 2.0, 2),
-                                         ("项目决策", 10.0, "决策依据", 4.0, "依据充分", None, 4)]
+                                         ("项目决策", 10.0, "决策依据", 4.0, "依据充分", None, 4),
+                                         ("产出", 10.0, "产出质量", 10.0, "考核平均成绩(80分)", None, 10),
+                                         ("效益", 10.0, "满意度(90分)", None, "群众满意度", 5.0, 5)]
     assert [read.cells[("indicator", n, "weight")] for n in (1, 2, 3)] == ["C2", "C3", "C4"]
     assert read.cells[("level2", 3, "points")] == "B4" and read.cells[("level1", 1, "points")] == "A2"
     [report] = check_file(str(path), None, None, None, path.name)

@@ -96,16 +96,18 @@ def _right_of(grid: Grid, row: int, col: int) -> tuple[object, int | None]:
     return None, None
 
 
-def _labelled(grid: Grid, cols: dict[str, int], r: int, key: str) -> tuple[object, object, str]:
+def _labelled(grid: Grid, cols: dict[str, int], r: int, key: str, above: object = None) -> tuple[object, object, str]:
     """The label of ``key`` (a level, or the item's name) at row ``r``, its 分值 and where that
     is: from the level's 分值 column, or, where the table has none, written in the label
-    (``目标内容(4分)``: 目标内容, 4.0 at the label's cell; no 分值 without it)."""
+    (``目标内容(4分)``: 目标内容, 4.0 at the label's cell; no 分值 without it). A bracket worth
+    more than the level ``above`` (``考核平均成绩(80分)`` under ``产出质量(10分)``) is a target
+    the name states, not its points."""
     label = grid.value(r, cols[key]) if key in cols else None
     points_key = _POINTS_OF[key]
     if points_key in cols:
         return label, grid.value(r, cols[points_key]), address(r, cols[points_key])
     found = _POINTS_IN_LABEL.fullmatch(label.strip()) if label.__class__ is str else None
-    if found is None:
+    if found is None or (above.__class__ in (int, float) and float(found.group(2)) > above):
         return label, None, address(r, cols[key]) if key in cols else ""
     return found.group(1), float(found.group(2)), address(r, cols[key])
 
@@ -148,12 +150,13 @@ def _read_sheet(grid: Grid, header: int, file: str) -> ReadEvaluation:
                 level1, level1_points, level1_cell = str(label).strip(), None, ""
             if points not in (None, "") and level1_points is None:
                 level1_points, level1_cell = points, cell
-            label, points, cell = _labelled(grid, cols, r, "level2")
+            label, points, cell = _labelled(grid, cols, r, "level2", level1_points)
             if label not in (None, "") and norm(label) != norm(level2):
                 level2, level2_points, level2_cell = str(label).strip(), None, ""
             if points not in (None, "") and level2_points is None:
                 level2_points, level2_cell = points, cell
-            name, points, points_cell = _labelled(grid, cols, r, "name")
+            name, points, points_cell = _labelled(grid, cols, r, "name",
+                                                  level2_points if level2_points is not None else level1_points)
             inputs = Inputs(at(r, "met"), *(grid.shown(r, cols[f]) if f in cols else None for f in ("value", "planned")),
                             at(r, "deductions"))   # (实际值, 计划值: 100% typed in a cell is stored as 1)
             rows.append(EntryRow(level1, level1_points, level2, level2_points,
