@@ -112,6 +112,12 @@ class Taken(set):
         self.last: dict[str, int] = {}
 
 
+def some_of(names: list[str], most: int = 5) -> str:
+    """The first ``most`` of ``names`` as shown (:func:`shown_path`), 、 between them, 等 after
+    them when there are more: how a message names the files it is about."""
+    return "、".join(map(shown_path, names[:most])) + ("等" if len(names) > most else "")
+
+
 def numbered(name: str, taken: set[str], key=lambda text: text) -> str:
     """``name``, or ``name`` numbered before its suffix (表（2）.xlsx, 表（3）.xlsx …), the first
     whose ``key`` is not in ``taken`` (which gets it): one label, one file. With a

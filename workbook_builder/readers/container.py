@@ -43,7 +43,6 @@ from pathlib import Path
 
 from addin.engine.numbers import LIBREOFFICE_ERROR
 
-from ..logs import logger
 
 
 # Format names (as the JSON and the summary show them) by file suffix.

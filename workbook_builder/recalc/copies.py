@@ -22,7 +22,6 @@ from openpyxl.utils import get_column_letter
 from ..files import inert_text
 from ..readers.container import Grid, excel_sheet_name
 from .annotate import write_annotated
-from .outputs import copy_name
 from ..logs import logger
 
 def values_workbook(grids: list[Grid], path: str | Path) -> dict[str, str]:

@@ -4,16 +4,19 @@ run writes over nothing else.
 A run writes 复核汇总.xlsx last, after the annotated copies, and lists each copy in its 项目
 sheet (复核副本). The files an earlier run left in an output folder are therefore that summary
 and the copies it lists that have not changed since it was written (so too for ``targets
-check``'s 目标审核汇总.xlsx and its 审核副本). Any other file there is the user's (a unit's corrected copy sent back under the name perfbook gave it, a submission kept in
-the folder chosen for the output): ``perfbook recalc`` refuses to write over it, and refuses an
-output folder inside a folder it reads when such a file is in it (it would be neither read nor
-safe), before any work.
+check``'s 目标审核汇总.xlsx and its 审核副本). Any other file there is the user's (a unit's
+corrected copy sent back under the name perfbook gave it, a submission kept in the folder chosen
+for the output): a run refuses to write over it, and ``perfbook recalc`` refuses an output
+folder inside a folder it reads when such a file is in it (it would be neither read nor safe),
+before any work.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+
+from ..files import shown_path, some_of
 
 
 def copy_name(name: str, fmt: str) -> str:
@@ -54,7 +57,11 @@ def earlier_outputs(outdir: Path, summary_name: str | None = None, copies_column
     return names
 
 
-def users_files(outdir: Path, names: list[str], earlier: set[str]) -> list[str]:
-    """Those of ``names`` that exist in ``outdir`` and are not in ``earlier``: what a run writing
-    them would write over."""
-    return [name for name in names if name not in earlier and os.path.lexists(outdir / name)]
+def refuse_writing_over(outdir: Path, names: list[str], earlier: set[str], error: type[Exception],
+                        run: str = "复核") -> None:
+    """Raise ``error`` before any work when a run writing ``names`` into ``outdir`` would write
+    over a file there that is not in ``earlier`` (:func:`earlier_outputs`): the user's."""
+    theirs = [name for name in names if name not in earlier and os.path.lexists(outdir / name)]
+    if theirs:
+        raise error(f"输出目录 {shown_path(str(outdir))} 中已有同名的文件（{some_of(theirs)}），不是本工具上次写出的，"
+                    f"{run}会覆盖它们：请另选输出目录，或把这些文件移出")

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import glob
 import os
-import re
 import shutil
 import tempfile
 import traceback
@@ -29,7 +28,7 @@ from addin.engine.findings import Finding
 from addin.engine.forms import get_form
 
 from ..logs import debugging, logger
-from ..files import Taken, atomic_save, numbered, readable_path, safe_stem, shown_path, unique_names
+from ..files import Taken, atomic_save, numbered, readable_path, safe_stem, shown_path, some_of, unique_names
 from ..readers import archive
 from ..readers.container import FORMATS, OutOfMemory, UnreadableFile, os_reason
 from ..readers.tables import NoTable, ReadTable, tables_in
@@ -206,7 +205,8 @@ def _annotate(file: _File, alone: bool) -> list[TableReport]:
     for report in reports:
         report.format = file.format
     if file.outdir and file.annotated_name:
-        from .copies import copy_name, write_copy  # openpyxl, python-docx: not needed inside Excel
+        from .copies import write_copy  # openpyxl, python-docx: not needed inside Excel
+        from .outputs import copy_name
 
         target = Path(file.outdir) / copy_name(file.annotated_name, file.format)
         try:
@@ -585,7 +585,7 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
     is told how many .zip archives are being unpacked (before it, when there are any),
     ``on_start(n)`` how many files were found, ``progress(1)`` after each one. On Ctrl+C the summary and
     the JSON are written for the files done, with ``partial`` set."""
-    from .outputs import copy_name, earlier_outputs   # (the main process's: workers import this module too)
+    from .outputs import copy_name, earlier_outputs, refuse_writing_over   # (the main process's: workers import this module too)
     from .summary import SUMMARY_NAME
 
     get_profile(profile)  # an unknown profile is a usage error, before any work
@@ -602,12 +602,11 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
     folders = [Path(p).absolute() for p in paths if Path(p).is_dir()]
     outputs = {p for p in found if reals[p].startswith(inside + os.sep)}   # a previous run's, or put there
     refuse_overwrites(found, reals, folders, outdir, json_path, RecalcError)
-    earlier = earlier_outputs(outdir) if outputs else set()
-    theirs = [p for p in found if p in outputs and not (os.path.dirname(reals[p]) == inside and p.name in earlier)]
+    earlier = earlier_outputs(outdir)
+    theirs = [p.name for p in found if p in outputs and not (os.path.dirname(reals[p]) == inside and p.name in earlier)]
     if theirs:
         raise RecalcError(f"输出目录 {shown_path(str(outdir))} 在要复核的文件夹中，其中有不是本工具上次写出的文件（"
-                          + "、".join(shown_path(p.name) for p in theirs[:5]) + ("等" if len(theirs) > 5 else "")
-                          + "）：它们不会被复核，还可能被复核副本覆盖；请另选输出目录，或把这些文件移出")
+                          f"{some_of(theirs)}）：它们不会被复核，还可能被复核副本覆盖；请另选输出目录，或把这些文件移出")
     skipped += [(p, OUTPUT_FOLDER) for p in found if p in outputs]
     found = [p for p in found if p not in outputs]
     if not found and not skipped:
@@ -632,8 +631,12 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
         if on_start:
             on_start(len(inputs))
         names = unique_names(_copy_stems([Path(i.member) if i.member else i.path for i in inputs]), ".xlsx")
-        _refuse_writing_over(outdir, json_path, [SUMMARY_NAME, *(copy_name(n, FORMATS.get(
-            Path(i.member or i.path).suffix.lower(), "")) for i, n in zip(inputs, names) if copies)])
+        targets = [SUMMARY_NAME, *(copy_name(n, FORMATS.get(Path(i.member or i.path).suffix.lower(), ""))
+                                   for i, n in zip(inputs, names) if copies)]
+        refuse_writing_over(outdir, targets, earlier, RecalcError)
+        if json_path and _real(Path(json_path)) in {_real(outdir / name) for name in targets}:
+            raise RecalcError(f"--json 的路径 {shown_path(str(json_path))} 与本次写出的复核汇总或复核副本同名，"
+                              "会互相覆盖：请另选 --json 的路径")
         work = [(str(i.path), profile, str(outdir) if copies else None, n, i.label) for i, n in zip(inputs, names)]
         result = RecalcResult(files=len(inputs) + len(passed) + len(skipped), partial=interrupted,
                               sources={i.label: i.source for i in inputs},
@@ -651,21 +654,6 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
             _remove_folder(scratch)
 
 
-def _refuse_writing_over(outdir: Path, json_path: str | Path | None, targets: list[str]) -> None:
-    """Stop before any file is read when the summary or a copy (``targets``) would be written
-    over a file of the user's (see :mod:`.outputs`), or the JSON over one of them."""
-    from .outputs import earlier_outputs, users_files
-
-    theirs = users_files(outdir, targets, earlier_outputs(outdir))
-    if theirs:
-        raise RecalcError(f"输出目录 {shown_path(str(outdir))} 中已有同名的文件（"
-                          + "、".join(map(shown_path, theirs[:5])) + ("等" if len(theirs) > 5 else "")
-                          + "），不是本工具上次写出的，复核会覆盖它们：请另选输出目录，或把这些文件移出")
-    if json_path and _real(Path(json_path)) in {_real(outdir / name) for name in targets}:
-        raise RecalcError(f"--json 的路径 {shown_path(str(json_path))} 与本次写出的复核汇总或复核副本同名，"
-                          "会互相覆盖：请另选 --json 的路径")
-
-
 def refuse_overwrites(found: list[Path], reals: dict[Path, str], folders: list[Path], outdir: Path,
                       json_path: str | Path | None, error: type[UserError]) -> None:
     """Stop before any work when an output could land on a user's file: ``--json`` naming a file
@@ -677,11 +665,11 @@ def refuse_overwrites(found: list[Path], reals: dict[Path, str], folders: list[P
         if any(real == target for real in reals.values()):
             raise error(f"--json 的路径 {shown_path(str(json_path))} 是要读取的文件之一，写 JSON 会覆盖它："
                         "请另选 --json 的路径")
-        if os.path.lexists(json_path) and not (os.path.isfile(json_path) and not os.path.islink(json_path)):
-            if not os.path.isdir(json_path):   # (a folder: writing says so)
-                raise error(f"--json 的路径 {shown_path(str(json_path))} 已存在且不是普通文件（设备、管道或链接），"
-                            "写 JSON 会替换它：请另选 --json 的路径")
-        elif os.path.isfile(json_path) and not _looks_like_json(Path(json_path)):
+        if os.path.islink(json_path) or (os.path.exists(json_path) and not os.path.isfile(json_path)
+                                          and not os.path.isdir(json_path)):   # (a folder: writing says so)
+            raise error(f"--json 的路径 {shown_path(str(json_path))} 已存在且不是普通文件（设备、管道或链接），"
+                        "写 JSON 会替换它：请另选 --json 的路径")
+        if os.path.isfile(json_path) and not _looks_like_json(Path(json_path)):
             raise error(f"--json 的路径 {shown_path(str(json_path))} 已有一个不是 JSON 的文件，写 JSON 会覆盖它："
                         "请另选 --json 的路径")
     inside = os.path.join(_real(outdir), "")

@@ -23,7 +23,7 @@ from typing import NamedTuple
 from addin.engine import UserError
 
 from .. import templates_dir
-from ..files import atomic_save, safe_stem, shown_path, unique_names
+from ..files import atomic_save, safe_stem, shown_path, some_of, unique_names
 from ..readers.evaluation import ReadEvaluation
 from ..readers.multiyear import ReadYears
 from .framework import FrameworkReportData, framework_report_data
@@ -159,8 +159,7 @@ def refuse_existing(paths: list[Path], overwrite: bool) -> None:
     replaced unless ``overwrite`` (``--force``), and nothing is written when one exists."""
     existing = [p for p in paths if p.exists()]
     if existing and not overwrite:
-        names = "、".join(shown_path(str(p)) for p in existing[:3]) + ("等" if len(existing) > 3 else "")
-        raise ReportError(f"文件已存在：{names}（报告可能已手工修改过；如确需覆盖，请加 --force）")
+        raise ReportError(f"文件已存在：{some_of([str(p) for p in existing], 3)}（报告可能已手工修改过；如确需覆盖，请加 --force）")
 
 
 def write_reports(workbook: str | Path, output: str | Path, narrative: str | Path | None = None,

@@ -18,7 +18,7 @@ from pathlib import Path
 from addin.engine import DEFAULT_PROFILE_ID, PerfError, UserError, as_float, get_profile
 from addin.engine.target_review import LABELS, ProjectReview, TargetFinding, TargetProject, review_project, settings_of
 
-from ..files import atomic_save, readable_path, safe_stem, shown_path, unique_names
+from ..files import atomic_save, readable_path, safe_stem, unique_names
 from ..logs import debugging, logger
 from ..readers.container import Grid, UnreadableFile, os_reason
 from ..readers.project_list import read_list_file
@@ -159,18 +159,6 @@ def read_file(path: Path) -> tuple[str, list[Grid]]:
 OUTPUT_FOLDER = "位于输出目录中（本工具写出的审核副本和汇总所在处），未审核"
 
 
-def _refuse_writing_over(outdir: Path, names: list[str]) -> None:
-    """Stop before any work when the summary or a copy (``names``) would be written over a file
-    of the user's: one an earlier review did not write (see :mod:`..recalc.outputs`)."""
-    from ..recalc.outputs import earlier_outputs, users_files
-
-    theirs = users_files(outdir, names, earlier_outputs(outdir, SUMMARY_NAME, "审核副本"))
-    if theirs:
-        raise TargetsError(f"输出目录 {shown_path(str(outdir))} 中已有同名的文件（"
-                           + "、".join(map(shown_path, theirs[:5])) + ("等" if len(theirs) > 5 else "")
-                           + "），不是本工具上次写出的，审核会覆盖它们：请另选输出目录，或把这些文件移出")
-
-
 def _collect(paths: list[str], outdir: Path | None) -> tuple[list[Path], list[tuple[Path, str]]]:
     """The files named (folders walked, .csv lists included) and the paths not read, with why
     (the files in the output folder too: an earlier review's summary and copies, listed)."""
@@ -233,9 +221,13 @@ def check_targets(paths: list[str], outdir: str | Path | None = None, profile: s
         result.unreadable.append(Unreadable(readable_path(str(path))[0], f"未读取：{reason}"))
     labels = [_label(p, paths) for p in found]
     stems = unique_names([safe_stem(readable_path(p.stem)[0], 60) + COPY_SUFFIX for p in found], "")
-    if out is not None:
-        _refuse_writing_over(out, [SUMMARY_NAME, *(stem + (".xlsm" if p.suffix.lower() == ".xlsm" else ".xlsx")
-                                                   for p, stem in zip(found, stems) if copies)])
+    if out is not None:   # (a copy's name as .annotate gives it, by the list's suffix)
+        from ..recalc.outputs import earlier_outputs, refuse_writing_over
+        from .annotate import copy_name
+
+        names = [copy_name(stem, p.suffix.lower().lstrip(".")) for p, stem in zip(found, stems) if copies]
+        earlier = earlier_outputs(out, SUMMARY_NAME, "审核副本")
+        refuse_writing_over(out, [SUMMARY_NAME, *names], earlier, TargetsError, "审核")
     for path, label, stem in zip(found, labels, stems):
         result.sources[label] = path
         _check_one(path, label, stem, out if copies else None, profile, index, result)
