@@ -1005,7 +1005,8 @@ def check_package(archive: _Package, data: bytes, required: str | None = None,
             else:
                 whole = False
                 extent = _scan_chunks(member, chunks, member.filename in sheets, percent_styles)
-            if extent is None or not (extent.errors or extent.percent or extent.too_large()):   # (own: with #NAME?)
+            # (cells calling PERF_* matter only beside an error value such as #NAME?, which brings the sheet here)
+            if extent is None or not (extent.errors or extent.percent or extent.too_large()):
                 continue
             names = _sheet_names(archive, inflated) if names is None else names
             sheet = names.get(member.filename, member.filename)

@@ -29,6 +29,7 @@ Cells are addressed as a Word user finds them: ``第6行第8列`` (of the grid's
 from __future__ import annotations
 
 import io
+import itertools
 import math
 import re
 from collections.abc import Iterator
@@ -58,35 +59,35 @@ _SDT, _SDT_CONTENT, _CUSTOM_XML = (f"{{{_W}}}{tag}" for tag in ("sdt", "sdtConte
 
 def children(element, *tags: str) -> Iterator:
     """The children of ``element`` with one of ``tags``, in order, those wrapped in content
-    controls (``w:sdt``/``w:sdtContent``) or ``w:customXml`` included, as Word shows them: a
-    row or cell in a content control is a row or cell of its table."""
+    controls (``w:sdt``/``w:sdtContent``) or ``w:customXml``, or framed by a one-cell layout
+    table, included, as Word shows them: a row or cell in a content control is a row or cell of
+    its table (at most :data:`MAX_NESTING` wrappers deep)."""
     waiting = [iter(element)]
     while waiting:
         for child in waiting[-1]:
-            frame = _layout_cell(child) if child.tag == _TBL and len(waiting) <= MAX_NESTING else None
-            if frame is not None:   # a one-cell table framing tables: what it frames, as the body's
-                waiting.append(iter(frame))
+            inner = _wrapped(child) if len(waiting) <= MAX_NESTING else None
+            if inner is not None:
+                waiting.append(iter(inner))
                 break
             if child.tag in tags:
                 yield child
-            elif child.tag == _SDT:
-                content = child.find(_SDT_CONTENT)
-                if content is not None and len(waiting) <= MAX_NESTING:
-                    waiting.append(iter(content))
-                    break
-            elif child.tag == _CUSTOM_XML and len(waiting) <= MAX_NESTING:
-                waiting.append(iter(child))
-                break
         else:
             waiting.pop()
 
 
-def _layout_cell(tbl):
-    """The one cell of a table of one row and one cell that holds tables (a layout table, a
-    frame drawn around a form), or ``None``."""
-    rows = list(children(tbl, _TR))
-    cells = list(children(rows[0], _TC)) if len(rows) == 1 else []
-    return cells[0] if len(cells) == 1 and cells[0].find(_TBL) is not None else None
+def _wrapped(element):
+    """What ``element`` only wraps: a content control's content, a custom XML element's children,
+    the one cell of a one-row, one-cell table that holds tables (a frame drawn around a form);
+    else ``None``."""
+    if element.tag == _SDT:
+        return element.find(_SDT_CONTENT)
+    if element.tag == _CUSTOM_XML:
+        return element
+    if element.tag == _TBL:
+        rows = list(itertools.islice(children(element, _TR), 2))
+        cells = list(itertools.islice(children(rows[0], _TC), 2)) if len(rows) == 1 else []
+        return cells[0] if len(cells) == 1 and cells[0].find(_TBL) is not None else None
+    return None
 
 
 def body_tables(body) -> list:

@@ -330,7 +330,7 @@ def _known_rule(name: str) -> bool:
 
 def _own_formula(grid: Grid) -> Callable[[str], bool]:
     """Whether the cell at a reference still holds a formula calling PERF_* (``Grid.own_formulas``)."""
-    return lambda ref: bool(grid.own_formulas) and _position(ref) in grid.own_formulas
+    return lambda ref: _position(ref) in grid.own_formulas
 
 
 def _not_computed(at: Callable[[str], object], formulas: frozenset[str], inputs: list[tuple[object, str]],

@@ -90,9 +90,9 @@ def write_annotated_docx(source: str | Path, dest: Path, grids, reads, pairs) ->
     for (number, row, col), texts in notes.items():
         if not 0 < number <= len(tables):
             continue
-        table = Table(tables[number - 1], document._body)
+        table = Table(tables[number - 1], document._body)   # (the parent of its cells)
         if number not in rows:
-            rows[number] = list(children(table._tbl, qn("w:tr")))
+            rows[number] = list(children(tables[number - 1], qn("w:tr")))
         tc = cell_at(rows[number][row - 1], col) if 0 < row <= len(rows[number]) else None
         if tc is None:
             continue
