@@ -172,3 +172,18 @@ def test_score_json_of_another_shape(capsys, tmp_path, content, reason):
     path.write_text(content, encoding="utf-8")
     assert main(["score", str(path)]) == 2
     assert reason in capsys.readouterr().err
+
+
+def test_a_finding_without_a_cell_is_printed_with_its_sheet_alone(tmp_path, capsys):
+    """A sum over the table (分值合计) has no cell: printed [自评表], not [自评表!]."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "自评表"
+    for row in (["一级指标", "二级指标", "三级指标", "自评分", "评价标准"],
+                ["项目决策(20分)", "项目目标(4分)", "目标内容(4分)", 4, "设有目标(2分) 目标明确(2分)"]):
+        book.active.append(row)
+    book.save(tmp_path / "计分表.xlsx")
+    main(["recalc", str(tmp_path / "计分表.xlsx"), "-o", str(tmp_path / "out"), "--no-copies"])
+    out = capsys.readouterr().out
+    assert "[自评表] " in out and "[自评表!]" not in out and "[自评表!A2]" in out

@@ -293,7 +293,8 @@ def cmd_recalc(args: argparse.Namespace) -> int:
     )
     for report in result.reports:
         for f in report.findings:
-            print(f"  {report.file} [{shown_path(report.sheet)}!{f.cell}] {clip(shown_path(report.project), 24)}："
+            where = f"{shown_path(report.sheet)}!{f.cell}" if f.cell else shown_path(report.sheet)   # (a sum: no cell)
+            print(f"  {report.file} [{where}] {clip(shown_path(report.project), 24)}："
                   f"{shown_path(f.message)}")
     if result.partial:
         print(f"复核已中断：汇总与 JSON 只含已完成的文件（共找到 {result.files} 个）。", file=sys.stderr)
