@@ -21,6 +21,7 @@ from openpyxl import load_workbook
 from workbook_builder.readers import archive
 from workbook_builder.readers.container import UnreadableFile
 from workbook_builder.recalc.run import recalc
+from tests.test_zip_differential import write_zip
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "chaoyang-2024" / "submitted"
 TABLE = SAMPLES / "05_朝阳区“城市管理大脑”（一期）.xlsx"   # one finding: its funds score (H6)
@@ -565,18 +566,41 @@ def test_a_temporary_file_that_cannot_be_removed_is_logged(tmp_path, monkeypatch
     assert "无法删除" in caplog.text and "PermissionError" in caplog.text
 
 
-@pytest.mark.parametrize("edit", ["utf8_flag_on_gbk_bytes", "version"])
-def test_an_archive_whose_directory_zipfile_refuses(tmp_path, edit):
+def test_an_archive_whose_directory_zipfile_refuses(tmp_path):
     data = bytearray(build_zip([("表.xlsx".encode("gbk"), TABLE.read_bytes())]))
-    central = data.index(b"PK\x01\x02")
-    if edit == "utf8_flag_on_gbk_bytes":
-        data[central + 9] |= 0x08   # bit 11 (0x800): "UTF-8", on a GBK name
-    else:
-        data[central + 6] = 99       # version needed to extract: 9.9
+    data[data.index(b"PK\x01\x02") + 6] = 99   # version needed to extract: 9.9
     path = tmp_path / "a.zip"
     path.write_bytes(bytes(data))
     with pytest.raises(UnreadableFile, match="目录已损坏或使用了不支持的格式"):
         archive.unpack(str(path), str(tmp_path))
+
+
+@pytest.mark.parametrize("how", ["plain", "prepended", "zip64"])
+def test_gbk_names_flagged_utf8_are_read(tmp_path, how):
+    """Some zip tools on Chinese Windows set the UTF-8 flag on GBK names: zipfile refuses the whole
+    archive; each such name is read as the bytes it is (the flags cleared as read, the file untouched),
+    beside a name that is UTF-8 as flagged; also after a self-extracting stub, and in a zip64 archive
+    (its directory found through the zip64 end record, its local headers' offsets in extra fields)."""
+    gbk = {letter * 15: f"单位{unit}/表{n}.xlsx".encode("gbk") for letter, unit, n in (("A", "甲", 5), ("B", "丙", 2))}
+    members = [("单位乙/表7.xlsx", OTHER.read_bytes(), zipfile.ZIP_DEFLATED, False),
+               *((placeholder, TABLE.read_bytes(), zipfile.ZIP_DEFLATED, False) for placeholder in gbk)]
+    data = (b"MZ" + bytes(500) if how == "prepended" else b"") + write_zip(members, "zip64" if how == "zip64" else "plain")
+    for placeholder, name in gbk.items():
+        data = data.replace(placeholder.encode(), name)
+        data = bytearray(data)
+        data[data.index(name) - 30 + 7] |= 0x08    # bit 11 (0x800): "UTF-8", in the local header
+        data[data.rindex(name) - 46 + 9] |= 0x08   # and in the directory
+        data = bytes(data)
+    path = tmp_path / "a.zip"
+    path.write_bytes(data)
+    with pytest.raises(UnicodeDecodeError):
+        zipfile.ZipFile(path)
+    (tmp_path / "out").mkdir()
+    done = archive.unpack(str(path), str(tmp_path / "out"))
+    assert [m.name for m in done.members] == ["单位乙/表7.xlsx", "单位甲/表5.xlsx", "单位丙/表2.xlsx"]
+    assert done.passed == []
+    assert [Path(m.path).read_bytes() for m in done.members] == [OTHER.read_bytes(), TABLE.read_bytes(), TABLE.read_bytes()]
+    assert path.read_bytes() == data
 
 
 def test_damaged_archives_of_every_kind_are_unreadable_files_never_errors(tmp_path):

@@ -9,15 +9,17 @@ a bomb stops there; bzip2 and LZMA members, which zipfile unpacks without bound,
 a run unpacks at most :data:`MAX_ENTRIES` files and :data:`MAX_UNPACKED` bytes. Member names are
 decoded as their maker wrote them: UTF-8 when the archive says so or the bytes are UTF-8, else
 GB18030 (Windows' compressed folders write names in the system code page, GBK on Chinese
-Windows), else the bytes are kept and shown escaped. Archives inside the archive are unpacked
+Windows; some tools even flag such names UTF-8), else the bytes are kept and shown escaped. Archives inside the archive are unpacked
 too, :data:`MAX_DEPTH` levels deep. Nothing is ever written under a member's own name, so a name
 such as ``../../x`` cannot reach outside the folder.
 """
 
 from __future__ import annotations
 
+import bisect
 import os
 import stat
+import struct
 import tempfile
 import traceback
 import unicodedata
@@ -221,7 +223,17 @@ def _open(archive: str) -> zipfile.ZipFile | None:
     handle = os.fdopen(fd, "rb")
     try:
         _directory_size(handle)
-        return zipfile.ZipFile(handle)
+        try:
+            return zipfile.ZipFile(handle)
+        except UnicodeDecodeError:   # a name flagged UTF-8 that is not (GBK, by a careless zip tool)
+            entries, flags = _misflagged(handle)
+            if not entries:
+                raise
+            cleared = _FlagsCleared(handle, flags)
+            book = zipfile.ZipFile(cleared)
+            infos = book.infolist()   # (in the directory's order; the offsets as zipfile reads them)
+            cleared.clear(infos[n].header_offset + 7 for n in entries)   # (the local headers' flags)
+            return book
     except zipfile.BadZipFile:
         handle.seek(0)
         start = handle.read(65536)
@@ -235,6 +247,73 @@ def _open(archive: str) -> zipfile.ZipFile | None:
     except BaseException:
         handle.close()
         raise
+
+
+def _misflagged(handle) -> tuple[list[int], list[int]]:
+    """The directory entries (their numbers) whose name is flagged UTF-8 (bit 11 of the
+    general-purpose flags) but is not, and the offsets of those flags' high bytes in the file
+    (zipfile's own reader of the end record and layout of the directory). Such names are what
+    some zip tools write on Chinese Windows (GBK bytes flagged UTF-8); zipfile cannot decode
+    them and refuses the whole archive."""
+    end = zipfile._EndRecData(handle)
+    if not end:
+        return [], []
+    size = end[zipfile._ECD_SIZE]
+    start = end[zipfile._ECD_LOCATION] - size   # (where zipfile finds the directory)
+    if end[zipfile._ECD_SIGNATURE] == zipfile.stringEndArchive64:
+        start -= zipfile.sizeEndCentDir64 + zipfile.sizeEndCentDir64Locator
+    handle.seek(start)
+    directory = handle.read(size)
+    handle.seek(0)
+    entries, flags, at, number = [], [], 0, 0
+    while at + zipfile.sizeCentralDir <= len(directory):
+        entry = struct.unpack_from(zipfile.structCentralDir, directory, at)
+        if entry[zipfile._CD_SIGNATURE] != zipfile.stringCentralDir:
+            break
+        name = directory[at + zipfile.sizeCentralDir:at + zipfile.sizeCentralDir + entry[zipfile._CD_FILENAME_LENGTH]]
+        if entry[zipfile._CD_FLAG_BITS] & 0x800 and decoded(name, ("utf-8",)) is None:
+            entries.append(number)
+            flags.append(start + at + 9)   # (the flags are at +8, little-endian)
+        at += zipfile.sizeCentralDir + sum(entry[i] for i in (zipfile._CD_FILENAME_LENGTH,
+                                                              zipfile._CD_EXTRA_FIELD_LENGTH, zipfile._CD_COMMENT_LENGTH))
+        number += 1
+    return entries, flags
+
+
+class _FlagsCleared:
+    """An archive's file read with the UTF-8 flag cleared in the flags' high bytes at the
+    offsets given (and those added by :meth:`clear`), so that zipfile reads those names as
+    bytes (decoded by :func:`member_name`). The file itself is never written."""
+
+    def __init__(self, handle, offsets: list[int]) -> None:
+        self._handle, self._offsets = handle, sorted(offsets)
+
+    def clear(self, offsets) -> None:
+        self._offsets = sorted([*self._offsets, *offsets])
+
+    def read(self, size: int = -1) -> bytes:
+        start = self._handle.tell()
+        data = self._handle.read(size)
+        first = bisect.bisect_left(self._offsets, start)
+        last = bisect.bisect_left(self._offsets, start + len(data))
+        if first == last:
+            return data
+        patched = bytearray(data)
+        for offset in self._offsets[first:last]:
+            patched[offset - start] &= ~0x08 & 0xFF
+        return bytes(patched)
+
+    def seek(self, *args) -> int:
+        return self._handle.seek(*args)
+
+    def tell(self) -> int:
+        return self._handle.tell()
+
+    def seekable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        self._handle.close()
 
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"   # an .xls (or .et, .doc)
