@@ -440,3 +440,35 @@ def test_percentages_are_noted_in_the_rows_read(xls_files, ods_files):
         noted = [(18, 7) in next(iter(found.values()), {})
                  for found in (xls_percent_cells(xls, "x", rows), ods_percent_cells(ods, rows))]
         assert noted == [rows == 19] * 2
+
+
+def test_the_cells_noted_on_a_sheet_are_bounded(tmp_path, monkeypatch):
+    """A sheet of a million percentage cells, error values or PERF_* formulas notes at most so many
+    of each (the bounds lowered here: 4 of the 10 on one row), never one entry per cell without end."""
+    import xlsxwriter
+
+    from workbook_builder.readers import container
+
+    monkeypatch.setattr(container, "MAX_PERCENT_CELLS", 4)
+    monkeypatch.setattr(container, "MAX_ROWS", 4)   # (error values and PERF_* cells are bounded by it)
+    path = tmp_path / "many.xlsx"
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet("表")
+    percent = book.add_format({"num_format": "0%"})
+    for col in range(10):
+        sheet.write_number(0, col, 0.5, percent)
+        sheet.write_formula(1, col, "=PERF_SCORE(1,2)", None, 0)
+        sheet.write_formula(2, col, "=1/0", None, "#DIV/0!")
+    book.close()
+    grid = read_grids(path)[0]
+    assert len(grid.percent) == 4 and len(grid.own_formulas) == 4
+    assert sum(1 for col in range(10) if grid.value(2, col) == "#DIV/0!") == 4
+
+
+def test_the_percentage_cells_noted_on_an_xls_sheet_are_bounded(xls_files, monkeypatch):
+    from workbook_builder.readers import xls_styles
+
+    monkeypatch.setattr(xls_styles, "MAX_PERCENT_CELLS", 1)
+    grid = read_grids(xls_files["pct"])[0]
+    assert len(grid.percent) == 1 and grid.shown(5, 6) == "100%"   # G6 comes first; H19 left a number
+    assert grid.shown(18, 7) == 1

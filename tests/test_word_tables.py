@@ -213,7 +213,15 @@ def test_an_amount_in_yuan_in_a_word_table_is_read_in_the_tables_unit(tmp_path):
     assert (funds.initial, funds.annual, funds.executed) == (141.116, 141.116, 141.116)
 
 
-@pytest.mark.parametrize("wrap", ["rows", "cells", "custom_xml", "table", "frame"])
+def _deeply_wrapped(inner: bytes, times: int) -> bytes:
+    """``inner`` in a content control, in custom XML, in a one-cell frame, ``times`` over."""
+    for _ in range(times):
+        inner = (b"<w:tbl><w:tr><w:tc><w:customXml w:element=\"x\"><w:sdt><w:sdtContent>" + inner
+                 + b"</w:sdtContent></w:sdt></w:customXml></w:tc></w:tr></w:tbl>")
+    return inner
+
+
+@pytest.mark.parametrize("wrap", ["rows", "cells", "custom_xml", "table", "frame", "deep"])
 def test_rows_and_cells_in_content_controls_are_read_and_marked(base, tmp_path, wrap):
     """Government templates wrap the rows or cells to be filled in content controls (w:sdt), or
     in custom XML, and some frame the form in a one-cell layout table: read as the rows, cells
@@ -227,7 +235,8 @@ def test_rows_and_cells_in_content_controls_are_read_and_marked(base, tmp_path, 
     pattern, wrapper = {"rows": (rb"(<w:tr[ >].*?</w:tr>)", sdt[0]), "cells": (rb"(<w:tc>.*?</w:tc>)", sdt[0]),
                         "custom_xml": (rb"(<w:tc>.*?</w:tc>)", sdt[1]), "table": (rb"(<w:tbl>.*</w:tbl>)", sdt[0]),
                         "frame": (rb"(<w:tbl>.*</w:tbl>)", rb"<w:tbl><w:tblGrid><w:gridCol/></w:tblGrid><w:tr><w:tc>"
-                                                           rb"<w:p/>\1<w:p/></w:tc></w:tr></w:tbl>")}[wrap]
+                                                           rb"<w:p/>\1<w:p/></w:tc></w:tr></w:tbl>"),
+                        "deep": (rb"(<w:tbl>.*</w:tbl>)", _deeply_wrapped(rb"\1", 3))}[wrap]
     path = tmp_path / "内容控件.docx"
     with zipfile.ZipFile(base) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
         for item in src.infolist():

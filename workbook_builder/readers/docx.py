@@ -61,11 +61,11 @@ def children(element, *tags: str) -> Iterator:
     """The children of ``element`` with one of ``tags``, in order, those wrapped in content
     controls (``w:sdt``/``w:sdtContent``) or ``w:customXml``, or framed by a one-cell layout
     table, included, as Word shows them: a row or cell in a content control is a row or cell of
-    its table (at most :data:`MAX_NESTING` wrappers deep)."""
+    its table (wrappers within wrappers, however deep: a list of those being read, no recursion)."""
     waiting = [iter(element)]
     while waiting:
         for child in waiting[-1]:
-            inner = _wrapped(child) if len(waiting) <= MAX_NESTING else None
+            inner = _wrapped(child)
             if inner is not None:
                 waiting.append(iter(inner))
                 break
@@ -86,7 +86,7 @@ def _wrapped(element):
     if element.tag == _TBL:
         rows = list(itertools.islice(children(element, _TR), 2))
         cells = list(itertools.islice(children(rows[0], _TC), 2)) if len(rows) == 1 else []
-        return cells[0] if len(cells) == 1 and cells[0].find(_TBL) is not None else None
+        return cells[0] if len(cells) == 1 and next(children(cells[0], _TBL), None) is not None else None
     return None
 
 
