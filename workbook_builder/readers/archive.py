@@ -255,7 +255,8 @@ def _misflagged(handle) -> tuple[list[int], list[int]]:
     (zipfile's own reader of the end record and layout of the directory). Such names are what
     some zip tools write on Chinese Windows (GBK bytes flagged UTF-8); zipfile cannot decode
     them and refuses the whole archive."""
-    end = zipfile._EndRecData(handle)
+    read_end = getattr(zipfile, "_EndRecData", None)   # (private: without it, such an archive is refused)
+    end = read_end(handle) if read_end else None
     if not end:
         return [], []
     size = end[zipfile._ECD_SIZE]
