@@ -406,3 +406,17 @@ def test_an_amount_with_its_unit_in_a_template_is_read_in_the_forms_unit(tmp_pat
     book.save(path)
     [table] = recalc(path.parent, tmp_path / "out")["tables"]
     assert findings(table) == TYPED[26]
+
+
+def test_a_rate_over_200_percent_computed_by_the_addin_is_read_as_shown(chaoyang_tables, tmp_path):
+    """PERF_EXEC_RATE gives a fraction, shown as a percentage: 3 is 300% (a 执行数 three times the
+    budget), not 3% (a bare number over 2 elsewhere is a percentage written without its sign)."""
+    path = _template(chaoyang_tables, tmp_path / "in", 26, typed_scores=True)
+    lay = Layout(len(chaoyang_tables[25].indicators))
+    book = load_workbook(path)
+    sheet = book["自评表"]
+    sheet[lay.funds_cell("executed")] = sheet[lay.funds_cell("annual")].value * 3
+    sheet[lay.funds_cell("rate")] = 3.0
+    book.save(path)
+    [table] = recalc(path.parent, tmp_path / "out")["tables"]
+    assert lay.funds_cell("rate") not in {cell for cell, _ in findings(table)}

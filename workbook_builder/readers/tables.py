@@ -30,7 +30,7 @@ from addin.engine.natures import SPELLINGS as NATURE_SPELLINGS
 from addin.engine.table import Funds, FundsSource, Indicator, Table
 
 from ..forms import layout as L
-from .container import NUMBER, Grid, error_meaning
+from .container import NUMBER, Grid, error_meaning, percent_text
 
 _YEAR = re.compile(r"(\d{4})\s*年度")
 _NUMBER_TEXT = re.compile(r"-?[\d,]+(\.\d+)?%?")
@@ -227,6 +227,7 @@ def _read_template(grid: Grid, meta: Grid, file: str) -> ReadTable | None:
         indicators.append(Indicator(**row))
     _carry_levels(indicators)
     funds = Funds(**{f: at(lay.funds_cell(f)) if f in lay.funds_columns else None for f in forms.FUNDS_FIELDS})
+    funds.rate = percent_text(funds.rate)   # the template's 执行率 is a fraction shown as %: 3 is 300%, not 3%
     if not lay.funds_scored:
         funds.weight = 0   # a funds block worth no points
     amounts = [f for f in form.AMOUNT_FIELDS if f in found.funds_columns]
