@@ -230,7 +230,7 @@ def test_ods_percentages_are_found_where_calamine_puts_them(ods_files, name):
 
 
 def test_ods_repeats_that_are_not_numbers_count_once(tmp_path):
-    from workbook_builder.readers.ods_styles import percent_cells as ods_percent_cells
+    from workbook_builder.readers.ods_styles import noted_cells
 
     table = ('<table:table table:name="表"><table:table-row table:number-rows-repeated="两">'
              '<table:table-cell table:number-columns-repeated="x"/><table:table-cell office:value-type="percentage" '
@@ -241,7 +241,7 @@ def test_ods_repeats_that_are_not_numbers_count_once(tmp_path):
     path = tmp_path / "x.ods"
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("content.xml", content)
-    assert ods_percent_cells(path.read_bytes()) == {"表": {(0, 1): "%"}}
+    assert noted_cells(path.read_bytes()) == {"表": {(0, 1): "%"}}
 
 
 def test_an_xls_format_xlrd_knows_by_number_only(xls_files, tmp_path):
@@ -432,13 +432,13 @@ def test_an_error_value_in_a_percentage_cell_stays_an_error(tmp_path):
 
 def test_percentages_are_noted_in_the_rows_read(xls_files, ods_files):
     """Only the rows a reader reads (``max_rows``: a table's 5,000, a project list's 100,000)."""
-    from workbook_builder.readers.ods_styles import percent_cells as ods_percent_cells
+    from workbook_builder.readers.ods_styles import noted_cells
     from workbook_builder.readers.xls_styles import percent_cells as xls_percent_cells
 
     xls, ods = xls_files["pct"].read_bytes(), ods_files["pct"].read_bytes()
     for rows in (18, 19):   # H19 is row 18, 0-based
         noted = [(18, 7) in next(iter(found.values()), {})
-                 for found in (xls_percent_cells(xls, "x", rows), ods_percent_cells(ods, rows))]
+                 for found in (xls_percent_cells(xls, "x", rows), noted_cells(ods, rows))]
         assert noted == [rows == 19] * 2
 
 
@@ -472,3 +472,27 @@ def test_the_percentage_cells_noted_on_an_xls_sheet_are_bounded(xls_files, monke
     grid = read_grids(xls_files["pct"])[0]
     assert len(grid.percent) == 1 and grid.shown(5, 6) == "100%"   # G6 comes first; H19 left a number
     assert grid.shown(18, 7) == 1
+
+
+def test_ods_error_values_and_perf_formulas_are_noted(tmp_path):
+    """An .ods keeps an error value as its text (calamine gives an empty cell) and a formula as
+    written: #NAME? and Err:508 are the cells' values, a PERF_* call is noted, a function that only
+    ends in perf_ or a text that is no error is not."""
+    from workbook_builder.readers.container import OWN_FORMULA
+    from workbook_builder.readers.ods_styles import noted_cells
+
+    error = '<table:table-cell table:formula="{}" office:value-type="string" calcext:value-type="error"><text:p>{}</text:p></table:table-cell>'
+    cells = (error.format("of:=perf_score([.A1])", "#NAME?") + error.format("of:=1/0", "Err:508")
+             + error.format("of:=X", "出错") + '<table:table-cell table:formula="of:=PERF_GRADE(90)" office:value-type="float" office:value="0"/>'
+             + '<table:table-cell table:formula="of:=XPERF_SCORE(1)" office:value-type="float" office:value="1"/>')
+    content = ('<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+               'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"><office:body>'
+               f'<office:spreadsheet><table:table table:name="表"><table:table-row table:number-rows-repeated="2">{cells}'
+               '</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>')
+    path = tmp_path / "x.ods"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("content.xml", content)
+    row = {0: "#NAME?", 1: "Err:508", 3: OWN_FORMULA}
+    assert noted_cells(path.read_bytes()) == {"表": {(r, c): note for r in (0, 1) for c, note in row.items()}}

@@ -67,8 +67,12 @@ def saved_by_libreoffice(tmp_path_factory, chaoyang_tables):
     for ref in [lay.funds_cell("executed"), *(lay.indicator_cell("actual", n) for n in (3, 4, 5, 6))]:
         book["自评表"][ref] = None   # half filled in: no 全年执行数, four rows without 实际完成值
     book.save(half)
-    return {fmt: {kind: convert(paths, fmt, root / f"{kind}-{fmt}", root / "profile")[0].parent
-                  for kind, paths in (("typed", filled), ("one", [one]), ("renamed", [renamed]), ("half", [half]))}
+    cleared = _template(chaoyang_tables, root / "cleared", 26, typed_scores=False)
+    book = load_workbook(cleared)
+    book["自评表"][lay.indicator_cell("score", 3)] = None   # the unit pressed Delete on J16's formula
+    book.save(cleared)
+    kinds = (("typed", filled), ("one", [one]), ("renamed", [renamed]), ("half", [half]), ("cleared", [cleared]))
+    return {fmt: {kind: convert(paths, fmt, root / f"{kind}-{fmt}", root / "profile")[0].parent for kind, paths in kinds}
             for fmt in ("xlsx", "ods", "xls")}
 
 
@@ -94,6 +98,16 @@ def test_scores_typed_over_the_formulas_are_the_units(saved_by_libreoffice, fmt,
     [table] = recalc(saved_by_libreoffice[fmt]["one"], tmp_path / "one")["tables"]
     assert findings(table) == [("J14", "penalty_not_applied")] and table["reported_total"] is None
     assert table["note"].startswith("填报时未安装加载项") and table["computed_total"] == 94.0
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_a_score_formula_deleted_by_the_unit_is_a_missing_score(saved_by_libreoffice, fmt, tmp_path):
+    """Filled without the add-in, one score's formula deleted: the cells showing #NAME? (LibreOffice
+    keeps it in an .ods too, as an error value calamine does not give) are computed, the empty one is
+    the unit's 未填写得分, as in Excel. (An .xls keeps no error value nor formula to tell them apart.)"""
+    [table] = recalc(saved_by_libreoffice[fmt]["cleared"], tmp_path / "cleared")["tables"]
+    assert ("J16", "score_missing") in findings(table)
+    assert table["note"].startswith("填报时未安装加载项（计分单元格显示 #NAME?）")
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "ods", "xls"])

@@ -1,35 +1,47 @@
-"""The cells of an OpenDocument spreadsheet (.ods) whose value is a percentage
-(``office:value-type="percentage"``): calamine gives their stored number (1 for 100%), the
-same trap as Excel's percent-formatted cells (see :func:`.container.percent_text`). Each cell
-is placed as calamine places it: rows and cells counted with their ``number-…-repeated``, a
-covered (merged) cell counting as a cell. The package was checked whole before (no DTD,
-bounded size, CRCs) by :func:`.container.check_package`."""
+"""What calamine does not tell of an OpenDocument spreadsheet (.ods) that a table's reading
+needs, as :func:`.container.check_package` finds it in an .xlsx's XML:
+
+* the cells whose value is a percentage (``office:value-type="percentage"``): calamine gives
+  their stored number (1 for 100%), the same trap as Excel's percent-formatted cells (see
+  :func:`.container.percent_text`);
+* the error values (``calcext:value-type="error"``, their text ``#NAME?``, ``#DIV/0!``,
+  ``Err:508``), which calamine gives as empty cells: a PERF_* template filled in LibreOffice,
+  where the add-in is not installed, shows #NAME? in its computed cells, as its .xlsx does;
+* the cells whose formula calls a PERF_* function (:data:`.container.OWN_FORMULA`).
+
+Each cell is placed as calamine places it: rows and cells counted with their
+``number-…-repeated``, a covered (merged) cell counting as a cell. The package was checked whole
+before (no DTD, bounded size, CRCs) by :func:`.container.check_package`."""
 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
-from .container import MAX_COLUMNS, MAX_ROWS, PERCENT
+from .container import MAX_COLUMNS, MAX_ROWS, OWN_FORMULA, PERCENT
 
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_CALCEXT = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}"
 _CELLS = (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell")
+_OWN_CALL = re.compile(r"(?<![A-Za-z0-9_])perf_[A-Za-z_]*\s*\(", re.IGNORECASE)   # (as container's, in text)
+_ERROR = re.compile(r"#[A-Z0-9/]+[!?]?|Err:\d{3}")   # an error value as LibreOffice shows it
 
 
-def percent_cells(package: bytes, max_rows: int = MAX_ROWS) -> dict[str, dict[tuple[int, int], str]]:
-    """Sheet name -> 0-based (row, col) -> :data:`.container.PERCENT` for the percentage cells
-    of the first ``max_rows`` rows of each sheet."""
+def noted_cells(package: bytes, max_rows: int = MAX_ROWS) -> dict[str, dict[tuple[int, int], str]]:
+    """Sheet name -> 0-based (row, col) -> :data:`.container.PERCENT`, :data:`.container.OWN_FORMULA`
+    or an error value's text, for the cells of the first ``max_rows`` rows of each sheet."""
     with zipfile.ZipFile(io.BytesIO(package)) as archive:
         content = archive.read("content.xml")
-    if b"percentage" not in content:   # (nearly every file: no parse)
+    if b"percentage" not in content and b'value-type="error"' not in content:   # (nearly every file: no parse)
         return {}
     from lxml import etree   # here: not imported by every worker that reads no .ods
 
     found: dict[str, dict[tuple[int, int], str]] = {}
     sheet: dict[tuple[int, int], str] = {}
     row = col = 0
-    in_row: list[int] = []   # the percentage columns of the row being read
+    in_row: dict[int, str] = {}   # the noted columns of the row being read
     events = etree.iterparse(io.BytesIO(content), events=("start", "end"), resolve_entities=False, no_network=True,
                              tag=(f"{_TABLE}table", f"{_TABLE}table-row", *_CELLS))
     for event, element in events:
@@ -38,20 +50,34 @@ def percent_cells(package: bytes, max_rows: int = MAX_ROWS) -> dict[str, dict[tu
             if tag == f"{_TABLE}table":
                 sheet, row = found.setdefault(element.get(f"{_TABLE}name", ""), {}), 0
             elif tag == f"{_TABLE}table-row":
-                col, in_row = 0, []
+                col, in_row = 0, {}
             continue
         if tag in _CELLS:
             repeated = _repeat(element, "number-columns-repeated")
-            if element.get(f"{_OFFICE}value-type") == "percentage":
-                in_row.extend(range(col, min(col + repeated, MAX_COLUMNS)))
+            note = _note(element)
+            if note:
+                in_row.update(dict.fromkeys(range(col, min(col + repeated, MAX_COLUMNS)), note))
             col += repeated
         elif tag == f"{_TABLE}table-row":
             repeated = _repeat(element, "number-rows-repeated")
             for r in range(row, min(row + repeated, max_rows)) if in_row else ():
-                sheet.update(((r, c), PERCENT) for c in in_row)
+                sheet.update(((r, c), note) for c, note in in_row.items())
             row += repeated
         element.clear()
     return {name: cells for name, cells in found.items() if cells}
+
+
+def _note(cell) -> str | None:
+    """What is noted of a cell (see :func:`noted_cells`), or ``None``."""
+    if cell.get(f"{_OFFICE}value-type") == "percentage":
+        return PERCENT
+    if cell.get(f"{_CALCEXT}value-type") == "error":
+        shown = _ERROR.fullmatch("".join(cell.itertext()).strip())
+        if shown:
+            return shown.group(0)
+    if _OWN_CALL.search(cell.get(f"{_TABLE}formula") or ""):
+        return OWN_FORMULA
+    return None
 
 
 def _repeat(element, attribute: str) -> int:
