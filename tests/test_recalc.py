@@ -1,6 +1,7 @@
 """perfbook recalc on the sample submissions: exactly the real anomalies, and nothing lost."""
 
 import hashlib
+import io
 import json
 import os
 import sys
@@ -257,3 +258,43 @@ def test_copies_of_originals_sharing_a_stem_name_their_format(tmp_path):
     _, data, out = recalc(tmp_path, folder)
     assert {t["annotated"] for t in data["tables"]} == {"26_website（xls）_复核.xlsx", "26_website（ods）_复核.xlsx"}
     assert all((out / t["annotated"]).is_file() for t in data["tables"])
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".docx"])
+def test_the_copy_is_made_from_the_bytes_read_not_the_file_opened_again(tmp_path, monkeypatch, suffix):
+    """A file replaced by another after it was read and checked (a unit re-sending while the batch
+    runs, a race): its copy is the file read, with its findings, never the other file carrying
+    them (nor anything unchecked: a bomb, a pipe swapped in)."""
+    from tests.office_formats import to_docx
+    from workbook_builder.recalc import run as module
+
+    read, other = SUBMITTED / "26_朝阳区政府网站功能和监测服务项目.xlsx", SUBMITTED / "05_朝阳区“城市管理大脑”（一期）.xlsx"
+    path = tmp_path / f"表{suffix}"
+    replacement = tmp_path / f"other{suffix}"
+    if suffix == ".docx":
+        to_docx(read, path)
+        to_docx(other, replacement)
+    else:
+        path.write_bytes(read.read_bytes())
+        replacement.write_bytes(other.read_bytes())
+    original = path.read_bytes()
+    score = module._score
+
+    def swapped_after_reading(file):
+        score(file)
+        os.replace(replacement, path)
+
+    monkeypatch.setattr(module, "_AFTER_CHECK", (module._load, module._find, swapped_after_reading))
+    [report] = module.check_file(str(path), None, str(tmp_path / "out"), "表_复核.xlsx", path.name)
+    copy = tmp_path / "out" / report.annotated
+    if suffix == ".docx":
+        import docx
+
+        text = "".join(cell.text for table in docx.Document(copy).tables for row in table.rows for cell in row.cells)
+        source = "".join(cell.text for table in docx.Document(io.BytesIO(original)).tables for row in table.rows
+                         for cell in row.cells)
+    else:
+        text = str([c.value for row in load_workbook(copy)["自评表"].iter_rows() for c in row])
+        source = str([c.value for row in load_workbook(io.BytesIO(original))["自评表"].iter_rows() for c in row])
+    assert "朝阳区政府网站功能和监测服务项目" in text and "城市管理大脑" not in text
+    assert len(text) >= len(source) * 0.9

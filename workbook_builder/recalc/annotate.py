@@ -23,6 +23,7 @@ from collections import defaultdict
 from copy import deepcopy
 from functools import lru_cache
 from pathlib import Path
+from typing import BinaryIO
 from xml.sax.saxutils import escape, quoteattr
 
 from lxml import etree
@@ -111,7 +112,7 @@ class Package:
     """A workbook zip opened for patching: XML parts parsed on demand, changed parts replaced
     when the copy is written, every other part copied as it is."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path | BinaryIO) -> None:
         self.zip = zipfile.ZipFile(path)
         self.names = {info.filename for info in self.zip.infolist()}
         self.trees: dict[str, etree._Element] = {}
@@ -549,8 +550,9 @@ class Workbook:
                     package.raw[part] = data.replace(b'tabSelected="1"', b'tabSelected="0"')
 
 
-def write_annotated(source: str | Path, dest: Path, reads, pairs) -> Path:
-    """Write the marked-up copy of ``source`` to ``dest`` (``pairs`` are (report, result)).
+def write_annotated(source: str | Path | BinaryIO, dest: Path, reads, pairs) -> Path:
+    """Write the marked-up copy of ``source`` (a path, or the bytes read) to ``dest`` (``pairs``
+    are (report, result)).
     Raises :class:`AnnotationError` (Chinese reason) for a package that cannot be patched."""
     package = Package(source)
     try:

@@ -3,8 +3,8 @@
 Every cell with a finding is shaded and carries a Word comment with the Chinese explanation
 (python-docx >= 1.2 writes comments); a 复核结果 table at the end of the document lists the
 findings and each table's recomputed total and grade. All text written is inert: control
-characters escaped, long texts cut. The copy is made from the file's bytes checked again by
-:func:`..readers.container.check_container`, everything in it that could act (fields, altChunk,
+characters escaped, long texts cut. The copy is made from the file's bytes as read and checked
+by :func:`..readers.container.check_container` (never opened again by name), everything in it that could act (fields, altChunk,
 external links, attached templates, macros, embedded objects) taken out first
 (:mod:`.inert_docx`, said in the 复核结果 section), and written atomically as a plain ``.docx``
 once every part of it is verified well-formed.
@@ -17,7 +17,6 @@ from collections import defaultdict
 from pathlib import Path
 
 from ..files import atomic_save, inert_text
-from ..readers.container import UnreadableFile, check_container
 from ..readers.docx import WordGrid, body_tables, cell_at, children, open_document
 from .annotate import AnnotationError
 from .inert_docx import neutralise, removal_note, verify
@@ -64,19 +63,13 @@ def _text(value: object) -> str:
     return inert_text(str(value), 1000)
 
 
-def write_annotated_docx(source: str | Path, dest: Path, grids, reads, pairs) -> Path:
-    """Write the marked-up, inert copy of the Word document ``source`` to ``dest``."""
+def write_annotated_docx(data: bytes, dest: Path, grids, reads, pairs) -> Path:
+    """Write the marked-up, inert copy of the Word document whose checked bytes are ``data`` to
+    ``dest``."""
     from docx.oxml.ns import qn
     from docx.table import Table, _Cell
 
-    try:
-        checked = check_container(Path(source))
-    except UnreadableFile as err:
-        raise AnnotationError(f"原文件已无法读取：{err}") from None
-    if checked.format != "docx":
-        raise AnnotationError("原文件已不是 Word 文档")
-    document = open_document(checked.data)
-    del checked
+    document = open_document(data)
     removed = neutralise(document)
     tables = body_tables(document.element.body)   # (as the reader numbers them: in content controls too)
     locations = {g.name: _locations(g) for g in grids if isinstance(g, WordGrid)}

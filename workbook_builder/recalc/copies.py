@@ -13,6 +13,7 @@ The original is never touched; every copy is written atomically.
 
 from __future__ import annotations
 
+import io
 import tempfile
 from pathlib import Path
 
@@ -59,18 +60,20 @@ def values_workbook(grids: list[Grid], path: str | Path) -> dict[str, str]:
     return titles
 
 
-def write_copy(source: str | Path, fmt: str, grids: list[Grid], dest: Path, reads, pairs) -> Path:
-    """The annotated copy of ``source`` (format ``fmt``, read as ``grids``) at ``dest``; returns
-    the path written (an .xlsm whose package cannot be patched gets a values copy as .xlsx)."""
+def write_copy(data: bytes, fmt: str, grids: list[Grid], dest: Path, reads, pairs) -> Path:
+    """The annotated copy at ``dest`` of the file whose checked bytes are ``data`` (format
+    ``fmt``, read as ``grids``): built from the bytes read and checked, never from the file opened
+    again by its name (which another file may have replaced since). Returns the path written (an
+    .xlsm whose package cannot be patched gets a values copy as .xlsx)."""
     if fmt == "docx":
         from .annotate_docx import write_annotated_docx
 
-        return write_annotated_docx(source, dest, grids, reads, pairs)
+        return write_annotated_docx(data, dest, grids, reads, pairs)
     if fmt in ("xlsx", "xlsm"):
         try:
-            return write_annotated(source, dest, reads, pairs)
+            return write_annotated(io.BytesIO(data), dest, reads, pairs)
         except Exception:  # an unusual package or a merged finding cell: annotate the values
-            logger.debug("无法在原文件结构上标注 %s，改为标注数值副本", source, exc_info=True)
+            logger.debug("无法在原文件结构上标注 %s，改为标注数值副本", dest.name, exc_info=True)
     with tempfile.TemporaryDirectory(prefix="perfbook-") as tmp:
         values = Path(tmp) / "values.xlsx"
         values_workbook(grids, values)

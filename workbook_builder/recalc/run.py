@@ -112,6 +112,7 @@ class _File:
         self.format = FORMATS.get(self.source.suffix.lower())
         self.failure: FileFailure | None = None
         self.checked = self.grids = self.reads = self.pairs = None
+        self.data: bytes | None = None   # the bytes checked, kept for the copy (never read again by name)
 
 
 def _check(file: _File) -> None:
@@ -124,7 +125,9 @@ def _check(file: _File) -> None:
 def _load(file: _File) -> None:
     from ..readers.source import read_checked  # Word and calamine: not needed inside Excel
 
-    file.grids, file.checked = read_checked(file.source, file.checked), None
+    file.grids = read_checked(file.source, file.checked)
+    file.data = file.checked.data if file.outdir else None
+    file.checked = None
 
 
 class NotASubmission(Exception):
@@ -210,7 +213,7 @@ def _annotate(file: _File, alone: bool) -> list[TableReport]:
 
         target = Path(file.outdir) / copy_name(file.annotated_name, file.format)
         try:
-            written = write_copy(file.path, file.format, file.grids, target, file.reads, file.pairs)
+            written = write_copy(file.data, file.format, file.grids, target, file.reads, file.pairs)
         except MemoryError:
             if not alone:
                 raise   # see _step
