@@ -220,3 +220,57 @@ def test_a_new_workbook_must_be_named_xlsx(tmp_path, capsys, command, name):
     """A workbook written under another suffix opens in nothing: refused (exit 2), nothing written."""
     assert main([*command, "-o", str(tmp_path / name)]) == 2
     assert "应以 .xlsx 结尾" in capsys.readouterr().err and not list(tmp_path.iterdir())
+
+
+def test_a_disk_too_small_for_the_summary_is_the_machines_error_not_perfbooks(tmp_path):
+    """A limit on the size of files written (a full disk, a quota, ``ulimit -f``) that the JSON fits
+    under and the summary does not: the JSON is written, then a clear error naming the disks (the
+    output folder or the temporary folder, and TMPDIR), code 2, no traceback (XlsxWriter wraps the
+    OSError in its own FileCreateError; the summary's streamed files fail too)."""
+    import resource
+    import subprocess
+    import sys
+
+    perfbook = [sys.executable, "-m", "workbook_builder.cli", "recalc", str(ROOT / "samples/chaoyang-2024/submitted"),
+                "--no-copies"]
+    subprocess.run([*perfbook, "-o", str(tmp_path / "free"), "--json", str(tmp_path / "free.json")], check=True,
+                   capture_output=True, cwd=ROOT)
+    limit = (tmp_path / "free.json").stat().st_size + 1024
+    assert (tmp_path / "free" / "复核汇总.xlsx").stat().st_size > limit
+    done = subprocess.run([*perfbook, "-o", str(tmp_path / "out"), "--json", str(tmp_path / "r.json")],
+                          capture_output=True, text=True, cwd=ROOT,
+                          preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit)))
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert "文件大小超过系统限制" in done.stderr and "TMPDIR" in done.stderr
+    assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["tables"]
+
+
+def test_a_summary_whose_streamed_rows_cannot_be_flushed_is_let_go(monkeypatch):
+    """The summary's rows streamed to a full disk: letting the book go (to write it again at the
+    end) never raises, and its temporary files are removed."""
+    from workbook_builder.recalc.sheets import SummaryBook
+
+    book = SummaryBook()
+    writer = book.sheet("项目", ["文件"])
+    writer.row(["a.xlsx"])
+    [handle] = [s.row_data_fh for s in book.book.worksheets()]
+
+    def full(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(handle, "close", full, raising=False)
+    book.discard()
+    assert not os.path.exists(book.tmpdir)
+
+
+def test_errors_libraries_wrap_around_the_machines_are_the_machines():
+    import errno
+
+    import xlsxwriter.exceptions
+    from lxml import etree
+
+    assert cli._machine_error(etree.SerialisationError("IO_ENOSPC")).errno == errno.ENOSPC   # openpyxl saving
+    assert cli._machine_error(etree.SerialisationError("IO_EFBIG")).errno == errno.EFBIG
+    assert cli._machine_error(xlsxwriter.exceptions.FileCreateError(OSError(errno.EDQUOT, "quota"))).errno == errno.EDQUOT
+    assert cli._machine_error(etree.SerialisationError("unknown encoding")) is None
+    assert cli._machine_error(KeyError("x")) is None

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 from addin.engine import DEFAULT_PROFILE_ID, TableFinding, UserError, list_profiles
@@ -669,6 +671,19 @@ def _no_file_as_option(parser: argparse.ArgumentParser, argv: list[str]) -> None
             parser.error(f"“{shown_path(word)}”是一个文件，却会被当作选项：文件名以“-”开头时请写成 ./{shown_path(word)}")
 
 
+def _machine_error(err: BaseException) -> OSError | None:
+    """The operating system's error behind ``err``: an OSError itself, or one a library wrapped
+    (XlsxWriter's FileCreateError, lxml's write error on a full disk), else ``None``."""
+    if isinstance(err, OSError):
+        return err
+    if type(err).__name__ == "FileCreateError" and err.args and isinstance(err.args[0], OSError):   # XlsxWriter
+        return err.args[0]
+    code = getattr(errno, str(err).removeprefix("IO_"), None) if str(err).startswith("IO_") else None
+    if type(err).__name__ == "SerialisationError" and isinstance(code, int):   # lxml (openpyxl writing): IO_ENOSPC
+        return OSError(code, os.strerror(code))
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     from .logs import configure, debugging, logger
 
@@ -696,18 +711,20 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into a reader that stopped early (| head): not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except OSError as err:   # the machine's, not perfbook's: no permission, disk full, a path taken
+    except Exception as raised:
         if debugging():
             raise
-        from .readers.container import os_reason
+        err = _machine_error(raised)
+        if err is not None:   # the machine's, not perfbook's: no permission, disk full, a path taken
+            from .readers.container import os_reason
 
-        logger.debug("读写文件失败", exc_info=True)
-        where = f" {shown_path(str(err.filename))}" if err.filename else ""
-        print(f"错误：无法读写{where}（{os_reason(err)}）", file=sys.stderr)
-        return EXIT_USER
-    except Exception:
-        if debugging():
-            raise
+            logger.debug("读写文件失败", exc_info=True)
+            where = f" {shown_path(str(err.filename))}" if err.filename else ""
+            reason = os_reason(err)
+            if not err.filename and err.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):   # which disk: not said
+                reason += f"：输出目录，或临时文件夹 {shown_path(tempfile.gettempdir())}（可用环境变量 TMPDIR 另指）"
+            print(f"错误：无法读写{where}（{reason}）", file=sys.stderr)
+            return EXIT_USER
         logger.error("内部错误", exc_info=True)
         print("错误：perfbook 内部错误（不是输入文件的问题），错误追踪见上；请把它发给维护者。加 --debug 可在出错处停止。",
               file=sys.stderr)

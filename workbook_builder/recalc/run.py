@@ -449,10 +449,13 @@ class _Streamed:
             try:
                 for report in outcome:
                     self.stream.add(report)
-            except Exception:
+            except Exception as err:
                 if debugging():
                     raise
-                logger.exception("写汇总表时出现意外错误，将在复核结束后重写")
+                if isinstance(err, OSError):   # the machine's (a full disk): said, not a bug's traceback
+                    logger.warning("写汇总表的临时文件失败（%s），将在复核结束后重写", os_reason(err))
+                else:
+                    logger.exception("写汇总表时出现意外错误，将在复核结束后重写")
                 self.stream.discard()
                 self.stream = None
 

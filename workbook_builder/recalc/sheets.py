@@ -300,7 +300,10 @@ class SummaryBook:
         for sheet in self.book.worksheets():
             handle = getattr(sheet, "row_data_fh", None)   # XlsxWriter's constant-memory row file
             if handle is not None and not handle.closed:
-                handle.close()
+                try:
+                    handle.close()
+                except OSError:   # its buffer not flushed (a full disk): the file goes anyway
+                    pass
         shutil.rmtree(self.tmpdir, ignore_errors=True)
 
 
