@@ -1,5 +1,7 @@
 """The perfbook command: what a user sees for each sub-command, and its exit codes."""
 
+import os
+
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
@@ -124,6 +126,9 @@ def test_serve_needs_key_and_certificate_together(args, capsys):
     (["recalc"], "错误：缺少必需的参数：PATH, -o/--output"),
     (["nosuch"], "错误：参数 命令 的取值 'nosuch' 无效"),
     (["recalc", "x", "-o", "y", "--jobs", "abc"], "错误：参数 --jobs 应为整数，收到的是 'abc'"),
+    # a process a file, given by mistake, had exhausted the machine's memory: at most 4 a core
+    (["recalc", "x", "-o", "y", "--jobs", str(4 * (os.cpu_count() or 1) + 1)], "错误：参数 --jobs 应为 1 到"),
+    (["recalc", "x", "-o", "y", "--jobs", "0"], "错误：参数 --jobs 应为 1 到"),
     (["profiles", "--zzz"], "错误：无法识别的参数：--zzz"),
     (["report"], "错误：缺少必需的参数：子命令"),
     (["recalc", "x", "-o", "y", "--j", "1"], "错误：选项 --j 不明确，可能是：--json, --jobs"),

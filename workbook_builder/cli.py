@@ -118,6 +118,7 @@ _ARGPARSE_MESSAGES = (
     (r"unrecognized arguments: (.+)", r"无法识别的参数：\1"),
     (r"argument (\S+): ignored explicit argument (.+)", r"参数 \1 不接受值 \2"),
     (r"ambiguous option: (\S+) could match (.+)", r"选项 \1 不明确，可能是：\2"),
+    (r"argument (\S+): (?=[^\x00-\x7f])(.+)", r"参数 \1 \2"),   # a type's own message, in Chinese
 )
 
 
@@ -489,7 +490,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--profile", help=f"工作簿未声明规则时使用的计分规则（默认 {DEFAULT_PROFILE_ID}）")
     p.add_argument("--json", help="另存一份 JSON 结果（格式见 README）")
     p.add_argument("--strict", action="store_true", help="发现任何问题或无法读取的文件时以退出码 1 结束")
-    p.add_argument("--jobs", type=int, help="并行进程数（默认为 CPU 核数）")
+    p.add_argument("--jobs", type=_jobs, help="并行进程数（默认为 CPU 核数，最多为其 4 倍）")
     p.add_argument("--no-copies", action="store_true",
                    help="不写复核副本，只写复核汇总.xlsx 与 JSON（更快） (no annotated copies)")
     p.set_defaults(run=cmd_recalc)
@@ -669,6 +670,20 @@ def _no_file_as_option(parser: argparse.ArgumentParser, argv: list[str]) -> None
             return
         if word.startswith("-") and len(word) > 1 and os.path.lexists(word):
             parser.error(f"“{shown_path(word)}”是一个文件，却会被当作选项：文件名以“-”开头时请写成 ./{shown_path(word)}")
+
+
+def _jobs(text: str) -> int:
+    """``--jobs``: from 1 to 4 processes a core (each holds a worker's memory: a number of files
+    given by mistake had started a process per file and exhausted the machine's memory)."""
+    most = 4 * (os.cpu_count() or 1)
+    try:
+        jobs = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"应为整数，收到的是 {text!r}") from None
+    if not 1 <= jobs <= most:
+        raise argparse.ArgumentTypeError(f"应为 1 到 {most} 之间的整数，收到的是 {jobs}（本机 {os.cpu_count() or 1} 个 CPU 核，"
+                                         "每核最多 4 个进程）")
+    return jobs
 
 
 def _machine_error(err: BaseException) -> OSError | None:
