@@ -510,6 +510,20 @@ def test_two_links_to_one_file_are_both_accounted_for(tmp_path, link):
     assert skipped["file"] == f"收到/{second}" and skipped["skipped"] and first in skipped["message"]
 
 
+def test_one_path_spelled_two_ways_is_named_once(tmp_path, monkeypatch):
+    """A file and a folder each named twice, relatively and absolutely, or through ``..``: the
+    same path, read once and listed once (it had been listed again as a link to itself)."""
+    folder = tmp_path / "收到"
+    (folder / "单位").mkdir(parents=True)
+    shutil.copy(GOOD, folder / "表.xlsx")
+    shutil.copy(GOOD, folder / "单位" / "表2.xlsx")
+    monkeypatch.chdir(tmp_path)
+    args = ["收到/表.xlsx", str(folder / "表.xlsx"), "收到/单位/../表.xlsx", "收到/单位", str(folder / "单位")]
+    assert main(["recalc", *args, "-o", str(tmp_path / "out"), "--json", str(tmp_path / "r.json")]) == 0
+    data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert sorted(t["file"] for t in data["tables"]) == ["单位/表2.xlsx", "表.xlsx"] and data["unreadable"] == []
+
+
 def test_folder_links_are_followed_only_within_the_folder_given(tmp_path):
     """A link to a folder inside the folder given is walked (once); a link out of it (a hostile
     probe's to /usr/share read 70,000 files) is listed with where it leads, not followed."""

@@ -345,8 +345,8 @@ def collect(paths: list[str], reals: dict[Path, str] | None = None,
     file). A named file is read whatever its suffix (its format is told by its content), but for
     one that never holds a table (a lock file, a PDF: :func:`~..readers.archive.not_read`); a path
     that exists is taken as it is even when it contains glob characters (``表[1].xlsx``).
-    A file named twice is read once; a second link to it (symbolic or hard) is listed as skipped,
-    with the first.
+    A file named twice (however its path is spelled) is read once; a second link to it (symbolic
+    or hard) is listed as skipped, with the first.
     ``reals``, when given, gets each file's real path; with ``archives``, .zip archives found in
     folders are among the files."""
     found: list[Path] = []
@@ -389,8 +389,9 @@ def collect(paths: list[str], reals: dict[Path, str] | None = None,
             unique.append(path)
             if reals is not None:
                 reals[path] = real
-        elif path != first:   # another link to a file already read: accounted for, read once
+        elif os.path.abspath(path) != os.path.abspath(first):   # another link to a file already read: read once
             skipped.append((path, f"与 {shown_path(str(first))} {SAME_FILE}"))
+        # (the same path spelled another way, d/a.xlsx and /abs/d/a.xlsx or d/x/../a.xlsx: named twice)
     return unique, skipped
 
 
