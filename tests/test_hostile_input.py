@@ -546,3 +546,20 @@ def test_folder_links_are_followed_only_within_the_folder_given(tmp_path):
 
     result = recalc([str(folder)], tmp_path / "out", jobs=1)   # listed as skipped, not as unreadable
     assert {f.file: f.skipped for f in result.failures}["收到/链接到别处"] is True
+
+
+@pytest.mark.parametrize("cell, text", [("J12", "得\u200b分"), ("J12", "\ufeff得分"), ("D12", "\u200b三级指标"),
+                                        ("A20", "总\u200b分"), ("H5", "得\u2060分"), ("A3", "项目\u200c名称")])
+def test_zero_width_characters_pasted_into_labels_are_not_seen(tmp_path, cell, text):
+    """Characters that show nothing (zero-width spaces, joiners, a byte order mark), pasted from web
+    pages into a template's labels: the table reads as it shows (they had hidden the 得分 column or
+    the whole table, made the 总分 row an indicator, or the project name the sheet's)."""
+    from workbook_builder.recalc.run import check_file
+
+    book = load_workbook(GOOD)
+    book.active[cell] = text
+    path = tmp_path / "零宽.xlsx"
+    book.save(path)
+    [want], [got] = (check_file(str(p), None, None, None, p.name) for p in (GOOD, path))
+    assert (got.project, got.computed_total, [(f.cell, f.kind) for f in got.findings]) == (
+        want.project, want.computed_total, [(f.cell, f.kind) for f in want.findings])

@@ -141,14 +141,19 @@ def address(row: int, col: int) -> str:
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+# characters that show nothing, pasted from web pages into templates (得\u200b分 is 得分 on screen)
+_INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff]")
 
 
 def clean_value(value: object) -> object:
     """A cell value as the readers take it: text cut to :data:`MAX_TEXT` characters, control
     characters (Excel's ``_x000B_`` for a line break pasted from Word, which no XML output may
-    hold) written as a line break or as ``\\x0b``-style escapes; NaN and infinities (possible in binary
-    formats) as empty."""
+    hold) written as a line break or as ``\\x0b``-style escapes, zero-width characters and byte
+    order marks (pasted from web pages: ``得\u200b分`` shows as 得分) left out; NaN and
+    infinities (possible in binary formats) as empty."""
     if isinstance(value, str):
+        if _INVISIBLE.search(value):
+            value = _INVISIBLE.sub("", value)
         if len(value) > MAX_TEXT:
             value = value[:MAX_TEXT] + "…"
         if _CONTROL.search(value):
@@ -1191,7 +1196,7 @@ def _cleaned(rows: list[list[object]]) -> list[list[object]]:
     texts = [v for v in filled if v.__class__ is str]
     joined = " ".join(texts)
     if (len(joined) > MAX_TEXT and max(map(len, texts)) > MAX_TEXT) \
-            or (not joined.isprintable() and _CONTROL.search(joined)) \
+            or (not joined.isprintable() and (_CONTROL.search(joined) or _INVISIBLE.search(joined))) \
             or [v for v in filled if v.__class__ is float and not -math.inf < v < math.inf]:
         return [[clean_value(v) for v in row] for row in rows]
     return rows
