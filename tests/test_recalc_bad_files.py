@@ -7,6 +7,7 @@ import shutil
 import zipfile
 
 import docx
+import pytest
 from openpyxl import Workbook
 
 from tests.conftest import ROOT
@@ -144,3 +145,16 @@ def test_bad_files_give_one_line_each(tmp_path, capsys):
     assert {p.name: p.read_bytes() for p in corpus.iterdir()} == before
     unreadable = list(__import__("openpyxl").load_workbook(out / "复核汇总.xlsx")["无法读取"].iter_rows(values_only=True))
     assert len(unreadable) == 1 + len(reasons)
+
+
+@pytest.mark.parametrize("name", ["26_website_password.xls", "26_website_password.ods"])
+def test_an_xls_or_ods_with_a_password_to_open_says_so(name):
+    """Sample 26 saved by LibreOffice with a password to open (password "pw"): an .xls begins its
+    workbook with FILEPASS, an .ods's manifest lists each part's encryption; the reason says the
+    file is encrypted (calamine's own says only that it cannot be parsed: 结构已损坏)."""
+    from workbook_builder.readers.container import UnreadableFile, check_container
+
+    with pytest.raises(UnreadableFile, match="文件已加密"):
+        check_container(ROOT / "tests" / "data" / "formats" / name)
+    plain = ROOT / "tests" / "data" / "formats" / name.replace("_password", "")
+    assert check_container(plain).format == name.rsplit(".", 1)[1]

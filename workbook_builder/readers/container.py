@@ -14,7 +14,8 @@ by the file's content (not its name), and the container is checked before anythi
   a cell at XFD1048576 is refused instead of being allocated (a counting fast path lets the
   usual sheet through without looking at each cell);
 * OLE files are told apart by their stream names: an encrypted Office file (``EncryptionInfo``),
-  a legacy .xls (``Workbook``/``Book``), a legacy Word .doc (``WordDocument``).
+  a legacy .xls (``Workbook``/``Book``; encrypted when FILEPASS follows its first BOF), a legacy
+  Word .doc (``WordDocument``); an .ods whose manifest lists encryption is encrypted too.
 
 Only cached cell values are read, with the Rust reader ``python-calamine`` (workbooks) or
 :mod:`.docx` (Word tables). Every problem raises :class:`UnreadableFile` with a Chinese sentence.
@@ -268,6 +269,8 @@ def _format(data: bytes, path: Path) -> tuple[str, _Package | None]:
         if b"opendocument.text" in mimetype:
             raise UnreadableFile("是 OpenDocument 文字文档（.odt），请另存为 .docx 或 .xlsx")
         if b"opendocument.spreadsheet" in mimetype or ("content.xml" in names and path.suffix.lower() == ".ods"):
+            if b"encryption-data" in _small_part(archive, "META-INF/manifest.xml"):   # its parts unreadable
+                raise UnreadableFile("文件已加密（设置了打开密码），请去掉密码后另存为 .xlsx 或 .ods")
             return "ods", archive
         if any(n.lower() == "xl/workbook.xml" or n.startswith("xl/") for n in names):
             raise UnreadableFile("不是标准的 Excel 包（部件名称不规范，例如大小写不同），请用 Excel 另存为 .xlsx")
@@ -358,6 +361,22 @@ _SHEET_DROPPED = re.compile(r"[\x00-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
+# The workbook globals' BOF record (BIFF8, BIFF5: type 0x0809, its length, version, type 5) and
+# FILEPASS (0x002F), which follows it directly in a workbook saved with a password to open
+_BOF_GLOBALS = ((b"\x09\x08\x10\x00\x00\x06\x05\x00", 16), (b"\x09\x08\x08\x00\x00\x05\x05\x00", 8))
+_FILEPASS = b"\x2f\x00"
+
+
+def _encrypted_biff(data: bytes) -> bool:
+    """Whether an .xls workbook's globals begin with FILEPASS: a password to open it (calamine
+    only says it cannot parse the file)."""
+    for bof, size in _BOF_GLOBALS:
+        at = data.find(bof)
+        if at >= 0 and data[at + 4 + size:at + 6 + size] == _FILEPASS:   # (the record after the BOF's)
+            return True
+    return False
+
+
 def _ole_format(data: bytes, path: Path) -> str:
     """An OLE compound file by its stream names (stored as UTF-16 in the directory)."""
     def has(name: str) -> bool:
@@ -368,6 +387,8 @@ def _ole_format(data: bytes, path: Path) -> str:
     if has("WordDocument"):
         raise UnreadableFile("是旧版 Word 文档（.doc），请在 Word/WPS 中另存为 .docx")
     if has("Workbook") or has("Book"):
+        if _encrypted_biff(data):
+            raise UnreadableFile("文件已加密（设置了打开密码），请去掉密码后另存为 .xlsx")
         return "et" if path.suffix.lower() in (".et", ".ett") else "xls"
     raise UnreadableFile("Office 旧格式文件已损坏或被截断（找不到工作簿或文档的数据流），无法读取")
 
