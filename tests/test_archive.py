@@ -979,3 +979,23 @@ def test_many_members_of_one_name_are_numbered_in_linear_time(tmp_path, monkeypa
     shown = [name for name, _, _ in done.passed]
     assert shown[:3] == ["单位/表.txt", "单位/表（2）.txt", "单位/表（3）.txt"] and len(set(shown)) == 3000
     assert len(looks) < 10 * 3000
+
+
+def test_a_unicode_path_field_names_the_member_when_it_is_its_names(tmp_path):
+    """Beside a name in the local code page (or in ``?`` where it has no character), some Windows
+    zip tools write the name in UTF-8 in an Info-ZIP Unicode Path field (0x7075) with the CRC-32 of
+    the name it stands for: that name is shown; a field whose CRC is another name's is not."""
+    def unicode_path(raw: bytes, name: str, crc_of: bytes) -> bytes:
+        field = struct.pack("<BL", 1, zlib.crc32(crc_of)) + name.encode()
+        return struct.pack("<HH", 0x7075, len(field)) + field
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as book:
+        for raw, name, crc_of in ((b"???.xlsx", "自评表.xlsx", b"???.xlsx"), (b"a.xlsx", "假名.xlsx", b"b.xlsx")):
+            info = zipfile.ZipInfo(raw.decode())
+            info.extra = unicode_path(raw, name, crc_of)
+            book.writestr(info, TABLE.read_bytes())
+    path = tmp_path / "a.zip"
+    path.write_bytes(buffer.getvalue())
+    (tmp_path / "out").mkdir()
+    assert [m.name for m in archive.unpack(str(path), str(tmp_path / "out")).members] == ["自评表.xlsx", "a.xlsx"]

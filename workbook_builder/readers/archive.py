@@ -83,9 +83,24 @@ def member_name(info: zipfile.ZipInfo) -> str:
         name = info.filename
     else:   # zipfile decodes a name without the UTF-8 flag as cp437: its bytes, undone
         raw = info.orig_filename.encode("cp437")
-        name = decoded(raw, ("utf-8", "gb18030")) or raw.decode("utf-8", "surrogateescape")   # (escaped when shown)
+        name = (_unicode_path(info.extra, raw) or decoded(raw, ("utf-8", "gb18030"))
+                or raw.decode("utf-8", "surrogateescape"))   # (escaped when shown)
     parts = [p for p in name.replace("\\", "/").split("/") if p not in ("", ".")]
     return readable_path("/".join(parts))[0]
+
+
+def _unicode_path(extra: bytes, raw: bytes) -> str | None:
+    """The name an Info-ZIP Unicode Path extra field (0x7075) gives in UTF-8, when it is the
+    name of these very bytes (its CRC-32 is theirs): what some Windows zip tools add beside a name
+    in the local code page, or in ``?`` where that has no character (Python 3.11 reads it not)."""
+    at = 0
+    while at + 4 <= len(extra):
+        kind, size = struct.unpack_from("<HH", extra, at)
+        field = extra[at + 4:at + 4 + size]
+        if kind == 0x7075 and len(field) > 5 and field[0] == 1 and struct.unpack_from("<L", field, 1)[0] == zlib.crc32(raw):
+            return decoded(field[5:], ("utf-8",))
+        at += 4 + size
+    return None
 
 
 def is_archive(name: str | os.PathLike) -> bool:
