@@ -18,6 +18,7 @@ import pytest
 import shutil
 from openpyxl import load_workbook
 
+from workbook_builder.cli import main
 from workbook_builder.readers import archive
 from workbook_builder.readers.container import UnreadableFile
 from workbook_builder.recalc.run import recalc
@@ -725,7 +726,6 @@ def test_signal_handlers_are_the_commands_own(tmp_path):
     import signal
     import threading
 
-    from workbook_builder.cli import main
     from workbook_builder.recalc.guard import run_guarded
 
     before = signal.getsignal(signal.SIGTERM)
@@ -999,3 +999,21 @@ def test_a_unicode_path_field_names_the_member_when_it_is_its_names(tmp_path):
     path.write_bytes(buffer.getvalue())
     (tmp_path / "out").mkdir()
     assert [m.name for m in archive.unpack(str(path), str(tmp_path / "out")).members] == ["自评表.xlsx", "a.xlsx"]
+
+
+def test_a_split_archive_reads_its_last_volume_and_names_the_rest(tmp_path):
+    """A split archive (分卷.zip + 分卷.z01, as zip -s and WinRAR make them): the members in the
+    .zip (the last volume) are read, each in another volume is named with what to do, and a
+    .z01 is said to be a volume, not "no table"."""
+    data = bytearray(build_zip([("甲.xlsx", TABLE.read_bytes()), ("乙.xlsx", OTHER.read_bytes())]))
+    second = data.index(b"PK\x01\x02", data.index(b"PK\x01\x02") + 4)
+    data[second + 34:second + 36] = struct.pack("<H", 1)   # 乙 starts on disk 1, this file; 甲 on disk 0
+    folder = tmp_path / "收到"
+    folder.mkdir()
+    (folder / "分卷.zip").write_bytes(bytes(data))
+    (folder / "分卷.z01").write_bytes(b"PK\x07\x08" + bytes(100))
+    assert main(["recalc", str(folder), "-o", str(tmp_path / "out"), "--json", str(tmp_path / "r.json")]) in (0, 1)
+    result = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert [t["file"] for t in result["tables"]] == ["收到/分卷.zip/乙.xlsx"]
+    reasons = {u["file"]: u["message"] for u in result["unreadable"]}
+    assert "在分卷压缩包的另一卷" in reasons["收到/分卷.zip/甲.xlsx"] and "分卷压缩包的一卷" in reasons["收到/分卷.z01"]

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import os
+import re
 import stat
 import struct
 import tempfile
@@ -133,7 +134,10 @@ def not_read(name: str) -> str | None:
         return LOCK_FILE
     if name.startswith("._"):
         return MAC_FILE
-    return _OTHER_FILES.get(PurePosixPath(name).suffix.lower())
+    suffix = PurePosixPath(name).suffix.lower()
+    if re.fullmatch(r"\.z\d\d+", suffix):
+        return "分卷压缩包的一卷，不能单独读取：请把各卷与 .zip 放在同一文件夹，用解压软件解压后再复核"
+    return _OTHER_FILES.get(suffix)
 
 
 # What units send that cannot be read, with what to ask them for instead
@@ -172,6 +176,7 @@ def unpack(archive: str, into: str, depth: int = 1, inside: str = "",
             done.passed.append((inside, "压缩包无法读取：压缩包中没有文件", False))
         seen: set[str] = set()
         mac: dict[str, int] = {}   # each __MACOSX folder: the files in it
+        last = max((info.volume for info in files), default=0)   # a split archive's .zip: its last volume
         for number, info in enumerate(files):
             done.entries += 1
             if done.entries > MAX_ENTRIES:
@@ -186,7 +191,8 @@ def unpack(archive: str, into: str, depth: int = 1, inside: str = "",
                 continue
             shown = done.own(f"{inside}/{name or NO_NAME}" if inside else name or NO_NAME)
             skipped = skip_reason(PurePosixPath(name).name) if name else "没有文件名的条目，已跳过"
-            why = (skipped, True) if skipped else _refused(info, name, seen, depth, done)
+            why = (skipped, True) if skipped else (SPLIT, False) if info.volume < last else \
+                _refused(info, name, seen, depth, done)
             if why:
                 done.passed.append((shown, *why))
                 continue
@@ -197,6 +203,7 @@ def unpack(archive: str, into: str, depth: int = 1, inside: str = "",
 
 
 NO_NAME = "（没有文件名）"
+SPLIT = "文件无法读取：在分卷压缩包的另一卷（.z01 等）中；请把各卷放在同一文件夹，用解压软件解压后再复核"
 
 
 def _is_document(names: set[str]) -> bool:
