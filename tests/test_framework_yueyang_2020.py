@@ -109,3 +109,10 @@ def test_a_wrong_self_score_is_found_at_its_row():
     found = [(f.part, f.finding.kind, f.row) for f in result.findings]
     assert found == [("item", "score_mismatch", 5), ("total", "total_mismatch", None)]
     assert result.total == 100
+
+
+def test_a_self_score_written_with_more_numbers_is_no_score_to_guess():
+    """自评得分 “4分中得3分”: no score to take the first number of (it had been read as 4)."""
+    seed = dict(SEED, 分配结果={"met": "①②", "reported": "4分中得3分"})
+    result = evaluate_form(fill(blank_form(get_framework(ID)), seed))
+    assert [(f.finding.kind, f.row) for f in result.findings if "不止一个数值" in f.finding.message] == [("unreadable", 5)]

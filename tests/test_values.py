@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from addin.engine import PerfError, read_value
+from addin.engine import PerfError, get_profile, read_value
 
 
 @pytest.mark.parametrize(
@@ -153,3 +153,52 @@ def test_to_decimal_refuses_what_is_no_number(value, message):
     with pytest.raises(PerfError) as err:
         to_decimal(value, "分值")
     assert message in str(err.value)
+
+
+@pytest.mark.parametrize("text, expected", [("7分", "7"), ("约7分", "7"), (" 7.5 ", "7.5"), ("１０", "10"), (7.0, "7")])
+def test_a_score_written_with_one_number_is_that_number(text, expected):
+    from addin.engine.numbers import read_score
+
+    assert read_score(text) == Decimal(expected)
+
+
+@pytest.mark.parametrize("text", ["10分中得7分", "7-8", "7/10", "7,5", "7分10", "7（扣3分）"])
+def test_a_score_written_with_more_numbers_is_no_score_to_guess(text):
+    """An actual value's text may hold several numbers (its first in the unit is read); a score's
+    may not: 10分中得7分 had been read as 10 (得分应为7.00，填报为10), 7-8 and 7,5 as 7."""
+    from addin.engine.findings import check_scored
+    from addin.engine.numbers import read_score
+    from addin.engine.scoring import score_detail
+
+    with pytest.raises(PerfError, match="不止一个数值"):
+        read_score(text)
+    detail = score_detail("≥", "10", "7", 10, "beijing-chaoyang-2024", "个", ("产出指标", "数量指标"))
+    [finding] = check_scored(detail, text, "", get_profile("beijing-chaoyang-2024"))
+    assert finding.kind == "unreadable" and "不止一个数值" in finding.message
+
+
+def test_funds_scores_and_totals_with_more_numbers_are_no_scores_to_guess(chaoyang_tables):
+    from copy import deepcopy
+
+    from addin.engine.table import evaluate_table
+
+    table = deepcopy(chaoyang_tables[25])
+    table.funds.score, table.total_score = "10分中得10分", "满分100得94"
+    result = evaluate_table(table, "beijing-chaoyang-2024")
+    found = {(f.part, f.finding.kind) for f in result.findings if "不止一个数值" in f.finding.message}
+    assert found == {("funds", "unreadable"), ("total", "unreadable")}
+    assert result.reported_total is None
+
+
+def test_a_total_is_not_compared_with_row_scores_that_state_no_score(chaoyang_tables):
+    """A row score with more numbers is that row's finding; the rows are then not added up against
+    the reported 总分 (its first number, 20, had made a 总分 mismatch of 104 against 94)."""
+    from copy import deepcopy
+
+    from addin.engine.table import evaluate_table
+
+    table = deepcopy(chaoyang_tables[25])
+    row = next(i for i in table.indicators if float(i.score) == 10)
+    row.score = "20分中得10分"
+    kinds = [(f.part, f.finding.kind) for f in evaluate_table(table, "beijing-chaoyang-2024").findings]
+    assert ("indicator", "unreadable") in kinds and not any(part == "total" for part, _ in kinds)

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from .errors import PerfError
 from .natures import EQUAL, parse_weight
-from .numbers import normalize_text, read_value, round_half_up
+from .numbers import normalize_text, read_score, round_half_up
 from .profiles import Profile, get_profile
 from .scoring import IndicatorScore, score_detail
 
@@ -155,7 +155,7 @@ def check_scored(detail: IndicatorScore, reported_score: object, reason: object,
     if reported_score is None or (isinstance(reported_score, str) and not reported_score.strip()):
         return [Finding("score_missing", f"未填写得分，应为{detail.score}", None, detail.score)]
     try:
-        reported = round_half_up(read_value(reported_score, None, "得分"), rules.decimals)
+        reported = round_half_up(read_score(reported_score), rules.decimals)
     except PerfError as err:
         return [unreadable(err, reported_score, detail.score, "score")]
     findings = []
@@ -208,7 +208,7 @@ def check_judged(weight: object, reported_score: object, reason: object,
     if reported_score is None or (isinstance(reported_score, str) and not reported_score.strip()):
         return None, [Finding("score_missing", f"未填写得分（评判计分，0 至 {fmt(points)} 分）", None, None)]
     try:
-        reported = round_half_up(read_value(reported_score, None, "得分"), rules.decimals)
+        reported = round_half_up(read_score(reported_score), rules.decimals)
     except PerfError as err:
         return None, [unreadable(err, reported_score, None, "score")]
     if not 0 <= reported <= points:

@@ -244,6 +244,16 @@ def read_value(value: object, unit: object = None, label: str = "实际完成值
     return read_quantity(value, unit, label)[0]
 
 
+def read_score(value: object, label: str = "得分") -> Decimal:
+    """A score (or total) as reported: a number, or a text holding one number (``7分``, ``约7分``).
+    A text with more (``10分中得7分``, ``7-8``, ``7/10``) states no score to check: it raises
+    :class:`PerfError` rather than taking its first number, as :func:`read_value` does for an
+    actual value."""
+    if isinstance(value, str) and len([t for t in _tokens(normalize_text(value)) if not t.is_date]) > 1:
+        raise PerfError(f"{label}“{quoted(value)}”中有不止一个数值，无法确定填报的{label}；请只填写一个数值")
+    return read_value(value, None, label)
+
+
 def read_quantity(value: object, unit: object = None, label: str = "实际完成值") -> tuple[Decimal, str]:
     """The number :func:`read_value` reads, with the text written right after it in a text
     (``180分钟`` → (180, '分钟')); a number cell has no text after it (''). Whoever knows the units

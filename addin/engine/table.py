@@ -16,7 +16,7 @@ from . import form
 from .findings import JUDGED, Finding, check_judged, check_scored, fmt, pct, unreadable
 from .errors import PerfError
 from .natures import parse_weight
-from .numbers import read_value, round_half_up, to_decimal
+from .numbers import read_score, read_value, round_half_up, to_decimal
 from .profiles import Profile, get_profile
 from .scoring import IndicatorScore, exec_detail, grade_of, score_detail
 
@@ -103,7 +103,7 @@ class TableResult:
     @property
     def reported_total(self) -> Decimal | None:
         try:
-            return read_value(self.table.total_score, None, "总分")
+            return read_score(self.table.total_score, "总分")
         except PerfError:
             return None
 
@@ -157,7 +157,7 @@ def _funds(table: Table, result: TableResult, rules: Profile) -> None:
                     result.funds_score))
         return
     try:
-        reported = round_half_up(read_value(funds.score, None, "资金得分"), rules.decimals)
+        reported = round_half_up(read_score(funds.score, "资金得分"), rules.decimals)
     except PerfError as err:
         add(unreadable(err, funds.score, result.funds_score, "score"))
         return
@@ -321,7 +321,7 @@ def _added(table: Table) -> Decimal | None:
     parts = [] if _unscored_funds(table.funds) else [table.funds.score]
     parts += [ind.score for ind in table.indicators]
     try:
-        return sum((read_value(p, None, "得分") for p in parts), Decimal(0))
+        return sum((read_score(p) for p in parts), Decimal(0))
     except PerfError:
         return None
 
@@ -331,7 +331,7 @@ def _total_and_grade(table: Table, result: TableResult, rules: Profile) -> None:
     reported_total = result.reported_total
     if reported_total is None and not _blank(table.total_score):   # filled in, but not a number
         try:
-            read_value(table.total_score, None, "总分")
+            read_score(table.total_score, "总分")
         except PerfError as err:
             result.findings.append(TableFinding("total", unreadable(err, table.total_score, field="score")))
     added = _added(table)

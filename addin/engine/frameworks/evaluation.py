@@ -15,7 +15,7 @@ from decimal import Decimal
 from ..errors import PerfError
 from ..findings import Finding, fmt, is_blank_reason, unreadable
 from ..natures import parse_weight
-from ..numbers import read_value, round_half_up
+from ..numbers import read_score, round_half_up
 from ..scoring import grade_of
 from .criteria import JUDGEMENT, Criterion, parse_criterion
 from .methods import DECIMALS, METHODS, Inputs
@@ -120,7 +120,7 @@ def _blank(value: object) -> bool:
 
 
 def _read_score(value: object) -> Decimal:
-    return round_half_up(read_value(value, None, "自评得分"), DECIMALS)
+    return round_half_up(read_score(value, "自评得分"), DECIMALS)
 
 
 def _item(row: EntryRow, index: int, findings: list[EvaluationFinding], filled: bool = True) -> ItemResult:
