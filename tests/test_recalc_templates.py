@@ -104,9 +104,10 @@ def test_scores_typed_over_the_formulas_are_the_units(saved_by_libreoffice, fmt,
 def test_a_score_formula_deleted_by_the_unit_is_a_missing_score(saved_by_libreoffice, fmt, tmp_path):
     """Filled without the add-in, one score's formula deleted: the cells showing #NAME? (LibreOffice
     keeps it in an .ods too, as an error value calamine does not give) are computed, the empty one is
-    the unit's 未填写得分, as in Excel. (An .xls keeps no error value nor formula to tell them apart.)"""
+    the unit's 未填写得分, as in Excel, whose SUM leaves it out of the 总分: 10 short, a grade too low.
+    (An .xls keeps no error value nor formula to tell them apart.)"""
     [table] = recalc(saved_by_libreoffice[fmt]["cleared"], tmp_path / "cleared")["tables"]
-    assert ("J16", "score_missing") in findings(table)
+    assert findings(table) == [("J16", "score_missing"), ("J21", "grade_mismatch"), ("K14", "missing_reason")]
     assert table["note"].startswith("填报时未安装加载项（计分单元格显示 #NAME?）")
 
 
@@ -422,15 +423,42 @@ def test_an_amount_with_its_unit_in_a_template_is_read_in_the_forms_unit(tmp_pat
     assert findings(table) == TYPED[26]
 
 
-def test_a_rate_over_200_percent_computed_by_the_addin_is_read_as_shown(chaoyang_tables, tmp_path):
+@pytest.mark.parametrize("computed_by", ["addin", "perfbook"])
+def test_a_rate_over_200_percent_computed_by_the_addin_is_read_as_shown(chaoyang_tables, tmp_path, computed_by):
     """PERF_EXEC_RATE gives a fraction, shown as a percentage: 3 is 300% (a 执行数 three times the
-    budget), not 3% (a bare number over 2 elsewhere is a percentage written without its sign)."""
-    path = _template(chaoyang_tables, tmp_path / "in", 26, typed_scores=True)
+    budget), not 3% (a bare number over 2 elsewhere is a percentage written without its sign); so
+    is the rate perfbook computes for a template filled without the add-in."""
+    path = _template(chaoyang_tables, tmp_path / "in", 26, typed_scores=computed_by == "addin")
     lay = Layout(len(chaoyang_tables[25].indicators))
     book = load_workbook(path)
     sheet = book["自评表"]
     sheet[lay.funds_cell("executed")] = sheet[lay.funds_cell("annual")].value * 3
-    sheet[lay.funds_cell("rate")] = 3.0
+    if computed_by == "addin":
+        sheet[lay.funds_cell("rate")] = 3.0
     book.save(path)
     [table] = recalc(path.parent, tmp_path / "out")["tables"]
     assert lay.funds_cell("rate") not in {cell for cell, _ in findings(table)}
+
+
+def test_a_total_computed_as_the_template_adds_numbers_only(chaoyang_tables):
+    """The template's 总分 is SUM(score column) + the funds score: a score typed as text over its
+    formula (10分) counts nothing there, as in Excel, so a template filled without the add-in gets
+    the 总分 Excel would have shown (10 short) and the same total_mismatch finding."""
+    from copy import deepcopy
+
+    from addin.engine.table import as_computed, evaluate_table
+
+    def computed_with(*scores):
+        table = deepcopy(chaoyang_tables[25])
+        rows = [i for i in table.indicators if float(i.score) == 10][:len(scores)]
+        for row, score in zip(rows, scores):
+            row.score = score
+        result = evaluate_table(table, "beijing-chaoyang-2024", scores_reported=False)
+        numbers = [float(i.score) for i in table.indicators if i not in rows] + [float(table.funds.score)]
+        return as_computed(table, result, {("total", "score")}), sum(numbers)
+
+    computed, numbers = computed_with("10分", True)   # (a TRUE in a range: left out by SUM too)
+    assert float(computed.total_score) == pytest.approx(numbers)
+    computed, numbers = computed_with("10分")
+    assert float(computed.total_score) == pytest.approx(numbers)
+    assert "total_mismatch" in {f.finding.kind for f in evaluate_table(computed, "beijing-chaoyang-2024").findings}

@@ -288,31 +288,46 @@ def evaluate_table(table: Table, profile: object = None, scores_reported: bool =
     return result
 
 
-def as_computed(table: Table, result: TableResult, cells: Collection[tuple] | None = None) -> Table:
+def as_computed(table: Table, result: TableResult, cells: Collection[tuple] | None = None,
+                errors: Collection[tuple] = ()) -> Table:
     """``table`` with every cell a template computes (row scores but judged ones, the funds rate
     and score, the total and the grade) as the add-in would have shown it, for a template filled
     where its formulas were not computed: its other findings are then those of the same file
     computed in Excel. ``cells``: only these, named as :class:`ReadTable` names them
     (``("indicator", n, "score")`` 1-based, ``("funds", "rate")``, ``("funds", "score")``,
-    ``("total", "score")``, ``("grade", "grade")``); a value the unit typed over a formula stays."""
+    ``("total", "score")``, ``("grade", "grade")``); a value the unit typed over a formula stays.
+    ``errors``: the score cells (a row's, the funds'; so named) that showed an error value of the
+    unit's own (read as empty): SUM passes it on, the template's total is an error too: no total."""
     def wanted(*key) -> bool:
         return cells is None or key in cells
 
     indicators = [replace(ind, score=detail.score)
                   if detail is not None and detail.nature != JUDGED and wanted("indicator", n, "score") else ind
                   for n, (ind, detail) in enumerate(zip(table.indicators, result.indicators), start=1)]
-    funds = replace(table.funds, rate=result.funds_rate if wanted("funds", "rate") else table.funds.rate)
+    shown_rate = None if result.funds_rate is None else f"{result.funds_rate * 100}%"   # (as the cell shows it: 3 is 300%)
+    funds = replace(table.funds, rate=shown_rate if wanted("funds", "rate") else table.funds.rate)
     if not _unscored_funds(table.funds) and wanted("funds", "score"):
         funds.score = result.funds_score
     computed = replace(table, indicators=indicators, funds=funds)
     if wanted("total", "score"):   # the template's SUM of the scores shown (typed ones too)
-        computed.total_score = _added(computed) if result.total is not None else None
+        computed.total_score = _summed(computed) if result.total is not None and not errors else None
     if wanted("grade", "grade"):   # and its grade
         try:
             computed.grade = grade_of(computed.total_score, result.profile)
         except PerfError:
             computed.grade = None
     return computed
+
+
+def _summed(table: Table) -> Decimal:
+    """What the template's 总分 formula (``SUM`` of the score column, plus the funds score) shows:
+    the numbers added up, a text among them counting nothing, as in Excel (a score typed as
+    ``10分`` over its formula makes a total 10 short: the finding Excel's file gives; an error
+    value among them, which SUM passes on, is the caller's: see :func:`as_computed`)."""
+    parts = [] if _unscored_funds(table.funds) else [table.funds.score]
+    parts += [ind.score for ind in table.indicators]
+    return sum((to_decimal(p, "得分") for p in parts if isinstance(p, (int, float, Decimal)) and not isinstance(p, bool)),
+               Decimal(0))
 
 
 def _added(table: Table) -> Decimal | None:

@@ -69,7 +69,10 @@ def report_table(read: ReadTable, profile: str | None, file_label: str) -> tuple
     profile_id, rule_problem = _profile_for(read, profile)
     result = evaluate_table(read.table, profile_id, scores_reported=not read.uncalculated)
     if read.uncalculated:   # computed here as the add-in would have (see read.note)
-        result = evaluate_table(as_computed(read.table, result, read.computed), profile_id)
+        shown = {cell for cell, _ in read.problems}   # the unit's error values (read as empty)
+        scores = [("funds", "score"), *(("indicator", n, "score") for n in range(1, len(read.table.indicators) + 1))]
+        errors = [key for key in scores if read.cell(key) in shown]
+        result = evaluate_table(as_computed(read.table, result, read.computed, errors), profile_id)
     findings = [rule_problem] if rule_problem else []
     findings += [finding_row(cell, Finding("unreadable", message)) for cell, message in read.problems]
     if not read.status:   # a table never filled in is one status (未填写), not a finding per cell
