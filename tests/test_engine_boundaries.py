@@ -527,7 +527,7 @@ def test_a_table_as_computed_fills_what_the_template_computes_and_nothing_else()
     table = Table("项目", Funds(annual=100, executed=50, weight=0), [judged, scored, broken], judged=("项目决策",))
     computed = as_computed(table, evaluate_table(table, "mof-2020"))
     assert [i.score for i in computed.indicators] == [8, D("80.00"), None]
-    assert computed.funds.score is None and computed.funds.rate == D("0.5000")
+    assert computed.funds.score is None and computed.funds.rate == "50.0000%"   # as the cell shows it
     scored_funds = Table("项目", Funds(annual=100, executed=50, weight=10), [scored])
     computed = as_computed(scored_funds, evaluate_table(scored_funds, "mof-2020"))
     assert computed.funds.score == D("5.00")
