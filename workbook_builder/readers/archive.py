@@ -31,7 +31,7 @@ from pathlib import PurePosixPath
 
 from ..files import Taken, decoded, numbered, readable_path
 from ..logs import debugging, logger
-from .container import MAX_FILE_BYTES, MAX_RATIO, SUFFIXES, UnreadableFile, open_regular, os_reason, sniff_markup
+from .container import MAX_FILE_BYTES, MAX_RATIO, RATIO_FROM, SUFFIXES, UnreadableFile, open_regular, os_reason, sniff_markup
 
 ARCHIVE_SUFFIXES = {".zip"}
 MAX_DEPTH = 3                 # archives inside archives unpacked, the outer one included
@@ -372,7 +372,7 @@ def _refused(info: zipfile.ZipInfo, name: str, seen: set[str], depth: int, done:
         return f"文件无法读取：压缩包中的压缩包嵌套超过 {MAX_DEPTH} 层，未解压；请解压后再复核", False
     if info.file_size > MAX_FILE_BYTES:
         return f"文件无法读取：文件过大（{info.file_size // 2**20} MB，上限 {MAX_FILE_BYTES // 2**20} MB），已拒绝读取", False
-    if info.compress_size and info.file_size / info.compress_size > MAX_RATIO:   # tables are compressed already
+    if info.file_size >= RATIO_FROM and info.file_size / max(info.compress_size, 1) > MAX_RATIO:   # (see RATIO_FROM)
         return (f"文件无法读取：压缩比异常（{info.file_size // info.compress_size} 倍），可能是恶意构造的文件"
                 "（压缩炸弹），已拒绝解压"), False
     if done.size + info.file_size > MAX_UNPACKED:
