@@ -192,3 +192,11 @@ def test_a_finding_without_a_cell_is_printed_with_its_sheet_alone(tmp_path, caps
     main(["recalc", str(tmp_path / "计分表.xlsx"), "-o", str(tmp_path / "out"), "--no-copies"])
     out = capsys.readouterr().out
     assert "[自评表] " in out and "[自评表!]" not in out and "[自评表!A2]" in out
+
+
+def test_an_output_folder_named_with_a_line_break_is_shown_escaped(tmp_path, capsys):
+    out = tmp_path / "复核\n结果"
+    assert main(["recalc", str(ROOT / "samples/chaoyang-2024/submitted/26_朝阳区政府网站功能和监测服务项目.xlsx"),
+                 "-o", str(out), "--no-copies"]) == 1
+    [done] = [line for line in capsys.readouterr().out.splitlines() if line.startswith("复核完成")]
+    assert done.endswith("复核\\x0a结果/复核汇总.xlsx")

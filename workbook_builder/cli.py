@@ -104,7 +104,7 @@ def cmd_evaluation_new(args: argparse.Namespace) -> int:
 
     header = EvaluationHeader(args.project or "", args.unit or "", args.evaluator or "", args.year or "")
     path = write_evaluation(args.framework, args.output, header, overwrite=args.force)
-    print(f"已生成：{path}（评价指标体系 {args.framework}）")
+    print(f"已生成：{shown_path(str(path))}（评价指标体系 {args.framework}）")
     return 0
 
 
@@ -184,7 +184,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         table = _blank_table(args)
     path = write_template(table, args.output, profile, args.year, overwrite=args.force,
                           portable=args.portable, form_id=found)
-    print(f"已生成：{path}（表样 {found.id}，{len(table.indicators)} 行指标，规则 {profile}）")
+    print(f"已生成：{shown_path(str(path))}（表样 {found.id}，{len(table.indicators)} 行指标，规则 {profile}）")
     return 0
 
 
@@ -292,7 +292,7 @@ def cmd_recalc(args: argparse.Namespace) -> int:
         f"{counts['tables_with_findings']} 张表共发现 {counts['findings']} 处问题；"
         f"{counts['unreadable_files']} 个文件无法读取"
         + (f"，{counts['skipped_files']} 个不是自评表的文件已跳过" if counts["skipped_files"] else "")
-        + f"。汇总：{result.summary_path}"
+        + f"。汇总：{shown_path(str(result.summary_path))}"
     )
     for report in result.reports:
         for f in report.findings:
@@ -335,7 +335,7 @@ def cmd_report_portfolio(args: argparse.Namespace) -> int:
 
     path, data = write_portfolio_report(args.result, args.output, overwrite=args.force)
     flagged = sum(1 for t in data.tables if t.get("findings"))
-    print(f"已生成：{path}　{len(data.tables)} 张自评表，{flagged} 张发现问题")
+    print(f"已生成：{shown_path(str(path))}　{len(data.tables)} 张自评表，{flagged} 张发现问题")
     for note in data.notes:   # entries of the result that could not be used
         print(f"  {shown_path(note)}")
     return 0
@@ -378,7 +378,7 @@ def cmd_lite(args: argparse.Namespace) -> int:
     from .deploy.lite import write_lite
 
     written = write_lite(args.output)
-    print("已生成：" + "、".join(str(p) for p in written))
+    print("已生成：" + "、".join(shown_path(str(p)) for p in written))
     print("把 main.py 和 requirements.txt 的内容分别粘贴到 xlwings Lite 编辑器中的同名文件即可。")
     return 0
 
