@@ -148,6 +148,8 @@ _OTHER_FILES = {
     **{s: f"图片（扫描件或照片）无法读取：{_ASK_FOR_TABLES}"
        for s in (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".gif", ".heic")},
     ".wps": "WPS 文字 .wps 文件无法直接读取，请在 WPS 中另存为 .docx 后再试",
+    ".numbers": "Apple Numbers 文件无法直接读取，请在 Numbers 中导出为 Excel（.xlsx）后再试",
+    ".fods": "平面 OpenDocument 表格（.fods）无法直接读取，请另存为 .ods 或 .xlsx 后再试",
 }
 
 
