@@ -612,3 +612,12 @@ def test_a_total_filled_in_that_is_no_number_is_a_finding(total):
     [found] = [f for f in evaluate_table(table, "mof-2020").findings if f.part == "total"]
     assert found.finding.kind == "unreadable" and found.field == "score" and "总分" in found.finding.message
     assert [f.part for f in evaluate_table(replace(table, total_score=" "), "mof-2020").findings] == []
+
+
+@pytest.mark.parametrize("value, shown", [(D("-0"), "0"), (D("-0.00"), "0"), (D("0.00"), "0"), (D("-1.50"), "-1.5"),
+                                          (D("600"), "600"), (D("6E+2"), "600")])
+def test_numbers_in_messages_are_written_as_people_write_them(value, shown):
+    """No exponent, no trailing zeros, and no minus on a zero (a cell may hold −0.0: 得分填报为-0)."""
+    from addin.engine.findings import fmt
+
+    assert fmt(value) == shown

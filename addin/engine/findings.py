@@ -65,8 +65,9 @@ def unreadable(err: PerfError, reported: object = None, expected: Decimal | None
 
 
 def fmt(value: Decimal) -> str:
-    """A decimal as people write it: no exponent, no trailing zeros (600% → ``6``)."""
-    return format(value.normalize(), "f")
+    """A decimal as people write it: no exponent, no trailing zeros (600% → ``6``), no minus on a
+    zero (−0.0, which a cell may hold, is shown 0 as in Excel)."""
+    return format((value if value else abs(value)).normalize(), "f")
 
 
 def pct(value: Decimal) -> str:
