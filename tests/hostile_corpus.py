@@ -201,6 +201,15 @@ def extents(folder: Path) -> dict[str, str]:
     return kinds
 
 
+def bloated_styles() -> bytes:
+    """The sample's styles.xml with 64,000 identical cell formats more (Excel's most), as copying
+    from other workbooks piles them up: 5 MB that compress some 280 times."""
+    styles = _read("xl/styles.xml").decode("utf-8")
+    xfs = re.search(r"<cellXfs[^>]*>(.*?)</cellXfs>", styles, re.S)
+    first = re.match(r"<xf\b[^>]*?(?:/>|>.*?</xf>)", xfs.group(1), re.S).group(0)
+    return (styles[:xfs.end(1)] + first * 64_000 + styles[xfs.end(1):]).encode("utf-8")
+
+
 def hostile_cells(folder: Path) -> dict[str, str]:
     kinds = {}
 
@@ -258,6 +267,10 @@ def hostile_cells(folder: Path) -> dict[str, str]:
     kinds["并排两表.xlsx"] = "table"
     _standard(folder / "合并单元格.xlsx", lambda ws: ws.merge_cells("I14:J14"))
     kinds["合并单元格.xlsx"] = "table"
+    _standard(folder / "零宽字符_表头.xlsx", cell("J12", "得\u200b分"))   # pasted from a web page: shows 得分
+    kinds["零宽字符_表头.xlsx"] = "good"
+    patch(GOOD, folder / "样式膨胀.xlsx", {"xl/styles.xml": bloated_styles()})
+    kinds["样式膨胀.xlsx"] = "good"
     patch(GOOD, folder / "无ContentTypes.xlsx", {"[Content_Types].xml": None})
     kinds["无ContentTypes.xlsx"] = "any"
     return kinds

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile_corpus import GOOD, patch, sheet_xml
+from tests.hostile_corpus import GOOD, bloated_styles, patch, sheet_xml
 from workbook_builder.readers import container
 from workbook_builder.readers.container import UnreadableFile, check_container
 from workbook_builder.readers.source import read_source
@@ -451,13 +451,8 @@ def test_a_styles_part_bloated_by_copying_is_no_bomb(tmp_path):
     the table is read; a part that inflates past RATIO_FROM at such a ratio still is one."""
     from workbook_builder.recalc.run import check_file
 
-    with zipfile.ZipFile(GOOD) as package:
-        styles = package.read("xl/styles.xml").decode("utf-8")
-    xfs = re.search(r"<cellXfs[^>]*>(.*?)</cellXfs>", styles, re.S)
-    first = re.match(r"<xf\b[^>]*?(?:/>|>.*?</xf>)", xfs.group(1), re.S).group(0)
-    bloated = styles[:xfs.end(1)] + first * 64_000 + styles[xfs.end(1):]
     path = tmp_path / "样式膨胀.xlsx"
-    patch(GOOD, path, {"xl/styles.xml": bloated.encode("utf-8")})
+    patch(GOOD, path, {"xl/styles.xml": bloated_styles()})
     with zipfile.ZipFile(path) as package:
         info = package.getinfo("xl/styles.xml")
     assert info.file_size / info.compress_size > container.MAX_RATIO
