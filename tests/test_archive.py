@@ -246,6 +246,18 @@ def test_bombs_are_refused_by_declared_and_by_real_size(tmp_path, monkeypatch):
     assert os.listdir(tmp_path / "again") == []   # nothing left of a refused member
 
 
+def test_a_member_declared_compressed_to_nothing_is_refused(tmp_path):
+    """A directory entry stating 20 MB packed into 0 bytes: refused as a bomb (it had divided by
+    zero in saying so, and the whole archive was lost)."""
+    data = bytearray(build_zip([("表5.xlsx", TABLE.read_bytes()), ("表.xlsx", b"x")], zipfile.ZIP_STORED))
+    central = data.rindex(b"PK\x01\x02")   # (the last entry: 表.xlsx)
+    data[central + 20:central + 28] = struct.pack("<LL", 0, 20 * 2**20)   # compressed, uncompressed sizes
+    (tmp_path / "a.zip").write_bytes(bytes(data))
+    (tmp_path / "into").mkdir()
+    unpacked = archive.unpack(str(tmp_path / "a.zip"), str(tmp_path / "into"))
+    assert [m.name for m in unpacked.members] == ["表5.xlsx"] and "压缩炸弹" in unpacked.passed[0][1]
+
+
 def test_a_member_compressed_like_a_bomb_is_refused(tmp_path):
     """A large member compressed like a bomb is refused unpacked; a small one (an .xls of empty
     sectors) is unpacked, and read or not as the file it is."""
@@ -1011,12 +1023,17 @@ def test_a_split_archive_reads_its_last_volume_and_names_the_rest(tmp_path):
     data = bytearray(build_zip([("甲.xlsx", TABLE.read_bytes()), ("乙.xlsx", OTHER.read_bytes())]))
     second = data.index(b"PK\x01\x02", data.index(b"PK\x01\x02") + 4)
     data[second + 34:second + 36] = struct.pack("<H", 1)   # 乙 starts on disk 1, this file; 甲 on disk 0
+    end = data.rindex(b"PK\x05\x06")
+    data[end + 4:end + 8] = struct.pack("<HH", 1, 1)   # the end record: this is disk 1, and so is the directory
     folder = tmp_path / "收到"
     folder.mkdir()
     (folder / "分卷.zip").write_bytes(bytes(data))
     (folder / "分卷.z01").write_bytes(b"PK\x07\x08" + bytes(100))
+    data[second + 34:second + 36] = struct.pack("<H", 0)   # as zip -s makes it: every member begun before
+    (folder / "尾卷.zip").write_bytes(bytes(data))
     assert main(["recalc", str(folder), "-o", str(tmp_path / "out"), "--json", str(tmp_path / "r.json")]) in (0, 1)
     result = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     assert [t["file"] for t in result["tables"]] == ["收到/分卷.zip/乙.xlsx"]
     reasons = {u["file"]: u["message"] for u in result["unreadable"]}
     assert "在分卷压缩包的另一卷" in reasons["收到/分卷.zip/甲.xlsx"] and "分卷压缩包的一卷" in reasons["收到/分卷.z01"]
+    assert all("在分卷压缩包的另一卷" in reasons[f"收到/尾卷.zip/{name}.xlsx"] for name in "甲乙")

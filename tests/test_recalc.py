@@ -298,3 +298,33 @@ def test_the_copy_is_made_from_the_bytes_read_not_the_file_opened_again(tmp_path
         source = str([c.value for row in load_workbook(io.BytesIO(original))["自评表"].iter_rows() for c in row])
     assert "朝阳区政府网站功能和监测服务项目" in text and "城市管理大脑" not in text
     assert len(text) >= len(source) * 0.9
+
+
+def test_a_files_bytes_are_let_go_once_its_copy_is_written(tmp_path, monkeypatch):
+    """The bytes a copy is made from are kept for it alone: when a file's copy is written, no other
+    file's bytes are held (files over LARGE go through alone: a chunk of them had held them all)."""
+    import gc
+    import zipfile
+
+    from workbook_builder.recalc import run as module
+
+    jobs = []
+    for n, source in enumerate(sorted(SUBMITTED.glob("*.xlsx"))[:3]):
+        path = tmp_path / f"{n}.xlsx"
+        path.write_bytes(source.read_bytes())
+        with zipfile.ZipFile(path, "a", zipfile.ZIP_STORED) as package:   # a picture: over LARGE
+            package.writestr("xl/media/image1.png", os.urandom(module.LARGE + 1))
+        jobs.append((str(path), None, str(tmp_path / "out"), f"{n}_复核.xlsx", path.name))
+    for path in (SUBMITTED / "26_朝阳区政府网站功能和监测服务项目.xlsx", SUBMITTED / "05_朝阳区“城市管理大脑”（一期）.xlsx",
+                 ROOT / "tests/data/formats/26_website.ods"):   # small: staged; an .ods's copy is of its values
+        jobs.append((str(path), None, str(tmp_path / "out"), f"{path.stem[:2]}{path.suffix}_复核.xlsx", path.name))
+    annotate, held = module._annotate, []
+
+    def watched(file, alone):
+        held.append(sum(1 for f in gc.get_objects() if isinstance(f, module._File) and f is not file and f.data))
+        return annotate(file, alone)
+
+    monkeypatch.setattr(module, "_annotate", watched)
+    outcomes = module.check_files(jobs)
+    assert all(isinstance(o, list) and o[0].annotated for o in outcomes)
+    assert held == [0, 0, 0, 1, 0, 0]   # (the staged are loaded together: the first sees the next's bytes)

@@ -462,3 +462,23 @@ def test_a_total_computed_as_the_template_adds_numbers_only(chaoyang_tables):
     computed, numbers = computed_with("10分")
     assert float(computed.total_score) == pytest.approx(numbers)
     assert "total_mismatch" in {f.finding.kind for f in evaluate_table(computed, "beijing-chaoyang-2024").findings}
+
+
+def test_a_total_computed_as_the_template_adds_the_funds_score_as_excel_does(chaoyang_tables):
+    """``+`` the funds score: a number written as text counts, any other text is #VALUE! (no
+    total), as is a score beyond what is computed (an ID pasted over a score formula had stopped
+    the whole file with an unexpected error)."""
+    from copy import deepcopy
+
+    from addin.engine.table import as_computed, evaluate_table
+
+    def total(funds_score, row_score=None):
+        table = deepcopy(chaoyang_tables[25])
+        table.funds.score = funds_score
+        if row_score is not None:
+            table.indicators[0].score = row_score
+        result = evaluate_table(table, "beijing-chaoyang-2024", scores_reported=False)
+        return as_computed(table, result, {("total", "score")}).total_score
+
+    assert total("10") == total(10.0) and total(10.0) > 10
+    assert total("10分") is None and total(10.0, row_score=1e16) is None

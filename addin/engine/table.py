@@ -319,15 +319,20 @@ def as_computed(table: Table, result: TableResult, cells: Collection[tuple] | No
     return computed
 
 
-def _summed(table: Table) -> Decimal:
-    """What the template's 总分 formula (``SUM`` of the score column, plus the funds score) shows:
-    the numbers added up, a text among them counting nothing, as in Excel (a score typed as
-    ``10分`` over its formula makes a total 10 short: the finding Excel's file gives; an error
-    value among them, which SUM passes on, is the caller's: see :func:`as_computed`)."""
-    parts = [] if _unscored_funds(table.funds) else [table.funds.score]
-    parts += [ind.score for ind in table.indicators]
-    return sum((to_decimal(p, "得分") for p in parts if isinstance(p, (int, float, Decimal)) and not isinstance(p, bool)),
-               Decimal(0))
+def _summed(table: Table) -> Decimal | None:
+    """What the template's 总分 formula shows: ``SUM`` of the score column plus the funds score.
+    SUM adds the numbers and leaves a text out (a score typed as ``10分`` over its formula makes a
+    total 10 short: the finding Excel's file gives); ``+`` takes a number written as text and
+    fails on any other (#VALUE!: no total, ``None``), as on a number beyond what is computed. (An
+    error value among the scores is the caller's: see :func:`as_computed`.)"""
+    try:
+        funds = Decimal(0)
+        if not _unscored_funds(table.funds) and not _blank(table.funds.score):
+            funds = to_decimal(table.funds.score, "资金得分")
+        return funds + sum((to_decimal(ind.score, "得分") for ind in table.indicators
+                            if isinstance(ind.score, (int, float, Decimal)) and not isinstance(ind.score, bool)), Decimal(0))
+    except PerfError:
+        return None
 
 
 def _added(table: Table) -> Decimal | None:

@@ -178,7 +178,7 @@ def unpack(archive: str, into: str, depth: int = 1, inside: str = "",
             done.passed.append((inside, "压缩包无法读取：压缩包中没有文件", False))
         seen: set[str] = set()
         mac: dict[str, int] = {}   # each __MACOSX folder: the files in it
-        last = max((info.volume for info in files), default=0)   # a split archive's .zip: its last volume
+        last = _volume(book)   # a split archive's .zip is its last volume: a member begun before is not here
         for number, info in enumerate(files):
             done.entries += 1
             if done.entries > MAX_ENTRIES:
@@ -202,6 +202,14 @@ def unpack(archive: str, into: str, depth: int = 1, inside: str = "",
             _take(book, info, name, shown, into, depth, done)
         done.passed += [(done.own(folder), MAC_FILES.format(f"（{count} 个文件）"), True) for folder, count in mac.items()]
     return done
+
+
+def _volume(book: zipfile.ZipFile) -> int:
+    """The number of the volume the archive's file is, as its end record says (0 unless it is the
+    .zip of a split archive, 分卷.zip beside 分卷.z01 …); zipfile's own reader of that record."""
+    read_end = getattr(zipfile, "_EndRecData", None)
+    end = read_end(book.fp) if read_end else None
+    return end[zipfile._ECD_DISK_NUMBER] if end else 0
 
 
 NO_NAME = "（没有文件名）"
@@ -375,7 +383,7 @@ def _refused(info: zipfile.ZipInfo, name: str, seen: set[str], depth: int, done:
     if info.file_size > MAX_FILE_BYTES:
         return f"文件无法读取：文件过大（{info.file_size // 2**20} MB，上限 {MAX_FILE_BYTES // 2**20} MB），已拒绝读取", False
     if info.file_size >= RATIO_FROM and info.file_size / max(info.compress_size, 1) > MAX_RATIO:   # (see RATIO_FROM)
-        return (f"文件无法读取：压缩比异常（{info.file_size // info.compress_size} 倍），可能是恶意构造的文件"
+        return (f"文件无法读取：压缩比异常（{info.file_size // max(info.compress_size, 1)} 倍），可能是恶意构造的文件"
                 "（压缩炸弹），已拒绝解压"), False
     if done.size + info.file_size > MAX_UNPACKED:
         return f"文件无法读取：压缩包解压后过大（本次复核上限 {MAX_UNPACKED // 2**30} GB），未解压；请解压后分批复核", False

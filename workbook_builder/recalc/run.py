@@ -125,11 +125,14 @@ def _check(file: _File) -> None:
     file.format = file.checked.format
 
 
+_PATCHED = ("xlsx", "xlsm", "docx")   # formats whose copy is the file itself marked up (the others': its values)
+
+
 def _load(file: _File) -> None:
     from ..readers.source import read_checked  # Word and calamine: not needed inside Excel
 
     file.grids = read_checked(file.source, file.checked)
-    file.data = file.checked.data if file.outdir else None
+    file.data = file.checked.data if file.outdir and file.format in _PATCHED else None
     file.checked = None
 
 
@@ -202,7 +205,7 @@ def _finish(file: _File, alone: bool) -> list[TableReport] | FileFailure:
         if file.failure is None:
             _step(step, file, alone)
     outcome = file.failure or _annotate(file, alone)
-    file.checked = file.grids = file.reads = file.pairs = None
+    file.checked = file.grids = file.reads = file.pairs = file.data = None
     return outcome
 
 
@@ -263,6 +266,7 @@ def check_files(jobs: list[tuple]) -> list[list[TableReport] | FileFailure]:
                 _step(step, file, alone)
     for number, file in staged:
         outcomes[number] = file.failure or _annotate(file, alone)
+        file.data = None   # (its copy written: the next one's bytes only)
     return [outcomes[number] for number in range(len(files))]
 
 
