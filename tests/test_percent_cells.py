@@ -484,7 +484,9 @@ def test_ods_error_values_and_perf_formulas_are_noted(tmp_path):
     error = '<table:table-cell table:formula="{}" office:value-type="string" calcext:value-type="error"><text:p>{}</text:p></table:table-cell>'
     cells = (error.format("of:=perf_score([.A1])", "#NAME?") + error.format("of:=1/0", "Err:508")
              + error.format("of:=X", "出错") + '<table:table-cell table:formula="of:=PERF_GRADE(90)" office:value-type="float" office:value="0"/>'
-             + '<table:table-cell table:formula="of:=XPERF_SCORE(1)" office:value-type="float" office:value="1"/>')
+             + '<table:table-cell table:formula="of:=XPERF_SCORE(1)" office:value-type="float" office:value="1"/>'
+             + error.format("of:=Y", "Err:123")   # (no error LibreOffice has: a text)
+             + '<table:table-cell table:formula="of:=perf_exec_rate(1;2)" office:value-type="percentage" office:value="0.5"/>')
     content = ('<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
                'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
                'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
@@ -494,5 +496,25 @@ def test_ods_error_values_and_perf_formulas_are_noted(tmp_path):
     path = tmp_path / "x.ods"
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("content.xml", content)
-    row = {0: "#NAME?", 1: "Err:508", 3: OWN_FORMULA}
+    row = {0: "#NAME?", 1: "Err:508", 3: OWN_FORMULA, 6: OWN_FORMULA}   # (a PERF_* cell shown as % too: as in .xlsx)
     assert noted_cells(path.read_bytes()) == {"表": {(r, c): note for r in (0, 1) for c, note in row.items()}}
+
+
+def test_the_cells_noted_on_an_ods_sheet_are_bounded(tmp_path, monkeypatch):
+    """A few hundred bytes of .ods can repeat a row of error cells thousands of times: the notes of
+    a sheet stop near the bound (a row more at most), never one per cell without end."""
+    from workbook_builder.readers import ods_styles
+
+    monkeypatch.setattr(ods_styles, "MAX_PERCENT_CELLS", 100)
+    cell = ('<table:table-cell table:number-columns-repeated="40" office:value-type="string" calcext:value-type="error">'
+            '<text:p>#NAME?</text:p></table:table-cell>')
+    content = ('<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+               'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"><office:body>'
+               f'<office:spreadsheet><table:table table:name="表"><table:table-row table:number-rows-repeated="5000">{cell}'
+               '</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>')
+    path = tmp_path / "x.ods"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("content.xml", content)
+    assert 100 <= len(ods_styles.noted_cells(path.read_bytes())["表"]) <= 140

@@ -158,3 +158,23 @@ def test_an_xls_or_ods_with_a_password_to_open_says_so(name):
         check_container(ROOT / "tests" / "data" / "formats" / name)
     plain = ROOT / "tests" / "data" / "formats" / name.replace("_password", "")
     assert check_container(plain).format == name.rsplit(".", 1)[1]
+
+
+def test_only_a_password_on_the_sheets_is_an_encrypted_file(tmp_path):
+    """An .ods whose macro library alone is password-protected (its manifest lists encryption for
+    that part only) is read; an .xls whose bytes hold a BOF-like run before the workbook's own is
+    still seen to begin with FILEPASS."""
+    from workbook_builder.readers.container import _encrypted_biff, check_container
+
+    plain = ROOT / "tests" / "data" / "formats" / "26_website.ods"
+    path = tmp_path / "宏加密.ods"
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w") as out:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "META-INF/manifest.xml":
+                data = data.replace(b"</manifest:manifest>", b'<manifest:file-entry manifest:full-path="Basic/Standard/Module1.xml">'
+                                    b"<manifest:encryption-data/></manifest:file-entry></manifest:manifest>")
+            out.writestr(item, data)
+    assert check_container(path).format == "ods"
+    encrypted = (ROOT / "tests" / "data" / "formats" / "26_website_password.xls").read_bytes()
+    assert _encrypted_biff(b"\x09\x08\x10\x00\x00\x06\x05\x00" + bytes(40) + encrypted)

@@ -271,7 +271,7 @@ def _format(data: bytes, path: Path) -> tuple[str, _Package | None]:
         if b"opendocument.text" in mimetype:
             raise UnreadableFile("是 OpenDocument 文字文档（.odt），请另存为 .docx 或 .xlsx")
         if b"opendocument.spreadsheet" in mimetype or ("content.xml" in names and path.suffix.lower() == ".ods"):
-            if b"encryption-data" in _small_part(archive, "META-INF/manifest.xml"):   # its parts unreadable
+            if _ENCRYPTED_CONTENT.search(_small_part(archive, "META-INF/manifest.xml")):   # (not a macro library's only)
                 raise UnreadableFile("文件已加密（设置了打开密码），请去掉密码后另存为 .xlsx 或 .ods")
             return "ods", archive
         if any(n.lower() == "xl/workbook.xml" or n.startswith("xl/") for n in names):
@@ -372,11 +372,13 @@ _FILEPASS = b"\x2f\x00"
 def _encrypted_biff(data: bytes) -> bool:
     """Whether an .xls workbook's globals begin with FILEPASS: a password to open it (calamine
     only says it cannot parse the file)."""
-    for bof, size in _BOF_GLOBALS:
-        at = data.find(bof)
-        if at >= 0 and data[at + 4 + size:at + 6 + size] == _FILEPASS:   # (the record after the BOF's)
-            return True
-    return False
+    return any(data[m.start() + 4 + size:m.start() + 6 + size] == _FILEPASS   # (the record after the BOF's)
+               for bof, size in _BOF_GLOBALS for m in re.finditer(re.escape(bof), data))
+
+
+# an .ods's manifest entry for content.xml with encryption data: its sheets need the password
+_ENCRYPTED_CONTENT = re.compile(rb'<(?:[\w.-]+:)?file-entry\b[^>]*full-path="content\.xml"[^>]*(?<!/)>'
+                                rb'(?:(?!</(?:[\w.-]+:)?file-entry)[\s\S])*?encryption-data')
 
 
 def _ole_format(data: bytes, path: Path) -> str:

@@ -19,19 +19,23 @@ import io
 import re
 import zipfile
 
-from .container import MAX_COLUMNS, MAX_ROWS, OWN_FORMULA, PERCENT
+from addin.engine.numbers import LIBREOFFICE_ERROR
+
+from .container import MAX_COLUMNS, MAX_PERCENT_CELLS, MAX_ROWS, OWN_FORMULA, PERCENT
 
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 _CALCEXT = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}"
 _CELLS = (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell")
 _OWN_CALL = re.compile(r"(?<![A-Za-z0-9_])perf_[A-Za-z_]*\s*\(", re.IGNORECASE)   # (as container's, in text)
-_ERROR = re.compile(r"#[A-Z0-9/]+[!?]?|Err:\d{3}")   # an error value as LibreOffice shows it
+_ERROR = re.compile(rf"#(?:N/A|[A-Z0-9/]{{2,8}}[!?])|{LIBREOFFICE_ERROR.pattern}")   # as LibreOffice shows one
 
 
 def noted_cells(package: bytes, max_rows: int = MAX_ROWS) -> dict[str, dict[tuple[int, int], str]]:
     """Sheet name -> 0-based (row, col) -> :data:`.container.PERCENT`, :data:`.container.OWN_FORMULA`
-    or an error value's text, for the cells of the first ``max_rows`` rows of each sheet."""
+    or an error value's text, for the cells of the first ``max_rows`` rows of each sheet (some
+    :data:`.container.MAX_PERCENT_CELLS` at most). A file without percentages or error values is
+    not parsed: its PERF_* formulas matter only where an error value shows the add-in missing."""
     with zipfile.ZipFile(io.BytesIO(package)) as archive:
         content = archive.read("content.xml")
     if b"percentage" not in content and b'value-type="error"' not in content:   # (nearly every file: no parse)
@@ -61,6 +65,8 @@ def noted_cells(package: bytes, max_rows: int = MAX_ROWS) -> dict[str, dict[tupl
         elif tag == f"{_TABLE}table-row":
             repeated = _repeat(element, "number-rows-repeated")
             for r in range(row, min(row + repeated, max_rows)) if in_row else ():
+                if len(sheet) >= MAX_PERCENT_CELLS:   # (a few hundred bytes can repeat a row of notes 5,000 times)
+                    break
                 sheet.update(((r, c), note) for c, note in in_row.items())
             row += repeated
         element.clear()
@@ -69,14 +75,14 @@ def noted_cells(package: bytes, max_rows: int = MAX_ROWS) -> dict[str, dict[tupl
 
 def _note(cell) -> str | None:
     """What is noted of a cell (see :func:`noted_cells`), or ``None``."""
-    if cell.get(f"{_OFFICE}value-type") == "percentage":
-        return PERCENT
     if cell.get(f"{_CALCEXT}value-type") == "error":
         shown = _ERROR.fullmatch("".join(cell.itertext()).strip())
         if shown:
             return shown.group(0)
-    if _OWN_CALL.search(cell.get(f"{_TABLE}formula") or ""):
+    if _OWN_CALL.search(cell.get(f"{_TABLE}formula") or ""):   # (before its % format, as in an .xlsx)
         return OWN_FORMULA
+    if cell.get(f"{_OFFICE}value-type") == "percentage":
+        return PERCENT
     return None
 
 
