@@ -252,3 +252,26 @@ def test_rows_and_cells_in_content_controls_are_read_and_marked(base, tmp_path, 
     anchor = document.index("commentReference")
     cell = document[max(document.rfind("<w:tc>", 0, anchor), document.rfind("<w:tc ", 0, anchor)):anchor]
     assert re.sub(r"<[^>]+>", "", cell).startswith("10")   # the reported score, 10 (应为7)
+
+
+def test_frames_within_frames_are_each_looked_at_a_few_times(monkeypatch):
+    """A form framed in one-cell tables 16 deep: the walk looks at each frame a few times (the
+    test whether a cell holds a table had walked the frame inside it again, twice a level:
+    2^16 looks). Counted, not timed."""
+    from lxml import etree
+
+    from workbook_builder.readers import docx as module
+
+    inner = "<w:tbl><w:tr><w:tc><w:p/></w:tc><w:tc><w:p/></w:tc></w:tr><w:tr><w:tc><w:p/></w:tc></w:tr></w:tbl>"
+    for _ in range(16):
+        inner = f"<w:tbl><w:tr><w:tc><w:p/>{inner}</w:tc></w:tr></w:tbl>"
+    body = etree.fromstring(f'<w:body xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">{inner}</w:body>')
+    wrapped, looks = module._wrapped, []
+
+    def counted(element):
+        looks.append(element)
+        return wrapped(element)
+
+    monkeypatch.setattr(module, "_wrapped", counted)
+    [table] = module.body_tables(body)
+    assert len(list(table.iter(f"{{{module._W}}}tc"))) == 3 and len(looks) < 500

@@ -86,8 +86,26 @@ def _wrapped(element):
     if element.tag == _TBL:
         rows = list(itertools.islice(children(element, _TR), 2))
         cells = list(itertools.islice(children(rows[0], _TC), 2)) if len(rows) == 1 else []
-        return cells[0] if len(cells) == 1 and next(children(cells[0], _TBL), None) is not None else None
+        return cells[0] if len(cells) == 1 and _holds_table(cells[0]) else None
     return None
+
+
+def _holds_table(cell) -> bool:
+    """Whether a cell holds a table, itself or in content controls or custom XML. (A table in it
+    is not looked into: a frame within a frame is found as the walk reaches it, so that frames
+    nested deep cost each one look, not twice the look of the one inside.)"""
+    waiting = [iter(cell)]
+    while waiting:
+        for child in waiting[-1]:
+            if child.tag == _TBL:
+                return True
+            inner = child.find(_SDT_CONTENT) if child.tag == _SDT else child if child.tag == _CUSTOM_XML else None
+            if inner is not None:
+                waiting.append(iter(inner))
+                break
+        else:
+            waiting.pop()
+    return False
 
 
 def body_tables(body) -> list:
