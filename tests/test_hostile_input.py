@@ -549,7 +549,8 @@ def test_folder_links_are_followed_only_within_the_folder_given(tmp_path):
 
 
 @pytest.mark.parametrize("cell, text", [("J12", "得\u200b分"), ("J12", "\ufeff得分"), ("D12", "\u200b三级指标"),
-                                        ("A20", "总\u200b分"), ("H5", "得\u2060分"), ("A3", "项目\u200c名称")])
+                                        ("A20", "总\u200b分"), ("H5", "得\u2060分"), ("A3", "项目\u200c名称"),
+                                        ("D12", "三级\u00ad指标")])   # (a soft hyphen, shown only at a line's end)
 def test_zero_width_characters_pasted_into_labels_are_not_seen(tmp_path, cell, text):
     """Characters that show nothing (zero-width spaces, joiners, a byte order mark), pasted from web
     pages into a template's labels: the table reads as it shows (they had hidden the 得分 column or

@@ -162,3 +162,17 @@ def test_points_written_in_the_labels_and_a_self_score_column(tmp_path):
     assert read.cells[("level2", 3, "points")] == "B4" and read.cells[("level1", 1, "points")] == "A2"
     [report] = check_file(str(path), None, None, None, path.name)
     assert ("C4", "unreadable") in {(f.cell, f.kind) for f in report.findings}
+
+
+def test_a_total_written_with_more_numbers_states_none(tmp_path):
+    """总分 “100分中得98分”: no total to compare or show (it had been shown as 100 in the summary)."""
+    path = samples.write_yueyang(tmp_path / "in" / "岳阳.xlsx", total="100分中得98分", grade="优")
+    [report] = recalc([str(path)], tmp_path / "out", jobs=1).reports
+    assert report.reported_total is None and report.computed_total == 98
+
+
+def test_an_average_written_with_more_numbers_states_none(tmp_path):
+    path = samples.write_qinhuangdao(tmp_path / "in" / "多年度.xlsx", scores={2020: 85, 2021: 88, 2022: 90.37},
+                                     average="三年平均87.79（满分100）", grade="良")
+    [report] = recalc([str(path)], tmp_path / "out", jobs=1).reports
+    assert report.reported_total is None and report.computed_total == 87.79

@@ -202,3 +202,12 @@ def test_a_total_is_not_compared_with_row_scores_that_state_no_score(chaoyang_ta
     row.score = "20分中得10分"
     kinds = [(f.part, f.finding.kind) for f in evaluate_table(table, "beijing-chaoyang-2024").findings]
     assert ("indicator", "unreadable") in kinds and not any(part == "total" for part, _ in kinds)
+
+
+def test_a_score_is_refused_for_its_own_reason_first():
+    from addin.engine.numbers import read_score
+
+    with pytest.raises(PerfError, match="乘方"):
+        read_score("1.5×10^3")
+    with pytest.raises(PerfError, match="错误值"):
+        read_score("#DIV/0!")

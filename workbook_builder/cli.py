@@ -490,7 +490,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--profile", help=f"工作簿未声明规则时使用的计分规则（默认 {DEFAULT_PROFILE_ID}）")
     p.add_argument("--json", help="另存一份 JSON 结果（格式见 README）")
     p.add_argument("--strict", action="store_true", help="发现任何问题或无法读取的文件时以退出码 1 结束")
-    p.add_argument("--jobs", type=_jobs, help="并行进程数（默认为 CPU 核数，最多为其 4 倍）")
+    p.add_argument("--jobs", type=_jobs, help="并行进程数（默认为 CPU 核数，至多 8；最多为 CPU 核数的 4 倍）")
     p.add_argument("--no-copies", action="store_true",
                    help="不写复核副本，只写复核汇总.xlsx 与 JSON（更快） (no annotated copies)")
     p.set_defaults(run=cmd_recalc)

@@ -249,9 +249,10 @@ def read_score(value: object, label: str = "得分") -> Decimal:
     A text with more (``10分中得7分``, ``7-8``, ``7/10``) states no score to check: it raises
     :class:`PerfError` rather than taking its first number, as :func:`read_value` does for an
     actual value."""
+    number = read_value(value, None, label)   # (its own refusals first: a formula's error, 1.5×10^3 …)
     if isinstance(value, str) and len([t for t in _tokens(normalize_text(value)) if not t.is_date]) > 1:
         raise PerfError(f"{label}“{quoted(value)}”中有不止一个数值，无法确定填报的{label}；请只填写一个数值")
-    return read_value(value, None, label)
+    return number
 
 
 def read_quantity(value: object, unit: object = None, label: str = "实际完成值") -> tuple[Decimal, str]:

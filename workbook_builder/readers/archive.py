@@ -17,6 +17,7 @@ such as ``../../x`` cannot reach outside the folder.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import os
 import re
 import stat
@@ -168,7 +169,7 @@ def unpack(archive: str, into: str, depth: int = 1, inside: str = "",
     if book is None:
         done.as_file = True
         return done
-    with book:
+    with book, contextlib.closing(book.fp):   # (zipfile leaves the file it was handed open)
         files = [info for info in book.infolist() if not info.filename.endswith("/")]   # (no folders)
         names = {info.filename for info in files}
         if _is_document(names):

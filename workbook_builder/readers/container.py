@@ -145,7 +145,7 @@ def address(row: int, col: int) -> str:
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 # characters that show nothing, pasted from web pages into templates (得\u200b分 is 得分 on screen)
-_INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff]")
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")   # (and the soft hyphen)
 
 
 def clean_value(value: object) -> object:

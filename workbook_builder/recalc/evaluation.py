@@ -16,7 +16,7 @@ from decimal import Decimal
 from addin.engine import PerfError, get_profile
 from addin.engine.findings import Finding
 from addin.engine.frameworks import EvaluationFinding, evaluate_form, evaluate_years
-from addin.engine.numbers import read_value
+from addin.engine.numbers import read_score
 
 from ..readers.container import Grid
 from ..readers.evaluation import DEFAULT_GRADES_PROFILE, ReadEvaluation, read_evaluations
@@ -70,7 +70,7 @@ def report_evaluation(read: ReadEvaluation, profile: str | None, file_label: str
     findings = [rule_problem] if rule_problem else []
     findings += [finding_row(_cell(read, f), f.finding) for f in found]
     try:
-        reported = read_value(read.form.total_score, None, "总分") if read.form.total_score not in (None, "") else None
+        reported = read_score(read.form.total_score, "总分") if read.form.total_score not in (None, "") else None
     except PerfError:
         reported = None
     report = TableReport(
@@ -98,7 +98,7 @@ def report_years(read: ReadYears, profile: str | None, file_label: str) -> tuple
             cell = read.cells.get(("year", f.year, f.row, field_), "")
         findings.append(finding_row(cell, f.finding))
     try:
-        reported = read_value(read.average, None, "平均得分") if read.average not in (None, "") else None
+        reported = read_score(read.average, "平均得分") if read.average not in (None, "") else None
     except PerfError:
         reported = None
     report = TableReport(
