@@ -474,6 +474,20 @@ def test_the_percentage_cells_noted_on_an_xls_sheet_are_bounded(xls_files, monke
     assert grid.shown(18, 7) == 1
 
 
+def _ods_of_one_row(folder: Path, cells: str, repeated: int) -> Path:
+    """An .ods (its content.xml alone) whose sheet 表 is one row of ``cells``, ``repeated`` times."""
+    content = ('<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+               'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"><office:body>'
+               f'<office:spreadsheet><table:table table:name="表"><table:table-row table:number-rows-repeated="{repeated}">'
+               f'{cells}</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>')
+    path = folder / "x.ods"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("content.xml", content)
+    return path
+
+
 def test_ods_error_values_and_perf_formulas_are_noted(tmp_path):
     """An .ods keeps an error value as its text (calamine gives an empty cell) and a formula as
     written: #NAME? and Err:508 are the cells' values, a PERF_* call is noted, a function that only
@@ -487,15 +501,7 @@ def test_ods_error_values_and_perf_formulas_are_noted(tmp_path):
              + '<table:table-cell table:formula="of:=XPERF_SCORE(1)" office:value-type="float" office:value="1"/>'
              + error.format("of:=Y", "Err:123")   # (no error LibreOffice has: a text)
              + '<table:table-cell table:formula="of:=perf_exec_rate(1;2)" office:value-type="percentage" office:value="0.5"/>')
-    content = ('<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
-               'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"><office:body>'
-               f'<office:spreadsheet><table:table table:name="表"><table:table-row table:number-rows-repeated="2">{cells}'
-               '</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>')
-    path = tmp_path / "x.ods"
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("content.xml", content)
+    path = _ods_of_one_row(tmp_path, cells, 2)
     row = {0: "#NAME?", 1: "Err:508", 3: OWN_FORMULA, 6: OWN_FORMULA}   # (a PERF_* cell shown as % too: as in .xlsx)
     assert noted_cells(path.read_bytes()) == {"表": {(r, c): note for r in (0, 1) for c, note in row.items()}}
 
@@ -508,13 +514,5 @@ def test_the_cells_noted_on_an_ods_sheet_are_bounded(tmp_path, monkeypatch):
     monkeypatch.setattr(ods_styles, "MAX_PERCENT_CELLS", 100)
     cell = ('<table:table-cell table:number-columns-repeated="40" office:value-type="string" calcext:value-type="error">'
             '<text:p>#NAME?</text:p></table:table-cell>')
-    content = ('<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
-               'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"><office:body>'
-               f'<office:spreadsheet><table:table table:name="表"><table:table-row table:number-rows-repeated="5000">{cell}'
-               '</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>')
-    path = tmp_path / "x.ods"
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("content.xml", content)
+    path = _ods_of_one_row(tmp_path, cell, 5000)
     assert 100 <= len(ods_styles.noted_cells(path.read_bytes())["表"]) <= 140
