@@ -621,3 +621,20 @@ def test_numbers_in_messages_are_written_as_people_write_them(value, shown):
     from addin.engine.findings import fmt
 
     assert fmt(value) == shown
+
+
+@pytest.mark.parametrize("funds, scores, total", [
+    (Funds(annual=100, executed=100, weight=10, score=None), (20, 30), D(50)),        # a blank funds score adds 0
+    (Funds(annual=100, executed=100, weight=10, score="10"), (20, 30), D(60)),        # a number as text: +
+    (Funds(annual=100, executed=100, weight=10, score="十分"), (20, 30), None),       # any other text: #VALUE!
+    (Funds(annual=100, executed=100, weight=0, score=None), (20, 30), D(50)),         # a funds block worth nothing
+    (Funds(annual=100, executed=100, weight=10, score=10), ("30分", 30), D(40)),      # SUM leaves a text out
+    (Funds(annual=100, executed=100, weight=10, score=10), (True, 30), D(40)),        # and a TRUE
+])
+def test_a_templates_total_as_computed_is_its_sum_plus_the_funds_score(funds, scores, total):
+    """The template's 总分 is SUM(score column) + the funds score, as Excel computes them."""
+    from addin.engine.table import as_computed
+    rows = [Indicator("产出指标", "数量指标", f"指标{n}", "≥", 1, "份", 1, 30, score) for n, score in enumerate(scores)]
+    table = Table("项目", funds, rows)
+    computed = as_computed(table, evaluate_table(table, "mof-2020"), {("total", "score")})
+    assert computed.total_score == total
