@@ -1037,3 +1037,38 @@ def test_a_split_archive_reads_its_last_volume_and_names_the_rest(tmp_path):
     reasons = {u["file"]: u["message"] for u in result["unreadable"]}
     assert "在分卷压缩包的另一卷" in reasons["收到/分卷.zip/甲.xlsx"] and "分卷压缩包的一卷" in reasons["收到/分卷.z01"]
     assert all("在分卷压缩包的另一卷" in reasons[f"收到/尾卷.zip/{name}.xlsx"] for name in "甲乙")
+
+
+def test_a_members_extra_field_running_past_its_end_loses_only_that_field(tmp_path):
+    """One member whose extra field's last record claims 100 bytes and has 4: zipfile refuses the
+    whole directory for it (unzip reads every member); the record is cut to what there is, as it is
+    read, and all three members are read (the file itself untouched)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as book:
+        for name in ("甲.xlsx", "乙.xlsx", "丙.xlsx"):
+            info = zipfile.ZipInfo(name)
+            if name == "乙.xlsx":
+                info.extra = struct.pack("<HH", 0x5455, 100) + b"\x01\x00\x00\x00"
+            book.writestr(info, TABLE.read_bytes())
+    path = tmp_path / "a.zip"
+    path.write_bytes(buffer.getvalue())
+    with pytest.raises(zipfile.BadZipFile, match="Corrupt extra field"):
+        zipfile.ZipFile(path)
+    (tmp_path / "out").mkdir()
+    done = archive.unpack(str(path), str(tmp_path / "out"))
+    assert [m.name for m in done.members] == ["甲.xlsx", "乙.xlsx", "丙.xlsx"] and done.passed == []
+    assert path.read_bytes() == buffer.getvalue()
+
+
+def test_a_misflagged_name_in_a_directory_cut_short_is_read_as_zipfile_reads_it(tmp_path):
+    """A GBK name flagged UTF-8 whose directory entry claims an extra field longer than the
+    directory: read as zipfile reads such an entry (its extra field what there is), not an
+    unexpected error in looking for what to set right."""
+    data = bytearray(build_zip([("单位甲/表5.xlsx".encode("gbk"), TABLE.read_bytes())]))
+    central = data.rindex(b"PK\x01\x02")
+    data[central + 9] |= 0x08
+    data[central + 30:central + 32] = struct.pack("<H", 1000)   # its extra field: past the directory's end
+    path = tmp_path / "a.zip"
+    path.write_bytes(bytes(data))
+    (tmp_path / "out").mkdir()
+    assert [m.name for m in archive.unpack(str(path), str(tmp_path / "out")).members] == ["单位甲/表5.xlsx"]

@@ -373,6 +373,12 @@ def _negative_offset():   # the end record places the directory past its end: of
     return bytes(data)
 
 
+def _empty_member_past_the_end():   # found by hypothesis: a member of 0 bytes whose local extra field
+    data = bytearray(write_zip([("xl/workbook.xml", b"", zipfile.ZIP_DEFLATED, False)]))   # runs past the end:
+    field(data, 28, "<H", 0x0300)   # zipfile reads its 2 compressed bytes and fails; perfbook had read it empty
+    return bytes(data)
+
+
 def _bad_extra(extra: bytes):
     def make():
         body, entries, z = _base()
@@ -425,6 +431,7 @@ MADE = {
     "flag bit 6 (strong encryption)": lambda: _flag(0x40),
     "local header UTF-8, directory cp437": _local_utf8_flag,
     "negative header offsets": _negative_offset,
+    "an empty member whose data would start past the end": _empty_member_past_the_end,
     "first 3 bytes cut (offsets shifted below 0)": lambda: write_zip(BASE)[3:],
     "extra field cut short": _bad_extra(b"\x99\x99\x10\x00ab"),
     "extra field: zip64 record, nothing to read": _bad_extra(b"\x01\x00\x00\x00"),

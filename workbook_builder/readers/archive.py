@@ -258,14 +258,12 @@ def _open(archive: str) -> zipfile.ZipFile | None:
         _directory_size(handle)
         try:
             return zipfile.ZipFile(handle)
-        except UnicodeDecodeError:   # a name flagged UTF-8 that is not (GBK, by a careless zip tool)
-            entries, flags = _misflagged(handle)
-            if not entries:
+        except (UnicodeDecodeError, zipfile.BadZipFile) as err:   # what one entry can make zipfile refuse
+            if isinstance(err, zipfile.BadZipFile) and not str(err).startswith("Corrupt extra field"):
                 raise
-            cleared = _FlagsCleared(handle, flags)
-            book = zipfile.ZipFile(cleared)
-            infos = book.infolist()   # (in the directory's order; the offsets as zipfile reads them)
-            cleared.clear(infos[n].header_offset + 7 for n in entries)   # (the local headers' flags)
+            book = _repaired(handle)
+            if book is None:
+                raise
             return book
     except zipfile.BadZipFile:
         handle.seek(0)
@@ -282,48 +280,77 @@ def _open(archive: str) -> zipfile.ZipFile | None:
         raise
 
 
-def _misflagged(handle) -> tuple[list[int], list[int]]:
-    """The directory entries (their numbers) whose name is flagged UTF-8 (bit 11 of the
-    general-purpose flags) but is not, and the offsets of those flags' high bytes in the file
-    (zipfile's own reader of the end record and layout of the directory). Such names are what
-    some zip tools write on Chinese Windows (GBK bytes flagged UTF-8); zipfile cannot decode
-    them and refuses the whole archive."""
+def _repaired(handle) -> zipfile.ZipFile | None:
+    """The archive opened with what one entry's directory record gets wrong set right as it is
+    read (the file itself is never written), or ``None`` when nothing is found to set right:
+
+    * a name flagged UTF-8 (bit 11 of the general-purpose flags) that is not: what some zip tools
+      write on Chinese Windows (GBK bytes so flagged): the flag cleared, in the directory and in
+      the member's local header, so that zipfile reads the name as bytes (see :func:`member_name`);
+    * an extra field whose last record claims more bytes than the field has: its length cut to
+      what there is (zipfile refuses the whole directory for it; ``unzip`` reads the others).
+
+    The directory is found as zipfile finds it (its own reader of the end record)."""
     read_end = getattr(zipfile, "_EndRecData", None)   # (private: without it, such an archive is refused)
     end = read_end(handle) if read_end else None
     if not end:
-        return [], []
+        return None
     size = end[zipfile._ECD_SIZE]
-    start = end[zipfile._ECD_LOCATION] - size   # (where zipfile finds the directory)
+    start = end[zipfile._ECD_LOCATION] - size
     if end[zipfile._ECD_SIGNATURE] == zipfile.stringEndArchive64:
         start -= zipfile.sizeEndCentDir64 + zipfile.sizeEndCentDir64Locator
     handle.seek(start)
     directory = handle.read(size)
     handle.seek(0)
-    entries, flags, at, number = [], [], 0, 0
+    patches: dict[int, int] = {}
+    misflagged, at, number = [], 0, 0
     while at + zipfile.sizeCentralDir <= len(directory):
         entry = struct.unpack_from(zipfile.structCentralDir, directory, at)
         if entry[zipfile._CD_SIGNATURE] != zipfile.stringCentralDir:
             break
-        name = directory[at + zipfile.sizeCentralDir:at + zipfile.sizeCentralDir + entry[zipfile._CD_FILENAME_LENGTH]]
+        names, extras = entry[zipfile._CD_FILENAME_LENGTH], entry[zipfile._CD_EXTRA_FIELD_LENGTH]
+        name = directory[at + zipfile.sizeCentralDir:at + zipfile.sizeCentralDir + names]
         if entry[zipfile._CD_FLAG_BITS] & 0x800 and decoded(name, ("utf-8",)) is None:
-            entries.append(number)
-            flags.append(start + at + 9)   # (the flags are at +8, little-endian)
-        at += zipfile.sizeCentralDir + sum(entry[i] for i in (zipfile._CD_FILENAME_LENGTH,
-                                                              zipfile._CD_EXTRA_FIELD_LENGTH, zipfile._CD_COMMENT_LENGTH))
+            misflagged.append(number)
+            patches[start + at + 9] = directory[at + 9] & ~0x08   # (the flags are at +8, little-endian)
+        extra = at + zipfile.sizeCentralDir + names
+        if extra + extras > len(directory):   # a directory cut short: zipfile's own refusal stands
+            break
+        record = 0
+        while record + 4 <= extras:
+            length = struct.unpack_from("<H", directory, extra + record + 2)[0]
+            if record + 4 + length > extras:   # a record running past its field: cut to the field's end
+                patches.update(zip((start + extra + record + 2, start + extra + record + 3),
+                                   struct.pack("<H", extras - record - 4)))
+                break
+            record += 4 + length
+        at = extra + extras + entry[zipfile._CD_COMMENT_LENGTH]
         number += 1
-    return entries, flags
+    if not patches:
+        return None
+    patched = _Patched(handle, patches)
+    book = zipfile.ZipFile(patched)
+    infos = book.infolist()   # (in the directory's order; the offsets as zipfile reads them)
+    for n in misflagged:   # the local header's flags too, which zipfile compares with the directory's
+        offset = infos[n].header_offset + 7
+        handle.seek(offset)
+        flags = handle.read(1)
+        if flags:
+            patched.patch({offset: flags[0] & ~0x08})
+    return book
 
 
-class _FlagsCleared:
-    """An archive's file read with the UTF-8 flag cleared in the flags' high bytes at the
-    offsets given (and those added by :meth:`clear`), so that zipfile reads those names as
-    bytes (decoded by :func:`member_name`). The file itself is never written."""
+class _Patched:
+    """An archive's file read with some bytes replaced (``patches``: offset → byte), for zipfile
+    (see :func:`_repaired`). The file itself is never written."""
 
-    def __init__(self, handle, offsets: list[int]) -> None:
-        self._handle, self._offsets = handle, sorted(offsets)
+    def __init__(self, handle, patches: dict[int, int]) -> None:
+        self._handle, self._patches = handle, dict(patches)
+        self._offsets = sorted(self._patches)
 
-    def clear(self, offsets) -> None:
-        self._offsets = sorted([*self._offsets, *offsets])
+    def patch(self, patches: dict[int, int]) -> None:
+        self._patches.update(patches)
+        self._offsets = sorted(self._patches)
 
     def read(self, size: int = -1) -> bytes:
         start = self._handle.tell()
@@ -334,7 +361,7 @@ class _FlagsCleared:
             return data
         patched = bytearray(data)
         for offset in self._offsets[first:last]:
-            patched[offset - start] &= ~0x08 & 0xFF
+            patched[offset - start] = self._patches[offset]
         return bytes(patched)
 
     def seek(self, *args) -> int:

@@ -579,7 +579,10 @@ def _member_begin(data: bytes, member: _Entry) -> int:
         same = name.decode("utf-8" if flags & 0x800 else "cp437") == member.orig_filename
     if magic != b"PK\x03\x04" or not same:
         raise zipfile.BadZipFile("local header does not match the directory")
-    return start + 30 + name_length + extra_length
+    begin = start + 30 + name_length + extra_length
+    if begin + member.compress_size > len(data):   # zipfile reads all of it, even for a member of 0 bytes
+        raise zipfile.BadZipFile("member data past the end of the file")
+    return begin
 
 
 def _whole(data: bytes, member: _Entry, begin: int) -> bytes:
