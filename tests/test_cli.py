@@ -129,6 +129,8 @@ def test_serve_needs_key_and_certificate_together(args, capsys):
     # a process a file, given by mistake, had exhausted the machine's memory: at most 4 a core
     (["recalc", "x", "-o", "y", "--jobs", str(4 * (os.cpu_count() or 1) + 1)], "错误：参数 --jobs 应为 1 到"),
     (["recalc", "x", "-o", "y", "--jobs", "0"], "错误：参数 --jobs 应为 1 到"),
+    (["batch", "x", "-o", "y", "--year", "-1"], "错误：参数 --year 应为 2000 到 2100 之间的年份"),   # (templates headed "(-1年度)")
+    (["batch", "x", "-o", "y", "--year", "二〇二四"], "错误：参数 --year 应为年份"),
     (["profiles", "--zzz"], "错误：无法识别的参数：--zzz"),
     (["report"], "错误：缺少必需的参数：子命令"),
     (["recalc", "x", "-o", "y", "--j", "1"], "错误：选项 --j 不明确，可能是：--json, --jobs"),
@@ -200,3 +202,24 @@ def test_an_output_folder_named_with_a_line_break_is_shown_escaped(tmp_path, cap
                  "-o", str(out), "--no-copies"]) == 0
     [done] = [line for line in capsys.readouterr().out.splitlines() if line.startswith("复核完成")]
     assert done.endswith("复核\\x0a结果/复核汇总.xlsx")
+
+
+def test_a_blank_table_of_thousands_of_rows_is_refused(tmp_path, capsys):
+    """A real table has a few dozen indicator rows: 20,000 had taken minutes, 1,048,570 crashed."""
+    assert main(["new", "-o", str(tmp_path / "x.xlsx"), "--name", "项目", "--rows", "20000"]) == 2
+    assert "--rows 应为 1 到 500" in capsys.readouterr().err and not (tmp_path / "x.xlsx").exists()
+
+
+def test_score_shows_project_names_escaped(tmp_path, capsys):
+    """A project name holding a line break, a right-to-left override and a terminal escape is
+    printed escaped, as recalc and batch print names (it had reached the terminal raw)."""
+    import json
+
+    data = json.loads(SAMPLE_TABLES.read_text(encoding="utf-8"))
+    tables = data["tables"] if isinstance(data, dict) else data
+    tables[0]["project"] = "换行\n\u202e\x1b[31m项目"
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    main(["score", str(path)])
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\u202e" not in out and "换行\\x0a" in out

@@ -237,3 +237,14 @@ def test_a_list_longer_than_a_table_is_read_whole_and_one_too_long_is_refused(tm
     capsys.readouterr()
     assert main(["targets", "check", str(tmp_path / "清单.xlsx"), "-o", str(tmp_path / "out2")]) == 1
     assert "超过 1000 行，超出读取上限：请分成几个清单" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("nested", ["a = " + "[" * 1000 + "]" * 1000, "a = " + "{b = " * 400 + "1" + "}" * 400])
+def test_a_narrative_nested_a_thousand_deep_is_refused_in_chinese(tmp_path, capsys, nested):
+    """tomllib parses nesting by recursion: 1,000 nested lists (or 400 inline tables) had ended
+    report write with a RecursionError and 内部错误."""
+    narrative = tmp_path / "叙述.toml"
+    narrative.write_text(nested + "\n", encoding="utf-8")
+    assert main(["report", "write", str(BOOK), "-o", str(tmp_path / "r.docx"), "--narrative", str(narrative)]) == 2
+    err = capsys.readouterr().err
+    assert "嵌套层数过多" in err and "Traceback" not in err and not (tmp_path / "r.docx").exists()

@@ -76,6 +76,7 @@ def cmd_score(args: argparse.Namespace) -> int:
         computed = "无法计算" if r.total is None else str(r.total)
         reported = "" if r.reported_total is None else f"{r.reported_total:.2f}"
         mark = "" if not r.findings else "≠" if reported != computed else "!"
+        project = shown_path(str(project))   # (control characters and bidi overrides escaped)
         rows.append([str(number), clip(project, 40), reported, computed, r.grade or "",
                      str(len(r.findings)) if r.findings else "", mark])
         details += [f"  #{number} {clip(project, 24)} {_where(f)}：{f.finding.message}" for f in r.findings]
@@ -153,11 +154,14 @@ def _chinese(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     return parser
 
 
+MAX_NEW_ROWS = 500   # indicator rows of a blank table (a real one has a few dozen; 20,000 took minutes)
+
+
 def _blank_table(args: argparse.Namespace) -> Table:
     if not args.name:
         raise CliError("请用 --name 给出项目名称，或用 --spec 给出只含一个项目的项目清单")
-    if args.rows < 1:
-        raise CliError("--rows 至少为 1")
+    if not 1 <= args.rows <= MAX_NEW_ROWS:
+        raise CliError(f"--rows 应为 1 到 {MAX_NEW_ROWS} 之间的整数（一张自评表的指标不过几十行）")
     return Table(
         project=args.name,
         department=args.department or "",
@@ -384,7 +388,7 @@ def cmd_lite(args: argparse.Namespace) -> int:
 
 
 def _template_options(parser: argparse.ArgumentParser, force_help: str) -> None:
-    parser.add_argument("--year", type=int, help="年度（默认上一年）")
+    parser.add_argument("--year", type=_year, help="年度（默认上一年）")
     parser.add_argument("--form", help=f"表样编号（默认 {DEFAULT_FORM_ID}；可用的表样见 perfbook forms）")
     parser.add_argument("--profile", help="计分规则编号（默认为表样的默认规则）")
     parser.add_argument("--force", action="store_true", help=force_help)
@@ -670,6 +674,17 @@ def _no_file_as_option(parser: argparse.ArgumentParser, argv: list[str]) -> None
             return
         if word.startswith("-") and len(word) > 1 and os.path.lexists(word):
             parser.error(f"“{shown_path(word)}”是一个文件，却会被当作选项：文件名以“-”开头时请写成 ./{shown_path(word)}")
+
+
+def _year(text: str) -> int:
+    """``--year``: a budget year (2000 to 2100): -1 or 99999 had headed templates "(-1年度)"."""
+    try:
+        year = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"应为年份（如 2024），收到的是 {text!r}") from None
+    if not 2000 <= year <= 2100:
+        raise argparse.ArgumentTypeError(f"应为 2000 到 2100 之间的年份，收到的是 {year}")
+    return year
 
 
 def _jobs(text: str) -> int:

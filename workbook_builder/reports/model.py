@@ -115,6 +115,8 @@ def read_narrative(path) -> dict[str, list[str]]:
                              "示例见 samples/narrative.toml")
     try:
         data = tomllib.loads(text)
+    except RecursionError:   # tomllib parses nested tables and arrays by recursion
+        raise NarrativeError(f"{source} 中表格或列表的嵌套层数过多，不是叙述文件；示例见 samples/narrative.toml") from None
     except tomllib.TOMLDecodeError as err:
         at = _TOML_AT.search(str(err))
         where = "" if not at else f"第 {at.group(1)} 行第 {at.group(2)} 列" if at.group(1) else "文件末尾"
