@@ -420,3 +420,16 @@ def test_a_review_writes_over_no_file_but_an_earlier_reviews(tmp_path, capsys):
         code, captured = run(capsys, PLANTED, "-o", out)
         assert code in (0, 1), captured.err
     assert sorted(p.name for p in out.iterdir()) == ["planted_审核.xlsx", "目标审核汇总.xlsx"]
+
+
+def test_json_never_replaces_a_users_file(tmp_path, capsys):
+    """As recalc's: ``--json`` naming an existing file that is not JSON, or a link, is refused
+    before any work (a probe's --json precious.txt had been replaced), and the file is kept."""
+    precious = tmp_path / "说明.docx"
+    precious.write_bytes(b"PK\x03\x04 a document")
+    link = tmp_path / "链接.json"
+    link.symlink_to(precious)
+    for target in (precious, link):
+        code, printed = run(capsys, SAMPLE, "-o", tmp_path / "out", "--json", target)
+        assert code == 2 and "写 JSON 会" in printed.err
+    assert precious.read_bytes() == b"PK\x03\x04 a document" and not (tmp_path / "out" / "目标审核汇总.xlsx").exists()

@@ -675,23 +675,30 @@ def refuse_overwrites(found: list[Path], reals: dict[Path, str], folders: list[P
     by walking one of ``folders``) inside the output folder, where the copies and the summary go
     (as the output folder being a folder to read is refused)."""
     if json_path:
-        target = _real(Path(json_path))
-        if any(real == target for real in reals.values()):
-            raise error(f"--json 的路径 {shown_path(str(json_path))} 是要读取的文件之一，写 JSON 会覆盖它："
-                        "请另选 --json 的路径")
-        if os.path.islink(json_path) or (os.path.exists(json_path) and not os.path.isfile(json_path)
-                                          and not os.path.isdir(json_path)):   # (a folder: writing says so)
-            raise error(f"--json 的路径 {shown_path(str(json_path))} 已存在且不是普通文件（设备、管道或链接），"
-                        "写 JSON 会替换它：请另选 --json 的路径")
-        if os.path.isfile(json_path) and not _looks_like_json(Path(json_path)):
-            raise error(f"--json 的路径 {shown_path(str(json_path))} 已有一个不是 JSON 的文件，写 JSON 会覆盖它："
-                        "请另选 --json 的路径")
+        refuse_json_over(json_path, reals.values(), error)
     inside = os.path.join(_real(outdir), "")
     walked = [os.path.join(str(f), "") for f in folders]
     for path in found:
         if reals[path].startswith(inside) and not str(path.absolute()).startswith(tuple(walked)):
             raise error(f"要读取的文件 {shown_path(str(path))} 在输出目录 {shown_path(str(outdir))} 中，"
                         "复核副本和汇总会与原文件混在一起：请另选输出目录")
+
+
+def refuse_json_over(json_path: str | Path, reads, error: type[UserError]) -> None:
+    """Stop before any work when ``--json`` would replace a user's file: one of the files to be
+    read (their real paths, ``reads``), a device, pipe or link, or an existing file that is not
+    JSON (an existing JSON is an earlier run's)."""
+    target = _real(Path(json_path))
+    if any(real == target for real in reads):
+        raise error(f"--json 的路径 {shown_path(str(json_path))} 是要读取的文件之一，写 JSON 会覆盖它："
+                    "请另选 --json 的路径")
+    if os.path.islink(json_path) or (os.path.exists(json_path) and not os.path.isfile(json_path)
+                                      and not os.path.isdir(json_path)):   # (a folder: writing says so)
+        raise error(f"--json 的路径 {shown_path(str(json_path))} 已存在且不是普通文件（设备、管道或链接），"
+                    "写 JSON 会替换它：请另选 --json 的路径")
+    if os.path.isfile(json_path) and not _looks_like_json(Path(json_path)):
+        raise error(f"--json 的路径 {shown_path(str(json_path))} 已有一个不是 JSON 的文件，写 JSON 会覆盖它："
+                    "请另选 --json 的路径")
 
 
 def _looks_like_json(path: Path) -> bool:

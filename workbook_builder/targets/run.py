@@ -217,6 +217,10 @@ def check_targets(paths: list[str], outdir: str | Path | None = None, profile: s
     if not found and (not skipped or all(r in ("文件不存在", "没有与之匹配的文件") for _, r in skipped)):
         detail = "、".join(f"{p}（{r}）" for p, r in skipped) or "、".join(paths)
         raise TargetsError(f"没有找到要审核的绩效目标清单或申报表：{detail}")
+    if json_path is not None:   # (as recalc: never a user's file, a device or a list read)
+        from ..recalc.run import _real, refuse_json_over
+
+        refuse_json_over(json_path, [_real(p) for p in found], TargetsError)
     for path, reason in skipped:
         result.unreadable.append(Unreadable(readable_path(str(path))[0], f"未读取：{reason}"))
     labels = [_label(p, paths) for p in found]
