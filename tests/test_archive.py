@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 
 from workbook_builder.cli import main
 from workbook_builder.readers import archive
-from workbook_builder.readers.container import UnreadableFile
+from workbook_builder.readers.container import RATIO_FROM, UnreadableFile
 from workbook_builder.recalc.run import recalc
 from tests.test_zip_differential import write_zip
 
@@ -262,8 +262,8 @@ def test_a_member_compressed_like_a_bomb_is_refused(tmp_path):
     """A large member compressed like a bomb is refused unpacked; a small one (an .xls of empty
     sectors) is unpacked, and read or not as the file it is."""
     zipped = tmp_path / "bomb.zip"
-    zipped.write_bytes(build_zip([("炸弹.xlsx", bytes(archive.RATIO_FROM)), ("表5.xlsx", TABLE.read_bytes()),
-                                  ("稀疏.xls", bytes(archive.RATIO_FROM - 1))]))
+    zipped.write_bytes(build_zip([("炸弹.xlsx", bytes(RATIO_FROM)), ("表5.xlsx", TABLE.read_bytes()),
+                                  ("稀疏.xls", bytes(RATIO_FROM - 1))]))
     (tmp_path / "into").mkdir()
     unpacked = archive.unpack(str(zipped), str(tmp_path / "into"))
     assert [m.name for m in unpacked.members] == ["表5.xlsx", "稀疏.xls"]

@@ -676,29 +676,27 @@ def _no_file_as_option(parser: argparse.ArgumentParser, argv: list[str]) -> None
             parser.error(f"“{shown_path(word)}”是一个文件，却会被当作选项：文件名以“-”开头时请写成 ./{shown_path(word)}")
 
 
+def _whole_number(text: str, low: int, high: int, what: str, note: str = "") -> int:
+    """An option's whole number from ``low`` to ``high``, else argparse's error in Chinese."""
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"应为{what}，收到的是 {text!r}") from None
+    if not low <= number <= high:
+        raise argparse.ArgumentTypeError(f"应为 {low} 到 {high} 之间的{what}，收到的是 {number}{note}")
+    return number
+
+
 def _year(text: str) -> int:
     """``--year``: a budget year (2000 to 2100): -1 or 99999 had headed templates "(-1年度)"."""
-    try:
-        year = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"应为年份（如 2024），收到的是 {text!r}") from None
-    if not 2000 <= year <= 2100:
-        raise argparse.ArgumentTypeError(f"应为 2000 到 2100 之间的年份，收到的是 {year}")
-    return year
+    return _whole_number(text, 2000, 2100, "年份")
 
 
 def _jobs(text: str) -> int:
     """``--jobs``: from 1 to 4 processes a core (each holds a worker's memory: a number of files
     given by mistake had started a process per file and exhausted the machine's memory)."""
-    most = 4 * (os.cpu_count() or 1)
-    try:
-        jobs = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"应为整数，收到的是 {text!r}") from None
-    if not 1 <= jobs <= most:
-        raise argparse.ArgumentTypeError(f"应为 1 到 {most} 之间的整数，收到的是 {jobs}（本机 {os.cpu_count() or 1} 个 CPU 核，"
-                                         "每核最多 4 个进程）")
-    return jobs
+    cores = os.cpu_count() or 1
+    return _whole_number(text, 1, 4 * cores, "整数", f"（本机 {cores} 个 CPU 核，每核最多 4 个进程）")
 
 
 def _machine_error(err: BaseException) -> OSError | None:
@@ -708,9 +706,10 @@ def _machine_error(err: BaseException) -> OSError | None:
         return err
     if type(err).__name__ == "FileCreateError" and err.args and isinstance(err.args[0], OSError):   # XlsxWriter
         return err.args[0]
-    code = getattr(errno, str(err).removeprefix("IO_"), None) if str(err).startswith("IO_") else None
-    if type(err).__name__ == "SerialisationError" and isinstance(code, int):   # lxml (openpyxl writing): IO_ENOSPC
-        return OSError(code, os.strerror(code))
+    if type(err).__name__ == "SerialisationError" and str(err).startswith("IO_"):   # lxml (openpyxl writing): IO_ENOSPC
+        code = getattr(errno, str(err)[3:], None)
+        if isinstance(code, int):
+            return OSError(code, os.strerror(code))
     return None
 
 

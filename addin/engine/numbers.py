@@ -63,7 +63,7 @@ _DATE = re.compile(
 # A formula's error value stored as text: Excel's (#DIV/0!, #N/A, #VALUE! …) or LibreOffice's
 # Err:502 … Err:539; read as a number, Err:508 was 508
 LIBREOFFICE_ERROR = re.compile(r"Err:5\d\d")
-_ERROR_VALUE = re.compile(rf"#(?:N/A|GETTING_DATA|[A-Z0-9/]{{2,8}}[!?])|{LIBREOFFICE_ERROR.pattern}")
+ERROR_VALUE = re.compile(rf"#(?:N/A|GETTING_DATA|[A-Z0-9/]{{2,8}}[!?])|{LIBREOFFICE_ERROR.pattern}")
 # Powers of ten written out (1.5×10³, 2*10^5, 3×10的4次方): refused rather than read as their
 # first number.
 _POWER_OF_TEN = re.compile(r"\d\s*[×xX*]\s*10\s*(?:\^|\*\*|[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]|的)")
@@ -263,7 +263,7 @@ def read_quantity(value: object, unit: object = None, label: str = "实际完成
         return to_decimal(value, label), ""
     if not isinstance(value, str):
         raise PerfError(f"{label}应为数值或文字，收到的是“{quoted(value)}”")
-    if _ERROR_VALUE.fullmatch(value.strip()):
+    if ERROR_VALUE.fullmatch(value.strip()):
         raise PerfError(f"{label}“{quoted(value.strip())}”是公式的错误值，不是数值；请改正公式或填入数值")
     if "10" in value and _POWER_OF_TEN.search(value):   # (the pattern writes 10 itself)
         raise PerfError(f"{label}“{quoted(value)}”用乘方表示数值，请直接写出数值（如 1500 或 1.5e3）")

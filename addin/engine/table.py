@@ -304,8 +304,8 @@ def as_computed(table: Table, result: TableResult, cells: Collection[tuple] | No
     indicators = [replace(ind, score=detail.score)
                   if detail is not None and detail.nature != JUDGED and wanted("indicator", n, "score") else ind
                   for n, (ind, detail) in enumerate(zip(table.indicators, result.indicators), start=1)]
-    shown_rate = None if result.funds_rate is None else f"{result.funds_rate * 100}%"   # (as the cell shows it: 3 is 300%)
-    funds = replace(table.funds, rate=shown_rate if wanted("funds", "rate") else table.funds.rate)
+    rate = None if result.funds_rate is None else f"{result.funds_rate * 100}%"   # (as shown: 3 is 300%)
+    funds = replace(table.funds, rate=rate if wanted("funds", "rate") else table.funds.rate)
     if not _unscored_funds(table.funds) and wanted("funds", "score"):
         funds.score = result.funds_score
     computed = replace(table, indicators=indicators, funds=funds)
@@ -329,8 +329,9 @@ def _summed(table: Table) -> Decimal | None:
         funds = Decimal(0)
         if not _unscored_funds(table.funds) and not _blank(table.funds.score):
             funds = to_decimal(table.funds.score, "资金得分")
-        return funds + sum((to_decimal(ind.score, "得分") for ind in table.indicators
-                            if isinstance(ind.score, (int, float, Decimal)) and not isinstance(ind.score, bool)), Decimal(0))
+        numbers = [ind.score for ind in table.indicators
+                   if isinstance(ind.score, (int, float, Decimal)) and not isinstance(ind.score, bool)]
+        return funds + sum((to_decimal(score, "得分") for score in numbers), Decimal(0))
     except PerfError:
         return None
 

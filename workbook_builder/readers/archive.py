@@ -9,8 +9,8 @@ a bomb stops there; bzip2 and LZMA members, which zipfile unpacks without bound,
 a run unpacks at most :data:`MAX_ENTRIES` files and :data:`MAX_UNPACKED` bytes. Member names are
 decoded as their maker wrote them: UTF-8 when the archive says so or the bytes are UTF-8, else
 GB18030 (Windows' compressed folders write names in the system code page, GBK on Chinese
-Windows; some tools even flag such names UTF-8), else the bytes are kept and shown escaped. Archives inside the archive are unpacked
-too, :data:`MAX_DEPTH` levels deep. Nothing is ever written under a member's own name, so a name
+Windows; some tools even flag such names UTF-8), else the bytes are kept and shown escaped.
+Archives inside the archive are unpacked too, :data:`MAX_DEPTH` levels deep. Nothing is ever written under a member's own name, so a name
 such as ``../../x`` cannot reach outside the folder.
 """
 
@@ -32,7 +32,8 @@ from pathlib import PurePosixPath
 
 from ..files import Taken, decoded, numbered, readable_path
 from ..logs import debugging, logger
-from .container import MAX_FILE_BYTES, MAX_RATIO, RATIO_FROM, SUFFIXES, UnreadableFile, open_regular, os_reason, sniff_markup
+from .container import (MAX_FILE_BYTES, SUFFIXES, UnreadableFile, compressed_like_a_bomb, open_regular, os_reason,
+                        sniff_markup)
 
 ARCHIVE_SUFFIXES = {".zip"}
 MAX_DEPTH = 3                 # archives inside archives unpacked, the outer one included
@@ -99,7 +100,7 @@ def _unicode_path(extra: bytes, raw: bytes) -> str | None:
     while at + 4 <= len(extra):
         kind, size = struct.unpack_from("<HH", extra, at)
         field = extra[at + 4:at + 4 + size]
-        if kind == 0x7075 and len(field) > 5 and field[0] == 1 and struct.unpack_from("<L", field, 1)[0] == zlib.crc32(raw):
+        if kind == 0x7075 and len(field) > 5 and field[0] == 1 and field[1:5] == struct.pack("<L", zlib.crc32(raw)):
             return decoded(field[5:], ("utf-8",))
         at += 4 + size
     return None
@@ -207,10 +208,21 @@ def unpack(archive: str, into: str, depth: int = 1, inside: str = "",
 
 def _volume(book: zipfile.ZipFile) -> int:
     """The number of the volume the archive's file is, as its end record says (0 unless it is the
-    .zip of a split archive, 分卷.zip beside 分卷.z01 …); zipfile's own reader of that record."""
-    read_end = getattr(zipfile, "_EndRecData", None)
-    end = read_end(book.fp) if read_end else None
+    .zip of a split archive, 分卷.zip beside 分卷.z01 …)."""
+    end = _end_record(book.fp)
     return end[zipfile._ECD_DISK_NUMBER] if end else 0
+
+
+def _end_record(handle) -> list | None:
+    """The archive's end record as zipfile reads it (its own private reader: without it, ``None``,
+    and what needs the record is left to zipfile), the file then read from its start."""
+    read_end = getattr(zipfile, "_EndRecData", None)
+    try:
+        end = read_end(handle) if read_end else None
+    except OSError:   # an end record pointing before the file: what zipfile calls no zip file
+        raise zipfile.BadZipFile from None
+    handle.seek(0)
+    return end
 
 
 NO_NAME = "（没有文件名）"
@@ -291,8 +303,7 @@ def _repaired(handle) -> zipfile.ZipFile | None:
       what there is (zipfile refuses the whole directory for it; ``unzip`` reads the others).
 
     The directory is found as zipfile finds it (its own reader of the end record)."""
-    read_end = getattr(zipfile, "_EndRecData", None)   # (private: without it, such an archive is refused)
-    end = read_end(handle) if read_end else None
+    end = _end_record(handle)
     if not end:
         return None
     size = end[zipfile._ECD_SIZE]
@@ -385,12 +396,7 @@ def _directory_size(handle) -> None:
     """Refuse an archive whose directory is larger than :data:`MAX_DIRECTORY` before zipfile
     reads it into memory (a directory listing one entry millions of times), by the size its end
     record gives (zipfile's own reader of that record)."""
-    read_end = getattr(zipfile, "_EndRecData", None)   # (private: without it, zipfile reads the directory)
-    try:
-        end = read_end(handle) if read_end else None
-    except OSError:   # an end record pointing before the file: what zipfile calls no zip file
-        raise zipfile.BadZipFile from None
-    handle.seek(0)
+    end = _end_record(handle)
     if end and end[zipfile._ECD_SIZE] > MAX_DIRECTORY:
         raise UnreadableFile(f"压缩包中的条目过多（目录 {end[zipfile._ECD_SIZE] // 2**20} MB），未读取；请解压后分批复核")
 
@@ -410,7 +416,7 @@ def _refused(info: zipfile.ZipInfo, name: str, seen: set[str], depth: int, done:
         return f"文件无法读取：压缩包中的压缩包嵌套超过 {MAX_DEPTH} 层，未解压；请解压后再复核", False
     if info.file_size > MAX_FILE_BYTES:
         return f"文件无法读取：文件过大（{info.file_size // 2**20} MB，上限 {MAX_FILE_BYTES // 2**20} MB），已拒绝读取", False
-    if info.file_size >= RATIO_FROM and info.file_size / max(info.compress_size, 1) > MAX_RATIO:   # (see RATIO_FROM)
+    if compressed_like_a_bomb(info.file_size, info.compress_size):
         return (f"文件无法读取：压缩比异常（{info.file_size // max(info.compress_size, 1)} 倍），可能是恶意构造的文件"
                 "（压缩炸弹），已拒绝解压"), False
     if done.size + info.file_size > MAX_UNPACKED:

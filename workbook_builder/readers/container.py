@@ -148,6 +148,12 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")   # (and the soft hyphen)
 
 
+def compressed_like_a_bomb(size: int, compressed: int) -> bool:
+    """Whether a part or member inflating to ``size`` bytes from ``compressed`` is packed as only a
+    bomb is: more than :data:`MAX_RATIO` times, and large (from :data:`RATIO_FROM`)."""
+    return size >= RATIO_FROM and size / max(compressed, 1) > MAX_RATIO
+
+
 def clean_value(value: object) -> object:
     """A cell value as the readers take it: text cut to :data:`MAX_TEXT` characters, control
     characters (Excel's ``_x000B_`` for a line break pasted from Word, which no XML output may
@@ -1015,7 +1021,7 @@ def check_package(archive: _Package, data: bytes, required: str | None = None,
         if total > MAX_UNCOMPRESSED:
             raise UnreadableFile(f"解压后过大（{total // 2**20} MB），已拒绝读取")
         for member in members:
-            if member.file_size >= RATIO_FROM and member.file_size / max(member.compress_size, 1) > MAX_RATIO:
+            if compressed_like_a_bomb(member.file_size, member.compress_size):
                 raise UnreadableFile(f"压缩比异常（{member.filename}），疑似压缩炸弹，已拒绝读取")
             if member.flag_bits & 0x1:
                 raise UnreadableFile("文件已加密（zip 部件设置了密码），请去掉密码后另存")

@@ -19,7 +19,7 @@ import io
 import re
 import zipfile
 
-from addin.engine.numbers import LIBREOFFICE_ERROR
+from addin.engine.numbers import ERROR_VALUE
 
 from .container import MAX_COLUMNS, MAX_PERCENT_CELLS, MAX_ROWS, OWN_FORMULA, PERCENT
 
@@ -28,7 +28,6 @@ _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 _CALCEXT = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}"
 _CELLS = (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell")
 _OWN_CALL = re.compile(r"(?<![A-Za-z0-9_])perf_[A-Za-z_]*\s*\(", re.IGNORECASE)   # (as container's, in text)
-_ERROR = re.compile(rf"#(?:N/A|[A-Z0-9/]{{2,8}}[!?])|{LIBREOFFICE_ERROR.pattern}")   # as LibreOffice shows one
 
 
 def noted_cells(package: bytes, max_rows: int = MAX_ROWS) -> dict[str, dict[tuple[int, int], str]]:
@@ -76,7 +75,7 @@ def noted_cells(package: bytes, max_rows: int = MAX_ROWS) -> dict[str, dict[tupl
 def _note(cell) -> str | None:
     """What is noted of a cell (see :func:`noted_cells`), or ``None``."""
     if cell.get(f"{_CALCEXT}value-type") == "error":
-        shown = _ERROR.fullmatch("".join(cell.itertext()).strip())
+        shown = ERROR_VALUE.fullmatch("".join(cell.itertext()).strip())   # (as Excel's or LibreOffice's)
         if shown:
             return shown.group(0)
     if _OWN_CALL.search(cell.get(f"{_TABLE}formula") or ""):   # (before its % format, as in an .xlsx)

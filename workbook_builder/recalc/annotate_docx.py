@@ -4,10 +4,10 @@ Every cell with a finding is shaded and carries a Word comment with the Chinese 
 (python-docx >= 1.2 writes comments); a 复核结果 table at the end of the document lists the
 findings and each table's recomputed total and grade. All text written is inert: control
 characters escaped, long texts cut. The copy is made from the file's bytes as read and checked
-by :func:`..readers.container.check_container` (never opened again by name), everything in it that could act (fields, altChunk,
-external links, attached templates, macros, embedded objects) taken out first
-(:mod:`.inert_docx`, said in the 复核结果 section), and written atomically as a plain ``.docx``
-once every part of it is verified well-formed.
+by :func:`..readers.container.check_container` (never opened again by name), everything in it
+that could act (fields, altChunk, external links, attached templates, macros, embedded objects)
+taken out first (:mod:`.inert_docx`, said in the 复核结果 section), and written atomically as a
+plain ``.docx`` once every part of it is verified well-formed.
 """
 
 from __future__ import annotations
