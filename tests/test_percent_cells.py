@@ -124,6 +124,62 @@ def test_a_literal_percent_sign_in_an_xls_file(xls_files):
     assert read_grids(xls_files["literal"])[0].shown(18, 7) == 100
 
 
+@pytest.fixture(scope="module")
+def xls_errors(tmp_path_factory):
+    """Sample 26 with formulas that give error values in the 执行率 (0%) and a score, saved by
+    LibreOffice as .xls and as .xlsx (which keeps them as error cells calamine reads)."""
+    if not SOFFICE:
+        pytest.skip("LibreOffice not installed")
+    tmp = tmp_path_factory.mktemp("xls-errors")
+    source = _variant(tmp, "errors.xlsx", {RATE: ("=1/0", "0%"), "J15": ("=NA()", "General")})
+    return {fmt: convert([source], fmt, tmp / fmt, tmp / "profile")[0] for fmt in ("xls", "xlsx")}
+
+
+def test_error_values_in_an_xls_file(xls_errors):
+    """calamine gives an .xls's error values as empty cells: they are read as in the .xlsx, a
+    finding at their cells (an empty 执行率 or score would be computed, or 未填写得分)."""
+    grid = read_grids(xls_errors["xls"])[0]
+    assert (grid.value(5, 6), grid.value(14, 9)) == ("#DIV/0!", "#N/A")   # G6, J15
+    found = _findings(xls_errors["xls"])
+    assert found == _findings(xls_errors["xlsx"]) and {"G6", "J15"} <= {cell for cell, *_ in found}
+
+
+def _typed_error(data: bytes, row: int, col: int, code: int, error: bool = True) -> bytes:
+    """An .xls's NUMBER record at 0-based (row, col) made a BOOLERR of the error ``code``, as Excel
+    writes an error value typed into a cell (the record is 6 bytes shorter: an unknown record
+    of 2 bytes fills them, which readers skip); not ``error``: a BOOLERR of a boolean (TRUE for 1)."""
+    match = re.search(re.escape(struct.pack("<HHHH", 0x0203, 14, row, col)), data)
+    assert match, "the NUMBER record is not in one piece in the file"
+    xf = data[match.end():match.end() + 2]
+    record = struct.pack("<HHHH", 0x0205, 8, row, col) + xf + bytes([code, error]) + struct.pack("<HHH", 0x7FFF, 2, 0)
+    return data[:match.start()] + record + data[match.start() + 18:]
+
+
+def test_an_error_value_typed_into_an_xls_cell(xls_files, tmp_path):
+    """A typed #N/A (a BOOLERR record, not a formula's result) in a file with no other error value."""
+    path = tmp_path / "typed.xls"
+    path.write_bytes(_typed_error(xls_files["literal"].read_bytes(), 5, 4, 0x2A))   # E6, the 全年执行数
+    assert read_grids(path)[0].value(5, 4) == "#N/A"
+    assert "E6" in {cell for cell, *_ in _findings(path)}
+
+
+def test_which_xls_streams_may_hold_error_values(xls_files, xls_errors, tmp_path):
+    """The sheets of an .xls are looked at for error values only where a record may hold one:
+    never a false "none" (a formula's error, a typed one), and none in a file without either."""
+    import xlrd
+
+    from workbook_builder.readers.xls_cells import may_hold_errors
+
+    def stream(data: bytes) -> bytes:
+        return xlrd.open_workbook(file_contents=data, on_demand=True).mem
+
+    literal = xls_files["literal"].read_bytes()
+    assert may_hold_errors(stream(xls_errors["xls"].read_bytes()))
+    assert may_hold_errors(stream(_typed_error(literal, 5, 4, 0x07)))
+    assert not may_hold_errors(stream(literal)) and may_hold_errors(None)
+    assert not may_hold_errors(stream(_typed_error(literal, 5, 4, 1, error=False)))   # TRUE is no error
+
+
 @pytest.mark.parametrize("error", [ValueError("bad record"), __import__("xlrd").XLRDError("unsupported")])
 def test_xls_formats_that_cannot_be_read_leave_the_numbers(xls_files, monkeypatch, error):
     """xlrd failing on a file calamine reads (25 of 94 fuzzed .xls did): the numbers as stored,
@@ -152,11 +208,11 @@ def test_xls_formats_that_cannot_be_read_leave_the_numbers(xls_files, monkeypatc
 def test_a_large_xls_is_not_given_to_xlrd(xls_files, monkeypatch):
     import xlrd
 
-    from workbook_builder.readers import xls_styles
+    from workbook_builder.readers import xls_cells
 
     calls = []
     monkeypatch.setattr(xlrd, "open_workbook", lambda *args, **kwargs: calls.append(args))
-    monkeypatch.setattr(xls_styles, "MAX_BYTES", xls_files["pct"].stat().st_size - 1)
+    monkeypatch.setattr(xls_cells, "MAX_BYTES", xls_files["pct"].stat().st_size - 1)
     assert read_grids(xls_files["pct"])[0].shown(18, 7) == 1
     assert calls == []
 
@@ -230,7 +286,7 @@ def test_ods_percentages_are_found_where_calamine_puts_them(ods_files, name):
 
 
 def test_ods_repeats_that_are_not_numbers_count_once(tmp_path):
-    from workbook_builder.readers.ods_styles import noted_cells
+    from workbook_builder.readers.ods_cells import noted_cells
 
     table = ('<table:table table:name="表"><table:table-row table:number-rows-repeated="两">'
              '<table:table-cell table:number-columns-repeated="x"/><table:table-cell office:value-type="percentage" '
@@ -432,13 +488,13 @@ def test_an_error_value_in_a_percentage_cell_stays_an_error(tmp_path):
 
 def test_percentages_are_noted_in_the_rows_read(xls_files, ods_files):
     """Only the rows a reader reads (``max_rows``: a table's 5,000, a project list's 100,000)."""
-    from workbook_builder.readers.ods_styles import noted_cells
-    from workbook_builder.readers.xls_styles import percent_cells as xls_percent_cells
+    from workbook_builder.readers.ods_cells import noted_cells
+    from workbook_builder.readers.xls_cells import noted_cells as xls_noted_cells
 
     xls, ods = xls_files["pct"].read_bytes(), ods_files["pct"].read_bytes()
     for rows in (18, 19):   # H19 is row 18, 0-based
         noted = [(18, 7) in next(iter(found.values()), {})
-                 for found in (xls_percent_cells(xls, "x", rows), noted_cells(ods, rows))]
+                 for found in (xls_noted_cells(xls, "x", rows), noted_cells(ods, rows))]
         assert noted == [rows == 19] * 2
 
 
@@ -466,9 +522,9 @@ def test_the_cells_noted_on_a_sheet_are_bounded(tmp_path, monkeypatch):
 
 
 def test_the_percentage_cells_noted_on_an_xls_sheet_are_bounded(xls_files, monkeypatch):
-    from workbook_builder.readers import xls_styles
+    from workbook_builder.readers import xls_cells
 
-    monkeypatch.setattr(xls_styles, "MAX_PERCENT_CELLS", 1)
+    monkeypatch.setattr(xls_cells, "MAX_PERCENT_CELLS", 1)
     grid = read_grids(xls_files["pct"])[0]
     assert len(grid.percent) == 1 and grid.shown(5, 6) == "100%"   # G6 comes first; H19 left a number
     assert grid.shown(18, 7) == 1
@@ -493,7 +549,7 @@ def test_ods_error_values_and_perf_formulas_are_noted(tmp_path):
     written: #NAME? and Err:508 are the cells' values, a PERF_* call is noted, a function that only
     ends in perf_ or a text that is no error is not."""
     from workbook_builder.readers.container import OWN_FORMULA
-    from workbook_builder.readers.ods_styles import noted_cells
+    from workbook_builder.readers.ods_cells import noted_cells
 
     error = '<table:table-cell table:formula="{}" office:value-type="string" calcext:value-type="error"><text:p>{}</text:p></table:table-cell>'
     cells = (error.format("of:=perf_score([.A1])", "#NAME?") + error.format("of:=1/0", "Err:508")
@@ -509,10 +565,10 @@ def test_ods_error_values_and_perf_formulas_are_noted(tmp_path):
 def test_the_cells_noted_on_an_ods_sheet_are_bounded(tmp_path, monkeypatch):
     """A few hundred bytes of .ods can repeat a row of error cells thousands of times: the notes of
     a sheet stop near the bound (a row more at most), never one per cell without end."""
-    from workbook_builder.readers import ods_styles
+    from workbook_builder.readers import ods_cells
 
-    monkeypatch.setattr(ods_styles, "MAX_PERCENT_CELLS", 100)
+    monkeypatch.setattr(ods_cells, "MAX_PERCENT_CELLS", 100)
     cell = ('<table:table-cell table:number-columns-repeated="40" office:value-type="string" calcext:value-type="error">'
             '<text:p>#NAME?</text:p></table:table-cell>')
     path = _ods_of_one_row(tmp_path, cell, 5000)
-    assert 100 <= len(ods_styles.noted_cells(path.read_bytes())["表"]) <= 140
+    assert 100 <= len(ods_cells.noted_cells(path.read_bytes())["表"]) <= 140

@@ -100,12 +100,12 @@ def test_scores_typed_over_the_formulas_are_the_units(saved_by_libreoffice, fmt,
     assert table["note"].startswith("填报时未安装加载项") and table["computed_total"] == 94.0
 
 
-@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+@pytest.mark.parametrize("fmt", ["xlsx", "ods", "xls"])
 def test_a_score_formula_deleted_by_the_unit_is_a_missing_score(saved_by_libreoffice, fmt, tmp_path):
     """Filled without the add-in, one score's formula deleted: the cells showing #NAME? (LibreOffice
-    keeps it in an .ods too, as an error value calamine does not give) are computed, the empty one is
-    the unit's 未填写得分, as in Excel, whose SUM leaves it out of the 总分: 10 short, a grade too low.
-    (An .xls keeps no error value nor formula to tell them apart.)"""
+    keeps it in an .ods and an .xls too, as an error value calamine does not give) are computed, the
+    empty one is the unit's 未填写得分, as in Excel, whose SUM leaves it out of the 总分: 10 short, a
+    grade too low."""
     [table] = recalc(saved_by_libreoffice[fmt]["cleared"], tmp_path / "cleared")["tables"]
     assert findings(table) == [("J16", "score_missing"), ("J21", "grade_mismatch"), ("K14", "missing_reason")]
     assert table["note"].startswith("填报时未安装加载项（计分单元格显示 #NAME?）")

@@ -1170,7 +1170,7 @@ def _calamine_reason(err: Exception) -> str:
 def read_workbook_grids(path: Path, fmt: str, errors: dict | None = None, data: bytes | None = None,
                         max_rows: int = MAX_ROWS) -> list[Grid]:
     """Every worksheet of a checked workbook as a :class:`Grid` (cached values only; ``errors``
-    from :func:`check_package`, or from :mod:`.xls_styles` and :mod:`.ods_styles`, put back as
+    from :func:`check_package`, or from :mod:`.xls_cells` and :mod:`.ods_cells`, put back as
     their ``#…`` texts, :data:`NO_RESULT`, :data:`PERCENT` and :data:`OWN_FORMULA` as the grid's
     ``no_result``, ``percent`` and ``own_formulas`` cells), at most ``max_rows`` rows of each
     (``truncated`` past them). ``data``: the file's bytes as checked (read from ``path`` when not

@@ -9,8 +9,8 @@ from pathlib import Path
 from .container import MAX_ROWS, Checked, Grid, check_container, read_workbook_grids
 from .docx import read_docx_grids
 from .markup import MARKUP_FORMATS, read_markup_grids
-from .ods_styles import noted_cells as ods_noted_cells
-from .xls_styles import percent_cells as xls_percent_cells
+from .ods_cells import noted_cells as ods_noted_cells
+from .xls_cells import noted_cells as xls_noted_cells
 
 
 def read_checked(path: str | Path, checked: Checked, max_rows: int = MAX_ROWS) -> list[Grid]:
@@ -21,11 +21,11 @@ def read_checked(path: str | Path, checked: Checked, max_rows: int = MAX_ROWS) -
     if checked.format in MARKUP_FORMATS:
         return read_markup_grids(checked.data, checked.format, Path(path).stem)
     path = path if isinstance(path, Path) else Path(path)
-    # the cells of an .xls (.et) or .ods that show percentages, and an .ods's error values and
+    # the cells of an .xls (.et) or .ods that show percentages, their error values and an .ods's
     # PERF_* formulas, which calamine does not tell (check_package finds them in an .xlsx's XML)
     errors = checked.errors
     if checked.format in ("xls", "et"):
-        errors = xls_percent_cells(checked.data, path.name, max_rows)
+        errors = xls_noted_cells(checked.data, path.name, max_rows)
     elif checked.format == "ods":
         errors = ods_noted_cells(checked.stored or checked.data, max_rows)
     return read_workbook_grids(path, checked.format, errors, checked.stored or checked.data, max_rows)
