@@ -147,3 +147,37 @@ def test_columns_are_fitted_to_wide_characters_after_narrow_ones():
         assert writer.widths == [20]
     finally:
         book.discard()
+
+
+def test_rows_are_as_tall_as_their_wrapped_text(tmp_path, monkeypatch):
+    """LibreOffice and WPS do not fit a row to its wrapped text on opening: a 说明 wider than the
+    widest column, or of several lines, gets the lines it needs (cut at MAX_LINES), and a row
+    past the fitted rows meets the width fitted by then; every other row keeps the default
+    height, and the cells read from the top of their row."""
+    from openpyxl import load_workbook
+
+    monkeypatch.setattr(sheets, "WIDTH_ROWS", 6)   # (rows 1 to 5 fit the widths)
+    book = sheets.SummaryBook()
+    writer = book.sheet("问题", ["文件", "说明"])
+    wide = "执" * ((sheets.MAX_WIDTH - 2) // 2) + "a"   # exactly as wide as the widest column holds
+    texts = ["短", wide, wide + "b", "一\n二\n三", "长" * 1000,
+             "十个字十个字十个字十个", "十个字十个字十个字十个字十个字十个字十个字十个字十个字十个字十"]   # (past them)
+    narrow = book.sheet("原因", ["原因"])   # fitted to its header's 4 cells (and 2 padding), then 21 past the fitted rows
+    for text in ["短"] * 5 + ["a" * 21]:
+        narrow.row([text])
+    for text in texts:
+        writer.row(["a.xlsx", text])
+    writer.finish()
+    narrow.finish()
+    book.save(tmp_path / "s.xlsx")
+    sheet = load_workbook(tmp_path / "s.xlsx")["问题"]
+    assert load_workbook(tmp_path / "s.xlsx")["原因"].row_dimensions[7].height == 5 * sheets.LINE_HEIGHT   # (5 a line)
+    heights = [sheet.row_dimensions[n].height for n in range(2, 2 + len(texts))]
+    line = sheets.LINE_HEIGHT
+    assert heights == [None, None, 2 * line, 3 * line, sheets.MAX_LINES * line, None, 2 * line]
+    assert int(sheet.column_dimensions["B"].width) == sheets.MAX_WIDTH
+    assert {sheet[f"{c}{n}"].alignment.vertical for c in "AB" for n in range(2, 9)} == {"top"}
+
+
+def test_wrapped_lines():
+    assert [sheets.wrapped_lines(t, 12) for t in ("", "a" * 11, "a" * 12, "中" * 6, "a\n\nb", "中" * 12)] == [1, 1, 2, 2, 3, 3]

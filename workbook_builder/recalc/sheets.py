@@ -34,6 +34,8 @@ HEADER_FILL = "#DDEBF7"
 FINDING_FILL = "#FFC7CE"
 LINK_COLOR = "#0563C1"
 MAX_WIDTH = 50
+LINE_HEIGHT = 15   # points a line of wrapped text takes (Excel's default row: 11-point text)
+MAX_LINES = 20     # a row grows to at most this many lines (409 points is Excel's limit)
 A4 = 9  # paperSize code of A4 (ECMA-376 18.3.1.63)
 WIDTH_ROWS = 1000  # column widths are fitted to the first rows
 MAX_ROWS = 1_048_576  # Excel's rows on one worksheet; a sheet that fills up goes on in a （续） sheet
@@ -54,6 +56,15 @@ def text_width(value: object) -> int:
     text = f"{value:.2f}" if isinstance(value, float) else cell_text(value)
     longest = max(text.split("\n"), key=len, default="")
     return len(longest) if longest.isascii() else width(longest)
+
+
+def wrapped_lines(text: str, column_width: int) -> int:
+    """How many lines ``text`` takes wrapped in a column ``column_width`` characters wide (as
+    :func:`text_width` counts them; a cell's padding takes one), each of its own lines
+    wrapped: what a row's height must hold for all of it to be seen and printed, since neither
+    LibreOffice nor WPS fits a row's height to wrapped text on opening a file."""
+    usable = max(column_width - 1, 1)
+    return sum(max(1, -(-text_width(line) // usable)) for line in text.split("\n"))
 
 
 def _utf16(text: str) -> int:
@@ -227,7 +238,8 @@ class _RowSheet(Worksheet):
         row, xml = self._pending
         self._pending = None
         self.previous_row = current_row_num
-        self._write_row(row, None)
+        self.row_sizes.pop(row, None)   # (set_row's, for images: none here; kept no longer than the row)
+        self._write_row(row, None, self.row_info.pop(row, None))
         number = row + 1
         self.fh.write("".join(
             f'<c r="{_column_name(column)}{number}" s="{fmt._get_xf_index()}"{rest}' if fmt
@@ -250,16 +262,18 @@ class SummaryBook:
         self.taken: set[str] = set()   # the sheets' titles, lower-cased (Excel ignores case)
 
     def format(self, key: tuple) -> object:
-        """The cell format for a style key (quote prefix, number, wrapped, highlighted, link)."""
+        """The cell format for a style key (quote prefix, number, wrapped, highlighted, link,
+        blank): every cell but a blank one is aligned to the top, as the wrapped ones, so that
+        a row taller than a line reads from its top."""
         if key not in self.formats:
-            quote, numeric, wrapped, highlight, linked = key
-            spec: dict[str, object] = {}
+            quote, numeric, wrapped, highlight, linked, blank = key
+            spec: dict[str, object] = {} if blank else {"valign": "top"}
             if quote:
                 spec["quote_prefix"] = True
             if numeric:
                 spec["num_format"] = NUMBER_FORMAT
             if wrapped:
-                spec.update(text_wrap=True, valign="top")
+                spec["text_wrap"] = True
             if highlight:
                 spec["bg_color"] = FINDING_FILL
             if linked:
@@ -358,14 +372,16 @@ class SheetWriter:
             return
         number = self.rows
         self.rows += 1
-        fitting, cells, plain = number < WIDTH_ROWS, [], True
+        fitting, cells, plain, lines = number < WIDTH_ROWS, [], True, 1
         for index, value in enumerate(values):
             value = _value(value)
             text = value.__class__ is str
+            if text and self.wrapped[index]:
+                lines = max(lines, self._lines(value, fitting, index))
             link = links.get(index) if links else None
             linked = bool(link and (link[0] or link[1]))
             key = (text and is_formula_like(value), not text and self.numeric[index], self.wrapped[index],
-                   highlight or index == mark, linked)
+                   highlight or index == mark, linked, value == "" and not linked)
             fmt = self.book.format(key)
             # (a cell_text is at most two cells a character wide: one that cannot widen the column is not measured)
             if fitting and (not text or 2 * len(value) > self.widths[index]):
@@ -375,14 +391,25 @@ class SheetWriter:
                 if url is not None:
                     cells.append((index, url.text, fmt, url))
                     continue
-                fmt = self.book.format(key[:4] + (False,))
+                fmt = self.book.format(key[:4] + (False, value == ""))
             if text and _rich_like(value):
                 plain = False
             cells.append((index, value, fmt, None))
+        if lines > 1:
+            self.sheet.set_row(number, LINE_HEIGHT * min(lines, MAX_LINES))
         if plain:
             self.sheet.add_row(number, cells)
         else:
             self._write_cell_by_cell(number, cells)
+
+    def _lines(self, text: str, fitting: bool, index: int) -> int:
+        """The lines of ``text`` in wrapped column ``index``: a row among the first
+        :data:`WIDTH_ROWS` widens its column up to :data:`MAX_WIDTH`, so only what is wider
+        wraps; a later row meets the width already fitted (see :meth:`finish`)."""
+        width = MAX_WIDTH if fitting else min(self.widths[index] + 2, MAX_WIDTH)
+        if "\n" not in text and 2 * len(text) < width:   # (two cells a character at most: it fits)
+            return 1
+        return wrapped_lines(text, width)
 
     def _write_cell_by_cell(self, number: int, cells: list[tuple[int, object, object, Url | None]]) -> None:
         """Write a row with rich-like text cell by cell through XlsxWriter (as two runs, see
