@@ -433,3 +433,16 @@ def test_json_never_replaces_a_users_file(tmp_path, capsys):
         code, printed = run(capsys, SAMPLE, "-o", tmp_path / "out", "--json", target)
         assert code == 2 and "写 JSON 会" in printed.err
     assert precious.read_bytes() == b"PK\x03\x04 a document" and not (tmp_path / "out" / "目标审核汇总.xlsx").exists()
+
+
+@pytest.mark.parametrize("output", [".", ".."])
+def test_the_output_folder_is_never_the_folder_reviewed_nor_above_it(tmp_path, capsys, monkeypatch, output):
+    """As recalc: the copies and the summary would be mixed with the lists, and every list
+    skipped as an output; refused before any work (exit 2), nothing written."""
+    folder = tmp_path / "收到"
+    folder.mkdir()
+    shutil.copy(PLANTED, folder / "清单.xlsx")
+    monkeypatch.chdir(folder)
+    code, captured = run(capsys, ".", "-o", output)
+    assert code == 2 and "是要审核的文件夹 . 本身或其上级" in captured.err
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["收到", "清单.xlsx"]

@@ -606,11 +606,8 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
     outdir = Path(outdir)
     if outdir.exists() and not outdir.is_dir():
         raise RecalcError(f"输出目录 {outdir} 是一个文件")
+    refuse_output_around(paths, outdir, RecalcError)
     inside = _real(outdir)
-    for path in paths:
-        if os.path.isdir(path) and os.path.join(_real(Path(path)), "").startswith(inside + os.sep):
-            raise RecalcError(f"输出目录 {shown_path(str(outdir))} 是要复核的文件夹 {shown_path(path)} 本身或其上级，"
-                              "复核副本会与原文件混在一起：请另选输出目录")
     reals: dict[Path, str] = {}
     found, skipped = collect(paths, reals, archives=True)
     folders = [Path(p).absolute() for p in paths if Path(p).is_dir()]
@@ -666,6 +663,16 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
         tempfile.tempdir = previous
         if scratch:
             _remove_folder(scratch)
+
+
+def refuse_output_around(paths: list[str], outdir: Path, error: type[UserError], work: str = "复核") -> None:
+    """Stop before any work when the output folder is a folder to be read, or holds one: the
+    copies and the summary would be mixed with the originals (and skipped as outputs)."""
+    inside = _real(outdir)
+    for path in paths:
+        if os.path.isdir(path) and os.path.join(_real(Path(path)), "").startswith(inside + os.sep):
+            raise error(f"输出目录 {shown_path(str(outdir))} 是要{work}的文件夹 {shown_path(path)} 本身或其上级，"
+                        f"{work}副本会与原文件混在一起：请另选输出目录")
 
 
 def refuse_overwrites(found: list[Path], reals: dict[Path, str], folders: list[Path], outdir: Path,

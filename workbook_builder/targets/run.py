@@ -213,6 +213,10 @@ def check_targets(paths: list[str], outdir: str | Path | None = None, profile: s
         from .last_year import load_last_year
 
         index, result.notes = load_last_year(last_year)
+    if out is not None:
+        from ..recalc.run import refuse_output_around
+
+        refuse_output_around(paths, out, TargetsError, "审核")
     found, skipped = _collect(paths, out)
     if not found and (not skipped or all(r in ("文件不存在", "没有与之匹配的文件") for _, r in skipped)):
         detail = "、".join(f"{p}（{r}）" for p, r in skipped) or "、".join(paths)
