@@ -63,6 +63,19 @@ def test_new_needs_a_name(tmp_path, capsys):
     assert "请用 --name 给出项目名称" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("option, value, said", [
+    ("--annual", "100万元", "应为以万元计的数值"), ("--annual", "-5", "应大于 0"), ("--annual", "0", "应大于 0"),
+    ("--initial", "-1", "应不小于 0"), ("--initial", "一百", "应为以万元计的数值")])
+def test_new_takes_amounts_as_a_project_list_does(tmp_path, capsys, option, value, said):
+    """An amount the template's formulas cannot use is refused, nothing written (it had been
+    written as the text given); 0 as 年初预算数 and 1,234.5 are amounts."""
+    out = tmp_path / "x.xlsx"
+    assert main(["new", "-o", str(out), "--name", "项目", option, value]) == 2
+    assert f"{option} {said}" in capsys.readouterr().err and not out.exists()
+    assert main(["new", "-o", str(out), "--name", "项目", "--annual", "1,234.5", "--initial", "0"]) == 0
+    assert [load_workbook(out)["自评表"][ref].value for ref in ("C6", "D6")] == [0, 1234.5]
+
+
 def test_batch_refuses_to_overwrite_without_force(tmp_path, capsys):
     target = tmp_path / "out"
     args = ["batch", str(ROOT / "samples/chaoyang-2024/project_list.xlsx"), "-o", str(target)]
