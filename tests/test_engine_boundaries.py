@@ -638,3 +638,16 @@ def test_a_templates_total_as_computed_is_its_sum_plus_the_funds_score(funds, sc
     table = Table("项目", funds, rows)
     computed = as_computed(table, evaluate_table(table, "mof-2020"), {("total", "score")})
     assert computed.total_score == total
+
+
+@pytest.mark.parametrize("outside, total, grade", [((), D(60), "中"), ((2,), D(40), "差"), ((1, 2), D(10), "差"),
+                                                   ((3,), D(60), "中")])
+def test_a_templates_total_as_computed_leaves_out_the_rows_outside_its_sum(outside, total, grade):
+    """Rows (1-based) below the SUM's range, a row added above 总分, add nothing to the total the
+    template shows (a number beyond the rows: nothing left out); the grade follows that total."""
+    from addin.engine.table import as_computed
+    rows = [Indicator("产出指标", "数量指标", f"指标{n}", "≥", 1, "份", 1, 45, score) for n, score in enumerate((30, 20))]
+    table = Table("项目", Funds(annual=100, executed=100, weight=10, score=10), rows)
+    computed = as_computed(table, evaluate_table(table, "mof-2020"), {("total", "score"), ("grade", "grade")},
+                           outside=outside)
+    assert (computed.total_score, computed.grade) == (total, grade)

@@ -5,6 +5,7 @@ add-in would show, with one note instead of a finding per computed cell."""
 
 import json
 import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -482,3 +483,42 @@ def test_a_total_computed_as_the_template_adds_the_funds_score_as_excel_does(cha
 
     assert total("10") == total(10.0) and total(10.0) > 10
     assert total("10分") is None and total(10.0, row_score=1e16) is None
+
+
+SAVED_BY_LIBREOFFICE = ROOT / "tests" / "data" / "libreoffice"   # (see its README.md)
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("beijing-chaoyang-2024_row_appended.xlsx", [("I21", "weights_sum"), ("J21", "total_mismatch"), ("K14", "missing_reason")]),
+    ("beijing-chaoyang-2024_row_appended.ods", [("I21", "weights_sum"), ("J21", "total_mismatch"), ("K14", "missing_reason")]),
+    ("beijing-chaoyang-2024_row_appended.xls", [("I21", "weights_sum"), ("J21", "total_mismatch"), ("K14", "missing_reason")]),
+    ("ningxia-2021_row_appended.xlsx", [("H18", "total_mismatch"), ("I11", "over_target")]),
+])
+def test_a_row_inserted_below_the_sum_is_left_out_of_the_total_as_excel_leaves_it(tmp_path, name, expected):
+    """A row copied in directly above 总分 of a template filled without the add-in: the total is
+    computed as the template's SUM shows it, short of that row, as in Excel (the file saved there
+    gives 总分 94 against rows worth 104). The SUM's range is read from the 总分 cell's formula,
+    kept with its #NAME?, in each format (an .xls's as its parsed tokens)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SAVED_BY_LIBREOFFICE / name, folder / name)
+    [table] = recalc(folder, tmp_path / "out")["tables"]
+    assert findings(table) == expected and table["note"].startswith("填报时未安装加载项")
+    total = next(f for f in table["findings"] if f["kind"] == "total_mismatch")
+    assert total["message"].startswith("总分填报为") and "但各项得分合计为" in total["message"]
+
+
+@pytest.mark.parametrize("formula, outside", [
+    ('IF(OR(H6="",COUNTA(E13:E19)>COUNTA(H13:H19)),"",SUM(J13:J19)+H6)', {8}),
+    ('of:=IF(OR([.H6]="";COUNTA([.E13:.E19])>COUNTA([.H13:.H19]));"";SUM([.J13:.J19])+[.H6])', {8}),   # LibreOffice's
+    ("SUM($J$13:$J$19)+H6", {8}), ("sum(J19:J13)", {8}), ("SUM(J13:J20)+H6", set()),
+    ("SUM(I13:I19)", set()), ("SUM(J13:K19)", set()), ("SUM(J13,J14)", set()), ("", set())])
+def test_the_rows_a_templates_total_leaves_out(formula, outside):
+    """Read from the 总分 cell's formula: the rows whose score cell is outside its SUM's one range
+    of the score column; none for any other formula (another column, two columns, a list)."""
+    from workbook_builder.readers.container import Grid
+    from workbook_builder.readers.tables import _outside_total
+
+    scores = {n: f"J{12 + n}" for n in range(1, 9)}   # J13 … J20
+    grid = Grid("自评表", [[None]], 0, 0, formulas={(20, 9): formula} if formula else {})   # J21
+    assert _outside_total(grid, "J21", scores) == outside

@@ -289,7 +289,7 @@ def evaluate_table(table: Table, profile: object = None, scores_reported: bool =
 
 
 def as_computed(table: Table, result: TableResult, cells: Collection[tuple] | None = None,
-                errors: Collection[tuple] = ()) -> Table:
+                errors: Collection[tuple] = (), outside: Collection[int] = ()) -> Table:
     """``table`` with every cell a template computes (row scores but judged ones, the funds rate
     and score, the total and the grade) as the add-in would have shown it, for a template filled
     where its formulas were not computed: its other findings are then those of the same file
@@ -297,7 +297,9 @@ def as_computed(table: Table, result: TableResult, cells: Collection[tuple] | No
     (``("indicator", n, "score")`` 1-based, ``("funds", "rate")``, ``("funds", "score")``,
     ``("total", "score")``, ``("grade", "grade")``); a value the unit typed over a formula stays.
     ``errors``: the score cells (a row's, the funds'; so named) that showed an error value of the
-    unit's own (read as empty): SUM passes it on, the template's total is an error too: no total."""
+    unit's own (read as empty): SUM passes it on, the template's total is an error too: no total.
+    ``outside``: the rows (1-based) the template's SUM leaves out (a row added below its range,
+    which neither Excel nor LibreOffice takes in): the total shown is short of them."""
     def wanted(*key) -> bool:
         return cells is None or key in cells
 
@@ -310,7 +312,7 @@ def as_computed(table: Table, result: TableResult, cells: Collection[tuple] | No
         funds.score = result.funds_score
     computed = replace(table, indicators=indicators, funds=funds)
     if wanted("total", "score"):   # the template's SUM of the scores shown (typed ones too)
-        computed.total_score = _summed(computed) if result.total is not None and not errors else None
+        computed.total_score = _summed(computed, outside) if result.total is not None and not errors else None
     if wanted("grade", "grade"):   # and its grade
         try:
             computed.grade = grade_of(computed.total_score, result.profile)
@@ -319,18 +321,19 @@ def as_computed(table: Table, result: TableResult, cells: Collection[tuple] | No
     return computed
 
 
-def _summed(table: Table) -> Decimal | None:
+def _summed(table: Table, outside: Collection[int] = ()) -> Decimal | None:
     """What the template's 总分 formula shows: ``SUM`` of the score column plus the funds score.
     SUM adds the numbers and leaves a text out (a score typed as ``10分`` over its formula makes a
     total 10 short: the finding Excel's file gives); ``+`` takes a number written as text and
     fails on any other (#VALUE!: no total, ``None``), as on a number beyond what is computed. (An
-    error value among the scores is the caller's: see :func:`as_computed`.)"""
+    error value among the scores is the caller's: see :func:`as_computed`; so are the rows
+    ``outside`` the SUM's range.)"""
     try:
         funds = Decimal(0)
         if not _unscored_funds(table.funds) and not _blank(table.funds.score):
             funds = to_decimal(table.funds.score, "资金得分")
-        numbers = [ind.score for ind in table.indicators
-                   if isinstance(ind.score, (int, float, Decimal)) and not isinstance(ind.score, bool)]
+        numbers = [ind.score for n, ind in enumerate(table.indicators, start=1) if n not in outside
+                   and isinstance(ind.score, (int, float, Decimal)) and not isinstance(ind.score, bool)]
         return funds + sum((to_decimal(score, "得分") for score in numbers), Decimal(0))
     except PerfError:
         return None

@@ -38,7 +38,7 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -98,6 +98,8 @@ class Grid:
     # holds no error value: what such a cell holds where the add-in is missing is whatever the
     # office suite cached, not the add-in's result (see tables._not_computed)
     own_formulas: frozenset[tuple[int, int]] = frozenset()
+    # 0-based (row, col) -> the formula of a cell showing an error value (see ErrorValue)
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
 
     def value(self, row: int, col: int) -> object:
         r, c = row - self.top, col - self.left
@@ -696,6 +698,7 @@ _TAG = re.compile(rb"<(?:[\w.-]+:)?(c|row)(?=[\s/>])" + _ATTRIBUTES + rb">")
 _R = re.compile(rb"(?:^|\s)r\s*=\s*[\"']([^\"']*)[\"']")
 _ERROR_TYPE = re.compile(rb"(?:^|\s)t\s*=\s*[\"']e[\"']")
 _VALUE = re.compile(rb"<(?:[\w.-]+:)?v>([^<]{1,20})<")
+_FORMULA_TEXT = re.compile(rb"<(?:[\w.-]+:)?f(?=[\s>])[^<>]*(?<!/)>([^<]{1,2000})</")   # a cell's formula, as written
 _CELL_END = re.compile(rb"</(?:[\w.-]+:)?c>|<(?:[\w.-]+:)?(?:c|row)(?=[\s/>])")
 _REFERENCE = re.compile(rb"([A-Za-z]*)([0-9]*)")
 _CHARACTER_REFERENCE = re.compile(rb"&#(x[0-9A-Fa-f]+|[0-9]+);")
@@ -746,6 +749,22 @@ NO_RESULT = "="   # among check_package's error values: a formula cell saved wit
 PERCENT = "%"     # among check_package's cell notes: a number shown as a percentage (see read_workbook_grids)
 OWN_FORMULA = "ƒ"  # among them: a formula calling a PERF_* function (an error value is said instead; a
 # percentage only matters in an input cell, which holds no formula of perfbook's)
+
+
+class ErrorValue(str):
+    """An error value among a sheet's cell notes (``#NAME?``), with the formula that gave it
+    (``formula``, as written: ``SUM(J13:J19)+H6`` or LibreOffice's ``of:=SUM([.J13:.J19])``; ''
+    for a typed one): a template's 总分 computed where the add-in was missing adds what its
+    SUM's range holds (see :attr:`Grid.formulas`)."""
+
+    formula: str = ""
+
+    def __new__(cls, value: str, formula: str = "") -> "ErrorValue":
+        shown = super().__new__(cls, value)
+        shown.formula = formula
+        return shown
+
+
 # a formula calling one of perfbook's functions, as Excel (PERF_SCORE) or LibreOffice (perf_score) saves it
 _OWN_CALL = re.compile(rb"<(?:[\w.-]+:)?f(?=[\s>])[^<>]*>[^<]*?(?<![A-Za-z0-9_])(?i:perf_)[A-Za-z_]*\s*\(")
 
@@ -834,7 +853,10 @@ class _Extent:
                 end = _CELL_END.search(body, tag.end())
                 value = _VALUE.search(body, tag.end(), end.start() if end else len(body))
                 if value:
-                    self.errors[(self.row - 1, self.col - 1)] = value.group(1).decode("ascii", "replace")
+                    formula = _FORMULA_TEXT.search(body, tag.end(), value.start())
+                    self.errors[(self.row - 1, self.col - 1)] = ErrorValue(
+                        value.group(1).decode("ascii", "replace"),
+                        html.unescape(formula.group(1).decode("utf-8", "replace")) if formula else "")
             elif no_result and tag.start() in no_result and len(self.errors) < MAX_ROWS:
                 self.errors[(self.row - 1, self.col - 1)] = NO_RESULT
             if own and len(self.own) < MAX_ROWS:
@@ -1195,14 +1217,17 @@ def read_workbook_grids(path: Path, fmt: str, errors: dict | None = None, data: 
             truncated = len(rows) > max_rows
             rows = _cleaned(rows[:max_rows])
             notes = {NO_RESULT: set(), PERCENT: set(), OWN_FORMULA: set()}
+            formulas = {}
             for (r, c), text in (errors or {}).get(meta.name, {}).items():
                 if text in notes:
                     notes[text].add((r, c))
                 elif 0 <= r - top < len(rows) and 0 <= c - left < len(rows[r - top]):
-                    rows[r - top][c - left] = text
+                    rows[r - top][c - left] = str(text)   # (a plain text: the readers test the class)
+                    if getattr(text, "formula", ""):
+                        formulas[(r, c)] = text.formula
             hidden = meta.visible != python_calamine.SheetVisibleEnum.Visible
             grids.append(Grid(meta.name, rows, top, left, hidden, truncated, frozenset(notes[NO_RESULT]),
-                              frozenset(notes[PERCENT]), frozenset(notes[OWN_FORMULA])))
+                              frozenset(notes[PERCENT]), frozenset(notes[OWN_FORMULA]), formulas))
     except (UnreadableFile, KeyboardInterrupt, SystemExit):
         raise
     except MemoryError:

@@ -21,7 +21,7 @@ import zipfile
 
 from addin.engine.numbers import ERROR_VALUE
 
-from .container import MAX_COLUMNS, MAX_PERCENT_CELLS, MAX_ROWS, OWN_FORMULA, PERCENT
+from .container import MAX_COLUMNS, MAX_PERCENT_CELLS, MAX_ROWS, OWN_FORMULA, PERCENT, ErrorValue
 
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
@@ -77,7 +77,7 @@ def _note(cell) -> str | None:
     if cell.get(f"{_CALCEXT}value-type") == "error":
         shown = ERROR_VALUE.fullmatch("".join(cell.itertext()).strip())   # (as Excel's or LibreOffice's)
         if shown:
-            return shown.group(0)
+            return ErrorValue(shown.group(0), cell.get(f"{_TABLE}formula") or "")
     if _OWN_CALL.search(cell.get(f"{_TABLE}formula") or ""):   # (before its % format, as in an .xlsx)
         return OWN_FORMULA
     if cell.get(f"{_OFFICE}value-type") == "percentage":

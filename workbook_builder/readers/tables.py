@@ -55,6 +55,9 @@ class ReadTable:
     uncalculated: bool = False   # a template whose formula cells hold no cached values (or #NAME?)
     note: str = ""               # why perfbook computed the template's scores itself
     computed: frozenset[tuple] = frozenset()   # the keys of ``cells`` whose values perfbook computes
+    # rows (1-based) the 总分 SUM of a template read by its header leaves out (see _outside_total; where
+    # the template's layout fits, no row was added below the SUM's range)
+    outside_total: frozenset[int] = frozenset()
     problems: list[tuple[str, str]] = field(default_factory=list)  # (cell, Chinese message)
     # Indicator rows of the standard layout: (sheet row, column shift) of each, the header's
     # columns and the grid's addressing; their ('indicator', …) cells are worked out when asked
@@ -316,9 +319,33 @@ def _computed_in_standard(grid: Grid, read: ReadTable) -> None:
         read.problems = [p for p in read.problems
                          if not (_A1.fullmatch(p[0]) and perf(p[0]) and _at(grid, p[0]) == shown)]
         read.uncalculated, read.computed = True, frozenset(key for key, ref in refs.items() if ref in computed)
+        scores = {key[1]: ref for key, ref in refs.items() if key[0] == "indicator"}
+        read.outside_total = _outside_total(grid, refs.get(("total", "score"), ""), scores)
 
 
 _A1 = re.compile(r"[A-Z]+\d+")
+# the SUM of one range in a formula, as Excel writes it (SUM(J13:J19), $ signs too) or LibreOffice
+# (of:=…SUM([.J13:.J19]))
+_SUM_RANGE = re.compile(r"\bSUM\(\s*\[?\.?\$?([A-Z]{1,3})\$?(\d{1,7})\s*:\s*\.?\$?([A-Z]{1,3})\$?(\d{1,7})\]?\s*\)",
+                        re.IGNORECASE)
+
+
+def _outside_total(grid: Grid, total: str, scores: dict[int, str]) -> frozenset[int]:
+    """The rows (numbers of ``scores``: 1-based row number -> its score cell) that the template's
+    总分 formula at ``total`` does not add: its SUM's range is the template's rows, and a row
+    added directly above the 总分 row lies below it (neither Excel nor LibreOffice extends the
+    range), so the total the add-in would have shown is short of that row's score. Known where
+    the total cell's formula was kept with its error value (:attr:`Grid.formulas`); none where its
+    SUM is of another column or not of one range."""
+    match = _SUM_RANGE.search(grid.formulas.get(_position(total), "")) if total else None
+    if not match or match.group(1).upper() != match.group(3).upper():
+        return frozenset()
+    first, last = sorted((int(match.group(2)), int(match.group(4))))
+    column = match.group(1).upper()
+    cells = {n: re.fullmatch(r"([A-Z]+)(\d+)", ref) for n, ref in scores.items() if ref}
+    if any(found.group(1) != column for found in cells.values()):
+        return frozenset()
+    return frozenset(n for n, found in cells.items() if not first <= int(found.group(2)) <= last)
 
 
 def _known_rule(name: str) -> bool:

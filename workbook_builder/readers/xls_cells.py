@@ -11,9 +11,10 @@ reading needs, read with xlrd, as :func:`.container.check_package` finds it in a
 from __future__ import annotations
 
 import re
+import struct
 
 from ..logs import logger
-from .container import MAX_COLUMNS, MAX_PERCENT_CELLS, MAX_ROWS, PERCENT, shows_percent
+from .container import MAX_COLUMNS, MAX_PERCENT_CELLS, MAX_ROWS, PERCENT, ErrorValue, shows_percent
 
 # xlrd holds a whole sheet in Python objects (about 16 times its cell records): past this, a file
 # is no self-evaluation table (unless pictures make it large), and its numbers are read as stored
@@ -55,6 +56,7 @@ def noted_cells(data: bytes, label: str, max_rows: int = MAX_ROWS) -> dict[str, 
             cells = _sheet_notes(sheet, percent_xfs, max_rows)
             if cells:
                 found[sheet.name] = cells
+                _with_formulas(cells, getattr(book, "mem", None), getattr(book, "base", 0), sheet.name)
             book.unload_sheet(index)
         return found
     finally:
@@ -85,6 +87,78 @@ def _sheet_notes(sheet, percent_xfs: set[int], max_rows: int) -> dict[tuple[int,
             elif sheet.cell_xf_index(row, col) in percent_xfs:
                 cells[(row, col)] = PERCENT
     return cells
+
+
+# BIFF8 records (MS-XLS 2.3): a substream begins with BOF and ends with EOF; the globals' BOUNDSHEET
+# gives each sheet's name and where its substream begins; FORMULA holds a cell's parsed formula
+_BOF, _EOF, _BOUNDSHEET, _FORMULA = 0x0809, 0x000A, 0x0085, 0x0006
+_RECORD = struct.Struct("<HH")
+# a cell range (PtgArea, its three classes: 8 bytes, rows then columns) then the SUM of it, a
+# one-argument SUM, which Excel and LibreOffice write as PtgAttrSum
+_SUM_OF_AREA = re.compile(rb"[\x25\x45\x65](.{8})\x19\x10", re.S)
+
+
+def _with_formulas(cells: dict[tuple[int, int], str], stream: bytes | None, base: int, name: str) -> None:
+    """The error values among ``cells`` given the SUM of a range their formula takes, written as
+    ``SUM(J13:J19)`` (see :class:`.container.ErrorValue`: a template's 总分 computed where the add-in
+    was missing adds what that range holds), read from the sheet's FORMULA records (BIFF8: an
+    older file's sheet names are not found, and it gets none).
+    ``stream``: what xlrd read, the workbook stream from ``base`` on (the whole file when the
+    stream lies in one piece in it)."""
+    errors = {place for place, text in cells.items() if text.startswith("#")}
+    if not errors or not stream:
+        return
+    offset = _sheet_offsets(stream, base).get(name)
+    for row, col, rgce in _formulas(stream, base + offset) if offset is not None else ():
+        found = _SUM_OF_AREA.search(rgce) if (row, col) in errors else None
+        if found:
+            first, last, left, right = struct.unpack("<4H", found.group(1))
+            cells[(row, col)] = ErrorValue(cells[(row, col)], f"SUM({_column(left)}{first + 1}:{_column(right)}{last + 1})")
+
+
+def _records(stream: bytes, offset: int):
+    """(type, body) of the records from ``offset`` to the end of the stream."""
+    while offset + 4 <= len(stream):
+        kind, size = _RECORD.unpack_from(stream, offset)
+        yield kind, stream[offset + 4:offset + 4 + size]
+        offset += 4 + size
+
+
+def _sheet_offsets(stream: bytes, base: int) -> dict[str, int]:
+    """Each sheet's name -> where its substream begins (from ``base``), from the globals' BOUNDSHEET records."""
+    offsets = {}
+    for kind, body in _records(stream, base):
+        if kind == _EOF:
+            break
+        if kind == _BOUNDSHEET and len(body) >= 8:
+            position, count, wide = struct.unpack_from("<L", body)[0], body[6], body[7] & 1
+            text = body[8:8 + count * (2 if wide else 1)]
+            offsets[text.decode("utf-16-le" if wide else "latin-1", "replace")] = position
+    return offsets
+
+
+def _formulas(stream: bytes, offset: int):
+    """(row, col, parsed formula) of a sheet's FORMULA records (a chart's substream inside it skipped)."""
+    depth = 0
+    for kind, body in _records(stream, offset):
+        if kind == _BOF:
+            depth += 1
+        elif kind == _EOF:
+            depth -= 1
+            if depth <= 0:
+                return
+        elif kind == _FORMULA and depth == 1 and len(body) >= 22:
+            row, col = struct.unpack_from("<HH", body)
+            yield row, col & 0xFF, body[22:22 + struct.unpack_from("<H", body, 20)[0]]
+
+
+def _column(field: int) -> str:
+    """A BIFF8 column field (its low byte the column; the high bits mark relative references) as letters."""
+    number, letters = (field & 0xFF) + 1, ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 class _Quiet:

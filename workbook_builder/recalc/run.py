@@ -72,7 +72,7 @@ def report_table(read: ReadTable, profile: str | None, file_label: str) -> tuple
         shown = {cell for cell, _ in read.problems}   # the unit's error values (read as empty)
         scores = [("funds", "score"), *(("indicator", n, "score") for n in range(1, len(read.table.indicators) + 1))]
         errors = [key for key in scores if read.cell(key) in shown]
-        result = evaluate_table(as_computed(read.table, result, read.computed, errors), profile_id)
+        result = evaluate_table(as_computed(read.table, result, read.computed, errors, read.outside_total), profile_id)
     findings = [rule_problem] if rule_problem else []
     findings += [finding_row(cell, Finding("unreadable", message)) for cell, message in read.problems]
     if not read.status:   # a table never filled in is one status (未填写), not a finding per cell
