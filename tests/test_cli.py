@@ -181,6 +181,29 @@ def test_progress_shows_rate_and_time_left():
     assert "250/1000 个文件" in line and "50.00个文件/s" in line and "剩余 00:15" in line
 
 
+def test_batch_shows_its_progress(tmp_path, monkeypatch):
+    """A list of thousands of projects takes minutes: the bar counts the templates written."""
+    from workbook_builder import cli
+
+    bars = []
+
+    class Bar:
+        def __init__(self, description, total, unit):
+            self.done, self.total, self.unit = 0, total, unit
+            bars.append(self)
+
+        def update(self, n):
+            self.done += n
+
+        def close(self):
+            self.closed = True
+
+    monkeypatch.setattr(cli, "_progress", Bar)
+    assert main(["batch", str(ROOT / "samples/chaoyang-2024/project_list.xlsx"), "-o", str(tmp_path / "out")]) == 0
+    [bar] = bars
+    assert (bar.done, bar.total, bar.unit, bar.closed) == (30, 30, "个项目", True)   # (tables 1-30)
+
+
 @pytest.mark.parametrize("content, reason", [
     ('[{"project": null, "budget": {"annual": 1, "executed": 1}, "indicators": []}]', "project 应为项目名称文字"),
     ('{"project": "甲"}', "应为每张表一个对象的列表"),

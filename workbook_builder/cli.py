@@ -222,8 +222,12 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if any(u.message.startswith(("文件无法读取：", "未读取：")) for u in review.unreadable):
         return EXIT_USER   # refused by the guarded reader (a pipe, a bomb): never opened here
     tables = read_project_list(args.list, profile, args.year)
-    result = write_batch(tables, args.output, profile, args.year, overwrite=args.force,
-                         portable=args.portable, form_id=found)
+    bar = _progress("生成模板", len(tables), "个项目")
+    try:
+        result = write_batch(tables, args.output, profile, args.year, overwrite=args.force,
+                             portable=args.portable, form_id=found, progress=bar.update)
+    finally:
+        bar.close()
     failed = [w for w in result.failed if w.error != INTERRUPTED]
     for written in failed:
         print(f"未生成：{shown_path(written.table.project)}：{shown_path(written.error)}", file=sys.stderr)
@@ -278,18 +282,24 @@ def cmd_targets_check(args: argparse.Namespace) -> int:
     return 1 if result.has_problems else 0
 
 
-# The recalc progress bar (tqdm): files done, files/s and the time left.
-PROGRESS_FORMAT = ("{desc} {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} 个文件 "
+# A progress bar (tqdm) on standard error: items done, items/s and the time left.
+PROGRESS_FORMAT = ("{desc} {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} {unit} "
                    "[已用 {elapsed}，剩余 {remaining}，{rate_fmt}]")
 
 
-def cmd_recalc(args: argparse.Namespace) -> int:
+def _progress(description: str, total: int, unit: str):
+    """A progress bar of ``total`` ``unit`` (shown only on a terminal; none when standard error
+    is closed)."""
     from tqdm import tqdm
 
+    return tqdm(total=total, desc=description, unit=unit, disable=None if sys.stderr else True, file=sys.stderr,
+                bar_format=PROGRESS_FORMAT)
+
+
+def cmd_recalc(args: argparse.Namespace) -> int:
     from .recalc.run import recalc
 
-    bar = tqdm(total=0, desc="复核", unit="个文件", disable=None if sys.stderr else True, file=sys.stderr,
-               bar_format=PROGRESS_FORMAT)   # no standard error (closed): no progress bar
+    bar = _progress("复核", 0, "个文件")
 
     def start(total: int) -> None:
         bar.set_description("复核", refresh=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,12 +75,13 @@ def file_names(tables: list[Table]) -> list[str]:
 
 def write_batch(tables: list[Table], folder: str | Path, profile: object = None,
                 year: int | None = None, overwrite: bool = False, portable: bool = False,
-                form_id: object = None) -> BatchResult:
+                form_id: object = None, progress: Callable[[int], object] | None = None) -> BatchResult:
     """One template per table in ``folder``, laid out as the form ``form_id``, and the index
     workbook. The profile is ``profile``, else the form's. A project whose workbook cannot be
     written is reported in its :class:`Written` and the batch goes on. A profile that cannot be
     compiled for ``portable`` templates is refused before any file is written. On Ctrl+C the
-    index is still written, listing the projects not reached as not written (``interrupted``)."""
+    index is still written, listing the projects not reached as not written (``interrupted``).
+    ``progress(1)`` is called after each project."""
     folder = Path(folder)
     found = get_form(form_id)
     rules = get_profile(profile or found.profile)
@@ -101,6 +103,8 @@ def write_batch(tables: list[Table], folder: str | Path, profile: object = None,
                 results.append(Written(table, None, str(err)))
             except OSError as err:
                 results.append(Written(table, None, f"无法写入 {folder / name}：{err.strerror or err}"))
+            if progress:
+                progress(1)
     except KeyboardInterrupt:
         results += [Written(table, None, INTERRUPTED) for table in tables[len(results):]]
     index = atomic_save(_index(results, rules, year).save, folder / INDEX_NAME)
