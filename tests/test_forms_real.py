@@ -84,3 +84,24 @@ def test_a_form_perfbook_does_not_know_is_refused_by_name(tmp_path):
     changed.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     with pytest.raises(NoTable, match="A8 起的指标表头缺少“分值”列"):
         read_tables(workbook(changed, tmp_path / "n.xlsx"))
+
+
+@pytest.mark.parametrize("total, grade, expected", [
+    (96, "优", set()),
+    (95, "良", {("I25", "total_mismatch"), ("J25", "grade_mismatch")}),
+])
+def test_a_total_below_other_matters_is_checked(tmp_path, total, grade, expected):
+    """Yunnan's published 公开14表 puts 其他需要说明事项 above its 总分 row: the total and grade
+    written there are read and checked (they had been left unread: a wrong total passed)."""
+    import json
+
+    source = next(p for p in FILES if p.stem == "yunnan14_yongde_1")
+    data = load(source)
+    assert data["rows"][23][0] == "其他需要说明事项" and data["rows"][24][0] == "总分"
+    data["rows"][24][8:10] = [total, grade]   # I25, J25
+    changed = tmp_path / "yongde.json"
+    changed.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    [read] = read_tables(workbook(changed, tmp_path / "yongde.xlsx"))
+    assert (read.table.total_score, read.table.grade) == (total, grade)
+    report, _ = report_table(read, "mof-2020", source.name)
+    assert {(f.cell, f.kind) for f in report.findings if f.kind in ("total_mismatch", "grade_mismatch")} == expected

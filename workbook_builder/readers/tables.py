@@ -746,6 +746,7 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
             total_row = r
             break
         if any(t.startswith(stops) for t in labels):
+            total_row = _total_after(all_texts, top, r, end, label_end, totals)
             break
         shift = 0
         if has_nature:
@@ -853,6 +854,21 @@ def _in_money_unit(funds: Funds, unit: str) -> None:
         for name in (*form.AMOUNT_FIELDS, "received"):
             if hasattr(item, name):
                 setattr(item, name, money_in(getattr(item, name), unit))
+
+
+TOTAL_AFTER = 3   # rows after the indicators' end where a total row is still looked for
+
+
+def _total_after(all_texts: list[list[str]], top: int, stop: int, end: int, label_end: int,
+                 totals: tuple[str, ...]) -> int | None:
+    """The total row within :data:`TOTAL_AFTER` rows after the row ``stop`` that ends the
+    indicators (Yunnan's published 公开14表 puts 其他需要说明事项 above its 总分 row, whose score
+    and grade must still be checked), or ``None``."""
+    for r in range(stop + 1, min(end, stop + 1 + TOTAL_AFTER)):
+        texts = all_texts[r - top] if 0 <= r - top < len(all_texts) else []
+        if any(t.startswith(totals) for t in texts[:label_end] if t):
+            return r
+    return None
 
 
 def _near(grid: Grid, row: int, col: int | None, span: tuple[int, int]) -> tuple[object, int | None]:
