@@ -195,8 +195,24 @@ def tables_in(grids: list[Grid], file: str) -> list[ReadTable]:
     if not found:
         truncated = [g.name for g in grids if g.truncated]
         extra = f"（工作表 {'、'.join(truncated)} 过大，只读了前 5000 行）" if truncated else ""
-        raise NoTable(f"没有找到自评表（未找到含“三级指标”“年度指标值”“得分”的指标表头）{extra}")
+        raise NoTable(f"没有找到自评表（{_nearest_header(grids)}）{extra}")
     return found
+
+
+def _nearest_header(grids: list[Grid]) -> str:
+    """What was looked for, said at the first 三级指标 cell of a visible sheet when there is one
+    (a layout no form describes: a Hubei 自评表 headed 年初目标值(A), without 分值), with the
+    columns its row lacks."""
+    level3 = form.INDICATOR_FIELDS["level3"]
+    for grid in grids:
+        at = None if grid.hidden else _find(grid, range(grid.top, grid.bottom), lambda t: t.startswith(level3), level3)
+        if at is not None:
+            seen = {field for field, _ in _fields(tuple(cell_texts(grid)[at[0] - grid.top]), "indicators")}
+            missing = [form.INDICATOR_FIELDS[f] for f in ("target", "weight", "score") if f not in seen]
+            if missing:
+                return (f"“{grid.name}”{grid.address(*at)} 起的表头有“{level3}”，但没有“{'”“'.join(missing)}”列，"
+                        "与 perfbook 所知的表样都不符")
+    return f"未找到含“{level3}”“年度指标值”“得分”的指标表头"
 
 
 # perfbook templates -------------------------------------------------------------------------
