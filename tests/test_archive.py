@@ -464,6 +464,44 @@ def test_sigterm_ends_the_run_and_removes_the_unpacked_files(tmp_path):
     assert list(temporary.iterdir()) == []
 
 
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGHUP"])
+def test_a_signal_keeps_what_was_done_as_ctrl_c_does(tmp_path, name):
+    """``kill`` or a closed terminal in the middle of a run: the summary and the JSON of the files
+    done are written (partial), as on Ctrl+C, and the code is 128 + the signal's number."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    folder = tmp_path / "收到"
+    folder.mkdir()
+    for n in range(3000):
+        shutil.copy(TABLE, folder / f"{n:04d}.xlsx")
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    perfbook = Path(sys.executable).with_name("perfbook")
+    out = tmp_path / "out"
+    process = subprocess.Popen([str(perfbook), "recalc", str(folder), "-o", str(out), "--json", str(out / "r.json"),
+                                "--no-copies"], env={**os.environ, "TMPDIR": str(temporary)},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    def written() -> int:   # the summary's rows so far: files are being done
+        try:
+            return sum(p.stat().st_size for p in temporary.glob("perfbook-run-*/perfbook-summary-*/*"))
+        except FileNotFoundError:   # (removed as it was looked at)
+            return 0
+
+    while written() < 20_000 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    process.send_signal(getattr(signal, name))
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 128 + getattr(signal, name), err.decode()
+    data = json.loads((out / "r.json").read_text(encoding="utf-8"))
+    assert data["partial"] is True and 0 < len(data["tables"]) < 3000 and "复核已中断" in err.decode()
+    assert load_workbook(out / "复核汇总.xlsx", read_only=True).sheetnames[0] == "说明"
+    assert list(temporary.iterdir()) == []
+
+
 def test_gbk_names_whose_second_byte_is_a_backslash(tmp_path):
     """In GBK, 0x5C (\\) is also the second byte of 誠, 衆, 運 …: the name is decoded before a
     backslash is read as a folder separator."""
@@ -752,8 +790,10 @@ def test_signal_handlers_are_the_commands_own(tmp_path):
     thread.join()
     assert codes == [0]
 
+    from workbook_builder.cli import Stopped
+
     def stop(number, frame):
-        raise SystemExit(128 + number)
+        raise Stopped(number)
 
     signal.signal(signal.SIGTERM, stop)   # as main() sets it, inherited by the forked workers
     try:
@@ -761,6 +801,21 @@ def test_signal_handlers_are_the_commands_own(tmp_path):
     finally:
         signal.signal(signal.SIGTERM, before)
     assert outcome == "读取时进程意外退出，已跳过"
+
+
+def test_the_signals_after_the_first_let_the_stop_finish():
+    """The first SIGTERM stops the command where it is; the next ones (a supervisor or a user
+    sending it again) are noted and do not stop the stop half-way (its summary, its clean-up)."""
+    import signal
+
+    from workbook_builder.cli import Stopped, _stop_on_signals
+
+    with _stop_on_signals() as received:
+        with pytest.raises(Stopped):
+            os.kill(os.getpid(), signal.SIGTERM)
+        os.kill(os.getpid(), signal.SIGHUP)   # (while stopping: noted only)
+        os.kill(os.getpid(), signal.SIGTERM)
+    assert received == [signal.SIGTERM, signal.SIGHUP, signal.SIGTERM]
 
 
 def _kill_self():

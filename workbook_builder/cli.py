@@ -658,23 +658,40 @@ def _names_chinese() -> bool:
     return True
 
 
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP (``kill``, a closed terminal or SSH session): the command stops as on
+    Ctrl+C (recalc writes the summary and the JSON of the files done), and exits with 128 + the
+    signal's number."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(number)
+        self.number = number
+
+
 @contextlib.contextmanager
 def _stop_on_signals():
-    """While a command runs, SIGTERM and SIGHUP (a closed terminal, ``kill``) end it as an exit
-    would, so that its temporary files (unpacked archives, the summary's rows) are removed on the
-    way out; the handlers before are put back after."""
+    """While a command runs, SIGTERM and SIGHUP raise :class:`Stopped` where the program is, as
+    Ctrl+C raises KeyboardInterrupt, so that what is done is kept and the temporary files
+    (unpacked archives, the summary's rows) are removed on the way out; the signals after the
+    first are noted, not raised, so that nothing stops the stop half-way (a supervisor's SIGKILL
+    still ends it). Yields a list that gets the signals' numbers. The handlers before are put
+    back after."""
     import signal
     import threading
 
+    received: list[int] = []
+
     def stop(number: int, frame) -> None:
-        raise SystemExit(128 + number)
+        received.append(number)
+        if len(received) == 1:   # (the next ones let the stop finish: its summary, its clean-up)
+            raise Stopped(number)
 
     names = [n for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
     if threading.current_thread() is not threading.main_thread():   # (only there can Python catch signals)
         names = []
     before = {name: signal.signal(getattr(signal, name), stop) for name in names}
     try:
-        yield
+        yield received
     finally:
         for name, handler in before.items():
             signal.signal(getattr(signal, name), handler)
@@ -757,12 +774,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     configure(args.debug)
     try:
-        with _stop_on_signals():
+        with _stop_on_signals() as received:
             _not_over_inputs(args)
-            return args.run(args)
-    except KeyboardInterrupt:   # Ctrl+C where no partial result can be written (recalc writes one)
+            code = args.run(args)
+        return 128 + received[0] if received else code   # (recalc stopped by a signal: as on Ctrl+C, but its code)
+    except KeyboardInterrupt as err:   # Ctrl+C where no partial result can be written (recalc writes one)
         print("已中断。", file=sys.stderr)
-        return 130
+        return 128 + err.number if isinstance(err, Stopped) else 130
     except UserError as err:
         print("错误：" + "\n".join(map(shown_path, str(err).split("\n"))), file=sys.stderr)
         return EXIT_USER
