@@ -483,7 +483,7 @@ def test_a_signal_keeps_what_was_done_as_ctrl_c_does(tmp_path, name):
     out = tmp_path / "out"
     process = subprocess.Popen([str(perfbook), "recalc", str(folder), "-o", str(out), "--json", str(out / "r.json"),
                                 "--no-copies"], env={**os.environ, "TMPDIR": str(temporary)},
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                               stdout=(tmp_path / "out.txt").open("wb"), stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     def written() -> int:   # the summary's rows so far: files are being done
         try:
@@ -498,6 +498,7 @@ def test_a_signal_keeps_what_was_done_as_ctrl_c_does(tmp_path, name):
     assert process.returncode == 128 + getattr(signal, name), err.decode()
     data = json.loads((out / "r.json").read_text(encoding="utf-8"))
     assert data["partial"] is True and 0 < len(data["tables"]) < 3000 and "复核已中断" in err.decode()
+    assert (tmp_path / "out.txt").read_text(encoding="utf-8").startswith("复核已中断，以下只含已完成的文件：共找到 3000 个文件")
     assert load_workbook(out / "复核汇总.xlsx", read_only=True).sheetnames[0] == "说明"
     assert list(temporary.iterdir()) == []
 

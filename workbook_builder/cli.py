@@ -321,7 +321,8 @@ def cmd_recalc(args: argparse.Namespace) -> int:
             print(f"{report.file}：{report.annotation_error}")
     counts = result.counts
     print(
-        f"复核完成：{result.files} 个文件，{counts['tables']} 张表（自评表、评分表或年度预算表）；"
+        ("复核已中断，以下只含已完成的文件：共找到 " if result.partial else "复核完成：")
+        + f"{result.files} 个文件，{counts['tables']} 张表（自评表、评分表或年度预算表）；"
         f"{counts['tables_with_findings']} 张表共发现 {counts['findings']} 处问题；"
         f"{counts['unreadable_files']} 个文件无法读取"
         + (f"，{counts['skipped_files']} 个不是自评表的文件已跳过" if counts["skipped_files"] else "")
