@@ -101,3 +101,28 @@ def test_every_amount_of_the_funds_block_is_read_in_the_tables_money_unit():
     assert (funds.initial, funds.annual, funds.executed, funds.received, funds.rate, funds.weight) == (
         2.0, 1.5, 1.2, 2.0, "100%", "10")
     assert vars(funds.sources["当年财政拨款"]) == {"initial": 1.0, "annual": 1.0, "executed": None}
+
+
+@pytest.mark.parametrize("executed, cell, says", [
+    ("全年执行", "B6", "“年度资金总额”一行的表头中找不到“全年执行数”列，资金部分未复核"),   # (a real table, 新洲区 2020)
+    (None, "A12", "没有找到“年度资金总额”一行或其表头"),   # no funds total row at all
+])
+def test_a_funds_block_not_read_is_said_once_at_its_row(executed, cell, says):
+    """A funds header perfbook does not know (全年执行 without 数) is said at the 年度资金总额 row,
+    with the column its header lacks; the funds findings that would follow from amounts not read
+    (全年预算数为空, a funds score) are not also given. The indicators are still checked."""
+    from workbook_builder.readers.source import read_grids
+    from workbook_builder.readers.tables import tables_in
+    from workbook_builder.recalc.run import report_table
+
+    [path] = SUBMITTED.glob("05_*.xlsx")
+    [grid] = [g for g in read_grids(path) if not g.hidden]
+    if executed:
+        grid.rows[4] = [executed if v == "全年执行数" else v for v in grid.rows[4]]
+    else:
+        grid.rows[5] = [None if v == "年度资金总额" else v for v in grid.rows[5]]
+    [read] = tables_in([grid], str(path))
+    report, _ = report_table(read, None, path.name)
+    assert [(f.cell, f.kind, f.message) for f in report.findings if f.kind == "unreadable"] == [(cell, "unreadable", says)]
+    assert [f.cell for f in report.findings if f.cell[:1] in "CDEFGH" and f.cell[1:] == "6"] == []
+    assert len(read.table.indicators) == len(read_tables(path)[0].table.indicators)

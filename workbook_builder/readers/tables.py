@@ -633,6 +633,26 @@ def _find_funds(grid: Grid, rows: range) -> tuple[int, dict[str, int], int] | No
     return None
 
 
+FUNDS_HEADER_ABOVE = 3   # rows above the funds total row where its header is looked for
+
+
+def _no_funds(grid: Grid, rows: range, header: int) -> tuple[str, str]:
+    """Where and why a table's funds block was not read: at its total row's label (年度资金总额)
+    when there is one, naming the amount columns its header lacks (a header written 全年执行
+    instead of 全年执行数); else at the indicator header, the row not found."""
+    totals = funds_rows()[0]
+    at = _find(grid, rows, lambda t: t.startswith(totals))
+    if at is None:
+        return grid.address(header, grid.left), f"没有找到“{form.FUNDS_TOTAL}”一行或其表头"
+    texts = cell_texts(grid)
+    seen = set()
+    for r in range(max(grid.top, at[0] - FUNDS_HEADER_ABOVE), at[0] + 1):
+        seen |= {field for field, _ in _fields(tuple(texts[r - grid.top]), "funds")}
+    # (one of the two is missing: with both, the funds block is found, see _find_funds)
+    missing = [form.FUNDS_FIELDS[f] for f in ("annual", "executed") if f not in seen]
+    return grid.address(*at), f"“{form.FUNDS_TOTAL}”一行的表头中找不到“{'”“'.join(missing)}”列，资金部分未复核"
+
+
 def _source_name(text: str) -> str | None:
     stripped = strip_source(text)
     return next((name for label, name in funds_rows()[1] if stripped.startswith(label)), None)
@@ -731,7 +751,7 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
             if name not in funds.sources:
                 funds.sources[name] = FundsSource(**read_row(r, form.AMOUNT_FIELDS, ("source", name)))
     else:
-        problems.append((grid.address(header, grid.left), f"没有找到“{form.FUNDS_TOTAL}”一行或其表头"))
+        problems.append(_no_funds(grid, rows, header))
     goal = _find(grid, rows, form.GOAL_EXPECTED)
     goal_expected = goal_actual = ""
     if goal:

@@ -94,7 +94,11 @@ _BLANK_KINDS = ("unreadable", "score_missing")   # what the engine says of a cel
 
 def _fits(read: ReadTable, finding: TableFinding) -> bool:
     """Whether the table's form has the column a finding asks the unit to fill: no 偏差原因 to
-    write where the form has no such column (seed 001's 指标体系, a funds block without 原因)."""
+    write where the form has no such column (seed 001's 指标体系, a funds block without 原因);
+    and no finding of a funds block that was not read (the reader said why, at its cell: not
+    also 全年预算数为空)."""
+    if finding.part in ("funds", "source") and not read.template and not read.funds_columns:
+        return False
     if finding.field != "reason" or finding.part not in ("indicator", "funds"):
         return True
     return read.has_column(finding.part, "reason")
