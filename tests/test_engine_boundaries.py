@@ -460,10 +460,15 @@ def test_a_rate_and_score_mismatch_states_the_rate_to_two_decimals_of_a_percent(
 
 
 def test_a_blank_total_with_filled_sub_rows_is_compared_as_zero():
+    """Sub-rows that add up to something under a blank total: said blank (not 与 … 0 不一致), no
+    reported value; sub-rows of 0 under a blank total are nothing to say."""
     table = table_with_funds(annual=100, executed=100, weight=10, score=10, rate=1, initial=None,
                              sources={"当年财政拨款": FundsSource(initial=D("89.974"))})
     [found] = funds_of(table)
-    assert found.finding.kind == "funds_sum" and found.finding.message.endswith("与年度资金总额 0 不一致")
+    assert (found.finding.kind, found.finding.message, found.finding.reported) == (
+        "funds_sum", "年初预算数：当年财政拨款 89.974 = 89.974，但年度资金总额未填写", None)
+    zero = replace(table, funds=replace(table.funds, sources={"当年财政拨款": FundsSource(initial=0)}))
+    assert funds_of(zero) == []
 
 
 def test_a_funds_block_worth_no_points_is_no_finding_and_not_in_the_total():

@@ -188,18 +188,19 @@ def _funds_sources(table: Table, result: TableResult) -> None:
             except PerfError as err:
                 result.findings.append(TableFinding("source", unreadable(err, value, field=column), name))
                 broken = True
+        blank = _blank(getattr(funds, column))
         try:
-            total = Decimal(0) if _blank(getattr(funds, column)) else to_decimal(
-                getattr(funds, column), f"{form.FUNDS_TOTAL}的{label}")
+            total = Decimal(0) if blank else to_decimal(getattr(funds, column), f"{form.FUNDS_TOTAL}的{label}")
         except PerfError as err:
             result.findings.append(TableFinding("funds", unreadable(err, field=column)))
             continue
         if broken:
             continue
-        if round_half_up(added - total, 6) != 0:
+        if round_half_up(added - total, 6) != 0:   # (a blank total: compared as 0, said blank)
             terms = " + ".join(f"{name} {fmt(to_decimal(v, name))}" for name, v in filled)
-            message = (f"{label}：{terms} = {fmt(added)}，与{form.FUNDS_TOTAL} {fmt(total)} 不一致")
-            finding = Finding("funds_sum", message, total, added, column)
+            said = f"但{form.FUNDS_TOTAL}未填写" if blank else f"与{form.FUNDS_TOTAL} {fmt(total)} 不一致"
+            message = f"{label}：{terms} = {fmt(added)}，{said}"
+            finding = Finding("funds_sum", message, None if blank else total, added, column)
             result.findings.append(TableFinding("funds", finding))
 
 
