@@ -1,6 +1,8 @@
 """The perfbook command: what a user sees for each sub-command, and its exit codes."""
 
+import json
 import os
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -259,3 +261,23 @@ def test_score_shows_project_names_escaped(tmp_path, capsys):
     main(["score", str(path)])
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\u202e" not in out and "换行\\x0a" in out
+
+
+@pytest.mark.parametrize("command", ["recalc", "targets"])
+def test_json_to_standard_output(tmp_path, command):
+    """``--json -``: the JSON on standard output, whole and alone (a script reads it), what is
+    printed for people on standard error; no file named ``-``."""
+    import subprocess
+    import sys
+
+    perfbook = Path(sys.executable).with_name("perfbook")
+    if command == "recalc":
+        args = ["recalc", str(ROOT / "samples/chaoyang-2024/submitted"), "-o", str(tmp_path / "out"), "--no-copies"]
+    else:
+        args = ["targets", "check", str(ROOT / "samples/chaoyang-2024/project_list.xlsx"), "-o", str(tmp_path / "out")]
+    done = subprocess.run([str(perfbook), *args, "--json", "-"], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode in (0, 1), done.stderr
+    data = json.loads(done.stdout)
+    assert (len(data["tables"]) == 30) if command == "recalc" else bool(data["projects"])
+    assert ("复核完成" if command == "recalc" else "审核完成") in done.stderr and not (tmp_path / "-").exists()

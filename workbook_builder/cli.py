@@ -13,6 +13,7 @@ import argparse
 import contextlib
 import errno
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -502,7 +503,7 @@ def build_parser() -> argparse.ArgumentParser:
         "2 用法错误（找不到文件、未知规则、上年结果无法使用）。"))
     q.add_argument("lists", nargs="+", metavar="LIST", help="绩效目标清单或申报表：文件、文件夹（递归查找）或通配符")
     q.add_argument("-o", "--output", default="目标审核结果", help="输出目录（默认 目标审核结果）")
-    q.add_argument("--json", help="另存一份 JSON 结果（格式见 README）")
+    q.add_argument("--json", help="另存一份 JSON 结果（格式见 README；写作 - 时输出到标准输出）")
     q.add_argument("--profile", help="计分规则编号（默认按表样，项目清单为 " + DEFAULT_PROFILE_ID + "）")
     q.add_argument("--last-year", metavar="RESULT.json|FOLDER",
                    help="上年结果：perfbook recalc --json 写出的 JSON，或上年已填报的自评表所在文件夹；"
@@ -522,7 +523,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH", help="文件、文件夹（递归查找）、.zip 压缩包或通配符，如 收到的自评表/*.xlsx")
     p.add_argument("-o", "--output", required=True, help="输出目录（复核副本与复核汇总.xlsx）")
     p.add_argument("--profile", help=f"工作簿未声明规则时使用的计分规则（默认 {DEFAULT_PROFILE_ID}）")
-    p.add_argument("--json", help="另存一份 JSON 结果（格式见 README）")
+    p.add_argument("--json", help="另存一份 JSON 结果（格式见 README；写作 - 时输出到标准输出）")
     p.add_argument("--strict", action="store_true", help="发现任何问题或无法读取的文件时以退出码 1 结束")
     p.add_argument("--jobs", type=_jobs, help="并行进程数（默认为 CPU 核数，至多 8；最多为 CPU 核数的 4 倍）")
     p.add_argument("--no-copies", action="store_true",
@@ -568,7 +569,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     r.add_argument("report", metavar="REPORT", help="报告 .docx")
     r.add_argument("workbook", metavar="WORKBOOK", help="对应的自评表或评价指标体系评分表工作簿")
-    r.add_argument("--json", help="另存 JSON：{\"discrepancies\": [{message, report_value, table_value, where}]}")
+    r.add_argument("--json", help="另存 JSON：{\"discrepancies\": [{message, report_value, table_value, where}]}"
+                   "（写作 - 时输出到标准输出）")
     r.add_argument("--sheet", help="工作簿含多张表时，用这个工作表上的表")
     r.add_argument("--profile", help=f"工作簿未声明规则时使用的计分规则（默认 {DEFAULT_PROFILE_ID}）")
     r.set_defaults(run=cmd_report_check, reads=("report", "workbook"), writes=("json",))
@@ -712,6 +714,21 @@ def _not_over_inputs(args: argparse.Namespace) -> None:
             raise CliError(f"输出 {shown_path(output)} 就是要读取的文件，写出会覆盖它：请另选输出路径")
 
 
+def _json_to_stdout(args: argparse.Namespace) -> int:
+    """``--json -``: the command's JSON on standard output (for a script to read) and what it
+    prints for people on standard error. The JSON is written as with a path, to a temporary
+    file, then copied out."""
+    with tempfile.TemporaryDirectory(prefix="perfbook-json-") as folder:
+        args.json = os.path.join(folder, "result.json")
+        with contextlib.redirect_stdout(sys.stderr):
+            code = args.run(args)
+        if os.path.exists(args.json):
+            with open(args.json, encoding="utf-8") as handle:
+                shutil.copyfileobj(handle, sys.stdout)
+            sys.stdout.flush()
+    return code
+
+
 def _no_file_as_option(parser: argparse.ArgumentParser, argv: list[str]) -> None:
     """Stop when a word that starts with "-" is the name of a file here: a file called
     ``-o.xlsx`` that the shell's ``*`` put on the command line would be read as ``-o .xlsx``
@@ -777,7 +794,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with _stop_on_signals() as received:
             _not_over_inputs(args)
-            code = args.run(args)
+            code = _json_to_stdout(args) if getattr(args, "json", None) == "-" else args.run(args)
         return 128 + received[0] if received else code   # (recalc stopped by a signal: as on Ctrl+C, but its code)
     except KeyboardInterrupt as err:   # Ctrl+C where no partial result can be written (recalc writes one)
         print("已中断。", file=sys.stderr)
