@@ -160,3 +160,15 @@ def test_batch_never_opens_a_list_the_guarded_reader_refused(tmp_path, capsys, m
     os.mkfifo(tmp_path / "管道.xlsx")
     assert main(["batch", str(tmp_path / "管道.xlsx"), "-o", str(tmp_path / "out")]) == 2
     assert "不是普通文件" in capsys.readouterr().out and not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("delimiter, encoding", [("\t", "utf-16"), (";", "utf-8-sig"), ("\t", "gb18030"),
+                                                 (",", "utf-8")])
+def test_a_csv_list_separated_otherwise(tmp_path, delimiter, encoding):
+    """A list saved as Excel's Unicode text (UTF-16, tabs) and named .csv, or a CSV of
+    semicolons, is read as the comma-separated one (each had been said to lack every column)."""
+    path = tmp_path / "list.csv"
+    pd.DataFrame(rows_for("甲,乙") + rows_for("丙"), columns=COLUMNS).to_csv(
+        path, index=False, sep=delimiter, encoding=encoding)
+    tables = read_project_list(path)
+    assert [t.project for t in tables] == ["甲,乙", "丙"] and tables[0].indicators[1].level3 == "用户满意度"

@@ -41,18 +41,27 @@ class ProjectListError(UserError):
         super().__init__(f"项目清单 {where} 有 {len(problems)} 处问题：\n" + "\n".join(problems))
 
 
+# what separates a list's columns: a comma, or a tab (Excel's "Unicode 文本", then named .csv) or a
+# semicolon (a CSV saved where the comma is the decimal mark)
+DELIMITERS = (",", "\t", ";")
+
+
 def csv_grid(path: Path) -> Grid:
-    """A .csv list as one grid (UTF-8, or GB18030 as Chinese Windows exports). Like every other
-    input it must be a regular file (a pipe named .csv would block the read) of bounded size,
-    read once from the descriptor that was checked."""
+    """A .csv list as one grid (UTF-8, GB18030 as Chinese Windows exports, or UTF-16 with its
+    byte order mark, as Excel's Unicode text), its columns separated by the one of
+    :data:`DELIMITERS` its first line holds most of. Like every other input it must be a
+    regular file (a pipe named .csv would block the read) of bounded size, read once from the
+    descriptor that was checked."""
     data = read_regular(path, empty=True)   # (empty is said below, of a blank file too)
     if not data.strip():
         raise UnreadableFile("文件是空的")
-    text = decoded(data, ("utf-8-sig", "gb18030"))
+    text = decoded(data, ("utf-16",) if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ("utf-8-sig", "gb18030"))
     if text is None:
         raise UnreadableFile("无法识别文件的编码（应为 UTF-8 或 GBK）")
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = max(DELIMITERS, key=first.count)   # (ties, and none at all: the comma)
     try:
-        rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
+        rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
     except csv.Error as err:   # (Python's English text: a field over the limit, in practice)
         why = f"有超过 {csv.field_size_limit()} 个字符的单元格" if "field limit" in str(err) else "格式无法识别"
         raise UnreadableFile(f"不是有效的 CSV 文件（{why}）") from None
