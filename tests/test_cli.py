@@ -67,7 +67,8 @@ def test_new_needs_a_name(tmp_path, capsys):
 
 @pytest.mark.parametrize("option, value, said", [
     ("--annual", "100万元", "应为以万元计的数值"), ("--annual", "-5", "应大于 0"), ("--annual", "0", "应大于 0"),
-    ("--initial", "-1", "应不小于 0"), ("--initial", "一百", "应为以万元计的数值")])
+    ("--initial", "-1", "应不小于 0"), ("--initial", "一百", "应为以万元计的数值"), ("--annual", "50%", "应为以万元计的数值"),
+    ("--annual", "50％", "应为以万元计的数值")])
 def test_new_takes_amounts_as_a_project_list_does(tmp_path, capsys, option, value, said):
     """An amount the template's formulas cannot use is refused, nothing written (it had been
     written as the text given); 0 as 年初预算数 and 1,234.5 are amounts."""
@@ -270,14 +271,55 @@ def test_json_to_standard_output(tmp_path, command):
     import subprocess
     import sys
 
-    perfbook = Path(sys.executable).with_name("perfbook")
     if command == "recalc":
         args = ["recalc", str(ROOT / "samples/chaoyang-2024/submitted"), "-o", str(tmp_path / "out"), "--no-copies"]
     else:
         args = ["targets", "check", str(ROOT / "samples/chaoyang-2024/project_list.xlsx"), "-o", str(tmp_path / "out")]
-    done = subprocess.run([str(perfbook), *args, "--json", "-"], cwd=tmp_path, capture_output=True, text=True,
-                          timeout=300)
+    done = subprocess.run([sys.executable, "-m", "workbook_builder.cli", *args, "--json", "-"], cwd=tmp_path,
+                          capture_output=True, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "gbk"})   # (a Chinese console's)
+    done.stdout, done.stderr = done.stdout.decode("utf-8"), done.stderr.decode("gbk", "replace")   # JSON: UTF-8 bytes
     assert done.returncode in (0, 1), done.stderr
     data = json.loads(done.stdout)
     assert (len(data["tables"]) == 30) if command == "recalc" else bool(data["projects"])
     assert ("复核完成" if command == "recalc" else "审核完成") in done.stderr and not (tmp_path / "-").exists()
+
+
+def test_json_to_a_closed_standard_output_is_refused(tmp_path):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "workbook_builder.cli", "recalc", str(ROOT / "samples/chaoyang-2024/submitted"),
+                           "-o", str(tmp_path / "out"), "--json", "-"], cwd=tmp_path, capture_output=False,
+                          stderr=subprocess.PIPE, timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                          preexec_fn=lambda: os.close(1))
+    assert done.returncode == 2 and "标准输出已关闭" in done.stderr.decode("utf-8") and not (tmp_path / "out").exists()
+
+
+def test_a_signal_stops_any_command_with_its_code(monkeypatch, capsys):
+    """A command that turns the signal into a plain KeyboardInterrupt on its way out (as the
+    guarded workers' runner does) still exits 128 + the signal's number."""
+    import signal
+
+    from workbook_builder import cli
+
+    def interrupted(args):
+        try:
+            os.kill(os.getpid(), signal.SIGTERM)
+        except cli.Stopped:
+            raise KeyboardInterrupt from None
+
+    monkeypatch.setattr(cli, "cmd_profiles", interrupted)
+    assert main(["profiles"]) == 128 + signal.SIGTERM and "已中断" in capsys.readouterr().err
+
+
+def test_json_to_a_text_standard_output(tmp_path, monkeypatch):
+    """Called in-process with standard output a text stream alone (no bytes beneath it)."""
+    import io
+    import sys
+
+    out = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", out)
+    assert main(["recalc", str(ROOT / "samples/chaoyang-2024/submitted"), "-o", str(tmp_path / "o"), "--no-copies",
+                 "--jobs", "1", "--json", "-"]) in (0, 1)
+    assert len(json.loads(out.getvalue())["tables"]) == 30

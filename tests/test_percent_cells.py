@@ -132,7 +132,12 @@ def xls_errors(tmp_path_factory):
         pytest.skip("LibreOffice not installed")
     tmp = tmp_path_factory.mktemp("xls-errors")
     source = _variant(tmp, "errors.xlsx", {RATE: ("=1/0", "0%"), "J15": ("=NA()", "General")})
-    return {fmt: convert([source], fmt, tmp / fmt, tmp / "profile")[0] for fmt in ("xls", "xlsx")}
+    two = load_workbook(source)
+    two.copy_worksheet(two.active).title = "副本"
+    two.save(tmp / "two.xlsx")
+    found = {fmt: convert([source], fmt, tmp / fmt, tmp / "profile")[0] for fmt in ("xls", "xlsx")}
+    [found["two"]] = convert([tmp / "two.xlsx"], "xls", tmp / "two", tmp / "profile")
+    return found
 
 
 def test_error_values_in_an_xls_file(xls_errors):
@@ -142,6 +147,19 @@ def test_error_values_in_an_xls_file(xls_errors):
     assert (grid.value(5, 6), grid.value(14, 9)) == ("#DIV/0!", "#N/A")   # G6, J15
     found = _findings(xls_errors["xls"])
     assert found == _findings(xls_errors["xlsx"]) and {"G6", "J15"} <= {cell for cell, *_ in found}
+
+
+def test_the_sheets_of_an_xls_are_found_once_for_all_its_error_values(xls_errors, monkeypatch):
+    """Each sheet's error values get their formulas from its own substream; where the sheets
+    begin is read once a file (once a sheet had made a file of many sheets quadratic)."""
+    from workbook_builder.readers import xls_cells
+
+    calls = []
+    found = xls_cells._sheet_offsets
+    monkeypatch.setattr(xls_cells, "_sheet_offsets", lambda *args: calls.append(args) or found(*args))
+    grids = read_grids(xls_errors["two"])
+    assert [(g.name, g.value(5, 6), g.value(14, 9)) for g in grids] == [
+        ("自评表", "#DIV/0!", "#N/A"), ("副本", "#DIV/0!", "#N/A")] and len(calls) == 1
 
 
 def _typed_error(data: bytes, row: int, col: int, code: int, error: bool = True) -> bytes:

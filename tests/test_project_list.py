@@ -1,5 +1,7 @@
 """Reading project lists, and refusing bad ones with row numbers before anything is written."""
 
+from decimal import Decimal
+
 import pandas as pd
 import pytest
 
@@ -172,3 +174,13 @@ def test_a_csv_list_separated_otherwise(tmp_path, delimiter, encoding):
         path, index=False, sep=delimiter, encoding=encoding)
     tables = read_project_list(path)
     assert [t.project for t in tables] == ["甲,乙", "丙"] and tables[0].indicators[1].level3 == "用户满意度"
+
+
+def test_a_semicolon_list_writes_decimals_with_a_comma(tmp_path):
+    """Where the semicolon separates columns, the comma is the decimal mark: 141,116 is 141.116
+    (read as thousands it had been 141116, a thousand times the budget), 1.234,5 and 1234,5 are 1234.5."""
+    rows = rows_for("甲") + rows_for("乙") + rows_for("丙")
+    rows[0]["全年预算数"], rows[2]["全年预算数"], rows[4]["全年预算数"] = "141,116", "1.234,5", "1234,5"
+    path = tmp_path / "list.csv"
+    pd.DataFrame(rows, columns=COLUMNS).to_csv(path, index=False, sep=";", encoding="utf-8")
+    assert [t.funds.annual for t in read_project_list(path)] == [Decimal("141.116"), Decimal("1234.5"), Decimal("1234.5")]

@@ -105,6 +105,7 @@ def test_every_amount_of_the_funds_block_is_read_in_the_tables_money_unit():
 
 @pytest.mark.parametrize("executed, cell, says", [
     ("全年执行", "B6", "“年度资金总额”一行的表头中找不到“全年执行数”列，资金部分未复核"),   # (a real table, 新洲区 2020)
+    ("above", "B6", "“年度资金总额”一行的表头中“全年预算数”“全年执行数”不在同一行，资金部分未复核"),
     (None, "A12", "没有找到“年度资金总额”一行或其表头"),   # no funds total row at all
 ])
 def test_a_funds_block_not_read_is_said_once_at_its_row(executed, cell, says):
@@ -117,7 +118,10 @@ def test_a_funds_block_not_read_is_said_once_at_its_row(executed, cell, says):
 
     [path] = SUBMITTED.glob("05_*.xlsx")
     [grid] = [g for g in read_grids(path) if not g.hidden]
-    if executed:
+    if executed == "above":   # 全年执行数 written a row higher (merged down into the header row)
+        column = grid.rows[4].index("全年执行数")
+        grid.rows[3][column], grid.rows[4][column] = "全年执行数", None
+    elif executed:
         grid.rows[4] = [executed if v == "全年执行数" else v for v in grid.rows[4]]
     else:
         grid.rows[5] = [None if v == "年度资金总额" else v for v in grid.rows[5]]

@@ -181,3 +181,16 @@ def test_rows_are_as_tall_as_their_wrapped_text(tmp_path, monkeypatch):
 
 def test_wrapped_lines():
     assert [sheets.wrapped_lines(t, 12) for t in ("", "a" * 11, "a" * 12, "中" * 6, "a\n\nb", "中" * 12)] == [1, 1, 2, 2, 3, 3]
+
+
+def test_heights_are_let_go_once_their_rows_are_written():
+    """The height of each tall row is held only until the row is written out, rich-like rows
+    (written through XlsxWriter's own row writer) included: memory stays flat on a long summary."""
+    book = sheets.SummaryBook()
+    try:
+        writer = book.sheet("问题", ["文件", "说明"])
+        for n in range(200):
+            writer.row(["a.xlsx", ("<r>" if n % 2 else "") + "长" * 100 + ("</r>" if n % 2 else "")])
+        assert len(writer.sheet.row_info) <= 2 and len(writer.sheet.row_sizes) <= 2
+    finally:
+        book.discard()

@@ -443,6 +443,6 @@ def test_the_output_folder_is_never_the_folder_reviewed_nor_above_it(tmp_path, c
     folder.mkdir()
     shutil.copy(PLANTED, folder / "清单.xlsx")
     monkeypatch.chdir(folder)
-    code, captured = run(capsys, ".", "-o", output)
+    code, captured = run(capsys, ".", "-o", output, "--last-year", "上年.json")   # (said first: before last year is read)
     assert code == 2 and "是要审核的文件夹 . 本身或其上级" in captured.err
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["收到", "清单.xlsx"]

@@ -187,6 +187,8 @@ def _amount(option: str, value: str | None, positive: bool) -> None:
         return
     try:
         amount = to_decimal(value, option)
+        if "%" in value or "％" in value:   # (a percentage is a number to to_decimal, not an amount)
+            raise CliError(option)
     except UserError:
         raise CliError(f"{option} 应为以万元计的数值（如 141.116），收到的是 {value!r}") from None
     if amount < 0 or (positive and amount == 0):
@@ -675,19 +677,22 @@ class Stopped(KeyboardInterrupt):
 def _stop_on_signals():
     """While a command runs, SIGTERM and SIGHUP raise :class:`Stopped` where the program is, as
     Ctrl+C raises KeyboardInterrupt, so that what is done is kept and the temporary files
-    (unpacked archives, the summary's rows) are removed on the way out; the signals after the
-    first are noted, not raised, so that nothing stops the stop half-way (a supervisor's SIGKILL
-    still ends it). Yields a list that gets the signals' numbers. The handlers before are put
-    back after."""
+    (unpacked archives, the summary's rows) are removed on the way out; a second one ends the
+    process at once, as the signal does by default (a stop that blocks, writing to a pipe no one
+    reads, or waiting for a worker, can always be ended). Yields a list that gets the signal's
+    number. The handlers before are put back after."""
     import signal
     import threading
 
     received: list[int] = []
 
     def stop(number: int, frame) -> None:
+        if received:   # the second: the default action, now
+            signal.signal(number, signal.SIG_DFL)
+            os.kill(os.getpid(), number)
+            return
         received.append(number)
-        if len(received) == 1:   # (the next ones let the stop finish: its summary, its clean-up)
-            raise Stopped(number)
+        raise Stopped(number)
 
     names = [n for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
     if threading.current_thread() is not threading.main_thread():   # (only there can Python catch signals)
@@ -718,13 +723,19 @@ def _json_to_stdout(args: argparse.Namespace) -> int:
     """``--json -``: the command's JSON on standard output (for a script to read) and what it
     prints for people on standard error. The JSON is written as with a path, to a temporary
     file, then copied out."""
+    if sys.stdout is None or getattr(sys.stdout, "closed", False):
+        raise CliError("--json -：标准输出已关闭，无法写出 JSON；请给出 JSON 文件的路径")
     with tempfile.TemporaryDirectory(prefix="perfbook-json-") as folder:
         args.json = os.path.join(folder, "result.json")
         with contextlib.redirect_stdout(sys.stderr):
             code = args.run(args)
-        if os.path.exists(args.json):
-            with open(args.json, encoding="utf-8") as handle:
-                shutil.copyfileobj(handle, sys.stdout)
+        if os.path.exists(args.json):   # (its bytes, UTF-8 whatever the console's encoding)
+            sys.stdout.flush()
+            with open(args.json, "rb") as handle:
+                if hasattr(sys.stdout, "buffer"):
+                    shutil.copyfileobj(handle, sys.stdout.buffer)
+                else:   # (a text stream without bytes beneath)
+                    sys.stdout.write(handle.read().decode("utf-8"))
             sys.stdout.flush()
     return code
 
@@ -791,14 +802,15 @@ def main(argv: list[str] | None = None) -> int:
     _no_file_as_option(parser, sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     configure(args.debug)
+    received: list[int] = []   # (the signal that stopped the command: its exit code, see _stop_on_signals)
     try:
         with _stop_on_signals() as received:
             _not_over_inputs(args)
             code = _json_to_stdout(args) if getattr(args, "json", None) == "-" else args.run(args)
         return 128 + received[0] if received else code   # (recalc stopped by a signal: as on Ctrl+C, but its code)
-    except KeyboardInterrupt as err:   # Ctrl+C where no partial result can be written (recalc writes one)
+    except KeyboardInterrupt:   # Ctrl+C where no partial result can be written (recalc writes one)
         print("已中断。", file=sys.stderr)
-        return 128 + err.number if isinstance(err, Stopped) else 130
+        return 128 + received[0] if received else 130
     except UserError as err:
         print("错误：" + "\n".join(map(shown_path, str(err).split("\n"))), file=sys.stderr)
         return EXIT_USER

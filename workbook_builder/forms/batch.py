@@ -111,7 +111,7 @@ def write_batch(tables: list[Table], folder: str | Path, profile: object = None,
     return BatchResult(folder, results, index, interrupted=any(w.error == INTERRUPTED for w in results))
 
 
-INTERRUPTED = "生成时被中断（Ctrl+C）"
+INTERRUPTED = "生成时被中断（Ctrl+C 或终止信号）"
 
 
 def _index(results: list[Written], profile, year: int | None) -> Workbook:

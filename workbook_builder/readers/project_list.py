@@ -9,6 +9,7 @@ Every problem is collected with its row number and raised together as
 from __future__ import annotations
 
 import csv
+import re
 import io
 from pathlib import Path
 
@@ -42,8 +43,9 @@ class ProjectListError(UserError):
 
 
 # what separates a list's columns: a comma, or a tab (Excel's "Unicode 文本", then named .csv) or a
-# semicolon (a CSV saved where the comma is the decimal mark)
+# semicolon (a CSV saved where the comma is the decimal mark: 141,116 there is 141.116)
 DELIMITERS = (",", "\t", ";")
+_DECIMAL_COMMA = re.compile(r"\s*-?\d{1,3}(?:\.\d{3})*,\d+\s*|\s*-?\d+,\d+\s*")
 
 
 def csv_grid(path: Path) -> Grid:
@@ -57,15 +59,22 @@ def csv_grid(path: Path) -> Grid:
         raise UnreadableFile("文件是空的")
     text = decoded(data, ("utf-16",) if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ("utf-8-sig", "gb18030"))
     if text is None:
-        raise UnreadableFile("无法识别文件的编码（应为 UTF-8 或 GBK）")
+        raise UnreadableFile("无法识别文件的编码（应为 UTF-8、GBK 或带字节顺序标记的 UTF-16）")
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = max(DELIMITERS, key=first.count)   # (ties, and none at all: the comma)
     try:
         rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        if delimiter == ";":   # numbers written with a decimal comma (and dots between thousands)
+            rows = [[_point(v) if _DECIMAL_COMMA.fullmatch(v) else v for v in row] for row in rows]
     except csv.Error as err:   # (Python's English text: a field over the limit, in practice)
         why = f"有超过 {csv.field_size_limit()} 个字符的单元格" if "field limit" in str(err) else "格式无法识别"
         raise UnreadableFile(f"不是有效的 CSV 文件（{why}）") from None
     return Grid("清单", rows, 0, 0)
+
+
+def _point(number: str) -> str:
+    """A number written with a decimal comma (``1.234,5``) as one with a decimal point (``1234.5``)."""
+    return number.strip().replace(".", "").replace(",", ".")
 
 
 def read_list_file(path: Path) -> tuple[str, list[Grid]]:

@@ -648,8 +648,10 @@ def _no_funds(grid: Grid, rows: range, header: int) -> tuple[str, str]:
     seen = set()
     for r in range(max(grid.top, at[0] - FUNDS_HEADER_ABOVE), at[0] + 1):
         seen |= {field for field, _ in _fields(tuple(texts[r - grid.top]), "funds")}
-    # (one of the two is missing: with both, the funds block is found, see _find_funds)
     missing = [form.FUNDS_FIELDS[f] for f in ("annual", "executed") if f not in seen]
+    if not missing:   # both, but on two rows (one merged down from above): _find_funds reads one row
+        return grid.address(*at), (f"“{form.FUNDS_TOTAL}”一行的表头中“{form.FUNDS_FIELDS['annual']}”"
+                                    f"“{form.FUNDS_FIELDS['executed']}”不在同一行，资金部分未复核")
     return grid.address(*at), f"“{form.FUNDS_TOTAL}”一行的表头中找不到“{'”“'.join(missing)}”列，资金部分未复核"
 
 

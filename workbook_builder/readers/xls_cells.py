@@ -45,7 +45,9 @@ def noted_cells(data: bytes, label: str, max_rows: int = MAX_ROWS) -> dict[str, 
     try:
         percent_xfs = {index for index, xf in enumerate(book.xf_list)
                        if shows_percent(getattr(book.format_map.get(xf.format_key), "format_str", None))}
-        errors = may_hold_errors(getattr(book, "mem", None))   # (the workbook stream xlrd read)
+        stream, base = getattr(book, "mem", None), getattr(book, "base", 0)   # (the workbook stream xlrd read)
+        errors = may_hold_errors(stream)
+        offsets = None   # each sheet's substream, read once when a sheet has error values
         found: dict[str, dict[tuple[int, int], str]] = {}
         for index in range(book.nsheets if percent_xfs or errors else 0):
             try:
@@ -56,7 +58,9 @@ def noted_cells(data: bytes, label: str, max_rows: int = MAX_ROWS) -> dict[str, 
             cells = _sheet_notes(sheet, percent_xfs, max_rows)
             if cells:
                 found[sheet.name] = cells
-                _with_formulas(cells, getattr(book, "mem", None), getattr(book, "base", 0), sheet.name)
+                if stream and any(text.startswith("#") for text in cells.values()):
+                    offsets = _sheet_offsets(stream, base) if offsets is None else offsets
+                    _with_formulas(cells, stream, base + offsets[sheet.name] if sheet.name in offsets else None)
             book.unload_sheet(index)
         return found
     finally:
@@ -98,18 +102,14 @@ _RECORD = struct.Struct("<HH")
 _SUM_OF_AREA = re.compile(rb"[\x25\x45\x65](.{8})\x19\x10", re.S)
 
 
-def _with_formulas(cells: dict[tuple[int, int], str], stream: bytes | None, base: int, name: str) -> None:
+def _with_formulas(cells: dict[tuple[int, int], str], stream: bytes, offset: int | None) -> None:
     """The error values among ``cells`` given the SUM of a range their formula takes, written as
     ``SUM(J13:J19)`` (see :class:`.container.ErrorValue`: a template's 总分 computed where the add-in
-    was missing adds what that range holds), read from the sheet's FORMULA records (BIFF8: an
-    older file's sheet names are not found, and it gets none).
-    ``stream``: what xlrd read, the workbook stream from ``base`` on (the whole file when the
-    stream lies in one piece in it)."""
+    was missing adds what that range holds), read from the FORMULA records of the sheet's
+    substream at ``offset`` in ``stream`` (what xlrd read: the whole file when the workbook
+    stream lies in one piece in it; ``None``: not found, as an older BIFF's sheet names are not)."""
     errors = {place for place, text in cells.items() if text.startswith("#")}
-    if not errors or not stream:
-        return
-    offset = _sheet_offsets(stream, base).get(name)
-    for row, col, rgce in _formulas(stream, base + offset) if offset is not None else ():
+    for row, col, rgce in _formulas(stream, offset) if offset is not None else ():
         found = _SUM_OF_AREA.search(rgce) if (row, col) in errors else None
         if found:
             first, last, left, right = struct.unpack("<4H", found.group(1))

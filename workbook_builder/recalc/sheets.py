@@ -232,8 +232,11 @@ class _RowSheet(Worksheet):
     def _write_single_row(self, current_row_num: int = 0) -> None:
         """XlsxWriter's: write out the last row (a :meth:`add_row` one here) and start
         ``current_row_num``."""
-        if self._pending is None:
+        if self._pending is None:   # (a row written cell by cell: XlsxWriter's own, then its height let go)
+            row = self.previous_row
             super()._write_single_row(current_row_num)
+            self.row_info.pop(row, None)
+            self.row_sizes.pop(row, None)
             return
         row, xml = self._pending
         self._pending = None

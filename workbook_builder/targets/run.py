@@ -207,16 +207,16 @@ def check_targets(paths: list[str], outdir: str | Path | None = None, profile: s
     out = Path(outdir) if outdir is not None else None
     if out is not None and out.exists() and not out.is_dir():
         raise TargetsError(f"输出目录 {out} 是一个文件")
+    if out is not None:   # (before any work: last year's tables are read next)
+        from ..recalc.run import refuse_output_around
+
+        refuse_output_around(paths, out, TargetsError, "审核")
     index = None
     result = TargetsResult(get_profile(profile).id if profile else None)
     if last_year is not None:
         from .last_year import load_last_year
 
         index, result.notes = load_last_year(last_year)
-    if out is not None:
-        from ..recalc.run import refuse_output_around
-
-        refuse_output_around(paths, out, TargetsError, "审核")
     found, skipped = _collect(paths, out)
     if not found and (not skipped or all(r in ("文件不存在", "没有与之匹配的文件") for _, r in skipped)):
         detail = "、".join(f"{p}（{r}）" for p, r in skipped) or "、".join(paths)
