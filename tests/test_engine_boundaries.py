@@ -656,3 +656,17 @@ def test_a_templates_total_as_computed_leaves_out_the_rows_outside_its_sum(outsi
     computed = as_computed(table, evaluate_table(table, "mof-2020"), {("total", "score"), ("grade", "grade")},
                            outside=outside)
     assert (computed.total_score, computed.grade) == (total, grade)
+
+
+@pytest.mark.parametrize("unit, value", [("（万元）", D("993.5559")), ("(万元)", D("993.5559")), ("(%)", D("12")),
+                                         ("（%）", D("12")), ("()", D("12")), ("( )", D("12")),
+                                         ("个(单位:) 万元", D("993.5559"))])
+def test_a_unit_written_in_brackets(unit, value):
+    """度量单位 written all in brackets, （万元） or (%), is the word inside them (an empty bracket
+    is no unit): its number is taken, and nothing raises (it had been an IndexError, which made
+    a whole file 读取时出现意外错误)."""
+    from addin.engine.numbers import read_value
+
+    assert read_value("共12个项目，993.5559万元", unit) == value
+    detail = score_detail("≥", f"100{unit.strip('()（） ')}", "完成120", 10, get_profile("mof-2020"), unit)
+    assert detail.score == 10

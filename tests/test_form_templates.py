@@ -356,3 +356,17 @@ def test_addin_templates_filled_in_libreoffice_give_the_engines_findings(written
         form_id, findings = expected[report.file.rsplit(".", 1)[0]]
         assert report.form == form_id and "计分由本工具计算" in report.note, report.file
         assert {(f.kind, f.cell) for f in report.findings} == findings, report.file
+
+
+def test_targets_a_unit_types_keep_what_was_typed(tmp_path):
+    """A blank template's 年度指标值 cells are text, as its 实际完成值 cells: a typed 90% stays
+    "90%" (a General cell stores 0.9, which PERF_SCORE would take for 0.9 % against an actual of
+    95%); a portable template's stay numbers, for its formulas."""
+    from openpyxl import load_workbook
+
+    from workbook_builder.cli import main
+
+    for name, extra in (("blank.xlsx", []), ("portable.xlsx", ["--portable"])):
+        assert main(["new", "-o", str(tmp_path / name), "--name", "项目", *extra]) == 0
+    blank, portable = (load_workbook(tmp_path / n)["自评表"] for n in ("blank.xlsx", "portable.xlsx"))
+    assert [blank[f"{c}13"].number_format for c in "FH"] == ["@", "@"] and portable["F13"].number_format != "@"

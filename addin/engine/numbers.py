@@ -205,8 +205,10 @@ def _unit_forms(unit: str | None) -> tuple[str, ...]:
     text = normalize_text(str(unit))
     if text in _NO_UNIT:
         return ()
-    # Units like "个(单位:) TB": the last word is the one written after numbers.
-    text = _BRACKETS.sub(" ", text).split()[-1] if text.split() else text
+    # Units like "个(单位:) TB": the last word is the one written after numbers; a unit that is
+    # all in brackets, （万元） or (%), is the word inside them
+    words = _BRACKETS.sub(" ", text).split() or text.strip("() ").split()
+    text = words[-1] if words else text
     forms = {text}
     for group in _UNIT_ALIASES:
         if text in group:

@@ -326,9 +326,13 @@ def _indicators(ws, table: Table, profile: Profile, lay: L.Layout, formulas) -> 
                 value = as_float(_number(value))
             else:
                 value = value or None
-            # Text, never a formula: =100% is a target as the form writes it.
-            _set(ws, cell(field), value, align=LEFT if field == "level3" else CENTER,
-                 fmt=WEIGHT_FORMAT if field == "weight" else None, user_input=not defined)
+            # Text, never a formula: =100% is a target as the form writes it. A target the unit types
+            # (a blank template's) in a text cell, as the 实际完成值: "90%" typed in a General cell is
+            # stored as 0.9, which PERF_SCORE cannot tell from 0.9 % (the portable formulas read numbers)
+            fmt = WEIGHT_FORMAT if field == "weight" else None
+            if field == "target" and not defined and not formulas.portable:
+                fmt = TEXT_FORMAT
+            _set(ws, cell(field), value, align=LEFT if field == "level3" else CENTER, fmt=fmt, user_input=not defined)
         # Text format: Excel would turn a typed "100%" into the fraction 1 in a General cell.
         _set(ws, cell("actual"), ind.actual, align=LEFT, fmt=TEXT_FORMAT, user_input=True)
         _set(ws, cell("reason"), ind.reason, align=LEFT, user_input=True)
