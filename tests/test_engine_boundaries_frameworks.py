@@ -442,3 +442,16 @@ def test_a_deduction_typed_as_a_huge_number_is_refused_as_too_large():
     text (which would read "1e+16" as two amounts)."""
     with pytest.raises(PerfError, match="超出可计算的范围"):
         deduction(D(7), 1e16)
+
+
+@pytest.mark.parametrize("deductions, score", [("4，7", 0), ("7，4", 0), ("6，5，5，5", 0), ("2，2，2", 1)])
+def test_unnumbered_deductions_are_matched_to_distinct_items(deductions, score):
+    """Each unnumbered deduction is given by a distinct item whose range holds it, whatever the
+    order written: 4 then 7 fits (7 only by ①, so 4 by ③, ④ or ⑤)."""
+    assert deduction(parse_criterion(FUNDS_USE, 7), deductions) == score
+
+
+@pytest.mark.parametrize("deductions", ["7，7", "2，2，2，2，2，2", "1", "8"])
+def test_unnumbered_deductions_no_items_can_give_are_refused(deductions):
+    with pytest.raises(PerfError, match="与评分标准的扣分项不符"):
+        deduction(parse_criterion(FUNDS_USE, 7), deductions)
