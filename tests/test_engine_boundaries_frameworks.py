@@ -455,3 +455,16 @@ def test_unnumbered_deductions_are_matched_to_distinct_items(deductions, score):
 def test_unnumbered_deductions_no_items_can_give_are_refused(deductions):
     with pytest.raises(PerfError, match="与评分标准的扣分项不符"):
         deduction(parse_criterion(FUNDS_USE, 7), deductions)
+
+
+def test_a_criterion_past_its_length_is_refused_not_parsed():
+    """A 评分标准 of 1,000 characters is read; one longer (a run of 2,000 digits had taken
+    0.2 s, 30,000 digits 38 s) is refused in Chinese before any pattern runs over it."""
+    from addin.engine.frameworks.criteria import MAX_CRITERION
+
+    head, tail = "满意率80%以上得5分，", "80%以下不得分"
+    padded = head + " " * (MAX_CRITERION - len(head) - len(tail)) + tail   # (spaces: read as none)
+    assert len(padded) == MAX_CRITERION and parse_criterion(padded, 5).points == 5
+    digits = "%以上得5分，1%以下不得分"
+    with pytest.raises(PerfError, match=f"评分标准过长（{MAX_CRITERION + 1} 个字符，至多 {MAX_CRITERION} 个）"):
+        parse_criterion("1" * (MAX_CRITERION + 1 - len(digits)) + digits, 5)

@@ -278,10 +278,17 @@ def _looks_like_bands(text: str) -> bool:
     return len(with_numbers) >= 2
 
 
+MAX_CRITERION = 1000   # characters of one 评分标准 (the frameworks' longest is about 100)
+
+
 def parse_criterion(text: object, points: object = None) -> Criterion:
-    """The method and points of one 评分标准 for an item worth ``points`` (its 分值). Without
-    ``points`` only a checklist or bands can be read (their points come from the text)."""
+    """The method and points of one 评分标准 for an item worth ``points`` (its 分值), of at most
+    :data:`MAX_CRITERION` characters (a cell recalculates often: a run of thousands of digits
+    had taken seconds to parse). Without ``points`` only a checklist or bands can be read
+    (their points come from the text)."""
     raw = "" if text is None else str(text)
+    if len(raw) > MAX_CRITERION:
+        raise PerfError(f"评分标准过长（{len(raw)} 个字符，至多 {MAX_CRITERION} 个），请精简或分项写出", "criterion")
     try:
         return replace(_parse(raw, points), text=raw)   # the text as written, for workbooks and messages
     except _Unreadable as err:
