@@ -468,3 +468,17 @@ def test_a_criterion_past_its_length_is_refused_not_parsed():
     digits = "%以上得5分，1%以下不得分"
     with pytest.raises(PerfError, match=f"评分标准过长（{MAX_CRITERION + 1} 个字符，至多 {MAX_CRITERION} 个）"):
         parse_criterion("1" * (MAX_CRITERION + 1 - len(digits)) + digits, 5)
+
+
+@pytest.mark.parametrize("met, says", [
+    ("9" * 5000, "项不在评分标准中（共4项）"),        # (Python refuses int() of over 4,300 digits: no traceback)
+    ("1," * 15000, "中有重复的项"), (1e308, "项不在评分标准中（共4项）"), ("0005", "中的第5项不在评分标准中")])
+def test_items_met_written_beyond_reason_are_said_briefly(met, says):
+    """A 达成项 of thousands of digits or items is refused in Chinese, its text cut short."""
+    with pytest.raises(PerfError, match=says) as err:
+        checklist(parse_criterion(GOALS, 4), met)
+    assert len(str(err.value)) < 200
+
+
+def test_items_met_with_leading_zeros():
+    assert checklist(parse_criterion(GOALS, 4), "0001,0002") == 2

@@ -15,7 +15,7 @@ from decimal import Decimal
 from itertools import combinations
 
 from ..errors import PerfError
-from ..numbers import normalize_text, read_quantity, read_value, round_half_up, to_decimal
+from ..numbers import normalize_text, quoted, read_quantity, read_value, round_half_up, to_decimal
 from .criteria import BAND, CHECKLIST, CIRCLED, DEDUCTION, JUDGEMENT, RATIO, Criterion
 
 DECIMALS = 2
@@ -42,7 +42,7 @@ def chosen_items(criterion: Criterion, met: object) -> tuple[int, ...]:
         if number == 0:
             return ()
         if not number.is_finite() or number != number.to_integral_value() or number < 1:
-            raise PerfError(f"达成项“{met}”不是评分标准中的项目编号（应为1至{len(numbers)}的整数）", "met")
+            raise PerfError(f"达成项“{quoted(met)}”不是评分标准中的项目编号（应为1至{len(numbers)}的整数）", "met")
         picked = [int(number)]
     else:
         text = str(met).strip()
@@ -56,14 +56,20 @@ def chosen_items(criterion: Criterion, met: object) -> tuple[int, ...]:
         rest = "".join(ch for ch in text if ch not in CIRCLED)
         rest = normalize_text(rest)
         if re.fullmatch(r"[\d\s,，、;；/和及]*", rest) is None:
-            raise PerfError(f"达成项“{met}”应写成 ①②④、1,2,4 或 全部", "met")
-        picked += [int(n) for n in re.findall(r"\d+", rest)]
+            raise PerfError(f"达成项“{quoted(met)}”应写成 ①②④、1,2,4 或 全部", "met")
+        written = re.findall(r"\d+", rest)
+        unknown = sorted({n.lstrip("0") or "0" for n in written if len(n.lstrip("0")) > 3 or int(n) not in numbers},
+                         key=lambda n: (len(n), n))
+        if unknown:   # (compared as text first: a number of thousands of digits is never an item)
+            raise PerfError(f"达成项“{quoted(met)}”中的第{quoted('、'.join(unknown))}项不在评分标准中"
+                            f"（共{len(numbers)}项）", "met")
+        picked += [int(n) for n in written]
     unknown = sorted({n for n in picked if n not in numbers})
     if unknown:
-        raise PerfError(f"达成项“{met}”中的第{'、'.join(map(str, unknown))}项不在评分标准中"
+        raise PerfError(f"达成项“{quoted(met)}”中的第{quoted('、'.join(map(str, unknown)))}项不在评分标准中"
                         f"（共{len(numbers)}项）", "met")
     if len(set(picked)) != len(picked):
-        raise PerfError(f"达成项“{met}”中有重复的项", "met")
+        raise PerfError(f"达成项“{quoted(met)}”中有重复的项", "met")
     if criterion.alternatives and len(picked) > 1:
         raise PerfError("该评分标准各项为互斥的档次，只能选择一项", "met")
     return tuple(sorted(picked))
