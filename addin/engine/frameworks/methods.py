@@ -58,9 +58,8 @@ def chosen_items(criterion: Criterion, met: object) -> tuple[int, ...]:
         if re.fullmatch(r"[\d\s,，、;；/和及]*", rest) is None:
             raise PerfError(f"达成项“{quoted(met)}”应写成 ①②④、1,2,4 或 全部", "met")
         written = re.findall(r"\d+", rest)
-        unknown = sorted({n.lstrip("0") or "0" for n in written if len(n.lstrip("0")) > 3 or int(n) not in numbers},
-                         key=lambda n: (len(n), n))
-        if unknown:   # (compared as text first: a number of thousands of digits is never an item)
+        unknown = sorted({n.lstrip("0") or "0" for n in written} - {str(n) for n in numbers}, key=lambda n: (len(n), n))
+        if unknown:   # (compared as text: Python's int() refuses thousands of digits)
             raise PerfError(f"达成项“{quoted(met)}”中的第{quoted('、'.join(unknown))}项不在评分标准中"
                             f"（共{len(numbers)}项）", "met")
         picked += [int(n) for n in written]
