@@ -670,3 +670,15 @@ def test_a_unit_written_in_brackets(unit, value):
     assert read_value("共12个项目，993.5559万元", unit) == value
     detail = score_detail("≥", f"100{unit.strip('()（） ')}", "完成120", 10, get_profile("mof-2020"), unit)
     assert detail.score == 10
+
+
+@pytest.mark.parametrize("written, nature", [("不小于", "≥"), ("大于或等于", "≥"), ("不大于", "≤"), ("小于或等于", "≤"),
+                                             ("负向", "≤"), ("负向指标", "≤")])
+def test_natures_written_as_the_targets_write_them(written, nature):
+    """A 性质 cell reads the words a target may carry before its number (不小于, 不大于), and 负向
+    (as some provinces call a reverse indicator); they had been unknown natures."""
+    from addin.engine.natures import parse_nature
+
+    assert parse_nature(written) == nature
+    detail = score_detail(written, 90, 95, 10, get_profile("mof-2020"), "%")
+    assert detail.score == (10 if nature == "≥" else D("9.47"))

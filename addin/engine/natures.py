@@ -11,8 +11,9 @@ POSITIVE, REVERSE, EQUAL, QUALITATIVE = "≥", "≤", "=", "定性"
 NATURES = (POSITIVE, REVERSE, EQUAL, QUALITATIVE)
 QUANTITATIVE_NATURES = (POSITIVE, REVERSE, EQUAL)
 _SPELLINGS = {
-    POSITIVE: (">=", "≥", "≧", "=>", "大于等于", "不低于", "不少于", "正向", "正向指标", ">"),
-    REVERSE: ("<=", "≤", "≦", "=<", "小于等于", "不高于", "不多于", "不超过", "反向", "反向指标", "<"),
+    POSITIVE: (">=", "≥", "≧", "=>", "大于等于", "大于或等于", "不低于", "不少于", "不小于", "正向", "正向指标", ">"),
+    REVERSE: ("<=", "≤", "≦", "=<", "小于等于", "小于或等于", "不高于", "不多于", "不超过", "不大于", "反向", "反向指标",
+              "负向", "负向指标", "<"),
     EQUAL: ("=", "==", "等于", "═"),
     QUALITATIVE: ("定性", "定性指标"),
 }
