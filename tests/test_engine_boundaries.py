@@ -682,3 +682,27 @@ def test_natures_written_as_the_targets_write_them(written, nature):
     assert parse_nature(written) == nature
     detail = score_detail(written, 90, 95, 10, get_profile("mof-2020"), "%")
     assert detail.score == (10 if nature == "≥" else D("9.47"))
+
+
+@pytest.mark.parametrize("value, shown", [(5.0, "5"), (90.0, "90"), (0.1, "0.1"), (-0.0, "0"), (-1e-07, "-0.0000001"),
+                                          (1e-10, "1e-10"), (1e26, "1e+26"), (1e15, "1e+15"), (999999999999999.0, "999999999999999"),
+                                          (True, "TRUE"), (False, "FALSE"), ("5.0", "5.0"), (D("5.0"), "5.0")])
+def test_a_value_is_quoted_as_excel_shows_it(value, shown):
+    """A number Excel passes as a float is quoted as the cell shows it, not as Python writes it
+    (分值5.0, 逻辑值“True”, 全年预算数为-1E-7); text and decimals as they are."""
+    from addin.engine.numbers import quoted
+
+    assert quoted(value) == shown
+
+
+def test_messages_quote_what_the_cell_shows():
+    with pytest.raises(PerfError, match="分值不能为负数（-5）"):
+        score_detail("≥", 90.0, 95.0, -5.0, get_profile("mof-2020"))
+    with pytest.raises(PerfError, match="收到的是逻辑值“TRUE”"):
+        score_detail("≥", 90.0, True, 10.0, get_profile("mof-2020"))
+    from addin.engine.scoring import exec_rate
+
+    with pytest.raises(PerfError, match="全年预算数为-0.0000001，无法计算执行率"):
+        exec_rate(-1e-07, 5.0)
+    with pytest.raises(PerfError, match="全年执行数不能为负数（-5）"):
+        exec_rate(100.0, -5.0)

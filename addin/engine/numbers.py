@@ -82,7 +82,15 @@ def normalize_text(value: str) -> str:
 
 
 def quoted(value: object) -> str:
-    """A cell's value as an error message quotes it: at most :data:`_QUOTE_LIMIT` characters."""
+    """A cell's value as an error message quotes it, as Excel shows it (``TRUE``; ``5`` for 5.0,
+    ``-0.0000001`` for -1e-07, ``0`` for -0.0; a number beyond those as Python writes it, 1e+26):
+    at most :data:`_QUOTE_LIMIT` characters."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if value.__class__ is float and (1e-9 <= abs(value) < 1e15 or not value):
+        value = format(Decimal(repr(value)).normalize(), "f") if value else "0"
+    elif value.__class__ is float:   # beyond: 1e+26, as Excel's 1E+26 (and nan, inf)
+        value = format(value, ".15g")
     try:
         text = str(value)
     except ValueError:  # an int beyond Python's str() digit limit
@@ -141,7 +149,7 @@ def to_decimal(value: object, label: str) -> Decimal:
     if value.__class__ is float and value:   # the common case first (not -0.0, see below)
         return _bounded_float(value) or bounded(_float_decimal(value), value, label)
     if isinstance(value, bool):
-        raise PerfError(f"{label}应为数值，收到的是逻辑值“{value}”")
+        raise PerfError(f"{label}应为数值，收到的是逻辑值“{quoted(value)}”")
     if isinstance(value, Decimal):
         result = value
     elif isinstance(value, int):

@@ -131,11 +131,11 @@ def _amounts(budget: object, executed: object, rules, received: object = None) -
     with concerning(field):
         b = to_decimal(budget, label)
         if b <= 0:
-            raise PerfError(f"{label}为{b}，无法计算执行率")
+            raise PerfError(f"{label}为{quoted(budget)}，无法计算执行率")
     with concerning("executed"):
         e = to_decimal(executed, "全年执行数")
         if e < 0:
-            raise PerfError(f"全年执行数不能为负数（{e}）")
+            raise PerfError(f"全年执行数不能为负数（{quoted(executed)}）")
     return b, e
 
 
