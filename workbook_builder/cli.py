@@ -185,12 +185,12 @@ def _amount(option: str, value: str | None, positive: bool) -> None:
 
     if value is None:
         return
-    try:
-        amount = to_decimal(value, option)
-        if "%" in value or "％" in value:   # (a percentage is a number to to_decimal, not an amount)
-            raise CliError(option)
+    try:   # (a percentage is a number to to_decimal, not an amount)
+        amount = None if "%" in value or "％" in value else to_decimal(value, option)
     except UserError:
-        raise CliError(f"{option} 应为以万元计的数值（如 141.116），收到的是 {value!r}") from None
+        amount = None
+    if amount is None:
+        raise CliError(f"{option} 应为以万元计的数值（如 141.116），收到的是 {value!r}")
     if amount < 0 or (positive and amount == 0):
         raise CliError(f"{option} 应{'大于' if positive else '不小于'} 0，收到的是 {value}")
 

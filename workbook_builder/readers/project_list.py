@@ -9,8 +9,8 @@ Every problem is collected with its row number and raised together as
 from __future__ import annotations
 
 import csv
-import re
 import io
+import re
 from pathlib import Path
 
 from addin.engine import PerfError, UserError, form, get_profile, parse_nature, parse_weight, read_value

@@ -354,14 +354,13 @@ def _outside_total(grid: Grid, total: str, scores: dict[int, str]) -> frozenset[
     the total cell's formula was kept with its error value (:attr:`Grid.formulas`); none where its
     SUM is of another column or not of one range."""
     match = _SUM_RANGE.search(grid.formulas.get(_position(total), "")) if total else None
-    if not match or match.group(1).upper() != match.group(3).upper():
+    if not match:
         return frozenset()
-    first, last = sorted((int(match.group(2)), int(match.group(4))))
-    column = match.group(1).upper()
-    cells = {n: re.fullmatch(r"([A-Z]+)(\d+)", ref) for n, ref in scores.items() if ref}
-    if any(found.group(1) != column for found in cells.values()):
+    (first, column), (last, other) = sorted(_position(f"{match.group(g).upper()}{match.group(g + 1)}") for g in (1, 3))
+    cells = {n: _position(ref) for n, ref in scores.items() if ref}
+    if other != column or any(col != column for _, col in cells.values()):
         return frozenset()
-    return frozenset(n for n, found in cells.items() if not first <= int(found.group(2)) <= last)
+    return frozenset(n for n, (row, _) in cells.items() if not first <= row <= last)
 
 
 def _known_rule(name: str) -> bool:

@@ -14,7 +14,7 @@ import re
 import struct
 
 from ..logs import logger
-from .container import MAX_COLUMNS, MAX_PERCENT_CELLS, MAX_ROWS, PERCENT, ErrorValue, shows_percent
+from .container import MAX_COLUMNS, MAX_PERCENT_CELLS, MAX_ROWS, PERCENT, ErrorValue, address, shows_percent
 
 # xlrd holds a whole sheet in Python objects (about 16 times its cell records): past this, a file
 # is no self-evaluation table (unless pictures make it large), and its numbers are read as stored
@@ -112,8 +112,9 @@ def _with_formulas(cells: dict[tuple[int, int], str], stream: bytes, offset: int
     for row, col, rgce in _formulas(stream, offset) if offset is not None else ():
         found = _SUM_OF_AREA.search(rgce) if (row, col) in errors else None
         if found:
-            first, last, left, right = struct.unpack("<4H", found.group(1))
-            cells[(row, col)] = ErrorValue(cells[(row, col)], f"SUM({_column(left)}{first + 1}:{_column(right)}{last + 1})")
+            first, last, left, right = struct.unpack("<4H", found.group(1))   # (a column's high bits: relative)
+            cells[(row, col)] = ErrorValue(cells[(row, col)],
+                                           f"SUM({address(first, left & 0xFF)}:{address(last, right & 0xFF)})")
 
 
 def _records(stream: bytes, offset: int):
@@ -150,15 +151,6 @@ def _formulas(stream: bytes, offset: int):
         elif kind == _FORMULA and depth == 1 and len(body) >= 22:
             row, col = struct.unpack_from("<HH", body)
             yield row, col & 0xFF, body[22:22 + struct.unpack_from("<H", body, 20)[0]]
-
-
-def _column(field: int) -> str:
-    """A BIFF8 column field (its low byte the column; the high bits mark relative references) as letters."""
-    number, letters = (field & 0xFF) + 1, ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 class _Quiet:

@@ -409,7 +409,7 @@ class SheetWriter:
         """The lines of ``text`` in wrapped column ``index``: a row among the first
         :data:`WIDTH_ROWS` widens its column up to :data:`MAX_WIDTH`, so only what is wider
         wraps; a later row meets the width already fitted (see :meth:`finish`)."""
-        width = MAX_WIDTH if fitting else min(self.widths[index] + 2, MAX_WIDTH)
+        width = MAX_WIDTH if fitting else self._width(index)
         if "\n" not in text and 2 * len(text) < width:   # (two cells a character at most: it fits)
             return 1
         return wrapped_lines(text, width)
@@ -430,10 +430,14 @@ class SheetWriter:
             else:
                 sheet.write_string(number, index, value, fmt)
 
+    def _width(self, index: int) -> int:
+        """Column ``index``'s width as set: its widest text fitted, with room, up to :data:`MAX_WIDTH`."""
+        return min(self.widths[index] + 2, MAX_WIDTH)
+
     def finish(self) -> None:
         """Set the fitted widths and the autofilter over what was written."""
-        for index, width in enumerate(self.widths):
-            self.sheet.set_column(index, index, min(width + 2, MAX_WIDTH))
+        for index in range(len(self.widths)):
+            self.sheet.set_column(index, index, self._width(index))
         self.sheet.autofilter(0, 0, self.rows - 1, len(self.columns) - 1)
         if self.more is not None:
             self.more.finish()
