@@ -31,6 +31,10 @@ def test_wrong_score_and_missing_reason():
     assert [f.kind for f in findings] == ["score_mismatch", "missing_reason"]
     assert findings[0].message.startswith("得分应为5.00，填报为6（")
     assert kinds("≥", "90", "45", 10, 5, "无") == ["missing_reason"]  # 无 is no reason
+    # a formula's error value (as xlwings Server and Lite pass an error cell) states no reason
+    assert kinds("≥", "90", "45", 10, 5, "#N/A") == ["missing_reason"]
+    assert kinds("≥", "90", "45", 10, 5, " #VALUE! ") == ["missing_reason"]
+    assert kinds("≥", "90", "45", 10, 5, "原因：#N/A 数据未到") == []
 
 
 def test_equal_mismatch_needs_a_reason():

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from .errors import PerfError
 from .natures import EQUAL, parse_weight
-from .numbers import normalize_text, read_score, round_half_up
+from .numbers import ERROR_VALUE, fmt, normalize_text, read_score, round_half_up
 from .profiles import Profile, get_profile
 from .scoring import IndicatorScore, score_detail
 
@@ -64,18 +64,17 @@ def unreadable(err: PerfError, reported: object = None, expected: Decimal | None
     return Finding("unreadable", str(err), shown, expected, err.field or field)
 
 
-def fmt(value: Decimal) -> str:
-    """A decimal as people write it: no exponent, no trailing zeros (600% → ``6``), no minus on a
-    zero (−0.0, which a cell may hold, is shown 0 as in Excel)."""
-    return format((value if value else abs(value)).normalize(), "f")
-
-
 def pct(value: Decimal) -> str:
     return fmt(round_half_up(value * 100, 2)) + "%"
 
 
 def is_blank_reason(reason: object) -> bool:
-    return reason is None or normalize_text(str(reason)) in EMPTY_REASONS
+    """A 偏差原因 that says nothing: empty, 无 and the like, or a formula's error value (#N/A
+    stored as text, as xlwings Server and Lite pass an error cell), which states no reason."""
+    if reason is None:
+        return True
+    text = normalize_text(str(reason))
+    return text in EMPTY_REASONS or ERROR_VALUE.fullmatch(text) is not None
 
 
 def _band_finding(detail: IndicatorScore, reported: Decimal, decimals: int) -> Finding | None:
@@ -121,7 +120,9 @@ def _score_finding(detail: IndicatorScore, reported: Decimal, profile) -> Findin
             reported,
             expected,
         )
-    return Finding("score_mismatch", f"得分应为{expected}，填报为{fmt(reported)}{_readings(detail, reported, profile)}",
+    converted = f"（{detail.converted}）" if detail.converted else ""
+    return Finding("score_mismatch",
+                   f"得分应为{expected}{converted}，填报为{fmt(reported)}{_readings(detail, reported, profile)}",
                    reported, expected)
 
 

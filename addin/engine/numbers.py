@@ -22,6 +22,7 @@ from functools import lru_cache
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from .errors import PerfError
+from .units import convert, unit_in
 
 # Units written in several ways in real tables; each group reads as one unit.
 _UNIT_ALIASES = (
@@ -96,6 +97,12 @@ def quoted(value: object) -> str:
     except ValueError:  # an int beyond Python's str() digit limit
         return "位数过多的整数"
     return text if len(text) <= _QUOTE_LIMIT else text[: _QUOTE_LIMIT - 1] + "…"
+
+
+def fmt(value: Decimal) -> str:
+    """A decimal as people write it: no exponent, no trailing zeros (600% → ``6``), no minus on a
+    zero (−0.0, which a cell may hold, is shown 0 as in Excel)."""
+    return format((value if value else abs(value)).normalize(), "f")
 
 
 def bounded(number: Decimal, value: object, label: str) -> Decimal:
@@ -205,18 +212,25 @@ class _Token(NamedTuple):   # a tuple: made for every number in every text cell
 
 
 @lru_cache(maxsize=1024)
+def unit_word(unit: str | None) -> str:
+    """The word a unit cell names, as written after numbers ('' for none): units like "个(单位:)
+    TB" give their last word, a unit all in brackets, （万元） or (%), the word inside them."""
+    if unit is None:
+        return ""
+    text = normalize_text(str(unit))
+    if text in _NO_UNIT:
+        return ""
+    words = _BRACKETS.sub(" ", text).split() or text.strip("() ").split()
+    return words[-1] if words else text
+
+
+@lru_cache(maxsize=1024)
 def _unit_forms(unit: str | None) -> tuple[str, ...]:
     """The spellings that count as ``unit`` when they follow a number, longest first (cached:
     units are a small vocabulary, 万元 % 个 次 …, met on most rows)."""
-    if unit is None:
+    text = unit_word(unit)
+    if not text:
         return ()
-    text = normalize_text(str(unit))
-    if text in _NO_UNIT:
-        return ()
-    # Units like "个(单位:) TB": the last word is the one written after numbers; a unit that is
-    # all in brackets, （万元） or (%), is the word inside them
-    words = _BRACKETS.sub(" ", text).split() or text.strip("() ").split()
-    text = words[-1] if words else text
     forms = {text}
     for group in _UNIT_ALIASES:
         if text in group:
@@ -243,15 +257,17 @@ def _tokens(text: str) -> list[_Token]:
 
 
 def read_value(value: object, unit: object = None, label: str = "实际完成值") -> Decimal:
-    """The number a cell stands for: the cell itself if numeric, else read out of its text.
+    """The number a cell stands for, in ``unit``: the cell itself if numeric, else read out of its text.
 
     In a text, the first number written in the indicator's ``unit`` wins (``…993.5559万元，2024年
-    支出695.82万元`` with unit 万元 is 993.5559); without such a number, the first number that is
-    not a year. ``99.90%`` reads as 99.90. A text with no usable number raises :class:`PerfError`.
+    支出695.82万元`` with unit 万元 is 993.5559); without such a number, the first written in a unit
+    that converts to it (``30分钟`` for 小时 is 0.5, see :mod:`.units`); without either, the first
+    number that is not a year. ``99.90%`` reads as 99.90. A text with no usable number raises
+    :class:`PerfError`.
     """
     if value.__class__ is float or value is None or isinstance(value, (bool, int, float, Decimal)):
         return to_decimal(value, label)   # (a float first: the common case)
-    return read_quantity(value, unit, label)[0]
+    return read_measure(value, unit, label)[0]
 
 
 def read_score(value: object, label: str = "得分") -> Decimal:
@@ -265,12 +281,8 @@ def read_score(value: object, label: str = "得分") -> Decimal:
     return number
 
 
-def read_quantity(value: object, unit: object = None, label: str = "实际完成值") -> tuple[Decimal, str]:
-    """The number :func:`read_value` reads, with the text written right after it in a text
-    (``180分钟`` → (180, '分钟')); a number cell has no text after it (''). Whoever knows the units
-    (a band criterion) decides what that text means."""
-    if value is None or isinstance(value, (bool, int, float, Decimal)):
-        return to_decimal(value, label), ""
+def _candidates(value: object, label: str) -> list[_Token]:
+    """The numbers of a text cell that may be its value (not dates), in the order written."""
     if not isinstance(value, str):
         raise PerfError(f"{label}应为数值或文字，收到的是“{quoted(value)}”")
     if ERROR_VALUE.fullmatch(value.strip()):
@@ -280,15 +292,49 @@ def read_quantity(value: object, unit: object = None, label: str = "实际完成
     text = normalize_text(value)
     if not text:
         raise PerfError(f"{label}为空")
-    tokens = _tokens(text)
-    candidates = [t for t in tokens if not t.is_date]
+    candidates = [t for t in _tokens(text) if not t.is_date]
     if not candidates:
         if _DATE.search(text):
             raise PerfError(f"{label}“{quoted(value)}”是日期，不是数值")
         raise PerfError(f"{label}“{quoted(value)}”中没有可用的数值")
-    chosen = candidates[0]
-    forms = _unit_forms(unit if isinstance(unit, str) else None)
-    chosen = next((t for f in forms for t in candidates if t.after.startswith(f)), chosen)
-    if chosen.value is None:
+    return candidates
+
+
+def _number(token: _Token, value: object, label: str) -> Decimal:
+    if token.value is None:
         raise PerfError(f"{label}“{quoted(value)}”超出可计算的范围（绝对值应小于10的15次方）")
-    return bounded(chosen.value, value, label), chosen.after
+    return bounded(token.value, value, label)
+
+
+def _in_unit(candidates: list[_Token], unit: object) -> _Token | None:
+    """The first number written in ``unit`` (any of its spellings), or None."""
+    forms = _unit_forms(unit if isinstance(unit, str) else None)
+    return next((t for f in forms for t in candidates if t.after.startswith(f)), None)
+
+
+def read_quantity(value: object, unit: object = None, label: str = "实际完成值") -> tuple[Decimal, str]:
+    """The number of a cell as written, with the text written right after it in a text
+    (``180分钟`` → (180, '分钟')): the first number in ``unit``, else the first that is not a year;
+    a number cell has no text after it (''). Whoever knows the units (a band criterion)
+    decides what that text means."""
+    if value is None or isinstance(value, (bool, int, float, Decimal)):
+        return to_decimal(value, label), ""
+    candidates = _candidates(value, label)
+    chosen = _in_unit(candidates, unit) or candidates[0]
+    return _number(chosen, value, label), chosen.after
+
+
+def read_measure(value: object, unit: object = None, label: str = "实际完成值") -> tuple[Decimal, str]:
+    """The number :func:`read_value` reads, in ``unit``, and the unit it was written in when it
+    was converted (``30分钟`` for 小时: (0.5, '分钟')); '' when it was not."""
+    if value is None or isinstance(value, (bool, int, float, Decimal)):
+        return to_decimal(value, label), ""
+    candidates = _candidates(value, label)
+    chosen = _in_unit(candidates, unit)
+    want = unit_word(unit if isinstance(unit, str) else None)
+    if chosen is None and want:
+        for token in candidates:
+            have = unit_in(token.after, want)
+            if have:
+                return bounded(convert(_number(token, value, label), have, want), value, label), have
+    return _number(chosen or candidates[0], value, label), ""

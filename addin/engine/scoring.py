@@ -13,7 +13,7 @@ from . import form
 from .errors import PerfError, concerning
 from .methods import FUNDS, QUANTITATIVE, over_share
 from .natures import QUALITATIVE, parse_nature, parse_weight
-from .numbers import has_unit, quoted, read_value, round_half_up, to_decimal
+from .numbers import fmt, has_unit, quoted, read_measure, round_half_up, to_decimal, unit_word
 from .profiles import Grade, get_profile
 from .qualitative import find_scale, read_grade
 from .targets import split_target
@@ -35,6 +35,7 @@ class IndicatorScore:
     target: Decimal | None = None  # A, for quantitative rows
     actual: Decimal | None = None  # B, for quantitative rows
     grade: Grade | None = None     # for 定性 rows
+    converted: str = ""            # how a value written in another unit was read (30分钟 as 0.5小时)
 
 
 def score_detail(
@@ -66,9 +67,9 @@ def score_detail(
         score = round_half_up(grade.share * points, rules.decimals)
         return IndicatorScore(kind, points, score, score, grade=grade)
     with concerning("target"):
-        a = read_value(target, unit, "年度指标值")
+        a, target_unit = read_measure(target, unit, "年度指标值")
     with concerning("actual"):
-        b = read_value(actual, unit, "实际完成值")
+        b, actual_unit = read_measure(actual, unit, "实际完成值")
     share = min(max(QUANTITATIVE[rules.methods[kind]].share(a, b), _ZERO), _ONE)
     base = share * points
     over = over_share(kind, a, b)
@@ -89,7 +90,15 @@ def score_detail(
         flagged,
         a,
         b,
+        converted=_converted((("年度指标值", target, target_unit, a), ("实际完成值", actual, actual_unit, b)), unit),
     )
+
+
+def _converted(values: tuple, unit: object) -> str:
+    """What the scorer says of values written in another unit than the row's: 实际完成值“30分钟”
+    按0.5小时计."""
+    return "，".join(f"{label}“{quoted(value)}”按{fmt(round_half_up(number, 4))}{unit_word(unit)}计"
+                    for label, value, written, number in values if written)
 
 
 def _from_target(nature: object, target: object, unit: object, rules, levels: object) -> tuple[str, object, object]:

@@ -33,16 +33,14 @@ from . import form
 from .errors import PerfError
 from .methods import QUANTITATIVE
 from .natures import EQUAL, POSITIVE, QUALITATIVE, REVERSE, parse_nature, parse_weight
-from .numbers import BLANK_MARKS, _unit_forms, has_unit, normalize_text, quoted, read_value, round_half_up, to_decimal
+from .numbers import BLANK_MARKS, _unit_forms, fmt, has_unit, normalize_text, quoted, read_value, round_half_up, to_decimal
 from .profiles import Profile, ProfileDefinitionError, TargetsReview, get_profile
 from .qualitative import find_scale
 from .table import weights_problem
 from .targets import split_target
+from .units import UNITS, convert
 
 UNREADABLE = "unreadable"   # reading problems: not a rule, but deducted as the profile says
-# Money units and their value in 万元 (the project list's and most forms' unit of amounts).
-MONEY = {"元": Decimal("0.0001"), "千元": Decimal("0.1"), "万元": Decimal(1), "百万元": Decimal(100),
-         "亿元": Decimal(10000)}
 _PREFIX = re.compile(r"^(?:指标\s*\d+\s*[:：.、]?|\d+\s*[.、:：]|[（(]\d+[)）])\s*")
 _PUNCTUATION = re.compile(r"[\s。，,；;：:、．.·\"“”'‘’（）()【】\[\]]+")
 # Names of rates that are a share of a whole (may not pass 100%); growth is not one.
@@ -207,7 +205,8 @@ def same_unit(a: str, b: str) -> bool:
 
 def money_factor(unit: str) -> Decimal | None:
     """万元 per one of ``unit``, or None for a unit that is no amount of money."""
-    return MONEY.get(normalize_text(unit).replace(" ", "")) if unit else None
+    name = normalize_text(unit).replace(" ", "") if unit else ""
+    return convert(Decimal(1), name, "万元") if UNITS.get(name, ("",))[0] == "金额" else None
 
 
 def read_row(row: TargetRow, project: TargetProject, profile: Profile) -> RowReading:
@@ -294,11 +293,6 @@ def _finding(kind: str, row: TargetRow | None, message: str, *fields: str, value
 
 def _shown(value: object) -> object:
     return value if isinstance(value, (Decimal, int, float)) or value is None else str(value)
-
-
-def fmt(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return text
 
 
 # Words of a level label and the form's group they name (产出数量 is 数量指标, 项目效益 效益指标).

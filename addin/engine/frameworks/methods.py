@@ -16,6 +16,7 @@ from itertools import combinations
 
 from ..errors import PerfError
 from ..numbers import normalize_text, quoted, read_quantity, read_value, round_half_up, to_decimal
+from ..units import convert, unit_at
 from .criteria import BAND, CHECKLIST, CIRCLED, DEDUCTION, JUDGEMENT, RATIO, Criterion
 
 DECIMALS = 2
@@ -87,27 +88,8 @@ def _checklist_allows(criterion: Criterion, score: Decimal) -> bool:
     return any(sum(c, _ZERO) == score for n in range(len(points) + 1) for c in combinations(points, n))
 
 
-# Units a band value may be written in: spelling → (quantity, factor to that quantity's base
-# unit). Values in units of the same quantity are converted (180分钟 = 3小时, 1天 = 24小时);
-# units of different quantities are refused. ``分`` alone is not here: it also means points.
-_UNITS = {
-    "%": ("比率", Decimal(1)), "％": ("比率", Decimal(1)),
-    "分钟": ("时间", Decimal(1)), "min": ("时间", Decimal(1)),
-    "小时": ("时间", Decimal(60)), "时": ("时间", Decimal(60)), "h": ("时间", Decimal(60)),
-    "天": ("时间", Decimal(1440)), "日": ("时间", Decimal(1440)),
-    "个月": ("月数", Decimal(1)), "月": ("月数", Decimal(1)), "年": ("月数", Decimal(12)),
-    "元": ("金额", Decimal(1)), "万元": ("金额", Decimal(10000)),
-    "次": ("次数", Decimal(1)), "个": ("个数", Decimal(1)), "项": ("项数", Decimal(1)),
-    "人": ("人数", Decimal(1)),
-}
-_UNIT_SPELLINGS = sorted(_UNITS, key=len, reverse=True)
 # A bare number up to this (200%) is a fraction for a % band: what a %-formatted cell holds.
 FRACTION_LIMIT = Decimal(2)
-
-
-def _unit_after(after: str) -> str:
-    """The unit written right after a number (``分钟`` of ``180分钟``), or '' for none."""
-    return next((u for u in _UNIT_SPELLINGS if after.startswith(u)), "")
 
 
 def band_value(criterion: Criterion, value: object) -> Decimal:
@@ -124,13 +106,13 @@ def band_value(criterion: Criterion, value: object) -> Decimal:
     if _empty(value):
         raise PerfError("实际值为空", "value")
     number, after = read_quantity(value, criterion.unit or None, "实际值")
-    unit = _unit_after(after)
+    unit = unit_at(after)
     if unit and criterion.unit:
-        have, want = _UNITS[unit], _UNITS.get(criterion.unit)
-        if want is None or have[0] != want[0]:
+        converted = convert(number, unit, criterion.unit)
+        if converted is None:
             raise PerfError(f"实际值“{value}”的单位是{unit}，评分标准的单位是{criterion.unit}，"
                             f"两者无法换算，请按{criterion.unit}填写", "value")
-        return number * have[1] / want[1]
+        return converted
     if unit or criterion.unit != "%" or not _ZERO <= number <= FRACTION_LIMIT:
         return number
     fraction = number * 100

@@ -1,0 +1,122 @@
+"""Values written in another unit than their indicator's (addin/engine/units.py): converted
+when the two units measure the same quantity at a fixed ratio, never guessed otherwise."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from addin.engine import score_indicator
+from addin.engine.findings import check_scored
+from addin.engine.frameworks.criteria import parse_criterion
+from addin.engine.frameworks.methods import band_value
+from addin.engine.numbers import read_measure, read_quantity, read_value
+from addin.engine.profiles import get_profile
+from addin.engine.scoring import score_detail
+from addin.engine.target_review import money_factor
+from addin.engine.units import UNITS
+
+# Facts of the world, one per spelling the engine knows: "1 <a> is <n> <b>" ("=": two spellings
+# of one unit, read as written).
+FACTS = [
+    ("%", "10", "‰"), ("‰", "0.1", "%"),
+    ("分钟", "60", "秒"), ("min", "60", "秒"), ("秒", "1/60", "分钟"), ("小时", "60", "分钟"), ("时", "60", "分钟"),
+    ("h", "60", "分钟"), ("天", "24", "小时"), ("日", "24", "小时"),
+    ("年", "12", "个月"), ("月", "1", "个月"), ("个月", "1", "月"),
+    ("万元", "10000", "元"), ("千元", "1000", "元"), ("百万元", "100", "万元"), ("亿元", "10000", "万元"),
+    ("元", "0.001", "千元"),
+    ("米", "100", "厘米"), ("厘米", "10", "毫米"), ("cm", "10", "mm"), ("mm", "0.1", "厘米"),
+    ("千米", "1000", "米"), ("公里", "1000", "米"), ("km", "1", "公里"),
+    ("公顷", "15", "亩"), ("亩", "2000/3", "平米"), ("平方公里", "100", "公顷"), ("平方千米", "1", "km2"),
+    ("平方米", "3/2000", "亩"), ("平米", "=", "平方米"), ("m2", "0.0001", "公顷"), ("km2", "1500", "亩"),
+    ("千克", "2", "斤"), ("公斤", "1000", "克"), ("kg", "1", "千克"), ("吨", "2000", "斤"), ("斤", "500", "克"),
+    ("次", "=", "次"), ("个", "=", "个"), ("项", "=", "项"), ("人", "0.0001", "万人"),
+]
+
+
+def test_every_unit_has_a_fact():
+    assert {u for a, _, b in FACTS for u in (a, b)} - {"万人"} == set(UNITS)
+
+
+@pytest.mark.parametrize("have, number, want", FACTS)
+def test_one_unit_converts_to_another_of_its_quantity(have, number, want):
+    if number == "=":   # nothing to convert: the number as written
+        assert read_measure(f"1{have}", want) == (1, "")
+        return
+    numerator, _, denominator = number.partition("/")
+    expected = Decimal(numerator) / Decimal(denominator or 1)
+    value, written = read_measure(f"1{have}", want)
+    assert written == have and value == expected
+
+
+@pytest.mark.parametrize("text, unit, expected", [
+    ("30分钟", "小时", "0.5"), ("约30分钟内响应", "小时", "0.5"), ("2天", "小时", "48"),
+    ("1.5万元", "元", "15000"), ("480000元", "万元", "48"), ("3亿元", "万元", "30000"),
+    ("1.2万人", "人", "12000"), ("3万册", "册", "30000"), ("12000人次", "万人次", "1.2"), ("2亿次", "万次", "20000"),
+    ("12000册", "（万册）", "1.2"),   # the unit cell's word inside its brackets
+    ("12000人/年", "万人/年", "1.2"),   # a rate in tens of thousands of the same rate
+])
+def test_texts_in_another_unit_are_read_in_the_rows_unit(text, unit, expected):
+    assert read_value(text, unit) == Decimal(expected)
+
+
+@pytest.mark.parametrize("text, unit, expected", [
+    ("1小时，即60分钟", "分钟", "60"),                     # a number in the row's unit is taken first
+    ("5吨/天", "千克", "5"), ("50元/人", "万元", "50"),      # a rate is not its first word
+    ("12000人次", "人次/年", "12000"), ("3次每年", "次/年", "3"),
+    ("12个工作日", "天", "12"),                            # working days are not days
+    ("30分钟", "分", "30"),                               # 分 alone is also points: read as written
+    ("2天", "个月", "2"), ("85%", "小时", "85"),           # no fixed ratio, or another quantity
+    ("30", "小时", "30"),                                 # a bare number is in the row's unit
+    ("30分钟", None, "30"), ("30分钟", "/", "30"),
+])
+def test_values_that_do_not_convert_are_read_as_written(text, unit, expected):
+    assert read_measure(text, unit) == (Decimal(expected), "")
+
+
+def test_read_quantity_keeps_the_number_as_written():
+    """Bands convert for themselves from the unit after the number."""
+    assert read_quantity("30分钟", "小时") == (30, "分钟")
+
+
+def test_a_converted_value_beyond_the_engines_range_is_refused():
+    with pytest.raises(Exception, match="超出可计算的范围"):
+        read_value("90000000亿元", "元")
+
+
+def test_a_target_in_hours_met_in_minutes_scores_full():
+    assert score_indicator(None, "≤2小时", "30分钟", 10) == Decimal("10.00")
+    assert score_indicator("≥", 50, "480000元", 10, None, "万元") == Decimal("9.60")
+    assert score_indicator("≤", "500000元", "48万元", 10, None, "万元") == Decimal("10.00")
+
+
+def test_the_finding_says_how_a_value_was_converted():
+    detail = score_detail(None, "≤2小时", "30分钟", 10)
+    assert detail.actual == Decimal("0.5") and detail.target == 2
+    assert detail.converted == "实际完成值“30分钟”按0.5小时计"
+    finding = check_scored(detail, 1.67, "", get_profile(None))[0]
+    assert finding.kind == "score_mismatch"
+    assert finding.message.startswith("得分应为10.00（实际完成值“30分钟”按0.5小时计），填报为1.67")
+    assert score_detail("≥", "5000人", "0.6万人", 10, None, "万人").converted == "年度指标值“5000人”按0.5万人计"
+    assert score_detail("≥", "5000人", "6000人", 10, None, "万人").converted == (
+        "年度指标值“5000人”按0.5万人计，实际完成值“6000人”按0.6万人计")
+
+
+def test_a_value_in_the_rows_unit_says_nothing():
+    assert score_detail(None, "≤2小时", "1.5小时", 10).converted == ""
+    finding = check_scored(score_detail(None, "≤2小时", "3小时", 10), 1, "x", get_profile(None))[0]
+    assert "按" not in finding.message.split("，")[0]
+
+
+def test_bands_convert_with_the_same_table():
+    criterion = parse_criterion("2小时以内得5分，2-4小时得3分，4小时以上得0分", 5)
+    assert criterion.unit == "小时"
+    assert band_value(criterion, "90分钟") == Decimal("1.5")
+    assert band_value(criterion, "1天") == 24
+
+
+@pytest.mark.parametrize("unit, factor", [("元", "0.0001"), ("千元", "0.1"), ("万元", "1"), ("百万元", "100"),
+                                          ("亿元", "10000"), (" 万 元 ", "1"), ("小时", None), ("", None)])
+def test_money_factor_is_in_wan_yuan(unit, factor):
+    assert money_factor(unit) == (None if factor is None else Decimal(factor))
