@@ -105,3 +105,14 @@ def test_a_total_below_other_matters_is_checked(tmp_path, total, grade, expected
     assert (read.table.total_score, read.table.grade) == (total, grade)
     report, _ = report_table(read, "mof-2020", source.name)
     assert {(f.cell, f.kind) for f in report.findings if f.kind in ("total_mismatch", "grade_mismatch")} == expected
+
+
+def test_amounts_written_in_wan_and_an_empty_department(tmp_path):
+    """鄂州 writes its amounts 150万 under 项目资金（万元） (150 万元: the funds row is checked,
+    not seven unreadable cells) and leaves 主管部门 empty beside the 实施单位 label (no department,
+    not the label taken for one)."""
+    path = next(p for p in FILES if p.stem == "hubei_ezhou_1")
+    [read] = read_tables(workbook(path, tmp_path / "e.xlsx"))
+    assert (read.table.funds.annual, read.table.funds.executed) == (150, 125.25)
+    assert read.table.department == "" and read.table.implementer == ""
+    assert read.table.project == "市民中心运行维护费"

@@ -397,7 +397,8 @@ def test_an_error_value_on_a_sheet_with_an_escaped_name_is_found_at_its_cell(tmp
 
 
 @pytest.mark.parametrize("written, unit", [(["1,411,160元", "141.116万元", "1411160 元"], "万元"),
-                                           (["141.116万元", "1411160", "1,411,160元"], "元")])
+                                           (["141.116万元", "1411160", "1,411,160元"], "元"),
+                                           (["141.116万", "0.0141116亿", "1411.16千元"], "万元")])
 def test_amounts_written_with_their_unit_are_read_in_the_tables_unit(tmp_path, written, unit):
     """年初预算数, 全年预算数 and 全年执行数 typed as text with 元 or 万元 (as a Word table or a
     cell typed as text holds them) are read in the table's money unit: 1,411,160元 in a 万元

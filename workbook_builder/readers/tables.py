@@ -28,12 +28,14 @@ from addin.engine.forms import DEFAULT_FORM_ID, ends, funds_rows, get_form, list
 from addin.engine.numbers import BLANK_MARKS, normalize_text
 from addin.engine.natures import SPELLINGS as NATURE_SPELLINGS
 from addin.engine.table import Funds, FundsSource, Indicator, Table
+from addin.engine.units import convert
 
 from ..forms import layout as L
 from .container import NUMBER, Grid, error_meaning, percent_text
 
 _YEAR = re.compile(r"(\d{4})\s*年度")
 _NUMBER_TEXT = re.compile(r"-?[\d,]+(\.\d+)?%?")
+_LABELS = (form.PROJECT, form.DEPARTMENT, form.IMPLEMENTER)   # the labels of the table's head
 REQUIRED_COLUMNS = ("level3", "target", "actual", "weight", "score")
 
 
@@ -717,8 +719,11 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
             for t in all_texts[r - grid.top] if t}
 
     def labelled(label: str) -> object:
+        """The value right of ``label``: none when the cell is left empty and the next label
+        (实施单位 right of an empty 主管部门) comes first."""
         hit = _find(grid, rows, label)
-        return _right_of(grid, *hit) if hit else None
+        value = _right_of(grid, *hit) if hit else None
+        return None if isinstance(value, str) and normalize_text(value).replace(" ", "").startswith(_LABELS) else value
 
     project = labelled(form.PROJECT) or grid.name
     year = None
@@ -872,8 +877,8 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
                      status=status, funds_columns=tuple(funds_columns), money_unit=money)
 
 
-_MONEY = re.compile(rf"({NUMBER})\s*(万元|元)")
-_PER_UNIT = {"万元": 10000, "元": 1}
+_MONEY = re.compile(rf"({NUMBER})\s*(亿元|百万元|万元|千元|元|万|亿)")
+_SHORT = {"万": "万元", "亿": "亿元"}   # 150万 in a column of amounts is 150 万元
 
 
 def money_in(value: object, unit: str) -> object:
@@ -881,7 +886,8 @@ def money_in(value: object, unit: str) -> object:
     cell typed as text) as a number in the table's money ``unit``: ``6960200元`` in a 万元 table
     is 696.02, not 6,960,200 万元; any other value as it is."""
     if isinstance(value, str) and (match := _MONEY.fullmatch(normalize_text(value))):
-        return float(Decimal(match.group(1).replace(",", "")) * _PER_UNIT[match.group(2)] / _PER_UNIT[unit])
+        written = _SHORT.get(match.group(2), match.group(2))
+        return float(convert(Decimal(match.group(1).replace(",", "")), written, unit))
     return value
 
 
