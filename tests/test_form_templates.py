@@ -144,6 +144,26 @@ def test_filled_template_computes_like_the_engine(written, chaoyang_tables, form
         assert compare_cells(got, expected) == {}, path.name
 
 
+@pytest.mark.parametrize("form_id", FORMS)
+def test_an_amount_typed_in_the_other_money_unit_computes_in_the_forms_unit(written, chaoyang_tables, form_id):
+    """全年执行数 typed as text in the other money unit (万元 in a form in 元, 元 in one in 万元):
+    PERF_EXEC_* read it in the form's unit, as recalc reads it (an add-in template of a form in
+    元 says so to PERF_EXEC_*; 万元 is their default)."""
+    path, sample = written[form_id, False][0], samples(chaoyang_tables)[0]
+    inputs, table = filled(path, sample, form_id, False)
+    lay = Layout(len(table.indicators), BY_ID[form_id])
+    executed = table.funds.executed
+    other = f"{fmt(executed / 10000)}万元" if BY_ID[form_id].money_unit == "元" else f"{fmt(executed * 10000)}元"
+    inputs[lay.funds_cell("executed")] = other
+    book = Evaluated(path)
+    solution = book.calculate(SHEET, inputs)
+    rate = exec_rate(table.funds.annual, executed, table.profile)
+    assert book.value(solution, SHEET, lay.funds_cell("rate")) == float(rate)
+    if lay.funds_scored:
+        assert book.value(solution, SHEET, lay.funds_cell("score")) == float(
+            exec_score(table.funds.annual, executed, 10, table.profile))
+
+
 def where(finding, lay: Layout) -> str:
     """The cell the layout gives a finding (independently of the reader's own map)."""
     if finding.part == "indicator":

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from addin.engine import PerfError
+from addin.engine import PerfError, exec_rate, exec_score
 from addin import udfs
 from tests.test_properties import cell_values
 
@@ -44,7 +44,7 @@ def test_values_like_excel_passes_them():
         (lambda: udfs.PERF_GRADE(95, "beijing"), "未知的规则“beijing”"),
         (lambda: udfs.PERF_EXEC_RATE(0, 5), "全年预算数为0"),
         (lambda: udfs.PERF_GRADE(95, None, "多余"), "函数PERF_GRADE需要1至2个参数，收到了3个"),
-        (lambda: udfs.PERF_EXEC_RATE(100), "函数PERF_EXEC_RATE需要2至4个参数，收到了1个"),
+        (lambda: udfs.PERF_EXEC_RATE(100), "函数PERF_EXEC_RATE需要2至5个参数，收到了1个"),
         (lambda: udfs.PERF_SCORE("≥", 90, 95), "函数PERF_SCORE需要4至6个参数，收到了3个"),
         (lambda: udfs.PERF_CHECK("≥", 90, 95, 10, 10, None, None, None, 1), "需要6至8个参数，收到了9个"),
         (lambda: udfs.PERF_VALUE(), "函数PERF_VALUE需要1至2个参数，收到了0个"),
@@ -100,3 +100,19 @@ def test_any_call_gives_a_cell_value_or_the_chinese_error(function, args):
         assert str(err) and "Traceback" not in str(err)
         return
     assert isinstance(value, str) or (isinstance(value, float) and math.isfinite(value))
+
+
+def test_amounts_written_with_their_money_unit_are_converted():
+    """全年预算数 and 全年执行数 typed as text with their unit (as recalc reads them): 万元 unless
+    金额单位 says 元; the rate is the same whatever unit the amounts are written in."""
+    rate = float(exec_rate(150, 141.116))
+    assert udfs.PERF_EXEC_RATE("150万", "1,411,160元") == rate
+    assert udfs.PERF_EXEC_RATE(150, "141.116万元") == rate
+    assert udfs.PERF_EXEC_RATE("1500000元", 141.116) == rate
+    assert udfs.PERF_EXEC_SCORE(1500000, "141.116万元", 10, None, None, "元") == float(exec_score(150, 141.116, 10))
+    assert udfs.PERF_EXEC_RATE(1500000, 1411160, None, None, "元") == rate
+    assert udfs.PERF_EXEC_RATE(150, "141.116万元", None, None, "") == rate   # an empty cell: 万元
+    with pytest.raises(PerfError, match="金额单位“个”不是金额的单位"):
+        udfs.PERF_EXEC_RATE(150, "141万元", None, None, "个")
+    with pytest.raises(PerfError, match="全年执行数“141万个”不是数值"):
+        udfs.PERF_EXEC_RATE(150, "141万个")

@@ -256,6 +256,32 @@ def _tokens(text: str) -> list[_Token]:
     return tokens
 
 
+# An amount written with its money unit: 141.116万元, 1,411,160元, 150万 (万 alone: 万元 in a
+# column of amounts), 0.5亿
+AMOUNT = re.compile(r"(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(亿元|百万元|万元|千元|元|万|亿)")
+_MONEY_SHORT = {"万": "万元", "亿": "亿元"}
+
+
+def amount_in(value: object, unit: str, label: str = "金额") -> Decimal | None:
+    """An amount written with its money unit (``141.116万元``, ``1,411,160元``, ``150万``) in money
+    ``unit`` (``1,411,160元`` in 万元 is 141.116); None for anything else (a number, a bare
+    numeric text, words). Raises :class:`PerfError` for a unit that is no money unit."""
+    if not isinstance(value, str) or not (match := AMOUNT.fullmatch(normalize_text(value))):
+        return None
+    written = _MONEY_SHORT.get(match.group(2), match.group(2))
+    number = convert(to_decimal(match.group(1).replace(",", ""), label), written, unit)
+    if number is None:
+        raise PerfError(f"金额单位“{quoted(unit)}”不是金额的单位，应为 元 或 万元")
+    return bounded(number, value, label)
+
+
+def read_amount(value: object, unit: object = None, label: str = "金额") -> Decimal:
+    """An amount in money ``unit`` (万元 when none is given, the unit of the central form): a
+    number as it is, a text with its money unit converted (:func:`amount_in`)."""
+    converted = amount_in(value, "万元" if unit is None or unit == "" else normalize_text(str(unit)), label)
+    return to_decimal(value, label) if converted is None else converted
+
+
 def read_value(value: object, unit: object = None, label: str = "实际完成值") -> Decimal:
     """The number a cell stands for, in ``unit``: the cell itself if numeric, else read out of its text.
 

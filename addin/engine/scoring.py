@@ -13,7 +13,7 @@ from . import form
 from .errors import PerfError, concerning
 from .methods import FUNDS, QUANTITATIVE, over_share
 from .natures import QUALITATIVE, parse_nature, parse_weight
-from .numbers import fmt, has_unit, quoted, read_measure, round_half_up, to_decimal, unit_word
+from .numbers import fmt, has_unit, quoted, read_amount, read_measure, round_half_up, to_decimal, unit_word
 from .profiles import Grade, get_profile
 from .qualitative import find_scale, read_grade
 from .targets import split_target
@@ -127,9 +127,11 @@ def score_indicator(
     return score_detail(nature, target, actual, weight, profile, unit).score
 
 
-def _amounts(budget: object, executed: object, rules, received: object = None) -> tuple[Decimal, Decimal]:
+def _amounts(budget: object, executed: object, rules, received: object = None,
+             unit: object = None) -> tuple[Decimal, Decimal]:
     """The denominator of 执行率 (全年预算数, or 实际到位资金 when the profile says so) and the
-    amount executed."""
+    amount executed, in money ``unit`` (万元 when none is given): an amount written with its unit
+    (``141.116万元``, ``1,411,160元``) is converted to it, so that both are in one unit."""
     if rules.funds_basis == "received":
         if received is None or (isinstance(received, str) and not received.strip()):
             raise PerfError(f"规则“{rules.id}”按 执行率 = 实际支出 ÷ 实际到位资金 计算，缺少实际到位资金",
@@ -138,42 +140,42 @@ def _amounts(budget: object, executed: object, rules, received: object = None) -
     else:
         label, field = "全年预算数", "annual"
     with concerning(field):
-        b = to_decimal(budget, label)
+        b = read_amount(budget, unit, label)
         if b <= 0:
             raise PerfError(f"{label}为{quoted(budget)}，无法计算执行率")
     with concerning("executed"):
-        e = to_decimal(executed, "全年执行数")
+        e = read_amount(executed, unit, "全年执行数")
         if e < 0:
             raise PerfError(f"全年执行数不能为负数（{quoted(executed)}）")
     return b, e
 
 
-def funds_share(budget: object, executed: object, profile: object = None, received: object = None) -> Decimal:
+def funds_share(budget: object, executed: object, profile: object = None, received: object = None,
+                unit: object = None) -> Decimal:
     """执行率 unrounded: 全年执行数 ÷ 全年预算数 (or ÷ 实际到位资金, by the profile)."""
-    b, e = _amounts(budget, executed, get_profile(profile), received)
+    b, e = _amounts(budget, executed, get_profile(profile), received, unit)
     return e / b
 
 
-def exec_rate(budget: object, executed: object, profile: object = None, received: object = None) -> Decimal:
+def exec_rate(budget: object, executed: object, profile: object = None, received: object = None,
+              unit: object = None) -> Decimal:
     """执行率 = 全年执行数 / 全年预算数 (or / 实际到位资金, by the profile), as a fraction rounded as
-    the profile says (0.9997)."""
-    return round_half_up(funds_share(budget, executed, profile, received), get_profile(profile).rate_decimals)
+    the profile says (0.9997); amounts in money ``unit`` (see :func:`_amounts`)."""
+    return round_half_up(funds_share(budget, executed, profile, received, unit), get_profile(profile).rate_decimals)
 
 
-def exec_score(
-    budget: object, executed: object, weight: object = None, profile: object = None, received: object = None
-) -> Decimal:
+def exec_score(budget: object, executed: object, weight: object = None, profile: object = None,
+               received: object = None, unit: object = None) -> Decimal:
     """The funds row's 得分: min(执行率, 1) × 分值 (分值 defaults to the profile's, usually 10)."""
-    return exec_detail(budget, executed, weight, profile, received)[1]
+    return exec_detail(budget, executed, weight, profile, received, unit)[1]
 
 
-def exec_detail(
-    budget: object, executed: object, weight: object = None, profile: object = None, received: object = None
-) -> tuple[Decimal, Decimal]:
+def exec_detail(budget: object, executed: object, weight: object = None, profile: object = None,
+                received: object = None, unit: object = None) -> tuple[Decimal, Decimal]:
     """The funds row's 执行率 unrounded (as :func:`funds_share`) and its 得分 (as
     :func:`exec_score`), the amounts read once."""
     rules = get_profile(profile)
-    b, e = _amounts(budget, executed, rules, received)
+    b, e = _amounts(budget, executed, rules, received, unit)
     points = rules.funds_weight if weight is None or weight == "" else parse_weight(weight)
     share = min(max(FUNDS[rules.funds_method].share(b, e), _ZERO), _ONE)
     return e / b, round_half_up(share * points, rules.decimals)

@@ -18,20 +18,18 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
 from addin.engine import PerfError, form, get_profile, parse_nature
 from addin.engine import forms
 from addin.engine.forms import DEFAULT_FORM_ID, ends, funds_rows, get_form, list_forms, strip_source, vocabulary
-from addin.engine.numbers import BLANK_MARKS, normalize_text
+from addin.engine.numbers import AMOUNT, BLANK_MARKS, amount_in, normalize_text
 from addin.engine.natures import SPELLINGS as NATURE_SPELLINGS
 from addin.engine.table import Funds, FundsSource, Indicator, Table
-from addin.engine.units import convert
 
 from ..forms import layout as L
-from .container import NUMBER, Grid, error_meaning, percent_text
+from .container import Grid, error_meaning, percent_text
 
 _YEAR = re.compile(r"(\d{4})\s*年度")
 _NUMBER_TEXT = re.compile(r"-?[\d,]+(\.\d+)?%?")
@@ -156,7 +154,7 @@ def _is_number(value: object) -> bool:
         return True
     if kind is str:   # (an amount with its money unit too: 696.02万元)
         return value != "" and (_NUMBER_TEXT.fullmatch(value.strip()) is not None
-                                or _MONEY.fullmatch(normalize_text(value)) is not None)
+                                or AMOUNT.fullmatch(normalize_text(value)) is not None)
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
@@ -877,18 +875,16 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
                      status=status, funds_columns=tuple(funds_columns), money_unit=money)
 
 
-_MONEY = re.compile(rf"({NUMBER})\s*(亿元|百万元|万元|千元|元|万|亿)")
-_SHORT = {"万": "万元", "亿": "亿元"}   # 150万 in a column of amounts is 150 万元
-
-
 def money_in(value: object, unit: str) -> object:
-    """An amount written with its unit (``696.02万元``, ``6,960,200元``, as in a Word table or a
-    cell typed as text) as a number in the table's money ``unit``: ``6960200元`` in a 万元 table
-    is 696.02, not 6,960,200 万元; any other value as it is."""
-    if isinstance(value, str) and (match := _MONEY.fullmatch(normalize_text(value))):
-        written = _SHORT.get(match.group(2), match.group(2))
-        return float(convert(Decimal(match.group(1).replace(",", "")), written, unit))
-    return value
+    """An amount written with its unit (``696.02万元``, ``6,960,200元``, ``150万``, as in a Word table
+    or a cell typed as text) as a number in the table's money ``unit``: ``6960200元`` in a 万元
+    table is 696.02, not 6,960,200 万元; any other value as it is (an amount out of range too:
+    the engine says so at its cell)."""
+    try:
+        amount = amount_in(value, unit)
+    except PerfError:
+        return value
+    return value if amount is None else float(amount)
 
 
 def _in_money_unit(funds: Funds, unit: str) -> None:
