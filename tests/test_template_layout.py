@@ -62,8 +62,8 @@ def test_merged_level_cells(sheet):
 def test_formulas_use_the_rule_name(sheet):
     ws = sheet[L.SHEET]
     assert ws["J13"].value == '=IF(OR(E13="",H13=""),"",PERF_SCORE(E13,F13,H13,I13,规则,G13))'
-    assert ws["G6"].value == '=IF(OR(D6="",E6=""),"",PERF_EXEC_RATE(D6,E6))'
-    assert ws["H6"].value == '=IF(OR(D6="",E6=""),"",PERF_EXEC_SCORE(D6,E6,F6,规则))'
+    assert ws["G6"].value == '=IF(OR(D6="",E6=""),"",PERF_EXEC_RATE(D6,E6,规则,,"万元"))'
+    assert ws["H6"].value == '=IF(OR(D6="",E6=""),"",PERF_EXEC_SCORE(D6,E6,F6,规则,,"万元"))'
     assert ws["J20"].value == '=IF(J19="","",PERF_GRADE(J19,规则))'
     assert "PERF_CHECK(E13,F13,H13,I13,J13,K13,规则,G13)" in ws["L13"].value
     assert sheet.defined_names["规则"].attr_text == "'自评表'!$C$21"

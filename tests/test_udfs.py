@@ -108,11 +108,17 @@ def test_amounts_written_with_their_money_unit_are_converted():
     rate = float(exec_rate(150, 141.116))
     assert udfs.PERF_EXEC_RATE("150万", "1,411,160元") == rate
     assert udfs.PERF_EXEC_RATE(150, "141.116万元") == rate
-    assert udfs.PERF_EXEC_RATE("1500000元", 141.116) == rate
+    assert udfs.PERF_EXEC_RATE("1500000元", "141.116万元") == rate
     assert udfs.PERF_EXEC_SCORE(1500000, "141.116万元", 10, None, None, "元") == float(exec_score(150, 141.116, 10))
     assert udfs.PERF_EXEC_RATE(1500000, 1411160, None, None, "元") == rate
     assert udfs.PERF_EXEC_RATE(150, "141.116万元", None, None, "") == rate   # an empty cell: 万元
+    assert udfs.PERF_EXEC_RATE(150, 141.116, None, None, "万") == rate   # 万 is 万元, as 150万 is
     with pytest.raises(PerfError, match="金额单位“个”不是金额的单位"):
         udfs.PERF_EXEC_RATE(150, "141万元", None, None, "个")
+    with pytest.raises(PerfError, match="金额单位“美元”不是金额的单位"):
+        udfs.PERF_EXEC_RATE(150, 140, None, None, "美元")   # refused even where no amount has a unit
+    # without 金额单位 a bare number beside one written in 元 is in no known unit: refused, not guessed
+    with pytest.raises(PerfError, match="全年执行数写的是元，全年预算数“1500000”没有写单位"):
+        udfs.PERF_EXEC_RATE(1500000, "1411160元")
     with pytest.raises(PerfError, match="全年执行数“141万个”不是数值"):
         udfs.PERF_EXEC_RATE(150, "141万个")

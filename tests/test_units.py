@@ -15,7 +15,7 @@ from addin.engine.numbers import read_measure, read_quantity, read_value
 from addin.engine.profiles import get_profile
 from addin.engine.scoring import score_detail
 from addin.engine.target_review import money_factor
-from addin.engine.units import UNITS
+from addin.engine.units import UNITS, convert
 
 # Facts of the world, one per spelling the engine knows: "1 <a> is <n> <b>" ("=": two spellings
 # of one unit, read as written).
@@ -41,13 +41,8 @@ def test_every_unit_has_a_fact():
 
 @pytest.mark.parametrize("have, number, want", FACTS)
 def test_one_unit_converts_to_another_of_its_quantity(have, number, want):
-    if number == "=":   # nothing to convert: the number as written
-        assert read_measure(f"1{have}", want) == (1, "")
-        return
-    numerator, _, denominator = number.partition("/")
-    expected = Decimal(numerator) / Decimal(denominator or 1)
-    value, written = read_measure(f"1{have}", want)
-    assert written == have and value == expected
+    numerator, _, denominator = ("1" if number == "=" else number).partition("/")
+    assert convert(Decimal(1), have, want) == Decimal(numerator) / Decimal(denominator or 1)
 
 
 @pytest.mark.parametrize("text, unit, expected", [
@@ -56,6 +51,9 @@ def test_one_unit_converts_to_another_of_its_quantity(have, number, want):
     ("1.2万人", "人", "12000"), ("3万册", "册", "30000"), ("12000人次", "万人次", "1.2"), ("2亿次", "万次", "20000"),
     ("12000册", "（万册）", "1.2"),   # the unit cell's word inside its brackets
     ("12000人/年", "万人/年", "1.2"),   # a rate in tens of thousands of the same rate
+    ("受益群众2万余人", "人", "20000"), ("30余万人", "人", "300000"), ("1.2万多人次", "人次", "12000"),
+    ("覆盖5个乡镇，惠及2万人", "人", "20000"),   # past a first number of another quantity
+    ("100%在2天内完成", "小时", "48"),
 ])
 def test_texts_in_another_unit_are_read_in_the_rows_unit(text, unit, expected):
     assert read_value(text, unit) == Decimal(expected)
@@ -70,6 +68,12 @@ def test_texts_in_another_unit_are_read_in_the_rows_unit(text, unit, expected):
     ("2天", "个月", "2"), ("85%", "小时", "85"),           # no fixed ratio, or another quantity
     ("30", "小时", "30"),                                 # a bare number is in the row's unit
     ("30分钟", None, "30"), ("30分钟", "/", "30"),
+    # never past a bare first number: it is in the row's unit
+    ("人均1150，合计11.5万元", "元", "1150"), ("平均1.5，最长不超过30分钟", "小时", "1.5"),
+    ("全年开放300，每天开放8小时", "天", "300"),
+    # the calendar's 月, 日, 时 are no durations; a unit of the same size is no conversion
+    ("10月完成", "年", "10"), ("17时前办结", "天", "17"), ("15日前报送", "小时", "15"), ("1-12月", "个月", "1"),
+    ("项目于10月完成", "个月", "10"), ("2万余人", "万人", "2"),
 ])
 def test_values_that_do_not_convert_are_read_as_written(text, unit, expected):
     assert read_measure(text, unit) == (Decimal(expected), "")
@@ -109,11 +113,22 @@ def test_a_value_in_the_rows_unit_says_nothing():
     assert "按" not in finding.message.split("，")[0]
 
 
+def test_a_unit_written_in_the_target_is_the_rows_when_the_nature_is_filled_in():
+    """A row with its 性质 filled in and no 度量单位 (as Chaoyang's and Sichuan's rows leave it):
+    the unit written in the target converts the actual, as on a form without a 性质 column."""
+    assert score_indicator("≥", "≥10000人", "1.2万人", 5) == Decimal("5.00")
+    assert score_indicator("≤", "≤2小时", "30分钟", 10) == Decimal("10.00")
+    assert score_indicator("≥", "95", "96", 10) == Decimal("10.00")   # a bare target: no unit
+    assert score_detail("定性", "优良中低差", "优", 10).grade.name == "优"
+
+
 def test_bands_convert_with_the_same_table():
     criterion = parse_criterion("2小时以内得5分，2-4小时得3分，4小时以上得0分", 5)
     assert criterion.unit == "小时"
     assert band_value(criterion, "90分钟") == Decimal("1.5")
     assert band_value(criterion, "1天") == 24
+    people = parse_criterion("服务人数达10000人以上得5分，5000-10000人得3分，5000人以下得0分", 5)
+    assert band_value(people, "1.2万人") == 12000 and band_value(people, "8000人") == 8000
 
 
 @pytest.mark.parametrize("unit, factor", [("元", "0.0001"), ("千元", "0.1"), ("万元", "1"), ("百万元", "100"),

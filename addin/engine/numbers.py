@@ -22,7 +22,7 @@ from functools import lru_cache
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from .errors import PerfError
-from .units import convert, unit_in
+from .units import UNITS, convert, unit_at, unit_in
 
 # Units written in several ways in real tables; each group reads as one unit.
 _UNIT_ALIASES = (
@@ -262,23 +262,42 @@ AMOUNT = re.compile(r"(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(亿元|百万�
 _MONEY_SHORT = {"万": "万元", "亿": "亿元"}
 
 
+def money_unit(unit: object) -> str:
+    """A 金额单位 as amounts are converted to: 万元 when blank (the central form's), 万 and 亿 as
+    万元 and 亿元, a unit cell's word (（元） is 元). Raises :class:`PerfError` (field ``unit``) for
+    a unit that is no money unit."""
+    if unit is None or unit == "":
+        return "万元"
+    word = unit_word(str(unit))
+    word = _MONEY_SHORT.get(word, word)
+    if UNITS.get(word, ("",))[0] != "金额":
+        raise PerfError(f"金额单位“{quoted(unit)}”不是金额的单位，应为 元 或 万元", "unit")
+    return word
+
+
+def amount_unit(value: object) -> str:
+    """The money unit an amount is written in (万元 of ``150万``), '' when it is written without
+    one (a number, a bare numeric text) or is no amount."""
+    if isinstance(value, str) and (match := AMOUNT.fullmatch(normalize_text(value))):
+        return _MONEY_SHORT.get(match.group(2), match.group(2))
+    return ""
+
+
 def amount_in(value: object, unit: str, label: str = "金额") -> Decimal | None:
     """An amount written with its money unit (``141.116万元``, ``1,411,160元``, ``150万``) in money
-    ``unit`` (``1,411,160元`` in 万元 is 141.116); None for anything else (a number, a bare
-    numeric text, words). Raises :class:`PerfError` for a unit that is no money unit."""
-    if not isinstance(value, str) or not (match := AMOUNT.fullmatch(normalize_text(value))):
+    ``unit`` (as :func:`money_unit` gives it; ``1,411,160元`` in 万元 is 141.116); None for
+    anything else (a number, a bare numeric text, words)."""
+    written = amount_unit(value)
+    if not written:
         return None
-    written = _MONEY_SHORT.get(match.group(2), match.group(2))
-    number = convert(to_decimal(match.group(1).replace(",", ""), label), written, unit)
-    if number is None:
-        raise PerfError(f"金额单位“{quoted(unit)}”不是金额的单位，应为 元 或 万元")
-    return bounded(number, value, label)
+    number = to_decimal(AMOUNT.fullmatch(normalize_text(value)).group(1).replace(",", ""), label)
+    return bounded(convert(number, written, unit), value, label)
 
 
 def read_amount(value: object, unit: object = None, label: str = "金额") -> Decimal:
-    """An amount in money ``unit`` (万元 when none is given, the unit of the central form): a
-    number as it is, a text with its money unit converted (:func:`amount_in`)."""
-    converted = amount_in(value, "万元" if unit is None or unit == "" else normalize_text(str(unit)), label)
+    """An amount in money ``unit`` (see :func:`money_unit`): a number as it is, a text with its
+    money unit converted (:func:`amount_in`)."""
+    converted = amount_in(value, money_unit(unit), label)
     return to_decimal(value, label) if converted is None else converted
 
 
@@ -359,7 +378,10 @@ def read_measure(value: object, unit: object = None, label: str = "实际完成�
     chosen = _in_unit(candidates, unit)
     want = unit_word(unit if isinstance(unit, str) else None)
     if chosen is None and want:
-        for token in candidates:
+        # the first number, in a unit that converts; past it only when its own unit is another
+        # quantity's (5个乡镇，惠及2万人 for 人), never past a bare one (平均1.5，最长30分钟 is 1.5)
+        tried = candidates if unit_at(candidates[0].after) else candidates[:1]
+        for token in tried:
             have = unit_in(token.after, want)
             if have:
                 return bounded(convert(_number(token, value, label), have, want), value, label), have

@@ -13,7 +13,7 @@ from . import form
 from .errors import PerfError, concerning
 from .methods import FUNDS, QUANTITATIVE, over_share
 from .natures import QUALITATIVE, parse_nature, parse_weight
-from .numbers import fmt, has_unit, quoted, read_amount, read_measure, round_half_up, to_decimal, unit_word
+from .numbers import amount_unit, fmt, has_unit, quoted, read_amount, read_measure, round_half_up, to_decimal, unit_word
 from .profiles import Grade, get_profile
 from .qualitative import find_scale, read_grade
 from .targets import split_target
@@ -57,6 +57,8 @@ def score_detail(
         kind, target, unit = _from_target(nature, target, unit, rules, levels)
     else:
         kind = parse_nature(nature)
+        if not has_unit(unit) and kind != QUALITATIVE:
+            unit = _written_unit(target)
     with concerning("weight"):
         points = parse_weight(weight)
     if kind == QUALITATIVE:
@@ -115,6 +117,16 @@ def _from_target(nature: object, target: object, unit: object, rules, levels: ob
     return split.nature, split.value, unit if has_unit(unit) else (split.unit or None)
 
 
+def _written_unit(target: object) -> str | None:
+    """The unit written in a target with its operator (人 of ``≥10000人``), for a row whose 性质
+    is filled in and whose 度量单位 is not; None when the target states none."""
+    try:
+        split = split_target(target)
+    except PerfError:   # a bare number, or no target: no unit written
+        return None
+    return split.unit or None if split.nature != QUALITATIVE else None
+
+
 def score_indicator(
     nature: object,
     target: object,
@@ -139,6 +151,8 @@ def _amounts(budget: object, executed: object, rules, received: object = None,
         budget, label, field = received, "实际到位资金", "received"
     else:
         label, field = "全年预算数", "annual"
+    if unit is None or unit == "":
+        _one_unit(((budget, label, field), (executed, "全年执行数", "executed")))
     with concerning(field):
         b = read_amount(budget, unit, label)
         if b <= 0:
@@ -148,6 +162,19 @@ def _amounts(budget: object, executed: object, rules, received: object = None,
         if e < 0:
             raise PerfError(f"全年执行数不能为负数（{quoted(executed)}）")
     return b, e
+
+
+def _one_unit(amounts: tuple[tuple[object, str, str], ...]) -> None:
+    """Amounts without a 金额单位 are in 万元: one written in another unit (``1411160元``) beside
+    one written without any (``1500000``, perhaps 元 too) cannot be put in one unit, so the
+    rate is refused rather than guessed ((value, label, field) each)."""
+    written = [(label, amount_unit(value)) for value, label, _ in amounts]
+    bare = next(((value, label, field) for value, label, field in amounts if not amount_unit(value)), None)
+    other = next(((label, unit) for label, unit in written if unit and unit != "万元"), None)
+    if bare is not None and other is not None:
+        value, label, field = bare
+        raise PerfError(f"{other[0]}写的是{other[1]}，{label}“{quoted(value)}”没有写单位；请都写上单位，"
+                        f"或写明金额单位（元 或 万元）", field)
 
 
 def funds_share(budget: object, executed: object, profile: object = None, received: object = None,

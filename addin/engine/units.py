@@ -39,6 +39,8 @@ _SPELLINGS = sorted(UNITS, key=len, reverse=True)
 # Counted things written in tens of thousands or hundreds of millions (万人, 亿次)
 _MULTIPLES = (("亿", Decimal(100000000)), ("万", Decimal(10000)))
 _RATE = re.compile(r"\s*(?:/|每)")
+_ROUGHLY = re.compile(r"[余多]?([万亿]?)[余多]?")
+_CALENDAR = {"月", "日", "时"}
 
 
 def unit_at(text: str) -> str:
@@ -74,10 +76,16 @@ def convert(number: Decimal, have: str, want: str) -> Decimal | None:
 
 def unit_in(text: str, want: str) -> str:
     """The unit written at the start of ``text`` (what follows a number) when it converts to
-    ``want``, else ''. A rate (``5吨/天``, ``50元/人``) is not converted to its first word's unit."""
+    ``want`` at another ratio than one, else ''. ``余`` or ``多`` around 万 or 亿 (``2万余人``,
+    ``30余万人``) is about that many. Not converted: a rate (``5吨/天``, ``50元/人``: its unit is more
+    than its first word) and the calendar's 月, 日, 时 (``10月完成`` is October, ``17时前`` five
+    o'clock)."""
+    about = _ROUGHLY.match(text)
+    text = about.group(1) + text[about.end():]
     _, base = _multiple(want)
     counted = [prefix + base for prefix, _ in (*_MULTIPLES, ("", None))]
     have = max((s for s in (unit_at(text), *counted) if s and text.startswith(s)), key=len, default="")
-    if not have or _RATE.match(text, len(have)) or _sizes(have, want) is None:
+    if not have or have in _CALENDAR or _RATE.match(text, len(have)):
         return ""
-    return have
+    sizes = _sizes(have, want)
+    return have if sizes is not None and sizes[0] != sizes[1] else ""

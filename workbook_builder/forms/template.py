@@ -110,18 +110,18 @@ class AddinFormulas:
 
     @staticmethod
     def _money(lay: L.Layout) -> str:
-        """The 金额单位 argument after 实际到位 for a form in 元 (万元, the default, is not written)."""
-        return ',,"元"' if lay.form.money_unit == "元" else ""
+        """The arguments after 全年执行数 that say the amounts' unit: the rule, no 实际到位, the
+        form's money unit (so that an amount typed with its unit, 1,411,160元, is converted)."""
+        return f',{L.RULE_NAME},,"{lay.form.money_unit}"'
 
     def funds_rate(self, lay: L.Layout) -> str:
         budget, executed = lay.funds_cell("annual"), lay.funds_cell("executed")
-        rule = f",{L.RULE_NAME}" if self._money(lay) else ""
-        return f'=IF(OR({budget}="",{executed}=""),"",PERF_EXEC_RATE({budget},{executed}{rule}{self._money(lay)}))'
+        return f'=IF(OR({budget}="",{executed}=""),"",PERF_EXEC_RATE({budget},{executed}{self._money(lay)}))'
 
     def funds_score(self, lay: L.Layout) -> str:
         budget, executed, weight = (lay.funds_cell(f) for f in ("annual", "executed", "weight"))
         return (f'=IF(OR({budget}="",{executed}=""),"",'
-                f'PERF_EXEC_SCORE({budget},{executed},{weight},{L.RULE_NAME}{self._money(lay)}))')
+                f'PERF_EXEC_SCORE({budget},{executed},{weight}{self._money(lay)}))')
 
     @staticmethod
     def _args(row: Row) -> str:

@@ -24,7 +24,7 @@ from pathlib import Path
 from addin.engine import PerfError, form, get_profile, parse_nature
 from addin.engine import forms
 from addin.engine.forms import DEFAULT_FORM_ID, ends, funds_rows, get_form, list_forms, strip_source, vocabulary
-from addin.engine.numbers import AMOUNT, BLANK_MARKS, amount_in, normalize_text
+from addin.engine.numbers import AMOUNT, BLANK_MARKS, amount_in, money_unit, normalize_text
 from addin.engine.natures import SPELLINGS as NATURE_SPELLINGS
 from addin.engine.table import Funds, FundsSource, Indicator, Table
 
@@ -881,7 +881,7 @@ def money_in(value: object, unit: str) -> object:
     table is 696.02, not 6,960,200 万元; any other value as it is (an amount out of range too:
     the engine says so at its cell)."""
     try:
-        amount = amount_in(value, unit)
+        amount = amount_in(value, money_unit(unit))
     except PerfError:
         return value
     return value if amount is None else float(amount)

@@ -16,7 +16,7 @@ from itertools import combinations
 
 from ..errors import PerfError
 from ..numbers import normalize_text, quoted, read_quantity, read_value, round_half_up, to_decimal
-from ..units import convert, unit_at
+from ..units import convert, unit_at, unit_in
 from .criteria import BAND, CHECKLIST, CIRCLED, DEDUCTION, JUDGEMENT, RATIO, Criterion
 
 DECIMALS = 2
@@ -106,7 +106,7 @@ def band_value(criterion: Criterion, value: object) -> Decimal:
     if _empty(value):
         raise PerfError("实际值为空", "value")
     number, after = read_quantity(value, criterion.unit or None, "实际值")
-    unit = unit_at(after)
+    unit = (unit_in(after, criterion.unit) if criterion.unit else "") or unit_at(after)   # (1.2万人: 万人)
     if unit and criterion.unit:
         converted = convert(number, unit, criterion.unit)
         if converted is None:
