@@ -112,6 +112,9 @@ EXAMPLES = {
     "row missing reason": (lambda: row_kinds("≥", "90", "45", 10, 5, ""), ("indicator", "missing_reason", "reason")),
     "row over target": (lambda: row_kinds("≥", "1", "3", 10, 10, "", "mof-2020"), ("indicator", "over_target", "reason")),
     "row equal mismatch": (lambda: row_kinds("=", "100", "100.01", 10, 10, ""), ("indicator", "equal_mismatch", "reason")),
+    "row nature conflict": (lambda: row_kinds("≥", "≤2小时", "1.5小时", 10, 7.5, ""), ("indicator", "nature_conflict", "nature")),
+    "row nature conflict, no score": (lambda: row_kinds("≤", "≥5个", "6个", 10, None, ""),
+                                      ("indicator", "nature_conflict", "nature")),
     # targets that carry their nature (forms without a 性质 column, addin.engine.targets)
     "target bare number": (lambda: target_says(90), "target:年度指标值“90”只有数值"),
     "target bare number with unit": (lambda: target_says("90个"), "target:年度指标值“90个”只有数值"),

@@ -79,3 +79,19 @@ def test_a_mismatched_score_names_the_reading_it_matches_or_the_readings_tried()
     assert cut.message.endswith("（填报值是截去小数而不四舍五入计算的结果）")
     [none] = check_indicator("≥", "90", "45", 10, 6, "原因")
     assert none.message == "得分应为5.00，填报为6（另试按反向（指标值÷实际值）计为10，均不是6）"
+
+
+def test_a_nature_the_target_contradicts_is_said_and_the_row_scored_by_its_nature():
+    """性质 ≥ beside a target written ≤2小时 (the targets check refuses it before the year; a table
+    that kept it is scored by its 性质, and the contradiction said at the 性质 cell)."""
+    conflict, mismatch = check_indicator("≥", "≤2小时", "1.5小时", 10, 10, "")
+    assert (conflict.kind, conflict.field) == ("nature_conflict", "nature")
+    assert conflict.message == "绩效指标性质为“≥”，年度指标值写的却是“≤”；已按性质计分，请核对"
+    assert mismatch.message == "得分应为7.50，填报为10（填报值是按反向（指标值÷实际值）计算的结果）"
+    assert kinds("≤", "≥5个", "6个", 10, None, "") == ["nature_conflict", "score_missing"]
+    assert kinds("≤", "≥5个", "6个", 10, "满分", "") == ["nature_conflict", "unreadable"]
+    # the same direction, = beside ≥ (they score a met target alike), a bare target: nothing to say
+    assert kinds("≤", "≤2小时", "1.5小时", 10, 10, "") == []
+    assert kinds("≥", "=100%", "100%", 10, 10, "") == []
+    assert kinds("=", "≥100%", "100%", 10, 10, "") == []
+    assert kinds("≥", "95", "96", 10, 10, "") == []

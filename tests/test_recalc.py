@@ -328,3 +328,19 @@ def test_a_files_bytes_are_let_go_once_its_copy_is_written(tmp_path, monkeypatch
     outcomes = module.check_files(jobs)
     assert all(isinstance(o, list) and o[0].annotated for o in outcomes)
     assert held == [0, 0, 0, 1, 0, 0]   # (the staged are loaded together: the first sees the next's bytes)
+
+
+def test_a_target_contradicting_its_nature_is_said_at_the_nature_cell(tmp_path):
+    """Table 26's first row with its target rewritten ≤1份 beside 性质 ≥: said at the 性质 cell,
+    scored by the 性质 (the reported 7 stays right: the over-target deduction applies)."""
+    book = load_workbook(SUBMITTED / "26_朝阳区政府网站功能和监测服务项目.xlsx")
+    ws = book["自评表"]
+    assert (ws["E13"].value, ws["F13"].value) == ("≥", 1)
+    ws["F13"] = "≤1份"
+    (tmp_path / "in").mkdir()
+    book.save(tmp_path / "in" / "26.xlsx")
+    _, data, _ = recalc(tmp_path, tmp_path / "in", extra=("--no-copies",))
+    [table] = data["tables"]
+    conflict = [f for f in table["findings"] if f["kind"] == "nature_conflict"]
+    assert [(f["cell"], f["message"]) for f in conflict] == [("E13", "绩效指标性质为“≥”，年度指标值写的却是“≤”；已按性质计分，请核对")]
+    assert not any(f["cell"] == "J13" for f in table["findings"])

@@ -41,6 +41,7 @@ KINDS = {
     "budget_rows_sum": "明细合计不符",
     "over_budget": "实际支出超过预算",
     "funds_reason_missing": "执行率偏低未说明原因",
+    "nature_conflict": "性质与指标值不符",
 }
 
 
@@ -154,13 +155,15 @@ def _readings(detail: IndicatorScore, reported: Decimal, profile) -> str:
 def check_scored(detail: IndicatorScore, reported_score: object, reason: object,
                  rules: Profile) -> list[Finding]:
     """Everything inconsistent between a scored row and what it reports; empty when consistent."""
+    findings = [] if detail.stated is None else [Finding(
+        "nature_conflict", f"绩效指标性质为“{detail.nature}”，年度指标值写的却是“{detail.stated}”；已按性质计分，请核对",
+        detail.nature, detail.stated, "nature")]
     if reported_score is None or (isinstance(reported_score, str) and not reported_score.strip()):
-        return [Finding("score_missing", f"未填写得分，应为{detail.score}", None, detail.score)]
+        return findings + [Finding("score_missing", f"未填写得分，应为{detail.score}", None, detail.score)]
     try:
         reported = round_half_up(read_score(reported_score), rules.decimals)
     except PerfError as err:
-        return [unreadable(err, reported_score, detail.score, "score")]
-    findings = []
+        return findings + [unreadable(err, reported_score, detail.score, "score")]
     mismatch = _score_finding(detail, reported, rules)
     if mismatch:
         findings.append(mismatch)

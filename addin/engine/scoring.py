@@ -12,11 +12,11 @@ from decimal import Decimal
 from . import form
 from .errors import PerfError, concerning
 from .methods import FUNDS, QUANTITATIVE, over_share
-from .natures import QUALITATIVE, parse_nature, parse_weight
+from .natures import POSITIVE, QUALITATIVE, REVERSE, parse_nature, parse_weight
 from .numbers import amount_unit, fmt, has_unit, quoted, read_amount, read_measure, round_half_up, to_decimal, unit_word
 from .profiles import Grade, get_profile
 from .qualitative import find_scale, read_grade
-from .targets import split_target
+from .targets import Target, split_target
 
 _ZERO, _ONE = Decimal(0), Decimal(1)
 
@@ -36,6 +36,7 @@ class IndicatorScore:
     actual: Decimal | None = None  # B, for quantitative rows
     grade: Grade | None = None     # for 定性 rows
     converted: str = ""            # how a value written in another unit was read (30分钟 as 0.5小时)
+    stated: str | None = None      # the nature the target's own operator states, when not 性质's
 
 
 def score_detail(
@@ -53,12 +54,17 @@ def score_detail(
     itself (``≥50个``, ``≤90万元``, ``及时``; see :mod:`.targets`); ``levels`` are the row's 一级指标
     (or its (一级, 二级) labels), for the profile's reading of a bare-number target."""
     rules = get_profile(profile)
+    stated = None
     if nature is None or (isinstance(nature, str) and not nature.strip()):
         kind, target, unit = _from_target(nature, target, unit, rules, levels)
     else:
         kind = parse_nature(nature)
-        if not has_unit(unit) and kind != QUALITATIVE:
-            unit = _written_unit(target)
+        written = _written(target) if kind != QUALITATIVE else None
+        if written is not None:
+            if not has_unit(unit):
+                unit = written.unit or None
+            if {written.nature, kind} == {POSITIVE, REVERSE}:   # ≥ and ≤ score a row differently
+                stated = written.nature
     with concerning("weight"):
         points = parse_weight(weight)
     if kind == QUALITATIVE:
@@ -93,6 +99,7 @@ def score_detail(
         a,
         b,
         converted=_converted((("年度指标值", target, target_unit, a), ("实际完成值", actual, actual_unit, b)), unit),
+        stated=stated,
     )
 
 
@@ -117,14 +124,14 @@ def _from_target(nature: object, target: object, unit: object, rules, levels: ob
     return split.nature, split.value, unit if has_unit(unit) else (split.unit or None)
 
 
-def _written_unit(target: object) -> str | None:
-    """The unit written in a target with its operator (人 of ``≥10000人``), for a row whose 性质
-    is filled in and whose 度量单位 is not; None when the target states none."""
+def _written(target: object) -> Target | None:
+    """The nature and unit written in a target with its operator (≥ and 人 of ``≥10000人``), for a
+    row whose 性质 is filled in; None when the target states no operator (a bare number)."""
     try:
         split = split_target(target)
-    except PerfError:   # a bare number, or no target: no unit written
+    except PerfError:   # a bare number, or no target
         return None
-    return split.unit or None if split.nature != QUALITATIVE else None
+    return split if split.nature != QUALITATIVE else None
 
 
 def score_indicator(
