@@ -14,6 +14,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from tests.conftest import ROOT
 from workbook_builder.recalc.run import check_file
+from workbook_builder.recalc import textsize
 
 SAMPLE = ROOT / "samples" / "chaoyang-2024" / "submitted" / "26_朝阳区政府网站功能和监测服务项目.xlsx"
 VBA = b"\xd0\xcf\x11\xe0 not really a VBA project, but bytes that must survive \x00\x01\x02"
@@ -241,3 +242,20 @@ def test_templates_and_renamed_workbooks_are_read_and_copied_as_excel_opens_them
         if t["annotated"].endswith((".xlsx", ".xlsm")):
             types = _parts(tmp_path / "out" / t["annotated"])["[Content_Types].xml"]
             assert WORKBOOK_TYPES[t["annotated"][-4:]] in types and b".template." not in types, t["file"]
+
+
+def test_the_review_sheets_rows_are_as_tall_as_their_wrapped_text(tmp_path):
+    """LibreOffice and WPS do not fit a row to wrapped text on opening a file: a finding whose
+    说明 takes three lines of its 60-wide column gets a row three lines tall, so that it prints whole."""
+    source = ROOT / "samples" / "chaoyang-2024" / "submitted" / "26_朝阳区政府网站功能和监测服务项目.xlsx"
+    book = load_workbook(source)
+    book["自评表"]["J13"] = 1.67   # 得分应为7.00，填报为1.67（另试按…计为…，均不是1.67）: 93 characters
+    book.save(tmp_path / "26.xlsx")
+    check_file(str(tmp_path / "26.xlsx"), None, str(tmp_path), "copy.xlsx", "26.xlsx")
+    review = load_workbook(tmp_path / "copy.xlsx")["复核结果"]
+    messages = {row[2].value: (row[4].value, review.row_dimensions[row[0].row].height)
+                for row in review.iter_rows(min_row=2)}
+    long, height = messages["J13"]
+    assert len(long) == 93 and height == 3 * textsize.LINE_HEIGHT
+    assert messages["J14"][1] == 2 * textsize.LINE_HEIGHT   # 实际完成值超出…，按规则…，得分应为7.00，填报为10
+    assert review.row_dimensions[1].height is None            # the header: one line

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
-from workbook_builder.recalc import sheets
+from workbook_builder.recalc import sheets, textsize
 
 NUMBERS = [0, 7, -1, -0.5, 2**53 + 1, 10**20, -(10**30), 0.1 + 0.2, 1 / 3, -2.5e-7, 1e300, 123456789.123456789,
            3.0, float("nan"), float("inf"), True]
@@ -171,16 +171,16 @@ def test_rows_are_as_tall_as_their_wrapped_text(tmp_path, monkeypatch):
     narrow.finish()
     book.save(tmp_path / "s.xlsx")
     sheet = load_workbook(tmp_path / "s.xlsx")["问题"]
-    assert load_workbook(tmp_path / "s.xlsx")["原因"].row_dimensions[7].height == 5 * sheets.LINE_HEIGHT   # (5 a line)
+    assert load_workbook(tmp_path / "s.xlsx")["原因"].row_dimensions[7].height == 5 * textsize.LINE_HEIGHT   # (5 a line)
     heights = [sheet.row_dimensions[n].height for n in range(2, 2 + len(texts))]
-    line = sheets.LINE_HEIGHT
-    assert heights == [None, None, 2 * line, 3 * line, sheets.MAX_LINES * line, None, 2 * line]
+    line = textsize.LINE_HEIGHT
+    assert heights == [None, None, 2 * line, 3 * line, textsize.MAX_LINES * line, None, 2 * line]
     assert int(sheet.column_dimensions["B"].width) == sheets.MAX_WIDTH
     assert {sheet[f"{c}{n}"].alignment.vertical for c in "AB" for n in range(2, 9)} == {"top"}
 
 
 def test_wrapped_lines():
-    assert [sheets.wrapped_lines(t, 12) for t in ("", "a" * 11, "a" * 12, "中" * 6, "a\n\nb", "中" * 12)] == [1, 1, 2, 2, 3, 3]
+    assert [textsize.wrapped_lines(t, 12) for t in ("", "a" * 11, "a" * 12, "中" * 6, "a\n\nb", "中" * 12)] == [1, 1, 2, 2, 3, 3]
 
 
 def test_heights_are_let_go_once_their_rows_are_written():

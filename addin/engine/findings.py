@@ -157,7 +157,7 @@ def check_scored(detail: IndicatorScore, reported_score: object, reason: object,
     """Everything inconsistent between a scored row and what it reports; empty when consistent."""
     findings = [] if detail.stated is None else [Finding(
         "nature_conflict", f"绩效指标性质为“{detail.nature}”，年度指标值写的却是“{detail.stated}”；已按性质计分，请核对",
-        detail.nature, detail.stated, "nature")]
+        detail.nature, None, "nature")]   # (which of the two is meant, the reviewer decides)
     if reported_score is None or (isinstance(reported_score, str) and not reported_score.strip()):
         return findings + [Finding("score_missing", f"未填写得分，应为{detail.score}", None, detail.score)]
     try:

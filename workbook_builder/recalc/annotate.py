@@ -33,6 +33,7 @@ from addin.engine import as_float
 from ..files import atomic_save
 from ..readers.tables import all_cells
 from .inert import cell_text, xml_text
+from .textsize import row_height, wrapped_lines
 
 FLAG_FILL = "FFFF9999"
 COMPUTED_FILL = "FFE2EFDA"
@@ -454,7 +455,10 @@ def _findings_sheet_xml(pairs, styles: Styles, ns: str) -> str:
            "<cols>" + "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
                               for i, w in enumerate(widths, start=1)) + "</cols><sheetData>"]
     for number, row in enumerate(rows, start=1):
-        out.append(f'<row r="{number}">')
+        lines = max((wrapped_lines(cell_text(value), w) for (value, style), w in zip(row, widths) if style == wrap),
+                    default=1)
+        height = row_height(lines)
+        out.append(f'<row r="{number}" ht="{height}" customHeight="1">' if height else f'<row r="{number}">')
         for column, (value, style) in enumerate(row, start=1):
             ref = f"{_column_letters(column)}{number}"
             if value is None or value == "":

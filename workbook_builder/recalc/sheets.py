@@ -25,17 +25,15 @@ from xlsxwriter.url import Url
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
-from ..console import width
 from ..files import atomic_save
 from .inert import cell_text, is_formula_like
+from .textsize import row_height, text_width, wrapped_lines
 
 NUMBER_FORMAT = "0.00"
 HEADER_FILL = "#DDEBF7"
 FINDING_FILL = "#FFC7CE"
 LINK_COLOR = "#0563C1"
 MAX_WIDTH = 50
-LINE_HEIGHT = 15   # points a line of wrapped text takes (Excel's default row: 11-point text)
-MAX_LINES = 20     # a row grows to at most this many lines (409 points is Excel's limit)
 A4 = 9  # paperSize code of A4 (ECMA-376 18.3.1.63)
 WIDTH_ROWS = 1000  # column widths are fitted to the first rows
 MAX_ROWS = 1_048_576  # Excel's rows on one worksheet; a sheet that fills up goes on in a （续） sheet
@@ -49,22 +47,6 @@ WRAPPED = {"说明", "原因"}  # columns of sentences
 MAX_DEPARTMENT_SHEETS = 200
 _SHEET_NAME = re.compile(r"[\[\]:*?/\\']")
 _RESERVED = {"history"}  # Excel keeps this sheet name for itself
-
-
-def text_width(value: object) -> int:
-    """Display width of ``value`` in character cells: CJK and full-width characters count two."""
-    text = f"{value:.2f}" if isinstance(value, float) else cell_text(value)
-    longest = max(text.split("\n"), key=len, default="")
-    return len(longest) if longest.isascii() else width(longest)
-
-
-def wrapped_lines(text: str, column_width: int) -> int:
-    """How many lines ``text`` takes wrapped in a column ``column_width`` characters wide (as
-    :func:`text_width` counts them; a cell's padding takes one), each of its own lines
-    wrapped: what a row's height must hold for all of it to be seen and printed, since neither
-    LibreOffice nor WPS fits a row's height to wrapped text on opening a file."""
-    usable = max(column_width - 1, 1)
-    return sum(max(1, -(-text_width(line) // usable)) for line in text.split("\n"))
 
 
 def _utf16(text: str) -> int:
@@ -398,8 +380,9 @@ class SheetWriter:
             if text and _rich_like(value):
                 plain = False
             cells.append((index, value, fmt, None))
-        if lines > 1:
-            self.sheet.set_row(number, LINE_HEIGHT * min(lines, MAX_LINES))
+        height = row_height(lines)
+        if height:
+            self.sheet.set_row(number, height)
         if plain:
             self.sheet.add_row(number, cells)
         else:
