@@ -119,6 +119,7 @@ def test_a_unit_written_in_the_target_is_the_rows_when_the_nature_is_filled_in()
     assert score_indicator("≥", "≥10000人", "1.2万人", 5) == Decimal("5.00")
     assert score_indicator("≤", "≤2小时", "30分钟", 10) == Decimal("10.00")
     assert score_indicator("≥", "95", "96", 10) == Decimal("10.00")   # a bare target: no unit
+    assert score_indicator("≥", "大 于 1 万人", "8000人", 10) == Decimal("8.00")   # spaces in the operator
     assert score_detail("定性", "优良中低差", "优", 10).grade.name == "优"
 
 

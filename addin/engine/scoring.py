@@ -16,7 +16,7 @@ from .natures import POSITIVE, QUALITATIVE, REVERSE, parse_nature, parse_weight
 from .numbers import amount_unit, fmt, has_unit, quoted, read_amount, read_measure, round_half_up, to_decimal, unit_word
 from .profiles import Grade, get_profile
 from .qualitative import find_scale, read_grade
-from .targets import Target, split_target
+from .targets import split_target, stated_target
 
 _ZERO, _ONE = Decimal(0), Decimal(1)
 
@@ -59,7 +59,7 @@ def score_detail(
         kind, target, unit = _from_target(nature, target, unit, rules, levels)
     else:
         kind = parse_nature(nature)
-        written = _written(target) if kind != QUALITATIVE else None
+        written = stated_target(target) if kind != QUALITATIVE else None
         if written is not None:
             if not has_unit(unit):
                 unit = written.unit or None
@@ -122,16 +122,6 @@ def _from_target(nature: object, target: object, unit: object, rules, levels: ob
     if split.nature == QUALITATIVE:
         return split.nature, target, unit
     return split.nature, split.value, unit if has_unit(unit) else (split.unit or None)
-
-
-def _written(target: object) -> Target | None:
-    """The nature and unit written in a target with its operator (≥ and 人 of ``≥10000人``), for a
-    row whose 性质 is filled in; None when the target states no operator (a bare number)."""
-    try:
-        split = split_target(target)
-    except PerfError:   # a bare number, or no target
-        return None
-    return split if split.nature != QUALITATIVE else None
 
 
 def score_indicator(

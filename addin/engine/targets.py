@@ -36,6 +36,8 @@ _BEFORE = tuple(sorted(_BEFORE, key=lambda pair: len(pair[0]), reverse=True))
 _AFTER = (("以上", POSITIVE), ("及以上", POSITIVE), ("以下", REVERSE), ("及以下", REVERSE),
           ("以内", REVERSE), ("之内", REVERSE), ("内", REVERSE))
 _AFTER = tuple(sorted(_AFTER, key=lambda pair: len(pair[0]), reverse=True))
+# Any operator, before or after the number: what a target that states its nature contains.
+_ANY_OPERATOR = re.compile("|".join(re.escape(word) for word, _ in (*_BEFORE, *_AFTER)))
 # A number with at most a short unit after it: the whole of a quantitative target.
 _QUANTITY = re.compile(r"(-?\d+(?:\.\d+)?)\s*([^\d\s]{0,8})")
 # Spellings of units inside targets that the rest of the engine knows by another name.
@@ -103,3 +105,16 @@ def split_target(target: object, bare: str | None = None) -> Target:
                             "target")
         return Target(bare, match.group(1), _unit(match.group(2)), stated=False)
     return Target(QUALITATIVE, text, "")
+
+
+def stated_target(target: object) -> Target | None:
+    """The nature and unit a quantitative target states with its operator (≥ and 人 of
+    ``≥10000人``), for a row whose 性质 is filled in; None for a target that states no operator (a
+    bare number: most rows, told apart without reading the whole target) or no number."""
+    if not isinstance(target, str) or not _ANY_OPERATOR.search(normalize_text(target).replace(" ", "")):
+        return None
+    try:
+        split = split_target(target)
+    except PerfError:
+        return None
+    return split if split.nature != QUALITATIVE else None
