@@ -11,7 +11,8 @@ from addin.engine import score_indicator
 from addin.engine.findings import check_scored
 from addin.engine.frameworks.criteria import parse_criterion
 from addin.engine.frameworks.methods import band_value
-from addin.engine.numbers import read_measure, read_quantity, read_value
+from addin.engine import PerfError, exec_rate
+from addin.engine.numbers import amount_unit, money_unit, read_amount, read_measure, read_quantity, read_value
 from addin.engine.profiles import get_profile
 from addin.engine.scoring import score_detail
 from addin.engine.target_review import money_factor
@@ -136,3 +137,33 @@ def test_bands_convert_with_the_same_table():
                                           ("亿元", "10000"), (" 万 元 ", "1"), ("小时", None), ("", None)])
 def test_money_factor_is_in_wan_yuan(unit, factor):
     assert money_factor(unit) == (None if factor is None else Decimal(factor))
+
+
+def test_read_quantity_takes_the_first_number_when_none_is_in_the_unit():
+    assert read_quantity("平均1.5，最长30分钟", "个") == (Decimal("1.5"), ",最长30分钟")   # (NFKC: ， is ,)
+
+
+@pytest.mark.parametrize("value, unit, expected", [
+    ("141.116万元", "元", "1411160"), ("1,411,160元", None, "141.116"), ("150万", "元", "1500000"),
+    ("0.5亿", "", "5000"), ("150万", "万", "150"), ("1411.16千元", "（万元）", "141.116"), (150, "元", "150"),
+    ("150", None, "150"),
+])
+def test_amounts_are_read_in_the_money_unit(value, unit, expected):
+    """Amounts in 万元 unless told (金额单位); 万 alone is 万元, as in 150万."""
+    assert read_amount(value, unit) == Decimal(expected)
+
+
+def test_money_units():
+    assert [money_unit(u) for u in (None, "", "元", "万", "亿", "（元）", "千元")] == ["万元", "万元", "元", "万元", "亿元", "元", "千元"]
+    assert [amount_unit(v) for v in ("150万", "1,411,160元", "0.5亿", 150, "150", "150万人")] == ["万元", "元", "亿元", "", "", ""]
+    with pytest.raises(PerfError, match="金额单位“美元”不是金额的单位") as err:
+        money_unit("美元")
+    assert err.value.field == "unit"
+
+
+def test_a_bare_amount_beside_one_in_yuan_is_refused_without_a_money_unit():
+    with pytest.raises(PerfError, match="全年执行数写的是元，全年预算数“1500000”没有写单位") as err:
+        exec_rate(1500000, "1411160元")
+    assert err.value.field == "annual"
+    assert exec_rate(1500000, "1411160元", None, None, "元") == exec_rate(150, 141.116)
+    assert exec_rate(150, "141.116万元") == exec_rate("1500000元", "1,411,160元") == exec_rate(150, 141.116)
