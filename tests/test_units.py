@@ -108,6 +108,10 @@ def test_the_finding_says_how_a_value_was_converted():
         "年度指标值“5000人”按0.5万人计，实际完成值“6000人”按0.6万人计")
 
 
+def test_a_converted_value_is_said_to_four_decimals():
+    assert score_detail(None, "≤1分钟", "1秒", 10).converted == "实际完成值“1秒”按0.0167分钟计"
+
+
 def test_a_value_in_the_rows_unit_says_nothing():
     assert score_detail(None, "≤2小时", "1.5小时", 10).converted == ""
     finding = check_scored(score_detail(None, "≤2小时", "3小时", 10), 1, "x", get_profile(None))[0]
