@@ -308,19 +308,21 @@ def _walk(folder: Path, found: list[Path], skipped: list[tuple[Path, str]], arch
     hostile probe's) stopped Python 3.11's os.walk with a RecursionError."""
     root = _real(folder)
     seen = {root}
-    waiting = [folder]
+    waiting = [(folder, root)]   # (folder, its real path)
     while waiting:
-        top = waiting.pop()
+        top, top_real = waiting.pop()
         try:
             with os.scandir(top) as entries:
-                listed = [(entry.name, _is_folder(entry)) for entry in entries]
+                listed = [(entry.name, _is_folder(entry), _is_link(entry)) for entry in entries]
         except OSError as err:
             skipped.append((Path(err.filename or top), f"无法读取文件夹（{os_reason(err)}）"))
             continue
         subfolders = []
-        for name in sorted(name for name, is_folder in listed if is_folder):
+        for name, _, link in sorted(entry for entry in listed if entry[1]):
             path = top / name
-            real = _real(path)
+            # (a folder that is no link is where its parent really is: realpath of a path n folders
+            # deep looks at each of them, n² looks for a tree n deep)
+            real = _real(path) if link else os.path.join(top_real, name)
             if name == archive.MAC_FOLDER:
                 skipped.append((path, archive.MAC_FILES.format("")))
             elif not real.startswith(os.path.join(root, "")):   # a link out of the folder given
@@ -329,8 +331,8 @@ def _walk(folder: Path, found: list[Path], skipped: list[tuple[Path, str]], arch
                 skipped.append((path, "文件夹链接形成循环或重复，未再次进入"))
             else:
                 seen.add(real)
-                subfolders.append(path)
-        for name in sorted(name for name, is_folder in listed if not is_folder):
+                subfolders.append((path, real))
+        for name in sorted(name for name, is_folder, _ in listed if not is_folder):
             path = top / name
             reason = archive.skip_reason(path.name, archives)
             if reason:
@@ -338,6 +340,15 @@ def _walk(folder: Path, found: list[Path], skipped: list[tuple[Path, str]], arch
             else:
                 found.append(path)
         waiting.extend(reversed(subfolders))
+
+
+def _is_link(entry: os.DirEntry) -> bool:
+    """Whether a folder entry is a symbolic link (one that cannot be looked at is taken for one:
+    its real path is then asked for)."""
+    try:
+        return entry.is_symlink()
+    except OSError:
+        return True
 
 
 def _is_folder(entry: os.DirEntry) -> bool:
