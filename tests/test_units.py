@@ -55,6 +55,7 @@ def test_one_unit_converts_to_another_of_its_quantity(have, number, want):
     ("受益群众2万余人", "人", "20000"), ("30余万人", "人", "300000"), ("1.2万多人次", "人次", "12000"),
     ("覆盖5个乡镇，惠及2万人", "人", "20000"),   # past a first number of another quantity
     ("100%在2天内完成", "小时", "48"),
+    ("150万", "元", "1500000"), ("1.5亿", "万元", "15000"), ("约150万，已支付", "元", "1500000"),   # 万 of an amount
 ])
 def test_texts_in_another_unit_are_read_in_the_rows_unit(text, unit, expected):
     assert read_value(text, unit) == Decimal(expected)
@@ -75,6 +76,7 @@ def test_texts_in_another_unit_are_read_in_the_rows_unit(text, unit, expected):
     # the calendar's 月, 日, 时 are no durations; a unit of the same size is no conversion
     ("10月完成", "年", "10"), ("17时前办结", "天", "17"), ("15日前报送", "小时", "15"), ("1-12月", "个月", "1"),
     ("项目于10月完成", "个月", "10"), ("2万余人", "万人", "2"),
+    ("150万人", "元", "150"), ("150万/年", "元", "150"), ("150万", "万元", "150"),   # 万 before a word, a rate
 ])
 def test_values_that_do_not_convert_are_read_as_written(text, unit, expected):
     assert read_measure(text, unit) == (Decimal(expected), "")

@@ -41,6 +41,7 @@ _MULTIPLES = (("亿", Decimal(100000000)), ("万", Decimal(10000)))
 _RATE = re.compile(r"\s*(?:/|每)")
 _ROUGHLY = re.compile(r"[余多]?([万亿]?)[余多]?")
 _CALENDAR = {"月", "日", "时"}
+_MONEY_ALONE = re.compile(r"([万亿])(?![\u4e00-\u9fff])")   # 万 or 亿 with no word after it
 
 
 def unit_at(text: str) -> str:
@@ -77,7 +78,7 @@ def convert(number: Decimal, have: str, want: str) -> Decimal | None:
 def unit_in(text: str, want: str) -> str:
     """The unit written at the start of ``text`` (what follows a number) when it converts to
     ``want`` at another ratio than one, else ''. ``余`` or ``多`` around 万 or 亿 (``2万余人``,
-    ``30余万人``) is about that many. Not converted: a rate (``5吨/天``, ``50元/人``: its unit is more
+    ``30余万人``) is about that many; for an amount, 万 or 亿 alone is 万元 or 亿元 (``150万``). Not converted: a rate (``5吨/天``, ``50元/人``: its unit is more
     than its first word) and the calendar's 月, 日, 时 (``10月完成`` is October, ``17时前`` five
     o'clock)."""
     about = _ROUGHLY.match(text)
@@ -85,7 +86,10 @@ def unit_in(text: str, want: str) -> str:
     _, base = _multiple(want)
     counted = [prefix + base for prefix, _ in (*_MULTIPLES, ("", None))]
     have = max((s for s in (unit_at(text), *counted) if s and text.startswith(s)), key=len, default="")
-    if not have or have in _CALENDAR or _RATE.match(text, len(have)):
+    written = len(have)
+    if not have and (alone := _MONEY_ALONE.match(text)):   # (only an amount converts from 万元)
+        have, written = alone.group(1) + "元", 1
+    if not have or have in _CALENDAR or _RATE.match(text, written):
         return ""
     sizes = _sizes(have, want)
     return have if sizes is not None and sizes[0] != sizes[1] else ""
