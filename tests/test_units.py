@@ -110,8 +110,11 @@ def test_the_finding_says_how_a_value_was_converted():
         "年度指标值“5000人”按0.5万人计，实际完成值“6000人”按0.6万人计")
 
 
-def test_a_converted_value_is_said_to_four_decimals():
-    assert score_detail(None, "≤1分钟", "1秒", 10).converted == "实际完成值“1秒”按0.0167分钟计"
+def test_a_converted_value_is_said_to_four_decimals_or_four_significant_digits():
+    assert score_detail(None, "≤1分钟", "1秒", 10).converted == "实际完成值“1秒”按0.01667分钟计"
+    assert score_detail(None, "≤1天", "1秒", 10).converted == "实际完成值“1秒”按0.00001157天计"   # not 0天
+    assert score_detail(None, "≥1亩", "100000平方米", 10).converted == "实际完成值“100000平方米”按150亩计"
+    assert score_detail(None, "≥1平方米", "1亩", 10).converted == "实际完成值“1亩”按666.6667平方米计"
 
 
 def test_a_value_in_the_rows_unit_says_nothing():

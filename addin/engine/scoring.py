@@ -105,9 +105,9 @@ def score_detail(
 
 def _converted(values: tuple, unit: object) -> str:
     """What the scorer says of values written in another unit than the row's: 实际完成值“30分钟”
-    按0.5小时计."""
-    return "，".join(f"{label}“{quoted(value)}”按{fmt(round_half_up(number, 4))}{unit_word(unit)}计"
-                    for label, value, written, number in values if written)
+    按0.5小时计 (to four decimals, or four significant digits for a smaller value: 1秒 is 0.00001157天)."""
+    return "，".join(f"{label}“{quoted(value)}”按{fmt(round_half_up(number, max(4, 3 - number.adjusted())))}"
+                    f"{unit_word(unit)}计" for label, value, written, number in values if written)
 
 
 def _from_target(nature: object, target: object, unit: object, rules, levels: object) -> tuple[str, object, object]:
