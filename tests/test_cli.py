@@ -164,7 +164,6 @@ def test_output_into_a_closed_pipe_is_not_an_error():
     import os
     import subprocess
     import sys
-    from pathlib import Path
 
     perfbook = Path(sys.executable).with_name("perfbook")
     read, write = os.pipe()

@@ -28,7 +28,6 @@ from addin.engine import grade_of
 from addin.engine import get_profile
 from addin.engine.findings import JUDGED, check_indicator, check_judged, fmt
 from addin.engine.forms import list_forms
-from addin.engine.numbers import read_value
 from addin.engine.scoring import exec_rate, exec_score, score_detail
 from addin.engine.table import evaluate_table
 from tests import libreoffice
@@ -368,8 +367,8 @@ def test_addin_templates_filled_in_libreoffice_give_the_engines_findings(written
             expected[named.stem] = (form_id, expected_findings(table, form_id, scores_reported=True))
     profile = tmp_path / "profile"
     done = typed
-    for fmt in saved.split("-"):
-        done = convert(done, fmt, tmp_path / f"saved-{fmt}", profile)
+    for suite_format in saved.split("-"):
+        done = convert(done, suite_format, tmp_path / f"saved-{suite_format}", profile)
     result = recalc([str(p) for p in done], tmp_path / "out", jobs=1)
     assert result.failures == [] and len(result.reports) == len(typed)
     for report in result.reports:

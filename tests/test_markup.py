@@ -8,7 +8,6 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pytest
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
 
 from tests.conftest import ROOT
 from workbook_builder.cli import main

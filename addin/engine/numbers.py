@@ -22,7 +22,7 @@ from functools import lru_cache
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from .errors import PerfError
-from .units import UNITS, convert, unit_at, unit_in
+from .units import MONEY_SHORT, MONEY_SPELLINGS, convert, is_money, unit_at, unit_in
 
 # Units written in several ways in real tables; each group reads as one unit.
 _UNIT_ALIASES = (
@@ -256,10 +256,8 @@ def _tokens(text: str) -> list[_Token]:
     return tokens
 
 
-# An amount written with its money unit: 141.116万元, 1,411,160元, 150万 (万 alone: 万元 in a
-# column of amounts), 0.5亿
-AMOUNT = re.compile(r"(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(亿元|百万元|万元|千元|元|万|亿)")
-_MONEY_SHORT = {"万": "万元", "亿": "亿元"}
+# An amount written with its money unit: 141.116万元, 1,411,160元, 150万, 0.5亿
+AMOUNT = re.compile(r"(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(" + "|".join(MONEY_SPELLINGS) + ")")
 
 
 def money_unit(unit: object) -> str:
@@ -269,29 +267,34 @@ def money_unit(unit: object) -> str:
     if unit is None or unit == "":
         return "万元"
     word = unit_word(str(unit))
-    word = _MONEY_SHORT.get(word, word)
-    if UNITS.get(word, ("",))[0] != "金额":
+    word = MONEY_SHORT.get(word, word)
+    if not is_money(word):
         raise PerfError(f"金额单位“{quoted(unit)}”不是金额的单位，应为 元 或 万元", "unit")
     return word
+
+
+def _amount(value: object) -> tuple[str, str] | None:
+    """(number, money unit) of an amount written with its unit (``150万``: ('150', '万元')), or None."""
+    if isinstance(value, str) and (match := AMOUNT.fullmatch(normalize_text(value))):
+        return match.group(1).replace(",", ""), MONEY_SHORT.get(match.group(2), match.group(2))
+    return None
 
 
 def amount_unit(value: object) -> str:
     """The money unit an amount is written in (万元 of ``150万``), '' when it is written without
     one (a number, a bare numeric text) or is no amount."""
-    if isinstance(value, str) and (match := AMOUNT.fullmatch(normalize_text(value))):
-        return _MONEY_SHORT.get(match.group(2), match.group(2))
-    return ""
+    written = _amount(value)
+    return written[1] if written else ""
 
 
 def amount_in(value: object, unit: str, label: str = "金额") -> Decimal | None:
     """An amount written with its money unit (``141.116万元``, ``1,411,160元``, ``150万``) in money
     ``unit`` (as :func:`money_unit` gives it; ``1,411,160元`` in 万元 is 141.116); None for
     anything else (a number, a bare numeric text, words)."""
-    written = amount_unit(value)
-    if not written:
+    written = _amount(value)
+    if written is None:
         return None
-    number = to_decimal(AMOUNT.fullmatch(normalize_text(value)).group(1).replace(",", ""), label)
-    return bounded(convert(number, written, unit), value, label)
+    return bounded(convert(to_decimal(written[0], label), written[1], unit), value, label)
 
 
 def read_amount(value: object, unit: object = None, label: str = "金额") -> Decimal:

@@ -165,12 +165,12 @@ def _one_unit(amounts: tuple[tuple[object, str, str], ...]) -> None:
     """Amounts without a 金额单位 are in 万元: one written in another unit (``1411160元``) beside
     one written without any (``1500000``, perhaps 元 too) cannot be put in one unit, so the
     rate is refused rather than guessed ((value, label, field) each)."""
-    written = [(label, amount_unit(value)) for value, label, _ in amounts]
-    bare = next(((value, label, field) for value, label, field in amounts if not amount_unit(value)), None)
-    other = next(((label, unit) for label, unit in written if unit and unit != "万元"), None)
+    written = [(value, label, field, amount_unit(value)) for value, label, field in amounts]
+    bare = next((w for w in written if not w[3]), None)
+    other = next((w for w in written if w[3] and w[3] != "万元"), None)
     if bare is not None and other is not None:
-        value, label, field = bare
-        raise PerfError(f"{other[0]}写的是{other[1]}，{label}“{quoted(value)}”没有写单位；请都写上单位，"
+        value, label, field, _ = bare
+        raise PerfError(f"{other[1]}写的是{other[3]}，{label}“{quoted(value)}”没有写单位；请都写上单位，"
                         f"或写明金额单位（元 或 万元）", field)
 
 

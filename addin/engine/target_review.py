@@ -38,7 +38,7 @@ from .profiles import Profile, ProfileDefinitionError, TargetsReview, get_profil
 from .qualitative import find_scale
 from .table import weights_problem
 from .targets import split_target
-from .units import UNITS, convert
+from .units import convert
 
 UNREADABLE = "unreadable"   # reading problems: not a rule, but deducted as the profile says
 _PREFIX = re.compile(r"^(?:指标\s*\d+\s*[:：.、]?|\d+\s*[.、:：]|[（(]\d+[)）])\s*")
@@ -204,9 +204,9 @@ def same_unit(a: str, b: str) -> bool:
 
 
 def money_factor(unit: str) -> Decimal | None:
-    """万元 per one of ``unit``, or None for a unit that is no amount of money."""
-    name = normalize_text(unit).replace(" ", "") if unit else ""
-    return convert(Decimal(1), name, "万元") if UNITS.get(name, ("",))[0] == "金额" else None
+    """万元 per one of ``unit``, or None for a unit that is no amount of money (it does not
+    convert to 万元)."""
+    return convert(Decimal(1), normalize_text(unit).replace(" ", ""), "万元") if unit else None
 
 
 def read_row(row: TargetRow, project: TargetProject, profile: Profile) -> RowReading:

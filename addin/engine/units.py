@@ -36,12 +36,21 @@ UNITS: dict[str, tuple[str, Decimal]] = {
     "人": ("人数", Decimal(1)),
 }
 _SPELLINGS = sorted(UNITS, key=len, reverse=True)
+# 万 and 亿 alone after an amount (150万, 0.5亿): 万元 and 亿元
+MONEY_SHORT = {"万": "万元", "亿": "亿元"}
+# Every way an amount's unit is written, longest first
+MONEY_SPELLINGS = (*(u for u in _SPELLINGS if UNITS[u][0] == "金额"), *MONEY_SHORT)
 # Counted things written in tens of thousands or hundreds of millions (万人, 亿次)
 _MULTIPLES = (("亿", Decimal(100000000)), ("万", Decimal(10000)))
 _RATE = re.compile(r"\s*(?:/|每)")
 _ROUGHLY = re.compile(r"[余多]?([万亿]?)[余多]?")
 _CALENDAR = {"月", "日", "时"}
-_MONEY_ALONE = re.compile(r"([万亿])(?![\u4e00-\u9fff])")   # 万 or 亿 with no word after it
+_MONEY_ALONE = re.compile(rf"([{''.join(MONEY_SHORT)}])(?![\u4e00-\u9fff])")   # 万 or 亿 with no word after it
+
+
+def is_money(unit: str) -> bool:
+    """Whether ``unit`` (a spelling of the table) measures an amount of money."""
+    return UNITS.get(unit, ("",))[0] == "金额"
 
 
 def unit_at(text: str) -> str:
@@ -78,9 +87,9 @@ def convert(number: Decimal, have: str, want: str) -> Decimal | None:
 def unit_in(text: str, want: str) -> str:
     """The unit written at the start of ``text`` (what follows a number) when it converts to
     ``want`` at another ratio than one, else ''. ``余`` or ``多`` around 万 or 亿 (``2万余人``,
-    ``30余万人``) is about that many; for an amount, 万 or 亿 alone is 万元 or 亿元 (``150万``). Not converted: a rate (``5吨/天``, ``50元/人``: its unit is more
-    than its first word) and the calendar's 月, 日, 时 (``10月完成`` is October, ``17时前`` five
-    o'clock)."""
+    ``30余万人``) is about that many; for an amount, 万 or 亿 alone is 万元 or 亿元 (``150万``).
+    Not converted: a rate (``5吨/天``, ``50元/人``: its unit is more than its first word) and the
+    calendar's 月, 日, 时 (``10月完成`` is October, ``17时前`` five o'clock)."""
     about = _ROUGHLY.match(text)
     text = about.group(1) + text[about.end():]
     _, base = _multiple(want)
@@ -88,7 +97,7 @@ def unit_in(text: str, want: str) -> str:
     have = max((s for s in (unit_at(text), *counted) if s and text.startswith(s)), key=len, default="")
     written = len(have)
     if not have and (alone := _MONEY_ALONE.match(text)):   # (only an amount converts from 万元)
-        have, written = alone.group(1) + "元", 1
+        have, written = MONEY_SHORT[alone.group(1)], 1
     if not have or have in _CALENDAR or _RATE.match(text, written):
         return ""
     sizes = _sizes(have, want)

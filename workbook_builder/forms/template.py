@@ -109,19 +109,19 @@ class AddinFormulas:
     portable = False
 
     @staticmethod
-    def _money(lay: L.Layout) -> str:
+    def _amount_args(lay: L.Layout) -> str:
         """The arguments after 全年执行数 that say the amounts' unit: the rule, no 实际到位, the
         form's money unit (so that an amount typed with its unit, 1,411,160元, is converted)."""
         return f',{L.RULE_NAME},,"{lay.form.money_unit}"'
 
     def funds_rate(self, lay: L.Layout) -> str:
         budget, executed = lay.funds_cell("annual"), lay.funds_cell("executed")
-        return f'=IF(OR({budget}="",{executed}=""),"",PERF_EXEC_RATE({budget},{executed}{self._money(lay)}))'
+        return f'=IF(OR({budget}="",{executed}=""),"",PERF_EXEC_RATE({budget},{executed}{self._amount_args(lay)}))'
 
     def funds_score(self, lay: L.Layout) -> str:
         budget, executed, weight = (lay.funds_cell(f) for f in ("annual", "executed", "weight"))
         return (f'=IF(OR({budget}="",{executed}=""),"",'
-                f'PERF_EXEC_SCORE({budget},{executed},{weight}{self._money(lay)}))')
+                f'PERF_EXEC_SCORE({budget},{executed},{weight}{self._amount_args(lay)}))')
 
     @staticmethod
     def _args(row: Row) -> str:
