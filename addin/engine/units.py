@@ -45,7 +45,7 @@ _MULTIPLES = (("亿", Decimal(100000000)), ("万", Decimal(10000)))
 _RATE = re.compile(r"\s*(?:/|每)")
 _ROUGHLY = re.compile(r"[余多]?([万亿]?)[余多]?")
 _CALENDAR = {"月", "日", "时"}
-_MONEY_ALONE = re.compile(rf"([{''.join(MONEY_SHORT)}])(?![\u4e00-\u9fff])")   # 万 or 亿 with no word after it
+_MONEY_ALONE = re.compile(rf"[{''.join(MONEY_SHORT)}](?![\u4e00-\u9fff])")   # 万 or 亿 with no word after it
 
 
 def is_money(unit: str) -> bool:
@@ -97,7 +97,7 @@ def unit_in(text: str, want: str) -> str:
     have = max((s for s in (unit_at(text), *counted) if s and text.startswith(s)), key=len, default="")
     written = len(have)
     if not have and (alone := _MONEY_ALONE.match(text)):   # (only an amount converts from 万元)
-        have, written = MONEY_SHORT[alone.group(1)], 1
+        have, written = MONEY_SHORT[alone.group()], 1
     if not have or have in _CALENDAR or _RATE.match(text, written):
         return ""
     sizes = _sizes(have, want)
