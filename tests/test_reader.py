@@ -130,3 +130,42 @@ def test_a_funds_block_not_read_is_said_once_at_its_row(executed, cell, says):
     assert [(f.cell, f.kind, f.message) for f in report.findings if f.kind == "unreadable"] == [(cell, "unreadable", says)]
     assert [f.cell for f in report.findings if f.cell[:1] in "CDEFGH" and f.cell[1:] == "6"] == []
     assert len(read.table.indicators) == len(read_tables(path)[0].table.indicators)
+
+
+def test_a_header_cell_that_only_begins_with_a_label_gives_way_to_the_label_itself():
+    """Beijing's 2016 form has 得分计算方法 before 得分: the 得分 column is the one that says 得分
+    (or 得分（分）), not the first that begins with it; a first cell that is the label stays."""
+    from workbook_builder.readers.tables import _fields
+
+    header = ("一级指标", "三级指标", "分值", "年度指标值(A)", "全年实际值(B)", "得分计算方法", "得分", "未完成原因分析")
+    assert dict(_fields(header, "indicators"))["score"] == 6
+    assert dict(_fields(header[:6] + ("得分（分）",), "indicators"))["score"] == 6
+    assert dict(_fields(header[:5] + ("得分", "得分计算方法"), "indicators"))["score"] == 5
+    assert dict(_fields(header[:6], "indicators"))["score"] == 5   # the only one: still read
+
+
+@pytest.mark.parametrize("rate, says", [
+    ("执行率（B/A）", None),
+    ("执行率", "“年度资金总额”一行的表头中找不到“全年预算数”列，资金部分未复核"),
+])
+def test_a_form_whose_rate_is_on_its_initial_budget(rate, says):
+    """A funds header without 全年预算数 whose 执行率(B/A) is on 年初预算数(A) (Beijing's 2016
+    form) is checked on 年初预算数; without the form saying so, 年初预算数 is not taken for
+    全年预算数 (the funds block is said not read)."""
+    from workbook_builder.readers.source import read_grids
+    from workbook_builder.readers.tables import tables_in
+    from workbook_builder.recalc.run import report_table
+
+    [path] = SUBMITTED.glob("05_*.xlsx")
+    [grid] = [g for g in read_grids(path) if not g.hidden]
+    header = {"年初预算数": "年初预算数(A)", "全年预算数": "", "全年执行数": "全年执行数(B)", "执行率": rate}
+    grid.rows[4] = [header.get(v, v) for v in grid.rows[4]]
+    grid.rows[5][2] = 700.0   # 695.82 / 700 is 99.40%, reported 99.97%
+    [read] = tables_in([grid], str(path))
+    report, _ = report_table(read, None, path.name)
+    funds = [(f.cell, f.kind, f.message) for f in report.findings if f.cell[1:] == "6"]
+    if says:
+        assert funds == [("B6", "unreadable", says)]
+    else:
+        assert read.table.funds.annual == 700.0
+        assert ("G6", "exec_rate_mismatch", "执行率应为99.4%，填报为99.97%") in funds

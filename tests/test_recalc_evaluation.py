@@ -164,6 +164,36 @@ def test_points_written_in_the_labels_and_a_self_score_column(tmp_path):
     assert ("C4", "unreadable") in {(f.cell, f.kind) for f in report.findings}
 
 
+def test_a_score_sheet_without_criteria_is_an_evaluation_form_a_self_evaluation_is_not(tmp_path):
+    """Hainan's 评分表 (一级指标 | 分值 | 二级指标 | 分值 | 三级指标 | 分值 | 得分, no 评价标准) is
+    checked as an evaluation form: each level's 分值 against those below it, 得分 within 分值.
+    A header with no 分值, or a sheet with a target or actual column (a 自评表 whose 年度指标值 is
+    misspelt), is not one: the latter is refused as a 自评表 naming the column it lacks."""
+    from openpyxl import Workbook
+
+    from workbook_builder.readers.evaluation import is_header
+    from workbook_builder.recalc.result import FileFailure
+    from workbook_builder.recalc.run import check_file
+
+    assert not is_header({"一级指标", "二级指标", "三级指标", "得分"})
+    book = Workbook()
+    ws = book.active
+    for row in (["一级指标", "分值", "二级指标", "分值", "三级指标", "分值", "得分"],
+                ["项目决策", 20, "项目目标", 4, "目标内容", 4, 4],
+                [None, None, "决策过程", 8, "决策依据", 3, 3],
+                [None, None, None, None, "决策程序", 6, 7]):   # 3 + 6 is not 8; 7 is over its 6
+        ws.append(row)
+    path = tmp_path / "评分表.xlsx"
+    book.save(path)
+    [report] = check_file(str(path), None, None, None, path.name)
+    assert {(f.cell, f.kind) for f in report.findings} >= {("D3", "weights_sum"), ("G4", "score_above_weight")}
+    ws.insert_cols(6, 2)   # a 自评表's target column misspelt, its 实际完成值 beside it
+    ws["F1"], ws["G1"] = "年度目标值", "实际完成值"
+    book.save(path)
+    refused = check_file(str(path), None, None, None, path.name)
+    assert isinstance(refused, FileFailure) and "没有“年度指标值”列" in refused.message
+
+
 def test_a_total_written_with_more_numbers_states_none(tmp_path):
     """总分 “100分中得98分”: no total to compare or show (it had been shown as 100 in the summary)."""
     path = samples.write_yueyang(tmp_path / "in" / "岳阳.xlsx", total="100分中得98分", grade="优")

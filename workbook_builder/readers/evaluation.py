@@ -2,7 +2,8 @@
 
 A sheet holds such a table when one row has the headers 一级指标, 三级指标 and a label beginning
 with 评价标准 or 评分标准 (评价标准及依据), as in seed 001 and in perfbook's own template (recognised
-by its hidden ``_perfbook`` sheet, which names the framework). Columns are found by their header
+by its hidden ``_perfbook`` sheet, which names the framework), or a score sheet without criteria
+whose 一级指标, 三级指标 have 分值 and 得分 beside them (Hainan's 评分表). Columns are found by their header
 labels, spaces and line breaks ignored, so a table typed by hand in this layout is read the same
 way, with or without the input columns (达成项, 实际值, 计划值, 扣分) and 扣分原因; the score column
 may be headed 自评分. A level without a 分值 column takes its points from its labels
@@ -60,8 +61,26 @@ class ReadEvaluation:
 
 def is_header(texts: set[str]) -> bool:
     """A header row: 一级指标, 三级指标 and a column whose label begins with 评价标准 or 评分标准
-    (Hubei's 评价标准及依据)."""
-    return {"一级指标", "三级指标"} <= texts and any(t.startswith(("评价标准", "评分标准")) for t in texts)
+    (Hubei's 评价标准及依据); or, with no criteria column, 分值 and 得分 beside them (Hainan's
+    评分表: 一级指标 | 分值 | 二级指标 | 分值 | 三级指标 | 分值 | 得分) on a sheet that
+    :func:`_could_hold` one."""
+    if not {"一级指标", "三级指标"} <= texts:
+        return False
+    return (any(t.startswith(("评价标准", "评分标准")) for t in texts)
+            or ("分值" in texts and any(t.startswith(_SCORES) for t in texts)))
+
+
+def _could_hold(grid: Grid) -> bool:
+    """Whether ``grid`` could hold an evaluation form (a few substring searches): it names
+    评价标准 or 评分标准, or it has 三级指标 and none of the target and actual columns that every
+    自评表 has (a 自评表 is never read as a 评分表)."""
+    return has_text(grid, "评价标准", "评分标准") or (has_text(grid, "三级指标") and not has_text(grid, *_TARGETS))
+
+
+_SCORES = tuple(label for label, key in LABELS if key == "score")
+# What a 自评表's header has and a 评分表's has not: its target and actual columns (年度指标值,
+# 指标性质, 实际完成值 or 全年完成值, 全年实际值), as text a sheet holds
+_TARGETS = ("指标值", "指标性质", "完成值", "全年实际值")
 
 
 def _columns(grid: Grid, row: int) -> dict[str, int]:
@@ -195,7 +214,7 @@ def read_evaluations(grids: list[Grid], file: str) -> list[ReadEvaluation]:
         info = {norm(meta.value(r, 0)): meta.value(r, 1) for r in range(meta.top, meta.bottom)}
     found = []
     for grid in grids:
-        if grid.hidden or not has_text(grid, "评价标准", "评分标准"):
+        if grid.hidden or not _could_hold(grid):
             continue
         for r, texts in enumerate(cell_texts(grid), grid.top):
             if is_header(set(texts)):

@@ -563,17 +563,28 @@ def _read_standard(grid: Grid, file: str) -> list[ReadTable]:
 
 @lru_cache(maxsize=256)
 def _fields(texts: tuple[str, ...], part: str) -> tuple[tuple[str, int], ...]:
-    """(field, index of its first header cell) for the header cells of a row, by the longest
-    label of any form's vocabulary (see :func:`addin.engine.forms.vocabulary`) each cell starts
-    with. Cached: a batch of tables made on one form repeats the same few header rows."""
+    """(field, index of its header cell) for the header cells of a row, by the longest label of
+    any form's vocabulary (see :func:`addin.engine.forms.vocabulary`) each cell starts with: the
+    first cell of a field, unless a later one is the label itself where the first goes on in
+    other words (得分 beside an earlier 得分计算方法; 得分（分） and 全年预算数(A) are the label
+    itself). Cached: a batch of tables made on one form repeats the same few header rows."""
     labels = vocabulary(part)
-    found = {}
+    found, worded = {}, set()
     for i, text in enumerate(texts):
         if text:
-            field = next((f for label, f in labels if text.startswith(label)), None)
-            if field is not None and field not in found:
+            label, field = next(((label, f) for label, f in labels if text.startswith(label)), (None, None))
+            if field is None:
+                continue
+            goes_on = _WORD_AFTER.match(text, len(label)) is not None
+            if field not in found or (field in worded and not goes_on):
                 found[field] = i
+                worded.discard(field)
+                if goes_on:
+                    worded.add(field)
     return tuple(found.items())
+
+
+_WORD_AFTER = re.compile(r"\s*[\u4e00-\u9fff]")   # a header label followed by more words
 
 
 def _is_header(texts: tuple[str, ...]) -> bool:
@@ -622,6 +633,8 @@ def _find_funds(grid: Grid, rows: range) -> tuple[int, dict[str, int], int] | No
     totals = funds_rows()[0]
     for r in rows:
         columns = dict(_fields(tuple(texts[r - grid.top]), "funds")) if grid.top <= r < grid.bottom else {}
+        if "annual" not in columns and _initial_is_the_budget(texts[r - grid.top], columns):
+            columns["annual"] = columns["initial"]
         if not {"annual", "executed"} <= set(columns):
             continue
         for below in range(r, rows.stop):   # (the total row may carry the header words itself)
@@ -630,6 +643,15 @@ def _find_funds(grid: Grid, rows: range) -> tuple[int, dict[str, int], int] | No
                 return r, {k: grid.left + i for k, i in columns.items()}, below
         return None
     return None
+
+
+def _initial_is_the_budget(row: list[str], columns: dict[str, int]) -> bool:
+    """Whether a funds header without 全年预算数 defines 执行率 on 年初预算数 itself: 年初预算数(A)
+    beside 执行率(B/A) (Beijing's 2016 form), so that 年初预算数 is the budget the rate is of."""
+    if not {"initial", "rate"} <= set(columns):
+        return False
+    initial, rate = (unicodedata.normalize("NFKC", row[columns[k]]).upper() for k in ("initial", "rate"))
+    return initial.endswith("(A)") and "B/A" in rate
 
 
 FUNDS_HEADER_ABOVE = 3   # rows above the funds total row where its header is looked for
