@@ -63,3 +63,14 @@ def test_a_hostile_workbook_for_report_write_is_one_sentence(hostile, name, tmp_
     assert code == 2 and "无法读取" in err
     assert not any(text in err for text in LIBRARY_TEXT), err
     assert not (tmp_path / "报告.docx").exists()
+
+
+def test_spans_in_a_report_are_read_as_recalc_reads_them(hostile, capsys):
+    """A report's tables are read from the XML as recalc reads a Word 自评表: a span of
+    2147483647 columns is clamped and the report checked (python-docx's grid had spent 11 s on
+    it before the guard refused the report); a span that is no number is refused naming its cell."""
+    folder, _ = hostile
+    assert main(["report", "check", str(folder / "巨大合并.docx"), str(GOOD)]) in (0, 1)
+    assert "核对：" in capsys.readouterr().out
+    assert main(["report", "check", str(folder / "合并非数.docx"), str(GOOD)]) == 2
+    assert "表格1第1行第1个单元格的合并列数“abc”不是数字" in capsys.readouterr().err

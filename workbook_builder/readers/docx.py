@@ -274,6 +274,15 @@ def table_rows(tbl, number: int = 1, budget: list[int] | None = None) -> tuple[l
     return rows, truncated
 
 
+def cells_once(tbl, number: int = 1) -> list[list[str]]:
+    """A ``w:tbl`` element's rows as the text of each cell once, in order (a cell merged across
+    columns once; one continuing a merge down as the empty cell it is), at most :data:`MAX_ROWS`
+    rows, spans clamped as :func:`row_cells` clamps them: what python-docx's ``row.cells`` give,
+    without its grid (a ``gridSpan`` of 2147483647 had taken it 11 s to refuse)."""
+    return [[cell_text(tc) for _, _, tc in row_cells(tr, f"表格{number}第{index + 1}行")]
+            for index, tr in enumerate(itertools.islice(children(tbl, _TR), MAX_ROWS))]
+
+
 def cell_text(tc) -> str:
     """The text of a ``w:tc``: its paragraphs (and nested tables' text) joined by line breaks,
     no more than :data:`~.container.MAX_TEXT` characters of it gathered (the reader keeps no more)."""

@@ -161,11 +161,7 @@ def _read_blocks(source: str) -> list[Block]:
     except Exception:  # python-docx / lxml raise their own types for a broken part: no library text
         logger.debug("报告 %s 无法解析", source, exc_info=True)
         raise UnreadableFile("Word 文档内容无法解析（结构已损坏），请用 Word 或 WPS 打开后另存为 .docx") from None
-    try:
-        return _blocks(document)
-    except Exception:  # a table python-docx cannot lay out (gridSpan="abc", a merge continued from nowhere)
-        logger.debug("报告 %s 的表格无法解析", source, exc_info=True)
-        raise UnreadableFile("Word 文档中的表格结构异常（合并单元格的设置无效），请用 Word 或 WPS 打开后另存为 .docx") from None
+    return _blocks(document)   # (a span that is no number is refused naming its table, row and cell)
 
 
 # Full-width digits, point and percent sign as ASCII (１４１．１１６ is 141.116); the full-width
@@ -176,20 +172,15 @@ _HALF_WIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.
 def _blocks(document) -> list[Block]:
     from docx.table import Table
 
+    from ..readers.docx import cells_once
+
     blocks: list[Block] = []
     heading, number, tables = "", 0, 0
     for item in document.iter_inner_content():
         if isinstance(item, Table):
             tables += 1
-            rows = []
-            for row in item.rows:
-                cells, seen = [], set()
-                for cell in row.cells:
-                    if id(cell._tc) in seen:
-                        continue
-                    seen.add(id(cell._tc))
-                    cells.append(" ".join(cell.text.translate(_HALF_WIDTH).split()))
-                rows.append(cells)
+            rows = [[" ".join(text.translate(_HALF_WIDTH).split()) for text in row]
+                    for row in cells_once(item._tbl, tables)]
             place = f"“{heading}”下的" if heading else ""
             blocks.append(Block("table", rows=rows, where=f"{place}表{tables}"))
             continue
