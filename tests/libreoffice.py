@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -36,6 +37,27 @@ def convert(paths: list[Path], folder: Path, to: str) -> list[Path]:
 def recalculate(paths: list[Path], folder: Path) -> list[Path]:
     """``paths`` opened, recalculated and saved as .xlsx by LibreOffice into ``folder``."""
     return convert(paths, folder, "xlsx")
+
+
+def in_one_call(groups: dict[str, list[Path]], root: Path, to: str,
+                convert_all: Callable[[list[Path], Path], list[Path]]) -> dict[str, list[Path]]:
+    """Each group's files converted to ``to`` into a folder of its own (``root``/group) by one
+    call of ``convert_all`` (paths, output folder) for all of them, as starting LibreOffice is the
+    slow part: files of one name in two groups are told apart on the way in and keep their
+    names on the way out."""
+    staging = root / f"_in-{to}"
+    staging.mkdir(parents=True, exist_ok=True)
+    staged = {}
+    for group, paths in groups.items():
+        for n, path in enumerate(paths):
+            copy = staging / f"{len(staged):04d}~{path.name}"
+            shutil.copy(path, copy)
+            staged[copy] = (group, n, path)
+    done = {group: [None] * len(paths) for group, paths in groups.items()}
+    for out, (group, n, path) in zip(convert_all(list(staged), root / f"_out-{to}"), staged.values()):
+        (root / group).mkdir(parents=True, exist_ok=True)
+        done[group][n] = out.rename(root / group / f"{path.stem}.{to}")
+    return done
 
 
 def values(path: Path, sheet: str) -> dict[str, object]:

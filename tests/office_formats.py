@@ -24,6 +24,14 @@ def convert(sources: list[Path], fmt: str, outdir: Path, profile: Path) -> list[
     return [outdir / f"{s.stem}.{fmt}" for s in sources]
 
 
+def convert_groups(groups: dict[str, list[Path]], fmt: str, root: Path, profile: Path) -> dict[str, list[Path]]:
+    """Each group's files converted to ``fmt`` into ``root``/group by one soffice call (see
+    :func:`tests.libreoffice.in_one_call`)."""
+    from tests.libreoffice import in_one_call
+
+    return in_one_call(groups, root, fmt, lambda paths, outdir: convert(paths, fmt, outdir, profile))
+
+
 def _text(value) -> str:
     if value is None:
         return ""

@@ -101,15 +101,15 @@ def templates(tables, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def recalculated(templates, chaoyang_tables, tmp_path_factory):
-    """profile → the 30 filled templates as LibreOffice recalculated them (one soffice call)."""
+    """profile → the 30 filled templates as LibreOffice recalculated them (one soffice call for
+    every profile)."""
     if libreoffice.SOFFICE is None:
         pytest.skip(libreoffice.MISSING)
     paths = {}
     for profile, written in templates.items():
         folder = tmp_path_factory.mktemp(f"filled-{profile}")
         paths[profile] = [filled(w.path, inputs_for(s), folder) for w, s in zip(written, chaoyang_tables)]
-    out = tmp_path_factory.mktemp("libreoffice")
-    return {profile: libreoffice.recalculate(ps, out / profile) for profile, ps in paths.items()}
+    return libreoffice.in_one_call(paths, tmp_path_factory.mktemp("libreoffice"), "xlsx", libreoffice.recalculate)
 
 
 @needs_soffice

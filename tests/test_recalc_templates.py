@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from tests import libreoffice
 from tests.conftest import ROOT
-from tests.office_formats import convert
+from tests.office_formats import convert, convert_groups
 from workbook_builder.cli import main
 from workbook_builder.forms.layout import Layout
 
@@ -73,7 +73,8 @@ def saved_by_libreoffice(tmp_path_factory, chaoyang_tables):
     book["自评表"][lay.indicator_cell("score", 3)] = None   # the unit pressed Delete on J16's formula
     book.save(cleared)
     kinds = (("typed", filled), ("one", [one]), ("renamed", [renamed]), ("half", [half]), ("cleared", [cleared]))
-    return {fmt: {kind: convert(paths, fmt, root / f"{kind}-{fmt}", root / "profile")[0].parent for kind, paths in kinds}
+    return {fmt: {kind: paths[0].parent for kind, paths in
+                  convert_groups(dict(kinds), fmt, root / fmt, root / "profile").items()}
             for fmt in ("xlsx", "ods", "xls")}
 
 
