@@ -4,6 +4,7 @@ in, and seed 004's yearly budget tables; every finding at its cell, in the JSON 
 import json
 import sys
 
+import pytest
 from openpyxl import load_workbook
 
 from addin.engine.frameworks import get_framework
@@ -164,34 +165,64 @@ def test_points_written_in_the_labels_and_a_self_score_column(tmp_path):
     assert ("C4", "unreadable") in {(f.cell, f.kind) for f in report.findings}
 
 
-def test_a_score_sheet_without_criteria_is_an_evaluation_form_a_self_evaluation_is_not(tmp_path):
+def _score_sheet(ws, header=("一级指标", "分值", "二级指标", "分值", "三级指标", "分值", "得分")):
+    for row in (header,
+                ["项目决策", 20, "项目目标", 4, "目标内容", 4, 4],
+                header,   # repeated at the top of the next page
+                [None, None, "决策过程", 8, "决策依据", 3, 3],
+                [None, None, None, None, "决策程序", 6, 7]):   # 3 + 6 is not 8; 7 is over its 6
+        ws.append(list(row))
+
+
+def test_a_score_sheet_without_criteria_is_an_evaluation_form(tmp_path):
     """Hainan's 评分表 (一级指标 | 分值 | 二级指标 | 分值 | 三级指标 | 分值 | 得分, no 评价标准) is
-    checked as an evaluation form: each level's 分值 against those below it, 得分 within 分值.
-    A header with no 分值, or a sheet with a target or actual column (a 自评表 whose 年度指标值 is
-    misspelt), is not one: the latter is refused as a 自评表 naming the column it lacks."""
+    checked as an evaluation form: each level's 分值 against those below it, 得分 within 分值."""
     from openpyxl import Workbook
 
     from workbook_builder.readers.evaluation import is_header
-    from workbook_builder.recalc.result import FileFailure
     from workbook_builder.recalc.run import check_file
 
-    assert not is_header({"一级指标", "二级指标", "三级指标", "得分"})
+    assert not is_header({"一级指标", "二级指标", "三级指标", "分值", "得分"})   # (not where a 自评表 may be)
+    assert not is_header({"一级指标", "二级指标", "三级指标", "得分"}, bare=True)
     book = Workbook()
-    ws = book.active
-    for row in (["一级指标", "分值", "二级指标", "分值", "三级指标", "分值", "得分"],
-                ["项目决策", 20, "项目目标", 4, "目标内容", 4, 4],
-                [None, None, "决策过程", 8, "决策依据", 3, 3],
-                [None, None, None, None, "决策程序", 6, 7]):   # 3 + 6 is not 8; 7 is over its 6
-        ws.append(row)
+    _score_sheet(book.active)
     path = tmp_path / "评分表.xlsx"
     book.save(path)
     [report] = check_file(str(path), None, None, None, path.name)
-    assert {(f.cell, f.kind) for f in report.findings} >= {("D3", "weights_sum"), ("G4", "score_above_weight")}
-    ws.insert_cols(6, 2)   # a 自评表's target column misspelt, its 实际完成值 beside it
-    ws["F1"], ws["G1"] = "年度目标值", "实际完成值"
+    assert {(f.cell, f.kind) for f in report.findings} >= {("D4", "weights_sum"), ("G5", "score_above_weight")}
+    assert not [f for f in report.findings if f.cell.endswith("3")]   # the repeated header is no item
+
+
+@pytest.mark.parametrize("case", ["note", "other columns", "sheet beside"])
+def test_a_self_evaluation_is_never_read_as_a_score_sheet(case, tmp_path):
+    """A 自评表 stays one: with 评分标准 said in a note on its sheet (its header has 年度指标值);
+    with its target and actual headed in words perfbook does not know (目标值 | 实际值: refused
+    as a 自评表 naming the column it lacks, not scored as a 评分表); beside a score sheet without
+    criteria in the same workbook (the 自评表 is checked, not set aside)."""
+    from openpyxl import Workbook, load_workbook
+
+    from workbook_builder.recalc.result import FileFailure
+    from workbook_builder.recalc.run import check_file
+
+    path = tmp_path / "自评表.xlsx"
+    if case == "other columns":
+        book = Workbook()
+        _score_sheet(book.active, ("一级指标", "二级指标", "三级指标", "目标值", "实际值", "分值", "得分"))
+        book.save(path)
+        refused = check_file(str(path), None, None, None, path.name)
+        assert isinstance(refused, FileFailure) and "没有“年度指标值”列" in refused.message
+        return
+    [sample] = (ROOT / "samples" / "chaoyang-2024" / "submitted").glob("05_*.xlsx")
+    book = load_workbook(sample)
+    if case == "note":
+        book["自评表"].cell(book["自评表"].max_row + 2, 1, "备注：得分依据评分标准确定。")
+    else:   # (its note names 评分标准, as the sheets with criteria columns do)
+        _score_sheet(book.create_sheet("指标得分"))
+        book["指标得分"].append(["注：评分标准见附件"])
     book.save(path)
-    refused = check_file(str(path), None, None, None, path.name)
-    assert isinstance(refused, FileFailure) and "没有“年度指标值”列" in refused.message
+    reports = check_file(str(path), None, None, None, path.name)
+    assert [r.form for r in reports] == ["beijing-chaoyang-2024"]
+    assert ("H6", "exec_score_mismatch") in {(f.cell, f.kind) for f in reports[0].findings}
 
 
 def test_a_total_written_with_more_numbers_states_none(tmp_path):

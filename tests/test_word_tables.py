@@ -275,3 +275,31 @@ def test_frames_within_frames_are_each_looked_at_a_few_times(monkeypatch):
     monkeypatch.setattr(module, "_wrapped", counted)
     [table] = module.body_tables(body)
     assert len(list(table.iter(f"{{{module._W}}}tc"))) == 3 and len(looks) < 500
+
+
+def test_a_reports_tables_give_each_cell_once_as_python_docx_does():
+    """`report check` reads a report's tables with :func:`cells_once`: each cell once (merged
+    across columns), a cell continuing a merge down repeating the text it continues, as
+    python-docx's ``row.cells`` give them (the reference, on tables of every kind of merge)."""
+    from docx import Document
+
+    from workbook_builder.readers.docx import cells_once
+
+    document = Document()
+    table = document.add_table(rows=5, cols=4)
+    for r, row in enumerate(table.rows):
+        for c, cell in enumerate(row.cells):
+            cell.text = f"{r}-{c}"
+    table.cell(1, 0).merge(table.cell(3, 0)).text = "产出指标"   # down
+    table.cell(0, 1).merge(table.cell(0, 3))                       # across
+    table.cell(2, 2).merge(table.cell(3, 3))                       # both
+    expected = []
+    for row in table.rows:
+        seen, texts = set(), []
+        for cell in row.cells:
+            if id(cell._tc) not in seen:
+                seen.add(id(cell._tc))
+                texts.append(cell.text)
+        expected.append(texts)
+    assert cells_once(table._tbl) == expected
+    assert [row[0] for row in expected[1:4]] == ["产出指标"] * 3

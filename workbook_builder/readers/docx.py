@@ -276,11 +276,21 @@ def table_rows(tbl, number: int = 1, budget: list[int] | None = None) -> tuple[l
 
 def cells_once(tbl, number: int = 1) -> list[list[str]]:
     """A ``w:tbl`` element's rows as the text of each cell once, in order (a cell merged across
-    columns once; one continuing a merge down as the empty cell it is), at most :data:`MAX_ROWS`
-    rows, spans clamped as :func:`row_cells` clamps them: what python-docx's ``row.cells`` give,
-    without its grid (a ``gridSpan`` of 2147483647 had taken it 11 s to refuse)."""
-    return [[cell_text(tc) for _, _, tc in row_cells(tr, f"表格{number}第{index + 1}行")]
-            for index, tr in enumerate(itertools.islice(children(tbl, _TR), MAX_ROWS))]
+    columns once; one continuing a merge down repeats the text of the cell it continues), at
+    most :data:`MAX_ROWS` rows, spans clamped as :func:`row_cells` clamps them: what
+    python-docx's ``row.cells`` give, without its grid (a ``gridSpan`` of 2147483647 had taken
+    it 11 s to refuse)."""
+    rows: list[list[str]] = []
+    above: dict[int, str] = {}   # grid column → the text of the cell there in the row above
+    for index, tr in enumerate(itertools.islice(children(tbl, _TR), MAX_ROWS)):
+        where = f"表格{number}第{index + 1}行"
+        here = {}
+        for n, (column, _, tc) in enumerate(row_cells(tr, where), 1):
+            continued = _merge(tc, f"{where}第{n}个单元格") == "continue" and column in above
+            here[column] = above[column] if continued else cell_text(tc)
+        rows.append(list(here.values()))
+        above = here
+    return rows
 
 
 def cell_text(tc) -> str:

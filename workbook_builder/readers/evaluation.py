@@ -3,7 +3,7 @@
 A sheet holds such a table when one row has the headers 一级指标, 三级指标 and a label beginning
 with 评价标准 or 评分标准 (评价标准及依据), as in seed 001 and in perfbook's own template (recognised
 by its hidden ``_perfbook`` sheet, which names the framework), or a score sheet without criteria
-whose 一级指标, 三级指标 have 分值 and 得分 beside them (Hainan's 评分表). Columns are found by their header
+whose header is only levels, 分值 and 得分 (Hainan's 评分表), in a workbook that holds no 自评表. Columns are found by their header
 labels, spaces and line breaks ignored, so a table typed by hand in this layout is read the same
 way, with or without the input columns (达成项, 实际值, 计划值, 扣分) and 扣分原因; the score column
 may be headed 自评分. A level without a 分值 column takes its points from its labels
@@ -59,27 +59,26 @@ class ReadEvaluation:
     problems: list[tuple[str, str]] = field(default_factory=list)
 
 
-def is_header(texts: set[str]) -> bool:
+def is_header(texts: set[str], bare: bool = False) -> bool:
     """A header row: 一级指标, 三级指标 and a column whose label begins with 评价标准 or 评分标准
-    (Hubei's 评价标准及依据); or, with no criteria column, 分值 and 得分 beside them (Hainan's
-    评分表: 一级指标 | 分值 | 二级指标 | 分值 | 三级指标 | 分值 | 得分) on a sheet that
-    :func:`_could_hold` one."""
+    (Hubei's 评价标准及依据); or, where ``bare`` score sheets may be (see :func:`read_evaluations`),
+    a row of only levels, 分值 and 得分 (and 指标解释, 扣分, 扣分原因, 序号) with 分值 and 得分
+    among them (Hainan's 评分表: 一级指标 | 分值 | 二级指标 | 分值 | 三级指标 | 分值 | 得分). A
+    header with any other column (目标值, 实际值, 偏差原因) is a 自评表's, never a 评分表's."""
     if not {"一级指标", "三级指标"} <= texts:
         return False
-    return (any(t.startswith(("评价标准", "评分标准")) for t in texts)
-            or ("分值" in texts and any(t.startswith(_SCORES) for t in texts)))
-
-
-def _could_hold(grid: Grid) -> bool:
-    """Whether ``grid`` could hold an evaluation form (a few substring searches): it names
-    评价标准 or 评分标准, or it has 三级指标 and none of the target and actual columns that every
-    自评表 has (a 自评表 is never read as a 评分表)."""
-    return has_text(grid, "评价标准", "评分标准") or (has_text(grid, "三级指标") and not has_text(grid, *_TARGETS))
+    if any(t.startswith(("评价标准", "评分标准")) for t in texts):
+        return True
+    return (bare and "分值" in texts and any(t.startswith(_SCORES) for t in texts)
+            and all(t.startswith(_BARE_LABELS) for t in texts if t))
 
 
 _SCORES = tuple(label for label, key in LABELS if key == "score")
-# What a 自评表's header has and a 评分表's has not: its target and actual columns (年度指标值,
-# 指标性质, 实际完成值 or 全年完成值, 全年实际值), as text a sheet holds
+# The columns of a score sheet without criteria
+_BARE_LABELS = ("分值", "序号", *(label for label, key in LABELS
+                                 if key in ("level1", "level2", "name", "explanation", "score", "reason", "deductions")))
+# What a 自评表 has and a 评分表 has not: its target and actual columns (年度指标值, 指标性质,
+# 实际完成值 or 全年完成值, 全年实际值), as text a sheet holds
 _TARGETS = ("指标值", "指标性质", "完成值", "全年实际值")
 
 
@@ -145,7 +144,7 @@ def _read_sheet(grid: Grid, header: int, file: str) -> ReadEvaluation:
     while r < grid.bottom:
         texts = set(cell_texts(grid)[r - grid.top])
         first, first_col = _first_text(grid, r)
-        if is_header(texts) or not first:
+        if is_header(texts, bare=True) or not first:   # (a header repeated on the next page)
             r += 1
             continue
         if first.endswith(E.SUBTOTAL) and "score" in cols:
@@ -213,11 +212,15 @@ def read_evaluations(grids: list[Grid], file: str) -> list[ReadEvaluation]:
     if meta is not None and str(meta.value(0, 1) or "") == E.META_TITLE:
         info = {norm(meta.value(r, 0)): meta.value(r, 1) for r in range(meta.top, meta.bottom)}
     found = []
+    # A score sheet without criteria is read only in a workbook that holds no 自评表 (no target
+    # or actual column anywhere), so that a 自评表 is never set aside for the sheet beside it.
+    bare = not any(has_text(grid, *_TARGETS) for grid in grids if not grid.hidden)
     for grid in grids:
-        if grid.hidden or not _could_hold(grid):
+        # (passed over without looking at each row: a sheet that cannot hold either kind of header)
+        if grid.hidden or not (has_text(grid, "评价标准", "评分标准") or (bare and has_text(grid, "三级指标"))):
             continue
         for r, texts in enumerate(cell_texts(grid), grid.top):
-            if is_header(set(texts)):
+            if is_header(set(texts), bare):
                 read = _read_sheet(grid, r, file)
                 if info and grid.name == E.SHEET:
                     read.template = True
