@@ -191,6 +191,54 @@ def test_blank_portable_template_computes_from_the_nature_chosen(tmp_path):
     assert book.value(solution, SHEET, lay.total_score_cell) == pytest.approx(float(sum(map(Decimal, map(str, scores))) + 5))
 
 
+def test_amounts_of_a_portable_template_are_numbers_only(tmp_path):
+    """The portable formulas compute on numbers, so a portable template's amount cells refuse
+    text as it is typed (141.116万元 would be #VALUE! in the 执行率 cell); a template using the
+    PERF_* functions takes it (PERF_EXEC_* read the unit)."""
+    from openpyxl import load_workbook
+
+    from workbook_builder.cli import main
+
+    lay = Layout(4)
+    amounts = {lay.funds_cell(f, name) for f in ("initial", "annual", "executed") for name in lay.funds_rows}
+    for extra, validated in (["--portable"], True), ([], False):
+        path = tmp_path / f"{bool(extra)}.xlsx"
+        assert main(["new", "-o", str(path), "--name", "测试项目", "--rows", "4", *extra]) == 0
+        checks = [v for v in load_workbook(path)[SHEET].data_validations.dataValidation if v.type == "decimal"]
+        if not validated:
+            assert checks == []
+            continue
+        [check] = checks
+        assert {str(r) for r in check.sqref.ranges} == amounts
+        assert (check.operator, check.formula1, check.allow_blank) == ("greaterThanOrEqual", "0", True)
+        assert "不带单位" in check.error and check.showErrorMessage
+
+
+def test_every_validation_shows_its_message(templates, tmp_path):
+    """A validation with an error text shows it (openpyxl's default is not to, and then Excel, WPS
+    and LibreOffice take any entry without a word) and one with a prompt shows the prompt: the
+    grades of a portable template's 定性 rows, 0 to 分值 for an evaluation form's judged scores,
+    the 性质 dropdown of a blank template (a warning where PERF_SCORE also reads 正向, 不小于 …)."""
+    from openpyxl import load_workbook
+
+    from workbook_builder.cli import main
+
+    for name, args in (("blank.xlsx", []), ("portable.xlsx", ["--portable"])):
+        assert main(["new", "-o", str(tmp_path / name), "--name", "项目", "--rows", "3", *args]) == 0
+    assert main(["evaluation", "new", "--framework", "yueyang-2020", "-o", str(tmp_path / "评分表.xlsx"),
+                 "--project", "项目"]) == 0
+    books = [tmp_path / "blank.xlsx", tmp_path / "portable.xlsx", tmp_path / "评分表.xlsx", templates[PROFILES[0]][0].path]
+    checks = {}
+    for path in books:
+        for ws in load_workbook(path).worksheets:
+            for check in ws.data_validations.dataValidation:
+                checks.setdefault((path.name, check.errorTitle or check.promptTitle), []).append(check)
+                assert check.showErrorMessage == bool(check.error) and check.showInputMessage == bool(check.prompt)
+    assert {key for key in checks if key[1] == "定性指标"} and ("评分表.xlsx", "自评得分") in checks
+    assert [c.errorStyle for c in checks["blank.xlsx", "绩效指标性质"]] == ["warning"]
+    assert [c.errorStyle for c in checks["portable.xlsx", "绩效指标性质"]] == ["stop"]
+
+
 @pytest.mark.parametrize("name", sorted(QUANTITATIVE))
 def test_each_method_builder_scores_like_the_engine_method(name):
     values = [0, 0.5, 1, 2, 3, 7, 10, 99.9, 100, 250]

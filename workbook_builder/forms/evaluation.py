@@ -16,7 +16,6 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Font
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from addin.engine import get_profile
 from addin.engine.frameworks import (BAND, CHECKLIST, DEDUCTION, JUDGEMENT, METHODS, RATIO, Framework,
@@ -25,7 +24,7 @@ from addin.engine.frameworks import (BAND, CHECKLIST, DEDUCTION, JUDGEMENT, METH
 from .. import perfbook_version
 from ..files import atomic_save
 from . import evaluation_layout as E
-from .sheet import finish_sheet, generated_at, one_line, put_row
+from .sheet import finish_sheet, generated_at, one_line, put_row, validation
 from .batch import new_workbook_path
 from .template import BORDER, CENTER, LEFT, MISSING_REASON_FILL, SCORE_FORMAT, TEXT_FORMAT, UNLOCKED
 from .template import WEIGHT_FORMAT, _merge, _set
@@ -117,8 +116,8 @@ def _items(ws, framework: Framework, lay: E.Layout) -> None:
             _group(ws, "level2", l2.name, l2.points, l2_first, index - 1)
         _group(ws, "level1", l1.name, l1.points, l1_first, index - 1)
     for score, points in judgement_scores:
-        check = DataValidation(type="decimal", operator="between", formula1="0", formula2=points,
-                               allow_blank=True, errorTitle="自评得分", error="酌情评分应在 0 到该项分值之间")
+        check = validation(type="decimal", operator="between", formula1="0", formula2=points,
+                           allow_blank=True, errorTitle="自评得分", error="酌情评分应在 0 到该项分值之间")
         check.add(score)
         ws.add_data_validation(check)
 

@@ -8,11 +8,21 @@ import datetime as dt
 import re
 
 from openpyxl.utils import quote_sheetname
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.workbook.defined_name import DefinedName
 
 _BREAK = re.compile(r"\r\n?|[\x0b\x0c]")
 _INVISIBLE = re.compile(r"[\x00-\x08\x0e-\x1f]")
 _NOT_TEXT = re.compile(r"[\ud800-\udfff\ufffe\uffff]")
+
+
+def validation(**options) -> DataValidation:
+    """A data validation that shows what it says: its error alert where it has an error text and
+    its prompt where it has one. (openpyxl's default is neither, and Excel, WPS and LibreOffice
+    then accept any entry without a word and never show the prompt.)"""
+    options.setdefault("showErrorMessage", bool(options.get("error")))
+    options.setdefault("showInputMessage", bool(options.get("prompt")))
+    return DataValidation(**options)
 
 
 def cell_text(text: str) -> str:

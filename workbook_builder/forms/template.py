@@ -35,7 +35,7 @@ from addin.engine.table import Indicator, Table
 from addin.engine.targets import split_target
 
 from . import layout as L
-from .sheet import cell_text, finish_sheet, generated_at, one_line, put, put_row
+from .sheet import cell_text, finish_sheet, generated_at, one_line, put, put_row, validation
 from .portable import (MODE_LABEL, MODE_VALUE, SHARES_FIRST_ROW, SHARES_HEADER, SHARES_KEY_COLUMN,
                        SHARES_VALUE_COLUMN, NotPortable, PortableFormulas, Row, judged_check)
 from .. import perfbook_version, texts
@@ -186,17 +186,25 @@ def _funds(ws, table: Table, profile: Profile, lay: L.Layout, formulas) -> None:
     after = L.letter(L.index_of(max(lay.funds_columns.values())) + (0 if wide_reason else 1))
     amounts = [f for f in form.AMOUNT_FIELDS if f in lay.funds_columns]
     labels = [found.funds_total[0], *(names[0] for names in found.funds_sources)]
+    # The portable formulas compute on numbers: an amount typed with its unit (141.116万元), which
+    # PERF_EXEC_* read, would be #VALUE! there, so Excel, WPS and LibreOffice refuse it as it is typed.
+    number_only = validation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                             errorTitle="金额", error=f"请只填写数值（{found.money_unit}），不带单位，如 141.116",
+                             promptTitle="金额", prompt=f"填写数值（{found.money_unit}），不带单位")
     for label, (name, row) in zip(labels, lay.funds_rows.items()):
         _set(ws, f"B{row}", label, align=LEFT)
         _span(ws, row, after, lay.last_column, align=LEFT if wide_reason else CENTER)
         for field in amounts:
             _set(ws, f"{lay.funds_columns[field]}{row}", fmt=AMOUNT_FORMAT, user_input=True)
+            number_only.add(f"{lay.funds_columns[field]}{row}")
         if name != L.FUNDS_TOTAL:
             for field in lay.funds_columns:
                 if field in ("weight", "score"):
                     _set(ws, lay.funds_cell(field, name), "—")
                 elif field not in amounts and not (wide_reason and field == "reason"):
                     _set(ws, lay.funds_cell(field, name))
+    if formulas.portable:
+        ws.add_data_validation(number_only)
     _span(ws, header, after, lay.last_column, found.label("funds", "reason") if wide_reason else None, bold=True)
     for field in ("initial", "annual"):
         if field in lay.funds_columns:
@@ -309,14 +317,15 @@ def _indicators(ws, table: Table, profile: Profile, lay: L.Layout, formulas) -> 
     for field, column in lay.columns.items():
         text = L.CHECK_HEADER if field == L.CHECK else found.label("indicators", field)
         _set(ws, f"{column}{header}", text, bold=True)
-    nature_list = DataValidation(type="list", formula1=f'"{NATURE_CHOICES}"', allow_blank=True,
-                                 errorTitle="绩效指标性质", error="请选择 ≥、≤、= 或 定性")
-    level1_list = DataValidation(type="list", formula1=f'"{LEVEL1_CHOICES}"', allow_blank=True,
-                                 showErrorMessage=False)
+    # The portable formulas know ≥, ≤, = and 定性 only; PERF_SCORE also reads 正向, 不小于 …: a warning
+    nature_list = validation(type="list", formula1=f'"{NATURE_CHOICES}"', allow_blank=True,
+                             errorStyle="stop" if formulas.portable else "warning",
+                             errorTitle="绩效指标性质", error="请选择 ≥、≤、= 或 定性")
+    level1_list = validation(type="list", formula1=f'"{LEVEL1_CHOICES}"', allow_blank=True, showErrorMessage=False)
     grade_lists: dict[str, DataValidation] = {}
     unit_hint = f"单位见“{found.label('indicators', 'unit')}”" if found.has_unit else "单位与年度指标值相同"
-    number_prompt = DataValidation(allow_blank=True, promptTitle=found.label("indicators", "actual"),
-                                   prompt=f"填写数值，{unit_hint}，如 99.95 或 99.95%；定性指标填写等级，如 优")
+    number_prompt = validation(allow_blank=True, promptTitle=found.label("indicators", "actual"),
+                               prompt=f"填写数值，{unit_hint}，如 99.95 或 99.95%；定性指标填写等级，如 优")
     fixed = [f for f in ("level1", "level2", "level3", "nature", "target", "unit", "weight") if lay.has(f)]
     for index, ind in enumerate(table.indicators):
         row = lay.first_indicator_row + index
@@ -369,9 +378,9 @@ def _indicators(ws, table: Table, profile: Profile, lay: L.Layout, formulas) -> 
             if found.has_nature:
                 nature_list.add(cell("nature"))
             level1_list.add(cell("level1"))
-    for validation in (nature_list, level1_list, number_prompt, *grade_lists.values()):
-        if validation.sqref:
-            ws.add_data_validation(validation)
+    for check in (nature_list, level1_list, number_prompt, *grade_lists.values()):
+        if check.sqref:
+            ws.add_data_validation(check)
     if defined:
         _merge_runs(ws, table, lay, "level1", lambda i: i.level1)
         _merge_runs(ws, table, lay, "level2", lambda i: (i.level1, i.level2))
@@ -382,11 +391,11 @@ def _grade_list(scale, strict: bool) -> DataValidation:
     formulas look it up); with the add-in a grade may be followed by an explanation."""
     grades = ",".join(g.name for g in scale.grades)
     if strict:
-        return DataValidation(type="list", formula1=f'"{grades}"', allow_blank=True,
-                              errorTitle="定性指标", error=f"请从下拉列表中选择等级：{grades}",
-                              promptTitle="定性指标", prompt=f"从下拉列表中选择等级：{grades}")
-    return DataValidation(type="list", formula1=f'"{grades}"', allow_blank=True, showErrorMessage=False,
-                          promptTitle="定性指标", prompt="选择等级，可在等级后加括号说明，如 优（按合同完成）")
+        return validation(type="list", formula1=f'"{grades}"', allow_blank=True,
+                          errorTitle="定性指标", error=f"请从下拉列表中选择等级：{grades}",
+                          promptTitle="定性指标", prompt=f"从下拉列表中选择等级：{grades}")
+    return validation(type="list", formula1=f'"{grades}"', allow_blank=True, showErrorMessage=False,
+                      promptTitle="定性指标", prompt="选择等级，可在等级后加括号说明，如 优（按合同完成）")
 
 
 TEXT_FIELDS = ("level1", "level2", "level3", "nature", "target", "unit", "actual", "reason")
