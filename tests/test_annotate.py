@@ -136,6 +136,21 @@ def test_existing_comments_are_kept_and_extended(tmp_path):
     assert book["自评表"]["B3"].comment.text == "另一条批注"
 
 
+def test_findings_on_two_sheets_are_marked_on_both(tmp_path):
+    """Two sheets with findings each get their own comments part (both had been given
+    comments1.xml, and one sheet's comments were lost or shown on the other)."""
+    wb = load_workbook(SAMPLE)
+    wb.copy_worksheet(wb["自评表"]).title = "自评表2"
+    path = tmp_path / "two.xlsx"
+    wb.save(path)
+    reports = check_file(str(path), None, str(tmp_path), "copy.xlsx", "two.xlsx")
+    assert [(r.sheet, [f.cell for f in r.findings]) for r in reports] == [("自评表", ["J14"]), ("自评表2", ["J14"])]
+    book = load_workbook(tmp_path / "copy.xlsx")
+    assert all("得分应为7.00" in book[sheet]["J14"].comment.text for sheet in ("自评表", "自评表2"))
+    with zipfile.ZipFile(tmp_path / "copy.xlsx") as z:
+        assert len([n for n in z.namelist() if n.startswith("xl/comments")]) == 2
+
+
 def test_hostile_text_stays_text_in_the_copy(tmp_path):
     wb = load_workbook(SAMPLE)
     ws = wb["自评表"]

@@ -225,6 +225,37 @@ def test_a_self_evaluation_is_never_read_as_a_score_sheet(case, tmp_path):
     assert ("H6", "exec_score_mismatch") in {(f.cell, f.kind) for f in reports[0].findings}
 
 
+def test_a_self_evaluation_beside_an_evaluation_form_is_checked_too(tmp_path):
+    """An evaluator's workbook holding the unit's 自评表 and the 评分表 (criteria column): both
+    are checked, by recalc (its copy marks both), by report write and by the add-in's review
+    (the 自评表 had been set aside without a word)."""
+    from openpyxl import load_workbook
+
+    from workbook_builder.deploy.review import review_grids
+    from workbook_builder.readers.source import read_grids
+    from workbook_builder.reports.write import read_scored
+
+    [sample] = (ROOT / "samples" / "chaoyang-2024" / "submitted").glob("05_*.xlsx")
+    book = load_workbook(sample)
+    ws = book.create_sheet("评分表")
+    for row in (["一级指标", "二级指标", "三级指标", "分值", "评价标准", "得分"],
+                ["项目决策", "项目目标", "目标内容", 4, "设有目标(2分) 目标明确(2分)", 5]):   # 5 is over its 4
+        ws.append(row)
+    path = tmp_path / "in" / "评价.xlsx"
+    path.parent.mkdir()
+    book.save(path)
+    result = recalc([str(path)], tmp_path / "out", jobs=1)
+    found = {(r.sheet, f.cell, f.kind) for r in result.reports for f in r.findings}
+    assert [r.sheet for r in result.reports] == ["评分表", "自评表"]
+    assert {("自评表", "H6", "exec_score_mismatch"), ("评分表", "F2", "score_above_weight")} <= found
+    assert all(r.annotated for r in result.reports)
+    copy = load_workbook(tmp_path / "out" / result.reports[0].annotated)
+    assert copy["自评表"]["H6"].comment is not None and copy["评分表"]["F2"].comment is not None
+    assert [s.read.sheet for s in read_scored(path)] == ["评分表", "自评表"]
+    assert [s.read.sheet for s in read_scored(path, sheet="自评表")] == ["自评表"]
+    assert [r.sheet for r in review_grids(read_grids(path), path.name)] == ["评分表", "自评表"]
+
+
 def test_a_total_written_with_more_numbers_states_none(tmp_path):
     """总分 “100分中得98分”: no total to compare or show (it had been shown as 100 in the summary)."""
     path = samples.write_yueyang(tmp_path / "in" / "岳阳.xlsx", total="100分中得98分", grade="优")

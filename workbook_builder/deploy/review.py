@@ -21,7 +21,7 @@ from xlwings import script
 from ..readers.container import Grid
 from ..readers.tables import NoTable, tables_in
 from ..recalc.result import FindingRow, TableReport
-from ..recalc.evaluation import evaluation_reports
+from ..recalc.evaluation import evaluation_reports, tables_beside
 from ..recalc.run import report_table
 
 RESULT_SHEET = "复核结果"
@@ -52,10 +52,11 @@ def grids_of(book: xw.Book) -> list[Grid]:
 
 def review_grids(grids: list[Grid], label: str, profile: str | None = None) -> list[TableReport]:
     """The reports ``perfbook recalc`` gives for a workbook made of ``grids``: its 评价指标体系
-    评分表 or yearly budget tables if it holds them, else its 自评表."""
+    评分表 or yearly budget tables if it holds them, and its 自评表."""
     found = evaluation_reports(grids, label, profile, label)
     if found:
-        return [report for report, _ in found[1]]
+        return [*(report for report, _ in found[1]),
+                *(report_table(read, profile, label)[0] for read in tables_beside(found[0], grids, label))]
     return [report_table(read, profile, label)[0] for read in tables_in(grids, label)]
 
 

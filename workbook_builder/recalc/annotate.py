@@ -160,8 +160,10 @@ class Package:
                 if r.get("Type", "").endswith(rel_type.rsplit("/", 1)[1]) and r.get("TargetMode") != "External"]
 
     def new_name(self, pattern: str) -> str:
+        """The first name of ``pattern`` no part has, in the file or added to the copy (two sheets'
+        new comments had both been given comments1.xml, and one sheet's were lost)."""
         n = 1
-        while pattern.format(n) in self.names or pattern.format(n) in self.raw:
+        while any(pattern.format(n) in names for names in (self.names, self.raw, self.trees)):
             n += 1
         return pattern.format(n)
 

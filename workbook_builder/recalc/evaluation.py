@@ -21,6 +21,7 @@ from addin.engine.numbers import read_score
 from ..readers.container import Grid
 from ..readers.evaluation import DEFAULT_GRADES_PROFILE, ReadEvaluation, read_evaluations
 from ..readers.multiyear import ReadYears, read_years
+from ..readers.tables import NoTable, tables_in
 from .result import FindingRow, TableReport, _plain, finding_row
 
 
@@ -119,3 +120,13 @@ def evaluation_reports(grids: list[Grid], path: str, profile: str | None, file_l
     if years:
         return years, [report_years(read, profile, file_label) for read in years]
     return None
+
+
+def tables_beside(reads: list, grids: list[Grid], path: str) -> list:
+    """The 自评表 on the sheets none of ``reads`` (evaluation forms or yearly tables) is on: an
+    evaluator's workbook may hold the unit's 自评表 beside the 评分表; none when there is none."""
+    taken = {read.sheet for read in reads}
+    try:
+        return tables_in([grid for grid in grids if grid.name not in taken], path)
+    except NoTable:
+        return []

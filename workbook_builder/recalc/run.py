@@ -153,7 +153,7 @@ def _summary_sheets() -> frozenset[str]:
 
 
 def _find(file: _File) -> None:
-    from .evaluation import evaluation_reports  # 评价指标体系评分表 and yearly budget tables
+    from .evaluation import evaluation_reports, tables_beside  # 评价指标体系评分表 and yearly budget tables
 
     if _summary_sheets() <= {grid.name for grid in file.grids}:   # a 复核汇总.xlsx an earlier run wrote
         try:   # unless a unit added its table to the summary it was sent
@@ -163,15 +163,17 @@ def _find(file: _File) -> None:
         return
 
     found = evaluation_reports(file.grids, file.path, file.profile, file.label)
-    if found:
-        file.reads, file.pairs = found
-    else:
+    if not found:
         file.reads = tables_in(file.grids, file.path)
+        return
+    reads, file.pairs = found
+    file.reads = [*reads, *tables_beside(reads, file.grids, file.path)]
 
 
 def _score(file: _File) -> None:
-    if file.pairs is None:
-        file.pairs = [report_table(read, file.profile, file.label) for read in file.reads]
+    """The report of each table read that has none yet (an evaluation form has its own)."""
+    done = file.pairs or []
+    file.pairs = [*done, *(report_table(read, file.profile, file.label) for read in file.reads[len(done):])]
 
 
 _AFTER_CHECK = (_load, _find, _score)   # the stages after _check, in order (then _annotate)
