@@ -151,6 +151,90 @@ def test_findings_on_two_sheets_are_marked_on_both(tmp_path):
         assert len([n for n in z.namelist() if n.startswith("xl/comments")]) == 2
 
 
+def _rewritten(source: Path, dest: Path, change) -> Path:
+    """``source`` with each part's bytes passed through ``change(name, data)``."""
+    with zipfile.ZipFile(source) as z, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in z.infolist():
+            out.writestr(info.filename, change(info.filename, z.read(info)))
+    return dest
+
+
+def _selected(path: Path) -> list[str]:
+    import re
+
+    with zipfile.ZipFile(path) as z:
+        return [n for n in z.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")
+                and re.search(rb"""tabSelected\s*=\s*["'](?:1|true)["']""", z.read(n))]
+
+
+def test_only_the_review_sheet_is_selected_whatever_wrote_the_file(tmp_path):
+    """A sheet without findings that was selected, as LibreOffice writes it (tabSelected="true"),
+    is no longer selected in the copy: two selected sheets open grouped in Excel, and typing in
+    复核结果 would write into the other one too."""
+    wb = load_workbook(SAMPLE)
+    wb.create_sheet("说明", 0)["A1"] = "封面"
+    wb.active = 0
+    wb["说明"].sheet_view.tabSelected = True
+    wb.save(tmp_path / "excel.xlsx")
+    path = _rewritten(tmp_path / "excel.xlsx", tmp_path / "lo.xlsx",
+                      lambda name, data: data.replace(b'tabSelected="1"', b'tabSelected="true"'))
+    assert len(_selected(path)) == 1
+    check_file(str(path), None, str(tmp_path), "copy.xlsx", "lo.xlsx")
+    assert _selected(tmp_path / "copy.xlsx") == ["xl/worksheets/perfbook_review1.xml"]
+
+
+def test_notes_added_to_a_drawing_parse_and_have_ids_of_their_own(tmp_path):
+    """Shapes added to a sheet's comment drawing declare their namespaces (openpyxl's drawing
+    declares none, and the drawing was no longer XML) and take ids after those it has (a copy
+    checked again after a change gave its new note the id of the first run's note)."""
+    import re
+
+    from lxml import etree
+    from openpyxl.comments import Comment
+
+    wb = load_workbook(SAMPLE)
+    wb["自评表"]["A1"].comment = Comment("填报说明", "填报人")
+    wb.save(tmp_path / "commented.xlsx")
+    check_file(str(tmp_path / "commented.xlsx"), None, str(tmp_path), "copy.xlsx", "commented.xlsx")
+    again = _rewritten(tmp_path / "copy.xlsx", tmp_path / "again.xlsx", lambda name, data: re.sub(
+        rb'(<c r="J20"[^>]*>)(?:<f>[^<]*</f>)?<v>[^<]*</v>', rb"\g<1><v>50</v>", data)
+        if name == "xl/worksheets/sheet1.xml" else data)   # the unit changes the copy's 总分, sends it back
+    reports = check_file(str(again), None, str(tmp_path), "copy2.xlsx", "again.xlsx")
+    assert {f.cell for r in reports for f in r.findings} == {"J14", "J20"}
+    for copy in ("copy.xlsx", "copy2.xlsx"):
+        with zipfile.ZipFile(tmp_path / copy) as z:
+            [drawing] = [n for n in z.namelist() if n.endswith(".vml")]
+            shapes = etree.fromstring(z.read(drawing)).findall(".//{urn:schemas-microsoft-com:vml}shape")
+        ids = [shape.get("id") for shape in shapes]
+        assert len(ids) == len(set(ids)) == (2 if copy == "copy.xlsx" else 3)
+
+
+def test_computed_values_are_seen_beside_each_table(tmp_path):
+    """Two tables side by side on one sheet get a computed column each (the second had written
+    over the first's); a column the sheet hides (a template hiding L:XFD) is shown where the
+    computed values and the grade go, the rest stays hidden."""
+    wb = load_workbook(SAMPLE)
+    ws = wb["自评表"]
+    for row in ws.iter_rows(min_row=1, max_row=20, max_col=11):
+        for cell in row:
+            if cell.value is not None:
+                ws.cell(cell.row, cell.column + 12).value = cell.value
+    ws["O3"], ws["T14"] = "项目乙", "按照既定目标提供项目总结报告1份"   # table 2's actual meets its target
+    wb.save(tmp_path / "side.xlsx")
+    reports = check_file(str(tmp_path / "side.xlsx"), None, str(tmp_path), "side_copy.xlsx", "side.xlsx")
+    assert [r.computed_total for r in reports] == [94, 97]
+    copy = load_workbook(tmp_path / "side_copy.xlsx")["自评表"]
+    assert (copy["X14"].value, copy["X20"].value, copy["Y20"].value) == (7, 94, "等级：优")
+    assert (copy["Z14"].value, copy["Z20"].value, copy["AA20"].value) == (10, 97, "等级：优")
+
+    hidden = _rewritten(SAMPLE, tmp_path / "hidden.xlsx", lambda name, data: data.replace(
+        b"<sheetData", b'<cols><col min="12" max="16384" width="9" hidden="1" customWidth="1"/></cols><sheetData', 1)
+        if name == "xl/worksheets/sheet1.xml" else data)
+    check_file(str(hidden), None, str(tmp_path), "hidden_copy.xlsx", "hidden.xlsx")
+    dims = load_workbook(tmp_path / "hidden_copy.xlsx")["自评表"].column_dimensions
+    assert (dims["L"].hidden, dims["M"].hidden, dims["N"].hidden) == (False, False, True)
+
+
 def test_hostile_text_stays_text_in_the_copy(tmp_path):
     wb = load_workbook(SAMPLE)
     ws = wb["自评表"]

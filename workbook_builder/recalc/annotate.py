@@ -15,6 +15,7 @@ network access (the container check has already refused DTDs).
 
 from __future__ import annotations
 
+import copy
 import math
 import posixpath
 import re
@@ -327,12 +328,25 @@ class Sheet:
             t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
 
     def width(self, column: int, width: float) -> None:
+        """Give ``column`` ``width`` unless the sheet sets its width already; a column the sheet
+        hides (templates hide the unused columns right of the form) is shown, split out of its
+        range, since the computed values go there."""
         cols = self.root.find(self.ns + "cols")
         if cols is None:
             cols = etree.Element(self.ns + "cols")
             self._place(cols, _AFTER_COLS)
-        if any(int(c.get("min", 0)) <= column <= int(c.get("max", 0)) for c in cols):
-            return
+        covering = next((c for c in cols if int(c.get("min", 0)) <= column <= int(c.get("max", 0))), None)
+        if covering is not None:
+            if covering.get("hidden") not in ("1", "true"):
+                return
+            low, high = int(covering.get("min")), int(covering.get("max"))
+            for first, last in ((low, column - 1), (column + 1, high)):
+                if first <= last:
+                    rest = copy.deepcopy(covering)
+                    rest.set("min", str(first))
+                    rest.set("max", str(last))
+                    cols.append(rest)
+            cols.remove(covering)
         etree.SubElement(cols, self.ns + "col", min=str(column), max=str(column), width=str(width), customWidth="1")
         ordered = sorted(cols, key=lambda c: int(c.get("min", 0)))
         cols[:] = ordered
@@ -409,15 +423,17 @@ class Sheet:
             self._place(legacy, _AFTER_LEGACY)
             package.default_type("vml", CT_VML)
         if "_x0000_t202" not in text:
-            refs_text = ('<v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" '
+            refs_text = (f'<v:shapetype {_VML_NAMESPACES} id="_x0000_t202" coordsize="21600,21600" o:spt="202" '
                          'path="m,l,21600r21600,l21600,xe"><v:stroke joinstyle="miter"/>'
                          '<v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>')
         else:
             refs_text = ""
+        # after every shape the drawing holds (a copy checked again has perfbook's notes already)
+        first = max([shape_base * 1024, *map(int, re.findall(r"_x0000_s(\d{1,9})\b", text))])
         for n, ref in enumerate(refs, start=1):
             column, row = _split(ref)
             refs_text += (
-                f'<v:shape id="_x0000_s{shape_base * 1024 + n}" type="#_x0000_t202" '
+                f'<v:shape {_VML_NAMESPACES} id="_x0000_s{first + n}" type="#_x0000_t202" '
                 'style="position:absolute;margin-left:60pt;margin-top:2pt;width:240pt;height:90pt;'
                 'z-index:1;visibility:hidden" fillcolor="#ffffe1" o:insetmode="auto">'
                 '<v:fill color2="#ffffe1"/><v:shadow on="t" color="black" obscured="t"/>'
@@ -431,6 +447,12 @@ class Sheet:
         if end < 0:
             raise AnnotationError(f"{part} 无法识别")
         package.raw[part] = (text[:end] + refs_text + text[end:]).encode("utf-8")
+
+
+# Declared on each shape added to a drawing: a drawing may declare them under other prefixes, or
+# not at all (openpyxl's), and the shapes must parse all the same.
+_VML_NAMESPACES = ('xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" '
+                   'xmlns:x="urn:schemas-microsoft-com:office:excel"')
 
 
 def _findings_sheet_xml(pairs, styles: Styles, ns: str) -> str:
@@ -550,10 +572,13 @@ class Workbook:
             if part in package.changed:
                 for view in package.trees[part].iter("{*}sheetView"):
                     view.attrib.pop("tabSelected", None)
-            elif part in package.names:
+            elif part in package.names:   # (as Excel writes it, "1", or as LibreOffice does, "true")
                 data = package.zip.read(part)
-                if b'tabSelected="1"' in data:
-                    package.raw[part] = data.replace(b'tabSelected="1"', b'tabSelected="0"')
+                if b"tabSelected" in data:
+                    package.raw[part] = _SELECTED.sub(b'tabSelected="0"', data)
+
+
+_SELECTED = re.compile(rb"""tabSelected\s*=\s*(["'])\s*(?:1|true)\s*\1""")
 
 
 def write_annotated(source: str | Path | BinaryIO, dest: Path, reads, pairs) -> Path:
@@ -573,8 +598,14 @@ def write_annotated(source: str | Path | BinaryIO, dest: Path, reads, pairs) -> 
                 raise AnnotationError(f"找不到工作表“{name}”")
             sheet = Sheet(package, part)
             column = sheet.max_column + 1
+            spans: list[tuple[int, int]] = []   # rows of the tables whose values are in ``column``
             notes: dict[str, str] = {}
             for read, report, result in tables:
+                rows = [_split(cell)[1] for cell in all_cells(read).values() if cell]
+                span = (min(rows, default=0), max(rows, default=0))
+                if any(top <= span[1] and span[0] <= bottom for top, bottom in spans):
+                    column, spans = column + 2, []   # tables side by side: the next one's values further right
+                spans.append(span)
                 _computed_column(sheet, styles, column, read, result)
                 for finding in report.findings:
                     if finding.cell:
@@ -615,3 +646,4 @@ def _computed_column(sheet: Sheet, styles: Styles, column: int, read, result) ->
         put(cell, as_float(result.total) if result.total is not None else unscored)
         if result.grade:
             sheet.put(f"{_column_letters(column + 1)}{_split(cell)[1]}", f"等级：{result.grade}", computed)
+            sheet.width(column + 1, 10)
