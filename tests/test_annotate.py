@@ -1,6 +1,7 @@
 """Annotated copies are faithful: every part of the original package is in the copy, unchanged
 except the parts the marks must change; and nothing from the input becomes a formula."""
 
+import re
 import shutil
 import struct
 import zipfile
@@ -233,6 +234,43 @@ def test_computed_values_are_seen_beside_each_table(tmp_path):
     check_file(str(hidden), None, str(tmp_path), "hidden_copy.xlsx", "hidden.xlsx")
     dims = load_workbook(tmp_path / "hidden_copy.xlsx")["自评表"].column_dimensions
     assert (dims["L"].hidden, dims["M"].hidden, dims["N"].hidden) == (False, False, True)
+
+
+def test_new_parts_take_names_no_part_or_content_type_has(tmp_path):
+    """A content type left for a part that is gone (/xl/comments1.xml) and a part whose name
+    differs only in case (xl/Comments2.xml) are names taken: the package format compares names
+    ignoring case, and two Overrides for one part make a package Excel refuses."""
+    import collections
+
+    def stale(name, data):
+        if name == "[Content_Types].xml":
+            return data.replace(b"</Types>", b'<Override PartName="/xl/comments1.xml" ContentType="application/'
+                                b'vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"/></Types>')
+        return data
+    path = _rewritten(SAMPLE, tmp_path / "stale.xlsx", stale)
+    with zipfile.ZipFile(path, "a") as z:
+        z.writestr("xl/Comments2.xml", b"<comments/>")
+    check_file(str(path), None, str(tmp_path), "copy.xlsx", "stale.xlsx")
+    with zipfile.ZipFile(tmp_path / "copy.xlsx") as z:
+        names = z.namelist()
+        types = z.read("[Content_Types].xml").decode()
+    assert "xl/comments3.xml" in names and len({n.lower() for n in names}) == len(names)
+    overrides = collections.Counter(re.findall(r'PartName="([^"]+)"', types))
+    assert max(overrides.values()) == 1 and overrides["/xl/comments3.xml"] == 1
+    assert load_workbook(tmp_path / "copy.xlsx")["自评表"]["J14"].comment is not None
+
+
+def test_a_cell_in_the_last_column_leaves_no_room_and_breaks_nothing(tmp_path):
+    """A stray value in XFD, a sheet's last column: the finding is marked, and no computed value
+    is written past XFD (a column Excel does not have: it would call the copy damaged)."""
+    wb = load_workbook(SAMPLE)
+    wb["自评表"]["XFD5"] = "备注"
+    wb.save(tmp_path / "far.xlsx")
+    check_file(str(tmp_path / "far.xlsx"), None, str(tmp_path), "copy.xlsx", "far.xlsx")
+    with zipfile.ZipFile(tmp_path / "copy.xlsx") as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+    assert not re.search(r'r="XF[E-Z]\d+"|min="1638[5-9]"|:XF[E-Z]\d', sheet)
+    assert load_workbook(tmp_path / "copy.xlsx")["自评表"]["J14"].comment is not None
 
 
 def test_hostile_text_stays_text_in_the_copy(tmp_path):

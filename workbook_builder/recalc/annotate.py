@@ -162,9 +162,13 @@ class Package:
 
     def new_name(self, pattern: str) -> str:
         """The first name of ``pattern`` no part has, in the file or added to the copy (two sheets'
-        new comments had both been given comments1.xml, and one sheet's were lost)."""
+        new comments had both been given comments1.xml, and one sheet's were lost), nor a
+        content type names; part names are compared ignoring case, as the package format does."""
+        taken = {name.lower() for names in (self.names, self.raw, self.trees) for name in names}
+        taken |= {(o.get("PartName") or "").lstrip("/").lower()
+                  for o in self.xml("[Content_Types].xml").iter("{*}Override")}
         n = 1
-        while any(pattern.format(n) in names for names in (self.names, self.raw, self.trees)):
+        while pattern.format(n).lower() in taken:
             n += 1
         return pattern.format(n)
 
@@ -578,6 +582,7 @@ class Workbook:
                     package.raw[part] = _SELECTED.sub(b'tabSelected="0"', data)
 
 
+MAX_COLUMN = 16384   # XFD, a sheet's last column
 _SELECTED = re.compile(rb"""tabSelected\s*=\s*(["'])\s*(?:1|true)\s*\1""")
 
 
@@ -623,6 +628,8 @@ def write_annotated(source: str | Path | BinaryIO, dest: Path, reads, pairs) -> 
 
 
 def _computed_column(sheet: Sheet, styles: Styles, column: int, read, result) -> None:
+    if column + 1 > MAX_COLUMN:   # a cell in the sheet's last columns: no room right of it (the marks stay)
+        return
     letters = _column_letters(column)
     computed = styles.style(0, fill=COMPUTED_FILL, bold=True, color=COMPUTED_COLOR)
 
