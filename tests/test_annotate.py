@@ -273,6 +273,18 @@ def test_a_cell_in_the_last_column_leaves_no_room_and_breaks_nothing(tmp_path):
     assert load_workbook(tmp_path / "copy.xlsx")["自评表"]["J14"].comment is not None
 
 
+def test_a_finding_inside_a_merged_range_is_marked_where_it_shows(tmp_path):
+    """A finding cell inside a merged range but not its top-left (J14 of i14:j14) is marked and
+    noted on the cell that shows it (I14): a mark on a hidden cell is seen by no one."""
+    path = _rewritten(SAMPLE, tmp_path / "merged.xlsx", lambda name, data: data.replace(   # (as Excel reads it)
+        b"</sheetData>", b'</sheetData><mergeCells count="2"><mergeCell ref="A1"/><mergeCell ref="i14:j14"/>'
+        b'</mergeCells>') if name == "xl/worksheets/sheet1.xml" else data)
+    [report] = check_file(str(path), None, str(tmp_path), "copy.xlsx", "merged.xlsx")
+    assert [f.cell for f in report.findings] == ["J14"]
+    sheet = load_workbook(tmp_path / "copy.xlsx")["自评表"]
+    assert "得分应为7.00" in sheet["I14"].comment.text and sheet["I14"].fill.fgColor.rgb.endswith("FF9999")
+
+
 def test_hostile_text_stays_text_in_the_copy(tmp_path):
     wb = load_workbook(SAMPLE)
     ws = wb["自评表"]

@@ -287,6 +287,20 @@ class Sheet:
                 ref = cells[-1].get("r")
                 self.max_column = max(self.max_column, _split(ref)[0] if ref else len(cells))
 
+    def shown_at(self, ref: str) -> str:
+        """The cell that shows ``ref``: the top-left cell of a merged range ``ref`` is inside (a
+        mark or a note on another cell of the range is hidden, and dropped by some programs)."""
+        merges = self.root.find(self.ns + "mergeCells")
+        if merges is None:
+            return ref
+        column, row = _split(ref)
+        for merge in merges.iterchildren(self.ns + "mergeCell"):
+            first, _, last = (merge.get("ref") or "").upper().partition(":")   # (i14:j14 read as I14:J14)
+            (left, top), (right, bottom) = _split(first), _split(last or first)
+            if left <= column <= right and top <= row <= bottom:
+                return f"{_column_letters(left)}{top}"
+        return ref
+
     def _row(self, number: int) -> etree._Element:
         if number not in self.rows:
             row = etree.Element(self.ns + "row", r=str(number))
@@ -614,10 +628,11 @@ def write_annotated(source: str | Path | BinaryIO, dest: Path, reads, pairs) -> 
                 _computed_column(sheet, styles, column, read, result)
                 for finding in report.findings:
                     if finding.cell:
-                        cell = sheet.cell(finding.cell)
+                        shown = sheet.shown_at(finding.cell)
+                        cell = sheet.cell(shown)
                         cell.set("s", str(styles.style(int(cell.get("s", "0")), fill=FLAG_FILL)))
                         note = f"perfbook 复核（{finding.label}）：{finding.message}"
-                        notes[finding.cell] = notes.get(finding.cell, "") + "\n" + note
+                        notes[shown] = notes.get(shown, "") + "\n" + note
             sheet.extend_dimension()
             if notes:
                 sheet.comments(notes, 1000 + number)

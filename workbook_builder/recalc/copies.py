@@ -1,7 +1,7 @@
 """Which annotated copy a submitted file gets, by its format.
 
 * .xlsx/.xlsm: the workbook itself, marked up (:mod:`.annotate`); when that copy cannot be made
-  (merged ranges over a finding, Strict OOXML, a package openpyxl refuses), a copy of its cell
+  (a package that cannot be patched: parts missing or not XML), a copy of its cell
   values is marked up instead, so no copy is lost to an unusual package;
 * .xls, .xlsb, .ods, .et, web pages and XML spreadsheets (which openpyxl cannot write): an
   .xlsx of the cell values read,
@@ -72,7 +72,7 @@ def write_copy(data: bytes, fmt: str, grids: list[Grid], dest: Path, reads, pair
     if fmt in ("xlsx", "xlsm"):
         try:
             return write_annotated(io.BytesIO(data), dest, reads, pairs)
-        except Exception:  # an unusual package or a merged finding cell: annotate the values
+        except Exception:  # an unusual package: annotate the values
             logger.debug("无法在原文件结构上标注 %s，改为标注数值副本", dest.name, exc_info=True)
     with tempfile.TemporaryDirectory(prefix="perfbook-") as tmp:
         values = Path(tmp) / "values.xlsx"
