@@ -228,12 +228,14 @@ def test_computed_values_are_seen_beside_each_table(tmp_path):
     assert (copy["X14"].value, copy["X20"].value, copy["Y20"].value) == (7, 94, "等级：优")
     assert (copy["Z14"].value, copy["Z20"].value, copy["AA20"].value) == (10, 97, "等级：优")
 
-    hidden = _rewritten(SAMPLE, tmp_path / "hidden.xlsx", lambda name, data: data.replace(
-        b"<sheetData", b'<cols><col min="12" max="16384" width="9" hidden="1" customWidth="1"/></cols><sheetData', 1)
-        if name == "xl/worksheets/sheet1.xml" else data)
-    check_file(str(hidden), None, str(tmp_path), "hidden_copy.xlsx", "hidden.xlsx")
-    dims = load_workbook(tmp_path / "hidden_copy.xlsx")["自评表"].column_dimensions
-    assert (dims["L"].hidden, dims["M"].hidden, dims["N"].hidden) == (False, False, True)
+    for cols in (b'<col min="12" max="16384" width="9" hidden="1" customWidth="1"/>',
+                 b'<col min="12" max="20" width="0" customWidth="1"/>'):   # hidden, or 0 wide
+        hidden = _rewritten(SAMPLE, tmp_path / "hidden.xlsx", lambda name, data: data.replace(
+            b"<sheetData", b"<cols>" + cols + b"</cols><sheetData", 1) if name == "xl/worksheets/sheet1.xml" else data)
+        check_file(str(hidden), None, str(tmp_path), "hidden_copy.xlsx", "hidden.xlsx")
+        dims = load_workbook(tmp_path / "hidden_copy.xlsx")["自评表"].column_dimensions
+        assert [(dims[c].hidden, dims[c].width) for c in "LM"] == [(False, 14), (False, 10)]
+        assert dims["N"].hidden or dims["N"].width == 0
 
 
 def test_new_parts_take_names_no_part_or_content_type_has(tmp_path):

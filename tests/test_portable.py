@@ -191,7 +191,7 @@ def test_blank_portable_template_computes_from_the_nature_chosen(tmp_path):
     assert book.value(solution, SHEET, lay.total_score_cell) == pytest.approx(float(sum(map(Decimal, map(str, scores))) + 5))
 
 
-def test_amounts_of_a_portable_template_are_numbers_only(tmp_path):
+def test_amounts_of_a_portable_template_are_numbers_only(tables, tmp_path):
     """The portable formulas compute on numbers, so a portable template's amount cells refuse
     text as it is typed (141.116万元 would be #VALUE! in the 执行率 cell); a template using the
     PERF_* functions takes it (PERF_EXEC_* read the unit)."""
@@ -211,7 +211,12 @@ def test_amounts_of_a_portable_template_are_numbers_only(tmp_path):
         [check] = checks
         assert {str(r) for r in check.sqref.ranges} == amounts
         assert (check.operator, check.formula1, check.allow_blank) == ("greaterThanOrEqual", "0", True)
-        assert "不带单位" in check.error and check.showErrorMessage
+        assert "不带单位，如 141.116" in check.error and check.showErrorMessage
+    from workbook_builder.forms.template import build_workbook
+
+    yuan = build_workbook(tables[0], PROFILES[1], 2024, portable=True, form_id="shanghai-district")   # in 元
+    [check] = [v for v in yuan.worksheets[0].data_validations.dataValidation if v.type == "decimal"]
+    assert check.error == "请只填写数值（元），不带单位，如 1411160"
 
 
 def test_every_validation_shows_its_message(templates, tmp_path):

@@ -227,8 +227,9 @@ def test_a_self_evaluation_is_never_read_as_a_score_sheet(case, tmp_path):
 
 def test_a_self_evaluation_beside_an_evaluation_form_is_checked_too(tmp_path):
     """An evaluator's workbook holding the unit's 自评表 and the 评分表 (criteria column): both
-    are checked, by recalc (its copy marks both), by report write and by the add-in's review
-    (the 自评表 had been set aside without a word)."""
+    are checked, by recalc (its copy marks both) and by the add-in's review (the 自评表 had been
+    set aside without a word); report write and check take the 评分表 unless --sheet names the
+    自评表's sheet."""
     from openpyxl import load_workbook
 
     from workbook_builder.deploy.review import review_grids
@@ -251,9 +252,35 @@ def test_a_self_evaluation_beside_an_evaluation_form_is_checked_too(tmp_path):
     assert all(r.annotated for r in result.reports)
     copy = load_workbook(tmp_path / "out" / result.reports[0].annotated)
     assert copy["自评表"]["H6"].comment is not None and copy["评分表"]["F2"].comment is not None
-    assert [s.read.sheet for s in read_scored(path)] == ["评分表", "自评表"]
+    assert [s.read.sheet for s in read_scored(path)] == ["评分表"]   # (the report an evaluator writes)
     assert [s.read.sheet for s in read_scored(path, sheet="自评表")] == ["自评表"]
     assert [r.sheet for r in review_grids(read_grids(path), path.name)] == ["评分表", "自评表"]
+
+
+def test_a_self_evaluation_beside_perfbooks_evaluation_template_is_read_as_typed(tmp_path):
+    """perfbook's evaluation template (its hidden _perfbook sheet names the framework) with a
+    unit's 自评表 pasted on a sheet beside it: the 自评表 is read as any 自评表, all its checks
+    made (it had been taken for a perfbook 自评表 template, its 分值 total left unchecked)."""
+    from openpyxl import load_workbook
+
+    [sample] = (ROOT / "samples" / "chaoyang-2024" / "submitted").glob("26_*.xlsx")
+    template = tmp_path / "评分表.xlsx"
+    assert main(["evaluation", "new", "--framework", "yueyang-2020", "-o", str(template), "--project", "项目"]) == 0
+    book, unit = load_workbook(template), load_workbook(sample)["自评表"]
+    ws = book.create_sheet("自评表")
+    for row in unit.iter_rows():
+        for cell in row:
+            if cell.value is not None:
+                ws[cell.coordinate] = cell.value
+    for merged in unit.merged_cells.ranges:
+        ws.merge_cells(str(merged))
+    ws["I20"] = 105   # the 分值 total
+    path = tmp_path / "in" / "评价.xlsx"
+    path.parent.mkdir()
+    book.save(path)
+    result = recalc([str(path)], tmp_path / "out", jobs=1)
+    [unit_report] = [r for r in result.reports if r.sheet == "自评表"]
+    assert {(f.cell, f.kind) for f in unit_report.findings} >= {("J14", "penalty_not_applied"), ("I20", "weights_sum")}
 
 
 def test_a_total_written_with_more_numbers_states_none(tmp_path):

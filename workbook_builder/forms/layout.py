@@ -18,6 +18,7 @@ from addin.engine.forms import Form, get_form, strip_source
 
 SHEET = "自评表"
 META_SHEET = "_perfbook"           # hidden: template version, profile, form, project
+META_TITLE = "perfbook 项目支出绩效自评表"   # its first value (an evaluation form's names itself apart)
 RULE_NAME = "规则"                  # defined name of the cell holding the profile id
 TEMPLATE_VERSION = "1"
 FORM_LABEL = "表样"                 # the row of the hidden sheet naming the form

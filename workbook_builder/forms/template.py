@@ -189,7 +189,8 @@ def _funds(ws, table: Table, profile: Profile, lay: L.Layout, formulas) -> None:
     # The portable formulas compute on numbers: an amount typed with its unit (141.116万元), which
     # PERF_EXEC_* read, would be #VALUE! there, so Excel, WPS and LibreOffice refuse it as it is typed.
     number_only = validation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-                             errorTitle="金额", error=f"请只填写数值（{found.money_unit}），不带单位，如 141.116",
+                             errorTitle="金额", error=f"请只填写数值（{found.money_unit}），不带单位，如 "
+                                                      f"{'1411160' if found.money_unit == '元' else '141.116'}",
                              promptTitle="金额", prompt=f"填写数值（{found.money_unit}），不带单位")
     for label, (name, row) in zip(labels, lay.funds_rows.items()):
         _set(ws, f"B{row}", label, align=LEFT)
@@ -498,7 +499,7 @@ def _meta(wb: Workbook, table: Table, profile: Profile, year: int, now: dt.datet
     ws = wb.create_sheet(L.META_SHEET)
     ws.sheet_state = "hidden"
     rows = [
-        ("模板", "perfbook 项目支出绩效自评表"),
+        ("模板", L.META_TITLE),
         ("模板版本", L.TEMPLATE_VERSION),
         ("perfbook 版本", perfbook_version()),
         ("规则", profile.id),

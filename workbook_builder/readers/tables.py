@@ -171,7 +171,7 @@ def tables_in(grids: list[Grid], file: str) -> list[ReadTable]:
     else every table in the standard layout on a visible sheet (on a hidden sheet only when no
     visible sheet holds one, then with a note). Raises :class:`NoTable`."""
     meta = next((g for g in grids if g.name == L.META_SHEET), None)
-    perfbook = meta is not None and str(meta.value(0, 1) or "").startswith("perfbook")
+    perfbook = meta is not None and str(meta.value(0, 1) or "") == L.META_TITLE   # (not an evaluation form's)
     if perfbook:
         sheet = next((g for g in grids if g.name == L.SHEET), None)
         read = _read_template(sheet, meta, file) if sheet is not None else None

@@ -131,7 +131,8 @@ def output_paths(output: str | Path, projects: list[str]) -> list[Path]:
 def read_scored(workbook: str | Path, sheet: str | None = None, profile: str | None = None) -> list[Scored]:
     """Every table of ``workbook`` re-scored as ``recalc`` does (only those on ``sheet`` when it is
     given): its 评价指标体系评分表 or its yearly budget tables when it holds them (``result`` is
-    then the view recalc annotates), and its 自评表."""
+    then the view recalc annotates; a 自评表 beside them only when ``sheet`` names its sheet, so
+    that an evaluator's workbook gives the evaluation's report unless asked), else its 自评表."""
     from ..recalc.evaluation import evaluation_reports
 
     path = Path(workbook)
@@ -145,7 +146,8 @@ def read_scored(workbook: str | Path, sheet: str | None = None, profile: str | N
     reads, pairs = found
     what = "评价指标体系评分表" if isinstance(reads[0], ReadEvaluation) else "年度预算及支出表"
     scored = [Scored(report, view, read) for read, (report, view) in zip(reads, pairs)]
-    beside = [Scored(*report_table(read, profile, str(path)), read) for read in tables_beside(reads, grids, str(path))]
+    beside = [Scored(*report_table(read, profile, str(path)), read)
+              for read in (tables_beside(reads, grids, str(path)) if sheet is not None else ())]
     return _on_sheet(path, scored + beside, sheet, f"{what}或自评表" if beside else what, lambda s: s.read.sheet)
 
 
