@@ -355,7 +355,7 @@ class Sheet:
             self._place(cols, _AFTER_COLS)
         covering = next((c for c in cols if int(c.get("min", 0)) <= column <= int(c.get("max", 0))), None)
         if covering is not None:
-            if covering.get("hidden") not in ("1", "true") and _number(covering.get("width")) != 0:
+            if covering.get("hidden") not in ("1", "true") and _ZERO.fullmatch(covering.get("width") or "") is None:
                 return   # (a width of 0 hides a column as well)
             low, high = int(covering.get("min")), int(covering.get("max"))
             for first, last in ((low, column - 1), (column + 1, high)):
@@ -597,13 +597,8 @@ class Workbook:
 
 
 MAX_COLUMN = 16384   # XFD, a sheet's last column
+_ZERO = re.compile(r"\s*\+?(?:0+\.?0*|\.0+)\s*")   # a width of 0 (0, 0.0, .0)
 
-
-def _number(text: str | None) -> float | None:
-    try:
-        return float(text) if text is not None else None
-    except ValueError:
-        return None
 _SELECTED = re.compile(rb"""tabSelected\s*=\s*(["'])\s*(?:1|true)\s*\1""")
 
 
