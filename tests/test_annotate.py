@@ -213,7 +213,8 @@ def test_notes_added_to_a_drawing_parse_and_have_ids_of_their_own(tmp_path):
 def test_computed_values_are_seen_beside_each_table(tmp_path):
     """Two tables side by side on one sheet get a computed column each (the second had written
     over the first's); a column the sheet hides (a template hiding L:XFD) is shown where the
-    computed values and the grade go, the rest stays hidden."""
+    computed values and the grade go, the rest stays hidden; a range merged right of the table
+    over columns with no cells is passed (the values had been written under it)."""
     wb = load_workbook(SAMPLE)
     ws = wb["自评表"]
     for row in ws.iter_rows(min_row=1, max_row=20, max_col=11):
@@ -236,6 +237,17 @@ def test_computed_values_are_seen_beside_each_table(tmp_path):
         dims = load_workbook(tmp_path / "hidden_copy.xlsx")["自评表"].column_dimensions
         assert [(dims[c].hidden, dims[c].width) for c in "LM"] == [(False, 14), (False, 10)]
         assert dims["N"].hidden or dims["N"].width == 0
+
+    for ranges, column in ((b'<mergeCell ref="K12:M20"/>', "N"),            # over L:M, which hold no cells
+                           (b'<mergeCell ref="M20:N20"/>', "O"),            # over the grade's column
+                           (b'<mergeCell ref="L40:P40"/>', "L")):           # below the table: no matter
+        merged = _rewritten(SAMPLE, tmp_path / "merged.xlsx", lambda name, data: data.replace(
+            b"</sheetData>", b"</sheetData><mergeCells>" + ranges + b"</mergeCells>")
+            if name == "xl/worksheets/sheet1.xml" else data)
+        check_file(str(merged), None, str(tmp_path), "merged_copy.xlsx", "merged.xlsx")
+        copy = load_workbook(tmp_path / "merged_copy.xlsx")["自评表"]
+        grade = chr(ord(column) + 1)
+        assert (copy[f"{column}14"].value, copy[f"{column}20"].value, copy[f"{grade}20"].value) == (7, 94, "等级：优")
 
 
 def test_new_parts_take_names_no_part_or_content_type_has(tmp_path):

@@ -38,7 +38,7 @@ from .profiles import Profile, ProfileDefinitionError, TargetsReview, get_profil
 from .qualitative import find_scale
 from .table import weights_problem
 from .targets import split_target
-from .units import convert
+from .units import MONEY_SHORT, convert
 
 UNREADABLE = "unreadable"   # reading problems: not a rule, but deducted as the profile says
 _PREFIX = re.compile(r"^(?:指标\s*\d+\s*[:：.、]?|\d+\s*[.、:：]|[（(]\d+[)）])\s*")
@@ -204,9 +204,12 @@ def same_unit(a: str, b: str) -> bool:
 
 
 def money_factor(unit: str) -> Decimal | None:
-    """万元 per one of ``unit``, or None for a unit that is no amount of money (it does not
-    convert to 万元)."""
-    return convert(Decimal(1), normalize_text(unit).replace(" ", ""), "万元") if unit else None
+    """万元 per one of ``unit`` (万 alone is 万元, as in ``≤260万``), or None for a unit that is no
+    amount of money (it does not convert to 万元)."""
+    if not unit:
+        return None
+    written = normalize_text(unit).replace(" ", "")
+    return convert(Decimal(1), MONEY_SHORT.get(written, written), "万元")
 
 
 def read_row(row: TargetRow, project: TargetProject, profile: Profile) -> RowReading:
@@ -494,7 +497,7 @@ def _cost_over_budget(ctx: Context) -> Iterator[TargetFinding]:
         if amount > budget and reading.value > round_half_up(limit, places):
             unit = ctx.project.money_unit
             shown_budget = fmt(budget / (money_factor(unit) or Decimal(1)))
-            converted = "" if same_unit(reading.unit, unit) else f"（{fmt(amount / (money_factor(unit) or 1))} {unit}）"
+            converted = "" if factor == (money_factor(unit) or 1) else f"（{fmt(amount / (money_factor(unit) or 1))} {unit}）"
             yield _finding("cost_over_budget", row,
                            f"成本指标“{row.level3}”的年度指标值 {reading.nature} {fmt(reading.value)} {reading.unit}"
                            f"{converted}超过项目全年预算数 {shown_budget} {unit}", "target",

@@ -287,19 +287,37 @@ class Sheet:
                 ref = cells[-1].get("r")
                 self.max_column = max(self.max_column, _split(ref)[0] if ref else len(cells))
 
+    def merges(self) -> list[tuple[int, int, int, int]]:
+        """The merged ranges of the sheet as (left, top, right, bottom)."""
+        found = self.root.find(self.ns + "mergeCells")
+        ranges = []
+        for merge in found.iterchildren(self.ns + "mergeCell") if found is not None else ():
+            first, _, last = (merge.get("ref") or "").upper().partition(":")   # (i14:j14 read as I14:J14)
+            (left, top), (right, bottom) = _split(first), _split(last or first)
+            ranges.append((left, top, right, bottom))
+        return ranges
+
     def shown_at(self, ref: str) -> str:
         """The cell that shows ``ref``: the top-left cell of a merged range ``ref`` is inside (a
         mark or a note on another cell of the range is hidden, and dropped by some programs)."""
-        merges = self.root.find(self.ns + "mergeCells")
-        if merges is None:
-            return ref
         column, row = _split(ref)
-        for merge in merges.iterchildren(self.ns + "mergeCell"):
-            first, _, last = (merge.get("ref") or "").upper().partition(":")   # (i14:j14 read as I14:J14)
-            (left, top), (right, bottom) = _split(first), _split(last or first)
+        for left, top, right, bottom in self.merges():
             if left <= column <= right and top <= row <= bottom:
                 return f"{_column_letters(left)}{top}"
         return ref
+
+    def free_column(self, column: int, top: int, bottom: int) -> int:
+        """The first column from ``column`` where it and the next (a computed value and its
+        grade) are under no merged range of rows ``top`` to ``bottom`` (a range merged right of
+        a table, over columns with no cells, would cover the values written there)."""
+        merges = [m for m in self.merges() if m[1] <= bottom and top <= m[3]]
+        moved = True
+        while moved:
+            moved = False
+            for left, _, right, _ in merges:
+                if left <= column + 1 and column <= right:
+                    column, moved = right + 1, True
+        return column
 
     def _row(self, number: int) -> etree._Element:
         if number not in self.rows:
@@ -626,6 +644,8 @@ def write_annotated(source: str | Path | BinaryIO, dest: Path, reads, pairs) -> 
                 span = (min(rows, default=0), max(rows, default=0))
                 if any(top <= span[1] and span[0] <= bottom for top, bottom in spans):
                     column, spans = column + 2, []   # tables side by side: the next one's values further right
+                if (free := sheet.free_column(column, *span)) != column:
+                    column, spans = free, []
                 spans.append(span)
                 _computed_column(sheet, styles, column, read, result)
                 for finding in report.findings:

@@ -24,7 +24,7 @@ import re
 
 from addin.engine import form
 from addin.engine.forms import ends, funds_rows, get_form, strip_source, vocabulary
-from addin.engine.numbers import normalize_text, quoted, to_decimal
+from addin.engine.numbers import amount_in, as_float, normalize_text, quoted, to_decimal
 from addin.engine.errors import PerfError
 from addin.engine.target_review import Amount, AmountSum, TargetProject, TargetRow, blank
 
@@ -39,7 +39,10 @@ INITIAL, ANNUAL = form.FUNDS_FIELDS["initial"], form.FUNDS_FIELDS["annual"]
 # Rows of a list that total the projects above (not projects).
 TOTAL_NAMES = ("合计", "总计", "小计")
 # Labels of a 申报表's annual amount and of its multi-year total, longest first.
-ANNUAL_LABELS = ("年度资金申请总额", "年度资金总额", "年度预算资金", "全年预算数", "年度预算数", "本年度资金", "年度资金")
+ANNUAL_LABELS = ("年度资金申请总额", "年度资金总额", "年度预算资金", "全年预算数", "年度预算数", "本年度资金", "年度资金",
+                 "年度本级预算金额")   # (湖南湘潭's 申报表)
+# The project's name as 申报表 label it (湖南湘潭's reads 项目支出名称)
+PROJECT_LABELS = (PROJECT, "项目支出名称")
 HEADER_ROWS = 10   # a list's header is within its first rows
 
 
@@ -337,6 +340,13 @@ def _labelled(grid: Grid, rows: range, labels: tuple[str, ...], near: int | None
     return None
 
 
+def _in_unit(value: object, unit: str) -> object:
+    """An amount written with its money unit (``250万``, ``2,500,000元``) as the number it is in
+    the declaration's money ``unit``, as recalc reads a 自评表's amounts; any other value as it is."""
+    converted = amount_in(value, unit) if isinstance(value, str) else None
+    return value if converted is None else as_float(converted)
+
+
 def _numeric(value: object) -> bool:
     if value is None or isinstance(value, bool):
         return False
@@ -356,7 +366,7 @@ def read_declaration(grid: Grid) -> list[TargetProject]:
         return []
     header = headers[0]
     above = range(grid.top, header)
-    name = _labelled(grid, above, (PROJECT,))
+    name = _labelled(grid, above, PROJECT_LABELS)
     if name is None or blank(name[0]):
         cell = name[1] if name else grid.address(grid.top, grid.left)
         project = TargetProject(grid.name, problems=[(cell, f"没有找到{PROJECT}，按工作表名“{grid.name}”审核")],
@@ -376,7 +386,7 @@ def read_declaration(grid: Grid) -> list[TargetProject]:
         project.problems.append((project.cells["project"], f"没有找到年度资金总额（{ANNUAL_LABELS[1]}），无法核对成本指标"))
     else:
         value, cell, label_row, label_col = annual
-        project.annual = Amount(form.FUNDS_TOTAL, value, cell)
+        project.annual = Amount(form.FUNDS_TOTAL, _in_unit(value, project.money_unit), cell)
         problem = _amount_problem(project.annual, True)
         if problem:
             project.problems.append((cell, problem))
@@ -384,7 +394,7 @@ def read_declaration(grid: Grid) -> list[TargetProject]:
         for label, canonical in _source_labels() if not table else ():
             hit = _labelled(grid, range(label_row, header), (label,), near=label_col, amount=True)
             if hit and hit[1] not in {p.cell for p in parts} and canonical not in {p.label for p in parts}:
-                parts.append(Amount(canonical, hit[0], hit[1]))
+                parts.append(Amount(canonical, _in_unit(hit[0], project.money_unit), hit[1]))
         if parts:
             project.sums.append(AmountSum(project.annual, parts))
     columns, first = _indicator_columns(grid, header)
