@@ -107,7 +107,20 @@ def projects_in(grids: list[Grid], file: str) -> list[TargetProject]:
         if found:
             return found
     raise NoTargets(f"{file} 中没有找到绩效目标：没有含“{PROJECT}”和“三级指标”的清单表头，"
-                    "也没有含“三级指标”“年度指标值”（或“指标值”）的申报表或自评表")
+                    "也没有含“三级指标”“年度指标值”（或“指标值”）的申报表或自评表" + _header_seen(grids))
+
+
+def _header_seen(grids: list[Grid]) -> str:
+    """Where a sheet has 三级指标 all the same, and what its row is headed (甘肃's 指标目标值), so
+    that the user sees which column perfbook did not know; '' when no sheet has it."""
+    level3 = form.INDICATOR_FIELDS["level3"]
+    for grid in grids:
+        for r, row in enumerate(cell_texts(grid)):
+            if level3 in row:
+                named = "、".join(f"“{t}”" for t in row if t)
+                return (f"；工作表“{grid.name}”{grid.address(grid.top + r, grid.left + row.index(level3))}"
+                        f"一行有“{level3}”，其列名为 {named}，其中没有“年度指标值”或“指标值”")
+    return ""
 
 
 def _tables_or_declarations(grids: list[Grid], everything: list[Grid], file: str) -> list[TargetProject]:
