@@ -194,6 +194,7 @@ def test_amounts_of_a_total_row_and_repeated_amounts():
 
 def test_satisfaction_reverse_and_fractions():
     assert found(make(with_row(5, nature="≤"))) == [("satisfaction_floor", "J7")]
+    assert found(make(with_row(5, nature="="))) == [("satisfaction_floor", "J7")]   # 100% would lose points
     assert found(make(with_row(5, target="0.9"))) == [("satisfaction_floor", "K7")]
     assert found(make(with_row(5, target="85"))) == []
 

@@ -545,7 +545,8 @@ def _amount_text(amount: Amount) -> str:
 
 @rule("satisfaction_floor", "满意度目标偏低")
 def _satisfaction_floor(ctx: Context) -> Iterator[TargetFinding]:
-    """A 满意度 target below the profile's floor, or one that asks for at most some 满意度 (≤)."""
+    """A 满意度 target below the profile's floor, or one that asks for at most (≤) or exactly (=)
+    some 满意度 (甘肃's published 绩效目标表 writes =99百分比: a 满意度 above it would lose points)."""
     floor = ctx.settings.satisfaction_floor
     if floor is None:
         return
@@ -558,6 +559,10 @@ def _satisfaction_floor(ctx: Context) -> Iterator[TargetFinding]:
             yield _finding("satisfaction_floor", row, f"满意度指标“{row.level3}”的性质为“≤”（满意度不高于 "
                            f"{fmt(reading.value)}%），满意度应越高越好，性质应为“≥”", "nature", "target",
                            value=_shown(row.nature), limit=POSITIVE)
+        elif reading.nature == EQUAL:
+            yield _finding("satisfaction_floor", row, f"满意度指标“{row.level3}”的性质为“=”（满意度恰好为 "
+                           f"{fmt(reading.value)}%，高于它也会扣分），满意度应越高越好，性质应为“≥”", "nature", "target",
+                           value=_shown(row.nature) or "=", limit=POSITIVE)
         elif reading.value < floor:
             yield _finding("satisfaction_floor", row, f"满意度指标“{row.level3}”的年度指标值 {fmt(reading.value)}% "
                            f"低于规则“{ctx.profile.id}”的下限 {fmt(floor)}%，目标偏低", "target",
