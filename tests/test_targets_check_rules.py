@@ -64,6 +64,7 @@ EXAMPLES = {
                                    ("满意度指标", "服务对象满意度指标", "指标2：用户满意度", "≥", "95", "%", 5)]),
                   None, ("duplicate", "I8")),
     "name_is_value": (make(with_row(4, level3="优良中低差")), None, ("name_is_value", "I6")),
+    "input_as_target": (make(with_row(1, level3="预算资金拨款率")), None, ("input_as_target", "I3")),
     "cost_over_budget": (make(with_row(3, target="1000001", unit="元")), None, ("cost_over_budget", "K5")),
     "amounts": (make(sums=[AmountSum(Amount("全年预算数", "100", "E2"),
                                      [Amount("当年财政拨款", "80", "N2"), Amount("上年结转资金", "10", "O2")])]),
@@ -190,6 +191,17 @@ def test_amounts_of_a_total_row_and_repeated_amounts():
 
 
 # ambitious enough -----------------------------------------------------------------------------
+
+
+def test_money_put_in_is_no_target_work_and_subsidies_paid_are():
+    """预算执行率, 资金到位率 as an 产出 or 效益 target are inputs (鄂州's published table lists
+    预算执行率 100% and 预算资金拨款率 100% as 数量指标); 巡检计划执行率 is work done, a subsidy
+    paid out (补助资金发放到位率) what the project delivers, and a 成本指标 is about money."""
+    assert found(make(with_row(4, level3="预算执行率"))) == [("input_as_target", "I6")]
+    assert found(make(with_row(0, level3="资金到位率"))) == [("input_as_target", "I2")]
+    for name in ("巡检计划执行率", "补助资金发放到位率"):
+        assert found(make(with_row(0, level3=name))) == []
+    assert found(make(with_row(3, level3="预算执行率"))) == []
 
 
 def test_satisfaction_reverse_and_fractions():
