@@ -179,6 +179,7 @@ def test_a_published_declaration_with_its_own_labels(tmp_path, capsys):
     found, data = findings(tmp_path / "r.json")
     assert found == {("雾炮车降尘抑尘服务", "scale", "E12")}
     assert data["projects"][0]["grade"] == "良"
+    assert "“服务周期”：年度指标值“2023.07-2024.01”是日期或时间段" in data["projects"][0]["findings"][0]["message"]
     book = openpyxl.load_workbook(source)
     book.active["E13"] = "260万"
     book.save(tmp_path / "cost.xlsx")

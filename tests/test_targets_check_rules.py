@@ -193,6 +193,16 @@ def test_amounts_of_a_total_row_and_repeated_amounts():
 # ambitious enough -----------------------------------------------------------------------------
 
 
+def test_a_date_for_a_target_is_said_to_be_one():
+    """A 定性 target that is a date or a period is no grade, and is said to be a date (a grade
+    word that is none is said as before)."""
+    project = make(with_row(4, target="2024年6月"))
+    [finding] = review_project(project, CHAOYANG).findings
+    assert (finding.kind, finding.cell) == ("scale", "K6") and "是日期或时间段" in finding.message
+    [finding] = review_project(make(with_row(4, target="显著提升")), CHAOYANG).findings
+    assert "是日期" not in finding.message and "年终无法评定等级" in finding.message
+
+
 def test_money_put_in_is_no_target_work_and_subsidies_paid_are():
     """预算执行率, 资金到位率 as an 产出 or 效益 target are inputs (鄂州's published table lists
     预算执行率 100% and 预算资金拨款率 100% as 数量指标); 巡检计划执行率 is work done, a subsidy

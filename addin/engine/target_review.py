@@ -373,17 +373,24 @@ def _is_share(name: str) -> bool:
     return ("满意" in text or text.endswith("率")) and not any(word in text for word in _GROWTH)
 
 
+# A date or a period written as a target (2023.07-2024.01, 2024年6月): no limit to measure against
+_DATES = re.compile(r"(?:19|20)\d\d\s*[.．/年-]\s*\d{1,2}")
+
+
 @rule("scale", "定性等级不明")
 def _scale(ctx: Context) -> Iterator[TargetFinding]:
-    """A 定性 row whose target names no grade scale the profile knows."""
+    """A 定性 row whose target names no grade scale the profile knows; one whose target is a
+    date or a period (湘潭's published 申报表: 服务周期 2023.07-2024.01) is said to be so."""
     for reading in ctx.readings:
         if reading.nature != QUALITATIVE or reading.nature_problem or reading.blank_target:
             continue
         try:
             find_scale(reading.row.target, ctx.profile)
         except PerfError as err:
-            yield _finding("scale", reading.row, f"“{reading.row.level3}”：{err}，年终无法评定等级", "target",
-                           value=_shown(reading.row.target))
+            row = reading.row
+            why = (f"年度指标值“{row.target}”是日期或时间段，没有写明年终可衡量的要求（如 按期完成率 ≥100%、≤12月底前完成）"
+                   if _DATES.search(normalize_text(str(row.target))) else f"{err}，年终无法评定等级")
+            yield _finding("scale", row, f"“{row.level3}”：{why}", "target", value=_shown(row.target))
 
 
 # complete ------------------------------------------------------------------------------------
