@@ -188,6 +188,11 @@ def test_a_published_declaration_with_its_own_labels(tmp_path, capsys):
     assert ("雾炮车降尘抑尘服务", "cost_over_budget", "E13") in found
     [cost] = [f for f in data["projects"][0]["findings"] if f["kind"] == "cost_over_budget"]
     assert cost["message"].endswith("年度指标值 ≤ 260 万超过项目全年预算数 250 万元")
+    book.active["E13"], book.active["E9"] = "250万", '="10辆"'   # a formula saved without its result
+    book.save(tmp_path / "formula.xlsx")
+    run(capsys, tmp_path / "formula.xlsx", "-o", tmp_path / "out3", "--json", tmp_path / "r3.json")
+    found, _ = findings(tmp_path / "r3.json")   # said at its cell; its 数量指标 carries to the next row
+    assert found == {("雾炮车降尘抑尘服务", "unreadable", "E9"), ("雾炮车降尘抑尘服务", "scale", "E12")}
 
 
 def test_bad_input_never_stops_the_batch(tmp_path, capsys):

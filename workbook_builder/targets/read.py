@@ -31,7 +31,7 @@ from addin.engine.target_review import Amount, AmountSum, TargetProject, TargetR
 from ..forms.layout import META_SHEET
 from ..readers.container import Grid
 from ..readers.project_list import INDICATOR_COLUMNS, LIST_FIELDS, PROJECT_COLUMNS
-from ..readers.tables import _carry_levels, _find_funds, _indicator_columns, _is_header, _recognise, cell_texts, norm
+from ..readers.tables import NO_RESULT, _carry_levels, _find_funds, _indicator_columns, _is_header, _recognise, cell_texts, norm
 from ..readers.tables import _source_name as _funds_source
 
 PROJECT, DEPARTMENT, IMPLEMENTER = form.PROJECT, form.DEPARTMENT, form.IMPLEMENTER
@@ -417,11 +417,18 @@ def read_declaration(grid: Grid) -> list[TargetProject]:
     totals, stops = ends()
     end = headers[1] if len(headers) > 1 else grid.bottom
     label_end = columns.get("target", grid.right)
+    unread: set[int] = set()   # rows whose cells were saved without their results
     for r in range(first, end):
         labels = [t for t in texts[r - grid.top][: label_end - grid.left] if t] if r < grid.bottom else []
         if any(t.startswith(totals) or t.startswith(stops) for t in labels):
             break
         values = {k: _value(grid, r, c) for k, c in columns.items()}
+        lost = sorted(c for c in columns.values() if (r, c) in grid.no_result)
+        if lost:   # a formula saved without its result: said, not taken for a placeholder row; its
+            project.problems.append((grid.address(r, lost[0]), NO_RESULT))   # labels carry on below
+            unread.add(id(row := _row(grid, r, columns, values)))
+            project.rows.append(row)
+            continue
         if all(blank(values.get(k)) for k in ("nature", "target", "weight")):
             continue   # a label row or a placeholder (指标1：, ……)
         row = _row(grid, r, columns, values)
@@ -430,6 +437,7 @@ def read_declaration(grid: Grid) -> list[TargetProject]:
             continue
         project.rows.append(row)
     _carry(project.rows)
+    project.rows = [row for row in project.rows if id(row) not in unread]
     return [project]
 
 
