@@ -212,6 +212,9 @@ def test_money_put_in_is_no_target_work_and_subsidies_paid_are():
     for name in ("巡检计划执行率", "补助资金发放到位率"):
         assert found(make(with_row(0, level3=name))) == []
     assert found(make(with_row(3, level3="预算执行率"))) == []
+    assert found(make(with_row(3, level1="产出指标", level2="成本指标", level3="预算执行率"))) == []   # (central form)
+    managed = found(make(with_row(3, level1="项目管理", level2="资金管理", level3="预算执行率")))   # (宁夏's form)
+    assert "input_as_target" not in {kind for kind, _ in managed}
 
 
 def test_satisfaction_reverse_and_fractions():

@@ -470,18 +470,22 @@ def _name_is_value(ctx: Context) -> Iterator[TargetFinding]:
 # Money put in: a budget or fund (预算, 资金, 经费) and how much of it was spent or passed on. Not
 # 计划执行率 (work done), nor 补助资金发放率 (what a subsidy project delivers is the money paid out).
 _INPUT = re.compile(r"(?:预算|资金|经费).*?(执行率|拨付率|到位率|拨款率|支付率)")
+# Where a target must be an output or an outcome (宁夏's form scores 预算执行率 under 项目管理, by design)
+_OUTCOMES = {"产出指标", "数量指标", "质量指标", "时效指标", "效益指标", "满意度指标"}
 
 
 @rule("input_as_target", "投入不是目标")
 def _input_as_target(ctx: Context) -> Iterator[TargetFinding]:
-    """An indicator outside 成本指标 that measures money put in (预算执行率, 资金拨付率, 到位率 …,
-    鄂州's published table lists 预算执行率 and 预算资金拨款率 as 数量指标): inputs are no
-    targets (DOMAIN §2.2), and 执行率 is already scored on the 年度资金总额 row."""
+    """An 产出, 效益 or 满意度 indicator (not 成本指标) that measures money put in (预算执行率,
+    资金拨付率, 到位率 …, 鄂州's published table lists 预算执行率 and 预算资金拨款率 as 数量指标):
+    inputs are no targets (DOMAIN §2.2), and 执行率 is already scored on the 年度资金总额 row.
+    Not under 项目管理 (宁夏's form scores 预算执行率 there)."""
     for reading in ctx.readings:
         row = reading.row
         name = key(row.level3)
         money = _INPUT.search(name)
-        if money is not None and "发放" not in name and "成本指标" not in _group_of(row):
+        groups = _group_of(row) if money is not None and "发放" not in name else set()
+        if groups & _OUTCOMES and "成本指标" not in groups:
             yield _finding("input_as_target", row, f"三级指标“{row.level3}”考核的是资金投入（{money.group(1)}），不是产出或效益；"
                            "预算执行率已在年度资金总额一行计分，应改为项目的产出或效益指标", "level3", value=row.level3)
 
