@@ -188,6 +188,12 @@ def test_a_published_declaration_with_its_own_labels(tmp_path, capsys):
     assert ("雾炮车降尘抑尘服务", "cost_over_budget", "E13") in found
     [cost] = [f for f in data["projects"][0]["findings"] if f["kind"] == "cost_over_budget"]
     assert cost["message"].endswith("年度指标值 ≤ 260 万超过项目全年预算数 250 万元")
+    book.active["B4"] = "9" * 30 + "万"   # an amount out of range: said at its cell, the file still read
+    book.save(tmp_path / "huge.xlsx")
+    run(capsys, tmp_path / "huge.xlsx", "-o", tmp_path / "out4", "--json", tmp_path / "r4.json")
+    found, _ = findings(tmp_path / "r4.json")
+    assert ("雾炮车降尘抑尘服务", "unreadable", "B4") in found
+    book.active["B4"] = "250万"
     book.active["E13"], book.active["E9"] = "250万", '="10辆"'   # a formula saved without its result
     book.save(tmp_path / "formula.xlsx")
     run(capsys, tmp_path / "formula.xlsx", "-o", tmp_path / "out3", "--json", tmp_path / "r3.json")

@@ -484,7 +484,9 @@ def _input_as_target(ctx: Context) -> Iterator[TargetFinding]:
         row = reading.row
         name = key(row.level3)
         money = _INPUT.search(name)
-        groups = _group_of(row) if money is not None and "发放" not in name else set()
+        if money is None or "发放" in name:
+            continue
+        groups = _group_of(row)
         if groups & _OUTCOMES and "成本指标" not in groups:
             yield _finding("input_as_target", row, f"三级指标“{row.level3}”考核的是资金投入（{money.group(1)}），不是产出或效益；"
                            "预算执行率已在年度资金总额一行计分，应改为项目的产出或效益指标", "level3", value=row.level3)

@@ -22,7 +22,7 @@ import re
 import zipfile
 from collections import defaultdict
 from copy import deepcopy
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import BinaryIO
 from xml.sax.saxutils import escape, quoteattr
@@ -287,8 +287,10 @@ class Sheet:
                 ref = cells[-1].get("r")
                 self.max_column = max(self.max_column, _split(ref)[0] if ref else len(cells))
 
+    @cached_property
     def merges(self) -> list[tuple[int, int, int, int]]:
-        """The merged ranges of the sheet as (left, top, right, bottom)."""
+        """The merged ranges of the sheet as (left, top, right, bottom), read once (the copy
+        merges nothing)."""
         found = self.root.find(self.ns + "mergeCells")
         ranges = []
         for merge in found.iterchildren(self.ns + "mergeCell") if found is not None else ():
@@ -301,7 +303,7 @@ class Sheet:
         """The cell that shows ``ref``: the top-left cell of a merged range ``ref`` is inside (a
         mark or a note on another cell of the range is hidden, and dropped by some programs)."""
         column, row = _split(ref)
-        for left, top, right, bottom in self.merges():
+        for left, top, right, bottom in self.merges:
             if left <= column <= right and top <= row <= bottom:
                 return f"{_column_letters(left)}{top}"
         return ref
@@ -310,7 +312,7 @@ class Sheet:
         """The first column from ``column`` where it and the next (a computed value and its
         grade) are under no merged range of rows ``top`` to ``bottom`` (a range merged right of
         a table, over columns with no cells, would cover the values written there)."""
-        merges = [m for m in self.merges() if m[1] <= bottom and top <= m[3]]
+        merges = [m for m in self.merges if m[1] <= bottom and top <= m[3]]
         moved = True
         while moved:
             moved = False
@@ -640,14 +642,15 @@ def write_annotated(source: str | Path | BinaryIO, dest: Path, reads, pairs) -> 
             spans: list[tuple[int, int]] = []   # rows of the tables whose values are in ``column``
             notes: dict[str, str] = {}
             for read, report, result in tables:
-                rows = [_split(cell)[1] for cell in all_cells(read).values() if cell]
+                cells = all_cells(read)
+                rows = [_split(cell)[1] for cell in cells.values() if cell]
                 span = (min(rows, default=0), max(rows, default=0))
                 if any(top <= span[1] and span[0] <= bottom for top, bottom in spans):
                     column, spans = column + 2, []   # tables side by side: the next one's values further right
                 if (free := sheet.free_column(column, *span)) != column:
                     column, spans = free, []
                 spans.append(span)
-                _computed_column(sheet, styles, column, read, result)
+                _computed_column(sheet, styles, column, cells, result)
                 for finding in report.findings:
                     if finding.cell:
                         shown = sheet.shown_at(finding.cell)
@@ -664,7 +667,8 @@ def write_annotated(source: str | Path | BinaryIO, dest: Path, reads, pairs) -> 
         package.zip.close()
 
 
-def _computed_column(sheet: Sheet, styles: Styles, column: int, read, result) -> None:
+def _computed_column(sheet: Sheet, styles: Styles, column: int, cells: dict, result) -> None:
+    """The computed values of a table (its ``cells``: :func:`all_cells`) in ``column``."""
     if column + 1 > MAX_COLUMN:   # a cell in the sheet's last columns: no room right of it (the marks stay)
         return
     letters = _column_letters(column)
@@ -673,7 +677,6 @@ def _computed_column(sheet: Sheet, styles: Styles, column: int, read, result) ->
     def put(cell: str, value) -> None:
         sheet.put(f"{letters}{_split(cell)[1]}", value, computed)
 
-    cells = all_cells(read)
     first = cells.get(("indicator", 1, "score"))
     if first:
         sheet.put(f"{letters}{_split(first)[1] - 1}", "复核计算值", styles.style(0, bold=True))

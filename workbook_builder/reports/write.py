@@ -133,16 +133,14 @@ def read_scored(workbook: str | Path, sheet: str | None = None, profile: str | N
     given): its 评价指标体系评分表 or its yearly budget tables when it holds them (``result`` is
     then the view recalc annotates; a 自评表 beside them only when ``sheet`` names its sheet, so
     that an evaluator's workbook gives the evaluation's report unless asked), else its 自评表."""
-    from ..recalc.evaluation import evaluation_reports
+    from ..recalc.evaluation import evaluation_reports, tables_beside
+    from ..recalc.run import report_table
 
     path = Path(workbook)
     grids = _grids(path)
     found = evaluation_reports(grids, str(path), profile, str(path))
     if not found:
         return _tables(path, grids, sheet, profile)
-    from ..recalc.evaluation import tables_beside
-    from ..recalc.run import report_table
-
     reads, pairs = found
     what = "评价指标体系评分表" if isinstance(reads[0], ReadEvaluation) else "年度预算及支出表"
     scored = [Scored(report, view, read) for read, (report, view) in zip(reads, pairs)]

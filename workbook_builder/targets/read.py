@@ -24,14 +24,15 @@ import re
 
 from addin.engine import form
 from addin.engine.forms import ends, funds_rows, get_form, strip_source, vocabulary
-from addin.engine.numbers import amount_in, as_float, normalize_text, quoted, to_decimal
+from addin.engine.numbers import normalize_text, quoted, to_decimal
 from addin.engine.errors import PerfError
 from addin.engine.target_review import Amount, AmountSum, TargetProject, TargetRow, blank
 
 from ..forms.layout import META_SHEET
 from ..readers.container import Grid
 from ..readers.project_list import INDICATOR_COLUMNS, LIST_FIELDS, PROJECT_COLUMNS
-from ..readers.tables import NO_RESULT, _carry_levels, _find_funds, _indicator_columns, _is_header, _recognise, cell_texts, norm
+from ..readers.tables import (NO_RESULT, _carry_levels, _find_funds, _indicator_columns, _is_header, _recognise,
+                              cell_texts, money_in, norm)
 from ..readers.tables import _source_name as _funds_source
 
 PROJECT, DEPARTMENT, IMPLEMENTER = form.PROJECT, form.DEPARTMENT, form.IMPLEMENTER
@@ -353,13 +354,6 @@ def _labelled(grid: Grid, rows: range, labels: tuple[str, ...], near: int | None
     return None
 
 
-def _in_unit(value: object, unit: str) -> object:
-    """An amount written with its money unit (``250万``, ``2,500,000元``) as the number it is in
-    the declaration's money ``unit``, as recalc reads a 自评表's amounts; any other value as it is."""
-    converted = amount_in(value, unit) if isinstance(value, str) else None
-    return value if converted is None else as_float(converted)
-
-
 def _numeric(value: object) -> bool:
     if value is None or isinstance(value, bool):
         return False
@@ -399,7 +393,7 @@ def read_declaration(grid: Grid) -> list[TargetProject]:
         project.problems.append((project.cells["project"], f"没有找到年度资金总额（{ANNUAL_LABELS[1]}），无法核对成本指标"))
     else:
         value, cell, label_row, label_col = annual
-        project.annual = Amount(form.FUNDS_TOTAL, _in_unit(value, project.money_unit), cell)
+        project.annual = Amount(form.FUNDS_TOTAL, money_in(value, project.money_unit), cell)
         problem = _amount_problem(project.annual, True)
         if problem:
             project.problems.append((cell, problem))
@@ -407,7 +401,7 @@ def read_declaration(grid: Grid) -> list[TargetProject]:
         for label, canonical in _source_labels() if not table else ():
             hit = _labelled(grid, range(label_row, header), (label,), near=label_col, amount=True)
             if hit and hit[1] not in {p.cell for p in parts} and canonical not in {p.label for p in parts}:
-                parts.append(Amount(canonical, _in_unit(hit[0], project.money_unit), hit[1]))
+                parts.append(Amount(canonical, money_in(hit[0], project.money_unit), hit[1]))
         if parts:
             project.sums.append(AmountSum(project.annual, parts))
     columns, first = _indicator_columns(grid, header)
