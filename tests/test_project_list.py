@@ -98,6 +98,9 @@ def test_level_labels_carry_down(tmp_path):
     third = dict(rows[0], 项目名称="", 一级指标="", 二级指标="", 三级指标="响应时间", 分值="15")
     tables = read_project_list(write(tmp_path, [rows[0], third, rows[1]]))
     assert (tables[0].indicators[1].level1, tables[0].indicators[1].level2) == ("产出指标", "数量指标")
+    fourth = dict(third, 一级指标="效益指标", 三级指标="受益人数")   # a new 一级: no 二级 from the other 一级
+    tables = read_project_list(write(tmp_path, [dict(rows[0], 分值="15"), third, fourth, rows[1]]))
+    assert [(i.level1, i.level2) for i in tables[0].indicators[1:3]] == [("产出指标", "数量指标"), ("效益指标", "")]
 
 
 def test_missing_column(tmp_path):

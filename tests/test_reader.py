@@ -169,3 +169,17 @@ def test_a_form_whose_rate_is_on_its_initial_budget(rate, says):
     else:
         assert read.table.funds.annual == 700.0
         assert ("G6", "exec_rate_mismatch", "执行率应为99.4%，填报为99.97%") in funds
+
+
+def test_a_new_level1_with_its_level2_blank_does_not_take_the_level2_above():
+    """Blank level cells take the label above (merged cells), but a row opening a new 一级 with its
+    二级 left blank does not inherit the 二级 of the other 一级 (效益指标 is no 成本指标)."""
+    from addin.engine.table import Indicator
+    from workbook_builder.readers.tables import _carry_levels
+
+    rows = [Indicator(one, two, "指标", "≥", 1, None, 1, 10) for one, two in (
+        ("产出指标", "成本指标"), ("", ""), ("效益指标", ""), ("", "社会效益指标"), ("", ""), ("效益指标", ""))]
+    _carry_levels(rows)
+    assert [(i.level1, i.level2) for i in rows] == [
+        ("产出指标", "成本指标"), ("产出指标", "成本指标"), ("效益指标", ""), ("效益指标", "社会效益指标"),
+        ("效益指标", "社会效益指标"), ("效益指标", "社会效益指标")]

@@ -164,7 +164,9 @@ def read_project_list(path: str | Path, profile: object = None, year: int | None
             spans.append([])
         continuing = bool(tables[-1].indicators)
         level1 = _text(row, level1_label) or (current.get(level1_label, "") if continuing else "")
-        level2 = _text(row, level2_label) or (current.get(level2_label, "") if continuing else "")
+        # (a new 一级 with its 二级 blank does not take the 二级 of the other 一级 above)
+        same_level1 = continuing and level1 == current.get(level1_label)
+        level2 = _text(row, level2_label) or (current.get(level2_label, "") if same_level1 else "")
         current[level1_label], current[level2_label] = level1, level2
         values = {f: _text(row, form.INDICATOR_FIELDS[f]) for f in LIST_FIELDS}
         indicator = Indicator(**{**values, "level1": level1, "level2": level2, "actual": None})

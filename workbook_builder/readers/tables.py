@@ -1067,6 +1067,8 @@ def _carry_levels(indicators: list[Indicator]) -> None:
             one, two = "", one
         if two:
             level2 = two
+        elif one and one != level1:
+            level2 = ""   # a new 一级 with its 二级 blank: the 二级 above belongs to the other 一级
         if one:
             level1 = one
         implied = form.LEVEL2_TO_LEVEL1.get(level2)
