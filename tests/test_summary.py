@@ -330,3 +330,27 @@ def test_an_original_on_another_drive_is_linked_by_its_file_uri(tmp_path, monkey
     monkeypatch.setattr(sheets.os.path, "relpath", other_drive)
     book = load_workbook(write_summary(_result(tmp_path, copies=False), tmp_path / "out" / "复核汇总.xlsx"))
     assert book["项目"].cell(2, 1).hyperlink.target == (tmp_path / "收到/单位A/表1.xlsx").as_uri()
+
+
+def test_rates_in_findings_are_shown_as_percentages(tmp_path):
+    """A rate finding's values (0.9998 for 99.98%) show as percentages in 问题 and in the copy's
+    复核结果 sheet, not as 1.00 next to 1.00; other findings' values keep two decimals."""
+    from workbook_builder.recalc.annotate import write_annotated
+    from workbook_builder.readers.tables import read_tables
+    from workbook_builder.recalc.run import report_table
+    from tests.conftest import ROOT
+
+    result = _result(tmp_path)
+    rate = FindingRow("G6", "exec_rate_mismatch", "执行率不一致", "执行率应为99.99%，填报为99.98%", 0.9998, 0.9999)
+    result.reports[2].findings.append(rate)
+    book = load_workbook(write_summary(result, tmp_path / "复核汇总.xlsx"))
+    formats = {row[3].value: (row[6].number_format, row[7].number_format) for row in book["问题"].iter_rows(min_row=2)}
+    assert formats["G6"] == ("0.00%", "0.00%") and formats["J14"] == ("0.00", "0.00")
+
+    [source] = (ROOT / "samples" / "chaoyang-2024" / "submitted").glob("12_*.xlsx")
+    reads = read_tables(source)
+    pairs = [report_table(r, None, source.name) for r in reads]
+    assert any(f.kind == "exec_rate_mismatch" for report, _ in pairs for f in report.findings)
+    copy = load_workbook(write_annotated(source, tmp_path / "copy.xlsx", reads, pairs))
+    shown = {row[2].value: (row[5].number_format, row[6].number_format) for row in copy["复核结果"].iter_rows(min_row=2)}
+    assert shown["G6"] == ("0.00%", "0.00%") and shown["H6"] == ("General", "General")

@@ -43,6 +43,8 @@ KINDS = {
     "funds_reason_missing": "执行率偏低未说明原因",
     "nature_conflict": "性质与指标值不符",
 }
+# Kinds whose reported and expected values are rates (0.9998 for 99.98%): shown as percentages.
+RATE_KINDS = frozenset({"exec_rate_mismatch", "funds_reason_missing"})
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from xml.sax.saxutils import escape, quoteattr
 from lxml import etree
 
 from addin.engine import as_float
+from addin.engine.findings import RATE_KINDS
 
 from ..files import atomic_save
 from ..readers.tables import all_cells
@@ -41,6 +42,7 @@ COMPUTED_FILL = "FFE2EFDA"
 COMPUTED_COLOR = "FF1F4E79"
 AUTHOR = "perfbook"
 FINDINGS_SHEET = "复核结果"
+PERCENT = 10   # the built-in number format 0.00% (ECMA-376 18.8.30)
 
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -244,8 +246,10 @@ class Styles:
         return self._append("fonts", font)
 
     def style(self, base: int, fill: str | None = None, bold: bool = False, color: str | None = None,
-              wrap: bool = False) -> int:
-        key = (base, fill, bold, color, wrap)
+              wrap: bool = False, number_format: int | None = None) -> int:
+        """An existing format ``base`` with a fill, bold or coloured font, wrapped text aligned to
+        the top, or a built-in number format (``PERCENT``) added."""
+        key = (base, fill, bold, color, wrap, number_format)
         if key not in self.cache:
             xfs = self._list("cellXfs")
             xf = deepcopy(xfs[base]) if base < len(xfs) else etree.Element(self.ns + "xf", numFmtId="0",
@@ -256,6 +260,9 @@ class Styles:
             if bold or color:
                 xf.set("fontId", str(self._font(int(xf.get("fontId", "0")), color)))
                 xf.set("applyFont", "1")
+            if number_format is not None:
+                xf.set("numFmtId", str(number_format))
+                xf.set("applyNumberFormat", "1")
             if wrap:
                 for old in xf.findall(self.ns + "alignment"):
                     xf.remove(old)
@@ -498,15 +505,16 @@ def _findings_sheet_xml(pairs, styles: Styles, ns: str) -> str:
     A4 landscape one page wide."""
     header = ["工作表", "项目名称", "单元格", "问题类型", "说明", "填报值", "应为"]
     widths = (12, 30, 8, 14, 60, 10, 10)
-    bold, wrap = styles.style(0, bold=True), styles.style(0, wrap=True)
+    bold, wrap, percent = styles.style(0, bold=True), styles.style(0, wrap=True), styles.style(0, number_format=PERCENT)
     rows = [[(h, bold) for h in header]]
     links = []
     for report, _ in pairs:
         for f in report.findings:
             if f.cell:
                 links.append((f"C{len(rows) + 1}", f"'{report.sheet.replace(chr(39), chr(39) * 2)}'!{f.cell}"))
+            value_style = percent if f.kind in RATE_KINDS else 0
             rows.append([(report.sheet, wrap), (report.project, wrap), (f.cell, 0), (f.label, wrap),
-                         (f.message, wrap), (f.reported, 0), (f.expected, 0)])
+                         (f.message, wrap), (f.reported, value_style), (f.expected, value_style)])
         if not report.findings:
             rows.append([(report.sheet, wrap), (report.project, wrap), ("", 0), ("无问题", 0),
                          (f"计算总分 {'无法计算' if report.computed_total is None else report.computed_total}，"

@@ -30,6 +30,7 @@ from .inert import cell_text, is_formula_like
 from .textsize import row_height, text_width, wrapped_lines
 
 NUMBER_FORMAT = "0.00"
+PERCENT_FORMAT = "0.00%"
 HEADER_FILL = "#DDEBF7"
 FINDING_FILL = "#FFC7CE"
 LINK_COLOR = "#0563C1"
@@ -247,8 +248,8 @@ class SummaryBook:
         self.taken: set[str] = set()   # the sheets' titles, lower-cased (Excel ignores case)
 
     def format(self, key: tuple) -> object:
-        """The cell format for a style key (quote prefix, number, wrapped, highlighted, link,
-        blank): every cell but a blank one is aligned to the top, as the wrapped ones, so that
+        """The cell format for a style key (quote prefix, number format or None, wrapped,
+        highlighted, link, blank): every cell but a blank one is aligned to the top, as the wrapped ones, so that
         a row taller than a line reads from its top."""
         if key not in self.formats:
             quote, numeric, wrapped, highlight, linked, blank = key
@@ -256,7 +257,7 @@ class SummaryBook:
             if quote:
                 spec["quote_prefix"] = True
             if numeric:
-                spec["num_format"] = NUMBER_FORMAT
+                spec["num_format"] = numeric
             if wrapped:
                 spec["text_wrap"] = True
             if highlight:
@@ -347,14 +348,16 @@ class SheetWriter:
         return url
 
     def row(self, values: list[object], highlight: bool = False, mark: int | None = None,
-            links: dict[int, tuple[str | None, str | None]] | None = None) -> None:
+            links: dict[int, tuple[str | None, str | None]] | None = None, percent: bool = False) -> None:
         """Append a row; ``highlight`` colours all of it, ``mark`` one column; ``links`` maps a
-        column to (file target, cell location)."""
+        column to (file target, cell location); ``percent`` shows its numbers as percentages
+        (rates, 0.9998 as 99.98%)."""
         if self.rows >= MAX_ROWS:
             if self.more is None:
                 self.more = self.book.continued(self)
-            self.more.row(values, highlight, mark, links)
+            self.more.row(values, highlight, mark, links, percent)
             return
+        numeric = PERCENT_FORMAT if percent else NUMBER_FORMAT
         number = self.rows
         self.rows += 1
         fitting, cells, plain, lines = number < WIDTH_ROWS, [], True, 1
@@ -365,7 +368,8 @@ class SheetWriter:
                 lines = max(lines, self._lines(value, fitting, index))
             link = links.get(index) if links else None
             linked = bool(link and (link[0] or link[1]))
-            key = (text and is_formula_like(value), not text and self.numeric[index], self.wrapped[index],
+            key = (text and is_formula_like(value), numeric if not text and self.numeric[index] else None,
+                   self.wrapped[index],
                    highlight or index == mark, linked, value == "" and not linked)
             fmt = self.book.format(key)
             # (a cell_text is at most two cells a character wide: one that cannot widen the column is not measured)

@@ -17,7 +17,7 @@ from collections import Counter
 from pathlib import Path
 
 from addin.engine import get_profile
-from addin.engine.findings import KINDS
+from addin.engine.findings import KINDS, RATE_KINDS
 
 from . import sheets
 from .result import RecalcResult, TableReport
@@ -78,7 +78,8 @@ class SummaryStream:
         problems = self.sheets["问题"]
         for f in report.findings:
             problems.row([report.file, report.sheet, report.project, f.cell, f.label, f.message, f.reported,
-                          f.expected], mark=4, links={3: self.links.cell(report, f.cell)} if f.cell else None)
+                          f.expected], mark=4, links={3: self.links.cell(report, f.cell)} if f.cell else None,
+                         percent=f.kind in RATE_KINDS)
         department = report.department.strip() or "未填主管部门"
         if department not in self.departments:
             sheet = None
