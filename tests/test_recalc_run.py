@@ -282,3 +282,24 @@ def test_a_run_writes_over_no_file_but_an_earlier_runs(tmp_path, capsys):
     capsys.readouterr()
     assert main(["recalc", str(table), "-o", str(out), "--jobs", "1", "--json", str(users)]) == 2
     assert "与本次写出的复核汇总或复核副本同名" in capsys.readouterr().err
+
+
+def test_the_index_batch_writes_beside_its_templates_is_skipped_not_unreadable(tmp_path):
+    """A folder of templates ``perfbook batch`` wrote holds its 00_索引.xlsx: said to be the index
+    and skipped (``--strict`` does not fail on it), while a workbook merely named like it and
+    holding no table is still unreadable."""
+    from workbook_builder.forms.batch import INDEX_NAME, write_batch
+    from workbook_builder.readers.project_list import read_project_list
+
+    tables = read_project_list(ROOT / "samples" / "chaoyang-2024" / "project_list.xlsx", year=2024)[:2]
+    folder = tmp_path / "模板"
+    write_batch(tables, folder, year=2024)
+    result = recalc([str(folder)], tmp_path / "out", jobs=1, copies=False)
+    assert len(result.reports) == 2
+    assert [(f.file, f.message, f.skipped) for f in result.failures] == [
+        (f"模板/{INDEX_NAME}", "未读取：perfbook batch 生成的模板索引，不是自评表，已跳过", True)]
+    book = load_workbook(folder / INDEX_NAME)
+    book.active["C2"] = "部门"   # no longer the index's header
+    book.save(folder / INDEX_NAME)
+    result = recalc([str(folder)], tmp_path / "again", jobs=1, copies=False)
+    assert [f.skipped for f in result.failures] == [False]

@@ -20,6 +20,8 @@ from .sheet import put_row
 from .template import build_workbook
 
 INDEX_NAME = "00_索引.xlsx"
+INDEX_SHEET = "项目清单"
+INDEX_COLUMNS = ["序号", "项目名称", "主管部门", "实施单位", "全年预算数（万元）", "指标数", "文件"]
 
 
 class OutputExistsError(UserError):
@@ -117,11 +119,11 @@ INTERRUPTED = "生成时被中断（Ctrl+C 或终止信号）"
 def _index(results: list[Written], profile, year: int | None) -> Workbook:
     wb = Workbook()
     ws = wb.active
-    ws.title = "项目清单"
+    ws.title = INDEX_SHEET
     year = year or next((w.table.year for w in results if w.table.year), None) or ""
     put_row(ws, 1, [texts.index_title(year, len(results), profile)])
     ws["A1"].font = Font(bold=True, size=13)
-    put_row(ws, 2, ["序号", "项目名称", "主管部门", "实施单位", "全年预算数（万元）", "指标数", "文件"])
+    put_row(ws, 2, INDEX_COLUMNS)
     for cell in ws[2]:
         cell.font = Font(bold=True)
     for number, written in enumerate(results, start=1):

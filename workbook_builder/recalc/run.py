@@ -164,10 +164,23 @@ def _find(file: _File) -> None:
 
     found = evaluation_reports(file.grids, file.path, file.profile, file.label)
     if not found:
-        file.reads = tables_in(file.grids, file.path)
+        try:
+            file.reads = tables_in(file.grids, file.path)
+        except NoTable:
+            if _is_index(file.grids):
+                raise NotASubmission("perfbook batch 生成的模板索引，不是自评表，已跳过") from None
+            raise
         return
     reads, file.pairs = found
     file.reads = [*reads, *tables_beside(reads, file.grids, file.path)]
+
+
+def _is_index(grids) -> bool:
+    """Whether a workbook is the index ``perfbook batch`` writes beside its templates."""
+    from ..forms.batch import INDEX_COLUMNS, INDEX_SHEET
+
+    return any(g.name == INDEX_SHEET and any([str(v or "") for v in row[:len(INDEX_COLUMNS)]] == INDEX_COLUMNS
+                                             for row in g.rows[:3]) for g in grids)
 
 
 def _score(file: _File) -> None:
