@@ -76,6 +76,13 @@ def test_a_report_copying_a_wrong_table_score_is_flagged_against_the_recomputed_
     path, book = seed_report("26", tmp_path)
     result = check_report(edit(path, "自评得分94分", "自评得分97分"), book)
     assert [(d.report_value, d.table_value) for d in result.discrepancies] == [("97分", "94分")]
+    # (not "自评表为94分": the table says 97; 94 is what the rules give)
+    assert "报告写总分为97分，自评表按计分规则重新计算为94分" in result.discrepancies[0].message
+    changed = check_report(edit(path, "34.00", "40.00"), book)   # a score in the report's table: computed too
+    assert any("得分为40.00，自评表按计分规则重新计算为34" in d.message for d in changed.discrepancies)
+    amount = check_report(edit(seed_report("22", tmp_path)[0], "实际支付471.32万元", "实际支付417.32万元"),
+                          workbook("22"))   # a figure of the table's own is the table's
+    assert [d.message.rsplit("：", 1)[1] for d in amount.discrepancies] == ["报告写全年执行数为417.32万元，自评表为471.32万元"]
 
 
 # Seed 000 (the report of a Chaoyang table outside tables 1–30), in its own words.
@@ -285,3 +292,16 @@ def test_a_pipe_or_folder_is_named_as_such_not_missing(tmp_path, capsys):
     assert main(["report", "write", str(tmp_path / "文件夹.xlsx"), "-o", str(tmp_path / "r.docx")]) == 2
     err = capsys.readouterr().err
     assert "管道.docx 无法读取：不是普通文件（是设备、管道" in err and "文件夹.xlsx 无法读取：不是普通文件（是文件夹）" in err
+
+
+def test_a_report_with_no_figure_of_the_table_is_not_passed(tmp_path, capsys):
+    """A document naming the project but holding none of its figures (the batch's notice, a
+    wrong file) was "0 处数字，0 处不一致" and exit 0; it is said that nothing could be checked."""
+    book = workbook("05")
+    document = Document()
+    document.add_paragraph("复核情况报告")
+    document.add_paragraph("本批次复核的自评表中有朝阳区“城市管理大脑”（一期），详见汇总表。")
+    document.save(tmp_path / "notice.docx")
+    assert main(["report", "check", str(tmp_path / "notice.docx"), str(book)]) == 1
+    out = capsys.readouterr().out
+    assert "核对了 0 处数字，发现 1 处不一致" in out and "报告中没有找到可与表格核对的数字" in out

@@ -288,6 +288,9 @@ class Checker:
     """The figures of a 自评表's report (see the module docstring)."""
 
     source = "自评表"   # what the report is compared with, as messages name it
+    # how a score perfbook computed from it is named (a 自评表's scores are computed by the rules,
+    # whatever the table reports: "自评表为94分" beside its 总分 97 would read as a misprint)
+    computed = "自评表按计分规则重新计算为"
 
     def __init__(self, result, data: TableReportData, money_unit: str = "万元"):
         self.data = data
@@ -313,7 +316,7 @@ class Checker:
 
     # one comparison
     def compare(self, stated: str, unit: str | None, value: Decimal | None, factor: Decimal, what: str,
-                where: str) -> None:
+                where: str, computed: bool = False) -> None:
         if value is None:
             return
         self.checked += 1
@@ -321,7 +324,8 @@ class Checker:
             return
         shown_unit = unit or ""
         table_shown = fmt(value * factor) if factor != 1 else fmt(value)
-        message = f"{where}：报告写{what}为{stated}{shown_unit}，{self.source}为{table_shown}{shown_unit}"
+        table = self.computed if computed else f"{self.source}为"
+        message = f"{where}：报告写{what}为{stated}{shown_unit}，{table}{table_shown}{shown_unit}"
         self.found.append(Discrepancy(message, f"{stated}{shown_unit}", f"{table_shown}{shown_unit}", where))
 
     # tables
@@ -352,7 +356,8 @@ class Checker:
                 weight, score = group.weight, group.score
             for col, value, what in ((weight_col, weight, "满分值"), (score_col, score, "得分")):
                 if col < len(row) and (m := NUMBER.fullmatch(row[col].replace("分", "").strip())):
-                    self.compare(m.group(1), None, value, Decimal(1), f"{label}的{what}", self._cell_where(block, r, col))
+                    self.compare(m.group(1), None, value, Decimal(1), f"{label}的{what}", self._cell_where(block, r, col),
+                                 computed=what == "得分")
 
     def _indicator_table(self, block: Block, has) -> None:
         name_col = has("三级指标")
@@ -371,7 +376,7 @@ class Checker:
                     m = NUMBER.fullmatch(row[col].strip())
                     if m:
                         self.compare(m.group(1), None, value, Decimal(1), f"“{fact.name}”的{ROLE_LABELS[role]}",
-                                     self._cell_where(block, r, col))
+                                     self._cell_where(block, r, col), computed=role == "score")
                     continue
                 try:
                     stated = read_value(row[col], fact.unit, ROLE_LABELS[role])
@@ -542,16 +547,17 @@ class Checker:
         role = "weight" if is_weight else "score"
         if any(w in clause for w in TOTAL_WORDS) or (not named and any(w in sentence for w in TOTAL_WORDS)):
             value = self.data.total_weight if is_weight else self.data.total
-            self.compare(stated, "分", value, Decimal(1), "总分" if not is_weight else "满分", where)
+            self.compare(stated, "分", value, Decimal(1), "总分" if not is_weight else "满分", where, computed=not is_weight)
             return
         if len(named) == 1:
             fact = named[0]
-            self.compare(stated, "分", fact.value(role), Decimal(1), f"“{fact.name}”的{ROLE_LABELS[role]}", where)
+            self.compare(stated, "分", fact.value(role), Decimal(1), f"“{fact.name}”的{ROLE_LABELS[role]}", where,
+                         computed=not is_weight)
             return
         row = self.group(clause)
         if row is not None and not named:
             self.compare(stated, "分", row.weight if is_weight else row.score, Decimal(1),
-                         f"{row.name}的{'满分值' if is_weight else '得分'}", where)
+                         f"{row.name}的{'满分值' if is_weight else '得分'}", where, computed=not is_weight)
 
 
 class FrameworkChecker(Checker):
@@ -560,6 +566,7 @@ class FrameworkChecker(Checker):
     total and the grade. Quoted rules (“评价标准：…得8分”, “90分（含）以上为优”) are not claims."""
 
     source = "评分表"
+    computed = "评分表为"   # (an evaluator's scores are read as given)
 
     def __init__(self, data: FrameworkReportData):
         self.data = data
@@ -679,6 +686,9 @@ def check_report(report: str | Path, workbook: str | Path, sheet: str | None = N
         data = table_report_data(result, table_report, cells=read.all_cells(), money_unit=read.money_unit)
         checked, found = check_blocks(blocks, result, data, read.money_unit)
     found = _project_named(blocks, data.project) + list(found)
+    if not checked:   # (the batch's 复核情况报告, a notice: nothing in it is this table's)
+        found.append(Discrepancy("报告中没有找到可与表格核对的数字（总分、得分、金额、指标值），未能核对；"
+                                 "请确认这是该项目的评价报告", "（没有可核对的数字）", data.project, "全文"))
     label = f"{Path(workbook).name}（工作表“{table_report.sheet}”：{data.project}）"
     return CheckResult(str(report), label, checked, found)
 

@@ -245,8 +245,8 @@ class TableReportData:
     def conclusion(self) -> str:
         if self.total is None:
             return "自评表中有无法计分的指标（见下文复核说明），综合得分无法计算，各项得分如下："
-        return (f"经自评，本项目综合得分{fmt(self.total)}分，评价等级为“{self.grade}”。"
-                f"各项得分如下：")
+        how = "经自评" if self.reported_total in (None, self.total) else "按计分规则复核计算"
+        return f"{how}，本项目综合得分{fmt(self.total)}分，评价等级为“{self.grade}”。各项得分如下："
 
     @property
     def corrections_intro(self) -> str:
