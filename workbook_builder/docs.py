@@ -11,6 +11,7 @@ import inspect
 import os
 import re
 import sys
+from collections import Counter
 from pathlib import Path
 
 from addin.engine import DEFAULT_PROFILE_ID, KINDS, list_profiles
@@ -92,6 +93,20 @@ def kinds_section() -> str:
     return "\n".join(rows)
 
 
+def targets_example_section() -> str:
+    """What ``perfbook targets check`` finds in the sample project list, counted by a run."""
+    from .targets.run import check_targets
+
+    result = check_targets([str(README.parent / "samples" / "chaoyang-2024" / "project_list.xlsx")])
+    projects = [p for p in result.projects if not p.is_total]
+    kinds = Counter(f.kind for p in projects for f in p.findings)
+    lacking = sum(1 for p in projects if any(f.kind == "groups" for f in p.findings))
+    others = sum(kinds.values()) - kinds["cost_over_budget"] - kinds["groups"]
+    return (f"{len(projects)} 个项目共 {sum(kinds.values())} 处问题（{kinds['cost_over_budget']} 处成本指标超过全年预算数，"
+            f"如首款、合同金额写在成本指标中而全年预算数只是当年的一部分；{lacking} 个项目缺少质量或时效类别"
+            + (f"；其他问题 {others} 处" if others else "") + f"），{sum(p.grade == '优' for p in projects)} 个项目为优。")
+
+
 SECTIONS = {
     "functions": functions_section,
     "profiles": profiles_section,
@@ -99,6 +114,7 @@ SECTIONS = {
     "frameworks": frameworks_section,
     "cli": cli_section,
     "kinds": kinds_section,
+    "targets_example": targets_example_section,
 }
 
 
