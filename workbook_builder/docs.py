@@ -119,7 +119,11 @@ SECTIONS = {
 
 
 def render(text: str) -> str:
-    """``text`` with every ``<!-- BEGIN name -->…<!-- END name -->`` section regenerated."""
+    """``text`` with every ``<!-- BEGIN name -->…<!-- END name -->`` section regenerated (a
+    section the code does not know is an error: it would never be checked)."""
+    unknown = set(re.findall(r"<!-- BEGIN (\w+) -->", text)) - set(SECTIONS)
+    if unknown:
+        raise ValueError(f"README has sections no code writes: {sorted(unknown)}")
     for name, make in SECTIONS.items():
         pattern = re.compile(rf"(<!-- BEGIN {name} -->\n)(?:.*?\n)?(<!-- END {name} -->)", re.S)
         if not pattern.search(text):
