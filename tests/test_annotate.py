@@ -422,3 +422,23 @@ def test_the_review_sheets_rows_are_as_tall_as_their_wrapped_text(tmp_path):
     assert len(long) == 93 and height == 3 * textsize.LINE_HEIGHT
     assert messages["J14"][1] == 2 * textsize.LINE_HEIGHT   # 实际完成值超出…，按规则…，得分应为7.00，填报为10
     assert review.row_dimensions[1].height is None            # the header: one line
+
+
+def test_a_tables_note_is_in_the_review_sheet_with_or_without_findings(tmp_path):
+    """Why perfbook computed a table's scores (a template filled without the add-in) is said in
+    复核结果: in the 无问题 row of a table without findings, in a 说明 row before the findings
+    of one with them."""
+    from workbook_builder.readers.tables import read_tables
+    from workbook_builder.recalc.annotate import write_annotated
+    from workbook_builder.recalc.run import report_table
+
+    reads = read_tables(SAMPLE)
+    pairs = [report_table(r, None, SAMPLE.name) for r in reads]
+    pairs[0][0].note = "计分由本工具计算"
+    write_annotated(SAMPLE, tmp_path / "with.xlsx", reads, pairs)
+    rows = list(load_workbook(tmp_path / "with.xlsx")["复核结果"].iter_rows(min_row=2, values_only=True))
+    assert [(r[3], r[4]) for r in rows][:1] == [("说明", "计分由本工具计算")] and len(rows) == 1 + len(pairs[0][0].findings)
+    pairs[0][0].findings = []
+    write_annotated(SAMPLE, tmp_path / "without.xlsx", reads, pairs)
+    [row] = load_workbook(tmp_path / "without.xlsx")["复核结果"].iter_rows(min_row=2, values_only=True)
+    assert row[3] == "无问题" and row[4] == "计算总分 94.0，等级 优；计分由本工具计算"

@@ -122,6 +122,26 @@ def test_a_renamed_sheet_saved_without_the_addin(saved_by_libreoffice, fmt, tmp_
     assert table["note"].startswith("填报时未安装加载项") and table["computed_total"] == 94.0
 
 
+def test_the_note_is_said_on_the_terminal_and_in_the_copy_whose_values_print(saved_by_libreoffice, tmp_path, capsys):
+    """The one note of a template filled without the add-in reaches the terminal and the copy's
+    复核结果 sheet (not only the summary), and the copy's print area takes in the computed values
+    (headed above the funds row and the indicator rows), so a printout shows more than #NAME?."""
+    folder = saved_by_libreoffice["xlsx"]["one"]
+    assert main(["recalc", str(folder), "-o", str(tmp_path / "out"), "--jobs", "1"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"\[自评表\] .*：说明：填报时未安装加载项（计分单元格显示 #NAME\?），计分由本工具计算", out)
+    [copy] = (tmp_path / "out").glob("*_复核.xlsx")
+    book = load_workbook(copy)
+    rows = list(book["复核结果"].iter_rows(min_row=2, values_only=True))
+    assert [r[3] for r in rows] == ["说明", "未按超额规则扣分"] and rows[0][4].startswith("填报时未安装加载项")
+    sheet = book["自评表"]
+    headers = [(c.column_letter, c.row) for row in sheet.iter_rows() for c in row if c.value == "复核计算值"]
+    column = headers[0][0]   # above the funds row and above the first indicator row
+    assert headers == [(column, 5), (column, 12)] and sheet[f"{column}6"].value == 10
+    area = re.fullmatch(r"'?自评表'?!\$A\$1:\$([A-Z]+)\$\d+", sheet.print_area)
+    assert area and area.group(1) >= column and len(area.group(1)) == len(column)
+
+
 @pytest.mark.parametrize("points", [None, 105])
 def test_rows_inserted_into_a_template_are_read_by_its_header(tmp_path, chaoyang_tables, points):
     """A unit inserted an indicator row of 5 points: the layout no longer fits, and the table is

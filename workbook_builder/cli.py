@@ -332,6 +332,8 @@ def cmd_recalc(args: argparse.Namespace) -> int:
         + f"。汇总：{shown_path(str(result.summary_path))}"
     )
     for report in result.reports:
+        if report.note:   # (a template filled without the add-in: its scores are perfbook's)
+            print(f"  {report.file} [{shown_path(report.sheet)}] {clip(shown_path(report.project), 24)}：说明：{report.note}")
         for f in report.findings:
             where = f"{shown_path(report.sheet)}!{f.cell}" if f.cell else shown_path(report.sheet)   # (a sum: no cell)
             print(f"  {report.file} [{where}] {clip(shown_path(report.project), 24)}："

@@ -509,6 +509,9 @@ def _findings_sheet_xml(pairs, styles: Styles, ns: str) -> str:
     rows = [[(h, bold) for h in header]]
     links = []
     for report, _ in pairs:
+        if report.note and report.findings:   # (said in the 无问题 row otherwise)
+            rows.append([(report.sheet, wrap), (report.project, wrap), ("", 0), ("说明", 0), (report.note, wrap),
+                         ("", 0), ("", 0)])
         for f in report.findings:
             if f.cell:
                 links.append((f"C{len(rows) + 1}", f"'{report.sheet.replace(chr(39), chr(39) * 2)}'!{f.cell}"))
@@ -518,7 +521,8 @@ def _findings_sheet_xml(pairs, styles: Styles, ns: str) -> str:
         if not report.findings:
             rows.append([(report.sheet, wrap), (report.project, wrap), ("", 0), ("无问题", 0),
                          (f"计算总分 {'无法计算' if report.computed_total is None else report.computed_total}，"
-                          f"等级 {report.grade or '无'}", wrap), ("", 0), ("", 0)])
+                          f"等级 {report.grade or '无'}" + (f"；{report.note}" if report.note else ""), wrap),
+                         ("", 0), ("", 0)])
     out = [f'<worksheet xmlns="{ns}" xmlns:r="{R_NS}"><sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>',
            f'<dimension ref="A1:G{len(rows)}"/><sheetViews><sheetView tabSelected="1" workbookViewId="0">'
            '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>',
@@ -584,6 +588,17 @@ class Workbook:
             raise AnnotationError("workbook.xml 缺少 sheets")
         return sheets
 
+    def widen_print_area(self, name: str, column: int) -> None:
+        """Sheet ``name``'s print area (a single range, as Excel and WPS set it) taken right to
+        ``column``, so that the computed values print beside the table they check."""
+        names = self.root.find(self.ns + "definedNames")
+        index = next((i for i, s in enumerate(self._sheets()) if s.get("name") == name), None)
+        for defined in names if names is not None and index is not None else ():
+            if defined.get("name") == "_xlnm.Print_Area" and defined.get("localSheetId") == str(index):
+                area = _PRINT_AREA.fullmatch((defined.text or "").strip())
+                if area and _column_number(area.group(2)) < column:
+                    defined.text = f"{area.group(1)}{_column_letters(column)}{area.group(3)}"
+
     def add_findings_sheet(self, pairs, styles: Styles) -> None:
         package, sheets = self.package, self._sheets()
         title = FINDINGS_SHEET
@@ -625,6 +640,8 @@ class Workbook:
 
 
 MAX_COLUMN = 16384   # XFD, a sheet's last column
+# a print area of one range: its start and the sheet ('自评表'!$A$1:$), the end's column (K) and row ($31)
+_PRINT_AREA = re.compile(r"((?:'(?:[^']|'')+'|[^'!,]+)!\$?[A-Za-z]{1,3}\$?\d+:\$?)([A-Za-z]{1,3})(\$?\d+)")
 _ZERO = re.compile(r"\s*\+?(?:0+\.?0*|\.0+)\s*")   # a width of 0 (0, 0.0, .0)
 
 _SELECTED = re.compile(rb"""tabSelected\s*=\s*(["'])\s*(?:1|true)\s*\1""")
@@ -649,6 +666,7 @@ def write_annotated(source: str | Path | BinaryIO, dest: Path, reads, pairs) -> 
             column = sheet.max_column + 1
             spans: list[tuple[int, int]] = []   # rows of the tables whose values are in ``column``
             notes: dict[str, str] = {}
+            rightmost = 0
             for read, report, result in tables:
                 cells = all_cells(read)
                 rows = [_split(cell)[1] for cell in cells.values() if cell]
@@ -659,6 +677,7 @@ def write_annotated(source: str | Path | BinaryIO, dest: Path, reads, pairs) -> 
                     column, spans = free, []
                 spans.append(span)
                 _computed_column(sheet, styles, column, cells, result)
+                rightmost = max(rightmost, column + 1 if result.grade else column)
                 for finding in report.findings:
                     if finding.cell:
                         shown = sheet.shown_at(finding.cell)
@@ -667,6 +686,7 @@ def write_annotated(source: str | Path | BinaryIO, dest: Path, reads, pairs) -> 
                         note = f"perfbook 复核（{finding.label}）：{finding.message}"
                         notes[shown] = notes.get(shown, "") + "\n" + note
             sheet.extend_dimension()
+            workbook.widen_print_area(name, rightmost)
             if notes:
                 sheet.comments(notes, 1000 + number)
         workbook.add_findings_sheet(pairs, styles)
@@ -685,10 +705,11 @@ def _computed_column(sheet: Sheet, styles: Styles, column: int, cells: dict, res
     def put(cell: str, value) -> None:
         sheet.put(f"{letters}{_split(cell)[1]}", value, computed)
 
-    first = cells.get(("indicator", 1, "score"))
-    if first:
-        sheet.put(f"{letters}{_split(first)[1] - 1}", "复核计算值", styles.style(0, bold=True))
-        sheet.width(column, 14)
+    for cell in (cells.get(("funds", "score")), cells.get(("indicator", 1, "score"))):   # headed as the table's rows
+        header = f"{letters}{_split(cell)[1] - 1}" if cell else ""
+        if header and sheet.shown_at(header) == header:   # (not under a merged range)
+            sheet.put(header, "复核计算值", styles.style(0, bold=True))
+            sheet.width(column, 14)
     unscored = getattr(result, "unscored", "无法计算")   # an AnnotatedView of a blank 评分表: 未填写
     for index, detail in enumerate(result.indicators, start=1):
         cell = cells.get(("indicator", index, "score"))
