@@ -116,7 +116,7 @@ def test_copy_keeps_every_part_it_does_not_need_to_change(tmp_path):
     flagged = book["自评表"]["J14"]
     assert "得分应为7.00" in flagged.comment.text and flagged.fill.fgColor.rgb.endswith("FF9999")
     review = book["复核结果"]
-    assert review.freeze_panes == "A2" and review.auto_filter.ref == "A1:G2"
+    assert review.freeze_panes == "A2" and review.auto_filter.ref == "A1:H2"
     assert review.page_setup.orientation == "landscape" and review.page_setup.fitToWidth == 1
     assert review.sheet_properties.pageSetUpPr.fitToPage
     assert review["C2"].hyperlink.location == "'自评表'!J14"
@@ -352,7 +352,7 @@ def test_non_finite_numbers_are_written_as_text(tmp_path):
     pairs[0][0].findings[0].expected = float("inf")
     write_annotated(SAMPLE, tmp_path / "copy.xlsx", reads, pairs)
     review = load_workbook(tmp_path / "copy.xlsx")["复核结果"]
-    assert (review["F2"].value, review["G2"].value) == ("nan", "inf")
+    assert (review["G2"].value, review["H2"].value) == ("nan", "inf")
 
 
 WORKBOOK_TYPES = {   # the workbook part's content type, by what the package is
@@ -416,7 +416,7 @@ def test_the_review_sheets_rows_are_as_tall_as_their_wrapped_text(tmp_path):
     book.save(tmp_path / "26.xlsx")
     check_file(str(tmp_path / "26.xlsx"), None, str(tmp_path), "copy.xlsx", "26.xlsx")
     review = load_workbook(tmp_path / "copy.xlsx")["复核结果"]
-    messages = {row[2].value: (row[4].value, review.row_dimensions[row[0].row].height)
+    messages = {row[2].value: (row[5].value, review.row_dimensions[row[0].row].height)
                 for row in review.iter_rows(min_row=2)}
     long, height = messages["J13"]
     assert len(long) == 93 and height == 3 * textsize.LINE_HEIGHT
@@ -437,8 +437,8 @@ def test_a_tables_note_is_in_the_review_sheet_with_or_without_findings(tmp_path)
     pairs[0][0].note = "计分由本工具计算"
     write_annotated(SAMPLE, tmp_path / "with.xlsx", reads, pairs)
     rows = list(load_workbook(tmp_path / "with.xlsx")["复核结果"].iter_rows(min_row=2, values_only=True))
-    assert [(r[3], r[4]) for r in rows][:1] == [("说明", "计分由本工具计算")] and len(rows) == 1 + len(pairs[0][0].findings)
+    assert [(r[4], r[5]) for r in rows][:1] == [("说明", "计分由本工具计算")] and len(rows) == 1 + len(pairs[0][0].findings)
     pairs[0][0].findings = []
     write_annotated(SAMPLE, tmp_path / "without.xlsx", reads, pairs)
     [row] = load_workbook(tmp_path / "without.xlsx")["复核结果"].iter_rows(min_row=2, values_only=True)
-    assert row[3] == "无问题" and row[4] == "计算总分 94.0，等级 优；计分由本工具计算"
+    assert row[4] == "无问题" and row[5] == "计算总分 94.0，等级 优；计分由本工具计算"

@@ -80,7 +80,7 @@ def test_blank_template_is_not_reported_as_22_missing_scores(tmp_path):
     assert (table["findings"], table["computed_total"], table["grade"]) == ([], None, None)
     assert table["project"] == ""                       # not the 项目单位 label next to a blank 项目名称
     copy = load_workbook(out / table["annotated"])
-    assert copy["复核结果"]["E2"].value == "计算总分 无法计算，等级 无"
+    assert copy["复核结果"]["F2"].value == "计算总分 无法计算，等级 无"
     computed = [c.value for c in copy[E.SHEET]["P"] if c.value not in (None, "复核计算值")]
     assert computed == ["未填写"] * 23                   # 22 rows and the total
 
@@ -108,6 +108,8 @@ def test_template_with_a_wrong_typed_score(tmp_path):
     wb.save(path)
     result = recalc([str(path)], tmp_path / "out", jobs=1)
     assert (lay.item_cell("score", 0), "score_mismatch") in _findings(result)
+    [found] = [f for r in result.reports for f in r.findings if f.kind == "score_mismatch"]
+    assert found.indicator == ws[lay.item_cell("name", 0)].value   # the item it is about
 
 
 def test_seed_004_yearly_tables(tmp_path):

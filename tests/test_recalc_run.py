@@ -303,3 +303,36 @@ def test_the_index_batch_writes_beside_its_templates_is_skipped_not_unreadable(t
     book.save(folder / INDEX_NAME)
     result = recalc([str(folder)], tmp_path / "again", jobs=1, copies=False)
     assert [f.skipped for f in result.failures] == [False]
+
+
+def test_findings_name_their_indicator_on_the_terminal_in_the_summary_and_the_copy(tmp_path, capsys):
+    """A finding says which indicator it is about (its 三级指标; 年度资金总额 for the funds block),
+    not only its cell: the terminal line, 问题's and 复核结果's 指标 columns, the JSON."""
+    folder = tmp_path / "收到"
+    folder.mkdir()
+    for prefix in ("05", "26"):
+        shutil.copy(next(SUBMITTED.glob(f"{prefix}_*.xlsx")), folder)
+    assert main(["recalc", str(folder), "-o", str(tmp_path / "out"), "--json", str(tmp_path / "r.json")]) == 0
+    out = capsys.readouterr().out
+    assert "[自评表!J14] 朝阳区政府网站功能和监…（指标2：项目总结报告）：实际完成值超出" in out
+    assert "[自评表!H6] 朝阳区“城市管理大脑”（…（年度资金总额）：执行率为99.97%" in out
+    problems = load_workbook(tmp_path / "out" / "复核汇总.xlsx")["问题"]
+    header = [c.value for c in problems[1]]
+    rows = {r[header.index("单元格")]: r[header.index("指标")] for r in problems.iter_rows(min_row=2, values_only=True)}
+    assert rows == {"H6": "年度资金总额", "J14": "指标2：项目总结报告"}
+    [copy] = (tmp_path / "out").glob("26_*_复核.xlsx")
+    review = load_workbook(copy)["复核结果"]
+    assert [(r[2], r[3]) for r in review.iter_rows(min_row=2, values_only=True)] == [("J14", "指标2：项目总结报告")]
+    tables = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["tables"]
+    assert {f["indicator"] for t in tables for f in t["findings"]} == {"年度资金总额", "指标2：项目总结报告"}
+
+
+def test_a_funds_sub_rows_finding_names_the_sub_row():
+    from addin.engine import Finding, TableFinding
+    from workbook_builder.readers.tables import read_tables
+    from workbook_builder.recalc.run import _concerns
+
+    [read] = read_tables(next(SUBMITTED.glob("05_*.xlsx")))
+    finding = Finding("unreadable", "当年财政拨款的全年预算数“约100”不是数值")
+    assert _concerns(read, TableFinding("source", finding, "当年财政拨款")) == "当年财政拨款"
+    assert _concerns(read, TableFinding("total", finding)) == ""

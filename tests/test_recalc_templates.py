@@ -133,7 +133,7 @@ def test_the_note_is_said_on_the_terminal_and_in_the_copy_whose_values_print(sav
     [copy] = (tmp_path / "out").glob("*_复核.xlsx")
     book = load_workbook(copy)
     rows = list(book["复核结果"].iter_rows(min_row=2, values_only=True))
-    assert [r[3] for r in rows] == ["说明", "未按超额规则扣分"] and rows[0][4].startswith("填报时未安装加载项")
+    assert [r[4] for r in rows] == ["说明", "未按超额规则扣分"] and rows[0][5].startswith("填报时未安装加载项")
     sheet = book["自评表"]
     headers = [(c.column_letter, c.row) for row in sheet.iter_rows() for c in row if c.value == "复核计算值"]
     column = headers[0][0]   # above the funds row and above the first indicator row

@@ -344,7 +344,7 @@ def test_rates_in_findings_are_shown_as_percentages(tmp_path):
     rate = FindingRow("G6", "exec_rate_mismatch", "执行率不一致", "执行率应为99.99%，填报为99.98%", 0.9998, 0.9999)
     result.reports[2].findings.append(rate)
     book = load_workbook(write_summary(result, tmp_path / "复核汇总.xlsx"))
-    formats = {row[3].value: (row[6].number_format, row[7].number_format) for row in book["问题"].iter_rows(min_row=2)}
+    formats = {row[3].value: (row[7].number_format, row[8].number_format) for row in book["问题"].iter_rows(min_row=2)}
     assert formats["G6"] == ("0.00%", "0.00%") and formats["J14"] == ("0.00", "0.00")
 
     [source] = (ROOT / "samples" / "chaoyang-2024" / "submitted").glob("12_*.xlsx")
@@ -352,5 +352,5 @@ def test_rates_in_findings_are_shown_as_percentages(tmp_path):
     pairs = [report_table(r, None, source.name) for r in reads]
     assert any(f.kind == "exec_rate_mismatch" for report, _ in pairs for f in report.findings)
     copy = load_workbook(write_annotated(source, tmp_path / "copy.xlsx", reads, pairs))
-    shown = {row[2].value: (row[5].number_format, row[6].number_format) for row in copy["复核结果"].iter_rows(min_row=2)}
+    shown = {row[2].value: (row[6].number_format, row[7].number_format) for row in copy["复核结果"].iter_rows(min_row=2)}
     assert shown["G6"] == ("0.00%", "0.00%") and shown["H6"] == ("General", "General")

@@ -336,7 +336,8 @@ def cmd_recalc(args: argparse.Namespace) -> int:
             print(f"  {report.file} [{shown_path(report.sheet)}] {clip(shown_path(report.project), 24)}：说明：{report.note}")
         for f in report.findings:
             where = f"{shown_path(report.sheet)}!{f.cell}" if f.cell else shown_path(report.sheet)   # (a sum: no cell)
-            print(f"  {report.file} [{where}] {clip(shown_path(report.project), 24)}："
+            about = f"（{clip(shown_path(f.indicator), 20)}）" if f.indicator else ""
+            print(f"  {report.file} [{where}] {clip(shown_path(report.project), 24)}{about}："
                   f"{shown_path(f.message)}")
     if result.partial:
         print(f"复核已中断：汇总与 JSON 只含已完成的文件（共找到 {result.files} 个）。", file=sys.stderr)

@@ -503,28 +503,28 @@ _VML_NAMESPACES = ('xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas
 def _findings_sheet_xml(pairs, styles: Styles, ns: str) -> str:
     """The 复核结果 worksheet: findings with links to their cells, frozen header, autofilter,
     A4 landscape one page wide."""
-    header = ["工作表", "项目名称", "单元格", "问题类型", "说明", "填报值", "应为"]
-    widths = (12, 30, 8, 14, 60, 10, 10)
+    header = ["工作表", "项目名称", "单元格", "指标", "问题类型", "说明", "填报值", "应为"]
+    widths = (12, 30, 8, 20, 14, 60, 10, 10)
     bold, wrap, percent = styles.style(0, bold=True), styles.style(0, wrap=True), styles.style(0, number_format=PERCENT)
     rows = [[(h, bold) for h in header]]
     links = []
     for report, _ in pairs:
         if report.note and report.findings:   # (said in the 无问题 row otherwise)
-            rows.append([(report.sheet, wrap), (report.project, wrap), ("", 0), ("说明", 0), (report.note, wrap),
-                         ("", 0), ("", 0)])
+            rows.append([(report.sheet, wrap), (report.project, wrap), ("", 0), ("", 0), ("说明", 0),
+                         (report.note, wrap), ("", 0), ("", 0)])
         for f in report.findings:
             if f.cell:
                 links.append((f"C{len(rows) + 1}", f"'{report.sheet.replace(chr(39), chr(39) * 2)}'!{f.cell}"))
             value_style = percent if f.kind in RATE_KINDS else 0
-            rows.append([(report.sheet, wrap), (report.project, wrap), (f.cell, 0), (f.label, wrap),
-                         (f.message, wrap), (f.reported, value_style), (f.expected, value_style)])
+            rows.append([(report.sheet, wrap), (report.project, wrap), (f.cell, 0), (f.indicator, wrap),
+                         (f.label, wrap), (f.message, wrap), (f.reported, value_style), (f.expected, value_style)])
         if not report.findings:
-            rows.append([(report.sheet, wrap), (report.project, wrap), ("", 0), ("无问题", 0),
+            rows.append([(report.sheet, wrap), (report.project, wrap), ("", 0), ("", 0), ("无问题", 0),
                          (f"计算总分 {'无法计算' if report.computed_total is None else report.computed_total}，"
                           f"等级 {report.grade or '无'}" + (f"；{report.note}" if report.note else ""), wrap),
                          ("", 0), ("", 0)])
     out = [f'<worksheet xmlns="{ns}" xmlns:r="{R_NS}"><sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>',
-           f'<dimension ref="A1:G{len(rows)}"/><sheetViews><sheetView tabSelected="1" workbookViewId="0">'
+           f'<dimension ref="A1:H{len(rows)}"/><sheetViews><sheetView tabSelected="1" workbookViewId="0">'
            '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>',
            "<cols>" + "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
                               for i, w in enumerate(widths, start=1)) + "</cols><sheetData>"]
@@ -543,7 +543,7 @@ def _findings_sheet_xml(pairs, styles: Styles, ns: str) -> str:
                 text = escape(xml_text(cell_text(value)))
                 out.append(f'<c r="{ref}" s="{style}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>')
         out.append("</row>")
-    out.append(f'</sheetData><autoFilter ref="A1:G{len(rows)}"/>')
+    out.append(f'</sheetData><autoFilter ref="A1:H{len(rows)}"/>')
     if links:
         out.append("<hyperlinks>" + "".join(
             f'<hyperlink ref="{ref}" location={quoteattr(location)} display={quoteattr(location)}/>'

@@ -69,7 +69,8 @@ def report_evaluation(read: ReadEvaluation, profile: str | None, file_label: str
     found = [f for f in found if not (f.part == "item" and f.finding.field == "reason"
                                       and ("indicator", f.row, "reason") not in read.cells)]
     findings = [rule_problem] if rule_problem else []
-    findings += [finding_row(_cell(read, f), f.finding) for f in found]
+    findings += [finding_row(_cell(read, f), f.finding, read.form.rows[f.row - 1].name if f.part == "item" else "")
+                 for f in found]
     try:
         reported = read_score(read.form.total_score, "总分") if read.form.total_score not in (None, "") else None
     except PerfError:

@@ -25,6 +25,7 @@ class FindingRow:
     message: str
     reported: float | str | None
     expected: float | str | None
+    indicator: str = ""   # the 三级指标 (评价指标) it concerns; 年度资金总额 for the funds block
 
 
 def _plain(value: object) -> float | str | None:
@@ -45,10 +46,11 @@ def _amount(value: object) -> float | None:
         return None
 
 
-def finding_row(cell: str, finding) -> FindingRow:
-    """A row for an engine :class:`~addin.engine.findings.Finding` found at ``cell``."""
+def finding_row(cell: str, finding, indicator: object = "") -> FindingRow:
+    """A row for an engine :class:`~addin.engine.findings.Finding` found at ``cell``, about
+    ``indicator`` (its name as the table writes it, on one line)."""
     return FindingRow(cell, finding.kind, KINDS[finding.kind], finding.message,
-                      _plain(finding.reported), _plain(finding.expected))
+                      _plain(finding.reported), _plain(finding.expected), " ".join(str(indicator or "").split()))
 
 
 @dataclass

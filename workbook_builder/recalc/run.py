@@ -23,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from addin.engine import PerfError, TableFinding, TableResult, UserError, evaluate_table, get_profile
+from addin.engine.form import FUNDS_TOTAL
 from addin.engine.table import as_computed
 from addin.engine.findings import Finding
 from addin.engine.forms import get_form
@@ -77,7 +78,7 @@ def report_table(read: ReadTable, profile: str | None, file_label: str) -> tuple
     findings += [finding_row(cell, Finding("unreadable", message)) for cell, message in read.problems]
     if not read.status:   # a table never filled in is one status (未填写), not a finding per cell
         said = {cell for cell, _ in read.problems}   # an error value's cell: said once, not also 为空
-        findings += [finding_row(cell, f.finding) for f in result.findings if _fits(read, f)
+        findings += [finding_row(cell, f.finding, _concerns(read, f)) for f in result.findings if _fits(read, f)
                      if not ((cell := _cell(read, f)) in said and f.finding.kind in _BLANK_KINDS)]
     report = TableReport.of(result, file_label, read.sheet, read.template, findings)
     report.form, report.form_exact, report.status = read.form, read.form_exact, read.status
@@ -90,6 +91,16 @@ def report_table(read: ReadTable, profile: str | None, file_label: str) -> tuple
 
 
 _BLANK_KINDS = ("unreadable", "score_missing")   # what the engine says of a cell read as empty
+
+
+def _concerns(read: ReadTable, finding: TableFinding) -> str:
+    """The indicator a finding is about: its row's 三级指标, 年度资金总额 for the funds block, the
+    source's name for one of its sub-rows."""
+    if finding.part == "indicator" and isinstance(finding.row, int) and 0 < finding.row <= len(read.table.indicators):
+        return read.table.indicators[finding.row - 1].level3
+    if finding.part == "funds":
+        return FUNDS_TOTAL
+    return str(finding.row) if finding.part == "source" and finding.row else ""
 
 
 def _fits(read: ReadTable, finding: TableFinding) -> bool:

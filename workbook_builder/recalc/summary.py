@@ -27,7 +27,7 @@ SUMMARY_NAME = "复核汇总.xlsx"
 
 PROJECT_COLUMNS = ["文件", "格式", "工作表", "项目名称", "主管部门", "表样", "计分规则", "全年预算数（万元）", "填报总分",
                    "计算总分", "等级", "问题数", "说明", "复核副本"]
-FINDING_COLUMNS = ["文件", "工作表", "项目名称", "单元格", "问题类型", "说明", "填报值", "应为"]
+FINDING_COLUMNS = ["文件", "工作表", "项目名称", "单元格", "指标", "问题类型", "说明", "填报值", "应为"]
 
 
 def grades(result: RecalcResult) -> list[str]:
@@ -77,8 +77,8 @@ class SummaryStream:
         self.sheets["项目"].row(values, highlight=bool(report.findings), links=link)
         problems = self.sheets["问题"]
         for f in report.findings:
-            problems.row([report.file, report.sheet, report.project, f.cell, f.label, f.message, f.reported,
-                          f.expected], mark=4, links={3: self.links.cell(report, f.cell)} if f.cell else None,
+            problems.row([report.file, report.sheet, report.project, f.cell, f.indicator, f.label, f.message,
+                          f.reported, f.expected], mark=5, links={3: self.links.cell(report, f.cell)} if f.cell else None,
                          percent=f.kind in RATE_KINDS)
         department = report.department.strip() or "未填主管部门"
         if department not in self.departments:
