@@ -410,7 +410,7 @@ def cmd_setup(args: argparse.Namespace) -> int:
     from . import texts
 
     print(texts.render("setup_guide", host="127.0.0.1", port=8000,
-                       manifest="http://127.0.0.1:8000/manifest.xml"))
+                       manifest="https://localhost:8000/manifest.xml"))
     return 0
 
 
@@ -612,7 +612,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command(
         "serve",
         "运行 xlwings Server，供 Excel 网页版、Mac 版使用 PERF_* 函数 (xlwings Server)",
-        description="运行 xlwings Server（需 pip install \"perfbook[server]\"），提供加载项清单 /manifest.xml 和 "
+        description="运行 xlwings Server（需在 perfbook 源代码目录中 pip install \".[server]\"），提供加载项清单 /manifest.xml 和 "
         "PERF_* 自定义函数；函数名不带命名空间，与模板中的公式一致。许可：PolyForm Noncommercial（政府机构可用）"
         "或商业许可，通过环境变量 XLWINGS_LICENSE_KEY 设置。",
     )

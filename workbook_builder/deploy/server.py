@@ -188,7 +188,7 @@ def serve(host: str, port: int, project: Path, ssl_keyfile: str | None = None,
     terminated when the wait is interrupted."""
     token = access_token(host, token)
     if importlib.util.find_spec("xlwings_server") is None or importlib.util.find_spec("uvicorn") is None:
-        raise ServerUnavailable("没有安装 xlwings Server：请运行 pip install \"perfbook[server]\"")
+        raise ServerUnavailable("没有安装 xlwings Server：请在 perfbook 源代码目录中运行 pip install \".[server]\"")
     env = dict(os.environ, **environment(write_project(project), hostname, token))
     env.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
     cmd = command(host, port, ssl_keyfile, ssl_certfile)
