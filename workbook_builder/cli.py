@@ -215,16 +215,19 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from .forms.batch import INDEX_NAME, INTERRUPTED, write_batch
+    from .forms.batch import INDEX_NAME, INTERRUPTED, refuse_existing, write_batch
     from .readers.project_list import read_project_list
 
     found = get_form(args.form)
     profile = args.profile or found.profile
     review = _review_list(args.list, profile)
-    _print_targets(review, brief=True)
     if any(u.message.startswith(("文件无法读取：", "未读取：")) for u in review.unreadable):
+        _print_targets(review, brief=True)
         return EXIT_USER   # refused by the guarded reader (a pipe, a bomb): never opened here
     tables = read_project_list(args.list, profile, args.year)
+    if not args.force:   # (before the review is printed: the run would end with nothing written)
+        refuse_existing(tables, args.output)
+    _print_targets(review, brief=True)
     bar = _progress("生成模板", len(tables), "个项目")
     try:
         result = write_batch(tables, args.output, profile, args.year, overwrite=args.force,
@@ -274,7 +277,7 @@ def _print_targets(result, brief: bool = False) -> None:
         for f in p.findings:
             print(f"  {s(p.file)} [{s(p.sheet)}!{f.cell}] {clip(s(p.project), 24)}：{s(f.message)}")
     if brief and result.findings:
-        print("（生成模板前请先改正绩效目标；perfbook targets check 写出审核汇总和带批注的清单副本）")
+        print("（模板照常生成；建议在下发前改正上述绩效目标后重新生成。perfbook targets check 写出审核汇总和带批注的清单副本）")
 
 
 def cmd_targets_check(args: argparse.Namespace) -> int:

@@ -75,6 +75,16 @@ def file_names(tables: list[Table]) -> list[str]:
     return unique_names(stems, ".xlsx")
 
 
+def refuse_existing(tables: list[Table], folder: str | Path) -> None:
+    """Raise :class:`OutputExistsError` when ``folder`` already holds a file :func:`write_batch`
+    would write for ``tables`` (its templates or the index)."""
+    folder = Path(folder)
+    clashes = [n for n in [*file_names(tables), INDEX_NAME] if (folder / n).exists()]
+    if clashes:
+        listed = "、".join(clashes[:5]) + ("…" if len(clashes) > 5 else "")
+        raise OutputExistsError(f"输出目录 {folder} 中已有同名文件：{listed}（如确需覆盖，请加 --force）")
+
+
 def write_batch(tables: list[Table], folder: str | Path, profile: object = None,
                 year: int | None = None, overwrite: bool = False, portable: bool = False,
                 form_id: object = None, progress: Callable[[int], object] | None = None) -> BatchResult:
@@ -90,10 +100,8 @@ def write_batch(tables: list[Table], folder: str | Path, profile: object = None,
     if portable:
         check_portable(rules)
     names = file_names(tables)
-    clashes = [n for n in [*names, INDEX_NAME] if (folder / n).exists()]
-    if clashes and not overwrite:
-        listed = "、".join(clashes[:5]) + ("…" if len(clashes) > 5 else "")
-        raise OutputExistsError(f"输出目录 {folder} 中已有同名文件：{listed}（如确需覆盖，请加 --force）")
+    if not overwrite:
+        refuse_existing(tables, folder)
     results: list[Written] = []
     try:
         for table, name in zip(tables, names):
