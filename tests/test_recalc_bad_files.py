@@ -178,3 +178,15 @@ def test_only_a_password_on_the_sheets_is_an_encrypted_file(tmp_path):
     assert check_container(path).format == "ods"
     encrypted = (ROOT / "tests" / "data" / "formats" / "26_website_password.xls").read_bytes()
     assert _encrypted_biff(b"\x09\x08\x10\x00\x00\x06\x05\x00" + bytes(40) + encrypted)
+
+
+def test_a_json_file_given_for_a_table_is_said_to_be_json(tmp_path, capsys):
+    """recalc's own JSON given to ``report write`` (meant for ``report portfolio``) is said to be
+    JSON, not a damaged workbook; prose that merely opens with a brace is not."""
+    (tmp_path / "r.json").write_text('{\n  "tables": [],\n  "unreadable": []\n}', encoding="utf-8")
+    assert main(["report", "write", str(tmp_path / "r.json"), "-o", str(tmp_path / "r.docx")]) == 2
+    assert "是 JSON 文本文件，不是 Excel 工作簿或 Word 文档（由复核结果 JSON 生成批次报告请用 perfbook report portfolio）" \
+        in capsys.readouterr().err
+    (tmp_path / "note.xlsx").write_text("{说明} 这不是表格", encoding="utf-8")
+    assert main(["report", "write", str(tmp_path / "note.xlsx"), "-o", str(tmp_path / "n.docx")]) == 2
+    assert "JSON" not in capsys.readouterr().err

@@ -306,6 +306,8 @@ def _other_text(data: bytes) -> str | None:
     text = decode_text(head, strict=False)
     if "\x00" in text or text.count("\ufffd") * 100 > len(text):
         return None   # bytes, not text
+    if text.lstrip().startswith(("{", "[")) and re.match(r'\s*[{\[]\s*["{\[\]}]', text):
+        return "是 JSON 文本文件，不是 Excel 工作簿或 Word 文档（由复核结果 JSON 生成批次报告请用 perfbook report portfolio）"
     lines = [line for line in text.splitlines()[:20] if line.strip()]
     if len(lines) >= 2 and all("\t" in line or "," in line or "，" in line for line in lines[:5]):
         return f"是文本文件（CSV 或制表符分隔的导出），不是 Excel 工作簿：{_SAVE_AS_XLSX}"
