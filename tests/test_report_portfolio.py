@@ -56,6 +56,12 @@ def test_the_sample_batch(tmp_path):
     for t in flagged:
         for f in t["findings"]:
             assert f["message"] in text
+        # each table's details say which file it is (two tables of one project are told apart)
+        assert f"文件：{t['file']}（工作表“{t['sheet']}”）" in text
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
+    numbers = [str(n) for n, t in enumerate(data["tables"], start=1) if t["findings"]]
+    assert [h.split("）", 1)[1].split(" ", 1)[0] for h in headings] == [f"#{n}" for n in numbers]
+    assert [r[0] for r in rows] == numbers and "与复核汇总.xlsx“项目”表中的行序一致" in text
     kinds = table(document, "问题类型")[1:]
     assert sum(int(k[1]) for k in kinds) == data["summary"]["findings"]
     assert chart_values(document) == {"优": 30.0, "良": 0.0, "中": 0.0, "差": 0.0}

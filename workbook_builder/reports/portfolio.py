@@ -75,18 +75,20 @@ class PortfolioData:
                        if self.notes else ""))
         distribution = "按重新计算的总分，" + "，".join(f"“{g}”{c}张" for g, c in counts.items()) + "。"
         return {
-            "subtitle": f"依据 {self.source}" if self.source else "复核结果",
+            "subtitle": f"依据复核结果 {self.source}" if self.source else "复核结果",
             "overview": overview,
             "distribution_text": distribution,
             "chart": CHART_MARK,
             "tables": n,
             "grades": [{"grade": g, "count": c, "share": share(c)} for g, c in counts.items()],
-            "findings_text": (f"以下{len(flagged)}张自评表发现问题（序号为复核顺序）：" if flagged
+            "findings_text": (f"以下{len(flagged)}张自评表发现问题（序号为复核顺序，与复核汇总.xlsx“项目”表中的行序一致）："
+                              if flagged
                               else "所有自评表均未发现问题。"),
             "flagged": [
                 {"number": numbers[id(t)], "ordinal": _ordinal(k), "project": t.get("project") or t.get("file", ""),
                  "reported": _score(t.get("reported_total")), "computed": _score(t.get("computed_total")),
                  "grade": t.get("grade") or NO_GRADE, "count": len(t["findings"]),
+                 "where": f"文件：{t.get('file', '')}" + (f"（工作表“{t['sheet']}”）" if t.get("sheet") else ""),
                  "findings": [f"{t.get('sheet', '')}!{f['cell']}：{f['message']}" if f.get("cell") else f["message"]
                               for f in t["findings"]]}
                 for k, t in enumerate(flagged, start=1)
