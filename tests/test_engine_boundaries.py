@@ -456,7 +456,9 @@ def test_a_rate_and_score_mismatch_states_the_rate_to_two_decimals_of_a_percent(
     [rate] = funds_of(table_with_funds(annual=696.02, executed=695.82, weight=10, rate="100%", score=10))
     assert rate.finding.message == "执行率应为99.97%，填报为100%"
     [score] = funds_of(table_with_funds(annual=100, executed="85.555", weight=10, rate="85.56%", score="8.55"))
-    assert score.finding.message == ("执行率为85.56%，资金得分应为 min(执行率, 100%) × 分值 = 8.56，填报为8.55")
+    assert score.finding.message == "资金得分应为执行率85.56% × 分值10 = 8.56（四舍五入保留2位小数），填报为8.55"
+    [over] = funds_of(table_with_funds(annual=100, executed=105, weight=5, rate="105%", score=4.5))
+    assert over.finding.message == "资金得分应为执行率105%（超过100%的按100%计） × 分值5 = 5.00（四舍五入保留2位小数），填报为4.5"
 
 
 def test_a_blank_total_with_filled_sub_rows_is_compared_as_zero():

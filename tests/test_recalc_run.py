@@ -315,7 +315,7 @@ def test_findings_name_their_indicator_on_the_terminal_in_the_summary_and_the_co
     assert main(["recalc", str(folder), "-o", str(tmp_path / "out"), "--json", str(tmp_path / "r.json")]) == 0
     out = capsys.readouterr().out
     assert "[自评表!J14] 朝阳区政府网站功能和监…（指标2：项目总结报告）：实际完成值超出" in out
-    assert "[自评表!H6] 朝阳区“城市管理大脑”（…（年度资金总额）：执行率为99.97%" in out
+    assert "[自评表!H6] 朝阳区“城市管理大脑”（…（年度资金总额）：资金得分应为执行率99.97%" in out
     problems = load_workbook(tmp_path / "out" / "复核汇总.xlsx")["问题"]
     header = [c.value for c in problems[1]]
     rows = {r[header.index("单元格")]: r[header.index("指标")] for r in problems.iter_rows(min_row=2, values_only=True)}

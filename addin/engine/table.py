@@ -127,6 +127,15 @@ def _unscored_funds(funds: Funds) -> bool:
     return _blank(funds.score) and not _blank(funds.weight) and parse_weight(funds.weight) == 0
 
 
+def _funds_working(funds: Funds, exact: Decimal, score: Decimal, rules: Profile) -> str:
+    """How the funds score comes, in figures (执行率99.97% × 分值10 = 10.00, rounded half up to
+    the profile's decimals), as a unit can redo it: the funds method (``rate_capped``, the only
+    one) is the rate, capped at 100%, times the points."""
+    points = rules.funds_weight if _blank(funds.weight) else parse_weight(funds.weight)
+    capped = "（超过100%的按100%计）" if exact > 1 else ""
+    return f"执行率{pct(exact)}{capped} × 分值{fmt(points)} = {score}（四舍五入保留{rules.decimals}位小数）"
+
+
 def _funds(table: Table, result: TableResult, rules: Profile) -> None:
     funds = table.funds
     add = lambda finding: result.findings.append(TableFinding("funds", finding))  # noqa: E731
@@ -162,11 +171,8 @@ def _funds(table: Table, result: TableResult, rules: Profile) -> None:
         add(unreadable(err, funds.score, result.funds_score, "score"))
         return
     if reported != result.funds_score:
-        message = (
-            f"执行率为{pct(exact)}，资金得分应为 min(执行率, 100%) × 分值 = "
-            f"{result.funds_score}，填报为{fmt(reported)}"
-        )
-        add(Finding("exec_score_mismatch", message, reported, result.funds_score))
+        add(Finding("exec_score_mismatch", f"资金得分应为{_funds_working(funds, exact, result.funds_score, rules)}，"
+                                           f"填报为{fmt(reported)}", reported, result.funds_score))
 
 
 def _funds_sources(table: Table, result: TableResult) -> None:
