@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -324,3 +325,17 @@ def test_json_to_a_text_standard_output(tmp_path, monkeypatch):
     assert main(["recalc", str(ROOT / "samples/chaoyang-2024/submitted"), "-o", str(tmp_path / "o"), "--no-copies",
                  "--jobs", "1", "--json", "-"]) in (0, 1)
     assert len(json.loads(out.getvalue())["tables"]) == 30
+
+
+@pytest.mark.parametrize("name", ["00_索引.xlsx", "01_2022-2023年朝阳区互联网接入服务.xlsx"])
+def test_batch_never_writes_over_the_list_it_reads(tmp_path, capsys, name):
+    """A project list kept in the output folder under the index's or a template's name is not
+    replaced, not even with --force; nothing is printed of the review first."""
+    listed = tmp_path / name
+    shutil.copy(ROOT / "samples/chaoyang-2024/project_list.xlsx", listed)
+    before = listed.read_bytes()
+    for extra in ([], ["--force"]):
+        assert main(["batch", str(listed), "-o", str(tmp_path), *extra]) == 2
+        said = capsys.readouterr()
+        assert "就是要读取的项目清单，写出会覆盖它" in said.err and said.out == ""
+    assert listed.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == [name]

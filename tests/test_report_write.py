@@ -186,3 +186,18 @@ def test_a_report_already_written_is_kept_unless_forced(tmp_path, capsys):
     assert main(["report", "write", str(book), "-o", str(tmp_path / "报告.docx")]) == 2   # all four there: three named
     err = capsys.readouterr().err
     assert err.count("报告_") == 3 and "等（" in err
+
+
+def test_a_derived_report_name_that_is_the_workbook_read_is_refused_even_forced(tmp_path, capsys):
+    """A workbook of several tables gets one report each, named after ``-o``: a unit's file that
+    happens to bear one of those names is never written over, not even with --force."""
+    first = read_workbook(SAMPLES / "submitted" / "27-30_政府网站运维项目.xlsx")[0].report.project
+    book = tmp_path / f"报告_1_{first}.docx"   # (a .docx: the name a report of it would take)
+    from tests.office_formats import to_docx
+
+    to_docx(SAMPLES / "submitted" / "27-30_政府网站运维项目.xlsx", book)
+    before = book.read_bytes()
+    for extra in ([], ["--force"]):
+        assert main(["report", "write", str(book), "-o", str(tmp_path / "报告.docx"), *extra]) == 2
+        assert "就是要读取的文件，写出会覆盖它" in capsys.readouterr().err
+    assert book.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == [book.name]

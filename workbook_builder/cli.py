@@ -215,7 +215,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from .forms.batch import INDEX_NAME, INTERRUPTED, refuse_existing, write_batch
+    from .forms.batch import INDEX_NAME, INTERRUPTED, refuse_outputs, write_batch
     from .readers.project_list import read_project_list
 
     found = get_form(args.form)
@@ -225,13 +225,12 @@ def cmd_batch(args: argparse.Namespace) -> int:
         _print_targets(review, brief=True)
         return EXIT_USER   # refused by the guarded reader (a pipe, a bomb): never opened here
     tables = read_project_list(args.list, profile, args.year)
-    if not args.force:   # (before the review is printed: the run would end with nothing written)
-        refuse_existing(tables, args.output)
+    refuse_outputs(tables, args.output, args.force, args.list)   # (before the review is printed: nothing would be written)
     _print_targets(review, brief=True)
     bar = _progress("生成模板", len(tables), "个项目")
     try:
         result = write_batch(tables, args.output, profile, args.year, overwrite=args.force,
-                             portable=args.portable, form_id=found, progress=bar.update)
+                             portable=args.portable, form_id=found, progress=bar.update, source=args.list)
     finally:
         bar.close()
     failed = [w for w in result.failed if w.error != INTERRUPTED]

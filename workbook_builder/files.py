@@ -145,6 +145,13 @@ def _umask() -> int:
     return mask
 
 
+def read_by_this_run(outputs: list[Path], inputs: list[str | Path | None]) -> list[Path]:
+    """The ``outputs`` that are one of the ``inputs`` (the same file, by any name or link): what a
+    command must never write, even with ``--force`` (a derived name can fall on the file read)."""
+    read = [Path(p) for p in inputs if p is not None and os.path.isfile(p)]
+    return [out for out in outputs if os.path.isfile(out) and any(os.path.samefile(out, p) for p in read)]
+
+
 def atomic_save(save, path: str | Path) -> Path:
     """Call ``save(temporary_path)`` and rename the result to ``path``: readers never see a
     half-written file and an existing file is replaced only by a complete one. The file gets

@@ -14,7 +14,7 @@ from addin.engine.forms import get_form
 from addin.engine.table import Table
 
 from .. import texts
-from ..files import atomic_save, safe_stem, shown_path, unique_names
+from ..files import atomic_save, read_by_this_run, safe_stem, shown_path, unique_names
 from .portable import NotPortable, check_portable
 from .sheet import put_row
 from .template import build_workbook
@@ -75,33 +75,38 @@ def file_names(tables: list[Table]) -> list[str]:
     return unique_names(stems, ".xlsx")
 
 
-def refuse_existing(tables: list[Table], folder: str | Path) -> None:
-    """Raise :class:`OutputExistsError` when ``folder`` already holds a file :func:`write_batch`
-    would write for ``tables`` (its templates or the index)."""
+def refuse_outputs(tables: list[Table], folder: str | Path, overwrite: bool, source: str | Path | None) -> None:
+    """Raise :class:`OutputExistsError` when a file :func:`write_batch` would write for ``tables``
+    in ``folder`` (a template or the index) is ``source``, the list read (whatever
+    ``overwrite``), or already exists (unless ``overwrite``)."""
     folder = Path(folder)
-    clashes = [n for n in [*file_names(tables), INDEX_NAME] if (folder / n).exists()]
-    if clashes:
+    paths = [folder / n for n in [*file_names(tables), INDEX_NAME]]
+    if clash := read_by_this_run(paths, [source]):
+        raise OutputExistsError(f"要写出的 {shown_path(str(clash[0]))} 就是要读取的项目清单，写出会覆盖它：请另选输出目录（-o）")
+    clashes = [p.name for p in paths if p.exists()]
+    if clashes and not overwrite:
         listed = "、".join(clashes[:5]) + ("…" if len(clashes) > 5 else "")
         raise OutputExistsError(f"输出目录 {folder} 中已有同名文件：{listed}（如确需覆盖，请加 --force）")
 
 
 def write_batch(tables: list[Table], folder: str | Path, profile: object = None,
                 year: int | None = None, overwrite: bool = False, portable: bool = False,
-                form_id: object = None, progress: Callable[[int], object] | None = None) -> BatchResult:
+                form_id: object = None, progress: Callable[[int], object] | None = None,
+                source: str | Path | None = None) -> BatchResult:
     """One template per table in ``folder``, laid out as the form ``form_id``, and the index
     workbook. The profile is ``profile``, else the form's. A project whose workbook cannot be
     written is reported in its :class:`Written` and the batch goes on. A profile that cannot be
     compiled for ``portable`` templates is refused before any file is written. On Ctrl+C the
     index is still written, listing the projects not reached as not written (``interrupted``).
-    ``progress(1)`` is called after each project."""
+    ``progress(1)`` is called after each project. No file written is ``source`` (the list read),
+    even with ``overwrite``."""
     folder = Path(folder)
     found = get_form(form_id)
     rules = get_profile(profile or found.profile)
     if portable:
         check_portable(rules)
     names = file_names(tables)
-    if not overwrite:
-        refuse_existing(tables, folder)
+    refuse_outputs(tables, folder, overwrite, source)
     results: list[Written] = []
     try:
         for table, name in zip(tables, names):

@@ -23,7 +23,7 @@ from typing import NamedTuple
 from addin.engine import UserError
 
 from .. import templates_dir
-from ..files import atomic_save, safe_stem, shown_path, some_of, unique_names
+from ..files import atomic_save, read_by_this_run, safe_stem, shown_path, some_of, unique_names
 from ..readers.evaluation import ReadEvaluation
 from ..readers.multiyear import ReadYears
 from .framework import FrameworkReportData, framework_report_data
@@ -177,6 +177,8 @@ def write_reports(workbook: str | Path, output: str | Path, narrative: str | Pat
     datas = [report_data(s, sections) for s in read_scored(workbook, sheet, profile)]
     result = ReportWriteResult(Path(workbook))
     paths = output_paths(output, [d.project for d in datas])
+    if clash := read_by_this_run(paths, [workbook, narrative]):
+        raise ReportError(f"要写出的报告 {clash[0]} 就是要读取的文件，写出会覆盖它：请另选输出路径（-o）")
     refuse_existing(paths, overwrite)
     for path, data in zip(paths, datas):
         render_docx(data.TEMPLATE, data.context(), path)
