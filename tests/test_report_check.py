@@ -305,3 +305,23 @@ def test_a_report_with_no_figure_of_the_table_is_not_passed(tmp_path, capsys):
     assert main(["report", "check", str(tmp_path / "notice.docx"), str(book)]) == 1
     out = capsys.readouterr().out
     assert "核对了 0 处数字，发现 1 处不一致" in out and "报告中没有找到可与表格核对的数字" in out
+
+
+def test_a_table_row_without_cells_is_passed_over(tmp_path):
+    """A row with no cells (<w:tr/>, as some converters write) shows nothing: it is passed over,
+    and the figures of the table are still checked (it had ended the check with a traceback)."""
+    import copy
+
+    from docx.oxml.ns import qn
+
+    path, book = seed_report("26", tmp_path)
+    document = Document(str(path))
+    for table in document.tables:
+        row = table._tbl.tr_lst[1]
+        empty = copy.deepcopy(row)
+        for cell in empty.findall(qn("w:tc")):
+            empty.remove(cell)
+        row.addprevious(empty)
+    document.save(str(path))
+    result = check_report(path, book)
+    assert result.discrepancies == [] and result.checked >= 15

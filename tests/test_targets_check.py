@@ -362,6 +362,11 @@ def test_last_year_json_nested_too_deep_is_a_users_error(tmp_path):
     (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
     with pytest.raises(LastYearError, match="--last-year：.*不是有效的 JSON：括号嵌套层数过多"):
         load_last_year(tmp_path / "deep.json")
+    parsed = json.loads((ROOT / "samples" / "chaoyang-2024" / "tables_1-30.json").read_text(encoding="utf-8"))[:2]
+    parsed[1]["project"] = 5   # a parsed table whose project is no text: refused, not a traceback
+    (tmp_path / "parsed.json").write_text(json.dumps(parsed, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(LastYearError, match="--last-year：.*既不是 perfbook recalc 的 JSON，也不是已解析的自评表 JSON"):
+        load_last_year(tmp_path / "parsed.json")
 
 
 def test_an_unexpected_error_is_that_files_line_logged_with_its_traceback(tmp_path, monkeypatch, caplog):
@@ -487,3 +492,33 @@ def test_the_output_folder_is_never_the_folder_reviewed_nor_above_it(tmp_path, c
     code, captured = run(capsys, ".", "-o", output, "--last-year", "上年.json")   # (said first: before last year is read)
     assert code == 2 and "是要审核的文件夹 . 本身或其上级" in captured.err
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["收到", "清单.xlsx"]
+
+
+@pytest.mark.parametrize("stated, budget, label, cost_found", [
+    ("单位:元", "2500000", None, True),            # 单位 stated without brackets (as 湘潭's 单位:万元)
+    ("单位：元", 2500000, None, True),
+    ("单位（万元）", 250, "人均标准（元）", False),   # a stated unit before a label's bracket, whichever comes first
+    ("金额单位：万元", 250, "上级资金（元）", False),
+])
+def test_the_unit_a_declaration_states_is_read_in_reading_order(tmp_path, capsys, stated, budget, label, cost_found):
+    """A 申报表's amounts are in the unit it states (单位:元 too, not only a bracketed (元)); a
+    stated 单位 wins over a label's bracket, and the same file always gives the same review (the
+    unit had been taken from whichever text a set gave first)."""
+    book = openpyxl.load_workbook(DATA / "xiangtan_2023_wupaoche.xlsx")
+    sheet = book.active
+    sheet["E2"], sheet["B4"] = stated, budget
+    sheet["E13"] = "≤3000000元" if "万" not in stated else "≤240万元"
+    if label:
+        sheet["D4"] = label
+    book.save(tmp_path / "decl.xlsx")
+    run(capsys, tmp_path / "decl.xlsx", "-o", tmp_path / "out", "--json", tmp_path / "r.json")
+    found, _ = findings(tmp_path / "r.json")
+    assert (("雾炮车降尘抑尘服务", "cost_over_budget", "E13") in found) == cost_found
+
+
+def test_money_unit_of_texts():
+    from workbook_builder.targets.read import _money_unit
+
+    assert _money_unit(["年度资金总额（元）", "单位：万元"]) == "万元"
+    assert _money_unit(["年度资金总额（元）"]) == "元" and _money_unit(["项目名称"]) == "万元"
+    assert _money_unit(["单位：万元/人"]) == "万元" and _money_unit(["计量单位：元/吨", "（元）"]) == "元"

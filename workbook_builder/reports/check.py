@@ -180,7 +180,7 @@ def _blocks(document) -> list[Block]:
         if isinstance(item, Table):
             tables += 1
             rows = [[" ".join(text.translate(_HALF_WIDTH).split()) for text in row]
-                    for row in cells_once(item._tbl, tables)]
+                    for row in cells_once(item._tbl, tables) if row]   # (a row of no cells shows nothing)
             place = f"“{heading}”下的" if heading else ""
             blocks.append(Block("table", rows=rows, where=f"{place}表{tables}"))
             continue

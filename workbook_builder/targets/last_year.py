@@ -148,7 +148,7 @@ def load_last_year(path: str | Path) -> tuple[Index, list[str]]:
         elif isinstance(data, list):
             try:
                 added = _from_parsed(data, path, index)
-            except (KeyError, TypeError, AttributeError):
+            except (KeyError, TypeError, AttributeError, ValueError):   # (ValueError: a project that is no text)
                 raise LastYearError(f"--last-year：{path} 既不是 perfbook recalc 的 JSON，也不是已解析的自评表 JSON") from None
         else:
             raise LastYearError(f"--last-year：{path} 既不是 perfbook recalc 的 JSON，也不是已解析的自评表 JSON")

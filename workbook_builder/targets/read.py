@@ -47,6 +47,22 @@ PROJECT_LABELS = (PROJECT, "项目支出名称")
 HEADER_ROWS = 10   # a list's header is within its first rows
 
 
+# How a 申报表 states the unit of its amounts: 单位：元 (or 金额单位:万元, 单位（万元）) first, else a
+# label's bracket (年度资金总额（万元）)
+_UNIT_STATED = re.compile(r"单位\s*[:：]?\s*[(（]?\s*(万?元)(?![\w/／])")
+_UNIT_BRACKET = re.compile(r"[(（]\s*(万?元)\s*[)）]")
+
+
+def _money_unit(texts: list[str]) -> str:
+    """The unit of a 申报表's amounts by the texts above its indicator block, in reading order:
+    a stated 单位 before any label's bracket, 万元 when neither says."""
+    for pattern in (_UNIT_STATED, _UNIT_BRACKET):
+        found = next((m.group(1) for t in texts if (m := pattern.search(t))), None)
+        if found:
+            return found
+    return "万元"
+
+
 class NoTargets(Exception):
     """A readable file in which no target list or 申报表 was found (``str()`` says why)."""
 
@@ -384,9 +400,10 @@ def read_declaration(grid: Grid) -> list[TargetProject]:
         found = _labelled(grid, above, label)
         if found and not blank(found[0]):
             setattr(project, attribute, str(found[0]).strip())
-    seen = {t for row in texts[: header - grid.top + 2] for t in row if t}
-    money = next((t for t in seen if re.search(r"[(（](万?元)[)）]", t)), "")
-    project.money_unit = "元" if re.search(r"[(（]元[)）]", money) else "万元"
+    above_texts = [t for row in texts[: header - grid.top + 2] for t in row if t]   # (in reading order)
+    seen = set(above_texts)
+    money = next((t for t in above_texts if _UNIT_BRACKET.search(t)), "")   # the form's funds label, maybe
+    project.money_unit = _money_unit(above_texts)
     table = _funds_table(grid, above)
     annual = table[:4] if table else _labelled(grid, above, ANNUAL_LABELS, amount=True)
     if annual is None:
