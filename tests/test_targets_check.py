@@ -522,3 +522,20 @@ def test_money_unit_of_texts():
     assert _money_unit(["年度资金总额（元）", "单位：万元"]) == "万元"
     assert _money_unit(["年度资金总额（元）"]) == "元" and _money_unit(["项目名称"]) == "万元"
     assert _money_unit(["单位：万元/人"]) == "万元" and _money_unit(["计量单位：元/吨", "（元）"]) == "元"
+
+
+def test_a_target_typed_as_a_percentage_is_read_as_shown(tmp_path, capsys):
+    """90% typed into a cell Excel formats as a percentage is stored 0.9: the list and the 申报表
+    read it as 90% (as batch does), not as a target of 0.9% below the satisfaction floor."""
+    book = openpyxl.load_workbook(ROOT / "samples" / "chaoyang-2024" / "project_list.xlsx")
+    sheet = book.active
+    assert sheet["L7"].value == "%" and sheet["I7"].value == "用户满意度"
+    sheet["K7"], sheet["K7"].number_format = 0.9, "0%"
+    book.save(tmp_path / "list.xlsx")
+    declaration = openpyxl.load_workbook(DATA / "xiangtan_2023_wupaoche.xlsx")
+    declaration.active["E18"], declaration.active["E18"].number_format = 0.9, "0%"
+    declaration.save(tmp_path / "decl.xlsx")
+    for name in ("list.xlsx", "decl.xlsx"):
+        run(capsys, tmp_path / name, "-o", tmp_path / f"out-{name}", "--json", tmp_path / f"{name}.json")
+        found, _ = findings(tmp_path / f"{name}.json")
+        assert not [f for f in found if f[1] in ("satisfaction_floor", "unit") or f[2] in ("K7", "E18")], found

@@ -202,10 +202,12 @@ def from_table(read, grids: list[Grid]) -> TargetProject:
 # the project list ----------------------------------------------------------------------------
 
 
-def _value(grid: Grid, row: int, col: int | None) -> object:
+def _value(grid: Grid, row: int, col: int | None, field: str = "") -> object:
+    """A cell's value, text stripped; a 年度指标值 as shown (90% typed into a percentage cell is
+    stored 0.9: see :meth:`Grid.shown`)."""
     if col is None:
         return None
-    value = grid.value(row, col)
+    value = grid.shown(row, col) if field == "target" else grid.value(row, col)
     return value.strip() if isinstance(value, str) else value
 
 
@@ -237,7 +239,7 @@ def read_list(grid: Grid, header: int, columns: dict[str, int]) -> list[TargetPr
     current: TargetProject | None = None
     totals: list[tuple[int, TargetProject]] = []
     for r in range(header + 1, grid.bottom):
-        values = {k: _value(grid, r, c) for k, c in columns.items()}
+        values = {k: _value(grid, r, c, k) for k, c in columns.items()}
         if all(blank(v) for v in values.values()):
             continue
         name = values.get("project")
@@ -433,7 +435,7 @@ def read_declaration(grid: Grid) -> list[TargetProject]:
         labels = [t for t in texts[r - grid.top][: label_end - grid.left] if t] if r < grid.bottom else []
         if any(t.startswith(totals) or t.startswith(stops) for t in labels):
             break
-        values = {k: _value(grid, r, c) for k, c in columns.items()}
+        values = {k: _value(grid, r, c, k) for k, c in columns.items()}
         lost = sorted(c for c in columns.values() if (r, c) in grid.no_result)
         if lost:   # a formula saved without its result: said, not taken for a placeholder row; its
             project.problems.append((grid.address(r, lost[0]), NO_RESULT))   # labels carry on below
