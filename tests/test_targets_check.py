@@ -539,3 +539,13 @@ def test_a_target_typed_as_a_percentage_is_read_as_shown(tmp_path, capsys):
         run(capsys, tmp_path / name, "-o", tmp_path / f"out-{name}", "--json", tmp_path / f"{name}.json")
         found, _ = findings(tmp_path / f"{name}.json")
         assert not [f for f in found if f[1] in ("satisfaction_floor", "unit") or f[2] in ("K7", "E18")], found
+
+
+def test_a_list_named_inside_the_output_folder_is_refused_before_any_work(tmp_path, capsys, monkeypatch):
+    """``targets check 清单.xlsx -o .``: the list would be passed over as an output and an empty
+    summary written beside it; it is refused, as recalc refuses it, and nothing is written."""
+    shutil.copy(PLANTED, tmp_path / "清单.xlsx")
+    monkeypatch.chdir(tmp_path)
+    assert main(["targets", "check", "清单.xlsx", "-o", "."]) == 2
+    assert "要审核的文件 清单.xlsx 在输出目录 . 中" in capsys.readouterr().err
+    assert [p.name for p in tmp_path.iterdir()] == ["清单.xlsx"]

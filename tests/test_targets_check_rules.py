@@ -126,6 +126,14 @@ def test_number_missing_or_unusable():
     assert found(make(with_row(0, target="0"))) == [("number", "K2")]   # ≥ 0 cannot be scored B/A
 
 
+def test_a_row_without_a_name_is_named_by_its_row_never_none():
+    """A template's rows not filled in have no 三级指标: messages name the row, not “None”."""
+    [finding] = review_project(make(with_row(0, level3=None, target="")), CHAOYANG).findings
+    assert finding.message == "第 2 行未命名指标的年度指标值为空，年终无法计分" and finding.indicator == ""
+    unnumbered = replace(make(with_row(0, level3=None, target="")).rows[0], row=None)
+    assert unnumbered.named == "未命名指标"
+
+
 def test_unit_missing_and_shares_over_100():
     assert found(make(with_row(0, unit=""))) == [("unit", "L2")]
     assert found(make(with_row(0, unit="/", target="12份"))) == []

@@ -61,6 +61,13 @@ class TargetRow:
     cells: dict[str, str] = field(default_factory=dict)
     row: int | None = None          # the sheet row (1-based), for messages
 
+    @property
+    def named(self) -> str:
+        """How a message names the indicator: “its 三级指标”, or its row when that is blank (a
+        template's rows not filled in), never “None”."""
+        name = str(self.level3 or "").strip()
+        return f"“{name}”" if name else f"第 {self.row} 行未命名指标" if self.row else "未命名指标"
+
 
 @dataclass
 class Amount:
@@ -291,7 +298,7 @@ def _finding(kind: str, row: TargetRow | None, message: str, *fields: str, value
     cell = _cell(row, *fields) if row is not None else ""
     if not cell and project is not None:
         cell = project.cells.get("project", "")
-    return TargetFinding(kind, cell, row.level3 if row is not None else "", message, value, limit)
+    return TargetFinding(kind, cell, str(row.level3 or "") if row is not None else "", message, value, limit)
 
 
 def _shown(value: object) -> object:
@@ -341,9 +348,9 @@ def _number(ctx: Context) -> Iterator[TargetFinding]:
         if reading.nature_problem:
             continue
         if reading.blank_target:
-            yield _finding("number", row, f"“{row.level3}”的年度指标值为空，年终无法计分", "target")
+            yield _finding("number", row, f"{row.named}的年度指标值为空，年终无法计分", "target")
         elif reading.nature != QUALITATIVE and reading.value_problem:
-            yield _finding("number", row, f"“{row.level3}”：{reading.value_problem}，年终无法计分", "target",
+            yield _finding("number", row, f"{row.named}：{reading.value_problem}，年终无法计分", "target",
                            value=_shown(row.target))
 
 
@@ -356,15 +363,15 @@ def _unit(ctx: Context) -> Iterator[TargetFinding]:
         if reading.nature in (None, QUALITATIVE) or reading.nature_problem or reading.value is None:
             continue
         if reading.unit_column and reading.target_unit and not same_unit(reading.unit_column, reading.target_unit):
-            yield _finding("unit", row, f"“{row.level3}”的年度指标值“{quoted(row.target)}”的单位是"
+            yield _finding("unit", row, f"{row.named}的年度指标值“{quoted(row.target)}”的单位是"
                            f"“{reading.target_unit}”，绩效度量单位却是“{reading.unit_column}”", "unit", "target",
                            value=reading.target_unit, limit=reading.unit_column)
         elif not reading.unit:
             where = "绩效度量单位为空，年度指标值中也没有单位" if "unit" in ctx.project.columns else "年度指标值中没有单位"
-            yield _finding("unit", row, f"“{row.level3}”的{where}，年终无法核对实际完成值", "unit", "target",
+            yield _finding("unit", row, f"{row.named}的{where}，年终无法核对实际完成值", "unit", "target",
                            value=_shown(row.target))
         elif same_unit(reading.unit, "%") and reading.value > 100 and _is_share(row.level3):
-            yield _finding("unit", row, f"“{row.level3}”是比率，年度指标值 {fmt(reading.value)}% 超过 100%",
+            yield _finding("unit", row, f"{row.named}是比率，年度指标值 {fmt(reading.value)}% 超过 100%",
                            "target", value=reading.value, limit=Decimal(100))
 
 
@@ -390,7 +397,7 @@ def _scale(ctx: Context) -> Iterator[TargetFinding]:
             row = reading.row
             why = (f"年度指标值“{row.target}”是日期或时间段，没有写明年终可衡量的要求（如 按期完成率 ≥100%、≤12月底前完成）"
                    if _DATES.search(normalize_text(str(row.target))) else f"{err}，年终无法评定等级")
-            yield _finding("scale", row, f"“{row.level3}”：{why}", "target", value=_shown(row.target))
+            yield _finding("scale", row, f"{row.named}：{why}", "target", value=_shown(row.target))
 
 
 # complete ------------------------------------------------------------------------------------
@@ -418,7 +425,7 @@ def _weights(ctx: Context) -> Iterator[TargetFinding]:
             weights.append(parse_weight(row.weight))
         except PerfError as err:
             broken = True
-            yield _finding("weights", row, f"“{row.level3}”的{err}", "weight", value=_shown(row.weight))
+            yield _finding("weights", row, f"{row.named}的{err}", "weight", value=_shown(row.weight))
     if broken:
         return
     funds = project.funds_weight if project.funds_weight is not None else ctx.profile.funds_weight
@@ -531,7 +538,7 @@ def _cost_over_budget(ctx: Context) -> Iterator[TargetFinding]:
             shown_budget = fmt(budget / (money_factor(unit) or Decimal(1)))
             converted = "" if factor == (money_factor(unit) or 1) else f"（{fmt(amount / (money_factor(unit) or 1))} {unit}）"
             yield _finding("cost_over_budget", row,
-                           f"成本指标“{row.level3}”的年度指标值 {reading.nature} {fmt(reading.value)} {reading.unit}"
+                           f"成本指标{row.named}的年度指标值 {reading.nature} {fmt(reading.value)} {reading.unit}"
                            f"{converted}超过项目全年预算数 {shown_budget} {unit}", "target",
                            value=reading.value, limit=limit)
 
@@ -588,15 +595,15 @@ def _satisfaction_floor(ctx: Context) -> Iterator[TargetFinding]:
                                                                      or reading.unit == "分"):
             continue
         if reading.nature == REVERSE:
-            yield _finding("satisfaction_floor", row, f"满意度指标“{row.level3}”的性质为“≤”（满意度不高于 "
+            yield _finding("satisfaction_floor", row, f"满意度指标{row.named}的性质为“≤”（满意度不高于 "
                            f"{fmt(reading.value)}%），满意度应越高越好，性质应为“≥”", "nature", "target",
                            value=_shown(row.nature), limit=POSITIVE)
         elif reading.nature == EQUAL:
-            yield _finding("satisfaction_floor", row, f"满意度指标“{row.level3}”的性质为“=”（满意度恰好为 "
+            yield _finding("satisfaction_floor", row, f"满意度指标{row.named}的性质为“=”（满意度恰好为 "
                            f"{fmt(reading.value)}%，高于它也会扣分），满意度应越高越好，性质应为“≥”", "nature", "target",
                            value=_shown(row.nature) or "=", limit=POSITIVE)
         elif reading.value < floor:
-            yield _finding("satisfaction_floor", row, f"满意度指标“{row.level3}”的年度指标值 {fmt(reading.value)}% "
+            yield _finding("satisfaction_floor", row, f"满意度指标{row.named}的年度指标值 {fmt(reading.value)}% "
                            f"低于规则“{ctx.profile.id}”的下限 {fmt(floor)}%，目标偏低", "target",
                            value=reading.value, limit=floor)
 
@@ -620,7 +627,7 @@ def _below_last_year(ctx: Context) -> Iterator[TargetFinding]:
             actual = _last_actual(last, reading.unit)
             if actual is not None and reading.value < actual:
                 unit = f" {reading.unit}" if reading.unit else ""
-                yield _finding("below_last_year", row, f"“{row.level3}”的年度指标值 {reading.nature} "
+                yield _finding("below_last_year", row, f"{row.named}的年度指标值 {reading.nature} "
                                f"{fmt(reading.value)}{unit} 低于上年实际完成值 {fmt(actual)}{unit}（{last.source}）",
                                "target", value=reading.value, limit=actual)
 

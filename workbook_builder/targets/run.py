@@ -18,7 +18,7 @@ from pathlib import Path
 from addin.engine import DEFAULT_PROFILE_ID, PerfError, UserError, as_float, get_profile
 from addin.engine.target_review import LABELS, ProjectReview, TargetFinding, TargetProject, review_project, settings_of
 
-from ..files import atomic_save, readable_path, safe_stem, unique_names
+from ..files import atomic_save, readable_path, safe_stem, shown_path, unique_names
 from ..logs import debugging, logger
 from ..readers.container import Grid, UnreadableFile, os_reason
 from ..readers.project_list import read_list_file
@@ -208,9 +208,14 @@ def check_targets(paths: list[str], outdir: str | Path | None = None, profile: s
     if out is not None and out.exists() and not out.is_dir():
         raise TargetsError(f"输出目录 {out} 是一个文件")
     if out is not None:   # (before any work: last year's tables are read next)
-        from ..recalc.run import refuse_output_around
+        from ..recalc.run import _real, refuse_output_around
 
         refuse_output_around(paths, out, TargetsError, "审核")
+        inside = os.path.join(_real(out), "")
+        named = [p for p in paths if os.path.isfile(p) and _real(Path(p)).startswith(inside)]
+        if named:   # (it would be passed over as an output of an earlier run, and not reviewed)
+            raise TargetsError(f"要审核的文件 {shown_path(named[0])} 在输出目录 {shown_path(str(out))} 中，"
+                               "审核副本和汇总会与原文件混在一起：请另选输出目录")
     index = None
     result = TargetsResult(get_profile(profile).id if profile else None)
     if last_year is not None:
