@@ -325,3 +325,55 @@ def test_a_table_row_without_cells_is_passed_over(tmp_path):
     document.save(str(path))
     result = check_report(path, book)
     assert result.discrepancies == [] and result.checked >= 15
+
+
+@pytest.mark.parametrize("suffix, content_type", [
+    ("docm", "application/vnd.ms-word.document.macroEnabled.main+xml"),
+    ("dotx", "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"),
+])
+def test_a_report_saved_as_docm_or_a_template_is_checked(tmp_path, suffix, content_type):
+    """A report Word saved macro-enabled or as a template is read as the document it holds (as
+    recalc reads such files), not called damaged."""
+    import zipfile
+
+    path, book = seed_report("26", tmp_path)
+    saved = tmp_path / f"report.{suffix}"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(saved, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+                                    content_type.encode())
+            out.writestr(item, data)
+    result = check_report(saved, book)
+    assert result.discrepancies == [] and result.checked >= 15
+
+
+_W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+_MC_NS = 'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+WRONG = "经评价，本项目综合得分为55.00分。"
+WRAPPED = {   # the wrong total where python-docx's paragraph text does not reach
+    "content control": f'<w:sdt {_W_NS}><w:sdtContent><w:p><w:r><w:t>{WRONG}</w:t></w:r></w:p></w:sdtContent></w:sdt>',
+    "tracked insertion": f'<w:p {_W_NS}><w:ins w:id="1" w:author="a"><w:r><w:t>{WRONG}</w:t></w:r></w:ins>'
+                         f'<w:del w:id="2" w:author="a"><w:r><w:delText>综合得分为94分</w:delText></w:r></w:del></w:p>',
+    "simple field": f'<w:p {_W_NS}><w:fldSimple w:instr="QUOTE"><w:r><w:t>{WRONG}</w:t></w:r></w:fldSimple></w:p>',
+    "text box": f'<w:p {_W_NS} {_MC_NS}><w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:pict><w:txbxContent>'
+                f'<w:p><w:r><w:t>{WRONG}</w:t></w:r></w:p></w:txbxContent></w:pict></mc:Choice><mc:Fallback><w:pict>'
+                f'<w:txbxContent><w:p><w:r><w:t>{WRONG}</w:t></w:r></w:p></w:txbxContent></w:pict></mc:Fallback>'
+                f'</mc:AlternateContent></w:r></w:p>',
+}
+
+
+@pytest.mark.parametrize("kind", WRAPPED)
+def test_figures_wherever_word_shows_them_are_checked(tmp_path, kind):
+    """A total in a content control, a tracked insertion, a field or a text box is read as Word
+    shows it (once: a drawing's fallback copy is not read again; deleted text not at all)."""
+    from docx.oxml import parse_xml
+
+    path, book = seed_report("26", tmp_path)
+    document = Document(str(path))
+    body = document.element.body
+    body.insert(len(body) - 1, parse_xml(WRAPPED[kind]))
+    document.save(str(path))
+    found = [d for d in check_report(path, book).discrepancies]
+    assert [(d.report_value, d.table_value) for d in found] == [("55.00分", "94分")]

@@ -147,17 +147,16 @@ def read_blocks(path: str | Path) -> list[Block]:
 
 def _read_blocks(source: str) -> list[Block]:
     """:func:`read_blocks` in the guarded worker."""
-    import io
-
-    from docx import Document
-
     from ..readers.container import UnreadableFile, check_container
+    from ..readers.docx import open_document
 
     checked = check_container(Path(source))
     if checked.format != "docx":
         raise UnreadableFile(f"不是 Word 文档（.docx），而是 {checked.format} 文件；报告请另存为 .docx")
-    try:
-        document = Document(io.BytesIO(checked.data))
+    try:   # (a .docm or a template as the document it holds, as recalc reads them)
+        document = open_document(checked.data)
+    except UnreadableFile:
+        raise
     except Exception:  # python-docx / lxml raise their own types for a broken part: no library text
         logger.debug("报告 %s 无法解析", source, exc_info=True)
         raise UnreadableFile("Word 文档内容无法解析（结构已损坏），请用 Word 或 WPS 打开后另存为 .docx") from None
@@ -169,22 +168,49 @@ def _read_blocks(source: str) -> list[Block]:
 _HALF_WIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
 
 
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_SPACES = {_W + "tab", _W + "br", _W + "cr", _W + "ptab"}
+
+
+def _paragraph_text(paragraph) -> str:
+    """A paragraph's text as Word shows it: its runs wherever they stand (in tracked insertions,
+    fields, smart tags, content controls, text boxes; not deleted text, nor a drawing's
+    fallback copy), tabs and breaks as spaces."""
+    parts, skipped = [], None
+    for element in paragraph._p.iter():
+        if skipped is not None:
+            if element is skipped or skipped in element.iterancestors():
+                continue
+            skipped = None
+        if element.tag == _FALLBACK:
+            skipped = element
+        elif element.tag == _W + "t":
+            parts.append(element.text or "")
+        elif element.tag in _SPACES:
+            parts.append(" ")
+    return "".join(parts)
+
+
 def _blocks(document) -> list[Block]:
     from docx.table import Table
+    from docx.text.paragraph import Paragraph
 
-    from ..readers.docx import cells_once
+    from ..readers.docx import cells_once, children
 
     blocks: list[Block] = []
     heading, number, tables = "", 0, 0
-    for item in document.iter_inner_content():
-        if isinstance(item, Table):
+    body = document._body   # (paragraphs and tables in content controls too, as Word shows them)
+    for element in children(document.element.body, _W + "p", _W + "tbl"):
+        if element.tag == _W + "tbl":
             tables += 1
             rows = [[" ".join(text.translate(_HALF_WIDTH).split()) for text in row]
-                    for row in cells_once(item._tbl, tables) if row]   # (a row of no cells shows nothing)
+                    for row in cells_once(Table(element, body)._tbl, tables) if row]   # (a row of no cells shows nothing)
             place = f"“{heading}”下的" if heading else ""
             blocks.append(Block("table", rows=rows, where=f"{place}表{tables}"))
             continue
-        text = item.text.translate(_HALF_WIDTH).strip()
+        item = Paragraph(element, body)
+        text = _paragraph_text(item).translate(_HALF_WIDTH).strip()
         if not text:
             continue
         level = _heading_level(item, text)
