@@ -418,6 +418,10 @@ def test_spending_against_an_adjusted_budget_of_0_is_over_budget_without_a_rate(
     assert (result.findings[0].finding.reported, result.findings[0].finding.expected) == (D("12.50"), 0)
     assert result.years[0].exec_rate is None
     assert evaluate_years([year(0, 0)]).findings == []
+    tiny = evaluate_years([year(D("1e-15"), D("99999999999999"))])   # a rate too large to hold: said without it
+    assert [f.finding.message for f in tiny.findings] == [
+        "2021年调整后预算为0.000000000000001，实际支出99999999999999，超出预算（无法计算执行率）"]
+    assert tiny.years[0].exec_rate is None
 
 
 def test_averages_are_compared_to_two_decimals():

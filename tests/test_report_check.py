@@ -377,3 +377,14 @@ def test_figures_wherever_word_shows_them_are_checked(tmp_path, kind):
     document.save(str(path))
     found = [d for d in check_report(path, book).discrepancies]
     assert [(d.report_value, d.table_value) for d in found] == [("55.00分", "94分")]
+
+
+def test_a_figure_written_with_forty_decimals_is_compared_not_a_stop(tmp_path):
+    """A figure with more decimals than decimal rounds to (a paste from a calculator) is compared
+    exactly: a discrepancy at its paragraph, not the whole check ended by a sentence naming
+    nothing."""
+    path, book = seed_report("26", tmp_path)
+    result = check_report(edit(path, "自评得分94分", "自评得分94." + "0" * 39 + "1分"), book)
+    assert [d.table_value for d in result.discrepancies] == ["94分"] and result.checked >= 15
+    again = check_report(edit(path, "94." + "0" * 39 + "1分", "94." + "0" * 40 + "分"), book)
+    assert again.discrepancies == []

@@ -104,7 +104,10 @@ def _check_year(year: YearBudget, findings: list[YearFinding]) -> YearResult:
     rate = None
     if after is not None and actual is not None:
         if after > 0:
-            rate = round_half_up(actual / after, 4)
+            try:
+                rate = round_half_up(actual / after, 4)
+            except PerfError:   # a rate too large to hold (a budget of 1e-15): over budget, said without a rate
+                pass
         if actual > after:   # spending against an adjusted budget of 0 is over it too, without a rate
             message = (f"{year.year}年实际支出{fmt(actual)}超过调整后预算{fmt(after)}（执行率{pct(actual / after)}）"
                        if rate is not None else
