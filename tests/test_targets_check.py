@@ -549,3 +549,16 @@ def test_a_list_named_inside_the_output_folder_is_refused_before_any_work(tmp_pa
     assert main(["targets", "check", "清单.xlsx", "-o", "."]) == 2
     assert "要审核的文件 清单.xlsx 在输出目录 . 中" in capsys.readouterr().err
     assert [p.name for p in tmp_path.iterdir()] == ["清单.xlsx"]
+
+
+def test_a_list_cell_saved_as_a_formula_without_its_result_is_said_as_such(tmp_path, capsys):
+    """A list written by a program (formulas, no results): the 全年预算数 and the 年度指标值 are said
+    to be formulas without results at their cells, not 缺少全年预算数 or 年度指标值为空."""
+    book = openpyxl.load_workbook(ROOT / "samples" / "chaoyang-2024" / "project_list.xlsx")
+    book.active["E2"], book.active["K2"] = "=700+38.62892", "=6000"
+    book.save(tmp_path / "list.xlsx")
+    run(capsys, tmp_path / "list.xlsx", "-o", tmp_path / "out", "--json", tmp_path / "r.json")
+    _, data = findings(tmp_path / "r.json")
+    first = [(f["cell"], f["message"][:9]) for f in data["projects"][0]["findings"]]
+    assert ("E2", "单元格是公式，文件") in first and ("K2", "单元格是公式，文件") in first
+    assert not [f for f in data["projects"][0]["findings"] if "为空" in f["message"] or "缺少" in f["message"]]

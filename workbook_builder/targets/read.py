@@ -267,15 +267,18 @@ def read_list(grid: Grid, header: int, columns: dict[str, int]) -> list[TargetPr
                                                              at(r, columns["initial"]) if "initial" in columns else ""), False)):
                 if "annual" not in columns and required:
                     continue
+                if (r, columns.get("annual" if required else "initial")) in grid.no_result:
+                    current.problems.append((amount.cell, NO_RESULT))   # (not 缺少: the formula has no result)
+                    continue
                 problem = _amount_problem(amount, required)
                 if problem:
-                    current.problems.append((amount.cell or cells["project"], f"项目“{name}”的{problem}"))
+                    current.problems.append((amount.cell or cells["project"], f"项目“{name}”：{problem}"))
             if sources:
                 parts = [Amount(k.split(":", 1)[1], values.get(k), at(r, columns[k])) for k in sources]
                 for part in parts:
                     problem = _amount_problem(part, False)
                     if problem:
-                        current.problems.append((part.cell, f"项目“{name}”的{problem}"))
+                        current.problems.append((part.cell, f"项目“{name}”：{problem}"))
                 current.sums.append(AmountSum(annual, parts))
             projects.append(current)
         elif current is None:
@@ -289,6 +292,10 @@ def read_list(grid: Grid, header: int, columns: dict[str, int]) -> list[TargetPr
             _repeats(current, grid, r, columns, values)
         row = _row(grid, r, columns, values)
         if not _has_indicator(values):
+            continue
+        lost = sorted(c for k, c in columns.items() if k in LIST_FIELDS and (r, c) in grid.no_result)
+        if lost:   # a formula saved without its result: said at its cell, the row not reviewed as empty
+            current.problems.append((grid.address(r, lost[0]), NO_RESULT))
             continue
         if not row.level3:
             current.problems.append((row.cells.get("level3", ""), f"第 {r + 1} 行缺少三级指标名称"))
