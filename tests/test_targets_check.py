@@ -562,3 +562,20 @@ def test_a_list_cell_saved_as_a_formula_without_its_result_is_said_as_such(tmp_p
     first = [(f["cell"], f["message"][:9]) for f in data["projects"][0]["findings"]]
     assert ("E2", "单元格是公式，文件") in first and ("K2", "单元格是公式，文件") in first
     assert not [f for f in data["projects"][0]["findings"] if "为空" in f["message"] or "缺少" in f["message"]]
+
+
+def test_a_project_name_that_is_an_error_value_is_said(tmp_path, capsys):
+    """A 项目名称 computed by a formula that failed (#NAME?) is said at its cell by the review and
+    refused by batch (no template named 02_#NAME_.xlsx)."""
+    book = openpyxl.load_workbook(ROOT / "samples" / "chaoyang-2024" / "project_list.xlsx")
+    sheet = book.active
+    first = sheet["A8"].value
+    for row in range(8, sheet.max_row + 1):
+        if sheet.cell(row, 1).value == first:
+            sheet.cell(row, 1).value = "#NAME?"
+    book.save(tmp_path / "list.xlsx")
+    run(capsys, tmp_path / "list.xlsx", "-o", tmp_path / "out", "--json", tmp_path / "r.json")
+    found, _ = findings(tmp_path / "r.json")
+    assert ("#NAME?", "unreadable", "A8") in found
+    assert main(["batch", str(tmp_path / "list.xlsx"), "-o", str(tmp_path / "t")]) == 2
+    assert "第 8 行：项目名称单元格中是 Excel 错误值 #NAME?（无法识别的名称），不是项目名称" in capsys.readouterr().err

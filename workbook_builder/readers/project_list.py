@@ -20,7 +20,7 @@ from addin.engine.qualitative import find_scale
 from addin.engine.table import Funds, Indicator, Table, weights_problem
 
 from ..files import decoded
-from .container import MAX_LIST_ROWS, Grid, UnreadableFile, read_regular
+from .container import MAX_LIST_ROWS, Grid, UnreadableFile, error_meaning, read_regular
 from .tables import percent_unit
 
 PROJECT, DEPARTMENT, IMPLEMENTER = form.PROJECT, form.DEPARTMENT, form.IMPLEMENTER
@@ -155,6 +155,8 @@ def read_project_list(path: str | Path, profile: object = None, year: int | None
             problems.append(f"第 {number} 行：缺少{PROJECT}")
             continue
         if name != current.get(PROJECT):
+            if meaning := error_meaning(name):   # (no template named 02_#NAME_.xlsx)
+                problems.append(f"第 {number} 行：{PROJECT}单元格中是 {meaning}，不是项目名称")
             if name in first_rows:
                 problems.append(f"第 {number} 行：{PROJECT}“{name}”重复（第 {first_rows[name]} 行已出现）")
             first_rows.setdefault(name, number)

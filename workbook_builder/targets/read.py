@@ -29,7 +29,7 @@ from addin.engine.errors import PerfError
 from addin.engine.target_review import Amount, AmountSum, TargetProject, TargetRow, blank
 
 from ..forms.layout import META_SHEET
-from ..readers.container import Grid
+from ..readers.container import Grid, error_meaning
 from ..readers.project_list import INDICATOR_COLUMNS, LIST_FIELDS, PROJECT_COLUMNS
 from ..readers.tables import (NO_RESULT, _carry_levels, _find_funds, _indicator_columns, _is_header, _recognise,
                               cell_texts, money_in, norm)
@@ -256,6 +256,8 @@ def read_list(grid: Grid, header: int, columns: dict[str, int]) -> list[TargetPr
             else:
                 problems = []
                 seen[name] = cells["project"]
+            if meaning := error_meaning(name):   # (a name computed by a formula that failed)
+                problems.append((cells["project"], f"项目名称单元格中是 {meaning}，不是项目名称"))
             annual = Amount(ANNUAL, values.get("annual"), at(r, columns["annual"]) if "annual" in columns else "")
             current = TargetProject(name, department=str(values.get("department") or ""),
                                     implementer=str(values.get("implementer") or ""), annual=annual,
