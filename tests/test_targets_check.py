@@ -5,6 +5,7 @@ copies, bad input and ``perfbook batch``'s review."""
 import csv
 import hashlib
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -579,3 +580,40 @@ def test_a_project_name_that_is_an_error_value_is_said(tmp_path, capsys):
     assert ("#NAME?", "unreadable", "A8") in found
     assert main(["batch", str(tmp_path / "list.xlsx"), "-o", str(tmp_path / "t")]) == 2
     assert "第 8 行：项目名称单元格中是 Excel 错误值 #NAME?（无法识别的名称），不是项目名称" in capsys.readouterr().err
+
+
+def test_a_list_with_a_two_row_header_is_read_as_with_one(tmp_path, capsys):
+    """项目名称 … merged down two rows beside 绩效指标 merged over 一级指标 … 三级指标: the same
+    projects and findings as the one-row list, each a row lower (it had been read as one project
+    called 主管部门 with 62 findings)."""
+    source = openpyxl.load_workbook(ROOT / "samples" / "chaoyang-2024" / "project_list.xlsx").active
+    rows = list(source.iter_rows(values_only=True))
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = source.title
+    sheet.append(list(rows[0][:6]) + ["绩效指标"] + [None] * (len(rows[0]) - 7))
+    sheet.append([None] * 6 + list(rows[0][6:]))
+    for column in range(1, 7):
+        sheet.merge_cells(start_row=1, start_column=column, end_row=2, end_column=column)
+    sheet.merge_cells(start_row=1, start_column=7, end_row=1, end_column=len(rows[0]))
+    for row in rows[1:]:
+        sheet.append(list(row))
+    book.save(tmp_path / "two.xlsx")
+    run(capsys, ROOT / "samples" / "chaoyang-2024" / "project_list.xlsx", "-o", tmp_path / "out1", "--json",
+        tmp_path / "one.json")
+    run(capsys, tmp_path / "two.xlsx", "-o", tmp_path / "out2", "--json", tmp_path / "two.json")
+    one, _ = findings(tmp_path / "one.json")
+    two, _ = findings(tmp_path / "two.json")
+    lower = {(p, k, re.sub(r"\d+", lambda m: str(int(m.group()) + 1), c)) for p, k, c in one}
+    assert len(one) > 20 and two == lower
+
+
+def test_a_negative_or_percentage_amount_in_a_list_is_said(tmp_path, capsys):
+    """年初预算数 of -5 and 全年预算数 of 95% (as `perfbook new` refuses them) are said at their cells."""
+    book = openpyxl.load_workbook(ROOT / "samples" / "chaoyang-2024" / "project_list.xlsx")
+    book.active["D2"], book.active["E8"] = -5, "95%"
+    book.save(tmp_path / "list.xlsx")
+    run(capsys, tmp_path / "list.xlsx", "-o", tmp_path / "out", "--json", tmp_path / "r.json")
+    _, data = findings(tmp_path / "r.json")
+    said = {f["cell"]: f["message"] for p in data["projects"] for f in p["findings"]}
+    assert said["D2"].endswith("年初预算数不能为负数（-5）") and said["E8"].endswith("全年预算数“95%”是百分数，不是金额")

@@ -21,6 +21,7 @@ review also runs inside Excel, on the grids xlwings gives).
 from __future__ import annotations
 
 import re
+from itertools import zip_longest
 
 from addin.engine import form
 from addin.engine.forms import ends, funds_rows, get_form, strip_source, vocabulary
@@ -97,9 +98,17 @@ def _source_name(text: str) -> str | None:
 
 
 def _list_header(grid: Grid) -> tuple[int, dict[str, int]] | None:
+    """The row a list's header ends on and its columns: one row holding 项目名称 and 三级指标, or
+    two (项目名称 … merged down beside 绩效指标 over 一级指标 … 三级指标 …), read as one."""
     texts = cell_texts(grid)
+    level3 = form.INDICATOR_FIELDS["level3"]
     for r, row in enumerate(texts[:HEADER_ROWS]):
-        if PROJECT in row and form.INDICATOR_FIELDS["level3"] in row:
+        if PROJECT not in row:
+            continue
+        below = texts[r + 1] if r + 1 < len(texts) else []
+        if level3 not in row and level3 in below:
+            row, r = [b or a for a, b in zip_longest(row, below, fillvalue="")], r + 1
+        if level3 in row:
             return grid.top + r, {k: grid.left + i for k, i in _fields(row).items()}
     return None
 
@@ -212,14 +221,18 @@ def _value(grid: Grid, row: int, col: int | None, field: str = "") -> object:
 
 
 def _amount_problem(amount: Amount, required: bool) -> str | None:
+    """What is wrong with an amount as typed (``None`` if nothing): missing when ``required``,
+    no number, a percentage, negative, or 0 when ``required``."""
     if blank(amount.value):
         return f"缺少{amount.label}" if required else None
+    if isinstance(amount.value, str) and amount.value.strip().endswith(("%", "％")):
+        return f"{amount.label}“{amount.value.strip()}”是百分数，不是金额"
     try:
         value = to_decimal(amount.value, amount.label)
     except PerfError as err:
         return str(err)
-    if required and value <= 0:
-        return f"{amount.label}应大于 0（{quoted(amount.value)}）"
+    if value < 0 or (required and value == 0):
+        return f"{amount.label}应大于 0（{quoted(amount.value)}）" if required else f"{amount.label}不能为负数（{quoted(amount.value)}）"
     return None
 
 
