@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from workbook_builder.cli import main
-from workbook_builder.readers.project_list import COLUMNS, ProjectListError, read_project_list
+from workbook_builder.readers.project_list import COLUMNS, PROJECT_COLUMNS, ProjectListError, read_project_list
 
 ROW = {
     "项目名称": "示例项目",
@@ -106,7 +106,7 @@ def test_level_labels_carry_down(tmp_path):
 def test_missing_column(tmp_path):
     columns = [c for c in COLUMNS if c not in ("分值", "绩效指标性质")]
     path = write(tmp_path, rows_for(), columns=columns)
-    assert problems(path) == ["缺少列：绩效指标性质、分值（表头应在第 1 行）"]
+    assert problems(path) == ["缺少列：绩效指标性质、分值（表头应在前 10 行中，含“项目名称”和“三级指标”）"]
 
 
 def test_bad_nature_weight_sum_and_duplicate_names(tmp_path):
@@ -187,3 +187,29 @@ def test_a_semicolon_list_writes_decimals_with_a_comma(tmp_path):
     path = tmp_path / "list.csv"
     pd.DataFrame(rows, columns=COLUMNS).to_csv(path, index=False, sep=";", encoding="utf-8")
     assert [t.funds.annual for t in read_project_list(path)] == [Decimal("141.116"), Decimal("1234.5"), Decimal("1234.5")]
+
+
+def test_a_header_below_a_title_or_over_two_rows(tmp_path):
+    """A list as budget systems export it: a title and a 单位 line above the header, or a header
+    over two rows (项目名称 … merged down beside 绩效指标 over 一级指标 …); problems keep their rows."""
+    import openpyxl
+
+    plain = write(tmp_path, rows_for("甲") + rows_for("乙", (40, 40)))
+    rows = list(openpyxl.load_workbook(plain).active.iter_rows(values_only=True))
+    titled = openpyxl.Workbook()
+    titled.active.append(["2024年项目绩效目标清单"])
+    titled.active.append(["单位：万元"])
+    for row in rows:
+        titled.active.append(list(row))
+    titled.save(tmp_path / "titled.xlsx")
+    two = openpyxl.Workbook()
+    first = [c if c in PROJECT_COLUMNS else None for c in rows[0]]
+    two.active.append([c or "绩效指标" for c in first])
+    two.active.append([None if c in PROJECT_COLUMNS else c for c in rows[0]])
+    for row in rows[1:]:
+        two.active.append(list(row))
+    two.save(tmp_path / "two.xlsx")
+    for path, offset in ((tmp_path / "titled.xlsx", 2), (tmp_path / "two.xlsx", 1)):
+        with pytest.raises(ProjectListError) as err:
+            read_project_list(path)
+        assert err.value.problems == [f"第 {4 + offset}–{5 + offset} 行：项目“乙”的指标分值合计 80，加上年度资金总额分值 10 为 90，应为 100"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from itertools import zip_longest
 from pathlib import Path
 
 from addin.engine import PerfError, UserError, form, get_profile, parse_nature, parse_weight, read_value
@@ -117,14 +118,38 @@ def _frame(path: Path) -> tuple[list[str], list[dict[str, str]], str | None, int
     grid = grids[0]
     sheet = None if fmt == "csv" else grid.name
     rows = [[_cell(v) for v in row] for row in grid.rows]
-    header = [c.replace("\n", "").replace(" ", "").strip() for c in (rows[0] if rows else [])]
+    at, header = _header(rows)
     columns = {name: i for i, name in reversed(list(enumerate(header))) if name}   # the first of a name
     target, unit = columns.get(form.INDICATOR_FIELDS["target"]), columns.get(form.INDICATOR_FIELDS["unit"])
-    for number, row in enumerate(rows[1:] if grid.percent and target is not None else (), start=grid.top + 1):
+    body = rows[at + 1:]
+    for number, row in enumerate(body if grid.percent and target is not None else (), start=grid.top + at + 1):
         if percent_unit(row[unit] if unit is not None and unit < len(row) else ""):   # 95% typed is stored as 0.95
             row[target] = _cell(grid.shown(number, grid.left + target))
-    records = [{name: row[i] if i < len(row) else "" for name, i in columns.items()} for row in rows[1:]]
-    return header, records, sheet, grid.top + 1
+    records = [{name: row[i] if i < len(row) else "" for name, i in columns.items()} for row in body]
+    return header, records, sheet, grid.top + at + 1
+
+
+HEADER_ROWS = 10   # a list's header is within its first rows (below a title, a 单位 line)
+
+
+def _header(rows: list[list[str]]) -> tuple[int, list[str]]:
+    """The index of the row a list's header ends on, and its labels: the first row, or the first
+    holding 项目名称 and 三级指标 below a title, or two rows read as one (项目名称 … merged down
+    beside 绩效指标 over 一级指标 … 三级指标 …)."""
+    def labels(row: list[str]) -> list[str]:
+        return [c.replace("\n", "").replace(" ", "").strip() for c in row]
+
+    level3 = form.INDICATOR_FIELDS["level3"]
+    for at, row in enumerate(rows[:HEADER_ROWS]):
+        texts = labels(row)
+        if PROJECT not in texts:
+            continue
+        below = labels(rows[at + 1]) if at + 1 < len(rows) else []
+        if level3 not in texts and level3 in below:
+            return at + 1, [b or a for a, b in zip_longest(texts, below, fillvalue="")]
+        if level3 in texts:
+            return at, texts
+    return 0, labels(rows[0]) if rows else []
 
 
 def _text(row: dict, column: str) -> str:
@@ -138,7 +163,7 @@ def read_project_list(path: str | Path, profile: object = None, year: int | None
     header, records, sheet, header_row = _frame(path)
     missing = [c for c in COLUMNS if c not in header]
     if missing:
-        raise ProjectListError(path, [f"缺少列：{'、'.join(missing)}（表头应在第 1 行）"], sheet)
+        raise ProjectListError(path, [f"缺少列：{'、'.join(missing)}（表头应在前 {HEADER_ROWS} 行中，含“{PROJECT}”和“三级指标”）"], sheet)
     if not any(any(_text(r, c) for c in COLUMNS) for r in records):
         raise ProjectListError(path, ["没有任何数据行"], sheet)
     problems: list[str] = []
