@@ -1,6 +1,7 @@
 """Reading project lists, and refusing bad ones with row numbers before anything is written."""
 
 from decimal import Decimal
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -213,3 +214,13 @@ def test_a_header_below_a_title_or_over_two_rows(tmp_path):
         with pytest.raises(ProjectListError) as err:
             read_project_list(path)
         assert err.value.problems == [f"第 {4 + offset}–{5 + offset} 行：项目“乙”的指标分值合计 80，加上年度资金总额分值 10 为 90，应为 100"]
+
+
+def test_the_lists_name_is_shown_safely_in_its_error():
+    """A list named with a newline or with bytes that are not UTF-8 (a GBK name from a zip) is
+    named in one line, recognisably."""
+    import os
+
+    assert str(ProjectListError(Path("收到/a\nb.xlsx"), ["x"])).startswith("项目清单 收到/a\\x0ab.xlsx 有 1 处问题")
+    gbk = Path(os.fsdecode(b"\xb1\xed.xlsx"))
+    assert str(ProjectListError(gbk, ["x"], "表1")).startswith("项目清单 表.xlsx（文件名按 GBK 解码）（工作表“表1”）")

@@ -20,7 +20,7 @@ from addin.engine.numbers import to_decimal
 from addin.engine.qualitative import find_scale
 from addin.engine.table import Funds, Indicator, Table, weights_problem
 
-from ..files import decoded
+from ..files import decoded, shown_path
 from .container import MAX_LIST_ROWS, Grid, UnreadableFile, error_meaning, read_regular
 from .tables import percent_unit
 
@@ -39,7 +39,8 @@ class ProjectListError(UserError):
 
     def __init__(self, path: Path, problems: list[str], sheet: str | None = None):
         self.path, self.problems = path, problems
-        where = f"{path}（工作表“{sheet}”）" if sheet else str(path)
+        shown = shown_path(str(path))   # (a name with a newline or bytes not UTF-8, shown safely)
+        where = f"{shown}（工作表“{shown_path(sheet)}”）" if sheet else shown
         super().__init__(f"项目清单 {where} 有 {len(problems)} 处问题：\n" + "\n".join(problems))
 
 
