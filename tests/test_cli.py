@@ -38,6 +38,9 @@ def test_score_prints_totals_and_the_anomalies(capsys):
     out = capsys.readouterr().out
     assert "共 30 张表，发现 4 处问题" in out
     assert "指标2：实际完成值超出年度指标值600%" in out
+    rows = [line.split() for line in out.splitlines() if line.strip()[:2] in ("5 ", "12", "26", "1 ")]
+    assert [r[-1] for r in rows if r[0] in ("5", "12", "26")] == ["总分不同"] * 3   # a labelled column, no bare ≠
+    assert out.splitlines()[1].split()[-1] == "说明"
     assert main(["score", str(SAMPLE_TABLES), "--strict"]) == 1   # problems found (README's exit codes)
 
 

@@ -76,13 +76,13 @@ def cmd_score(args: argparse.Namespace) -> int:
         r, number, project = scored.result, scored.number, scored.result.table.project
         computed = "无法计算" if r.total is None else str(r.total)
         reported = "" if r.reported_total is None else f"{r.reported_total:.2f}"
-        mark = "" if not r.findings else "≠" if reported != computed else "!"
+        mark = "总分不同" if r.findings and reported != computed else ""
         project = shown_path(str(project))   # (control characters and bidi overrides escaped)
         rows.append([str(number), clip(project, 40), reported, computed, r.grade or "",
                      str(len(r.findings)) if r.findings else "", mark])
         details += [f"  #{number} {clip(project, 24)} {_where(f)}：{f.finding.message}" for f in r.findings]
     print(f"规则：{result.profile}　文件：{result.source}　自评表：{len(result.tables)} 张")
-    print(render(["序号", "项目名称", "填报总分", "计算总分", "等级", "问题", ""], rows, {0, 2, 3, 5}))
+    print(render(["序号", "项目名称", "填报总分", "计算总分", "等级", "问题", "说明"], rows, {0, 2, 3, 5}))
     print(f"\n共 {len(result.tables)} 张表，发现 {len(details)} 处问题" + ("：" if details else "。"))
     print("\n".join(details))
     return EXIT_FINDINGS if args.strict and details else 0
