@@ -8,6 +8,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.workbook.defined_name import DefinedName
@@ -442,3 +443,21 @@ def test_a_tables_note_is_in_the_review_sheet_with_or_without_findings(tmp_path)
     write_annotated(SAMPLE, tmp_path / "without.xlsx", reads, pairs)
     [row] = load_workbook(tmp_path / "without.xlsx")["复核结果"].iter_rows(min_row=2, values_only=True)
     assert row[4] == "无问题" and row[5] == "计算总分 94.0，等级 优；计分由本工具计算"
+
+
+@pytest.mark.parametrize("stray, widened", [(None, True), ("AZ1", False), ("XFD1", False)])
+def test_the_print_area_takes_in_the_computed_values_beside_the_table(tmp_path, stray, widened):
+    """A sheet's print area is taken right to the computed values standing beside the table; not
+    to values pushed far right by a stray cell (the printout would shrink to forty columns), nor
+    past the sheet's last column (a name Excel would have to repair)."""
+    book = load_workbook(SAMPLE)
+    sheet = book["自评表"]
+    sheet.print_area = "A1:K25"
+    if stray:
+        sheet[stray] = "备注"
+    book.save(tmp_path / "26.xlsx")
+    check_file(str(tmp_path / "26.xlsx"), None, str(tmp_path), "copy.xlsx", "26.xlsx")
+    copy = load_workbook(tmp_path / "copy.xlsx")["自评表"]
+    computed = next(c.column_letter for row in copy.iter_rows() for c in row if c.value == "复核计算值") if widened else "K"
+    grade = next((c.column_letter for row in copy.iter_rows() for c in row if str(c.value).startswith("等级：")), computed)
+    assert copy.print_area == f"'自评表'!$A$1:${grade if widened else 'K'}$25"

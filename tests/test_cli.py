@@ -342,3 +342,15 @@ def test_batch_never_writes_over_the_list_it_reads(tmp_path, capsys, name):
         said = capsys.readouterr()
         assert "就是要读取的项目清单，写出会覆盖它" in said.err and said.out == ""
     assert listed.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == [name]
+
+
+def test_batch_portable_with_a_profile_it_cannot_compile_prints_no_review_first(tmp_path, capsys, monkeypatch):
+    """A profile the portable formulas cannot express is refused before the review's lines (which
+    end by saying the templates are generated)."""
+    from workbook_builder.forms import portable
+
+    monkeypatch.setattr(portable, "FUNDS_BUILDERS", {})
+    args = ["batch", str(ROOT / "samples/chaoyang-2024/project_list.xlsx"), "-o", str(tmp_path / "t"), "--portable"]
+    assert main(args) == 2
+    said = capsys.readouterr()
+    assert "资金得分方法" in said.err and said.out == "" and not (tmp_path / "t").exists()

@@ -336,3 +336,19 @@ def test_a_funds_sub_rows_finding_names_the_sub_row():
     finding = Finding("unreadable", "当年财政拨款的全年预算数“约100”不是数值")
     assert _concerns(read, TableFinding("source", finding, "当年财政拨款")) == "当年财政拨款"
     assert _concerns(read, TableFinding("total", finding)) == ""
+
+
+def test_a_reading_problem_at_an_indicator_cell_names_the_indicator(tmp_path):
+    """An error value in an indicator row (said by the reader, not the engine) names the row's
+    三级指标 too, one in the funds block 年度资金总额, one elsewhere nothing."""
+    from workbook_builder.readers.tables import read_tables
+    from workbook_builder.recalc.run import report_table
+
+    book = load_workbook(SUBMITTED / "26_朝阳区政府网站功能和监测服务项目.xlsx")
+    book["自评表"]["H15"] = book["自评表"]["E6"] = book["自评表"]["A3"] = "#DIV/0!"
+    book.save(tmp_path / "26.xlsx")
+    [read] = read_tables(tmp_path / "26.xlsx")
+    report, _ = report_table(read, None, "26.xlsx")
+    said = {f.cell: f.indicator for f in report.findings if f.kind == "unreadable"}
+    assert said == {"H15": read.table.indicators[2].level3, "E6": "年度资金总额", "A3": ""}
+    assert said["H15"].startswith("指标1")

@@ -355,7 +355,7 @@ WRONG = "经评价，本项目综合得分为55.00分。"
 WRAPPED = {   # the wrong total where python-docx's paragraph text does not reach
     "content control": f'<w:sdt {_W_NS}><w:sdtContent><w:p><w:r><w:t>{WRONG}</w:t></w:r></w:p></w:sdtContent></w:sdt>',
     "tracked insertion": f'<w:p {_W_NS}><w:ins w:id="1" w:author="a"><w:r><w:t>{WRONG}</w:t></w:r></w:ins>'
-                         f'<w:del w:id="2" w:author="a"><w:r><w:delText>综合得分为94分</w:delText></w:r></w:del></w:p>',
+                         f'<w:del w:id="2" w:author="a"><w:r><w:delText>综合得分为80分</w:delText></w:r></w:del></w:p>',
     "simple field": f'<w:p {_W_NS}><w:fldSimple w:instr="QUOTE"><w:r><w:t>{WRONG}</w:t></w:r></w:fldSimple></w:p>',
     "text box": f'<w:p {_W_NS} {_MC_NS}><w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:pict><w:txbxContent>'
                 f'<w:p><w:r><w:t>{WRONG}</w:t></w:r></w:p></w:txbxContent></w:pict></mc:Choice><mc:Fallback><w:pict>'
@@ -388,3 +388,25 @@ def test_a_figure_written_with_forty_decimals_is_compared_not_a_stop(tmp_path):
     assert [d.table_value for d in result.discrepancies] == ["94分"] and result.checked >= 15
     again = check_report(edit(path, "94." + "0" * 39 + "1分", "94." + "0" * 40 + "分"), book)
     assert again.discrepancies == []
+
+
+def test_paragraph_text_is_what_word_shows():
+    """Text-box paragraphs on lines of their own (94 and 5分 are not 945分), moved-away text and a
+    ruby's guide text left out, a table in a text box not run into the text, a non-breaking
+    hyphen kept (偏差率为-5%)."""
+    from docx.oxml import parse_xml
+    from docx.text.paragraph import Paragraph
+
+    from workbook_builder.reports.check import _paragraph_text
+
+    def text(inner: str) -> str:
+        return _paragraph_text(Paragraph(parse_xml(f"<w:p {_W_NS}>{inner}</w:p>"), None))
+
+    box = "<w:r><w:pict><w:txbxContent><w:p><w:r><w:t>综合得分为94</w:t></w:r></w:p><w:p><w:r><w:t>5分</w:t></w:r></w:p>" \
+          "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>100</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:txbxContent></w:pict></w:r>"
+    assert text(box) == "\n综合得分为94\n5分"
+    assert text('<w:moveFrom w:id="1" w:author="a"><w:r><w:t>得分为90分</w:t></w:r></w:moveFrom>'
+                '<w:moveTo w:id="2" w:author="a"><w:r><w:t>得分为94分</w:t></w:r></w:moveTo>') == "得分为94分"
+    assert text("<w:r><w:ruby><w:rt><w:r><w:t>9</w:t></w:r></w:rt><w:rubyBase><w:r><w:t>94</w:t></w:r></w:rubyBase>"
+                "</w:ruby></w:r><w:r><w:t>分</w:t></w:r>") == "94分"
+    assert text("<w:r><w:t>偏差率为</w:t><w:noBreakHyphen/><w:t>5%</w:t></w:r>") == "偏差率为-5%"

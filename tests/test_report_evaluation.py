@@ -346,3 +346,21 @@ def test_check_of_a_multiyear_workbook_is_a_clear_error(tmp_path, capsys):
     with pytest.raises(ReportError, match="多年度评价"):
         check_report(written.path, QINHUANGDAO)
     assert main(["report", "check", str(written.path), str(QINHUANGDAO)]) == 2
+
+
+def test_a_multiyear_report_whose_rate_cannot_be_held_is_still_written(tmp_path):
+    """Adjusted budgets of 1e-15 against real spending (the reader takes them): no rate can be
+    held; the report says so and is written (it had stopped with a sentence naming nothing)."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(QINHUANGDAO)
+    sheet = book.active
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if cell.column_letter in "BC" and isinstance(cell.value, (int, float)):
+                cell.value = 0.000000000000001
+            elif cell.column_letter == "D" and isinstance(cell.value, (int, float)):
+                cell.value = 99999999999999
+    book.save(tmp_path / "tiny.xlsx")
+    [report] = write_reports(tmp_path / "tiny.xlsx", tmp_path / "r.docx").reports
+    assert "总体执行率无法计算" in body(report.path)

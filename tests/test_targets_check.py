@@ -522,7 +522,7 @@ def test_money_unit_of_texts():
 
     assert _money_unit(["年度资金总额（元）", "单位：万元"]) == "万元"
     assert _money_unit(["年度资金总额（元）"]) == "元" and _money_unit(["项目名称"]) == "万元"
-    assert _money_unit(["单位：万元/人"]) == "万元" and _money_unit(["计量单位：元/吨", "（元）"]) == "元"
+    assert _money_unit(["单位：元/吨", "（万元）"]) == "万元"   # a unit of measure, not of the amounts
 
 
 def test_a_target_typed_as_a_percentage_is_read_as_shown(tmp_path, capsys):
@@ -560,9 +560,15 @@ def test_a_list_cell_saved_as_a_formula_without_its_result_is_said_as_such(tmp_p
     book.save(tmp_path / "list.xlsx")
     run(capsys, tmp_path / "list.xlsx", "-o", tmp_path / "out", "--json", tmp_path / "r.json")
     _, data = findings(tmp_path / "r.json")
-    first = [(f["cell"], f["message"][:9]) for f in data["projects"][0]["findings"]]
-    assert ("E2", "单元格是公式，文件") in first and ("K2", "单元格是公式，文件") in first
-    assert not [f for f in data["projects"][0]["findings"] if "为空" in f["message"] or "缺少" in f["message"]]
+    first = [(f["cell"], f["kind"], f["message"][:9]) for f in data["projects"][0]["findings"]]
+    # the row stays the project's: no 没有“数量指标”, no 分值合计 short of 100 (and, the 全年预算数 unknown,
+    # no cost compared with it)
+    assert sorted(first) == [("E2", "unreadable", "单元格是公式，文件"), ("K2", "unreadable", "单元格是公式，文件")]
+    book.active["K2"], book.active["M3"] = 6000, "=15"   # a 分值 without its result: the 分值 are not added up
+    book.save(tmp_path / "weight.xlsx")
+    run(capsys, tmp_path / "weight.xlsx", "-o", tmp_path / "out2", "--json", tmp_path / "r2.json")
+    _, data = findings(tmp_path / "r2.json")
+    assert sorted(f["cell"] for f in data["projects"][0]["findings"]) == ["E2", "M3"]
 
 
 def test_a_project_name_that_is_an_error_value_is_said(tmp_path, capsys):
@@ -612,8 +618,10 @@ def test_a_negative_or_percentage_amount_in_a_list_is_said(tmp_path, capsys):
     """年初预算数 of -5 and 全年预算数 of 95% (as `perfbook new` refuses them) are said at their cells."""
     book = openpyxl.load_workbook(ROOT / "samples" / "chaoyang-2024" / "project_list.xlsx")
     book.active["D2"], book.active["E8"] = -5, "95%"
+    book.active["E14"], book.active["E14"].number_format = 0.95, "0%"   # 95% typed into a cell: stored 0.95
     book.save(tmp_path / "list.xlsx")
     run(capsys, tmp_path / "list.xlsx", "-o", tmp_path / "out", "--json", tmp_path / "r.json")
     _, data = findings(tmp_path / "r.json")
     said = {f["cell"]: f["message"] for p in data["projects"] for f in p["findings"]}
     assert said["D2"].endswith("年初预算数不能为负数（-5）") and said["E8"].endswith("全年预算数“95%”是百分数，不是金额")
+    assert said["E14"].endswith("全年预算数“95%”是百分数，不是金额")

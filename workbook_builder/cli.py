@@ -18,7 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from addin.engine import DEFAULT_PROFILE_ID, TableFinding, UserError, list_profiles
+from addin.engine import DEFAULT_PROFILE_ID, TableFinding, UserError, get_profile, list_profiles
 from addin.engine.form import FUNDS_TOTAL, GRADE, TOTAL
 from addin.engine.forms import DEFAULT_FORM_ID, get_form
 from addin.engine.table import Funds, Indicator, Table
@@ -226,6 +226,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
         return EXIT_USER   # refused by the guarded reader (a pipe, a bomb): never opened here
     tables = read_project_list(args.list, profile, args.year)
     refuse_outputs(tables, args.output, args.force, args.list)   # (before the review is printed: nothing would be written)
+    if args.portable:
+        from .forms.portable import check_portable
+
+        check_portable(get_profile(profile))
     _print_targets(review, brief=True)
     bar = _progress("生成模板", len(tables), "个项目")
     try:

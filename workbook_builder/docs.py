@@ -103,7 +103,7 @@ def targets_example_section() -> str:
     lacking = sum(1 for p in projects if any(f.kind == "groups" for f in p.findings))
     others = sum(kinds.values()) - kinds["cost_over_budget"] - kinds["groups"]
     return (f"{len(projects)} 个项目共 {sum(kinds.values())} 处问题（{kinds['cost_over_budget']} 处成本指标超过全年预算数，"
-            f"如首款、合同金额写在成本指标中而全年预算数只是当年的一部分；{lacking} 个项目缺少质量或时效类别"
+            f"如首款、合同金额写在成本指标中而全年预算数只是当年的一部分；{lacking} 个项目缺少规则要求的指标类别（如质量、时效指标）"
             + (f"；其他问题 {others} 处" if others else "") + f"），{sum(p.grade == '优' for p in projects)} 个项目为优。")
 
 

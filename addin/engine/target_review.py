@@ -109,6 +109,9 @@ class TargetProject:
     profile: str | None = None                # the profile the layout's form suggests, if any
     first_row: int | None = None              # 0-based sheet row of a list project's first row
     sheet: str = ""                           # the sheet (or Word table) it was read from
+    # cells holding formulas saved without their results (said among the problems): no rule
+    # speaks of them (a blank 分值 is not added up either)
+    unread: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -683,7 +686,7 @@ def review_project(project: TargetProject, profile: object = None,
     readings = [read_row(row, project, rules) for row in project.rows]
     ctx = Context(project, readings, rules, settings, last_year)
     for name in checks:
-        findings.extend(RULES[name](ctx))
+        findings.extend(f for f in RULES[name](ctx) if f.cell not in project.unread)
     deducted = sum((settings.rules.get(f.kind, Decimal(0)) for f in findings), Decimal(0))
     score = max(Decimal(form.TOTAL_WEIGHT) - deducted, Decimal(0))
     grade, consequence = grade_of_review(score, settings)

@@ -590,13 +590,15 @@ class Workbook:
 
     def widen_print_area(self, name: str, column: int) -> None:
         """Sheet ``name``'s print area (a single range, as Excel and WPS set it) taken right to
-        ``column``, so that the computed values print beside the table they check."""
+        ``column``, so that the computed values print beside the table they check; not when
+        they stand far from it (past a stray cell: the printout would take in the columns
+        between, shrunk to fit)."""
         names = self.root.find(self.ns + "definedNames")
         index = next((i for i, s in enumerate(self._sheets()) if s.get("name") == name), None)
         for defined in names if names is not None and index is not None else ():
             if defined.get("name") == "_xlnm.Print_Area" and defined.get("localSheetId") == str(index):
                 area = _PRINT_AREA.fullmatch((defined.text or "").strip())
-                if area and _column_number(area.group(2)) < column:
+                if area and 0 < column - _column_number(area.group(2)) <= _NEAR_PRINT_AREA:
                     defined.text = f"{area.group(1)}{_column_letters(column)}{area.group(3)}"
 
     def add_findings_sheet(self, pairs, styles: Styles) -> None:
@@ -640,6 +642,7 @@ class Workbook:
 
 
 MAX_COLUMN = 16384   # XFD, a sheet's last column
+_NEAR_PRINT_AREA = 4   # columns right of a print area that computed values may take it to
 # a print area of one range: its start and the sheet ('自评表'!$A$1:$), the end's column (K) and row ($31)
 _PRINT_AREA = re.compile(r"((?:'(?:[^']|'')+'|[^'!,]+)!\$?[A-Za-z]{1,3}\$?\d+:\$?)([A-Za-z]{1,3})(\$?\d+)")
 _ZERO = re.compile(r"\s*\+?(?:0+\.?0*|\.0+)\s*")   # a width of 0 (0, 0.0, .0)
@@ -677,7 +680,7 @@ def write_annotated(source: str | Path | BinaryIO, dest: Path, reads, pairs) -> 
                     column, spans = free, []
                 spans.append(span)
                 _computed_column(sheet, styles, column, cells, result)
-                rightmost = max(rightmost, column + 1 if result.grade else column)
+                rightmost = max(rightmost, column + 1 if result.grade else column)   # (a far one is not printed)
                 for finding in report.findings:
                     if finding.cell:
                         shown = sheet.shown_at(finding.cell)

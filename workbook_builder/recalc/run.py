@@ -75,7 +75,8 @@ def report_table(read: ReadTable, profile: str | None, file_label: str) -> tuple
         errors = [key for key in scores if read.cell(key) in shown]
         result = evaluate_table(as_computed(read.table, result, read.computed, errors, read.outside_total), profile_id)
     findings = [rule_problem] if rule_problem else []
-    findings += [finding_row(cell, Finding("unreadable", message)) for cell, message in read.problems]
+    named = _names_by_cell(read) if read.problems else {}
+    findings += [finding_row(cell, Finding("unreadable", message), named.get(cell, "")) for cell, message in read.problems]
     if not read.status:   # a table never filled in is one status (未填写), not a finding per cell
         said = {cell for cell, _ in read.problems}   # an error value's cell: said once, not also 为空
         findings += [finding_row(cell, f.finding, _concerns(read, f)) for f in result.findings if _fits(read, f)
@@ -91,6 +92,15 @@ def report_table(read: ReadTable, profile: str | None, file_label: str) -> tuple
 
 
 _BLANK_KINDS = ("unreadable", "score_missing")   # what the engine says of a cell read as empty
+
+
+def _names_by_cell(read: ReadTable) -> dict[str, str]:
+    """What each cell of the table is about, as :func:`_concerns` names it: an indicator row's
+    cells its 三级指标, the funds block's 年度资金总额 (a reading problem there is about it)."""
+    named = {cell: FUNDS_TOTAL for key, cell in read.cells.items() if key[0] == "funds" and cell}
+    named.update((cell, read.table.indicators[key[1] - 1].level3) for key, cell in read.all_cells().items()
+                 if key[0] == "indicator" and cell and key[1] <= len(read.table.indicators))
+    return named
 
 
 def _concerns(read: ReadTable, finding: TableFinding) -> str:

@@ -169,26 +169,35 @@ _HALF_WIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+# what Word does not show as the paragraph's text: a drawing's fallback copy, text moved away (its
+# new place is read), a ruby's guide text, a table in a text box (not read as run-on text)
+_NOT_SHOWN = {"{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback", _W + "moveFrom", _W + "rt",
+              _W + "tbl"}
 _SPACES = {_W + "tab", _W + "br", _W + "cr", _W + "ptab"}
 
 
 def _paragraph_text(paragraph) -> str:
     """A paragraph's text as Word shows it: its runs wherever they stand (in tracked insertions,
-    fields, smart tags, content controls, text boxes; not deleted text, nor a drawing's
-    fallback copy), tabs and breaks as spaces."""
+    fields, smart tags, content controls, text boxes; not deleted or moved-away text, nor a
+    drawing's fallback copy), tabs and breaks as spaces, a text box's paragraphs on lines of
+    their own (94 and 5分 in two of them are not 945分)."""
     parts, skipped = [], None
     for element in paragraph._p.iter():
         if skipped is not None:
             if element is skipped or skipped in element.iterancestors():
                 continue
             skipped = None
-        if element.tag == _FALLBACK:
+        tag = element.tag
+        if tag in _NOT_SHOWN:
             skipped = element
-        elif element.tag == _W + "t":
+        elif tag == _W + "t":
             parts.append(element.text or "")
-        elif element.tag in _SPACES:
+        elif tag in _SPACES:
             parts.append(" ")
+        elif tag == _W + "noBreakHyphen":
+            parts.append("-")
+        elif tag == _W + "p" and element is not paragraph._p:
+            parts.append("\n")
     return "".join(parts)
 
 

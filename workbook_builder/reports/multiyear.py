@@ -114,11 +114,14 @@ class MultiYearReportData:
 
     def context(self) -> dict:
         after, actual = self._sum("after"), self._sum("actual")
-        rate = round_half_up(actual / after, 4) if after and actual is not None else None
+        try:
+            rate = round_half_up(actual / after, 4) if after and actual is not None else None
+        except PerfError:   # (a total budget of 1e-15 against a real amount: no rate to state)
+            rate = None
         overview = f"{self.project or '本项目'}的绩效评价覆盖{self.span}共{len(self.years)}个年度。"
         if after is not None and actual is not None:
             overview += (f"各年度预算数（调整后）合计{money(after)}万元，实际支出合计{money(actual)}万元，"
-                         f"总体执行率{pct(rate)}。")
+                         + (f"总体执行率{pct(rate)}。" if rate is not None else "总体执行率无法计算。"))
         method = (f"本次评价覆盖{self.span}共{len(self.years)}个年度：逐年核对预算及支出表（明细行之和应与合计行一致，"
                   f"执行率=实际支出÷预算数（调整后）），以各年度评价得分的平均分作为综合得分，"
                   f"按“{self.profile_name}”（{self.profile}）的等级区间评定等级：{self.bands}。")

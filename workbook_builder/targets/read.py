@@ -282,8 +282,13 @@ def read_list(grid: Grid, header: int, columns: dict[str, int]) -> list[TargetPr
                                                              at(r, columns["initial"]) if "initial" in columns else ""), False)):
                 if "annual" not in columns and required:
                     continue
-                if (r, columns.get("annual" if required else "initial")) in grid.no_result:
+                at_cell = (r, columns.get("annual" if required else "initial"))
+                if at_cell in grid.no_result:
                     current.problems.append((amount.cell, NO_RESULT))   # (not 缺少: the formula has no result)
+                    current.unread |= {amount.cell}
+                    continue
+                if at_cell in grid.percent and not blank(amount.value):   # 95% typed: stored 0.95, shown 95%
+                    current.problems.append((amount.cell, f"项目“{name}”：{amount.label}“{grid.shown(*at_cell)}”是百分数，不是金额"))
                     continue
                 problem = _amount_problem(amount, required)
                 if problem:
@@ -308,9 +313,8 @@ def read_list(grid: Grid, header: int, columns: dict[str, int]) -> list[TargetPr
         row = _row(grid, r, columns, values)
         if not _has_indicator(values):
             continue
-        lost = sorted(c for k, c in columns.items() if k in LIST_FIELDS and (r, c) in grid.no_result)
-        if lost:   # a formula saved without its result: said at its cell, the row not reviewed as empty
-            current.problems.append((grid.address(r, lost[0]), NO_RESULT))
+        if _unread(grid, r, {k: c for k, c in columns.items() if k in LIST_FIELDS}, current):
+            current.rows.append(row)   # kept: its labels carry, its group counts
             continue
         if not row.level3:
             current.problems.append((row.cells.get("level3", ""), f"第 {r + 1} 行缺少三级指标名称"))
@@ -321,6 +325,15 @@ def read_list(grid: Grid, header: int, columns: dict[str, int]) -> list[TargetPr
     for r, total in totals:
         _total_row(grid, r, columns, total, [p for p in projects if p.project])
     return projects + [t for _, t in totals]
+
+
+def _unread(grid: Grid, r: int, columns: dict[str, int], project: TargetProject) -> bool:
+    """Whether row ``r`` has cells in ``columns`` saved as formulas without their results: each
+    is said at its cell (not read as empty: 年度指标值为空), and no rule speaks of it."""
+    lost = [grid.address(r, c) for c in sorted(columns.values()) if (r, c) in grid.no_result]
+    project.problems.extend((cell, NO_RESULT) for cell in lost)
+    project.unread |= set(lost)
+    return bool(lost)
 
 
 def _has_indicator(values: dict[str, object]) -> bool:
@@ -452,17 +465,13 @@ def read_declaration(grid: Grid) -> list[TargetProject]:
     totals, stops = ends()
     end = headers[1] if len(headers) > 1 else grid.bottom
     label_end = columns.get("target", grid.right)
-    unread: set[int] = set()   # rows whose cells were saved without their results
     for r in range(first, end):
         labels = [t for t in texts[r - grid.top][: label_end - grid.left] if t] if r < grid.bottom else []
         if any(t.startswith(totals) or t.startswith(stops) for t in labels):
             break
         values = {k: _value(grid, r, c, k) for k, c in columns.items()}
-        lost = sorted(c for c in columns.values() if (r, c) in grid.no_result)
-        if lost:   # a formula saved without its result: said, not taken for a placeholder row; its
-            project.problems.append((grid.address(r, lost[0]), NO_RESULT))   # labels carry on below
-            unread.add(id(row := _row(grid, r, columns, values)))
-            project.rows.append(row)
+        if _unread(grid, r, columns, project):   # kept: its labels carry, its group counts
+            project.rows.append(_row(grid, r, columns, values))
             continue
         if all(blank(values.get(k)) for k in ("nature", "target", "weight")):
             continue   # a label row or a placeholder (指标1：, ……)
@@ -472,7 +481,6 @@ def read_declaration(grid: Grid) -> list[TargetProject]:
             continue
         project.rows.append(row)
     _carry(project.rows)
-    project.rows = [row for row in project.rows if id(row) not in unread]
     return [project]
 
 
