@@ -5,7 +5,6 @@ every test here fails when its check is removed or weakened."""
 import re
 import struct
 import zipfile
-import zlib
 from pathlib import Path
 
 import pytest
@@ -256,7 +255,6 @@ def test_a_version_zipfile_refuses_is_refused(tmp_path):
 
 
 def test_a_corrupt_extra_field_is_refused(tmp_path):
-    data = bytearray(GOOD.read_bytes())
     with zipfile.ZipFile(GOOD) as src, zipfile.ZipFile(tmp_path / "extra.xlsx", "w", zipfile.ZIP_DEFLATED) as out:
         for item in src.infolist():
             info = zipfile.ZipInfo(item.filename, item.date_time)
