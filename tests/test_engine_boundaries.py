@@ -459,6 +459,8 @@ def test_a_rate_and_score_mismatch_states_the_rate_to_two_decimals_of_a_percent(
     assert score.finding.message == "资金得分应为执行率85.56% × 分值10 = 8.56（四舍五入保留2位小数），填报为8.55"
     [over] = funds_of(table_with_funds(annual=100, executed=105, weight=5, rate="105%", score=4.5))
     assert over.finding.message == "资金得分应为执行率105%（超过100%的按100%计） × 分值5 = 5.00（四舍五入保留2位小数），填报为4.5"
+    [full] = funds_of(table_with_funds(annual=100, executed=100, weight=10, rate="100%", score=9))   # (not over it)
+    assert full.finding.message == "资金得分应为执行率100% × 分值10 = 10.00（四舍五入保留2位小数），填报为9"
 
 
 def test_a_blank_total_with_filled_sub_rows_is_compared_as_zero():
