@@ -82,6 +82,15 @@ def test_word_documents_give_the_snapshot_findings(word_folder, tmp_path):
     assert sum(1 for t in data["tables"] if Path(t["file"]).stem.startswith("27-30")) == 4
 
 
+def test_a_word_copys_results_show_a_rate_as_a_percentage(word_folder, tmp_path):
+    folder, _ = word_folder
+    data = recalc(folder / "12_朝阳区公共信用信息服务平台.docx", tmp_path / "out")
+    copy = docx.Document(str(tmp_path / "out" / data["tables"][0]["annotated"]))
+    rows = [[c.text for c in row.cells] for row in copy.tables[-1].rows]
+    [rate] = [r for r in rows if r[4] == "执行率不一致"]
+    assert rate[3] == "年度资金总额" and rate[6:] == ["99.98%", "99.99%"]
+
+
 def test_word_copy_has_shading_comments_and_results_table(word_folder, tmp_path):
     folder, _ = word_folder
     source = folder / "26_朝阳区政府网站功能和监测服务项目.docx"
@@ -97,7 +106,8 @@ def test_word_copy_has_shading_comments_and_results_table(word_folder, tmp_path)
     assert cell.text == "10" and 'w:fill="FF9999"' in cell._tc.xml
     results = copy.tables[-1]
     assert [c.text for c in results.rows[0].cells][:3] == ["表格", "项目名称", "位置"]
-    assert results.rows[1].cells[2].text == "第12行第10列" and "得分应为7.00" in results.rows[1].cells[4].text
+    assert results.rows[1].cells[2].text == "第12行第10列" and "得分应为7.00" in results.rows[1].cells[5].text
+    assert results.rows[0].cells[3].text == "指标" and results.rows[1].cells[3].text.startswith("指标2")
     assert source.read_bytes() == before
     with zipfile.ZipFile(tmp_path / "out" / table["annotated"]) as package:
         assert "word/comments.xml" in package.namelist()

@@ -57,4 +57,4 @@ def test_classic_runpython_entry_point_reviews_the_calling_book():
     assert done.returncode == 0, done.stderr[-3000:]
     rows, cells = review_findings(json.loads(done.stdout), len(payload["sheets"]))
     assert (rows, cells) == recalc_findings(path)
-    assert [r[2] for r in rows] == ["未按超额规则扣分"]
+    assert [r[2:4] for r in rows] == [("指标2：项目总结报告", "未按超额规则扣分")]

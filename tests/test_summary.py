@@ -354,3 +354,13 @@ def test_rates_in_findings_are_shown_as_percentages(tmp_path):
     copy = load_workbook(write_annotated(source, tmp_path / "copy.xlsx", reads, pairs))
     shown = {row[2].value: (row[6].number_format, row[7].number_format) for row in copy["复核结果"].iter_rows(min_row=2)}
     assert shown["G6"] == ("0.00%", "0.00%") and shown["H6"] == ("General", "General")
+
+
+def test_a_rate_finding_shown_as_text_is_a_percentage():
+    """Where a table holds text (the Word copy's 复核结果, the add-in's review), a rate's 填报值 and
+    应为 read 99.98% and 99.99%; other values stay as they are."""
+    from workbook_builder.recalc.result import shown_values
+
+    rate = FindingRow("G6", "exec_rate_mismatch", "执行率不一致", "执行率应为99.99%，填报为99.98%", 0.9998, 0.9999)
+    assert shown_values(rate) == ("99.98%", "99.99%")
+    assert shown_values(FindingRow("J14", "score_mismatch", "得分不一致", "", 10.0, 7.0)) == (10.0, 7.0)

@@ -290,12 +290,12 @@ def test_review_script_reviews_a_target_list_it_is_run_on():
     assert done.returncode == 0, done.stderr[-3000:]
     actions = json.loads(done.stdout)
     cells = written_values(actions, len(payload["sheets"]))
-    assert (cells["A1"], cells["F1"], cells["G1"]) == ("工作表", "值", "限值")
+    assert (cells["A1"], cells["D1"], cells["G1"], cells["H1"]) == ("工作表", "指标", "值", "限值")
     found = set()
     for r in range(2, 100):
         if f"A{r}" not in cells:
             break
-        if cells[f"D{r}"] != "审核等级":
+        if cells[f"E{r}"] != "审核等级":
             found.add((cells[f"C{r}"], cells[f"B{r}"].rsplit(",", 1)[1].strip('")')))
     assert found == {(project, cell) for project, kind, cell in EXPECTED if kind != "below_last_year"}
     colored = {a["start_row"] for a in actions if a["func"] == "setRangeColor"}
@@ -321,7 +321,7 @@ def test_the_lite_bundle_reviews_a_target_list_too(tmp_path):
     [actions] = run_in_lite(tmp_path, [payload])
     cells = written_values(actions, len(payload["sheets"]))
     found = {(cells[f"C{r}"], cells[f"B{r}"].rsplit(",", 1)[1].strip('")')) for r in range(2, 100)
-             if f"A{r}" in cells and cells[f"D{r}"] != "审核等级"}
+             if f"A{r}" in cells and cells[f"E{r}"] != "审核等级"}
     assert found == {(project, cell) for project, kind, cell in EXPECTED if kind != "below_last_year"}
 
 

@@ -48,18 +48,18 @@ def written_values(actions: list[dict], sheet_position: int) -> dict[str, object
 
 def review_findings(actions: list[dict], sheets: int) -> tuple[list[tuple], set[tuple[int, str]]]:
     """What the review script wrote: the finding rows of its 复核结果 sheet (added after the
-    workbook's ``sheets`` sheets) as (sheet, cell, label, message, reported, expected), and the
-    (sheet position, cell) of every highlighted cell."""
+    workbook's ``sheets`` sheets) as (sheet, cell, indicator, label, message, reported, expected),
+    and the (sheet position, cell) of every highlighted cell."""
     cells = written_values(actions, sheets)
     assert cells.get("A1") == "工作表", "no 复核结果 sheet was written"
     rows = []
     for r in range(2, 10_000):
         if f"A{r}" not in cells:
             break
-        sheet, link, _, label, message, reported, expected = (cells[f"{c}{r}"] for c in "ABCDEFG")
+        sheet, link, _, indicator, label, message, reported, expected = (cells[f"{c}{r}"] for c in "ABCDEFGH")
         cell = re.search(r',"([A-Z]+\d+)"\)$', link).group(1) if link else ""
         if label:  # an empty cell comes back as "" from Excel, where recalc has None
-            rows.append((sheet, cell, label, message, None if reported == "" else reported,
+            rows.append((sheet, cell, indicator, label, message, None if reported == "" else reported,
                          None if expected == "" else expected))
     colored = {(a["sheet_position"], address(a["start_row"], a["start_column"]))
                for a in actions if a["func"] == "setRangeColor"}
@@ -67,14 +67,16 @@ def review_findings(actions: list[dict], sheets: int) -> tuple[list[tuple], set[
 
 
 def recalc_findings(path: Path) -> tuple[list[tuple], set[tuple[int, str]]]:
-    """The same, as ``perfbook recalc`` finds it for the file."""
+    """The same, as ``perfbook recalc`` finds it for the file (a rate's values as the review
+    shows them: 99.98%)."""
+    from workbook_builder.recalc.result import shown_values
     from workbook_builder.recalc.run import check_file
 
     names = [g.name for g in read_grids(path)]
     rows, cells = [], set()
     for report in check_file(str(path), None, None, None, path.name):
         for f in report.findings:
-            rows.append((report.sheet, f.cell, f.label, f.message, f.reported, f.expected))
+            rows.append((report.sheet, f.cell, f.indicator, f.label, f.message, *shown_values(f)))
             if f.cell:
                 cells.add((names.index(report.sheet), f.cell))
     return rows, cells

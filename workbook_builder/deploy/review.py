@@ -20,14 +20,14 @@ from xlwings import script
 
 from ..readers.container import Grid
 from ..readers.tables import NoTable, tables_in
-from ..recalc.result import FindingRow, TableReport
+from ..recalc.result import FindingRow, TableReport, shown_values
 from ..recalc.evaluation import evaluation_reports, tables_beside
 from ..recalc.run import report_table
 
 RESULT_SHEET = "复核结果"
-HEADERS = ("工作表", "单元格", "项目名称", "问题类型", "说明", "填报值", "应为")
+HEADERS = ("工作表", "单元格", "项目名称", "指标", "问题类型", "说明", "填报值", "应为")
 FINDING_COLOR = "#FFC7CE"
-COLUMN_WIDTHS = (12, 8, 30, 16, 70, 12, 12)
+COLUMN_WIDTHS = (12, 8, 30, 20, 16, 60, 12, 12)
 
 
 def grids_of(book: xw.Book) -> list[Grid]:
@@ -65,15 +65,15 @@ def result_rows(reports: list[TableReport]) -> list[list[object]]:
     rows: list[list[object]] = [list(HEADERS)]
     for report in reports:
         for finding in report.findings:
-            rows.append([report.sheet, _link(report.sheet, finding), report.project, finding.label,
-                         finding.message, finding.reported, finding.expected])
+            rows.append([report.sheet, _link(report.sheet, finding), report.project, finding.indicator,
+                         finding.label, finding.message, *shown_values(finding)])
     if len(rows) == 1:
-        rows.append(["", "", "", "", "未发现问题：" + "；".join(
+        rows.append(["", "", "", "", "", "未发现问题：" + "；".join(
             f"{r.project} 总分 {r.computed_total}，等级 {r.grade}" for r in reports), None, None])
     return rows
 
 
-TARGET_HEADERS = ("工作表", "单元格", "项目名称", "问题类型", "说明", "值", "限值")
+TARGET_HEADERS = ("工作表", "单元格", "项目名称", "指标", "问题类型", "说明", "值", "限值")
 
 
 def review_targets(grids: list[Grid], label: str, profile: str | None = None) -> list | None:
@@ -98,11 +98,11 @@ def target_rows(projects: list) -> list[list[object]]:
     rows: list[list[object]] = [list(TARGET_HEADERS)]
     for project in projects:
         for finding in project.findings:
-            rows.append([project.sheet, _link(project.sheet, finding), project.project, finding.label,
-                         finding.message, finding.value, finding.limit])
+            rows.append([project.sheet, _link(project.sheet, finding), project.project, finding.indicator,
+                         finding.label, finding.message, finding.value, finding.limit])
     for project in projects:
         if project.grade is not None:
-            rows.append([project.sheet, "", project.project, "审核等级",
+            rows.append([project.sheet, "", project.project, "", "审核等级",
                          f"审核等级 {project.grade}（{project.consequence}），审核得分 {project.score:g}，"
                          f"{len(project.findings)} 处问题", None, None])
     return rows
@@ -125,7 +125,7 @@ def review_book(book: xw.Book) -> list[TableReport]:
     except NoTable as err:
         reports = review_targets(grids, label)   # a target list or 申报表: reviewed as targets
         if reports is None:
-            reports, rows = [], [list(HEADERS), ["", "", "", "无法复核", str(err), None, None]]
+            reports, rows = [], [list(HEADERS), ["", "", "", "", "无法复核", str(err), None, None]]
         else:
             rows = target_rows(reports)
     names = [s.name for s in book.sheets]

@@ -20,11 +20,12 @@ from ..files import atomic_save, inert_text
 from ..readers.docx import WordGrid, body_tables, cell_at, children, open_document
 from .annotate import AnnotationError
 from .inert_docx import neutralise, removal_note, verify
+from .result import shown_values
 
 FLAG_FILL = "FF9999"
 AUTHOR, INITIALS = "perfbook", "PB"
-COLUMNS = ("表格", "项目名称", "位置", "问题类型", "说明", "填报值", "应为")
-WIDTHS = (1.4, 3.0, 2.0, 2.2, 6.4, 1.5, 1.5)  # cm
+COLUMNS = ("表格", "项目名称", "位置", "指标", "问题类型", "说明", "填报值", "应为")
+WIDTHS = (1.4, 2.6, 2.0, 2.4, 2.2, 5.0, 1.2, 1.2)  # cm
 # w:tcPr children that must follow w:shd (ECMA-376 order); shd goes before the first present
 _AFTER_SHD = ("w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark",
               "w:headers", "w:cellIns", "w:cellDel", "w:cellMerge", "w:tcPrChange")
@@ -119,9 +120,10 @@ def _findings_table(document, pairs, removed: str | None = None) -> None:
     for cell, title in zip(table.rows[0].cells, COLUMNS):
         cell.paragraphs[0].add_run(title).bold = True
     for report, _ in pairs:
-        rows = [(f.cell, f.label, f.message, f.reported, f.expected) for f in report.findings]
+        rows = [(f.cell, f.indicator, f.label, f.message, *shown_values(f)) for f in report.findings]
         total = f"计算总分 {_text(report.computed_total) or '无法计算'}，等级 {report.grade or '无'}"
-        rows.append(("", "复核计算值" if report.findings else "无问题", total, report.reported_total, report.computed_total))
+        rows.append(("", "", "复核计算值" if report.findings else "无问题", total, report.reported_total,
+                     report.computed_total))
         for values in rows:
             cells = table.add_row().cells
             for cell, value in zip(cells, (report.sheet, report.project, *values)):

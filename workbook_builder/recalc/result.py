@@ -14,7 +14,7 @@ from pathlib import Path
 
 from addin.engine import PerfError, TableFinding, TableResult, as_float
 from addin.engine.numbers import read_value
-from addin.engine.findings import KINDS
+from addin.engine.findings import KINDS, RATE_KINDS
 
 
 @dataclass
@@ -44,6 +44,14 @@ def _amount(value: object) -> float | None:
         return float(read_value(value, None, "全年预算数"))
     except PerfError:
         return None
+
+
+def shown_values(row: FindingRow) -> tuple[object, object]:
+    """A finding's 填报值 and 应为 as a table of text shows them: a rate as a percentage (0.9998 as
+    99.98%, see :data:`~addin.engine.findings.RATE_KINDS`), anything else as it is."""
+    if row.kind not in RATE_KINDS:
+        return row.reported, row.expected
+    return tuple(f"{round(v * 100, 2):g}%" if isinstance(v, (int, float)) else v for v in (row.reported, row.expected))
 
 
 def finding_row(cell: str, finding, indicator: object = "") -> FindingRow:
