@@ -25,7 +25,7 @@ from .result import shown_values
 FLAG_FILL = "FF9999"
 AUTHOR, INITIALS = "perfbook", "PB"
 COLUMNS = ("表格", "项目名称", "位置", "指标", "问题类型", "说明", "填报值", "应为")
-WIDTHS = (1.4, 2.6, 2.0, 2.4, 2.2, 5.0, 1.2, 1.2)  # cm
+WIDTHS = (1.3, 2.4, 1.9, 2.3, 2.1, 4.2, 1.9, 1.9)  # cm
 # w:tcPr children that must follow w:shd (ECMA-376 order); shd goes before the first present
 _AFTER_SHD = ("w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark",
               "w:headers", "w:cellIns", "w:cellDel", "w:cellMerge", "w:tcPrChange")
