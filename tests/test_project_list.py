@@ -224,3 +224,12 @@ def test_the_lists_name_is_shown_safely_in_its_error():
     assert str(ProjectListError(Path("收到/a\nb.xlsx"), ["x"])).startswith("项目清单 收到/a\\x0ab.xlsx 有 1 处问题")
     gbk = Path(os.fsdecode(b"\xb1\xed.xlsx"))
     assert str(ProjectListError(gbk, ["x"], "表1")).startswith("项目清单 表.xlsx（文件名按 GBK 解码）（工作表“表1”）")
+
+
+def test_an_amount_written_as_a_percentage_or_a_negative_initial_budget_is_refused(tmp_path):
+    """As `perfbook new` refuses them (and `targets check` says them): 全年预算数 95% is no amount,
+    a 年初预算数 of -5 no budget."""
+    rows = rows_for()
+    rows[0].update(全年预算数="95%", 年初预算数="-5")
+    assert problems(write(tmp_path, rows)) == ["第 2 行：项目“示例项目”的全年预算数“95%”是百分数，不是金额",
+                                                "第 2 行：年初预算数不能为负数（-5）"]

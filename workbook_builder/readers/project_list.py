@@ -208,9 +208,16 @@ def read_project_list(path: str | Path, profile: object = None, year: int | None
     return tables
 
 
+def _money(text: str, label: str):
+    """An amount of the list (万元) as a number; a percentage (95%) is no amount."""
+    if text.strip().endswith(("%", "％")):
+        raise PerfError(f"{label}“{text.strip()}”是百分数，不是金额")
+    return to_decimal(text, label)
+
+
 def _new_table(project: dict[str, str], number: int, year: int | None, problems: list[str]) -> Table:
     try:
-        annual = to_decimal(project[ANNUAL], ANNUAL)
+        annual = _money(project[ANNUAL], ANNUAL)
         if annual <= 0:
             raise PerfError(f"{ANNUAL}应大于 0（{project[ANNUAL]}）")
     except PerfError as err:
@@ -219,7 +226,8 @@ def _new_table(project: dict[str, str], number: int, year: int | None, problems:
     initial = project[INITIAL] or None
     if initial is not None:
         try:
-            to_decimal(initial, INITIAL)
+            if _money(initial, INITIAL) < 0:
+                raise PerfError(f"{INITIAL}不能为负数（{initial}）")
         except PerfError as err:
             problems.append(f"第 {number} 行：{err}")
     return Table(
