@@ -722,10 +722,11 @@ def _not_over_inputs(args: argparse.Namespace) -> None:
         values = [getattr(args, name, None) for name in names]
         return [str(v) for value in values for v in (value if isinstance(value, list) else [value]) if v]
 
-    inputs = [path for path in named(getattr(args, "reads", ())) if os.path.isfile(path)]
-    for output in named(getattr(args, "writes", ())):
-        if os.path.isfile(output) and any(os.path.samefile(output, path) for path in inputs):
-            raise CliError(f"输出 {shown_path(output)} 就是要读取的文件，写出会覆盖它：请另选输出路径")
+    from .files import read_by_this_run
+
+    clash = read_by_this_run([Path(p) for p in named(getattr(args, "writes", ()))], named(getattr(args, "reads", ())))
+    if clash:
+        raise CliError(f"输出 {shown_path(str(clash[0]))} 就是要读取的文件，写出会覆盖它：请另选输出路径")
 
 
 def _json_to_stdout(args: argparse.Namespace) -> int:

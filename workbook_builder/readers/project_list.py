@@ -119,7 +119,7 @@ def _frame(path: Path) -> tuple[list[str], list[dict[str, str]], str | None, int
     grid = grids[0]
     sheet = None if fmt == "csv" else grid.name
     rows = [[_cell(v) for v in row] for row in grid.rows]
-    at, header = _header(rows)
+    at, header = list_header(rows) or (0, _labels(rows[0]) if rows else [])
     columns = {name: i for i, name in reversed(list(enumerate(header))) if name}   # the first of a name
     target, unit = columns.get(form.INDICATOR_FIELDS["target"]), columns.get(form.INDICATOR_FIELDS["unit"])
     body = rows[at + 1:]
@@ -133,24 +133,26 @@ def _frame(path: Path) -> tuple[list[str], list[dict[str, str]], str | None, int
 HEADER_ROWS = 10   # a list's header is within its first rows (below a title, a 单位 line)
 
 
-def _header(rows: list[list[str]]) -> tuple[int, list[str]]:
-    """The index of the row a list's header ends on, and its labels: the first row, or the first
-    holding 项目名称 and 三级指标 below a title, or two rows read as one (项目名称 … merged down
-    beside 绩效指标 over 一级指标 … 三级指标 …)."""
-    def labels(row: list[str]) -> list[str]:
-        return [c.replace("\n", "").replace(" ", "").strip() for c in row]
+def _labels(row: list[str]) -> list[str]:
+    return [c.replace("\n", "").replace(" ", "").strip() for c in row]
 
+
+def list_header(rows: list[list[str]]) -> tuple[int, list[str]] | None:
+    """The index of the row a list's header ends on, and its labels: the first row within
+    :data:`HEADER_ROWS` holding 项目名称 and 三级指标 (below a title), or two rows read as one
+    (项目名称 … merged down beside 绩效指标 over 一级指标 … 三级指标 …); ``None`` when none has them.
+    (``targets check`` finds a list's header the same way.)"""
     level3 = form.INDICATOR_FIELDS["level3"]
     for at, row in enumerate(rows[:HEADER_ROWS]):
-        texts = labels(row)
+        texts = _labels(row)
         if PROJECT not in texts:
             continue
-        below = labels(rows[at + 1]) if at + 1 < len(rows) else []
+        below = _labels(rows[at + 1]) if at + 1 < len(rows) else []
         if level3 not in texts and level3 in below:
             return at + 1, [b or a for a, b in zip_longest(texts, below, fillvalue="")]
         if level3 in texts:
             return at, texts
-    return 0, labels(rows[0]) if rows else []
+    return None
 
 
 def _text(row: dict, column: str) -> str:
@@ -208,16 +210,17 @@ def read_project_list(path: str | Path, profile: object = None, year: int | None
     return tables
 
 
-def _money(text: str, label: str):
-    """An amount of the list (万元) as a number; a percentage (95%) is no amount."""
-    if text.strip().endswith(("%", "％")):
-        raise PerfError(f"{label}“{text.strip()}”是百分数，不是金额")
-    return to_decimal(text, label)
+def list_amount(value: object, label: str):
+    """An amount of a list (as typed) as a number; a percentage (95%) is no amount. Raises
+    ``PerfError`` (``targets check`` reads a list's amounts the same way)."""
+    if isinstance(value, str) and value.strip().endswith(("%", "％")):
+        raise PerfError(f"{label}“{value.strip()}”是百分数，不是金额")
+    return to_decimal(value, label)
 
 
 def _new_table(project: dict[str, str], number: int, year: int | None, problems: list[str]) -> Table:
     try:
-        annual = _money(project[ANNUAL], ANNUAL)
+        annual = list_amount(project[ANNUAL], ANNUAL)
         if annual <= 0:
             raise PerfError(f"{ANNUAL}应大于 0（{project[ANNUAL]}）")
     except PerfError as err:
@@ -226,7 +229,7 @@ def _new_table(project: dict[str, str], number: int, year: int | None, problems:
     initial = project[INITIAL] or None
     if initial is not None:
         try:
-            if _money(initial, INITIAL) < 0:
+            if list_amount(initial, INITIAL) < 0:
                 raise PerfError(f"{INITIAL}不能为负数（{initial}）")
         except PerfError as err:
             problems.append(f"第 {number} 行：{err}")

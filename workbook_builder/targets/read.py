@@ -21,7 +21,6 @@ review also runs inside Excel, on the grids xlwings gives).
 from __future__ import annotations
 
 import re
-from itertools import zip_longest
 
 from addin.engine import form
 from addin.engine.forms import ends, funds_rows, get_form, strip_source, vocabulary
@@ -31,7 +30,7 @@ from addin.engine.target_review import Amount, AmountSum, TargetProject, TargetR
 
 from ..forms.layout import META_SHEET
 from ..readers.container import Grid, error_meaning
-from ..readers.project_list import INDICATOR_COLUMNS, LIST_FIELDS, PROJECT_COLUMNS
+from ..readers.project_list import INDICATOR_COLUMNS, LIST_FIELDS, PROJECT_COLUMNS, list_amount, list_header
 from ..readers.tables import (NO_RESULT, _carry_levels, _find_funds, _indicator_columns, _is_header, _recognise,
                               cell_texts, money_in, norm)
 from ..readers.tables import _source_name as _funds_source
@@ -45,7 +44,6 @@ ANNUAL_LABELS = ("年度资金申请总额", "年度资金总额", "年度预算
                  "年度本级预算金额")   # (湖南湘潭's 申报表)
 # The project's name as 申报表 label it (湖南湘潭's reads 项目支出名称)
 PROJECT_LABELS = (PROJECT, "项目支出名称")
-HEADER_ROWS = 10   # a list's header is within its first rows
 
 
 # How a 申报表 states the unit of its amounts: 单位：元 (or 金额单位:万元, 单位（万元）) first, else a
@@ -98,19 +96,13 @@ def _source_name(text: str) -> str | None:
 
 
 def _list_header(grid: Grid) -> tuple[int, dict[str, int]] | None:
-    """The row a list's header ends on and its columns: one row holding 项目名称 and 三级指标, or
-    two (项目名称 … merged down beside 绩效指标 over 一级指标 … 三级指标 …), read as one."""
-    texts = cell_texts(grid)
-    level3 = form.INDICATOR_FIELDS["level3"]
-    for r, row in enumerate(texts[:HEADER_ROWS]):
-        if PROJECT not in row:
-            continue
-        below = texts[r + 1] if r + 1 < len(texts) else []
-        if level3 not in row and level3 in below:
-            row, r = [b or a for a, b in zip_longest(row, below, fillvalue="")], r + 1
-        if level3 in row:
-            return grid.top + r, {k: grid.left + i for k, i in _fields(row).items()}
-    return None
+    """The row a list's header ends on and its columns, found as ``batch`` finds it
+    (:func:`..readers.project_list.list_header`)."""
+    found = list_header(cell_texts(grid))
+    if found is None:
+        return None
+    r, row = found
+    return grid.top + r, {k: grid.left + i for k, i in _fields(row).items()}
 
 
 def projects_in(grids: list[Grid], file: str) -> list[TargetProject]:
@@ -225,10 +217,8 @@ def _amount_problem(amount: Amount, required: bool) -> str | None:
     no number, a percentage, negative, or 0 when ``required``."""
     if blank(amount.value):
         return f"缺少{amount.label}" if required else None
-    if isinstance(amount.value, str) and amount.value.strip().endswith(("%", "％")):
-        return f"{amount.label}“{amount.value.strip()}”是百分数，不是金额"
     try:
-        value = to_decimal(amount.value, amount.label)
+        value = list_amount(amount.value, amount.label)
     except PerfError as err:
         return str(err)
     if value < 0 or (required and value == 0):
