@@ -233,3 +233,22 @@ def test_an_amount_written_as_a_percentage_or_a_negative_initial_budget_is_refus
     rows[0].update(全年预算数="95%", 年初预算数="-5")
     assert problems(write(tmp_path, rows)) == ["第 2 行：项目“示例项目”的全年预算数“95%”是百分数，不是金额",
                                                 "第 2 行：年初预算数不能为负数（-5）"]
+
+
+def test_a_formula_saved_without_its_result_is_said_as_such_not_as_a_blank(tmp_path):
+    """A list written by a program (openpyxl saves a formula without its result): the cells are
+    said to be formulas, not read as empty (全年预算数为空) and not counted in 分值合计."""
+    import openpyxl
+
+    from workbook_builder.readers.tables import NO_RESULT
+
+    path = write(tmp_path, rows_for())
+    book = openpyxl.load_workbook(path)
+    sheet = book.active
+    column = {cell.value: cell.column_letter for cell in sheet[1]}
+    sheet[f"{column['全年预算数']}2"] = "=50+50"
+    sheet[f"{column['年初预算数']}2"] = "=50*2"
+    sheet[f"{column['分值']}3"] = "=90-45"
+    book.save(path)
+    assert problems(path) == [f"第 2 行：年初预算数{NO_RESULT}", f"第 2 行：全年预算数{NO_RESULT}",
+                              f"第 3 行：分值{NO_RESULT}"]

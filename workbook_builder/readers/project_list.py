@@ -22,7 +22,7 @@ from addin.engine.table import Funds, Indicator, Table, weights_problem
 
 from ..files import decoded, shown_path
 from .container import MAX_LIST_ROWS, Grid, UnreadableFile, error_meaning, read_regular
-from .tables import percent_unit
+from .tables import NO_RESULT, percent_unit
 
 PROJECT, DEPARTMENT, IMPLEMENTER = form.PROJECT, form.DEPARTMENT, form.IMPLEMENTER
 INITIAL, ANNUAL = form.FUNDS_FIELDS["initial"], form.FUNDS_FIELDS["annual"]
@@ -105,9 +105,10 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def _frame(path: Path) -> tuple[list[str], list[dict[str, str]], str | None, int]:
+def _frame(path: Path) -> tuple[list[str], list[dict[str, str]], str | None, int, list[set[str]]]:
     """The list's header, its rows as text by column, the name of the sheet they come from
-    (a workbook) and the row number of the header, read by :func:`read_list_file`."""
+    (a workbook), the row number of the header and, by row, the columns whose cells are
+    formulas saved without their results (read as empty), read by :func:`read_list_file`."""
     if path.suffix.lower() not in SPREADSHEETS:
         raise ProjectListError(path, [f"不是 .xlsx 或 .csv 文件（扩展名为“{path.suffix}”）"])
     try:
@@ -127,7 +128,10 @@ def _frame(path: Path) -> tuple[list[str], list[dict[str, str]], str | None, int
         if percent_unit(row[unit] if unit is not None and unit < len(row) else ""):   # 95% typed is stored as 0.95
             row[target] = _cell(grid.shown(number, grid.left + target))
     records = [{name: row[i] if i < len(row) else "" for name, i in columns.items()} for row in body]
-    return header, records, sheet, grid.top + at + 1
+    first = grid.top + at + 1
+    lost = [{name for name, i in columns.items() if (r, grid.left + i) in grid.no_result}
+            for r in range(first, first + len(body))] if grid.no_result else [set() for _ in body]
+    return header, records, sheet, first, lost
 
 
 HEADER_ROWS = 10   # a list's header is within its first rows (below a title, a 单位 line)
@@ -163,7 +167,7 @@ def read_project_list(path: str | Path, profile: object = None, year: int | None
     """The tables (targets and weights, no actuals) of every project in a project list."""
     path = Path(path)
     rules = get_profile(profile)
-    header, records, sheet, header_row = _frame(path)
+    header, records, sheet, header_row, lost = _frame(path)
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         raise ProjectListError(path, [f"缺少列：{'、'.join(missing)}（表头应在前 {HEADER_ROWS} 行中，含“{PROJECT}”和“三级指标”）"], sheet)
@@ -175,7 +179,9 @@ def read_project_list(path: str | Path, profile: object = None, year: int | None
     first_rows: dict[str, int] = {}
     current: dict[str, str] = {}
     level1_label, level2_label = form.INDICATOR_FIELDS["level1"], form.INDICATOR_FIELDS["level2"]
-    for number, row in enumerate(records, start=header_row + 1):
+    for number, (row, gone) in enumerate(zip(records, lost), start=header_row + 1):
+        # a formula saved without its result is said as such, not as a blank cell (为空)
+        problems.extend(f"第 {number} 行：{column}{NO_RESULT}" for column in COLUMNS if column in gone)
         if not any(_text(row, c) for c in COLUMNS):
             continue
         name = _text(row, PROJECT) or current.get(PROJECT, "")
@@ -190,7 +196,7 @@ def read_project_list(path: str | Path, profile: object = None, year: int | None
             first_rows.setdefault(name, number)
             current = {c: _text(row, c) for c in PROJECT_COLUMNS}
             current[PROJECT] = name
-            tables.append(_new_table(current, number, year, problems))
+            tables.append(_new_table(current, number, year, problems, gone))
             spans.append([])
         continuing = bool(tables[-1].indicators)
         level1 = _text(row, level1_label) or (current.get(level1_label, "") if continuing else "")
@@ -200,7 +206,8 @@ def read_project_list(path: str | Path, profile: object = None, year: int | None
         current[level1_label], current[level2_label] = level1, level2
         values = {f: _text(row, form.INDICATOR_FIELDS[f]) for f in LIST_FIELDS}
         indicator = Indicator(**{**values, "level1": level1, "level2": level2, "actual": None})
-        problems.extend(f"第 {number} 行：{p}" for p in _indicator_problems(indicator, rules))
+        if not gone.intersection(INDICATOR_COLUMNS):
+            problems.extend(f"第 {number} 行：{p}" for p in _indicator_problems(indicator, rules))
         tables[-1].indicators.append(indicator)
         spans[-1].append(number)
     for table, span in zip(tables, spans):
@@ -218,11 +225,14 @@ def list_amount(value: object, label: str):
     return to_decimal(value, label)
 
 
-def _new_table(project: dict[str, str], number: int, year: int | None, problems: list[str]) -> Table:
+def _new_table(project: dict[str, str], number: int, year: int | None, problems: list[str],
+               lost: set[str]) -> Table:
+    annual = None
     try:
-        annual = list_amount(project[ANNUAL], ANNUAL)
-        if annual <= 0:
-            raise PerfError(f"{ANNUAL}应大于 0（{project[ANNUAL]}）")
+        if ANNUAL not in lost:   # (a formula without its result is said already)
+            annual = list_amount(project[ANNUAL], ANNUAL)
+            if annual <= 0:
+                raise PerfError(f"{ANNUAL}应大于 0（{project[ANNUAL]}）")
     except PerfError as err:
         problems.append(f"第 {number} 行：项目“{project[PROJECT]}”的{err}")
         annual = None
