@@ -32,7 +32,7 @@ from pathlib import PurePosixPath
 
 from ..files import Taken, decoded, numbered, readable_path
 from ..logs import debugging, logger
-from .container import (MAX_FILE_BYTES, SUFFIXES, UnreadableFile, compressed_like_a_bomb, open_regular, os_reason,
+from .container import (MAX_FILE_BYTES, OLE, SUFFIXES, UnreadableFile, compressed_like_a_bomb, open_regular, os_reason,
                         sniff_markup)
 
 ARCHIVE_SUFFIXES = {".zip"}
@@ -281,7 +281,7 @@ def _open(archive: str) -> zipfile.ZipFile | None:
         handle.seek(0)
         start = handle.read(65536)
         handle.close()
-        if start.startswith(_OLE) or sniff_markup(start):
+        if start.startswith(OLE) or sniff_markup(start):
             return None
         raise UnreadableFile("不是 zip 压缩包，或压缩包已损坏") from None
     except (ValueError, NotImplementedError):   # a name not in its encoding, a version
@@ -388,7 +388,6 @@ class _Patched:
         self._handle.close()
 
 
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"   # an .xls (or .et, .doc)
 MAX_DIRECTORY = 32 * 2**20   # bytes of an archive's directory: some 300,000 entries
 
 

@@ -64,7 +64,7 @@ NUMBER = r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"   # a number as typed, 1,200.
 MAX_COLUMNS = 64
 MAX_CELLS = 4_000_000                  # rows x columns of one sheet's extent, checked before loading
 MAX_TEXT = 4000                        # characters kept of one cell's text
-_OLE = bytes.fromhex("D0CF11E0A1B11AE1")
+OLE = bytes.fromhex("D0CF11E0A1B11AE1")   # how an OLE file begins: .xls, .et, .doc, an encrypted Office file
 _CHUNK = 1 << 20
 _STORE_AT_MOST = 1 << 20               # a package this small is handed to calamine stored (Checked.stored)
 
@@ -260,7 +260,7 @@ def _main_part(archive: _Package) -> str:
 
 def _format(data: bytes, path: Path) -> tuple[str, _Package | None]:
     """The format of a file's bytes, and the zip package opened on them (for a zip format)."""
-    if data[:8] == _OLE:
+    if data[:8] == OLE:
         return _ole_format(data, path), None
     if data.startswith(b"PK"):
         try:

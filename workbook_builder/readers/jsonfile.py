@@ -32,13 +32,14 @@ _JSON_REASONS = (
 )
 
 
-def read_json(path: str | Path) -> object:
+def read_json(path: str | Path, instead: str = "") -> object:
     """The JSON value of the file ``path``: a regular file of bounded size (never a pipe or a
     folder, which could block), UTF-8 with or without a BOM, or GB18030 as Notepad saves "ANSI"
     on Chinese Windows. Raises :class:`JsonFileError` in Chinese, with the line and column of a
-    syntax error (Python's own texts are English)."""
+    syntax error (Python's own texts are English); a workbook or Word file given instead is said
+    to be one, with ``instead`` (what to do with it)."""
     from ..files import decoded
-    from .container import UnreadableFile, read_regular
+    from .container import OLE, UnreadableFile, read_regular
 
     if not os.path.lexists(path):
         raise JsonFileError(f"找不到文件：{path}")
@@ -46,6 +47,8 @@ def read_json(path: str | Path) -> object:
         raw = read_regular(path)
     except UnreadableFile as err:   # (the container's reason, said of a file skipped in a batch)
         raise JsonFileError(f"无法读取 {path}：{str(err).removesuffix('，已跳过')}") from None
+    if raw.startswith((b"PK\x03\x04", OLE)):   # (a zip or OLE file: xlsx, xls, ods, docx …)
+        raise JsonFileError(f"{path} 是表格或 Word 文件，不是 JSON" + (f"：{instead}" if instead else ""))
     text = None if b"\x00" in raw else decoded(raw, ("utf-8-sig", "gb18030"))
     if text is None:
         raise JsonFileError(f"{path} 不是文本文件，不是 JSON（应为 UTF-8 编码的文本）")
@@ -103,7 +106,7 @@ def load_tables(path: str | Path) -> list[Table]:
     """Every table in a parsed-table JSON file, in file order. Raises :class:`TableFileError`
     naming the file and, for a table not of the format, its number and project."""
     try:
-        items = read_json(path)
+        items = read_json(path, "复核报送的表格请用 perfbook recalc")
     except JsonFileError as err:
         raise TableFileError(str(err)) from None
     if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):

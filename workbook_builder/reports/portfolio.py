@@ -163,7 +163,7 @@ def load_result(path: str | Path) -> dict:
     from ..readers.jsonfile import JsonFileError, read_json
 
     try:
-        return read_json(path)
+        return read_json(path, "应为 perfbook recalc --json 写出的结果文件")
     except JsonFileError as err:
         raise ReportError(str(err)) from None
 
