@@ -497,13 +497,20 @@ def test_a_funds_weight_written_in_the_table_counts_instead_of_the_profile_defau
     assert [f for f in result.findings if f.finding.kind == "weights_sum"] == []
 
 
-def test_a_declared_total_weight_other_than_100_is_the_one_checked():
+def test_a_table_is_on_100_points_whatever_its_total_row_declares():
+    """Rows adding up to the 120 a total row declares are no 100-point table (the grade bands
+    are on 100: 102 of 120 would pass for 优); rows adding up to 100 under a total row of 90 have
+    the total row's 分值 wrong."""
     row = Indicator("产出指标", "数量指标", "报告", "≥", 1, "份", 1, 110, 110)
-    ok = Table("项目", Funds(annual=100, executed=100, weight=10, score=10, rate=1), [row], total_weight=120)
-    assert [f for f in evaluate_table(ok).findings if f.finding.kind == "weights_sum"] == []
-    row.weight = row.score = 100
-    [found] = [f.finding for f in evaluate_table(ok).findings if f.finding.kind == "weights_sum"]
-    assert found.expected == 120 and found.message.endswith("应为 120")
+    table = Table("项目", Funds(annual=100, executed=100, weight=10, score=10, rate=1), [row], total_weight=120)
+    [found] = [f.finding for f in evaluate_table(table).findings if f.finding.kind == "weights_sum"]
+    assert (found.reported, found.expected) == (120, 100) and found.message.endswith("为 120，应为 100")
+    row.weight = row.score = 90
+    [found] = [f.finding for f in evaluate_table(table).findings if f.finding.kind == "weights_sum"]
+    assert (found.reported, found.expected) == (120, 100)
+    assert found.message == "总分行的分值填报为 120，各行分值合计为 100，应为 100"
+    table.total_weight = 100
+    assert [f for f in evaluate_table(table).findings if f.finding.kind == "weights_sum"] == []
 
 
 def test_findings_name_rows_from_1():

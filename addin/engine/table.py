@@ -210,10 +210,10 @@ def _funds_sources(table: Table, result: TableResult) -> None:
             result.findings.append(TableFinding("funds", finding))
 
 
-def weights_problem(weights: list[Decimal], funds_weight: Decimal, declared: Decimal | None = None) -> str | None:
-    """The rule that the funds row and the indicator rows add up to the table's 分值 (100 unless
-    the table declares another): a Chinese sentence when they do not, else ``None``."""
-    expected = declared if declared else Decimal(form.TOTAL_WEIGHT)
+def weights_problem(weights: list[Decimal], funds_weight: Decimal) -> str | None:
+    """The rule that the funds row and the indicator rows add up to the table's 分值, 100 (the
+    grade bands are on 100 points): a Chinese sentence when they do not, else ``None``."""
+    expected = Decimal(form.TOTAL_WEIGHT)
     added = sum(weights, funds_weight)
     if added == expected:
         return None
@@ -241,10 +241,14 @@ def _weights(table: Table, result: TableResult, rules: Profile) -> None:
         declared = None if _blank(table.total_weight) else read_value(table.total_weight, None, "总分分值")
     except PerfError:
         declared = None
-    problem = weights_problem(weights, funds_weight, declared)
+    full = Decimal(form.TOTAL_WEIGHT)
+    problem = weights_problem(weights, funds_weight)
     if problem:
-        expected = declared or Decimal(form.TOTAL_WEIGHT)
-        finding = Finding("weights_sum", problem, sum(weights, funds_weight), expected, "weight")
+        finding = Finding("weights_sum", problem, sum(weights, funds_weight), full, "weight")
+        result.findings.append(TableFinding("total", finding))
+    elif declared is not None and declared != full:   # (rows adding up to a total row's 105 are no 100)
+        finding = Finding("weights_sum", f"总分行的分值填报为 {fmt(declared)}，各行分值合计为 {fmt(full)}，应为 {fmt(full)}",
+                          declared, full, "weight")
         result.findings.append(TableFinding("total", finding))
     for group in rules.weight_groups:   # the profile's 一级 weights (Yichun: 产出 60 / 效益 25 / 满意度 5)
         added = sum((w for w, ind in zip(weights, table.indicators) if ind.level1 in group.level1), Decimal(0))
