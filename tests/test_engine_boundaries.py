@@ -13,6 +13,7 @@ import pytest
 from addin.engine import (Funds, FundsSource, Indicator, PerfError, Table, check_indicator, evaluate_table,
                           get_profile, list_profiles, read_value, score_detail)
 from addin.engine.frameworks import BudgetLine, YearBudget, evaluate_years
+from addin.engine.numbers import fmt
 
 D = Decimal
 
@@ -717,3 +718,23 @@ def test_messages_quote_what_the_cell_shows():
         exec_rate(-1e-07, 5.0)
     with pytest.raises(PerfError, match="全年执行数不能为负数（-5）"):
         exec_rate(100.0, -5.0)
+
+
+@pytest.mark.parametrize("nature, target, actual, unit, score, read", [
+    ("≥", 90, 0.95, "%", "10.00", "95"),        # 满意度 95% typed as a decimal (or a cell formatted as a percentage)
+    ("≥", 90, 0.85, "%", "9.44", "85"),
+    ("≥", 90, "0.85", "百分比", "9.44", "85"),
+    ("≥", 50, 0.4, "%", "8.00", "40"),          # (from a target of 50% on)
+    (None, "≥90%", 0.9, None, "10.00", "90"),   # the % in the target itself
+    ("≥", "90%", 0.9, None, "10.00", "90"),
+    ("≥", 90, 2, "%", "10.00", "200"),          # up to 2 (200%)
+    ("≥", 49, 0.4, "%", "0.08", ""),            # a smaller target: read as written (增长率 ≥5%, actual 1.2%)
+    ("≥", 90, 2.1, "%", "0.23", ""),
+    ("≥", 90, 0, "%", "0.00", ""),
+    ("≥", 90, 0.95, "份", "0.11", ""),           # not a percentage
+    ("≥", 90, "0.95%", "%", "0.11", ""),        # written with its %
+])
+def test_an_actual_in_percent_written_as_a_decimal_is_read_as_one(nature, target, actual, unit, score, read):
+    detail = score_detail(nature, target, actual, 10, unit=unit)
+    assert detail.score == Decimal(score)
+    assert detail.converted == (f"实际完成值“{actual}”按{read}%计" if read else "")

@@ -169,8 +169,12 @@ def test_percent_typed_either_way_scores_the_same(templates, chaoyang_tables):
     book = Evaluated(templates[PROFILES[0]][0].path)
     ref = lay.indicator_cell("score", 1)
     scores = {typed: book.value(book.calculate(SHEET, {**inputs_for(sample), lay.indicator_cell("actual", 1): typed}), SHEET, ref)
-              for typed in ("99.85", "99.85%", " 99.85 % ", 99.85)}
+              for typed in ("99.85", "99.85%", " 99.85 % ", 99.85, "0.9985", 0.9985)}
     assert set(scores.values()) == {float(score_indicator("≥", 99.9, 99.85, 15))}
+    # a decimal for a percentage (0.9985 is 99.85%) as the engine reads it; one with its % is not
+    for typed in ("0.9985", 0.9985, "0.9985%", "2.5"):
+        inputs = {**inputs_for(sample), lay.indicator_cell("actual", 1): typed}
+        assert book.value(book.calculate(SHEET, inputs), SHEET, ref) == float(score_indicator("≥", 99.9, typed, 15, unit="%"))
 
 
 def test_blank_portable_template_computes_from_the_nature_chosen(tmp_path):

@@ -78,6 +78,8 @@ def score_detail(
         a, target_unit = read_measure(target, unit, "年度指标值")
     with concerning("actual"):
         b, actual_unit = read_measure(actual, unit, "实际完成值")
+    if _decimal_percent(actual, unit, target, a, b):
+        b, actual_unit = b * 100, _DECIMAL
     share = min(max(QUANTITATIVE[rules.methods[kind]].share(a, b), _ZERO), _ONE)
     base = share * points
     over = over_share(kind, a, b)
@@ -103,11 +105,31 @@ def score_detail(
     )
 
 
+PERCENT_WORDS = {"%", "百分比", "百分率"}
+_DECIMAL = "小数"   # how a decimal for a percentage was written (as _converted names a unit)
+DECIMAL_PERCENT_FROM = Decimal(50)   # a % target from which an actual of at most 2 is a decimal
+
+
+def _decimal_percent(actual: object, unit: object, target: object, a: Decimal, b: Decimal) -> bool:
+    """Whether the actual of a row in % is a decimal for a percentage: a bare number from 0 to
+    2 (0.95; a cell formatted as a percentage passes 95% so to Excel functions) against a target
+    of 50% or more (满意度 ≥90%): 0.95% of users satisfied is no reading a table means. Under a
+    smaller target (故障率 ≤1%, 增长率 ≥5%) such a number is read as written."""
+    percent = (unit_word(unit if isinstance(unit, str) else None) in PERCENT_WORDS
+               or isinstance(target, str) and target.strip().endswith(("%", "％")))
+    if not percent or a < DECIMAL_PERCENT_FROM:
+        return False
+    bare = actual.strip().replace(".", "", 1).isdigit() if isinstance(actual, str) else True   # (no 0.95份)
+    return bare and 0 < b <= 2
+
+
 def _converted(values: tuple, unit: object) -> str:
     """What the scorer says of values written in another unit than the row's: 实际完成值“30分钟”
-    按0.5小时计 (to four decimals, or four significant digits for a smaller value: 1秒 is 0.00001157天)."""
+    按0.5小时计 (to four decimals, or four significant digits for a smaller value: 1秒 is 0.00001157天),
+    实际完成值“0.95”按95%计 (a decimal, see :func:`_decimal_percent`)."""
     return "，".join(f"{label}“{quoted(value)}”按{fmt(round_half_up(number, max(4, 3 - number.adjusted())))}"
-                    f"{unit_word(unit)}计" for label, value, written, number in values if written)
+                    f"{'%' if written == _DECIMAL else unit_word(unit)}计" for label, value, written, number in values
+                     if written)
 
 
 def _from_target(nature: object, target: object, unit: object, rules, levels: object) -> tuple[str, object, object]:
