@@ -73,8 +73,10 @@ def test_a_table_scoring_above_100_has_no_grade_and_no_crash():
 def test_a_mismatched_score_names_the_reading_it_matches_or_the_readings_tried():
     from addin.engine import check_indicator
 
-    [wrong_way] = check_indicator("≤", "90", "100", 10, 10, "原因")
-    assert wrong_way.message.endswith("（填报值是按正向（实际值÷指标值）计算的结果）")
+    [wrong_way] = check_indicator("≤", "90", "100", 10, 11.11, "原因")
+    assert wrong_way.message.endswith("（填报值是按正向且不以分值封顶计算的结果）")
+    [full] = check_indicator("≤", "90", "100", 10, 10, "原因")   # (not: 按正向计算, capped at full marks)
+    assert full.message.endswith("（填报为满分，但实际完成值未达到年度指标值）")
     [cut] = check_indicator("≥", "3", "2.999", 10, 9.99, "原因")
     assert cut.message.endswith("（填报值是截去小数而不四舍五入计算的结果）")
     [none] = check_indicator("≥", "90", "45", 10, 6, "原因")

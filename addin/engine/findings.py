@@ -132,10 +132,15 @@ def _score_finding(detail: IndicatorScore, reported: Decimal, profile) -> Findin
 def _readings(detail: IndicatorScore, reported: Decimal, profile) -> str:
     """What a hand-scorer may have done instead, tried on a quantitative row: the other
     direction, no cap at 分值, digits cut instead of rounded. Names the reading the reported
-    score matches, or says that none does."""
+    score matches, or says that none does; full marks for a target not met are said as such."""
     a, b, w = detail.target, detail.actual, detail.weight
     if a is None or b is None:
         return ""
+    if reported == w and detail.stated is None:
+        # (a full-marks mismatch is a target not met: a deduction not applied is said before;
+        # full marks match the other direction's capped reading by chance, except where the
+        # target states the other direction than 性质: that reading is the question there)
+        return "（填报为满分，但实际完成值未达到年度指标值）"
     d = profile.decimals
     readings = []
     if a > 0:
