@@ -146,6 +146,14 @@ def test_links_excel_cannot_hold_become_plain_cells(tmp_path, monkeypatch):
     assert cell.value.startswith("长长") and cell.hyperlink is None
 
 
+def test_a_department_sheet_ends_with_its_average_under_计算总分(tmp_path):
+    book = load_workbook(write_summary(_result(tmp_path), tmp_path / "out" / "复核汇总.xlsx"))
+    rows = list(book["北京市朝阳区数据局"].iter_rows(values_only=True))
+    average = dict(zip(rows[0], rows[-1]))
+    assert average["文件"] == "平均" and average["项目名称"] == "北京市朝阳区数据局：2 张表，1 处问题"
+    assert average["计算总分"] == 97 and average["全年预算数（万元）"] is None and average["填报总分"] is None
+
+
 def test_department_sheet_names_excel_accepts(tmp_path):
     """Excel counts a sheet name's length in UTF-16 units (31 at most) and keeps "History"."""
     result = _result(tmp_path)

@@ -115,7 +115,8 @@ class SummaryStream:
                 overview.row(counts + [sheets.no_sheet()], highlight=bool(findings))
                 continue
             overview.row(counts + [sheet.title], highlight=bool(findings), links={5: (None, f"'{sheet.title}'!A1")})
-            sheet.row(["平均", "", f"{department}：{len(reports)} 张表，{findings} 处问题", "", None, None, average])
+            sheet.row([{"文件": "平均", "项目名称": f"{department}：{len(reports)} 张表，{findings} 处问题",
+                        "计算总分": average}.get(column, "") for column in DEPARTMENT_COLUMNS])
             sheet.finish()
         overview.finish()
         return self.book.save(self.path)
