@@ -183,3 +183,25 @@ def test_a_new_level1_with_its_level2_blank_does_not_take_the_level2_above():
     assert [(i.level1, i.level2) for i in rows] == [
         ("产出指标", "成本指标"), ("产出指标", "成本指标"), ("效益指标", ""), ("效益指标", "社会效益指标"),
         ("效益指标", "社会效益指标"), ("效益指标", "社会效益指标")]
+
+
+@pytest.mark.parametrize("blank, says", [
+    ({"项目名称"}, [("A3", "未填写项目名称，以工作表名“自评表”代替")]),
+    ({"项目名称", "主管部门"}, [("A3", "未填写项目名称，以工作表名“自评表”代替"), ("A4", "未填写主管部门")]),
+    (set(), []),
+])
+def test_a_blank_project_name_or_department_is_said_at_its_label(blank, says):
+    """A table without its 项目名称 is listed under its sheet's name: said, not passed over."""
+    from workbook_builder.readers.source import read_grids
+    from workbook_builder.readers.tables import tables_in
+
+    [path] = SUBMITTED.glob("26_*.xlsx")
+    [grid] = [g for g in read_grids(path) if not g.hidden]
+    for r, row in enumerate(grid.rows[:6]):
+        if any(label in row for label in blank):   # the label's value: the first text right of it
+            at = next(c for c, v in enumerate(row) if v in blank)
+            value = next(c for c in range(at + 1, len(row)) if row[c] not in (None, ""))
+            grid.rows[r][value] = None
+    [read] = tables_in([grid], str(path))
+    assert [p for p in read.problems if p[1].startswith("未填写")] == says
+    assert read.table.project == ("自评表" if blank else "朝阳区政府网站功能和监测服务项目")

@@ -746,6 +746,10 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
         return None if isinstance(value, str) and normalize_text(value).replace(" ", "").startswith(_LABELS) else value
 
     project = labelled(form.PROJECT) or grid.name
+    for label, instead in ((form.PROJECT, f"，以工作表名“{grid.name}”代替"), (form.DEPARTMENT, "")):
+        hit = _find(grid, rows, label)
+        if hit and not str(labelled(label) or "").strip():   # (a form without the label says nothing)
+            problems.append((grid.address(*hit), f"未填写{label}{instead}"))
     year = None
     hit = _find(grid, range(max(grid.top, start - 3), header), _YEAR.search, "年度")
     if hit:
