@@ -745,11 +745,12 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
         value = _right_of(grid, *hit) if hit else None
         return None if isinstance(value, str) and normalize_text(value).replace(" ", "").startswith(_LABELS) else value
 
-    project = labelled(form.PROJECT) or grid.name
-    for label, instead in ((form.PROJECT, f"，以工作表名“{grid.name}”代替"), (form.DEPARTMENT, "")):
-        hit = _find(grid, rows, label)
-        if hit and not str(labelled(label) or "").strip():   # (a form without the label says nothing)
-            problems.append((grid.address(*hit), f"未填写{label}{instead}"))
+    named = labelled(form.PROJECT)
+    project = named or grid.name
+    hit = None if named else _find(grid, rows, form.PROJECT)
+    if hit:   # (a form without the label says nothing; a blank 主管部门 is left as published
+        # tables leave it, no finding of the table's)
+        problems.append((grid.address(*hit), f"未填写{form.PROJECT}，以工作表名“{grid.name}”代替"))
     year = None
     hit = _find(grid, range(max(grid.top, start - 3), header), _YEAR.search, "年度")
     if hit:
