@@ -205,3 +205,18 @@ def test_a_blank_project_name_is_said_at_its_label(blank, says):
     [read] = tables_in([grid], str(path))
     assert [p for p in read.problems if p[1].startswith("未填写")] == says
     assert read.table.project == ("自评表" if blank else "朝阳区政府网站功能和监测服务项目")
+
+
+@pytest.mark.parametrize("label", ["总分", "自评总分", "总分合计", "合计"])
+def test_the_total_row_under_the_names_units_give_it(label):
+    """A total row relabelled 自评总分 ends the indicators as 总分 does (it had been read as an
+    indicator: 性质为空, 分值合计 190)."""
+    from workbook_builder.readers.source import read_grids
+    from workbook_builder.readers.tables import tables_in
+
+    [path] = SUBMITTED.glob("26_*.xlsx")
+    [grid] = [g for g in read_grids(path) if not g.hidden]
+    [row] = [row for row in grid.rows if row and row[0] == "总分"]
+    row[0] = label
+    [read] = tables_in([grid], str(path))
+    assert len(read.table.indicators) == 7 and (read.table.total_weight, read.table.total_score) == (100, 97)
