@@ -117,10 +117,11 @@ def test_copy_keeps_every_part_it_does_not_need_to_change(tmp_path):
     flagged = book["自评表"]["J14"]
     assert "得分应为7.00" in flagged.comment.text and flagged.fill.fgColor.rgb.endswith("FF9999")
     review = book["复核结果"]
-    assert review.freeze_panes == "A2" and review.auto_filter.ref == "A1:H2"
+    assert review.freeze_panes == "A2" and review.auto_filter.ref == "A1:H3"   # a finding, then the total
     assert review.page_setup.orientation == "landscape" and review.page_setup.fitToWidth == 1
     assert review.sheet_properties.pageSetUpPr.fitToPage
     assert review["C2"].hyperlink.location == "'自评表'!J14"
+    assert review["C3"].hyperlink.location == f"'自评表'!{report.total_cell}" and report.total_cell
 
 
 def test_existing_comments_are_kept_and_extended(tmp_path):
@@ -438,7 +439,8 @@ def test_a_tables_note_is_in_the_review_sheet_with_or_without_findings(tmp_path)
     pairs[0][0].note = "计分由本工具计算"
     write_annotated(SAMPLE, tmp_path / "with.xlsx", reads, pairs)
     rows = list(load_workbook(tmp_path / "with.xlsx")["复核结果"].iter_rows(min_row=2, values_only=True))
-    assert [(r[4], r[5]) for r in rows][:1] == [("说明", "计分由本工具计算")] and len(rows) == 1 + len(pairs[0][0].findings)
+    assert [(r[4], r[5]) for r in rows][:1] == [("说明", "计分由本工具计算")] and len(rows) == 1 + len(pairs[0][0].findings) + 1
+    assert rows[-1][2:] == ("J20", "总分", "复核结果", "计算总分比填报总分低 3 分；等级仍为“优”", 97, 94)   # what they come to
     pairs[0][0].findings = []
     write_annotated(SAMPLE, tmp_path / "without.xlsx", reads, pairs)
     [row] = load_workbook(tmp_path / "without.xlsx")["复核结果"].iter_rows(min_row=2, values_only=True)

@@ -108,6 +108,7 @@ def test_word_copy_has_shading_comments_and_results_table(word_folder, tmp_path)
     assert [c.text for c in results.rows[0].cells][:3] == ["表格", "项目名称", "位置"]
     assert results.rows[1].cells[2].text == "第12行第10列" and "得分应为7.00" in results.rows[1].cells[5].text
     assert results.rows[0].cells[3].text == "指标" and results.rows[1].cells[3].text.startswith("指标2")
+    assert results.rows[2].cells[5].text == "计算总分 94，等级 优（计算总分比填报总分低 3 分）"   # what it comes to
     assert source.read_bytes() == before
     with zipfile.ZipFile(tmp_path / "out" / table["annotated"]) as package:
         assert "word/comments.xml" in package.namelist()

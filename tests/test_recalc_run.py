@@ -322,7 +322,8 @@ def test_findings_name_their_indicator_on_the_terminal_in_the_summary_and_the_co
     assert rows == {"H6": "年度资金总额", "J14": "指标2：项目总结报告"}
     [copy] = (tmp_path / "out").glob("26_*_复核.xlsx")
     review = load_workbook(copy)["复核结果"]
-    assert [(r[2], r[3]) for r in review.iter_rows(min_row=2, values_only=True)] == [("J14", "指标2：项目总结报告")]
+    assert [(r[2], r[3]) for r in review.iter_rows(min_row=2, values_only=True)] == [("J14", "指标2：项目总结报告"),
+                                                                                    ("J20", "总分")]
     tables = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["tables"]
     assert {f["indicator"] for t in tables for f in t["findings"]} == {"年度资金总额", "指标2：项目总结报告"}
 
@@ -352,3 +353,27 @@ def test_a_reading_problem_at_an_indicator_cell_names_the_indicator(tmp_path):
     said = {f.cell: f.indicator for f in report.findings if f.kind == "unreadable"}
     assert said == {"H15": read.table.indicators[2].level3, "E6": "年度资金总额", "A3": ""}
     assert said["H15"].startswith("指标1")
+
+
+def test_what_the_findings_come_to_is_said_at_the_total(tmp_path, capsys):
+    """A table whose recalculated total differs says by how much, and a grade that changes says
+    so (填报 优, 计算 良): on the terminal at the total cell, in 项目's 说明, in the JSON."""
+    import openpyxl
+
+    folder = tmp_path / "收到"
+    folder.mkdir()
+    book = openpyxl.load_workbook(next(SUBMITTED.glob("26_*.xlsx")))
+    book.active["H18"] = "中（部分达到）"   # a 定性 row at 中 still scored 30 of 30: 97 reported, 82 computed
+    book.save(folder / "26_改.xlsx")
+    shutil.copy(next(SUBMITTED.glob("01_*.xlsx")), folder)   # nothing changes
+    assert main(["recalc", str(folder), "-o", str(tmp_path / "out"), "--json", str(tmp_path / "r.json")]) == 0
+    out = capsys.readouterr().out
+    assert "[自评表!J20] 朝阳区政府网站功能和监…：计算总分比填报总分低 15 分；等级由“优”变为“良”" in out
+    assert out.count("计算总分比填报总分") == 1
+    projects = load_workbook(tmp_path / "out" / "复核汇总.xlsx")["项目"]
+    said = {row[0]: row[12] for row in projects.iter_rows(min_row=2, values_only=True)}
+    assert said == {"收到/26_改.xlsx": "计算总分比填报总分低 15 分；等级由“优”变为“良”",
+                    f"收到/{next(SUBMITTED.glob('01_*.xlsx')).name}": None}
+    tables = {t["file"]: t for t in json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["tables"]}
+    assert (tables["收到/26_改.xlsx"]["reported_grade"], tables["收到/26_改.xlsx"]["grade"]) == ("优", "良")
+    assert tables["收到/26_改.xlsx"]["total_cell"] == "J20"

@@ -372,3 +372,30 @@ def test_a_rate_finding_shown_as_text_is_a_percentage():
     rate = FindingRow("G6", "exec_rate_mismatch", "执行率不一致", "执行率应为99.99%，填报为99.98%", 0.9998, 0.9999)
     assert shown_values(rate) == ("99.98%", "99.99%")
     assert shown_values(FindingRow("J14", "score_mismatch", "得分不一致", "", 10.0, 7.0)) == (10.0, 7.0)
+
+
+@pytest.mark.parametrize("reported, computed, grades, said", [
+    (90.0, 95.5, ("优", "优"), "计算总分比填报总分高 5.5 分"),
+    (92.0, 88.0, ("优", "良"), "计算总分比填报总分低 4 分；等级由“优”变为“良”"),
+    (92.0, 92.004, ("优", "优"), ""),            # (to the cent)
+    (None, 88.0, (None, "良"), ""),               # no total reported: nothing to compare
+    (88.0, None, ("良", None), ""),               # a row that cannot be scored: no total
+    (88.0, 88.0, ("优", "良"), "等级由“优”变为“良”"),   # a 等级 cell the total does not give
+])
+def test_what_recalculating_changed_of_a_tables_result(reported, computed, grades, said):
+    report = _report("a.xlsx", "项目", "部门", 0.0)
+    report.reported_total, report.computed_total = reported, computed
+    report.reported_grade, report.grade = grades
+    assert report.change == said
+
+
+def test_a_tables_own_grade_is_its_grade_cell_or_that_of_its_total():
+    from addin.engine import Funds, Indicator, Table, evaluate_table
+
+    row = Indicator("产出指标", "数量指标", "报告", "≥", 1, "份", 1, 90, 90)
+    table = Table("项目", Funds(annual=100, executed=100, weight=10, score=10, rate=1), [row], total_score=85)
+    assert TableReport.of(evaluate_table(table), "a.xlsx", "自评表", False, []).reported_grade == "良"
+    table.grade = " 优 "
+    assert TableReport.of(evaluate_table(table), "a.xlsx", "自评表", False, []).reported_grade == "优"
+    table.grade, table.total_score = None, 120   # (no grade above full marks)
+    assert TableReport.of(evaluate_table(table), "a.xlsx", "自评表", False, []).reported_grade is None

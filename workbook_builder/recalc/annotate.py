@@ -518,6 +518,13 @@ def _findings_sheet_xml(pairs, styles: Styles, ns: str) -> str:
             value_style = percent if f.kind in RATE_KINDS else 0
             rows.append([(report.sheet, wrap), (report.project, wrap), (f.cell, 0), (f.indicator, wrap),
                          (f.label, wrap), (f.message, wrap), (f.reported, value_style), (f.expected, value_style)])
+        if report.findings and report.change:   # what the findings come to, at the total
+            if report.total_cell:
+                links.append((f"C{len(rows) + 1}", f"'{report.sheet.replace(chr(39), chr(39) * 2)}'!{report.total_cell}"))
+            rows.append([(report.sheet, wrap), (report.project, wrap), (report.total_cell, 0), ("总分", 0),
+                         ("复核结果", 0), (report.change + ("" if report.reported_grade != report.grade
+                                                           else f"；等级仍为“{report.grade}”"), wrap),
+                         (report.reported_total, 0), (report.computed_total, 0)])
         if not report.findings:
             rows.append([(report.sheet, wrap), (report.project, wrap), ("", 0), ("", 0), ("无问题", 0),
                          (f"计算总分 {'无法计算' if report.computed_total is None else report.computed_total}，"

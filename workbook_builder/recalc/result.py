@@ -12,7 +12,7 @@ import math
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-from addin.engine import PerfError, TableFinding, TableResult, as_float
+from addin.engine import PerfError, TableFinding, TableResult, as_float, grade_of
 from addin.engine.numbers import read_value
 from addin.engine.findings import KINDS, RATE_KINDS
 
@@ -81,6 +81,8 @@ class TableReport:
     form_exact: bool = True   # False: the table differs from that form, the nearest one was used
     status: str = ""       # "未填写": a table never filled in (no findings raised)
     note: str = ""         # e.g. scores computed by perfbook: the template was filled without the add-in
+    reported_grade: str | None = None   # the grade the table gives itself: its 等级 cell, or by its reported total
+    total_cell: str = ""   # where the table reports its total ('' for none)
     uri: str = ""          # the file exactly, as a file: URI (the shown name may be decoded or escaped)
     member: str = ""       # a file in a .zip archive (uri): its path inside the archive
     trace: str = field(default="", repr=False)   # an unexpected error's traceback, for the log only
@@ -93,7 +95,33 @@ class TableReport:
             department=result.table.department, profile=result.profile, template=template,
             reported_total=_plain(result.reported_total), computed_total=_plain(result.total),
             grade=result.grade, amount=_amount(result.table.funds.annual), findings=findings,
+            reported_grade=_reported_grade(result),
         )
+
+    @property
+    def change(self) -> str:
+        """What recalculating changed of the table's result, in words (the summary's 说明, the
+        copies' 复核结果): 计算总分比填报总分低 3 分；等级由“优”变为“良”; '' when nothing did."""
+        said = []
+        reported, computed = self.reported_total, self.computed_total
+        if reported.__class__ in (int, float) and computed.__class__ in (int, float) and round(computed - reported, 2):
+            said.append(f"计算总分比填报总分{'低' if computed < reported else '高'} {abs(round(computed - reported, 2)):g} 分")
+        if self.reported_grade and self.grade and self.reported_grade != self.grade:
+            said.append(f"等级由“{self.reported_grade}”变为“{self.grade}”")
+        return "；".join(said)
+
+
+def _reported_grade(result: TableResult) -> str | None:
+    """The table's own grade: its 等级 cell, or the grade of its reported total (``None`` when
+    it reports neither, or a total no grade is given to)."""
+    if isinstance(result.table.grade, str) and result.table.grade.strip():
+        return result.table.grade.strip()
+    if result.reported_total is None:
+        return None
+    try:
+        return grade_of(result.reported_total, result.profile)
+    except PerfError:
+        return None
 
 
 @dataclass

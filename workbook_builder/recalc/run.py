@@ -83,9 +83,9 @@ def report_table(read: ReadTable, profile: str | None, file_label: str) -> tuple
                      if not ((cell := _cell(read, f)) in said and f.finding.kind in _BLANK_KINDS)]
     report = TableReport.of(result, file_label, read.sheet, read.template, findings)
     report.form, report.form_exact, report.status = read.form, read.form_exact, read.status
-    report.note = read.note
+    report.note, report.total_cell = read.note, read.cell(("total", "score"))
     if ("total", "score") in read.computed:
-        report.reported_total = None   # the file reports no total: perfbook computed it
+        report.reported_total = report.reported_grade = None   # the file reports no total: perfbook computed it
     if read.money_unit == "元" and isinstance(report.amount, (int, float)):
         report.amount = report.amount / 10000   # the summary and reports show 万元
     return report, result

@@ -41,7 +41,8 @@ def _project_row(report: TableReport, links: Links, department: bool = True) -> 
     values = [report.file, report.format, report.sheet, report.project] + ([report.department] if department else []) + [
         report.form, report.profile, report.amount, report.reported_total, report.computed_total,
         report.grade or report.status,
-        len(report.findings), report.note, report.annotated or report.annotation_error or ""]
+        len(report.findings), "；".join(filter(None, (report.change, report.note))),
+        report.annotated or report.annotation_error or ""]
     link = links.file(report)
     column = len(values) - 1 if report.annotated else 0
     return values, ({column: (link, None)} if link else {})
