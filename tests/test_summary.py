@@ -379,7 +379,7 @@ def test_a_rate_finding_shown_as_text_is_a_percentage():
     (92.0, 88.0, ("优", "良"), "计算总分比填报总分低 4 分；等级由“优”变为“良”"),
     (92.0, 92.004, ("优", "优"), ""),            # (to the cent)
     (None, 88.0, (None, "良"), ""),               # no total reported: nothing to compare
-    (88.0, None, ("良", None), ""),               # a row that cannot be scored: no total
+    (88.0, None, ("良", None), "有不能计分的项（见问题），计算总分无法得出，未定等级"),   # a row that cannot be scored
     (88.0, 88.0, ("优", "良"), "等级由“优”变为“良”"),   # a 等级 cell the total does not give
 ])
 def test_what_recalculating_changed_of_a_tables_result(reported, computed, grades, said):
@@ -399,3 +399,18 @@ def test_a_tables_own_grade_is_its_grade_cell_or_that_of_its_total():
     assert TableReport.of(evaluate_table(table), "a.xlsx", "自评表", False, []).reported_grade == "优"
     table.grade, table.total_score = None, 120   # (no grade above full marks)
     assert TableReport.of(evaluate_table(table), "a.xlsx", "自评表", False, []).reported_grade is None
+
+
+def test_tables_without_a_grade_are_counted_in_the_grade_sheet(tmp_path):
+    """Every table is in 等级分布: one whose total cannot be computed under 无法定级 (said in its
+    说明), one never filled in under 未填写; a run where every table has a grade has no such rows."""
+    result = _result(tmp_path)
+    plain = load_workbook(write_summary(result, tmp_path / "a" / "复核汇总.xlsx"))
+    assert [r[0] for r in plain["等级分布"].iter_rows(min_row=2, values_only=True)] == ["优", "良", "中", "差"]
+    result.reports[0].computed_total = result.reports[0].grade = None
+    result.reports[1].grade, result.reports[1].status = None, "未填写"
+    book = load_workbook(write_summary(result, tmp_path / "b" / "复核汇总.xlsx"))
+    counts = dict(book["等级分布"].iter_rows(min_row=2, values_only=True))
+    assert counts == {"优": 1, "良": 0, "中": 0, "差": 0, "无法定级": 1, "未填写": 1}
+    said = [row[12] for row in book["项目"].iter_rows(min_row=2, values_only=True)]
+    assert said[:2] == ["有不能计分的项（见问题），计算总分无法得出，未定等级", None]

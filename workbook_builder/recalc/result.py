@@ -101,9 +101,12 @@ class TableReport:
     @property
     def change(self) -> str:
         """What recalculating changed of the table's result, in words (the summary's 说明, the
-        copies' 复核结果): 计算总分比填报总分低 3 分；等级由“优”变为“良”; '' when nothing did."""
-        said = []
+        copies' 复核结果): 计算总分比填报总分低 3 分；等级由“优”变为“良”, or that no total could be
+        computed; '' when nothing changed."""
         reported, computed = self.reported_total, self.computed_total
+        if computed is None and not self.status:   # (a table never filled in is its status, 未填写)
+            return "有不能计分的项（见问题），计算总分无法得出，未定等级"
+        said = []
         if reported.__class__ in (int, float) and computed.__class__ in (int, float) and round(computed - reported, 2):
             said.append(f"计算总分比填报总分{'低' if computed < reported else '高'} {abs(round(computed - reported, 2)):g} 分")
         if self.reported_grade and self.grade and self.reported_grade != self.grade:
