@@ -522,8 +522,8 @@ def _findings_sheet_xml(pairs, styles: Styles, ns: str) -> str:
             if report.total_cell:
                 links.append((f"C{len(rows) + 1}", f"'{report.sheet.replace(chr(39), chr(39) * 2)}'!{report.total_cell}"))
             rows.append([(report.sheet, wrap), (report.project, wrap), (report.total_cell, 0), ("总分", 0),
-                         ("复核结果", 0), (report.change + ("" if report.reported_grade != report.grade
-                                                           else f"；等级仍为“{report.grade}”"), wrap),
+                         ("复核结果", 0), (report.change + (f"；等级仍为“{report.grade}”" if report.grade
+                                                           and report.reported_grade == report.grade else ""), wrap),
                          (report.reported_total, 0), (report.computed_total, 0)])
         if not report.findings:
             rows.append([(report.sheet, wrap), (report.project, wrap), ("", 0), ("", 0), ("无问题", 0),
