@@ -441,9 +441,10 @@ def test_a_tables_note_is_in_the_review_sheet_with_or_without_findings(tmp_path)
     rows = list(load_workbook(tmp_path / "with.xlsx")["复核结果"].iter_rows(min_row=2, values_only=True))
     assert [(r[4], r[5]) for r in rows][:1] == [("说明", "计分由本工具计算")] and len(rows) == 1 + len(pairs[0][0].findings) + 1
     assert rows[-1][2:] == ("J20", "总分", "复核结果", "计算总分比填报总分低 3 分；等级仍为“优”", 97, 94)   # what they come to
-    report = pairs[0][0]
-    report.computed_total = report.grade = report.reported_grade = None
-    write_annotated(SAMPLE, tmp_path / "none.xlsx", reads, pairs)
+    from dataclasses import replace
+
+    ungraded = [(replace(pairs[0][0], computed_total=None, grade=None, reported_grade=None), pairs[0][1]), *pairs[1:]]
+    write_annotated(SAMPLE, tmp_path / "none.xlsx", reads, ungraded)
     rows = list(load_workbook(tmp_path / "none.xlsx")["复核结果"].iter_rows(min_row=2, values_only=True))
     assert rows[-1][5] == "有不能计分的项（见问题），计算总分无法得出，未定等级"
     pairs[0][0].findings = []

@@ -377,3 +377,50 @@ def test_what_the_findings_come_to_is_said_at_the_total(tmp_path, capsys):
     tables = {t["file"]: t for t in json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["tables"]}
     assert (tables["收到/26_改.xlsx"]["reported_grade"], tables["收到/26_改.xlsx"]["grade"]) == ("优", "良")
     assert tables["收到/26_改.xlsx"]["total_cell"] == "J20"
+
+
+@pytest.mark.parametrize("streaming", ["fails", "works"])
+def test_a_project_sent_twice_is_said_on_its_second_table(tmp_path, capsys, monkeypatch, streaming):
+    """The same project and department met again in a run (a file sent twice, in two folders or
+    a zip) is said on the later table: in 项目's 说明, on the terminal, as ``same_as`` in the JSON
+    (and in a summary written again after its streaming failed)."""
+    from workbook_builder.recalc import summary
+
+    add, calls = summary.SummaryStream.add, []
+
+    def add_failing_first(self, report):
+        calls.append(report)
+        if len(calls) == 1:
+            raise ValueError("boom")
+        add(self, report)
+
+    if streaming == "fails":
+        monkeypatch.setattr(summary.SummaryStream, "add", add_failing_first)
+    sample = next(SUBMITTED.glob("26_*.xlsx"))
+    for folder, name in (("单位A", sample.name), ("单位B", "再次报送.xlsx")):
+        (tmp_path / "收到" / folder).mkdir(parents=True)
+        shutil.copy(sample, tmp_path / "收到" / folder / name)
+    shutil.copy(next(SUBMITTED.glob("01_*.xlsx")), tmp_path / "收到" / "单位B")
+    assert main(["recalc", str(tmp_path / "收到"), "-o", str(tmp_path / "out"), "--json", str(tmp_path / "r.json")]) == 0
+    first = f"收到/单位A/{sample.name}［自评表］"
+    said = f"与 {first} 的项目名称和主管部门相同，可能重复报送"
+    assert f"收到/单位B/再次报送.xlsx [自评表!J20] 朝阳区政府网站功能和监…：计算总分比填报总分低 3 分；{said}" in capsys.readouterr().out
+    tables = {t["file"]: t["same_as"] for t in json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["tables"]}
+    assert sorted(tables.values()) == ["", "", first]
+    projects = load_workbook(tmp_path / "out" / "复核汇总.xlsx")["项目"]
+    notes = {row[0]: row[12] for row in projects.iter_rows(min_row=2, values_only=True)}
+    assert notes["收到/单位B/再次报送.xlsx"] == f"计算总分比填报总分低 3 分；{said}"
+
+
+def test_a_table_unfilled_or_without_a_project_name_is_no_repeat():
+    from workbook_builder.recalc.result import TableReport, mark_repeat
+
+    def report(file, project="项目", sheet="自评表", status="", department="部门"):
+        return TableReport(file, sheet, project, department, "p", False, None, None, None, status=status)
+
+    firsts = {}
+    tables = [report("a"), report("b", project=" 项目 "), report("c", status="未填写"), report("d", project="自评表"),
+              report("e", project="自评表"), report("f", department="另一部门")]
+    for table in tables + tables:   # (again: nothing changes)
+        mark_repeat(table, firsts)
+    assert [t.same_as for t in tables] == ["", "a［自评表］", "", "", "", ""]

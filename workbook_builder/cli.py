@@ -345,10 +345,10 @@ def cmd_recalc(args: argparse.Namespace) -> int:
             about = f"（{clip(shown_path(f.indicator), 20)}）" if f.indicator else ""
             print(f"  {report.file} [{where}] {clip(shown_path(report.project), 24)}{about}："
                   f"{shown_path(f.message)}")
-        if report.change:   # (what the findings above come to)
-            total = f"!{report.total_cell}" if report.total_cell else ""
+        if report.change or report.repeat:   # (what the findings above come to; a table met before)
+            total = f"!{report.total_cell}" if report.total_cell and report.change else ""
             print(f"  {report.file} [{shown_path(report.sheet)}{total}] {clip(shown_path(report.project), 24)}："
-                  f"{report.change}")
+                  + "；".join(filter(None, (report.change, shown_path(report.repeat)))))
     if result.partial:
         print(f"复核已中断：汇总与 JSON 只含已完成的文件（共找到 {result.files} 个）。", file=sys.stderr)
         return 130

@@ -83,6 +83,7 @@ class TableReport:
     note: str = ""         # e.g. scores computed by perfbook: the template was filled without the add-in
     reported_grade: str | None = None   # the grade the table gives itself: its 等级 cell, or by its reported total
     total_cell: str = ""   # where the table reports its total ('' for none)
+    same_as: str = ""      # an earlier table of the run of the same project and department (file［sheet］)
     uri: str = ""          # the file exactly, as a file: URI (the shown name may be decoded or escaped)
     member: str = ""       # a file in a .zip archive (uri): its path inside the archive
     trace: str = field(default="", repr=False)   # an unexpected error's traceback, for the log only
@@ -99,6 +100,16 @@ class TableReport:
         )
 
     @property
+    def said(self) -> str:
+        """The table's 说明 in the summary: what recalculating changed, a project met before in
+        the run, why perfbook computed the scores."""
+        return "；".join(filter(None, (self.change, self.repeat, self.note)))
+
+    @property
+    def repeat(self) -> str:
+        return f"与 {self.same_as} 的项目名称和主管部门相同，可能重复报送" if self.same_as else ""
+
+    @property
     def change(self) -> str:
         """What recalculating changed of the table's result, in words (the summary's 说明, the
         copies' 复核结果): 计算总分比填报总分低 3 分；等级由“优”变为“良”, or that no total could be
@@ -112,6 +123,18 @@ class TableReport:
         if self.reported_grade and self.grade and self.reported_grade != self.grade:
             said.append(f"等级由“{self.reported_grade}”变为“{self.grade}”")
         return "；".join(said)
+
+
+def mark_repeat(report: TableReport, firsts: dict[tuple[str, str], TableReport]) -> None:
+    """Set ``report.same_as`` when a table of the same project and department came before it in
+    the run (``firsts``: the first table of each, kept across calls; called in job order, again
+    for the same report it changes nothing). A table never filled in, or named by its sheet for
+    want of a 项目名称, is no repeat."""
+    if report.status or not report.project.strip() or report.project == report.sheet:
+        return
+    first = firsts.setdefault((" ".join(report.project.split()), " ".join(report.department.split())), report)
+    if first is not report:
+        report.same_as = f"{first.file}［{first.sheet}］"
 
 
 def _reported_grade(result: TableResult) -> str | None:
@@ -167,6 +190,7 @@ class RecalcResult:
     partial: bool = False                     # interrupted: only the files done are in
     sources: dict[str, Path] = field(default_factory=dict)  # file label -> the file, for links
     members: dict[str, str] = field(default_factory=dict)   # file label -> its path in the archive (sources)
+    firsts: dict = field(default_factory=dict, repr=False)   # (project, department) -> its first table (mark_repeat)
 
     @property
     def counts(self) -> dict[str, int]:

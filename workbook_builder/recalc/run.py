@@ -33,7 +33,7 @@ from ..files import Taken, atomic_save, numbered, readable_path, safe_stem, show
 from ..readers import archive
 from ..readers.container import FORMATS, OutOfMemory, UnreadableFile, os_reason
 from ..readers.tables import NoTable, ReadTable, tables_in
-from .result import FileFailure, FindingRow, RecalcResult, TableReport, finding_row
+from .result import FileFailure, FindingRow, RecalcResult, TableReport, finding_row, mark_repeat
 
 
 class RecalcError(UserError):
@@ -495,8 +495,8 @@ class _Streamed:
     rows are written while the workers read, instead of after them). If writing fails, the
     error is logged and the summary is written again at the end, after the JSON."""
 
-    def __init__(self, stream) -> None:
-        self.stream, self.ready, self.next = stream, {}, 0
+    def __init__(self, stream, firsts: dict) -> None:
+        self.stream, self.ready, self.next, self.firsts = stream, {}, 0, firsts
 
     def __call__(self, index: int, outcome: Outcome) -> None:
         self.ready[index] = outcome
@@ -507,6 +507,7 @@ class _Streamed:
                 continue
             try:
                 for report in outcome:
+                    mark_repeat(report, self.firsts)   # (before its row is written)
                     self.stream.add(report)
             except Exception as err:
                 if debugging():
@@ -560,6 +561,8 @@ def _collect_outcomes(result: RecalcResult, done: dict[int, Outcome]) -> None:
         if isinstance(outcome, FileFailure):
             result.failures.append(outcome)
         else:
+            for report in outcome:
+                mark_repeat(report, result.firsts)
             result.reports.extend(outcome)
 
 
@@ -783,7 +786,7 @@ def _run(result: RecalcResult, work: list[tuple], outdir: Path, json_path: str |
     from .summary import SUMMARY_NAME, SummaryStream, write_summary
 
     stream = SummaryStream(result, outdir / SUMMARY_NAME)
-    streamed = _Streamed(stream)
+    streamed = _Streamed(stream, result.firsts)
     try:
         done, complete = run(work, jobs or default_workers(), progress, streamed)
         result.partial = result.partial or not complete   # (partial already: stopped while unpacking)

@@ -41,7 +41,7 @@ def _project_row(report: TableReport, links: Links, department: bool = True) -> 
     values = [report.file, report.format, report.sheet, report.project] + ([report.department] if department else []) + [
         report.form, report.profile, report.amount, report.reported_total, report.computed_total,
         report.grade or report.status,
-        len(report.findings), "；".join(filter(None, (report.change, report.note))),
+        len(report.findings), report.said,
         report.annotated or report.annotation_error or ""]
     link = links.file(report)
     column = len(values) - 1 if report.annotated else 0
