@@ -97,3 +97,17 @@ def test_a_nature_the_target_contradicts_is_said_and_the_row_scored_by_its_natur
     assert kinds("≥", "=100%", "100%", 10, 10, "") == []
     assert kinds("=", "≥100%", "100%", 10, 10, "") == []
     assert kinds("≥", "95", "96", 10, 10, "") == []
+
+
+def test_a_target_set_too_low_may_be_reduced_with_a_reason_under_mof_2020():
+    """财预〔2020〕10号 (mof-2020): an actual far over a target set too low is reduced 'as
+    appropriate' (no fixed ladder): a lower score with its reason stands; without a reason, or
+    below 0, or under a target not clearly exceeded (50% over, under the 100% mark), it is a mismatch."""
+    from addin.engine import check_indicator
+
+    assert check_indicator("≥", "1", "7", 10, 7, "根据实际需求提供7份", "mof-2020") == []
+    assert check_indicator("≥", "1", "2", 10, 0, "目标偏低", "mof-2020") == []   # (exactly 100% over)
+    assert [f.kind for f in check_indicator("≥", "1", "7", 10, 7, "", "mof-2020")] == ["score_mismatch", "missing_reason"]
+    assert [f.kind for f in check_indicator("≥", "1", "1.5", 10, 7, "原因", "mof-2020")] == ["score_mismatch"]
+    assert [f.kind for f in check_indicator("≥", "1", "7", 10, 11, "原因", "mof-2020")] == ["score_mismatch"]
+    assert [f.kind for f in check_indicator("≥", "1", "7", 10, -1, "原因", "mof-2020")] == ["score_mismatch"]
