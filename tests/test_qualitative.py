@@ -127,3 +127,22 @@ def test_perf_check_no_longer_passes_a_failure():
 
     (finding,) = check_indicator("定性", "好坏", "已取消", 10, 10, None)
     assert finding.kind == "unreadable" and "没有找到评价等级" in finding.message
+
+
+@pytest.mark.parametrize("actual, grade", [
+    ("运行良好（优）", "优"), ("运行良好(良)", "良"), ("运行良好（ 中 ）。", "中"), ("运行良好（优秀）", "优"),
+    ("优（按照合同要求进行运维服务）", "优"),   # (a grade at the start, its reason in brackets)
+])
+def test_a_grade_alone_in_closing_brackets_is_the_grade_stated(actual, grade):
+    """运行良好（优）: the bracketed grade a sentence closes on is the grade, not “no grade found”."""
+    from addin.engine.scoring import score_detail
+
+    assert score_detail("定性", "优良中低差", actual, 10).grade.name == grade
+
+
+def test_a_sentence_closing_on_other_words_in_brackets_still_states_no_grade():
+    from addin.engine import PerfError
+    from addin.engine.scoring import score_detail
+
+    with pytest.raises(PerfError, match="没有找到评价等级"):
+        score_detail("定性", "优良中低差", "运行良好（按合同）", 10)

@@ -21,6 +21,7 @@ _SEPARATORS = re.compile(r"[\s/、,，;；|]+")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _STATED = re.compile(r"(?:结果|评价|等级|评定|评级|效果|情况|结论)(?:为|是|:)\s*")
 _PROPERTY_END = "率度性量果况为是均较很"
+_BRACKETED_END = re.compile(r"[（(]\s*([^（()）]{1,6}?)\s*[)）][。.!！ ]*$")   # 运行良好（优）: the grade it closes on
 
 
 def _key(text: str) -> str:
@@ -59,6 +60,11 @@ def _stated_grade(text: str, words: list[tuple[str, Grade]]) -> Grade | None:
     """The grade stated in ``text`` using one of ``words`` (longest spelling first)."""
     for word, grade in words:  # at the start: 优（…）, 合格, 好(…)
         if text.startswith(word) and _standalone(text, 0, len(word)):
+            return grade
+    closing = _BRACKETED_END.search(text)   # 运行良好（优）: a grade alone in closing brackets
+    if closing:
+        grade = next((grade for word, grade in words if closing.group(1) == word), None)
+        if grade is not None:
             return grade
     for match in _STATED.finditer(text):  # 验收结果为优
         rest = text[match.end():]
