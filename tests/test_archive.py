@@ -316,7 +316,7 @@ def test_folders_holding_archives_macos_files_and_the_temporary_folder(tmp_path,
         ("收到的材料/._表5.xlsx", True), ("收到的材料/__MACOSX", True)]
     assert list(temporary.iterdir()) == []   # the unpacked files (and every other temporary file) removed
     assert sorted(p.name for p in (tmp_path / "out").glob("*_复核*.xlsx")) == [
-        "表12_复核.xlsx", "表12_复核（2）.xlsx", "表5_复核.xlsx"]
+        "收到的材料_表12_复核.xlsx", "表5_复核.xlsx", "部门2_表12_复核.xlsx"]   # (where each 表12 came from)
 
 
 def test_summary_links_a_table_read_from_an_archive_to_the_archive(tmp_path):

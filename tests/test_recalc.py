@@ -4,6 +4,7 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -257,6 +258,21 @@ def test_copies_of_originals_sharing_a_stem_name_their_format(tmp_path):
         (folder / name).write_bytes((root / "tests" / "data" / "formats" / name).read_bytes())
     _, data, out = recalc(tmp_path, folder)
     assert {t["annotated"] for t in data["tables"]} == {"26_website（xls）_复核.xlsx", "26_website（ods）_复核.xlsx"}
+    assert all((out / t["annotated"]).is_file() for t in data["tables"])
+
+
+def test_copies_of_originals_of_one_name_in_several_folders_name_their_folder(tmp_path):
+    """单位A/自评表.xlsx and 单位B/自评表.xlsx: each copy says whose it is (单位A_自评表_复核.xlsx),
+    not 自评表_复核（2）.xlsx; a name met once keeps its plain copy name."""
+    folder = tmp_path / "收到"
+    for unit, prefix in (("单位A", "26"), ("单位B", "01")):
+        (folder / unit).mkdir(parents=True)
+        shutil.copy(next(SUBMITTED.glob(f"{prefix}_*.xlsx")), folder / unit / "自评表.xlsx")
+    shutil.copy(next(SUBMITTED.glob("02_*.xlsx")), folder / "单位B")
+    _, data, out = recalc(tmp_path, folder)
+    assert {t["file"]: t["annotated"] for t in data["tables"]} == {
+        "收到/单位A/自评表.xlsx": "单位A_自评表_复核.xlsx", "收到/单位B/自评表.xlsx": "单位B_自评表_复核.xlsx",
+        f"收到/单位B/{next(SUBMITTED.glob('02_*.xlsx')).name}": f"{next(SUBMITTED.glob('02_*.xlsx')).stem}_复核.xlsx"}
     assert all((out / t["annotated"]).is_file() for t in data["tables"])
 
 

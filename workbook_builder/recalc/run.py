@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from addin.engine import PerfError, TableFinding, TableResult, UserError, evaluate_table, get_profile
 from addin.engine.form import FUNDS_TOTAL
@@ -310,17 +310,25 @@ def check_files(jobs: list[tuple]) -> list[list[TableReport] | FileFailure]:
     return [outcomes[number] for number in range(len(files))]
 
 
-def _copy_stems(found: list[Path]) -> list[str]:
+def _copy_stems(found: list[Path], labels: list[str]) -> list[str]:
     """Stems of the annotated copies: the original's stem, with its format where originals of
-    different formats share a stem (表26.xls and 表26.ods give 表26（xls）_复核 and 表26（ods）_复核;
-    two 表26.xlsx are numbered by :func:`~workbook_builder.files.unique_names`)."""
+    different formats share a stem (表26.xls and 表26.ods give 表26（xls）_复核 and 表26（ods）_复核),
+    and with the folder (or archive) it was found in where originals in several share a name
+    (单位A/自评表.xlsx and 单位B/自评表.xlsx give 单位A_自评表_复核 and 单位B_自评表_复核); any
+    still alike are numbered by :func:`~workbook_builder.files.unique_names`."""
     stems = [safe_stem(readable_path(p.stem)[0], 60) for p in found]
     formats: dict[str, set[str]] = {}
     for stem, p in zip(stems, found):
         formats.setdefault(stem.lower(), set()).add(p.suffix.lower())
     mixed = {stem for stem, suffixes in formats.items() if len(suffixes) > 1}   # (one format: numbered instead)
-    return [f"{stem}（{p.suffix.lstrip('.').lower()}）_复核" if stem.lower() in mixed and p.suffix else f"{stem}_复核"
-            for stem, p in zip(stems, found)]
+    shared = Counter((stem.lower(), p.suffix.lower()) for stem, p in zip(stems, found))
+    out = []
+    for stem, p, label in zip(stems, found, labels):
+        where = PurePosixPath(label).parent.name if shared[stem.lower(), p.suffix.lower()] > 1 else ""
+        where = safe_stem(PurePosixPath(where).stem, 30) + "_" if where else ""   # (a label: shown already)
+        out.append(f"{where}{stem}（{p.suffix.lstrip('.').lower()}）_复核" if stem.lower() in mixed and p.suffix
+                   else f"{where}{stem}_复核")
+    return out
 
 
 OUTPUT_FOLDER = "位于输出目录中（本工具写出的复核副本和汇总所在处），未复核"
@@ -695,7 +703,8 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
         inputs, passed, interrupted = _inputs(found, archives, labels, scratch, taken)
         if on_start:
             on_start(len(inputs))
-        names = unique_names(_copy_stems([Path(i.member) if i.member else i.path for i in inputs]), ".xlsx")
+        names = unique_names(_copy_stems([Path(i.member) if i.member else i.path for i in inputs],
+                                         [i.label for i in inputs]), ".xlsx")
         targets = [SUMMARY_NAME, *(copy_name(n, FORMATS.get(Path(i.member or i.path).suffix.lower(), ""))
                                    for i, n in zip(inputs, names) if copies)]
         refuse_writing_over(outdir, targets, earlier, RecalcError)
