@@ -220,3 +220,27 @@ def test_the_total_row_under_the_names_units_give_it(label):
     row[0] = label
     [read] = tables_in([grid], str(path))
     assert len(read.table.indicators) == 7 and (read.table.total_weight, read.table.total_score) == (100, 97)
+
+
+def test_a_table_kept_on_a_hidden_sheet_beside_a_visible_one_is_said_not_read():
+    """A hidden sheet holding another table (an old version, another project) is not reviewed
+    when a visible sheet holds one, but said in the visible table's note; perfbook's own hidden
+    sheet and a hidden sheet whose table cannot be read say nothing."""
+    import copy
+    from dataclasses import replace
+
+    from workbook_builder.forms import layout
+    from workbook_builder.readers.source import read_grids
+    from workbook_builder.readers.tables import tables_in
+
+    [path] = SUBMITTED.glob("26_*.xlsx")
+    [grid] = [g for g in read_grids(path) if not g.hidden]
+    old = replace(grid, name="旧版", hidden=True, rows=copy.deepcopy(grid.rows))
+    old.rows[2] = ["另一个项目B" if v == "朝阳区政府网站功能和监测服务项目" else v for v in old.rows[2]]
+    blank = replace(grid, name="说明", hidden=True, rows=[["项目名称", "甲"], ["一级指标", "二级指标", "三级指标", "年度指标值"]])
+    own = replace(old, name=layout.META_SHEET)
+    [read] = tables_in([grid, blank, own, old], str(path))
+    assert read.table.project == "朝阳区政府网站功能和监测服务项目"
+    assert read.note == "隐藏的工作表“旧版”（另一个项目B）中也有自评表，未复核；如需复核请取消隐藏"
+    [read] = tables_in([grid, blank, own], str(path))
+    assert read.note == ""

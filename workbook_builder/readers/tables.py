@@ -165,6 +165,14 @@ def read_tables(path: str | Path) -> list[ReadTable]:
     return tables_in(read_source(path)[1], str(Path(path)))
 
 
+def _tables_or_none(grid: Grid, file: str) -> list[ReadTable]:
+    """The tables on ``grid``, none where its header cannot be read (a hidden sheet only said)."""
+    try:
+        return _read_standard(grid, file)
+    except NoTable:
+        return []
+
+
 def tables_in(grids: list[Grid], file: str) -> list[ReadTable]:
     """Every table in the grids of one file already read (sheets or Word tables, from a file or
     from the workbook open in Excel); ``file`` labels it: a perfbook template through its layout,
@@ -181,13 +189,19 @@ def tables_in(grids: list[Grid], file: str) -> list[ReadTable]:
     for grid in grids:
         if not grid.hidden:
             found.extend((grid, read) for read in _read_standard(grid, file))
+    hidden = [g for g in grids if g.hidden and g.name != L.META_SHEET]
     if not found:
-        for grid in grids:
-            if grid.hidden:
-                for read in _read_standard(grid, file):
-                    read.problems.insert(0, (grid.address(grid.top, grid.left),
-                                             f"自评表位于隐藏的工作表“{grid.name}”中，请确认这是要提交的表"))
-                    found.append((grid, read))
+        for grid in hidden:
+            for read in _read_standard(grid, file):
+                read.problems.insert(0, (grid.address(grid.top, grid.left),
+                                         f"自评表位于隐藏的工作表“{grid.name}”中，请确认这是要提交的表"))
+                found.append((grid, read))
+    elif hidden:   # tables kept on hidden sheets beside the visible ones: not read, but said
+        left = [(g.name, r.table.project) for g in hidden for r in _tables_or_none(g, file)]
+        if left:
+            said = "、".join(f"“{sheet}”（{project}）" for sheet, project in left[:3]) + ("等" if len(left) > 3 else "")
+            first = found[0][1]
+            first.note = "；".join(filter(None, (first.note, f"隐藏的工作表{said}中也有自评表，未复核；如需复核请取消隐藏")))
     if perfbook:   # a template whose rows were inserted or deleted, or whose sheet was renamed
         for grid, read in found:
             _computed_in_standard(grid, read)
