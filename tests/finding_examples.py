@@ -150,6 +150,7 @@ EXAMPLES = {
     # the whole table
     "weights sum": (lambda: table_kinds(table(row(weight=10, score=10), row(weight=90, score=90))),
                     ("total", "weights_sum", "weight")),
+    "total row weight not 100": (lambda: table_kinds(table(total_weight=120)), ("total", "weights_sum", "weight")),
     "total mismatch": (lambda: table_kinds(table(total_score=99)), ("total", "total_mismatch", "score")),
     "total no number": (lambda: table_kinds(table(total_score="九十七")), ("total", "unreadable", "score")),
     "grade mismatch": (lambda: table_kinds(table(grade="良")), ("grade", "grade_mismatch", "grade")),
