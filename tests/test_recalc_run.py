@@ -162,18 +162,23 @@ def test_summary_written_during_the_run_is_the_summary_of_the_result(tmp_path, j
     assert streamed == written
 
 
-def test_summary_that_fails_while_streaming_is_written_again_at_the_end(tmp_path, monkeypatch, caplog):
+def _summary_failing_at(monkeypatch, row: int) -> None:
+    """The summary's streaming fails once, on its ``row``-th row (then it is written again)."""
     from workbook_builder.recalc import summary
 
     add, calls = summary.SummaryStream.add, []
 
     def add_once_failing(self, report):
         calls.append(report)
-        if len(calls) == 5:
+        if len(calls) == row:
             raise ValueError("boom")
         add(self, report)
 
     monkeypatch.setattr(summary.SummaryStream, "add", add_once_failing)
+
+
+def test_summary_that_fails_while_streaming_is_written_again_at_the_end(tmp_path, monkeypatch, caplog):
+    _summary_failing_at(monkeypatch, 5)
     result = recalc([str(SUBMITTED)], tmp_path / "out", json_path=tmp_path / "r.json", jobs=2, copies=False)
     assert "写汇总表时出现意外错误" in caplog.text and "boom" in caplog.text
     rows = list(load_workbook(tmp_path / "out" / "复核汇总.xlsx")["项目"].iter_rows(min_row=2, values_only=True))
@@ -384,18 +389,8 @@ def test_a_project_sent_twice_is_said_on_its_second_table(tmp_path, capsys, monk
     """The same project and department met again in a run (a file sent twice, in two folders or
     a zip) is said on the later table: in 项目's 说明, on the terminal, as ``same_as`` in the JSON
     (and in a summary written again after its streaming failed)."""
-    from workbook_builder.recalc import summary
-
-    add, calls = summary.SummaryStream.add, []
-
-    def add_failing_first(self, report):
-        calls.append(report)
-        if len(calls) == 1:
-            raise ValueError("boom")
-        add(self, report)
-
     if streaming == "fails":
-        monkeypatch.setattr(summary.SummaryStream, "add", add_failing_first)
+        _summary_failing_at(monkeypatch, 1)
     sample = next(SUBMITTED.glob("26_*.xlsx"))
     for folder, name in (("单位A", sample.name), ("单位B", "再次报送.xlsx")):
         (tmp_path / "收到" / folder).mkdir(parents=True)
