@@ -736,6 +736,8 @@ def test_messages_quote_what_the_cell_shows():
     ("≥", 90, 0.95, "份", "0.11", ""),           # not a percentage
     ("≥", 90, "0.95%", "%", "0.11", ""),        # written with its %
     ("≥", 90, "0.9.5", "%", "0.10", ""),        # no bare number (read as its first, 0.9)
+    ("=", 100, 1, "%", "10.00", "100"),
+    ("≤", 60, 1, "%", "10.00", ""),             # (a guess would cost a ≤ row points: read as written)
 ])
 def test_an_actual_in_percent_written_as_a_decimal_is_read_as_one(nature, target, actual, unit, score, read):
     detail = score_detail(nature, target, actual, 10, unit=unit)

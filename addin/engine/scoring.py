@@ -12,7 +12,7 @@ from decimal import Decimal
 from . import form
 from .errors import PerfError, concerning
 from .methods import FUNDS, QUANTITATIVE, over_share
-from .natures import POSITIVE, QUALITATIVE, REVERSE, parse_nature, parse_weight
+from .natures import EQUAL, POSITIVE, QUALITATIVE, REVERSE, parse_nature, parse_weight
 from .numbers import amount_unit, fmt, has_unit, quoted, read_amount, read_measure, round_half_up, to_decimal, unit_word
 from .profiles import Grade, get_profile
 from .qualitative import find_scale, read_grade
@@ -78,7 +78,7 @@ def score_detail(
         a, target_unit = read_measure(target, unit, "年度指标值")
     with concerning("actual"):
         b, actual_unit = read_measure(actual, unit, "实际完成值")
-    if _decimal_percent(actual, unit, target, a, b):
+    if kind in DECIMAL_NATURES and _decimal_percent(actual, unit, target, a, b):
         b, actual_unit = b * 100, _DECIMAL
     share = min(max(QUANTITATIVE[rules.methods[kind]].share(a, b), _ZERO), _ONE)
     base = share * points
@@ -108,6 +108,7 @@ def score_detail(
 PERCENT_WORDS = {"%", "百分比", "百分率"}
 _DECIMAL = "小数"   # how a decimal for a percentage was written (as _converted names a unit)
 DECIMAL_PERCENT_FROM = Decimal(50)   # a % target from which an actual of at most 2 is a decimal
+DECIMAL_NATURES = (POSITIVE, EQUAL)   # (on a ≤ row reading 1 as 100% would cost points on a guess)
 
 
 def _decimal_percent(actual: object, unit: object, target: object, a: Decimal, b: Decimal) -> bool:

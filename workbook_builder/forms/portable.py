@@ -28,13 +28,13 @@ from addin.engine.findings import EMPTY_REASONS
 from addin.engine.natures import EQUAL, POSITIVE, QUALITATIVE, REVERSE
 from addin.engine.numbers import read_value
 from addin.engine.profiles import Profile, Scale
-from addin.engine.scoring import DECIMAL_PERCENT_FROM, PERCENT_WORDS
+from addin.engine.scoring import DECIMAL_NATURES, DECIMAL_PERCENT_FROM, PERCENT_WORDS
 from addin.engine.targets import Target
 
 from . import layout as L
 
 # the spellings of a unit cell in % a formula knows (the engine's, bracketed too: （%）)
-DECIMAL_PERCENT_UNITS = sorted({w for word in PERCENT_WORDS for w in (word, f"({word})", f"（{word}）", "％")})
+DECIMAL_PERCENT_UNITS = sorted({w for word in (*PERCENT_WORDS, "％") for w in (word, f"({word})", f"（{word}）")})
 
 # Where the grade shares live on the hidden sheet: key column, share column, first row.
 SHARES_KEY_COLUMN, SHARES_VALUE_COLUMN, SHARES_FIRST_ROW = "D", "E", 2
@@ -245,19 +245,19 @@ class Row:
         return self.target if self.literal else number(self.target)
 
     @property
-    def actual_number(self) -> str:
-        """The actual B as a formula operand, read as the engine reads it: a number from 0 to 2
-        without a % in a row in % whose target is 50 or more is a decimal (0.95 is 95%, see
-        :func:`addin.engine.scoring._decimal_percent`)."""
-        b, a = number(self.actual), self.target_number
-        units = [] if self.unit is None else [f'TRIM({self.unit})="{word}"' for word in DECIMAL_PERCENT_UNITS]
+    def decimal_percent(self) -> str:
+        """The condition that the actual is a decimal for a percentage, as the engine reads one
+        (:func:`addin.engine.scoring._decimal_percent`: a number from 0 to 2 without a % in a row
+        in % whose target is 50 or more): a portable template asks for the percentage instead."""
+        b = number(self.actual)
+        words = ",".join(f'"{word}"' for word in DECIMAL_PERCENT_UNITS)
+        units = [] if self.unit is None else [f"ISNUMBER(MATCH(TRIM({self.unit}),{{{words}}},0))"]
         if not self.literal:   # (a literal target's % is its unit already)
-            units += [f'RIGHT(TRIM({self.target}),1)="{sign}"' for sign in ("%", "％")]
+            units.append(f'OR(RIGHT(TRIM({self.target}),1)="%",RIGHT(TRIM({self.target}),1)="％")')
         if not units:
-            return b
-        written = "".join(f'ISERROR(SEARCH("{sign}",{self.actual})),' for sign in ("%", "％"))
-        decimal = f"AND(OR({','.join(units)}),{a}>={DECIMAL_PERCENT_FROM},{b}>0,{b}<=2,{written.rstrip(',')})"
-        return f"IF({decimal},{b}*100,{b})"
+            return ""
+        written = f'ISERROR(SEARCH("%",{self.actual})),ISERROR(SEARCH("％",{self.actual}))'
+        return f"AND(OR({','.join(units)}),{self.target_number}>={DECIMAL_PERCENT_FROM},ABS({b}-1)<=1,{b}<>0,{written})"
 
 
 class PortableFormulas:
@@ -311,15 +311,14 @@ class PortableFormulas:
     # indicator rows
 
     def _quantitative(self, nature: str, row: Row) -> str:
-        a, b, w = row.target_number, row.actual_number, row.weight
+        a, b, w = row.target_number, number(row.actual), row.weight
         share = QUANTITATIVE_BUILDERS[self.profile.methods[nature]](a, b)
         over = self._over_target(nature, a, b)
         guards = [] if row.literal else [_need_number(row.target, form.INDICATOR_FIELDS["target"])]
-        guards += [
-            _need_number(row.actual, form.INDICATOR_FIELDS["actual"], row.unit),
-            (f"NOT(ISNUMBER({w}))", '"分值应填写数值"'),
-            *share.guards,
-        ]
+        guards.append(_need_number(row.actual, form.INDICATOR_FIELDS["actual"], row.unit))
+        if nature in DECIMAL_NATURES and row.decimal_percent:   # 0.95 for 95%: asked for as written
+            guards.append((row.decimal_percent, _text("实际完成值请写成百分数（如 95%），不要写成小数（0.95）")))
+        guards += [(f"NOT(ISNUMBER({w}))", '"分值应填写数值"'), *share.guards]
         score = f"MAX(MIN(MAX({share.value},0),1)*{w}-{over.deduction}*{w},0)"
         return _guarded(guards, _round(score, self.profile.decimals))
 
@@ -360,7 +359,7 @@ class PortableFormulas:
         """The 检查 cell: the checks a formula can make once the score is computed."""
         silent = reason_blank(row.reason)
         checks = [(f"AND({row.score}<{row.weight},{silent})", _text("得分低于分值，未填写偏差原因分析及改进措施"))]
-        a, b = row.target_number, row.actual_number
+        a, b = row.target_number, number(row.actual)
 
         def applies(each: str) -> str:  # rows the user fills in: the nature cell decides
             return "TRUE" if nature == each else f'{row.nature}="{each}"'
