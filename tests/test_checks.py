@@ -76,7 +76,7 @@ def test_a_mismatched_score_names_the_reading_it_matches_or_the_readings_tried()
     [wrong_way] = check_indicator("≤", "90", "100", 10, 11.11, "原因")
     assert wrong_way.message.endswith("（填报值是按正向且不以分值封顶计算的结果）")
     [full] = check_indicator("≤", "90", "100", 10, 10, "原因")   # (not: 按正向计算, capped at full marks)
-    assert full.message.endswith("（填报为满分，但实际完成值未达到年度指标值）")
+    assert full.message.endswith("（填报为满分，但未达成年度指标值）")
     [cut] = check_indicator("≥", "3", "2.999", 10, 9.99, "原因")
     assert cut.message.endswith("（填报值是截去小数而不四舍五入计算的结果）")
     [none] = check_indicator("≥", "90", "45", 10, 6, "原因")
@@ -111,3 +111,18 @@ def test_a_target_set_too_low_may_be_reduced_with_a_reason_under_mof_2020():
     assert [f.kind for f in check_indicator("≥", "1", "1.5", 10, 7, "原因", "mof-2020")] == ["score_mismatch"]
     assert [f.kind for f in check_indicator("≥", "1", "7", 10, 11, "原因", "mof-2020")] == ["score_mismatch"]
     assert [f.kind for f in check_indicator("≥", "1", "7", 10, -1, "原因", "mof-2020")] == ["score_mismatch"]
+
+
+def test_a_reduction_as_appropriate_stands_in_the_tables_total():
+    """The reduced score stands in the total too: no 总分 or 等级 finding follows from it."""
+    from addin.engine import Funds, Indicator, Table, evaluate_table
+
+    rows = [Indicator("产出指标", "数量指标", "方案", "≥", "1", "份", "7", 40, 29, "目标设定偏低，酌情扣分"),
+            Indicator("效益指标", "社会效益指标", "覆盖率", "≥", "90", "%", "95", 50, 50)]
+    table = Table("项目", Funds(annual=100, executed=100, weight=10, score=10, rate="100%"), rows,
+                  total_weight=100, total_score=89, grade="良")
+    result = evaluate_table(table, "mof-2020")
+    assert result.findings == [] and (result.total, result.grade) == (89, "良")
+    rows[0].reason = ""   # without its reason: a mismatch, and full marks in the total
+    result = evaluate_table(table, "mof-2020")
+    assert {f.finding.kind for f in result.findings} >= {"score_mismatch", "missing_reason"} and result.total == 100

@@ -140,7 +140,7 @@ def _readings(detail: IndicatorScore, reported: Decimal, profile) -> str:
         # (a full-marks mismatch is a target not met: a deduction not applied is said before;
         # full marks match the other direction's capped reading by chance, except where the
         # target states the other direction than 性质: that reading is the question there)
-        return "（填报为满分，但实际完成值未达到年度指标值）"
+        return "（填报为满分，但未达成年度指标值）"
     d = profile.decimals
     readings = []
     if a > 0:
@@ -159,6 +159,15 @@ def _readings(detail: IndicatorScore, reported: Decimal, profile) -> str:
     return f"（另试{tried}，均不是{fmt(reported)}）" if tried else ""
 
 
+def reduced_as_appropriate(detail: IndicatorScore, reported: Decimal, reason: object) -> Decimal | None:
+    """The reported (rounded) score of a row far over a target set too low, reduced 'as
+    appropriate' below its score with its reason given: it stands, in the row and in the total
+    (财预〔2020〕10号, mof-2020: no fixed ladder, see ``over_flagged``); ``None`` otherwise."""
+    if detail.over_flagged and 0 <= reported < detail.score and not is_blank_reason(reason):
+        return reported
+    return None
+
+
 def check_scored(detail: IndicatorScore, reported_score: object, reason: object,
                  rules: Profile) -> list[Finding]:
     """Everything inconsistent between a scored row and what it reports; empty when consistent."""
@@ -172,8 +181,8 @@ def check_scored(detail: IndicatorScore, reported_score: object, reason: object,
     except PerfError as err:
         return findings + [unreadable(err, reported_score, detail.score, "score")]
     mismatch = _score_finding(detail, reported, rules)
-    if mismatch and detail.over_flagged and 0 <= reported < detail.score and not is_blank_reason(reason):
-        mismatch = None   # reduced 'as appropriate' for a target set too low (mof-2020), the reason given
+    if mismatch and reduced_as_appropriate(detail, reported, reason) is not None:
+        mismatch = None
     if mismatch:
         findings.append(mismatch)
     if not is_blank_reason(reason):
