@@ -186,8 +186,8 @@ def test_a_new_level1_with_its_level2_blank_does_not_take_the_level2_above():
 
 
 @pytest.mark.parametrize("blank, says", [
-    ({"项目名称"}, [("A3", "未填写项目名称，以工作表名“自评表”代替")]),
-    ({"项目名称", "主管部门"}, [("A3", "未填写项目名称，以工作表名“自评表”代替")]),   # (as published tables leave 主管部门)
+    ({"项目名称"}, [("A3", "未填写项目名称，以“自评表”代替")]),
+    ({"项目名称", "主管部门"}, [("A3", "未填写项目名称，以“自评表”代替")]),   # (as published tables leave 主管部门)
     (set(), []),
 ])
 def test_a_blank_project_name_is_said_at_its_label(blank, says):

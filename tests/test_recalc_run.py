@@ -408,14 +408,22 @@ def test_a_project_sent_twice_is_said_on_its_second_table(tmp_path, capsys, monk
 
 
 def test_a_table_unfilled_or_without_a_project_name_is_no_repeat():
-    from workbook_builder.recalc.result import TableReport, mark_repeat
+    """Nor one without a 主管部门 that reports another total (two units' 办公经费); a table named
+    after its project on a sheet of that name is one like any other."""
+    from workbook_builder.readers.tables import NO_PROJECT
+    from workbook_builder.recalc.result import FindingRow, TableReport, mark_repeat
 
-    def report(file, project="项目", sheet="自评表", status="", department="部门"):
-        return TableReport(file, sheet, project, department, "p", False, None, None, None, status=status)
+    def report(file, project="项目", sheet="自评表", status="", department="部门", total=90.0, unnamed=False):
+        findings = [FindingRow("A3", "unreadable", "无法读取的值", f"{NO_PROJECT}，以“自评表”代替", None, None)] if unnamed else []
+        return TableReport(file, sheet, project, department, "p", False, total, None, None, status=status,
+                           findings=findings)
 
     firsts = {}
-    tables = [report("a"), report("b", project=" 项目 "), report("c", status="未填写"), report("d", project="自评表"),
-              report("e", project="自评表"), report("f", department="另一部门")]
+    tables = [report("a"), report("b", project=" 项目 "), report("c", status="未填写"),
+              report("d", project="自评表", unnamed=True), report("e", project="自评表", unnamed=True),
+              report("f", department="另一部门"), report("g", project="项目", sheet="项目"),
+              report("h", project="办公经费", department=""), report("i", project="办公经费", department="", total=80.0),
+              report("j", project="办公经费", department="")]
     for table in tables + tables:   # (again: nothing changes)
         mark_repeat(table, firsts)
-    assert [t.same_as for t in tables] == ["", "a［自评表］", "", "", "", ""]
+    assert [t.same_as for t in tables] == ["", "a［自评表］", "", "", "", "", "a［自评表］", "", "", "h［自评表］"]

@@ -383,10 +383,13 @@ def test_a_rate_finding_shown_as_text_is_a_percentage():
     (88.0, 88.0, ("优", "良"), "等级由“优”变为“良”"),   # a 等级 cell the total does not give
 ])
 def test_what_recalculating_changed_of_a_tables_result(reported, computed, grades, said):
-    report = _report("a.xlsx", "项目", "部门", 0.0)
+    report = _report("a.xlsx", "项目", "部门", 0.0, findings=[FindingRow("H19", "unreadable", "无法读取的值", "…", None, None)])
     report.reported_total, report.computed_total = reported, computed
     report.reported_grade, report.grade = grades
     assert report.change == said
+    if computed is None:   # (a blank 评分表: nothing to see in 问题, so nothing said)
+        report.findings = []
+        assert report.change == ""
 
 
 def test_a_tables_own_grade_is_its_grade_cell_or_that_of_its_total():

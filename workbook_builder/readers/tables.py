@@ -165,6 +165,9 @@ def read_tables(path: str | Path) -> list[ReadTable]:
     return tables_in(read_source(path)[1], str(Path(path)))
 
 
+NO_PROJECT = f"未填写{form.PROJECT}"   # how a table named by its sheet (or Word table) for want of one is said
+
+
 def _tables_or_none(grid: Grid, file: str) -> list[ReadTable]:
     """The tables on ``grid``, none where its header cannot be read (a hidden sheet only said)."""
     try:
@@ -764,7 +767,7 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
     hit = None if named else _find(grid, rows, form.PROJECT)
     if hit:   # (a form without the label says nothing; a blank 主管部门 is left as published
         # tables leave it, no finding of the table's)
-        problems.append((grid.address(*hit), f"未填写{form.PROJECT}，以工作表名“{grid.name}”代替"))
+        problems.append((grid.address(*hit), f"{NO_PROJECT}，以“{grid.name}”代替"))
     year = None
     hit = _find(grid, range(max(grid.top, start - 3), header), _YEAR.search, "年度")
     if hit:

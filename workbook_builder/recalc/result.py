@@ -115,8 +115,8 @@ class TableReport:
         copies' 复核结果): 计算总分比填报总分低 3 分；等级由“优”变为“良”, or that no total could be
         computed; '' when nothing changed."""
         reported, computed = self.reported_total, self.computed_total
-        if computed is None and not self.status:   # (a table never filled in is its status, 未填写)
-            return "有不能计分的项（见问题），计算总分无法得出，未定等级"
+        if computed is None:   # (a table never filled in is its status, 未填写; a blank 评分表 has no findings)
+            return "有不能计分的项（见问题），计算总分无法得出，未定等级" if self.findings and not self.status else ""
         said = []
         if reported.__class__ in (int, float) and computed.__class__ in (int, float) and round(computed - reported, 2):
             said.append(f"计算总分比填报总分{'低' if computed < reported else '高'} {abs(round(computed - reported, 2)):g} 分")
@@ -129,10 +129,14 @@ def mark_repeat(report: TableReport, firsts: dict[tuple[str, str], TableReport])
     """Set ``report.same_as`` when a table of the same project and department came before it in
     the run (``firsts``: the first table of each, kept across calls; called in job order, again
     for the same report it changes nothing). A table never filled in, or named by its sheet for
-    want of a 项目名称, is no repeat."""
-    if report.status or not report.project.strip() or report.project == report.sheet:
+    want of a 项目名称, is no repeat; without a 主管部门, only one that reports the same total and
+    amount is (two units' 办公经费 are two projects)."""
+    from ..readers.tables import NO_PROJECT
+
+    if report.status or not report.project.strip() or any(f.message.startswith(NO_PROJECT) for f in report.findings):
         return
-    first = firsts.setdefault((" ".join(report.project.split()), " ".join(report.department.split())), report)
+    key = (" ".join(report.project.split()), " ".join(report.department.split()))
+    first = firsts.setdefault(key if key[1] else (*key, report.reported_total, report.amount), report)
     if first is not report:
         report.same_as = f"{first.file}［{first.sheet}］"
 
