@@ -49,10 +49,10 @@ def test_a_workbook_given_to_score_or_portfolio_is_said_to_be_one(capsys, tmp_pa
     not where a JSON parser stumbled in its bytes."""
     workbook = ROOT / "samples/chaoyang-2024/submitted/26_朝阳区政府网站功能和监测服务项目.xlsx"
     assert main(["score", str(workbook)]) == 2
-    assert capsys.readouterr().err.strip() == f"错误：{workbook} 是表格或 Word 文件，不是 JSON：复核报送的表格请用 perfbook recalc"
+    assert capsys.readouterr().err.strip() == f"错误：{workbook} 是表格、Word 文件或压缩包，不是 JSON：复核报送的表格请用 perfbook recalc"
     (tmp_path / "old.xls").write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + bytes(504))
     assert main(["report", "portfolio", str(tmp_path / "old.xls"), "-o", str(tmp_path / "p.docx")]) == 2
-    assert "old.xls 是表格或 Word 文件，不是 JSON：应为 perfbook recalc --json 写出的结果文件" in capsys.readouterr().err
+    assert "old.xls 是表格、Word 文件或压缩包，不是 JSON：应为 perfbook recalc --json 写出的结果文件" in capsys.readouterr().err
 
 
 def test_score_missing_file(capsys, tmp_path):

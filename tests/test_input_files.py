@@ -168,7 +168,7 @@ def test_portfolio_keeps_the_tables_numbers_of_the_result(tmp_path):
 @pytest.mark.parametrize("content, said", [
     (b'{"tables": [1 2]}', "第 1 行第 15 列处缺少逗号"),
     (b"[" * 100_000 + b"]" * 100_000, "嵌套层数过多"),
-    (b"PK\x03\x04\x00\x00\xff\xfe", "是表格或 Word 文件，不是 JSON"),   # (a zip's first bytes)
+    (b"PK\x03\x04\x00\x00\xff\xfe", "是表格、Word 文件或压缩包，不是 JSON"),   # (a zip's first bytes)
     (b"\x00\xff\xfe{}", "不是文本文件"),
 ], ids=["syntax", "nested", "zip", "binary"])
 def test_portfolio_json_errors_in_chinese(tmp_path, capsys, content, said):

@@ -79,7 +79,7 @@ def test_grades_chart_table_and_unreadable_files(tmp_path):
     assert headings[-1] == "六、无法读取的文件"
     text = "\n".join(p.text for p in document.paragraphs)
     assert "坏文件.xlsx：文件无法读取" in text
-    assert "共复核27个文件中的30张自评表（另有1个文件无法读取）；所选文件夹中另有1个文件不是自评表，未复核。" in text
+    assert "共复核27个文件中的30张自评表（另有1个文件无法读取）；另有1个文件按规则未复核（如锁定文件、不是表格的文件、perfbook 的输出）。" in text
     # (a skipped file is not one that cannot be read, but it is counted: the terminal's 28 个文件)
 
 

@@ -405,7 +405,7 @@ def test_a_tables_own_grade_is_its_grade_cell_or_that_of_its_total():
 
 
 def test_tables_without_a_grade_are_counted_in_the_grade_sheet(tmp_path):
-    """Every table is in 等级分布: one whose total cannot be computed under 无法定级 (said in its
+    """Every table is in 等级分布: one whose total cannot be computed under 无法计算 (said in its
     说明), one never filled in under 未填写; a run where every table has a grade has no such rows."""
     result = _result(tmp_path)
     plain = load_workbook(write_summary(result, tmp_path / "a" / "复核汇总.xlsx"))
@@ -414,6 +414,6 @@ def test_tables_without_a_grade_are_counted_in_the_grade_sheet(tmp_path):
     result.reports[1].grade, result.reports[1].status = None, "未填写"
     book = load_workbook(write_summary(result, tmp_path / "b" / "复核汇总.xlsx"))
     counts = dict(book["等级分布"].iter_rows(min_row=2, values_only=True))
-    assert counts == {"优": 1, "良": 0, "中": 0, "差": 0, "无法定级": 1, "未填写": 1}
+    assert counts == {"优": 1, "良": 0, "中": 0, "差": 0, "无法计算": 1, "未填写": 1}
     said = [row[12] for row in book["项目"].iter_rows(min_row=2, values_only=True)]
     assert said[:2] == ["有不能计分的项（见问题），计算总分无法得出，未定等级", None]

@@ -48,7 +48,7 @@ def read_json(path: str | Path, instead: str = "") -> object:
     except UnreadableFile as err:   # (the container's reason, said of a file skipped in a batch)
         raise JsonFileError(f"无法读取 {path}：{str(err).removesuffix('，已跳过')}") from None
     if raw.startswith((b"PK\x03\x04", OLE)):   # (a zip or OLE file: xlsx, xls, ods, docx …)
-        raise JsonFileError(f"{path} 是表格或 Word 文件，不是 JSON" + (f"：{instead}" if instead else ""))
+        raise JsonFileError(f"{path} 是表格、Word 文件或压缩包，不是 JSON" + (f"：{instead}" if instead else ""))
     text = None if b"\x00" in raw else decoded(raw, ("utf-8-sig", "gb18030"))
     if text is None:
         raise JsonFileError(f"{path} 不是文本文件，不是 JSON（应为 UTF-8 编码的文本）")

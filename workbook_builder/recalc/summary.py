@@ -138,7 +138,7 @@ def _chart_sheets(book: SummaryBook, sheets: dict[str, SheetWriter], result: Rec
     names = grades(result)
     for grade in names:
         grade_sheet.row([grade, counts.get(grade, 0)])
-    for status, count in Counter(r.status or "无法定级" for r in result.reports if r.grade is None).items():
+    for status, count in Counter(r.status or "无法计算" for r in result.reports if r.grade is None).items():
         grade_sheet.row([status, count])   # every table counted: 未填写, or a total not computed
         names.append(status)
     grade_sheet.finish()

@@ -70,7 +70,7 @@ class PortfolioData:
         skipped = len(self.unreadable) - failed
         overview = (f"本次共复核{files}个文件中的{n}张自评表"
                     + (f"（另有{failed}个文件无法读取）" if failed else "")
-                    + (f"；所选文件夹中另有{skipped}个文件不是自评表，未复核" if skipped else "")
+                    + (f"；另有{skipped}个文件按规则未复核（如锁定文件、不是表格的文件、perfbook 的输出）" if skipped else "")
                     + f"。其中{len(flagged)}张表发现问题，共{findings}处；"
                     + f"{len(changed)}张表按计分规则重新计算后的总分与填报总分不同。"
                     + (f"复核结果中另有{len(self.notes)}项无法使用，未计入本报告（见“无法读取的文件”）。"
