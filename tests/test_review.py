@@ -58,3 +58,18 @@ def test_classic_runpython_entry_point_reviews_the_calling_book():
     rows, cells = review_findings(json.loads(done.stdout), len(payload["sheets"]))
     assert (rows, cells) == recalc_findings(path)
     assert [r[2:4] for r in rows] == [("指标2：项目总结报告", "未按超额规则扣分")]
+
+
+def test_the_review_closes_each_table_with_what_its_findings_come_to():
+    """As recalc's copies: after a table's findings, a 复核结果 row at its total (计算总分比填报
+    总分低 3 分) with the reported and computed totals; a table without findings says its note."""
+    from workbook_builder.deploy.review import result_rows, review_grids
+    from workbook_builder.readers.source import read_grids
+
+    [path] = [p for p in SUBMITTED if p.name.startswith("26_")]
+    reports = review_grids([g for g in read_grids(path)], path.name)
+    *_, last = result_rows(reports)
+    assert last == ["自评表", '=HYPERLINK("#\'自评表\'!J20","J20")', "朝阳区政府网站功能和监测服务项目", "总分", "复核结果",
+                    "计算总分比填报总分低 3 分", 97, 94]
+    reports[0].findings, reports[0].note = [], "计分由本工具计算"
+    assert result_rows(reports)[-1][5] == "未发现问题：朝阳区政府网站功能和监测服务项目 总分 94.0，等级 优（计分由本工具计算）"

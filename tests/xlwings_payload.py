@@ -58,7 +58,7 @@ def review_findings(actions: list[dict], sheets: int) -> tuple[list[tuple], set[
             break
         sheet, link, _, indicator, label, message, reported, expected = (cells[f"{c}{r}"] for c in "ABCDEFGH")
         cell = re.search(r',"([A-Z]+\d+)"\)$', link).group(1) if link else ""
-        if label:  # an empty cell comes back as "" from Excel, where recalc has None
+        if label and label != "复核结果":  # (a table's closing row: no finding); an empty cell comes back as "" from Excel
             rows.append((sheet, cell, indicator, label, message, None if reported == "" else reported,
                          None if expected == "" else expected))
     colored = {(a["sheet_position"], address(a["start_row"], a["start_column"]))

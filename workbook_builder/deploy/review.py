@@ -67,10 +67,18 @@ def result_rows(reports: list[TableReport]) -> list[list[object]]:
         for finding in report.findings:
             rows.append([report.sheet, _link(report.sheet, finding), report.project, finding.indicator,
                          finding.label, finding.message, *shown_values(finding)])
+        if report.findings and report.said:   # what they come to, as recalc's copies say it
+            total = FindingRow(report.total_cell, "", "", "", None, None)
+            rows.append([report.sheet, _link(report.sheet, total), report.project, "总分", SAID, report.said,
+                         report.reported_total, report.computed_total])
     if len(rows) == 1:
         rows.append(["", "", "", "", "", "未发现问题：" + "；".join(
-            f"{r.project} 总分 {r.computed_total}，等级 {r.grade}" for r in reports), None, None])
+            f"{r.project} 总分 {r.computed_total}，等级 {r.grade}" + (f"（{r.note}）" if r.note else "")
+            for r in reports), None, None])
     return rows
+
+
+SAID = "复核结果"   # the 问题类型 of a table's closing row (总分, grade, notes): no finding
 
 
 TARGET_HEADERS = ("工作表", "单元格", "项目名称", "指标", "问题类型", "说明", "值", "限值")
