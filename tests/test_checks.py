@@ -126,3 +126,6 @@ def test_a_reduction_as_appropriate_stands_in_the_tables_total():
     rows[0].reason = ""   # without its reason: a mismatch, and full marks in the total
     result = evaluate_table(table, "mof-2020")
     assert {f.finding.kind for f in result.findings} >= {"score_mismatch", "missing_reason"} and result.total == 100
+    rows[0].score = "满分"   # a score that is no number: said, full marks in the total
+    result = evaluate_table(table, "mof-2020")
+    assert "unreadable" in {f.finding.kind for f in result.findings} and result.total == 100
