@@ -292,6 +292,7 @@ def test_a_pipe_or_folder_is_named_as_such_not_missing(tmp_path, capsys):
     assert main(["report", "write", str(tmp_path / "文件夹.xlsx"), "-o", str(tmp_path / "r.docx")]) == 2
     err = capsys.readouterr().err
     assert "管道.docx 无法读取：不是普通文件（是设备、管道" in err and "文件夹.xlsx 无法读取：不是普通文件（是文件夹）" in err
+    assert "已跳过" not in err   # (what a batch says of a file it goes on without; one file's command stops)
 
 
 def test_a_report_with_no_figure_of_the_table_is_not_passed(tmp_path, capsys):

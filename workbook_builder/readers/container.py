@@ -73,6 +73,12 @@ class UnreadableFile(Exception):
     """A file that cannot be read as a workbook; ``str()`` is the Chinese reason."""
 
 
+def reason_of_one(err: Exception) -> str:
+    """A reading failure's reason as a command reading that one file says it: without the
+    ，已跳过 a batch adds (its other files go on)."""
+    return str(err).removesuffix("，已跳过")
+
+
 class OutOfMemory(UnreadableFile):
     """Memory ran out while a file was read: the file's reason when it was read alone, and a
     sign to read it again alone when other files were held at the same time."""

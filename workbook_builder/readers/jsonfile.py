@@ -39,14 +39,14 @@ def read_json(path: str | Path, instead: str = "") -> object:
     syntax error (Python's own texts are English); a workbook or Word file given instead is said
     to be one, with ``instead`` (what to do with it)."""
     from ..files import decoded
-    from .container import OLE, UnreadableFile, read_regular
+    from .container import OLE, UnreadableFile, read_regular, reason_of_one
 
     if not os.path.lexists(path):
         raise JsonFileError(f"找不到文件：{path}")
     try:
         raw = read_regular(path)
     except UnreadableFile as err:   # (the container's reason, said of a file skipped in a batch)
-        raise JsonFileError(f"无法读取 {path}：{str(err).removesuffix('，已跳过')}") from None
+        raise JsonFileError(f"无法读取 {path}：{reason_of_one(err)}") from None
     if raw.startswith((b"PK\x03\x04", OLE)):   # (a zip or OLE file: xlsx, xls, ods, docx …)
         raise JsonFileError(f"{path} 是表格、Word 文件或压缩包，不是 JSON" + (f"：{instead}" if instead else ""))
     text = None if b"\x00" in raw else decoded(raw, ("utf-8-sig", "gb18030"))

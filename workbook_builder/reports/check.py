@@ -132,7 +132,7 @@ def read_blocks(path: str | Path) -> list[Block]:
     stands (the heading above it and its number under that heading). The report is read as
     recalc reads every file: container checks (size, compression ratio, DTD/entities in any
     part), then python-docx in a guarded worker (memory, time)."""
-    from ..readers.container import UnreadableFile
+    from ..readers.container import UnreadableFile, reason_of_one
     from ..recalc.guard import GuardedFailure, call_guarded
 
     path = Path(path)
@@ -142,7 +142,7 @@ def read_blocks(path: str | Path) -> list[Block]:
     try:   # a folder, a pipe or a device is refused by the container checks, with the reason
         return call_guarded(_read_blocks, (str(path),))
     except (UnreadableFile, GuardedFailure) as err:
-        raise ReportError(f"报告 {shown} 无法读取：{err}") from None
+        raise ReportError(f"报告 {shown} 无法读取：{reason_of_one(err)}") from None
 
 
 def _read_blocks(source: str) -> list[Block]:

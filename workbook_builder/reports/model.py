@@ -98,13 +98,13 @@ def read_narrative(path) -> dict[str, list[str]]:
     import tomllib
 
     from ..files import decoded
-    from ..readers.container import UnreadableFile, read_regular
+    from ..readers.container import UnreadableFile, read_regular, reason_of_one
 
     source = f"叙述文件 {path}"
     try:   # a regular file only (a pipe would block), read once and bounded
         raw = read_regular(path, MAX_NARRATIVE_BYTES, empty=True)
     except UnreadableFile as err:   # (the container's reason, said of a file skipped in a batch)
-        raise NarrativeError(f"{source} 无法读取：{str(err).removesuffix('，已跳过')}") from None
+        raise NarrativeError(f"{source} 无法读取：{reason_of_one(err)}") from None
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):   # Notepad's "Unicode"
         text = decoded(raw, ("utf-16",))
     else:

@@ -66,7 +66,7 @@ class Scored(NamedTuple):
 def _grids(path: Path) -> list:
     """The grids of ``path``, read as recalc reads every file: container checks first, then the
     reader in a guarded worker (memory, time), so that a hostile file ends in a sentence."""
-    from ..readers.container import UnreadableFile
+    from ..readers.container import UnreadableFile, reason_of_one
     from ..readers.source import read_grids  # calamine and Word, as recalc reads them
     from ..recalc.guard import GuardedFailure, call_guarded
 
@@ -75,7 +75,7 @@ def _grids(path: Path) -> list:
     try:   # a folder, a pipe or a device is refused by the container checks, with the reason
         return call_guarded(read_grids, (str(path),))
     except (UnreadableFile, GuardedFailure) as err:
-        raise ReportError(f"{shown_path(str(path))} 无法读取：{err}") from None
+        raise ReportError(f"{shown_path(str(path))} 无法读取：{reason_of_one(err)}") from None
 
 
 def _on_sheet(path: Path, reads: list, sheet: str | None, what: str, sheet_of=lambda read: read.sheet) -> list:
