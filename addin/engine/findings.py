@@ -8,7 +8,7 @@ by :func:`scoring.score_detail`); :func:`check_indicator` does both for ``PERF_C
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from .errors import PerfError
@@ -159,13 +159,18 @@ def _readings(detail: IndicatorScore, reported: Decimal, profile) -> str:
     return f"（另试{tried}，均不是{fmt(reported)}）" if tried else ""
 
 
-def reduced_as_appropriate(detail: IndicatorScore, reported: Decimal, reason: object) -> Decimal | None:
-    """The reported (rounded) score of a row far over a target set too low, reduced 'as
-    appropriate' below its score with its reason given: it stands, in the row and in the total
-    (财预〔2020〕10号, mof-2020: no fixed ladder, see ``over_flagged``); ``None`` otherwise."""
-    if detail.over_flagged and 0 <= reported < detail.score and not is_blank_reason(reason):
-        return reported
-    return None
+def settled(detail: IndicatorScore, reported_score: object, reason: object, rules: Profile) -> IndicatorScore:
+    """``detail``, with the reported score as the row's score where that stands: a row far over
+    a target set too low, reduced 'as appropriate' below its score with its reason given
+    (财预〔2020〕10号, mof-2020: no fixed ladder, see ``over_flagged``). The row is then checked
+    against it (:func:`check_scored`) and the table's total adds it."""
+    if not detail.over_flagged or is_blank_reason(reason):
+        return detail
+    try:
+        reported = round_half_up(read_score(reported_score), rules.decimals)
+    except PerfError:
+        return detail   # (said by check_scored)
+    return replace(detail, score=reported) if 0 <= reported < detail.score else detail
 
 
 def check_scored(detail: IndicatorScore, reported_score: object, reason: object,
@@ -181,8 +186,6 @@ def check_scored(detail: IndicatorScore, reported_score: object, reason: object,
     except PerfError as err:
         return findings + [unreadable(err, reported_score, detail.score, "score")]
     mismatch = _score_finding(detail, reported, rules)
-    if mismatch and reduced_as_appropriate(detail, reported, reason) is not None:
-        mismatch = None
     if mismatch:
         findings.append(mismatch)
     if not is_blank_reason(reason):
@@ -260,4 +263,4 @@ def check_indicator(
         detail = score_detail(nature, target, actual, weight, rules, unit)
     except PerfError as err:
         return [unreadable(err)]
-    return check_scored(detail, reported_score, reason, rules)
+    return check_scored(settled(detail, reported_score, reason, rules), reported_score, reason, rules)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from . import form
-from .findings import JUDGED, Finding, check_judged, check_scored, fmt, pct, reduced_as_appropriate, unreadable
+from .findings import JUDGED, Finding, check_judged, check_scored, fmt, pct, settled, unreadable
 from .errors import PerfError
 from .natures import parse_weight
 from .numbers import read_score, read_value, round_half_up, to_decimal
@@ -282,10 +282,8 @@ def evaluate_table(table: Table, profile: object = None, scores_reported: bool =
             detail = None
             findings = [unreadable(err)]
         else:
+            detail = settled(detail, ind.score, ind.reason, rules)   # (a reduction 'as appropriate' stands in the total)
             findings = check_scored(detail, ind.score, ind.reason, rules)
-            if detail.over_flagged and not findings:   # a reduction 'as appropriate' stands in the total
-                kept = reduced_as_appropriate(detail, round_half_up(read_score(ind.score), rules.decimals), ind.reason)
-                detail = detail if kept is None else replace(detail, score=kept)
         result.indicators.append(detail)
         result.findings.extend(TableFinding("indicator", f, row) for f in findings)
     _weights(table, result, rules)
