@@ -569,7 +569,7 @@ def _collect_outcomes(result: RecalcResult, done: dict[int, Outcome]) -> None:
         if isinstance(outcome, FileFailure):
             result.failures.append(outcome)
         else:
-            for report in outcome:
+            for report in outcome:   # (those the stream did not reach: past a gap Ctrl+C left, or a failed stream)
                 mark_repeat(report, result.firsts)
             result.reports.extend(outcome)
 
