@@ -141,6 +141,10 @@ EXAMPLES = {
         initial="若干", sources={"其他资金": FundsSource(initial=5)}))), ("funds", "unreadable", "initial")),
     "funds reason below the profile's share": (lambda: table_kinds(table(funds=_funds(
         annual=100, executed=80, score=8)), "sichuan-2023"), ("funds", "funds_reason_missing", "reason")),
+    "funds over budget": (lambda: table_kinds(table(funds=_funds(executed=105, rate="105%"))),
+                          ("funds", "over_budget", "executed")),
+    "funds over the money received": (lambda: table_kinds(table(funds=_funds(received=90, rate="111.11%")),
+                                                          "yichun-2022"), ("funds", "over_budget", "executed")),
     # rows scored by judgement (项目决策, 项目管理 of the forms that score them)
     "judged unreadable weight": (lambda: table_kinds(judged(weight="若干")), ("indicator", "unreadable", "weight")),
     "judged score missing": (lambda: table_kinds(judged(score=None)), ("indicator", "score_missing", "score")),

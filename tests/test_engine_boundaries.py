@@ -130,8 +130,8 @@ def test_sub_rows_are_added_to_the_fen():
     ("99.97%", "99.97", []),
     (D("0.9997"), "99.97", []),
     (D("99.97"), "99.97", []),       # a percentage typed without its sign
-    (D("1.2"), "120", []),           # 120% in a %-formatted cell
-    (D(2), "200", []),               # 200%, the most a fraction is read up to
+    (D("1.2"), "120", [("over_budget", "executed")]),   # 120% in a %-formatted cell (spent above the budget)
+    (D(2), "200", [("over_budget", "executed")]),       # 200%, the most a fraction is read up to
     (D(2), "2", [("exec_rate_mismatch", "rate")]),   # 2 is 200%, not 2%
     (D("2.5"), "2.5", []),           # beyond 200%: a percentage
 ])
@@ -139,6 +139,14 @@ def test_a_reported_rate_is_a_fraction_up_to_200_percent_and_a_percentage_above(
     table = table_with_funds(annual=100, executed=executed, weight=10, rate=reported,
                              score=min(D(executed) / 100, D(1)) * 10)
     assert funds_findings(table) == found
+
+
+def test_spending_the_whole_budget_is_not_over_it_and_a_ten_thousandth_more_is():
+    """over_budget from 执行率 above 100% only (the boundary itself is the whole budget spent)."""
+    def kinds(executed):
+        return funds_findings(table_with_funds(annual=100, executed=executed, weight=10, rate=None, score=10))
+    assert kinds("100") == []
+    assert kinds("100.0001") == [("over_budget", "executed")]
 
 
 # --- what error messages quote --------------------------------------------------------------------
@@ -461,7 +469,8 @@ def test_a_rate_and_score_mismatch_states_the_rate_to_two_decimals_of_a_percent(
     assert rate.finding.message == "执行率应为99.97%，填报为100%"
     [score] = funds_of(table_with_funds(annual=100, executed="85.555", weight=10, rate="85.56%", score="8.55"))
     assert score.finding.message == "资金得分应为执行率85.56% × 分值10 = 8.56（四舍五入保留2位小数），填报为8.55"
-    [over] = funds_of(table_with_funds(annual=100, executed=105, weight=5, rate="105%", score=4.5))
+    spent, over = funds_of(table_with_funds(annual=100, executed=105, weight=5, rate="105%", score=4.5))
+    assert spent.finding.message == "全年执行数超过全年预算数（执行率105%），请核实是否超预算支出或金额填错"
     assert over.finding.message == "资金得分应为执行率105%（超过100%的按100%计） × 分值5 = 5.00（四舍五入保留2位小数），填报为4.5"
     [full] = funds_of(table_with_funds(annual=100, executed=100, weight=10, rate="100%", score=9))   # (not over it)
     assert full.finding.message == "资金得分应为执行率100% × 分值10 = 10.00（四舍五入保留2位小数），填报为9"

@@ -223,7 +223,8 @@ def _funds(ws, table: Table, profile: Profile, lay: L.Layout, formulas) -> None:
 
 def funds_check_formula(lay: L.Layout, profile: Profile) -> str:
     """The 检查 cell of the funds block: where a sub-row is filled, the sub-rows must add up to
-    the total in each amount column (the engine's ``funds_sum`` finding); where the profile asks
+    the total in each amount column (the engine's ``funds_sum`` finding); the amount executed must
+    not exceed the budget (``over_budget``); where the profile asks
     for a reason below some 执行率 and the form has a 原因 column, it must be filled (the
     engine's ``funds_reason_missing``). Native formulas, so they work without the add-in."""
     found, parts = lay.form, []
@@ -234,6 +235,13 @@ def funds_check_formula(lay: L.Layout, profile: Profile) -> str:
         parts.append(
             f'IF(COUNT({sources})=0,"",IF(ROUND(SUM({sources})-N({total}),6)=0,"",'
             f'"{label}：其中各项合计"&SUM({sources})&"，与{found.funds_total[0]}"&N({total})&"不一致；"))'
+        )
+    base = "received" if profile.funds_basis == "received" else "annual"
+    if base in lay.funds_columns and "executed" in lay.funds_columns:
+        budget, executed = lay.funds_cell(base), lay.funds_cell("executed")
+        parts.append(   # as the engine's over_budget says it
+            f'IF(AND(ISNUMBER({budget}),ISNUMBER({executed}),N({budget})>0,{executed}>{budget}),'
+            f'"{found.label("funds", "executed")}超过{found.label("funds", base)}，请核实是否超预算支出或金额填错；","")'
         )
     below = profile.funds_reason_below
     if below is not None and "reason" in lay.funds_columns:
