@@ -811,8 +811,12 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
     columns, first = _indicator_columns(grid, header)
     missing = [form.INDICATOR_FIELDS[k] for k in REQUIRED_COLUMNS if k not in columns]
     if missing:
+        where = f"“{grid.name}”{grid.address(header, grid.left)} 起的指标表头"
+        if {"weight", "score"}.isdisjoint(columns) and {"level3", "target", "actual"} <= columns.keys():
+            # (the 绩效目标自评表 of a transfer payment: targets against results, nothing scored)
+            raise NoTable(f"{where}没有“分值”“得分”列：这张表只填指标完成情况、不计分，无法复核计分")
         width = sum(1 for c in range(grid.left, grid.right) if grid.value(header, c) not in (None, ""))
-        raise NoTable(f"“{grid.name}”{grid.address(header, grid.left)} 起的指标表头缺少“{'”“'.join(missing)}”列"
+        raise NoTable(f"{where}缺少“{'”“'.join(missing)}”列"
                       f"（只有 {width} 列），无法复核")
     form_id, exact = _recognise(seen, columns, funds_label)
     indicators: list[Indicator] = []
