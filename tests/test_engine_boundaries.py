@@ -753,3 +753,15 @@ def test_an_actual_in_percent_written_as_a_decimal_is_read_as_one(nature, target
     detail = score_detail(nature, target, actual, 10, unit=unit)
     assert detail.score == Decimal(score)
     assert detail.converted == (f"实际完成值“{actual}”按{read}%计" if read else "")
+
+
+@pytest.mark.parametrize("target, actual, said", [
+    (None, None, "年度指标值和实际完成值都未填写"),
+    ("  ", "", "年度指标值和实际完成值都未填写"),   # (blank text is no value either)
+    (None, "95", "年度指标值为空"),
+    ("≥90", None, "实际完成值为空"),
+])
+def test_a_row_with_neither_target_nor_actual_says_both_are_missing(target, actual, said):
+    """A row with only 分值 and 得分 (天长's 水旱灾害防御 rows): both values named, not only the first."""
+    [finding] = check_indicator(None, target, actual, 10, 10, "", "mof-2020")
+    assert finding.kind == "unreadable" and said in finding.message and finding.field in ("target", "actual")

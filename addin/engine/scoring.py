@@ -54,6 +54,8 @@ def score_detail(
     itself (``≥50个``, ``≤90万元``, ``及时``; see :mod:`.targets`); ``levels`` are the row's 一级指标
     (or its (一级, 二级) labels), for the profile's reading of a bare-number target."""
     rules = get_profile(profile)
+    if all(value is None or (isinstance(value, str) and not value.strip()) for value in (target, actual)):
+        raise PerfError("年度指标值和实际完成值都未填写，无法计分", "target")   # (not only the first of the two)
     stated = None
     if nature is None or (isinstance(nature, str) and not nature.strip()):
         kind, target, unit = _from_target(nature, target, unit, rules, levels)
