@@ -78,3 +78,17 @@ def test_a_report_of_a_table_in_yuan_states_wan_yuan(tmp_path):
     assert main(["report", "write", str(book), "-o", str(tmp_path / "r.docx")]) in (0, 1)
     text = "\n".join(p.text for p in Document(tmp_path / "r.docx").paragraphs)
     assert "全年预算数25万元，全年执行数21.54576万元" in text
+
+
+def test_labels_of_rows_passed_over_go_to_the_next_row_read_only():
+    """A label row's 一级 drops the 二级 of the rows above it (that was the other 一级's); the
+    labels fill the blank cells of the next row read, and of no row after it."""
+    from workbook_builder.readers.tables import PassedLabels
+
+    passed = PassedLabels()
+    passed.keep("产出指标", "数量指标")
+    passed.keep("效益指标", "")
+    assert passed.given("", "") == ("效益指标", "")
+    assert passed.given("", "") == ("", "")
+    passed.keep("", "社会效益指标")
+    assert passed.given("项目效益", "") == ("项目效益", "社会效益指标")

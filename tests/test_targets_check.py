@@ -200,6 +200,16 @@ def test_a_published_declaration_with_its_own_labels(tmp_path, capsys):
     run(capsys, tmp_path / "formula.xlsx", "-o", tmp_path / "out3", "--json", tmp_path / "r3.json")
     found, _ = findings(tmp_path / "r3.json")   # said at its cell; its 数量指标 carries to the next row
     assert found == {("雾炮车降尘抑尘服务", "unreadable", "E9"), ("雾炮车降尘抑尘服务", "scale", "E12")}
+    book.active["E9"] = None   # a named indicator without its target: kept, and said, its group still counted
+    book.save(tmp_path / "blank.xlsx")
+    run(capsys, tmp_path / "blank.xlsx", "-o", tmp_path / "out5", "--json", tmp_path / "r5.json")
+    found, _ = findings(tmp_path / "r5.json")
+    assert found == {("雾炮车降尘抑尘服务", "number", "E9"), ("雾炮车降尘抑尘服务", "scale", "E12")}
+    book.active["D9"] = "……"   # a placeholder row: passed over, its 产出指标/数量指标 labels go to the row below
+    book.save(tmp_path / "placeholder.xlsx")
+    run(capsys, tmp_path / "placeholder.xlsx", "-o", tmp_path / "out6", "--json", tmp_path / "r6.json")
+    found, _ = findings(tmp_path / "r6.json")
+    assert found == {("雾炮车降尘抑尘服务", "scale", "E12")}
 
 
 def test_bad_input_never_stops_the_batch(tmp_path, capsys):

@@ -826,7 +826,7 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
     totals, stops = ends()
     column_items, located = list(columns.items()), []
     has_nature = "nature" in columns
-    passed = {"level1": "", "level2": ""}   # labels of rows passed over (项目效益 on a placeholder row)
+    passed = PassedLabels()   # labels of rows passed over (项目效益 on a placeholder row)
     for r in range(first, end):
         texts = all_texts[r - top] if top <= r < bottom else []
         labels = [t for t in texts[:label_end] if t]
@@ -855,19 +855,12 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
             # a label row, a placeholder (指标1：, ……) or an empty 生态效益指标 row: passed over,
             # its 一级/二级 labels kept for the rows below; numbers outside the indicator columns
             # are named
-            for level in ("level1", "level2"):
-                if values[level]:
-                    passed[level] = values[level]
-                    if level == "level1":
-                        passed["level2"] = ""
+            passed.keep(values["level1"], values["level2"])
             if any(v.__class__ in (int, float) or (v.__class__ is str and _is_number(v)) for v in row):
                 problems.append((grid.address(r, columns["level3"]),
                                  "这一行的数值不在年度指标值、实际完成值、分值、得分列中，未计入"))
             continue
-        for level in ("level1", "level2"):
-            if passed[level] and not values[level]:
-                values[level] = passed[level]
-        passed = {"level1": "", "level2": ""}
+        values["level1"], values["level2"] = passed.given(values["level1"], values["level2"])
         if values["weight"] is None and values["score"] is None and _is_detail(values["level3"]):
             continue   # 其中桃树种植面积 1.5亩: a breakdown of the row above, which carries 分值 and 得分
         if has_nature and values["nature"] is None:
@@ -1080,6 +1073,26 @@ def _nature_column(grid: Grid, row: int, expected: int) -> int | None:
                 continue
             return expected + distance
     return None
+
+
+class PassedLabels:
+    """The 一级/二级 labels of indicator rows passed over (a label row, a placeholder such as
+    指标1： or ……), handed to the next row read, whose blank label cells they fill."""
+
+    def __init__(self) -> None:
+        self.level1 = self.level2 = ""
+
+    def keep(self, level1: str, level2: str) -> None:
+        if level1:
+            self.level1, self.level2 = level1, ""   # (a new 一级: the 二级 above was the other one's)
+        if level2:
+            self.level2 = level2
+
+    def given(self, level1: str, level2: str) -> tuple[str, str]:
+        """The labels of the row read next (blank ones filled); the passed ones are used up."""
+        labels = (level1 or self.level1, level2 or self.level2)
+        self.level1 = self.level2 = ""
+        return labels
 
 
 def _carry_levels(indicators: list[Indicator]) -> None:

@@ -31,7 +31,7 @@ from addin.engine.target_review import Amount, AmountSum, TargetProject, TargetR
 from ..forms.layout import META_SHEET
 from ..readers.container import Grid, error_meaning
 from ..readers.project_list import INDICATOR_COLUMNS, LIST_FIELDS, PROJECT_COLUMNS, list_amount, list_header
-from ..readers.tables import (NO_RESULT, _carry_levels, _find_funds, _indicator_columns, _is_header, _recognise,
+from ..readers.tables import (NO_RESULT, PassedLabels, _carry_levels, _find_funds, _indicator_columns, _is_header, _recognise,
                               cell_texts, money_in, norm)
 from ..readers.tables import _source_name as _funds_source
 
@@ -455,23 +455,34 @@ def read_declaration(grid: Grid) -> list[TargetProject]:
     totals, stops = ends()
     end = headers[1] if len(headers) > 1 else grid.bottom
     label_end = columns.get("target", grid.right)
+    passed = PassedLabels()
     for r in range(first, end):
         labels = [t for t in texts[r - grid.top][: label_end - grid.left] if t] if r < grid.bottom else []
         if any(t.startswith(totals) or t.startswith(stops) for t in labels):
             break
         values = {k: _value(grid, r, c, k) for k, c in columns.items()}
-        if _unread(grid, r, columns, project):   # kept: its labels carry, its group counts
-            project.rows.append(_row(grid, r, columns, values))
-            continue
-        if all(blank(values.get(k)) for k in ("nature", "target", "weight")):
-            continue   # a label row or a placeholder (指标1：, ……)
         row = _row(grid, r, columns, values)
+        if _unread(grid, r, columns, project):   # kept: its labels carry, its group counts
+            project.rows.append(row)
+            continue
+        if all(blank(values.get(k)) for k in ("nature", "target", "weight")) and _placeholder(row.level3):
+            passed.keep(row.level1, row.level2)   # a label row or a placeholder (指标1：, ……)
+            continue
+        row.level1, row.level2 = passed.given(row.level1, row.level2)   # (a named row without a target is kept: said)
         if not row.level3:
             project.problems.append((row.cells.get("level3", ""), f"第 {r + 1} 行缺少三级指标名称"))
             continue
         project.rows.append(row)
     _carry(project.rows)
     return [project]
+
+
+_PLACEHOLDER = re.compile(r"(指标\s*\d+\s*[:：]?|[.…·。]+|[-—－]+)")
+
+
+def _placeholder(level3: str) -> bool:
+    """A 三级指标 cell that names nothing: blank, or a form's placeholder (指标1：, ……, —)."""
+    return not level3 or _PLACEHOLDER.fullmatch(level3.strip()) is not None
 
 
 def _funds_table(grid: Grid, rows: range) -> tuple[object, str, int, int, list[Amount]] | None:
