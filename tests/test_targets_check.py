@@ -252,6 +252,9 @@ def test_reading_problems_name_the_cell(tmp_path, capsys):
     data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     messages = {f["cell"]: f["message"] for p in data["projects"] for f in p["findings"] if f["kind"] == "unreadable"}
     assert "缺少项目名称" in messages["A2"] and "缺少三级指标名称" in messages["I3"]
+    [second] = [p for p in data["projects"] if p["project"] == "乙项目"]   # its unnamed row still counts as 数量指标
+    missing = {f["message"].split("没有“")[1].split("”")[0] for f in second["findings"] if f["kind"] == "groups"}
+    assert missing and "数量指标" not in missing
 
 
 @pytest.mark.parametrize("args,message", [
@@ -635,3 +638,83 @@ def test_a_negative_or_percentage_amount_in_a_list_is_said(tmp_path, capsys):
     said = {f["cell"]: f["message"] for p in data["projects"] for f in p["findings"]}
     assert said["D2"].endswith("年初预算数不能为负数（-5）") and said["E8"].endswith("全年预算数“95%”是百分数，不是金额")
     assert said["E14"].endswith("全年预算数“95%”是百分数，不是金额")
+
+
+# Published 申报表 of other layouts (tests/data/targets/SOURCE.md), the findings a reviewer raises
+# by hand that perfbook's rules cover, by (kind, cell).
+PUBLISHED = {
+    # 指标值 over 2021年实际实现值 | 预期2022年实现值: the planned one read, the sub-label row no
+    # indicator, the sign-off line no indicator; 项目金额 of a one-year 项目期 is the annual amount
+    "huangshi_2022_dangxiao_zhutiban.xlsx": {("groups", "B3"), ("unit", "F14")},
+    # a list whose amount column is 预算数
+    "jingyan_mata_2023_cunzuganbu.xlsx": {("groups", "B4")},
+    # the 年度 block (not the 长期 one) under 指标内容; 年度资金总额及构成 | 总额 | 10606.7522万元; rows
+    # without their third-level name said and still counted in their group (only 满意度 is missing)
+    "ningxiang_batang_2021_jichusheshi.xlsx": {("groups", "B4"), *(
+        (kind, f"{column}{row}") for row in (33, 34, 35, 36, 38, 39, 40, 41)
+        for kind, column in (("unreadable", "D"), ("unit", "E")))},
+}
+
+
+def edited(name: str, tmp_path, change) -> Path:
+    book = openpyxl.load_workbook(DATA / name)
+    change(book.active)
+    tmp_path.mkdir()
+    book.save(tmp_path / name)
+    return tmp_path / name
+
+
+def test_variants_of_the_published_layouts(tmp_path, capsys):
+    """What the published files only touch: a multi-year 项目期 (its 项目金额 is no annual amount),
+    sub-labels the other way round (本年 first), a merged 指标值 header without sub-labels, and a
+    年度 block above a 长期 one (read up to it)."""
+    def kinds(path):
+        run(capsys, path, "-o", tmp_path / f"out-{path.stem}", "--json", tmp_path / f"{path.stem}.json")
+        return {(f["kind"], f["cell"]) for p in findings(tmp_path / f"{path.stem}.json")[1]["projects"]
+                for f in p["findings"]}
+
+    def years(sheet):
+        sheet["E6"] = "2021-2023年"
+    assert ("unreadable", "B3") in kinds(edited("huangshi_2022_dangxiao_zhutiban.xlsx", tmp_path / "y", years))
+
+    def swapped(sheet):   # values under 预期2022年实现值 in E, 2021 in F
+        sheet["E9"], sheet["F9"] = "预期2022年实现值", "2021年实际实现值"
+        for r in range(10, 23):
+            sheet[f"E{r}"], sheet[f"F{r}"] = sheet[f"F{r}"].value, 999
+    assert kinds(edited("huangshi_2022_dangxiao_zhutiban.xlsx", tmp_path / "s", swapped)) == {("groups", "B3"), ("unit", "E14")}
+
+    def unlabelled(sheet):   # no row of sub-labels: the merged 指标值's own column holds the values
+        sheet.unmerge_cells("G8:G9"), sheet.unmerge_cells("B8:B9"), sheet.unmerge_cells("C8:C9"), sheet.unmerge_cells("D8:D9")
+        sheet.delete_rows(9)
+        for r in range(9, 22):
+            sheet[f"E{r}"], sheet[f"F{r}"] = sheet[f"F{r}"].value, None
+    assert kinds(edited("huangshi_2022_dangxiao_zhutiban.xlsx", tmp_path / "u", unlabelled)) == {("groups", "B3"), ("unit", "E13")}
+
+    def annual_first(sheet):
+        sheet["A21"], sheet["A32"] = "年度绩效指标", "长期绩效指标"
+    assert kinds(edited("ningxiang_batang_2021_jichusheshi.xlsx", tmp_path / "a", annual_first)) == {
+        (kind, f"{column}{row}") for row in (22, 23, 24, 25, 27, 28, 29, 30, 31)
+        for kind, column in (("unreadable", "D"), ("unit", "E"))}
+
+
+@pytest.mark.parametrize("name", sorted(PUBLISHED))
+def test_published_declarations_of_other_layouts(name, tmp_path, capsys):
+    run(capsys, DATA / name, "-o", tmp_path / "out", "--json", tmp_path / "r.json")
+    data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    [project] = data["projects"]
+    assert {(f["kind"], f["cell"]) for f in project["findings"]} == PUBLISHED[name]
+    assert not data.get("unreadable")
+
+
+def test_a_declaration_header_without_a_target_column_is_read(tmp_path, capsys):
+    """三级指标 and 指标性质 but no 指标值 column: read, each target said missing (no error)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["项目名称", "甲项目"])
+    sheet.append(["年度资金总额", 100])
+    sheet.append(["一级指标", "二级指标", "三级指标", "指标性质", "度量单位", "分值"])
+    sheet.append(["产出指标", "数量指标", "运维报告", "≥", "份", 100])
+    book.save(tmp_path / "申报表.xlsx")
+    code, _ = run(capsys, tmp_path / "申报表.xlsx", "-o", tmp_path / "out", "--json", tmp_path / "r.json")
+    found, _ = findings(tmp_path / "r.json")
+    assert ("甲项目", "number", "") in found   # (no 指标值 cell to point at)

@@ -29,6 +29,9 @@ MONEY_UNITS = ("万元", "元")
 DEFAULT_FORM_ID = "beijing-chaoyang-2024"
 # Rows that end the indicator block on any form.
 AFTER_INDICATORS = ("其他需要说明事项", "其他需说明事项", "填报注意事项", "填表说明", "项目负责人", "财务负责人")
+# Indicator header labels of forms perfbook has no file for, read wherever a header is looked for:
+# 指标内容 is the 三级指标 of the 绩效目标表 Hunan's towns file (宁乡市坝塘镇 2021).
+OTHER_INDICATOR_LABELS = (("指标内容", "level3"),)
 
 
 class FormDefinitionError(ValueError):
@@ -188,7 +191,7 @@ def get_form(form_id: object = None) -> Form:
 def vocabulary(part: str) -> tuple[tuple[str, str], ...]:
     """(label, field) for every label any form uses in ``part`` ('funds' or 'indicators'),
     longest label first: a header cell is the field of the longest label it starts with."""
-    pairs = {}
+    pairs = dict(OTHER_INDICATOR_LABELS) if part == "indicators" else {}
     for found in _all_forms().values():
         headers = found.funds_headers if part == "funds" else found.indicator_headers
         for field, labels in headers.items():

@@ -20,6 +20,7 @@ review also runs inside Excel, on the grids xlwings gives).
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from addin.engine import form
@@ -42,6 +43,8 @@ TOTAL_NAMES = ("合计", "总计", "小计")
 # Labels of a 申报表's annual amount and of its multi-year total, longest first.
 ANNUAL_LABELS = ("年度资金申请总额", "年度资金总额", "年度预算资金", "全年预算数", "年度预算数", "本年度资金", "年度资金",
                  "年度本级预算金额")   # (湖南湘潭's 申报表)
+# A list's column of the annual amount besides 全年预算数 (井研县's 申报表 export: 预算数)
+LIST_ANNUAL_LABELS = ("预算数", "年度预算数", "本年预算数", "年度资金总额")
 # The project's name as 申报表 label it (湖南湘潭's reads 项目支出名称)
 PROJECT_LABELS = (PROJECT, "项目支出名称")
 
@@ -72,6 +75,7 @@ def _fields(texts: list[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     exact = dict(zip(PROJECT_COLUMNS, ("project", "department", "implementer", "initial", "annual", "goal")))
     exact.update(zip(INDICATOR_COLUMNS, LIST_FIELDS))
+    exact.update((label, "annual") for label in LIST_ANNUAL_LABELS)
     for i, text in enumerate(texts):
         if text in exact and exact[text] not in found:
             found[exact[text]] = i
@@ -306,9 +310,8 @@ def read_list(grid: Grid, header: int, columns: dict[str, int]) -> list[TargetPr
         if _unread(grid, r, {k: c for k, c in columns.items() if k in LIST_FIELDS}, current):
             current.rows.append(row)   # kept: its labels carry, its group counts
             continue
-        if not row.level3:
+        if not row.level3:   # (kept: its group counts, and what its target lacks is said too)
             current.problems.append((row.cells.get("level3", ""), f"第 {r + 1} 行缺少三级指标名称"))
-            continue
         current.rows.append(row)
     for project in projects:
         _carry(project.rows)
@@ -388,6 +391,9 @@ def _labelled(grid: Grid, rows: range, labels: tuple[str, ...], near: int | None
         r, c = min(hits, key=lambda h: (abs(h[1] - near), h[0]) if near is not None else (h[0], h[1]))
         right = next(((grid.value(r, x), x) for x in range(c + 1, min(c + 4, grid.right))
                       if not blank(grid.value(r, x))), (None, None))
+        if amount and right[1] is not None and not _numeric(right[0]):   # 年度资金总额及构成 | 总额 | 10606.75万元
+            right = next(((grid.value(r, x), x) for x in range(right[1] + 1, min(right[1] + 3, grid.right))
+                          if _numeric(grid.value(r, x))), right)
         if amount and (right[0] is None or not _numeric(right[0])) and _numeric(grid.value(r + 1, c)):
             return grid.value(r + 1, c), grid.address(r + 1, c), r, c
         if right[1] is not None:
@@ -398,10 +404,11 @@ def _labelled(grid: Grid, rows: range, labels: tuple[str, ...], near: int | None
 
 
 def _numeric(value: object) -> bool:
+    """Whether ``value`` is an amount (a number, or one written with its unit: 250万, 10606.75万元)."""
     if value is None or isinstance(value, bool):
         return False
     try:
-        to_decimal(value, "金额")
+        to_decimal(money_in(value, "万元"), "金额")
     except PerfError:
         return False
     return True
@@ -414,8 +421,8 @@ def read_declaration(grid: Grid) -> list[TargetProject]:
     headers = [grid.top + i for i, row in enumerate(texts) if _is_header(tuple(row))]
     if not headers:
         return []
-    header = headers[0]
-    above = range(grid.top, header)
+    header = _annual_block(grid, headers, texts)
+    above = range(grid.top, headers[0])
     name = _labelled(grid, above, PROJECT_LABELS)
     if name is None or blank(name[0]):
         cell = name[1] if name else grid.address(grid.top, grid.left)
@@ -432,7 +439,7 @@ def read_declaration(grid: Grid) -> list[TargetProject]:
     money = next((t for t in above_texts if _UNIT_BRACKET.search(t)), "")   # the form's funds label, maybe
     project.money_unit = _money_unit(above_texts)
     table = _funds_table(grid, above)
-    annual = table[:4] if table else _labelled(grid, above, ANNUAL_LABELS, amount=True)
+    annual = table[:4] if table else _labelled(grid, above, ANNUAL_LABELS, amount=True) or _one_year_amount(grid, above)
     if annual is None:
         project.problems.append((project.cells["project"], f"没有找到年度资金总额（{ANNUAL_LABELS[1]}），无法核对成本指标"))
     else:
@@ -449,16 +456,17 @@ def read_declaration(grid: Grid) -> list[TargetProject]:
         if parts:
             project.sums.append(AmountSum(project.annual, parts))
     columns, first = _indicator_columns(grid, header)
+    first = _planned_value_column(grid, header, columns, first)
     project.columns = frozenset(k for k in columns if k in LIST_FIELDS)
     form_id, _ = _recognise(seen, columns, money)
     project.profile = get_form(form_id).profile
     totals, stops = ends()
-    end = headers[1] if len(headers) > 1 else grid.bottom
+    end = next((h for h in headers if h > header), grid.bottom)
     label_end = columns.get("target", grid.right)
     passed = PassedLabels()
     for r in range(first, end):
         labels = [t for t in texts[r - grid.top][: label_end - grid.left] if t] if r < grid.bottom else []
-        if any(t.startswith(totals) or t.startswith(stops) for t in labels):
+        if any(t.startswith(totals) or t.startswith(stops) or any(w in t for w in _SIGN_OFF) for t in labels):
             break
         values = {k: _value(grid, r, c, k) for k, c in columns.items()}
         row = _row(grid, r, columns, values)
@@ -469,12 +477,58 @@ def read_declaration(grid: Grid) -> list[TargetProject]:
             passed.keep(row.level1, row.level2)   # a label row or a placeholder (指标1：, ……)
             continue
         row.level1, row.level2 = passed.given(row.level1, row.level2)   # (a named row without a target is kept: said)
-        if not row.level3:
+        if not row.level3:   # (kept: its group counts, and what its target lacks is said too)
             project.problems.append((row.cells.get("level3", ""), f"第 {r + 1} 行缺少三级指标名称"))
-            continue
         project.rows.append(row)
     _carry(project.rows)
     return [project]
+
+
+# The whole project's amount (黄石's 批复表: 项目金额 164万元), and the labels of its period (项目期 2022年)
+WHOLE_LABELS = ("项目金额", "项目资金总额", "项目总金额", "项目资金")
+PERIOD_LABELS = ("项目期", "项目周期", "项目起止时间", "计划起止日期", "项目实施期", "实施期限", "起止时间")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+
+
+def _one_year_amount(grid: Grid, rows: range) -> tuple[object, str, int, int] | None:
+    """The project's whole amount as its annual one, where the 申报表 states no annual amount and
+    its period is one year (项目期 2022年): a multi-year total is never the annual amount."""
+    period = _labelled(grid, rows, PERIOD_LABELS)
+    if period is None or len(set(_YEAR.findall(str(period[0] or "")))) != 1:
+        return None
+    return _labelled(grid, rows, WHOLE_LABELS, amount=True)
+
+
+def _annual_block(grid: Grid, headers: list[int], texts: list[list[str]]) -> int:
+    """The header row of the indicators the year's budget is about: of a 长期绩效指标 block and a
+    年度绩效指标 block (湖南's 绩效目标表), the one labelled 年度, else the first."""
+    def label(header: int) -> str:
+        row = texts[header - grid.top]
+        fields = dict(_fields(row))
+        return "".join(t for i, t in enumerate(row) if t and i not in fields.values())
+    return next((h for h in headers if "年度" in label(h)), headers[0])
+
+
+# Words of the lines a 申报表 closes on (财政绩效管理科室(盖章) 年 月 日, 填表人, 审核意见): no indicators
+_SIGN_OFF = ("盖章", "签字", "签章", "审核意见", "填表人", "填报人")
+# Sub-labels under a 指标值 header spanning two columns (黄石: 2021年实际实现值 | 预期2022年实现值)
+_PLANNED = re.compile(r"预期|预计|目标|计划|本年|申报")
+
+
+def _planned_value_column(grid: Grid, header: int, columns: dict[str, int], first: int) -> int:
+    """Where the 指标值 header spans several columns whose row below names them (last year's
+    actual beside this year's target), the target column becomes the planned one (预期2022年实现值,
+    not 2021年实际实现值) and that row of sub-labels is no indicator; returns the first data row."""
+    target = columns.get("target")
+    if target is None:
+        return first
+    spanned = [target] + list(itertools.takewhile(lambda c: blank(grid.value(header, c)), range(target + 1, grid.right)))
+    labels = [(c, normalized(grid.value(first, c))) for c in spanned]
+    if len(spanned) < 2 or not all(text and "值" in text for _, text in labels):
+        return first
+    planned = [c for c, text in labels if _PLANNED.search(text)]
+    columns["target"] = planned[0] if planned else spanned[-1]
+    return first + 1
 
 
 _PLACEHOLDER = re.compile(r"(指标\s*\d+\s*[:：]?|[.…·。]+|[-—－]+)")
