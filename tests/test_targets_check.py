@@ -718,3 +718,21 @@ def test_a_declaration_header_without_a_target_column_is_read(tmp_path, capsys):
     code, _ = run(capsys, tmp_path / "申报表.xlsx", "-o", tmp_path / "out", "--json", tmp_path / "r.json")
     found, _ = findings(tmp_path / "r.json")
     assert ("甲项目", "number", "") in found   # (no 指标值 cell to point at)
+
+
+def test_files_that_are_no_spreadsheet_are_passed_over_not_unreadable(tmp_path, capsys):
+    """A folder's notes and scripts beside the lists: said as passed over (as recalc says them),
+    not counted as files that could not be read, and no reason for a failing exit by themselves."""
+    folder = tmp_path / "申报"
+    folder.mkdir()
+    shutil.copy(DATA / "xiangtan_2023_wupaoche.xlsx", folder)
+    (folder / "说明.md").write_text("审核说明", encoding="utf-8")
+    code, out = run(capsys, folder, "-o", tmp_path / "out", "--json", tmp_path / "r.json")
+    first = out.out.splitlines()[0]
+    assert "1 个不是表格的文件已跳过" in first and "无法读取" not in first
+    from workbook_builder.targets.run import check_targets
+
+    result = check_targets([str(folder)], None, None)
+    assert [u.skipped for u in result.unreadable] == [True] and not result.failed
+    result.projects = []   # (without its findings, the passed-over file is no problem)
+    assert not result.has_problems

@@ -265,7 +265,9 @@ def _print_targets(result, brief: bool = False) -> None:
     flagged = [p for p in result.projects if p.findings]
     head = "绩效目标审核" if brief else "审核完成"
     print(f"{head}：{len(projects)} 个项目，{len(flagged)} 个项目共发现 {result.findings} 处问题"
-          + (f"；{len(result.unreadable)} 个文件无法读取" if result.unreadable else "")
+          + (f"；{len(result.failed)} 个文件无法读取" if result.failed else "")
+          + (f"，{len(result.unreadable) - len(result.failed)} 个不是表格的文件已跳过"
+             if len(result.unreadable) > len(result.failed) else "")
           + (f"。汇总：{s(str(result.summary_path))}" if result.summary_path else "。"))
     for failure in result.unreadable:
         print(f"  {s(failure.file)}：{s(failure.message)}")

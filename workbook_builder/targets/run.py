@@ -84,6 +84,7 @@ class ProjectResult:
 class Unreadable:
     file: str
     message: str
+    skipped: bool = False   # found in a folder but no spreadsheet (a .py, a .md …): passed over by rule
 
 
 @dataclass
@@ -102,8 +103,13 @@ class TargetsResult:
         return sum(len(p.findings) for p in self.projects)
 
     @property
+    def failed(self) -> list[Unreadable]:
+        """The files that could not be read (not those passed over by rule)."""
+        return [u for u in self.unreadable if not u.skipped]
+
+    @property
     def has_problems(self) -> bool:
-        return bool(self.findings or self.unreadable)
+        return bool(self.findings or self.failed)
 
     def to_dict(self) -> dict:
         return {"projects": [p.to_dict() for p in self.projects],
@@ -231,7 +237,7 @@ def check_targets(paths: list[str], outdir: str | Path | None = None, profile: s
 
         refuse_json_over(json_path, [_real(p) for p in found], TargetsError)
     for path, reason in skipped:
-        result.unreadable.append(Unreadable(readable_path(str(path))[0], f"未读取：{reason}"))
+        result.unreadable.append(Unreadable(readable_path(str(path))[0], f"未读取：{reason}", skipped=True))
     labels = [_label(p, paths) for p in found]
     stems = unique_names([safe_stem(readable_path(p.stem)[0], 60) + COPY_SUFFIX for p in found], "")
     if out is not None:   # (a copy's name as .annotate gives it, by the list's suffix)
