@@ -140,6 +140,11 @@ def test_unit_missing_and_shares_over_100():
     assert found(make(with_row(1, target="999"))) == [("unit", "K3")]
     assert found(make(with_row(0, level3="访问量增长率", target="150", unit="%"))) == []
     assert found(make(with_row(2, unit="时"))) == []     # 时 is 小时
+    assert found(make(with_row(0, unit="", level3="开展修复工程(个)"))) == []   # the unit closing the name (秀屿)
+    assert found(make(with_row(0, unit="", level3="培训人次（人次）"))) == []
+    assert found(make(with_row(0, unit="", level3="道路硬化面积（平方公里）"))) == []   # a unit of the table, longer
+    assert found(make(with_row(0, unit="", level3="修复工程（含续建）"))) == [("unit", "L2")]   # (no unit)
+    assert found(make(with_row(0, unit="", level3="修复工程(1期)"))) == [("unit", "L2")]
 
 
 def test_scale_of_the_profile():

@@ -38,7 +38,7 @@ from .profiles import Profile, ProfileDefinitionError, TargetsReview, get_profil
 from .qualitative import find_scale
 from .table import weights_problem
 from .targets import split_target
-from .units import MONEY_SHORT, convert
+from .units import MONEY_SHORT, convert, unit_at
 
 UNREADABLE = "unreadable"   # reading problems: not a rule, but deducted as the profile says
 _PREFIX = re.compile(r"^(?:指标\s*\d+\s*[:：.、]?|\d+\s*[.、:：]|[（(]\d+[)）])\s*")
@@ -222,6 +222,21 @@ def money_factor(unit: str) -> Decimal | None:
     return convert(Decimal(1), MONEY_SHORT.get(written, written), "万元")
 
 
+# A unit in brackets closing an indicator's name (开展修复工程(个), 满意度（%）)
+_NAME_UNIT = re.compile(r"[(（]\s*([^()（）\s]{1,4})\s*[)）]\s*$")
+
+
+def name_unit(name: str) -> str:
+    """The unit an indicator's name closes on in brackets (秀屿's 开展修复工程(个)): a unit the
+    engine knows, or a measure word of one or two characters (人次, 户); '' when it names none."""
+    found = _NAME_UNIT.search(normalize_text(str(name or "")))
+    if not found:
+        return ""
+    text = found.group(1)
+    known = unit_at(text) == text
+    return text if known or (len(text) <= 2 and all("\u4e00" <= ch <= "\u9fff" for ch in text)) else ""
+
+
 def read_row(row: TargetRow, project: TargetProject, profile: Profile) -> RowReading:
     """How the engine will read the row at year end (see :func:`addin.engine.scoring.score_detail`)."""
     reading = RowReading(row)
@@ -261,7 +276,7 @@ def read_row(row: TargetRow, project: TargetProject, profile: Profile) -> RowRea
                                       "（定性指标应填写评价等级，如“优良中低差”）")
         return reading
     reading.target_unit = split.unit if split.nature != QUALITATIVE else ""
-    reading.unit = reading.unit_column or reading.target_unit
+    reading.unit = reading.unit_column or reading.target_unit or name_unit(row.level3)
     text = split.value if split.nature != QUALITATIVE else row.target
     try:
         reading.value = read_value(text if isinstance(row.target, str) else row.target, reading.unit or None,
