@@ -141,12 +141,13 @@ def test_a_reported_rate_is_a_fraction_up_to_200_percent_and_a_percentage_above(
     assert funds_findings(table) == found
 
 
-def test_spending_the_whole_budget_is_not_over_it_and_a_ten_thousandth_more_is():
-    """over_budget from 执行率 above 100% only (the boundary itself is the whole budget spent)."""
-    def kinds(executed):
-        return funds_findings(table_with_funds(annual=100, executed=executed, weight=10, rate=None, score=10))
-    assert kinds("100") == []
-    assert kinds("100.0001") == [("over_budget", "executed")]
+def test_spending_above_the_budget_is_said_when_the_rate_shown_is_above_100_percent():
+    """over_budget from 执行率 above 100% as the form shows it (two decimals of a percent): 738.63
+    of 738.62892 is 100.00%, nothing to say; 100.005 of 100 is 100.01%."""
+    def kinds(annual, executed):
+        return funds_findings(table_with_funds(annual=annual, executed=executed, weight=10, rate=None, score=10))
+    assert kinds(100, "100") == [] and kinds(738.62892, 738.63) == [] and kinds(100, "100.004") == []
+    assert kinds(100, "100.005") == [("over_budget", "executed")]
 
 
 # --- what error messages quote --------------------------------------------------------------------
@@ -765,3 +766,11 @@ def test_a_row_with_neither_target_nor_actual_says_both_are_missing(target, actu
     """A row with only 分值 and 得分 (天长's 水旱灾害防御 rows): both values named, not only the first."""
     [finding] = check_indicator(None, target, actual, 10, 10, "", "mof-2020")
     assert finding.kind == "unreadable" and said in finding.message and finding.field in ("target", "actual")
+
+
+def test_over_budget_names_what_the_rate_is_of():
+    """Against 实际到位资金 where the profile measures 执行率 so (宜春), against 全年预算数 elsewhere."""
+    table = table_with_funds(annual=120, executed=100, weight=10, rate=None, score=10, received=90)
+    [yichun] = [f.finding for f in evaluate_table(table, "yichun-2022").findings if f.finding.kind == "over_budget"]
+    assert yichun.message == "全年执行数超过实际到位资金（执行率111.11%），请核实是否超出到位资金支出或金额填错"
+    assert not [f for f in evaluate_table(table, "mof-2020").findings if f.finding.kind == "over_budget"]

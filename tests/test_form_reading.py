@@ -92,3 +92,34 @@ def test_labels_of_rows_passed_over_go_to_the_next_row_read_only():
     assert passed.given("", "") == ("", "")
     passed.keep("", "社会效益指标")
     assert passed.given("项目效益", "") == ("项目效益", "社会效益指标")
+
+
+def test_a_label_no_form_uses_names_a_column_only_where_no_form_label_does():
+    """指标内容 is the 三级指标 of a header without one (坝塘's 绩效目标表), never in place of a
+    form's own label beside it (三级指标名称 … 指标内容: the names stay in 三级指标名称)."""
+    from workbook_builder.readers.tables import _fields
+
+    assert dict(_fields(("一级指标", "二级指标", "三级指标名称", "指标内容", "年度指标值"), "indicators"))["level3"] == 2
+    assert dict(_fields(("一级指标", "二级指标", "指标内容", "指标值"), "indicators"))["level3"] == 2
+
+
+def test_a_header_naming_scores_in_other_words_is_not_called_unscored(tmp_path):
+    """指标分值 | 自评得分 (words no form uses for 分值 and 得分): the table does score, so it is
+    refused as missing those columns, not as a table that scores nothing."""
+    import openpyxl
+    import pytest
+
+    from workbook_builder.readers.tables import NoTable, read_tables
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "自评表"
+    for row in (["项目支出绩效自评表"], ["项目名称", "甲"],
+                ["项目资金（万元）", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+                ["年度资金总额", 10, 10, 10, 10, "100%", 10],
+                ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "指标分值", "自评得分", "偏差原因分析及改进措施"],
+                ["产出指标", "数量指标", "报告", "≥1份", "1份", 90, 90, ""]):
+        sheet.append(row)
+    book.save(tmp_path / "t.xlsx")
+    with pytest.raises(NoTable, match="缺少“分值”“得分”列"):
+        read_tables(tmp_path / "t.xlsx")

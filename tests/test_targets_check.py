@@ -690,6 +690,43 @@ def test_variants_of_the_published_layouts(tmp_path, capsys):
             sheet[f"E{r}"], sheet[f"F{r}"] = sheet[f"F{r}"].value, None
     assert kinds(edited("huangshi_2022_dangxiao_zhutiban.xlsx", tmp_path / "u", unlabelled)) == {("groups", "B3"), ("unit", "E13")}
 
+    def this_year_first(sheet):   # 年度指标值 | 上年完成值: this year's is the first
+        sheet["E9"], sheet["F9"] = "年度指标值", "上年完成值"
+        for r in range(10, 23):
+            sheet[f"E{r}"], sheet[f"F{r}"] = sheet[f"F{r}"].value, 999
+    assert kinds(edited("huangshi_2022_dangxiao_zhutiban.xlsx", tmp_path / "t", this_year_first)) == {
+        ("groups", "B3"), ("unit", "E14")}
+
+    def period_then_year(sheet):   # 实施期目标值 | 年度目标值: the year's, not the whole period's
+        sheet["E9"], sheet["F9"] = "实施期目标值", "年度目标值"
+        for r in range(10, 23):
+            sheet[f"E{r}"] = 999
+    assert kinds(edited("huangshi_2022_dangxiao_zhutiban.xlsx", tmp_path / "p", period_then_year)) == {
+        ("groups", "B3"), ("unit", "F14")}
+
+    def actual_then_plain(sheet):   # 2021年实际值 | 2022年指标值: not last year's actual
+        sheet["E9"], sheet["F9"] = "2021年实际值", "2022年指标值"
+        for r in range(10, 23):
+            sheet[f"E{r}"] = 999
+    assert kinds(edited("huangshi_2022_dangxiao_zhutiban.xlsx", tmp_path / "q", actual_then_plain)) == {
+        ("groups", "B3"), ("unit", "F14")}
+
+    def three_years(sheet):
+        sheet["E6"] = "2023年起三年"
+    assert ("unreadable", "B3") in kinds(edited("huangshi_2022_dangxiao_zhutiban.xlsx", tmp_path / "m", three_years))
+
+    def no_amount(sheet):   # 年度资金总额及构成 | 总额 | 待定: said of 待定
+        sheet["C8"] = "待定"
+    assert ("unreadable", "C8") in kinds(edited("ningxiang_batang_2021_jichusheshi.xlsx", tmp_path / "n", no_amount))
+
+    def cost(sheet):   # 金额单位:元 above the list: a cost of 500万元 is above its 3,309,840 元
+        sheet.append([None, None, None, None, "成本指标", "经济成本指标", "人均报酬", "≤", "500", "万元", "0", "反向指标"])
+    assert ("cost_over_budget", "I12") in kinds(edited("jingyan_mata_2023_cunzuganbu.xlsx", tmp_path / "c", cost))
+
+    def signed_names(sheet):   # words of a sign-off line inside indicator names end nothing
+        sheet["D10"], sheet["D11"] = "审核意见落实数", "补贴发放签字确认率"
+    assert kinds(edited("xiangtan_2023_wupaoche.xlsx", tmp_path / "w", signed_names)) == {("scale", "E12")}
+
     def annual_first(sheet):
         sheet["A21"], sheet["A32"] = "年度绩效指标", "长期绩效指标"
     assert kinds(edited("ningxiang_batang_2021_jichusheshi.xlsx", tmp_path / "a", annual_first)) == {
@@ -736,3 +773,5 @@ def test_files_that_are_no_spreadsheet_are_passed_over_not_unreadable(tmp_path, 
     assert [u.skipped for u in result.unreadable] == [True] and not result.failed
     result.projects = []   # (without its findings, the passed-over file is no problem)
     assert not result.has_problems
+    missing = check_targets([str(folder), str(folder / "单位B.xlsx")], None, None)   # named, but not there: a failure
+    assert [u.skipped for u in missing.unreadable] == [True, False] and len(missing.failed) == 1

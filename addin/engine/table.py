@@ -136,14 +136,15 @@ def _funds_working(funds: Funds, exact: Decimal, score: Decimal, rules: Profile)
     return f"执行率{pct(exact)}{capped} × 分值{fmt(points)} = {score}（四舍五入保留{rules.decimals}位小数）"
 
 
-def _over_budget(funds: Funds, exact: Decimal, rules: Profile) -> Finding:
-    """Spending above the budget (执行率 over 100%): the score is capped, but a reviewer asks
-    whether money was spent beyond the budget or an amount is wrong (a prior year's money counted,
-    columns swapped, 元 written in a 万元 column)."""
-    received = rules.funds_basis == "received"
-    base, amount = ("实际到位资金", funds.received) if received else ("全年预算数", funds.annual)
-    return Finding("over_budget", f"全年执行数超过{base}（执行率{pct(exact)}），请核实是否超预算支出或金额填错",
-                   str(funds.executed), str(amount), "executed")
+def _over_budget(exact: Decimal, rules: Profile) -> Finding:
+    """Spending above the budget (执行率 over 100% as the form shows it): the score is capped, but
+    a reviewer asks whether money was spent beyond the budget or an amount is wrong (a prior
+    year's money counted, columns swapped, 元 written in a 万元 column)."""
+    if rules.funds_basis == "received":
+        said = f"全年执行数超过实际到位资金（执行率{pct(exact)}），请核实是否超出到位资金支出或金额填错"
+    else:
+        said = f"全年执行数超过全年预算数（执行率{pct(exact)}），请核实是否超预算支出或金额填错"
+    return Finding("over_budget", said, field="executed")
 
 
 def _funds(table: Table, result: TableResult, rules: Profile) -> None:
@@ -165,8 +166,8 @@ def _funds(table: Table, result: TableResult, rules: Profile) -> None:
         if shown != result.funds_rate:
             add(Finding("exec_rate_mismatch", f"执行率应为{pct(result.funds_rate)}，填报为{pct(shown)}",
                         shown, result.funds_rate, "rate"))
-    if exact > 1:
-        add(_over_budget(funds, exact, rules))
+    if result.funds_rate > 1:   # (as shown: 738.63 of 738.62892 is 100.00%, not over)
+        add(_over_budget(exact, rules))
     below = rules.funds_reason_below
     if below is not None and exact < below and _blank(funds.reason):
         add(Finding("funds_reason_missing", f"预算执行率为{pct(exact)}，未达到{pct(below)}，应在“原因”中说明",

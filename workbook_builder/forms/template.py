@@ -240,7 +240,8 @@ def funds_check_formula(lay: L.Layout, profile: Profile) -> str:
     if base in lay.funds_columns and "executed" in lay.funds_columns:
         budget, executed = lay.funds_cell(base), lay.funds_cell("executed")
         parts.append(   # as the engine's over_budget says it
-            f'IF(AND(ISNUMBER({budget}),ISNUMBER({executed}),N({budget})>0,{executed}>{budget}),'
+            f'IF(AND(ISNUMBER({budget}),ISNUMBER({executed}),N({budget})>0,'
+            f'ROUND({executed}/{budget},{profile.rate_decimals})>1),'
             f'"{found.label("funds", "executed")}超过{found.label("funds", base)}，请核实是否超预算支出或金额填错；","")'
         )
     below = profile.funds_reason_below

@@ -23,7 +23,8 @@ from pathlib import Path
 
 from addin.engine import PerfError, form, get_profile, parse_nature
 from addin.engine import forms
-from addin.engine.forms import DEFAULT_FORM_ID, ends, funds_rows, get_form, list_forms, strip_source, vocabulary
+from addin.engine.forms import (DEFAULT_FORM_ID, OTHER_INDICATOR_LABELS, ends, funds_rows, get_form, list_forms,
+                                strip_source, vocabulary)
 from addin.engine.numbers import AMOUNT, BLANK_MARKS, amount_in, money_unit, normalize_text
 from addin.engine.natures import SPELLINGS as NATURE_SPELLINGS
 from addin.engine.table import Funds, FundsSource, Indicator, Table
@@ -593,7 +594,7 @@ def _fields(texts: tuple[str, ...], part: str) -> tuple[tuple[str, int], ...]:
             if field is None:
                 continue
             goes_on = _WORD_AFTER.match(text, len(label)) is not None
-            if field not in found or (field in worded and not goes_on):
+            if field not in found or (field in worded and not goes_on and label not in _FALLBACK_LABELS):
                 found[field] = i
                 worded.discard(field)
                 if goes_on:
@@ -602,6 +603,8 @@ def _fields(texts: tuple[str, ...], part: str) -> tuple[tuple[str, int], ...]:
 
 
 _WORD_AFTER = re.compile(r"\s*[\u4e00-\u9fff]")   # a header label followed by more words
+# Labels no form of perfbook's uses (指标内容): a column only where no form's label names it
+_FALLBACK_LABELS = frozenset(label for label, _ in OTHER_INDICATOR_LABELS)
 
 
 def _is_header(texts: tuple[str, ...]) -> bool:
@@ -812,7 +815,8 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
     missing = [form.INDICATOR_FIELDS[k] for k in REQUIRED_COLUMNS if k not in columns]
     if missing:
         where = f"“{grid.name}”{grid.address(header, grid.left)} 起的指标表头"
-        if {"weight", "score"}.isdisjoint(columns) and {"level3", "target", "actual"} <= columns.keys():
+        scoring_words = any("分" in t or "权重" in t for t in cell_texts(grid)[header - grid.top] if t)   # (指标分值, 自评得分)
+        if {"weight", "score"}.isdisjoint(columns) and {"level3", "target", "actual"} <= columns.keys() and not scoring_words:
             # (the 绩效目标自评表 of a transfer payment: targets against results, nothing scored)
             raise NoTable(f"{where}没有“分值”“得分”列：这张表只填指标完成情况、不计分，无法复核计分")
         width = sum(1 for c in range(grid.left, grid.right) if grid.value(header, c) not in (None, ""))

@@ -343,6 +343,15 @@ def _real(path: Path) -> str:
         return os.path.abspath(path)
 
 
+def passed_by_rule(path: Path, reason: str) -> bool:
+    """Whether a path :func:`collect` gives with ``reason`` was passed over by rule (a lock file, a
+    file that is no table, an earlier output, a second link to a file read), not one the user
+    meant that could not be read (a file that does not exist, a pattern matching nothing, a folder
+    that cannot be opened)."""
+    not_tables = (OUTPUT_FOLDER, archive.MAC_FILES.format(""), archive.LOCK_FILE, archive.skip_reason(path.name))
+    return reason in not_tables or reason.endswith(SAME_FILE) or reason.startswith(LINK_OUT)
+
+
 def _walk(folder: Path, found: list[Path], skipped: list[tuple[Path, str]], archives: bool = False) -> None:
     """Every file under ``folder``, folder by folder in name order, each folder's files before
     its subfolders (symbolic links to folders within it followed once, never in a loop; a link
@@ -715,10 +724,8 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
         result = RecalcResult(files=len(inputs) + len(passed) + len(skipped), partial=interrupted,
                               sources={i.label: i.source for i in inputs},
                               members={i.label: i.member for i in inputs if i.member})
-        not_tables = (OUTPUT_FOLDER, archive.MAC_FILES.format(""), archive.LOCK_FILE)   # (and skip_reason's)
         result.failures.extend(FileFailure(labels[p], f"未读取：{reason}", FORMATS.get(p.suffix.lower()),
-                                           skipped=reason in (archive.skip_reason(p.name), *not_tables)
-                                           or reason.endswith(SAME_FILE) or reason.startswith(LINK_OUT), uri=_uri(p))
+                                           skipped=passed_by_rule(p, reason), uri=_uri(p))
                                for p, reason in skipped)
         result.failures.extend(passed)
         return _run(result, work, outdir, json_path, jobs, progress)

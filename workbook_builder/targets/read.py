@@ -240,6 +240,7 @@ def read_list(grid: Grid, header: int, columns: dict[str, int]) -> list[TargetPr
                                          (form.INDICATOR_FIELDS["unit"], "unit"), (form.INDICATOR_FIELDS["weight"], "weight"))
                if name not in columns]
     sources = sorted((k for k in columns if k.startswith("source:")), key=columns.get)
+    money_unit = _money_unit([t for row in cell_texts(grid)[: header - grid.top + 1] for t in row if t])   # (金额单位:元)
     at = grid.address
     projects: list[TargetProject] = []
     seen: dict[str, str] = {}
@@ -268,7 +269,7 @@ def read_list(grid: Grid, header: int, columns: dict[str, int]) -> list[TargetPr
             annual = Amount(ANNUAL, values.get("annual"), at(r, columns["annual"]) if "annual" in columns else "")
             current = TargetProject(name, department=str(values.get("department") or ""),
                                     implementer=str(values.get("implementer") or ""), annual=annual,
-                                    columns=present, cells=cells, problems=problems)
+                                    columns=present, cells=cells, problems=problems, money_unit=money_unit)
             current.first_row = r
             if lacking:
                 current.problems.append((cells["project"], f"清单没有“{'”“'.join(lacking)}”列，相关审核无法进行"))
@@ -391,9 +392,9 @@ def _labelled(grid: Grid, rows: range, labels: tuple[str, ...], near: int | None
         r, c = min(hits, key=lambda h: (abs(h[1] - near), h[0]) if near is not None else (h[0], h[1]))
         right = next(((grid.value(r, x), x) for x in range(c + 1, min(c + 4, grid.right))
                       if not blank(grid.value(r, x))), (None, None))
-        if amount and right[1] is not None and not _numeric(right[0]):   # 年度资金总额及构成 | 总额 | 10606.75万元
+        if amount and right[1] is not None and normalized(right[0]) in _SUB_AMOUNT:   # 年度资金总额及构成 | 总额 | 10606.75万元
             right = next(((grid.value(r, x), x) for x in range(right[1] + 1, min(right[1] + 3, grid.right))
-                          if _numeric(grid.value(r, x))), right)
+                          if not blank(grid.value(r, x))), right)
         if amount and (right[0] is None or not _numeric(right[0])) and _numeric(grid.value(r + 1, c)):
             return grid.value(r + 1, c), grid.address(r + 1, c), r, c
         if right[1] is not None:
@@ -401,6 +402,10 @@ def _labelled(grid: Grid, rows: range, labels: tuple[str, ...], near: int | None
             return value, grid.address(r, right[1]), r, c
         return None, grid.address(r, c), r, c
     return None
+
+
+# Words between an amount's label and the amount (坝塘's 年度资金总额及构成 | 总额 | 10606.7522万元)
+_SUB_AMOUNT = ("总额", "合计", "总计", "小计", "金额", "资金总额")
 
 
 def _numeric(value: object) -> bool:
@@ -466,7 +471,7 @@ def read_declaration(grid: Grid) -> list[TargetProject]:
     passed = PassedLabels()
     for r in range(first, end):
         labels = [t for t in texts[r - grid.top][: label_end - grid.left] if t] if r < grid.bottom else []
-        if any(t.startswith(totals) or t.startswith(stops) or any(w in t for w in _SIGN_OFF) for t in labels):
+        if any(t.startswith(totals) or t.startswith(stops) or _SIGN_OFF.search(t) for t in labels):
             break
         values = {k: _value(grid, r, c, k) for k, c in columns.items()}
         row = _row(grid, r, columns, values)
@@ -488,13 +493,15 @@ def read_declaration(grid: Grid) -> list[TargetProject]:
 WHOLE_LABELS = ("项目金额", "项目资金总额", "项目总金额", "项目资金")
 PERIOD_LABELS = ("项目期", "项目周期", "项目起止时间", "计划起止日期", "项目实施期", "实施期限", "起止时间")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+_YEARS = re.compile(r"[\d一二两三四五六七八九十]\s*个?年|起|开始|以后|至今|长期")   # (once the year is taken out: 2023年起三年)
 
 
 def _one_year_amount(grid: Grid, rows: range) -> tuple[object, str, int, int] | None:
     """The project's whole amount as its annual one, where the 申报表 states no annual amount and
     its period is one year (项目期 2022年): a multi-year total is never the annual amount."""
     period = _labelled(grid, rows, PERIOD_LABELS)
-    if period is None or len(set(_YEAR.findall(str(period[0] or "")))) != 1:
+    text = normalized(period[0] if period else "")
+    if len(set(_YEAR.findall(text))) != 1 or _YEARS.search(_YEAR.sub("", text)):
         return None
     return _labelled(grid, rows, WHOLE_LABELS, amount=True)
 
@@ -509,16 +516,22 @@ def _annual_block(grid: Grid, headers: list[int], texts: list[list[str]]) -> int
     return next((h for h in headers if "年度" in label(h)), headers[0])
 
 
-# Words of the lines a 申报表 closes on (财政绩效管理科室(盖章) 年 月 日, 填表人, 审核意见): no indicators
-_SIGN_OFF = ("盖章", "签字", "签章", "审核意见", "填表人", "填报人")
-# Sub-labels under a 指标值 header spanning two columns (黄石: 2021年实际实现值 | 预期2022年实现值)
-_PLANNED = re.compile(r"预期|预计|目标|计划|本年|申报")
+# The lines a 申报表 closes on (财政绩效管理科室(盖章) 年 月 日, 填表人：, 财政部门审核意见): no
+# indicators, unlike 审核意见落实数 or 补贴发放签字确认率
+_SIGN_OFF = re.compile(r"^(?:填表人|填报人|审核人|联系人|联系电话|单位负责人|填报日期)|审[核批]意见$"
+                       r"|[(（]\s*(?:盖章|签章|签字)\s*[)）]|年\s+月\s+日")
+# Sub-labels under a 指标值 header spanning columns (黄石: 2021年实际实现值 | 预期2022年实现值), by how
+# surely they name this year's target, the first that a label has words of: last year's or an actual
+# value (0), the whole period's (1), this year's or the expected one (3); a plain value is 2
+_SUB_LABELS = ((re.compile(r"实际|完成|历史|上年|以前|基期"), 0), (re.compile(r"实施期|长期|总体|中期|绩效期"), 1),
+               (re.compile(r"预期|预计|年度|本年|当年|申报"), 3))
 
 
 def _planned_value_column(grid: Grid, header: int, columns: dict[str, int], first: int) -> int:
     """Where the 指标值 header spans several columns whose row below names them (last year's
-    actual beside this year's target), the target column becomes the planned one (预期2022年实现值,
-    not 2021年实际实现值) and that row of sub-labels is no indicator; returns the first data row."""
+    actual beside this year's target), the target column becomes the one naming this year's
+    target (预期2022年实现值, not 2021年实际实现值; 年度目标值, not 实施期目标值; the first when none
+    says) and that row of sub-labels is no indicator; returns the first data row."""
     target = columns.get("target")
     if target is None:
         return first
@@ -526,8 +539,11 @@ def _planned_value_column(grid: Grid, header: int, columns: dict[str, int], firs
     labels = [(c, normalized(grid.value(first, c))) for c in spanned]
     if len(spanned) < 2 or not all(text and "值" in text for _, text in labels):
         return first
-    planned = [c for c, text in labels if _PLANNED.search(text)]
-    columns["target"] = planned[0] if planned else spanned[-1]
+
+    def sureness(text: str) -> int:
+        return next((rank for words, rank in _SUB_LABELS if words.search(text)), 2)
+    ranks = [sureness(text) for _, text in labels]
+    columns["target"] = spanned[ranks.index(max(ranks))]
     return first + 1
 
 

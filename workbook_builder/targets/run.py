@@ -236,8 +236,11 @@ def check_targets(paths: list[str], outdir: str | Path | None = None, profile: s
         from ..recalc.run import _real, refuse_json_over
 
         refuse_json_over(json_path, [_real(p) for p in found], TargetsError)
+    from ..recalc.run import passed_by_rule
+
     for path, reason in skipped:
-        result.unreadable.append(Unreadable(readable_path(str(path))[0], f"未读取：{reason}", skipped=True))
+        result.unreadable.append(Unreadable(readable_path(str(path))[0], f"未读取：{reason}",
+                                            skipped=passed_by_rule(path, reason)))
     labels = [_label(p, paths) for p in found]
     stems = unique_names([safe_stem(readable_path(p.stem)[0], 60) + COPY_SUFFIX for p in found], "")
     if out is not None:   # (a copy's name as .annotate gives it, by the list's suffix)
