@@ -226,12 +226,19 @@ def test_bad_input_never_stops_the_batch(tmp_path, capsys):
     book.active.append(["一级指标", "二级指标", "三级指标", "指标目标值"])
     book.active.append(["产出指标", "数量指标", "免费开放天数", "=300天"])
     book.save(folder / "目标表.xlsx")
+    book = openpyxl.Workbook()   # 鄂州's: the name in 二级指标, no 三级指标 column
+    book.active.title = "绩效目标表"
+    book.active.append(["一级指标", "二级指标", "绩效标准", "当年预期实现值"])
+    book.active.append(["数量指标", "办公大楼日常维修维护次数", "反映全年维修维护情况", "2280次"])
+    book.save(folder / "绩效目标表.xlsx")
     code, out = run(capsys, folder, "-o", tmp_path / "out", "--json", tmp_path / "r.json")
     assert code == 1
     found, data = findings(tmp_path / "r.json")
     assert {f for f in EXPECTED if f[1] != "below_last_year"} == found
     reasons = {u["file"]: u["message"] for u in data["unreadable"]}
-    assert set(reasons) == {"收到/加密.xlsx", "收到/空.csv", "收到/别的表.xlsx", "收到/目标表.xlsx"}
+    assert set(reasons) == {"收到/加密.xlsx", "收到/空.csv", "收到/别的表.xlsx", "收到/目标表.xlsx", "收到/绩效目标表.xlsx"}
+    assert reasons["收到/绩效目标表.xlsx"].endswith(
+        "工作表“绩效目标表”A1一行有“一级指标”，其列名为 “一级指标”、“二级指标”、“绩效标准”、“当年预期实现值”，其中没有“三级指标”")
     assert "文件是空的" in reasons["收到/空.csv"] and "没有找到绩效目标" in reasons["收到/别的表.xlsx"]
     assert "三级指标”，其列名" not in reasons["收到/别的表.xlsx"]
     assert reasons["收到/目标表.xlsx"].endswith(

@@ -133,15 +133,19 @@ def projects_in(grids: list[Grid], file: str) -> list[TargetProject]:
 
 
 def _header_seen(grids: list[Grid]) -> str:
-    """Where a sheet has 三级指标 all the same, and what its row is headed (甘肃's 指标目标值), so
-    that the user sees which column perfbook did not know; '' when no sheet has it."""
-    level3 = form.INDICATOR_FIELDS["level3"]
-    for grid in grids:
-        for r, row in enumerate(cell_texts(grid)):
-            if level3 in row:
-                named = "、".join(f"“{t}”" for t in row if t)
-                return (f"；工作表“{grid.name}”{grid.address(grid.top + r, grid.left + row.index(level3))}"
-                        f"一行有“{level3}”，其列名为 {named}，其中没有“年度指标值”或“指标值”")
+    """Where a sheet has an indicator header perfbook does not read, and what its row is headed:
+    a row with 三级指标 (甘肃's 指标目标值 beside it), else one with 一级指标 or 二级指标 (鄂州's
+    一级指标 | 二级指标 | 绩效标准 | 当年预期实现值), so that the user sees which column perfbook did not
+    know; '' when no sheet has one."""
+    level3, upper = form.INDICATOR_FIELDS["level3"], (form.INDICATOR_FIELDS["level1"], form.INDICATOR_FIELDS["level2"])
+    for wanted, lacking in ((level3, "“年度指标值”或“指标值”"), (None, f"“{level3}”")):
+        for grid in grids:
+            for r, row in enumerate(cell_texts(grid)):
+                at = next((i for i, t in enumerate(row) if t == wanted or (wanted is None and t in upper)), None)
+                if at is not None:
+                    named = "、".join(f"“{t}”" for t in row if t)
+                    return (f"；工作表“{grid.name}”{grid.address(grid.top + r, grid.left + at)}"
+                            f"一行有“{row[at]}”，其列名为 {named}，其中没有{lacking}")
     return ""
 
 
