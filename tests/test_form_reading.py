@@ -123,3 +123,7 @@ def test_a_header_naming_scores_in_other_words_is_not_called_unscored(tmp_path):
     book.save(tmp_path / "t.xlsx")
     with pytest.raises(NoTable, match="缺少“分值”“得分”列"):
         read_tables(tmp_path / "t.xlsx")
+    sheet.delete_cols(6, 2)   # 偏差原因分析及改进措施 (分析 is no score) beside no score column: scores nothing
+    book.save(tmp_path / "t.xlsx")
+    with pytest.raises(NoTable, match="这张表只填指标完成情况、不计分"):
+        read_tables(tmp_path / "t.xlsx")

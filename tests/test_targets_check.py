@@ -720,6 +720,23 @@ def test_variants_of_the_published_layouts(tmp_path, capsys):
     assert kinds(edited("huangshi_2022_dangxiao_zhutiban.xlsx", tmp_path / "q", actual_then_plain)) == {
         ("groups", "B3"), ("unit", "F14")}
 
+    def estimated_this_year(sheet):   # 上年实际完成值 | 本年预计完成值: this year's, though both say 完成
+        sheet["E9"], sheet["F9"] = "上年实际完成值", "本年预计完成值"
+        for r in range(10, 23):
+            sheet[f"E{r}"] = 999
+    assert kinds(edited("huangshi_2022_dangxiao_zhutiban.xlsx", tmp_path / "e", estimated_this_year)) == {
+        ("groups", "B3"), ("unit", "F14")}
+
+    def split_period(sheet):   # 2022-01-01 | 至 | 2024-12-31: three years, across the row
+        sheet.unmerge_cells("E6:G6")
+        sheet["E6"], sheet["F6"], sheet["G6"] = "2022-01-01", "至", "2024-12-31"
+    assert ("unreadable", "B3") in kinds(edited("huangshi_2022_dangxiao_zhutiban.xlsx", tmp_path / "d", split_period))
+
+    def unit_label(sheet):   # 总额（万元） between the label and the amount, stepped over too
+        sheet["B8"] = "总额（万元）"
+    assert not {f for f in kinds(edited("ningxiang_batang_2021_jichusheshi.xlsx", tmp_path / "l", unit_label))
+                if f[1] in ("B8", "C8")}
+
     def three_years(sheet):
         sheet["E6"] = "2023年起三年"
     assert ("unreadable", "B3") in kinds(edited("huangshi_2022_dangxiao_zhutiban.xlsx", tmp_path / "m", three_years))
@@ -734,6 +751,7 @@ def test_variants_of_the_published_layouts(tmp_path, capsys):
 
     def signed_names(sheet):   # words of a sign-off line inside indicator names end nothing
         sheet["D10"], sheet["D11"] = "审核意见落实数", "补贴发放签字确认率"
+        sheet["D13"], sheet["D15"] = "联系电话接通率", "审核人员持证率"
     assert kinds(edited("xiangtan_2023_wupaoche.xlsx", tmp_path / "w", signed_names)) == {("scale", "E12")}
 
     def annual_first(sheet):

@@ -145,6 +145,7 @@ def test_unit_missing_and_shares_over_100():
     assert found(make(with_row(0, unit="", level3="道路硬化面积（平方公里）"))) == []   # a unit of the table, longer
     assert found(make(with_row(0, unit="", level3="修复工程（含续建）"))) == [("unit", "L2")]   # (no unit)
     assert found(make(with_row(0, unit="", level3="修复工程(1期)"))) == [("unit", "L2")]
+    assert found(make(with_row(0, unit="", level3="培训人次(试行)"))) == [("unit", "L2")]   # (two characters, no unit)
 
 
 def test_scale_of_the_profile():

@@ -222,19 +222,21 @@ def money_factor(unit: str) -> Decimal | None:
     return convert(Decimal(1), MONEY_SHORT.get(written, written), "万元")
 
 
-# A unit in brackets closing an indicator's name (开展修复工程(个), 满意度（%）)
+# A unit in brackets closing an indicator's name (开展修复工程(个), 满意度（%）): one of the units the
+# engine converts, or a measure word (not 试行, 一期, 含税)
+MEASURE_WORDS = frozenset(("人次", "户", "台", "套", "台套", "家", "所", "座", "篇", "份", "件", "条", "处", "辆", "场",
+                           "批", "名", "册", "本", "张", "间", "棵", "株", "头", "只", "门", "课时", "期次"))
 _NAME_UNIT = re.compile(r"[(（]\s*([^()（）\s]{1,4})\s*[)）]\s*$")
 
 
 def name_unit(name: str) -> str:
     """The unit an indicator's name closes on in brackets (秀屿's 开展修复工程(个)): a unit the
-    engine knows, or a measure word of one or two characters (人次, 户); '' when it names none."""
+    engine knows, or one of :data:`MEASURE_WORDS`; '' when it names none."""
     found = _NAME_UNIT.search(normalize_text(str(name or "")))
     if not found:
         return ""
     text = found.group(1)
-    known = unit_at(text) == text
-    return text if known or (len(text) <= 2 and all("\u4e00" <= ch <= "\u9fff" for ch in text)) else ""
+    return text if unit_at(text) == text or text in MEASURE_WORDS else ""
 
 
 def read_row(row: TargetRow, project: TargetProject, profile: Profile) -> RowReading:

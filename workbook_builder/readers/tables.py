@@ -602,6 +602,7 @@ def _fields(texts: tuple[str, ...], part: str) -> tuple[tuple[str, int], ...]:
     return tuple(found.items())
 
 
+_SCORING = re.compile(r"分值|得分|权重|评分|计分")   # header words of a table that scores (not 偏差原因分析)
 _WORD_AFTER = re.compile(r"\s*[\u4e00-\u9fff]")   # a header label followed by more words
 # Labels no form of perfbook's uses (指标内容): a column only where no form's label names it
 _FALLBACK_LABELS = frozenset(label for label, _ in OTHER_INDICATOR_LABELS)
@@ -815,7 +816,7 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
     missing = [form.INDICATOR_FIELDS[k] for k in REQUIRED_COLUMNS if k not in columns]
     if missing:
         where = f"“{grid.name}”{grid.address(header, grid.left)} 起的指标表头"
-        scoring_words = any("分" in t or "权重" in t for t in cell_texts(grid)[header - grid.top] if t)   # (指标分值, 自评得分)
+        scoring_words = any(_SCORING.search(t) for t in cell_texts(grid)[header - grid.top] if t)   # (指标分值, 自评得分)
         if {"weight", "score"}.isdisjoint(columns) and {"level3", "target", "actual"} <= columns.keys() and not scoring_words:
             # (the 绩效目标自评表 of a transfer payment: targets against results, nothing scored)
             raise NoTable(f"{where}没有“分值”“得分”列：这张表只填指标完成情况、不计分，无法复核计分")

@@ -396,7 +396,7 @@ def _labelled(grid: Grid, rows: range, labels: tuple[str, ...], near: int | None
         r, c = min(hits, key=lambda h: (abs(h[1] - near), h[0]) if near is not None else (h[0], h[1]))
         right = next(((grid.value(r, x), x) for x in range(c + 1, min(c + 4, grid.right))
                       if not blank(grid.value(r, x))), (None, None))
-        if amount and right[1] is not None and normalized(right[0]) in _SUB_AMOUNT:   # 年度资金总额及构成 | 总额 | 10606.75万元
+        if amount and right[1] is not None and _UNIT_OR_COLON.sub("", normalized(right[0])) in _SUB_AMOUNT:   # 年度资金总额及构成 | 总额 | 10606.75万元
             right = next(((grid.value(r, x), x) for x in range(right[1] + 1, min(right[1] + 3, grid.right))
                           if not blank(grid.value(r, x))), right)
         if amount and (right[0] is None or not _numeric(right[0])) and _numeric(grid.value(r + 1, c)):
@@ -410,6 +410,7 @@ def _labelled(grid: Grid, rows: range, labels: tuple[str, ...], near: int | None
 
 # Words between an amount's label and the amount (坝塘's 年度资金总额及构成 | 总额 | 10606.7522万元)
 _SUB_AMOUNT = ("总额", "合计", "总计", "小计", "金额", "资金总额")
+_UNIT_OR_COLON = re.compile(r"\s*(?:[(（][^()（）]*[)）]|[:：])\s*$")   # (总额（万元）, 金额：)
 
 
 def _numeric(value: object) -> bool:
@@ -504,7 +505,10 @@ def _one_year_amount(grid: Grid, rows: range) -> tuple[object, str, int, int] | 
     """The project's whole amount as its annual one, where the 申报表 states no annual amount and
     its period is one year (项目期 2022年): a multi-year total is never the annual amount."""
     period = _labelled(grid, rows, PERIOD_LABELS)
-    text = normalized(period[0] if period else "")
+    if period is None:
+        return None
+    _, _, r, c = period   # (the whole row right of the label: 2022-01-01 | 至 | 2024-12-31)
+    text = normalized("".join(str(grid.value(r, x)) for x in range(c + 1, grid.right) if not blank(grid.value(r, x))))
     if len(set(_YEAR.findall(text))) != 1 or _YEARS.search(_YEAR.sub("", text)):
         return None
     return _labelled(grid, rows, WHOLE_LABELS, amount=True)
@@ -521,13 +525,13 @@ def _annual_block(grid: Grid, headers: list[int], texts: list[list[str]]) -> int
 
 
 # The lines a 申报表 closes on (财政绩效管理科室(盖章) 年 月 日, 填表人：, 财政部门审核意见): no
-# indicators, unlike 审核意见落实数 or 补贴发放签字确认率
-_SIGN_OFF = re.compile(r"^(?:填表人|填报人|审核人|联系人|联系电话|单位负责人|填报日期)|审[核批]意见$"
-                       r"|[(（]\s*(?:盖章|签章|签字)\s*[)）]|年\s+月\s+日")
+# indicators, unlike 审核意见落实数, 补贴发放签字确认率 or 联系电话接通率
+_SIGN_OFF = re.compile(r"^(?:填表人|填报人|审核人|联系人|联系电话|单位负责人|填报日期)(?:签字|签章)?\s*(?:[:：(（]|$)"
+                       r"|审[核批]意见$|[(（]\s*(?:盖章|签章|签字)\s*[)）]|年\s+月\s+日")
 # Sub-labels under a 指标值 header spanning columns (黄石: 2021年实际实现值 | 预期2022年实现值), by how
 # surely they name this year's target, the first that a label has words of: last year's or an actual
 # value (0), the whole period's (1), this year's or the expected one (3); a plain value is 2
-_SUB_LABELS = ((re.compile(r"实际|完成|历史|上年|以前|基期"), 0), (re.compile(r"实施期|长期|总体|中期|绩效期"), 1),
+_SUB_LABELS = ((re.compile(r"实际|历史|上年|以前|基期"), 0), (re.compile(r"实施期|长期|总体|中期|绩效期"), 1),
                (re.compile(r"预期|预计|年度|本年|当年|申报"), 3))
 
 
