@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from .errors import PerfError
 from .natures import EQUAL, parse_weight
-from .numbers import ERROR_VALUE, fmt, normalize_text, read_score, round_half_up
+from .numbers import ERROR_VALUE, fmt, is_blank, normalize_text, read_score, round_half_up
 from .profiles import Profile, get_profile
 from .scoring import IndicatorScore, score_detail
 
@@ -179,7 +179,7 @@ def check_scored(detail: IndicatorScore, reported_score: object, reason: object,
     findings = [] if detail.stated is None else [Finding(
         "nature_conflict", f"绩效指标性质为“{detail.nature}”，年度指标值写的却是“{detail.stated}”；已按性质计分，请核对",
         detail.nature, None, "nature")]   # (which of the two is meant, the reviewer decides)
-    if reported_score is None or (isinstance(reported_score, str) and not reported_score.strip()):
+    if is_blank(reported_score):
         return findings + [Finding("score_missing", f"未填写得分，应为{detail.score}", None, detail.score)]
     try:
         reported = round_half_up(read_score(reported_score), rules.decimals)
@@ -231,7 +231,7 @@ def check_judged(weight: object, reported_score: object, reason: object,
         points = parse_weight(weight)
     except PerfError as err:
         return None, [unreadable(err, weight, field="weight")]
-    if reported_score is None or (isinstance(reported_score, str) and not reported_score.strip()):
+    if is_blank(reported_score):
         return None, [Finding("score_missing", f"未填写得分（评判计分，0 至 {fmt(points)} 分）", None, None)]
     try:
         reported = round_half_up(read_score(reported_score), rules.decimals)

@@ -37,6 +37,11 @@ BLANK_MARKS = frozenset({"", "/", "无", "—", "——", "-", "\\"})
 _NO_UNIT = BLANK_MARKS | {"其他"}
 
 
+def is_blank(value: object) -> bool:
+    """An empty cell: nothing, or text of spaces only."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 def has_unit(unit: object) -> bool:
     """Whether a 度量单位 cell names a unit (not empty, /, 无, 其他 …)."""
     return unit is not None and normalize_text(str(unit)).replace(" ", "") not in _NO_UNIT

@@ -23,7 +23,7 @@ from . import form
 from .errors import PerfError
 from .methods import FUNDS, OVER_TARGET_NATURES, QUANTITATIVE
 from .natures import EQUAL, POSITIVE, REVERSE
-from .numbers import quoted
+from .numbers import is_blank, quoted
 
 DEFAULT_PROFILE_ID = "beijing-chaoyang-2024"
 SHARED_SCALES = "_scales.toml"
@@ -426,7 +426,7 @@ def get_profile(profile_id: object = None) -> Profile:
     """The profile with this id; empty or ``None`` gives the default ``beijing-chaoyang-2024``."""
     if isinstance(profile_id, Profile):
         return profile_id
-    if profile_id is None or (isinstance(profile_id, str) and not profile_id.strip()):
+    if is_blank(profile_id):
         profile_id = DEFAULT_PROFILE_ID
     profiles = _all_profiles()
     key = str(profile_id).strip()

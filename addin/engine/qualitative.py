@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from .errors import PerfError
-from .numbers import normalize_text, quoted
+from .numbers import is_blank, normalize_text, quoted
 from .profiles import Grade, Profile, Scale
 
 _SEPARATORS = re.compile(r"[\s/、,，;；|]+")
@@ -109,7 +109,7 @@ def read_grade(actual: object, scale: Scale, profile: Profile, target: object = 
     """The grade of ``scale`` that a free-text 实际完成值 states. Under the profile's default
     scale (a target that states what is expected, such as 及时), an actual value that states the
     same (``及时``, ``效果明显，群众满意``) is the best grade."""
-    if actual is None or (isinstance(actual, str) and not actual.strip()):
+    if is_blank(actual):
         raise PerfError("定性指标的实际完成值为空，应填写评价等级，如“优”")
     text = normalize_text(str(actual))
     if scale is profile.default_scale and target is not None:

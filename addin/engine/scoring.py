@@ -13,7 +13,7 @@ from . import form
 from .errors import PerfError, concerning
 from .methods import FUNDS, QUANTITATIVE, over_share
 from .natures import EQUAL, POSITIVE, QUALITATIVE, REVERSE, parse_nature, parse_weight
-from .numbers import amount_unit, fmt, has_unit, quoted, read_amount, read_measure, round_half_up, to_decimal, unit_word
+from .numbers import amount_unit, fmt, has_unit, is_blank, quoted, read_amount, read_measure, round_half_up, to_decimal, unit_word
 from .profiles import Grade, get_profile
 from .qualitative import find_scale, read_grade
 from .targets import split_target, stated_target
@@ -54,10 +54,10 @@ def score_detail(
     itself (``≥50个``, ``≤90万元``, ``及时``; see :mod:`.targets`); ``levels`` are the row's 一级指标
     (or its (一级, 二级) labels), for the profile's reading of a bare-number target."""
     rules = get_profile(profile)
-    if all(value is None or (isinstance(value, str) and not value.strip()) for value in (target, actual)):
+    if is_blank(target) and is_blank(actual):
         raise PerfError("年度指标值和实际完成值都未填写，无法计分", "target")   # (not only the first of the two)
     stated = None
-    if nature is None or (isinstance(nature, str) and not nature.strip()):
+    if is_blank(nature):
         kind, target, unit = _from_target(nature, target, unit, rules, levels)
     else:
         kind = parse_nature(nature)
@@ -167,7 +167,7 @@ def _amounts(budget: object, executed: object, rules, received: object = None,
     amount executed, in money ``unit`` (万元 when none is given): an amount written with its unit
     (``141.116万元``, ``1,411,160元``) is converted to it, so that both are in one unit."""
     if rules.funds_basis == "received":
-        if received is None or (isinstance(received, str) and not received.strip()):
+        if is_blank(received):
             raise PerfError(f"规则“{rules.id}”按 执行率 = 实际支出 ÷ 实际到位资金 计算，缺少实际到位资金",
                             "received")
         budget, label, field = received, "实际到位资金", "received"

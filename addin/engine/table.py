@@ -16,7 +16,7 @@ from . import form
 from .findings import JUDGED, Finding, check_judged, check_scored, fmt, pct, settled, unreadable
 from .errors import PerfError
 from .natures import parse_weight
-from .numbers import read_score, read_value, round_half_up, to_decimal
+from .numbers import is_blank, read_score, read_value, round_half_up, to_decimal
 from .profiles import Profile, get_profile
 from .scoring import IndicatorScore, exec_detail, grade_of, score_detail
 
@@ -108,13 +108,9 @@ class TableResult:
             return None
 
 
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def _reported_rate(value: object) -> Decimal | None:
     """A reported 执行率 as a fraction: ``99.97%`` and ``0.9997`` both give 0.9997."""
-    if _blank(value):
+    if is_blank(value):
         return None
     rate = to_decimal(value, "执行率")
     is_percent_text = isinstance(value, str) and value.strip().endswith(("%", "％"))
@@ -124,14 +120,14 @@ def _reported_rate(value: object) -> Decimal | None:
 def _unscored_funds(funds: Funds) -> bool:
     """A funds block worth no points and showing none (Ningxia: 执行率 is scored among the
     indicators): it has no score to fill or to add to the total."""
-    return _blank(funds.score) and not _blank(funds.weight) and parse_weight(funds.weight) == 0
+    return is_blank(funds.score) and not is_blank(funds.weight) and parse_weight(funds.weight) == 0
 
 
 def _funds_working(funds: Funds, exact: Decimal, score: Decimal, rules: Profile) -> str:
     """How the funds score comes, in figures (执行率99.97% × 分值10 = 10.00, rounded half up to
     the profile's decimals), as a unit can redo it: the funds method (``rate_capped``, the only
     one) is the rate, capped at 100%, times the points."""
-    points = rules.funds_weight if _blank(funds.weight) else parse_weight(funds.weight)
+    points = rules.funds_weight if is_blank(funds.weight) else parse_weight(funds.weight)
     capped = "（超过100%的按100%计）" if exact > 1 else ""
     return f"执行率{pct(exact)}{capped} × 分值{fmt(points)} = {score}（四舍五入保留{rules.decimals}位小数）"
 
@@ -140,10 +136,8 @@ def _over_budget(exact: Decimal, rules: Profile) -> Finding:
     """Spending above the budget (执行率 over 100% as the form shows it): the score is capped, but
     a reviewer asks whether money was spent beyond the budget or an amount is wrong (a prior
     year's money counted, columns swapped, 元 written in a 万元 column)."""
-    if rules.funds_basis == "received":
-        said = f"全年执行数超过实际到位资金（执行率{pct(exact)}），请核实是否超出到位资金支出或金额填错"
-    else:
-        said = f"全年执行数超过全年预算数（执行率{pct(exact)}），请核实是否超预算支出或金额填错"
+    base, spent = ("实际到位资金", "超出到位资金支出") if rules.funds_basis == "received" else ("全年预算数", "超预算支出")
+    said = f"全年执行数超过{base}（执行率{pct(exact)}），请核实是否{spent}或金额填错"
     return Finding("over_budget", said, field="executed")
 
 
@@ -169,12 +163,12 @@ def _funds(table: Table, result: TableResult, rules: Profile) -> None:
     if result.funds_rate > 1:   # (as shown: 738.63 of 738.62892 is 100.00%, not over)
         add(_over_budget(exact, rules))
     below = rules.funds_reason_below
-    if below is not None and exact < below and _blank(funds.reason):
+    if below is not None and exact < below and is_blank(funds.reason):
         add(Finding("funds_reason_missing", f"预算执行率为{pct(exact)}，未达到{pct(below)}，应在“原因”中说明",
                     result.funds_rate, below, "reason"))
     if _unscored_funds(funds):
         return
-    if _blank(funds.score):
+    if is_blank(funds.score):
         add(Finding("score_missing", f"年度资金总额未填写得分，应为{result.funds_score}", None,
                     result.funds_score))
         return
@@ -196,7 +190,7 @@ def _funds_sources(table: Table, result: TableResult) -> None:
     funds = table.funds
     for column in form.AMOUNT_FIELDS:
         filled = [(name, getattr(source, column)) for name, source in funds.sources.items()
-                  if not _blank(getattr(source, column))]
+                  if not is_blank(getattr(source, column))]
         if not filled:
             continue
         label = form.FUNDS_FIELDS[column]
@@ -207,7 +201,7 @@ def _funds_sources(table: Table, result: TableResult) -> None:
             except PerfError as err:
                 result.findings.append(TableFinding("source", unreadable(err, value, field=column), name))
                 broken = True
-        blank = _blank(getattr(funds, column))
+        blank = is_blank(getattr(funds, column))
         try:
             total = Decimal(0) if blank else to_decimal(getattr(funds, column), f"{form.FUNDS_TOTAL}的{label}")
         except PerfError as err:
@@ -245,13 +239,13 @@ def _weights(table: Table, result: TableResult, rules: Profile) -> None:
         except PerfError:
             return  # that row is already a finding
     funds_weight = rules.funds_weight
-    if not _blank(table.funds.weight):
+    if not is_blank(table.funds.weight):
         try:
             funds_weight = read_value(table.funds.weight, None, "资金分值")
         except PerfError:
             pass
     try:
-        declared = None if _blank(table.total_weight) else read_value(table.total_weight, None, "总分分值")
+        declared = None if is_blank(table.total_weight) else read_value(table.total_weight, None, "总分分值")
     except PerfError:
         declared = None
     full = Decimal(form.TOTAL_WEIGHT)
@@ -355,7 +349,7 @@ def _summed(table: Table, outside: Collection[int] = ()) -> Decimal | None:
     ``outside`` the SUM's range.)"""
     try:
         funds = Decimal(0)
-        if not _unscored_funds(table.funds) and not _blank(table.funds.score):
+        if not _unscored_funds(table.funds) and not is_blank(table.funds.score):
             funds = to_decimal(table.funds.score, "资金得分")
         numbers = [ind.score for n, ind in enumerate(table.indicators, start=1) if n not in outside
                    and isinstance(ind.score, (int, float, Decimal)) and not isinstance(ind.score, bool)]
@@ -378,7 +372,7 @@ def _added(table: Table) -> Decimal | None:
 def _total_and_grade(table: Table, result: TableResult, rules: Profile) -> None:
     """The reported 总分 must add up the reported row scores; a reported grade must fit it."""
     reported_total = result.reported_total
-    if reported_total is None and not _blank(table.total_score):   # filled in, but not a number
+    if reported_total is None and not is_blank(table.total_score):   # filled in, but not a number
         try:
             read_score(table.total_score, "总分")
         except PerfError as err:
@@ -390,7 +384,7 @@ def _total_and_grade(table: Table, result: TableResult, rules: Profile) -> None:
             message = f"总分填报为{fmt(reported_total)}，但各项得分合计为{fmt(added)}"
             finding = Finding("total_mismatch", message, reported_total, added)
             result.findings.append(TableFinding("total", finding))
-    if not _blank(table.grade) and result.grade is not None:
+    if not is_blank(table.grade) and result.grade is not None:
         if str(table.grade).strip() != result.grade:
             message = f"按重新计算的总分{result.total}，等级应为“{result.grade}”，填报为“{table.grade}”"
             finding = Finding("grade_mismatch", message, str(table.grade), result.grade, "grade")

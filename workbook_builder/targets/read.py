@@ -519,7 +519,7 @@ def _annual_block(grid: Grid, headers: list[int], texts: list[list[str]]) -> int
     年度绩效指标 block (湖南's 绩效目标表), the one labelled 年度, else the first."""
     def label(header: int) -> str:
         row = texts[header - grid.top]
-        fields = dict(_fields(row))
+        fields = _fields(row)
         return "".join(t for i, t in enumerate(row) if t and i not in fields.values())
     return next((h for h in headers if "年度" in label(h)), headers[0])
 
