@@ -711,6 +711,7 @@ def test_natures_written_as_the_targets_write_them(written, nature):
 
 @pytest.mark.parametrize("value, shown", [(5.0, "5"), (90.0, "90"), (0.1, "0.1"), (-0.0, "0"), (-1e-07, "-0.0000001"),
                                           (1e-9, "0.000000001"), (1e-10, "1e-10"), (1e26, "1e+26"), (1e15, "1e+15"), (999999999999999.0, "999999999999999"),
+                                          (999999999999999.5, "999999999999999.5"),   # (just under 1e15: still whole digits)
                                           (True, "TRUE"), (False, "FALSE"), ("5.0", "5.0"), (D("5.0"), "5.0")])
 def test_a_value_is_quoted_as_excel_shows_it(value, shown):
     """A number Excel passes as a float is quoted as the cell shows it, not as Python writes it
