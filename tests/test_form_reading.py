@@ -3,6 +3,7 @@ tables differ: the sub-header below the 三级指标 row, a grade on the total r
 after the indicators, a form without the column a finding would ask for."""
 
 import json
+from decimal import Decimal
 
 from real_tables import REAL, load, workbook
 from workbook_builder.readers.tables import read_tables
@@ -127,3 +128,23 @@ def test_a_header_naming_scores_in_other_words_is_not_called_unscored(tmp_path):
     book.save(tmp_path / "t.xlsx")
     with pytest.raises(NoTable, match="这张表只填指标完成情况、不计分"):
         read_tables(tmp_path / "t.xlsx")
+
+
+def test_a_funds_block_without_points_and_a_total_above_the_table(tmp_path):
+    """原州区's 自评表 has no 分值 and no 得分 in its funds block (产出 40 + 效益 40 + 满意度 20):
+    the 年度资金总额 row scores nothing, so its 分值 are not added to the indicators' 100 nor its
+    得分 asked for; 项目总得分 99分 above the table is the reported total, checked. The table is
+    completed here as the truncated page would go on (the 满意度 row, 指标3's 分值)."""
+    def complete(rows):
+        rows[12][4] = rows[12][7] = 0   # (five weighted 产出 rows of 8)
+        rows[14][4] = rows[14][7] = 8
+        rows[6][3] = "259.45万元"
+        rows[16][5] = "≥100%"   # (11月底完成100%: a statement)
+        rows[22][6:8] = ["部分达成", 6]
+        rows[23][3:8] = ["种植农户满意度", 20, "≥90%", "95%", 20]
+
+    read = _variant("ningxia_guyuan_yuanzhou_1", tmp_path, complete)
+    assert read.table.funds.weight == 0 and read.table.total_score == "99分"
+    report, result = report_table(read, "mof-2020", "g.xlsx")
+    assert result.total == Decimal("97.6")   # 40 + 8 × 4 + 5.6 (部分达成) + 20
+    assert {(f.cell, f.kind) for f in report.findings} == {("B2", "total_mismatch")}

@@ -34,7 +34,8 @@ _BEFORE = (
 _BEFORE = tuple(sorted(_BEFORE, key=lambda pair: len(pair[0]), reverse=True))
 # Operators written after the number and its unit.
 _AFTER = (("以上", POSITIVE), ("及以上", POSITIVE), ("以下", REVERSE), ("及以下", REVERSE),
-          ("以内", REVERSE), ("之内", REVERSE), ("内", REVERSE))
+          ("以内", REVERSE), ("之内", REVERSE), ("内", REVERSE), ("前", REVERSE), ("之前", REVERSE),
+          ("以前", REVERSE))
 _AFTER = tuple(sorted(_AFTER, key=lambda pair: len(pair[0]), reverse=True))
 # Any operator, before or after the number: what a target that states its nature contains.
 _ANY_OPERATOR = re.compile("|".join(re.escape(word) for word, _ in (*_BEFORE, *_AFTER)))
@@ -104,7 +105,23 @@ def split_target(target: object, bare: str | None = None) -> Target:
             raise PerfError(f"年度指标值“{quoted(target)}”只有数值，没有写明“≥”“≤”“=”，无法判断是正向还是反向指标",
                             "target")
         return Target(bare, match.group(1), _unit(match.group(2)), stated=False)
-    return Target(QUALITATIVE, text, "")
+    return _named(text) or Target(QUALITATIVE, text, "")
+
+
+def _named(text: str) -> Target | None:
+    """A quantitative target led by the indicator's name: ``采购的原原种合格率≥90%`` (宁夏原州区),
+    ``满意度95%以上``, ``成本控制在90万元``. Only a lead without digits, then an operator and the
+    whole rest a number with its unit; anything else (``11月底完成100%``) stays a statement."""
+    plain = text.replace(",", "")
+    first = re.search(r"\d", plain)
+    if first is None:
+        return None
+    lead, match = plain[:first.start()], _QUANTITY.fullmatch(plain, first.start())
+    if match is None:
+        return None
+    nature = next((nature for word, nature in _BEFORE if lead.endswith(word)), None)
+    nature = nature or _after_nature(match.group(2))
+    return Target(nature, match.group(1), _unit(match.group(2))) if nature else None
 
 
 def stated_target(target: object) -> Target | None:

@@ -887,12 +887,13 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
             cells[("grade", "grade")] = grade[1]
             grade = grade[0]
     if total_score is None:
-        above = _header_total(grid, rows)
+        above = _header_total(grid, range(max(grid.top, start - 3), header))   # (above 项目名称 too)
         if above is not None:
             total_score, cells[("total", "score")] = above
     found_form = get_form(form_id)
-    if not found_form.funds_weight and "weight" not in funds_columns:
-        funds.weight = 0   # a funds block worth no points: 执行率 is scored among the indicators
+    unscored = found is not None and not {"weight", "score"} & set(funds_columns)
+    if unscored or (not found_form.funds_weight and "weight" not in funds_columns):
+        funds.weight = 0   # a funds block worth no points (no 分值, no 得分 column: 原州区's 自评表)
     rule = _find(grid, range(header, end), form.RULE)
     declared, rule_col = _right_cell(grid, *rule) if rule else (None, None)
     if rule:   # the 规则's own cell: the first filled one right of its label (merged labels span)
