@@ -148,3 +148,11 @@ def test_a_funds_block_without_points_and_a_total_above_the_table(tmp_path):
     report, result = report_table(read, "mof-2020", "g.xlsx")
     assert result.total == Decimal("97.6")   # 40 + 8 × 4 + 5.6 (部分达成) + 20
     assert {(f.cell, f.kind) for f in report.findings} == {("B2", "total_mismatch")}
+
+
+def test_a_whole_department_table_is_named_by_its_department(tmp_path):
+    """金寨's 部门整体支出绩效自评表 has a 部门 row and no 项目名称: the department is what is
+    evaluated, so it names the table (not the sheet name, with no 未填写项目名称 said)."""
+    [read] = read_tables(workbook(REAL / "anhui_jinzhai_bumenzhengti_1.json", tmp_path / "j.xlsx"))
+    assert read.table.project == read.table.department == "金寨县茶谷和美丽乡村建设服务中心"
+    assert not read.problems

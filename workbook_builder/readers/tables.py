@@ -35,6 +35,8 @@ from .container import Grid, error_meaning, percent_text
 _YEAR = re.compile(r"(\d{4})\s*年度")
 _NUMBER_TEXT = re.compile(r"-?[\d,]+(\.\d+)?%?")
 _LABELS = (form.PROJECT, form.DEPARTMENT, form.IMPLEMENTER)   # the labels of the table's head
+# The head of a 部门整体支出绩效自评表 (金寨县 2023): the department is what is evaluated, no 项目名称
+_WHOLE_DEPARTMENT = ("部门", "部门名称", "单位名称")
 REQUIRED_COLUMNS = ("level3", "target", "actual", "weight", "score")
 
 
@@ -767,7 +769,8 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
         return None if isinstance(value, str) and normalize_text(value).replace(" ", "").startswith(_LABELS) else value
 
     named = labelled(form.PROJECT)
-    project = named or grid.name
+    whole = None if named else next(filter(None, map(labelled, _WHOLE_DEPARTMENT)), None)
+    project = named or whole or grid.name
     hit = None if named else _find(grid, rows, form.PROJECT)
     if hit:   # (a form without the label says nothing; a blank 主管部门 is left as published
         # tables leave it, no finding of the table's)
@@ -900,7 +903,7 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
         cells[("rule",)] = grid.address(rule[0], rule_col if rule_col is not None else rule[1] + 1)
     table = Table(
         project=str(project),
-        department=str(labelled(form.DEPARTMENT) or ""),
+        department=str(labelled(form.DEPARTMENT) or whole or ""),
         implementer=str(labelled(form.IMPLEMENTER) or ""),
         year=year,
         goal_expected=goal_expected,
