@@ -501,3 +501,23 @@ def test_references_in_the_strict_namespace_and_vml_relid_are_removed(tmp_path):
     xml = etree.tostring(document.element, encoding="unicode")
     assert "rIdS1" not in xml and "rIdS2" not in xml and "imagedata" not in xml
     assert "严格命名空间的链接" in xml and "VML 之后" in xml
+
+
+def test_a_document_without_section_properties_gets_its_copy(tmp_path):
+    """<w:sectPr> is optional in a document body (Word uses its page defaults): the copy of such a
+    document is written with its 复核结果 table, no annotation error, no traceback."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    plain = to_docx(GOOD, tmp_path / "plain.docx") and tmp_path / "plain.docx"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(folder / "无节.docx", "w") as dest:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = re.sub(rb"<w:sectPr\b.*?</w:sectPr>", b"", data, flags=re.S)
+                assert b"sectPr" not in data
+            dest.writestr(item, data)
+    result = tmp_path / "r.json"
+    assert main(["recalc", str(folder), "-o", str(tmp_path / "out"), "--json", str(result), "--jobs", "1"]) in (0, 1)
+    [table] = json.loads(result.read_text(encoding="utf-8"))["tables"]
+    assert table["annotated"] == "无节_复核.docx" and table["annotation_error"] is None
+    assert "复核结果（perfbook）" in document_text(tmp_path / "out" / "无节_复核.docx")

@@ -112,6 +112,7 @@ def _findings_table(document, pairs, removed: str | None = None) -> None:
     document.add_paragraph().add_run("复核结果（perfbook）").bold = True
     if removed:
         document.add_paragraph(removed)
+    document.element.body.get_or_add_sectPr()   # (optional in a document; python-docx sizes tables by it)
     table = document.add_table(rows=1, cols=len(COLUMNS))
     try:
         table.style = "Table Grid"
