@@ -97,13 +97,73 @@ def test_an_output_folder_that_cannot_be_written_is_a_users_error(tmp_path, caps
 
 
 def test_a_json_that_cannot_be_written_leaves_the_summary(tmp_path, capsys):
-    """The JSON is written first, yet a JSON path that cannot be written does not cost the
-    summary; the error names the JSON path (not a temporary file) in Chinese, without a trace."""
+    """A JSON path that cannot be written does not cost the summary; the error names the JSON
+    path (not a temporary file) in Chinese, without a trace."""
     (tmp_path / "文件").write_text("x")
     assert main(["recalc", str(SAMPLE), "-o", str(tmp_path / "out"), "--json", str(tmp_path / "文件" / "r.json")]) == 2
     err = capsys.readouterr().err
     assert f"错误：无法读写 {tmp_path / '文件' / 'r.json'}（路径中有一段不是文件夹）" in err and "Traceback" not in err
     assert (tmp_path / "out" / "复核汇总.xlsx").exists()
+
+
+def test_a_summary_that_cannot_be_written_leaves_the_json_saying_so(tmp_path, monkeypatch, capsys):
+    """A full disk while the summary is saved: the JSON is written still, with why there is no
+    summary (its tables all there, not called partial), and the error names the summary."""
+    import errno
+
+    from workbook_builder.recalc.sheets import SummaryBook
+
+    def full(book, path):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(SummaryBook, "save", full)
+    result = tmp_path / "r.json"
+    assert main(["recalc", str(SAMPLE), "-o", str(tmp_path / "out"), "--json", str(result)]) == 2
+    err = capsys.readouterr().err
+    assert f"错误：无法读写 {tmp_path / 'out' / '复核汇总.xlsx'}（磁盘空间不足）" in err and "Traceback" not in err
+    data = json.loads(result.read_text(encoding="utf-8"))
+    assert data["summary_error"] == "复核汇总.xlsx 无法写出（磁盘空间不足）" and not data["partial"] and data["tables"]
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_a_summary_saved_to_a_full_disk_leaves_nothing_open(monkeypatch):
+    """XlsxWriter leaves its zip file open when writing it fails; the summary is zipped in
+    memory, so the failure is one OSError, not a second one when the file is collected at exit."""
+    import gc
+    import sys
+
+    from workbook_builder.recalc import sheets
+
+    book = sheets.SummaryBook()
+    book.sheet("项目", ["文件"]).row(["a.xlsx"])
+    monkeypatch.setattr(sheets, "atomic_save", lambda save, path: save("/dev/full"))
+    unraisable = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    with pytest.raises(OSError):
+        book.save("复核汇总.xlsx")
+    gc.collect()
+    assert unraisable == []
+
+
+def test_a_stop_while_the_outputs_are_written_comes_after_them(tmp_path, monkeypatch):
+    """SIGTERM arriving while the summary is saved: the summary and the JSON are both written
+    (the JSON had been left saying the run was complete, with no summary), then the command
+    stops with the signal's code."""
+    import signal
+
+    from workbook_builder.recalc.summary import SummaryStream
+
+    finish = SummaryStream.finish
+
+    def killed(stream, result):
+        os.kill(os.getpid(), signal.SIGTERM)
+        return finish(stream, result)
+
+    monkeypatch.setattr(SummaryStream, "finish", killed)
+    result = tmp_path / "r.json"
+    assert main(["recalc", str(SAMPLE), "-o", str(tmp_path / "out"), "--json", str(result)]) == 128 + signal.SIGTERM
+    assert (tmp_path / "out" / "复核汇总.xlsx").exists() and json.loads(result.read_text(encoding="utf-8"))["tables"]
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL or callable(signal.getsignal(signal.SIGTERM))
 
 
 def test_a_users_error_keeps_its_lines(monkeypatch, capsys):
@@ -135,13 +195,15 @@ def test_a_console_that_cannot_show_chinese_or_has_no_error_stream(tmp_path, env
         assert b"\\U0001f600" in done.stdout
 
 
-def test_a_disk_full_while_saving_names_the_output_not_its_temporary(tmp_path):
+@pytest.mark.parametrize("named", [True, False])
+def test_a_disk_full_while_saving_names_the_output_not_its_temporary(tmp_path, named):
+    """Named by the temporary file or by none (a write to an open file names none)."""
     import errno
 
     from workbook_builder.files import atomic_save
 
     def full(tmp):
-        raise OSError(errno.ENOSPC, "No space left on device", tmp)
+        raise OSError(errno.ENOSPC, "No space left on device", *([tmp] if named else []))
 
     with pytest.raises(OSError) as caught:
         atomic_save(full, tmp_path / "复核汇总.xlsx")

@@ -192,6 +192,7 @@ class RecalcResult:
     summary_path: Path | None = None
     json_path: Path | None = None
     partial: bool = False                     # interrupted: only the files done are in
+    summary_error: str | None = None          # why 复核汇总.xlsx could not be written
     sources: dict[str, Path] = field(default_factory=dict)  # file label -> the file, for links
     members: dict[str, str] = field(default_factory=dict)   # file label -> its path in the archive (sources)
     firsts: dict = field(default_factory=dict, repr=False)   # (project, department) -> its first table (mark_repeat)
@@ -217,6 +218,7 @@ class RecalcResult:
             "unreadable": [{k: v for k, v in asdict(f).items() if k != "trace"} for f in self.failures],
             "summary": self.counts,
             "partial": self.partial,
+            "summary_error": self.summary_error,
         }
 
     def to_json(self) -> str:

@@ -11,10 +11,12 @@ exhausts memory, becomes one :class:`FileFailure` and the batch goes on. Workboo
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
 import tempfile
+import threading
 import traceback
 from collections import Counter
 from collections.abc import Callable
@@ -807,23 +809,56 @@ def _run(result: RecalcResult, work: list[tuple], outdir: Path, json_path: str |
         done, complete = run(work, jobs or default_workers(), progress, streamed)
         result.partial = result.partial or not complete   # (partial already: stopped while unpacking)
         _collect_outcomes(result, done)
-        unwritten = None
-        if json_path:  # first: the JSON stands even if the summary workbook cannot be written
-            text = result.to_json()
+        with finishing():   # a stop now comes after both files, so neither is left unwritten
+            failed = None
             try:
-                result.json_path = atomic_save(lambda tmp: Path(tmp).write_text(text, encoding="utf-8"), json_path)
-            except OSError as err:   # and the summary stands when the JSON cannot be written
-                unwritten = err
-        if streamed.stream is not None and not result.partial:
-            result.summary_path = stream.finish(result)
-        else:   # a partial run opens with a 说明 sheet; a stream that failed is written again
-            stream.discard()
-            result.summary_path = write_summary(result, outdir / SUMMARY_NAME)
-        if unwritten is not None:
-            raise unwritten
+                if streamed.stream is not None and not result.partial:
+                    result.summary_path = stream.finish(result)
+                else:   # a partial run opens with a 说明 sheet; a stream that failed is written again
+                    stream.discard()
+                    result.summary_path = write_summary(result, outdir / SUMMARY_NAME)
+            except Exception as err:   # the JSON is written still, saying why there is no summary
+                failed = err
+                result.summary_error = f"{SUMMARY_NAME} 无法写出（{os_reason(err) if isinstance(err, OSError) else '意外错误'}）"
+            if json_path:
+                text = result.to_json()
+                try:
+                    result.json_path = atomic_save(lambda tmp: Path(tmp).write_text(text, encoding="utf-8"), json_path)
+                except OSError as err:   # (the summary stands when the JSON cannot be written)
+                    failed = failed or err
+            if failed is not None:
+                raise failed
     finally:
         stream.discard()   # nothing left after finish; after an error, its temporary files
     return result
+
+
+@contextlib.contextmanager
+def finishing():
+    """Ctrl+C, SIGTERM or SIGHUP while the outputs are written take effect after them (each is
+    raised again then, as its handler does): a stop never leaves the JSON without the summary;
+    a second one ends the process at once. Only the main thread can hold signals."""
+    import signal
+
+    numbers = [getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n)]
+    if threading.current_thread() is not threading.main_thread():
+        numbers = []
+    held: list[int] = []
+
+    def hold(number: int, frame) -> None:
+        if held:   # the second: the default action, now
+            signal.signal(number, signal.SIG_DFL)
+            os.kill(os.getpid(), number)
+        held.append(number)
+
+    before = {number: signal.signal(number, hold) for number in numbers}
+    try:
+        yield
+    finally:
+        for number, handler in before.items():
+            signal.signal(number, handler)
+        if held:
+            signal.raise_signal(held[0])
 
 
 def _writable(outdir: Path) -> None:

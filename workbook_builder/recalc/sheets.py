@@ -12,6 +12,7 @@ escapes them. The rows go through :class:`_RowSheet`, which writes a whole row's
 from __future__ import annotations
 
 import functools
+import io
 import math
 import os
 import re
@@ -233,6 +234,13 @@ class _RowSheet(Worksheet):
         self._xml_end_tag("row")
 
 
+class _Buffer(io.BytesIO):
+    """A buffer left open when collected, so that a ZipFile collected with it can still close."""
+
+    def __del__(self) -> None:
+        pass
+
+
 class SummaryBook:
     """One summary workbook being written; :meth:`save` writes it to its path atomically."""
 
@@ -288,8 +296,13 @@ class SummaryBook:
 
     def save(self, path: Path) -> Path:
         def write(tmp: str) -> None:
-            self.book.filename = tmp
+            # zipped in memory, then written: XlsxWriter leaves its ZipFile open when writing
+            # fails (a full disk); collected later, it closes into the buffer, not into a file
+            # that fails again (a second error printed at exit)
+            buffer = _Buffer()
+            self.book.filename = buffer
             self.book.close()
+            Path(tmp).write_bytes(buffer.getbuffer())
         try:
             return atomic_save(write, path)
         finally:
