@@ -96,13 +96,32 @@ def test_an_output_folder_that_cannot_be_written_is_a_users_error(tmp_path, caps
         assert f"输出目录 {out} 无法写入（{reason}）" in capsys.readouterr().err
 
 
-def test_a_json_that_cannot_be_written_leaves_the_summary(tmp_path, capsys):
-    """A JSON path that cannot be written does not cost the summary; the error names the JSON
-    path (not a temporary file) in Chinese, without a trace."""
+def test_a_json_that_cannot_be_written_is_refused_before_any_work(tmp_path, capsys):
+    """A --json path in a folder that cannot be written is said before any file is read (it
+    had been found at the end, after the copies and the summary), in Chinese, without a trace."""
     (tmp_path / "文件").write_text("x")
     assert main(["recalc", str(SAMPLE), "-o", str(tmp_path / "out"), "--json", str(tmp_path / "文件" / "r.json")]) == 2
     err = capsys.readouterr().err
-    assert f"错误：无法读写 {tmp_path / '文件' / 'r.json'}（路径中有一段不是文件夹）" in err and "Traceback" not in err
+    assert f"错误：--json 的路径 {tmp_path / '文件' / 'r.json'} 无法写入（" in err and "Traceback" not in err
+    assert not (tmp_path / "out" / "复核汇总.xlsx").exists()
+
+
+def test_a_json_that_cannot_be_written_at_the_end_leaves_the_summary(tmp_path, monkeypatch, capsys):
+    """The disk full when the JSON is saved: the summary stands, the error names the JSON path."""
+    import errno
+
+    from workbook_builder.recalc import run
+
+    save = run.atomic_save
+
+    def full(write, path):
+        if str(path).endswith(".json"):
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        return save(write, path)
+
+    monkeypatch.setattr(run, "atomic_save", full)
+    assert main(["recalc", str(SAMPLE), "-o", str(tmp_path / "out"), "--json", str(tmp_path / "r.json")]) == 2
+    assert f"错误：无法读写 {tmp_path / 'r.json'}（磁盘空间不足）" in capsys.readouterr().err
     assert (tmp_path / "out" / "复核汇总.xlsx").exists()
 
 
@@ -336,3 +355,14 @@ def test_errors_libraries_wrap_around_the_machines_are_the_machines():
     assert cli._machine_error(xlsxwriter.exceptions.FileCreateError(OSError(errno.EDQUOT, "quota"))).errno == errno.EDQUOT
     assert cli._machine_error(etree.SerialisationError("unknown encoding")) is None
     assert cli._machine_error(KeyError("x")) is None
+
+
+@pytest.mark.parametrize("command, words", [(["recalc"], "没有找到要复核的文件"),
+                                            (["targets", "check"], "没有找到要审核的绩效目标清单或申报表")])
+def test_an_empty_path_is_no_path(tmp_path, monkeypatch, capsys, command, words):
+    """perfbook recalc "" (an unset shell variable) is refused, not taken for the current folder
+    (Path("") is "."), which had been read whole."""
+    shutil.copy(SAMPLE, tmp_path / "表.xlsx")
+    monkeypatch.chdir(tmp_path)
+    assert main([*command, "", "-o", str(tmp_path / "out")]) == 2
+    assert f'{words}：""（文件不存在）' in capsys.readouterr().err

@@ -539,13 +539,33 @@ def test_folder_links_are_followed_only_within_the_folder_given(tmp_path):
     assert [p.name for p in found] == ["a.xlsx"]
     assert [(p.name, r) for p, r in skipped] == [
         ("链接到别处", f"是指向所选文件夹以外的文件夹链接（{outside}），未进入；如需复核，请直接给出该文件夹"),
-        ("链接到单位A", "文件夹链接形成循环或重复，未再次进入")]
+        ("链接到单位A", "是指向已读取文件夹的链接（重复或循环），未再次进入")]
     found, skipped = collect([str(outside)])   # named itself: read
     assert [p.name for p in found] == ["b.xlsx"] and skipped == []
     from workbook_builder.recalc.run import recalc
 
     result = recalc([str(folder)], tmp_path / "out", jobs=1)   # listed as skipped, not as unreadable
     assert {f.file: f.skipped for f in result.failures}["收到/链接到别处"] is True
+
+
+def test_a_folder_and_a_file_are_read_by_their_own_names_not_a_links(tmp_path):
+    """A link that sorts before the folder it leads to (a_link → z_real), and a link to a file
+    placed above the file itself: each read once under its own path, the links listed as passed
+    over (the real folder had been said as a looping link and counted as unreadable, which
+    fails --strict), a link back to the folder given too."""
+    folder = tmp_path / "收到"
+    (folder / "z_real" / "sub").mkdir(parents=True)
+    shutil.copy(GOOD, folder / "z_real" / "sub" / "t.xlsx")
+    os.symlink(folder / "z_real", folder / "a_link")
+    os.symlink(folder / "z_real" / "sub" / "t.xlsx", folder / "file_link.xlsx")
+    os.symlink(folder, folder / "z_real" / "up")
+    assert main(["recalc", str(folder), "-o", str(tmp_path / "out"), "--json", str(tmp_path / "r.json")]) == 0
+    data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert [t["file"] for t in data["tables"]] == ["收到/z_real/sub/t.xlsx"] and data["summary"]["unreadable_files"] == 0
+    assert sorted((u["file"], u["skipped"]) for u in data["unreadable"]) == [
+        ("收到/a_link", True), ("收到/file_link.xlsx", True), ("收到/z_real/up", True)]
+    [up] = [u for u in data["unreadable"] if u["file"].endswith("up")]
+    assert "指向已读取文件夹的链接" in up["message"]   # (the folder given itself: not a link out of it)
 
 
 @pytest.mark.parametrize("cell, text", [("J12", "得\u200b分"), ("J12", "\ufeff得分"), ("D12", "\u200b三级指标"),

@@ -336,6 +336,8 @@ def _copy_stems(found: list[Path], labels: list[str]) -> list[str]:
 OUTPUT_FOLDER = "位于输出目录中（本工具写出的复核副本和汇总所在处），未复核"
 SAME_FILE = "是同一个文件（链接），只复核一次"   # a second link to a file read: skipped, not unreadable
 LINK_OUT = "是指向所选文件夹以外的文件夹链接"   # a folder link out of the folder walked: skipped, not unreadable
+MISSING, NO_MATCH = "文件不存在", "没有与之匹配的文件"   # paths named that lead to nothing
+LINK_AGAIN = "是指向已读取文件夹的链接（重复或循环），未再次进入"   # skipped, not unreadable
 
 
 def _real(path: Path) -> str:
@@ -351,20 +353,31 @@ def passed_by_rule(path: Path, reason: str) -> bool:
     meant that could not be read (a file that does not exist, a pattern matching nothing, a folder
     that cannot be opened)."""
     not_tables = (OUTPUT_FOLDER, archive.MAC_FILES.format(""), archive.LOCK_FILE, archive.skip_reason(path.name))
-    return reason in not_tables or reason.endswith(SAME_FILE) or reason.startswith(LINK_OUT)
+    return reason in not_tables or reason == LINK_AGAIN or reason.endswith(SAME_FILE) or reason.startswith(LINK_OUT)
 
 
 def _walk(folder: Path, found: list[Path], skipped: list[tuple[Path, str]], archives: bool = False) -> None:
     """Every file under ``folder``, folder by folder in name order, each folder's files before
-    its subfolders (symbolic links to folders within it followed once, never in a loop; a link
-    out of it is listed, not followed: a link to / had read the whole machine); an unreadable
-    subfolder is reported, not skipped silently, and so is macOS's __MACOSX folder, as one line.
-    Walked with a list of folders to visit, not by recursion: a tree 1,000 folders deep (a
-    hostile probe's) stopped Python 3.11's os.walk with a RecursionError."""
+    its subfolders; symbolic links to folders within it are followed after every folder that is
+    no link (a folder is read by its own path, not by a link to it that sorts first), each real
+    folder once, never in a loop; a link out of it is listed, not followed (a link to / had read
+    the whole machine); an unreadable subfolder is reported, not skipped silently, and so is
+    macOS's __MACOSX folder, as one line. Walked with a list of folders to visit, not by
+    recursion: a tree 1,000 folders deep (a hostile probe's) stopped Python 3.11's os.walk with a
+    RecursionError."""
     root = _real(folder)
     seen = {root}
     waiting = [(folder, root)]   # (folder, its real path)
-    while waiting:
+    links: list[tuple[Path, str]] = []   # (link to a folder within, its real path), followed last
+    while waiting or links:
+        if not waiting:
+            path, real = links.pop(0)
+            if real in seen:
+                skipped.append((path, LINK_AGAIN))
+            else:
+                seen.add(real)
+                waiting.append((path, real))
+            continue
         top, top_real = waiting.pop()
         try:
             with os.scandir(top) as entries:
@@ -380,10 +393,12 @@ def _walk(folder: Path, found: list[Path], skipped: list[tuple[Path, str]], arch
             real = _real(path) if link else os.path.join(top_real, name)
             if name == archive.MAC_FOLDER:
                 skipped.append((path, archive.MAC_FILES.format("")))
+            elif real in seen:
+                skipped.append((path, LINK_AGAIN))
             elif not real.startswith(os.path.join(root, "")):   # a link out of the folder given
                 skipped.append((path, f"{LINK_OUT}（{shown_path(real)}），未进入；如需复核，请直接给出该文件夹"))
-            elif real in seen:
-                skipped.append((path, "文件夹链接形成循环或重复，未再次进入"))
+            elif link:
+                links.append((path, real))
             else:
                 seen.add(real)
                 subfolders.append((path, real))
@@ -430,12 +445,15 @@ def collect(paths: list[str], reals: dict[Path, str] | None = None,
     skipped: list[tuple[Path, str]] = []
     for raw in paths:
         path = Path(raw)
+        if not raw:   # ("" is no path; Path("") is the current folder, which was then read whole)
+            skipped.append((Path('""'), MISSING))
+            continue
         if os.path.lexists(path) or not glob.has_magic(raw):
             matches = [path]
         else:
             matches = [Path(p) for p in sorted(glob.glob(raw, recursive=True))]
             if not matches:
-                skipped.append((path, "没有与之匹配的文件"))
+                skipped.append((path, NO_MATCH))
         for match in matches:
             try:
                 is_dir = match.is_dir()
@@ -446,7 +464,7 @@ def collect(paths: list[str], reals: dict[Path, str] | None = None,
             if is_dir:
                 _walk(match, found, skipped, archives)
             elif not exists:
-                skipped.append((match, "文件不存在"))
+                skipped.append((match, MISSING))
             elif (reason := archive.not_read(match.name)) or match.name.startswith(".~lock."):
                 skipped.append((match, reason or archive.LOCK_FILE))   # a lock file, a PDF …: never a table
             else:
@@ -467,6 +485,11 @@ def collect(paths: list[str], reals: dict[Path, str] | None = None,
             if reals is not None:
                 reals[path] = real
         elif os.path.abspath(path) != os.path.abspath(first):   # another link to a file already read: read once
+            if os.path.islink(first) and not os.path.islink(path):   # by its own name, not a link's
+                seen[key] = unique[unique.index(first)] = path
+                if reals is not None:
+                    reals[path] = reals.pop(first)
+                first, path = path, first
             skipped.append((path, f"与 {shown_path(str(first))} {SAME_FILE}"))
         # (the same path spelled another way, d/a.xlsx and /abs/d/a.xlsx or d/x/../a.xlsx: named twice)
     return unique, skipped
@@ -695,9 +718,11 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
     found = [p for p in found if p not in outputs]
     if not found and not skipped:
         raise RecalcError("没有找到要复核的文件（.xlsx/.xlsm/.xls/.xlsb/.ods/.et/.docx，或装有它们的 .zip）：" + "、".join(paths))
-    if not found and all(reason in ("文件不存在", "没有与之匹配的文件") for _, reason in skipped):
+    if not found and all(reason in (MISSING, NO_MATCH) for _, reason in skipped):
         raise RecalcError("没有找到要复核的文件：" + "、".join(f"{p}（{r}）" for p, r in skipped))
     _writable(outdir)
+    if json_path:
+        _writable(Path(json_path).parent, f"--json 的路径 {shown_path(str(json_path))}")
     read = set(found)
     skipped = list(dict.fromkeys((p, r) for p, r in skipped if p not in read))   # (each path once)
     taken: set[str] = Taken()
@@ -861,11 +886,12 @@ def finishing():
             signal.raise_signal(held[0])
 
 
-def _writable(outdir: Path) -> None:
-    """Make the output folder, and make sure a file can be written in it, before any work."""
+def _writable(outdir: Path, what: str = "") -> None:
+    """Make the output folder (or the folder of ``what``: the JSON), and make sure a file can be
+    written in it, before any work."""
     try:
         outdir.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=outdir):
             pass
     except OSError as err:
-        raise RecalcError(f"输出目录 {shown_path(str(outdir))} 无法写入（{os_reason(err)}）") from None
+        raise RecalcError(f"{what or '输出目录 ' + shown_path(str(outdir))} 无法写入（{os_reason(err)}）") from None
