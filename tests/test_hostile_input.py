@@ -136,6 +136,8 @@ def test_hostile_cells_are_named_and_contained(corpus_run):
     beside = [t for t in data["tables"] if t["file"] == labels["并排两表.xlsx"]]
     assert len(beside) == 2 and {f["cell"] for t in beside for f in t["findings"]} == {"J14", "V14"}
     assert "\x0b" not in by_file[labels["控制字符_项目名称.xlsx"]]["project"]
+    nan = by_file[labels["NaN.xlsx"]]["findings"][0]   # a number cell holding NaN: said as #NUM!, not as empty
+    assert nan["cell"] == "J13" and "Excel 错误值 #NUM!（数值无效）" in nan["message"]
     for name in ("合并单元格.xlsx", "无ContentTypes.xlsx", "NaN.xlsx", "注入_项目名称.xlsx", "控制字符_项目名称.xlsx"):
         table = by_file[labels[name]]
         assert table["annotated"] and table["annotation_error"] is None, name

@@ -60,12 +60,15 @@ _QUOTE_LIMIT = 60
 
 _HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 _NUMBER = re.compile(r"(?<![\d.])(-?)(\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)")
-# Dates written in a text: 2024年12月31日, 2024年12月, 12月31日, 2024-12-31, 2024/12/31, 2024.12.31.
+# Dates written in a text: 2024年12月31日, 2024年12月, 12月31日, 2024-12-31, 2024/12/31, 2024.12.31,
+# and times of day (12:30, 2024-06-30 12:30:00): no part of either is a value.
+_CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?"
 _DATE = re.compile(
     r"(?<!\d)(?:(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?"
     r"|\d{1,2}\s*月\s*\d{1,2}\s*[日号]"
-    r"|(?:19|20)\d{2}([-/.])\d{1,2}\1\d{1,2})(?!\d)"
+    rf"|(?:19|20)\d{{2}}([-/.])\d{{1,2}}\1\d{{1,2}}|{_CLOCK})(?!\d)"
 )
+_ONLY_CLOCK = re.compile(rf"\s*{_CLOCK}\s*")
 # A formula's error value stored as text: Excel's (#DIV/0!, #N/A, #VALUE! …) or LibreOffice's
 # Err:502 … Err:539; read as a number, Err:508 was 508
 LIBREOFFICE_ERROR = re.compile(r"Err:5\d\d")
@@ -74,7 +77,7 @@ ERROR_VALUE = re.compile(rf"#(?:N/A|GETTING_DATA|[A-Z0-9/]{{2,8}}[!?])|{LIBREOFF
 # first number.
 _POWER_OF_TEN = re.compile(r"\d\s*[×xX*]\s*10\s*(?:\^|\*\*|[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]|的)")
 _THOUSANDS = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+)(?![\d,])")
-_MAY_BE_DATE = re.compile(r"月|[-/.].*[-/.]", re.S)   # what every match of _DATE contains
+_MAY_BE_DATE = re.compile(r"月|:|[-/.].*[-/.]", re.S)   # what every match of _DATE contains
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 _BRACKETS = re.compile(r"\(.*?\)")
 _YEAR_AFTER = re.compile(r"^(?:年|-\d{4}年|—\d{4}年|至\d{4}年|\.\d{1,2}\.\d{1,2})")
@@ -348,7 +351,8 @@ def _candidates(value: object, label: str) -> list[_Token]:
     candidates = [t for t in _tokens(text) if not t.is_date]
     if not candidates:
         if _DATE.search(text):
-            raise PerfError(f"{label}“{quoted(value)}”是日期，不是数值")
+            kind = "时间" if _ONLY_CLOCK.fullmatch(text) else "日期"
+            raise PerfError(f"{label}“{quoted(value)}”是{kind}，不是数值")
         raise PerfError(f"{label}“{quoted(value)}”中没有可用的数值")
     return candidates
 

@@ -167,7 +167,8 @@ def clean_value(value: object) -> object:
     characters (Excel's ``_x000B_`` for a line break pasted from Word, which no XML output may
     hold) written as a line break or as ``\\x0b``-style escapes, zero-width characters and byte
     order marks (pasted from web pages: ``得\u200b分`` shows as 得分) left out; NaN and
-    infinities (possible in binary formats) as empty."""
+    infinities (a number cell holding NaN or 1e309) as Excel's #NUM!, the value Excel shows for a
+    number it cannot hold (they had been read as empty: 年度指标值为空 for a filled cell)."""
     if isinstance(value, str):
         if _INVISIBLE.search(value):
             value = _INVISIBLE.sub("", value)
@@ -177,7 +178,7 @@ def clean_value(value: object) -> object:
             value = _CONTROL.sub(lambda m: "\n" if m.group() == "\x0b" else f"\\x{ord(m.group()):02x}", value)
         return value
     if isinstance(value, float) and not math.isfinite(value):
-        return None
+        return "#NUM!"
     return value
 
 
