@@ -219,11 +219,11 @@ def test_the_checked_bytes_are_what_is_read(tmp_path, monkeypatch):
 
 
 def test_values_cleaned_once_per_sheet():
-    """NaN and infinities (possible in binary formats) become empty cells, control characters
+    """NaN and infinities (possible in binary formats) become Excel's #NUM!, control characters
     are escaped, over-long texts are cut; a sheet needing none of it is kept as it is."""
     plain = [["项目名称", 1.5, "", None, True], ["用户满意度 100%", 0.0, "第一行\n第二行"]]
     assert container._cleaned(plain) is plain
-    for bad, fixed in [(float("nan"), None), (float("-inf"), None), ("a\x01b", "a\\x01b"),
+    for bad, fixed in [(float("nan"), "#NUM!"), (float("-inf"), "#NUM!"), ("a\x01b", "a\\x01b"),
                        ("长" * (container.MAX_TEXT + 10), "长" * container.MAX_TEXT + "…")]:
         assert container._cleaned([["项目", 2.0], [bad, "x"]]) == [["项目", 2.0], [fixed, "x"]]
 
