@@ -179,10 +179,29 @@ def test_a_stop_while_the_outputs_are_written_comes_after_them(tmp_path, monkeyp
         return finish(stream, result)
 
     monkeypatch.setattr(SummaryStream, "finish", killed)
+    before = {n: signal.getsignal(n) for n in (signal.SIGINT, signal.SIGTERM)}
     result = tmp_path / "r.json"
     assert main(["recalc", str(SAMPLE), "-o", str(tmp_path / "out"), "--json", str(result)]) == 128 + signal.SIGTERM
     assert (tmp_path / "out" / "复核汇总.xlsx").exists() and json.loads(result.read_text(encoding="utf-8"))["tables"]
-    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL or callable(signal.getsignal(signal.SIGTERM))
+    assert {n: signal.getsignal(n) for n in before} == before   # (the handlers put back)
+
+
+def test_a_stop_while_the_outputs_are_written_still_gives_the_json_on_standard_output(tmp_path, monkeypatch,
+                                                                                        capsysbinary):
+    """--json -: the JSON written before a held stop takes effect is still copied out."""
+    import signal
+
+    from workbook_builder.recalc.summary import SummaryStream
+
+    finish = SummaryStream.finish
+
+    def killed(stream, result):
+        os.kill(os.getpid(), signal.SIGTERM)
+        return finish(stream, result)
+
+    monkeypatch.setattr(SummaryStream, "finish", killed)
+    assert main(["recalc", str(SAMPLE), "-o", str(tmp_path / "out"), "--json", "-"]) == 128 + signal.SIGTERM
+    assert json.loads(capsysbinary.readouterr().out.decode("utf-8"))["tables"]
 
 
 def test_a_users_error_keeps_its_lines(monkeypatch, capsys):
@@ -228,6 +247,17 @@ def test_a_disk_full_while_saving_names_the_output_not_its_temporary(tmp_path, n
         atomic_save(full, tmp_path / "复核汇总.xlsx")
     assert caught.value.filename == str(tmp_path / "复核汇总.xlsx") and caught.value.errno == errno.ENOSPC
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_save_error_without_a_number_keeps_its_text(tmp_path):
+    """An OSError with no errno (a library's own) is not made into one saying nothing."""
+    from workbook_builder.files import atomic_save
+
+    def broken(tmp):
+        raise OSError("压缩包写入失败")
+
+    with pytest.raises(OSError, match="压缩包写入失败"):
+        atomic_save(broken, tmp_path / "复核汇总.xlsx")
 
 
 @pytest.mark.parametrize("budget, amount", [("1,411.16", 1411.16), ("141.116万元", 141.116), ("1.41116E2", 141.116),
@@ -365,4 +395,4 @@ def test_an_empty_path_is_no_path(tmp_path, monkeypatch, capsys, command, words)
     shutil.copy(SAMPLE, tmp_path / "表.xlsx")
     monkeypatch.chdir(tmp_path)
     assert main([*command, "", "-o", str(tmp_path / "out")]) == 2
-    assert f'{words}：""（文件不存在）' in capsys.readouterr().err
+    assert f'{words}：""（路径为空）' in capsys.readouterr().err

@@ -156,3 +156,25 @@ def test_a_whole_department_table_is_named_by_its_department(tmp_path):
     [read] = read_tables(workbook(REAL / "anhui_jinzhai_bumenzhengti_1.json", tmp_path / "j.xlsx"))
     assert read.table.project == read.table.department == "金寨县茶谷和美丽乡村建设服务中心"
     assert not read.problems
+
+
+def test_a_funds_block_naming_its_points_in_other_words_still_scores(tmp_path):
+    """A funds header writing 分值/得分 as 权数/自评得分 (words perfbook reads in no form's funds
+    block) is no block that scores nothing: its 10 points stay in the total (they had been
+    dropped, giving weights of 90 and a total short of 10)."""
+    def renamed(rows):
+        rows[4][5], rows[4][7] = "权数", "自评得分"
+
+    read = _variant("central_anhui_tangxi_1", tmp_path, renamed)
+    assert read.table.funds.weight != 0
+
+
+def test_a_blank_project_name_is_not_taken_from_a_unit_row(tmp_path):
+    """A project table whose 项目名称 is left blank, with a 单位名称 row, is no 部门整体 table:
+    it is named by its sheet, as the finding about the blank name says."""
+    def blank_name(rows):
+        rows[2][1] = None
+        rows.insert(3, ["单位名称", "池州市贵池区棠溪镇人民政府"] + [None] * 8)
+
+    read = _variant("central_anhui_tangxi_1", tmp_path, blank_name)
+    assert read.table.project == "自评表" and "以“自评表”代替" in read.problems[0][1]

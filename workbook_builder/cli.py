@@ -738,22 +738,24 @@ def _not_over_inputs(args: argparse.Namespace) -> None:
 def _json_to_stdout(args: argparse.Namespace) -> int:
     """``--json -``: the command's JSON on standard output (for a script to read) and what it
     prints for people on standard error. The JSON is written as with a path, to a temporary
-    file, then copied out."""
+    file, then copied out, also when the command ends in an error or a stop after writing it
+    (a summary that could not be written; a kill held until both outputs were written)."""
     if sys.stdout is None or getattr(sys.stdout, "closed", False):
         raise CliError("--json -：标准输出已关闭，无法写出 JSON；请给出 JSON 文件的路径")
     with tempfile.TemporaryDirectory(prefix="perfbook-json-") as folder:
         args.json = os.path.join(folder, "result.json")
-        with contextlib.redirect_stdout(sys.stderr):
-            code = args.run(args)
-        if os.path.exists(args.json):   # (its bytes, UTF-8 whatever the console's encoding)
-            sys.stdout.flush()
-            with open(args.json, "rb") as handle:
-                if hasattr(sys.stdout, "buffer"):
-                    shutil.copyfileobj(handle, sys.stdout.buffer)
-                else:   # (a text stream without bytes beneath)
-                    sys.stdout.write(handle.read().decode("utf-8"))
-            sys.stdout.flush()
-    return code
+        try:
+            with contextlib.redirect_stdout(sys.stderr):
+                return args.run(args)
+        finally:
+            if os.path.exists(args.json):   # (its bytes, UTF-8 whatever the console's encoding)
+                sys.stdout.flush()
+                with open(args.json, "rb") as handle:
+                    if hasattr(sys.stdout, "buffer"):
+                        shutil.copyfileobj(handle, sys.stdout.buffer)
+                    else:   # (a text stream without bytes beneath)
+                        sys.stdout.write(handle.read().decode("utf-8"))
+                sys.stdout.flush()
 
 
 def _no_file_as_option(parser: argparse.ArgumentParser, argv: list[str]) -> None:

@@ -171,7 +171,7 @@ def atomic_save(save, path: str | Path) -> Path:
         os.replace(tmp, path)
     except BaseException as err:
         Path(tmp).unlink(missing_ok=True)
-        if isinstance(err, OSError) and err.filename in (tmp, None):   # (a write error names no file)
+        if isinstance(err, OSError) and err.errno is not None and err.filename in (tmp, None):   # (a write names none)
             raise type(err)(err.errno, err.strerror, str(path)) from err
         raise
     return path

@@ -60,12 +60,12 @@ _QUOTE_LIMIT = 60
 
 _HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 _NUMBER = re.compile(r"(?<![\d.])(-?)(\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)")
-# Dates written in a text: 2024年12月31日, 2024年12月, 12月31日, 2024-12-31, 2024/12/31, 2024.12.31,
+# Dates written in a text: 2024年12月31日, 2024年12月, 12月31日, 2024-12-31, 2024/12/31, 2024.12.31, 次年3月,
 # and times of day (12:30, 2024-06-30 12:30:00): no part of either is a value.
 _CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?"
 _DATE = re.compile(
     r"(?<!\d)(?:(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?"
-    r"|\d{1,2}\s*月\s*\d{1,2}\s*[日号]"
+    r"|\d{1,2}\s*月\s*\d{1,2}\s*[日号]|(?<=[次下翌明今本当上去]年)\s*\d{1,2}\s*月"
     rf"|(?:19|20)\d{{2}}([-/.])\d{{1,2}}\1\d{{1,2}}|{_CLOCK})(?!\d)"
 )
 _ONLY_CLOCK = re.compile(rf"\s*{_CLOCK}\s*")
@@ -351,7 +351,7 @@ def _candidates(value: object, label: str) -> list[_Token]:
     candidates = [t for t in _tokens(text) if not t.is_date]
     if not candidates:
         if _DATE.search(text):
-            kind = "时间" if _ONLY_CLOCK.fullmatch(text) else "日期"
+            kind = "时间或比值" if _ONLY_CLOCK.fullmatch(text) else "日期"   # (12:30, 1:15)
             raise PerfError(f"{label}“{quoted(value)}”是{kind}，不是数值")
         raise PerfError(f"{label}“{quoted(value)}”中没有可用的数值")
     return candidates

@@ -31,12 +31,25 @@ _BEFORE = (
     ("少于", REVERSE), ("<", REVERSE),
     ("==", EQUAL), ("═", EQUAL), ("=", EQUAL), ("等于", EQUAL),
 )
+# 不得低于, 不能超过 …: a rule's "must not" before the comparison (合格率不得低于95% is ≥95%)
+_MUST = ("不得", "不能", "不应", "不可", "不宜")
+_BEFORE += tuple((must + word, POSITIVE) for must in _MUST for word in ("低于", "少于", "小于"))
+_BEFORE += tuple((must + word, REVERSE) for must in _MUST for word in ("高于", "超过", "多于", "大于"))
 _BEFORE = tuple(sorted(_BEFORE, key=lambda pair: len(pair[0]), reverse=True))
 # Operators written after the number and its unit.
 _AFTER = (("以上", POSITIVE), ("及以上", POSITIVE), ("以下", REVERSE), ("及以下", REVERSE),
           ("以内", REVERSE), ("之内", REVERSE), ("内", REVERSE), ("前", REVERSE), ("之前", REVERSE),
           ("以前", REVERSE))
 _AFTER = tuple(sorted(_AFTER, key=lambda pair: len(pair[0]), reverse=True))
+_DEADLINE = ("前", "之前", "以前")
+# What makes a lead before a number no indicator's name (see _named): a negation just before the
+# operator (未达到90%), a change against a base (较上年提高5%以上), a second clause or a remark
+# (完成建设,收入达到5亿元; 优（满意度≥90%）).
+_NEGATED = re.compile(r"[不未没非无][得能应可宜会]?$")
+_RELATIVE = ("较", "同比", "环比", "相比", "上年", "去年", "基期", "增长", "增幅", "提高", "提升", "增加", "下降",
+             "降低", "减少", "节约", "节省")
+_CLAUSE = re.compile(r"[，,；;。！!？?（）()【】\[\]]")
+_TRAILING = "。．；;，,、！!"   # punctuation closing a target cell
 # Any operator, before or after the number: what a target that states its nature contains.
 _ANY_OPERATOR = re.compile("|".join(re.escape(word) for word, _ in (*_BEFORE, *_AFTER)))
 # A number with at most a short unit after it: the whole of a quantitative target.
@@ -83,6 +96,7 @@ def split_target(target: object, bare: str | None = None) -> Target:
                             "target")
         return Target(bare, str(target), "", stated=False)
     text = normalize_text(target or "").replace(" ", "")
+    text = text.rstrip(_TRAILING) or text
     if text in BLANK_MARKS:
         raise PerfError("年度指标值为空", "target")
     for word, nature in _BEFORE:
@@ -110,18 +124,22 @@ def split_target(target: object, bare: str | None = None) -> Target:
 
 def _named(text: str) -> Target | None:
     """A quantitative target led by the indicator's name: ``采购的原原种合格率≥90%`` (宁夏原州区),
-    ``满意度95%以上``, ``成本控制在90万元``. Only a lead without digits, then an operator and the
-    whole rest a number with its unit; anything else (``11月底完成100%``) stays a statement."""
-    plain = text.replace(",", "")
-    first = re.search(r"\d", plain)
+    ``满意度95%以上``, ``合格率不得低于95%``, ``成本控制在90万元``. Only a lead without digits, a
+    negation, a change against a base, a second clause or a remark, then an operator and the
+    whole rest a number with its unit; anything else (``11月底完成100%``, ``较上年提高5%以上``,
+    ``未达到90%``) stays a statement, and so does a deadline with a lead (``完成时间9月前``)."""
+    first = re.search(r"\d", text)
     if first is None:
         return None
-    lead, match = plain[:first.start()], _QUANTITY.fullmatch(plain, first.start())
-    if match is None:
+    lead, match = text[:first.start()], _QUANTITY.fullmatch(text, first.start())
+    if match is None or _CLAUSE.search(lead) or any(word in lead for word in _RELATIVE):
         return None
-    nature = next((nature for word, nature in _BEFORE if lead.endswith(word)), None)
-    nature = nature or _after_nature(match.group(2))
-    return Target(nature, match.group(1), _unit(match.group(2))) if nature else None
+    word, nature = next(((word, nature) for word, nature in _BEFORE if lead.endswith(word)), ("", None))
+    if nature is None and not match.group(2).endswith(_DEADLINE):
+        nature = _after_nature(match.group(2))
+    if nature is None or _NEGATED.search(lead[:len(lead) - len(word)]):
+        return None
+    return Target(nature, match.group(1), _unit(match.group(2)))
 
 
 def stated_target(target: object) -> Target | None:

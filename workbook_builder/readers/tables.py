@@ -604,7 +604,7 @@ def _fields(texts: tuple[str, ...], part: str) -> tuple[tuple[str, int], ...]:
     return tuple(found.items())
 
 
-_SCORING = re.compile(r"分值|得分|权重|评分|计分")   # header words of a table that scores (not 偏差原因分析)
+_SCORING = re.compile(r"分值|得分|权重|权数|分数|评分|计分")   # header words of a table that scores (not 偏差原因分析)
 _WORD_AFTER = re.compile(r"\s*[\u4e00-\u9fff]")   # a header label followed by more words
 # Labels no form of perfbook's uses (指标内容): a column only where no form's label names it
 _FALLBACK_LABELS = frozenset(label for label, _ in OTHER_INDICATOR_LABELS)
@@ -769,9 +769,9 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
         return None if isinstance(value, str) and normalize_text(value).replace(" ", "").startswith(_LABELS) else value
 
     named = labelled(form.PROJECT)
-    whole = None if named else next(filter(None, map(labelled, _WHOLE_DEPARTMENT)), None)
-    project = named or whole or grid.name
     hit = None if named else _find(grid, rows, form.PROJECT)
+    whole = None if named or hit else next(filter(None, map(labelled, _WHOLE_DEPARTMENT)), None)
+    project = named or whole or grid.name
     if hit:   # (a form without the label says nothing; a blank 主管部门 is left as published
         # tables leave it, no finding of the table's)
         problems.append((grid.address(*hit), f"{NO_PROJECT}，以“{grid.name}”代替"))
@@ -894,7 +894,8 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
         if above is not None:
             total_score, cells[("total", "score")] = above
     found_form = get_form(form_id)
-    unscored = found is not None and not {"weight", "score"} & set(funds_columns)
+    unscored = found is not None and not {"weight", "score"} & set(funds_columns) and not any(
+        _SCORING.search(t) for t in all_texts[funds_header - grid.top])   # (not 权数 | 自评得分 either)
     if unscored or (not found_form.funds_weight and "weight" not in funds_columns):
         funds.weight = 0   # a funds block worth no points (no 分值, no 得分 column: 原州区's 自评表)
     rule = _find(grid, range(header, end), form.RULE)

@@ -336,7 +336,7 @@ def _copy_stems(found: list[Path], labels: list[str]) -> list[str]:
 OUTPUT_FOLDER = "位于输出目录中（本工具写出的复核副本和汇总所在处），未复核"
 SAME_FILE = "是同一个文件（链接），只复核一次"   # a second link to a file read: skipped, not unreadable
 LINK_OUT = "是指向所选文件夹以外的文件夹链接"   # a folder link out of the folder walked: skipped, not unreadable
-MISSING, NO_MATCH = "文件不存在", "没有与之匹配的文件"   # paths named that lead to nothing
+MISSING, NO_MATCH, EMPTY_PATH = "文件不存在", "没有与之匹配的文件", "路径为空"   # paths named that lead to nothing
 LINK_AGAIN = "是指向已读取文件夹的链接（重复或循环），未再次进入"   # skipped, not unreadable
 
 
@@ -446,7 +446,7 @@ def collect(paths: list[str], reals: dict[Path, str] | None = None,
     for raw in paths:
         path = Path(raw)
         if not raw:   # ("" is no path; Path("") is the current folder, which was then read whole)
-            skipped.append((Path('""'), MISSING))
+            skipped.append((Path('""'), EMPTY_PATH))
             continue
         if os.path.lexists(path) or not glob.has_magic(raw):
             matches = [path]
@@ -718,7 +718,7 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
     found = [p for p in found if p not in outputs]
     if not found and not skipped:
         raise RecalcError("没有找到要复核的文件（.xlsx/.xlsm/.xls/.xlsb/.ods/.et/.docx，或装有它们的 .zip）：" + "、".join(paths))
-    if not found and all(reason in (MISSING, NO_MATCH) for _, reason in skipped):
+    if not found and all(reason in (MISSING, NO_MATCH, EMPTY_PATH) for _, reason in skipped):
         raise RecalcError("没有找到要复核的文件：" + "、".join(f"{p}（{r}）" for p, r in skipped))
     _writable(outdir)
     if json_path:
@@ -876,8 +876,10 @@ def finishing():
             os.kill(os.getpid(), number)
         held.append(number)
 
-    before = {number: signal.signal(number, hold) for number in numbers}
-    try:
+    before = {}
+    try:   # (each handler put back, even if a signal comes while they are being set)
+        for number in numbers:
+            before[number] = signal.signal(number, hold)
         yield
     finally:
         for number, handler in before.items():

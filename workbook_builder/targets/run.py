@@ -229,9 +229,9 @@ def check_targets(paths: list[str], outdir: str | Path | None = None, profile: s
 
         index, result.notes = load_last_year(last_year)
     found, skipped = _collect(paths, out)
-    from ..recalc.run import MISSING, NO_MATCH
+    from ..recalc.run import EMPTY_PATH, MISSING, NO_MATCH
 
-    if not found and (not skipped or all(r in (MISSING, NO_MATCH) for _, r in skipped)):
+    if not found and (not skipped or all(r in (MISSING, NO_MATCH, EMPTY_PATH) for _, r in skipped)):
         detail = "、".join(f"{p}（{r}）" for p, r in skipped) or "、".join(paths)
         raise TargetsError(f"没有找到要审核的绩效目标清单或申报表：{detail}")
     if json_path is not None:   # (as recalc: never a user's file, a device or a list read)
