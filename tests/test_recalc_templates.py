@@ -544,3 +544,33 @@ def test_the_rows_a_templates_total_leaves_out(formula, outside):
     scores = {n: f"J{12 + n}" for n in range(1, 9)}   # J13 … J20
     grid = Grid("自评表", [[None]], 0, 0, formulas={(20, 9): formula} if formula else {})   # J21
     assert _outside_total(grid, "J21", scores) == outside
+
+
+def test_template_rows_left_blank_are_passed_over(tmp_path):
+    """perfbook new --rows 8 with six rows filled and two left blank (as LibreOffice saves it:
+    the formulas without results): the blank rows are placeholders, passed over, and the total is
+    computed (they had been two findings 年度指标值和实际完成值都未填写 and no total)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    book_path = folder / "八行.xlsx"
+    assert main(["new", "-o", str(book_path), "--name", "培训项目", "--annual", "100", "--rows", "8"]) == 0
+    from workbook_builder.readers.tables import read_tables
+
+    assert [t.template for t in read_tables(book_path)] == [True]   # (not filled at all: still by its layout)
+    book = load_workbook(book_path)
+    sheet = book["自评表"]
+    layout = Layout(8)
+    rows = [("产出指标", "数量指标", "培训场次", "≥", "10", "场", "12", 30),
+            ("产出指标", "质量指标", "验收合格率", "≥", "95", "%", "98%", 20),
+            ("产出指标", "时效指标", "完成时间", "≤", "12", "月", "12", 10),
+            ("成本指标", "经济成本指标", "支出金额", "≤", "100", "万元", "95", 10),
+            ("效益指标", "社会效益指标", "服务质量", "定性", "优良中低差", "项", "优", 10),
+            ("满意度指标", "服务对象满意度指标", "满意度", "≥", "90", "%", "95", 10)]
+    fields = ("level1", "level2", "level3", "nature", "target", "unit", "actual", "weight")
+    for index, values in enumerate(rows):
+        for field, value in zip(fields, values):
+            sheet[layout.indicator_cell(field, index)] = value
+    sheet[layout.funds_cell("executed")] = 100
+    book.save(book_path)
+    [table] = recalc(folder, tmp_path / "out")["tables"]
+    assert table["computed_total"] == 100 and not [f for f in table["findings"] if f["kind"] == "unreadable"]

@@ -25,7 +25,7 @@ from addin.engine import PerfError, form, get_profile, parse_nature
 from addin.engine import forms
 from addin.engine.forms import (DEFAULT_FORM_ID, OTHER_INDICATOR_LABELS, ends, funds_rows, get_form, list_forms,
                                 strip_source, vocabulary)
-from addin.engine.numbers import AMOUNT, BLANK_MARKS, amount_in, money_unit, normalize_text
+from addin.engine.numbers import AMOUNT, BLANK_MARKS, amount_in, is_blank, money_unit, normalize_text
 from addin.engine.natures import SPELLINGS as NATURE_SPELLINGS
 from addin.engine.table import Funds, FundsSource, Indicator, Table
 
@@ -238,6 +238,10 @@ def _nearest_header(grids: list[Grid]) -> str:
 # perfbook templates -------------------------------------------------------------------------
 
 
+# What a unit types into an indicator row of a template (the 得分 cell holds a formula's result)
+_TYPED = ("level1", "level2", "level3", "nature", "target", "unit", "actual", "weight", "reason")
+
+
 def _read_template(grid: Grid, meta: Grid, file: str) -> ReadTable | None:
     """The template on ``grid`` through its layout; ``None`` when its 总分 row is not where the
     layout puts it (a unit inserted or deleted rows): it is then read in the standard layout."""
@@ -264,6 +268,9 @@ def _read_template(grid: Grid, meta: Grid, file: str) -> ReadTable | None:
         if grid.percent and percent_unit(row["unit"]):   # 100% typed into a cell is stored as 1
             row.update({f: grid.shown(*_position(lay.indicator_cell(f, index))) for f in SHOWN_FIELDS})
         indicators.append(Indicator(**row))
+    blank = [all(is_blank(getattr(i, f)) for f in _TYPED) for i in indicators]
+    if any(blank) and not all(blank):   # rows left blank (perfbook new --rows 8, six filled): read by
+        return None                     # the header, which passes over placeholder rows
     _carry_levels(indicators)
     funds = Funds(**{f: at(lay.funds_cell(f)) if f in lay.funds_columns else None for f in forms.FUNDS_FIELDS})
     funds.rate = percent_text(funds.rate)   # the template's 执行率 is a fraction shown as %: 3 is 300%, not 3%
