@@ -16,7 +16,7 @@ from tests import libreoffice
 from tests.conftest import ROOT
 from tests.office_formats import convert, convert_groups
 from workbook_builder.cli import main
-from workbook_builder.forms.layout import Layout
+from workbook_builder.forms.layout import META_SHEET, Layout
 
 sys.path.insert(0, str(ROOT / "samples"))
 import make_submitted  # noqa: E402
@@ -72,7 +72,12 @@ def saved_by_libreoffice(tmp_path_factory, chaoyang_tables):
     book = load_workbook(cleared)
     book["自评表"][lay.indicator_cell("score", 3)] = None   # the unit pressed Delete on J16's formula
     book.save(cleared)
-    kinds = (("typed", filled), ("one", [one]), ("renamed", [renamed]), ("half", [half]), ("cleared", [cleared]))
+    alone = _template(chaoyang_tables, root / "alone", 26, typed_scores=False)
+    book = load_workbook(alone)
+    del book[META_SHEET]   # (the unit deleted the hidden sheet, or copied the table into a book of its own)
+    book.save(alone)
+    kinds = (("typed", filled), ("one", [one]), ("renamed", [renamed]), ("half", [half]), ("cleared", [cleared]),
+             ("alone", [alone]))
     return {fmt: {kind: paths[0].parent for kind, paths in
                   convert_groups(dict(kinds), fmt, root / fmt, root / "profile").items()}
             for fmt in ("xlsx", "ods", "xls")}
@@ -119,6 +124,15 @@ def test_a_renamed_sheet_saved_without_the_addin(saved_by_libreoffice, fmt, tmp_
     are not findings, and the scores are computed."""
     [table] = recalc(saved_by_libreoffice[fmt]["renamed"], tmp_path / "out")["tables"]
     assert findings(table) == [("K14", "missing_reason")] and table["sheet"] == "朝阳区政府网站"
+    assert table["note"].startswith("填报时未安装加载项") and table["computed_total"] == 94.0
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_a_template_sheet_without_its_hidden_sheet_saved_without_the_addin(saved_by_libreoffice, fmt, tmp_path):
+    """Its formulas still call perfbook's functions: computed under one note, as the renamed sheet
+    (each #NAME? had been a finding, with the real finding lost among them)."""
+    [table] = recalc(saved_by_libreoffice[fmt]["alone"], tmp_path / "out")["tables"]
+    assert findings(table) == [("K14", "missing_reason")]
     assert table["note"].startswith("填报时未安装加载项") and table["computed_total"] == 94.0
 
 

@@ -208,8 +208,8 @@ def tables_in(grids: list[Grid], file: str) -> list[ReadTable]:
             said = "、".join(f"“{sheet}”（{project}）" for sheet, project in left[:3]) + ("等" if len(left) > 3 else "")
             first = found[0][1]
             first.note = "；".join(filter(None, (first.note, f"隐藏的工作表{said}中也有自评表，未复核；如需复核请取消隐藏")))
-    if perfbook:   # a template whose rows were inserted or deleted, or whose sheet was renamed
-        for grid, read in found:
+    for grid, read in found:   # a template whose rows were inserted or deleted, or whose sheet was
+        if perfbook or _calls_perfbook(grid):   # renamed; or copied out of it, without its hidden sheet
             _computed_in_standard(grid, read)
     found = [read for _, read in found]
     if not found:
@@ -217,6 +217,16 @@ def tables_in(grids: list[Grid], file: str) -> list[ReadTable]:
         extra = f"（工作表 {'、'.join(truncated)} 过大，只读了前 5000 行）" if truncated else ""
         raise NoTable(f"没有找到自评表（{_nearest_header(grids)}）{extra}")
     return found
+
+
+def _calls_perfbook(grid: Grid) -> bool:
+    """Whether a sheet's cells showing an error value call perfbook's functions (perf_score(…)
+    showing #NAME?): a template's sheet without the template's hidden sheet (deleted, or the sheet
+    copied into a workbook of its own)."""
+    return any(_PERF_CALL.search(f) for f in grid.formulas.values())
+
+
+_PERF_CALL = re.compile(r"\bPERF_[A-Z_]+\s*\(", re.IGNORECASE)
 
 
 def _nearest_header(grids: list[Grid]) -> str:
