@@ -76,8 +76,13 @@ def saved_by_libreoffice(tmp_path_factory, chaoyang_tables):
     book = load_workbook(alone)
     del book[META_SHEET]   # (the unit deleted the hidden sheet, or copied the table into a book of its own)
     book.save(alone)
+    moved = _template(chaoyang_tables, root / "moved", 26, typed_scores=False)
+    book = load_workbook(moved)
+    total = book["自评表"][lay.total_score_cell]
+    total.value = re.sub(r"SUM\(J13:", "SUM(J14:", total.value)   # (the first row cut and put above the table's)
+    book.save(moved)
     kinds = (("typed", filled), ("one", [one]), ("renamed", [renamed]), ("half", [half]), ("cleared", [cleared]),
-             ("alone", [alone]))
+             ("alone", [alone]), ("moved", [moved]))
     return {fmt: {kind: paths[0].parent for kind, paths in
                   convert_groups(dict(kinds), fmt, root / fmt, root / "profile").items()}
             for fmt in ("xlsx", "ods", "xls")}
@@ -134,6 +139,15 @@ def test_a_template_sheet_without_its_hidden_sheet_saved_without_the_addin(saved
     [table] = recalc(saved_by_libreoffice[fmt]["alone"], tmp_path / "out")["tables"]
     assert findings(table) == [("K14", "missing_reason")]
     assert table["note"].startswith("填报时未安装加载项") and table["computed_total"] == 94.0
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods", "xls"])
+def test_a_row_left_out_of_the_templates_total_is_left_out_as_excel_would(saved_by_libreoffice, fmt, tmp_path):
+    """A row moved to the edge of the indicator block, out of the 总分's SUM range, with the 总分 row
+    where the layout puts it: the total Excel would show is short of that row's score, which is
+    a finding as in Excel (it had been added in, as if the SUM still held it)."""
+    [table] = recalc(saved_by_libreoffice[fmt]["moved"], tmp_path / "out")["tables"]
+    assert ("J20", "total_mismatch") in findings(table) and table["note"].startswith("填报时未安装加载项")
 
 
 def test_the_note_is_said_on_the_terminal_and_in_the_copy_whose_values_print(saved_by_libreoffice, tmp_path, capsys):

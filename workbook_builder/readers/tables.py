@@ -316,12 +316,15 @@ def _read_template(grid: Grid, meta: Grid, file: str) -> ReadTable | None:
     rows = [(i.actual, lay.indicator_cell("score", n)) for n, (i, j) in enumerate(zip(indicators, judged)) if not j]
     computed, note, _ = _not_computed(at, formulas, [*rows, (funds.executed, lay.funds_cell("rate"))], table.profile,
                                       _own_formula(grid))
+    outside = frozenset()
     if computed:   # not the unit's error: one note, no finding per cell (a unit's own formula's error is one)
         problems = [p for p in problems if p[0] not in computed]
+        outside = _outside_total(grid, lay.total_score_cell,   # (a row moved out of the SUM's range)
+                                 {n + 1: lay.indicator_cell("score", n) for n in range(lay.indicators)})
     return ReadTable(_without_error_values(table, grid), file, grid.name, cells, template=True,
                      uncalculated=bool(note), problems=problems, form=found.id, status="未填写" if unfilled else "",
                      funds_columns=found.funds_columns, money_unit=found.money_unit, note=note,
-                     computed=frozenset(key for key, ref in cells.items() if ref in computed))
+                     computed=frozenset(key for key, ref in cells.items() if ref in computed), outside_total=outside)
 
 
 def _blank_total(table: Table, judged: tuple[bool, ...], defining: str, funds_scored: bool) -> None:
