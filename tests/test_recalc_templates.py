@@ -81,8 +81,14 @@ def saved_by_libreoffice(tmp_path_factory, chaoyang_tables):
     total = book["自评表"][lay.total_score_cell]
     total.value = re.sub(r"SUM\(J13:", "SUM(J14:", total.value)   # (the first row cut and put above the table's)
     book.save(moved)
+    copied = _template(chaoyang_tables, root / "copied", 26, typed_scores=False)
+    book = load_workbook(copied)
+    book.copy_worksheet(book["自评表"]).title = "自评表 (2)"   # filled there, 自评表 itself left blank
+    for ref in [lay.funds_cell("executed"), *(lay.indicator_cell("actual", n) for n in range(lay.indicators))]:
+        book["自评表"][ref] = None
+    book.save(copied)
     kinds = (("typed", filled), ("one", [one]), ("renamed", [renamed]), ("half", [half]), ("cleared", [cleared]),
-             ("alone", [alone]), ("moved", [moved]))
+             ("alone", [alone]), ("moved", [moved]), ("copied", [copied]))
     return {fmt: {kind: paths[0].parent for kind, paths in
                   convert_groups(dict(kinds), fmt, root / fmt, root / "profile").items()}
             for fmt in ("xlsx", "ods", "xls")}
@@ -148,6 +154,15 @@ def test_a_row_left_out_of_the_templates_total_is_left_out_as_excel_would(saved_
     a finding as in Excel (it had been added in, as if the SUM still held it)."""
     [table] = recalc(saved_by_libreoffice[fmt]["moved"], tmp_path / "out")["tables"]
     assert ("J20", "total_mismatch") in findings(table) and table["note"].startswith("填报时未安装加载项")
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_a_table_filled_on_another_sheet_of_a_template_is_read(saved_by_libreoffice, fmt, tmp_path):
+    """The unit filled a copy of 自评表 and left 自评表 itself blank: both are read, the copy
+    computed under one note (the filled one had been passed over in silence, the file 未填写)."""
+    tables = recalc(saved_by_libreoffice[fmt]["copied"], tmp_path / "out")["tables"]
+    assert [(t["sheet"], t["status"]) for t in tables] == [("自评表", "未填写"), ("自评表 (2)", "")]
+    assert findings(tables[1]) == [("K14", "missing_reason")] and tables[1]["computed_total"] == 94.0
 
 
 def test_the_note_is_said_on_the_terminal_and_in_the_copy_whose_values_print(saved_by_libreoffice, tmp_path, capsys):
@@ -602,3 +617,4 @@ def test_template_rows_left_blank_are_passed_over(tmp_path):
     book.save(book_path)
     [table] = recalc(folder, tmp_path / "out")["tables"]
     assert table["computed_total"] == 100 and not [f for f in table["findings"] if f["kind"] == "unreadable"]
+

@@ -189,8 +189,11 @@ def tables_in(grids: list[Grid], file: str) -> list[ReadTable]:
     if perfbook:
         sheet = next((g for g in grids if g.name == L.SHEET), None)
         read = _read_template(sheet, meta, file) if sheet is not None else None
-        if read is not None:
-            return [read]
+        if read is not None:   # and a table filled on another sheet (a copy of 自评表, one brought in)
+            others = [(g, r) for g in grids if not g.hidden and g is not sheet for r in _tables_or_none(g, file)]
+            for grid, other in others:
+                _computed_in_standard(grid, other)
+            return [read, *(other for _, other in others)]
     found = []
     for grid in grids:
         if not grid.hidden:
