@@ -44,6 +44,27 @@ def _template(tables, folder: Path, n: int, typed_scores: bool) -> Path:
     return path
 
 
+def _six_of_eight(path: Path) -> Path:
+    """perfbook new --rows 8 with six rows filled and two left blank, all points and targets met."""
+    assert main(["new", "-o", str(path), "--name", "培训项目", "--annual", "100", "--rows", "8"]) == 0
+    book = load_workbook(path)
+    sheet = book["自评表"]
+    layout = Layout(8)
+    rows = [("产出指标", "数量指标", "培训场次", "≥", "10", "场", "12", 30),
+            ("产出指标", "质量指标", "验收合格率", "≥", "95", "%", "98%", 20),
+            ("产出指标", "时效指标", "完成时间", "≤", "12", "月", "12", 10),
+            ("成本指标", "经济成本指标", "支出金额", "≤", "100", "万元", "95", 10),
+            ("效益指标", "社会效益指标", "服务质量", "定性", "优良中低差", "项", "优", 10),
+            ("满意度指标", "服务对象满意度指标", "满意度", "≥", "90", "%", "95", 10)]
+    fields = ("level1", "level2", "level3", "nature", "target", "unit", "actual", "weight")
+    for index, values in enumerate(rows):
+        for field, value in zip(fields, values):
+            sheet[layout.indicator_cell(field, index)] = value
+    sheet[layout.funds_cell("executed")] = 100
+    book.save(path)
+    return path
+
+
 @pytest.fixture(scope="module")
 def saved_by_libreoffice(tmp_path_factory, chaoyang_tables):
     """Templates 5, 12 and 26 filled in LibreOffice's way: every score typed by the unit, or
@@ -89,6 +110,8 @@ def saved_by_libreoffice(tmp_path_factory, chaoyang_tables):
     book.save(copied)
     kinds = (("typed", filled), ("one", [one]), ("renamed", [renamed]), ("half", [half]), ("cleared", [cleared]),
              ("alone", [alone]), ("moved", [moved]), ("copied", [copied]))
+    (root / "blank").mkdir()
+    kinds += (("blank", [_six_of_eight(root / "blank" / "八行.xlsx")]),)
     return {fmt: {kind: paths[0].parent for kind, paths in
                   convert_groups(dict(kinds), fmt, root / fmt, root / "profile").items()}
             for fmt in ("xlsx", "ods", "xls")}
@@ -163,6 +186,28 @@ def test_a_table_filled_on_another_sheet_of_a_template_is_read(saved_by_libreoff
     tables = recalc(saved_by_libreoffice[fmt]["copied"], tmp_path / "out")["tables"]
     assert [(t["sheet"], t["status"]) for t in tables] == [("自评表", "未填写"), ("自评表 (2)", "")]
     assert findings(tables[1]) == [("K14", "missing_reason")] and tables[1]["computed_total"] == 94.0
+
+
+def test_template_rows_left_blank_are_passed_over(tmp_path):
+    """Six of eight rows filled, saved by a program that computes nothing: the two blank rows are
+    placeholders, passed over, and the total is computed (they had been two findings 年度指标值和
+    实际完成值都未填写 and no total); a template not filled at all is still read by its layout."""
+    from workbook_builder.readers.tables import read_tables
+
+    assert main(["new", "-o", str(tmp_path / "空.xlsx"), "--name", "培训项目", "--rows", "8"]) == 0
+    assert [t.template for t in read_tables(tmp_path / "空.xlsx")] == [True]
+    (tmp_path / "in").mkdir()
+    _six_of_eight(tmp_path / "in" / "八行.xlsx")
+    [table] = recalc(tmp_path / "in", tmp_path / "out")["tables"]
+    assert table["computed_total"] == 100 and table["findings"] == []
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods", "xls"])
+def test_template_rows_left_blank_without_the_addin(saved_by_libreoffice, fmt, tmp_path):
+    """The same saved by LibreOffice without the add-in: an .xls shows the blank rows' formulas as 0
+    (tafia/calamine#348), still no indicator rows."""
+    [table] = recalc(saved_by_libreoffice[fmt]["blank"], tmp_path / "out")["tables"]
+    assert table["computed_total"] == 100 and table["findings"] == [] and table["note"]
 
 
 def test_the_note_is_said_on_the_terminal_and_in_the_copy_whose_values_print(saved_by_libreoffice, tmp_path, capsys):
@@ -587,34 +632,4 @@ def test_the_rows_a_templates_total_leaves_out(formula, outside):
     scores = {n: f"J{12 + n}" for n in range(1, 9)}   # J13 … J20
     grid = Grid("自评表", [[None]], 0, 0, formulas={(20, 9): formula} if formula else {})   # J21
     assert _outside_total(grid, "J21", scores) == outside
-
-
-def test_template_rows_left_blank_are_passed_over(tmp_path):
-    """perfbook new --rows 8 with six rows filled and two left blank (as LibreOffice saves it:
-    the formulas without results): the blank rows are placeholders, passed over, and the total is
-    computed (they had been two findings 年度指标值和实际完成值都未填写 and no total)."""
-    folder = tmp_path / "in"
-    folder.mkdir()
-    book_path = folder / "八行.xlsx"
-    assert main(["new", "-o", str(book_path), "--name", "培训项目", "--annual", "100", "--rows", "8"]) == 0
-    from workbook_builder.readers.tables import read_tables
-
-    assert [t.template for t in read_tables(book_path)] == [True]   # (not filled at all: still by its layout)
-    book = load_workbook(book_path)
-    sheet = book["自评表"]
-    layout = Layout(8)
-    rows = [("产出指标", "数量指标", "培训场次", "≥", "10", "场", "12", 30),
-            ("产出指标", "质量指标", "验收合格率", "≥", "95", "%", "98%", 20),
-            ("产出指标", "时效指标", "完成时间", "≤", "12", "月", "12", 10),
-            ("成本指标", "经济成本指标", "支出金额", "≤", "100", "万元", "95", 10),
-            ("效益指标", "社会效益指标", "服务质量", "定性", "优良中低差", "项", "优", 10),
-            ("满意度指标", "服务对象满意度指标", "满意度", "≥", "90", "%", "95", 10)]
-    fields = ("level1", "level2", "level3", "nature", "target", "unit", "actual", "weight")
-    for index, values in enumerate(rows):
-        for field, value in zip(fields, values):
-            sheet[layout.indicator_cell(field, index)] = value
-    sheet[layout.funds_cell("executed")] = 100
-    book.save(book_path)
-    [table] = recalc(folder, tmp_path / "out")["tables"]
-    assert table["computed_total"] == 100 and not [f for f in table["findings"] if f["kind"] == "unreadable"]
 

@@ -882,12 +882,12 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
             for key in SHOWN_FIELDS:
                 if key in columns:
                     values[key] = _clean(grid.shown(r, columns[key] + shift))
-        if all(values.get(k) is None for k in ("target", "actual", "weight", "score")):
+        if all(values.get(k) is None for k in ("target", "actual", "weight")) and values.get("score") in (None, 0):
             # a label row, a placeholder (指标1：, ……) or an empty 生态效益指标 row: passed over,
-            # its 一级/二级 labels kept for the rows below; numbers outside the indicator columns
-            # are named
+            # its 一级/二级 labels kept for the rows below (a template's blank row in an .xls shows its
+            # formulas' "" as 0: tafia/calamine#348); numbers outside the indicator columns are named
             passed.keep(values["level1"], values["level2"])
-            if any(v.__class__ in (int, float) or (v.__class__ is str and _is_number(v)) for v in row):
+            if any((v.__class__ in (int, float) and v != 0) or (v.__class__ is str and _is_number(v)) for v in row):
                 problems.append((grid.address(r, columns["level3"]),
                                  "这一行的数值不在年度指标值、实际完成值、分值、得分列中，未计入"))
             continue
