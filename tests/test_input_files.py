@@ -6,6 +6,7 @@ Chinese sentence naming the file (exit 2) — never a traceback, a hang or Pytho
 import csv
 import json
 import os
+import socket
 import subprocess
 import sys
 import zipfile
@@ -249,3 +250,19 @@ def test_a_narrative_nested_a_thousand_deep_is_refused_in_chinese(tmp_path, caps
     assert main(["report", "write", str(BOOK), "-o", str(tmp_path / "r.docx"), "--narrative", str(narrative)]) == 2
     err = capsys.readouterr().err
     assert "嵌套层数过多" in err and "Traceback" not in err and not (tmp_path / "r.docx").exists()
+
+
+@pytest.mark.skipif(not hasattr(socket, "AF_UNIX"), reason="no Unix sockets here")
+def test_a_socket_named_like_a_workbook_is_said_to_be_no_file(tmp_path):
+    """A Unix socket named 表.xlsx cannot be opened (ENXIO): said as no regular file, not as a
+    system error."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    server = socket.socket(socket.AF_UNIX)
+    try:
+        server.bind(str(folder / "表.xlsx"))
+        assert main(["recalc", str(folder), "-o", str(tmp_path / "out"), "--json", str(tmp_path / "r.json")]) in (0, 1, 2)
+    finally:
+        server.close()
+    [failure] = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["unreadable"]
+    assert "不是普通文件" in failure["message"], failure
