@@ -178,3 +178,15 @@ def test_a_blank_project_name_is_not_taken_from_a_unit_row(tmp_path):
 
     read = _variant("central_anhui_tangxi_1", tmp_path, blank_name)
     assert read.table.project == "自评表" and "以“自评表”代替" in read.problems[0][1]
+
+
+def test_an_error_value_under_a_header_is_that_cells_value_not_a_neighbours(tmp_path):
+    """得分 showing #NAME? with a 0 further right in its span (an .xls keeps a 检查 formula's "" as 0):
+    the score read is the error value at its own cell, not the 0 beside it (which had been a
+    资金得分 mismatch at the 检查 cell)."""
+    def error(rows):
+        rows[5][7], rows[5][9] = "#NAME?", 0
+
+    read = _variant("central_anhui_tangxi_1", tmp_path, error)
+    assert (read.table.funds.score, read.cell(("funds", "score"))) == (None, "H6")   # (said as an error value)
+    assert [cell for cell, _ in read.problems] == ["H6"]

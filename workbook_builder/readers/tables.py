@@ -994,6 +994,8 @@ def _near(grid: Grid, row: int, col: int | None, span: tuple[int, int]) -> tuple
     value = cells[at] if 0 <= at < len(cells) else None
     if value.__class__ is float or _is_number(value):   # where the header says: the usual case
         return value, col
+    if error_meaning(value):   # the cell's own value (#NAME? where the add-in is missing), not a neighbour's
+        return value, col
     for c in itertools.chain(range(col + 1, span[1]), range(col - 1, span[0] - 1, -1)):
         value = grid.value(row, c)
         if _is_number(value):
