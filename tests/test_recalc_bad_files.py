@@ -190,3 +190,17 @@ def test_a_json_file_given_for_a_table_is_said_to_be_json(tmp_path, capsys):
     (tmp_path / "note.xlsx").write_text("{说明} 这不是表格", encoding="utf-8")
     assert main(["report", "write", str(tmp_path / "note.xlsx"), "-o", str(tmp_path / "n.docx")]) == 2
     assert "JSON" not in capsys.readouterr().err
+
+
+def test_a_worksheet_calamine_cannot_parse_is_named(tmp_path):
+    """A cell of an unknown type (t="zz") in 自评表's XML: the file is unreadable, said at the
+    worksheet it was reading (it had been only 文件内容无法解析)."""
+    from tests.hostile_corpus import GOOD, patch
+    from workbook_builder.recalc.run import check_file
+
+    with zipfile.ZipFile(GOOD) as book:
+        sheet = book.read("xl/worksheets/sheet1.xml")
+    patch(GOOD, tmp_path / "坏.xlsx", {"xl/worksheets/sheet1.xml": re.sub(
+        rb'<c r="J13"([^>]*?)(/>|>)', rb'<c r="J13" t="zz"\2', sheet, count=1)})
+    outcome = check_file(str(tmp_path / "坏.xlsx"), None, None, None, "坏.xlsx")
+    assert "工作表“自评表”的内容无法解析" in outcome.message, outcome

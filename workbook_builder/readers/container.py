@@ -1190,13 +1190,15 @@ def check_container(path: Path) -> Checked:
     return Checked(fmt, data, errors, stored_copy(keep) if keep else None)
 
 
-def _calamine_reason(err: Exception) -> str:
+def _calamine_reason(err: Exception, sheet: str | None = None) -> str:
+    """Why calamine could not read the file, naming the worksheet it was reading when it failed."""
     text = str(err).lower()
     if "password" in text or "encrypt" in text:
         return "文件已加密（设置了打开密码），请去掉密码后另存为 .xlsx"
     if "cell error value" in text:   # a newer error value in a workbook too large to be stored
         return "单元格中有读取程序不认识的 Excel 错误值（如 #SPILL!、#CALC!），请在 Excel 中改正这些单元格后再提交"
-    return "文件内容无法解析（结构已损坏或不是受支持的格式），请用 Excel 或 WPS 打开后另存为 .xlsx"
+    where = f"工作表“{sheet}”的内容" if sheet is not None else "文件内容"
+    return f"{where}无法解析（结构已损坏或不是受支持的格式），请用 Excel 或 WPS 打开后另存为 .xlsx"
 
 
 def read_workbook_grids(path: Path, fmt: str, errors: dict | None = None, data: bytes | None = None,
@@ -1209,6 +1211,7 @@ def read_workbook_grids(path: Path, fmt: str, errors: dict | None = None, data: 
     given)."""
     import python_calamine  # here: Grid and address are also used where calamine is not installed
 
+    reading = None   # the worksheet being read, named when it cannot be
     try:
         if data is None:
             data = read_regular(path)
@@ -1217,6 +1220,7 @@ def read_workbook_grids(path: Path, fmt: str, errors: dict | None = None, data: 
         for meta in book.sheets_metadata:
             if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
                 continue
+            reading = meta.name
             sheet = book.get_sheet_by_name(meta.name)
             top, left = sheet.start or (0, 0)
             if sheet.height * min(sheet.width, MAX_COLUMNS) > MAX_CELLS * 4:
@@ -1245,7 +1249,7 @@ def read_workbook_grids(path: Path, fmt: str, errors: dict | None = None, data: 
     except BaseException as err:  # calamine's own types for every broken part, and Rust panics
         if fmt == "et":
             raise UnreadableFile("WPS 表格 .et 文件无法直接读取，请在 WPS 中另存为 .xlsx") from None
-        raise UnreadableFile(_calamine_reason(err)) from None
+        raise UnreadableFile(_calamine_reason(err, reading)) from None
     return grids
 
 
