@@ -190,3 +190,15 @@ def test_an_error_value_under_a_header_is_that_cells_value_not_a_neighbours(tmp_
     read = _variant("central_anhui_tangxi_1", tmp_path, error)
     assert (read.table.funds.score, read.cell(("funds", "score"))) == (None, "H6")   # (said as an error value)
     assert [cell for cell, _ in read.problems] == ["H6"]
+
+
+def test_a_named_row_with_a_zero_score_is_an_indicator(tmp_path):
+    """A row with a name, a reason and 得分 0 but no target, actual or 分值 is an indicator that
+    cannot be scored (said), not a placeholder; only a row holding nothing but a 0 score is one."""
+    def zero(rows):
+        rows.insert(12, [None, None, "数量指标", "培训人数", None, None, None, 0, "未开展", None])
+        rows.insert(13, [None, None, None, None, None, None, None, 0, None, 0])
+
+    read = _variant("central_anhui_tangxi_1", tmp_path, zero)
+    names = [i.level3 for i in read.table.indicators]
+    assert "培训人数" in names and None not in names and "" not in names

@@ -199,7 +199,12 @@ def test_template_rows_left_blank_are_passed_over(tmp_path):
     (tmp_path / "in").mkdir()
     _six_of_eight(tmp_path / "in" / "八行.xlsx")
     [table] = recalc(tmp_path / "in", tmp_path / "out")["tables"]
-    assert table["computed_total"] == 100 and table["findings"] == []
+    assert table["computed_total"] == 100 and table["findings"] == [] and table["template"]
+    book = load_workbook(tmp_path / "in" / "八行.xlsx")   # a row with only its name typed is no blank row
+    book["自评表"][Layout(8).indicator_cell("level3", 6)] = "培训人数"
+    book.save(tmp_path / "in" / "八行.xlsx")
+    [table] = recalc(tmp_path / "in", tmp_path / "out2")["tables"]
+    assert findings(table) == [("F19", "unreadable")]
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "ods", "xls"])
@@ -633,3 +638,24 @@ def test_the_rows_a_templates_total_leaves_out(formula, outside):
     grid = Grid("自评表", [[None]], 0, 0, formulas={(20, 9): formula} if formula else {})   # J21
     assert _outside_total(grid, "J21", scores) == outside
 
+
+
+def test_a_table_pasted_into_a_template_is_checked_as_its_own(tmp_path, chaoyang_tables):
+    """A sheet of another table (no perfbook formulas) beside a filled template: read as it is,
+    its 总分 row's 分值 a total the unit declares (95 where the rows add up to 100: said), not
+    taken for the template's SUM."""
+    path = _template(chaoyang_tables, tmp_path / "pasted", 26, typed_scores=True)
+    source = load_workbook(ROOT / "samples/chaoyang-2024/submitted" /
+                           "26_朝阳区政府网站功能和监测服务项目.xlsx")["自评表"]
+    book = load_workbook(path)
+    sheet = book.create_sheet("另一张表")
+    for row in source.iter_rows():
+        for cell in row:
+            if cell.value is not None:
+                sheet.cell(cell.row, cell.column, cell.value)
+    total = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "总分")
+    sheet.cell(total, 9).value = 95
+    book.save(path)
+    tables = recalc(path.parent, tmp_path / "out")["tables"]
+    assert [t["sheet"] for t in tables] == ["自评表", "另一张表"]
+    assert (f"I{total}", "weights_sum") in findings(tables[1])

@@ -192,7 +192,8 @@ def tables_in(grids: list[Grid], file: str) -> list[ReadTable]:
         if read is not None:   # and a table filled on another sheet (a copy of 自评表, one brought in)
             others = [(g, r) for g in grids if not g.hidden and g is not sheet for r in _tables_or_none(g, file)]
             for grid, other in others:
-                _computed_in_standard(grid, other)
+                if _calls_perfbook(grid):   # (a copy of the template's sheet; not a table pasted in)
+                    _computed_in_standard(grid, other)
             return [read, *(other for _, other in others)]
     found = []
     for grid in grids:
@@ -282,9 +283,10 @@ def _read_template(grid: Grid, meta: Grid, file: str) -> ReadTable | None:
             row.update({f: grid.shown(*_position(lay.indicator_cell(f, index))) for f in SHOWN_FIELDS})
         indicators.append(Indicator(**row))
     blank = [all(is_blank(getattr(i, f)) for f in _TYPED) for i in indicators]
-    if any(blank) and not all(blank):   # rows left blank (perfbook new --rows 8, six filled): read by
-        return None                     # the header, which passes over placeholder rows
+    kept = [n for n, b in enumerate(blank) if not b]   # rows left blank (perfbook new --rows 8, six filled)
     _carry_levels(indicators)
+    judged_all = tuple(i.level1 in found.judged for i in indicators)   # (every row's formulas are the template's)
+    indicators = [indicators[n] for n in kept]
     funds = Funds(**{f: at(lay.funds_cell(f)) if f in lay.funds_columns else None for f in forms.FUNDS_FIELDS})
     funds.rate = percent_text(funds.rate)   # the template's 执行率 is a fraction shown as %: 3 is 300%, not 3%
     if not lay.funds_scored:
@@ -310,20 +312,22 @@ def _read_template(grid: Grid, meta: Grid, file: str) -> ReadTable | None:
         judged=found.judged,
     )
     cells = dict(_template_cells(lay))
-    judged = tuple(i.level1 in found.judged for i in indicators)
+    for number, n in enumerate(kept, start=1):   # the rows read, numbered as read, at their own cells
+        cells.update({("indicator", number, f): ref for f, ref in _row_cells(lay, n).items()})
+    judged = tuple(judged_all[n] for n in kept)
     _blank_total(table, judged, lay.defining_field, lay.funds_scored)
     unfilled = (all(i.actual in (None, "") for i in indicators) and funds.executed in (None, "")
                 and all(i.score in (None, "") for i, j in zip(indicators, judged) if j))
     problems = _error_values(grid, range(grid.top, grid.bottom), results=False)
-    formulas = _formula_cells(lay, judged)
-    rows = [(i.actual, lay.indicator_cell("score", n)) for n, (i, j) in enumerate(zip(indicators, judged)) if not j]
+    formulas = _formula_cells(lay, judged_all)
+    rows = [(i.actual, lay.indicator_cell("score", n)) for n, i, j in zip(kept, indicators, judged) if not j]
     computed, note, _ = _not_computed(at, formulas, [*rows, (funds.executed, lay.funds_cell("rate"))], table.profile,
                                       _own_formula(grid))
     outside = frozenset()
     if computed:   # not the unit's error: one note, no finding per cell (a unit's own formula's error is one)
         problems = [p for p in problems if p[0] not in computed]
         outside = _outside_total(grid, lay.total_score_cell,   # (a row moved out of the SUM's range)
-                                 {n + 1: lay.indicator_cell("score", n) for n in range(lay.indicators)})
+                                 {number: lay.indicator_cell("score", n) for number, n in enumerate(kept, start=1)})
     return ReadTable(_without_error_values(table, grid), file, grid.name, cells, template=True,
                      uncalculated=bool(note), problems=problems, form=found.id, status="未填写" if unfilled else "",
                      funds_columns=found.funds_columns, money_unit=found.money_unit, note=note,
@@ -481,11 +485,21 @@ def _position(ref: str) -> tuple[int, int]:
     return int(match.group(2)) - 1, column - 1
 
 
+@lru_cache(maxsize=4096)
+def _row_cells(lay: L.Layout, index: int) -> dict[str, str]:
+    """Where the template row ``index`` holds each field (a form without a 性质 column has its
+    nature in the target cell)."""
+    cells = {f: lay.indicator_cell(f, index) for f in lay.columns}
+    if not lay.form.has_nature:
+        cells["nature"] = lay.indicator_cell("target", index)
+    return cells
+
+
 @lru_cache(maxsize=256)
 def _template_cells(lay: L.Layout) -> dict[tuple, str]:
-    """Where a template of this layout holds each value (see :class:`ReadTable`); the same for
-    every template of that form and size, so made once and copied. A form without a 性质 column
-    has its nature in the target cell."""
+    """Where a template of this layout holds each value but the indicator rows' (see
+    :class:`ReadTable` and :func:`_row_cells`); the same for every template of that form and size,
+    so made once and copied."""
     found = lay.form
     cells = {
         **{("funds", f): lay.funds_cell(f) for f in found.funds_columns},
@@ -494,11 +508,6 @@ def _template_cells(lay: L.Layout) -> dict[tuple, str]:
         ("grade", "grade"): lay.grade_cell,
         ("rule",): lay.rule_cell,
     }
-    for index in range(lay.indicators):
-        for f in lay.columns:
-            cells[("indicator", index + 1, f)] = lay.indicator_cell(f, index)
-        if not found.has_nature:
-            cells[("indicator", index + 1, "nature")] = lay.indicator_cell("target", index)
     for name in lay.source_names:
         for f in form.AMOUNT_FIELDS:
             if f in found.funds_columns:
@@ -882,7 +891,8 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
             for key in SHOWN_FIELDS:
                 if key in columns:
                     values[key] = _clean(grid.shown(r, columns[key] + shift))
-        if all(values.get(k) is None for k in ("target", "actual", "weight")) and values.get("score") in (None, 0):
+        if all(values.get(k) is None for k in ("target", "actual", "weight")) and (values.get("score") is None or (
+                values["score"] == 0 and all(is_blank(values.get(k)) for k in ("level3", "nature", "unit", "reason")))):
             # a label row, a placeholder (指标1：, ……) or an empty 生态效益指标 row: passed over,
             # its 一级/二级 labels kept for the rows below (a template's blank row in an .xls shows its
             # formulas' "" as 0: tafia/calamine#348); numbers outside the indicator columns are named
