@@ -164,10 +164,10 @@ def test_a_summary_saved_to_a_full_disk_leaves_nothing_open(monkeypatch):
     assert unraisable == []
 
 
-def test_a_stop_while_the_outputs_are_written_comes_after_them(tmp_path, monkeypatch):
+def test_a_stop_while_the_outputs_are_written_comes_after_them(tmp_path, monkeypatch, capsys):
     """SIGTERM arriving while the summary is saved: the summary and the JSON are both written
-    (the JSON had been left saying the run was complete, with no summary), then the command
-    stops with the signal's code."""
+    (the JSON had been left saying the run was complete, with no summary), the closing lines are
+    printed with the stop said, and the command ends with the signal's code."""
     import signal
 
     from workbook_builder.recalc.summary import SummaryStream
@@ -184,6 +184,8 @@ def test_a_stop_while_the_outputs_are_written_comes_after_them(tmp_path, monkeyp
     assert main(["recalc", str(SAMPLE), "-o", str(tmp_path / "out"), "--json", str(result)]) == 128 + signal.SIGTERM
     assert (tmp_path / "out" / "复核汇总.xlsx").exists() and json.loads(result.read_text(encoding="utf-8"))["tables"]
     assert {n: signal.getsignal(n) for n in before} == before   # (the handlers put back)
+    printed = capsys.readouterr()
+    assert "复核完成：" in printed.out and "已中断：复核已全部完成，汇总与 JSON 已写出。" in printed.err
 
 
 def test_a_stop_while_the_outputs_are_written_still_gives_the_json_on_standard_output(tmp_path, monkeypatch,

@@ -354,6 +354,9 @@ def cmd_recalc(args: argparse.Namespace) -> int:
     if result.partial:
         print(f"复核已中断：汇总与 JSON 只含已完成的文件（共找到 {result.files} 个）。", file=sys.stderr)
         return 130
+    if result.stopped:   # (Ctrl+C or kill while the outputs were written: they are complete)
+        print("已中断：复核已全部完成，汇总与 JSON 已写出。", file=sys.stderr)
+        return 128 + result.stopped
     return EXIT_FINDINGS if args.strict and result.has_problems else 0
 
 

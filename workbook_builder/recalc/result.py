@@ -193,6 +193,7 @@ class RecalcResult:
     json_path: Path | None = None
     partial: bool = False                     # interrupted: only the files done are in
     summary_error: str | None = None          # why 复核汇总.xlsx could not be written
+    stopped: int | None = None                # a stop signal held while the outputs were written (all done)
     sources: dict[str, Path] = field(default_factory=dict)  # file label -> the file, for links
     members: dict[str, str] = field(default_factory=dict)   # file label -> its path in the archive (sources)
     firsts: dict = field(default_factory=dict, repr=False)   # (project, department) -> its first table (mark_repeat)

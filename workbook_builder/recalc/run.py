@@ -834,7 +834,7 @@ def _run(result: RecalcResult, work: list[tuple], outdir: Path, json_path: str |
         done, complete = run(work, jobs or default_workers(), progress, streamed)
         result.partial = result.partial or not complete   # (partial already: stopped while unpacking)
         _collect_outcomes(result, done)
-        with finishing():   # a stop now comes after both files, so neither is left unwritten
+        with finishing() as held:   # a stop now comes after both files, so neither is left unwritten
             failed = None
             try:
                 if streamed.stream is not None and not result.partial:
@@ -853,6 +853,7 @@ def _run(result: RecalcResult, work: list[tuple], outdir: Path, json_path: str |
                     failed = failed or err
             if failed is not None:
                 raise failed
+        result.stopped = held[0] if held else None
     finally:
         stream.discard()   # nothing left after finish; after an error, its temporary files
     return result
@@ -860,9 +861,10 @@ def _run(result: RecalcResult, work: list[tuple], outdir: Path, json_path: str |
 
 @contextlib.contextmanager
 def finishing():
-    """Ctrl+C, SIGTERM or SIGHUP while the outputs are written take effect after them (each is
-    raised again then, as its handler does): a stop never leaves the JSON without the summary;
-    a second one ends the process at once. Only the main thread can hold signals."""
+    """Ctrl+C, SIGTERM or SIGHUP while the outputs are written are held until both are written,
+    and yielded (the list of the signal's number): the work is done, so the caller says the stop
+    and ends as the signal asks (the CLI: 128 + its number); a stop never leaves the JSON without
+    the summary. A second one ends the process at once. Only the main thread can hold signals."""
     import signal
 
     numbers = [getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n)]
@@ -880,12 +882,10 @@ def finishing():
     try:   # (each handler put back, even if a signal comes while they are being set)
         for number in numbers:
             before[number] = signal.signal(number, hold)
-        yield
+        yield held
     finally:
         for number, handler in before.items():
             signal.signal(number, handler)
-        if held:
-            signal.raise_signal(held[0])
 
 
 def _writable(outdir: Path, what: str = "") -> None:
