@@ -37,11 +37,10 @@ _BEFORE += tuple((must + word, POSITIVE) for must in _MUST for word in ("低于"
 _BEFORE += tuple((must + word, REVERSE) for must in _MUST for word in ("高于", "超过", "多于", "大于"))
 _BEFORE = tuple(sorted(_BEFORE, key=lambda pair: len(pair[0]), reverse=True))
 # Operators written after the number and its unit.
+_DEADLINE = ("前", "之前", "以前")   # 9月前: by the end of a period
 _AFTER = (("以上", POSITIVE), ("及以上", POSITIVE), ("以下", REVERSE), ("及以下", REVERSE),
-          ("以内", REVERSE), ("之内", REVERSE), ("内", REVERSE), ("前", REVERSE), ("之前", REVERSE),
-          ("以前", REVERSE))
+          ("以内", REVERSE), ("之内", REVERSE), ("内", REVERSE), *((word, REVERSE) for word in _DEADLINE))
 _AFTER = tuple(sorted(_AFTER, key=lambda pair: len(pair[0]), reverse=True))
-_DEADLINE = ("前", "之前", "以前")
 # What makes a lead before a number no indicator's name (see _named): a negation just before the
 # operator (未达到90%), a change against a base (较上年提高5%以上), a second clause or a remark
 # (完成建设,收入达到5亿元; 优（满意度≥90%）).

@@ -282,8 +282,8 @@ def _read_template(grid: Grid, meta: Grid, file: str) -> ReadTable | None:
         if grid.percent and percent_unit(row["unit"]):   # 100% typed into a cell is stored as 1
             row.update({f: grid.shown(*_position(lay.indicator_cell(f, index))) for f in SHOWN_FIELDS})
         indicators.append(Indicator(**row))
-    blank = [all(is_blank(getattr(i, f)) for f in _TYPED) for i in indicators]
-    kept = [n for n, b in enumerate(blank) if not b]   # rows left blank (perfbook new --rows 8, six filled)
+    # rows left blank (perfbook new --rows 8, six filled) are no indicators
+    kept = [n for n, i in enumerate(indicators) if not all(is_blank(getattr(i, f)) for f in _TYPED)]
     _carry_levels(indicators)
     judged_all = tuple(i.level1 in found.judged for i in indicators)   # (every row's formulas are the template's)
     indicators = [indicators[n] for n in kept]
@@ -637,6 +637,11 @@ def _fields(texts: tuple[str, ...], part: str) -> tuple[tuple[str, int], ...]:
 
 
 _SCORING = re.compile(r"分值|得分|权重|权数|分数|评分|计分")   # header words of a table that scores (not 偏差原因分析)
+
+
+def _names_points(texts) -> bool:
+    """Whether a header row names points or scores in any words (指标分值, 权数, 自评得分)."""
+    return any(_SCORING.search(text) for text in texts if text)
 _WORD_AFTER = re.compile(r"\s*[\u4e00-\u9fff]")   # a header label followed by more words
 # Labels no form of perfbook's uses (指标内容): a column only where no form's label names it
 _FALLBACK_LABELS = frozenset(label for label, _ in OTHER_INDICATOR_LABELS)
@@ -851,8 +856,8 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
     missing = [form.INDICATOR_FIELDS[k] for k in REQUIRED_COLUMNS if k not in columns]
     if missing:
         where = f"“{grid.name}”{grid.address(header, grid.left)} 起的指标表头"
-        scoring_words = any(_SCORING.search(t) for t in cell_texts(grid)[header - grid.top] if t)   # (指标分值, 自评得分)
-        if {"weight", "score"}.isdisjoint(columns) and {"level3", "target", "actual"} <= columns.keys() and not scoring_words:
+        if {"weight", "score"}.isdisjoint(columns) and {"level3", "target", "actual"} <= columns.keys() \
+                and not _names_points(cell_texts(grid)[header - grid.top]):
             # (the 绩效目标自评表 of a transfer payment: targets against results, nothing scored)
             raise NoTable(f"{where}没有“分值”“得分”列：这张表只填指标完成情况、不计分，无法复核计分")
         width = sum(1 for c in range(grid.left, grid.right) if grid.value(header, c) not in (None, ""))
@@ -927,8 +932,8 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
         if above is not None:
             total_score, cells[("total", "score")] = above
     found_form = get_form(form_id)
-    unscored = found is not None and not {"weight", "score"} & set(funds_columns) and not any(
-        _SCORING.search(t) for t in all_texts[funds_header - grid.top])   # (not 权数 | 自评得分 either)
+    unscored = found is not None and not {"weight", "score"} & set(funds_columns) \
+        and not _names_points(all_texts[funds_header - grid.top])   # (not 权数 | 自评得分 either)
     if unscored or (not found_form.funds_weight and "weight" not in funds_columns):
         funds.weight = 0   # a funds block worth no points (no 分值, no 得分 column: 原州区's 自评表)
     rule = _find(grid, range(header, end), form.RULE)
@@ -1002,10 +1007,8 @@ def _near(grid: Grid, row: int, col: int | None, span: tuple[int, int]) -> tuple
     cells = grid.rows[row - grid.top] if grid.top <= row < grid.bottom else ()
     at = col - grid.left
     value = cells[at] if 0 <= at < len(cells) else None
-    if value.__class__ is float or _is_number(value):   # where the header says: the usual case
-        return value, col
-    if error_meaning(value):   # the cell's own value (#NAME? where the add-in is missing), not a neighbour's
-        return value, col
+    if value.__class__ is float or _is_number(value) or error_meaning(value):   # where the header says: the
+        return value, col   # usual case (an error value, #NAME? where the add-in is missing, is the cell's own)
     for c in itertools.chain(range(col + 1, span[1]), range(col - 1, span[0] - 1, -1)):
         value = grid.value(row, c)
         if _is_number(value):

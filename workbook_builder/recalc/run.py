@@ -18,7 +18,7 @@ import shutil
 import tempfile
 import threading
 import traceback
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -368,10 +368,10 @@ def _walk(folder: Path, found: list[Path], skipped: list[tuple[Path, str]], arch
     root = _real(folder)
     seen = {root}
     waiting = [(folder, root)]   # (folder, its real path)
-    links: list[tuple[Path, str]] = []   # (link to a folder within, its real path), followed last
+    links: deque[tuple[Path, str]] = deque()   # (link to a folder within, its real path), followed last
     while waiting or links:
         if not waiting:
-            path, real = links.pop(0)
+            path, real = links.popleft()
             if real in seen:
                 skipped.append((path, LINK_AGAIN))
             else:
