@@ -534,7 +534,7 @@ def build_parser() -> argparse.ArgumentParser:
         "recalc",
         "复核已填报的自评表：重新计分、标出问题并汇总 (recalculate submitted workbooks)",
         description="读取已填报的自评表（perfbook 模板或其他来源的标准格式表格；.xlsx、.xlsm、.xls、.xlsb、"
-        ".ods、WPS .et 工作簿（也包括存成模板的 .xltx、.xltm、.xlt、.ett），Word .docx 文档中的表格，以及实为网页或 Excel 2003 XML 的 .xls；.zip 压缩包中的这些文件不用先解压），按规则重新计分，与填报值逐项比对；在输出目录写出"
+        ".ods、WPS .et 工作簿（也包括存成模板的 .xltx、.xltm、.xlt、.ett），Word .docx 文档中的表格（旧版 .doc 在本机装有 LibreOffice 时转换后读取），以及实为网页或 Excel 2003 XML 的 .xls；.zip 压缩包中的这些文件不用先解压），按规则重新计分，与填报值逐项比对；在输出目录写出"
         "带批注的复核副本（工作簿为 .xlsx，Word 文档为 .docx）和复核汇总.xlsx。原文件不会被修改；"
         "输出目录中的同名文件只在是上次复核写出的（且之后未改动）时才被替换，否则在复核前报错；"
         "无法读取或未读取的文件逐个列出原因。"

@@ -49,7 +49,8 @@ from addin.engine.numbers import LIBREOFFICE_ERROR
 # Format names (as the JSON and the summary show them) by file suffix.
 FORMATS = {".xlsx": "xlsx", ".xlsm": "xlsm", ".xls": "xls", ".xlsb": "xlsb", ".ods": "ods",
            ".et": "et", ".docx": "docx", ".doc": "doc"}
-# read when found in a folder (.doc only to say it must be saved as .docx); templates and
+WORD_FORMATS = {"docx", "doc"}         # a .doc is read as the .docx LibreOffice makes of it (see .word97)
+# read when found in a folder; templates and
 # macro-enabled documents too: their content tells the format (an .xltx is an xlsx workbook)
 SUFFIXES = set(FORMATS) | {".xltx", ".xltm", ".xlt", ".ett", ".docm", ".dotx", ".dotm"}
 WORKBOOK_FORMATS = {"xlsx", "xlsm", "xls", "xlsb", "ods", "et"}
@@ -407,7 +408,7 @@ def _ole_format(data: bytes, path: Path) -> str:
     if has("EncryptionInfo") or has("EncryptedPackage"):
         raise UnreadableFile("文件已加密（设置了打开密码），请去掉密码后另存为 .xlsx 或 .docx")
     if has("WordDocument"):
-        raise UnreadableFile("是旧版 Word 文档（.doc），请在 Word/WPS 中另存为 .docx")
+        return "doc"
     if has("Workbook") or has("Book"):
         if _encrypted_biff(data):
             raise UnreadableFile("文件已加密（设置了打开密码），请去掉密码后另存为 .xlsx")
@@ -1183,6 +1184,16 @@ def check_container(path: Path) -> Checked:
     anything; the file is read once, and every check runs on those bytes."""
     data = read_regular(path)
     fmt, archive = _format(data, path)
+    if fmt == "doc":   # converted to .docx, and that checked and read (see .word97)
+        from .word97 import docx_of
+
+        data = docx_of(data)
+        try:
+            converted, archive = _format(data, path)
+        except UnreadableFile:
+            converted = None
+        if converted != "docx":
+            raise UnreadableFile("是旧版 Word 文档（.doc），转换后不是 Word 文档，请在 Word 或 WPS 中另存为 .docx 后再报送")
     errors, keep = {}, [] if fmt in _CALAMINE_PACKAGES and len(data) <= _STORE_AT_MOST else None
     if archive is not None:
         with archive:

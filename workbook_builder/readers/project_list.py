@@ -21,7 +21,7 @@ from addin.engine.qualitative import find_scale
 from addin.engine.table import Funds, Indicator, Table, weights_problem
 
 from ..files import decoded, shown_path
-from .container import MAX_LIST_ROWS, Grid, UnreadableFile, error_meaning, read_regular, reason_of_one
+from .container import MAX_LIST_ROWS, WORD_FORMATS, Grid, UnreadableFile, error_meaning, read_regular, reason_of_one
 from .tables import NO_RESULT, percent_unit
 
 PROJECT, DEPARTMENT, IMPLEMENTER = form.PROJECT, form.DEPARTMENT, form.IMPLEMENTER
@@ -115,7 +115,7 @@ def _frame(path: Path) -> tuple[list[str], list[dict[str, str]], str | None, int
         fmt, grids = read_list_file(path)
     except UnreadableFile as err:
         raise ProjectListError(path, [reason_of_one(err)]) from None
-    if fmt == "docx" or not grids:
+    if fmt in WORD_FORMATS or not grids:
         raise ProjectListError(path, ["不是表格（是 Word 文档或没有工作表）"])
     grid = grids[0]
     sheet = None if fmt == "csv" else grid.name

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .container import MAX_ROWS, Checked, Grid, check_container, read_workbook_grids
+from .container import MAX_ROWS, WORD_FORMATS, Checked, Grid, check_container, read_workbook_grids
 from .docx import read_docx_grids
 from .markup import MARKUP_FORMATS, read_markup_grids
 from .ods_cells import noted_cells as ods_noted_cells
@@ -16,7 +16,7 @@ from .xls_cells import noted_cells as xls_noted_cells
 def read_checked(path: str | Path, checked: Checked, max_rows: int = MAX_ROWS) -> list[Grid]:
     """The grids of a file that passed :func:`check_container`, read from the bytes checked (at
     most ``max_rows`` rows of a worksheet). Raises ``UnreadableFile``."""
-    if checked.format == "docx":
+    if checked.format in WORD_FORMATS:
         return read_docx_grids(checked.data)
     if checked.format in MARKUP_FORMATS:
         return read_markup_grids(checked.data, checked.format, Path(path).stem)

@@ -21,7 +21,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from ..files import inert_text
-from ..readers.container import Grid, excel_sheet_name
+from ..readers.container import WORD_FORMATS, Grid, excel_sheet_name
 from .annotate import write_annotated
 from ..logs import logger
 
@@ -65,7 +65,7 @@ def write_copy(data: bytes, fmt: str, grids: list[Grid], dest: Path, reads, pair
     ``fmt``, read as ``grids``): built from the bytes read and checked, never from the file opened
     again by its name (which another file may have replaced since). Returns the path written (an
     .xlsm whose package cannot be patched gets a values copy as .xlsx)."""
-    if fmt == "docx":
+    if fmt in WORD_FORMATS:
         from .annotate_docx import write_annotated_docx
 
         return write_annotated_docx(data, dest, grids, reads, pairs)

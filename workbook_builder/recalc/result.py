@@ -76,7 +76,7 @@ class TableReport:
     findings: list[FindingRow] = field(default_factory=list)
     annotated: str | None = None
     annotation_error: str | None = None
-    format: str = "xlsx"   # the file's format by its content: xlsx, xlsm, xls, xlsb, ods, et, docx, html, xml2003
+    format: str = "xlsx"   # the file's format by its content: xlsx, xlsm, xls, xlsb, ods, et, docx, doc, html, xml2003
     form: str = ""         # the 自评表 form recognised (addin/forms/<id>.toml); '' for other kinds
     form_exact: bool = True   # False: the table differs from that form, the nearest one was used
     status: str = ""       # "未填写": a table never filled in (no findings raised)

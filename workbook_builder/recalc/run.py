@@ -152,7 +152,8 @@ def _check(file: _File) -> None:
     file.format = file.checked.format
 
 
-_PATCHED = ("xlsx", "xlsm", "docx")   # formats whose copy is the file itself marked up (the others': its values)
+_PATCHED = ("xlsx", "xlsm", "docx", "doc")
+CONVERTED_DOC = "原文件为旧版 Word 文档（.doc），由 LibreOffice 转换为 .docx 后复核，复核副本为 .docx"   # formats whose copy is the file itself marked up (the others': its values)
 
 
 def _load(file: _File) -> None:
@@ -255,6 +256,8 @@ def _annotate(file: _File, alone: bool) -> list[TableReport]:
     reports = [report for report, _ in file.pairs]
     for report in reports:
         report.format = file.format
+        if file.format == "doc":
+            report.note = "；".join(filter(None, (report.note, CONVERTED_DOC)))
     if file.outdir and file.annotated_name:
         from .copies import write_copy  # openpyxl, python-docx: not needed inside Excel
         from .outputs import copy_name

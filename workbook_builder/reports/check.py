@@ -147,11 +147,11 @@ def read_blocks(path: str | Path) -> list[Block]:
 
 def _read_blocks(source: str) -> list[Block]:
     """:func:`read_blocks` in the guarded worker."""
-    from ..readers.container import UnreadableFile, check_container
+    from ..readers.container import WORD_FORMATS, UnreadableFile, check_container
     from ..readers.docx import open_document
 
     checked = check_container(Path(source))
-    if checked.format != "docx":
+    if checked.format not in WORD_FORMATS:
         raise UnreadableFile(f"不是 Word 文档（.docx），而是 {checked.format} 文件；报告请另存为 .docx")
     try:   # (a .docm or a template as the document it holds, as recalc reads them)
         document = open_document(checked.data)
