@@ -221,9 +221,9 @@ def test_bad_input_never_stops_the_batch(tmp_path, capsys):
     book = openpyxl.Workbook()
     book.active.append(["这不是清单"])
     book.save(folder / "别的表.xlsx")
-    book = openpyxl.Workbook()   # 甘肃's 绩效目标表 heads its targets 指标目标值
+    book = openpyxl.Workbook()   # a header naming its targets in words no form uses
     book.active.title = "目标表"
-    book.active.append(["一级指标", "二级指标", "三级指标", "指标目标值"])
+    book.active.append(["一级指标", "二级指标", "三级指标", "预期目标"])
     book.active.append(["产出指标", "数量指标", "免费开放天数", "=300天"])
     book.save(folder / "目标表.xlsx")
     book = openpyxl.Workbook()   # 鄂州's: the name in 二级指标, no 三级指标 column
@@ -242,7 +242,7 @@ def test_bad_input_never_stops_the_batch(tmp_path, capsys):
     assert "文件是空的" in reasons["收到/空.csv"] and "没有找到绩效目标" in reasons["收到/别的表.xlsx"]
     assert "三级指标”，其列名" not in reasons["收到/别的表.xlsx"]
     assert reasons["收到/目标表.xlsx"].endswith(
-        "工作表“目标表”C1一行有“三级指标”，其列名为 “一级指标”、“二级指标”、“三级指标”、“指标目标值”，其中没有“年度指标值”或“指标值”")
+        "工作表“目标表”C1一行有“三级指标”，其列名为 “一级指标”、“二级指标”、“三级指标”、“预期目标”，其中没有“年度指标值”或“指标值”")
     assert "收到/加密.xlsx：" in out.out
 
 
@@ -662,6 +662,15 @@ PUBLISHED = {
     "ningxiang_batang_2021_jichusheshi.xlsx": [("groups", "B4"), *(
         (kind, f"{column}{row}") for row in (33, 34, 35, 36, 38, 39, 40, 41)
         for kind, column in (("unreadable", "D"), ("unit", "E")))],
+    # the 年度 columns beside the blank 长期 ones in one header row; 当年资金总额:
+    "wuhan_qingshan_2020_jiaoyu_jijian.xlsx": [("unit", "G13")],
+    # 二级项目名称, 预算申报数 and 指标目标值; =99百分比 for 满意度
+    "gansu_jiayuguan_2023_bowuguan.xlsx": [("satisfaction_floor", "D29")],
+    # a period as the target of two rows (mof-2020 takes any other words for a statement)
+    "district2020_kangyi_huanwei.xlsx": [("unreadable", "B3"), ("scale", "E13"), ("scale", "E16")],
+    # 逾期发放率 >=100%; the copy cut off in the 成本 row (F22 blank, no 效益 and 满意度 as stored)
+    "hunan_nanyue_2023_yulujihua.xlsx": [("unreadable", "C4"), ("number", "F22"), ("groups", "C4"), ("groups", "C4"),
+                                         ("direction", "F20")],
 }
 
 
@@ -671,6 +680,19 @@ def edited(name: str, tmp_path, change) -> Path:
     tmp_path.mkdir()
     book.save(tmp_path / name)
     return tmp_path / name
+
+
+def test_the_yearly_columns_before_the_long_term_ones_are_kept(tmp_path, capsys):
+    """武汉青山区's header with 年度 and 长期 the other way round: the 年度 columns (first, blank
+    here) stay the ones read, never the 长期 ones after them."""
+    def swap(sheet):
+        for cell in sheet[12]:
+            if isinstance(cell.value, str):
+                cell.value = cell.value.replace("(长期)", "(临时)").replace("(年度)", "(长期)").replace("(临时)", "(年度)")
+    path = edited("wuhan_qingshan_2020_jiaoyu_jijian.xlsx", tmp_path / "swapped", swap)
+    run(capsys, path, "-o", tmp_path / "out", "--json", tmp_path / "r.json")
+    [project] = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["projects"]
+    assert [(f["kind"], f["cell"]) for f in project["findings"]] == [("unreadable", "C12")]
 
 
 def test_variants_of_the_published_layouts(tmp_path, capsys):
@@ -802,3 +824,20 @@ def test_files_that_are_no_spreadsheet_are_passed_over_not_unreadable(tmp_path, 
     assert not result.has_problems
     missing = check_targets([str(folder), str(folder / "单位B.xlsx")], None, None)   # named, but not there: a failure
     assert [u.skipped for u in missing.unreadable] == [True, False] and len(missing.failed) == 1
+
+
+def test_a_declaration_whose_header_has_no_indicator_below_is_said_once(tmp_path, capsys):
+    """Nothing read under the header (a layout read wrong, or a form never filled in): one
+    problem at the header, not one missing group each (which had graded the project 差)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["项目名称", "甲项目"])
+    sheet.append(["年度资金总额", 100])
+    sheet.append(["一级指标", "二级指标", "三级指标", "指标值"])
+    sheet.append(["产出指标", "数量指标", None, None])
+    sheet.append(["效益指标", "社会效益指标", None, None])
+    book.save(tmp_path / "表.xlsx")
+    run(capsys, tmp_path / "表.xlsx", "-o", tmp_path / "out", "--json", tmp_path / "r.json")
+    [project] = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["projects"]
+    assert [(f["kind"], f["cell"]) for f in project["findings"]] == [("unreadable", "C3")]
+    assert "没有读到任何指标" in project["findings"][0]["message"]

@@ -70,6 +70,7 @@ EXAMPLES = {
                                      [Amount("当年财政拨款", "80", "N2"), Amount("上年结转资金", "10", "O2")])]),
                 None, ("amounts", "E2")),
     "satisfaction_floor": (make(with_row(5, target="80")), None, ("satisfaction_floor", "K7")),
+    "direction": (make(with_row(1, level3="差错率")), None, ("direction", "J3")),
     "below_last_year": (make(), LAST, ("below_last_year", "K2")),
 }
 
@@ -295,3 +296,31 @@ def test_unknown_rule_names_and_profiles_without_a_review():
     bare = replace(get_profile(CHAOYANG), targets_review=None)
     with pytest.raises(tr.PerfError, match="没有绩效目标审核"):
         settings_of(bare)
+
+
+@pytest.mark.parametrize("level3, nature, target, said", [
+    ("逾期发放率", "≥", "100", True),          # 南岳区's published 申报表
+    ("安全事故发生次数", "≥", "1", True),
+    ("群众投诉率", ">", "5", True),
+    ("逾期发放率", "≤", "5", False),           # the right way round
+    ("安全事故发生次数", "≥", "0", False),      # (asks for nothing)
+    ("投诉处理率", "≥", "95", False),           # what was done about the complaints
+    ("故障修复率", "≥", "99", False),
+    ("事故发生率降低", "≥", "10", False),       # a fall, not the rate
+    ("设备故障停机时长", "≥", "2", False),      # neither a rate nor a count
+    ("差错率", "定性", "优良中低差", False),
+])
+def test_direction_is_said_only_for_what_should_not_happen(level3, nature, target, said):
+    project = make(with_row(1, level3=level3, nature=nature, target=target))
+    assert (("direction", "J3") in found(project)) is said
+
+
+@pytest.mark.parametrize("target, said", [
+    ("2020年1月--2020年11月", True), ("2023.07-2024.01", True), ("2023年1月至12月", True),
+    ("2024年6月底前完成", False), ("按合同约定完成", False),
+])
+def test_a_period_is_no_statement_even_where_any_words_are(target, said):
+    """mof-2020 takes any words for a 定性 statement, but not a period (a district's 抗疫 申报表:
+    各项费用使用周期 2020年1月--2020年11月)."""
+    project = make(with_row(4, target=target))
+    assert (("scale", "K6") in found(project, "mof-2020")) is said

@@ -30,8 +30,9 @@ DEFAULT_FORM_ID = "beijing-chaoyang-2024"
 # Rows that end the indicator block on any form.
 AFTER_INDICATORS = ("其他需要说明事项", "其他需说明事项", "填报注意事项", "填表说明", "项目负责人", "财务负责人")
 # Indicator header labels of forms perfbook has no file for, read wherever a header is looked for:
-# 指标内容 is the 三级指标 of the 绩效目标表 Hunan's towns file (宁乡市坝塘镇 2021).
-OTHER_INDICATOR_LABELS = (("指标内容", "level3"),)
+# 指标内容 is the 三级指标 of the 绩效目标表 Hunan's towns file (宁乡市坝塘镇 2021), 指标目标值 the
+# 指标值 of Gansu's 省级部门预算项目支出绩效目标表 (嘉峪关 2023).
+OTHER_INDICATOR_LABELS = (("指标内容", "level3"), ("指标目标值", "target"))
 
 
 class FormDefinitionError(ValueError):

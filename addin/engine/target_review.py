@@ -402,6 +402,9 @@ def _is_share(name: str) -> bool:
 
 # A date or a period written as a target (2023.07-2024.01, 2024年6月): no limit to measure against
 _DATES = re.compile(r"(?:19|20)\d\d\s*[.．/年-]\s*\d{1,2}")
+# a period from one date to another (2020年1月--2020年11月, 2023.07-2024.01, 2023年1月至12月)
+_PERIOD = re.compile(_DATES.pattern + r"\D{0,3}?\s*(?:[-—–－~～]+|至|到)\s*(?:(?:19|20)\d\d\s*[.．/年-]\s*)?\d{1,2}\s*[月.．/]?")
+_DATES_SAID = "年度指标值“{}”是日期或时间段，没有写明年终可衡量的要求（如 按期完成率 ≥100%、≤12月底前完成）"
 
 
 @rule("scale", "定性等级不明")
@@ -411,13 +414,15 @@ def _scale(ctx: Context) -> Iterator[TargetFinding]:
     for reading in ctx.readings:
         if reading.nature != QUALITATIVE or reading.nature_problem or reading.blank_target:
             continue
+        row, text = reading.row, normalize_text(str(reading.row.target))
         try:
-            find_scale(reading.row.target, ctx.profile)
+            find_scale(row.target, ctx.profile)
         except PerfError as err:
-            row = reading.row
-            why = (f"年度指标值“{row.target}”是日期或时间段，没有写明年终可衡量的要求（如 按期完成率 ≥100%、≤12月底前完成）"
-                   if _DATES.search(normalize_text(str(row.target))) else f"{err}，年终无法评定等级")
-            yield _finding("scale", row, f"{row.named}：{why}", "target", value=_shown(row.target))
+            why = _DATES_SAID if _DATES.search(text) else f"{err}，年终无法评定等级"
+        else:   # (a profile taking any words as a statement still takes no period for one)
+            why = _DATES_SAID if _PERIOD.search(text) else None
+        if why:
+            yield _finding("scale", row, f"{row.named}：{why.format(row.target)}", "target", value=_shown(row.target))
 
 
 # complete ------------------------------------------------------------------------------------
@@ -426,7 +431,9 @@ def _scale(ctx: Context) -> Iterator[TargetFinding]:
 @rule("groups", "缺少指标类别")
 def _groups(ctx: Context) -> Iterator[TargetFinding]:
     """Every group the profile requires (数量, 质量, 时效, 成本, 效益, 满意度 …) has a row."""
-    present = set().union(*(_group_of(r) for r in ctx.project.rows)) if ctx.project.rows else set()
+    if not ctx.project.rows:   # (nothing read under the header: said once, by the reader)
+        return
+    present = set().union(*(_group_of(r) for r in ctx.project.rows))
     for group in ctx.settings.required_groups:
         if group not in present:
             yield _finding("groups", None, f"项目“{ctx.project.project}”没有“{group}”，规则“{ctx.profile.id}”"
@@ -626,6 +633,28 @@ def _satisfaction_floor(ctx: Context) -> Iterator[TargetFinding]:
             yield _finding("satisfaction_floor", row, f"满意度指标{row.named}的年度指标值 {fmt(reading.value)}% "
                            f"低于规则“{ctx.profile.id}”的下限 {fmt(floor)}%，目标偏低", "target",
                            value=reading.value, limit=floor)
+
+
+# What a rate or a count is about that should be as low as possible (逾期发放率, 投诉次数, 事故起数),
+# unless what it counts is what was done about it (投诉处理率, 故障修复率, 事故查处数)
+_LOWER_IS_BETTER = re.compile(r"逾期|延误|差错|错误|投诉|事故|故障|违规|违纪|超标|返工|流失|损失|伤亡|死亡|失误|不合格|漏报|误报|辍学")
+_DEALT_WITH = re.compile(r"处理|整改|修复|解决|办结|查处|化解|回复|答复|处置|排除|响应|受理|销号|追回|核查|调查|处罚|纠正|控制|降低|下降|减少")
+
+
+@rule("direction", "方向相反")
+def _direction(ctx: Context) -> Iterator[TargetFinding]:
+    """A rate or count of what should not happen (逾期发放率, 投诉次数) asked for at least (≥) some
+    positive value: the target rewards more of it (南岳区's published 申报表: 逾期发放率 ≥100%)."""
+    for reading in ctx.readings:
+        row, name = reading.row, key(reading.row.level3)
+        found = _LOWER_IS_BETTER.search(name)
+        if (reading.nature != POSITIVE or reading.value is None or reading.value <= 0 or not found
+                or not name.endswith(("率", "数")) or _DEALT_WITH.search(name, found.end())):
+            continue
+        unit = reading.unit if reading.unit in ("", "%") else f" {reading.unit}"
+        yield _finding("direction", row, f"{row.named}是越低越好的指标（{found.group()}），年度指标值却是 ≥ "
+                       f"{fmt(reading.value)}{unit}，方向相反，性质应为“≤”", "nature", "target",
+                       value=_shown(row.nature) or POSITIVE, limit=REVERSE)
 
 
 def _is_satisfaction(row: TargetRow) -> bool:

@@ -34,6 +34,7 @@ from ..readers.container import Grid, error_meaning
 from ..readers.project_list import INDICATOR_COLUMNS, LIST_FIELDS, PROJECT_COLUMNS, list_amount, list_header
 from ..readers.tables import (NO_RESULT, PassedLabels, _carry_levels, _find_funds, _indicator_columns, _is_header, _recognise,
                               cell_texts, money_in, norm)
+from ..readers.tables import _fields as _indicator_fields
 from ..readers.tables import _source_name as _funds_source
 
 PROJECT, DEPARTMENT, IMPLEMENTER = form.PROJECT, form.DEPARTMENT, form.IMPLEMENTER
@@ -42,11 +43,12 @@ INITIAL, ANNUAL = form.FUNDS_FIELDS["initial"], form.FUNDS_FIELDS["annual"]
 TOTAL_NAMES = ("合计", "总计", "小计")
 # Labels of a 申报表's annual amount and of its multi-year total, longest first.
 ANNUAL_LABELS = ("年度资金申请总额", "年度资金总额", "年度预算资金", "全年预算数", "年度预算数", "本年度资金", "年度资金",
-                 "年度本级预算金额")   # (湖南湘潭's 申报表)
+                 "年度本级预算金额",   # (湖南湘潭's 申报表)
+                 "当年资金总额", "预算申报数")   # (武汉青山区's 绩效目标表; 甘肃's 省级部门预算项目支出绩效目标表)
 # A list's column of the annual amount besides 全年预算数 (井研县's 申报表 export: 预算数)
 LIST_ANNUAL_LABELS = ("预算数", "年度预算数", "本年预算数", "年度资金总额")
 # The project's name as 申报表 label it (湖南湘潭's reads 项目支出名称)
-PROJECT_LABELS = (PROJECT, "项目支出名称")
+PROJECT_LABELS = (PROJECT, "项目支出名称", "二级项目名称", "专项名称")   # (甘肃's 表 under its 一级项目名称; 湖南's 专项 表)
 
 
 # How a 申报表 states the unit of its amounts: 单位：元 (or 金额单位:万元, 单位（万元）) first, else a
@@ -466,6 +468,7 @@ def read_declaration(grid: Grid) -> list[TargetProject]:
         if parts:
             project.sums.append(AmountSum(project.annual, parts))
     columns, first = _indicator_columns(grid, header)
+    _annual_columns(texts[header - grid.top], columns, grid.left)
     first = _planned_value_column(grid, header, columns, first)
     project.columns = frozenset(k for k in columns if k in LIST_FIELDS)
     form_id, _ = _recognise(seen, columns, money)
@@ -490,6 +493,9 @@ def read_declaration(grid: Grid) -> list[TargetProject]:
         if not row.level3:   # (kept: its group counts, and what its target lacks is said too)
             project.problems.append((row.cells.get("level3", ""), f"第 {r + 1} 行缺少三级指标名称"))
         project.rows.append(row)
+    if not project.rows:
+        project.problems.append((grid.address(header, columns.get("level3", grid.left)),
+                                 "指标表头下没有读到任何指标（三级指标和指标值都为空），未审核指标类别"))
     _carry(project.rows)
     return [project]
 
@@ -512,6 +518,19 @@ def _one_year_amount(grid: Grid, rows: range) -> tuple[object, str, int, int] | 
     if len(set(_YEAR.findall(text))) != 1 or _YEARS.search(_YEAR.sub("", text)):
         return None
     return _labelled(grid, rows, WHOLE_LABELS, amount=True)
+
+
+_LONG_TERM = re.compile(r"长期|中期|实施期")
+
+
+def _annual_columns(texts: list[str], columns: dict[str, int], left: int) -> None:
+    """Where one header row holds the indicator columns twice, the 长期 (中期) ones first and the
+    年度 ones after (武汉青山区's 绩效目标表: 二级指标(长期) | 三级指标(长期) | 指标值(长期) | 二级指标(年度)
+    | 三级指标(年度) | 指标值(年度)), the later ones: the targets the year's budget is about."""
+    for i, text in enumerate(texts):
+        for field, _ in _indicator_fields((text,), "indicators"):
+            if field in columns and _LONG_TERM.search(texts[columns[field] - left]):
+                columns[field] = left + i
 
 
 def _annual_block(grid: Grid, headers: list[int], texts: list[list[str]]) -> int:
