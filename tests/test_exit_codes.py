@@ -4,6 +4,8 @@ input, 3 perfbook's own error), strict JSON, and names shown safely by the repor
 import json
 import os
 import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +13,7 @@ from tests.conftest import ROOT
 from tests.test_report_check import seed_report
 from workbook_builder import cli
 from workbook_builder.cli import main
+from workbook_builder.files import machine_error
 from workbook_builder.recalc.result import RecalcResult, TableReport
 
 
@@ -382,11 +385,11 @@ def test_errors_libraries_wrap_around_the_machines_are_the_machines():
     import xlsxwriter.exceptions
     from lxml import etree
 
-    assert cli._machine_error(etree.SerialisationError("IO_ENOSPC")).errno == errno.ENOSPC   # openpyxl saving
-    assert cli._machine_error(etree.SerialisationError("IO_EFBIG")).errno == errno.EFBIG
-    assert cli._machine_error(xlsxwriter.exceptions.FileCreateError(OSError(errno.EDQUOT, "quota"))).errno == errno.EDQUOT
-    assert cli._machine_error(etree.SerialisationError("unknown encoding")) is None
-    assert cli._machine_error(KeyError("x")) is None
+    assert machine_error(etree.SerialisationError("IO_ENOSPC")).errno == errno.ENOSPC   # openpyxl saving
+    assert machine_error(etree.SerialisationError("IO_EFBIG")).errno == errno.EFBIG
+    assert machine_error(xlsxwriter.exceptions.FileCreateError(OSError(errno.EDQUOT, "quota"))).errno == errno.EDQUOT
+    assert machine_error(etree.SerialisationError("unknown encoding")) is None
+    assert machine_error(KeyError("x")) is None
 
 
 @pytest.mark.parametrize("command, words", [(["recalc"], "没有找到要复核的文件"),
@@ -398,3 +401,71 @@ def test_an_empty_path_is_no_path(tmp_path, monkeypatch, capsys, command, words)
     monkeypatch.chdir(tmp_path)
     assert main([*command, "", "-o", str(tmp_path / "out")]) == 2
     assert f'{words}：""（路径为空）' in capsys.readouterr().err
+
+
+def _limited(size: int):
+    """A child process whose files cannot grow past ``size`` bytes (a full disk, as the writer
+    meets it: Python ignores SIGXFSZ, so the write fails with EFBIG)."""
+    import resource
+
+    return lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a file size limit is POSIX")
+def test_a_write_failing_on_a_full_disk_is_one_line_without_a_traceback(tmp_path):
+    """openpyxl's XML stream and zip file fail again when they are let go after the write
+    failed; that had printed 'Exception ignored … Traceback' under the Chinese error."""
+    import subprocess
+    import sys
+
+    run = subprocess.run([sys.executable, "-m", "workbook_builder.cli", "new", "-o", str(tmp_path / "y.xlsx"),
+                          "--name", "甲"], preexec_fn=_limited(4096), capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 2 and not (tmp_path / "y.xlsx").exists()
+    assert run.stderr.splitlines() == ["错误：无法读写（文件大小超过系统限制：输出目录，或临时文件夹 "
+                                       f"{tempfile.gettempdir()}（可用环境变量 TMPDIR 另指））"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a file size limit is POSIX")
+def test_batch_on_a_full_disk_says_each_template_and_the_index(tmp_path):
+    import subprocess
+    import sys
+
+    run = subprocess.run([sys.executable, "-m", "workbook_builder.cli", "batch",
+                          str(ROOT / "samples" / "chaoyang-2024" / "project_list.xlsx"), "-o", str(tmp_path / "out")],
+                         preexec_fn=_limited(20000), capture_output=True, text=True, cwd=ROOT)
+    said = run.stderr.splitlines()
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert sum(line.startswith("未生成：") and line.endswith("：文件大小超过系统限制") for line in said) == 30
+    assert said[-1].endswith("生成 0 个自评表模板，30 个失败；索引 00_索引.xlsx 无法写出（文件大小超过系统限制）")
+
+
+def test_report_check_json_never_replaces_a_pipe_or_a_users_file(tmp_path, capsys):
+    report, book = seed_report("26", tmp_path)
+    notes = tmp_path / "notes.txt"
+    notes.write_text("我的笔记", encoding="utf-8")
+    assert main(["report", "check", str(report), str(book), "--json", str(notes)]) == 2
+    assert notes.read_text(encoding="utf-8") == "我的笔记" and "不是 JSON 的文件" in capsys.readouterr().err
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "pipe.json")
+        assert main(["report", "check", str(report), str(book), "--json", str(tmp_path / "pipe.json")]) == 2
+        assert "不是普通文件" in capsys.readouterr().err and not (tmp_path / "pipe.json").is_file()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_an_output_onto_a_pipe_is_written_into_it_not_renamed_over(tmp_path):
+    """``atomic_save`` onto an existing device or pipe (/dev/null, a shell's >(…)) writes the
+    complete file into it; renaming over it had replaced /dev/null with a file (as root)."""
+    import stat
+    import threading
+
+    from workbook_builder.files import atomic_save
+
+    pipe = tmp_path / "pipe.xlsx"
+    os.mkfifo(pipe)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(pipe.read_bytes()), daemon=True)
+    reader.start()
+    atomic_save(lambda tmp: Path(tmp).write_bytes(b"complete"), pipe)
+    reader.join(10)
+    assert got == [b"complete"] and stat.S_ISFIFO(os.stat(pipe).st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe.xlsx"]   # (no temporary left beside it)

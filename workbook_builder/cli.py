@@ -12,6 +12,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import errno
+import gc
+import logging
 import os
 import shutil
 import sys
@@ -24,7 +26,7 @@ from addin.engine.forms import DEFAULT_FORM_ID, get_form
 from addin.engine.table import Funds, Indicator, Table
 
 from .console import clip, render
-from .files import shown_path
+from .files import machine_error, shown_path
 from .readers.project_list import COLUMNS as LIST_COLUMNS
 
 
@@ -240,7 +242,12 @@ def cmd_batch(args: argparse.Namespace) -> int:
     failed = [w for w in result.failed if w.error != INTERRUPTED]
     for written in failed:
         print(f"未生成：{shown_path(written.table.project)}：{shown_path(written.error)}", file=sys.stderr)
-    print(f"已在 {shown_path(args.output)} 生成 {len(result.written) - len(result.failed)} 个自评表模板和索引 {INDEX_NAME}"
+    made = len(result.written) - len(result.failed)
+    if result.index is None:
+        print(f"已在 {shown_path(args.output)} 生成 {made} 个自评表模板" + (f"，{len(failed)} 个失败" if failed else "")
+              + f"；索引 {INDEX_NAME} 无法写出（{result.index_error}）", file=sys.stderr)
+        return EXIT_USER
+    print(f"已在 {shown_path(args.output)} 生成 {made} 个自评表模板和索引 {INDEX_NAME}"
           + (f"，{len(failed)} 个失败" if failed else ""))
     if result.interrupted:
         print(f"生成已中断：其余 {len(result.failed) - len(failed)} 个项目未生成（已列在索引中），"
@@ -736,6 +743,10 @@ def _not_over_inputs(args: argparse.Namespace) -> None:
     clash = read_by_this_run([Path(p) for p in named(getattr(args, "writes", ()))], named(getattr(args, "reads", ())))
     if clash:
         raise CliError(f"输出 {shown_path(str(clash[0]))} 就是要读取的文件，写出会覆盖它：请另选输出路径")
+    if "json" in getattr(args, "writes", ()) and args.json not in (None, "-"):   # (a device, a pipe, a user's file)
+        from .recalc.run import refuse_json_over
+
+        refuse_json_over(args.json, [], CliError)
 
 
 def _json_to_stdout(args: argparse.Namespace) -> int:
@@ -795,22 +806,20 @@ def _jobs(text: str) -> int:
     return _whole_number(text, 1, 4 * cores, "整数", f"（本机 {cores} 个 CPU 核，每核最多 4 个进程）")
 
 
-def _machine_error(err: BaseException) -> OSError | None:
-    """The operating system's error behind ``err``: an OSError itself, or one a library wrapped
-    (XlsxWriter's FileCreateError, lxml's write error on a full disk), else ``None``."""
-    if isinstance(err, OSError):
-        return err
-    if type(err).__name__ == "FileCreateError" and err.args and isinstance(err.args[0], OSError):   # XlsxWriter
-        return err.args[0]
-    if type(err).__name__ == "SerialisationError" and str(err).startswith("IO_"):   # lxml (openpyxl writing): IO_ENOSPC
-        code = getattr(errno, str(err)[3:], None)
-        if isinstance(code, int):
-            return OSError(code, os.strerror(code))
-    return None
+def _unraisable(unraisable) -> None:
+    """What Python cannot raise (an exception in a ``__del__`` or a generator's close). After a
+    write failed (a full disk, a file size limit), openpyxl's XML stream and zip file fail again
+    as they are let go: logged for ``--debug``, the write's own failure being said where it was
+    caught. Anything else is a warning with its traceback."""
+    from .logs import logger
+
+    level = logging.DEBUG if machine_error(unraisable.exc_value) is not None else logging.WARNING
+    logger.log(level, "%s", unraisable.err_msg or "清理对象时出错",
+               exc_info=(unraisable.exc_type, unraisable.exc_value, unraisable.exc_traceback))
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .logs import configure, debugging, logger
+    from .logs import configure
 
     if argv is None and not sys.flags.utf8_mode and not _names_chinese():
         # LC_ALL=C with Python's UTF-8 mode off: no Chinese file name could be written; run again
@@ -823,6 +832,21 @@ def main(argv: list[str] | None = None) -> int:
     _no_file_as_option(parser, sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     configure(args.debug)
+    previous, sys.unraisablehook = sys.unraisablehook, _unraisable
+    code = EXIT_INTERNAL
+    try:
+        code = _run(args)
+        return code
+    finally:
+        if code:   # what a failed write left in reference cycles fails again when collected: now, under the hook
+            gc.collect()
+        sys.unraisablehook = previous
+
+
+def _run(args: argparse.Namespace) -> int:
+    """The command ``args`` names, its errors said in Chinese with their exit codes."""
+    from .logs import debugging, logger
+
     received: list[int] = []   # (the signal that stopped the command: its exit code, see _stop_on_signals)
     try:
         with _stop_on_signals() as received:
@@ -841,7 +865,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as raised:
         if debugging():
             raise
-        err = _machine_error(raised)
+        err = machine_error(raised)
         if err is not None:   # the machine's, not perfbook's: no permission, disk full, a path taken
             from .readers.container import os_reason
 

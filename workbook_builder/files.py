@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+import stat
 import tempfile
 import unicodedata
 from pathlib import Path
@@ -152,11 +153,33 @@ def read_by_this_run(outputs: list[Path], inputs: list[str | Path | None]) -> li
     return [out for out in outputs if os.path.isfile(out) and any(os.path.samefile(out, p) for p in read)]
 
 
+def special_file(path: str | Path) -> bool:
+    """Whether ``path`` is an existing device, pipe or socket (/dev/null, a FIFO, the /dev/fd/63
+    of a shell's ``>(jq .)``): an output there is written into, never renamed over it."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
 def atomic_save(save, path: str | Path) -> Path:
     """Call ``save(temporary_path)`` and rename the result to ``path``: readers never see a
     half-written file and an existing file is replaced only by a complete one. The file gets
-    the permissions of a file the user creates (``0666`` less the umask), not ``mkstemp``'s 0600."""
+    the permissions of a file the user creates (``0666`` less the umask), not ``mkstemp``'s 0600.
+    An existing device or pipe (:func:`special_file`) gets the complete file written into it."""
     path = Path(path)
+    if special_file(path):
+        with tempfile.TemporaryDirectory(prefix="perfbook-") as folder:
+            tmp = Path(folder, f"output{path.suffix}")
+            save(str(tmp))
+            data = tmp.read_bytes()
+        try:
+            with open(path, "wb") as out:
+                out.write(data)
+        except OSError as err:
+            raise type(err)(err.errno, err.strerror, str(path)) from err
+        return path
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.stem[:20]}.", suffix=f".tmp{path.suffix}", dir=path.parent)
@@ -175,3 +198,17 @@ def atomic_save(save, path: str | Path) -> Path:
             raise type(err)(err.errno, err.strerror, str(path)) from err
         raise
     return path
+
+
+def machine_error(err: BaseException) -> OSError | None:
+    """The operating system's error behind ``err``: an OSError itself, or one a library wrapped
+    (XlsxWriter's FileCreateError, lxml's write error on a full disk), else ``None``."""
+    if isinstance(err, OSError):
+        return err
+    if type(err).__name__ == "FileCreateError" and err.args and isinstance(err.args[0], OSError):   # XlsxWriter
+        return err.args[0]
+    if type(err).__name__ == "SerialisationError" and str(err).startswith("IO_"):   # lxml (openpyxl writing): IO_ENOSPC
+        code = getattr(errno, str(err)[3:], None)
+        if isinstance(code, int):
+            return OSError(code, os.strerror(code))
+    return None

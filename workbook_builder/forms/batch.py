@@ -14,7 +14,8 @@ from addin.engine.forms import get_form
 from addin.engine.table import Table
 
 from .. import texts
-from ..files import atomic_save, read_by_this_run, safe_stem, shown_path, unique_names
+from ..files import atomic_save, machine_error, read_by_this_run, safe_stem, shown_path, unique_names
+from ..readers.container import os_reason
 from .portable import NotPortable, check_portable
 from .sheet import put_row
 from .template import build_workbook
@@ -41,8 +42,9 @@ class BatchResult:
 
     folder: Path
     written: list[Written]
-    index: Path
+    index: Path | None
     interrupted: bool = False   # Ctrl+C: the projects not reached are listed as not written
+    index_error: str = ""       # why the index could not be written (a full disk): index is None
 
     @property
     def failed(self) -> list[Written]:
@@ -116,14 +118,24 @@ def write_batch(tables: list[Table], folder: str | Path, profile: object = None,
                 results.append(Written(table, path))
             except NotPortable as err:   # a row of a form without 性质 whose target states no operator
                 results.append(Written(table, None, str(err)))
-            except OSError as err:
-                results.append(Written(table, None, f"无法写入 {folder / name}：{err.strerror or err}"))
+            except Exception as err:   # the machine's (a full disk: lxml and XlsxWriter wrap it), the batch goes on
+                machine = machine_error(err)
+                if machine is None:
+                    raise
+                results.append(Written(table, None, f"无法写入 {folder / name}：{os_reason(machine)}"))
             if progress:
                 progress(1)
     except KeyboardInterrupt:
         results += [Written(table, None, INTERRUPTED) for table in tables[len(results):]]
-    index = atomic_save(_index(results, rules, year).save, folder / INDEX_NAME)
-    return BatchResult(folder, results, index, interrupted=any(w.error == INTERRUPTED for w in results))
+    interrupted = any(w.error == INTERRUPTED for w in results)
+    try:
+        index = atomic_save(_index(results, rules, year).save, folder / INDEX_NAME)
+    except Exception as err:   # (the templates' outcomes are still said)
+        machine = machine_error(err)
+        if machine is None:
+            raise
+        return BatchResult(folder, results, None, interrupted, index_error=os_reason(machine))
+    return BatchResult(folder, results, index, interrupted)
 
 
 INTERRUPTED = "生成时被中断（Ctrl+C 或终止信号）"
