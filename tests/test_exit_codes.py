@@ -4,6 +4,7 @@ input, 3 perfbook's own error), strict JSON, and names shown safely by the repor
 import json
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -469,3 +470,41 @@ def test_an_output_onto_a_pipe_is_written_into_it_not_renamed_over(tmp_path):
     reader.join(10)
     assert got == [b"complete"] and stat.S_ISFIFO(os.stat(pipe).st_mode)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe.xlsx"]   # (no temporary left beside it)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a pipe closed at its reading end")
+def test_a_reader_that_stops_early_does_not_stop_the_work(tmp_path):
+    """``perfbook batch … | head``: printing into a pipe nobody reads is dropped and every
+    template is still written (the broken pipe had ended the command before any, exit 0)."""
+    import subprocess
+    import sys
+
+    read, write = os.pipe()
+    os.close(read)   # (every write fails at once: no race with head)
+    try:
+        run = subprocess.run([sys.executable, "-m", "workbook_builder.cli", "batch",
+                              str(ROOT / "samples" / "chaoyang-2024" / "project_list.xlsx"), "-o", str(tmp_path / "out")],
+                             stdout=write, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    finally:
+        os.close(write)
+    assert run.returncode == 0 and "Traceback" not in run.stderr and "Exception" not in run.stderr
+    assert len(list((tmp_path / "out").glob("*.xlsx"))) == 31   # 30 templates and the index
+
+
+@pytest.mark.skipif(sys.platform.startswith("darwin"), reason="the config sits in Excel's container on macOS")
+@pytest.mark.parametrize("command", [["addin", "status"], ["lite", "-o", "out"]])
+def test_an_xlwings_config_in_another_encoding_is_said(tmp_path, monkeypatch, capsys, command):
+    """A ~/.xlwings/xlwings.conf saved as GBK (Notepad on Chinese Windows): xlwings cannot read
+    it as it is imported; said, no longer an internal error with its traceback."""
+    import locale
+
+    if locale.getpreferredencoding(False).lower().replace("-", "") not in ("utf8",):
+        pytest.skip("the default encoding here reads GBK")
+    (tmp_path / ".xlwings").mkdir()
+    (tmp_path / ".xlwings" / "xlwings.conf").write_bytes('"INTERPRETER_WIN","C:\\Users\\张三\\python.exe"\n'.encode("gbk"))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    assert main(command) == 2
+    err = capsys.readouterr().err
+    assert "xlwings 的配置文件" in err and "不是 UTF-8 编码" in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()

@@ -418,3 +418,19 @@ def test_targets_a_unit_types_keep_what_was_typed(tmp_path):
         assert main(["new", "-o", str(tmp_path / name), "--name", "项目", *extra]) == 0
     blank, portable = (load_workbook(tmp_path / n)["自评表"] for n in ("blank.xlsx", "portable.xlsx"))
     assert [blank[f"{c}13"].number_format for c in "FH"] == ["@", "@"] and portable["F13"].number_format != "@"
+
+
+def test_the_index_links_open_names_holding_hash_or_percent(tmp_path):
+    """The index's link to 项目#1's template is a URI: # and % are encoded (LibreOffice had
+    opened 项目 at fragment #1.xlsx, and a%20b as a b)."""
+    import openpyxl
+
+    from workbook_builder.readers.project_list import read_project_list
+
+    first = read_project_list(ROOT / "samples" / "chaoyang-2024" / "project_list.xlsx", year=2024)[0]
+    tables = [replace(first, project=name) for name in ("项目#1", "a%20b")]
+    result = write_batch(tables, tmp_path / "out", None, 2024)
+    index = openpyxl.load_workbook(result.index).active
+    targets = [index.cell(row, 7).hyperlink.target for row in (3, 4)]
+    assert targets == ["1_项目%231.xlsx", "2_a%2520b.xlsx"]
+    assert [w.path.name for w in result.written] == ["1_项目#1.xlsx", "2_a%20b.xlsx"]

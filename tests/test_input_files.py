@@ -241,6 +241,19 @@ def test_a_list_longer_than_a_table_is_read_whole_and_one_too_long_is_refused(tm
     assert "超过 1000 行，超出读取上限：请分成几个清单" in capsys.readouterr().out
 
 
+def test_a_csv_list_over_the_row_limit_is_refused_as_a_sheet_is(tmp_path, monkeypatch, capsys):
+    """A .csv list had no limit: 360,000 rows took 256 s and 5 GB before anything was said."""
+    from workbook_builder.readers import project_list
+
+    monkeypatch.setattr(project_list, "MAX_LIST_ROWS", 1000)
+    lines = ["项目名称,一级指标,二级指标,三级指标,年度指标值"] + [f"项目{n},产出指标,数量指标,份数,≥{n}份" for n in range(1000)]
+    (tmp_path / "清单.csv").write_text("\n".join(lines), encoding="utf-8")
+    assert main(["targets", "check", str(tmp_path / "清单.csv"), "-o", str(tmp_path / "out")]) == 1
+    assert "超过 1000 行，超出读取上限：请分成几个清单" in capsys.readouterr().out
+    (tmp_path / "清单.csv").write_text("\n".join(lines[:1000]), encoding="utf-8")
+    assert project_list.csv_grid(tmp_path / "清单.csv").rows[-1][0] == "项目998"
+
+
 @pytest.mark.parametrize("nested", ["a = " + "[" * 1000 + "]" * 1000, "a = " + "{b = " * 400 + "1" + "}" * 400])
 def test_a_narrative_nested_a_thousand_deep_is_refused_in_chinese(tmp_path, capsys, nested):
     """tomllib parses nesting by recursion: 1,000 nested lists (or 400 inline tables) had ended

@@ -202,3 +202,11 @@ def test_a_word_document_named_as_a_project_list_is_no_table(tmp_path, monkeypat
     (tmp_path / "清单.xlsx").write_bytes(OLE_DOC)
     with pytest.raises(ProjectListError, match="不是表格（是 Word 文档或没有工作表）"):
         read_project_list(tmp_path / "清单.xlsx")
+
+
+def test_a_doc_cut_short_is_said_damaged_not_a_workbook(tmp_path):
+    """Stream names end with a null character in the directory: a font named Book Antiqua in
+    the text of a .doc whose directory was cut off is no workbook stream (it had been called xls)."""
+    (tmp_path / "cut.doc").write_bytes(container.OLE + b"\x00" * 504 + "Book Antiqua".encode("utf-16-le") + b"\x00" * 512)
+    with pytest.raises(UnreadableFile, match="已损坏或被截断"):
+        check_container(tmp_path / "cut.doc")

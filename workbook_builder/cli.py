@@ -620,7 +620,7 @@ def build_parser() -> argparse.ArgumentParser:
         "只适用于装有本地 Python 的 Windows 桌面版 Excel；在其他系统上说明原因并以退出码 2 结束。",
     )
     p.add_argument("action", choices=["install", "uninstall", "status"], help="install 安装、uninstall 卸载、status 查看状态")
-    p.set_defaults(run=cmd_addin)
+    p.set_defaults(run=cmd_addin, xlwings=True)
 
     p = command(
         "lite",
@@ -629,7 +629,7 @@ def build_parser() -> argparse.ArgumentParser:
         "粘贴到 xlwings Lite 编辑器后即可使用 PERF_* 函数，除 xlwings 外无需下载任何东西。",
     )
     p.add_argument("-o", "--output", required=True, help="输出目录")
-    p.set_defaults(run=cmd_lite)
+    p.set_defaults(run=cmd_lite, xlwings=True)
 
     p = command(
         "serve",
@@ -646,7 +646,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--project-dir", help="xlwings Server 项目目录（默认 ~/.perfbook/xlwings-server）")
     p.add_argument("--token", help="访问令牌：用户在加载项任务窗格中填写同一令牌后才能调用函数，监听本机以外的地址时必须设置；"
                    "命令行对本机其他用户可见，建议改用环境变量 PERFBOOK_SERVER_TOKEN")
-    p.set_defaults(run=cmd_serve)
+    p.set_defaults(run=cmd_serve, xlwings=True)
 
     p = command(
         "evaluation",
@@ -806,6 +806,55 @@ def _jobs(text: str) -> int:
     return _whole_number(text, 1, 4 * cores, "整数", f"（本机 {cores} 个 CPU 核，每核最多 4 个进程）")
 
 
+class _Output:
+    """Standard output that a reader may stop reading (``perfbook batch … | head``): from then
+    on what is printed is dropped and the work goes on (templates, copies and summaries are the
+    command's work; a broken pipe had ended it before anything was written, with exit code 0)."""
+
+    def __init__(self, stream):
+        self._stream, self._gone = stream, False
+
+    def _guarded(self, call, *args):
+        if not self._gone:
+            try:
+                return call(*args)
+            except BrokenPipeError:
+                self._gone = True
+                with contextlib.suppress(OSError, ValueError):   # (Python's own flush at exit, into nothing)
+                    os.dup2(os.open(os.devnull, os.O_WRONLY), self._stream.fileno())
+        return None
+
+    def write(self, text: str) -> int:
+        self._guarded(self._stream.write, text)
+        return len(text)
+
+    def flush(self) -> None:
+        self._guarded(self._stream.flush)
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+def _xlwings_config_readable() -> None:
+    """xlwings reads its user config as it is imported, in the default encoding: one saved in
+    another (GBK, by Notepad on Chinese Windows) had ended addin, lite and serve with an internal
+    error. Said with the file and what to do instead."""
+    import locale
+
+    home = os.path.expanduser("~")
+    path = (os.path.join(home, "Library", "Containers", "com.microsoft.Excel", "Data", "xlwings.conf")
+            if sys.platform.startswith("darwin") else os.path.join(home, ".xlwings", "xlwings.conf"))
+    encoding = locale.getpreferredencoding(False)
+    try:
+        with open(path, encoding=encoding) as config:
+            config.read()
+    except UnicodeDecodeError:
+        raise CliError(f"xlwings 的配置文件 {shown_path(path)} 不是 {encoding} 编码，xlwings 无法读取："
+                       f"请用记事本等另存为 {encoding} 编码后再试") from None
+    except (OSError, ValueError):   # (none, or unreadable: xlwings says what it says)
+        return
+
+
 def _unraisable(unraisable) -> None:
     """What Python cannot raise (an exception in a ``__del__`` or a generator's close). After a
     write failed (a full disk, a file size limit), openpyxl's XML stream and zip file fail again
@@ -833,6 +882,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     configure(args.debug)
     previous, sys.unraisablehook = sys.unraisablehook, _unraisable
+    stdout, sys.stdout = sys.stdout, _Output(sys.stdout)
     code = EXIT_INTERNAL
     try:
         code = _run(args)
@@ -840,7 +890,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if code:   # what a failed write left in reference cycles fails again when collected: now, under the hook
             gc.collect()
-        sys.unraisablehook = previous
+        sys.unraisablehook, sys.stdout = previous, stdout
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -851,6 +901,8 @@ def _run(args: argparse.Namespace) -> int:
     try:
         with _stop_on_signals() as received:
             _not_over_inputs(args)
+            if getattr(args, "xlwings", False):
+                _xlwings_config_readable()
             code = _json_to_stdout(args) if getattr(args, "json", None) == "-" else args.run(args)
         return 128 + received[0] if received else code   # (recalc stopped by a signal: as on Ctrl+C, but its code)
     except KeyboardInterrupt:   # Ctrl+C where no partial result can be written (recalc writes one)

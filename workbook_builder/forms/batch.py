@@ -16,6 +16,7 @@ from addin.engine.table import Table
 from .. import texts
 from ..files import atomic_save, machine_error, read_by_this_run, safe_stem, shown_path, unique_names
 from ..readers.container import os_reason
+from ..recalc.sheets import link_target
 from .portable import NotPortable, check_portable
 from .sheet import put_row
 from .template import build_workbook
@@ -159,7 +160,7 @@ def _index(results: list[Written], profile, year: int | None) -> Workbook:
                 [number, t.project, t.department, t.implementer, annual, len(t.indicators), file_cell])
         if written.path:
             link = ws.cell(row=2 + number, column=7)
-            link.hyperlink = written.path.name
+            link.hyperlink = link_target(written.path.name)   # (项目#1.xlsx is no fragment #1.xlsx)
             link.style = "Hyperlink"
     for column, width in zip("ABCDEFG", (6, 44, 22, 22, 16, 8, 52)):
         ws.column_dimensions[column].width = width

@@ -401,9 +401,10 @@ _ENCRYPTED_CONTENT = re.compile(rb'<(?:[\w.-]+:)?file-entry\b[^>]*full-path="con
 
 
 def _ole_format(data: bytes, path: Path) -> str:
-    """An OLE compound file by its stream names (stored as UTF-16 in the directory)."""
+    """An OLE compound file by its stream names (stored as UTF-16 in the directory, ended by a
+    null character: not a word in the text, such as a font named Book Antiqua)."""
     def has(name: str) -> bool:
-        return name.encode("utf-16-le") in data
+        return name.encode("utf-16-le") + b"\x00\x00" in data
 
     if has("EncryptionInfo") or has("EncryptedPackage"):
         raise UnreadableFile("文件已加密（设置了打开密码），请去掉密码后另存为 .xlsx 或 .docx")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from itertools import zip_longest
 from pathlib import Path
@@ -55,7 +56,7 @@ def csv_grid(path: Path) -> Grid:
     byte order mark, as Excel's Unicode text), its columns separated by the one of
     :data:`DELIMITERS` its first line holds most of. Like every other input it must be a
     regular file (a pipe named .csv would block the read) of bounded size, read once from the
-    descriptor that was checked."""
+    descriptor that was checked, of at most :data:`~.container.MAX_LIST_ROWS` rows."""
     data = read_regular(path, empty=True)   # (empty is said below, of a blank file too)
     if not data.strip():
         raise UnreadableFile("文件是空的")
@@ -65,7 +66,10 @@ def csv_grid(path: Path) -> Grid:
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = max(DELIMITERS, key=first.count)   # (ties, and none at all: the comma)
     try:
-        rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        rows = [list(r) for r in itertools.islice(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter),
+                                                  MAX_LIST_ROWS + 1)]
+        if len(rows) > MAX_LIST_ROWS:   # (as a sheet is refused: never cut short without a word)
+            raise UnreadableFile(f"超过 {MAX_LIST_ROWS} 行，超出读取上限：请分成几个清单")
         if delimiter == ";":   # numbers written with a decimal comma (and dots between thousands)
             rows = [[_point(v) if _DECIMAL_COMMA.fullmatch(v) else v for v in row] for row in rows]
     except csv.Error as err:   # (Python's English text: a field over the limit, in practice)
