@@ -77,3 +77,19 @@ def test_generated_main_py_in_a_clean_interpreter(tmp_path, chaoyang_tables):
     assert result["grade"] == "优"
     assert result["framework_calls"] == [1.0, 8.0, 2.0, 10.0]
     assert result["framework_ids"] == ["mof-2020", "yueyang-2020"]   # the framework files are bundled
+
+
+def test_a_users_own_main_py_is_not_replaced_without_force(tmp_path, capsys):
+    out = tmp_path / "lite"
+    out.mkdir()
+    (out / "main.py").write_text("print('我的代码')\n", encoding="utf-8")
+    assert main(["lite", "-o", str(out)]) == 2
+    assert "已有不是 perfbook 写出的 main.py" in capsys.readouterr().err
+    assert (out / "main.py").read_text(encoding="utf-8") == "print('我的代码')\n" and not (out / "requirements.txt").exists()
+    (out / "main.py").unlink()
+    (out / "requirements.txt").write_text("xlwings\npandas\n", encoding="utf-8")   # (a line of theirs added)
+    assert main(["lite", "-o", str(out)]) == 2 and "requirements.txt" in capsys.readouterr().err
+    assert main(["lite", "-o", str(out), "--force"]) == 0
+    ours = (out / "main.py").read_text(encoding="utf-8")
+    (out / "main.py").write_text(ours.replace("perfbook 0.", "perfbook 9.", 1), encoding="utf-8")   # (another version's)
+    assert main(["lite", "-o", str(out)]) == 0 and (out / "main.py").read_text(encoding="utf-8") == ours

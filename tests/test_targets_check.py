@@ -841,3 +841,18 @@ def test_a_declaration_whose_header_has_no_indicator_below_is_said_once(tmp_path
     [project] = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["projects"]
     assert [(f["kind"], f["cell"]) for f in project["findings"]] == [("unreadable", "C3")]
     assert "没有读到任何指标" in project["findings"][0]["message"]
+
+
+@pytest.mark.parametrize("value, cell, said", [
+    (None, "A3", "没有找到项目名称"),                              # blank: its neighbour 预算部门 is a label
+    ('=CONCAT("雾炮","车")', "B3", "没有保存它的计算结果"),      # a formula saved without its result
+])
+def test_a_declarations_missing_name_is_never_the_next_label(tmp_path, capsys, value, cell, said):
+    book = openpyxl.load_workbook(DATA / "xiangtan_2023_wupaoche.xlsx")
+    book.active["B3"] = value
+    book.save(tmp_path / "表.xlsx")
+    run(capsys, tmp_path / "表.xlsx", "-o", tmp_path / "out", "--json", tmp_path / "r.json")
+    [project] = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["projects"]
+    assert project["project"] == book.active.title != "预算部门"
+    [problem] = [f for f in project["findings"] if f["kind"] == "unreadable"]
+    assert problem["cell"] == cell and said in problem["message"]

@@ -439,7 +439,7 @@ def cmd_setup(args: argparse.Namespace) -> int:
 def cmd_lite(args: argparse.Namespace) -> int:
     from .deploy.lite import write_lite
 
-    written = write_lite(args.output)
+    written = write_lite(args.output, overwrite=args.force)
     print("已生成：" + "、".join(shown_path(str(p)) for p in written))
     print("把 main.py 和 requirements.txt 的内容分别粘贴到 xlwings Lite 编辑器中的同名文件即可。")
     return 0
@@ -629,6 +629,7 @@ def build_parser() -> argparse.ArgumentParser:
         "粘贴到 xlwings Lite 编辑器后即可使用 PERF_* 函数，除 xlwings 外无需下载任何东西。",
     )
     p.add_argument("-o", "--output", required=True, help="输出目录")
+    p.add_argument("--force", action="store_true", help="覆盖输出目录中不是 perfbook 写出的 main.py、requirements.txt")
     p.set_defaults(run=cmd_lite, xlwings=True)
 
     p = command(

@@ -8,14 +8,14 @@ import inspect
 from importlib import resources
 from pathlib import Path
 
-from addin.engine import list_profiles
+from addin.engine import UserError, list_profiles
 from addin.engine.frameworks.model import framework_texts, list_frameworks
 from addin.engine.forms import form_texts
 from addin.engine.profiles import DEFAULT_PROFILE_ID, profile_texts
 from addin.udfs import FUNCTIONS, signature
 
 from .. import perfbook_version, texts
-from ..files import atomic_save
+from ..files import atomic_save, shown_path
 
 PACKAGES = ("addin", "addin.engine", "addin.engine.frameworks")   # the bundle serves every module of these
 # The review script 复核本工作簿 and the stdlib-only modules it needs (with their packages).
@@ -89,9 +89,35 @@ def _literal(texts: dict[str, str]) -> str:
     return "{\n" + "".join(f"    {name!r}: {text!r},\n" for name, text in texts.items()) + "}"
 
 
-def write_lite(folder: str | Path) -> list[Path]:
+class LiteFilesExist(UserError):
+    """``main.py`` or ``requirements.txt`` of the user's own in the output folder."""
+
+
+def _ours(path: Path, text: str) -> bool:
+    """Whether ``path`` may be replaced: absent, or what ``perfbook lite`` writes there (a main.py
+    beginning as this one does, of any version; requirements.txt as it is now)."""
+    try:
+        existing = path.read_text(encoding="utf-8", errors="replace")
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    first = text.splitlines()[0]
+    return existing.startswith(first) if path.name == "main.py" else existing == text
+
+
+def write_lite(folder: str | Path, overwrite: bool = False) -> list[Path]:
+    """main.py and requirements.txt in ``folder``; a user's own file of either name is refused
+    unless ``overwrite``."""
     folder = Path(folder)
-    main = atomic_save(lambda tmp: Path(tmp).write_text(main_py(), encoding="utf-8"), folder / "main.py")
+    code = main_py()
+    if not overwrite:
+        theirs = [p.name for p, text in ((folder / "main.py", code), (folder / "requirements.txt", REQUIREMENTS))
+                  if not _ours(p, text)]
+        if theirs:
+            raise LiteFilesExist(f"{shown_path(str(folder))} 中已有不是 perfbook 写出的 {'、'.join(theirs)}，"
+                                 "为免覆盖已停止：请另选输出目录，或加 --force 覆盖")
+    main = atomic_save(lambda tmp: Path(tmp).write_text(code, encoding="utf-8"), folder / "main.py")
     requirements = atomic_save(lambda tmp: Path(tmp).write_text(REQUIREMENTS, encoding="utf-8"),
                                folder / "requirements.txt")
     return [main, requirements]

@@ -397,7 +397,9 @@ def _labelled(grid: Grid, rows: range, labels: tuple[str, ...], near: int | None
             continue
         r, c = min(hits, key=lambda h: (abs(h[1] - near), h[0]) if near is not None else (h[0], h[1]))
         right = next(((grid.value(r, x), x) for x in range(c + 1, min(c + 4, grid.right))
-                      if not blank(grid.value(r, x))), (None, None))
+                      if not blank(grid.value(r, x)) or (r, x) in grid.no_result), (None, None))   # (a formula: its cell)
+        if _is_label(right[0]):   # the next label, its own value left blank (项目支出名称 | | 预算部门)
+            return None, grid.address(r, c), r, c
         if amount and right[1] is not None and _UNIT_OR_COLON.sub("", normalized(right[0])) in _SUB_AMOUNT:   # 年度资金总额及构成 | 总额 | 10606.75万元
             right = next(((grid.value(r, x), x) for x in range(right[1] + 1, min(right[1] + 3, grid.right))
                           if not blank(grid.value(r, x))), right)
@@ -408,6 +410,19 @@ def _labelled(grid: Grid, rows: range, labels: tuple[str, ...], near: int | None
             return value, grid.address(r, right[1]), r, c
         return None, grid.address(r, c), r, c
     return None
+
+
+# Labels of a 申报表's lines besides those looked for: a cell holding one is no value
+_OTHER_LABELS = ("主管部门及代码", "预算部门", "预算单位", "实施单位", "项目负责人", "联系人", "联系电话", "项目属性",
+                 "项目类型", "项目类别", "资金性质")
+
+
+def _is_label(value: object) -> bool:
+    """Whether ``value`` is the text of a line's label (a blank value's neighbour)."""
+    if not isinstance(value, str):
+        return False
+    text = _UNIT_OR_COLON.sub("", normalized(value)).replace(" ", "")
+    return text in _LABELS
 
 
 # Words between an amount's label and the amount (坝塘's 年度资金总额及构成 | 总额 | 10606.7522万元)
@@ -438,7 +453,9 @@ def read_declaration(grid: Grid) -> list[TargetProject]:
     name = _labelled(grid, above, PROJECT_LABELS)
     if name is None or blank(name[0]):
         cell = name[1] if name else grid.address(grid.top, grid.left)
-        project = TargetProject(grid.name, problems=[(cell, f"没有找到{PROJECT}，按工作表名“{grid.name}”审核")],
+        lost = cell in {grid.address(*at) for at in grid.no_result}   # (said as such: the name may well be there)
+        project = TargetProject(grid.name, problems=[(cell, f"{NO_RESULT}；{PROJECT}未读出，按工作表名“{grid.name}”审核"
+                                                      if lost else f"没有找到{PROJECT}，按工作表名“{grid.name}”审核")],
                                 cells={"project": cell})
     else:
         project = TargetProject(str(name[0]).strip(), cells={"project": name[1]})
@@ -609,3 +626,7 @@ def _source_labels() -> list[tuple[str, str]]:
 
 def normalized(text: object) -> str:
     return normalize_text(str(text or "")).strip()
+
+
+_LABELS = frozenset((*PROJECT_LABELS, DEPARTMENT, IMPLEMENTER, *ANNUAL_LABELS, *WHOLE_LABELS, *PERIOD_LABELS,
+                     *_OTHER_LABELS))
