@@ -279,3 +279,30 @@ def test_a_socket_named_like_a_workbook_is_said_to_be_no_file(tmp_path):
         server.close()
     [failure] = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["unreadable"]
     assert "不是普通文件" in failure["message"], failure
+
+
+def test_a_project_list_is_read_from_its_own_sheet_and_never_one_of_two_dropped(tmp_path):
+    """batch and new --spec read one list: the visible sheet that holds it (a hidden sheet before
+    it had been read, and refused by a name the user cannot see); two lists are refused, not one
+    read and the other dropped without a word."""
+    from workbook_builder.readers.project_list import ProjectListError, read_project_list
+
+    source = openpyxl.load_workbook(LIST).active
+    rows = [[c.value for c in row] for row in source.iter_rows(max_row=7)]
+    book = openpyxl.Workbook()
+    hidden = book.active
+    hidden.title, hidden.sheet_state = "旧清单", "veryHidden"   # (last year's list, kept hidden: not read)
+    for row in rows:
+        hidden.append(row)
+    hidden["A2"] = "去年的项目"
+    for title in ("清单", "第二"):
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    book["第二"]["A3"] = "另一个项目"
+    book.save(tmp_path / "两张.xlsx")
+    with pytest.raises(ProjectListError, match="工作表“清单”“第二”中都有项目清单"):
+        read_project_list(tmp_path / "两张.xlsx", year=2024)
+    del book["第二"]
+    book.save(tmp_path / "一张.xlsx")
+    assert [t.project for t in read_project_list(tmp_path / "一张.xlsx", year=2024)] == [rows[1][0]]

@@ -883,7 +883,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     configure(args.debug)
     previous, sys.unraisablehook = sys.unraisablehook, _unraisable
-    stdout, sys.stdout = sys.stdout, _Output(sys.stdout)
+    stdout = sys.stdout
+    if stdout is not None:   # (None: started with its descriptor closed, said where it is needed)
+        sys.stdout = _Output(stdout)
     code = EXIT_INTERNAL
     try:
         code = _run(args)
