@@ -289,6 +289,36 @@ def test_a_run_writes_over_no_file_but_an_earlier_runs(tmp_path, capsys):
     assert "与本次写出的复核汇总或复核副本同名" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("how", ["openpyxl", "excel"])
+def test_a_summary_saved_again_after_the_run_is_the_users(tmp_path, capsys, how):
+    """A reviewer's notes typed into 复核汇总.xlsx and saved: the next run refuses to write over
+    it (it had replaced it, notes and all). openpyxl, LibreOffice and WPS date the parts when
+    they save; Excel keeps XlsxWriter's 1980 dates but sets the modified property."""
+    import zipfile
+
+    table = tmp_path / "26_朝阳区政府网站功能和监测服务项目.xlsx"
+    shutil.copy(SUBMITTED / table.name, table)
+    out = tmp_path / "out"
+    assert main(["recalc", str(table), "-o", str(out), "--jobs", "1", "--no-copies"]) == 0
+    summary = out / "复核汇总.xlsx"
+    if how == "openpyxl":
+        book = load_workbook(summary)
+        book["项目"]["Z2"] = "我的处理意见"
+        book.save(summary)
+    else:
+        with zipfile.ZipFile(summary) as source:
+            parts = [(info, source.read(info)) for info in source.infolist()]
+        with zipfile.ZipFile(summary, "w", zipfile.ZIP_DEFLATED) as target:
+            for info, data in parts:
+                if info.filename == "docProps/core.xml":
+                    data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2099-01-01T00:00:00Z", data)
+                target.writestr(info, data)
+    edited = summary.read_bytes()
+    capsys.readouterr()
+    assert main(["recalc", str(table), "-o", str(out), "--jobs", "1", "--no-copies"]) == 2
+    assert "（或写出后又改动过）" in capsys.readouterr().err and summary.read_bytes() == edited
+
+
 def test_the_index_batch_writes_beside_its_templates_is_skipped_not_unreadable(tmp_path):
     """A folder of templates ``perfbook batch`` wrote holds its 00_索引.xlsx: said to be the index
     and skipped (``--strict`` does not fail on it), while a workbook merely named like it and

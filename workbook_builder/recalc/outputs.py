@@ -14,6 +14,8 @@ before any work.
 from __future__ import annotations
 
 import os
+import re
+import zipfile
 from pathlib import Path
 
 from ..files import shown_path, some_of
@@ -37,6 +39,8 @@ def earlier_outputs(outdir: Path, summary_name: str | None = None, copies_column
         written = summary.stat().st_mtime_ns
     except OSError:
         return set()
+    if _edited(summary):   # (a reviewer's notes typed into it: theirs now)
+        return set()
     import python_calamine   # (only for a folder with a summary)
 
     try:
@@ -57,11 +61,30 @@ def earlier_outputs(outdir: Path, summary_name: str | None = None, copies_column
     return names
 
 
+_STAMP = re.compile(rb"<dcterms:(created|modified)\b[^>]*>([^<]*)</dcterms:\1>")
+
+
+def _edited(summary: Path) -> bool:
+    """Whether a summary was saved again after perfbook wrote it. perfbook (XlsxWriter) writes
+    the same time as its created and modified properties and dates its parts in 1980, as Excel
+    does; Excel sets modified to when it saves, openpyxl, LibreOffice and WPS date the parts then.
+    A file that is no package is not known to be edited."""
+    try:
+        with zipfile.ZipFile(summary) as package:
+            dated = any(info.date_time[0] != 1980 for info in package.infolist())
+            core = package.open("docProps/core.xml").read(1 << 16)
+    except (OSError, KeyError, zipfile.BadZipFile, ValueError, RuntimeError):
+        return False
+    stamps = dict(_STAMP.findall(core))
+    return dated or stamps.get(b"created", b"").strip() != stamps.get(b"modified", b"").strip()
+
+
 def refuse_writing_over(outdir: Path, names: list[str], earlier: set[str], error: type[Exception],
                         run: str = "复核") -> None:
     """Raise ``error`` before any work when a run writing ``names`` into ``outdir`` would write
     over a file there that is not in ``earlier`` (:func:`earlier_outputs`): the user's."""
     theirs = [name for name in names if name not in earlier and os.path.lexists(outdir / name)]
     if theirs:
-        raise error(f"输出目录 {shown_path(str(outdir))} 中已有同名的文件（{some_of(theirs)}），不是本工具上次写出的，"
+        raise error(f"输出目录 {shown_path(str(outdir))} 中已有同名的文件（{some_of(theirs)}），不是本工具上次写出的"
+                    "（或写出后又改动过），"
                     f"{run}会覆盖它们：请另选输出目录，或把这些文件移出")
