@@ -856,3 +856,30 @@ def test_a_declarations_missing_name_is_never_the_next_label(tmp_path, capsys, v
     assert project["project"] == book.active.title != "预算部门"
     [problem] = [f for f in project["findings"] if f["kind"] == "unreadable"]
     assert problem["cell"] == cell and said in problem["message"]
+
+
+def test_a_stopped_review_leaves_a_summary_the_next_run_may_replace(tmp_path, monkeypatch):
+    """Ctrl+C (or SIGTERM) after some files: the copies written are listed in a summary saying
+    the review was stopped, so that the next run writes over them (it had refused them as the
+    user's files)."""
+    from workbook_builder.targets import run as targets_run
+
+    folder = tmp_path / "收到"
+    folder.mkdir()
+    for name in ("huangshi_2022_dangxiao_zhutiban.xlsx", "qingjian_2021_guoyuanlu.xlsx", "xiangtan_2023_wupaoche.xlsx"):
+        shutil.copy(DATA / name, folder)
+    real, calls = targets_run._check_one, []
+
+    def stopped_at_the_third(*args):
+        calls.append(args[1])
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        real(*args)
+    monkeypatch.setattr(targets_run, "_check_one", stopped_at_the_third)
+    with pytest.raises(KeyboardInterrupt):
+        targets_run.check_targets([str(folder)], tmp_path / "out")
+    summary = openpyxl.load_workbook(tmp_path / "out" / "目标审核汇总.xlsx")
+    assert "审核被中断" in summary["说明"]["A2"].value and len(list((tmp_path / "out").glob("*_审核.xlsx"))) == 2
+    monkeypatch.setattr(targets_run, "_check_one", real)
+    result = targets_run.check_targets([str(folder)], tmp_path / "out")
+    assert len(result.projects) == 3 and len(list((tmp_path / "out").glob("*_审核.xlsx"))) == 3
