@@ -365,3 +365,22 @@ def test_batch_portable_with_a_profile_it_cannot_compile_prints_no_review_first(
     assert main(args) == 2
     said = capsys.readouterr()
     assert "资金得分方法" in said.err and said.out == "" and not (tmp_path / "t").exists()
+
+
+def test_every_command_says_what_it_does_in_its_help():
+    """``perfbook X -h`` opens with a description for every command and subcommand (setup and
+    evaluation frameworks had only their usage line)."""
+    import argparse
+
+    from workbook_builder.cli import build_parser
+
+    def commands(parser, path=()):
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    yield (*path, name), sub
+                    yield from commands(sub, (*path, name))
+
+    missing = [" ".join(path) for path, sub in commands(build_parser()) if not (sub.description or "").strip()
+               and not any(isinstance(a, argparse._SubParsersAction) for a in sub._actions)]
+    assert missing == []

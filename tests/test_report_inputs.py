@@ -74,3 +74,16 @@ def test_spans_in_a_report_are_read_as_recalc_reads_them(hostile, capsys):
     assert "核对：" in capsys.readouterr().out
     assert main(["report", "check", str(folder / "合并非数.docx"), str(GOOD)]) == 2
     assert "表格1第1行第1个单元格的合并列数“abc”不是数字" in capsys.readouterr().err
+
+
+def test_a_project_named_with_a_direction_mark_is_printed_escaped(tmp_path, capsys):
+    """A right-to-left override in the project's name would turn the rest of the terminal line
+    round: printed as \\u202e, as every other command prints it."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(ROOT / "samples" / "chaoyang-2024" / "submitted" / "26_朝阳区政府网站功能和监测服务项目.xlsx")
+    book["自评表"]["C3"] = "网站\u202e项目"
+    book.save(tmp_path / "表.xlsx")
+    assert main(["report", "write", str(tmp_path / "表.xlsx"), "-o", str(tmp_path / "报告.docx")]) == 0
+    out = capsys.readouterr().out
+    assert "网站\\u202e项目" in out and "\u202e" not in out

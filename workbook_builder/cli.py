@@ -375,7 +375,7 @@ def cmd_report_write(args: argparse.Namespace) -> int:
         data = written.data
         total = "无法计算" if data.total is None else f"{data.total}（{data.grade or '无法定等级'}）"
         fixes = f"，复核发现 {len(data.corrections)} 处问题已在报告中说明" if data.corrections else ""
-        print(f"已生成：{shown_path(str(written.path))}　{clip(data.project, 30)}　总分 {total}{fixes}")
+        print(f"已生成：{shown_path(str(written.path))}　{clip(shown_path(data.project), 30)}　总分 {total}{fixes}")
     return 0
 
 
@@ -470,7 +470,8 @@ def build_parser() -> argparse.ArgumentParser:
     def command(name: str, help: str, **kwargs) -> argparse.ArgumentParser:
         return _chinese(sub.add_parser(name, help=help, add_help=False, **kwargs))
 
-    p = command("profiles", "列出可用的计分规则 (list rule profiles)")
+    p = command("profiles", "列出可用的计分规则 (list rule profiles)",
+                description="列出 perfbook 带有的计分规则：编号、名称、依据的文件、局限与解读。")
     p.set_defaults(run=cmd_profiles)
     p = command("forms", "列出能读取的各地自评表表样 (list supported forms)",
                 description="列出 perfbook 能识别、计分的各地自评表表样：适用地区、指标列、金额单位、默认计分规则、依据和局限。")
@@ -655,7 +656,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="评价指标体系（一级、二级、三级指标及评分标准）的评分表。复核已填写的评分表请用 perfbook recalc。",
     )
     evaluation = p.add_subparsers(dest="evaluation_command", required=True, metavar="子命令", title="子命令")
-    q = _chinese(evaluation.add_parser("frameworks", help="列出可用的评价指标体系 (list frameworks)", add_help=False))
+    q = _chinese(evaluation.add_parser(
+        "frameworks", help="列出可用的评价指标体系 (list frameworks)", add_help=False,
+        description="列出 perfbook 带有的评价指标体系：编号、名称、一级指标及分值、三级指标数和各评分方法的项数、所用等级规则。"))
     q.set_defaults(run=cmd_evaluation_frameworks)
     q = _chinese(evaluation.add_parser(
         "new", help="生成评价指标体系评分表 (a blank scoring workbook)", add_help=False,
@@ -670,7 +673,9 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--force", action="store_true", help="覆盖已存在的文件")
     q.set_defaults(run=cmd_evaluation_new, writes=("output",))
 
-    p = command("setup", "说明如何在各种 Excel 中使用 PERF_* 函数 (how to load the functions)")
+    p = command("setup", "说明如何在各种 Excel 中使用 PERF_* 函数 (how to load the functions)",
+                description="打印在 Windows 桌面版 Excel（传统加载项）、Excel 网页版和 Mac 版（xlwings Server）、"
+                "xlwings Lite 中使用 PERF_* 函数的步骤。")
     p.set_defaults(run=cmd_setup)
     return parser
 
