@@ -136,3 +136,18 @@ def test_a_portfolio_report_already_written_is_kept_unless_forced(tmp_path, caps
     assert "文件已存在" in capsys.readouterr().err and output.read_bytes() == b"edited by hand"
     assert main(["report", "portfolio", str(RECALC), "-o", str(output), "--force"]) == 0
     assert Document(str(output)).paragraphs
+
+
+def test_a_lone_surrogate_in_the_result_is_written_out_not_a_report_cut_short(tmp_path):
+    """A result JSON with "\\udcff" in a flagged table's project (written by hand or another
+    program): the report had stopped at that cell, without its sections 四 and 五, and said 已生成."""
+    data = json.loads(RECALC.read_text(encoding="utf-8"))
+    flagged = next(t for t in data["tables"] if t["findings"])
+    flagged["project"] = "网站\udcff项目"
+    (tmp_path / "r.json").write_text(json.dumps(data), encoding="utf-8")   # (ensure_ascii: "\udcff" as typed)
+    path, _ = write_portfolio_report(tmp_path / "r.json", tmp_path / "p.docx")
+    document = Document(str(path))
+    texts = [p.text for p in document.paragraphs]
+    assert "四、问题类型" in texts and "五、问题明细" in texts
+    cells = [c.text for table in document.tables for row in table.rows for c in row.cells]
+    assert any("网站\\udcff项目" in text for text in cells)

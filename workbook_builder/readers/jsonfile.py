@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 from addin.engine import UserError
@@ -53,7 +54,7 @@ def read_json(path: str | Path, instead: str = "") -> object:
     if text is None:
         raise JsonFileError(f"{path} 不是文本文件，不是 JSON（应为 UTF-8 编码的文本）")
     try:
-        return json.loads(text)
+        return _without_surrogates(json.loads(text))
     except json.JSONDecodeError as err:
         reason = next((zh for en, zh in _JSON_REASONS if err.msg.startswith(en)), "格式不对")
         raise JsonFileError(f"{path} 不是有效的 JSON：第 {err.lineno} 行第 {err.colno} 列处{reason}") from None
@@ -61,6 +62,22 @@ def read_json(path: str | Path, instead: str = "") -> object:
         raise JsonFileError(f"{path} 不是有效的 JSON：括号嵌套层数过多") from None
     except ValueError:   # an integer of thousands of digits (int_max_str_digits)
         raise JsonFileError(f"{path} 不是有效的 JSON：有位数过多的数字") from None
+
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _without_surrogates(value: object) -> object:
+    """``value`` with each lone surrogate of its texts (``"\\udcff"`` in a JSON written by hand or
+    by another program) written out as its escape: no XML can hold one (a Word report had been cut
+    off at it, silently), nor can a terminal."""
+    if isinstance(value, str):
+        return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", value) if _SURROGATE.search(value) else value
+    if isinstance(value, list):
+        return [_without_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    return value
 
 
 def table_from_dict(data: dict) -> Table:
