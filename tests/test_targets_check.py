@@ -883,3 +883,19 @@ def test_a_stopped_review_leaves_a_summary_the_next_run_may_replace(tmp_path, mo
     monkeypatch.setattr(targets_run, "_check_one", real)
     result = targets_run.check_targets([str(folder)], tmp_path / "out")
     assert len(result.projects) == 3 and len(list((tmp_path / "out").glob("*_审核.xlsx"))) == 3
+
+
+def test_a_list_whose_project_name_is_an_uncomputed_formula_keeps_its_rows_together(tmp_path, capsys):
+    """项目名称 =CONCAT(…) saved by a program without its result: one project, said at the name's
+    cell, its continuation rows its own (each had been a nameless project of its own)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["项目名称", "全年预算数", "一级指标", "二级指标", "三级指标", "绩效指标性质", "年度指标值", "绩效度量单位"])
+    sheet.append(['=CONCAT("甲","项目")', 10, "产出指标", "数量指标", "报告", "≥", "2", "份"])
+    sheet.append([None, None, "产出指标", "质量指标", "合格率", "≥", "95", "%"])
+    book.save(tmp_path / "清单.xlsx")
+    run(capsys, tmp_path / "清单.xlsx", "-o", tmp_path / "out", "--json", tmp_path / "r.json")
+    [project] = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["projects"]
+    assert project["project"] == "（A2 的项目名称未读出）"
+    assert ("unreadable", "A2") in {(f["kind"], f["cell"]) for f in project["findings"]}
+    assert "没有保存它的计算结果" in next(f["message"] for f in project["findings"] if f["cell"] == "A2")

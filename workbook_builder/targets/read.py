@@ -258,6 +258,9 @@ def read_list(grid: Grid, header: int, columns: dict[str, int]) -> list[TargetPr
             continue
         name = values.get("project")
         name = "" if blank(name) else str(name)
+        lost = not name and (r, columns["project"]) in grid.no_result   # (its rows below are still its own)
+        if lost:
+            name = f"（{at(r, columns['project'])} 的项目名称未读出）"
         if name and norm(name) in TOTAL_NAMES:
             total = TargetProject(name, is_total=True, cells={"project": at(r, columns["project"])}, columns=present)
             totals.append((r, total))
@@ -272,6 +275,8 @@ def read_list(grid: Grid, header: int, columns: dict[str, int]) -> list[TargetPr
                 seen[name] = cells["project"]
             if meaning := error_meaning(name):   # (a name computed by a formula that failed)
                 problems.append((cells["project"], f"项目名称单元格中是 {meaning}，不是项目名称"))
+            if lost:
+                problems.append((cells["project"], NO_RESULT))
             annual = Amount(ANNUAL, values.get("annual"), at(r, columns["annual"]) if "annual" in columns else "")
             current = TargetProject(name, department=str(values.get("department") or ""),
                                     implementer=str(values.get("implementer") or ""), annual=annual,
