@@ -306,3 +306,14 @@ def test_a_project_list_is_read_from_its_own_sheet_and_never_one_of_two_dropped(
     del book["第二"]
     book.save(tmp_path / "一张.xlsx")
     assert [t.project for t in read_project_list(tmp_path / "一张.xlsx", year=2024)] == [rows[1][0]]
+
+
+def test_a_logical_value_in_a_list_is_said_as_excel_shows_it(tmp_path):
+    from workbook_builder.readers.project_list import ProjectListError, read_project_list
+
+    source = openpyxl.load_workbook(LIST)
+    source.active["E2"] = True   # 全年预算数
+    source.save(tmp_path / "清单.xlsx")
+    with pytest.raises(ProjectListError) as caught:
+        read_project_list(tmp_path / "清单.xlsx", year=2024)
+    assert "“TRUE”" in str(caught.value) and "True" not in str(caught.value)

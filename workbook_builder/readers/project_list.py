@@ -101,9 +101,12 @@ def read_list_file(path: Path) -> tuple[str, list[Grid]]:
 
 
 def _cell(value: object) -> str:
-    """A cell as the list's text: a whole number without its ``.0`` (calamine reads 15 as 15.0)."""
+    """A cell as the list's text: a whole number without its ``.0`` (calamine reads 15 as 15.0),
+    a logical value as Excel shows it (TRUE, not Python's True)."""
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     return str(value)
