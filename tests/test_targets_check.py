@@ -692,7 +692,7 @@ def test_the_yearly_columns_before_the_long_term_ones_are_kept(tmp_path, capsys)
     path = edited("wuhan_qingshan_2020_jiaoyu_jijian.xlsx", tmp_path / "swapped", swap)
     run(capsys, path, "-o", tmp_path / "out", "--json", tmp_path / "r.json")
     [project] = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["projects"]
-    assert [(f["kind"], f["cell"]) for f in project["findings"]] == [("unreadable", "C12")]
+    assert [(f["kind"], f["cell"]) for f in project["findings"]] == [("groups", "B3")]
 
 
 def test_variants_of_the_published_layouts(tmp_path, capsys):
@@ -828,7 +828,7 @@ def test_files_that_are_no_spreadsheet_are_passed_over_not_unreadable(tmp_path, 
 
 def test_a_declaration_whose_header_has_no_indicator_below_is_said_once(tmp_path, capsys):
     """Nothing read under the header (a layout read wrong, or a form never filled in): one
-    problem at the header, not one missing group each (which had graded the project 差)."""
+    finding at the project, not one missing group each (which had graded the project 差)."""
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(["项目名称", "甲项目"])
@@ -839,8 +839,8 @@ def test_a_declaration_whose_header_has_no_indicator_below_is_said_once(tmp_path
     book.save(tmp_path / "表.xlsx")
     run(capsys, tmp_path / "表.xlsx", "-o", tmp_path / "out", "--json", tmp_path / "r.json")
     [project] = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["projects"]
-    assert [(f["kind"], f["cell"]) for f in project["findings"]] == [("unreadable", "C3")]
-    assert "没有读到任何指标" in project["findings"][0]["message"]
+    assert [(f["kind"], f["cell"]) for f in project["findings"]] == [("groups", "B1")]
+    assert "没有读到任何绩效指标" in project["findings"][0]["message"]
 
 
 @pytest.mark.parametrize("value, cell, said", [

@@ -308,11 +308,30 @@ def test_unknown_rule_names_and_profiles_without_a_review():
     ("故障修复率", "≥", "99", False),
     ("事故发生率降低", "≥", "10", False),       # a fall, not the rate
     ("设备故障停机时长", "≥", "2", False),      # neither a rate nor a count
+    ("系统故障次数", "≥", "3", True),
+    ("安全生产无事故率", "≥", "100", False),    # the absence of it
+    ("零投诉率", "≥", "95", False),
+    ("差错更正率", "≥", "95", False),           # what was done about it
+    ("辍学学生劝返率", "≥", "95", False),
+    ("不合格产品检出率", "≥", "95", False),
+    ("事故上报及时率", "≥", "95", False),
+    ("违纪案件立案数", "≥", "2", False),
+    ("损失鉴定完成数", "≥", "2", False),
     ("差错率", "定性", "优良中低差", False),
 ])
 def test_direction_is_said_only_for_what_should_not_happen(level3, nature, target, said):
     project = make(with_row(1, level3=level3, nature=nature, target=target))
     assert (("direction", "J3") in found(project)) is said
+
+
+def test_a_target_with_braces_is_said_as_typed():
+    """达到{优}: the engine's message quotes it; it had been taken for a format field (KeyError: the
+    whole file unreadable)."""
+    review = review_project(make(with_row(4, target="达到{优}")), "mof-2020")
+    assert all("{" not in f.message or "达到{优}" in f.message for f in review.findings)
+    review = review_project(make(with_row(4, target="2023年1月至12月{}")), "mof-2020")
+    assert [f.message for f in review.findings if f.kind == "scale"] == [
+        "“保障各单位业务”：年度指标值“2023年1月至12月{}”是日期或时间段，没有写明年终可衡量的要求（如 按期完成率 ≥100%、≤12月底前完成）"]
 
 
 @pytest.mark.parametrize("target, said", [

@@ -210,3 +210,17 @@ def test_a_doc_cut_short_is_said_damaged_not_a_workbook(tmp_path):
     (tmp_path / "cut.doc").write_bytes(container.OLE + b"\x00" * 504 + "Book Antiqua".encode("utf-16-le") + b"\x00" * 512)
     with pytest.raises(UnreadableFile, match="已损坏或被截断"):
         check_container(tmp_path / "cut.doc")
+
+
+def test_targets_check_of_a_doc_says_word_documents_get_no_copy(tmp_path, monkeypatch, word_sample):
+    """A .doc 自评表 given to targets check: reviewed, and its copy refused as a Word document's
+    (it had gone to the workbook copy and failed with an internal error)."""
+    fake_soffice(tmp_path, monkeypatch, f"shutil.copy({str(word_sample)!r}, out / (source.stem + '.docx'))\n")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "26.doc").write_bytes(OLE_DOC)
+    from workbook_builder.targets.run import check_targets
+
+    result = check_targets([str(folder)], tmp_path / "out")
+    assert [p.project for p in result.projects] == ["朝阳区政府网站功能和监测服务项目"]
+    assert list(result.annotation_errors.values()) == ["审核副本无法写出：Word 文档不写带批注的副本，问题见目标审核汇总.xlsx"]

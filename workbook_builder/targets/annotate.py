@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..files import atomic_save
 from ..logs import logger
-from ..readers.container import Grid
+from ..readers.container import WORD_FORMATS, Grid
 from ..recalc.annotate import FLAG_FILL, AnnotationError, Package, Sheet, Styles, Workbook
 from ..recalc.copies import values_workbook
 
@@ -78,7 +78,7 @@ def _patch(source: Path, dest: Path, marks: dict[str, dict[str, tuple[str, bool]
 def write_copy(source: Path, fmt: str, grids: list[Grid], dest: Path, rows) -> Path:
     """Write the annotated copy of ``source`` (read as ``grids``) for the projects ``rows`` at
     ``dest``; returns the path written."""
-    if fmt == "docx":   # its findings are at Word positions (第1行第1列), which no workbook copy has
+    if fmt in WORD_FORMATS:   # its findings are at Word positions (第1行第1列), which no workbook copy has
         raise AnnotationError("Word 文档不写带批注的副本，问题见目标审核汇总.xlsx")
     marks = marks_of(rows)
     _grade_notes(rows, marks)

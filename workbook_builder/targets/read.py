@@ -515,9 +515,6 @@ def read_declaration(grid: Grid) -> list[TargetProject]:
         if not row.level3:   # (kept: its group counts, and what its target lacks is said too)
             project.problems.append((row.cells.get("level3", ""), f"第 {r + 1} 行缺少三级指标名称"))
         project.rows.append(row)
-    if not project.rows:
-        project.problems.append((grid.address(header, columns.get("level3", grid.left)),
-                                 "指标表头下没有读到任何指标（三级指标和指标值都为空），未审核指标类别"))
     _carry(project.rows)
     return [project]
 
