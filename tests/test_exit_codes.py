@@ -489,6 +489,15 @@ def test_a_reader_that_stops_early_does_not_stop_the_work(tmp_path):
         os.close(write)
     assert run.returncode == 0 and "Traceback" not in run.stderr and "Exception" not in run.stderr
     assert len(list((tmp_path / "out").glob("*.xlsx"))) == 31   # 30 templates and the index
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}   # (a few lines, still buffered at the end)
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        run = subprocess.run([sys.executable, "-m", "workbook_builder.cli", "new", "-o", str(tmp_path / "一个.xlsx"),
+                              "--name", "甲"], stdout=write, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=buffered)
+    finally:
+        os.close(write)
+    assert run.returncode == 0 and run.stderr == "" and (tmp_path / "一个.xlsx").is_file()
 
 
 @pytest.mark.skipif(sys.platform.startswith("darwin"), reason="the config sits in Excel's container on macOS")
@@ -508,3 +517,15 @@ def test_an_xlwings_config_in_another_encoding_is_said(tmp_path, monkeypatch, ca
     err = capsys.readouterr().err
     assert "xlwings 的配置文件" in err and "不是 UTF-8 编码" in err and "Traceback" not in err
     assert not (tmp_path / "out").exists()
+
+
+def test_an_output_through_a_link_replaces_the_file_it_names_and_keeps_the_link(tmp_path):
+    """``new -o /dev/stdout`` with stdout a file: /dev/stdout is a link; renaming over it had
+    replaced the link itself (as root, /dev/stdout became a file)."""
+    from workbook_builder.files import atomic_save
+
+    (tmp_path / "真的.xlsx").write_bytes(b"old")
+    (tmp_path / "链接.xlsx").symlink_to(tmp_path / "真的.xlsx")
+    atomic_save(lambda tmp: Path(tmp).write_bytes(b"new"), tmp_path / "链接.xlsx")
+    assert (tmp_path / "链接.xlsx").is_symlink() and (tmp_path / "真的.xlsx").read_bytes() == b"new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["真的.xlsx", "链接.xlsx"]

@@ -899,3 +899,20 @@ def test_a_list_whose_project_name_is_an_uncomputed_formula_keeps_its_rows_toget
     assert project["project"] == "（A2 的项目名称未读出）"
     assert ("unreadable", "A2") in {(f["kind"], f["cell"]) for f in project["findings"]}
     assert "没有保存它的计算结果" in next(f["message"] for f in project["findings"] if f["cell"] == "A2")
+
+
+def test_an_amount_under_its_label_beside_other_labels_is_read(tmp_path, capsys):
+    """年度资金总额（万元） | 实施单位 | 资金性质 over 100 | 乙单位 | …: the amount below its label (the
+    label beside it is no value, and no reason to stop looking)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["项目名称", "甲项目"])
+    sheet.append(["年度资金总额（万元）", "实施单位", "资金性质"])
+    sheet.append([100, "乙单位", "一般公共预算"])
+    sheet.append(["一级指标", "二级指标", "三级指标", "指标值"])
+    sheet.append(["成本指标", "经济成本指标", "设备采购", "≤150万元"])
+    book.save(tmp_path / "表.xlsx")
+    run(capsys, tmp_path / "表.xlsx", "-o", tmp_path / "out", "--json", tmp_path / "r.json")
+    [project] = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["projects"]
+    assert ("cost_over_budget", "D5") in {(f["kind"], f["cell"]) for f in project["findings"]}
+    assert not any(f["kind"] == "unreadable" for f in project["findings"])

@@ -898,6 +898,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if code:   # what a failed write left in reference cycles fails again when collected: now, under the hook
             gc.collect()
+        if sys.stdout is not stdout:   # (what is still buffered, flushed through the wrapper: not at exit, outside it)
+            sys.stdout.flush()
         sys.unraisablehook, sys.stdout = previous, stdout
 
 

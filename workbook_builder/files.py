@@ -154,8 +154,8 @@ def read_by_this_run(outputs: list[Path], inputs: list[str | Path | None]) -> li
 
 
 def special_file(path: str | Path) -> bool:
-    """Whether ``path`` is an existing device, pipe or socket (/dev/null, a FIFO, the /dev/fd/63
-    of a shell's ``>(jq .)``): an output there is written into, never renamed over it."""
+    """Whether ``path`` is (or links to) an existing device, pipe or socket (/dev/null, a FIFO):
+    an output there is written into, never renamed over it."""
     try:
         mode = os.stat(path).st_mode
     except (OSError, ValueError):
@@ -167,8 +167,9 @@ def atomic_save(save, path: str | Path) -> Path:
     """Call ``save(temporary_path)`` and rename the result to ``path``: readers never see a
     half-written file and an existing file is replaced only by a complete one. The file gets
     the permissions of a file the user creates (``0666`` less the umask), not ``mkstemp``'s 0600.
-    An existing device or pipe (:func:`special_file`) gets the complete file written into it."""
-    path = Path(path)
+    An existing device or pipe (:func:`special_file`) gets the complete file written into it; a
+    link (/dev/stdout) is followed, the file it names replaced and the link kept."""
+    path = Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
     if special_file(path):
         with tempfile.TemporaryDirectory(prefix="perfbook-") as folder:
             tmp = Path(folder, f"output{path.suffix}")

@@ -404,7 +404,7 @@ def _labelled(grid: Grid, rows: range, labels: tuple[str, ...], near: int | None
         right = next(((grid.value(r, x), x) for x in range(c + 1, min(c + 4, grid.right))
                       if not blank(grid.value(r, x)) or (r, x) in grid.no_result), (None, None))   # (a formula: its cell)
         if _is_label(right[0]):   # the next label, its own value left blank (项目支出名称 | | 预算部门)
-            return None, grid.address(r, c), r, c
+            right = (None, None)
         if amount and right[1] is not None and _UNIT_OR_COLON.sub("", normalized(right[0])) in _SUB_AMOUNT:   # 年度资金总额及构成 | 总额 | 10606.75万元
             right = next(((grid.value(r, x), x) for x in range(right[1] + 1, min(right[1] + 3, grid.right))
                           if not blank(grid.value(r, x))), right)
