@@ -224,3 +224,52 @@ def test_targets_check_of_a_doc_says_word_documents_get_no_copy(tmp_path, monkey
     result = check_targets([str(folder)], tmp_path / "out")
     assert [p.project for p in result.projects] == ["朝阳区政府网站功能和监测服务项目"]
     assert list(result.annotation_errors.values()) == ["审核副本无法写出：Word 文档不写带批注的副本，问题见目标审核汇总.xlsx"]
+
+
+def test_the_program_is_found_in_a_folder_or_a_quoted_path(tmp_path, monkeypatch):
+    program = tmp_path / "LibreOffice" / "program" / "soffice"
+    program.parent.mkdir(parents=True)
+    program.write_text("#!/bin/sh\n")
+    monkeypatch.setenv(word97.SOFFICE_ENV, str(tmp_path / "LibreOffice"))
+    assert word97.soffice() == str(program)
+    monkeypatch.setenv(word97.SOFFICE_ENV, f'"{program}"')
+    assert word97.soffice() == str(program)
+    monkeypatch.setenv(word97.SOFFICE_ENV, str(tmp_path))   # (a folder without it: said when it cannot start)
+    (tmp_path / "a.doc").write_bytes(OLE_DOC)
+    with pytest.raises(UnreadableFile, match="无法启动 LibreOffice（.*：没有访问权限）"):
+        check_container(tmp_path / "a.doc")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_a_conversion_dies_with_the_worker_that_started_it(tmp_path, monkeypatch):
+    """A recalc worker killed for overrunning its time (SIGKILL: no cleanup) takes its
+    conversion with it; LibreOffice had been left running under init."""
+    import subprocess
+
+    log = fake_soffice(tmp_path, monkeypatch, "time.sleep(60)\n")
+    (tmp_path / "a.doc").write_bytes(OLE_DOC)
+    worker = subprocess.Popen([sys.executable, "-c", "import sys; from pathlib import Path; "
+                               "from workbook_builder.readers.container import check_container; "
+                               "check_container(Path(sys.argv[1]))", str(tmp_path / "a.doc")], cwd=ROOT)
+    deadline = time.monotonic() + 30
+    while not (log.exists() and log.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    [call] = calls(log)
+    worker.kill()
+    worker.wait()
+    while _alive(call["pid"]) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(call["pid"])
+
+
+def test_a_workbook_holding_a_word_object_is_read_as_a_workbook(tmp_path, monkeypatch):
+    """Both a Workbook and a WordDocument stream (an embedded Word object): the name decides;
+    an .xls is never sent to LibreOffice as a document."""
+    log = fake_soffice(tmp_path, monkeypatch, "")
+    both = OLE_DOC + "Workbook".encode("utf-16-le").ljust(128, b"\x00")
+    (tmp_path / "表.xls").write_bytes(both)
+    (tmp_path / "文.doc").write_bytes(both)
+    assert check_container(tmp_path / "表.xls").format == "xls" and not log.exists()
+    with pytest.raises(UnreadableFile, match="是旧版 Word 文档"):
+        check_container(tmp_path / "文.doc")
+    assert len(calls(log)) == 1

@@ -246,7 +246,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if result.index is None:
         print(f"已在 {shown_path(args.output)} 生成 {made} 个自评表模板" + (f"，{len(failed)} 个失败" if failed else "")
               + f"；索引 {INDEX_NAME} 无法写出（{result.index_error}）", file=sys.stderr)
-        return EXIT_USER
+        return 130 if result.interrupted else EXIT_USER
     print(f"已在 {shown_path(args.output)} 生成 {made} 个自评表模板和索引 {INDEX_NAME}"
           + (f"，{len(failed)} 个失败" if failed else ""))
     if result.interrupted:

@@ -408,9 +408,10 @@ def _ole_format(data: bytes, path: Path) -> str:
 
     if has("EncryptionInfo") or has("EncryptedPackage"):
         raise UnreadableFile("文件已加密（设置了打开密码），请去掉密码后另存为 .xlsx 或 .docx")
-    if has("WordDocument"):
-        return "doc"
-    if has("Workbook") or has("Book"):
+    workbook = has("Workbook") or has("Book")
+    if has("WordDocument") and not (workbook and path.suffix.lower() in (".xls", ".xlt", ".et", ".ett")):
+        return "doc"   # (a workbook holding a Word object has both streams: its name decides)
+    if workbook:
         if _encrypted_biff(data):
             raise UnreadableFile("文件已加密（设置了打开密码），请去掉密码后另存为 .xlsx")
         return "et" if path.suffix.lower() in (".et", ".ett") else "xls"

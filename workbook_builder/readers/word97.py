@@ -16,10 +16,11 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
-from .container import UnreadableFile, read_regular
+from .container import UnreadableFile, os_reason, read_regular
 
 SOFFICE_ENV = "PERFBOOK_SOFFICE"
 TIMEOUT = 120   # seconds; a table of a few pages converts in 2–3 s, most of it LibreOffice starting
@@ -35,7 +36,12 @@ def soffice() -> str | None:
     ``soffice`` or ``libreoffice`` on PATH, else where the installers put it."""
     configured = os.environ.get(SOFFICE_ENV)
     if configured is not None:
-        return configured.strip() or None
+        configured = configured.strip().strip('"')   # (a path pasted with its quotes)
+        if os.path.isdir(configured):   # the installation's folder: its program
+            found = [os.path.join(configured, *p) for p in (("program", "soffice.exe"), ("program", "soffice"),
+                                                           ("soffice.exe",), ("soffice",))]
+            return next((p for p in found if os.path.isfile(p)), configured)
+        return configured or None
     found = shutil.which("soffice") or shutil.which("libreoffice")
     return found or next((p for p in _INSTALLED if Path(p).is_file()), None)
 
@@ -48,7 +54,7 @@ def docx_of(data: bytes) -> bytes:
     if office is None:
         raise UnreadableFile(f"是旧版 Word 文档（.doc），本机没有可用于转换的 LibreOffice，{_SAVE_AS}"
                              f"（或安装 LibreOffice 后再复核）")
-    with tempfile.TemporaryDirectory(prefix="perfbook-doc-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="perfbook-doc-", ignore_cleanup_errors=True) as tmp:   # (Windows: a file still held)
         source, out = Path(tmp, "document.doc"), Path(tmp, "out")
         source.write_bytes(data)
         command = [office, f"-env:UserInstallation={Path(tmp, 'profile').as_uri()}", "--headless",
@@ -56,9 +62,10 @@ def docx_of(data: bytes) -> bytes:
                    "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(out), str(source)]
         try:
             process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                       stderr=subprocess.DEVNULL, start_new_session=os.name == "posix")
+                                       stderr=subprocess.DEVNULL, start_new_session=os.name == "posix",
+                                       preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
         except OSError as err:
-            raise UnreadableFile(f"是旧版 Word 文档（.doc），无法启动 LibreOffice（{office}：{err.strerror or err}），"
+            raise UnreadableFile(f"是旧版 Word 文档（.doc），无法启动 LibreOffice（{office}：{os_reason(err)}），"
                                  f"{_SAVE_AS}") from None
         try:
             process.wait(TIMEOUT)
@@ -70,6 +77,15 @@ def docx_of(data: bytes) -> bytes:
         if not converted.is_file():
             raise UnreadableFile(f"是旧版 Word 文档（.doc），LibreOffice 无法转换（文件可能已损坏），{_SAVE_AS}")
         return read_regular(converted)
+
+
+def _die_with_parent() -> None:
+    """In the conversion's process, before LibreOffice starts: the kernel kills it when the
+    process that started it dies (a recalc worker killed for overrunning its time cannot end it
+    itself)."""
+    import ctypes
+
+    ctypes.CDLL(None).prctl(1, signal.SIGKILL)   # PR_SET_PDEATHSIG
 
 
 def _end(process: subprocess.Popen) -> None:

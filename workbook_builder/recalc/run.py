@@ -5,7 +5,7 @@ for every path given (read, or skipped with the reason). :func:`check_file` does
 one file (read, re-score, write the annotated copy) and returns plain, picklable results; it runs
 in a guarded worker (:mod:`.guard`), so a file that cannot be read, or that crashes, hangs or
 exhausts memory, becomes one :class:`FileFailure` and the batch goes on. Workbooks (.xlsx, .xlsm,
-.xls, .xlsb, .ods, WPS .et) and Word documents (.docx) are read, and those in .zip archives
+.xls, .xlsb, .ods, WPS .et) and Word documents (.docx; .doc converted by LibreOffice) are read, and those in .zip archives
 (unpacked first, see :func:`unpack_archives`).
 """
 
@@ -152,8 +152,8 @@ def _check(file: _File) -> None:
     file.format = file.checked.format
 
 
-_PATCHED = ("xlsx", "xlsm", "docx", "doc")
-CONVERTED_DOC = "原文件为旧版 Word 文档（.doc），由 LibreOffice 转换为 .docx 后复核，复核副本为 .docx"   # formats whose copy is the file itself marked up (the others': its values)
+_PATCHED = ("xlsx", "xlsm", "docx", "doc")   # formats whose copy is the file itself marked up (the others': its values)
+CONVERTED_DOC = "原文件为旧版 Word 文档（.doc），由 LibreOffice 转换为 .docx 后复核"
 
 
 def _load(file: _File) -> None:
@@ -720,7 +720,7 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
     skipped += [(p, OUTPUT_FOLDER) for p in found if p in outputs]
     found = [p for p in found if p not in outputs]
     if not found and not skipped:
-        raise RecalcError("没有找到要复核的文件（.xlsx/.xlsm/.xls/.xlsb/.ods/.et/.docx，或装有它们的 .zip）：" + "、".join(paths))
+        raise RecalcError("没有找到要复核的文件（.xlsx/.xlsm/.xls/.xlsb/.ods/.et/.docx/.doc，或装有它们的 .zip）：" + "、".join(paths))
     if not found and all(reason in (MISSING, NO_MATCH, EMPTY_PATH) for _, reason in skipped):
         raise RecalcError("没有找到要复核的文件：" + "、".join(f"{p}（{r}）" for p, r in skipped))
     _writable(outdir)
