@@ -273,3 +273,11 @@ def test_a_workbook_holding_a_word_object_is_read_as_a_workbook(tmp_path, monkey
     with pytest.raises(UnreadableFile, match="是旧版 Word 文档"):
         check_container(tmp_path / "文.doc")
     assert len(calls(log)) == 1
+
+
+def test_a_conversion_larger_than_any_file_read_is_refused(tmp_path, monkeypatch, word_sample):
+    fake_soffice(tmp_path, monkeypatch, f"shutil.copy({str(word_sample)!r}, out / (source.stem + '.docx'))\n")
+    monkeypatch.setattr(word97, "LARGEST", 1000)
+    (tmp_path / "a.doc").write_bytes(OLE_DOC)
+    with pytest.raises(UnreadableFile, match="转换出的文件过大"):
+        check_container(tmp_path / "a.doc")

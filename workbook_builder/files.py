@@ -213,3 +213,13 @@ def machine_error(err: BaseException) -> OSError | None:
         if isinstance(code, int):
             return OSError(code, os.strerror(code))
     return None
+
+
+def os_reason(err: OSError) -> str:
+    return {
+        errno.ENOENT: "文件不存在", errno.EACCES: "没有访问权限", errno.EPERM: "没有访问权限",
+        errno.ELOOP: "符号链接循环", errno.ENAMETOOLONG: "文件名过长", errno.EISDIR: "是文件夹",
+        errno.ENOSPC: "磁盘空间不足", errno.EROFS: "磁盘只读", errno.ENOTDIR: "路径中有一段不是文件夹",
+        errno.EEXIST: "已有同名的文件或链接", errno.EFBIG: "文件大小超过系统限制", errno.EDQUOT: "磁盘配额已用完",
+        errno.ENXIO: "不是普通文件（套接字或没有接上的设备）",
+    }.get(err.errno, "系统错误")

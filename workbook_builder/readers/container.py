@@ -44,6 +44,8 @@ from pathlib import Path
 
 from addin.engine.numbers import LIBREOFFICE_ERROR
 
+from ..files import os_reason  # (said here too: readers name OS errors in Chinese)
+
 
 
 # Format names (as the JSON and the summary show them) by file suffix.
@@ -200,18 +202,6 @@ def open_regular(path: Path | str) -> tuple[int, int]:
         kind = "文件夹" if stat.S_ISDIR(info.st_mode) else "设备、管道或其他特殊文件"
         raise UnreadableFile(f"不是普通文件（是{kind}），已跳过")
     return fd, info.st_size
-
-
-def os_reason(err: OSError) -> str:
-    import errno
-
-    return {
-        errno.ENOENT: "文件不存在", errno.EACCES: "没有访问权限", errno.EPERM: "没有访问权限",
-        errno.ELOOP: "符号链接循环", errno.ENAMETOOLONG: "文件名过长", errno.EISDIR: "是文件夹",
-        errno.ENOSPC: "磁盘空间不足", errno.EROFS: "磁盘只读", errno.ENOTDIR: "路径中有一段不是文件夹",
-        errno.EEXIST: "已有同名的文件或链接", errno.EFBIG: "文件大小超过系统限制", errno.EDQUOT: "磁盘配额已用完",
-        errno.ENXIO: "不是普通文件（套接字或没有接上的设备）",
-    }.get(err.errno, "系统错误")
 
 
 def read_regular(path: Path | str, limit: int | None = None, empty: bool = False) -> bytes:
@@ -1187,9 +1177,12 @@ def check_container(path: Path) -> Checked:
     data = read_regular(path)
     fmt, archive = _format(data, path)
     if fmt == "doc":   # converted to .docx, and that checked and read (see .word97)
-        from .word97 import docx_of
+        from .word97 import ConversionFailed, docx_of
 
-        data = docx_of(data)
+        try:
+            data = docx_of(data)
+        except ConversionFailed as err:
+            raise UnreadableFile(str(err)) from None
         try:
             converted, archive = _format(data, path)
         except UnreadableFile:

@@ -20,15 +20,20 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .container import UnreadableFile, os_reason, read_regular
+from ..files import os_reason
 
 SOFFICE_ENV = "PERFBOOK_SOFFICE"
+LARGEST = 64 * 1024 * 1024   # bytes of the .docx made (as large as any file read)
 TIMEOUT = 120   # seconds; a table of a few pages converts in 2–3 s, most of it LibreOffice starting
 # where the installers put LibreOffice when it is not on PATH (Windows, macOS)
 _INSTALLED = (r"C:\Program Files\LibreOffice\program\soffice.exe",
               r"C:\Program Files (x86)\LibreOffice\program\soffice.exe",
               "/Applications/LibreOffice.app/Contents/MacOS/soffice")
 _SAVE_AS = "请在 Word 或 WPS 中另存为 .docx 后再报送"
+
+
+class ConversionFailed(Exception):
+    """Why a .doc could not be converted; ``str()`` is the Chinese sentence, with what to do."""
 
 
 def soffice() -> str | None:
@@ -48,11 +53,11 @@ def soffice() -> str | None:
 
 def docx_of(data: bytes) -> bytes:
     """The .docx LibreOffice makes of the .doc whose bytes are ``data``. Raises
-    :class:`UnreadableFile` (in Chinese, with what to do) when there is no LibreOffice, or it
-    fails, or takes too long."""
+    :class:`ConversionFailed` when there is no LibreOffice, or it fails, takes too long or makes
+    a file larger than any file read."""
     office = soffice()
     if office is None:
-        raise UnreadableFile(f"是旧版 Word 文档（.doc），本机没有可用于转换的 LibreOffice，{_SAVE_AS}"
+        raise ConversionFailed(f"是旧版 Word 文档（.doc），本机没有可用于转换的 LibreOffice，{_SAVE_AS}"
                              f"（或安装 LibreOffice 后再复核）")
     with tempfile.TemporaryDirectory(prefix="perfbook-doc-", ignore_cleanup_errors=True) as tmp:   # (Windows: a file still held)
         source, out = Path(tmp, "document.doc"), Path(tmp, "out")
@@ -65,18 +70,20 @@ def docx_of(data: bytes) -> bytes:
                                        stderr=subprocess.DEVNULL, start_new_session=os.name == "posix",
                                        preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
         except OSError as err:
-            raise UnreadableFile(f"是旧版 Word 文档（.doc），无法启动 LibreOffice（{office}：{os_reason(err)}），"
+            raise ConversionFailed(f"是旧版 Word 文档（.doc），无法启动 LibreOffice（{office}：{os_reason(err)}），"
                                  f"{_SAVE_AS}") from None
         try:
             process.wait(TIMEOUT)
         except subprocess.TimeoutExpired:
-            raise UnreadableFile(f"是旧版 Word 文档（.doc），LibreOffice 转换超过 {TIMEOUT} 秒未完成，{_SAVE_AS}") from None
+            raise ConversionFailed(f"是旧版 Word 文档（.doc），LibreOffice 转换超过 {TIMEOUT} 秒未完成，{_SAVE_AS}") from None
         finally:
             _end(process)
         converted = out / "document.docx"
         if not converted.is_file():
-            raise UnreadableFile(f"是旧版 Word 文档（.doc），LibreOffice 无法转换（文件可能已损坏），{_SAVE_AS}")
-        return read_regular(converted)
+            raise ConversionFailed(f"是旧版 Word 文档（.doc），LibreOffice 无法转换（文件可能已损坏），{_SAVE_AS}")
+        if converted.stat().st_size > LARGEST:
+            raise ConversionFailed(f"是旧版 Word 文档（.doc），LibreOffice 转换出的文件过大，{_SAVE_AS}")
+        return converted.read_bytes()
 
 
 def _die_with_parent() -> None:
