@@ -230,6 +230,7 @@ def _task(kind: str) -> str:
         import time
 
         time.sleep(60)
+
     if kind == "memory":
         blocks = [bytearray(256 * 2**20) for _ in range(64)]  # 16 GB, far above the limit
         return str(len(blocks))
@@ -586,3 +587,29 @@ def test_zero_width_characters_pasted_into_labels_are_not_seen(tmp_path, cell, t
     [want], [got] = (check_file(str(p), None, None, None, p.name) for p in (GOOD, path))
     assert (got.project, got.computed_total, [(f.cell, f.kind) for f in got.findings]) == (
         want.project, want.computed_total, [(f.cell, f.kind) for f in want.findings])
+
+
+def _slow(log: str) -> str:
+    """A file that takes 0.4 s (a .doc being converted), each run logged."""
+    import time
+
+    with open(log, "a") as out:
+        out.write("run\n")
+    time.sleep(0.4)
+    return "done"
+
+
+def _slow_chunk(jobs: list[tuple]) -> list[str]:
+    return [_slow(*job) for job in jobs]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="fork")
+def test_a_chunk_of_slow_files_gets_their_time_too(tmp_path):
+    """A chunk's time is the guard's plus each job's ``extra`` (a .doc's conversion): chunks of
+    four files of 0.4 s under a 1 s limit are done, each file once (without the extra time a
+    chunk overran, was killed, and its files were done again alone)."""
+    log = tmp_path / "runs.log"
+    jobs = [(str(log),)] * 16   # (one worker: chunks of 16 // 4 = 4 files)
+    done = dict(run_guarded(_slow, jobs, 1, lambda job, reason: f"失败：{reason}", timeout=1, batch=_slow_chunk,
+                            extra=lambda job: 1.0))
+    assert [done[i] for i in range(16)] == ["done"] * 16 and log.read_text().count("run") == 16

@@ -4,6 +4,7 @@ what to do where there is none, where it fails, or where it takes too long."""
 
 import json
 import os
+import shutil
 import stat
 import sys
 import textwrap
@@ -85,7 +86,7 @@ def test_a_doc_is_reviewed_as_the_docx_libreoffice_makes_of_it(tmp_path, monkeyp
 
 
 @pytest.mark.parametrize("body, reason", [
-    ("", "LibreOffice 无法转换（文件可能已损坏）"),
+    ("", "LibreOffice 未能转换（文件可能已损坏，或临时文件夹 .* 空间不足）"),
     ("(out / (source.stem + '.docx')).write_text('not a document')\n", "转换后不是 Word 文档"),
     ("shutil.copy(os.environ['FAKE_XLSX'], out / (source.stem + '.docx'))\n", "转换后不是 Word 文档"),
 ])
@@ -236,7 +237,7 @@ def test_the_program_is_found_in_a_folder_or_a_quoted_path(tmp_path, monkeypatch
     assert word97.soffice() == str(program)
     monkeypatch.setenv(word97.SOFFICE_ENV, str(tmp_path))   # (a folder without it: said when it cannot start)
     (tmp_path / "a.doc").write_bytes(OLE_DOC)
-    with pytest.raises(UnreadableFile, match="无法启动 LibreOffice（.*：没有访问权限）"):
+    with pytest.raises(UnreadableFile, match=f"{word97.SOFFICE_ENV} 指向的文件夹 .* 中没有 soffice"):
         check_container(tmp_path / "a.doc")
 
 
@@ -281,3 +282,23 @@ def test_a_conversion_larger_than_any_file_read_is_refused(tmp_path, monkeypatch
     (tmp_path / "a.doc").write_bytes(OLE_DOC)
     with pytest.raises(UnreadableFile, match="转换出的文件过大"):
         check_container(tmp_path / "a.doc")
+
+
+def test_recalc_gives_a_doc_its_conversion_time(tmp_path, monkeypatch, word_sample):
+    """The guard's time for a chunk holding .doc files includes their conversions."""
+    from workbook_builder.recalc import guard
+
+    fake_soffice(tmp_path, monkeypatch, f"shutil.copy({str(word_sample)!r}, out / (source.stem + '.docx'))\n")
+    seen, real = [], guard.run_guarded
+
+    def watched(task, jobs, *args, **kwargs):
+        jobs = list(jobs)
+        seen.extend(kwargs["extra"](job) for job in jobs)
+        return real(task, jobs, *args, **kwargs)
+    monkeypatch.setattr(guard, "run_guarded", watched)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "26.doc").write_bytes(OLE_DOC)
+    shutil.copy(SUBMITTED / "26_朝阳区政府网站功能和监测服务项目.xlsx", folder / "26.xlsx")
+    recalc(folder, tmp_path / "out", "--no-copies")
+    assert sorted(seen) == [0.0, word97.TIMEOUT]

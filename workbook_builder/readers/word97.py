@@ -59,6 +59,8 @@ def docx_of(data: bytes) -> bytes:
     if office is None:
         raise ConversionFailed(f"是旧版 Word 文档（.doc），本机没有可用于转换的 LibreOffice，{_SAVE_AS}"
                              f"（或安装 LibreOffice 后再复核）")
+    if os.path.isdir(office):
+        raise ConversionFailed(f"是旧版 Word 文档（.doc），{SOFFICE_ENV} 指向的文件夹 {office} 中没有 soffice，{_SAVE_AS}")
     with tempfile.TemporaryDirectory(prefix="perfbook-doc-", ignore_cleanup_errors=True) as tmp:   # (Windows: a file still held)
         source, out = Path(tmp, "document.doc"), Path(tmp, "out")
         source.write_bytes(data)
@@ -80,7 +82,8 @@ def docx_of(data: bytes) -> bytes:
             _end(process)
         converted = out / "document.docx"
         if not converted.is_file():
-            raise ConversionFailed(f"是旧版 Word 文档（.doc），LibreOffice 无法转换（文件可能已损坏），{_SAVE_AS}")
+            raise ConversionFailed(f"是旧版 Word 文档（.doc），LibreOffice 未能转换（文件可能已损坏，或临时文件夹"
+                                   f" {tempfile.gettempdir()} 空间不足），{_SAVE_AS}")
         if converted.stat().st_size > LARGEST:
             raise ConversionFailed(f"是旧版 Word 文档（.doc），LibreOffice 转换出的文件过大，{_SAVE_AS}")
         return converted.read_bytes()

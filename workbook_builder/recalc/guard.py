@@ -141,10 +141,10 @@ class _Slot:
                 signal.pthread_sigmask(signal.SIG_SETMASK, held)
         child.close()
         self.job: list[int] | None = None
-        self.started = 0.0
+        self.deadline = 0.0
 
-    def give(self, indexes: list[int], jobs: list[tuple]) -> None:
-        self.job, self.started = indexes, time.monotonic()
+    def give(self, indexes: list[int], jobs: list[tuple], seconds: float) -> None:
+        self.job, self.deadline = indexes, time.monotonic() + seconds
         self.conn.send([(index, jobs[index]) for index in indexes])
 
     def stop(self, kill: bool = False) -> None:
@@ -165,14 +165,16 @@ class _Slot:
 def run_guarded(task: Callable, jobs: Iterable[tuple], workers: int,
                 on_failure: Callable[[tuple, str], object], timeout: float = TIMEOUT,
                 memory: int = MEMORY, batch: Callable[[list[tuple]], list] | None = None,
-                name: Callable[[tuple], str] = lambda job: str(job[0])) -> Iterator[tuple[int, object]]:
+                name: Callable[[tuple], str] = lambda job: str(job[0]),
+                extra: Callable[[tuple], float] = lambda job: 0.0) -> Iterator[tuple[int, object]]:
     """``(index, task(*job))`` for every job on ``workers`` guarded processes, as each finishes;
     a job whose worker dies or overruns ``timeout`` gives ``on_failure(job, reason)``, and so
     does a ``MemoryError`` or an unexpected exception inside ``task`` (logged with its
     traceback and the job's ``name``). ``batch``, when given, does a chunk of jobs at once (a
     list of ``task``'s results, one per job); if it raises, the chunk is done again job by job.
-    On Ctrl+C no new job is started, the running ones finish (and are yielded), then
-    ``KeyboardInterrupt`` is raised."""
+    ``extra(job)``: seconds a job may take beyond ``timeout``, added to its chunk's time (a .doc
+    converted by LibreOffice). On Ctrl+C no new job is started, the running ones finish (and are
+    yielded), then ``KeyboardInterrupt`` is raised."""
     jobs = list(jobs)
     if not jobs:
         return
@@ -191,7 +193,8 @@ def run_guarded(task: Callable, jobs: Iterable[tuple], workers: int,
     def refill() -> None:
         for slot in slots:
             if slot.job is None and (queue or alone):
-                slot.give(next_chunk(), jobs)
+                chunk = next_chunk()
+                slot.give(chunk, jobs, timeout + sum(extra(jobs[index]) for index in chunk))
 
     try:
         while True:
@@ -199,7 +202,7 @@ def run_guarded(task: Callable, jobs: Iterable[tuple], workers: int,
             busy = [s for s in slots if s.job is not None]
             if not busy:
                 break
-            wait_for = max(0.0, min(s.started + timeout - time.monotonic() for s in busy))
+            wait_for = max(0.0, min(s.deadline - time.monotonic() for s in busy))
             try:
                 ready = wait([s.conn for s in busy], timeout=wait_for)
             except KeyboardInterrupt:
@@ -216,7 +219,7 @@ def run_guarded(task: Callable, jobs: Iterable[tuple], workers: int,
                     except (EOFError, OSError):
                         slot.process.join(5)
                         reason = death_reason(slot.process.exitcode, False, timeout)
-                elif time.monotonic() - slot.started >= timeout:
+                elif time.monotonic() >= slot.deadline:
                     reason = death_reason(None, True, timeout)
                 else:
                     continue

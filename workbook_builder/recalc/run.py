@@ -217,6 +217,14 @@ _AFTER_CHECK = (_load, _find, _score)   # the stages after _check, in order (the
 _READ_FAILURE = "文件无法读取：读取时出现意外错误，已跳过；请用 Excel 或 WPS 打开后另存为 .xlsx 再试"
 
 
+def _conversion_time(job: tuple) -> float:
+    """Seconds a file may take beyond the guard's: a .doc's conversion by LibreOffice (a chunk
+    of them had overrun the guard's time, been killed and done again one by one)."""
+    from ..readers.word97 import TIMEOUT
+
+    return TIMEOUT if Path(job[0]).suffix.lower() == ".doc" else 0.0
+
+
 def _step(step: Callable[[_File], None], file: _File, alone: bool) -> None:
     """``step`` for one file; a problem becomes that file's failure (a broken file never stops
     the others, and no library text reaches the user). Memory running out while other files of
@@ -522,7 +530,8 @@ def run(jobs: list[tuple], workers: int, progress: Callable[[int], object] | Non
     if debugging():   # one process, so that an unexpected error stops the run with its traceback
         outcomes = enumerate(check_files(jobs))
     else:
-        outcomes = run_guarded(check_file, jobs, workers, _failure, batch=check_files, name=lambda job: job[4])
+        outcomes = run_guarded(check_file, jobs, workers, _failure, batch=check_files, name=lambda job: job[4],
+                               extra=_conversion_time)
     try:
         for index, outcome in outcomes:
             done[index] = outcome
