@@ -99,17 +99,12 @@ def test_a_conversion_that_gives_no_word_document_is_said(tmp_path, monkeypatch,
     assert str(caught.value).startswith("是旧版 Word 文档（.doc）") and "另存为 .docx" in str(caught.value)
 
 
-def test_what_the_conversion_makes_is_checked_like_any_docx(tmp_path, monkeypatch, word_sample):
+def test_what_the_conversion_makes_is_checked_like_any_docx(tmp_path, monkeypatch):
     """A .docx that LibreOffice (or whatever PERFBOOK_SOFFICE names) writes is untrusted too."""
-    import zipfile
+    from tests.test_recalc_bad_files import word
 
     bad = tmp_path / "dtd.docx"
-    with zipfile.ZipFile(word_sample) as source, zipfile.ZipFile(bad, "w") as target:
-        for item in source.infolist():
-            content = source.read(item)
-            if item.filename == "word/document.xml":
-                content = content.replace(b"<w:document", b'<!DOCTYPE d [<!ENTITY x "x">]><w:document', 1)
-            target.writestr(item, content)
+    word(bad, [["项目名称", "示例"]], doctype=True)
     fake_soffice(tmp_path, monkeypatch, f"shutil.copy({str(bad)!r}, out / (source.stem + '.docx'))\n")
     (tmp_path / "a.doc").write_bytes(OLE_DOC)
     with pytest.raises(UnreadableFile, match="DTD"):
