@@ -257,9 +257,9 @@ def test_a_run_writes_over_no_file_but_an_earlier_runs(tmp_path, capsys):
     """Outputs land only where nothing of the user's is (a hostile probe: --json naming the
     summary or a copy lost the other; a user's file named like a copy was replaced; --json
     naming a device replaced the device): a file named like the summary or a copy that no
-    earlier run wrote, --json naming this run's summary or copy, and --json naming a pipe,
-    a device or a link are refused before anything is written; the outputs of an earlier run
-    are written over."""
+    earlier run wrote, and --json naming this run's summary or copy are refused before anything
+    is written; the outputs of an earlier run are written over. --json naming a pipe is written
+    into, and one naming a link writes the JSON it links to, the link kept."""
     table = tmp_path / "26_朝阳区政府网站功能和监测服务项目.xlsx"
     shutil.copy(SUBMITTED / table.name, table)
     out = tmp_path / "out"
@@ -273,9 +273,7 @@ def test_a_run_writes_over_no_file_but_an_earlier_runs(tmp_path, capsys):
     link.symlink_to(tmp_path / "目标.json")
     for args, message in (
             ([], "输出目录 .* 中已有同名的文件（26_朝阳区政府网站功能和监测服务项目_复核.xlsx），不是本工具上次写出的"),
-            (["--no-copies", "--json", str(out / "复核汇总.xlsx")], "与本次写出的复核汇总或复核副本同名"),
-            (["--json", str(pipe)], "已存在且不是普通文件"),
-            (["--json", str(link)], "已存在且不是普通文件")):
+            (["--no-copies", "--json", str(out / "复核汇总.xlsx")], "与本次写出的复核汇总或复核副本同名")):
         assert main(["recalc", str(table), "-o", str(out), "--jobs", "1", *args]) == 2, args
         assert re.search(message, capsys.readouterr().err), args
     assert users.read_bytes() == b"the user's" and sorted(p.name for p in out.iterdir()) == [users.name]
@@ -287,6 +285,16 @@ def test_a_run_writes_over_no_file_but_an_earlier_runs(tmp_path, capsys):
     capsys.readouterr()
     assert main(["recalc", str(table), "-o", str(out), "--jobs", "1", "--json", str(users)]) == 2
     assert "与本次写出的复核汇总或复核副本同名" in capsys.readouterr().err
+    import threading
+
+    got = []
+    reader = threading.Thread(target=lambda: got.append(pipe.read_bytes()), daemon=True)
+    reader.start()
+    assert main(["recalc", str(table), "-o", str(out), "--jobs", "1", "--json", str(pipe)]) == 0
+    reader.join(30)
+    assert json.loads(got[0])["tables"][0]["computed_total"] == 94 and not pipe.is_file()
+    assert main(["recalc", str(table), "-o", str(out), "--jobs", "1", "--json", str(link)]) == 0
+    assert link.is_symlink() and json.loads((tmp_path / "目标.json").read_text(encoding="utf-8"))["tables"]
 
 
 @pytest.mark.parametrize("how", ["openpyxl", "excel"])

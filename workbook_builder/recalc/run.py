@@ -31,7 +31,7 @@ from addin.engine.findings import Finding
 from addin.engine.forms import get_form
 
 from ..logs import debugging, logger
-from ..files import Taken, atomic_save, numbered, readable_path, safe_stem, shown_path, some_of, unique_names
+from ..files import Taken, atomic_save, numbered, readable_path, safe_stem, shown_path, some_of, special_file, unique_names
 from ..readers import archive
 from ..readers.container import FORMATS, OutOfMemory, UnreadableFile, os_reason
 from ..readers.tables import NoTable, ReadTable, tables_in
@@ -733,8 +733,8 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
     if not found and all(reason in (MISSING, NO_MATCH, EMPTY_PATH) for _, reason in skipped):
         raise RecalcError("没有找到要复核的文件：" + "、".join(f"{p}（{r}）" for p, r in skipped))
     _writable(outdir)
-    if json_path:
-        _writable(Path(json_path).parent, f"--json 的路径 {shown_path(str(json_path))}")
+    if json_path and not special_file(json_path):   # (a pipe or a device is written into)
+        _writable(Path(os.path.realpath(json_path)).parent, f"--json 的路径 {shown_path(str(json_path))}")
     read = set(found)
     skipped = list(dict.fromkeys((p, r) for p, r in skipped if p not in read))   # (each path once)
     taken: set[str] = Taken()
@@ -802,16 +802,13 @@ def refuse_overwrites(found: list[Path], reals: dict[Path, str], folders: list[P
 
 def refuse_json_over(json_path: str | Path, reads, error: type[UserError]) -> None:
     """Stop before any work when ``--json`` would replace a user's file: one of the files to be
-    read (their real paths, ``reads``), a device, pipe or link, or an existing file that is not
-    JSON (an existing JSON is an earlier run's)."""
+    read (their real paths, ``reads``), or an existing file that is not JSON (an existing JSON is
+    an earlier run's), also through a link. A device or a pipe (``--json >(jq .)``) is written
+    into (see :func:`..files.atomic_save`)."""
     target = _real(Path(json_path))
     if any(real == target for real in reads):
         raise error(f"--json 的路径 {shown_path(str(json_path))} 是要读取的文件之一，写 JSON 会覆盖它："
                     "请另选 --json 的路径")
-    if os.path.islink(json_path) or (os.path.exists(json_path) and not os.path.isfile(json_path)
-                                      and not os.path.isdir(json_path)):   # (a folder: writing says so)
-        raise error(f"--json 的路径 {shown_path(str(json_path))} 已存在且不是普通文件（设备、管道或链接），"
-                    "写 JSON 会替换它：请另选 --json 的路径")
     if os.path.isfile(json_path) and not _looks_like_json(Path(json_path)):
         raise error(f"--json 的路径 {shown_path(str(json_path))} 已有一个不是 JSON 的文件，写 JSON 会覆盖它："
                     "请另选 --json 的路径")
