@@ -476,6 +476,12 @@ def test_an_output_onto_a_pipe_is_written_into_it_not_renamed_over(tmp_path):
     reader.join(10)
     assert got == [b"complete"] and stat.S_ISFIFO(os.stat(pipe).st_mode)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe.xlsx"]   # (no temporary left beside it)
+    if os.path.isdir("/proc/self/fd"):   # a shell's >(…): /dev/fd/63, a link to "pipe:[…]", no path of its own
+        read, write = os.pipe()
+        (tmp_path / "fd").symlink_to(f"/proc/self/fd/{write}")
+        atomic_save(lambda tmp: Path(tmp).write_bytes(b"again"), tmp_path / "fd")
+        assert os.read(read, 100) == b"again" and (tmp_path / "fd").is_symlink()
+        os.close(read), os.close(write)
 
 
 @pytest.mark.skipif(os.name != "posix", reason="a pipe closed at its reading end")

@@ -169,8 +169,8 @@ def atomic_save(save, path: str | Path) -> Path:
     the permissions of a file the user creates (``0666`` less the umask), not ``mkstemp``'s 0600.
     An existing device or pipe (:func:`special_file`) gets the complete file written into it; a
     link (/dev/stdout) is followed, the file it names replaced and the link kept."""
-    path = Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
-    if special_file(path):
+    path = Path(path)
+    if special_file(path):   # (through a link too: /dev/fd/63 names a pipe as pipe:[…])
         with tempfile.TemporaryDirectory(prefix="perfbook-") as folder:
             tmp = Path(folder, f"output{path.suffix}")
             save(str(tmp))
@@ -181,6 +181,8 @@ def atomic_save(save, path: str | Path) -> Path:
         except OSError as err:
             raise type(err)(err.errno, err.strerror, str(path)) from err
         return path
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.stem[:20]}.", suffix=f".tmp{path.suffix}", dir=path.parent)
