@@ -380,8 +380,11 @@ def cmd_report_write(args: argparse.Namespace) -> int:
 
 
 def cmd_report_check(args: argparse.Namespace) -> int:
+    from .recalc.run import refuse_json_over
     from .reports.check import check_report
 
+    if args.json not in (None, "-"):   # (a user's file: refused before any work, as recalc and targets check do)
+        refuse_json_over(args.json, [], CliError)
     result = check_report(args.report, args.workbook, args.sheet, args.profile)
     if args.json:
         result.save_json(args.json)
@@ -749,10 +752,6 @@ def _not_over_inputs(args: argparse.Namespace) -> None:
     clash = read_by_this_run([Path(p) for p in named(getattr(args, "writes", ()))], named(getattr(args, "reads", ())))
     if clash:
         raise CliError(f"输出 {shown_path(str(clash[0]))} 就是要读取的文件，写出会覆盖它：请另选输出路径")
-    if "json" in getattr(args, "writes", ()) and args.json not in (None, "-"):   # (a device, a pipe, a user's file)
-        from .recalc.run import refuse_json_over
-
-        refuse_json_over(args.json, [], CliError)
 
 
 def _json_to_stdout(args: argparse.Namespace) -> int:

@@ -54,7 +54,8 @@ def read_json(path: str | Path, instead: str = "") -> object:
     if text is None:
         raise JsonFileError(f"{path} 不是文本文件，不是 JSON（应为 UTF-8 编码的文本）")
     try:
-        return _without_surrogates(json.loads(text))
+        value = json.loads(text)
+        return _without_surrogates(value) if _SURROGATE_ESCAPE.search(text) else value   # (only a \\uD8xx… makes one)
     except json.JSONDecodeError as err:
         reason = next((zh for en, zh in _JSON_REASONS if err.msg.startswith(en)), "格式不对")
         raise JsonFileError(f"{path} 不是有效的 JSON：第 {err.lineno} 行第 {err.colno} 列处{reason}") from None
@@ -65,6 +66,7 @@ def read_json(path: str | Path, instead: str = "") -> object:
 
 
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")   # how a JSON text writes one
 
 
 def _without_surrogates(value: object) -> object:

@@ -124,13 +124,14 @@ def _frame(path: Path) -> tuple[list[str], list[dict[str, str]], str | None, int
         raise ProjectListError(path, [reason_of_one(err)]) from None
     if fmt in WORD_FORMATS or not grids:
         raise ProjectListError(path, ["不是表格（是 Word 文档或没有工作表）"])
-    cells = [[[_cell(v) for v in row] for row in grid.rows] for grid in grids]
-    lists = [n for n, (grid, rows) in enumerate(zip(grids, cells)) if not grid.hidden and list_header(rows)]
+    lists = [n for n, grid in enumerate(grids)   # (a header is within the first rows: only those looked at)
+             if not grid.hidden and list_header([[_cell(v) for v in row] for row in grid.rows[:HEADER_ROWS + 1]])]
     if len(lists) > 1:   # (never one read and the others dropped without a word)
         raise ProjectListError(path, [f"工作表“{'”“'.join(grids[n].name for n in lists)}”中都有项目清单，一次只能读一个："
                                       "请把它们合并到一个工作表，或分存为几个文件"])
     number = lists[0] if lists else next((n for n, grid in enumerate(grids) if not grid.hidden), 0)
-    grid, rows = grids[number], cells[number]   # (the list's sheet, not a hidden one before it)
+    grid = grids[number]   # (the list's sheet, not a hidden one before it)
+    rows = [[_cell(v) for v in row] for row in grid.rows]
     sheet = None if fmt == "csv" else grid.name
     at, header = list_header(rows) or (0, _labels(rows[0]) if rows else [])
     columns = {name: i for i, name in reversed(list(enumerate(header))) if name}   # the first of a name

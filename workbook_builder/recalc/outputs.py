@@ -24,7 +24,9 @@ from ..files import shown_path, some_of
 def copy_name(name: str, fmt: str) -> str:
     """The annotated copy's file name for a file of format ``fmt`` (``name`` ends in .xlsx):
     Word documents get a .docx copy, .xlsm workbooks an .xlsm copy, every other workbook .xlsx."""
-    return str(Path(name).with_suffix({"docx": ".docx", "doc": ".docx", "xlsm": ".xlsm"}.get(fmt, ".xlsx")))
+    from ..readers.container import WORD_FORMATS
+
+    return str(Path(name).with_suffix(".docx" if fmt in WORD_FORMATS else ".xlsm" if fmt == "xlsm" else ".xlsx"))
 
 
 def earlier_outputs(outdir: Path, summary_name: str | None = None, copies_column: str = "复核副本") -> set[str]:

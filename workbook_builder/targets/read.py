@@ -539,16 +539,13 @@ def _one_year_amount(grid: Grid, rows: range) -> tuple[object, str, int, int] | 
     return _labelled(grid, rows, WHOLE_LABELS, amount=True)
 
 
-_LONG_TERM = re.compile(r"长期|中期|实施期")
-
-
 def _annual_columns(texts: list[str], columns: dict[str, int], left: int) -> None:
     """Where one header row holds the indicator columns twice, the 长期 (中期) ones first and the
     年度 ones after (武汉青山区's 绩效目标表: 二级指标(长期) | 三级指标(长期) | 指标值(长期) | 二级指标(年度)
     | 三级指标(年度) | 指标值(年度)), the later ones: the targets the year's budget is about."""
     for i, text in enumerate(texts):
         for field, _ in _indicator_fields((text,), "indicators"):
-            if field in columns and _LONG_TERM.search(texts[columns[field] - left]):
+            if field in columns and _WHOLE_PERIOD.search(texts[columns[field] - left]):
                 columns[field] = left + i
 
 
@@ -569,7 +566,8 @@ _SIGN_OFF = re.compile(r"^(?:填表人|填报人|审核人|联系人|联系电�
 # Sub-labels under a 指标值 header spanning columns (黄石: 2021年实际实现值 | 预期2022年实现值), by how
 # surely they name this year's target, the first that a label has words of: last year's or an actual
 # value (0), the whole period's (1), this year's or the expected one (3); a plain value is 2
-_SUB_LABELS = ((re.compile(r"实际|历史|上年|以前|基期"), 0), (re.compile(r"实施期|长期|总体|中期|绩效期"), 1),
+_WHOLE_PERIOD = re.compile(r"实施期|长期|总体|中期|绩效期")   # a target for the whole period, not the year's
+_SUB_LABELS = ((re.compile(r"实际|历史|上年|以前|基期"), 0), (_WHOLE_PERIOD, 1),
                (re.compile(r"预期|预计|年度|本年|当年|申报"), 3))
 
 

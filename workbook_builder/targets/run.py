@@ -252,24 +252,22 @@ def check_targets(paths: list[str], outdir: str | Path | None = None, profile: s
         names = [copy_name(stem, p.suffix.lower().lstrip(".")) for p, stem in zip(found, stems) if copies]
         earlier = earlier_outputs(out, SUMMARY_NAME, "审核副本")
         refuse_writing_over(out, [SUMMARY_NAME, *names], earlier, TargetsError, "审核")
-    done = 0
+    done, stopped = 0, False
     try:
         for path, label, stem in zip(found, labels, stems):
             result.sources[label] = path
             _check_one(path, label, stem, out if copies else None, profile, index, result)
             done += 1
     except KeyboardInterrupt:   # the copies written are listed in a summary, which the next run may replace
+        stopped = True
         result.notes.append(f"审核被中断（Ctrl+C 或终止信号）：{len(found)} 个文件中审核了 {done} 个，其余未审核")
         result.unreadable += [Unreadable(label, "未审核：审核被中断") for label in labels[done:]]
-        if out is not None:
-            from .summary import write_summary
-
-            result.summary_path = write_summary(result, out / SUMMARY_NAME)
-        raise
     if out is not None:
         from .summary import write_summary
 
         result.summary_path = write_summary(result, out / SUMMARY_NAME)
+    if stopped:
+        raise KeyboardInterrupt
     if json_path is not None:
         result.json_path = atomic_save(lambda tmp: Path(tmp).write_text(result.to_json(), encoding="utf-8"),
                                        Path(json_path))
