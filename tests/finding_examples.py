@@ -97,6 +97,18 @@ def balanced_year(year: int, score=None) -> YearBudget:
     return YearBudget(year, BudgetLine("合计", 10, 10, 10), [BudgetLine("明细", 10, 10, 10)], score)
 
 
+def blocks(*scores, points=(40,), actual="100%") -> Table:
+    """A table of Hubei's kind (hubei-2020): rows without 分值 in blocks carrying their points,
+    funds 20; ``scores``: the first row's, then 20-point rows met."""
+    rows = [Indicator("产出指标", "质量指标", "合格率", None, "100%", None, actual, None, scores[0])]
+    rows += [Indicator("产出指标", "质量指标", f"合格率{n}", None, "100%", None, "100%", None, s)
+             for n, s in enumerate(scores[1:], start=2)]
+    first = [(1, points[0], "年度绩效目标1")] + [(len(rows) + 1, p, f"年度绩效目标{n}") for n, p in enumerate(points[1:], 2)]
+    rows += [Indicator("效益指标", "社会效益", "覆盖率", None, "100%", None, "100%", None, p) for p in points[1:]]
+    funds = Funds(annual=100, executed=100, weight=20, score=20)
+    return Table("示例项目", funds, rows, blocks=tuple(first), profile="hubei-2020")
+
+
 # name → (what the engine found, the finding that must be among it: a (part, kind, field), or a
 # piece of the message where the kind alone would not tell a deleted refusal from another one)
 EXAMPLES = {
@@ -160,6 +172,19 @@ EXAMPLES = {
     "grade mismatch": (lambda: table_kinds(table(grade="良")), ("grade", "grade_mismatch", "grade")),
     "profile weight groups": (lambda: table_kinds(table(funds=_funds(received=100)), "yichun-2022"),
                               ("total", "weights_sum", "weight")),
+    # rows without 分值 in blocks carrying their points (Hubei's form, table._blocks)
+    "block row score missing": (lambda: table_kinds(blocks(None, 20, points=(40, 40))),
+                                ("indicator", "score_missing", "score")),
+    "block row unreadable score": (lambda: table_kinds(blocks("满分", 20, points=(40, 40))),
+                                   ("indicator", "unreadable", "score")),
+    "block row unreadable actual": (lambda: table_kinds(blocks(20, 20, points=(40, 40), actual="待定")),
+                                    ("indicator", "unreadable", "actual")),
+    "block row nothing achieved": (lambda: table_kinds(blocks(5, 20, points=(40, 40), actual="0%")),
+                                   ("indicator", "score_mismatch", "score")),
+    "block points": (lambda: table_kinds(blocks(19, 20, points=(40, 40))), ("block", "weights_sum", "score")),
+    "block unreadable points": (lambda: table_kinds(blocks(20, 20, points=("四十", 40))),
+                                ("block", "unreadable", "score")),
+    "blocks and funds not 100": (lambda: table_kinds(blocks(20, 20, points=(40, 30))), ("total", "weights_sum", "weight")),
     # evaluation frameworks (addin.engine.frameworks.evaluation)
     "item unreadable points": (lambda: form_kinds(item(points="若干")), ("item", "unreadable", "points")),
     "item unreadable criterion": (lambda: form_kinds(item(criterion="①设有目标（1分）②目标明确（5分）")),

@@ -53,14 +53,28 @@ def written(tmp_path_factory):
     """(form, portable) → the paths of the four templates."""
     paths = {}
     for found in list_forms():
-        tables = read_project_list(LIST, found.profile, 2024)
-        chosen = [tables[n - 1] for n in NUMBERS]
+        tables = read_project_list(LIST, None, 2024)
+        chosen = [fitted(tables[n - 1], found) for n in NUMBERS]
         for portable in (False, True):
             folder = tmp_path_factory.mktemp(f"{found.id}-{'portable' if portable else 'addin'}")
             result = write_batch(chosen, folder, None, 2024, portable=portable, form_id=found.id)
             assert result.failed == []
             paths[found.id, portable] = [w.path for w in result.written]
     return paths
+
+
+def fitted(table, found):
+    """A sample project (indicators worth 90, funds 10) with its indicator weights scaled to the
+    form's share of the 100 points (Hubei's 80), in whole hundredths adding up exactly, under the
+    form's profile."""
+    total = sum(Decimal(str(i.weight)) for i in table.indicators)
+    if total == found.indicators_weight:
+        return replace(table, profile=found.profile)
+    weights = [(Decimal(str(i.weight)) * found.indicators_weight / total).quantize(Decimal("0.01"))
+               for i in table.indicators]
+    weights[-1] += found.indicators_weight - sum(weights)
+    return replace(table, profile=found.profile, funds=replace(table.funds, weight=found.funds_weight),
+                   indicators=[replace(i, weight=float(w)) for i, w in zip(table.indicators, weights)])
 
 
 def samples(chaoyang_tables):
@@ -114,7 +128,7 @@ def expected_cells(table, form_id: str) -> dict[str, object]:
     cells = {lay.funds_cell("rate"): float(rate)}
     funds = Decimal(0)
     if lay.funds_scored:
-        funds = exec_score(table.funds.annual, table.funds.executed, 10, profile)
+        funds = exec_score(table.funds.annual, table.funds.executed, found.funds_weight, profile)
         cells[lay.funds_cell("score")] = float(funds)
     total = funds + sum(d.score for d in result.indicators)
     cells[lay.total_score_cell] = float(total)
@@ -160,7 +174,7 @@ def test_an_amount_typed_in_the_other_money_unit_computes_in_the_forms_unit(writ
     assert book.value(solution, SHEET, lay.funds_cell("rate")) == float(rate)
     if lay.funds_scored:
         assert book.value(solution, SHEET, lay.funds_cell("score")) == float(
-            exec_score(table.funds.annual, executed, 10, table.profile))
+            exec_score(table.funds.annual, executed, BY_ID[form_id].funds_weight, table.profile))
 
 
 def where(finding, lay: Layout) -> str:

@@ -65,6 +65,9 @@ class Form:
     closing: tuple[str, ...]          # 评价结论, 存在问题, 改进措施 … after the total row
     header_totals: tuple[str, ...] = ()   # labels of a total written above the table (自评得分)
     judged: tuple[str, ...] = ()      # 一级指标 whose rows are scored by judgement (项目决策, 项目管理)
+    # labels that begin a block of rows carrying its points (年度绩效目标1（80分）): a table of the
+    # form without a 分值 column is read with each row's weight implied by its score
+    blocks: tuple[str, ...] = ()
 
     def __hash__(self) -> int:
         return hash(self.id)
@@ -148,6 +151,7 @@ def _parse(data: dict) -> Form:
         funds_weight=funds_weight, indicators_weight=indicators_weight,
         total_labels=tuple(data["totals"]["labels"]), closing=tuple(data["totals"].get("closing", ())),
         header_totals=tuple(data["totals"].get("header", ())), judged=tuple(indicators.get("judged", ())),
+        blocks=tuple(indicators.get("blocks", ())),
     )
 
 

@@ -15,7 +15,8 @@ from decimal import Decimal
 from . import form
 from .findings import JUDGED, Finding, check_judged, check_scored, fmt, pct, settled, unreadable
 from .errors import PerfError
-from .natures import parse_weight
+from .methods import QUANTITATIVE
+from .natures import QUALITATIVE, parse_weight
 from .numbers import is_blank, read_score, read_value, round_half_up, to_decimal
 from .profiles import Profile, get_profile
 from .scoring import IndicatorScore, exec_detail, grade_of, score_detail
@@ -72,6 +73,9 @@ class Table:
     grade: object = None         # 等级, if the form shows one
     profile: str | None = None   # the profile the table declares (规则 cell), if any
     judged: tuple[str, ...] = ()  # 一级指标 whose rows are scored by judgement (the form says)
+    # A form that prints no 分值 column (Hubei's 20/80 自评表): each block of rows (年度绩效目标1（80分）)
+    # carries its points in its label; (first indicator row, 1-based; its points as written; its label)
+    blocks: tuple[tuple[int, object, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -266,6 +270,114 @@ def _weights(table: Table, result: TableResult, rules: Profile) -> None:
                                                                  "weight")))
 
 
+_WHOLE = Decimal(1)
+
+
+def _shares(detail: IndicatorScore, rules: Profile) -> tuple[Decimal, Decimal]:
+    """The least and the most share of its 分值 a row scored as ``detail`` may get: its grade's
+    band for a 定性 row, the achieved share (capped, less any deduction) for a 定量 one."""
+    if detail.nature == QUALITATIVE:
+        return detail.grade.band
+    share = QUANTITATIVE[rules.methods[detail.nature]].share(detail.target, detail.actual)
+    share = min(max(share, Decimal(0)), _WHOLE) - detail.deduction
+    return share, share
+
+
+def _implied_row(row: int, ind: Indicator, result: TableResult, rules: Profile) -> tuple[Decimal | None, Decimal, Decimal]:
+    """A row of a form without 分值: scored as a row of 100 points to learn how far it was
+    achieved; its detail is its reported score and the 分值 that score implies (score ÷ share,
+    the form's 得分 = 权重 × B/A read backwards). Returns (the reported score, the least and the
+    most share it may have achieved) for :func:`_blocks`: a row whose achievement cannot be read
+    has achieved at most all of it (its 分值 is at least its score), a row without a score tells
+    nothing."""
+    add = lambda finding: result.findings.append(TableFinding("indicator", finding, row))  # noqa: E731
+    result.indicators.append(None)
+    reported = None
+    if is_blank(ind.score):
+        add(Finding("score_missing", "未填写得分"))
+    else:
+        try:
+            reported = round_half_up(read_score(ind.score, "得分"), rules.decimals)
+        except PerfError as err:
+            add(unreadable(err, ind.score, field="score"))
+    try:
+        detail = score_detail(ind.nature, ind.target, ind.actual, 100, rules, ind.unit, (ind.level1, ind.level2))
+    except PerfError as err:
+        add(unreadable(err))
+        return reported, Decimal(0), _WHOLE
+    low, high = _shares(detail, rules)
+    if reported is None:
+        return None, low, high
+    if high <= 0 < reported:
+        add(Finding("score_mismatch", f"实际完成值{ind.actual}未达到年度指标值{ind.target}的任何比例，得分应为0，"
+                                      f"填报为{fmt(reported)}", reported, Decimal(0)))
+    share = detail.grade.share if detail.nature == QUALITATIVE else high
+    implied = round_half_up(reported / share, rules.decimals) if share > 0 else Decimal(0)
+    result.indicators[-1] = replace(detail, weight=implied, score=reported, base=reported)
+    return reported, low, high
+
+
+def _blocks(table: Table, result: TableResult, rules: Profile,
+            rows_read: list[tuple[Decimal | None, Decimal, Decimal]]) -> None:
+    """Each block's rows must add up to the block's points (年度绩效目标1（80分）): a row's 分值 is
+    its reported score ÷ the share it achieved (a range for a 定性 row, whose grade allows a band;
+    at least its score for a row whose achievement cannot be read; any 分值 for a row that
+    achieved nothing or has no score), so the block's points must lie between the least and the
+    most its rows' scores imply, give or take the rounding of each score. The blocks and the
+    funds block add up to 100."""
+    ends = [first for first, _, _ in table.blocks[1:]] + [len(table.indicators) + 1]
+    points_total = Decimal(0)
+    for number, ((first, points, label), end) in enumerate(zip(table.blocks, ends), start=1):
+        try:
+            points = read_value(points, None, "目标分值")
+        except PerfError as err:
+            result.findings.append(TableFinding("block", unreadable(err, points, field="score"), number))
+            points_total = None
+            continue
+        if points_total is not None:
+            points_total += points
+        least, most, slack, added = Decimal(0), Decimal(0), Decimal(0), Decimal(0)
+        for reported, low, high in rows_read[first - 1:end - 1]:
+            if reported is None or high <= 0:
+                most = None   # (a row without a score, or that achieved nothing, may weigh anything)
+                continue
+            added += reported
+            least += reported / high
+            slack += Decimal("0.005") / (low if low > 0 else high)
+            most = None if most is None or low <= 0 else most + reported / low
+        if points < least - slack or (most is not None and points > most + slack):
+            _block_finding(result, rules, number, label, added, points, least, most)
+    if points_total is not None:
+        _points_total(table, result, rules, points_total)
+
+
+def _block_finding(result: TableResult, rules: Profile, number: int, label: str, added: Decimal,
+                   points: Decimal, least: Decimal, most: Decimal | None) -> None:
+    least, most = (None if v is None else round_half_up(v, rules.decimals) for v in (least, most))
+    if not added and least == most:   # (no row read under its label)
+        message = f"“{label}”下没有读到计分的指标，其{fmt(points)}分没有计入"
+    elif least == most == added:
+        message = f"“{label}”的指标均已完成，得分合计应为{fmt(points)}分，填报合计为{fmt(added)}分"
+    else:
+        implied = f"为{fmt(least)}" if least == most else f"为{fmt(least)}至{fmt(most)}" if most is not None \
+            else f"不少于{fmt(least)}"
+        message = (f"“{label}”各指标得分合计{fmt(added)}分，按完成比例推算的分值合计{implied}分，"
+                   f"与目标分值{fmt(points)}分不符")
+    result.findings.append(TableFinding("block", Finding("weights_sum", message, added, points), number))
+
+
+def _points_total(table: Table, result: TableResult, rules: Profile, blocks: Decimal) -> None:
+    try:
+        funds = rules.funds_weight if is_blank(table.funds.weight) else read_value(table.funds.weight, None, "资金分值")
+    except PerfError:
+        return
+    if funds + blocks != Decimal(form.TOTAL_WEIGHT):
+        message = (f"各绩效目标的分值合计 {fmt(blocks)}，加上预算执行分值 {fmt(funds)} 为 {fmt(funds + blocks)}，"
+                   f"应为 {form.TOTAL_WEIGHT}")
+        result.findings.append(TableFinding("total", Finding("weights_sum", message, funds + blocks,
+                                                             Decimal(form.TOTAL_WEIGHT), "weight")))
+
+
 def evaluate_table(table: Table, profile: object = None, scores_reported: bool = True) -> TableResult:
     """Re-score a whole table and list every inconsistency with what it reports.
 
@@ -276,7 +388,11 @@ def evaluate_table(table: Table, profile: object = None, scores_reported: bool =
     result = TableResult(table, rules.id)
     _funds(table, result, rules)
     _funds_sources(table, result)
+    rows_read = []
     for row, ind in enumerate(table.indicators, start=1):
+        if table.blocks:
+            rows_read.append(_implied_row(row, ind, result, rules))
+            continue
         if ind.level1 in table.judged:
             detail, findings = check_judged(ind.weight, ind.score, ind.reason, rules)
             result.indicators.append(detail)
@@ -293,7 +409,10 @@ def evaluate_table(table: Table, profile: object = None, scores_reported: bool =
             findings = check_scored(detail, ind.score, ind.reason, rules)
         result.indicators.append(detail)
         result.findings.extend(TableFinding("indicator", f, row) for f in findings)
-    _weights(table, result, rules)
+    if table.blocks:
+        _blocks(table, result, rules, rows_read)
+    else:
+        _weights(table, result, rules)
     scores = [d.score for d in result.indicators if d is not None]
     if result.funds_score is not None and len(scores) == len(table.indicators):
         result.total = result.funds_score + sum(scores, Decimal(0))

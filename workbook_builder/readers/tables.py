@@ -601,16 +601,44 @@ def _read_standard(grid: Grid, file: str) -> list[ReadTable]:
     headers = [grid.top + i for i, row in enumerate(joined)
                if level3 in row and _is_header(tuple(texts[i]))]
     anchors = [grid.top + i for i, row in enumerate(joined) if form.PROJECT in row and form.PROJECT in texts[i]]
+    groups: list[list[int]] = []   # a table's header rows: its first, then those of its further blocks
+    for header in headers:
+        if groups and _block_label(texts[header - grid.top]) and _block_label(texts[groups[-1][0] - grid.top]) \
+                and not any(groups[-1][-1] < a < header for a in anchors):
+            groups[-1].append(header)   # (年度绩效目标2（40分）: the same table's next block)
+        else:
+            groups.append([header])
     tables = []
-    for number, header in enumerate(headers):
+    for number, (header, *more) in enumerate(groups):
         start = max([a for a in anchors if a < header], default=grid.top)
-        previous = headers[number - 1] if number else None
+        previous = groups[number - 1][-1] if number else None
         if previous is not None and start < previous:
             start = previous + 1
-        end = headers[number + 1] if number + 1 < len(headers) else grid.bottom
+        end = groups[number + 1][0] if number + 1 < len(groups) else grid.bottom
         end = min([a for a in anchors if a > header] + [end])
-        tables.append(_read_block(grid, start, header, end, file))
+        tables.append(_read_block(grid, start, header, end, file, tuple(more)))
     return tables
+
+
+_POINTS = re.compile(r"[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
+
+
+@lru_cache(maxsize=1)
+def _block_starts() -> tuple[str, ...]:
+    return tuple(label for found in list_forms() for label in found.blocks)
+
+
+def _block_label(texts: list[str]) -> str | None:
+    """The label of a block of rows carrying its points (年度绩效目标1（80分）) among a header
+    row's cells, on a form that has such blocks (Hubei's)."""
+    starts = _block_starts()
+    return next((t for t in texts if t and t.startswith(starts)), None) if starts else None
+
+
+def _points_in(text: str) -> str | None:
+    """The points a label states: 20 of 预算执行情况（万元）（20分）."""
+    found = _POINTS.search(text)
+    return found.group(1) if found else None
 
 
 @lru_cache(maxsize=256)
@@ -790,7 +818,9 @@ def _recognise(texts: set[str], columns: dict[str, int], funds_label: str) -> tu
     return best.id, exact
 
 
-def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> ReadTable:
+def _read_block(grid: Grid, start: int, header: int, end: int, file: str, more: tuple[int, ...] = ()) -> ReadTable:
+    """The table whose indicator header is at ``header`` (its head from ``start``, its rows to
+    ``end``); ``more``: the header rows of its further blocks (Hubei's 年度绩效目标2)."""
     rows = range(start, header)
     cells: dict[tuple, str] = {}
     problems: list[tuple[str, str]] = []
@@ -835,6 +865,8 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
             return values
 
         funds = Funds(**read_row(funds_row, [f for f in forms.FUNDS_FIELDS if f in funds_columns], ("funds",)))
+        if "score" in funds_columns and "weight" not in funds_columns:   # 预算执行情况（万元）（20分）
+            funds.weight = next(filter(None, map(_points_in, all_texts[funds_header - grid.top])), None)
         for r in range(funds_row + 1, header):
             row_texts_ = [t for t in all_texts[r - grid.top][: max(funds_columns.values()) - grid.left] if t]
             name = next((n for n in map(_source_name, row_texts_) if n), None)
@@ -853,7 +885,12 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
             goal_actual = str(grid.value(goal[0] + 1, actual_col[1]) or "")
 
     columns, first = _indicator_columns(grid, header)
-    missing = [form.INDICATOR_FIELDS[k] for k in REQUIRED_COLUMNS if k not in columns]
+    form_id, exact = _recognise(seen, columns, funds_label)
+    found_form = get_form(form_id)
+    header_texts = all_texts[header - grid.top]
+    block = _block_label(header_texts[:min(columns.values(), default=grid.left) - grid.left])
+    implied = "weight" not in columns and bool(found_form.blocks) and block is not None
+    missing = [form.INDICATOR_FIELDS[k] for k in REQUIRED_COLUMNS if k not in columns and not (implied and k == "weight")]
     if missing:
         where = f"“{grid.name}”{grid.address(header, grid.left)} 起的指标表头"
         if {"weight", "score"}.isdisjoint(columns) and {"level3", "target", "actual"} <= columns.keys() \
@@ -863,8 +900,10 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
         width = sum(1 for c in range(grid.left, grid.right) if grid.value(header, c) not in (None, ""))
         raise NoTable(f"{where}缺少“{'”“'.join(missing)}”列"
                       f"（只有 {width} 列），无法复核")
-    form_id, exact = _recognise(seen, columns, funds_label)
     indicators: list[Indicator] = []
+    blocks = [(1, _points_in(block), block)] if implied else []   # (first row, points, label) of each
+    if implied:
+        cells[("block", 1, "score")] = grid.address(header, grid.left + header_texts.index(block))
     total_row = None
     top, left, bottom = grid.top, grid.left, grid.bottom
     label_end = columns["target"] - left    # the label columns: 一级, 二级, 三级 (and 性质)
@@ -874,6 +913,12 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
     passed = PassedLabels()   # labels of rows passed over (项目效益 on a placeholder row)
     for r in range(first, end):
         texts = all_texts[r - top] if top <= r < bottom else []
+        if r in more:   # the header of the next block: 年度绩效目标2（40分） | 一级指标 | …
+            if implied:
+                label = _block_label(texts)
+                blocks.append((len(indicators) + 1, _points_in(label), label))
+                cells[("block", len(blocks), "score")] = grid.address(r, left + texts.index(label))
+            continue
         labels = [t for t in texts[:label_end] if t]
         if any(t.startswith(totals) for t in labels):
             total_row = r
@@ -888,7 +933,7 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
                 shift = nature_col - columns["nature"]
         row = grid.rows[r - top] if top <= r < bottom else []
         width = len(row)
-        values = {"level1": "", "level2": "", "unit": None, "nature": None}
+        values = {"level1": "", "level2": "", "unit": None, "nature": None, "weight": None}
         for key, col in column_items:
             c = col - left + shift
             values[key] = _clean(row[c]) if 0 <= c < width else None
@@ -931,7 +976,6 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
         above = _header_total(grid, range(max(grid.top, start - 3), header))   # (above 项目名称 too)
         if above is not None:
             total_score, cells[("total", "score")] = above
-    found_form = get_form(form_id)
     unscored = found is not None and not {"weight", "score"} & set(funds_columns) \
         and not _names_points(all_texts[funds_header - grid.top])   # (not 权数 | 自评得分 either)
     if unscored or (not found_form.funds_weight and "weight" not in funds_columns):
@@ -954,6 +998,8 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str) -> Rea
         grade=grade,
         profile=str(declared) if rule else None,
         judged=found_form.judged,
+        blocks=tuple((first_row, found_form.indicators_weight if points is None and len(blocks) == 1 else points,
+                      label) for first_row, points, label in blocks),
     )
     problems += _error_values(grid, range(start, total_row + 1 if total_row is not None else end))
     status = "未填写" if _unfilled(table) else ""

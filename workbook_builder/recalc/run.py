@@ -43,7 +43,7 @@ class RecalcError(UserError):
 
 
 def _cell(read: ReadTable, finding: TableFinding) -> str:
-    if finding.part in ("indicator", "source"):
+    if finding.part in ("indicator", "source", "block"):
         return read.cell((finding.part, finding.row, finding.field))
     return read.cell((finding.part, finding.field))
 

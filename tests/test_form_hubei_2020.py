@@ -1,0 +1,68 @@
+"""hubei-2020: Hubei's 财政项目绩效自评表 — 预算执行情况（万元）（20分） with 得分(20分*执行率), and
+年度绩效目标 blocks whose rows carry no 分值 (their points in the block's label); a table of two
+blocks is one table."""
+
+import json
+
+import pytest
+
+from form_cases import read_real
+from real_tables import REAL, load, workbook
+from workbook_builder.readers.tables import NoTable, read_tables
+from workbook_builder.recalc.run import report_table
+
+
+def test_one_block_and_the_funds_points_are_read_from_their_labels(tmp_path):
+    read, report, result = read_real("hubei_changjiang_1", tmp_path, None)
+    assert read.form == "hubei-2020" and report.profile == "hubei-2020"
+    assert read.table.blocks == ((1, "80", "年度绩效目标1(80分)"),)
+    assert read.table.funds.weight == "20" and read.cell(("block", 1, "score")) == "A10"
+    assert report.findings == [] and result.total == 100
+    assert [d.weight for d in result.indicators] == [20, 10, 10, 40]
+
+
+def _two_blocks(tmp_path, satisfaction=40):
+    """长江禁捕's table split as 黄冈's is: 年度绩效目标1（40分） of three 产出 rows, 年度绩效目标2（40分）
+    of the 满意度 row."""
+    data = load(REAL / "hubei_changjiang_1.json")
+    rows = data["rows"]
+    rows[9][0] = "年度绩效目标1(40分)"
+    second = ["年度绩效目标2(40分)", *rows[9][1:]]
+    rows[14][6] = satisfaction
+    data["rows"] = [*rows[:13], second, *rows[14:]]   # (in place of the empty 效益指标 row)
+    data["merges"] = [m for m in data["merges"] if m != "A10:A15"] + ["A10:A13", "A14:A15"]
+    source = tmp_path / "two.json"
+    source.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return read_tables(workbook(source, tmp_path / "two.xlsx"))
+
+
+def test_two_blocks_are_one_table_each_block_at_its_label(tmp_path):
+    [read] = _two_blocks(tmp_path)
+    assert read.table.blocks == ((1, "40", "年度绩效目标1(40分)"), (4, "40", "年度绩效目标2(40分)"))
+    assert (read.cell(("block", 1, "score")), read.cell(("block", 2, "score"))) == ("A10", "A14")
+    assert [i.level3 for i in read.table.indicators][-1] == "退捕渔民抽样调查满意度"
+    report, _ = report_table(read, None, "two.xlsx")
+    assert report.findings == []
+    [read] = _two_blocks(tmp_path, satisfaction=39)
+    report, _ = report_table(read, None, "two.xlsx")
+    assert [(f.cell, f.kind) for f in report.findings] == [("A14", "weights_sum"), ("G16", "total_mismatch")]
+
+
+def test_a_header_without_a_block_label_still_needs_its_points(tmp_path):
+    """Without 年度绩效目标（80分） nothing says what the rows are worth: refused, naming 分值."""
+    data = load(REAL / "hubei_changjiang_1.json")
+    data["rows"][9][0] = None
+    source = tmp_path / "bare.json"
+    source.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(NoTable, match="分值"):
+        read_tables(workbook(source, tmp_path / "bare.xlsx"))
+
+
+def test_a_single_block_without_its_points_is_worth_the_forms_80(tmp_path):
+    data = load(REAL / "hubei_changjiang_1.json")
+    data["rows"][9][0] = "年度绩效目标"
+    source = tmp_path / "plain.json"
+    source.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    [read] = read_tables(workbook(source, tmp_path / "plain.xlsx"))
+    assert read.table.blocks == ((1, 80, "年度绩效目标"),)
+    assert report_table(read, None, "plain.xlsx")[0].findings == []
