@@ -66,3 +66,16 @@ def test_a_single_block_without_its_points_is_worth_the_forms_80(tmp_path):
     [read] = read_tables(workbook(source, tmp_path / "plain.xlsx"))
     assert read.table.blocks == ((1, 80, "年度绩效目标"),)
     assert report_table(read, None, "plain.xlsx")[0].findings == []
+
+
+def test_two_projects_one_under_the_other_are_two_tables(tmp_path):
+    """A block header after another project's 项目名称 begins that project's table, not a block."""
+    data = load(REAL / "hubei_changjiang_1.json")
+    rows = data["rows"][:16]
+    data["rows"] = [*rows, *rows]
+    data["merges"] = []
+    source = tmp_path / "two_projects.json"
+    source.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    reads = read_tables(workbook(source, tmp_path / "two_projects.xlsx"))
+    assert [len(r.table.indicators) for r in reads] == [4, 4]
+    assert [r.cell(("block", 1, "score")) for r in reads] == ["A10", "A26"]

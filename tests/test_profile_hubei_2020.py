@@ -63,11 +63,19 @@ def test_a_partly_met_row_weighs_its_score_over_its_share():
     assert _findings(_table([*MET, *reverse], BLOCKS)) == []   # 反向 80/100 × 20 = 16
 
 
+def test_an_exceeded_row_weighs_its_score():
+    """得分不得突破权重: 6.47亿元 of a 5亿元 target scored 20 weighs 20, not 20 ÷ 129%."""
+    rows = [*MET, _row("医疗收入", "5亿元", "6.47亿元", 20, "效益指标"), _row("资料整编率", "100%", "100%", 20)]
+    result = evaluate_table(_table(rows, BLOCKS), ID)
+    assert result.findings == [] and result.indicators[3].weight == 20
+
+
 def test_a_qualitative_row_weighs_within_its_grades_band():
     """部分达成 is 80%–50% (含50%) of its 分值: 8 points imply a weight of 10 to 16."""
     def block(other):
         return [*MET, _row("制度执行", "严格执行", "部分达成", 8), _row("资料整编率", "100%", "100%", other)]
     assert _findings(_table(block(30), BLOCKS)) == []    # 10–16 + 30 takes in 40
+    assert evaluate_table(_table(block(30), BLOCKS), ID).indicators[3].weight == Decimal("12.31")   # 8 ÷ 65%
     assert _findings(_table(block(24), BLOCKS)) == []    # 34–40
     assert _findings(_table(block(23), BLOCKS)) == [("block", 2, "weights_sum")]   # 33–39
     assert _findings(_table(block(35), BLOCKS)) == [("block", 2, "weights_sum")]   # 45–51
