@@ -79,3 +79,25 @@ def test_two_projects_one_under_the_other_are_two_tables(tmp_path):
     reads = read_tables(workbook(source, tmp_path / "two_projects.xlsx"))
     assert [len(r.table.indicators) for r in reads] == [4, 4]
     assert [r.cell(("block", 1, "score")) for r in reads] == ["A10", "A26"]
+
+
+def test_the_template_fits_the_funds_labels(tmp_path):
+    """预算执行情况（万元）（20分） over one row and 得分(20分*执行率) in a narrow column: the rows are
+    as tall as the wrapped labels (they had spilled over the rows above)."""
+    from addin.engine import Funds, Indicator, Table
+    from workbook_builder.forms import layout as L
+    from addin.engine.forms import get_form
+    from workbook_builder.forms.template import _fit_funds, build_workbook
+
+    table = Table("水土保持监测", Funds(annual=10, executed=None),
+                  [Indicator("产出指标", "质量指标", "合格率", None, "100%", None, None, 80)])
+    ws = build_workbook(table, "hubei-2020", 2020, form_id="hubei-2020")[L.SHEET]
+    header = L.FUNDS_HEADER_ROW
+    assert ws.row_dimensions[header].height >= 13.5 * 3   # 得分(20分*执行率): three lines
+    label = ws.row_dimensions[header].height + (ws.row_dimensions[header + 1].height or 15)
+    assert label >= 13.5 * 4 + 4   # 预算执行情况 / （万元）（20分） in column A: four lines
+    lay = L.Layout(1, get_form("hubei-2020"))
+    ws[f"{lay.funds_columns['score']}{header}"] = "得分"   # (short labels: the funds row grows instead)
+    _fit_funds(ws, lay)
+    assert ws.row_dimensions[header].height == 18
+    assert ws.row_dimensions[header].height + ws.row_dimensions[header + 1].height >= 13.5 * 4 + 4

@@ -219,6 +219,27 @@ def _funds(ws, table: Table, profile: Profile, lay: L.Layout, formulas) -> None:
         _set(ws, lay.funds_cell("reason"), align=LEFT, user_input=True)
     _set(ws, f"{lay.check_column}{header}", L.CHECK_HEADER, bold=True)
     _set(ws, lay.funds_check_cell, formula=funds_check_formula(lay, profile), align=LEFT)
+    _fit_funds(ws, lay)
+
+
+def _lines(text: str, column_width: float) -> int:
+    """Lines ``text`` wraps to in a column ``column_width`` characters wide."""
+    return sum(-(-width(part) // max(1, int(column_width - 1))) for part in text.split("\n"))
+
+
+def _fit_funds(ws, lay: L.Layout) -> None:
+    """Heights for the funds block: its header row fits its longest wrapped label (Hubei's
+    得分(20分*执行率)), and its rows together fit the block's label in column A (a block of one row
+    under 预算执行情况（万元）（20分） would show the label spilling over the rows above)."""
+    header, widths = L.FUNDS_HEADER_ROW, lay.column_widths
+    labels = [(ws[f"{column}{header}"].value, widths.get(column, 9)) for column in lay.funds_columns.values()]
+    lines = max([_lines(text, w) for text, w in labels if isinstance(text, str)] + [1])
+    ws.row_dimensions[header].height = max(18, 13.5 * lines + 4)
+    rows = range(header, lay.last_funds_row + 1)
+    needed = 13.5 * _lines(ws[f"A{header}"].value or "", widths["A"]) + 4
+    have = sum(ws.row_dimensions[r].height or 15 for r in rows)
+    if needed > have:
+        ws.row_dimensions[lay.last_funds_row].height = (ws.row_dimensions[lay.last_funds_row].height or 15) + needed - have
 
 
 def funds_check_formula(lay: L.Layout, profile: Profile) -> str:
