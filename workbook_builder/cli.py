@@ -26,7 +26,7 @@ from addin.engine.forms import DEFAULT_FORM_ID, get_form
 from addin.engine.table import Funds, Indicator, Table
 
 from .console import clip, render
-from .files import machine_error, shown_path
+from .files import machine_error, os_reason, shown_path
 from .readers.project_list import COLUMNS as LIST_COLUMNS
 
 
@@ -928,8 +928,6 @@ def _run(args: argparse.Namespace) -> int:
             raise
         err = machine_error(raised)
         if err is not None:   # the machine's, not perfbook's: no permission, disk full, a path taken
-            from .readers.container import os_reason
-
             logger.debug("读写文件失败", exc_info=True)
             where = f" {shown_path(str(err.filename))}" if err.filename else ""
             reason = os_reason(err)

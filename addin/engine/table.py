@@ -232,6 +232,17 @@ def weights_problem(weights: list[Decimal], funds_weight: Decimal) -> str | None
             f"为 {fmt(added)}，应为 {fmt(expected)}")
 
 
+def _funds_points(table: Table, rules: Profile) -> Decimal:
+    """The funds block's 分值 as the weight checks add it: as written, else (blank, or no number:
+    a finding of its own) the profile's."""
+    if not is_blank(table.funds.weight):
+        try:
+            return read_value(table.funds.weight, None, "资金分值")
+        except PerfError:
+            pass
+    return rules.funds_weight
+
+
 def _weights(table: Table, result: TableResult, rules: Profile) -> None:
     weights = []
     for ind, detail in zip(table.indicators, result.indicators):
@@ -242,12 +253,7 @@ def _weights(table: Table, result: TableResult, rules: Profile) -> None:
             weights.append(read_value(ind.weight, None, "分值"))
         except PerfError:
             return  # that row is already a finding
-    funds_weight = rules.funds_weight
-    if not is_blank(table.funds.weight):
-        try:
-            funds_weight = read_value(table.funds.weight, None, "资金分值")
-        except PerfError:
-            pass
+    funds_weight = _funds_points(table, rules)
     try:
         declared = None if is_blank(table.total_weight) else read_value(table.total_weight, None, "总分分值")
     except PerfError:
@@ -283,38 +289,35 @@ def _shares(detail: IndicatorScore, rules: Profile) -> tuple[Decimal, Decimal]:
     return share, share
 
 
-def _implied_row(row: int, ind: Indicator, result: TableResult, rules: Profile) -> tuple[Decimal | None, Decimal, Decimal]:
+def _implied_row(ind: Indicator, rules: Profile) -> tuple[IndicatorScore | None, list[Finding], tuple]:
     """A row of a form without 分值: scored as a row of 100 points to learn how far it was
     achieved; its detail is its reported score and the 分值 that score implies (score ÷ share,
-    the form's 得分 = 权重 × B/A read backwards). Returns (the reported score, the least and the
-    most share it may have achieved) for :func:`_blocks`: a row whose achievement cannot be read
-    has achieved at most all of it (its 分值 is at least its score), a row without a score tells
-    nothing."""
-    add = lambda finding: result.findings.append(TableFinding("indicator", finding, row))  # noqa: E731
-    result.indicators.append(None)
-    reported = None
+    the form's 得分 = 权重 × B/A read backwards). Returns the detail (None: not scored), the
+    row's findings and, for :func:`_blocks`, (the reported score, the least and the most share it
+    may have achieved): a row whose achievement cannot be read has achieved at most all of it
+    (its 分值 is at least its score), a row without a score tells nothing."""
+    findings, reported = [], None
     if is_blank(ind.score):
-        add(Finding("score_missing", "未填写得分"))
+        findings.append(Finding("score_missing", "未填写得分"))
     else:
         try:
             reported = round_half_up(read_score(ind.score, "得分"), rules.decimals)
         except PerfError as err:
-            add(unreadable(err, ind.score, field="score"))
+            findings.append(unreadable(err, ind.score, field="score"))
     try:
         detail = score_detail(ind.nature, ind.target, ind.actual, 100, rules, ind.unit, (ind.level1, ind.level2))
     except PerfError as err:
-        add(unreadable(err))
-        return reported, Decimal(0), _WHOLE
+        findings.append(unreadable(err))
+        return None, findings, (reported, Decimal(0), _WHOLE)
     low, high = _shares(detail, rules)
     if reported is None:
-        return None, low, high
+        return None, findings, (None, low, high)
     if high <= 0 < reported:
-        add(Finding("score_mismatch", f"实际完成值{ind.actual}未达到年度指标值{ind.target}的任何比例，得分应为0，"
-                                      f"填报为{fmt(reported)}", reported, Decimal(0)))
+        findings.append(Finding("score_mismatch", f"实际完成值{ind.actual}未达到年度指标值{ind.target}的任何比例，"
+                                                  f"得分应为0，填报为{fmt(reported)}", reported, Decimal(0)))
     share = detail.grade.share if detail.nature == QUALITATIVE else high
     implied = round_half_up(reported / share, rules.decimals) if share > 0 else Decimal(0)
-    result.indicators[-1] = replace(detail, weight=implied, score=reported, base=reported)
-    return reported, low, high
+    return replace(detail, weight=implied, score=reported, base=reported), findings, (reported, low, high)
 
 
 def _blocks(table: Table, result: TableResult, rules: Profile,
@@ -347,8 +350,11 @@ def _blocks(table: Table, result: TableResult, rules: Profile,
             most = None if most is None or low <= 0 else most + reported / low
         if points < least - slack or (most is not None and points > most + slack):
             _block_finding(result, rules, number, label, added, points, least, most)
-    if points_total is not None:
-        _points_total(table, result, rules, points_total)
+    funds = _funds_points(table, rules)
+    problem = None if points_total is None else weights_problem([points_total], funds)
+    if problem:
+        finding = Finding("weights_sum", problem, points_total + funds, Decimal(form.TOTAL_WEIGHT), "weight")
+        result.findings.append(TableFinding("total", finding))
 
 
 def _block_finding(result: TableResult, rules: Profile, number: int, label: str, added: Decimal,
@@ -366,16 +372,15 @@ def _block_finding(result: TableResult, rules: Profile, number: int, label: str,
     result.findings.append(TableFinding("block", Finding("weights_sum", message, added, points), number))
 
 
-def _points_total(table: Table, result: TableResult, rules: Profile, blocks: Decimal) -> None:
+def _scored_row(ind: Indicator, rules: Profile) -> tuple[IndicatorScore | None, list[Finding]]:
+    """A row with its 分值: its detail (None: it could not be scored) and its findings."""
     try:
-        funds = rules.funds_weight if is_blank(table.funds.weight) else read_value(table.funds.weight, None, "资金分值")
-    except PerfError:
-        return
-    if funds + blocks != Decimal(form.TOTAL_WEIGHT):
-        message = (f"各绩效目标的分值合计 {fmt(blocks)}，加上预算执行分值 {fmt(funds)} 为 {fmt(funds + blocks)}，"
-                   f"应为 {form.TOTAL_WEIGHT}")
-        result.findings.append(TableFinding("total", Finding("weights_sum", message, funds + blocks,
-                                                             Decimal(form.TOTAL_WEIGHT), "weight")))
+        detail = score_detail(ind.nature, ind.target, ind.actual, ind.weight, rules, ind.unit,
+                              (ind.level1, ind.level2))
+    except PerfError as err:
+        return None, [unreadable(err)]
+    detail = settled(detail, ind.score, ind.reason, rules)   # (a reduction 'as appropriate' stands in the total)
+    return detail, check_scored(detail, ind.score, ind.reason, rules)
 
 
 def evaluate_table(table: Table, profile: object = None, scores_reported: bool = True) -> TableResult:
@@ -388,25 +393,15 @@ def evaluate_table(table: Table, profile: object = None, scores_reported: bool =
     result = TableResult(table, rules.id)
     _funds(table, result, rules)
     _funds_sources(table, result)
-    rows_read = []
+    rows_read = []   # (rows of blocks, see _implied_row)
     for row, ind in enumerate(table.indicators, start=1):
         if table.blocks:
-            rows_read.append(_implied_row(row, ind, result, rules))
-            continue
-        if ind.level1 in table.judged:
+            detail, findings, read = _implied_row(ind, rules)
+            rows_read.append(read)
+        elif ind.level1 in table.judged:
             detail, findings = check_judged(ind.weight, ind.score, ind.reason, rules)
-            result.indicators.append(detail)
-            result.findings.extend(TableFinding("indicator", f, row) for f in findings)
-            continue
-        try:
-            detail = score_detail(ind.nature, ind.target, ind.actual, ind.weight, rules, ind.unit,
-                                  (ind.level1, ind.level2))
-        except PerfError as err:
-            detail = None
-            findings = [unreadable(err)]
         else:
-            detail = settled(detail, ind.score, ind.reason, rules)   # (a reduction 'as appropriate' stands in the total)
-            findings = check_scored(detail, ind.score, ind.reason, rules)
+            detail, findings = _scored_row(ind, rules)
         result.indicators.append(detail)
         result.findings.extend(TableFinding("indicator", f, row) for f in findings)
     if table.blocks:

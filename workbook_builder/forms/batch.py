@@ -14,8 +14,7 @@ from addin.engine.forms import get_form
 from addin.engine.table import Table
 
 from .. import texts
-from ..files import atomic_save, machine_error, read_by_this_run, safe_stem, shown_path, unique_names
-from ..readers.container import os_reason
+from ..files import atomic_save, machine_error, os_reason, read_by_this_run, safe_stem, shown_path, unique_names
 from ..recalc.sheets import link_target
 from .portable import NotPortable, check_portable
 from .sheet import put_row

@@ -40,6 +40,7 @@ from .portable import (MODE_LABEL, MODE_VALUE, SHARES_FIRST_ROW, SHARES_HEADER, 
                        SHARES_VALUE_COLUMN, NotPortable, PortableFormulas, Row, judged_check)
 from .. import perfbook_version, texts
 from ..console import width
+from ..recalc.textsize import wrapped_lines
 
 FONT = "宋体"
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
@@ -222,21 +223,16 @@ def _funds(ws, table: Table, profile: Profile, lay: L.Layout, formulas) -> None:
     _fit_funds(ws, lay)
 
 
-def _lines(text: str, column_width: float) -> int:
-    """Lines ``text`` wraps to in a column ``column_width`` characters wide."""
-    return sum(-(-width(part) // max(1, int(column_width - 1))) for part in text.split("\n"))
-
-
 def _fit_funds(ws, lay: L.Layout) -> None:
     """Heights for the funds block: its header row fits its longest wrapped label (Hubei's
     得分(20分*执行率)), and its rows together fit the block's label in column A (a block of one row
     under 预算执行情况（万元）（20分） would show the label spilling over the rows above)."""
     header, widths = L.FUNDS_HEADER_ROW, lay.column_widths
     labels = [(ws[f"{column}{header}"].value, widths.get(column, 9)) for column in lay.funds_columns.values()]
-    lines = max([_lines(text, w) for text, w in labels if isinstance(text, str)] + [1])
+    lines = max([wrapped_lines(text, w) for text, w in labels if isinstance(text, str)] + [1])
     ws.row_dimensions[header].height = max(18, 13.5 * lines + 4)
     rows = range(header, lay.last_funds_row + 1)
-    needed = 13.5 * _lines(ws[f"A{header}"].value or "", widths["A"]) + 4
+    needed = 13.5 * wrapped_lines(ws[f"A{header}"].value or "", widths["A"]) + 4
     have = sum(ws.row_dimensions[r].height or 15 for r in rows)
     if needed > have:
         ws.row_dimensions[lay.last_funds_row].height = (ws.row_dimensions[lay.last_funds_row].height or 15) + needed - have
@@ -440,7 +436,7 @@ def _fit_row(ws, lay: L.Layout, row: int, minimum: float = 18) -> None:
         column = lay.columns[field]
         value = ws[f"{column}{row}"].value
         if isinstance(value, str) and not value.startswith("="):
-            lines = max(lines, -(-width(value) // max(1, int(lay.column_widths[column] - 1))))
+            lines = max(lines, wrapped_lines(value, lay.column_widths[column]))
     ws.row_dimensions[row].height = max(minimum, 13.5 * lines + 4)
 
 

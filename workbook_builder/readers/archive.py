@@ -30,9 +30,9 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from ..files import Taken, decoded, numbered, readable_path
+from ..files import Taken, decoded, numbered, os_reason, readable_path
 from ..logs import debugging, logger
-from .container import (MAX_FILE_BYTES, OLE, SUFFIXES, UnreadableFile, compressed_like_a_bomb, open_regular, os_reason,
+from .container import (MAX_FILE_BYTES, OLE, SUFFIXES, UnreadableFile, compressed_like_a_bomb, open_regular,
                         sniff_markup)
 
 ARCHIVE_SUFFIXES = {".zip"}

@@ -44,7 +44,7 @@ from pathlib import Path
 
 from addin.engine.numbers import LIBREOFFICE_ERROR
 
-from ..files import os_reason  # (said here too: readers name OS errors in Chinese)
+from ..files import os_reason
 
 
 

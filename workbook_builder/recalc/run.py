@@ -31,9 +31,10 @@ from addin.engine.findings import Finding
 from addin.engine.forms import get_form
 
 from ..logs import debugging, logger
-from ..files import Taken, atomic_save, numbered, readable_path, safe_stem, shown_path, some_of, special_file, unique_names
+from ..files import (Taken, atomic_save, numbered, os_reason, readable_path, safe_stem, shown_path, some_of, special_file,
+                     unique_names)
 from ..readers import archive
-from ..readers.container import FORMATS, OutOfMemory, UnreadableFile, os_reason
+from ..readers.container import FORMATS, OutOfMemory, UnreadableFile
 from ..readers.tables import NoTable, ReadTable, tables_in
 from .result import FileFailure, FindingRow, RecalcResult, TableReport, finding_row, mark_repeat
 

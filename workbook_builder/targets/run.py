@@ -18,9 +18,9 @@ from pathlib import Path
 from addin.engine import DEFAULT_PROFILE_ID, PerfError, UserError, as_float, get_profile
 from addin.engine.target_review import LABELS, ProjectReview, TargetFinding, TargetProject, review_project, settings_of
 
-from ..files import atomic_save, readable_path, safe_stem, shown_path, unique_names
+from ..files import atomic_save, os_reason, readable_path, safe_stem, shown_path, unique_names
 from ..logs import debugging, logger
-from ..readers.container import Grid, UnreadableFile, os_reason
+from ..readers.container import Grid, UnreadableFile
 from ..readers.project_list import read_list_file
 
 SUMMARY_NAME = "目标审核汇总.xlsx"
