@@ -98,6 +98,16 @@ def test_rounding_of_each_score_is_allowed_for():
     assert _findings(_table(rows, BLOCKS)) == []
 
 
+def test_the_allowance_is_half_a_hundredth_a_row():
+    """Met rows whose weights have more decimals than their scores (80 ÷ 3) may each be 0.005
+    off: 20 + 19.99 passes a 40-point block; 8 × 4 + 7.97 (0.03 short over five rows) does not."""
+    one = ((1, 40, "年度绩效目标1（40分）"),)
+    assert _findings(_table([_row("甲", "100%", "100%", 20), _row("乙", "100%", "100%", 19.99)], one)) == \
+        [("total", None, "weights_sum")]   # (40 + 20 is no 100: only the total's finding)
+    five = [_row(f"指标{n}", "100%", "100%", 8) for n in range(4)] + [_row("指标4", "100%", "100%", 7.97)]
+    assert _findings(_table(five, one)) == [("block", 1, "weights_sum"), ("total", None, "weights_sum")]
+
+
 def test_a_row_without_a_score_or_a_reading_still_bounds_its_block():
     """No score: the row may weigh anything. An achievement that cannot be read: the row weighs
     at least its score (得分不得突破权重), so a block whose scores alone pass its points is found

@@ -340,13 +340,14 @@ def _blocks(table: Table, result: TableResult, rules: Profile,
         if points_total is not None:
             points_total += points
         least, most, slack, added = Decimal(0), Decimal(0), Decimal(0), Decimal(0)
+        half = Decimal(5).scaleb(-rules.decimals - 1)   # (each score is rounded: 0.005 at 2 decimals)
         for reported, low, high in rows_read[first - 1:end - 1]:
             if reported is None or high <= 0:
                 most = None   # (a row without a score, or that achieved nothing, may weigh anything)
                 continue
             added += reported
             least += reported / high
-            slack += Decimal("0.005") / (low if low > 0 else high)
+            slack += half / (low if low > 0 else high)
             most = None if most is None or low <= 0 else most + reported / low
         if points < least - slack or (most is not None and points > most + slack):
             _block_finding(result, rules, number, label, added, points, least, most)
