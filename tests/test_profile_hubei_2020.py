@@ -70,6 +70,16 @@ def test_an_exceeded_row_weighs_its_score():
     assert result.findings == [] and result.indicators[3].weight == 20
 
 
+def test_a_deduction_of_the_profile_is_read_backwards_too():
+    """Blocks under a profile that deducts for far exceeding (Chaoyang: 10% from 200% over):
+    300 of ≥100 scored 18 weighs 20, 18 being 20 × (100% − 10%)."""
+    rows = [*MET, _row("监测次数", "≥100次", "300次", 18), _row("资料整编率", "100%", "100%", 20)]
+    table = _table(rows, BLOCKS, funds_score=10, weight=20)
+    result = evaluate_table(table, "beijing-chaoyang-2024")
+    assert result.indicators[3].weight == 20
+    assert [f for f in result.findings if f.part == "block"] == []
+
+
 def test_a_qualitative_row_weighs_within_its_grades_band():
     """部分达成 is 80%–50% (含50%) of its 分值: 8 points imply a weight of 10 to 16."""
     def block(other):
@@ -86,6 +96,9 @@ def test_a_qualitative_row_weighs_within_its_grades_band():
 def test_a_row_that_achieved_nothing_scores_nothing():
     rows = [*MET, _row("新建监测站", "≥2个", "0个", 5), _row("资料整编率", "100%", "100%", 35)]
     assert _findings(_table(rows, BLOCKS)) == [("indicator", 4, "score_mismatch")]   # (it may weigh 5: no block finding)
+    result = evaluate_table(_table(rows, BLOCKS), ID)
+    assert (result.findings[0].finding.reported, result.findings[0].finding.expected) == (5, 0)
+    assert result.indicators[3].weight == 0   # (no share to divide by: shown as 0)
     rows[3] = _row("新建监测站", "≥2个", "0个", 0)
     assert _findings(_table(rows, BLOCKS)) == []
     rows[4] = _row("资料整编率", "100%", "100%", 45)   # (the other row alone weighs more than the block)
@@ -106,6 +119,11 @@ def test_the_allowance_is_half_a_hundredth_a_row():
         [("total", None, "weights_sum")]   # (40 + 20 is no 100: only the total's finding)
     five = [_row(f"指标{n}", "100%", "100%", 8) for n in range(4)] + [_row("指标4", "100%", "100%", 7.97)]
     assert _findings(_table(five, one)) == [("block", 1, "weights_sum"), ("total", None, "weights_sum")]
+    over = [_row("甲", "100%", "100%", 20), _row("乙", "100%", "100%", 20.01)]   # (40.01 − 0.01 takes in 40)
+    assert _findings(_table(over, one)) == [("total", None, "weights_sum")]
+    small = ((1, "39.6", "年度绩效目标1（39.6分）"),)   # 1 of ≥100 weighing 19.6 scores 0.196, shown 0.20: it may
+    rows = [_row("甲", "100%", "100%", 20), _row("乙", "≥100个", "1个", 0.2)]   # weigh 19.5–20.5
+    assert [f for f in _findings(_table(rows, small)) if f[0] == "block"] == []
 
 
 def test_a_row_without_a_score_or_a_reading_still_bounds_its_block():
@@ -130,6 +148,9 @@ def test_the_funds_score_is_twenty_times_the_rate_and_the_parts_add_up_to_100():
     assert _findings(_table(MET + SECOND, BLOCKS, funds_score=19, executed=9)) == [("funds", None, "exec_score_mismatch")]
     assert _findings(_table(MET + SECOND, BLOCKS, weight="10")) == [("funds", None, "exec_score_mismatch"),
                                                                      ("total", None, "weights_sum")]
+    total = evaluate_table(_table(MET + SECOND, BLOCKS, weight="10"), ID).findings[-1].finding
+    assert (total.reported, total.expected) == (90, 100)
+    assert total.message == "指标分值合计 80，加上年度资金总额分值 10 为 90，应为 100"
     single = ((1, 80, "年度绩效目标1（80分）"),)
     assert _findings(_table(MET + SECOND, single)) == []
     assert _findings(_table(MET + SECOND, ((1, 70, "年度绩效目标1（70分）"),))) == [("block", 1, "weights_sum"),

@@ -37,6 +37,7 @@ class IndicatorScore:
     grade: Grade | None = None     # for 定性 rows
     converted: str = ""            # how a value written in another unit was read (30分钟 as 0.5小时)
     stated: str | None = None      # the nature the target's own operator states, when not 性质's
+    share: Decimal | None = None   # of 分值 achieved (0 to 1) before any deduction, for 定量 rows
 
 
 def score_detail(
@@ -104,6 +105,7 @@ def score_detail(
         b,
         converted=_converted((("年度指标值", target, target_unit, a), ("实际完成值", actual, actual_unit, b)), unit),
         stated=stated,
+        share=share,
     )
 
 

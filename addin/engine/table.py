@@ -15,7 +15,6 @@ from decimal import Decimal
 from . import form
 from .findings import JUDGED, Finding, check_judged, check_scored, fmt, pct, settled, unreadable
 from .errors import PerfError
-from .methods import QUANTITATIVE
 from .natures import QUALITATIVE, parse_weight
 from .numbers import is_blank, read_score, read_value, round_half_up, to_decimal
 from .profiles import Profile, get_profile
@@ -279,13 +278,12 @@ def _weights(table: Table, result: TableResult, rules: Profile) -> None:
 _WHOLE = Decimal(1)
 
 
-def _shares(detail: IndicatorScore, rules: Profile) -> tuple[Decimal, Decimal]:
+def _shares(detail: IndicatorScore) -> tuple[Decimal, Decimal]:
     """The least and the most share of its 分值 a row scored as ``detail`` may get: its grade's
     band for a 定性 row, the achieved share (capped, less any deduction) for a 定量 one."""
     if detail.nature == QUALITATIVE:
         return detail.grade.band
-    share = QUANTITATIVE[rules.methods[detail.nature]].share(detail.target, detail.actual)
-    share = min(max(share, Decimal(0)), _WHOLE) - detail.deduction
+    share = detail.share - detail.deduction
     return share, share
 
 
@@ -309,7 +307,7 @@ def _implied_row(ind: Indicator, rules: Profile) -> tuple[IndicatorScore | None,
     except PerfError as err:
         findings.append(unreadable(err))
         return None, findings, (reported, Decimal(0), _WHOLE)
-    low, high = _shares(detail, rules)
+    low, high = _shares(detail)
     if reported is None:
         return None, findings, (None, low, high)
     if high <= 0 < reported:
