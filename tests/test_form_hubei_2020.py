@@ -46,6 +46,7 @@ def test_two_blocks_are_one_table_each_block_at_its_label(tmp_path):
     [read] = _two_blocks(tmp_path, satisfaction=39)
     report, _ = report_table(read, None, "two.xlsx")
     assert [(f.cell, f.kind) for f in report.findings] == [("A14", "weights_sum"), ("G16", "total_mismatch")]
+    assert report.findings[0].indicator == "年度绩效目标2(40分)"   # (the summary's 指标 column)
 
 
 def test_a_header_without_a_block_label_still_needs_its_points(tmp_path):

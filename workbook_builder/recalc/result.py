@@ -25,7 +25,7 @@ class FindingRow:
     message: str
     reported: float | str | None
     expected: float | str | None
-    indicator: str = ""   # the 三级指标 (评价指标) it concerns; 年度资金总额 for the funds block
+    indicator: str = ""   # the 三级指标 (评价指标) it concerns; 年度资金总额 for the funds block, a block's label
 
 
 def _plain(value: object) -> float | str | None:

@@ -108,11 +108,13 @@ def _names_by_cell(read: ReadTable) -> dict[str, str]:
 
 def _concerns(read: ReadTable, finding: TableFinding) -> str:
     """The indicator a finding is about: its row's 三级指标, 年度资金总额 for the funds block, the
-    source's name for one of its sub-rows."""
+    source's name for one of its sub-rows, a block's label for the block."""
     if finding.part == "indicator" and isinstance(finding.row, int) and 0 < finding.row <= len(read.table.indicators):
         return read.table.indicators[finding.row - 1].level3
     if finding.part == "funds":
         return FUNDS_TOTAL
+    if finding.part == "block":   # its label: 年度绩效目标1（40分）
+        return read.table.blocks[finding.row - 1][2]
     return str(finding.row) if finding.part == "source" and finding.row else ""
 
 
