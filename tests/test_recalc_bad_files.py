@@ -122,7 +122,7 @@ def test_bad_files_give_one_line_each(tmp_path, capsys):
     assert "不是 zip 格式" in reasons["prose.xlsx"] and "不是 zip 格式" in reasons["binary.xlsx"]
     assert "0 字节" in reasons["empty.xlsx"]
     assert "已加密" in reasons["encrypted.xlsx"]
-    assert "没有找到自评表" in reasons["no_table.xlsx"]
+    assert "没有找到自评表（工作表“Sheet”中未找到含“三级指标”" in reasons["no_table.xlsx"]   # (the sheets looked at)
     assert "只读了前 5000 行" in reasons["enormous.xlsx"]
     assert "DTD" in reasons["entities.xlsx"]
     assert "压缩" in reasons["bomb.xlsx"]

@@ -1,9 +1,10 @@
 """评价指标体系评分表 read out of workbooks, with the cell address of every value.
 
 A sheet holds such a table when one row has the headers 一级指标, 三级指标 and a label beginning
-with 评价标准 or 评分标准 (评价标准及依据), as in seed 001 and in perfbook's own template (recognised
-by its hidden ``_perfbook`` sheet, which names the framework), or a score sheet without criteria
-whose header is only levels, 分值 and 得分 (Hainan's 评分表), in a workbook that holds no 自评表. Columns are found by their header
+with 评价标准, 评分标准 (评价标准及依据) or 指标评价内容 (Sichuan's 2019 评分表), as in seed 001
+and in perfbook's own template (recognised by its hidden ``_perfbook`` sheet, which names the
+framework), or a score sheet without criteria whose header is only levels, 分值 and 得分
+(Hainan's 评分表), in a workbook that holds no 自评表. Columns are found by their header
 labels, spaces and line breaks ignored, so a table typed by hand in this layout is read the same
 way, with or without the input columns (达成项, 实际值, 计划值, 扣分) and 扣分原因; the score column
 may be headed 自评分. A level without a 分值 column takes its points from its labels
@@ -26,7 +27,7 @@ from .tables import cell_texts, has_text, norm
 LABELS = (
     ("一级指标", "level1"), ("二级指标", "level2"), ("三级指标", "name"),
     ("具体指标", "explanation"), ("指标解释", "explanation"),
-    ("评价标准", "criterion"), ("评分标准", "criterion"),
+    ("评价标准", "criterion"), ("评分标准", "criterion"), ("指标评价内容", "criterion"),
     ("自评得分", "score"), ("评价得分", "score"), ("自评分", "score"), ("得分", "score"),
     ("计分方法", "method"), ("达成项", "met"), ("实际值", "value"), ("计划值", "planned"),
     ("扣分原因", "reason"), ("扣分理由", "reason"), ("扣分说明", "reason"), ("扣分", "deductions"),
@@ -60,20 +61,22 @@ class ReadEvaluation:
 
 
 def is_header(texts: set[str], bare: bool = False) -> bool:
-    """A header row: 一级指标, 三级指标 and a column whose label begins with 评价标准 or 评分标准
-    (Hubei's 评价标准及依据); or, where ``bare`` score sheets may be (see :func:`read_evaluations`),
+    """A header row: 一级指标, 三级指标 and a criterion column (:data:`CRITERIA`: Hubei's
+    评价标准及依据, Sichuan's 指标评价内容(公式计算结果=x)); or, where ``bare`` score sheets
+    may be (see :func:`read_evaluations`),
     a row of only levels, 分值 and 得分 (and 指标解释, 扣分, 扣分原因, 序号) with 分值 and 得分
     among them (Hainan's 评分表: 一级指标 | 分值 | 二级指标 | 分值 | 三级指标 | 分值 | 得分). A
     header with any other column (目标值, 实际值, 偏差原因) is a 自评表's, never a 评分表's."""
     if not {"一级指标", "三级指标"} <= texts:
         return False
-    if any(t.startswith(("评价标准", "评分标准")) for t in texts):
+    if any(t.startswith(CRITERIA) for t in texts):
         return True
     return (bare and "分值" in texts and any(t.startswith(_SCORES) for t in texts)
             and all(t.startswith(_BARE_LABELS) for t in texts if t))
 
 
 _SCORES = tuple(label for label, key in LABELS if key == "score")
+CRITERIA = tuple(label for label, key in LABELS if key == "criterion")
 # The columns of a score sheet without criteria
 _BARE_LABELS = ("分值", "序号", *(label for label, key in LABELS
                                  if key in ("level1", "level2", "name", "explanation", "score", "reason", "deductions")))
@@ -217,7 +220,7 @@ def read_evaluations(grids: list[Grid], file: str) -> list[ReadEvaluation]:
     bare = not any(has_text(grid, *_TARGETS) for grid in grids if not grid.hidden)
     for grid in grids:
         # (passed over without looking at each row: a sheet that cannot hold either kind of header)
-        if grid.hidden or not (has_text(grid, "评价标准", "评分标准") or (bare and has_text(grid, "三级指标"))):
+        if grid.hidden or not (has_text(grid, *CRITERIA) or (bare and has_text(grid, "三级指标"))):
             continue
         for r, texts in enumerate(cell_texts(grid), grid.top):
             if is_header(set(texts), bare):

@@ -236,17 +236,23 @@ _PERF_CALL = re.compile(r"\bPERF_[A-Z_]+\s*\(", re.IGNORECASE)
 def _nearest_header(grids: list[Grid]) -> str:
     """What was looked for, said at the first 三级指标 cell of a visible sheet when there is one
     (a layout no form describes: a Hubei 自评表 headed 年初目标值(A), without 分值), with the
-    columns its row lacks."""
+    columns its row lacks; a cell that only holds the words (广水's 指标名称(三级指标)) when no
+    cell begins with them; else the sheets looked at."""
     level3 = form.INDICATOR_FIELDS["level3"]
-    for grid in grids:
-        at = None if grid.hidden else _find(grid, range(grid.top, grid.bottom), lambda t: t.startswith(level3), level3)
-        if at is not None:
+    visible = [grid for grid in grids if not grid.hidden]
+    for test in (lambda t: t.startswith(level3), lambda t: level3 in t):
+        for grid in visible:
+            at = _find(grid, range(grid.top, grid.bottom), test, level3)
+            if at is None:
+                continue
             seen = {field for field, _ in _fields(tuple(cell_texts(grid)[at[0] - grid.top]), "indicators")}
             missing = [form.INDICATOR_FIELDS[f] for f in ("target", "weight", "score") if f not in seen]
             if missing:
-                return (f"“{grid.name}”{grid.address(*at)} 起的表头有“{level3}”，但没有“{'”“'.join(missing)}”列，"
-                        "与 perfbook 所知的表样都不符")
-    return f"未找到含“{level3}”“年度指标值”“得分”的指标表头"
+                return (f"“{grid.name}”{grid.address(*at)} 起的表头有“{_text(grid, *at)}”，"
+                        f"但没有“{'”“'.join(missing)}”列，与 perfbook 所知的表样都不符")
+    names = [grid.name for grid in visible]
+    where = f"工作表{'、'.join(f'“{n}”' for n in names[:3])}{'等' if len(names) > 3 else ''}中" if names else ""
+    return f"{where}未找到含“{level3}”“年度指标值”“得分”的指标表头"
 
 
 # perfbook templates -------------------------------------------------------------------------
