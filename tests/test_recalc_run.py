@@ -298,17 +298,20 @@ def test_a_run_writes_over_no_file_but_an_earlier_runs(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("how", ["openpyxl", "excel"])
-def test_a_summary_saved_again_after_the_run_is_the_users(tmp_path, capsys, how):
-    """A reviewer's notes typed into 复核汇总.xlsx and saved: the next run refuses to write over
-    it (it had replaced it, notes and all). openpyxl, LibreOffice and WPS date the parts when
-    they save; Excel keeps XlsxWriter's 1980 dates but sets the modified property."""
+def test_a_summary_saved_again_after_the_run_is_kept(tmp_path, capsys, how):
+    """A reviewer's notes typed into 复核汇总.xlsx and saved: the next run keeps that file under
+    another name, said on the terminal and in the JSON, and writes its own (it had replaced it,
+    notes and all; then refused to run at all, naming every copy). The copies the kept summary
+    lists are still known as the run's by when it was written; a copy changed since is still
+    refused. openpyxl, LibreOffice and WPS date the parts when they save; Excel keeps
+    XlsxWriter's 1980 dates but sets the modified property."""
     import zipfile
 
     table = tmp_path / "26_朝阳区政府网站功能和监测服务项目.xlsx"
     shutil.copy(SUBMITTED / table.name, table)
     out = tmp_path / "out"
-    assert main(["recalc", str(table), "-o", str(out), "--jobs", "1", "--no-copies"]) == 0
-    summary = out / "复核汇总.xlsx"
+    assert main(["recalc", str(table), "-o", str(out), "--jobs", "1"]) == 0
+    summary, copy = out / "复核汇总.xlsx", out / "26_朝阳区政府网站功能和监测服务项目_复核.xlsx"
     if how == "openpyxl":
         book = load_workbook(summary)
         book["项目"]["Z2"] = "我的处理意见"
@@ -321,10 +324,128 @@ def test_a_summary_saved_again_after_the_run_is_the_users(tmp_path, capsys, how)
                 if info.filename == "docProps/core.xml":
                     data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2099-01-01T00:00:00Z", data)
                 target.writestr(info, data)
+    os.utime(summary, ns=(copy.stat().st_mtime_ns + 5 * 10**9,) * 2)   # (saved a few seconds after the run)
     edited = summary.read_bytes()
     capsys.readouterr()
-    assert main(["recalc", str(table), "-o", str(out), "--jobs", "1", "--no-copies"]) == 2
-    assert "（或写出后又改动过）" in capsys.readouterr().err and summary.read_bytes() == edited
+    assert main(["recalc", str(table), "-o", str(out), "--jobs", "1", "--json", str(tmp_path / "r.json")]) == 0
+    [kept] = [p for p in out.iterdir() if p.name.startswith("复核汇总（改动过 ")]
+    assert kept.read_bytes() == edited and summary.read_bytes() != edited
+    assert f"已改名保留为 {kept.name}" in capsys.readouterr().out
+    assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["summary_kept"] == str(kept)
+    assert sorted(p.name for p in out.iterdir()) == sorted([kept.name, summary.name, copy.name])
+    shutil.copy(summary, out / "复核汇总.xlsx.bak")
+    book = load_workbook(summary)
+    book["项目"]["Z2"] = "又改了"
+    book.save(summary)   # (saved again, and the copy changed after it was written: the unit's now)
+    os.utime(copy, ns=(copy.stat().st_mtime_ns + 10 * 10**9,) * 2)
+    os.utime(summary, ns=(copy.stat().st_mtime_ns + 10 * 10**9,) * 2)
+    assert main(["recalc", str(table), "-o", str(out), "--jobs", "1"]) == 2
+    assert "已有同名的文件（26_朝阳区政府网站功能和监测服务项目_复核.xlsx），不是本工具上次写出的" in capsys.readouterr().err
+    assert [p.name for p in out.iterdir() if p.name.startswith("复核汇总（")] == [kept.name]
+
+
+@pytest.mark.parametrize("stamp, expected", [
+    ("2026-12-07T10:39:23Z", 1796639964), ("2026-12-07T10:39:23.870Z", 1796639964),
+    ("2026-12-07T18:39:23+08:00", 1796639964), ("2026-12-07T10:39:23", 1796639964), ("昨天", None)])
+def test_when_a_summary_was_written_is_read_as_other_programs_write_it_back(tmp_path, monkeypatch, stamp, expected):
+    """The created property perfbook wrote (whole seconds, Z), as a suite may write it back on
+    saving (a fraction, an offset, no zone: UTC, whatever the machine's zone), a second later;
+    None when it does not read."""
+    import time
+    import zipfile
+
+    from workbook_builder.recalc.outputs import _created
+
+    path = tmp_path / "s.xlsx"
+    with zipfile.ZipFile(path, "w") as package:
+        package.writestr("docProps/core.xml", f'<cp:coreProperties><dcterms:created xsi:type="dcterms:W3CDTF">'
+                                              f'{stamp}</dcterms:created></cp:coreProperties>')
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        assert _created(path) == (None if expected is None else expected * 10**9)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_copies_are_not_known_by_a_summary_saved_again_that_says_not_when_it_was_written(tmp_path):
+    """A summary saved again whose created property does not read: nothing in the folder is
+    known as the run's (a copy may have been changed since), so nothing is written over."""
+    import zipfile
+
+    from workbook_builder.recalc.outputs import earlier_outputs
+
+    table = tmp_path / "26_朝阳区政府网站功能和监测服务项目.xlsx"
+    shutil.copy(SUBMITTED / table.name, table)
+    out = tmp_path / "out"
+    assert main(["recalc", str(table), "-o", str(out), "--jobs", "1"]) == 0
+    assert len(earlier_outputs(out)) == 2
+    summary = out / "复核汇总.xlsx"
+    with zipfile.ZipFile(summary) as source:
+        parts = [(info, source.read(info)) for info in source.infolist()]
+    with zipfile.ZipFile(summary, "w") as target:
+        for info, data in parts:
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:created[^>]*>)[^<]*", rb"\g<1>2026", data)
+            target.writestr(info, data)
+    assert earlier_outputs(out) == set()
+
+
+def test_a_summary_kept_aside_never_takes_an_earlier_ones_name(tmp_path):
+    """Two summaries saved again in the same minute are kept under two names, (2) the second."""
+    from openpyxl import Workbook
+
+    from workbook_builder.recalc.outputs import keep_edited
+
+    summary = tmp_path / "复核汇总.xlsx"
+    kept = []
+    for _ in range(2):
+        Workbook().save(summary)   # (openpyxl dates the parts: saved again after perfbook)
+        os.utime(summary, (1_800_000_000, 1_800_000_000))
+        kept.append(keep_edited(summary))
+    assert kept[1].name == kept[0].stem + "（2）.xlsx" and not summary.exists()
+
+
+@pytest.mark.parametrize("lock", ["~$复核汇总.xlsx", ".~lock.复核汇总.xlsx#", "~$_朝阳区政府网站功能和监测服务项目_复核.xlsx"])
+def test_outputs_open_in_an_office_suite_stop_the_run_before_any_work(tmp_path, capsys, lock):
+    """An earlier run's summary or copy open in Excel or WPS (their ~$ owner file; Word-style
+    without the name's first two characters) or LibreOffice (.~lock.…#): the run stops before
+    writing anything, saying which file is open (on Windows replacing it failed at the end,
+    after the copies, which the next run then refused as changed after the summary)."""
+    table = tmp_path / "26_朝阳区政府网站功能和监测服务项目.xlsx"
+    shutil.copy(SUBMITTED / table.name, table)
+    out = tmp_path / "out"
+    assert main(["recalc", str(table), "-o", str(out), "--jobs", "1"]) == 0
+    (out / lock).write_bytes(b"owner")
+    before = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
+    capsys.readouterr()
+    assert main(["recalc", str(table), "-o", str(out), "--jobs", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "正在 Excel、WPS 或 LibreOffice 中打开" in err and lock in err
+    assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == before
+    (out / lock).unlink()
+    assert main(["recalc", str(table), "-o", str(out), "--jobs", "1"]) == 0
+
+
+def test_a_summary_that_cannot_be_replaced_says_it_may_be_open(tmp_path, capsys, monkeypatch):
+    """Replacing 复核汇总.xlsx refused by the system (Windows: open in Excel with no lock file
+    seen, or read-only): the error names the file and says to close it."""
+    import errno
+
+    table = tmp_path / "26_朝阳区政府网站功能和监测服务项目.xlsx"
+    shutil.copy(SUBMITTED / table.name, table)
+    real = os.replace
+
+    def replace(source, target, *args, **kwargs):
+        if str(target).endswith("复核汇总.xlsx"):
+            raise PermissionError(errno.EACCES, "Permission denied", str(source))
+        return real(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", replace)
+    assert main(["recalc", str(table), "-o", str(tmp_path / "out"), "--jobs", "1", "--no-copies"]) == 2
+    err = capsys.readouterr().err
+    assert "复核汇总.xlsx（没有访问权限；如果它正在 Excel 或 WPS 中打开，请关闭后重试）" in err
 
 
 def test_the_index_batch_writes_beside_its_templates_is_skipped_not_unreadable(tmp_path):

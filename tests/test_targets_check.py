@@ -487,6 +487,20 @@ def test_a_review_writes_over_no_file_but_an_earlier_reviews(tmp_path, capsys):
         code, captured = run(capsys, PLANTED, "-o", out)
         assert code in (0, 1), captured.err
     assert sorted(p.name for p in out.iterdir()) == ["planted_审核.xlsx", "目标审核汇总.xlsx"]
+    from openpyxl import load_workbook
+
+    book = load_workbook(out / "目标审核汇总.xlsx")   # a reviewer's notes typed in and saved: kept aside
+    book.active["Z2"] = "处理意见"
+    book.save(out / "目标审核汇总.xlsx")
+    edited = (out / "目标审核汇总.xlsx").read_bytes()
+    (out / "~$planted_审核.xlsx").write_bytes(b"owner")   # the copy open in Excel: stopped before any work
+    code, captured = run(capsys, PLANTED, "-o", out)
+    assert code == 2 and "planted_审核.xlsx 正在 Excel、WPS 或 LibreOffice 中打开" in captured.err
+    (out / "~$planted_审核.xlsx").unlink()
+    code, captured = run(capsys, PLANTED, "-o", out)
+    [kept] = [p for p in out.iterdir() if p.name.startswith("目标审核汇总（改动过 ")]
+    assert code in (0, 1) and kept.read_bytes() == edited and f"已改名保留为 {kept.name}" in captured.out
+    assert sorted(p.name for p in out.iterdir()) == sorted(["planted_审核.xlsx", "目标审核汇总.xlsx", kept.name])
 
 
 def test_json_never_replaces_a_users_file(tmp_path, capsys):

@@ -276,6 +276,8 @@ def _print_targets(result, brief: bool = False) -> None:
           + (f"，{len(result.unreadable) - len(result.failed)} 个不是表格的文件已跳过"
              if len(result.unreadable) > len(result.failed) else "")
           + (f"。汇总：{s(str(result.summary_path))}" if result.summary_path else "。"))
+    if result.summary_kept:
+        print(f"  上次的审核汇总在写出后被改动过（可能有批注），已改名保留为 {s(result.summary_kept.name)}")
     for failure in result.unreadable:
         print(f"  {s(failure.file)}：{s(failure.message)}")
     for file, message in result.annotation_errors.items():
@@ -346,6 +348,8 @@ def cmd_recalc(args: argparse.Namespace) -> int:
         + (f"，{counts['skipped_files']} 个不是自评表的文件已跳过" if counts["skipped_files"] else "")
         + f"。汇总：{shown_path(str(result.summary_path))}"
     )
+    if result.summary_kept:
+        print(f"  上次的复核汇总在写出后被改动过（可能有批注），已改名保留为 {shown_path(result.summary_kept.name)}")
     for report in result.reports:
         if report.note:   # (a template filled without the add-in: its scores are perfbook's)
             print(f"  {report.file} [{shown_path(report.sheet)}] {clip(shown_path(report.project), 24)}：说明：{report.note}")
@@ -530,7 +534,7 @@ def build_parser() -> argparse.ArgumentParser:
         "（每个工作表或文件一个项目），逐个项目审核：能否计分（性质、数值、单位、定性等级）、是否完整（规定的指标类别、"
         "分值合计、重复指标、指标名称即指标值、投入不是目标）、是否与金额一致（成本指标不超过全年预算数，金额与合计一致）、目标是否偏低"
         "（满意度下限；给出 --last-year 时低于上年实际完成值），按规则的扣分和分界给出审核等级及处理。在输出目录写出"
-        "目标审核汇总.xlsx 和带批注的清单副本（原文件不会被修改；输出目录中的同名文件只在是上次审核写出的时才被替换，否则报错）。退出码：0 未发现问题，1 发现问题或有无法读取的文件，"
+        "目标审核汇总.xlsx 和带批注的清单副本（原文件不会被修改；输出目录中的同名文件只在是上次审核写出的时才被替换，否则报错；上次的审核汇总写出后被改动过时改名保留；其中的文件正在 Excel、WPS 或 LibreOffice 中打开时在审核前报错）。退出码：0 未发现问题，1 发现问题或有无法读取的文件，"
         "2 用法错误（找不到文件、未知规则、上年结果无法使用）。"))
     q.add_argument("lists", nargs="+", metavar="LIST", help="绩效目标清单或申报表：文件、文件夹（递归查找）或通配符")
     q.add_argument("-o", "--output", default="目标审核结果", help="输出目录（默认 目标审核结果）")
@@ -547,7 +551,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="读取已填报的自评表（perfbook 模板或其他来源的标准格式表格；.xlsx、.xlsm、.xls、.xlsb、"
         ".ods、WPS .et 工作簿（也包括存成模板的 .xltx、.xltm、.xlt、.ett），Word .docx 文档中的表格（旧版 .doc 在本机装有 LibreOffice 时转换后读取），以及实为网页或 Excel 2003 XML 的 .xls；.zip 压缩包中的这些文件不用先解压），按规则重新计分，与填报值逐项比对；在输出目录写出"
         "带批注的复核副本（工作簿为 .xlsx，Word 文档为 .docx）和复核汇总.xlsx。原文件不会被修改；"
-        "输出目录中的同名文件只在是上次复核写出的（且之后未改动）时才被替换，否则在复核前报错；"
+        "输出目录中的同名文件只在是上次复核写出的（且之后未改动）时才被替换，否则在复核前报错；上次的复核汇总写出后被改动过（如加了批注）时改名保留，不被覆盖；要替换的文件正在 Excel、WPS 或 LibreOffice 中打开时在复核前报错；"
         "无法读取或未读取的文件逐个列出原因。"
         "计分规则取自工作簿的“计分规则”单元格，没有时用 --profile，再没有时用默认规则。",
     )
@@ -872,6 +876,9 @@ def _unraisable(unraisable) -> None:
                exc_info=(unraisable.exc_type, unraisable.exc_value, unraisable.exc_traceback))
 
 
+_OFFICE_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".docx", ".doc")   # files an office suite may hold open
+
+
 def main(argv: list[str] | None = None) -> int:
     from .logs import configure
 
@@ -933,6 +940,8 @@ def _run(args: argparse.Namespace) -> int:
             reason = os_reason(err)
             if not err.filename and err.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):   # which disk: not said
                 reason += f"：输出目录，或临时文件夹 {shown_path(tempfile.gettempdir())}（可用环境变量 TMPDIR 另指）"
+            elif err.errno in (errno.EACCES, errno.EPERM) and str(err.filename).lower().endswith(_OFFICE_SUFFIXES):
+                reason += "；如果它正在 Excel 或 WPS 中打开，请关闭后重试"
             print(f"错误：无法读写{where}（{reason}）", file=sys.stderr)
             return EXIT_USER
         logger.error("内部错误", exc_info=True)

@@ -4,18 +4,24 @@ run writes over nothing else.
 A run writes 复核汇总.xlsx last, after the annotated copies, and lists each copy in its 项目
 sheet (复核副本). The files an earlier run left in an output folder are therefore that summary
 and the copies it lists that have not changed since it was written (so too for ``targets
-check``'s 目标审核汇总.xlsx and its 审核副本). Any other file there is the user's (a unit's
-corrected copy sent back under the name perfbook gave it, a submission kept in the folder chosen
-for the output): a run refuses to write over it, and ``perfbook recalc`` refuses an output
-folder inside a folder it reads when such a file is in it (it would be neither read nor safe),
-before any work.
+check``'s 目标审核汇总.xlsx and its 审核副本). A summary saved again after the run (a reviewer's
+notes typed into it) is the reviewer's: the next run keeps it under another name
+(:func:`keep_edited`) before writing its own, and still knows the copies it lists by the time
+it was written (its created property, which Excel, WPS and LibreOffice keep). Any other file
+there is the user's (a unit's corrected copy sent back under the name perfbook gave it, a
+submission kept in the folder chosen for the output): a run refuses to write over it, and
+``perfbook recalc`` refuses an output folder inside a folder it reads when such a file is in it
+(it would be neither read nor safe), before any work; so too when an output is open in Excel,
+WPS or LibreOffice (:func:`refuse_open_outputs`), which would make writing it fail at the end.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import time
 import zipfile
+from datetime import datetime, timezone
 from pathlib import Path
 
 from ..files import shown_path, some_of
@@ -32,7 +38,8 @@ def copy_name(name: str, fmt: str) -> str:
 def earlier_outputs(outdir: Path, summary_name: str | None = None, copies_column: str = "复核副本") -> set[str]:
     """The names of the files in ``outdir`` that an earlier run wrote: its summary (复核汇总.xlsx,
     or ``summary_name``: 目标审核汇总.xlsx) when perfbook can read it as one, and the copies
-    listed in its 项目 sheet's ``copies_column``, not changed after it."""
+    listed in its 项目 sheet's ``copies_column``, not changed after the summary was written
+    (by its created property when it was saved again after the run: see :func:`keep_edited`)."""
     from .summary import SUMMARY_NAME   # (XlsxWriter: not for the workers, which name copies)
 
     summary_name = summary_name or SUMMARY_NAME
@@ -40,8 +47,6 @@ def earlier_outputs(outdir: Path, summary_name: str | None = None, copies_column
     try:
         written = summary.stat().st_mtime_ns
     except OSError:
-        return set()
-    if _edited(summary):   # (a reviewer's notes typed into it: theirs now)
         return set()
     import python_calamine   # (only for a folder with a summary)
 
@@ -51,6 +56,11 @@ def earlier_outputs(outdir: Path, summary_name: str | None = None, copies_column
         column = rows[0].index(copies_column)
     except Exception:   # no summary, or not one perfbook can read: nothing is known to be a run's
         return set()
+    if _edited(summary):   # (a reviewer's notes typed into it: kept aside, its copies known by when it was written)
+        created = _created(summary)
+        if created is None:
+            return set()
+        written = min(written, created)
     names = {summary_name}
     for row in rows[1:]:
         name = str(row[column]) if len(row) > column and row[column] else ""
@@ -66,19 +76,56 @@ def earlier_outputs(outdir: Path, summary_name: str | None = None, copies_column
 _STAMP = re.compile(rb"<dcterms:(created|modified)\b[^>]*>([^<]*)</dcterms:\1>")
 
 
+def _stamps(summary: Path) -> tuple[bool, dict[bytes, bytes]]:
+    """Whether a package's parts are dated after 1980, and its created and modified properties."""
+    with zipfile.ZipFile(summary) as package:
+        dated = any(info.date_time[0] != 1980 for info in package.infolist())
+        core = package.open("docProps/core.xml").read(1 << 16)
+    return dated, {key: value.strip() for key, value in _STAMP.findall(core)}
+
+
 def _edited(summary: Path) -> bool:
     """Whether a summary was saved again after perfbook wrote it. perfbook (XlsxWriter) writes
     the same time as its created and modified properties and dates its parts in 1980, as Excel
     does; Excel sets modified to when it saves, openpyxl, LibreOffice and WPS date the parts then.
     A file that is no package is not known to be edited."""
     try:
-        with zipfile.ZipFile(summary) as package:
-            dated = any(info.date_time[0] != 1980 for info in package.infolist())
-            core = package.open("docProps/core.xml").read(1 << 16)
+        dated, stamps = _stamps(summary)
     except (OSError, KeyError, zipfile.BadZipFile, ValueError, RuntimeError):
         return False
-    stamps = dict(_STAMP.findall(core))
-    return dated or stamps.get(b"created", b"").strip() != stamps.get(b"modified", b"").strip()
+    return dated or stamps.get(b"created", b"") != stamps.get(b"modified", b"")
+
+
+def _created(summary: Path) -> int | None:
+    """When perfbook wrote a summary, as a file time (ns), from its created property (UTC, whole
+    seconds as perfbook writes it, with a fraction or an offset as other programs may write it
+    back), a second later (the copies were written before it); None when it has none that reads."""
+    try:
+        stamp = datetime.fromisoformat(_stamps(summary)[1][b"created"].decode("ascii"))
+    except (OSError, KeyError, zipfile.BadZipFile, ValueError, RuntimeError, UnicodeDecodeError):
+        return None
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=timezone.utc)
+    return (int(stamp.timestamp()) + 1) * 1_000_000_000
+
+
+def keep_edited(summary: Path) -> Path | None:
+    """A summary saved again after the run that wrote it (a reviewer's notes) renamed
+    ``复核汇总（改动过 2026-12-07 1038）.xlsx`` (the time it was saved), before the run writes its own
+    there; returns the new path, or None when there was nothing to keep."""
+    if not _edited(summary):
+        return None
+    try:
+        saved = time.strftime("%Y-%m-%d %H%M", time.localtime(summary.stat().st_mtime))
+    except OSError:
+        return None
+    stem, number = f"{summary.stem}（改动过 {saved}）", 1
+    kept = summary.with_name(stem + summary.suffix)
+    while os.path.lexists(kept):
+        number += 1
+        kept = summary.with_name(f"{stem}（{number}）{summary.suffix}")
+    os.rename(summary, kept)
+    return kept
 
 
 def refuse_writing_over(outdir: Path, names: list[str], earlier: set[str], error: type[Exception],
@@ -90,3 +137,26 @@ def refuse_writing_over(outdir: Path, names: list[str], earlier: set[str], error
         raise error(f"输出目录 {shown_path(str(outdir))} 中已有同名的文件（{some_of(theirs)}），不是本工具上次写出的"
                     "（或写出后又改动过），"
                     f"{run}会覆盖它们：请另选输出目录，或把这些文件移出")
+
+
+def open_in_office(folder: Path, name: str) -> str | None:
+    """The lock file that says ``name`` in ``folder`` is open in an office suite: Excel's and
+    WPS's ``~$`` owner file (the name whole, or without its first two characters, as Word names
+    it for a long name) or LibreOffice's ``.~lock.<name>#``; None when there is none."""
+    for lock in (f"~${name}", f"~${name[2:]}", f".~lock.{name}#"):
+        if os.path.lexists(folder / lock):
+            return lock
+    return None
+
+
+def refuse_open_outputs(outdir: Path, names: list[str], error: type[Exception], run: str = "复核") -> None:
+    """Raise ``error`` before any work when an output the run would replace is open in Excel,
+    WPS or LibreOffice (on Windows, replacing it would fail once everything else is written,
+    leaving copies newer than the summary that lists them)."""
+    locked = [(name, lock) for name in names if os.path.lexists(outdir / name)
+              if (lock := open_in_office(outdir, name))]
+    if locked:
+        files = some_of([name for name, _ in locked])
+        locks = some_of([lock for _, lock in locked])
+        raise error(f"输出目录 {shown_path(str(outdir))} 中的 {files} 正在 Excel、WPS 或 LibreOffice 中打开（有锁定文件 "
+                    f"{locks}），{run}无法替换它：请关闭后重试，或另选输出目录；如果并没有打开，请删除锁定文件")

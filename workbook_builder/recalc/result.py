@@ -193,6 +193,7 @@ class RecalcResult:
     json_path: Path | None = None
     partial: bool = False                     # interrupted: only the files done are in
     summary_error: str | None = None          # why 复核汇总.xlsx could not be written
+    summary_kept: Path | None = None          # an earlier summary saved again after its run, kept under this name
     stopped: int | None = None                # a stop signal held while the outputs were written (all done)
     sources: dict[str, Path] = field(default_factory=dict)  # file label -> the file, for links
     members: dict[str, str] = field(default_factory=dict)   # file label -> its path in the archive (sources)
@@ -220,6 +221,7 @@ class RecalcResult:
             "summary": self.counts,
             "partial": self.partial,
             "summary_error": self.summary_error,
+            "summary_kept": None if self.summary_kept is None else str(self.summary_kept),
         }
 
     def to_json(self) -> str:

@@ -710,7 +710,7 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
     is told how many .zip archives are being unpacked (before it, when there are any),
     ``on_start(n)`` how many files were found, ``progress(1)`` after each one. On Ctrl+C the summary and
     the JSON are written for the files done, with ``partial`` set."""
-    from .outputs import copy_name, earlier_outputs, refuse_writing_over   # (the main process's: workers import this module too)
+    from .outputs import copy_name, earlier_outputs, refuse_open_outputs, refuse_writing_over   # (the main process's: workers import this module too)
     from .summary import SUMMARY_NAME
 
     get_profile(profile)  # an unknown profile is a usage error, before any work
@@ -759,6 +759,7 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
         targets = [SUMMARY_NAME, *(copy_name(n, FORMATS.get(Path(i.member or i.path).suffix.lower(), ""))
                                    for i, n in zip(inputs, names) if copies)]
         refuse_writing_over(outdir, targets, earlier, RecalcError)
+        refuse_open_outputs(outdir, targets, RecalcError)
         if json_path and _real(Path(json_path)) in {_real(outdir / name) for name in targets}:
             raise RecalcError(f"--json 的路径 {shown_path(str(json_path))} 与本次写出的复核汇总或复核副本同名，"
                               "会互相覆盖：请另选 --json 的路径")
@@ -838,6 +839,7 @@ def _remove_folder(path: str) -> None:
 def _run(result: RecalcResult, work: list[tuple], outdir: Path, json_path: str | Path | None, jobs: int | None,
          progress: Callable[[int], object] | None) -> RecalcResult:
     """The files of ``work`` checked, then the JSON and the summary written (see :func:`recalc`)."""
+    from .outputs import keep_edited
     from .summary import SUMMARY_NAME, SummaryStream, write_summary
 
     stream = SummaryStream(result, outdir / SUMMARY_NAME)
@@ -849,6 +851,7 @@ def _run(result: RecalcResult, work: list[tuple], outdir: Path, json_path: str |
         with finishing() as held:   # a stop now comes after both files, so neither is left unwritten
             failed = None
             try:
+                result.summary_kept = keep_edited(outdir / SUMMARY_NAME)   # (a reviewer's notes: kept, not written over)
                 if streamed.stream is not None and not result.partial:
                     result.summary_path = stream.finish(result)
                 else:   # a partial run opens with a 说明 sheet; a stream that failed is written again

@@ -94,6 +94,7 @@ class TargetsResult:
     unreadable: list[Unreadable] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)          # e.g. last year's files not found
     summary_path: Path | None = None
+    summary_kept: Path | None = None   # an earlier summary saved again after its review, kept under this name
     json_path: Path | None = None
     sources: dict[str, Path] = field(default_factory=dict)  # file label → the file, for links
     annotation_errors: dict[str, str] = field(default_factory=dict)
@@ -246,12 +247,13 @@ def check_targets(paths: list[str], outdir: str | Path | None = None, profile: s
     labels = [_label(p, paths) for p in found]
     stems = unique_names([safe_stem(readable_path(p.stem)[0], 60) + COPY_SUFFIX for p in found], "")
     if out is not None:   # (a copy's name as .annotate gives it, by the list's suffix)
-        from ..recalc.outputs import earlier_outputs, refuse_writing_over
+        from ..recalc.outputs import earlier_outputs, refuse_open_outputs, refuse_writing_over
         from .annotate import copy_name
 
-        names = [copy_name(stem, p.suffix.lower().lstrip(".")) for p, stem in zip(found, stems) if copies]
+        names = [SUMMARY_NAME, *(copy_name(stem, p.suffix.lower().lstrip(".")) for p, stem in zip(found, stems) if copies)]
         earlier = earlier_outputs(out, SUMMARY_NAME, "审核副本")
-        refuse_writing_over(out, [SUMMARY_NAME, *names], earlier, TargetsError, "审核")
+        refuse_writing_over(out, names, earlier, TargetsError, "审核")
+        refuse_open_outputs(out, names, TargetsError, "审核")
     done, stopped = 0, False
     try:
         for path, label, stem in zip(found, labels, stems):
@@ -263,8 +265,10 @@ def check_targets(paths: list[str], outdir: str | Path | None = None, profile: s
         result.notes.append(f"审核被中断（Ctrl+C 或终止信号）：{len(found)} 个文件中审核了 {done} 个，其余未审核")
         result.unreadable += [Unreadable(label, "未审核：审核被中断") for label in labels[done:]]
     if out is not None:
+        from ..recalc.outputs import keep_edited
         from .summary import write_summary
 
+        result.summary_kept = keep_edited(out / SUMMARY_NAME)   # (a reviewer's notes: kept, not written over)
         result.summary_path = write_summary(result, out / SUMMARY_NAME)
     if stopped:
         raise KeyboardInterrupt
