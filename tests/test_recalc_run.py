@@ -390,6 +390,8 @@ def test_copies_are_not_known_by_a_summary_saved_again_that_says_not_when_it_was
                 data = re.sub(rb"(<dcterms:created[^>]*>)[^<]*", rb"\g<1>2026", data)
             target.writestr(info, data)
     assert earlier_outputs(out) == set()
+    (out / "复核汇总（改动过 2026-12-07 1038）.xlsx").write_bytes(b"kept")   # (keep_edited's: never written over)
+    assert earlier_outputs(out) == {"复核汇总（改动过 2026-12-07 1038）.xlsx"}
 
 
 def test_a_summary_kept_aside_never_takes_an_earlier_ones_name(tmp_path):

@@ -17,6 +17,7 @@ WPS or LibreOffice (:func:`refuse_open_outputs`), which would make writing it fa
 
 from __future__ import annotations
 
+import glob
 import os
 import re
 import time
@@ -39,15 +40,17 @@ def earlier_outputs(outdir: Path, summary_name: str | None = None, copies_column
     """The names of the files in ``outdir`` that an earlier run wrote: its summary (复核汇总.xlsx,
     or ``summary_name``: 目标审核汇总.xlsx) when perfbook can read it as one, and the copies
     listed in its 项目 sheet's ``copies_column``, not changed after the summary was written
-    (by its created property when it was saved again after the run: see :func:`keep_edited`)."""
+    (by its created property when it was saved again after the run: see :func:`keep_edited`);
+    and the summaries kept aside by :func:`keep_edited`, which no run writes over."""
     from .summary import SUMMARY_NAME   # (XlsxWriter: not for the workers, which name copies)
 
     summary_name = summary_name or SUMMARY_NAME
     summary = outdir / summary_name
+    kept = {p.name for p in outdir.glob(f"{glob.escape(summary.stem)}（改动过 *{summary.suffix}")}   # (keep_edited's)
     try:
         written = summary.stat().st_mtime_ns
     except OSError:
-        return set()
+        return kept
     import python_calamine   # (only for a folder with a summary)
 
     try:
@@ -55,13 +58,13 @@ def earlier_outputs(outdir: Path, summary_name: str | None = None, copies_column
         rows = book.get_sheet_by_name("项目").to_python()
         column = rows[0].index(copies_column)
     except Exception:   # no summary, or not one perfbook can read: nothing is known to be a run's
-        return set()
+        return kept
     if _edited(summary):   # (a reviewer's notes typed into it: kept aside, its copies known by when it was written)
         created = _created(summary)
         if created is None:
-            return set()
+            return kept
         written = min(written, created)
-    names = {summary_name}
+    names = {summary_name, *kept}
     for row in rows[1:]:
         name = str(row[column]) if len(row) > column and row[column] else ""
         if name:   # (a name with a folder never matches a file of the output folder)
