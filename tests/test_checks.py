@@ -109,7 +109,7 @@ def test_a_target_set_too_low_may_be_reduced_with_a_reason_under_mof_2020():
     assert check_indicator("≥", "1", "2", 10, 0, "目标偏低", "mof-2020") == []   # (exactly 100% over)
     assert [f.kind for f in check_indicator("≥", "1", "7", 10, 7, "", "mof-2020")] == ["score_mismatch", "missing_reason"]
     assert [f.kind for f in check_indicator("≥", "1", "1.5", 10, 7, "原因", "mof-2020")] == ["score_mismatch"]
-    assert [f.kind for f in check_indicator("≥", "1", "7", 10, 11, "原因", "mof-2020")] == ["score_mismatch"]
+    assert [f.kind for f in check_indicator("≥", "1", "7", 10, 11, "原因", "mof-2020")] == ["score_above_weight"]
     assert [f.kind for f in check_indicator("≥", "1", "7", 10, -1, "原因", "mof-2020")] == ["score_mismatch"]
 
 

@@ -102,6 +102,10 @@ def _score_finding(detail: IndicatorScore, reported: Decimal, profile) -> Findin
     expected = detail.score
     if reported == expected:
         return None
+    converted = f"（{detail.converted}）" if detail.converted else ""
+    if reported > detail.weight:   # (said as such first: no reading of the rules gives more than 分值)
+        return Finding("score_above_weight", f"得分{fmt(reported)}超过分值{fmt(detail.weight)}，得分应为{expected}"
+                       f"{converted}{_readings(detail, reported, profile)}", reported, expected)
     if detail.deduction and reported == detail.base:
         deducted = round_half_up(detail.deduction * detail.weight, profile.decimals)
         return Finding(
@@ -111,11 +115,11 @@ def _score_finding(detail: IndicatorScore, reported: Decimal, profile) -> Findin
             reported,
             expected,
         )
-    wrongly_deducted = {
+    wrongly_deducted = {   # (a deduction where the ladder cannot apply, on a ≤ row, is no ladder's)
         round_half_up(detail.base - s.deduct * detail.weight, profile.decimals)
         for s in profile.ladder
         if s.deduct != detail.deduction
-    }
+    } if detail.nature in profile.over_target_applies_to else set()
     if reported in wrongly_deducted and reported < expected:
         return Finding(
             "penalty_misapplied",
@@ -123,7 +127,6 @@ def _score_finding(detail: IndicatorScore, reported: Decimal, profile) -> Findin
             reported,
             expected,
         )
-    converted = f"（{detail.converted}）" if detail.converted else ""
     return Finding("score_mismatch",
                    f"得分应为{expected}{converted}，填报为{fmt(reported)}{_readings(detail, reported, profile)}",
                    reported, expected)
