@@ -1,5 +1,6 @@
 """The perfbook command: what a user sees for each sub-command, and its exit codes."""
 
+import re
 import json
 import os
 import shutil
@@ -107,6 +108,16 @@ def test_batch_refuses_to_overwrite_without_force(tmp_path, capsys):
     assert main([*args, "--force"]) == 0
     index = list(load_workbook(target / "00_索引.xlsx")["项目清单"].iter_rows(values_only=True))
     assert len(index) == 2 + 30 and index[2][6] == "01_2022-2023年朝阳区互联网接入服务.xlsx"
+
+
+def test_batch_names_a_missing_list_as_its_project_list(tmp_path, capsys):
+    """A list that is not there, or a folder given for it: said of the project list (it had said
+    that no target list to review was found, the review's words)."""
+    for given, said in ((tmp_path / "没有.xlsx", "项目清单 .*没有.xlsx 不存在"), (tmp_path, "是文件夹，请给出清单文件")):
+        assert main(["batch", str(given), "-o", str(tmp_path / "out")]) == 2
+        err = capsys.readouterr().err
+        assert re.search(said, err) and "绩效目标" not in err
+    assert not (tmp_path / "out").exists()
 
 
 def test_batch_interrupted_still_writes_its_index(tmp_path, capsys, monkeypatch):

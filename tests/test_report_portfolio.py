@@ -92,6 +92,9 @@ def test_cli_and_bad_input(tmp_path, capsys):
     with pytest.raises(ReportError, match="不是 perfbook recalc 的 JSON"):
         write_portfolio_report(tmp_path / "other.json", tmp_path / "q.docx")
     assert not (tmp_path / "q.docx").exists()
+    (tmp_path / "targets.json").write_text('{"projects": [], "unreadable": []}', encoding="utf-8")
+    with pytest.raises(ReportError, match="是 perfbook targets check（绩效目标审核）的结果，不是复核结果"):
+        write_portfolio_report(tmp_path / "targets.json", tmp_path / "q.docx")   # (the other command's JSON)
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")

@@ -222,6 +222,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
     found = get_form(args.form)
     profile = args.profile or found.profile
+    if not os.path.lexists(args.list) or os.path.isdir(args.list):   # (said as the list, not as targets to review)
+        raise CliError(f"项目清单 {shown_path(args.list)} {'是文件夹，请给出清单文件' if os.path.isdir(args.list) else '不存在'}")
     review = _review_list(args.list, profile)
     if any(u.message.startswith(("文件无法读取：", "未读取：")) for u in review.unreadable):
         _print_targets(review, brief=True)

@@ -125,7 +125,13 @@ def skip_reason(name: str, archives: bool = True) -> str | None:
         return not_read(name)
     if is_archive(name):
         return "压缩包在这里不能直接读取，请解压后再试"
-    return not_read(name) or f"不是表格或 Word 文件（扩展名“{suffix or '无'}”），已跳过"
+    export = "；如果它是导出的自评表，请用 Excel 或 WPS 打开后另存为 .xlsx" if suffix in _TEXT_EXPORTS else ""
+    return not_read(name) or f"不是表格或 Word 文件（扩展名“{suffix or '无'}”），已跳过{export}"
+
+
+# Text a table may have been exported as (named on the command line, such a file is read and told
+# to be text, see readers.container): in a folder, passed over with what to do if it is one
+_TEXT_EXPORTS = {".csv", ".tsv", ".txt"}
 
 
 def not_read(name: str) -> str | None:

@@ -108,8 +108,11 @@ def portfolio_data(result: dict, source: str = "") -> PortfolioData:
     said in ``notes``, as ``targets check --last-year`` does: one edit does not cost the report.
     Raises :class:`ReportError` when there are no ``tables``, or when no entry is usable."""
     name = source or "输入"
+    if isinstance(result, dict) and isinstance(result.get("projects"), list) and "tables" not in result:
+        raise ReportError(f"{name} 是 perfbook targets check（绩效目标审核）的结果，不是复核结果："
+                          "批次汇总报告读取 perfbook recalc --json 写出的 JSON")
     if not isinstance(result, dict) or not isinstance(result.get("tables"), list):
-        raise ReportError(f"{name} 不是 perfbook recalc 的 JSON 结果（缺少 tables）")
+        raise ReportError(f"{name} 不是 perfbook recalc 的 JSON 结果（缺少 tables，即各张表的复核结果）")
     tables, positions, unreadable, problems = [], [], [], []
     for n, table in enumerate(result["tables"], start=1):
         problem = _table_problem(table)
