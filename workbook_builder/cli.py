@@ -30,6 +30,11 @@ from .files import machine_error, os_reason, shown_path
 from .readers.project_list import COLUMNS as LIST_COLUMNS
 
 
+# --profile of the commands that read filled tables: the table's form decides when neither is given
+BY_FORM_HELP = ("工作簿未声明规则时使用的计分规则（默认按识别出的表样：朝阳表样为 " + DEFAULT_PROFILE_ID
+                + "，中央 8 列表样为 mof-2020，各表样的默认规则见 perfbook forms）")
+
+
 class CliError(UserError):
     """A problem with the command line itself."""
 
@@ -555,11 +560,11 @@ def build_parser() -> argparse.ArgumentParser:
         "带批注的复核副本（工作簿为 .xlsx，Word 文档为 .docx）和复核汇总.xlsx。原文件不会被修改；"
         "输出目录中的同名文件只在是上次复核写出的（且之后未改动）时才被替换，否则在复核前报错；上次的复核汇总写出后被改动过（如加了批注）时改名保留，不被覆盖；要替换的文件正在 Excel、WPS 或 LibreOffice 中打开时在复核前报错；"
         "无法读取或未读取的文件逐个列出原因。"
-        "计分规则取自工作簿的“计分规则”单元格，没有时用 --profile，再没有时用默认规则。",
+        "计分规则取自工作簿的“计分规则”单元格，没有时用 --profile，再没有时用所识别表样的默认规则。",
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="文件、文件夹（递归查找）、.zip 压缩包或通配符，如 收到的自评表/*.xlsx")
     p.add_argument("-o", "--output", required=True, help="输出目录（复核副本与复核汇总.xlsx）")
-    p.add_argument("--profile", help=f"工作簿未声明规则时使用的计分规则（默认 {DEFAULT_PROFILE_ID}）")
+    p.add_argument("--profile", help=BY_FORM_HELP)
     p.add_argument("--json", help="另存一份 JSON 结果（格式见 README；写作 - 时输出到标准输出）")
     p.add_argument("--strict", action="store_true", help="发现任何问题或无法读取的文件时以退出码 1 结束")
     p.add_argument("--jobs", type=_jobs, help="并行进程数（默认为 CPU 核数，至多 8；最多为 CPU 核数的 4 倍）")
@@ -592,7 +597,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("-o", "--output", required=True, help="输出的 .docx 文件，如 报告.docx")
     r.add_argument("--narrative", help="叙述文件（TOML，按章节给出文字；示例见 samples/narrative.toml）")
     r.add_argument("--sheet", help="只写这个工作表上的表")
-    r.add_argument("--profile", help=f"工作簿未声明规则时使用的计分规则（默认 {DEFAULT_PROFILE_ID}）")
+    r.add_argument("--profile", help=BY_FORM_HELP)
     r.add_argument("--force", action="store_true", help="覆盖已存在的报告（报告可能已手工修改过，默认不覆盖）")
     r.set_defaults(run=cmd_report_write, reads=("workbook", "narrative"), writes=("output",))
 
@@ -609,7 +614,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--json", help="另存 JSON：{\"discrepancies\": [{message, report_value, table_value, where}]}"
                    "（写作 - 时输出到标准输出）")
     r.add_argument("--sheet", help="工作簿含多张表时，用这个工作表上的表")
-    r.add_argument("--profile", help=f"工作簿未声明规则时使用的计分规则（默认 {DEFAULT_PROFILE_ID}）")
+    r.add_argument("--profile", help=BY_FORM_HELP)
     r.set_defaults(run=cmd_report_check, reads=("report", "workbook"), writes=("json",))
 
     r = report_command(
