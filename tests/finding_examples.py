@@ -69,16 +69,26 @@ def item(**changes) -> EntryRow:
     return EntryRow(**values)
 
 
-def form_kinds(*rows: EntryRow, **changes) -> set[tuple[str, str, str]]:
-    """Findings of a form whose rows add up to their 二级 分值 (a judgement row fills up)."""
+def _form(rows: tuple[EntryRow, ...], changes: dict) -> EvaluationForm:
+    """A form whose rows add up to their 二级 分值 (a judgement row fills up)."""
     rows = list(rows) or [item()]
     first = rows[0]
     numeric = [r.points for r in rows if isinstance(r.points, (int, float))]
     filler = first.level2_points - sum(numeric)
     rows.append(item(name="其他", points=filler, criterion="酌情评分", score=filler,
                      level1_points=first.level1_points, level2_points=first.level2_points))
-    form = EvaluationForm(rows, **changes)
-    return {(f.part, f.finding.kind, f.finding.field) for f in evaluate_form(form).findings}
+    return EvaluationForm(rows, **changes)
+
+
+def form_kinds(*rows: EntryRow, **changes) -> set[tuple[str, str, str]]:
+    """Findings of a form whose rows add up to their 二级 分值 (a judgement row fills up)."""
+    return {(f.part, f.finding.kind, f.finding.field) for f in evaluate_form(_form(rows, changes)).findings}
+
+
+def form_totals(*rows: EntryRow, **changes) -> str:
+    """The total, grade and kinds of findings of such a form, as one text."""
+    result = evaluate_form(_form(rows, changes))
+    return f"total:{result.total} grade:{result.grade} kinds:{sorted({f.finding.kind for f in result.findings})}"
 
 
 def seed_004_2020(**changes) -> YearBudget:
@@ -209,6 +219,8 @@ EXAMPLES = {
                                 ("total", "weights_sum", "points")),
     "framework total unreadable": (lambda: form_kinds(total_score="满分"), ("total", "unreadable", "score")),
     "framework total mismatch": (lambda: form_kinds(total_score=99), ("total", "total_mismatch", "score")),
+    "framework total with an item not scored": (lambda: form_totals(item(score=None), total_score=99, subtotals={"决策": 99}),
+                                                 "total:None grade:None kinds:['score_missing']"),
     "framework subtotal mismatch": (lambda: form_kinds(subtotals={"决策": 99}), ("level1", "total_mismatch", "score")),
     "framework grade mismatch": (lambda: form_kinds(grade="良"), ("grade", "grade_mismatch", "grade")),
     # multi-year evaluations (addin.engine.frameworks.multiyear)

@@ -351,7 +351,8 @@ def test_a_judged_score_above_its_points_counts_as_the_points():
 
 
 def test_group_findings_point_at_the_first_row_of_the_group():
-    form = fill(blank_form(get_framework("yueyang-2020")), {})
+    blank = blank_form(get_framework("yueyang-2020"))
+    form = fill(blank, {r.name: {"reported": r.points, "reason": "原因"} for r in blank.rows})   # (every 小计 known)
     form.rows[0].level1_points = 21                         # 项目决策 stated 21, its 二级 add up to 20
     form.subtotals = {"项目管理": 24}
     first_of_management = next(i for i, r in enumerate(form.rows, start=1) if r.level1 == "项目管理")

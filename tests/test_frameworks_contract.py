@@ -37,9 +37,12 @@ def test_a_blank_form_claims_nothing_and_a_partly_filled_one_is_checked(framewor
     first = form.rows[0].name
     partial = evaluate_form(fill(form, {first: {"reported": 0, "reason": "未开展"}}))
     missing = [f.row for f in partial.findings if f.finding.kind == "score_missing"]
-    assert missing == list(range(2, len(form.rows) + 1)) and partial.total == 0 and partial.grade == "差"
-    typed_total = evaluate_form(replace(form, total_score=90))   # a total typed: no longer blank
-    assert typed_total.total == 0 and any(f.part == "total" for f in typed_total.findings)
+    assert missing == list(range(2, len(form.rows) + 1)) and (partial.total, partial.grade) == (None, None)
+    typed_total = evaluate_form(replace(form, total_score=90))   # a total typed: no longer blank, every item missing
+    missing = [f.row for f in typed_total.findings if f.finding.kind == "score_missing"]
+    assert missing == list(range(1, len(form.rows) + 1)) and typed_total.total is None
+    whole = evaluate_form(fill(form, {r.name: {"reported": r.points} for r in form.rows}))   # every item scored
+    assert (whole.total, whole.grade) == (100, get_profile(framework.grades_profile).grades[0])
 
 
 def test_shipped_texts_load():

@@ -68,7 +68,10 @@ def test_filled_template_is_recalculated(tmp_path):
     assert report.template
     found = _findings(result)
     assert (lay.item_cell("reason", rows["到位率"]), "missing_reason") in found       # 1.68 of 3
-    assert not any(kind == "score_missing" for _, kind in found)   # never calculated: not a finding
+    missing = {cell for cell, kind in found if kind == "score_missing"}
+    typed = {"目标内容", "到位率", "经济效益", "到位时效"}   # never calculated, computed here: not a finding
+    assert missing == {lay.item_cell("score", n) for name, n in rows.items() if name not in typed}   # the rest: 未填写
+    assert report.computed_total is None and report.grade is None   # (18 items not scored: no total, as report write)
 
 
 def test_blank_template_is_not_reported_as_22_missing_scores(tmp_path):
@@ -94,7 +97,7 @@ def test_partly_filled_template_still_reports_its_empty_rows(tmp_path):
     result = recalc([str(path)], tmp_path / "out", jobs=1)
     [report] = result.reports
     assert sum(kind == "score_missing" for _, kind in _findings(result)) == 21
-    assert report.computed_total == 8 and report.grade == "差"
+    assert report.computed_total is None and report.grade is None   # (no 差 for 8 of 100 scored: not known)
 
 
 def test_template_with_a_wrong_typed_score(tmp_path):

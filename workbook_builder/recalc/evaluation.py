@@ -63,8 +63,8 @@ def report_evaluation(read: ReadEvaluation, profile: str | None, file_label: str
     read.form.grades_profile = profile_id
     result = evaluate_form(read.form)
     found = result.findings
-    if read.uncalculated:   # a template saved without calculation: blank scores are not findings
-        found = [f for f in found if f.finding.kind != "score_missing"]
+    if read.uncalculated:   # a template saved without calculation: a blank score computed here is no finding
+        found = [f for f in found if not (f.finding.kind == "score_missing" and f.finding.expected is not None)]
     # no 扣分原因 to write where the sheet has no such column (seed 001's 指标体系)
     found = [f for f in found if not (f.part == "item" and f.finding.field == "reason"
                                       and ("indicator", f.row, "reason") not in read.cells)]

@@ -262,7 +262,6 @@ def framework_report_data(read: ReadEvaluation, report: TableReport,
         weight = stated if stated is not None else (None if None in weights else sum(weights, Decimal(0)))
         known = all(i.score is not None for i in members)
         score_rows.append(ScoreRow(name, weight, result.subtotals[first.level1] if known else None))
-    complete = all(i.score is not None for i in items)
     framework = framework_of(read)
     profile = get_profile(report.profile)
     places = _places(read)
@@ -271,8 +270,7 @@ def framework_report_data(read: ReadEvaluation, report: TableReport,
         framework=f"“{framework.name}”" if framework else "评分表所列的评价指标体系",
         framework_source=framework.source if framework else "",
         profile=profile.id, profile_name=profile.name, bands=bands_text(profile),
-        items=items, score_rows=score_rows, total=result.total if complete else None,
-        grade=result.grade if complete else None,
+        items=items, score_rows=score_rows, total=result.total, grade=result.grade,
         reported_total=None if report.reported_total is None else Decimal(str(report.reported_total)),
         corrections=[{"where": where_of(f.cell, report, places), "message": f.message} for f in report.findings],
         narrative=require(narrative or narrative_context(None), "goals"),

@@ -227,18 +227,23 @@ def _weights(form: EvaluationForm, findings: list[EvaluationFinding]) -> None:
 def evaluate_form(form: EvaluationForm) -> EvaluationResult:
     """Score every row and list every inconsistency (see :class:`EvaluationFinding`). A form with
     nothing filled in (:attr:`EvaluationForm.filled`) gets only the findings on its framework
-    (分值 and 评价标准), and no total or grade."""
+    (分值 and 评价标准), and no total or grade; so does one with an item it cannot score (not
+    filled, or unreadable): its total is not known, nor the 小计 of that item's 一级指标."""
     findings: list[EvaluationFinding] = []
     filled = form.filled
     items = [_item(row, index, findings, filled) for index, row in enumerate(form.rows, start=1)]
     _weights(form, findings)
     subtotals: dict[str, Decimal] = {}
+    unknown = set()   # 一级指标 with an item that has no score: their 小计, and the total, are not known
     for row, item in zip(form.rows, items):
         subtotals[row.level1] = subtotals.get(row.level1, _ZERO) + (item.score or _ZERO)
+        if item.score is None:
+            unknown.add(row.level1)
     for name, reported in form.subtotals.items():
-        _compare_total("level1", f"“{name}”小计", reported, subtotals.get(name, _ZERO), findings,
-                       next(i for i, r in enumerate(form.rows, start=1) if r.level1 == name))
-    if not filled:
+        if name not in unknown:
+            _compare_total("level1", f"“{name}”小计", reported, subtotals.get(name, _ZERO), findings,
+                           next(i for i, r in enumerate(form.rows, start=1) if r.level1 == name))
+    if not filled or unknown:
         return EvaluationResult(items, subtotals, None, None, findings)
     total = round_half_up(sum(subtotals.values(), _ZERO), DECIMALS)
     _compare_total("total", "总分", form.total_score, total, findings, None)
