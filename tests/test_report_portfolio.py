@@ -68,6 +68,24 @@ def test_the_sample_batch(tmp_path):
     assert not re.search(r"\{[{%]", text)
 
 
+def test_tables_that_may_repeat_a_project_are_said_with_their_numbers(tmp_path):
+    """Tables recalc marks as a project met before (same_as) are counted in every figure: the
+    overview says which (#3与#1), so the bureau can check them (a batch of 30 projects with 4
+    resubmissions had read as 34 tables, all '优', and nothing else)."""
+    data = json.loads(RECALC.read_text(encoding="utf-8"))
+    first, again = data["tables"][0], data["tables"][2]
+    again["same_as"] = f"{first['file']}［{first['sheet']}］"
+    data["tables"][4]["same_as"] = "不在结果中.xlsx［自评表］"
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    document = Document(str(write_portfolio_report(path, tmp_path / "p.docx")[0]))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "另有2张表与前面的表项目名称和主管部门相同，可能重复报送（#3与#1、#5），本报告的各项统计都计入了这些表" in text
+    data["tables"][4]["same_as"] = ["x"]   # (edited by hand: left out and said, as other fields)
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert write_portfolio_report(path, tmp_path / "q.docx")[1].notes
+
+
 def test_grades_chart_table_and_unreadable_files(tmp_path):
     path, _ = write_portfolio_report(varied_result(tmp_path), tmp_path / "p.docx")
     document = Document(str(path))

@@ -70,6 +70,19 @@ def test_every_sheet_is_set_up_for_reading_and_printing(tmp_path):
     assert book["北京市朝阳区数据局"].max_row == 4  # header, two tables, the average line
 
 
+def test_tables_that_may_repeat_a_project_are_said_under_the_grades(tmp_path):
+    """A table of a project met before (same_as) is counted in 等级分布 and said there, below the
+    chart's rows; a batch without one has no such line."""
+    result = _result(tmp_path)
+    assert [r[0] for r in load_workbook(write_summary(result, tmp_path / "a.xlsx"))["等级分布"].iter_rows(
+        values_only=True)] == ["等级", "优", "良", "中", "差"]
+    result.reports[2].same_as = "收到/单位A/表1.xlsx［自评表］"
+    grades = load_workbook(write_summary(result, tmp_path / "b.xlsx"))["等级分布"]
+    assert [r[:2] for r in grades.iter_rows(min_row=2, max_row=5, values_only=True)] == [
+        ("优", 2), ("良", 1), ("中", 0), ("差", 0)]
+    assert (grades.cell(6, 1).value, grades.cell(6, 2).value) == ("其中可能重复报送", 1)
+
+
 def test_links_go_to_the_copies_and_cells_by_relative_paths(tmp_path):
     book = load_workbook(write_summary(_result(tmp_path), tmp_path / "out" / "复核汇总.xlsx"))
     projects = book["项目"]

@@ -53,6 +53,7 @@ FIXED_SHEETS = {"项目": PROJECT_COLUMNS, "问题": FINDING_COLUMNS, "等级分
                 "无法读取": ["文件", "格式", "原因"],
                 "部门": ["主管部门", "自评表数", "平均计算总分", "问题数", "有问题的表", "工作表"]}
 DEPARTMENT_COLUMNS = [c for c in PROJECT_COLUMNS if c != "主管部门"]
+REPEATS = "其中可能重复报送"   # 等级分布's last line: tables of a project met before, counted above
 
 
 class SummaryStream:
@@ -141,6 +142,9 @@ def _chart_sheets(book: SummaryBook, sheets: dict[str, SheetWriter], result: Rec
     for status, count in Counter(r.status or "无法计算" for r in result.reports if r.grade is None).items():
         grade_sheet.row([status, count])   # every table counted: 未填写, or a total not computed
         names.append(status)
+    repeats = sum(1 for r in result.reports if r.same_as)
+    if repeats:   # (below the chart's rows: counted in them, to be checked; which ones, 项目's 说明 says)
+        grade_sheet.row([REPEATS, repeats], highlight=True)
     grade_sheet.finish()
     chart = _chart(book, "column", "自评等级分布", "等级", "项目数")
     title, rows = grade_sheet.title, len(names)

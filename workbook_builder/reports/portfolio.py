@@ -49,6 +49,17 @@ class PortfolioData:
         order = list(GRADES) + sorted(g for g in counts if g not in GRADES and g != NO_GRADE) + [NO_GRADE]
         return {g: counts.get(g, 0) for g in order if g in GRADES or counts.get(g)}
 
+    def _repeats(self, numbers: dict[int, int]) -> str:
+        """What the overview says of tables of a project met before in the result (``same_as``):
+        counted in every figure, so said with their numbers, to be checked."""
+        first = {f"{t.get('file', '')}［{t.get('sheet', '')}］": numbers[id(t)] for t in self.tables}
+        pairs = [(numbers[id(t)], first.get(t["same_as"])) for t in self.tables if t.get("same_as")]
+        if not pairs:
+            return ""
+        said = "、".join(f"#{n}与#{m}" if m else f"#{n}" for n, m in pairs)
+        return (f"另有{len(pairs)}张表与前面的表项目名称和主管部门相同，可能重复报送（{said}），"
+                "本报告的各项统计都计入了这些表，请核实后剔除重复的表。")
+
     def context(self) -> dict:
         n = len(self.tables)
         flagged = [t for t in self.tables if t.get("findings")]
@@ -74,7 +85,8 @@ class PortfolioData:
                     + f"。其中{len(flagged)}张表发现问题，共{findings}处；"
                     + f"{len(changed)}张表按计分规则重新计算后的总分与填报总分不同。"
                     + (f"复核结果中另有{len(self.notes)}项无法使用，未计入本报告（见“无法读取的文件”）。"
-                       if self.notes else ""))
+                       if self.notes else "")
+                    + self._repeats(numbers))
         distribution = "按重新计算的总分，" + "，".join(f"“{g}”{c}张" for g, c in counts.items()) + "。"
         return {
             "subtitle": f"依据复核结果 {self.source}" if self.source else "复核结果",
@@ -156,7 +168,7 @@ def _table_problem(table: object) -> str:
     if not isinstance(findings, list) or not all(isinstance(f, dict) and isinstance(f.get("kind"), str)
                                                   and isinstance(f.get("message"), str) for f in findings):
         return "的 findings 不是问题列表"
-    if not all(isinstance(table.get(k), (str, type(None))) for k in ("grade", "file", "project", "sheet")):
+    if not all(isinstance(table.get(k), (str, type(None))) for k in ("grade", "file", "project", "sheet", "same_as")):
         return "的项目、文件、工作表或等级不是文字"
     if not (number(table.get("reported_total")) and number(table.get("computed_total"))):
         return "的总分不是数值"
