@@ -130,6 +130,28 @@ def test_several_tables_one_report_each_or_one_sheet(tmp_path, capsys):
     assert main(["report", "write", str(tmp_path / "missing.xlsx"), "-o", str(tmp_path / "x.docx")]) == 2
 
 
+def test_a_table_not_filled_in_gets_no_report(tmp_path, capsys):
+    """A 自评表 not filled in (no 实际完成值, no 得分) gets no report, said by its sheet; a
+    workbook of nothing else is refused (it had written six pages of 实际完成值未填写)."""
+    from openpyxl import load_workbook
+
+    book = tmp_path / "四张表.xlsx"
+    shutil.copy(SAMPLES / "submitted" / "27-30_政府网站运维项目.xlsx", book)
+    first = read_workbook(book)[0]
+    cells = {ref for key, ref in first.read.all_cells().items()
+             if key[-1] in ("actual", "score") and key[0] in ("indicator", "funds", "total")}
+    wb = load_workbook(book)
+    for ref in cells:
+        wb[first.report.sheet][ref] = None
+    wb.save(book)
+    assert main(["report", "write", str(book), "-o", str(tmp_path / "报告.docx")]) == 0
+    out = capsys.readouterr().out
+    assert len(list(tmp_path.glob("报告_*.docx"))) == 3 and f"未生成：{first.report.sheet}（" in out
+    assert main(["report", "write", str(book), "-o", str(tmp_path / "一张.docx"), "--sheet", first.report.sheet]) == 2
+    assert f"的自评表（工作表“{first.report.sheet}”）尚未填写" in capsys.readouterr().err
+    assert not (tmp_path / "一张.docx").exists()
+
+
 def snapshot_text(path: Path) -> str:
     """The report's paragraphs (with their styles) and tables as text, for the golden file."""
     document = Document(str(path))

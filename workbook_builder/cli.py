@@ -387,6 +387,8 @@ def cmd_report_write(args: argparse.Namespace) -> int:
         total = "无法计算" if data.total is None else f"{data.total}（{data.grade or '无法定等级'}）"
         fixes = f"，复核发现 {len(data.corrections)} 处问题已在报告中说明" if data.corrections else ""
         print(f"已生成：{shown_path(str(written.path))}　{clip(shown_path(data.project), 30)}　总分 {total}{fixes}")
+    for table in result.blank:
+        print(f"未生成：{shown_path(table)} 的自评表尚未填写")
     return 0
 
 

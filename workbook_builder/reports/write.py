@@ -117,6 +117,7 @@ class WrittenReport:
 class ReportWriteResult:
     workbook: Path
     reports: list[WrittenReport] = field(default_factory=list)
+    blank: list[str] = field(default_factory=list)   # tables not filled in, no report written: 工作表（项目）
 
 
 def output_paths(output: str | Path, projects: list[str]) -> list[Path]:
@@ -170,12 +171,19 @@ def write_reports(workbook: str | Path, output: str | Path, narrative: str | Pat
                   sheet: str | None = None, profile: str | None = None, overwrite: bool = False) -> ReportWriteResult:
     """One evaluation report per table in ``workbook`` (or on ``sheet``): a 自评表's, a framework
     evaluation's or a multi-year evaluation's, numbers recomputed, narrative from the TOML file
-    ``narrative`` (placeholders without it). An existing report is replaced only with ``overwrite``."""
+    ``narrative`` (placeholders without it). A 自评表 not filled in gets none (listed in
+    ``blank``); a workbook with nothing else is refused. An existing report is replaced only with
+    ``overwrite``."""
     if Path(output).suffix.lower() != ".docx":
         raise ReportError(f"输出文件应为 .docx：{output}")
     sections = read_narrative(narrative) if narrative else narrative_context(None)
-    datas = [report_data(s, sections) for s in read_scored(workbook, sheet, profile)]
-    result = ReportWriteResult(Path(workbook))
+    scored = read_scored(workbook, sheet, profile)
+    blank = [s for s in scored if s.report.status]   # 未填写: a report of it would say only that nothing was filled
+    if len(blank) == len(scored):
+        sheets = "、".join(dict.fromkeys(f"“{s.report.sheet}”" for s in blank))
+        raise ReportError(f"{workbook} 的自评表（工作表{sheets}）尚未填写（没有实际完成值和得分），无法生成评价报告：请填写后再生成")
+    datas = [report_data(s, sections) for s in scored if not s.report.status]
+    result = ReportWriteResult(Path(workbook), blank=[f"{s.report.sheet}（{s.report.project}）" for s in blank])
     paths = output_paths(output, [d.project for d in datas])
     if clash := read_by_this_run(paths, [workbook, narrative]):
         raise ReportError(f"要写出的报告 {clash[0]} 就是要读取的文件，写出会覆盖它：请另选输出路径（-o）")
