@@ -148,6 +148,9 @@ def tag(document, text: str) -> None:
     document.add_paragraph(text)
 
 
+TABLE_SIZE = 10.5   # points: 五号
+
+
 def loop_table(document, headers: list[str], loop: str, cells: list[str], widths: list[float] | None = None,
                after: list[list[str]] | None = None) -> None:
     """A bordered table: a bold header row, one row repeated by ``{%tr for … %}`` and fixed rows."""
@@ -164,6 +167,8 @@ def loop_table(document, headers: list[str], loop: str, cells: list[str], widths
             p = cell.paragraphs[0]
             p.paragraph_format.first_line_indent = Pt(0)
             p.paragraph_format.line_spacing = 1.0
+            for run in p.runs:   # 五号, as tables of official documents are set (the body's size broke 产出指标)
+                run.font.size = Pt(TABLE_SIZE)
             if r == 0:
                 p.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 for run in p.runs:
@@ -249,7 +254,7 @@ def table_report() -> None:
     loop_table(d, ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
                "i in indicators", ["{{ i.level1 }}", "{{ i.level2 }}", "{{ i.level3 }}", "{{ i.target }}",
                                    "{{ i.actual }}", "{{ i.weight }}", "{{ i.score }}"],
-               [17, 20, 33, 24, 32, 15, 15])
+               [20, 22, 34, 24, 28, 14, 14])
 
     work_section(d)
 

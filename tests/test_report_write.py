@@ -188,6 +188,9 @@ def test_libreoffice_converts_a_report_to_pdf(tmp_path):
         compact = re.sub(r"\s+", "", text)
         assert all(heading in compact for heading in OUTLINE)
         assert "【待填写" not in compact
+        lines = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+        for label in ("产出指标", "数量指标", "满意度指标"):   # (not broken over two lines in their narrow columns)
+            assert re.search(rf"(^|\s){label}(\s|$)", lines, re.M), label
 
 
 def test_a_report_already_written_is_kept_unless_forced(tmp_path, capsys):
