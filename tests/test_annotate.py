@@ -121,6 +121,7 @@ def test_copy_keeps_every_part_it_does_not_need_to_change(tmp_path):
     assert review.page_setup.orientation == "landscape" and review.page_setup.fitToWidth == 1
     assert review.sheet_properties.pageSetUpPr.fitToPage
     assert review["C2"].hyperlink.location == "'自评表'!J14"
+    assert {c.alignment.vertical for row in review.iter_rows(min_row=2) for c in row if c.value is not None} == {"top"}
     assert review["C3"].hyperlink.location == f"'自评表'!{report.total_cell}" and report.total_cell
 
 
@@ -469,3 +470,15 @@ def test_the_print_area_takes_in_the_computed_values_beside_the_table(tmp_path, 
     computed = next(c.column_letter for row in copy.iter_rows() for c in row if c.value == "复核计算值") if widened else "K"
     grade = next((c.column_letter for row in copy.iter_rows() for c in row if str(c.value).startswith("等级：")), computed)
     assert copy.print_area == f"'自评表'!$A$1:${grade if widened else 'K'}$25"
+
+
+def test_rates_in_the_findings_sheet_are_percentages_aligned_with_their_row(tmp_path):
+    """复核结果's 填报值 and 应为 of a rate (执行率) read as percentages, at the top of their row as
+    the sentence beside them (a figure had sat at the bottom of a row of three lines)."""
+    from workbook_builder.recalc.run import recalc
+
+    source = next((ROOT / "samples" / "chaoyang-2024" / "submitted").glob("12_*.xlsx"))
+    [report] = recalc([str(source)], tmp_path / "out", jobs=1).reports
+    review = load_workbook(tmp_path / "out" / report.annotated)["复核结果"]
+    [row] = [r for r in review.iter_rows(min_row=2) if r[4].value == "执行率不一致"]
+    assert [(c.number_format, c.alignment.vertical) for c in row[6:8]] == [("0.00%", "top")] * 2

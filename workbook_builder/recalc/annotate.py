@@ -246,10 +246,10 @@ class Styles:
         return self._append("fonts", font)
 
     def style(self, base: int, fill: str | None = None, bold: bool = False, color: str | None = None,
-              wrap: bool = False, number_format: int | None = None) -> int:
+              wrap: bool = False, number_format: int | None = None, top: bool = False) -> int:
         """An existing format ``base`` with a fill, bold or coloured font, wrapped text aligned to
-        the top, or a built-in number format (``PERCENT``) added."""
-        key = (base, fill, bold, color, wrap, number_format)
+        the top, text aligned to the top (``top``), or a built-in number format (``PERCENT``) added."""
+        key = (base, fill, bold, color, wrap, number_format, top)
         if key not in self.cache:
             xfs = self._list("cellXfs")
             xf = deepcopy(xfs[base]) if base < len(xfs) else etree.Element(self.ns + "xf", numFmtId="0",
@@ -263,10 +263,11 @@ class Styles:
             if number_format is not None:
                 xf.set("numFmtId", str(number_format))
                 xf.set("applyNumberFormat", "1")
-            if wrap:
+            if wrap or top:
                 for old in xf.findall(self.ns + "alignment"):
                     xf.remove(old)
-                xf.insert(0, etree.Element(self.ns + "alignment", wrapText="1", vertical="top"))
+                aligned = {"wrapText": "1", "vertical": "top"} if wrap else {"vertical": "top"}
+                xf.insert(0, etree.Element(self.ns + "alignment", aligned))
                 xf.set("applyAlignment", "1")
             self.cache[key] = self._append("cellXfs", xf)
         return self.cache[key]
@@ -505,31 +506,34 @@ def _findings_sheet_xml(pairs, styles: Styles, ns: str) -> str:
     A4 landscape one page wide."""
     header = ["工作表", "项目名称", "单元格", "指标", "问题类型", "说明", "填报值", "应为"]
     widths = (12, 30, 8, 20, 14, 60, 10, 10)
-    bold, wrap, percent = styles.style(0, bold=True), styles.style(0, wrap=True), styles.style(0, number_format=PERCENT)
+    # every cell of a row aligned to its top, as the wrapped ones (a cell, a figure beside a
+    # sentence of three lines had sat at the row's bottom)
+    bold, wrap, top = styles.style(0, bold=True), styles.style(0, wrap=True), styles.style(0, top=True)
+    percent = styles.style(0, number_format=PERCENT, top=True)
     rows = [[(h, bold) for h in header]]
     links = []
     for report, _ in pairs:
         if report.note and report.findings:   # (said in the 无问题 row otherwise)
-            rows.append([(report.sheet, wrap), (report.project, wrap), ("", 0), ("", 0), ("说明", 0),
-                         (report.note, wrap), ("", 0), ("", 0)])
+            rows.append([(report.sheet, wrap), (report.project, wrap), ("", top), ("", top), ("说明", top),
+                         (report.note, wrap), ("", top), ("", top)])
         for f in report.findings:
             if f.cell:
                 links.append((f"C{len(rows) + 1}", f"'{report.sheet.replace(chr(39), chr(39) * 2)}'!{f.cell}"))
-            value_style = percent if f.kind in RATE_KINDS else 0
-            rows.append([(report.sheet, wrap), (report.project, wrap), (f.cell, 0), (f.indicator, wrap),
+            value_style = percent if f.kind in RATE_KINDS else top
+            rows.append([(report.sheet, wrap), (report.project, wrap), (f.cell, top), (f.indicator, wrap),
                          (f.label, wrap), (f.message, wrap), (f.reported, value_style), (f.expected, value_style)])
         if report.findings and report.change:   # what the findings come to, at the total
             if report.total_cell:
                 links.append((f"C{len(rows) + 1}", f"'{report.sheet.replace(chr(39), chr(39) * 2)}'!{report.total_cell}"))
-            rows.append([(report.sheet, wrap), (report.project, wrap), (report.total_cell, 0), ("总分", 0),
-                         ("复核结果", 0), (report.change + (f"；等级仍为“{report.grade}”" if report.grade
+            rows.append([(report.sheet, wrap), (report.project, wrap), (report.total_cell, top), ("总分", top),
+                         ("复核结果", top), (report.change + (f"；等级仍为“{report.grade}”" if report.grade
                                                            and report.reported_grade == report.grade else ""), wrap),
-                         (report.reported_total, 0), (report.computed_total, 0)])
+                         (report.reported_total, top), (report.computed_total, top)])
         if not report.findings:
-            rows.append([(report.sheet, wrap), (report.project, wrap), ("", 0), ("", 0), ("无问题", 0),
+            rows.append([(report.sheet, wrap), (report.project, wrap), ("", top), ("", top), ("无问题", top),
                          (f"计算总分 {'无法计算' if report.computed_total is None else report.computed_total}，"
                           f"等级 {report.grade or '无'}" + (f"；{report.note}" if report.note else ""), wrap),
-                         ("", 0), ("", 0)])
+                         ("", top), ("", top)])
     out = [f'<worksheet xmlns="{ns}" xmlns:r="{R_NS}"><sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>',
            f'<dimension ref="A1:H{len(rows)}"/><sheetViews><sheetView tabSelected="1" workbookViewId="0">'
            '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>',
