@@ -250,6 +250,8 @@ def test_last_year_only_for_the_over_target_natures_and_in_the_same_unit():
     assert found(make(with_row(3, nature="≥")), last_year=yuan) == [("below_last_year", "K5")]
     (finding,) = review_project(make(), CHAOYANG, LAST).findings
     assert (finding.value, finding.limit) == (Decimal(12), Decimal(14)) and "上年 表.xlsx" in finding.message
+    survey = {(key("示例项目"), key("用户满意度")): [LastYear("100%", "%", "上年")]}
+    assert found(make(), last_year=survey) == []   # (a 满意度 target is held to the floor, 85%, not to last year's)
 
 
 # grades and settings ---------------------------------------------------------------------------
@@ -343,3 +345,12 @@ def test_a_period_is_no_statement_even_where_any_words_are(target, said):
     各项费用使用周期 2020年1月--2020年11月)."""
     project = make(with_row(4, target=target))
     assert (("scale", "K6") in found(project, "mof-2020")) is said
+
+
+def test_a_satisfaction_target_is_compared_with_last_year_where_the_profile_has_no_floor():
+    """A profile without a 满意度 floor holds 满意度 targets to last year's results like others."""
+    table = ('[targets_review]\ngrades = [{ grade = "优", min = 0, consequence = "x" }]\n'
+             '[targets_review.rules]\nbelow_last_year = 10\n')
+    profile = load_profiles(_texts_with("mof-2020", table))["mof-2020"]
+    survey = {(key("示例项目"), key("用户满意度")): [LastYear("100%", "%", "上年")]}
+    assert [f.kind for f in review_project(make(), profile, survey).findings] == ["below_last_year"]

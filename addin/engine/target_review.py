@@ -666,13 +666,17 @@ def _is_satisfaction(row: TargetRow) -> bool:
 @rule("below_last_year", "低于上年实际")
 def _below_last_year(ctx: Context) -> Iterator[TargetFinding]:
     """With last year's results: a target (of a nature the profile's over-target rule applies
-    to, ≥) lower than last year's actual of the same project and indicator."""
+    to, ≥) lower than last year's actual of the same project and indicator. A 满意度 target is
+    held to the profile's floor instead (``satisfaction_floor``): a survey's result moves from
+    year to year, and last year's 100% made every 95% target low."""
     if not ctx.last_year:
         return
     project_key = key(ctx.project.project)
     for reading in ctx.readings:
         row = reading.row
         if reading.value is None or reading.nature not in ctx.profile.over_target_applies_to:
+            continue
+        if ctx.settings.satisfaction_floor is not None and _is_satisfaction(row):
             continue
         for last in ctx.last_year.get((project_key, key(row.level3)), ())[:1]:
             actual = _last_actual(last, reading.unit)
