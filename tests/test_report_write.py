@@ -226,3 +226,19 @@ def test_a_derived_report_name_that_is_the_workbook_read_is_refused_even_forced(
         assert main(["report", "write", str(book), "-o", str(tmp_path / "报告.docx"), *extra]) == 2
         assert "就是要读取的文件，写出会覆盖它" in capsys.readouterr().err
     assert book.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == [book.name]
+
+
+def test_recalc_passes_over_a_report_perfbook_wrote(tmp_path):
+    """A report ``report write`` wrote, put among the submissions, is said and skipped: its score
+    table is the recomputed one, which recalc had read as a 自评表 under another rule (the central
+    form's), finding '得分应为10.00，填报为7' where Chaoyang's rule gives 7."""
+    from workbook_builder.recalc.run import recalc
+
+    folder = tmp_path / "收到"
+    folder.mkdir()
+    [written] = write_reports(SAMPLES / "submitted" / "26_朝阳区政府网站功能和监测服务项目.xlsx",
+                              folder / "报告.docx").reports
+    result = recalc([str(folder)], tmp_path / "out", jobs=1, copies=False)
+    assert [(f.file, f.message, f.skipped) for f in result.failures] == [
+        ("收到/报告.docx", "未读取：perfbook report write 生成的绩效评价报告，不是自评表，已跳过", True)]
+    assert result.reports == []

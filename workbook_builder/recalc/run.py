@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import glob
+import io
 import os
 import shutil
 import tempfile
@@ -162,9 +163,26 @@ CONVERTED_DOC = "原文件为旧版 Word 文档（.doc），由 LibreOffice 转�
 def _load(file: _File) -> None:
     from ..readers.source import read_checked  # Word and calamine: not needed inside Excel
 
+    if file.format == "docx" and _written_by_report(file.checked.data):
+        raise NotASubmission("perfbook report write 生成的绩效评价报告，不是自评表，已跳过")
     file.grids = read_checked(file.source, file.checked)
     file.data = file.checked.data if file.outdir and file.format in _PATCHED else None
     file.checked = None
+
+
+def _written_by_report(data: bytes) -> bool:
+    """Whether a Word document is a report ``perfbook report write`` wrote (its category
+    property, kept when the report is edited in Word): its score table is the recomputed one."""
+    import zipfile
+
+    from ..reports import REPORT_CATEGORY
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            core = package.read("docProps/core.xml")
+    except (KeyError, zipfile.BadZipFile, ValueError, RuntimeError, OSError):
+        return False
+    return f"<cp:category>{REPORT_CATEGORY}</cp:category>".encode() in core
 
 
 class NotASubmission(Exception):

@@ -26,6 +26,7 @@ from .. import templates_dir
 from ..files import atomic_save, read_by_this_run, safe_stem, shown_path, some_of, unique_names
 from ..readers.evaluation import ReadEvaluation
 from ..readers.multiyear import ReadYears
+from . import REPORT_CATEGORY
 from .framework import FrameworkReportData, framework_report_data
 from .model import TableReportData, narrative_context, read_narrative, table_report_data
 from .multiyear import MultiYearReportData, multiyear_report_data
@@ -49,6 +50,7 @@ def render_docx(template: str, context: dict, path: str | Path,
     doc = DocxTemplate(str(templates_dir() / template))
     env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
     doc.render(context, env)
+    doc.docx.core_properties.category = REPORT_CATEGORY   # (so that recalc knows it for a report)
     if finish:
         finish(doc.docx)
     return atomic_save(lambda tmp: doc.save(tmp), path)
