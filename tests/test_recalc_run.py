@@ -560,7 +560,9 @@ def test_a_project_sent_twice_is_said_on_its_second_table(tmp_path, capsys, monk
     assert main(["recalc", str(tmp_path / "收到"), "-o", str(tmp_path / "out"), "--json", str(tmp_path / "r.json")]) == 0
     first = f"收到/单位A/{sample.name}［自评表］"
     said = f"与 {first} 的项目名称和主管部门相同，可能重复报送"
-    assert f"收到/单位B/再次报送.xlsx [自评表!J20] 朝阳区政府网站功能和监…：计算总分比填报总分低 3 分；{said}" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert f"收到/单位B/再次报送.xlsx [自评表!J20] 朝阳区政府网站功能和监…：计算总分比填报总分低 3 分；{said}" in printed
+    assert "3 张表（自评表、评分表或年度预算表，其中 1 张可能重复报送）" in printed   # (counted, and said so)
     tables = {t["file"]: t["same_as"] for t in json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["tables"]}
     assert sorted(tables.values()) == ["", "", first]
     projects = load_workbook(tmp_path / "out" / "复核汇总.xlsx")["项目"]

@@ -349,7 +349,8 @@ def cmd_recalc(args: argparse.Namespace) -> int:
     counts = result.counts
     print(
         ("复核已中断，以下只含已完成的文件：共找到 " if result.partial else "复核完成：")
-        + f"{result.files} 个文件，{counts['tables']} 张表（自评表、评分表或年度预算表）；"
+        + f"{result.files} 个文件，{counts['tables']} 张表（自评表、评分表或年度预算表"
+        + (f"，其中 {repeats} 张可能重复报送" if (repeats := sum(1 for r in result.reports if r.same_as)) else "") + "）；"
         f"{counts['tables_with_findings']} 张表共发现 {counts['findings']} 处问题；"
         f"{counts['unreadable_files']} 个文件无法读取"
         + (f"，{counts['skipped_files']} 个不是自评表的文件已跳过" if counts["skipped_files"] else "")
