@@ -116,3 +116,18 @@ def test_amounts_written_in_wan_and_an_empty_department(tmp_path):
     assert (read.table.funds.annual, read.table.funds.executed) == (150, 125.25)
     assert read.table.department == "" and read.table.implementer == ""
     assert read.table.project == "市民中心运行维护费"
+
+
+def test_a_sentence_naming_the_columns_is_no_header(tmp_path):
+    """A sheet of instructions that mentions 三级指标 in a sentence is not taken for a header
+    lacking columns the sentence itself names: the sheets looked at are said."""
+    from openpyxl import Workbook
+
+    from workbook_builder.readers.tables import NoTable
+
+    book = Workbook()
+    book.active.title = "填表说明"
+    book.active["A1"] = "填表说明：1. 请按三级指标逐项填写年度指标值和实际完成值，得分保留两位小数"
+    book.save(tmp_path / "说明.xlsx")
+    with pytest.raises(NoTable, match="工作表“填表说明”中未找到含“三级指标”"):
+        read_tables(tmp_path / "说明.xlsx")

@@ -346,10 +346,11 @@ def test_a_summary_saved_again_after_the_run_is_kept(tmp_path, capsys, how):
 
 @pytest.mark.parametrize("stamp, expected", [
     ("2026-12-07T10:39:23Z", 1796639964), ("2026-12-07T10:39:23.870Z", 1796639964),
-    ("2026-12-07T18:39:23+08:00", 1796639964), ("2026-12-07T10:39:23", 1796639964), ("昨天", None)])
+    ("2026-12-07T18:39:23+08:00", 1796639964), ("2026-12-07T10:39:23", 1796639964 - 14 * 3600), ("昨天", None)])
 def test_when_a_summary_was_written_is_read_as_other_programs_write_it_back(tmp_path, monkeypatch, stamp, expected):
     """The created property perfbook wrote (whole seconds, Z), as a suite may write it back on
-    saving (a fraction, an offset, no zone: UTC, whatever the machine's zone), a second later;
+    saving (a fraction, an offset; no zone: the earliest a local time can be, UTC+14, whatever the
+    machine's zone, so that a copy changed since is never taken for the run's), a second later;
     None when it does not read."""
     import time
     import zipfile
@@ -409,7 +410,8 @@ def test_a_summary_kept_aside_never_takes_an_earlier_ones_name(tmp_path):
     assert kept[1].name == kept[0].stem + "（2）.xlsx" and not summary.exists()
 
 
-@pytest.mark.parametrize("lock", ["~$复核汇总.xlsx", ".~lock.复核汇总.xlsx#", "~$_朝阳区政府网站功能和监测服务项目_复核.xlsx"])
+@pytest.mark.parametrize("lock", ["~$复核汇总.xlsx", ".~lock.复核汇总.xlsx#", "~$_朝阳区政府网站功能和监测服务项目_复核.xlsx",
+                                  "~$6_朝阳区政府网站功能和监测服务项目_复核.xlsx"])
 def test_outputs_open_in_an_office_suite_stop_the_run_before_any_work(tmp_path, capsys, lock):
     """An earlier run's summary or copy open in Excel or WPS (their ~$ owner file; Word-style
     without the name's first two characters) or LibreOffice (.~lock.…#): the run stops before

@@ -80,7 +80,12 @@ def test_tables_that_may_repeat_a_project_are_said_with_their_numbers(tmp_path):
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     document = Document(str(write_portfolio_report(path, tmp_path / "p.docx")[0]))
     text = "\n".join(p.text for p in document.paragraphs)
-    assert "另有2张表与前面的表项目名称和主管部门相同，可能重复报送（#3与#1、#5），本报告的各项统计都计入了这些表" in text
+    assert "其中有2张表与前面的表项目名称和主管部门相同，可能重复报送（#3与#1、#5），本报告的各项统计都计入了这些表" in text
+    data["tables"][1].update(file=first["file"], sheet=first["sheet"])   # a second table on the first's sheet
+    data["tables"][1]["same_as"] = again["same_as"]
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    document = Document(str(write_portfolio_report(path, tmp_path / "p2.docx")[0]))
+    assert "（#2与#1、#3与#1、#5）" in "\n".join(p.text for p in document.paragraphs)   # (not #2与#2)
     data["tables"][4]["same_as"] = ["x"]   # (edited by hand: left out and said, as other fields)
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     assert write_portfolio_report(path, tmp_path / "q.docx")[1].notes

@@ -252,6 +252,9 @@ def test_last_year_only_for_the_over_target_natures_and_in_the_same_unit():
     assert (finding.value, finding.limit) == (Decimal(12), Decimal(14)) and "上年 表.xlsx" in finding.message
     survey = {(key("示例项目"), key("用户满意度")): [LastYear("100%", "%", "上年")]}
     assert found(make(), last_year=survey) == []   # (a 满意度 target is held to the floor, 85%, not to last year's)
+    forms = make(BASE + [("满意度指标", "服务对象满意度指标", "有效问卷数", "≥", "500", "份", 0)])
+    counted = {(key("示例项目"), key("有效问卷数")): [LastYear("800份", "份", "上年")]}
+    assert found(forms, last_year=counted) == [("below_last_year", "K8")]   # (a count: no floor holds it)
 
 
 # grades and settings ---------------------------------------------------------------------------
@@ -347,9 +350,11 @@ def test_a_period_is_no_statement_even_where_any_words_are(target, said):
     assert (("scale", "K6") in found(project, "mof-2020")) is said
 
 
-def test_a_satisfaction_target_is_compared_with_last_year_where_the_profile_has_no_floor():
-    """A profile without a 满意度 floor holds 满意度 targets to last year's results like others."""
-    table = ('[targets_review]\ngrades = [{ grade = "优", min = 0, consequence = "x" }]\n'
+@pytest.mark.parametrize("floor", ["", "satisfaction_floor = 85\n"])
+def test_a_satisfaction_target_is_compared_with_last_year_where_no_floor_checks_it(floor):
+    """A profile without a 满意度 floor, or whose rules leave the floor out, holds 满意度 targets
+    to last year's results like others."""
+    table = (f'[targets_review]\n{floor}grades = [{{ grade = "优", min = 0, consequence = "x" }}]\n'
              '[targets_review.rules]\nbelow_last_year = 10\n')
     profile = load_profiles(_texts_with("mof-2020", table))["mof-2020"]
     survey = {(key("示例项目"), key("用户满意度")): [LastYear("100%", "%", "上年")]}

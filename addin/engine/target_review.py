@@ -620,8 +620,7 @@ def _satisfaction_floor(ctx: Context) -> Iterator[TargetFinding]:
         return
     for reading in ctx.readings:
         row = reading.row
-        if reading.value is None or not _is_satisfaction(row) or not (not reading.unit or same_unit(reading.unit, "%")
-                                                                     or reading.unit == "分"):
+        if reading.value is None or not _held_to_floor(reading):
             continue
         if reading.nature == REVERSE:
             yield _finding("satisfaction_floor", row, f"满意度指标{row.named}的性质为“≤”（满意度不高于 "
@@ -663,6 +662,13 @@ def _is_satisfaction(row: TargetRow) -> bool:
     return "满意度指标" in _group_of(row) or "满意" in key(row.level3)
 
 
+def _held_to_floor(reading: RowReading) -> bool:
+    """A 满意度 rate (in %, in 分, or without a unit) that the satisfaction floor checks (not a
+    count of the group, such as 有效问卷数 ≥500份)."""
+    unit = reading.unit
+    return _is_satisfaction(reading.row) and (not unit or same_unit(unit, "%") or unit == "分")
+
+
 @rule("below_last_year", "低于上年实际")
 def _below_last_year(ctx: Context) -> Iterator[TargetFinding]:
     """With last year's results: a target (of a nature the profile's over-target rule applies
@@ -676,8 +682,9 @@ def _below_last_year(ctx: Context) -> Iterator[TargetFinding]:
         row = reading.row
         if reading.value is None or reading.nature not in ctx.profile.over_target_applies_to:
             continue
-        if ctx.settings.satisfaction_floor is not None and _is_satisfaction(row):
-            continue
+        if (ctx.settings.satisfaction_floor is not None and "satisfaction_floor" in ctx.settings.rules
+                and _held_to_floor(reading)):
+            continue   # (held to the floor instead)
         for last in ctx.last_year.get((project_key, key(row.level3)), ())[:1]:
             actual = _last_actual(last, reading.unit)
             if actual is not None and reading.value < actual:

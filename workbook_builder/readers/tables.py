@@ -233,14 +233,17 @@ def _calls_perfbook(grid: Grid) -> bool:
 _PERF_CALL = re.compile(r"\bPERF_[A-Z_]+\s*\(", re.IGNORECASE)
 
 
+_LABEL_LENGTH = 16   # characters a header label holding 三级指标 may have (指标名称(三级指标)), not a sentence
+
+
 def _nearest_header(grids: list[Grid]) -> str:
     """What was looked for, said at the first 三级指标 cell of a visible sheet when there is one
     (a layout no form describes: a Hubei 自评表 headed 年初目标值(A), without 分值), with the
-    columns its row lacks; a cell that only holds the words (广水's 指标名称(三级指标)) when no
-    cell begins with them; else the sheets looked at."""
+    columns its row lacks; a short label that holds the words (广水's 指标名称(三级指标), not a
+    sentence of instructions) when no cell begins with them; else the sheets looked at."""
     level3 = form.INDICATOR_FIELDS["level3"]
     visible = [grid for grid in grids if not grid.hidden]
-    for test in (lambda t: t.startswith(level3), lambda t: level3 in t):
+    for test in (lambda t: t.startswith(level3), lambda t: level3 in t and len(t) <= _LABEL_LENGTH):
         for grid in visible:
             at = _find(grid, range(grid.top, grid.bottom), test, level3)
             if at is None:

@@ -22,7 +22,7 @@ import os
 import re
 import time
 import zipfile
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from ..files import shown_path, some_of
@@ -102,13 +102,14 @@ def _edited(summary: Path) -> bool:
 def _created(summary: Path) -> int | None:
     """When perfbook wrote a summary, as a file time (ns), from its created property (UTC, whole
     seconds as perfbook writes it, with a fraction or an offset as other programs may write it
-    back), a second later (the copies were written before it); None when it has none that reads."""
+    back; without a zone, the earliest that local time can be), a second later (the copies were
+    written before it); None when it has none that reads."""
     try:
         stamp = datetime.fromisoformat(_stamps(summary)[1][b"created"].decode("ascii"))
     except (OSError, KeyError, zipfile.BadZipFile, ValueError, RuntimeError, UnicodeDecodeError):
         return None
-    if stamp.tzinfo is None:
-        stamp = stamp.replace(tzinfo=timezone.utc)
+    if stamp.tzinfo is None:   # (a local time of some zone: the earliest it can be, so that doubt refuses)
+        stamp = stamp.replace(tzinfo=timezone(timedelta(hours=14)))
     return (int(stamp.timestamp()) + 1) * 1_000_000_000
 
 
@@ -144,9 +145,9 @@ def refuse_writing_over(outdir: Path, names: list[str], earlier: set[str], error
 
 def open_in_office(folder: Path, name: str) -> str | None:
     """The lock file that says ``name`` in ``folder`` is open in an office suite: Excel's and
-    WPS's ``~$`` owner file (the name whole, or without its first two characters, as Word names
-    it for a long name) or LibreOffice's ``.~lock.<name>#``; None when there is none."""
-    for lock in (f"~${name}", f"~${name[2:]}", f".~lock.{name}#"):
+    WPS's ``~$`` owner file (the name whole, or without its first one or two characters, as Word
+    names it by the name's length) or LibreOffice's ``.~lock.<name>#``; None when there is none."""
+    for lock in (f"~${name}", f"~${name[2:]}", f"~${name[1:]}", f".~lock.{name}#"):
         if os.path.lexists(folder / lock):
             return lock
     return None

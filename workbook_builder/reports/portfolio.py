@@ -52,12 +52,14 @@ class PortfolioData:
     def _repeats(self, numbers: dict[int, int]) -> str:
         """What the overview says of tables of a project met before in the result (``same_as``):
         counted in every figure, so said with their numbers, to be checked."""
-        first = {f"{t.get('file', '')}［{t.get('sheet', '')}］": numbers[id(t)] for t in self.tables}
+        first: dict[str, int] = {}   # (the first table of a sheet: same_as names a file and sheet)
+        for t in self.tables:
+            first.setdefault(f"{t.get('file', '')}［{t.get('sheet', '')}］", numbers[id(t)])
         pairs = [(numbers[id(t)], first.get(t["same_as"])) for t in self.tables if t.get("same_as")]
         if not pairs:
             return ""
         said = "、".join(f"#{n}与#{m}" if m else f"#{n}" for n, m in pairs)
-        return (f"另有{len(pairs)}张表与前面的表项目名称和主管部门相同，可能重复报送（{said}），"
+        return (f"其中有{len(pairs)}张表与前面的表项目名称和主管部门相同，可能重复报送（{said}），"
                 "本报告的各项统计都计入了这些表，请核实后剔除重复的表。")
 
     def context(self) -> dict:

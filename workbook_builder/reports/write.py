@@ -184,9 +184,12 @@ def write_reports(workbook: str | Path, output: str | Path, narrative: str | Pat
     if len(blank) == len(scored):
         sheets = "、".join(dict.fromkeys(f"“{s.report.sheet}”" for s in blank))
         raise ReportError(f"{workbook} 的自评表（工作表{sheets}）尚未填写（没有实际完成值和得分），无法生成评价报告：请填写后再生成")
-    datas = [report_data(s, sections) for s in scored if not s.report.status]
     result = ReportWriteResult(Path(workbook), blank=[f"{s.report.sheet}（{s.report.project}）" for s in blank])
-    paths = output_paths(output, [d.project for d in datas])
+    # (named by each table's place among all, so that a table filled in later never renames the others')
+    named = [(path, s) for path, s in zip(output_paths(output, [s.report.project for s in scored]), scored)
+             if not s.report.status]
+    paths = [path for path, _ in named]
+    datas = [report_data(s, sections) for _, s in named]
     if clash := read_by_this_run(paths, [workbook, narrative]):
         raise ReportError(f"要写出的报告 {clash[0]} 就是要读取的文件，写出会覆盖它：请另选输出路径（-o）")
     refuse_existing(paths, overwrite)
