@@ -270,6 +270,12 @@ def _review_list(path: str, profile: str | None):
     return check_targets([path], None, profile)
 
 
+def _say_kept(kept: Path | None, run: str) -> None:
+    """That the last summary, saved again after its run, was kept under another name."""
+    if kept:
+        print(f"  上次的{run}汇总在写出后被改动过（可能有批注），已改名保留为 {shown_path(kept.name)}")
+
+
 def _print_targets(result, brief: bool = False) -> None:
     """A targets review as users read it: counts, one line per project with findings (its grade
     and what follows), then every finding at its cell; text from the lists shown escaped (a
@@ -283,8 +289,7 @@ def _print_targets(result, brief: bool = False) -> None:
           + (f"，{len(result.unreadable) - len(result.failed)} 个不是表格的文件已跳过"
              if len(result.unreadable) > len(result.failed) else "")
           + (f"。汇总：{s(str(result.summary_path))}" if result.summary_path else "。"))
-    if result.summary_kept:
-        print(f"  上次的审核汇总在写出后被改动过（可能有批注），已改名保留为 {s(result.summary_kept.name)}")
+    _say_kept(result.summary_kept, "审核")
     for failure in result.unreadable:
         print(f"  {s(failure.file)}：{s(failure.message)}")
     for file, message in result.annotation_errors.items():
@@ -350,14 +355,13 @@ def cmd_recalc(args: argparse.Namespace) -> int:
     print(
         ("复核已中断，以下只含已完成的文件：共找到 " if result.partial else "复核完成：")
         + f"{result.files} 个文件，{counts['tables']} 张表（自评表、评分表或年度预算表"
-        + (f"，其中 {repeats} 张可能重复报送" if (repeats := sum(1 for r in result.reports if r.same_as)) else "") + "）；"
+        + (f"，其中 {result.repeats} 张可能重复报送" if result.repeats else "") + "）；"
         f"{counts['tables_with_findings']} 张表共发现 {counts['findings']} 处问题；"
         f"{counts['unreadable_files']} 个文件无法读取"
         + (f"，{counts['skipped_files']} 个不是自评表的文件已跳过" if counts["skipped_files"] else "")
         + f"。汇总：{shown_path(str(result.summary_path))}"
     )
-    if result.summary_kept:
-        print(f"  上次的复核汇总在写出后被改动过（可能有批注），已改名保留为 {shown_path(result.summary_kept.name)}")
+    _say_kept(result.summary_kept, "复核")
     for report in result.reports:
         if report.note:   # (a template filled without the add-in: its scores are perfbook's)
             print(f"  {report.file} [{shown_path(report.sheet)}] {clip(shown_path(report.project), 24)}：说明：{report.note}")

@@ -12,7 +12,7 @@ there is the user's (a unit's corrected copy sent back under the name perfbook g
 submission kept in the folder chosen for the output): a run refuses to write over it, and
 ``perfbook recalc`` refuses an output folder inside a folder it reads when such a file is in it
 (it would be neither read nor safe), before any work; so too when an output is open in Excel,
-WPS or LibreOffice (:func:`refuse_open_outputs`), which would make writing it fail at the end.
+WPS or LibreOffice (:func:`open_in_office`), which would make writing it fail at the end.
 """
 
 from __future__ import annotations
@@ -135,12 +135,22 @@ def keep_edited(summary: Path) -> Path | None:
 def refuse_writing_over(outdir: Path, names: list[str], earlier: set[str], error: type[Exception],
                         run: str = "复核") -> None:
     """Raise ``error`` before any work when a run writing ``names`` into ``outdir`` would write
-    over a file there that is not in ``earlier`` (:func:`earlier_outputs`): the user's."""
+    over a file there that is not in ``earlier`` (:func:`earlier_outputs`): the user's; or over
+    one open in Excel, WPS or LibreOffice (:func:`open_in_office`: on Windows, replacing it
+    would fail once everything else is written, leaving copies newer than the summary that lists
+    them)."""
     theirs = [name for name in names if name not in earlier and os.path.lexists(outdir / name)]
     if theirs:
         raise error(f"输出目录 {shown_path(str(outdir))} 中已有同名的文件（{some_of(theirs)}），不是本工具上次写出的"
                     "（或写出后又改动过），"
                     f"{run}会覆盖它们：请另选输出目录，或把这些文件移出")
+    locked = [(name, lock) for name in names if os.path.lexists(outdir / name)
+              if (lock := open_in_office(outdir, name))]
+    if locked:
+        files = some_of([name for name, _ in locked])
+        locks = some_of([lock for _, lock in locked])
+        raise error(f"输出目录 {shown_path(str(outdir))} 中的 {files} 正在 Excel、WPS 或 LibreOffice 中打开（有锁定文件 "
+                    f"{locks}），{run}无法替换它：请关闭后重试，或另选输出目录；如果并没有打开，请删除锁定文件")
 
 
 def open_in_office(folder: Path, name: str) -> str | None:
@@ -151,16 +161,3 @@ def open_in_office(folder: Path, name: str) -> str | None:
         if os.path.lexists(folder / lock):
             return lock
     return None
-
-
-def refuse_open_outputs(outdir: Path, names: list[str], error: type[Exception], run: str = "复核") -> None:
-    """Raise ``error`` before any work when an output the run would replace is open in Excel,
-    WPS or LibreOffice (on Windows, replacing it would fail once everything else is written,
-    leaving copies newer than the summary that lists them)."""
-    locked = [(name, lock) for name in names if os.path.lexists(outdir / name)
-              if (lock := open_in_office(outdir, name))]
-    if locked:
-        files = some_of([name for name, _ in locked])
-        locks = some_of([lock for _, lock in locked])
-        raise error(f"输出目录 {shown_path(str(outdir))} 中的 {files} 正在 Excel、WPS 或 LibreOffice 中打开（有锁定文件 "
-                    f"{locks}），{run}无法替换它：请关闭后重试，或另选输出目录；如果并没有打开，请删除锁定文件")

@@ -210,6 +210,12 @@ class RecalcResult:
         }
 
     @property
+    def repeats(self) -> int:
+        """Tables of a project and department met before in the run (possibly sent twice), which
+        every count includes."""
+        return sum(1 for r in self.reports if r.same_as)
+
+    @property
     def has_problems(self) -> bool:
         counts = self.counts
         return bool(counts["findings"] or counts["unreadable_files"])

@@ -728,7 +728,7 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
     is told how many .zip archives are being unpacked (before it, when there are any),
     ``on_start(n)`` how many files were found, ``progress(1)`` after each one. On Ctrl+C the summary and
     the JSON are written for the files done, with ``partial`` set."""
-    from .outputs import copy_name, earlier_outputs, refuse_open_outputs, refuse_writing_over   # (the main process's: workers import this module too)
+    from .outputs import copy_name, earlier_outputs, refuse_writing_over   # (the main process's: workers import this module too)
     from .summary import SUMMARY_NAME
 
     get_profile(profile)  # an unknown profile is a usage error, before any work
@@ -777,7 +777,6 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
         targets = [SUMMARY_NAME, *(copy_name(n, FORMATS.get(Path(i.member or i.path).suffix.lower(), ""))
                                    for i, n in zip(inputs, names) if copies)]
         refuse_writing_over(outdir, targets, earlier, RecalcError)
-        refuse_open_outputs(outdir, targets, RecalcError)
         if json_path and _real(Path(json_path)) in {_real(outdir / name) for name in targets}:
             raise RecalcError(f"--json 的路径 {shown_path(str(json_path))} 与本次写出的复核汇总或复核副本同名，"
                               "会互相覆盖：请另选 --json 的路径")

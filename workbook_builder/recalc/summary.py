@@ -142,9 +142,8 @@ def _chart_sheets(book: SummaryBook, sheets: dict[str, SheetWriter], result: Rec
     for status, count in Counter(r.status or "无法计算" for r in result.reports if r.grade is None).items():
         grade_sheet.row([status, count])   # every table counted: 未填写, or a total not computed
         names.append(status)
-    repeats = sum(1 for r in result.reports if r.same_as)
-    if repeats:   # (below the chart's rows: counted in them, to be checked; which ones, 项目's 说明 says)
-        grade_sheet.row([REPEATS, repeats], highlight=True)
+    if result.repeats:   # (below the chart's rows: counted in them, to be checked; which ones, 项目's 说明 says)
+        grade_sheet.row([REPEATS, result.repeats], highlight=True)
     grade_sheet.finish()
     chart = _chart(book, "column", "自评等级分布", "等级", "项目数")
     title, rows = grade_sheet.title, len(names)

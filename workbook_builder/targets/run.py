@@ -247,13 +247,12 @@ def check_targets(paths: list[str], outdir: str | Path | None = None, profile: s
     labels = [_label(p, paths) for p in found]
     stems = unique_names([safe_stem(readable_path(p.stem)[0], 60) + COPY_SUFFIX for p in found], "")
     if out is not None:   # (a copy's name as .annotate gives it, by the list's suffix)
-        from ..recalc.outputs import earlier_outputs, refuse_open_outputs, refuse_writing_over
+        from ..recalc.outputs import earlier_outputs, refuse_writing_over
         from .annotate import copy_name
 
         names = [SUMMARY_NAME, *(copy_name(stem, p.suffix.lower().lstrip(".")) for p, stem in zip(found, stems) if copies)]
         earlier = earlier_outputs(out, SUMMARY_NAME, "审核副本")
         refuse_writing_over(out, names, earlier, TargetsError, "审核")
-        refuse_open_outputs(out, names, TargetsError, "审核")
     done, stopped = 0, False
     try:
         for path, label, stem in zip(found, labels, stems):
