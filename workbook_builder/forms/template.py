@@ -230,9 +230,9 @@ def _fit_funds(ws, lay: L.Layout) -> None:
     header, widths = L.FUNDS_HEADER_ROW, lay.column_widths
     labels = [(ws[f"{column}{header}"].value, widths.get(column, 9)) for column in lay.funds_columns.values()]
     lines = max([wrapped_lines(text, w) for text, w in labels if isinstance(text, str)] + [1])
-    ws.row_dimensions[header].height = max(18, 13.5 * lines + 4)
+    ws.row_dimensions[header].height = max(18, _text_height(lines))
     rows = range(header, lay.last_funds_row + 1)
-    needed = 13.5 * wrapped_lines(ws[f"A{header}"].value or "", widths["A"]) + 4
+    needed = _text_height(wrapped_lines(ws[f"A{header}"].value or "", widths["A"]))
     have = sum(ws.row_dimensions[r].height or 15 for r in rows)
     if needed > have:
         ws.row_dimensions[lay.last_funds_row].height = (ws.row_dimensions[lay.last_funds_row].height or 15) + needed - have
@@ -428,6 +428,11 @@ def _grade_list(scale, strict: bool) -> DataValidation:
 TEXT_FIELDS = ("level1", "level2", "level3", "nature", "target", "unit", "actual", "reason")
 
 
+def _text_height(lines: int) -> float:
+    """Points a cell of ``lines`` lines of the template's text takes, with its padding."""
+    return 13.5 * lines + 4
+
+
 def _fit_row(ws, lay: L.Layout, row: int, minimum: float = 18) -> None:
     """Give ``row`` the height its wrapped text needs (Excel does not autofit on open when a
     workbook was written without heights, and never for merged cells)."""
@@ -437,7 +442,7 @@ def _fit_row(ws, lay: L.Layout, row: int, minimum: float = 18) -> None:
         value = ws[f"{column}{row}"].value
         if isinstance(value, str) and not value.startswith("="):
             lines = max(lines, wrapped_lines(value, lay.column_widths[column]))
-    ws.row_dimensions[row].height = max(minimum, 13.5 * lines + 4)
+    ws.row_dimensions[row].height = max(minimum, _text_height(lines))
 
 
 def _merge_runs(ws, table: Table, lay: L.Layout, field: str, key) -> None:
