@@ -82,7 +82,7 @@ def test_new_needs_a_name(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("option, value, said", [
-    ("--annual", "100万元", "应为以万元计的数值"), ("--annual", "-5", "应大于 0"), ("--annual", "0", "应大于 0"),
+    ("--annual", "约100万元", "应为以万元计的数值"), ("--annual", "-5", "应大于 0"), ("--annual", "0", "应大于 0"),
     ("--initial", "-1", "应不小于 0"), ("--initial", "一百", "应为以万元计的数值"), ("--annual", "50%", "应为以万元计的数值"),
     ("--annual", "50％", "应为以万元计的数值")])
 def test_new_takes_amounts_as_a_project_list_does(tmp_path, capsys, option, value, said):
@@ -93,6 +93,16 @@ def test_new_takes_amounts_as_a_project_list_does(tmp_path, capsys, option, valu
     assert f"{option} {said}" in capsys.readouterr().err and not out.exists()
     assert main(["new", "-o", str(out), "--name", "项目", "--annual", "1,234.5", "--initial", "0"]) == 0
     assert [load_workbook(out)["自评表"][ref].value for ref in ("C6", "D6")] == [0, 1234.5]
+
+
+@pytest.mark.parametrize("annual, initial, cells", [
+    ("150万元", "120万", [120, 150]), ("1,500,000元", "1200000 元", [120, 150]), ("１５０万元", "0", [0, 150])])
+def test_new_takes_amounts_written_with_their_money_unit(tmp_path, annual, initial, cells):
+    """``--annual 150万元`` (the help asks for 万元) is 150, and an amount in 元 is converted;
+    the template gets numbers its formulas can use."""
+    out = tmp_path / "x.xlsx"
+    assert main(["new", "-o", str(out), "--name", "项目", "--annual", annual, "--initial", initial]) == 0
+    assert [load_workbook(out)["自评表"][ref].value for ref in ("C6", "D6")] == cells
 
 
 def test_batch_refuses_to_overwrite_without_force(tmp_path, capsys):

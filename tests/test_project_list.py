@@ -252,3 +252,12 @@ def test_a_formula_saved_without_its_result_is_said_as_such_not_as_a_blank(tmp_p
     book.save(path)
     assert problems(path) == [f"第 2 行：年初预算数{NO_RESULT}", f"第 2 行：全年预算数{NO_RESULT}",
                               f"第 3 行：分值{NO_RESULT}"]
+
+
+def test_an_amount_written_with_its_money_unit_is_read_in_wan_yuan(tmp_path):
+    """The columns are 万元: ``150万元`` is 150, ``1,200,000元`` 120 (converted), and the table
+    carries the numbers (a template's formulas cannot use the text)."""
+    rows = rows_for()
+    rows[0].update(全年预算数="150万元", 年初预算数="1,200,000元")
+    (table,) = read_project_list(write(tmp_path, rows))
+    assert (table.funds.annual, table.funds.initial) == (150, 120)

@@ -170,36 +170,35 @@ def _blank_table(args: argparse.Namespace) -> Table:
         raise CliError("请用 --name 给出项目名称，或用 --spec 给出只含一个项目的项目清单")
     if not 1 <= args.rows <= MAX_NEW_ROWS:
         raise CliError(f"--rows 应为 1 到 {MAX_NEW_ROWS} 之间的整数（一张自评表的指标不过几十行）")
-    _amount("--annual", args.annual, positive=True)
-    _amount("--initial", args.initial, positive=False)
+    annual = _amount("--annual", args.annual, positive=True)
+    initial = _amount("--initial", args.initial, positive=False)
     return Table(
         project=args.name,
         department=args.department or "",
         implementer=args.implementer or "",
         year=args.year,
         goal_expected=args.goal or "",
-        funds=Funds(annual=args.annual, executed=None, initial=args.initial),
+        funds=Funds(annual=annual, executed=None, initial=initial),
         indicators=[Indicator("", "", "", "", "", "", None, "") for _ in range(args.rows)],
     )
 
 
-def _amount(option: str, value: str | None, positive: bool) -> None:
-    """An amount option of ``perfbook new`` (万元), as a project list's column is read: a number
-    (``141.116``, ``1,234.5``; not ``100万元``), not negative, above 0 where ``positive`` (全年预算数),
-    else a usage error; a template had been written with the text as given, which its formulas
-    cannot use."""
-    from addin.engine.numbers import to_decimal
+def _amount(option: str, value: str | None, positive: bool):
+    """An amount option of ``perfbook new`` (万元) as a number, read as a project list's column is
+    (``141.116``, ``1,234.5``, ``150万元``; see :func:`~.readers.project_list.list_amount`): not
+    negative, above 0 where ``positive`` (全年预算数), else a usage error (a template had been
+    written with the text as given, which its formulas cannot use)."""
+    from .readers.project_list import list_amount
 
     if value is None:
-        return
-    try:   # (a percentage is a number to to_decimal, not an amount)
-        amount = None if "%" in value or "％" in value else to_decimal(value, option)
+        return None
+    try:
+        amount = list_amount(value, option)
     except UserError:
-        amount = None
-    if amount is None:
-        raise CliError(f"{option} 应为以万元计的数值（如 141.116），收到的是 {value!r}")
+        raise CliError(f"{option} 应为以万元计的数值（如 141.116 或 141.116万元），收到的是 {value!r}") from None
     if amount < 0 or (positive and amount == 0):
         raise CliError(f"{option} 应{'大于' if positive else '不小于'} 0，收到的是 {value}")
+    return amount
 
 
 def cmd_new(args: argparse.Namespace) -> int:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from addin.engine import PerfError, UserError, form, get_profile, parse_nature, parse_weight, read_value
 from addin.engine.natures import QUALITATIVE
-from addin.engine.numbers import to_decimal
+from addin.engine.numbers import read_amount
 from addin.engine.qualitative import find_scale
 from addin.engine.table import Funds, Indicator, Table, weights_problem
 
@@ -231,11 +231,12 @@ def read_project_list(path: str | Path, profile: object = None, year: int | None
 
 
 def list_amount(value: object, label: str):
-    """An amount of a list (as typed) as a number; a percentage (95%) is no amount. Raises
-    ``PerfError`` (``targets check`` reads a list's amounts the same way)."""
+    """An amount of a list (万元, as typed) as a number: ``141.116``, ``1,234.5``, or written with
+    its money unit (``150万元``, ``150万``; ``1,500,000元`` is 150); a percentage (95%) is no
+    amount. Raises ``PerfError`` (``targets check`` and ``perfbook new`` read amounts the same way)."""
     if isinstance(value, str) and value.strip().endswith(("%", "％")):
         raise PerfError(f"{label}“{value.strip()}”是百分数，不是金额")
-    return to_decimal(value, label)
+    return read_amount(value, "万元", label)
 
 
 def _new_table(project: dict[str, str], number: int, year: int | None, problems: list[str],
@@ -252,8 +253,8 @@ def _new_table(project: dict[str, str], number: int, year: int | None, problems:
     initial = project[INITIAL] or None
     if initial is not None:
         try:
-            if list_amount(initial, INITIAL) < 0:
-                raise PerfError(f"{INITIAL}不能为负数（{initial}）")
+            if (initial := list_amount(project[INITIAL], INITIAL)) < 0:
+                raise PerfError(f"{INITIAL}不能为负数（{project[INITIAL]}）")
         except PerfError as err:
             problems.append(f"第 {number} 行：{err}")
     return Table(
