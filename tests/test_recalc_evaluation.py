@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from addin.engine.frameworks import get_framework
 from tests.conftest import ROOT
 from workbook_builder.cli import main
+from workbook_builder.recalc.result import NOT_FILLED
 from workbook_builder.forms import evaluation_layout as E
 from workbook_builder.forms.evaluation import write_evaluation
 from workbook_builder.recalc.run import recalc
@@ -82,8 +83,9 @@ def test_blank_template_is_not_reported_as_22_missing_scores(tmp_path):
     [table] = json.loads((out / "r.json").read_text(encoding="utf-8"))["tables"]
     assert (table["findings"], table["computed_total"], table["grade"]) == ([], None, None)
     assert table["project"] == ""                       # not the 项目单位 label next to a blank 项目名称
+    assert table["status"] == "未填写"                   # (as a 自评表 never filled in: counted apart, no report)
     copy = load_workbook(out / table["annotated"])
-    assert copy["复核结果"]["F2"].value == "计算总分 无法计算，等级 无"
+    assert [copy["复核结果"][ref].value for ref in ("E2", "F2")] == ["未填写", NOT_FILLED]
     computed = [c.value for c in copy[E.SHEET]["P"] if c.value not in (None, "复核计算值")]
     assert computed == ["未填写"] * 23                   # 22 rows and the total
 

@@ -276,6 +276,27 @@ def test_a_template_never_filled_in_is_one_status(tmp_path, chaoyang_tables):
     assert table["status"] == "未填写" and table["findings"] == []
 
 
+def test_tables_never_filled_in_are_said_in_the_closing_line_and_their_copies(tmp_path, capsys, chaoyang_tables):
+    """Counted in the closing line (其中 1 张尚未填写) and the JSON (not_filled); the copy's 复核结果
+    says 未填写, not 无问题 with a total that cannot be computed."""
+    from workbook_builder.forms.batch import write_batch
+    from workbook_builder.readers.project_list import read_project_list
+    from workbook_builder.recalc.result import NOT_FILLED
+
+    specs = read_project_list(ROOT / "samples" / "chaoyang-2024" / "project_list.xlsx", year=2024)
+    write_batch(specs[25:26], tmp_path / "in", year=2024)
+    (tmp_path / "in" / "00_索引.xlsx").unlink()
+    shutil.copy(ROOT / "samples" / "chaoyang-2024" / "submitted" / "26_朝阳区政府网站功能和监测服务项目.xlsx", tmp_path / "in")
+    out = tmp_path / "out"
+    assert main(["recalc", str(tmp_path / "in"), "-o", str(out), "--json", str(out / "r.json")]) in (0, 1)
+    assert "2 张表（自评表、评分表或年度预算表，其中 1 张尚未填写）" in capsys.readouterr().out
+    data = json.loads((out / "r.json").read_text(encoding="utf-8"))
+    assert data["summary"]["not_filled"] == 1
+    [blank] = [t for t in data["tables"] if t["status"]]
+    row = [c.value for c in load_workbook(out / blank["annotated"])["复核结果"][2]]
+    assert row[4:6] == ["未填写", NOT_FILLED]
+
+
 @pytest.mark.parametrize("renamed", [False, True])
 def test_an_unknown_rule_is_one_finding_not_a_value_error_per_cell(tmp_path, chaoyang_tables, renamed):
     """With a 规则 perfbook does not know, the add-in shows #VALUE! in every PERF_* cell: the

@@ -166,21 +166,32 @@ def test_framework_report_of_a_template_filled_but_not_calculated(tmp_path):
     assert "“岳阳市 2020 项目支出绩效评价指标体系（参考样表）”" in text
 
 
-def test_framework_report_of_a_blank_form_states_no_total(tmp_path):
+def test_a_blank_form_gets_no_report_but_one_filled_in_part_states_no_total(tmp_path, capsys):
+    """A 评分表 nothing is typed in gets no report (as a 自评表 not filled in; it had written a
+    report of 未填写 rows), said as a 评分表's; one with a single item scored gets a report with
+    no total, the others 未填写."""
+    from workbook_builder.reports.write import ReportError
+
     book = write_evaluation("mof-2020", tmp_path / "t.xlsx", EvaluationHeader("示例项目", "", "", "2020"))
+    with pytest.raises(ReportError, match="的评分表（工作表“评价指标体系评分表”）尚未填写（没有得分）"):
+        write_reports(book, tmp_path / "r.docx")
+    assert not (tmp_path / "r.docx").exists()
+    wb = load_workbook(book)
+    wb[E.SHEET][E.Layout(20, 4).item_cell("score", 0)] = 3
+    wb.save(book)
     [report] = write_reports(book, tmp_path / "r.docx").reports
     assert report.data.total is None and report.data.grade is None
     rows = score_table(Document(str(report.path)))
-    assert rows[-1] == ["总计", "100.00", "—"] and {r[2] for r in rows[1:-1]} == {"—"}
+    assert rows[-1] == ["总计", "100.00", "—"]
     text = body(report.path)
-    assert "评分表尚未填写" in text and "评价等级为" not in text
-    assert report.data.corrections == [] and "复核说明" not in text and "：未填写自评得分" not in text
-    assert "无法计分" not in text and "未填写。评价标准" in text
-    assert "示例项目" in text
+    assert "评价等级为" not in text and "未填写。评价标准" in text and "示例项目" in text
 
 
 def test_framework_report_of_a_blank_template_names_no_label_as_the_project(tmp_path):
     book = write_evaluation("yueyang-2020", tmp_path / "t.xlsx")     # 项目名称 left blank
+    wb = load_workbook(book)
+    wb[E.SHEET][E.Layout(22, 3).item_cell("score", 0)] = 3   # (one item scored: a blank form gets no report)
+    wb.save(book)
     [report] = write_reports(book, tmp_path / "r.docx").reports
     assert report.data.project == "" and "项目单位" not in body(report.path).split("一、基本情况")[0]
 

@@ -91,6 +91,19 @@ def test_tables_that_may_repeat_a_project_are_said_with_their_numbers(tmp_path):
     assert write_portfolio_report(path, tmp_path / "q.docx")[1].notes
 
 
+def test_tables_never_filled_in_are_said_and_counted_apart(tmp_path):
+    """A table never filled in (status 未填写) is said with its number and counted as 未填写 in
+    the grades, not as 无法计算 (a total that could not be computed from a filled table)."""
+    data = json.loads(RECALC.read_text(encoding="utf-8"))
+    for t in (data["tables"][3], data["tables"][5]):
+        t.update(status="未填写", grade=None, computed_total=None, reported_total=None, findings=[])
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    document = Document(str(write_portfolio_report(path, tmp_path / "p.docx")[0]))
+    assert "张自评表。有2张表尚未填写（#4、#6），未计分；其中" in "\n".join(p.text for p in document.paragraphs)
+    assert chart_values(document) == {"优": 28.0, "良": 0.0, "中": 0.0, "差": 0.0, "未填写": 2.0}
+
+
 def test_grades_chart_table_and_unreadable_files(tmp_path):
     path, _ = write_portfolio_report(varied_result(tmp_path), tmp_path / "p.docx")
     document = Document(str(path))

@@ -146,7 +146,7 @@ def test_a_table_not_filled_in_gets_no_report(tmp_path, capsys):
     wb.save(book)
     assert main(["report", "write", str(book), "-o", str(tmp_path / "报告.docx")]) == 0
     out = capsys.readouterr().out
-    assert len(list(tmp_path.glob("报告_*.docx"))) == 3 and f"未生成：{first.report.sheet}（" in out
+    assert len(list(tmp_path.glob("报告_*.docx"))) == 3 and f"未生成：自评表“{first.report.sheet}”（" in out
     assert not list(tmp_path.glob("报告_1_*.docx"))   # (numbered by place among all: filled later, it takes _1_)
     assert main(["report", "write", str(book), "-o", str(tmp_path / "一张.docx"), "--sheet", first.report.sheet]) == 2
     assert f"的自评表（工作表“{first.report.sheet}”）尚未填写" in capsys.readouterr().err

@@ -303,3 +303,17 @@ def test_a_reports_tables_give_each_cell_once_as_python_docx_does():
         expected.append(texts)
     assert cells_once(table._tbl) == expected
     assert [row[0] for row in expected[1:4]] == ["产出指标"] * 3
+
+
+def test_a_word_table_never_filled_in_is_said_so_in_its_copys_results():
+    """The copy's 复核结果 table says 未填写 of a table never filled in, as an .xlsx copy does (not
+    无问题 and a total that cannot be computed)."""
+    import docx
+
+    from workbook_builder.recalc.annotate_docx import _findings_table
+    from workbook_builder.recalc.result import NOT_FILLED, TableReport
+
+    document = docx.Document()
+    blank = TableReport("a.docx", "表格1", "项目", "", "mof-2020", False, None, None, None, status="未填写")
+    _findings_table(document, [(blank, None)])
+    assert [c.text for c in document.tables[-1].rows[-1].cells][4:6] == ["未填写", NOT_FILLED]

@@ -327,6 +327,12 @@ def _progress(description: str, total: int, unit: str):
                 bar_format=PROGRESS_FORMAT)
 
 
+def _among(*parts: str) -> str:
+    """The closing line's remark on the tables counted: ``，其中 2 张尚未填写、1 张可能重复报送``."""
+    said = "、".join(filter(None, parts))
+    return f"，其中 {said}" if said else ""
+
+
 def cmd_recalc(args: argparse.Namespace) -> int:
     from .recalc.run import recalc
 
@@ -354,7 +360,8 @@ def cmd_recalc(args: argparse.Namespace) -> int:
     print(
         ("复核已中断，以下只含已完成的文件：共找到 " if result.partial else "复核完成：")
         + f"{result.files} 个文件，{counts['tables']} 张表（自评表、评分表或年度预算表"
-        + (f"，其中 {result.repeats} 张可能重复报送" if result.repeats else "") + "）；"
+        + _among(f"{counts['not_filled']} 张尚未填写" if counts["not_filled"] else "",
+                 f"{result.repeats} 张可能重复报送" if result.repeats else "") + "）；"
         f"{counts['tables_with_findings']} 张表共发现 {counts['findings']} 处问题；"
         f"{counts['unreadable_files']} 个文件无法读取"
         + (f"，{counts['skipped_files']} 个不是自评表的文件已跳过" if counts["skipped_files"] else "")
@@ -392,7 +399,7 @@ def cmd_report_write(args: argparse.Namespace) -> int:
         fixes = f"，复核发现 {len(data.corrections)} 处问题已在报告中说明" if data.corrections else ""
         print(f"已生成：{shown_path(str(written.path))}　{clip(shown_path(data.project), 30)}　总分 {total}{fixes}")
     for table in result.blank:
-        print(f"未生成：{shown_path(table)} 的自评表尚未填写")
+        print(f"未生成：{shown_path(table)}尚未填写")
     return 0
 
 

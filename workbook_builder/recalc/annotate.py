@@ -35,6 +35,7 @@ from addin.engine.findings import RATE_KINDS
 from ..files import atomic_save
 from ..readers.tables import all_cells
 from .inert import cell_text, xml_text
+from .result import NOT_FILLED
 from .textsize import row_height, wrapped_lines
 
 FLAG_FILL = "FFFF9999"
@@ -530,9 +531,10 @@ def _findings_sheet_xml(pairs, styles: Styles, ns: str) -> str:
                                                            and report.reported_grade == report.grade else ""), wrap),
                          (report.reported_total, top), (report.computed_total, top)])
         if not report.findings:
-            rows.append([(report.sheet, wrap), (report.project, wrap), ("", top), ("", top), ("无问题", top),
-                         (f"计算总分 {'无法计算' if report.computed_total is None else report.computed_total}，"
-                          f"等级 {report.grade or '无'}" + (f"；{report.note}" if report.note else ""), wrap),
+            said = NOT_FILLED if report.status else (
+                f"计算总分 {'无法计算' if report.computed_total is None else report.computed_total}，等级 {report.grade or '无'}")
+            rows.append([(report.sheet, wrap), (report.project, wrap), ("", top), ("", top),
+                         (report.status or "无问题", top), (said + (f"；{report.note}" if report.note else ""), wrap),
                          ("", top), ("", top)])
     out = [f'<worksheet xmlns="{ns}" xmlns:r="{R_NS}"><sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>',
            f'<dimension ref="A1:H{len(rows)}"/><sheetViews><sheetView tabSelected="1" workbookViewId="0">'

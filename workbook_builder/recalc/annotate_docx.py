@@ -20,7 +20,7 @@ from ..files import atomic_save, inert_text
 from ..readers.docx import WordGrid, body_tables, cell_at, children, open_document
 from .annotate import AnnotationError
 from .inert_docx import neutralise, removal_note, verify
-from .result import shown_values
+from .result import NOT_FILLED, shown_values
 
 FLAG_FILL = "FF9999"
 AUTHOR, INITIALS = "perfbook", "PB"
@@ -123,9 +123,9 @@ def _findings_table(document, pairs, removed: str | None = None) -> None:
     for report, _ in pairs:
         rows = [("", "", "说明", report.note, "", "")] if report.note else []   # (e.g. converted from .doc)
         rows += [(f.cell, f.indicator, f.label, f.message, *shown_values(f)) for f in report.findings]
-        total = (f"计算总分 {_text(report.computed_total) or '无法计算'}，等级 {report.grade or '无'}"
+        total = (NOT_FILLED if report.status else f"计算总分 {_text(report.computed_total) or '无法计算'}，等级 {report.grade or '无'}"
                  + (f"（{report.change}）" if report.change else ""))
-        rows.append(("", "", "复核计算值" if report.findings else "无问题", total, report.reported_total,
+        rows.append(("", "", "复核计算值" if report.findings else report.status or "无问题", total, report.reported_total,
                      report.computed_total))
         for values in rows:
             cells = table.add_row().cells

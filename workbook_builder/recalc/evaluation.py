@@ -81,6 +81,7 @@ def report_evaluation(read: ReadEvaluation, profile: str | None, file_label: str
         reported_total=_plain(reported), computed_total=_plain(result.total), grade=result.grade,
         findings=findings,
     )
+    report.status = "" if read.form.filled else "未填写"   # (as a 自评表 never filled in: counted apart, no report written)
     view = AnnotatedView([item if item.score is not None else None for item in result.items], None,
                          result.total, result.grade, "无法计算" if read.form.filled else "未填写")
     return report, view

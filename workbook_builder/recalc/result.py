@@ -61,6 +61,9 @@ def finding_row(cell: str, finding, indicator: object = "") -> FindingRow:
                       _plain(finding.reported), _plain(finding.expected), " ".join(str(indicator or "").split()))
 
 
+NOT_FILLED = "尚未填写，未复核"   # what a copy says of a table never filled in (status 未填写)
+
+
 @dataclass
 class TableReport:
     file: str
@@ -203,6 +206,7 @@ class RecalcResult:
     def counts(self) -> dict[str, int]:
         return {
             "tables": len(self.reports),
+            "not_filled": sum(1 for r in self.reports if r.status),   # never filled in: no findings, no total
             "tables_with_findings": sum(1 for r in self.reports if r.findings),
             "findings": sum(len(r.findings) for r in self.reports),
             "unreadable_files": sum(1 for f in self.failures if not f.skipped),

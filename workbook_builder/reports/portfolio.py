@@ -17,6 +17,11 @@ from .write import ReportError, refuse_existing, render_docx
 PORTFOLIO_TEMPLATE = "report_portfolio.docx"
 GRADES = ("优", "良", "中", "差")
 NO_GRADE = "无法计算"
+NOT_FILLED = "未填写"   # a table's status when never filled in (recalc's TableReport.status)
+
+
+def _not_filled(table: dict) -> bool:
+    return table.get("status") == NOT_FILLED
 CHART_MARK = "〔等级分布图〕"
 NUMERALS = "一二三四五六七八九十"
 
@@ -45,7 +50,7 @@ class PortfolioData:
 
     @property
     def grade_counts(self) -> dict[str, int]:
-        counts = Counter(t.get("grade") or NO_GRADE for t in self.tables)
+        counts = Counter(t.get("grade") or (NOT_FILLED if _not_filled(t) else NO_GRADE) for t in self.tables)
         order = list(GRADES) + sorted(g for g in counts if g not in GRADES and g != NO_GRADE) + [NO_GRADE]
         return {g: counts.get(g, 0) for g in order if g in GRADES or counts.get(g)}
 
@@ -65,6 +70,7 @@ class PortfolioData:
     def context(self) -> dict:
         n = len(self.tables)
         flagged = [t for t in self.tables if t.get("findings")]
+        blank = [t for t in self.tables if _not_filled(t)]
         findings = sum(len(t["findings"]) for t in flagged)
         changed = [t for t in self.tables if t.get("reported_total") is not None and t.get("computed_total") is not None
                    and round(float(t["reported_total"]), 2) != round(float(t["computed_total"]), 2)]
@@ -84,7 +90,9 @@ class PortfolioData:
         overview = (f"本次共复核{files}个文件中的{n}张自评表"
                     + (f"（另有{failed}个文件无法读取）" if failed else "")
                     + (f"；另有{skipped}个文件按规则未复核（如锁定文件、不是表格的文件、perfbook 的输出）" if skipped else "")
-                    + f"。其中{len(flagged)}张表发现问题，共{findings}处；"
+                    + "。" + (f"有{len(blank)}张表尚未填写（{'、'.join(f'#{numbers[id(t)]}' for t in blank)}），未计分；"
+                              if blank else "")
+                    + f"其中{len(flagged)}张表发现问题，共{findings}处；"
                     + f"{len(changed)}张表按计分规则重新计算后的总分与填报总分不同。"
                     + (f"复核结果中另有{len(self.notes)}项无法使用，未计入本报告（见“无法读取的文件”）。"
                        if self.notes else "")

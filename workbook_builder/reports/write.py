@@ -119,7 +119,7 @@ class WrittenReport:
 class ReportWriteResult:
     workbook: Path
     reports: list[WrittenReport] = field(default_factory=list)
-    blank: list[str] = field(default_factory=list)   # tables not filled in, no report written: 工作表（项目）
+    blank: list[str] = field(default_factory=list)   # tables not filled in, no report written: 自评表“工作表”（项目）
 
 
 def output_paths(output: str | Path, projects: list[str]) -> list[Path]:
@@ -161,6 +161,14 @@ def report_data(scored: Scored, narrative: dict[str, list[str]]) -> ReportData:
                              scored.read.money_unit)
 
 
+_NOTHING = {"自评表": "没有实际完成值和得分", "评分表": "没有得分"}   # what a table not filled in lacks, by kind
+
+
+def _kind(scored: Scored) -> str:
+    """What a table is called in a message: 评分表 (a 评价指标体系评分表) or 自评表."""
+    return "评分表" if isinstance(scored.read, ReadEvaluation) else "自评表"
+
+
 def refuse_existing(paths: list[Path], overwrite: bool) -> None:
     """A report already written may have been edited by hand since: none of ``paths`` is
     replaced unless ``overwrite`` (``--force``), and nothing is written when one exists."""
@@ -183,8 +191,10 @@ def write_reports(workbook: str | Path, output: str | Path, narrative: str | Pat
     blank = [s for s in scored if s.report.status]   # 未填写: a report of it would say only that nothing was filled
     if len(blank) == len(scored):
         sheets = "、".join(dict.fromkeys(f"“{s.report.sheet}”" for s in blank))
-        raise ReportError(f"{workbook} 的自评表（工作表{sheets}）尚未填写（没有实际完成值和得分），无法生成评价报告：请填写后再生成")
-    result = ReportWriteResult(Path(workbook), blank=[f"{s.report.sheet}（{s.report.project}）" for s in blank])
+        kinds = "、".join(dict.fromkeys(_kind(s) for s in blank))
+        raise ReportError(f"{workbook} 的{kinds}（工作表{sheets}）尚未填写（{_NOTHING[kinds] if kinds in _NOTHING else '没有填写内容'}），"
+                          "无法生成评价报告：请填写后再生成")
+    result = ReportWriteResult(Path(workbook), blank=[f"{_kind(s)}“{s.report.sheet}”（{s.report.project}）" for s in blank])
     # (named by each table's place among all, so that a table filled in later never renames the others')
     named = [(path, s) for path, s in zip(output_paths(output, [s.report.project for s in scored]), scored)
              if not s.report.status]
