@@ -12,6 +12,7 @@ import pytest
 from docx import Document
 
 from workbook_builder.cli import main
+from addin.engine.findings import fmt
 from workbook_builder.reports.check import check_report
 from workbook_builder.reports.model import NARRATIVE_SECTIONS, NarrativeError, placeholder
 from workbook_builder.reports.write import read_workbook, write_reports
@@ -242,3 +243,38 @@ def test_recalc_passes_over_a_report_perfbook_wrote(tmp_path):
     assert [(f.file, f.message, f.skipped) for f in result.failures] == [
         ("收到/报告.docx", "未读取：perfbook report write 生成的绩效评价报告，不是自评表，已跳过", True)]
     assert result.reports == []
+
+
+def test_a_budget_not_fully_executed_is_a_problem_of_the_report(tmp_path):
+    """五（二） says the budget not fully executed (it had said 各项指标均得满分 of a table whose
+    资金 row scored 5 of 10) and the problems recalc found; a table with neither says so."""
+    from openpyxl import load_workbook
+
+    book = tmp_path / "08.xlsx"
+    shutil.copy(SAMPLES / "submitted" / "08_朝阳区大数据系统平台建设及应用服务(1).xlsx", book)
+    wb = load_workbook(book)
+    annual = wb["自评表"]["D6"].value
+    wb["自评表"]["E6"], wb["自评表"]["G6"], wb["自评表"]["H6"] = annual / 2, None, None
+    wb.save(book)
+    [written] = write_reports(book, tmp_path / "r.docx").reports
+    short, corrected = written.data.shortfalls   # (the 得分 and 总分 cells left blank: found, and said)
+    assert corrected.startswith("自评表填报中有") and corrected.endswith("处问题（见复核说明），本报告已按计分规则改正。")
+    assert short.startswith(f"预算未全部执行：全年预算数{fmt(Decimal(str(annual)))}万元") and "预算执行率50%" in short
+    assert short.endswith("年度资金总额得分5分（分值10分）。")
+    shutil.copy(SAMPLES / "submitted" / "08_朝阳区大数据系统平台建设及应用服务(1).xlsx", book)
+    [written] = write_reports(book, tmp_path / "r2.docx").reports
+    assert written.data.shortfalls == ["预算全部执行，各项指标均得满分。"]
+
+
+def test_a_reports_document_properties_are_its_own(tmp_path):
+    """Word's 文件 → 信息 shows the report's title, perfbook and when it was written (not the
+    template's python-docx of 2013), and the category recalc knows a report by."""
+    from datetime import datetime, timedelta, timezone
+
+    from workbook_builder.reports import REPORT_CATEGORY
+
+    [written] = write_reports(SAMPLES / "submitted" / "26_朝阳区政府网站功能和监测服务项目.xlsx", tmp_path / "r.docx").reports
+    props = Document(str(written.path)).core_properties
+    assert (props.title, props.author, props.comments, props.category) == (
+        "朝阳区政府网站功能和监测服务项目", "perfbook", "", REPORT_CATEGORY)
+    assert abs(props.created - datetime.now(timezone.utc)) < timedelta(minutes=5) and props.modified == props.created

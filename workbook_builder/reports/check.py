@@ -64,7 +64,7 @@ NUMBER = re.compile(r"(?<![\d.A-Za-z])(\d+(?:,\d{3})*(?:\.\d+)?)\s*(" + "|".join
 SENTENCE_END = re.compile(r"[。；;！？!?\n]")
 CLAUSE_END = re.compile(r"[，,。；;！？!?\n]")
 OUTLINE = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)")
-# Rules quoted in a framework report, not claims: a 评价标准, the grade bands (90分（含）以上为优 …).
+# Rules quoted in a report, not claims: a 评价标准, the grade bands (90分（含）以上为优 …).
 RULES = re.compile(r"评价标准[:：][^。]*。?|\d+(?:\.\d+)?分(?:[（(]含[）)])?(?:以上|以下|至\d+(?:\.\d+)?分)")
 NAME_PREFIX = re.compile(r"^\s*指标\s*\d+\s*[:：]\s*")
 GRADE_CLAIM = re.compile(r"(?:等级|评级|评价结果|评价结论|结论)\s*(?:为|是|：|:)?\s*[“\"「『]?\s*(优秀|良好|中等|较差|优|良|中|差)")
@@ -480,6 +480,7 @@ class Checker:
         return [f for c, f in scored if best - c < 0.05]
 
     def paragraph(self, block: Block, in_goals: bool) -> None:
+        block = replace(block, text=RULES.sub("", block.text))
         carried: list[IndicatorFact] = []
         for grade in GRADE_CLAIM.finditer(block.text):
             if self.data.grade and not any(w in _sentence_at(block.text, grade.start()) for w in NOT_CLAIMS):
@@ -621,9 +622,6 @@ class FrameworkChecker(Checker):
         text = _clean_name(text)
         named = [name for name in self.groups if name and name in text]
         return self.groups[max(named, key=len)] if named else None
-
-    def paragraph(self, block: Block, in_goals: bool) -> None:
-        super().paragraph(replace(block, text=RULES.sub("", block.text)), in_goals)
 
 
 def _plain(value: object) -> object:

@@ -168,6 +168,8 @@ class IndicatorRow:
     weight: Decimal | None
     score: Decimal | None    # recomputed
     reason: str
+    deducted: str = ""       # how an over-target deduction took the score below its base, in words
+    worded: bool = False     # the 实际完成值 says more in words than a number and its unit
 
     @property
     def full(self) -> bool:
@@ -213,9 +215,10 @@ class TableReportData:
         overview = (f"{self.project}" + (f"由{who}实施" if who else "") + "。"
                     f"{self.year_text}全年预算数{funds['annual']}万元，全年执行数{funds['executed']}万元，"
                     f"预算执行率{funds['rate']}。")
-        method = (f"本次评价依据项目支出绩效自评表，按“{self.profile_name}”计分规则（{self.profile}）逐项计分："
+        rules = get_profile(self.profile)
+        method = (f"本次评价依据项目支出绩效自评表，按“{self.profile_name}”计分规则逐项计分："
                   f"年度资金总额按预算执行率计分，定量指标按实际完成值与年度指标值之比计分，"
-                  f"定性指标按完成等级计分，等级按总分划分为优、良、中、差。")
+                  f"{ladder_text(rules)}定性指标按完成等级计分；等级按总分划分：{bands_text(rules)}。")
         return {
             "project": self.project,
             "department": self.department or "—",
@@ -265,10 +268,11 @@ class TableReportData:
             lines = []
             for n, i in enumerate((i for i in self.indicators if i.level1 == name), start=1):
                 score = "无法计分" if i.score is None else f"得分{fmt(i.score)}分"
-                line = (f"{n}. {i.level3}：年度指标值{i.target}，实际完成值{i.actual or '未填写'}，"
-                        f"{score}（分值{fmt(i.weight) if i.weight is not None else '—'}分）。")
+                deducted = f"；{i.deducted}" if i.deducted else ""
+                line = (f"{n}. {i.level3}：年度指标值{i.target}，实际完成值{_actual(i)}，"
+                        f"{score}（分值{fmt(i.weight) if i.weight is not None else '—'}分{deducted}）。")
                 if not is_blank_reason(i.reason):
-                    line += f"偏差原因分析及改进措施：{i.reason}"
+                    line += f"偏差原因分析及改进措施：{sentence(i.reason)}"
                 lines.append(line)
             groups.append({"title": f"{name}完成情况", "lines": lines})
         for ordinal, group in zip(NUMERALS, groups):
@@ -277,11 +281,20 @@ class TableReportData:
 
     @property
     def shortfalls(self) -> list[str]:
+        """五（二）: the budget not fully executed, the indicators not at full marks (an
+        over-target deduction said as such) and the problems recalc found in the table."""
+        f, lines = self.funds, []
+        if f["score"] != "—" and f["weight"] != "—" and Decimal(f["score"]) < Decimal(f["weight"]):
+            lines.append(f"预算未全部执行：全年预算数{f['annual']}万元，全年执行数{f['executed']}万元，"
+                         f"预算执行率{f['rate']}，年度资金总额得分{f['score']}分（分值{f['weight']}分）。")
         short = [i for i in self.indicators if i.score is not None and i.weight is not None and not i.full]
-        if not short:
-            return ["各项指标均得满分。"]
-        return ["以下指标未得满分：" + "；".join(
-            f"{i.level3}（分值{fmt(i.weight)}分，得分{fmt(i.score)}分）" for i in short) + "。"]
+        if short:
+            lines.append("以下指标未得满分：" + "；".join(
+                f"{i.level3}（分值{fmt(i.weight)}分，得分{fmt(i.score)}分{'，' + i.deducted if i.deducted else ''}）"
+                for i in short) + "。")
+        if self.corrections:
+            lines.append(f"自评表填报中有{len(self.corrections)}处问题（见复核说明），本报告已按计分规则改正。")
+        return lines or ["预算全部执行，各项指标均得满分。"]
 
 
 def scored_sections(data) -> dict:
@@ -298,6 +311,42 @@ def scored_sections(data) -> dict:
         "shortfalls": data.shortfalls,
         "narrative": data.narrative,
     }
+
+
+def sentence(text: str) -> str:
+    """A text quoted as a sentence of the report: ending with 。 unless it ends with a stop already."""
+    return text if not text or text[-1] in "。！？；.!?…" else text + "。"
+
+
+def _actual(row: IndicatorRow) -> str:
+    """实际完成值 in a sentence: a statement in words quoted (实际完成值为“提供实施方案7份”), a
+    number with its unit as it is (实际完成值6000Mbps)."""
+    if not row.actual:
+        return "未填写"
+    return f"为“{row.actual}”" if row.worded else row.actual
+
+
+def _worded(actual: object, unit: object) -> bool:
+    """Whether an 实际完成值 says more in words than its number and unit (提供实施方案7份, 优（按合同…）)."""
+    return bool(re.search(r"[\u4e00-\u9fff]", cell_text(actual).replace(cell_text(unit) or "\0", "")))
+
+
+def _deducted(detail) -> str:
+    """An over-target deduction (the engine's detail of the row), in words; '' for none."""
+    if detail is None or not detail.deduction:
+        return ""
+    return f"实际完成值超出年度指标值{pct(detail.over)}，按计分规则扣减分值的{pct(detail.deduction)}"
+
+
+def ladder_text(profile) -> str:
+    """A profile's over-target deductions as a clause: 超额比例达到200%、300%、500%时分别扣减分值的
+    10%、20%、30%；'' for a profile without them."""
+    if profile.over_target_mode != "ladder":
+        return ""
+    natures = "、".join(f"“{n}”" for n in profile.over_target_applies_to)
+    return (f"性质为{natures}的定量指标超额完成的，超额比例达到"
+            + "、".join(pct(s.start) for s in profile.ladder) + "时分别扣减分值的"
+            + "、".join(pct(s.deduct) for s in profile.ladder) + "，")
 
 
 def _level1_order(indicators: list[IndicatorRow]) -> list[str]:
@@ -331,7 +380,8 @@ def table_report_data(result: TableResult, report: TableReport,
         rows.append(IndicatorRow(
             cell_text(ind.level1) or "其他指标", cell_text(ind.level2), display_name(ind.level3), nature,
             _target(ind, nature), _with_unit(ind.actual, ind.unit), weight,
-            None if detail is None else detail.score, cell_text(ind.reason)))
+            None if detail is None else detail.score, cell_text(ind.reason), _deducted(detail),
+            _worded(ind.actual, ind.unit)))
     funds_weight = _decimal(table.funds.weight) or profile.funds_weight
     score_rows = [ScoreRow(FUNDS_ROW, funds_weight, result.funds_score)]
     for name in _level1_order(rows):

@@ -40,6 +40,20 @@ class ReportError(UserError):
     """A report that cannot be written or checked (unreadable input, no such sheet …)."""
 
 
+def _properties(document) -> None:
+    """The report's document properties (Word's 文件 → 信息): its title (the first line), written
+    now by perfbook, and the category by which recalc knows a report (not a 自评表), instead of
+    the template's (python-docx, 2013)."""
+    from datetime import datetime, timezone
+
+    now = datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None)
+    props = document.core_properties
+    props.title = next((p.text.strip() for p in document.paragraphs if p.text.strip()), "")[:100]
+    props.author, props.comments, props.last_modified_by, props.revision = "perfbook", "", "perfbook", 1
+    props.created = props.modified = now
+    props.category = REPORT_CATEGORY   # (so that recalc knows it for a report)
+
+
 def render_docx(template: str, context: dict, path: str | Path,
                 finish: Callable[[object], None] | None = None) -> Path:
     """Render ``templates/<template>`` with ``context`` into ``path``. ``finish(document)`` may
@@ -50,7 +64,7 @@ def render_docx(template: str, context: dict, path: str | Path,
     doc = DocxTemplate(str(templates_dir() / template))
     env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
     doc.render(context, env)
-    doc.docx.core_properties.category = REPORT_CATEGORY   # (so that recalc knows it for a report)
+    _properties(doc.docx)
     if finish:
         finish(doc.docx)
     return atomic_save(lambda tmp: doc.save(tmp), path)
