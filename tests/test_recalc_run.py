@@ -592,3 +592,24 @@ def test_a_table_unfilled_or_without_a_project_name_is_no_repeat():
     for table in tables + tables:   # (again: nothing changes)
         mark_repeat(table, firsts)
     assert [t.same_as for t in tables] == ["", "a［自评表］", "", "", "", "", "a［自评表］", "", "", "h［自评表］"]
+
+
+def test_copies_of_an_earlier_run_in_the_folder_are_passed_over(tmp_path):
+    """An earlier run's output folder inside the folder recalculated: the copies its summary
+    lists are skipped by rule (one had been scored again, a second submission of the project);
+    a copy changed since the run (a unit corrected its table in it) is read."""
+    from workbook_builder.recalc.run import EARLIER_COPY
+
+    inbox = tmp_path / "收到"
+    inbox.mkdir()
+    shutil.copy(ROOT / "samples" / "chaoyang-2024" / "submitted" / "26_朝阳区政府网站功能和监测服务项目.xlsx", inbox)
+    first = recalc([str(inbox)], inbox / "复核结果")
+    copy = inbox / "复核结果" / first.reports[0].annotated
+    second = recalc([str(inbox)], tmp_path / "复核2")
+    assert [r.file for r in second.reports] == ["收到/26_朝阳区政府网站功能和监测服务项目.xlsx"]
+    assert [(f.file, f.message, f.skipped) for f in second.failures if EARLIER_COPY in f.message] == [
+        (f"收到/复核结果/{copy.name}", f"未读取：{EARLIER_COPY}", True)]
+    later = copy.stat().st_mtime_ns + 10**9
+    os.utime(copy, ns=(later, later))
+    third = recalc([str(inbox)], tmp_path / "复核3")
+    assert len(third.reports) == 2 and third.reports[1].same_as

@@ -76,6 +76,16 @@ def earlier_outputs(outdir: Path, summary_name: str | None = None, copies_column
     return names
 
 
+def earlier_copies(folder: Path) -> set[str]:
+    """The annotated copies an earlier recalc wrote into ``folder``, as its summary there lists
+    them (unchanged since: see :func:`earlier_outputs`); a later run over a folder holding that
+    output folder passes them over (a copy read again had counted as a second submission)."""
+    from .summary import SUMMARY_NAME
+
+    stem = Path(SUMMARY_NAME).stem
+    return {name for name in earlier_outputs(folder) if not name.startswith(stem)}
+
+
 _STAMP = re.compile(rb"<dcterms:(created|modified)\b[^>]*>([^<]*)</dcterms:\1>")
 
 

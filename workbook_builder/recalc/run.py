@@ -366,6 +366,7 @@ def _copy_stems(found: list[Path], labels: list[str]) -> list[str]:
 
 
 OUTPUT_FOLDER = "位于输出目录中（本工具写出的复核副本和汇总所在处），未复核"
+EARLIER_COPY = "是此前复核写出的复核副本（同一文件夹中的复核汇总.xlsx 列出了它），未复核"
 SAME_FILE = "是同一个文件（链接），只复核一次"   # a second link to a file read: skipped, not unreadable
 LINK_OUT = "是指向所选文件夹以外的文件夹链接"   # a folder link out of the folder walked: skipped, not unreadable
 MISSING, NO_MATCH, EMPTY_PATH = "文件不存在", "没有与之匹配的文件", "路径为空"   # paths named that lead to nothing
@@ -384,7 +385,8 @@ def passed_by_rule(path: Path, reason: str) -> bool:
     file that is no table, an earlier output, a second link to a file read), not one the user
     meant that could not be read (a file that does not exist, a pattern matching nothing, a folder
     that cannot be opened)."""
-    not_tables = (OUTPUT_FOLDER, archive.MAC_FILES.format(""), archive.LOCK_FILE, archive.skip_reason(path.name))
+    not_tables = (OUTPUT_FOLDER, EARLIER_COPY, archive.MAC_FILES.format(""), archive.LOCK_FILE,
+                  archive.skip_reason(path.name))
     return reason in not_tables or reason == LINK_AGAIN or reason.endswith(SAME_FILE) or reason.startswith(LINK_OUT)
 
 
@@ -434,14 +436,24 @@ def _walk(folder: Path, found: list[Path], skipped: list[tuple[Path, str]], arch
             else:
                 seen.add(real)
                 subfolders.append((path, real))
-        for name in sorted(name for name, is_folder, _ in listed if not is_folder):
+        files = sorted(name for name, is_folder, _ in listed if not is_folder)
+        copies = _earlier_copies(top, files)
+        for name in files:
             path = top / name
-            reason = archive.skip_reason(path.name, archives)
+            reason = archive.skip_reason(path.name, archives) or (EARLIER_COPY if name in copies else "")
             if reason:
                 skipped.append((path, reason))
             else:
                 found.append(path)
         waiting.extend(reversed(subfolders))
+
+
+def _earlier_copies(folder: Path, files: list[str]) -> set[str]:
+    """The copies an earlier run wrote into ``folder``, when it holds that run's summary."""
+    from .outputs import earlier_copies
+    from .summary import SUMMARY_NAME
+
+    return earlier_copies(folder) if SUMMARY_NAME in files else set()
 
 
 def _is_link(entry: os.DirEntry) -> bool:
