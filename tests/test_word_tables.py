@@ -317,3 +317,22 @@ def test_a_word_table_never_filled_in_is_said_so_in_its_copys_results():
     blank = TableReport("a.docx", "表格1", "项目", "", "mof-2020", False, None, None, None, status="未填写")
     _findings_table(document, [(blank, None)])
     assert [c.text for c in document.tables[-1].rows[-1].cells][4:6] == ["未填写", NOT_FILLED]
+
+
+@pytest.mark.parametrize("runs, shown", [
+    ('<w:r><w:rPr><w:vanish/></w:rPr><w:t>10</w:t></w:r><w:r><w:t>7</w:t></w:r>', "7"),   # hidden text
+    ('<w:r><w:rPr><w:vanish w:val="0"/></w:rPr><w:t>10</w:t></w:r>', "10"),               # hidden: off
+    ('<w:moveFrom w:id="1" w:author="a"><w:r><w:t>7</w:t></w:r></w:moveFrom>'
+     '<w:moveTo w:id="2" w:author="a"><w:r><w:t>10</w:t></w:r></w:moveTo>', "10"),         # a tracked move
+    ('<w:del w:id="3" w:author="a"><w:r><w:delText>10</w:delText></w:r></w:del>'
+     '<w:ins w:id="4" w:author="a"><w:r><w:t>7</w:t></w:r></w:ins>', "7"),                 # a tracked change
+])
+def test_a_cell_reads_as_word_shows_it(runs, shown):
+    """Text Word does not show (hidden, moved away, deleted) is not read: a hidden 10 before a
+    shown 7 had read as 107, a score above its 分值."""
+    from lxml import etree
+
+    from workbook_builder.readers.docx import cell_text
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    assert cell_text(etree.fromstring(f'<w:tc xmlns:w="{w}"><w:p>{runs}</w:p></w:tc>')) == shown

@@ -293,12 +293,32 @@ def cells_once(tbl, number: int = 1) -> list[list[str]]:
     return rows
 
 
+_R, _RPR, _VANISH, _MOVE_FROM = (f"{{{_W}}}{tag}" for tag in ("r", "rPr", "vanish", "moveFrom"))
+_OFF = {"0", "false", "off"}
+
+
+def _shown_text(t, p) -> bool:
+    """Whether Word shows a ``w:t`` of paragraph ``p``: not in a run formatted as hidden
+    (``w:vanish``), nor in text a tracked move took away (``w:moveFrom``; deleted text is
+    ``w:delText``, never read). A hidden 10 before a shown 7 had read as 107."""
+    parent = t.getparent()
+    if parent is not None and parent.tag == _R:
+        vanish = parent.find(f"{_RPR}/{_VANISH}")
+        if vanish is not None and vanish.get(_VAL, "true").lower() not in _OFF:
+            return False
+    while parent is not None and parent is not p:
+        if parent.tag == _MOVE_FROM:
+            return False
+        parent = parent.getparent()
+    return True
+
+
 def cell_text(tc) -> str:
     """The text of a ``w:tc``: its paragraphs (and nested tables' text) joined by line breaks,
     no more than :data:`~.container.MAX_TEXT` characters of it gathered (the reader keeps no more)."""
     lines, size = [], 0
     for p in tc.iter(_P):
-        line = "".join(t.text or "" for t in p.iter(_T))
+        line = "".join(t.text or "" for t in p.iter(_T) if _shown_text(t, p))
         lines.append(line)
         size += len(line) + 1
         if size > MAX_TEXT + 1:
