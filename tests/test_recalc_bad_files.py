@@ -204,3 +204,16 @@ def test_a_worksheet_calamine_cannot_parse_is_named(tmp_path):
         rb'<c r="J13"([^>]*?)(/>|>)', rb'<c r="J13" t="zz"\2', sheet, count=1)})
     outcome = check_file(str(tmp_path / "坏.xlsx"), None, None, None, "坏.xlsx")
     assert "工作表“自评表”的内容无法解析" in outcome.message, outcome
+
+
+def test_an_xls_whose_workbook_stream_is_named_in_capitals_is_read(tmp_path):
+    """OLE stream names are compared ignoring case: a generator's WORKBOOK (calamine's test file
+    capitalized_wbook_stream.xls) is Excel's Workbook, not a damaged file."""
+    from workbook_builder.readers.tables import read_tables
+
+    data = GOOD_XLS.read_bytes()
+    name = "Workbook".encode("utf-16-le") + b"\x00\x00"
+    assert data.count(name) == 1
+    path = tmp_path / "大写流名.xls"
+    path.write_bytes(data.replace(name, "WORKBOOK".encode("utf-16-le") + b"\x00\x00"))
+    assert [r.table.project for r in read_tables(path)] == [r.table.project for r in read_tables(GOOD_XLS)]

@@ -390,11 +390,20 @@ _ENCRYPTED_CONTENT = re.compile(rb'<(?:[\w.-]+:)?file-entry\b[^>]*full-path="con
                                 rb'(?:(?!</(?:[\w.-]+:)?file-entry)[\s\S])*?encryption-data')
 
 
+@lru_cache(maxsize=None)
+def _stream_name(name: str) -> re.Pattern:
+    """A stream's name as the directory of an OLE compound file stores it (UTF-16, ended by a
+    null character), in any case: names are compared ignoring case (a generator's WORKBOOK is
+    Excel's, xlrd's and calamine's Workbook)."""
+    return re.compile(b"".join(b"[" + re.escape(c.lower().encode()) + re.escape(c.upper().encode()) + b"]\x00"
+                               for c in name) + b"\x00\x00")
+
+
 def _ole_format(data: bytes, path: Path) -> str:
     """An OLE compound file by its stream names (stored as UTF-16 in the directory, ended by a
-    null character: not a word in the text, such as a font named Book Antiqua)."""
+    null character: not a word in the text, such as a font named Book Antiqua), in any case."""
     def has(name: str) -> bool:
-        return name.encode("utf-16-le") + b"\x00\x00" in data
+        return _stream_name(name).search(data) is not None
 
     if has("EncryptionInfo") or has("EncryptedPackage"):
         raise UnreadableFile("文件已加密（设置了打开密码），请去掉密码后另存为 .xlsx 或 .docx")
