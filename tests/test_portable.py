@@ -328,3 +328,45 @@ def test_total_above_full_marks_gets_no_grade(tmp_path):
     assert book.value(solution, SHEET, lay.grade_cell) == "总分110超过满分100分，无法确定等级"
     inputs[lay.indicator_cell("weight", 1)] = 40
     assert book.value(book.calculate(SHEET, inputs), SHEET, lay.grade_cell) == "优"
+
+
+@needs_soffice
+def test_edge_inputs_compute_in_libreoffice_as_the_engine_or_say_why(tmp_path):
+    """Inputs a differential fuzz of portable templates against the engine found disagreeing on
+    (helper run of 31,800 rows), recalculated by LibreOffice in a blank template:
+    a score 1.8649999998… exact (1.86; the noise guard at 9 decimals had made it 1.87); a decimal
+    under a unit written 百分比（%） (asked for as 95%, not scored 0.11); a 定性 row's 检查 cell
+    (it was #VALUE!: the "=" check compared the grade as a number); a grade typed as ? (a
+    wildcard to MATCH: it had scored the first grade); a reason of a full-width space (no reason,
+    as the engine reads it)."""
+    from workbook_builder.cli import main
+
+    rows = [("≤", 6646351, "元", "17818635.39", 5, None), ("≥", 90, "百分比（%）", "0.95", 10, "说明"),
+            ("定性", "优良中低差", "", "优", 10, None), ("定性", "优良中低差", "", "?", 10, "说明"),
+            ("≥", 90, "%", "80", 10, "\u3000")]
+    path = tmp_path / "blank.xlsx"
+    assert main(["new", "-o", str(path), "--name", "测试项目", "--annual", "100", "--rows", str(len(rows)), "--portable"]) == 0
+    lay = Layout(len(rows))
+    inputs = {lay.funds_cell("executed"): 100.0}
+    for index, row in enumerate(rows):
+        for field, value in zip(("nature", "target", "unit", "actual", "weight", "reason"), row):
+            if value is not None:
+                inputs[lay.indicator_cell(field, index)] = value
+    (tmp_path / "filled").mkdir()
+    [done] = libreoffice.recalculate([filled(path, inputs, tmp_path / "filled")], tmp_path / "lo")
+    cells = libreoffice.values(done, SHEET)
+    score, check = ([cells.get(lay.indicator_cell(f, i), "") for i in range(len(rows))] for f in ("score", "check"))
+    assert score[0] == float(score_indicator(*rows[0][:2], rows[0][3], rows[0][4], None, rows[0][2])) == 1.86
+    assert score[1] == "实际完成值请写成百分数（如 95%），不要写成小数（0.95）"
+    assert (score[2], check[2]) == (10, "")
+    assert score[3].startswith("年度指标值应为评价等级")
+    found = check_indicator(*rows[4][:2], rows[4][3], rows[4][4], score[4], rows[4][5], None, rows[4][2])
+    assert check[4] == "；".join(f.message for f in found) == "得分低于分值，未填写偏差原因分析及改进措施"
+
+
+def test_a_profile_computing_the_rate_from_funds_received_is_not_portable(tables, tmp_path):
+    """yichun-2022 divides by 实际到位资金, a column no form's template has: the engine refuses
+    the rate without it, so a portable template (which would divide by 全年预算数) is refused."""
+    with pytest.raises(portable.NotPortable, match="执行率口径（全年执行数 ÷ 实际到位资金）"):
+        write_template(tables[0], tmp_path / "one.xlsx", "yichun-2022", 2024, portable=True)
+    assert list(tmp_path.iterdir()) == []

@@ -27,14 +27,18 @@ from addin.engine import UserError, form
 from addin.engine.findings import EMPTY_REASONS
 from addin.engine.natures import EQUAL, POSITIVE, QUALITATIVE, REVERSE
 from addin.engine.numbers import read_value
-from addin.engine.profiles import Profile, Scale
+from addin.engine.profiles import FUNDS_BASES, Profile, Scale
 from addin.engine.scoring import DECIMAL_NATURES, DECIMAL_PERCENT_FROM, PERCENT_WORDS
 from addin.engine.targets import Target
 
 from . import layout as L
 
-# the spellings of a unit cell in % a formula knows (the engine's, bracketed too: （%）)
-DECIMAL_PERCENT_UNITS = sorted({w for word in (*PERCENT_WORDS, "％") for w in (word, f"({word})", f"（{word}）")})
+# the spellings of a unit cell in % a formula knows: the engine's words, bracketed (（%）) or
+# after another (百分比（%）, %(百分比)), as the engine's unit_word reads the last word of a unit
+_PERCENT = (*sorted(PERCENT_WORDS), "％")
+DECIMAL_PERCENT_UNITS = sorted({w for word in _PERCENT for w in (word, f"({word})", f"（{word}）")}
+                               | {f"{first}{left}{word}{right}" for first in _PERCENT for word in _PERCENT
+                                  if first != word for left, right in (("(", ")"), ("（", "）"))})
 
 # Where the grade shares live on the hidden sheet: key column, share column, first row.
 SHARES_KEY_COLUMN, SHARES_VALUE_COLUMN, SHARES_FIRST_ROW = "D", "E", 2
@@ -149,6 +153,8 @@ def check_portable(profile: Profile) -> None:
         missing.append(f"资金得分方法“{profile.funds_method}”")
     if profile.over_target_mode not in OVER_TARGET_BUILDERS:
         missing.append(f"超额完成规则“{profile.over_target_mode}”")
+    if profile.funds_basis != "budget":   # (执行率 ÷ 实际到位资金: a column no form's template has)
+        missing.append(f"执行率口径（全年执行数 ÷ {FUNDS_BASES[profile.funds_basis]}）")
     if missing:
         raise NotPortable(
             f"规则 {profile.id} 的{'、'.join(missing)}无法写成通用公式，不能生成 --portable 模板；"
@@ -172,7 +178,10 @@ def _guarded(guards: list[tuple[str, str]], value: str) -> str:
 
 
 def _round(expression: str, decimals: int) -> str:
-    return f"ROUND({_tolerant(expression)},{decimals})"
+    """``expression`` rounded half up to ``decimals`` as the engine rounds its exact decimal:
+    binary noise (far below 1e-12 for a score or a rate) removed first, no more (removed at 9
+    decimals, 1.8649999998 had become 1.865, then 1.87 where the engine gives 1.86)."""
+    return f"ROUND(ROUND({expression},12),{decimals})"
 
 
 def _text(value: str) -> str:
@@ -199,9 +208,13 @@ def judged_check(row: Row) -> str:
 
 
 def reason_blank(ref: str) -> str:
-    """A 偏差原因 cell that says nothing (the engine's ``is_blank_reason``)."""
+    """A 偏差原因 cell that says nothing (the engine's ``is_blank_reason``): blank once the
+    spaces TRIM leaves are off too (a full-width or non-breaking space, a line break, a tab)."""
     words = ",".join(_text(w) for w in sorted(EMPTY_REASONS) if w)
-    return f"OR(LEN(TRIM({ref}))=0,ISNUMBER(MATCH(TRIM({ref}),{{{words}}},0)))"
+    text = ref
+    for space in ('"\u3000"', '"\u00a0"', "CHAR(10)", "CHAR(13)", "CHAR(9)"):
+        text = f'SUBSTITUTE({text},{space}," ")'
+    return f"OR(LEN(TRIM({text}))=0,ISNUMBER(MATCH(TRIM({text}),{{{words}}},0)))"
 
 
 @dataclass(frozen=True)
@@ -337,7 +350,9 @@ class PortableFormulas:
             message = _text("年度指标值应为评价等级（如 优良中低差），实际完成值应为其中一个等级（如 优）")
         found = f"MATCH({key},{self.keys},0)"
         score = _round(f"INDEX({self.shares},{found})*{row.weight}", self.profile.decimals)
-        guards = [(f"ISNA({found})", message), (f"NOT(ISNUMBER({row.weight}))", '"分值应填写数值"')]
+        typed = [row.actual] if scale is not None else [row.target, row.actual]   # (MATCH reads ? * ~ as wildcards)
+        wildcard = "OR(" + ",".join(f'ISNUMBER(FIND("{c}",{ref}))' for ref in typed for c in "?*~") + ")"
+        guards = [(wildcard, message), (f"ISNA({found})", message), (f"NOT(ISNUMBER({row.weight}))", '"分值应填写数值"')]
         return _guarded(guards, score)
 
     def indicator_score(self, row: Row, nature: str | None, scale: Scale | None) -> str:
@@ -361,8 +376,11 @@ class PortableFormulas:
         checks = [(f"AND({row.score}<{row.weight},{silent})", _text("得分低于分值，未填写偏差原因分析及改进措施"))]
         a, b = row.target_number, number(row.actual)
 
-        def applies(each: str) -> str:  # rows the user fills in: the nature cell decides
-            return "TRUE" if nature == each else f'{row.nature}="{each}"'
+        def when(each: str, *conditions: str) -> str:
+            """The ``conditions`` of a row of nature ``each``: on rows the user fills in, the
+            nature cell decides first (IF, not AND: a 定性 row's grade is no number to compare)."""
+            condition = f"AND({','.join(conditions)})"
+            return condition if nature == each else f'IF({row.nature}="{each}",{condition},FALSE)'
 
         for each in (POSITIVE, REVERSE):
             flag = self._over_target(each, a, b).flag
@@ -370,10 +388,10 @@ class PortableFormulas:
                 over = f"({b}-{a})/{a}" if each == POSITIVE else f"({a}-{b})/{b}"
                 message = (f'"实际完成值超出年度指标值"&ROUND({over}*100,2)&"%，指标值可能设定偏低，'
                            f'应在偏差原因中说明"')
-                checks.append((f"AND({applies(each)},{flag},{silent})", message))
+                checks.append((when(each, flag, silent), message))
         if nature in (EQUAL, None):
             message = f'"性质为“=”，实际完成值"&{b}&"与年度指标值"&{a}&"不一致，应说明偏差原因"'
-            checks.append((f"AND({applies(EQUAL)},{b}<>{a},{silent})", message))
+            checks.append((when(EQUAL, f"{b}<>{a}", silent), message))
         return f'=IF(NOT(ISNUMBER({row.score})),"",{_guarded(checks, _text(""))})'
 
     # total and grade
