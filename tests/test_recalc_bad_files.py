@@ -147,11 +147,12 @@ def test_bad_files_give_one_line_each(tmp_path, capsys):
     assert len(unreadable) == 1 + len(reasons)
 
 
-@pytest.mark.parametrize("name", ["26_website_password.xls", "26_website_password.ods"])
-def test_an_xls_or_ods_with_a_password_to_open_says_so(name):
+@pytest.mark.parametrize("name", ["26_website_password.xls", "26_website_password.ods", "26_website_password.doc"])
+def test_an_xls_ods_or_doc_with_a_password_to_open_says_so(name):
     """Sample 26 saved by LibreOffice with a password to open (password "pw"): an .xls begins its
-    workbook with FILEPASS, an .ods's manifest lists each part's encryption; the reason says the
-    file is encrypted (calamine's own says only that it cannot be parsed: 结构已损坏)."""
+    workbook with FILEPASS, an .ods's manifest lists each part's encryption, a .doc's FIB has its
+    fEncrypted bit; the reason says the file is encrypted (calamine's own says only that it cannot
+    be parsed: 结构已损坏; LibreOffice only failed to convert the .doc, said as a damaged file)."""
     from workbook_builder.readers.container import UnreadableFile, check_container
 
     with pytest.raises(UnreadableFile, match="文件已加密"):

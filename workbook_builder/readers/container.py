@@ -390,6 +390,19 @@ _ENCRYPTED_CONTENT = re.compile(rb'<(?:[\w.-]+:)?file-entry\b[^>]*full-path="con
                                 rb'(?:(?!</(?:[\w.-]+:)?file-entry)[\s\S])*?encryption-data')
 
 
+def _encrypted_doc(data: bytes) -> bool:
+    """Whether a Word 97–2003 document has a password to open it: the fEncrypted bit of its
+    WordDocument stream's FIB ([MS-DOC] 2.5.2). LibreOffice had only failed to convert it (said
+    as a damaged file); a stream that cannot be found is left to the conversion to refuse."""
+    from xlrd.compdoc import CompDoc
+
+    try:
+        stream = CompDoc(data, logfile=io.StringIO()).get_named_stream("WordDocument")
+    except Exception:   # (xlrd raises anything on a damaged compound file)
+        return False
+    return stream is not None and len(stream) >= 12 and bool(struct.unpack_from("<H", stream, 0x0A)[0] & 0x0100)
+
+
 @lru_cache(maxsize=None)
 def _stream_name(name: str) -> re.Pattern:
     """A stream's name as the directory of an OLE compound file stores it (UTF-16, ended by a
@@ -409,6 +422,8 @@ def _ole_format(data: bytes, path: Path) -> str:
         raise UnreadableFile("文件已加密（设置了打开密码），请去掉密码后另存为 .xlsx 或 .docx")
     workbook = has("Workbook") or has("Book")
     if has("WordDocument") and not (workbook and path.suffix.lower() in (".xls", ".xlt", ".et", ".ett")):
+        if _encrypted_doc(data):
+            raise UnreadableFile("文件已加密（设置了打开密码），请去掉密码后另存为 .docx")
         return "doc"   # (a workbook holding a Word object has both streams: its name decides)
     if workbook:
         if _encrypted_biff(data):
