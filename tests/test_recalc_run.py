@@ -613,3 +613,19 @@ def test_copies_of_an_earlier_run_in_the_folder_are_passed_over(tmp_path):
     os.utime(copy, ns=(later, later))
     third = recalc([str(inbox)], tmp_path / "复核3")
     assert len(third.reports) == 2 and third.reports[1].same_as
+
+
+def test_copies_of_long_chinese_names_fit_a_names_bytes(tmp_path):
+    """Two units' folders of 40 Chinese characters, each holding a table named with 80: the
+    copies' names (folder and name, cut by characters) had been 285 bytes, over the 255 of
+    Linux and macOS, and no copy was written."""
+    for unit in ("甲", "乙"):
+        folder = tmp_path / "in" / (unit + "单位" * 19 + "部")
+        folder.mkdir(parents=True)
+        shutil.copy(ROOT / "samples" / "chaoyang-2024" / "submitted" / "26_朝阳区政府网站功能和监测服务项目.xlsx",
+                    folder / ("长" * 80 + ".xlsx"))
+    result = recalc([str(tmp_path / "in")], tmp_path / "out")
+    names = [r.annotated for r in result.reports]
+    assert all(names) and [r.annotation_error for r in result.reports] == [None, None]
+    assert len(set(names)) == 2 and all(len(n.encode()) <= 255 and n.endswith("长_复核.xlsx") for n in names)
+    assert {n[0] for n in names} == {"甲", "乙"}

@@ -31,6 +31,14 @@ def safe_stem(name: str, limit: int = MAX_STEM) -> str:
     return stem
 
 
+def fit_bytes(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` bytes of UTF-8, at a character's end: Linux and macOS
+    allow 255 bytes in a name, which 85 Chinese characters fill."""
+    if len(text.encode("utf-8", "surrogateescape")) <= limit:
+        return text
+    return text.encode("utf-8", "surrogateescape")[:limit].decode("utf-8", "ignore").rstrip(" .")
+
+
 # Characters a name may hold that a terminal or a reader would act on, or that cannot be seen:
 # controls (C0, DEL, C1: \x9b starts a terminal escape like \x1b[), line and paragraph
 # separators, the bidirectional marks and overrides that make a name read backwards

@@ -32,8 +32,8 @@ from addin.engine.findings import Finding
 from addin.engine.forms import get_form
 
 from ..logs import debugging, logger
-from ..files import (Taken, atomic_save, numbered, os_reason, readable_path, safe_stem, shown_path, some_of, special_file,
-                     unique_names)
+from ..files import (Taken, atomic_save, fit_bytes, numbered, os_reason, readable_path, safe_stem, shown_path,
+                     some_of, special_file, unique_names)
 from ..readers import archive
 from ..readers.container import FORMATS, OutOfMemory, UnreadableFile
 from ..readers.tables import NoTable, ReadTable, tables_in
@@ -360,9 +360,15 @@ def _copy_stems(found: list[Path], labels: list[str]) -> list[str]:
     for stem, p, label in zip(stems, found, labels):
         where = PurePosixPath(label).parent.name if shared[stem.lower(), p.suffix.lower()] > 1 else ""
         where = safe_stem(PurePosixPath(where).stem, 30) + "_" if where else ""   # (a label: shown already)
-        out.append(f"{where}{stem}（{p.suffix.lstrip('.').lower()}）_复核" if stem.lower() in mixed and p.suffix
-                   else f"{where}{stem}_复核")
+        tail = f"（{p.suffix.lstrip('.').lower()}）_复核" if stem.lower() in mixed and p.suffix else "_复核"
+        room = COPY_STEM_BYTES - len(f"{where}{tail}".encode("utf-8", "surrogateescape"))
+        out.append(f"{where}{fit_bytes(stem, room)}{tail}")
     return out
+
+
+# bytes of a copy's stem: with （12）and .xlsx, under the 255 a name may have on Linux and macOS
+# (60 Chinese characters of the original's name and 30 of its folder's had made 285)
+COPY_STEM_BYTES = 230
 
 
 OUTPUT_FOLDER = "位于输出目录中（本工具写出的复核副本和汇总所在处），未复核"
