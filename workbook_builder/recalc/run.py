@@ -765,6 +765,8 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
     if theirs:
         raise RecalcError(f"输出目录 {shown_path(str(outdir))} 在要复核的文件夹中，其中有不是本工具上次写出的文件（"
                           f"{some_of(theirs)}）：它们不会被复核，还可能被复核副本覆盖；请另选输出目录，或把这些文件移出")
+    skipped = [(p, OUTPUT_FOLDER if r == EARLIER_COPY and _real(p).startswith(inside + os.sep) else r)
+               for p, r in skipped]   # (an earlier run's copy in this run's output folder: said as the folder's)
     skipped += [(p, OUTPUT_FOLDER) for p in found if p in outputs]
     found = [p for p in found if p not in outputs]
     if not found and not skipped:
