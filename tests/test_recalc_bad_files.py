@@ -218,3 +218,31 @@ def test_an_xls_whose_workbook_stream_is_named_in_capitals_is_read(tmp_path):
     path = tmp_path / "大写流名.xls"
     path.write_bytes(data.replace(name, "WORKBOOK".encode("utf-16-le") + b"\x00\x00"))
     assert [r.table.project for r in read_tables(path)] == [r.table.project for r in read_tables(GOOD_XLS)]
+
+
+def test_a_logical_value_in_an_ods_is_read_as_one_not_as_a_number(tmp_path):
+    """TRUE typed in an .ods (a boolean cell) and LibreOffice's own TRUE (a 1 shown as TRUE, as it
+    saves an .xlsx's TRUE) are logical values, as an .xlsx's: calamine gives 1, which in a 得分
+    cell had read as a score of 1."""
+    from workbook_builder.readers.source import read_source
+
+    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"')
+    cells = ('<table:table-cell office:value-type="boolean" office:boolean-value="true"><text:p>TRUE</text:p></table:table-cell>'
+             '<table:table-cell table:formula="of:=FALSE()" office:value-type="float" office:value="0"><text:p>FALSE</text:p>'
+             '</table:table-cell><table:table-cell office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell>')
+    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns}><office:body><office:spreadsheet>'
+               f'<table:table table:name="表1"><table:table-row>{cells}</table:table-row></table:table>'
+               '</office:spreadsheet></office:body></office:document-content>')
+    path = tmp_path / "逻辑值.ods"
+    with zipfile.ZipFile(path, "w") as package:
+        package.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", compress_type=zipfile.ZIP_STORED)
+        package.writestr("META-INF/manifest.xml", '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+                         'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+                         '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.'
+                         'opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" '
+                         'manifest:media-type="text/xml"/></manifest:manifest>')
+        package.writestr("content.xml", content)
+    fmt, [grid] = read_source(path)
+    assert fmt == "ods" and [type(v) for v in grid.rows[0]] == [bool, bool, float] and grid.rows[0][:2] == [True, False]

@@ -776,6 +776,8 @@ NO_RESULT = "="   # among check_package's error values: a formula cell saved wit
 PERCENT = "%"     # among check_package's cell notes: a number shown as a percentage (see read_workbook_grids)
 OWN_FORMULA = "ƒ"  # among them: a formula calling a PERF_* function (an error value is said instead; a
 # percentage only matters in an input cell, which holds no formula of perfbook's)
+TRUE_NOTE, FALSE_NOTE = "⊤", "⊥"   # among an .ods's notes: TRUE and FALSE, which calamine gives as 1 and 0
+LOGICAL = {TRUE_NOTE: True, FALSE_NOTE: False}
 
 
 class ErrorValue(str):
@@ -1266,7 +1268,8 @@ def read_workbook_grids(path: Path, fmt: str, errors: dict | None = None, data: 
                 if text in notes:
                     notes[text].add((r, c))
                 elif 0 <= r - top < len(rows) and 0 <= c - left < len(rows[r - top]):
-                    rows[r - top][c - left] = str(text)   # (a plain text: the readers test the class)
+                    # (a plain text: the readers test the class; TRUE as the logical value an .xlsx gives)
+                    rows[r - top][c - left] = LOGICAL[text] if text in LOGICAL else str(text)
                     if getattr(text, "formula", ""):
                         formulas[(r, c)] = text.formula
             hidden = meta.visible != python_calamine.SheetVisibleEnum.Visible
