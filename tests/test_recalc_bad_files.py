@@ -131,7 +131,7 @@ def test_bad_files_give_one_line_each(tmp_path, capsys):
     assert "另存为 .xlsx" in reasons["wps.et"]
     assert "DTD" in reasons["dtd.docx"]
     assert "没有表格" in reasons["no_table.docx"]
-    assert "没有找到自评表" in reasons["other_table.docx"]
+    assert "没有找到自评表（Word 文档的“表格1”中未找到" in reasons["other_table.docx"]   # (no 工作表 in Word)
     assert "缺少“实际完成值”“分值”“得分”列" in reasons["few_columns.docx"]
     for name in reasons:
         assert sum(line.count(name) for line in printed.out.splitlines()) == 1, name
