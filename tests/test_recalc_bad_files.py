@@ -246,3 +246,19 @@ def test_a_logical_value_in_an_ods_is_read_as_one_not_as_a_number(tmp_path):
         package.writestr("content.xml", content)
     fmt, [grid] = read_source(path)
     assert fmt == "ods" and [type(v) for v in grid.rows[0]] == [bool, bool, float] and grid.rows[0][:2] == [True, False]
+
+
+@pytest.mark.parametrize("name, start, said", [
+    ("扫描件.xlsx", b"%PDF-1.4\n", "是 PDF 文件，不是 Excel 工作簿或 Word 文档"),
+    ("表.xls", b"Rar!\x1a\x07\x00", "是 RAR 压缩包，请解压后复核其中的文件"),
+    ("表.docx", b"\x89PNG\r\n\x1a\n", "是 PNG 图片，不是 Excel 工作簿或 Word 文档"),
+    ("收到.zip", b"7z\xbc\xaf\x27\x1c\x00\x04", "是 7z 压缩包，不是 zip 压缩包：请解压后复核其中的文件"),
+    ("收到2.zip", b"PK-not-a-zip", "不是 zip 压缩包，或压缩包已损坏"), ("收到3.zip", b"%PDF-1.7\n", "是 PDF 文件，不是 zip 压缩包"),
+])
+def test_a_file_of_another_kind_is_named_not_called_damaged(tmp_path, capsys, name, start, said):
+    """A PDF, an image or an archive of another kind under a table's (or a .zip's) name is said
+    for what it is, with what to send: it had been 不是 zip 格式，可能已损坏或被截断."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / name).write_bytes(start + b"\x00" * 64)
+    main(["recalc", str(tmp_path / "in"), "-o", str(tmp_path / "out")])
+    assert said in capsys.readouterr().out

@@ -32,8 +32,8 @@ from pathlib import PurePosixPath
 
 from ..files import Taken, decoded, numbered, os_reason, readable_path
 from ..logs import debugging, logger
-from .container import (MAX_FILE_BYTES, OLE, SUFFIXES, UnreadableFile, compressed_like_a_bomb, open_regular,
-                        sniff_markup)
+from .container import (MAX_FILE_BYTES, OLE, SUFFIXES, UNPACK_FIRST, UnreadableFile, compressed_like_a_bomb,
+                        open_regular, other_kind, sniff_markup)
 
 ARCHIVE_SUFFIXES = {".zip"}
 MAX_DEPTH = 3                 # archives inside archives unpacked, the outer one included
@@ -289,6 +289,9 @@ def _open(archive: str) -> zipfile.ZipFile | None:
         handle.close()
         if start.startswith(OLE) or sniff_markup(start):
             return None
+        kind = other_kind(start)
+        if kind:   # (7z, RAR: an archive perfbook does not unpack; a PDF renamed)
+            raise UnreadableFile(f"{kind}，不是 zip 压缩包" + (f"：{UNPACK_FIRST}" if "压缩" in kind else "")) from None
         raise UnreadableFile("不是 zip 压缩包，或压缩包已损坏") from None
     except (ValueError, NotImplementedError):   # a name not in its encoding, a version
         handle.close()

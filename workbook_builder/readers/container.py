@@ -293,11 +293,28 @@ def _format(data: bytes, path: Path) -> tuple[str, _Package | None]:
 _SAVE_AS_XLSX = "请用 Excel 或 WPS 打开后另存为 .xlsx 再报送"
 
 
+# Other kinds of file by their first bytes: what a file of a table's name is when it is none
+# (a PDF or a scan sent instead, an archive renamed), said instead of "damaged"
+OTHER_KINDS = ((b"%PDF-", "是 PDF 文件"), (b"Rar!\x1a\x07", "是 RAR 压缩包"), (b"7z\xbc\xaf\x27\x1c", "是 7z 压缩包"),
+               (b"\x1f\x8b", "是 gzip 压缩文件"), (b"\xff\xd8\xff", "是 JPEG 图片"), (b"\x89PNG\r\n\x1a\n", "是 PNG 图片"),
+               (b"%!PS", "是 PostScript 文件"))
+_NOT_A_TABLE = "，不是 Excel 工作簿或 Word 文档：请报送自评表的 Excel 或 Word 原文件"
+UNPACK_FIRST = "请解压后复核其中的文件（或重新打包为 .zip）"
+
+
+def other_kind(data: bytes) -> str | None:
+    """What a file that is no table is by its first bytes (是 PDF 文件 …), ``None`` when unknown."""
+    return next((kind for magic, kind in OTHER_KINDS if data.startswith(magic)), None)
+
+
 def _other_text(data: bytes) -> str | None:
-    """What a text file that Excel, WPS or Word opens but perfbook does not read is (an RTF
-    document, a SYLK sheet, a CSV or tab-separated export), in a reason that says what to send;
-    ``None`` for anything else."""
+    """What a file that Excel, WPS or Word opens but perfbook does not read is (an RTF
+    document, a SYLK sheet, a CSV or tab-separated export; a PDF, an image, an archive of
+    another kind), in a reason that says what to send; ``None`` for anything else."""
     head = data[:_HEAD]
+    kind = other_kind(head)
+    if kind:
+        return kind + (f"，{UNPACK_FIRST}" if "压缩" in kind else _NOT_A_TABLE)
     if head.startswith(b"{\\rtf"):
         return "是 RTF 文档，不是 Word .docx 文档：请用 Word 或 WPS 打开后另存为 .docx 再报送"
     if head.startswith(b"ID;P"):
