@@ -13,7 +13,6 @@ import pytest
 from addin.engine import (Funds, FundsSource, Indicator, PerfError, Table, check_indicator, evaluate_table,
                           get_profile, list_profiles, read_value, score_detail)
 from addin.engine.frameworks import BudgetLine, YearBudget, evaluate_years
-from addin.engine.numbers import fmt
 
 D = Decimal
 

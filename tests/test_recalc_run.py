@@ -629,3 +629,13 @@ def test_copies_of_long_chinese_names_fit_a_names_bytes(tmp_path):
     assert all(names) and [r.annotation_error for r in result.reports] == [None, None]
     assert len(set(names)) == 2 and all(len(n.encode()) <= 255 and n.endswith("长_复核.xlsx") for n in names)
     assert {n[0] for n in names} == {"甲", "乙"}
+
+
+def test_copies_leave_out_invisible_characters_of_the_originals_name(tmp_path):
+    """A name with a left-to-right mark or a zero-width joiner gives a copy named without them,
+    not with their escapes (左到右\\u200e had given _u200e左到右_复核.xlsx)."""
+    (tmp_path / "in").mkdir()
+    shutil.copy(ROOT / "samples" / "chaoyang-2024" / "submitted" / "26_朝阳区政府网站功能和监测服务项目.xlsx",
+                tmp_path / "in" / "\u200e左到右\u200d表.xlsx")
+    [report] = recalc([str(tmp_path / "in")], tmp_path / "out").reports
+    assert report.annotated == "左到右表_复核.xlsx" and "\\u200e" in report.file

@@ -47,6 +47,13 @@ _UNSAFE_IN_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u20
 GBK_NOTE = "（文件名按 GBK 解码）"
 
 
+def output_stem(stem: str, limit: int = MAX_STEM) -> str:
+    """An original's name stem as the stem of a file written for it (a copy, a report): decoded
+    as :func:`readable_path` decodes it, its invisible and control characters left out rather
+    than escaped (左到右\u200e had made a copy named _u200e左到右_复核), then :func:`safe_stem`."""
+    return safe_stem(readable_path(_UNSAFE_IN_NAME.sub("", stem))[0], limit)
+
+
 def readable_path(text: str) -> tuple[str, bool]:
     """A path as Python holds it (bytes that are not UTF-8 kept as surrogates) as people can
     read it, and whether part of it was decoded as GB18030: each part that is not UTF-8 is

@@ -32,7 +32,7 @@ from addin.engine.findings import Finding
 from addin.engine.forms import get_form
 
 from ..logs import debugging, logger
-from ..files import (Taken, atomic_save, fit_bytes, numbered, os_reason, readable_path, safe_stem, shown_path,
+from ..files import (Taken, atomic_save, fit_bytes, numbered, os_reason, output_stem, safe_stem, shown_path,
                      some_of, special_file, unique_names)
 from ..readers import archive
 from ..readers.container import FORMATS, OutOfMemory, UnreadableFile
@@ -350,7 +350,7 @@ def _copy_stems(found: list[Path], labels: list[str]) -> list[str]:
     and with the folder (or archive) it was found in where originals in several share a name
     (单位A/自评表.xlsx and 单位B/自评表.xlsx give 单位A_自评表_复核 and 单位B_自评表_复核); any
     still alike are numbered by :func:`~workbook_builder.files.unique_names`."""
-    stems = [safe_stem(readable_path(p.stem)[0], 60) for p in found]
+    stems = [output_stem(p.stem, 60) for p in found]
     formats: dict[str, set[str]] = {}
     for stem, p in zip(stems, found):
         formats.setdefault(stem.lower(), set()).add(p.suffix.lower())
