@@ -41,6 +41,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import ClassVar
 
 from addin.engine.numbers import LIBREOFFICE_ERROR
 
@@ -109,6 +110,7 @@ class Grid:
     own_formulas: frozenset[tuple[int, int]] = frozenset()
     # 0-based (row, col) -> the formula of a cell showing an error value (see ErrorValue)
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+    KIND: ClassVar[str] = "工作表"   # what a message calls a grid of its kind (a Word table: no sheet)
 
     def value(self, row: int, col: int) -> object:
         r, c = row - self.top, col - self.left

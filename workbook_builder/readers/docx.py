@@ -34,6 +34,7 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import ClassVar
 from pathlib import Path
 
 from addin.engine import form
@@ -141,6 +142,7 @@ class WordGrid(Grid):
 
     number: int = 1
     origins: list[tuple[int, int]] = field(default_factory=list)
+    KIND: ClassVar[str] = "Word 文档的"
 
     def address(self, row: int, col: int) -> str:
         if row < 0:

@@ -31,7 +31,6 @@ from addin.engine.table import Funds, FundsSource, Indicator, Table
 
 from ..forms import layout as L
 from .container import Grid, error_meaning, percent_text
-from .docx import WordGrid
 
 _YEAR = re.compile(r"(\d{4})\s*年度")
 _NUMBER_TEXT = re.compile(r"-?[\d,]+(\.\d+)?%?")
@@ -255,8 +254,8 @@ def _nearest_header(grids: list[Grid]) -> str:
                 return (f"“{grid.name}”{grid.address(*at)} 起的表头有“{_text(grid, *at)}”，"
                         f"但没有“{'”“'.join(missing)}”列，与 perfbook 所知的表样都不符")
     names = [grid.name for grid in visible]
-    what = "Word 文档的" if any(isinstance(grid, WordGrid) for grid in visible) else "工作表"   # (表格1: no sheet)
-    where = f"{what}{'、'.join(f'“{n}”' for n in names[:3])}{'等' if len(names) > 3 else ''}中" if names else ""
+    listed = "、".join(f"“{n}”" for n in names[:3]) + ("等" if len(names) > 3 else "")
+    where = f"{visible[0].KIND}{listed}中" if names else ""   # (工作表“表1”中; Word 文档的“表格1”中)
     return f"{where}未找到含“{level3}”“年度指标值”“得分”的指标表头"
 
 
