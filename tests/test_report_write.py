@@ -278,3 +278,25 @@ def test_a_reports_document_properties_are_its_own(tmp_path):
     assert (props.title, props.author, props.comments, props.category) == (
         "朝阳区政府网站功能和监测服务项目", "perfbook", "", REPORT_CATEGORY)
     assert abs(props.created - datetime.now(timezone.utc)) < timedelta(minutes=5) and props.modified == props.created
+
+
+def test_what_is_left_to_write_is_highlighted_counted_and_checked(tmp_path, capsys):
+    """Without a narrative, each 【待填写：…】 is highlighted in a run of its own, the command says
+    how many there are, and report check says each is still to be written (it had said 0 处不一致)."""
+    from docx.enum.text import WD_COLOR_INDEX
+
+    table = SAMPLES / "submitted" / "26_朝阳区政府网站功能和监测服务项目.xlsx"
+    out = tmp_path / "r.docx"
+    assert main(["report", "write", str(table), "-o", str(out)]) == 0
+    document = Document(str(out))
+    marked = [r.text for p in document.paragraphs for r in p.runs if r.font.highlight_color == WD_COLOR_INDEX.YELLOW]
+    left = re.findall(r"【待填写：[^】]*】", "\n".join(p.text for p in document.paragraphs))
+    assert marked == left and len(left) == 7
+    assert "有 7 处【待填写】（黄色标出" in capsys.readouterr().out
+    assert main(["report", "check", str(out), str(table)]) == 0   # (the figures agree)
+    said = capsys.readouterr().out
+    assert "报告中还有 7 处待填写的内容，请补充后再报送：" in said and "“六、有关建议”下第1段：【待填写：有关建议】" in said
+    assert main(["report", "write", str(table), "-o", str(out), "--narrative", str(ROOT / "samples" / "narrative.toml"),
+                 "--force"]) == 0
+    assert "待填写" not in capsys.readouterr().out
+    assert not [r for p in Document(str(out)).paragraphs for r in p.runs if r.font.highlight_color]

@@ -397,7 +397,8 @@ def cmd_report_write(args: argparse.Namespace) -> int:
         data = written.data
         total = "无法计算" if data.total is None else f"{data.total}（{data.grade or '无法定等级'}）"
         fixes = f"，复核发现 {len(data.corrections)} 处问题已在报告中说明" if data.corrections else ""
-        print(f"已生成：{shown_path(str(written.path))}　{clip(shown_path(data.project), 30)}　总分 {total}{fixes}")
+        todo = f"；有 {written.placeholders} 处【待填写】（黄色标出，可用 --narrative 给出）" if written.placeholders else ""
+        print(f"已生成：{shown_path(str(written.path))}　{clip(shown_path(data.project), 30)}　总分 {total}{fixes}{todo}")
     for table in result.blank:
         print(f"未生成：{shown_path(table)}尚未填写")
     return 0
@@ -416,6 +417,10 @@ def cmd_report_check(args: argparse.Namespace) -> int:
           f"发现 {len(result.discrepancies)} 处不一致" + ("：" if result.discrepancies else "。"))
     for number, d in enumerate(result.discrepancies, start=1):
         print(f"  {number}. {d.message}")
+    if result.unwritten:
+        print(f"报告中还有 {len(result.unwritten)} 处待填写的内容，请补充后再报送：")
+        for where in result.unwritten:
+            print(f"  {where}")
     return EXIT_FINDINGS if result.discrepancies else 0
 
 
@@ -624,8 +629,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     r.add_argument("report", metavar="REPORT", help="报告 .docx")
     r.add_argument("workbook", metavar="WORKBOOK", help="对应的自评表或评价指标体系评分表工作簿")
-    r.add_argument("--json", help="另存 JSON：{\"discrepancies\": [{message, report_value, table_value, where}]}"
-                   "（写作 - 时输出到标准输出）")
+    r.add_argument("--json", help="另存 JSON：{\"discrepancies\": [{message, report_value, table_value, where}], "
+                   "\"unwritten\": [待填写处]}（写作 - 时输出到标准输出）")
     r.add_argument("--sheet", help="工作簿含多张表时，用这个工作表上的表")
     r.add_argument("--profile", help=BY_FORM_HELP)
     r.set_defaults(run=cmd_report_check, reads=("report", "workbook"), writes=("json",))

@@ -90,13 +90,14 @@ class CheckResult:
     table_label: str
     checked: int = 0
     discrepancies: list[Discrepancy] = field(default_factory=list)
+    unwritten: list[str] = field(default_factory=list)   # 【待填写：…】 still in it: where, what
 
     def to_dict(self) -> dict:
         """The result as JSON data: paths shown as people can read them (:func:`shown_path`), and
         the report's exact path as a ``file:`` URI."""
         return {"report": shown_path(self.report), "report_uri": Path(self.report).absolute().as_uri(),
                 "table": shown_path(self.table_label), "checked": self.checked,
-                "discrepancies": [asdict(d) for d in self.discrepancies]}
+                "discrepancies": [asdict(d) for d in self.discrepancies], "unwritten": self.unwritten}
 
     def save_json(self, path: str | Path) -> Path:
         text = json.dumps(self.to_dict(), ensure_ascii=False, indent=1, allow_nan=False)
@@ -726,7 +727,16 @@ def check_report(report: str | Path, workbook: str | Path, sheet: str | None = N
         found.append(Discrepancy("报告中没有找到可与表格核对的数字（总分、得分、金额、指标值），未能核对；"
                                  "请确认这是该项目的评价报告", "（没有可核对的数字）", data.project, "全文"))
     label = f"{Path(workbook).name}（工作表“{table_report.sheet}”：{data.project}）"
-    return CheckResult(str(report), label, checked, found)
+    return CheckResult(str(report), label, checked, found, _placeholders(blocks))
+
+
+def _placeholders(blocks: list[Block]) -> list[str]:
+    """The 【待填写：…】 a written report still holds (its narrative not given), where each is: no
+    figure to check, but no report to send either."""
+    from .model import PLACEHOLDER
+
+    texts = [(b.where, t) for b in blocks for t in ([b.text] if b.kind != "table" else [c for r in b.rows for c in r])]
+    return [f"{where}：{mark}" for where, text in texts for mark in PLACEHOLDER.findall(text)]
 
 
 def _project_named(blocks: list[Block], project: str) -> list[Discrepancy]:

@@ -52,8 +52,22 @@ class NarrativeError(UserError):
     """A narrative file that cannot be used (not TOML, unknown section, not text)."""
 
 
+PLACEHOLDER = re.compile(r"【待填写：[^】]*】")   # what a section with nothing to say holds, to be written
+
+
 def placeholder(label: str) -> str:
     return f"【待填写：{label}】"
+
+
+def placeholders_in(value: object) -> int:
+    """How many placeholders a report's context (strings, lists and dicts of them) holds."""
+    if isinstance(value, str):
+        return len(PLACEHOLDER.findall(value))
+    if isinstance(value, dict):
+        return sum(placeholders_in(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return sum(placeholders_in(v) for v in value)
+    return 0
 
 
 def narrative_context(narrative: Mapping[str, object] | None, source: str = "叙述文件") -> dict[str, list[str]]:

@@ -15,6 +15,7 @@ follow the same national outline in every kind.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +29,7 @@ from ..readers.evaluation import ReadEvaluation
 from ..readers.multiyear import ReadYears
 from . import REPORT_CATEGORY
 from .framework import FrameworkReportData, framework_report_data
-from .model import TableReportData, narrative_context, read_narrative, table_report_data
+from .model import PLACEHOLDER, TableReportData, narrative_context, placeholders_in, read_narrative, table_report_data
 from .multiyear import MultiYearReportData, multiyear_report_data
 
 ReportData = TableReportData | FrameworkReportData | MultiYearReportData
@@ -54,6 +55,36 @@ def _properties(document) -> None:
     props.category = REPORT_CATEGORY   # (so that recalc knows it for a report)
 
 
+def _mark_placeholders(document) -> None:
+    """Each 【待填写：…】 of a rendered report highlighted in yellow, in a run of its own (the rest
+    of its paragraph as it was): what is left to write is seen at a glance, not read for."""
+    from copy import deepcopy
+
+    from docx.enum.text import WD_COLOR_INDEX
+    from docx.text.run import Run
+
+    paragraphs = [*document.paragraphs, *(p for t in document.tables for row in t.rows for c in row.cells
+                                           for p in c.paragraphs)]
+    for paragraph in paragraphs:
+        if "【待填写" not in paragraph.text:
+            continue
+        for run in list(paragraph.runs):
+            texts = re.split(f"({PLACEHOLDER.pattern})", run.text)   # (text, placeholder, text, …)
+            if len(texts) == 1:
+                continue
+            at = run._r
+            for n, text in enumerate(texts):
+                if not text:
+                    continue
+                piece = Run(deepcopy(run._r), paragraph)
+                piece.text = text
+                if n % 2:
+                    piece.font.highlight_color = WD_COLOR_INDEX.YELLOW
+                at.addnext(piece._r)
+                at = piece._r
+            run._r.getparent().remove(run._r)
+
+
 def render_docx(template: str, context: dict, path: str | Path,
                 finish: Callable[[object], None] | None = None) -> Path:
     """Render ``templates/<template>`` with ``context`` into ``path``. ``finish(document)`` may
@@ -65,6 +96,7 @@ def render_docx(template: str, context: dict, path: str | Path,
     env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
     doc.render(context, env)
     _properties(doc.docx)
+    _mark_placeholders(doc.docx)
     if finish:
         finish(doc.docx)
     return atomic_save(lambda tmp: doc.save(tmp), path)
@@ -127,6 +159,7 @@ def read_workbook(workbook: str | Path, sheet: str | None = None, profile: str |
 class WrittenReport:
     path: Path
     data: ReportData
+    placeholders: int = 0   # 【待填写：…】 left in it (sections the narrative file did not give)
 
 
 @dataclass
@@ -218,6 +251,7 @@ def write_reports(workbook: str | Path, output: str | Path, narrative: str | Pat
         raise ReportError(f"要写出的报告 {clash[0]} 就是要读取的文件，写出会覆盖它：请另选输出路径（-o）")
     refuse_existing(paths, overwrite)
     for path, data in zip(paths, datas):
-        render_docx(data.TEMPLATE, data.context(), path)
-        result.reports.append(WrittenReport(path, data))
+        context = data.context()
+        render_docx(data.TEMPLATE, context, path)
+        result.reports.append(WrittenReport(path, data, placeholders_in(context)))
     return result
