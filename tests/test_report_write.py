@@ -300,3 +300,14 @@ def test_what_is_left_to_write_is_highlighted_counted_and_checked(tmp_path, caps
                  "--force"]) == 0
     assert "待填写" not in capsys.readouterr().out
     assert not [r for p in Document(str(out)).paragraphs for r in p.runs if r.font.highlight_color]
+
+
+def test_one_narrative_for_several_reports_is_pointed_out(tmp_path, capsys):
+    """A workbook of four tables with one --narrative: the four reports would carry one project's
+    words, so the command says so and how to give each its own (--sheet)."""
+    book = SAMPLES / "submitted" / "27-30_政府网站运维项目.xlsx"
+    assert main(["report", "write", str(book), "-o", str(tmp_path / "r.docx"), "--narrative", str(NARRATIVE)]) == 0
+    assert "注意：4 份报告用了同一份叙述文件" in capsys.readouterr().out
+    assert main(["report", "write", str(book), "-o", str(tmp_path / "one.docx"), "--narrative", str(NARRATIVE),
+                 "--sheet", "表27"]) == 0
+    assert "注意" not in capsys.readouterr().out

@@ -401,6 +401,9 @@ def cmd_report_write(args: argparse.Namespace) -> int:
         print(f"已生成：{shown_path(str(written.path))}　{clip(shown_path(data.project), 30)}　总分 {total}{fixes}{todo}")
     for table in result.blank:
         print(f"未生成：{shown_path(table)}尚未填写")
+    if args.narrative and len(result.reports) > 1:   # (one project's words would be in every report)
+        print(f"注意：{len(result.reports)} 份报告用了同一份叙述文件 {shown_path(args.narrative)}；"
+              "各项目的叙述不同时，请用 --sheet 逐表生成，每次给出该项目的叙述文件")
     return 0
 
 
