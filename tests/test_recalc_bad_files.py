@@ -262,3 +262,24 @@ def test_a_file_of_another_kind_is_named_not_called_damaged(tmp_path, capsys, na
     (tmp_path / "in" / name).write_bytes(start + b"\x00" * 64)
     main(["recalc", str(tmp_path / "in"), "-o", str(tmp_path / "out")])
     assert said in capsys.readouterr().out
+
+
+def test_a_workbook_whose_part_names_use_backslashes_is_read_and_copied(tmp_path):
+    """Part names written with \\ (xl\\worksheets\\sheet1.xml: a Chinese attendance system's export,
+    calamine's issue_530.xlsx) are read as zipfile reads them on Windows, on every system: the
+    workbook had been refused on Linux (zip 包中没有工作簿或文档) and read on Windows."""
+    data = (ROOT / "samples" / "chaoyang-2024" / "submitted" / "26_朝阳区政府网站功能和监测服务项目.xlsx").read_bytes()
+    assert data.count(b"xl/worksheets/sheet") >= 2   # (each in the local header and the directory)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "反斜杠.xlsx").write_bytes(data.replace(b"xl/worksheets/sheet", b"xl\\worksheets\\sheet"))
+    out = tmp_path / "out"
+    assert main(["recalc", str(tmp_path / "in"), "-o", str(out), "--json", str(out / "r.json")]) in (0, 1)
+    [table] = json.loads((out / "r.json").read_text(encoding="utf-8"))["tables"]
+    assert table["computed_total"] == 94.0 and table["annotated"] == "反斜杠_复核.xlsx"
+    assert "自评表" in load_workbook_names(out / table["annotated"])
+
+
+def load_workbook_names(path):
+    from openpyxl import load_workbook
+
+    return load_workbook(path, read_only=True).sheetnames

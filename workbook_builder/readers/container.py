@@ -507,8 +507,8 @@ def _directory(data: bytes) -> list[_Entry] | None:
             return None
         entry = _Entry()
         entry.orig_filename, entry.filename = name, name.split("\x00", 1)[0]   # zipfile cuts at a NUL
-        if os.sep != "/" and os.sep in entry.filename:   # and writes \ as / (on Windows), as zipfile
-            entry.filename = entry.filename.replace(os.sep, "/")
+        if "\\" in entry.filename:   # and writes \ as /, as zipfile does on Windows (on every system)
+            entry.filename = entry.filename.replace("\\", "/")
         entry.raw_name = raw_name
         entry.flag_bits, entry.compress_type, entry.CRC = flags, method, crc
         entry.compress_size, entry.file_size, entry.header_offset = compressed, size, header
@@ -538,6 +538,8 @@ class _Package:
         self._zip: zipfile.ZipFile | None = None
         members = _directory(data)
         self.members = self.zip.infolist() if members is None else members
+        for member in self.members if members is None else ():   # (zipfile's: \ as / only on Windows)
+            member.filename = member.filename.replace("\\", "/")
 
     @property
     def zip(self) -> zipfile.ZipFile:
