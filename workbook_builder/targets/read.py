@@ -242,8 +242,9 @@ def read_list(grid: Grid, header: int, columns: dict[str, int]) -> list[TargetPr
     if missing:
         raise NoTargets(f"工作表“{grid.name}”的清单表头（第 {header + 1} 行）缺少列：{'、'.join(missing)}")
     present = frozenset(k for k in columns if k in LIST_FIELDS)
-    lacking = [label for label, name in ((ANNUAL, "annual"), (form.INDICATOR_FIELDS["nature"], "nature"),
-                                         (form.INDICATOR_FIELDS["unit"], "unit"), (form.INDICATOR_FIELDS["weight"], "weight"))
+    # columns without which a check cannot run (性质 and 单位 are read from the 年度指标值 where the
+    # list has no such column, as in the central 8-column form: ≥90%, ≤27万元; not said as lacking)
+    lacking = [label for label, name in ((ANNUAL, "annual"), (form.INDICATOR_FIELDS["weight"], "weight"))
                if name not in columns]
     sources = sorted((k for k in columns if k.startswith("source:")), key=columns.get)
     money_unit = _money_unit([t for row in cell_texts(grid)[: header - grid.top + 1] for t in row if t])   # (金额单位:元)
