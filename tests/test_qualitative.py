@@ -51,6 +51,9 @@ def test_find_scale(target, scale):
         ("已接入政务专网", "好坏", "好"),  # achieved statement, as scored in table #4
         ("较满意", "非常满意、较满意、基本满意、不满意", "较满意"),
         ("<span>优</span>（按合同完成）", "优良中低差", "优"),
+        ("较好", "优良中低差", "良"),   # the second of 好/较好/一般/较差/差 (it had read as 好, the best)
+        ("运行效果较好", "优良中", "良"),
+        ("较好", "好坏", "好"),
     ],
 )
 def test_read_grade(actual, target, grade):
