@@ -370,3 +370,34 @@ def test_a_profile_computing_the_rate_from_funds_received_is_not_portable(tables
     with pytest.raises(portable.NotPortable, match="执行率口径（全年执行数 ÷ 实际到位资金）"):
         write_template(tables[0], tmp_path / "one.xlsx", "yichun-2022", 2024, portable=True)
     assert list(tmp_path.iterdir()) == []
+
+
+@needs_soffice
+def test_recalc_reads_a_portable_templates_prompts_as_prompts_not_as_scores(tmp_path):
+    """A portable template filled with inputs its formulas refuse (6000Mbps, 0.95 for 95%) shows
+    its prompts in the 得分 and 总分 cells: recalc says each prompt once, at the cell to correct,
+    and scores the row from what was typed (it had read each prompt as a reported score: 得分“…”
+    中没有可用的数值, and the total's too)."""
+    from workbook_builder.cli import main
+    from workbook_builder.readers.tables import NOTE_PROMPTS
+    from workbook_builder.recalc.run import recalc
+
+    rows = [("≥", 6000, "Mbps", "6000Mbps", 50), ("≥", 90, "%", "0.95", 40)]
+    path = tmp_path / "blank.xlsx"
+    assert main(["new", "-o", str(path), "--name", "测试项目", "--annual", "100", "--rows", "2", "--portable"]) == 0
+    lay = Layout(2)
+    inputs = {lay.funds_cell("executed"): "100万"}   # (its rate and score both prompt: said once)
+    for index, row in enumerate(rows):
+        for field, value in zip(("nature", "target", "unit", "actual", "weight"), row):
+            inputs[lay.indicator_cell(field, index)] = value
+    (tmp_path / "filled").mkdir()
+    [done] = libreoffice.recalculate([filled(path, inputs, tmp_path / "filled")], tmp_path / "lo")
+    shown = libreoffice.values(done, SHEET)
+    assert shown[lay.indicator_cell("score", 0)] == "实际完成值应填写数值（单位：Mbps）"
+    assert shown[lay.funds_cell("rate")] == shown[lay.funds_cell("score")] == "全年执行数应填写数值"
+    [report] = recalc([str(done)], tmp_path / "out", jobs=1).reports
+    assert report.note == NOTE_PROMPTS and report.computed_total == 100
+    assert [(f.cell, f.message) for f in report.findings] == [
+        (lay.funds_cell("executed"), "模板提示“全年执行数应填写数值”：请按提示改正后重新报送"),
+        (lay.indicator_cell("actual", 0), "模板提示“实际完成值应填写数值（单位：Mbps）”：请按提示改正后重新报送"),
+        (lay.indicator_cell("actual", 1), "模板提示“实际完成值请写成百分数（如 95%），不要写成小数（0.95）”：请按提示改正后重新报送")]

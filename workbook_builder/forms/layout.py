@@ -37,6 +37,24 @@ WIDE_TARGET = 16                    # a target that carries its operator and uni
 AMOUNT_WIDTH = 11                   # a funds amount column is at least this wide (全年执行数(B))
 
 
+# What a portable template's score, rate, total and grade cells show instead of a value when an
+# input cannot be used (forms.portable writes these messages): the message's start -> the field
+# of the row (or funds block) to correct; "" for the total and grade, which only repeat that a
+# score above could not be computed. recalc reads such a cell as not computed, not as a score.
+PROMPTS = (("请从下拉列表中选择等级", "actual"), ("实际完成值", "actual"), ("正向指标的年度指标值", "target"),
+           ("反向指标的年度指标值", "target"), ("年度指标值", "target"), ("分值应填写数值", "weight"),
+           ("绩效指标性质", "nature"), ("全年预算数", "annual"), ("全年执行数", "executed"),
+           ("有得分未能计算", ""), ("总分", ""))
+
+
+def prompt_field(value: object) -> str | None:
+    """The field a portable template's prompt (see :data:`PROMPTS`) asks to correct, "" for one
+    about the total; ``None`` for a value that is no prompt."""
+    if isinstance(value, str):
+        return next((field for start, field in PROMPTS if value.startswith(start)), None)
+    return None
+
+
 def letter(index: int) -> str:
     """The column letter of a 1-based column index (A … Z; a form has fewer columns)."""
     return chr(64 + index)

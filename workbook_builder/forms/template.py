@@ -256,10 +256,10 @@ def funds_check_formula(lay: L.Layout, profile: Profile) -> str:
     # (against 全年预算数; a profile measuring 执行率 against 实际到位资金 has it on no form's funds block)
     if profile.funds_basis != "received" and {"annual", "executed"} <= set(lay.funds_columns):
         budget, executed = lay.funds_cell("annual"), lay.funds_cell("executed")
-        parts.append(   # as the engine's over_budget says it
-            f'IF(AND(ISNUMBER({budget}),ISNUMBER({executed}),N({budget})>0,'
-            f'ROUND({executed}/{budget},{profile.rate_decimals})>1),'
-            f'"{found.label("funds", "executed")}超过{found.label("funds", "annual")}，请核实是否超预算支出或金额填错；","")'
+        parts.append(   # as the engine's over_budget says it (IF first: AND computes every part, a text's too)
+            f'IF(AND(ISNUMBER({budget}),ISNUMBER({executed})),IF(AND(N({budget})>0,'
+            f'ROUND(N({executed})/N({budget}),{profile.rate_decimals})>1),'
+            f'"{found.label("funds", "executed")}超过{found.label("funds", "annual")}，请核实是否超预算支出或金额填错；",""),"")'
         )
     below = profile.funds_reason_below
     if below is not None and "reason" in lay.funds_columns:

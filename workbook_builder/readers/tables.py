@@ -333,6 +333,9 @@ def _read_template(grid: Grid, meta: Grid, file: str) -> ReadTable | None:
     rows = [(i.actual, lay.indicator_cell("score", n)) for n, i, j in zip(kept, indicators, judged) if not j]
     computed, note, _ = _not_computed(at, formulas, [*rows, (funds.executed, lay.funds_cell("rate"))], table.profile,
                                       _own_formula(grid))
+    if not note:   # a portable template's prompts where it could not score (实际完成值应填写数值…)
+        computed, note, prompts = _prompted(at, lay, kept, judged)
+        problems += prompts
     outside = frozenset()
     if computed:   # not the unit's error: one note, no finding per cell (a unit's own formula's error is one)
         problems = [p for p in problems if p[0] not in computed]
@@ -431,6 +434,29 @@ def _known_rule(name: str) -> bool:
 def _own_formula(grid: Grid) -> Callable[[str], bool]:
     """Whether the cell at a reference still holds a formula calling PERF_* (``Grid.own_formulas``)."""
     return lambda ref: _position(ref) in grid.own_formulas
+
+
+NOTE_PROMPTS = "模板中有单元格显示填写提示、未能计分（见问题），这些得分由本工具按填报内容计算"
+
+
+def _prompted(at: Callable[[str], object], lay: L.Layout, kept: list[int], judged: tuple[bool, ...]
+              ) -> tuple[frozenset[str], str, list[tuple[str, str]]]:
+    """The cells of a portable template showing its own prompt instead of a score, rate, total
+    or grade (:data:`~..forms.layout.PROMPTS`), the note that says they were computed, and one
+    problem per prompt at the cell it asks to correct (实际完成值应填写数值 at the 实际完成值):
+    the prompt had been read as a reported score (得分“…”中没有可用的数值), and a row's one
+    mistake had given a finding at each cell below it."""
+    scored = [(lay.funds_cell(f), lay.funds_cell) for f in ("rate", "score") if f in lay.funds_columns]   # (in order)
+    scored += [(lay.indicator_cell("score", n), lambda f, n=n: lay.indicator_cell(f, n))
+               for n, j in zip(kept, judged) if not j]
+    scored += [(lay.total_score_cell, None), (lay.grade_cell, None)]
+    shown = [(ref, at(ref), cell_of) for ref, cell_of in scored if L.prompt_field(at(ref)) is not None]
+    if not shown:
+        return frozenset(), "", []
+    problems = [(cell_of(field), f"模板提示“{text}”：请按提示改正后重新报送")
+                for ref, text, cell_of in shown if (field := L.prompt_field(text)) and cell_of]
+    # (the funds' rate and score show one prompt about one cell: said once)
+    return frozenset(ref for ref, _, _ in shown), NOTE_PROMPTS, list(dict.fromkeys(problems))
 
 
 def _not_computed(at: Callable[[str], object], formulas: frozenset[str], inputs: list[tuple[object, str]],
