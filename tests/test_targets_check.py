@@ -957,3 +957,21 @@ def test_a_list_in_the_central_layout_is_reviewed_as_the_same_list_with_nature_c
     said = [[(p["grade"], [(f["kind"], f["message"]) for f in p["findings"]]) for p in
              json.loads((tmp_path / f"{x}.json").read_text(encoding="utf-8"))["projects"]] for x in "ab"]
     assert said[0] == said[1] and len(said[0]) == 30
+
+
+@pytest.mark.parametrize("annual, again", [("738.62892万元", 738.62892), ("7,386,289.2元", None)])
+def test_a_budget_written_with_its_unit_is_reviewed_as_the_number(tmp_path, capsys, annual, again):
+    """全年预算数 738.62892万元 (or in 元) is the number the checks use (the cost against the budget,
+    a continuation row's budget): it had been accepted and then lost (no finding at all), or said
+    to differ from 738.62892 written on the next row."""
+    book = openpyxl.load_workbook(SAMPLE)
+    book.active["E2"] = annual
+    if again is not None:
+        book.active["E3"] = again
+    path = tmp_path / "list.xlsx"
+    book.save(path)
+    run(capsys, SAMPLE, "-o", tmp_path / "a", "--json", tmp_path / "a.json")
+    run(capsys, path, "-o", tmp_path / "b", "--json", tmp_path / "b.json")
+    first = [json.loads((tmp_path / f"{x}.json").read_text(encoding="utf-8"))["projects"][0]["findings"] for x in "ab"]
+    assert [(f["kind"], f["cell"], f["message"]) for f in first[0]] == [(f["kind"], f["cell"], f["message"]) for f in first[1]]
+    assert [f["kind"] for f in first[1]] == ["cost_over_budget"]

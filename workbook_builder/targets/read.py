@@ -253,10 +253,13 @@ def read_list(grid: Grid, header: int, columns: dict[str, int]) -> list[TargetPr
     seen: dict[str, str] = {}
     current: TargetProject | None = None
     totals: list[tuple[int, TargetProject]] = []
+    amounts = [k for k in columns if k in ("annual", "initial") or k.startswith("source:")]
     for r in range(header + 1, grid.bottom):
         values = {k: _value(grid, r, c, k) for k, c in columns.items()}
         if all(blank(v) for v in values.values()):
             continue
+        for k in amounts:   # an amount written with its unit (150万元) in the list's unit, as a declaration's
+            values[k] = money_in(values[k], money_unit or "万元")
         name = values.get("project")
         name = "" if blank(name) else str(name)
         lost = not name and (r, columns["project"]) in grid.no_result   # (its rows below are still its own)
