@@ -335,15 +335,16 @@ def test_edge_inputs_compute_in_libreoffice_as_the_engine_or_say_why(tmp_path):
     """Inputs a differential fuzz of portable templates against the engine found disagreeing on
     (helper run of 31,800 rows), recalculated by LibreOffice in a blank template:
     a score 1.8649999998… exact (1.86; the noise guard at 9 decimals had made it 1.87); a decimal
-    under a unit written 百分比（%） (asked for as 95%, not scored 0.11); a 定性 row's 检查 cell
+    under a unit written 百分比 (%) (asked for as 95%, not scored 0.11); a 定性 row's 检查 cell
     (it was #VALUE!: the "=" check compared the grade as a number); a grade typed as ? (a
     wildcard to MATCH: it had scored the first grade); a reason of a full-width space (no reason,
-    as the engine reads it)."""
+    as the engine reads it); 2.9999999999 against 1, short of the 200% step (a difference rounded
+    at 9 decimals had taken it for 3 and deducted 10%)."""
     from workbook_builder.cli import main
 
-    rows = [("≤", 6646351, "元", "17818635.39", 5, None), ("≥", 90, "百分比（%）", "0.95", 10, "说明"),
+    rows = [("≤", 6646351, "元", "17818635.39", 5, None), ("≥", 90, "百分比 (%)", "0.95", 10, "说明"),
             ("定性", "优良中低差", "", "优", 10, None), ("定性", "优良中低差", "", "?", 10, "说明"),
-            ("≥", 90, "%", "80", 10, "\u3000")]
+            ("≥", 90, "%", "80", 10, "\u3000"), ("≥", 1, "个", "2.9999999999", 10, "说明")]
     path = tmp_path / "blank.xlsx"
     assert main(["new", "-o", str(path), "--name", "测试项目", "--annual", "100", "--rows", str(len(rows)), "--portable"]) == 0
     lay = Layout(len(rows))
@@ -362,6 +363,7 @@ def test_edge_inputs_compute_in_libreoffice_as_the_engine_or_say_why(tmp_path):
     assert score[3].startswith("年度指标值应为评价等级")
     found = check_indicator(*rows[4][:2], rows[4][3], rows[4][4], score[4], rows[4][5], None, rows[4][2])
     assert check[4] == "；".join(f.message for f in found) == "得分低于分值，未填写偏差原因分析及改进措施"
+    assert score[5] == float(score_indicator(*rows[5][:2], rows[5][3], rows[5][4], None, rows[5][2])) == 10
 
 
 def test_a_profile_computing_the_rate_from_funds_received_is_not_portable(tables, tmp_path):

@@ -88,6 +88,12 @@ def test_blank_template_is_not_reported_as_22_missing_scores(tmp_path):
     assert [copy["复核结果"][ref].value for ref in ("E2", "F2")] == ["未填写", NOT_FILLED]
     computed = [c.value for c in copy[E.SHEET]["P"] if c.value not in (None, "复核计算值")]
     assert computed == ["未填写"] * 23                   # 22 rows and the total
+    book = load_workbook(path)   # an unknown 评价规则 in a blank form: still one status, no finding
+    book[E.SHEET][E.Layout(22, 3).rule_cell] = "不存在的规则"
+    book.save(path)
+    assert main(["recalc", str(path), "-o", str(tmp_path / "out2"), "--json", str(tmp_path / "r2.json")]) == 0
+    [table] = json.loads((tmp_path / "r2.json").read_text(encoding="utf-8"))["tables"]
+    assert (table["status"], table["findings"]) == ("未填写", [])
 
 
 def test_partly_filled_template_still_reports_its_empty_rows(tmp_path):

@@ -639,3 +639,18 @@ def test_copies_leave_out_invisible_characters_of_the_originals_name(tmp_path):
                 tmp_path / "in" / "\u200e左到右\u200d表.xlsx")
     [report] = recalc([str(tmp_path / "in")], tmp_path / "out").reports
     assert report.annotated == "左到右表_复核.xlsx" and "\\u200e" in report.file
+
+
+def test_an_originals_copy_is_passed_over_whatever_the_original_is_called(tmp_path):
+    """An original named like the summary (复核汇总说明表.xlsx): its copy of an earlier run is an
+    earlier copy like any other (only the summary and the summaries kept aside are not copies)."""
+    from workbook_builder.recalc.run import EARLIER_COPY
+
+    inbox = tmp_path / "收到"
+    inbox.mkdir()
+    shutil.copy(ROOT / "samples" / "chaoyang-2024" / "submitted" / "26_朝阳区政府网站功能和监测服务项目.xlsx",
+                inbox / "复核汇总说明表.xlsx")
+    recalc([str(inbox)], inbox / "复核结果")
+    second = recalc([str(inbox)], tmp_path / "复核2")
+    assert [r.file for r in second.reports] == ["收到/复核汇总说明表.xlsx"]
+    assert [f.file for f in second.failures if EARLIER_COPY in f.message] == ["收到/复核结果/复核汇总说明表_复核.xlsx"]

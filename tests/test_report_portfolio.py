@@ -100,7 +100,8 @@ def test_tables_never_filled_in_are_said_and_counted_apart(tmp_path):
     path = tmp_path / "r.json"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     document = Document(str(write_portfolio_report(path, tmp_path / "p.docx")[0]))
-    assert "张自评表。有2张表尚未填写（#4、#6），未计分；其中" in "\n".join(p.text for p in document.paragraphs)
+    assert "张自评表。有2张表尚未填写（#4、#6），未计分；已填写的28张表中，3张发现问题，共4处；" in "\n".join(
+        p.text for p in document.paragraphs)
     assert chart_values(document) == {"优": 28.0, "良": 0.0, "中": 0.0, "差": 0.0, "未填写": 2.0}
 
 

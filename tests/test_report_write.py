@@ -5,6 +5,7 @@ import os
 import re
 import shutil
 import subprocess
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -258,12 +259,14 @@ def test_a_budget_not_fully_executed_is_a_problem_of_the_report(tmp_path):
     wb.save(book)
     [written] = write_reports(book, tmp_path / "r.docx").reports
     short, corrected = written.data.shortfalls   # (the 得分 and 总分 cells left blank: found, and said)
-    assert corrected.startswith("自评表填报中有") and corrected.endswith("处问题（见复核说明），本报告已按计分规则改正。")
+    assert corrected.startswith("复核发现自评表填报中有") and corrected.endswith("处问题，见复核说明。")
     assert short.startswith(f"预算未全部执行：全年预算数{fmt(Decimal(str(annual)))}万元") and "预算执行率50%" in short
     assert short.endswith("年度资金总额得分5分（分值10分）。")
     shutil.copy(SAMPLES / "submitted" / "08_朝阳区大数据系统平台建设及应用服务(1).xlsx", book)
     [written] = write_reports(book, tmp_path / "r2.docx").reports
     assert written.data.shortfalls == ["预算全部执行，各项指标均得满分。"]
+    unscored = replace(written.data, funds=dict(written.data.funds, score="—"))   # (a funds block not scored)
+    assert unscored.shortfalls == ["各项指标均得满分。"]
 
 
 def test_a_reports_document_properties_are_its_own(tmp_path):
@@ -311,3 +314,16 @@ def test_one_narrative_for_several_reports_is_pointed_out(tmp_path, capsys):
     assert main(["report", "write", str(book), "-o", str(tmp_path / "one.docx"), "--narrative", str(NARRATIVE),
                  "--sheet", "表27"]) == 0
     assert "注意" not in capsys.readouterr().out
+
+
+def test_a_word_table_not_filled_in_is_named_as_a_table_not_a_sheet(tmp_path, monkeypatch):
+    """The refusal names a Word document's table as its table (“表格1”), not as a 工作表."""
+    import workbook_builder.reports.write as write
+    from workbook_builder.recalc.result import TableReport
+
+    blank = TableReport("a.docx", "表格1", "项目", "", "mof-2020", False, None, None, None, status="未填写")
+    monkeypatch.setattr(write, "read_scored", lambda *args: [write.Scored(blank, None, object())])
+    with pytest.raises(write.ReportError, match="a.docx 的自评表（“表格1”）尚未填写"):
+        write_reports(tmp_path / "a.docx", tmp_path / "r.docx")
+    with pytest.raises(write.ReportError, match="a.xlsx 的自评表（工作表“表格1”）尚未填写"):
+        write_reports(tmp_path / "a.xlsx", tmp_path / "r.docx")

@@ -471,15 +471,12 @@ def _backslash(how: str = "plain"):   # written with a | in its place, the same 
 MADE["backslash in names, zip64 directory (read by zipfile)"] = lambda: _backslash("zip64")
 
 
-@pytest.mark.parametrize("sep", ["/", "\\"])
-def test_a_backslash_in_a_name_reads_as_zipfile_reads_it_on_windows(sep):
+def test_a_backslash_in_a_name_reads_as_zipfile_reads_it_on_windows():
     """zipfile writes a backslash in a name as / where it is the path separator (Windows), and
     perfbook on every system: a package written with \\ (a Chinese attendance system's export,
     calamine's issue_530.xlsx) had been read on Windows only."""
-    with mock.patch.object(os, "sep", sep):
-        assert agree(_backslash(), f"backslash in a name, os.sep {sep}") == "same, zipfile reads"
-        names = container._Package(_backslash()).namelist()
-    assert "docProps/app.xml" in names
+    assert agree(_backslash(), "backslash in a name") == "same, zipfile reads"
+    assert "docProps/app.xml" in container._Package(_backslash()).namelist()
 
 
 @pytest.mark.parametrize("kind", list(MADE))

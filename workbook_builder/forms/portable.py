@@ -102,18 +102,14 @@ def _rate_capped(budget: str, executed: str) -> Share:
 FUNDS_BUILDERS: dict[str, Callable[[str, str], Share]] = {"rate_capped": _rate_capped}
 
 
-def _tolerant(expression: str) -> str:
-    """``expression`` with binary floating-point noise removed (0.3 − 0.1 is 0.19999999999999998
-    in every spreadsheet; the engine computes in decimals)."""
-    return f"ROUND({expression},9)"
-
-
 def _over(nature: str, a: str, b: str, start: str) -> str:
     """The condition "B went beyond A by at least ``start``" in the favourable direction: the
-    engine's ``over_share(nature, A, B) >= start`` without a division."""
+    engine's ``over_share(nature, A, B) >= start``, the share's binary noise removed at 12
+    decimals (an absolute B − A − start × A rounded at 9 had taken 2.9999999999 for 3 × 1); the
+    division only where its divisor is above 0 (IF: AND computes every part)."""
     if nature == POSITIVE:
-        return f"AND({b}>{a},{a}>0,{_tolerant(f'{b}-{a}-{start}*{a}')}>=0)"
-    return f"AND({a}>{b},{b}>0,{_tolerant(f'{a}-{b}-{start}*{b}')}>=0)"
+        return f"AND({b}>{a},{a}>0,IF({a}>0,ROUND({b}/{a}-1-{start},12)>=0,FALSE))"
+    return f"AND({a}>{b},{b}>0,IF({b}>0,ROUND({a}/{b}-1-{start},12)>=0,FALSE))"
 
 
 @dataclass(frozen=True)
@@ -264,7 +260,7 @@ class Row:
         in % whose target is 50 or more): a portable template asks for the percentage instead."""
         b = number(self.actual)
         words = ",".join(f'"{word}"' for word in DECIMAL_PERCENT_UNITS)
-        units = [] if self.unit is None else [f"ISNUMBER(MATCH(TRIM({self.unit}),{{{words}}},0))"]
+        units = [] if self.unit is None else [f'ISNUMBER(MATCH(SUBSTITUTE({self.unit}," ",""),{{{words}}},0))']
         if not self.literal:   # (a literal target's % is its unit already)
             units.append(f'OR(RIGHT(TRIM({self.target}),1)="%",RIGHT(TRIM({self.target}),1)="％")')
         if not units:

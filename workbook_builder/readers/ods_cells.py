@@ -38,8 +38,9 @@ _MARKS = (b"percentage", b'value-type="error"', b">TRUE</", b">FALSE</")
 def noted_cells(package: bytes, max_rows: int = MAX_ROWS) -> dict[str, dict[tuple[int, int], str]]:
     """Sheet name -> 0-based (row, col) -> :data:`.container.PERCENT`, :data:`.container.OWN_FORMULA`,
     an error value's text or a logical value's note (:data:`.container.LOGICAL`), for the cells of
-    the first ``max_rows`` rows of each sheet (some :data:`.container.MAX_PERCENT_CELLS` at most). A file without percentages, error values or logical
-    values is not parsed: its PERF_* formulas matter only where an error value shows the add-in missing."""
+    the first ``max_rows`` rows of each sheet (some :data:`.container.MAX_PERCENT_CELLS` at most).
+    A file without percentages, error values or logical values is not parsed: its PERF_* formulas
+    matter only where an error value shows the add-in missing."""
     with zipfile.ZipFile(io.BytesIO(package)) as archive:
         content = archive.read("content.xml")
     if not any(mark in content for mark in _MARKS):

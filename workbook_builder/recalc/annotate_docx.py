@@ -123,8 +123,9 @@ def _findings_table(document, pairs, removed: str | None = None) -> None:
     for report, _ in pairs:
         rows = [("", "", "说明", report.note, "", "")] if report.note else []   # (e.g. converted from .doc)
         rows += [(f.cell, f.indicator, f.label, f.message, *shown_values(f)) for f in report.findings]
-        total = (NOT_FILLED if report.status else f"计算总分 {_text(report.computed_total) or '无法计算'}，等级 {report.grade or '无'}"
-                 + (f"（{report.change}）" if report.change else ""))
+        total = NOT_FILLED if report.status else (
+            f"计算总分 {_text(report.computed_total) or '无法计算'}，等级 {report.grade or '无'}"
+            + (f"（{report.change}）" if report.change else ""))
         rows.append(("", "", "复核计算值" if report.findings else report.status or "无问题", total, report.reported_total,
                      report.computed_total))
         for values in rows:

@@ -81,7 +81,8 @@ def report_evaluation(read: ReadEvaluation, profile: str | None, file_label: str
         reported_total=_plain(reported), computed_total=_plain(result.total), grade=result.grade,
         findings=findings,
     )
-    report.status = "" if read.form.filled else "未填写"   # (as a 自评表 never filled in: counted apart, no report written)
+    if not read.form.filled:   # as a 自评表 never filled in: one status, counted apart, no finding, no report
+        report.status, report.findings = "未填写", []
     view = AnnotatedView([item if item.score is not None else None for item in result.items], None,
                          result.total, result.grade, "无法计算" if read.form.filled else "未填写")
     return report, view

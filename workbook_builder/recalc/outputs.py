@@ -82,8 +82,8 @@ def earlier_copies(folder: Path) -> set[str]:
     output folder passes them over (a copy read again had counted as a second submission)."""
     from .summary import SUMMARY_NAME
 
-    stem = Path(SUMMARY_NAME).stem
-    return {name for name in earlier_outputs(folder) if not name.startswith(stem)}
+    kept = f"{Path(SUMMARY_NAME).stem}（改动过 "   # (keep_edited's names)
+    return {name for name in earlier_outputs(folder) if name != SUMMARY_NAME and not name.startswith(kept)}
 
 
 _STAMP = re.compile(rb"<dcterms:(created|modified)\b[^>]*>([^<]*)</dcterms:\1>")

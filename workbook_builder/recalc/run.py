@@ -372,7 +372,7 @@ COPY_STEM_BYTES = 230
 
 
 OUTPUT_FOLDER = "位于输出目录中（本工具写出的复核副本和汇总所在处），未复核"
-EARLIER_COPY = "是此前复核写出的复核副本（同一文件夹中的复核汇总.xlsx 列出了它），未复核"
+EARLIER_COPY = "是本工具此前写出的复核副本（同一文件夹中的复核汇总.xlsx 列出了它），已跳过"
 SAME_FILE = "是同一个文件（链接），只复核一次"   # a second link to a file read: skipped, not unreadable
 LINK_OUT = "是指向所选文件夹以外的文件夹链接"   # a folder link out of the folder walked: skipped, not unreadable
 MISSING, NO_MATCH, EMPTY_PATH = "文件不存在", "没有与之匹配的文件", "路径为空"   # paths named that lead to nothing

@@ -307,8 +307,10 @@ class TableReportData:
                 f"{i.level3}（分值{fmt(i.weight)}分，得分{fmt(i.score)}分{'，' + i.deducted if i.deducted else ''}）"
                 for i in short) + "。")
         if self.corrections:
-            lines.append(f"自评表填报中有{len(self.corrections)}处问题（见复核说明），本报告已按计分规则改正。")
-        return lines or ["预算全部执行，各项指标均得满分。"]
+            lines.append(f"复核发现自评表填报中有{len(self.corrections)}处问题，见复核说明。")
+        if lines:
+            return lines
+        return ["预算全部执行，各项指标均得满分。" if f["score"] != "—" else "各项指标均得满分。"]
 
 
 def scored_sections(data) -> dict:

@@ -18,10 +18,6 @@ PORTFOLIO_TEMPLATE = "report_portfolio.docx"
 GRADES = ("优", "良", "中", "差")
 NO_GRADE = "无法计算"
 NOT_FILLED = "未填写"   # a table's status when never filled in (recalc's TableReport.status)
-
-
-def _not_filled(table: dict) -> bool:
-    return table.get("status") == NOT_FILLED
 CHART_MARK = "〔等级分布图〕"
 NUMERALS = "一二三四五六七八九十"
 
@@ -91,8 +87,8 @@ class PortfolioData:
                     + (f"（另有{failed}个文件无法读取）" if failed else "")
                     + (f"；另有{skipped}个文件按规则未复核（如锁定文件、不是表格的文件、perfbook 的输出）" if skipped else "")
                     + "。" + (f"有{len(blank)}张表尚未填写（{'、'.join(f'#{numbers[id(t)]}' for t in blank)}），未计分；"
-                              if blank else "")
-                    + f"其中{len(flagged)}张表发现问题，共{findings}处；"
+                              f"已填写的{n - len(blank)}张表中，{len(flagged)}张发现问题，共{findings}处；"
+                              if blank else f"其中{len(flagged)}张表发现问题，共{findings}处；")
                     + f"{len(changed)}张表按计分规则重新计算后的总分与填报总分不同。"
                     + (f"复核结果中另有{len(self.notes)}项无法使用，未计入本报告（见“无法读取的文件”）。"
                        if self.notes else "")
@@ -122,6 +118,10 @@ class PortfolioData:
             "unreadable": [f"{u['file']}：{u['message']}" for u in self.unreadable] + self.notes,
             "footnote": "本报告由 perfbook 依据复核结果生成；各表问题详见复核汇总.xlsx 和带批注的复核副本。",
         }
+
+
+def _not_filled(table: dict) -> bool:
+    return table.get("status") == NOT_FILLED
 
 
 def portfolio_data(result: dict, source: str = "") -> PortfolioData:

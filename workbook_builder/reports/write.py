@@ -239,9 +239,11 @@ def write_reports(workbook: str | Path, output: str | Path, narrative: str | Pat
     if len(blank) == len(scored):
         sheets = "、".join(dict.fromkeys(f"“{s.report.sheet}”" for s in blank))
         kinds = "、".join(dict.fromkeys(_kind(s) for s in blank))
-        raise ReportError(f"{workbook} 的{kinds}（工作表{sheets}）尚未填写（{_NOTHING[kinds] if kinds in _NOTHING else '没有填写内容'}），"
-                          "无法生成评价报告：请填写后再生成")
-    result = ReportWriteResult(Path(workbook), blank=[f"{_kind(s)}“{s.report.sheet}”（{s.report.project}）" for s in blank])
+        where = "" if Path(workbook).suffix.lower() in (".docx", ".doc") else "工作表"   # (a Word table: 表格1)
+        lacking = _NOTHING.get(kinds, "没有填写内容")
+        raise ReportError(f"{workbook} 的{kinds}（{where}{sheets}）尚未填写（{lacking}），无法生成评价报告：请填写后再生成")
+    result = ReportWriteResult(Path(workbook),
+                               blank=[f"{_kind(s)}“{s.report.sheet}”（{s.report.project}）" for s in blank])
     # (named by each table's place among all, so that a table filled in later never renames the others')
     named = [(path, s) for path, s in zip(output_paths(output, [s.report.project for s in scored]), scored)
              if not s.report.status]
