@@ -975,3 +975,12 @@ def test_a_budget_written_with_its_unit_is_reviewed_as_the_number(tmp_path, caps
     first = [json.loads((tmp_path / f"{x}.json").read_text(encoding="utf-8"))["projects"][0]["findings"] for x in "ab"]
     assert [(f["kind"], f["cell"], f["message"]) for f in first[0]] == [(f["kind"], f["cell"], f["message"]) for f in first[1]]
     assert [f["kind"] for f in first[1]] == ["cost_over_budget"]
+
+
+def test_a_copy_is_named_without_the_lists_invisible_characters(tmp_path, capsys):
+    """As recalc's copies: a left-to-right mark in the list's name is left out of its copy's
+    name, not written as its escape (_u200e)."""
+    path = tmp_path / "\u200e清单.xlsx"
+    shutil.copy(SAMPLE, path)
+    run(capsys, path, "-o", tmp_path / "out")
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["清单_审核.xlsx", "目标审核汇总.xlsx"]

@@ -18,7 +18,7 @@ from pathlib import Path
 from addin.engine import DEFAULT_PROFILE_ID, PerfError, UserError, as_float, get_profile
 from addin.engine.target_review import LABELS, ProjectReview, TargetFinding, TargetProject, review_project, settings_of
 
-from ..files import atomic_save, os_reason, readable_path, safe_stem, shown_path, unique_names
+from ..files import atomic_save, os_reason, output_stem, readable_path, shown_path, unique_names
 from ..logs import debugging, logger
 from ..readers.container import Grid, UnreadableFile
 from ..readers.project_list import read_list_file
@@ -245,7 +245,7 @@ def check_targets(paths: list[str], outdir: str | Path | None = None, profile: s
         result.unreadable.append(Unreadable(readable_path(str(path))[0], f"未读取：{reason}",
                                             skipped=passed_by_rule(path, reason)))
     labels = [_label(p, paths) for p in found]
-    stems = unique_names([safe_stem(readable_path(p.stem)[0], 60) + COPY_SUFFIX for p in found], "")
+    stems = unique_names([output_stem(p.stem, 60) + COPY_SUFFIX for p in found], "")   # (≤ 60 characters: < 255 bytes)
     if out is not None:   # (a copy's name as .annotate gives it, by the list's suffix)
         from ..recalc.outputs import earlier_outputs, refuse_writing_over
         from .annotate import copy_name
