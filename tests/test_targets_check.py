@@ -984,3 +984,28 @@ def test_a_copy_is_named_without_the_lists_invisible_characters(tmp_path, capsys
     shutil.copy(SAMPLE, path)
     run(capsys, path, "-o", tmp_path / "out")
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["清单_审核.xlsx", "目标审核汇总.xlsx"]
+
+
+def test_a_list_whose_target_header_spans_two_rows_is_read_by_both(tmp_path, capsys):
+    """年度指标值 merged over 指标性质 | 指标值 | 度量单位 on a second header row: the second row
+    is header, not a project without a name whose every target says 写了“≥”却没有数值."""
+    source = openpyxl.load_workbook(SAMPLE).active
+    header = [c.value for c in source[1]]
+    nature, target, unit = (header.index(h) for h in ("绩效指标性质", "年度指标值", "绩效度量单位"))
+    assert (target, unit) == (nature + 1, nature + 2)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append([*header[:nature], "年度指标值", None, None, *header[unit + 1:]])
+    sheet.append([None] * nature + ["指标性质", "指标值", "度量单位"] + [None] * (len(header) - unit - 1))
+    for row in source.iter_rows(min_row=2, values_only=True):
+        sheet.append([*row[:nature], row[nature], row[target], row[unit], *row[unit + 1:]])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"
+    path = tmp_path / "two_rows.xlsx"
+    book.save(path)
+    run(capsys, SAMPLE, "-o", tmp_path / "a", "--json", tmp_path / "a.json")
+    run(capsys, path, "-o", tmp_path / "b", "--json", tmp_path / "b.json")
+    said = [[(p["project"], p["grade"], [(f["kind"], f["message"]) for f in p["findings"]]) for p in
+             json.loads((tmp_path / f"{x}.json").read_text(encoding="utf-8"))["projects"]] for x in "ab"]
+    assert said[0] == said[1] and len(said[0]) == 30

@@ -133,7 +133,7 @@ def _frame(path: Path) -> tuple[list[str], list[dict[str, str]], str | None, int
     grid = grids[number]   # (the list's sheet, not a hidden one before it)
     rows = [[_cell(v) for v in row] for row in grid.rows]
     sheet = None if fmt == "csv" else grid.name
-    at, header = list_header(rows) or (0, _labels(rows[0]) if rows else [])
+    at, header = list_header(rows) or (0, header_labels(rows[0]) if rows else [])
     columns = {name: i for i, name in reversed(list(enumerate(header))) if name}   # the first of a name
     target, unit = columns.get(form.INDICATOR_FIELDS["target"]), columns.get(form.INDICATOR_FIELDS["unit"])
     body = rows[at + 1:]
@@ -150,7 +150,8 @@ def _frame(path: Path) -> tuple[list[str], list[dict[str, str]], str | None, int
 HEADER_ROWS = 10   # a list's header is within its first rows (below a title, a 单位 line)
 
 
-def _labels(row: list[str]) -> list[str]:
+def header_labels(row: list[str]) -> list[str]:
+    """A header row's texts as labels: without the line breaks and spaces a long label is wrapped with."""
     return [c.replace("\n", "").replace(" ", "").strip() for c in row]
 
 
@@ -161,10 +162,10 @@ def list_header(rows: list[list[str]]) -> tuple[int, list[str]] | None:
     (``targets check`` finds a list's header the same way.)"""
     level3 = form.INDICATOR_FIELDS["level3"]
     for at, row in enumerate(rows[:HEADER_ROWS]):
-        texts = _labels(row)
+        texts = header_labels(row)
         if PROJECT not in texts:
             continue
-        below = _labels(rows[at + 1]) if at + 1 < len(rows) else []
+        below = header_labels(rows[at + 1]) if at + 1 < len(rows) else []
         if level3 not in texts and level3 in below:
             return at + 1, [b or a for a, b in zip_longest(texts, below, fillvalue="")]
         if level3 in texts:

@@ -31,7 +31,7 @@ from addin.engine.target_review import Amount, AmountSum, TargetProject, TargetR
 
 from ..forms.layout import META_SHEET
 from ..readers.container import Grid, error_meaning
-from ..readers.project_list import INDICATOR_COLUMNS, LIST_FIELDS, PROJECT_COLUMNS, list_amount, list_header
+from ..readers.project_list import INDICATOR_COLUMNS, LIST_FIELDS, PROJECT_COLUMNS, header_labels, list_amount, list_header
 from ..readers.tables import (NO_RESULT, PassedLabels, _carry_levels, _find_funds, _indicator_columns, _is_header, _recognise,
                               cell_texts, money_in, norm)
 from ..readers.tables import _fields as _indicator_fields
@@ -104,11 +104,19 @@ def _source_name(text: str) -> str | None:
 def _list_header(grid: Grid) -> tuple[int, dict[str, int]] | None:
     """The row a list's header ends on and its columns, found as ``batch`` finds it
     (:func:`..readers.project_list.list_header`)."""
-    found = list_header(cell_texts(grid))
+    texts = cell_texts(grid)
+    found = list_header(texts)
     if found is None:
         return None
     r, row = found
-    return grid.top + r, {k: grid.left + i for k, i in _fields(row).items()}
+    below = header_labels(texts[r + 1]) if r + 1 < len(texts) else []
+    fields = _fields(row)
+    named = {k for k in _fields(below) if k in LIST_FIELDS}
+    if len(named) >= 2 and not (below[fields["project"]] if fields["project"] < len(below) else ""):
+        # a second header row: 年度指标值 merged over 指标性质 | 指标值 | 度量单位 (not a project's row)
+        r, row = r + 1, [b or a for a, b in itertools.zip_longest(row, below, fillvalue="")]
+        fields = _fields(row)
+    return grid.top + r, {k: grid.left + i for k, i in fields.items()}
 
 
 def projects_in(grids: list[Grid], file: str) -> list[TargetProject]:
