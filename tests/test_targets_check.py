@@ -77,8 +77,17 @@ def test_planted_list_gives_every_defect_at_its_cell_and_nothing_else(tmp_path, 
 
 
 def test_last_year_from_a_folder_of_tables_and_without_it(tmp_path, capsys):
-    run(capsys, PLANTED, "-o", tmp_path / "a", "--json", tmp_path / "a.json", "--last-year", DATA / "last-year")
+    _, said = run(capsys, PLANTED, "-o", tmp_path / "a", "--json", tmp_path / "a.json", "--last-year", DATA / "last-year")
     assert findings(tmp_path / "a.json")[0] == EXPECTED
+    assert "上年结果对应到 1/15 个项目（按项目名称对应）；上年结果中没有：" in said.out   # (how many were compared)
+    renamed = openpyxl.load_workbook(PLANTED)
+    for row in renamed.active.iter_rows():   # last year's one project, renamed: compared with nothing
+        for cell in row:
+            if cell.value == "朝阳区电子政务信息安全外包服务":
+                cell.value = "2025年朝阳区电子政务信息安全外包服务"
+    renamed.save(tmp_path / "renamed.xlsx")
+    _, said = run(capsys, tmp_path / "renamed.xlsx", "--last-year", DATA / "last-year")
+    assert "上年结果对应到 0/15 个项目" in said.out and "低于上年实际完成值" not in said.out
     run(capsys, PLANTED, "-o", tmp_path / "b", "--json", tmp_path / "b.json")
     assert findings(tmp_path / "b.json")[0] == {f for f in EXPECTED if f[1] != "below_last_year"}
 

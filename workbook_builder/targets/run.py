@@ -18,7 +18,7 @@ from pathlib import Path
 from addin.engine import DEFAULT_PROFILE_ID, PerfError, UserError, as_float, get_profile
 from addin.engine.target_review import LABELS, ProjectReview, TargetFinding, TargetProject, review_project, settings_of
 
-from ..files import atomic_save, os_reason, output_stem, readable_path, shown_path, unique_names
+from ..files import atomic_save, os_reason, output_stem, readable_path, shown_path, some_of, unique_names
 from ..logs import debugging, logger
 from ..readers.container import Grid, UnreadableFile
 from ..readers.project_list import read_list_file
@@ -263,6 +263,8 @@ def check_targets(paths: list[str], outdir: str | Path | None = None, profile: s
         stopped = True
         result.notes.append(f"审核被中断（Ctrl+C 或终止信号）：{len(found)} 个文件中审核了 {done} 个，其余未审核")
         result.unreadable += [Unreadable(label, "未审核：审核被中断") for label in labels[done:]]
+    if index is not None:
+        result.notes.append(_last_year_matched(result.projects, index))
     if out is not None:
         from ..recalc.outputs import keep_edited
         from .summary import write_summary
@@ -275,6 +277,19 @@ def check_targets(paths: list[str], outdir: str | Path | None = None, profile: s
         result.json_path = atomic_save(lambda tmp: Path(tmp).write_text(result.to_json(), encoding="utf-8"),
                                        Path(json_path))
     return result
+
+
+def _last_year_matched(projects: list[ProjectResult], index) -> str:
+    """How many projects last year's results were found for (by 项目名称, as the indicators are
+    matched), and which were not: a list whose names changed (2025年 before each) is compared
+    with nothing, which had gone unsaid."""
+    from addin.engine.target_review import key
+
+    last = {project for project, _ in index}
+    named = [p.project for p in projects if not p.is_total]   # (not a list's 合计 row)
+    missing = [name for name in named if key(name) not in last]
+    said = f"上年结果对应到 {len(named) - len(missing)}/{len(named)} 个项目（按项目名称对应）"
+    return said + (f"；上年结果中没有：{some_of(missing, 5)}" if missing else "")
 
 
 def _check_one(path: Path, label: str, stem: str, outdir: Path | None, profile: str | None, index,
