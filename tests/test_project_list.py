@@ -137,7 +137,8 @@ def test_empty_and_not_a_spreadsheet(tmp_path):
     assert problems(empty_csv) == ["文件是空的"]
     text = tmp_path / "notes.txt"
     text.write_text("hello")
-    assert problems(text) == ["不是 .xlsx 或 .csv 文件（扩展名为“.txt”）"]
+    assert problems(text) == ["不是 .xlsx、.xls、.ods 或 .csv 文件（扩展名为“.txt”）：请用 Excel 或 WPS 另存为 .xlsx"]
+    assert problems(tmp_path) == ["是文件夹，不是项目清单文件：请给出清单的 .xlsx、.xls、.ods 或 .csv 文件"]
     fake = tmp_path / "fake.xlsx"
     fake.write_text("not a zip")
     assert problems(fake) == ["不是有效的 Excel 或 Word 文件（不是 zip 格式，可能已损坏或被截断）"]
@@ -261,3 +262,18 @@ def test_an_amount_written_with_its_money_unit_is_read_in_wan_yuan(tmp_path):
     rows[0].update(全年预算数="150万元", 年初预算数="1,200,000元")
     (table,) = read_project_list(write(tmp_path, rows))
     assert (table.funds.annual, table.funds.initial) == (150, 120)
+
+
+def test_a_list_saved_as_xls_or_ods_is_read_as_its_xlsx(tmp_path):
+    """batch and new read the .xls and .ods lists targets check reads (they had been refused:
+    不是 .xlsx 或 .csv 文件)."""
+    from tests import libreoffice
+
+    if libreoffice.SOFFICE is None:
+        pytest.skip(libreoffice.MISSING)
+    sample = Path(__file__).parent.parent / "samples" / "chaoyang-2024" / "project_list.xlsx"
+    expected = [(t.project, t.funds.annual, [(i.level3, i.target) for i in t.indicators]) for t in read_project_list(sample)]
+    for fmt in ("xls", "ods"):
+        [converted] = libreoffice.convert([sample], tmp_path / fmt, fmt)
+        got = [(t.project, t.funds.annual, [(i.level3, i.target) for i in t.indicators]) for t in read_project_list(converted)]
+        assert got == expected, fmt

@@ -32,7 +32,7 @@ PROJECT_COLUMNS = (PROJECT, DEPARTMENT, IMPLEMENTER, INITIAL, ANNUAL, form.GOAL)
 LIST_FIELDS = ("level1", "level2", "level3", "nature", "target", "unit", "weight")
 INDICATOR_COLUMNS = tuple(form.INDICATOR_FIELDS[f] for f in LIST_FIELDS)
 COLUMNS = PROJECT_COLUMNS + INDICATOR_COLUMNS
-SPREADSHEETS = {".xlsx", ".xlsm", ".csv"}
+SPREADSHEETS = {".xlsx", ".xlsm", ".xls", ".ods", ".csv"}   # (read as targets check reads a list)
 
 
 class ProjectListError(UserError):
@@ -116,8 +116,10 @@ def _frame(path: Path) -> tuple[list[str], list[dict[str, str]], str | None, int
     """The list's header, its rows as text by column, the name of the sheet they come from
     (a workbook), the row number of the header and, by row, the columns whose cells are
     formulas saved without their results (read as empty), read by :func:`read_list_file`."""
+    if path.is_dir():
+        raise ProjectListError(path, ["是文件夹，不是项目清单文件：请给出清单的 .xlsx、.xls、.ods 或 .csv 文件"])
     if path.suffix.lower() not in SPREADSHEETS:
-        raise ProjectListError(path, [f"不是 .xlsx 或 .csv 文件（扩展名为“{path.suffix}”）"])
+        raise ProjectListError(path, [f"不是 .xlsx、.xls、.ods 或 .csv 文件（扩展名为“{path.suffix}”）：请用 Excel 或 WPS 另存为 .xlsx"])
     try:
         fmt, grids = read_list_file(path)
     except UnreadableFile as err:
