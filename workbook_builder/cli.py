@@ -527,7 +527,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="按命令行选项（或只含一个项目的项目清单 --spec）生成一个项目支出绩效自评表模板。",
     )
     p.add_argument("-o", "--output", required=True, help="输出文件，如 自评表.xlsx")
-    p.add_argument("--spec", help="项目清单 .xlsx/.csv（只含一个项目），给出后忽略以下项目选项")
+    p.add_argument("--spec", help="项目清单 .xlsx/.xls/.ods/.csv（只含一个项目），给出后忽略以下项目选项")
     p.add_argument("--name", help="项目名称")
     p.add_argument("--department", help="主管部门")
     p.add_argument("--implementer", help="实施单位")
@@ -544,7 +544,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="读取预算系统导出的项目绩效目标清单（每行一个指标），为每个项目生成一个自评表模板，"
         "并生成索引 00_索引.xlsx。清单有问题时列出所有问题（含行号），不写任何文件。",
     )
-    p.add_argument("list", help="项目清单 .xlsx 或 .csv，列：" + "、".join(LIST_COLUMNS))
+    p.add_argument("list", help="项目清单 .xlsx、.xls、.ods 或 .csv，列：" + "、".join(LIST_COLUMNS))
     p.add_argument("-o", "--output", required=True, help="输出目录")
     _template_options(p, "覆盖输出目录中的同名文件")
     p.set_defaults(run=cmd_batch, reads=("list",), writes=("output",))
