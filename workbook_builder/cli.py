@@ -293,7 +293,7 @@ def _print_targets(result, brief: bool = False) -> None:
         print(f"  {s(failure.file)}：{s(failure.message)}")
     for file, message in result.annotation_errors.items():
         print(f"  {s(file)}：{s(message)}")
-    for note in result.notes:
+    for note in [*result.notes, *filter(None, [result.last_year_matched])]:
         print(f"  {s(note)}")
     if flagged:
         rows = [[clip(s(p.project), 40), p.grade or "—", p.consequence, str(len(p.findings))] for p in flagged]

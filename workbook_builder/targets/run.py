@@ -93,6 +93,7 @@ class TargetsResult:
     projects: list[ProjectResult] = field(default_factory=list)
     unreadable: list[Unreadable] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)          # e.g. last year's files not found
+    last_year_matched: str = ""   # with --last-year: how many projects its results were found for
     summary_path: Path | None = None
     summary_kept: Path | None = None   # an earlier summary saved again after its review, kept under this name
     json_path: Path | None = None
@@ -264,7 +265,7 @@ def check_targets(paths: list[str], outdir: str | Path | None = None, profile: s
         result.notes.append(f"审核被中断（Ctrl+C 或终止信号）：{len(found)} 个文件中审核了 {done} 个，其余未审核")
         result.unreadable += [Unreadable(label, "未审核：审核被中断") for label in labels[done:]]
     if index is not None:
-        result.notes.append(_last_year_matched(result.projects, index))
+        result.last_year_matched = _last_year_matched(result.projects, index)
     if out is not None:
         from ..recalc.outputs import keep_edited
         from .summary import write_summary
