@@ -654,3 +654,13 @@ def test_an_originals_copy_is_passed_over_whatever_the_original_is_called(tmp_pa
     second = recalc([str(inbox)], tmp_path / "复核2")
     assert [r.file for r in second.reports] == ["收到/复核汇总说明表.xlsx"]
     assert [f.file for f in second.failures if EARLIER_COPY in f.message] == ["收到/复核结果/复核汇总说明表_复核.xlsx"]
+
+
+def test_a_project_list_given_to_recalc_is_skipped_with_the_command_to_use(tmp_path, capsys):
+    """The year's project list among the submissions is no 自评表: skipped by rule, with the
+    command that reviews it (it had been 文件无法读取：没有找到自评表)."""
+    (tmp_path / "in").mkdir()
+    shutil.copy(ROOT / "samples" / "chaoyang-2024" / "project_list.xlsx", tmp_path / "in")
+    result = recalc([str(tmp_path / "in")], tmp_path / "out")
+    [(message, skipped)] = [(f.message, f.skipped) for f in result.failures]
+    assert message.endswith("是项目绩效目标清单，不是自评表，已跳过；审核绩效目标请用 perfbook targets check") and skipped

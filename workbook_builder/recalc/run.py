@@ -214,6 +214,8 @@ def _find(file: _File) -> None:
         except NoTable:
             if _is_index(file.grids):
                 raise NotASubmission("perfbook batch 生成的模板索引，不是自评表，已跳过") from None
+            if _is_project_list(file.grids):
+                raise NotASubmission("是项目绩效目标清单，不是自评表，已跳过；审核绩效目标请用 perfbook targets check") from None
             raise
         return
     reads, file.pairs = found
@@ -226,6 +228,15 @@ def _is_index(grids) -> bool:
 
     return any(g.name == INDEX_SHEET and any([str(v or "") for v in row[:len(INDEX_COLUMNS)]] == INDEX_COLUMNS
                                              for row in g.rows[:3]) for g in grids)
+
+
+def _is_project_list(grids) -> bool:
+    """Whether a workbook holds a project list (项目名称 and 三级指标 in one header, a row per
+    indicator): the year's targets, which ``targets check`` reviews, not a submission."""
+    from ..readers.project_list import list_header
+    from ..readers.tables import cell_texts
+
+    return any(list_header(cell_texts(g)) is not None for g in grids if g.rows)
 
 
 def _score(file: _File) -> None:
