@@ -26,6 +26,7 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from addin.engine import PerfError, TableFinding, TableResult, UserError, evaluate_table, get_profile
+from addin.engine import form
 from addin.engine.form import FUNDS_TOTAL
 from addin.engine.table import as_computed
 from addin.engine.findings import Finding
@@ -231,12 +232,14 @@ def _is_index(grids) -> bool:
 
 
 def _is_project_list(grids) -> bool:
-    """Whether a workbook holds a project list (项目名称 and 三级指标 in one header, a row per
-    indicator): the year's targets, which ``targets check`` reviews, not a submission."""
-    from ..readers.project_list import list_header
+    """Whether a workbook holds a project list: 项目名称, 三级指标 and 年度指标值 in one header
+    row, a row per indicator below: the year's targets, which ``targets check`` reviews, not a
+    submission (a table whose 项目名称 row is above its indicator header is no list)."""
+    from ..readers.project_list import HEADER_ROWS, PROJECT, header_labels
     from ..readers.tables import cell_texts
 
-    return any(list_header(cell_texts(g)) is not None for g in grids if g.rows)
+    wanted = {PROJECT, form.INDICATOR_FIELDS["level3"], form.INDICATOR_FIELDS["target"]}
+    return any(wanted <= set(header_labels(row)) for g in grids for row in cell_texts(g)[:HEADER_ROWS])
 
 
 def _score(file: _File) -> None:
