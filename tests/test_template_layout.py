@@ -118,3 +118,20 @@ def test_libreoffice_renders_without_repair(tmp_path):
                    check=True, capture_output=True, timeout=180)
     pdf = tmp_path / "t.pdf"
     assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 10_000
+
+
+def test_the_missing_reason_highlight_takes_a_reason_of_wu_for_none(tmp_path):
+    """The orange row of a score below its 分值 with no 偏差原因: a reason that says nothing (无, /)
+    is none, as the 检查 cell and the engine read it (only an empty cell had been); its fill is
+    given as Excel paints a conditional fill (bgColor) and LibreOffice (fgColor)."""
+    from openpyxl import load_workbook
+
+    from workbook_builder.cli import main
+    from workbook_builder.forms.portable import reason_blank
+
+    path = tmp_path / "t.xlsx"
+    assert main(["new", "-o", str(path), "--name", "项目", "--rows", "3"]) == 0
+    ws = load_workbook(path)["自评表"]
+    [rule] = [r for rng in ws.conditional_formatting for r in rng.rules if "ISNUMBER" in r.formula[0]]
+    assert rule.formula[0].endswith(f",{reason_blank('$K13')})") and '"无"' in rule.formula[0]
+    assert rule.dxf.fill.fgColor.rgb[-6:] == rule.dxf.fill.bgColor.rgb[-6:] == "F8CBAD"

@@ -37,15 +37,16 @@ from addin.engine.targets import split_target
 from . import layout as L
 from .sheet import cell_text, finish_sheet, generated_at, one_line, put, put_row, validation
 from .portable import (MODE_LABEL, MODE_VALUE, SHARES_FIRST_ROW, SHARES_HEADER, SHARES_KEY_COLUMN,
-                       SHARES_VALUE_COLUMN, NotPortable, PortableFormulas, Row, judged_check)
+                       SHARES_VALUE_COLUMN, NotPortable, PortableFormulas, Row, judged_check, reason_blank)
 from .. import perfbook_version, texts
 from ..console import width
 from ..recalc.textsize import wrapped_lines
 
 FONT = "宋体"
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
-MISSING_REASON_FILL = PatternFill("solid", fgColor="F8CBAD")
-CHECK_FILL = PatternFill("solid", fgColor="FFC7CE")
+# (conditional formats: Excel paints a solid differential fill with its bgColor, LibreOffice its fgColor)
+MISSING_REASON_FILL = PatternFill("solid", fgColor="F8CBAD", bgColor="F8CBAD")
+CHECK_FILL = PatternFill("solid", fgColor="FFC7CE", bgColor="FFC7CE")
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -515,7 +516,7 @@ def _conditional_formats(ws, lay: L.Layout) -> None:
     score, weight, reason = (f"${lay.columns[f]}{first}" for f in ("score", "weight", "reason"))
     ws.conditional_formatting.add(
         f"B{first}:{lay.last_column}{last}",
-        FormulaRule(formula=[f"AND(ISNUMBER({score}),{score}<{weight},LEN(TRIM({reason}))=0)"],
+        FormulaRule(formula=[f"AND(ISNUMBER({score}),{score}<{weight},{reason_blank(reason)})"],   # (无 is none too)
                     fill=MISSING_REASON_FILL),
     )
     check = f"${lay.check_column}{first}"
