@@ -1018,3 +1018,13 @@ def test_a_list_whose_target_header_spans_two_rows_is_read_by_both(tmp_path, cap
     said = [[(p["project"], p["grade"], [(f["kind"], f["message"]) for f in p["findings"]]) for p in
              json.loads((tmp_path / f"{x}.json").read_text(encoding="utf-8"))["projects"]] for x in "ab"]
     assert said[0] == said[1] and len(said[0]) == 30
+
+
+def test_a_review_again_into_an_output_folder_inside_the_input_skips_its_outputs(tmp_path, capsys):
+    """Run again with -o inside the folder reviewed: its summary and copies are passed over by
+    rule, not counted as files that cannot be read (exit 1, as recalc does not)."""
+    (tmp_path / "in").mkdir()
+    shutil.copy(SAMPLE, tmp_path / "in")
+    run(capsys, tmp_path / "in", "-o", tmp_path / "in" / "审核")
+    code, said = run(capsys, tmp_path / "in", "-o", tmp_path / "in" / "审核")
+    assert "无法读取" not in said.out.splitlines()[0] and "2 个不是表格的文件已跳过" in said.out.splitlines()[0]

@@ -243,8 +243,8 @@ def check_targets(paths: list[str], outdir: str | Path | None = None, profile: s
     from ..recalc.run import passed_by_rule
 
     for path, reason in skipped:
-        result.unreadable.append(Unreadable(readable_path(str(path))[0], f"未读取：{reason}",
-                                            skipped=passed_by_rule(path, reason)))
+        result.unreadable.append(Unreadable(readable_path(str(path))[0], f"未读取：{reason}",   # (an output: by rule)
+                                            skipped=reason == OUTPUT_FOLDER or passed_by_rule(path, reason)))
     labels = [_label(p, paths) for p in found]
     stems = unique_names([output_stem(p.stem, 60) + COPY_SUFFIX for p in found], "")   # (≤ 60 characters: < 255 bytes)
     if out is not None:   # (a copy's name as .annotate gives it, by the list's suffix)
