@@ -405,3 +405,13 @@ def test_every_command_says_what_it_does_in_its_help():
     missing = [" ".join(path) for path, sub in commands(build_parser()) if not (sub.description or "").strip()
                and not any(isinstance(a, argparse._SubParsersAction) for a in sub._actions)]
     assert missing == []
+
+
+def test_batch_into_a_file_is_refused_before_any_template(tmp_path, capsys):
+    """-o naming a file: one message and exit 2 (each of 30 templates had failed, 路径中有一段不是文件夹)."""
+    target = tmp_path / "notes.txt"
+    target.write_text("x")
+    assert main(["batch", str(ROOT / "samples/chaoyang-2024/project_list.xlsx"), "-o", str(target)]) == 2
+    said = capsys.readouterr()
+    assert "notes.txt 是一个文件，不是文件夹：请另选输出目录（-o）" in said.err and "未生成" not in said.err
+    assert target.read_text() == "x"

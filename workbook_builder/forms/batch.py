@@ -82,6 +82,8 @@ def refuse_outputs(tables: list[Table], folder: str | Path, overwrite: bool, sou
     in ``folder`` (a template or the index) is ``source``, the list read (whatever
     ``overwrite``), or already exists (unless ``overwrite``)."""
     folder = Path(folder)
+    if folder.exists() and not folder.is_dir():   # (each template had failed: 路径中有一段不是文件夹)
+        raise OutputExistsError(f"输出目录 {shown_path(str(folder))} 是一个文件，不是文件夹：请另选输出目录（-o）")
     paths = [folder / n for n in [*file_names(tables), INDEX_NAME]]
     if clash := read_by_this_run(paths, [source]):
         raise OutputExistsError(f"要写出的 {shown_path(str(clash[0]))} 就是要读取的项目清单，写出会覆盖它：请另选输出目录（-o）")
