@@ -327,7 +327,8 @@ def test_an_output_that_is_an_input_is_refused_and_the_input_kept(tmp_path, caps
     before = {p: p.read_bytes() for p in files.values()}
     argv = [a.format(out=tmp_path / "out", **files) for a in command]
     assert main(argv) == 2
-    assert "就是要读取的文件，写出会覆盖它" in capsys.readouterr().err
+    flag = "--json" if "--json" in command else "-o"   # (the option named)
+    assert f"错误：{flag} 的路径 " in (said := capsys.readouterr().err) and f"就是要读取的文件，写出会覆盖它：请另选 {flag} 的路径" in said
     assert {p: p.read_bytes() for p in files.values()} == before
 
 

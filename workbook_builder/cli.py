@@ -781,9 +781,11 @@ def _not_over_inputs(args: argparse.Namespace) -> None:
 
     from .files import read_by_this_run
 
-    clash = read_by_this_run([Path(p) for p in named(getattr(args, "writes", ()))], named(getattr(args, "reads", ())))
-    if clash:
-        raise CliError(f"输出 {shown_path(str(clash[0]))} 就是要读取的文件，写出会覆盖它：请另选输出路径")
+    reads = named(getattr(args, "reads", ()))
+    for option in getattr(args, "writes", ()):   # (the option named: --json 清单.xlsx, -o 清单.xlsx)
+        if clash := read_by_this_run([Path(p) for p in named((option,))], reads):
+            flag = "-o" if option == "output" else f"--{option.replace('_', '-')}"
+            raise CliError(f"{flag} 的路径 {shown_path(str(clash[0]))} 就是要读取的文件，写出会覆盖它：请另选 {flag} 的路径")
 
 
 def _json_to_stdout(args: argparse.Namespace) -> int:
