@@ -96,7 +96,7 @@ def test_new_spec_reads_through_the_container_checks(tmp_path, capsys):
         z.writestr("xl/worksheets/sheet1.xml", b"\x00" * (30 * 2**20))
     fake = tmp_path / "假的.xlsx"
     fake.write_text("not a zip", encoding="utf-8")
-    for spec, reason in ((bomb, "压缩炸弹"), (fake, "不是有效的 Excel")):
+    for spec, reason in ((bomb, "压缩炸弹"), (fake, "是文本文件，不是 Excel 工作簿")):
         assert main(["new", "--spec", str(spec), "-o", str(tmp_path / "t.xlsx")]) == 2
         err = capsys.readouterr().err
         assert reason in err and not english(err) and "BadZipFile" not in err, err

@@ -141,7 +141,7 @@ def test_empty_and_not_a_spreadsheet(tmp_path):
     assert problems(tmp_path) == ["是文件夹，不是项目清单文件：请给出清单的 .xlsx、.xls、.ods 或 .csv 文件"]
     fake = tmp_path / "fake.xlsx"
     fake.write_text("not a zip")
-    assert problems(fake) == ["不是有效的 Excel 或 Word 文件（不是 zip 格式，可能已损坏或被截断）"]
+    assert problems(fake) == ["是文本文件，不是 Excel 工作簿或 Word 文档：请提供 Excel 或 Word 原文件"]
 
 
 def test_batch_writes_nothing_for_a_bad_list(tmp_path, capsys):

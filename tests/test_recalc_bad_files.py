@@ -119,7 +119,8 @@ def test_bad_files_give_one_line_each(tmp_path, capsys):
     for name in ("not_a_spreadsheet.xlsx", "tab_export.xls"):   # what Excel opens, said as what it is
         assert "是文本文件（CSV 或制表符分隔的导出）" in reasons[name] and "另存为 .xlsx" in reasons[name]
     assert "是 RTF 文档" in reasons["rtf.doc"] and "是 SYLK 文本表格" in reasons["sylk.xls"]
-    assert "不是 zip 格式" in reasons["prose.xlsx"] and "不是 zip 格式" in reasons["binary.xlsx"]
+    assert "是文本文件，不是 Excel 工作簿或 Word 文档" in reasons["prose.xlsx"]   # (prose: said as text, not as damaged)
+    assert "不是 zip 格式" in reasons["binary.xlsx"]
     assert "0 字节" in reasons["empty.xlsx"]
     assert "已加密" in reasons["encrypted.xlsx"]
     assert "没有找到自评表（工作表“Sheet”中未找到含“三级指标”" in reasons["no_table.xlsx"]   # (the sheets looked at)
@@ -249,7 +250,7 @@ def test_a_logical_value_in_an_ods_is_read_as_one_not_as_a_number(tmp_path):
 
 
 @pytest.mark.parametrize("name, start, said", [
-    ("扫描件.xlsx", b"%PDF-1.4\n", "是 PDF 文件，不是 Excel 工作簿或 Word 文档"),
+    ("扫描件.xlsx", b"%PDF-1.4\n", "是 PDF 文件，不是 Excel 工作簿或 Word 文档：请提供 Excel 或 Word 原文件"),
     ("表.xls", b"Rar!\x1a\x07\x00", "是 RAR 压缩包，请解压后复核其中的文件"),
     ("表.docx", b"\x89PNG\r\n\x1a\n", "是 PNG 图片，不是 Excel 工作簿或 Word 文档"),
     ("收到.zip", b"7z\xbc\xaf\x27\x1c\x00\x04", "是 7z 压缩包，不是 zip 压缩包：请解压后复核其中的文件"),

@@ -300,7 +300,7 @@ _SAVE_AS_XLSX = "请用 Excel 或 WPS 打开后另存为 .xlsx 再报送"
 OTHER_KINDS = ((b"%PDF-", "是 PDF 文件"), (b"Rar!\x1a\x07", "是 RAR 压缩包"), (b"7z\xbc\xaf\x27\x1c", "是 7z 压缩包"),
                (b"\x1f\x8b", "是 gzip 压缩文件"), (b"\xff\xd8\xff", "是 JPEG 图片"), (b"\x89PNG\r\n\x1a\n", "是 PNG 图片"),
                (b"%!PS", "是 PostScript 文件"))
-_NOT_A_TABLE = "，不是 Excel 工作簿或 Word 文档：请报送自评表的 Excel 或 Word 原文件"
+_NOT_A_TABLE = "，不是 Excel 工作簿或 Word 文档：请提供 Excel 或 Word 原文件"
 UNPACK_FIRST = "请解压后复核其中的文件（或重新打包为 .zip）"
 
 
@@ -329,6 +329,8 @@ def _other_text(data: bytes) -> str | None:
     lines = [line for line in text.splitlines()[:20] if line.strip()]
     if len(lines) >= 2 and all("\t" in line or "," in line or "，" in line for line in lines[:5]):
         return f"是文本文件（CSV 或制表符分隔的导出），不是 Excel 工作簿：{_SAVE_AS_XLSX}"
+    if lines and "\ufffd" not in text and all(c.isprintable() or c in "\r\n\t" for c in text):
+        return "是文本文件" + _NOT_A_TABLE   # (a note, a .txt renamed: said as such, not as damaged)
     return None
 
 
