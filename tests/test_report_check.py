@@ -201,7 +201,7 @@ def test_the_cli_exit_codes_and_json(tmp_path, capsys):
     assert "98" in capsys.readouterr().out
     (tmp_path / "bad.docx").write_bytes(b"not a zip")
     assert main(["report", "check", str(tmp_path / "bad.docx"), str(book)]) == 2
-    assert "无法读取：不是有效的 Excel 或 Word 文件" in capsys.readouterr().err
+    assert "无法读取：是文本文件，不是 Excel 工作簿或 Word 文档" in capsys.readouterr().err
     assert main(["report", "check", str(path), str(tmp_path / "missing.xlsx")]) == 2
 
 
@@ -411,3 +411,15 @@ def test_paragraph_text_is_what_word_shows():
     assert text("<w:r><w:ruby><w:rt><w:r><w:t>9</w:t></w:r></w:rt><w:rubyBase><w:r><w:t>94</w:t></w:r></w:rubyBase>"
                 "</w:ruby></w:r><w:r><w:t>分</w:t></w:r>") == "94分"
     assert text("<w:r><w:t>偏差率为</w:t><w:noBreakHyphen/><w:t>5%</w:t></w:r>") == "偏差率为-5%"
+
+
+def test_the_count_of_indicators_is_checked(tmp_path):
+    """项目共设7个三级指标 retyped as 8 is found (it had passed: the count was no figure checked)."""
+    from tests.conftest import ROOT
+    from workbook_builder.reports.write import write_reports
+
+    table = next((ROOT / "samples" / "chaoyang-2024" / "submitted").glob("26_*.xlsx"))
+    [written] = [r.path for r in write_reports(table, tmp_path / "报告.docx").reports]
+    assert not any("三级指标" in d.message for d in check_report(written, table).discrepancies)
+    found = check_report(edit(written, "项目共设7个三级指标", "项目共设8个三级指标"), table).discrepancies
+    assert [(d.report_value, d.table_value) for d in found] == [("8", "7")] and "报告写共有8个三级指标，自评表中有7个" in found[0].message

@@ -68,6 +68,7 @@ OUTLINE = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四
 RULES = re.compile(r"评价标准[:：][^。]*。?|\d+(?:\.\d+)?分(?:[（(]含[）)])?(?:以上|以下|至\d+(?:\.\d+)?分)")
 NAME_PREFIX = re.compile(r"^\s*指标\s*\d+\s*[:：]\s*")
 GRADE_CLAIM = re.compile(r"(?:等级|评级|评价结果|评价结论|结论)\s*(?:为|是|：|:)?\s*[“\"「『]?\s*(优秀|良好|中等|较差|优|良|中|差)")
+INDICATOR_COUNT = re.compile(r"共(?:设|有|设置)?\s*(\d+)\s*个三级指标")   # 项目共设7个三级指标
 TOTAL_WORDS = ("总分", "综合得分", "自评得分", "评价得分", "总得分", "综合评分", "得分合计")
 GROUP_WORDS = (("满意", "满意度指标"), ("成本", "成本指标"), ("经济性", "成本指标"), ("效益", "效益指标"),
                ("产出", "产出指标"), ("预算执行", FUNDS_ROW), ("资金", FUNDS_ROW))
@@ -327,6 +328,11 @@ class Checker:
     """The figures of a 自评表's report (see the module docstring)."""
 
     source = "自评表"   # what the report is compared with, as messages name it
+
+    @property
+    def indicator_count(self) -> int:
+        """The 三级指标 the table has (a report says 项目共设N个三级指标)."""
+        return len(self.data.indicators)
     # how a score perfbook computed from it is named (a 自评表's scores are computed by the rules,
     # whatever the table reports: "自评表为94分" beside its 总分 97 would read as a misprint)
     computed = "自评表按计分规则重新计算为"
@@ -491,6 +497,12 @@ class Checker:
                     self.found.append(Discrepancy(
                         f"{block.where}：报告写评价等级为“{grade.group(1)}”，按{self.source}重新计算的总分{fmt(self.data.total)}分，"
                         f"等级为“{self.data.grade}”", grade.group(1), self.data.grade, block.where))
+        for count in INDICATOR_COUNT.finditer(block.text):   # 项目共设7个三级指标
+            self.checked += 1
+            if int(count.group(1)) != self.indicator_count:
+                self.found.append(Discrepancy(
+                    f"{block.where}：报告写共有{count.group(1)}个三级指标，{self.source}中有{self.indicator_count}个",
+                    count.group(1), str(self.indicator_count), block.where))
         start = 0
         for end_match in list(SENTENCE_END.finditer(block.text)) + [None]:
             end = end_match.start() if end_match else len(block.text)
@@ -607,6 +619,10 @@ class FrameworkChecker(Checker):
 
     source = "评分表"
     computed = "评分表为"   # (an evaluator's scores are read as given)
+
+    @property
+    def indicator_count(self) -> int:
+        return len(self.data.items)
 
     def __init__(self, data: FrameworkReportData):
         self.data = data
