@@ -105,9 +105,10 @@ def test_level_labels_carry_down(tmp_path):
 
 
 def test_missing_column(tmp_path):
+    """(绩效指标性质 and 绩效度量单位 are not required: the central layout writes them in the 年度指标值.)"""
     columns = [c for c in COLUMNS if c not in ("分值", "绩效指标性质")]
     path = write(tmp_path, rows_for(), columns=columns)
-    assert problems(path) == ["缺少列：绩效指标性质、分值（表头应在前 10 行中，含“项目名称”和“三级指标”）"]
+    assert problems(path) == ["缺少列：分值（表头应在前 10 行中，含“项目名称”和“三级指标”）"]
 
 
 def test_bad_nature_weight_sum_and_duplicate_names(tmp_path):
@@ -277,3 +278,44 @@ def test_a_list_saved_as_xls_or_ods_is_read_as_its_xlsx(tmp_path):
         [converted] = libreoffice.convert([sample], tmp_path / fmt, fmt)
         got = [(t.project, t.funds.annual, [(i.level3, i.target) for i in t.indicators]) for t in read_project_list(converted)]
         assert got == expected, fmt
+
+
+def test_a_list_in_the_central_layout_gives_the_same_templates(tmp_path):
+    """性质 and 单位 written in the 年度指标值 (≥90%, ≤738.62892万元; the central 8-column layout,
+    no 性质 and 单位 columns): read as the same list with those columns, so the central form's
+    templates are the same (batch --form central-2020 had refused it: 缺少列)."""
+    import datetime as dt
+    import json
+
+    import openpyxl
+
+    from tests.workbook_snapshot import describe
+    from workbook_builder.forms.template import build_workbook
+
+    sample = Path(__file__).parent.parent / "samples" / "chaoyang-2024" / "project_list.xlsx"
+    source = openpyxl.load_workbook(sample).active
+    header = [c.value for c in source[1]]
+    nature, unit, target = (header.index(h) for h in ("绩效指标性质", "绩效度量单位", "年度指标值"))
+    book = openpyxl.Workbook()
+    book.active.append([h for i, h in enumerate(header) if i not in (nature, unit)])
+    for row in source.iter_rows(min_row=2, values_only=True):
+        row = list(row)
+        if row[nature] and row[nature] != "定性":
+            row[target] = f"{row[nature]}{row[target]}{row[unit] or ''}"
+        book.active.append([v for i, v in enumerate(row) if i not in (nature, unit)])
+        for cell in book.active[book.active.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"
+    central = tmp_path / "central.xlsx"
+    book.save(central)
+    listed, read = read_project_list(sample), read_project_list(central)
+    assert [[(i.nature, i.target) for i in t.indicators] for t in read] == [
+        [(i.nature, i.target) for i in t.indicators] for t in listed]
+    when = dt.datetime(2025, 1, 1)
+    for a, b in zip(listed, read):
+        for made, table in (("a", a), ("b", b)):
+            build_workbook(table, None, 2024, now=when, form_id="central-2020").save(tmp_path / f"{made}.xlsx")
+        # (spaces aside: 个(单位:) TB written in a target is read as 个(单位:)TB, as the review reads it)
+        shown = [json.dumps(describe(tmp_path / f"{made}.xlsx"), ensure_ascii=False, default=str).replace(" ", "")
+                 for made in "ab"]
+        assert shown[0] == shown[1], a.project

@@ -20,6 +20,7 @@ from addin.engine.natures import QUALITATIVE
 from addin.engine.numbers import read_amount
 from addin.engine.qualitative import find_scale
 from addin.engine.table import Funds, Indicator, Table, weights_problem
+from addin.engine.targets import split_target
 
 from ..files import decoded, shown_path
 from .container import MAX_LIST_ROWS, WORD_FORMATS, Grid, UnreadableFile, error_meaning, read_regular, reason_of_one
@@ -184,7 +185,8 @@ def read_project_list(path: str | Path, profile: object = None, year: int | None
     path = Path(path)
     rules = get_profile(profile)
     header, records, sheet, header_row, lost = _frame(path)
-    missing = [c for c in COLUMNS if c not in header]
+    missing = [c for c in COLUMNS if c not in header and c not in IN_TARGET]
+    in_target = form.INDICATOR_FIELDS["nature"] not in header   # the central layout: ≥90% in 年度指标值
     if missing:
         raise ProjectListError(path, [f"缺少列：{'、'.join(missing)}（表头应在前 {HEADER_ROWS} 行中，含“{PROJECT}”和“三级指标”）"], sheet)
     if not any(any(_text(r, c) for c in COLUMNS) for r in records):
@@ -221,6 +223,11 @@ def read_project_list(path: str | Path, profile: object = None, year: int | None
         level2 = _text(row, level2_label) or (current.get(level2_label, "") if same_level1 else "")
         current[level1_label], current[level2_label] = level1, level2
         values = {f: _text(row, form.INDICATOR_FIELDS[f]) for f in LIST_FIELDS}
+        if in_target and values["target"]:
+            try:
+                values.update(_split(values, rules.bare_nature((level1, level2))))
+            except PerfError as err:
+                problems.append(f"第 {number} 行：“{values['level3']}”：{err}")
         indicator = Indicator(**{**values, "level1": level1, "level2": level2, "actual": None})
         if not gone.intersection(INDICATOR_COLUMNS):
             problems.extend(f"第 {number} 行：{p}" for p in _indicator_problems(indicator, rules))
@@ -269,6 +276,20 @@ def _new_table(project: dict[str, str], number: int, year: int | None, problems:
         funds=Funds(annual=annual, executed=None, initial=initial),
         indicators=[],
     )
+
+
+# Columns a list may go without: the central 8-column layout writes them in the 年度指标值 (≥90%)
+IN_TARGET = (form.INDICATOR_FIELDS["nature"], form.INDICATOR_FIELDS["unit"])
+
+
+def _split(values: dict[str, str], bare: str | None) -> dict[str, str]:
+    """A row of a list without a 性质 column: its nature, number and unit as written in its
+    年度指标值 (``≥90%``: ≥, 90, %; the unit column's own unit, when there is one, kept), read
+    as the review reads them (:func:`addin.engine.targets.split_target`)."""
+    target = split_target(values["target"], bare)
+    if target.nature == QUALITATIVE:   # (its scale as written: 优良中 低差)
+        return {"nature": QUALITATIVE}
+    return {"nature": target.nature, "target": target.value, "unit": values["unit"] or target.unit}
 
 
 def _indicator_problems(ind: Indicator, rules) -> list[str]:
