@@ -86,7 +86,7 @@ def test_last_year_from_a_folder_of_tables_and_without_it(tmp_path, capsys):
             if cell.value == "朝阳区电子政务信息安全外包服务":
                 cell.value = "2025年朝阳区电子政务信息安全外包服务"
     renamed.save(tmp_path / "renamed.xlsx")
-    _, said = run(capsys, tmp_path / "renamed.xlsx", "--last-year", DATA / "last-year")
+    _, said = run(capsys, tmp_path / "renamed.xlsx", "-o", tmp_path / "c", "--last-year", DATA / "last-year")
     assert "上年结果对应到 0/15 个项目" in said.out and "低于上年实际完成值" not in said.out
     run(capsys, PLANTED, "-o", tmp_path / "b", "--json", tmp_path / "b.json")
     assert findings(tmp_path / "b.json")[0] == {f for f in EXPECTED if f[1] != "below_last_year"}
