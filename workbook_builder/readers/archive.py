@@ -289,9 +289,9 @@ def _open(archive: str) -> zipfile.ZipFile | None:
         handle.close()
         if start.startswith(OLE) or sniff_markup(start):
             return None
-        kind = other_kind(start)
-        if kind:   # (7z, RAR: an archive perfbook does not unpack; a PDF renamed)
-            raise UnreadableFile(f"{kind}，不是 zip 压缩包" + (f"：{UNPACK_FIRST}" if "压缩" in kind else "")) from None
+        if other := other_kind(start):   # (7z, RAR: an archive perfbook does not unpack; a PDF renamed)
+            kind, packed = other
+            raise UnreadableFile(f"{kind}，不是 zip 压缩包" + (f"：{UNPACK_FIRST}" if packed else "")) from None
         raise UnreadableFile("不是 zip 压缩包，或压缩包已损坏") from None
     except (ValueError, NotImplementedError):   # a name not in its encoding, a version
         handle.close()

@@ -297,16 +297,19 @@ _SAVE_AS_XLSX = "请用 Excel 或 WPS 打开后另存为 .xlsx 再报送"
 
 # Other kinds of file by their first bytes: what a file of a table's name is when it is none
 # (a PDF or a scan sent instead, an archive renamed), said instead of "damaged"
-OTHER_KINDS = ((b"%PDF-", "是 PDF 文件"), (b"Rar!\x1a\x07", "是 RAR 压缩包"), (b"7z\xbc\xaf\x27\x1c", "是 7z 压缩包"),
-               (b"\x1f\x8b", "是 gzip 压缩文件"), (b"\xff\xd8\xff", "是 JPEG 图片"), (b"\x89PNG\r\n\x1a\n", "是 PNG 图片"),
-               (b"%!PS", "是 PostScript 文件"))
+# (magic, what it is, whether it is an archive of another kind, to unpack)
+OTHER_KINDS = ((b"%PDF-", "是 PDF 文件", False), (b"Rar!\x1a\x07", "是 RAR 压缩包", True),
+               (b"7z\xbc\xaf\x27\x1c", "是 7z 压缩包", True), (b"\x1f\x8b", "是 gzip 压缩文件", True),
+               (b"\xff\xd8\xff", "是 JPEG 图片", False), (b"\x89PNG\r\n\x1a\n", "是 PNG 图片", False),
+               (b"%!PS", "是 PostScript 文件", False))
 _NOT_A_TABLE = "，不是 Excel 工作簿或 Word 文档：请提供 Excel 或 Word 原文件"
 UNPACK_FIRST = "请解压后复核其中的文件（或重新打包为 .zip）"
 
 
-def other_kind(data: bytes) -> str | None:
-    """What a file that is no table is by its first bytes (是 PDF 文件 …), ``None`` when unknown."""
-    return next((kind for magic, kind in OTHER_KINDS if data.startswith(magic)), None)
+def other_kind(data: bytes) -> tuple[str, bool] | None:
+    """What a file that is no table is by its first bytes (是 PDF 文件 …) and whether it is an
+    archive to unpack; ``None`` when unknown."""
+    return next(((kind, packed) for magic, kind, packed in OTHER_KINDS if data.startswith(magic)), None)
 
 
 def _other_text(data: bytes) -> str | None:
@@ -314,9 +317,9 @@ def _other_text(data: bytes) -> str | None:
     document, a SYLK sheet, a CSV or tab-separated export; a PDF, an image, an archive of
     another kind), in a reason that says what to send; ``None`` for anything else."""
     head = data[:_HEAD]
-    kind = other_kind(head)
-    if kind:
-        return kind + (f"，{UNPACK_FIRST}" if "压缩" in kind else _NOT_A_TABLE)
+    if other := other_kind(head):
+        kind, packed = other
+        return kind + (f"，{UNPACK_FIRST}" if packed else _NOT_A_TABLE)
     if head.startswith(b"{\\rtf"):
         return "是 RTF 文档，不是 Word .docx 文档：请用 Word 或 WPS 打开后另存为 .docx 再报送"
     if head.startswith(b"ID;P"):
@@ -424,20 +427,14 @@ def _encrypted_doc(data: bytes) -> bool:
     return stream is not None and len(stream) >= 12 and bool(struct.unpack_from("<H", stream, 0x0A)[0] & 0x0100)
 
 
-@lru_cache(maxsize=None)
-def _stream_name(name: str) -> re.Pattern:
-    """A stream's name as the directory of an OLE compound file stores it (UTF-16, ended by a
-    null character), in any case: names are compared ignoring case (a generator's WORKBOOK is
-    Excel's, xlrd's and calamine's Workbook)."""
-    return re.compile(b"".join(b"[" + re.escape(c.lower().encode()) + re.escape(c.upper().encode()) + b"]\x00"
-                               for c in name) + b"\x00\x00")
-
-
 def _ole_format(data: bytes, path: Path) -> str:
     """An OLE compound file by its stream names (stored as UTF-16 in the directory, ended by a
-    null character: not a word in the text, such as a font named Book Antiqua), in any case."""
+    null character: not a word in the text, such as a font named Book Antiqua), compared
+    ignoring case (a generator's WORKBOOK is Excel's, xlrd's and calamine's Workbook)."""
+    folded = data.lower()   # (bytes.lower changes ASCII letters only: the names' UTF-16 bytes)
+
     def has(name: str) -> bool:
-        return _stream_name(name).search(data) is not None
+        return name.lower().encode("utf-16-le") + b"\x00\x00" in folded
 
     if has("EncryptionInfo") or has("EncryptedPackage"):
         raise UnreadableFile("文件已加密（设置了打开密码），请去掉密码后另存为 .xlsx 或 .docx")
@@ -509,8 +506,6 @@ def _directory(data: bytes) -> list[_Entry] | None:
             return None
         entry = _Entry()
         entry.orig_filename, entry.filename = name, name.split("\x00", 1)[0]   # zipfile cuts at a NUL
-        if "\\" in entry.filename:   # and writes \ as /, as zipfile does on Windows (on every system)
-            entry.filename = entry.filename.replace("\\", "/")
         entry.raw_name = raw_name
         entry.flag_bits, entry.compress_type, entry.CRC = flags, method, crc
         entry.compress_size, entry.file_size, entry.header_offset = compressed, size, header
@@ -540,7 +535,7 @@ class _Package:
         self._zip: zipfile.ZipFile | None = None
         members = _directory(data)
         self.members = self.zip.infolist() if members is None else members
-        for member in self.members if members is None else ():   # (zipfile's: \ as / only on Windows)
+        for member in self.members:   # \ read as /, as zipfile reads it on Windows (on every system)
             member.filename = member.filename.replace("\\", "/")
 
     @property

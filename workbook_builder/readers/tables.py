@@ -44,6 +44,9 @@ class NoTable(Exception):
     """A readable workbook in which no self-evaluation table was found."""
 
 
+UNFILLED = "未填写"   # the status of a table never filled in (a 自评表 or a 评分表): counted apart, no findings
+
+
 @dataclass
 class ReadTable:
     """A table and where its values are: ``cells`` maps ('funds', field), ('indicator', row,
@@ -70,7 +73,7 @@ class ReadTable:
     address: Callable[[int, int], str] | None = field(default=None, repr=False, compare=False)
     form: str = DEFAULT_FORM_ID   # the form recognised (addin/forms/<id>.toml)
     form_exact: bool = True       # False: the nearest form, the table differs from it
-    status: str = ""              # "未填写": a table never filled in (no findings are raised)
+    status: str = ""              # UNFILLED: a table never filled in (no findings are raised)
     funds_columns: tuple[str, ...] = ()   # the funds block's columns (standard layout)
     money_unit: str = "万元"
 
@@ -342,7 +345,7 @@ def _read_template(grid: Grid, meta: Grid, file: str) -> ReadTable | None:
         outside = _outside_total(grid, lay.total_score_cell,   # (a row moved out of the SUM's range)
                                  {number: lay.indicator_cell("score", n) for number, n in enumerate(kept, start=1)})
     return ReadTable(_without_error_values(table, grid), file, grid.name, cells, template=True,
-                     uncalculated=bool(note), problems=problems, form=found.id, status="未填写" if unfilled else "",
+                     uncalculated=bool(note), problems=problems, form=found.id, status=UNFILLED if unfilled else "",
                      funds_columns=found.funds_columns, money_unit=found.money_unit, note=note,
                      computed=frozenset(key for key, ref in cells.items() if ref in computed), outside_total=outside)
 
@@ -1038,7 +1041,7 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str, more: 
                       label) for first_row, points, label in blocks),
     )
     problems += _error_values(grid, range(start, total_row + 1 if total_row is not None else end))
-    status = "未填写" if _unfilled(table) else ""
+    status = UNFILLED if _unfilled(table) else ""
     money = "元" if re.search(r"[(（]元[)）]", funds_label) else "万元" if "万元" in funds_label else get_form(form_id).money_unit
     _in_money_unit(table.funds, money)
     return ReadTable(_without_error_values(table, grid), file, grid.name, cells, problems=problems,

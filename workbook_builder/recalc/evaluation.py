@@ -21,7 +21,7 @@ from addin.engine.numbers import read_score
 from ..readers.container import Grid
 from ..readers.evaluation import DEFAULT_GRADES_PROFILE, ReadEvaluation, read_evaluations
 from ..readers.multiyear import ReadYears, read_years
-from ..readers.tables import NoTable, tables_in
+from ..readers.tables import UNFILLED, NoTable, tables_in
 from .result import FindingRow, TableReport, _plain, finding_row
 
 
@@ -82,9 +82,9 @@ def report_evaluation(read: ReadEvaluation, profile: str | None, file_label: str
         findings=findings,
     )
     if not read.form.filled:   # as a 自评表 never filled in: one status, counted apart, no finding, no report
-        report.status, report.findings = "未填写", []
+        report.status, report.findings = UNFILLED, []
     view = AnnotatedView([item if item.score is not None else None for item in result.items], None,
-                         result.total, result.grade, "无法计算" if read.form.filled else "未填写")
+                         result.total, result.grade, "无法计算" if read.form.filled else UNFILLED)
     return report, view
 
 

@@ -39,51 +39,53 @@ def copy_name(name: str, fmt: str) -> str:
 def earlier_outputs(outdir: Path, summary_name: str | None = None, copies_column: str = "复核副本") -> set[str]:
     """The names of the files in ``outdir`` that an earlier run wrote: its summary (复核汇总.xlsx,
     or ``summary_name``: 目标审核汇总.xlsx) when perfbook can read it as one, and the copies
-    listed in its 项目 sheet's ``copies_column``, not changed after the summary was written
-    (by its created property when it was saved again after the run: see :func:`keep_edited`);
-    and the summaries kept aside by :func:`keep_edited`, which no run writes over."""
+    it lists (:func:`earlier_copies`); and the summaries kept aside by :func:`keep_edited`,
+    which no run writes over."""
     from .summary import SUMMARY_NAME   # (XlsxWriter: not for the workers, which name copies)
 
-    summary_name = summary_name or SUMMARY_NAME
-    summary = outdir / summary_name
+    summary = outdir / (summary_name or SUMMARY_NAME)
     kept = {p.name for p in outdir.glob(f"{glob.escape(summary.stem)}（改动过 *{summary.suffix}")}   # (keep_edited's)
+    copies = earlier_copies(outdir, summary.name, copies_column)
+    return kept if copies is None else {summary.name, *kept, *copies}
+
+
+def earlier_copies(outdir: Path, summary_name: str | None = None, copies_column: str = "复核副本") -> set[str] | None:
+    """The copies an earlier run wrote into ``outdir``, as its summary there lists them in its
+    项目 sheet's ``copies_column``, not changed after the summary was written (by its created
+    property when it was saved again after the run: see :func:`keep_edited`); ``None`` when
+    there is no summary perfbook can read as one (nothing is known to be a run's). A later
+    recalc over a folder holding that output folder passes them over (a copy read again had
+    counted as a second submission)."""
+    from .summary import SUMMARY_NAME
+
+    summary = outdir / (summary_name or SUMMARY_NAME)
     try:
         written = summary.stat().st_mtime_ns
     except OSError:
-        return kept
+        return None
     import python_calamine   # (only for a folder with a summary)
 
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(summary))
         rows = book.get_sheet_by_name("项目").to_python()
         column = rows[0].index(copies_column)
-    except Exception:   # no summary, or not one perfbook can read: nothing is known to be a run's
-        return kept
+    except Exception:   # no summary, or not one perfbook can read
+        return None
     if _edited(summary):   # (a reviewer's notes typed into it: kept aside, its copies known by when it was written)
         created = _created(summary)
         if created is None:
-            return kept
+            return None
         written = min(written, created)
-    names = {summary_name, *kept}
+    copies = set()
     for row in rows[1:]:
         name = str(row[column]) if len(row) > column and row[column] else ""
         if name:   # (a name with a folder never matches a file of the output folder)
             try:
                 if (outdir / name).stat().st_mtime_ns <= written:
-                    names.add(name)
+                    copies.add(name)
             except OSError:
                 pass
-    return names
-
-
-def earlier_copies(folder: Path) -> set[str]:
-    """The annotated copies an earlier recalc wrote into ``folder``, as its summary there lists
-    them (unchanged since: see :func:`earlier_outputs`); a later run over a folder holding that
-    output folder passes them over (a copy read again had counted as a second submission)."""
-    from .summary import SUMMARY_NAME
-
-    kept = f"{Path(SUMMARY_NAME).stem}（改动过 "   # (keep_edited's names)
-    return {name for name in earlier_outputs(folder) if name != SUMMARY_NAME and not name.startswith(kept)}
+    return copies
 
 
 _STAMP = re.compile(rb"<dcterms:(created|modified)\b[^>]*>([^<]*)</dcterms:\1>")

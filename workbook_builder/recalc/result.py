@@ -82,7 +82,7 @@ class TableReport:
     format: str = "xlsx"   # the file's format by its content: xlsx, xlsm, xls, xlsb, ods, et, docx, doc, html, xml2003
     form: str = ""         # the 自评表 form recognised (addin/forms/<id>.toml); '' for other kinds
     form_exact: bool = True   # False: the table differs from that form, the nearest one was used
-    status: str = ""       # "未填写": a table never filled in (no findings raised)
+    status: str = ""       # readers.tables.UNFILLED: a table never filled in (no findings raised)
     note: str = ""         # e.g. scores computed by perfbook: the template was filled without the add-in
     reported_grade: str | None = None   # the grade the table gives itself: its 等级 cell, or by its reported total
     total_cell: str = ""   # where the table reports its total ('' for none)

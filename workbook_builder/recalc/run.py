@@ -419,6 +419,9 @@ def _walk(folder: Path, found: list[Path], skipped: list[tuple[Path, str]], arch
     macOS's __MACOSX folder, as one line. Walked with a list of folders to visit, not by
     recursion: a tree 1,000 folders deep (a hostile probe's) stopped Python 3.11's os.walk with a
     RecursionError."""
+    from .outputs import earlier_copies
+    from .summary import SUMMARY_NAME
+
     root = _real(folder)
     seen = {root}
     waiting = [(folder, root)]   # (folder, its real path)
@@ -457,7 +460,7 @@ def _walk(folder: Path, found: list[Path], skipped: list[tuple[Path, str]], arch
                 seen.add(real)
                 subfolders.append((path, real))
         files = sorted(name for name, is_folder, _ in listed if not is_folder)
-        copies = _earlier_copies(top, files)
+        copies = (earlier_copies(top) or set()) if SUMMARY_NAME in files else set()   # (an earlier run's output folder)
         for name in files:
             path = top / name
             reason = archive.skip_reason(path.name, archives) or (EARLIER_COPY if name in copies else "")
@@ -466,14 +469,6 @@ def _walk(folder: Path, found: list[Path], skipped: list[tuple[Path, str]], arch
             else:
                 found.append(path)
         waiting.extend(reversed(subfolders))
-
-
-def _earlier_copies(folder: Path, files: list[str]) -> set[str]:
-    """The copies an earlier run wrote into ``folder``, when it holds that run's summary."""
-    from .outputs import earlier_copies
-    from .summary import SUMMARY_NAME
-
-    return earlier_copies(folder) if SUMMARY_NAME in files else set()
 
 
 def _is_link(entry: os.DirEntry) -> bool:

@@ -12,12 +12,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..readers.tables import UNFILLED
 from .write import ReportError, refuse_existing, render_docx
 
 PORTFOLIO_TEMPLATE = "report_portfolio.docx"
 GRADES = ("优", "良", "中", "差")
 NO_GRADE = "无法计算"
-NOT_FILLED = "未填写"   # a table's status when never filled in (recalc's TableReport.status)
 CHART_MARK = "〔等级分布图〕"
 NUMERALS = "一二三四五六七八九十"
 
@@ -46,7 +46,7 @@ class PortfolioData:
 
     @property
     def grade_counts(self) -> dict[str, int]:
-        counts = Counter(t.get("grade") or (NOT_FILLED if _not_filled(t) else NO_GRADE) for t in self.tables)
+        counts = Counter(t.get("grade") or (UNFILLED if _not_filled(t) else NO_GRADE) for t in self.tables)
         order = list(GRADES) + sorted(g for g in counts if g not in GRADES and g != NO_GRADE) + [NO_GRADE]
         return {g: counts.get(g, 0) for g in order if g in GRADES or counts.get(g)}
 
@@ -121,7 +121,7 @@ class PortfolioData:
 
 
 def _not_filled(table: dict) -> bool:
-    return table.get("status") == NOT_FILLED
+    return table.get("status") == UNFILLED
 
 
 def portfolio_data(result: dict, source: str = "") -> PortfolioData:
