@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 
 from addin.engine import exec_rate, exec_score, grade_of, score_indicator
 from addin.engine.findings import check_indicator
+from addin.engine.forms import get_form, list_forms
 from addin.engine.methods import FUNDS, QUANTITATIVE
 from addin.engine.natures import QUALITATIVE, parse_nature
 from addin.engine.numbers import read_value
@@ -29,6 +30,7 @@ from tests.formula_engine import Evaluated, compare_cells
 from workbook_builder.forms import portable
 from workbook_builder.forms.batch import write_batch, write_template
 from workbook_builder.forms.layout import META_SHEET, SHEET, Layout
+from workbook_builder.forms.sheet import put
 from workbook_builder.readers.project_list import read_project_list
 
 PROFILES = ("beijing-chaoyang-2024", "mof-2020")
@@ -183,7 +185,8 @@ def test_percent_typed_either_way_scores_the_same(templates, chaoyang_tables):
 
 def test_every_formula_fits_in_excel(templates, tmp_path):
     """Excel refuses a formula of more than 8,192 characters (the file would not open): every
-    formula of every portable template, and of a blank one whose rows choose their nature."""
+    formula of every portable template, and of blank ones whose rows choose their nature (in a
+    性质 cell, or in the target typed on a form without one, 500 rows)."""
     from workbook_builder.cli import main
 
     paths = [t.path for written in templates.values() for t in written]
@@ -192,6 +195,9 @@ def test_every_formula_fits_in_excel(templates, tmp_path):
         assert main(["new", "-o", str(blank), "--name", "项目", "--annual", "100", "--rows", "6", "--portable",
                      "--profile", profile]) == 0
         paths.append(blank)
+    central = tmp_path / "central.xlsx"   # (its rows read the nature from the target typed)
+    assert main(["new", "-o", str(central), "--name", "项目", "--rows", "500", "--portable", "--form", "central-2020"]) == 0
+    paths.append(central)
     longest = max(len(c.value) for path in paths for ws in load_workbook(path) for row in ws.iter_rows()
                   for c in row if isinstance(c.value, str) and c.value.startswith("="))
     assert 1000 < longest <= 8192
@@ -403,3 +409,151 @@ def test_recalc_reads_a_portable_templates_prompts_as_prompts_not_as_scores(tmp_
         (lay.funds_cell("executed"), "模板提示“全年执行数应填写数值”：请按提示改正后重新报送"),
         (lay.indicator_cell("actual", 0), "模板提示“实际完成值应填写数值（单位：Mbps）”：请按提示改正后重新报送"),
         (lay.indicator_cell("actual", 1), "模板提示“实际完成值请写成百分数（如 95%），不要写成小数（0.95）”：请按提示改正后重新报送")]
+
+
+# Rows of a blank portable template of a form without a 性质 column, typed as units write them:
+# the target carries its operator (before or after, full-width, spaced, closed by 。), a bare number is read as the profile reads
+# one (成本指标: ≤, from the 一级 above when the cells below it are left blank, as merged), a
+# 定性 target names its scale or states what is expected (the profile's default scale).
+TYPED_ROWS = [
+    ("产出指标", "数量指标", "培训人数", "≥50人", "48", 15, "部分学员因病缺席"),
+    ("产出指标", "质量指标", "合格率", ">=90%", "95%", 15, None),
+    ("产出指标", "时效指标", "完成时限", "＜＝30天", "28", 10, None),
+    ("产出指标", "质量指标", "验收通过率", "=100%", "100", 10, None),
+    ("效益指标", "社会效益指标", "投诉处理时长", "2个工作日以内。", "3", 10, "个别投诉情况复杂"),
+    ("效益指标", "社会效益指标", "服务质量", "优、良、中、低、差", "良", 10, "部分服务不够及时"),
+    ("满意度指标", "服务对象满意度指标", "满意度", "＞＝ 90 %", "92", 10, None),
+    ("成本指标(10分)", "经济成本指标", "单位成本", "1,000", "980", 5, None),
+    (None, None, "管理费用", "500", "520", 3, "物价上涨"),
+    ("效益指标", "可持续影响指标", "制度建设", "及时", "部分达成", 2, "制度尚在审批"),
+]
+NO_NATURE_FORMS = [f.id for f in list_forms() if not f.has_nature]
+
+
+def typed_blank(form_id: str, folder, rows=TYPED_ROWS):
+    """A blank portable template of ``form_id`` with ``rows`` typed in (text cells, as typed)."""
+    from workbook_builder.cli import main
+
+    path = folder / f"{form_id}.xlsx"
+    assert main(["new", "-o", str(path), "--name", "测试项目", "--form", form_id, "--annual", "100",
+                 "--rows", str(len(rows)), "--portable"]) == 0
+    lay = Layout(len(rows), get_form(form_id))
+    book = load_workbook(path)
+    ws = book[SHEET]
+    ws[lay.funds_cell("executed")] = 96.0
+    fields = ("level1", "level2", "level3", "target", "actual", "weight", "reason")
+    funds = ws[lay.funds_cell("weight")].value if lay.funds_scored else 0   # (20 in Hubei's, none in Ningxia's)
+    rows = [rows[0][:5] + (rows[0][5] + 100 - funds - sum(r[5] for r in rows),) + rows[0][6:], *rows[1:]]
+    for index, row in enumerate(rows):
+        for field, value in zip(fields, row):
+            if value is not None and lay.has(field):
+                put(ws[lay.indicator_cell(field, index)], value)
+    (folder / "filled").mkdir(exist_ok=True)
+    book.save(folder / "filled" / path.name)
+    return folder / "filled" / path.name
+
+
+@pytest.fixture(scope="module")
+def blank_typed(tmp_path_factory):
+    """form → its blank portable template with TYPED_ROWS typed in, computed by LibreOffice."""
+    if libreoffice.SOFFICE is None:
+        pytest.skip(libreoffice.MISSING)
+    folder = tmp_path_factory.mktemp("blank-typed")
+    paths = [typed_blank(form_id, folder) for form_id in NO_NATURE_FORMS]
+    done = libreoffice.recalculate(paths, tmp_path_factory.mktemp("blank-computed"))
+    return dict(zip(NO_NATURE_FORMS, done))
+
+
+@needs_soffice
+@pytest.mark.parametrize("form_id", NO_NATURE_FORMS)
+def test_blank_template_of_a_form_without_nature_reads_the_typed_target(blank_typed, form_id, tmp_path):
+    """A form without a 性质 column has its nature in the 年度指标值 (≥50人, 85%以上, a bare
+    1,000 under 成本指标, 优良中低差): the blank portable template reads it as the engine does.
+    LibreOffice computes each score; recalc, reading the file with the engine, finds each one right."""
+    from workbook_builder.recalc.run import recalc
+
+    lay = Layout(len(TYPED_ROWS), get_form(form_id))
+    shown = libreoffice.values(blank_typed[form_id], SHEET)
+    scores = [shown.get(lay.indicator_cell("score", i)) for i in range(len(TYPED_ROWS))]
+    assert all(isinstance(s, (int, float)) for s in scores), scores
+    [report] = recalc([str(blank_typed[form_id])], tmp_path / "out", jobs=1).reports
+    assert report.template and report.computed_total == report.reported_total == shown[lay.total_score_cell]
+    assert [(f.kind, f.cell, f.message) for f in report.findings] == []
+
+
+@needs_soffice
+def test_blank_template_asks_for_a_target_it_cannot_read_and_recalc_says_so(tmp_path):
+    """Targets a formula cannot read as the engine does (an operator without a number, a date, a
+    change against last year, a ? that MATCH would take for any operator) show why in the 得分 cell
+    instead of a score; recalc says it once,
+    at the 年度指标值 to correct. A statement led by 达到 is a 定性 target, scored on the default scale."""
+    from workbook_builder.forms.portable import TARGET_FORMAT
+    from workbook_builder.recalc.run import recalc
+
+    rows = [("产出指标", "数量指标", "培训人数", "≥", "达成", 30, None),
+            ("产出指标", "时效指标", "完成时间", "≥1/2个", "1", 20, None),
+            ("效益指标", "经济效益指标", "收入增长", "较上年提高5%", "6", 20, None),
+            ("效益指标", "社会效益指标", "服务效果", "达到预期", "达成", 10, None),
+            ("产出指标", "时效指标", "完成时间", "≤2024-12-31", "1", 5, None),
+            ("产出指标", "时效指标", "完成时间", "≤2024年12月", "1", 5, None),
+            ("产出指标", "质量指标", "合格率", "?90%", "95", 0, None)]
+    path = typed_blank("central-2020", tmp_path, rows)
+    [done] = libreoffice.recalculate([path], tmp_path / "lo")
+    lay = Layout(len(rows), get_form("central-2020"))
+    shown = libreoffice.values(done, SHEET)
+    assert [shown.get(lay.indicator_cell("score", i)) for i in range(len(rows))] == [TARGET_FORMAT] * 3 + [10] + [TARGET_FORMAT] * 3
+    [report] = recalc([str(done)], tmp_path / "out", jobs=1).reports
+    assert [(f.cell, f.message) for f in report.findings if f.cell != lay.total_score_cell] == [
+        (lay.indicator_cell("target", i), f"模板提示“{TARGET_FORMAT}”：请按提示改正后重新报送") for i in (0, 1, 2, 4, 5, 6)]
+
+
+@needs_soffice
+def test_blank_template_under_a_profile_without_a_default_scale_asks_for_a_scale(tmp_path):
+    """A statement (及时) is scored on the profile's default scale; under a profile without one the
+    engine refuses it, and so does the template, asking for a scale (not for a grade of “”). A
+    bare number, which such a profile does not read either, is asked for with its operator."""
+    from workbook_builder.cli import main
+    from workbook_builder.forms.portable import TARGET_BARE, TARGET_FORMAT
+
+    path = tmp_path / "blank.xlsx"
+    assert main(["new", "-o", str(path), "--name", "测试项目", "--form", "central-2020", "--profile",
+                 "beijing-chaoyang-2024", "--annual", "100", "--rows", "3", "--portable"]) == 0
+    lay = Layout(3, get_form("central-2020"))
+    inputs = {lay.funds_cell("executed"): 100.0}
+    for index, (target, actual) in enumerate((("及时", "良"), ("优良中低差", "良"), ("90", "95"))):
+        for field, value in zip(("target", "actual", "weight"), (target, actual, 30)):
+            inputs[lay.indicator_cell(field, index)] = value
+    (tmp_path / "filled").mkdir()
+    [done] = libreoffice.recalculate([filled(path, inputs, tmp_path / "filled")], tmp_path / "lo")
+    shown = libreoffice.values(done, SHEET)
+    assert [shown[lay.indicator_cell("score", i)] for i in range(3)] == [TARGET_FORMAT, 24, TARGET_BARE]
+
+
+@pytest.mark.parametrize("typed", ["?90%", "优*", "≥~5"])
+def test_a_target_holding_a_wildcard_is_refused_before_any_match(tmp_path, typed):
+    """Excel (and ``formulas``) read ? * ~ in MATCH as wildcards: ?90% would match the first
+    operator, 优* the first scale. The nature cell refuses such a target before any lookup."""
+    from workbook_builder.cli import main
+    from workbook_builder.forms.portable import HELPERS, TARGET_FORMAT
+
+    path = tmp_path / "blank.xlsx"
+    assert main(["new", "-o", str(path), "--name", "测试项目", "--form", "central-2020", "--rows", "1", "--portable"]) == 0
+    lay = Layout(1, get_form("central-2020"))
+    book = Evaluated(path)
+    solution = book.calculate(SHEET, {lay.indicator_cell("target", 0): typed})
+    assert book.value(solution, META_SHEET, f"{HELPERS['nature']}{lay.first_indicator_row}") == TARGET_FORMAT
+
+
+def test_an_operator_typed_full_width_is_found_where_comparison_minds_the_width(tmp_path):
+    """A Chinese input method types ＜＝; the engine reads it as <= (NFKC). LibreOffice's MATCH
+    ignores the width; ``formulas`` (as Excel may) does not: the helper cell finds the operator there too."""
+    from workbook_builder.cli import main
+    from workbook_builder.forms.portable import HELPERS
+
+    path = tmp_path / "blank.xlsx"
+    assert main(["new", "-o", str(path), "--name", "测试项目", "--form", "central-2020", "--rows", "2", "--portable"]) == 0
+    lay = Layout(2, get_form("central-2020"))
+    book = Evaluated(path)
+    solution = book.calculate(SHEET, {lay.indicator_cell("target", 0): "＜＝30天", lay.indicator_cell("target", 1): "≥5个"})
+    row = lay.first_indicator_row
+    assert [book.value(solution, META_SHEET, f"{HELPERS['before']}{row + i}") for i in (0, 1)] == ["＜＝", "≥"]

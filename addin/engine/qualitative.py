@@ -24,7 +24,8 @@ _PROPERTY_END = "率度性量果况为是均较很"
 _BRACKETED_END = re.compile(r"[（(]\s*([^（()）]{1,6}?)\s*[)）][。.!！ ]*$")   # 运行良好（优）: the grade it closes on
 
 
-def _key(text: str) -> str:
+def name_key(text: str) -> str:
+    """A scale name or grade as compared: normalised, without spaces or separators (优、良、中 is 优良中)."""
     return _SEPARATORS.sub("", normalize_text(text))
 
 
@@ -34,7 +35,7 @@ _DATES = re.compile(r"\d{4}年|\d{1,2}月(?:\d{1,2}日)?|\d{1,2}日")
 
 def find_scale(target: object, profile: Profile) -> Scale:
     """The profile's scale named by a 定性 row's 年度指标值 (or by a single grade written there)."""
-    text = _key(str(target)) if target is not None else ""
+    text = name_key(str(target)) if target is not None else ""
     if not text:
         raise PerfError("定性指标的年度指标值为空，应填写评价等级，如“优良中低差”")
     for scale in profile.scales:
@@ -93,7 +94,7 @@ def _derived(kind: str, scale: Scale, make) -> object:
 
 def _names(scale: Scale) -> frozenset[str]:
     """The keys of the scale's name and aliases, as :func:`find_scale` compares them."""
-    return _derived("names", scale, lambda s: frozenset({_key(s.name), *map(_key, s.aliases)}))
+    return _derived("names", scale, lambda s: frozenset({name_key(s.name), *map(name_key, s.aliases)}))
 
 
 def _words(scale: Scale) -> list[tuple[str, Grade]]:
@@ -113,8 +114,8 @@ def read_grade(actual: object, scale: Scale, profile: Profile, target: object = 
         raise PerfError("定性指标的实际完成值为空，应填写评价等级，如“优”")
     text = normalize_text(str(actual))
     if scale is profile.default_scale and target is not None:
-        expected = _key(str(target))
-        if expected and _key(text).startswith(expected) and not (profile.statements and profile.statements.failed(text)):
+        expected = name_key(str(target))
+        if expected and name_key(text).startswith(expected) and not (profile.statements and profile.statements.failed(text)):
             return scale.grades[0]
     grade = _stated_grade(text, _words(scale))
     if grade is not None:

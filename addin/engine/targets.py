@@ -20,7 +20,7 @@ from .numbers import BLANK_MARKS, normalize_text, quoted
 
 # Operators written before the number, longest spelling first (after NFKC: ＞＝ is >=, ＝ is =).
 # A strict > or < is read as ≥ or ≤: the forms score "not below" and "not above" the same way.
-_BEFORE = (
+BEFORE = (
     (">=", POSITIVE), ("=>", POSITIVE), ("≥", POSITIVE), ("≧", POSITIVE), ("⩾", POSITIVE),
     ("大于等于", POSITIVE), ("大于或等于", POSITIVE), ("不低于", POSITIVE), ("不少于", POSITIVE),
     ("不小于", POSITIVE), ("达到", POSITIVE), ("大于", POSITIVE), ("高于", POSITIVE), ("超过", POSITIVE),
@@ -33,14 +33,14 @@ _BEFORE = (
 )
 # 不得低于, 不能超过 …: a rule's "must not" before the comparison (合格率不得低于95% is ≥95%)
 _MUST = ("不得", "不能", "不应", "不可", "不宜")
-_BEFORE += tuple((must + word, POSITIVE) for must in _MUST for word in ("低于", "少于", "小于"))
-_BEFORE += tuple((must + word, REVERSE) for must in _MUST for word in ("高于", "超过", "多于", "大于"))
-_BEFORE = tuple(sorted(_BEFORE, key=lambda pair: len(pair[0]), reverse=True))
+BEFORE += tuple((must + word, POSITIVE) for must in _MUST for word in ("低于", "少于", "小于"))
+BEFORE += tuple((must + word, REVERSE) for must in _MUST for word in ("高于", "超过", "多于", "大于"))
+BEFORE = tuple(sorted(BEFORE, key=lambda pair: len(pair[0]), reverse=True))
 # Operators written after the number and its unit.
 _DEADLINE = ("前", "之前", "以前")   # 9月前: by the end of a period
-_AFTER = (("以上", POSITIVE), ("及以上", POSITIVE), ("以下", REVERSE), ("及以下", REVERSE),
+AFTER = (("以上", POSITIVE), ("及以上", POSITIVE), ("以下", REVERSE), ("及以下", REVERSE),
           ("以内", REVERSE), ("之内", REVERSE), ("内", REVERSE), *((word, REVERSE) for word in _DEADLINE))
-_AFTER = tuple(sorted(_AFTER, key=lambda pair: len(pair[0]), reverse=True))
+AFTER = tuple(sorted(AFTER, key=lambda pair: len(pair[0]), reverse=True))
 # What makes a lead before a number no indicator's name (see _named): a negation just before the
 # operator (未达到90%), a change against a base (较上年提高5%以上), a second clause or a remark
 # (完成建设,收入达到5亿元; 优（满意度≥90%）).
@@ -50,7 +50,7 @@ _RELATIVE = ("较", "同比", "环比", "相比", "上年", "去年", "基期", 
 _CLAUSE = re.compile(r"[，,；;。！!？?（）()【】\[\]]")
 _TRAILING = "。．；;，,、！!"   # punctuation closing a target cell
 # Any operator, before or after the number: what a target that states its nature contains.
-_ANY_OPERATOR = re.compile("|".join(re.escape(word) for word, _ in (*_BEFORE, *_AFTER)))
+_ANY_OPERATOR = re.compile("|".join(re.escape(word) for word, _ in (*BEFORE, *AFTER)))
 # A number with at most a short unit after it: the whole of a quantitative target.
 _QUANTITY = re.compile(r"(-?\d+(?:\.\d+)?)\s*([^\d\s]{0,8})")
 # Spellings of units inside targets that the rest of the engine knows by another name.
@@ -70,7 +70,7 @@ class Target:
 
 
 def _unit(text: str) -> str:
-    for after, _ in _AFTER:
+    for after, _ in AFTER:
         if text.endswith(after):
             text = text[: -len(after)]
             break
@@ -78,7 +78,7 @@ def _unit(text: str) -> str:
 
 
 def _after_nature(rest: str) -> str | None:
-    return next((nature for word, nature in _AFTER if rest.endswith(word)), None)
+    return next((nature for word, nature in AFTER if rest.endswith(word)), None)
 
 
 def split_target(target: object, bare: str | None = None) -> Target:
@@ -98,7 +98,7 @@ def split_target(target: object, bare: str | None = None) -> Target:
     text = text.rstrip(_TRAILING) or text
     if text in BLANK_MARKS:
         raise PerfError("年度指标值为空", "target")
-    for word, nature in _BEFORE:
+    for word, nature in BEFORE:
         if text.startswith(word):
             rest = text[len(word):]
             match = _QUANTITY.fullmatch(rest.replace(",", ""))
@@ -133,7 +133,7 @@ def _named(text: str) -> Target | None:
     lead, match = text[:first.start()], _QUANTITY.fullmatch(text, first.start())
     if match is None or _CLAUSE.search(lead) or any(word in lead for word in _RELATIVE):
         return None
-    word, nature = next(((word, nature) for word, nature in _BEFORE if lead.endswith(word)), ("", None))
+    word, nature = next(((word, nature) for word, nature in BEFORE if lead.endswith(word)), ("", None))
     if nature is None and not match.group(2).endswith(_DEADLINE):
         nature = _after_nature(match.group(2))
     if nature is None or _NEGATED.search(lead[:len(lead) - len(word)]):

@@ -29,7 +29,8 @@ from addin.engine.natures import EQUAL, POSITIVE, QUALITATIVE, REVERSE
 from addin.engine.numbers import read_value
 from addin.engine.profiles import FUNDS_BASES, Profile, Scale
 from addin.engine.scoring import DECIMAL_NATURES, DECIMAL_PERCENT_FROM, PERCENT_WORDS
-from addin.engine.targets import Target
+from addin.engine.qualitative import name_key
+from addin.engine.targets import AFTER, BEFORE, Target
 
 from . import layout as L
 
@@ -219,7 +220,10 @@ class Row:
     is defined (its 性质, or its target on a form without a 性质 column). On such a form a
     portable template reads the target when it is written: ``nature``, ``target`` (the number)
     and ``unit`` are then literals (``"≥"``, ``50``, ``"个"``) and ``literal`` is true; with the
-    add-in the nature is ``""`` and PERF_* read the target cell themselves."""
+    add-in the nature is ``""`` and PERF_* read the target cell themselves. In a blank portable
+    template of such a form the unit types the target: ``nature``, ``target``, ``unit`` and
+    ``scale`` are then the helper cells that read it (:func:`target_helpers`) and ``derived`` is
+    true."""
 
     defined: str
     nature: str
@@ -230,6 +234,8 @@ class Row:
     score: str
     reason: str
     literal: bool = False
+    derived: bool = False
+    scale: str = ""
 
     @classmethod
     def at(cls, index: int, lay: L.Layout, split: Target | None = None) -> "Row":
@@ -248,10 +254,25 @@ class Row:
         return cls(cell("target"), _text(split.nature), value, _text(split.unit) if split.unit else None,
                    *rest, literal=True)
 
+    @classmethod
+    def derived_at(cls, index: int, lay: L.Layout) -> "Row":
+        """A row of a blank portable template of a form without a 性质 column."""
+        row = lay.first_indicator_row + index
+        helper = {name: f"'{L.META_SHEET}'!{column}{row}" for name, column in HELPERS.items()}
+        typed = lay.indicator_cell("target", index)
+        return cls(typed, helper["nature"], helper["number"], helper["unit"],
+                   *(lay.indicator_cell(f, index) for f in ("actual", "weight", "score", "reason")),
+                   derived=True, scale=helper["scale"])
+
+    @property
+    def clean(self) -> bool:
+        """Whether ``target`` is a number once the row's nature is ≥, ≤ or = (no check needed)."""
+        return self.literal or self.derived
+
     @property
     def target_number(self) -> str:
         """The target A as a formula operand."""
-        return self.target if self.literal else number(self.target)
+        return self.target if self.clean else number(self.target)
 
     @property
     def decimal_percent(self) -> str:
@@ -261,12 +282,148 @@ class Row:
         b = number(self.actual)
         words = ",".join(f'"{word}"' for word in DECIMAL_PERCENT_UNITS)
         units = [] if self.unit is None else [f'ISNUMBER(MATCH(SUBSTITUTE({self.unit}," ",""),{{{words}}},0))']
-        if not self.literal:   # (a literal target's % is its unit already)
+        if not self.clean:   # (a literal or derived target's % is its unit already)
             units.append(f'OR(RIGHT(TRIM({self.target}),1)="%",RIGHT(TRIM({self.target}),1)="％")')
         if not units:
             return ""
         written = f'ISERROR(SEARCH("%",{self.actual})),ISERROR(SEARCH("％",{self.actual}))'
         return f"AND(OR({','.join(units)}),{self.target_number}>={DECIMAL_PERCENT_FROM},ABS({b}-1)<=1,{b}<>0,{written})"
+
+
+# Helper cells of a blank portable template of a form without a 性质 column, on the hidden sheet
+# in the indicator row's own row: what :func:`target_helpers` reads from the target typed.
+HELPERS = dict(zip(("text", "before", "after", "rest", "number", "digits", "unit", "nature", "scale"),
+                   "GHIJKLMNO"))
+TARGET_FORMAT = "年度指标值请写成 ≥50个、≤30天、=100% 这样的运算符和数值，或评价等级（如 优良中低差）"
+TARGET_BARE = "年度指标值请写明 ≥、≤ 或 =（如 ≥50个）"
+TARGET_PROMPT = "写明运算符、数值和单位，如 ≥50个、≤30天、=100%、95%以上；定性指标写评价等级，如 优良中低差"
+_FULL_WIDTH = str.maketrans("<>=", "＜＞＝")   # typed in a Chinese input method (NFKC reads them as <>=)
+_DIGITS = "{" + ",".join([str(d) for d in range(10)] + [f'"{chr(0xFF10 + d)}"' for d in range(10)]) + "}"
+_PLACES = 15   # the longest number a target is read with, in characters
+_SEQUENCE = "{" + ",".join(str(i) for i in range(1, _PLACES + 1)) + "}"
+_QUALITATIVE_SEPARATORS = "/、;；|"   # (spaces and commas are off already) as find_scale compares names
+
+
+def _array(values) -> str:
+    return "{" + ",".join(_text(v) for v in values) + "}"
+
+
+def _operators(pairs) -> dict[str, str]:
+    """The engine's operator spellings (and their full-width forms) → nature."""
+    found = {}
+    for word, nature in pairs:
+        found.setdefault(word, nature)
+        found.setdefault(word.translate(_FULL_WIDTH), nature)
+    return found
+
+
+def _longest(side: str, ref: str, words) -> str:
+    """The longest of ``words`` that ``ref`` starts (``LEFT``) or ends (``RIGHT``) with, else "".
+    (MATCH reads ? * ~ as wildcards: the nature cell refuses a target holding one first.)"""
+    formula = '""'
+    for length in sorted({len(w) for w in words}):
+        part = f"{side}({ref},{length})"
+        formula = f"IF({_one_of(part, [w for w in words if len(w) == length])},{part},{formula})"
+    return formula
+
+
+def _lookup(value: str, mapping: dict[str, str]) -> str:
+    return f"INDEX({_array(mapping.values())},MATCH({value},{_array(mapping)},0))"
+
+
+def _one_of(ref: str, words) -> str:
+    return f"ISNUMBER(MATCH({ref},{_array(words)},0))"
+
+
+def _symbols(words) -> list[str]:
+    """The operators written as symbols (≥, >=, ＞＝), never a statement's start as 达到 is."""
+    return [w for w in words if not any("\u4e00" <= c <= "\u9fff" for c in w)]
+
+
+def _has_digit(ref: str) -> str:
+    return f"SUMPRODUCT(--ISNUMBER(FIND({_DIGITS},{ref})))>0"
+
+
+def _scale_names(profile: Profile) -> dict[str, str]:
+    """What a 定性 target may say → the scale it names, as :func:`find_scale` looks: a scale's
+    name or alias, else a single grade (the first scale that has it)."""
+    found = {}
+    for scale in profile.scales:
+        for name in (scale.name, *scale.aliases):
+            found.setdefault(name_key(name), scale.name)
+    for scale in profile.scales:
+        for grade in scale.grades:
+            for word in grade.words:
+                found.setdefault(name_key(word), scale.name)
+    return found
+
+
+def _bare(profile: Profile, lay: L.Layout, index: int) -> str:
+    """The nature of a bare-number target (no operator), as :meth:`Profile.bare_nature` reads it
+    from the row's 二级 and 一级 指标 (the nearest above where cells are merged, without a point
+    count such as （20分）); the message asking for an operator where the profile reads none."""
+    levels = {word: nature for word, nature in profile.bare_targets.items() if word}
+    formula = _text(profile.bare_targets.get("", TARGET_BARE))
+    for field in ("level1", "level2") if levels else ():   # (the 二级 decides first, as bare_nature's last found)
+        first, cell = lay.indicator_cell(field, 0), lay.indicator_cell(field, index)
+        column = f"'{L.SHEET}'!${first[0]}${first[1:]}:{cell}"
+        name = f'TRIM(LOOKUP(2,1/({column}<>""),{column}))'   # (#N/A above the first: no level)
+        name = f'LEFT({name},MIN(FIND("(",{name}&"("),FIND("（",{name}&"（"))-1)'
+        formula = f"IF({_one_of(name, levels)},{_lookup(name, levels)},{formula})"
+    return formula
+
+
+def target_helpers(profile: Profile, lay: L.Layout, index: int) -> dict[str, str]:
+    """Column → formula of the helper cells that read the target a unit types in a blank portable
+    template of a form without a 性质 column, as :func:`~addin.engine.targets.split_target`
+    reads it, for what a formula can read: an operator before (``≥50个``, ``不低于90%``) or after
+    (``95%以上``) a plain number with a unit without digits, or a bare number
+    as the profile reads one; a target without a digit is 定性, on the scale it names (else the
+    profile's default scale). The ``nature`` cell holds ≥, ≤, = or 定性, or the message asking
+    for a target written so."""
+    row = lay.first_indicator_row + index
+    at = {name: f"{column}{row}" for name, column in HELPERS.items()}
+    typed = f"'{L.SHEET}'!{lay.indicator_cell('target', index)}"
+    text, before, after, rest, value, digits, unit, nature = (at[k] for k in (
+        "text", "before", "after", "rest", "number", "digits", "unit", "nature"))
+    spaceless = f'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE(TRIM({typed})," ",""),"\u3000",""),",","")'
+    closing = _text("".join(sorted(set("。．；;，、！!"))))
+    bare = f'SUBSTITUTE(SUBSTITUTE({rest},"%",""),"％","")'
+    numeral = f"LEFT({bare},{digits})"
+    before_words, after_words = _operators(BEFORE), _operators(AFTER)
+    # a plain number: digits with at most one point after an optional minus (a prefix VALUE reads as
+    # a date or a time, 1/2, 2024-12-31, 2024.12.31 in Chinese Excel, is no number of a target)
+    plain = f'SUBSTITUTE(IF(LEFT({numeral},1)="-",MID({numeral},2,{_PLACES}),{numeral}),".","",1)'
+    malformed = [f'SUMPRODUCT(--ISERROR(FIND(MID({plain}&REPT("0",{_PLACES}),{_SEQUENCE},1),"0123456789")))>0',
+                 _has_digit(unit)]
+    wildcard = "OR(" + ",".join(f'ISNUMBER(FIND("{c}",{text}))' for c in "?*~") + ")"
+    stated = (f'IF({before}<>"",{_lookup(before, before_words)},'
+              f'IF({after}<>"",{_lookup(after, after_words)},{_bare(profile, lay, index)}))')
+    scale_key = text
+    for separator in _QUALITATIVE_SEPARATORS:
+        scale_key = f'SUBSTITUTE({scale_key},{_text(separator)},"")'
+    names = _scale_names(profile)
+    default = _text(profile.default_scale.name) if profile.default_scale is not None else '""'
+    formulas = {
+        "text": f'=IF({spaceless}="","",IF(ISNUMBER(FIND(RIGHT({spaceless},1),{closing})),'
+                f'LEFT({spaceless},LEN({spaceless})-1),{spaceless}))',
+        "before": f"={_longest('LEFT', text, before_words)}",
+        "after": f'=IF({before}<>"","",{_longest("RIGHT", text, after_words)})',
+        "rest": f'=IF({before}<>"",MID({text},LEN({before})+1,99),IF({after}<>"",LEFT({text},LEN({text})-LEN({after})),{text}))',
+        "number": f"=LOOKUP(9.9E+307,--LEFT({bare},{_SEQUENCE}))",
+        "digits": f"=MIN(LOOKUP(9.9E+307,--LEFT({bare},{_SEQUENCE}),{_SEQUENCE}),LEN({bare}))",
+        "unit": f'=IF(ISNA({value}),"",MID({rest},{digits}+1,99))',
+        "nature": _guarded([(f'{text}=""', '""'), (wildcard, _text(TARGET_FORMAT)),
+                            (f"AND(NOT({_has_digit(text)}),{_one_of(before, _symbols(before_words))})",
+                             _text(TARGET_FORMAT)),   # ≥ without a number (达到预期 is a statement)
+                            (f"NOT({_has_digit(text)})", _text(QUALITATIVE)),
+                            (f"ISNA({value})", _text(TARGET_FORMAT)),
+                            (f"OR({','.join(malformed)})", _text(TARGET_FORMAT))], stated),
+        "scale": f'=IF({nature}<>{_text(QUALITATIVE)},"",IF(ISNUMBER(MATCH({scale_key},{_array(names)},0)),'
+                 f"{_lookup(scale_key, names)},{default}))",
+    }
+    formulas["nature"] = "=" + formulas["nature"]
+    return {HELPERS[name]: formula for name, formula in formulas.items()}
 
 
 class PortableFormulas:
@@ -323,7 +480,7 @@ class PortableFormulas:
         a, b, w = row.target_number, number(row.actual), row.weight
         share = QUANTITATIVE_BUILDERS[self.profile.methods[nature]](a, b)
         over = self._over_target(nature, a, b)
-        guards = [] if row.literal else [_need_number(row.target, form.INDICATOR_FIELDS["target"])]
+        guards = [] if row.clean else [_need_number(row.target, form.INDICATOR_FIELDS["target"])]
         guards.append(_need_number(row.actual, form.INDICATOR_FIELDS["actual"], row.unit))
         if nature in DECIMAL_NATURES and row.decimal_percent:   # 0.95 for 95%: asked for as written
             guards.append((row.decimal_percent, _text("实际完成值请写成百分数（如 95%），不要写成小数（0.95）")))
@@ -337,18 +494,24 @@ class PortableFormulas:
         return OVER_TARGET_BUILDERS[self.profile.over_target_mode](self.profile, nature, a, b)
 
     def _qualitative(self, row: Row, scale: Scale | None) -> str:
+        scale_guards = []
         if scale is not None:
             key = f'{_text(scale.name + "|")}&TRIM({row.actual})'
             names = "、".join(g.name for g in scale.grades)
             message = _text(f"请从下拉列表中选择等级（{names}）")
+        elif row.derived:   # the scale its target names, found by the helper cell
+            key = f'{row.scale}&"|"&TRIM({row.actual})'
+            message = f'"实际完成值应为“"&{row.scale}&"”中的一个等级"'
+            scale_guards.append((f'{row.scale}=""', _text(TARGET_FORMAT)))
         else:
             key = f'TRIM({row.target})&"|"&TRIM({row.actual})'
             message = _text("年度指标值应为评价等级（如 优良中低差），实际完成值应为其中一个等级（如 优）")
         found = f"MATCH({key},{self.keys},0)"
         score = _round(f"INDEX({self.shares},{found})*{row.weight}", self.profile.decimals)
-        typed = [row.actual] if scale is not None else [row.target, row.actual]   # (MATCH reads ? * ~ as wildcards)
+        typed = [row.actual] if scale is not None or row.derived else [row.target, row.actual]   # (MATCH reads ? * ~ as wildcards)
         wildcard = "OR(" + ",".join(f'ISNUMBER(FIND("{c}",{ref}))' for ref in typed for c in "?*~") + ")"
-        guards = [(wildcard, message), (f"ISNA({found})", message), (f"NOT(ISNUMBER({row.weight}))", '"分值应填写数值"')]
+        guards = [*scale_guards, (wildcard, message), (f"ISNA({found})", message),
+                  (f"NOT(ISNUMBER({row.weight}))", '"分值应填写数值"')]
         return _guarded(guards, score)
 
     def indicator_score(self, row: Row, nature: str | None, scale: Scale | None) -> str:
@@ -360,7 +523,7 @@ class PortableFormulas:
         elif nature is not None:
             body = self._quantitative(nature, row)
         else:
-            body = _text("绩效指标性质应为 ≥、≤、= 或 定性")
+            body = row.nature if row.derived else _text("绩效指标性质应为 ≥、≤、= 或 定性")   # (a derived one says why)
             for each in (EQUAL, REVERSE, POSITIVE):
                 body = f'IF({row.nature}="{each}",{self._quantitative(each, row)},{body})'
             body = f'IF({row.nature}="{QUALITATIVE}",{self._qualitative(row, None)},{body})'

@@ -37,7 +37,8 @@ from addin.engine.targets import split_target
 from . import layout as L
 from .sheet import cell_text, finish_sheet, generated_at, one_line, put, put_row, validation
 from .portable import (MODE_LABEL, MODE_VALUE, SHARES_FIRST_ROW, SHARES_HEADER, SHARES_KEY_COLUMN,
-                       SHARES_VALUE_COLUMN, NotPortable, PortableFormulas, Row, judged_check, reason_blank)
+                       SHARES_VALUE_COLUMN, TARGET_PROMPT, NotPortable, PortableFormulas, Row, judged_check,
+                       reason_blank, target_helpers)
 from .. import perfbook_version, texts
 from ..console import width
 from ..recalc.textsize import wrapped_lines
@@ -327,6 +328,13 @@ def _split(ind: Indicator, profile: Profile, found: Form):
         return None
 
 
+def _derived(table: Table, found: Form, formulas) -> bool:
+    """Whether the rows of a portable template read their nature from the target the unit types:
+    a blank template (no target given) of a form without a 性质 column."""
+    return (formulas.portable and not found.has_nature
+            and all(i.target in (None, "") and i.level1 not in found.judged for i in table.indicators))
+
+
 def _indicators(ws, table: Table, profile: Profile, lay: L.Layout, formulas) -> None:
     found = lay.form
     judged = [i.level1 in found.judged for i in table.indicators]
@@ -336,7 +344,7 @@ def _indicators(ws, table: Table, profile: Profile, lay: L.Layout, formulas) -> 
                                                  for i, j in zip(table.indicators, judged))
     else:
         defined = bool(table.indicators) and all(s or j for s, j in zip(splits, judged))
-        if formulas.portable and not defined:
+        if formulas.portable and not defined and not _derived(table, found, formulas):
             raise NotPortable(
                 f"表样“{found.name}”没有绩效指标性质列，指标值中须写明运算符和数值（如 ≥50个）才能生成通用公式；"
                 f"项目“{table.project}”有指标值未写明，请补全项目清单，或不加 --portable 生成使用 PERF_* 函数的模板")
@@ -354,6 +362,8 @@ def _indicators(ws, table: Table, profile: Profile, lay: L.Layout, formulas) -> 
     unit_hint = f"单位见“{found.label('indicators', 'unit')}”" if found.has_unit else "单位与年度指标值相同"
     number_prompt = validation(allow_blank=True, promptTitle=found.label("indicators", "actual"),
                                prompt=f"填写数值，{unit_hint}，如 99.95 或 99.95%；定性指标填写等级，如 优")
+    derived = _derived(table, found, formulas)
+    target_prompt = validation(allow_blank=True, promptTitle=found.label("indicators", "target"), prompt=TARGET_PROMPT)
     fixed = [f for f in ("level1", "level2", "level3", "nature", "target", "unit", "weight") if lay.has(f)]
     for index, ind in enumerate(table.indicators):
         row = lay.first_indicator_row + index
@@ -373,7 +383,7 @@ def _indicators(ws, table: Table, profile: Profile, lay: L.Layout, formulas) -> 
             # (a blank template's) in a text cell, as the 实际完成值: "90%" typed in a General cell is
             # stored as 0.9, which PERF_SCORE cannot tell from 0.9 % (the portable formulas read numbers)
             fmt = WEIGHT_FORMAT if field == "weight" else None
-            if field == "target" and not defined and not formulas.portable:
+            if field == "target" and not defined and (derived or not formulas.portable):
                 fmt = TEXT_FORMAT
             _set(ws, cell(field), value, align=LEFT if field == "level3" else CENTER, fmt=fmt, user_input=not defined)
         # Text format: Excel would turn a typed "100%" into the fraction 1 in a General cell.
@@ -391,7 +401,7 @@ def _indicators(ws, table: Table, profile: Profile, lay: L.Layout, formulas) -> 
         else:
             nature = split.nature if split else None
         scale = find_scale(ind.target, profile) if nature == QUALITATIVE else None
-        cells = Row.at(index, lay, split if formulas.portable else None)
+        cells = Row.derived_at(index, lay) if derived else Row.at(index, lay, split if formulas.portable else None)
         _set(ws, cell("score"), formula=formulas.indicator_score(cells, nature, scale), fmt=SCORE_FORMAT,
              user_input=bool(found.judged) and not defined)   # a blank row may be a judged one
         _fit_row(ws, lay, row)
@@ -405,8 +415,10 @@ def _indicators(ws, table: Table, profile: Profile, lay: L.Layout, formulas) -> 
         if not defined:
             if found.has_nature:
                 nature_list.add(cell("nature"))
+            elif derived:
+                target_prompt.add(cell("target"))
             level1_list.add(cell("level1"))
-    for check in (nature_list, level1_list, number_prompt, *grade_lists.values()):
+    for check in (nature_list, level1_list, number_prompt, target_prompt, *grade_lists.values()):
         if check.sqref:
             ws.add_data_validation(check)
     if defined:
@@ -545,6 +557,11 @@ def _meta(wb: Workbook, table: Table, profile: Profile, year: int, now: dt.datet
         rows.append((MODE_LABEL, MODE_VALUE))
     for number, row in enumerate(rows, start=1):
         put_row(ws, number, row)
+    if _derived(table, found, formulas):   # the helper cells reading the target each row's unit types
+        lay = L.Layout(len(table.indicators), found)
+        for index in range(len(table.indicators)):
+            for column, formula in target_helpers(profile, lay, index).items():
+                ws[f"{column}{lay.first_indicator_row + index}"] = formula
     if formulas.portable:  # the grade shares the 定性 formulas look up
         for number, (key, share) in enumerate([SHARES_HEADER, *formulas.share_rows()], start=SHARES_FIRST_ROW - 1):
             put(ws[f"{SHARES_KEY_COLUMN}{number}"], key)
