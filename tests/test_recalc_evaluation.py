@@ -8,6 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from addin.engine.frameworks import get_framework
+from tests import libreoffice
 from tests.conftest import ROOT
 from workbook_builder.cli import main
 from workbook_builder.recalc.result import NOT_FILLED
@@ -308,3 +309,43 @@ def test_an_average_written_with_more_numbers_states_none(tmp_path):
                                      average="三年平均87.79（满分100）", grade="良")
     [report] = recalc([str(path)], tmp_path / "out", jobs=1).reports
     assert report.reported_total is None and report.computed_total == 87.79
+
+
+# An evaluator's 岳阳 评分表 filled in full (a helper's review): items met, values, deductions,
+# judged scores, reasons, and their mistakes (a deduction without a reason, a score above its
+# 分值, a total and a grade typed wrongly)
+FILLED_YUEYANG = {
+    "K5": "①②③", "O5": "部分绩效指标未量化", "K6": "全部", "K7": "①②", "K8": "1,2,3", "K9": "①", "O9": "未附资金分配方案",
+    "L10": 340, "M10": 369, "O10": "资金到位340万元，未全额到位", "K11": "②", "O11": "资金到位不及时",
+    "N12": "⑤3", "O12": "部分支出超预算", "K13": "全部", "K14": "全部", "K15": "全部", "K16": "①②",
+    "O16": "未按计划完工，延期1个月", "K17": "全部", "L18": "95%", "M18": "100%", "O18": "1个点位未完成",
+    "L19": 1, "M19": 1, "N20": 3, "O20": "竣工验收延期", "L21": 380, "M21": 369, "O21": "实际成本超出预算",
+    "I22": 9, "I23": 7, "O23": "部分社会效益尚未显现", "I24": 6, "I25": 8, "L26": "88%", "I30": 84.42, "I31": "优",
+}
+
+
+@pytest.mark.skipif(libreoffice.SOFFICE is None, reason=libreoffice.MISSING)
+def test_template_filled_without_the_addin_finds_what_it_finds_when_computed(tmp_path):
+    """Filled where the add-in is not installed and saved (LibreOffice, as WPS or Excel without
+    it), every PERF_* score shows #NAME?: those scores are computed as the add-in would, with one
+    note; the findings are those of the same sheet whose scores were never computed (it had been
+    17 findings 公式的错误值, no total, and the real mistakes lost). A score typed over a formula
+    among uncomputed ones is the evaluator's (the others had each been 未填写自评得分)."""
+    from workbook_builder.readers.tables import NOTE_NO_ADDIN, NOTE_NOT_COMPUTED
+
+    path = write_evaluation("yueyang-2020", tmp_path / "in" / "评分表.xlsx")
+    wb = load_workbook(path)
+    for ref, value in FILLED_YUEYANG.items():
+        wb[E.SHEET][ref] = value
+    wb[E.SHEET]["I6"] = 4   # 绩效目标 目标内容, all met: 4, typed over its formula
+    wb.save(path)
+    [saved] = libreoffice.convert([path], tmp_path / "saved", "xlsx")
+    assert load_workbook(saved, data_only=True)[E.SHEET]["I10"].value == "#NAME?"
+    computed = recalc([str(path)], tmp_path / "out1", jobs=1)
+    without = recalc([str(saved)], tmp_path / "out2", jobs=1)
+    [one], [two] = computed.reports, without.reports
+    assert (one.note, two.note) == (NOTE_NOT_COMPUTED, NOTE_NO_ADDIN)
+    assert one.computed_total == two.computed_total == 81.42 and one.grade == two.grade == "良"
+    assert sorted(_findings(computed)) == sorted(_findings(without)) == sorted([
+        ("O7", "missing_reason"), ("I22", "score_above_weight"), ("O24", "missing_reason"),
+        ("O26", "missing_reason"), ("I30", "total_mismatch"), ("I31", "grade_mismatch")])

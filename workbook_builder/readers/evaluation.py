@@ -21,7 +21,8 @@ from addin.engine.frameworks import EntryRow, EvaluationForm, Inputs
 
 from ..forms import evaluation_layout as E
 from .container import Grid, address
-from .tables import cell_texts, has_text, norm
+from .tables import (LOST, NO_ADDIN, NOTE_LOST, NOTE_NO_ADDIN, NOTE_NOT_COMPUTED, cell_texts, has_text,
+                     norm)
 
 # Header label (spaces removed) → field; a 分值 column belongs to the level left of it.
 LABELS = (
@@ -58,6 +59,7 @@ class ReadEvaluation:
     framework: str | None = None
     declared_profile: str | None = None
     problems: list[tuple[str, str]] = field(default_factory=list)
+    note: str = ""   # why perfbook computed the scores (the add-in was not installed)
 
 
 def is_header(texts: set[str], bare: bool = False) -> bool:
@@ -230,14 +232,33 @@ def read_evaluations(grids: list[Grid], file: str) -> list[ReadEvaluation]:
                     read.framework = str(info.get("评价指标体系") or "") or None
                     read.declared_profile = read.declared_profile or str(info.get("规则") or "") or None
                     read.form.project = str(info.get("项目名称") or "")
-                    typed = [row for row in read.form.rows if any(
-                        v not in (None, "") for v in (row.inputs.met, row.inputs.value, row.inputs.deductions))]
-                    read.uncalculated = bool(typed) and all(row.score in (None, "") for row in typed)
+                    _not_computed(read)
                 if not read.form.project and not read.template:   # a template's name is in _perfbook
                     read.form.project = _project(grid)
                 found.append(read)
                 break
     return found
+
+
+def _not_computed(read: ReadEvaluation) -> None:
+    """A template whose PERF_* scores were not computed: filled where the add-in is not installed
+    (WPS, LibreOffice, Excel without it), they show #NAME? (#N/A once saved as .xls); saved by a
+    program that computes nothing, most of them are empty though their inputs are filled. The
+    scores are then computed here as the add-in would, with one note and no finding per cell
+    (an evaluator's sheet gave 17 findings 公式的错误值 and no total). A score typed over a
+    formula is the evaluator's and is checked; one or two empty among computed ones were cleared."""
+    rows = read.form.rows
+    for error, note in ((NO_ADDIN, NOTE_NO_ADDIN), (LOST, NOTE_LOST)):
+        shown = [row for row in rows if row.score == error]
+        for row in shown:
+            row.score = None
+        if shown:
+            read.uncalculated, read.note = True, note
+            return
+    typed = [row for row in rows
+             if any(v not in (None, "") for v in (row.inputs.met, row.inputs.value, row.inputs.deductions))]
+    if sum(1 for row in typed if row.score in (None, "")) * 2 > len(typed):
+        read.uncalculated, read.note = True, NOTE_NOT_COMPUTED
 
 
 def _project(grid: Grid) -> str:

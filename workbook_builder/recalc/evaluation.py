@@ -81,6 +81,7 @@ def report_evaluation(read: ReadEvaluation, profile: str | None, file_label: str
         reported_total=_plain(reported), computed_total=_plain(result.total), grade=result.grade,
         findings=findings,
     )
+    report.note = read.note
     if not read.form.filled:   # as a 自评表 never filled in: one status, counted apart, no finding, no report
         report.status, report.findings = UNFILLED, []
     view = AnnotatedView([item if item.score is not None else None for item in result.items], None,
