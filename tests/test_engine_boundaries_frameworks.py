@@ -350,6 +350,18 @@ def test_a_judged_score_above_its_points_counts_as_the_points():
     assert ("score_above_weight", row + 1) in [(f.finding.kind, f.row) for f in result.findings]
 
 
+@pytest.mark.parametrize("typed", [-1, -0.5])
+def test_a_negative_judged_score_is_found_and_counts_as_0(typed):
+    """酌情扣分 takes off at most the item's 分值: −1 of 8 is no score (it had given a total of 91,
+    优, with no finding, and a report saying 扣9分)."""
+    form = fill(blank_form(get_framework("yueyang-2020")), {"经济效益": {"reported": typed, "reason": "原因"}})
+    result = evaluate_form(form)
+    row = [r.name for r in form.rows].index("经济效益")
+    assert result.items[row].score == 0
+    [found] = [f.finding for f in result.findings if f.row == row + 1]
+    assert (found.kind, found.message) == ("score_above_weight", f"自评得分{typed:g}应在 0 至分值 8 之间")
+
+
 def test_group_findings_point_at_the_first_row_of_the_group():
     blank = blank_form(get_framework("yueyang-2020"))
     form = fill(blank, {r.name: {"reported": r.points, "reason": "原因"} for r in blank.rows})   # (every 小计 known)
