@@ -39,6 +39,23 @@ def test_yearly_scores_are_averaged():
     assert [f.finding.kind for f in wrong.findings if f.year is None] == ["total_mismatch"]
 
 
+def test_a_yearly_score_outside_0_to_100_is_found_and_leaves_no_average():
+    """105 for 2020 had averaged 91, 优, with no finding."""
+    result = evaluate_years(seed_004((105, 80, 88)), 91, "优")
+    found = [(f.year, f.finding.kind, f.finding.message) for f in result.findings if f.finding.field == "score"]
+    assert found == [(2020, "score_above_weight", "2020年得分105应在 0 至 100 分之间")]
+    assert result.average is None and result.grade is None
+    assert evaluate_years(seed_004((100, 0, 88)), None, None).average == Decimal("62.67")   # (the bounds are scores)
+
+
+def test_a_year_left_blank_beside_scored_ones_is_found_and_leaves_no_average():
+    """A blank 2021 had been left out: the 2020-2022 average was that of two years (87.50, 良)."""
+    result = evaluate_years(seed_004((85, None, 90)), None, None)
+    found = [(f.year, f.finding.kind, f.finding.message) for f in result.findings if f.finding.field == "score"]
+    assert found == [(2021, "score_missing", "2021年得分未填写，各年度平均得分无法计算")]
+    assert result.average is None and result.grade is None
+
+
 def test_amounts_written_with_their_unit_read_as_the_numbers(tmp_path):
     """A year's table typed (or pasted from Word) with 万元 after each amount reads as the same
     numbers (the Word reader used to strip the unit; the table readers now convert it)."""

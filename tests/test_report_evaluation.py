@@ -237,6 +237,17 @@ def test_multiyear_report_averages_published_yearly_scores(tmp_path):
     assert "2020年度得分：85分。" in text and "（各年度得分的平均）" in text
 
 
+def test_multiyear_report_with_a_year_left_blank_says_it_is_not_filled_and_states_no_average(tmp_path):
+    """A year blank beside scored ones is 未填写 (未公布 is seed 004's, where no year's is given),
+    and no 2020-2022 average is stated from two years."""
+    book = write_qinhuangdao(tmp_path / "q.xlsx", scores={2020: 85, 2022: 90}, average=87.5, grade="良")
+    [report] = write_reports(book, tmp_path / "r.docx").reports
+    text = body(report.path)
+    assert "2021年度得分：未填写。" in text and "未公布" not in text
+    assert "各年度得分不全或有误（见存在的问题），综合得分无法计算。" in text
+    assert "平均得分87.5" not in text and "平均得分为87.5" not in text
+
+
 # --- one command, the right kind -------------------------------------------------------------
 
 

@@ -26,7 +26,8 @@ from ..readers.multiyear import ReadYears
 from ..recalc.result import TableReport
 from .model import NUMERALS, bands_text, cell_text, narrative_context, points, require, where_of
 
-UNPUBLISHED = "未公布"
+UNPUBLISHED = "未公布"   # no year's score published (seed 004): the average is the table's
+UNFILLED = "未填写"     # a year left blank beside scored ones
 
 
 def money(value: object) -> str:
@@ -108,6 +109,11 @@ class MultiYearReportData:
         """Whether the yearly scores are given (then the average is computed from them)."""
         return any(y.score is not None for y in self.years)
 
+    @property
+    def no_score(self) -> str:
+        """What a year without a score shows: 未公布 where no year's is given, else 未填写."""
+        return UNFILLED if self.published else UNPUBLISHED
+
     def _sum(self, attr: str) -> Decimal | None:
         values = [getattr(y, attr) for y in self.years]
         return None if not values or None in values else sum(values, Decimal(0))
@@ -125,13 +131,15 @@ class MultiYearReportData:
         method = (f"本次评价覆盖{self.span}共{len(self.years)}个年度：逐年核对预算及支出表（明细行之和应与合计行一致，"
                   f"执行率=实际支出÷预算数（调整后）），以各年度评价得分的平均分作为综合得分，"
                   f"按“{self.profile_name}”（{self.profile}）的等级区间评定等级：{self.bands}。")
-        if self.total is None:
+        if self.total is None and self.published:   # (a year blank or out of range: see the problems)
+            conclusion = "各年度得分不全或有误（见存在的问题），综合得分无法计算。"
+        elif self.total is None:
             conclusion = "评价表未给出各年度得分和平均得分，综合得分无法计算。"
         else:
             conclusion = f"经评价，{self.span}度平均得分为{fmt(self.total)}分，评价等级为“{self.grade}”。"
             if not self.published:
                 conclusion += "各年度得分未单独公布，平均得分取自评价表。"
-        score_rows = [{"name": f"{y.year}年度", "score": UNPUBLISHED if y.score is None else points(y.score)}
+        score_rows = [{"name": f"{y.year}年度", "score": self.no_score if y.score is None else points(y.score)}
                       for y in self.years]
         return {
             "project": self.project or "—",
@@ -165,7 +173,7 @@ class MultiYearReportData:
     @property
     def analysis(self) -> list[dict]:
         """(一) the yearly execution, (二) the yearly scores and the average."""
-        scores = [f"{y.year}年度得分：{UNPUBLISHED if y.score is None else fmt(y.score) + '分'}。" for y in self.years]
+        scores = [f"{y.year}年度得分：{self.no_score if y.score is None else fmt(y.score) + '分'}。" for y in self.years]
         if self.total is not None:
             how = "各年度得分的平均" if self.published else "评价表给出的平均得分"
             scores.append(f"{self.span}度平均得分{fmt(self.total)}分（{how}），评价等级为“{self.grade}”。")

@@ -5,7 +5,8 @@ A third-party evaluation covering several years shows one budget table per year
 grades the average of the yearly scores. :func:`evaluate_years` checks that the detail rows add
 up to the total in each column, computes 执行率 = 实际支出 ÷ 预算数（调整后） (spending beyond the
 adjusted budget is a finding, spending against a budget of 0 too), averages the yearly scores and
-grades the average. An amount that is not a number is found at its own row.
+grades the average. An amount that is not a number is found at its own row; a yearly score
+outside 0–100, or a year left blank beside scored ones, is found and leaves the average ungraded.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from decimal import Decimal
 
 from ..errors import PerfError
 from ..findings import Finding, fmt, pct, unreadable
+from ..form import TOTAL_WEIGHT
 from ..numbers import round_half_up, to_decimal
 from ..scoring import grade_of
 from .evaluation import GRADE_SPELLINGS
@@ -122,14 +124,26 @@ def evaluate_years(years: list[YearBudget], average: object = None, grade: objec
     the yearly scores are not published) and grade it."""
     findings: list[YearFinding] = []
     results = [_check_year(year, findings) for year in years]
-    scores = []
+    scores, blank, averaged = [], [], True
     for year in years:
         if year.score is None or (isinstance(year.score, str) and not year.score.strip()):
+            blank.append(year.year)
             continue
         try:
-            scores.append(to_decimal(year.score, f"{year.year}年得分"))
+            score = to_decimal(year.score, f"{year.year}年得分")
         except PerfError as err:
             findings.append(YearFinding(year.year, unreadable(err, year.score, None, "score")))
+            continue
+        scores.append(score)
+        if not 0 <= score <= TOTAL_WEIGHT:   # (an average taking it in would grade what cannot be)
+            averaged = False
+            findings.append(YearFinding(year.year, Finding(
+                "score_above_weight", f"{year.year}年得分{fmt(score)}应在 0 至 {TOTAL_WEIGHT} 分之间", score, None, "score")))
+    if scores and blank:   # some years scored, not these: an average of the others is no average of the years
+        averaged = False
+        for number in blank:
+            findings.append(YearFinding(number, Finding(
+                "score_missing", f"{number}年得分未填写，各年度平均得分无法计算", None, None, "score")))
     reported = None
     if average is not None and not (isinstance(average, str) and not average.strip()):
         try:
@@ -137,7 +151,9 @@ def evaluate_years(years: list[YearBudget], average: object = None, grade: objec
         except PerfError as err:
             findings.append(YearFinding(None, unreadable(err, average, None, "score")))
     mean = round_half_up(sum(scores, _ZERO) / len(scores), 2) if scores else reported
-    if scores and reported is not None and mean != reported:
+    if scores and not averaged:
+        mean = None
+    if scores and mean is not None and reported is not None and mean != reported:
         findings.append(YearFinding(None, Finding(
             "total_mismatch", f"各年度得分的平均为{fmt(mean)}，填报为{fmt(reported)}", reported, mean)))
     expected = grade_of(mean, profile) if mean is not None else None
