@@ -122,3 +122,12 @@ def test_amounts_written_with_their_money_unit_are_converted():
         udfs.PERF_EXEC_RATE(1500000, "1411160元")
     with pytest.raises(PerfError, match="全年执行数“141万个”不是数值"):
         udfs.PERF_EXEC_RATE(150, "141万个")
+
+
+def test_a_total_with_excels_float_noise_is_graded_as_excel_shows_it():
+    """Excel adds 16.6 + 13.41 + 6.07 + 11.75 + 17.65 + 24.52 to 89.99999999999999 and shows 90:
+    PERF_GRADE reads the 15 significant digits Excel shows (it had said 良 beside a total of 90.00)."""
+    total = 16.6 + 13.41 + 6.07 + 11.75 + 17.65 + 24.52
+    assert total != 90 and f"{total:.15g}" == "90"
+    assert udfs.PERF_GRADE(total) == "优"
+    assert udfs.PERF_SCORE("≥", 90, total, 10) == 10

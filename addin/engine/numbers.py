@@ -139,9 +139,10 @@ def _decimal(text: str) -> Decimal | None:
 
 @lru_cache(maxsize=4096)
 def _float_decimal(value: float) -> Decimal:
-    """A float as the Decimal of its shortest repr (cached: a batch repeats the same weights
-    and scores thousands of times; Decimals are immutable)."""
-    return Decimal(str(value))
+    """A float as the Decimal Excel shows, to 15 significant digits: the sum 16.6 + 13.41 + …
+    that Excel holds as 89.99999999999999 and shows as 90 is 90 (graded 优, not 良); 0.1 stays
+    0.1. (Cached with :func:`_bounded_float`: a batch repeats the same weights and scores.)"""
+    return Decimal(format(value, ".15g"))
 
 
 @lru_cache(maxsize=4096)
@@ -158,7 +159,7 @@ def _bounded_float(value: float) -> Decimal | None:
 def to_decimal(value: object, label: str) -> Decimal:
     """A number typed by a user (int, float, Decimal or a plain numeric text) as a Decimal.
 
-    Floats are read through ``str`` so that 0.1 stays 0.1, as Excel shows it. ``label`` names the
+    Floats are read to the 15 significant digits Excel shows, so that 0.1 stays 0.1. ``label`` names the
     field in the error message.
     """
     if value.__class__ is float and value:   # the common case first (not -0.0, see below)
