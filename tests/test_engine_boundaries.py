@@ -387,8 +387,11 @@ def test_a_stated_grade_is_read_when_text_follows_it():
     assert score_detail("定性", "优良中低差", "验收结果为优，系统运行稳定", 10).score == D("10.00")
 
 
-def test_the_worst_grade_of_another_scale_is_the_worst_of_the_row_scale():
-    assert score_detail("定性", "优良中", "差（未按期完成）", 10, "mof-2020").grade.name == "中"
+def test_the_worst_grade_of_another_scale_is_the_worst_of_the_row_scale_only_where_that_fails():
+    """差 is 0 of 好坏's 坏; on an 优良中 row the worst, 中, is 60%: not a failure's, so 差 is asked for."""
+    assert score_detail("定性", "好坏", "差（未按期完成）", 10, "mof-2020").grade.name == "坏"
+    with pytest.raises(PerfError, match="没有找到评价等级"):
+        score_detail("定性", "优良中", "差（未按期完成）", 10, "mof-2020")
 
 
 # --- profiles: settings refused when loaded -------------------------------------------------------------

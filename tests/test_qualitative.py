@@ -77,6 +77,27 @@ def test_unknown_grade(actual, message):
         read_grade(actual, scale, CHAOYANG)
 
 
+@pytest.mark.parametrize("actual, target", [
+    ("良", "好坏"),                        # the middle of 优良中低差, the worst of 优良: not 坏 (0 points)
+    ("良好（运行稳定）", "合格/不合格"),     # 良好: 良 of 优良中低差, 好 of 好坏
+    ("较好", "符合/不符合"),
+    ("差", "优良"),                        # the worst of 优良 is 良 (80%): not a failure's share
+    ("差", "优良中"),
+])
+def test_a_grade_of_other_scales_that_disagree_on_its_place_is_asked_for(actual, target):
+    """A grade word of other scales maps by its position only where they agree (best, or worst
+    onto a worst that scores 0): 良 on a 好坏 row had scored 0, and PERF_CHECK had asked to cut
+    a 10 to 0; 差 on an 优良 row had scored 8."""
+    scale = find_scale(target, CHAOYANG)
+    with pytest.raises(PerfError, match="没有找到评价等级"):
+        read_grade(actual, scale, CHAOYANG)
+
+
+def test_a_failing_grade_of_another_scale_is_the_failing_grade():
+    for actual, target, grade in (("不合格", "优良中低差", "差"), ("差", "合格/不合格", "不合格"), ("不好", "优良中低差", "差")):
+        assert read_grade(actual, find_scale(target, CHAOYANG), CHAOYANG).name == grade
+
+
 def test_unknown_scale():
     with pytest.raises(PerfError, match="定性指标的年度指标值“有效提升”不是规则认可的评价等级"):
         find_scale("有效提升", CHAOYANG)

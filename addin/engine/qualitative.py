@@ -106,6 +106,10 @@ def _words(scale: Scale) -> list[tuple[str, Grade]]:
     return _derived("words", scale, make)
 
 
+def _position(grade: Grade, scale: Scale) -> str:
+    return "best" if grade is scale.grades[0] else "worst" if grade is scale.grades[-1] else "middle"
+
+
 def read_grade(actual: object, scale: Scale, profile: Profile, target: object = None) -> Grade:
     """The grade of ``scale`` that a free-text 实际完成值 states. Under the profile's default
     scale (a target that states what is expected, such as 及时), an actual value that states the
@@ -120,14 +124,16 @@ def read_grade(actual: object, scale: Scale, profile: Profile, target: object = 
     grade = _stated_grade(text, _words(scale))
     if grade is not None:
         return grade
-    for other in profile.scales:  # a grade word of another scale, mapped by its position
-        if other is scale:
-            continue
-        found = _stated_grade(text, _words(other))
-        if found is other.grades[0]:
-            return scale.grades[0]
-        if found is other.grades[-1]:
-            return scale.grades[-1]
+    # A grade word of other scales, mapped by its position where every scale stating it agrees:
+    # the best, or the worst onto a worst that fails (0). 良 is the middle of 优良中低差 and the
+    # worst of 优良, 良好 the best of 好坏: on a 好坏 or 合格/不合格 row it is asked for, not taken
+    # for 坏 (0 points); 差 on an 优良 row is not taken for 良 (80%).
+    positions = {_position(found, other) for other in profile.scales if other is not scale
+                 if (found := _stated_grade(text, _words(other))) is not None}
+    if positions == {"best"}:
+        return scale.grades[0]
+    if positions == {"worst"} and scale.grades[-1].share == 0:
+        return scale.grades[-1]
     if profile.statements is not None and profile.statements.achieved(text):
         return scale.grades[0]  # 已接入政务专网; never 已取消 (see the profile's statements)
     names = "、".join(g.name for g in scale.grades)
