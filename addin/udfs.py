@@ -19,15 +19,18 @@ from .engine.findings import check_indicator
 from .engine.frameworks.criteria import DEDUCTION, RATIO, Criterion, parse_criterion
 from .engine.frameworks.methods import band, checklist, deduction, ratio
 from .engine.natures import parse_weight
-from .engine.numbers import as_float, read_value
+from .engine.numbers import as_float, quoted, read_value
+from .engine.profiles import list_profiles
 from .engine.scoring import exec_rate, exec_score, grade_of, score_indicator
 
 CATEGORY = "绩效评价"
+RULE = "规则"   # the argument naming the rule profile
 
 # Help shown in Excel's function wizard for each argument, by argument name.
 ARGUMENT_HELP = {
     "性质": "绩效指标性质：≥（正向）、≤（反向）、= 或 定性；也接受 >=、<=、≧、＝ 等写法",
-    "指标值": "年度指标值（A）：数值或文字，如 90、99.90%；定性指标填评价等级，如 优良中低差",
+    "指标值": ("年度指标值（A）：数值或文字，如 90、≥90%；百分比写 90（单位 %）或文字“90%”，不要用百分比格式的单元格"
+             "（显示 90% 的单元格存的是 0.9）；定性指标填评价等级，如 优良中低差"),
     "实际完成值": ("实际完成值（B）：数值或文字，如 用户满意度为100%、优（按合同完成）；单位为 % 且年度指标值不低于 50 的“≥”“=”指标，"
               "0 到 2 之间的数按小数读（百分比格式的 95% 即 0.95）"),
     "分值": "该指标的分值（满分）",
@@ -86,7 +89,9 @@ def excel_function(**help_overrides: str):
         def wrapper(*args):
             try:
                 _check_count(function.__name__, len(args), required, len(names))
-                return function(*(_cell(value, name) for value, name in zip(args, names)))
+                values = [_cell(value, name) for value, name in zip(args, names)]
+                _check_order(function.__name__, names, values)
+                return function(*values)
             except PerfError as err:
                 raise _excel_error(err) from None
 
@@ -104,6 +109,24 @@ def _check_count(name: str, given: int, required: int, accepted: int) -> None:
         return
     expected = f"{required}个" if required == accepted else f"{required}至{accepted}个"
     raise PerfError(f"函数{name}需要{expected}参数，收到了{given}个")
+
+
+def _check_order(name: str, names: list[str], values: list[object]) -> None:
+    """Refuse arguments given in another function's order: 规则 is the 3rd of PERF_EXEC_RATE and
+    the 4th of PERF_EXEC_SCORE, and a call copied from one to the other had said 分值不能为负数
+    （mof-2020） (the -2020 of the rule's name) or 未知的规则“145.0”."""
+    where = f"{name}的规则是第{names.index(RULE) + 1}个参数" if RULE in names else f"{name}没有规则参数"
+    for label, value in zip(names, values):
+        if label == RULE and value.__class__ in (int, float):
+            raise PerfError(f"参数“规则”应为计分规则编号（如 mof-2020），收到的是数值{quoted(value)}；"
+                            f"{where}，请检查参数的顺序")
+        if label != RULE and isinstance(value, str) and value.strip() in _profile_ids():
+            raise PerfError(f"参数“{label}”收到的是计分规则编号“{value.strip()}”；{where}，请检查参数的顺序")
+
+
+@functools.cache
+def _profile_ids() -> frozenset[str]:
+    return frozenset(p.id for p in list_profiles())
 
 
 def _cell(value: object, label: str) -> object:
@@ -167,7 +190,7 @@ def PERF_CHECKLIST(评分标准, 达成项):
     return as_float(checklist(parse_criterion(评分标准), 达成项))
 
 
-@excel_function()
+@excel_function(评分标准="评价指标体系中该项的分档评分标准原文，如 满意率达90%（含）以上的得8分，80%（含）-90%得6分，80%以下不得分")
 def PERF_BAND(评分标准, 值):
     """按评分标准分档计分（如 满意率达90%（含）以上的得8分，80%（含）-90%得6分…）：给出实际值所在一档的得分；实际值的单位与评分标准不符且无法换算时报错，不按 0 分计。"""
     return as_float(band(parse_criterion(评分标准), 值))

@@ -131,3 +131,26 @@ def test_a_total_with_excels_float_noise_is_graded_as_excel_shows_it():
     assert total != 90 and f"{total:.15g}" == "90"
     assert udfs.PERF_GRADE(total) == "优"
     assert udfs.PERF_SCORE("≥", 90, total, 10) == 10
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: udfs.PERF_EXEC_SCORE(150, 141.116, "mof-2020"),
+     "参数“分值”收到的是计分规则编号“mof-2020”；PERF_EXEC_SCORE的规则是第4个参数，请检查参数的顺序"),
+    (lambda: udfs.PERF_EXEC_SCORE(150, 141.116, None, 145.0),
+     "参数“规则”应为计分规则编号（如 mof-2020），收到的是数值145；PERF_EXEC_SCORE的规则是第4个参数，请检查参数的顺序"),
+    (lambda: udfs.PERF_RATIO(207, "mof-2020", 3), "参数“计划”收到的是计分规则编号“mof-2020”；PERF_RATIO没有规则参数"),
+])
+def test_arguments_in_another_functions_order_are_said_so(call, message):
+    """规则 is the 3rd argument of PERF_EXEC_RATE and the 4th of PERF_EXEC_SCORE: a call copied
+    from one to the other had said 分值不能为负数（mof-2020） or 未知的规则“145.0”."""
+    with pytest.raises(udfs.ExcelInputError) as err:
+        call()
+    assert str(err.value).startswith(message)
+    assert udfs.PERF_EXEC_SCORE(150, 141.116, None, "mof-2020") == 9.41
+
+
+def test_the_band_example_in_the_help_is_a_band():
+    """PERF_BAND's 评分标准 help had shown a checklist (①设有目标（1分）…), which it refuses."""
+    help_text = udfs.PERF_BAND.argument_help["评分标准"]
+    example = help_text.split("如 ", 1)[1]
+    assert udfs.PERF_BAND(example, "85%") == 6 and udfs.PERF_BAND(example, "79%") == 0
