@@ -1,5 +1,6 @@
 """The PERF_* Excel functions called in-process, as the add-in calls them."""
 
+import datetime as dt
 import math
 
 import pytest
@@ -154,3 +155,20 @@ def test_the_band_example_in_the_help_is_a_band():
     help_text = udfs.PERF_BAND.argument_help["评分标准"]
     example = help_text.split("如 ", 1)[1]
     assert udfs.PERF_BAND(example, "85%") == 6 and udfs.PERF_BAND(example, "79%") == 0
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: udfs.PERF_DEDUCT(7, True), "扣分应为数值，收到的是逻辑值“TRUE”"),
+    (lambda: udfs.PERF_SCORE("≥", 90, dt.datetime(2024, 12, 31), 10), "实际完成值应为数值或文字，收到的是“2024-12-31”"),
+    (lambda: udfs.PERF_SCORE("≥", 90, dt.datetime(2024, 12, 31, 8, 30), 10), "收到的是“2024-12-31 08:30”"),
+    (lambda: udfs.PERF_SCORE("≥", 90, dt.time(2, 0), 10), "收到的是“02:00”"),
+])
+def test_cells_are_quoted_as_excel_shows_them(call, message):
+    """A logical cell is TRUE (it had been “True”), a date or time cell as Excel shows it (it had
+    been 2024-12-31 00:00:00)."""
+    with pytest.raises(udfs.ExcelInputError, match=message):
+        call()
+
+
+def test_a_deduction_written_with_its_words_is_read():
+    assert udfs.PERF_DEDUCT(7, "扣2分") == 5 and udfs.PERF_DEDUCT(7, "扣2分，扣1分") == 4

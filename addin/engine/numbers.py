@@ -14,6 +14,7 @@ minus (``−`` U+2212, ``－``, ``﹣`` …); scientific notation (``1.5e3``) is
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 import unicodedata
@@ -91,11 +92,17 @@ def normalize_text(value: str) -> str:
 
 
 def quoted(value: object) -> str:
-    """A cell's value as an error message quotes it, as Excel shows it (``TRUE``; ``5`` for 5.0,
+    """A cell's value as an error message quotes it, as Excel shows it (``TRUE``; ``2024-12-31``
+    and ``02:00`` for a date and a time cell; ``5`` for 5.0,
     ``-0.0000001`` for -1e-07, ``0`` for -0.0; a number beyond those as Python writes it, 1e+26):
     at most :data:`_QUOTE_LIMIT` characters."""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):   # a date or time cell, as Excel shows it
+        if isinstance(value, dt.datetime) and value.time() == dt.time():
+            value = value.date()
+        return value.isoformat(" ", "minutes") if isinstance(value, dt.datetime) else (
+            value.isoformat("minutes") if isinstance(value, dt.time) else value.isoformat())
     if value.__class__ is float and (1e-9 <= abs(value) < 1e15 or not value):
         value = format(Decimal(repr(value)).normalize(), "f") if value else "0"
     elif value.__class__ is float:   # beyond: 1e+26, as Excel's 1E+26 (and nan, inf)

@@ -159,10 +159,10 @@ def _ratio_allows(criterion: Criterion, score: Decimal) -> bool:
 
 
 def read_deductions(value: object) -> tuple[tuple[int | None, Decimal], ...]:
-    """扣分 as typed: ``3``, ``2,3`` or ``①4③3`` → ((item number or None, amount), …)."""
+    """扣分 as typed: ``3``, ``2,3``, ``扣2分`` or ``①4③3`` → ((item number or None, amount), …)."""
     if _empty(value):
         return ()
-    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+    if isinstance(value, (int, float, Decimal)):   # (TRUE is refused as a logical value)
         amount = to_decimal(value, "扣分")
         return () if amount == 0 else ((None, amount),)
     text = str(value).strip()
@@ -173,7 +173,7 @@ def read_deductions(value: object) -> tuple[tuple[int | None, Decimal], ...]:
             raise PerfError(f"扣分“{text}”中有未写编号的扣分，请每项都写明编号（如①4②2）", "deductions")
         return tuple((CIRCLED.index(n) + 1, to_decimal(a, "扣分")) for n, a in named)
     parts = [p for p in re.split(r"[,，、;；\s+]+", normalize_text(text)) if p]
-    amounts = tuple((None, to_decimal(p.removesuffix("分"), "扣分")) for p in parts)
+    amounts = tuple((None, to_decimal(p.removeprefix("扣").removesuffix("分"), "扣分")) for p in parts)   # 扣2分
     return tuple(a for a in amounts if a[1] != 0)
 
 
