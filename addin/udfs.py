@@ -208,10 +208,15 @@ def PERF_DEDUCT(分值, 扣分, 评分标准=None):
     return as_float(deduction(criterion, 扣分))
 
 
-@excel_function(分值="该项的分值（满分）")
-def PERF_RATIO(实际, 计划, 分值):
-    """比例计分：min(实际 ÷ 计划, 1) × 分值，保留两位小数（如 到位率、完成率，未完成的同比例扣减）。"""
-    return as_float(ratio(Criterion(RATIO, parse_weight(分值)), 实际, 计划))
+@excel_function(分值="该项的分值（满分）",
+                评分标准="可选，比例计分的评分标准原文；写明“按超支比例扣减”时按 分值 ×（1 − 超支比例）计分（如 产出成本）")
+def PERF_RATIO(实际, 计划, 分值, 评分标准=None):
+    """比例计分：min(实际 ÷ 计划, 1) × 分值，保留两位小数（如 到位率、完成率，未完成的同比例扣减）；评分标准写明按超支比例扣减时为 分值 ×（1 − 超支比例）。"""
+    points = parse_weight(分值)
+    criterion = Criterion(RATIO, points) if 评分标准 is None else parse_criterion(评分标准, points)
+    if criterion.method != RATIO:
+        raise PerfError("该评分标准不是比例计分（如“根据实际到位率计算得分”“按超支比例扣减”）", "criterion")
+    return as_float(ratio(criterion, 实际, 计划))
 
 
 FUNCTIONS = (PERF_SCORE, PERF_EXEC_RATE, PERF_EXEC_SCORE, PERF_GRADE, PERF_VALUE, PERF_CHECK,

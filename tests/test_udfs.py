@@ -172,3 +172,13 @@ def test_cells_are_quoted_as_excel_shows_them(call, message):
 
 def test_a_deduction_written_with_its_words_is_read():
     assert udfs.PERF_DEDUCT(7, "扣2分") == 5 and udfs.PERF_DEDUCT(7, "扣2分，扣1分") == 4
+
+
+def test_perf_ratio_deducts_by_the_overspent_share_when_its_criterion_says_so():
+    """README lists PERF_RATIO for 按超支比例扣减; without the criterion it had no way to know
+    (110 of 100 gave full points)."""
+    cost = "项目产出成本按绩效目标控制得3分，未完成的，按超支比例扣减。"
+    assert udfs.PERF_RATIO(110, 100, 3) == 3 and udfs.PERF_RATIO(110, 100, 3, cost) == 2.7
+    assert udfs.PERF_RATIO("2,070,000元", "369万元", 3, "根据项目资金的实际到位率计算得分（3分）") == 1.68
+    with pytest.raises(udfs.ExcelInputError, match="该评分标准不是比例计分"):
+        udfs.PERF_RATIO(110, 100, 3, "①设有目标（1分）②目标明确（2分）")

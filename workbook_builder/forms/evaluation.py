@@ -62,8 +62,8 @@ def score_formula(item, lay: E.Layout, index: int) -> str | None:
     if criterion.method == BAND:
         return f'=IF({c("value")}="","",PERF_BAND({c("criterion")},{c("value")}))'
     blank = f'OR({c("value")}="",{c("planned")}="")'
-    if criterion.method == RATIO and criterion.overspend:   # 分值 × (1 − 超支比例), as the engine
-        return f'=IF({blank},"",ROUND({c("points")}*MAX(0,MIN(1,2-{c("value")}/{c("planned")})),2))'
+    if criterion.method == RATIO and criterion.overspend:   # 分值 × (1 − 超支比例): the criterion says so
+        return f'=IF({blank},"",PERF_RATIO({c("value")},{c("planned")},{c("points")},{c("criterion")}))'
     if criterion.method == RATIO:
         return f'=IF({blank},"",PERF_RATIO({c("value")},{c("planned")},{c("points")}))'
     if criterion.method == DEDUCTION:

@@ -15,7 +15,7 @@ from decimal import Decimal
 from itertools import combinations
 
 from ..errors import PerfError
-from ..numbers import normalize_text, quoted, read_quantity, read_value, round_half_up, to_decimal
+from ..numbers import normalize_text, quoted, read_quantity, round_half_up, to_decimal
 from ..units import convert, unit_at, unit_in
 from .criteria import BAND, CHECKLIST, CIRCLED, DEDUCTION, JUDGEMENT, RATIO, Criterion
 
@@ -144,8 +144,14 @@ def _band_allows(criterion: Criterion, score: Decimal) -> bool:
 
 def ratio(criterion: Criterion, actual: object, planned: object) -> Decimal:
     """min(实际 ÷ 计划, 1) × 分值; for costs (``按超支比例扣减``) 分值 × (1 − 超支比例)."""
-    a = read_value(actual, None, "实际值") if isinstance(actual, str) else to_decimal(actual, "实际值")
-    p = read_value(planned, None, "计划值") if isinstance(planned, str) else to_decimal(planned, "计划值")
+    a, a_after = read_quantity(actual, None, "实际值")
+    p, p_after = read_quantity(planned, None, "计划值")
+    have, want = unit_at(a_after), unit_at(p_after)
+    if have and want and have != want:   # 2,070,000元 of 369万元 is 207万元 of it
+        converted = convert(a, have, want)
+        if converted is None:
+            raise PerfError(f"实际值“{quoted(actual)}”的单位是{have}，计划值的单位是{want}，两者无法换算", "value")
+        a = converted
     if p <= 0:
         raise PerfError(f"计划值为{p}，无法计算比例", "planned")
     if a < 0:
