@@ -107,6 +107,14 @@ def test_a_value_in_a_unit_that_cannot_be_converted_is_refused_not_scored_0(crit
         band(parse_criterion(criterion), value)
 
 
+@pytest.mark.parametrize("value", ["4.5分", "85分", "满意度得分 4.5 分"])
+def test_a_score_is_no_rate_for_a_percent_band(value):
+    """A satisfaction survey's 4.5分 (of 5) had scored 0 as 4.5%, and 85分 had been read as 85%."""
+    with pytest.raises(PerfError, match="是分数，评分标准按百分比分档，请填写百分比"):
+        band(parse_criterion(SATISFACTION, 8), value)
+    assert band(parse_criterion(REPAIR, 5), "90分钟") == 5   # (分钟 is a unit of time)
+
+
 def test_a_small_percent_band_refuses_a_bare_number_it_cannot_read_one_way():
     errors = parse_criterion("差错率0.5%（含）以内得5分，0.5%-1%（含）得3分，1%以上不得分。", 5)
     assert [b.high for b in errors.bands] == [D("0.5"), D(1), None]   # 0.5 is no clause end

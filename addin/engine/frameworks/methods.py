@@ -113,6 +113,8 @@ def band_value(criterion: Criterion, value: object) -> Decimal:
             raise PerfError(f"实际值“{value}”的单位是{unit}，评分标准的单位是{criterion.unit}，"
                             f"两者无法换算，请按{criterion.unit}填写", "value")
         return converted
+    if not unit and criterion.unit == "%" and after.lstrip().startswith("分"):   # 4.5分: a score, not a rate
+        raise PerfError(f"实际值“{quoted(value)}”是分数，评分标准按百分比分档，请填写百分比（如 85%）", "value")
     if unit or criterion.unit != "%" or not _ZERO <= number <= FRACTION_LIMIT:
         return number
     fraction = number * 100
