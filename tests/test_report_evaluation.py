@@ -164,6 +164,20 @@ def test_framework_report_of_a_template_filled_but_not_calculated(tmp_path):
     assert "到位率：分值3分，得分1.68分。" in text and "评价依据：实际值207，计划值369。" in text
     assert "（1）经济效益：分值8分，得分6.5分。" in text
     assert "“岳阳市 2020 项目支出绩效评价指标体系（参考样表）”" in text
+    # who and when, as typed above the table (they had appeared nowhere in the report)
+    assert "开展绩效评价，项目单位为示例单位，评价机构为评价组，评价年度为2020年度。" in text
+
+
+def test_a_project_name_typed_on_a_templates_sheet_is_the_project(tmp_path):
+    """A template made without --project, its name typed on the sheet: that is the project (it had
+    been none, the hidden sheet's blank name winning)."""
+    book = write_evaluation("yueyang-2020", tmp_path / "t.xlsx")
+    wb = load_workbook(book)
+    wb[E.SHEET]["C2"], wb[E.SHEET]["K3"] = "电子政务外网项目", 2020.0
+    wb[E.SHEET][E.Layout(22, 3).item_cell("score", 0)] = 3
+    wb.save(book)
+    [report] = write_reports(book, tmp_path / "r.docx").reports
+    assert report.data.project == "电子政务外网项目" and report.data.header == {"评价年度": "2020"}
 
 
 def test_a_blank_form_gets_no_report_but_one_filled_in_part_states_no_total(tmp_path, capsys):

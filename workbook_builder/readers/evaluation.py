@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from addin.engine.frameworks import EntryRow, EvaluationForm, Inputs
+from addin.engine.numbers import quoted
 
 from ..forms import evaluation_layout as E
 from .container import Grid, address
@@ -38,7 +39,7 @@ _POINTS_OF = {"level1": "level1_points", "level2": "level2_points", "name": "poi
 # 计分表: 项目决策(20分), 目标内容(4分))
 _POINTS_IN_LABEL = re.compile(r"(.*?)\s*[(（]\s*(\d{1,4}(?:\.\d{1,4})?)\s*分\s*[)）]", re.S)
 # Labels of the header block next to 项目名称: when 项目名称 is blank, the next label is no name.
-_HEADER_LABELS = {"项目单位", "评价机构", "评价年度", "主管部门", "实施单位", "项目负责人"}
+_HEADER_LABELS = {"项目名称", "项目单位", "评价机构", "评价年度", "主管部门", "实施单位", "项目负责人"}
 GRADE_LABELS = ("评价等级", "评价等次", "等级", "等次")
 DEFAULT_GRADES_PROFILE = "mof-2020"
 
@@ -60,6 +61,7 @@ class ReadEvaluation:
     declared_profile: str | None = None
     problems: list[tuple[str, str]] = field(default_factory=list)
     note: str = ""   # why perfbook computed the scores (the add-in was not installed)
+    header: dict[str, str] = field(default_factory=dict)   # 项目单位, 评价机构, 评价年度 as written above the table
 
 
 def is_header(texts: set[str], bare: bool = False) -> bool:
@@ -233,8 +235,10 @@ def read_evaluations(grids: list[Grid], file: str) -> list[ReadEvaluation]:
                     read.declared_profile = read.declared_profile or str(info.get("规则") or "") or None
                     read.form.project = str(info.get("项目名称") or "")
                     _not_computed(read)
-                if not read.form.project and not read.template:   # a template's name is in _perfbook
-                    read.form.project = _project(grid)
+                read.header = _header(grid)
+                if not read.form.project:   # (a template's name is in _perfbook, unless typed on the sheet)
+                    read.form.project = read.header.pop("项目名称", "")
+                read.header.pop("项目名称", None)
                 found.append(read)
                 break
     return found
@@ -261,11 +265,16 @@ def _not_computed(read: ReadEvaluation) -> None:
         read.uncalculated, read.note = True, NOTE_NOT_COMPUTED
 
 
-def _project(grid: Grid) -> str:
+def _header(grid: Grid) -> dict[str, str]:
+    """项目名称, 项目单位, 评价机构, 评价年度 …: each label above the table with the text right of
+    it (none when that is the next label: a blank field)."""
+    found = {}
     for r in range(grid.top, min(grid.bottom, grid.top + 40)):
         for c in range(grid.left, grid.right):
-            if norm(grid.value(r, c)) in ("项目名称", "项目名称："):
+            label = norm(grid.value(r, c)).rstrip(":：")
+            if label in _HEADER_LABELS and label not in found:
                 value, _ = _right_of(grid, r, c)
-                text = str(value or "").strip()
-                return "" if norm(text).rstrip(":：") in _HEADER_LABELS else text
-    return ""
+                text = quoted(value).strip() if value is not None else ""   # (2020.0 is 2020)
+                if text and norm(text).rstrip(":：") not in _HEADER_LABELS:
+                    found[label] = text
+    return found

@@ -89,6 +89,7 @@ class FrameworkReportData:
     corrections: list[dict[str, str]] = field(default_factory=list)
     narrative: dict[str, list[str]] = field(default_factory=dict)
     filled: bool = True       # False: nothing typed in the 评分表 yet (a blank template)
+    header: dict[str, str] = field(default_factory=dict)   # 项目单位, 评价机构, 评价年度 … as the sheet states them
 
     @property
     def total_weight(self) -> Decimal | None:
@@ -103,7 +104,10 @@ class FrameworkReportData:
                 counts[item.method] = counts.get(item.method, 0) + 1
         methods = "、".join(f"{name}{n}项" for name, n in counts.items())
         first = "、".join(f"{s.name}{_points(s.weight)}分" for s in self.score_rows)
-        overview = (f"{self.project or '本项目'}按{self.framework}开展绩效评价。指标体系设一级指标"
+        stated = "，".join(f"{label}为{text}年度" if label == "评价年度" and text.isdigit() else f"{label}为{text}"
+                          for label, text in self.header.items())
+        overview = (f"{self.project or '本项目'}按{self.framework}开展绩效评价" + (f"，{stated}" if stated else "")
+                    + "。指标体系设一级指标"
                     f"{len(self.score_rows)}个（{first}）、二级指标{len(level2)}个、三级指标{len(self.items)}个，"
                     f"满分{_points(self.total_weight)}分。")
         method = (f"本次评价采用{self.framework}" + (f"（依据：{self.framework_source}）" if self.framework_source else "")
@@ -274,5 +278,5 @@ def framework_report_data(read: ReadEvaluation, report: TableReport,
         reported_total=None if report.reported_total is None else Decimal(str(report.reported_total)),
         corrections=[{"where": where_of(f.cell, report, places), "message": f.message} for f in report.findings],
         narrative=require(narrative or narrative_context(None), "goals"),
-        filled=form.filled,
+        filled=form.filled, header={label: cell_text(text) for label, text in read.header.items()},
     )
