@@ -199,6 +199,7 @@ def test_a_blank_form_gets_no_report_but_one_filled_in_part_states_no_total(tmp_
     assert rows[-1] == ["总计", "100.00", "—"]
     text = body(report.path)
     assert "评价等级为" not in text and "未填写。评价标准" in text and "示例项目" in text
+    assert "（分值20分，得分无法计算）" in text and "得分—分" not in text   # (“—分” had read as a slip)
 
 
 def test_framework_report_of_a_blank_template_names_no_label_as_the_project(tmp_path):

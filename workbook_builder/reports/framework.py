@@ -112,7 +112,7 @@ class FrameworkReportData:
                     f"满分{_points(self.total_weight)}分。")
         method = (f"本次评价采用{self.framework}" + (f"（依据：{self.framework_source}）" if self.framework_source else "")
                   + f"。各三级指标按其评价标准计分（{methods}），一级指标得分为所属三级指标得分之和；"
-                  f"总分按“{self.profile_name}”（{self.profile}）的等级区间评定等级：{self.bands}。")
+                  f"总分按“{self.profile_name}”的等级区间评定等级：{self.bands}。")
         return {
             "project": self.project or "—",
             "framework": self.framework,
@@ -120,7 +120,7 @@ class FrameworkReportData:
             "method": method,
             "conclusion": self.conclusion,
             **scored_sections(self),
-            "footnote": "本报告中的得分由 perfbook 按评价指标体系的评价标准从评分表重新计算生成。",
+            "footnote": "本报告中的得分按评价指标体系的评价标准从评分表重新计算。",
         }
 
     @property
@@ -149,12 +149,12 @@ class FrameworkReportData:
                 items = [i for i in members if i.level2 == name]
                 weights, scores = [i.points for i in items], [i.score for i in items]
                 weight = _points(None if None in weights else sum(weights, Decimal(0)))
-                score = _points(None if None in scores else sum(scores, Decimal(0)))
+                score = None if None in scores else sum(scores, Decimal(0))
                 seconds.append({
-                    "title": f"{number}. {name or '（未写二级指标）'}（分值{weight}分，得分{score}分）",
+                    "title": f"{number}. {name or '（未写二级指标）'}（分值{weight}分，{_scored(score)}）",
                     "lines": [f"（{n}）{i.line()}" for n, i in enumerate(items, start=1)]})
             groups.append({"ordinal": ordinal,
-                           "title": f"{row.name}（分值{_points(row.weight)}分，得分{_points(row.score)}分）",
+                           "title": f"{row.name}（分值{_points(row.weight)}分，{_scored(row.score)}）",
                            "seconds": seconds})
         return groups
 
@@ -173,6 +173,11 @@ class FrameworkReportData:
             why = "扣分原因未写明" if is_blank_reason(i.reason) else f"扣分原因：{i.reason.rstrip('。；;')}"
             parts.append(f"{i.name}（分值{fmt(i.points)}分，得分{fmt(i.score)}分，{why}）")
         return ["以下三级指标未得满分：" + "；".join(parts) + "。"]
+
+
+def _scored(score: Decimal | None) -> str:
+    """得分N分 in a heading, or why there is none (a “得分—分” had read as a typing slip)."""
+    return "得分无法计算" if score is None else f"得分{fmt(score)}分"
 
 
 def _points(value: Decimal | None) -> str:

@@ -251,7 +251,7 @@ class TableReportData:
             "method": method,
             "conclusion": self.conclusion,
             **scored_sections(self),
-            "footnote": "本报告中的数字由 perfbook 按计分规则从自评表重新计算生成。",
+            "footnote": "本报告中的数字按计分规则从自评表重新计算。",
         }
 
     @property

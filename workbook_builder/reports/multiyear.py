@@ -130,7 +130,7 @@ class MultiYearReportData:
                          + (f"总体执行率{pct(rate)}。" if rate is not None else "总体执行率无法计算。"))
         method = (f"本次评价覆盖{self.span}共{len(self.years)}个年度：逐年核对预算及支出表（明细行之和应与合计行一致，"
                   f"执行率=实际支出÷预算数（调整后）），以各年度评价得分的平均分作为综合得分，"
-                  f"按“{self.profile_name}”（{self.profile}）的等级区间评定等级：{self.bands}。")
+                  f"按“{self.profile_name}”的等级区间评定等级：{self.bands}。")
         if self.total is None and self.published:   # (a year blank or out of range: see the problems)
             conclusion = "各年度得分不全或有误（见存在的问题），综合得分无法计算。"
         elif self.total is None:
@@ -160,7 +160,7 @@ class MultiYearReportData:
             "analysis": self.analysis,
             "shortfalls": self.shortfalls,
             "narrative": self.narrative,
-            "footnote": "本报告中的数字由 perfbook 从各年度预算及支出表重新核算生成。",
+            "footnote": "本报告中的数字从各年度预算及支出表重新核算。",
         }
 
     @property

@@ -116,7 +116,7 @@ class PortfolioData:
             "kinds": [{"label": k["label"], "count": k["count"], "tables": "、".join(f"#{x}" for x in k["tables"])}
                       for k in sorted(kinds.values(), key=lambda k: -k["count"])],
             "unreadable": [f"{u['file']}：{u['message']}" for u in self.unreadable] + self.notes,
-            "footnote": "本报告由 perfbook 依据复核结果生成；各表问题详见复核汇总.xlsx 和带批注的复核副本。",
+            "footnote": "本报告依据复核结果编写；各表问题详见复核汇总.xlsx 和带批注的复核副本。",
         }
 
 
