@@ -151,9 +151,16 @@ def tag(document, text: str) -> None:
 TABLE_SIZE = 10.5   # points: 五号
 
 
+# Header words of the columns that hold numbers: set right-aligned below the header, as amounts
+# and scores are in official tables (年度指标值 and 实际完成值 are text: ≥90%, 优)
+NUMERIC = ("预算数", "执行数", "执行率", "实际支出", "分值", "得分", "总分", "张数", "占比", "处数", "问题数")
+
+
 def loop_table(document, headers: list[str], loop: str, cells: list[str], widths: list[float] | None = None,
                after: list[list[str]] | None = None) -> None:
-    """A bordered table: a bold header row, one row repeated by ``{%tr for … %}`` and fixed rows."""
+    """A bordered table: a bold header row, one row repeated by ``{%tr for … %}`` and fixed rows;
+    the columns of numbers (:data:`NUMERIC`) right-aligned."""
+    numeric = {c for c, header in enumerate(headers) if any(word in header for word in NUMERIC)}
     rows = [headers, [f"{{%tr for {loop} %}}"] + [""] * (len(headers) - 1), cells,
             ["{%tr endfor %}"] + [""] * (len(headers) - 1)] + (after or [])
     table = document.add_table(rows=len(rows), cols=len(headers))
@@ -173,6 +180,8 @@ def loop_table(document, headers: list[str], loop: str, cells: list[str], widths
                 p.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 for run in p.runs:
                     run.font.bold = True
+            elif c in numeric:
+                p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             if widths:
                 cell.width = Mm(widths[c])
     if widths:

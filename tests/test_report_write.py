@@ -327,3 +327,18 @@ def test_a_word_table_not_filled_in_is_named_as_a_table_not_a_sheet(tmp_path, mo
         write_reports(tmp_path / "a.docx", tmp_path / "r.docx")
     with pytest.raises(write.ReportError, match="a.xlsx 的自评表（工作表“表格1”）尚未填写"):
         write_reports(tmp_path / "a.xlsx", tmp_path / "r.docx")
+
+
+def test_numbers_in_report_tables_are_right_aligned(written):
+    """Amounts, rates and scores line up on the right, as in official tables; names and worded
+    targets stay as they were (they had all been left-aligned)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    _, result = written[0]
+    document = Document(str(result.reports[0].path))
+    for table in document.tables:
+        headers = [c.text for c in table.rows[0].cells]
+        for row in table.rows[1:]:
+            for header, cell in zip(headers, row.cells):
+                right = cell.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT
+                assert right == any(w in header for w in ("预算数", "执行数", "执行率", "分值", "得分")), (header, cell.text)
