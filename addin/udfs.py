@@ -97,7 +97,9 @@ def excel_function(**help_overrides: str):
 
         wrapper.argument_help = {n: help_overrides.get(n, ARGUMENT_HELP[n]) for n in names}
         for name in reversed(names):
-            wrapper = arg(name, doc=wrapper.argument_help[name])(wrapper)
+            # err_to_str: a cell showing #N/A arrives as "#N/A", said as an error value (as None it
+            # had been 实际完成值为空)
+            wrapper = arg(name, doc=wrapper.argument_help[name], err_to_str=True)(wrapper)
         return func(category=CATEGORY)(wrapper)
 
     return decorate

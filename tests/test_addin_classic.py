@@ -60,7 +60,7 @@ def classic():
         "Function PERF_CHECKLIST(评分标准, 达成项)",
         "Function PERF_BAND(评分标准, 值)",
         "Function PERF_DEDUCT(分值, 扣分, Optional 评分标准)",
-        "Function PERF_RATIO(实际, 计划, 分值)",
+        "Function PERF_RATIO(实际, 计划, 分值, Optional 评分标准)",
     ],
 )
 def test_vba_wrapper_for_every_function(classic, signature):

@@ -62,6 +62,7 @@ CALLS = [
     ("PERF_RATIO", [207, 369, 3]),
     ("PERF_DEDUCT", [7, "②3", "①虚列套取扣4-7分 ②依据不合规扣2分"]),
     ("PERF_CHECKLIST", ["①设有目标（1分）②目标明确（2分", "①"]),
+    ("PERF_SCORE", ["≥", 90, "#N/A", 10]),
 ]
 
 
@@ -112,3 +113,17 @@ def test_metadata_and_calls_through_xlwings_server():
     assert [p.get("optional", False) for p in functions["PERF_DEDUCT"]["parameters"]] == [False, False, True]
     assert out["results"][17]["message"] == "第2项“依据不合规”应扣2分，填报扣3分"
     assert out["results"][18]["message"].startswith("评分标准“①设有目标（1分）②目标明确（2分”无法读取")
+    # a cell showing #N/A is an error value, not an empty cell (实际完成值为空)
+    assert out["results"][19]["message"] == "实际完成值“#N/A”是公式的错误值，不是数值；请改正公式或填入数值"
+
+
+def test_every_argument_takes_error_cells_as_their_text():
+    """Where Excel passes an error cell as a code (the classic add-in), xlwings turns it into None
+    unless told otherwise: every argument asks for the text (#N/A), which the engine says is an
+    error value; it had said 实际完成值为空 of a cell showing #N/A."""
+    script = ("import json, addin.udfs as u; print(json.dumps(sorted({o.get('err_to_str') for f in u.FUNCTIONS "
+              "for a in f.__xlfunc__['args'] for o in [a['options']]})))")
+    env = dict(os.environ, XLWINGS_ON_SERVER="true", XLWINGS_LICENSE_KEY="noncommercial")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, env=env,
+                          timeout=120, check=True)
+    assert json.loads(done.stdout) == [True]
