@@ -60,6 +60,7 @@ class YearBlock:
     rate: Decimal | None                # 实际支出 ÷ 预算数（调整后）
     score: Decimal | None
     findings: list[str] = field(default_factory=list)
+    unsettled: bool = False             # its detail rows disagree with its total: the total is in doubt
 
     @property
     def rate_text(self) -> str:
@@ -74,6 +75,8 @@ class YearBlock:
                 f"实际支出{money(self.actual)}万元，执行率{self.rate_text}")
         if self.rate is not None and self.rate > 1:
             text += "，实际支出超过调整后预算"
+            if self.unsettled:   # (seed 004's 2020: its 150.10 is not what its rows add up to)
+                text += "（该年明细行与合计行不一致，合计数待核实，超支情况以核实后的数据为准）"
         elif self.rate is not None and self.rate < 1:
             text += f"，{money(self.after - self.actual)}万元未执行"
         note = self.rows[0]["note"] if self.rows else ""
@@ -216,6 +219,7 @@ def multiyear_report_data(read: ReadYears, report: TableReport,
     places = _places(read)
     corrections = [{"where": where_of(f.cell, report, places), "message": f.message} for f in report.findings]
     problems: dict[int, list[str]] = {}
+    unsettled = {f.year for f in result.findings if f.finding.kind == "budget_rows_sum"}
     for f in result.findings:
         if f.year is not None:
             problems.setdefault(f.year, []).append(f.finding.message.removeprefix(f"{f.year}年"))
@@ -227,7 +231,7 @@ def multiyear_report_data(read: ReadYears, report: TableReport,
         blocks.append(YearBlock(
             year.year, rows, _decimal(year.total.before), _decimal(year.total.after), _decimal(year.total.actual),
             computed.exec_rate, None if year.score in (None, "") else _decimal(year.score),
-            problems.get(year.year, [])))
+            problems.get(year.year, []), year.year in unsettled))
     profile = get_profile(report.profile)
     return MultiYearReportData(
         project=cell_text(read.project), profile=profile.id, profile_name=profile.name, bands=bands_text(profile),
