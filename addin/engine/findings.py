@@ -38,6 +38,7 @@ KINDS = {
     "funds_sum": "资金构成不一致",
     "score_above_weight": "得分超过分值",
     "score_not_allowed": "得分不符合评分标准",
+    "input_not_allowed": "填报内容不符合评分标准",
     "budget_rows_sum": "明细合计不符",
     "over_budget": "实际支出超过预算",
     "funds_reason_missing": "执行率偏低未说明原因",

@@ -18,7 +18,7 @@ from ..natures import parse_weight
 from ..numbers import read_score, round_half_up
 from ..scoring import grade_of
 from .criteria import JUDGEMENT, Criterion, parse_criterion
-from .methods import DECIMALS, METHODS, Inputs
+from .methods import DECIMALS, METHODS, Inputs, NotAllowed
 from .model import TOTAL_POINTS, Framework
 
 _ZERO = Decimal(0)
@@ -152,6 +152,9 @@ def _item(row: EntryRow, index: int, findings: list[EvaluationFinding], filled: 
     elif _has_inputs(criterion, row.inputs):
         try:
             expected = method.score(criterion, row.inputs)
+        except NotAllowed as err:   # read, but not what the criterion allows (⑨ of four items, 扣3 of 2)
+            add(Finding("input_not_allowed", str(err), None, None, err.field or method.inputs[0]))
+            return ItemResult(criterion.method, None)
         except PerfError as err:
             add(unreadable(err, None, None, err.field or method.inputs[0]))
             return ItemResult(criterion.method, None)

@@ -19,6 +19,12 @@ from ..numbers import normalize_text, quoted, read_quantity, round_half_up, to_d
 from ..units import convert, unit_at, unit_in
 from .criteria import BAND, CHECKLIST, CIRCLED, DEDUCTION, JUDGEMENT, RATIO, Criterion
 
+
+class NotAllowed(PerfError):
+    """Inputs read as written that the criterion does not allow: an item it does not list (⑨ of
+    four), two choices of exclusive tiers, a deduction outside its item's range, a value in no band."""
+
+
 DECIMALS = 2
 _ZERO, _ONE = Decimal(0), Decimal(1)
 _ALL = {"全部", "全选", "所有", "全部达成", "全部满足", "all"}
@@ -51,7 +57,7 @@ def chosen_items(criterion: Criterion, met: object) -> tuple[int, ...]:
             return ()
         if normalize_text(text).lower() in _ALL:
             if criterion.alternatives:
-                raise PerfError("该评分标准各项为互斥的档次，只能选择一项，不能填“全部”", "met")
+                raise NotAllowed("该评分标准各项为互斥的档次，只能选择一项，不能填“全部”", "met")
             return tuple(numbers)
         picked = [CIRCLED.index(ch) + 1 for ch in text if ch in CIRCLED]
         rest = "".join(ch for ch in text if ch not in CIRCLED)
@@ -61,17 +67,17 @@ def chosen_items(criterion: Criterion, met: object) -> tuple[int, ...]:
         written = re.findall(r"\d+", rest)
         unknown = sorted({n.lstrip("0") or "0" for n in written} - {str(n) for n in numbers}, key=lambda n: (len(n), n))
         if unknown:   # (compared as text: Python's int() refuses thousands of digits)
-            raise PerfError(f"达成项“{quoted(met)}”中的第{quoted('、'.join(unknown))}项不在评分标准中"
+            raise NotAllowed(f"达成项“{quoted(met)}”中的第{quoted('、'.join(unknown))}项不在评分标准中"
                             f"（共{len(numbers)}项）", "met")
         picked += [int(n) for n in written]
     unknown = sorted({n for n in picked if n not in numbers})
     if unknown:
-        raise PerfError(f"达成项“{quoted(met)}”中的第{quoted('、'.join(map(str, unknown)))}项不在评分标准中"
+        raise NotAllowed(f"达成项“{quoted(met)}”中的第{quoted('、'.join(map(str, unknown)))}项不在评分标准中"
                         f"（共{len(numbers)}项）", "met")
     if len(set(picked)) != len(picked):
-        raise PerfError(f"达成项“{quoted(met)}”中有重复的项", "met")
+        raise NotAllowed(f"达成项“{quoted(met)}”中有重复的项", "met")
     if criterion.alternatives and len(picked) > 1:
-        raise PerfError("该评分标准各项为互斥的档次，只能选择一项", "met")
+        raise NotAllowed("该评分标准各项为互斥的档次，只能选择一项", "met")
     return tuple(sorted(picked))
 
 
@@ -137,7 +143,7 @@ def band(criterion: Criterion, value: object) -> Decimal:
     points = _band_points(criterion, number)
     if points is not None:
         return _round(points)
-    raise PerfError(f"实际值{number}{criterion.unit}不在评分标准的任何一档内", "value")
+    raise NotAllowed(f"实际值{number}{criterion.unit}不在评分标准的任何一档内", "value")
 
 
 def _band_allows(criterion: Criterion, score: Decimal) -> bool:
@@ -216,12 +222,12 @@ def deduction(criterion: Criterion | Decimal, deductions: object) -> Decimal:
         for number, amount in entries:
             item = by_number.get(number) if number is not None else None
             if number is not None and item is None:
-                raise PerfError(f"评分标准中没有第{number}项扣分", "deductions")
+                raise NotAllowed(f"评分标准中没有第{number}项扣分", "deductions")
             if item is not None and amount != 0 and not item.low <= amount <= item.high:   # ①0 deducts nothing
-                raise PerfError(f"第{number}项“{item.label}”应扣{_span(item)}分，填报扣{amount}分", "deductions")
+                raise NotAllowed(f"第{number}项“{item.label}”应扣{_span(item)}分，填报扣{amount}分", "deductions")
         named = [n for n, _ in entries if n is not None]
         if len(set(named)) != len(named):
-            raise PerfError("同一扣分项只能扣一次", "deductions")
+            raise NotAllowed("同一扣分项只能扣一次", "deductions")
         free = [a for n, a in entries if n is None]
         rest = [i for i in criterion.items if i.number not in named]
         if len(free) > len(rest) or not _fits(rest, free):
