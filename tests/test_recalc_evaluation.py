@@ -349,3 +349,18 @@ def test_template_filled_without_the_addin_finds_what_it_finds_when_computed(tmp
     assert sorted(_findings(computed)) == sorted(_findings(without)) == sorted([
         ("O7", "missing_reason"), ("I22", "score_above_weight"), ("O24", "missing_reason"),
         ("O26", "missing_reason"), ("I30", "total_mismatch"), ("I31", "grade_mismatch")])
+
+
+def test_the_summary_names_the_framework_or_the_kind_of_each_evaluation_workbook(tmp_path):
+    """The 表样 column had been empty for 评分表 and yearly tables (and 计分规则 mof-2020 the only
+    trace of a Yueyang sheet): it names the framework, 评分表 for one of no shipped framework,
+    and 年度预算表."""
+    hand = samples.write_yueyang(tmp_path / "in" / "岳阳.xlsx")
+    other = samples.write_yueyang(tmp_path / "in" / "改名.xlsx", changes={("目标内容", 4): "另一个指标"})
+    years = ROOT / "samples" / "qinhuangdao-2020-2022" / "年度预算及支出情况.xlsx"
+    result = recalc([str(hand), str(other), str(years)], tmp_path / "out", jobs=1)
+    assert sorted(r.framework for r in result.reports) == ["yueyang-2020", "年度预算表", "评分表"]
+    sheet = load_workbook(tmp_path / "out" / "复核汇总.xlsx").worksheets[0]
+    header = [c.value for c in sheet[1]]
+    column = header.index("表样") + 1
+    assert sorted(sheet.cell(r, column).value for r in range(2, 5)) == ["yueyang-2020", "年度预算表", "评分表"]

@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from addin.engine.frameworks import EntryRow, EvaluationForm, Inputs
+from addin.engine import PerfError
+from addin.engine.frameworks import EntryRow, EvaluationForm, Framework, Inputs, get_framework, list_frameworks
 from addin.engine.numbers import quoted
 
 from ..forms import evaluation_layout as E
@@ -278,3 +279,18 @@ def _header(grid: Grid) -> dict[str, str]:
                 if text and norm(text).rstrip(":：") not in _HEADER_LABELS:
                     found[label] = text
     return found
+
+
+def framework_of(read: ReadEvaluation) -> Framework | None:
+    """The shipped framework of a 评分表: the one its template names, or the one whose 一级 and
+    三级 names the sheet lists in the same order (a form typed by hand); None otherwise."""
+    if read.framework:
+        try:
+            return get_framework(read.framework)
+        except PerfError:
+            return None
+    names = [(norm(r.level1), norm(r.name)) for r in read.form.rows]
+    for framework in list_frameworks():
+        if [(norm(l1.name), norm(item.name)) for l1, _, item in framework.rows()] == names:
+            return framework
+    return None

@@ -19,10 +19,13 @@ from addin.engine.frameworks import EvaluationFinding, evaluate_form, evaluate_y
 from addin.engine.numbers import read_score
 
 from ..readers.container import Grid
-from ..readers.evaluation import DEFAULT_GRADES_PROFILE, ReadEvaluation, read_evaluations
+from ..readers.evaluation import DEFAULT_GRADES_PROFILE, ReadEvaluation, framework_of, read_evaluations
 from ..readers.multiyear import ReadYears, read_years
 from ..readers.tables import UNFILLED, NoTable, tables_in
 from .result import FindingRow, TableReport, _plain, finding_row
+
+
+YEARLY = "年度预算表"   # what the summary's 表样 column says of a multi-year workbook
 
 
 @dataclass
@@ -82,6 +85,8 @@ def report_evaluation(read: ReadEvaluation, profile: str | None, file_label: str
         findings=findings,
     )
     report.note = read.note
+    shipped = framework_of(read)
+    report.framework = shipped.id if shipped else "评分表"
     if not read.form.filled:   # as a 自评表 never filled in: one status, counted apart, no finding, no report
         report.status, report.findings = UNFILLED, []
     view = AnnotatedView([item if item.score is not None else None for item in result.items], None,
@@ -108,7 +113,7 @@ def report_years(read: ReadYears, profile: str | None, file_label: str) -> tuple
         reported = None
     report = TableReport(
         file=file_label, sheet=read.sheet, project=read.project, department="", profile=profile_id,
-        template=False, reported_total=_plain(reported), computed_total=_plain(result.average),
+        template=False, framework=YEARLY, reported_total=_plain(reported), computed_total=_plain(result.average),
         grade=result.grade, findings=findings,
     )
     return report, AnnotatedView([], None, result.average, result.grade)

@@ -81,6 +81,7 @@ class TableReport:
     annotation_error: str | None = None
     format: str = "xlsx"   # the file's format by its content: xlsx, xlsm, xls, xlsb, ods, et, docx, doc, html, xml2003
     form: str = ""         # the 自评表 form recognised (addin/forms/<id>.toml); '' for other kinds
+    framework: str = ""    # an evaluation form's 评价指标体系 (addin/frameworks/<id>.toml), 评分表 when none of those
     form_exact: bool = True   # False: the table differs from that form, the nearest one was used
     status: str = ""       # readers.tables.UNFILLED: a table never filled in (no findings raised)
     note: str = ""         # e.g. scores computed by perfbook: the template was filled without the add-in

@@ -39,7 +39,7 @@ def grades(result: RecalcResult) -> list[str]:
 
 def _project_row(report: TableReport, links: Links, department: bool = True) -> tuple[list, dict]:
     values = [report.file, report.format, report.sheet, report.project] + ([report.department] if department else []) + [
-        report.form, report.profile, report.amount, report.reported_total, report.computed_total,
+        report.form or report.framework, report.profile, report.amount, report.reported_total, report.computed_total,
         report.grade or report.status,
         len(report.findings), report.said,
         report.annotated or report.annotation_error or ""]

@@ -18,11 +18,10 @@ from typing import ClassVar
 
 from addin.engine import PerfError, get_profile
 from addin.engine.findings import fmt, is_blank_reason
-from addin.engine.frameworks import METHODS, Framework, evaluate_form, get_framework, list_frameworks
+from addin.engine.frameworks import METHODS, evaluate_form
 from addin.engine.natures import parse_weight
 
-from ..readers.evaluation import ReadEvaluation
-from ..readers.tables import norm
+from ..readers.evaluation import ReadEvaluation, framework_of
 from ..recalc.result import TableReport
 from .model import (NUMERALS, ScoreRow, bands_text, cell_text, narrative_context, require,
                     scored_sections, where_of)
@@ -183,21 +182,6 @@ def _scored(score: Decimal | None) -> str:
 def _points(value: Decimal | None) -> str:
     """分值 or 得分 in prose: 20, 18.5; — when unknown."""
     return "—" if value is None else fmt(value)
-
-
-def framework_of(read: ReadEvaluation) -> Framework | None:
-    """The shipped framework of a 评分表: the one its template names, or the one whose 一级 and
-    三级 names the sheet lists in the same order (a form typed by hand); None otherwise."""
-    if read.framework:
-        try:
-            return get_framework(read.framework)
-        except PerfError:
-            return None
-    names = [(norm(r.level1), norm(r.name)) for r in read.form.rows]
-    for framework in list_frameworks():
-        if [(norm(l1.name), norm(item.name)) for l1, _, item in framework.rows()] == names:
-            return framework
-    return None
 
 
 def _criterion(text: object) -> str:
