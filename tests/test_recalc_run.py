@@ -664,3 +664,23 @@ def test_a_project_list_given_to_recalc_is_skipped_with_the_command_to_use(tmp_p
     result = recalc([str(tmp_path / "in")], tmp_path / "out")
     [(message, skipped)] = [(f.message, f.skipped) for f in result.failures]
     assert message.endswith("是项目绩效目标清单，不是自评表，已跳过；审核绩效目标请用 perfbook targets check") and skipped
+
+
+def test_a_workbook_named_as_a_lock_file_is_read_a_lock_file_is_not(tmp_path):
+    """Office's ~$ owner files hold a user's name (165 bytes); a unit's table that kept such a
+    name (a copy of it, renamed) is a whole workbook: it is read, in a folder, in a .zip and named
+    alone (it had been skipped as a lock file)."""
+    import zipfile
+
+    source = SUBMITTED / "26_朝阳区政府网站功能和监测服务项目.xlsx"
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(source, folder / "~$26_表.xlsx")
+    (folder / "~$锁.xlsx").write_bytes(b"\x05owner" + b" " * 159)
+    with zipfile.ZipFile(tmp_path / "报送.zip", "w") as archive:
+        archive.write(source, "~$表26.xlsx")
+        archive.writestr("~$锁.xlsx", b"\x05owner" + b" " * 159)
+    for given, lock in ((folder, "in/~$锁.xlsx"), (tmp_path / "报送.zip", "报送.zip/~$锁.xlsx"), (folder / "~$26_表.xlsx", None)):
+        result = recalc([str(given)], tmp_path / f"out-{given.name}", jobs=1)
+        assert len(result.reports) == 1, given
+        assert [(f.file, f.skipped) for f in result.failures] == ([(lock, True)] if lock else [])

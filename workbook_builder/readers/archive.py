@@ -114,19 +114,20 @@ def is_archive(name: str | os.PathLike) -> bool:
 MAC_FILE = "macOS 压缩时附带的资源文件（._ 开头），不是表格，已跳过"
 MAC_FILES = "macOS 压缩时附带的资源文件夹{}，不是表格，已跳过"   # (with the count of its files)
 LOCK_FILE = "Office/WPS 的临时锁定文件（文件正被打开时产生），已跳过"
+LOCK_SIZE = 4096   # Office's and WPS's ~$ owner files hold a user's name: 162 or 165 bytes
 
 
-def skip_reason(name: str, archives: bool = True) -> str | None:
+def skip_reason(name: str, archives: bool = True, size: int | None = None) -> str | None:
     """Why a file called ``name`` found in a folder or an archive is not read (``None``: it is
-    read): a lock file, a macOS resource file, a file that is no table, Word document or (with
-    ``archives``) .zip archive."""
+    read): a lock file (by its ``size`` where known, see :func:`not_read`), a macOS resource file,
+    a file that is no table, Word document or (with ``archives``) .zip archive."""
     suffix = PurePosixPath(name).suffix.lower()
     if suffix in SUFFIXES or (archives and is_archive(name)):
-        return not_read(name)
+        return not_read(name, size)
     if is_archive(name):
         return "压缩包在这里不能直接读取，请解压后再试"
     export = "；如果它是导出的自评表，请用 Excel 或 WPS 打开后另存为 .xlsx" if suffix in _TEXT_EXPORTS else ""
-    return not_read(name) or f"不是表格或 Word 文件（扩展名“{suffix or '无'}”），已跳过{export}"
+    return not_read(name, size) or f"不是表格或 Word 文件（扩展名“{suffix or '无'}”），已跳过{export}"
 
 
 # Text a table may have been exported as (named on the command line, such a file is read and told
@@ -134,11 +135,12 @@ def skip_reason(name: str, archives: bool = True) -> str | None:
 _TEXT_EXPORTS = {".csv", ".tsv", ".txt"}
 
 
-def not_read(name: str) -> str | None:
+def not_read(name: str, size: int | None = None) -> str | None:
     """Why a file called ``name`` is not read even when named on the command line (``None``:
     it is read, and its content tells its format): a lock file, a macOS resource file, a PDF,
-    image or other file that never holds a table."""
-    if name.startswith("~$") or (name.startswith(".~lock.") and name.endswith("#")):
+    image or other file that never holds a table. A ``~$`` file of ``size`` :data:`LOCK_SIZE`
+    or more is a table named so (a copy of a lock's name kept by a unit), not a lock."""
+    if (name.startswith("~$") and (size is None or size < LOCK_SIZE)) or (name.startswith(".~lock.") and name.endswith("#")):
         return LOCK_FILE
     if name.startswith("._"):
         return MAC_FILE
@@ -200,7 +202,7 @@ def unpack(archive: str, into: str, depth: int = 1, inside: str = "",
                 mac[folder] = mac.get(folder, 0) + 1
                 continue
             shown = done.own(f"{inside}/{name or NO_NAME}" if inside else name or NO_NAME)
-            skipped = skip_reason(PurePosixPath(name).name) if name else "没有文件名的条目，已跳过"
+            skipped = skip_reason(PurePosixPath(name).name, size=info.file_size) if name else "没有文件名的条目，已跳过"
             why = (skipped, True) if skipped else (SPLIT, False) if info.volume < last else \
                 _refused(info, name, seen, depth, done)
             if why:

@@ -463,12 +463,23 @@ def _walk(folder: Path, found: list[Path], skipped: list[tuple[Path, str]], arch
         copies = (earlier_copies(top) or set()) if SUMMARY_NAME in files else set()   # (an earlier run's output folder)
         for name in files:
             path = top / name
-            reason = archive.skip_reason(path.name, archives) or (EARLIER_COPY if name in copies else "")
+            reason = archive.skip_reason(path.name, archives, _lock_size(path)) or (EARLIER_COPY if name in copies else "")
             if reason:
                 skipped.append((path, reason))
             else:
                 found.append(path)
         waiting.extend(reversed(subfolders))
+
+
+def _lock_size(path: Path) -> int | None:
+    """The size of a file named as a lock (~$…), which tells a lock from a table named so; None
+    for other names (not looked at) or when it cannot be looked at."""
+    if not path.name.startswith("~$"):
+        return None
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
 
 
 def _is_link(entry: os.DirEntry) -> bool:
@@ -524,7 +535,7 @@ def collect(paths: list[str], reals: dict[Path, str] | None = None,
                 _walk(match, found, skipped, archives)
             elif not exists:
                 skipped.append((match, MISSING))
-            elif (reason := archive.not_read(match.name)) or match.name.startswith(".~lock."):
+            elif (reason := archive.not_read(match.name, _lock_size(match))) or match.name.startswith(".~lock."):
                 skipped.append((match, reason or archive.LOCK_FILE))   # a lock file, a PDF …: never a table
             else:
                 found.append(match)
