@@ -210,7 +210,7 @@ EXAMPLES = {
     "item score missing, no inputs": (lambda: form_kinds(item(score=None)), ("item", "score_missing", "score")),
     "item above weight": (lambda: form_kinds(item(score=3)), ("item", "score_above_weight", "score")),
     "item judged below 0": (lambda: form_kinds(item(criterion="按完成情况酌情扣分", score=-1, reason="原因")),
-                            ("item", "score_above_weight", "score")),
+                            ("item", "score_not_allowed", "score")),
     "item mismatch": (lambda: form_kinds(item(inputs=Inputs(met="①"), reason="原因")),
                       ("item", "score_mismatch", "score")),
     "item not allowed": (lambda: form_kinds(item(score=1.5, reason="原因")), ("item", "score_not_allowed", "score")),

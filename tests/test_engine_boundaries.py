@@ -388,10 +388,12 @@ def test_a_stated_grade_is_read_when_text_follows_it():
 
 
 def test_the_worst_grade_of_another_scale_is_the_worst_of_the_row_scale_only_where_that_fails():
-    """差 is 0 of 好坏's 坏; on an 优良中 row the worst, 中, is 60%: not a failure's, so 差 is asked for."""
+    """差 is 0 of 好坏's 坏; on an 优良中 row the worst, 中, is 70% under mof-2020 (its band 60–80%): not a
+    failure's, so 差 is asked for. Onto 未达成 (band 0–60%) it maps: a failure is one."""
     assert score_detail("定性", "好坏", "差（未按期完成）", 10, "mof-2020").grade.name == "坏"
     with pytest.raises(PerfError, match="没有找到评价等级"):
         score_detail("定性", "优良中", "差（未按期完成）", 10, "mof-2020")
+    assert score_detail("定性", "及时", "不合格", 10, "mof-2020").grade.name == "未达成"   # (the default scale)
 
 
 # --- profiles: settings refused when loaded -------------------------------------------------------------

@@ -359,7 +359,17 @@ def test_a_negative_judged_score_is_found_and_counts_as_0(typed):
     row = [r.name for r in form.rows].index("经济效益")
     assert result.items[row].score == 0
     [found] = [f.finding for f in result.findings if f.row == row + 1]
-    assert (found.kind, found.message) == ("score_above_weight", f"自评得分{typed:g}应在 0 至分值 8 之间")
+    assert (found.kind, found.message) == ("score_not_allowed", f"自评得分{typed:g}应在 0 至分值 8 之间")
+
+
+def test_a_negative_score_on_a_computed_row_is_a_mismatch_with_its_right_value():
+    """满意度 88% scores 6 by its bands: −6 typed there is said as 应为6.00 (the below-0 check had
+    come first and said 应在 0 至分值 8 之间, with 0 as the right value)."""
+    form = fill(blank_form(get_framework("yueyang-2020")), {"服务对象满意度": {"value": "88%", "reported": -6,
+                                                                          "reason": "原因"}})
+    row = [r.name for r in form.rows].index("服务对象满意度")
+    [found] = [f.finding for f in evaluate_form(form).findings if f.row == row + 1]
+    assert (found.kind, found.expected) == ("score_mismatch", 6)
 
 
 def test_group_findings_point_at_the_first_row_of_the_group():

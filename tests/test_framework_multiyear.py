@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+import pytest
+
 from addin.engine.frameworks import BudgetLine, YearBudget, evaluate_years
 
 
@@ -46,6 +48,22 @@ def test_a_yearly_score_outside_0_to_100_is_found_and_leaves_no_average():
     assert found == [(2020, "score_above_weight", "2020年得分105应在 0 至 100 分之间")]
     assert result.average is None and result.grade is None
     assert evaluate_years(seed_004((100, 0, 88)), None, None).average == Decimal("62.67")   # (the bounds are scores)
+
+
+def test_a_negative_yearly_score_is_not_allowed():
+    result = evaluate_years(seed_004((-5, 80, 88)), None, None)
+    found = [(f.year, f.finding.kind) for f in result.findings if f.finding.field == "score"]
+    assert found == [(2020, "score_not_allowed")] and result.average is None
+
+
+@pytest.mark.parametrize("typed", ["待定", "—", "/"])
+def test_a_year_of_no_score_beside_scored_ones_leaves_no_average(typed):
+    """A year written 待定 (no number) or a blank mark had been left out of the average: 85 and
+    90 averaged 87.50, 良, beside a report saying the year was not filled."""
+    result = evaluate_years(seed_004((85, typed, 90)), None, None)
+    assert result.average is None and result.grade is None
+    [found] = [f.finding.kind for f in result.findings if f.finding.field == "score"]
+    assert found == ("unreadable" if typed == "待定" else "score_missing")
 
 
 def test_a_year_left_blank_beside_scored_ones_is_found_and_leaves_no_average():

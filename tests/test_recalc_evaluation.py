@@ -364,3 +364,20 @@ def test_the_summary_names_the_framework_or_the_kind_of_each_evaluation_workbook
     header = [c.value for c in sheet[1]]
     column = header.index("表样") + 1
     assert sorted(sheet.cell(r, column).value for r in range(2, 5)) == ["yueyang-2020", "年度预算表", "评分表"]
+
+
+def test_template_whose_formulas_were_lost_is_computed_with_its_note(tmp_path):
+    """Saved as .xls without the add-in and back, a PERF_* cell shows #N/A: computed, one note."""
+    from workbook_builder.readers.tables import NOTE_LOST
+
+    path = write_evaluation("yueyang-2020", tmp_path / "in" / "评分表.xlsx")
+    wb = load_workbook(path)
+    for ref, value in FILLED_YUEYANG.items():
+        wb[E.SHEET][ref] = value
+    for row in range(5, 27):   # (the rows with inputs: their scores lost)
+        if any(wb[E.SHEET][f"{c}{row}"].value not in (None, "") for c in "KLN"):
+            wb[E.SHEET][f"I{row}"] = "#N/A"
+    wb.save(path)
+    [report] = recalc([str(path)], tmp_path / "out", jobs=1).reports
+    assert report.note == NOTE_LOST and report.computed_total == 81.42
+    assert not [f for f in report.findings if "#N/A" in f.message]

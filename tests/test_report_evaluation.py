@@ -173,11 +173,12 @@ def test_a_project_name_typed_on_a_templates_sheet_is_the_project(tmp_path):
     been none, the hidden sheet's blank name winning)."""
     book = write_evaluation("yueyang-2020", tmp_path / "t.xlsx")
     wb = load_workbook(book)
-    wb[E.SHEET]["C2"], wb[E.SHEET]["K3"] = "电子政务外网项目", 2020.0
+    long = "某市" + "电子政务外网扩容改造及配套基础设施建设" * 4 + "项目"   # (71 characters: not cut at 60)
+    wb[E.SHEET]["C2"], wb[E.SHEET]["K3"] = long, 2020.0
     wb[E.SHEET][E.Layout(22, 3).item_cell("score", 0)] = 3
     wb.save(book)
     [report] = write_reports(book, tmp_path / "r.docx").reports
-    assert report.data.project == "电子政务外网项目" and report.data.header == {"评价年度": "2020"}
+    assert report.data.project == long and report.data.header == {"评价年度": "2020"}
 
 
 def test_a_blank_form_gets_no_report_but_one_filled_in_part_states_no_total(tmp_path, capsys):

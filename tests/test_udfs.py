@@ -182,3 +182,10 @@ def test_perf_ratio_deducts_by_the_overspent_share_when_its_criterion_says_so():
     assert udfs.PERF_RATIO("2,070,000元", "369万元", 3, "根据项目资金的实际到位率计算得分（3分）") == 1.68
     with pytest.raises(udfs.ExcelInputError, match="该评分标准不是比例计分"):
         udfs.PERF_RATIO(110, 100, 3, "①设有目标（1分）②目标明确（2分）")
+
+
+@pytest.mark.parametrize("typed, score", [("扣 2 分", 5), ("①扣4分", 3), ("扣2分，扣1分", 4)])
+def test_deductions_written_with_their_words_are_read(typed, score):
+    """(扣 2 分 had been 扣分为空, ①扣4分 扣分“1扣4”不是数值)"""
+    assert udfs.PERF_DEDUCT(7, typed) == score
+    assert udfs.PERF_DEDUCT(7, "①扣4分", "①虚列套取扣4-7分 ②依据不合规扣2分") == 3

@@ -125,14 +125,14 @@ def read_grade(actual: object, scale: Scale, profile: Profile, target: object = 
     if grade is not None:
         return grade
     # A grade word of other scales, mapped by its position where every scale stating it agrees:
-    # the best, or the worst onto a worst that fails (0). 良 is the middle of 优良中低差 and the
-    # worst of 优良, 良好 the best of 好坏: on a 好坏 or 合格/不合格 row it is asked for, not taken
-    # for 坏 (0 points); 差 on an 优良 row is not taken for 良 (80%).
+    # the best, or the worst onto a worst that fails (its band reaches 0: 坏, 不合格, 未达成). 良 is
+    # the middle of 优良中低差 and the worst of 优良, 良好 the best of 好坏: on a 好坏 or 合格/不合格
+    # row it is asked for, not taken for 坏 (0 points); 差 on an 优良 row is not taken for 良 (80%).
     positions = {_position(found, other) for other in profile.scales if other is not scale
                  if (found := _stated_grade(text, _words(other))) is not None}
     if positions == {"best"}:
         return scale.grades[0]
-    if positions == {"worst"} and scale.grades[-1].share == 0:
+    if positions == {"worst"} and scale.grades[-1].band[0] == 0:
         return scale.grades[-1]
     if profile.statements is not None and profile.statements.achieved(text):
         return scale.grades[0]  # 已接入政务专网; never 已取消 (see the profile's statements)

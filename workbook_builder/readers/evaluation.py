@@ -23,8 +23,7 @@ from addin.engine.numbers import quoted
 
 from ..forms import evaluation_layout as E
 from .container import Grid, address
-from .tables import (LOST, NO_ADDIN, NOTE_LOST, NOTE_NO_ADDIN, NOTE_NOT_COMPUTED, cell_texts, has_text,
-                     norm)
+from .tables import NOT_COMPUTED_ERRORS, NOTE_NOT_COMPUTED, cell_texts, has_text, norm
 
 # Header label (spaces removed) → field; a 分值 column belongs to the level left of it.
 LABELS = (
@@ -253,7 +252,7 @@ def _not_computed(read: ReadEvaluation) -> None:
     (an evaluator's sheet gave 17 findings 公式的错误值 and no total). A score typed over a
     formula is the evaluator's and is checked; one or two empty among computed ones were cleared."""
     rows = read.form.rows
-    for error, note in ((NO_ADDIN, NOTE_NO_ADDIN), (LOST, NOTE_LOST)):
+    for error, note in NOT_COMPUTED_ERRORS:
         shown = [row for row in rows if row.score == error]
         for row in shown:
             row.score = None
@@ -275,7 +274,7 @@ def _header(grid: Grid) -> dict[str, str]:
             label = norm(grid.value(r, c)).rstrip(":：")
             if label in _HEADER_LABELS and label not in found:
                 value, _ = _right_of(grid, r, c)
-                text = quoted(value).strip() if value is not None else ""   # (2020.0 is 2020)
+                text = (value if isinstance(value, str) else quoted(value) if value is not None else "").strip()   # (2020.0 is 2020)
                 if text and norm(text).rstrip(":：") not in _HEADER_LABELS:
                     found[label] = text
     return found

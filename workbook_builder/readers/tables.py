@@ -372,6 +372,8 @@ NOTE_LOST = "计分公式已丢失（填报时未安装加载项，另存为 .xl
 UNKNOWN_RULE = "#VALUE!"   # what a PERF_* cell shows when the 规则 it is given is unknown
 NOTE_UNKNOWN_RULE = "计分规则无法识别（计分单元格显示 #VALUE!），计分由本工具按默认规则计算"
 NOTE_NOT_COMPUTED = "填报时未安装加载项或未计算公式（计分单元格没有计算结果），计分由本工具计算"
+# What a PERF_* cell shows where it was never computed, with the note that says so
+NOT_COMPUTED_ERRORS = ((NO_ADDIN, NOTE_NO_ADDIN), (LOST, NOTE_LOST))
 
 
 _COMPUTED = (("funds", "rate"), ("funds", "score"), ("total", "score"), ("grade", "grade"))
@@ -480,7 +482,7 @@ def _not_computed(at: Callable[[str], object], formulas: frozenset[str], inputs:
     shows that the add-in was missing, a cell whose formula still calls PERF_* (``own``, known in
     an .xlsx) holds what the office suite cached instead, whatever it is: computed too
     (LibreOffice saving an .ods as .xlsx caches 0 in the funds score)."""
-    for error, note in ((NO_ADDIN, NOTE_NO_ADDIN), (LOST, NOTE_LOST)):
+    for error, note in NOT_COMPUTED_ERRORS:
         shown = frozenset(ref for ref in formulas if at(ref) == error)
         if shown:
             return shown | {ref for ref in formulas if own(ref)}, note, error

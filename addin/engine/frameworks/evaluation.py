@@ -166,11 +166,11 @@ def _item(row: EntryRow, index: int, findings: list[EvaluationFinding], filled: 
         add(Finding("score_missing", f"未填写自评得分，应为{expected}", None, expected))
     elif reported > points:
         add(Finding("score_above_weight", f"自评得分{fmt(reported)}超过分值{fmt(points)}", reported, points))
-    elif reported < 0:   # (酌情扣分 takes off at most the item's 分值)
-        add(Finding("score_above_weight", f"自评得分{fmt(reported)}应在 0 至分值 {fmt(points)} 之间", reported, 0))
     elif expected is not None and reported != expected:
         add(Finding("score_mismatch", f"按{method.label}得分应为{expected}，填报为{fmt(reported)}",
                     reported, expected))
+    elif reported < 0:   # a judged one (酌情扣分 takes off at most the item's 分值); a computed one is a mismatch
+        add(Finding("score_not_allowed", f"自评得分{fmt(reported)}应在 0 至分值 {fmt(points)} 之间", reported, 0))
     elif expected is None and not method.allows(criterion, reported):
         add(Finding("score_not_allowed",
                     f"按评分标准（{method.label}）不可能得{fmt(reported)}分", reported, None))

@@ -179,15 +179,15 @@ def read_deductions(value: object) -> tuple[tuple[int | None, Decimal], ...]:
     if isinstance(value, (int, float, Decimal)):   # (TRUE is refused as a logical value)
         amount = to_decimal(value, "扣分")
         return () if amount == 0 else ((None, amount),)
-    text = str(value).strip()
+    text = re.sub("[扣分]", "", str(value)).strip()   # 扣2分, ①扣4分: the words around the amounts
     named = re.findall(f"([{CIRCLED}])\\s*([0-9.]+)", text)
     if named:
         rest = re.sub(f"[{CIRCLED}]\\s*[0-9.]+", "", text)
         if re.search(r"\d", normalize_text(rest)):   # ①4,2: which item deducts the 2?
-            raise PerfError(f"扣分“{text}”中有未写编号的扣分，请每项都写明编号（如①4②2）", "deductions")
+            raise PerfError(f"扣分“{quoted(value)}”中有未写编号的扣分，请每项都写明编号（如①4②2）", "deductions")
         return tuple((CIRCLED.index(n) + 1, to_decimal(a, "扣分")) for n, a in named)
     parts = [p for p in re.split(r"[,，、;；\s+]+", normalize_text(text)) if p]
-    amounts = tuple((None, to_decimal(p.removeprefix("扣").removesuffix("分"), "扣分")) for p in parts)   # 扣2分
+    amounts = tuple((None, to_decimal(p, "扣分")) for p in parts)
     return tuple(a for a in amounts if a[1] != 0)
 
 

@@ -17,7 +17,7 @@ from decimal import Decimal
 from ..errors import PerfError
 from ..findings import Finding, fmt, pct, unreadable
 from ..form import TOTAL_WEIGHT
-from ..numbers import round_half_up, to_decimal
+from ..numbers import BLANK_MARKS, normalize_text, round_half_up, to_decimal
 from ..scoring import grade_of
 from .evaluation import GRADE_SPELLINGS
 
@@ -126,19 +126,21 @@ def evaluate_years(years: list[YearBudget], average: object = None, grade: objec
     results = [_check_year(year, findings) for year in years]
     scores, blank, averaged = [], [], True
     for year in years:
-        if year.score is None or (isinstance(year.score, str) and not year.score.strip()):
-            blank.append(year.year)
+        if year.score is None or (isinstance(year.score, str) and normalize_text(year.score).strip() in BLANK_MARKS):
+            blank.append(year.year)   # (—, / and 无 are blank marks: not published, or not filled)
             continue
         try:
             score = to_decimal(year.score, f"{year.year}年得分")
-        except PerfError as err:
+        except PerfError as err:   # (待定: no score, so no average of the years either)
+            averaged = False
             findings.append(YearFinding(year.year, unreadable(err, year.score, None, "score")))
             continue
         scores.append(score)
         if not 0 <= score <= TOTAL_WEIGHT:   # (an average taking it in would grade what cannot be)
             averaged = False
+            kind = "score_above_weight" if score > TOTAL_WEIGHT else "score_not_allowed"
             findings.append(YearFinding(year.year, Finding(
-                "score_above_weight", f"{year.year}年得分{fmt(score)}应在 0 至 {TOTAL_WEIGHT} 分之间", score, None, "score")))
+                kind, f"{year.year}年得分{fmt(score)}应在 0 至 {TOTAL_WEIGHT} 分之间", score, None, "score")))
     if scores and blank:   # some years scored, not these: an average of the others is no average of the years
         averaged = False
         for number in blank:
