@@ -557,3 +557,50 @@ def test_an_operator_typed_full_width_is_found_where_comparison_minds_the_width(
     solution = book.calculate(SHEET, {lay.indicator_cell("target", 0): "＜＝30天", lay.indicator_cell("target", 1): "≥5个"})
     row = lay.first_indicator_row
     assert [book.value(solution, META_SHEET, f"{HELPERS['before']}{row + i}") for i in (0, 1)] == ["＜＝", "≥"]
+
+
+@needs_soffice
+def test_blank_template_reads_targets_as_the_engine_normalises_them(tmp_path):
+    """Cases a differential fuzz of blank templates found (2,400 rows): a target with an operator
+    before and after (≥90%以上: its unit is %, so 0.95 is asked for as 95%), full-width digits,
+    commas and slashes (a Chinese input method's), a tab, a 二级 that names its 一级 (经济成本指标
+    under a blank 一级: ≤; 成本 指标 (10分) spaced), a blank mark (/) and a number without its
+    leading 0 (.5), which the engine refuses."""
+    from workbook_builder.forms.portable import TARGET_FORMAT
+    from workbook_builder.recalc.run import recalc
+
+    decimal = "实际完成值请写成百分数（如 95%），不要写成小数（0.95）"
+    rows = [("产出指标", "质量指标", "合格率", "≥90%以上", "0.95", 10, None, decimal),
+            ("产出指标", "质量指标", "达标率", "≥90百分点", "0.95", 10, None, decimal),
+            ("效益指标", "社会效益指标", "服务质量", "优，良，中，低，差", "良", 10, "原因", 8),
+            ("效益指标", "社会效益指标", "服务质量", "优／良／中／低／差", "优", 10, None, 10),
+            ("产出指标", "数量指标", "覆盖率", "≥９０％", "95", 10, None, 10),
+            ("产出指标", "数量指标", "培训人数", "\t≥50人", "48", 10, "原因", 9.6),
+            ("", "经济成本指标", "单位成本", "500", "520", 10, "原因", 9.62),
+            ("成本 指标 (10分)", "其他成本", "管理费", "300", "330", 10, "原因", 9.09),
+            ("产出指标", "数量指标", "台数", "/", "1", 10, None, TARGET_FORMAT),
+            ("产出指标", "时效指标", "年限", "≥.5年", "1", 0, None, TARGET_FORMAT)]
+    path = typed_blank("central-2020", tmp_path, [r[:7] for r in rows])
+    [done] = libreoffice.recalculate([path], tmp_path / "lo")
+    lay = Layout(len(rows), get_form("central-2020"))
+    shown = libreoffice.values(done, SHEET)
+    assert [shown.get(lay.indicator_cell("score", i)) for i in range(len(rows))] == [r[7] for r in rows]
+    [report] = recalc([str(done)], tmp_path / "out", jobs=1).reports   # the scored rows: as the engine scores them
+    assert sorted(f.cell for f in report.findings) == sorted(   # the prompts, at the cells to correct; no score differs
+        [lay.indicator_cell("actual", i) for i in (0, 1)] + [lay.indicator_cell("target", i) for i in (8, 9)])
+
+
+def test_a_negative_weight_is_asked_for_not_scored(tmp_path):
+    """The engine refuses a 分值 of −5; the formulas had scored the row 0 (or −4 for a 定性 one)."""
+    from workbook_builder.cli import main
+
+    path = tmp_path / "blank.xlsx"
+    assert main(["new", "-o", str(path), "--name", "测试项目", "--annual", "100", "--rows", "2", "--portable"]) == 0
+    lay = Layout(2)
+    inputs = {lay.funds_cell("executed"): 100.0}
+    for index, (nature, target, unit, actual) in enumerate((("≥", 50, "个", "48"), ("定性", "优良中低差", "", "良"))):
+        for field, value in zip(("nature", "target", "unit", "actual", "weight"), (nature, target, unit, actual, -5)):
+            inputs[lay.indicator_cell(field, index)] = value
+    book = Evaluated(path)
+    solution = book.calculate(SHEET, inputs)
+    assert [book.value(solution, SHEET, lay.indicator_cell("score", i)) for i in (0, 1)] == ["分值应填写数值，不能为负数"] * 2

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from addin.engine import UserError, form
 from addin.engine.findings import EMPTY_REASONS
 from addin.engine.natures import EQUAL, POSITIVE, QUALITATIVE, REVERSE
-from addin.engine.numbers import read_value
+from addin.engine.numbers import BLANK_MARKS, read_value
 from addin.engine.profiles import FUNDS_BASES, Profile, Scale
 from addin.engine.scoring import DECIMAL_NATURES, DECIMAL_PERCENT_FROM, PERCENT_WORDS
 from addin.engine.qualitative import name_key
@@ -193,6 +193,11 @@ def _need_number(ref: str, label: str, unit: str | None = None) -> tuple[str, st
     return f"NOT(ISNUMBER({number(ref)}))", message
 
 
+def _weight_guards(weight: str) -> list[tuple[str, str]]:
+    """A 分值 must be a number, not below 0 (the engine refuses −5; a formula had scored it 0)."""
+    return [(f"NOT(ISNUMBER({weight}))", '"分值应填写数值"'), (f"{weight}<0", '"分值应填写数值，不能为负数"')]
+
+
 def judged_check(row: Row) -> str:
     """The 检查 cell of a row scored by judgement (its 得分 typed): the engine's
     :func:`~addin.engine.findings.check_judged`, as a native formula for either kind of template."""
@@ -302,6 +307,13 @@ _DIGITS = "{" + ",".join([str(d) for d in range(10)] + [f'"{chr(0xFF10 + d)}"' f
 _PLACES = 15   # the longest number a target is read with, in characters
 _SEQUENCE = "{" + ",".join(str(i) for i in range(1, _PLACES + 1)) + "}"
 _QUALITATIVE_SEPARATORS = "/、;；|"   # (spaces and commas are off already) as find_scale compares names
+# What the text helper reads a typed target as, as the engine's normalize_text (NFKC) and
+# split_target do: no spaces, breaks, tabs or thousands commas; full-width digits, points and
+# slashes as ASCII
+_TARGET_SPELLINGS = (*((_text(c), "") for c in (" ", "\u3000", ",", "，")),
+                     *((f"CHAR({code})", "") for code in (9, 10, 13)),
+                     *((_text(chr(0xFF10 + d)), str(d)) for d in range(10)),
+                     (_text("．"), "."), (_text("／"), "/"))
 
 
 def _array(values) -> str:
@@ -367,9 +379,11 @@ def _bare(profile: Profile, lay: L.Layout, index: int) -> str:
     for field in ("level1", "level2") if levels else ():   # (the 二级 decides first, as bare_nature's last found)
         first, cell = lay.indicator_cell(field, 0), lay.indicator_cell(field, index)
         column = f"'{L.SHEET}'!${first[0]}${first[1:]}:{cell}"
-        name = f'TRIM(LOOKUP(2,1/({column}<>""),{column}))'   # (#N/A above the first: no level)
+        name = f'SUBSTITUTE(LOOKUP(2,1/({column}<>""),{column})," ","")'   # (#N/A above the first: no level)
         name = f'LEFT({name},MIN(FIND("(",{name}&"("),FIND("（",{name}&"（"))-1)'
-        formula = f"IF({_one_of(name, levels)},{_lookup(name, levels)},{formula})"
+        known = levels if field == "level1" else {   # a 二级 names its 一级 (经济成本指标: 成本指标)
+            **{two: levels[one] for two, one in form.LEVEL2_TO_LEVEL1.items() if one in levels}, **levels}
+        formula = f"IF({_one_of(name, known)},{_lookup(name, known)},{formula})"
     return formula
 
 
@@ -386,15 +400,20 @@ def target_helpers(profile: Profile, lay: L.Layout, index: int) -> dict[str, str
     typed = f"'{L.SHEET}'!{lay.indicator_cell('target', index)}"
     text, before, after, rest, value, digits, unit, nature = (at[k] for k in (
         "text", "before", "after", "rest", "number", "digits", "unit", "nature"))
-    spaceless = f'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE(TRIM({typed})," ",""),"\u3000",""),",","")'
+    spaceless = f"TRIM({typed})"
+    for typed_as, read_as in _TARGET_SPELLINGS:
+        spaceless = f"SUBSTITUTE({spaceless},{typed_as},{_text(read_as)})"
     closing = _text("".join(sorted(set("。．；;，、！!"))))
     bare = f'SUBSTITUTE(SUBSTITUTE({rest},"%",""),"％","")'
     numeral = f"LEFT({bare},{digits})"
     before_words, after_words = _operators(BEFORE), _operators(AFTER)
-    # a plain number: digits with at most one point after an optional minus (a prefix VALUE reads as
-    # a date or a time, 1/2, 2024-12-31, 2024.12.31 in Chinese Excel, is no number of a target)
-    plain = f'SUBSTITUTE(IF(LEFT({numeral},1)="-",MID({numeral},2,{_PLACES}),{numeral}),".","",1)'
-    malformed = [f'SUMPRODUCT(--ISERROR(FIND(MID({plain}&REPT("0",{_PLACES}),{_SEQUENCE},1),"0123456789")))>0',
+    # a plain number: a digit first, digits and at most one point after an optional minus (a prefix
+    # VALUE reads as a date or a time, 1/2, 2024-12-31, 2024.12.31 in Chinese Excel, or .5, is no
+    # number of a target to the engine)
+    unsigned = f'IF(LEFT({numeral},1)="-",MID({numeral},2,{_PLACES}),{numeral})'
+    plain = f'SUBSTITUTE({unsigned},".","",1)'
+    malformed = [f'ISERROR(FIND(LEFT({unsigned},1),"0123456789"))',
+                 f'SUMPRODUCT(--ISERROR(FIND(MID({plain}&REPT("0",{_PLACES}),{_SEQUENCE},1),"0123456789")))>0',
                  _has_digit(unit)]
     wildcard = "OR(" + ",".join(f'ISNUMBER(FIND("{c}",{text}))' for c in "?*~") + ")"
     stated = (f'IF({before}<>"",{_lookup(before, before_words)},'
@@ -408,12 +427,13 @@ def target_helpers(profile: Profile, lay: L.Layout, index: int) -> dict[str, str
         "text": f'=IF({spaceless}="","",IF(ISNUMBER(FIND(RIGHT({spaceless},1),{closing})),'
                 f'LEFT({spaceless},LEN({spaceless})-1),{spaceless}))',
         "before": f"={_longest('LEFT', text, before_words)}",
-        "after": f'=IF({before}<>"","",{_longest("RIGHT", text, after_words)})',
-        "rest": f'=IF({before}<>"",MID({text},LEN({before})+1,99),IF({after}<>"",LEFT({text},LEN({text})-LEN({after})),{text}))',
+        "after": f"={_longest('RIGHT', text, after_words)}",   # (≥90%以上: both, the unit is %)
+        "rest": f"=MID({text},LEN({before})+1,LEN({text})-LEN({before})-LEN({after}))",
         "number": f"=LOOKUP(9.9E+307,--LEFT({bare},{_SEQUENCE}))",
         "digits": f"=MIN(LOOKUP(9.9E+307,--LEFT({bare},{_SEQUENCE}),{_SEQUENCE}),LEN({bare}))",
-        "unit": f'=IF(ISNA({value}),"",MID({rest},{digits}+1,99))',
+        "unit": f'=IF(ISNA({value}),"",SUBSTITUTE(MID({rest},{digits}+1,99),"百分点","%"))',
         "nature": _guarded([(f'{text}=""', '""'), (wildcard, _text(TARGET_FORMAT)),
+                            (_one_of(text, sorted(BLANK_MARKS - {""})), _text(TARGET_FORMAT)),   # /, 无: none
                             (f"AND(NOT({_has_digit(text)}),{_one_of(before, _symbols(before_words))})",
                              _text(TARGET_FORMAT)),   # ≥ without a number (达到预期 is a statement)
                             (f"NOT({_has_digit(text)})", _text(QUALITATIVE)),
@@ -470,7 +490,7 @@ class PortableFormulas:
         budget, executed, weight = (lay.funds_cell(f) for f in ("annual", "executed", "weight"))
         share = FUNDS_BUILDERS[self.profile.funds_method](budget, executed)
         guards = self._funds_guards(budget, executed) + list(share.guards)
-        guards.append((f"NOT(ISNUMBER({weight}))", '"分值应填写数值"'))
+        guards += _weight_guards(weight)
         score = _round(f"MIN(MAX({share.value},0),1)*{weight}", self.profile.decimals)
         return f'=IF(OR({budget}="",{executed}=""),"",{_guarded(guards, score)})'
 
@@ -484,7 +504,7 @@ class PortableFormulas:
         guards.append(_need_number(row.actual, form.INDICATOR_FIELDS["actual"], row.unit))
         if nature in DECIMAL_NATURES and row.decimal_percent:   # 0.95 for 95%: asked for as written
             guards.append((row.decimal_percent, _text("实际完成值请写成百分数（如 95%），不要写成小数（0.95）")))
-        guards += [(f"NOT(ISNUMBER({w}))", '"分值应填写数值"'), *share.guards]
+        guards += [*_weight_guards(w), *share.guards]
         score = f"MAX(MIN(MAX({share.value},0),1)*{w}-{over.deduction}*{w},0)"
         return _guarded(guards, _round(score, self.profile.decimals))
 
@@ -511,7 +531,7 @@ class PortableFormulas:
         typed = [row.actual] if scale is not None or row.derived else [row.target, row.actual]   # (MATCH reads ? * ~ as wildcards)
         wildcard = "OR(" + ",".join(f'ISNUMBER(FIND("{c}",{ref}))' for ref in typed for c in "?*~") + ")"
         guards = [*scale_guards, (wildcard, message), (f"ISNA({found})", message),
-                  (f"NOT(ISNUMBER({row.weight}))", '"分值应填写数值"')]
+                  *_weight_guards(row.weight)]
         return _guarded(guards, score)
 
     def indicator_score(self, row: Row, nature: str | None, scale: Scale | None) -> str:
