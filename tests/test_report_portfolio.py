@@ -191,3 +191,15 @@ def test_a_lone_surrogate_in_the_result_is_written_out_not_a_report_cut_short(tm
     assert "四、问题类型" in texts and "五、问题明细" in texts
     cells = [c.text for table in document.tables for row in table.rows for c in row.cells]
     assert any("网站\\udcff项目" in text for text in cells)
+
+
+def test_a_batch_with_evaluation_forms_calls_its_tables_tables(tmp_path):
+    """A recalc of 评分表 or yearly tables beside 自评表 (their JSON names a framework) is not a
+    batch of 自评表: the report says 张表."""
+    data = json.loads(RECALC.read_text(encoding="utf-8"))
+    data["tables"][0]["framework"] = "yueyang-2020"
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    report, _ = write_portfolio_report(path, tmp_path / "p.docx")
+    text = "\n".join(p.text for p in Document(str(report)).paragraphs)
+    assert f"个文件中的{len(data['tables'])}张表" in text and "张自评表" not in text

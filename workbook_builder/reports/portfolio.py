@@ -83,7 +83,9 @@ class PortfolioData:
         failed = sum(1 for u in self.unreadable if not u.get("skipped"))   # (not the lock files, PDFs …)
         files = len({t.get("file") for t in self.tables}) + failed
         skipped = len(self.unreadable) - failed
-        overview = (f"本次共复核{files}个文件中的{n}张自评表"
+        # a batch with 评分表 or yearly tables (their JSON names a framework) is not all 自评表
+        noun = "自评表" if not any(t.get("framework") for t in self.tables) else "表"
+        overview = (f"本次共复核{files}个文件中的{n}张{noun}"
                     + (f"（另有{failed}个文件无法读取）" if failed else "")
                     + (f"；另有{skipped}个文件按规则未复核（如锁定文件、不是表格的文件、perfbook 的输出）" if skipped else "")
                     + "。" + (f"有{len(blank)}张表尚未填写（{'、'.join(f'#{numbers[id(t)]}' for t in blank)}），未计分；"
@@ -101,9 +103,9 @@ class PortfolioData:
             "chart": CHART_MARK,
             "tables": n,
             "grades": [{"grade": g, "count": c, "share": share(c)} for g, c in counts.items()],
-            "findings_text": (f"以下{len(flagged)}张自评表发现问题（序号为复核顺序，与复核汇总.xlsx“项目”表中的行序一致）："
+            "findings_text": (f"以下{len(flagged)}张{noun}发现问题（序号为复核顺序，与复核汇总.xlsx“项目”表中的行序一致）："
                               if flagged
-                              else "所有自评表均未发现问题。"),
+                              else f"所有{noun}均未发现问题。"),
             "flagged": [
                 {"number": numbers[id(t)], "ordinal": _ordinal(k), "project": t.get("project") or t.get("file", ""),
                  "reported": _score(t.get("reported_total")), "computed": _score(t.get("computed_total")),
