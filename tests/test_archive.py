@@ -525,7 +525,7 @@ def test_empty_archives_and_special_files_named_zip(tmp_path):
     messages = {f["file"]: (f["message"], f["skipped"]) for f in data["unreadable"]}
     assert messages == {"空.zip": ("压缩包无法读取：压缩包中没有文件", False),
                         "只有文件夹.zip": ("压缩包无法读取：压缩包中没有文件", False),
-                        "管道.zip": ("压缩包无法读取：不是普通文件（是设备、管道或其他特殊文件），已跳过", False)}
+                        "管道.zip": ("压缩包无法读取：不是普通文件（是设备、管道或其他特殊文件）", False)}
 
 
 def test_an_office_document_named_zip_is_read_as_it_is(tmp_path):

@@ -202,7 +202,7 @@ def open_regular(path: Path | str) -> tuple[int, int]:
     if not stat.S_ISREG(info.st_mode):
         os.close(fd)
         kind = "文件夹" if stat.S_ISDIR(info.st_mode) else "设备、管道或其他特殊文件"
-        raise UnreadableFile(f"不是普通文件（是{kind}），已跳过")
+        raise UnreadableFile(f"不是普通文件（是{kind}）")
     return fd, info.st_size
 
 
