@@ -36,6 +36,8 @@ ARGUMENT_HELP = {
     "分值": "该指标的分值（满分）",
     "得分": "表中填报的得分",
     "偏差原因": "偏差原因分析及改进措施",
+    "一级指标": "可选，该行的一级指标，如 成本指标；性质留空且指标值只写数值时，按规则决定读作“≥”还是“≤”",
+    "二级指标": "可选，该行的二级指标，如 经济成本指标；作用同 一级指标",
     "全年预算数": "全年预算数（万元，或按 金额单位），如 150 或 150万元",
     "全年执行数": "全年执行数（万元，或按 金额单位），如 141.116 或 1,411,160元",
     "总分": "自评总分（0–100）",
@@ -150,9 +152,9 @@ def signature(function) -> str:
 
 
 @excel_function()
-def PERF_SCORE(性质, 指标值, 实际完成值, 分值, 规则=None, 单位=None):
+def PERF_SCORE(性质, 指标值, 实际完成值, 分值, 规则=None, 单位=None, 一级指标=None, 二级指标=None):
     """计算一项绩效指标的得分：正向 B/A、反向 A/B、定性按等级，封顶为分值，超额按规则扣分。"""
-    return as_float(score_indicator(性质, 指标值, 实际完成值, 分值, 规则, 单位))
+    return as_float(score_indicator(性质, 指标值, 实际完成值, 分值, 规则, 单位, (一级指标, 二级指标)))
 
 
 @excel_function()
@@ -180,9 +182,9 @@ def PERF_VALUE(实际完成值, 单位=None):
 
 
 @excel_function()
-def PERF_CHECK(性质, 指标值, 实际完成值, 分值, 得分, 偏差原因, 规则=None, 单位=None):
+def PERF_CHECK(性质, 指标值, 实际完成值, 分值, 得分, 偏差原因, 规则=None, 单位=None, 一级指标=None, 二级指标=None):
     """检查一行填报是否一致：一致时返回空文本，否则返回一句中文说明（如得分应为多少、缺少偏差原因）。"""
-    findings = check_indicator(性质, 指标值, 实际完成值, 分值, 得分, 偏差原因, 规则, 单位)
+    findings = check_indicator(性质, 指标值, 实际完成值, 分值, 得分, 偏差原因, 规则, 单位, (一级指标, 二级指标))
     return "；".join(f.message for f in findings)
 
 

@@ -51,12 +51,12 @@ def classic():
 @pytest.mark.parametrize(
     "signature",
     [
-        "Function PERF_SCORE(性质, 指标值, 实际完成值, 分值, Optional 规则, Optional 单位)",
+        "Function PERF_SCORE(性质, 指标值, 实际完成值, 分值, Optional 规则, Optional 单位, Optional 一级指标, Optional 二级指标)",
         "Function PERF_EXEC_RATE(全年预算数, 全年执行数, Optional 规则, Optional 实际到位, Optional 金额单位)",
         "Function PERF_EXEC_SCORE(全年预算数, 全年执行数, Optional 分值, Optional 规则, Optional 实际到位, Optional 金额单位)",
         "Function PERF_GRADE(总分, Optional 规则)",
         "Function PERF_VALUE(实际完成值, Optional 单位)",
-        "Function PERF_CHECK(性质, 指标值, 实际完成值, 分值, 得分, 偏差原因, Optional 规则, Optional 单位)",
+        "Function PERF_CHECK(性质, 指标值, 实际完成值, 分值, 得分, 偏差原因, Optional 规则, Optional 单位, Optional 一级指标, Optional 二级指标)",
         "Function PERF_CHECKLIST(评分标准, 达成项)",
         "Function PERF_BAND(评分标准, 值)",
         "Function PERF_DEDUCT(分值, 扣分, Optional 评分标准)",

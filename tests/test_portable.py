@@ -604,3 +604,24 @@ def test_a_negative_weight_is_asked_for_not_scored(tmp_path):
     book = Evaluated(path)
     solution = book.calculate(SHEET, inputs)
     assert [book.value(solution, SHEET, lay.indicator_cell("score", i)) for i in (0, 1)] == ["分值应填写数值，不能为负数"] * 2
+
+
+@needs_soffice
+def test_a_bare_targets_levels_are_carried_as_recalc_carries_them(tmp_path):
+    """Layouts a second fuzz run found read otherwise than recalc reads them: 经济成本指标 under
+    产出指标 (≥ to the engine: its 一级 is written), a blank 一级 whose 二级 names another 一级
+    (质量指标 after 成本指标 rows: 产出指标, ≥), a new 一级 with its 二级 blank (no 二级)."""
+    from workbook_builder.recalc.run import recalc
+
+    rows = [("产出指标", "经济成本指标", "维护费", "500", "520", 10, "原因", 10),
+            ("成本指标", "经济成本指标", "单位成本", "500", "520", 10, "原因", 9.62),
+            ("", "质量指标", "合格率", "500", "520", 10, "原因", 10),
+            ("产出指标", "成本指标", "单位成本", "500", "520", 10, "原因", 9.62),   # (an older form's 二级)
+            ("效益指标", "", "收益", "500", "520", 50, "原因", 50)]
+    path = typed_blank("central-2020", tmp_path, [r[:7] for r in rows])
+    [done] = libreoffice.recalculate([path], tmp_path / "lo")
+    lay = Layout(len(rows), get_form("central-2020"))
+    shown = libreoffice.values(done, SHEET)
+    assert [shown.get(lay.indicator_cell("score", i)) for i in range(len(rows))] == [r[7] for r in rows]
+    [report] = recalc([str(done)], tmp_path / "out", jobs=1).reports
+    assert [f.kind for f in report.findings if "score" in f.kind] == []

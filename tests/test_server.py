@@ -124,7 +124,7 @@ def test_metadata_lists_the_ten_functions_in_chinese(server):
         assert chinese(function["description"])
         assert all(chinese(p["description"]) for p in function["parameters"])
     assert [p["name"] for p in functions["PERF_SCORE"]["parameters"]] == [
-        "性质", "指标值", "实际完成值", "分值", "规则", "单位"]
+        "性质", "指标值", "实际完成值", "分值", "规则", "单位", "一级指标", "二级指标"]
 
 
 def test_every_sample_scores_as_the_engine(server, chaoyang_tables):
@@ -213,10 +213,10 @@ def _json(body) -> bytes:
 # Function level: reach the PERF_* function (answered by xlwings Server as 400 + ExcelInputError).
 # Request level: refused by perfbook's guard before xlwings Server reads them.
 MALFORMED = {
-    "too few arguments": (payload("PERF_SCORE", "≥", 90), 400, "函数PERF_SCORE需要4至6个参数，收到了2个"),
+    "too few arguments": (payload("PERF_SCORE", "≥", 90), 400, "函数PERF_SCORE需要4至8个参数，收到了2个"),
     "too many arguments": (payload("PERF_GRADE", 95, None, "x"), 400, "函数PERF_GRADE需要1至2个参数，收到了3个"),
     "no arguments": (payload("PERF_VALUE"), 400, "函数PERF_VALUE需要1至2个参数，收到了0个"),
-    "seven arguments to PERF_SCORE": (payload("PERF_SCORE", "≥", 90, 95, 10, None, None, 1), 400, "收到了7个"),
+    "nine arguments to PERF_SCORE": (payload("PERF_SCORE", "≥", 90, 95, 10, None, None, None, None, 1), 400, "收到了9个"),
     "a range of cells": (payload("PERF_SCORE", "≥", 90, [[1, 2], [3, 4]], 10, cells=False), 400,
                          "参数“实际完成值”应为单个单元格"),
     "a row of cells": (payload("PERF_VALUE", [[1, 2]], cells=False), 400, "应为单个单元格"),

@@ -114,3 +114,23 @@ def test_funds_check_cell_flags_sources_that_do_not_add_up(templates):
     assert book.value(solution, SHEET, lay.funds_check_cell) == "年初预算数：其中各项合计89.974，与年度资金总额0不一致；"
     blank = book.calculate(SHEET, {lay.funds_cell("executed"): 90.0})
     assert book.value(blank, SHEET, lay.funds_check_cell) == ""
+
+
+def test_an_addin_template_without_a_nature_column_reads_a_bare_target_by_its_levels(tmp_path):
+    """A blank central-2020 template: a bare 500 typed under 成本指标 is ≤ to mof-2020, as recalc
+    reads it; PERF_SCORE had been given no level and read it as ≥ (10, where recalc says 9.62)."""
+    from addin.engine.forms import get_form
+    from tests.formula_engine import Evaluated
+    from workbook_builder.cli import main
+    from workbook_builder.forms.layout import SHEET, Layout
+
+    path = tmp_path / "blank.xlsx"
+    assert main(["new", "-o", str(path), "--name", "测试项目", "--form", "central-2020", "--rows", "2"]) == 0
+    lay = Layout(2, get_form("central-2020"))
+    inputs = {}
+    for index, (level1, level2) in enumerate((("成本指标（10分）", "经济成本指标"), ("产出指标", "数量指标"))):
+        for field, value in zip(("level1", "level2", "target", "actual", "weight"), (level1, level2, "500", "520", 10)):
+            inputs[lay.indicator_cell(field, index)] = value
+    book = Evaluated(path)
+    solution = book.calculate(SHEET, inputs)
+    assert [book.value(solution, SHEET, lay.indicator_cell("score", i)) for i in (0, 1)] == [9.62, 10]

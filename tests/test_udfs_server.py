@@ -94,8 +94,8 @@ def test_metadata_and_calls_through_xlwings_server():
         for param in function["parameters"]:
             assert has_chinese(param["description"]), (function["name"], param["name"])
     score_params = functions["PERF_SCORE"]["parameters"]
-    assert [p["name"] for p in score_params] == ["性质", "指标值", "实际完成值", "分值", "规则", "单位"]
-    assert [p.get("optional", False) for p in score_params] == [False] * 4 + [True] * 2
+    assert [p["name"] for p in score_params] == ["性质", "指标值", "实际完成值", "分值", "规则", "单位", "一级指标", "二级指标"]
+    assert [p.get("optional", False) for p in score_params] == [False] * 4 + [True] * 4
 
     values = [r.get("value") for r in out["results"]]
     assert values[:7] == [

@@ -260,11 +260,13 @@ def check_indicator(
     reason: object = None,
     profile: object = None,
     unit: object = None,
+    levels: object = None,
 ) -> list[Finding]:
-    """Everything inconsistent in one reported row; an empty list when the row is consistent."""
+    """Everything inconsistent in one reported row; an empty list when the row is consistent
+    (``levels``: the row's 一级 and 二级指标, which say how a bare-number target is read)."""
     rules = get_profile(profile)
     try:
-        detail = score_detail(nature, target, actual, weight, rules, unit)
+        detail = score_detail(nature, target, actual, weight, rules, unit, levels)
     except PerfError as err:
         return [unreadable(err)]
     return check_scored(settled(detail, reported_score, reason, rules), reported_score, reason, rules)

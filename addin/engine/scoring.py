@@ -158,9 +158,10 @@ def score_indicator(
     weight: object,
     profile: object = None,
     unit: object = None,
+    levels: object = None,
 ) -> Decimal:
-    """The 得分 of one indicator row (rounded as the profile says)."""
-    return score_detail(nature, target, actual, weight, profile, unit).score
+    """The 得分 of one indicator row (rounded as the profile says); ``levels`` as :func:`score_detail`."""
+    return score_detail(nature, target, actual, weight, profile, unit, levels).score
 
 
 def _amounts(budget: object, executed: object, rules, received: object = None,

@@ -241,6 +241,7 @@ class Row:
     literal: bool = False
     derived: bool = False
     scale: str = ""
+    levels: tuple[str, str] | None = None   # an add-in template's typed row: its 一级 and 二级 cells
 
     @classmethod
     def at(cls, index: int, lay: L.Layout, split: Target | None = None) -> "Row":
@@ -372,19 +373,41 @@ def _scale_names(profile: Profile) -> dict[str, str]:
 
 def _bare(profile: Profile, lay: L.Layout, index: int) -> str:
     """The nature of a bare-number target (no operator), as :meth:`Profile.bare_nature` reads it
-    from the row's 二级 and 一级 指标 (the nearest above where cells are merged, without a point
-    count such as （20分）); the message asking for an operator where the profile reads none."""
+    from the row's 一级 and 二级指标 as recalc carries them down (:func:`~..readers.tables._carry_levels`):
+    a blank cell takes the label above, a new 一级 with a blank 二级 has none, and a row whose 一级
+    is blank takes the 一级 its 二级 names (经济成本指标: 成本指标; 质量指标: 产出指标); labels are
+    compared without spaces or a point count such as （20分）. The message asking for an operator
+    where the profile reads none."""
     levels = {word: nature for word, nature in profile.bare_targets.items() if word}
-    formula = _text(profile.bare_targets.get("", TARGET_BARE))
-    for field in ("level1", "level2") if levels else ():   # (the 二级 decides first, as bare_nature's last found)
+    fallback = profile.bare_targets.get("", TARGET_BARE)
+    if not levels:
+        return _text(fallback)
+
+    def carried(field: str) -> str:   # the label of the row, else the nearest above (#N/A above the first)
         first, cell = lay.indicator_cell(field, 0), lay.indicator_cell(field, index)
         column = f"'{L.SHEET}'!${first[0]}${first[1:]}:{cell}"
-        name = f'SUBSTITUTE(LOOKUP(2,1/({column}<>""),{column})," ","")'   # (#N/A above the first: no level)
-        name = f'LEFT({name},MIN(FIND("(",{name}&"("),FIND("（",{name}&"（"))-1)'
-        known = levels if field == "level1" else {   # a 二级 names its 一级 (经济成本指标: 成本指标)
-            **{two: levels[one] for two, one in form.LEVEL2_TO_LEVEL1.items() if one in levels}, **levels}
-        formula = f"IF({_one_of(name, known)},{_lookup(name, known)},{formula})"
-    return formula
+        return f'LOOKUP(2,1/({column}<>""),{column})'
+
+    def label(text: str) -> str:
+        text = f'SUBSTITUTE({text}," ","")'
+        return f'LEFT({text},MIN(FIND("(",{text}&"("),FIND("（",{text}&"（"))-1)'
+
+    own1, own2 = (f"'{L.SHEET}'!{lay.indicator_cell(f, index)}" for f in ("level1", "level2"))
+    one = label(carried("level1"))
+    # a new 一级 (its cell filled, other than the label above) with its 二级 blank: no 二级
+    two = label(f'IF(AND({own2}="",{own1}<>"",{own1}<>{_carried_above(lay, index)}),"",{carried("level2")})') \
+        if index else label(own2)
+    implied = {two_: levels.get(one_, fallback) for two_, one_ in form.LEVEL2_TO_LEVEL1.items()}
+    formula = f"IF({_one_of(one, levels)},{_lookup(one, levels)},{_text(fallback)})"
+    formula = f'IF(AND({own1}="",{_one_of(two, implied)}),{_lookup(two, implied)},{formula})'
+    return f"IF({_one_of(two, levels)},{_lookup(two, levels)},{formula})"
+
+
+def _carried_above(lay: L.Layout, index: int) -> str:
+    """The 一级 label the row above carries (the nearest filled one above it)."""
+    first, cell = lay.indicator_cell("level1", 0), lay.indicator_cell("level1", index - 1)
+    column = f"'{L.SHEET}'!${first[0]}${first[1:]}:{cell}"
+    return f'IFERROR(LOOKUP(2,1/({column}<>""),{column}),"")'
 
 
 def target_helpers(profile: Profile, lay: L.Layout, index: int) -> dict[str, str]:

@@ -132,7 +132,10 @@ class AddinFormulas:
 
     @staticmethod
     def _unit(row: Row) -> str:
-        return f",{row.unit}" if row.unit else ""
+        """The 单位 argument, and where the row's target is typed on a form without a 性质 column,
+        its 一级 and 二级指标 (a bare number under 成本指标 is ≤ to the rule, as recalc reads it)."""
+        levels = f",{row.levels[0]},{row.levels[1]}" if row.levels else ""
+        return (f",{row.unit}" if row.unit else "," if levels else "") + levels
 
     def indicator_score(self, row: Row, nature: str | None, scale) -> str:
         return (f'=IF(OR({row.defined}="",{row.actual}=""),"",'
@@ -402,6 +405,8 @@ def _indicators(ws, table: Table, profile: Profile, lay: L.Layout, formulas) -> 
             nature = split.nature if split else None
         scale = find_scale(ind.target, profile) if nature == QUALITATIVE else None
         cells = Row.derived_at(index, lay) if derived else Row.at(index, lay, split if formulas.portable else None)
+        if not (defined or found.has_nature or formulas.portable):   # the target typed: its levels say a bare one
+            cells = replace(cells, levels=(cell("level1"), cell("level2")))
         _set(ws, cell("score"), formula=formulas.indicator_score(cells, nature, scale), fmt=SCORE_FORMAT,
              user_input=bool(found.judged) and not defined)   # a blank row may be a judged one
         _fit_row(ws, lay, row)
