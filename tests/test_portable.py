@@ -578,8 +578,9 @@ def test_blank_template_reads_targets_as_the_engine_normalises_them(tmp_path):
             ("产出指标", "数量指标", "培训人数", "\t≥50人", "48", 10, "原因", 9.6),
             ("", "经济成本指标", "单位成本", "500", "520", 10, "原因", 9.62),
             ("成本 指标 (10分)", "其他成本", "管理费", "300", "330", 10, "原因", 9.09),
-            ("产出指标", "数量指标", "台数", "/", "1", 10, None, TARGET_FORMAT),
-            ("产出指标", "时效指标", "年限", "≥.5年", "1", 0, None, TARGET_FORMAT)]
+            ("产出指标", "数量指标", "台数", "/", "1", 0, None, TARGET_FORMAT),
+            ("产出指标", "时效指标", "年限", "≥.5年", "1", 0, None, TARGET_FORMAT),
+            ("效益指标", "可持续影响指标", "制度", "及时", "不合格", 10, "原因", 3)]   # (未达成, as the engine maps it)
     path = typed_blank("central-2020", tmp_path, [r[:7] for r in rows])
     [done] = libreoffice.recalculate([path], tmp_path / "lo")
     lay = Layout(len(rows), get_form("central-2020"))

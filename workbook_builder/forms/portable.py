@@ -29,7 +29,8 @@ from addin.engine.natures import EQUAL, POSITIVE, QUALITATIVE, REVERSE
 from addin.engine.numbers import BLANK_MARKS, read_value
 from addin.engine.profiles import FUNDS_BASES, Profile, Scale
 from addin.engine.scoring import DECIMAL_NATURES, DECIMAL_PERCENT_FROM, PERCENT_WORDS
-from addin.engine.qualitative import name_key
+from addin.engine.errors import PerfError
+from addin.engine.qualitative import name_key, read_grade
 from addin.engine.targets import AFTER, BEFORE, Target
 
 from . import layout as L
@@ -485,13 +486,19 @@ class PortableFormulas:
         self.shares = f"{sheet}!${SHARES_VALUE_COLUMN}${SHARES_FIRST_ROW}:${SHARES_VALUE_COLUMN}${last}"
 
     def share_rows(self) -> list[tuple[str, float]]:
-        """(scale|grade, share) for every spelling of every scale and grade of the profile."""
+        """(scale|grade, share) for every spelling of every scale and grade of the profile, and
+        for the grades of other scales the engine maps onto it (不合格 on 达成/部分达成/未达成 is
+        未达成: :func:`~addin.engine.qualitative.read_grade` decides, so the two agree)."""
         rows = {}
+        words = list(dict.fromkeys(word for scale in self.profile.scales for grade in scale.grades for word in grade.words))
         for scale in self.profile.scales:
-            for name in (scale.name, *scale.aliases):
-                for grade in scale.grades:
-                    for word in grade.words:
-                        rows.setdefault(f"{name}|{word}", float(grade.share))
+            for word in words:
+                try:
+                    share = float(read_grade(word, scale, self.profile).share)
+                except PerfError:
+                    continue
+                for name in (scale.name, *scale.aliases):
+                    rows.setdefault(f"{name}|{word}", share)
         return list(rows.items())
 
     # funds block
