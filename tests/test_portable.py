@@ -626,3 +626,19 @@ def test_a_bare_targets_levels_are_carried_as_recalc_carries_them(tmp_path):
     assert [shown.get(lay.indicator_cell("score", i)) for i in range(len(rows))] == [r[7] for r in rows]
     [report] = recalc([str(done)], tmp_path / "out", jobs=1).reports
     assert [f.kind for f in report.findings if "score" in f.kind] == []
+
+
+def test_a_blank_portable_templates_weights_take_numbers_only(tmp_path):
+    """10分 typed as a 分值 is text the formulas cannot compute (分值应填写数值): the cell refuses it
+    as it is typed, in Excel, WPS and LibreOffice; an add-in template takes it (PERF_SCORE reads 10分)."""
+    from workbook_builder.cli import main
+
+    for form_id in ("beijing-chaoyang-2024", "central-2020"):
+        lay = Layout(3, get_form(form_id))
+        for extra, validated in ((["--portable"], True), ([], False)):
+            path = tmp_path / f"{form_id}{bool(extra)}.xlsx"
+            assert main(["new", "-o", str(path), "--name", "项目", "--rows", "3", "--form", form_id, *extra]) == 0
+            checks = [v for v in load_workbook(path)[SHEET].data_validations.dataValidation if v.errorTitle == "分值"]
+            weights = {lay.indicator_cell("weight", i) for i in range(3)}
+            assert ({str(r) for c in checks for r in c.sqref.ranges} == weights) == validated
+            assert all((c.type, c.operator, c.formula1) == ("decimal", "greaterThanOrEqual", "0") for c in checks)

@@ -367,6 +367,9 @@ def _indicators(ws, table: Table, profile: Profile, lay: L.Layout, formulas) -> 
                                prompt=f"填写数值，{unit_hint}，如 99.95 或 99.95%；定性指标填写等级，如 优")
     derived = _derived(table, found, formulas)
     target_prompt = validation(allow_blank=True, promptTitle=found.label("indicators", "target"), prompt=TARGET_PROMPT)
+    # the portable formulas compute on a number: 10分 typed as a 分值 is refused as it is typed
+    weight_only = validation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                             errorTitle=found.label("indicators", "weight"), error="请只填写数值，不带“分”，如 10")
     fixed = [f for f in ("level1", "level2", "level3", "nature", "target", "unit", "weight") if lay.has(f)]
     for index, ind in enumerate(table.indicators):
         row = lay.first_indicator_row + index
@@ -423,7 +426,9 @@ def _indicators(ws, table: Table, profile: Profile, lay: L.Layout, formulas) -> 
             elif derived:
                 target_prompt.add(cell("target"))
             level1_list.add(cell("level1"))
-    for check in (nature_list, level1_list, number_prompt, target_prompt, *grade_lists.values()):
+            if formulas.portable:
+                weight_only.add(cell("weight"))
+    for check in (nature_list, level1_list, number_prompt, target_prompt, weight_only, *grade_lists.values()):
         if check.sqref:
             ws.add_data_validation(check)
     if defined:
