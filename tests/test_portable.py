@@ -234,7 +234,7 @@ def test_amounts_of_a_portable_template_are_numbers_only(tables, tmp_path):
     for extra, validated in (["--portable"], True), ([], False):
         path = tmp_path / f"{bool(extra)}.xlsx"
         assert main(["new", "-o", str(path), "--name", "测试项目", "--rows", "4", *extra]) == 0
-        checks = [v for v in load_workbook(path)[SHEET].data_validations.dataValidation if v.type == "decimal"]
+        checks = [v for v in load_workbook(path)[SHEET].data_validations.dataValidation if v.errorTitle == "金额"]
         if not validated:
             assert checks == []
             continue
@@ -245,7 +245,7 @@ def test_amounts_of_a_portable_template_are_numbers_only(tables, tmp_path):
     from workbook_builder.forms.template import build_workbook
 
     yuan = build_workbook(tables[0], PROFILES[1], 2024, portable=True, form_id="shanghai-district")   # in 元
-    [check] = [v for v in yuan.worksheets[0].data_validations.dataValidation if v.type == "decimal"]
+    [check] = [v for v in yuan.worksheets[0].data_validations.dataValidation if v.errorTitle == "金额"]
     assert check.error == "请只填写数值（元），不带单位，如 1411160"
 
 
