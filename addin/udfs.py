@@ -16,6 +16,7 @@ from xlwings import XlwingsError, arg, func
 
 from .engine.errors import PerfError
 from .engine.findings import check_indicator
+from .engine.form import carry_levels
 from .engine.frameworks.criteria import DEDUCTION, RATIO, Criterion, parse_criterion
 from .engine.frameworks.methods import band, checklist, deduction, ratio
 from .engine.natures import parse_weight
@@ -25,6 +26,7 @@ from .engine.scoring import exec_rate, exec_score, grade_of, score_indicator
 
 CATEGORY = "绩效评价"
 RULE = "规则"   # the argument naming the rule profile
+LEVELS = ("一级指标", "二级指标")   # arguments that may be a column of cells (see _levels)
 
 # Help shown in Excel's function wizard for each argument, by argument name.
 ARGUMENT_HELP = {
@@ -36,8 +38,8 @@ ARGUMENT_HELP = {
     "分值": "该指标的分值（满分）",
     "得分": "表中填报的得分",
     "偏差原因": "偏差原因分析及改进措施",
-    "一级指标": "可选，该行的一级指标，如 成本指标；性质留空且指标值只写数值时，按规则决定读作“≥”还是“≤”",
-    "二级指标": "可选，该行的二级指标，如 经济成本指标；作用同 一级指标",
+    "一级指标": "可选，该行的一级指标（或从表的第一行到本行的一级指标列，合并单元格按上方读取），如 成本指标；性质留空且指标值只写数值时，按规则决定读作“≥”还是“≤”",
+    "二级指标": "可选，该行的二级指标（或同样行数的二级指标列），如 经济成本指标；作用同 一级指标",
     "全年预算数": "全年预算数（万元，或按 金额单位），如 150 或 150万元",
     "全年执行数": "全年执行数（万元，或按 金额单位），如 141.116 或 1,411,160元",
     "总分": "自评总分（0–100）",
@@ -134,7 +136,10 @@ def _profile_ids() -> frozenset[str]:
 
 
 def _cell(value: object, label: str) -> object:
-    """A single cell's value: unwraps 1×1 ranges; empty text is an empty cell."""
+    """A single cell's value: unwraps 1×1 ranges; empty text is an empty cell. The levels
+    (:data:`LEVELS`) may be a column from the table's first row down to this one: kept as a list."""
+    if label in LEVELS and isinstance(value, (list, tuple)) and len(value) != 1:
+        return [_cell(v, f"{label}的每一行") for v in value]   # (each row's cell of the column)
     while isinstance(value, (list, tuple)):
         if len(value) != 1:
             raise PerfError(f"参数“{label}”应为单个单元格，收到了多个单元格")
@@ -151,10 +156,22 @@ def signature(function) -> str:
     return f"{function.__name__}({', '.join(names)})"
 
 
+def _levels(level1: object, level2: object) -> tuple[object, object]:
+    """The row's (一级, 二级): given as cells, or as the columns from the table's first row down to
+    this row (merged or blank cells above), carried down as recalc reads the table."""
+    if not isinstance(level1, list) and not isinstance(level2, list):
+        return level1, level2
+    ones = level1 if isinstance(level1, list) else [level1]
+    twos = level2 if isinstance(level2, list) else [level2]
+    if len(ones) != len(twos) or not ones:
+        raise PerfError("参数“一级指标”和“二级指标”应为同样多行的两列（从表的第一行到本行）")
+    return carry_levels(zip(ones, twos))[-1]
+
+
 @excel_function()
 def PERF_SCORE(性质, 指标值, 实际完成值, 分值, 规则=None, 单位=None, 一级指标=None, 二级指标=None):
     """计算一项绩效指标的得分：正向 B/A、反向 A/B、定性按等级，封顶为分值，超额按规则扣分。"""
-    return as_float(score_indicator(性质, 指标值, 实际完成值, 分值, 规则, 单位, (一级指标, 二级指标)))
+    return as_float(score_indicator(性质, 指标值, 实际完成值, 分值, 规则, 单位, _levels(一级指标, 二级指标)))
 
 
 @excel_function()
@@ -184,7 +201,7 @@ def PERF_VALUE(实际完成值, 单位=None):
 @excel_function()
 def PERF_CHECK(性质, 指标值, 实际完成值, 分值, 得分, 偏差原因, 规则=None, 单位=None, 一级指标=None, 二级指标=None):
     """检查一行填报是否一致：一致时返回空文本，否则返回一句中文说明（如得分应为多少、缺少偏差原因）。"""
-    findings = check_indicator(性质, 指标值, 实际完成值, 分值, 得分, 偏差原因, 规则, 单位, (一级指标, 二级指标))
+    findings = check_indicator(性质, 指标值, 实际完成值, 分值, 得分, 偏差原因, 规则, 单位, _levels(一级指标, 二级指标))
     return "；".join(f.message for f in findings)
 
 

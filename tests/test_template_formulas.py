@@ -118,19 +118,23 @@ def test_funds_check_cell_flags_sources_that_do_not_add_up(templates):
 
 def test_an_addin_template_without_a_nature_column_reads_a_bare_target_by_its_levels(tmp_path):
     """A blank central-2020 template: a bare 500 typed under 成本指标 is ≤ to mof-2020, as recalc
-    reads it; PERF_SCORE had been given no level and read it as ≥ (10, where recalc says 9.62)."""
+    reads it; PERF_SCORE had been given no level and read it as ≥ (10, where recalc says 9.62).
+    The levels are carried down as recalc carries them: a 一级 left blank below (as merged), a
+    blank 一级 whose 二级 names another one."""
     from addin.engine.forms import get_form
     from tests.formula_engine import Evaluated
     from workbook_builder.cli import main
     from workbook_builder.forms.layout import SHEET, Layout
 
     path = tmp_path / "blank.xlsx"
-    assert main(["new", "-o", str(path), "--name", "测试项目", "--form", "central-2020", "--rows", "2"]) == 0
-    lay = Layout(2, get_form("central-2020"))
+    levels = [("成本指标（10分）", "经济成本指标"), (None, None), ("产出指标", "数量指标"), (None, "经济成本指标")]
+    assert main(["new", "-o", str(path), "--name", "测试项目", "--form", "central-2020", "--rows", str(len(levels))]) == 0
+    lay = Layout(len(levels), get_form("central-2020"))
     inputs = {}
-    for index, (level1, level2) in enumerate((("成本指标（10分）", "经济成本指标"), ("产出指标", "数量指标"))):
+    for index, (level1, level2) in enumerate(levels):
         for field, value in zip(("level1", "level2", "target", "actual", "weight"), (level1, level2, "500", "520", 10)):
-            inputs[lay.indicator_cell(field, index)] = value
+            if value is not None:
+                inputs[lay.indicator_cell(field, index)] = value
     book = Evaluated(path)
     solution = book.calculate(SHEET, inputs)
-    assert [book.value(solution, SHEET, lay.indicator_cell("score", i)) for i in (0, 1)] == [9.62, 10]
+    assert [book.value(solution, SHEET, lay.indicator_cell("score", i)) for i in range(4)] == [9.62, 9.62, 10, 9.62]

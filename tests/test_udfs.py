@@ -189,3 +189,12 @@ def test_deductions_written_with_their_words_are_read(typed, score):
     """(扣 2 分 had been 扣分为空, ①扣4分 扣分“1扣4”不是数值)"""
     assert udfs.PERF_DEDUCT(7, typed) == score
     assert udfs.PERF_DEDUCT(7, "①扣4分", "①虚列套取扣4-7分 ②依据不合规扣2分") == 3
+
+
+def test_levels_as_columns_are_carried_and_must_match():
+    """一级指标/二级指标 may be the columns from the table's first row to this one (merged cells
+    above are blank): carried down as recalc reads the table; two columns of other lengths are refused."""
+    assert udfs.PERF_SCORE("", "500", "520", 10, "mof-2020", None, [["成本指标"], [None]], [["经济成本指标"], [None]]) == 9.62
+    assert udfs.PERF_SCORE("", "500", "520", 10, "mof-2020", None, "产出指标", "数量指标") == 10
+    with pytest.raises(udfs.ExcelInputError, match="应为同样多行的两列"):
+        udfs.PERF_SCORE("", "500", "520", 10, "mof-2020", None, [["成本指标"], [None]], "经济成本指标")

@@ -6,6 +6,9 @@ and messages quote them, so each Chinese label lives here and nowhere else (DOMA
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+
 TITLE = "项目支出绩效自评表"
 PROJECT, DEPARTMENT, IMPLEMENTER = "项目名称", "主管部门", "实施单位"
 GOAL, GOAL_EXPECTED, GOAL_ACTUAL = "年度总体目标", "预期目标", "实际完成情况"
@@ -48,3 +51,34 @@ LEVEL2_TO_LEVEL1 = {
     "服务对象满意度指标": "满意度指标", "满意度指标": "满意度指标",
 }
 TOTAL_WEIGHT = 100   # the 分值 of a whole table: funds row plus every indicator row
+# A level's points written after its name (产出指标(50分), 成本指标（20）)
+_LEVEL_POINTS = re.compile(r"[(（]\s*\d+(?:\.\d+)?\s*分?\s*[)）]$")
+
+
+def level_label(value: object) -> str:
+    """A 一级 or 二级指标 label as compared: without whitespace or a point count (成本指标（20分）)."""
+    return _LEVEL_POINTS.sub("", "".join(str(value).split())) if value is not None else ""
+
+
+def carry_levels(rows: Iterable[tuple[object, object]]) -> list[tuple[str, str]]:
+    """The (一级, 二级) of each row as the table means them: a blank cell takes the label above
+    (merged cells); a 二级 label in the 一级 column moves over; a new 一级 with its 二级 blank has
+    none; a row whose 一级 is blank and whose 二级 names another standard 一级 takes that one
+    (经济成本指标: 成本指标; a form's own 一级 words, such as 项目产出, are kept)."""
+    level1 = level2 = ""
+    carried = []
+    for first, second in rows:
+        one, two = level_label(first), level_label(second)
+        if one in LEVEL2_TO_LEVEL1 and one not in LEVEL1 and not two:
+            one, two = "", one
+        if two:
+            level2 = two
+        elif one and one != level1:
+            level2 = ""   # a new 一级 with its 二级 blank: the 二级 above belongs to the other 一级
+        if one:
+            level1 = one
+        implied = LEVEL2_TO_LEVEL1.get(level2)
+        if implied and not one and implied != level1 and (level1 in LEVEL1 or not level1):
+            level1 = implied
+        carried.append((level1, level2))
+    return carried

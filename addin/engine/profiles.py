@@ -13,8 +13,6 @@ call; ``beijing-chaoyang-2024`` is the default.
 
 from __future__ import annotations
 
-import re
-
 import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -37,10 +35,6 @@ _METHOD_KEYS = {"positive": POSITIVE, "reverse": REVERSE, "equal": EQUAL}
 
 class ProfileDefinitionError(ValueError):
     """A shipped profile file that breaks the rules above (a developer's error, not a user's)."""
-
-
-# A level's points written after its name (成本指标（20分）), as a cell of the level may hold it
-_LEVEL_POINTS = re.compile(r"\s*[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]\s*$")
 
 
 @dataclass(frozen=True)
@@ -163,8 +157,7 @@ class Profile:
         """The nature a bare-number target is read with, or None, for a row under ``levels``: its
         一级指标, or (一级, 二级) — older forms put 成本指标 as a 二级 under 产出指标."""
         names = levels if isinstance(levels, tuple) else (levels,)
-        found = [self.bare_targets[key] for key in (_LEVEL_POINTS.sub("", str(n or "")).replace(" ", "") for n in names)
-                 if key and key in self.bare_targets]
+        found = [self.bare_targets[key] for key in map(form.level_label, names) if key and key in self.bare_targets]
         return found[-1] if found else self.bare_targets.get("")
 
     def __hash__(self) -> int:

@@ -409,7 +409,8 @@ def _indicators(ws, table: Table, profile: Profile, lay: L.Layout, formulas) -> 
         scale = find_scale(ind.target, profile) if nature == QUALITATIVE else None
         cells = Row.derived_at(index, lay) if derived else Row.at(index, lay, split if formulas.portable else None)
         if not (defined or found.has_nature or formulas.portable):   # the target typed: its levels say a bare one
-            cells = replace(cells, levels=(cell("level1"), cell("level2")))
+            cells = replace(cells, levels=tuple(f"${lay.indicator_cell(f, 0)[0]}${lay.first_indicator_row}:{cell(f)}"
+                                                for f in ("level1", "level2")))   # (carried down as recalc reads them)
         _set(ws, cell("score"), formula=formulas.indicator_score(cells, nature, scale), fmt=SCORE_FORMAT,
              user_input=bool(found.judged) and not defined)   # a blank row may be a judged one
         _fit_row(ws, lay, row)

@@ -746,9 +746,6 @@ def _indicator_columns(grid: Grid, header: int) -> tuple[dict[str, int], int]:
     return columns, header + 1
 
 
-_LEVEL_WEIGHT = re.compile(r"[(（]\s*\d+(?:\.\d+)?\s*分?\s*[)）]$")
-
-
 def _clean(value: object) -> object:
     """A cell's value, with the marks real tables write for "nothing" (—, /, 无) as None."""
     if value.__class__ is str and len(value) < 8 and normalize_text(value).replace(" ", "") in BLANK_MARKS:
@@ -1231,21 +1228,6 @@ class PassedLabels:
 
 
 def _carry_levels(indicators: list[Indicator]) -> None:
-    """Blank 一级/二级 cells take the label above (merged cells); a 二级 label in the 一级 column
-    moves over, and a standard 一级 label (产出指标 …) contradicting a known 二级 label is
-    inferred from the 二级."""
-    level1 = level2 = ""
-    for ind in indicators:
-        one, two = _LEVEL_WEIGHT.sub("", norm(ind.level1)), _LEVEL_WEIGHT.sub("", norm(ind.level2))
-        if one in form.LEVEL2_TO_LEVEL1 and one not in form.LEVEL1 and not two:
-            one, two = "", one
-        if two:
-            level2 = two
-        elif one and one != level1:
-            level2 = ""   # a new 一级 with its 二级 blank: the 二级 above belongs to the other 一级
-        if one:
-            level1 = one
-        implied = form.LEVEL2_TO_LEVEL1.get(level2)
-        if implied and not one and implied != level1 and (level1 in form.LEVEL1 or not level1):
-            level1 = implied   # (a form's own 一级 words, such as 项目产出, are kept)
+    """Each row's 一级/二级 as the table means them (:func:`addin.engine.form.carry_levels`)."""
+    for ind, (level1, level2) in zip(indicators, form.carry_levels([(i.level1, i.level2) for i in indicators])):
         ind.level1, ind.level2 = level1, level2
