@@ -608,6 +608,24 @@ def test_a_negative_weight_is_asked_for_not_scored(tmp_path):
 
 
 @needs_soffice
+def test_a_form_s_own_first_level_words_and_spaced_labels_are_read_as_recalc_reads_them(tmp_path):
+    """Ningxia's 一级 项目产出 is kept (a blank 一级 whose 二级 is 经济成本指标 stays under it: ≥),
+    and a 一级 typed with a line break (Alt+Enter) before its points is 成本指标 (≤)."""
+    from workbook_builder.recalc.run import recalc
+
+    rows = [("项目产出", "数量指标", "台数", "500", "520", 80, "原因", 80),
+            ("", "经济成本指标", "维护费", "500", "520", 10, "原因", 10),
+            ("成本指标\n（10分）", "其他", "单位成本", "500", "520", 10, "原因", 9.62)]
+    path = typed_blank("ningxia-2021", tmp_path, [r[:7] for r in rows])
+    [done] = libreoffice.recalculate([path], tmp_path / "lo")
+    lay = Layout(len(rows), get_form("ningxia-2021"))
+    shown = libreoffice.values(done, SHEET)
+    assert [shown.get(lay.indicator_cell("score", i)) for i in range(len(rows))] == [r[7] for r in rows]
+    [report] = recalc([str(done)], tmp_path / "out", jobs=1).reports
+    assert [f.kind for f in report.findings if "score" in f.kind] == []
+
+
+@needs_soffice
 def test_a_bare_targets_levels_are_carried_as_recalc_carries_them(tmp_path):
     """Layouts a second fuzz run found read otherwise than recalc reads them: 经济成本指标 under
     产出指标 (≥ to the engine: its 一级 is written), a blank 一级 whose 二级 names another 一级

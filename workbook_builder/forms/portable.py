@@ -389,8 +389,9 @@ def _bare(profile: Profile, lay: L.Layout, index: int) -> str:
         column = f"'{L.SHEET}'!${first[0]}${first[1:]}:{cell}"
         return f'LOOKUP(2,1/({column}<>""),{column})'
 
-    def label(text: str) -> str:
-        text = f'SUBSTITUTE({text}," ","")'
+    def label(text: str) -> str:   # (as form.level_label: no whitespace, no point count)
+        for space in ('" "', '"\u3000"', "CHAR(9)", "CHAR(10)", "CHAR(13)"):
+            text = f'SUBSTITUTE({text},{space},"")'
         return f'LEFT({text},MIN(FIND("(",{text}&"("),FIND("（",{text}&"（"))-1)'
 
     own1, own2 = (f"'{L.SHEET}'!{lay.indicator_cell(f, index)}" for f in ("level1", "level2"))
@@ -400,7 +401,9 @@ def _bare(profile: Profile, lay: L.Layout, index: int) -> str:
         if index else label(own2)
     implied = {two_: levels.get(one_, fallback) for two_, one_ in form.LEVEL2_TO_LEVEL1.items()}
     formula = f"IF({_one_of(one, levels)},{_lookup(one, levels)},{_text(fallback)})"
-    formula = f'IF(AND({own1}="",{_one_of(two, implied)}),{_lookup(two, implied)},{formula})'
+    # (a form's own 一级 words above, such as Ningxia's 项目产出, are kept, as carry_levels keeps them)
+    formula = (f'IF(AND({own1}="",{_one_of(two, implied)},OR(ISNA({carried("level1")}),{_one_of(one, form.LEVEL1)})),'
+               f"{_lookup(two, implied)},{formula})")
     return f"IF({_one_of(two, levels)},{_lookup(two, levels)},{formula})"
 
 
