@@ -351,3 +351,11 @@ def test_a_single_value_at_the_top_is_a_band_of_its_own():
 
     criterion = "完成率100%得5分，90%（含）-100%得3分，90%以下不得分"
     assert [udfs.PERF_BAND(criterion, v) for v in ("100%", "95%", "90%", "85%", "105%")] == [5, 3, 3, 0, 5]
+
+
+def test_an_unnumbered_deduction_no_item_allows_is_not_allowed_not_unreadable():
+    """3 against items deducting 4–7 and 2 is read, and not allowed (it had been 无法读取的值)."""
+    from addin.engine.frameworks.methods import NotAllowed
+
+    with pytest.raises(NotAllowed, match="扣分3与评分标准的扣分项不符"):
+        deduction(parse_criterion("①虚列套取扣4-7分 ②依据不合规扣2分", 7), "3")

@@ -66,6 +66,11 @@ def test_a_year_of_no_score_beside_scored_ones_leaves_no_average(typed):
     assert found == ("unreadable" if typed == "待定" else "score_missing")
 
 
+def test_a_yearly_score_written_with_its_unit_is_read():
+    """85分 is 85, as on an evaluation form (it had been no score, and the average none)."""
+    assert evaluate_years(seed_004((85, "88.5分", 90)), None, None).average == Decimal("87.83")
+
+
 def test_a_year_left_blank_beside_scored_ones_is_found_and_leaves_no_average():
     """A blank 2021 had been left out: the 2020-2022 average was that of two years (87.50, 良)."""
     result = evaluate_years(seed_004((85, None, 90)), None, None)

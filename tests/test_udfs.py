@@ -198,3 +198,14 @@ def test_levels_as_columns_are_carried_and_must_match():
     assert udfs.PERF_SCORE("", "500", "520", 10, "mof-2020", None, "产出指标", "数量指标") == 10
     with pytest.raises(udfs.ExcelInputError, match="应为同样多行的两列"):
         udfs.PERF_SCORE("", "500", "520", 10, "mof-2020", None, [["成本指标"], [None]], "经济成本指标")
+
+
+@pytest.mark.parametrize("typed, result", [("无", 7), ("不扣分", 7), ("共扣3分", "扣分“共扣3分”不是数值"), ("扣除2分", "扣分“扣除2分”不是数值")])
+def test_deductions_of_none_and_unreadable_ones_are_said_as_typed(typed, result):
+    """无 and 不扣分 deduct nothing (they had been refused); what cannot be read is quoted as typed
+    (共扣3分 had been quoted as “共3”, once 扣 and 分 were taken off)."""
+    if isinstance(result, str):
+        with pytest.raises(udfs.ExcelInputError, match=result):
+            udfs.PERF_DEDUCT(7, typed)
+    else:
+        assert udfs.PERF_DEDUCT(7, typed) == result

@@ -29,6 +29,7 @@ DECIMALS = 2
 _ZERO, _ONE = Decimal(0), Decimal(1)
 _ALL = {"全部", "全选", "所有", "全部达成", "全部满足", "all"}
 _NONE = {"无", "0", "没有", "均未达成", "都未达成", "none"}
+_NO_DEDUCTION = {"无", "不扣分", "未扣分", "没有", "无扣分"}   # 扣分 written as words for none
 
 
 def _round(value: Decimal) -> Decimal:
@@ -179,6 +180,8 @@ def read_deductions(value: object) -> tuple[tuple[int | None, Decimal], ...]:
     if isinstance(value, (int, float, Decimal)):   # (TRUE is refused as a logical value)
         amount = to_decimal(value, "扣分")
         return () if amount == 0 else ((None, amount),)
+    if normalize_text(str(value)).replace(" ", "") in _NO_DEDUCTION:
+        return ()
     text = re.sub("[扣分]", "", str(value)).strip()   # 扣2分, ①扣4分: the words around the amounts
     named = re.findall(f"([{CIRCLED}])\\s*([0-9.]+)", text)
     if named:
@@ -187,7 +190,10 @@ def read_deductions(value: object) -> tuple[tuple[int | None, Decimal], ...]:
             raise PerfError(f"扣分“{quoted(value)}”中有未写编号的扣分，请每项都写明编号（如①4②2）", "deductions")
         return tuple((CIRCLED.index(n) + 1, to_decimal(a, "扣分")) for n, a in named)
     parts = [p for p in re.split(r"[,，、;；\s+]+", normalize_text(text)) if p]
-    amounts = tuple((None, to_decimal(p, "扣分")) for p in parts)
+    try:
+        amounts = tuple((None, to_decimal(p, "扣分")) for p in parts)
+    except PerfError:   # (quoting what was typed, not what is left once 扣 and 分 are off)
+        raise PerfError(f"扣分“{quoted(value)}”不是数值（应写成 2、2,3、扣2分 或 ①4③3）", "deductions") from None
     return tuple(a for a in amounts if a[1] != 0)
 
 
@@ -232,7 +238,7 @@ def deduction(criterion: Criterion | Decimal, deductions: object) -> Decimal:
         rest = [i for i in criterion.items if i.number not in named]
         if len(free) > len(rest) or not _fits(rest, free):
             allowed = "；".join(f"{i.label}扣{_span(i)}分" for i in criterion.items)
-            raise PerfError(f"扣分{'、'.join(map(str, free))}与评分标准的扣分项不符（{allowed}）", "deductions")
+            raise NotAllowed(f"扣分{'、'.join(map(str, free))}与评分标准的扣分项不符（{allowed}）", "deductions")
     total = sum((a for _, a in entries), _ZERO)
     return _round(max(points - total, _ZERO))
 

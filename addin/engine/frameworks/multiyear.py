@@ -17,7 +17,7 @@ from decimal import Decimal
 from ..errors import PerfError
 from ..findings import Finding, fmt, pct, unreadable
 from ..form import TOTAL_WEIGHT
-from ..numbers import BLANK_MARKS, normalize_text, round_half_up, to_decimal
+from ..numbers import BLANK_MARKS, normalize_text, read_score, round_half_up, to_decimal
 from ..scoring import grade_of
 from .evaluation import GRADE_SPELLINGS
 
@@ -130,7 +130,7 @@ def evaluate_years(years: list[YearBudget], average: object = None, grade: objec
             blank.append(year.year)   # (—, / and 无 are blank marks: not published, or not filled)
             continue
         try:
-            score = to_decimal(year.score, f"{year.year}年得分")
+            score = read_score(year.score, f"{year.year}年得分")   # (85分 is 85, as on an evaluation form)
         except PerfError as err:   # (待定: no score, so no average of the years either)
             averaged = False
             findings.append(YearFinding(year.year, unreadable(err, year.score, None, "score")))
