@@ -572,6 +572,7 @@ def test_blank_template_reads_targets_as_the_engine_normalises_them(tmp_path):
     decimal = "实际完成值请写成百分数（如 95%），不要写成小数（0.95）"
     rows = [("产出指标", "质量指标", "合格率", "≥90%以上", "0.95", 10, None, decimal),
             ("产出指标", "质量指标", "达标率", "≥90百分点", "0.95", 10, None, decimal),
+            ("产出指标", "质量指标", "合格率", "≥90%（含）。。", "0.95", 0, None, decimal),
             ("效益指标", "社会效益指标", "服务质量", "优，良，中，低，差", "良", 10, "原因", 8),
             ("效益指标", "社会效益指标", "服务质量", "优／良／中／低／差", "优", 10, None, 10),
             ("产出指标", "数量指标", "覆盖率", "≥９０％", "95", 10, None, 10),
@@ -588,7 +589,7 @@ def test_blank_template_reads_targets_as_the_engine_normalises_them(tmp_path):
     assert [shown.get(lay.indicator_cell("score", i)) for i in range(len(rows))] == [r[7] for r in rows]
     [report] = recalc([str(done)], tmp_path / "out", jobs=1).reports   # the scored rows: as the engine scores them
     assert sorted(f.cell for f in report.findings) == sorted(   # the prompts, at the cells to correct; no score differs
-        [lay.indicator_cell("actual", i) for i in (0, 1)] + [lay.indicator_cell("target", i) for i in (8, 9)])
+        [lay.indicator_cell("actual", i) for i in (0, 1, 2)] + [lay.indicator_cell("target", i) for i in (9, 10)])
 
 
 def test_a_negative_weight_is_asked_for_not_scored(tmp_path):

@@ -414,6 +414,19 @@ def _carried_above(lay: L.Layout, index: int) -> str:
     return f'IFERROR(LOOKUP(2,1/({column}<>""),{column}),"")'
 
 
+def _unclosed(text: str, closing: str) -> str:
+    """``text`` without one closing punctuation mark (。 ； ！ …) at its end, as split_target strips them."""
+    return f'IF(ISNUMBER(FIND(RIGHT({text},1),{closing})),LEFT({text},LEN({text})-1),{text})'
+
+
+def _unit_read(unit: str) -> str:
+    """A unit as the engine reads it for percentages: 百分点 is %, and an inclusion mark after it
+    (90%（含）) is no part of it."""
+    for written, read in (("百分点", "%"), ("（含）", ""), ("(含)", "")):
+        unit = f"SUBSTITUTE({unit},{_text(written)},{_text(read)})"
+    return unit
+
+
 def target_helpers(profile: Profile, lay: L.Layout, index: int) -> dict[str, str]:
     """Column → formula of the helper cells that read the target a unit types in a blank portable
     template of a form without a 性质 column, as :func:`~addin.engine.targets.split_target`
@@ -451,14 +464,13 @@ def target_helpers(profile: Profile, lay: L.Layout, index: int) -> dict[str, str
     names = _scale_names(profile)
     default = _text(profile.default_scale.name) if profile.default_scale is not None else '""'
     formulas = {
-        "text": f'=IF({spaceless}="","",IF(ISNUMBER(FIND(RIGHT({spaceless},1),{closing})),'
-                f'LEFT({spaceless},LEN({spaceless})-1),{spaceless}))',
+        "text": f'=IF({spaceless}="","",{_unclosed(_unclosed(spaceless, closing), closing)})',   # (≥90%。。)
         "before": f"={_longest('LEFT', text, before_words)}",
         "after": f"={_longest('RIGHT', text, after_words)}",   # (≥90%以上: both, the unit is %)
         "rest": f"=MID({text},LEN({before})+1,LEN({text})-LEN({before})-LEN({after}))",
         "number": f"=LOOKUP(9.9E+307,--LEFT({bare},{_SEQUENCE}))",
         "digits": f"=MIN(LOOKUP(9.9E+307,--LEFT({bare},{_SEQUENCE}),{_SEQUENCE}),LEN({bare}))",
-        "unit": f'=IF(ISNA({value}),"",SUBSTITUTE(MID({rest},{digits}+1,99),"百分点","%"))',
+        "unit": f'=IF(ISNA({value}),"",{_unit_read(f"MID({rest},{digits}+1,99)")})',
         "nature": _guarded([(f'{text}=""', '""'), (wildcard, _text(TARGET_FORMAT)),
                             (_one_of(text, sorted(BLANK_MARKS - {""})), _text(TARGET_FORMAT)),   # /, 无: none
                             (f"AND(NOT({_has_digit(text)}),{_one_of(before, _symbols(before_words))})",
