@@ -3,7 +3,12 @@
 Where the add-in is not installed (Excel without Python, WPS Office, LibreOffice) every PERF_*
 cell shows ``#NAME?``. A portable template writes each score, rate, total and grade cell as a
 formula made only of functions that Excel 2010+, WPS and LibreOffice share (IF, AND, OR, NOT,
-ISNUMBER, ISTEXT, ISNA, VALUE, SUBSTITUTE, TRIM, ROUND, MIN, MAX, INDEX, MATCH, COUNT, COUNTA, SUM).
+ISNUMBER, ISTEXT, ISNA, ISERROR, IFERROR, VALUE, SUBSTITUTE, TRIM, LEFT, RIGHT, MID, LEN, FIND, SEARCH, REPT,
+CHAR, ROUND, ABS, MIN, MAX, INDEX, MATCH, LOOKUP, COUNT, COUNTA, SUM, SUMPRODUCT).
+
+A blank template of a form without a 性质 column has helper cells on the hidden sheet that read
+the target each row's unit types (:func:`target_helpers`): those use LOOKUP and SUMPRODUCT over
+array constants, as Excel, WPS and LibreOffice evaluate them without array entry.
 
 The formulas are compiled from the profile, never written by hand for one jurisdiction: each
 setting of a profile is looked up in a registry of formula builders keyed by the names the
