@@ -608,22 +608,28 @@ def test_a_negative_weight_is_asked_for_not_scored(tmp_path):
     assert [book.value(solution, SHEET, lay.indicator_cell("score", i)) for i in (0, 1)] == ["分值应填写数值，不能为负数"] * 2
 
 
-@needs_soffice
-def test_a_form_s_own_first_level_words_and_spaced_labels_are_read_as_recalc_reads_them(tmp_path):
-    """Ningxia's 一级 项目产出 is kept (a blank 一级 whose 二级 is 经济成本指标 stays under it: ≥),
-    and a 一级 typed with a line break (Alt+Enter) before its points is 成本指标 (≤)."""
+def assert_scored_as_recalc_scores(form_id: str, rows, tmp_path) -> None:
+    """``rows`` (the TYPED_ROWS fields, then the score expected) typed in a blank portable template
+    of ``form_id``: LibreOffice shows those scores, and recalc finds no score to correct."""
     from workbook_builder.recalc.run import recalc
 
-    rows = [("项目产出", "数量指标", "台数", "500", "520", 80, "原因", 80),
-            ("", "经济成本指标", "维护费", "500", "520", 10, "原因", 10),
-            ("成本指标\n（10分）", "其他", "单位成本", "500", "520", 10, "原因", 9.62)]
-    path = typed_blank("ningxia-2021", tmp_path, [r[:7] for r in rows])
+    path = typed_blank(form_id, tmp_path, [r[:7] for r in rows])
     [done] = libreoffice.recalculate([path], tmp_path / "lo")
-    lay = Layout(len(rows), get_form("ningxia-2021"))
+    lay = Layout(len(rows), get_form(form_id))
     shown = libreoffice.values(done, SHEET)
     assert [shown.get(lay.indicator_cell("score", i)) for i in range(len(rows))] == [r[7] for r in rows]
     [report] = recalc([str(done)], tmp_path / "out", jobs=1).reports
     assert [f.kind for f in report.findings if "score" in f.kind] == []
+
+
+@needs_soffice
+def test_a_form_s_own_first_level_words_and_spaced_labels_are_read_as_recalc_reads_them(tmp_path):
+    """Ningxia's 一级 项目产出 is kept (a blank 一级 whose 二级 is 经济成本指标 stays under it: ≥),
+    and a 一级 typed with a line break (Alt+Enter) before its points is 成本指标 (≤)."""
+    rows = [("项目产出", "数量指标", "台数", "500", "520", 80, "原因", 80),
+            ("", "经济成本指标", "维护费", "500", "520", 10, "原因", 10),
+            ("成本指标\n（10分）", "其他", "单位成本", "500", "520", 10, "原因", 9.62)]
+    assert_scored_as_recalc_scores("ningxia-2021", rows, tmp_path)
 
 
 @needs_soffice
@@ -631,20 +637,12 @@ def test_a_bare_targets_levels_are_carried_as_recalc_carries_them(tmp_path):
     """Layouts a second fuzz run found read otherwise than recalc reads them: 经济成本指标 under
     产出指标 (≥ to the engine: its 一级 is written), a blank 一级 whose 二级 names another 一级
     (质量指标 after 成本指标 rows: 产出指标, ≥), a new 一级 with its 二级 blank (no 二级)."""
-    from workbook_builder.recalc.run import recalc
-
     rows = [("产出指标", "经济成本指标", "维护费", "500", "520", 10, "原因", 10),
             ("成本指标", "经济成本指标", "单位成本", "500", "520", 10, "原因", 9.62),
             ("", "质量指标", "合格率", "500", "520", 10, "原因", 10),
             ("产出指标", "成本指标", "单位成本", "500", "520", 10, "原因", 9.62),   # (an older form's 二级)
             ("效益指标", "", "收益", "500", "520", 50, "原因", 50)]
-    path = typed_blank("central-2020", tmp_path, [r[:7] for r in rows])
-    [done] = libreoffice.recalculate([path], tmp_path / "lo")
-    lay = Layout(len(rows), get_form("central-2020"))
-    shown = libreoffice.values(done, SHEET)
-    assert [shown.get(lay.indicator_cell("score", i)) for i in range(len(rows))] == [r[7] for r in rows]
-    [report] = recalc([str(done)], tmp_path / "out", jobs=1).reports
-    assert [f.kind for f in report.findings if "score" in f.kind] == []
+    assert_scored_as_recalc_scores("central-2020", rows, tmp_path)
 
 
 def test_a_blank_portable_templates_weights_take_numbers_only(tmp_path):
