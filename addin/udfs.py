@@ -20,9 +20,9 @@ from .engine.form import carry_levels
 from .engine.frameworks.criteria import DEDUCTION, RATIO, Criterion, parse_criterion
 from .engine.frameworks.methods import band, checklist, deduction, ratio
 from .engine.natures import parse_weight
-from .engine.numbers import as_float, quoted, read_value
+from .engine.numbers import as_float, quoted, read_value, unit_word
 from .engine.profiles import list_profiles
-from .engine.scoring import exec_rate, exec_score, grade_of, score_indicator
+from .engine.scoring import PERCENT_WORDS, exec_rate, exec_score, grade_of, score_indicator
 
 CATEGORY = "绩效评价"
 RULE = "规则"   # the argument naming the rule profile
@@ -202,7 +202,22 @@ def PERF_VALUE(实际完成值, 单位=None):
 def PERF_CHECK(性质, 指标值, 实际完成值, 分值, 得分, 偏差原因, 规则=None, 单位=None, 一级指标=None, 二级指标=None):
     """检查一行填报是否一致：一致时返回空文本，否则返回一句中文说明（如得分应为多少、缺少偏差原因）。"""
     findings = check_indicator(性质, 指标值, 实际完成值, 分值, 得分, 偏差原因, 规则, 单位, _levels(一级指标, 二级指标))
-    return "；".join(f.message for f in findings)
+    return "；".join([f.message for f in findings] + _percent_format_hint(指标值, 实际完成值, 单位))
+
+
+PERCENT_FORMAT_HINT = ("年度指标值与实际完成值相差约100倍：设为百分比格式的单元格中 90% 存为 0.9，"
+                       "请统一写成 90（单位 %）或文字“90%”")
+
+
+def _percent_format_hint(target: object, actual: object, unit: object) -> list[str]:
+    """The hint for a row in % whose target and actual are number cells about a hundredfold apart,
+    one of them at most 2: a cell formatted as a percentage passes 90% as 0.9, which a function
+    cannot tell from 0.9 (it sees no format), and the row is scored on the mixed numbers."""
+    numbers = [abs(v) for v in (target, actual) if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    if len(numbers) < 2 or 0 in numbers or unit_word(unit if isinstance(unit, str) else None) not in PERCENT_WORDS:
+        return []
+    small, large = sorted(numbers)
+    return [PERCENT_FORMAT_HINT] if small <= 2 and large / small >= 50 else []
 
 
 @excel_function()

@@ -209,3 +209,15 @@ def test_deductions_of_none_and_unreadable_ones_are_said_as_typed(typed, result)
             udfs.PERF_DEDUCT(7, typed)
     else:
         assert udfs.PERF_DEDUCT(7, typed) == result
+
+
+def test_perf_check_points_at_a_percentage_formatted_cell():
+    """A target typed 90% in a cell formatted as a percentage reaches the function as 0.9 (it sees no
+    format): against an actual of 100 the row had been scored 7 with no word on why. PERF_CHECK says
+    the two are a hundredfold apart; numbers of one size, or texts with %, get no such hint."""
+    hint = udfs.PERCENT_FORMAT_HINT
+    assert udfs.PERF_CHECK("≥", 0.9, 100.0, 10, 7, "原因", None, "%").endswith(hint)
+    assert udfs.PERF_CHECK("≤", 5.0, 0.08, 10, 10, None, None, "%") == hint
+    for target, actual, unit in ((90.0, 95.0, "%"), (0.9, 0.95, "%"), ("0.9%", "95%", None), (0.9, 100.0, "个"),
+                                 (3.0, 200.0, "%")):   # (3% against 200%: both read as written)
+        assert hint not in udfs.PERF_CHECK("≥", target, actual, 10, 10, "原因", None, unit)
