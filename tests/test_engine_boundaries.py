@@ -6,6 +6,7 @@ one a reviewer meets in real tables (a budget of 0, a 执行率 of 200% typed as
 """
 
 from dataclasses import replace
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -716,7 +717,9 @@ def test_natures_written_as_the_targets_write_them(written, nature):
 @pytest.mark.parametrize("value, shown", [(5.0, "5"), (90.0, "90"), (0.1, "0.1"), (-0.0, "0"), (-1e-07, "-0.0000001"),
                                           (1e-9, "0.000000001"), (1e-10, "1e-10"), (1e26, "1e+26"), (1e15, "1e+15"), (999999999999999.0, "999999999999999"),
                                           (999999999999999.5, "999999999999999.5"),   # (just under 1e15: still whole digits)
-                                          (True, "TRUE"), (False, "FALSE"), ("5.0", "5.0"), (D("5.0"), "5.0")])
+                                          (True, "TRUE"), (False, "FALSE"), ("5.0", "5.0"), (D("5.0"), "5.0"),
+                                          (dt.datetime(2024, 12, 31), "2024-12-31"), (dt.datetime(2024, 12, 31, 8, 30), "2024-12-31 08:30"),
+                                          (dt.date(2024, 12, 31), "2024-12-31"), (dt.time(2, 0), "02:00")])
 def test_a_value_is_quoted_as_excel_shows_it(value, shown):
     """A number Excel passes as a float is quoted as the cell shows it, not as Python writes it
     (分值5.0, 逻辑值“True”, 全年预算数为-1E-7); text and decimals as they are."""

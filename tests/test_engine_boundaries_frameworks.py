@@ -359,7 +359,7 @@ def test_a_negative_judged_score_is_found_and_counts_as_0(typed):
     row = [r.name for r in form.rows].index("经济效益")
     assert result.items[row].score == 0
     [found] = [f.finding for f in result.findings if f.row == row + 1]
-    assert (found.kind, found.message) == ("score_not_allowed", f"自评得分{typed:g}应在 0 至分值 8 之间")
+    assert (found.kind, found.message, found.expected) == ("score_not_allowed", f"自评得分{typed:g}应在 0 至分值 8 之间", 0)
 
 
 def test_a_negative_score_on_a_computed_row_is_a_mismatch_with_its_right_value():
