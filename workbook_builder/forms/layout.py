@@ -180,6 +180,11 @@ class Layout:
         """The cell of ``field`` on the ``index``-th indicator row (0-based)."""
         return f"{self.columns[field]}{self.first_indicator_row + index}"
 
+    def column_down(self, field: str, index: int) -> str:
+        """``field``'s cells from the first indicator row down to the ``index``-th ($B$13:B15):
+        what a row's label carried down from the rows above is looked up in."""
+        return f"${self.columns[field]}${self.first_indicator_row}:{self.indicator_cell(field, index)}"
+
     def indicator_range(self, field: str) -> str:
         """``field``'s cells over every indicator row (F13:F20)."""
         column = self.columns[field]

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 from addin.engine import UserError, form
 from addin.engine.findings import EMPTY_REASONS
@@ -35,7 +36,7 @@ from addin.engine.numbers import BLANK_MARKS, read_value
 from addin.engine.profiles import FUNDS_BASES, Profile, Scale
 from addin.engine.scoring import DECIMAL_NATURES, DECIMAL_PERCENT_FROM, PERCENT_WORDS
 from addin.engine.errors import PerfError
-from addin.engine.qualitative import name_key, read_grade
+from addin.engine.qualitative import find_scale, name_key, read_grade
 from addin.engine.targets import AFTER, BEFORE, Target
 
 from . import layout as L
@@ -336,6 +337,9 @@ def _operators(pairs) -> dict[str, str]:
     return found
 
 
+_BEFORE_WORDS, _AFTER_WORDS = _operators(BEFORE), _operators(AFTER)
+
+
 def _longest(side: str, ref: str, words) -> str:
     """The longest of ``words`` that ``ref`` starts (``LEFT``) or ends (``RIGHT``) with, else "".
     (MATCH reads ? * ~ as wildcards: the nature cell refuses a target holding one first.)"""
@@ -363,18 +367,13 @@ def _has_digit(ref: str) -> str:
     return f"SUMPRODUCT(--ISNUMBER(FIND({_DIGITS},{ref})))>0"
 
 
+@cache
 def _scale_names(profile: Profile) -> dict[str, str]:
-    """What a 定性 target may say → the scale it names, as :func:`find_scale` looks: a scale's
-    name or alias, else a single grade (the first scale that has it)."""
-    found = {}
-    for scale in profile.scales:
-        for name in (scale.name, *scale.aliases):
-            found.setdefault(name_key(name), scale.name)
-    for scale in profile.scales:
-        for grade in scale.grades:
-            for word in grade.words:
-                found.setdefault(name_key(word), scale.name)
-    return found
+    """What a 定性 target may say (a scale's name or alias, or a single grade, as compared) → the
+    scale :func:`~addin.engine.qualitative.find_scale` finds for it."""
+    words = {name_key(word) for scale in profile.scales
+             for word in (scale.name, *scale.aliases, *(w for grade in scale.grades for w in grade.words))}
+    return {word: find_scale(word, profile).name for word in sorted(words) if word}
 
 
 def _bare(profile: Profile, lay: L.Layout, index: int) -> str:
@@ -389,10 +388,8 @@ def _bare(profile: Profile, lay: L.Layout, index: int) -> str:
     if not levels:
         return _text(fallback)
 
-    def carried(field: str) -> str:   # the label of the row, else the nearest above (#N/A above the first)
-        first, cell = lay.indicator_cell(field, 0), lay.indicator_cell(field, index)
-        column = f"'{L.SHEET}'!${first[0]}${first[1:]}:{cell}"
-        return f'LOOKUP(2,1/({column}<>""),{column})'
+    def carried(field: str) -> str:
+        return _carried(lay, field, index)
 
     def label(text: str) -> str:   # (as form.level_label: no whitespace, no point count)
         for space in ('" "', '"\u3000"', "CHAR(9)", "CHAR(10)", "CHAR(13)"):
@@ -402,7 +399,7 @@ def _bare(profile: Profile, lay: L.Layout, index: int) -> str:
     own1, own2 = (f"'{L.SHEET}'!{lay.indicator_cell(f, index)}" for f in ("level1", "level2"))
     one = label(carried("level1"))
     # a new 一级 (its cell filled, other than the label above) with its 二级 blank: no 二级
-    two = label(f'IF(AND({own2}="",{own1}<>"",{own1}<>{_carried_above(lay, index)}),"",{carried("level2")})') \
+    two = label(f'IF(AND({own2}="",{own1}<>"",{own1}<>IFERROR({_carried(lay, "level1", index - 1)},"")),"",{carried("level2")})') \
         if index else label(own2)
     implied = {two_: levels.get(one_, fallback) for two_, one_ in form.LEVEL2_TO_LEVEL1.items()}
     formula = f"IF({_one_of(one, levels)},{_lookup(one, levels)},{_text(fallback)})"
@@ -412,11 +409,11 @@ def _bare(profile: Profile, lay: L.Layout, index: int) -> str:
     return f"IF({_one_of(two, levels)},{_lookup(two, levels)},{formula})"
 
 
-def _carried_above(lay: L.Layout, index: int) -> str:
-    """The 一级 label the row above carries (the nearest filled one above it)."""
-    first, cell = lay.indicator_cell("level1", 0), lay.indicator_cell("level1", index - 1)
-    column = f"'{L.SHEET}'!${first[0]}${first[1:]}:{cell}"
-    return f'IFERROR(LOOKUP(2,1/({column}<>""),{column}),"")'
+def _carried(lay: L.Layout, field: str, index: int) -> str:
+    """The label of ``field`` on row ``index``, else the nearest filled one above it (merged or
+    blank cells); #N/A when there is none from the first row down."""
+    column = f"'{L.SHEET}'!{lay.column_down(field, index)}"
+    return f'LOOKUP(2,1/({column}<>""),{column})'
 
 
 def _unclosed(text: str, closing: str) -> str:
@@ -451,7 +448,7 @@ def target_helpers(profile: Profile, lay: L.Layout, index: int) -> dict[str, str
     closing = _text("".join(sorted(set("。．；;，、！!"))))
     bare = f'SUBSTITUTE(SUBSTITUTE({rest},"%",""),"％","")'
     numeral = f"LEFT({bare},{digits})"
-    before_words, after_words = _operators(BEFORE), _operators(AFTER)
+    before_words, after_words = _BEFORE_WORDS, _AFTER_WORDS
     # a plain number: a digit first, digits and at most one point after an optional minus (a prefix
     # VALUE reads as a date or a time, 1/2, 2024-12-31, 2024.12.31 in Chinese Excel, or .5, is no
     # number of a target to the engine)
@@ -476,18 +473,35 @@ def target_helpers(profile: Profile, lay: L.Layout, index: int) -> dict[str, str
         "number": f"=LOOKUP(9.9E+307,--LEFT({bare},{_SEQUENCE}))",
         "digits": f"=MIN(LOOKUP(9.9E+307,--LEFT({bare},{_SEQUENCE}),{_SEQUENCE}),LEN({bare}))",
         "unit": f'=IF(ISNA({value}),"",{_unit_read(f"MID({rest},{digits}+1,99)")})',
-        "nature": _guarded([(f'{text}=""', '""'), (wildcard, _text(TARGET_FORMAT)),
+        "nature": "=" + _guarded([(f'{text}=""', '""'), (wildcard, _text(TARGET_FORMAT)),
                             (_one_of(text, sorted(BLANK_MARKS - {""})), _text(TARGET_FORMAT)),   # /, 无: none
                             (f"AND(NOT({_has_digit(text)}),{_one_of(before, _symbols(before_words))})",
                              _text(TARGET_FORMAT)),   # ≥ without a number (达到预期 is a statement)
                             (f"NOT({_has_digit(text)})", _text(QUALITATIVE)),
                             (f"ISNA({value})", _text(TARGET_FORMAT)),
                             (f"OR({','.join(malformed)})", _text(TARGET_FORMAT))], stated),
-        "scale": f'=IF({nature}<>{_text(QUALITATIVE)},"",IF(ISNUMBER(MATCH({scale_key},{_array(names)},0)),'
+        "scale": f'=IF({nature}<>{_text(QUALITATIVE)},"",IF({_one_of(scale_key, names)},'
                  f"{_lookup(scale_key, names)},{default}))",
     }
-    formulas["nature"] = "=" + formulas["nature"]
     return {HELPERS[name]: formula for name, formula in formulas.items()}
+
+
+@cache
+def _share_rows(profile: Profile) -> list[tuple[str, float]]:
+    """(scale|grade, share) of each grade word of the profile on each of its scales where
+    :func:`~addin.engine.qualitative.read_grade` reads it (不合格 on 达成/部分达成/未达成 is 未达成),
+    so the template and the engine agree; once per profile (a batch builds many templates)."""
+    rows = {}
+    words = list(dict.fromkeys(word for scale in profile.scales for grade in scale.grades for word in grade.words))
+    for scale in profile.scales:
+        for word in words:
+            try:
+                share = float(read_grade(word, scale, profile).share)
+            except PerfError:
+                continue
+            for name in (scale.name, *scale.aliases):
+                rows.setdefault(f"{name}|{word}", share)
+    return list(rows.items())
 
 
 class PortableFormulas:
@@ -507,19 +521,8 @@ class PortableFormulas:
 
     def share_rows(self) -> list[tuple[str, float]]:
         """(scale|grade, share) for every spelling of every scale and grade of the profile, and
-        for the grades of other scales the engine maps onto it (不合格 on 达成/部分达成/未达成 is
-        未达成: :func:`~addin.engine.qualitative.read_grade` decides, so the two agree)."""
-        rows = {}
-        words = list(dict.fromkeys(word for scale in self.profile.scales for grade in scale.grades for word in grade.words))
-        for scale in self.profile.scales:
-            for word in words:
-                try:
-                    share = float(read_grade(word, scale, self.profile).share)
-                except PerfError:
-                    continue
-                for name in (scale.name, *scale.aliases):
-                    rows.setdefault(f"{name}|{word}", share)
-        return list(rows.items())
+        for the grades of other scales the engine maps onto it (:func:`_share_rows`)."""
+        return _share_rows(self.profile)
 
     # funds block
 

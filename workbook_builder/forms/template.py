@@ -341,13 +341,14 @@ def _derived(table: Table, found: Form, formulas) -> bool:
 def _indicators(ws, table: Table, profile: Profile, lay: L.Layout, formulas) -> None:
     found = lay.form
     judged = [i.level1 in found.judged for i in table.indicators]
+    derived = _derived(table, found, formulas)
     splits = [None if j else _split(i, profile, found) for i, j in zip(table.indicators, judged)]
     if found.has_nature:
         defined = bool(table.indicators) and all(j or i.nature not in (None, "")
                                                  for i, j in zip(table.indicators, judged))
     else:
         defined = bool(table.indicators) and all(s or j for s, j in zip(splits, judged))
-        if formulas.portable and not defined and not _derived(table, found, formulas):
+        if formulas.portable and not defined and not derived:
             raise NotPortable(
                 f"表样“{found.name}”没有绩效指标性质列，指标值中须写明运算符和数值（如 ≥50个）才能生成通用公式；"
                 f"项目“{table.project}”有指标值未写明，请补全项目清单，或不加 --portable 生成使用 PERF_* 函数的模板")
@@ -365,7 +366,6 @@ def _indicators(ws, table: Table, profile: Profile, lay: L.Layout, formulas) -> 
     unit_hint = f"单位见“{found.label('indicators', 'unit')}”" if found.has_unit else "单位与年度指标值相同"
     number_prompt = validation(allow_blank=True, promptTitle=found.label("indicators", "actual"),
                                prompt=f"填写数值，{unit_hint}，如 99.95 或 99.95%；定性指标填写等级，如 优")
-    derived = _derived(table, found, formulas)
     target_prompt = validation(allow_blank=True, promptTitle=found.label("indicators", "target"), prompt=TARGET_PROMPT)
     # the portable formulas compute on a number: 10分 typed as a 分值 is refused as it is typed
     weight_only = validation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
@@ -408,9 +408,9 @@ def _indicators(ws, table: Table, profile: Profile, lay: L.Layout, formulas) -> 
             nature = split.nature if split else None
         scale = find_scale(ind.target, profile) if nature == QUALITATIVE else None
         cells = Row.derived_at(index, lay) if derived else Row.at(index, lay, split if formulas.portable else None)
-        if not (defined or found.has_nature or formulas.portable):   # the target typed: its levels say a bare one
-            cells = replace(cells, levels=tuple(f"${lay.indicator_cell(f, 0)[0]}${lay.first_indicator_row}:{cell(f)}"
-                                                for f in ("level1", "level2")))   # (carried down as recalc reads them)
+        if not (defined or found.has_nature or formulas.portable):   # the target typed: its levels, carried
+            # down as recalc reads them, say how a bare one reads
+            cells = replace(cells, levels=(lay.column_down("level1", index), lay.column_down("level2", index)))
         _set(ws, cell("score"), formula=formulas.indicator_score(cells, nature, scale), fmt=SCORE_FORMAT,
              user_input=bool(found.judged) and not defined)   # a blank row may be a judged one
         _fit_row(ws, lay, row)
