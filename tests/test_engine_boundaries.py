@@ -719,7 +719,8 @@ def test_natures_written_as_the_targets_write_them(written, nature):
                                           (999999999999999.5, "999999999999999.5"),   # (just under 1e15: still whole digits)
                                           (True, "TRUE"), (False, "FALSE"), ("5.0", "5.0"), (D("5.0"), "5.0"),
                                           (dt.datetime(2024, 12, 31), "2024-12-31"), (dt.datetime(2024, 12, 31, 8, 30), "2024-12-31 08:30"),
-                                          (dt.date(2024, 12, 31), "2024-12-31"), (dt.time(2, 0), "02:00")])
+                                          (dt.date(2024, 12, 31), "2024-12-31"), (dt.time(2, 0), "02:00"),
+                                          (dt.time(2, 0, 30), "02:00:30"), (dt.datetime(2024, 12, 31, 8, 30, 15), "2024-12-31 08:30:15")])
 def test_a_value_is_quoted_as_excel_shows_it(value, shown):
     """A number Excel passes as a float is quoted as the cell shows it, not as Python writes it
     (分值5.0, 逻辑值“True”, 全年预算数为-1E-7); text and decimals as they are."""

@@ -98,11 +98,8 @@ def quoted(value: object) -> str:
     at most :data:`_QUOTE_LIMIT` characters."""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    if isinstance(value, (dt.datetime, dt.date, dt.time)):   # a date or time cell, as Excel shows it
-        if isinstance(value, dt.datetime) and value.time() == dt.time():
-            value = value.date()
-        return value.isoformat(" ", "minutes") if isinstance(value, dt.datetime) else (
-            value.isoformat("minutes") if isinstance(value, dt.time) else value.isoformat())
+    if isinstance(value, (dt.date, dt.time)):   # a date or time cell (a datetime is a date)
+        return _date_text(value)
     if value.__class__ is float and (1e-9 <= abs(value) < 1e15 or not value):
         value = format(Decimal(repr(value)).normalize(), "f") if value else "0"
     elif value.__class__ is float:   # beyond: 1e+26, as Excel's 1E+26 (and nan, inf)
@@ -112,6 +109,16 @@ def quoted(value: object) -> str:
     except ValueError:  # an int beyond Python's str() digit limit
         return "位数过多的整数"
     return text if len(text) <= _QUOTE_LIMIT else text[: _QUOTE_LIMIT - 1] + "…"
+
+
+def _date_text(value: dt.date | dt.time) -> str:
+    """A date or time cell as Excel shows it: 2024-12-31, 2024-12-31 08:30, 02:00 (its seconds
+    where it has any)."""
+    if isinstance(value, dt.datetime) and value.time() != dt.time():
+        return value.isoformat(" ", "seconds" if value.second else "minutes")
+    if isinstance(value, dt.time):
+        return value.isoformat("seconds" if value.second else "minutes")
+    return (value.date() if isinstance(value, dt.datetime) else value).isoformat()
 
 
 def fmt(value: Decimal) -> str:
