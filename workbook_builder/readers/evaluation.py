@@ -236,9 +236,8 @@ def read_evaluations(grids: list[Grid], file: str) -> list[ReadEvaluation]:
                     read.form.project = str(info.get("项目名称") or "")
                     _not_computed(read)
                 read.header = _header(grid)
-                if not read.form.project:   # (a template's name is in _perfbook, unless typed on the sheet)
-                    read.form.project = read.header.pop("项目名称", "")
-                read.header.pop("项目名称", None)
+                typed = read.header.pop("项目名称", "")
+                read.form.project = read.form.project or typed   # (a template's is in _perfbook, unless typed here)
                 found.append(read)
                 break
     return found
