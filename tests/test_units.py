@@ -176,3 +176,29 @@ def test_a_bare_amount_beside_one_in_yuan_is_refused_without_a_money_unit():
     assert err.value.field == "annual"
     assert exec_rate(1500000, "1411160元", None, None, "元") == exec_rate(150, 141.116)
     assert exec_rate(150, "141.116万元") == exec_rate("1500000元", "1,411,160元") == exec_rate(150, 141.116)
+
+
+@pytest.mark.parametrize("target, actual, unit, written", [
+    ("≥95%", "3小时", None, "小时"),          # a time against a rate: 3 is not 3%
+    ("≤30天", "2个月", None, "个月"),          # months and days: no fixed ratio
+    ("≤1个月", "20天", None, "天"),
+    ("≥95%", "完成5个乡镇", None, "个"),
+    (95, "3小时", "%", "小时"),                # the unit cell's unit when the target has none
+])
+def test_an_actual_in_a_unit_of_another_quantity_is_refused(target, actual, unit, written):
+    with pytest.raises(PerfError, match=f"单位是“{written}”.*不是同一种量") as caught:
+        score_indicator("正向", target, actual, 10, None, unit)
+    assert caught.value.field == "actual"
+
+
+@pytest.mark.parametrize("target, actual, unit", [
+    ("≥800次", "1000人次", None),    # counted units are not told apart (人 of 人次)
+    ("≥50个", "60件", None),         # a unit the table does not know
+    ("≥50件", "60个", None),
+    ("≥95%", "96分", None),          # 分 alone (points) is not a unit of the table
+    ("≥95%", "5个乡镇，覆盖率98%", None),   # a number in the target's unit further on
+    ("≥95%", "98%", "个"),           # the target's own unit agrees though the unit cell does not
+    ("≤2小时", "30分钟", None),      # converted
+])
+def test_an_actual_in_a_unit_that_compares_is_scored(target, actual, unit):
+    assert score_indicator("正向", target, actual, 10, None, unit) >= 0

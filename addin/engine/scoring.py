@@ -13,7 +13,9 @@ from . import form
 from .errors import PerfError, concerning
 from .methods import FUNDS, QUANTITATIVE, over_share
 from .natures import EQUAL, POSITIVE, QUALITATIVE, REVERSE, parse_nature, parse_weight
-from .numbers import amount_unit, fmt, has_unit, is_blank, quoted, read_amount, read_measure, round_half_up, to_decimal, unit_word
+from .numbers import (amount_unit, fmt, has_unit, is_blank, quoted, read_amount, read_measure, read_quantity,
+                      round_half_up, to_decimal, unit_word)
+from .units import other_quantity, unit_at
 from .profiles import Grade, get_profile
 from .qualitative import find_scale, read_grade
 from .targets import split_target, stated_target
@@ -81,6 +83,8 @@ def score_detail(
         a, target_unit = read_measure(target, unit, "年度指标值")
     with concerning("actual"):
         b, actual_unit = read_measure(actual, unit, "实际完成值")
+        if not actual_unit:
+            _same_quantity(actual, target, unit)
     if kind in DECIMAL_NATURES and _decimal_percent(actual, unit, target, a, b):
         b, actual_unit = b * 100, _DECIMAL
     share = min(max(QUANTITATIVE[rules.methods[kind]].share(a, b), _ZERO), _ONE)
@@ -107,6 +111,23 @@ def score_detail(
         stated=stated,
         share=share,
     )
+
+
+def _same_quantity(actual: object, target: object, unit: object) -> None:
+    """Refuse an actual whose number is written in a unit of another quantity than both the
+    indicator's unit and the target's (``3小时`` against ``≥95%``, ``2个月`` against ``≤30天``):
+    read as it stands it would be compared as if it were in the target's unit."""
+    if not isinstance(actual, str):
+        return
+    written = unit_at(read_quantity(actual, unit)[1])
+    wanted = {unit_word(unit if isinstance(unit, str) else None)}
+    if isinstance(target, str):
+        wanted.add(unit_at(read_quantity(target, unit, "年度指标值")[1]))
+    wanted.discard("")
+    if written and wanted and all(other_quantity(written, w) for w in wanted):
+        shown = "”或“".join(sorted(wanted))
+        raise PerfError(f"实际完成值“{quoted(actual)}”的单位是“{written}”，与指标的单位“{shown}”不是同一种量，"
+                        f"无法比较；请按“{shown}”填写实际完成值")
 
 
 PERCENT_WORDS = {"%", "百分比", "百分率"}

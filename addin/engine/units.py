@@ -77,6 +77,20 @@ def _multiple(unit: str) -> tuple[Decimal, str]:
     return Decimal(1), unit
 
 
+_COUNTS = {"次数", "个数", "项数", "人数"}   # what 个, 项, 人, 次 count: a classifier, often of a longer word (人次)
+
+
+def other_quantity(have: str, want: str) -> bool:
+    """Whether units ``have`` and ``want`` (spellings of the table) measure different quantities:
+    ``小时`` and ``%``, ``个月`` and ``天`` (whose ratio varies), ``个`` and ``%``. Counted units
+    among themselves (``人`` of ``人次`` and ``次``) and units the table does not know are never
+    told apart."""
+    if have not in UNITS or want not in UNITS:
+        return False
+    (quantity, _), (wanted, _) = UNITS[have], UNITS[want]
+    return quantity != wanted and not {quantity, wanted} <= _COUNTS
+
+
 def convert(number: Decimal, have: str, want: str) -> Decimal | None:
     """``number`` of unit ``have`` in unit ``want`` (``30``, ``分钟``, ``小时`` → 0.5), or None when
     the units do not convert. Multiplied before it is divided, so that a whole ratio stays exact."""
