@@ -86,13 +86,11 @@ TARGET_HEADERS = ("工作表", "单元格", "项目名称", "指标", "问题类
 
 def review_targets(grids: list[Grid], label: str, profile: str | None = None) -> list | None:
     """``perfbook targets check``'s review of a workbook holding a target list or 申报表 (one
-    :class:`..targets.run.ProjectResult` per project), or None when it holds none, or when this
-    runtime does not carry the targets modules (xlwings Lite bundles the 自评表 review only)."""
-    try:
-        from ..targets.read import NoTargets, projects_in
-        from ..targets.run import project_result, review_projects
-    except ImportError:
-        return None
+    :class:`..targets.run.ProjectResult` per project), or None when it holds none (xlwings
+    Lite's main.py bundles the targets modules too)."""
+    from ..targets.read import NoTargets, projects_in
+    from ..targets.run import project_result, review_projects
+
     try:
         projects = projects_in(grids, label)
     except NoTargets:
