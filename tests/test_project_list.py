@@ -319,3 +319,36 @@ def test_a_list_in_the_central_layout_gives_the_same_templates(tmp_path):
         shown = [json.dumps(describe(tmp_path / f"{made}.xlsx"), ensure_ascii=False, default=str).replace(" ", "")
                  for made in "ab"]
         assert shown[0] == shown[1], a.project
+
+
+@pytest.mark.parametrize("suffix, annual, expected", [
+    ("（万元）", "100", 100),
+    ("(元)", "1500000", 150),          # a column in 元: 万元 in the template
+    ("（单位：元）", "1,500,000", 150),
+])
+def test_an_amount_columns_label_may_write_its_unit(tmp_path, suffix, annual, expected):
+    """Budget systems export 全年预算数（万元）: the column is found by its label, and a column in 元
+    is read in 元."""
+    rows = rows_for("甲")
+    columns = [c + suffix if c in ("全年预算数", "年初预算数") else c for c in COLUMNS]
+    rows = [{(c + suffix if c in ("全年预算数", "年初预算数") else c): v for c, v in row.items()} for row in rows]
+    rows[0][f"全年预算数{suffix}"] = rows[0][f"年初预算数{suffix}"] = annual
+    [table] = read_project_list(write(tmp_path, rows, columns=columns))
+    assert table.funds.annual == expected and table.funds.initial == expected
+
+
+def test_an_amount_unit_in_a_header_over_two_rows(tmp_path):
+    """全年预算数（元） merged down beside 绩效指标 over 一级指标 …: read in 元 too."""
+    import openpyxl
+
+    rows = list(openpyxl.load_workbook(write(tmp_path, rows_for("甲"))).active.iter_rows(values_only=True))
+    two = openpyxl.Workbook()
+    two.active.append([(c + "（元）" if c == "全年预算数" else c) if c in PROJECT_COLUMNS else "绩效指标" for c in rows[0]])
+    two.active.append([None if c in PROJECT_COLUMNS else c for c in rows[0]])
+    annual = rows[0].index("全年预算数")
+    two.active.append([2_000_000 if n == annual else v for n, v in enumerate(rows[1])])
+    for row in rows[2:]:
+        two.active.append(list(row))
+    two.save(tmp_path / "two.xlsx")
+    [table] = read_project_list(tmp_path / "two.xlsx")
+    assert table.funds.annual == 200

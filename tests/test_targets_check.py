@@ -1028,3 +1028,22 @@ def test_a_review_again_into_an_output_folder_inside_the_input_skips_its_outputs
     run(capsys, tmp_path / "in", "-o", tmp_path / "in" / "审核")
     code, said = run(capsys, tmp_path / "in", "-o", tmp_path / "in" / "审核")
     assert "无法读取" not in said.out.splitlines()[0] and "2 个不是表格的文件已跳过" in said.out.splitlines()[0]
+
+
+@pytest.mark.parametrize("label, budget, cost_found", [
+    ("全年预算数（万元）", 738.62892, True),   # the list's own: ≤ 7578290 元 > 738.62892 万元
+    ("全年预算数(元)", 7386289.2, True),
+    ("全年预算数（元）", 7578290, False),     # the same amount in 元: not over
+])
+def test_a_list_column_labelled_with_its_unit_is_read_in_it(tmp_path, capsys, label, budget, cost_found):
+    """Budget systems export 全年预算数（万元）: the column is found (it had been said missing for
+    every project, each losing 20 points, and no cost compared) and read in the unit written."""
+    book = openpyxl.load_workbook(SAMPLE)
+    sheet = book.active
+    sheet["E1"], sheet["E2"] = label, budget
+    book.save(tmp_path / "list.xlsx")
+    run(capsys, tmp_path / "list.xlsx", "-o", tmp_path / "out", "--json", tmp_path / "r.json")
+    found, data = findings(tmp_path / "r.json")
+    project = "2022-2023年朝阳区互联网接入服务"
+    assert ((project, "cost_over_budget", "K5") in found) == cost_found
+    assert not any("列，相关审核无法进行" in f["message"] for p in data["projects"] for f in p["findings"])

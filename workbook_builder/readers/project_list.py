@@ -18,6 +18,7 @@ from pathlib import Path
 from addin.engine import PerfError, UserError, form, get_profile, parse_nature, parse_weight, read_value
 from addin.engine.natures import QUALITATIVE
 from addin.engine.numbers import read_amount
+from addin.engine.units import convert
 from addin.engine.qualitative import find_scale
 from addin.engine.table import Funds, Indicator, Table, weights_problem
 from addin.engine.targets import split_target
@@ -113,10 +114,11 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def _frame(path: Path) -> tuple[list[str], list[dict[str, str]], str | None, int, list[set[str]]]:
+def _frame(path: Path) -> tuple[list[str], list[dict[str, str]], str | None, int, list[set[str]], dict[str, str]]:
     """The list's header, its rows as text by column, the name of the sheet they come from
-    (a workbook), the row number of the header and, by row, the columns whose cells are
-    formulas saved without their results (read as empty), read by :func:`read_list_file`."""
+    (a workbook), the row number of the header, by row the columns whose cells are formulas
+    saved without their results (read as empty), and the money unit a column's label writes
+    (``全年预算数（元）``), read by :func:`read_list_file`."""
     if path.is_dir():
         raise ProjectListError(path, ["是文件夹，不是项目清单文件：请给出清单的 .xlsx、.xls、.ods 或 .csv 文件"])
     if path.suffix.lower() not in SPREADSHEETS:
@@ -138,6 +140,10 @@ def _frame(path: Path) -> tuple[list[str], list[dict[str, str]], str | None, int
     sheet = None if fmt == "csv" else grid.name
     at, header = list_header(rows) or (0, header_labels(rows[0]) if rows else [])
     columns = {name: i for i, name in reversed(list(enumerate(header))) if name}   # the first of a name
+    written = header_units(rows[at]) if rows else []
+    if at and header != header_labels(rows[at]):   # (two rows read as one: a label merged down from above)
+        written = [b or a for a, b in zip_longest(header_units(rows[at - 1]), written, fillvalue="")]
+    units = {name: written[i] for name, i in columns.items() if i < len(written) and written[i]}
     target, unit = columns.get(form.INDICATOR_FIELDS["target"]), columns.get(form.INDICATOR_FIELDS["unit"])
     body = rows[at + 1:]
     for number, row in enumerate(body if grid.percent and target is not None else (), start=grid.top + at + 1):
@@ -147,15 +153,27 @@ def _frame(path: Path) -> tuple[list[str], list[dict[str, str]], str | None, int
     first = grid.top + at + 1
     lost = [{name for name, i in columns.items() if (r, grid.left + i) in grid.no_result}
             for r in range(first, first + len(body))] if grid.no_result else [set() for _ in body]
-    return header, records, sheet, first, lost
+    return header, records, sheet, first, lost, units
 
 
 HEADER_ROWS = 10   # a list's header is within its first rows (below a title, a 单位 line)
 
 
+# The unit a budget system writes after an amount column's label: 全年预算数（万元）, 年初预算数(元)
+_AMOUNT_UNIT = re.compile(r"[(（](?:单位[:：])?(万元|元)[)）]$")
+
+
 def header_labels(row: list[str]) -> list[str]:
-    """A header row's texts as labels: without the line breaks and spaces a long label is wrapped with."""
-    return [c.replace("\n", "").replace(" ", "").strip() for c in row]
+    """A header row's texts as labels: without the line breaks and spaces a long label is wrapped
+    with, and without the unit of an amount written after it (``全年预算数（万元）`` is 全年预算数;
+    see :func:`header_units`)."""
+    return [_AMOUNT_UNIT.sub("", c.replace("\n", "").replace(" ", "").strip()) for c in row]
+
+
+def header_units(row: list[str]) -> list[str]:
+    """The money unit each header text writes after its label (``万元``, ``元``), or ''."""
+    return [m.group(1) if (m := _AMOUNT_UNIT.search(c.replace("\n", "").replace(" ", "").strip())) else ""
+            for c in row]
 
 
 def list_header(rows: list[list[str]]) -> tuple[int, list[str]] | None:
@@ -184,7 +202,7 @@ def read_project_list(path: str | Path, profile: object = None, year: int | None
     """The tables (targets and weights, no actuals) of every project in a project list."""
     path = Path(path)
     rules = get_profile(profile)
-    header, records, sheet, header_row, lost = _frame(path)
+    header, records, sheet, header_row, lost, units = _frame(path)
     missing = [c for c in COLUMNS if c not in header and c not in IN_TARGET]
     in_target = form.INDICATOR_FIELDS["nature"] not in header   # the central layout: ≥90% in 年度指标值
     if missing:
@@ -214,7 +232,7 @@ def read_project_list(path: str | Path, profile: object = None, year: int | None
             first_rows.setdefault(name, number)
             current = {c: _text(row, c) for c in PROJECT_COLUMNS}
             current[PROJECT] = name
-            tables.append(_new_table(current, number, year, problems, gone))
+            tables.append(_new_table(current, number, year, problems, gone, units))
             spans.append([])
         continuing = bool(tables[-1].indicators)
         level1 = _text(row, level1_label) or (current.get(level1_label, "") if continuing else "")
@@ -240,21 +258,22 @@ def read_project_list(path: str | Path, profile: object = None, year: int | None
     return tables
 
 
-def list_amount(value: object, label: str):
-    """An amount of a list (万元, as typed) as a number: ``141.116``, ``1,234.5``, or written with
-    its money unit (``150万元``, ``150万``; ``1,500,000元`` is 150); a percentage (95%) is no
-    amount. Raises ``PerfError`` (``targets check`` and ``perfbook new`` read amounts the same way)."""
+def list_amount(value: object, label: str, unit: str = "万元"):
+    """An amount of a list in 万元 as a number: ``141.116``, ``1,234.5``, or written with its money
+    unit (``150万元``, ``150万``; ``1,500,000元`` is 150); a bare number in ``unit`` (the list's
+    column in 元: 1500000 is 150); a percentage (95%) is no amount. Raises ``PerfError``
+    (``targets check`` and ``perfbook new`` read amounts the same way)."""
     if isinstance(value, str) and value.strip().endswith(("%", "％")):
         raise PerfError(f"{label}“{value.strip()}”是百分数，不是金额")
-    return read_amount(value, "万元", label)
+    return convert(read_amount(value, unit, label), unit, "万元")
 
 
 def _new_table(project: dict[str, str], number: int, year: int | None, problems: list[str],
-               lost: set[str]) -> Table:
+               lost: set[str], units: dict[str, str]) -> Table:
     annual = None
     try:
         if ANNUAL not in lost:   # (a formula without its result is said already)
-            annual = list_amount(project[ANNUAL], ANNUAL)
+            annual = list_amount(project[ANNUAL], ANNUAL, units.get(ANNUAL, "万元"))
             if annual <= 0:
                 raise PerfError(f"{ANNUAL}应大于 0（{project[ANNUAL]}）")
     except PerfError as err:
@@ -263,7 +282,7 @@ def _new_table(project: dict[str, str], number: int, year: int | None, problems:
     initial = project[INITIAL] or None
     if initial is not None:
         try:
-            if (initial := list_amount(project[INITIAL], INITIAL)) < 0:
+            if (initial := list_amount(project[INITIAL], INITIAL, units.get(INITIAL, "万元"))) < 0:
                 raise PerfError(f"{INITIAL}不能为负数（{project[INITIAL]}）")
         except PerfError as err:
             problems.append(f"第 {number} 行：{err}")
