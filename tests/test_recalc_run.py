@@ -684,3 +684,47 @@ def test_a_workbook_named_as_a_lock_file_is_read_a_lock_file_is_not(tmp_path):
         result = recalc([str(given)], tmp_path / f"out-{given.name}", jobs=1)
         assert len(result.reports) == 1, given
         assert [(f.file, f.skipped) for f in result.failures] == ([(lock, True)] if lock else [])
+
+
+def _far_summary(path) -> None:
+    """A workbook named 复核汇总.xlsx whose 项目 sheet reaches XFD1048576 (calamine would ask for
+    512 GiB loading it)."""
+    import zipfile
+
+    p = "http://schemas.openxmlformats.org/"
+    parts = {
+        "[Content_Types].xml": f'<Types xmlns="{p}package/2006/content-types"><Default Extension="rels" ContentType='
+        '"application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.'
+        'sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
+        'officedocument.spreadsheetml.worksheet+xml"/></Types>',
+        "_rels/.rels": f'<Relationships xmlns="{p}package/2006/relationships"><Relationship Id="rId1" Type="{p}'
+        'officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": f'<workbook xmlns="{p}spreadsheetml/2006/main" xmlns:r="{p}officeDocument/2006/relationships">'
+        '<sheets><sheet name="项目" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": f'<Relationships xmlns="{p}package/2006/relationships"><Relationship Id="rId1" '
+        f'Type="{p}officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+        "xl/worksheets/sheet1.xml": f'<worksheet xmlns="{p}spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" '
+        't="inlineStr"><is><t>复核副本</t></is></c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+        '</sheetData></worksheet>',
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+
+
+def test_a_hostile_file_named_like_the_summary_is_read_as_a_submission_is(tmp_path, capsys):
+    """A 复核汇总.xlsx among the tables, or in the output folder, is read through the container
+    checks in a guarded worker when its copies are looked for: it had been opened directly in
+    the main process, and one reaching XFD1048576 aborted the whole run (no summary, no JSON)."""
+    inbox = tmp_path / "收到"
+    (inbox / "单位A").mkdir(parents=True)
+    shutil.copy(SUBMITTED / "26_朝阳区政府网站功能和监测服务项目.xlsx", inbox)
+    _far_summary(inbox / "单位A" / "复核汇总.xlsx")
+    assert main(["recalc", str(inbox), "-o", str(tmp_path / "out"), "--json", str(tmp_path / "out" / "r.json")]) == 0
+    data = json.loads((tmp_path / "out" / "r.json").read_text(encoding="utf-8"))
+    assert len(data["tables"]) == 1 and [f["file"] for f in data["unreadable"]] == ["收到/单位A/复核汇总.xlsx"]
+    (tmp_path / "out2").mkdir()
+    _far_summary(tmp_path / "out2" / "复核汇总.xlsx")
+    assert main(["recalc", str(inbox), "-o", str(tmp_path / "out2")]) == 2
+    assert "不是本工具上次写出的" in capsys.readouterr().err

@@ -63,13 +63,15 @@ def earlier_copies(outdir: Path, summary_name: str | None = None, copies_column:
         written = summary.stat().st_mtime_ns
     except OSError:
         return None
-    import python_calamine   # (only for a folder with a summary)
+    from addin.engine import UserError
 
-    try:
-        book = python_calamine.CalamineWorkbook.from_path(str(summary))
-        rows = book.get_sheet_by_name("项目").to_python()
-        column = rows[0].index(copies_column)
-    except Exception:   # no summary, or not one perfbook can read
+    from .guard import call_guarded
+
+    try:   # (read as a submission is: checked, in a guarded worker; a hostile file named so is no summary)
+        listed = call_guarded(_listed, (str(summary), copies_column))
+    except UserError:   # (its worker crashed or ran out of memory)
+        return None
+    if listed is None:
         return None
     if _edited(summary):   # (a reviewer's notes typed into it: kept aside, its copies known by when it was written)
         created = _created(summary)
@@ -77,15 +79,34 @@ def earlier_copies(outdir: Path, summary_name: str | None = None, copies_column:
             return None
         written = min(written, created)
     copies = set()
-    for row in rows[1:]:
-        name = str(row[column]) if len(row) > column and row[column] else ""
-        if name:   # (a name with a folder never matches a file of the output folder)
-            try:
-                if (outdir / name).stat().st_mtime_ns <= written:
-                    copies.add(name)
-            except OSError:
-                pass
+    for name in listed:   # (a name with a folder never matches a file of the output folder)
+        try:
+            if (outdir / name).stat().st_mtime_ns <= written:
+                copies.add(name)
+        except OSError:
+            pass
     return copies
+
+
+def _listed(summary: str, column: str) -> list[str] | None:
+    """The names in ``column`` of a summary's 项目 sheet, read through the container checks every
+    submitted file passes (:func:`..readers.source.read_source`); None when it has no such
+    sheet or column, or cannot be read."""
+    from ..readers.container import MAX_LIST_ROWS, UnreadableFile
+    from ..readers.source import read_source
+
+    try:
+        _, grids = read_source(summary, MAX_LIST_ROWS)
+    except UnreadableFile:
+        return None
+    grid = next((g for g in grids if g.name == "项目" and g.bottom > g.top), None)
+    if grid is None:
+        return None
+    header = [grid.value(grid.top, c) for c in range(grid.left, grid.right)]
+    if column not in header:
+        return None
+    at = grid.left + header.index(column)
+    return [str(value) for r in range(grid.top + 1, grid.bottom) if (value := grid.value(r, at)) not in (None, "")]
 
 
 _STAMP = re.compile(rb"<dcterms:(created|modified)\b[^>]*>([^<]*)</dcterms:\1>")
