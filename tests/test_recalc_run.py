@@ -728,3 +728,31 @@ def test_a_hostile_file_named_like_the_summary_is_read_as_a_submission_is(tmp_pa
     _far_summary(tmp_path / "out2" / "复核汇总.xlsx")
     assert main(["recalc", str(inbox), "-o", str(tmp_path / "out2")]) == 2
     assert "不是本工具上次写出的" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("linked", ["copy", "summary"])
+def test_an_output_name_that_is_a_link_is_never_written_through(tmp_path, capsys, linked):
+    """An earlier run's copy (or summary) replaced by a link to the original: the run refuses,
+    as for any file that is not its own; it had written through the link, replacing the
+    original submission with the annotated copy."""
+    inbox = tmp_path / "收到"
+    inbox.mkdir()
+    original = inbox / "good.xlsx"
+    shutil.copy(SUBMITTED / "26_朝阳区政府网站功能和监测服务项目.xlsx", original)
+    assert main(["recalc", str(inbox), "-o", str(tmp_path / "out")]) == 0
+    before = original.read_bytes()
+    summary = tmp_path / "out" / "复核汇总.xlsx"
+    if linked == "copy":   # (the link itself dated before the summary, as a sync tool may leave it)
+        name, target = tmp_path / "out" / "good_复核.xlsx", original
+        name.unlink()
+        name.symlink_to(target)
+        old = summary.stat().st_mtime_ns - 10**9
+        os.utime(name, ns=(old, old), follow_symlinks=False)
+    else:   # the summary moved elsewhere and linked: its copies would be trusted, and it written through
+        name, target = summary, tmp_path / "elsewhere.xlsx"
+        summary.rename(target)
+        name.symlink_to(target)
+    kept = target.read_bytes()
+    assert main(["recalc", str(inbox), "-o", str(tmp_path / "out")]) == 2
+    assert "不是本工具上次写出的" in capsys.readouterr().err
+    assert original.read_bytes() == before and target.read_bytes() == kept and name.is_symlink()

@@ -59,7 +59,9 @@ def earlier_copies(outdir: Path, summary_name: str | None = None, copies_column:
     from .summary import SUMMARY_NAME
 
     summary = outdir / (summary_name or SUMMARY_NAME)
-    try:
+    try:   # (a link is never a run's: it would have the run write into the file it names)
+        if summary.is_symlink():
+            return None
         written = summary.stat().st_mtime_ns
     except OSError:
         return None
@@ -81,7 +83,7 @@ def earlier_copies(outdir: Path, summary_name: str | None = None, copies_column:
     copies = set()
     for name in listed:   # (a name with a folder never matches a file of the output folder)
         try:
-            if (outdir / name).stat().st_mtime_ns <= written:
+            if (outdir / name).lstat().st_mtime_ns <= written and not (outdir / name).is_symlink():
                 copies.add(name)
         except OSError:
             pass
