@@ -168,8 +168,8 @@ def test_bz2_and_lzma_members_are_refused_unread(tmp_path, method):
     path.write_bytes(build_zip([("表5.xlsx", TABLE.read_bytes())], method))
     unpacked = archive.unpack(str(path), str(tmp_path))
     assert unpacked.members == [] and os.listdir(tmp_path) == ["x.zip"]
-    [(name, message, skipped)] = unpacked.passed
-    assert name == "表5.xlsx" and "无法安全解压" in message and not skipped
+    [(name, message, skipped, entry)] = unpacked.passed
+    assert name == entry == "表5.xlsx" and "无法安全解压" in message and not skipped
 
 
 @pytest.mark.parametrize("damage", ["deflate data", "local name length", "local extra length"])
@@ -189,7 +189,7 @@ def test_damaged_members_are_each_that_members_failure(tmp_path, damage):
     (tmp_path / "into").mkdir()
     unpacked = archive.unpack(str(path), str(tmp_path / "into"))
     assert [m.name for m in unpacked.members] == ["表5.xlsx"]
-    assert unpacked.passed == [("表12.xlsx", "文件无法读取：压缩包中的这个文件已损坏（解压或校验失败）", False)]
+    assert unpacked.passed == [("表12.xlsx", "文件无法读取：压缩包中的这个文件已损坏（解压或校验失败）", False, "表12.xlsx")]
 
 
 def test_member_names_never_write_outside_the_folder(tmp_path):
@@ -222,8 +222,8 @@ def test_duplicate_names_and_links_are_skipped(tmp_path):
     into.mkdir()
     unpacked = archive.unpack(str(zipped), str(into))
     assert [m.name for m in unpacked.members] == ["表.xlsx"]
-    assert [(n, skipped) for n, _, skipped in unpacked.passed] == [("表（2）.xlsx", False), ("表.XLSX", False),
-                                                                  ("链接.xlsx", True)]   # (tables not read)
+    assert [(n, skipped, entry) for n, _, skipped, entry in unpacked.passed] == [
+        ("表（2）.xlsx", False, "表.xlsx"), ("表.XLSX", False, "表.XLSX"), ("链接.xlsx", True, "链接.xlsx")]   # (tables not read)
     assert "同名" in unpacked.passed[1][1] and "符号链接" in unpacked.passed[2][1]
 
 
@@ -280,8 +280,8 @@ def test_too_many_files_in_the_archives_of_one_run(tmp_path, monkeypatch):
     (tmp_path / "into").mkdir()
     [one, two] = archive.unpack_all([str(first), str(second)], str(tmp_path / "into"))
     assert [m.name for m in one.members] == ["表5.xlsx"] and [m.name for m in two.members] == ["表0.xlsx"]
-    [(name, message, skipped)] = two.passed
-    assert name == "" and "已达上限（合计 3 个），这个压缩包中还有 3 个文件未读取" in message and not skipped
+    [(name, message, skipped, entry)] = two.passed
+    assert name == entry == "" and "已达上限（合计 3 个），这个压缩包中还有 3 个文件未读取" in message and not skipped
 
 
 def test_unpacked_bytes_are_bounded_across_the_archives_of_one_run(tmp_path, monkeypatch):
@@ -293,7 +293,7 @@ def test_unpacked_bytes_are_bounded_across_the_archives_of_one_run(tmp_path, mon
     (tmp_path / "into").mkdir()
     [one, two] = archive.unpack_all([str(first), str(second)], str(tmp_path / "into"))
     assert [m.name for m in one.members] == ["表5.xlsx"] and [m.name for m in two.members] == ["表12.xlsx"]
-    assert [(n, "解压后过大" in m) for n, m, _ in two.passed] == [("表5.xlsx", True)]
+    assert [(n, "解压后过大" in m) for n, m, _, _ in two.passed] == [("表5.xlsx", True)]
 
 
 def test_folders_holding_archives_macos_files_and_the_temporary_folder(tmp_path, monkeypatch):
@@ -381,7 +381,7 @@ def test_a_full_disk_while_unpacking_is_the_members_failure(tmp_path, monkeypatc
     (tmp_path / "into").mkdir()
     unpacked = archive.unpack(str(zipped), str(tmp_path / "into"))
     assert unpacked.members == []
-    assert unpacked.passed == [("表5.xlsx", "文件无法读取：解压时无法写出（磁盘空间不足）", False)]
+    assert unpacked.passed == [("表5.xlsx", "文件无法读取：解压时无法写出（磁盘空间不足）", False, "表5.xlsx")]
     assert os.listdir(tmp_path / "into") == []
 
 
@@ -571,7 +571,8 @@ def test_a_path_inside_an_archive_and_an_inner_archive_of_one_name(tmp_path):
                                   ("inner.zip", build_zip([("t.xlsx", OTHER.read_bytes())]))]))
     result, data = run(tmp_path, zipped)
     assert sorted(r.file for r in result.reports) == ["a.zip/inner.zip/t.xlsx", "a.zip/inner.zip/t（2）.xlsx"]
-    assert sorted(t["member"] for t in data["tables"]) == ["inner.zip/t.xlsx", "inner.zip/t（2）.xlsx"]
+    # (member is the path as the archives write it: here the same, of a folder and of an inner archive)
+    assert sorted(t["member"] for t in data["tables"]) == ["inner.zip/t.xlsx", "inner.zip/t.xlsx"]
     assert sorted(p.name for p in (tmp_path / "out").glob("*_复核*")) == []   # (no copies asked)
     assert {t["format"] for t in data["tables"]} == {"xlsx"}
 
@@ -680,7 +681,7 @@ def test_damaged_archives_of_every_kind_are_unreadable_files_never_errors(tmp_pa
             continue
         assert len(unpacked.members) + len(unpacked.passed) >= 1
         assert sorted(os.listdir(into)) == sorted(Path(m.path).name for m in unpacked.members)
-        kinds.update(reason for _, reason, _ in unpacked.passed)
+        kinds.update(reason for _, reason, _, _ in unpacked.passed)
     assert any("已损坏（解压或校验失败）" in k for k in kinds) and any("目录已损坏" in k for k in kinds)
 
 
@@ -696,13 +697,17 @@ def test_every_file_of_an_archive_has_a_shown_name_of_its_own(tmp_path):
         ("表\u00e9.xlsx".encode(), TABLE.read_bytes()), ("表e\u0301.xlsx".encode(), OTHER.read_bytes())]))
     (tmp_path / "into").mkdir()
     unpacked = archive.unpack(str(zipped), str(tmp_path / "into"))
-    names = [m.name for m in unpacked.members] + [n for n, _, _ in unpacked.passed]
+    names = [m.name for m in unpacked.members] + [n for n, _, _, _ in unpacked.passed]
     assert len(names) == len(set(names))
     assert sorted(names) == sorted([
         "单位/表5.xlsx", "单位/表5（2）.xlsx", "单位/表5（3）.xlsx", "（没有文件名）", "（没有文件名）（2）",
         "__MACOSX", "__MACOSX（2）", "a__MACOSX_b/__MACOSX", "in.zip/（没有文件名）", "in.zip/表.xlsx",
         "表\u00e9.xlsx", "表e\u0301（2）.xlsx"])   # (é as one character, then as e and an accent)
-    assert dict((n, r) for n, r, _ in unpacked.passed)["a__MACOSX_b/__MACOSX"].startswith("macOS")
+    assert dict((n, r) for n, r, _, _ in unpacked.passed)["a__MACOSX_b/__MACOSX"].startswith("macOS")
+    # the path each has in the archive, as written there (never numbered: the JSON's member)
+    assert sorted([m.entry for m in unpacked.members] + [e for _, _, _, e in unpacked.passed]) == sorted([
+        "单位/表5.xlsx", "单位/表5.xlsx", "单位/表5.xlsx", "", "", "__MACOSX", "__MACOSX", "a__MACOSX_b/__MACOSX",
+        "in.zip/", "in.zip/表.xlsx", "表\u00e9.xlsx", "表e\u0301.xlsx"])
 
 
 def test_an_archive_that_only_looks_like_a_workbook_is_unpacked(tmp_path):
@@ -1053,7 +1058,7 @@ def test_many_members_of_one_name_are_numbered_in_linear_time(tmp_path, monkeypa
     path.write_bytes(stored_zip([("单位/表.txt".encode(), b"")] * 3000))
     (tmp_path / "out").mkdir()
     done = archive.unpack(str(path), str(tmp_path / "out"))
-    shown = [name for name, _, _ in done.passed]
+    shown = [name for name, _, _, _ in done.passed]
     assert shown[:3] == ["单位/表.txt", "单位/表（2）.txt", "单位/表（3）.txt"] and len(set(shown)) == 3000
     assert len(looks) < 10 * 3000
 
@@ -1134,3 +1139,16 @@ def test_a_misflagged_name_in_a_directory_cut_short_is_read_as_zipfile_reads_it(
     path.write_bytes(bytes(data))
     (tmp_path / "out").mkdir()
     assert [m.name for m in archive.unpack(str(path), str(tmp_path / "out")).members] == ["单位甲/表5.xlsx"]
+
+
+def test_the_json_member_is_the_path_written_in_the_archive(tmp_path):
+    """Where names collide, ``file`` is numbered but ``member`` stays the member's own path: the
+    real 表（2）.xlsx had been given member 表（2）（2）.xlsx (in no archive), and the duplicate
+    表.xlsx the member 表（2）.xlsx (another file's)."""
+    zipped = tmp_path / "报送.zip"
+    zipped.write_bytes(stored_zip([("表.xlsx".encode(), TABLE.read_bytes()), ("表.xlsx".encode(), OTHER.read_bytes()),
+                                   ("表（2）.xlsx".encode(), OTHER.read_bytes())]))
+    _, data = run(tmp_path, zipped)
+    files = {t["file"]: t["member"] for t in data["tables"] + data["unreadable"]}
+    assert files == {"报送.zip/表.xlsx": "表.xlsx", "报送.zip/表（2）.xlsx": "表.xlsx",   # (the duplicate, not read)
+                     "报送.zip/表（2）（2）.xlsx": "表（2）.xlsx"}

@@ -49,20 +49,23 @@ _UNBOUNDED = {zipfile.ZIP_BZIP2: "bzip2", zipfile.ZIP_LZMA: "LZMA"}
 
 @dataclass
 class Member:
-    """A file unpacked from an archive: its path inside it, as people read it (``单位A/表1.xlsx``;
-    inside an inner archive, ``部门A.zip/表1.xlsx``), and where it was unpacked."""
+    """A file unpacked from an archive: its shown name (``单位A/表1.xlsx``; inside an inner
+    archive, ``部门A.zip/表1.xlsx``; numbered （2） where another reads alike), where it was
+    unpacked, and its path inside the archive as written there (``entry``: never numbered)."""
 
     name: str
     path: str
+    entry: str
 
 
 @dataclass
 class Unpacked:
     """What :func:`unpack` did with an archive: the members to read, and every other file in
-    it as (name, reason, skipped): ``skipped`` for a file that is no table (not an error)."""
+    it as (shown name, reason, skipped, path in the archive): ``skipped`` for a file that is no
+    table (not an error)."""
 
     members: list[Member] = field(default_factory=list)
-    passed: list[tuple[str, str, bool]] = field(default_factory=list)
+    passed: list[tuple[str, str, bool, str]] = field(default_factory=list)
     size: int = 0       # bytes unpacked (in the run)
     written: int = 0    # files written into the folder (their numbers)
     entries: int = 0    # files looked at (in the run)
@@ -73,7 +76,7 @@ class Unpacked:
         """``name``, numbered if a file of this archive already has it, or one that reads alike
         (a GBK name and its UTF-8 twin, é written as one character or two, a path
         ``b.zip/t.xlsx`` beside an inner b.zip holding t.xlsx): each shown name, and so each JSON
-        ``member``, is one file's."""
+        ``file``, is one file's (its ``member`` is the path written in the archive)."""
         return numbered(name, self.shown, lambda text: unicodedata.normalize("NFC", text))
 
 
@@ -164,10 +167,10 @@ _OTHER_FILES = {
 
 
 def unpack(archive: str, into: str, depth: int = 1, inside: str = "",
-           done: Unpacked | None = None) -> Unpacked:
+           done: Unpacked | None = None, within: str = "") -> Unpacked:
     """Unpack the files of ``archive`` that recalc reads into the folder ``into`` (each under a
     new number, keeping its suffix); archives inside it are unpacked in turn (``inside``: the
-    path of this one within the outer archive). ``done`` carries on the counts of the archives
+    shown path of this one within the outer archive, ``within`` its path as written there). ``done`` carries on the counts of the archives
     unpacked before in the same run (:data:`MAX_ENTRIES` and :data:`MAX_UNPACKED` are the
     run's). A file named .zip that is a workbook or Word document (an .xlsx, .ods or .xls
     renamed) is not unpacked: ``as_file`` is set and it is read as the file it is. Every file
@@ -185,7 +188,7 @@ def unpack(archive: str, into: str, depth: int = 1, inside: str = "",
             done.as_file = True
             return done
         if not files:
-            done.passed.append((inside, "压缩包无法读取：压缩包中没有文件", False))
+            done.passed.append((inside, "压缩包无法读取：压缩包中没有文件", False, within))
         seen: set[str] = set()
         mac: dict[str, int] = {}   # each __MACOSX folder: the files in it
         last = _volume(book)   # a split archive's .zip is its last volume: a member begun before is not here
@@ -193,24 +196,28 @@ def unpack(archive: str, into: str, depth: int = 1, inside: str = "",
             done.entries += 1
             if done.entries > MAX_ENTRIES:
                 done.passed.append((inside, f"压缩包无法读取：本次复核从压缩包中读取的文件已达上限（合计 {MAX_ENTRIES} 个），"
-                                            f"这个压缩包中还有 {len(files) - number} 个文件未读取；请分批复核", False))
+                                            f"这个压缩包中还有 {len(files) - number} 个文件未读取；请分批复核", False, within))
                 break
             name = member_name(info)
             parts = name.split("/")
             if MAC_FOLDER in parts[:-1]:
-                folder = "/".join([*([inside] if inside else []), *parts[:parts.index(MAC_FOLDER) + 1]])
-                mac[folder] = mac.get(folder, 0) + 1
+                folder = parts[:parts.index(MAC_FOLDER) + 1]
+                key = ("/".join([inside, *folder]) if inside else "/".join(folder),
+                       "/".join([within, *folder]) if within else "/".join(folder))
+                mac[key] = mac.get(key, 0) + 1
                 continue
             shown = done.own(f"{inside}/{name or NO_NAME}" if inside else name or NO_NAME)
+            entry = f"{within}/{name}" if within else name
             skipped = skip_reason(PurePosixPath(name).name, size=info.file_size) if name else "没有文件名的条目，已跳过"
             why = (skipped, True) if skipped else (SPLIT, False) if info.volume < last else \
                 _refused(info, name, seen, depth, done)
             if why:
-                done.passed.append((shown, *why))
+                done.passed.append((shown, *why, entry))
                 continue
             seen.add(name.lower())
-            _take(book, info, name, shown, into, depth, done)
-        done.passed += [(done.own(folder), MAC_FILES.format(f"（{count} 个文件）"), True) for folder, count in mac.items()]
+            _take(book, info, name, (shown, entry), into, depth, done)
+        done.passed += [(done.own(folder), MAC_FILES.format(f"（{count} 个文件）"), True, entry)
+                        for (folder, entry), count in mac.items()]
     return done
 
 
@@ -434,28 +441,30 @@ def _refused(info: zipfile.ZipInfo, name: str, seen: set[str], depth: int, done:
     return None
 
 
-def _take(book: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, shown: str, into: str, depth: int,
+def _take(book: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, names: tuple[str, str], into: str, depth: int,
           done: Unpacked) -> None:
-    """Unpack one member (an inner archive: its members), or say why it could not be."""
+    """Unpack one member (an inner archive: its members), or say why it could not be; ``names``
+    are its shown name and its path in the archive."""
+    shown, entry = names
     suffix = PurePosixPath(name).suffix.lower()
     target = os.path.join(into, f"{done.written:05d}{suffix}")
     done.written += 1
     try:
         size = _copy(book, info, target)
     except UnreadableFile as err:
-        done.passed.append((shown, f"文件无法读取：{err}", False))
+        done.passed.append((shown, f"文件无法读取：{err}", False, entry))
         return
     done.size += size
     if not is_archive(name):
-        done.members.append(Member(shown, target))
+        done.members.append(Member(shown, target, entry))
         return
     try:
-        unpack(target, into, depth + 1, shown, done)   # (done.as_file is False here: see unpack)
+        unpack(target, into, depth + 1, shown, done, entry)   # (done.as_file is False here: see unpack)
     except UnreadableFile as err:
-        done.passed.append((shown, f"文件无法读取：{err}", False))
+        done.passed.append((shown, f"文件无法读取：{err}", False, entry))
     if done.as_file:   # a workbook or Word document named .zip: read as it is
         done.as_file = False
-        done.members.append(Member(shown, target))
+        done.members.append(Member(shown, target, entry))
     else:
         os.remove(target)
 

@@ -711,12 +711,12 @@ def _inputs(found: list[Path], archives: list[Path], labels: dict[Path, str], in
         elif outcome is None or outcome.as_file:   # a file, or a workbook named .zip
             inputs.append(_Input(path, label, path))
         else:
-            inputs += [_Input(Path(member.path), numbered(f"{label}/{member.name}", taken), path, member.name)
+            inputs += [_Input(Path(member.path), numbered(f"{label}/{member.name}", taken), path, member.entry)
                        for member in outcome.members]
             passed += [FileFailure(numbered(f"{label}/{name}", taken) if name else label,
                                    reason if not skipped else f"未读取：{reason}",
-                                   _format_of(name), skipped=skipped, uri=uri, member=name)
-                       for name, reason, skipped in outcome.passed]
+                                   _format_of(name), skipped=skipped, uri=uri, member=entry)
+                       for name, reason, skipped, entry in outcome.passed]
     return inputs, passed, False
 
 

@@ -95,7 +95,7 @@ def _unpacked(archives: list[Path], into: str) -> dict[Path, dict[str, str]]:
 
     archives = list(dict.fromkeys(archives))
     outcomes = unpack_archives(archives, into) if archives else []
-    return {zipped: {m.name: m.path for m in outcome.members} for zipped, outcome in zip(archives, outcomes)
+    return {zipped: {m.entry: m.path for m in outcome.members} for zipped, outcome in zip(archives, outcomes)
             if not isinstance(outcome, Exception)}
 
 
