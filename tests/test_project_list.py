@@ -352,3 +352,15 @@ def test_an_amount_unit_in_a_header_over_two_rows(tmp_path):
     two.save(tmp_path / "two.xlsx")
     [table] = read_project_list(tmp_path / "two.xlsx")
     assert table.funds.annual == 200
+
+
+def test_weights_add_up_to_100_without_the_funds_row_where_the_form_does_not_score_it(tmp_path, capsys):
+    """ningxia-2021 does not score the 年度资金总额 row: a list whose indicators add up to 90 (with
+    10 for the funds row, as in Chaoyang) would give a template of 90 points, and is refused;
+    one adding up to 100 gives its templates."""
+    assert main(["batch", str(write(tmp_path, rows_for("甲"))), "-o", str(tmp_path / "a"), "--form", "ningxia-2021"]) == 2
+    assert "项目“甲”的指标分值合计 90，应为 100" in capsys.readouterr().err
+    assert main(["batch", str(write(tmp_path, rows_for("甲", (50, 50)), "b.xlsx")), "-o", str(tmp_path / "b"),
+                 "--form", "ningxia-2021"]) == 0
+    assert main(["batch", str(write(tmp_path, rows_for("甲"), "c.xlsx")), "-o", str(tmp_path / "c"),
+                 "--form", "central-2020"]) == 0

@@ -208,7 +208,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     found = get_form(args.form)
     profile = args.profile or found.profile
     if args.spec:
-        tables = read_project_list(args.spec, profile, args.year)
+        tables = read_project_list(args.spec, profile, args.year, funds_scored=bool(found.funds_weight))
         if len(tables) != 1:
             raise CliError(f"{args.spec} 含 {len(tables)} 个项目；生成多个工作簿请用 perfbook batch")
         table = tables[0]
@@ -232,7 +232,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if any(u.message.startswith(("文件无法读取：", "未读取：")) for u in review.unreadable):
         _print_targets(review, brief=True)
         return EXIT_USER   # refused by the guarded reader (a pipe, a bomb): never opened here
-    tables = read_project_list(args.list, profile, args.year)
+    tables = read_project_list(args.list, profile, args.year, funds_scored=bool(found.funds_weight))
     refuse_outputs(tables, args.output, args.force, args.list)   # (before the review is printed: nothing would be written)
     if args.portable:
         from .forms.portable import check_portable

@@ -227,6 +227,8 @@ def weights_problem(weights: list[Decimal], funds_weight: Decimal) -> str | None
     added = sum(weights, funds_weight)
     if added == expected:
         return None
+    if not funds_weight:   # (a form whose funds row is not scored: ningxia-2021)
+        return f"指标分值合计 {fmt(added)}，应为 {fmt(expected)}"
     return (f"指标分值合计 {fmt(sum(weights, Decimal(0)))}，加上{form.FUNDS_TOTAL}分值 {fmt(funds_weight)} "
             f"为 {fmt(added)}，应为 {fmt(expected)}")
 

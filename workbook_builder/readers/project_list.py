@@ -12,6 +12,7 @@ import csv
 import io
 import itertools
 import re
+from decimal import Decimal
 from itertools import zip_longest
 from pathlib import Path
 
@@ -198,8 +199,11 @@ def _text(row: dict, column: str) -> str:
     return str(row.get(column, "")).strip()
 
 
-def read_project_list(path: str | Path, profile: object = None, year: int | None = None) -> list[Table]:
-    """The tables (targets and weights, no actuals) of every project in a project list."""
+def read_project_list(path: str | Path, profile: object = None, year: int | None = None,
+                      funds_scored: bool = True) -> list[Table]:
+    """The tables (targets and weights, no actuals) of every project in a project list; their
+    weights add up to 100 with the profile's 年度资金总额 分值, or alone where the form does not
+    score the funds row (``funds_scored`` False: ningxia-2021)."""
     path = Path(path)
     rules = get_profile(profile)
     header, records, sheet, header_row, lost, units = _frame(path)
@@ -252,7 +256,7 @@ def read_project_list(path: str | Path, profile: object = None, year: int | None
         tables[-1].indicators.append(indicator)
         spans[-1].append(number)
     for table, span in zip(tables, spans):
-        problems.extend(_weight_problems(table, span, rules))
+        problems.extend(_weight_problems(table, span, rules.funds_weight if funds_scored else Decimal(0)))
     if problems:
         raise ProjectListError(path, problems, sheet)
     return tables
@@ -326,10 +330,10 @@ def _indicator_problems(ind: Indicator, rules) -> list[str]:
     return []
 
 
-def _weight_problems(table: Table, rows: list[int], rules) -> list[str]:
+def _weight_problems(table: Table, rows: list[int], funds_weight: Decimal) -> list[str]:
     try:
         weights = [parse_weight(i.weight) for i in table.indicators]
     except PerfError:
         return []  # already reported per row
-    problem = weights_problem(weights, rules.funds_weight)
+    problem = weights_problem(weights, funds_weight)
     return [f"第 {rows[0]}–{rows[-1]} 行：项目“{table.project}”的{problem}"] if problem else []
