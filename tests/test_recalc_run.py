@@ -536,7 +536,8 @@ def test_what_the_findings_come_to_is_said_at_the_total(tmp_path, capsys):
     shutil.copy(next(SUBMITTED.glob("01_*.xlsx")), folder)   # nothing changes
     assert main(["recalc", str(folder), "-o", str(tmp_path / "out"), "--json", str(tmp_path / "r.json")]) == 0
     out = capsys.readouterr().out
-    assert "[自评表!J20] 朝阳区政府网站功能和监…：计算总分比填报总分低 15 分；等级由“优”变为“良”" in out
+    assert "[自评表!J20] 朝阳区政府网站功能和监…：复核结果：计算总分比填报总分低 15 分；等级由“优”变为“良”" in out
+    assert "标“复核结果”的一行是这些问题对总分和等级的影响或重复报送的提示，不另计为问题" in out
     assert out.count("计算总分比填报总分") == 1
     projects = load_workbook(tmp_path / "out" / "复核汇总.xlsx")["项目"]
     said = {row[0]: row[12] for row in projects.iter_rows(min_row=2, values_only=True)}
@@ -563,7 +564,7 @@ def test_a_project_sent_twice_is_said_on_its_second_table(tmp_path, capsys, monk
     first = f"收到/单位A/{sample.name}［自评表］"
     said = f"与 {first} 的项目名称和主管部门相同，可能重复报送"
     printed = capsys.readouterr().out
-    assert f"收到/单位B/再次报送.xlsx [自评表!J20] 朝阳区政府网站功能和监…：计算总分比填报总分低 3 分；{said}" in printed
+    assert f"收到/单位B/再次报送.xlsx [自评表!J20] 朝阳区政府网站功能和监…：复核结果：计算总分比填报总分低 3 分；{said}" in printed
     assert "3 张表（自评表、评分表或年度预算表，其中 1 张可能重复报送）" in printed   # (counted, and said so)
     tables = {t["file"]: t["same_as"] for t in json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["tables"]}
     assert sorted(tables.values()) == ["", "", first]

@@ -368,6 +368,8 @@ def cmd_recalc(args: argparse.Namespace) -> int:
         + f"。汇总：{shown_path(str(result.summary_path))}"
     )
     _say_kept(result.summary_kept, "复核")
+    if any(report.change or report.repeat for report in result.reports):
+        print(f"（每张表的问题之后，标“{RESULT_LINE}”的一行是这些问题对总分和等级的影响或重复报送的提示，不另计为问题）")
     for report in result.reports:
         if report.note:   # (a template filled without the add-in: its scores are perfbook's)
             print(f"  {report.file} [{shown_path(report.sheet)}] {clip(shown_path(report.project), 24)}：说明：{report.note}")
@@ -379,7 +381,7 @@ def cmd_recalc(args: argparse.Namespace) -> int:
         if report.change or report.repeat:   # (what the findings above come to; a table met before)
             total = f"!{report.total_cell}" if report.total_cell and report.change else ""
             print(f"  {report.file} [{shown_path(report.sheet)}{total}] {clip(shown_path(report.project), 24)}："
-                  + "；".join(filter(None, (report.change, shown_path(report.repeat)))))
+                  + f"{RESULT_LINE}：" + "；".join(filter(None, (report.change, shown_path(report.repeat)))))
     if result.partial:
         print(f"复核已中断：汇总与 JSON 只含已完成的文件（共找到 {result.files} 个）。", file=sys.stderr)
         return 130
@@ -387,6 +389,9 @@ def cmd_recalc(args: argparse.Namespace) -> int:
         print("已中断：复核已全部完成，汇总与 JSON 已写出。", file=sys.stderr)
         return 128 + result.stopped
     return EXIT_FINDINGS if args.strict and result.has_problems else 0
+
+
+RESULT_LINE = "复核结果"   # what marks a table's closing line in recalc's printout (as in the copies)
 
 
 def cmd_report_write(args: argparse.Namespace) -> int:
