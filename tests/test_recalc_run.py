@@ -757,3 +757,27 @@ def test_an_output_name_that_is_a_link_is_never_written_through(tmp_path, capsys
     assert main(["recalc", str(inbox), "-o", str(tmp_path / "out")]) == 2
     assert "不是本工具上次写出的" in capsys.readouterr().err
     assert original.read_bytes() == before and target.read_bytes() == kept and name.is_symlink()
+
+
+def test_batches_sent_one_after_another_to_one_output_folder(tmp_path, capsys):
+    """Department A's tables, then B's, then A's again, all into 复核结果 (as a clerk does): the
+    third run had been refused, A's copies from the first run being listed by no summary. B's
+    summary lists them on a hidden sheet; one a unit changed since is still theirs."""
+    a, b = tmp_path / "甲", tmp_path / "乙"
+    for folder, name in ((a, "26_朝阳区政府网站功能和监测服务项目.xlsx"), (b, "12_朝阳区公共信用信息服务平台.xlsx")):
+        folder.mkdir()
+        shutil.copy(SUBMITTED / name, folder)
+    out = tmp_path / "复核结果"
+    for folder in (a, b, a, b):
+        assert main(["recalc", str(folder), "-o", str(out)]) == 0
+    summary = load_workbook(out / "复核汇总.xlsx")
+    assert summary["此前副本"].sheet_state == "hidden"
+    assert [c.value for c in summary["此前副本"]["A"]] == ["复核副本", "26_朝阳区政府网站功能和监测服务项目_复核.xlsx"]
+    copy = out / "26_朝阳区政府网站功能和监测服务项目_复核.xlsx"
+    later = (out / "复核汇总.xlsx").stat().st_mtime_ns + 10**9
+    os.utime(copy, ns=(later, later))   # (a unit's corrections saved into it)
+    assert main(["recalc", str(a), "-o", str(out)]) == 2
+    assert "不是本工具上次写出的" in capsys.readouterr().err
+    copy.unlink()   # (a copy gone is listed no longer)
+    assert main(["recalc", str(b), "-o", str(out)]) == 0
+    assert "此前副本" not in load_workbook(out / "复核汇总.xlsx").sheetnames

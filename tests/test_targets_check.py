@@ -1047,3 +1047,15 @@ def test_a_list_column_labelled_with_its_unit_is_read_in_it(tmp_path, capsys, la
     project = "2022-2023年朝阳区互联网接入服务"
     assert ((project, "cost_over_budget", "K5") in found) == cost_found
     assert not any("列，相关审核无法进行" in f["message"] for p in data["projects"] for f in p["findings"])
+
+
+def test_lists_reviewed_one_after_another_into_one_output_folder(tmp_path, capsys):
+    """One list, then another, then the first again into one folder: the earlier copy is still
+    known as a review's (listed on the summary's hidden sheet), not refused as the user's."""
+    out = tmp_path / "out"
+    for listed in (PLANTED, SAMPLE, PLANTED):
+        code, captured = run(capsys, listed, "-o", out)
+        assert code in (0, 1), captured.err
+    from openpyxl import load_workbook
+
+    assert [c.value for c in load_workbook(out / "目标审核汇总.xlsx")["此前副本"]["A"]] == ["审核副本", "project_list_审核.xlsx"]

@@ -201,6 +201,7 @@ class RecalcResult:
     stopped: int | None = None                # a stop signal held while the outputs were written (all done)
     sources: dict[str, Path] = field(default_factory=dict)  # file label -> the file, for links
     members: dict[str, str] = field(default_factory=dict)   # file label -> its path in the archive (sources)
+    carried: list[str] = field(default_factory=list)   # earlier runs' copies left in the output folder
     firsts: dict = field(default_factory=dict, repr=False)   # (project, department) -> its first table (mark_repeat)
 
     @property

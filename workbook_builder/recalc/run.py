@@ -766,7 +766,7 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
     is told how many .zip archives are being unpacked (before it, when there are any),
     ``on_start(n)`` how many files were found, ``progress(1)`` after each one. On Ctrl+C the summary and
     the JSON are written for the files done, with ``partial`` set."""
-    from .outputs import copy_name, earlier_outputs, refuse_writing_over   # (the main process's: workers import this module too)
+    from .outputs import carried_copies, copy_name, earlier_outputs, refuse_writing_over   # (the main process's: workers import this module too)
     from .summary import SUMMARY_NAME
 
     get_profile(profile)  # an unknown profile is a usage error, before any work
@@ -823,7 +823,8 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
         work = [(str(i.path), profile, str(outdir) if copies else None, n, i.label) for i, n in zip(inputs, names)]
         result = RecalcResult(files=len(inputs) + len(passed) + len(skipped), partial=interrupted,
                               sources={i.label: i.source for i in inputs},
-                              members={i.label: i.member for i in inputs if i.member})
+                              members={i.label: i.member for i in inputs if i.member},
+                              carried=carried_copies(earlier, SUMMARY_NAME, targets))
         result.failures.extend(FileFailure(labels[p], f"未读取：{reason}", FORMATS.get(p.suffix.lower()),
                                            skipped=passed_by_rule(p, reason), uri=_uri(p))
                                for p, reason in skipped)

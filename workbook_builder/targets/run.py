@@ -99,6 +99,7 @@ class TargetsResult:
     json_path: Path | None = None
     sources: dict[str, Path] = field(default_factory=dict)  # file label → the file, for links
     annotation_errors: dict[str, str] = field(default_factory=dict)
+    carried: list[str] = field(default_factory=list)   # earlier reviews' copies left in the output folder
 
     @property
     def findings(self) -> int:
@@ -248,12 +249,13 @@ def check_targets(paths: list[str], outdir: str | Path | None = None, profile: s
     labels = [_label(p, paths) for p in found]
     stems = unique_names([output_stem(p.stem, 60) + COPY_SUFFIX for p in found], "")   # (≤ 60 characters: < 255 bytes)
     if out is not None:   # (a copy's name as .annotate gives it, by the list's suffix)
-        from ..recalc.outputs import earlier_outputs, refuse_writing_over
+        from ..recalc.outputs import carried_copies, earlier_outputs, refuse_writing_over
         from .annotate import copy_name
 
         names = [SUMMARY_NAME, *(copy_name(stem, p.suffix.lower().lstrip(".")) for p, stem in zip(found, stems) if copies)]
         earlier = earlier_outputs(out, SUMMARY_NAME, "审核副本")
         refuse_writing_over(out, names, earlier, TargetsError, "审核")
+        result.carried = carried_copies(earlier, SUMMARY_NAME, names)
     done, stopped = 0, False
     try:
         for path, label, stem in zip(found, labels, stems):
