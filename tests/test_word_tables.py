@@ -326,6 +326,11 @@ def test_a_word_table_never_filled_in_is_said_so_in_its_copys_results():
      '<w:moveTo w:id="2" w:author="a"><w:r><w:t>10</w:t></w:r></w:moveTo>', "10"),         # a tracked move
     ('<w:del w:id="3" w:author="a"><w:r><w:delText>10</w:delText></w:r></w:del>'
      '<w:ins w:id="4" w:author="a"><w:r><w:t>7</w:t></w:r></w:ins>', "7"),                 # a tracked change
+    ('<mc:AlternateContent><mc:Choice Requires="wps"><w:r><w:t>7</w:t></w:r></mc:Choice>'
+     '<mc:Fallback><w:r><w:t>7</w:t></w:r></mc:Fallback></mc:AlternateContent>', "7"),    # Word's two renderings
+    ('<w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><w:txbxContent><w:p><w:r><w:t>7</w:t></w:r>'
+     '</w:p></w:txbxContent></w:drawing></mc:Choice><mc:Fallback><w:pict><w:txbxContent><w:p><w:r><w:t>7</w:t>'
+     '</w:r></w:p></w:txbxContent></w:pict></mc:Fallback></mc:AlternateContent></w:r>', "7"),   # a text box
 ])
 def test_a_cell_reads_as_word_shows_it(runs, shown):
     """Text Word does not show (hidden, moved away, deleted) is not read: a hidden 10 before a
@@ -335,4 +340,5 @@ def test_a_cell_reads_as_word_shows_it(runs, shown):
     from workbook_builder.readers.docx import cell_text
 
     w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-    assert cell_text(etree.fromstring(f'<w:tc xmlns:w="{w}"><w:p>{runs}</w:p></w:tc>')) == shown
+    mc = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+    assert cell_text(etree.fromstring(f'<w:tc xmlns:w="{w}" xmlns:mc="{mc}"><w:p>{runs}</w:p></w:tc>')) == shown

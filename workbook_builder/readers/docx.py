@@ -296,30 +296,46 @@ def cells_once(tbl, number: int = 1) -> list[list[str]]:
 
 
 _R, _RPR, _VANISH, _MOVE_FROM = (f"{{{_W}}}{tag}" for tag in ("r", "rPr", "vanish", "moveFrom"))
+# The other rendering of a drawing or text box Word writes beside the one it shows (for older
+# readers): never read, or a 7 in a text box reads as 77
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _OFF = {"0", "false", "off"}
 
 
 def _shown_text(t, p) -> bool:
-    """Whether Word shows a ``w:t`` of paragraph ``p``: not in a run formatted as hidden
-    (``w:vanish``), nor in text a tracked move took away (``w:moveFrom``; deleted text is
-    ``w:delText``, never read). A hidden 10 before a shown 7 had read as 107."""
+    """Whether Word shows a ``w:t`` of paragraph ``p`` as that paragraph's own: not in a run
+    formatted as hidden (``w:vanish``), nor in text a tracked move took away (``w:moveFrom``;
+    deleted text is ``w:delText``, never read), nor in an ``mc:Fallback``, nor in a paragraph
+    inside it (a text box's, read as a line of its own). A hidden 10 before a shown 7 had read as 107."""
     parent = t.getparent()
     if parent is not None and parent.tag == _R:
         vanish = parent.find(f"{_RPR}/{_VANISH}")
         if vanish is not None and vanish.get(_VAL, "true").lower() not in _OFF:
             return False
     while parent is not None and parent is not p:
-        if parent.tag == _MOVE_FROM:
+        if parent.tag in (_MOVE_FROM, _FALLBACK, _P):
             return False
         parent = parent.getparent()
     return True
 
 
+def _in_fallback(p, tc) -> bool:
+    """Whether paragraph ``p`` of cell ``tc`` is in an ``mc:Fallback`` (a text box's other rendering)."""
+    for above in p.iterancestors():
+        if above is tc:
+            return False
+        if above.tag == _FALLBACK:
+            return True
+    return False
+
+
 def cell_text(tc) -> str:
-    """The text of a ``w:tc``: its paragraphs (and nested tables' text) joined by line breaks,
-    no more than :data:`~.container.MAX_TEXT` characters of it gathered (the reader keeps no more)."""
+    """The text of a ``w:tc``: its paragraphs (a text box's, nested tables') joined by line
+    breaks, no more than :data:`~.container.MAX_TEXT` characters of it gathered (the reader keeps no more)."""
     lines, size = [], 0
     for p in tc.iter(_P):
+        if _in_fallback(p, tc):
+            continue
         line = "".join(t.text or "" for t in p.iter(_T) if _shown_text(t, p))
         lines.append(line)
         size += len(line) + 1
