@@ -1059,3 +1059,16 @@ def test_lists_reviewed_one_after_another_into_one_output_folder(tmp_path, capsy
     from openpyxl import load_workbook
 
     assert [c.value for c in load_workbook(out / "目标审核汇总.xlsx")["此前副本"]["A"]] == ["审核副本", "project_list_审核.xlsx"]
+
+
+@pytest.mark.parametrize("period, one_year", [("2022年", True), ("1年", True), ("一年", True), (1, True),
+                                              ("12个月", True), ("3年", False), ("2021-2023年", False)])
+def test_a_period_of_one_year_written_as_a_length(tmp_path, capsys, period, one_year):
+    """项目期 written as its length (1年, 一年, 1, 12个月) is one year, as 项目期 2022年 is: its
+    项目金额 is the annual amount (1年 had been taken for several years: no cost compared)."""
+    def set_period(sheet):
+        sheet["E6"] = period
+    path = edited("huangshi_2022_dangxiao_zhutiban.xlsx", tmp_path / "p", set_period)
+    run(capsys, path, "-o", tmp_path / "out", "--json", tmp_path / "r.json")
+    found = {(f["kind"], f["cell"]) for p in findings(tmp_path / "r.json")[1]["projects"] for f in p["findings"]}
+    assert (("unreadable", "B3") not in found) == one_year

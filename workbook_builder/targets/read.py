@@ -487,7 +487,7 @@ def read_declaration(grid: Grid) -> list[TargetProject]:
     table = _funds_table(grid, above)
     annual = table[:4] if table else _labelled(grid, above, ANNUAL_LABELS, amount=True) or _one_year_amount(grid, above)
     if annual is None:
-        project.problems.append((project.cells["project"], f"没有找到年度资金总额（{ANNUAL_LABELS[1]}），无法核对成本指标"))
+        project.problems.append((project.cells["project"], "没有找到年度资金总额（申报表中应有“年度资金总额”或“全年预算数”一栏；项目期只有一年时可用“项目金额”），无法核对成本指标"))
     else:
         value, cell, label_row, label_col = annual
         project.annual = Amount(form.FUNDS_TOTAL, money_in(value, project.money_unit), cell)
@@ -536,17 +536,19 @@ WHOLE_LABELS = ("项目金额", "项目资金总额", "项目总金额", "项目
 PERIOD_LABELS = ("项目期", "项目周期", "项目起止时间", "计划起止日期", "项目实施期", "实施期限", "起止时间")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _YEARS = re.compile(r"[\d一二两三四五六七八九十]\s*个?年|起|开始|以后|至今|长期")   # (once the year is taken out: 2023年起三年)
+_ONE_YEAR = re.compile(r"(?:1|一|壹)\s*(?:个?年度?|年期)?|12\s*个?月")   # 项目期 1年 (一年, 12个月, 1)
 
 
 def _one_year_amount(grid: Grid, rows: range) -> tuple[object, str, int, int] | None:
     """The project's whole amount as its annual one, where the 申报表 states no annual amount and
-    its period is one year (项目期 2022年): a multi-year total is never the annual amount."""
+    its period is one year (项目期 2022年, 项目期 1年): a multi-year total is never the annual amount."""
     period = _labelled(grid, rows, PERIOD_LABELS)
     if period is None:
         return None
     _, _, r, c = period   # (the whole row right of the label: 2022-01-01 | 至 | 2024-12-31)
-    text = normalized("".join(str(grid.value(r, x)) for x in range(c + 1, grid.right) if not blank(grid.value(r, x))))
-    if len(set(_YEAR.findall(text))) != 1 or _YEARS.search(_YEAR.sub("", text)):
+    values = [grid.value(r, x) for x in range(c + 1, grid.right)]
+    text = normalized("".join(str(int(v)) if isinstance(v, float) and v.is_integer() else str(v) for v in values if not blank(v)))
+    if not _ONE_YEAR.fullmatch(text) and (len(set(_YEAR.findall(text))) != 1 or _YEARS.search(_YEAR.sub("", text))):
         return None
     return _labelled(grid, rows, WHOLE_LABELS, amount=True)
 
