@@ -1072,3 +1072,33 @@ def test_a_period_of_one_year_written_as_a_length(tmp_path, capsys, period, one_
     run(capsys, path, "-o", tmp_path / "out", "--json", tmp_path / "r.json")
     found = {(f["kind"], f["cell"]) for p in findings(tmp_path / "r.json")[1]["projects"] for f in p["findings"]}
     assert (("unreadable", "B3") not in found) == one_year
+
+
+def test_declarations_one_below_the_other_are_each_a_project(tmp_path, capsys):
+    """湘潭's 申报表 twice on one sheet, the second renamed: two projects, each with its own
+    finding at its own cell (the second had been read as rows of the first and dropped)."""
+    source = openpyxl.load_workbook(DATA / "xiangtan_2023_wupaoche.xlsx").active
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for offset in (0, 22):
+        for row in source.iter_rows():
+            for cell in row:
+                sheet.cell(cell.row + offset, cell.column, cell.value)
+    [name_cell] = [c for row in sheet.iter_rows(min_row=23) for c in row if c.value == "雾炮车降尘抑尘服务"]
+    name_cell.value = "第二个项目"
+    book.save(tmp_path / "two.xlsx")
+    run(capsys, tmp_path / "two.xlsx", "-o", tmp_path / "out", "--json", tmp_path / "r.json")
+    found, data = findings(tmp_path / "r.json")
+    assert found == {("雾炮车降尘抑尘服务", "scale", "E12"), ("第二个项目", "scale", "E34")}
+
+
+def test_a_project_name_line_below_the_indicators_starts_no_project(tmp_path, capsys):
+    """A 项目名称 line after the indicators (a footer) with no indicator header after it: still one project."""
+    book = openpyxl.load_workbook(DATA / "xiangtan_2023_wupaoche.xlsx")
+    sheet = book.active
+    sheet.cell(sheet.max_row + 2, 1, "项目名称")
+    sheet.cell(sheet.max_row, 2, "雾炮车降尘抑尘服务")
+    book.save(tmp_path / "footer.xlsx")
+    run(capsys, tmp_path / "footer.xlsx", "-o", tmp_path / "out", "--json", tmp_path / "r.json")
+    found, _ = findings(tmp_path / "r.json")
+    assert found == {("雾炮车降尘抑尘服务", "scale", "E12")}

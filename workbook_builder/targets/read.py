@@ -460,16 +460,32 @@ def _numeric(value: object) -> bool:
 
 def read_declaration(grid: Grid) -> list[TargetProject]:
     """The project of a 申报表 sheet (an indicator header with the project's lines above it), or
-    nothing when the sheet has no indicator header."""
+    nothing when the sheet has no indicator header. Several 申报表 one below the other (each its
+    项目名称 line above its indicator header) are each a project."""
     texts = cell_texts(grid)
     headers = [grid.top + i for i, row in enumerate(texts) if _is_header(tuple(row))]
     if not headers:
         return []
+    names = [grid.top + i for i, row in enumerate(texts) if any(_is_project_label(t) for t in row)]
+    starts = [n for n, after in zip(names, [*names[1:], grid.bottom]) if any(n < h < after for h in headers)]
+    if len(starts) < 2:
+        return [_declaration(grid, texts, headers, grid.top, grid.bottom)]
+    bounds = zip([grid.top, *starts[1:]], [*starts[1:], grid.bottom])
+    return [_declaration(grid, texts, [h for h in headers if start <= h < stop], start, stop) for start, stop in bounds]
+
+
+def _is_project_label(text: str) -> bool:
+    return bool(text) and _UNIT_OR_COLON.sub("", normalized(text)).replace(" ", "") in PROJECT_LABELS
+
+
+def _declaration(grid: Grid, texts: list[list[str]], headers: list[int], start: int, stop: int) -> TargetProject:
+    """The project of the 申报表 in rows ``start`` to ``stop`` of a sheet, whose indicator headers
+    are ``headers``."""
     header = _annual_block(grid, headers, texts)
-    above = range(grid.top, headers[0])
+    above = range(start, headers[0])
     name = _labelled(grid, above, PROJECT_LABELS)
     if name is None or blank(name[0]):
-        cell = name[1] if name else grid.address(grid.top, grid.left)
+        cell = name[1] if name else grid.address(start, grid.left)
         lost = cell in {grid.address(*at) for at in grid.no_result}   # (said as such: the name may well be there)
         project = TargetProject(grid.name, problems=[(cell, f"{NO_RESULT}；{PROJECT}未读出，按工作表名“{grid.name}”审核"
                                                       if lost else f"没有找到{PROJECT}，按工作表名“{grid.name}”审核")],
@@ -480,7 +496,7 @@ def read_declaration(grid: Grid) -> list[TargetProject]:
         found = _labelled(grid, above, label)
         if found and not blank(found[0]):
             setattr(project, attribute, str(found[0]).strip())
-    above_texts = [t for row in texts[: header - grid.top + 2] for t in row if t]   # (in reading order)
+    above_texts = [t for row in texts[start - grid.top: header - grid.top + 2] for t in row if t]   # (in reading order)
     seen = set(above_texts)
     money = next((t for t in above_texts if _UNIT_BRACKET.search(t)), "")   # the form's funds label, maybe
     project.money_unit = _money_unit(above_texts)
@@ -508,7 +524,7 @@ def read_declaration(grid: Grid) -> list[TargetProject]:
     form_id, _ = _recognise(seen, columns, money)
     project.profile = get_form(form_id).profile
     totals, stops = ends()
-    end = next((h for h in headers if h > header), grid.bottom)
+    end = next((h for h in headers if h > header), stop)
     label_end = columns.get("target", grid.right)
     passed = PassedLabels()
     for r in range(first, end):
@@ -528,7 +544,7 @@ def read_declaration(grid: Grid) -> list[TargetProject]:
             project.problems.append((row.cells.get("level3", ""), f"第 {r + 1} 行缺少三级指标名称"))
         project.rows.append(row)
     _carry(project.rows)
-    return [project]
+    return project
 
 
 # The whole project's amount (黄石's 批复表: 项目金额 164万元), and the labels of its period (项目期 2022年)
