@@ -141,6 +141,11 @@ def test_unit_missing_and_shares_over_100():
     assert found(make(with_row(1, target="999"))) == [("unit", "K3")]
     assert found(make(with_row(0, level3="访问量增长率", target="150", unit="%"))) == []
     assert found(make(with_row(2, unit="时"))) == []     # 时 is 小时
+    assert found(make(with_row(2, target="≤1日", unit="天"))) == []   # 日 is 天 (one of each is one of the other)
+    assert found(make(with_row(2, target="≤1天", unit="小时"))) == [("unit", "L4")]   # (a day is no hour)
+    assert found(make(with_row(2, target="12月底前", unit="月"))) == []   # a deadline in months
+    assert found(make(with_row(2, target="10日前完成", unit="日"))) == []
+    assert found(make(with_row(2, target="12月底前", unit="天"))) == [("unit", "L4")]
     assert found(make(with_row(0, unit="", level3="开展修复工程(个)"))) == []   # the unit closing the name (秀屿)
     assert found(make(with_row(0, unit="", level3="培训人次（人次）"))) == []
     assert found(make(with_row(0, unit="", level3="道路硬化面积（平方公里）"))) == []   # a unit of the table, longer

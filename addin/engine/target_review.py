@@ -33,7 +33,8 @@ from . import form
 from .errors import PerfError
 from .methods import QUANTITATIVE
 from .natures import EQUAL, POSITIVE, QUALITATIVE, REVERSE, parse_nature, parse_weight
-from .numbers import BLANK_MARKS, _unit_forms, fmt, has_unit, normalize_text, quoted, read_value, round_half_up, to_decimal
+from .numbers import (BLANK_MARKS, _unit_forms, fmt, has_unit, normalize_text, quoted, read_value, round_half_up,
+                      to_decimal, unit_word)
 from .profiles import Profile, ProfileDefinitionError, TargetsReview, get_profile
 from .qualitative import find_scale
 from .table import weights_problem
@@ -209,8 +210,19 @@ def _unit_text(unit: object) -> str:
 
 
 def same_unit(a: str, b: str) -> bool:
-    """Whether two unit spellings name the same unit (小时/时, %/％, 平米/平方米 …)."""
-    return bool(set(_unit_forms(a)) & set(_unit_forms(b)))
+    """Whether two unit spellings name the same unit (小时/时, %/％, 平米/平方米, 天/日: one of
+    each is one of the other, see :mod:`.units`)."""
+    return bool(set(_unit_forms(a)) & set(_unit_forms(b))) or convert(Decimal(1), unit_word(a), unit_word(b)) == 1
+
+
+# A deadline's unit as a target writes it (12月底前, 6月末, 10日前完成): the month's or day's number
+_DEADLINE = re.compile(r"(月|日)(?:底|末|初)?(?:以?前|之前)?(?:完成)?")
+
+
+def _written_unit(unit: str) -> str:
+    """The unit a target writes, without what makes it a deadline (月底 is 月)."""
+    deadline = _DEADLINE.fullmatch(unit)
+    return deadline.group(1) if deadline else unit
 
 
 def money_factor(unit: str) -> Decimal | None:
@@ -382,7 +394,7 @@ def _unit(ctx: Context) -> Iterator[TargetFinding]:
         row = reading.row
         if reading.nature in (None, QUALITATIVE) or reading.nature_problem or reading.value is None:
             continue
-        if reading.unit_column and reading.target_unit and not same_unit(reading.unit_column, reading.target_unit):
+        if reading.unit_column and reading.target_unit and not same_unit(reading.unit_column, _written_unit(reading.target_unit)):
             yield _finding("unit", row, f"{row.named}的年度指标值“{quoted(row.target)}”的单位是"
                            f"“{reading.target_unit}”，绩效度量单位却是“{reading.unit_column}”", "unit", "target",
                            value=reading.target_unit, limit=reading.unit_column)
