@@ -187,6 +187,9 @@ def test_cost_converted_rounded_as_written_and_totals_exempt():
     assert found(make(with_row(3, target="100.01")), ) == [("cost_over_budget", "K5")]
     assert found(make(with_row(3, target="100.12"), annual="100.116")) == []              # as precisely as written
     assert found(make(with_row(3, level3="项目总金额", target="300"))) == []               # a multi-year total
+    assert found(make(with_row(3, target="350", unit="万元/年"))) == [("cost_over_budget", "K5")]   # the year's amount
+    assert found(make(with_row(3, target="3500000", unit="元每年"))) == [("cost_over_budget", "K5")]
+    assert found(make(with_row(3, target="350", unit="元/人"))) == []                   # a unit cost: not the budget's
     assert found(make(with_row(3, target="150"), money_unit="万元", annual="1500000")) == []
     in_yuan = make(with_row(3, target="150"), annual="1000000", money_unit="元")
     review = review_project(in_yuan, CHAOYANG)

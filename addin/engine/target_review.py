@@ -555,6 +555,9 @@ def _budget(project: TargetProject) -> Decimal | None:
     return amount * factor if amount > 0 else None
 
 
+_PER_YEAR = re.compile(r"\s*(?:/|每)\s*(?:年度?|每年)$")   # a money unit per year (万元/年, 元每年)
+
+
 @rule("cost_over_budget", "成本超过预算")
 def _cost_over_budget(ctx: Context) -> Iterator[TargetFinding]:
     """A 成本指标 in money above the project's annual budget (元/万元 converted). A row named as
@@ -565,7 +568,7 @@ def _cost_over_budget(ctx: Context) -> Iterator[TargetFinding]:
         return
     for reading in ctx.readings:
         row = reading.row
-        factor = money_factor(reading.unit)
+        factor = money_factor(_PER_YEAR.sub("", reading.unit))   # (万元/年: the year's amount)
         if (reading.value is None or factor is None or reading.nature not in (POSITIVE, REVERSE, EQUAL)
                 or "成本指标" not in _group_of(row)):
             continue
