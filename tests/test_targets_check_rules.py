@@ -182,6 +182,20 @@ def test_weights_not_reviewed_without_a_weight_column():
 # money ---------------------------------------------------------------------------------------
 
 
+def test_direction_of_rates_to_raise_and_of_costs():
+    """A rate of what should happen written ≤, a cost in money written ≥: the wrong way round,
+    where the unit wrote it (a bare number is the profile's reading: never said)."""
+    assert found(make(with_row(1, level3="道路保洁达标率", nature="≤", target="95"))) == [("direction", "J3")]
+    assert found(make(with_row(1, level3="不合格率", nature="≤", target="5"))) == []
+    assert found(make(with_row(5, nature="≤", target="95"))) == [("satisfaction_floor", "J7")]   # (满意度: the floor's)
+    assert found(make(with_row(5, level3="投诉处理及时率", nature="≤", target="95"))) == [("satisfaction_floor", "J7")]
+    assert found(make(with_row(3, nature="≥", target="90"))) == [("direction", "J5")]
+    assert found(make(with_row(3, nature="≥", target="90", unit="台"))) == []   # not money
+    bare = make(with_row(3, level1="产出指标", level2="成本指标", nature="", target="90"),
+                columns=frozenset(COLUMNS) - {"nature"})   # (mof-2020 reads it ≥: 成本指标 is no 一级 here)
+    assert found(bare, "mof-2020") == []
+
+
 def test_cost_converted_rounded_as_written_and_totals_exempt():
     assert found(make(with_row(3, target="1000000", unit="元"))) == []                   # = 100 万元
     assert found(make(with_row(3, target="100.01")), ) == [("cost_over_budget", "K5")]
@@ -255,7 +269,7 @@ def test_last_year_only_for_the_over_target_natures_and_in_the_same_unit():
     money = {(key("示例项目"), key("运维报告")): [LastYear(13, "份", "上年")]}
     assert found(make(), last_year=money) == [("below_last_year", "K2")]
     yuan = {(key("示例项目"), key("运维费用")): [LastYear(1500000, "元", "上年")]}
-    assert found(make(with_row(3, nature="≥")), last_year=yuan) == [("below_last_year", "K5")]
+    assert found(make(with_row(3, nature="≥")), last_year=yuan) == [("direction", "J5"), ("below_last_year", "K5")]
     (finding,) = review_project(make(), CHAOYANG, LAST).findings
     assert (finding.value, finding.limit) == (Decimal(12), Decimal(14)) and "上年 表.xlsx" in finding.message
     survey = {(key("示例项目"), key("用户满意度")): [LastYear("100%", "%", "上年")]}

@@ -161,6 +161,7 @@ class RowReading:
     unit_column: str = ""           # the 度量单位 cell, when it names a unit
     target_unit: str = ""           # the unit written inside the target
     blank_target: bool = False
+    stated: bool = False            # the nature written (性质, or an operator in the target), not the profile's for a bare number
 
 
 @dataclass
@@ -278,6 +279,7 @@ def read_row(row: TargetRow, project: TargetProject, profile: Profile) -> RowRea
             prefix = "绩效指标性质为空，且" if "nature" in project.columns else ""
             reading.nature_problem = prefix + str(err)
         return reading
+    reading.stated = stated is not None or split.stated
     if reading.nature is None:
         reading.nature = split.nature
     elif split.stated and split.nature not in (reading.nature, QUALITATIVE) and reading.nature != QUALITATIVE:
@@ -658,19 +660,38 @@ _LOWER_IS_BETTER = re.compile(r"(?<![无零未不])(逾期|延误|差错|错误|
                               r"死亡|失误|不合格|漏报|误报|辍学)(?:发生|发放|事件|问题)?(?:率|次数|起数|件数|人数|数)$")
 
 
+# A rate of what should happen, ending the name (验收合格率, 道路保洁达标率, 任务完成率); not its
+# failure (不合格率, 未完成率). 满意度 is the satisfaction floor's.
+_HIGHER_IS_BETTER = re.compile(r"(?<![不未无])(合格|达标|完成|验收|覆盖|到位|及时|正确|准确|通过|知晓|入学|就业|"
+                               r"回收|处理|办结|接通|使用|利用|普及|参保|受益)率$")
+
+
 @rule("direction", "方向相反")
 def _direction(ctx: Context) -> Iterator[TargetFinding]:
-    """A rate or count of what should not happen (逾期发放率, 投诉次数) asked for at least (≥) some
-    positive value: the target rewards more of it (南岳区's published 申报表: 逾期发放率 ≥100%)."""
+    """A target that rewards the wrong way: a rate or count of what should not happen (逾期发放率,
+    投诉次数) asked for at least (≥) some positive value (南岳区's published 申报表: 逾期发放率
+    ≥100%); a rate of what should happen (达标率, 合格率) asked for at most (≤); a 成本指标 in
+    money asked for at least (≥ 300 万元: the more spent, the better met). The last two only where
+    the unit wrote the nature (a bare number is read as the profile says)."""
     for reading in ctx.readings:
         row, name = reading.row, key(reading.row.level3)
-        found = _LOWER_IS_BETTER.search(name)
-        if reading.nature != POSITIVE or reading.value is None or reading.value <= 0 or not found:
+        if reading.value is None or reading.value <= 0:
             continue
         unit = reading.unit if reading.unit in ("", "%") else f" {reading.unit}"
-        yield _finding("direction", row, f"{row.named}是越低越好的指标（{found.group(1)}），年度指标值却是 ≥ "
-                       f"{fmt(reading.value)}{unit}，方向相反，性质应为“≤”", "nature", "target",
-                       value=_shown(row.nature) or POSITIVE, limit=REVERSE)
+        lower, higher = _LOWER_IS_BETTER.search(name), _HIGHER_IS_BETTER.search(name)
+        if reading.nature == POSITIVE and lower:
+            said, should = f"是越低越好的指标（{lower.group(1)}）", REVERSE
+        elif not reading.stated:   # (a bare number: read as the profile says, not as the unit wrote it)
+            continue
+        elif reading.nature == REVERSE and higher and not _is_satisfaction(row):
+            said, should = f"是越高越好的指标（{higher.group(1)}率）", POSITIVE
+        elif reading.nature == POSITIVE and "成本指标" in _group_of(row) and money_factor(_PER_YEAR.sub("", reading.unit)):
+            said, should = "是成本指标（花费越少越好）", REVERSE
+        else:
+            continue
+        yield _finding("direction", row, f"{row.named}{said}，年度指标值却是 {reading.nature} "
+                       f"{fmt(reading.value)}{unit}，方向相反，性质应为“{should}”", "nature", "target",
+                       value=_shown(row.nature) or reading.nature, limit=should)
 
 
 def _is_satisfaction(row: TargetRow) -> bool:
