@@ -116,8 +116,14 @@ def test_json_has_exactly_the_documented_shape(tmp_path, capsys):
         for finding in project["findings"]:
             assert set(finding) == {"kind", "cell", "indicator", "message", "value", "limit"}
             assert isinstance(finding["message"], str) and finding["message"]
-    assert [set(u) for u in data["unreadable"]] == [{"file", "message"}]
-    assert data["unreadable"][0]["file"] == "坏文件.xlsx"
+    assert [set(u) for u in data["unreadable"]] == [{"file", "message", "skipped"}]
+    assert (data["unreadable"][0]["file"], data["unreadable"][0]["skipped"]) == ("坏文件.xlsx", False)
+    (tmp_path / "收到").mkdir()
+    shutil.copy(PLANTED, tmp_path / "收到")
+    (tmp_path / "收到" / "说明.txt").write_text("请审核", encoding="utf-8")   # no list: skipped by rule, not unreadable
+    run(capsys, tmp_path / "收到", "-o", tmp_path / "out2", "--json", tmp_path / "r2.json")
+    data = json.loads((tmp_path / "r2.json").read_text(encoding="utf-8"))
+    assert [(u["file"], u["skipped"]) for u in data["unreadable"]] == [("收到/说明.txt", True)]
 
 
 def test_summary_workbook_and_annotated_copy(tmp_path, capsys):

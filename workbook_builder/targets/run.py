@@ -116,7 +116,7 @@ class TargetsResult:
 
     def to_dict(self) -> dict:
         return {"projects": [p.to_dict() for p in self.projects],
-                "unreadable": [{"file": u.file, "message": u.message} for u in self.unreadable]}
+                "unreadable": [{"file": u.file, "message": u.message, "skipped": u.skipped} for u in self.unreadable]}
 
     def to_json(self) -> str:
         """One project (or unreadable file) per line, like recalc's JSON."""
@@ -244,7 +244,8 @@ def check_targets(paths: list[str], outdir: str | Path | None = None, profile: s
     from ..recalc.run import passed_by_rule
 
     for path, reason in skipped:
-        result.unreadable.append(Unreadable(readable_path(str(path))[0], f"未读取：{reason}",   # (an output: by rule)
+        result.unreadable.append(Unreadable(_label(path, paths) if path.exists() else readable_path(str(path))[0],
+                                            f"未读取：{reason}",   # (an output: by rule)
                                             skipped=reason == OUTPUT_FOLDER or passed_by_rule(path, reason)))
     labels = [_label(p, paths) for p in found]
     stems = unique_names([output_stem(p.stem, 60) + COPY_SUFFIX for p in found], "")   # (≤ 60 characters: < 255 bytes)
