@@ -261,6 +261,17 @@ def test_satisfaction_reverse_and_fractions():
     assert found(make(with_row(5, target="85"))) == []
 
 
+def test_satisfaction_in_points_and_without_a_unit_is_said_in_its_own_terms():
+    """A 满意度 of ≥4.5分 is on a scale of 5 points: no floor in %; 80分 (of 100) is held to it, said
+    in 分; a bare 0.95 is said as it is written, with what it may mean (it had been 0.95%)."""
+    assert found(make(with_row(5, target="4.5", unit="分"))) == []
+    [points] = review_project(make(with_row(5, target="80", unit="分")), CHAOYANG).findings
+    assert "年度指标值 80分低于规则“beijing-chaoyang-2024”的下限 85分" in points.message
+    bare = [f for f in review_project(make(with_row(5, target="0.95", unit="")), CHAOYANG).findings
+            if f.kind == "satisfaction_floor"]
+    assert bare[0].message.startswith("满意度指标“用户满意度”的年度指标值 0.95（没有单位，按百分数读；如指 95%，请写“≥95%”）低于")
+
+
 def test_last_year_only_for_the_over_target_natures_and_in_the_same_unit():
     last = {(key("示例项目"), key("故障响应时间")): [LastYear(1, "小时", "上年")],
             (key("示例项目"), key("运维费用")): [LastYear(90, "万元", "上年")],

@@ -628,6 +628,9 @@ def _amount_text(amount: Amount) -> str:
 # ambitious enough ----------------------------------------------------------------------------
 
 
+POINT_SCALES = 10   # a 满意度 in 分 up to this is on a scale of 5 or 10 points, not of 100: no floor in %
+
+
 @rule("satisfaction_floor", "满意度目标偏低")
 def _satisfaction_floor(ctx: Context) -> Iterator[TargetFinding]:
     """A 满意度 target below the profile's floor, or one that asks for at most (≤) or exactly (=)
@@ -647,10 +650,13 @@ def _satisfaction_floor(ctx: Context) -> Iterator[TargetFinding]:
             yield _finding("satisfaction_floor", row, f"满意度指标{row.named}的性质为“=”（满意度恰好为 "
                            f"{fmt(reading.value)}%，高于它也会扣分），满意度应越高越好，性质应为“≥”", "nature", "target",
                            value=_shown(row.nature) or "=", limit=POSITIVE)
-        elif reading.value < floor:
-            yield _finding("satisfaction_floor", row, f"满意度指标{row.named}的年度指标值 {fmt(reading.value)}% "
-                           f"低于规则“{ctx.profile.id}”的下限 {fmt(floor)}%，目标偏低", "target",
-                           value=reading.value, limit=floor)
+        elif reading.value < floor and not (reading.unit == "分" and reading.value <= POINT_SCALES):
+            written = fmt(reading.value) + ("%" if same_unit(reading.unit, "%") else reading.unit)
+            hint = (f"（没有单位，按百分数读；如指 {fmt(reading.value * 100)}%，请写“≥{fmt(reading.value * 100)}%”）"
+                    if not reading.unit and reading.value <= 1 else "")
+            yield _finding("satisfaction_floor", row, f"满意度指标{row.named}的年度指标值 {written}{hint}"
+                           f"低于规则“{ctx.profile.id}”的下限 {fmt(floor)}{'分' if reading.unit == '分' else '%'}，目标偏低",
+                           "target", value=reading.value, limit=floor)
 
 
 # A rate or a count of what should not happen, ending the name (逾期发放率, 安全事故发生次数, 群众投诉率);
