@@ -240,6 +240,15 @@ def test_a_date_for_a_target_is_said_to_be_one():
     assert "是日期" not in finding.message and "年终无法评定等级" in finding.message
 
 
+@pytest.mark.parametrize("target, suggested", [("95%-98%", "≥95%"), ("3~5天", "≥3天"), ("90 至 95", "≥90")])
+def test_a_range_for_a_target_is_said_to_be_one(target, suggested):
+    """A range (95%-98%) read as a 定性 target is said to be a range, with a bound to write
+    instead (it had been said to be no grade of the scale)."""
+    [finding] = review_project(make(with_row(1, nature="", target=target), columns=frozenset(COLUMNS) - {"nature"}),
+                               "mof-2020").findings
+    assert finding.kind == "scale" and f"是一个区间，年终无法按一个数计分；请写出下限或上限，如“{suggested}”" in finding.message
+
+
 def test_money_put_in_is_no_target_work_and_subsidies_paid_are():
     """预算执行率, 资金到位率 as an 产出 or 效益 target are inputs (鄂州's published table lists
     预算执行率 100% and 预算资金拨款率 100% as 数量指标); 巡检计划执行率 is work done, a subsidy

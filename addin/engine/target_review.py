@@ -419,6 +419,8 @@ _DATES = re.compile(r"(?:19|20)\d\d\s*[.．/年-]\s*\d{1,2}")
 # a period from one date to another (2020年1月--2020年11月, 2023.07-2024.01, 2023年1月至12月)
 _PERIOD = re.compile(_DATES.pattern + r"\D{0,3}?\s*(?:[-—–－~～]+|至|到)\s*(?:(?:19|20)\d\d\s*[.．/年-]\s*)?\d{1,2}\s*[月.．/]?")
 _DATES_SAID = "年度指标值“{}”是日期或时间段，没有写明年终可衡量的要求（如 按期完成率 ≥100%、≤12月底前完成）"
+# a range of values (95%-98%, 3~5天): no one number to score against
+_RANGE = re.compile(r"(\d+(?:\.\d+)?)\s*([^\d\s.]{0,4}?)\s*(?:-|~|～|—|–|－|至|到)\s*\d+(?:\.\d+)?\s*([^\d\s.]{0,4})")
 
 
 @rule("scale", "定性等级不明")
@@ -432,7 +434,14 @@ def _scale(ctx: Context) -> Iterator[TargetFinding]:
         try:
             find_scale(row.target, ctx.profile)
         except PerfError as err:
-            why = _DATES_SAID.format(row.target) if _DATES.search(text) else f"{err}，年终无法评定等级"
+            span = _RANGE.fullmatch(text.replace(" ", ""))
+            if _DATES.search(text):
+                why = _DATES_SAID.format(row.target)
+            elif span:
+                why = (f"年度指标值“{row.target}”是一个区间，年终无法按一个数计分；请写出下限或上限，"
+                       f"如“≥{span.group(1)}{span.group(2) or span.group(3)}”")
+            else:
+                why = f"{err}，年终无法评定等级"
         else:   # (a profile taking any words as a statement still takes no period for one)
             why = _DATES_SAID.format(row.target) if _PERIOD.search(text) else None
         if why:   # (the target's own braces stay as typed: 达到{优})
