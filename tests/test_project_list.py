@@ -6,6 +6,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from addin.engine.natures import parse_weight
 from workbook_builder.cli import main
 from workbook_builder.readers.project_list import COLUMNS, PROJECT_COLUMNS, ProjectListError, read_project_list
 
@@ -364,3 +365,20 @@ def test_weights_add_up_to_100_without_the_funds_row_where_the_form_does_not_sco
                  "--form", "ningxia-2021"]) == 0
     assert main(["batch", str(write(tmp_path, rows_for("甲"), "c.xlsx")), "-o", str(tmp_path / "c"),
                  "--form", "central-2020"]) == 0
+
+
+def test_weights_typed_into_percentage_cells_are_read_as_shown(tmp_path):
+    """分值 20, 10 … shown as 20%, 10% (stored 0.2, 0.1) are read as shown, as a target typed as a
+    percentage is: the template gets 20 (the list had been refused: 分值合计 0.9)."""
+    import openpyxl
+
+    path = write(tmp_path, rows_for("甲", (45, 45)))
+    book = openpyxl.load_workbook(path)
+    sheet = book.active
+    weight = [c.value for c in sheet[1]].index("分值") + 1
+    for row in (2, 3):
+        cell = sheet.cell(row, weight)
+        cell.value, cell.number_format = 0.45, "0%"
+    book.save(path)
+    [table] = read_project_list(path)
+    assert [parse_weight(i.weight) for i in table.indicators] == [45, 45]

@@ -1108,3 +1108,18 @@ def test_a_project_name_line_below_the_indicators_starts_no_project(tmp_path, ca
     run(capsys, tmp_path / "footer.xlsx", "-o", tmp_path / "out", "--json", tmp_path / "r.json")
     found, _ = findings(tmp_path / "r.json")
     assert found == {("雾炮车降尘抑尘服务", "scale", "E12")}
+
+
+def test_weights_shown_as_percentages_are_read_as_shown(tmp_path, capsys):
+    """The sample list's 分值 typed into cells formatted as percentages (15 shown as 15%, stored
+    0.15): read as shown, no 分值合计 finding (it had said 分值合计 0.9 … 应为 100)."""
+    book = openpyxl.load_workbook(SAMPLE)
+    sheet = book.active
+    for row in sheet.iter_rows(min_row=2, min_col=13, max_col=13):
+        for cell in row:
+            if isinstance(cell.value, (int, float)):
+                cell.value, cell.number_format = cell.value / 100, "0%"
+    book.save(tmp_path / "percent.xlsx")
+    run(capsys, SAMPLE, "-o", tmp_path / "a", "--json", tmp_path / "a.json")
+    run(capsys, tmp_path / "percent.xlsx", "-o", tmp_path / "b", "--json", tmp_path / "b.json")
+    assert findings(tmp_path / "a.json")[0] == {(p, k, c) for p, k, c in findings(tmp_path / "b.json")[0]}

@@ -147,9 +147,12 @@ def _frame(path: Path) -> tuple[list[str], list[dict[str, str]], str | None, int
     units = {name: written[i] for name, i in columns.items() if i < len(written) and written[i]}
     target, unit = columns.get(form.INDICATOR_FIELDS["target"]), columns.get(form.INDICATOR_FIELDS["unit"])
     body = rows[at + 1:]
-    for number, row in enumerate(body if grid.percent and target is not None else (), start=grid.top + at + 1):
-        if percent_unit(row[unit] if unit is not None and unit < len(row) else ""):   # 95% typed is stored as 0.95
-            row[target] = _cell(grid.shown(number, grid.left + target))
+    weight = columns.get(form.INDICATOR_FIELDS["weight"])
+    for number, row in enumerate(body if grid.percent else (), start=grid.top + at + 1):
+        if target is not None and percent_unit(row[unit] if unit is not None and unit < len(row) else ""):
+            row[target] = _cell(grid.shown(number, grid.left + target))   # 95% typed is stored as 0.95
+        if weight is not None and weight < len(row) and (number, grid.left + weight) in grid.percent:
+            row[weight] = _cell(grid.shown(number, grid.left + weight))   # a 分值 of 20 shown as 20% is stored 0.2
     records = [{name: row[i] if i < len(row) else "" for name, i in columns.items()} for row in body]
     first = grid.top + at + 1
     lost = [{name for name, i in columns.items() if (r, grid.left + i) in grid.no_result}

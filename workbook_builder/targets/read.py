@@ -222,11 +222,11 @@ def from_table(read, grids: list[Grid]) -> TargetProject:
 
 
 def _value(grid: Grid, row: int, col: int | None, field: str = "") -> object:
-    """A cell's value, text stripped; a 年度指标值 as shown (90% typed into a percentage cell is
-    stored 0.9: see :meth:`Grid.shown`)."""
+    """A cell's value, text stripped; a 年度指标值 or a 分值 as shown (90% typed into a percentage
+    cell is stored 0.9, a 分值 of 20 shown as 20% is stored 0.2: see :meth:`Grid.shown`)."""
     if col is None:
         return None
-    value = grid.shown(row, col) if field == "target" else grid.value(row, col)
+    value = grid.shown(row, col) if field in ("target", "weight") else grid.value(row, col)
     return value.strip() if isinstance(value, str) else value
 
 
