@@ -448,3 +448,17 @@ def test_the_index_links_open_names_holding_hash_or_percent(tmp_path):
     targets = [index.cell(row, 7).hyperlink.target for row in (3, 4)]
     assert targets == ["1_项目%231.xlsx", "2_a%2520b.xlsx"]
     assert [w.path.name for w in result.written] == ["1_项目#1.xlsx", "2_a%20b.xlsx"]
+
+
+def test_the_index_shows_numbers_clear_of_the_next_column(tmp_path):
+    """The index's 序号, 全年预算数 and 指标数 sit a character in from the right edge (6 had run into
+    the file name beside it: 601_…), 全年预算数 to two decimals at least (288 as 288.00)."""
+    import openpyxl
+
+    from workbook_builder.readers.project_list import read_project_list
+
+    tables = read_project_list(ROOT / "samples" / "chaoyang-2024" / "project_list.xlsx", year=2024)[:2]
+    index = openpyxl.load_workbook(write_batch(tables, tmp_path / "out", None, 2024).index).active
+    cells = [index.cell(3, column) for column in (1, 5, 6)]
+    assert [(c.alignment.horizontal, c.alignment.indent) for c in cells] == [("right", 1)] * 3
+    assert cells[1].number_format == "#,##0.00####"

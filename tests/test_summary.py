@@ -60,6 +60,9 @@ def test_every_sheet_is_set_up_for_reading_and_printing(tmp_path):
     assert projects.column_dimensions[projects.cell(1, name).column_letter].width >= 2 * len("朝阳区政府网站功能和监测服务项目")
     total = projects.cell(2, header.index("计算总分") + 1)
     assert total.value == 94.0 and total.number_format == "0.00"
+    count = projects.cell(2, header.index("问题数") + 1)   # numbers a character in from the right edge, counts too
+    assert [(c.alignment.horizontal, c.alignment.indent) for c in (total, count)] == [("right", 1), ("right", 1)]
+    assert projects.cell(2, name).alignment.horizontal is None   # (text as it is)
     assert projects.cell(2, 1).fill.fgColor.rgb.endswith("FFC7CE")      # a table with findings
     assert not projects.cell(4, 1).fill.fgColor.rgb.endswith("FFC7CE")  # one without
     for ws in (book["等级分布"], book["问题类型"], book["金额与得分"]):

@@ -167,6 +167,9 @@ def _index(results: list[Written], profile, year: int | None) -> Workbook:
         ws.column_dimensions[column].width = width
     for row in ws.iter_rows(min_row=3):
         row[1].alignment = Alignment(wrap_text=True, vertical="center")
+        for cell in (row[0], row[4], row[5]):   # (a character in from the edge: no number runs into the next text)
+            cell.alignment = Alignment(horizontal="right", indent=1, vertical="center")
+        row[4].number_format = "#,##0.00####"   # (万元 to two decimals at least, as many more as typed)
     ws.freeze_panes = "A3"
     ws.print_title_rows = "1:2"   # printed on A4 landscape, one page wide, the header on every page
     ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4

@@ -31,6 +31,7 @@ from .inert import cell_text, is_formula_like
 from .textsize import row_height, text_width, wrapped_lines
 
 NUMBER_FORMAT = "0.00"
+GENERAL = "General"   # a number's format in a column of other things (counts: 问题数)
 PERCENT_FORMAT = "0.00%"
 HEADER_FILL = "#DDEBF7"
 FINDING_FILL = "#FFC7CE"
@@ -256,7 +257,7 @@ class SummaryBook:
         self.taken: set[str] = set()   # the sheets' titles, lower-cased (Excel ignores case)
 
     def format(self, key: tuple) -> object:
-        """The cell format for a style key (quote prefix, number format or None, wrapped,
+        """The cell format for a style key (quote prefix, number format or None for text, wrapped,
         highlighted, link, blank): every cell but a blank one is aligned to the top, as the wrapped ones, so that
         a row taller than a line reads from its top."""
         if key not in self.formats:
@@ -264,8 +265,10 @@ class SummaryBook:
             spec: dict[str, object] = {} if blank else {"valign": "top"}
             if quote:
                 spec["quote_prefix"] = True
-            if numeric:
-                spec["num_format"] = numeric
+            if numeric:   # (right-aligned a character in from the edge: no number runs into the next column's text)
+                spec.update(align="right", indent=1)
+                if numeric != GENERAL:
+                    spec["num_format"] = numeric
             if wrapped:
                 spec["text_wrap"] = True
             if highlight:
@@ -381,7 +384,7 @@ class SheetWriter:
                 lines = max(lines, self._lines(value, fitting, index))
             link = links.get(index) if links else None
             linked = bool(link and (link[0] or link[1]))
-            key = (text and is_formula_like(value), numeric if not text and self.numeric[index] else None,
+            key = (text and is_formula_like(value), None if text else numeric if self.numeric[index] else GENERAL,
                    self.wrapped[index],
                    highlight or index == mark, linked, value == "" and not linked)
             fmt = self.book.format(key)
