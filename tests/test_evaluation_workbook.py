@@ -55,6 +55,9 @@ def test_laid_out_like_seed_001(workbook):
     assert ws[f"A{lay.total_row}"].value == "总分" and ws[f"A{lay.grade_row}"].value == "评价等级"
     assert ws[lay.rule_cell].value == "mof-2020"
     assert ws["C2"].value == "示例项目"
+    # a criterion's lines each get 15 points of height and room around them (LibreOffice had
+    # clipped the first and last of 决策依据's five lines at 13.5 a line)
+    assert ws.row_dimensions[6].height >= 15 * 5 + 6
 
 
 @pytest.mark.parametrize("entries", [_entries(SEED), VARIANT], ids=["seed", "variant"])

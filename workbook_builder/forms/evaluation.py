@@ -111,7 +111,7 @@ def _items(ws, framework: Framework, lay: E.Layout) -> None:
                 _set(ws, cell("reason"), align=LEFT, user_input=True)
                 lines = max(len(item.criterion.text.splitlines()), len(item.criterion.text) // 22 + 1,
                             len(item.explanation) // 16 + 1)
-                ws.row_dimensions[row].height = max(30, 13.5 * lines + 4)
+                ws.row_dimensions[row].height = max(30, 15 * lines + 6)   # (a line of 宋体 10 and room above and below)
                 index += 1
             _group(ws, "level2", l2.name, l2.points, l2_first, index - 1)
         _group(ws, "level1", l1.name, l1.points, l1_first, index - 1)
