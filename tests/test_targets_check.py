@@ -1123,3 +1123,17 @@ def test_weights_shown_as_percentages_are_read_as_shown(tmp_path, capsys):
     run(capsys, SAMPLE, "-o", tmp_path / "a", "--json", tmp_path / "a.json")
     run(capsys, tmp_path / "percent.xlsx", "-o", tmp_path / "b", "--json", tmp_path / "b.json")
     assert findings(tmp_path / "a.json")[0] == {(p, k, c) for p, k, c in findings(tmp_path / "b.json")[0]}
+
+
+def test_a_finding_under_a_merged_range_is_marked_on_the_cell_showing_it(tmp_path, capsys):
+    """A 年度指标值 merged over its 度量单位 cell (K3:L3): the unit's finding is at L3, hidden
+    under the range; its mark and note go on K3, which shows it (Excel drops a note on L3)."""
+    book = openpyxl.load_workbook(SAMPLE)
+    sheet = book.active
+    sheet["L3"] = None
+    sheet.merge_cells("K3:L3")
+    book.save(tmp_path / "merged.xlsx")
+    run(capsys, tmp_path / "merged.xlsx", "-o", tmp_path / "out", "--json", tmp_path / "r.json")
+    assert ("2022-2023年朝阳区互联网接入服务", "unit", "L3") in findings(tmp_path / "r.json")[0]
+    copy = openpyxl.load_workbook(tmp_path / "out" / "merged_审核.xlsx").active
+    assert "单位" in copy["K3"].comment.text and copy["K3"].fill.fgColor.rgb == "FFFF9999" and copy["L3"].comment is None

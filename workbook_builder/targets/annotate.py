@@ -64,12 +64,17 @@ def _patch(source: Path, dest: Path, marks: dict[str, dict[str, tuple[str, bool]
             if part is None:
                 raise AnnotationError(f"找不到工作表“{name}”")
             sheet = Sheet(package, part)
-            for ref, (_, flagged) in cells.items():
+            shown: dict[str, tuple[str, bool]] = {}   # (a cell under a merged range: marked on the one showing it)
+            for ref, (note, flagged) in cells.items():
+                at = sheet.shown_at(ref)
+                before, was = shown.get(at, ("", False))
+                shown[at] = (before + note, was or flagged)
+            for ref, (_, flagged) in shown.items():
                 if flagged:
                     cell = sheet.cell(ref)
                     cell.set("s", str(styles.style(int(cell.get("s", "0")), fill=FLAG_FILL)))
             sheet.extend_dimension()
-            sheet.comments({ref: note for ref, (note, _) in cells.items()}, 1000 + number)
+            sheet.comments({ref: note for ref, (note, _) in shown.items()}, 1000 + number)
         return atomic_save(package.write, dest)
     finally:
         package.zip.close()
