@@ -412,10 +412,10 @@ def test_an_unexpected_error_is_that_files_line_logged_with_its_traceback(tmp_pa
 
     real = read.projects_in
 
-    def broken(grids, label):
+    def broken(grids, label, notes=None):
         if "坏" in label:
             raise KeyError("a bug reading")
-        return real(grids, label)
+        return real(grids, label, notes)
 
     monkeypatch.setattr(read, "projects_in", broken)
     bad = tmp_path / "坏.xlsx"
@@ -1137,3 +1137,24 @@ def test_a_finding_under_a_merged_range_is_marked_on_the_cell_showing_it(tmp_pat
     assert ("2022-2023年朝阳区互联网接入服务", "unit", "L3") in findings(tmp_path / "r.json")[0]
     copy = openpyxl.load_workbook(tmp_path / "out" / "merged_审核.xlsx").active
     assert "单位" in copy["K3"].comment.text and copy["K3"].fill.fgColor.rgb == "FFFF9999" and copy["L3"].comment is None
+
+
+def test_a_column_the_list_lacks_is_said_once_and_costs_no_project_points(tmp_path, capsys):
+    """A list without 全年预算数: said once, for the file (console, summary's 说明, the in-Excel
+    review's 复核结果), not as a finding costing each project 20 points."""
+    book = openpyxl.load_workbook(SAMPLE)
+    book.active.delete_cols(5)   # 全年预算数
+    book.save(tmp_path / "list.xlsx")
+    code, captured = run(capsys, tmp_path / "list.xlsx", "-o", tmp_path / "out", "--json", tmp_path / "r.json")
+    said = "list.xlsx：工作表“项目绩效目标”的清单表头（第 1 行）没有“全年预算数”列：各项目的成本指标与全年预算数的比较、金额的核对未做"
+    assert captured.out.count(said) == 1
+    _, data = findings(tmp_path / "r.json")
+    assert not any("全年预算数" in f["message"] for p in data["projects"] for f in p["findings"])
+    assert [c.value for c in openpyxl.load_workbook(tmp_path / "out" / "目标审核汇总.xlsx")["说明"]["A"]][1:] == [said]
+
+    from workbook_builder.deploy.review import review_targets, target_rows
+    from workbook_builder.readers.source import read_grids
+
+    notes: list[str] = []
+    projects = review_targets(read_grids(tmp_path / "list.xlsx"), "list.xlsx", notes=notes)
+    assert target_rows(projects, notes)[-1][4:6] == ["说明", said.split("：", 1)[1]]

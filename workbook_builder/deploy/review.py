@@ -84,7 +84,7 @@ SAID = "复核结果"   # the 问题类型 of a table's closing row (总分, gra
 TARGET_HEADERS = ("工作表", "单元格", "项目名称", "指标", "问题类型", "说明", "值", "限值")
 
 
-def review_targets(grids: list[Grid], label: str, profile: str | None = None) -> list | None:
+def review_targets(grids: list[Grid], label: str, profile: str | None = None, notes: list[str] | None = None) -> list | None:
     """``perfbook targets check``'s review of a workbook holding a target list or 申报表 (one
     :class:`..targets.run.ProjectResult` per project), or None when it holds none (xlwings
     Lite's main.py bundles the targets modules too)."""
@@ -92,15 +92,15 @@ def review_targets(grids: list[Grid], label: str, profile: str | None = None) ->
     from ..targets.run import project_result, review_projects
 
     try:
-        projects = projects_in(grids, label)
+        projects = projects_in(grids, label, notes)
     except NoTargets:
         return None
     return [project_result(review, label, used) for review, used in review_projects(projects, profile)]
 
 
-def target_rows(projects: list) -> list[list[object]]:
+def target_rows(projects: list, notes: list[str] = ()) -> list[list[object]]:
     """The rows of the 复核结果 sheet for a targets review: each finding, then each project's
-    grade and what follows from it."""
+    grade and what follows from it, then what the review could not check (``notes``)."""
     rows: list[list[object]] = [list(TARGET_HEADERS)]
     for project in projects:
         for finding in project.findings:
@@ -111,6 +111,7 @@ def target_rows(projects: list) -> list[list[object]]:
             rows.append([project.sheet, "", project.project, "", "审核等级",
                          f"审核等级 {project.grade}（{project.consequence}），审核得分 {project.score:g}，"
                          f"{len(project.findings)} 处问题", None, None])
+    rows += [["", "", "", "", "说明", note, None, None] for note in notes]
     return rows
 
 
@@ -129,11 +130,12 @@ def review_book(book: xw.Book) -> list[TableReport]:
         reports = review_grids(grids, label)
         rows = result_rows(reports)
     except NoTable as err:
-        reports = review_targets(grids, label)   # a target list or 申报表: reviewed as targets
+        notes: list[str] = []
+        reports = review_targets(grids, label, notes=notes)   # a target list or 申报表: reviewed as targets
         if reports is None:
             reports, rows = [], [list(HEADERS), ["", "", "", "", "无法复核", str(err), None, None]]
         else:
-            rows = target_rows(reports)
+            rows = target_rows(reports, notes)
     names = [s.name for s in book.sheets]
     if RESULT_SHEET in names:
         book.sheets[RESULT_SHEET].delete()

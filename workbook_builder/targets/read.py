@@ -119,9 +119,10 @@ def _list_header(grid: Grid) -> tuple[int, dict[str, int]] | None:
     return grid.top + r, {k: grid.left + i for k, i in fields.items()}
 
 
-def projects_in(grids: list[Grid], file: str) -> list[TargetProject]:
+def projects_in(grids: list[Grid], file: str, notes: list[str] | None = None) -> list[TargetProject]:
     """Every project of a list, of 申报表 sheets or of 自评表 in the grids of one file (visible
-    sheets, or hidden ones when no visible sheet holds any). Raises :class:`NoTargets`."""
+    sheets, or hidden ones when no visible sheet holds any); what the file lacks for every
+    project (a list without a 全年预算数 column) goes to ``notes``, once. Raises :class:`NoTargets`."""
     found: list[TargetProject] = []
     for hidden in (False, True):
         others = []
@@ -132,7 +133,7 @@ def projects_in(grids: list[Grid], file: str) -> list[TargetProject]:
             if header is None:
                 others.append(grid)
                 continue
-            for project in read_list(grid, *header):
+            for project in read_list(grid, *header, notes if notes is not None else []):
                 project.sheet = grid.name
                 found.append(project)
         found.extend(_tables_or_declarations(others, grids, file))
@@ -244,8 +245,9 @@ def _amount_problem(amount: Amount, required: bool) -> str | None:
     return None
 
 
-def read_list(grid: Grid, header: int, columns: dict[str, int]) -> list[TargetProject]:
-    """The projects of a project list whose header is row ``header`` of ``grid``."""
+def read_list(grid: Grid, header: int, columns: dict[str, int], notes: list[str]) -> list[TargetProject]:
+    """The projects of a project list whose header is row ``header`` of ``grid``; a column the
+    list lacks for a check is said once in ``notes`` (the list's, not each project's fault)."""
     missing = [label for label, name in ((form.INDICATOR_FIELDS["target"], "target"),) if name not in columns]
     if missing:
         raise NoTargets(f"工作表“{grid.name}”的清单表头（第 {header + 1} 行）缺少列：{'、'.join(missing)}")
@@ -262,6 +264,11 @@ def read_list(grid: Grid, header: int, columns: dict[str, int]) -> list[TargetPr
     current: TargetProject | None = None
     totals: list[tuple[int, TargetProject]] = []
     amounts = [k for k in columns if k in ("annual", "initial") or k.startswith("source:")]
+    if lacking:
+        checks = "、".join(check for label, check in ((ANNUAL, "成本指标与全年预算数的比较、金额的核对"),
+                                                      (form.INDICATOR_FIELDS["weight"], "分值合计的核对"))
+                          if label in lacking)
+        notes.append(f"工作表“{grid.name}”的清单表头（第 {header + 1} 行）没有“{'”“'.join(lacking)}”列：各项目的{checks}未做")
     for r in range(header + 1, grid.bottom):
         values = {k: _value(grid, r, c, k) for k, c in columns.items()}
         if all(blank(v) for v in values.values()):
@@ -294,8 +301,6 @@ def read_list(grid: Grid, header: int, columns: dict[str, int]) -> list[TargetPr
                                     implementer=str(values.get("implementer") or ""), annual=annual,
                                     columns=present, cells=cells, problems=problems, money_unit=money_unit)
             current.first_row = r
-            if lacking:
-                current.problems.append((cells["project"], f"清单没有“{'”“'.join(lacking)}”列，相关审核无法进行"))
             for amount, required in ((annual, True), (Amount(INITIAL, values.get("initial"),
                                                              at(r, columns["initial"]) if "initial" in columns else ""), False)):
                 if "annual" not in columns and required:

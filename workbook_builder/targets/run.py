@@ -302,7 +302,9 @@ def _check_one(path: Path, label: str, stem: str, outdir: Path | None, profile: 
 
     try:
         fmt, grids = read_file(path)
-        projects = projects_in(grids, label)
+        notes: list[str] = []
+        projects = projects_in(grids, label, notes)
+        result.notes += [f"{label}：{note}" for note in notes]
         reviews = review_projects(projects, profile, index)
     except (UnreadableFile, NoTargets) as err:
         result.unreadable.append(Unreadable(label, f"文件无法读取：{err}" if isinstance(err, UnreadableFile) else str(err)))
