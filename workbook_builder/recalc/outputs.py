@@ -28,28 +28,12 @@ from pathlib import Path
 from ..files import shown_path, some_of
 
 
-# A summary's hidden sheet listing the copies of earlier runs left in its folder (another batch
-# sent to the same folder): the next run still knows them as perfbook's, and may replace them
-CARRIED_SHEET = "此前副本"
-
-
 def carried_copies(earlier: set[str], summary_name: str, written: list[str]) -> list[str]:
     """The outputs of earlier runs in an output folder (:func:`earlier_outputs`) that a run
     writing ``written`` leaves there, but for summaries: the copies its summary lists in
-    :data:`CARRIED_SHEET`."""
+    :data:`.sheets.CARRIED_SHEET`."""
     stem, written = Path(summary_name).stem, set(written)
     return sorted(n for n in earlier if n not in written and n != summary_name and not n.startswith(f"{stem}（改动过 "))
-
-
-def write_carried(book, names: list[str], column: str) -> None:
-    """The :data:`CARRIED_SHEET` of a summary being written (a ``SummaryBook``), hidden, listing
-    ``names`` under ``column`` (none without names)."""
-    if names:
-        writer = book.sheet(CARRIED_SHEET, [column])
-        for name in names:
-            writer.row([name])
-        writer.finish()
-        writer.sheet.hide()
 
 
 def copy_name(name: str, fmt: str) -> str:
@@ -115,11 +99,12 @@ def earlier_copies(outdir: Path, summary_name: str | None = None, copies_column:
 
 
 def _listed(summary: str, column: str) -> list[str] | None:
-    """The names in ``column`` of a summary's 项目 sheet and of its :data:`CARRIED_SHEET`, read
+    """The names in ``column`` of a summary's 项目 sheet and of its :data:`.sheets.CARRIED_SHEET`, read
     through the container checks every submitted file passes (:func:`..readers.source.read_source`);
     None when it has no 项目 sheet with that column, or cannot be read."""
     from ..readers.container import MAX_LIST_ROWS, UnreadableFile
     from ..readers.source import read_source
+    from .sheets import CARRIED_SHEET
 
     try:
         _, grids = read_source(summary, MAX_LIST_ROWS)

@@ -48,6 +48,9 @@ WRAPPED = {"说明", "原因"}  # columns of sentences
 # Departments that get a sheet of their own; past them, only their line in 部门 (a workbook of
 # thousands of sheets is of no use, and each sheet holds a file open until the book is saved)
 MAX_DEPARTMENT_SHEETS = 200
+# A summary's hidden sheet listing the copies of earlier runs left in its folder (another batch
+# sent to the same folder): the next run still knows them as perfbook's (see .outputs.earlier_copies)
+CARRIED_SHEET = "此前副本"
 _SHEET_NAME = re.compile(r"[\[\]:*?/\\']")
 _RESERVED = {"history"}  # Excel keeps this sheet name for itself
 
@@ -293,6 +296,15 @@ class SummaryBook:
         writer = self.sheet(_cut16(base, 28 - _utf16(suffix)) + suffix, full.columns)   # (numbered if taken)
         writer.base, writer.part = base, part
         return writer
+
+    def carried(self, names: list[str], column: str) -> None:
+        """The hidden :data:`CARRIED_SHEET` listing ``names`` under ``column`` (none without names)."""
+        if names:
+            writer = self.sheet(CARRIED_SHEET, [column])
+            for name in names:
+                writer.row([name])
+            writer.finish()
+            writer.sheet.hide()
 
     def chart(self, options: dict) -> object:
         return self.book.add_chart(options)

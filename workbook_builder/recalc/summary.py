@@ -20,7 +20,6 @@ from addin.engine import get_profile
 from addin.engine.findings import KINDS, RATE_KINDS
 
 from . import sheets
-from .outputs import write_carried
 from .result import RecalcResult, TableReport
 from .sheets import Links, SheetWriter, SummaryBook, sheet_title
 
@@ -122,7 +121,7 @@ class SummaryStream:
                         "计算总分": average}.get(column, "") for column in DEPARTMENT_COLUMNS])
             sheet.finish()
         overview.finish()
-        write_carried(self.book, result.carried, "复核副本")
+        self.book.carried(result.carried, "复核副本")
         return self.book.save(self.path)
 
 

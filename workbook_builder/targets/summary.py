@@ -16,7 +16,6 @@ from addin.engine import get_profile
 from addin.engine.target_review import LABELS
 
 from ..recalc import sheets
-from ..recalc.outputs import write_carried
 from ..recalc.sheets import Links, SheetWriter, SummaryBook, sheet_title
 
 PROJECT_COLUMNS = ["文件", "工作表", "项目名称", "主管部门", "全年预算数（万元）", "审核规则", "审核得分", "等级", "处理",
@@ -105,7 +104,7 @@ def _sheets(book: SummaryBook, result, links: Links) -> None:
         for note in result.notes:
             writer.row([note])
         writer.finish()
-    write_carried(book, result.carried, "审核副本")
+    book.carried(result.carried, "审核副本")
 
 
 def write_summary(result, path: Path) -> Path:
