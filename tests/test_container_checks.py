@@ -165,6 +165,20 @@ def test_rows_without_cells_add_no_extent(tmp_path):
     assert read_source(path)[1][0].rows == [[1.0] + [""] * 10 + [2.0]]
 
 
+def test_a_formatted_cell_without_a_value_adds_no_extent(tmp_path):
+    """A cell with a style and no value far away (<c r="XFD1048576" s="0"/>: borders put on a
+    range): calamine places no cell for it, so the sheet is read (it had been refused as
+    数据区域过大); the cell after it without an address still counts from it."""
+    cells = ('<row r="1"><c r="A1"><v>1</v></c><c r="L1"><v>2</v></c></row>'
+             '<row r="1048576"><c r="XFD1048576" s="0"/></row>')
+    path = _with_sheet(tmp_path, "formatted.xlsx", sheet_xml(cells))
+    check_container(path)
+    assert read_source(path)[1][0].rows == [[1.0] + [""] * 10 + [2.0]]
+    far = '<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFC1048576" s="0"/><c><v>1</v></c></row>'
+    with pytest.raises(UnreadableFile, match="数据区域过大"):
+        check_container(_with_sheet(tmp_path, "after.xlsx", sheet_xml(far)))
+
+
 def test_a_utf16_sheet_is_measured(tmp_path):
     cells = '<row r="1"><c r="A1"><v>1</v></c><c r="XFD1048576"><v>1</v></c></row>'
     xml = '<?xml version="1.0" encoding="UTF-16"?>' + sheet_xml(cells).decode()

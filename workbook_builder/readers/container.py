@@ -893,6 +893,8 @@ class _Extent:
                 self.col = place[1]
             else:
                 self.col += 1
+            if attributes.endswith(b"/"):   # <c r="XFD1048576" s="3"/>: formatted, no value: calamine places none
+                continue
             self.height, self.width = max(self.height, self.row, 1), max(self.width, self.col)
             if self.percent_styles and len(self.percent) < MAX_PERCENT_CELLS:
                 self._note_percent(attributes, self.row, self.col)
