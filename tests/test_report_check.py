@@ -423,3 +423,17 @@ def test_the_count_of_indicators_is_checked(tmp_path):
     assert not any("三级指标" in d.message for d in check_report(written, table).discrepancies)
     found = check_report(edit(written, "项目共设7个三级指标", "项目共设8个三级指标"), table).discrepancies
     assert [(d.report_value, d.table_value) for d in found] == [("8", "7")] and "报告写共有8个三级指标，自评表中有7个" in found[0].message
+
+
+def test_the_recomputed_total_in_a_written_reports_review_note_is_checked(tmp_path):
+    """The 复核说明 of a report perfbook wrote (自评表填报总分为97分，按计分规则重新计算为94分): the
+    recomputed figure is a claim, checked (its sentence had been skipped whole for the reported
+    value beside it); the reported value is none."""
+    from workbook_builder.reports.write import write_reports
+
+    book = workbook("26")
+    [written] = write_reports(book, tmp_path / "r.docx").reports
+    assert check_report(written.path, book).discrepancies == []
+    assert check_report(edit(written.path, "自评表填报总分为97分", "自评表填报总分为95分"), book).discrepancies == []
+    changed = check_report(edit(written.path, "按计分规则重新计算为94分", "按计分规则重新计算为97分"), book)   # (edited in place)
+    assert [(d.report_value, d.table_value) for d in changed.discrepancies] == [("97分", "94分")]

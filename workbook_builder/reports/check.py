@@ -69,6 +69,7 @@ RULES = re.compile(r"评价标准[:：][^。]*。?|\d+(?:\.\d+)?分(?:[（(]含[
 NAME_PREFIX = re.compile(r"^\s*指标\s*\d+\s*[:：]\s*")
 GRADE_CLAIM = re.compile(r"(?:等级|评级|评价结果|评价结论|结论)\s*(?:为|是|：|:)?\s*[“\"「『]?\s*(优秀|良好|中等|较差|优|良|中|差)")
 INDICATOR_COUNT = re.compile(r"共(?:设|有|设置)?\s*(\d+)\s*个三级指标")   # 项目共设7个三级指标
+RECOMPUTED = "重新计算为"   # how a report states a figure computed again (复核说明：…按计分规则重新计算为94分)
 TOTAL_WORDS = ("总分", "综合得分", "自评得分", "评价得分", "总得分", "综合评分", "得分合计")
 GROUP_WORDS = (("满意", "满意度指标"), ("成本", "成本指标"), ("经济性", "成本指标"), ("效益", "效益指标"),
                ("产出", "产出指标"), ("预算执行", FUNDS_ROW), ("资金", FUNDS_ROW))
@@ -508,8 +509,12 @@ class Checker:
             end = end_match.start() if end_match else len(block.text)
             sentence = block.text[start:end]
             start = end + 1
-            if not sentence.strip() or any(w in sentence for w in NOT_CLAIMS):
+            if not sentence.strip():
                 continue
+            if any(w in sentence for w in NOT_CLAIMS):   # (a reported value or a correction: no claim)
+                if RECOMPUTED not in sentence:
+                    continue
+                sentence = _only_recomputed(sentence)   # 填报总分为97分，按计分规则重新计算为94分: the 94
             named = self.match(sentence, None)
             if named:
                 carried = named
@@ -594,7 +599,8 @@ class Checker:
 
     def _score_claim(self, stated, clause, sentence, where, named) -> None:
         is_weight = any(w in clause for w in ("分值", "满分"))
-        if not is_weight and "得分" not in clause and "得" not in clause[-2:] and not any(w in clause for w in TOTAL_WORDS):
+        if (not is_weight and "得分" not in clause and "得" not in clause[-2:] and not clause.endswith(RECOMPUTED)
+                and not any(w in clause for w in TOTAL_WORDS)):
             return
         role = "weight" if is_weight else "score"
         if any(w in clause for w in TOTAL_WORDS) or (not named and any(w in sentence for w in TOTAL_WORDS)):
@@ -645,6 +651,17 @@ def _plain(value: object) -> object:
     if isinstance(value, str):
         value = value.strip().replace(",", "")
     return value if value not in ("", None) else None
+
+
+def _only_recomputed(sentence: str) -> str:
+    """``sentence`` with the numbers of every clause but those stating a recomputed figure
+    (…重新计算为94分) masked: beside a reported value (填报总分为97分), only that figure is a claim."""
+    parts, start = [], 0
+    for end in [m.start() for m in CLAUSE_END.finditer(sentence)] + [len(sentence)]:
+        clause = sentence[start:end + 1]
+        parts.append(clause if RECOMPUTED in clause else re.sub(r"\d", "＃", clause))
+        start = end + 1
+    return "".join(parts)
 
 
 def _sentence_at(text: str, index: int) -> str:
