@@ -1158,3 +1158,12 @@ def test_a_column_the_list_lacks_is_said_once_and_costs_no_project_points(tmp_pa
     notes: list[str] = []
     projects = review_targets(read_grids(tmp_path / "list.xlsx"), "list.xlsx", notes=notes)
     assert target_rows(projects, notes)[-1][4:6] == ["说明", said.split("：", 1)[1]]
+
+
+def test_last_year_from_a_zip_archive_given_itself(tmp_path, capsys):
+    """--last-year 区数据局报送.zip: the tables in it are read as recalc reads them (it had been
+    taken for a broken workbook: 不是有效的 Excel 或 Word 文件)."""
+    zipped = ROOT / "samples" / "chaoyang-2024" / "zipped" / "区数据局报送.zip"
+    code, said = run(capsys, SAMPLE, "-o", tmp_path / "a", "--last-year", zipped)
+    assert code == 1 and "上年结果对应到 3/30 个项目" in said.out
+    assert "上年 区数据局报送.zip/区数据局/单位C_网站中心/26_朝阳区政府网站功能和监测服务项目.xlsx 自评表!H13" in said.out

@@ -574,7 +574,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--json", help="另存一份 JSON 结果（格式见 README；写作 - 时输出到标准输出）")
     q.add_argument("--profile", help="计分规则编号（默认按表样，项目清单为 " + DEFAULT_PROFILE_ID + "）")
     q.add_argument("--last-year", metavar="RESULT.json|FOLDER",
-                   help="上年结果：perfbook recalc --json 写出的 JSON，或上年已填报的自评表所在文件夹；"
+                   help="上年结果：perfbook recalc --json 写出的 JSON，或上年已填报的自评表所在文件夹（或其 .zip 压缩包）；"
                    "指标值低于上年实际完成值的指标列为问题")
     q.set_defaults(run=cmd_targets_check, reads=("lists", "last_year"), writes=("json", "output"))
 

@@ -101,14 +101,20 @@ def _unpacked(archives: list[Path], into: str) -> dict[Path, dict[str, str]]:
 
 def _from_folder(folder: Path, index: Index, notes: list[str]) -> int:
     """The actuals of every table in ``folder``, those in its .zip archives included."""
-    import tempfile
-
     from ..readers.archive import is_archive
     from ..recalc.run import collect
 
     files, _ = collect([str(folder)], archives=True)
     archives = [f for f in files if is_archive(f)]
     added = sum(_read_workbook(f, str(f.relative_to(folder)), index, notes) for f in files if f not in archives)
+    return added + _from_archives(archives, folder, index, notes)
+
+
+def _from_archives(archives: list[Path], folder: Path, index: Index, notes: list[str]) -> int:
+    """The actuals of every table in the .zip ``archives`` (named relative to ``folder``)."""
+    import tempfile
+
+    added = 0
     with tempfile.TemporaryDirectory(prefix="perfbook-zip-") as scratch:
         for zipped, members in _unpacked(archives, scratch).items():
             added += sum(_read_workbook(Path(file), f"{zipped.relative_to(folder)}/{name}", index, notes)
@@ -127,8 +133,11 @@ def _from_parsed(data: list, json_path: Path, index: Index) -> int:
 
 
 def load_last_year(path: str | Path) -> tuple[Index, list[str]]:
-    """Last year's actuals by (project key, indicator key), and notes on what could not be used.
-    Raises :class:`LastYearError` when ``path`` gives no actual at all."""
+    """Last year's actuals by (project key, indicator key), and notes on what could not be used,
+    from a recalc JSON, a parsed-tables JSON, a folder, a .zip archive or one workbook. Raises
+    :class:`LastYearError` when ``path`` gives no actual at all."""
+    from ..readers.archive import is_archive
+
     path = Path(path)
     index: Index = {}
     notes: list[str] = []
@@ -152,6 +161,8 @@ def load_last_year(path: str | Path) -> tuple[Index, list[str]]:
                 raise LastYearError(f"--last-year：{path} 既不是 perfbook recalc 的 JSON，也不是已解析的自评表 JSON") from None
         else:
             raise LastYearError(f"--last-year：{path} 既不是 perfbook recalc 的 JSON，也不是已解析的自评表 JSON")
+    elif is_archive(path):   # the .zip a department sent, as recalc reads it
+        added = _from_archives([path], path.parent, index, notes)
     else:
         added = _read_workbook(path, path.name, index, notes)
     if not added:
