@@ -461,6 +461,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if bool(args.ssl_keyfile) != bool(args.ssl_certfile):
         raise CliError("--ssl-keyfile 和 --ssl-certfile 需要同时给出")
     token = server.access_token(args.host, args.token)  # refused before anything is printed
+    server.require_installed()
     project = Path(args.project_dir) if args.project_dir else Path.home() / ".perfbook" / "xlwings-server"
     scheme = "https" if args.ssl_certfile else "http"
     print(f"xlwings Server 启动中：{scheme}://{args.host}:{args.port}/manifest.xml 为加载项清单；"
@@ -533,7 +534,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("-o", "--output", required=True, help="输出文件，如 自评表.xlsx")
     p.add_argument("--spec", help="项目清单 .xlsx/.xls/.ods/.csv（只含一个项目），给出后忽略以下项目选项")
-    p.add_argument("--name", help="项目名称")
+    p.add_argument("--name", help="项目名称（不用 --spec 时必填）")
     p.add_argument("--department", help="主管部门")
     p.add_argument("--implementer", help="实施单位")
     p.add_argument("--initial", help="年初预算数（万元）")

@@ -177,6 +177,12 @@ def command(host: str, port: int, ssl_keyfile: str | None = None,
     return cmd
 
 
+def require_installed() -> None:
+    """Raise :class:`ServerUnavailable` when xlwings Server (or uvicorn) is not installed."""
+    if importlib.util.find_spec("xlwings_server") is None or importlib.util.find_spec("uvicorn") is None:
+        raise ServerUnavailable("没有安装 xlwings Server：请在 perfbook 源代码目录中运行 pip install \".[server]\"")
+
+
 def serve(host: str, port: int, project: Path, ssl_keyfile: str | None = None,
           ssl_certfile: str | None = None, hostname: str | None = None, token: str | None = None) -> int:
     """Run the server until it is stopped. It runs in a new interpreter, because xlwings chooses
@@ -187,8 +193,7 @@ def serve(host: str, port: int, project: Path, ssl_keyfile: str | None = None,
     is left running on the port. Windows has no ``exec``; there the child is waited for and
     terminated when the wait is interrupted."""
     token = access_token(host, token)
-    if importlib.util.find_spec("xlwings_server") is None or importlib.util.find_spec("uvicorn") is None:
-        raise ServerUnavailable("没有安装 xlwings Server：请在 perfbook 源代码目录中运行 pip install \".[server]\"")
+    require_installed()
     env = dict(os.environ, **environment(write_project(project), hostname, token))
     env.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
     cmd = command(host, port, ssl_keyfile, ssl_certfile)
