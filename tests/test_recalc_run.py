@@ -5,6 +5,7 @@ import json
 import re
 import os
 import shutil
+import time
 
 import pytest
 from openpyxl import load_workbook
@@ -781,3 +782,33 @@ def test_batches_sent_one_after_another_to_one_output_folder(tmp_path, capsys):
     copy.unlink()   # (a copy gone is listed no longer)
     assert main(["recalc", str(b), "-o", str(out)]) == 0
     assert "此前副本" not in load_workbook(out / "复核汇总.xlsx").sheetnames
+
+
+def test_a_copy_stopped_mid_write_leaves_no_temporary_file(tmp_path, monkeypatch):
+    """Ctrl+C while a copy is written (a worker stopped mid-copy): the run's finish removes the
+    temporary file atomic_save had begun (.…_复核.xxxxxxxx.tmp.xlsx had stayed in the output
+    folder); a file of the user's named alike, or one older than the run, stays."""
+    from workbook_builder.recalc import copies
+
+    out = tmp_path / "out"
+    out.mkdir()
+    stem = "26_朝阳区政府网站功能和监测服务项目_复核"[:20]   # (as atomic_save names the copy's temporary)
+    theirs = [out / f".{stem}.abcdefgh.tmp.xlsx", out / ".其他.abcdefgh.tmp.xlsx"]   # (older than the run; another's)
+    for path in theirs:
+        path.write_bytes(b"theirs")
+    os.utime(theirs[0], (1, 1))
+    later = time.time() + 100
+    os.utime(theirs[1], (later, later))   # (another file's: not this run's, whenever written)
+
+    def stopped(data, fmt, grids, dest, reads, pairs):
+        (dest.parent / f".{dest.stem[:20]}.x1y2z3w4.tmp{dest.suffix}").write_bytes(b"half")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(copies, "write_copy", stopped)
+    monkeypatch.setenv("PERFBOOK_DEBUG", "1")   # (one process: the patched writer runs)
+    inbox = tmp_path / "收到"
+    inbox.mkdir()
+    shutil.copy(SUBMITTED / "26_朝阳区政府网站功能和监测服务项目.xlsx", inbox)
+    with pytest.raises(KeyboardInterrupt):
+        recalc([str(inbox)], out)
+    assert sorted(p.name for p in out.iterdir() if ".tmp" in p.name) == sorted(p.name for p in theirs)

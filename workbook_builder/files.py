@@ -178,6 +178,33 @@ def special_file(path: str | Path) -> bool:
     return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
+def _temporary(path: Path) -> dict[str, str]:
+    """The prefix and suffix of :func:`atomic_save`'s temporary file for ``path`` (.表1_复核.x8k2a9q1.tmp.xlsx)."""
+    return {"prefix": f".{path.stem[:20]}.", "suffix": f".tmp{path.suffix}"}
+
+
+_TEMPORARY = re.compile(r"\.(.*)\.[a-z0-9_]{8}\.tmp(\.[^.]*)", re.S)   # what _temporary and mkstemp name
+
+
+def remove_temporaries(folder: Path, names: list[str], since: float) -> None:
+    """Remove the temporary files :func:`atomic_save` left in ``folder`` for the files ``names``
+    (a writer killed before it could: a worker stopped by Ctrl+C mid-copy), those changed from
+    ``since`` (a time) on. The folder is listed once."""
+    wanted = {(Path(n).stem[:20], Path(n).suffix) for n in names}
+    try:
+        entries = os.listdir(folder)
+    except OSError:
+        return
+    for entry in entries:
+        found = _TEMPORARY.fullmatch(entry) if entry.startswith(".") and ".tmp" in entry else None
+        if found and found.groups() in wanted:
+            try:
+                if os.lstat(folder / entry).st_mtime >= since:
+                    os.unlink(folder / entry)
+            except OSError:
+                pass
+
+
 def atomic_save(save, path: str | Path) -> Path:
     """Call ``save(temporary_path)`` and rename the result to ``path``: readers never see a
     half-written file and an existing file is replaced only by a complete one. The file gets
@@ -200,7 +227,7 @@ def atomic_save(save, path: str | Path) -> Path:
         path = Path(os.path.realpath(path))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem[:20]}.", suffix=f".tmp{path.suffix}", dir=path.parent)
+        fd, tmp = tempfile.mkstemp(**_temporary(path), dir=path.parent)
     except FileExistsError as err:   # a file where the folder should be
         raise NotADirectoryError(errno.ENOTDIR, err.strerror, str(path)) from err
     except OSError as err:   # named by the file the user asked for, not by the folder or a temporary

@@ -18,6 +18,7 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 import traceback
 from collections import Counter, deque
 from collections.abc import Callable
@@ -33,8 +34,8 @@ from addin.engine.findings import Finding
 from addin.engine.forms import get_form
 
 from ..logs import debugging, logger
-from ..files import (Taken, atomic_save, fit_bytes, numbered, os_reason, output_stem, safe_stem, shown_path,
-                     some_of, special_file, unique_names)
+from ..files import (Taken, atomic_save, fit_bytes, numbered, os_reason, output_stem, remove_temporaries, safe_stem,
+                     shown_path, some_of, special_file, unique_names)
 from ..readers import archive
 from ..readers.container import FORMATS, OutOfMemory, UnreadableFile
 from ..readers.tables import NoTable, ReadTable, tables_in
@@ -801,7 +802,7 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
     taken: set[str] = Taken()
     everything = list(dict.fromkeys([*found, *(p for p, _ in skipped)]))
     labels = {path: numbered(label, taken) for path, label in zip(everything, _labels(everything, folders))}
-    scratch, previous = None, tempfile.tempdir
+    scratch, previous, targets, started = None, tempfile.tempdir, [], time.time()
     try:
         # the run's temporary files (unpacked archives; the workers' and the summary's own) in one
         # folder, removed at the end, also after Ctrl+C or kill (workers killed inside a copy)
@@ -834,6 +835,7 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
         tempfile.tempdir = previous
         if scratch:
             _remove_folder(scratch)
+        remove_temporaries(outdir, targets, started)   # (a copy whose worker was stopped mid-write)
 
 
 def refuse_output_around(paths: list[str], outdir: Path, error: type[UserError], work: str = "复核") -> None:
