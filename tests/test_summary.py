@@ -167,7 +167,17 @@ def test_a_department_sheet_ends_with_its_average_under_计算总分(tmp_path):
     rows = list(book["北京市朝阳区数据局"].iter_rows(values_only=True))
     average = dict(zip(rows[0], rows[-1]))
     assert average["文件"] == "平均" and average["项目名称"] == "北京市朝阳区数据局：2 张表，1 处问题"
-    assert average["计算总分"] == 97 and average["全年预算数（万元）"] is None and average["填报总分"] is None
+    assert average["计算总分"] == 97 and average["全年预算数\n（万元）"] is None and average["填报总分"] is None
+
+
+def test_a_headers_bracketed_unit_is_a_line_of_its_own(tmp_path):
+    """全年预算数（万元） is shown over two lines (the header row two lines high), so that its label
+    does not make the column of amounts twice as wide as they are."""
+    projects = load_workbook(write_summary(_result(tmp_path), tmp_path / "out" / "复核汇总.xlsx"))["项目"]
+    header = [c.value for c in projects[1]]
+    column = projects.cell(1, header.index("全年预算数\n（万元）") + 1).column_letter
+    assert projects.column_dimensions[column].width < 2 * len("全年预算数（万元）")
+    assert projects.row_dimensions[1].height == 30
 
 
 def test_department_sheet_names_excel_accepts(tmp_path):
@@ -433,3 +443,4 @@ def test_tables_without_a_grade_are_counted_in_the_grade_sheet(tmp_path):
     assert counts == {"优": 1, "良": 0, "中": 0, "差": 0, "无法计算": 1, "未填写": 1}
     said = [row[12] for row in book["项目"].iter_rows(min_row=2, values_only=True)]
     assert said[:2] == ["有不能计分的项（见问题），计算总分无法得出，未定等级", None]
+

@@ -79,6 +79,12 @@ def sheet_title(name: str, taken: set[str]) -> str:
     return title
 
 
+def _header(label: str) -> str:
+    """A header label as shown: a bracketed unit on a line of its own (全年预算数 over （万元）), so
+    that it does not set its column's width."""
+    return re.sub(r"(?<=.)(?=[（(])", "\n", label, count=1)
+
+
 def no_sheet() -> str:
     """What 部门 says of a department past :data:`MAX_DEPARTMENT_SHEETS`."""
     return f"（主管部门超过 {MAX_DEPARTMENT_SHEETS} 个，未单独成表）"
@@ -343,7 +349,8 @@ class SheetWriter:
         self.sheet = sheet = book.book.add_worksheet(title, worksheet_class=_RowSheet)
         self.numeric = [c in NUMERIC for c in columns]
         self.wrapped = [c in WRAPPED for c in columns]
-        self.widths = [text_width(c) for c in columns]
+        shown = [_header(c) for c in columns]
+        self.widths = [text_width(c) for c in shown]
         self.rows = 1
         self.links = 0
         self.more: SheetWriter | None = None   # the （续） sheet, once this one is full
@@ -354,8 +361,10 @@ class SheetWriter:
         sheet.set_landscape()
         sheet.fit_to_pages(1, 0)
         sheet.set_margins(left=0.4, right=0.4)
-        for index, name in enumerate(columns):
+        for index, name in enumerate(shown):
             sheet.write_string(0, index, name, book.header)
+        if any("\n" in name for name in shown):
+            sheet.set_row(0, row_height(2))
 
     def _link(self, text: str, link: tuple[str | None, str | None]) -> Url | None:
         """A hyperlink showing ``text``, to a file (and cell) or to a cell of this workbook; None
