@@ -182,7 +182,8 @@ def test_a_bare_amount_beside_one_in_yuan_is_refused_without_a_money_unit():
     ("≥95%", "3小时", None, "小时"),          # a time against a rate: 3 is not 3%
     ("≤30天", "2个月", None, "个月"),          # months and days: no fixed ratio
     ("≤1个月", "20天", None, "天"),
-    ("≥95%", "完成5个乡镇", None, "个"),
+    ("≥95%", "完成5个乡镇", None, "个"),   # (个 before a noun: a count)
+    ("≥95%", "3个小时", None, "小时"),     # (个 before a unit word: that unit)
     (95, "3小时", "%", "小时"),                # the unit cell's unit when the target has none
 ])
 def test_an_actual_in_a_unit_of_another_quantity_is_refused(target, actual, unit, written):
@@ -199,6 +200,14 @@ def test_an_actual_in_a_unit_of_another_quantity_is_refused(target, actual, unit
     ("≥95%", "5个乡镇，覆盖率98%", None),   # a number in the target's unit further on
     ("≥95%", "98%", "个"),           # the target's own unit agrees though the unit cell does not
     ("≤2小时", "30分钟", None),      # converted
+    ("≤4小时", "2个小时", None),     # the classifier 个 before the unit word
+    ("≤24小时", "24个小时内", None),
+    ("≤4小时", "1个半小时", None),
+    ("≤2小时", "2个钟头", None),
+    ("≤5天", "3个工作日", None),     # a unit the table does not know, after 个
+    ("≤5天", "3个自然日", None),
+    ("≥2%", "提高3个百分点", None),
+    ("≤3个月", "1个季度", None),
 ])
 def test_an_actual_in_a_unit_that_compares_is_scored(target, actual, unit):
     assert score_indicator("正向", target, actual, 10, None, unit) >= 0

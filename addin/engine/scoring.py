@@ -113,13 +113,23 @@ def score_detail(
     )
 
 
+# Unit words written after the classifier 个 that the units table does not know (时间 and 比率 by
+# other names): 3个工作日 and 提高3个百分点 are no counts
+_AFTER_CLASSIFIER = ("工作日", "自然日", "日历日", "百分点", "季度", "钟头", "半", "星期", "礼拜")
+
+
 def _same_quantity(actual: object, target: object, unit: object) -> None:
     """Refuse an actual whose number is written in a unit of another quantity than both the
     indicator's unit and the target's (``3小时`` against ``≥95%``, ``2个月`` against ``≤30天``):
     read as it stands it would be compared as if it were in the target's unit."""
     if not isinstance(actual, str):
         return
-    written = unit_at(read_quantity(actual, unit)[1])
+    after = read_quantity(actual, unit)[1]
+    written = unit_at(after)
+    if written == "个" and after[1:2]:   # a classifier before the unit word: 2个小时, 3个工作日, 提高3个百分点
+        if after[1:].startswith(_AFTER_CLASSIFIER):
+            return   # (a unit the table does not know: never told apart)
+        written = unit_at(after[1:]) or written
     wanted = {unit_word(unit if isinstance(unit, str) else None)}
     if isinstance(target, str):
         wanted.add(unit_at(read_quantity(target, unit, "年度指标值")[1]))
