@@ -187,7 +187,8 @@ def test_a_bare_amount_beside_one_in_yuan_is_refused_without_a_money_unit():
     (95, "3小时", "%", "小时"),                # the unit cell's unit when the target has none
 ])
 def test_an_actual_in_a_unit_of_another_quantity_is_refused(target, actual, unit, written):
-    with pytest.raises(PerfError, match=f"单位是“{written}”.*不是同一种量") as caught:
+    apart = "之间没有固定的换算比例" if written in ("个月", "天") else "不是同一种量"   # (months and days: a month is 28 to 31 days)
+    with pytest.raises(PerfError, match=f"单位是“{written}”.*{apart}") as caught:
         score_indicator("正向", target, actual, 10, None, unit)
     assert caught.value.field == "actual"
 

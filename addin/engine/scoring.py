@@ -15,7 +15,7 @@ from .methods import FUNDS, QUANTITATIVE, over_share
 from .natures import EQUAL, POSITIVE, QUALITATIVE, REVERSE, parse_nature, parse_weight
 from .numbers import (amount_unit, fmt, has_unit, is_blank, quoted, read_amount, read_measure, read_quantity,
                       round_half_up, to_decimal, unit_word)
-from .units import other_quantity, unit_at
+from .units import UNITS, other_quantity, unit_at
 from .profiles import Grade, get_profile
 from .qualitative import find_scale, read_grade
 from .targets import split_target, stated_target
@@ -136,7 +136,9 @@ def _same_quantity(actual: object, target: object, unit: object) -> None:
     wanted.discard("")
     if written and wanted and all(other_quantity(written, w) for w in wanted):
         shown = "”或“".join(sorted(wanted))
-        raise PerfError(f"实际完成值“{quoted(actual)}”的单位是“{written}”，与指标的单位“{shown}”不是同一种量，"
+        apart = ("之间没有固定的换算比例" if {UNITS[written][0], *(UNITS[w][0] for w in wanted if w in UNITS)} == {"时间", "月数"}
+                 else "不是同一种量")   # (a month is 28 to 31 days)
+        raise PerfError(f"实际完成值“{quoted(actual)}”的单位是“{written}”，与指标的单位“{shown}”{apart}，"
                         f"无法比较；请按“{shown}”填写实际完成值")
 
 
