@@ -191,6 +191,8 @@ def test_direction_of_rates_to_raise_and_of_costs():
     assert found(make(with_row(5, level3="投诉处理及时率", nature="≤", target="95"))) == [("satisfaction_floor", "J7")]
     assert found(make(with_row(3, nature="≥", target="90"))) == [("direction", "J5")]
     assert found(make(with_row(3, nature="≥", target="90", unit="台"))) == []   # not money
+    assert found(make(with_row(3, level3="成本节约额", nature="≥", target="10"))) == []   # money saved: the more the better
+    assert found(make(with_row(2, level3="故障响应及时率", nature="≤", target="2", unit="小时"))) == []   # a time limit
     bare = make(with_row(3, level1="产出指标", level2="成本指标", nature="", target="90"),
                 columns=frozenset(COLUMNS) - {"nature"})   # (mof-2020 reads it ≥: 成本指标 is no 一级 here)
     assert found(bare, "mof-2020") == []
@@ -240,7 +242,8 @@ def test_a_date_for_a_target_is_said_to_be_one():
     assert "是日期" not in finding.message and "年终无法评定等级" in finding.message
 
 
-@pytest.mark.parametrize("target, suggested", [("95%-98%", "≥95%"), ("3~5天", "≥3天"), ("90 至 95", "≥90")])
+@pytest.mark.parametrize("target, suggested", [("95%-98%", "≥95%"), ("3~5天", "≤5天"), ("90 至 95", "≥90"),
+                                               ("2-4小时", "≤4小时")])   # (a time by its upper bound)
 def test_a_range_for_a_target_is_said_to_be_one(target, suggested):
     """A range (95%-98%) read as a 定性 target is said to be a range, with a bound to write
     instead (it had been said to be no grade of the scale)."""
@@ -274,6 +277,8 @@ def test_satisfaction_in_points_and_without_a_unit_is_said_in_its_own_terms():
     """A 满意度 of ≥4.5分 is on a scale of 5 points: no floor in %; 80分 (of 100) is held to it, said
     in 分; a bare 0.95 is said as it is written, with what it may mean (it had been 0.95%)."""
     assert found(make(with_row(5, target="4.5", unit="分"))) == []
+    [reverse] = review_project(make(with_row(5, nature="≤", target="4.5", unit="分")), CHAOYANG).findings
+    assert "（满意度不高于 4.5分）" in reverse.message
     [points] = review_project(make(with_row(5, target="80", unit="分")), CHAOYANG).findings
     assert "年度指标值 80分低于规则“beijing-chaoyang-2024”的下限 85分" in points.message
     bare = [f for f in review_project(make(with_row(5, target="0.95", unit="")), CHAOYANG).findings

@@ -39,7 +39,7 @@ from .profiles import Profile, ProfileDefinitionError, TargetsReview, get_profil
 from .qualitative import find_scale
 from .table import weights_problem
 from .targets import split_target
-from .units import MONEY_SHORT, convert, unit_at
+from .units import MONEY_SHORT, UNITS, convert, unit_at
 
 UNREADABLE = "unreadable"   # reading problems: not a rule, but deducted as the profile says
 _PREFIX = re.compile(r"^(?:指标\s*\d+\s*[:：.、]?|\d+\s*[.、:：]|[（(]\d+[)）])\s*")
@@ -420,7 +420,7 @@ _DATES = re.compile(r"(?:19|20)\d\d\s*[.．/年-]\s*\d{1,2}")
 _PERIOD = re.compile(_DATES.pattern + r"\D{0,3}?\s*(?:[-—–－~～]+|至|到)\s*(?:(?:19|20)\d\d\s*[.．/年-]\s*)?\d{1,2}\s*[月.．/]?")
 _DATES_SAID = "年度指标值“{}”是日期或时间段，没有写明年终可衡量的要求（如 按期完成率 ≥100%、≤12月底前完成）"
 # a range of values (95%-98%, 3~5天): no one number to score against
-_RANGE = re.compile(r"(\d+(?:\.\d+)?)\s*([^\d\s.]{0,4}?)\s*(?:-|~|～|—|–|－|至|到)\s*\d+(?:\.\d+)?\s*([^\d\s.]{0,4})")
+_RANGE = re.compile(r"(\d+(?:\.\d+)?)\s*([^\d\s.]{0,4}?)\s*(?:-|~|～|—|–|－|至|到)\s*(\d+(?:\.\d+)?)\s*([^\d\s.]{0,4})")
 
 
 @rule("scale", "定性等级不明")
@@ -437,9 +437,12 @@ def _scale(ctx: Context) -> Iterator[TargetFinding]:
             span = _RANGE.fullmatch(text.replace(" ", ""))
             if _DATES.search(text):
                 why = _DATES_SAID.format(row.target)
-            elif span:
+            elif span:   # (a time limit by its upper bound: 3~5天 is ≤5天; anything else by its lower)
+                unit = span.group(2) or span.group(4)
+                bound = (f"≤{span.group(3)}" if UNITS.get(unit_at(unit), ("",))[0] in ("时间", "月数")
+                         else f"≥{span.group(1)}")
                 why = (f"年度指标值“{row.target}”是一个区间，年终无法按一个数计分；请写出下限或上限，"
-                       f"如“≥{span.group(1)}{span.group(2) or span.group(3)}”")
+                       f"如“{bound}{unit}”")
             else:
                 why = f"{err}，年终无法评定等级"
         else:   # (a profile taking any words as a statement still takes no period for one)
@@ -651,16 +654,16 @@ def _satisfaction_floor(ctx: Context) -> Iterator[TargetFinding]:
         row = reading.row
         if reading.value is None or not _held_to_floor(reading):
             continue
+        written = fmt(reading.value) + ("%" if same_unit(reading.unit, "%") else reading.unit)
         if reading.nature == REVERSE:
             yield _finding("satisfaction_floor", row, f"满意度指标{row.named}的性质为“≤”（满意度不高于 "
-                           f"{fmt(reading.value)}%），满意度应越高越好，性质应为“≥”", "nature", "target",
+                           f"{written}），满意度应越高越好，性质应为“≥”", "nature", "target",
                            value=_shown(row.nature), limit=POSITIVE)
         elif reading.nature == EQUAL:
             yield _finding("satisfaction_floor", row, f"满意度指标{row.named}的性质为“=”（满意度恰好为 "
-                           f"{fmt(reading.value)}%，高于它也会扣分），满意度应越高越好，性质应为“≥”", "nature", "target",
+                           f"{written}，高于它也会扣分），满意度应越高越好，性质应为“≥”", "nature", "target",
                            value=_shown(row.nature) or "=", limit=POSITIVE)
         elif reading.value < floor and not (reading.unit == "分" and reading.value <= POINT_SCALES):
-            written = fmt(reading.value) + ("%" if same_unit(reading.unit, "%") else reading.unit)
             hint = (f"（没有单位，按百分数读；如指 {fmt(reading.value * 100)}%，请写“≥{fmt(reading.value * 100)}%”）"
                     if not reading.unit and reading.value <= 1 else "")
             yield _finding("satisfaction_floor", row, f"满意度指标{row.named}的年度指标值 {written}{hint}"
@@ -681,6 +684,9 @@ _HIGHER_IS_BETTER = re.compile(r"(?<![不未无])(合格|达标|完成|验收|�
                                r"回收|处理|办结|接通|使用|利用|普及|参保|受益)率$")
 
 
+_SAVED = re.compile(r"节约|节省|节支|压减|降低|减少|下降")   # a cost indicator of money saved: the more, the better
+
+
 @rule("direction", "方向相反")
 def _direction(ctx: Context) -> Iterator[TargetFinding]:
     """A target that rewards the wrong way: a rate or count of what should not happen (逾期发放率,
@@ -698,9 +704,11 @@ def _direction(ctx: Context) -> Iterator[TargetFinding]:
             said, should = f"是越低越好的指标（{lower.group(1)}）", REVERSE
         elif not reading.stated:   # (a bare number: read as the profile says, not as the unit wrote it)
             continue
-        elif reading.nature == REVERSE and higher and not _is_satisfaction(row):
+        elif (reading.nature == REVERSE and higher and not _is_satisfaction(row)
+              and (not reading.unit or same_unit(reading.unit, "%"))):   # (及时率 ≤2小时: a time limit, not a rate)
             said, should = f"是越高越好的指标（{higher.group(1)}率）", POSITIVE
-        elif reading.nature == POSITIVE and "成本指标" in _group_of(row) and money_factor(_PER_YEAR.sub("", reading.unit)):
+        elif (reading.nature == POSITIVE and "成本指标" in _group_of(row) and not _SAVED.search(name)
+              and money_factor(_PER_YEAR.sub("", reading.unit))):
             said, should = "是成本指标（花费越少越好）", REVERSE
         else:
             continue
