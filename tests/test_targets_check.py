@@ -1167,3 +1167,7 @@ def test_last_year_from_a_zip_archive_given_itself(tmp_path, capsys):
     code, said = run(capsys, SAMPLE, "-o", tmp_path / "a", "--last-year", zipped)
     assert code == 1 and "上年结果对应到 3/30 个项目" in said.out
     assert "上年 区数据局报送.zip/区数据局/单位C_网站中心/26_朝阳区政府网站功能和监测服务项目.xlsx 自评表!H13" in said.out
+    renamed = tmp_path / "t26.zip"   # a workbook named .zip: read as the workbook it is, as recalc reads it
+    shutil.copy(ROOT / "samples" / "chaoyang-2024" / "submitted" / "26_朝阳区政府网站功能和监测服务项目.xlsx", renamed)
+    code, said = run(capsys, SAMPLE, "-o", tmp_path / "b", "--last-year", renamed)
+    assert "上年结果对应到 1/30 个项目" in said.out and "上年 t26.zip 自评表!H13" in said.out

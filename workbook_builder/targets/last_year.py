@@ -90,13 +90,14 @@ def _path(uri: object) -> Path | None:
 
 def _unpacked(archives: list[Path], into: str) -> dict[Path, dict[str, str]]:
     """The files of the .zip archives named, unpacked as recalc does (one guarded worker for all):
-    archive -> member path -> unpacked file; an archive gone or unreadable has none."""
+    archive -> member path -> unpacked file; an archive gone or unreadable has none, a workbook
+    named .zip (read as the file it is, as recalc reads it) itself under ''."""
     from ..recalc.run import unpack_archives
 
     archives = list(dict.fromkeys(archives))
     outcomes = unpack_archives(archives, into) if archives else []
-    return {zipped: {m.entry: m.path for m in outcome.members} for zipped, outcome in zip(archives, outcomes)
-            if not isinstance(outcome, Exception)}
+    return {zipped: {"": str(zipped)} if outcome.as_file else {m.entry: m.path for m in outcome.members}
+            for zipped, outcome in zip(archives, outcomes) if not isinstance(outcome, Exception)}
 
 
 def _from_folder(folder: Path, index: Index, notes: list[str]) -> int:
@@ -117,8 +118,8 @@ def _from_archives(archives: list[Path], folder: Path, index: Index, notes: list
     added = 0
     with tempfile.TemporaryDirectory(prefix="perfbook-zip-") as scratch:
         for zipped, members in _unpacked(archives, scratch).items():
-            added += sum(_read_workbook(Path(file), f"{zipped.relative_to(folder)}/{name}", index, notes)
-                         for name, file in members.items())
+            added += sum(_read_workbook(Path(file), "/".join(filter(None, (str(zipped.relative_to(folder)), name))),
+                                        index, notes) for name, file in members.items())
     return added
 
 
