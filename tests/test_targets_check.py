@@ -1096,6 +1096,11 @@ def test_declarations_one_below_the_other_are_each_a_project(tmp_path, capsys):
     run(capsys, tmp_path / "two.xlsx", "-o", tmp_path / "out", "--json", tmp_path / "r.json")
     found, data = findings(tmp_path / "r.json")
     assert found == {("雾炮车降尘抑尘服务", "scale", "E12"), ("第二个项目", "scale", "E34")}
+    # the second form's own lines above its 项目名称 (title, 单位:元) are its own: its amounts in 元
+    sheet["E24"], sheet["B26"], sheet["E35"] = "单位:元", 2500000, "≤2600000元"
+    book.save(tmp_path / "yuan.xlsx")
+    run(capsys, tmp_path / "yuan.xlsx", "-o", tmp_path / "out2", "--json", tmp_path / "r2.json")
+    assert ("第二个项目", "cost_over_budget", "E35") in findings(tmp_path / "r2.json")[0]
 
 
 def test_a_project_name_line_below_the_indicators_starts_no_project(tmp_path, capsys):

@@ -475,8 +475,19 @@ def read_declaration(grid: Grid) -> list[TargetProject]:
     starts = [n for n, after in zip(names, [*names[1:], grid.bottom]) if any(n < h < after for h in headers)]
     if len(starts) < 2:
         return [_declaration(grid, texts, headers, grid.top, grid.bottom)]
-    bounds = zip([grid.top, *starts[1:]], [*starts[1:], grid.bottom])
+    starts = [grid.top, *(_form_start(texts, grid.top, n, max(h for h in headers if h < n)) for n in starts[1:])]
+    bounds = zip(starts, [*starts[1:], grid.bottom])
     return [_declaration(grid, texts, [h for h in headers if start <= h < stop], start, stop) for start, stop in bounds]
+
+
+def _form_start(texts: list[list[str]], top: int, name: int, header: int) -> int:
+    """The first row of a 申报表 whose 项目名称 line is row ``name``, below another's indicator
+    header ``header``: the lines right above it holding one or two texts (its title, 填报单位 and
+    单位:元) are its own, up to a blank row or an indicator row of the form above (three texts or more)."""
+    start = name
+    while start - 1 > header and 0 < sum(1 for t in texts[start - 1 - top] if t) <= 2:
+        start -= 1
+    return start
 
 
 def _is_project_label(text: str) -> bool:
