@@ -1176,3 +1176,24 @@ def test_last_year_from_a_zip_archive_given_itself(tmp_path, capsys):
     shutil.copy(ROOT / "samples" / "chaoyang-2024" / "submitted" / "26_朝阳区政府网站功能和监测服务项目.xlsx", renamed)
     code, said = run(capsys, SAMPLE, "-o", tmp_path / "b", "--last-year", renamed)
     assert "上年结果对应到 1/30 个项目" in said.out and "上年 t26.zip 自评表!H13" in said.out
+
+
+@pytest.mark.parametrize("initial, annual", [("（元）", "（万元）"), ("（万元）", "（元）")])
+def test_amount_columns_each_in_their_own_unit(tmp_path, capsys, initial, annual):
+    """年初预算数（元） beside 全年预算数（万元）, and the other way round: the budget is read in its
+    column's unit (the first bracket had been taken for every column: 21 cost findings became 28)."""
+    book = openpyxl.load_workbook(SAMPLE)
+    sheet = book.active
+    for column, suffix in (("D", initial), ("E", annual)):
+        sheet[f"{column}1"] = sheet[f"{column}1"].value + suffix
+        for row in range(2, sheet.max_row + 1):
+            cell = sheet[f"{column}{row}"]
+            if suffix == "（元）" and isinstance(cell.value, (int, float)):
+                cell.value = round(cell.value * 10000, 2)
+    book.save(tmp_path / "mixed.xlsx")
+    run(capsys, SAMPLE, "-o", tmp_path / "a", "--json", tmp_path / "a.json")
+    run(capsys, tmp_path / "mixed.xlsx", "-o", tmp_path / "b", "--json", tmp_path / "b.json")
+    assert findings(tmp_path / "b.json")[0] == findings(tmp_path / "a.json")[0]
+    said = {f["message"] for p in findings(tmp_path / "b.json")[1]["projects"] for f in p["findings"]}
+    unit = "万元" if annual == "（万元）" else "元"   # (the budget said as its column gives it)
+    assert any(m.endswith(f"超过项目全年预算数 {'738.62892' if unit == '万元' else '7386289.2'} {unit}") for m in said)

@@ -31,7 +31,8 @@ from addin.engine.target_review import Amount, AmountSum, TargetProject, TargetR
 
 from ..forms.layout import META_SHEET
 from ..readers.container import Grid, error_meaning
-from ..readers.project_list import INDICATOR_COLUMNS, LIST_FIELDS, PROJECT_COLUMNS, header_labels, list_amount, list_header
+from ..readers.project_list import (INDICATOR_COLUMNS, LIST_FIELDS, PROJECT_COLUMNS, header_labels, header_units,
+                                     list_amount, list_header)
 from ..readers.tables import (NO_RESULT, PassedLabels, _carry_levels, _find_funds, _indicator_columns, _is_header, _recognise,
                               cell_texts, money_in, norm)
 from ..readers.tables import _fields as _indicator_fields
@@ -245,6 +246,17 @@ def _amount_problem(amount: Amount, required: bool) -> str | None:
     return None
 
 
+def _annual_unit(grid: Grid, texts: list[list[str]], header: int, columns: dict[str, int]) -> str:
+    """The money unit the 全年预算数 column's label writes (全年预算数（万元）), from the header row or
+    the row above it (a header over two rows); '' when it writes none. The list's amounts are in it:
+    the other amounts are checked only for what a unit does not change (a number, not negative)."""
+    if "annual" not in columns:
+        return ""
+    at = columns["annual"] - grid.left
+    rows = texts[max(header - 1, grid.top) - grid.top: header - grid.top + 1]
+    return next((unit for row in reversed(rows) if at < len(row) and (unit := header_units(row)[at])), "")
+
+
 def read_list(grid: Grid, header: int, columns: dict[str, int], notes: list[str]) -> list[TargetProject]:
     """The projects of a project list whose header is row ``header`` of ``grid``; a column the
     list lacks for a check is said once in ``notes`` (the list's, not each project's fault)."""
@@ -257,7 +269,9 @@ def read_list(grid: Grid, header: int, columns: dict[str, int], notes: list[str]
     lacking = [label for label, name in ((ANNUAL, "annual"), (form.INDICATOR_FIELDS["weight"], "weight"))
                if name not in columns]
     sources = sorted((k for k in columns if k.startswith("source:")), key=columns.get)
-    money_unit = _money_unit([t for row in cell_texts(grid)[: header - grid.top + 1] for t in row if t])   # (金额单位:元)
+    texts = cell_texts(grid)
+    money_unit = _money_unit([t for row in texts[: header - grid.top + 1] for t in row if t])   # (金额单位:元)
+    money_unit = _annual_unit(grid, texts, header, columns) or money_unit   # (全年预算数（万元） beside 年初预算数（元）)
     at = grid.address
     projects: list[TargetProject] = []
     seen: dict[str, str] = {}
