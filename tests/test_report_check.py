@@ -435,5 +435,6 @@ def test_the_recomputed_total_in_a_written_reports_review_note_is_checked(tmp_pa
     [written] = write_reports(book, tmp_path / "r.docx").reports
     assert check_report(written.path, book).discrepancies == []
     assert check_report(edit(written.path, "自评表填报总分为97分", "自评表填报总分为95分"), book).discrepancies == []
-    changed = check_report(edit(written.path, "按计分规则重新计算为94分", "按计分规则重新计算为97分"), book)   # (edited in place)
+    assert check_report(edit(written.path, "自评表填报总分为95分，按", "自评表填报总分95分经按"), book).discrepancies == []
+    changed = check_report(edit(written.path, "经按计分规则重新计算为94分", "经按计分规则重新计算为97分"), book)   # (edited in place)
     assert [(d.report_value, d.table_value) for d in changed.discrepancies] == [("97分", "94分")]

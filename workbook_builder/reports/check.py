@@ -659,7 +659,8 @@ def _only_recomputed(sentence: str) -> str:
     parts, start = [], 0
     for end in [m.start() for m in CLAUSE_END.finditer(sentence)] + [len(sentence)]:
         clause = sentence[start:end + 1]
-        parts.append(clause if RECOMPUTED in clause else re.sub(r"\d", "＃", clause))
+        cut = clause.find(RECOMPUTED)   # (what comes before it in its clause too: 填报总分97分经按计分规则重新计算为94分)
+        parts.append(re.sub(r"\d", "＃", clause if cut < 0 else clause[:cut]) + ("" if cut < 0 else clause[cut:]))
         start = end + 1
     return "".join(parts)
 
