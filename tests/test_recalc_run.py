@@ -812,3 +812,28 @@ def test_a_copy_stopped_mid_write_leaves_no_temporary_file(tmp_path, monkeypatch
     with pytest.raises(KeyboardInterrupt):
         recalc([str(inbox)], out)
     assert sorted(p.name for p in out.iterdir() if ".tmp" in p.name) == sorted(p.name for p in theirs)
+
+
+def test_a_sheet_named_past_excels_limit_gets_its_values_copy_and_links(tmp_path):
+    """An .ods sheet named with more than 31 characters (LibreOffice allows it): its values copy
+    is written, the sheet named as Excel allows, and the summary links to that name (no copy had
+    been written: 找不到工作表)."""
+    import zipfile
+
+    long = "朝阳区政府网站功能和监测服务项目2024年度项目支出绩效自评表（数据局报送）"
+    source = ROOT / "tests" / "data" / "formats" / "26_website.ods"
+    (tmp_path / "in").mkdir()
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(tmp_path / "in" / "long.ods", "w") as renamed:
+        for info in original.infolist():
+            data = original.read(info)
+            if info.filename in ("content.xml", "settings.xml"):
+                data = data.replace("自评表".encode(), long.encode())
+            renamed.writestr(info, data)
+    result = recalc([str(tmp_path / "in")], tmp_path / "out")
+    [report] = result.reports
+    assert report.sheet == long and report.annotated == "long_复核.xlsx" and report.annotation_error is None
+    copy = load_workbook(tmp_path / "out" / "long_复核.xlsx")
+    [title] = [name for name in copy.sheetnames if name.startswith("朝阳区")]
+    assert len(title) <= 31 and copy[title]["J14"].comment is not None
+    projects = load_workbook(tmp_path / "out" / "复核汇总.xlsx")["问题"]
+    assert projects.cell(2, 4).hyperlink.location == f"'{title}'!J14"

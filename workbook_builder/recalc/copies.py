@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -76,5 +77,10 @@ def write_copy(data: bytes, fmt: str, grids: list[Grid], dest: Path, reads, pair
             logger.debug("无法在原文件结构上标注 %s，改为标注数值副本", dest.name, exc_info=True)
     with tempfile.TemporaryDirectory(prefix="perfbook-") as tmp:
         values = Path(tmp) / "values.xlsx"
-        values_workbook(grids, values)
+        titles = values_workbook(grids, values)
+        if any(title != name for name, title in titles.items()):   # (an .ods sheet named past Excel's 31 characters)
+            for report, _ in pairs:   # (the summary's links go to the copy's sheet)
+                report.copy_sheet = titles.get(report.sheet, "")
+            reads = [replace(read, sheet=titles.get(read.sheet, read.sheet)) for read in reads]
+            pairs = [(replace(report, sheet=titles.get(report.sheet, report.sheet)), result) for report, result in pairs]
         return write_annotated(values, dest.with_suffix(".xlsx"), reads, pairs)

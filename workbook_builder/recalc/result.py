@@ -91,6 +91,7 @@ class TableReport:
     uri: str = ""          # the file exactly, as a file: URI (the shown name may be decoded or escaped)
     member: str = ""       # a file in a .zip archive (uri): its path inside the archive
     trace: str = field(default="", repr=False)   # an unexpected error's traceback, for the log only
+    copy_sheet: str = field(default="", repr=False)   # the sheet's name in a values copy, where Excel's limit changed it
 
     @classmethod
     def of(cls, result: TableResult, file: str, sheet: str, template: bool,
@@ -181,7 +182,7 @@ def _finite(value: object) -> object:
     return str(value) if value.__class__ is float and not math.isfinite(value) else value
 
 
-_REPORT_FIELDS = tuple(f.name for f in fields(TableReport) if f.name != "trace")
+_REPORT_FIELDS = tuple(f.name for f in fields(TableReport) if f.name not in ("trace", "copy_sheet"))
 _FINDING_FIELDS = tuple(f.name for f in fields(FindingRow))
 
 

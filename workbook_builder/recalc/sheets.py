@@ -139,9 +139,10 @@ class Links:
     def cell(self, row, cell: str) -> tuple[str | None, str | None]:
         target = self.file(row)
         inside = not row.annotated and row.file in getattr(self.result, "members", {})   # (the link opens the .zip)
-        if not target or not cell or inside or _NOT_IN_XML.search(row.sheet):   # a sheet name XML cannot hold
+        sheet = (row.annotated and getattr(row, "copy_sheet", "")) or row.sheet   # (a values copy may rename it)
+        if not target or not cell or inside or _NOT_IN_XML.search(sheet):   # a sheet name XML cannot hold
             return target, None
-        return target, f"'{row.sheet.replace(chr(39), chr(39) * 2)}'!{cell}"
+        return target, f"'{sheet.replace(chr(39), chr(39) * 2)}'!{cell}"
 
 
 def _rich_like(text: str) -> bool:
