@@ -342,3 +342,37 @@ def test_a_cell_reads_as_word_shows_it(runs, shown):
     w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
     mc = "http://schemas.openxmlformats.org/markup-compatibility/2006"
     assert cell_text(etree.fromstring(f'<w:tc xmlns:w="{w}" xmlns:mc="{mc}"><w:p>{runs}</w:p></w:tc>')) == shown
+
+
+def test_the_results_table_has_lines_of_its_own_and_a_repeated_header():
+    """Without Word's Table Grid style (a document LibreOffice converted from .doc has none) the
+    复核结果 table still prints with lines; its header row repeats on each page, no row splits."""
+    import docx
+    from docx.oxml.ns import qn
+
+    from workbook_builder.recalc.annotate_docx import _findings_table
+    from workbook_builder.recalc.result import TableReport
+
+    document = docx.Document()
+    report = TableReport("a.docx", "表格1", "项目", "", "mof-2020", False, 97.0, 94.0, "优")
+    _findings_table(document, [(report, None)])
+    table = document.tables[-1]._tbl
+    borders = table.tblPr.find(qn("w:tblBorders"))
+    assert {b.get(qn("w:val")) for b in borders} == {"single"} and len(borders) == 6
+    rows = table.findall(qn("w:tr"))
+    assert rows[0].trPr.find(qn("w:tblHeader")) is not None
+    assert all(r.trPr.find(qn("w:cantSplit")) is not None for r in rows)
+
+
+def test_a_cell_merged_across_columns_is_found_at_each_of_them():
+    """A finding at a column a merged cell covers (得分 merged with 分值): that cell is marked (it
+    had been passed over: only a cell starting at the column was found)."""
+    from lxml import etree
+
+    from workbook_builder.readers.docx import cell_at
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    tr = etree.fromstring(f'<w:tr xmlns:w="{w}"><w:tc><w:p/></w:tc><w:tc><w:tcPr><w:gridSpan w:val="2"/></w:tcPr>'
+                          '<w:p/></w:tc><w:tc><w:p/></w:tc></w:tr>')
+    cells = tr.findall(f"{{{w}}}tc")
+    assert [cell_at(tr, column) for column in range(5)] == [cells[0], cells[1], cells[1], cells[2], None]

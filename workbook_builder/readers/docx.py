@@ -234,11 +234,11 @@ def row_cells(tr, where: str = "表格") -> Iterator[tuple[int, int, object]]:
 
 
 def cell_at(tr, column: int):
-    """The ``w:tc`` of a ``w:tr`` that starts at grid ``column`` (as :func:`row_cells` places
-    them), or ``None``."""
+    """The ``w:tc`` of a ``w:tr`` that covers grid ``column`` (as :func:`row_cells` places them:
+    a cell merged across columns covers them all), or ``None``."""
     try:
-        for start, _, tc in row_cells(tr):
-            if start == column:
+        for start, span, tc in row_cells(tr):
+            if start <= column < start + span:
                 return tc
             if start > column:
                 break

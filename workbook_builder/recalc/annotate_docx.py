@@ -56,6 +56,33 @@ def _shade(tc) -> None:
     tc_pr.insert_element_before(shd, *_AFTER_SHD)
 
 
+def _element(tag: str, **attributes: str):
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    element = OxmlElement(tag)
+    for name, value in attributes.items():
+        element.set(qn(f"w:{name}"), value)
+    return element
+
+
+def _lines(table) -> None:
+    """The 复核结果 table's own borders (a document without the Table Grid style, as one converted
+    from .doc by LibreOffice, had printed it without lines) and its header row repeated on each page."""
+    from docx.oxml.ns import qn
+
+    borders = _element("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        borders.append(_element(f"w:{side}", val="single", sz="4", space="0", color="auto"))
+    tbl_pr = table._tbl.tblPr
+    for old in tbl_pr.findall(qn("w:tblBorders")):
+        tbl_pr.remove(old)
+    # (ECMA-376 order: tblBorders before shd, tblLayout, tblCellMar, tblLook …)
+    tbl_pr.insert_element_before(borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption",
+                                 "w:tblDescription", "w:tblPrChange")
+    table.rows[0]._tr.get_or_add_trPr().append(_element("w:tblHeader"))
+
+
 def _text(value: object) -> str:
     if value is None:
         return ""
@@ -116,8 +143,9 @@ def _findings_table(document, pairs, removed: str | None = None) -> None:
     table = document.add_table(rows=1, cols=len(COLUMNS))
     try:
         table.style = "Table Grid"
-    except (KeyError, ValueError):  # a document without Word's built-in table styles
+    except (KeyError, ValueError):  # a document without Word's built-in table styles: its own lines below
         pass
+    _lines(table)
     for cell, title in zip(table.rows[0].cells, COLUMNS):
         cell.paragraphs[0].add_run(title).bold = True
     for report, _ in pairs:
@@ -132,6 +160,8 @@ def _findings_table(document, pairs, removed: str | None = None) -> None:
             cells = table.add_row().cells
             for cell, value in zip(cells, (report.sheet, report.project, *values)):
                 cell.text = _text(value)
+    for row in table.rows:   # (no row split over a page: its cells read together)
+        row._tr.get_or_add_trPr().append(_element("w:cantSplit"))
     table.autofit = False
     for column, width in zip(table.columns, WIDTHS):
         column.width = Cm(width)
