@@ -837,3 +837,51 @@ def test_a_sheet_named_past_excels_limit_gets_its_values_copy_and_links(tmp_path
     assert len(title) <= 31 and copy[title]["J14"].comment is not None
     projects = load_workbook(tmp_path / "out" / "复核汇总.xlsx")["问题"]
     assert projects.cell(2, 4).hyperlink.location == f"'{title}'!J14"
+
+
+def test_a_copy_corrected_and_sent_back_is_marked_afresh(tmp_path):
+    """A unit corrects its annotated copy (J14 from 10 to 7, the total from 97 to 94) and sends it
+    back: the new copy has one 复核结果 sheet (the earlier one replaced, not a 复核结果_ beside it),
+    the earlier notes taken out (a comment of the unit's own kept), the corrected cell's mark let
+    go and said to be cleared, and the computed values where they were (not a second column)."""
+    first = tmp_path / "第一次"
+    first.mkdir()
+    shutil.copy(SUBMITTED / "26_朝阳区政府网站功能和监测服务项目.xlsx", first / "26.xlsx")
+    recalc([str(first)], tmp_path / "out1")
+    back = tmp_path / "改正后"
+    back.mkdir()
+    book = load_workbook(tmp_path / "out1" / "26_复核.xlsx")
+    assert book["自评表"]["J14"].comment is not None and book["自评表"]["J14"].fill.fgColor.rgb == "FFFF9999"
+    computed = next(c.column_letter for row in book["自评表"].iter_rows() for c in row if c.value == "复核计算值")
+    from openpyxl.comments import Comment
+
+    book["自评表"]["J14"], book["自评表"]["J20"] = 7, 94
+    note = book["自评表"]["J14"].comment.text
+    book["自评表"]["J14"].comment = Comment("单位说明：已按复核意见改正\n" + note, "填报人")   # (the unit's line added)
+    book.save(back / "26_改.xlsx")
+    again = recalc([str(back)], tmp_path / "out2")
+    copy = load_workbook(tmp_path / "out2" / "26_改_复核.xlsx")
+    assert [n for n in copy.sheetnames if n.startswith("复核结果")] == ["复核结果"]
+    results = [row for row in copy["复核结果"].iter_rows(min_row=2, values_only=True)]
+    assert {r[2] for r in results if r[2]} == {f.cell for f in again.reports[0].findings}
+    cell = copy["自评表"]["J14"]
+    assert cell.fill.fgColor.rgb != "FFFF9999" and cell.comment.text.endswith("上次复核在此标出的问题，本次复核未再发现")
+    assert "得分应为7.00" not in cell.comment.text and cell.comment.text.startswith("单位说明：已按复核意见改正")
+    headed = [c.column_letter for row in copy["自评表"].iter_rows() for c in row if c.value == "复核计算值"]
+    assert set(headed) == {computed}   # (headed above the funds row and the indicators: the one column)
+
+
+def test_a_copy_sent_back_unchanged_gets_each_note_once(tmp_path):
+    """The annotated copy itself sent back as it is (perfbook's own runs in its comments): each
+    note once, not the earlier one and the new one stacked."""
+    first = tmp_path / "第一次"
+    first.mkdir()
+    shutil.copy(SUBMITTED / "26_朝阳区政府网站功能和监测服务项目.xlsx", first / "26.xlsx")
+    recalc([str(first)], tmp_path / "out1")
+    back = tmp_path / "原样"
+    back.mkdir()
+    shutil.copy(tmp_path / "out1" / "26_复核.xlsx", back / "26_复核.xlsx")
+    recalc([str(back)], tmp_path / "out2")
+    before = load_workbook(tmp_path / "out1" / "26_复核.xlsx")["自评表"]["J14"].comment.text
+    after = load_workbook(tmp_path / "out2" / "26_复核_复核.xlsx")["自评表"]["J14"].comment.text
+    assert after == before and after.count("perfbook 复核") == 1

@@ -40,9 +40,13 @@ from .textsize import row_height, wrapped_lines
 
 FLAG_FILL = "FFFF9999"
 COMPUTED_FILL = "FFE2EFDA"
+COMPUTED_HEADER = "复核计算值"
 COMPUTED_COLOR = "FF1F4E79"
 AUTHOR = "perfbook"
+EARLIER_NOTE = "perfbook 复核"   # how every note of a review begins (an earlier one's is taken out)
+CLEARED = f"{EARLIER_NOTE}：上次复核在此标出的问题，本次复核未再发现"
 FINDINGS_SHEET = "复核结果"
+FINDINGS_HEADER = ["工作表", "项目名称", "单元格", "指标", "问题类型", "说明", "填报值", "应为"]
 PERCENT = 10   # the built-in number format 0.00% (ECMA-376 18.8.30)
 
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -246,6 +250,23 @@ class Styles:
                 anchor.addprevious(color)
         return self._append("fonts", font)
 
+    def unflagged(self, base: int) -> int:
+        """Format ``base`` without the fill an earlier review flagged its cell with (:data:`FLAG_FILL`),
+        or ``base`` itself when its fill is another."""
+        xfs, fills = self._list("cellXfs"), self._list("fills")
+        if base >= len(xfs):
+            return base
+        fill = int(xfs[base].get("fillId", "0"))
+        colour = fills[fill].find(f"{self.ns}patternFill/{self.ns}fgColor") if fill < len(fills) else None
+        if colour is None or (colour.get("rgb") or "").upper() != FLAG_FILL:
+            return base
+        if ("unflagged", base) not in self.cache:
+            xf = deepcopy(xfs[base])
+            xf.set("fillId", "0")
+            xf.attrib.pop("applyFill", None)
+            self.cache[("unflagged", base)] = self._append("cellXfs", xf)
+        return self.cache[("unflagged", base)]
+
     def style(self, base: int, fill: str | None = None, bold: bool = False, color: str | None = None,
               wrap: bool = False, number_format: int | None = None, top: bool = False) -> int:
         """An existing format ``base`` with a fill, bold or coloured font, wrapped text aligned to
@@ -410,6 +431,48 @@ class Sheet:
         if dimension is not None and self.rows:
             dimension.set("ref", f"A1:{_column_letters(max(self.max_column, 1))}{max(self.rows)}")
 
+    def forget_earlier_notes(self) -> set[str]:
+        """Take an earlier review's lines (``perfbook 复核…``) out of the sheet's comments (a copy
+        corrected and sent back is checked again: its old notes would stand beside the new ones);
+        returns the cells that had them."""
+        found = self.package.related(self.part, REL_COMMENTS)
+        if not found:
+            return set()
+        root = self.package.xml(found[0][1])
+        had = set()
+        for comment in root.iter("{*}comment"):
+            for run in list(comment.iter("{*}r")):   # (as perfbook writes a note: a run of its own)
+                if "".join(t.text or "" for t in run.iter("{*}t")).lstrip().startswith(EARLIER_NOTE):
+                    run.getparent().remove(run)
+                    had.add(comment.get("ref"))
+            for text in comment.iterfind("{*}text/{*}t"):   # (as openpyxl and others write it back: one text)
+                lines = (text.text or "").split("\n")
+                kept = [line for line in lines if not line.lstrip().startswith(EARLIER_NOTE)]
+                if len(kept) < len(lines):
+                    text.text = "\n".join(kept).rstrip("\n")
+                    had.add(comment.get("ref"))
+        if had:
+            self.package.changed.add(found[0][1])
+        return had
+
+    def text_of(self, cell: etree._Element, shared: list[str]) -> str:
+        """A cell's text: inline, or from the shared strings ``shared``."""
+        if cell.get("t") == "inlineStr":
+            return "".join(t.text or "" for t in cell.iter(self.ns + "t"))
+        value = cell.find(self.ns + "v")
+        if cell.get("t") == "s" and value is not None and (value.text or "").strip().isdigit():
+            index = int(value.text)
+            return shared[index] if index < len(shared) else ""
+        return value.text or "" if value is not None else ""
+
+    def column_headed(self, text: str, shared: list[str]) -> int | None:
+        """The column of the first cell holding ``text`` (an earlier review's 复核计算值), or None."""
+        for row in self.rows.values():
+            for cell in row.iterchildren(self.ns + "c"):
+                if cell.get("r") and self.text_of(cell, shared) == text:
+                    return _split(cell.get("r"))[0]
+        return None
+
     def comments(self, notes: dict[str, str], shape_base: int) -> None:
         """Add ``notes`` (cell → text) as comments, appended to a comment the cell already has."""
         package = self.package
@@ -440,6 +503,7 @@ class Sheet:
                 comment = etree.SubElement(comment_list, ns + "comment", ref=ref, authorId=str(names.index(AUTHOR)))
                 etree.SubElement(comment, ns + "text")
                 new_shapes.append(ref)
+            if not "".join(t.text or "" for t in comment.iter(ns + "t")).strip():   # (new, or an earlier review's only)
                 text = text.lstrip("\n")
             run = etree.SubElement(comment.find(ns + "text"), ns + "r")
             t = etree.SubElement(run, ns + "t")
@@ -505,7 +569,7 @@ _VML_NAMESPACES = ('xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas
 def _findings_sheet_xml(pairs, styles: Styles, ns: str) -> str:
     """The 复核结果 worksheet: findings with links to their cells, frozen header, autofilter,
     A4 landscape one page wide."""
-    header = ["工作表", "项目名称", "单元格", "指标", "问题类型", "说明", "填报值", "应为"]
+    header = FINDINGS_HEADER
     widths = (12, 30, 8, 20, 14, 60, 10, 10)
     # every cell of a row aligned to its top, as the wrapped ones (a cell, a figure beside a
     # sentence of three lines had sat at the row's bottom)
@@ -614,8 +678,31 @@ class Workbook:
                 if area and 0 < column - _column_number(area.group(2)) <= _NEAR_PRINT_AREA:
                     defined.text = f"{area.group(1)}{_column_letters(column)}{area.group(3)}"
 
-    def add_findings_sheet(self, pairs, styles: Styles) -> None:
+    def shared_strings(self) -> list[str]:
+        """The workbook's shared strings, as texts."""
+        found = [t for _, t in self.package.related(self.part, "/sharedStrings")]
+        if not found:
+            return []
+        return ["".join(t.text or "" for t in si.iter("{*}t")) for si in self.package.xml(found[0]).iter("{*}si")]
+
+    def earlier_findings_sheet(self, shared: list[str]) -> str | None:
+        """The part of an earlier review's 复核结果 sheet (the copy sent back corrected): a sheet of
+        that name whose first row is its header; None when there is none."""
+        part = self.sheets.get(FINDINGS_SHEET)
+        if part is None or part not in self.package.names:
+            return None
+        sheet = Sheet(self.package, part)
+        first = sheet.rows.get(1)
+        texts = [sheet.text_of(c, shared) for c in first.iterchildren(sheet.ns + "c")] if first is not None else []
+        return part if texts == FINDINGS_HEADER else None
+
+    def add_findings_sheet(self, pairs, styles: Styles, earlier: str | None = None) -> None:
         package, sheets = self.package, self._sheets()
+        if earlier is not None:   # (an earlier review's, replaced where it stands)
+            self.package.trees.pop(earlier, None)
+            self.package.changed.discard(earlier)
+            package.raw[earlier] = _findings_sheet_xml(pairs, styles, self.ns[1:-1]).encode("utf-8")
+            return
         title = FINDINGS_SHEET
         while title in self.sheets:
             title += "_"
@@ -671,6 +758,8 @@ def write_annotated(source: str | Path | BinaryIO, dest: Path, reads, pairs) -> 
     try:
         workbook = Workbook(package)
         styles = Styles(package, workbook.styles_part)
+        shared = workbook.shared_strings()
+        earlier = workbook.earlier_findings_sheet(shared)   # (a copy corrected and sent back)
         by_sheet = defaultdict(list)
         for read, (report, result) in zip(reads, pairs):
             by_sheet[read.sheet].append((read, report, result))
@@ -679,7 +768,9 @@ def write_annotated(source: str | Path | BinaryIO, dest: Path, reads, pairs) -> 
             if part is None:
                 raise AnnotationError(f"找不到工作表“{name}”")
             sheet = Sheet(package, part)
-            column = sheet.max_column + 1
+            cleared = sheet.forget_earlier_notes() if earlier else set()
+            # (the computed values where an earlier review put them, written over)
+            column = (sheet.column_headed(COMPUTED_HEADER, shared) if earlier else None) or sheet.max_column + 1
             spans: list[tuple[int, int]] = []   # rows of the tables whose values are in ``column``
             notes: dict[str, str] = {}
             rightmost = 0
@@ -701,11 +792,15 @@ def write_annotated(source: str | Path | BinaryIO, dest: Path, reads, pairs) -> 
                         cell.set("s", str(styles.style(int(cell.get("s", "0")), fill=FLAG_FILL)))
                         note = f"perfbook 复核（{finding.label}）：{finding.message}"
                         notes[shown] = notes.get(shown, "") + "\n" + note
+            for ref in cleared - set(notes):   # an earlier finding no longer found: its mark let go, said
+                cell = sheet.cell(ref)
+                cell.set("s", str(styles.unflagged(int(cell.get("s", "0")))))
+                notes[ref] = "\n" + CLEARED
             sheet.extend_dimension()
             workbook.widen_print_area(name, rightmost)
             if notes:
                 sheet.comments(notes, 1000 + number)
-        workbook.add_findings_sheet(pairs, styles)
+        workbook.add_findings_sheet(pairs, styles, earlier)
         return atomic_save(package.write, dest)
     finally:
         package.zip.close()
@@ -724,7 +819,7 @@ def _computed_column(sheet: Sheet, styles: Styles, column: int, cells: dict, res
     for cell in (cells.get(("funds", "score")), cells.get(("indicator", 1, "score"))):   # headed as the table's rows
         header = f"{letters}{_split(cell)[1] - 1}" if cell else ""
         if header and sheet.shown_at(header) == header:   # (not under a merged range)
-            sheet.put(header, "复核计算值", styles.style(0, bold=True))
+            sheet.put(header, COMPUTED_HEADER, styles.style(0, bold=True))
             sheet.width(column, 14)
     unscored = getattr(result, "unscored", "无法计算")   # an AnnotatedView of a blank 评分表: 未填写
     for index, detail in enumerate(result.indicators, start=1):
