@@ -885,3 +885,24 @@ def test_a_copy_sent_back_unchanged_gets_each_note_once(tmp_path):
     before = load_workbook(tmp_path / "out1" / "26_复核.xlsx")["自评表"]["J14"].comment.text
     after = load_workbook(tmp_path / "out2" / "26_复核_复核.xlsx")["自评表"]["J14"].comment.text
     assert after == before and after.count("perfbook 复核") == 1
+
+
+@pytest.mark.parametrize("hide", ["row", "column"])
+def test_a_finding_on_a_hidden_row_or_column_is_shown(tmp_path, hide):
+    """The 得分 row, or column, hidden in the submitted table: the copy shows it (its red mark and
+    note had been there but out of sight); the other hidden rows stay hidden."""
+    (tmp_path / "in").mkdir()
+    book = load_workbook(SUBMITTED / "26_朝阳区政府网站功能和监测服务项目.xlsx")
+    sheet = book["自评表"]
+    if hide == "row":
+        sheet.row_dimensions[14].hidden = sheet.row_dimensions[15].hidden = True
+    else:
+        sheet.column_dimensions["J"].hidden = True
+    book.save(tmp_path / "in" / "26.xlsx")
+    recalc([str(tmp_path / "in")], tmp_path / "out")
+    copy = load_workbook(tmp_path / "out" / "26_复核.xlsx")["自评表"]
+    assert copy["J14"].comment is not None
+    if hide == "row":
+        assert not copy.row_dimensions[14].hidden and copy.row_dimensions[15].hidden
+    else:
+        assert not copy.column_dimensions["J"].hidden

@@ -395,6 +395,20 @@ class Sheet:
             t.text = xml_text(cell_text(value))
             t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
 
+    def show(self, ref: str) -> None:
+        """Unhide the row and the column of cell ``ref`` (a finding there would not be seen); a
+        column shown gets a width of its own only if it had none but 0."""
+        column, number = _split(ref)
+        row = self._row(number)
+        if row.get("hidden") in ("1", "true"):
+            row.attrib.pop("hidden")
+        cols = self.root.find(self.ns + "cols")
+        covering = next((c for c in cols if int(c.get("min", 0)) <= column <= int(c.get("max", 0))), None) \
+            if cols is not None else None
+        if covering is not None and (covering.get("hidden") in ("1", "true")
+                                     or _ZERO.fullmatch(covering.get("width") or "") is not None):
+            self.width(column, 12)
+
     def width(self, column: int, width: float) -> None:
         """Give ``column`` ``width`` unless the sheet sets its width already; a column the sheet
         hides (templates hide the unused columns right of the form) is shown, split out of its
@@ -788,6 +802,7 @@ def write_annotated(source: str | Path | BinaryIO, dest: Path, reads, pairs) -> 
                 for finding in report.findings:
                     if finding.cell:
                         shown = sheet.shown_at(finding.cell)
+                        sheet.show(shown)
                         cell = sheet.cell(shown)
                         cell.set("s", str(styles.style(int(cell.get("s", "0")), fill=FLAG_FILL)))
                         note = f"perfbook 复核（{finding.label}）：{finding.message}"
