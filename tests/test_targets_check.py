@@ -1197,3 +1197,32 @@ def test_amount_columns_each_in_their_own_unit(tmp_path, capsys, initial, annual
     said = {f["message"] for p in findings(tmp_path / "b.json")[1]["projects"] for f in p["findings"]}
     unit = "万元" if annual == "（万元）" else "元"   # (the budget said as its column gives it)
     assert any(m.endswith(f"超过项目全年预算数 {'738.62892' if unit == '万元' else '7386289.2'} {unit}") for m in said)
+
+
+@pytest.mark.parametrize("name", ["目标审核汇总.xlsx", "project_list_审核.xlsx"])
+def test_json_never_replaces_an_output_of_the_same_run(tmp_path, capsys, name):
+    """--json naming the summary or a copy the run writes: refused before any work (the summary
+    had been replaced by the JSON, and the folder refused by the next run)."""
+    code, captured = run(capsys, SAMPLE, "-o", tmp_path / "out", "--json", tmp_path / "out" / name)
+    assert code == 2 and "与本次写出的目标审核汇总或审核副本同名" in captured.err
+    assert not (tmp_path / "out" / name).exists()
+
+
+def test_json_to_a_folder_is_refused_before_any_work(tmp_path, capsys):
+    (tmp_path / "folder").mkdir()
+    code, captured = run(capsys, SAMPLE, "-o", tmp_path / "out", "--json", tmp_path / "folder")
+    assert code == 2 and "是文件夹：请给出文件名" in captured.err and not (tmp_path / "out").exists()
+
+
+def test_last_year_with_a_name_too_long_for_the_system_is_a_note(tmp_path, capsys):
+    """A recalc JSON written on Windows names a file of 90 Chinese characters (270 bytes, past
+    Linux's 255): that table is said not found, the others are used (the review had stopped)."""
+    first = tmp_path / "上年"
+    first.mkdir()
+    shutil.copy(ROOT / "samples" / "chaoyang-2024" / "submitted" / "26_朝阳区政府网站功能和监测服务项目.xlsx", first)
+    assert main(["recalc", str(first), "-o", str(tmp_path / "r"), "--json", str(tmp_path / "r.json"), "--no-copies"]) == 0
+    data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    data["tables"].append(dict(data["tables"][0], file="长" * 90 + ".xlsx", uri="", annotated=None))
+    (tmp_path / "r.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    code, captured = run(capsys, SAMPLE, "-o", tmp_path / "out", "--last-year", tmp_path / "r.json")
+    assert code == 1 and "上年结果对应到 1/30 个项目" in captured.out and "找不到" in captured.out

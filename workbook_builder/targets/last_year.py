@@ -72,7 +72,7 @@ def _from_recalc(data: dict, json_path: Path, index: Index, notes: list[str]) ->
                 candidates += [json_path.parent / label, Path(label)]
             if table.get("annotated"):
                 candidates.append(json_path.parent / str(table["annotated"]))
-            found = next((c for c in candidates if c.is_file()), None)
+            found = next((c for c in candidates if _is_file(c)), None)
             if found is None:
                 notes.append(f"上年结果 {json_path} 中的文件 {label} 找不到，其实际完成值未用于审核")
                 continue
@@ -81,6 +81,15 @@ def _from_recalc(data: dict, json_path: Path, index: Index, notes: list[str]) ->
             done.add(found)
             added += _read_workbook(found, label, index, notes)
     return added
+
+
+def _is_file(path: Path) -> bool:
+    """Whether ``path`` is a file; a path the system cannot even look at (a name too long for
+    it, as a Windows name of 90 Chinese characters is on Linux) is none."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def _path(uri: object) -> Path | None:

@@ -184,6 +184,22 @@ def _collect(paths: list[str], outdir: Path | None) -> tuple[list[Path], list[tu
     return found, skipped
 
 
+def _json_writable(path: Path) -> None:
+    """Refuse, before any work, a ``--json`` path that is a folder or whose folder cannot be written in."""
+    from ..files import special_file
+
+    if special_file(path):   # (a pipe or a device is written into)
+        return
+    if path.is_dir():
+        raise TargetsError(f"--json 的路径 {shown_path(str(path))} 是文件夹：请给出文件名，如 审核结果.json")
+    from ..recalc.run import RecalcError, _writable
+
+    try:
+        _writable(Path(os.path.realpath(path)).parent, f"--json 的路径 {shown_path(str(path))}")
+    except RecalcError as err:
+        raise TargetsError(str(err)) from None
+
+
 def _label(path: Path, paths: list[str]) -> str:
     from ..recalc.run import _label as recalc_label
 
@@ -241,6 +257,7 @@ def check_targets(paths: list[str], outdir: str | Path | None = None, profile: s
         from ..recalc.run import _real, refuse_json_over
 
         refuse_json_over(json_path, [_real(p) for p in found], TargetsError)
+        _json_writable(Path(json_path))
     from ..recalc.run import passed_by_rule
 
     for path, reason in skipped:
@@ -254,6 +271,9 @@ def check_targets(paths: list[str], outdir: str | Path | None = None, profile: s
         from .annotate import copy_name
 
         names = [SUMMARY_NAME, *(copy_name(stem, p.suffix.lower().lstrip(".")) for p, stem in zip(found, stems) if copies)]
+        if json_path is not None and _real(Path(json_path)) in {_real(out / name) for name in names}:
+            raise TargetsError(f"--json 的路径 {shown_path(str(json_path))} 与本次写出的目标审核汇总或审核副本同名，"
+                               "会互相覆盖：请另选 --json 的路径")
         earlier = earlier_outputs(out, SUMMARY_NAME, "审核副本")
         refuse_writing_over(out, names, earlier, TargetsError, "审核")
         result.carried = carried_copies(earlier, SUMMARY_NAME, names)
