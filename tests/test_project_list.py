@@ -382,3 +382,21 @@ def test_weights_typed_into_percentage_cells_are_read_as_shown(tmp_path):
     book.save(path)
     [table] = read_project_list(path)
     assert [parse_weight(i.weight) for i in table.indicators] == [45, 45]
+
+
+def test_a_note_under_a_label_merged_down_keeps_the_label(tmp_path, capsys):
+    """A header over two rows with a note under 项目名称 （全称）: the column is still 项目名称 (the
+    note had taken its place: 缺少列, and targets check's internal KeyError)."""
+    import openpyxl
+
+    rows = list(openpyxl.load_workbook(write(tmp_path, rows_for("甲"))).active.iter_rows(values_only=True))
+    two = openpyxl.Workbook()
+    two.active.append([c if c in PROJECT_COLUMNS else "绩效指标" for c in rows[0]])
+    two.active.append(["（全称）" if c == "项目名称" else None if c in PROJECT_COLUMNS else c for c in rows[0]])
+    for row in rows[1:]:
+        two.active.append(list(row))
+    two.save(tmp_path / "two.xlsx")
+    assert [t.project for t in read_project_list(tmp_path / "two.xlsx")] == ["甲"]
+    assert main(["targets", "check", str(tmp_path / "two.xlsx"), "-o", str(tmp_path / "out")]) in (0, 1)   # (its findings)
+    out = capsys.readouterr().out
+    assert "意外错误" not in out and "审核完成：1 个项目" in out

@@ -180,6 +180,12 @@ def header_units(row: list[str]) -> list[str]:
             for c in row]
 
 
+def merged_labels(above: list[str], below: list[str]) -> list[str]:
+    """Two header rows read as one: each column's label from the row below, where it has one,
+    but a list's own label above (项目名称 merged down) over a note under it (（全称）)."""
+    return [a if a in COLUMNS and b not in COLUMNS else b or a for a, b in zip_longest(above, below, fillvalue="")]
+
+
 def list_header(rows: list[list[str]]) -> tuple[int, list[str]] | None:
     """The index of the row a list's header ends on, and its labels: the first row within
     :data:`HEADER_ROWS` holding 项目名称 and 三级指标 (below a title), or two rows read as one
@@ -192,7 +198,7 @@ def list_header(rows: list[list[str]]) -> tuple[int, list[str]] | None:
             continue
         below = header_labels(rows[at + 1]) if at + 1 < len(rows) else []
         if level3 not in texts and level3 in below:
-            return at + 1, [b or a for a, b in zip_longest(texts, below, fillvalue="")]
+            return at + 1, merged_labels(texts, below)
         if level3 in texts:
             return at, texts
     return None

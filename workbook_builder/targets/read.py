@@ -32,7 +32,7 @@ from addin.engine.target_review import Amount, AmountSum, TargetProject, TargetR
 from ..forms.layout import META_SHEET
 from ..readers.container import Grid, error_meaning
 from ..readers.project_list import (INDICATOR_COLUMNS, LIST_FIELDS, PROJECT_COLUMNS, header_labels, header_units,
-                                     list_amount, list_header)
+                                     list_amount, list_header, merged_labels)
 from ..readers.tables import (NO_RESULT, PassedLabels, _carry_levels, _find_funds, _indicator_columns, _is_header, _recognise,
                               cell_texts, money_in, norm)
 from ..readers.tables import _fields as _indicator_fields
@@ -115,7 +115,7 @@ def _list_header(grid: Grid) -> tuple[int, dict[str, int]] | None:
     named = {k for k in _fields(below) if k in LIST_FIELDS}
     if len(named) >= 2 and not (below[fields["project"]] if fields["project"] < len(below) else ""):
         # a second header row: 年度指标值 merged over 指标性质 | 指标值 | 度量单位 (not a project's row)
-        r, row = r + 1, [b or a for a, b in itertools.zip_longest(row, below, fillvalue="")]
+        r, row = r + 1, merged_labels(row, below)
         fields = _fields(row)
     return grid.top + r, {k: grid.left + i for k, i in fields.items()}
 
