@@ -181,9 +181,10 @@ def header_units(row: list[str]) -> list[str]:
 
 
 def merged_labels(above: list[str], below: list[str]) -> list[str]:
-    """Two header rows read as one: each column's label from the row below, where it has one,
-    but a list's own label above (项目名称 merged down) over a note under it (（全称）)."""
-    return [a if a in COLUMNS and b not in COLUMNS else b or a for a, b in zip_longest(above, below, fillvalue="")]
+    """Two header rows read as one: each column's label from the row below, where it has one
+    (年度指标值 over 指标性质 | 指标值 | 度量单位), but a project's label above (项目名称 merged
+    down) over a note under it (（全称）)."""
+    return [a if a in PROJECT_COLUMNS and b not in COLUMNS else b or a for a, b in zip_longest(above, below, fillvalue="")]
 
 
 def list_header(rows: list[list[str]]) -> tuple[int, list[str]] | None:
