@@ -109,7 +109,7 @@ def test_missing_column(tmp_path):
     """(绩效指标性质 and 绩效度量单位 are not required: the central layout writes them in the 年度指标值.)"""
     columns = [c for c in COLUMNS if c not in ("分值", "绩效指标性质")]
     path = write(tmp_path, rows_for(), columns=columns)
-    assert problems(path) == ["缺少列：分值（表头应在前 10 行中，含“项目名称”和“三级指标”）"]
+    assert problems(path) == ["缺少列：分值（表头应在前 20 行中，含“项目名称”和“三级指标”）"]
 
 
 def test_bad_nature_weight_sum_and_duplicate_names(tmp_path):

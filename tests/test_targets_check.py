@@ -1226,3 +1226,17 @@ def test_last_year_with_a_name_too_long_for_the_system_is_a_note(tmp_path, capsy
     (tmp_path / "r.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     code, captured = run(capsys, SAMPLE, "-o", tmp_path / "out", "--last-year", tmp_path / "r.json")
     assert code == 1 and "上年结果对应到 1/30 个项目" in captured.out and "找不到" in captured.out
+
+
+def test_a_list_whose_header_is_below_a_title_and_blank_rows(tmp_path, capsys):
+    """The sample list with a title and ten blank rows above its header (on row 12): its 30
+    projects (it had been read as one 申报表 named after its sheet, with 63 invented findings)."""
+    book = openpyxl.load_workbook(SAMPLE)
+    sheet = book.active
+    sheet.insert_rows(1, 11)
+    sheet["A1"] = "2024年项目绩效目标清单"
+    book.save(tmp_path / "titled.xlsx")
+    run(capsys, SAMPLE, "-o", tmp_path / "a", "--json", tmp_path / "a.json")
+    run(capsys, tmp_path / "titled.xlsx", "-o", tmp_path / "b", "--json", tmp_path / "b.json")
+    moved = {(p, k, f"{c[0]}{int(c[1:]) - 11}" if c[1:].isdigit() else c) for p, k, c in findings(tmp_path / "b.json")[0]}
+    assert len(findings(tmp_path / "b.json")[1]["projects"]) == 30 and moved == findings(tmp_path / "a.json")[0]

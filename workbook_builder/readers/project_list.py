@@ -160,7 +160,7 @@ def _frame(path: Path) -> tuple[list[str], list[dict[str, str]], str | None, int
     return header, records, sheet, first, lost, units
 
 
-HEADER_ROWS = 10   # a list's header is within its first rows (below a title, a 单位 line)
+HEADER_ROWS = 20   # a list's header is within its first rows (below a title, a 单位 line, blank rows)
 
 
 # The unit a budget system writes after an amount column's label: 全年预算数（万元）, 年初预算数(元)
