@@ -1240,3 +1240,19 @@ def test_a_list_whose_header_is_below_a_title_and_blank_rows(tmp_path, capsys):
     run(capsys, tmp_path / "titled.xlsx", "-o", tmp_path / "b", "--json", tmp_path / "b.json")
     moved = {(p, k, f"{c[0]}{int(c[1:]) - 11}" if c[1:].isdigit() else c) for p, k, c in findings(tmp_path / "b.json")[0]}
     assert len(findings(tmp_path / "b.json")[1]["projects"]) == 30 and moved == findings(tmp_path / "a.json")[0]
+
+
+def test_a_project_named_by_a_number_is_named_as_shown(tmp_path, capsys):
+    """A 项目名称 that is a number cell (12345) or TRUE: named 12345 and TRUE, as batch names the
+    templates and last year's results are matched (it had been 12345.0 and True)."""
+    book = openpyxl.load_workbook(SAMPLE)
+    sheet = book.active
+    for row in sheet.iter_rows(min_row=2):
+        if row[0].value == "2022-2023年朝阳区互联网接入服务":
+            row[0].value = 12345
+        elif row[0].value == "北京市朝阳区政务云底座平台项目":
+            row[0].value = True
+    book.save(tmp_path / "numbers.xlsx")
+    run(capsys, tmp_path / "numbers.xlsx", "-o", tmp_path / "out", "--json", tmp_path / "r.json")
+    projects = [p["project"] for p in findings(tmp_path / "r.json")[1]["projects"]]
+    assert "12345" in projects and "TRUE" in projects and "12345.0" not in projects

@@ -103,7 +103,7 @@ def read_list_file(path: Path) -> tuple[str, list[Grid]]:
     return fmt, grids
 
 
-def _cell(value: object) -> str:
+def list_text(value: object) -> str:
     """A cell as the list's text: a whole number without its ``.0`` (calamine reads 15 as 15.0),
     a logical value as Excel shows it (TRUE, not Python's True)."""
     if value is None:
@@ -131,13 +131,13 @@ def _frame(path: Path) -> tuple[list[str], list[dict[str, str]], str | None, int
     if fmt in WORD_FORMATS or not grids:
         raise ProjectListError(path, ["不是表格（是 Word 文档或没有工作表）"])
     lists = [n for n, grid in enumerate(grids)   # (a header is within the first rows: only those looked at)
-             if not grid.hidden and list_header([[_cell(v) for v in row] for row in grid.rows[:HEADER_ROWS + 1]])]
+             if not grid.hidden and list_header([[list_text(v) for v in row] for row in grid.rows[:HEADER_ROWS + 1]])]
     if len(lists) > 1:   # (never one read and the others dropped without a word)
         raise ProjectListError(path, [f"工作表“{'”“'.join(grids[n].name for n in lists)}”中都有项目清单，一次只能读一个："
                                       "请把它们合并到一个工作表，或分存为几个文件"])
     number = lists[0] if lists else next((n for n, grid in enumerate(grids) if not grid.hidden), 0)
     grid = grids[number]   # (the list's sheet, not a hidden one before it)
-    rows = [[_cell(v) for v in row] for row in grid.rows]
+    rows = [[list_text(v) for v in row] for row in grid.rows]
     sheet = None if fmt == "csv" else grid.name
     at, header = list_header(rows) or (0, header_labels(rows[0]) if rows else [])
     columns = {name: i for i, name in reversed(list(enumerate(header))) if name}   # the first of a name
@@ -150,9 +150,9 @@ def _frame(path: Path) -> tuple[list[str], list[dict[str, str]], str | None, int
     weight = columns.get(form.INDICATOR_FIELDS["weight"])
     for number, row in enumerate(body if grid.percent else (), start=grid.top + at + 1):
         if target is not None and percent_unit(row[unit] if unit is not None and unit < len(row) else ""):
-            row[target] = _cell(grid.shown(number, grid.left + target))   # 95% typed is stored as 0.95
+            row[target] = list_text(grid.shown(number, grid.left + target))   # 95% typed is stored as 0.95
         if weight is not None and weight < len(row) and (number, grid.left + weight) in grid.percent:
-            row[weight] = _cell(grid.shown(number, grid.left + weight))   # a 分值 of 20 shown as 20% is stored 0.2
+            row[weight] = list_text(grid.shown(number, grid.left + weight))   # a 分值 of 20 shown as 20% is stored 0.2
     records = [{name: row[i] if i < len(row) else "" for name, i in columns.items()} for row in body]
     first = grid.top + at + 1
     lost = [{name for name, i in columns.items() if (r, grid.left + i) in grid.no_result}

@@ -32,7 +32,7 @@ from addin.engine.target_review import Amount, AmountSum, TargetProject, TargetR
 from ..forms.layout import META_SHEET
 from ..readers.container import Grid, error_meaning
 from ..readers.project_list import (INDICATOR_COLUMNS, LIST_FIELDS, PROJECT_COLUMNS, header_labels, header_units,
-                                     list_amount, list_header, merged_labels)
+                                     list_amount, list_header, list_text, merged_labels)
 from ..readers.tables import (NO_RESULT, PassedLabels, _carry_levels, _find_funds, _indicator_columns, _is_header, _recognise,
                               cell_texts, money_in, norm)
 from ..readers.tables import _fields as _indicator_fields
@@ -290,7 +290,7 @@ def read_list(grid: Grid, header: int, columns: dict[str, int], notes: list[str]
         for k in amounts:   # an amount written with its unit (150万元) in the list's unit, as a declaration's
             values[k] = money_in(values[k], money_unit or "万元")
         name = values.get("project")
-        name = "" if blank(name) else str(name)
+        name = "" if blank(name) else list_text(name)   # (12345, not 12345.0: as batch names its template)
         lost = not name and (r, columns["project"]) in grid.no_result   # (its rows below are still its own)
         if lost:
             name = f"（{at(r, columns['project'])} 的项目名称未读出）"
