@@ -1256,3 +1256,18 @@ def test_a_project_named_by_a_number_is_named_as_shown(tmp_path, capsys):
     run(capsys, tmp_path / "numbers.xlsx", "-o", tmp_path / "out", "--json", tmp_path / "r.json")
     projects = [p["project"] for p in findings(tmp_path / "r.json")[1]["projects"]]
     assert "12345" in projects and "TRUE" in projects and "12345.0" not in projects
+
+
+def test_an_earlier_reviews_outputs_in_the_folder_are_passed_over(tmp_path, capsys):
+    """收到/审核结果 written by an earlier review, then 收到 reviewed into another folder: its copy
+    and summary are passed over by rule (the copy had been reviewed as a second list: 60 projects,
+    every finding twice, and the summary said unreadable)."""
+    folder = tmp_path / "收到"
+    folder.mkdir()
+    shutil.copy(SAMPLE, folder / "清单.xlsx")
+    run(capsys, folder, "-o", folder / "审核结果")
+    run(capsys, folder, "-o", tmp_path / "二次", "--json", tmp_path / "r.json")
+    data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert len(data["projects"]) == 30
+    assert sorted((u["file"], u["skipped"]) for u in data["unreadable"]) == [
+        ("收到/审核结果/清单_审核.xlsx", True), ("收到/审核结果/目标审核汇总.xlsx", True)]

@@ -406,8 +406,8 @@ def passed_by_rule(path: Path, reason: str) -> bool:
     file that is no table, an earlier output, a second link to a file read), not one the user
     meant that could not be read (a file that does not exist, a pattern matching nothing, a folder
     that cannot be opened)."""
-    not_tables = (OUTPUT_FOLDER, EARLIER_COPY, archive.MAC_FILES.format(""), archive.LOCK_FILE,
-                  archive.skip_reason(path.name))
+    not_tables = (OUTPUT_FOLDER, EARLIER_COPY, EARLIER_REVIEW, EARLIER_SUMMARY, archive.MAC_FILES.format(""),
+                  archive.LOCK_FILE, archive.skip_reason(path.name))
     return reason in not_tables or reason == LINK_AGAIN or reason.endswith(SAME_FILE) or reason.startswith(LINK_OUT)
 
 
@@ -461,15 +461,25 @@ def _walk(folder: Path, found: list[Path], skipped: list[tuple[Path, str]], arch
                 seen.add(real)
                 subfolders.append((path, real))
         files = sorted(name for name, is_folder, _ in listed if not is_folder)
-        copies = (earlier_copies(top) or set()) if SUMMARY_NAME in files else set()   # (an earlier run's output folder)
+        # an earlier run's outputs in this folder: name -> why it is passed over (recalc's summary is
+        # said when read: NotASubmission; targets check's is no list and no table)
+        earlier = dict.fromkeys((earlier_copies(top) or set()) if SUMMARY_NAME in files else (), EARLIER_COPY)
+        listed = earlier_copies(top, REVIEW_SUMMARY, "审核副本") if REVIEW_SUMMARY in files else None
+        if listed is not None:
+            earlier.update(dict.fromkeys(listed, EARLIER_REVIEW), **{REVIEW_SUMMARY: EARLIER_SUMMARY})
         for name in files:
             path = top / name
-            reason = archive.skip_reason(path.name, archives, _lock_size(path)) or (EARLIER_COPY if name in copies else "")
+            reason = archive.skip_reason(path.name, archives, _lock_size(path)) or earlier.get(name, "")
             if reason:
                 skipped.append((path, reason))
             else:
                 found.append(path)
         waiting.extend(reversed(subfolders))
+
+
+REVIEW_SUMMARY = "目标审核汇总.xlsx"   # targets check's summary (targets.run.SUMMARY_NAME: not imported by workers)
+EARLIER_REVIEW = "是本工具此前写出的审核副本（同一文件夹中的目标审核汇总.xlsx 列出了它），已跳过"
+EARLIER_SUMMARY = "是本工具此前写出的汇总表，已跳过"
 
 
 def _lock_size(path: Path) -> int | None:

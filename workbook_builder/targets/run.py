@@ -171,7 +171,7 @@ OUTPUT_FOLDER = "位于输出目录中（本工具写出的审核副本和汇总
 def _collect(paths: list[str], outdir: Path | None) -> tuple[list[Path], list[tuple[Path, str]]]:
     """The files named (folders walked, .csv lists included) and the paths not read, with why
     (the files in the output folder too: an earlier review's summary and copies, listed)."""
-    from ..recalc.run import _real, collect
+    from ..recalc.run import EARLIER_COPY, EARLIER_REVIEW, EARLIER_SUMMARY, _real, collect
 
     found, skipped = collect(paths)
     csvs = [p for p, _ in skipped if p.suffix.lower() in LIST_SUFFIXES and p.is_file()]
@@ -179,6 +179,8 @@ def _collect(paths: list[str], outdir: Path | None) -> tuple[list[Path], list[tu
     skipped = [(p, r) for p, r in skipped if p not in csvs]
     if outdir is not None:
         inside = _real(outdir) + os.sep
+        earlier = (EARLIER_COPY, EARLIER_REVIEW, EARLIER_SUMMARY)   # (an earlier output in this run's output folder: said as the folder's)
+        skipped = [(p, OUTPUT_FOLDER if r in earlier and _real(p).startswith(inside) else r) for p, r in skipped]
         skipped += [(p, OUTPUT_FOLDER) for p in found if _real(p).startswith(inside)]
         found = [p for p in found if not _real(p).startswith(inside)]
     return found, skipped
