@@ -839,17 +839,22 @@ def test_a_sheet_named_past_excels_limit_gets_its_values_copy_and_links(tmp_path
     assert projects.cell(2, 4).hyperlink.location == f"'{title}'!J14"
 
 
+def _first_copy(tmp_path, back: str):
+    """Table 26 recalculated into out1 (its copy 26_复核.xlsx), and the empty folder ``back`` it is sent back in."""
+    first = tmp_path / "第一次"
+    first.mkdir()
+    shutil.copy(SUBMITTED / "26_朝阳区政府网站功能和监测服务项目.xlsx", first / "26.xlsx")
+    recalc([str(first)], tmp_path / "out1")
+    (tmp_path / back).mkdir()
+    return tmp_path / back
+
+
 def test_a_copy_corrected_and_sent_back_is_marked_afresh(tmp_path):
     """A unit corrects its annotated copy (J14 from 10 to 7, the total from 97 to 94) and sends it
     back: the new copy has one 复核结果 sheet (the earlier one replaced, not a 复核结果_ beside it),
     the earlier notes taken out (a comment of the unit's own kept), the corrected cell's mark let
     go and said to be cleared, and the computed values where they were (not a second column)."""
-    first = tmp_path / "第一次"
-    first.mkdir()
-    shutil.copy(SUBMITTED / "26_朝阳区政府网站功能和监测服务项目.xlsx", first / "26.xlsx")
-    recalc([str(first)], tmp_path / "out1")
-    back = tmp_path / "改正后"
-    back.mkdir()
+    back = _first_copy(tmp_path, "改正后")
     book = load_workbook(tmp_path / "out1" / "26_复核.xlsx")
     assert book["自评表"]["J14"].comment is not None and book["自评表"]["J14"].fill.fgColor.rgb == "FFFF9999"
     computed = next(c.column_letter for row in book["自评表"].iter_rows() for c in row if c.value == "复核计算值")
@@ -874,12 +879,7 @@ def test_a_copy_corrected_and_sent_back_is_marked_afresh(tmp_path):
 def test_a_copy_sent_back_unchanged_gets_each_note_once(tmp_path):
     """The annotated copy itself sent back as it is (perfbook's own runs in its comments): each
     note once, not the earlier one and the new one stacked."""
-    first = tmp_path / "第一次"
-    first.mkdir()
-    shutil.copy(SUBMITTED / "26_朝阳区政府网站功能和监测服务项目.xlsx", first / "26.xlsx")
-    recalc([str(first)], tmp_path / "out1")
-    back = tmp_path / "原样"
-    back.mkdir()
+    back = _first_copy(tmp_path, "原样")
     shutil.copy(tmp_path / "out1" / "26_复核.xlsx", back / "26_复核.xlsx")
     recalc([str(back)], tmp_path / "out2")
     before = load_workbook(tmp_path / "out1" / "26_复核.xlsx")["自评表"]["J14"].comment.text
