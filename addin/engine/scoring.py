@@ -124,6 +124,9 @@ def _same_quantity(actual: object, target: object, unit: object) -> None:
     read as it stands it would be compared as if it were in the target's unit."""
     if not isinstance(actual, str):
         return
+    word = unit_word(unit if isinstance(unit, str) else None)
+    if word and word in actual:   # (most rows: a number in the indicator's unit, which read_measure took)
+        return
     after = read_quantity(actual, unit)[1]
     written = unit_at(after)
     if written == "个" and after[1:2]:   # a classifier before the unit word: 2个小时, 3个工作日, 提高3个百分点
