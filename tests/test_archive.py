@@ -578,14 +578,20 @@ def test_a_path_inside_an_archive_and_an_inner_archive_of_one_name(tmp_path):
 
 
 def test_named_files_that_never_hold_a_table_say_what_to_send(tmp_path):
+    """A .rar or a .pdf named on the command line: said what to send instead, and counted as not
+    read (the user meant it to be read; only such files found in a folder are passed over by rule)."""
     rar = tmp_path / "收到.rar"
     rar.write_bytes(b"Rar!\x1a\x07\x00")
     pdf = tmp_path / "表.pdf"
     pdf.write_bytes(b"%PDF-1.7")
     result, data = run(tmp_path, rar, pdf, OTHER)
     messages = {f["file"]: (f["message"], f["skipped"]) for f in data["unreadable"]}
-    assert messages == {"收到.rar": ("未读取：RAR 压缩包无法直接读取，请解压（或改用 .zip 压缩）后再试", True),
-                        "表.pdf": ("未读取：PDF 文件无法读取：请报送 Excel（.xlsx）或 Word（.docx）版的表格", True)}
+    assert messages == {"收到.rar": ("未读取：RAR 压缩包无法直接读取，请解压（或改用 .zip 压缩）后再试", False),
+                        "表.pdf": ("未读取：PDF 文件无法读取：请报送 Excel（.xlsx）或 Word（.docx）版的表格", False)}
+    (tmp_path / "收到").mkdir()   # the same in a folder: passed over by rule
+    pdf.rename(tmp_path / "收到" / "表.pdf")
+    _, data = run(tmp_path, tmp_path / "收到")
+    assert [(f["file"], f["skipped"]) for f in data["unreadable"]] == [("收到/表.pdf", True)]
 
 
 def test_ctrl_c_while_unpacking_writes_a_partial_summary(tmp_path, monkeypatch):

@@ -1271,3 +1271,12 @@ def test_an_earlier_reviews_outputs_in_the_folder_are_passed_over(tmp_path, caps
     assert len(data["projects"]) == 30
     assert sorted((u["file"], u["skipped"]) for u in data["unreadable"]) == [
         ("收到/审核结果/清单_审核.xlsx", True), ("收到/审核结果/目标审核汇总.xlsx", True)]
+
+
+def test_a_file_named_that_is_no_list_counts_as_not_read(tmp_path, capsys):
+    """A .pdf named on the command line: not read, exit 1 (it had been passed over as in a
+    folder: exit 0 though nothing was reviewed)."""
+    (tmp_path / "表.pdf").write_bytes(b"%PDF-1.7")
+    code, captured = run(capsys, tmp_path / "表.pdf", "-o", tmp_path / "out", "--json", tmp_path / "r.json")
+    data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert code == 1 and [(u["file"], u["skipped"]) for u in data["unreadable"]] == [("表.pdf", False)]

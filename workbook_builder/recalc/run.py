@@ -401,6 +401,12 @@ def _real(path: Path) -> str:
         return os.path.abspath(path)
 
 
+def named_directly(path: Path, paths: list[str]) -> bool:
+    """Whether ``path`` was named on the command line itself (a .pdf given by name is a file the
+    user meant to have read, not one passed over in a folder)."""
+    return any(os.path.isfile(named) and Path(named).absolute() == path.absolute() for named in paths)
+
+
 def passed_by_rule(path: Path, reason: str) -> bool:
     """Whether a path :func:`collect` gives with ``reason`` was passed over by rule (a lock file, a
     file that is no table, an earlier output, a second link to a file read), not one the user
@@ -837,7 +843,7 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
                               members={i.label: i.member for i in inputs if i.member},
                               carried=carried_copies(earlier, SUMMARY_NAME, targets))
         result.failures.extend(FileFailure(labels[p], f"未读取：{reason}", FORMATS.get(p.suffix.lower()),
-                                           skipped=passed_by_rule(p, reason), uri=_uri(p))
+                                           skipped=passed_by_rule(p, reason) and not named_directly(p, paths), uri=_uri(p))
                                for p, reason in skipped)
         result.failures.extend(passed)
         return _run(result, work, outdir, json_path, jobs, progress)

@@ -260,12 +260,13 @@ def check_targets(paths: list[str], outdir: str | Path | None = None, profile: s
 
         refuse_json_over(json_path, [_real(p) for p in found], TargetsError)
         _json_writable(Path(json_path))
-    from ..recalc.run import passed_by_rule
+    from ..recalc.run import named_directly, passed_by_rule
 
     for path, reason in skipped:
         result.unreadable.append(Unreadable(_label(path, paths) if path.exists() else readable_path(str(path))[0],
                                             f"未读取：{reason}",   # (an output: by rule)
-                                            skipped=reason == OUTPUT_FOLDER or passed_by_rule(path, reason)))
+                                            skipped=reason == OUTPUT_FOLDER or (passed_by_rule(path, reason)
+                                                                                 and not named_directly(path, paths))))
     labels = [_label(p, paths) for p in found]
     stems = unique_names([output_stem(p.stem, 60) + COPY_SUFFIX for p in found], "")   # (≤ 60 characters: < 255 bytes)
     if out is not None:   # (a copy's name as .annotate gives it, by the list's suffix)
