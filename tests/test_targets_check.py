@@ -1280,3 +1280,12 @@ def test_a_file_named_that_is_no_list_counts_as_not_read(tmp_path, capsys):
     code, captured = run(capsys, tmp_path / "表.pdf", "-o", tmp_path / "out", "--json", tmp_path / "r.json")
     data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     assert code == 1 and [(u["file"], u["skipped"]) for u in data["unreadable"]] == [("表.pdf", False)]
+
+
+def test_a_list_with_its_header_and_no_rows_says_so(tmp_path, capsys):
+    """A list of its header row only: said to have no rows below its header (it had been said to
+    lack the 年度指标值 its header names)."""
+    (tmp_path / "header.csv").write_text(",".join(["项目名称", "一级指标", "二级指标", "三级指标", "年度指标值", "分值"]) + "\n",
+                                         encoding="utf-8")
+    code, captured = run(capsys, tmp_path / "header.csv", "-o", tmp_path / "out")
+    assert code == 1 and "的清单表头（第 1 行）下没有任何数据行" in captured.out and "其中没有" not in captured.out

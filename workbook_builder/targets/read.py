@@ -125,6 +125,7 @@ def projects_in(grids: list[Grid], file: str, notes: list[str] | None = None) ->
     sheets, or hidden ones when no visible sheet holds any); what the file lacks for every
     project (a list without a 全年预算数 column) goes to ``notes``, once. Raises :class:`NoTargets`."""
     found: list[TargetProject] = []
+    empty: list[str] = []   # lists with a header and no row below it
     for hidden in (False, True):
         others = []
         for grid in grids:
@@ -134,12 +135,17 @@ def projects_in(grids: list[Grid], file: str, notes: list[str] | None = None) ->
             if header is None:
                 others.append(grid)
                 continue
-            for project in read_list(grid, *header, notes if notes is not None else []):
+            projects = read_list(grid, *header, notes if notes is not None else [])
+            if not projects:
+                empty.append(f"工作表“{grid.name}”的清单表头（第 {header[0] + 1} 行）下没有任何数据行")
+            for project in projects:
                 project.sheet = grid.name
                 found.append(project)
         found.extend(_tables_or_declarations(others, grids, file))
         if found:
             return found
+    if empty:
+        raise NoTargets(f"{file} 中没有找到绩效目标：{'；'.join(empty)}")
     raise NoTargets(f"{file} 中没有找到绩效目标：没有含“{PROJECT}”和“三级指标”的清单表头，"
                     "也没有含“三级指标”“年度指标值”（或“指标值”）的申报表或自评表" + _header_seen(grids))
 
