@@ -1289,3 +1289,23 @@ def test_a_list_with_its_header_and_no_rows_says_so(tmp_path, capsys):
                                          encoding="utf-8")
     code, captured = run(capsys, tmp_path / "header.csv", "-o", tmp_path / "out")
     assert code == 1 and "的清单表头（第 1 行）下没有任何数据行" in captured.out and "其中没有" not in captured.out
+
+
+def test_a_copy_written_just_before_a_stop_is_listed_and_replaced_next_time(tmp_path, monkeypatch):
+    """Ctrl+C right after a list's copy is written: the summary still lists the copy (on its hidden
+    sheet), so the next review into the folder replaces it (it had refused: 不是本工具上次写出的)."""
+    from workbook_builder.targets import annotate, run as targets_run
+
+    real = annotate.write_copy
+
+    def stopped(*args):
+        real(*args)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(annotate, "write_copy", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        targets_run.check_targets([str(SAMPLE)], tmp_path / "out")
+    summary = openpyxl.load_workbook(tmp_path / "out" / "目标审核汇总.xlsx")
+    assert [c.value for c in summary["此前副本"]["A"]] == ["审核副本", "project_list_审核.xlsx"]
+    monkeypatch.setattr(annotate, "write_copy", real)
+    assert len(targets_run.check_targets([str(SAMPLE)], tmp_path / "out").projects) == 30

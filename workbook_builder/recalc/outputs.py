@@ -36,6 +36,20 @@ def carried_copies(earlier: set[str], summary_name: str, written: list[str]) -> 
     return sorted(n for n in earlier if n not in written and n != summary_name and not n.startswith(f"{stem}（改动过 "))
 
 
+def unlisted_copies(outdir: Path, names: list[str], listed: set[str], since: float) -> list[str]:
+    """Of the copies a run meant to write (``names``), those written (from ``since`` on) that no
+    row of its summary lists: a run stopped right after a copy was written. Its summary lists them
+    with the earlier ones (:func:`carried_copies`), so that the next run may replace them."""
+    written = []
+    for name in names:
+        try:
+            if name not in listed and not (outdir / name).is_symlink() and (outdir / name).stat().st_mtime >= since:
+                written.append(name)
+        except OSError:
+            pass
+    return written
+
+
 def copy_name(name: str, fmt: str) -> str:
     """The annotated copy's file name for a file of format ``fmt`` (``name`` ends in .xlsx):
     Word documents get a .docx copy, .xlsm workbooks an .xlsm copy, every other workbook .xlsx."""

@@ -11,6 +11,7 @@ batch.
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -280,7 +281,7 @@ def check_targets(paths: list[str], outdir: str | Path | None = None, profile: s
         earlier = earlier_outputs(out, SUMMARY_NAME, "审核副本")
         refuse_writing_over(out, names, earlier, TargetsError, "审核")
         result.carried = carried_copies(earlier, SUMMARY_NAME, names)
-    done, stopped = 0, False
+    done, stopped, started = 0, False, time.time()
     try:
         for path, label, stem in zip(found, labels, stems):
             result.sources[label] = path
@@ -293,8 +294,11 @@ def check_targets(paths: list[str], outdir: str | Path | None = None, profile: s
     if index is not None:
         result.last_year_matched = _last_year_matched(result.projects, index)
     if out is not None:
-        from ..recalc.outputs import keep_edited
+        from ..recalc.outputs import keep_edited, unlisted_copies
         from .summary import write_summary
+
+        if stopped and copies:   # (a copy written just before the stop: listed, so the next run may replace it)
+            result.carried += unlisted_copies(out, names[1:], {p.annotated for p in result.projects}, started)
 
         result.summary_kept = keep_edited(out / SUMMARY_NAME)   # (a reviewer's notes: kept, not written over)
         result.summary_path = write_summary(result, out / SUMMARY_NAME)
