@@ -400,3 +400,16 @@ def test_a_note_under_a_label_merged_down_keeps_the_label(tmp_path, capsys):
     assert main(["targets", "check", str(tmp_path / "two.xlsx"), "-o", str(tmp_path / "out")]) in (0, 1)   # (its findings)
     out = capsys.readouterr().out
     assert "意外错误" not in out and "审核完成：1 个项目" in out
+
+
+def test_a_list_wider_than_a_form_is_read_whole(tmp_path):
+    """A budget system's export of every field: 70 columns before the list's own. Its columns past
+    the 64 a form is read to are read (the list had been said to lack every column)."""
+    import openpyxl
+
+    rows = list(openpyxl.load_workbook(write(tmp_path, rows_for("甲"))).active.iter_rows(values_only=True))
+    wide = openpyxl.Workbook()
+    for number, row in enumerate(rows):
+        wide.active.append([f"字段{n}" if number == 0 else "x" for n in range(70)] + list(row))
+    wide.save(tmp_path / "wide.xlsx")
+    assert [t.project for t in read_project_list(tmp_path / "wide.xlsx")] == ["甲"]

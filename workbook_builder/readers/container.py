@@ -66,6 +66,7 @@ MAX_ROWS = 5000                        # rows read per sheet; a self-evaluation 
 MAX_LIST_ROWS = 100_000                # rows of a project list (one per indicator: 1,500 projects ~ 9,000)
 NUMBER = r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"   # a number as typed, 1,200.5 (Word cells, amounts)
 MAX_COLUMNS = 64
+MAX_LIST_COLUMNS = 256   # columns of a project list (a budget system's export of every field)
 MAX_CELLS = 4_000_000                  # rows x columns of one sheet's extent, checked before loading
 MAX_TEXT = 4000                        # characters kept of one cell's text
 OLE = bytes.fromhex("D0CF11E0A1B11AE1")   # how an OLE file begins: .xls, .et, .doc, an encrypted Office file
@@ -1254,7 +1255,7 @@ def _calamine_reason(err: Exception, sheet: str | None = None) -> str:
 
 
 def read_workbook_grids(path: Path, fmt: str, errors: dict | None = None, data: bytes | None = None,
-                        max_rows: int = MAX_ROWS) -> list[Grid]:
+                        max_rows: int = MAX_ROWS, max_columns: int = MAX_COLUMNS) -> list[Grid]:
     """Every worksheet of a checked workbook as a :class:`Grid` (cached values only; ``errors``
     from :func:`check_package`, or from :mod:`.xls_cells` and :mod:`.ods_cells`, put back as
     their ``#…`` texts, :data:`NO_RESULT`, :data:`PERCENT` and :data:`OWN_FORMULA` as the grid's
@@ -1275,11 +1276,11 @@ def read_workbook_grids(path: Path, fmt: str, errors: dict | None = None, data: 
             reading = meta.name
             sheet = book.get_sheet_by_name(meta.name)
             top, left = sheet.start or (0, 0)
-            if sheet.height * min(sheet.width, MAX_COLUMNS) > MAX_CELLS * 4:
+            if sheet.height * min(sheet.width, max_columns) > MAX_CELLS * 4:
                 raise UnreadableFile(f"工作表“{meta.name}”的数据区域过大（{sheet.height} 行），已拒绝读取")
             rows = sheet.to_python(nrows=max_rows + 1)
-            if sheet.width > MAX_COLUMNS:
-                rows = [row[:MAX_COLUMNS] for row in rows]
+            if sheet.width > max_columns:
+                rows = [row[:max_columns] for row in rows]
             truncated = len(rows) > max_rows
             rows = _cleaned(rows[:max_rows])
             notes = {NO_RESULT: set(), PERCENT: set(), OWN_FORMULA: set()}

@@ -25,7 +25,7 @@ from addin.engine.table import Funds, Indicator, Table, weights_problem
 from addin.engine.targets import split_target
 
 from ..files import decoded, shown_path
-from .container import MAX_LIST_ROWS, WORD_FORMATS, Grid, UnreadableFile, error_meaning, read_regular, reason_of_one
+from .container import MAX_LIST_COLUMNS, MAX_LIST_ROWS, WORD_FORMATS, Grid, UnreadableFile, error_meaning, read_regular, reason_of_one
 from .tables import NO_RESULT, percent_unit
 
 PROJECT, DEPARTMENT, IMPLEMENTER = form.PROJECT, form.DEPARTMENT, form.IMPLEMENTER
@@ -96,7 +96,7 @@ def read_list_file(path: Path) -> tuple[str, list[Grid]]:
         return "csv", [csv_grid(path)]
     from .source import read_source
 
-    fmt, grids = read_source(path, MAX_LIST_ROWS)
+    fmt, grids = read_source(path, MAX_LIST_ROWS, MAX_LIST_COLUMNS)   # (an export of every field: wider than a form)
     cut = [grid.name for grid in grids if grid.truncated]
     if cut:
         raise UnreadableFile(f"工作表“{cut[0]}”超过 {MAX_LIST_ROWS} 行，超出读取上限：请分成几个清单")
