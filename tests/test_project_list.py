@@ -171,7 +171,7 @@ def test_batch_never_opens_a_list_the_guarded_reader_refused(tmp_path, capsys, m
     assert "不是普通文件" in capsys.readouterr().out and not (tmp_path / "out").exists()
 
 
-@pytest.mark.parametrize("delimiter, encoding", [("\t", "utf-16"), (";", "utf-8-sig"), ("\t", "gb18030"),
+@pytest.mark.parametrize("delimiter, encoding", [("\t", "utf-16"), ("\t", "utf-32"), (";", "utf-8-sig"), ("\t", "gb18030"),
                                                  (",", "utf-8")])
 def test_a_csv_list_separated_otherwise(tmp_path, delimiter, encoding):
     """A list saved as Excel's Unicode text (UTF-16, tabs) and named .csv, or a CSV of

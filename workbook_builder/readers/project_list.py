@@ -55,17 +55,19 @@ _DECIMAL_COMMA = re.compile(r"\s*-?\d{1,3}(?:\.\d{3})*,\d+\s*|\s*-?\d+,\d+\s*")
 
 
 def csv_grid(path: Path) -> Grid:
-    """A .csv list as one grid (UTF-8, GB18030 as Chinese Windows exports, or UTF-16 with its
-    byte order mark, as Excel's Unicode text), its columns separated by the one of
+    """A .csv list as one grid (UTF-8, GB18030 as Chinese Windows exports, or UTF-16 or UTF-32
+    with its byte order mark, as Excel's Unicode text), its columns separated by the one of
     :data:`DELIMITERS` its first line holds most of. Like every other input it must be a
     regular file (a pipe named .csv would block the read) of bounded size, read once from the
     descriptor that was checked, of at most :data:`~.container.MAX_LIST_ROWS` rows."""
     data = read_regular(path, empty=True)   # (empty is said below, of a blank file too)
     if not data.strip():
         raise UnreadableFile("文件是空的")
-    text = decoded(data, ("utf-16",) if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ("utf-8-sig", "gb18030"))
+    utf32 = data[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")   # (before UTF-16: its mark begins alike)
+    text = decoded(data, ("utf-32",) if utf32 else ("utf-16",) if data[:2] in (b"\xff\xfe", b"\xfe\xff")
+                   else ("utf-8-sig", "gb18030"))
     if text is None:
-        raise UnreadableFile("无法识别文件的编码（应为 UTF-8、GBK 或带字节顺序标记的 UTF-16）")
+        raise UnreadableFile("无法识别文件的编码（应为 UTF-8、GBK 或带字节顺序标记的 UTF-16、UTF-32）")
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = max(DELIMITERS, key=first.count)   # (ties, and none at all: the comma)
     try:
