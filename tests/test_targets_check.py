@@ -1309,3 +1309,19 @@ def test_a_copy_written_just_before_a_stop_is_listed_and_replaced_next_time(tmp_
     assert [c.value for c in summary["此前副本"]["A"]] == ["审核副本", "project_list_审核.xlsx"]
     monkeypatch.setattr(annotate, "write_copy", real)
     assert len(targets_run.check_targets([str(SAMPLE)], tmp_path / "out").projects) == 30
+
+
+def test_a_summary_perfbook_wrote_is_passed_over_not_unreadable(tmp_path, capsys):
+    """recalc's 复核汇总.xlsx or a review's 目标审核汇总.xlsx among the lists (renamed, or in a
+    folder with no copies): passed over as the tool's own (it had been said unreadable: exit 1)."""
+    folder = tmp_path / "收到"
+    folder.mkdir()
+    assert main(["recalc", str(ROOT / "samples" / "chaoyang-2024" / "submitted"), "-o", str(tmp_path / "r"), "--no-copies"]) == 0
+    run(capsys, SAMPLE, "-o", tmp_path / "t")
+    shutil.copy(tmp_path / "r" / "复核汇总.xlsx", folder / "上次复核.xlsx")
+    shutil.copy(tmp_path / "t" / "目标审核汇总.xlsx", folder / "上次审核.xlsx")
+    shutil.copy(SAMPLE, folder / "清单.xlsx")
+    code, captured = run(capsys, folder, "-o", tmp_path / "out", "--json", tmp_path / "r.json")
+    data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert sorted((u["file"], u["skipped"]) for u in data["unreadable"]) == [("收到/上次复核.xlsx", True), ("收到/上次审核.xlsx", True)]
+    assert len(data["projects"]) == 30

@@ -187,6 +187,15 @@ def _collect(paths: list[str], outdir: Path | None) -> tuple[list[Path], list[tu
     return found, skipped
 
 
+def _perfbook_summary(grids: list[Grid]) -> bool:
+    """Whether a workbook is a summary perfbook wrote (复核汇总.xlsx, 目标审核汇总.xlsx), by its sheets."""
+    from ..recalc.summary import FIXED_SHEETS as RECALC_SHEETS
+    from .summary import FIXED_SHEETS
+
+    names = {grid.name for grid in grids}
+    return set(RECALC_SHEETS) <= names or set(FIXED_SHEETS) - {"说明"} <= names   # (说明: only when there are notes)
+
+
 def _json_writable(path: Path) -> None:
     """Refuse, before any work, a ``--json`` path that is a folder or whose folder cannot be written in."""
     from ..files import special_file
@@ -329,6 +338,9 @@ def _check_one(path: Path, label: str, stem: str, outdir: Path | None, profile: 
 
     try:
         fmt, grids = read_file(path)
+        if _perfbook_summary(grids):   # (recalc's 复核汇总 or an earlier review's: no list of targets)
+            result.unreadable.append(Unreadable(label, "未读取：perfbook 写出的汇总表，不是绩效目标清单，已跳过", skipped=True))
+            return
         notes: list[str] = []
         projects = projects_in(grids, label, notes)
         result.notes += [f"{label}：{note}" for note in notes]
