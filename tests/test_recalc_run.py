@@ -906,3 +906,29 @@ def test_a_finding_on_a_hidden_row_or_column_is_shown(tmp_path, hide):
         assert not copy.row_dimensions[14].hidden and copy.row_dimensions[15].hidden
     else:
         assert not copy.column_dimensions["J"].hidden
+
+
+def test_a_copy_written_before_a_stop_whose_outcome_never_came_is_listed(tmp_path, monkeypatch):
+    """Ctrl+C while a worker's outcome is on its way: its copy is written but the run never hears
+    of it. The partial summary lists it on the hidden 此前副本 sheet, so the next run into the folder
+    replaces it (it had refused: 不是本工具上次写出的)."""
+    from workbook_builder.recalc import run as recalc_run
+
+    real = recalc_run.run
+
+    def one_lost(jobs, workers, progress=None, each=None):
+        done, _ = real(jobs, workers, progress, each)
+        done.pop(max(done))   # (the last file's outcome lost to the stop)
+        return done, False
+
+    inbox = tmp_path / "收到"
+    inbox.mkdir()
+    for name in ("05_朝阳区“城市管理大脑”（一期）.xlsx", "26_朝阳区政府网站功能和监测服务项目.xlsx"):
+        shutil.copy(SUBMITTED / name, inbox)
+    monkeypatch.setattr(recalc_run, "run", one_lost)
+    result = recalc([str(inbox)], tmp_path / "out")
+    assert result.partial and len(result.reports) == 1
+    hidden = load_workbook(tmp_path / "out" / "复核汇总.xlsx")["此前副本"]
+    assert [c.value for c in hidden["A"]] == ["复核副本", "26_朝阳区政府网站功能和监测服务项目_复核.xlsx"]
+    monkeypatch.setattr(recalc_run, "run", real)
+    assert len(recalc([str(inbox)], tmp_path / "out").reports) == 2

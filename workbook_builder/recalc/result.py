@@ -203,6 +203,7 @@ class RecalcResult:
     sources: dict[str, Path] = field(default_factory=dict)  # file label -> the file, for links
     members: dict[str, str] = field(default_factory=dict)   # file label -> its path in the archive (sources)
     carried: list[str] = field(default_factory=list)   # earlier runs' copies left in the output folder
+    expected: tuple[list[str], float] = ([], 0.0)   # the copies the run means to write, and when it began
     firsts: dict = field(default_factory=dict, repr=False)   # (project, department) -> its first table (mark_repeat)
 
     @property

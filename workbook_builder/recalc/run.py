@@ -841,7 +841,7 @@ def recalc(paths: list[str], outdir: str | Path, profile: str | None = None,
         result = RecalcResult(files=len(inputs) + len(passed) + len(skipped), partial=interrupted,
                               sources={i.label: i.source for i in inputs},
                               members={i.label: i.member for i in inputs if i.member},
-                              carried=carried_copies(earlier, SUMMARY_NAME, targets))
+                              carried=carried_copies(earlier, SUMMARY_NAME, targets), expected=(targets[1:], started))
         result.failures.extend(FileFailure(labels[p], f"未读取：{reason}", FORMATS.get(p.suffix.lower()),
                                            skipped=passed_by_rule(p, reason) and not named_directly(p, paths), uri=_uri(p))
                                for p, reason in skipped)
@@ -915,7 +915,7 @@ def _remove_folder(path: str) -> None:
 def _run(result: RecalcResult, work: list[tuple], outdir: Path, json_path: str | Path | None, jobs: int | None,
          progress: Callable[[int], object] | None) -> RecalcResult:
     """The files of ``work`` checked, then the JSON and the summary written (see :func:`recalc`)."""
-    from .outputs import keep_edited
+    from .outputs import keep_edited, unlisted_copies
     from .summary import SUMMARY_NAME, SummaryStream, write_summary
 
     stream = SummaryStream(result, outdir / SUMMARY_NAME)
@@ -932,6 +932,9 @@ def _run(result: RecalcResult, work: list[tuple], outdir: Path, json_path: str |
                     result.summary_path = stream.finish(result)
                 else:   # a partial run opens with a 说明 sheet; a stream that failed is written again
                     stream.discard()
+                    if result.partial:   # (a copy a worker wrote just before the stop: listed, for the next run)
+                        names, started = result.expected
+                        result.carried += unlisted_copies(outdir, names, {r.annotated for r in result.reports}, started)
                     result.summary_path = write_summary(result, outdir / SUMMARY_NAME)
             except Exception as err:   # the JSON is written still, saying why there is no summary
                 failed = err
