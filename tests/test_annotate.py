@@ -230,6 +230,7 @@ def test_computed_values_are_seen_beside_each_table(tmp_path):
     assert [r.computed_total for r in reports] == [94, 97]
     copy = load_workbook(tmp_path / "side_copy.xlsx")["自评表"]
     assert (copy["X14"].value, copy["X20"].value, copy["Y20"].value) == (7, 94, "等级：优")
+    assert copy["X14"].number_format == "0.00"   # (as scores are reported: 7.00 beside a reported 10.00)
     assert (copy["Z14"].value, copy["Z20"].value, copy["AA20"].value) == (10, 97, "等级：优")
 
     for cols in (b'<col min="12" max="16384" width="9" hidden="1" customWidth="1"/>',

@@ -48,6 +48,7 @@ CLEARED = f"{EARLIER_NOTE}：上次复核在此标出的问题，本次复核未
 FINDINGS_SHEET = "复核结果"
 FINDINGS_HEADER = ["工作表", "项目名称", "单元格", "指标", "问题类型", "说明", "填报值", "应为"]
 PERCENT = 10   # the built-in number format 0.00% (ECMA-376 18.8.30)
+TWO_DECIMALS = 2   # the built-in number format 0.00: a computed score as scores are reported (7.00)
 
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -826,7 +827,7 @@ def _computed_column(sheet: Sheet, styles: Styles, column: int, cells: dict, res
     if column + 1 > MAX_COLUMN:   # a cell in the sheet's last columns: no room right of it (the marks stay)
         return
     letters = _column_letters(column)
-    computed = styles.style(0, fill=COMPUTED_FILL, bold=True, color=COMPUTED_COLOR)
+    computed = styles.style(0, fill=COMPUTED_FILL, bold=True, color=COMPUTED_COLOR, number_format=TWO_DECIMALS)
 
     def put(cell: str, value) -> None:
         sheet.put(f"{letters}{_split(cell)[1]}", value, computed)
