@@ -133,7 +133,7 @@ def _same_quantity(actual: object, target: object, unit: object) -> None:
         if after[1:].startswith(_AFTER_CLASSIFIER):
             return   # (a unit the table does not know: never told apart)
         written = unit_at(after[1:]) or written
-    wanted = {unit_word(unit if isinstance(unit, str) else None)}
+    wanted = {word}
     if isinstance(target, str):
         wanted.add(unit_at(read_quantity(target, unit, "年度指标值")[1]))
     wanted.discard("")

@@ -572,6 +572,11 @@ def _budget(project: TargetProject) -> Decimal | None:
 _PER_YEAR = re.compile(r"\s*(?:/|每)\s*(?:年度?|每年)$")   # a money unit per year (万元/年, 元每年)
 
 
+def _year_money_factor(unit: str) -> Decimal | None:
+    """:func:`money_factor` of a unit of money, also one per year (万元/年: the year's amount)."""
+    return money_factor(_PER_YEAR.sub("", unit))
+
+
 @rule("cost_over_budget", "成本超过预算")
 def _cost_over_budget(ctx: Context) -> Iterator[TargetFinding]:
     """A 成本指标 in money above the project's annual budget (元/万元 converted). A row named as
@@ -582,7 +587,7 @@ def _cost_over_budget(ctx: Context) -> Iterator[TargetFinding]:
         return
     for reading in ctx.readings:
         row = reading.row
-        factor = money_factor(_PER_YEAR.sub("", reading.unit))   # (万元/年: the year's amount)
+        factor = _year_money_factor(reading.unit)
         if (reading.value is None or factor is None or reading.nature not in (POSITIVE, REVERSE, EQUAL)
                 or "成本指标" not in _group_of(row)):
             continue
@@ -708,7 +713,7 @@ def _direction(ctx: Context) -> Iterator[TargetFinding]:
               and (not reading.unit or same_unit(reading.unit, "%"))):   # (及时率 ≤2小时: a time limit, not a rate)
             said, should = f"是越高越好的指标（{higher.group(1)}率）", POSITIVE
         elif (reading.nature == POSITIVE and "成本指标" in _group_of(row) and not _SAVED.search(name)
-              and money_factor(_PER_YEAR.sub("", reading.unit))):
+              and _year_money_factor(reading.unit)):
             said, should = "是成本指标（花费越少越好）", REVERSE
         else:
             continue

@@ -20,6 +20,7 @@ from __future__ import annotations
 import glob
 import os
 import re
+import stat
 import time
 import zipfile
 from datetime import datetime, timedelta, timezone
@@ -105,10 +106,11 @@ def earlier_copies(outdir: Path, summary_name: str | None = None, copies_column:
     copies = set()
     for name in listed:   # (a name with a folder never matches a file of the output folder)
         try:
-            if (outdir / name).lstat().st_mtime_ns <= written and not (outdir / name).is_symlink():
-                copies.add(name)
+            found = (outdir / name).lstat()
         except OSError:
-            pass
+            continue
+        if found.st_mtime_ns <= written and not stat.S_ISLNK(found.st_mode):   # (a link is never a run's copy)
+            copies.add(name)
     return copies
 
 
