@@ -296,6 +296,17 @@ class Styles:
         return self.cache[key]
 
 
+def _text_of(cell: etree._Element, shared: list[str]) -> str:
+    """A cell's text: inline, or from the shared strings ``shared``."""
+    if cell.get("t") == "inlineStr":
+        return "".join(t.text or "" for t in cell.iter("{*}t"))
+    value = cell.find("{*}v")
+    if cell.get("t") == "s" and value is not None and (value.text or "").strip().isdigit():
+        index = int(value.text)
+        return shared[index] if index < len(shared) else ""
+    return value.text or "" if value is not None else ""
+
+
 class Sheet:
     """One worksheet part: cells found or created in order, comments added."""
 
@@ -470,21 +481,11 @@ class Sheet:
             self.package.changed.add(found[0][1])
         return had
 
-    def text_of(self, cell: etree._Element, shared: list[str]) -> str:
-        """A cell's text: inline, or from the shared strings ``shared``."""
-        if cell.get("t") == "inlineStr":
-            return "".join(t.text or "" for t in cell.iter(self.ns + "t"))
-        value = cell.find(self.ns + "v")
-        if cell.get("t") == "s" and value is not None and (value.text or "").strip().isdigit():
-            index = int(value.text)
-            return shared[index] if index < len(shared) else ""
-        return value.text or "" if value is not None else ""
-
     def column_headed(self, text: str, shared: list[str]) -> int | None:
         """The column of the first cell holding ``text`` (an earlier review's 复核计算值), or None."""
         for row in self.rows.values():
             for cell in row.iterchildren(self.ns + "c"):
-                if cell.get("r") and self.text_of(cell, shared) == text:
+                if cell.get("r") and _text_of(cell, shared) == text:
                     return _split(cell.get("r"))[0]
         return None
 
@@ -693,29 +694,28 @@ class Workbook:
                 if area and 0 < column - _column_number(area.group(2)) <= _NEAR_PRINT_AREA:
                     defined.text = f"{area.group(1)}{_column_letters(column)}{area.group(3)}"
 
-    def shared_strings(self) -> list[str]:
-        """The workbook's shared strings, as texts."""
+    @cached_property
+    def shared(self) -> list[str]:
+        """The workbook's shared strings, as texts (read only for a copy sent back: see
+        :meth:`earlier_findings_sheet`)."""
         found = [t for _, t in self.package.related(self.part, "/sharedStrings")]
         if not found:
             return []
         return ["".join(t.text or "" for t in si.iter("{*}t")) for si in self.package.xml(found[0]).iter("{*}si")]
 
-    def earlier_findings_sheet(self, shared: list[str]) -> str | None:
+    def earlier_findings_sheet(self) -> str | None:
         """The part of an earlier review's 复核结果 sheet (the copy sent back corrected): a sheet of
         that name whose first row is its header; None when there is none."""
         part = self.sheets.get(FINDINGS_SHEET)
         if part is None or part not in self.package.names:
             return None
-        sheet = Sheet(self.package, part)
-        first = sheet.rows.get(1)
-        texts = [sheet.text_of(c, shared) for c in first.iterchildren(sheet.ns + "c")] if first is not None else []
+        first = next(self.package.xml(part).iter("{*}row"), None)
+        texts = [_text_of(c, self.shared) for c in first.iterfind("{*}c")] if first is not None else []
         return part if texts == FINDINGS_HEADER else None
 
     def add_findings_sheet(self, pairs, styles: Styles, earlier: str | None = None) -> None:
         package, sheets = self.package, self._sheets()
         if earlier is not None:   # (an earlier review's, replaced where it stands)
-            self.package.trees.pop(earlier, None)
-            self.package.changed.discard(earlier)
             package.raw[earlier] = _findings_sheet_xml(pairs, styles, self.ns[1:-1]).encode("utf-8")
             return
         title = FINDINGS_SHEET
@@ -773,8 +773,7 @@ def write_annotated(source: str | Path | BinaryIO, dest: Path, reads, pairs) -> 
     try:
         workbook = Workbook(package)
         styles = Styles(package, workbook.styles_part)
-        shared = workbook.shared_strings()
-        earlier = workbook.earlier_findings_sheet(shared)   # (a copy corrected and sent back)
+        earlier = workbook.earlier_findings_sheet()   # (a copy corrected and sent back)
         by_sheet = defaultdict(list)
         for read, (report, result) in zip(reads, pairs):
             by_sheet[read.sheet].append((read, report, result))
@@ -785,7 +784,7 @@ def write_annotated(source: str | Path | BinaryIO, dest: Path, reads, pairs) -> 
             sheet = Sheet(package, part)
             cleared = sheet.forget_earlier_notes() if earlier else set()
             # (the computed values where an earlier review put them, written over)
-            column = (sheet.column_headed(COMPUTED_HEADER, shared) if earlier else None) or sheet.max_column + 1
+            column = (sheet.column_headed(COMPUTED_HEADER, workbook.shared) if earlier else None) or sheet.max_column + 1
             spans: list[tuple[int, int]] = []   # rows of the tables whose values are in ``column``
             notes: dict[str, str] = {}
             rightmost = 0
