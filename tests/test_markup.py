@@ -427,3 +427,27 @@ def test_the_values_copy_names_each_sheet_as_excel_accepts_and_says_how(tmp_path
     titles = values_workbook(grids, tmp_path / "v.xlsx")
     assert titles == {"a:b": "a_b", "\x01表": "表", "A_B": "A_B_2"}
     assert load(tmp_path / "v.xlsx").sheetnames == ["a_b", "表", "A_B_2"]
+
+
+def test_the_values_copy_keeps_each_kind_of_value_and_the_hidden_sheets(tmp_path):
+    """The values copy is streamed (XlsxWriter): dates, times, logical values and numbers keep
+    their kind and a date format, text stays text, and a hidden first sheet stays hidden (the
+    active sheet is the first visible one)."""
+    import datetime as dt
+
+    from openpyxl import load_workbook as load
+
+    from workbook_builder.readers.container import Grid
+    from workbook_builder.recalc.copies import values_workbook
+
+    row = [dt.datetime(2024, 3, 1, 8, 30), dt.date(2024, 3, 2), dt.time(8, 15), True, 3, "=1+1", None, ""]
+    values_workbook([Grid("隐藏", [[1.0]], 0, 0, hidden=True), Grid("表", [row], 2, 1)], tmp_path / "v.xlsx")
+    book = load(tmp_path / "v.xlsx")
+    assert [(ws.title, ws.sheet_state) for ws in book.worksheets] == [("隐藏", "hidden"), ("表", "visible")]
+    cells = {c.coordinate: c for c in book["表"][3] if c.value is not None}
+    assert {ref: (c.value, c.number_format) for ref, c in cells.items()} == {
+        "B3": (dt.datetime(2024, 3, 1, 8, 30), "yyyy-mm-dd h:mm:ss"), "C3": (dt.datetime(2024, 3, 2), "yyyy-mm-dd"),
+        "D3": (dt.time(8, 15), "h:mm:ss"), "E3": (True, "General"), "F3": (3, "General"), "G3": ("=1+1", "General")}
+    assert cells["G3"].data_type == "s"
+    widths = book["表"].column_dimensions["B"]   # (B to I in one <col>: 14 characters and the padding)
+    assert (widths.min, widths.max, round(widths.width)) == (2, 9, 15)
