@@ -462,3 +462,23 @@ def test_the_index_shows_numbers_clear_of_the_next_column(tmp_path):
     cells = [index.cell(3, column) for column in (1, 5, 6)]
     assert [(c.alignment.horizontal, c.alignment.indent) for c in cells] == [("right", 1)] * 3
     assert cells[1].number_format == "#,##0.00####"
+
+
+# Functions Excel accepts without arguments; any other written as NAME() makes Excel refuse the
+# formula (the workbook opens with a repair that drops it), though LibreOffice accepts it
+_NO_ARGUMENTS = {"TRUE", "FALSE", "NOW", "TODAY", "PI", "RAND", "NA", "ROW", "COLUMN"}
+
+
+def test_no_formula_calls_a_function_without_its_arguments(written):
+    """hubei-2020 and ningxia-2021 have no sub-rows under 年度资金总额: their funds 检查 had
+    held COUNT() and SUM(), which Excel refuses."""
+    from openpyxl import load_workbook
+
+    for (form_id, portable), paths in written.items():
+        book = load_workbook(paths[0])
+        for ws in book.worksheets:
+            for row in ws.iter_rows():
+                for cell in row:
+                    if isinstance(cell.value, str) and cell.value.startswith("="):
+                        empty = set(re.findall(r"(?<![A-Za-z_.])([A-Z][A-Z0-9.]*)\(\s*\)", cell.value)) - _NO_ARGUMENTS
+                        assert not empty, (form_id, portable, ws.title, cell.coordinate, empty)

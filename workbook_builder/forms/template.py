@@ -250,7 +250,8 @@ def funds_check_formula(lay: L.Layout, profile: Profile) -> str:
     for a reason below some 执行率 and the form has a 原因 column, it must be filled (the
     engine's ``funds_reason_missing``). Native formulas, so they work without the add-in."""
     found, parts = lay.form, []
-    for field in (f for f in form.AMOUNT_FIELDS if f in lay.funds_columns):
+    # (a form without sub-rows, 其中财政拨款 …, has no sum to check: Excel refuses COUNT() and SUM())
+    for field in (f for f in form.AMOUNT_FIELDS if f in lay.funds_columns and lay.source_names):
         total = lay.funds_cell(field)
         sources = ",".join(lay.funds_cell(field, name) for name in lay.source_names)
         label = found.label("funds", field)
