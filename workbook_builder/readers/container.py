@@ -799,6 +799,11 @@ TRUE_NOTE, FALSE_NOTE = "⊤", "⊥"   # among an .ods's notes: TRUE and FALSE, 
 LOGICAL = {TRUE_NOTE: True, FALSE_NOTE: False}
 
 
+# The formula of an .xls cell showing #NAME? that LibreOffice wrote as the error constant #N/A: a
+# function it did not know when saving (a PERF_* function where the add-in is missing)
+LOST_FUNCTION = "=#N/A（另存为 .xls 时丢失的函数）"
+
+
 class ErrorValue(str):
     """An error value among a sheet's cell notes (``#NAME?``), with the formula that gave it
     (``formula``, as written: ``SUM(J13:J19)+H6`` or LibreOffice's ``of:=SUM([.J13:.J19])``; ''

@@ -30,7 +30,7 @@ from addin.engine.natures import SPELLINGS as NATURE_SPELLINGS
 from addin.engine.table import Funds, FundsSource, Indicator, Table
 
 from ..forms import layout as L
-from .container import Grid, error_meaning, percent_text
+from .container import LOST_FUNCTION, Grid, error_meaning, percent_text
 
 _YEAR = re.compile(r"(\d{4})\s*年度")
 _NUMBER_TEXT = re.compile(r"-?[\d,]+(\.\d+)?%?")
@@ -228,9 +228,10 @@ def tables_in(grids: list[Grid], file: str) -> list[ReadTable]:
 
 def _calls_perfbook(grid: Grid) -> bool:
     """Whether a sheet's cells showing an error value call perfbook's functions (perf_score(…)
-    showing #NAME?): a template's sheet without the template's hidden sheet (deleted, or the sheet
-    copied into a workbook of its own)."""
-    return any(_PERF_CALL.search(f) for f in grid.formulas.values())
+    showing #NAME?; in an .xls, a function LibreOffice did not know, :data:`.container.LOST_FUNCTION`):
+    a template's sheet without the template's hidden sheet (deleted, or the sheet copied into a
+    workbook of its own)."""
+    return any(_PERF_CALL.search(f) or f == LOST_FUNCTION for f in grid.formulas.values())
 
 
 _PERF_CALL = re.compile(r"\bPERF_[A-Z_]+\s*\(", re.IGNORECASE)

@@ -14,7 +14,8 @@ import re
 import struct
 
 from ..logs import logger
-from .container import MAX_COLUMNS, MAX_PERCENT_CELLS, MAX_ROWS, PERCENT, ErrorValue, address, shows_percent
+from .container import (LOST_FUNCTION, MAX_COLUMNS, MAX_PERCENT_CELLS, MAX_ROWS, PERCENT, ErrorValue, address,
+                        shows_percent)
 
 # xlrd holds a whole sheet in Python objects (about 16 times its cell records): past this, a file
 # is no self-evaluation table (unless pictures make it large), and its numbers are read as stored
@@ -96,6 +97,7 @@ def _sheet_notes(sheet, percent_xfs: set[int], max_rows: int) -> dict[tuple[int,
 # BIFF8 records (MS-XLS 2.3): a substream begins with BOF and ends with EOF; the globals' BOUNDSHEET
 # gives each sheet's name and where its substream begins; FORMULA holds a cell's parsed formula
 _BOF, _EOF, _BOUNDSHEET, _FORMULA = 0x0809, 0x000A, 0x0085, 0x0006
+_NA_CONSTANT = b"\x1c\x2a"   # a formula that is the error constant #N/A (PtgErr, error code 0x2A)
 _RECORD = struct.Struct("<HH")
 # a cell range (PtgArea, its three classes: 8 bytes, rows then columns) then the SUM of it, a
 # one-argument SUM, which Excel and LibreOffice write as PtgAttrSum
@@ -103,18 +105,25 @@ _SUM_OF_AREA = re.compile(rb"[\x25\x45\x65](.{8})\x19\x10", re.S)
 
 
 def _with_formulas(cells: dict[tuple[int, int], str], stream: bytes, offset: int | None) -> None:
-    """The error values among ``cells`` given the SUM of a range their formula takes, written as
-    ``SUM(J13:J19)`` (see :class:`.container.ErrorValue`: a template's 总分 computed where the add-in
-    was missing adds what that range holds), read from the FORMULA records of the sheet's
-    substream at ``offset`` in ``stream`` (what xlrd read: the whole file when the workbook
-    stream lies in one piece in it; ``None``: not found, as an older BIFF's sheet names are not)."""
+    """The error values among ``cells`` given what their formula is, read from the FORMULA
+    records of the sheet's substream at ``offset`` in ``stream`` (what xlrd read: the whole file
+    when the workbook stream lies in one piece in it; ``None``: not found, as an older BIFF's
+    sheet names are not): the SUM of a range, written as ``SUM(J13:J19)`` (see
+    :class:`.container.ErrorValue`: a template's 总分 computed where the add-in was missing adds
+    what that range holds); or, for #NAME? over a formula that is only the error constant #N/A,
+    :data:`.container.LOST_FUNCTION`: LibreOffice's .xls export writes a function it does not know
+    (perf_score where the add-in is missing) so, keeping the value it showed."""
     errors = {place for place, text in cells.items() if text.startswith("#")}
     for row, col, rgce in _formulas(stream, offset) if offset is not None else ():
-        found = _SUM_OF_AREA.search(rgce) if (row, col) in errors else None
+        if (row, col) not in errors:
+            continue
+        found = _SUM_OF_AREA.search(rgce)
         if found:
             first, last, left, right = struct.unpack("<4H", found.group(1))   # (a column's high bits: relative)
             cells[(row, col)] = ErrorValue(cells[(row, col)],
                                            f"SUM({address(first, left & 0xFF)}:{address(last, right & 0xFF)})")
+        elif rgce == _NA_CONSTANT and cells[(row, col)] == "#NAME?":
+            cells[(row, col)] = ErrorValue(cells[(row, col)], LOST_FUNCTION)
 
 
 def _records(stream: bytes, offset: int):
