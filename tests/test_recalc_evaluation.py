@@ -381,3 +381,53 @@ def test_template_whose_formulas_were_lost_is_computed_with_its_note(tmp_path):
     [report] = recalc([str(path)], tmp_path / "out", jobs=1).reports
     assert report.note == NOTE_LOST and report.computed_total == 81.42
     assert not [f for f in report.findings if "#N/A" in f.message]
+
+
+@pytest.mark.skipif(libreoffice.SOFFICE is None, reason=libreoffice.MISSING)
+@pytest.mark.parametrize("fmt", ["xlsx", "ods", "xls"])
+def test_a_renamed_template_filled_without_the_addin_in_each_format(tmp_path, fmt):
+    """The sheet renamed, one item left blank, the 总分 typed over its formula and the 评价等级
+    left to it, saved by LibreOffice without the add-in as .xlsx, .ods and .xls: the same findings
+    as the sheet never computed. The renamed sheet had given a #NAME? finding per score; the
+    #NAME? grade had been read as the evaluator's (等级为“良”，填报为“#NAME?”); an .xls, which
+    keeps a formula's "" as 0, had given 小计应为…，填报为0 and 得分0低于分值 on the blank item."""
+    from workbook_builder.readers.tables import NOTE_NO_ADDIN, NOTE_NOT_COMPUTED
+
+    path = write_evaluation("yueyang-2020", tmp_path / "in" / "评分表.xlsx")
+    wb = load_workbook(path)
+    for ref, value in FILLED_YUEYANG.items():
+        if ref not in ("K17", "I31"):   # 项目实施 left blank; the grade left to its formula
+            wb[E.SHEET][ref] = value
+    wb[E.SHEET].title = "评分"
+    wb.save(path)
+    [saved] = libreoffice.convert([path], tmp_path / "saved", fmt)
+    computed = recalc([str(path)], tmp_path / "out1", jobs=1)
+    without = recalc([str(saved)], tmp_path / "out2", jobs=1)
+    [one], [two] = computed.reports, without.reports
+    assert (one.note, two.note) == (NOTE_NOT_COMPUTED, NOTE_NO_ADDIN) and two.sheet == "评分"
+    assert sorted(_findings(computed)) == sorted(_findings(without)) == sorted([
+        ("O7", "missing_reason"), ("I17", "score_missing"), ("I22", "score_above_weight"),
+        ("O24", "missing_reason"), ("O26", "missing_reason")])
+
+
+@pytest.mark.skipif(libreoffice.SOFFICE is None, reason=libreoffice.MISSING)
+def test_a_grade_left_to_its_formula_under_a_typed_total_is_computed(tmp_path):
+    """Filled without the add-in, the 总分 typed over its formula: the 评价等级 still shows #NAME?,
+    which is the template's formula, not a grade the evaluator wrote (it had been 等级为“良”，
+    填报为“#NAME?”). A judged score of 0 is the evaluator's, not a formula's blank."""
+    path = write_evaluation("yueyang-2020", tmp_path / "in" / "评分表.xlsx")
+    wb = load_workbook(path)
+    for ref, value in {**FILLED_YUEYANG, "I30": 100, "I24": 0}.items():
+        if ref != "I31":   # (its formula kept)
+            wb[E.SHEET][ref] = value
+    wb.save(path)
+    [saved] = libreoffice.convert([path], tmp_path / "saved", "xlsx")
+    assert load_workbook(saved, data_only=True)[E.SHEET]["I31"].value == "#NAME?"
+    [report] = recalc([str(saved)], tmp_path / "out", jobs=1).reports
+    assert {("I30", "total_mismatch"), ("O24", "missing_reason")} <= _findings_of(report)
+    assert not {("I31", "grade_mismatch"), ("I24", "score_missing")} & _findings_of(report)
+    assert (report.computed_total, report.grade) == (75.42, "中")
+
+
+def _findings_of(report) -> set[tuple[str, str]]:
+    return {(f.cell, f.kind) for f in report.findings}

@@ -18,7 +18,9 @@ import re
 from dataclasses import dataclass, field
 
 from addin.engine import PerfError
-from addin.engine.frameworks import EntryRow, EvaluationForm, Framework, Inputs, get_framework, list_frameworks
+from addin.engine.frameworks import (JUDGEMENT, EntryRow, EvaluationForm, Framework, Inputs, get_framework,
+                                     list_frameworks, parse_criterion)
+from addin.engine.natures import parse_weight
 from addin.engine.numbers import quoted
 
 from ..forms import evaluation_layout as E
@@ -229,7 +231,7 @@ def read_evaluations(grids: list[Grid], file: str) -> list[ReadEvaluation]:
         for r, texts in enumerate(cell_texts(grid), grid.top):
             if is_header(set(texts), bare):
                 read = _read_sheet(grid, r, file)
-                if info and grid.name == E.SHEET:
+                if info:   # (its sheet, renamed or copied, in the template's workbook)
                     read.template = True
                     read.framework = str(info.get("评价指标体系") or "") or None
                     read.declared_profile = read.declared_profile or str(info.get("规则") or "") or None
@@ -249,19 +251,49 @@ def _not_computed(read: ReadEvaluation) -> None:
     program that computes nothing, most of them are empty though their inputs are filled. The
     scores are then computed here as the add-in would, with one note and no finding per cell
     (an evaluator's sheet gave 17 findings 公式的错误值 and no total). A score typed over a
-    formula is the evaluator's and is checked; one or two empty among computed ones were cleared."""
-    rows = read.form.rows
+    formula is the evaluator's and is checked; one or two empty among computed ones were cleared.
+    A 评价等级 showing the same error is the template's formula too (under a 总分 typed over its
+    formula); where scores and 小计 are "" an .xls keeps 0 (see :func:`_blank_formulas`)."""
+    rows, form = read.form.rows, read.form
+    _blank_formulas(read)
     for error, note in NOT_COMPUTED_ERRORS:
         shown = [row for row in rows if row.score == error]
         for row in shown:
             row.score = None
         if shown:
+            form.grade = None if form.grade == error else form.grade   # (PERF_GRADE under a typed 总分)
             read.uncalculated, read.note = True, note
             return
     typed = [row for row in rows
              if any(v not in (None, "") for v in (row.inputs.met, row.inputs.value, row.inputs.deductions))]
     if sum(1 for row in typed if row.score in (None, "")) * 2 > len(typed):
         read.uncalculated, read.note = True, NOTE_NOT_COMPUTED
+
+
+def _blank_formulas(read: ReadEvaluation) -> None:
+    """The template's formulas show "" until their inputs are filled: a score until its method's
+    inputs are, a 小计 until each of its scores is a number (and the 总分 and 评价等级 until each
+    小计 is, which are compared only when every item is scored). An .xls keeps such a "" as 0 to
+    calamine (tafia/calamine#348): that 0 is the blank it stands for, not a score of 0 to compare
+    (it had given 小计应为18，填报为0 and 得分0低于分值 on rows left blank)."""
+    form = read.form
+    zero = lambda value: value.__class__ in (int, float) and value == 0  # noqa: E731
+    number = lambda value: value.__class__ in (int, float)  # noqa: E731
+    for row in form.rows:
+        inputs = (row.inputs.met, row.inputs.value, row.inputs.planned, row.inputs.deductions)
+        if zero(row.score) and all(v in (None, "") for v in inputs) and not _judged(row):
+            row.score = None
+    for name, value in form.subtotals.items():
+        if zero(value) and not all(number(row.score) for row in form.rows if row.level1 == name):
+            form.subtotals[name] = None
+
+
+def _judged(row: EntryRow) -> bool:
+    """A row scored by judgement (its 自评得分 typed, no formula: a 0 there is the evaluator's)."""
+    try:
+        return parse_criterion(row.criterion, parse_weight(row.points)).method == JUDGEMENT
+    except PerfError:
+        return True
 
 
 def _header(grid: Grid) -> dict[str, str]:
