@@ -431,3 +431,18 @@ def test_a_grade_left_to_its_formula_under_a_typed_total_is_computed(tmp_path):
 
 def _findings_of(report) -> set[tuple[str, str]]:
     return {(f.cell, f.kind) for f in report.findings}
+
+
+def test_inputs_the_addin_refused_are_said_at_the_input(tmp_path):
+    """In Excel the add-in refuses ①② on an item of exclusive tiers and the score shows #VALUE!:
+    the finding is the engine's, at the 达成项 (as from a file saved where nothing was computed),
+    not 自评得分“#VALUE!”是公式的错误值."""
+    path = write_evaluation("yueyang-2020", tmp_path / "in" / "评分表.xlsx")
+    wb = load_workbook(path)
+    for ref, value in FILLED_YUEYANG.items():
+        wb[E.SHEET][ref] = value
+    wb[E.SHEET]["K11"], wb[E.SHEET]["I11"] = "①②", "#VALUE!"
+    wb.save(path)
+    [report] = recalc([str(path)], tmp_path / "out", jobs=1).reports
+    assert ("K11", "input_not_allowed") in _findings_of(report)
+    assert not [f for f in report.findings if "#VALUE!" in f.message]

@@ -253,9 +253,14 @@ def _not_computed(read: ReadEvaluation) -> None:
     (an evaluator's sheet gave 17 findings 公式的错误值 and no total). A score typed over a
     formula is the evaluator's and is checked; one or two empty among computed ones were cleared.
     A 评价等级 showing the same error is the template's formula too (under a 总分 typed over its
-    formula); where scores and 小计 are "" an .xls keeps 0 (see :func:`_blank_formulas`)."""
+    formula); where scores and 小计 are "" an .xls keeps 0 (see :func:`_blank_formulas`). A score
+    showing #VALUE! is the add-in's refusal of its inputs: the engine's finding on the input says
+    why (LibreOffice, computing nothing, gave that finding; Excel had given 公式的错误值)."""
     rows, form = read.form.rows, read.form
     _blank_formulas(read)
+    for row in rows:   # the add-in refused the inputs: the engine says why, at the input (not 公式的错误值)
+        if row.score == REFUSED and not _judged(row):
+            row.score = None
     for error, note in NOT_COMPUTED_ERRORS:
         shown = [row for row in rows if row.score == error]
         for row in shown:
@@ -268,6 +273,9 @@ def _not_computed(read: ReadEvaluation) -> None:
              if any(v not in (None, "") for v in (row.inputs.met, row.inputs.value, row.inputs.deductions))]
     if sum(1 for row in typed if row.score in (None, "")) * 2 > len(typed):
         read.uncalculated, read.note = True, NOTE_NOT_COMPUTED
+
+
+REFUSED = "#VALUE!"   # what a PERF_* score shows where the add-in refuses its inputs (see addin.udfs)
 
 
 def _blank_formulas(read: ReadEvaluation) -> None:
