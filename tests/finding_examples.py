@@ -18,7 +18,7 @@ def row(nature="≥", target="90", actual="95", weight=10, score=10, reason="", 
 
 
 def table(*rows: Indicator, funds: Funds | None = None, total_weight=None, total_score="auto",
-          grade=None) -> Table:
+          grade=None, total_stated: bool = False) -> Table:
     """A table whose weights add up to 100 (funds 10 + filler rows) unless told otherwise."""
     rows = list(rows) or [row()]
     funds = funds or Funds(annual=100, executed=100, initial=100, weight=10, rate="100%", score=10)
@@ -27,7 +27,8 @@ def table(*rows: Indicator, funds: Funds | None = None, total_weight=None, total
         rows.append(row(weight=filler, score=filler))
     if total_score == "auto":
         total_score = None
-    return Table("示例项目", funds, rows, total_weight=total_weight, total_score=total_score, grade=grade)
+    return Table("示例项目", funds, rows, total_weight=total_weight, total_score=total_score, grade=grade,
+                 total_stated=total_stated)
 
 
 def table_kinds(t: Table, profile: str | None = None) -> set[tuple[str, str, str]]:
@@ -182,6 +183,7 @@ EXAMPLES = {
     "total row weight not 100": (lambda: table_kinds(table(total_weight=120)), ("total", "weights_sum", "weight")),
     "total mismatch": (lambda: table_kinds(table(total_score=99)), ("total", "total_mismatch", "score")),
     "total no number": (lambda: table_kinds(table(total_score="九十七")), ("total", "unreadable", "score")),
+    "total blank": (lambda: table_kinds(table(total_score=None, total_stated=True)), ("total", "score_missing", "score")),
     "grade mismatch": (lambda: table_kinds(table(grade="良")), ("grade", "grade_mismatch", "grade")),
     "profile weight groups": (lambda: table_kinds(table(funds=_funds(received=100)), "yichun-2022"),
                               ("total", "weights_sum", "weight")),

@@ -360,3 +360,18 @@ def test_a_target_contradicting_its_nature_is_said_at_the_nature_cell(tmp_path):
     conflict = [f for f in table["findings"] if f["kind"] == "nature_conflict"]
     assert [(f["cell"], f["message"]) for f in conflict] == [("E13", "绩效指标性质为“≥”，年度指标值写的却是“≤”；已按性质计分，请核对")]
     assert not any(f["cell"] == "J13" for f in table["findings"])
+
+
+def test_a_blank_total_is_a_finding_where_the_form_has_a_total_row(tmp_path):
+    """The unit cleared 总分's 得分 (J19): 总分未填写，应为 the computed total; it had passed with no
+    finding, while a blank 年度资金总额 得分 was one."""
+    from workbook_builder.recalc.run import recalc
+
+    [source] = SUBMITTED.glob("01_*.xlsx")
+    book = load_workbook(source)
+    book["自评表"]["J19"] = None
+    (tmp_path / "in").mkdir()
+    book.save(tmp_path / "in" / source.name)
+    [report] = recalc([str(tmp_path / "in")], tmp_path / "out", jobs=1).reports
+    [finding] = [f for f in report.findings if f.cell == "J19"]
+    assert finding.kind == "score_missing" and finding.message == f"总分未填写，应为{report.computed_total:g}"

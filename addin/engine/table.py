@@ -75,6 +75,7 @@ class Table:
     # A form that prints no 分值 column (Hubei's 20/80 自评表): each block of rows (年度绩效目标1（80分）)
     # carries its points in its label; (first indicator row, 1-based; its points as written; its label)
     blocks: tuple[tuple[int, object, str], ...] = ()
+    total_stated: bool = False   # the form has a 总分 得分 cell: left blank, it is a finding
 
 
 @dataclass(frozen=True)
@@ -447,6 +448,7 @@ def as_computed(table: Table, result: TableResult, cells: Collection[tuple] | No
     computed = replace(table, indicators=indicators, funds=funds)
     if wanted("total", "score"):   # the template's SUM of the scores shown (typed ones too)
         computed.total_score = _summed(computed, outside) if result.total is not None and not errors else None
+        computed.total_stated = computed.total_score is not None   # (else an error the template shows: said at its cause)
     if wanted("grade", "grade"):   # and its grade
         try:
             computed.grade = grade_of(computed.total_score, result.profile)
@@ -485,13 +487,18 @@ def _added(table: Table) -> Decimal | None:
 
 
 def _total_and_grade(table: Table, result: TableResult, rules: Profile) -> None:
-    """The reported 总分 must add up the reported row scores; a reported grade must fit it."""
+    """The reported 总分 must add up the reported row scores, and be there where the form has one;
+    a reported grade must fit it."""
     reported_total = result.reported_total
     if reported_total is None and not is_blank(table.total_score):   # filled in, but not a number
         try:
             read_score(table.total_score, "总分")
         except PerfError as err:
             result.findings.append(TableFinding("total", unreadable(err, table.total_score, field="score")))
+    if table.total_stated and is_blank(table.total_score) and result.total is not None:
+        expected = round_half_up(result.total, rules.decimals)
+        result.findings.append(TableFinding("total", Finding("score_missing", f"总分未填写，应为{fmt(expected)}",
+                                                             None, expected)))
     added = _added(table)
     if reported_total is not None and added is not None:
         added = round_half_up(added, rules.decimals)

@@ -1039,6 +1039,7 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str, more: 
         judged=found_form.judged,
         blocks=tuple((first_row, found_form.indicators_weight if points is None and len(blocks) == 1 else points,
                       label) for first_row, points, label in blocks),
+        total_stated=("total", "score") in cells,
     )
     problems += _error_values(grid, range(start, total_row + 1 if total_row is not None else end))
     status = UNFILLED if _unfilled(table) else ""
