@@ -451,3 +451,12 @@ def test_the_values_copy_keeps_each_kind_of_value_and_the_hidden_sheets(tmp_path
     assert cells["G3"].data_type == "s"
     widths = book["表"].column_dimensions["B"]   # (B to I in one <col>: 14 characters and the padding)
     assert (widths.min, widths.max, round(widths.width)) == (2, 9, 15)
+
+
+def test_text_struck_through_in_a_page_cell_is_not_read():
+    """A value corrected by hand in a web form (<s>10</s>7, <del>, <strike>): the 7 is the cell's
+    value (it had read as 107); an <s> left open ends with its cell."""
+    body = ("<table><tr><td><s>10</s>7</td><td><strike>9</strike> 8</td><td><del>5</del>6</td>"
+            "<td><s>未闭合</td><td>4</td></tr></table>")
+    [grid] = read_markup_grids(_page(body), "html", "表")
+    assert grid.rows == [[7.0, 8.0, 6.0, "", 4.0]]

@@ -322,6 +322,9 @@ def test_a_word_table_never_filled_in_is_said_so_in_its_copys_results():
 @pytest.mark.parametrize("runs, shown", [
     ('<w:r><w:rPr><w:vanish/></w:rPr><w:t>10</w:t></w:r><w:r><w:t>7</w:t></w:r>', "7"),   # hidden text
     ('<w:r><w:rPr><w:vanish w:val="0"/></w:rPr><w:t>10</w:t></w:r>', "10"),               # hidden: off
+    ('<w:r><w:rPr><w:b/><w:strike/></w:rPr><w:t>10</w:t></w:r><w:r><w:t>7</w:t></w:r>', "7"),   # struck: corrected
+    ('<w:r><w:rPr><w:dstrike w:val="true"/></w:rPr><w:t>10</w:t></w:r><w:r><w:t>7</w:t></w:r>', "7"),
+    ('<w:r><w:rPr><w:strike w:val="false"/></w:rPr><w:t>10</w:t></w:r>', "10"),           # struck: off
     ('<w:moveFrom w:id="1" w:author="a"><w:r><w:t>7</w:t></w:r></w:moveFrom>'
      '<w:moveTo w:id="2" w:author="a"><w:r><w:t>10</w:t></w:r></w:moveTo>', "10"),         # a tracked move
     ('<w:del w:id="3" w:author="a"><w:r><w:delText>10</w:delText></w:r></w:del>'
@@ -333,8 +336,9 @@ def test_a_word_table_never_filled_in_is_said_so_in_its_copys_results():
      '</w:r></w:p></w:txbxContent></w:pict></mc:Fallback></mc:AlternateContent></w:r>', "7"),   # a text box
 ])
 def test_a_cell_reads_as_word_shows_it(runs, shown):
-    """Text Word does not show (hidden, moved away, deleted) is not read: a hidden 10 before a
-    shown 7 had read as 107, a score above its 分值."""
+    """Text Word does not show (hidden, moved away, deleted) or shows struck through (a value
+    corrected by hand) is not read: a hidden or struck 10 before a shown 7 had read as 107, a
+    score above its 分值."""
     from lxml import etree
 
     from workbook_builder.readers.docx import cell_text

@@ -295,7 +295,10 @@ def cells_once(tbl, number: int = 1) -> list[list[str]]:
     return rows
 
 
-_R, _RPR, _VANISH, _MOVE_FROM = (f"{{{_W}}}{tag}" for tag in ("r", "rPr", "vanish", "moveFrom"))
+_R, _RPR, _MOVE_FROM = (f"{{{_W}}}{tag}" for tag in ("r", "rPr", "moveFrom"))
+# A run's properties that take its text out of the cell's value: hidden, or struck through (a
+# value corrected by hand, 10 struck beside 7: the 7 is the value)
+_NOT_READ = tuple(f"{{{_W}}}{tag}" for tag in ("vanish", "strike", "dstrike"))
 # The other rendering of a drawing or text box Word writes beside the one it shows (for older
 # readers): never read, or a 7 in a text box reads as 77
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -304,13 +307,14 @@ _OFF = {"0", "false", "off"}
 
 def _shown_text(t, p) -> bool:
     """Whether Word shows a ``w:t`` of paragraph ``p`` as that paragraph's own: not in a run
-    formatted as hidden (``w:vanish``), nor in text a tracked move took away (``w:moveFrom``;
-    deleted text is ``w:delText``, never read), nor in an ``mc:Fallback``, nor in a paragraph
-    inside it (a text box's, read as a line of its own). A hidden 10 before a shown 7 had read as 107."""
+    formatted as hidden or struck through (:data:`_NOT_READ`), nor in text a tracked move took
+    away (``w:moveFrom``; deleted text is ``w:delText``, never read), nor in an ``mc:Fallback``,
+    nor in a paragraph inside it (a text box's, read as a line of its own). A hidden or struck
+    10 before a shown 7 had read as 107."""
     parent = t.getparent()
-    if parent is not None and parent.tag == _R:
-        vanish = parent.find(f"{_RPR}/{_VANISH}")
-        if vanish is not None and vanish.get(_VAL, "true").lower() not in _OFF:
+    properties = parent.find(_RPR) if parent is not None and parent.tag == _R else None
+    for flag in properties if properties is not None else ():
+        if flag.tag in _NOT_READ and flag.get(_VAL, "true").lower() not in _OFF:
             return False
     while parent is not None and parent is not p:
         if parent.tag in (_MOVE_FROM, _FALLBACK, _P):

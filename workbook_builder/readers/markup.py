@@ -100,6 +100,9 @@ def _number(text: str) -> float | None:
     return None
 
 
+_STRUCK = {"s", "strike", "del"}   # text struck through in a cell
+
+
 class _Page(HTMLParser):
     """Rows of an HTML page as Excel lays them out: table rows cell by cell (spans skipped),
     and each line of text outside the tables as one row."""
@@ -123,6 +126,7 @@ class _Page(HTMLParser):
         self._cell_attrs: dict[str, str | None] = {}
         self._outside: list[str] = []
         self._in = ""             # "title", "style" or "script": text not shown in a cell
+        self._struck = 0          # <s>, <strike>, <del> open in the cell: a value corrected by hand, not read
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("style", "script", "title"):
@@ -144,6 +148,8 @@ class _Page(HTMLParser):
             self.cells += 1
             if self.cells > MAX_CELLS:   # a row of millions of cells: read no further
                 self.truncated = True
+        elif tag in _STRUCK and self._cell is not None:
+            self._struck += 1
         elif tag == "br" and self._cell is not None:   # a line break in a cell (outside: a block's end)
             self._cell.append("\n")
         elif self._depth == 0 and tag in self._BLOCKS:
@@ -152,6 +158,8 @@ class _Page(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag == self._in:
             self._in = ""
+        elif tag in _STRUCK and self._struck:
+            self._struck -= 1
         elif tag == "table" and self._depth:
             self._depth -= 1
             if self._depth == 0:
@@ -170,7 +178,7 @@ class _Page(HTMLParser):
         elif self._in:
             return
         elif self._cell is not None:
-            if self._cell_size < MAX_TEXT:   # no more than a cell keeps (a nested table's text too)
+            if self._cell_size < MAX_TEXT and not self._struck:   # no more than a cell keeps (a nested table's text too)
                 self._cell.append(data)
                 self._cell_size += len(data)
         elif self._depth == 0 and self._outside_size < MAX_TEXT:
@@ -192,6 +200,7 @@ class _Page(HTMLParser):
         if self._cell is None or self._row is None:
             return
         text = "".join(self._cell)
+        self._struck = 0   # (an <s> left open ends with its cell)
         if _SPACES.search(text):   # runs of spaces as one, line breaks kept (not in most cells)
             text = re.sub(r"[ \t\r\n\f\u3000]*\n[ \t\r\n\f\u3000]*", "\n", text)
             text = re.sub(r"[ \t\r\f]+", " ", text)
