@@ -433,7 +433,8 @@ def test_an_archive_that_kills_its_worker_fails_alone(tmp_path, monkeypatch):
     ("表.pdf", "PDF 文件无法读取：请报送 Excel"), ("表.OFD", "OFD 文件无法读取"), ("扫描.JPG", "图片（扫描件或照片）无法读取"),
     ("表.wps", "另存为 .docx"), ("批.7z", "7Z 压缩包无法直接读取"), ("说明.txt", "不是表格或 Word 文件（扩展名“.txt”）"),
     ("无扩展名", "扩展名“无”"), ("表.numbers", "导出为 Excel"), ("表.fods", "另存为 .ods 或 .xlsx"),
-    ("导出.CSV", "已跳过；如果它是导出的自评表，请用 Excel 或 WPS 打开后另存为 .xlsx")])
+    ("导出.CSV", "已跳过；如果它是导出的自评表，请用 Excel 或 WPS 打开后另存为 .xlsx"),
+    ("批.tar.gz", "GZ 压缩包无法直接读取，请解压"), ("批.tgz", "TGZ 压缩包"), ("网页.mht", "单个文件网页（.mht）无法直接读取")])
 def test_what_units_send_instead_of_tables_is_named(name, says):
     assert says in archive.skip_reason(name)
 

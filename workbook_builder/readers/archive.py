@@ -156,7 +156,9 @@ def not_read(name: str, size: int | None = None) -> str | None:
 # What units send that cannot be read, with what to ask them for instead
 _ASK_FOR_TABLES = "请报送 Excel（.xlsx）或 Word（.docx）版的表格"
 _OTHER_FILES = {
-    **{s: f"{s[1:].upper()} 压缩包无法直接读取，请解压（或改用 .zip 压缩）后再试" for s in (".rar", ".7z")},
+    **{s: f"{s[1:].upper()} 压缩包无法直接读取，请解压（或改用 .zip 压缩）后再试"
+       for s in (".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz")},
+    **{s: "单个文件网页（.mht）无法直接读取，请用 Excel 或 Word 打开后另存为 .xlsx 或 .docx" for s in (".mht", ".mhtml")},
     **{s: f"{s[1:].upper()} 文件无法读取：{_ASK_FOR_TABLES}" for s in (".pdf", ".ofd")},
     **{s: f"图片（扫描件或照片）无法读取：{_ASK_FOR_TABLES}"
        for s in (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".gif", ".heic")},
