@@ -168,7 +168,7 @@ def test_a_score_written_with_one_number_is_that_number(text, expected):
     assert read_score(text) == Decimal(expected)
 
 
-@pytest.mark.parametrize("text", ["10分中得7分", "7-8", "7/10", "7,5", "7分10", "7（扣3分）"])
+@pytest.mark.parametrize("text", ["10分中得7分", "7-8", "7/10", "7,5", "7分10", "7（扣3分）", "7.5.1"])
 def test_a_score_written_with_more_numbers_is_no_score_to_guess(text):
     """An actual value's text may hold several numbers (its first in the unit is read); a score's
     may not: 10分中得7分 had been read as 10 (得分应为7.00，填报为10), 7-8 and 7,5 as 7."""
@@ -181,6 +181,17 @@ def test_a_score_written_with_more_numbers_is_no_score_to_guess(text):
     detail = score_detail("≥", "10", "7", 10, "beijing-chaoyang-2024", "个", ("产出指标", "数量指标"))
     [finding] = check_scored(detail, text, "", get_profile("beijing-chaoyang-2024"))
     assert finding.kind == "unreadable" and "不止一个数值" in finding.message
+
+
+@pytest.mark.parametrize(("text", "says"), [("7O", "中有字母"), ("l0", "中有字母"), ("ｌ０", "中有字母"),
+                                            ("扣3分", "写的是扣分，不是得分")])
+def test_a_score_with_a_letter_for_a_digit_or_a_deduction_is_no_score_to_guess(text, says):
+    """7O had been read as 7 (no finding), l0 as 0, 扣3分 as a score of 3; 1.5e3 and 7分 still read."""
+    from addin.engine.numbers import read_score
+
+    with pytest.raises(PerfError, match=says):
+        read_score(text)
+    assert (read_score("1.5e3"), read_score("约7分")) == (Decimal(1500), Decimal(7))
 
 
 def test_funds_scores_and_totals_with_more_numbers_are_no_scores_to_guess(chaoyang_tables):

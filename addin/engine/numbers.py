@@ -341,14 +341,26 @@ def read_value(value: object, unit: object = None, label: str = "实际完成值
     return read_measure(value, unit, label)[0]
 
 
+_SECOND_POINT = re.compile(r"\d\.\d+\.\d")   # 7.5.1: no one number
+_LETTER = re.compile(r"[A-Za-z]")
+_EXPONENT = re.compile(r"(?<=\d)[eE][+-]?(?=\d)")   # 1.5e3, read as a number
+
+
 def read_score(value: object, label: str = "得分") -> Decimal:
     """A score (or total) as reported: a number, or a text holding one number (``7分``, ``约7分``).
-    A text with more (``10分中得7分``, ``7-8``, ``7/10``) states no score to check: it raises
+    A text with more (``10分中得7分``, ``7-8``, ``7/10``, ``7.5.1``), with a letter typed for a
+    digit (``7O``, ``l0``) or stating a deduction (``扣3分``) states no score to check: it raises
     :class:`PerfError` rather than taking its first number, as :func:`read_value` does for an
     actual value."""
     number = read_value(value, None, label)   # (its own refusals first: a formula's error, 1.5×10^3 …)
-    if isinstance(value, str) and len([t for t in _tokens(normalize_text(value)) if not t.is_date]) > 1:
-        raise PerfError(f"{label}“{quoted(value)}”中有不止一个数值，无法确定填报的{label}；请只填写一个数值")
+    if isinstance(value, str):
+        text = normalize_text(value)
+        if len([t for t in _tokens(text) if not t.is_date]) > 1 or _SECOND_POINT.search(text):
+            raise PerfError(f"{label}“{quoted(value)}”中有不止一个数值，无法确定填报的{label}；请只填写一个数值")
+        if _LETTER.search(_EXPONENT.sub("", text)):   # 7O, l0: a letter typed for a digit
+            raise PerfError(f"{label}“{quoted(value)}”中有字母，无法确定填报的{label}；请只填写数值")
+        if "扣" in text:   # 扣3分: the points taken off, not the score left
+            raise PerfError(f"{label}“{quoted(value)}”写的是扣分，不是{label}；请填写扣分后的{label}")
     return number
 
 
