@@ -1159,3 +1159,18 @@ def test_the_json_member_is_the_path_written_in_the_archive(tmp_path):
     files = {t["file"]: t["member"] for t in data["tables"] + data["unreadable"]}
     assert files == {"报送.zip/表.xlsx": "表.xlsx", "报送.zip/表（2）.xlsx": "表.xlsx",   # (the duplicate, not read)
                      "报送.zip/表（2）（2）.xlsx": "表（2）.xlsx"}
+
+
+def test_many_files_passed_over_alike_are_counted_in_the_printout(tmp_path, capsys):
+    """10,000 .txt files in one archive: three named, the others counted (the printout had been
+    10,000 lines); every one is still in the JSON, and the table among them is read."""
+    zipped = tmp_path / "in" / "杂.zip"
+    zipped.parent.mkdir()
+    zipped.write_bytes(build_zip([(f"杂/{n}.txt", b"x") for n in range(50)] + [("表.xlsx", TABLE.read_bytes())]))
+    assert main(["recalc", str(zipped.parent), "-o", str(tmp_path / "out"), "--no-copies",
+                 "--json", str(tmp_path / "r.json")]) == 0
+    out = capsys.readouterr().out
+    assert out.count(".txt：未读取") == 3
+    assert "杂.zip/杂：另有 47 个文件同样未读取（不是表格或 Word 文件" in out
+    data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert len([u for u in data["unreadable"] if u["skipped"]]) == 50 and len(data["tables"]) == 1

@@ -351,8 +351,8 @@ def cmd_recalc(args: argparse.Namespace) -> int:
                         copies=not args.no_copies, on_unpack=unpacking)
     finally:
         bar.close()
-    for failure in result.failures:
-        print(f"{failure.file}：{failure.message}")
+    for line in failure_lines(result.failures):
+        print(line)
     for report in result.reports:
         if report.annotation_error:
             print(f"{report.file}：{report.annotation_error}")
@@ -392,6 +392,28 @@ def cmd_recalc(args: argparse.Namespace) -> int:
 
 
 RESULT_LINE = "复核结果"   # what marks a table's closing line in recalc's printout (as in the copies)
+SKIPPED_SHOWN = 3   # files of a folder passed over for the same reason that the printout names
+
+
+def failure_lines(failures) -> list[str]:
+    """recalc's printout of the files not read: each unreadable one; of the files a folder (or
+    archive) holds that were passed over for the same reason (10,000 .txt in one .zip), the first
+    :data:`SKIPPED_SHOWN` and a count of the others, which 复核汇总.xlsx and the JSON list."""
+    groups: dict[tuple[str, str], int] = {}
+    lines = []
+    for failure in failures:
+        if failure.skipped:
+            key = (failure.file.rpartition("/")[0], failure.message)
+            groups[key] = groups.get(key, 0) + 1
+            if groups[key] > SKIPPED_SHOWN:
+                continue
+        lines.append(f"{failure.file}：{failure.message}")
+    for (folder, message), count in groups.items():
+        if count > SKIPPED_SHOWN:
+            why = message.removeprefix("未读取：")
+            lines.append(f"{folder or '.'}：另有 {count - SKIPPED_SHOWN} 个文件同样未读取（{why}），"
+                         "全部列在复核汇总.xlsx 的“无法读取”表和 JSON 中")
+    return lines
 
 
 def cmd_report_write(args: argparse.Namespace) -> int:
