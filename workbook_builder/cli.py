@@ -112,8 +112,9 @@ def cmd_evaluation_new(args: argparse.Namespace) -> int:
     from .forms.evaluation import EvaluationHeader, write_evaluation
 
     header = EvaluationHeader(args.project or "", args.unit or "", args.evaluator or "", args.year or "")
-    path = write_evaluation(args.framework, args.output, header, overwrite=args.force)
-    print(f"已生成：{shown_path(str(path))}（评价指标体系 {args.framework}）")
+    path = write_evaluation(args.framework, args.output, header, overwrite=args.force, portable=args.portable)
+    kind = "，通用公式" if args.portable else ""
+    print(f"已生成：{shown_path(str(path))}（评价指标体系 {args.framework}{kind}）")
     return 0
 
 
@@ -726,7 +727,8 @@ def build_parser() -> argparse.ArgumentParser:
     q = _chinese(evaluation.add_parser(
         "new", help="生成评价指标体系评分表 (a blank scoring workbook)", add_help=False,
         description="按评价指标体系生成评分表：一级、二级指标合并单元格，自评得分单元格按评分方法"
-        "使用 PERF_CHECKLIST、PERF_BAND、PERF_RATIO、PERF_DEDUCT 计算，并有小计、总分和评价等级。"))
+        "使用 PERF_CHECKLIST、PERF_BAND、PERF_RATIO、PERF_DEDUCT 计算，并有小计、总分和评价等级；"
+        "加 --portable 时改用通用公式，无需加载项。"))
     q.add_argument("--framework", required=True, help="评价指标体系编号，如 yueyang-2020（见 perfbook evaluation frameworks）")
     q.add_argument("-o", "--output", required=True, help="输出文件，如 评分表.xlsx")
     q.add_argument("--project", help="项目名称")
@@ -734,6 +736,8 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--evaluator", help="评价机构")
     q.add_argument("--year", help="评价年度，如 2020")
     q.add_argument("--force", action="store_true", help="覆盖已存在的文件")
+    q.add_argument("--portable", action="store_true",
+                   help="用通用公式计分（WPS、LibreOffice 或未装加载项的 Excel 中直接计算；评价标准的分值写入公式）")
     q.set_defaults(run=cmd_evaluation_new, writes=("output",))
 
     p = command("setup", "说明如何在各种 Excel 中使用 PERF_* 函数 (how to load the functions)",

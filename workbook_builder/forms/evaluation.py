@@ -16,6 +16,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Font
+from openpyxl.utils import quote_sheetname
 
 from addin.engine import get_profile
 from addin.engine.frameworks import (BAND, CHECKLIST, DEDUCTION, JUDGEMENT, METHODS, RATIO, Framework,
@@ -24,15 +25,22 @@ from addin.engine.frameworks import (BAND, CHECKLIST, DEDUCTION, JUDGEMENT, METH
 from .. import perfbook_version
 from ..files import atomic_save
 from . import evaluation_layout as E
+from . import evaluation_portable as EP
 from .sheet import finish_sheet, generated_at, one_line, put_row, validation
 from .batch import new_workbook_path
 from .template import BORDER, CENTER, LEFT, MISSING_REASON_FILL, SCORE_FORMAT, TEXT_FORMAT, UNLOCKED
+from .portable import MODE_LABEL, MODE_VALUE, grade_formula
 from .template import WEIGHT_FORMAT, _merge, _set
 
 GUIDE = ("填写说明：黄色单元格由评价人员填写。逐项计分填“达成项”（如 ①②④、1,2,4、全部，都未达成填 无）；"
          "分档计分填“实际值”（如 96%、3小时）；比例计分填“实际值”和“计划值”；扣分制填“扣分”（不扣分填 0，"
          "多项如 2,3 或 ①4③3）；酌情评分直接填“自评得分”。得分低于分值时须填写扣分原因。"
          "修改分值时请同时修改评价标准中的分值。")
+PORTABLE_GUIDE = ("填写说明：黄色单元格由评价人员填写，得分由通用公式计算，无需加载项（WPS、LibreOffice、Excel 均可）。"
+                  "逐项计分填“达成项”（如 ①②④、1,2,4、全部，都未达成填 无）；分档计分填“实际值”（如 96 或 96%）；"
+                  "比例计分填“实际值”和“计划值”（数值或百分比）；扣分制填“扣分”（如 3、扣3分、无，多项逐项写明编号，"
+                  "如 ①4③3）；酌情评分直接填“自评得分”。得分低于分值时须填写扣分原因。"
+                  "评价标准中的分值已写入公式：逐项计分、分档计分和扣分范围按本模板生成时的评价标准计算。")
 
 
 @dataclass(frozen=True)
@@ -50,10 +58,20 @@ def needed_inputs(method: str) -> tuple[str, ...]:
     return tuple(f for f in E.INPUT_FIELDS if f in METHODS[method].inputs)
 
 
-def score_formula(item, lay: E.Layout, index: int) -> str | None:
-    """The 自评得分 formula of an item row; ``None`` for judgement (the evaluator types it)."""
+def helper_cell(index: int, key: object) -> str:
+    """The helper cell ``key`` (see :func:`.evaluation_portable.helper_column`) of item row
+    ``index`` on the hidden sheet of a portable template."""
+    return f"'{E.META_SHEET}'!${EP.helper_column(key)}${index + 2}"
+
+
+def score_formula(item, lay: E.Layout, index: int, portable: bool = False) -> str | None:
+    """The 自评得分 formula of an item row; ``None`` for judgement (the evaluator types it).
+    ``portable``: native formulas compiled from the criterion (:mod:`.evaluation_portable`)."""
     c = lambda field: lay.item_cell(field, index)  # noqa: E731
     criterion = item.criterion
+    if portable:
+        build = EP.FORMULAS.get(criterion.method)
+        return build(criterion, c, lambda key: helper_cell(index, key)) if build else None
     if criterion.method == CHECKLIST:
         unaided = parse_criterion(criterion.text)
         if (unaided.points, unaided.alternatives) != (criterion.points, criterion.alternatives):
@@ -84,7 +102,7 @@ def _header(ws, framework: Framework, header: EvaluationHeader) -> None:
         _set(ws, f"{col}{E.HEADER_ROW}", label, bold=True)
 
 
-def _items(ws, framework: Framework, lay: E.Layout) -> None:
+def _items(ws, framework: Framework, lay: E.Layout, portable: bool) -> None:
     judgement_scores = []
     index = 0
     for l1 in framework.levels:
@@ -104,7 +122,7 @@ def _items(ws, framework: Framework, lay: E.Layout) -> None:
                 for field in E.INPUT_FIELDS:
                     text = field in ("met", "deductions")
                     _set(ws, cell(field), fmt=TEXT_FORMAT if text else None, user_input=field in needed)
-                formula = score_formula(item, lay, index)
+                formula = score_formula(item, lay, index, portable)
                 _set(ws, cell("score"), formula=formula, fmt=SCORE_FORMAT, user_input=formula is None)
                 if formula is None:
                     judgement_scores.append((cell("score"), cell("points")))
@@ -133,7 +151,7 @@ def _group(ws, level: str, name: str, points, first: int, last: int) -> None:
             ws[f"{col}{top}"].protection = UNLOCKED
 
 
-def _totals(ws, framework: Framework, lay: E.Layout) -> None:
+def _totals(ws, framework: Framework, lay: E.Layout, portable: bool) -> None:
     score = E.column("score")
     first, last = E.FIRST_ROW, lay.last_row
     index = 0
@@ -160,14 +178,16 @@ def _totals(ws, framework: Framework, lay: E.Layout) -> None:
          fmt=SCORE_FORMAT, bold=True)
     _merge(ws, f"A{lay.grade_row}:H{lay.grade_row}", E.GRADE, bold=True)
     total_score = lay.total_score_cell
-    _set(ws, lay.grade_cell, formula=f'=IF({total_score}="","",PERF_GRADE({total_score},{E.RULE_NAME}))', bold=True)
     profile = get_profile(framework.grades_profile)
+    grade = (grade_formula(profile, total_score) if portable
+             else f'=IF({total_score}="","",PERF_GRADE({total_score},{E.RULE_NAME}))')
+    _set(ws, lay.grade_cell, formula=grade, bold=True)
     _merge(ws, f"A{lay.rule_row}:B{lay.rule_row}", E.RULE, bold=True)
     _merge(ws, f"{lay.rule_cell}:D{lay.rule_row}", profile.id)
     _merge(ws, f"E{lay.rule_row}:{E.LAST_COLUMN}{lay.rule_row}",
            f"评价指标体系：{framework.id}（{framework.name}）；等级区间按 {profile.name}", align=LEFT)
     guide = lay.rule_row + 1
-    _merge(ws, f"A{guide}:{E.LAST_COLUMN}{guide}", GUIDE, align=LEFT, size=9)
+    _merge(ws, f"A{guide}:{E.LAST_COLUMN}{guide}", PORTABLE_GUIDE if portable else GUIDE, align=LEFT, size=9)
     ws.row_dimensions[guide].height = 40
     for row in ws.iter_rows(min_row=E.PROJECT_ROW, max_row=lay.rule_row, max_col=15):
         for cell in row:
@@ -183,21 +203,32 @@ def _conditional_formats(ws, lay: E.Layout) -> None:
     )
 
 
-def _meta(wb: Workbook, framework: Framework, header: EvaluationHeader, lay: E.Layout, now: dt.datetime) -> None:
+def _meta(wb: Workbook, framework: Framework, header: EvaluationHeader, lay: E.Layout, now: dt.datetime,
+          portable: bool) -> None:
     ws = wb.create_sheet(E.META_SHEET)
     ws.sheet_state = "hidden"
     rows = (("模板", E.META_TITLE), ("模板版本", E.TEMPLATE_VERSION), ("perfbook 版本", perfbook_version()),
             ("评价指标体系", framework.id), ("规则", framework.grades_profile), ("项目名称", header.project),
             ("三级指标行数", lay.items), ("一级指标数", lay.groups),
             ("生成时间", generated_at(now)))
+    if portable:
+        rows += ((MODE_LABEL, MODE_VALUE),)
     for number, row in enumerate(rows, start=1):
         put_row(ws, number, row)
+    if portable:   # the helper cells of each item row (see evaluation_portable), labelled in row 1
+        for index, (_, _, item) in enumerate(framework.rows()):
+            cells = lambda field, index=index: f"{quote_sheetname(E.SHEET)}!{lay.item_cell(field, index)}"  # noqa: E731
+            found = EP.helpers(item.criterion, cells, lambda key, index=index: helper_cell(index, key))
+            for key, formula in found.items():
+                ws[f"{EP.helper_column(key)}1"] = EP.helper_label(key)
+                ws[f"{EP.helper_column(key)}{index + 2}"] = formula
     ws.protection.sheet = True
 
 
 def build_evaluation_workbook(framework: object, header: EvaluationHeader | None = None,
-                              now: dt.datetime | None = None) -> Workbook:
-    """The blank scoring workbook of one framework (nothing is written to disk)."""
+                              now: dt.datetime | None = None, portable: bool = False) -> Workbook:
+    """The blank scoring workbook of one framework (nothing is written to disk); ``portable``:
+    scores and grade in native formulas, for WPS, LibreOffice and Excel without the add-in."""
     framework = get_framework(framework)
     header = header or EvaluationHeader()
     now = now or dt.datetime.now().replace(microsecond=0)
@@ -206,8 +237,8 @@ def build_evaluation_workbook(framework: object, header: EvaluationHeader | None
     ws = wb.active
     ws.title = E.SHEET
     _header(ws, framework, header)
-    _items(ws, framework, lay)
-    _totals(ws, framework, lay)
+    _items(ws, framework, lay, portable)
+    _totals(ws, framework, lay, portable)
     _conditional_formats(ws, lay)
     for col, size in E.WIDTHS.items():
         ws.column_dimensions[col].width = size
@@ -216,7 +247,7 @@ def build_evaluation_workbook(framework: object, header: EvaluationHeader | None
             cell.alignment = CENTER
             cell.font = Font(name="宋体", size=10, bold=True)
     finish_sheet(wb, ws, E.RULE_NAME, lay.rule_cell, E.HEADER_ROW, f"A1:{E.LAST_COLUMN}{lay.rule_row + 1}")
-    _meta(wb, framework, header, lay, now)
+    _meta(wb, framework, header, lay, now, portable)
     wb.properties.creator = "perfbook"
     wb.properties.title = one_line(f"{header.project or framework.name} 评价指标体系评分表")
     wb.properties.created = wb.properties.modified = now
@@ -224,9 +255,9 @@ def build_evaluation_workbook(framework: object, header: EvaluationHeader | None
 
 
 def write_evaluation(framework: object, path: str | Path, header: EvaluationHeader | None = None,
-                     overwrite: bool = False) -> Path:
+                     overwrite: bool = False, portable: bool = False) -> Path:
     """Write the blank scoring workbook of ``framework`` to ``path`` (atomically)."""
     path = new_workbook_path(path, overwrite)
-    workbook = build_evaluation_workbook(framework, header)
+    workbook = build_evaluation_workbook(framework, header, portable=portable)
     return atomic_save(workbook.save, path)
 

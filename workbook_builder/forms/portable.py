@@ -192,6 +192,16 @@ def _text(value: str) -> str:
     return '"' + value.replace('"', '""') + '"'
 
 
+def grade_formula(profile: Profile, total: str) -> str:
+    """The 评价等级 of the 总分 at ``total`` by the profile's grade bands, as PERF_GRADE gives it
+    ("" for no total; a total above the full marks refused as PERF_GRADE refuses it)."""
+    bands = _text(profile.grade_bands[-1][0])
+    for grade, minimum in reversed(profile.grade_bands[:-1]):
+        bands = f"IF({total}>={minimum},{_text(grade)},{bands})"
+    over = f'"总分"&{total}&"超过满分{form.TOTAL_WEIGHT}分，无法确定等级"'
+    return f'=IF(ISNUMBER({total}),IF({total}>{form.TOTAL_WEIGHT},{over},{bands}),"")'
+
+
 def _need_number(ref: str, label: str, unit: str | None = None) -> tuple[str, str]:
     """Guard: ``ref`` must hold a number; the message names the field (and the row's unit)."""
     message = f'"{label}应填写数值"'
@@ -642,9 +652,4 @@ class PortableFormulas:
         return f'=IF({blank},"",IF({incomplete},"有得分未能计算，见上方提示",{total}))'
 
     def grade(self, lay: L.Layout) -> str:
-        total = lay.total_score_cell
-        bands = _text(self.profile.grade_bands[-1][0])
-        for grade, minimum in reversed(self.profile.grade_bands[:-1]):
-            bands = f"IF({total}>={minimum},{_text(grade)},{bands})"
-        over = f'"总分"&{total}&"超过满分{form.TOTAL_WEIGHT}分，无法确定等级"'  # as PERF_GRADE refuses it
-        return f'=IF(ISNUMBER({total}),IF({total}>{form.TOTAL_WEIGHT},{over},{bands}),"")'
+        return grade_formula(self.profile, lay.total_score_cell)

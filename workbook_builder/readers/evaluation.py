@@ -25,7 +25,9 @@ from addin.engine.numbers import quoted
 
 from ..forms import evaluation_layout as E
 from .container import Grid, address
-from .tables import NOT_COMPUTED_ERRORS, NOTE_NOT_COMPUTED, cell_texts, has_text, norm
+from ..forms.evaluation_portable import PROMPT
+from ..forms.portable import MODE_LABEL, MODE_VALUE
+from .tables import NOT_COMPUTED_ERRORS, NOTE_NOT_COMPUTED, NOTE_PROMPTS, cell_texts, has_text, norm
 
 # Header label (spaces removed) → field; a 分值 column belongs to the level left of it.
 LABELS = (
@@ -236,7 +238,7 @@ def read_evaluations(grids: list[Grid], file: str) -> list[ReadEvaluation]:
                     read.framework = str(info.get("评价指标体系") or "") or None
                     read.declared_profile = read.declared_profile or str(info.get("规则") or "") or None
                     read.form.project = str(info.get("项目名称") or "")
-                    _not_computed(read)
+                    _not_computed(read, info.get(norm(MODE_LABEL)) == MODE_VALUE)
                 read.header = _header(grid)
                 typed = read.header.pop("项目名称", "")
                 read.form.project = read.form.project or typed   # (a template's is in _perfbook, unless typed here)
@@ -245,7 +247,7 @@ def read_evaluations(grids: list[Grid], file: str) -> list[ReadEvaluation]:
     return found
 
 
-def _not_computed(read: ReadEvaluation) -> None:
+def _not_computed(read: ReadEvaluation, portable: bool = False) -> None:
     """A template whose PERF_* scores were not computed: filled where the add-in is not installed
     (WPS, LibreOffice, Excel without it), they show #NAME? (#N/A once saved as .xls); saved by a
     program that computes nothing, most of them are empty though their inputs are filled. The
@@ -255,9 +257,17 @@ def _not_computed(read: ReadEvaluation) -> None:
     A 评价等级 showing the same error is the template's formula too (under a 总分 typed over its
     formula); where scores and 小计 are "" an .xls keeps 0 (see :func:`_blank_formulas`). A score
     showing #VALUE! is the add-in's refusal of its inputs: the engine's finding on the input says
-    why (LibreOffice, computing nothing, gave that finding; Excel had given 公式的错误值)."""
+    why (LibreOffice, computing nothing, gave that finding; Excel had given 公式的错误值). A
+    ``portable`` template's score showing its prompt (请…: inputs its formula does not read) is
+    computed here from the inputs, under one note; what the inputs lack is a finding at them."""
     rows, form = read.form.rows, read.form
     _blank_formulas(read)
+    prompted = [row for row in rows if portable and isinstance(row.score, str) and row.score.startswith(PROMPT)
+                and not _judged(row)]
+    for row in prompted:
+        row.score = None
+    if prompted:
+        read.uncalculated, read.note = True, NOTE_PROMPTS
     for row in rows:   # the add-in refused the inputs: the engine says why, at the input (not 公式的错误值)
         if row.score == REFUSED and not _judged(row):
             row.score = None

@@ -1,0 +1,256 @@
+"""Portable 评价指标体系评分表: each item's criterion compiled into native spreadsheet formulas.
+
+Where the add-in is not installed (WPS Office, LibreOffice, Excel without Python) a 评分表 wired
+with PERF_CHECKLIST / PERF_BAND / PERF_RATIO / PERF_DEDUCT shows ``#NAME?`` in every score. A
+portable one writes each score as a formula of functions Excel 2010+, WPS and LibreOffice share
+(IF, AND, OR, NOT, ISNUMBER, ISTEXT, ISERROR, IFERROR, VALUE, SUBSTITUTE, TRIM, LOWER, LEFT, RIGHT,
+MID, LEN, FIND, MATCH, CELL, ROUND, MAX, MIN, SUM), compiled when the template is generated from
+the criterion the framework states: the formula builders are looked up by the method names of
+:data:`addin.engine.frameworks.METHODS`.
+
+The inputs a formula takes are a strict part of what the engine reads, so that a score it shows
+is always the engine's (``tests/test_evaluation_portable.py`` types thousands of inputs into
+LibreOffice and compares): 达成项 as ①②④, 1,2,4 (、，；/ 和 及 or spaces between), 全部 or 无;
+实际值 and 计划值 as numbers or percentages (96, 96%); 扣分 as a number, 扣3分, 无, or each amount
+after its item's number (①4③3). Anything else (another unit, 01, an amount without its item's
+number among several) shows a prompt beginning with 请 in the score cell instead of a score;
+recalc reads the file's inputs itself and says what it finds there.
+
+Helper cells on the hidden ``_perfbook`` sheet (from column :data:`HELPER_COLUMN`, a row per item)
+hold each 达成项 and 扣分 text reduced to what the formula compares: written once, they keep the
+score formulas short (Excel refuses a formula over 8,192 characters).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+from openpyxl.utils import column_index_from_string, get_column_letter
+
+from addin.engine.frameworks import BAND, CHECKLIST, DEDUCTION, RATIO
+from addin.engine.frameworks.criteria import CIRCLED, Criterion
+from addin.engine.frameworks.methods import FRACTION_LIMIT, _ALL, _NO_DEDUCTION, _NONE
+
+from .portable import NotPortable, _round, _text
+
+HELPER_COLUMN = "H"   # the first column of the helper cells on the hidden sheet (A:B hold its records)
+# The helper cells of an item row, by name, in column order from HELPER_COLUMN: the piece of
+# 扣分 after each item's number follow (扣分第1项 …)
+HELPERS = {"tokens": "达成项（规整）", "circled": "达成项中的圈码数", "marked": "扣分（规整）",
+           "value": "实际值（读数）", "planned": "计划值（读数）"}
+PROMPT = "请"   # every prompt a portable score shows begins so (see readers.evaluation)
+
+CHECKLIST_PROMPT = '"请按评分标准填写达成项，如 ①②④、1,2,4、全部 或 无（每项只写一次，不写评分标准中没有的项）"'
+ONE_TIER_PROMPT = '"请只填一项：该项各档互斥"'
+VALUE_PROMPT = '"请填写实际值：数值或百分比（如 96 或 96%）"'
+NO_BAND_PROMPT = '"请核对实际值：不在评分标准的任何一档内"'
+RATIO_PROMPT = '"请填写实际值和计划值：数值或百分比，实际值不小于 0，计划值大于 0"'
+DEDUCTION_PROMPT = ('"请按评分标准填写扣分：数值、扣N分或 无；多项扣分逐项写明编号（如 ①4③3），'
+                    '每项在评分标准的扣分范围内"')
+
+# Spaces and separators a 达成项 may hold between item numbers (the engine's [\s,，、;；/和及],
+# full-width forms too: the engine reads them through NFKC)
+_SEPARATORS = (" ", "\u3000", "\u00a0", "CHAR(9)", "CHAR(10)", "CHAR(13)", ",", "，", "、", ";", "；", "/", "／",
+               "和", "及")
+_FULL_DIGITS = tuple((chr(0xFF10 + d), str(d)) for d in range(10))
+
+
+def _literal(text: str) -> str:
+    return text if text.startswith("CHAR(") else _text(text)
+
+
+def _substituted(ref: str, pairs) -> str:
+    formula = ref
+    for old, new in pairs:
+        formula = f"SUBSTITUTE({formula},{_literal(old)},{_literal(new)})"
+    return formula
+
+
+def _one_of(ref: str, words) -> str:
+    listed = ",".join(_text(w) for w in sorted(words))
+    return f"ISNUMBER(MATCH({ref},{{{listed}}},0))"
+
+
+def _occurrences(ref: str, piece: str) -> str:
+    """How many times the text ``piece`` occurs in the text at ``ref``."""
+    return f"(LEN({ref})-LEN(SUBSTITUTE({ref},{_text(piece)},\"\")))/{len(piece)}"
+
+
+def _number(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+def _plain_number(ref: str) -> str:
+    """Whether the text at ``ref`` is digits with at most one point between them (what VALUE
+    reads as the engine does: no sign, no thousands, no currency or accounting brackets, no .5)."""
+    rest = _substituted(ref, [(str(d), "") for d in range(10)])
+    ends = f'AND(LEFT({ref},1)<>".",RIGHT({ref},1)<>".")'
+    return f'AND(LEN({rest})<LEN({ref}),{_occurrences(ref, ".")}<=1,SUBSTITUTE({rest},".","")="",{ends})'
+
+
+def _percent_number(ref: str) -> str:
+    """The number a 实际值 or 计划值 cell holds in the engine's reading: a number as it is, a number
+    in a %-formatted cell as the percentage it shows (0.96 shown 96% is 96, see :func:`_shown_percent`),
+    a text of digits with or without % (``96%`` is 96); an error value where it is none of those."""
+    text = f'SUBSTITUTE(SUBSTITUTE(TRIM({ref}),"％",""),"%","")'
+    read = f"IF({_plain_number(text)},VALUE({text}),NA())"
+    return f'IF(ISNUMBER({ref}),IF({_shown_percent(ref)},{ref}*100,{ref}),IF(ISTEXT({ref}),{read},NA()))'
+
+
+def _shown_percent(ref: str) -> str:
+    """Whether the number cell at ``ref`` is read as the percentage it shows: formatted as one and
+    from -2 to 2 (recalc's Grid.shown: a larger one there was written as the percentage itself)."""
+    return f'AND(LEFT(CELL("format",{ref}),1)="P",ABS({ref})<=2)'
+
+
+def helper_column(key: object) -> str:
+    """The hidden sheet's column of the helper cell ``key`` (a name of :data:`HELPERS`, or
+    ("piece", n) for item n's piece of 扣分)."""
+    first = column_index_from_string(HELPER_COLUMN)
+    offset = list(HELPERS).index(key) if key in HELPERS else len(HELPERS) + key[1] - 1
+    return get_column_letter(first + offset)
+
+
+def helper_label(key: object) -> str:
+    return HELPERS[key] if key in HELPERS else f"扣分第{key[1]}项"
+
+
+def helpers(criterion: Criterion, c: Callable[[str], str], helper: Callable[[object], str]) -> dict[object, str]:
+    """The helper cells' formulas of an item row scored by ``criterion`` (``c``: the row's cells
+    on the score sheet, ``helper``: a helper cell by name): for 逐项计分 its 达成项's item numbers
+    written with digits, each between two commas (``,1,,2,``: the circled ones taken out, counted
+    apart); for 扣分制 its 扣分 marked (:func:`deduction_helper`) and the piece after each item's
+    number; for 分档计分 and 比例计分 the numbers read (:func:`_percent_number`)."""
+    if criterion.method == CHECKLIST:
+        met = c("met")
+        digits = _substituted(met, [*((ch, "") for ch in CIRCLED), *((sep, ",") for sep in _SEPARATORS),
+                                    *_FULL_DIGITS])
+        circled = f"LEN({met})-LEN({_substituted(met, [(ch, '') for ch in CIRCLED])})"
+        return {"tokens": f'=IF(ISTEXT({met}),","&SUBSTITUTE({digits},",",",,")&",","")',
+                "circled": f"=IF(ISTEXT({met}),{circled},0)"}
+    if criterion.method == DEDUCTION:
+        marked = helper("marked")
+        found = {"marked": deduction_helper(c("deductions"))}
+        for i in criterion.items:
+            at = f"FIND(CHAR(1)&{_text(CIRCLED[i.number - 1])},{marked})"
+            end = f"IFERROR(FIND(CHAR(1),{marked},{at}+2),LEN({marked})+1)"
+            found[("piece", i.number)] = f'=IF(ISNUMBER({at}),TRIM(MID({marked},{at}+2,{end}-{at}-2)),"")'
+        return found
+    if criterion.method == BAND:
+        return {"value": "=" + _band_number(criterion, c("value"))}
+    if criterion.method == RATIO:
+        return {"value": "=" + _percent_number(c("value")), "planned": "=" + _percent_number(c("planned"))}
+    return {}
+
+
+def _checklist(criterion: Criterion, c: Callable[[str], str], helper: Callable[[object], str]) -> str:
+    met, tokens, circled = c("met"), helper("tokens"), helper("circled")
+    items = criterion.items
+    counts = [f"({_occurrences(tokens, f',{i.number},')}+{_occurrences(met, CIRCLED[i.number - 1])})" for i in items]
+    rest = _substituted(tokens, [(f",{i.number},", "") for i in items])
+    unknown = f'OR(SUBSTITUTE({rest},",","")<>"",{circled}<>{"+".join(_occurrences(met, CIRCLED[i.number - 1]) for i in items)})'
+    twice = "OR(" + ",".join(f"{n}>1" for n in counts) + ")"
+    chosen = "+".join(f"({n}>0)" for n in counts)
+    score = _round("+".join(f"({n}>0)*{_number(i.high)}" for n, i in zip(counts, items)), 2)
+    word = f"LOWER(TRIM({met}))"
+    total = _number(sum((i.high for i in items), Decimal(0)))
+    everything = ONE_TIER_PROMPT if criterion.alternatives else total
+    one = f"CHOOSE({met},{','.join(_number(i.high) for i in items)})"
+    number = (f"IF({met}=0,0,IF(AND({met}=INT({met}),{met}>=1,{met}<={len(items)}),{one},{CHECKLIST_PROMPT}))")
+    text = (f"IF({_one_of(word, _NONE | {chr(0xFF10)})},0,IF({_one_of(word, _ALL)},{everything},"
+            f"IF(OR({unknown},{twice}),{CHECKLIST_PROMPT},"
+            + (f"IF({chosen}>1,{ONE_TIER_PROMPT},{score}))))" if criterion.alternatives else f"{score})))"))
+    return f'=IF({met}="","",IF(ISNUMBER({met}),{number},IF(ISTEXT({met}),{text},{CHECKLIST_PROMPT})))'
+
+
+def _band_number(criterion: Criterion, value: str) -> str:
+    """The number a 分档计分 row's 实际值 is placed by, in the criterion's unit (an error value
+    where the formula cannot read it as the engine does)."""
+    if criterion.unit not in ("%", ""):
+        raise NotPortable(f"分档计分的单位“{criterion.unit}”无法写成通用公式")
+    small = [b for band in criterion.bands for b in (band.low, band.high) if b is not None and 0 < b <= FRACTION_LIMIT]
+    if small:
+        raise NotPortable("分档计分的档位在 0 至 2% 之间，百分比格式与数值的读法无法由公式区分")
+    number = _percent_number(value)
+    if criterion.unit == "%":   # a bare number from 0 to 2 is a fraction, as a %-formatted cell holds it
+        bare = f'IF(ISTEXT({value}),RIGHT(TRIM({value}),1)<>"%",NOT({_shown_percent(value)}))'
+        number = f"IF(AND({bare},{number}>=0,{number}<={_number(FRACTION_LIMIT)}),{number}*100,{number})"
+    return number
+
+
+def _band(criterion: Criterion, c: Callable[[str], str], helper: Callable[[object], str]) -> str:
+    value, number = c("value"), helper("value")
+    bands = NO_BAND_PROMPT
+    for band in reversed(criterion.bands):
+        conditions = []
+        if band.low is not None:
+            conditions.append(f"{number}{'>=' if band.low_closed else '>'}{_number(band.low)}")
+        if band.high is not None:
+            conditions.append(f"{number}{'<=' if band.high_closed else '<'}{_number(band.high)}")
+        test = f"AND({','.join(conditions)})" if conditions else "TRUE"
+        bands = f"IF({test},{_number(band.points)},{bands})"
+    return f'=IF({value}="","",IF(ISERROR({number}),{VALUE_PROMPT},{bands}))'
+
+
+def _ratio(criterion: Criterion, c: Callable[[str], str], helper: Callable[[object], str]) -> str:
+    value, planned, points = c("value"), c("planned"), c("points")
+    a, p = helper("value"), helper("planned")
+    if criterion.overspend:   # 分值 × (1 − 超支比例)
+        share = f"1-MAX({a}-{p},0)/{p}"
+    else:
+        share = f"{a}/{p}"
+    score = _round(f"MIN(MAX({share},0),1)*{points}", 2)
+    bad = f"OR(ISERROR({a}),ISERROR({p}),NOT(ISNUMBER({points})))"
+    return (f'=IF(OR({value}="",{planned}=""),"",IF({bad},{RATIO_PROMPT},'
+            f"IF(OR({p}<=0,{a}<0),{RATIO_PROMPT},{score})))")
+
+
+def deduction_helper(deductions: str) -> str:
+    """The helper cell of a 扣分制 row: its 扣分 text without 扣 and 分, each item number marked by
+    CHAR(1) before it, a space or separator just before an item number taken out (``①4，③3`` is
+    CHAR(1)①4CHAR(1)③3), outer spaces off; "" for a number or a blank."""
+    text = _substituted(deductions, [("扣", ""), ("分", "")])
+    for circled in CIRCLED:
+        text = f"SUBSTITUTE({text},{_text(circled)},CHAR(1)&{_text(circled)})"
+    for separator in (" ", "\u3000", ",", "，", "、", ";", "；"):
+        text = f"SUBSTITUTE({text},{_text(separator)}&CHAR(1),CHAR(1))"
+    return f'=IF(ISTEXT({deductions}),TRIM({text}),"")'
+
+
+def _deduction(criterion: Criterion, c: Callable[[str], str], helper: Callable[[object], str]) -> str:
+    deductions, points, marked = c("deductions"), c("points"), helper("marked")
+    items = criterion.items
+
+    def fits(amount: str) -> str:   # one amount without its item's number: within some item's range
+        if not items:
+            return "TRUE"
+        ranges = ",".join(f"AND({amount}>={_number(i.low)},{amount}<={_number(i.high)})" for i in items)
+        return f"OR({amount}=0,{ranges})"
+
+    def left(amounts: str) -> str:
+        return _round(f"MAX({points}-({amounts}),0)", 2)
+
+    number = f"IF(OR({deductions}<0,NOT({fits(deductions)})),{DEDUCTION_PROMPT},{left(deductions)})"
+    plain = (f"IF({_plain_number(marked)},IF({fits(f'VALUE({marked})')},{left(f'VALUE({marked})')},{DEDUCTION_PROMPT}),"
+             f"{DEDUCTION_PROMPT})")
+    amounts, wrong = [], []   # each item's amount: the piece after its number (see helpers)
+    for i in items:
+        piece = helper(("piece", i.number))
+        present = f"ISNUMBER(FIND(CHAR(1)&{_text(CIRCLED[i.number - 1])},{marked}))"
+        amounts.append(f'IF({piece}="",0,VALUE({piece}))')
+        in_range = f"OR(VALUE({piece})=0,AND(VALUE({piece})>={_number(i.low)},VALUE({piece})<={_number(i.high)}))"
+        wrong.append(f"IF({present},IF({_plain_number(piece)},NOT({in_range}),TRUE),FALSE)")
+    # (an item named twice, or one the criterion has not, makes more marks than items found)
+    known = "+".join(f"ISNUMBER(FIND(CHAR(1)&{_text(CIRCLED[i.number - 1])},{marked}))" for i in items) or "0"
+    marks = f'(LEN({marked})-LEN(SUBSTITUTE({marked},CHAR(1),"")))'
+    broken = f'OR(LEFT({marked},1)<>CHAR(1),{marks}<>{known},{",".join(wrong) or "FALSE"})'
+    named = f"IF({broken},{DEDUCTION_PROMPT},{left('+'.join(amounts) or '0')})"
+    none = _one_of(f'SUBSTITUTE(TRIM({deductions})," ","")', _NO_DEDUCTION)
+    text = f"IF({none},{left('0')},IF(ISNUMBER(FIND(CHAR(1),{marked})),{named},{plain}))"
+    return (f'=IF({deductions}="","",IF(NOT(ISNUMBER({points})),{DEDUCTION_PROMPT},'
+            f"IF(ISNUMBER({deductions}),{number},IF(ISTEXT({deductions}),{text},{DEDUCTION_PROMPT}))))")
+
+
+# The formula of an item's 自评得分 by its criterion's method (judgement: typed, no formula)
+FORMULAS: dict[str, Callable] = {CHECKLIST: _checklist, BAND: _band, RATIO: _ratio, DEDUCTION: _deduction}
