@@ -509,3 +509,15 @@ def test_items_met_written_beyond_reason_are_said_briefly(met, says):
 
 def test_items_met_with_leading_zeros():
     assert checklist(parse_criterion(GOALS, 4), "0001,0002") == 2
+
+
+@pytest.mark.parametrize("reported", [-3, -0.5])
+def test_a_negative_score_without_a_reason_counts_as_0_and_asks_for_one(reported):
+    """A 自评得分 below 0 with no 扣分原因 (seed 001 as typed, I5 = -3): the score counts as 0 and
+    the reason is asked for (it had stopped report write, report check and recalc: int 0 has no
+    decimal form)."""
+    from tests.finding_examples import _form, item
+
+    found = evaluate_form(_form((item(points=4, criterion="按完成情况酌情扣分", score=reported),), {})).findings
+    messages = [f.finding.message for f in found if f.row == 1]
+    assert f"自评得分{reported}应在 0 至分值 4 之间" in messages and "得分0低于分值4，未填写扣分原因" in messages

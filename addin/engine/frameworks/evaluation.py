@@ -174,7 +174,7 @@ def _item(row: EntryRow, index: int, findings: list[EvaluationFinding], filled: 
     elif expected is None and not method.allows(criterion, reported):
         add(Finding("score_not_allowed",
                     f"按评分标准（{method.label}）不可能得{fmt(reported)}分", reported, None))
-    score = expected if expected is not None else min(max(reported, 0), points)  # type: ignore[type-var]
+    score = expected if expected is not None else min(max(reported, _ZERO), points)  # type: ignore[type-var]
     if score < points and is_blank_reason(row.reason):
         add(Finding("missing_reason", f"得分{fmt(score)}低于分值{fmt(points)}，未填写扣分原因", score,
                     field="reason"))
