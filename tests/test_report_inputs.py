@@ -87,3 +87,15 @@ def test_a_project_named_with_a_direction_mark_is_printed_escaped(tmp_path, caps
     assert main(["report", "write", str(tmp_path / "表.xlsx"), "-o", str(tmp_path / "报告.docx")]) == 0
     out = capsys.readouterr().out
     assert "网站\\u202e项目" in out and "\u202e" not in out
+
+
+@pytest.mark.parametrize(("typed", "shown"), [
+    ("故障响应时间<1小时，系统可用率>99.9%", "故障响应时间<1小时，系统可用率>99.9%"),   # comparison signs kept
+    ("实施方案数量<10份，但>计划的1份", "实施方案数量<10份，但>计划的1份"),
+    ("完成<br/>验收", "完成 验收"), ('<p class="x">按期完成</p>', "按期完成")])   # tags pasted from web systems
+def test_a_cells_text_keeps_its_comparison_signs_and_drops_html_tags(typed, shown):
+    """Text between < and > had been cut out of the report (故障响应时间 99.9%), and report check
+    found nothing wrong."""
+    from workbook_builder.reports.model import cell_text
+
+    assert cell_text(typed) == shown
