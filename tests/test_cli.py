@@ -417,3 +417,18 @@ def test_batch_into_a_file_is_refused_before_any_template(tmp_path, capsys):
     said = capsys.readouterr()
     assert "notes.txt 是一个文件，不是文件夹：请另选输出目录（-o）" in said.err and "未生成" not in said.err
     assert target.read_text() == "x"
+
+
+@pytest.mark.parametrize(("year", "ok"), [("2020", True), ("2020年度", True), ("2020-2022", True), ("abc", False),
+                                          ("99999", False), ("-1", False), ("2022-2020", False)])
+def test_evaluation_new_takes_a_year_or_a_span_of_years(tmp_path, capsys, year, ok):
+    """评价年度: abc, -1 or 99999 had been written into the template as given."""
+    path = tmp_path / "评分表.xlsx"
+    if ok:
+        assert main(["evaluation", "new", "--framework", "mof-2020", "-o", str(path), "--year", year]) == 0
+        assert path.exists()
+    else:
+        with pytest.raises(SystemExit) as stop:
+            main(["evaluation", "new", "--framework", "mof-2020", "-o", str(path), "--year", year])
+        assert stop.value.code == 2 and "应为 2000 至 2100 之间的年份" in capsys.readouterr().err
+        assert not path.exists()

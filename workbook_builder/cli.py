@@ -15,6 +15,7 @@ import errno
 import gc
 import logging
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -734,7 +735,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--project", help="项目名称")
     q.add_argument("--unit", help="项目单位")
     q.add_argument("--evaluator", help="评价机构")
-    q.add_argument("--year", help="评价年度，如 2020")
+    q.add_argument("--year", type=_evaluation_year, help="评价年度，如 2020、2020年度或 2020-2022")
     q.add_argument("--force", action="store_true", help="覆盖已存在的文件")
     q.add_argument("--portable", action="store_true",
                    help="用通用公式计分（WPS、LibreOffice 或未装加载项的 Excel 中直接计算；评价标准的分值写入公式）")
@@ -868,6 +869,16 @@ def _whole_number(text: str, low: int, high: int, what: str, note: str = "") -> 
 def _year(text: str) -> int:
     """``--year``: a budget year (2000 to 2100): -1 or 99999 had headed templates "(-1年度)"."""
     return _whole_number(text, 2000, 2100, "年份")
+
+
+def _evaluation_year(text: str) -> str:
+    """``evaluation new --year``: a year (2000 to 2100) or a span of them, as the 评价年度 cell
+    shows it (2020, 2020年度, 2020-2022); abc or 99999 had been written into the template."""
+    found = re.fullmatch(r"\s*(\d{4})(?:\s*[-—–~至]\s*(\d{4}))?\s*(?:年度?)?\s*", text)
+    if not found or not all(2000 <= int(y) <= 2100 for y in found.groups() if y) \
+            or (found.group(2) and int(found.group(2)) < int(found.group(1))):
+        raise argparse.ArgumentTypeError(f"应为 2000 至 2100 之间的年份或年份区间（如 2020、2020-2022），收到的是 {text}")
+    return text.strip()
 
 
 def _jobs(text: str) -> int:
