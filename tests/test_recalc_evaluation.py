@@ -446,3 +446,28 @@ def test_inputs_the_addin_refused_are_said_at_the_input(tmp_path):
     [report] = recalc([str(path)], tmp_path / "out", jobs=1).reports
     assert ("K11", "input_not_allowed") in _findings_of(report)
     assert not [f for f in report.findings if "#VALUE!" in f.message]
+
+
+def test_a_yearly_table_without_its_year_or_twice_the_same_is_said_not_guessed(tmp_path):
+    """A year's table titled 0年… (the 项目名称 above holds 2020-2022年度) or a second 2020年 table:
+    said at its title and left out (the first had been labelled 2022 from the name, a second 2020
+    had overwritten the first's cells); tables in any order are read in the years' order."""
+    import docx
+
+    qh = samples.QINHUANGDAO
+    odd = samples.write_qinhuangdao(tmp_path / "in" / "年份.xlsx", years=[qh[0], ("0", qh[1][1]), (2020, qh[2][1])])
+    [report] = recalc([str(odd)], tmp_path / "out", jobs=1).reports
+    said = {f.cell: f.message for f in report.findings if f.kind == "unreadable"}
+    assert said == {"A10": "预算表上方的标题中没有年份（应写作“2020年…预算及支出情况”），这张表未计入多年度评价",
+                    "A16": "2020年的预算表出现了不止一次，这张表未计入多年度评价"}
+    assert ("C6", "budget_rows_sum") in {(f.cell, f.kind) for f in report.findings}   # (2020's own cell)
+    backwards = samples.write_qinhuangdao(tmp_path / "in2" / "倒序.xlsx", years=list(reversed(qh)))
+    gap = samples.write_qinhuangdao(tmp_path / "in3" / "缺年.xlsx", years=[qh[0], qh[2]])
+    from workbook_builder.readers.multiyear import read_years
+    from workbook_builder.readers.source import read_grids
+
+    assert [y.year for y in read_years(read_grids(backwards), "倒序.xlsx")[0].years] == [2020, 2021, 2022]
+    for path, span in ((backwards, "覆盖2020-2022年共3个年度"), (gap, "覆盖2020、2022年共2个年度")):
+        out = tmp_path / f"{path.stem}.docx"
+        assert main(["report", "write", str(path), "-o", str(out)]) == 0
+        assert span in "\n".join(p.text for p in docx.Document(out).paragraphs)

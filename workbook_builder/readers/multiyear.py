@@ -36,6 +36,7 @@ class ReadYears:
     average: object = None
     grade: object = None
     cells: dict[tuple, str] = field(default_factory=dict)
+    problems: list[tuple[str, str]] = field(default_factory=list)   # (cell, message): a year's table not read
 
 
 def _label(value: object) -> str:
@@ -56,13 +57,16 @@ def _is_header(grid: Grid, row: int) -> bool:
     return {"name", "before", "after", "actual"} <= set(_header_columns(grid, row))
 
 
-def _year_above(grid: Grid, row: int) -> int | None:
+def _year_above(grid: Grid, row: int) -> tuple[int | None, str]:
+    """The year in the title of the table headed at ``row``: the nearest row above it that holds
+    text (up to three; not the 项目名称 row further up, whose name may hold another year), and
+    that title's cell."""
     for r in range(row - 1, max(grid.top, row - 3) - 1, -1):
-        for c in range(grid.left, grid.right):
-            found = _YEAR.search(norm(grid.value(r, c)))
-            if found:
-                return int(found.group(1))
-    return None
+        filled = [(c, norm(grid.value(r, c))) for c in range(grid.left, grid.right) if norm(grid.value(r, c))]
+        if filled:
+            found = next(((c, m) for c, text in filled if (m := _YEAR.search(text))), None)
+            return (int(found[1].group(1)), address(r, found[0])) if found else (None, address(r, filled[0][0]))
+    return None, address(row, grid.left)
 
 
 def _read_sheet(grid: Grid, file: str) -> ReadYears | None:
@@ -76,7 +80,12 @@ def _read_sheet(grid: Grid, file: str) -> ReadYears | None:
     end = grid.bottom
     for number, header in enumerate(headers):
         cols = _header_columns(grid, header)
-        year = _year_above(grid, header) or number + 1
+        year, title = _year_above(grid, header)
+        if year is None or year in {y.year for y in read.years}:   # (its cells would be another year's)
+            said = (f"{year}年的预算表出现了不止一次" if year is not None
+                    else "预算表上方的标题中没有年份（应写作“2020年…预算及支出情况”）")
+            read.problems.append((title, f"{said}，这张表未计入多年度评价"))
+            continue
         lines, r = [], header + 1
         stop = headers[number + 1] if number + 1 < len(headers) else end
         while r < stop and norm(grid.value(r, cols["name"])):
@@ -90,6 +99,7 @@ def _read_sheet(grid: Grid, file: str) -> ReadYears | None:
             r += 1
         if lines:
             read.years.append(YearBudget(year, lines[0], lines[1:]))
+    read.years.sort(key=lambda y: y.year)   # (tables in any order: 2020–2022, not 2022-2020)
     by_year = {y.year: y for y in read.years}
     for r in range(headers[-1] + 1, grid.bottom):
         first = norm(grid.value(r, grid.left))

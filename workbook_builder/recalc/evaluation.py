@@ -97,7 +97,7 @@ def report_evaluation(read: ReadEvaluation, profile: str | None, file_label: str
 def report_years(read: ReadYears, profile: str | None, file_label: str) -> tuple[TableReport, AnnotatedView]:
     profile_id = get_profile(profile or DEFAULT_GRADES_PROFILE).id
     result = evaluate_years(read.years, read.average, read.grade, profile_id)
-    findings = []
+    findings = [finding_row(cell, Finding("unreadable", message)) for cell, message in read.problems]
     for f in result.findings:
         field_ = f.finding.field
         if f.year is None:

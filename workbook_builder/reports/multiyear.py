@@ -102,9 +102,11 @@ class MultiYearReportData:
 
     @property
     def span(self) -> str:
-        years = [y.year for y in self.years]
+        years = [y.year for y in self.years]   # (in order: see readers.multiyear)
         if not years:
             return "评价期间"
+        if years != list(range(years[0], years[-1] + 1)):   # (a year missing between: 2020、2022年)
+            return "、".join(map(str, years)) + "年"
         return f"{years[0]}年" if len(years) == 1 else f"{years[0]}-{years[-1]}年"
 
     @property
