@@ -438,3 +438,19 @@ def test_the_recomputed_total_in_a_written_reports_review_note_is_checked(tmp_pa
     assert check_report(edit(written.path, "自评表填报总分为95分，按", "自评表填报总分95分经按"), book).discrepancies == []
     changed = check_report(edit(written.path, "经按计分规则重新计算为94分", "经按计分规则重新计算为97分"), book)   # (edited in place)
     assert [(d.report_value, d.table_value) for d in changed.discrepancies] == [("97分", "94分")]
+
+
+def test_a_report_whose_tables_were_deleted_is_not_passed(tmp_path):
+    """Every table taken out of a written report: its scores went unchecked, and the check had
+    said 0 处不一致 (exit 0); it says the tables are missing."""
+    from workbook_builder.reports.write import write_reports
+
+    book = workbook("26")
+    [written] = [r.path for r in write_reports(book, tmp_path / "报告.docx").reports]
+    assert not [d for d in check_report(written, book).discrepancies if "没有表格" in d.message]
+    document = Document(written)
+    for table in list(document.tables):
+        table._element.getparent().remove(table._element)
+    document.save(tmp_path / "无表.docx")
+    [said] = [d for d in check_report(tmp_path / "无表.docx", book).discrepancies if d.where == "全文"]
+    assert said.message.startswith("报告中没有表格（得分表、指标完成情况表），各项得分未能核对")

@@ -757,6 +757,9 @@ def check_report(report: str | Path, workbook: str | Path, sheet: str | None = N
         data = table_report_data(result, table_report, cells=read.all_cells(), money_unit=read.money_unit)
         checked, found = check_blocks(blocks, result, data, read.money_unit)
     found = _project_named(blocks, data.project) + list(found)
+    if checked and not any(b.kind == "table" for b in blocks):   # (the score table deleted: its scores unchecked)
+        found.append(Discrepancy("报告中没有表格（得分表、指标完成情况表），各项得分未能核对；请确认报告完整",
+                                 "（没有表格）", data.project, "全文"))
     if not checked:   # (the batch's 复核情况报告, a notice: nothing in it is this table's)
         found.append(Discrepancy("报告中没有找到可与表格核对的数字（总分、得分、金额、指标值），未能核对；"
                                  "请确认这是该项目的评价报告", "（没有可核对的数字）", data.project, "全文"))
