@@ -454,3 +454,18 @@ def test_a_report_whose_tables_were_deleted_is_not_passed(tmp_path):
     document.save(tmp_path / "无表.docx")
     [said] = [d for d in check_report(tmp_path / "无表.docx", book).discrepancies if d.where == "全文"]
     assert said.message.startswith("报告中没有表格（得分表、指标完成情况表），各项得分未能核对")
+
+
+def test_an_amount_too_large_to_round_is_compared_not_a_stop(tmp_path):
+    """全年执行数 1e30 (E6): the written report is checked (it had stopped with 计算结果超出可计算的范围,
+    naming neither the file nor the cell)."""
+    from openpyxl import load_workbook
+
+    from workbook_builder.reports.write import write_reports
+
+    book = load_workbook(workbook("26"))
+    book["自评表"]["E6"] = 1e30
+    path = tmp_path / "大额.xlsx"
+    book.save(path)
+    [written] = [r.path for r in write_reports(path, tmp_path / "报告.docx").reports]
+    assert check_report(written, path).checked > 10
