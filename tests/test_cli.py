@@ -432,3 +432,16 @@ def test_evaluation_new_takes_a_year_or_a_span_of_years(tmp_path, capsys, year, 
             main(["evaluation", "new", "--framework", "mof-2020", "-o", str(path), "--year", year])
         assert stop.value.code == 2 and "应为 2000 至 2100 之间的年份" in capsys.readouterr().err
         assert not path.exists()
+
+
+def test_an_output_that_is_a_folder_is_said_to_be_one_before_force(tmp_path, capsys):
+    """report write / evaluation new -o 报告.docx where that is a folder: 是文件夹 at once (it had
+    said 文件已存在…请加 --force, and only then that it was a folder)."""
+    (tmp_path / "报告.docx").mkdir()
+    (tmp_path / "评分表.xlsx").mkdir()
+    sample = next((ROOT / "samples" / "chaoyang-2024" / "submitted").glob("26_*.xlsx"))
+    assert main(["report", "write", str(sample), "-o", str(tmp_path / "报告.docx")]) == 2
+    assert main(["evaluation", "new", "--framework", "mof-2020", "-o", str(tmp_path / "评分表.xlsx")]) == 2
+    err = capsys.readouterr().err
+    assert "报告.docx 是文件夹，不能写成报告" in err and "评分表.xlsx 是文件夹，不能写成工作簿" in err
+    assert "--force" not in err

@@ -57,6 +57,8 @@ def new_workbook_path(path: str | Path, overwrite: bool) -> Path:
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise OutputExistsError(f"输出文件 {shown_path(str(path))} 应以 .xlsx 结尾：生成的是 Excel 工作簿")
+    if path.is_dir():   # (said first: --force would not help)
+        raise OutputExistsError(f"输出路径 {shown_path(str(path))} 是文件夹，不能写成工作簿；请给出 .xlsx 文件名")
     if path.exists() and not overwrite:
         raise OutputExistsError(f"文件已存在：{path}（如确需覆盖，请加 --force）")
     return path

@@ -219,6 +219,9 @@ def _kind(scored: Scored) -> str:
 def refuse_existing(paths: list[Path], overwrite: bool) -> None:
     """A report already written may have been edited by hand since: none of ``paths`` is
     replaced unless ``overwrite`` (``--force``), and nothing is written when one exists."""
+    folders = [p for p in paths if p.is_dir()]   # (said first: --force would not help)
+    if folders:
+        raise ReportError(f"输出路径 {shown_path(str(folders[0]))} 是文件夹，不能写成报告；请给出 .docx 文件名")
     existing = [p for p in paths if p.exists()]
     if existing and not overwrite:
         raise ReportError(f"文件已存在：{some_of([str(p) for p in existing], 3)}（报告可能已手工修改过；如确需覆盖，请加 --force）")
