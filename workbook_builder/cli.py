@@ -1014,7 +1014,8 @@ def _run(args: argparse.Namespace) -> int:
             if not err.filename and err.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):   # which disk: not said
                 reason += f"：输出目录，或临时文件夹 {shown_path(tempfile.gettempdir())}（可用环境变量 TMPDIR 另指）"
             elif err.errno in (errno.EACCES, errno.EPERM) and str(err.filename).lower().endswith(_OFFICE_SUFFIXES):
-                reason += "；如果它正在 Excel 或 WPS 中打开，请关闭后重试"
+                office = "Word" if str(err.filename).lower().endswith((".docx", ".doc")) else "Excel"
+                reason += f"；如果它正在 {office} 或 WPS 中打开，请关闭后重试"
             print(f"错误：无法读写{where}（{reason}）", file=sys.stderr)
             return EXIT_USER
         logger.error("内部错误", exc_info=True)
