@@ -297,3 +297,17 @@ def test_recalc_gives_a_doc_its_conversion_time(tmp_path, monkeypatch, word_samp
     shutil.copy(SUBMITTED / "26_朝阳区政府网站功能和监测服务项目.xlsx", folder / "26.xlsx")
     recalc(folder, tmp_path / "out", "--no-copies")
     assert sorted(seen) == [0.0, word97.TIMEOUT]
+
+
+def test_the_conversion_keeps_libreoffices_cache_out_of_the_users_home(tmp_path, monkeypatch, word_sample):
+    """LibreOffice's cache and settings (dconf's in ~/.cache) go to the conversion's temporary
+    folder, removed with it: converting a .doc had written into the user's home."""
+    fake_soffice(tmp_path, monkeypatch, f"""\
+        (out.parent / "env.json").write_text(json.dumps([os.environ["XDG_CACHE_HOME"], os.environ["XDG_CONFIG_HOME"]]))
+        shutil.copy(str(out.parent / "env.json"), {str(tmp_path / "env.json")!r})
+        shutil.copy({str(word_sample)!r}, out / (source.stem + '.docx'))
+    """)
+    word97.docx_of(OLE_DOC)
+    cache, config = json.loads((tmp_path / "env.json").read_text())
+    assert Path(cache).parent == Path(config).parent and Path(cache).parent.name.startswith("perfbook-doc-")
+    assert not Path(cache).parent.exists()   # (removed with the conversion's folder)

@@ -67,8 +67,11 @@ def docx_of(data: bytes) -> bytes:
         command = [office, f"-env:UserInstallation={Path(tmp, 'profile').as_uri()}", "--headless",
                    "--invisible", "--nologo", "--norestore", "--nolockcheck",
                    "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(out), str(source)]
+        # (LibreOffice's cache and settings, dconf's among them, in the temporary folder too: the
+        # conversion writes nothing in the user's home)
+        env = {**os.environ, "XDG_CACHE_HOME": str(Path(tmp, "cache")), "XDG_CONFIG_HOME": str(Path(tmp, "config"))}
         try:
-            process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, env=env,
                                        stderr=subprocess.DEVNULL, start_new_session=os.name == "posix",
                                        preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
         except OSError as err:
