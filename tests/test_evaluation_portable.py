@@ -23,7 +23,6 @@ from tests import libreoffice
 from workbook_builder.cli import main
 from workbook_builder.forms import evaluation_layout as E
 from workbook_builder.forms.evaluation import build_evaluation_workbook, write_evaluation
-from workbook_builder.forms.evaluation_portable import PROMPT
 from workbook_builder.readers.evaluation import read_evaluations
 from workbook_builder.readers.source import read_grids
 
@@ -146,7 +145,7 @@ def test_every_score_the_formulas_show_is_the_engines(computed, framework_id):
             fields = [f for f in E.INPUT_FIELDS if f in METHODS[method].inputs]
             well_formed = int(source.stem) < min(len(WELL_FORMED[f]) for f in fields)
             if isinstance(got, str):
-                assert got.startswith(PROMPT), where
+                assert got.startswith(E.PROMPT), where
                 prompted += 1
                 stricter += not isinstance(want, str)
                 assert not (well_formed and not isinstance(want, str)), where   # (what the template asks for scores)
@@ -192,7 +191,7 @@ def test_recalc_of_a_portable_template_finds_what_it_finds_in_the_addins(tmp_pat
         wb[E.SHEET][ref] = value
     wb.save(path)
     [saved] = libreoffice.recalculate([path], tmp_path / "lo2")
-    assert load_workbook(saved, data_only=True)[E.SHEET]["I26"].value.startswith(PROMPT)
+    assert load_workbook(saved, data_only=True)[E.SHEET]["I26"].value.startswith(E.PROMPT)
     [report] = recalc([str(saved)], tmp_path / "out_prompt", jobs=1).reports
     assert report.note == NOTE_PROMPTS
     assert [(f.cell, f.kind) for f in report.findings if f.cell.endswith("26")] == [("L26", "unreadable")]
@@ -211,3 +210,11 @@ def test_evaluation_new_portable_writes_no_perf_function(tmp_path, capsys):
         assert formulas and not [f for f in formulas if "PERF_" in f.upper()]
         assert max(map(len, formulas)) <= 8192
         assert ["公式", "通用公式（无需加载项）"] in [[c.value for c in row[:2]] for row in book[E.META_SHEET].iter_rows()]
+
+
+def test_every_prompt_begins_as_recalc_recognises_it():
+    """recalc tells a portable score's prompt from a typed text by its first character."""
+    from workbook_builder.forms import evaluation_portable as EP
+
+    prompts = [value for name, value in vars(EP).items() if name.endswith("_PROMPT")]
+    assert len(prompts) == 6 and all(p.startswith(f'"{E.PROMPT}') for p in prompts)

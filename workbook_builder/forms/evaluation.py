@@ -29,7 +29,8 @@ from . import evaluation_portable as EP
 from .sheet import finish_sheet, generated_at, one_line, put_row, validation
 from .batch import new_workbook_path
 from .template import BORDER, CENTER, LEFT, MISSING_REASON_FILL, SCORE_FORMAT, TEXT_FORMAT, UNLOCKED
-from .portable import MODE_LABEL, MODE_VALUE, grade_formula
+from .layout import MODE_LABEL, MODE_VALUE
+from .portable import grade_formula
 from .template import WEIGHT_FORMAT, _merge, _set
 
 GUIDE = ("填写说明：黄色单元格由评价人员填写。逐项计分填“达成项”（如 ①②④、1,2,4、全部，都未达成填 无）；"

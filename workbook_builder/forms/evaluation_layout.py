@@ -43,6 +43,7 @@ WIDTHS = {"A": 9, "B": 6, "C": 10, "D": 6, "E": 10, "F": 6, "G": 30, "H": 40, "I
           "K": 9, "L": 9, "M": 9, "N": 8, "O": 24}
 LAST_COLUMN = "O"
 SUBTOTAL, TOTAL, GRADE, RULE = "小计", "总分", "评价等级", "计分规则"
+PROMPT = "请"   # every prompt a portable template's score shows begins so (see .evaluation_portable)
 # Header fields above the table: label → (label cells, value cells).
 HEADER_FIELDS = {
     "项目名称": (f"A{PROJECT_ROW}:B{PROJECT_ROW}", f"C{PROJECT_ROW}:H{PROJECT_ROW}"),

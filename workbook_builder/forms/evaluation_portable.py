@@ -39,8 +39,8 @@ HELPER_COLUMN = "H"   # the first column of the helper cells on the hidden sheet
 # 扣分 after each item's number follow (扣分第1项 …)
 HELPERS = {"tokens": "达成项（规整）", "circled": "达成项中的圈码数", "marked": "扣分（规整）",
            "value": "实际值（读数）", "planned": "计划值（读数）"}
-PROMPT = "请"   # every prompt a portable score shows begins so (see readers.evaluation)
 
+# The prompts a score shows instead of a number: each begins with evaluation_layout.PROMPT (请)
 CHECKLIST_PROMPT = '"请按评分标准填写达成项，如 ①②④、1,2,4、全部 或 无（每项只写一次，不写评分标准中没有的项）"'
 ONE_TIER_PROMPT = '"请只填一项：该项各档互斥"'
 VALUE_PROMPT = '"请填写实际值：数值或百分比（如 96 或 96%）"'

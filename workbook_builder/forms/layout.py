@@ -21,6 +21,8 @@ META_SHEET = "_perfbook"           # hidden: template version, profile, form, pr
 META_TITLE = "perfbook 项目支出绩效自评表"   # its first value (an evaluation form's names itself apart)
 RULE_NAME = "规则"                  # defined name of the cell holding the profile id
 TEMPLATE_VERSION = "1"
+# A portable template's hidden sheet records its mode so (a 评分表's too: see readers.evaluation)
+MODE_LABEL, MODE_VALUE = "公式", "通用公式（无需加载项）"
 FORM_LABEL = "表样"                 # the row of the hidden sheet naming the form
 
 TITLE_ROW, YEAR_ROW, PROJECT_ROW, DEPARTMENT_ROW = 1, 2, 3, 4

@@ -51,7 +51,6 @@ DECIMAL_PERCENT_UNITS = sorted({w for word in _PERCENT for w in (word, f"({word}
 # Where the grade shares live on the hidden sheet: key column, share column, first row.
 SHARES_KEY_COLUMN, SHARES_VALUE_COLUMN, SHARES_FIRST_ROW = "D", "E", 2
 SHARES_HEADER = ("等级键（规则|等级）", "得分比例")
-MODE_LABEL, MODE_VALUE = "公式", "通用公式（无需加载项）"
 
 
 class NotPortable(UserError):

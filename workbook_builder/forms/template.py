@@ -36,7 +36,8 @@ from addin.engine.targets import split_target
 
 from . import layout as L
 from .sheet import cell_text, finish_sheet, generated_at, one_line, put, put_row, validation
-from .portable import (MODE_LABEL, MODE_VALUE, SHARES_FIRST_ROW, SHARES_HEADER, SHARES_KEY_COLUMN,
+from .layout import MODE_LABEL, MODE_VALUE
+from .portable import (SHARES_FIRST_ROW, SHARES_HEADER, SHARES_KEY_COLUMN,
                        SHARES_VALUE_COLUMN, TARGET_PROMPT, NotPortable, PortableFormulas, Row, judged_check,
                        reason_blank, target_helpers)
 from .. import perfbook_version, texts

@@ -25,8 +25,7 @@ from addin.engine.numbers import quoted
 
 from ..forms import evaluation_layout as E
 from .container import Grid, address
-from ..forms.evaluation_portable import PROMPT
-from ..forms.portable import MODE_LABEL, MODE_VALUE
+from ..forms.layout import MODE_LABEL, MODE_VALUE
 from .tables import NOT_COMPUTED_ERRORS, NOTE_NOT_COMPUTED, NOTE_PROMPTS, cell_texts, has_text, norm
 
 # Header label (spaces removed) → field; a 分值 column belongs to the level left of it.
@@ -262,7 +261,7 @@ def _not_computed(read: ReadEvaluation, portable: bool = False) -> None:
     computed here from the inputs, under one note; what the inputs lack is a finding at them."""
     rows, form = read.form.rows, read.form
     _blank_formulas(read)
-    prompted = [row for row in rows if portable and isinstance(row.score, str) and row.score.startswith(PROMPT)
+    prompted = [row for row in rows if portable and isinstance(row.score, str) and row.score.startswith(E.PROMPT)
                 and not _judged(row)]
     for row in prompted:
         row.score = None
