@@ -102,9 +102,10 @@ QINHUANGDAO = [
 BUDGET_HEADERS = ["项目及明细", "预算数\n（调整前）", "预算数\n（调整后）", "实际支出", "备注"]
 
 
-def write_qinhuangdao(path: Path, years=QINHUANGDAO, scores: dict | None = None, average=87.79, grade="良") -> Path:
+def write_qinhuangdao(path: Path, years=QINHUANGDAO, scores: dict | None = None, average=87.79, grade="良",
+                      unit_line: bool = False) -> Path:
     """Seed 004's yearly budget tables, then the yearly scores (blank: not published), their
-    average and the grade."""
+    average and the grade; ``unit_line``: each table's 单位：万元 on a line of its own."""
     wb = Workbook()
     ws = wb.active
     ws.title = "年度预算及支出情况"
@@ -112,7 +113,11 @@ def write_qinhuangdao(path: Path, years=QINHUANGDAO, scores: dict | None = None,
     ws.append(["项目名称", "2020-2022年度电子政务外网服务项目"])
     for year, lines in years:
         ws.append([])
-        ws.append([f"{year}年电子政务外网服务费预算及支出情况", None, None, None, "单位：万元"])
+        if unit_line:
+            ws.append([f"{year}年电子政务外网服务费预算及支出情况"])
+            ws.append([None, None, None, None, "单位：万元"])
+        else:
+            ws.append([f"{year}年电子政务外网服务费预算及支出情况", None, None, None, "单位：万元"])
         ws.append(BUDGET_HEADERS)
         for line in lines:
             ws.append(list(line))

@@ -467,6 +467,9 @@ def test_a_yearly_table_without_its_year_or_twice_the_same_is_said_not_guessed(t
     from workbook_builder.readers.source import read_grids
 
     assert [y.year for y in read_years(read_grids(backwards), "倒序.xlsx")[0].years] == [2020, 2021, 2022]
+    unit = samples.write_qinhuangdao(tmp_path / "in4" / "单位行.xlsx", unit_line=True)   # (单位：万元 between)
+    [read] = read_years(read_grids(unit), "单位行.xlsx")
+    assert [y.year for y in read.years] == [2020, 2021, 2022] and read.problems == []
     for path, span in ((backwards, "覆盖2020-2022年共3个年度"), (gap, "覆盖2020、2022年共2个年度")):
         out = tmp_path / f"{path.stem}.docx"
         assert main(["report", "write", str(path), "-o", str(out)]) == 0

@@ -192,6 +192,9 @@ def test_a_score_with_a_letter_for_a_digit_or_a_deduction_is_no_score_to_guess(t
     with pytest.raises(PerfError, match=says):
         read_score(text)
     assert (read_score("1.5e3"), read_score("约7分")) == (Decimal(1500), Decimal(7))
+    for kept, number in (("10（不扣分）", 10), ("10，未扣分", 10), ("0（全扣）", 0), ("90（A级）", 90), ("8分（B）", 8),
+                         ("10 pts", 10)):   # (a note beside the score, not a letter for a digit or a deduction)
+        assert read_score(kept) == Decimal(number), kept
 
 
 def test_funds_scores_and_totals_with_more_numbers_are_no_scores_to_guess(chaoyang_tables):

@@ -342,7 +342,8 @@ def read_value(value: object, unit: object = None, label: str = "实际完成值
 
 
 _SECOND_POINT = re.compile(r"\d\.\d+\.\d")   # 7.5.1: no one number
-_LETTER = re.compile(r"[A-Za-z]")
+_LETTER = re.compile(r"\d[A-Za-z]|[A-Za-z]\d")   # a letter against a digit
+_DEDUCTED = re.compile(r"扣\s*\d")
 _EXPONENT = re.compile(r"(?<=\d)[eE][+-]?(?=\d)")   # 1.5e3, read as a number
 
 
@@ -357,9 +358,9 @@ def read_score(value: object, label: str = "得分") -> Decimal:
         text = normalize_text(value)
         if len([t for t in _tokens(text) if not t.is_date]) > 1 or _SECOND_POINT.search(text):
             raise PerfError(f"{label}“{quoted(value)}”中有不止一个数值，无法确定填报的{label}；请只填写一个数值")
-        if _LETTER.search(_EXPONENT.sub("", text)):   # 7O, l0: a letter typed for a digit
+        if _LETTER.search(_EXPONENT.sub("", text)):   # 7O, l0: a letter typed for a digit (not 90（A级）)
             raise PerfError(f"{label}“{quoted(value)}”中有字母，无法确定填报的{label}；请只填写数值")
-        if "扣" in text:   # 扣3分: the points taken off, not the score left
+        if _DEDUCTED.search(text):   # 扣3分: the points taken off, not the score left (not 10（不扣分）)
             raise PerfError(f"{label}“{quoted(value)}”写的是扣分，不是{label}；请填写扣分后的{label}")
     return number
 

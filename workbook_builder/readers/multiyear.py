@@ -21,6 +21,7 @@ from .tables import cell_texts, has_text, money_in, norm
 HEADERS = {"name": "项目及明细", "before": "预算数(调整前)", "after": "预算数(调整后)", "actual": "实际支出",
            "note": "备注"}
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
+_UNIT_NOTE = re.compile(r"(?:金额)?单位[:：]")
 
 
 @dataclass
@@ -59,10 +60,11 @@ def _is_header(grid: Grid, row: int) -> bool:
 
 def _year_above(grid: Grid, row: int) -> tuple[int | None, str]:
     """The year in the title of the table headed at ``row``: the nearest row above it that holds
-    text (up to three; not the 项目名称 row further up, whose name may hold another year), and
-    that title's cell."""
+    text other than a unit note (``单位：万元`` on a line of its own), up to three (not the
+    项目名称 row further up, whose name may hold another year), and that title's cell."""
     for r in range(row - 1, max(grid.top, row - 3) - 1, -1):
-        filled = [(c, norm(grid.value(r, c))) for c in range(grid.left, grid.right) if norm(grid.value(r, c))]
+        filled = [(c, text) for c in range(grid.left, grid.right)
+                  if (text := norm(grid.value(r, c))) and not _UNIT_NOTE.match(text)]
         if filled:
             found = next(((c, m) for c, text in filled if (m := _YEAR.search(text))), None)
             return (int(found[1].group(1)), address(r, found[0])) if found else (None, address(r, filled[0][0]))
