@@ -441,8 +441,9 @@ def test_the_recomputed_total_in_a_written_reports_review_note_is_checked(tmp_pa
 
 
 def test_a_report_whose_tables_were_deleted_is_not_passed(tmp_path):
-    """Every table taken out of a written report: its scores went unchecked, and the check had
-    said 0 处不一致 (exit 0); it says the tables are missing."""
+    """Every table taken out of a report perfbook wrote: its scores went unchecked, and the check
+    had said 0 处不一致 (exit 0); it says the tables are missing. A report written by hand in
+    prose only is checked as before."""
     from workbook_builder.reports.write import write_reports
 
     book = workbook("26")
@@ -454,6 +455,9 @@ def test_a_report_whose_tables_were_deleted_is_not_passed(tmp_path):
     document.save(tmp_path / "无表.docx")
     [said] = [d for d in check_report(tmp_path / "无表.docx", book).discrepancies if d.where == "全文"]
     assert said.message.startswith("报告中没有表格（得分表、指标完成情况表），各项得分未能核对")
+    document.core_properties.category = ""   # (the same text as a report of the unit's own)
+    document.save(tmp_path / "手写.docx")
+    assert not [d for d in check_report(tmp_path / "手写.docx", book).discrepancies if d.where == "全文"]
 
 
 def test_an_amount_too_large_to_round_is_compared_not_a_stop(tmp_path):

@@ -40,6 +40,7 @@ from addin.engine.findings import fmt
 from addin.engine.numbers import round_half_up
 
 from ..files import atomic_save, shown_path
+from . import REPORT_CATEGORY
 from .framework import FrameworkReportData
 from .model import FUNDS_ROW, TableReportData
 from .write import ReportError, read_scored
@@ -118,6 +119,13 @@ class Block:
     where: str = ""               # e.g. “项目产出情况”第2段, 表2
 
 
+class Blocks(list):
+    """A report's blocks, and whether perfbook wrote the report (its category, in the document's
+    properties: such a report has its score tables)."""
+
+    by_perfbook: bool = False
+
+
 def _heading_level(paragraph, text: str) -> int | None:
     """The outline level of a heading paragraph, None for body text."""
     style = (paragraph.style.name if paragraph.style is not None else "") or ""
@@ -130,7 +138,7 @@ def _heading_level(paragraph, text: str) -> int | None:
     return None
 
 
-def read_blocks(path: str | Path) -> list[Block]:
+def read_blocks(path: str | Path) -> Blocks:
     """Headings, paragraphs and tables of a .docx, in order, each with a description of where it
     stands (the heading above it and its number under that heading). The report is read as
     recalc reads every file: container checks (size, compression ratio, DTD/entities in any
@@ -163,7 +171,9 @@ def _read_blocks(source: str) -> list[Block]:
     except Exception:  # python-docx / lxml raise their own types for a broken part: no library text
         logger.debug("报告 %s 无法解析", source, exc_info=True)
         raise UnreadableFile("Word 文档内容无法解析（结构已损坏），请用 Word 或 WPS 打开后另存为 .docx") from None
-    return _blocks(document)   # (a span that is no number is refused naming its table, row and cell)
+    blocks = Blocks(_blocks(document))   # (a span that is no number is refused naming its table, row and cell)
+    blocks.by_perfbook = document.core_properties.category == REPORT_CATEGORY
+    return blocks
 
 
 # Full-width digits, point and percent sign as ASCII (１４１．１１６ is 141.116); the full-width
@@ -760,7 +770,7 @@ def check_report(report: str | Path, workbook: str | Path, sheet: str | None = N
         data = table_report_data(result, table_report, cells=read.all_cells(), money_unit=read.money_unit)
         checked, found = check_blocks(blocks, result, data, read.money_unit)
     found = _project_named(blocks, data.project) + list(found)
-    if checked and not any(b.kind == "table" for b in blocks):   # (the score table deleted: its scores unchecked)
+    if blocks.by_perfbook and not any(b.kind == "table" for b in blocks):   # (its tables deleted)
         found.append(Discrepancy("报告中没有表格（得分表、指标完成情况表），各项得分未能核对；请确认报告完整",
                                  "（没有表格）", data.project, "全文"))
     if not checked:   # (the batch's 复核情况报告, a notice: nothing in it is this table's)
