@@ -474,3 +474,15 @@ def test_a_yearly_table_without_its_year_or_twice_the_same_is_said_not_guessed(t
         out = tmp_path / f"{path.stem}.docx"
         assert main(["report", "write", str(path), "-o", str(out)]) == 0
         assert span in "\n".join(p.text for p in docx.Document(out).paragraphs)
+
+
+def test_a_zero_typed_over_a_blank_items_formula_is_the_evaluators(tmp_path):
+    """In an .xlsx a 0 typed over a score formula, its inputs left blank, is the evaluator's score
+    (with its reason: no finding); only an .xls stands its formulas' "" as 0."""
+    path = write_evaluation("yueyang-2020", tmp_path / "in" / "评分表.xlsx")
+    wb = load_workbook(path)
+    for ref, value in {**FILLED_YUEYANG, "K17": None, "I17": 0, "O17": "未实施"}.items():
+        wb[E.SHEET][ref] = value
+    wb.save(path)
+    [report] = recalc([str(path)], tmp_path / "out", jobs=1).reports
+    assert not [f for f in report.findings if f.cell.endswith("17")] and report.computed_total == 76.42

@@ -15,6 +15,7 @@ skipped; 小计, 总分, 评价等级 and 计分规则 rows are read below the i
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from dataclasses import dataclass, field
 
 from addin.engine import PerfError
@@ -254,13 +255,15 @@ def _not_computed(read: ReadEvaluation, portable: bool = False) -> None:
     (an evaluator's sheet gave 17 findings 公式的错误值 and no total). A score typed over a
     formula is the evaluator's and is checked; one or two empty among computed ones were cleared.
     A 评价等级 showing the same error is the template's formula too (under a 总分 typed over its
-    formula); where scores and 小计 are "" an .xls keeps 0 (see :func:`_blank_formulas`). A score
+    formula); where scores and 小计 are "" an .xls keeps 0 (see :func:`_blank_formulas`; in an
+    .xlsx or .ods a 0 is the evaluator's). A score
     showing #VALUE! is the add-in's refusal of its inputs: the engine's finding on the input says
     why (LibreOffice, computing nothing, gave that finding; Excel had given 公式的错误值). A
     ``portable`` template's score showing its prompt (请…: inputs its formula does not read) is
     computed here from the inputs, under one note; what the inputs lack is a finding at them."""
     rows, form = read.form.rows, read.form
-    _blank_formulas(read)
+    if Path(read.file).suffix.lower() in _BIFF_SUFFIXES:
+        _blank_formulas(read)
     prompted = [row for row in rows if portable and isinstance(row.score, str) and row.score.startswith(E.PROMPT)
                 and not _judged(row)]
     for row in prompted:
@@ -284,6 +287,7 @@ def _not_computed(read: ReadEvaluation, portable: bool = False) -> None:
         read.uncalculated, read.note = True, NOTE_NOT_COMPUTED
 
 
+_BIFF_SUFFIXES = (".xls", ".xlt", ".et", ".ett")   # files calamine reads a formula's "" from as 0
 REFUSED = "#VALUE!"   # what a PERF_* score shows where the add-in refuses its inputs (see addin.udfs)
 
 
