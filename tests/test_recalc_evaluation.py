@@ -13,7 +13,7 @@ from tests.conftest import ROOT
 from workbook_builder.cli import main
 from workbook_builder.recalc.result import NOT_FILLED
 from workbook_builder.forms import evaluation_layout as E
-from workbook_builder.forms.evaluation import write_evaluation
+from workbook_builder.forms.evaluation import EvaluationHeader, write_evaluation
 from workbook_builder.recalc.run import recalc
 
 sys.path.insert(0, str(ROOT / "samples"))
@@ -486,3 +486,17 @@ def test_a_zero_typed_over_a_blank_items_formula_is_the_evaluators(tmp_path):
     wb.save(path)
     [report] = recalc([str(path)], tmp_path / "out", jobs=1).reports
     assert not [f for f in report.findings if f.cell.endswith("17")] and report.computed_total == 76.42
+
+
+def test_a_template_sheet_copied_for_another_project_is_that_projects(tmp_path):
+    """The evaluator copied the 评分表 sheet and typed another project's name above it: each sheet
+    is reported under its own name (the copy had taken the template's, from its hidden sheet)."""
+    path = write_evaluation("yueyang-2020", tmp_path / "in" / "评分表.xlsx", EvaluationHeader(project="甲项目"))
+    wb = load_workbook(path)
+    for ref, value in FILLED_YUEYANG.items():
+        wb[E.SHEET][ref] = value
+    copy = wb.copy_worksheet(wb[E.SHEET])
+    copy.title, copy["C2"] = "乙", "乙项目"
+    wb.save(path)
+    reports = recalc([str(path)], tmp_path / "out", jobs=1).reports
+    assert sorted((r.sheet, r.project) for r in reports) == [("乙", "乙项目"), (E.SHEET, "甲项目")]

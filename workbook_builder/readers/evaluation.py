@@ -241,7 +241,9 @@ def read_evaluations(grids: list[Grid], file: str) -> list[ReadEvaluation]:
                     _not_computed(read, info.get(norm(MODE_LABEL)) == MODE_VALUE)
                 read.header = _header(grid)
                 typed = read.header.pop("项目名称", "")
-                read.form.project = read.form.project or typed   # (a template's is in _perfbook, unless typed here)
+                # (the name typed above the table; a template's from _perfbook when none is: a
+                # sheet copied for another project is that project's)
+                read.form.project = typed or read.form.project
                 found.append(read)
                 break
     return found
