@@ -218,3 +218,21 @@ def test_every_prompt_begins_as_recalc_recognises_it():
 
     prompts = [value for name, value in vars(EP).items() if name.endswith("_PROMPT")]
     assert len(prompts) == 6 and all(p.startswith(f'"{E.PROMPT}') for p in prompts)
+
+
+@needs_soffice
+def test_a_copy_of_the_sheet_scores_its_own_inputs(tmp_path):
+    """The evaluator copies the portable sheet for a second project: the copy's formulas read the
+    copy's inputs (their helper cells are on the sheet itself, in hidden columns)."""
+    path = write_evaluation("yueyang-2020", tmp_path / "评分表.xlsx", portable=True)
+    wb = load_workbook(path)
+    copy = wb.copy_worksheet(wb[E.SHEET])
+    copy.title = "乙项目"
+    for ws, met, value in ((wb[E.SHEET], "①②③④", "95%"), (copy, "①", "50%")):
+        ws["K5"], ws["L26"] = met, value   # 目标内容 (checklist), 服务对象满意度 (band)
+    wb.save(path)
+    [done] = libreoffice.recalculate([path], tmp_path / "lo")
+    shown = load_workbook(done, data_only=True)
+    assert (shown[E.SHEET]["I5"].value, shown[E.SHEET]["I26"].value) == (4, 8)
+    assert (shown["乙项目"]["I5"].value, shown["乙项目"]["I26"].value) == (1, 0)
+    assert shown[E.SHEET].column_dimensions["P"].hidden

@@ -16,7 +16,6 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Font
-from openpyxl.utils import quote_sheetname
 
 from addin.engine import get_profile
 from addin.engine.frameworks import (BAND, CHECKLIST, DEDUCTION, JUDGEMENT, METHODS, RATIO, Framework,
@@ -61,8 +60,8 @@ def needed_inputs(method: str) -> tuple[str, ...]:
 
 def helper_cell(index: int, key: object) -> str:
     """The helper cell ``key`` (see :func:`.evaluation_portable.helper_column`) of item row
-    ``index`` on the hidden sheet of a portable template."""
-    return f"'{E.META_SHEET}'!${EP.helper_column(key)}${index + 2}"
+    ``index`` of a portable template, in a hidden column of the same row."""
+    return f"${EP.helper_column(key)}{E.FIRST_ROW + index}"
 
 
 def score_formula(item, lay: E.Layout, index: int, portable: bool = False) -> str | None:
@@ -124,6 +123,12 @@ def _items(ws, framework: Framework, lay: E.Layout, portable: bool) -> None:
                     text = field in ("met", "deductions")
                     _set(ws, cell(field), fmt=TEXT_FORMAT if text else None, user_input=field in needed)
                 formula = score_formula(item, lay, index, portable)
+                if portable:   # its helper cells, in hidden columns (see evaluation_portable)
+                    for key, helper in EP.helpers(item.criterion, cell, lambda key, index=index: helper_cell(index, key)).items():
+                        column = EP.helper_column(key)
+                        ws[f"{column}{E.TITLE_ROW}"] = EP.helper_label(key)
+                        ws[f"{column}{row}"] = helper
+                        ws.column_dimensions[column].hidden = True
                 _set(ws, cell("score"), formula=formula, fmt=SCORE_FORMAT, user_input=formula is None)
                 if formula is None:
                     judgement_scores.append((cell("score"), cell("points")))
@@ -216,13 +221,6 @@ def _meta(wb: Workbook, framework: Framework, header: EvaluationHeader, lay: E.L
         rows += ((MODE_LABEL, MODE_VALUE),)
     for number, row in enumerate(rows, start=1):
         put_row(ws, number, row)
-    if portable:   # the helper cells of each item row (see evaluation_portable), labelled in row 1
-        for index, (_, _, item) in enumerate(framework.rows()):
-            cells = lambda field, index=index: f"{quote_sheetname(E.SHEET)}!{lay.item_cell(field, index)}"  # noqa: E731
-            found = EP.helpers(item.criterion, cells, lambda key, index=index: helper_cell(index, key))
-            for key, formula in found.items():
-                ws[f"{EP.helper_column(key)}1"] = EP.helper_label(key)
-                ws[f"{EP.helper_column(key)}{index + 2}"] = formula
     ws.protection.sheet = True
 
 

@@ -3,7 +3,7 @@
 Where the add-in is not installed (WPS Office, LibreOffice, Excel without Python) a 评分表 wired
 with PERF_CHECKLIST / PERF_BAND / PERF_RATIO / PERF_DEDUCT shows ``#NAME?`` in every score. A
 portable one writes each score as a formula of functions Excel 2010+, WPS and LibreOffice share
-(IF, AND, OR, NOT, ISNUMBER, ISTEXT, ISERROR, IFERROR, VALUE, SUBSTITUTE, TRIM, LOWER, LEFT, RIGHT,
+(IF, AND, OR, NOT, ISNUMBER, ISTEXT, IFERROR, VALUE, SUBSTITUTE, TRIM, LOWER, LEFT, RIGHT,
 MID, LEN, FIND, MATCH, CELL, ROUND, MAX, MIN, SUM), compiled when the template is generated from
 the criterion the framework states: the formula builders are looked up by the method names of
 :data:`addin.engine.frameworks.METHODS`.
@@ -16,9 +16,11 @@ after its item's number (①4③3). Anything else (another unit, 01, an amount w
 number among several) shows a prompt beginning with 请 in the score cell instead of a score;
 recalc reads the file's inputs itself and says what it finds there.
 
-Helper cells on the hidden ``_perfbook`` sheet (from column :data:`HELPER_COLUMN`, a row per item)
-hold each 达成项 and 扣分 text reduced to what the formula compares: written once, they keep the
-score formulas short (Excel refuses a formula over 8,192 characters).
+Helper cells in hidden columns of the score sheet (from :data:`HELPER_COLUMN`, on each item's
+row) hold each 达成项 and 扣分 text reduced to what the formula compares and the numbers read
+from 实际值 and 计划值: written once, they keep the score formulas short (Excel refuses a formula
+over 8,192 characters); on the sheet itself, so that a copy of the sheet (for another project)
+computes from its own inputs.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from addin.engine.frameworks.methods import FRACTION_LIMIT, _ALL, _NO_DEDUCTION,
 
 from .portable import NotPortable, _round, _text
 
-HELPER_COLUMN = "H"   # the first column of the helper cells on the hidden sheet (A:B hold its records)
+HELPER_COLUMN = "P"   # the first hidden column of helper cells: right of the sheet's last (evaluation_layout)
 # The helper cells of an item row, by name, in column order from HELPER_COLUMN: the piece of
 # 扣分 after each item's number follow (扣分第1项 …)
 HELPERS = {"tokens": "达成项（规整）", "circled": "达成项中的圈码数", "marked": "扣分（规整）",
@@ -92,10 +94,10 @@ def _plain_number(ref: str) -> str:
 def _percent_number(ref: str) -> str:
     """The number a 实际值 or 计划值 cell holds in the engine's reading: a number as it is, a number
     in a %-formatted cell as the percentage it shows (0.96 shown 96% is 96, see :func:`_shown_percent`),
-    a text of digits with or without % (``96%`` is 96); an error value where it is none of those."""
+    a text of digits with or without % (``96%`` is 96); "" where it is none of those."""
     text = f'SUBSTITUTE(SUBSTITUTE(TRIM({ref}),"％",""),"%","")'
-    read = f"IF({_plain_number(text)},VALUE({text}),NA())"
-    return f'IF(ISNUMBER({ref}),IF({_shown_percent(ref)},{ref}*100,{ref}),IF(ISTEXT({ref}),{read},NA()))'
+    read = f'IF({_plain_number(text)},VALUE({text}),"")'
+    return f'IF(ISNUMBER({ref}),IF({_shown_percent(ref)},{ref}*100,{ref}),IF(ISTEXT({ref}),{read},""))'
 
 
 def _shown_percent(ref: str) -> str:
@@ -105,7 +107,7 @@ def _shown_percent(ref: str) -> str:
 
 
 def helper_column(key: object) -> str:
-    """The hidden sheet's column of the helper cell ``key`` (a name of :data:`HELPERS`, or
+    """The hidden column of the helper cell ``key`` (a name of :data:`HELPERS`, or
     ("piece", n) for item n's piece of 扣分)."""
     first = column_index_from_string(HELPER_COLUMN)
     offset = list(HELPERS).index(key) if key in HELPERS else len(HELPERS) + key[1] - 1
@@ -165,8 +167,8 @@ def _checklist(criterion: Criterion, c: Callable[[str], str], helper: Callable[[
 
 
 def _band_number(criterion: Criterion, value: str) -> str:
-    """The number a 分档计分 row's 实际值 is placed by, in the criterion's unit (an error value
-    where the formula cannot read it as the engine does)."""
+    """The number a 分档计分 row's 实际值 is placed by, in the criterion's unit ("" where the
+    formula cannot read it as the engine does)."""
     if criterion.unit not in ("%", ""):
         raise NotPortable(f"分档计分的单位“{criterion.unit}”无法写成通用公式")
     small = [b for band in criterion.bands for b in (band.low, band.high) if b is not None and 0 < b <= FRACTION_LIMIT]
@@ -175,7 +177,8 @@ def _band_number(criterion: Criterion, value: str) -> str:
     number = _percent_number(value)
     if criterion.unit == "%":   # a bare number from 0 to 2 is a fraction, as a %-formatted cell holds it
         bare = f'IF(ISTEXT({value}),RIGHT(TRIM({value}),1)<>"%",NOT({_shown_percent(value)}))'
-        number = f"IF(AND({bare},{number}>=0,{number}<={_number(FRACTION_LIMIT)}),{number}*100,{number})"
+        number = (f'IF(NOT(ISNUMBER({number})),"",IF(AND({bare},{number}>=0,{number}<={_number(FRACTION_LIMIT)}),'
+                  f"{number}*100,{number}))")
     return number
 
 
@@ -190,7 +193,7 @@ def _band(criterion: Criterion, c: Callable[[str], str], helper: Callable[[objec
             conditions.append(f"{number}{'<=' if band.high_closed else '<'}{_number(band.high)}")
         test = f"AND({','.join(conditions)})" if conditions else "TRUE"
         bands = f"IF({test},{_number(band.points)},{bands})"
-    return f'=IF({value}="","",IF(ISERROR({number}),{VALUE_PROMPT},{bands}))'
+    return f'=IF({value}="","",IF(NOT(ISNUMBER({number})),{VALUE_PROMPT},{bands}))'
 
 
 def _ratio(criterion: Criterion, c: Callable[[str], str], helper: Callable[[object], str]) -> str:
@@ -201,7 +204,7 @@ def _ratio(criterion: Criterion, c: Callable[[str], str], helper: Callable[[obje
     else:
         share = f"{a}/{p}"
     score = _round(f"MIN(MAX({share},0),1)*{points}", 2)
-    bad = f"OR(ISERROR({a}),ISERROR({p}),NOT(ISNUMBER({points})))"
+    bad = f"OR(NOT(ISNUMBER({a})),NOT(ISNUMBER({p})),NOT(ISNUMBER({points})))"
     return (f'=IF(OR({value}="",{planned}=""),"",IF({bad},{RATIO_PROMPT},'
             f"IF(OR({p}<=0,{a}<0),{RATIO_PROMPT},{score})))")
 
