@@ -1172,5 +1172,6 @@ def test_many_files_passed_over_alike_are_counted_in_the_printout(tmp_path, caps
     out = capsys.readouterr().out
     assert out.count(".txt：未读取") == 3
     assert "杂.zip/杂：另有 47 个文件同样未读取（不是表格或 Word 文件" in out
+    assert "全部列在复核汇总.xlsx 的“无法读取”表和 JSON 中" in out
     data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     assert len([u for u in data["unreadable"] if u["skipped"]]) == 50 and len(data["tables"]) == 1

@@ -419,7 +419,8 @@ def test_batch_into_a_file_is_refused_before_any_template(tmp_path, capsys):
     assert target.read_text() == "x"
 
 
-@pytest.mark.parametrize(("year", "ok"), [("2020", True), ("2020年度", True), ("2020-2022", True), ("abc", False),
+@pytest.mark.parametrize(("year", "ok"), [("2020", True), ("2020年度", True), ("2020-2022", True), ("2020年-2022年", True),
+                                          ("2020年至2022年", True), ("abc", False),
                                           ("99999", False), ("-1", False), ("2022-2020", False)])
 def test_evaluation_new_takes_a_year_or_a_span_of_years(tmp_path, capsys, year, ok):
     """评价年度: abc, -1 or 99999 had been written into the template as given."""

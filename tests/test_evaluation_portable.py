@@ -236,3 +236,21 @@ def test_a_copy_of_the_sheet_scores_its_own_inputs(tmp_path):
     assert (shown[E.SHEET]["I5"].value, shown[E.SHEET]["I26"].value) == (4, 8)
     assert (shown["乙项目"]["I5"].value, shown["乙项目"]["I26"].value) == (1, 0)
     assert shown[E.SHEET].column_dimensions["P"].hidden
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ("故障修复时间2小时（含）以内得5分，2-4小时（含）得3分，4小时以上不得分", "分档计分的单位“小时”无法写成通用公式"),
+    ("差错率0.5%（含）以内得5分，0.5%-1%（含）得3分，1%以上不得分", "档位在 0 至 2% 之间")])
+def test_a_criterion_no_formula_reads_as_the_engine_is_refused_naming_its_item(text, says):
+    """No shipped framework has one, but a band in hours (the engine converts 180分钟) or with
+    boundaries from 0 to 2% (a %-formatted 0.5 or a typed 0.5?) is refused when the template is
+    generated, naming the item, rather than written as a formula that could score differently."""
+    from types import SimpleNamespace
+
+    from addin.engine.frameworks import parse_criterion
+    from workbook_builder.forms.evaluation import score_formula
+    from workbook_builder.forms.portable import NotPortable
+
+    item = SimpleNamespace(name="故障修复", criterion=parse_criterion(text, Decimal(5)))
+    with pytest.raises(NotPortable, match=f"三级指标“故障修复”：.*{says}"):
+        score_formula(item, E.Layout(1, 1), 0, portable=True)

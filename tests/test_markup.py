@@ -423,10 +423,11 @@ def test_the_values_copy_names_each_sheet_as_excel_accepts_and_says_how(tmp_path
     from workbook_builder.readers.container import Grid
     from workbook_builder.recalc.copies import values_workbook
 
-    grids = [Grid("a:b", [[1.0]], 0, 0), Grid("\x01表", [["x"]], 0, 0), Grid("A_B", [[2.0]], 0, 0)]
+    grids = [Grid("a:b", [[1.0]], 0, 0), Grid("\x01表", [["x"]], 0, 0), Grid("A_B", [[2.0]], 0, 0),
+             Grid("'引号'", [[3.0]], 0, 0)]
     titles = values_workbook(grids, tmp_path / "v.xlsx")
-    assert titles == {"a:b": "a_b", "\x01表": "表", "A_B": "A_B_2"}
-    assert load(tmp_path / "v.xlsx").sheetnames == ["a_b", "表", "A_B_2"]
+    assert titles == {"a:b": "a_b", "\x01表": "表", "A_B": "A_B_2", "'引号'": "引号"}
+    assert load(tmp_path / "v.xlsx").sheetnames == ["a_b", "表", "A_B_2", "引号"]
 
 
 def test_the_values_copy_keeps_each_kind_of_value_and_the_hidden_sheets(tmp_path):

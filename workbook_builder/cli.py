@@ -353,7 +353,7 @@ def cmd_recalc(args: argparse.Namespace) -> int:
                         copies=not args.no_copies, on_unpack=unpacking)
     finally:
         bar.close()
-    for line in failure_lines(result.failures):
+    for line in failure_lines(result.failures, args.json is not None):
         print(line)
     for report in result.reports:
         if report.annotation_error:
@@ -397,10 +397,10 @@ RESULT_LINE = "复核结果"   # what marks a table's closing line in recalc's p
 SKIPPED_SHOWN = 3   # files of a folder passed over for the same reason that the printout names
 
 
-def failure_lines(failures) -> list[str]:
+def failure_lines(failures, json_written: bool = False) -> list[str]:
     """recalc's printout of the files not read: each unreadable one; of the files a folder (or
     archive) holds that were passed over for the same reason (10,000 .txt in one .zip), the first
-    :data:`SKIPPED_SHOWN` and a count of the others, which 复核汇总.xlsx and the JSON list."""
+    :data:`SKIPPED_SHOWN` and a count of the others, which 复核汇总.xlsx (and the JSON) list."""
     groups: dict[tuple[str, str], int] = {}
     lines = []
     for failure in failures:
@@ -413,8 +413,8 @@ def failure_lines(failures) -> list[str]:
     for (folder, message), count in groups.items():
         if count > SKIPPED_SHOWN:
             why = message.removeprefix("未读取：")
-            lines.append(f"{folder or '.'}：另有 {count - SKIPPED_SHOWN} 个文件同样未读取（{why}），"
-                         "全部列在复核汇总.xlsx 的“无法读取”表和 JSON 中")
+            listed = "复核汇总.xlsx 的“无法读取”表" + ("和 JSON " if json_written else "")
+            lines.append(f"{folder or '.'}：另有 {count - SKIPPED_SHOWN} 个文件同样未读取（{why}），全部列在{listed}中")
     return lines
 
 
@@ -874,7 +874,7 @@ def _year(text: str) -> int:
 def _evaluation_year(text: str) -> str:
     """``evaluation new --year``: a year (2000 to 2100) or a span of them, as the 评价年度 cell
     shows it (2020, 2020年度, 2020-2022); abc or 99999 had been written into the template."""
-    found = re.fullmatch(r"\s*(\d{4})(?:\s*[-—–~至]\s*(\d{4}))?\s*(?:年度?)?\s*", text)
+    found = re.fullmatch(r"\s*(\d{4})(?:年度?)?(?:\s*[-—–~至]\s*(\d{4}))?\s*(?:年度?)?\s*", text)
     if not found or not all(2000 <= int(y) <= 2100 for y in found.groups() if y) \
             or (found.group(2) and int(found.group(2)) < int(found.group(1))):
         raise argparse.ArgumentTypeError(f"应为 2000 至 2100 之间的年份或年份区间（如 2020、2020-2022），收到的是 {text}")

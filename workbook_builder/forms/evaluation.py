@@ -71,7 +71,10 @@ def score_formula(item, lay: E.Layout, index: int, portable: bool = False) -> st
     criterion = item.criterion
     if portable:
         build = EP.FORMULAS.get(criterion.method)
-        return build(criterion, c, lambda key: helper_cell(index, key)) if build else None
+        try:
+            return build(criterion, c, lambda key: helper_cell(index, key)) if build else None
+        except EP.NotPortable as err:   # (named by its item: the framework has many)
+            raise EP.NotPortable(f"三级指标“{item.name}”：{err}") from None
     if criterion.method == CHECKLIST:
         unaided = parse_criterion(criterion.text)
         if (unaided.points, unaided.alternatives) != (criterion.points, criterion.alternatives):

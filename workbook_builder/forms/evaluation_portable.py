@@ -169,11 +169,6 @@ def _checklist(criterion: Criterion, c: Callable[[str], str], helper: Callable[[
 def _band_number(criterion: Criterion, value: str) -> str:
     """The number a 分档计分 row's 实际值 is placed by, in the criterion's unit ("" where the
     formula cannot read it as the engine does)."""
-    if criterion.unit not in ("%", ""):
-        raise NotPortable(f"分档计分的单位“{criterion.unit}”无法写成通用公式")
-    small = [b for band in criterion.bands for b in (band.low, band.high) if b is not None and 0 < b <= FRACTION_LIMIT]
-    if small:
-        raise NotPortable("分档计分的档位在 0 至 2% 之间，百分比格式与数值的读法无法由公式区分")
     number = _percent_number(value)
     if criterion.unit == "%":   # a bare number from 0 to 2 is a fraction, as a %-formatted cell holds it
         bare = f'IF(ISTEXT({value}),RIGHT(TRIM({value}),1)<>"%",NOT({_shown_percent(value)}))'
@@ -183,6 +178,11 @@ def _band_number(criterion: Criterion, value: str) -> str:
 
 
 def _band(criterion: Criterion, c: Callable[[str], str], helper: Callable[[object], str]) -> str:
+    if criterion.unit not in ("%", ""):   # (the engine converts 180分钟 to 3小时)
+        raise NotPortable(f"分档计分的单位“{criterion.unit}”无法写成通用公式")
+    small = [b for band in criterion.bands for b in (band.low, band.high) if b is not None and 0 < b <= FRACTION_LIMIT]
+    if small:
+        raise NotPortable("分档计分的档位在 0 至 2% 之间，百分比格式与数值的读法无法由公式区分")
     value, number = c("value"), helper("value")
     bands = NO_BAND_PROMPT
     for band in reversed(criterion.bands):

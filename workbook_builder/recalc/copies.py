@@ -39,7 +39,7 @@ def values_workbook(grids: list[Grid], path: str | Path) -> dict[str, str]:
     used: set[str] = set()
     titles: dict[str, str] = {}
     for grid in grids:
-        title = excel_sheet_name(grid.name)[:31] or "Sheet"
+        title = excel_sheet_name(grid.name)[:31].strip("'") or "Sheet"   # (Excel refuses a name begun or ended by ')
         while title.lower() in used or title.lower() == "history":   # (Excel keeps History for itself)
             title = title[:29] + "_" + str(len(used))
         used.add(title.lower())
