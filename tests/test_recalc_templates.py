@@ -681,3 +681,17 @@ def test_a_table_pasted_into_a_template_is_checked_as_its_own(tmp_path, chaoyang
     tables = recalc(path.parent, tmp_path / "out")["tables"]
     assert [t["sheet"] for t in tables] == ["自评表", "另一张表"]
     assert (f"I{total}", "weights_sum") in findings(tables[1])
+
+
+@pytest.mark.skipif(libreoffice.SOFFICE is None, reason=libreoffice.MISSING)
+def test_a_units_own_unknown_function_in_an_xls_stays_its_finding(tmp_path):
+    """A unit's own 自评表 (no 检查 column) with a function LibreOffice does not know in a score
+    cell, saved as .xls (written as the constant #N/A, showing #NAME?): that error is the unit's,
+    a finding at its cell, not a template computed under 未安装加载项."""
+    source = ROOT / "samples" / "chaoyang-2024" / "submitted" / "26_朝阳区政府网站功能和监测服务项目.xlsx"
+    book = load_workbook(source)
+    book["自评表"]["J13"] = "=MYSCORE(10)"
+    book.save(tmp_path / "26.xlsx")
+    [xls] = convert([tmp_path / "26.xlsx"], "xls", tmp_path / "in", tmp_path / "profile")
+    [table] = recalc(xls.parent, tmp_path / "out")["tables"]
+    assert ("J13", "unreadable") in findings(table) and not table["note"]

@@ -228,10 +228,13 @@ def tables_in(grids: list[Grid], file: str) -> list[ReadTable]:
 
 def _calls_perfbook(grid: Grid) -> bool:
     """Whether a sheet's cells showing an error value call perfbook's functions (perf_score(…)
-    showing #NAME?; in an .xls, a function LibreOffice did not know, :data:`.container.LOST_FUNCTION`):
+    showing #NAME?; in an .xls, a function LibreOffice did not know, :data:`.container.LOST_FUNCTION`,
+    on a sheet with the template's 检查 column):
     a template's sheet without the template's hidden sheet (deleted, or the sheet copied into a
     workbook of its own)."""
-    return any(_PERF_CALL.search(f) or f == LOST_FUNCTION for f in grid.formulas.values())
+    formulas = grid.formulas.values()
+    return any(_PERF_CALL.search(f) for f in formulas) or (   # (a unit's own function lost so is not one)
+        LOST_FUNCTION in formulas and has_text(grid, L.CHECK_HEADER))
 
 
 _PERF_CALL = re.compile(r"\bPERF_[A-Z_]+\s*\(", re.IGNORECASE)
