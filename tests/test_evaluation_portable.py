@@ -31,16 +31,32 @@ FRAMEWORKS = [f.id for f in list_frameworks()]
 COPIES = 60   # filled copies of each framework's template, computed in one LibreOffice call
 
 # what must score (not show a prompt) wherever its method is used
-WELL_FORMED = {"met": ["①②", "1,2", "1、2", "全部", "无", "1", 2, 0], "value": [96, "96%", 0.96, "96"],
+WELL_FORMED = {"met": ["①②", "1,2", "1、2", "全部", "无", "1", 2, 0],
+               "value": [96, "96%", 0.96, "96", "96％", "96 %", "９６"],
                "planned": [100, "100%"], "deductions": ["无", 0, "不扣分"]}
+# then, in the copies after the well-formed ones, each of these once: what a reviewer's fuzz found
+# the formulas reading otherwise than the engine (a number where it refuses, another number)
+ADVERSE = {"met": [True, "=TRUE()", "=1/0", "\u3000无"],
+           "value": [True, "=NA()", "0.96％", "9%6", "89.99999999999999999", "1000000000000000", 1e-16,
+                     ("%", 0.8999999999996)],
+           "planned": [False, "=1/0", "1e2"],
+           "deductions": [True, "=1/0", "4.00000000000001", "①3.999999999999999", "0.999999999999999", 1e-16]}
+
+
+# Cells that are no text or number a method reads: every method refuses them (a reviewer's fuzz had
+# LibreOffice's ISNUMBER take TRUE and a date for numbers, and an error pass through as the score)
+ODD_CELLS = [True, False, "=1/0", "=NA()"]   # (a date is a number to the formulas: see the module's limitations)
 
 
 def _met(rng: random.Random) -> object:
     pieces = ["①", "②", "③", "④", "⑤", "⑥", "1", "2", "3", "4", "5", "7", "01", "0", "１", "２", "12"]
     separators = ["", ",", "，", "、", " ", ";", "；", "/", "和", "及", "\n", "-", "第", "项"]
     kind = rng.random()
+    if kind < 0.05:
+        return rng.choice(ODD_CELLS)
     if kind < 0.15:
-        return rng.choice(["全部", "无", "ALL", "none", "全 部", "0", "０", " 全部", "都未达成", "所有", "x", "①②③④⑤⑥"])
+        return rng.choice(["全部", "无", "ALL", "none", "全 部", "0", "０", " 全部", "都未达成", "所有", "x", "①②③④⑤⑥",
+                           "\u3000无", "全部\u3000", "\u00a0无"])
     if kind < 0.25:
         return rng.choice([0, 1, 2, 3, 4, 6, 1.5, -1])
     return rng.choice(["", " "]) + rng.choice(separators).join(
@@ -49,6 +65,12 @@ def _met(rng: random.Random) -> object:
 
 def _amount(rng: random.Random) -> object:
     kind = rng.random()
+    if kind < 0.05:
+        return rng.choice(ODD_CELLS)
+    if kind < 0.12:   # full-width forms, a % astray, past the engine's bounds, more decimals than a value has
+        return rng.choice(["0.96％", "1％", "2％", "９６", "９６％", "０．９６", "96 %", "\u00a096", "9%6", "0.%96",
+                           "1000000000000000", "0.0000000000000001", 1e15, 1e-16, "89.99999999999999999",
+                           ("%", 0.8999999999996)])
     if kind < 0.35:
         return rng.choice([0, 0.5, 0.95, 1, 1.2, 2, 2.5, 55, 59.99, 60, 69.5, 70, 80, 85, 89.99, 90, 95, 100, 120,
                            -5, 340, 369, 380])
@@ -60,6 +82,8 @@ def _amount(rng: random.Random) -> object:
 
 def _deductions(rng: random.Random) -> object:
     kind = rng.random()
+    if kind < 0.05:
+        return rng.choice([*ODD_CELLS, 1e-16, "0.999999999999999", "①3.999999999999999", "4.00000000000001", "4."])
     if kind < 0.2:
         return rng.choice([0, 1, 2, 3, 4, 4.5, 7, 10, -1])
     if kind < 0.35:
@@ -76,8 +100,13 @@ GENERATE = {"met": _met, "value": _amount, "planned": _amount, "deductions": _de
 def _fill(ws, lay, index: int, method: str, rng: random.Random, copy: int) -> None:
     fields = [f for f in E.INPUT_FIELDS if f in METHODS[method].inputs]
     for field in fields:
-        fixed = WELL_FORMED[field]
-        value = fixed[copy] if copy < len(fixed) else GENERATE[field](rng)   # (the first copies: well formed)
+        fixed, adverse, first = WELL_FORMED[field], ADVERSE[field], max(map(len, WELL_FORMED.values()))
+        if copy < len(fixed):   # (the first copies: well formed; then the adverse ones; then generated)
+            value = fixed[copy]
+        elif first <= copy < first + len(adverse):
+            value = adverse[copy - first]
+        else:
+            value = GENERATE[field](rng)
         cell = ws[lay.item_cell(field, index)]
         if isinstance(value, tuple):
             cell.value, cell.number_format = value[1], "0%"
@@ -254,3 +283,25 @@ def test_a_criterion_no_formula_reads_as_the_engine_is_refused_naming_its_item(t
     item = SimpleNamespace(name="故障修复", criterion=parse_criterion(text, Decimal(5)))
     with pytest.raises(NotPortable, match=f"三级指标“故障修复”：.*{says}"):
         score_formula(item, E.Layout(1, 1), 0, portable=True)
+
+
+@needs_soffice
+def test_the_formulas_survive_saving_as_xls_and_ods(tmp_path):
+    """Saved as .xls (Excel 97-2003) and .ods and opened again, every score is the same: a 6,149-
+    character 扣分制 formula had been written to .xls as =NA() (its amounts now read in helpers)."""
+    from tests.office_formats import convert
+    from tests.test_recalc_evaluation import FILLED_YUEYANG
+
+    path = write_evaluation("yueyang-2020", tmp_path / "in" / "评分表.xlsx", portable=True)
+    wb = load_workbook(path)
+    for ref, value in {**FILLED_YUEYANG, "N12": "①5③3"}.items():
+        wb[E.SHEET][ref] = value
+    wb.save(path)
+    [computed] = libreoffice.recalculate([path], tmp_path / "xlsx")
+    scores = lambda book: [load_workbook(book, data_only=True)[E.SHEET][f"I{r}"].value for r in range(5, 32)]  # noqa: E731
+    want = scores(computed)
+    assert want[7] == 0 and all(v not in (None, "") for v in want)   # (I12: 7 − 5 − 3, floored at 0)
+    for fmt in ("xls", "ods"):
+        [saved] = convert([computed], fmt, tmp_path / fmt, tmp_path / "profile")
+        [opened] = libreoffice.recalculate([saved], tmp_path / f"{fmt}-again")
+        assert scores(opened) == want, fmt

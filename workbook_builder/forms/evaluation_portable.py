@@ -13,8 +13,13 @@ is always the engine's (``tests/test_evaluation_portable.py`` types thousands of
 LibreOffice and compares): 达成项 as ①②④, 1,2,4 (、，；/ 和 及 or spaces between), 全部 or 无;
 实际值 and 计划值 as numbers or percentages (96, 96%); 扣分 as a number, 扣3分, 无, or each amount
 after its item's number (①4③3). Anything else (another unit, 01, an amount without its item's
-number among several) shows a prompt beginning with 请 in the score cell instead of a score;
-recalc reads the file's inputs itself and says what it finds there.
+number among several, more than six decimals, an error or logical value) shows a prompt beginning
+with 请 in the score cell instead of a score; recalc reads the file's inputs itself and says what
+it finds there. Limitations: a date typed in an input cell (1/2 read as 2 January) is a number to
+the formulas, which the engine refuses; LibreOffice compares numbers within about 1e-14 of each
+other as equal (a computed 89.9999999999999 against the band boundary 90); a formula typed in an
+input cell takes the format LibreOffice gives its result, not the one saved. recalc, which reads
+the file as saved, finds each of these.
 
 Helper cells in hidden columns of the score sheet (from :data:`HELPER_COLUMN`, on each item's
 row) hold each 达成项 and 扣分 text reduced to what the formula compares and the numbers read
@@ -40,7 +45,12 @@ HELPER_COLUMN = "P"   # the first hidden column of helper cells: right of the sh
 # The helper cells of an item row, by name, in column order from HELPER_COLUMN: the piece of
 # 扣分 after each item's number follow (扣分第1项 …)
 HELPERS = {"tokens": "达成项（规整）", "circled": "达成项中的圈码数", "marked": "扣分（规整）",
-           "value": "实际值（读数）", "planned": "计划值（读数）"}
+           "value_text": "实际值（规整）", "value_body": "实际值（数字部分）", "value_read": "实际值（读数）",
+           "value": "实际值（分档用）", "planned_text": "计划值（规整）", "planned_body": "计划值（数字部分）",
+           "planned_read": "计划值（读数）"}
+MAX_DECIMALS = 6   # a number typed with more (89.99999999999999) is asked again: LibreOffice compares
+                   # numbers 1e-14 apart as equal, the engine exactly
+
 
 # The prompts a score shows instead of a number: each begins with evaluation_layout.PROMPT (请)
 CHECKLIST_PROMPT = '"请按评分标准填写达成项，如 ①②④、1,2,4、全部 或 无（每项只写一次，不写评分标准中没有的项）"'
@@ -56,6 +66,7 @@ DEDUCTION_PROMPT = ('"请按评分标准填写扣分：数值、扣N分或 无�
 _SEPARATORS = (" ", "\u3000", "\u00a0", "CHAR(9)", "CHAR(10)", "CHAR(13)", ",", "，", "、", ";", "；", "/", "／",
                "和", "及")
 _FULL_DIGITS = tuple((chr(0xFF10 + d), str(d)) for d in range(10))
+_WIDE_SPACES = (("\u3000", " "), ("\u00a0", " "))   # ideographic and no-break spaces: spaces to NFKC
 
 
 def _literal(text: str) -> str:
@@ -84,20 +95,50 @@ def _number(value: Decimal) -> str:
 
 
 def _plain_number(ref: str) -> str:
-    """Whether the text at ``ref`` is digits with at most one point between them (what VALUE
-    reads as the engine does: no sign, no thousands, no currency or accounting brackets, no .5)."""
+    """Whether the text at ``ref`` is digits with at most one point between them and at most
+    :data:`MAX_DECIMALS` decimals (what VALUE reads as the engine does: no sign, no thousands, no
+    currency or accounting brackets, no .5)."""
     rest = _substituted(ref, [(str(d), "") for d in range(10)])
     ends = f'AND(LEFT({ref},1)<>".",RIGHT({ref},1)<>".")'
-    return f'AND(LEN({rest})<LEN({ref}),{_occurrences(ref, ".")}<=1,SUBSTITUTE({rest},".","")="",{ends})'
+    decimals = f'LEN({ref})-IFERROR(FIND(".",{ref}),LEN({ref}))<={MAX_DECIMALS}'
+    return f'AND(LEN({rest})<LEN({ref}),{_occurrences(ref, ".")}<=1,SUBSTITUTE({rest},".","")="",{ends},{decimals})'
 
 
-def _percent_number(ref: str) -> str:
+def _unusable(ref: str) -> str:
+    """Whether an input cell holds what no method reads (the engine refuses each): an error value
+    or a logical value (a number to LibreOffice's ISNUMBER). (A date is a number to every
+    spreadsheet, and LibreOffice's CELL("format") calls it G: it cannot be told apart.)"""
+    return f"OR(ISERROR({ref}),ISLOGICAL({ref}))"
+
+
+def _bounded(number: str) -> str:
+    """``number`` where the engine reads it (an absolute value below 10^15 and, unless 0, not
+    below 10^-15), else ""."""
+    return (f'IF(ISNUMBER({number}),IF(OR(ABS({number})>=1E+15,AND({number}<>0,ABS({number})<1E-15)),"",'
+            f'{number}),"")')
+
+
+def text_helper(ref: str) -> str:
+    """A 实际值 or 计划值 text as the engine reads it through NFKC: full-width digits, point and %
+    as ASCII, ideographic and no-break spaces as spaces, outer spaces off, ``96 %`` as ``96%``
+    ("" for a number or a blank)."""
+    text = _substituted(ref, [*_FULL_DIGITS, ("．", "."), ("％", "%"), *_WIDE_SPACES])
+    return f'=IF(ISTEXT({ref}),SUBSTITUTE(TRIM({text})," %","%"),"")'
+
+
+def _percent_number(ref: str, text: str, body: str) -> str:
     """The number a 实际值 or 计划值 cell holds in the engine's reading: a number as it is, a number
-    in a %-formatted cell as the percentage it shows (0.96 shown 96% is 96, see :func:`_shown_percent`),
-    a text of digits with or without % (``96%`` is 96); "" where it is none of those."""
-    text = f'SUBSTITUTE(SUBSTITUTE(TRIM({ref}),"％",""),"%","")'
-    read = f'IF({_plain_number(text)},VALUE({text}),"")'
-    return f'IF(ISNUMBER({ref}),IF({_shown_percent(ref)},{ref}*100,{ref}),IF(ISTEXT({ref}),{read},""))'
+    in a %-formatted cell as the percentage it shows (0.96 shown 96% is 96, to the reader's ten
+    decimals, see :func:`_shown_percent`), a text of digits with or without a last % (``96%`` is
+    96; ``text`` and ``body``: its helpers, :func:`text_helper` and the text without its last %);
+    "" where it is none of those."""
+    read = _bounded(f'IF({_plain_number(body)},VALUE({body}),"")')
+    number = _bounded(f"IF({_shown_percent(ref)},ROUND({ref}*100,10),{ref})")
+    return f'IF({_unusable(ref)},"",IF(ISNUMBER({ref}),{number},IF(ISTEXT({ref}),{read},"")))'
+
+
+def _body(text: str) -> str:
+    return f'=IF(RIGHT({text},1)="%",LEFT({text},LEN({text})-1),{text})'
 
 
 def _shown_percent(ref: str) -> str:
@@ -115,7 +156,7 @@ def helper_column(key: object) -> str:
 
 
 def helper_label(key: object) -> str:
-    return HELPERS[key] if key in HELPERS else f"扣分第{key[1]}项"
+    return HELPERS[key] if key in HELPERS else f"扣分第{key[1]}项（读数）"
 
 
 def helpers(criterion: Criterion, c: Callable[[str], str], helper: Callable[[object], str]) -> dict[object, str]:
@@ -137,13 +178,19 @@ def helpers(criterion: Criterion, c: Callable[[str], str], helper: Callable[[obj
         for i in criterion.items:
             at = f"FIND(CHAR(1)&{_text(CIRCLED[i.number - 1])},{marked})"
             end = f"IFERROR(FIND(CHAR(1),{marked},{at}+2),LEN({marked})+1)"
-            found[("piece", i.number)] = f'=IF(ISNUMBER({at}),TRIM(MID({marked},{at}+2,{end}-{at}-2)),"")'
+            piece = f"TRIM(MID({marked},{at}+2,{end}-{at}-2))"
+            amount = _bounded(f"VALUE({piece})")
+            found[("piece", i.number)] = (f'=IF(ISNUMBER({at}),IF({_plain_number(piece)},IF(ISNUMBER({amount}),'
+                                          f'{amount},"x"),"x"),"")')
         return found
+    found = {}
+    for field in (("value", "planned") if criterion.method == RATIO else ("value",) if criterion.method == BAND else ()):
+        found[f"{field}_text"] = text_helper(c(field))
+        found[f"{field}_body"] = _body(helper(f"{field}_text"))
+        found[f"{field}_read"] = "=" + _percent_number(c(field), helper(f"{field}_text"), helper(f"{field}_body"))
     if criterion.method == BAND:
-        return {"value": "=" + _band_number(criterion, c("value"))}
-    if criterion.method == RATIO:
-        return {"value": "=" + _percent_number(c("value")), "planned": "=" + _percent_number(c("planned"))}
-    return {}
+        found["value"] = "=" + _band_number(criterion, c("value"), helper("value_text"), helper("value_read"))
+    return found
 
 
 def _checklist(criterion: Criterion, c: Callable[[str], str], helper: Callable[[object], str]) -> str:
@@ -155,7 +202,7 @@ def _checklist(criterion: Criterion, c: Callable[[str], str], helper: Callable[[
     twice = "OR(" + ",".join(f"{n}>1" for n in counts) + ")"
     chosen = "+".join(f"({n}>0)" for n in counts)
     score = _round("+".join(f"({n}>0)*{_number(i.high)}" for n, i in zip(counts, items)), 2)
-    word = f"LOWER(TRIM({met}))"
+    word = f"LOWER(TRIM({_substituted(met, _WIDE_SPACES)}))"
     total = _number(sum((i.high for i in items), Decimal(0)))
     everything = ONE_TIER_PROMPT if criterion.alternatives else total
     one = f"CHOOSE({met},{','.join(_number(i.high) for i in items)})"
@@ -163,15 +210,16 @@ def _checklist(criterion: Criterion, c: Callable[[str], str], helper: Callable[[
     text = (f"IF({_one_of(word, _NONE | {chr(0xFF10)})},0,IF({_one_of(word, _ALL)},{everything},"
             f"IF(OR({unknown},{twice}),{CHECKLIST_PROMPT},"
             + (f"IF({chosen}>1,{ONE_TIER_PROMPT},{score}))))" if criterion.alternatives else f"{score})))"))
-    return f'=IF({met}="","",IF(ISNUMBER({met}),{number},IF(ISTEXT({met}),{text},{CHECKLIST_PROMPT})))'
+    return (f'=IF(ISERROR({met}),{CHECKLIST_PROMPT},IF({met}="","",'   # (a logical value is no number nor text)
+            f"IF(ISNUMBER({met}),{number},IF(ISTEXT({met}),{text},{CHECKLIST_PROMPT}))))")
 
 
-def _band_number(criterion: Criterion, value: str) -> str:
+def _band_number(criterion: Criterion, value: str, text: str, read: str) -> str:
     """The number a 分档计分 row's 实际值 is placed by, in the criterion's unit ("" where the
     formula cannot read it as the engine does)."""
-    number = _percent_number(value)
+    number = read
     if criterion.unit == "%":   # a bare number from 0 to 2 is a fraction, as a %-formatted cell holds it
-        bare = f'IF(ISTEXT({value}),RIGHT(TRIM({value}),1)<>"%",NOT({_shown_percent(value)}))'
+        bare = f'IF(ISTEXT({value}),RIGHT({text},1)<>"%",NOT({_shown_percent(value)}))'
         number = (f'IF(NOT(ISNUMBER({number})),"",IF(AND({bare},{number}>=0,{number}<={_number(FRACTION_LIMIT)}),'
                   f"{number}*100,{number}))")
     return number
@@ -193,20 +241,20 @@ def _band(criterion: Criterion, c: Callable[[str], str], helper: Callable[[objec
             conditions.append(f"{number}{'<=' if band.high_closed else '<'}{_number(band.high)}")
         test = f"AND({','.join(conditions)})" if conditions else "TRUE"
         bands = f"IF({test},{_number(band.points)},{bands})"
-    return f'=IF({value}="","",IF(NOT(ISNUMBER({number})),{VALUE_PROMPT},{bands}))'
+    return f'=IF(ISERROR({value}),{VALUE_PROMPT},IF({value}="","",IF(NOT(ISNUMBER({number})),{VALUE_PROMPT},{bands})))'
 
 
 def _ratio(criterion: Criterion, c: Callable[[str], str], helper: Callable[[object], str]) -> str:
     value, planned, points = c("value"), c("planned"), c("points")
-    a, p = helper("value"), helper("planned")
+    a, p = helper("value_read"), helper("planned_read")
     if criterion.overspend:   # 分值 × (1 − 超支比例)
         share = f"1-MAX({a}-{p},0)/{p}"
     else:
         share = f"{a}/{p}"
     score = _round(f"MIN(MAX({share},0),1)*{points}", 2)
     bad = f"OR(NOT(ISNUMBER({a})),NOT(ISNUMBER({p})),NOT(ISNUMBER({points})))"
-    return (f'=IF(OR({value}="",{planned}=""),"",IF({bad},{RATIO_PROMPT},'
-            f"IF(OR({p}<=0,{a}<0),{RATIO_PROMPT},{score})))")
+    return (f'=IF(OR(ISERROR({value}),ISERROR({planned})),{RATIO_PROMPT},IF(OR({value}="",{planned}=""),"",'
+            f"IF({bad},{RATIO_PROMPT},IF(OR({p}<=0,{a}<0),{RATIO_PROMPT},{score}))))")
 
 
 def deduction_helper(deductions: str) -> str:
@@ -234,16 +282,17 @@ def _deduction(criterion: Criterion, c: Callable[[str], str], helper: Callable[[
     def left(amounts: str) -> str:
         return _round(f"MAX({points}-({amounts}),0)", 2)
 
-    number = f"IF(OR({deductions}<0,NOT({fits(deductions)})),{DEDUCTION_PROMPT},{left(deductions)})"
-    plain = (f"IF({_plain_number(marked)},IF({fits(f'VALUE({marked})')},{left(f'VALUE({marked})')},{DEDUCTION_PROMPT}),"
+    number = (f"IF(OR({deductions}<0,NOT(ISNUMBER({_bounded(deductions)})),NOT({fits(deductions)})),"
+              f"{DEDUCTION_PROMPT},{left(deductions)})")
+    one = f"VALUE({marked})"
+    plain = (f"IF({_plain_number(marked)},IF(AND(ISNUMBER({_bounded(one)}),{fits(one)}),{left(one)},{DEDUCTION_PROMPT}),"
              f"{DEDUCTION_PROMPT})")
-    amounts, wrong = [], []   # each item's amount: the piece after its number (see helpers)
+    amounts, wrong = [], []   # each item's amount: the number after its item's number ("x": none, see helpers)
     for i in items:
         piece = helper(("piece", i.number))
-        present = f"ISNUMBER(FIND(CHAR(1)&{_text(CIRCLED[i.number - 1])},{marked}))"
-        amounts.append(f'IF({piece}="",0,VALUE({piece}))')
-        in_range = f"OR(VALUE({piece})=0,AND(VALUE({piece})>={_number(i.low)},VALUE({piece})<={_number(i.high)}))"
-        wrong.append(f"IF({present},IF({_plain_number(piece)},NOT({in_range}),TRUE),FALSE)")
+        amounts.append(f"IF(ISNUMBER({piece}),{piece},0)")
+        in_range = f"OR({piece}=0,AND({piece}>={_number(i.low)},{piece}<={_number(i.high)}))"
+        wrong.append(f'IF({piece}="x",TRUE,IF(ISNUMBER({piece}),NOT({in_range}),FALSE))')
     # (an item named twice, or one the criterion has not, makes more marks than items found)
     known = "+".join(f"ISNUMBER(FIND(CHAR(1)&{_text(CIRCLED[i.number - 1])},{marked}))" for i in items) or "0"
     marks = f'(LEN({marked})-LEN(SUBSTITUTE({marked},CHAR(1),"")))'
@@ -251,8 +300,9 @@ def _deduction(criterion: Criterion, c: Callable[[str], str], helper: Callable[[
     named = f"IF({broken},{DEDUCTION_PROMPT},{left('+'.join(amounts) or '0')})"
     none = _one_of(f'SUBSTITUTE(TRIM({deductions})," ","")', _NO_DEDUCTION)
     text = f"IF({none},{left('0')},IF(ISNUMBER(FIND(CHAR(1),{marked})),{named},{plain}))"
-    return (f'=IF({deductions}="","",IF(NOT(ISNUMBER({points})),{DEDUCTION_PROMPT},'
-            f"IF(ISNUMBER({deductions}),{number},IF(ISTEXT({deductions}),{text},{DEDUCTION_PROMPT}))))")
+    return (f'=IF(ISERROR({deductions}),{DEDUCTION_PROMPT},IF({deductions}="","",'
+            f"IF(NOT(ISNUMBER({points})),{DEDUCTION_PROMPT},"
+            f"IF(ISNUMBER({deductions}),{number},IF(ISTEXT({deductions}),{text},{DEDUCTION_PROMPT})))))")
 
 
 # The formula of an item's 自评得分 by its criterion's method (judgement: typed, no formula)
