@@ -450,16 +450,9 @@ def test_an_output_that_is_a_folder_is_said_to_be_one_before_force(tmp_path, cap
 
 def test_a_report_that_cannot_be_replaced_says_it_may_be_open_in_word(tmp_path, capsys, monkeypatch):
     """A .docx the system refuses to replace (open in Word on Windows): Word, not Excel, is named."""
-    import errno
+    from tests.conftest import refuse_replacing
 
-    real = os.replace
-
-    def replace(source, target, *args, **kwargs):
-        if str(target).endswith("报告.docx"):
-            raise PermissionError(errno.EACCES, "Permission denied", str(target))
-        return real(source, target, *args, **kwargs)
-
-    monkeypatch.setattr(os, "replace", replace)
+    refuse_replacing(monkeypatch, "报告.docx")
     sample = next((ROOT / "samples" / "chaoyang-2024" / "submitted").glob("26_*.xlsx"))
     assert main(["report", "write", str(sample), "-o", str(tmp_path / "报告.docx")]) == 2
     assert "报告.docx（没有访问权限；如果它正在 Word 或 WPS 中打开，请关闭后重试）" in capsys.readouterr().err

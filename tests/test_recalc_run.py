@@ -436,18 +436,11 @@ def test_outputs_open_in_an_office_suite_stop_the_run_before_any_work(tmp_path, 
 def test_a_summary_that_cannot_be_replaced_says_it_may_be_open(tmp_path, capsys, monkeypatch):
     """Replacing 复核汇总.xlsx refused by the system (Windows: open in Excel with no lock file
     seen, or read-only): the error names the file and says to close it."""
-    import errno
+    from tests.conftest import refuse_replacing
 
     table = tmp_path / "26_朝阳区政府网站功能和监测服务项目.xlsx"
     shutil.copy(SUBMITTED / table.name, table)
-    real = os.replace
-
-    def replace(source, target, *args, **kwargs):
-        if str(target).endswith("复核汇总.xlsx"):
-            raise PermissionError(errno.EACCES, "Permission denied", str(source))
-        return real(source, target, *args, **kwargs)
-
-    monkeypatch.setattr(os, "replace", replace)
+    refuse_replacing(monkeypatch, "复核汇总.xlsx")
     assert main(["recalc", str(table), "-o", str(tmp_path / "out"), "--jobs", "1", "--no-copies"]) == 2
     err = capsys.readouterr().err
     assert "复核汇总.xlsx（没有访问权限；如果它正在 Excel 或 WPS 中打开，请关闭后重试）" in err
