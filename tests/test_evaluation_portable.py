@@ -35,11 +35,12 @@ WELL_FORMED = {"met": ["①②", "1,2", "1、2", "全部", "无", "1", 2, 0],
                "planned": [100, "100%"], "deductions": ["无", 0, "不扣分"]}
 # then, in the copies after the well-formed ones, each of these once: what a reviewer's fuzz found
 # the formulas reading otherwise than the engine (a number where it refuses, another number)
-ADVERSE = {"met": [True, "=TRUE()", "=1/0", "\u3000无"],
+ADVERSE = {"met": [True, "=TRUE()", "=1/0", "\u3000无", "①" + " " * 5000],
            "value": [True, "=NA()", "0.96％", "9%6", "89.99999999999999999", "1000000000000000", 1e-16,
-                     ("%", 0.8999999999996)],
+                     ("%", 0.8999999999996), "96" + " " * 5000],
            "planned": [False, "=1/0", "1e2"],
-           "deductions": [True, "=1/0", "4.00000000000001", "①3.999999999999999", "0.999999999999999", 1e-16]}
+           "deductions": [True, "=1/0", "4.00000000000001", "①3.999999999999999", "0.999999999999999", 1e-16,
+                          "4" + " " * 5000]}
 
 
 # Cells that are no text or number a method reads: every method refuses them (a reviewer's fuzz had
@@ -223,6 +224,16 @@ def test_recalc_of_a_portable_template_finds_what_it_finds_in_the_addins(tmp_pat
     [report] = recalc([str(saved)], tmp_path / "out_prompt", jobs=1).reports
     assert report.note == NOTE_PROMPTS
     assert [(f.cell, f.kind) for f in report.findings if f.cell.endswith("26")] == [("L26", "unreadable")]
+
+    path = tmp_path / "in_prompts" / "评分表.xlsx"   # (most filled rows prompting: still the prompts' note)
+    write_evaluation("yueyang-2020", path, portable=True)
+    wb = load_workbook(path)
+    for row in range(5, 10):
+        wb[E.SHEET][f"K{row}"] = "x"
+    wb.save(path)
+    [saved] = libreoffice.recalculate([path], tmp_path / "lo3")
+    [report] = recalc([str(saved)], tmp_path / "out_prompts", jobs=1).reports
+    assert report.note == NOTE_PROMPTS and {f.cell for f in report.findings} >= {f"K{row}" for row in range(5, 10)}
 
 
 def test_evaluation_new_portable_writes_no_perf_function(tmp_path, capsys):

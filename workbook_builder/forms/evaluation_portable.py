@@ -39,6 +39,7 @@ from addin.engine.frameworks import BAND, CHECKLIST, DEDUCTION, RATIO
 from addin.engine.frameworks.criteria import CIRCLED, Criterion
 from addin.engine.frameworks.methods import FRACTION_LIMIT, _ALL, _NO_DEDUCTION, _NONE
 
+from ..readers.container import MAX_TEXT
 from .portable import NotPortable, _round, _text
 
 HELPER_COLUMN = "P"   # the first hidden column of helper cells: right of the sheet's last (evaluation_layout)
@@ -53,13 +54,12 @@ MAX_DECIMALS = 6   # a number typed with more (89.99999999999999) is asked again
 
 
 # The prompts a score shows instead of a number: each begins with evaluation_layout.PROMPT (请)
-CHECKLIST_PROMPT = '"请按评分标准填写达成项，如 ①②④、1,2,4、全部 或 无（每项只写一次，不写评分标准中没有的项）"'
-ONE_TIER_PROMPT = '"请只填一项：该项各档互斥"'
-VALUE_PROMPT = '"请填写实际值：数值或百分比（如 96 或 96%）"'
-NO_BAND_PROMPT = '"请核对实际值：不在评分标准的任何一档内"'
-RATIO_PROMPT = '"请填写实际值和计划值：数值或百分比，实际值不小于 0，计划值大于 0"'
-DEDUCTION_PROMPT = ('"请按评分标准填写扣分：数值、扣N分或 无；多项扣分逐项写明编号（如 ①4③3），'
-                    '每项在评分标准的扣分范围内"')
+CHECKLIST_PROMPT = '"请改写达成项（如①②④、1,2,4、全部、无）"'   # (short: shown in a narrow cell)
+ONE_TIER_PROMPT = '"请只填一项（各档互斥）"'
+VALUE_PROMPT = '"请改写实际值（如96或96%）"'
+NO_BAND_PROMPT = '"请核对实际值（不在任何一档）"'
+RATIO_PROMPT = '"请改写实际值、计划值（数值或百分比，计划值大于0）"'
+DEDUCTION_PROMPT = '"请改写扣分（如3、无、①4③3，在扣分范围内）"'
 
 # Spaces and separators a 达成项 may hold between item numbers (the engine's [\s,，、;；/和及],
 # full-width forms too: the engine reads them through NFKC)
@@ -111,6 +111,12 @@ def _unusable(ref: str) -> str:
     return f"OR(ISERROR({ref}),ISLOGICAL({ref}))"
 
 
+def _too_long(ref: str) -> str:
+    """Whether an input cell's text is longer than recalc reads (it keeps a cell's first
+    :data:`~workbook_builder.readers.container.MAX_TEXT` characters, and the engine then refuses)."""
+    return f"LEN({ref})>{MAX_TEXT}"
+
+
 def _bounded(number: str) -> str:
     """``number`` where the engine reads it (an absolute value below 10^15 and, unless 0, not
     below 10^-15), else ""."""
@@ -134,7 +140,7 @@ def _percent_number(ref: str, text: str, body: str) -> str:
     "" where it is none of those."""
     read = _bounded(f'IF({_plain_number(body)},VALUE({body}),"")')
     number = _bounded(f"IF({_shown_percent(ref)},ROUND({ref}*100,10),{ref})")
-    return f'IF({_unusable(ref)},"",IF(ISNUMBER({ref}),{number},IF(ISTEXT({ref}),{read},"")))'
+    return f'IF(OR({_unusable(ref)},{_too_long(ref)}),"",IF(ISNUMBER({ref}),{number},IF(ISTEXT({ref}),{read},"")))'
 
 
 def _body(text: str) -> str:
@@ -210,8 +216,8 @@ def _checklist(criterion: Criterion, c: Callable[[str], str], helper: Callable[[
     text = (f"IF({_one_of(word, _NONE | {chr(0xFF10)})},0,IF({_one_of(word, _ALL)},{everything},"
             f"IF(OR({unknown},{twice}),{CHECKLIST_PROMPT},"
             + (f"IF({chosen}>1,{ONE_TIER_PROMPT},{score}))))" if criterion.alternatives else f"{score})))"))
-    return (f'=IF(ISERROR({met}),{CHECKLIST_PROMPT},IF({met}="","",'   # (a logical value is no number nor text)
-            f"IF(ISNUMBER({met}),{number},IF(ISTEXT({met}),{text},{CHECKLIST_PROMPT}))))")
+    return (f'=IF(ISERROR({met}),{CHECKLIST_PROMPT},IF({met}="","",IF({_too_long(met)},{CHECKLIST_PROMPT},'
+            f"IF(ISNUMBER({met}),{number},IF(ISTEXT({met}),{text},{CHECKLIST_PROMPT})))))")   # (a logical value: neither)
 
 
 def _band_number(criterion: Criterion, value: str, text: str, read: str) -> str:
@@ -301,7 +307,7 @@ def _deduction(criterion: Criterion, c: Callable[[str], str], helper: Callable[[
     none = _one_of(f'SUBSTITUTE(TRIM({deductions})," ","")', _NO_DEDUCTION)
     text = f"IF({none},{left('0')},IF(ISNUMBER(FIND(CHAR(1),{marked})),{named},{plain}))"
     return (f'=IF(ISERROR({deductions}),{DEDUCTION_PROMPT},IF({deductions}="","",'
-            f"IF(NOT(ISNUMBER({points})),{DEDUCTION_PROMPT},"
+            f"IF(OR(NOT(ISNUMBER({points})),{_too_long(deductions)}),{DEDUCTION_PROMPT},"
             f"IF(ISNUMBER({deductions}),{number},IF(ISTEXT({deductions}),{text},{DEDUCTION_PROMPT})))))")
 
 

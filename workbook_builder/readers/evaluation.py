@@ -270,8 +270,9 @@ def _not_computed(read: ReadEvaluation, portable: bool = False) -> None:
                 and not _judged(row)]
     for row in prompted:
         row.score = None
-    if prompted:
+    if prompted:   # (the template computed: its other blank scores are the evaluator's)
         read.uncalculated, read.note = True, NOTE_PROMPTS
+        return
     for row in rows:   # the add-in refused the inputs: the engine says why, at the input (not 公式的错误值)
         if row.score == REFUSED and not _judged(row):
             row.score = None
