@@ -66,7 +66,9 @@ DEDUCTION_PROMPT = '"请改写扣分（如3、无、①4③3，在扣分范围�
 _SEPARATORS = (" ", "\u3000", "\u00a0", "CHAR(9)", "CHAR(10)", "CHAR(13)", ",", "，", "、", ";", "；", "/", "／",
                "和", "及")
 _FULL_DIGITS = tuple((chr(0xFF10 + d), str(d)) for d in range(10))
-_WIDE_SPACES = (("\u3000", " "), ("\u00a0", " "))   # ideographic and no-break spaces: spaces to NFKC
+# ideographic and no-break spaces (spaces to NFKC), tabs and line breaks: spaces, which TRIM takes
+# off the ends as the engine strips its whitespace
+_WIDE_SPACES = (("\u3000", " "), ("\u00a0", " "), ("CHAR(9)", " "), ("CHAR(10)", " "), ("CHAR(13)", " "))
 
 
 def _literal(text: str) -> str:
@@ -267,7 +269,7 @@ def deduction_helper(deductions: str) -> str:
     """The helper cell of a 扣分制 row: its 扣分 text without 扣 and 分, each item number marked by
     CHAR(1) before it, a space or separator just before an item number taken out (``①4，③3`` is
     CHAR(1)①4CHAR(1)③3), outer spaces off; "" for a number or a blank."""
-    text = _substituted(deductions, [("扣", ""), ("分", "")])
+    text = _substituted(deductions, [("扣", ""), ("分", ""), *_WIDE_SPACES])
     for circled in CIRCLED:
         text = f"SUBSTITUTE({text},{_text(circled)},CHAR(1)&{_text(circled)})"
     for separator in (" ", "\u3000", ",", "，", "、", ";", "；"):
@@ -304,7 +306,7 @@ def _deduction(criterion: Criterion, c: Callable[[str], str], helper: Callable[[
     marks = f'(LEN({marked})-LEN(SUBSTITUTE({marked},CHAR(1),"")))'
     broken = f'OR(LEFT({marked},1)<>CHAR(1),{marks}<>{known},{",".join(wrong) or "FALSE"})'
     named = f"IF({broken},{DEDUCTION_PROMPT},{left('+'.join(amounts) or '0')})"
-    none = _one_of(f'SUBSTITUTE(TRIM({deductions})," ","")', _NO_DEDUCTION)
+    none = _one_of(f'SUBSTITUTE(TRIM({_substituted(deductions, _WIDE_SPACES)})," ","")', _NO_DEDUCTION)
     text = f"IF({none},{left('0')},IF(ISNUMBER(FIND(CHAR(1),{marked})),{named},{plain}))"
     return (f'=IF(ISERROR({deductions}),{DEDUCTION_PROMPT},IF({deductions}="","",'
             f"IF(OR(NOT(ISNUMBER({points})),{_too_long(deductions)}),{DEDUCTION_PROMPT},"
