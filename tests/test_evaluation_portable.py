@@ -11,6 +11,7 @@ where the engine refuses the inputs the formula shows its prompt (请…), never
 from __future__ import annotations
 
 import random
+import re
 from decimal import Decimal
 
 import pytest
@@ -21,6 +22,7 @@ from addin.engine.frameworks import METHODS, get_framework, list_frameworks
 from tests import libreoffice
 from workbook_builder.cli import main
 from workbook_builder.forms import evaluation_layout as E
+from workbook_builder.forms import evaluation_portable as EP
 from workbook_builder.forms.evaluation import build_evaluation_workbook, write_evaluation
 from workbook_builder.readers.evaluation import read_evaluations
 from workbook_builder.readers.source import read_grids
@@ -247,6 +249,8 @@ def test_evaluation_new_portable_writes_no_perf_function(tmp_path, capsys):
         formulas = [c.value for ws in book for row in ws.iter_rows() for c in row
                     if isinstance(c.value, str) and c.value.startswith("=")]
         assert formulas and not [f for f in formulas if "PERF_" in f.upper()]
+        called = {name for f in formulas for name in re.findall(r"([A-Z][A-Z0-9.]*)\(", re.sub(r'"[^"]*"', "", f))}
+        assert called <= EP.FUNCTIONS, called - EP.FUNCTIONS   # (what Excel 2010, WPS and LibreOffice share)
         assert max(map(len, formulas)) <= 8192
         assert ["公式", "通用公式（无需加载项）"] in [[c.value for c in row[:2]] for row in book[E.META_SHEET].iter_rows()]
 

@@ -3,8 +3,7 @@
 Where the add-in is not installed (WPS Office, LibreOffice, Excel without Python) a 评分表 wired
 with PERF_CHECKLIST / PERF_BAND / PERF_RATIO / PERF_DEDUCT shows ``#NAME?`` in every score. A
 portable one writes each score as a formula of functions Excel 2010+, WPS and LibreOffice share
-(IF, AND, OR, NOT, ISNUMBER, ISTEXT, IFERROR, VALUE, SUBSTITUTE, TRIM, LOWER, LEFT, RIGHT,
-MID, LEN, FIND, MATCH, CELL, ROUND, MAX, MIN, SUM), compiled when the template is generated from
+(:data:`FUNCTIONS`), compiled when the template is generated from
 the criterion the framework states: the formula builders are looked up by the method names of
 :data:`addin.engine.frameworks.METHODS`.
 
@@ -42,6 +41,10 @@ from addin.engine.frameworks.methods import FRACTION_LIMIT, _ALL, _NO_DEDUCTION,
 from ..readers.container import MAX_TEXT
 from .portable import NotPortable, _round, _text
 
+# Every function the formulas call (tests/test_evaluation_portable.py checks that no other appears)
+FUNCTIONS = frozenset({"IF", "AND", "OR", "NOT", "ISNUMBER", "ISTEXT", "ISERROR", "ISLOGICAL", "IFERROR", "VALUE",
+                       "SUBSTITUTE", "TRIM", "LOWER", "LEFT", "RIGHT", "MID", "LEN", "FIND", "MATCH", "CHOOSE",
+                       "INT", "ABS", "CHAR", "CELL", "ROUND", "MAX", "MIN", "SUM", "COUNT"})
 HELPER_COLUMN = "P"   # the first hidden column of helper cells: right of the sheet's last (evaluation_layout)
 # The helper cells of an item row, by name, in column order from HELPER_COLUMN: the piece of
 # 扣分 after each item's number follow (扣分第1项 …)
