@@ -473,3 +473,22 @@ def test_an_amount_too_large_to_round_is_compared_not_a_stop(tmp_path):
     book.save(path)
     [written] = [r.path for r in write_reports(path, tmp_path / "报告.docx").reports]
     assert check_report(written, path).checked > 10
+
+
+def test_a_paragraph_joined_to_its_heading_is_still_checked(tmp_path):
+    """Delete pressed at a heading's end joins the paragraph below to it, in the heading's style:
+    its figures are checked (a changed 综合得分 had gone unnoticed, 0 处不一致)."""
+    from workbook_builder.reports.write import write_reports
+
+    book = workbook("26")
+    [written] = [r.path for r in write_reports(book, tmp_path / "报告.docx").reports]
+    document = Document(written)
+    paragraphs = document.paragraphs
+    at = next(n for n, p in enumerate(paragraphs) if p.text == "三、综合评价情况及评价结论")
+    heading, body = paragraphs[at], paragraphs[at + 1]
+    assert "综合得分94分" in body.text
+    heading.add_run(body.text.replace("综合得分94分", "综合得分99分"))
+    body._p.getparent().remove(body._p)
+    document.save(tmp_path / "合并.docx")
+    [found] = check_report(tmp_path / "合并.docx", book).discrepancies
+    assert "报告写总分为99分，自评表按计分规则重新计算为94分" in found.message

@@ -720,6 +720,9 @@ def check_blocks(blocks: list[Block], result, data: TableReportData,
     return _walk(blocks, Checker(result, data, money_unit))
 
 
+_SENTENCE = re.compile(r"[，。；]")   # what a heading never holds and a paragraph's sentences do
+
+
 def _walk(blocks: list[Block], checker: Checker) -> tuple[int, list[Discrepancy]]:
     """Feed the report's blocks to ``checker`` in order, telling it when it is in 绩效目标."""
     goals_level = None   # inside the 绩效目标 section (and its subsections) when set
@@ -730,6 +733,8 @@ def _walk(blocks: list[Block], checker: Checker) -> tuple[int, list[Discrepancy]
                 goals_level = block.level if goals_level is None else min(goals_level, block.level)
             elif goals_level is not None and block.level <= goals_level:
                 goals_level = None
+            if _SENTENCE.search(block.text):   # a paragraph joined to its heading (Delete at the heading's end)
+                checker.paragraph(block, goals_level is not None)
         elif block.kind == "table":
             checker.table(block)
         else:
