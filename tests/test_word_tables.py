@@ -380,3 +380,26 @@ def test_a_cell_merged_across_columns_is_found_at_each_of_them():
                           '<w:p/></w:tc><w:tc><w:p/></w:tc></w:tr>')
     cells = tr.findall(f"{{{w}}}tc")
     assert [cell_at(tr, column) for column in range(5)] == [cells[0], cells[1], cells[1], cells[2], None]
+
+
+def test_a_strict_open_xml_document_is_said_to_be_one(tmp_path):
+    """Word's “Strict Open XML Document” (purl.oclc.org relationship types, which python-docx does
+    not know): said so, with how to save it, not 缺少正文部件."""
+    import io
+    import zipfile
+
+    import docx
+
+    from workbook_builder.readers.container import UnreadableFile
+    from workbook_builder.readers.docx import open_document
+
+    plain = io.BytesIO()
+    docx.Document().save(plain)
+    strict = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(plain.getvalue())) as source, zipfile.ZipFile(strict, "w") as target:
+        for member in source.infolist():
+            target.writestr(member, source.read(member).replace(
+                b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+                b"http://purl.oclc.org/ooxml/officeDocument/relationships"))
+    with pytest.raises(UnreadableFile, match="是“Strict Open XML”格式的 Word 文档，无法读取；请在 Word 中另存为"):
+        open_document(strict.getvalue())

@@ -156,6 +156,9 @@ class WordGrid(Grid):
         return self.origins[row] if 0 <= row < len(self.origins) else None
 
 
+_STRICT = "purl.oclc.org/ooxml/officeDocument/relationships"   # a Strict Open XML package's relationship types
+
+
 def open_document(data: bytes):
     """The python-docx ``Document`` of a Word package's bytes. A macro-enabled document or a
     template is opened as the plain document it holds (its main part's content type fixed in
@@ -172,6 +175,9 @@ def open_document(data: bytes):
     try:
         part = package.part_related_by(RT.OFFICE_DOCUMENT)
     except (KeyError, ValueError):
+        if any(_STRICT in rel.reltype for rel in package.rels.values()):   # (Strict's types: python-docx knows none)
+            raise UnreadableFile("是“Strict Open XML”格式的 Word 文档，无法读取；请在 Word 中另存为“Word 文档(*.docx)”"
+                                 "后再试") from None
         raise UnreadableFile("Word 文档缺少正文部件（或有多个），无法读取") from None
     if part.content_type not in WORD_TYPES or not isinstance(part, DocumentPart):
         raise UnreadableFile("不是 Word 文档（正文部件的类型不是 Word 文档），请用 Word 或 WPS 另存为 .docx")
