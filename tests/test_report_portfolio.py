@@ -203,3 +203,17 @@ def test_a_batch_with_evaluation_forms_calls_its_tables_tables(tmp_path):
     report, _ = write_portfolio_report(path, tmp_path / "p.docx")
     text = "\n".join(p.text for p in Document(str(report)).paragraphs)
     assert f"个文件中的{len(data['tables'])}张表" in text and "张自评表" not in text
+
+
+def test_a_result_with_nothing_to_report_writes_no_report(tmp_path, capsys):
+    """A recalc of an empty folder (no table, no file left unread) had given a "0 张自评表" report;
+    one with only unreadable files still gets its report (which lists them)."""
+    empty = tmp_path / "空.json"
+    empty.write_text(json.dumps({"tables": [], "unreadable": []}), encoding="utf-8")
+    assert main(["report", "portfolio", str(empty), "-o", str(tmp_path / "空.docx")]) == 2
+    assert "空.json 中没有复核过的表，也没有无法读取的文件" in capsys.readouterr().err
+    assert not (tmp_path / "空.docx").exists()
+    unread = tmp_path / "无法读取.json"
+    unread.write_text(json.dumps({"tables": [], "unreadable": [{"file": "a.pdf", "message": "PDF 文件无法读取"}]}),
+                      encoding="utf-8")
+    assert main(["report", "portfolio", str(unread), "-o", str(tmp_path / "r.docx")]) == 0

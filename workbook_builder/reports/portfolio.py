@@ -130,7 +130,8 @@ def portfolio_data(result: dict, source: str = "") -> PortfolioData:
     """The portfolio's data from a recalc result dict (:meth:`RecalcResult.to_dict`). An entry not
     as recalc writes it (a total edited to 九十, findings that are not a list) is left out and
     said in ``notes``, as ``targets check --last-year`` does: one edit does not cost the report.
-    Raises :class:`ReportError` when there are no ``tables``, or when no entry is usable."""
+    Raises :class:`ReportError` when there are no ``tables``, when no entry is usable, or when
+    there is nothing to report (no table and no file left unread)."""
     name = source or "输入"
     if isinstance(result, dict) and isinstance(result.get("projects"), list) and "tables" not in result:
         raise ReportError(f"{name} 是 perfbook targets check（绩效目标审核）的结果，不是复核结果："
@@ -158,6 +159,8 @@ def portfolio_data(result: dict, source: str = "") -> PortfolioData:
             problems.append(f"unreadable 第 {n} 项不是无法读取的文件（应有文字 file 和 message）")
     if problems and not tables and not unreadable:
         raise ReportError(f"{name} 不是 perfbook recalc 的 JSON 结果（{problems[0]}）")
+    if not tables and not unreadable:   # (a recalc of a folder with nothing in it: no batch to report on)
+        raise ReportError(f"{name} 中没有复核过的表，也没有无法读取的文件，没有可写入批次汇总报告的内容")
     notes = [f"{name} 中 {p}，未计入本报告" for p in problems]
     return PortfolioData(source, tables, unreadable, notes, positions)
 
