@@ -93,3 +93,13 @@ def test_a_users_own_main_py_is_not_replaced_without_force(tmp_path, capsys):
     ours = (out / "main.py").read_text(encoding="utf-8")
     (out / "main.py").write_text(ours.replace("perfbook 0.", "perfbook 9.", 1), encoding="utf-8")   # (another version's)
     assert main(["lite", "-o", str(out)]) == 0 and (out / "main.py").read_text(encoding="utf-8") == ours
+
+
+def test_an_output_that_is_a_file_is_said_to_be_one(tmp_path, capsys):
+    """lite -o 已有文件: a file, not a folder, at once (it had said 已有不是 perfbook 写出的 main.py…
+    加 --force, and with --force 路径中有一段不是文件夹)."""
+    (tmp_path / "已有文件").write_text("x", encoding="utf-8")
+    for force in ([], ["--force"]):
+        assert main(["lite", "-o", str(tmp_path / "已有文件"), *force]) == 2
+        assert "已有文件 是文件，不是文件夹" in capsys.readouterr().err
+    assert (tmp_path / "已有文件").read_text(encoding="utf-8") == "x"

@@ -111,6 +111,8 @@ def write_lite(folder: str | Path, overwrite: bool = False) -> list[Path]:
     unless ``overwrite``."""
     folder = Path(folder)
     code = main_py()
+    if folder.exists() and not folder.is_dir():   # (said first: --force would not help)
+        raise LiteFilesExist(f"{shown_path(str(folder))} 是文件，不是文件夹：-o 请给出放 main.py 和 requirements.txt 的文件夹")
     if not overwrite:
         theirs = [p.name for p, text in ((folder / "main.py", code), (folder / "requirements.txt", REQUIREMENTS))
                   if not _ours(p, text)]
