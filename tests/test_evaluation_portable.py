@@ -34,7 +34,7 @@ COPIES = 60   # filled copies of each framework's template, computed in one Libr
 # what must score (not show a prompt) wherever its method is used
 WELL_FORMED = {"met": ["①②", "1,2", "1、2", "全部", "无", "1", 2, 0, "全部\t", "\n无"],
                "value": [96, "96%", 0.96, "96", "96％", "96 %", "９６", "96\n", "\t96%"],
-               "planned": [100, "100%", "100\t"], "deductions": ["无", 0, "不扣分", "无\t", "①1\t③1"]}
+               "planned": [100, "100%", "100\t"], "deductions": ["无", 0, "不扣分", "无\t", "①1\t③1", "①1，", "3、"]}
 # then, in the copies after the well-formed ones, each of these once: what a reviewer's fuzz found
 # the formulas reading otherwise than the engine (a number where it refuses, another number)
 ADVERSE = {"met": [True, "=TRUE()", "=1/0", "\u3000无", "①" + " " * 5000],

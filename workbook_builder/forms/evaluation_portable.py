@@ -270,14 +270,15 @@ def _ratio(criterion: Criterion, c: Callable[[str], str], helper: Callable[[obje
 
 def deduction_helper(deductions: str) -> str:
     """The helper cell of a 扣分制 row: its 扣分 text without 扣 and 分, each item number marked by
-    CHAR(1) before it, a space or separator just before an item number taken out (``①4，③3`` is
-    CHAR(1)①4CHAR(1)③3), outer spaces off; "" for a number or a blank."""
-    text = _substituted(deductions, [("扣", ""), ("分", ""), *_WIDE_SPACES])
+    CHAR(1) before it, a space or separator just before an item number or at the end taken out
+    (``①4，③3，`` is CHAR(1)①4CHAR(1)③3, as the engine passes over the separators), outer spaces
+    off; "" for a number or a blank."""
+    text = _substituted(f"{deductions}&CHAR(1)", [("扣", ""), ("分", ""), *_WIDE_SPACES])   # (a mark at the end)
     for circled in CIRCLED:
         text = f"SUBSTITUTE({text},{_text(circled)},CHAR(1)&{_text(circled)})"
-    for separator in (" ", "\u3000", ",", "，", "、", ";", "；"):
+    for separator in (" ", ",", "，", "、", ";", "；"):
         text = f"SUBSTITUTE({text},{_text(separator)}&CHAR(1),CHAR(1))"
-    return f'=IF(ISTEXT({deductions}),TRIM({text}),"")'
+    return f'=IF(ISTEXT({deductions}),TRIM(LEFT({text},LEN({text})-1)),"")'
 
 
 def _deduction(criterion: Criterion, c: Callable[[str], str], helper: Callable[[object], str]) -> str:
