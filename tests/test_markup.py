@@ -461,3 +461,23 @@ def test_text_struck_through_in_a_page_cell_is_not_read():
             "<td><s>未闭合</td><td>4</td></tr></table>")
     [grid] = read_markup_grids(_page(body), "html", "表")
     assert grid.rows == [[7.0, 8.0, 6.0, "", 4.0]]
+
+
+def test_the_values_copy_carries_marks_on_empty_cells_and_dates_too(tmp_path):
+    """Marks written with the values (a target list's copy): a flagged empty cell is filled and
+    commented, a flagged date keeps its date format, a note alone leaves its cell unfilled."""
+    import datetime as dt
+
+    from openpyxl import load_workbook as load
+
+    from workbook_builder.readers.container import Grid
+    from workbook_builder.recalc.copies import values_workbook
+
+    grid = Grid("清单", [["项目", None, dt.date(2024, 3, 1)]], 0, 0)
+    marks = {"清单": {"B1": ("\n缺少指标值", True), "C1": ("日期", True), "A1": ("审核等级 良", False), "D3": ("下方", True)}}
+    values_workbook([grid], tmp_path / "v.xlsx", marks, "perfbook 目标审核")
+    ws = load(tmp_path / "v.xlsx")["清单"]
+    assert (ws["B1"].value, ws["B1"].fill.fgColor.rgb, ws["B1"].comment.text) == (None, "FFFF9999", "缺少指标值")
+    assert ws["C1"].number_format == "yyyy-mm-dd" and ws["C1"].fill.fgColor.rgb == "FFFF9999"
+    assert ws["A1"].fill.fgColor.rgb != "FFFF9999" and ws["A1"].comment.author == "perfbook 目标审核"
+    assert ws["D3"].comment.text == "下方"   # (a mark below the values read)

@@ -102,6 +102,9 @@ def test_the_same_list_as_csv(tmp_path, capsys):
     assert findings(tmp_path / "r.json")[0] == EXPECTED
     copy = openpyxl.load_workbook(tmp_path / "out" / "清单_审核.xlsx").active
     assert "成本超过预算" in copy["K5"].comment.text
+    # (marked as the values are written, as a patched copy is: the flag's fill, perfbook's notes)
+    assert copy["K5"].fill.fgColor.rgb == "FFFF9999" and copy["K5"].comment.author == "perfbook 目标审核"
+    assert copy["A2"].fill.fgColor.rgb != "FFFF9999" and "审核等级" in copy["A2"].comment.text   # (a grade: no flag)
 
 
 def test_json_has_exactly_the_documented_shape(tmp_path, capsys):

@@ -20,22 +20,33 @@ from dataclasses import replace
 from pathlib import Path
 
 import xlsxwriter
+from openpyxl.utils.cell import coordinate_to_tuple
 
 from ..files import inert_text
 from ..readers.container import WORD_FORMATS, Grid, excel_sheet_name
-from .annotate import write_annotated
+from .annotate import FLAG_FILL, write_annotated
 from ..logs import logger
 
-def values_workbook(grids: list[Grid], path: str | Path) -> dict[str, str]:
+def values_workbook(grids: list[Grid], path: str | Path, marks: dict | None = None, author: str = "perfbook"
+                    ) -> dict[str, str]:
     """An .xlsx holding the cell values of ``grids`` at their own addresses (sheets kept, hidden
     ones hidden); every text is stored as text, even one that starts like a formula. Returns
     each grid's sheet title in it (a name Excel refuses is changed). Streamed row by row
     (XlsxWriter's constant-memory mode): a list of 100,000 rows had taken 1.6 GB as an openpyxl
-    workbook."""
+    workbook. ``marks``: sheet name (as the grids name it) → cell (A1) → (note, flagged), written
+    with the values: a flagged cell filled, a note a comment by ``author`` (a target list's copy,
+    whose marks had been patched in afterwards, holding the sheet's whole XML tree: 1.3 GB)."""
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False,
                                            "strings_to_formulas": False, "strings_to_urls": False,
-                                           "nan_inf_to_errors": True, "tmpdir": str(Path(path).parent)})
-    dates = {kind: book.add_format({"num_format": spec}) for kind, spec in _DATE_FORMATS.items()}
+                                           "nan_inf_to_errors": True})   # (its row files: the system's temporary folder)
+    formats: dict[tuple[str, bool], object] = {}
+
+    def style(kind: str, flagged: bool) -> object:   # (a date's number format, a flag's fill)
+        if (kind, flagged) not in formats:
+            spec = {"num_format": _DATE_FORMATS[kind]} if kind in _DATE_FORMATS else {}
+            formats[kind, flagged] = book.add_format({**spec, **({"bg_color": FLAG_COLOR} if flagged else {})})
+        return formats[kind, flagged]
+
     used: set[str] = set()
     titles: dict[str, str] = {}
     for grid in grids:
@@ -49,20 +60,21 @@ def values_workbook(grids: list[Grid], path: str | Path) -> dict[str, str]:
             ws.hide()
         if grid.right > grid.left:   # (the source's widths are not in its values)
             ws.set_column(grid.left, grid.right - 1, 14)
-        for r, row in enumerate(grid.rows, start=grid.top):
-            for c, value in enumerate(row, start=grid.left):
-                if value is None or value == "":
-                    continue
-                if isinstance(value, str):
-                    ws.write_string(r, c, inert_text(value, 32767))   # never a formula, whatever it starts with
-                elif isinstance(value, bool):
-                    ws.write_boolean(r, c, value)
-                elif isinstance(value, (int, float)):
-                    ws.write_number(r, c, value)
-                elif isinstance(value, _DATE_KINDS):
-                    ws.write_datetime(r, c, value, dates[_date_kind(value)])
-                else:
-                    ws.write_string(r, c, inert_text(str(value), 32767))
+        marked = {(row - 1, col - 1): mark for ref, mark in ((marks or {}).get(grid.name) or {}).items()
+                  for row, col in [coordinate_to_tuple(ref)]}
+        by_row: dict[int, list[int]] = {}
+        for r, c in marked:
+            by_row.setdefault(r, []).append(c)
+        for r in range(grid.top, max(grid.bottom, max(by_row, default=-1) + 1)):
+            row = grid.rows[r - grid.top] if grid.top <= r < grid.bottom else []
+            filled = [c for c, value in enumerate(row, start=grid.left) if value is not None and value != ""]
+            for c in sorted(set(filled) | set(by_row.get(r, ()))) if r in by_row else filled:
+                value = row[c - grid.left] if 0 <= c - grid.left < len(row) else None
+                note, flagged = marked.get((r, c), ("", False))
+                _write(ws, r, c, value, style, flagged)
+                if note.strip():
+                    lines = sum(len(line) // 24 + 1 for line in note.strip().splitlines())
+                    ws.write_comment(r, c, note.strip(), {"author": author, "x_scale": 2.5, "y_scale": max(1, lines / 4)})
     if not grids:
         book.add_worksheet("Sheet")
     shown = [ws for ws, grid in zip(book.worksheets(), grids) if not grid.hidden]
@@ -70,6 +82,27 @@ def values_workbook(grids: list[Grid], path: str | Path) -> dict[str, str]:
         shown[0].activate()
     book.close()
     return titles
+
+
+def _write(ws, r: int, c: int, value: object, style, flagged: bool) -> None:
+    """One cell of a values copy: text as text (never a formula, whatever it starts with)."""
+    fmt = style("", flagged) if flagged else None
+    if value is None or value == "":
+        if flagged:
+            ws.write_blank(r, c, None, fmt)
+    elif isinstance(value, str):
+        ws.write_string(r, c, inert_text(value, 32767), fmt)
+    elif isinstance(value, bool):
+        ws.write_boolean(r, c, value, fmt)
+    elif isinstance(value, (int, float)):
+        ws.write_number(r, c, value, fmt)
+    elif isinstance(value, _DATE_KINDS):
+        ws.write_datetime(r, c, value, style(_date_kind(value), flagged))
+    else:
+        ws.write_string(r, c, inert_text(str(value), 32767), fmt)
+
+
+FLAG_COLOR = "#" + FLAG_FILL[2:]   # the fill of a flagged cell, as the patched copies have it
 
 
 # Date and time values as openpyxl had shown them

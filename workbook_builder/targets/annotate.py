@@ -4,13 +4,12 @@ project's name cell commented with its review grade; the original is never touch
 An .xlsx/.xlsm list is patched as recalc patches its copies (:mod:`..recalc.annotate`: only the
 marked sheets, the styles and the comment parts are rewritten, everything else copied byte for
 byte); other formats (.csv, .xls, .ods …) and packages that cannot be patched get an .xlsx of
-their cell values (:func:`..recalc.copies.values_workbook`), marked the same way. Every copy is
-written atomically.
+their cell values (:func:`..recalc.copies.values_workbook`), marked as the values are written
+(a list of 100,000 rows in constant memory). Every copy is written atomically.
 """
 
 from __future__ import annotations
 
-import tempfile
 from collections import defaultdict
 from pathlib import Path
 
@@ -92,7 +91,5 @@ def write_copy(source: Path, fmt: str, grids: list[Grid], dest: Path, rows) -> P
             return _patch(source, dest, marks)
         except Exception:  # noqa: BLE001 - an unusual package: mark a copy of its values instead
             logger.debug("无法在原文件结构上标注 %s，改为标注数值副本", source, exc_info=True)
-    with tempfile.TemporaryDirectory(prefix="perfbook-") as tmp:
-        values = Path(tmp) / "values.xlsx"
-        titles = values_workbook(grids, values)
-        return _patch(values, dest.with_suffix(".xlsx"), {titles.get(k, k): v for k, v in marks.items()})
+    # (marked as the values are written: patching a sheet of 100,000 rows held its whole XML tree)
+    return atomic_save(lambda tmp: values_workbook(grids, tmp, marks, AUTHOR_NOTE), dest.with_suffix(".xlsx"))
