@@ -1175,3 +1175,15 @@ def test_many_files_passed_over_alike_are_counted_in_the_printout(tmp_path, caps
     assert "全部列在复核汇总.xlsx 的“无法读取”表和 JSON 中" in out
     data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     assert len([u for u in data["unreadable"] if u["skipped"]]) == 50 and len(data["tables"]) == 1
+
+
+def test_an_end_record_claiming_a_directory_larger_than_the_file_is_said_damaged(tmp_path):
+    """A fake end record (in a comment) whose directory is larger than the whole file: damaged,
+    not 条目过多（目录 1618 MB）."""
+    import struct
+
+    zipped = tmp_path / "坏.zip"
+    fake = b"PK\x05\x06" + struct.pack("<HHHHLLH", 0, 0, 1, 1, 1_700_000_000, 0, 0)
+    zipped.write_bytes(build_zip([("表.xlsx", TABLE.read_bytes())])[:-2] + struct.pack("<H", len(fake)) + fake)
+    with pytest.raises(UnreadableFile, match="压缩包已损坏（目录记录的大小超过文件本身）"):
+        archive.unpack(str(zipped), str(tmp_path / "out"))

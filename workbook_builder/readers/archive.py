@@ -417,6 +417,9 @@ def _directory_size(handle) -> None:
     record gives (zipfile's own reader of that record)."""
     end = _end_record(handle)
     if end and end[zipfile._ECD_SIZE] > MAX_DIRECTORY:
+        handle.seek(0, os.SEEK_END)
+        if end[zipfile._ECD_SIZE] > handle.tell():   # (a directory larger than the file: no real one)
+            raise UnreadableFile("压缩包已损坏（目录记录的大小超过文件本身），无法读取；请重新打包后再报送")
         raise UnreadableFile(f"压缩包中的条目过多（目录 {end[zipfile._ECD_SIZE] // 2**20} MB），未读取；请解压后分批复核")
 
 
