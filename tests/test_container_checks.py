@@ -470,3 +470,28 @@ def test_a_styles_part_bloated_by_copying_is_no_bomb(tmp_path):
     assert info.file_size / info.compress_size > container.MAX_RATIO
     [want], [got] = (check_file(str(p), None, None, None, p.name) for p in (GOOD, path))
     assert [(f.cell, f.kind) for f in got.findings] == [(f.cell, f.kind) for f in want.findings]
+
+
+@pytest.mark.parametrize("strings", [1, 40_000])   # (a part read whole, and one read in chunks: over 1 MB)
+def test_a_shared_strings_part_declaring_more_than_it_holds_is_refused_naming_it(tmp_path, strings):
+    """uniqueCount="2000000000" in xl/sharedStrings.xml: calamine sets aside room for them all and
+    its process had ended (读取程序异常中止, no part named); the same part honestly counted is read."""
+    import xlsxwriter
+
+    path = tmp_path / "honest.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("自评表")
+    for n in range(strings):
+        sheet.write_string(n, 0, f"项目名称{n:08d}")
+    book.close()
+    read_source(path)   # (the honest one reads)
+    forged = tmp_path / "forged.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(forged, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            data = source.read(member)
+            if member.filename == "xl/sharedStrings.xml":
+                assert (len(data) > 1 << 20) == (strings > 1)
+                data = re.sub(rb'uniqueCount="\d+"', b'uniqueCount="2000000000"', data)
+            target.writestr(member, data)
+    with pytest.raises(UnreadableFile, match="部件 xl/sharedStrings.xml 声明有 2,000,000,000 条共享文字"):
+        check_container(forged)

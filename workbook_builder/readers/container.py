@@ -29,6 +29,7 @@ import bisect
 import codecs
 import html
 import io
+import itertools
 import math
 import os
 import posixpath
@@ -675,6 +676,20 @@ def _chunks(inflater, raw: bytes, left: int) -> Iterator[bytes]:
         raise zipfile.BadZipFile("member shorter than its declared size")
 
 
+_STRINGS_PART = re.compile(r"(?i)sharedstrings[^/]*\.xml$")
+_UNIQUE_COUNT = re.compile(rb"<(?:\w+:)?sst\b[^>]*?\buniqueCount\s*=\s*[\"'](\d{1,20})[\"']")
+
+
+def _strings_declared(member: _Entry, head: bytes) -> None:
+    """Refuse a shared-strings part that declares more strings than its bytes can hold (an
+    ``<si/>`` takes five): calamine sets aside room for them all first, and a forged
+    uniqueCount="2000000000" had ended the reading process with no part named."""
+    found = _UNIQUE_COUNT.search(head[:4096])
+    if found and int(found.group(1)) > member.file_size // 5 + 1:
+        raise UnreadableFile(f"部件 {member.filename} 声明有 {int(found.group(1)):,} 条共享文字，超出其内容所能容纳，"
+                             "文件已损坏；请用 Excel 或 WPS 打开后另存为 .xlsx 再试")
+
+
 def _scan_chunks(member: _Entry, chunks: Iterator[bytes], measure: bool,
                  percent_styles: frozenset[int] = frozenset()) -> _Extent | None:
     """Read a large member through, chunk by chunk: its CRC checked, a DTD or an entity
@@ -1113,6 +1128,11 @@ def check_package(archive: _Package, data: bytes, required: str | None = None,
             # a directory entry too is inflated and checked: zipfile reads its bytes (and its CRC)
             part = inflated.get(member)
             chunks = [part] if part is not None else _inflate(archive, data, member)
+            if _STRINGS_PART.search(member.filename):   # (its first bytes looked at before the rest is read)
+                if not isinstance(chunks, list):
+                    first = next(chunks, b"")
+                    chunks = itertools.chain([first], chunks)
+                _strings_declared(member, (chunks[0] if chunks else b"") if isinstance(chunks, list) else first)
             if isinstance(chunks, list):   # inflated whole: nearly every member
                 part = chunks[0] if chunks else b""
                 if whole:
