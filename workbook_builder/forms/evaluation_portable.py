@@ -170,46 +170,64 @@ def helper_label(key: object) -> str:
     return HELPERS[key] if key in HELPERS else f"扣分第{key[1]}项（读数）"
 
 
+def _checklist_helpers(criterion: Criterion, c: Callable[[str], str], helper: Callable[[object], str]) -> dict:
+    """A 逐项计分 row's 达成项: its item numbers written with digits, each between two commas
+    (``,1,,2,``: the circled ones taken out), and the count of its circled numbers."""
+    met = c("met")
+    digits = _substituted(met, [*((ch, "") for ch in CIRCLED), *((sep, ",") for sep in _SEPARATORS), *_FULL_DIGITS])
+    circled = f"LEN({met})-LEN({_substituted(met, [(ch, '') for ch in CIRCLED])})"
+    return {"tokens": f'=IF(ISTEXT({met}),","&SUBSTITUTE({digits},",",",,")&",","")',
+            "circled": f"=IF(ISTEXT({met}),{circled},0)"}
+
+
+def _deduction_helpers(criterion: Criterion, c: Callable[[str], str], helper: Callable[[object], str]) -> dict:
+    """A 扣分制 row's 扣分 marked (:func:`deduction_helper`), and the amount after each item's
+    number: a number, "x" where it is none, "" where the item is not named."""
+    marked = helper("marked")
+    found = {"marked": deduction_helper(c("deductions"))}
+    for i in criterion.items:
+        at = f"FIND(CHAR(1)&{_text(CIRCLED[i.number - 1])},{marked})"
+        end = f"IFERROR(FIND(CHAR(1),{marked},{at}+2),LEN({marked})+1)"
+        piece = f"TRIM(MID({marked},{at}+2,{end}-{at}-2))"
+        amount = _bounded(f"VALUE({piece})")
+        found[("piece", i.number)] = (f'=IF(ISNUMBER({at}),IF({_plain_number(piece)},IF(ISNUMBER({amount}),'
+                                      f'{amount},"x"),"x"),"")')
+    return found
+
+
+def _read_helpers(c: Callable[[str], str], helper: Callable[[object], str], field: str) -> dict:
+    """The 实际值 or 计划值 (``field``) as the engine reads it: its text made plain
+    (:func:`text_helper`), that text without its last %, and the number (:func:`_percent_number`)."""
+    return {f"{field}_text": text_helper(c(field)), f"{field}_body": _body(helper(f"{field}_text")),
+            f"{field}_read": "=" + _percent_number(c(field), helper(f"{field}_text"), helper(f"{field}_body"))}
+
+
+def _band_helpers(criterion: Criterion, c: Callable[[str], str], helper: Callable[[object], str]) -> dict:
+    """A 分档计分 row's 实际值 read (:func:`_read_helpers`), then placed in the criterion's unit."""
+    return {**_read_helpers(c, helper, "value"),
+            "value": "=" + _band_number(criterion, c("value"), helper("value_text"), helper("value_read"))}
+
+
+def _ratio_helpers(criterion: Criterion, c: Callable[[str], str], helper: Callable[[object], str]) -> dict:
+    """A 比例计分 row's 实际值 and 计划值 read (:func:`_read_helpers`)."""
+    return {**_read_helpers(c, helper, "value"), **_read_helpers(c, helper, "planned")}
+
+
 def helpers(criterion: Criterion, c: Callable[[str], str], helper: Callable[[object], str]) -> dict[object, str]:
     """The helper cells' formulas of an item row scored by ``criterion`` (``c``: the row's cells
-    on the score sheet, ``helper``: a helper cell by name): for 逐项计分 its 达成项's item numbers
-    written with digits, each between two commas (``,1,,2,``: the circled ones taken out, counted
-    apart); for 扣分制 its 扣分 marked (:func:`deduction_helper`) and the piece after each item's
-    number; for 分档计分 and 比例计分 the numbers read (:func:`_percent_number`)."""
-    if criterion.method == CHECKLIST:
-        met = c("met")
-        digits = _substituted(met, [*((ch, "") for ch in CIRCLED), *((sep, ",") for sep in _SEPARATORS),
-                                    *_FULL_DIGITS])
-        circled = f"LEN({met})-LEN({_substituted(met, [(ch, '') for ch in CIRCLED])})"
-        return {"tokens": f'=IF(ISTEXT({met}),","&SUBSTITUTE({digits},",",",,")&",","")',
-                "circled": f"=IF(ISTEXT({met}),{circled},0)"}
-    if criterion.method == DEDUCTION:
-        marked = helper("marked")
-        found = {"marked": deduction_helper(c("deductions"))}
-        for i in criterion.items:
-            at = f"FIND(CHAR(1)&{_text(CIRCLED[i.number - 1])},{marked})"
-            end = f"IFERROR(FIND(CHAR(1),{marked},{at}+2),LEN({marked})+1)"
-            piece = f"TRIM(MID({marked},{at}+2,{end}-{at}-2))"
-            amount = _bounded(f"VALUE({piece})")
-            found[("piece", i.number)] = (f'=IF(ISNUMBER({at}),IF({_plain_number(piece)},IF(ISNUMBER({amount}),'
-                                          f'{amount},"x"),"x"),"")')
-        return found
-    found = {}
-    for field in (("value", "planned") if criterion.method == RATIO else ("value",) if criterion.method == BAND else ()):
-        found[f"{field}_text"] = text_helper(c(field))
-        found[f"{field}_body"] = _body(helper(f"{field}_text"))
-        found[f"{field}_read"] = "=" + _percent_number(c(field), helper(f"{field}_text"), helper(f"{field}_body"))
-    if criterion.method == BAND:
-        found["value"] = "=" + _band_number(criterion, c("value"), helper("value_text"), helper("value_read"))
-    return found
+    on the score sheet, ``helper``: a helper cell by name), by its method (:data:`HELPER_FORMULAS`;
+    a judged row has none)."""
+    build = HELPER_FORMULAS.get(criterion.method)
+    return build(criterion, c, helper) if build else {}
 
 
 def _checklist(criterion: Criterion, c: Callable[[str], str], helper: Callable[[object], str]) -> str:
     met, tokens, circled = c("met"), helper("tokens"), helper("circled")
     items = criterion.items
-    counts = [f"({_occurrences(tokens, f',{i.number},')}+{_occurrences(met, CIRCLED[i.number - 1])})" for i in items]
+    circled_of = [_occurrences(met, CIRCLED[i.number - 1]) for i in items]
+    counts = [f"({_occurrences(tokens, f',{i.number},')}+{ring})" for i, ring in zip(items, circled_of)]
     rest = _substituted(tokens, [(f",{i.number},", "") for i in items])
-    unknown = f'OR(SUBSTITUTE({rest},",","")<>"",{circled}<>{"+".join(_occurrences(met, CIRCLED[i.number - 1]) for i in items)})'
+    unknown = f'OR(SUBSTITUTE({rest},",","")<>"",{circled}<>{"+".join(circled_of)})'
     twice = "OR(" + ",".join(f"{n}>1" for n in counts) + ")"
     chosen = "+".join(f"({n}>0)" for n in counts)
     score = _round("+".join(f"({n}>0)*{_number(i.high)}" for n, i in zip(counts, items)), 2)
@@ -317,5 +335,8 @@ def _deduction(criterion: Criterion, c: Callable[[str], str], helper: Callable[[
             f"IF(ISNUMBER({deductions}),{number},IF(ISTEXT({deductions}),{text},{DEDUCTION_PROMPT})))))")
 
 
-# The formula of an item's 自评得分 by its criterion's method (judgement: typed, no formula)
+# The formula of an item's 自评得分 by its criterion's method (judgement: typed, no formula), and
+# the formulas of its helper cells
 FORMULAS: dict[str, Callable] = {CHECKLIST: _checklist, BAND: _band, RATIO: _ratio, DEDUCTION: _deduction}
+HELPER_FORMULAS: dict[str, Callable] = {CHECKLIST: _checklist_helpers, BAND: _band_helpers, RATIO: _ratio_helpers,
+                                        DEDUCTION: _deduction_helpers}

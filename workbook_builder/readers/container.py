@@ -57,6 +57,7 @@ WORD_FORMATS = {"docx", "doc"}         # a .doc is read as the .docx LibreOffice
 # read when found in a folder; templates and
 # macro-enabled documents too: their content tells the format (an .xltx is an xlsx workbook)
 SUFFIXES = set(FORMATS) | {".xltx", ".xltm", ".xlt", ".ett", ".docm", ".dotx", ".dotm"}
+BIFF_SUFFIXES = (".xls", ".xlt", ".et", ".ett")   # Excel 97-2003 workbooks and WPS's, and their templates
 WORKBOOK_FORMATS = {"xlsx", "xlsm", "xls", "xlsb", "ods", "et"}
 MAX_FILE_BYTES = 64 * 1024 * 1024      # a submitted table is a few hundred KB
 MAX_UNCOMPRESSED = 256 * 1024 * 1024   # bytes of XML a package may unpack to
@@ -441,7 +442,7 @@ def _ole_format(data: bytes, path: Path) -> str:
     if has("EncryptionInfo") or has("EncryptedPackage"):
         raise UnreadableFile("文件已加密（设置了打开密码），请去掉密码后另存为 .xlsx 或 .docx")
     workbook = has("Workbook") or has("Book")
-    if has("WordDocument") and not (workbook and path.suffix.lower() in (".xls", ".xlt", ".et", ".ett")):
+    if has("WordDocument") and not (workbook and path.suffix.lower() in BIFF_SUFFIXES):
         if _encrypted_doc(data):
             raise UnreadableFile("文件已加密（设置了打开密码），请去掉密码后另存为 .docx")
         return "doc"   # (a workbook holding a Word object has both streams: its name decides)

@@ -25,7 +25,7 @@ from addin.engine.natures import parse_weight
 from addin.engine.numbers import quoted
 
 from ..forms import evaluation_layout as E
-from .container import Grid, address
+from .container import BIFF_SUFFIXES, Grid, address
 from ..forms.layout import MODE_LABEL, MODE_VALUE
 from .tables import NOT_COMPUTED_ERRORS, NOTE_NOT_COMPUTED, NOTE_PROMPTS, cell_texts, has_text, norm
 
@@ -258,13 +258,13 @@ def _not_computed(read: ReadEvaluation, portable: bool = False) -> None:
     formula is the evaluator's and is checked; one or two empty among computed ones were cleared.
     A 评价等级 showing the same error is the template's formula too (under a 总分 typed over its
     formula); where scores and 小计 are "" an .xls keeps 0 (see :func:`_blank_formulas`; in an
-    .xlsx or .ods a 0 is the evaluator's). A score
-    showing #VALUE! is the add-in's refusal of its inputs: the engine's finding on the input says
-    why (LibreOffice, computing nothing, gave that finding; Excel had given 公式的错误值). A
-    ``portable`` template's score showing its prompt (请…: inputs its formula does not read) is
-    computed here from the inputs, under one note; what the inputs lack is a finding at them."""
+    .xlsx or .ods a 0 is the evaluator's). A score showing #VALUE! is the add-in's refusal of its
+    inputs: the engine's finding on the input says why (LibreOffice, computing nothing, gave that
+    finding; Excel had given 公式的错误值). A ``portable`` template's score showing its prompt
+    (请…: inputs its formula does not read) is computed here from the inputs, under one note;
+    what the inputs lack is a finding at them."""
     rows, form = read.form.rows, read.form
-    if Path(read.file).suffix.lower() in _BIFF_SUFFIXES:
+    if Path(read.file).suffix.lower() in BIFF_SUFFIXES:   # (calamine reads a formula's "" there as 0)
         _blank_formulas(read)
     prompted = [row for row in rows if portable and isinstance(row.score, str) and row.score.startswith(E.PROMPT)
                 and not _judged(row)]
@@ -290,7 +290,6 @@ def _not_computed(read: ReadEvaluation, portable: bool = False) -> None:
         read.uncalculated, read.note = True, NOTE_NOT_COMPUTED
 
 
-_BIFF_SUFFIXES = (".xls", ".xlt", ".et", ".ett")   # files calamine reads a formula's "" from as 0
 REFUSED = "#VALUE!"   # what a PERF_* score shows where the add-in refuses its inputs (see addin.udfs)
 
 

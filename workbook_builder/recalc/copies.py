@@ -25,7 +25,12 @@ from openpyxl.utils.cell import coordinate_to_tuple
 from ..files import inert_text
 from ..readers.container import WORD_FORMATS, Grid, excel_sheet_name
 from .annotate import FLAG_FILL, write_annotated
+from .textsize import wrapped_lines
 from ..logs import logger
+
+FLAG_COLOR = "#" + FLAG_FILL[2:]   # the fill of a flagged cell, as the patched copies have it
+NOTE_WIDTH = 40   # characters a line of a comment holds (its box: 2.5 times XlsxWriter's default width)
+
 
 def values_workbook(grids: list[Grid], path: str | Path, marks: dict | None = None, author: str = "perfbook"
                     ) -> dict[str, str]:
@@ -72,8 +77,8 @@ def values_workbook(grids: list[Grid], path: str | Path, marks: dict | None = No
                 value = row[c - grid.left] if 0 <= c - grid.left < len(row) else None
                 note, flagged = marked.get((r, c), ("", False))
                 _write(ws, r, c, value, style, flagged)
-                if note.strip():
-                    lines = sum(len(line) // 24 + 1 for line in note.strip().splitlines())
+                if note.strip():   # (a box tall enough for its lines: four fit the default height)
+                    lines = wrapped_lines(note.strip(), NOTE_WIDTH)
                     ws.write_comment(r, c, note.strip(), {"author": author, "x_scale": 2.5, "y_scale": max(1, lines / 4)})
     if not grids:
         book.add_worksheet("Sheet")
@@ -100,9 +105,6 @@ def _write(ws, r: int, c: int, value: object, style, flagged: bool) -> None:
         ws.write_datetime(r, c, value, style(_date_kind(value), flagged))
     else:
         ws.write_string(r, c, inert_text(str(value), 32767), fmt)
-
-
-FLAG_COLOR = "#" + FLAG_FILL[2:]   # the fill of a flagged cell, as the patched copies have it
 
 
 # Date and time values as openpyxl had shown them
