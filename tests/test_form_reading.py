@@ -202,3 +202,20 @@ def test_a_named_row_with_a_zero_score_is_an_indicator(tmp_path):
     read = _variant("central_anhui_tangxi_1", tmp_path, zero)
     names = [i.level3 for i in read.table.indicators]
     assert "培训人数" in names and None not in names and "" not in names
+
+
+def test_a_header_with_its_sub_header_printed_again(tmp_path):
+    """The 三级指标 row and the 指标性质 | 指标值 | 度量单位 row below it, printed again on the
+    next page: both passed over, the table read as one (the sub-header is no indicator)."""
+    def swap(rows):
+        upper, lower = rows[10], rows[11]
+        rows[10] = lower[:3] + ["年度指标值", None, None] + upper[6:]
+        rows[11] = [None, None, None] + lower[3:6] + [None] * (len(lower) - 6)
+
+    def again(rows):
+        swap(rows)
+        rows[14:14] = [list(rows[10]), list(rows[11])]
+
+    once, twice = _variant("yunnan14_lijiang_gucheng_1", tmp_path, swap), _variant("yunnan14_lijiang_gucheng_1", tmp_path, again)
+    assert [i.level3 for i in twice.table.indicators] == [i.level3 for i in once.table.indicators]
+    assert [i.nature for i in twice.table.indicators] == [i.nature for i in once.table.indicators]

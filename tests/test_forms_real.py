@@ -131,3 +131,24 @@ def test_a_sentence_naming_the_columns_is_no_header(tmp_path):
     book.save(tmp_path / "说明.xlsx")
     with pytest.raises(NoTable, match="工作表“填表说明”中未找到含“三级指标”"):
         read_tables(tmp_path / "说明.xlsx")
+
+
+def test_a_two_row_header_printed_again_mid_table(tmp_path):
+    """Yunnan's 公开14表 has a two-row indicator header (实际完成值 | 分值 | 得分 above, 一级 |
+    二级 | 三级 | 指标性质 | 指标值 | 度量单位 below): printed again on the next page, both rows are
+    passed over and the table reads and scores as before, nothing read from the header."""
+    import json
+
+    source = next(p for p in FILES if p.stem == "yunnan14_yongde_1")
+    data = load(source)
+    data["rows"][17:17] = [list(data["rows"][11]), list(data["rows"][12])]   # rows 12–13 again above row 18
+    data["merges"] = []
+    changed = tmp_path / "yongde.json"
+    changed.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    [read] = read_tables(workbook(changed, tmp_path / "yongde.xlsx"))
+    [before] = read_tables(workbook(source, tmp_path / "before.xlsx"))
+    assert [i.level3 for i in read.table.indicators] == [i.level3 for i in before.table.indicators]
+    report, _ = report_table(read, "mof-2020", source.name)
+    shifted = [(f"{c[0]}{int(c[1:]) + 2}" if int(c[1:]) >= 18 else c, k) for c, k in
+               ((e["cell"], e["kind"]) for e in data["expected"])]
+    assert sorted((f.cell, f.kind) for f in report.findings) == sorted(shifted)

@@ -244,3 +244,70 @@ def test_a_table_kept_on_a_hidden_sheet_beside_a_visible_one_is_said_not_read():
     assert read.note == "隐藏的工作表“旧版”（另一个项目B）中也有自评表，未复核；如需复核请取消隐藏"
     [read] = tables_in([grid, blank, own], str(path))
     assert read.note == ""
+
+
+def _with_rows_copied(source, rows, before, out):
+    """``source``'s first sheet with its rows ``rows`` copied in again above row ``before``."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(source)
+    sheet = book.worksheets[0]
+    copied = [[sheet.cell(r, c).value for c in range(1, sheet.max_column + 1)] for r in rows]
+    sheet.insert_rows(before, len(copied))
+    for offset, values in enumerate(copied):
+        for c, value in enumerate(values, start=1):
+            sheet.cell(before + offset, c).value = value
+    book.save(out)
+    return out
+
+
+def _findings(path):
+    from workbook_builder.recalc.run import report_table
+
+    return [[(f.kind, f.cell) for f in report_table(read, None, "t")[0].findings] for read in read_tables(path)]
+
+
+def test_a_header_printed_again_on_the_next_page_goes_on_with_the_same_table(tmp_path):
+    """A table converted from a PDF, or copied page by page, repeats its indicator header on
+    each page: the rows after it are still the one table's (they had been read as a second
+    table, with neither funds block nor weights adding up)."""
+    source = next(SUBMITTED.glob("26_*.xlsx"))
+    [original] = read_tables(source)
+    [read] = read_tables(_with_rows_copied(source, [12], 17, tmp_path / "again.xlsx"))
+    assert [i.level3 for i in read.table.indicators] == [i.level3 for i in original.table.indicators]
+    assert _findings(tmp_path / "again.xlsx") == _findings(source) == [[("penalty_not_applied", "J14")]]
+
+
+def test_a_header_after_a_total_row_still_begins_another_table(tmp_path):
+    """The same header below a table's 总分 row is another table's (two tables on one sheet
+    without 项目名称 rows between them), not the first one's next page."""
+    from openpyxl import load_workbook
+
+    source = next(SUBMITTED.glob("26_*.xlsx"))
+    book = load_workbook(source)
+    sheet = book.worksheets[0]
+    rows = [[sheet.cell(r, c).value for c in range(1, 12)] for r in range(12, 21)]   # header to 总分
+    for offset, values in enumerate(rows):
+        for c, value in enumerate(values, start=1):
+            sheet.cell(22 + offset, c).value = value
+    book.save(tmp_path / "two.xlsx")
+    assert len(read_tables(tmp_path / "two.xlsx")) == 2
+
+
+def test_a_header_after_another_project_name_begins_another_table(tmp_path):
+    """The same header below a 项目名称 row is the next project's table, even with no 总分 row
+    or funds block between them (a sheet of tables listing only their indicators)."""
+    from openpyxl import load_workbook
+
+    source = next(SUBMITTED.glob("26_*.xlsx"))
+    book = load_workbook(source)
+    sheet = book.worksheets[0]
+    rows = [[sheet.cell(r, c).value for c in range(1, 12)] for r in range(12, 20)]   # header and indicators
+    for c in range(1, 12):
+        sheet.cell(20, c).value = None   # no 总分 row
+    sheet["A21"], sheet["C21"] = "项目名称", "另一个项目"
+    for offset, values in enumerate(rows):
+        for c, value in enumerate(values, start=1):
+            sheet.cell(22 + offset, c).value = value
+    book.save(tmp_path / "two.xlsx")
+    assert [r.table.project for r in read_tables(tmp_path / "two.xlsx")] == ["朝阳区政府网站功能和监测服务项目", "另一个项目"]

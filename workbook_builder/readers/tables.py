@@ -651,6 +651,8 @@ def _read_standard(grid: Grid, file: str) -> list[ReadTable]:
         if groups and _block_label(texts[header - grid.top]) and _block_label(texts[groups[-1][0] - grid.top]) \
                 and not any(groups[-1][-1] < a < header for a in anchors):
             groups[-1].append(header)   # (年度绩效目标2（40分）: the same table's next block)
+        elif groups and _repeats_header(texts, grid.top, groups[-1][-1], header, anchors):
+            groups[-1].append(header)   # (the header printed again on the next page: passed over)
         else:
             groups.append([header])
     tables = []
@@ -663,6 +665,34 @@ def _read_standard(grid: Grid, file: str) -> list[ReadTable]:
         end = min([a for a in anchors if a > header] + [end])
         tables.append(_read_block(grid, start, header, end, file, tuple(more)))
     return tables
+
+
+def _repeats_header(texts: list[list[str]], top: int, previous: int, header: int, anchors: list[int]) -> bool:
+    """Whether the indicator header at ``header`` is the one at ``previous`` printed again (a
+    table converted from a PDF or copied page by page repeats it on each page): the same cells,
+    and between them only indicator rows, no 项目名称, funds block, total or closing block that
+    would begin or end a table."""
+    if texts[header - top] != texts[previous - top] or any(previous < a < header for a in anchors):
+        return False
+    totals, closing = ends()
+    between = (t for row in texts[previous + 1 - top:header - top] for t in row if t)
+    return not any(t.startswith(totals) or t.startswith(closing) or form.FUNDS_TOTAL in t for t in between)
+
+
+def _repeated_rows(texts: list[list[str]], top: int, header: int, first: int, more: tuple[int, ...]) -> set[int]:
+    """The rows of a header printed again among ``more`` (a header cell for cell the same as an
+    earlier one): it, the row below it as far as the header's own rows go (指标性质 | 指标值 |
+    度量单位 under 年度指标值) and the row above it when that repeats the row above the header
+    (Yunnan's 公开14表, whose 实际完成值 | 分值 | 得分 sit in the row above 三级指标)."""
+    rows, seen = set(), [texts[header - top]]
+    for again in more:
+        if texts[again - top] not in seen:   # (a block of its own: 年度绩效目标2（40分）)
+            seen.append(texts[again - top])
+            continue
+        rows.update(again + k for k in range(-1, first - header)
+                    if 0 <= header + k - top and again + k - top < len(texts)
+                    and texts[again + k - top] == texts[header + k - top])
+    return rows
 
 
 _POINTS = re.compile(r"[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
@@ -953,8 +983,11 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str, more: 
     column_items, located = list(columns.items()), []
     has_nature = "nature" in columns
     passed = PassedLabels()   # labels of rows passed over (项目效益 on a placeholder row)
+    repeated = _repeated_rows(all_texts, top, header, first, more)
     for r in range(first, end):
         texts = all_texts[r - top] if top <= r < bottom else []
+        if r in repeated:
+            continue
         if r in more:   # the header of the next block: 年度绩效目标2（40分） | 一级指标 | …
             if implied:
                 label = _block_label(texts)
