@@ -152,3 +152,23 @@ def test_a_two_row_header_printed_again_mid_table(tmp_path):
     shifted = [(f"{c[0]}{int(c[1:]) + 2}" if int(c[1:]) >= 18 else c, k) for c, k in
                ((e["cell"], e["kind"]) for e in data["expected"])]
     assert sorted((f.cell, f.kind) for f in report.findings) == sorted(shifted)
+
+
+def test_funds_points_in_the_label_of_a_block_without_a_score_column(tmp_path):
+    """保山's 预算执行情况(万元)(20分) has 预算数 | 执行数 | 执行率 and no 得分 column: the block is
+    worth the 20 points its label states (it had been read as worth none, and the 80 of the
+    indicators said not to add up to 100), and its score is not asked for (there is no cell)."""
+    import json
+
+    source = next(p for p in FILES if p.stem == "yunnan_shidian_baozhong_1")
+    data = load(source)
+    scores = [8, 8, 8, 8, 8, 8, 8, 8, 6, 5, 5]
+    for row, score in zip(data["rows"][9:20], scores):
+        row[5], row[6] = row[4], score   # every target met, scored
+    data["rows"][20][6] = 80
+    changed = tmp_path / "filled.json"
+    changed.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    [read] = read_tables(workbook(changed, tmp_path / "filled.xlsx"))
+    assert read.table.funds.weight == "20"
+    report, result = report_table(read, "hubei-2020", source.name)
+    assert report.findings == [] and result.total == 80   # 0 of 20 spent, 80 of 80

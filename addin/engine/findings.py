@@ -156,11 +156,24 @@ def _readings(detail: IndicatorScore, reported: Decimal, profile) -> str:
     if exact is not None:
         readings.append(("截去小数而不四舍五入", exact.quantize(Decimal(1).scaleb(-d), rounding="ROUND_DOWN")))
     readings = [(name, value) for name, value in readings if value != detail.score]
-    match = next((name for name, value in readings if value == reported), None)
+    # fewer decimals than the rule keeps: named when they match, not listed among the readings tried
+    coarser = _coarser(exact, d) if exact is not None else []
+    match = next((name for name, value in [*readings, *coarser] if value == reported), None)
     if match:
         return f"（填报值是{match}计算的结果）"
     tried = "、".join(f"{name}计为{fmt(value)}" for name, value in dict(readings).items())
     return f"（另试{tried}，均不是{fmt(reported)}）" if tried else ""
+
+
+def _coarser(exact: Decimal, decimals: int) -> list[tuple[str, Decimal]]:
+    """The exact score kept to fewer decimals than the rule's, rounded or cut: a hand-scorer's
+    1.9 or 1.8 for 1.946, 7 for 6.67."""
+    readings = []
+    for n in range(decimals - 1, -1, -1):
+        step = Decimal(1).scaleb(-n)
+        readings.append((f"保留{n}位小数" if n else "取整数", exact.quantize(step, rounding="ROUND_HALF_UP")))
+        readings.append((f"截去到{n}位小数" if n else "截去小数取整", exact.quantize(step, rounding="ROUND_DOWN")))
+    return readings
 
 
 def settled(detail: IndicatorScore, reported_score: object, reason: object, rules: Profile) -> IndicatorScore:

@@ -937,7 +937,7 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str, more: 
             return values
 
         funds = Funds(**read_row(funds_row, [f for f in forms.FUNDS_FIELDS if f in funds_columns], ("funds",)))
-        if "score" in funds_columns and "weight" not in funds_columns:   # 预算执行情况（万元）（20分）
+        if "weight" not in funds_columns:   # 预算执行情况（万元）（20分）, with or without a 得分 column
             funds.weight = next(filter(None, map(_points_in, all_texts[funds_header - grid.top])), None)
         for r in range(funds_row + 1, header):
             row_texts_ = [t for t in all_texts[r - grid.top][: max(funds_columns.values()) - grid.left] if t]
@@ -1052,7 +1052,7 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str, more: 
         if above is not None:
             total_score, cells[("total", "score")] = above
     unscored = found is not None and not {"weight", "score"} & set(funds_columns) \
-        and not _names_points(all_texts[funds_header - grid.top])   # (not 权数 | 自评得分 either)
+        and not _names_points(all_texts[funds_header - grid.top]) and not funds.weight   # (not 权数 | 自评得分, nor (20分) either)
     if unscored or (not found_form.funds_weight and "weight" not in funds_columns):
         funds.weight = 0   # a funds block worth no points (no 分值, no 得分 column: 原州区's 自评表)
     rule = _find(grid, range(header, end), form.RULE)
