@@ -79,6 +79,8 @@ def test_new_from_a_one_project_spec(tmp_path, capsys):
 def test_new_needs_a_name(tmp_path, capsys):
     assert main(["new", "-o", str(tmp_path / "x.xlsx")]) == 2
     assert "请用 --name 给出项目名称" in capsys.readouterr().err
+    assert main(["new", "-o", str(tmp_path / "x.xlsx"), "--name", "   "]) == 2   # (a template of no name)
+    assert "不能只有空格" in capsys.readouterr().err and not (tmp_path / "x.xlsx").exists()
 
 
 @pytest.mark.parametrize("option, value, said", [

@@ -413,3 +413,59 @@ def test_a_list_wider_than_a_form_is_read_whole(tmp_path):
         wide.active.append([f"字段{n}" if number == 0 else "x" for n in range(70)] + list(row))
     wide.save(tmp_path / "wide.xlsx")
     assert [t.project for t in read_project_list(tmp_path / "wide.xlsx")] == ["甲"]
+
+
+@pytest.mark.parametrize("project, level3", [("*项目名称", "三级指标"), ("项目名称（全称）", "三级指标名称"),
+                                             ("项目名称(必填)", "※三级指标"), ("＊项目名称＊", "三级指标（必填）")])
+def test_a_required_mark_or_a_note_on_a_columns_label(tmp_path, project, level3):
+    """Budget systems mark required columns (*项目名称) or add a note (（全称）, (必填)); 三级指标名称
+    is 三级指标: read as the column (a list with them had been refused for lacking 项目名称)."""
+    columns = [project if c == "项目名称" else level3 if c == "三级指标" else c for c in COLUMNS]
+    rows = [{columns[COLUMNS.index(c)]: v for c, v in r.items()} for r in rows_for("甲") + rows_for("乙", (40, 50))]
+    tables = read_project_list(write(tmp_path, rows, columns=columns))
+    assert [t.project for t in tables] == ["甲", "乙"] and tables[0].indicators[1].level3 == "用户满意度"
+
+
+def test_a_column_named_twice_is_refused_naming_both(tmp_path):
+    """Last year's 年度指标值 kept (hidden) beside this year's: which one the templates should
+    carry is the user's to say (the first had been read without a word)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append([*COLUMNS, "年度指标值"])
+    for row in rows_for():
+        sheet.append([row[c] for c in COLUMNS] + ["24"])
+    book.save(tmp_path / "twice.xlsx")
+    assert problems(tmp_path / "twice.xlsx") == [
+        "表头中有 2 列都是“年度指标值”（K1、N1），无法确定读哪一列：请删除多余的列（或改为其他列名）后再试"]
+
+
+def test_an_error_value_in_a_label_or_unit_is_said(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(list(COLUMNS))
+    first, second = rows_for()
+    first["三级指标"], second["绩效度量单位"] = "#REF!", "#N/A"
+    for row in (first, second):
+        sheet.append([row[c] for c in COLUMNS])
+    book.save(tmp_path / "errors.xlsx")
+    assert problems(tmp_path / "errors.xlsx") == ["第 2 行：三级指标单元格中是 Excel 错误值 #REF!（引用无效）",
+                                                  "第 3 行：绩效度量单位单元格中是 Excel 错误值 #N/A（值不可用）"]
+
+
+def test_a_project_whose_name_was_left_blank_is_not_taken_into_the_one_above(tmp_path):
+    """A row without 项目名称 but with its own 年度总体目标 begins another project: said once, and
+    its rows are not added to the project above (whose weights had been said to add up to 180)."""
+    second = rows_for("", (40, 50))
+    second[0]["年度总体目标"] = "完成另一项工作"
+    assert problems(write(tmp_path, rows_for("甲") + second)) == [
+        "第 4 行：缺少项目名称（年度总体目标与上面的项目“甲”不同，像是另一个项目的第一行）"]
+    repeated = rows_for("甲")
+    repeated[1].update({c: repeated[0][c] for c in ("主管部门", "实施单位", "年度总体目标")})   # (a row repeating its project's texts)
+    assert [len(t.indicators) for t in read_project_list(write(tmp_path, repeated, "again.xlsx"))] == [2]
+    later = rows_for("甲")
+    later[0]["年度总体目标"], later[1]["年度总体目标"] = "", "目标写在第二行"   # (its first row left it blank)
+    assert [len(t.indicators) for t in read_project_list(write(tmp_path, later, "later.xlsx"))] == [2]

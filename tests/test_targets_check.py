@@ -1328,3 +1328,68 @@ def test_a_summary_perfbook_wrote_is_passed_over_not_unreadable(tmp_path, capsys
     data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     assert sorted((u["file"], u["skipped"]) for u in data["unreadable"]) == [("收到/上次复核.xlsx", True), ("收到/上次审核.xlsx", True)]
     assert len(data["projects"]) == 30
+
+
+def _sample_changed(tmp_path, change, name="list.xlsx"):
+    book = openpyxl.load_workbook(SAMPLE)
+    change(book.active)
+    book.save(tmp_path / name)
+    return tmp_path / name
+
+
+@pytest.mark.parametrize("label", ["*项目名称", "项目名称（全称）", "项目名称(必填)"])
+def test_a_marked_project_column_is_still_a_list_of_projects(tmp_path, capsys, label):
+    """*项目名称 had not been known as the list's header: the sheet was reviewed as one 申报表, one
+    project named after the sheet holding all 30 projects' rows (分值合计 2700)."""
+    def mark(sheet):
+        sheet["A1"] = label
+
+    path = _sample_changed(tmp_path, mark)
+    run(capsys, path, "-o", tmp_path / "out", "--json", tmp_path / "r.json")
+    _, data = findings(tmp_path / "r.json")
+    assert len(data["projects"]) == 30
+
+
+def test_a_project_column_named_otherwise_is_refused_not_read_as_one_project(tmp_path, capsys):
+    def rename(sheet):
+        sheet["A1"] = "项目名"
+
+    path = _sample_changed(tmp_path, rename)
+    code, out = run(capsys, path, "-o", tmp_path / "out", "--json", tmp_path / "r.json")
+    assert "A1的列名“项目名”像是项目名称，但不是 perfbook 认识的列名" in out.out
+    assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["projects"] == []
+
+
+def test_a_column_named_twice_is_refused(tmp_path, capsys):
+    def twice(sheet):
+        sheet["N1"] = "年度指标值"
+
+    path = _sample_changed(tmp_path, twice)
+    code, out = run(capsys, path, "-o", tmp_path / "out")
+    assert "表头中有 2 列都是“年度指标值”（K1、N1），无法确定读哪一列" in out.out
+
+
+def test_error_values_in_labels_and_units_are_said_at_their_cells(tmp_path, capsys):
+    def errors(sheet):
+        sheet["H4"], sheet["I4"], sheet["L5"] = "#REF!", "#REF!", "#N/A"
+
+    path = _sample_changed(tmp_path, errors)
+    run(capsys, path, "-o", tmp_path / "out", "--json", tmp_path / "r.json")
+    found, _ = findings(tmp_path / "r.json")
+    project = "2022-2023年朝阳区互联网接入服务"
+    assert {(project, "unreadable", c) for c in ("H4", "I4", "L5")} <= found
+
+
+def test_a_project_whose_name_was_left_blank_is_its_own(tmp_path, capsys):
+    """Project 2's name blanked: its rows are not project 1's (said once at its name cell)."""
+    def blank(sheet):
+        sheet["A8"] = "  "
+
+    path = _sample_changed(tmp_path, blank)
+    run(capsys, path, "-o", tmp_path / "out", "--json", tmp_path / "r.json")
+    found, data = findings(tmp_path / "r.json")
+    assert len(data["projects"]) == 30
+    [nameless] = [p for p in data["projects"] if not p["project"]]
+    assert any(f["cell"] == "A8" and "第 8 行缺少项目名称（年度总体目标与上面的项目" in f["message"] for f in nameless["findings"])
+    first = next(p for p in data["projects"] if p["project"] == "2022-2023年朝阳区互联网接入服务")
+    assert not any(f["kind"] == "weights" for f in first["findings"])

@@ -168,14 +168,14 @@ MAX_NEW_ROWS = 500   # indicator rows of a blank table (a real one has a few doz
 
 
 def _blank_table(args: argparse.Namespace) -> Table:
-    if not args.name:
-        raise CliError("请用 --name 给出项目名称，或用 --spec 给出只含一个项目的项目清单")
+    if not (args.name or "").strip():
+        raise CliError("请用 --name 给出项目名称（不能只有空格），或用 --spec 给出只含一个项目的项目清单")
     if not 1 <= args.rows <= MAX_NEW_ROWS:
         raise CliError(f"--rows 应为 1 到 {MAX_NEW_ROWS} 之间的整数（一张自评表的指标不过几十行）")
     annual = _amount("--annual", args.annual, positive=True)
     initial = _amount("--initial", args.initial, positive=False)
     return Table(
-        project=args.name,
+        project=args.name.strip(),
         department=args.department or "",
         implementer=args.implementer or "",
         year=args.year,

@@ -12,6 +12,7 @@ import csv
 import io
 import itertools
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from itertools import zip_longest
 from pathlib import Path
@@ -142,7 +143,10 @@ def _frame(path: Path) -> tuple[list[str], list[dict[str, str]], str | None, int
     rows = [[list_text(v) for v in row] for row in grid.rows]
     sheet = None if fmt == "csv" else grid.name
     at, header = list_header(rows) or (0, header_labels(rows[0]) if rows else [])
-    columns = {name: i for i, name in reversed(list(enumerate(header))) if name}   # the first of a name
+    repeated = repeated_column(header, lambda i: grid.address(grid.top + at, grid.left + i))
+    if repeated:
+        raise ProjectListError(path, [repeated], sheet)
+    columns = {name: i for i, name in enumerate(header) if name}
     written = header_units(rows[at]) if rows else []
     if at and header != header_labels(rows[at]):   # (two rows read as one: a label merged down from above)
         written = [b or a for a, b in zip_longest(header_units(rows[at - 1]), written, fillvalue="")]
@@ -169,17 +173,49 @@ HEADER_ROWS = 20   # a list's header is within its first rows (below a title, a 
 _AMOUNT_UNIT = re.compile(r"[(（](?:单位[:：])?(万元|元)[)）]$")
 
 
+# A required field's mark around a label (*项目名称, ※三级指标), and a short note after one
+# (项目名称（全称）, 三级指标(必填), 年度指标值（2024年）)
+_REQUIRED_MARK = re.compile(r"^[*＊※★]+|[*＊※★]+$")
+_NOTE_AFTER = re.compile(r"[(（][^()（）]{1,10}[)）]$")
+
+
+def _bare(text: str) -> str:
+    return _REQUIRED_MARK.sub("", text.replace("\n", "").replace(" ", "").strip())
+
+
+def _label(text: str) -> str:
+    label = _AMOUNT_UNIT.sub("", _bare(text))
+    if label in COLUMNS:
+        return label
+    for shorter in (_NOTE_AFTER.sub("", label), label.removesuffix("名称")):   # (三级指标名称)
+        if shorter in COLUMNS:
+            return shorter
+    return label
+
+
+def repeated_column(labels: list[str], cell: Callable[[int], str]) -> str | None:
+    """What to say when a header names one of the list's columns twice (last year's 年度指标值
+    kept, hidden, beside this year's): which one is meant, perfbook cannot tell. ``cell`` gives
+    the address of the header cell at an index."""
+    for label in COLUMNS:
+        at = [i for i, text in enumerate(labels) if text == label]
+        if len(at) > 1:
+            return (f"表头中有 {len(at)} 列都是“{label}”（{'、'.join(map(cell, at))}），无法确定读哪一列："
+                    "请删除多余的列（或改为其他列名）后再试")
+    return None
+
+
 def header_labels(row: list[str]) -> list[str]:
     """A header row's texts as labels: without the line breaks and spaces a long label is wrapped
-    with, and without the unit of an amount written after it (``全年预算数（万元）`` is 全年预算数;
-    see :func:`header_units`)."""
-    return [_AMOUNT_UNIT.sub("", c.replace("\n", "").replace(" ", "").strip()) for c in row]
+    with, the unit of an amount written after it (``全年预算数（万元）`` is 全年预算数; see
+    :func:`header_units`), a required field's mark (``*项目名称``), and a note after a column's
+    label or the 名称 of 三级指标名称 (``项目名称（全称）``, ``三级指标(必填)``)."""
+    return [_label(c) for c in row]
 
 
 def header_units(row: list[str]) -> list[str]:
     """The money unit each header text writes after its label (``万元``, ``元``), or ''."""
-    return [m.group(1) if (m := _AMOUNT_UNIT.search(c.replace("\n", "").replace(" ", "").strip())) else ""
-            for c in row]
+    return [m.group(1) if (m := _AMOUNT_UNIT.search(_bare(c))) else "" for c in row]
 
 
 def merged_labels(above: list[str], below: list[str]) -> list[str]:
@@ -236,7 +272,17 @@ def read_project_list(path: str | Path, profile: object = None, year: int | None
         problems.extend(f"第 {number} 行：{column}{NO_RESULT}" for column in COLUMNS if column in gone)
         if not any(_text(row, c) for c in COLUMNS):
             continue
-        name = _text(row, PROJECT) or current.get(PROJECT, "")
+        own = _text(row, PROJECT)
+        texts = {c: _text(row, c) for c in PROJECT_TEXTS}
+        unlike = other_project(texts, current) if not own and current.get(PROJECT) else []
+        if unlike:   # a project whose name was left blank: said once, its rows not the project's above
+            problems.append(f"第 {number} 行：缺少{PROJECT}（{'、'.join(unlike)}与上面的项目“{current[PROJECT]}”不同，"
+                            "像是另一个项目的第一行）")
+            current = {**texts, _NAMELESS: "1"}
+            continue
+        if not own and current.get(_NAMELESS):
+            continue
+        name = own or current.get(PROJECT, "")
         if not name:
             problems.append(f"第 {number} 行：缺少{PROJECT}")
             continue
@@ -257,6 +303,8 @@ def read_project_list(path: str | Path, profile: object = None, year: int | None
         level2 = _text(row, level2_label) or (current.get(level2_label, "") if same_level1 else "")
         current[level1_label], current[level2_label] = level1, level2
         values = {f: _text(row, form.INDICATOR_FIELDS[f]) for f in LIST_FIELDS}
+        problems.extend(f"第 {number} 行：{form.INDICATOR_FIELDS[f]}单元格中是 {meaning}"
+                        for f in _LABEL_FIELDS if (meaning := error_meaning(values[f])))
         if in_target and values["target"]:
             try:
                 values.update(_split(values, rules.bare_nature((level1, level2))))
@@ -272,6 +320,21 @@ def read_project_list(path: str | Path, profile: object = None, year: int | None
     if problems:
         raise ProjectListError(path, problems, sheet)
     return tables
+
+
+# A project's texts, which a continuation row leaves blank or repeats: one that differs is another project's
+PROJECT_TEXTS = (DEPARTMENT, IMPLEMENTER, form.GOAL)
+
+
+def other_project(texts: dict[str, str], current: dict[str, str]) -> list[str]:
+    """The labels of :data:`PROJECT_TEXTS` a row without a 项目名称 fills with other texts than the
+    project above it: the first row of a project whose name was left blank, not a row of that
+    project (both filled: a project whose first row leaves its goal blank is not taken for two)."""
+    return [label for label in PROJECT_TEXTS if texts.get(label) and current.get(label) and texts[label] != current[label]]
+
+
+_NAMELESS = "nameless"   # (the current project's mark: its name left blank, its rows passed over)
+_LABEL_FIELDS = ("level1", "level2", "level3", "unit")   # texts no rule reads as a value: an error value there is said here
 
 
 def list_amount(value: object, label: str, unit: str = "万元"):

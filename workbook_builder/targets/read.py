@@ -32,7 +32,8 @@ from addin.engine.target_review import Amount, AmountSum, TargetProject, TargetR
 from ..forms.layout import META_SHEET
 from ..readers.container import Grid, error_meaning
 from ..readers.project_list import (INDICATOR_COLUMNS, LIST_FIELDS, PROJECT_COLUMNS, header_labels, header_units,
-                                     list_amount, list_header, list_text, merged_labels)
+                                     list_amount, list_header, list_text, merged_labels,
+                                     other_project, PROJECT_TEXTS, repeated_column)
 from ..readers.tables import (NO_RESULT, PassedLabels, _carry_levels, _find_funds, _indicator_columns, _is_header, _recognise,
                               cell_texts, money_in, norm)
 from ..readers.tables import _fields as _indicator_fields
@@ -110,6 +111,9 @@ def _list_header(grid: Grid) -> tuple[int, dict[str, int]] | None:
     if found is None:
         return None
     r, row = found
+    repeated = repeated_column(row, lambda i: grid.address(grid.top + r, grid.left + i))
+    if repeated:
+        raise NoTargets(f"工作表“{grid.name}”的清单{repeated}")
     below = header_labels(texts[r + 1]) if r + 1 < len(texts) else []
     fields = _fields(row)
     named = {k for k in _fields(below) if k in LIST_FIELDS}
@@ -352,8 +356,19 @@ def read_list(grid: Grid, header: int, columns: dict[str, int], notes: list[str]
                                           cells={"project": cell}, columns=present))
             continue
         else:
-            _repeats(current, grid, r, columns, values)
+            unlike = other_project(_project_texts(grid, r, columns), _project_texts(grid, current.first_row, columns))
+            if unlike:   # (a project whose name was left blank: its rows its own, not the project's above)
+                cell = at(r, columns["project"])
+                current = TargetProject("", problems=[(cell, f"第 {r + 1} 行缺少项目名称（{'、'.join(unlike)}与上面的项目"
+                                                             f"“{current.project}”不同，像是另一个项目的第一行）")],
+                                        cells={"project": cell}, columns=present)
+                current.first_row = r
+                projects.append(current)
+            else:
+                _repeats(current, grid, r, columns, values)
         row = _row(grid, r, columns, values)
+        current.problems.extend((row.cells.get(f, ""), f"{form.INDICATOR_FIELDS[f]}单元格中是 {meaning}")
+                                for f in _LABEL_FIELDS if (meaning := error_meaning(values.get(f))))
         if not _has_indicator(values):
             continue
         if _unread(grid, r, {k: c for k, c in columns.items() if k in LIST_FIELDS}, current):
@@ -367,6 +382,16 @@ def read_list(grid: Grid, header: int, columns: dict[str, int], notes: list[str]
     for r, total in totals:
         _total_row(grid, r, columns, total, [p for p in projects if p.project])
     return projects + [t for _, t in totals]
+
+
+def _project_texts(grid: Grid, r: int | None, columns: dict[str, int]) -> dict[str, str]:
+    """The texts of :data:`PROJECT_TEXTS` in row ``r`` of a list, by label."""
+    fields = dict(zip(PROJECT_TEXTS, ("department", "implementer", "goal")))
+    return {label: list_text(grid.value(r, columns[f])).strip() if r is not None and f in columns else ""
+            for label, f in fields.items()}
+
+
+_LABEL_FIELDS = ("level1", "level2", "level3", "unit")   # texts no rule reads as a value: an error value there is said here
 
 
 def _unread(grid: Grid, r: int, columns: dict[str, int], project: TargetProject) -> bool:
@@ -492,12 +517,25 @@ def read_declaration(grid: Grid) -> list[TargetProject]:
     if not headers:
         return []
     names = [grid.top + i for i, row in enumerate(texts) if any(_is_project_label(t) for t in row)]
+    if not any(n < headers[0] for n in names):
+        _refuse_unknown_project_column(grid, texts, headers[0])
     starts = [n for n, after in zip(names, [*names[1:], grid.bottom]) if any(n < h < after for h in headers)]
     if len(starts) < 2:
         return [_declaration(grid, texts, headers, grid.top, grid.bottom)]
     starts = [grid.top, *(_form_start(texts, grid.top, n, max(h for h in headers if h < n)) for n in starts[1:])]
     bounds = zip(starts, [*starts[1:], grid.bottom])
     return [_declaration(grid, texts, [h for h in headers if start <= h < stop], start, stop) for start, stop in bounds]
+
+
+def _refuse_unknown_project_column(grid: Grid, texts: list[list[str]], header: int) -> None:
+    """Stop where an indicator header with no 项目名称 line above it names a project column in
+    words perfbook does not know (项目名, 项目全称): a list of many projects, which read as one
+    申报表 would be one project holding every row."""
+    row = texts[header - grid.top]
+    at = next((i for i, t in enumerate(row) if "项目" in t and ("名" in t or "称" in t)), None)
+    if at is not None:
+        raise NoTargets(f"工作表“{grid.name}”{grid.address(header, grid.left + at)}的列名“{row[at]}”像是项目名称，"
+                        f"但不是 perfbook 认识的列名，无法分出各个项目：请把这一列的列名改为“{PROJECT}”后再审核")
 
 
 def _form_start(texts: list[list[str]], top: int, name: int, header: int) -> int:
