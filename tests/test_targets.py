@@ -26,6 +26,9 @@ from addin.engine.targets import split_target
     ("完成建设,收入达到5亿元", ("定性", "完成建设,收入达到5亿元", "")),   # (two clauses)
     ("优（满意度≥90%）", ("定性", "优(满意度≥90%)", "")),   # (a grade and its remark)
     ("完成时间9月前", ("定性", "完成时间9月前", "")),   # (a deadline with a lead stays a statement)
+    ("100%（含）以上", ("≥", "100", "%")), ("≥95%(含)", ("≥", "95", "%")),   # (whether the bound counts: no unit)
+    ("≥95%（不含）", ("≥", "95", "%")),
+    ("≥ 50%且≤80%", ("定性", "≥50%且≤80%", "")), ("≥3天,≤5天", ("定性", "≥3天,≤5天", "")),   # (two bounds: a range)
 ])
 def test_nature_number_and_unit(text, expected):
     found = split_target(text)
@@ -47,3 +50,19 @@ def test_a_bare_number_is_read_only_as_told():
 def test_unusable_targets_are_refused(text, complaint):
     with pytest.raises(PerfError, match=complaint):
         split_target(text)
+
+
+def test_two_bounds_are_said_to_be_a_range_wherever_the_target_is_read():
+    """≥50%且≤80% had been read as ≥50% (the second bound dropped: 95% got full marks): the list
+    review, the engine reading the row as 定性 and PERF_SCORE beside a 性质 all say it is a range."""
+    from addin.engine import check_indicator, score_detail
+    from addin.engine.targets import two_bounds
+
+    said = "年度指标值“≥50%且≤80%”写了两个界限，是一个区间，年终无法按一个数计分；请只写一个，如“≥50%”"
+    assert two_bounds("≥50%且≤80%") == said and two_bounds("≥50%") is None
+    assert two_bounds("完成率≥90%，满意度≥95%") is None   # (two indicators' targets in one cell, not a range)
+    [finding] = check_indicator("", "≥50%且≤80%", "60%", 10, 10, "")
+    assert (finding.kind, finding.message) == ("unreadable", said)
+    with pytest.raises(PerfError, match="写了两个界限") as err:
+        score_detail("≥", "50%且≤80%", "95%", 20)
+    assert err.value.field == "target"

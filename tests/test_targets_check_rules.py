@@ -252,6 +252,12 @@ def test_a_range_for_a_target_is_said_to_be_one(target, suggested):
     assert finding.kind == "scale" and f"是一个区间，年终无法按一个数计分；请写出下限或上限，如“{suggested}”" in finding.message
 
 
+def test_two_bounds_for_a_target_are_said_to_be_a_range():
+    [finding] = review_project(make(with_row(1, nature="", target="≥ 50%且≤80%"), columns=frozenset(COLUMNS) - {"nature"}),
+                               "mof-2020").findings
+    assert finding.kind == "scale" and finding.message.endswith("写了两个界限，是一个区间，年终无法按一个数计分；请只写一个，如“≥50%”")
+
+
 def test_money_put_in_is_no_target_work_and_subsidies_paid_are():
     """预算执行率, 资金到位率 as an 产出 or 效益 target are inputs (鄂州's published table lists
     预算执行率 100% and 预算资金拨款率 100% as 数量指标); 巡检计划执行率 is work done, a subsidy

@@ -16,6 +16,7 @@ import re
 from .errors import PerfError
 from .numbers import is_blank, normalize_text, quoted
 from .profiles import Grade, Profile, Scale
+from .targets import two_bounds
 
 _SEPARATORS = re.compile(r"[\s/、,，;；|]+")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -46,6 +47,9 @@ def find_scale(target: object, profile: Profile) -> Scale:
             return scale
     if profile.default_scale is not None and _CJK.search(text) and not re.search(r"\d", _DATES.sub("", text)):
         return profile.default_scale   # 及时, 效果明显, 2021年12月完成: a statement of what is expected
+    said = two_bounds(target)   # ≥50%且≤80%: read as no number, and no grade either
+    if said:
+        raise PerfError(said)
     known = "、".join(s.name for s in profile.scales)
     raise PerfError(f"定性指标的年度指标值“{quoted(target)}”不是规则认可的评价等级（可用：{known}）")
 

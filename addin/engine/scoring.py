@@ -18,7 +18,7 @@ from .numbers import (amount_unit, fmt, has_unit, is_blank, quoted, read_amount,
 from .units import UNITS, other_quantity, unit_at
 from .profiles import Grade, get_profile
 from .qualitative import find_scale, read_grade
-from .targets import split_target, stated_target
+from .targets import split_target, stated_target, two_bounds
 
 _ZERO, _ONE = Decimal(0), Decimal(1)
 
@@ -80,6 +80,8 @@ def score_detail(
         score = round_half_up(grade.share * points, rules.decimals)
         return IndicatorScore(kind, points, score, score, grade=grade)
     with concerning("target"):
+        if said := two_bounds(target):   # 50%且≤80% beside 性质 ≥: not the first number alone
+            raise PerfError(said)
         a, target_unit = read_measure(target, unit, "年度指标值")
     with concerning("actual"):
         b, actual_unit = read_measure(actual, unit, "实际完成值")

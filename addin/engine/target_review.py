@@ -38,7 +38,7 @@ from .numbers import (BLANK_MARKS, _unit_forms, fmt, has_unit, normalize_text, q
 from .profiles import Profile, ProfileDefinitionError, TargetsReview, get_profile
 from .qualitative import find_scale
 from .table import weights_problem
-from .targets import split_target
+from .targets import split_target, two_bounds
 from .units import MONEY_SHORT, UNITS, convert, unit_at
 
 UNREADABLE = "unreadable"   # reading problems: not a rule, but deducted as the profile says
@@ -437,6 +437,8 @@ def _scale(ctx: Context) -> Iterator[TargetFinding]:
             span = _RANGE.fullmatch(text.replace(" ", ""))
             if _DATES.search(text):
                 why = _DATES_SAID.format(row.target)
+            elif said := two_bounds(row.target):   # ≥50%且≤80%
+                why = said
             elif span:   # (a time limit by its upper bound: 3~5天 is ≤5天; anything else by its lower)
                 unit = span.group(2) or span.group(4)
                 bound = (f"≤{span.group(3)}" if UNITS.get(unit_at(unit), ("",))[0] in ("时间", "月数")

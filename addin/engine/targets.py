@@ -53,6 +53,12 @@ _TRAILING = "。．；;，,、！!"   # punctuation closing a target cell
 _ANY_OPERATOR = re.compile("|".join(re.escape(word) for word, _ in (*BEFORE, *AFTER)))
 # A number with at most a short unit after it: the whole of a quantitative target.
 _QUANTITY = re.compile(r"(-?\d+(?:\.\d+)?)\s*([^\d\s]{0,8})")
+# Whether the bound itself counts, written after the number (95%（含）以上, ≥95%(含)): not the unit;
+# a strict bound is read as the other (see BEFORE)
+_INCLUSIVE = re.compile(r"\((?:不)?含\)")
+# A second bound after the first (≥50%且≤80%, ≥3天,≤5天): a range, no one number to score against
+_SECOND_BOUND = re.compile(r"\d[^\d]{0,6}?(?=(?:且|并且|而且|和|及|与|,|，|、|;|；)\s*(?:" +
+                           "|".join(re.escape(word) for word, _ in BEFORE) + r")\s*\d)")
 # Spellings of units inside targets that the rest of the engine knows by another name.
 _UNIT_NAMES = {"百分比": "%", "％": "%", "百分点": "%"}
 
@@ -70,6 +76,7 @@ class Target:
 
 
 def _unit(text: str) -> str:
+    text = _INCLUSIVE.sub("", text)
     for after, _ in AFTER:
         if text.endswith(after):
             text = text[: -len(after)]
@@ -98,6 +105,8 @@ def split_target(target: object, bare: str | None = None) -> Target:
     text = text.rstrip(_TRAILING) or text
     if text in BLANK_MARKS:
         raise PerfError("年度指标值为空", "target")
+    if _SECOND_BOUND.search(text):   # (a statement: the targets check says it is a range, the engine grades no number)
+        return Target(QUALITATIVE, text, "")
     for word, nature in BEFORE:
         if text.startswith(word):
             rest = text[len(word):]
@@ -139,6 +148,16 @@ def _named(text: str) -> Target | None:
     if nature is None or _NEGATED.search(lead[:len(lead) - len(word)]):
         return None
     return Target(nature, match.group(1), _unit(match.group(2)))
+
+
+def two_bounds(target: object) -> str | None:
+    """What to say of a target stating two bounds (≥50%且≤80%: a range, no one number to score
+    against), naming the first as one to keep; None when it states no second one."""
+    text = normalize_text(str(target or "")).replace(" ", "")
+    found = _SECOND_BOUND.search(text)
+    if found is None:
+        return None
+    return f"年度指标值“{target}”写了两个界限，是一个区间，年终无法按一个数计分；请只写一个，如“{text[:found.end()]}”"
 
 
 def stated_target(target: object) -> Target | None:
