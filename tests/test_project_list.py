@@ -155,6 +155,31 @@ def test_batch_writes_nothing_for_a_bad_list(tmp_path, capsys):
     assert "错误：项目清单" in err and "（工作表“Sheet1”）" in err and "第 2–3 行" in err and "应为 100" in err
 
 
+def test_batch_writes_the_projects_of_a_list_but_the_bad_one(tmp_path, capsys):
+    """One project's weights off by 5 had stopped every template: the others are written, the
+    bad one is said and listed in the index as not written, and the exit says a problem; a row
+    belonging to no project (its name left blank) is said too."""
+    from openpyxl import load_workbook
+
+    nameless = rows_for("", (40, 50))
+    nameless[0]["年度总体目标"] = "另一项工作"
+    odd = rows_for("丁")
+    odd[1]["绩效指标性质"] = "约等于"
+    rows = rows_for("甲") + rows_for("乙", (45, 40)) + rows_for("丙") + odd + nameless
+    out = tmp_path / "out"
+    assert main(["batch", str(write(tmp_path, rows)), "-o", str(out)]) == 2
+    assert sorted(p.name for p in out.iterdir()) == ["00_索引.xlsx", "1_甲.xlsx", "3_丙.xlsx"]
+    err = capsys.readouterr().err
+    assert "未生成：乙：清单中这个项目有问题：第 4–5 行：项目“乙”的指标分值合计 85" in err
+    assert "未生成：丁：清单中这个项目有问题：第 9 行：“用户满意度”：未知的绩效指标性质“约等于”" in err
+    assert "未生成：第 10 行：缺少项目名称（年度总体目标与上面的项目“丁”不同" in err
+    index = [row for row in load_workbook(out / "00_索引.xlsx").active.iter_rows(min_row=3, values_only=True)]
+    assert [(row[1], row[6][:12]) for row in index] == [
+        ("甲", "1_甲.xlsx"), ("乙", "未生成：清单中这个项目有"), ("丙", "3_丙.xlsx"), ("丁", "未生成：清单中这个项目有")]
+    assert main(["batch", str(write(tmp_path, rows_for("甲") + nameless, "two.xlsx")), "-o", str(tmp_path / "two")]) == 2
+    assert "未生成：第 4 行：缺少项目名称" in capsys.readouterr().err   # (the project's template written, the row said)
+
+
 def test_batch_never_opens_a_list_the_guarded_reader_refused(tmp_path, capsys, monkeypatch):
     """A pipe named .xlsx (which would block an open) or a sheet reaching XFD1048576 (which
     pandas would allocate): refused by the review's guarded reader, and not opened again."""

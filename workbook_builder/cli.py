@@ -224,7 +224,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def cmd_batch(args: argparse.Namespace) -> int:
     from .forms.batch import INDEX_NAME, INTERRUPTED, refuse_outputs, write_batch
-    from .readers.project_list import read_project_list
+    from .readers.project_list import read_projects
 
     found = get_form(args.form)
     profile = args.profile or found.profile
@@ -234,7 +234,11 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if any(u.message.startswith(("文件无法读取：", "未读取：")) for u in review.unreadable):
         _print_targets(review, brief=True)
         return EXIT_USER   # refused by the guarded reader (a pipe, a bomb): never opened here
-    tables = read_project_list(args.list, profile, args.year, funds_scored=bool(found.funds_weight))
+    listed = read_projects(args.list, profile, args.year, funds_scored=bool(found.funds_weight))
+    tables = listed.tables
+    refused = {n: "清单中这个项目有问题：" + "；".join(listed.of(n)) for n in range(len(tables)) if listed.of(n)}
+    if len(refused) == len(tables):   # (nothing to write: the list's problems, all of them)
+        listed.refuse()
     refuse_outputs(tables, args.output, args.force, args.list)   # (before the review is printed: nothing would be written)
     if args.portable:
         from .forms.portable import check_portable
@@ -244,9 +248,12 @@ def cmd_batch(args: argparse.Namespace) -> int:
     bar = _progress("生成模板", len(tables), "个项目")
     try:
         result = write_batch(tables, args.output, profile, args.year, overwrite=args.force,
-                             portable=args.portable, form_id=found, progress=bar.update, source=args.list)
+                             portable=args.portable, form_id=found, progress=bar.update, source=args.list,
+                             refused=refused)
     finally:
         bar.close()
+    for problem in listed.loose:   # (rows of no project: not written, said)
+        print(f"未生成：{shown_path(problem)}", file=sys.stderr)
     failed = [w for w in result.failed if w.error != INTERRUPTED]
     for written in failed:
         print(f"未生成：{shown_path(written.table.project)}：{shown_path(written.error)}", file=sys.stderr)
@@ -261,7 +268,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         print(f"生成已中断：其余 {len(result.failed) - len(failed)} 个项目未生成（已列在索引中），"
               "重新运行时加 --force 覆盖已生成的文件。", file=sys.stderr)
         return 130
-    return EXIT_USER if result.failed else 0
+    return EXIT_USER if result.failed or listed.loose else 0
 
 
 def _review_list(path: str, profile: str | None):
@@ -572,7 +579,7 @@ def build_parser() -> argparse.ArgumentParser:
         "batch",
         "按项目清单批量生成自评表模板 (templates for a project list)",
         description="读取预算系统导出的项目绩效目标清单（每行一个指标），为每个项目生成一个自评表模板，"
-        "并生成索引 00_索引.xlsx。清单有问题时列出所有问题（含行号），不写任何文件。",
+        "并生成索引 00_索引.xlsx。清单中有问题的项目（分值合计不为 100、性质或指标值无法读取等）列出问题（含行号）、不生成模板，在索引中标为未生成，其余项目照常生成（退出码 2）；所有项目都有问题或清单本身无法使用（缺少列）时不写任何文件。",
     )
     p.add_argument("list", help="项目清单 .xlsx、.xls、.ods 或 .csv，列：" + "、".join(LIST_COLUMNS))
     p.add_argument("-o", "--output", required=True, help="输出目录")

@@ -98,14 +98,15 @@ def refuse_outputs(tables: list[Table], folder: str | Path, overwrite: bool, sou
 def write_batch(tables: list[Table], folder: str | Path, profile: object = None,
                 year: int | None = None, overwrite: bool = False, portable: bool = False,
                 form_id: object = None, progress: Callable[[int], object] | None = None,
-                source: str | Path | None = None) -> BatchResult:
+                source: str | Path | None = None, refused: dict[int, str] | None = None) -> BatchResult:
     """One template per table in ``folder``, laid out as the form ``form_id``, and the index
     workbook. The profile is ``profile``, else the form's. A project whose workbook cannot be
     written is reported in its :class:`Written` and the batch goes on. A profile that cannot be
     compiled for ``portable`` templates is refused before any file is written. On Ctrl+C the
     index is still written, listing the projects not reached as not written (``interrupted``).
     ``progress(1)`` is called after each project. No file written is ``source`` (the list read),
-    even with ``overwrite``."""
+    even with ``overwrite``. ``refused`` maps the index of a table not to be written to why (a
+    project with problems in the list): listed in the index as not written, numbered in its place."""
     folder = Path(folder)
     found = get_form(form_id)
     rules = get_profile(profile or found.profile)
@@ -115,7 +116,12 @@ def write_batch(tables: list[Table], folder: str | Path, profile: object = None,
     refuse_outputs(tables, folder, overwrite, source)
     results: list[Written] = []
     try:
-        for table, name in zip(tables, names):
+        for number, (table, name) in enumerate(zip(tables, names)):
+            if refused and number in refused:
+                results.append(Written(table, None, refused[number]))
+                if progress:
+                    progress(1)
+                continue
             try:
                 path = write_template(table, folder / name, rules, year, overwrite=True, portable=portable,
                                       form_id=found)

@@ -2,8 +2,9 @@
 
 Columns are found by their header (any order, extra columns ignored); project-level cells may
 be blank on continuation rows, and blank 一级/二级 labels carry down as on the merged form.
-Every problem is collected with its row number and raised together as
-:class:`ProjectListError`, before anything is written.
+Every problem is collected with its row number and the project it is of (:class:`ProjectList`):
+``perfbook new --spec`` raises them together as :class:`ProjectListError` before anything is
+written, ``perfbook batch`` writes the projects without any.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import io
 import itertools
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from itertools import zip_longest
 from pathlib import Path
@@ -247,11 +249,47 @@ def _text(row: dict, column: str) -> str:
     return str(row.get(column, "")).strip()
 
 
+@dataclass
+class ProjectList:
+    """A project list read project by project: ``tables`` in list order, and every problem in
+    list order with the index of the table it is of (None: of a row that belongs to no project,
+    such as a row without 项目名称 or the rows of a project whose name was left blank)."""
+
+    path: Path
+    sheet: str | None
+    tables: list[Table]
+    problems: list[tuple[int | None, str]]
+
+    def of(self, index: int) -> list[str]:
+        """The problems of ``tables[index]`` (none: the project can be used)."""
+        return [text for at, text in self.problems if at == index]
+
+    @property
+    def loose(self) -> list[str]:
+        return [text for at, text in self.problems if at is None]
+
+    def refuse(self) -> None:
+        """Raise :class:`ProjectListError` with every problem, if there is any."""
+        if self.problems:
+            raise ProjectListError(self.path, [text for _, text in self.problems], self.sheet)
+
+
 def read_project_list(path: str | Path, profile: object = None, year: int | None = None,
                       funds_scored: bool = True) -> list[Table]:
     """The tables (targets and weights, no actuals) of every project in a project list; their
     weights add up to 100 with the profile's 年度资金总额 分值, or alone where the form does not
-    score the funds row (``funds_scored`` False: ningxia-2021)."""
+    score the funds row (``funds_scored`` False: ningxia-2021). Any problem raises
+    :class:`ProjectListError` with all of them (see :func:`read_projects` for the usable ones)."""
+    found = read_projects(path, profile, year, funds_scored)
+    found.refuse()
+    return found.tables
+
+
+def read_projects(path: str | Path, profile: object = None, year: int | None = None,
+                  funds_scored: bool = True) -> ProjectList:
+    """:func:`read_project_list` project by project: a problem of one project's rows is that
+    project's, and the others can be used. A list that cannot be read at all (a column missing,
+    no rows) still raises :class:`ProjectListError`."""
     path = Path(path)
     rules = get_profile(profile)
     header, records, sheet, header_row, lost, units = _frame(path)
@@ -267,7 +305,11 @@ def read_project_list(path: str | Path, profile: object = None, year: int | None
     first_rows: dict[str, int] = {}
     current: dict[str, str] = {}
     level1_label, level2_label = form.INDICATOR_FIELDS["level1"], form.INDICATOR_FIELDS["level2"]
+    owners: list[int | None] = []   # the table each problem is of (None: of no project's row)
+    owner = None
     for number, (row, gone) in enumerate(zip(records, lost), start=header_row + 1):
+        owners += [owner] * (len(problems) - len(owners))   # (the problems of the row before)
+        owner = None
         # a formula saved without its result is said as such, not as a blank cell (为空)
         problems.extend(f"第 {number} 行：{column}{NO_RESULT}" for column in COLUMNS if column in gone)
         if not any(_text(row, c) for c in COLUMNS):
@@ -296,6 +338,7 @@ def read_project_list(path: str | Path, profile: object = None, year: int | None
             current[PROJECT] = name
             tables.append(_new_table(current, number, year, problems, gone, units))
             spans.append([])
+        owner = len(tables) - 1
         continuing = bool(tables[-1].indicators)
         level1 = _text(row, level1_label) or (current.get(level1_label, "") if continuing else "")
         # (a new 一级 with its 二级 blank does not take the 二级 of the other 一级 above)
@@ -315,11 +358,12 @@ def read_project_list(path: str | Path, profile: object = None, year: int | None
             problems.extend(f"第 {number} 行：{p}" for p in _indicator_problems(indicator, rules))
         tables[-1].indicators.append(indicator)
         spans[-1].append(number)
-    for table, span in zip(tables, spans):
-        problems.extend(_weight_problems(table, span, rules.funds_weight if funds_scored else Decimal(0)))
-    if problems:
-        raise ProjectListError(path, problems, sheet)
-    return tables
+    owners += [owner] * (len(problems) - len(owners))
+    for number, (table, span) in enumerate(zip(tables, spans)):
+        found = _weight_problems(table, span, rules.funds_weight if funds_scored else Decimal(0))
+        problems.extend(found)
+        owners += [number] * len(found)
+    return ProjectList(path, sheet, tables, list(zip(owners, problems)))
 
 
 # A project's texts, which a continuation row leaves blank or repeats: one that differs is another project's
