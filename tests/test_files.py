@@ -26,6 +26,13 @@ def test_safe_stem(name, stem):
 def test_safe_stem_is_always_safe(name):
     stem = safe_stem(name)
     assert stem and len(stem) <= MAX_STEM + 1
+    assert len(stem.encode("utf-8", "surrogateescape")) <= 3 * MAX_STEM + 1   # (a file name's 255 bytes left room)
+
+
+def test_a_stem_of_characters_outside_the_bmp_fits_a_file_names_bytes():
+    """300 × 𠀀 (4 bytes each) had made a name of 320 bytes: 未生成…文件名过长."""
+    stem = safe_stem("𠀀" * 300)
+    assert stem == "𠀀" * 60 and len(stem.encode()) == 240
     assert not set(stem) & set('\\/:*?"<>|') and stem == stem.strip(" .")
 
 

@@ -494,3 +494,51 @@ def test_a_project_whose_name_was_left_blank_is_not_taken_into_the_one_above(tmp
     later = rows_for("甲")
     later[0]["年度总体目标"], later[1]["年度总体目标"] = "", "目标写在第二行"   # (its first row left it blank)
     assert [len(t.indicators) for t in read_project_list(write(tmp_path, later, "later.xlsx"))] == [2]
+
+
+def test_a_list_on_a_hidden_sheet_alone_is_read(tmp_path):
+    """batch had looked only at the visible sheets (缺少列 of a 说明 sheet); targets check reads a
+    hidden sheet's list when no visible one holds a list, and so does batch now."""
+    from openpyxl import load_workbook
+
+    path = write(tmp_path, rows_for("甲"))
+    book = load_workbook(path)
+    book.active.title = "清单"
+    book.active.sheet_state = "hidden"
+    book.create_sheet("说明", 0)["A1"] = "填表说明"
+    book.active = 0
+    book.save(path)
+    assert [t.project for t in read_project_list(path)] == ["甲"]
+
+
+def test_a_list_saved_by_wps_as_et_is_read(tmp_path):
+    """.et (WPS's own format, an Excel 97 workbook inside) is read as targets check reads it; it
+    had been refused by its extension."""
+    from tests import libreoffice
+
+    if libreoffice.SOFFICE is None:
+        pytest.skip(libreoffice.MISSING)
+    [xls] = libreoffice.convert([write(tmp_path, rows_for("甲"))], tmp_path / "xls", "xls")
+    et = xls.with_suffix(".et")
+    xls.rename(et)
+    assert [t.project for t in read_project_list(et)] == ["甲"]
+
+
+def test_a_workbook_named_csv_and_a_comma_without_quotes_are_said(tmp_path):
+    renamed = tmp_path / "list.csv"
+    renamed.write_bytes(write(tmp_path, rows_for("甲")).read_bytes())
+    assert problems(renamed) == ["内容是 Excel 工作簿，扩展名却是 .csv：请把扩展名改为 .xlsx 后再试"]
+    header = ",".join(COLUMNS)
+    row = ",".join(["甲", "局", "局", "100", "100", "保障运行,按期完成", "产出指标", "数量指标", "报告", "≥", "12", "份", "90"])
+    unquoted = tmp_path / "unquoted.csv"
+    unquoted.write_text(f"{header}\n{row}\n", encoding="utf-8")
+    assert problems(unquoted) == ["第 2 行比表头的列多：可能是单元格中的逗号没有用引号括起来，这些行各列已错位；"
+                                  "请用 Excel 或 WPS 打开改正后另存"]
+
+
+def test_a_csv_without_a_list_header_is_said_to_lack_its_columns(tmp_path):
+    """(rows wider than the first are only counted below a list's header: a title line is no header)"""
+    path = tmp_path / "other.csv"
+    path.write_text("说明\n甲,乙,丙\n", encoding="utf-8")
+    [said] = problems(path)
+    assert said.startswith("缺少列：项目名称")

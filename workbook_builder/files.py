@@ -19,11 +19,13 @@ MAX_STEM = 80  # characters; keeps full paths well under Windows' 260
 
 def safe_stem(name: str, limit: int = MAX_STEM) -> str:
     """``name`` as a Windows-safe file name stem: no ``\\/:*?"<>|``, no trailing dot or space,
-    no reserved device name, at most ``limit`` characters; without the characters of
+    no reserved device name, at most ``limit`` characters and the bytes of as many Chinese
+    characters (a name of characters outside the BMP, 4 bytes each, had passed Linux's 255
+    bytes); without the characters of
     :data:`_UNSAFE_IN_NAME` that remain (C1 controls, bidirectional and zero-width marks): a
     RIGHT-TO-LEFT OVERRIDE would make ``项目‮xcod.exe.docx`` display as ``…exe.docx``."""
     stem = _UNSAFE_IN_NAME.sub("", _FORBIDDEN.sub("_", re.sub(r"\s+", " ", name)))
-    stem = stem.strip(" .")[:limit].rstrip(" .")
+    stem = fit_bytes(stem.strip(" .")[:limit], 3 * limit).rstrip(" .")
     if not stem:
         stem = "未命名"
     if stem.split(".")[0].upper() in _RESERVED:

@@ -28,7 +28,7 @@ from addin.engine.table import Funds, Indicator, Table, weights_problem
 from addin.engine.targets import split_target
 
 from ..files import decoded, shown_path
-from .container import MAX_LIST_COLUMNS, MAX_LIST_ROWS, WORD_FORMATS, Grid, UnreadableFile, error_meaning, read_regular, reason_of_one
+from .container import MAX_LIST_COLUMNS, MAX_LIST_ROWS, SUFFIXES, WORD_FORMATS, Grid, UnreadableFile, error_meaning, read_regular, reason_of_one
 from .tables import NO_RESULT, percent_unit
 
 PROJECT, DEPARTMENT, IMPLEMENTER = form.PROJECT, form.DEPARTMENT, form.IMPLEMENTER
@@ -38,7 +38,8 @@ PROJECT_COLUMNS = (PROJECT, DEPARTMENT, IMPLEMENTER, INITIAL, ANNUAL, form.GOAL)
 LIST_FIELDS = ("level1", "level2", "level3", "nature", "target", "unit", "weight")
 INDICATOR_COLUMNS = tuple(form.INDICATOR_FIELDS[f] for f in LIST_FIELDS)
 COLUMNS = PROJECT_COLUMNS + INDICATOR_COLUMNS
-SPREADSHEETS = {".xlsx", ".xlsm", ".xls", ".ods", ".csv"}   # (read as targets check reads a list)
+# every workbook targets check reads a list from (WPS .et, templates .xltx …), and .csv
+SPREADSHEETS = {s for s in SUFFIXES if not s.startswith((".doc", ".dot"))} | {".csv"}
 
 
 class ProjectListError(UserError):
@@ -66,6 +67,9 @@ def csv_grid(path: Path) -> Grid:
     data = read_regular(path, empty=True)   # (empty is said below, of a blank file too)
     if not data.strip():
         raise UnreadableFile("文件是空的")
+    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):   # a workbook named .csv (a zip: .xlsx; OLE: .xls)
+        kind = ".xlsx" if data[:1] == b"P" else ".xls"
+        raise UnreadableFile(f"内容是 Excel 工作簿，扩展名却是 .csv：请把扩展名改为 {kind} 后再试")
     utf32 = data[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")   # (before UTF-16: its mark begins alike)
     text = decoded(data, ("utf-32",) if utf32 else ("utf-16",) if data[:2] in (b"\xff\xfe", b"\xfe\xff")
                    else ("utf-8-sig", "gb18030"))
@@ -83,7 +87,25 @@ def csv_grid(path: Path) -> Grid:
     except csv.Error as err:   # (Python's English text: a field over the limit, in practice)
         why = f"有超过 {csv.field_size_limit()} 个字符的单元格" if "field limit" in str(err) else "格式无法识别"
         raise UnreadableFile(f"不是有效的 CSV 文件（{why}）") from None
+    _refuse_wider_rows(rows, delimiter)
     return Grid("清单", rows, 0, 0)
+
+
+def _refuse_wider_rows(rows: list[list[str]], delimiter: str) -> None:
+    """Refuse a list whose rows below its header fill more columns than the header has: a
+    ``delimiter`` inside a cell written without quotes, which shifts the rest of its row (a
+    goal's comma had been read as the next column: 三级指标 taken for 性质)."""
+    found = list_header(rows)
+    if found is None:   # (no list: said as such where it is read)
+        return
+    at = found[0]
+    width = len(rows[at])
+    wider = [number for number, row in enumerate(rows[at + 1:], start=at + 2) if any(row[width:])]
+    if wider:
+        shown = "、".join(map(str, wider[:10])) + ("…" if len(wider) > 10 else "")
+        mark = {",": "逗号", "\t": "制表符", ";": "分号"}[delimiter]
+        raise UnreadableFile(f"第 {shown} 行比表头的列多：可能是单元格中的{mark}没有用引号括起来，这些行各列已错位；"
+                             "请用 Excel 或 WPS 打开改正后另存")
 
 
 def _point(number: str) -> str:
@@ -135,8 +157,10 @@ def _frame(path: Path) -> tuple[list[str], list[dict[str, str]], str | None, int
         raise ProjectListError(path, [reason_of_one(err)]) from None
     if fmt in WORD_FORMATS or not grids:
         raise ProjectListError(path, ["不是表格（是 Word 文档或没有工作表）"])
-    lists = [n for n, grid in enumerate(grids)   # (a header is within the first rows: only those looked at)
-             if not grid.hidden and list_header([[list_text(v) for v in row] for row in grid.rows[:HEADER_ROWS + 1]])]
+    with_list = [n for n, grid in enumerate(grids)   # (a header is within the first rows: only those looked at)
+                 if list_header([[list_text(v) for v in row] for row in grid.rows[:HEADER_ROWS + 1]])]
+    # a visible sheet's list; a hidden sheet's only when no visible sheet holds one (as targets check reads it)
+    lists = [n for n in with_list if not grids[n].hidden] or with_list
     if len(lists) > 1:   # (never one read and the others dropped without a word)
         raise ProjectListError(path, [f"工作表“{'”“'.join(grids[n].name for n in lists)}”中都有项目清单，一次只能读一个："
                                       "请把它们合并到一个工作表，或分存为几个文件"])
