@@ -157,7 +157,7 @@ def test_batch_writes_nothing_for_a_bad_list(tmp_path, capsys):
 
 def test_batch_writes_the_projects_of_a_list_but_the_bad_one(tmp_path, capsys):
     """One project's weights off by 5 had stopped every template: the others are written, the
-    bad one is said and listed in the index as not written, and the exit says a problem; a row
+    bad one is said and listed in the index as not written, and the exit says a problem (1); a row
     belonging to no project (its name left blank) is said too."""
     from openpyxl import load_workbook
 
@@ -167,7 +167,7 @@ def test_batch_writes_the_projects_of_a_list_but_the_bad_one(tmp_path, capsys):
     odd[1]["绩效指标性质"] = "约等于"
     rows = rows_for("甲") + rows_for("乙", (45, 40)) + rows_for("丙") + odd + nameless
     out = tmp_path / "out"
-    assert main(["batch", str(write(tmp_path, rows)), "-o", str(out)]) == 2
+    assert main(["batch", str(write(tmp_path, rows)), "-o", str(out)]) == 1   # (done, with problems)
     assert sorted(p.name for p in out.iterdir()) == ["00_索引.xlsx", "1_甲.xlsx", "3_丙.xlsx"]
     err = capsys.readouterr().err
     assert "未生成：乙：清单中这个项目有问题：第 4–5 行：项目“乙”的指标分值合计 85" in err
@@ -176,7 +176,7 @@ def test_batch_writes_the_projects_of_a_list_but_the_bad_one(tmp_path, capsys):
     index = [row for row in load_workbook(out / "00_索引.xlsx").active.iter_rows(min_row=3, values_only=True)]
     assert [(row[1], row[6][:12]) for row in index] == [
         ("甲", "1_甲.xlsx"), ("乙", "未生成：清单中这个项目有"), ("丙", "3_丙.xlsx"), ("丁", "未生成：清单中这个项目有")]
-    assert main(["batch", str(write(tmp_path, rows_for("甲") + nameless, "two.xlsx")), "-o", str(tmp_path / "two")]) == 2
+    assert main(["batch", str(write(tmp_path, rows_for("甲") + nameless, "two.xlsx")), "-o", str(tmp_path / "two")]) == 1
     assert "未生成：第 4 行：缺少项目名称" in capsys.readouterr().err   # (the project's template written, the row said)
 
 
@@ -542,3 +542,23 @@ def test_a_csv_without_a_list_header_is_said_to_lack_its_columns(tmp_path):
     path.write_text("说明\n甲,乙,丙\n", encoding="utf-8")
     [said] = problems(path)
     assert said.startswith("缺少列：项目名称")
+
+
+def test_batch_says_a_template_it_could_not_write_with_exit_2(tmp_path, capsys, monkeypatch):
+    """A template the machine could not write (a full disk) is a failure of the run (2), not a
+    problem of the list (1)."""
+    import errno
+
+    from workbook_builder.forms import batch
+
+    written = batch.write_template
+
+    def full_disk(table, path, *args, **kwargs):
+        if table.project == "乙":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return written(table, path, *args, **kwargs)
+
+    monkeypatch.setattr(batch, "write_template", full_disk)
+    out = tmp_path / "out"
+    assert main(["batch", str(write(tmp_path, rows_for("甲") + rows_for("乙"))), "-o", str(out)]) == 2
+    assert "未生成：乙：无法写入" in capsys.readouterr().err and (out / "1_甲.xlsx").exists()

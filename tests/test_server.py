@@ -449,3 +449,12 @@ def test_the_task_pane_asks_for_the_token_and_no_page_reveals_it(token_server, s
     assert 'id="perfbook-token"' not in server.request("GET", "/taskpane.html")[1]
     auth_js = token_server.request("GET", "/static/js/auth.js")[1]
     assert "globalThis.getAuth" in auth_js and 'provider: "custom"' in auth_js
+
+
+def test_missing_certificate_files_are_said_before_the_server_starts(no_start, tmp_path, capsys):
+    """``--ssl-keyfile key.pem`` copied from the README without the file: said in Chinese, exit 2
+    (the server had started, then ended in uvicorn's FileNotFoundError traceback)."""
+    assert main(["serve", "--ssl-keyfile", str(tmp_path / "key.pem"), "--ssl-certfile", str(tmp_path / "cert.pem"),
+                 "--project-dir", str(tmp_path)]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "--ssl-keyfile 给出的文件" in err and "不存在或不是文件" in err

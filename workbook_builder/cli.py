@@ -268,7 +268,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
         print(f"生成已中断：其余 {len(result.failed) - len(failed)} 个项目未生成（已列在索引中），"
               "重新运行时加 --force 覆盖已生成的文件。", file=sys.stderr)
         return 130
-    return EXIT_USER if result.failed or listed.loose else 0
+    if any(n not in refused for n, w in enumerate(result.written) if w.error):   # (a template that could not be written)
+        return EXIT_USER
+    return EXIT_FINDINGS if refused or listed.loose else 0   # (projects left out for the list's problems)
 
 
 def _review_list(path: str, profile: str | None):
@@ -311,7 +313,8 @@ def _print_targets(result, brief: bool = False) -> None:
         for f in p.findings:
             print(f"  {s(p.file)} [{s(p.sheet)}!{f.cell}] {clip(s(p.project), 24)}：{s(f.message)}")
     if brief and result.findings:
-        print("（模板照常生成；建议在下发前改正上述绩效目标后重新生成。perfbook targets check 写出审核汇总和带批注的清单副本）")
+        print("（除清单中无法生成模板的项目外，模板照常生成；建议在下发前改正上述绩效目标后重新生成。"
+              "perfbook targets check 写出审核汇总和带批注的清单副本）")
 
 
 def cmd_targets_check(args: argparse.Namespace) -> int:
@@ -491,11 +494,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     if bool(args.ssl_keyfile) != bool(args.ssl_certfile):
         raise CliError("--ssl-keyfile 和 --ssl-certfile 需要同时给出")
+    for option, path in (("--ssl-keyfile", args.ssl_keyfile), ("--ssl-certfile", args.ssl_certfile)):
+        if path and not os.path.isfile(path):   # (the server had started, then ended in uvicorn's traceback)
+            raise CliError(f"{option} 给出的文件 {shown_path(path)} 不存在或不是文件：HTTPS 需要证书的私钥和证书文件"
+                           "（由单位的证书机构签发；只在本机试用时可用 mkcert 生成）")
     token = server.access_token(args.host, args.token)  # refused before anything is printed
     server.require_installed()
     project = Path(args.project_dir) if args.project_dir else Path.home() / ".perfbook" / "xlwings-server"
     scheme = "https" if args.ssl_certfile else "http"
-    print(f"xlwings Server 启动中：{scheme}://{args.host}:{args.port}/manifest.xml 为加载项清单；"
+    shown = f"https://{args.hostname}" if args.hostname else f"{scheme}://{args.host}:{args.port}"
+    print(f"xlwings Server 启动中：{shown}/manifest.xml 为加载项清单；"
           f"{'已启用访问令牌；' if token else ''}按 Ctrl+C 停止。")
     return server.serve(args.host, args.port, project, args.ssl_keyfile, args.ssl_certfile, args.hostname, token)
 
@@ -579,7 +587,7 @@ def build_parser() -> argparse.ArgumentParser:
         "batch",
         "按项目清单批量生成自评表模板 (templates for a project list)",
         description="读取预算系统导出的项目绩效目标清单（每行一个指标），为每个项目生成一个自评表模板，"
-        "并生成索引 00_索引.xlsx。清单中有问题的项目（分值合计不为 100、性质或指标值无法读取等）列出问题（含行号）、不生成模板，在索引中标为未生成，其余项目照常生成（退出码 2）；所有项目都有问题或清单本身无法使用（缺少列）时不写任何文件。",
+        "并生成索引 00_索引.xlsx。清单中有问题的项目（分值合计不为 100、性质或指标值无法读取等）列出问题（含行号）、不生成模板，在索引中标为未生成，其余项目照常生成（退出码 1）；所有项目都有问题或清单本身无法使用（缺少列）时不写任何文件（退出码 2）。",
     )
     p.add_argument("list", help="项目清单 .xlsx、.xls、.ods 或 .csv，列：" + "、".join(LIST_COLUMNS))
     p.add_argument("-o", "--output", required=True, help="输出目录")
@@ -716,7 +724,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
     p.add_argument("--ssl-keyfile", help="HTTPS 私钥文件（Office 加载项需要 HTTPS）")
     p.add_argument("--ssl-certfile", help="HTTPS 证书文件")
-    p.add_argument("--hostname", help="对外的主机名，清单中的地址将使用 https://主机名")
+    p.add_argument("--hostname", help="对外的主机名，清单中的地址将使用 https://主机名（不是 443 端口时带上端口，如 主机名:8000）")
     p.add_argument("--project-dir", help="xlwings Server 项目目录（默认 ~/.perfbook/xlwings-server）")
     p.add_argument("--token", help="访问令牌：用户在加载项任务窗格中填写同一令牌后才能调用函数，监听本机以外的地址时必须设置；"
                    "命令行对本机其他用户可见，建议改用环境变量 PERFBOOK_SERVER_TOKEN")
