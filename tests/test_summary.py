@@ -444,3 +444,39 @@ def test_tables_without_a_grade_are_counted_in_the_grade_sheet(tmp_path):
     said = [row[12] for row in book["项目"].iter_rows(min_row=2, values_only=True)]
     assert said[:2] == ["有不能计分的项（见问题），计算总分无法得出，未定等级", None]
 
+
+
+def test_a_sheet_too_wide_for_one_page_prints_readable_across_pages(tmp_path):
+    """Fitted to one page's width, the 项目 sheet of long file and project names had printed in
+    4-point text: past what fits at 65%, it prints at 65% across pages, the page's rows then the
+    same rows' other columns, each page led by the file column; narrow sheets still fit one page."""
+    result = _result(tmp_path)
+    for number, report in enumerate(result.reports):
+        report.file = f"收到的自评表/某某区某某局/{number:02d}_" + "某某区政务信息化系统运行维护服务项目" * 2 + ".xlsx"
+        report.project = "某某区政务信息化系统运行维护服务项目（二期）" * 2
+        report.department = "某某区某某委员会办公室" * 2
+    path = write_summary(result, tmp_path / "summary.xlsx")
+    book = load_workbook(path)
+    wide, narrow = book["项目"], book["等级分布"]
+    assert (wide.page_setup.scale, wide.page_setup.pageOrder, wide.print_title_cols) == (65, "overThenDown", "$A:$A")
+    assert not wide.sheet_properties.pageSetUpPr.fitToPage
+    assert narrow.sheet_properties.pageSetUpPr.fitToPage and narrow.print_title_cols is None
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(path)], check=True, capture_output=True, timeout=240)
+    first = subprocess.run(["pdftotext", "-f", "1", "-l", "2", "-layout", str(tmp_path / "summary.pdf"), "-"],
+                           check=True, capture_output=True, text=True).stdout
+    page1, page2 = first.split("\f")[:2]
+    assert "项目名称" in page1 and "计算总分" not in page1   # (the 项目 sheet's left columns, then its right ones)
+    assert "计算总分" in page2 and "文件" in page2
+
+
+def test_a_rate_fits_its_column_as_shown(tmp_path):
+    """应为 0.9999 shows as 99.99% (and a number cell's indent): its column had been fitted to
+    1.00 and LibreOffice showed ###."""
+    result = _result(tmp_path)
+    result.reports[0].findings = [FindingRow("G6", "exec_rate_mismatch", "执行率不一致", "执行率应为99.99%，填报为99.98%",
+                                             0.9998, 0.9999)]
+    problems = load_workbook(write_summary(result, tmp_path / "summary.xlsx"))["问题"]
+    header = [c.value for c in problems[1]]
+    column = problems.cell(1, header.index("应为") + 1).column_letter
+    assert problems.column_dimensions[column].width >= len("99.99%") + 1 + 2

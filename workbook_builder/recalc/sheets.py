@@ -4,7 +4,7 @@ a few microseconds (openpyxl's write-only mode took about 14).
 
 :class:`SummaryBook` holds the workbook and its few cell formats; :class:`SheetWriter` writes one
 sheet: header, rows, widths fitted to the first rows, autofilter, frozen header repeated on each
-printed page, A4 landscape one page wide. Text is always written as a string cell (never a
+printed page, A4 landscape one page wide (or at 65% across pages). Text is always written as a string cell (never a
 formula, see :mod:`.inert`); control characters and literal ``_xHHHH_`` are escaped as XlsxWriter
 escapes them. The rows go through :class:`_RowSheet`, which writes a whole row's XML at once.
 """
@@ -38,6 +38,8 @@ FINDING_FILL = "#FFC7CE"
 LINK_COLOR = "#0563C1"
 MAX_WIDTH = 50
 A4 = 9  # paperSize code of A4 (ECMA-376 18.3.1.63)
+A4_WIDE = 148  # column-width units printed across A4 landscape at 100% (the margins below; 11-point text)
+MIN_PRINT_SCALE = 65  # the smallest scale a sheet is shrunk to for one page's width (7-point text)
 WIDTH_ROWS = 1000  # column widths are fitted to the first rows
 MAX_ROWS = 1_048_576  # Excel's rows on one worksheet; a sheet that fills up goes on in a （续） sheet
 MAX_LINKS = 65_530  # Excel's limit of hyperlinks on one worksheet; later rows get none
@@ -83,6 +85,13 @@ def _header(label: str) -> str:
     """A header label as shown: a bracketed unit on a line of its own (全年预算数 over （万元）), so
     that it does not set its column's width."""
     return re.sub(r"(?<=.)(?=[（(])", "\n", label, count=1)
+
+
+def _shown_width(number: float | int, fmt: str) -> int:
+    """The width a number takes as its format shows it (0.9999 as 99.99%), with the indent of
+    one character every number cell has (a column fitted to 1.00 had shown ### for 99.99%)."""
+    shown = f"{number:.2%}" if fmt == PERCENT_FORMAT else f"{number:.2f}" if fmt == NUMBER_FORMAT else f"{number:.16G}"
+    return len(shown) + 1
 
 
 def no_sheet() -> str:
@@ -411,7 +420,9 @@ class SheetWriter:
                    highlight or index == mark, linked, value == "" and not linked)
             fmt = self.book.format(key)
             # (a cell_text is at most two cells a character wide: one that cannot widen the column is not measured)
-            if fitting and (not text or 2 * len(value) > self.widths[index]):
+            if fitting and not text:   # a number as shown (99.99%, 738.63), and its indent
+                self.widths[index] = max(self.widths[index], _shown_width(value, numeric if self.numeric[index] else GENERAL))
+            elif fitting and 2 * len(value) > self.widths[index]:
                 self.widths[index] = max(self.widths[index], text_width(value))
             if linked:
                 url = self._link(str(value), link)
@@ -460,9 +471,14 @@ class SheetWriter:
         return min(self.widths[index] + 2, MAX_WIDTH)
 
     def finish(self) -> None:
-        """Set the fitted widths and the autofilter over what was written."""
+        """Set the fitted widths and the autofilter over what was written; a sheet too wide to
+        read when shrunk to one page's width prints at :data:`MIN_PRINT_SCALE` across pages."""
         for index in range(len(self.widths)):
             self.sheet.set_column(index, index, self._width(index))
+        if sum(map(self._width, range(len(self.widths)))) * MIN_PRINT_SCALE / 100 > A4_WIDE:
+            self.sheet.set_print_scale(MIN_PRINT_SCALE)   # (fitted to one page, 14 columns had printed in 4-point text)
+            self.sheet.print_across()   # (a page's rows, then the same rows' other columns)
+            self.sheet.repeat_columns(0)   # (their first column on each page: which file or project a row is)
         self.sheet.autofilter(0, 0, self.rows - 1, len(self.columns) - 1)
         if self.more is not None:
             self.more.finish()
