@@ -406,7 +406,7 @@ def test_a_small_adjusted_budget_still_gives_a_rate():
 
 def test_spending_beyond_a_small_adjusted_budget_states_its_rate():
     [found] = evaluate_years([year(D("0.5"), D("0.6"))]).findings
-    assert found.finding.message == "2021年实际支出0.6超过调整后预算0.5（执行率120%）"
+    assert found.finding.message == "2021年实际支出0.60万元超过调整后预算0.50万元（执行率120%）"
 
 
 def test_a_year_without_actual_spending_has_no_rate_and_no_finding():
@@ -437,13 +437,13 @@ def test_an_unreadable_detail_amount_is_found_at_its_own_row_and_its_column_is_n
 def test_spending_against_an_adjusted_budget_of_0_is_over_budget_without_a_rate():
     result = evaluate_years([year(0, D("12.50"))])
     assert [(f.finding.kind, f.finding.field, f.row) for f in result.findings] == [("over_budget", "actual", 0)]
-    assert result.findings[0].finding.message == "2021年调整后预算为0，实际支出12.5，超出预算（无法计算执行率）"
+    assert result.findings[0].finding.message == "2021年调整后预算为0.00万元，实际支出12.50万元，超出预算（无法计算执行率）"
     assert (result.findings[0].finding.reported, result.findings[0].finding.expected) == (D("12.50"), 0)
     assert result.years[0].exec_rate is None
     assert evaluate_years([year(0, 0)]).findings == []
     tiny = evaluate_years([year(D("1e-15"), D("99999999999999"))])   # a rate too large to hold: said without it
     assert [f.finding.message for f in tiny.findings] == [
-        "2021年调整后预算为0.000000000000001，实际支出99999999999999，超出预算（无法计算执行率）"]
+        "2021年调整后预算为0.000000000000001万元，实际支出99999999999999.00万元，超出预算（无法计算执行率）"]
     assert tiny.years[0].exec_rate is None
 
 

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import ClassVar
 
 from addin.engine import PerfError, get_profile
-from addin.engine.findings import fmt, pct
+from addin.engine.findings import fmt
 from addin.engine.frameworks import evaluate_years
 from addin.engine.frameworks.multiyear import COLUMNS
 from addin.engine.numbers import round_half_up, to_decimal
@@ -28,6 +28,11 @@ from .model import NUMERALS, bands_text, cell_text, narrative_context, points, r
 
 UNPUBLISHED = "未公布"   # no year's score published (seed 004): the average is the table's
 UNFILLED = "未填写"     # a year left blank beside scored ones
+
+
+def _percent(rate: Decimal) -> str:
+    """A rate with two decimals, as the yearly tables' amounts have (106.60%, not 106.6%)."""
+    return f"{round_half_up(rate * 100, 2):.2f}%"
 
 
 def money(value: object) -> str:
@@ -64,7 +69,7 @@ class YearBlock:
 
     @property
     def rate_text(self) -> str:
-        return "—" if self.rate is None else pct(self.rate)
+        return "—" if self.rate is None else _percent(self.rate)
 
     @property
     def execution(self) -> str:
@@ -132,7 +137,7 @@ class MultiYearReportData:
         overview = f"{self.project or '本项目'}的绩效评价覆盖{self.span}共{len(self.years)}个年度。"
         if after is not None and actual is not None:
             overview += (f"各年度预算数（调整后）合计{money(after)}万元，实际支出合计{money(actual)}万元，"
-                         + (f"总体执行率{pct(rate)}。" if rate is not None else "总体执行率无法计算。"))
+                         + (f"总体执行率{_percent(rate)}。" if rate is not None else "总体执行率无法计算。"))
         method = (f"本次评价覆盖{self.span}共{len(self.years)}个年度：逐年核对预算及支出表（明细行之和应与合计行一致，"
                   f"执行率=实际支出÷预算数（调整后）），以各年度评价得分的平均分作为综合得分，"
                   f"按“{self.profile_name}”的等级区间评定等级：{self.bands}。")
@@ -159,7 +164,7 @@ class MultiYearReportData:
             "execution_rows": [{"year": f"{y.year}年", "before": money(y.before), "after": money(y.after),
                                 "actual": money(y.actual), "rate": y.rate_text} for y in self.years],
             "execution_total": {"before": money(self._sum("before")), "after": money(after),
-                                "actual": money(actual), "rate": "—" if rate is None else pct(rate)},
+                                "actual": money(actual), "rate": "—" if rate is None else _percent(rate)},
             "corrections": [dict(c, number=n) for n, c in enumerate(self.corrections, start=1)],
             "corrections_intro": self.corrections_intro,
             "analysis": self.analysis,

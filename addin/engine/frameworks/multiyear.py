@@ -66,6 +66,13 @@ class MultiYearResult:
     findings: list[YearFinding]
 
 
+def _wan(amount: Decimal) -> str:
+    """An amount of a yearly table (in 万元) as the tables write it: 150.10万元, more decimals when typed."""
+    shown = fmt(amount)
+    whole, _, decimals = shown.partition(".")
+    return f"{whole}.{decimals.ljust(2, '0')}万元"
+
+
 def _amount(value: object, label: str, field: str) -> Decimal | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
@@ -100,7 +107,7 @@ def _check_year(year: YearBudget, findings: list[YearFinding]) -> YearResult:
         if added != total:
             findings.append(YearFinding(year.year, Finding(
                 "budget_rows_sum",
-                f"{year.year}年明细行{label}合计{fmt(added)}，与合计行{fmt(total)}不一致",
+                f"{year.year}年明细行{label}合计{_wan(added)}，与合计行{_wan(total)}不一致",
                 total, added, field), 0))
     after, actual = totals.get("after"), totals.get("actual")
     rate = None
@@ -111,9 +118,9 @@ def _check_year(year: YearBudget, findings: list[YearFinding]) -> YearResult:
             except PerfError:   # a rate too large to hold (a budget of 1e-15): over budget, said without a rate
                 pass
         if actual > after:   # spending against an adjusted budget of 0 is over it too, without a rate
-            message = (f"{year.year}年实际支出{fmt(actual)}超过调整后预算{fmt(after)}（执行率{pct(actual / after)}）"
+            message = (f"{year.year}年实际支出{_wan(actual)}超过调整后预算{_wan(after)}（执行率{pct(actual / after)}）"
                        if rate is not None else
-                       f"{year.year}年调整后预算为{fmt(after)}，实际支出{fmt(actual)}，超出预算（无法计算执行率）")
+                       f"{year.year}年调整后预算为{_wan(after)}，实际支出{_wan(actual)}，超出预算（无法计算执行率）")
             findings.append(YearFinding(year.year, Finding("over_budget", message, actual, after, "actual"), 0))
     return YearResult(year.year, rate)
 
