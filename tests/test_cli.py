@@ -81,6 +81,10 @@ def test_new_needs_a_name(tmp_path, capsys):
     assert "请用 --name 给出项目名称" in capsys.readouterr().err
     assert main(["new", "-o", str(tmp_path / "x.xlsx"), "--name", "   "]) == 2   # (a template of no name)
     assert "不能只有空格" in capsys.readouterr().err and not (tmp_path / "x.xlsx").exists()
+    assert main(["new", "-o", str(tmp_path / "x.xlsx"), "--name", "  项目甲 "]) == 0
+    from workbook_builder.readers.tables import read_tables
+
+    assert read_tables(tmp_path / "x.xlsx")[0].table.project == "项目甲"   # (without the spaces around it)
 
 
 @pytest.mark.parametrize("option, value, said", [

@@ -8,7 +8,7 @@ import pytest
 
 from addin.engine.natures import parse_weight
 from workbook_builder.cli import main
-from workbook_builder.readers.project_list import COLUMNS, PROJECT_COLUMNS, ProjectListError, read_project_list
+from workbook_builder.readers.project_list import COLUMNS, PROJECT_COLUMNS, ProjectListError, read_project_list, read_projects
 
 ROW = {
     "项目名称": "示例项目",
@@ -162,7 +162,7 @@ def test_batch_writes_the_projects_of_a_list_but_the_bad_one(tmp_path, capsys):
     from openpyxl import load_workbook
 
     nameless = rows_for("", (40, 50))
-    nameless[0]["年度总体目标"] = "另一项工作"
+    nameless[0]["全年预算数"], nameless[0]["年度总体目标"] = "200", "另一项工作"
     odd = rows_for("丁")
     odd[1]["绩效指标性质"] = "约等于"
     rows = rows_for("甲") + rows_for("乙", (45, 40)) + rows_for("丙") + odd + nameless
@@ -172,7 +172,7 @@ def test_batch_writes_the_projects_of_a_list_but_the_bad_one(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "未生成：乙：清单中这个项目有问题：第 4–5 行：项目“乙”的指标分值合计 85" in err
     assert "未生成：丁：清单中这个项目有问题：第 9 行：“用户满意度”：未知的绩效指标性质“约等于”" in err
-    assert "未生成：第 10 行：缺少项目名称（年度总体目标与上面的项目“丁”不同" in err
+    assert "未生成：第 10 行：缺少项目名称（全年预算数、年度总体目标与上面的项目“丁”不同" in err
     index = [row for row in load_workbook(out / "00_索引.xlsx").active.iter_rows(min_row=3, values_only=True)]
     assert [(row[1], row[6][:12]) for row in index] == [
         ("甲", "1_甲.xlsx"), ("乙", "未生成：清单中这个项目有"), ("丙", "3_丙.xlsx"), ("丁", "未生成：清单中这个项目有")]
@@ -482,18 +482,22 @@ def test_an_error_value_in_a_label_or_unit_is_said(tmp_path):
 
 
 def test_a_project_whose_name_was_left_blank_is_not_taken_into_the_one_above(tmp_path):
-    """A row without 项目名称 but with its own 年度总体目标 begins another project: said once, and
-    its rows are not added to the project above (whose weights had been said to add up to 180)."""
+    """A row without 项目名称 but with its own 全年预算数 and 年度总体目标 begins another project:
+    said once, and its rows are not added to the project above (whose weights had been said to
+    add up to 180). A goal or 实施单位 going on over several rows is no such sign."""
     second = rows_for("", (40, 50))
-    second[0]["年度总体目标"] = "完成另一项工作"
+    second[0]["全年预算数"], second[0]["年度总体目标"] = "200", "完成另一项工作"
     assert problems(write(tmp_path, rows_for("甲") + second)) == [
-        "第 4 行：缺少项目名称（年度总体目标与上面的项目“甲”不同，像是另一个项目的第一行）"]
+        "第 4 行：缺少项目名称（全年预算数、年度总体目标与上面的项目“甲”不同，像是另一个项目的第一行）"]
     repeated = rows_for("甲")
     repeated[1].update({c: repeated[0][c] for c in ("主管部门", "实施单位", "年度总体目标")})   # (a row repeating its project's texts)
     assert [len(t.indicators) for t in read_project_list(write(tmp_path, repeated, "again.xlsx"))] == [2]
     later = rows_for("甲")
-    later[0]["年度总体目标"], later[1]["年度总体目标"] = "", "目标写在第二行"   # (its first row left it blank)
+    later[0]["年初预算数"], later[1]["年初预算数"], later[1]["年度总体目标"] = "", "50", "目标写在第二行"   # (its first row left it blank)
     assert [len(t.indicators) for t in read_project_list(write(tmp_path, later, "later.xlsx"))] == [2]
+    goals = rows_for("甲")
+    goals[0]["年度总体目标"], goals[1]["年度总体目标"], goals[1]["实施单位"] = "目标1：运行", "目标2：维护", "另一单位"
+    assert [len(t.indicators) for t in read_project_list(write(tmp_path, goals, "goals.xlsx"))] == [2]
 
 
 def test_a_list_on_a_hidden_sheet_alone_is_read(tmp_path):
@@ -562,3 +566,42 @@ def test_batch_says_a_template_it_could_not_write_with_exit_2(tmp_path, capsys, 
     out = tmp_path / "out"
     assert main(["batch", str(write(tmp_path, rows_for("甲") + rows_for("乙"))), "-o", str(out)]) == 2
     assert "未生成：乙：无法写入" in capsys.readouterr().err and (out / "1_甲.xlsx").exists()
+
+
+def test_a_problem_on_the_lists_last_row_is_its_projects(tmp_path):
+    """(the problems of the last row are given to its project after the rows run out)"""
+    last = rows_for("乙")
+    last[1]["绩效指标性质"] = "约等于"
+    listed = read_projects(write(tmp_path, rows_for("甲") + last))
+    assert [listed.of(n) != [] for n in range(2)] == [False, True] and listed.loose == []
+
+
+def test_a_csv_whose_rows_end_in_empty_fields_is_read(tmp_path):
+    """Trailing delimiters (a spreadsheet's empty columns kept on export) are no extra columns."""
+    header = ",".join(COLUMNS)
+    row = ",".join(["甲", "局", "局", "100", "100", "目标", "产出指标", "数量指标", "报告", "≥", "12", "份", "45"])
+    second = ",".join(["", "", "", "", "", "", "满意度指标", "服务对象满意度指标", "满意度", "≥", "90", "%", "45"])
+    path = tmp_path / "trailing.csv"
+    path.write_text(f"{header}\n{row},,,\n{second},,\n", encoding="utf-8")
+    assert [t.project for t in read_project_list(path)] == ["甲"]
+
+
+def test_write_batch_counts_a_project_it_left_out(tmp_path):
+    from workbook_builder.forms.batch import write_batch
+
+    tables = read_project_list(write(tmp_path, rows_for("甲") + rows_for("乙")))
+    done = []
+    result = write_batch(tables, tmp_path / "out", refused={1: "清单中这个项目有问题：…"}, progress=done.append)
+    assert len(done) == 2 and [w.error for w in result.written] == [None, "清单中这个项目有问题：…"]
+
+
+def test_a_label_with_a_unit_or_another_note_is_another_column(tmp_path):
+    """Only a budget system's notes (全称, 必填 …) are taken off a label, and only where the list
+    has no column of the label itself: 全年预算数（千元） is no 全年预算数 (its amounts would have
+    been read as 万元), and 项目名称 beside 项目名称（全称） or （简称） is the one read."""
+    columns = ["全年预算数（千元）" if c == "全年预算数" else c for c in COLUMNS]
+    rows = [{columns[COLUMNS.index(c)]: v for c, v in r.items()} for r in rows_for("甲")]
+    assert problems(write(tmp_path, rows, columns=columns))[0].startswith("缺少列：全年预算数")
+    for extra in ("项目名称（全称）", "项目名称（简称）"):
+        rows = [dict(r, **{extra: "另写的名称" if r["项目名称"] else ""}) for r in rows_for("甲")]
+        assert [t.project for t in read_project_list(write(tmp_path, rows, f"{extra}.xlsx", (*COLUMNS, extra)))] == ["甲"]

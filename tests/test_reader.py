@@ -311,3 +311,41 @@ def test_a_header_after_another_project_name_begins_another_table(tmp_path):
             sheet.cell(22 + offset, c).value = value
     book.save(tmp_path / "two.xlsx")
     assert [r.table.project for r in read_tables(tmp_path / "two.xlsx")] == ["朝阳区政府网站功能和监测服务项目", "另一个项目"]
+
+
+@pytest.mark.parametrize("between", [
+    {"A21": "项目名称：", "C21": "另一个项目"}, {"A21": "项目名称：另一个项目"},   # (the label with its colon)
+    {"A21": "项目支出绩效自评表"},   # (the next table's title)
+    {"B21": "年度资金总额", "D21": 10, "E21": 10},   # (its funds block)
+    {"A21": "其他需要说明事项", "C21": "无"},   # (what closes a table)
+])
+def test_a_header_after_what_begins_or_ends_a_table_begins_another(tmp_path, between):
+    """The same header below another project's name (written with its colon), a title, a funds
+    block or what closes a table is another table, not the first one's next page."""
+    from openpyxl import load_workbook
+
+    source = next(SUBMITTED.glob("26_*.xlsx"))
+    book = load_workbook(source)
+    sheet = book.worksheets[0]
+    rows = [[sheet.cell(r, c).value for c in range(1, 12)] for r in range(12, 20)]   # header and indicators
+    for c in range(1, 12):
+        sheet.cell(20, c).value = None   # no 总分 row
+    for cell, value in between.items():
+        sheet[cell] = value
+    for offset, values in enumerate(rows):
+        for c, value in enumerate(values, start=1):
+            sheet.cell(22 + offset, c).value = value
+    book.save(tmp_path / "two.xlsx")
+    assert len(read_tables(tmp_path / "two.xlsx")) == 2
+
+
+def test_a_header_after_a_continued_title_goes_on_with_the_same_table(tmp_path):
+    source = next(SUBMITTED.glob("26_*.xlsx"))
+    path = _with_rows_copied(source, [12], 17, tmp_path / "again.xlsx")
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    book.worksheets[0].insert_rows(17)
+    book.worksheets[0]["A17"] = "项目支出绩效自评表（续）"
+    book.save(path)
+    assert len(read_tables(path)) == 1

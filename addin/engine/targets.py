@@ -57,8 +57,9 @@ _QUANTITY = re.compile(r"(-?\d+(?:\.\d+)?)\s*([^\d\s]{0,8})")
 # a strict bound is read as the other (see BEFORE)
 _INCLUSIVE = re.compile(r"\((?:不)?含\)")
 # A second bound after the first (≥50%且≤80%, ≥3天,≤5天): a range, no one number to score against
-_SECOND_BOUND = re.compile(r"\d[^\d]{0,6}?(?=(?:且|并且|而且|和|及|与|,|，|、|;|；)\s*(?:" +
-                           "|".join(re.escape(word) for word, _ in BEFORE) + r")\s*\d)")
+_OPERATOR = "|".join(re.escape(word) for word, _ in BEFORE)
+_BOUND = r"(?P<op{0}>" + _OPERATOR + r")?(?P<number{0}>-?\d+(?:\.\d+)?)(?P<unit{0}>[^\d,，、;；且和及与]{{0,6}}?)"
+_TWO_BOUNDS = re.compile(_BOUND.format(1) + r"(?:且|并且|而且|和|及|与|,|，|、|;|；)" + _BOUND.format(2))
 # Spellings of units inside targets that the rest of the engine knows by another name.
 _UNIT_NAMES = {"百分比": "%", "％": "%", "百分点": "%"}
 
@@ -105,7 +106,7 @@ def split_target(target: object, bare: str | None = None) -> Target:
     text = text.rstrip(_TRAILING) or text
     if text in BLANK_MARKS:
         raise PerfError("年度指标值为空", "target")
-    if _SECOND_BOUND.search(text):   # (a statement: the targets check says it is a range, the engine grades no number)
+    if _range_end(text) is not None:   # (a statement: the targets check says it is a range, the engine grades no number)
         return Target(QUALITATIVE, text, "")
     for word, nature in BEFORE:
         if text.startswith(word):
@@ -154,10 +155,25 @@ def two_bounds(target: object) -> str | None:
     """What to say of a target stating two bounds (≥50%且≤80%: a range, no one number to score
     against), naming the first as one to keep; None when it states no second one."""
     text = normalize_text(str(target or "")).replace(" ", "")
-    found = _SECOND_BOUND.search(text)
-    if found is None:
+    end = _range_end(text)
+    if end is None:
         return None
-    return f"年度指标值“{target}”写了两个界限，是一个区间，年终无法按一个数计分；请只写一个，如“{text[:found.end()]}”"
+    return f"年度指标值“{quoted(target)}”写了两个界限，是一个区间，年终无法按一个数计分；请只写一个，如“{text[:end]}”"
+
+
+def _range_end(text: str) -> int | None:
+    """Where the first of two bounds ends in a target that is a range: a lower and an upper bound
+    (≥50%且≤80%, ≥3天,≤5天; the first without its operator beside a 性质 column: 50%且≤80%) of one
+    unit; None for anything else (两个指标值 ≥10000人，≥95%, ≥90%，≤100元/人, 培训2期，≥1000人次)."""
+    found = _TWO_BOUNDS.fullmatch(text)
+    if found is None or found["op2"] is None:
+        return None
+    natures = {dict(BEFORE)[found["op2"]], *([dict(BEFORE)[found["op1"]]] if found["op1"] else [])}
+    units = {_unit(found["unit1"]), _unit(found["unit2"])} - {""}
+    if (found["op1"] and natures != {POSITIVE, REVERSE}) or (not found["op1"] and dict(BEFORE)[found["op2"]] == EQUAL) \
+            or len(units) > 1:
+        return None
+    return found.end("unit1")
 
 
 def stated_target(target: object) -> Target | None:

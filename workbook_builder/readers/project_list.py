@@ -199,22 +199,22 @@ HEADER_ROWS = 20   # a list's header is within its first rows (below a title, a 
 _AMOUNT_UNIT = re.compile(r"[(（](?:单位[:：])?(万元|元)[)）]$")
 
 
-# A required field's mark around a label (*项目名称, ※三级指标), and a short note after one
-# (项目名称（全称）, 三级指标(必填), 年度指标值（2024年）)
+# A required field's mark around a label (*项目名称, ※三级指标), and the notes a budget system
+# writes after a label (项目名称（全称）, 三级指标(必填)); not a unit or a year (全年预算数（千元）,
+# 全年预算数（上年）: another column, or another unit, than the one the list needs)
 _REQUIRED_MARK = re.compile(r"^[*＊※★]+|[*＊※★]+$")
-_NOTE_AFTER = re.compile(r"[(（][^()（）]{1,10}[)）]$")
+_NOTE_AFTER = re.compile(r"[(（](?:全称|必填|选填|必录|可选|非必填|必须填写)[)）]$")
 
 
 def _bare(text: str) -> str:
     return _REQUIRED_MARK.sub("", text.replace("\n", "").replace(" ", "").strip())
 
 
-def _label(text: str) -> str:
-    label = _AMOUNT_UNIT.sub("", _bare(text))
-    if label in COLUMNS:
-        return label
-    for shorter in (_NOTE_AFTER.sub("", label), label.removesuffix("名称")):   # (三级指标名称)
-        if shorter in COLUMNS:
+def _shortened(label: str, exact: set[str]) -> str:
+    """``label`` as the list column it names with a note (三级指标(必填), 三级指标名称), where the
+    header has no column of that label itself (an exact label wins: 项目名称 beside 项目名称（全称）)."""
+    for shorter in (_NOTE_AFTER.sub("", label), label.removesuffix("名称")):
+        if shorter != label and shorter in COLUMNS and shorter not in exact:
             return shorter
     return label
 
@@ -235,8 +235,11 @@ def header_labels(row: list[str]) -> list[str]:
     """A header row's texts as labels: without the line breaks and spaces a long label is wrapped
     with, the unit of an amount written after it (``全年预算数（万元）`` is 全年预算数; see
     :func:`header_units`), a required field's mark (``*项目名称``), and a note after a column's
-    label or the 名称 of 三级指标名称 (``项目名称（全称）``, ``三级指标(必填)``)."""
-    return [_label(c) for c in row]
+    label or the 名称 of 三级指标名称 (``项目名称（全称）``, ``三级指标(必填)``) where the header
+    has no column of the label itself."""
+    labels = [_AMOUNT_UNIT.sub("", _bare(c)) for c in row]
+    exact = set(labels) & set(COLUMNS)
+    return [label if label in exact else _shortened(label, exact) for label in labels]
 
 
 def header_units(row: list[str]) -> list[str]:
@@ -339,7 +342,7 @@ def read_projects(path: str | Path, profile: object = None, year: int | None = N
         if not any(_text(row, c) for c in COLUMNS):
             continue
         own = _text(row, PROJECT)
-        texts = {c: _text(row, c) for c in PROJECT_TEXTS}
+        texts = {c: _text(row, c) for c in (*PROJECT_AMOUNTS, *PROJECT_TEXTS)}
         unlike = other_project(texts, current) if not own and current.get(PROJECT) else []
         if unlike:   # a project whose name was left blank: said once, its rows not the project's above
             problems.append(f"第 {number} 行：缺少{PROJECT}（{'、'.join(unlike)}与上面的项目“{current[PROJECT]}”不同，"
@@ -390,15 +393,20 @@ def read_projects(path: str | Path, profile: object = None, year: int | None = N
     return ProjectList(path, sheet, tables, list(zip(owners, problems)))
 
 
-# A project's texts, which a continuation row leaves blank or repeats: one that differs is another project's
-PROJECT_TEXTS = (DEPARTMENT, IMPLEMENTER, form.GOAL)
+# A project's cells, which its continuation rows leave blank or repeat: a row without 项目名称
+# filling both an amount and a text otherwise is another project's first row (an amount alone
+# is a continuation row stating it again, differently, which targets check says; a goal or
+# 实施单位 alone may go on over several rows)
+PROJECT_AMOUNTS, PROJECT_TEXTS = (INITIAL, ANNUAL), (DEPARTMENT, IMPLEMENTER, form.GOAL)
 
 
-def other_project(texts: dict[str, str], current: dict[str, str]) -> list[str]:
-    """The labels of :data:`PROJECT_TEXTS` a row without a 项目名称 fills with other texts than the
-    project above it: the first row of a project whose name was left blank, not a row of that
-    project (both filled: a project whose first row leaves its goal blank is not taken for two)."""
-    return [label for label in PROJECT_TEXTS if texts.get(label) and current.get(label) and texts[label] != current[label]]
+def other_project(values: dict[str, str], current: dict[str, str]) -> list[str]:
+    """The labels of the project cells a row without a 项目名称 fills otherwise than the project
+    above it, when they hold both an amount and a text: the first row of a project whose name was
+    left blank, not a row of that project (a cell left blank on either is no difference); [] else."""
+    unlike = [label for label in (*PROJECT_AMOUNTS, *PROJECT_TEXTS)
+              if values.get(label) and current.get(label) and values[label] != current[label]]
+    return unlike if set(unlike) & set(PROJECT_AMOUNTS) and set(unlike) & set(PROJECT_TEXTS) else []
 
 
 _NAMELESS = "nameless"   # (the current project's mark: its name left blank, its rows passed over)

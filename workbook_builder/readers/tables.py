@@ -667,6 +667,9 @@ def _read_standard(grid: Grid, file: str) -> list[ReadTable]:
     return tables
 
 
+_TITLE_END = "自评表"   # a table's title (项目支出绩效自评表; not 自评表（续）, the same table's next page)
+
+
 def _repeats_header(texts: list[list[str]], top: int, previous: int, header: int, anchors: list[int]) -> bool:
     """Whether the indicator header at ``header`` is the one at ``previous`` printed again (a
     table converted from a PDF or copied page by page repeats it on each page): the same cells,
@@ -676,7 +679,8 @@ def _repeats_header(texts: list[list[str]], top: int, previous: int, header: int
         return False
     totals, closing = ends()
     between = (t for row in texts[previous + 1 - top:header - top] for t in row if t)
-    return not any(t.startswith(totals) or t.startswith(closing) or form.FUNDS_TOTAL in t for t in between)
+    return not any(t.startswith((*totals, *closing, form.PROJECT)) or form.FUNDS_TOTAL in t or t.endswith(_TITLE_END)
+                   for t in between)   # (项目名称：另一个项目 and a table's title begin another table)
 
 
 def _repeated_rows(texts: list[list[str]], top: int, header: int, first: int, more: tuple[int, ...]) -> set[int]:

@@ -33,7 +33,7 @@ from ..forms.layout import META_SHEET
 from ..readers.container import Grid, error_meaning
 from ..readers.project_list import (INDICATOR_COLUMNS, LIST_FIELDS, PROJECT_COLUMNS, header_labels, header_units,
                                      list_amount, list_header, list_text, merged_labels,
-                                     other_project, PROJECT_TEXTS, repeated_column)
+                                     other_project, PROJECT_AMOUNTS, PROJECT_TEXTS, repeated_column)
 from ..readers.tables import (NO_RESULT, PassedLabels, _carry_levels, _find_funds, _indicator_columns, _is_header, _recognise,
                               cell_texts, money_in, norm)
 from ..readers.tables import _fields as _indicator_fields
@@ -356,7 +356,7 @@ def read_list(grid: Grid, header: int, columns: dict[str, int], notes: list[str]
                                           cells={"project": cell}, columns=present))
             continue
         else:
-            unlike = other_project(_project_texts(grid, r, columns), _project_texts(grid, current.first_row, columns))
+            unlike = other_project(_project_signs(grid, r, columns), _project_signs(grid, current.first_row, columns))
             if unlike:   # (a project whose name was left blank: its rows its own, not the project's above)
                 cell = at(r, columns["project"])
                 current = TargetProject("", problems=[(cell, f"第 {r + 1} 行缺少项目名称（{'、'.join(unlike)}与上面的项目"
@@ -384,9 +384,9 @@ def read_list(grid: Grid, header: int, columns: dict[str, int], notes: list[str]
     return projects + [t for _, t in totals]
 
 
-def _project_texts(grid: Grid, r: int | None, columns: dict[str, int]) -> dict[str, str]:
-    """The texts of :data:`PROJECT_TEXTS` in row ``r`` of a list, by label."""
-    fields = dict(zip(PROJECT_TEXTS, ("department", "implementer", "goal")))
+def _project_signs(grid: Grid, r: int | None, columns: dict[str, int]) -> dict[str, str]:
+    """A list's project cells in row ``r`` as text, by label (see :func:`other_project`)."""
+    fields = dict(zip((*PROJECT_AMOUNTS, *PROJECT_TEXTS), ("initial", "annual", "department", "implementer", "goal")))
     return {label: list_text(grid.value(r, columns[f])).strip() if r is not None and f in columns else ""
             for label, f in fields.items()}
 
