@@ -288,7 +288,9 @@ class TableReportData:
             for n, i in enumerate((i for i in self.indicators if i.level1 == name), start=1):
                 score = "无法计分" if i.score is None else f"得分{fmt(i.score)}分"
                 deducted = f"；{i.deducted}" if i.deducted else ""
-                line = (f"{n}. {i.level3}：年度指标值{i.target}，实际完成值{_actual(i)}，"
+                # (a qualitative row as a sentence says it: 定性指标（优良中低差）, not 年度指标值定性（…）)
+                target = f"定性指标{i.target[len(QUALITATIVE):]}" if i.nature == QUALITATIVE else f"年度指标值{i.target}"
+                line = (f"{n}. {i.level3}：{target}，实际完成值{_actual(i)}，"
                         f"{score}（分值{fmt(i.weight) if i.weight is not None else '—'}分{deducted}）。")
                 if not is_blank_reason(i.reason):
                     line += f"偏差原因分析及改进措施：{sentence(i.reason)}"
