@@ -462,3 +462,26 @@ def test_a_report_that_cannot_be_replaced_says_it_may_be_open_in_word(tmp_path, 
     sample = next((ROOT / "samples" / "chaoyang-2024" / "submitted").glob("26_*.xlsx"))
     assert main(["report", "write", str(sample), "-o", str(tmp_path / "报告.docx")]) == 2
     assert "报告.docx（没有访问权限；如果它正在 Word 或 WPS 中打开，请关闭后重试）" in capsys.readouterr().err
+
+
+def test_help_fits_the_terminal_by_display_width(monkeypatch):
+    """argparse counts a Chinese character as one column: help in an 80-column terminal had run
+    to 150 columns. Every line of every command's help fits (an ASCII word is never split)."""
+    import argparse
+
+    from workbook_builder.cli import build_parser
+    from workbook_builder.console import width
+
+    monkeypatch.setenv("COLUMNS", "80")
+    parser = build_parser()
+    commands = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)][0].choices
+    for name, sub in [("perfbook", parser), *commands.items()]:
+        for line in sub.format_help().splitlines():
+            assert width(line) <= 80 or " " not in line.strip(), (name, line)
+
+
+def test_wrapped_help_never_begins_a_line_with_punctuation():
+    from workbook_builder.cli import wrap_wide
+
+    assert wrap_wide("一二三四，五六", 8) == ["一二三四，", "五六"]   # (the comma kept with 四, past the width)
+    assert wrap_wide("见 perfbook forms 中的表样", 12) == ["见 perfbook", "forms 中的表", "样"]   # (ASCII words whole)

@@ -27,6 +27,7 @@ from addin.engine.forms import DEFAULT_FORM_ID, get_form
 from addin.engine.table import Funds, Indicator, Table
 
 from .console import clip, render
+from .console import width as display_width
 from .files import machine_error, os_reason, shown_path
 from .readers.project_list import COLUMNS as LIST_COLUMNS
 
@@ -134,8 +135,47 @@ _ARGPARSE_MESSAGES = (
 
 
 class _Formatter(argparse.HelpFormatter):
+    """Help in Chinese, wrapped by display width: argparse counts a Chinese character as one
+    column, so its lines ran twice as wide as the terminal."""
+
     def add_usage(self, usage, actions, groups, prefix=None):
         super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+    def _format_usage(self, usage, actions, groups, prefix):
+        wider = display_width(prefix or "") - len(prefix or "")   # (用法： takes six columns, not three)
+        self._width -= wider
+        try:
+            return super()._format_usage(usage, actions, groups, prefix)
+        finally:
+            self._width += wider
+
+    def _split_lines(self, text, width):
+        return wrap_wide(self._whitespace_matcher.sub(" ", text).strip(), width)
+
+    def _fill_text(self, text, width, indent):
+        return "\n".join(indent + line for line in wrap_wide(self._whitespace_matcher.sub(" ", text).strip(), width))
+
+
+# what may not begin a line (kept with the text before it, a little past the width)
+_NO_LINE_START = set("，。、；：？！）》」』】,.;:?!)%")
+
+
+def wrap_wide(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` display columns (a Chinese character takes two), an
+    ASCII word (an option, a profile id) never split, no punctuation at a line's start."""
+    import re
+
+    lines, line, used = [], "", 0
+    for token in re.findall(r"[!-~]+|\s|.", text):
+        size = display_width(token)
+        if used + size > width and line.strip() and token not in _NO_LINE_START:
+            lines.append(line.rstrip())
+            line, used = "", 0
+            if token.isspace():
+                continue
+        line += token
+        used += size
+    return [*lines, line.rstrip()] if line.strip() else lines
 
 
 class ChineseParser(argparse.ArgumentParser):
