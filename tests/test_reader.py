@@ -278,65 +278,45 @@ def test_a_header_printed_again_on_the_next_page_goes_on_with_the_same_table(tmp
     assert _findings(tmp_path / "again.xlsx") == _findings(source) == [[("penalty_not_applied", "J14")]]
 
 
-def test_a_header_after_a_total_row_still_begins_another_table(tmp_path):
-    """The same header below a table's 总分 row is another table's (two tables on one sheet
-    without 项目名称 rows between them), not the first one's next page."""
+def _table_below(tmp_path, between: dict, last: int):
+    """Sample 26's sheet with its header and rows 13 to ``last`` copied again from row 22, and
+    ``between`` written above them (its 总分 row cleared unless copied)."""
     from openpyxl import load_workbook
 
-    source = next(SUBMITTED.glob("26_*.xlsx"))
-    book = load_workbook(source)
+    book = load_workbook(next(SUBMITTED.glob("26_*.xlsx")))
     sheet = book.worksheets[0]
-    rows = [[sheet.cell(r, c).value for c in range(1, 12)] for r in range(12, 21)]   # header to 总分
-    for offset, values in enumerate(rows):
-        for c, value in enumerate(values, start=1):
-            sheet.cell(22 + offset, c).value = value
-    book.save(tmp_path / "two.xlsx")
-    assert len(read_tables(tmp_path / "two.xlsx")) == 2
-
-
-def test_a_header_after_another_project_name_begins_another_table(tmp_path):
-    """The same header below a 项目名称 row is the next project's table, even with no 总分 row
-    or funds block between them (a sheet of tables listing only their indicators)."""
-    from openpyxl import load_workbook
-
-    source = next(SUBMITTED.glob("26_*.xlsx"))
-    book = load_workbook(source)
-    sheet = book.worksheets[0]
-    rows = [[sheet.cell(r, c).value for c in range(1, 12)] for r in range(12, 20)]   # header and indicators
-    for c in range(1, 12):
-        sheet.cell(20, c).value = None   # no 总分 row
-    sheet["A21"], sheet["C21"] = "项目名称", "另一个项目"
-    for offset, values in enumerate(rows):
-        for c, value in enumerate(values, start=1):
-            sheet.cell(22 + offset, c).value = value
-    book.save(tmp_path / "two.xlsx")
-    assert [r.table.project for r in read_tables(tmp_path / "two.xlsx")] == ["朝阳区政府网站功能和监测服务项目", "另一个项目"]
-
-
-@pytest.mark.parametrize("between", [
-    {"A21": "项目名称：", "C21": "另一个项目"}, {"A21": "项目名称：另一个项目"},   # (the label with its colon)
-    {"A21": "项目支出绩效自评表"},   # (the next table's title)
-    {"B21": "年度资金总额", "D21": 10, "E21": 10},   # (its funds block)
-    {"A21": "其他需要说明事项", "C21": "无"},   # (what closes a table)
-])
-def test_a_header_after_what_begins_or_ends_a_table_begins_another(tmp_path, between):
-    """The same header below another project's name (written with its colon), a title, a funds
-    block or what closes a table is another table, not the first one's next page."""
-    from openpyxl import load_workbook
-
-    source = next(SUBMITTED.glob("26_*.xlsx"))
-    book = load_workbook(source)
-    sheet = book.worksheets[0]
-    rows = [[sheet.cell(r, c).value for c in range(1, 12)] for r in range(12, 20)]   # header and indicators
-    for c in range(1, 12):
-        sheet.cell(20, c).value = None   # no 总分 row
+    rows = [[sheet.cell(r, c).value for c in range(1, 12)] for r in range(12, last + 1)]
+    if last < 20:
+        for c in range(1, 12):
+            sheet.cell(20, c).value = None   # no 总分 row
     for cell, value in between.items():
         sheet[cell] = value
     for offset, values in enumerate(rows):
         for c, value in enumerate(values, start=1):
             sheet.cell(22 + offset, c).value = value
     book.save(tmp_path / "two.xlsx")
-    assert len(read_tables(tmp_path / "two.xlsx")) == 2
+    return read_tables(tmp_path / "two.xlsx")
+
+
+def test_a_header_after_a_total_row_still_begins_another_table(tmp_path):
+    """The same header below a table's 总分 row is another table's (two tables on one sheet
+    without 项目名称 rows between them), not the first one's next page."""
+    assert len(_table_below(tmp_path, {}, 20)) == 2
+
+
+@pytest.mark.parametrize("between, second", [
+    ({"A21": "项目名称", "C21": "另一个项目"}, "另一个项目"),
+    ({"A21": "项目名称：", "C21": "另一个项目"}, "另一个项目"), ({"A21": "项目名称：另一个项目"}, None),   # (with its colon)
+    ({"A21": "项目支出绩效自评表"}, None),   # (the next table's title)
+    ({"B21": "年度资金总额", "D21": 10, "E21": 10}, None),   # (its funds block)
+    ({"A21": "其他需要说明事项", "C21": "无"}, None),   # (what closes a table)
+])
+def test_a_header_after_what_begins_or_ends_a_table_begins_another(tmp_path, between, second):
+    """The same header below another project's name (even with no 总分 row or funds block between:
+    a sheet of tables listing only their indicators), a title, a funds block or what closes a
+    table is another table, not the first one's next page."""
+    reads = _table_below(tmp_path, between, 19)
+    assert len(reads) == 2 and (second is None or reads[1].table.project == second)
 
 
 def test_a_header_after_a_continued_title_goes_on_with_the_same_table(tmp_path):
@@ -349,3 +329,47 @@ def test_a_header_after_a_continued_title_goes_on_with_the_same_table(tmp_path):
     book.worksheets[0]["A17"] = "项目支出绩效自评表（续）"
     book.save(path)
     assert len(read_tables(path)) == 1
+
+
+@pytest.mark.parametrize("cells, project, department", [
+    ({"A3": "项目名称："}, "朝阳区政府网站功能和监测服务项目", "北京市朝阳区数据局"),
+    ({"A3": "项目名称:", "A4": "主管部门："}, "朝阳区政府网站功能和监测服务项目", "北京市朝阳区数据局"),
+    ({"A3": "项目名称：朝阳区某项目", "C3": None, "A4": "主管部门：某局", "C4": None}, "朝阳区某项目", "某局"),
+])
+def test_a_label_written_with_its_colon_or_its_value(tmp_path, cells, project, department):
+    """项目名称： (a table copied from a document) had not been found: the project was named after
+    its sheet (自评表) without a word; the value may also follow the colon in the label's cell."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(next(SUBMITTED.glob("26_*.xlsx")))
+    for cell, value in cells.items():
+        book.worksheets[0][cell] = value
+    book.save(tmp_path / "colon.xlsx")
+    [read] = read_tables(tmp_path / "colon.xlsx")
+    assert (read.table.project, read.table.department) == (project, department) and read.problems == []
+
+
+def test_a_label_is_the_label_alone_or_with_its_colon():
+    from workbook_builder.readers.tables import _is_label
+
+    assert _is_label("项目名称", "项目名称") and _is_label("项目名称：某项目", "项目名称") and _is_label("项目名称:", "项目名称")
+    assert not _is_label("项目名称变更说明", "项目名称") and not _is_label("项目", "项目名称")
+
+
+def test_a_name_with_its_colon_ends_the_table_above(tmp_path):
+    """Two tables one below the other, the first without a 总分 row, the second's name written
+    项目名称：: the second's head (its funds block) is not read into the first's rows."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(next(SUBMITTED.glob("26_*.xlsx")))
+    sheet = book.worksheets[0]
+    rows = [[sheet.cell(r, c).value for c in range(1, 12)] for r in range(1, 20)]   # all but the 总分 row
+    for c in range(1, 12):
+        sheet.cell(20, c).value = None
+    rows[2][0], rows[2][2] = "项目名称：", "另一个项目"
+    for offset, values in enumerate(rows):
+        for c, value in enumerate(values, start=1):
+            sheet.cell(21 + offset, c).value = value
+    book.save(tmp_path / "two.xlsx")
+    first, second = read_tables(tmp_path / "two.xlsx")
+    assert len(first.table.indicators) == len(second.table.indicators) == 7 and second.table.project == "另一个项目"

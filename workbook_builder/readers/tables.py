@@ -584,6 +584,29 @@ def _find(grid: Grid, rows: range, predicate, within: str = "") -> tuple[int, in
     return None
 
 
+_COLONS = ("：", ":")
+
+
+def _is_label(text: str, label: str) -> bool:
+    """Whether a normalised cell text is ``label``, alone or with its colon (and a value after it)."""
+    return text == label or (text.startswith(label) and text[len(label):len(label) + 1] in _COLONS)
+
+
+def _find_label(grid: Grid, rows: range, label: str) -> tuple[int, int, str | None] | None:
+    """(row, col) of ``label`` in ``rows``, and the value written after its colon in its own
+    cell (项目名称：某项目), None when the value is in a cell of its own: the label alone first,
+    then written with its colon (项目名称：), as tables copied from documents write it."""
+    hit = _find(grid, rows, label)
+    if hit is not None:
+        return (*hit, None)
+    hit = _find(grid, rows, lambda t: _is_label(t, label), label)
+    if hit is None:
+        return None
+    written = str(grid.value(*hit))
+    after = written[min(written.find(c) for c in _COLONS if c in written) + 1:].strip()
+    return (*hit, after or None)
+
+
 def _right_of(grid: Grid, row: int, col: int) -> object:
     """The first value right of (row, col) on its row."""
     return _right_cell(grid, row, col)[0]
@@ -645,7 +668,8 @@ def _read_standard(grid: Grid, file: str) -> list[ReadTable]:
     texts, joined = cell_texts(grid), row_texts(grid)
     headers = [grid.top + i for i, row in enumerate(joined)
                if level3 in row and _is_header(tuple(texts[i]))]
-    anchors = [grid.top + i for i, row in enumerate(joined) if form.PROJECT in row and form.PROJECT in texts[i]]
+    anchors = [grid.top + i for i, row in enumerate(joined)
+               if form.PROJECT in row and any(_is_label(t, form.PROJECT) for t in texts[i])]
     groups: list[list[int]] = []   # a table's header rows: its first, then those of its further blocks
     for header in headers:
         if groups and _block_label(texts[header - grid.top]) and _block_label(texts[groups[-1][0] - grid.top]) \
@@ -905,14 +929,16 @@ def _read_block(grid: Grid, start: int, header: int, end: int, file: str, more: 
             for t in all_texts[r - grid.top] if t}
 
     def labelled(label: str) -> object:
-        """The value right of ``label``: none when the cell is left empty and the next label
-        (实施单位 right of an empty 主管部门) comes first."""
-        hit = _find(grid, rows, label)
-        value = _right_of(grid, *hit) if hit else None
+        """The value right of ``label`` (or after its colon in its own cell: 项目名称：某项目):
+        none when the cell is left empty and the next label (实施单位 right of an empty 主管部门)
+        comes first."""
+        hit = _find_label(grid, rows, label)
+        value = (hit[2] if hit[2] is not None else _right_of(grid, *hit[:2])) if hit else None
         return None if isinstance(value, str) and normalize_text(value).replace(" ", "").startswith(_LABELS) else value
 
     named = labelled(form.PROJECT)
-    hit = None if named else _find(grid, rows, form.PROJECT)
+    hit = None if named else _find_label(grid, rows, form.PROJECT)
+    hit = hit and hit[:2]
     whole = None if named or hit else next(filter(None, map(labelled, _WHOLE_DEPARTMENT)), None)
     project = named or whole or grid.name
     if hit:   # (a form without the label says nothing; a blank 主管部门 is left as published
