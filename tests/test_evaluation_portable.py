@@ -319,3 +319,19 @@ def test_the_formulas_survive_saving_as_xls_and_ods(tmp_path):
         [saved] = convert([computed], fmt, tmp_path / fmt, tmp_path / "profile")
         [opened] = libreoffice.recalculate([saved], tmp_path / f"{fmt}-again")
         assert scores(opened) == want, fmt
+
+
+def test_a_portable_sheet_never_computed_is_not_said_to_miss_the_add_in(tmp_path):
+    """Filled and saved by a program that computes nothing: scored here under the note, which
+    speaks of formulas not computed, not of an add-in a portable sheet does not need."""
+    from tests.test_recalc_evaluation import FILLED_YUEYANG
+    from workbook_builder.readers.tables import NOTE_NOT_COMPUTED_PORTABLE
+    from workbook_builder.recalc.run import recalc
+
+    path = write_evaluation("yueyang-2020", tmp_path / "in" / "评分表.xlsx", portable=True)
+    wb = load_workbook(path)
+    for ref, value in FILLED_YUEYANG.items():
+        wb[E.SHEET][ref] = value
+    wb.save(path)
+    [report] = recalc([str(path)], tmp_path / "out", jobs=1).reports
+    assert report.note == NOTE_NOT_COMPUTED_PORTABLE and report.computed_total == 81.42

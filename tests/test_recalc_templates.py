@@ -695,3 +695,31 @@ def test_a_units_own_unknown_function_in_an_xls_stays_its_finding(tmp_path):
     [xls] = convert([tmp_path / "26.xlsx"], "xls", tmp_path / "in", tmp_path / "profile")
     [table] = recalc(xls.parent, tmp_path / "out")["tables"]
     assert ("J13", "unreadable") in findings(table) and not table["note"]
+
+
+def test_formula_cells_left_among_typed_scores_are_computed_not_missing(tmp_path, chaoyang_tables):
+    """Scores typed over their formulas, the funds score and the total left as formulas, saved by
+    a program that computes nothing (openpyxl): those cells were never computed, not cleared by
+    the unit; computed here under the note (the funds score had been 未填写得分)."""
+    path = _template(chaoyang_tables, tmp_path / "in", 26, typed_scores=True)
+    lay = Layout(len(chaoyang_tables[25].indicators))
+    book = load_workbook(path)
+    sheet = book["自评表"]
+    sheet[lay.funds_cell("score")] = "=PERF_EXEC_SCORE(D6,E6,F6,规则)"
+    sheet[lay.total_score_cell] = f"=SUM(J13:J18)+{lay.funds_cell('score')}"
+    book.save(path)
+    [table] = recalc(path.parent, tmp_path / "out")["tables"]
+    assert findings(table) == [("J14", "penalty_not_applied")]
+    assert table["note"].startswith("填报时未安装加载项或未计算公式") and table["computed_total"] == 94.0
+
+
+def test_a_portable_template_never_computed_is_not_said_to_miss_the_add_in(tmp_path, chaoyang_tables):
+    from workbook_builder.forms.batch import write_batch
+    from workbook_builder.readers.project_list import read_project_list
+
+    specs = read_project_list(ROOT / "samples" / "chaoyang-2024" / "project_list.xlsx", year=2024)
+    [written] = write_batch([specs[25]], tmp_path / "in", year=2024, portable=True).written
+    (tmp_path / "in" / "00_索引.xlsx").unlink()
+    make_submitted.fill_template(written.path, chaoyang_tables[25], typed_scores=False)
+    [table] = recalc(tmp_path / "in", tmp_path / "out")["tables"]
+    assert table["note"] == "填报后未计算公式（计分单元格没有计算结果），计分由本工具计算"

@@ -27,7 +27,8 @@ from addin.engine.numbers import quoted
 from ..forms import evaluation_layout as E
 from .container import BIFF_SUFFIXES, Grid, address
 from ..forms.layout import MODE_LABEL, MODE_VALUE
-from .tables import NOT_COMPUTED_ERRORS, NOTE_NOT_COMPUTED, NOTE_PROMPTS, cell_texts, has_text, norm
+from .tables import (NOT_COMPUTED_ERRORS, NOTE_NOT_COMPUTED, NOTE_NOT_COMPUTED_PORTABLE, NOTE_PROMPTS, cell_texts, has_text,
+                     norm)
 
 # Header label (spaces removed) → field; a 分值 column belongs to the level left of it.
 LABELS = (
@@ -286,8 +287,8 @@ def _not_computed(read: ReadEvaluation, portable: bool = False) -> None:
             return
     typed = [row for row in rows
              if any(v not in (None, "") for v in (row.inputs.met, row.inputs.value, row.inputs.deductions))]
-    if sum(1 for row in typed if row.score in (None, "")) * 2 > len(typed):
-        read.uncalculated, read.note = True, NOTE_NOT_COMPUTED
+    if sum(1 for row in typed if row.score in (None, "")) * 2 > len(typed):   # (a portable one has no add-in to miss)
+        read.uncalculated, read.note = True, NOTE_NOT_COMPUTED_PORTABLE if portable else NOTE_NOT_COMPUTED
 
 
 REFUSED = "#VALUE!"   # what a PERF_* score shows where the add-in refuses its inputs (see addin.udfs)

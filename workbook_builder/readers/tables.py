@@ -338,8 +338,12 @@ def _read_template(grid: Grid, meta: Grid, file: str) -> ReadTable | None:
     problems = _error_values(grid, range(grid.top, grid.bottom), results=False)
     formulas = _formula_cells(lay, judged_all)
     rows = [(i.actual, lay.indicator_cell("score", n)) for n, i, j in zip(kept, indicators, judged) if not j]
+    scored = {lay.funds_cell("score"), lay.total_score_cell, *(ref for _, ref in rows)}   # (not 检查, 等级: derived)
     computed, note, _ = _not_computed(at, formulas, [*rows, (funds.executed, lay.funds_cell("rate"))], table.profile,
-                                      _own_formula(grid))
+                                      _own_formula(grid),
+                                      lambda ref: not unfilled and ref in scored and _position(ref) in grid.no_result)
+    if note == NOTE_NOT_COMPUTED and info.get(norm(L.MODE_LABEL)) == L.MODE_VALUE:   # (no add-in to miss)
+        note = NOTE_NOT_COMPUTED_PORTABLE
     if not note:   # a portable template's prompts where it could not score (实际完成值应填写数值…)
         computed, note, prompts = _prompted(at, lay, kept, judged)
         problems += prompts
@@ -376,6 +380,7 @@ NOTE_LOST = "计分公式已丢失（填报时未安装加载项，另存为 .xl
 UNKNOWN_RULE = "#VALUE!"   # what a PERF_* cell shows when the 规则 it is given is unknown
 NOTE_UNKNOWN_RULE = "计分规则无法识别（计分单元格显示 #VALUE!），计分由本工具按默认规则计算"
 NOTE_NOT_COMPUTED = "填报时未安装加载项或未计算公式（计分单元格没有计算结果），计分由本工具计算"
+NOTE_NOT_COMPUTED_PORTABLE = "填报后未计算公式（计分单元格没有计算结果），计分由本工具计算"   # (a portable template needs no add-in)
 # What a PERF_* cell shows where it was never computed, with the note that says so
 NOT_COMPUTED_ERRORS = ((NO_ADDIN, NOTE_NO_ADDIN), (LOST, NOTE_LOST))
 
@@ -469,7 +474,8 @@ def _prompted(at: Callable[[str], object], lay: L.Layout, kept: list[int], judge
 
 
 def _not_computed(at: Callable[[str], object], formulas: frozenset[str], inputs: list[tuple[object, str]],
-                  rule: object = None, own: Callable[[str], bool] = lambda ref: False
+                  rule: object = None, own: Callable[[str], bool] = lambda ref: False,
+                  saved_without: Callable[[str], bool] = lambda ref: False
                   ) -> tuple[frozenset[str], str, str | None]:
     """The formula cells of a template whose values perfbook computes, the note that says why,
     and the error value those cells show (``None``: they are empty). Filled and saved where the
@@ -485,7 +491,9 @@ def _not_computed(at: Callable[[str], object], formulas: frozenset[str], inputs:
     are computed too (by the fallback rule; the unknown 规则 is the one finding). Where #NAME?
     shows that the add-in was missing, a cell whose formula still calls PERF_* (``own``, known in
     an .xlsx) holds what the office suite cached instead, whatever it is: computed too
-    (LibreOffice saving an .ods as .xlsx caches 0 in the funds score)."""
+    (LibreOffice saving an .ods as .xlsx caches 0 in the funds score). A formula cell an .xlsx
+    holds without its result (``saved_without``: a program that computes nothing saved it, the
+    unit's scores typed over the others) was not cleared by the unit: computed too."""
     for error, note in NOT_COMPUTED_ERRORS:
         shown = frozenset(ref for ref in formulas if at(ref) == error)
         if shown:
@@ -497,7 +505,8 @@ def _not_computed(at: Callable[[str], object], formulas: frozenset[str], inputs:
     filled = [at(ref) for value, ref in inputs if ref and value not in (None, "")]
     if sum(1 for v in filled if v in (None, "")) * 2 > len(filled):   # most: one cleared cell is the unit's
         return frozenset(ref for ref in formulas if at(ref) in (None, "")), NOTE_NOT_COMPUTED, None
-    return frozenset(), "", None
+    kept = frozenset(ref for ref in formulas if saved_without(ref))
+    return (kept, NOTE_NOT_COMPUTED, None) if kept else (frozenset(), "", None)
 
 
 @lru_cache(maxsize=256)
