@@ -177,7 +177,7 @@ def test_percent_typed_either_way_scores_the_same(templates, chaoyang_tables):
     # one with its %, or past 2, is a number read as written, as the engine reads it
     for typed in ("0.9985", 0.9985):
         inputs = {**inputs_for(sample), lay.indicator_cell("actual", 1): typed}
-        assert book.value(book.calculate(SHEET, inputs), SHEET, ref) == "实际完成值请写成百分数（如 95%），不要写成小数（0.95）"
+        assert book.value(book.calculate(SHEET, inputs), SHEET, ref) == "实际完成值请写成百分数（如 95%），不要写成小数（0.95；粘贴来的百分数也是小数，请重新输入）"
     for typed in ("0.9985%", "2.5", "0"):
         inputs = {**inputs_for(sample), lay.indicator_cell("actual", 1): typed}
         assert book.value(book.calculate(SHEET, inputs), SHEET, ref) == float(score_indicator("≥", 99.9, typed, 15, unit="%"))
@@ -364,7 +364,7 @@ def test_edge_inputs_compute_in_libreoffice_as_the_engine_or_say_why(tmp_path):
     cells = libreoffice.values(done, SHEET)
     score, check = ([cells.get(lay.indicator_cell(f, i), "") for i in range(len(rows))] for f in ("score", "check"))
     assert score[0] == float(score_indicator(*rows[0][:2], rows[0][3], rows[0][4], None, rows[0][2])) == 1.86
-    assert score[1] == "实际完成值请写成百分数（如 95%），不要写成小数（0.95）"
+    assert score[1] == "实际完成值请写成百分数（如 95%），不要写成小数（0.95；粘贴来的百分数也是小数，请重新输入）"
     assert (score[2], check[2]) == (10, "")
     assert score[3].startswith("年度指标值应为评价等级")
     found = check_indicator(*rows[4][:2], rows[4][3], rows[4][4], score[4], rows[4][5], None, rows[4][2])
@@ -408,7 +408,7 @@ def test_recalc_reads_a_portable_templates_prompts_as_prompts_not_as_scores(tmp_
     assert [(f.cell, f.message) for f in report.findings] == [
         (lay.funds_cell("executed"), "模板提示“全年执行数应填写数值”：请按提示改正后重新报送"),
         (lay.indicator_cell("actual", 0), "模板提示“实际完成值应填写数值（单位：Mbps）”：请按提示改正后重新报送"),
-        (lay.indicator_cell("actual", 1), "模板提示“实际完成值请写成百分数（如 95%），不要写成小数（0.95）”：请按提示改正后重新报送")]
+        (lay.indicator_cell("actual", 1), "模板提示“实际完成值请写成百分数（如 95%），不要写成小数（0.95；粘贴来的百分数也是小数，请重新输入）”：请按提示改正后重新报送")]
 
 
 # Rows of a blank portable template of a form without a 性质 column, typed as units write them:
@@ -569,7 +569,7 @@ def test_blank_template_reads_targets_as_the_engine_normalises_them(tmp_path):
     from workbook_builder.forms.portable import TARGET_FORMAT
     from workbook_builder.recalc.run import recalc
 
-    decimal = "实际完成值请写成百分数（如 95%），不要写成小数（0.95）"
+    decimal = "实际完成值请写成百分数（如 95%），不要写成小数（0.95；粘贴来的百分数也是小数，请重新输入）"
     rows = [("产出指标", "质量指标", "合格率", "≥90%以上", "0.95", 10, None, decimal),
             ("产出指标", "质量指标", "达标率", "≥90百分点", "0.95", 10, None, decimal),
             ("产出指标", "质量指标", "合格率", "≥90%（含）。。", "0.95", 0, None, decimal),

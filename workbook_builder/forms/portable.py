@@ -565,7 +565,7 @@ class PortableFormulas:
         guards = [] if row.clean else [_need_number(row.target, form.INDICATOR_FIELDS["target"])]
         guards.append(_need_number(row.actual, form.INDICATOR_FIELDS["actual"], row.unit))
         if nature in DECIMAL_NATURES and row.decimal_percent:   # 0.95 for 95%: asked for as written
-            guards.append((row.decimal_percent, _text("实际完成值请写成百分数（如 95%），不要写成小数（0.95）")))
+            guards.append((row.decimal_percent, _text("实际完成值请写成百分数（如 95%），不要写成小数（0.95；粘贴来的百分数也是小数，请重新输入）")))
         guards += [*_weight_guards(w), *share.guards]
         score = f"MAX(MIN(MAX({share.value},0),1)*{w}-{over.deduction}*{w},0)"
         return _guarded(guards, _round(score, self.profile.decimals))

@@ -338,7 +338,8 @@ def _read_template(grid: Grid, meta: Grid, file: str) -> ReadTable | None:
     problems = _error_values(grid, range(grid.top, grid.bottom), results=False)
     formulas = _formula_cells(lay, judged_all)
     rows = [(i.actual, lay.indicator_cell("score", n)) for n, i, j in zip(kept, indicators, judged) if not j]
-    scored = {lay.funds_cell("score"), lay.total_score_cell, *(ref for _, ref in rows)}   # (not 检查, 等级: derived)
+    scored = {lay.total_score_cell, *(ref for _, ref in rows),   # (not 检查, 等级: derived)
+              *([lay.funds_cell("score")] if lay.funds_scored else [])}
     computed, note, _ = _not_computed(at, formulas, [*rows, (funds.executed, lay.funds_cell("rate"))], table.profile,
                                       _own_formula(grid),
                                       lambda ref: not unfilled and ref in scored and _position(ref) in grid.no_result)
