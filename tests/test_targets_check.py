@@ -80,6 +80,13 @@ def test_last_year_from_a_folder_of_tables_and_without_it(tmp_path, capsys):
     _, said = run(capsys, PLANTED, "-o", tmp_path / "a", "--json", tmp_path / "a.json", "--last-year", DATA / "last-year")
     assert findings(tmp_path / "a.json")[0] == EXPECTED
     assert "上年结果对应到 1/15 个项目（按项目名称对应）；上年结果中没有：" in said.out   # (how many were compared)
+    data = json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))   # (and which: each project, in full)
+    assert [p["project"] for p in data["projects"] if p["last_year"]] == ["朝阳区电子政务信息安全外包服务"]
+    assert sum(p["last_year"] is False for p in data["projects"]) == 14
+    sheet = openpyxl.load_workbook(tmp_path / "a" / "目标审核汇总.xlsx")["项目"]
+    header = [c.value for c in sheet[1]]
+    shown = {r[header.index("项目名称")]: r[header.index("上年结果")] for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert shown["朝阳区电子政务信息安全外包服务"] == "已对照" and list(shown.values()).count("上年结果中没有") == 14
     renamed = openpyxl.load_workbook(PLANTED)
     for row in renamed.active.iter_rows():   # last year's one project, renamed: compared with nothing
         for cell in row:
@@ -114,7 +121,8 @@ def test_json_has_exactly_the_documented_shape(tmp_path, capsys):
     data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     assert set(data) == {"projects", "unreadable"}
     for project in data["projects"]:
-        assert set(project) == {"file", "sheet", "project", "department", "grade", "findings"}
+        assert set(project) == {"file", "sheet", "project", "department", "grade", "last_year", "findings"}
+        assert project["last_year"] is None   # (no --last-year)
         assert project["grade"] in {"优", "良", "中", "差"}
         for finding in project["findings"]:
             assert set(finding) == {"kind", "cell", "indicator", "message", "value", "limit"}

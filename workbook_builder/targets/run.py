@@ -73,10 +73,11 @@ class ProjectResult:
     annotated: str | None = None
     is_total: bool = False
     project_cell: str = ""         # the cell of the project's name
+    last_year: bool | None = None  # with --last-year: whether last year's results name this project
 
     def to_dict(self) -> dict:
         return {"file": self.file, "sheet": self.sheet, "project": self.project, "department": self.department,
-                "grade": self.grade, "findings": [
+                "grade": self.grade, "last_year": self.last_year, "findings": [
                     {"kind": f.kind, "cell": f.cell, "indicator": f.indicator, "message": f.message,
                      "value": f.value, "limit": f.limit} for f in self.findings]}
 
@@ -322,10 +323,12 @@ def check_targets(paths: list[str], outdir: str | Path | None = None, profile: s
 def _last_year_matched(projects: list[ProjectResult], index) -> str:
     """How many projects last year's results were found for (by 项目名称, as the indicators are
     matched), and which were not: a list whose names changed (2025年 before each) is compared
-    with nothing, which had gone unsaid."""
+    with nothing, which had gone unsaid. Each project's ``last_year`` is set."""
     from addin.engine.target_review import key
 
     last = {project for project, _ in index}
+    for p in projects:   # (said in the JSON and the summary too, each project: the terminal cuts the list short)
+        p.last_year = None if p.is_total else key(p.project) in last
     named = [p.project for p in projects if not p.is_total]   # (not a list's 合计 row)
     missing = [name for name in named if key(name) not in last]
     said = f"上年结果对应到 {len(named) - len(missing)}/{len(named)} 个项目（按项目名称对应）"

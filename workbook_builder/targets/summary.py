@@ -24,17 +24,24 @@ FINDING_COLUMNS = ["文件", "工作表", "项目名称", "单元格", "三级�
 FIXED_SHEETS = ("项目", "问题", "问题类型", "部门", "审核规则", "无法读取", "说明")
 
 
-def _project_values(row, department: bool = True) -> list:
+LAST_YEAR_COLUMN = "上年结果"   # with --last-year: whether last year's results name the project
+LAST_YEAR_SHOWN = {True: "已对照", False: "上年结果中没有", None: ""}
+
+
+def _project_values(row, department: bool = True, last_year: bool = False) -> list:
     values = [row.file, row.sheet, row.project] + ([row.department] if department else [])
     return values + [row.amount, row.profile, row.score, row.grade or "—", row.consequence, len(row.findings),
-                     row.annotated or ""]
+                     *([LAST_YEAR_SHOWN[row.last_year]] if last_year else []), row.annotated or ""]
 
 
 def _projects(book: SummaryBook, title: str, rows, links: Links, department: bool = True) -> SheetWriter:
-    columns = PROJECT_COLUMNS if department else [c for c in PROJECT_COLUMNS if c != "主管部门"]
+    last_year = any(row.last_year is not None for row in rows)
+    columns = [c for c in PROJECT_COLUMNS if department or c != "主管部门"]
+    if last_year:
+        columns.insert(columns.index("审核副本"), LAST_YEAR_COLUMN)
     writer = book.sheet(title, columns)
     for row in rows:
-        values = _project_values(row, department)
+        values = _project_values(row, department, last_year)
         link = links.file(row)
         column = len(values) - 1 if row.annotated else 0
         writer.row(values, highlight=bool(row.findings), links={column: (link, None)} if link else None)
