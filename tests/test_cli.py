@@ -472,16 +472,22 @@ def test_help_fits_the_terminal_by_display_width(monkeypatch):
     from workbook_builder.cli import build_parser
     from workbook_builder.console import width
 
-    monkeypatch.setenv("COLUMNS", "80")
-    parser = build_parser()
-    commands = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)][0].choices
-    for name, sub in [("perfbook", parser), *commands.items()]:
-        for line in sub.format_help().splitlines():
-            assert width(line) <= 80 or " " not in line.strip(), (name, line)
+    def parsers(parser, name):   # (every command, the nested ones too: targets check, report write …)
+        yield name, parser
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for sub_name, sub in action.choices.items():
+                    yield from parsers(sub, f"{name} {sub_name}")
+
+    for columns in (70, 80, 120):
+        monkeypatch.setenv("COLUMNS", str(columns))
+        for name, parser in parsers(build_parser(), "perfbook"):
+            for line in parser.format_help().splitlines():
+                assert width(line) <= columns or " " not in line.strip(), (columns, name, line)
 
 
 def test_wrapped_help_never_begins_a_line_with_punctuation():
     from workbook_builder.cli import wrap_wide
 
-    assert wrap_wide("一二三四，五六", 8) == ["一二三四，", "五六"]   # (the comma kept with 四, past the width)
+    assert wrap_wide("一二三四，五六", 8) == ["一二三", "四，五六"]   # (the comma goes down with 四)
     assert wrap_wide("见 perfbook forms 中的表样", 12) == ["见 perfbook", "forms 中的表", "样"]   # (ASCII words whole)

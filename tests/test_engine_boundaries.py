@@ -67,7 +67,7 @@ def test_spending_above_the_adjusted_budget_states_the_rate_it_reached():
     result = evaluate_years([one_year(100, 110)], profile="mof-2020")
     [finding] = [f.finding for f in result.findings]
     assert finding.kind == "over_budget"
-    assert "实际支出110.00万元超过调整后预算100.00万元（执行率110%）" in finding.message
+    assert "实际支出110.00万元超过调整后预算100.00万元（执行率110.00%）" in finding.message
     assert result.years[0].exec_rate == D("1.1000")
 
 

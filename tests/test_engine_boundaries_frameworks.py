@@ -406,7 +406,7 @@ def test_a_small_adjusted_budget_still_gives_a_rate():
 
 def test_spending_beyond_a_small_adjusted_budget_states_its_rate():
     [found] = evaluate_years([year(D("0.5"), D("0.6"))]).findings
-    assert found.finding.message == "2021年实际支出0.60万元超过调整后预算0.50万元（执行率120%）"
+    assert found.finding.message == "2021年实际支出0.60万元超过调整后预算0.50万元（执行率120.00%）"
 
 
 def test_a_year_without_actual_spending_has_no_rate_and_no_finding():

@@ -599,6 +599,10 @@ def test_a_label_with_a_unit_or_another_note_is_another_column(tmp_path):
     """Only a budget system's notes (全称, 必填 …) are taken off a label, and only where the list
     has no column of the label itself: 全年预算数（千元） is no 全年预算数 (its amounts would have
     been read as 万元), and 项目名称 beside 项目名称（全称） or （简称） is the one read."""
+    noted = {"绩效指标性质": "绩效指标性质（≥、≤、=、定性）", "主管部门": "主管部门（单位）", "三级指标": "三级指标（必填项）"}
+    columns = [noted.get(c, c) for c in COLUMNS]   # (a budget system's notes: the columns)
+    rows = [{columns[COLUMNS.index(c)]: v for c, v in r.items()} for r in rows_for("甲")]
+    assert [t.project for t in read_project_list(write(tmp_path, rows, "noted.xlsx", columns))] == ["甲"]
     columns = ["全年预算数（千元）" if c == "全年预算数" else c for c in COLUMNS]
     rows = [{columns[COLUMNS.index(c)]: v for c, v in r.items()} for r in rows_for("甲")]
     assert problems(write(tmp_path, rows, columns=columns))[0].startswith("缺少列：全年预算数")

@@ -319,6 +319,19 @@ def test_a_header_after_what_begins_or_ends_a_table_begins_another(tmp_path, bet
     assert len(reads) == 2 and (second is None or reads[1].table.project == second)
 
 
+@pytest.mark.parametrize("cell, text", [("H14", "已按时报送绩效自评表"), ("D14", "项目名称规范性")])
+def test_an_indicator_row_s_words_do_not_end_a_table_before_its_header_printed_again(tmp_path, cell, text):
+    """An actual value ending 自评表 or an indicator named 项目名称… between a header and the same
+    header printed again is no title and no project's name: the table stays one."""
+    from openpyxl import load_workbook
+
+    source = next(SUBMITTED.glob("26_*.xlsx"))
+    book = load_workbook(source)
+    book.worksheets[0][cell] = text
+    book.save(tmp_path / "words.xlsx")
+    assert len(read_tables(_with_rows_copied(tmp_path / "words.xlsx", [12], 17, tmp_path / "again.xlsx"))) == 1
+
+
 def test_a_header_after_a_continued_title_goes_on_with_the_same_table(tmp_path):
     source = next(SUBMITTED.glob("26_*.xlsx"))
     path = _with_rows_copied(source, [12], 17, tmp_path / "again.xlsx")
@@ -335,6 +348,7 @@ def test_a_header_after_a_continued_title_goes_on_with_the_same_table(tmp_path):
     ({"A3": "项目名称："}, "朝阳区政府网站功能和监测服务项目", "北京市朝阳区数据局"),
     ({"A3": "项目名称:", "A4": "主管部门："}, "朝阳区政府网站功能和监测服务项目", "北京市朝阳区数据局"),
     ({"A3": "项目名称：朝阳区某项目", "C3": None, "A4": "主管部门：某局", "C4": None}, "朝阳区某项目", "某局"),
+    ({"A3": "项目名称：（必填）", "A4": "主管部门：（盖章）"}, "朝阳区政府网站功能和监测服务项目", "北京市朝阳区数据局"),   # (a note)
 ])
 def test_a_label_written_with_its_colon_or_its_value(tmp_path, cells, project, department):
     """项目名称： (a table copied from a document) had not been found: the project was named after

@@ -231,7 +231,7 @@ def test_multiyear_report_yearly_tables_rates_inconsistencies_average_and_grade(
     assert [sum(column) for column in zip(*amounts[:-1])] == amounts[-1]
     text = body(report.path)
     assert "C6单元格（2020年合计行的预算数（调整后））：2020年明细行预算数（调整后）合计160.00万元，与合计行150.10万元不一致" in text
-    assert "D6单元格（2020年合计行的实际支出）：2020年实际支出160.00万元超过调整后预算150.10万元" in text
+    assert "D6单元格（2020年合计行的实际支出）：2020年实际支出160.00万元超过调整后预算150.10万元（执行率106.60%）" in text
     assert "经评价，2020-2022年度平均得分为87.79分，评价等级为“良”。各年度得分未单独公布" in text
     rows = [[c.text for c in row.cells] for row in document.tables[[t.rows[0].cells[0].text for t in document.tables].index("年度")].rows]
     assert rows == [["年度", "评价得分"], ["2020年度", "未公布"], ["2021年度", "未公布"], ["2022年度", "未公布"],

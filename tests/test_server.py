@@ -458,3 +458,7 @@ def test_missing_certificate_files_are_said_before_the_server_starts(no_start, t
                  "--project-dir", str(tmp_path)]) == 2
     out, err = capsys.readouterr()
     assert out == "" and "--ssl-keyfile 给出的文件" in err and "不存在或不是文件" in err
+    (tmp_path / "cert.pem").write_text("-----BEGIN CERTIFICATE-----", encoding="ascii")
+    assert main(["serve", "--ssl-keyfile", str(tmp_path), "--ssl-certfile", str(tmp_path / "cert.pem"),
+                 "--project-dir", str(tmp_path)]) == 2   # (a folder is no key file either)
+    assert "--ssl-keyfile 给出的文件" in capsys.readouterr().err

@@ -61,9 +61,12 @@ def test_two_bounds_are_said_to_be_a_range_wherever_the_target_is_read():
     said = "年度指标值“≥50%且≤80%”写了两个界限，是一个区间，年终无法按一个数计分；请只写一个，如“≥50%”"
     assert two_bounds("≥50%且≤80%") == said and two_bounds("≥50%") is None
     for other in ("完成率≥90%，满意度≥95%", "≥10000人，≥95%", "≥90%，≤100元/人", "培训2期，≥1000人次",
-                  "12月31日前完成，≥95%", "第1季度，≥30%", "≥90%，≥95%", "3个，=5个"):   # (two targets, two units, a lead: no range)
+                  "12月31日前完成，≥95%", "第1季度，≥30%", "≥90%，≥95%", "3个，=5个", "完成率90%，≤100%"):   # (two targets, two units, a lead: no range)
         assert two_bounds(other) is None, other
     assert two_bounds("≤80%，≥50%").endswith("如“≤80%”") and two_bounds("50%且≤80%").endswith("如“50%”")
+    for written, first in (("≥50%，且≤80%", "≥50%"), ("≥3天且≤5天完成", "≥3天"), ("≥1000万元且≤1200万", "≥1000万元"),
+                           ("合格率≥95%且≤100%", "合格率≥95%")):   # (a separator with 且, words around, 万元 and 万)
+        assert two_bounds(written).endswith(f"如“{first}”"), written
     assert len(two_bounds("≥50%且≤" + "8" * 6000 + "%")) < 200   # (the target quoted short)
     [finding] = check_indicator("", "≥50%且≤80%", "60%", 10, 10, "")
     assert (finding.kind, finding.message) == ("unreadable", said)

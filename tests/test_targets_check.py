@@ -1402,3 +1402,18 @@ def test_a_project_whose_name_was_left_blank_is_its_own(tmp_path, capsys):
     assert any(f["cell"] == "A8" and "第 8 行缺少项目名称（全年预算数、年度总体目标与上面的项目" in f["message"] for f in nameless["findings"])
     first = next(p for p in data["projects"] if p["project"] == "2022-2023年朝阳区互联网接入服务")
     assert not any(f["kind"] == "weights" for f in first["findings"])
+
+
+def test_a_lists_total_row_is_matched_with_no_year(tmp_path, capsys):
+    """A list's 合计 row is no project: its last_year is null with --last-year too."""
+    book = openpyxl.load_workbook(PLANTED)
+    sheet = book.active
+    header = [c.value for c in sheet[1]]
+    row = sheet.max_row + 1
+    sheet.cell(row, header.index("项目名称") + 1, "合计")
+    sheet.cell(row, header.index("全年预算数") + 1, 1000)
+    book.save(tmp_path / "total.xlsx")
+    run(capsys, tmp_path / "total.xlsx", "-o", tmp_path / "out", "--json", tmp_path / "r.json", "--last-year", DATA / "last-year")
+    projects = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["projects"]
+    assert [p["last_year"] for p in projects if p["project"] == "合计"] == [None]
+    assert any(p["last_year"] is False for p in projects)

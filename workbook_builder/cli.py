@@ -163,19 +163,18 @@ _NO_LINE_START = set("，。、；：？！）》」』】,.;:?!)%")
 def wrap_wide(text: str, width: int) -> list[str]:
     """``text`` in lines of at most ``width`` display columns (a Chinese character takes two), an
     ASCII word (an option, a profile id) never split, no punctuation at a line's start."""
-    import re
-
-    lines, line, used = [], "", 0
+    lines, line = [], []   # (the current line's tokens)
     for token in re.findall(r"[!-~]+|\s|.", text):
-        size = display_width(token)
-        if used + size > width and line.strip() and token not in _NO_LINE_START:
-            lines.append(line.rstrip())
-            line, used = "", 0
-            if token.isspace():
+        if sum(map(display_width, line)) + display_width(token) > width and "".join(line).strip():
+            carried = []
+            if token in _NO_LINE_START and len(line) > 1 and not line[-1].isspace():   # (its character goes down with it)
+                carried = [line.pop()]
+            lines.append("".join(line).rstrip())
+            line = carried
+            if token.isspace() and not line:
                 continue
-        line += token
-        used += size
-    return [*lines, line.rstrip()] if line.strip() else lines
+        line.append(token)
+    return [*lines, "".join(line).rstrip()] if "".join(line).strip() else lines
 
 
 class ChineseParser(argparse.ArgumentParser):
@@ -186,8 +185,6 @@ class ChineseParser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
 
     def error(self, message: str):
-        import re
-
         for pattern, replacement in _ARGPARSE_MESSAGES:
             if re.fullmatch(pattern, message):
                 message = re.sub(pattern, replacement, message)

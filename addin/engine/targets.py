@@ -58,8 +58,9 @@ _QUANTITY = re.compile(r"(-?\d+(?:\.\d+)?)\s*([^\d\s]{0,8})")
 _INCLUSIVE = re.compile(r"\((?:不)?含\)")
 # A second bound after the first (≥50%且≤80%, ≥3天,≤5天): a range, no one number to score against
 _OPERATOR = "|".join(re.escape(word) for word, _ in BEFORE)
-_BOUND = r"(?P<op{0}>" + _OPERATOR + r")?(?P<number{0}>-?\d+(?:\.\d+)?)(?P<unit{0}>[^\d,，、;；且和及与]{{0,6}}?)"
-_TWO_BOUNDS = re.compile(_BOUND.format(1) + r"(?:且|并且|而且|和|及|与|,|，|、|;|；)" + _BOUND.format(2))
+_BOUND = r"(?P<op{0}>" + _OPERATOR + r")?(?P<number{0}>-?\d+(?:\.\d+)?)(?P<unit{0}>[^\d,，、;；且和及与]{{0,8}}?)"
+_TWO_BOUNDS = re.compile(r"(?P<lead>[^\d]{0,12}?)" + _BOUND.format(1)
+                         + r"(?:[,，、;；]?(?:且|并且|而且|和|及|与)|[,，、;；])" + _BOUND.format(2))
 # Spellings of units inside targets that the rest of the engine knows by another name.
 _UNIT_NAMES = {"百分比": "%", "％": "%", "百分点": "%"}
 
@@ -166,12 +167,13 @@ def _range_end(text: str) -> int | None:
     (≥50%且≤80%, ≥3天,≤5天; the first without its operator beside a 性质 column: 50%且≤80%) of one
     unit; None for anything else (两个指标值 ≥10000人，≥95%, ≥90%，≤100元/人, 培训2期，≥1000人次)."""
     found = _TWO_BOUNDS.fullmatch(text)
-    if found is None or found["op2"] is None:
+    if found is None or found["op2"] is None or (found["lead"] and not found["op1"]):   # (培训2期，≥1000人次)
         return None
     natures = {dict(BEFORE)[found["op2"]], *([dict(BEFORE)[found["op1"]]] if found["op1"] else [])}
-    units = {_unit(found["unit1"]), _unit(found["unit2"])} - {""}
-    if (found["op1"] and natures != {POSITIVE, REVERSE}) or (not found["op1"] and dict(BEFORE)[found["op2"]] == EQUAL) \
-            or len(units) > 1:
+    if (found["op1"] and natures != {POSITIVE, REVERSE}) or (not found["op1"] and dict(BEFORE)[found["op2"]] == EQUAL):
+        return None
+    first, second = _unit(found["unit1"]), _unit(found["unit2"])   # (天 and 天完成, 万元 and 万: one unit)
+    if first and second and not (first.startswith(second) or second.startswith(first)):
         return None
     return found.end("unit1")
 

@@ -199,11 +199,12 @@ HEADER_ROWS = 20   # a list's header is within its first rows (below a title, a 
 _AMOUNT_UNIT = re.compile(r"[(（](?:单位[:：])?(万元|元)[)）]$")
 
 
-# A required field's mark around a label (*项目名称, ※三级指标), and the notes a budget system
-# writes after a label (项目名称（全称）, 三级指标(必填)); not a unit or a year (全年预算数（千元）,
-# 全年预算数（上年）: another column, or another unit, than the one the list needs)
+# A required field's mark around a label (*项目名称, ※三级指标), and a note a budget system writes
+# after a label (项目名称（全称）, 三级指标(必填), 绩效指标性质（≥、≤、=、定性）); not a unit or a year
+# (全年预算数（千元）, 全年预算数（上年）: another column, or another unit, than the one the list needs)
 _REQUIRED_MARK = re.compile(r"^[*＊※★]+|[*＊※★]+$")
-_NOTE_AFTER = re.compile(r"[(（](?:全称|必填|选填|必录|可选|非必填|必须填写)[)）]$")
+_NOTE_AFTER = re.compile(r"[(（][^()（）]{1,12}[)）]$")
+_NOT_A_NOTE = re.compile(r"元|上年|去年|本年|以前|\d{4}")   # (a unit or a year: another column than the list's)
 
 
 def _bare(text: str) -> str:
@@ -213,7 +214,9 @@ def _bare(text: str) -> str:
 def _shortened(label: str, exact: set[str]) -> str:
     """``label`` as the list column it names with a note (三级指标(必填), 三级指标名称), where the
     header has no column of that label itself (an exact label wins: 项目名称 beside 项目名称（全称）)."""
-    for shorter in (_NOTE_AFTER.sub("", label), label.removesuffix("名称")):
+    note = _NOTE_AFTER.search(label)
+    for shorter in (label[:note.start()] if note and not _NOT_A_NOTE.search(note.group()) else label,
+                    label.removesuffix("名称")):
         if shorter != label and shorter in COLUMNS and shorter not in exact:
             return shorter
     return label
@@ -239,7 +242,7 @@ def header_labels(row: list[str]) -> list[str]:
     has no column of the label itself."""
     labels = [_AMOUNT_UNIT.sub("", _bare(c)) for c in row]
     exact = set(labels) & set(COLUMNS)
-    return [label if label in exact else _shortened(label, exact) for label in labels]
+    return [_shortened(label, exact) for label in labels]
 
 
 def header_units(row: list[str]) -> list[str]:

@@ -595,6 +595,7 @@ def _find(grid: Grid, rows: range, predicate, within: str = "") -> tuple[int, in
 
 
 _COLONS = ("：", ":")
+_NOTE_ONLY = re.compile(r"[(（][^()（）]*[)）]")
 
 
 def _is_label(text: str, label: str) -> bool:
@@ -614,6 +615,8 @@ def _find_label(grid: Grid, rows: range, label: str) -> tuple[int, int, str | No
         return None
     written = str(grid.value(*hit))
     after = written[min(written.find(c) for c in _COLONS if c in written) + 1:].strip()
+    if _NOTE_ONLY.fullmatch(after):   # 项目名称：（必填）: a note to the unit, the value in the next cell
+        after = ""
     return (*hit, after or None)
 
 
@@ -701,7 +704,7 @@ def _read_standard(grid: Grid, file: str) -> list[ReadTable]:
     return tables
 
 
-_TITLE_END = "自评表"   # a table's title (项目支出绩效自评表; not 自评表（续）, the same table's next page)
+_TITLE_END = "自评表"   # a table's title, alone on its row (项目支出绩效自评表; not 自评表（续）, the same table's next page)
 
 
 def _repeats_header(texts: list[list[str]], top: int, previous: int, header: int, anchors: list[int]) -> bool:
@@ -712,9 +715,9 @@ def _repeats_header(texts: list[list[str]], top: int, previous: int, header: int
     if texts[header - top] != texts[previous - top] or any(previous < a < header for a in anchors):
         return False
     totals, closing = ends()
-    between = (t for row in texts[previous + 1 - top:header - top] for t in row if t)
-    return not any(t.startswith((*totals, *closing, form.PROJECT)) or form.FUNDS_TOTAL in t or t.endswith(_TITLE_END)
-                   for t in between)   # (项目名称：另一个项目 and a table's title begin another table)
+    rows = [[t for t in row if t] for row in texts[previous + 1 - top:header - top]]
+    return not any(t.startswith((*totals, *closing)) or form.FUNDS_TOTAL in t or (len(row) == 1 and t.endswith(_TITLE_END))
+                   for row in rows for t in row)   # (a row holding only a title, 项目支出绩效自评表, begins a table)
 
 
 def _repeated_rows(texts: list[list[str]], top: int, header: int, first: int, more: tuple[int, ...]) -> set[int]:

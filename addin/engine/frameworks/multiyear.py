@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..errors import PerfError
-from ..findings import Finding, fmt, pct, unreadable
+from ..findings import Finding, fmt, unreadable
 from ..form import TOTAL_WEIGHT
 from ..numbers import BLANK_MARKS, normalize_text, read_score, round_half_up, to_decimal
 from ..scoring import grade_of
@@ -67,7 +67,8 @@ class MultiYearResult:
 
 
 def _wan(amount: Decimal) -> str:
-    """An amount of a yearly table (in 万元) as the tables write it: 150.10万元, more decimals when typed."""
+    """An amount of a yearly table (in 万元) as the tables write it: 150.10万元, more decimals when
+    typed (the rates beside it with two decimals too: 106.60%)."""
     shown = fmt(amount)
     whole, _, decimals = shown.partition(".")
     return f"{whole}.{decimals.ljust(2, '0')}万元"
@@ -118,7 +119,8 @@ def _check_year(year: YearBudget, findings: list[YearFinding]) -> YearResult:
             except PerfError:   # a rate too large to hold (a budget of 1e-15): over budget, said without a rate
                 pass
         if actual > after:   # spending against an adjusted budget of 0 is over it too, without a rate
-            message = (f"{year.year}年实际支出{_wan(actual)}超过调整后预算{_wan(after)}（执行率{pct(actual / after)}）"
+            shown = f"{round_half_up(actual / after * 100, 2):.2f}%" if rate is not None else ""   # (106.60%, as the tables)
+            message = (f"{year.year}年实际支出{_wan(actual)}超过调整后预算{_wan(after)}（执行率{shown}）"
                        if rate is not None else
                        f"{year.year}年调整后预算为{_wan(after)}，实际支出{_wan(actual)}，超出预算（无法计算执行率）")
             findings.append(YearFinding(year.year, Finding("over_budget", message, actual, after, "actual"), 0))
