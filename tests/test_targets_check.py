@@ -79,7 +79,7 @@ def test_planted_list_gives_every_defect_at_its_cell_and_nothing_else(tmp_path, 
 def test_last_year_from_a_folder_of_tables_and_without_it(tmp_path, capsys):
     _, said = run(capsys, PLANTED, "-o", tmp_path / "a", "--json", tmp_path / "a.json", "--last-year", DATA / "last-year")
     assert findings(tmp_path / "a.json")[0] == EXPECTED
-    assert "上年结果对应到 1/15 个项目（按项目名称对应）；上年结果中没有：" in said.out   # (how many were compared)
+    assert "上年结果对应到 1/15 个项目（按项目名称对应，不计名称开头的年份）；上年结果中没有：" in said.out   # (how many were compared)
     data = json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))   # (and which: each project, in full)
     assert [p["project"] for p in data["projects"] if p["last_year"]] == ["朝阳区电子政务信息安全外包服务"]
     assert sum(p["last_year"] is False for p in data["projects"]) == 14
@@ -87,14 +87,16 @@ def test_last_year_from_a_folder_of_tables_and_without_it(tmp_path, capsys):
     header = [c.value for c in sheet[1]]
     shown = {r[header.index("项目名称")]: r[header.index("上年结果")] for r in sheet.iter_rows(min_row=2, values_only=True)}
     assert shown["朝阳区电子政务信息安全外包服务"] == "已对照" and list(shown.values()).count("上年结果中没有") == 14
-    renamed = openpyxl.load_workbook(PLANTED)
-    for row in renamed.active.iter_rows():   # last year's one project, renamed: compared with nothing
-        for cell in row:
-            if cell.value == "朝阳区电子政务信息安全外包服务":
-                cell.value = "2025年朝阳区电子政务信息安全外包服务"
-    renamed.save(tmp_path / "renamed.xlsx")
-    _, said = run(capsys, tmp_path / "renamed.xlsx", "-o", tmp_path / "c", "--last-year", DATA / "last-year")
-    assert "上年结果对应到 0/15 个项目" in said.out and "低于上年实际完成值" not in said.out
+    for name, matched in (("2025年朝阳区电子政务信息安全外包服务", 1),   # (this year's name begins with its year: the same project)
+                          ("朝阳区电子政务信息安全外包服务（二期）", 0)):   # (renamed: compared with nothing)
+        renamed = openpyxl.load_workbook(PLANTED)
+        for row in renamed.active.iter_rows():
+            for cell in row:
+                if cell.value == "朝阳区电子政务信息安全外包服务":
+                    cell.value = name
+        renamed.save(tmp_path / "renamed.xlsx")
+        _, said = run(capsys, tmp_path / "renamed.xlsx", "-o", tmp_path / f"c{matched}", "--last-year", DATA / "last-year")
+        assert f"上年结果对应到 {matched}/15 个项目" in said.out and ("低于上年实际完成值" in said.out) == bool(matched)
     run(capsys, PLANTED, "-o", tmp_path / "b", "--json", tmp_path / "b.json")
     assert findings(tmp_path / "b.json")[0] == {f for f in EXPECTED if f[1] != "below_last_year"}
 

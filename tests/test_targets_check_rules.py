@@ -412,3 +412,12 @@ def test_a_satisfaction_target_is_compared_with_last_year_where_no_floor_checks_
     profile = load_profiles(_texts_with("mof-2020", table))["mof-2020"]
     survey = {(key("示例项目"), key("用户满意度")): [LastYear("100%", "%", "上年")]}
     assert [f.kind for f in review_project(make(), profile, survey).findings] == ["below_last_year"]
+
+
+def test_last_years_results_are_matched_without_the_year_a_name_begins_with():
+    from addin.engine.target_review import project_key
+
+    assert project_key("2025年朝阳区5G建设及应用项目") == project_key("2024年度朝阳区5G建设及应用项目") \
+        == project_key("朝阳区5G建设及应用项目")
+    assert project_key("2024-2025年朝阳区互联网接入服务") == project_key("2022—2023年朝阳区互联网接入服务")
+    assert project_key("5G建设及应用项目") != project_key("朝阳区5G建设及应用项目")   # (only a year, only at the start)

@@ -205,6 +205,17 @@ def key(name: object) -> str:
     return _PUNCTUATION.sub("", text)
 
 
+# The year a recurring project's name begins with (2024年…, 2024年度…, 2022-2023年…): next year's
+# list names the same project 2025年…, which its results must still be found under
+_YEAR_LEAD = re.compile(r"^(?:19|20)\d{2}(?:\s*[-—–~～至到]\s*(?:(?:19|20)?\d{2}))?\s*年度?")
+
+
+def project_key(name: object) -> str:
+    """A project's name as last year's results are matched by: :func:`key`, without the year it
+    begins with."""
+    return key(_YEAR_LEAD.sub("", normalize_text(str(name or "")).strip()))
+
+
 def _unit_text(unit: object) -> str:
     forms = _unit_forms(str(unit)) if has_unit(unit) else ()
     return forms[-1] if forms else ""
@@ -743,7 +754,7 @@ def _below_last_year(ctx: Context) -> Iterator[TargetFinding]:
     year to year, and last year's 100% made every 95% target low."""
     if not ctx.last_year:
         return
-    project_key = key(ctx.project.project)
+    project = project_key(ctx.project.project)
     for reading in ctx.readings:
         row = reading.row
         if reading.value is None or reading.nature not in ctx.profile.over_target_applies_to:
@@ -751,7 +762,7 @@ def _below_last_year(ctx: Context) -> Iterator[TargetFinding]:
         if (ctx.settings.satisfaction_floor is not None and "satisfaction_floor" in ctx.settings.rules
                 and _held_to_floor(reading)):
             continue   # (held to the floor instead)
-        for last in ctx.last_year.get((project_key, key(row.level3)), ())[:1]:
+        for last in ctx.last_year.get((project, key(row.level3)), ())[:1]:
             actual = _last_actual(last, reading.unit)
             if actual is not None and reading.value < actual:
                 unit = f" {reading.unit}" if reading.unit else ""

@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from addin.engine import UserError
-from addin.engine.target_review import LastYear, key
+from addin.engine.target_review import LastYear, key, project_key
 
 
 class LastYearError(UserError):
@@ -32,7 +32,7 @@ def _add(index: Index, project: str, indicators, source: str, cells=None) -> int
             continue
         cell = cells(number) if cells else ""
         where = f"{source}!{cell}" if cell else source
-        index.setdefault((key(project), key(ind.level3)), []).append(LastYear(ind.actual, ind.unit, where))
+        index.setdefault((project_key(project), key(ind.level3)), []).append(LastYear(ind.actual, ind.unit, where))
         added += 1
     return added
 

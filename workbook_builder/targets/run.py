@@ -321,17 +321,17 @@ def check_targets(paths: list[str], outdir: str | Path | None = None, profile: s
 
 
 def _last_year_matched(projects: list[ProjectResult], index) -> str:
-    """How many projects last year's results were found for (by 项目名称, as the indicators are
-    matched), and which were not: a list whose names changed (2025年 before each) is compared
-    with nothing, which had gone unsaid. Each project's ``last_year`` is set."""
-    from addin.engine.target_review import key
+    """How many projects last year's results were found for (by 项目名称 without the year it begins
+    with, as the indicators are matched), and which were not: a list whose names changed is
+    compared with nothing, which had gone unsaid. Each project's ``last_year`` is set."""
+    from addin.engine.target_review import project_key
 
     last = {project for project, _ in index}
     for p in projects:   # (said in the JSON and the summary too, each project: the terminal cuts the list short)
-        p.last_year = None if p.is_total else key(p.project) in last
-    named = [p.project for p in projects if not p.is_total]   # (not a list's 合计 row)
-    missing = [name for name in named if key(name) not in last]
-    said = f"上年结果对应到 {len(named) - len(missing)}/{len(named)} 个项目（按项目名称对应）"
+        p.last_year = None if p.is_total else project_key(p.project) in last
+    missing = [p.project for p in projects if p.last_year is False]   # (not a list's 合计 row)
+    named = [p for p in projects if not p.is_total]
+    said = f"上年结果对应到 {len(named) - len(missing)}/{len(named)} 个项目（按项目名称对应，不计名称开头的年份）"
     return said + (f"；上年结果中没有：{some_of(missing, 5)}" if missing else "")
 
 
