@@ -163,17 +163,19 @@ _NO_LINE_START = set("，。、；：？！）》」』】,.;:?!)%")
 def wrap_wide(text: str, width: int) -> list[str]:
     """``text`` in lines of at most ``width`` display columns (a Chinese character takes two), an
     ASCII word (an option, a profile id) never split, no punctuation at a line's start."""
-    lines, line = [], []   # (the current line's tokens)
+    lines, line, used = [], [], 0   # (the current line's tokens, and the columns they take)
     for token in re.findall(r"[!-~]+|\s|.", text):
-        if sum(map(display_width, line)) + display_width(token) > width and "".join(line).strip():
+        size = display_width(token)
+        if used + size > width and "".join(line).strip():
             carried = []
             if token in _NO_LINE_START and len(line) > 1 and not line[-1].isspace():   # (its character goes down with it)
                 carried = [line.pop()]
             lines.append("".join(line).rstrip())
-            line = carried
+            line, used = carried, sum(map(display_width, carried))
             if token.isspace() and not line:
                 continue
         line.append(token)
+        used += size
     return [*lines, "".join(line).rstrip()] if "".join(line).strip() else lines
 
 

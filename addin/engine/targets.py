@@ -59,6 +59,8 @@ _INCLUSIVE = re.compile(r"\((?:不)?含\)")
 # A second bound after the first (≥50%且≤80%, ≥3天,≤5天): a range, no one number to score against
 _OPERATOR = "|".join(re.escape(word) for word, _ in BEFORE)
 _BOUND = r"(?P<op{0}>" + _OPERATOR + r")?(?P<number{0}>-?\d+(?:\.\d+)?)(?P<unit{0}>[^\d,，、;；且和及与]{{0,8}}?)"
+_NATURE_OF = dict(BEFORE)
+_TWO_NUMBERS = re.compile(r"\d[^\d.]+\d")   # (99.9 is one number)
 _TWO_BOUNDS = re.compile(r"(?P<lead>[^\d]{0,12}?)" + _BOUND.format(1)
                          + r"(?:[,，、;；]?(?:且|并且|而且|和|及|与)|[,，、;；])" + _BOUND.format(2))
 # Spellings of units inside targets that the rest of the engine knows by another name.
@@ -166,11 +168,11 @@ def _range_end(text: str) -> int | None:
     """Where the first of two bounds ends in a target that is a range: a lower and an upper bound
     (≥50%且≤80%, ≥3天,≤5天; the first without its operator beside a 性质 column: 50%且≤80%) of one
     unit; None for anything else (两个指标值 ≥10000人，≥95%, ≥90%，≤100元/人, 培训2期，≥1000人次)."""
-    found = _TWO_BOUNDS.fullmatch(text)
+    found = _TWO_BOUNDS.fullmatch(text) if _TWO_NUMBERS.search(text) else None   # (most targets: one number)
     if found is None or found["op2"] is None or (found["lead"] and not found["op1"]):   # (培训2期，≥1000人次)
         return None
-    natures = {dict(BEFORE)[found["op2"]], *([dict(BEFORE)[found["op1"]]] if found["op1"] else [])}
-    if (found["op1"] and natures != {POSITIVE, REVERSE}) or (not found["op1"] and dict(BEFORE)[found["op2"]] == EQUAL):
+    natures = {_NATURE_OF[found["op2"]], *([_NATURE_OF[found["op1"]]] if found["op1"] else [])}
+    if (found["op1"] and natures != {POSITIVE, REVERSE}) or (not found["op1"] and _NATURE_OF[found["op2"]] == EQUAL):
         return None
     first, second = _unit(found["unit1"]), _unit(found["unit2"])   # (天 and 天完成, 万元 and 万: one unit)
     if first and second and not (first.startswith(second) or second.startswith(first)):

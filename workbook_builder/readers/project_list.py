@@ -28,7 +28,7 @@ from addin.engine.table import Funds, Indicator, Table, weights_problem
 from addin.engine.targets import split_target
 
 from ..files import decoded, shown_path
-from .container import MAX_LIST_COLUMNS, MAX_LIST_ROWS, SUFFIXES, WORD_FORMATS, Grid, UnreadableFile, error_meaning, read_regular, reason_of_one
+from .container import MAX_LIST_COLUMNS, MAX_LIST_ROWS, OLE, SUFFIXES, WORD_FORMATS, Grid, UnreadableFile, error_meaning, read_regular, reason_of_one
 from .tables import NO_RESULT, percent_unit
 
 PROJECT, DEPARTMENT, IMPLEMENTER = form.PROJECT, form.DEPARTMENT, form.IMPLEMENTER
@@ -67,8 +67,8 @@ def csv_grid(path: Path) -> Grid:
     data = read_regular(path, empty=True)   # (empty is said below, of a blank file too)
     if not data.strip():
         raise UnreadableFile("文件是空的")
-    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):   # a workbook named .csv (a zip: .xlsx; OLE: .xls)
-        kind = ".xlsx" if data[:1] == b"P" else ".xls"
+    if data[:8] == OLE or data.startswith(b"PK\x03\x04"):   # a workbook named .csv (OLE: .xls; a zip: .xlsx)
+        kind = ".xls" if data[:8] == OLE else ".xlsx"
         raise UnreadableFile(f"内容是 Excel 工作簿，扩展名却是 .csv：请把扩展名改为 {kind} 后再试")
     utf32 = data[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")   # (before UTF-16: its mark begins alike)
     text = decoded(data, ("utf-32",) if utf32 else ("utf-16",) if data[:2] in (b"\xff\xfe", b"\xfe\xff")
@@ -348,8 +348,7 @@ def read_projects(path: str | Path, profile: object = None, year: int | None = N
         texts = {c: _text(row, c) for c in (*PROJECT_AMOUNTS, *PROJECT_TEXTS)}
         unlike = other_project(texts, current) if not own and current.get(PROJECT) else []
         if unlike:   # a project whose name was left blank: said once, its rows not the project's above
-            problems.append(f"第 {number} 行：缺少{PROJECT}（{'、'.join(unlike)}与上面的项目“{current[PROJECT]}”不同，"
-                            "像是另一个项目的第一行）")
+            problems.append(f"第 {number} 行：{nameless_said(unlike, current[PROJECT])}")
             current = {**texts, _NAMELESS: "1"}
             continue
         if not own and current.get(_NAMELESS):
@@ -376,8 +375,7 @@ def read_projects(path: str | Path, profile: object = None, year: int | None = N
         level2 = _text(row, level2_label) or (current.get(level2_label, "") if same_level1 else "")
         current[level1_label], current[level2_label] = level1, level2
         values = {f: _text(row, form.INDICATOR_FIELDS[f]) for f in LIST_FIELDS}
-        problems.extend(f"第 {number} 行：{form.INDICATOR_FIELDS[f]}单元格中是 {meaning}"
-                        for f in _LABEL_FIELDS if (meaning := error_meaning(values[f])))
+        problems.extend(f"第 {number} 行：{said}" for _, said in label_errors(values))
         if in_target and values["target"]:
             try:
                 values.update(_split(values, rules.bare_nature((level1, level2))))
@@ -412,8 +410,20 @@ def other_project(values: dict[str, str], current: dict[str, str]) -> list[str]:
     return unlike if set(unlike) & set(PROJECT_AMOUNTS) and set(unlike) & set(PROJECT_TEXTS) else []
 
 
+def nameless_said(unlike: list[str], above: str) -> str:
+    """What is said of a project whose name was left blank (see :func:`other_project`)."""
+    return f"缺少{PROJECT}（{'、'.join(unlike)}与上面的项目“{above}”不同，像是另一个项目的第一行）"
+
+
 _NAMELESS = "nameless"   # (the current project's mark: its name left blank, its rows passed over)
-_LABEL_FIELDS = ("level1", "level2", "level3", "unit")   # texts no rule reads as a value: an error value there is said here
+
+
+def label_errors(values: dict[str, object]) -> list[tuple[str, str]]:
+    """(field, what is said) of each label or unit of an indicator row (by field) holding an Excel
+    error value: texts no rule reads as a value, so no rule would say it (a template had carried
+    a row named #REF!)."""
+    return [(f, f"{form.INDICATOR_FIELDS[f]}单元格中是 {meaning}") for f in ("level1", "level2", "level3", "unit")
+            if (meaning := error_meaning(values.get(f)))]
 
 
 def list_amount(value: object, label: str, unit: str = "万元"):

@@ -122,18 +122,15 @@ def _concerns(read: ReadTable, finding: TableFinding) -> str:
 
 
 def _fits(read: ReadTable, finding: TableFinding) -> bool:
-    """Whether the table's form has the column a finding asks the unit to fill: no 偏差原因 to
-    write where the form has no such column (seed 001's 指标体系, a funds block without 原因),
-    no funds 得分 to fill where its block has no 得分 column;
-    and no finding of a funds block that was not read (the reader said why, at its cell: not
-    also 全年预算数为空)."""
+    """Whether the table's form has the column a finding asks the unit to fill: no 偏差原因 or
+    得分 to fill where the form has no such column (seed 001's 指标体系, a funds block without
+    原因 or without 得分); and no finding of a funds block that was not read (the reader said
+    why, at its cell: not also 全年预算数为空)."""
     if finding.part in ("funds", "source") and not read.template and not read.funds_columns:
         return False
-    if finding.part == "funds" and finding.finding.kind == "score_missing":   # (保山's 预算执行情况（20分）: no 得分 column)
-        return read.has_column("funds", "score")
-    if finding.field != "reason" or finding.part not in ("indicator", "funds"):
+    if finding.field not in ("reason", "score") or finding.part not in ("indicator", "funds"):
         return True
-    return read.has_column(finding.part, "reason")
+    return read.has_column(finding.part, finding.field)   # (保山's 预算执行情况（20分）: no 得分 column)
 
 
 def check_file(path: str, profile: str | None, outdir: str | None, annotated_name: str | None,

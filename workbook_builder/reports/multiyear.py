@@ -19,7 +19,7 @@ from typing import ClassVar
 from addin.engine import PerfError, get_profile
 from addin.engine.findings import fmt
 from addin.engine.frameworks import evaluate_years
-from addin.engine.frameworks.multiyear import COLUMNS
+from addin.engine.frameworks.multiyear import COLUMNS, amount_text, rate_text
 from addin.engine.numbers import round_half_up, to_decimal
 
 from ..readers.multiyear import ReadYears
@@ -30,11 +30,6 @@ UNPUBLISHED = "未公布"   # no year's score published (seed 004): the average 
 UNFILLED = "未填写"     # a year left blank beside scored ones
 
 
-def _percent(rate: Decimal) -> str:
-    """A rate with two decimals, as the yearly tables' amounts have (106.60%, not 106.6%)."""
-    return f"{round_half_up(rate * 100, 2):.2f}%"
-
-
 def money(value: object) -> str:
     """An amount in 万元 as budget tables write it: two decimals (150.10), more when typed."""
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -43,7 +38,7 @@ def money(value: object) -> str:
         number = to_decimal(value, "金额")
     except PerfError:
         return cell_text(value)
-    return f"{number:.2f}" if number == round_half_up(number, 2) else fmt(number)
+    return amount_text(number)
 
 
 def _decimal(value: object) -> Decimal | None:
@@ -68,8 +63,8 @@ class YearBlock:
     unsettled: bool = False             # its detail rows disagree with its total: the total is in doubt
 
     @property
-    def rate_text(self) -> str:
-        return "—" if self.rate is None else _percent(self.rate)
+    def rate_shown(self) -> str:
+        return "—" if self.rate is None else rate_text(self.rate)
 
     @property
     def execution(self) -> str:
@@ -77,7 +72,7 @@ class YearBlock:
         if self.after is None or self.actual is None:
             return f"{self.year}年预算或实际支出未填写，执行率无法计算。"
         text = (f"{self.year}年预算数（调整前）{money(self.before)}万元，预算数（调整后）{money(self.after)}万元，"
-                f"实际支出{money(self.actual)}万元，执行率{self.rate_text}")
+                f"实际支出{money(self.actual)}万元，执行率{self.rate_shown}")
         if self.rate is not None and self.rate > 1:
             text += "，实际支出超过调整后预算"
             if self.unsettled:   # (seed 004's 2020: its 150.10 is not what its rows add up to)
@@ -137,7 +132,7 @@ class MultiYearReportData:
         overview = f"{self.project or '本项目'}的绩效评价覆盖{self.span}共{len(self.years)}个年度。"
         if after is not None and actual is not None:
             overview += (f"各年度预算数（调整后）合计{money(after)}万元，实际支出合计{money(actual)}万元，"
-                         + (f"总体执行率{_percent(rate)}。" if rate is not None else "总体执行率无法计算。"))
+                         + (f"总体执行率{rate_text(rate)}。" if rate is not None else "总体执行率无法计算。"))
         method = (f"本次评价覆盖{self.span}共{len(self.years)}个年度：逐年核对预算及支出表（明细行之和应与合计行一致，"
                   f"执行率=实际支出÷预算数（调整后）），以各年度评价得分的平均分作为综合得分，"
                   f"按“{self.profile_name}”的等级区间评定等级：{self.bands}。")
@@ -155,16 +150,16 @@ class MultiYearReportData:
             "project": self.project or "—",
             "span": self.span,
             "overview": overview,
-            "years": [{"title": f"{y.year}年预算及支出情况", "rows": y.rows, "rate": y.rate_text,
+            "years": [{"title": f"{y.year}年预算及支出情况", "rows": y.rows, "rate": y.rate_shown,
                        "execution": y.execution} for y in self.years],
             "method": method,
             "conclusion": conclusion,
             "score_rows": score_rows,
             "average": points(self.total),
             "execution_rows": [{"year": f"{y.year}年", "before": money(y.before), "after": money(y.after),
-                                "actual": money(y.actual), "rate": y.rate_text} for y in self.years],
+                                "actual": money(y.actual), "rate": y.rate_shown} for y in self.years],
             "execution_total": {"before": money(self._sum("before")), "after": money(after),
-                                "actual": money(actual), "rate": "—" if rate is None else _percent(rate)},
+                                "actual": money(actual), "rate": "—" if rate is None else rate_text(rate)},
             "corrections": [dict(c, number=n) for n, c in enumerate(self.corrections, start=1)],
             "corrections_intro": self.corrections_intro,
             "analysis": self.analysis,

@@ -32,7 +32,7 @@ from addin.engine.target_review import Amount, AmountSum, TargetProject, TargetR
 from ..forms.layout import META_SHEET
 from ..readers.container import Grid, error_meaning
 from ..readers.project_list import (INDICATOR_COLUMNS, LIST_FIELDS, PROJECT_COLUMNS, header_labels, header_units,
-                                     list_amount, list_header, list_text, merged_labels,
+                                     label_errors, list_amount, list_header, list_text, merged_labels, nameless_said,
                                      other_project, PROJECT_AMOUNTS, PROJECT_TEXTS, repeated_column)
 from ..readers.tables import (NO_RESULT, PassedLabels, _carry_levels, _find_funds, _indicator_columns, _is_header, _recognise,
                               cell_texts, money_in, norm)
@@ -359,16 +359,14 @@ def read_list(grid: Grid, header: int, columns: dict[str, int], notes: list[str]
             unlike = other_project(_project_signs(grid, r, columns), _project_signs(grid, current.first_row, columns))
             if unlike:   # (a project whose name was left blank: its rows its own, not the project's above)
                 cell = at(r, columns["project"])
-                current = TargetProject("", problems=[(cell, f"第 {r + 1} 行缺少项目名称（{'、'.join(unlike)}与上面的项目"
-                                                             f"“{current.project}”不同，像是另一个项目的第一行）")],
+                current = TargetProject("", problems=[(cell, f"第 {r + 1} 行{nameless_said(unlike, current.project)}")],
                                         cells={"project": cell}, columns=present)
                 current.first_row = r
                 projects.append(current)
             else:
                 _repeats(current, grid, r, columns, values)
         row = _row(grid, r, columns, values)
-        current.problems.extend((row.cells.get(f, ""), f"{form.INDICATOR_FIELDS[f]}单元格中是 {meaning}")
-                                for f in _LABEL_FIELDS if (meaning := error_meaning(values.get(f))))
+        current.problems.extend((row.cells.get(f, ""), said) for f, said in label_errors(values))
         if not _has_indicator(values):
             continue
         if _unread(grid, r, {k: c for k, c in columns.items() if k in LIST_FIELDS}, current):
@@ -389,9 +387,6 @@ def _project_signs(grid: Grid, r: int | None, columns: dict[str, int]) -> dict[s
     fields = dict(zip((*PROJECT_AMOUNTS, *PROJECT_TEXTS), ("initial", "annual", "department", "implementer", "goal")))
     return {label: list_text(grid.value(r, columns[f])).strip() if r is not None and f in columns else ""
             for label, f in fields.items()}
-
-
-_LABEL_FIELDS = ("level1", "level2", "level3", "unit")   # texts no rule reads as a value: an error value there is said here
 
 
 def _unread(grid: Grid, r: int, columns: dict[str, int], project: TargetProject) -> bool:

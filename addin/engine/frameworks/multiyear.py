@@ -66,12 +66,19 @@ class MultiYearResult:
     findings: list[YearFinding]
 
 
+def amount_text(amount: Decimal) -> str:
+    """An amount of a yearly table as budget tables write it: two decimals (150.10), more when
+    typed (the reports write the tables' amounts so too)."""
+    return f"{amount:.2f}" if amount == round_half_up(amount, 2) else fmt(amount)
+
+
+def rate_text(rate: Decimal) -> str:
+    """A yearly rate with two decimals, as the tables' amounts have (106.60%, not 106.6%)."""
+    return f"{round_half_up(rate * 100, 2):.2f}%"
+
+
 def _wan(amount: Decimal) -> str:
-    """An amount of a yearly table (in 万元) as the tables write it: 150.10万元, more decimals when
-    typed (the rates beside it with two decimals too: 106.60%)."""
-    shown = fmt(amount)
-    whole, _, decimals = shown.partition(".")
-    return f"{whole}.{decimals.ljust(2, '0')}万元"
+    return f"{amount_text(amount)}万元"
 
 
 def _amount(value: object, label: str, field: str) -> Decimal | None:
@@ -119,8 +126,7 @@ def _check_year(year: YearBudget, findings: list[YearFinding]) -> YearResult:
             except PerfError:   # a rate too large to hold (a budget of 1e-15): over budget, said without a rate
                 pass
         if actual > after:   # spending against an adjusted budget of 0 is over it too, without a rate
-            shown = f"{round_half_up(actual / after * 100, 2):.2f}%" if rate is not None else ""   # (106.60%, as the tables)
-            message = (f"{year.year}年实际支出{_wan(actual)}超过调整后预算{_wan(after)}（执行率{shown}）"
+            message = (f"{year.year}年实际支出{_wan(actual)}超过调整后预算{_wan(after)}（执行率{rate_text(actual / after)}）"
                        if rate is not None else
                        f"{year.year}年调整后预算为{_wan(after)}，实际支出{_wan(actual)}，超出预算（无法计算执行率）")
             findings.append(YearFinding(year.year, Finding("over_budget", message, actual, after, "actual"), 0))
