@@ -173,7 +173,9 @@ def test_batch_writes_the_projects_of_a_list_but_the_bad_one(tmp_path, capsys):
     assert "未生成：乙：清单中这个项目有问题：第 4–5 行：项目“乙”的指标分值合计 85" in err
     assert "未生成：丁：清单中这个项目有问题：第 9 行：“用户满意度”：未知的绩效指标性质“约等于”" in err
     assert "未生成：第 10 行：缺少项目名称（全年预算数、年度总体目标与上面的项目“丁”不同" in err
-    index = [row for row in load_workbook(out / "00_索引.xlsx").active.iter_rows(min_row=3, values_only=True)]
+    sheet = load_workbook(out / "00_索引.xlsx").active   # (why it was not written wraps in its column, its row as tall)
+    assert sheet["G4"].alignment.wrap_text and sheet.row_dimensions[4].height > 15 and not sheet["G3"].alignment.wrap_text
+    index = [row for row in sheet.iter_rows(min_row=3, values_only=True)]
     assert [(row[1], row[6][:12]) for row in index] == [
         ("甲", "1_甲.xlsx"), ("乙", "未生成：清单中这个项目有"), ("丙", "3_丙.xlsx"), ("丁", "未生成：清单中这个项目有")]
     assert main(["batch", str(write(tmp_path, rows_for("甲") + nameless, "two.xlsx")), "-o", str(tmp_path / "two")]) == 1

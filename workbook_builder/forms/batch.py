@@ -16,6 +16,7 @@ from addin.engine.table import Table
 from .. import texts
 from ..files import atomic_save, machine_error, os_reason, read_by_this_run, safe_stem, shown_path, unique_names
 from ..recalc.sheets import link_target
+from ..recalc.textsize import row_height, wrapped_lines
 from .portable import NotPortable, check_portable
 from .sheet import put_row
 from .template import build_workbook
@@ -23,6 +24,7 @@ from .template import build_workbook
 INDEX_NAME = "00_索引.xlsx"
 INDEX_SHEET = "项目清单"
 INDEX_COLUMNS = ["序号", "项目名称", "主管部门", "实施单位", "全年预算数（万元）", "指标数", "文件"]
+FILE_WIDTH = 52   # the 文件 column's width (a template's name, or why it was not written)
 
 
 class OutputExistsError(UserError):
@@ -171,7 +173,10 @@ def _index(results: list[Written], profile, year: int | None) -> Workbook:
             link = ws.cell(row=2 + number, column=7)
             link.hyperlink = link_target(written.path.name)   # (项目#1.xlsx is no fragment #1.xlsx)
             link.style = "Hyperlink"
-    for column, width in zip("ABCDEFG", (6, 44, 22, 22, 16, 8, 52)):
+        else:   # (why, wrapped in its column: run on to the right, it had shrunk the printed page)
+            ws.cell(row=2 + number, column=7).alignment = Alignment(wrap_text=True, vertical="center")
+            ws.row_dimensions[2 + number].height = row_height(wrapped_lines(file_cell, FILE_WIDTH))
+    for column, width in zip("ABCDEFG", (6, 44, 22, 22, 16, 8, FILE_WIDTH)):
         ws.column_dimensions[column].width = width
     for row in ws.iter_rows(min_row=3):
         row[1].alignment = Alignment(wrap_text=True, vertical="center")
