@@ -20,9 +20,9 @@ from .engine.form import carry_levels
 from .engine.frameworks.criteria import DEDUCTION, RATIO, Criterion, parse_criterion
 from .engine.frameworks.methods import band, checklist, deduction, ratio
 from .engine.natures import parse_weight
-from .engine.numbers import as_float, quoted, read_value, unit_word
+from .engine.numbers import as_float, quoted, unit_word
 from .engine.profiles import list_profiles
-from .engine.scoring import PERCENT_WORDS, exec_rate, exec_score, grade_of, score_indicator
+from .engine.scoring import PERCENT_WORDS, actual_value, exec_rate, exec_score, grade_of, score_indicator
 
 CATEGORY = "绩效评价"
 RULE = "规则"   # the argument naming the rule profile
@@ -157,10 +157,10 @@ def signature(function) -> str:
 
 
 def _levels(level1: object, level2: object) -> tuple[object, object]:
-    """The row's (一级, 二级): given as cells, or as the columns from the table's first row down to
-    this row (merged or blank cells above), carried down as recalc reads the table."""
+    """The row's (一级, 二级) as recalc reads the table: given as cells, or as the columns from the
+    table's first row down to this row (merged or blank cells above, carried down)."""
     if not isinstance(level1, list) and not isinstance(level2, list):
-        return level1, level2
+        return carry_levels([(level1, level2)])[0]   # (经济成本指标 as 二级 or 一级 alone: 成本指标)
     ones = level1 if isinstance(level1, list) else [level1]
     twos = level2 if isinstance(level2, list) else [level2]
     if len(ones) != len(twos) or not ones:
@@ -195,7 +195,7 @@ def PERF_GRADE(总分, 规则=None):
 @excel_function(实际完成值="含数值的文字，如 项目总金额993.5559万元，2024年支出695.82万元")
 def PERF_VALUE(实际完成值, 单位=None):
     """从文字中读出计分所用的数值（优先取指定单位的第一个数，没有时换算其他单位的数，年份不算），读不出时报错。"""
-    return as_float(read_value(实际完成值, 单位))
+    return as_float(actual_value(实际完成值, 单位))
 
 
 @excel_function()

@@ -129,3 +129,14 @@ def test_a_reduction_as_appropriate_stands_in_the_tables_total():
     rows[0].score = "满分"   # a score that is no number: said, full marks in the total
     result = evaluate_table(table, "mof-2020")
     assert "unreadable" in {f.finding.kind for f in result.findings} and result.total == 100
+
+
+def test_a_grade_written_as_reports_write_it_is_that_grade():
+    """优秀 on a form whose 总分 row carries the grade (云南) is 优, not a wrong grade."""
+    from addin.engine import evaluate_table
+    from tests.finding_examples import row, table
+
+    for written, wrong in (("优秀", False), ("优", False), ("良好", True)):
+        result = evaluate_table(table(row(weight=90, score=90), grade=written))
+        assert result.grade == "优"
+        assert ("grade_mismatch" in {f.finding.kind for f in result.findings}) is wrong

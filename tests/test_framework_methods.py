@@ -141,7 +141,11 @@ def test_ratio_is_capped_and_rounded():
 def test_ratio_converts_the_actual_into_the_planned_amounts_unit():
     """2,070,000元 of 369万元 is 207万元 of it (the units had been dropped: 2,070,000 ÷ 369, full points)."""
     criterion = parse_criterion("根据项目资金的实际到位率计算得分（3分）", 3)
-    assert ratio(criterion, "2,070,000元", "369万元") == ratio(criterion, "207万元", 369) == D("1.68")
+    assert ratio(criterion, "2,070,000元", "369万元") == ratio(criterion, "207万元", "369万元") == D("1.68")
+    with pytest.raises(PerfError, match="实际值写的是万元，计划值“369”没有写单位"):
+        ratio(criterion, "207万元", 369)   # 元 or 万元? (950000 of 100万元 had scored full points)
+    with pytest.raises(PerfError, match="计划值写的是万元，实际值“950000”没有写单位"):
+        ratio(criterion, 950000, "100万元")
     assert ratio(criterion, "3小时", "180分钟") == 3
     with pytest.raises(PerfError, match="实际值“3小时”的单位是小时，计划值的单位是万元，两者无法换算"):
         ratio(criterion, "3小时", "5万元")

@@ -33,3 +33,21 @@ def test_the_rest_is_mof_2020():
     assert sichuan.methods == mof.methods and sichuan.grade_bands == mof.grade_bands
     assert sichuan.funds_reason_below == Decimal("0.9") and mof.funds_reason_below is None
     assert sichuan.bare_nature("成本指标") == "≤" and sichuan.default_scale.name == "达成/部分达成/未达成"
+
+
+PRINTED = ("1.预算执行率=预算执行数/调整后预算数,预算执行率未达到90%的需说明原因(100字以内);"
+           "2.年中发生预算调整的(追加或调减),应单独说明理由")
+
+
+def test_the_forms_printed_instruction_is_no_reason():
+    """青神's 原因 cell holds the rule until it is filled: below 90% it is still asked for."""
+    findings = evaluate_table(_table(79.4, PRINTED), ID).findings
+    assert [f.finding.kind for f in findings] == ["funds_reason_missing"]
+    assert "仍是表样印的填写说明" in findings[0].finding.message
+    assert not evaluate_table(_table(79.4, "项目延期，预算执行率未达到预期"), ID).findings
+
+
+def test_a_rate_shown_as_ninety_percent_needs_no_reason():
+    """89.996% is shown (and checked) as 90.00%: not said to be below 90%."""
+    assert not evaluate_table(_table(89.996), ID).findings
+    assert [f.finding.kind for f in evaluate_table(_table(89.99), ID).findings] == ["funds_reason_missing"]

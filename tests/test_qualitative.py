@@ -170,3 +170,21 @@ def test_a_sentence_closing_on_other_words_in_brackets_still_states_no_grade():
 
     with pytest.raises(PerfError, match="没有找到评价等级"):
         score_detail("定性", "优良中低差", "运行良好（按合同）", 10)
+
+
+@pytest.mark.parametrize(("actual", "grade"), [
+    ("部分达成预期指标", "部分达成"), ("未达成预期指标", "未达成"),   # 湖北's printed 备注
+    ("部分达成年度指标并具有一定效果", "部分达成"), ("未达成年度指标且效果较差", "未达成"),   # the national bands
+    ("达成预期指标", "达成"), ("未达到预期", "未达成"), ("部分达到预期目标", "部分达成"),
+])
+def test_the_three_grade_scale_in_its_official_wordings(actual, grade):
+    for profile in ("mof-2020", "hubei-2020", "sichuan-2023"):
+        rules = get_profile(profile)
+        assert read_grade(actual, find_scale("达成/部分达成/未达成", rules), rules).name == grade
+
+
+@pytest.mark.parametrize("actual", ["优/良", "优、良", "良 / 中"])
+def test_an_actual_of_several_grades_is_refused(actual):
+    scale = find_scale("优良中低差", CHAOYANG)
+    with pytest.raises(PerfError, match="写了几个等级"):
+        read_grade(actual, scale, CHAOYANG)

@@ -86,7 +86,7 @@ def test_grade_bands(total, grade):
         (lambda: exec_score(100, -1, 10), "全年执行数不能为负数"),
         (lambda: exec_rate(None, 1), "全年预算数为空"),
         (lambda: grade_of(-1), "总分不能为负数"),
-        (lambda: grade_of("优秀"), "总分“优秀”不是数值"),
+        (lambda: grade_of("优秀"), "总分“优秀”中没有可用的数值"),
         (lambda: grade_of(1000), "总分1000超过满分100分，无法确定等级"),
         (lambda: grade_of("100.01"), "总分100.01超过满分100分"),
         (lambda: score_indicator("≥", "90", "90", "−10"), "分值不能为负数（−10）"),  # U+2212
@@ -99,7 +99,7 @@ def test_grade_bands(total, grade):
         (lambda: exec_rate("1e-15", "1e14"), "计算结果超出可计算的范围"),
         (lambda: exec_score(1e300, 1, 10), r"全年预算数“1e\+300”超出可计算的范围"),
         (lambda: score_indicator("≥", "90", "2024年12月31日", 10), "实际完成值“2024年12月31日”是日期，不是数值"),
-        (lambda: grade_of("2024-12-31"), "总分“2024-12-31”不是数值"),
+        (lambda: grade_of("2024-12-31"), "总分“2024-12-31”是日期，不是数值"),
     ],
 )
 def test_bad_inputs_give_clear_messages(call, message):

@@ -108,17 +108,18 @@ def test_amounts_written_with_their_money_unit_are_converted():
     金额单位 says 元; the rate is the same whatever unit the amounts are written in."""
     rate = float(exec_rate(150, 141.116))
     assert udfs.PERF_EXEC_RATE("150万", "1,411,160元") == rate
-    assert udfs.PERF_EXEC_RATE(150, "141.116万元") == rate
+    assert udfs.PERF_EXEC_RATE("150万元", "141.116万元") == rate
     assert udfs.PERF_EXEC_RATE("1500000元", "141.116万元") == rate
     assert udfs.PERF_EXEC_SCORE(1500000, "141.116万元", 10, None, None, "元") == float(exec_score(150, 141.116, 10))
     assert udfs.PERF_EXEC_RATE(1500000, 1411160, None, None, "元") == rate
-    assert udfs.PERF_EXEC_RATE(150, "141.116万元", None, None, "") == rate   # an empty cell: 万元
+    assert udfs.PERF_EXEC_RATE(150, "141.116万元", None, None, "万元") == rate
     assert udfs.PERF_EXEC_RATE(150, 141.116, None, None, "万") == rate   # 万 is 万元, as 150万 is
     with pytest.raises(PerfError, match="金额单位“个”不是金额的单位"):
         udfs.PERF_EXEC_RATE(150, "141万元", None, None, "个")
     with pytest.raises(PerfError, match="金额单位“美元”不是金额的单位"):
         udfs.PERF_EXEC_RATE(150, 140, None, None, "美元")   # refused even where no amount has a unit
-    # without 金额单位 a bare number beside one written in 元 is in no known unit: refused, not guessed
+    # without 金额单位 a bare number beside one written with its unit (元 or 万元: 1411160 beside
+    # 150万元 had been a rate of 9407) is in no known unit: refused, not guessed
     with pytest.raises(PerfError, match="全年执行数写的是元，全年预算数“1500000”没有写单位"):
         udfs.PERF_EXEC_RATE(1500000, "1411160元")
     with pytest.raises(PerfError, match="全年执行数“141万个”不是数值"):
@@ -221,3 +222,82 @@ def test_perf_check_points_at_a_percentage_formatted_cell():
     for target, actual, unit in ((90.0, 95.0, "%"), (0.9, 0.95, "%"), ("0.9%", "95%", None), (0.9, 100.0, "个"),
                                  (3.0, 200.0, "%")):   # (3% against 200%: both read as written)
         assert hint not in udfs.PERF_CHECK("≥", target, actual, 10, 10, "原因", None, unit)
+
+
+@pytest.mark.parametrize(("nature", "target", "actual", "expected"), [
+    ("≥", "12万元", "120000元", 10.0),     # 单位 blank: the target's own unit, the actual converted
+    ("≤", "2小时", "180分钟", 6.67),
+    ("≥", "1万人", "12000人", 10.0),
+    ("≥", "1000册", "0.1万册", 10.0),
+    ("=", "12万元", "120000元", 10.0),
+    ("≥", "≥10TB", "10240GB", 10.0),       # storage and bandwidth units convert
+    ("≥", "≥500GB", "0.5TB", 10.0),
+    ("≥", "≥100Mbps", "0.1Gbps", 10.0),
+])
+def test_a_target_written_with_its_unit_converts_the_actual(nature, target, actual, expected):
+    assert udfs.PERF_SCORE(nature, target, actual, 10) == expected
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (("≥", 10, "未达到10个", 10, None, "个"), "写的是“未达到”"),
+    (("≥", 10, "不足10个", 10, None, "个"), "写的是“不足”"),
+    (("≥", "≥95%", "满意度低于95%", 10), "写的是“低于”"),
+    (("≥", "≥95%", "95%以下", 10), "写的是“以下”"),
+    (("≤", "≤2小时", "超过2小时", 10), "写的是“超过”"),
+    (("≤", "≤2小时", "2小时以上", 10), "写的是“以上”"),
+    (("=", 10, "少于10个", 10, None, "个"), "写的是“少于”"),
+    (("≥", "≥100Mbps", "1GB", 10), "不是同一种量"),
+    (("≥", 1000, "1 234", 10, None, "个"), "数字中间有空格"),
+])
+def test_an_actual_that_says_no_number_done_is_refused(args, said):
+    with pytest.raises(PerfError, match=said):
+        udfs.PERF_SCORE(*args)
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (("≥", "≥95%", "不低于95%", 10), 10.0),      # a negated word keeps the bound
+    (("≤", "≤2小时", "不超过2小时", 10), 10.0),
+    (("≤", "≤2小时", "未超过2小时", 10), 10.0),
+    (("≥", "≥95%", "超过95%", 10), 10.0),        # beyond a ≥ bound: done
+    (("≤", "≤45", "首款支出金额低于45万元", 10, None, "万元"), 10.0),   # (朝阳 table 21)
+    (("≤", "≤2小时", "2小时以内", 10), 10.0),
+])
+def test_an_actual_naming_its_bound_the_right_way_is_scored(args, expected):
+    assert udfs.PERF_SCORE(*args) == expected
+
+
+@pytest.mark.parametrize(("function", "args", "said"), [
+    (udfs.PERF_EXEC_RATE, ("150万元", 1411160), "全年预算数写的是万元，全年执行数“1411160”没有写单位"),
+    (udfs.PERF_EXEC_SCORE, ("150万元", 1411160), "没有写单位"),
+    (udfs.PERF_EXEC_RATE, (100, "95%"), "是百分比，不是金额"),
+    (udfs.PERF_RATIO, (950000, "100万元", 10), "计划值写的是万元，实际值“950000”没有写单位"),
+    (udfs.PERF_RATIO, ("95万元", 100, 10), "实际值写的是万元，计划值“100”没有写单位"),
+    (udfs.PERF_VALUE, ("1个月", "天"), "没有固定的换算比例"),
+    (udfs.PERF_VALUE, ("95%", "小时"), "不是同一种量"),
+])
+def test_amounts_and_values_that_cannot_be_put_in_one_unit_are_refused(function, args, said):
+    with pytest.raises(PerfError, match=said):
+        function(*args)
+
+
+def test_amounts_in_one_unit_or_both_written_are_read():
+    assert udfs.PERF_EXEC_RATE("150万元", "1411160元") == pytest.approx(0.9408)
+    assert udfs.PERF_EXEC_RATE(150, 141) == 0.94
+    assert udfs.PERF_RATIO("950000元", "100万元", 10) == 9.5
+    assert udfs.PERF_RATIO("95人", 100, 10) == 9.5
+    assert udfs.PERF_VALUE("30分钟", "小时") == 0.5
+
+
+def test_a_total_written_with_points_and_an_error_value():
+    assert udfs.PERF_GRADE("90分") == "优"
+    with pytest.raises(PerfError, match="是公式的错误值"):
+        udfs.PERF_GRADE("#VALUE!")
+
+
+def test_a_cost_label_given_as_one_cell_reads_as_in_a_column():
+    """经济成本指标 as the 二级 cell (or in the 一级 cell) is a 成本指标 row: a bare target is ≤."""
+    column = udfs.PERF_SCORE(None, 100, 120, 10, "mof-2020", "万元", [[None], [None]], [["经济成本指标"], [None]])
+    assert column == 8.33
+    assert udfs.PERF_SCORE(None, 100, 120, 10, "mof-2020", "万元", None, "经济成本指标") == column
+    assert udfs.PERF_SCORE(None, 100, 120, 10, "mof-2020", "万元", "经济成本指标") == column
+    assert udfs.PERF_SCORE(None, 100, 120, 10, "mof-2020", "万元", "产出指标") == 10.0

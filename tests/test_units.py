@@ -33,6 +33,10 @@ FACTS = [
     ("平方米", "3/2000", "亩"), ("平米", "=", "平方米"), ("m2", "0.0001", "公顷"), ("km2", "1500", "亩"),
     ("千克", "2", "斤"), ("公斤", "1000", "克"), ("kg", "1", "千克"), ("吨", "2000", "斤"), ("斤", "500", "克"),
     ("次", "=", "次"), ("个", "=", "个"), ("项", "=", "项"), ("人", "0.0001", "万人"),
+    ("KB", "1/1024", "MB"), ("MB", "1024", "KB"), ("GB", "1024", "MB"), ("TB", "1024", "GB"),
+    ("PB", "1024", "TB"),   # storage as sold (binary multiples)
+    ("Kbps", "1", "kbps"), ("kbps", "1/1000", "Mbps"), ("Mbps", "1000", "Kbps"), ("Gbps", "1000", "Mbps"),
+    ("Tbps", "1000", "Gbps"),   # bandwidth (decimal)
 ]
 
 
@@ -170,12 +174,14 @@ def test_money_units():
     assert err.value.field == "unit"
 
 
-def test_a_bare_amount_beside_one_in_yuan_is_refused_without_a_money_unit():
+def test_a_bare_amount_beside_one_with_its_unit_is_refused_without_a_money_unit():
     with pytest.raises(PerfError, match="全年执行数写的是元，全年预算数“1500000”没有写单位") as err:
         exec_rate(1500000, "1411160元")
     assert err.value.field == "annual"
     assert exec_rate(1500000, "1411160元", None, None, "元") == exec_rate(150, 141.116)
-    assert exec_rate(150, "141.116万元") == exec_rate("1500000元", "1,411,160元") == exec_rate(150, 141.116)
+    assert exec_rate("150万元", "141.116万元") == exec_rate("1500000元", "1,411,160元") == exec_rate(150, 141.116)
+    with pytest.raises(PerfError, match="全年执行数写的是万元，全年预算数“150”没有写单位"):
+        exec_rate(150, "141.116万元")   # (1411160 beside 150万元 had been a rate of 9407)
 
 
 @pytest.mark.parametrize("target, actual, unit, written", [

@@ -322,8 +322,10 @@ def amount_in(value: object, unit: str, label: str = "金额") -> Decimal | None
 
 def read_amount(value: object, unit: object = None, label: str = "金额") -> Decimal:
     """An amount in money ``unit`` (see :func:`money_unit`): a number as it is, a text with its
-    money unit converted (:func:`amount_in`)."""
+    money unit converted (:func:`amount_in`); a percentage (``95%``) is refused, not read as 95."""
     converted = amount_in(value, money_unit(unit), label)
+    if converted is None and isinstance(value, str) and "%" in normalize_text(value):
+        raise PerfError(f"{label}“{quoted(value)}”是百分比，不是金额；请填写金额")
     return to_decimal(value, label) if converted is None else converted
 
 
@@ -365,6 +367,9 @@ def read_score(value: object, label: str = "得分") -> Decimal:
     return number
 
 
+_SPACED_GROUPS = re.compile(r"(?<![\d.])\d{1,3}(?: \d{3})+(?![\d.])")   # digits grouped by spaces (1 234 567)
+
+
 def _candidates(value: object, label: str) -> list[_Token]:
     """The numbers of a text cell that may be its value (not dates), in the order written."""
     if not isinstance(value, str):
@@ -376,6 +381,8 @@ def _candidates(value: object, label: str) -> list[_Token]:
     text = normalize_text(value)
     if not text:
         raise PerfError(f"{label}为空")
+    if " " in text and _SPACED_GROUPS.search(text):   # 1 234: one number or two?
+        raise PerfError(f"{label}“{quoted(value)}”的数字中间有空格，看不出是一个数还是几个数；请去掉空格（千分位可写逗号）")
     candidates = [t for t in _tokens(text) if not t.is_date]
     if not candidates:
         if _DATE.search(text):

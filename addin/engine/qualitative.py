@@ -114,6 +114,19 @@ def _position(grade: Grade, scale: Scale) -> str:
     return "best" if grade is scale.grades[0] else "worst" if grade is scale.grades[-1] else "middle"
 
 
+def _one_grade(text: str, actual: object, scale: Scale) -> None:
+    """Refuse an actual that is only grades of the scale, more than one (``优/良``, ``良、中``):
+    read from its start it would be the best of them."""
+    parts = [part for part in _SEPARATORS.split(text) if part]
+    if len(parts) < 2:
+        return
+    spelled = dict(_words(scale))
+    grades = {spelled[part].name for part in parts if part in spelled}
+    if len(grades) > 1 and all(part in spelled for part in parts):
+        raise PerfError(f"实际完成值“{quoted(actual)}”写了几个等级（{'、'.join(sorted(grades, key=[g.name for g in scale.grades].index))}），"
+                        f"请只填写一个")
+
+
 def read_grade(actual: object, scale: Scale, profile: Profile, target: object = None) -> Grade:
     """The grade of ``scale`` that a free-text 实际完成值 states. Under the profile's default
     scale (a target that states what is expected, such as 及时), an actual value that states the
@@ -125,6 +138,7 @@ def read_grade(actual: object, scale: Scale, profile: Profile, target: object = 
         expected = name_key(str(target))
         if expected and name_key(text).startswith(expected) and not (profile.statements and profile.statements.failed(text)):
             return scale.grades[0]
+    _one_grade(text, actual, scale)
     grade = _stated_grade(text, _words(scale))
     if grade is not None:
         return grade

@@ -14,11 +14,11 @@ from .errors import PerfError, concerning
 from .methods import FUNDS, QUANTITATIVE, over_share
 from .natures import EQUAL, POSITIVE, QUALITATIVE, REVERSE, parse_nature, parse_weight
 from .numbers import (amount_unit, fmt, has_unit, is_blank, quoted, read_amount, read_measure, read_quantity,
-                      round_half_up, to_decimal, unit_word)
+                      read_score, round_half_up, unit_word)
 from .units import UNITS, other_quantity, unit_at
 from .profiles import Grade, get_profile
 from .qualitative import find_scale, read_grade
-from .targets import split_target, stated_target, two_bounds
+from .targets import says_short, split_target, stated_target, two_bounds
 
 _ZERO, _ONE = Decimal(0), Decimal(1)
 
@@ -65,6 +65,8 @@ def score_detail(
     else:
         kind = parse_nature(nature)
         written = stated_target(target) if kind != QUALITATIVE else None
+        if written is None and kind != QUALITATIVE and not has_unit(unit):
+            unit = _bare_target_unit(target, kind) or unit
         if written is not None:
             if not has_unit(unit):
                 unit = written.unit or None
@@ -84,6 +86,9 @@ def score_detail(
             raise PerfError(said)
         a, target_unit = read_measure(target, unit, "年度指标值")
     with concerning("actual"):
+        if word := says_short(actual, kind):
+            raise PerfError(f"实际完成值“{quoted(actual)}”写的是“{word}”某个数，不是实际完成的数值，按其中的数计分会把"
+                            f"未完成算作完成；请填写实际完成的数值（原因写在偏差原因中）")
         b, actual_unit = read_measure(actual, unit, "实际完成值")
         if not actual_unit:
             _same_quantity(actual, target, unit)
@@ -113,6 +118,19 @@ def score_detail(
         stated=stated,
         share=share,
     )
+
+
+def _bare_target_unit(target: object, kind: str) -> str | None:
+    """The unit a target without an operator is written in (万元 of ``12万元`` beside 性质 ≥),
+    for a row whose 单位 is blank: the actual (``120000元``) is converted to it, not compared
+    with 12 as it stands."""
+    if not isinstance(target, str):
+        return None
+    try:
+        own = split_target(target, kind)
+    except PerfError:
+        return None
+    return own.unit or None if own.nature != QUALITATIVE else None
 
 
 # Unit words written after the classifier 个 that the units table does not know (时间 and 比率 by
@@ -145,6 +163,15 @@ def _same_quantity(actual: object, target: object, unit: object) -> None:
                  else "不是同一种量")   # (a month is 28 to 31 days)
         raise PerfError(f"实际完成值“{quoted(actual)}”的单位是“{written}”，与指标的单位“{shown}”{apart}，"
                         f"无法比较；请按“{shown}”填写实际完成值")
+
+
+def actual_value(actual: object, unit: object = None) -> Decimal:
+    """The number the scorer reads out of an actual, in ``unit``: one written in a unit of another
+    quantity (``1个月`` for 天, ``95%`` for 小时) is refused as :func:`score_detail` refuses it."""
+    number, written = read_measure(actual, unit, "实际完成值")
+    if not written:
+        _same_quantity(actual, None, unit)
+    return number
 
 
 PERCENT_WORDS = {"%", "百分比", "百分率"}
@@ -228,12 +255,12 @@ def _amounts(budget: object, executed: object, rules, received: object = None,
 
 
 def _one_unit(amounts: tuple[tuple[object, str, str], ...]) -> None:
-    """Amounts without a 金额单位 are in 万元: one written in another unit (``1411160元``) beside
-    one written without any (``1500000``, perhaps 元 too) cannot be put in one unit, so the
-    rate is refused rather than guessed ((value, label, field) each)."""
+    """Amounts without a 金额单位 are in 万元 by default, but one written with its unit
+    (``1411160元``, ``150万元``) beside one written without any (``1500000``: 元 or 万元?) cannot be
+    put in one unit, so the rate is refused rather than guessed ((value, label, field) each)."""
     written = [(value, label, field, amount_unit(value)) for value, label, field in amounts]
     bare = next((w for w in written if not w[3]), None)
-    other = next((w for w in written if w[3] and w[3] != "万元"), None)
+    other = next((w for w in written if w[3]), None)
     if bare is not None and other is not None:
         value, label, field, _ = bare
         raise PerfError(f"{other[1]}写的是{other[3]}，{label}“{quoted(value)}”没有写单位；请都写上单位，"
@@ -271,9 +298,19 @@ def exec_detail(budget: object, executed: object, weight: object = None, profile
     return e / b, round_half_up(share * points, rules.decimals)
 
 
+# Grades as reports and some forms write them (评价等次 优秀), read as the grade of the bands.
+GRADE_SPELLINGS = {"优秀": "优", "良好": "良", "中等": "中", "合格": "中", "较差": "差", "不合格": "差"}
+
+
+def written_grade(written: object) -> str:
+    """A reported grade as the bands name it (优秀 is 优), for comparing with :func:`grade_of`."""
+    text = str(written).strip()
+    return GRADE_SPELLINGS.get(text, text)
+
+
 def grade_of(total: object, profile: object = None) -> str:
     """优/良/中/差 for a total score (0 to the form's 100), by the profile's bands."""
-    value = to_decimal(total, "总分")
+    value = read_score(total, "总分")   # (90分 as 分值 and 得分 are read; an error value said as such)
     if value < 0:
         raise PerfError(f"总分不能为负数（{quoted(total)}）", "total")
     if value > form.TOTAL_WEIGHT:

@@ -8,6 +8,7 @@ readers of workbooks can turn it into a cell address.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -16,9 +17,9 @@ from . import form
 from .findings import JUDGED, Finding, check_judged, check_scored, fmt, pct, settled, unreadable
 from .errors import PerfError
 from .natures import QUALITATIVE, parse_weight
-from .numbers import is_blank, read_score, read_value, round_half_up, to_decimal
+from .numbers import is_blank, normalize_text, read_score, read_value, round_half_up, to_decimal
 from .profiles import Profile, get_profile
-from .scoring import IndicatorScore, exec_detail, grade_of, score_detail
+from .scoring import IndicatorScore, exec_detail, grade_of, score_detail, written_grade
 
 
 @dataclass
@@ -145,6 +146,17 @@ def _over_budget(exact: Decimal, rules: Profile) -> Finding:
     return Finding("over_budget", said, field="executed")
 
 
+
+# The rule a form prints in its 原因 cell until it is filled (四川: "1.预算执行率=预算执行数/调整后预算数,
+# 预算执行率未达到90%的需说明原因(100字以内);2.…"): no reason given
+_INSTRUCTION = re.compile(r"预算执行率\s*=|\d+字以内")
+
+
+def _printed_instruction(reason: object) -> bool:
+    """Whether a 原因 cell still holds the form's printed instruction instead of a reason."""
+    return isinstance(reason, str) and _INSTRUCTION.search(normalize_text(reason)) is not None
+
+
 def _funds(table: Table, result: TableResult, rules: Profile) -> None:
     funds = table.funds
     add = lambda finding: result.findings.append(TableFinding("funds", finding))  # noqa: E731
@@ -167,8 +179,10 @@ def _funds(table: Table, result: TableResult, rules: Profile) -> None:
     if result.funds_rate > 1:   # (as shown: 738.63 of 738.62892 is 100.00%, not over)
         add(_over_budget(exact, rules))
     below = rules.funds_reason_below
-    if below is not None and exact < below and is_blank(funds.reason):
-        add(Finding("funds_reason_missing", f"预算执行率为{pct(exact)}，未达到{pct(below)}，应在“原因”中说明",
+    shown_rate = result.funds_rate   # (as shown: 89.996% is 90.00%, not below 90%)
+    if below is not None and shown_rate < below and (is_blank(funds.reason) or _printed_instruction(funds.reason)):
+        still = "（“原因”中仍是表样印的填写说明）" if not is_blank(funds.reason) else ""
+        add(Finding("funds_reason_missing", f"预算执行率为{pct(shown_rate)}，未达到{pct(below)}，应在“原因”中说明{still}",
                     result.funds_rate, below, "reason"))
     if _unscored_funds(funds):
         return
@@ -507,7 +521,7 @@ def _total_and_grade(table: Table, result: TableResult, rules: Profile) -> None:
             finding = Finding("total_mismatch", message, reported_total, added)
             result.findings.append(TableFinding("total", finding))
     if not is_blank(table.grade) and result.grade is not None:
-        if str(table.grade).strip() != result.grade:
+        if written_grade(table.grade) != result.grade:
             message = f"按重新计算的总分{result.total}，等级应为“{result.grade}”，填报为“{table.grade}”"
             finding = Finding("grade_mismatch", message, str(table.grade), result.grade, "grade")
             result.findings.append(TableFinding("grade", finding))

@@ -191,3 +191,33 @@ def stated_target(target: object) -> Target | None:
     except PerfError:
         return None
     return split if split.nature != QUALITATIVE else None
+
+
+# What an actual says when it names the bound it missed (未达到10个, 低于95%, 超过2小时) rather
+# than what was done: words before its first number, and after it (95%以下, 2小时以上)
+_SHORT_BEFORE = {POSITIVE: ("未达到", "没有达到", "没达到", "未达", "不到", "不足", "未满", "低于", "少于", "小于"),
+                 REVERSE: ("超过", "超出", "高于", "多于", "大于")}
+_SHORT_AFTER = {POSITIVE: re.compile(r"[\d.]+[^\d，,；;。（）()]{0,6}?(?:及|或)?(以下|以内|之内)"),
+                REVERSE: re.compile(r"[\d.]+[^\d，,；;。（）()]{0,6}?(?:及|或)?(以上)")}
+
+
+def says_short(actual: object, nature: str) -> str | None:
+    """The word by which a text actual says it fell short of its bound on a row of ``nature``
+    (低于 of ``低于95%`` on a ≥ row, 以上 of ``2小时以上`` on a ≤ row; either way on an = row), or
+    None: read as it stands, its number would be scored as done (a ≥ row's 未达到10个 as 10).
+    A negated word (不低于, 未超过) says the bound was kept."""
+    if not isinstance(actual, str) or nature not in (POSITIVE, REVERSE, EQUAL):
+        return None
+    text = normalize_text(actual).replace(" ", "")
+    first = re.search(r"\d", text)
+    if first is None:
+        return None
+    lead = text[:first.start()]
+    sides = (POSITIVE, REVERSE) if nature == EQUAL else (nature,)
+    for side in sides:
+        word = next((w for w in _SHORT_BEFORE[side] if lead.endswith(w)), None)
+        if word and (word.startswith(("未", "没", "不")) or not _NEGATED.search(lead[:len(lead) - len(word)])):
+            return word
+        if after := _SHORT_AFTER[side].match(text, first.start()):
+            return after.group(1)
+    return None

@@ -3,9 +3,9 @@
 Real tables write a value in another unit than its indicator's: a target of ``≤2小时`` met in
 ``30分钟``, a budget in 万元 spent ``480000元``, ``1.2万人`` served against ``≥10000人``. A value is
 converted only between units of the same quantity whose ratio is fixed (minutes and hours, 元
-and 万元, 米 and 千米, 亩 and 平方米 …). Not converted: ``分`` alone (it also means points), 天 and
-工作日, 月 and 天, 年 and 天 (their ratio varies). Besides the table, a unit written with 万 or 亿
-before it (``万人`` for 人, ``万册`` for 册) is that many of the unit.
+and 万元, 米 and 千米, 亩 and 平方米, GB and TB, Mbps and Gbps …). Not converted: ``分`` alone (it
+also means points), 天 and 工作日, 月 and 天, 年 and 天 (their ratio varies). Besides the table, a
+unit written with 万 or 亿 before it (``万人`` for 人, ``万册`` for 册) is that many of the unit.
 """
 
 from __future__ import annotations
@@ -34,6 +34,11 @@ UNITS: dict[str, tuple[str, Decimal]] = {
     "公斤": ("重量", Decimal(1000)), "kg": ("重量", Decimal(1000)), "吨": ("重量", Decimal(1000000)),
     "次": ("次数", Decimal(1)), "个": ("个数", Decimal(1)), "项": ("项数", Decimal(1)),
     "人": ("人数", Decimal(1)),
+    # storage (binary multiples, as disks and cloud quotas are sold) and bandwidth (decimal)
+    "KB": ("数据量", Decimal(1)), "MB": ("数据量", Decimal(1024)), "GB": ("数据量", Decimal(1024 ** 2)),
+    "TB": ("数据量", Decimal(1024 ** 3)), "PB": ("数据量", Decimal(1024 ** 4)),
+    "Kbps": ("带宽", Decimal(1)), "kbps": ("带宽", Decimal(1)), "Mbps": ("带宽", Decimal(1000)),
+    "Gbps": ("带宽", Decimal(1000 ** 2)), "Tbps": ("带宽", Decimal(1000 ** 3)),
 }
 _SPELLINGS = sorted(UNITS, key=len, reverse=True)
 # 万 and 亿 alone after an amount (150万, 0.5亿): 万元 and 亿元

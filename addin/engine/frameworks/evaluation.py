@@ -16,14 +16,12 @@ from ..errors import PerfError
 from ..findings import Finding, fmt, is_blank_reason, unreadable
 from ..natures import parse_weight
 from ..numbers import read_score, round_half_up
-from ..scoring import grade_of
+from ..scoring import grade_of, written_grade
 from .criteria import JUDGEMENT, Criterion, parse_criterion
 from .methods import DECIMALS, METHODS, Inputs, NotAllowed
 from .model import TOTAL_POINTS, Framework
 
 _ZERO = Decimal(0)
-# Grades as written in reports, read as the grade of the bands.
-GRADE_SPELLINGS = {"优秀": "优", "良好": "良", "中等": "中", "合格": "中", "较差": "差", "不合格": "差"}
 
 
 @dataclass
@@ -255,7 +253,7 @@ def evaluate_form(form: EvaluationForm) -> EvaluationResult:
     grade = grade_of(total, form.grades_profile)
     if not _blank(form.grade):
         written = str(form.grade).strip()
-        if GRADE_SPELLINGS.get(written, written) != grade:
+        if written_grade(written) != grade:
             findings.append(EvaluationFinding("grade", Finding(
                 "grade_mismatch", f"总分{fmt(total)}对应等级为“{grade}”，填报为“{written}”", written, grade,
                 "grade")))

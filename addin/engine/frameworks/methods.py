@@ -16,7 +16,7 @@ from itertools import combinations
 
 from ..errors import PerfError
 from ..numbers import normalize_text, quoted, read_quantity, round_half_up, to_decimal
-from ..units import convert, unit_at, unit_in
+from ..units import convert, is_money, unit_at, unit_in
 from .criteria import BAND, CHECKLIST, CIRCLED, DEDUCTION, JUDGEMENT, RATIO, Criterion
 
 
@@ -152,10 +152,15 @@ def _band_allows(criterion: Criterion, score: Decimal) -> bool:
 
 
 def ratio(criterion: Criterion, actual: object, planned: object) -> Decimal:
-    """min(实际 ÷ 计划, 1) × 分值; for costs (``按超支比例扣减``) 分值 × (1 − 超支比例)."""
+    """min(实际 ÷ 计划, 1) × 分值; for costs (``按超支比例扣减``) 分值 × (1 − 超支比例). Amounts in
+    two money units are converted; one with a money unit beside a bare number is refused."""
     a, a_after = read_quantity(actual, None, "实际值")
     p, p_after = read_quantity(planned, None, "计划值")
     have, want = unit_at(a_after), unit_at(p_after)
+    if bool(have) != bool(want) and is_money(have or want):   # 950000 of 100万元: 元 or 万元?
+        bare, label = (planned, "计划值") if have else (actual, "实际值")
+        raise PerfError(f"{'实际值' if have else '计划值'}写的是{have or want}，{label}“{quoted(bare)}”没有写单位；"
+                        f"请都写上单位", "planned" if have else "value")
     if have and want and have != want:   # 2,070,000元 of 369万元 is 207万元 of it
         converted = convert(a, have, want)
         if converted is None:

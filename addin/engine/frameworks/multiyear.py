@@ -18,8 +18,7 @@ from ..errors import PerfError
 from ..findings import Finding, fmt, unreadable
 from ..form import TOTAL_WEIGHT
 from ..numbers import BLANK_MARKS, normalize_text, read_score, round_half_up, to_decimal
-from ..scoring import grade_of
-from .evaluation import GRADE_SPELLINGS
+from ..scoring import grade_of, written_grade
 
 COLUMNS = {"before": "预算数（调整前）", "after": "预算数（调整后）", "actual": "实际支出"}
 _ZERO = Decimal(0)
@@ -176,7 +175,7 @@ def evaluate_years(years: list[YearBudget], average: object = None, grade: objec
     expected = grade_of(mean, profile) if mean is not None else None
     if expected is not None and grade is not None and str(grade).strip():
         written = str(grade).strip()
-        if GRADE_SPELLINGS.get(written, written) != expected:
+        if written_grade(written) != expected:
             findings.append(YearFinding(None, Finding(
                 "grade_mismatch", f"平均得分{fmt(mean)}对应等级为“{expected}”，填报为“{written}”",
                 written, expected, "grade")))
