@@ -216,6 +216,8 @@ EXAMPLES = {
     "item mismatch": (lambda: form_kinds(item(inputs=Inputs(met="①"), reason="原因")),
                       ("item", "score_mismatch", "score")),
     "item not allowed": (lambda: form_kinds(item(score=1.5, reason="原因")), ("item", "score_not_allowed", "score")),
+    "item judged with 3 decimals": (lambda: form_kinds(item(criterion="按完成情况酌情扣分", score=1.555, reason="原因")),
+                                    ("item", "score_not_allowed", "score")),
     "item missing reason": (lambda: form_kinds(item(score=1)), ("item", "missing_reason", "reason")),
     "level weights": (lambda: form_kinds(item(level2_points=90, level1_points=100), item(name="x", level2="y", points=10,
                                                                                        level2_points=10)),

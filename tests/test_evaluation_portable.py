@@ -260,7 +260,7 @@ def test_every_prompt_begins_as_recalc_recognises_it():
     from workbook_builder.forms import evaluation_portable as EP
 
     prompts = [value for name, value in vars(EP).items() if name.endswith("_PROMPT")]
-    assert len(prompts) == 6 and all(p.startswith(f'"{E.PROMPT}') for p in prompts)
+    assert len(prompts) == 7 and all(p.startswith(f'"{E.PROMPT}') for p in prompts)
 
 
 @needs_soffice

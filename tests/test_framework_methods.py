@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from addin.engine import PerfError
 from addin.engine.frameworks import METHODS, band, checklist, deduction, judgement, parse_criterion, ratio
+from addin.engine.frameworks.methods import NotAllowed
 
 D = Decimal
 GOALS = "①设有目标（1分）②目标明确（1分）③目标细化（1分）④目标量化（1分）"
@@ -88,7 +89,16 @@ def test_band_in_the_other_direction(value, points):
                                           ("105%", 8), ("0.85", 6), (0.59, 0), (2, 8), (0, 0)])
 def test_a_percent_band_reads_a_bare_number_up_to_2_as_a_fraction(value, points):
     """A %-formatted cell showing 105% holds 1.05: it scores like 105%, not like 1.05%."""
-    assert band(parse_criterion(SATISFACTION, 8), value) == points
+    assert band(parse_criterion(SATISFACTION.replace("满意率", "完成率"), 8), value) == points
+
+
+@pytest.mark.parametrize("value,said", [(1.05, "实际值1.05即105%"), ("105%", "实际值105%，满意率"), (2, "即200%"),
+                                        (150, "即150%")])
+def test_a_satisfaction_rate_above_100_percent_is_refused(value, said):
+    """满意率 120% is no survey's result (it had scored full points, as 2 in a %-formatted cell)."""
+    with pytest.raises(NotAllowed, match=said):
+        band(parse_criterion(SATISFACTION, 8), value)
+    assert band(parse_criterion(SATISFACTION, 8), 1) == 8 and band(parse_criterion(SATISFACTION, 8), "100%") == 8
 
 
 @pytest.mark.parametrize("value,points", [("180分钟", 3), ("120分钟", 5), ("0.1天", 3), ("1天", 0), ("3h", 3),
@@ -216,7 +226,7 @@ def test_deduction_stays_within_points(parts):
 
 @given(st.decimals(min_value=0, max_value=150, places=2), st.decimals(min_value=0, max_value=150, places=2))
 def test_a_band_never_gives_more_to_a_worse_value(a, b):
-    criterion = parse_criterion(SATISFACTION, 8)
+    criterion = parse_criterion(SATISFACTION.replace("满意率", "完成率"), 8)   # (a 满意率 stops at 100%)
     low, high = sorted((a, b))
     assert 0 <= band(criterion, f"{low}%") <= band(criterion, f"{high}%") <= 8
     repair = parse_criterion(REPAIR, 5)
@@ -272,7 +282,7 @@ def band_criteria(draw):
     clauses = [bottom, *middle, top]
     if direction == "up":
         clauses.reverse()
-    text = ("满意率达" if direction == "up" else "故障修复时间") + "，".join(clauses) + "。"
+    text = ("完成率达" if direction == "up" else "故障修复时间") + "，".join(clauses) + "。"
     return text, max(points), direction, bounds, owners, unit, points
 
 

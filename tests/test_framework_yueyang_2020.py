@@ -116,3 +116,31 @@ def test_a_self_score_written_with_more_numbers_is_no_score_to_guess():
     seed = dict(SEED, 分配结果={"met": "①②", "reported": "4分中得3分"})
     result = evaluate_form(fill(blank_form(get_framework(ID)), seed))
     assert [(f.finding.kind, f.row) for f in result.findings if "不止一个数值" in f.finding.message] == [("unreadable", 5)]
+
+
+def test_a_score_no_rule_gives_leaves_the_total_unknown():
+    """3.5 on a checklist of whole points (or a score beside a criterion that cannot be read):
+    which score was meant is not known, nor the total and grade; they had been summed as typed
+    and reported as recomputed. A score above 分值 still counts as 分值 (a bound, not a guess)."""
+    form = fill(blank_form(get_framework(ID)), dict(SEED, 分配结果={"reported": 3.5}))
+    result = evaluate_form(form)
+    assert ("score_not_allowed", 5) in [(f.finding.kind, f.row) for f in result.findings]
+    assert result.total is None and result.grade is None
+    form = fill(blank_form(get_framework(ID)), SEED)
+    row = next(r for r in form.rows if r.name == "分配结果")
+    row.points = 4   # (its criterion's items add up to 5: it cannot be read)
+    result = evaluate_form(form)
+    assert ("unreadable", "criterion") in [(f.finding.kind, f.finding.field) for f in result.findings]
+    assert result.total is None
+    assert evaluate_form(fill(blank_form(get_framework(ID)), SEED)).total == 98
+
+
+def test_a_judged_score_with_three_decimals_is_not_rounded_into_the_total():
+    """经济效益 7.185: the sheet's total 89.995 is 良, rounded it would be 90 and 优; which was meant
+    is not known (it had been rounded to 7.19 without a word and the grade said wrong)."""
+    for typed in (7.185, "7.185分"):
+        result = evaluate_form(fill(blank_form(get_framework(ID)), dict(SEED, 经济效益={"reported": typed, "reason": "部分"})))
+        assert [(f.finding.kind, f.finding.message) for f in result.findings] == [("score_not_allowed", "自评得分7.185应保留两位小数")]
+        assert result.total is None
+    result = evaluate_form(fill(blank_form(get_framework(ID)), dict(SEED, 经济效益={"reported": 1.1 * 3, "reason": "部分"})))
+    assert not result.findings and result.total == D("93.30")   # (3.3000000000000003: a float's tail)

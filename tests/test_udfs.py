@@ -70,7 +70,9 @@ def test_framework_functions_like_excel_passes_them():
     assert [udfs.PERF_CHECKLIST(goals, met) for met in ("①②④", "1,2,4", "全部", None, "", 2.0)] == [
         3.0, 3.0, 4.0, 0.0, 0.0, 1.0]
     satisfaction = "满意率达90%（含）以上的得8分，80%（含）-90%得6分，60%（含）-80%得2分，60%以下不得分"
-    assert [udfs.PERF_BAND(satisfaction, v) for v in ("85%", 0.85, 0.9, "59.9%", 1.05)] == [6.0, 6.0, 8.0, 0.0, 8.0]
+    assert [udfs.PERF_BAND(satisfaction, v) for v in ("85%", 0.85, 0.9, "59.9%", 1)] == [6.0, 6.0, 8.0, 0.0, 8.0]
+    with pytest.raises(PerfError, match="满意率不会超过100%"):
+        udfs.PERF_BAND(satisfaction, 1.05)
     repair = "故障修复时间2小时（含）以内得5分，2-4小时（含）得3分，4小时以上不得分"
     assert udfs.PERF_BAND(repair, "180分钟") == 3.0
     with pytest.raises(PerfError, match="两者无法换算"):

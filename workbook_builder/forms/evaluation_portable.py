@@ -36,7 +36,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 
 from addin.engine.frameworks import BAND, CHECKLIST, DEDUCTION, RATIO
 from addin.engine.frameworks.criteria import CIRCLED, Criterion
-from addin.engine.frameworks.methods import FRACTION_LIMIT, _ALL, _NO_DEDUCTION, _NONE
+from addin.engine.frameworks.methods import FRACTION_LIMIT, _ALL, _NO_DEDUCTION, _NONE, share_of_whole
 
 from ..readers.container import MAX_TEXT
 from .portable import NotPortable, _round, _text
@@ -61,6 +61,7 @@ CHECKLIST_PROMPT = '"请改写达成项（如①②④、1,2,4、全部、无）
 ONE_TIER_PROMPT = '"请只填一项（各档互斥）"'
 VALUE_PROMPT = '"请改写实际值（如96或96%）"'
 NO_BAND_PROMPT = '"请核对实际值（不在任何一档）"'
+OVER_WHOLE_PROMPT = '"请核对实际值（不会超过100%）"'   # (满意率 120%)
 RATIO_PROMPT = '"请改写实际值、计划值（数值或百分比，计划值大于0）"'
 DEDUCTION_PROMPT = '"请改写扣分（如3、无、①4③3，在扣分范围内）"'
 
@@ -270,6 +271,8 @@ def _band(criterion: Criterion, c: Callable[[str], str], helper: Callable[[objec
             conditions.append(f"{number}{'<=' if band.high_closed else '<'}{_number(band.high)}")
         test = f"AND({','.join(conditions)})" if conditions else "TRUE"
         bands = f"IF({test},{_number(band.points)},{bands})"
+    if share_of_whole(criterion):
+        bands = f"IF({number}>100,{OVER_WHOLE_PROMPT},{bands})"
     return f'=IF(ISERROR({value}),{VALUE_PROMPT},IF({value}="","",IF(NOT(ISNUMBER({number})),{VALUE_PROMPT},{bands})))'
 
 

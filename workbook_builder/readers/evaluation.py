@@ -310,6 +310,8 @@ def _blank_formulas(read: ReadEvaluation) -> None:
     for name, value in form.subtotals.items():
         if zero(value) and not all(number(row.score) for row in form.rows if row.level1 == name):
             form.subtotals[name] = None
+    if zero(form.total_score) and not all(number(value) for value in form.subtotals.values()):
+        form.total_score = None   # (总分应为82.81，填报为0 on a sheet LibreOffice saved without the add-in)
 
 
 def _judged(row: EntryRow) -> bool:

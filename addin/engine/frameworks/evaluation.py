@@ -130,11 +130,12 @@ def _item(row: EntryRow, index: int, findings: list[EvaluationFinding], filled: 
     except PerfError as err:
         add(unreadable(err, row.points, None, "points"))
         return ItemResult(None, None)
+    unchecked = False
     try:
         criterion = parse_criterion(row.criterion, points)
     except PerfError as err:
         add(unreadable(err, row.criterion, None, "criterion"))
-        criterion = Criterion(JUDGEMENT, points, str(row.criterion))
+        criterion, unchecked = Criterion(JUDGEMENT, points, str(row.criterion)), True
     method = METHODS[criterion.method]
     reported = None
     if not _blank(row.score):
@@ -145,6 +146,10 @@ def _item(row: EntryRow, index: int, findings: list[EvaluationFinding], filled: 
             return ItemResult(criterion.method, None)
     expected = None
     if criterion.method == JUDGEMENT and _blank(row.inputs.score):   # the typed score is the judgement
+        typed = read_score(row.score, "自评得分") if reported is not None else None   # (a float's tail dropped)
+        if typed is not None and typed != reported:   # 7.185: 7.19 would be a guess (and may move the grade)
+            add(Finding("score_not_allowed", f"自评得分{fmt(typed)}应保留两位小数", typed, None))
+            return ItemResult(criterion.method, None)
         if reported is not None and 0 <= reported <= points:
             expected = reported
     elif _has_inputs(criterion, row.inputs):
@@ -169,9 +174,12 @@ def _item(row: EntryRow, index: int, findings: list[EvaluationFinding], filled: 
                     reported, expected))
     elif reported < 0:   # a judged one (酌情扣分 takes off at most the item's 分值); a computed one is a mismatch
         add(Finding("score_not_allowed", f"自评得分{fmt(reported)}应在 0 至分值 {fmt(points)} 之间", reported, 0))
-    elif expected is None and not method.allows(criterion, reported):
-        add(Finding("score_not_allowed",
+    elif expected is None and not method.allows(criterion, reported):   # 3.5 of a checklist of whole points:
+        add(Finding("score_not_allowed",                                  # which score was meant is not known
                     f"按评分标准（{method.label}）不可能得{fmt(reported)}分", reported, None))
+        return ItemResult(criterion.method, None)
+    if unchecked:   # (its criterion unreadable: the typed score is not known to be right)
+        return ItemResult(criterion.method, None)
     score = expected if expected is not None else min(max(reported, _ZERO), points)  # type: ignore[type-var]
     if score < points and is_blank_reason(row.reason):
         add(Finding("missing_reason", f"得分{fmt(score)}低于分值{fmt(points)}，未填写扣分原因", score,

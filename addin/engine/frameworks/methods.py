@@ -138,9 +138,26 @@ def _band_points(criterion: Criterion, number: Decimal) -> Decimal | None:
     return next((b.points for b in criterion.bands if b.contains(number)), None)
 
 
+# Rates that are a share of one whole and cannot pass 100% (完成率, 执行率 and 到位率 can)
+_SHARE_OF_WHOLE = re.compile(r"满意[率度]|合格率|达标率|覆盖率|知晓率|准确率|正确率|通过率|及格率|参与率|入学率|出勤率|"
+                             r"验收合格率|好评率|响应率")
+
+
+def share_of_whole(criterion: Criterion) -> str:
+    """The rate a % band places (满意率 of ``满意率达90%（含）以上的得8分…``) when it is a share of one
+    whole that cannot pass 100%; '' for any other band."""
+    found = _SHARE_OF_WHOLE.search(criterion.text) if criterion.unit == "%" else None
+    return found.group() if found else ""
+
+
 def band(criterion: Criterion, value: object) -> Decimal:
-    """The points of the band the value falls in."""
+    """The points of the band the value falls in. A share of a whole (满意率, 合格率 …) above 100%
+    is no value a survey or a check gives (120%, or 2 of a %-formatted cell: 200%): refused."""
     number = band_value(criterion, value)
+    if number > 100 and (share := share_of_whole(criterion)):
+        shown = f"{number.normalize():f}%"
+        read_as = "" if quoted(value).replace(" ", "") == shown else f"即{shown}"
+        raise NotAllowed(f"实际值{quoted(value)}{read_as}，{share}不会超过100%，请核实", "value")
     points = _band_points(criterion, number)
     if points is not None:
         return _round(points)
