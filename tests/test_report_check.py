@@ -440,6 +440,18 @@ def test_the_recomputed_total_in_a_written_reports_review_note_is_checked(tmp_pa
     assert [(d.report_value, d.table_value) for d in changed.discrepancies] == [("97分", "94分")]
 
 
+def test_the_funds_score_of_a_written_report_is_checked(tmp_path):
+    """预算执行率100%，得分10分（分值10分）: the 得分 is the funds row's (its clause names nothing;
+    the sentence names the funds only), and had passed when edited."""
+    from workbook_builder.reports.write import write_reports
+
+    book = workbook("26")
+    [written] = write_reports(book, tmp_path / "r.docx").reports
+    changed = check_report(edit(written.path, "预算执行率100%，得分10分（分值10分）", "预算执行率100%，得分8分（分值10分）"), book)
+    assert [(d.report_value, d.table_value) for d in changed.discrepancies] == [("8分", "10分")]
+    assert "项目资金执行情况" in changed.discrepancies[0].where
+
+
 def test_a_report_whose_tables_were_deleted_is_not_passed(tmp_path):
     """Every table taken out of a report perfbook wrote: its scores went unchecked, and the check
     had said 0 处不一致 (exit 0); it says the tables are missing. A report written by hand in

@@ -110,7 +110,7 @@ def test_grades_chart_table_and_unreadable_files(tmp_path):
     document = Document(str(path))
     assert chart_values(document) == {"优": 25.0, "良": 2.0, "中": 1.0, "差": 1.0, "无法计算": 1.0}
     grades = table(document, "等级")
-    assert grades[-1] == ["合计", "30", "100%"]
+    assert grades[-1] == ["合计", "30", "100.0%"]
     assert sum(int(r[1]) for r in grades[1:-1]) == 30
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     assert headings[-1] == "六、无法读取的文件"
@@ -142,7 +142,7 @@ def test_libreoffice_draws_the_chart(tmp_path):
     assert (tmp_path / "p.pdf").read_bytes().startswith(b"%PDF")
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", str(tmp_path / "p.pdf"), "-"], capture_output=True, text=True).stdout
-        assert "自评等级分布" in text and "无法计算" in text
+        assert "复核等级分布" in text and "无法计算" in text
 
 
 @pytest.mark.parametrize("content, reason", [
@@ -217,3 +217,22 @@ def test_a_result_with_nothing_to_report_writes_no_report(tmp_path, capsys):
     unread.write_text(json.dumps({"tables": [], "unreadable": [{"file": "a.pdf", "message": "PDF 文件无法读取"}]}),
                       encoding="utf-8")
     assert main(["report", "portfolio", str(unread), "-o", str(tmp_path / "r.docx")]) == 0
+
+
+def test_shares_are_rounded_half_up_and_a_clean_batch_has_no_empty_tables(tmp_path):
+    """51 of 240 is 21.25%: 21.3% (it had been 21.2%, a float's rounding); a batch without findings
+    says so under each heading instead of empty tables (两张只有表头的表, 共0处)."""
+    data = json.loads(RECALC.read_text(encoding="utf-8"))
+    tables = [dict(data["tables"][0], findings=[], reported_total=100.0, computed_total=100.0, grade="优")
+              for _ in range(240)]
+    for t in tables[:51]:
+        t.update(grade="良", computed_total=85.0, reported_total=85.0)
+    data.update(tables=tables, unreadable=[])
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    document = Document(str(write_portfolio_report(path, tmp_path / "p.docx")[0]))
+    assert [r[2] for r in table(document, "等级")[1:3]] == ["78.8%", "21.3%"]
+    assert [t.rows[0].cells[0].text for t in document.tables] == ["等级"]
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "各表均未发现问题；没有表按计分规则重新计算后的总分与填报总分不同。" in text and "共0处" not in text
+    assert text.count("无。") == 2

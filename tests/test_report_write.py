@@ -296,7 +296,7 @@ def test_what_is_left_to_write_is_highlighted_counted_and_checked(tmp_path, caps
     left = re.findall(r"【待填写：[^】]*】", "\n".join(p.text for p in document.paragraphs))
     assert marked == left and len(left) == 7
     assert "有 7 处【待填写】（黄色标出" in capsys.readouterr().out
-    assert main(["report", "check", str(out), str(table)]) == 0   # (the figures agree)
+    assert main(["report", "check", str(out), str(table)]) == 1   # (the figures agree, but it is not ready to send)
     said = capsys.readouterr().out
     assert "报告中还有 7 处待填写的内容，请补充后再报送：" in said and "“六、有关建议”下第1段：【待填写：有关建议】" in said
     assert main(["report", "write", str(table), "-o", str(out), "--narrative", str(ROOT / "samples" / "narrative.toml"),
@@ -342,3 +342,42 @@ def test_numbers_in_report_tables_are_right_aligned(written):
             for header, cell in zip(headers, row.cells):
                 right = cell.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT
                 assert right == any(w in header for w in ("预算数", "执行数", "执行率", "分值", "得分")), (header, cell.text)
+
+
+def test_a_total_the_unit_did_not_report_is_not_said_to_be_its_self_evaluation():
+    """经自评 only where the table's 总分 is the recomputed one; a blank 总分 (every score left to
+    perfbook) had been written 经自评，本项目综合得分94分."""
+    from dataclasses import replace
+
+    from workbook_builder.reports.model import table_report_data
+    from workbook_builder.reports.write import read_workbook
+
+    [(report, result, _)] = read_workbook(SAMPLES / "submitted" / "01_2022-2023年朝阳区互联网接入服务.xlsx")
+    data = table_report_data(result, report)
+    assert data.conclusion.startswith("经自评，本项目综合得分100分")
+    assert replace(data, reported_total=None).conclusion.startswith("按计分规则复核计算，本项目综合得分100分")
+
+
+def test_a_correction_in_a_report_is_a_sentence_without_the_readings_tried():
+    """The readings recalc lists as tried (另试按正向（实际值÷指标值）计为10、…，均不是0) are a
+    reviewer's aid, not a sentence of a formal report; each correction ends with 。."""
+    from types import SimpleNamespace
+
+    from workbook_builder.reports.model import corrections_of
+
+    tried = "得分应为10.00，填报为0（另试按正向（实际值÷指标值）计为10、按反向（指标值÷实际值）计为1.43，均不是0）"
+    report = SimpleNamespace(sheet="自评表", findings=[SimpleNamespace(cell="J15", message=tried),
+                                                    SimpleNamespace(cell="", message="总分应为94，填报为97。")])
+    assert [c["message"] for c in corrections_of(report, {})] == ["得分应为10.00，填报为0。", "总分应为94，填报为97。"]
+
+
+def test_narrative_lines_join_as_a_reader_expects():
+    """Lines of one paragraph join without a space (Chinese wraps anywhere) but English words keep
+    theirs (wordsand had been written); a numbered item begins its own paragraph (1. …；2. … had
+    run into one); 3.5万元 on a line of its own is no item."""
+    from workbook_builder.reports.model import narrative_context
+
+    text = "本项目于2024年\n完成建设，with English words\nand more\n1. 问题一；\n2. 问题二\n继续写\n（一）再一个预算\n3.5万元\n\n另一段"
+    assert narrative_context({"存在问题": text})["problems"] == [
+        "本项目于2024年完成建设，with English words and more", "1. 问题一；", "2. 问题二继续写", "（一）再一个预算3.5万元",
+        "另一段"]

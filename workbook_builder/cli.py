@@ -502,7 +502,7 @@ def cmd_report_check(args: argparse.Namespace) -> int:
         print(f"报告中还有 {len(result.unwritten)} 处待填写的内容，请补充后再报送：")
         for where in result.unwritten:
             print(f"  {where}")
-    return EXIT_FINDINGS if result.discrepancies else 0
+    return EXIT_FINDINGS if result.discrepancies or result.unwritten else 0   # (a report not ready to send)
 
 
 def cmd_report_portfolio(args: argparse.Namespace) -> int:
@@ -712,7 +712,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="读取手写的 Word 报告（标题、段落、表格），把其中关于项目的数字——金额、指标值与实际完成值、"
         "执行率、得分表与总分、等级——与自评表（按规则重新计算）逐一核对，每处不一致写成一句话，"
         "说明两边的数值和报告中的位置。评价指标体系的报告与评分表核对：按一级指标的得分表、三级指标的分值和得分、"
-        "总分和等级。退出码：0 一致，1 有不一致，2 输入无法使用。",
+        "总分和等级。退出码：0 一致且没有待填写处，1 有不一致或还有【待填写】，2 输入无法使用。",
     )
     r.add_argument("report", metavar="REPORT", help="报告 .docx")
     r.add_argument("workbook", metavar="WORKBOOK", help="对应的自评表或评价指标体系评分表工作簿")
@@ -726,7 +726,7 @@ def build_parser() -> argparse.ArgumentParser:
         "portfolio",
         "由复核结果生成批次汇总报告 (portfolio report of a recalc)",
         description="读取 perfbook recalc --json 写出的复核结果，生成给财政部门的 Word 汇总报告："
-        "自评表张数、自评等级分布（图表）、发现问题的自评表及问题明细。",
+        "自评表张数、复核等级分布（按重新计算的总分，图表）、发现问题的自评表及问题明细。",
     )
     r.add_argument("result", metavar="RESULT.json", help="perfbook recalc --json 写出的 JSON 文件")
     r.add_argument("-o", "--output", required=True, help="输出的 .docx 文件，如 复核情况报告.docx")

@@ -42,7 +42,7 @@ from addin.engine.numbers import round_half_up
 from ..files import atomic_save, shown_path
 from . import REPORT_CATEGORY
 from .framework import FrameworkReportData
-from .model import FUNDS_ROW, TableReportData
+from .model import FUNDS_ROW, ScoreRow, TableReportData
 from .write import ReportError, read_scored
 from ..logs import logger
 
@@ -625,10 +625,19 @@ class Checker:
             self.compare(stated, "分", fact.value(role), Decimal(1), f"“{fact.name}”的{ROLE_LABELS[role]}", where,
                          computed=not is_weight)
             return
-        row = self.group(clause)
-        if row is not None and not named:
+        if named:
+            return
+        # the group its clause names, else the only one its sentence names: （一）项目决策（分值20分，得分18分）,
+        # 全年预算数…，预算执行率100%，得分10分（分值10分）
+        row = self.group(clause) or self.only_group(sentence)
+        if row is not None:
             self.compare(stated, "分", row.weight if is_weight else row.score, Decimal(1),
                          f"{row.name}的{'满分值' if is_weight else '得分'}", where, computed=not is_weight)
+
+    def only_group(self, text: str):
+        """The score table's row that ``text`` names when it names exactly one, else None."""
+        found = {g for w, g in GROUP_WORDS if w in text and g in self.groups}
+        return self.groups[found.pop()] if len(found) == 1 else None
 
 
 class FrameworkChecker(Checker):
@@ -649,15 +658,30 @@ class FrameworkChecker(Checker):
         self.funds = dict.fromkeys(FUNDS_LABELS)
         self.rate = None
         self.groups = {_clean_name(s.name): s for s in data.score_rows}
+        for level1, level2 in dict.fromkeys((i.level1, i.level2) for i in data.items):   # 二级指标: 资金分配（分值8分，得分6分）
+            members = [i for i in data.items if (i.level1, i.level2) == (level1, level2)]
+            key = _clean_name(level2 or "")
+            if key and key not in self.groups and sum(1 for i in data.items if i.level2 == level2) == len(members):
+                weights, scores = [i.points for i in members], [i.score for i in members]
+                self.groups[key] = ScoreRow(level2, None if None in weights else sum(weights, Decimal(0)),
+                                            None if None in scores else sum(scores, Decimal(0)))
         self.amounts, self.money_facts = set(), []
         self.checked = 0
         self.found = []
 
     def group(self, text: str):
-        """The 一级指标 that ``text`` names (the longest name it contains)."""
+        """The 一级 or 二级指标 that ``text`` names (the longest name it contains)."""
         text = _clean_name(text)
         named = [name for name in self.groups if name and name in text]
         return self.groups[max(named, key=len)] if named else None
+
+    def only_group(self, text: str):
+        """The 一级 or 二级指标 that ``text`` names when it names exactly one (a name inside a
+        longer one it names is that one), else None."""
+        text = _clean_name(text)
+        named = [name for name in self.groups if name and name in text]
+        named = [n for n in named if not any(n != m and n in m for m in named)]
+        return self.groups[named[0]] if len(named) == 1 else None
 
 
 def _plain(value: object) -> object:

@@ -23,8 +23,8 @@ from addin.engine.natures import parse_weight
 
 from ..readers.evaluation import ReadEvaluation, framework_of
 from ..recalc.result import TableReport
-from .model import (NUMERALS, ScoreRow, bands_text, cell_text, narrative_context, require,
-                    scored_sections, where_of)
+from .model import (NUMERALS, ScoreRow, bands_text, cell_text, corrections_of, narrative_context, require,
+                    scored_sections)
 
 # What a column of the 评分表 holds, for saying where a correction stands.
 FIELD_LABELS = {"score": "自评得分", "reason": "扣分原因", "points": "分值", "weight": "分值", "criterion": "评价标准",
@@ -265,7 +265,7 @@ def framework_report_data(read: ReadEvaluation, report: TableReport,
         profile=profile.id, profile_name=profile.name, bands=bands_text(profile),
         items=items, score_rows=score_rows, total=result.total, grade=result.grade,
         reported_total=None if report.reported_total is None else Decimal(str(report.reported_total)),
-        corrections=[{"where": where_of(f.cell, report, places), "message": f.message} for f in report.findings],
+        corrections=corrections_of(report, places),
         narrative=require(narrative or narrative_context(None), "goals"),
         filled=form.filled, header={label: cell_text(text) for label, text in read.header.items()},
     )

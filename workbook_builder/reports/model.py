@@ -83,11 +83,33 @@ def narrative_context(narrative: Mapping[str, object] | None, source: str = "叙
         text = narrative.get(name)
         if text is not None and not isinstance(text, str):
             raise NarrativeError(f"{source} 中“{name}”的内容应为文字")
-        # lines of one paragraph are joined without a space (Chinese text wraps anywhere)
-        paragraphs = ["".join(line.strip() for line in p.splitlines()) for p in re.split(r"\n\s*\n", text or "")]
-        paragraphs = [p for p in paragraphs if p]
+        paragraphs = [p for block in re.split(r"\n\s*\n", text or "") for p in _paragraphs(block.splitlines())]
         out[key] = paragraphs or ([] if key in OPTIONAL_SECTIONS else [placeholder(label)])
     return out
+
+
+# A line that begins an item of a list (1. 2、 （一） 一、 ① -): a paragraph of its own
+_ITEM = re.compile(r"(?:\d{1,2}[.、．)）](?!\d)|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|[\u2460-\u2473]|[-•·])")
+
+
+def _paragraphs(lines: list[str]) -> list[str]:
+    """The paragraphs of a block of lines (between blank lines): lines joined without a space, as
+    Chinese text wraps anywhere, but with one between two ASCII words (English words and more);
+    a line that begins a list item (1. 问题一…) begins a paragraph."""
+    paragraphs: list[str] = []
+    for line in (line.strip() for line in lines):
+        if not line:
+            continue
+        if not paragraphs or _ITEM.match(line):
+            paragraphs.append(line)
+        else:
+            words = _ascii_word(paragraphs[-1][-1]) and _ascii_word(line[0])
+            paragraphs[-1] += (" " if words else "") + line
+    return paragraphs
+
+
+def _ascii_word(char: str) -> bool:
+    return char.isascii() and char.isalnum()
 
 
 # What tomllib says (before its position), in Chinese, with how a narrative file is written.
@@ -267,7 +289,7 @@ class TableReportData:
     def conclusion(self) -> str:
         if self.total is None:
             return "自评表中有无法计分的指标（见下文复核说明），综合得分无法计算，各项得分如下："
-        how = "经自评" if self.reported_total in (None, self.total) else "按计分规则复核计算"
+        how = "经自评" if self.reported_total == self.total else "按计分规则复核计算"   # (no 总分 reported: not the unit's)
         return f"{how}，本项目综合得分{fmt(self.total)}分，评价等级为“{self.grade}”。各项得分如下："
 
     @property
@@ -425,7 +447,7 @@ def table_report_data(result: TableResult, report: TableReport,
             funds_rows.append({"name": name, "rate": "",
                                **{f: amount(getattr(source, f), per_wan) for f in form.AMOUNT_FIELDS}})
     places = _places(cells or {}, rows)
-    corrections = [{"where": where_of(f.cell, report, places), "message": f.message} for f in report.findings]
+    corrections = corrections_of(report, places)
     return TableReportData(
         project=cell_text(table.project), department=cell_text(table.department),
         implementer=cell_text(table.implementer), year=table.year, profile=profile.id,
@@ -453,6 +475,18 @@ def _places(cells: Mapping[tuple, str], rows: list[IndicatorRow]) -> dict[str, s
         elif key[0] == "total":
             places[address] = f"{form.TOTAL}的{labels.get(key[1], key[1])}"
     return places
+
+
+# The readings a finding lists as tried (（另试按正向（实际值÷指标值）计为10、…，均不是0）): a reviewer's aid
+# in recalc's outputs, no sentence of a formal report
+_TRIED = re.compile(r"（另试.*，均不是[^（）]*）")
+
+
+def corrections_of(report: TableReport, places: Mapping[str, str]) -> list[dict[str, str]]:
+    """Each finding of ``report`` as the report's 复核说明 states it: where (:func:`where_of`),
+    and its message as a sentence (the readings tried left out, closed by 。)."""
+    return [{"where": where_of(f.cell, report, places), "message": _TRIED.sub("", f.message).rstrip("。") + "。"}
+            for f in report.findings]
 
 
 def where_of(cell: str, report: TableReport, places: Mapping[str, str]) -> str:

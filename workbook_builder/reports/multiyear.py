@@ -24,7 +24,7 @@ from addin.engine.numbers import round_half_up, to_decimal
 
 from ..readers.multiyear import ReadYears
 from ..recalc.result import TableReport
-from .model import NUMERALS, bands_text, cell_text, narrative_context, points, require, where_of
+from .model import NUMERALS, bands_text, cell_text, corrections_of, narrative_context, points, require
 
 UNPUBLISHED = "未公布"   # no year's score published (seed 004): the average is the table's
 UNFILLED = "未填写"     # a year left blank beside scored ones
@@ -219,7 +219,7 @@ def multiyear_report_data(read: ReadYears, report: TableReport,
     :func:`~..recalc.evaluation.report_years` (``report``: its located findings and profile)."""
     result = evaluate_years(read.years, read.average, read.grade, report.profile)
     places = _places(read)
-    corrections = [{"where": where_of(f.cell, report, places), "message": f.message} for f in report.findings]
+    corrections = corrections_of(report, places)
     problems: dict[int, list[str]] = {}
     unsettled = {f.year for f in result.findings if f.finding.kind == "budget_rows_sum"}
     for f in result.findings:

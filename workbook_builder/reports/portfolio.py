@@ -10,7 +10,10 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
+
+from addin.engine.numbers import round_half_up
 
 from ..readers.tables import UNFILLED
 from .write import ReportError, refuse_existing, render_docx
@@ -71,7 +74,7 @@ class PortfolioData:
         changed = [t for t in self.tables if t.get("reported_total") is not None and t.get("computed_total") is not None
                    and round(float(t["reported_total"]), 2) != round(float(t["computed_total"]), 2)]
         counts = self.grade_counts
-        share = lambda c: f"{c / n * 100:.1f}%" if n else "—"  # noqa: E731
+        share = lambda c: f"{round_half_up(Decimal(c) * 100 / n, 1):.1f}%" if n else "—"  # noqa: E731  (21.25% is 21.3%)
         kinds: dict[str, dict] = {}
         numbers = {id(t): i for t, i in zip(self.tables, self.positions or range(1, n + 1))}
         for t in flagged:
@@ -90,8 +93,10 @@ class PortfolioData:
                     + (f"；另有{skipped}个文件按规则未复核（如锁定文件、不是表格的文件、perfbook 的输出）" if skipped else "")
                     + "。" + (f"有{len(blank)}张表尚未填写（{'、'.join(f'#{numbers[id(t)]}' for t in blank)}），未计分；"
                               f"已填写的{n - len(blank)}张表中，{len(flagged)}张发现问题，共{findings}处；"
-                              if blank else f"其中{len(flagged)}张表发现问题，共{findings}处；")
-                    + f"{len(changed)}张表按计分规则重新计算后的总分与填报总分不同。"
+                              if blank else f"其中{len(flagged)}张表发现问题，共{findings}处；" if flagged
+                              else "各表均未发现问题；")
+                    + (f"{len(changed)}张表按计分规则重新计算后的总分与填报总分不同。" if changed
+                       else "没有表按计分规则重新计算后的总分与填报总分不同。")
                     + (f"复核结果中另有{len(self.notes)}项无法使用，未计入本报告（见“无法读取的文件”）。"
                        if self.notes else "")
                     + self._repeats(numbers))
@@ -214,6 +219,6 @@ def write_portfolio_report(result_json: str | Path, output: str | Path,
         from .chart import add_column_chart
 
         paragraph = next(p for p in document.paragraphs if p.text == CHART_MARK)
-        add_column_chart(paragraph, "自评等级分布", "张数", list(counts), [float(c) for c in counts.values()])
+        add_column_chart(paragraph, "复核等级分布", "张数", list(counts), [float(c) for c in counts.values()])
 
     return render_docx(PORTFOLIO_TEMPLATE, data.context(), output, chart), data
