@@ -49,3 +49,13 @@ def test_level1_weights_are_honoured():
 def test_a_table_without_the_funds_received_is_a_finding_not_a_guess():
     [finding] = [f for f in evaluate_table(_table(received=None), ID).findings if f.part == "funds"]
     assert finding.finding.kind == "unreadable" and finding.field == "received"
+
+
+def test_targets_read_as_mof_2020_reads_them_as_its_limitations_say():
+    """A bare-number target (≥, ≤ under 成本指标) and a target that states what is expected (及时)
+    are read as mof-2020 reads them; they had been refused (no [targets], no default scale)."""
+    for profile in (ID, "mof-2020"):
+        assert udfs.PERF_SCORE(None, "及时", "及时", 10, profile) == 10.0
+        assert udfs.PERF_SCORE(None, "50", "60", 10, profile, None, "产出指标") == 10.0
+        assert udfs.PERF_SCORE(None, "50", "60", 10, profile, None, "成本指标") == 8.33
+    assert get_profile(ID).default_scale.name == "达成/部分达成/未达成"
