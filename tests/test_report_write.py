@@ -13,7 +13,6 @@ import pytest
 from docx import Document
 
 from workbook_builder.cli import main
-from addin.engine.findings import fmt
 from workbook_builder.reports.check import check_report
 from workbook_builder.reports.model import NARRATIVE_SECTIONS, NarrativeError, placeholder
 from workbook_builder.reports.write import read_workbook, write_reports
@@ -260,7 +259,7 @@ def test_a_budget_not_fully_executed_is_a_problem_of_the_report(tmp_path):
     [written] = write_reports(book, tmp_path / "r.docx").reports
     short, corrected = written.data.shortfalls   # (the 得分 and 总分 cells left blank: found, and said)
     assert corrected.startswith("复核发现自评表填报中有") and corrected.endswith("处问题，见复核说明。")
-    assert short.startswith(f"预算未全部执行：全年预算数{fmt(Decimal(str(annual)))}万元") and "预算执行率50%" in short
+    assert short.startswith(f"预算未全部执行：全年预算数{Decimal(str(annual)):.2f}万元") and "预算执行率50%" in short
     assert short.endswith("年度资金总额得分5分（分值10分）。")
     shutil.copy(SAMPLES / "submitted" / "08_朝阳区大数据系统平台建设及应用服务(1).xlsx", book)
     [written] = write_reports(book, tmp_path / "r2.docx").reports
@@ -381,3 +380,13 @@ def test_narrative_lines_join_as_a_reader_expects():
     assert narrative_context({"存在问题": text})["problems"] == [
         "本项目于2024年完成建设，with English words and more", "1. 问题一；", "2. 问题二继续写", "（一）再一个预算3.5万元",
         "另一段"]
+
+
+def test_amounts_are_written_with_two_decimals_or_as_typed():
+    """万元 as budget tables write them, in every report: 120.00, 141.10 (one column had read
+    120 | 141.1 | 139.875), never rounded away (738.62892 stays)."""
+    from workbook_builder.reports.model import amount
+
+    assert [amount(v) for v in (120, 141.1, 139.875, 0, 738.62892, None)] == [
+        "120.00", "141.10", "139.875", "0.00", "738.62892", "—"]
+    assert amount(1411160, 10000) == "141.116"

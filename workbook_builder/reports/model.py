@@ -21,6 +21,7 @@ from addin.engine import PerfError, TableResult, form, get_profile, parse_nature
 from addin.engine.errors import UserError
 from addin.engine.findings import fmt, is_blank_reason, pct
 from addin.engine.natures import QUALITATIVE
+from addin.engine.frameworks.multiyear import amount_text
 from addin.engine.numbers import round_half_up, to_decimal
 
 from ..recalc.result import TableReport
@@ -162,12 +163,13 @@ def read_narrative(path) -> dict[str, list[str]]:
 
 
 def amount(value: object, per_wan: int = 1) -> str:
-    """An amount in 万元 as typed (738.62892 stays 738.62892); blank as —. ``per_wan``: how many
-    of the table's money units make one 万元 (10000 for a form in 元)."""
+    """An amount in 万元 with two decimals, more as typed (120.00, 141.10, 738.62892: never
+    rounded away), as the multi-year report writes them; blank as —. ``per_wan``: how many of
+    the table's money units make one 万元 (10000 for a form in 元)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return "—"
     try:
-        return fmt(to_decimal(value, "金额") / per_wan)
+        return amount_text(to_decimal(value, "金额") / per_wan)
     except PerfError:
         return cell_text(value)
 
