@@ -96,6 +96,9 @@ def test_a_nature_the_target_contradicts_is_said_and_the_row_scored_by_its_natur
     assert kinds("≤", "≤2小时", "1.5小时", 10, 10, "") == []
     assert kinds("≥", "=100%", "100%", 10, 10, "") == []
     assert kinds("=", "≥100%", "100%", 10, 10, "") == []
+    # … but where they score it differently: = beside ≤3天 met in 2天 (6.67 by =, 10 by ≤)
+    assert kinds("=", "≤3天", "2天", 10, 6.67, "原因") == ["nature_conflict"]
+    assert kinds("≥", "=100%", "110%", 10, 10, "") == ["nature_conflict"]
     assert kinds("≥", "95", "96", 10, 10, "") == []
 
 

@@ -70,7 +70,7 @@ def score_detail(
         if written is not None:
             if not has_unit(unit):
                 unit = written.unit or None
-            if {written.nature, kind} == {POSITIVE, REVERSE}:   # ≥ and ≤ score a row differently
+            if written.nature != kind:   # (= beside ≥ or ≤: said where the two score the row differently)
                 stated = written.nature
     with concerning("weight"):
         points = parse_weight(weight)
@@ -94,7 +94,9 @@ def score_detail(
             _same_quantity(actual, target, unit)
     if kind in DECIMAL_NATURES and _decimal_percent(actual, unit, target, a, b):
         b, actual_unit = b * 100, _DECIMAL
-    share = min(max(QUANTITATIVE[rules.methods[kind]].share(a, b), _ZERO), _ONE)
+    share = _share(rules, kind, a, b)
+    if stated is not None and EQUAL in (stated, kind) and _share(rules, stated, a, b) == share:
+        stated = None   # (= and ≥ score 100% of 100% alike: nothing to say)
     base = share * points
     over = over_share(kind, a, b)
     deduction, flagged = _ZERO, False
@@ -214,6 +216,11 @@ def _from_target(nature: object, target: object, unit: object, rules, levels: ob
     if split.nature == QUALITATIVE:
         return split.nature, target, unit
     return split.nature, split.value, unit if has_unit(unit) else (split.unit or None)
+
+
+def _share(rules, nature: str, a: Decimal, b: Decimal) -> Decimal:
+    """The share of 分值 a quantitative row of ``nature`` achieves, 0 to 1."""
+    return min(max(QUANTITATIVE[rules.methods[nature]].share(a, b), _ZERO), _ONE)
 
 
 def score_indicator(
