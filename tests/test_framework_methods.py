@@ -373,3 +373,21 @@ def test_an_unnumbered_deduction_no_item_allows_is_not_allowed_not_unreadable():
 
     with pytest.raises(NotAllowed, match="扣分3与评分标准的扣分项不符"):
         deduction(parse_criterion("①虚列套取扣4-7分 ②依据不合规扣2分", 7), "3")
+
+
+@pytest.mark.parametrize("text", [
+    "满意率≥90%得8分，80%≤满意率<90%得6分，满意率<80%不得分",   # comparison signs
+    "满意率90%以上得8分，80%至90%得6分，80%以下不得分",           # 至 for a range
+    "满意率90%及以上得8分，80%到90%得6分，80%以下不得分",
+])
+def test_bands_written_with_signs_or_words_for_a_range(text):
+    """Wordings of real criteria (they had been refused as no bands, or as bands that do not meet)."""
+    criterion = parse_criterion(text, 8)
+    assert [band(criterion, v) for v in ("90%", "89.9%", "80%", "79.9%")] == [8, 6, 6, 0]
+
+
+def test_comparison_signs_say_which_band_owns_a_boundary():
+    repair = parse_criterion("故障修复时间≤2小时得5分，2小时<修复时间≤4小时得3分，修复时间>4小时不得分", 5)
+    assert [band(repair, v) for v in ("2小时", "2.1小时", "4小时", "4.1小时")] == [5, 3, 3, 0]
+    with pytest.raises(PerfError, match="各档区间不相接"):   # 80% to 90% belongs to no band
+        parse_criterion("满意率90%及以上得8分，80%以下得0分", 8)

@@ -179,8 +179,16 @@ def _deduction(text: str, points: Decimal) -> Criterion:
     return Criterion(DEDUCTION, points, text, tuple(items))
 
 
+_TO = r"\s*(?:-|至|到)\s*"   # 80%-90%, 80%至90%
+_BELOW_OPS, _ABOVE_OPS = r"(<=|<|≤|⩽)", r"(>=|>|≥|⩾)"
+# Bands written with comparison signs: 80%≤满意率<90%, 满意率≥90%, 满意率<80% (each says its own end)
+_COMPARED = (
+    re.compile(_NUM + _UNIT + r"\s*" + _BELOW_OPS + r"[^\d<>=≤≥⩽⩾]*?" + _BELOW_OPS + r"\s*" + _NUM + _UNIT),
+    re.compile(_ABOVE_OPS + r"\s*" + _NUM + _UNIT),
+    re.compile(_BELOW_OPS + r"\s*" + _NUM + _UNIT),
+)
 _BAND_FORMS = (  # (pattern, kind); the number groups are read by _band_of
-    (re.compile(_NUM + _UNIT + _INCL + r"\s*-\s*" + _NUM + _UNIT + _INCL), "range"),
+    (re.compile(_NUM + _UNIT + _INCL + _TO + _NUM + _UNIT + _INCL), "range"),
     (re.compile(_NUM + _UNIT + _INCL + r"\s*(?:及)?(以上|以下|以内|之内|内)"), "open"),
     (re.compile(_NUM + _UNIT + _INCL + r"\s*(?:的|时|者)?\s*$"), "point"),   # 完成率100%得5分
 )
@@ -208,6 +216,16 @@ def _band_of(segment: str) -> _RawBand | None:
         return None
     points = Decimal(gain.group(1)) if gain else Decimal(0)
     head = segment[: gain.start()] if gain else segment[: segment.index("不得分")]
+    if found := _COMPARED[0].search(head):
+        lo, lo_unit, lo_op, hi_op, hi, hi_unit = found.groups()
+        return _RawBand(Decimal(lo), Decimal(hi), "=" in lo_op or lo_op in "≤⩽", "=" in hi_op or hi_op in "≤⩽", 1, 0,
+                        points, hi_unit or lo_unit or "")
+    if found := _COMPARED[1].search(head):
+        op, value, unit = found.groups()
+        return _RawBand(Decimal(value), None, "=" in op or op in "≥⩾", False, 2, 0, points, unit or "")
+    if found := _COMPARED[2].search(head):
+        op, value, unit = found.groups()
+        return _RawBand(None, Decimal(value), False, "=" in op or op in "≤⩽", 0, 0, points, unit or "")
     found = _BAND_FORMS[0][0].search(head)
     if found:
         lo, lo_unit, lo_mark, hi, hi_unit, hi_mark = found.groups()
@@ -274,7 +292,8 @@ def _band(text: str, points: Decimal | None) -> Criterion:
 
 def _looks_like_bands(text: str) -> bool:
     segments = [s for s in _CLAUSES.split(text) if _GAIN.search(s) or "不得分" in s]
-    with_numbers = [s for s in segments if re.search(_NUM + _UNIT + _INCL + r"\s*(-|以上|以下|以内|之内|内)", s)]
+    with_numbers = [s for s in segments if re.search(_NUM + _UNIT + _INCL + r"\s*(-|至|到|及?以上|及?以下|以内|之内|内)", s)
+                    or any(form.search(s) for form in _COMPARED[1:])]
     return len(with_numbers) >= 2
 
 
