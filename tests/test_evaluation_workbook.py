@@ -112,3 +112,14 @@ def test_every_framework_builds_with_its_functions(framework):
     rows = get_framework(framework).rows()
     formulas = [ws[E.Layout(len(rows), 0).item_cell("score", i)].value for i in range(len(rows))]
     assert sum(f is None for f in formulas) == sum(item.criterion.method == "judgement" for _, _, item in rows)
+
+
+def test_the_criterion_can_be_edited_where_the_add_in_reads_it(tmp_path):
+    """The guide asks to change the points in the 评价标准 with a 分值: with the add-in the
+    criterion is read from its cell (unlocked under the sheet's protection); a portable sheet
+    compiled it into its formulas (locked, as its guide says)."""
+    lay = E.Layout(22, 3)
+    for portable, locked in ((False, False), (True, True)):
+        ws = load_workbook(write_evaluation("yueyang-2020", tmp_path / f"{portable}.xlsx", portable=portable))[E.SHEET]
+        assert ws.protection.sheet and ws[lay.item_cell("criterion", 4)].protection.locked is locked
+        assert ws[lay.item_cell("points", 4)].protection.locked is False

@@ -32,15 +32,16 @@ from .layout import MODE_LABEL, MODE_VALUE
 from .portable import grade_formula
 from .template import WEIGHT_FORMAT, _merge, _set
 
+PROTECTED = "工作表已保护（无密码）：增删指标行前请先撤销工作表保护，并核对小计和总分公式的范围。"
 GUIDE = ("填写说明：黄色单元格由评价人员填写。逐项计分填“达成项”（如 ①②④、1,2,4、全部，都未达成填 无）；"
          "分档计分填“实际值”（如 96%、3小时）；比例计分填“实际值”和“计划值”；扣分制填“扣分”（不扣分填 0，"
          "多项如 2,3 或 ①4③3）；酌情评分直接填“自评得分”。得分低于分值时须填写扣分原因。"
-         "修改分值时请同时修改评价标准中的分值。")
+         "修改分值时请同时修改评价标准中的分值。" + PROTECTED)
 PORTABLE_GUIDE = ("填写说明：黄色单元格由评价人员填写，得分由通用公式计算，无需加载项（WPS、LibreOffice、Excel 均可）。"
                   "逐项计分填“达成项”（如 ①②④、1,2,4、全部，都未达成填 无）；分档计分填“实际值”（如 96 或 96%）；"
                   "比例计分填“实际值”和“计划值”（数值或百分比）；扣分制填“扣分”（如 3、扣3分、无，多项逐项写明编号，"
                   "如 ①4③3）；酌情评分直接填“自评得分”。得分低于分值时须填写扣分原因。"
-                  "评价标准中的分值已写入公式：逐项计分、分档计分和扣分范围按本模板生成时的评价标准计算。")
+                  "评价标准中的分值已写入公式：逐项计分、分档计分和扣分范围按本模板生成时的评价标准计算。" + PROTECTED)
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,8 @@ def _items(ws, framework: Framework, lay: E.Layout, portable: bool) -> None:
                 ws[cell("points")].protection = UNLOCKED
                 _set(ws, cell("explanation"), item.explanation, align=LEFT)
                 _set(ws, cell("criterion"), item.criterion.text, align=LEFT)
+                if not portable:   # (the add-in reads it: the guide asks to change its points with 分值)
+                    ws[cell("criterion")].protection = UNLOCKED
                 _set(ws, cell("method"), METHODS[item.criterion.method].label)
                 needed = needed_inputs(item.criterion.method)
                 for field in E.INPUT_FIELDS:
