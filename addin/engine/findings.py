@@ -27,7 +27,7 @@ KINDS = {
     "penalty_not_applied": "未按超额规则扣分",
     "penalty_misapplied": "不应扣分却扣分",
     "band_violation": "定性得分超出等级区间",
-    "missing_reason": "缺少偏差原因",
+    "missing_reason": "缺少偏差或扣分原因",   # (自评表 偏差原因, 评分表 扣分原因)
     "over_target": "超额完成需说明",
     "equal_mismatch": "未达到“=”指标值",
     "exec_rate_mismatch": "执行率不一致",
