@@ -390,3 +390,11 @@ def test_amounts_are_written_with_two_decimals_or_as_typed():
     assert [amount(v) for v in (120, 141.1, 139.875, 0, 738.62892, None)] == [
         "120.00", "141.10", "139.875", "0.00", "738.62892", "—"]
     assert amount(1411160, 10000) == "141.116"
+
+
+def test_a_name_wrapped_in_its_cell_is_one_name():
+    """朝阳区政府网站⏎功能和监测服务项目 (Alt+Enter in its cell) had been written with a space."""
+    from workbook_builder.reports.model import cell_text
+
+    assert cell_text("朝阳区政府网站\n功能和监测服务项目") == "朝阳区政府网站功能和监测服务项目"
+    assert cell_text("Office\n365 授权") == "Office 365 授权" and cell_text(6.0) == "6"

@@ -185,12 +185,14 @@ _HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 
 
 def cell_text(value: object) -> str:
-    """A cell's text for prose: no HTML tags, whitespace collapsed, 6.0 written 6."""
+    """A cell's text for prose: no HTML tags, spaces collapsed, its lines joined as a narrative's
+    (a name wrapped in its cell, 朝阳区政府网站⏎功能…, is one name), 6.0 written 6."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return " ".join(_HTML_TAG.sub(" ", str(value)).split())
+    lines = [" ".join(line.split()) for line in _HTML_TAG.sub(" ", str(value)).splitlines()]
+    return "".join(_paragraphs(lines))   # (one line each: _paragraphs begins a paragraph at a list item)
 
 
 def _with_unit(value: object, unit: object) -> str:
