@@ -428,14 +428,17 @@ def test_the_count_of_indicators_is_checked(tmp_path):
 def test_the_recomputed_total_in_a_written_reports_review_note_is_checked(tmp_path):
     """The 复核说明 of a report perfbook wrote (自评表填报总分为97分，按计分规则重新计算为94分): the
     recomputed figure is a claim, checked (its sentence had been skipped whole for the reported
-    value beside it); the reported value is none."""
+    value beside it); so is the reported value, against the 总分 the table reports."""
     from workbook_builder.reports.write import write_reports
 
     book = workbook("26")
     [written] = write_reports(book, tmp_path / "r.docx").reports
     assert check_report(written.path, book).discrepancies == []
-    assert check_report(edit(written.path, "自评表填报总分为97分", "自评表填报总分为95分"), book).discrepancies == []
-    assert check_report(edit(written.path, "自评表填报总分为95分，按", "自评表填报总分95分经按"), book).discrepancies == []
+    quoted = check_report(edit(written.path, "自评表填报总分为97分", "自评表填报总分为95分"), book).discrepancies
+    assert [(d.report_value, d.table_value) for d in quoted] == [("95分", "97分")]   # (the table's as typed)
+    assert "自评表填报的总分" in quoted[0].message
+    edit(written.path, "自评表填报总分为95分", "自评表填报总分为97分")
+    assert check_report(edit(written.path, "自评表填报总分为97分，按", "自评表填报总分97分经按"), book).discrepancies == []
     changed = check_report(edit(written.path, "经按计分规则重新计算为94分", "经按计分规则重新计算为97分"), book)   # (edited in place)
     assert [(d.report_value, d.table_value) for d in changed.discrepancies] == [("97分", "94分")]
 

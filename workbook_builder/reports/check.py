@@ -70,6 +70,7 @@ RULES = re.compile(r"评价标准[:：][^。]*。?|\d+(?:\.\d+)?分(?:[（(]含[
 NAME_PREFIX = re.compile(r"^\s*指标\s*\d+\s*[:：]\s*")
 GRADE_CLAIM = re.compile(r"(?:等级|评级|评价结果|评价结论|结论)\s*(?:为|是|：|:)?\s*[“\"「『]?\s*(优秀|良好|中等|较差|优|良|中|差)")
 INDICATOR_COUNT = re.compile(r"共(?:设|有|设置)?\s*(\d+)\s*个三级指标")   # 项目共设7个三级指标
+REPORTED_TOTAL = re.compile(r"填报(?:的)?总分(?:为|是)?\s*(\d+(?:\.\d+)?)\s*分")   # (自评表填报总分为97分)
 RECOMPUTED = "重新计算为"   # how a report states a figure computed again (复核说明：…按计分规则重新计算为94分)
 TOTAL_WORDS = ("总分", "综合得分", "自评得分", "评价得分", "总得分", "综合评分", "得分合计")
 GROUP_WORDS = (("满意", "满意度指标"), ("成本", "成本指标"), ("经济性", "成本指标"), ("效益", "效益指标"),
@@ -524,6 +525,7 @@ class Checker:
             start = end + 1
             if not sentence.strip():
                 continue
+            self._reported_total(sentence, block.where)
             if any(w in sentence for w in NOT_CLAIMS):   # (a reported value or a correction: no claim)
                 if RECOMPUTED not in sentence:
                     continue
@@ -532,6 +534,13 @@ class Checker:
             if named:
                 carried = named
             self._sentence(sentence, block.where, in_goals, named, carried)
+
+    def _reported_total(self, sentence: str, where: str) -> None:
+        """自评表填报总分为97分: a claim about the 总分 the table reports (as typed, not recomputed)."""
+        found = REPORTED_TOTAL.search(sentence)
+        reported = getattr(self.data, "reported_total", None)
+        if found and reported is not None:
+            self.compare(found.group(1), "分", Decimal(str(reported)), Decimal(1), f"{self.source}填报的总分", where)
 
     def _sentence(self, sentence: str, where: str, in_goals: bool, named, carried) -> None:
         masked = sentence
