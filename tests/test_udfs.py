@@ -303,3 +303,14 @@ def test_a_cost_label_given_as_one_cell_reads_as_in_a_column():
     assert udfs.PERF_SCORE(None, 100, 120, 10, "mof-2020", "万元", None, "经济成本指标") == column
     assert udfs.PERF_SCORE(None, 100, 120, 10, "mof-2020", "万元", "经济成本指标") == column
     assert udfs.PERF_SCORE(None, 100, 120, 10, "mof-2020", "万元", "产出指标") == 10.0
+
+
+@pytest.mark.parametrize(("actual", "target", "expected"), [
+    ("计划10个，实际完成8个", 10, 8.0),     # the plan's 10, read first, had scored full marks
+    ("目标10个，实际8个", 10, 8.0),
+    ("计划10个，实际完成8个", 8, 10.0),
+    ("完成10个，计划外增加2个", 10, 10.0),   # no 实际: the first number, as before
+])
+def test_an_actual_stating_the_plan_first_is_read_from_what_was_done(actual, target, expected):
+    assert udfs.PERF_SCORE("≥", target, actual, 10, None, "个") == expected
+    assert udfs.PERF_VALUE("计划10个，实际完成8个", "个") == 8.0

@@ -6,6 +6,7 @@ apply; see ``addin/profiles/*.toml`` for what each profile fixes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -89,6 +90,7 @@ def score_detail(
         if word := says_short(actual, kind):
             raise PerfError(f"实际完成值“{quoted(actual)}”写的是“{word}”某个数，不是实际完成的数值，按其中的数计分会把"
                             f"未完成算作完成；请填写实际完成的数值（原因写在偏差原因中）")
+        actual = _past_plan(actual)
         b, actual_unit = read_measure(actual, unit, "实际完成值")
         if not actual_unit:
             _same_quantity(actual, target, unit)
@@ -167,9 +169,21 @@ def _same_quantity(actual: object, target: object, unit: object) -> None:
                         f"无法比较；请按“{shown}”填写实际完成值")
 
 
+_PLAN_THEN_ACTUAL = re.compile(r"(?:计划|目标|预期|预计)[^实]*?\d.*?(实际(?:完成|实现|达到)?)\s*\D{0,6}?\d")
+
+
+def _past_plan(actual: object) -> object:
+    """An actual that states the plan before what was done (计划10个，实际完成8个): from 实际 on,
+    whose number is the actual (the plan's 10, read first, had scored full marks)."""
+    if isinstance(actual, str) and "实际" in actual and (found := _PLAN_THEN_ACTUAL.search(actual)):
+        return actual[found.start(1):]
+    return actual
+
+
 def actual_value(actual: object, unit: object = None) -> Decimal:
     """The number the scorer reads out of an actual, in ``unit``: one written in a unit of another
     quantity (``1个月`` for 天, ``95%`` for 小时) is refused as :func:`score_detail` refuses it."""
+    actual = _past_plan(actual)
     number, written = read_measure(actual, unit, "实际完成值")
     if not written:
         _same_quantity(actual, None, unit)
