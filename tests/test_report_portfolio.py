@@ -236,3 +236,11 @@ def test_shares_are_rounded_half_up_and_a_clean_batch_has_no_empty_tables(tmp_pa
     text = "\n".join(p.text for p in document.paragraphs)
     assert "各表均未发现问题；没有表按计分规则重新计算后的总分与填报总分不同。" in text and "共0处" not in text
     assert text.count("无。") == 2
+
+
+def test_each_finding_in_the_details_is_a_sentence(tmp_path):
+    """问题明细 lists each finding as a sentence closed by 。 (they had ended bare: …填报为9.99)."""
+    document = Document(str(write_portfolio_report(RECALC, tmp_path / "p.docx")[0]))
+    texts = [p.text for p in document.paragraphs]
+    details = [t for t in texts[texts.index("五、问题明细"):] if re.match(r"\d+\. ", t)]
+    assert len(details) == 4 and all(t.endswith("。") for t in details) and not any("另试" in t for t in details)

@@ -489,8 +489,12 @@ _TRIED = re.compile(r"（另试.*，均不是[^（）]*）")
 def corrections_of(report: TableReport, places: Mapping[str, str]) -> list[dict[str, str]]:
     """Each finding of ``report`` as the report's 复核说明 states it: where (:func:`where_of`),
     and its message as a sentence (the readings tried left out, closed by 。)."""
-    return [{"where": where_of(f.cell, report, places), "message": _TRIED.sub("", f.message).rstrip("。") + "。"}
-            for f in report.findings]
+    return [{"where": where_of(f.cell, report, places), "message": report_sentence(f.message)} for f in report.findings]
+
+
+def report_sentence(message: str) -> str:
+    """A finding's message as a formal report states it: without the readings tried, closed by 。."""
+    return _TRIED.sub("", message).rstrip("。") + "。"
 
 
 def where_of(cell: str, report: TableReport, places: Mapping[str, str]) -> str:

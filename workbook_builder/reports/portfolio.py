@@ -16,6 +16,7 @@ from pathlib import Path
 from addin.engine.numbers import round_half_up
 
 from ..readers.tables import UNFILLED
+from .model import report_sentence
 from .write import ReportError, refuse_existing, render_docx
 
 PORTFOLIO_TEMPLATE = "report_portfolio.docx"
@@ -116,8 +117,8 @@ class PortfolioData:
                  "reported": _score(t.get("reported_total")), "computed": _score(t.get("computed_total")),
                  "grade": t.get("grade") or NO_GRADE, "count": len(t["findings"]),
                  "where": f"文件：{t.get('file', '')}" + (f"（工作表“{t['sheet']}”）" if t.get("sheet") else ""),
-                 "findings": [f"{t.get('sheet', '')}!{f['cell']}：{f['message']}" if f.get("cell") else f["message"]
-                              for f in t["findings"]]}
+                 "findings": [f"{t.get('sheet', '')}!{f['cell']}：{report_sentence(f['message'])}" if f.get("cell")
+                              else report_sentence(f["message"]) for f in t["findings"]]}
                 for k, t in enumerate(flagged, start=1)
             ],
             "kinds": [{"label": k["label"], "count": k["count"], "tables": "、".join(f"#{x}" for x in k["tables"])}
