@@ -93,7 +93,7 @@ def test_a_percent_band_reads_a_bare_number_up_to_2_as_a_fraction(value, points)
 
 
 @pytest.mark.parametrize("value,said", [(1.05, "实际值1.05即105%"), ("105%", "实际值105%，满意率"), (2, "即200%"),
-                                        (150, "即150%")])
+                                        (150, "即150%"), ("100.5%", "实际值100.5%，满意率")])
 def test_a_satisfaction_rate_above_100_percent_is_refused(value, said):
     """满意率 120% is no survey's result (it had scored full points, as 2 in a %-formatted cell)."""
     with pytest.raises(NotAllowed, match=said):

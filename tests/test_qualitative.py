@@ -188,3 +188,9 @@ def test_an_actual_of_several_grades_is_refused(actual):
     scale = find_scale("优良中低差", CHAOYANG)
     with pytest.raises(PerfError, match="写了几个等级"):
         read_grade(actual, scale, CHAOYANG)
+
+
+def test_two_spellings_of_one_grade_are_that_grade():
+    """优/优秀 names one grade: read, not refused as several."""
+    scale = find_scale("优良中低差", CHAOYANG)
+    assert read_grade("优/优秀", scale, CHAOYANG).name == "优"

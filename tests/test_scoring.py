@@ -117,3 +117,14 @@ def test_bad_inputs_give_clear_messages(call, message):
 def test_scientific_notation_and_minus_signs_score_as_written(target, actual, score):
     # 1e5 read as 1 would make 1.5e5 an over-target of 14999900% and deduct 30%
     assert str(score_indicator("≥", target, actual, 10)) == score
+
+
+@pytest.mark.parametrize(("nature", "target", "actual", "unit", "expected"), [
+    ("≥", "12万元", "120000元", None, "10"),       # the target's own unit: the actual converted to it
+    ("≤", "2小时", "180分钟", None, "6.67"),
+    ("≥", "12万元", "100000元", "元", "8.33"),     # a 单位 given is the row's unit: both read in 元
+    ("≥", "10", "计划10个，实际完成8个", "个", "8"),   # the plan first: what was done is the actual
+    ("≥", "10", "完成8个，计划10个", "个", "8"),
+])
+def test_the_units_and_numbers_an_actual_is_read_in(nature, target, actual, unit, expected):
+    assert score_indicator(nature, target, actual, 10, "mof-2020", unit) == Decimal(expected)

@@ -73,3 +73,17 @@ def test_two_bounds_are_said_to_be_a_range_wherever_the_target_is_read():
     with pytest.raises(PerfError, match="写了两个界限") as err:
         score_detail("≥", "50%且≤80%", "95%", 20)
     assert err.value.field == "target"
+
+
+@pytest.mark.parametrize(("actual", "nature", "word"), [
+    ("未达到10个", "≥", "未达到"), ("满意度低于95%", "≥", "低于"), ("95%以下", "≥", "以下"), ("95%及以下", "≥", "以下"),
+    ("超过2小时", "≤", "超过"), ("2小时以上", "≤", "以上"), ("少于10个", "=", "少于"), ("10个以上", "=", "以上"),
+    ("不低于95%", "≥", None), ("满意度不得低于95%", "≥", None), ("未超过2小时", "≤", None), ("不超过2小时", "≤", None),
+    ("超过95%", "≥", None), ("2小时以内", "≤", None), ("达到95%", "≥", None), ("低于2小时", "≤", None),
+    ("完成10个", "=", None), ("已完成", "≥", None), (95, "≥", None), ("低于10个", "定性", None),
+])
+def test_an_actual_naming_the_bound_it_missed(actual, nature, word):
+    from addin.engine.natures import parse_nature
+    from addin.engine.targets import says_short
+
+    assert says_short(actual, parse_nature(nature)) == word
