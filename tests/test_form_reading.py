@@ -78,7 +78,7 @@ def test_a_report_of_a_table_in_yuan_states_wan_yuan(tmp_path):
     book = workbook(REAL / "central_shanghai_putuo_1.json", tmp_path / "s.xlsx")
     assert main(["report", "write", str(book), "-o", str(tmp_path / "r.docx")]) in (0, 1)
     text = "\n".join(p.text for p in Document(tmp_path / "r.docx").paragraphs)
-    assert "全年预算数25万元，全年执行数21.54576万元" in text
+    assert "全年预算数25.00万元，全年执行数21.54576万元" in text
 
 
 def test_labels_of_rows_passed_over_go_to_the_next_row_read_only():
