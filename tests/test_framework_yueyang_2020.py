@@ -144,3 +144,9 @@ def test_a_judged_score_with_three_decimals_is_not_rounded_into_the_total():
         assert result.total is None
     result = evaluate_form(fill(blank_form(get_framework(ID)), dict(SEED, 经济效益={"reported": 1.1 * 3, "reason": "部分"})))
     assert not result.findings and result.total == D("93.30")   # (3.3000000000000003: a float's tail)
+
+
+def test_a_judged_score_a_formula_computed_is_shown_short():
+    """=10*2/3 in 经济效益: 6.6667…, not fifteen digits."""
+    result = evaluate_form(fill(blank_form(get_framework(ID)), dict(SEED, 经济效益={"reported": 10 * 2 / 3, "reason": "部分"})))
+    assert [f.finding.message for f in result.findings] == ["自评得分6.6667…应保留两位小数"]

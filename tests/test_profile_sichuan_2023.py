@@ -45,6 +45,8 @@ def test_the_forms_printed_instruction_is_no_reason():
     assert [f.finding.kind for f in findings] == ["funds_reason_missing"]
     assert "仍是表样印的填写说明" in findings[0].finding.message
     assert not evaluate_table(_table(79.4, "项目延期，预算执行率未达到预期"), ID).findings
+    for reason in ("预算执行率=79.4%，主要原因是部分工程款未到结算期", "按要求说明（200字以内）：项目延期至次年实施"):
+        assert not evaluate_table(_table(79.4, reason), ID).findings   # (a reason quoting part of the rule)
 
 
 def test_a_rate_shown_as_ninety_percent_needs_no_reason():

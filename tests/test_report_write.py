@@ -398,3 +398,4 @@ def test_a_name_wrapped_in_its_cell_is_one_name():
 
     assert cell_text("朝阳区政府网站\n功能和监测服务项目") == "朝阳区政府网站功能和监测服务项目"
     assert cell_text("Office\n365 授权") == "Office 365 授权" and cell_text(6.0) == "6"
+    assert cell_text("1.项目延期\n2.资金未到位") == "1.项目延期 2.资金未到位"   # (list items kept apart)

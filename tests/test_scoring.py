@@ -125,6 +125,16 @@ def test_scientific_notation_and_minus_signs_score_as_written(target, actual, sc
     ("≥", "12万元", "100000元", "元", "8.33"),     # a 单位 given is the row's unit: both read in 元
     ("≥", "10", "计划10个，实际完成8个", "个", "8"),   # the plan first: what was done is the actual
     ("≥", "10", "完成8个，计划10个", "个", "8"),
+    ("=", "10", "计划10个以上，实际12个", "个", "8.33"),   # (the plan's 以上 is no shortfall of the actual)
+    ("≥", "≥1TB", "1000GB", None, "10"), ("≥", "≥10TB", "10240gb", None, "10"),   # decimal, any case
 ])
 def test_the_units_and_numbers_an_actual_is_read_in(nature, target, actual, unit, expected):
     assert score_indicator(nature, target, actual, 10, "mof-2020", unit) == Decimal(expected)
+
+
+def test_a_bare_target_in_a_longer_word_than_a_unit_is_not_converted_to():
+    """3个工作日: 个 of a longer word, no unit; 1个月 against it is still refused (another quantity)."""
+    with pytest.raises(PerfError, match="不是同一种量"):
+        score_indicator("≤", "3个工作日", "1个月", 10, "mof-2020")
+    with pytest.raises(PerfError, match="数字中间有空格"):
+        score_indicator("≥", "≥1000万元", "1 234.56万元", 10, "mof-2020")

@@ -81,6 +81,11 @@ def test_two_bounds_are_said_to_be_a_range_wherever_the_target_is_read():
     ("不低于95%", "≥", None), ("满意度不得低于95%", "≥", None), ("未超过2小时", "≤", None), ("不超过2小时", "≤", None),
     ("超过95%", "≥", None), ("2小时以内", "≤", None), ("达到95%", "≥", None), ("低于2小时", "≤", None),
     ("完成10个", "=", None), ("已完成", "≥", None), (95, "≥", None), ("低于10个", "定性", None),
+    ("超过10个", "=", "超过"), ("未达到 10个", "≥", "未达到"), ("2024年完成未达到10个", "≥", "未达到"),
+    ("没有超过5天", "≤", None), ("没有低于95%", "≥", None),   # 没有 keeps the bound
+    # a bound that is no number of the actual's own: the scorer reads the number in the row's unit
+    ("3岁以下儿童接种率98%", "≥", None), ("60岁以上老人投诉率2%", "≤", None),
+    ("超过90%的工单在2小时内办结", "≤", None), ("24小时以内响应率98%", "≥", None),
 ])
 def test_an_actual_naming_the_bound_it_missed(actual, nature, word):
     from addin.engine.natures import parse_nature

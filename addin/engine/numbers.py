@@ -367,7 +367,7 @@ def read_score(value: object, label: str = "得分") -> Decimal:
     return number
 
 
-_SPACED_GROUPS = re.compile(r"(?<![\d.])\d{1,3}(?: \d{3})+(?![\d.])")   # digits grouped by spaces (1 234 567)
+_SPACED_GROUPS = re.compile(r"(?<![\d.])\d{1,3}(?: \d{3})+(?!\d)")   # digits grouped by spaces (1 234 567)
 
 
 def _candidates(value: object, label: str) -> list[_Token]:

@@ -87,10 +87,10 @@ def score_detail(
             raise PerfError(said)
         a, target_unit = read_measure(target, unit, "年度指标值")
     with concerning("actual"):
+        actual = _past_plan(actual)
         if word := says_short(actual, kind):
             raise PerfError(f"实际完成值“{quoted(actual)}”写的是“{word}”某个数，不是实际完成的数值，按其中的数计分会把"
                             f"未完成算作完成；请填写实际完成的数值（原因写在偏差原因中）")
-        actual = _past_plan(actual)
         b, actual_unit = read_measure(actual, unit, "实际完成值")
         if not actual_unit:
             _same_quantity(actual, target, unit)
@@ -134,7 +134,8 @@ def _bare_target_unit(target: object, kind: str) -> str | None:
         own = split_target(target, kind)
     except PerfError:
         return None
-    return own.unit or None if own.nature != QUALITATIVE else None
+    known = unit_at(own.unit)   # (3个工作日: 个 of a longer word, no unit to convert to)
+    return own.unit or None if own.nature != QUALITATIVE and (not known or known == own.unit) else None
 
 
 # Unit words written after the classifier 个 that the units table does not know (时间 and 比率 by

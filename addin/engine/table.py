@@ -149,7 +149,7 @@ def _over_budget(exact: Decimal, rules: Profile) -> Finding:
 
 # The rule a form prints in its 原因 cell until it is filled (四川: "1.预算执行率=预算执行数/调整后预算数,
 # 预算执行率未达到90%的需说明原因(100字以内);2.…"): no reason given
-_INSTRUCTION = re.compile(r"预算执行率\s*=|\d+字以内")
+_INSTRUCTION = re.compile(r"预算执行率\s*=\s*预算执行数|说明原因\s*\(\s*\d+字以内")
 
 
 def _printed_instruction(reason: object) -> bool:

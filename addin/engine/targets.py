@@ -201,22 +201,29 @@ _SHORT_AFTER = {POSITIVE: re.compile(r"[\d.]+[^\d，,；;。（）()]{0,6}?(?:�
                 REVERSE: re.compile(r"[\d.]+[^\d，,；;。（）()]{0,6}?(?:及|或)?(以上)")}
 
 
+_YEAR_WORD = re.compile(r"\d{4}年度?")   # (2024年完成未达到10个: the year is no bound)
+_A_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_KEPT = re.compile(r"(?:[不未没非无][得能应可宜会]?|没有)$")   # 不低于, 没有超过: the bound kept
+
+
 def says_short(actual: object, nature: str) -> str | None:
     """The word by which a text actual says it fell short of its bound on a row of ``nature``
     (低于 of ``低于95%`` on a ≥ row, 以上 of ``2小时以上`` on a ≤ row; either way on an = row), or
     None: read as it stands, its number would be scored as done (a ≥ row's 未达到10个 as 10).
-    A negated word (不低于, 未超过) says the bound was kept."""
+    A negated word (不低于, 没有超过) says the bound was kept; a text of several numbers (years
+    aside) is left to the scorer, which reads the one in the row's unit."""
     if not isinstance(actual, str) or nature not in (POSITIVE, REVERSE, EQUAL):
         return None
-    text = normalize_text(actual).replace(" ", "")
-    first = re.search(r"\d", text)
-    if first is None:
+    text = _YEAR_WORD.sub("", normalize_text(actual).replace(" ", ""))
+    numbers = list(_A_NUMBER.finditer(text))
+    if len(numbers) != 1:   # (3岁以下儿童接种率98%, 超过90%的工单在2小时内办结: the bound is no number's)
         return None
+    first = numbers[0]
     lead = text[:first.start()]
     sides = (POSITIVE, REVERSE) if nature == EQUAL else (nature,)
     for side in sides:
         word = next((w for w in _SHORT_BEFORE[side] if lead.endswith(w)), None)
-        if word and (word.startswith(("未", "没", "不")) or not _NEGATED.search(lead[:len(lead) - len(word)])):
+        if word and (word.startswith(("未", "没", "不")) or not _KEPT.search(lead[:len(lead) - len(word)])):
             return word
         if after := _SHORT_AFTER[side].match(text, first.start()):
             return after.group(1)

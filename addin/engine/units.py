@@ -34,11 +34,12 @@ UNITS: dict[str, tuple[str, Decimal]] = {
     "公斤": ("重量", Decimal(1000)), "kg": ("重量", Decimal(1000)), "吨": ("重量", Decimal(1000000)),
     "次": ("次数", Decimal(1)), "个": ("个数", Decimal(1)), "项": ("项数", Decimal(1)),
     "人": ("人数", Decimal(1)),
-    # storage (binary multiples, as disks and cloud quotas are sold) and bandwidth (decimal)
-    "KB": ("数据量", Decimal(1)), "MB": ("数据量", Decimal(1024)), "GB": ("数据量", Decimal(1024 ** 2)),
-    "TB": ("数据量", Decimal(1024 ** 3)), "PB": ("数据量", Decimal(1024 ** 4)),
-    "Kbps": ("带宽", Decimal(1)), "kbps": ("带宽", Decimal(1)), "Mbps": ("带宽", Decimal(1000)),
-    "Gbps": ("带宽", Decimal(1000 ** 2)), "Tbps": ("带宽", Decimal(1000 ** 3)),
+    # storage and bandwidth, in decimal multiples as disks and lines are sold (1TB met by 1000GB);
+    # lower case as typed (10240gb)
+    **{spelling: ("数据量", Decimal(1000) ** n) for n, unit in enumerate(("KB", "MB", "GB", "TB", "PB"))
+       for spelling in (unit, unit.lower())},
+    **{spelling: ("带宽", Decimal(1000) ** n) for n, unit in enumerate(("Kbps", "Mbps", "Gbps", "Tbps"))
+       for spelling in (unit, unit.lower())},
 }
 _SPELLINGS = sorted(UNITS, key=len, reverse=True)
 # 万 and 亿 alone after an amount (150万, 0.5亿): 万元 and 亿元

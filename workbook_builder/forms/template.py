@@ -273,7 +273,8 @@ def funds_check_formula(lay: L.Layout, profile: Profile) -> str:
         budget, executed, reason = (lay.funds_cell(f) for f in ("annual", "executed", "reason"))
         share = pct(below)   # as the engine's funds_reason_missing says it
         parts.append(
-            f'IF(AND(ISNUMBER({budget}),ISNUMBER({executed}),N({budget})>0,{executed}<{below}*{budget},'
+            f'IF(AND(ISNUMBER({budget}),ISNUMBER({executed}),N({budget})>0,'
+            f'ROUND(N({executed})/N({budget}),{profile.rate_decimals})<{below},'
             f'LEN(TRIM({reason}))=0),"{found.label("funds", "rate")}未达到{share}，应在“{found.label("funds", "reason")}”中说明；","")'
         )
     return "=" + "&".join(parts)

@@ -192,7 +192,7 @@ def cell_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     lines = [" ".join(line.split()) for line in _HTML_TAG.sub(" ", str(value)).splitlines()]
-    return "".join(_paragraphs(lines))   # (one line each: _paragraphs begins a paragraph at a list item)
+    return " ".join(_paragraphs(lines))   # (a list item's line begins a paragraph: 1.项目延期 2.资金未到位)
 
 
 def _with_unit(value: object, unit: object) -> str:

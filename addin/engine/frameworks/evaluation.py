@@ -148,7 +148,8 @@ def _item(row: EntryRow, index: int, findings: list[EvaluationFinding], filled: 
     if criterion.method == JUDGEMENT and _blank(row.inputs.score):   # the typed score is the judgement
         typed = read_score(row.score, "自评得分") if reported is not None else None   # (a float's tail dropped)
         if typed is not None and typed != reported:   # 7.185: 7.19 would be a guess (and may move the grade)
-            add(Finding("score_not_allowed", f"自评得分{fmt(typed)}应保留两位小数", typed, None))
+            shown = fmt(typed) if -typed.as_tuple().exponent <= 4 else f"{fmt(round_half_up(typed, 4))}…"   # (=10*2/3)
+            add(Finding("score_not_allowed", f"自评得分{shown}应保留两位小数", typed, None))
             return ItemResult(criterion.method, None)
         if reported is not None and 0 <= reported <= points:
             expected = reported
