@@ -13,7 +13,7 @@ from decimal import Decimal
 from . import form
 from .errors import PerfError, concerning
 from .methods import FUNDS, QUANTITATIVE, over_share
-from .natures import EQUAL, POSITIVE, QUALITATIVE, REVERSE, parse_nature, parse_weight
+from .natures import EQUAL, POSITIVE, QUALITATIVE, parse_nature, parse_weight
 from .numbers import (amount_unit, fmt, has_unit, is_blank, quoted, read_amount, read_measure, read_quantity,
                       read_score, round_half_up, unit_word)
 from .units import UNITS, other_quantity, unit_at
