@@ -406,3 +406,15 @@ def test_a_multiyear_report_whose_rate_cannot_be_held_is_still_written(tmp_path)
     book.save(tmp_path / "tiny.xlsx")
     [report] = write_reports(tmp_path / "tiny.xlsx", tmp_path / "r.docx").reports
     assert "总体执行率无法计算" in body(report.path)
+
+
+def test_a_multiyear_report_of_one_year_states_no_average(tmp_path):
+    """One year's table: 覆盖2021年度 and its 得分 (it had said 覆盖2021年共1个年度 and 平均得分)."""
+    from samples.make_evaluation_samples import QINHUANGDAO as SEED_004_YEARS
+
+    book = write_qinhuangdao(tmp_path / "q.xlsx", years=[y for y in SEED_004_YEARS if y[0] == 2021], scores={2021: 88},
+                             average=88, grade="良")
+    [report] = write_reports(book, tmp_path / "r.docx").reports
+    text = body(report.path)
+    assert "覆盖2021年度。" in text and "共1个年度" not in text
+    assert "经评价，2021年度得分为88分" in text and "平均得分为" not in text

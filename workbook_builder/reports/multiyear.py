@@ -129,11 +129,13 @@ class MultiYearReportData:
             rate = round_half_up(actual / after, 4) if after and actual is not None else None
         except PerfError:   # (a total budget of 1e-15 against a real amount: no rate to state)
             rate = None
-        overview = f"{self.project or '本项目'}的绩效评价覆盖{self.span}共{len(self.years)}个年度。"
+        one = len(self.years) == 1   # (a multi-year sheet filled for one year: no 共1个年度, no average)
+        covered = f"{self.span}度" if one else f"{self.span}共{len(self.years)}个年度"
+        overview = f"{self.project or '本项目'}的绩效评价覆盖{covered}。"
         if after is not None and actual is not None:
             overview += (f"各年度预算数（调整后）合计{money(after)}万元，实际支出合计{money(actual)}万元，"
                          + (f"总体执行率{rate_text(rate)}。" if rate is not None else "总体执行率无法计算。"))
-        method = (f"本次评价覆盖{self.span}共{len(self.years)}个年度：逐年核对预算及支出表（明细行之和应与合计行一致，"
+        method = (f"本次评价覆盖{covered}：逐年核对预算及支出表（明细行之和应与合计行一致，"
                   f"执行率=实际支出÷预算数（调整后）），以各年度评价得分的平均分作为综合得分，"
                   f"按“{self.profile_name}”的等级区间评定等级：{self.bands}。")
         if self.total is None and self.published:   # (a year blank or out of range: see the problems)
@@ -141,7 +143,7 @@ class MultiYearReportData:
         elif self.total is None:
             conclusion = "评价表未给出各年度得分和平均得分，综合得分无法计算。"
         else:
-            conclusion = f"经评价，{self.span}度平均得分为{fmt(self.total)}分，评价等级为“{self.grade}”。"
+            conclusion = f"经评价，{self.span}度{'' if one else '平均'}得分为{fmt(self.total)}分，评价等级为“{self.grade}”。"
             if not self.published:
                 conclusion += "各年度得分未单独公布，平均得分取自评价表。"
         score_rows = [{"name": f"{y.year}年度", "score": self.no_score if y.score is None else points(y.score)}
