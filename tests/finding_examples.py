@@ -216,6 +216,7 @@ EXAMPLES = {
     "item mismatch": (lambda: form_kinds(item(inputs=Inputs(met="①"), reason="原因")),
                       ("item", "score_mismatch", "score")),
     "item not allowed": (lambda: form_kinds(item(score=1.5, reason="原因")), ("item", "score_not_allowed", "score")),
+    "item score as text": (lambda: form_kinds(item(score="2分")), ("item", "score_as_text", "score")),
     "item judged with 3 decimals": (lambda: form_kinds(item(criterion="按完成情况酌情扣分", score=1.555, reason="原因")),
                                     ("item", "score_not_allowed", "score")),
     "item missing reason": (lambda: form_kinds(item(score=1)), ("item", "missing_reason", "reason")),

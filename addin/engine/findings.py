@@ -43,6 +43,7 @@ KINDS = {
     "over_budget": "实际支出超过预算",
     "funds_reason_missing": "执行率偏低未说明原因",
     "nature_conflict": "性质与指标值不符",
+    "score_as_text": "得分写成文字",
 }
 # Kinds whose reported and expected values are rates (0.9998 for 99.98%): shown as percentages.
 RATE_KINDS = frozenset({"exec_rate_mismatch", "funds_reason_missing"})

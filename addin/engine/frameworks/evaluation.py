@@ -144,6 +144,9 @@ def _item(row: EntryRow, index: int, findings: list[EvaluationFinding], filled: 
         except PerfError as err:
             add(unreadable(err, row.score, None, "score"))
             return ItemResult(criterion.method, None)
+        if isinstance(row.score, str):   # 8分: read, but a sheet's SUM and COUNT leave text out (its 小计 blank)
+            add(Finding("score_as_text", f"自评得分“{row.score.strip()}”写成了文字，表中的小计和总分公式不计入文字；"
+                                         f"请填写数值{fmt(reported)}", row.score, reported))
     expected = None
     if criterion.method == JUDGEMENT and _blank(row.inputs.score):   # the typed score is the judgement
         typed = read_score(row.score, "自评得分") if reported is not None else None   # (a float's tail dropped)
