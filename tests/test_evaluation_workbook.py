@@ -123,3 +123,12 @@ def test_the_criterion_can_be_edited_where_the_add_in_reads_it(tmp_path):
         ws = load_workbook(write_evaluation("yueyang-2020", tmp_path / f"{portable}.xlsx", portable=portable))[E.SHEET]
         assert ws.protection.sheet and ws[lay.item_cell("criterion", 4)].protection.locked is locked
         assert ws[lay.item_cell("points", 4)].protection.locked is False
+
+
+def test_the_reason_column_keeps_what_is_typed_as_text(tmp_path):
+    """扣分原因 is a text column: 85% typed there stays 85% (LibreOffice had stored 0.85, and the
+    report printed 扣分原因：0.85)."""
+    lay = E.Layout(22, 3)
+    for portable in (False, True):
+        ws = load_workbook(write_evaluation("yueyang-2020", tmp_path / f"{portable}.xlsx", portable=portable))[E.SHEET]
+        assert {ws[lay.item_cell("reason", i)].number_format for i in range(22)} == {"@"}

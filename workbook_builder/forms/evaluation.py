@@ -138,7 +138,7 @@ def _items(ws, framework: Framework, lay: E.Layout, portable: bool) -> None:
                 _set(ws, cell("score"), formula=formula, fmt=SCORE_FORMAT, user_input=formula is None)
                 if formula is None:
                     judgement_scores.append((cell("score"), cell("points")))
-                _set(ws, cell("reason"), align=LEFT, user_input=True)
+                _set(ws, cell("reason"), fmt=TEXT_FORMAT, align=LEFT, user_input=True)   # (85% typed stays 85%, not 0.85)
                 lines = max(len(item.criterion.text.splitlines()), len(item.criterion.text) // 22 + 1,
                             len(item.explanation) // 16 + 1)
                 ws.row_dimensions[row].height = max(30, 15 * lines + 6)   # (a line of 宋体 10 and room above and below)
