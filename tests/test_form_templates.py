@@ -434,6 +434,8 @@ def test_targets_a_unit_types_keep_what_was_typed(tmp_path):
         assert main(["new", "-o", str(tmp_path / name), "--name", "项目", *extra]) == 0
     blank, portable = (load_workbook(tmp_path / n)["自评表"] for n in ("blank.xlsx", "portable.xlsx"))
     assert [blank[f"{c}13"].number_format for c in "FH"] == ["@", "@"] and portable["F13"].number_format != "@"
+    # 偏差原因 too, in both: a reason typed 85% had been stored as 0.85 (and quoted so in reports)
+    assert blank["K12"].value == "偏差原因分析及改进措施" and blank["K13"].number_format == portable["K13"].number_format == "@"
 
 
 def test_the_index_links_open_names_holding_hash_or_percent(tmp_path):

@@ -397,7 +397,7 @@ def _indicators(ws, table: Table, profile: Profile, lay: L.Layout, formulas) -> 
             _set(ws, cell(field), value, align=LEFT if field == "level3" else CENTER, fmt=fmt, user_input=not defined)
         # Text format: Excel would turn a typed "100%" into the fraction 1 in a General cell.
         _set(ws, cell("actual"), ind.actual, align=LEFT, fmt=TEXT_FORMAT, user_input=True)
-        _set(ws, cell("reason"), ind.reason, align=LEFT, user_input=True)
+        _set(ws, cell("reason"), ind.reason, align=LEFT, fmt=TEXT_FORMAT, user_input=True)   # (85% stays 85%)
         if judged[index]:   # scored by judgement: the 得分 is typed, the 检查 cell tests it
             cells = Row.at(index, lay)
             _set(ws, cell("score"), ind.score, fmt=SCORE_FORMAT, user_input=True)
