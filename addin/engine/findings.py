@@ -8,6 +8,7 @@ by :func:`scoring.score_detail`); :func:`check_indicator` does both for ``PERF_C
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -164,6 +165,10 @@ def _readings(detail: IndicatorScore, reported: Decimal, profile) -> str:
         return f"（填报值是{match}计算的结果）"
     tried = "、".join(f"{name}计为{fmt(value)}" for name, value in dict(readings).items())
     return f"（另试{tried}，均不是{fmt(reported)}）" if tried else ""
+
+
+# The readings an explanation lists as tried (above): a reviewer's aid, left out of formal reports
+TRIED_READINGS = re.compile(r"（另试.*，均不是[^（）]*）")
 
 
 def _coarser(exact: Decimal, decimals: int) -> list[tuple[str, Decimal]]:

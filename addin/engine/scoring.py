@@ -91,9 +91,7 @@ def score_detail(
         if word := says_short(actual, kind):
             raise PerfError(f"实际完成值“{quoted(actual)}”写的是“{word}”某个数，不是实际完成的数值，按其中的数计分会把"
                             f"未完成算作完成；请填写实际完成的数值（原因写在偏差原因中）")
-        b, actual_unit = read_measure(actual, unit, "实际完成值")
-        if not actual_unit:
-            _same_quantity(actual, target, unit)
+        b, actual_unit = _read_actual(actual, unit, target)
     if kind in DECIMAL_NATURES and _decimal_percent(actual, unit, target, a, b):
         b, actual_unit = b * 100, _DECIMAL
     share = _share(rules, kind, a, b)
@@ -184,11 +182,16 @@ def _past_plan(actual: object) -> object:
 def actual_value(actual: object, unit: object = None) -> Decimal:
     """The number the scorer reads out of an actual, in ``unit``: one written in a unit of another
     quantity (``1个月`` for 天, ``95%`` for 小时) is refused as :func:`score_detail` refuses it."""
-    actual = _past_plan(actual)
+    return _read_actual(_past_plan(actual), unit)[0]
+
+
+def _read_actual(actual: object, unit: object, target: object = None) -> tuple[Decimal, str]:
+    """The actual's number in ``unit`` and the unit it was converted from (see :func:`read_measure`);
+    one written in a unit of another quantity than the row's and the target's is refused."""
     number, written = read_measure(actual, unit, "实际完成值")
     if not written:
-        _same_quantity(actual, None, unit)
-    return number
+        _same_quantity(actual, target, unit)
+    return number, written
 
 
 PERCENT_WORDS = {"%", "百分比", "百分率"}

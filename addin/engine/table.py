@@ -179,10 +179,10 @@ def _funds(table: Table, result: TableResult, rules: Profile) -> None:
     if result.funds_rate > 1:   # (as shown: 738.63 of 738.62892 is 100.00%, not over)
         add(_over_budget(exact, rules))
     below = rules.funds_reason_below
-    shown_rate = result.funds_rate   # (as shown: 89.996% is 90.00%, not below 90%)
-    if below is not None and shown_rate < below and (is_blank(funds.reason) or _printed_instruction(funds.reason)):
+    # (the rate as shown: 89.996% is 90.00%, not below 90%)
+    if below is not None and result.funds_rate < below and (is_blank(funds.reason) or _printed_instruction(funds.reason)):
         still = "（“原因”中仍是表样印的填写说明）" if not is_blank(funds.reason) else ""
-        add(Finding("funds_reason_missing", f"预算执行率为{pct(shown_rate)}，未达到{pct(below)}，应在“原因”中说明{still}",
+        add(Finding("funds_reason_missing", f"预算执行率为{pct(result.funds_rate)}，未达到{pct(below)}，应在“原因”中说明{still}",
                     result.funds_rate, below, "reason"))
     if _unscored_funds(funds):
         return

@@ -44,7 +44,8 @@ AFTER = tuple(sorted(AFTER, key=lambda pair: len(pair[0]), reverse=True))
 # What makes a lead before a number no indicator's name (see _named): a negation just before the
 # operator (未达到90%), a change against a base (较上年提高5%以上), a second clause or a remark
 # (完成建设,收入达到5亿元; 优（满意度≥90%）).
-_NEGATED = re.compile(r"[不未没非无][得能应可宜会]?$")
+_NEGATION = r"[不未没非无][得能应可宜会]?"
+_NEGATED = re.compile(_NEGATION + "$")
 _RELATIVE = ("较", "同比", "环比", "相比", "上年", "去年", "基期", "增长", "增幅", "提高", "提升", "增加", "下降",
              "降低", "减少", "节约", "节省")
 _CLAUSE = re.compile(r"[，,；;。！!？?（）()【】\[\]]")
@@ -203,7 +204,7 @@ _SHORT_AFTER = {POSITIVE: re.compile(r"[\d.]+[^\d，,；;。（）()]{0,6}?(?:�
 
 _YEAR_WORD = re.compile(r"\d{4}年度?")   # (2024年完成未达到10个: the year is no bound)
 _A_NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_KEPT = re.compile(r"(?:[不未没非无][得能应可宜会]?|没有)$")   # 不低于, 没有超过: the bound kept
+_KEPT = re.compile(f"(?:{_NEGATION}|没有)$")   # 不低于, 没有超过: the bound kept
 
 
 def says_short(actual: object, nature: str) -> str | None:

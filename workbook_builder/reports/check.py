@@ -538,7 +538,7 @@ class Checker:
     def _reported_total(self, sentence: str, where: str) -> None:
         """自评表填报总分为97分: a claim about the 总分 the table reports (as typed, not recomputed)."""
         found = REPORTED_TOTAL.search(sentence)
-        reported = getattr(self.data, "reported_total", None)
+        reported = self.data.reported_total
         if found and reported is not None:
             self.compare(found.group(1), "分", Decimal(str(reported)), Decimal(1), f"{self.source}填报的总分", where)
 
@@ -667,10 +667,12 @@ class FrameworkChecker(Checker):
         self.funds = dict.fromkeys(FUNDS_LABELS)
         self.rate = None
         self.groups = {_clean_name(s.name): s for s in data.score_rows}
-        for level1, level2 in dict.fromkeys((i.level1, i.level2) for i in data.items):   # 二级指标: 资金分配（分值8分，得分6分）
-            members = [i for i in data.items if (i.level1, i.level2) == (level1, level2)]
+        by_level2: dict[str, list] = {}   # 二级指标: 资金分配（分值8分，得分6分）, a name under one 一级 only
+        for item in data.items:
+            by_level2.setdefault(item.level2, []).append(item)
+        for level2, members in by_level2.items():
             key = _clean_name(level2 or "")
-            if key and key not in self.groups and sum(1 for i in data.items if i.level2 == level2) == len(members):
+            if key and key not in self.groups and len({i.level1 for i in members}) == 1:
                 weights, scores = [i.points for i in members], [i.score for i in members]
                 self.groups[key] = ScoreRow(level2, None if None in weights else sum(weights, Decimal(0)),
                                             None if None in scores else sum(scores, Decimal(0)))

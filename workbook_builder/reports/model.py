@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from addin.engine import PerfError, TableResult, form, get_profile, parse_nature
 from addin.engine.errors import UserError
-from addin.engine.findings import fmt, is_blank_reason, pct
+from addin.engine.findings import TRIED_READINGS, fmt, is_blank_reason, pct
 from addin.engine.natures import QUALITATIVE
 from addin.engine.frameworks.multiyear import amount_text
 from addin.engine.numbers import round_half_up, to_decimal
@@ -481,11 +481,6 @@ def _places(cells: Mapping[tuple, str], rows: list[IndicatorRow]) -> dict[str, s
     return places
 
 
-# The readings a finding lists as tried (（另试按正向（实际值÷指标值）计为10、…，均不是0）): a reviewer's aid
-# in recalc's outputs, no sentence of a formal report
-_TRIED = re.compile(r"（另试.*，均不是[^（）]*）")
-
-
 def corrections_of(report: TableReport, places: Mapping[str, str]) -> list[dict[str, str]]:
     """Each finding of ``report`` as the report's 复核说明 states it: where (:func:`where_of`),
     and its message as a sentence (the readings tried left out, closed by 。)."""
@@ -494,7 +489,7 @@ def corrections_of(report: TableReport, places: Mapping[str, str]) -> list[dict[
 
 def report_sentence(message: str) -> str:
     """A finding's message as a formal report states it: without the readings tried, closed by 。."""
-    return _TRIED.sub("", message).rstrip("。") + "。"
+    return TRIED_READINGS.sub("", message).rstrip("。") + "。"
 
 
 def where_of(cell: str, report: TableReport, places: Mapping[str, str]) -> str:

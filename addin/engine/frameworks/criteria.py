@@ -210,6 +210,11 @@ def _closed(mark: str | None) -> bool | None:
     return None if not mark else not mark.startswith("(不")
 
 
+def _inclusive(op: str) -> bool:
+    """Whether a comparison sign includes its number (≤ ≥ <= >=, not < >)."""
+    return "=" in op or op in "≤⩽≥⩾"
+
+
 def _band_of(segment: str) -> _RawBand | None:
     gain = _GAIN.search(segment)
     if gain is None and "不得分" not in segment:
@@ -218,14 +223,14 @@ def _band_of(segment: str) -> _RawBand | None:
     head = segment[: gain.start()] if gain else segment[: segment.index("不得分")]
     if found := _COMPARED[0].search(head):
         lo, lo_unit, lo_op, hi_op, hi, hi_unit = found.groups()
-        return _RawBand(Decimal(lo), Decimal(hi), "=" in lo_op or lo_op in "≤⩽", "=" in hi_op or hi_op in "≤⩽", 1, 0,
-                        points, hi_unit or lo_unit or "")
+        return _RawBand(Decimal(lo), Decimal(hi), _inclusive(lo_op), _inclusive(hi_op), 1, 0, points,
+                        hi_unit or lo_unit or "")
     if found := _COMPARED[1].search(head):
         op, value, unit = found.groups()
-        return _RawBand(Decimal(value), None, "=" in op or op in "≥⩾", False, 2, 0, points, unit or "")
+        return _RawBand(Decimal(value), None, _inclusive(op), False, 2, 0, points, unit or "")
     if found := _COMPARED[2].search(head):
         op, value, unit = found.groups()
-        return _RawBand(None, Decimal(value), False, "=" in op or op in "≤⩽", 0, 0, points, unit or "")
+        return _RawBand(None, Decimal(value), False, _inclusive(op), 0, 0, points, unit or "")
     found = _BAND_FORMS[0][0].search(head)
     if found:
         lo, lo_unit, lo_mark, hi, hi_unit, hi_mark = found.groups()

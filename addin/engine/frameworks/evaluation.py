@@ -137,10 +137,11 @@ def _item(row: EntryRow, index: int, findings: list[EvaluationFinding], filled: 
         add(unreadable(err, row.criterion, None, "criterion"))
         criterion, unchecked = Criterion(JUDGEMENT, points, str(row.criterion)), True
     method = METHODS[criterion.method]
-    reported = None
+    reported = typed = None
     if not _blank(row.score):
         try:
-            reported = _read_score(row.score)
+            typed = read_score(row.score, "自评得分")   # (as typed, a float's tail dropped)
+            reported = round_half_up(typed, DECIMALS)
         except PerfError as err:
             add(unreadable(err, row.score, None, "score"))
             return ItemResult(criterion.method, None)
@@ -149,7 +150,6 @@ def _item(row: EntryRow, index: int, findings: list[EvaluationFinding], filled: 
                                          f"请填写数值{fmt(reported)}", row.score, reported))
     expected = None
     if criterion.method == JUDGEMENT and _blank(row.inputs.score):   # the typed score is the judgement
-        typed = read_score(row.score, "自评得分") if reported is not None else None   # (a float's tail dropped)
         if typed is not None and typed != reported:   # 7.185: 7.19 would be a guess (and may move the grade)
             shown = fmt(typed) if -typed.as_tuple().exponent <= 4 else f"{fmt(round_half_up(typed, 4))}…"   # (=10*2/3)
             add(Finding("score_not_allowed", f"自评得分{shown}应保留两位小数", typed, None))

@@ -140,7 +140,7 @@ def _band_points(criterion: Criterion, number: Decimal) -> Decimal | None:
 
 # Rates that are a share of one whole and cannot pass 100% (完成率, 执行率 and 到位率 can)
 _SHARE_OF_WHOLE = re.compile(r"满意[率度]|合格率|达标率|覆盖率|知晓率|准确率|正确率|通过率|及格率|参与率|入学率|出勤率|"
-                             r"验收合格率|好评率|响应率")
+                             r"好评率|响应率")
 
 
 def share_of_whole(criterion: Criterion) -> str:
